@@ -1,0 +1,48 @@
+/**
+ * Query handlers: read-only views of the lab, mapped to DTOs.
+ */
+import { apiError } from '@shared/api/errors';
+import { API_VERSION } from '@shared/api/channels';
+import type { ManagedEntityId } from '@shared/model/ids';
+import type { QueryHandlers } from '../dispatcher';
+import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
+import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
+
+export const ENGINE_VERSION = '0.1.0';
+
+export const QUERY_HANDLERS: QueryHandlers = {
+  'engine.info': (lab) => ({
+    apiVersion: API_VERSION, engineVersion: ENGINE_VERSION, scenario: lab.scenario.name, seed: lab.seed, backend: 'simulated',
+  }),
+  'inventory.get': (lab) => inventoryToDto(lab),
+  'vm.get': (lab, p) => {
+    const vm = lab.reg.vms.get(p.vmId);
+    return vm ? vmToDto(lab, vm) : { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+  },
+  'host.get': (lab, p) => {
+    const host = lab.reg.hosts.get(p.hostId);
+    return host ? hostToDto(lab, host) : { error: apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') };
+  },
+  'vm.snapshot.tree': (lab, p) => {
+    if (!lab.reg.vms.has(p.vmId)) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+    return { vmId: p.vmId, snapshots: [], rootIds: [] };
+  },
+  'vm.console.read': (lab, p) => {
+    if (!lab.reg.vms.has(p.vmId)) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+    return { text: '', nextOffset: p.fromOffset ?? 0 };
+  },
+  'tasks.list': (lab, p) => lab.tasks.list(p.limit, p.entityId),
+  'events.list': (lab, p) => lab.events.list(p.limit, p.entityId),
+  'metrics.catalog': (_lab, p) => (p.entityType ? COUNTERS.filter((c) => c.entityTypes.includes(p.entityType!)) : COUNTERS),
+  'metrics.query': (lab, p) => {
+    const entityId = p.entityId as ManagedEntityId;
+    if (lab.reg.nameOf(entityId) === entityId) return { error: apiError('E_NOT_FOUND', `no entity ${entityId}`, 'params.entityId') };
+    for (let i = 0; i < p.counters.length; i++) {
+      if (!COUNTER_BY_NAME.has(p.counters[i])) return { error: apiError('E_INVALID_ARGUMENT', `unknown counter "${p.counters[i]}"`, `params.counters[${i}]`) };
+    }
+    if (p.interval !== 'realtime') return { error: apiError('E_INVALID_STATE', `the ${p.interval} rollup is not available in this engine build yet`, 'params.interval') };
+    return lab.samples.query(entityId, p.counters, p.maxSamples);
+  },
+  'sim.status': (lab) => lab.clock.status(),
+  'lab.scenarios': () => [],
+};

@@ -1,0 +1,67 @@
+/**
+ * Maps the engine's internal objects to the contract's DTOs (plain, structured-clone-safe copies).
+ *
+ * Rule: the only place that knows both shapes; DTOs never share arrays or objects with engine state.
+ */
+import type { HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
+import type { Lab } from '../lab/lab';
+import type { Host, Vm } from '../cluster/registry';
+import { uptimeMs } from '../vm/powerOps';
+
+export function vmToDto(lab: Lab, vm: Vm): VmDto {
+  const host = vm.hostId ? lab.reg.hosts.get(vm.hostId) : undefined;
+  const dto: VmDto = {
+    id: vm.id, name: vm.name, datacenterId: vm.datacenterId, isTemplate: vm.isTemplate, guestOs: vm.guestOs,
+    hardwareVersion: vm.hardwareVersion, vcpus: vm.vcpus, memoryBytes: vm.memoryBytes,
+    cpuHotAddEnabled: vm.cpuHotAddEnabled, memoryHotAddEnabled: vm.memoryHotAddEnabled,
+    disks: vm.disks.map((d) => ({ ...d })), nics: vm.nics.map((n) => ({ ...n })),
+    monitor: vm.monitor, paging: vm.paging, pageTableLevels: vm.pageTableLevels,
+    workload: vm.workload, workloadParams: { ...vm.workloadParams },
+    powerState: vm.powerState, guestState: vm.guestState, toolsStatus: vm.toolsStatus,
+    snapshotCount: 0, uptimeMs: uptimeMs(vm, lab.clock.nowMs),
+    cpuShares: vm.cpuShares, cpuReservationMhz: vm.cpuReservationMhz, cpuLimitMhz: vm.cpuLimitMhz,
+  };
+  if (vm.hostId) dto.hostId = vm.hostId;
+  if (host?.clusterId) dto.clusterId = host.clusterId;
+  if (vm.crashReason) dto.crashReason = vm.crashReason;
+  if (vm.ipAddress) dto.ipAddress = vm.ipAddress;
+  return dto;
+}
+
+export function hostToDto(lab: Lab, host: Host): HostDto {
+  const dto: HostDto = {
+    id: host.id, name: host.name, datacenterId: host.datacenterId, kind: 'simulated',
+    vendor: host.vendor, model: host.model, cpuModel: host.cpuModel, sockets: host.sockets,
+    coresPerSocket: host.coresPerSocket, threadsPerCore: host.threadsPerCore, cpuMhz: host.cpuMhz,
+    memoryBytes: host.memoryBytes, hypervisorVersion: host.hypervisorVersion, powerState: host.powerState,
+    connectionState: host.connectionState, inMaintenanceMode: host.inMaintenanceMode,
+    vmIds: lab.reg.vmsOnHost(host.id).map((v) => v.id), datastoreIds: [...host.datastoreIds],
+    networkIds: [...host.networkIds],
+    uptimeMs: host.powerState === 'poweredOn' ? lab.clock.nowMs - host.bootedAtMs : 0,
+  };
+  if (host.clusterId) dto.clusterId = host.clusterId;
+  return dto;
+}
+
+export function inventoryToDto(lab: Lab): InventoryDto {
+  const r = lab.reg;
+  return {
+    version: r.version,
+    datacenters: [...r.datacenters.values()].map((d) => ({ ...d })),
+    clusters: [...r.clusters.values()].map((c) => ({ ...c })),
+    hosts: [...r.hosts.values()].map((h) => hostToDto(lab, h)),
+    vms: [...r.vms.values()].map((v) => vmToDto(lab, v)),
+    datastores: [...r.datastores.values()].map((d) => ({
+      id: d.id, name: d.name, datacenterId: d.datacenterId, capacityBytes: d.capacityBytes,
+      freeBytes: d.capacityBytes - provisionedBytes(lab, d.id), hostIds: [...d.hostIds],
+    })),
+    networks: [...r.networks.values()].map((n) => ({ ...n, hostIds: [...n.hostIds] })),
+  };
+}
+
+/** Bytes provisioned on a datastore by the VMs' disks (thick provisioning: capacity counts in full). */
+function provisionedBytes(lab: Lab, datastoreId: string): number {
+  let total = 0;
+  for (const vm of lab.reg.vms.values()) for (const d of vm.disks) if (d.datastoreId === datastoreId) total += d.capacityBytes;
+  return total;
+}

@@ -1,0 +1,37 @@
+/**
+ * The lab's event log: immutable past-tense records (VmPoweredOnEvent, TaskFailed…) with a bounded length.
+ *
+ * - `log(entry)` appends and notifies; `list(limit, entityId?)` returns newest first.
+ */
+import type { EventDto, EventSeverity } from '@shared/model/eventLog';
+import type { ManagedEntityId, TaskId } from '@shared/model/ids';
+import { makeId } from '@shared/model/ids';
+
+/** Oldest events are dropped beyond this many (vCenter also bounds its event history). */
+const MAX_EVENTS = 20_000;
+
+export class EventLog {
+  private events: EventDto[] = [];
+  private nextId = 1;
+  constructor(private readonly notify: (e: EventDto) => void) {}
+
+  log(timeMs: number, severity: EventSeverity, type: string, message: string,
+    entity?: { id: ManagedEntityId; name: string }, taskId?: TaskId): EventDto {
+    const e: EventDto = { id: makeId('event', this.nextId++), timeMs, severity, type, message };
+    if (entity) { e.entityId = entity.id; e.entityName = entity.name; }
+    if (taskId) e.taskId = taskId;
+    this.events.push(e);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    this.notify(e);
+    return e;
+  }
+
+  list(limit = 200, entityId?: string): EventDto[] {
+    const out: EventDto[] = [];
+    for (let i = this.events.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.events[i];
+      if (!entityId || e.entityId === entityId) out.push(e);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The inventory registry: every datacenter, cluster, host, VM, datastore and network of the lab, by id.
+ *
+ * - `Registry.allocate(kind)` mints the next id of a kind (`vm-12`); ids are never reused.
+ * - Typed maps (`hosts`, `vms`, …) hold the engine's internal objects; `version` increases on any change
+ *   (`touch()`), so clients can skip refetches.
+ *
+ * Rule: internal objects never cross the contract; `api/toDto.ts` maps them.
+ */
+import type {
+  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, VmId,
+} from '@shared/model/ids';
+import { makeId } from '@shared/model/ids';
+import type {
+  HostConnectionState, HostPowerState, MonitorKind, PagingMode, ToolsStatus, VmPowerState, GuestRunState,
+} from '@shared/model/inventory';
+
+export interface Datacenter { id: DatacenterId; name: string }
+
+export interface Cluster {
+  id: ClusterId; name: string; datacenterId: DatacenterId; drsEnabled: boolean; haEnabled: boolean;
+}
+
+export interface Host {
+  id: HostId; name: string; datacenterId: DatacenterId; clusterId?: ClusterId;
+  vendor: string; model: string; cpuModel: string;
+  sockets: number; coresPerSocket: number; threadsPerCore: number; cpuMhz: number; memoryBytes: number;
+  hypervisorVersion: string;
+  powerState: HostPowerState; connectionState: HostConnectionState; inMaintenanceMode: boolean;
+  datastoreIds: DatastoreId[]; networkIds: NetworkId[];
+  /** Virtual ms at which the host booted. */
+  bootedAtMs: number;
+}
+
+export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }
+export interface VmNic { label: string; networkId: NetworkId; macAddress: string; connected: boolean }
+
+export interface Vm {
+  id: VmId; name: string; datacenterId: DatacenterId; hostId?: HostId;
+  isTemplate: boolean; guestOs: string; hardwareVersion: string;
+  vcpus: number; memoryBytes: number; cpuHotAddEnabled: boolean; memoryHotAddEnabled: boolean;
+  disks: VmDisk[]; nics: VmNic[];
+  monitor: MonitorKind; paging: PagingMode; pageTableLevels: 2 | 4;
+  workload: string; workloadParams: Record<string, number>;
+  powerState: VmPowerState; guestState: GuestRunState; crashReason?: string;
+  toolsStatus: ToolsStatus; ipAddress?: string;
+  cpuShares: number; cpuReservationMhz: number; cpuLimitMhz: number;
+  /** Virtual ms of the last power-on; meaningful while poweredOn. */
+  poweredOnAtMs: number;
+  /** Uptime accumulated before a suspend (vSphere keeps counting uptime across suspend/resume). */
+  uptimeCarriedMs: number;
+  /** A lifecycle task is in flight: further power operations are refused until it ends. */
+  busyTaskId?: `task-${number}`;
+}
+
+export interface Datastore {
+  id: DatastoreId; name: string; datacenterId: DatacenterId; capacityBytes: number; hostIds: HostId[];
+}
+
+export interface Network { id: NetworkId; name: string; datacenterId: DatacenterId; hostIds: HostId[] }
+
+export class Registry {
+  readonly datacenters = new Map<DatacenterId, Datacenter>();
+  readonly clusters = new Map<ClusterId, Cluster>();
+  readonly hosts = new Map<HostId, Host>();
+  readonly vms = new Map<VmId, Vm>();
+  readonly datastores = new Map<DatastoreId, Datastore>();
+  readonly networks = new Map<NetworkId, Network>();
+  version = 1;
+  private readonly counters = new Map<EntityKind, number>();
+
+  allocate<K extends EntityKind>(kind: K): `${K}-${number}` {
+    const n = (this.counters.get(kind) ?? 0) + 1;
+    this.counters.set(kind, n);
+    return makeId(kind, n);
+  }
+
+  touch(): number {
+    return ++this.version;
+  }
+
+  vmsOnHost(hostId: HostId): Vm[] {
+    const out: Vm[] = [];
+    for (const vm of this.vms.values()) if (vm.hostId === hostId) out.push(vm);
+    return out;
+  }
+
+  nameTaken(name: string, except?: VmId): boolean {
+    for (const vm of this.vms.values()) if (vm.name === name && vm.id !== except) return true;
+    return false;
+  }
+
+  /** Display name of any managed entity, for task and event rows. */
+  nameOf(id: string): string {
+    const maps: Map<string, { name: string }>[] = [
+      this.vms, this.hosts, this.clusters, this.datacenters, this.datastores, this.networks,
+    ] as unknown as Map<string, { name: string }>[];
+    for (const m of maps) {
+      const o = m.get(id);
+      if (o) return o.name;
+    }
+    return id;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The engine's only door: `createEngine(ports, options)`.
+ *
+ * - `engine.handle(request)` → ResponseMessage: every command and query of the contract (validated).
+ * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
+ * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
+ *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
+ * - `loadScenario(source, seed)` validates a scenario object and builds a Lab (used by `lab.load`).
+ *
+ * Pure TypeScript: no Node, DOM or Electron imports (tsconfig.engine.json enforces it). Deterministic:
+ * the same scenario + seed + sequence of requests and advances gives the same results.
+ */
+import type { ResponseMessage } from '@shared/api/protocol';
+import type { EngineEvent } from '@shared/api/events';
+import type { SimStatus } from '@shared/api/commands';
+import type { ApiError } from '@shared/api/errors';
+import { apiError } from '@shared/api/errors';
+import { validateRequest } from '@shared/api/validate';
+import { isPlainObject } from '@shared/api/schema';
+import type { EnginePorts, ScenarioSource } from './ports';
+import { Lab } from './lab/lab';
+import { dispatch } from './api/dispatcher';
+import { scenarioSchema } from './scenario/scenarioSchema';
+import type { Scenario } from './scenario/scenarioSchema';
+
+export type { EnginePorts, ScenarioSource } from './ports';
+export type { Scenario } from './scenario/scenarioSchema';
+
+export interface EngineOptions {
+  /** Name of a scenario in `ports.scenarios`. */
+  scenario: string;
+  seed: number;
+}
+
+export interface Engine {
+  handle(request: unknown): ResponseMessage;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  advance(virtualMs: number): void;
+  simStatus(): SimStatus;
+}
+
+/** Validates a parsed scenario; errors name the file and the path of the bad field. */
+export function validateScenario(source: ScenarioSource): { scenario: Scenario } | { error: ApiError } {
+  const problem = scenarioSchema.check(source.content, 'scenario');
+  if (problem) return { error: apiError('E_SCENARIO', `${source.file}: ${problem.field}: ${problem.message}`, problem.field) };
+  return { scenario: source.content as Scenario };
+}
+
+export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
+  const listeners = new Set<(e: EngineEvent) => void>();
+  const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
+
+  function build(name: string, seed: number): Lab | ApiError {
+    const source = ports.scenarios[name];
+    if (!source) return apiError('E_NOT_FOUND', `no built-in scenario "${name}"`, 'params.scenario');
+    const v = validateScenario(source);
+    if ('error' in v) return v.error;
+    return new Lab(v.scenario, seed, emit);
+  }
+
+  const first = build(options.scenario, options.seed);
+  if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
+  let lab: Lab = first;
+
+  return {
+    handle(raw: unknown): ResponseMessage {
+      // lab.load and lab.scenarios need the facade (they replace or list labs); the rest goes to the Lab.
+      const v = validateRequest(raw);
+      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
+        const p = v.request.params as { scenario: string; seed?: number };
+        const next = build(p.scenario, p.seed ?? lab.seed);
+        if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
+        lab = next;
+        emit({ type: 'lab.loaded', scenario: p.scenario });
+        return { id: v.request.id, ok: true, result: { ok: true } };
+      }
+      if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
+        const list = Object.entries(ports.scenarios).map(([name, src]) => {
+          const c = isPlainObject(src.content) ? src.content : {};
+          return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
+        });
+        return { id: v.request.id, ok: true, result: list };
+      }
+      return dispatch(lab, raw);
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    advance(ms: number) {
+      if (!(ms > 0)) return;
+      lab.advance(ms);
+    },
+    simStatus: () => lab.clock.status(),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * What the engine needs from outside, injected by its host (worker, CLI, tests). The engine itself never
+ * touches files, clocks or the network: everything external arrives through these ports.
+ *
+ * - `scenarios`: built-in scenario objects (already parsed from YAML/JSON by node/resources.ts), by name.
+ * - `guestSources`: guest program sources by file name (for the assembler's includes), when guests run.
+ * - `log`: diagnostics (never secrets).
+ */
+export interface ScenarioSource {
+  /** File the scenario came from, for error messages. */
+  file: string;
+  /** Parsed but NOT yet validated content. */
+  content: unknown;
+}
+
+export interface EnginePorts {
+  scenarios: Record<string, ScenarioSource>;
+  guestSources?: Record<string, string>;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}

@@ -1,0 +1,85 @@
+/**
+ * The owner's side of the engine worker: spawns the thread and offers `request()` / `onEvent()`.
+ *
+ * - `await EngineWorkerClient.spawn(init, workerPath?)` → a ready client (rejects with the worker's
+ *   fatal message, e.g. an invalid scenario).
+ * - `request(message)` → Promise<ResponseMessage>; responses are matched by request id.
+ *
+ * The worker file is the TypeScript source under tsx (`npx hvlab`) or the bundled `engineWorker.js`
+ * next to Electron's main bundle.
+ */
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { EngineEvent } from '@shared/api/events';
+import type { ResponseMessage } from '@shared/api/protocol';
+import { apiError } from '@shared/api/errors';
+import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
+
+export function defaultWorkerPath(): { path: string; entry?: string } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    return { path: join(dirname(here), 'tsWorkerBootstrap.mjs'), entry: pathToFileURL(join(dirname(here), 'engineWorker.ts')).href };
+  }
+  const bundled = join(dirname(here), 'engineWorker.js');
+  if (existsSync(bundled)) return { path: bundled };
+  throw new Error(`engine worker bundle not found next to ${here}`);
+}
+
+export class EngineWorkerClient {
+  private readonly pending = new Map<number, (r: ResponseMessage) => void>();
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private closed = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'response') {
+        const resolve = this.pending.get(m.message.id);
+        if (resolve) { this.pending.delete(m.message.id); resolve(m.message); }
+      } else if (m.type === 'event') {
+        for (const l of this.listeners) l(m.event);
+      }
+    });
+    worker.on('exit', () => this.failAll('the engine worker stopped'));
+    worker.on('error', (e) => this.failAll(`the engine worker failed: ${e.message}`));
+  }
+
+  static spawn(init: WorkerInit, where = defaultWorkerPath()): Promise<EngineWorkerClient> {
+    const worker = new Worker(where.path, { workerData: where.entry ? { ...init, __entry: where.entry } : init });
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type === 'ready') { worker.off('message', onMessage); resolve(new EngineWorkerClient(worker)); }
+        if (m.type === 'fatal') { worker.off('message', onMessage); void worker.terminate(); reject(new Error(m.message)); }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  }
+
+  /** Requests with a duplicate in-flight id would be ambiguous; callers (server, IPC) remap ids. */
+  request(message: unknown & { id?: unknown }): Promise<ResponseMessage> {
+    const id = typeof message.id === 'number' ? message.id : -1;
+    if (this.closed) return Promise.resolve({ id, ok: false, error: apiError('E_TRANSPORT', 'the engine worker is not running') });
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ type: 'request', message } satisfies ToWorker);
+    });
+  }
+
+  onEvent(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private failAll(message: string): void {
+    this.closed = true;
+    for (const [id, resolve] of this.pending) resolve({ id, ok: false, error: apiError('E_TRANSPORT', message) });
+    this.pending.clear();
+  }
+}

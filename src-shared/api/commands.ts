@@ -1,0 +1,152 @@
+/**
+ * Commands: the closed set of operations that change the lab. Each entry documents its preconditions
+ * (as Firecracker documents its actions); anything else is refused with a typed error and changes nothing.
+ *
+ * - `COMMAND_SCHEMAS`: name → parameter schema (the runtime validator; the TypeScript type is inferred).
+ * - `CommandResults`: name → result type.
+ * - `CommandName`, `CommandParams<K>`, `CommandResult<K>`.
+ *
+ * Rule: adding a command means adding a schema here, a result type, and a handler in the engine's
+ * dispatcher; the contract tests fail until all three exist.
+ */
+import type { Infer } from './schema';
+import { s } from './schema';
+import { MONITOR_KINDS, PAGING_MODES } from '../model/inventory';
+import type { TaskRef } from '../model/task';
+
+const name = () => s.string({ min: 1, max: 80 });
+const vmRef = { vmId: s.id('vm') };
+
+/** Hardware and guest choices for a new VM; also the shape of Edit Settings changes. */
+export const vmSpecSchema = s.object({
+  name: name(),
+  hostId: s.optional(s.id('host')),
+  clusterId: s.optional(s.id('cluster')),
+  vcpus: s.int({ min: 1, max: 64 }),
+  memoryMiB: s.int({ min: 1, max: 1024 * 1024 }),
+  guestOs: s.optional(s.string({ max: 80 })),
+  monitor: s.optional(s.oneOf(MONITOR_KINDS)),
+  paging: s.optional(s.oneOf(PAGING_MODES)),
+  pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
+  workload: s.optional(s.string({ min: 1, max: 64 })),
+  workloadParams: s.optional(s.record(s.number())),
+  diskGiB: s.optional(s.int({ min: 1, max: 65536 })),
+  cpuHotAddEnabled: s.optional(s.bool()),
+  memoryHotAddEnabled: s.optional(s.bool()),
+  powerOn: s.optional(s.bool()),
+});
+export type VmSpec = Infer<typeof vmSpecSchema>;
+
+export const vmChangesSchema = s.object({
+  vcpus: s.optional(s.int({ min: 1, max: 64 })),
+  memoryMiB: s.optional(s.int({ min: 1, max: 1024 * 1024 })),
+  monitor: s.optional(s.oneOf(MONITOR_KINDS)),
+  paging: s.optional(s.oneOf(PAGING_MODES)),
+  pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
+  workload: s.optional(s.string({ min: 1, max: 64 })),
+  workloadParams: s.optional(s.record(s.number())),
+  cpuHotAddEnabled: s.optional(s.bool()),
+  memoryHotAddEnabled: s.optional(s.bool()),
+  cpuShares: s.optional(s.int({ min: 1, max: 1_000_000 })),
+  cpuReservationMhz: s.optional(s.int({ min: 0, max: 1_000_000 })),
+  cpuLimitMhz: s.optional(s.int({ min: -1, max: 1_000_000 })),
+});
+export type VmChanges = Infer<typeof vmChangesSchema>;
+
+export const COMMAND_SCHEMAS = {
+  /** Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance. Task. */
+  'vm.powerOn': s.object(vmRef),
+  /** Hard power off. Pre: poweredOn or suspended. Task. */
+  'vm.powerOff': s.object(vmRef),
+  /** Suspend: state saved, memory released. Pre: poweredOn. Task. */
+  'vm.suspend': s.object(vmRef),
+  /** Hard reset. Pre: poweredOn. Task. */
+  'vm.reset': s.object(vmRef),
+  /** Ask the guest OS to shut down. Pre: poweredOn, tools running. Task. */
+  'vm.shutdownGuest': s.object(vmRef),
+  /** Ask the guest OS to restart. Pre: poweredOn, tools running. Task. */
+  'vm.rebootGuest': s.object(vmRef),
+  /** Create a VM (New Virtual Machine wizard). Pre: unique name; the host exists and is connected. Task; result `{ vmId }`. */
+  'vm.create': s.object({ spec: vmSpecSchema }),
+  /** Clone a VM or template. Pre: source powered off (or template); unique name. Task; result `{ vmId }`. */
+  'vm.clone': s.object({ vmId: s.id('vm'), name: name(), hostId: s.optional(s.id('host')), asTemplate: s.optional(s.bool()) }),
+  /** Edit Settings. Pre: vCPU/memory changes need poweredOff unless hot-add is enabled (add only). Task. */
+  'vm.reconfigure': s.object({ vmId: s.id('vm'), changes: vmChangesSchema }),
+  /** Rename. Pre: unique name. Immediate. */
+  'vm.rename': s.object({ vmId: s.id('vm'), name: name() }),
+  /** Remove from inventory (and delete from disk). Pre: poweredOff. Task. */
+  'vm.remove': s.object(vmRef),
+  /** Take Snapshot… Pre: not a template. `memory` needs poweredOn. Task; result `{ snapshotId }`. */
+  'vm.snapshot.create': s.object({
+    vmId: s.id('vm'), name: name(), description: s.optional(s.string({ max: 1024 })),
+    memory: s.optional(s.bool()), quiesce: s.optional(s.bool()),
+  }),
+  /** Revert to a snapshot of this VM. Task. */
+  'vm.snapshot.revert': s.object({ vmId: s.id('vm'), snapshotId: s.id('snapshot') }),
+  /** Delete one snapshot (its delta is consolidated into its parent); optionally its children. Task. */
+  'vm.snapshot.remove': s.object({ vmId: s.id('vm'), snapshotId: s.id('snapshot'), removeChildren: s.optional(s.bool()) }),
+  /** Delete All snapshots; the current state is kept. Task. */
+  'vm.snapshot.removeAll': s.object(vmRef),
+  /** Rename / change description. Immediate. */
+  'vm.snapshot.edit': s.object({
+    vmId: s.id('vm'), snapshotId: s.id('snapshot'), name: s.optional(name()), description: s.optional(s.string({ max: 1024 })),
+  }),
+  /** Type text into the VM's console. Pre: poweredOn. Immediate. */
+  'vm.console.send': s.object({ vmId: s.id('vm'), text: s.string({ min: 1, max: 4096 }) }),
+  /** Enter maintenance mode. Pre: no powered-on VMs on the host. Task. */
+  'host.enterMaintenance': s.object({ hostId: s.id('host') }),
+  /** Exit maintenance mode. Pre: in maintenance. Task. */
+  'host.exitMaintenance': s.object({ hostId: s.id('host') }),
+  /** Cancel a queued or running cancellable task. */
+  'task.cancel': s.object({ taskId: s.id('task') }),
+  /** Run the simulation (optionally at a new speed: a multiple of real time, or 'max'). */
+  'sim.run': s.object({ speed: s.optional(s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max'))) }),
+  /** Pause the simulation. */
+  'sim.pause': s.object({}),
+  /** Advance by a fixed amount of virtual time while paused. */
+  'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
+  /** Change speed without changing run/pause. */
+  'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
+  /** Replace the lab with a built-in scenario (by name) and a seed. */
+  'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
+};
+
+export type CommandName = keyof typeof COMMAND_SCHEMAS;
+export type CommandParams<K extends CommandName> = Infer<(typeof COMMAND_SCHEMAS)[K]>;
+
+export interface CommandResults {
+  'vm.powerOn': TaskRef;
+  'vm.powerOff': TaskRef;
+  'vm.suspend': TaskRef;
+  'vm.reset': TaskRef;
+  'vm.shutdownGuest': TaskRef;
+  'vm.rebootGuest': TaskRef;
+  'vm.create': TaskRef;
+  'vm.clone': TaskRef;
+  'vm.reconfigure': TaskRef;
+  'vm.rename': { ok: true };
+  'vm.remove': TaskRef;
+  'vm.snapshot.create': TaskRef;
+  'vm.snapshot.revert': TaskRef;
+  'vm.snapshot.remove': TaskRef;
+  'vm.snapshot.removeAll': TaskRef;
+  'vm.snapshot.edit': { ok: true };
+  'vm.console.send': { ok: true };
+  'host.enterMaintenance': TaskRef;
+  'host.exitMaintenance': TaskRef;
+  'task.cancel': { ok: true };
+  'sim.run': SimStatus;
+  'sim.pause': SimStatus;
+  'sim.step': SimStatus;
+  'sim.setSpeed': SimStatus;
+  'lab.load': { ok: true };
+}
+export type CommandResult<K extends CommandName> = CommandResults[K];
+
+/** Simulation clock state (also returned by the `sim.status` query). */
+export interface SimStatus {
+  virtualTimeMs: number;
+  running: boolean;
+  /** Multiple of real time, or 'max' for as fast as possible. */
+  speed: number | 'max';
+}

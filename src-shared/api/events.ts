@@ -1,0 +1,27 @@
+/**
+ * Events pushed from the engine to every connected client, past tense (`task.updated`, not `updateTask`).
+ *
+ * Rule: events carry small payloads; for bulky data they say what changed and clients query it.
+ */
+import type { TaskDto } from '../model/task';
+import type { EventDto } from '../model/eventLog';
+import type { ManagedEntityId, VmId } from '../model/ids';
+import type { SimStatus } from './commands';
+
+export type EngineEvent =
+  /** A task was created or changed state/progress. */
+  | { type: 'task.updated'; task: TaskDto }
+  /** Inventory objects changed; refetch `inventory.get` (version lets clients skip stale refetches). */
+  | { type: 'inventory.changed'; version: number; entityIds: ManagedEntityId[] }
+  /** New real-time samples exist up to `timeMs`. */
+  | { type: 'metrics.sampled'; timeMs: number }
+  /** The virtual clock moved or run/pause/speed changed. */
+  | { type: 'sim.ticked'; status: SimStatus }
+  /** A VM's console printed text starting at `offset`. */
+  | { type: 'console.output'; vmId: VmId; offset: number; text: string }
+  /** An event was logged. */
+  | { type: 'event.logged'; event: EventDto }
+  /** The whole lab was replaced (scenario load): clients reset their stores. */
+  | { type: 'lab.loaded'; scenario: string };
+
+export type EngineEventType = EngineEvent['type'];

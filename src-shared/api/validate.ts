@@ -1,0 +1,52 @@
+/**
+ * Validation of everything that enters the engine: the envelope, the operation name and its parameters.
+ *
+ * - `validateRequest(raw)` → `{ ok: true, request }` or `{ ok: false, error, id }` with a typed ApiError
+ *   whose `field` names the offending input (e.g. `params.vmId`).
+ *
+ * Rule: called at every boundary (IPC handler in main, WebSocket server, worker entry), and again by the
+ * engine dispatcher, so no path skips it.
+ */
+import { API_VERSION } from './channels';
+import { COMMAND_SCHEMAS } from './commands';
+import { QUERY_SCHEMAS } from './queries';
+import type { ApiError } from './errors';
+import { apiError } from './errors';
+import type { RequestMessage } from './protocol';
+import { isPlainObject } from './schema';
+import type { Schema } from './schema';
+
+export type ValidatedRequest =
+  | { ok: true; request: RequestMessage }
+  | { ok: false; id: number; error: ApiError };
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+export function schemaFor(kind: 'command' | 'query', name: string): Schema<unknown> | undefined {
+  const table: Record<string, Schema<unknown>> = kind === 'command' ? COMMAND_SCHEMAS : QUERY_SCHEMAS;
+  return hasOwn(table, name) ? table[name] : undefined;
+}
+
+export function validateRequest(raw: unknown): ValidatedRequest {
+  if (!isPlainObject(raw)) return { ok: false, id: -1, error: apiError('E_BAD_MESSAGE', 'a request must be a JSON object') };
+  const id = typeof raw.id === 'number' && Number.isInteger(raw.id) && raw.id >= 0 ? raw.id : -1;
+  if (id < 0) return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'request id must be a non-negative integer', 'id') };
+  for (const k of Object.keys(raw)) {
+    if (!['v', 'id', 'kind', 'name', 'params'].includes(k)) {
+      return { ok: false, id, error: apiError('E_BAD_MESSAGE', `unknown envelope field "${k}"`, k) };
+    }
+  }
+  if (raw.v !== API_VERSION) {
+    return { ok: false, id, error: apiError('E_VERSION', `API version ${String(raw.v)} is not supported (engine speaks ${API_VERSION})`, 'v') };
+  }
+  if (raw.kind !== 'command' && raw.kind !== 'query') {
+    return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'kind must be "command" or "query"', 'kind') };
+  }
+  if (typeof raw.name !== 'string') return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'name must be a string', 'name') };
+  const schema = schemaFor(raw.kind, raw.name);
+  if (!schema) return { ok: false, id, error: apiError('E_UNKNOWN_OPERATION', `unknown ${raw.kind} "${raw.name.slice(0, 64)}"`, 'name') };
+  const params = raw.params === undefined ? {} : raw.params;
+  const problem = schema.check(params, 'params');
+  if (problem) return { ok: false, id, error: apiError('E_INVALID_ARGUMENT', problem.message, problem.field) };
+  return { ok: true, request: { v: API_VERSION, id, kind: raw.kind, name: raw.name, params } };
+}

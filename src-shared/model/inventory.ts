@@ -1,0 +1,168 @@
+/**
+ * Inventory DTOs: the plain, structured-clone-safe view of datacenters, clusters, hosts, VMs,
+ * datastores, networks and templates that crosses the contract.
+ *
+ * - `InventoryDto`: the whole lab, flat lists with parent ids (clients build the tree).
+ * - `VmDto`, `HostDto`, …: one object each, with the fields the vSphere Client's Summary tabs show.
+ *
+ * Rule: engine objects never cross; `engine/api/toDto.ts` maps them. Sizes carry their unit in the name.
+ */
+import type {
+  ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, SnapshotId, VmId,
+} from './ids';
+
+export type VmPowerState = 'poweredOff' | 'poweredOn' | 'suspended';
+/** Engine-level run state under poweredOn: whether the guest is executing, idle (halted) or crashed. */
+export type GuestRunState = 'notRunning' | 'running' | 'halted' | 'crashed';
+export type HostConnectionState = 'connected' | 'disconnected' | 'notResponding';
+export type HostPowerState = 'poweredOn' | 'poweredOff' | 'standBy';
+export type ToolsStatus = 'toolsOk' | 'toolsNotRunning' | 'toolsNotInstalled';
+
+/** Monitors a VM can run under (issue: guest machine and CPU virtualization). */
+export const MONITOR_KINDS = ['interp', 'te', 'bt', 'pv', 'hw'] as const;
+export type MonitorKind = (typeof MONITOR_KINDS)[number];
+export const PAGING_MODES = ['shadow', 'nested'] as const;
+export type PagingMode = (typeof PAGING_MODES)[number];
+
+export interface DatacenterDto {
+  id: DatacenterId;
+  name: string;
+}
+
+export interface ClusterDto {
+  id: ClusterId;
+  name: string;
+  datacenterId: DatacenterId;
+  drsEnabled: boolean;
+  haEnabled: boolean;
+}
+
+export interface HostDto {
+  id: HostId;
+  name: string;
+  datacenterId: DatacenterId;
+  /** Standalone hosts have no cluster. */
+  clusterId?: ClusterId;
+  /** `simulated` for engine hosts; real hosts reached over SSH report their backend. */
+  kind: 'simulated' | 'libvirt' | 'esxi';
+  vendor: string;
+  model: string;
+  cpuModel: string;
+  sockets: number;
+  coresPerSocket: number;
+  threadsPerCore: number;
+  cpuMhz: number;
+  memoryBytes: number;
+  hypervisorVersion: string;
+  powerState: HostPowerState;
+  connectionState: HostConnectionState;
+  inMaintenanceMode: boolean;
+  vmIds: VmId[];
+  datastoreIds: DatastoreId[];
+  networkIds: NetworkId[];
+  /** Virtual ms since the host booted; 0 when powered off. */
+  uptimeMs: number;
+}
+
+export interface VmDiskDto {
+  label: string;
+  capacityBytes: number;
+  datastoreId: DatastoreId;
+}
+
+export interface VmNicDto {
+  label: string;
+  networkId: NetworkId;
+  macAddress: string;
+  connected: boolean;
+}
+
+export interface VmDto {
+  id: VmId;
+  name: string;
+  datacenterId: DatacenterId;
+  hostId?: HostId;
+  clusterId?: ClusterId;
+  isTemplate: boolean;
+  guestOs: string;
+  /** e.g. `vmx-19`. */
+  hardwareVersion: string;
+  vcpus: number;
+  memoryBytes: number;
+  cpuHotAddEnabled: boolean;
+  memoryHotAddEnabled: boolean;
+  disks: VmDiskDto[];
+  nics: VmNicDto[];
+  monitor: MonitorKind;
+  paging: PagingMode;
+  pageTableLevels: 2 | 4;
+  /** Guest program the VM boots (a name from resources/guests or a workload). */
+  workload: string;
+  workloadParams: Record<string, number>;
+  powerState: VmPowerState;
+  guestState: GuestRunState;
+  /** Present when guestState is `crashed`. */
+  crashReason?: string;
+  toolsStatus: ToolsStatus;
+  ipAddress?: string;
+  currentSnapshotId?: SnapshotId;
+  snapshotCount: number;
+  /** Virtual ms since power-on; 0 when off. */
+  uptimeMs: number;
+  cpuShares: number;
+  cpuReservationMhz: number;
+  /** -1 = unlimited. */
+  cpuLimitMhz: number;
+}
+
+export interface DatastoreDto {
+  id: DatastoreId;
+  name: string;
+  datacenterId: DatacenterId;
+  capacityBytes: number;
+  freeBytes: number;
+  hostIds: HostId[];
+}
+
+export interface NetworkDto {
+  id: NetworkId;
+  name: string;
+  datacenterId: DatacenterId;
+  hostIds: HostId[];
+}
+
+export interface InventoryDto {
+  /** Increases on every change; clients can skip refetches that would change nothing. */
+  version: number;
+  datacenters: DatacenterDto[];
+  clusters: ClusterDto[];
+  hosts: HostDto[];
+  vms: VmDto[];
+  datastores: DatastoreDto[];
+  networks: NetworkDto[];
+}
+
+export interface SnapshotDto {
+  id: SnapshotId;
+  vmId: VmId;
+  name: string;
+  description: string;
+  createdAtMs: number;
+  /** Whether the guest's memory (running state) was captured. */
+  memory: boolean;
+  quiesced: boolean;
+  /** Power state the VM had when the snapshot was taken. */
+  powerState: VmPowerState;
+  /** Bytes of guest memory and disk unique to this snapshot (copy-on-write deltas). */
+  sizeBytes: number;
+  parentId?: SnapshotId;
+  childIds: SnapshotId[];
+}
+
+export interface SnapshotTreeDto {
+  vmId: VmId;
+  snapshots: SnapshotDto[];
+  rootIds: SnapshotId[];
+  /** "You are here": the snapshot the live state descends from, if any. */
+  currentSnapshotId?: SnapshotId;
+}
