@@ -103,7 +103,8 @@ export const s = {
     return { ...make<T | undefined>(`${inner.describe}?`, (v, p) => (v === undefined ? null : inner.check(v, p))), optional: true };
   },
   object<Shape extends Record<string, Schema<unknown>>>(shape: Shape): Schema<ObjectOf<Shape>> {
-    return make('object', (v, p) => {
+    const describe = `{${Object.entries(shape).map(([k, v]) => `${k}:${v.describe}`).join(',')}}`;
+    return make(describe, (v, p) => {
       if (!isPlainObject(v)) return problem(p, `expected an object, got ${typeName(v)}`);
       for (const k of Object.keys(v)) {
         if (!(k in shape)) return problem(`${p}.${k}`, 'is not a known field');
