@@ -2,6 +2,7 @@
  * Electron main process: the composition root. A short ordered list, one comment per line.
  */
 import { app, BrowserWindow, Menu } from 'electron';
+import { join } from 'node:path';
 import { EngineWorkerClient } from '../node/workers/engineWorkerClient';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
@@ -12,6 +13,8 @@ const appDir = import.meta.dirname;
 
 async function boot(): Promise<void> {
   await app.whenReady();
+  // 0. Packaged builds keep guests and scenarios outside the asar archive (electron-builder extraResources).
+  if (app.isPackaged && !process.env.HVLAB_RESOURCES) process.env.HVLAB_RESOURCES = join(process.resourcesPath, 'resources');
   // 1. The engine runs in a worker thread, off the UI thread.
   const engine = await EngineWorkerClient.spawn({ scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false });
   // 2. One validated IPC door to it.

@@ -1,0 +1,168 @@
+/**
+ * UI scale benchmark: a 2,000-VM lab in Chromium — load time, select-object and switch-tab latencies.
+ *
+ * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME]`
+ * Prints one JSON object. Latencies are measured inside the page with performance marks: from just
+ * before the click to the first animation frame after the new object / tab is in the DOM.
+ *
+ * Without --scenario it writes an inventory-only scenario (hosts × VMs, all powered off, paused
+ * clock) into a temporary resources folder and points the server at it with HVLAB_RESOURCES, so the
+ * benchmark does not depend on scenario files in resources/. Requires the built renderer (the server
+ * builds it when missing) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : def;
+};
+const VMS = Number(arg('vms', '2000'));
+const HOSTS = Number(arg('hosts', '20'));
+const SAMPLES = Number(arg('samples', '25'));
+let scenario = arg('scenario', '');
+
+function writeScenario(): { dir: string; name: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-bench-'));
+  mkdirSync(join(dir, 'scenarios'));
+  const guests = join(ROOT, 'resources', 'guests');
+  if (existsSync(guests)) symlinkSync(guests, join(dir, 'guests'));
+  const name = `ui-scale-${VMS}`;
+  const perHost = Math.ceil(VMS / HOSTS);
+  writeFileSync(join(dir, 'scenarios', `${name}.yaml`), [
+    'version: 1', `name: ${name}`, `title: UI scale (${VMS} VMs)`, 'description: Inventory-only lab for the UI benchmark.',
+    'datacenters:', '  - name: DC0', '    clusters:', '      - name: DC0_C0', '        hosts:', `          count: ${HOSTS}`,
+    '          sockets: 2', '          coresPerSocket: 16', '          cpuMhz: 2400', '          memoryGiB: 512',
+    '        vmsPerHost:', `          count: ${perHost}`, '          vcpus: 1', '          memoryMiB: 64', '',
+  ].join('\n'));
+  return { dir, name };
+}
+
+function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return { median: r(at(0.5)), p95: r(at(0.95)), max: r(s[s.length - 1]), n: s.length };
+}
+
+async function main(): Promise<void> {
+  let tmp: string | undefined;
+  const env = { ...process.env };
+  if (!scenario) {
+    const w = writeScenario();
+    tmp = w.dir;
+    scenario = w.name;
+    env.HVLAB_RESOURCES = w.dir;
+  }
+  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', '1', '--scenario', scenario, '--paused'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no URL from hvlab serve:\n${out}`)), 180_000);
+    const on = (c: Buffer) => {
+      out += c.toString();
+      const m = /hvlab: serving the lab at (\S+)/.exec(out);
+      if (m) { clearTimeout(t); resolve(m[1]); }
+    };
+    server.stdout.on('data', on);
+    server.stderr.on('data', on);
+    server.on('exit', (code) => { clearTimeout(t); reject(new Error(`hvlab serve exited (${code}):\n${out}`)); });
+  });
+  server.removeAllListeners('exit');
+  server.stdout.resume();
+  server.stderr.resume();
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // tsx (esbuild keepNames) wraps named closures in __name(); give the page a no-op for them.
+    await page.addInitScript('window.__name = (f) => f;');
+    await page.goto(url);
+    // Load: navigation start → the navigator shows the inventory (frame-accurate polling).
+    await page.waitForFunction(() => {
+      const ok = document.querySelectorAll('[data-kind=host]').length > 0 && document.querySelector('[data-testid=object-name]');
+      if (ok && !performance.getEntriesByName('hvlab:loaded').length) performance.mark('hvlab:loaded');
+      return ok;
+    }, undefined, { polling: 'raf', timeout: 120_000 });
+    const loadMs = await page.evaluate(() => performance.getEntriesByName('hvlab:loaded')[0].startTime);
+
+    // Expand every host so that the tree holds all VMs (virtualized: only visible rows are in the DOM).
+    const expandMs = await page.evaluate(async () => {
+      const t0 = performance.now();
+      for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-kind=host][aria-expanded=false] [data-testid^=tree-toggle-]'))) el.click();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - t0;
+    });
+    const rowsInDom = await page.evaluate(() => document.querySelectorAll('[role=treeitem]').length);
+
+    // Select-object latency: click a VM row, wait for its name in the object header.
+    const select = await page.evaluate(async (n) => {
+      const out: number[] = [];
+      const tree = document.querySelector<HTMLElement>('[role=tree]')!;
+      for (let i = 0; i < n; i++) {
+        tree.scrollTop = Math.floor(((i * 7919) % 997) / 997 * (tree.scrollHeight - tree.clientHeight));
+        tree.dispatchEvent(new Event('scroll'));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const rows = Array.from(document.querySelectorAll<HTMLElement>('[data-kind=vm]')).filter((r) => !r.classList.contains('selected'));
+        const row = rows[Math.floor(rows.length / 2)];
+        if (!row) continue;
+        const name = row.dataset.name!;
+        performance.mark(`sel-start-${i}`);
+        row.click();
+        await new Promise<void>((resolve) => {
+          const check = () => (document.querySelector('[data-testid=object-name]')?.textContent === name ? resolve() : requestAnimationFrame(check));
+          requestAnimationFrame(check);
+        });
+        performance.mark(`sel-end-${i}`);
+        out.push(performance.measure(`select-${i}`, `sel-start-${i}`, `sel-end-${i}`).duration);
+      }
+      return out;
+    }, SAMPLES);
+
+    // Switch-tab latency on a VM: Summary ⇄ Monitor ⇄ Configure ⇄ Snapshots.
+    const tabs = await page.evaluate(async (n) => {
+      const keys = ['monitor', 'configure', 'snapshots', 'summary'];
+      const out: number[] = [];
+      const perTab: Record<string, number[]> = {};
+      for (let i = 0; i < n; i++) {
+        const key = keys[i % keys.length];
+        const btn = document.querySelector<HTMLElement>(`[data-testid=tab-${key}]`);
+        if (!btn) continue;
+        performance.mark(`tab-start-${i}`);
+        btn.click();
+        await new Promise<void>((resolve) => {
+          const check = () => (document.querySelector(`[data-testid=tab-content-${key}]`) ? resolve() : requestAnimationFrame(check));
+          requestAnimationFrame(check);
+        });
+        performance.mark(`tab-end-${i}`);
+        const d = performance.measure(`tab-${i}`, `tab-start-${i}`, `tab-end-${i}`).duration;
+        out.push(d);
+        (perTab[key] ??= []).push(d);
+      }
+      return { out, perTab };
+    }, SAMPLES);
+
+    console.log(JSON.stringify({
+      benchmark: 'ui-scale', scenario, vms: VMS, hosts: HOSTS, chromium: browser.version(),
+      loadMs: Math.round(loadMs), expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
+      selectObjectMs: stats(select), switchTabMs: stats(tabs.out),
+      switchTabMsByTab: Object.fromEntries(Object.entries(tabs.perTab).map(([k, v]) => [k, stats(v)])),
+    }, null, 2));
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

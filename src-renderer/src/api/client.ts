@@ -1,0 +1,96 @@
+/**
+ * The renderer's one door to the engine: picks the transport at start-up and hands out the typed API.
+ *
+ * - `startApi()`: Electron (the preload's `window.hvlab`) when present, else the WebSocket to the
+ *   server that served the page, authenticated by the `?token=` of the page URL.
+ * - `useApi()`: the `HvlabApi` (throws before `startApi`); `onConnectionChange(cb)`; `transportKind()`.
+ * - `setApiForTests(api)`: tests inject a fake API instead of a transport.
+ *
+ * Rule: this is the ONLY file that touches `window.hvlab` (architecture B2 rule 2).
+ */
+import { createApiClient } from '@shared/api/client';
+import { WS_PATH } from '@shared/api/channels';
+import type { HvlabApi } from '@shared/api/index';
+import { createWsBridge } from './wsBridge';
+import type { ConnectionStatus } from './wsBridge';
+
+export type { ConnectionStatus };
+export type StartProblem = 'no-token' | null;
+
+let api: HvlabApi | null = null;
+let transport: 'electron' | 'websocket' | 'direct' | 'none' = 'none';
+let status: ConnectionStatus = 'connecting';
+let problem: StartProblem = null;
+const statusListeners = new Set<(s: ConnectionStatus) => void>();
+
+function setStatus(s: ConnectionStatus): void {
+  status = s;
+  for (const l of [...statusListeners]) l(s);
+}
+
+/** WebSocket URL for browser mode; `?server=host:port` overrides the host (Vite dev server). */
+export function wsUrlFor(loc: Pick<Location, 'protocol' | 'host' | 'search'>): string | null {
+  const params = new URLSearchParams(loc.search);
+  const token = params.get('token');
+  if (!token) return null;
+  const host = params.get('server') ?? loc.host;
+  const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${host}${WS_PATH}?token=${encodeURIComponent(token)}`;
+}
+
+export function startApi(): HvlabApi {
+  if (api) return api;
+  const electronBridge = typeof window !== 'undefined' ? window.hvlab : undefined;
+  if (electronBridge) {
+    transport = 'electron';
+    api = createApiClient(electronBridge);
+    setStatus('open');
+    return api;
+  }
+  const url = wsUrlFor(window.location);
+  transport = 'websocket';
+  if (!url) {
+    problem = 'no-token';
+    // A bridge that fails every request, so the UI shows the problem instead of hanging.
+    api = createApiClient({
+      apiVersion: 1, transport: 'websocket',
+      request: async (m) => ({ id: m.id, ok: false, error: { code: 'E_UNAUTHORIZED', message: 'no access token in the page address' } }),
+      onEvent: () => () => undefined,
+    });
+    setStatus('closed');
+    return api;
+  }
+  const bridge = createWsBridge({ url, onStatus: setStatus });
+  api = createApiClient(bridge);
+  setStatus(bridge.status);
+  return api;
+}
+
+export function useApi(): HvlabApi {
+  if (!api) throw new Error('hvlab: the API is used before startApi()');
+  return api;
+}
+
+export function setApiForTests(testApi: HvlabApi | null): void {
+  api = testApi;
+  transport = testApi ? 'direct' : 'none';
+  problem = null;
+  setStatus(testApi ? 'open' : 'connecting');
+}
+
+export function onConnectionChange(listener: (s: ConnectionStatus) => void): () => void {
+  statusListeners.add(listener);
+  return () => statusListeners.delete(listener);
+}
+
+export function connectionStatus(): ConnectionStatus {
+  return status;
+}
+
+export function transportKind(): typeof transport {
+  return transport;
+}
+
+export function startProblem(): StartProblem {
+  return problem;
+}

@@ -1,0 +1,137 @@
+/**
+ * useObjectActions(): the ACTIONS menu of each object type (same entries on right-click), in vSphere's
+ * words, and what each entry does.
+ *
+ * - `menuFor(id)` → MenuItem[] (with entries disabled when invalid for the current state).
+ * - `run(id, key)`: performs an entry; `power(vm, command)`: a power operation as a task.
+ *
+ * Rule: enablement comes from logic/powerActions (mirrors the contract's preconditions); the engine's
+ * answer is final, and a refusal shows as a Failed row in Recent Tasks.
+ */
+import type { VmDto } from '@shared/model/inventory';
+import type { HostId, VmId } from '@shared/model/ids';
+import { kindOfId } from '@shared/model/ids';
+import { POWER_ACTIONS, powerActionEnabled } from '@renderer/logic/powerActions';
+import type { PowerCommand } from '@renderer/logic/powerActions';
+import type { MenuItem } from '@renderer/components/base/menu';
+import { useInventoryStore } from '@renderer/stores/inventory';
+import { useTasksStore } from '@renderer/stores/tasks';
+import { useSelectionStore } from '@renderer/stores/selection';
+import { useDialogs } from './useDialogs';
+
+export function useObjectActions() {
+  const inventory = useInventoryStore();
+  const tasks = useTasksStore();
+  const selection = useSelectionStore();
+  const { openDialog } = useDialogs();
+
+  function powerItems(vm: VmDto): MenuItem[] {
+    const host = inventory.host(vm.hostId);
+    return POWER_ACTIONS.map((a) => {
+      const en = powerActionEnabled(a.command, vm, host);
+      return { key: a.command, label: a.label, icon: a.icon, disabled: !en.enabled, title: en.reason, testId: a.testId };
+    });
+  }
+
+  function menuFor(id: string): MenuItem[] {
+    const kind = kindOfId(id);
+    if (kind === 'vm') {
+      const vm = inventory.vm(id);
+      if (!vm) return [];
+      if (vm.isTemplate) {
+        return [
+          { key: 'newFromTemplate', label: 'New VM from This Template…', icon: 'plus', testId: 'action-new-from-template' },
+          { key: 'sep1', label: '', separator: true },
+          { key: 'remove', label: 'Delete from Disk', testId: 'action-delete', disabled: false },
+        ];
+      }
+      const hasSnapshots = vm.snapshotCount > 0;
+      return [
+        { key: 'power', label: 'Power', icon: 'power-on', testId: 'actions-power', children: powerItems(vm) },
+        {
+          key: 'snapshots', label: 'Snapshots', icon: 'snapshot', testId: 'actions-snapshots', children: [
+            { key: 'takeSnapshot', label: 'Take Snapshot…', testId: 'action-take-snapshot' },
+            { key: 'manageSnapshots', label: 'Manage Snapshots', testId: 'action-manage-snapshots' },
+            { key: 'revertLatest', label: 'Revert to Latest Snapshot', disabled: !vm.currentSnapshotId, testId: 'action-revert-latest' },
+            { key: 'removeAllSnapshots', label: 'Delete All Snapshots', disabled: !hasSnapshots, testId: 'action-delete-all-snapshots' },
+          ],
+        },
+        { key: 'console', label: 'Launch Web Console', icon: 'console', testId: 'action-console' },
+        { key: 'sep1', label: '', separator: true },
+        { key: 'editSettings', label: 'Edit Settings…', icon: 'settings', testId: 'action-edit-settings' },
+        { key: 'rename', label: 'Rename…', testId: 'action-rename' },
+        { key: 'sep2', label: '', separator: true },
+        { key: 'remove', label: 'Delete from Disk', disabled: vm.powerState !== 'poweredOff', title: vm.powerState !== 'poweredOff' ? 'Power off the virtual machine first' : undefined, testId: 'action-delete' },
+      ];
+    }
+    if (kind === 'host') {
+      const host = inventory.host(id);
+      if (!host) return [];
+      return [
+        { key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' },
+        { key: 'sep1', label: '', separator: true },
+        {
+          key: 'maintenance', label: 'Maintenance Mode', testId: 'actions-maintenance', children: [
+            { key: 'enterMaintenance', label: 'Enter Maintenance Mode', disabled: host.inMaintenanceMode, testId: 'action-enter-maintenance' },
+            { key: 'exitMaintenance', label: 'Exit Maintenance Mode', disabled: !host.inMaintenanceMode, testId: 'action-exit-maintenance' },
+          ],
+        },
+      ];
+    }
+    if (kind === 'cluster' || kind === 'datacenter') {
+      return [{ key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' }];
+    }
+    return [];
+  }
+
+  async function power(vm: Pick<VmDto, 'id' | 'name'>, command: PowerCommand): Promise<void> {
+    await tasks.run(command, { vmId: vm.id }, { id: vm.id, name: vm.name });
+  }
+
+  function run(id: string, key: string): void {
+    const vm = inventory.vm(id);
+    if (key.startsWith('vm.') && vm) {
+      void power(vm, key as PowerCommand);
+      return;
+    }
+    const vmId = id as VmId;
+    switch (key) {
+      case 'takeSnapshot': openDialog({ kind: 'takeSnapshot', vmId }); break;
+      case 'manageSnapshots': selection.select(id, 'snapshots'); break;
+      case 'revertLatest':
+        if (vm?.currentSnapshotId) void tasks.run('vm.snapshot.revert', { vmId, snapshotId: vm.currentSnapshotId }, { id, name: vm.name });
+        break;
+      case 'removeAllSnapshots':
+        if (vm) {
+          openDialog({
+            kind: 'confirm', title: 'Delete All Snapshots', confirmLabel: 'Delete All', testId: 'confirm-delete-all',
+            message: `All snapshots of ${vm.name} will be deleted. The current state of the virtual machine is kept.`,
+            onConfirm: () => void tasks.run('vm.snapshot.removeAll', { vmId }, { id, name: vm.name }),
+          });
+        }
+        break;
+      case 'console': openDialog({ kind: 'console', vmId }); break;
+      case 'editSettings': openDialog({ kind: 'editSettings', vmId }); break;
+      case 'rename': openDialog({ kind: 'rename', vmId }); break;
+      case 'remove':
+        if (vm) {
+          openDialog({
+            kind: 'confirm', title: 'Delete from Disk', confirmLabel: 'Yes', testId: 'confirm-delete-vm',
+            message: `Are you sure you want to delete ${vm.name} and its files from the datastore?`,
+            onConfirm: () => void tasks.run('vm.remove', { vmId }, { id, name: vm.name }),
+          });
+        }
+        break;
+      case 'newFromTemplate': openDialog({ kind: 'newVm', templateId: vmId }); break;
+      case 'newVm': openDialog({ kind: 'newVm', targetId: id }); break;
+      case 'enterMaintenance':
+        void tasks.run('host.enterMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
+        break;
+      case 'exitMaintenance':
+        void tasks.run('host.exitMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
+        break;
+    }
+  }
+
+  return { menuFor, run, power, powerItems };
+}

@@ -1,0 +1,58 @@
+/**
+ * Which charts Monitor › Performance › Overview shows for an object, chosen from the counters the
+ * engine's catalogue offers for its type (never from a fixed list the engine may not have).
+ *
+ * - `overviewCharts(catalog)` → one chart per group (CPU, Memory, Disk, Network first, then any other
+ *   group the engine offers, e.g. System), with up to four counters of the group's primary unit, the
+ *   vSphere "level 1" counters first.
+ * - `METRIC_GROUPS`: group key → label, for the Advanced chart options.
+ */
+import type { CounterInfo } from '@shared/model/metrics';
+import { unitLabel } from './format';
+
+export const METRIC_GROUPS: Record<string, string> = {
+  cpu: 'CPU', mem: 'Memory', disk: 'Disk', net: 'Network', virtualDisk: 'Virtual disk', datastore: 'Datastore',
+  power: 'Power', sys: 'System', rescpu: 'CPU (resource)', clusterServices: 'Cluster services', vmop: 'Virtual machine operations',
+  engine: 'Engine',
+};
+
+export function groupLabel(group: string): string {
+  return METRIC_GROUPS[group] ?? group;
+}
+
+const PRIMARY: Record<string, string> = {
+  cpu: 'cpu.usage.average', mem: 'mem.usage.average', disk: 'disk.usage.average', net: 'net.usage.average',
+};
+
+export interface OverviewChart {
+  key: string;
+  title: string;
+  counters: CounterInfo[];
+}
+
+export function groupOf(c: CounterInfo): string {
+  return c.group || c.name.split('.')[0];
+}
+
+export function overviewCharts(catalog: readonly CounterInfo[]): OverviewChart[] {
+  const out: OverviewChart[] = [];
+  const MAIN = ['cpu', 'mem', 'disk', 'net'];
+  const others = [...new Set(catalog.map(groupOf))].filter((g) => !MAIN.includes(g)).sort();
+  for (const group of [...MAIN, ...others]) {
+    const inGroup = catalog.filter((c) => groupOf(c) === group);
+    if (!inGroup.length) continue;
+    const sorted = [...inGroup].sort((a, b) =>
+      Number(b.name === PRIMARY[group]) - Number(a.name === PRIMARY[group]) || a.level - b.level || a.name.localeCompare(b.name));
+    const unit = sorted[0].unit;
+    const counters = sorted.filter((c) => c.unit === unit).slice(0, 4);
+    out.push({ key: group, title: `${groupLabel(group)} (${unitLabel(unit)})`, counters });
+  }
+  return out;
+}
+
+/** What the Advanced chart shows (Chart Options). */
+export interface ChartOptions {
+  counters: string[];
+  interval: import('@shared/model/metrics').IntervalKey;
+  kind: 'line' | 'stacked';
+}

@@ -1,0 +1,100 @@
+/**
+ * Field-level validation for the New Virtual Machine wizard and Edit Settings, before and after the
+ * engine answers.
+ *
+ * - `validateSpec(spec, ctx)` / `validateChanges(changes)`: run the contract's own schemas
+ *   (`vmSpecSchema`, `vmChangesSchema` from src-shared: one source of truth) plus the checks that need
+ *   inventory context (unique name, connected host), returning `{ [field]: message }`.
+ * - `fieldOfApiError(error)`: maps an engine `ApiError.field` (`params.spec.vcpus`) to a form field
+ *   (`vcpus`), so a refusal shows at the field it names.
+ *
+ * Rule: the schema check runs field by field so every invalid field gets its message, not only the first.
+ */
+import { vmSpecSchema, vmChangesSchema } from '@shared/api/commands';
+import type { VmSpec, VmChanges } from '@shared/api/commands';
+import type { ApiError } from '@shared/api/errors';
+import type { HostDto, VmDto } from '@shared/model/inventory';
+
+export type FieldErrors = Record<string, string>;
+
+export interface SpecContext {
+  vms: readonly Pick<VmDto, 'name' | 'id'>[];
+  hosts: readonly Pick<HostDto, 'id' | 'connectionState' | 'inMaintenanceMode'>[];
+  /** When editing, the VM whose own name is allowed. */
+  selfId?: string;
+}
+
+const MESSAGES: Record<string, string> = {
+  name: 'Virtual machine name',
+  vcpus: 'CPU',
+  memoryMiB: 'Memory',
+};
+
+function humanize(field: string, message: string): string {
+  if (message === 'must not be empty' || message === 'is required') return `${MESSAGES[field] ?? field} is required.`;
+  if (message.startsWith('expected an integer')) return 'Enter a whole number.';
+  return message.charAt(0).toUpperCase() + message.slice(1) + (message.endsWith('.') ? '' : '.');
+}
+
+/**
+ * Checks every field of `value` against the schema: each field is probed alone on top of a known-valid
+ * baseline, so the closed-object schema (which reports only its first problem) names every bad field.
+ */
+function perField(
+  check: (v: unknown) => { field: string; message: string } | null,
+  value: Record<string, unknown>, prefix: string, baseline: Record<string, unknown>,
+): FieldErrors {
+  const errors: FieldErrors = {};
+  const whole = check(value);
+  if (!whole) return errors;
+  const wholeField = stripPath(whole.field, prefix).split('.')[0];
+  errors[wholeField] = humanize(wholeField, whole.message);
+  for (const [k, v] of Object.entries(value)) {
+    if (k === wholeField) continue;
+    const p = check({ ...baseline, [k]: v });
+    if (!p) continue;
+    const top = stripPath(p.field, prefix).split('.')[0];
+    if (top === k) errors[k] = humanize(k, p.message);
+  }
+  return errors;
+}
+
+function dropUndefined(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function stripPath(path: string, prefix: string): string {
+  let f = path;
+  if (f.startsWith('params.')) f = f.slice('params.'.length);
+  if (f.startsWith(`${prefix}.`)) f = f.slice(prefix.length + 1);
+  return f;
+}
+
+export function validateSpec(spec: VmSpec, ctx: SpecContext): FieldErrors {
+  const errors = perField((v) => vmSpecSchema.check(v, 'spec'), dropUndefined(spec), 'spec', { name: 'x', vcpus: 1, memoryMiB: 1 });
+  const name = spec.name?.trim() ?? '';
+  if (!errors.name && name !== spec.name) errors.name = 'The name must not start or end with spaces.';
+  if (!errors.name && ctx.vms.some((vm) => vm.name === spec.name && vm.id !== ctx.selfId)) {
+    errors.name = `The name '${spec.name}' already exists.`;
+  }
+  if (!spec.hostId && !spec.clusterId) errors.hostId = errors.hostId ?? 'Select a compute resource.';
+  if (spec.hostId) {
+    const host = ctx.hosts.find((h) => h.id === spec.hostId);
+    if (!host) errors.hostId = 'The selected host no longer exists.';
+    else if (host.connectionState !== 'connected') errors.hostId = 'The selected host is not connected.';
+    else if (host.inMaintenanceMode) errors.hostId = 'The selected host is in maintenance mode.';
+  }
+  return errors;
+}
+
+export function validateChanges(changes: VmChanges): FieldErrors {
+  return perField((v) => vmChangesSchema.check(v, 'changes'), dropUndefined(changes), 'changes', {});
+}
+
+/** Form field named by an engine error (`params.spec.memoryMiB` → `memoryMiB`), or undefined. */
+export function fieldOfApiError(error: ApiError): string | undefined {
+  if (!error.field) return undefined;
+  let f = error.field;
+  for (const prefix of ['params.', 'spec.', 'changes.']) if (f.startsWith(prefix)) f = f.slice(prefix.length);
+  return f.split('.')[0] || undefined;
+}

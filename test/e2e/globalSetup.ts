@@ -1,0 +1,59 @@
+/**
+ * Playwright global setup: starts the lab server in browser mode and hands its URL to the tests.
+ *
+ * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1` (plus `--scenario $HVLAB_E2E_SCENARIO` when set),
+ *   parses the one line `hvlab: serving the lab at http://127.0.0.1:PORT/?token=HEX`, and sets
+ *   HVLAB_E2E_URL for the test workers (they start after this returns).
+ * - Returns the teardown, which stops that server (by its pid, nothing else).
+ *
+ * Rule: no mock: the tests drive the real renderer bundle against the real engine.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LINE = /hvlab: serving the lab at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/;
+const START_TIMEOUT_MS = 180_000;
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  mkdirSync(`${ROOT}/artifacts/screenshots`, { recursive: true });
+  if (process.env.HVLAB_E2E_URL) return async () => undefined; // a server started by hand
+
+  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1'];
+  if (process.env.HVLAB_E2E_SCENARIO) args.push('--scenario', process.env.HVLAB_E2E_SCENARIO);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  let output = '';
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hvlab serve printed no URL within ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const m = LINE.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hvlab serve exited with code ${code} before printing its URL:\n${output}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  // Keep draining output so the server never blocks on a full pipe.
+  child.stdout.resume();
+  child.stderr.resume();
+  process.env.HVLAB_E2E_URL = url;
+
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
