@@ -1,0 +1,13 @@
+/**
+ * cpu — the HV32 CPU: register file, reference interpreter, exceptions, cost model, counters
+ * and the monitor seam. The door other engine folders import.
+ */
+export { Cpu, type CpuOptions, type CpuSaved, type CrashInfo, type RunResult, type StopReason } from './cpu';
+export { VcpuState, flagsOfCompare, type VcpuSaved } from './vcpu';
+export { DEFAULT_COSTS, makeCostModel, opcodeCostTable, type CostModel } from './costModel';
+export { newCpuCounters, snapshotCounters, type CounterSnapshot, type CpuCounters } from './counters';
+export { DecodeCache } from './decodeCache';
+export { NULL_IO, type IoPorts } from './ioPorts';
+export type { Monitor, TrapDecision, TrapEvent } from './monitorSeam';
+export { raise, deliver, takeInterrupt } from './traps';
+export { readControl, writeControl } from './slowPath';

@@ -1,0 +1,332 @@
+/**
+ * interpreter — the reference interpreter: exact HV32 semantics, fast enough to be the cold
+ * tier of every monitor (goal ≥ 150 M guest instructions/s with counting on).
+ *
+ * Interface: `interpret(cpu, budgetCycles)` → RunResult (via Cpu.run).
+ * Design (facts.md Part 2 §9): pre-decoded pages (decodeCache) + a dense `switch` on the
+ * opcode, int32 arithmetic on an Int32Array register file, memory through the software TLB
+ * (a hit is two array loads). The inner loop runs straight-line within one code page; anything
+ * else (leaving the page, TLB-miss, system instruction, exception, budget) leaves it with a
+ * `slow` code and is handled by the outer loop, which also checks interrupts, halts, crashes,
+ * monitor stops and the memory epoch. Every instruction counts (per-opcode counter) and costs
+ * cycles from the per-opcode cost table (costModel.ts).
+ * Rules: the budget is checked after each instruction (a run executes at least one instruction
+ * when budget > 0 and the CPU is runnable); interrupts are recognised before an instruction
+ * when IE = 1, except right after an sti that set IE (one-instruction shadow).
+ */
+import { Op } from '../isa/index';
+import { SOFT_MASK } from '../mmu/index';
+import type { Cpu, RunResult, StopReason } from './cpu';
+import { PAGE_END_IMM } from './decodeCache';
+import { execSystem, fetchFault, loadSlow, storeSlow } from './slowPath';
+import { takeInterrupt } from './traps';
+
+const SLOW_NONE = 0;
+const SLOW_LOAD = 1;
+const SLOW_STORE = 2;
+const SLOW_SYSTEM = 3;
+const SLOW_JUMP = 4;
+
+
+export function interpret(cpu: Cpu, budget: number): RunResult {
+  const mmu = cpu.mmu;
+  const costs = cpu.opCost;
+  const opCounts = cpu.runOpCounts;
+  opCounts.fill(0);
+  const dc = cpu.decodeCache;
+  let cyc = 0;
+
+  let reason: StopReason = 'budget';
+  if (cpu.crash) return { reason: 'crashed', cycles: 0, instructions: 0 };
+  outer: for (;;) {
+    const st = cpu.state;
+    cyc += cpu.drainPending();
+    if (cpu.crash) { reason = 'crashed'; break; }
+    if (cpu.stopRequest) { reason = cpu.stopRequest; cpu.stopRequest = undefined; break; }
+    mmu.syncEpoch();
+    const shadow = st.stiShadow;
+    st.stiShadow = false;
+    if (!shadow && st.ie && (st.irqLines & st.irqMask) !== 0) {
+      takeInterrupt(cpu);
+      continue;
+    }
+    if (st.halted) { reason = 'halted'; break; }
+    if (cyc >= budget) break;
+    // ---- fetch: enter the code page of pc ----
+    const pc = st.pc | 0;
+    const base = pc & ~0xfff;
+    let pcOut = 0;
+    const vpn = pc >>> 12;
+    let code: Int32Array;
+    if (vpn === cpu.codeVpn && mmu.version === cpu.codeVersion && (pc & 3) === 0) code = cpu.code;
+    else {
+      const g = (pc & 3) === 0 ? mmu.translateFetch(pc) : -1;
+      if (g < 0) {
+        cyc += cpu.drainPending();
+        fetchFault(cpu, pc);
+        continue;
+      }
+      code = dc.page(g);
+      // decoding a new page watches it (epoch bump): drop any fast write entry to it before running
+      mmu.syncEpoch();
+      cpu.code = code;
+      cpu.codeVpn = vpn;
+      cpu.codeGpfn = g;
+      cpu.codeVersion = mmu.version;
+      cyc += cpu.drainPending();
+    }
+    st.delivering = 0;
+    const regs = st.regs;
+    const rTag = mmu.rTag;
+    const rFrame = mmu.rFrame;
+    const wTag = mmu.wTag;
+    const wFrame = mmu.wFrame;
+    let fk = st.fk;
+    let fa = st.fa;
+    let fb = st.fb;
+    let i = (pc & 0xfff) >>> 1;
+    const memAtEntry = memOps(opCounts);
+    let slow = SLOW_NONE;
+    let a = 0;
+    let imm = 0;
+    let va = 0;
+    const stop = shadow ? 0 : budget;
+    inner: for (;;) {
+      a = code[i];
+      imm = code[i + 1];
+      const op = a & 0xff;
+      opCounts[op]++;
+      cyc += costs[op];
+      switch (op) {
+        case Op.NOP: break;
+        case Op.ADD: regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] + regs[a >>> 24]) | 0; break;
+        case Op.SUB: regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] - regs[a >>> 24]) | 0; break;
+        case Op.AND: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] & regs[a >>> 24]; break;
+        case Op.OR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] | regs[a >>> 24]; break;
+        case Op.XOR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] ^ regs[a >>> 24]; break;
+        case Op.SHL: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] << (regs[a >>> 24] & 31); break;
+        case Op.SHR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >>> (regs[a >>> 24] & 31); break;
+        case Op.SAR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >> (regs[a >>> 24] & 31); break;
+        case Op.MUL: regs[(a >>> 8) & 31] = Math.imul(regs[(a >>> 16) & 15], regs[a >>> 24]); break;
+        case Op.MULHU: {
+          const x = regs[(a >>> 16) & 15] >>> 0;
+          const y = regs[a >>> 24] >>> 0;
+          const xl = x & 0xffff, xh = x >>> 16, yl = y & 0xffff, yh = y >>> 16;
+          const lh = xl * yh, hl = xh * yl;
+          const mid = ((xl * yl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+          regs[(a >>> 8) & 31] = (xh * yh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
+          break;
+        }
+        case Op.DIV: {
+          const y = regs[a >>> 24];
+          if (y === 0) { slow = SLOW_SYSTEM; break inner; }
+          regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] / y) | 0;
+          break;
+        }
+        case Op.DIVU: {
+          const y = regs[a >>> 24] >>> 0;
+          if (y === 0) { slow = SLOW_SYSTEM; break inner; }
+          regs[(a >>> 8) & 31] = ((regs[(a >>> 16) & 15] >>> 0) / y) | 0;
+          break;
+        }
+        case Op.REM: {
+          const y = regs[a >>> 24];
+          if (y === 0) { slow = SLOW_SYSTEM; break inner; }
+          regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] % y) | 0;
+          break;
+        }
+        case Op.REMU: {
+          const y = regs[a >>> 24] >>> 0;
+          if (y === 0) { slow = SLOW_SYSTEM; break inner; }
+          regs[(a >>> 8) & 31] = ((regs[(a >>> 16) & 15] >>> 0) % y) | 0;
+          break;
+        }
+        case Op.CMP: fk = 0; fa = regs[(a >>> 16) & 15]; fb = regs[a >>> 24]; break;
+        case Op.TST: {
+          const r = regs[(a >>> 16) & 15] & regs[a >>> 24];
+          fk = 1; fa = (r === 0 ? 1 : 0) | (r < 0 ? 2 : 0); fb = 0;
+          break;
+        }
+        case Op.ADDI: regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] + imm) | 0; break;
+        case Op.ANDI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] & imm; break;
+        case Op.ORI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] | imm; break;
+        case Op.XORI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] ^ imm; break;
+        case Op.SLLI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] << imm; break;
+        case Op.SRLI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >>> imm; break;
+        case Op.SRAI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >> imm; break;
+        case Op.LUI: regs[(a >>> 8) & 31] = imm; break;
+        case Op.CMPI: fk = 0; fa = regs[(a >>> 16) & 15]; fb = imm; break;
+        case Op.LDW: {
+          va = (regs[(a >>> 16) & 15] + imm) | 0;
+          const p = va >>> 12;
+          const si = p & SOFT_MASK;
+          if (rTag[si] === p && (va & 3) === 0) { regs[(a >>> 8) & 31] = rFrame[si][(va & 0xfff) >>> 2]; break; }
+          slow = SLOW_LOAD; break inner;
+        }
+        case Op.LDB: {
+          va = (regs[(a >>> 16) & 15] + imm) | 0;
+          const p = va >>> 12;
+          const si = p & SOFT_MASK;
+          if (rTag[si] === p) { regs[(a >>> 8) & 31] = (rFrame[si][(va & 0xfff) >>> 2] >>> ((va & 3) << 3)) & 255; break; }
+          slow = SLOW_LOAD; break inner;
+        }
+        case Op.LDBS: {
+          va = (regs[(a >>> 16) & 15] + imm) | 0;
+          const p = va >>> 12;
+          const si = p & SOFT_MASK;
+          if (rTag[si] === p) { regs[(a >>> 8) & 31] = (rFrame[si][(va & 0xfff) >>> 2] << (24 - ((va & 3) << 3))) >> 24; break; }
+          slow = SLOW_LOAD; break inner;
+        }
+        case Op.STW: {
+          va = (regs[(a >>> 16) & 15] + imm) | 0;
+          const p = va >>> 12;
+          const si = p & SOFT_MASK;
+          if (wTag[si] === p && (va & 3) === 0) { wFrame[si][(va & 0xfff) >>> 2] = regs[(a >>> 8) & 15]; break; }
+          slow = SLOW_STORE; break inner;
+        }
+        case Op.STB: {
+          va = (regs[(a >>> 16) & 15] + imm) | 0;
+          const p = va >>> 12;
+          const si = p & SOFT_MASK;
+          if (wTag[si] === p) {
+            const f = wFrame[si];
+            const wi = (va & 0xfff) >>> 2;
+            const sh = (va & 3) << 3;
+            f[wi] = (f[wi] & ~(255 << sh)) | ((regs[(a >>> 8) & 15] & 255) << sh);
+            break;
+          }
+          slow = SLOW_STORE; break inner;
+        }
+        case Op.J: {
+          const t = (base + (i << 1) + imm) | 0;
+          if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          slow = SLOW_JUMP; pcOut = t; break inner;
+        }
+        case Op.JAL: {
+          const t = (base + (i << 1) + imm) | 0;
+          regs[15] = (base + (i << 1) + 4) | 0;
+          if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          slow = SLOW_JUMP; pcOut = t; break inner;
+        }
+        case Op.JR: {
+          const t = regs[(a >>> 16) & 15];
+          if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          slow = SLOW_JUMP; pcOut = t; break inner;
+        }
+        case Op.JALR: {
+          const t = regs[(a >>> 16) & 15];
+          regs[15] = (base + (i << 1) + 4) | 0;
+          if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          slow = SLOW_JUMP; pcOut = t; break inner;
+        }
+
+        case Op.BEQ:
+          if (fk === 0 ? fa === fb : (fa & 1) !== 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BNE:
+          if (fk === 0 ? fa !== fb : (fa & 1) === 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BLT:
+          if (fk === 0 ? fa < fb : (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BGE:
+          if (fk === 0 ? fa >= fb : (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BGT:
+          if (fk === 0 ? fa > fb : !(fa & 1) && (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BLE:
+          if (fk === 0 ? fa <= fb : (fa & 1) !== 0 || (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BLTU:
+          if (fk === 0 ? (fa >>> 0) < (fb >>> 0) : (fa & 4) === 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BGEU:
+          if (fk === 0 ? (fa >>> 0) >= (fb >>> 0) : (fa & 4) !== 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BGTU:
+          if (fk === 0 ? (fa >>> 0) > (fb >>> 0) : (fa & 4) !== 0 && (fa & 1) === 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        case Op.BLEU:
+          if (fk === 0 ? (fa >>> 0) <= (fb >>> 0) : (fa & 4) === 0 || (fa & 1) !== 0) {
+            const t = (base + (i << 1) + imm) | 0;
+            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            slow = SLOW_JUMP; pcOut = t; break inner;
+          }
+          break;
+        default:
+          if (a === 0 && imm === PAGE_END_IMM) {
+            // sentinel after the page's last instruction: not an instruction (uncount, uncost)
+            opCounts[0]--;
+            cyc -= costs[0];
+            break inner;
+          }
+          // illegal, traps, sensitive and privileged instructions
+          slow = SLOW_SYSTEM;
+          break inner;
+      }
+      i += 2;
+      if (cyc >= stop) break;
+    }
+    regs[16] = 0;
+    st.fk = fk;
+    st.fa = fa;
+    st.fb = fb;
+    st.pc = slow === SLOW_JUMP ? pcOut : (base + (i << 1)) | 0;
+    // software-TLB hits = memory instructions of this stretch minus the one that went slow
+    mmu.addFastHits(memOps(opCounts) - memAtEntry - (slow === SLOW_LOAD || slow === SLOW_STORE ? 1 : 0));
+    if (slow === SLOW_LOAD) loadSlow(cpu, a, va);
+    else if (slow === SLOW_STORE) storeSlow(cpu, a, va);
+    else if (slow === SLOW_SYSTEM) execSystem(cpu, a, imm);
+  }
+  const total = cpu.counters.opCounts;
+  let n = 0;
+  for (let k = 0; k < 256; k++) {
+    const c = opCounts[k];
+    if (c !== 0) { total[k] += c; n += c; }
+  }
+  cpu.counters.instructions += n;
+  cpu.counters.cycles += cyc;
+  return { reason, cycles: cyc, instructions: n };
+}
+
+/** Memory instructions executed so far in this run (their fast-path hits are derived from it). */
+function memOps(c: Int32Array): number {
+  return c[Op.LDW] + c[Op.LDB] + c[Op.LDBS] + c[Op.STW] + c[Op.STB];
+}

@@ -1,0 +1,42 @@
+/**
+ * hasher — a small deterministic 64-bit (two 32-bit lanes) hash for state digests.
+ *
+ * Interface: `new Hasher()`, `word(n)`, `words(Int32Array)`, `string(s)`, `hex()` → 16 hex digits.
+ * Rules: FNV-1a-style word mixing in lane 1 and a multiply-rotate mix in lane 2; pure integer
+ * arithmetic, so results are identical on every host. Not cryptographic: it detects
+ * differences between runs (digests in tests, CLI and snapshots), nothing more.
+ */
+export class Hasher {
+  private h1 = 0x811c9dc5 | 0;
+  private h2 = 0x9747b28c | 0;
+
+  word(n: number): this {
+    const w = n | 0;
+    this.h1 = Math.imul(this.h1 ^ w, 0x01000193);
+    let k = Math.imul(w, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    let h = this.h2 ^ Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    this.h2 = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    return this;
+  }
+
+  words(a: Int32Array): this {
+    for (let i = 0; i < a.length; i++) this.word(a[i]);
+    return this;
+  }
+
+  string(s: string): this {
+    this.word(s.length);
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+    return this;
+  }
+
+  hex(): string {
+    let a = this.h1 ^ (this.h1 >>> 16);
+    a = Math.imul(a, 0x85ebca6b);
+    let b = this.h2 ^ (this.h2 >>> 13);
+    b = Math.imul(b, 0xc2b2ae35);
+    return (a >>> 0).toString(16).padStart(8, '0') + ((b ^ (b >>> 16)) >>> 0).toString(16).padStart(8, '0');
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * hostMemory — one host's physical memory: 4 KiB frames allocated lazily, with refcounts
+ * for copy-on-write sharing and per-host accounting.
+ *
+ * Interface:
+ *  - `new HostMemory({ capacityBytes? })`; `allocFrame()` → Hfn (zero-filled, refcount 1) or -1
+ *    when the host is out of frames; `frame(h)` → the frame's Int32Array (1024 little-endian words);
+ *  - `addRef(h)`, `release(h)` (frees at 0), `refCount(h)`, `copyFrame(h)` (COW break);
+ *  - `stats()` → framesAllocated, framesPeak, capacityFrames, bytesAllocated, cowCopies, framesFreed;
+ *  - `ZERO_FRAME`: a shared all-zero frame that readers of untouched pages may point at
+ *    (never written, not counted).
+ * Rules: frames are only created on demand, so memory cost follows touched pages, not
+ * configured sizes. A frame with refcount > 1 is shared and must never be written in place
+ * (GuestPhysicalMemory copies it first). Words hold bytes little-endian: byte k of a word w is
+ * (w >>> 8k) & 255, independent of the host's endianness.
+ */
+import { PAGE_SIZE_BYTES, PAGE_WORDS } from '../params';
+import type { Hfn } from '../mmu/index';
+
+/** Shared read-only zero page (readers of untouched guest pages). Never write to it. */
+export const ZERO_FRAME: Int32Array = new Int32Array(PAGE_WORDS);
+
+export interface HostMemoryStats {
+  framesAllocated: number;
+  framesPeak: number;
+  framesFreed: number;
+  capacityFrames: number;
+  bytesAllocated: number;
+  cowCopies: number;
+}
+
+export class HostMemory {
+  private frames: (Int32Array | null)[] = [];
+  private refs = new Int32Array(1024);
+  private freeList: number[] = [];
+  private allocated = 0;
+  private peak = 0;
+  private freed = 0;
+  private copies = 0;
+  readonly capacityFrames: number;
+
+  constructor(opts: { capacityBytes?: number } = {}) {
+    this.capacityFrames = opts.capacityBytes === undefined ? Infinity : Math.floor(opts.capacityBytes / PAGE_SIZE_BYTES);
+  }
+
+  /** A new zero-filled frame with refcount 1, or -1 if the host is full. */
+  allocFrame(): Hfn | -1 {
+    if (this.allocated >= this.capacityFrames) return -1;
+    let h: number;
+    if (this.freeList.length > 0) h = this.freeList.pop()!;
+    else {
+      h = this.frames.length;
+      this.frames.push(null);
+      if (h >= this.refs.length) {
+        const r = new Int32Array(this.refs.length * 2);
+        r.set(this.refs);
+        this.refs = r;
+      }
+    }
+    this.frames[h] = new Int32Array(PAGE_WORDS);
+    this.refs[h] = 1;
+    this.allocated++;
+    if (this.allocated > this.peak) this.peak = this.allocated;
+    return h as Hfn;
+  }
+
+  frame(h: Hfn): Int32Array {
+    const f = this.frames[h];
+    if (!f) throw new RangeError(`host frame ${h} is not allocated`);
+    return f;
+  }
+
+  refCount(h: Hfn): number {
+    return this.frames[h] ? this.refs[h] : 0;
+  }
+
+  addRef(h: Hfn): void {
+    if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
+    this.refs[h]++;
+  }
+
+  release(h: Hfn): void {
+    if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
+    if (--this.refs[h] === 0) {
+      this.frames[h] = null;
+      this.freeList.push(h);
+      this.allocated--;
+      this.freed++;
+    }
+  }
+
+  /** Copy-on-write break: a private copy of `h` (refcount 1), or -1 if the host is full. The caller releases `h`. */
+  copyFrame(h: Hfn): Hfn | -1 {
+    const src = this.frame(h);
+    const n = this.allocFrame();
+    if (n === -1) return -1;
+    this.frames[n]!.set(src);
+    this.copies++;
+    return n;
+  }
+
+  get framesAllocated(): number {
+    return this.allocated;
+  }
+
+  stats(): HostMemoryStats {
+    return {
+      framesAllocated: this.allocated,
+      framesPeak: this.peak,
+      framesFreed: this.freed,
+      capacityFrames: this.capacityFrames,
+      bytesAllocated: this.allocated * PAGE_SIZE_BYTES,
+      cowCopies: this.copies,
+    };
+  }
+}

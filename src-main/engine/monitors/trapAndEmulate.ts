@@ -1,0 +1,152 @@
+/**
+ * trapAndEmulate — the `te` monitor: classic trap-and-emulate (Popek & Goldberg 1974).
+ *
+ * Interface: `new TrapAndEmulateMonitor()`, attach via `new Cpu(mem, { monitor })` (or
+ * `attach(cpu)` after reset); `virtualKernel`, `virtualIe`, `vcr` (the guest's view);
+ * `stats` {emulated by mnemonic, reflected by cause}; `save()` / `restore(cpu, s)`.
+ * How it works:
+ *  - the guest kernel is deprivileged: the real CPU always runs in user mode with real IE = 1;
+ *    the guest's mode, IE and control registers live here (the virtual CPU);
+ *  - a privileged instruction traps (cause privileged); in virtual kernel mode it is emulated
+ *    on the virtual CPU (cli/sti/iret/mfcr/mtcr/hlt, and invlpg/tlbflush/in/out on the real
+ *    MMU and bus), in virtual user mode it is reflected to the guest as a privileged fault;
+ *  - every other exception and interrupt is reflected into the guest's virtual vector
+ *    (virtual EPC/EPSW/CAUSE/FADDR, virtual K = 1, IE = 0); interrupts are masked on the real
+ *    CPU (cpu.state.irqMask) while the virtual IE is 0;
+ *  - memory: the MMU's permission checks use the virtual mode (cpu.userOverride), which is what
+ *    a VMM achieves by switching between a kernel and a user shadow page table. Phase 1 has no
+ *    shadow paging yet: the real MMU walks the guest's own tables (PTBR is passed through).
+ * The Popek–Goldberg failure is an honest consequence: getf, setf and smsw are sensitive but
+ * unprivileged, so they do not trap and execute with real user-mode semantics — setf silently
+ * drops the guest's IE change, getf shows IE = 1 and K = 0, smsw shows user mode.
+ */
+import type { Cpu, Monitor, TrapDecision, TrapEvent } from '../cpu/index';
+import { readControl, writeControl } from '../cpu/index';
+import {
+  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName, CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR,
+  CR_PTBR, CR_STATUS, CR_VBAR, decode, Op, PSW_IE, PSW_K, PSW_MASK,
+} from '../isa/index';
+
+export interface TeState {
+  readonly virtualKernel: boolean;
+  readonly virtualIe: boolean;
+  readonly vcr: number[];
+  readonly stats: { emulated: Record<string, number>; reflected: Record<string, number> };
+}
+
+export class TrapAndEmulateMonitor implements Monitor {
+  readonly name = 'te';
+  virtualKernel = true;
+  virtualIe = false;
+  readonly vcr = new Int32Array(CR_COUNT);
+  stats = { emulated: {} as Record<string, number>, reflected: {} as Record<string, number> };
+
+  /** Takes over the CPU: the current (reset) state becomes the virtual state, then deprivileges. */
+  attach(cpu: Cpu): void {
+    const st = cpu.state;
+    this.virtualKernel = st.kernel;
+    this.virtualIe = st.ie;
+    this.vcr.set(st.cr);
+    this.apply(cpu);
+  }
+
+  /** Re-establishes the real CPU configuration from the virtual state. */
+  apply(cpu: Cpu): void {
+    const st = cpu.state;
+    st.kernel = false;
+    st.ie = true;
+    st.irqMask = this.virtualIe ? 0xffff : 0;
+    cpu.userOverride = !this.virtualKernel;
+    cpu.updatePrivilege();
+  }
+
+  onTrap(cpu: Cpu, ev: TrapEvent): TrapDecision {
+    cpu.charge(cpu.costs.monitorTrap);
+    if (ev.cause === CAUSE_PRIVILEGED && !ev.intercepted && this.virtualKernel) this.emulate(cpu, ev);
+    else this.reflect(cpu, ev);
+    this.apply(cpu);
+    return 'resume';
+  }
+
+  private emulate(cpu: Cpu, ev: TrapEvent): void {
+    const st = cpu.state;
+    const d = decode(ev.word);
+    cpu.charge(cpu.costs.monitorEmulate);
+    if (!d) return this.reflect(cpu, ev);
+    const m = d.info.mnemonic;
+    this.stats.emulated[m] = (this.stats.emulated[m] ?? 0) + 1;
+    const regs = st.regs;
+    const setA = (v: number): void => { if (d.a !== 0) regs[d.a] = v | 0; };
+    let next = (ev.pc + 4) | 0;
+    switch (d.info.opcode) {
+      case Op.CLI: this.virtualIe = false; break;
+      case Op.STI: if (!this.virtualIe) st.stiShadow = true; this.virtualIe = true; break;
+      case Op.HLT: st.halted = true; cpu.counters.halts++; break;
+      case Op.IRET: {
+        const epsw = this.vcr[CR_EPSW];
+        st.setPsw(epsw, false, false);
+        this.virtualIe = (epsw & PSW_IE) !== 0;
+        this.virtualKernel = (epsw & PSW_K) !== 0;
+        next = this.vcr[CR_EPC];
+        break;
+      }
+      case Op.MFCR:
+        setA(d.imm === CR_STATUS || d.imm === CR_PTBR ? readControl(cpu, d.imm) : this.vcr[d.imm]);
+        break;
+      case Op.MTCR: {
+        const v = regs[d.b];
+        if (d.imm === CR_STATUS || d.imm === CR_PTBR) writeControl(cpu, d.imm, v);
+        else if (d.imm === CR_EPSW) this.vcr[d.imm] = v & PSW_MASK;
+        else if (d.imm === CR_VBAR || d.imm === CR_EPC) this.vcr[d.imm] = v & ~3;
+        else this.vcr[d.imm] = v;
+        break;
+      }
+      case Op.INVLPG: cpu.mmu.invalidatePage(regs[d.b]); break;
+      case Op.TLBFLUSH: cpu.mmu.flushTlb(); break;
+      case Op.IN: cpu.counters.ioReads++; setA(cpu.io.read((regs[d.b] + d.imm) & 0xffff)); break;
+      case Op.OUT: cpu.counters.ioWrites++; cpu.io.write((regs[d.b] + d.imm) & 0xffff, regs[d.a]); break;
+      default: return this.reflect(cpu, ev);
+    }
+    st.pc = next;
+  }
+
+  /** Delivers an exception or interrupt to the guest's virtual vector, as the hardware would. */
+  private reflect(cpu: Cpu, ev: TrapEvent): void {
+    const st = cpu.state;
+    const n = causeName(ev.cause);
+    this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
+    cpu.charge(cpu.costs.monitorReflect);
+    const c = ev.cause;
+    this.vcr[CR_EPC] = ev.epc;
+    this.vcr[CR_EPSW] = st.flags() | (this.virtualIe ? PSW_IE : 0) | (this.virtualKernel ? PSW_K : 0);
+    this.vcr[CR_CAUSE] = (c & 0xff) | (ev.detail & ~0xff);
+    if (c === CAUSE_PAGE_FAULT || c === CAUSE_MISALIGNED || c === CAUSE_BUS_ERROR || c === CAUSE_DOUBLE_FAULT) this.vcr[CR_FADDR] = ev.faultAddr;
+    this.virtualKernel = true;
+    this.virtualIe = false;
+    st.halted = false;
+    st.pc = (this.vcr[CR_VBAR] + c * 4) | 0;
+    cpu.markDelivering();
+  }
+
+  guestPsw(cpu: Cpu): number {
+    return cpu.state.flags() | (this.virtualIe ? PSW_IE : 0) | (this.virtualKernel ? PSW_K : 0);
+  }
+
+  guestControl(cpu: Cpu, n: number): number {
+    return n === CR_STATUS || n === CR_PTBR ? readControl(cpu, n) : this.vcr[n];
+  }
+
+  save(): TeState {
+    return { virtualKernel: this.virtualKernel, virtualIe: this.virtualIe, vcr: Array.from(this.vcr), stats: { emulated: { ...this.stats.emulated }, reflected: { ...this.stats.reflected } } };
+  }
+
+  /** Restores the virtual CPU and re-applies it to a (restored) CPU. */
+  restore(cpu: Cpu, s: TeState): void {
+    this.virtualKernel = s.virtualKernel;
+    this.virtualIe = s.virtualIe;
+    this.vcr.set(s.vcr);
+    this.stats = { emulated: { ...s.stats.emulated }, reflected: { ...s.stats.reflected } };
+    cpu.monitor = this;
+    this.apply(cpu);
+  }
+}
