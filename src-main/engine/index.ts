@@ -5,7 +5,12 @@
  * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
- * - `loadScenario(source, seed)` validates a scenario object and builds a Lab (used by `lab.load`).
+ * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
+ *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
+ *   writes/reads the files (`node/storage/`).
+ * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
+ * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
+ *   templates, action targets), with the path of the bad field.
  *
  * Pure TypeScript: no Node, DOM or Electron imports (tsconfig.engine.json enforces it). Deterministic:
  * the same scenario + seed + sequence of requests and advances gives the same results.
@@ -19,12 +24,18 @@ import { validateRequest } from '@shared/api/validate';
 import { isPlainObject } from '@shared/api/schema';
 import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/lab';
+import type { LabState } from './lab/labPersist';
+import { digestInput } from './lab/labDigest';
 import { dispatch } from './api/dispatcher';
 import { scenarioSchema } from './scenario/scenarioSchema';
 import type { Scenario } from './scenario/scenarioSchema';
+import { ScenarioProblem } from './cluster/model';
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export type { Scenario } from './scenario/scenarioSchema';
+export type { GuestFactory, GuestConfig } from './vm/guestFactory';
+export type { GuestMachine } from './vm/guestMachine';
+export type { LabState } from './lab/labPersist';
 
 export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */
@@ -37,25 +48,38 @@ export interface Engine {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   advance(virtualMs: number): void;
   simStatus(): SimStatus;
+  saveState(): LabState;
+  loadState(state: unknown): ApiError | undefined;
+  digestInput(): unknown;
+  /** Name of the scenario the current lab came from. */
+  scenarioName(): string;
 }
 
 /** Validates a parsed scenario; errors name the file and the path of the bad field. */
 export function validateScenario(source: ScenarioSource): { scenario: Scenario } | { error: ApiError } {
   const problem = scenarioSchema.check(source.content, 'scenario');
   if (problem) return { error: apiError('E_SCENARIO', `${source.file}: ${problem.field}: ${problem.message}`, problem.field) };
-  return { scenario: source.content as Scenario };
+  const scenario = source.content as Scenario;
+  try {
+    new Lab(scenario, 0, () => {}); // builds the inventory and resolves the timeline: reference errors surface here
+  } catch (e) {
+    if (e instanceof ScenarioProblem) return { error: apiError('E_SCENARIO', `${source.file}: ${e.field}: ${e.message}`, e.field) };
+    throw e;
+  }
+  return { scenario };
 }
 
 export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
+  const labOptions = { guestFactory: ports.guestFactory };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = ports.scenarios[name];
     if (!source) return apiError('E_NOT_FOUND', `no built-in scenario "${name}"`, 'params.scenario');
     const v = validateScenario(source);
     if ('error' in v) return v.error;
-    return new Lab(v.scenario, seed, emit);
+    return new Lab(v.scenario, seed, emit, labOptions);
   }
 
   const first = build(options.scenario, options.seed);
@@ -92,5 +116,17 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       lab.advance(ms);
     },
     simStatus: () => lab.clock.status(),
+    saveState: () => lab.save(),
+    loadState(state: unknown): ApiError | undefined {
+      try {
+        lab = Lab.restore(state as LabState, emit, labOptions);
+      } catch (e) {
+        return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      emit({ type: 'lab.loaded', scenario: lab.scenario.name });
+      return undefined;
+    },
+    digestInput: () => digestInput(lab),
+    scenarioName: () => lab.scenario.name,
   };
 }

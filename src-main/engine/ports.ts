@@ -4,8 +4,12 @@
  *
  * - `scenarios`: built-in scenario objects (already parsed from YAML/JSON by node/resources.ts), by name.
  * - `guestSources`: guest program sources by file name (for the assembler's includes), when guests run.
+ * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
+ *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
  * - `log`: diagnostics (never secrets).
  */
+import type { GuestFactory } from './vm/guestFactory';
+
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */
   file: string;
@@ -16,5 +20,6 @@ export interface ScenarioSource {
 export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
   guestSources?: Record<string, string>;
+  guestFactory?: GuestFactory;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }

@@ -3,6 +3,10 @@
  *
  *   hvlab start                      open the lab (Electron, or browser mode where Electron can't run)
  *   hvlab serve [--port N] …         browser mode on 127.0.0.1 with a per-launch token
+ *   hvlab scenario run FILE …        a scenario headless, in-process: counters, events, digest
+ *   hvlab lab load DIR …             a saved lab (checked), optionally run on, same report
+ *   hvlab asm FILE.s [-o OUT] [--list]   assemble an HV32 program (file:line:col errors, exit 1)
+ *   hvlab run GUEST [--monitor …] …  boot one guest machine and print its console (or --json)
  *
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
@@ -13,6 +17,10 @@ type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
   start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
   serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused]', load: async () => (await import('./cli/serveCommand')).serve },
+  scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
+  lab: { summary: 'saved labs: lab load DIR [--until T] [--json] [--save DIR2]; lab check DIR', load: async () => (await import('./cli/labCommand')).lab },
+  asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
+  run: { summary: 'run one guest: run GUEST [--monitor interp|te] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]; run --list', load: async () => (await import('./cli/runCommand')).run },
 };
 
 /** Other modules register more subcommands here (asm, run, scenario…). */

@@ -14,6 +14,7 @@ import type { ResponseMessage } from '@shared/api/protocol';
 import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
+import { defaultGuestFactory } from './guestFactories';
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -44,6 +45,7 @@ export class EngineHost {
     const ports: EnginePorts = {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
       guestSources: options.ports?.guestSources ?? loadGuestSources(),
+      guestFactory: options.ports?.guestFactory ?? defaultGuestFactory().factory,
       log: options.ports?.log,
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });

@@ -1,7 +1,8 @@
 /**
  * The dispatcher: validates every request (again — no path skips it) and routes it to its handler.
  *
- * - `dispatch(lab, raw)` → ResponseMessage; never throws: an unexpected exception becomes E_INTERNAL.
+ * - `dispatch(lab, raw, initiator?)` → ResponseMessage; never throws: an unexpected exception becomes
+ *   E_INTERNAL. `initiator` is recorded on the tasks the request starts (`lab-user`, `scenario`).
  * - `COMMAND_HANDLERS` / `QUERY_HANDLERS` are typed mapped objects, so a contract entry without a handler
  *   is a compile error.
  */
@@ -24,10 +25,12 @@ function isFailure(x: unknown): x is { error: ApiError } {
   return typeof x === 'object' && x !== null && 'error' in x && Object.keys(x).length === 1;
 }
 
-export function dispatch(lab: Lab, raw: unknown): ResponseMessage {
+export function dispatch(lab: Lab, raw: unknown, initiator = 'lab-user'): ResponseMessage {
   const v = validateRequest(raw);
   if (!v.ok) return { id: v.id, ok: false, error: v.error };
   const { id, kind, name, params } = v.request;
+  const previous = lab.tasks.initiator;
+  lab.tasks.initiator = initiator;
   try {
     const handler = kind === 'command'
       ? (COMMAND_HANDLERS as unknown as Record<string, (l: Lab, p: unknown) => unknown>)[name]
@@ -38,5 +41,7 @@ export function dispatch(lab: Lab, raw: unknown): ResponseMessage {
     return { id, ok: true, result: out };
   } catch (e) {
     return { id, ok: false, error: apiError('E_INTERNAL', e instanceof Error ? e.message : String(e)) };
+  } finally {
+    lab.tasks.initiator = previous;
   }
 }

@@ -7,8 +7,10 @@ import type { HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
 import type { Lab } from '../lab/lab';
 import type { Host, Vm } from '../cluster/registry';
 import { uptimeMs } from '../vm/powerOps';
+import { guestRunState } from '../vm/guestLifecycle';
 
 export function vmToDto(lab: Lab, vm: Vm): VmDto {
+  const rt = lab.runtimes.get(vm.id);
   const host = vm.hostId ? lab.reg.hosts.get(vm.hostId) : undefined;
   const dto: VmDto = {
     id: vm.id, name: vm.name, datacenterId: vm.datacenterId, isTemplate: vm.isTemplate, guestOs: vm.guestOs,
@@ -17,14 +19,15 @@ export function vmToDto(lab: Lab, vm: Vm): VmDto {
     disks: vm.disks.map((d) => ({ ...d })), nics: vm.nics.map((n) => ({ ...n })),
     monitor: vm.monitor, paging: vm.paging, pageTableLevels: vm.pageTableLevels,
     workload: vm.workload, workloadParams: { ...vm.workloadParams },
-    powerState: vm.powerState, guestState: vm.guestState, toolsStatus: vm.toolsStatus,
-    snapshotCount: 0, uptimeMs: uptimeMs(vm, lab.clock.nowMs),
+    powerState: vm.powerState, guestState: rt?.guest && vm.guestState !== 'crashed' ? guestRunState(rt.guest) : vm.guestState,
+    toolsStatus: vm.toolsStatus, snapshotCount: rt?.snapshots.size ?? 0, uptimeMs: uptimeMs(vm, lab.clock.nowMs),
     cpuShares: vm.cpuShares, cpuReservationMhz: vm.cpuReservationMhz, cpuLimitMhz: vm.cpuLimitMhz,
   };
   if (vm.hostId) dto.hostId = vm.hostId;
   if (host?.clusterId) dto.clusterId = host.clusterId;
   if (vm.crashReason) dto.crashReason = vm.crashReason;
   if (vm.ipAddress) dto.ipAddress = vm.ipAddress;
+  if (rt?.snapshots.currentId) dto.currentSnapshotId = rt.snapshots.currentId;
   return dto;
 }
 
@@ -59,9 +62,13 @@ export function inventoryToDto(lab: Lab): InventoryDto {
   };
 }
 
-/** Bytes provisioned on a datastore by the VMs' disks (thick provisioning: capacity counts in full). */
+/** Bytes provisioned on a datastore: the VMs' disks (thick: capacity counts in full) plus snapshot deltas. */
 function provisionedBytes(lab: Lab, datastoreId: string): number {
   let total = 0;
-  for (const vm of lab.reg.vms.values()) for (const d of vm.disks) if (d.datastoreId === datastoreId) total += d.capacityBytes;
+  for (const vm of lab.reg.vms.values()) {
+    let onThis = false;
+    for (const d of vm.disks) if (d.datastoreId === datastoreId) { total += d.capacityBytes; onThis = true; }
+    if (onThis) total += lab.runtimes.get(vm.id)?.snapshots.totalBytes() ?? 0;
+  }
   return total;
 }

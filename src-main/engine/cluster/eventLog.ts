@@ -1,7 +1,7 @@
 /**
  * The lab's event log: immutable past-tense records (VmPoweredOnEvent, TaskFailed…) with a bounded length.
  *
- * - `log(entry)` appends and notifies; `list(limit, entityId?)` returns newest first.
+ * - `log(entry)` appends and notifies; `list(limit, entityId?)` returns newest first; `save()` / `restore()`.
  */
 import type { EventDto, EventSeverity } from '@shared/model/eventLog';
 import type { ManagedEntityId, TaskId } from '@shared/model/ids';
@@ -24,6 +24,15 @@ export class EventLog {
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     this.notify(e);
     return e;
+  }
+
+  save(): { nextId: number; events: EventDto[] } {
+    return { nextId: this.nextId, events: this.events.map((e) => ({ ...e })) };
+  }
+
+  restore(state: { nextId: number; events: EventDto[] }): void {
+    this.nextId = state.nextId;
+    this.events = state.events.map((e) => ({ ...e }));
   }
 
   list(limit = 200, entityId?: string): EventDto[] {

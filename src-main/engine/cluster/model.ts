@@ -1,96 +1,140 @@
 /**
  * Builds a lab's inventory from a validated scenario, govmomi-Model style: counts become objects with
- * predictable names (DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2) and ids in creation order.
+ * predictable names (DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2) and ids in creation order; explicit lists
+ * and templates are added as written.
  *
- * - `buildInventory(registry, scenario, nowMs)` fills an empty registry; returns VMs marked to power on.
+ * - `buildInventory(registry, scenario)` fills an empty registry; returns the VMs to power on at t = 0,
+ *   or throws `ScenarioProblem` naming the path of a bad reference (unknown host or template, duplicate
+ *   name, a VM that does not fit the host).
+ * - `HOST_DEFAULTS`.
  *
  * Rule: deterministic — the same scenario always yields the same ids, names and MAC addresses.
  */
-import type { Registry, Host, Vm } from './registry';
-import type { Scenario, HostTemplate, VmTemplate } from '../scenario/scenarioSchema';
+import type { Registry, Host } from './registry';
+import type {
+  Scenario, HostTemplate, HostSpec, VmTemplate, DatacenterSpec,
+} from '../scenario/scenarioSchema';
 import type { ClusterId, DatacenterId, DatastoreId, NetworkId, VmId } from '@shared/model/ids';
+import { DEFAULT_HOST_CPU_MHZ } from '../params';
+import { newVm, mergeFields } from './newVm';
+import type { VmFields } from './newVm';
 
 const GiB = 1024 ** 3;
-const MiB = 1024 ** 2;
 
-/** Defaults for hosts when a scenario leaves a field out: a modest 2-socket server. */
+/** A bad reference in a scenario; `field` is the path (`scenario.datacenters[0].vms[2].host`). */
+export class ScenarioProblem extends Error {
+  constructor(readonly field: string, message: string) { super(message); }
+}
+
+/** Defaults for hosts when a scenario leaves a field out: a small teaching server (see cost-model.md). */
 export const HOST_DEFAULTS = {
-  vendor: 'Hypervisor Lab', model: 'HVL-2S Simulated Server', cpuModel: 'HVL Teaching CPU @ 2.40GHz',
-  sockets: 2, coresPerSocket: 4, threadsPerCore: 1, cpuMhz: 2400, memoryGiB: 16,
-  hypervisorVersion: 'HVL Hypervisor 1.0.0 (engine)',
+  vendor: 'Hypervisor Lab', model: 'HVL-1S Simulated Server', sockets: 1, coresPerSocket: 4, threadsPerCore: 1,
+  cpuMhz: DEFAULT_HOST_CPU_MHZ, memoryGiB: 8, hypervisorVersion: 'HVL Hypervisor 1.0.0 (engine)',
 } as const;
 
-/** Defaults for VMs when a scenario leaves a field out. */
-export const VM_DEFAULTS = {
-  vcpus: 1, memoryMiB: 64, guestOs: 'labos (teaching OS)', monitor: 'interp', paging: 'shadow',
-  pageTableLevels: 2, workload: 'cpu', diskGiB: 1, hardwareVersion: 'vmx-19',
-} as const;
+interface Ctx { reg: Registry; dcId: DatacenterId; dsId: DatastoreId; netId: NetworkId; toPowerOn: VmId[] }
 
-export function buildInventory(reg: Registry, scenario: Scenario, nowMs: number): VmId[] {
+export function buildInventory(reg: Registry, scenario: Scenario): VmId[] {
   const toPowerOn: VmId[] = [];
   scenario.datacenters.forEach((dcSpec, dcIndex) => {
+    const path = `scenario.datacenters[${dcIndex}]`;
     const dcName = dcSpec.name ?? `DC${dcIndex}`;
     const dcId = reg.allocate('datacenter');
     reg.datacenters.set(dcId, { id: dcId, name: dcName });
     const dsId = reg.allocate('datastore');
-    reg.datastores.set(dsId, { id: dsId, name: `${dcName}_datastore1`, datacenterId: dcId, capacityBytes: 2048 * GiB, hostIds: [] });
+    reg.datastores.set(dsId, { id: dsId, name: `${dcName}_datastore1`, datacenterId: dcId, capacityBytes: 4096 * GiB, hostIds: [] });
     const netId = reg.allocate('network');
     reg.networks.set(netId, { id: netId, name: `${dcName}_VM Network`, datacenterId: dcId, hostIds: [] });
+    const ctx: Ctx = { reg, dcId, dsId, netId, toPowerOn };
 
     (dcSpec.clusters ?? []).forEach((clSpec, clIndex) => {
       const clName = clSpec.name ?? `${dcName}_C${clIndex}`;
       const clId = reg.allocate('cluster');
       reg.clusters.set(clId, { id: clId, name: clName, datacenterId: dcId, drsEnabled: clSpec.drs ?? false, haEnabled: clSpec.ha ?? false });
-      addHosts(reg, clSpec.hosts, clName, dcId, clId, dsId, netId, nowMs, clSpec.vmsPerHost, toPowerOn);
+      const hosts = addHosts(ctx, clSpec.hosts, clName, clId, `${path}.clusters[${clIndex}].hosts`);
+      if (clSpec.vmsPerHost) addVmsPerHost(ctx, hosts, clSpec.vmsPerHost);
     });
-    if (dcSpec.hosts) addHosts(reg, dcSpec.hosts, dcName, dcId, undefined, dsId, netId, nowMs, dcSpec.vmsPerHost, toPowerOn);
+    if (dcSpec.hosts) {
+      const hosts = addHosts(ctx, dcSpec.hosts, dcName, undefined, `${path}.hosts`);
+      if (dcSpec.vmsPerHost) addVmsPerHost(ctx, hosts, dcSpec.vmsPerHost);
+    }
+    addTemplatesAndVms(ctx, dcSpec, path);
   });
   return toPowerOn;
 }
 
-function addHosts(reg: Registry, spec: HostTemplate, prefix: string, dcId: DatacenterId, clId: ClusterId | undefined,
-  dsId: DatastoreId, netId: NetworkId, nowMs: number, vmSpec: VmTemplate | undefined, toPowerOn: VmId[]): void {
-  for (let h = 0; h < spec.count; h++) {
-    const hostId = reg.allocate('host');
+function addHosts(ctx: Ctx, spec: HostTemplate | HostSpec[], prefix: string, clId: ClusterId | undefined, path: string): Host[] {
+  const entries: { name: string; f: Omit<HostTemplate, 'count'>; path: string }[] = Array.isArray(spec)
+    ? spec.map((h, i) => ({ name: h.name, f: h, path: `${path}[${i}].name` }))
+    : Array.from({ length: spec.count }, (_, h) => ({ name: `${prefix}_H${h}`, f: spec, path: `${path}.count` }));
+  const out: Host[] = [];
+  for (const e of entries) {
+    if (ctx.reg.hostByName(e.name)) throw new ScenarioProblem(e.path, `duplicate host name "${e.name}"`);
+    const f = e.f;
+    const hostId = ctx.reg.allocate('host');
+    const mhz = f.cpuMhz ?? HOST_DEFAULTS.cpuMhz;
     const host: Host = {
-      id: hostId, name: `${prefix}_H${h}`, datacenterId: dcId, clusterId: clId,
-      vendor: spec.vendor ?? HOST_DEFAULTS.vendor, model: spec.model ?? HOST_DEFAULTS.model,
-      cpuModel: spec.cpuModel ?? HOST_DEFAULTS.cpuModel, sockets: spec.sockets ?? HOST_DEFAULTS.sockets,
-      coresPerSocket: spec.coresPerSocket ?? HOST_DEFAULTS.coresPerSocket,
-      threadsPerCore: spec.threadsPerCore ?? HOST_DEFAULTS.threadsPerCore, cpuMhz: spec.cpuMhz ?? HOST_DEFAULTS.cpuMhz,
-      memoryBytes: Math.round((spec.memoryGiB ?? HOST_DEFAULTS.memoryGiB) * GiB),
+      id: hostId, name: e.name, datacenterId: ctx.dcId, clusterId: clId,
+      vendor: f.vendor ?? HOST_DEFAULTS.vendor, model: f.model ?? HOST_DEFAULTS.model,
+      cpuModel: f.cpuModel ?? `HVL Teaching CPU @ ${mhz >= 1000 ? `${(mhz / 1000).toFixed(2)}GHz` : `${mhz}MHz`}`,
+      sockets: f.sockets ?? HOST_DEFAULTS.sockets, coresPerSocket: f.coresPerSocket ?? HOST_DEFAULTS.coresPerSocket,
+      threadsPerCore: f.threadsPerCore ?? HOST_DEFAULTS.threadsPerCore, cpuMhz: mhz,
+      memoryBytes: Math.round((f.memoryGiB ?? HOST_DEFAULTS.memoryGiB) * GiB),
       hypervisorVersion: HOST_DEFAULTS.hypervisorVersion, powerState: 'poweredOn', connectionState: 'connected',
-      inMaintenanceMode: false, datastoreIds: [dsId], networkIds: [netId], bootedAtMs: nowMs,
+      inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId], networkIds: [ctx.netId], bootedAtMs: 0,
     };
-    reg.hosts.set(hostId, host);
-    reg.datastores.get(dsId)?.hostIds.push(hostId);
-    reg.networks.get(netId)?.hostIds.push(hostId);
-    if (!vmSpec) continue;
-    for (let v = 0; v < vmSpec.count; v++) {
-      const vmId = reg.allocate('vm');
-      const n = Number(vmId.slice(3));
-      const vm: Vm = {
-        id: vmId, name: vmSpec.namePrefix ? `${vmSpec.namePrefix}${n}` : `${host.name}_VM${v}`,
-        datacenterId: dcId, hostId, isTemplate: false, guestOs: vmSpec.guestOs ?? VM_DEFAULTS.guestOs,
-        hardwareVersion: VM_DEFAULTS.hardwareVersion, vcpus: vmSpec.vcpus ?? VM_DEFAULTS.vcpus,
-        memoryBytes: (vmSpec.memoryMiB ?? VM_DEFAULTS.memoryMiB) * MiB, cpuHotAddEnabled: false, memoryHotAddEnabled: false,
-        disks: [{ label: 'Hard disk 1', capacityBytes: (vmSpec.diskGiB ?? VM_DEFAULTS.diskGiB) * GiB, datastoreId: dsId }],
-        nics: [{ label: 'Network adapter 1', networkId: netId, macAddress: macFor(n), connected: true }],
-        monitor: vmSpec.monitor ?? VM_DEFAULTS.monitor, paging: vmSpec.paging ?? VM_DEFAULTS.paging,
-        pageTableLevels: vmSpec.pageTableLevels ?? VM_DEFAULTS.pageTableLevels,
-        workload: vmSpec.workload ?? VM_DEFAULTS.workload, workloadParams: { ...(vmSpec.workloadParams ?? {}) },
-        powerState: 'poweredOff', guestState: 'notRunning', toolsStatus: 'toolsNotRunning',
-        cpuShares: 1000 * (vmSpec.vcpus ?? VM_DEFAULTS.vcpus), cpuReservationMhz: 0, cpuLimitMhz: -1,
-        poweredOnAtMs: 0, uptimeCarriedMs: 0,
-      };
-      reg.vms.set(vmId, vm);
-      if (vmSpec.powerOn) toPowerOn.push(vmId);
+    ctx.reg.hosts.set(hostId, host);
+    ctx.reg.datastores.get(ctx.dsId)?.hostIds.push(hostId);
+    ctx.reg.networks.get(ctx.netId)?.hostIds.push(hostId);
+    out.push(host);
+  }
+  return out;
+}
+
+function addVmsPerHost(ctx: Ctx, hosts: Host[], spec: VmTemplate | VmTemplate[]): void {
+  const groups = Array.isArray(spec) ? spec : [spec];
+  for (const host of hosts) {
+    let v = 0;
+    for (const g of groups) {
+      for (let k = 0; k < g.count; k++) {
+        const id = `vm-${peekVmNumber(ctx.reg)}`;
+        const name = g.namePrefix ? `${g.namePrefix}${id.slice(3)}` : `${host.name}_VM${v}`;
+        v++;
+        const vm = newVm(ctx.reg, { name, datacenterId: ctx.dcId, hostId: host.id, datastoreId: ctx.dsId, networkId: ctx.netId }, g);
+        if (g.powerOn && !host.inMaintenanceMode) ctx.toPowerOn.push(vm.id);
+      }
     }
   }
 }
 
-/** VMware's OUI for manually assigned MACs is 00:50:56; we use it with the VM number for realism. */
-export function macFor(n: number): string {
-  const b = (x: number) => x.toString(16).padStart(2, '0');
-  return `00:50:56:${b((n >> 16) & 0x3f)}:${b((n >> 8) & 0xff)}:${b(n & 0xff)}`;
+function peekVmNumber(reg: Registry): number {
+  const c = reg.idCounters().find(([k]) => k === 'vm');
+  return (c ? c[1] : 0) + 1;
+}
+
+function addTemplatesAndVms(ctx: Ctx, dc: DatacenterSpec, path: string): void {
+  const dcHosts = [...ctx.reg.hosts.values()].filter((h) => h.datacenterId === ctx.dcId);
+  const templates = new Map<string, VmFields>();
+  (dc.templates ?? []).forEach((t, i) => {
+    if (ctx.reg.nameTaken(t.name)) throw new ScenarioProblem(`${path}.templates[${i}].name`, `duplicate VM or template name "${t.name}"`);
+    const host = t.host ? dcHosts.find((h) => h.name === t.host) : dcHosts[0];
+    if (!host) throw new ScenarioProblem(`${path}.templates[${i}].host`, t.host ? `no host named "${t.host}" in this datacenter` : 'a template needs a host in its datacenter');
+    const { name: _n, host: _h, ...fields } = t;
+    templates.set(t.name, fields);
+    newVm(ctx.reg, { name: t.name, datacenterId: ctx.dcId, hostId: host.id, datastoreId: ctx.dsId, networkId: ctx.netId, isTemplate: true }, fields);
+  });
+  (dc.vms ?? []).forEach((e, i) => {
+    if (ctx.reg.nameTaken(e.name)) throw new ScenarioProblem(`${path}.vms[${i}].name`, `duplicate VM or template name "${e.name}"`);
+    const host = dcHosts.find((h) => h.name === e.host);
+    if (!host) throw new ScenarioProblem(`${path}.vms[${i}].host`, `no host named "${e.host}" in this datacenter`);
+    let base: VmFields = {};
+    if (e.fromTemplate) {
+      const t = templates.get(e.fromTemplate);
+      if (!t) throw new ScenarioProblem(`${path}.vms[${i}].fromTemplate`, `no template named "${e.fromTemplate}" in this datacenter`);
+      base = t;
+    }
+    const { name: _n, host: _h, fromTemplate: _t, powerOn, ...fields } = e;
+    const vm = newVm(ctx.reg, { name: e.name, datacenterId: ctx.dcId, hostId: host.id, datastoreId: ctx.dsId, networkId: ctx.netId }, mergeFields(base, fields));
+    if (powerOn && !host.inMaintenanceMode) ctx.toPowerOn.push(vm.id);
+  });
 }

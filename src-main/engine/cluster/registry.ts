@@ -5,7 +5,8 @@
  * - Typed maps (`hosts`, `vms`, …) hold the engine's internal objects; `version` increases on any change
  *   (`touch()`), so clients can skip refetches.
  *
- * Rule: internal objects never cross the contract; `api/toDto.ts` maps them.
+ * Rule: internal objects never cross the contract; `api/toDto.ts` maps them. Objects here are plain data
+ * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
  */
 import type {
   ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, VmId,
@@ -30,6 +31,8 @@ export interface Host {
   datastoreIds: DatastoreId[]; networkIds: NetworkId[];
   /** Virtual ms at which the host booted. */
   bootedAtMs: number;
+  /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
+  busyTaskId?: `task-${number}`;
 }
 
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }
@@ -51,6 +54,8 @@ export interface Vm {
   uptimeCarriedMs: number;
   /** A lifecycle task is in flight: further power operations are refused until it ends. */
   busyTaskId?: `task-${number}`;
+  /** Powered-on (or booted) count: seeds each boot's guest differently but deterministically. */
+  bootCount: number;
 }
 
 export interface Datastore {
@@ -77,6 +82,26 @@ export class Registry {
 
   touch(): number {
     return ++this.version;
+  }
+
+  /** Id counters, for persistence. */
+  idCounters(): [EntityKind, number][] {
+    return [...this.counters];
+  }
+
+  restoreIdCounters(entries: [EntityKind, number][]): void {
+    this.counters.clear();
+    for (const [k, n] of entries) this.counters.set(k, n);
+  }
+
+  hostByName(name: string): Host | undefined {
+    for (const h of this.hosts.values()) if (h.name === name) return h;
+    return undefined;
+  }
+
+  vmByName(name: string): Vm | undefined {
+    for (const vm of this.vms.values()) if (vm.name === name) return vm;
+    return undefined;
   }
 
   vmsOnHost(hostId: HostId): Vm[] {

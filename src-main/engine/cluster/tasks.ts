@@ -30,10 +30,12 @@ export interface TaskSpec {
   /** Called when the task starts running. */
   onStart?: () => void;
   /** The operation's effect, at completion; returns a result or a typed error. */
-  complete: () => { result?: unknown } | { error: ApiError };
+  complete: () => TaskOutcome;
   /** Called after the task reaches a final state (success, error or cancelled). */
   onFinished?: (task: TaskDto) => void;
 }
+
+export type TaskOutcome = { result?: unknown; error?: undefined } | { error: ApiError };
 
 interface LiveTask { dto: TaskDto; spec: TaskSpec }
 
@@ -43,13 +45,34 @@ const MAX_FINISHED = 5_000;
 export class TaskManager {
   private tasks: LiveTask[] = [];
   private nextId = 1;
+  /** Initiator recorded on tasks whose spec names none (the dispatcher sets it per request). */
+  initiator = 'lab-user';
   constructor(private readonly publish: (t: TaskDto) => void) {}
+
+  /** Plain state for persistence: finished tasks as they are; tasks in flight cannot be carried over
+   *  (their effects are code), so a restored lab shows them failed as interrupted. */
+  save(): { nextId: number; tasks: TaskDto[] } {
+    return { nextId: this.nextId, tasks: this.tasks.map((t) => ({ ...t.dto })) };
+  }
+
+  restore(state: { nextId: number; tasks: TaskDto[] }, nowMs: number): void {
+    this.nextId = state.nextId;
+    this.tasks = state.tasks.map((dto) => {
+      const d = { ...dto };
+      if (!isTaskFinished(d.state)) {
+        d.state = 'error';
+        d.completedAtMs = nowMs;
+        d.error = apiError('E_CANCELLED', 'The task was interrupted: the lab was saved while it was in progress.');
+      }
+      return { dto: d, spec: { operation: d.operation, name: d.name, targetId: d.targetId, targetName: d.targetName, durationMs: 0, complete: () => ({}) } };
+    });
+  }
 
   start(nowMs: number, spec: TaskSpec): TaskId {
     const dto: TaskDto = {
       id: makeId('task', this.nextId++), operation: spec.operation, name: spec.name,
       targetId: spec.targetId, targetName: spec.targetName, state: 'queued', progress: 0,
-      initiator: spec.initiator ?? 'lab-user', queuedAtMs: nowMs, cancellable: spec.cancellable ?? false,
+      initiator: spec.initiator ?? this.initiator, queuedAtMs: nowMs, cancellable: spec.cancellable ?? false,
     };
     this.tasks.push({ dto, spec });
     this.publish({ ...dto });
@@ -91,13 +114,13 @@ export class TaskManager {
       if (d.state === 'running') {
         const elapsed = nowMs - (d.startedAtMs ?? nowMs);
         if (elapsed >= t.spec.durationMs) {
-          let outcome: { result?: unknown } | { error: ApiError };
+          let outcome: TaskOutcome;
           try {
             outcome = t.spec.complete();
           } catch (e) {
             outcome = { error: apiError('E_INTERNAL', e instanceof Error ? e.message : String(e)) };
           }
-          if ('error' in outcome) this.finish(t, nowMs, 'error', undefined, outcome.error);
+          if (outcome.error) this.finish(t, nowMs, 'error', undefined, outcome.error);
           else this.finish(t, nowMs, 'success', outcome.result);
         } else {
           const progress = Math.min(99, Math.floor((elapsed / t.spec.durationMs) * 100));

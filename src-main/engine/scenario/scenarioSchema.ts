@@ -1,34 +1,76 @@
 /**
- * The scenario file format: a lab described by counts (govmomi-Model style) or explicitly.
+ * The scenario file format: a lab described by counts (govmomi-Model style) or by explicit lists, with
+ * templates, workloads per VM and a timeline of actions.
  *
  * - `scenarioSchema` validates a parsed scenario object (YAML or JSON is parsed outside the engine);
  *   errors name the path of the bad field (`scenario.datacenters[0].clusters[1].hosts.count`).
- * - `Scenario` is the validated type.
+ *   Cross references (a VM's host, a template, an action's target) are checked when the inventory is
+ *   built (`cluster/model.ts`), with the same kind of path.
+ * - `Scenario` is the validated type; `HostTemplate`, `HostSpec`, `VmTemplate`, `VmSpecEntry`,
+ *   `TemplateSpec`, `ScenarioAction` its parts. `durationMs(value)` converts an `at:` value.
  *
+ * Shapes:
+ *   hosts:      { count: N, …fields }            or  [ { name: esx-01, …fields }, … ]
+ *   vmsPerHost: { count: N, workload: cpu, … }   or  [ group, group, … ]   (per host, in order)
+ *   templates:  [ { name, host?, …vm fields } ]  (per datacenter; VMs may say `fromTemplate: name`)
+ *   vms:        [ { name, host, fromTemplate?, …vm fields } ]
+ *   actions:    [ { at: 30s, do: powerOn, vm: NAME | vms: [..] | host: NAME, … } ]
  * Names follow vcsim's pattern when not given: DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2.
  */
 import { s } from '@shared/api/schema';
-import type { Infer } from '@shared/api/schema';
+import type { Infer, Schema } from '@shared/api/schema';
+import { vmChangesSchema } from '@shared/api/commands';
 import { MONITOR_KINDS, PAGING_MODES } from '@shared/model/inventory';
 
-export const hostTemplateSchema = s.object({
-  count: s.int({ min: 0, max: 1000 }),
+/** `object` → the template schema, array → a list of the explicit schema. */
+function countOrList<A, B>(template: Schema<A>, item: Schema<B>, maxItems: number): Schema<A | B[]> {
+  const list = s.array(item, { max: maxItems });
+  return {
+    describe: `${template.describe}|${item.describe}[]`,
+    check: (v, p) => (Array.isArray(v) ? list.check(v, p) : template.check(v, p)),
+  };
+}
+
+/** A duration: a number of seconds, or a string like `500ms`, `30s`, `2m`, `1.5h`, `1d`. */
+const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function durationMs(value: number | string): number {
+  if (typeof value === 'number') return Math.round(value * 1000);
+  const m = DURATION.exec(value.trim());
+  if (!m) return Number.NaN;
+  return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
+}
+
+export const durationSchema: Schema<number | string> = {
+  describe: 'duration',
+  check: (v, p) => {
+    if (typeof v === 'number') return Number.isFinite(v) && v >= 0 && v <= 31_536_000 ? null : { field: p, message: 'must be between 0 and 31536000 seconds' };
+    if (typeof v === 'string') return DURATION.test(v.trim()) ? null : { field: p, message: 'expected a duration like 500ms, 30s, 2m, 1h or a number of seconds' };
+    return { field: p, message: 'expected a duration (number of seconds or a string like 30s)' };
+  },
+};
+
+const hostFields = {
   vendor: s.optional(s.string({ max: 80 })),
   model: s.optional(s.string({ max: 80 })),
   cpuModel: s.optional(s.string({ max: 120 })),
   sockets: s.optional(s.int({ min: 1, max: 8 })),
   coresPerSocket: s.optional(s.int({ min: 1, max: 128 })),
   threadsPerCore: s.optional(s.int({ min: 1, max: 2 })),
-  cpuMhz: s.optional(s.int({ min: 100, max: 10_000 })),
+  /** Simulated clock of the host's CPUs (MHz). Low clocks keep busy labs at 1× real time. */
+  cpuMhz: s.optional(s.int({ min: 1, max: 10_000 })),
   memoryGiB: s.optional(s.number({ min: 0.25, max: 65536 })),
-});
+  maintenance: s.optional(s.bool()),
+};
 
-export const vmTemplateSchema = s.object({
-  count: s.int({ min: 0, max: 100_000 }),
-  /** Name prefix; VMs are named `<host name>_VM<n>` when absent. */
-  namePrefix: s.optional(s.string({ min: 1, max: 60 })),
+export const hostTemplateSchema = s.object({ count: s.int({ min: 0, max: 1000 }), ...hostFields });
+export const hostSpecSchema = s.object({ name: s.string({ min: 1, max: 80 }), ...hostFields });
+
+const vmFields = {
   vcpus: s.optional(s.int({ min: 1, max: 64 })),
-  memoryMiB: s.optional(s.int({ min: 1, max: 1024 * 1024 })),
+  /** The teaching machine is 32-bit: at most 4 GiB of guest-physical memory. */
+  memoryMiB: s.optional(s.int({ min: 1, max: 4096 })),
   guestOs: s.optional(s.string({ max: 80 })),
   monitor: s.optional(s.oneOf(MONITOR_KINDS)),
   paging: s.optional(s.oneOf(PAGING_MODES)),
@@ -36,8 +78,56 @@ export const vmTemplateSchema = s.object({
   workload: s.optional(s.string({ min: 1, max: 64 })),
   workloadParams: s.optional(s.record(s.number())),
   diskGiB: s.optional(s.int({ min: 1, max: 65536 })),
+  cpuShares: s.optional(s.int({ min: 1, max: 1_000_000 })),
+  cpuReservationMhz: s.optional(s.int({ min: 0, max: 1_000_000 })),
+  cpuLimitMhz: s.optional(s.int({ min: -1, max: 1_000_000 })),
+  cpuHotAddEnabled: s.optional(s.bool()),
+  memoryHotAddEnabled: s.optional(s.bool()),
+};
+
+export const vmTemplateSchema = s.object({
+  count: s.int({ min: 0, max: 100_000 }),
+  /** Name prefix; VMs are named `<host name>_VM<n>` when absent, `<prefix><vm number>` otherwise. */
+  namePrefix: s.optional(s.string({ min: 1, max: 60 })),
   powerOn: s.optional(s.bool()),
+  ...vmFields,
 });
+
+export const vmSpecEntrySchema = s.object({
+  name: s.string({ min: 1, max: 80 }),
+  host: s.string({ min: 1, max: 80 }),
+  fromTemplate: s.optional(s.string({ min: 1, max: 80 })),
+  powerOn: s.optional(s.bool()),
+  ...vmFields,
+});
+
+export const templateSpecSchema = s.object({
+  name: s.string({ min: 1, max: 80 }),
+  host: s.optional(s.string({ min: 1, max: 80 })),
+  ...vmFields,
+});
+
+export const ACTION_KINDS = [
+  'powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest', 'snapshot', 'revert',
+  'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export const actionSchema = s.object({
+  at: durationSchema,
+  do: s.oneOf(ACTION_KINDS),
+  vm: s.optional(s.string({ min: 1, max: 80 })),
+  vms: s.optional(s.array(s.string({ min: 1, max: 80 }), { min: 1, max: 10_000 })),
+  host: s.optional(s.string({ min: 1, max: 80 })),
+  /** Snapshot name (snapshot, revert, removeSnapshot). */
+  snapshot: s.optional(s.string({ min: 1, max: 80 })),
+  description: s.optional(s.string({ max: 1024 })),
+  memory: s.optional(s.bool()),
+  changes: s.optional(vmChangesSchema),
+});
+
+const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
+const hostsSchema = countOrList(hostTemplateSchema, hostSpecSchema, 1000);
 
 export const scenarioSchema = s.object({
   /** Format version of the scenario file itself. */
@@ -51,16 +141,25 @@ export const scenarioSchema = s.object({
       name: s.optional(s.string({ min: 1, max: 80 })),
       drs: s.optional(s.bool()),
       ha: s.optional(s.bool()),
-      hosts: hostTemplateSchema,
-      /** VMs per host. */
-      vmsPerHost: s.optional(vmTemplateSchema),
+      hosts: hostsSchema,
+      /** VMs per host (one group or several). */
+      vmsPerHost: s.optional(vmsPerHostSchema),
     }), { max: 100 })),
     /** Standalone hosts (not in a cluster). */
-    hosts: s.optional(hostTemplateSchema),
-    vmsPerHost: s.optional(vmTemplateSchema),
+    hosts: s.optional(hostsSchema),
+    vmsPerHost: s.optional(vmsPerHostSchema),
+    templates: s.optional(s.array(templateSpecSchema, { max: 1000 })),
+    vms: s.optional(s.array(vmSpecEntrySchema, { max: 100_000 })),
   }), { min: 1, max: 16 }),
+  /** Timed actions, run in `at` order (ties in file order) through the same commands a user sends. */
+  actions: s.optional(s.array(actionSchema, { max: 10_000 })),
 });
 
 export type Scenario = Infer<typeof scenarioSchema>;
 export type HostTemplate = Infer<typeof hostTemplateSchema>;
+export type HostSpec = Infer<typeof hostSpecSchema>;
 export type VmTemplate = Infer<typeof vmTemplateSchema>;
+export type VmSpecEntry = Infer<typeof vmSpecEntrySchema>;
+export type TemplateSpec = Infer<typeof templateSpecSchema>;
+export type ScenarioAction = Infer<typeof actionSchema>;
+export type DatacenterSpec = Scenario['datacenters'][number];

@@ -4,6 +4,8 @@
  *   poweredOff --powerOn--> poweredOn --suspend--> suspended --powerOn (resume)--> poweredOn
  *   poweredOn --powerOff | shutdownGuest--> poweredOff;  suspended --powerOff--> poweredOff
  *   poweredOn --reset | rebootGuest--> poweredOn
+ * shutdownGuest / rebootGuest only ask the guest OS (through its tools); the VM powers off when the guest
+ * does (see vm/powerOps.ts), so their `to` state is where the guest ends up, not the task's effect.
  *
  * - `POWER_TRANSITIONS[op]` lists the states an operation may start from, and the state it ends in.
  * - `checkPowerOp(op, state)` → a typed E_INVALID_STATE error naming the state, or undefined.

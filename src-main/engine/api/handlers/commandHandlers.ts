@@ -7,9 +7,9 @@
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
 import { startPowerOp } from '../../vm/powerOps';
-
-/** Refusal for operations this engine build does not provide yet: a typed error, never a fake success. */
-const notAvailable = (what: string) => () => ({ error: apiError('E_INVALID_STATE', `${what} is not available in this engine build yet`) });
+import { startClone, startCreate, startReconfigure, startRemove } from '../../cluster/inventoryOps';
+import { startEnterMaintenance, startExitMaintenance } from '../../cluster/hostOps';
+import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/snapshotOps';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.powerOn': (lab, p) => startPowerOp(lab, p.vmId, 'powerOn'),
@@ -18,28 +18,37 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.reset': (lab, p) => startPowerOp(lab, p.vmId, 'reset'),
   'vm.shutdownGuest': (lab, p) => startPowerOp(lab, p.vmId, 'shutdownGuest'),
   'vm.rebootGuest': (lab, p) => startPowerOp(lab, p.vmId, 'rebootGuest'),
-  'vm.create': notAvailable('Creating virtual machines'),
-  'vm.clone': notAvailable('Cloning'),
-  'vm.reconfigure': notAvailable('Edit Settings'),
+  'vm.create': (lab, p) => startCreate(lab, p.spec),
+  'vm.clone': (lab, p) => startClone(lab, p),
+  'vm.reconfigure': (lab, p) => startReconfigure(lab, p.vmId, p.changes),
   'vm.rename': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
     if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
-    if (lab.reg.nameTaken(p.name, vm.id)) return { error: apiError('E_DUPLICATE_NAME', `The name '${p.name}' already exists.`, 'params.name') };
+    if (lab.reg.nameTaken(p.name, vm.id) || lab.pendingNames.has(p.name)) return { error: apiError('E_DUPLICATE_NAME', `The name '${p.name}' already exists.`, 'params.name') };
     const old = vm.name;
     vm.name = p.name;
-    lab.events.log(lab.clock.nowMs, 'info', 'VmRenamedEvent', `Renamed ${old} to ${p.name}`, { id: vm.id, name: vm.name });
+    lab.events.log(lab.clock.nowMs, 'info', 'VmRenamedEvent', `Renamed ${old} to ${p.name} in ${lab.reg.nameOf(vm.datacenterId)}`, { id: vm.id, name: vm.name });
     lab.markChanged(vm.id);
     return { ok: true as const };
   },
-  'vm.remove': notAvailable('Removing virtual machines'),
-  'vm.snapshot.create': notAvailable('Snapshots'),
-  'vm.snapshot.revert': notAvailable('Snapshots'),
-  'vm.snapshot.remove': notAvailable('Snapshots'),
-  'vm.snapshot.removeAll': notAvailable('Snapshots'),
-  'vm.snapshot.edit': notAvailable('Snapshots'),
-  'vm.console.send': notAvailable('The guest console'),
-  'host.enterMaintenance': notAvailable('Maintenance mode'),
-  'host.exitMaintenance': notAvailable('Maintenance mode'),
+  'vm.remove': (lab, p) => startRemove(lab, p.vmId),
+  'vm.snapshot.create': (lab, p) => startTake(lab, p),
+  'vm.snapshot.revert': (lab, p) => startRevert(lab, p),
+  'vm.snapshot.remove': (lab, p) => startRemoveSnapshot(lab, p),
+  'vm.snapshot.removeAll': (lab, p) => startRemoveAll(lab, p.vmId),
+  'vm.snapshot.edit': (lab, p) => editSnapshot(lab, p),
+  'vm.console.send': (lab, p) => {
+    const vm = lab.reg.vms.get(p.vmId);
+    if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+    const guest = lab.runtimes.get(vm.id)?.guest;
+    if (vm.powerState !== 'poweredOn' || !guest) {
+      return { error: apiError('E_INVALID_STATE', `${vm.name} has no running guest to type into (${vm.powerState}).`, 'params.vmId') };
+    }
+    guest.consoleInput(p.text);
+    return { ok: true as const };
+  },
+  'host.enterMaintenance': (lab, p) => startEnterMaintenance(lab, p.hostId),
+  'host.exitMaintenance': (lab, p) => startExitMaintenance(lab, p.hostId),
   'task.cancel': (lab, p) => {
     const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId);
     return err ? { error: err } : { ok: true as const };
@@ -63,5 +72,5 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     return lab.clock.status();
   },
   // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
-  'lab.load': notAvailable('Loading a scenario'),
+  'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
 };

@@ -1,9 +1,15 @@
 /**
  * Query handlers: read-only views of the lab, mapped to DTOs.
+ *
+ * Rule: queries change nothing clients can see (reading the console copies pending guest output into
+ * the VM's console buffer first, which is what a later poll would do anyway).
  */
 import { apiError } from '@shared/api/errors';
 import { API_VERSION } from '@shared/api/channels';
 import type { ManagedEntityId } from '@shared/model/ids';
+import { kindOfId } from '@shared/model/ids';
+import type { EntityType } from '@shared/model/metrics';
+import { pollConsole } from '../../vm/guestLifecycle';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
@@ -25,11 +31,13 @@ export const QUERY_HANDLERS: QueryHandlers = {
   },
   'vm.snapshot.tree': (lab, p) => {
     if (!lab.reg.vms.has(p.vmId)) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
-    return { vmId: p.vmId, snapshots: [], rootIds: [] };
+    return lab.runtime(p.vmId).snapshots.toDto(p.vmId);
   },
   'vm.console.read': (lab, p) => {
-    if (!lab.reg.vms.has(p.vmId)) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
-    return { text: '', nextOffset: p.fromOffset ?? 0 };
+    const vm = lab.reg.vms.get(p.vmId);
+    if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+    pollConsole(lab, vm);
+    return lab.runtime(p.vmId).console.read(p.fromOffset ?? 0);
   },
   'tasks.list': (lab, p) => lab.tasks.list(p.limit, p.entityId),
   'events.list': (lab, p) => lab.events.list(p.limit, p.entityId),
@@ -37,11 +45,13 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'metrics.query': (lab, p) => {
     const entityId = p.entityId as ManagedEntityId;
     if (lab.reg.nameOf(entityId) === entityId) return { error: apiError('E_NOT_FOUND', `no entity ${entityId}`, 'params.entityId') };
+    const type = kindOfId(entityId) as EntityType;
     for (let i = 0; i < p.counters.length; i++) {
-      if (!COUNTER_BY_NAME.has(p.counters[i])) return { error: apiError('E_INVALID_ARGUMENT', `unknown counter "${p.counters[i]}"`, `params.counters[${i}]`) };
+      const info = COUNTER_BY_NAME.get(p.counters[i]);
+      if (!info) return { error: apiError('E_INVALID_ARGUMENT', `unknown counter "${p.counters[i]}"`, `params.counters[${i}]`) };
+      if (!info.entityTypes.includes(type)) return { error: apiError('E_INVALID_ARGUMENT', `counter "${info.name}" is not available for a ${type}`, `params.counters[${i}]`) };
     }
-    if (p.interval !== 'realtime') return { error: apiError('E_INVALID_STATE', `the ${p.interval} rollup is not available in this engine build yet`, 'params.interval') };
-    return lab.samples.query(entityId, p.counters, p.maxSamples);
+    return lab.samples.query(entityId, p.counters, p.interval, p.maxSamples);
   },
   'sim.status': (lab) => lab.clock.status(),
   'lab.scenarios': () => [],

@@ -1,0 +1,83 @@
+/**
+ * newVm — the one constructor of inventory VMs and templates, shared by scenario files (`model.ts`),
+ * New Virtual Machine (`vm.create`), Clone and Deploy from template (`inventoryOps.ts`).
+ *
+ * - `VM_DEFAULTS`: what a VM gets when a field is left out.
+ * - `newVm(reg, placement, fields)` allocates an id, fills defaults, registers and returns the VM.
+ *
+ * Rule: VMs are born powered off; MAC addresses derive from the VM number (deterministic).
+ */
+import type { DatacenterId, DatastoreId, HostId, NetworkId } from '@shared/model/ids';
+import type { MonitorKind, PagingMode } from '@shared/model/inventory';
+import type { Registry, Vm } from './registry';
+import { CPU_SHARES_PER_VCPU_NORMAL } from '../params';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+export const VM_DEFAULTS = {
+  vcpus: 1, memoryMiB: 64, guestOs: 'labos (teaching OS)', monitor: 'interp', paging: 'shadow',
+  pageTableLevels: 2, workload: 'idle', diskGiB: 1, hardwareVersion: 'vmx-19',
+} as const;
+
+export interface VmFields {
+  vcpus?: number; memoryMiB?: number; guestOs?: string; monitor?: MonitorKind; paging?: PagingMode;
+  pageTableLevels?: 2 | 4; workload?: string; workloadParams?: Record<string, number>; diskGiB?: number;
+  cpuShares?: number; cpuReservationMhz?: number; cpuLimitMhz?: number;
+  cpuHotAddEnabled?: boolean; memoryHotAddEnabled?: boolean;
+}
+
+export interface VmPlacement {
+  name: string;
+  datacenterId: DatacenterId;
+  hostId?: HostId;
+  datastoreId: DatastoreId;
+  networkId: NetworkId;
+  isTemplate?: boolean;
+}
+
+/** VMware's OUI for manually assigned MACs is 00:50:56; we use it with the VM number for realism. */
+export function macFor(n: number): string {
+  const b = (x: number) => x.toString(16).padStart(2, '0');
+  return `00:50:56:${b((n >> 16) & 0x3f)}:${b((n >> 8) & 0xff)}:${b(n & 0xff)}`;
+}
+
+/** Overrides `base` with the defined fields of `over` (scenario VM over its template). */
+export function mergeFields(base: VmFields, over: VmFields): VmFields {
+  const out: VmFields = { ...base };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+export function newVm(reg: Registry, at: VmPlacement, f: VmFields): Vm {
+  const id = reg.allocate('vm');
+  const n = Number(id.slice(3));
+  const vcpus = f.vcpus ?? VM_DEFAULTS.vcpus;
+  const vm: Vm = {
+    id, name: at.name, datacenterId: at.datacenterId, hostId: at.hostId, isTemplate: at.isTemplate ?? false,
+    guestOs: f.guestOs ?? VM_DEFAULTS.guestOs, hardwareVersion: VM_DEFAULTS.hardwareVersion, vcpus,
+    memoryBytes: (f.memoryMiB ?? VM_DEFAULTS.memoryMiB) * MiB,
+    cpuHotAddEnabled: f.cpuHotAddEnabled ?? false, memoryHotAddEnabled: f.memoryHotAddEnabled ?? false,
+    disks: [{ label: 'Hard disk 1', capacityBytes: (f.diskGiB ?? VM_DEFAULTS.diskGiB) * GiB, datastoreId: at.datastoreId }],
+    nics: [{ label: 'Network adapter 1', networkId: at.networkId, macAddress: macFor(n), connected: true }],
+    monitor: f.monitor ?? VM_DEFAULTS.monitor, paging: f.paging ?? VM_DEFAULTS.paging,
+    pageTableLevels: f.pageTableLevels ?? VM_DEFAULTS.pageTableLevels,
+    workload: f.workload ?? VM_DEFAULTS.workload, workloadParams: { ...(f.workloadParams ?? {}) },
+    powerState: 'poweredOff', guestState: 'notRunning', toolsStatus: 'toolsNotRunning',
+    cpuShares: f.cpuShares ?? CPU_SHARES_PER_VCPU_NORMAL * vcpus, cpuReservationMhz: f.cpuReservationMhz ?? 0,
+    cpuLimitMhz: f.cpuLimitMhz ?? -1, poweredOnAtMs: 0, uptimeCarriedMs: 0, bootCount: 0,
+  };
+  reg.vms.set(id, vm);
+  return vm;
+}
+
+/** The fields of an existing VM, for cloning. */
+export function fieldsOf(vm: Vm): VmFields {
+  return {
+    vcpus: vm.vcpus, memoryMiB: Math.round(vm.memoryBytes / MiB), guestOs: vm.guestOs, monitor: vm.monitor,
+    paging: vm.paging, pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
+    diskGiB: Math.max(1, Math.round((vm.disks[0]?.capacityBytes ?? GiB) / GiB)), cpuShares: vm.cpuShares,
+    cpuReservationMhz: vm.cpuReservationMhz, cpuLimitMhz: vm.cpuLimitMhz,
+    cpuHotAddEnabled: vm.cpuHotAddEnabled, memoryHotAddEnabled: vm.memoryHotAddEnabled,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * labDigest — what "the final state" of a run is, as plain data to hash: inventory (with power and guest
+ * states), each guest's own digest (registers + memory), snapshot trees, a content hash of every disk,
+ * the whole counter history, tasks and events. The node side hashes it (sha256), so two runs of the same
+ * scenario and seed can be compared byte for byte (`hvlab scenario run`).
+ *
+ * - `digestInput(lab)` → plain, JSON-safe data in a deterministic order.
+ * - `diskHash(chain)` → 64-bit FNV-1a of a disk's contents (hex), block by block in index order.
+ */
+import type { Lab } from './lab';
+import { inventoryToDto } from '../api/toDto';
+import type { DiskChain } from '../snapshot/index';
+
+export function diskHash(d: DiskChain): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0xcbf29ce4;
+  const blocks = [...d.flatten()].sort((a, b) => a[0] - b[0]);
+  for (const [index, data] of blocks) {
+    h1 = Math.imul(h1 ^ index, 0x01000193) >>> 0;
+    for (let i = 0; i < data.length; i++) {
+      h1 = Math.imul(h1 ^ data[i], 0x01000193) >>> 0;
+      h2 = Math.imul(h2 ^ data[i] ^ (h1 >>> 11), 0x5bd1e995) >>> 0;
+    }
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}
+
+export function digestInput(lab: Lab): unknown {
+  const vms = [...lab.runtimes].map(([id, rt]) => ({
+    id,
+    guest: rt.guest ? { state: rt.guest.state, digest: rt.guest.digest(), clockNs: rt.guest.guestClockNs() } : null,
+    offsetNs: rt.offsetNs,
+    disks: rt.disks.map(diskHash),
+    snapshots: rt.snapshots.toDto(id),
+    console: rt.console.read(0).text,
+    suspended: rt.suspended ? { captureGuestNs: rt.suspended.captureGuestNs, touchedBytes: rt.suspended.touchedBytes } : null,
+  }));
+  return {
+    timeMs: lab.clock.nowMs,
+    inventory: inventoryToDto(lab),
+    vms,
+    samples: lab.samples.save(),
+    vmops: [...lab.vmops],
+    tasks: lab.tasks.list(100_000),
+    events: lab.events.list(100_000),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * params — every tunable of the engine, one comment each (xv6 param.h).
+ *
+ * Interface: plain exported constants. Machine-specific values (TLB size, page-table
+ * levels, cost table) are defaults that a machine configuration may override.
+ * Rules: nothing here depends on the host; changing a value changes simulated
+ * behaviour, so tests pin the defaults they rely on. Other areas may append here.
+ */
+
+/** Size of a page and of a host frame in bytes (4 KiB). Keep in sync with PAGE_SHIFT. */
+export const PAGE_SIZE_BYTES = 4096;
+/** log2(PAGE_SIZE_BYTES). */
+export const PAGE_SHIFT = 12;
+/** 32-bit words per page. */
+export const PAGE_WORDS = PAGE_SIZE_BYTES >>> 2;
+
+/** Default number of page-table levels of a machine (2 = 10+10 bit split, 4 = 5+5+5+5). */
+export const DEFAULT_PAGE_TABLE_LEVELS: 2 | 4 = 2;
+
+/** Default number of entries of the modelled (architectural) TLB. */
+export const DEFAULT_TLB_ENTRIES = 64;
+/** Default associativity of the modelled TLB (ways per set; entries/ways sets, FIFO per set). */
+export const DEFAULT_TLB_WAYS = 4;
+
+/** Entries of the host-side software TLB (fast-path cache, never guest-visible). Power of two. */
+export const SOFT_TLB_ENTRIES = 256;
+
+/** Default guest-physical memory size in bytes (16 MiB). */
+export const DEFAULT_GUEST_MEMORY_BYTES = 16 * 1024 * 1024;
+/** Largest guest-physical memory supported (4 GiB: the whole 32-bit physical space). */
+export const MAX_GUEST_MEMORY_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** Physical address where the default boot image is loaded and where the CPU starts (reset PC). */
+export const RESET_PC = 0x2000;
+/** Physical address of the boot parameter block (one page, filled by the loader). */
+export const BOOT_PARAMS_ADDR = 0x1000;
+
+/** Cpu.run executes its budget in interpreter calls of at most this many cycles (host performance only; never changes results). */
+export const RUN_SLICE_CYCLES = 1_000_000;
+
+/** Maximum depth of nested `.include` / macro expansion in the assembler. */
+export const ASM_MAX_EXPANSION_DEPTH = 32;
+/** The assembler stops collecting diagnostics after this many errors. */
+export const ASM_MAX_ERRORS = 50;
+
+/** Default guest CPU clock in Hz: virtual time (ns) = cycles * 1e9 / clock. 1 GHz keeps cycles == ns. */
+export const DEFAULT_CLOCK_HZ = 1_000_000_000;
+
+// ---------------------------------------------------------------------------------------------------
+// Datacenter layer (issue 6): simulation loop, CPU scheduler, counters, power and memory models.
+// ---------------------------------------------------------------------------------------------------
+
+/** Lockstep quantum (virtual ns): every host runs this much, then all hosts meet at a barrier. */
+export const SIM_QUANTUM_NS = 10_000_000;
+/** Default simulated host clock (MHz) when a scenario leaves it out: a teaching CPU that one JS core can
+ *  emulate at 1× real time (docs/cost-model.md, "Host clock rates"). */
+export const DEFAULT_HOST_CPU_MHZ = 100;
+
+/** Scheduler time slice (ns): a vCPU keeps its pCPU this long before the scheduler re-picks
+ *  (ESX used 50 ms, Xen's credit scheduler 30 ms; shorter here so seconds-long labs show sharing). */
+export const SCHED_SLICE_NS = 5_000_000;
+/** Interleave grid of a VM's vCPUs, in the VM's own time (ns): a vCPU runs at most to the next multiple
+ *  of this before the scheduler decides again, so the order in which the vCPUs of one VM touch shared
+ *  state depends only on guest time — a restored or reverted VM interleaves exactly as it would have. */
+export const SCHED_CHUNK_NS = 1_000_000;
+/** Relaxed co-scheduling (ESX 3/4): a vCPU whose progress leads its slowest sibling by more than this
+ *  is co-stopped. Progress = run + idle time (an idling vCPU does not create skew). */
+export const COSCHED_SKEW_BOUND_NS = 3_000_000;
+/** A co-stopped vCPU is co-started once its lead has fallen to this (hysteresis against flapping). */
+export const COSCHED_COSTART_SKEW_NS = 1_000_000;
+/** How often an idle pCPU re-checks co-stopped vCPUs whose siblings are idling forward. */
+export const COSCHED_POLL_NS = 500_000;
+/** Accounting period for CPU reservations and limits (ns): a VM over its limit in a period waits
+ *  (as ready, counted in cpu.maxlimited) until the next period. */
+export const SCHED_PERIOD_NS = 100_000_000;
+/** Throughput of a logical CPU while its hyper-thread sibling is busy, as a fraction of a core
+ *  (facts.md Part 2 §4: 0.55–0.65). */
+export const HT_SHARED_EFFICIENCY = 0.6;
+/** vSphere "normal" CPU shares per vCPU. */
+export const CPU_SHARES_PER_VCPU_NORMAL = 1000;
+/** Smallest delay before a vCPU that just halted may be woken again (ns): guarantees progress. */
+export const SCHED_MIN_WAKE_NS = 1_000;
+
+/** Host power model (power.power.average): watts at idle = base + per socket ... */
+export const POWER_IDLE_WATTS_BASE = 50;
+export const POWER_IDLE_WATTS_PER_SOCKET = 30;
+/** ... plus this many watts per fully busy physical core (load-proportional part). */
+export const POWER_BUSY_WATTS_PER_CORE = 12;
+
+/** Per-VM overhead memory model (mem.overhead.average), shaped like vSphere's overhead table:
+ *  a fixed part (monitor, device state) + per vCPU + a share of configured memory (page-frame
+ *  tracking; shadow paging adds shadow page tables). */
+export const MEM_OVERHEAD_BASE_KB = 4096;
+export const MEM_OVERHEAD_PER_VCPU_KB = 1024;
+/** KB of overhead per MiB of configured guest memory (16 B per 4 KiB page). */
+export const MEM_OVERHEAD_PER_MIB_KB = 4;
+/** Extra KB per MiB of configured memory under shadow paging (the shadow page tables). */
+export const MEM_OVERHEAD_SHADOW_PER_MIB_KB = 4;
+/** Host memory used by the hypervisor itself (mem.sysUsage; counted in host consumed). */
+export const HOST_SYSTEM_MEMORY_MIB = 256;
+
+/** Characters of console output kept per VM (older output is dropped; offsets stay absolute). */
+export const CONSOLE_BUFFER_CHARS = 64 * 1024;
+/** Disk block size of the copy-on-write disk model (bytes). */
+export const DISK_BLOCK_BYTES = 4096;
+/** Full-clone copy rate (bytes of written disk blocks per virtual second) for clone task durations. */
+export const CLONE_BYTES_PER_SECOND = 400 * 1024 * 1024;

@@ -1,0 +1,523 @@
+/**
+ * hostScheduler — one host's CPU scheduler: places the vCPUs of every powered-on VM on the host's
+ * logical CPUs (sockets × cores × threads) in virtual time, and accounts run / ready / co-stop / wait.
+ *
+ * Algorithm: a discrete-event simulation per pCPU. Each pCPU has a time cursor; the pCPU with the
+ * smallest cursor makes the next decision, so decisions happen in time order. At a decision the pCPU
+ * finishes its previous run, wakes vCPUs whose timers are due, applies co-scheduling, and picks a
+ * vCPU: a VM under its CPU reservation first, then the lowest proportional-share virtual time (run ns ×
+ * normal shares / the VM's shares per vCPU: start-time fair queueing), ties by VM order; when every
+ * ready vCPU gets a pCPU anyway, simply in VM / vCPU order. The vCPU keeps the pCPU for a time slice
+ * (sticky) unless it halts. It runs through `GuestMachine.runVcpu` up to the next SCHED_CHUNK_NS
+ * boundary of its VM's own time (further capped by co-scheduling, limit and wake-up preemption
+ * headroom under contention); the cycles it really used advance the cursor. Runs may end a little after
+ * the segment end (look-ahead of < 1 chunk), never cut by the host grid: where a VM's vCPUs are cut
+ * depends only on guest time, so an uncontended VM interleaves its vCPUs identically after a restore.
+ * A pCPU with nothing runnable idles until the next event (a timer wake, another pCPU's decision, a
+ * period boundary).
+ *
+ * Interface:
+ *  - `new HostScheduler(shape)`; `addVm(...)` at power-on / resume / revert (optionally with the
+ *    `CaptureTiming` of a saved state, so vCPUs resume exactly where their guest time left off);
+ *    `removeVm(id, t)`; `setPolicy(id, policy)`.
+ *  - `runSegment(t0, t1)`: simulates [t0, t1) on every pCPU (host ns).
+ *  - `endGridQuantum(lengthNs)`: closes one lockstep quantum (min/max usage per quantum).
+ *  - `sample(t)` → per-VM and host CPU accounting since the last sample (and clears it).
+ *  - `capture(id, t)` → the VM's per-vCPU timing for a snapshot / suspend; `save()` / `restore()`.
+ *
+ * Rules: deterministic (no randomness: iteration in VM order, pCPU order); halted vCPUs consume
+ * nothing and wake at `nextWakeNs`; a limited VM waits (counted as ready and max-limited) until the next
+ * accounting period; a hyper-thread shares its core (HT_SHARED_EFFICIENCY) while its sibling is busy.
+ */
+import type { VmId } from '@shared/model/ids';
+import type { GuestMachine } from '../vm/guestMachine';
+import {
+  COSCHED_POLL_NS, CPU_SHARES_PER_VCPU_NORMAL, HT_SHARED_EFFICIENCY, SCHED_CHUNK_NS, SCHED_PERIOD_NS, SCHED_SLICE_NS,
+} from '../params';
+import type { HostAcc, Pcpu, SchedVcpu, SchedVm, VcpuState } from './schedEntities';
+import { haltWake, newVcpu, setState, zeroTimes } from './schedEntities';
+import { skewHeadroomNs, updateCoStop } from './coscheduling';
+
+export interface HostCpuShape { sockets: number; coresPerSocket: number; threadsPerCore: number; cpuMhz: number }
+
+/** CPU resource settings of a VM (vSphere's Shares / Reservation / Limit; limit −1 = unlimited). */
+export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number }
+
+export interface VmCpuSample {
+  vcpus: number; runNs: number; readyNs: number; costopNs: number; waitNs: number; limitedNs: number;
+  cycles: number; instructions: number; usageMin: number; usageMax: number;
+}
+
+export interface HostCpuSample {
+  pcpus: number; busyNs: number; runNs: number; readyNs: number; costopNs: number; waitNs: number;
+  limitedNs: number; cycles: number; usageMin: number; usageMax: number;
+}
+
+/** Per-vCPU timing of a captured VM, in the VM's own time base. */
+export interface CaptureTiming {
+  guestNowNs: number;
+  vcpus: { kind: 'wait' | 'hold'; atGuestNs: number }[];
+}
+
+const NONE = Number.NaN;
+
+export class HostScheduler {
+  readonly hz: number;
+  readonly nsPerCycle: number;
+  readonly pcpus: Pcpu[] = [];
+  private readonly sliceCycles: number;
+  private vms: SchedVm[] = [];
+  private readonly byId = new Map<VmId, SchedVm>();
+  private acc: HostAcc = { ...zeroTimes(), cycles: 0, gridCycles: 0, usageMin: NONE, usageMax: NONE };
+  private periodIndex = 0;
+  private nextWake = Infinity;
+  private anyLimited = false;
+  private anyCostop = false;
+  private multi = 0;
+
+  constructor(readonly shape: HostCpuShape) {
+    this.hz = shape.cpuMhz * 1e6;
+    this.nsPerCycle = 1e9 / this.hz;
+    this.sliceCycles = Math.max(1, Math.round(SCHED_SLICE_NS / this.nsPerCycle));
+    const threads = shape.threadsPerCore;
+    const n = shape.sockets * shape.coresPerSocket * threads;
+    for (let i = 0; i < n; i++) {
+      const core = Math.floor(i / threads);
+      this.pcpus.push({ index: i, core, idleKey: (i % threads) * 100_000 + core, cursor: 0, current: null, sliceLeft: 0, busyNs: 0 });
+    }
+  }
+
+  get vmCount(): number {
+    return this.vms.length;
+  }
+
+  has(id: VmId): boolean {
+    return this.byId.has(id);
+  }
+
+  offsetOf(id: VmId): number {
+    return this.byId.get(id)?.offsetNs ?? 0;
+  }
+
+  /** Starts scheduling a VM's guest. `timing` (from `capture`) resumes each vCPU where it left off. */
+  addVm(id: VmId, order: number, guest: GuestMachine, policy: VmCpuPolicy, t: number, offsetNs: number, timing?: CaptureTiming): void {
+    if (this.byId.has(id)) throw new Error(`${id} is already scheduled`);
+    const vm: SchedVm = {
+      id, order, guest, offsetNs, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
+      vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, usageMin: NONE, usageMax: NONE,
+      crashed: guest.state === 'crashed', poweredOff: guest.state === 'off',
+    };
+    this.applyPolicy(vm, policy, guest.vcpuCount);
+    const floor = this.vtimeFloor();
+    for (let i = 0; i < guest.vcpuCount; i++) {
+      const v = newVcpu(vm, i, t);
+      v.vtime = Number.isFinite(floor) ? floor : 0;
+      const entry = timing?.vcpus[i];
+      let at = t;
+      let kind: 'wait' | 'hold' = 'hold';
+      if (entry) { at = entry.atGuestNs + offsetNs; kind = entry.kind; }
+      else if (guest.isHalted(i)) { at = haltWake(guest.nextWakeNs(i) + offsetNs, t); kind = 'wait'; }
+      if (vm.crashed || vm.poweredOff) { kind = 'wait'; at = Infinity; }
+      if (at > t) { v.state = kind; v.wakeNs = at; this.nextWake = Math.min(this.nextWake, at); }
+      vm.vcpus.push(v);
+    }
+    this.vms.push(vm);
+    this.vms.sort((a, b) => a.order - b.order);
+    this.byId.set(id, vm);
+    if (vm.vcpus.length > 1) this.multi++;
+  }
+
+  /** Stops scheduling a VM at time t (power off, suspend, crash, revert); its time so far stays counted. */
+  removeVm(id: VmId, t: number): void {
+    const vm = this.byId.get(id);
+    if (!vm) return;
+    for (const v of vm.vcpus) this.charge(v, t);
+    for (const p of this.pcpus) if (p.current?.vm === vm) { p.current = null; p.sliceLeft = 0; }
+    this.vms = this.vms.filter((x) => x !== vm);
+    this.byId.delete(id);
+    if (vm.vcpus.length > 1) this.multi--;
+  }
+
+  setPolicy(id: VmId, policy: VmCpuPolicy): void {
+    const vm = this.byId.get(id);
+    if (vm) this.applyPolicy(vm, policy, vm.vcpus.length);
+  }
+
+  /** VMs whose guest crashed or powered itself off during the last segment (the Lab acts on them). */
+  stoppedVms(): { id: VmId; crashed: boolean; poweredOff: boolean }[] {
+    const out: { id: VmId; crashed: boolean; poweredOff: boolean }[] = [];
+    for (const vm of this.vms) if (vm.crashed || vm.poweredOff) out.push({ id: vm.id, crashed: vm.crashed, poweredOff: vm.poweredOff });
+    return out;
+  }
+
+  /** Simulates host time [t0, t1) on every pCPU. */
+  runSegment(t0: number, t1: number): void {
+    if (this.vms.length === 0) {
+      for (const p of this.pcpus) { if (p.cursor < t1) p.cursor = t1; p.current = null; }
+      return;
+    }
+    for (const p of this.pcpus) if (p.cursor < t0) p.cursor = t0;
+    for (;;) {
+      let p: Pcpu | null = null;
+      for (const q of this.pcpus) {
+        if (q.cursor >= t1) continue;
+        if (!p || q.cursor < p.cursor || (q.cursor === p.cursor && this.key(q) < this.key(p))) p = q;
+      }
+      if (!p) break;
+      const t = p.cursor;
+      const cur = p.current;
+      if (cur && cur.state === 'run' && cur.pcpu === p.index) this.finishRun(cur, t);
+      this.processWakes(t);
+      if (this.multi > 0) this.updateCostops(t);
+      const v = this.pick(p, t, t1);
+      if (!v) { p.current = null; p.cursor = this.idleUntil(p, t, t1); continue; }
+      this.dispatch(p, v, t);
+      this.wakeWatcher(p, t);
+    }
+  }
+
+  /** Closes one lockstep quantum of `lengthNs`: updates min/max usage per VM and for the host; returns
+   *  the cycles the host executed in it (for cluster-level min/max). */
+  endGridQuantum(lengthNs: number): number {
+    const seconds = lengthNs / 1e9;
+    for (const vm of this.vms) {
+      const u = (vm.gridCycles / (vm.vcpus.length * this.hz * seconds)) * 100;
+      vm.usageMin = Number.isNaN(vm.usageMin) ? u : Math.min(vm.usageMin, u);
+      vm.usageMax = Number.isNaN(vm.usageMax) ? u : Math.max(vm.usageMax, u);
+      vm.gridCycles = 0;
+    }
+    const hu = (this.acc.gridCycles / (this.pcpus.length * this.hz * seconds)) * 100;
+    this.acc.usageMin = Number.isNaN(this.acc.usageMin) ? hu : Math.min(this.acc.usageMin, hu);
+    this.acc.usageMax = Number.isNaN(this.acc.usageMax) ? hu : Math.max(this.acc.usageMax, hu);
+    const cycles = this.acc.gridCycles;
+    this.acc.gridCycles = 0;
+    return cycles;
+  }
+
+  /** Accounting since the last sample, brought up to time t, then cleared. */
+  sample(t: number): { host: HostCpuSample; vms: Map<VmId, VmCpuSample> } {
+    const vms = new Map<VmId, VmCpuSample>();
+    for (const vm of this.vms) {
+      const s: VmCpuSample = {
+        vcpus: vm.vcpus.length, runNs: 0, readyNs: 0, costopNs: 0, waitNs: 0, limitedNs: 0,
+        cycles: vm.cycles, instructions: vm.instructions, usageMin: vm.usageMin, usageMax: vm.usageMax,
+      };
+      for (const v of vm.vcpus) {
+        this.charge(v, t);
+        s.runNs += v.acc.run;
+        s.readyNs += v.acc.ready + v.acc.limited + v.acc.hold;
+        s.costopNs += v.acc.costop;
+        s.waitNs += v.acc.wait;
+        s.limitedNs += v.acc.limited;
+        v.acc = zeroTimes();
+      }
+      vm.cycles = 0; vm.instructions = 0; vm.usageMin = NONE; vm.usageMax = NONE;
+      vms.set(vm.id, s);
+    }
+    let busy = 0;
+    for (const p of this.pcpus) { busy += p.busyNs; p.busyNs = 0; }
+    const a = this.acc;
+    const host: HostCpuSample = {
+      pcpus: this.pcpus.length, busyNs: busy, runNs: a.run, readyNs: a.ready + a.limited + a.hold, costopNs: a.costop,
+      waitNs: a.wait, limitedNs: a.limited, cycles: a.cycles, usageMin: a.usageMin, usageMax: a.usageMax,
+    };
+    this.acc = { ...zeroTimes(), cycles: 0, gridCycles: a.gridCycles, usageMin: NONE, usageMax: NONE };
+    return { host, vms };
+  }
+
+  /** Per-vCPU timing of a VM at time t, in its own time base (for snapshots and suspend). */
+  capture(id: VmId, t: number): CaptureTiming | undefined {
+    const vm = this.byId.get(id);
+    if (!vm) return undefined;
+    const off = vm.offsetNs;
+    const vcpus = vm.vcpus.map((v): { kind: 'wait' | 'hold'; atGuestNs: number } => {
+      if (v.state === 'run') {
+        return v.pendingHalt ? { kind: 'wait', atGuestNs: haltWake(v.pendingWake, v.busyUntil) - off } : { kind: 'hold', atGuestNs: v.busyUntil - off };
+      }
+      if (v.state === 'wait' || v.state === 'hold') return { kind: v.state, atGuestNs: v.wakeNs - off };
+      return { kind: 'hold', atGuestNs: t - off };
+    });
+    return { guestNowNs: t - off, vcpus };
+  }
+
+  // ---- persistence ------------------------------------------------------------------------------
+
+  save(): HostSchedulerState {
+    return {
+      periodIndex: this.periodIndex, acc: { ...this.acc },
+      pcpus: this.pcpus.map((p) => ({
+        cursor: p.cursor, sliceLeft: p.sliceLeft, busyNs: p.busyNs,
+        current: p.current ? { vmId: p.current.vm.id, index: p.current.index } : null,
+      })),
+      vms: this.vms.map((vm) => ({
+        id: vm.id, order: vm.order, offsetNs: vm.offsetNs, sharesPerVcpu: vm.sharesPerVcpu,
+        reservationCyclesPerPeriod: vm.reservationCyclesPerPeriod, limitCyclesPerPeriod: vm.limitCyclesPerPeriod,
+        periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles,
+        usageMin: vm.usageMin, usageMax: vm.usageMax, crashed: vm.crashed, poweredOff: vm.poweredOff,
+        vcpus: vm.vcpus.map((v) => ({
+          state: v.state, since: v.since, busyUntil: v.busyUntil, wakeNs: v.wakeNs, pendingHalt: v.pendingHalt,
+          pendingWake: v.pendingWake, pcpu: v.pcpu, boost: v.boost, vtime: v.vtime, progress: v.progress, acc: { ...v.acc },
+        })),
+      })),
+    };
+  }
+
+  static restore(shape: HostCpuShape, state: HostSchedulerState, guests: Map<VmId, GuestMachine>): HostScheduler {
+    const s = new HostScheduler(shape);
+    s.periodIndex = state.periodIndex;
+    s.acc = { ...state.acc };
+    for (const vs of state.vms) {
+      const guest = guests.get(vs.id);
+      if (!guest) throw new Error(`no guest to restore ${vs.id} on the scheduler`);
+      const vm: SchedVm = {
+        id: vs.id, order: vs.order, guest, offsetNs: vs.offsetNs, sharesPerVcpu: vs.sharesPerVcpu,
+        reservationCyclesPerPeriod: vs.reservationCyclesPerPeriod, limitCyclesPerPeriod: vs.limitCyclesPerPeriod,
+        vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
+        gridCycles: vs.gridCycles, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
+      };
+      vs.vcpus.forEach((x, i) => {
+        const v = newVcpu(vm, i, 0);
+        Object.assign(v, { ...x, acc: { ...x.acc } });
+        vm.vcpus.push(v);
+        if (v.state === 'wait' || v.state === 'hold') s.nextWake = Math.min(s.nextWake, v.wakeNs);
+        if (v.state === 'limited') s.anyLimited = true;
+        if (v.state === 'costop') s.anyCostop = true;
+      });
+      s.vms.push(vm);
+      s.byId.set(vm.id, vm);
+      if (vm.vcpus.length > 1) s.multi++;
+    }
+    state.pcpus.forEach((ps, i) => {
+      const p = s.pcpus[i];
+      p.cursor = ps.cursor; p.sliceLeft = ps.sliceLeft; p.busyNs = ps.busyNs;
+      p.current = ps.current ? s.byId.get(ps.current.vmId as VmId)?.vcpus[ps.current.index] ?? null : null;
+    });
+    return s;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private applyPolicy(vm: SchedVm, policy: VmCpuPolicy, vcpus: number): void {
+    const cyclesPerPeriodPerMhz = 1e6 * (SCHED_PERIOD_NS / 1e9);
+    vm.sharesPerVcpu = Math.max(1, policy.shares / Math.max(1, vcpus));
+    vm.reservationCyclesPerPeriod = policy.reservationMhz * cyclesPerPeriodPerMhz;
+    vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * cyclesPerPeriodPerMhz);
+  }
+
+  /** Charges the time since `since` to the vCPU's current state without changing it. */
+  private charge(v: SchedVcpu, t: number): void {
+    const end = v.state === 'run' ? Math.min(t, v.busyUntil) : t;
+    const d = end - v.since;
+    if (d <= 0) return;
+    v.acc[v.state] += d;
+    this.acc[v.state] += d;
+    if (v.state === 'run' || v.state === 'wait') v.progress += d;
+    v.since = end;
+  }
+
+  private key(p: Pcpu): number {
+    const c = p.current;
+    if (c && c.state === 'run' && c.pcpu === p.index) return c.vm.order * 1024 + c.index;
+    return 1e15 + p.idleKey;
+  }
+
+  private vtimeFloor(): number {
+    let floor = Infinity;
+    for (const vm of this.vms) for (const v of vm.vcpus) if (v.state === 'run' || v.state === 'ready') floor = Math.min(floor, v.vtime);
+    return floor;
+  }
+
+  private finishRun(v: SchedVcpu, t: number): void {
+    const vm = v.vm;
+    let next: VcpuState = 'ready';
+    if (vm.crashed || vm.poweredOff) { next = 'wait'; v.wakeNs = Infinity; }
+    else if (v.pendingHalt) {
+      next = 'wait';
+      v.wakeNs = haltWake(v.pendingWake, t);
+      this.nextWake = Math.min(this.nextWake, v.wakeNs);
+    }
+    setState(this.acc, v, next, t);
+    v.pendingHalt = false;
+    v.pcpu = -1;
+  }
+
+  private processWakes(t: number): void {
+    const pi = Math.floor(t / SCHED_PERIOD_NS);
+    if (pi !== this.periodIndex) {
+      const boundary = pi * SCHED_PERIOD_NS;
+      this.periodIndex = pi;
+      for (const vm of this.vms) {
+        vm.periodCycles = 0;
+        for (const v of vm.vcpus) if (v.state === 'limited') setState(this.acc, v, 'ready', Math.max(boundary, v.since));
+      }
+      this.anyLimited = false;
+    }
+    if (t < this.nextWake) return;
+    const floor = this.vtimeFloor();
+    let next = Infinity;
+    for (const vm of this.vms) {
+      for (const v of vm.vcpus) {
+        if (v.state !== 'wait' && v.state !== 'hold') continue;
+        if (v.wakeNs <= t) {
+          const fromIdle = v.state === 'wait';
+          setState(this.acc, v, 'ready', Math.max(v.wakeNs, v.since));
+          if (Number.isFinite(floor) && v.vtime < floor) v.vtime = floor;
+          v.boost = fromIdle && (!Number.isFinite(floor) || v.vtime - floor < SCHED_SLICE_NS);
+        } else next = Math.min(next, v.wakeNs);
+      }
+    }
+    this.nextWake = next;
+  }
+
+  private updateCostops(t: number): void {
+    let any = false;
+    for (const vm of this.vms) {
+      if (vm.vcpus.length < 2) continue;
+      updateCoStop(this.acc, vm, t);
+      for (const v of vm.vcpus) if (v.state === 'costop') any = true;
+    }
+    this.anyCostop = any;
+  }
+
+  private overLimit(vm: SchedVm): boolean {
+    return vm.periodCycles >= vm.limitCyclesPerPeriod;
+  }
+
+  /** Priority: boosted wakers, then VMs under their reservation, then lowest vtime; the current vCPU
+   *  keeps its pCPU while its slice lasts unless a boosted vCPU is waiting. */
+  private pick(p: Pcpu, t: number, t1: number): SchedVcpu | null {
+    let best: SchedVcpu | null = null;
+    let bestClass = 3;
+    let ready = 0;
+    let first: SchedVcpu | null = null;
+    for (const vm of this.vms) {
+      if (vm.crashed || vm.poweredOff) continue;
+      const over = this.overLimit(vm);
+      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod ? 1 : 2;
+      for (const v of vm.vcpus) {
+        if (v.state !== 'ready') continue;
+        if (over) { setState(this.acc, v, 'limited', t); this.anyLimited = true; v.boost = false; continue; }
+        ready++;
+        if (!first) first = v;
+        const c = v.boost ? 0 : cls;
+        if (!best || c < bestClass || (c === bestClass && v.vtime < best.vtime)) { best = v; bestClass = c; }
+      }
+    }
+    const cur = p.current;
+    if (bestClass > 0 && cur && cur.state === 'ready' && p.sliceLeft > 0 && !this.overLimit(cur.vm)) return cur;
+    // No contention: every ready vCPU gets a pCPU now, so take them in canonical (VM, vCPU) order.
+    if (first && ready <= this.freePcpus(t, t1)) return first;
+    return best;
+  }
+
+  /** pCPUs that can start a vCPU at time t (idle, or finishing exactly at t). */
+  private freePcpus(t: number, t1: number): number {
+    let n = 0;
+    for (const q of this.pcpus) {
+      const busy = q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t;
+      if (!busy && q.cursor < t1) n++;
+    }
+    return n;
+  }
+
+  /** True when, with one more pCPU busy from t, every pCPU would be busy (a waker would have to wait). */
+  private saturated(p: Pcpu, t: number): boolean {
+    for (const q of this.pcpus) {
+      if (q === p) continue;
+      if (!(q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t)) return false;
+    }
+    return true;
+  }
+
+  private busyAt(q: Pcpu, t: number): boolean {
+    return q.current !== null && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t;
+  }
+
+  /** The idle pCPU that watches for wake-ups: the one with the lowest idle key. Other idle pCPUs sleep
+   *  through the segment (so an event wakes one pCPU, not all of them: O(P) per event, not O(P²)). */
+  private watcher(t: number, except?: Pcpu): Pcpu | null {
+    let w: Pcpu | null = null;
+    for (const q of this.pcpus) if (q !== except && !this.busyAt(q, t) && (!w || q.idleKey < w.idleKey)) w = q;
+    return w;
+  }
+
+  /** After a dispatch at t, the watcher role may have passed to another idle pCPU: bring it to t. */
+  private wakeWatcher(p: Pcpu, t: number): void {
+    const w = this.watcher(t, p);
+    if (w && w.cursor > t) w.cursor = t;
+  }
+
+  private idleUntil(p: Pcpu, t: number, t1: number): number {
+    if (this.watcher(t) !== p) return t1;
+    let next = t1;
+    if (this.nextWake > t) next = Math.min(next, this.nextWake);
+    for (const q of this.pcpus) {
+      if (q !== p && q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t) next = Math.min(next, q.cursor);
+    }
+    if (this.anyLimited) next = Math.min(next, (this.periodIndex + 1) * SCHED_PERIOD_NS);
+    if (this.anyCostop) next = Math.min(next, t + COSCHED_POLL_NS);
+    return next > t ? next : t1;
+  }
+
+  private siblingBusy(p: Pcpu, t: number): boolean {
+    if (this.shape.threadsPerCore < 2) return false;
+    for (const q of this.pcpus) {
+      if (q !== p && q.core === p.core && q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t) return true;
+    }
+    return false;
+  }
+
+  private dispatch(p: Pcpu, v: SchedVcpu, t: number): void {
+    if (p.current !== v || p.sliceLeft <= 0) p.sliceLeft = this.sliceCycles;
+    const vm = v.vm;
+    // Up to the next chunk boundary of the VM's own time (never cut by the host's grid).
+    const guestNow = t - vm.offsetNs;
+    const chunkEnd = (Math.floor(guestNow / SCHED_CHUNK_NS) + 1) * SCHED_CHUNK_NS;
+    let budget = Math.max(1, Math.ceil((chunkEnd - guestNow) / this.nsPerCycle));
+    const headroom = skewHeadroomNs(v, t);
+    if (Number.isFinite(headroom)) budget = Math.min(budget, Math.max(1, Math.floor(headroom / this.nsPerCycle)));
+    if (Number.isFinite(vm.limitCyclesPerPeriod)) budget = Math.min(budget, Math.max(1, Math.ceil(vm.limitCyclesPerPeriod - vm.periodCycles)));
+    // Wake-up preemption: on a saturated host, stop at the next timer wake so a boosted waker gets a pCPU.
+    if (Number.isFinite(this.nextWake) && this.nextWake > t && this.saturated(p, t)) {
+      budget = Math.min(budget, Math.max(1, Math.ceil((this.nextWake - t) / this.nsPerCycle)));
+    }
+    const eff = this.siblingBusy(p, t) ? HT_SHARED_EFFICIENCY : 1;
+    const guestBudget = Math.max(1, Math.floor(budget * eff));
+    setState(this.acc, v, 'run', t);
+    v.boost = false;
+    v.pcpu = p.index;
+    p.current = v;
+    const r = vm.guest.runVcpu(v.index, guestBudget, t - vm.offsetNs);
+    let used = r.cyclesUsed > 0 ? r.cyclesUsed : 0;
+    if (used === 0 && !r.halted && !r.crashed && !r.poweredOff) used = guestBudget;
+    const pcpuCycles = used / eff;
+    const durNs = pcpuCycles * this.nsPerCycle;
+    v.busyUntil = t + durNs;
+    p.cursor = t + durNs;
+    p.sliceLeft -= pcpuCycles;
+    p.busyNs += durNs;
+    vm.cycles += used; vm.periodCycles += used; vm.gridCycles += used; vm.instructions += r.instructions;
+    this.acc.cycles += used; this.acc.gridCycles += used;
+    v.vtime += (durNs * CPU_SHARES_PER_VCPU_NORMAL) / vm.sharesPerVcpu;
+    if (r.crashed) vm.crashed = true;
+    if (r.poweredOff) vm.poweredOff = true;
+    v.pendingHalt = r.halted;
+    if (r.halted) v.pendingWake = vm.guest.nextWakeNs(v.index) + vm.offsetNs;
+    if (durNs === 0) this.finishRun(v, t);
+  }
+}
+
+export interface HostSchedulerState {
+  periodIndex: number;
+  acc: HostAcc;
+  pcpus: { cursor: number; sliceLeft: number; busyNs: number; current: { vmId: string; index: number } | null }[];
+  vms: {
+    id: VmId; order: number; offsetNs: number; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
+    limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number;
+    usageMin: number; usageMax: number; crashed: boolean; poweredOff: boolean;
+    vcpus: {
+      state: VcpuState; since: number; busyUntil: number; wakeNs: number; pendingHalt: boolean; pendingWake: number;
+      pcpu: number; boost: boolean; vtime: number; progress: number; acc: ReturnType<typeof zeroTimes>;
+    }[];
+  }[];
+}

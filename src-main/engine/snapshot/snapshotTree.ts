@@ -1,0 +1,192 @@
+/**
+ * snapshotTree — one VM's snapshots (vSphere's Snapshot Manager): a tree of captured states with
+ * "you are here" (`currentId`: the snapshot the live state descends from).
+ *
+ * Interface:
+ *  - `SnapshotNode`: name, description, time, whether memory was captured, the power state at capture,
+ *    the hardware configuration, the guest capture (memory snapshots and suspended VMs) and, per disk,
+ *    the full chain of copy-on-write layers at capture (the last layer is the snapshot's own delta).
+ *  - `add(node)` (child of the current snapshot; becomes current), `get`, `byName` (newest of that name),
+ *    `remove(id, removeChildren, liveChains)` and `removeAll(liveChains)` → the live disk chains after
+ *    consolidation, `edit`, `toDto(vmId)`; `save()` / `restore()` with layers as ids.
+ *
+ * Rules: deleting snapshots never changes the live state or any other snapshot's state — a deleted
+ * snapshot's own delta is consolidated into the layer above it in every chain that still needs it.
+ * Deleting the current snapshot (or its ancestor with its children) moves "you are here" to the parent.
+ */
+import type { SnapshotId, VmId } from '@shared/model/ids';
+import type { SnapshotDto, SnapshotTreeDto, VmPowerState, MonitorKind, PagingMode } from '@shared/model/inventory';
+import type { DiskLayer } from './diskChain';
+import { consolidate, layerBytes, mergeLayers } from './diskChain';
+import type { CaptureTiming } from '../scheduler/index';
+
+/** A guest machine's state at a point in time, with the scheduling timing needed to resume it exactly. */
+export interface GuestCapture {
+  /** `GuestMachine.save()` output; null when no guest machine was executing (no factory). */
+  guestState: unknown;
+  timing?: CaptureTiming;
+  /** Guest time at boot and at capture (VM time base). */
+  bootGuestNs: number;
+  captureGuestNs: number;
+  /** Guest memory touched at capture (the memory file's size). */
+  touchedBytes: number;
+  /** How much of the guest's console output the lab had already copied at capture. */
+  consoleOffset: number;
+}
+
+export interface HardwareConfig {
+  vcpus: number; memoryBytes: number; guestOs: string; monitor: MonitorKind; paging: PagingMode;
+  pageTableLevels: 2 | 4; workload: string; workloadParams: Record<string, number>;
+  cpuHotAddEnabled: boolean; memoryHotAddEnabled: boolean;
+}
+
+export interface SnapshotNode {
+  id: SnapshotId;
+  name: string;
+  description: string;
+  createdAtMs: number;
+  memory: boolean;
+  quiesced: boolean;
+  powerState: VmPowerState;
+  parentId?: SnapshotId;
+  childIds: SnapshotId[];
+  config: HardwareConfig;
+  capture?: GuestCapture;
+  /** Per disk: the layer chain at capture (base first). */
+  disks: DiskLayer[][];
+}
+
+export class SnapshotTree {
+  readonly nodes = new Map<SnapshotId, SnapshotNode>();
+  rootIds: SnapshotId[] = [];
+  currentId: SnapshotId | undefined;
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  get(id: SnapshotId): SnapshotNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Newest snapshot with this name. */
+  byName(name: string): SnapshotNode | undefined {
+    let found: SnapshotNode | undefined;
+    for (const n of this.nodes.values()) if (n.name === name) found = n;
+    return found;
+  }
+
+  add(node: Omit<SnapshotNode, 'parentId' | 'childIds'>): SnapshotNode {
+    const full: SnapshotNode = { ...node, childIds: [] };
+    if (this.currentId) {
+      full.parentId = this.currentId;
+      this.nodes.get(this.currentId)!.childIds.push(full.id);
+    } else this.rootIds.push(full.id);
+    this.nodes.set(full.id, full);
+    this.currentId = full.id;
+    return full;
+  }
+
+  /** Removes a snapshot (and optionally its subtree); returns the live disk chains after consolidation. */
+  remove(id: SnapshotId, removeChildren: boolean, liveChains: DiskLayer[][]): DiskLayer[][] {
+    const node = this.nodes.get(id);
+    if (!node) return liveChains;
+    const doomed: SnapshotNode[] = [node];
+    if (removeChildren) for (let i = 0; i < doomed.length; i++) for (const c of doomed[i].childIds) doomed.push(this.nodes.get(c)!);
+    const doomedIds = new Set(doomed.map((n) => n.id));
+    // Tree surgery: the node's children (if kept) take its place under its parent.
+    const siblings = node.parentId ? this.nodes.get(node.parentId)!.childIds : this.rootIds;
+    const at = siblings.indexOf(id);
+    const heirs = removeChildren ? [] : node.childIds;
+    siblings.splice(at, 1, ...heirs);
+    for (const h of heirs) {
+      const hn = this.nodes.get(h)!;
+      if (node.parentId) hn.parentId = node.parentId; else delete hn.parentId;
+    }
+    if (this.currentId && doomedIds.has(this.currentId)) this.currentId = node.parentId;
+    for (const d of doomedIds) this.nodes.delete(d);
+    // Disk consolidation: each deleted snapshot's own layer merges into the layer above it.
+    let live = liveChains;
+    for (const d of doomed) {
+      d.disks.forEach((chain, disk) => {
+        const own = chain[chain.length - 1];
+        if (!own) return;
+        const survivors = [...this.nodes.values()];
+        const rewritten = consolidate([...survivors.map((n) => n.disks[disk] ?? []), live[disk] ?? []], own);
+        survivors.forEach((n, i) => { n.disks[disk] = rewritten[i]; });
+        live = live.map((c, k) => (k === disk ? rewritten[rewritten.length - 1] : c));
+      });
+    }
+    return live;
+  }
+
+  /** Delete All: every snapshot goes; the live chain is committed into one base layer per disk. */
+  removeAll(liveChains: DiskLayer[][]): DiskLayer[][] {
+    this.nodes.clear();
+    this.rootIds = [];
+    this.currentId = undefined;
+    return liveChains.map((chain) => {
+      let base: DiskLayer = new Map();
+      for (const l of chain) base = mergeLayers(base, l);
+      return [base];
+    });
+  }
+
+  edit(id: SnapshotId, name?: string, description?: string): boolean {
+    const n = this.nodes.get(id);
+    if (!n) return false;
+    if (name !== undefined) n.name = name;
+    if (description !== undefined) n.description = description;
+    return true;
+  }
+
+  /** Bytes unique to a snapshot: its own disk deltas plus its memory file. */
+  sizeBytes(n: SnapshotNode): number {
+    let total = n.capture && n.memory ? n.capture.touchedBytes : 0;
+    for (const chain of n.disks) if (chain.length) total += layerBytes(chain[chain.length - 1]);
+    return total;
+  }
+
+  totalBytes(): number {
+    let t = 0;
+    for (const n of this.nodes.values()) t += this.sizeBytes(n);
+    return t;
+  }
+
+  toDto(vmId: VmId): SnapshotTreeDto {
+    const snapshots: SnapshotDto[] = [...this.nodes.values()].map((n) => {
+      const d: SnapshotDto = {
+        id: n.id, vmId, name: n.name, description: n.description, createdAtMs: n.createdAtMs, memory: n.memory,
+        quiesced: n.quiesced, powerState: n.powerState, sizeBytes: this.sizeBytes(n), childIds: [...n.childIds],
+      };
+      if (n.parentId) d.parentId = n.parentId;
+      return d;
+    });
+    const dto: SnapshotTreeDto = { vmId, snapshots, rootIds: [...this.rootIds] };
+    if (this.currentId) dto.currentSnapshotId = this.currentId;
+    return dto;
+  }
+
+  // ---- persistence (layers are referenced by id in a lab-wide layer table) ----------------------
+
+  save(layerId: (l: DiskLayer) => number): SnapshotTreeState {
+    return {
+      rootIds: [...this.rootIds], currentId: this.currentId,
+      nodes: [...this.nodes.values()].map((n) => ({ ...n, childIds: [...n.childIds], disks: n.disks.map((c) => c.map(layerId)) })),
+    };
+  }
+
+  static restore(state: SnapshotTreeState, layer: (id: number) => DiskLayer): SnapshotTree {
+    const t = new SnapshotTree();
+    t.rootIds = [...state.rootIds];
+    t.currentId = state.currentId;
+    for (const n of state.nodes) t.nodes.set(n.id, { ...n, childIds: [...n.childIds], disks: n.disks.map((c) => c.map(layer)) });
+    return t;
+  }
+}
+
+export interface SnapshotTreeState {
+  rootIds: SnapshotId[];
+  currentId: SnapshotId | undefined;
+  nodes: (Omit<SnapshotNode, 'disks'> & { disks: number[][] })[];
+}

@@ -1,0 +1,44 @@
+/**
+ * guestFactory — how the datacenter layer obtains a GuestMachine for a VM: one builder for boot AND
+ * restore (Firecracker's rule), injected from outside through `EnginePorts.guestFactory`.
+ *
+ * Interface:
+ *  - `GuestConfig`: the VM's hardware and software as the machine needs it, plus `disk` (the VM's first
+ *    virtual disk, a copy-on-write `BlockStore` the machine's block device should read and write),
+ *    `nowNs` (the guest's time base at boot: the machine's clock starts here) and, when present,
+ *    `restoreState` — a value previously returned by `GuestMachine.save()`: the factory must then
+ *    rebuild that exact machine instead of booting.
+ *  - `GuestFactory = (config, hostClockHz, seed) => GuestMachine`. May throw for a program that does
+ *    not assemble or load; the power-on task then fails with E_GUEST_PROGRAM.
+ *
+ * Rules: when no factory is supplied, powered-on VMs have no guest execution: they show guestState
+ * `notRunning`, consume no CPU and touch no memory (honest zeros, not invented load).
+ * Time convention: the scheduler passes `hostNowNs` in the VM's own time base (host virtual time minus
+ * the time the VM spent suspended / the shift applied on snapshot revert), and `guestClockNs()` counts
+ * from 0 at boot. The engine computes the clock-lag counter as (now − boot) − guestClockNs.
+ */
+import type { MonitorKind, PagingMode } from '@shared/model/inventory';
+import type { GuestMachine } from './guestMachine';
+import type { BlockStore } from '../snapshot/diskChain';
+
+export interface GuestConfig {
+  vmId: string;
+  name: string;
+  vcpus: number;
+  memoryBytes: number;
+  guestOs: string;
+  monitor: MonitorKind;
+  paging: PagingMode;
+  pageTableLevels: 2 | 4;
+  /** Guest program / workload name (resources/guests) and its parameters. */
+  workload: string;
+  workloadParams: Record<string, number>;
+  /** The VM's first virtual disk, when it has one. */
+  disk?: BlockStore;
+  /** Guest time at boot (ns, VM time base). */
+  nowNs: number;
+  /** A value from `GuestMachine.save()`: restore that machine instead of booting. */
+  restoreState?: unknown;
+}
+
+export type GuestFactory = (config: GuestConfig, hostClockHz: number, seed: number) => GuestMachine;

@@ -1,0 +1,86 @@
+/**
+ * vmRuntime — the running side of one VM, beside its inventory record (`cluster/registry.ts`): the guest
+ * machine executing it (if any), its time base, its copy-on-write disks, its snapshot tree, its console,
+ * the captured state while suspended, and the counter baselines of the sampler.
+ *
+ * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId)` / `restore(...)`
+ *   (the guest itself is saved by the lab through `GuestMachine.save()`).
+ *
+ * Time base: the VM's own time = host time − `offsetNs`. The offset grows by the time a VM spends
+ * suspended and jumps on snapshot revert, so a resumed or reverted guest continues exactly where its
+ * own time left off (like VMware's virtual TSC); `bootGuestNs` is the VM time at its last boot.
+ */
+import type { Vm } from '../cluster/registry';
+import type { GuestMachine } from './guestMachine';
+import { ConsoleBuffer } from './consoleBuffer';
+import type { ConsoleState } from './consoleBuffer';
+import { DiskChain, SnapshotTree } from '../snapshot/index';
+import type { DiskLayer, GuestCapture, SnapshotTreeState } from '../snapshot/index';
+
+export class VmRuntime {
+  guest: GuestMachine | undefined;
+  offsetNs = 0;
+  bootGuestNs = 0;
+  disks: DiskChain[];
+  snapshots = new SnapshotTree();
+  console = new ConsoleBuffer();
+  /** How much of the current guest's console output has been copied into `console`. */
+  guestConsoleOffset = 0;
+  /** Captured guest while the VM is suspended. */
+  suspended: GuestCapture | undefined;
+  /** Cumulative guest-machine counters at the last sample (deltas give the engine.* counters). */
+  counterBase: Record<string, number> = {};
+  /** Start of the time the next real-time sample covers (power-on / resume inside a period). */
+  sampledSinceMs = 0;
+
+  constructor(vm: Vm) {
+    this.disks = vm.disks.map((d) => new DiskChain(d.capacityBytes));
+  }
+
+  liveChains(): DiskLayer[][] {
+    return this.disks.map((d) => d.chain());
+  }
+
+  setLiveChains(chains: DiskLayer[][]): void {
+    chains.forEach((c, i) => this.disks[i]?.replaceChain(c));
+  }
+
+  save(layerId: (l: DiskLayer) => number): VmRuntimeState {
+    return {
+      offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
+      disks: this.disks.map((d) => ({ capacityBytes: d.capacityBytes, chain: d.chain().map(layerId), top: layerId(d.topLayer()) })),
+      snapshots: this.snapshots.save(layerId), console: this.console.save(), suspended: this.suspended,
+      counterBase: { ...this.counterBase }, sampledSinceMs: this.sampledSinceMs,
+    };
+  }
+
+  static restore(vm: Vm, state: VmRuntimeState, layer: (id: number) => DiskLayer): VmRuntime {
+    const rt = new VmRuntime(vm);
+    rt.offsetNs = state.offsetNs;
+    rt.bootGuestNs = state.bootGuestNs;
+    rt.guestConsoleOffset = state.guestConsoleOffset;
+    rt.disks = state.disks.map((d) => {
+      const chain = DiskChain.onChain(d.capacityBytes, d.chain.map(layer));
+      chain.setTopLayer(layer(d.top));
+      return chain;
+    });
+    rt.snapshots = SnapshotTree.restore(state.snapshots, layer);
+    rt.console = ConsoleBuffer.restore(state.console);
+    rt.suspended = state.suspended;
+    rt.counterBase = { ...state.counterBase };
+    rt.sampledSinceMs = state.sampledSinceMs;
+    return rt;
+  }
+}
+
+export interface VmRuntimeState {
+  offsetNs: number;
+  bootGuestNs: number;
+  guestConsoleOffset: number;
+  disks: { capacityBytes: number; chain: number[]; top: number }[];
+  snapshots: SnapshotTreeState;
+  console: ConsoleState;
+  suspended: GuestCapture | undefined;
+  counterBase: Record<string, number>;
+  sampledSinceMs: number;
+}
