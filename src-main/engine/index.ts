@@ -88,7 +88,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
 
   return {
     handle(raw: unknown): ResponseMessage {
-      // lab.load and lab.scenarios need the facade (they replace or list labs); the rest goes to the Lab.
+      // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
       const v = validateRequest(raw);
       if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
         const p = v.request.params as { scenario: string; seed?: number };
@@ -104,6 +104,9 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
           return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
         });
         return { id: v.request.id, ok: true, result: list };
+      }
+      if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
+        return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
       }
       return dispatch(lab, raw);
     },

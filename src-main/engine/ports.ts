@@ -6,6 +6,7 @@
  * - `guestSources`: guest program sources by file name (for the assembler's includes), when guests run.
  * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
  *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
+ * - `guestCatalog`: the guest programs VMs can run (name + description), for `guests.list`.
  * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
@@ -21,5 +22,6 @@ export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
   guestSources?: Record<string, string>;
   guestFactory?: GuestFactory;
+  guestCatalog?: { name: string; description: string }[];
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }

@@ -44,6 +44,8 @@ export const QUERY_SCHEMAS = {
   'sim.status': s.object({}),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
+  'guests.list': s.object({}),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -71,5 +73,12 @@ export interface QueryResults {
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
+  'guests.list': GuestProgramDto[];
+}
+
+/** One runnable guest program (a labos workload or a bare-metal program). */
+export interface GuestProgramDto {
+  name: string;
+  description: string;
 }
 export type QueryResult<K extends QueryName> = QueryResults[K];
