@@ -1,0 +1,56 @@
+; bss.s — all mutable kernel state, zeroed by _start (also on reboot). Nothing else in the
+; image is written at run time.
+;
+; Layout rules: the "results" area comes first and survives the power-off scrub (power.s):
+; it holds only values that depend on the work done, never on timing (console hash, exit
+; statuses by pid), so the final-state digest is the same under every correct monitor.
+.align 4096
+bss_start:
+results:
+con_hash:     .word 0       ; FNV-1a of every console byte
+con_bytes:    .word 0
+exit_status:  .space 4 * 32 ; exit status of pids 1..32
+results_end:
+
+ticks:        .word 0
+nextpid:      .word 0
+nlive:        .word 0       ; processes not yet exited
+init_status:  .word 0
+shutdown_req: .word 0
+reboot_req:   .word 0
+halting:      .word 0       ; a CPU is powering the machine off: every other CPU parks
+memsize:      .word 0
+dmap_end:     .word 0
+pt_levels:    .word 0
+pt_bits:      .word 0
+pt_mask:      .word 0
+pt_tsize:     .word 0
+pt_rootshift: .word 0
+pt_freelist:  .word 0
+kpgdir:       .word 0
+kmem_start:   .word 0
+kmem_next:    .word 0
+kmem_end:     .word 0
+kmem_free:    .word 0
+kmem_nfree:   .word 0
+tick_us:      .word 0
+ncpu:         .word 0
+rr_next:      .word 0
+disk_cap:     .word 0
+kmem_lock:    .word 0
+proc_lock:    .word 0
+cons_lockw:   .word 0
+disk_lock:    .word 0
+nparams:      .word 0
+boot_ok:      .word 0
+prog_name:    .space 16
+params:       .space PARAM_SIZE * MAXPARAMS
+kbuf:         .space 64     ; scratch for names copied from user space (under proc_lock)
+cpus:         .space CPU_SIZE * NCPU
+procs:        .space PROC_SIZE * NPROC
+procs_end:
+.align 16
+boot_stack:   .space KSTACK_SIZE
+boot_stack_top:
+bss_end:
+kernel_end:
