@@ -42,10 +42,12 @@ export class EngineHost {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
 
   constructor(options: EngineHostOptions = {}) {
+    const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory();
     const ports: EnginePorts = {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
       guestSources: options.ports?.guestSources ?? loadGuestSources(),
-      guestFactory: options.ports?.guestFactory ?? defaultGuestFactory().factory,
+      guestFactory: options.ports?.guestFactory ?? guests.factory,
+      guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       log: options.ports?.log,
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });

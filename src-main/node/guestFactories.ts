@@ -2,18 +2,32 @@
  * guestFactories — which guest machine the node side wires into the engine (`EnginePorts.guestFactory`).
  * One place for the EngineHost (worker / Electron / browser mode), the CLI and the benchmarks.
  *
- * - `defaultGuestFactory()` → `{ factory?, name }`. Until the real guest machine (engine/machine) lands,
- *   there is none: VMs power on without guest execution (guestState `notRunning`, no CPU), and every
- *   report says so. Wire the real Machine factory here when it exists.
+ * - `defaultGuestFactory()` → `{ factory, name, catalogue }`: the HV32 Machine (engine/machine) running
+ *   the guest programs of resources/guests (labos and its workloads), assembled from source at load.
+ * - `noGuestFactory()` → VMs power on without guest execution (for inventory-only labs such as the UI
+ *   scale benchmark): guestState `notRunning`, no CPU use, honest zeros.
  */
 import type { GuestFactory } from '../engine/index';
+import { createMachineFactory } from '../engine/machine/index';
+import { loadGuestCatalogue, loadGuestSources } from './resources';
 
 export interface GuestFactoryChoice {
   factory?: GuestFactory;
   /** Shown in reports and benchmark JSON. */
   name: string;
+  /** Guest programs VMs can name as their workload (for the `guests.list` query). */
+  catalogue?: { name: string; description: string }[];
 }
 
 export function defaultGuestFactory(): GuestFactoryChoice {
-  return { name: 'none: the guest machine is not wired into this build yet (VMs run no guest code)' };
+  const catalogue = loadGuestCatalogue();
+  return {
+    factory: createMachineFactory({ sources: loadGuestSources(), catalogue }),
+    name: 'hv32-machine (resources/guests)',
+    catalogue: catalogue.guests.map((g) => ({ name: g.name, description: g.description })),
+  };
+}
+
+export function noGuestFactory(): GuestFactoryChoice {
+  return { name: 'none: VMs run no guest code' };
 }

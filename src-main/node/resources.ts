@@ -6,12 +6,15 @@
  * - `loadScenarioSources()` → name → { file, content } (parsed, not validated: the engine validates).
  * - `loadGuestSources()` → file name → source text.
  * - `parseScenarioText(file, text)` → parsed content or a `file:line:col` error.
+ * - `loadGuestCatalogue()` → the named guests of resources/guests/guests.json (empty when absent).
+ * - `loadGuestFile(path)` → a guest program given by path, with an include reader for the assembler.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, resolve, dirname, basename, extname } from 'node:path';
+import { join, resolve, dirname, basename, extname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ScenarioSource } from '../engine/index';
+import { GuestCatalogueError, parseGuestCatalogue, type GuestCatalogue } from '../engine/machine/index';
 
 export function resourcesDir(): string {
   if (process.env.HVLAB_RESOURCES) return resolve(process.env.HVLAB_RESOURCES);
@@ -60,4 +63,62 @@ export function loadGuestSources(dir = join(resourcesDir(), 'guests')): Record<s
   };
   walk(dir, '');
   return out;
+}
+
+/**
+ * The guest catalogue `resources/guests/guests.json` ({ guests: [{ name, source, cmdline, description }] },
+ * `source` relative to resources/guests), validated by the engine's `parseGuestCatalogue`. A missing file
+ * is an empty catalogue; a malformed one is a `ResourceError` naming the file (and field).
+ */
+export function loadGuestCatalogue(dir = join(resourcesDir(), 'guests')): GuestCatalogue {
+  const file = join(dir, 'guests.json');
+  if (!existsSync(file)) return { guests: [] };
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ResourceError(`${file}: error: ${(e as Error).message}`);
+  }
+  try {
+    return parseGuestCatalogue(content, file);
+  } catch (e) {
+    if (e instanceof GuestCatalogueError) throw new ResourceError(`${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * A guest program given as a file path (`hvlab asm`, `hvlab run FILE.s`): its text, the name diagnostics
+ * show (relative to the working directory), and an include reader for the engine's assembler that resolves
+ * `.include "x"` relative to the including file, then to the main file's folder. `texts` collects every
+ * file read (for listings). Throws `ResourceError` when the main file cannot be read.
+ */
+export function loadGuestFile(path: string): { file: string; text: string; readInclude: (inc: string, fromFile: string) => string | undefined; texts: Map<string, string> } {
+  const mainAbs = resolve(path);
+  const rel = relative(process.cwd(), mainAbs);
+  const file = rel.startsWith('..') ? mainAbs : rel;
+  let text: string;
+  try {
+    text = readFileSync(mainAbs, 'utf8');
+  } catch {
+    throw new ResourceError(`${path}: error: no such file`);
+  }
+  const texts = new Map<string, string>([[file, text]]);
+  const absOf = new Map<string, string>([[file, mainAbs]]);
+  const readInclude = (inc: string, fromFile: string): string | undefined => {
+    const from = absOf.get(fromFile) ?? mainAbs;
+    for (const cand of [resolve(dirname(from), inc), resolve(dirname(mainAbs), inc)]) {
+      if (!existsSync(cand)) continue;
+      try {
+        const t = readFileSync(cand, 'utf8');
+        absOf.set(inc, cand);
+        texts.set(inc, t);
+        return t;
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  };
+  return { file, text, readInclude, texts };
 }

@@ -8,7 +8,8 @@
  * Rules: injectable per machine (a Machine passes its own model); virtual time comes only from
  * these counts × costs, never from host timings (facts.md Part 2 §9 take-away 3). Figures cite
  * /work/shared/design/facts.md Part 2 where one exists; others are stated assumptions.
- * docs/cost-model.md (phase 2) lists each value — keep in sync with this file.
+ * docs/cost-model.md lists each value (test/engine/machine/costModelDoc.test.ts checks every key) —
+ * keep in sync with this file.
  */
 import { OPCODES, type CostClass } from '../isa/index';
 
@@ -24,6 +25,11 @@ export interface CostModel {
   load: number;
   /** Store that hits the TLB: 2 cycles. */
   store: number;
+  /**
+   * Atomic exchange with memory (xchg, a locked read-modify-write): 20 cycles (assumption: the
+   * order of a locked x86 xchg with memory; it serialises the pipeline).
+   */
+  atomic: number;
   /** Conditional branch: 1 cycle. */
   branch: number;
   /** Jumps and calls: 1 cycle. */
@@ -66,6 +72,65 @@ export interface CostModel {
   monitorEmulate: number;
   /** Reflecting an exception or interrupt into the guest's virtual handler: 300 cycles (assumption). */
   monitorReflect: number;
+  // ---- the machine ----
+  /**
+   * Resuming a vCPU after the host ran something else or it idled (a VM entry/exit pair, charged
+   * by the machine when a vCPU's clock is rebased to the host's time): 1,350 cycles — the KVM/SVM
+   * pre-vmrun → post-vmrun round trip measured in a 2020 lkml trace (facts.md Part 2 §1.1).
+   */
+  worldSwitch: number;
+  // ---- memory virtualization (issue 5: mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts) ----
+  /**
+   * One guest page-table reference made by the monitor in software (a shadow-paging fill or the
+   * classification of a page fault walks the guest's tables): 40 cycles (assumption: load, decode
+   * and checks per level, twice a hardware walk reference).
+   */
+  vmmWalkRef: number;
+  /** Writing one shadow or nested page-table entry (and its bookkeeping): 50 cycles (assumption). */
+  shadowEntryFill: number;
+  /**
+   * Decoding and emulating a trapped store to a traced guest page-table page and updating the
+   * shadow entry, beyond the transition itself: 300 cycles — anchored on Adams & Agesen 2006, whose
+   * BT "ptemod" row (an adaptive callout that does exactly this work without a trap) costs 391
+   * cycles in total (facts.md Part 2 §1.1).
+   */
+  ptWriteEmulate: number;
+  /**
+   * A store to a traced page-table page under binary translation: 391 cycles — A&A 2006 "ptemod",
+   * BT column: the translator turns the faulting store into a callout that emulates it, no trap (§1.1, §1.2).
+   */
+  btPtCallout: number;
+  /** The hardware appending one guest-physical address to the PML log: 20 cycles (assumption: one extra store, like adWrite). */
+  pmlLogEntry: number;
+  /** Host-side cycles per entry examined or re-protected when the dirty log is read and cleared: 2 cycles (assumption). */
+  dirtyHarvestEntry: number;
+  // ---- CPU virtualization monitors (issue 4: monitors/binaryTranslation.ts, hardwareAssist.ts, paravirt.ts) ----
+  /**
+   * Translating one translation unit (a basic block of at most 12 guest instructions) of guest
+   * kernel code: 3,000 cycles = 3 µs at the default 1 GHz clock — the course's figure, VMware's
+   * Windows XP boot: 950,000 translations × 3 µs (Silberschatz et al., facts.md Part 2 §1.4).
+   */
+  btTranslateTu: number;
+  /**
+   * A callout from translated kernel code to the monitor for a privileged or sensitive instruction,
+   * beyond the instruction's own cost: 200 cycles — A&A 2006 emulate `in` under BT in a short
+   * callout ~15× cheaper than the native 3,209-cycle access, i.e. ~210 cycles (facts.md Part 2 §1.1).
+   */
+  btCallout: number;
+  /**
+   * A VM exit and the VM entry back (hardware assist), beyond the handler's emulation
+   * (`monitorEmulate`): 1,350 cycles — the KVM/SVM pre-vmrun → post-vmrun round trip of a 2020
+   * lkml trace (facts.md Part 2 §1.1). First-generation VT-x took thousands (A&A: `in` 15,826).
+   */
+  vmExit: number;
+  /**
+   * A hypercall (paravirtualization): a software trap into the hypervisor and back, beyond its
+   * handler: 500 cycles (our choice: a system-call-like privilege transition, with no VM-exit state
+   * save; Xen's hypercall page uses `int 0x82` / `syscall`, facts.md Part 2 §6).
+   */
+  pvHypercall: number;
+  /** Validating and applying one page-table update of a batched `mmu_update` hypercall: 50 cycles (our choice, as `shadowEntryFill`). */
+  pvMmuUpdateEntry: number;
 }
 
 export const DEFAULT_COSTS: Readonly<CostModel> = Object.freeze({
@@ -74,6 +139,7 @@ export const DEFAULT_COSTS: Readonly<CostModel> = Object.freeze({
   div: 20,
   load: 2,
   store: 2,
+  atomic: 20,
   branch: 1,
   jump: 1,
   trap: 1,
@@ -88,6 +154,18 @@ export const DEFAULT_COSTS: Readonly<CostModel> = Object.freeze({
   monitorTrap: 2000,
   monitorEmulate: 100,
   monitorReflect: 300,
+  worldSwitch: 1350,
+  vmmWalkRef: 40,
+  shadowEntryFill: 50,
+  ptWriteEmulate: 300,
+  btPtCallout: 391,
+  pmlLogEntry: 20,
+  dirtyHarvestEntry: 2,
+  btTranslateTu: 3000,
+  btCallout: 200,
+  vmExit: 1350,
+  pvHypercall: 500,
+  pvMmuUpdateEntry: 50,
 });
 
 export function makeCostModel(overrides: Partial<CostModel> = {}): CostModel {
@@ -98,7 +176,7 @@ export function makeCostModel(overrides: Partial<CostModel> = {}): CostModel {
 export function opcodeCostTable(m: CostModel): Int32Array {
   const t = new Int32Array(256).fill(m.alu);
   const byClass: Record<CostClass, number> = {
-    alu: m.alu, mul: m.mul, div: m.div, load: m.load, store: m.store, branch: m.branch,
+    alu: m.alu, mul: m.mul, div: m.div, load: m.load, store: m.store, atomic: m.atomic, branch: m.branch,
     jump: m.jump, trap: m.trap, system: m.system, io: m.io, halt: m.halt,
   };
   for (const o of OPCODES) t[o.opcode] = byClass[o.costClass];

@@ -62,6 +62,13 @@ export interface CounterSnapshot {
   /** Average memory references per walk (= levels for successful walks). */
   refsPerWalk: number;
   adWrites: number;
+  /**
+   * Memory-virtualization counters (issue 5; mmu.ts MmuCounters): only non-zero entries — shadow
+   * faults (hidden vs guest), page-table write traps, shadow-table builds, 2-D walk references per
+   * dimension, nested violations, page-walk-cache / nested-TLB / large-page-TLB hits and misses,
+   * dirty-logging faults and PML entries, and `pagingCycles`.
+   */
+  paging: Record<string, number>;
   /** Raised per cause name (syscall, page-fault, irq0, ...), only non-zero entries. */
   byCause: Record<string, number>;
   /** Executed per mnemonic, only non-zero entries. */
@@ -90,6 +97,19 @@ export function snapshotCounters(c: CpuCounters, mmu: Mmu): CounterSnapshot {
     monitorTraps: c.monitorTraps, monitorEmulated: c.monitorEmulated, doubleFaults: c.doubleFaults, halts: c.halts,
     tlbHits: t.hits, tlbMisses: t.misses, tlbEvictions: t.evictions, tlbFlushes: t.flushes, tlbPageInvalidations: t.pageInvalidations,
     pageWalks: m.walks, pageWalkRefs: m.walkRefs, refsPerWalk: m.walks ? m.walkRefs / m.walks : 0, adWrites: m.adWrites,
-    byCause, byOpcode,
+    paging: pagingCounters(mmu), byCause, byOpcode,
   };
+}
+
+const NATIVE_MMU_KEYS = new Set(['walks', 'walkRefs', 'adWrites', 'dirtyAssists', 'softRefills']);
+
+function pagingCounters(mmu: Mmu): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(mmu.counters)) if (v && !NATIVE_MMU_KEYS.has(k)) out[k] = v;
+  const l = mmu.largeTlb?.stats;
+  if (l && (l.hits || l.misses)) {
+    out.largeTlbHits = l.hits;
+    out.largeTlbMisses = l.misses;
+  }
+  return out;
 }

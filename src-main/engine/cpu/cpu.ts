@@ -3,13 +3,16 @@
  * counters, I/O port bus and an optional monitor; `run(budgetCycles)` executes.
  *
  * Interface:
- *  - `new Cpu(mem, options?)` (levels 2|4, tlbEntries, tlbWays, costs, io, monitor);
+ *  - `new Cpu(mem, options?)` (levels 2|4, tlbEntries, tlbWays, costs, io, monitor, paging —
+ *    memory virtualization: native | shadow | nested, large pages, TLB tags; mmu/pager.ts);
  *  - `reset(pc)`, `run(budgetCycles)` → RunResult {reason, cycles, instructions};
  *  - interrupts: `raiseIrq(line)`, `lowerIrq(line)` (level-triggered lines, checked at
  *    instruction boundaries when IE = 1);
  *  - monitors: `monitor`, `intercepts[opcode]`, `userOverride` + `updatePrivilege()`, `charge(n)`,
  *    `crashVm(reason)`, `markDelivering()`;
- *  - observation: `counters`, `snapshot()` → CounterSnapshot, `crash`, `psw`, `digest()`;
+ *  - observation: `counters`, `snapshot()` → CounterSnapshot, `crash`, `psw`, `digest()`,
+ *    `cyclesInFlight()` (cycles of the current run not yet in counters.cycles: a device read
+ *    during an `in`/`out` knows the exact virtual time of the instruction);
  *  - persistence: `save()` → CpuSaved (plain data), `Cpu.restore(mem, saved, options?)`.
  * Rules: never throws for anything a guest does — faults become exceptions or a crash report.
  * Construction and restore share one path (the constructor). `run` must be given a budget no
@@ -18,7 +21,7 @@
 import { CAUSE_IRQ_BASE, IRQ_LINES } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';
 import { Hasher } from '../memory/index';
-import { Mmu, type MmuState, type PageTableLevels } from '../mmu/index';
+import { Mmu, PagingContext, pagingCostsFor, type MmuState, type PageTableLevels, type PagingOptions } from '../mmu/index';
 import { DEFAULT_PAGE_TABLE_LEVELS, DEFAULT_TLB_ENTRIES, DEFAULT_TLB_WAYS, RESET_PC, RUN_SLICE_CYCLES } from '../params';
 import { DEFAULT_COSTS, opcodeCostTable, type CostModel } from './costModel';
 import { newCpuCounters, snapshotCounters, type CounterSnapshot, type CpuCounters } from './counters';
@@ -36,6 +39,8 @@ export interface CpuOptions {
   costs?: Partial<CostModel>;
   io?: IoPorts;
   monitor?: Monitor;
+  /** Memory virtualization and paging features (issue 5); default: native paging, no large pages, untagged TLB. */
+  paging?: PagingOptions;
 }
 
 export type StopReason = 'budget' | 'halted' | 'crashed' | 'monitor';
@@ -87,6 +92,8 @@ export class Cpu {
   codeVersion = -1;
   codeGpfn = 0;
   private pending = 0;
+  /** Cycles of the interpreter call in progress, published before each system-instruction slow path. */
+  runCycles = 0;
 
   constructor(readonly mem: GuestPhysicalMemory, opts: CpuOptions = {}) {
     warmUpInterpreter((m) => new Cpu(m));
@@ -97,11 +104,17 @@ export class Cpu {
       tlbEntries: opts.tlbEntries ?? DEFAULT_TLB_ENTRIES,
       tlbWays: opts.tlbWays ?? DEFAULT_TLB_WAYS,
       costs: { tlbMiss: this.costs.tlbMiss, walkRef: this.costs.walkRef, adWrite: this.costs.adWrite },
+      paging: opts.paging,
     });
     this.state = new VcpuState();
     this.io = opts.io ?? NULL_IO;
     this.decodeCache = DecodeCache.for(mem);
     this.monitor = opts.monitor;
+    const paging = opts.paging;
+    if (paging && (paging.mode ?? 'native') !== 'native') {
+      const ctx = PagingContext.for(mem, this.mmu.geometry.levels, paging);
+      this.mmu.pager = ctx.createPager(this.mmu, paging, pagingCostsFor(this.monitor, this.costs, paging.costs));
+    }
     this.monitor?.attach?.(this);
   }
 
@@ -110,9 +123,8 @@ export class Cpu {
     if (vpn < 0) return;
     let g = vpn;
     if (this.mmu.pagingEnabled) {
-      const slot = this.mmu.tlb.probe(vpn);
-      if (slot < 0) return;
-      g = this.mmu.tlb.gpfnAt(slot);
+      g = this.mmu.probeGpfn(vpn);
+      if (g < 0) return;
     }
     if (g >= this.mem.pageCount) return;
     this.code = this.decodeCache.page(g);
@@ -150,7 +162,10 @@ export class Cpu {
     let cycles = 0;
     let instructions = 0;
     for (;;) {
-      const r = interpret(this, Math.min(budgetCycles - cycles, RUN_SLICE_CYCLES));
+      // A monitor may bring its own execution engine (binary translation, issue 4): same contract as interpret.
+      const mon = this.monitor;
+      const slice = Math.min(budgetCycles - cycles, RUN_SLICE_CYCLES);
+      const r = mon?.execute ? mon.execute(this, slice) : interpret(this, slice);
       cycles += r.cycles;
       instructions += r.instructions;
       if (r.reason !== 'budget' || cycles >= budgetCycles) return { reason: r.reason, cycles, instructions };
@@ -160,6 +175,10 @@ export class Cpu {
   /** Cycles charged by slow paths and monitors; the interpreter drains them into the run. */
   charge(cycles: number): void {
     this.pending += cycles;
+  }
+  /** Cycles executed or charged in the current run that counters.cycles does not include yet. */
+  cyclesInFlight(): number {
+    return this.runCycles + this.pending + this.mmu.pendingCycles;
   }
   drainPending(): number {
     const p = this.pending + this.mmu.pendingCycles;

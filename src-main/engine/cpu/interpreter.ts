@@ -10,6 +10,10 @@
  * `slow` code and is handled by the outer loop, which also checks interrupts, halts, crashes,
  * monitor stops and the memory epoch. Every instruction counts (per-opcode counter) and costs
  * cycles from the per-opcode cost table (costModel.ts).
+ * Dispatch: the `case` labels are numeric LITERALS (with the mnemonic in a comment), because V8
+ * builds a jump table only for literal labels — `case Op.ADD:` compiles to a chain of compares,
+ * which made late opcodes (branches) ~40 compares away. test/engine/cpu/interpreterCases.test.ts
+ * checks every label against the opcode table (isa/opcodes.ts stays the single source of truth).
  * Rules: the budget is checked after each instruction (a run executes at least one instruction
  * when budget > 0 and the CPU is runnable); interrupts are recognised before an instruction
  * when IE = 1, except right after an sti that set IE (one-instruction shadow).
@@ -51,7 +55,8 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       continue;
     }
     if (st.halted) { reason = 'halted'; break; }
-    if (cyc >= budget) break;
+    // Out of budget right after an sti: keep the shadow for the next run (run(a) + run(b) = run(a + b)).
+    if (cyc >= budget) { st.stiShadow = shadow; break; }
     // ---- fetch: enter the code page of pc ----
     const pc = st.pc | 0;
     const base = pc & ~0xfff;
@@ -98,17 +103,17 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       opCounts[op]++;
       cyc += costs[op];
       switch (op) {
-        case Op.NOP: break;
-        case Op.ADD: regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] + regs[a >>> 24]) | 0; break;
-        case Op.SUB: regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] - regs[a >>> 24]) | 0; break;
-        case Op.AND: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] & regs[a >>> 24]; break;
-        case Op.OR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] | regs[a >>> 24]; break;
-        case Op.XOR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] ^ regs[a >>> 24]; break;
-        case Op.SHL: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] << (regs[a >>> 24] & 31); break;
-        case Op.SHR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >>> (regs[a >>> 24] & 31); break;
-        case Op.SAR: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >> (regs[a >>> 24] & 31); break;
-        case Op.MUL: regs[(a >>> 8) & 31] = Math.imul(regs[(a >>> 16) & 15], regs[a >>> 24]); break;
-        case Op.MULHU: {
+        case 0x01: /* NOP */ break;
+        case 0x10: /* ADD */ regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] + regs[a >>> 24]) | 0; break;
+        case 0x11: /* SUB */ regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] - regs[a >>> 24]) | 0; break;
+        case 0x12: /* AND */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] & regs[a >>> 24]; break;
+        case 0x13: /* OR */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] | regs[a >>> 24]; break;
+        case 0x14: /* XOR */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] ^ regs[a >>> 24]; break;
+        case 0x15: /* SHL */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] << (regs[a >>> 24] & 31); break;
+        case 0x16: /* SHR */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >>> (regs[a >>> 24] & 31); break;
+        case 0x17: /* SAR */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >> (regs[a >>> 24] & 31); break;
+        case 0x18: /* MUL */ regs[(a >>> 8) & 31] = Math.imul(regs[(a >>> 16) & 15], regs[a >>> 24]); break;
+        case 0x19: /* MULHU */ {
           const x = regs[(a >>> 16) & 15] >>> 0;
           const y = regs[a >>> 24] >>> 0;
           const xl = x & 0xffff, xh = x >>> 16, yl = y & 0xffff, yh = y >>> 16;
@@ -117,74 +122,74 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
           regs[(a >>> 8) & 31] = (xh * yh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
           break;
         }
-        case Op.DIV: {
+        case 0x1a: /* DIV */ {
           const y = regs[a >>> 24];
           if (y === 0) { slow = SLOW_SYSTEM; break inner; }
           regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] / y) | 0;
           break;
         }
-        case Op.DIVU: {
+        case 0x1b: /* DIVU */ {
           const y = regs[a >>> 24] >>> 0;
           if (y === 0) { slow = SLOW_SYSTEM; break inner; }
           regs[(a >>> 8) & 31] = ((regs[(a >>> 16) & 15] >>> 0) / y) | 0;
           break;
         }
-        case Op.REM: {
+        case 0x1c: /* REM */ {
           const y = regs[a >>> 24];
           if (y === 0) { slow = SLOW_SYSTEM; break inner; }
           regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] % y) | 0;
           break;
         }
-        case Op.REMU: {
+        case 0x1d: /* REMU */ {
           const y = regs[a >>> 24] >>> 0;
           if (y === 0) { slow = SLOW_SYSTEM; break inner; }
           regs[(a >>> 8) & 31] = ((regs[(a >>> 16) & 15] >>> 0) % y) | 0;
           break;
         }
-        case Op.CMP: fk = 0; fa = regs[(a >>> 16) & 15]; fb = regs[a >>> 24]; break;
-        case Op.TST: {
+        case 0x1e: /* CMP */ fk = 0; fa = regs[(a >>> 16) & 15]; fb = regs[a >>> 24]; break;
+        case 0x1f: /* TST */ {
           const r = regs[(a >>> 16) & 15] & regs[a >>> 24];
           fk = 1; fa = (r === 0 ? 1 : 0) | (r < 0 ? 2 : 0); fb = 0;
           break;
         }
-        case Op.ADDI: regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] + imm) | 0; break;
-        case Op.ANDI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] & imm; break;
-        case Op.ORI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] | imm; break;
-        case Op.XORI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] ^ imm; break;
-        case Op.SLLI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] << imm; break;
-        case Op.SRLI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >>> imm; break;
-        case Op.SRAI: regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >> imm; break;
-        case Op.LUI: regs[(a >>> 8) & 31] = imm; break;
-        case Op.CMPI: fk = 0; fa = regs[(a >>> 16) & 15]; fb = imm; break;
-        case Op.LDW: {
+        case 0x20: /* ADDI */ regs[(a >>> 8) & 31] = (regs[(a >>> 16) & 15] + imm) | 0; break;
+        case 0x21: /* ANDI */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] & imm; break;
+        case 0x22: /* ORI */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] | imm; break;
+        case 0x23: /* XORI */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] ^ imm; break;
+        case 0x24: /* SLLI */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] << imm; break;
+        case 0x25: /* SRLI */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >>> imm; break;
+        case 0x26: /* SRAI */ regs[(a >>> 8) & 31] = regs[(a >>> 16) & 15] >> imm; break;
+        case 0x27: /* LUI */ regs[(a >>> 8) & 31] = imm; break;
+        case 0x28: /* CMPI */ fk = 0; fa = regs[(a >>> 16) & 15]; fb = imm; break;
+        case 0x30: /* LDW */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
           if (rTag[si] === p && (va & 3) === 0) { regs[(a >>> 8) & 31] = rFrame[si][(va & 0xfff) >>> 2]; break; }
           slow = SLOW_LOAD; break inner;
         }
-        case Op.LDB: {
+        case 0x31: /* LDB */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
           if (rTag[si] === p) { regs[(a >>> 8) & 31] = (rFrame[si][(va & 0xfff) >>> 2] >>> ((va & 3) << 3)) & 255; break; }
           slow = SLOW_LOAD; break inner;
         }
-        case Op.LDBS: {
+        case 0x32: /* LDBS */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
           if (rTag[si] === p) { regs[(a >>> 8) & 31] = (rFrame[si][(va & 0xfff) >>> 2] << (24 - ((va & 3) << 3))) >> 24; break; }
           slow = SLOW_LOAD; break inner;
         }
-        case Op.STW: {
+        case 0x33: /* STW */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
           if (wTag[si] === p && (va & 3) === 0) { wFrame[si][(va & 0xfff) >>> 2] = regs[(a >>> 8) & 15]; break; }
           slow = SLOW_STORE; break inner;
         }
-        case Op.STB: {
+        case 0x34: /* STB */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
@@ -197,93 +202,93 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
           }
           slow = SLOW_STORE; break inner;
         }
-        case Op.J: {
+        case 0x40: /* J */ {
           const t = (base + (i << 1) + imm) | 0;
           if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
-        case Op.JAL: {
+        case 0x41: /* JAL */ {
           const t = (base + (i << 1) + imm) | 0;
           regs[15] = (base + (i << 1) + 4) | 0;
           if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
-        case Op.JR: {
+        case 0x42: /* JR */ {
           const t = regs[(a >>> 16) & 15];
           if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
-        case Op.JALR: {
+        case 0x43: /* JALR */ {
           const t = regs[(a >>> 16) & 15];
           regs[15] = (base + (i << 1) + 4) | 0;
           if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
 
-        case Op.BEQ:
+        case 0x44: /* BEQ */
           if (fk === 0 ? fa === fb : (fa & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BNE:
+        case 0x45: /* BNE */
           if (fk === 0 ? fa !== fb : (fa & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BLT:
+        case 0x46: /* BLT */
           if (fk === 0 ? fa < fb : (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BGE:
+        case 0x47: /* BGE */
           if (fk === 0 ? fa >= fb : (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BGT:
+        case 0x48: /* BGT */
           if (fk === 0 ? fa > fb : !(fa & 1) && (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BLE:
+        case 0x49: /* BLE */
           if (fk === 0 ? fa <= fb : (fa & 1) !== 0 || (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BLTU:
+        case 0x4a: /* BLTU */
           if (fk === 0 ? (fa >>> 0) < (fb >>> 0) : (fa & 4) === 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BGEU:
+        case 0x4b: /* BGEU */
           if (fk === 0 ? (fa >>> 0) >= (fb >>> 0) : (fa & 4) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BGTU:
+        case 0x4c: /* BGTU */
           if (fk === 0 ? (fa >>> 0) > (fb >>> 0) : (fa & 4) !== 0 && (fa & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
-        case Op.BLEU:
+        case 0x4d: /* BLEU */
           if (fk === 0 ? (fa >>> 0) <= (fb >>> 0) : (fa & 4) === 0 || (fa & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
             if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
@@ -313,7 +318,10 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
     mmu.addFastHits(memOps(opCounts) - memAtEntry - (slow === SLOW_LOAD || slow === SLOW_STORE ? 1 : 0));
     if (slow === SLOW_LOAD) loadSlow(cpu, a, va);
     else if (slow === SLOW_STORE) storeSlow(cpu, a, va);
-    else if (slow === SLOW_SYSTEM) execSystem(cpu, a, imm);
+    else if (slow === SLOW_SYSTEM) {
+      cpu.runCycles = cyc; // I/O devices read the vCPU's exact time (cpu.cyclesInFlight())
+      execSystem(cpu, a, imm);
+    }
   }
   const total = cpu.counters.opCounts;
   let n = 0;
@@ -323,6 +331,7 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
   }
   cpu.counters.instructions += n;
   cpu.counters.cycles += cyc;
+  cpu.runCycles = 0;
   return { reason, cycles: cyc, instructions: n };
 }
 

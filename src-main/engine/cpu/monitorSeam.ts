@@ -18,7 +18,7 @@
  * `guestPsw` / `guestControl` let cpu.digest() hash the guest-visible (virtual) state, so the same
  * guest gives the same digest under every correct monitor.
  */
-import type { Cpu } from './cpu';
+import type { Cpu, RunResult } from './cpu';
 
 export interface TrapEvent {
   /** isa CAUSE_* (interrupts: CAUSE_IRQ_BASE + line). */
@@ -47,4 +47,10 @@ export interface Monitor {
   guestPsw?(cpu: Cpu): number;
   /** The control registers the guest believes it has; default: the real ones. */
   guestControl?(cpu: Cpu, n: number): number;
+  /**
+   * An execution engine that replaces the reference interpreter for this CPU (binary translation,
+   * issue 4). Same contract as `interpret(cpu, budget)`: identical guest-visible semantics, stop
+   * point, counters and cycles (plus the monitor's own charged costs).
+   */
+  execute?(cpu: Cpu, budgetCycles: number): RunResult;
 }

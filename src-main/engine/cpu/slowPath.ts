@@ -9,10 +9,13 @@
  * Privileged instructions in user mode raise `privileged` (EPC = the instruction); in kernel
  * mode they execute unless their opcode is intercepted by the monitor. Sensitive unprivileged
  * instructions never trap: setf ignores IE in user mode, getf/smsw reveal the real mode.
+ * `xchg` (atomic exchange) always runs here: one write translation (so it needs write
+ * permission and sets A/D), then load-old / store-new on the same word; atomic because a vCPU
+ * executes whole instructions between the machine's interleaving points.
  */
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BREAKPOINT, CAUSE_DIVIDE, CAUSE_HYPERCALL, CAUSE_ILLEGAL, CAUSE_MISALIGNED,
-  CAUSE_PRIVILEGED, CAUSE_SYSCALL, CR_EPC, CR_EPSW, CR_PTBR, CR_STATUS, CR_VBAR, MSW_K, MSW_PG, Op, OPCODE_BY_NUMBER, PSW_MASK, STATUS_PG,
+  CAUSE_PRIVILEGED, CAUSE_SYSCALL, CR_ASID, CR_EPC, CR_EPSW, CR_PTBR, CR_STATUS, CR_VBAR, MSW_K, MSW_PG, Op, OPCODE_BY_NUMBER, PSW_MASK, STATUS_PG,
 } from '../isa/index';
 import { faultDetailBits } from '../mmu/index';
 import type { Cpu } from './cpu';
@@ -66,6 +69,26 @@ export function storeSlow(cpu: Cpu, a: number, va: number): void {
   st.pc = (st.pc + 4) | 0;
 }
 
+/** xchg rX, imm(rs1): rX <-> mem32[rs1 + imm] in one step. */
+export function xchgSlow(cpu: Cpu, a: number, imm: number): void {
+  const st = cpu.state;
+  const va = (st.regs[(a >>> 16) & 15] + imm) | 0;
+  if ((va & 3) !== 0) {
+    raise(cpu, CAUSE_MISALIGNED, st.pc, st.pc, word(cpu), va, faultDetailBits(ACCESS_WRITE, cpu.mmu.user, false));
+    return;
+  }
+  const f = cpu.mmu.fillWrite(va);
+  if (!f) return memFault(cpu, va);
+  const ra = (a >>> 8) & 31;
+  const wi = (va & 0xfff) >>> 2;
+  const old = f[wi];
+  f[wi] = st.regs[ra & 15];
+  if (!cpu.mmu.lastFastWrite) cpu.mem.notifyWrite(cpu.mmu.lastGpfn as never, va & 0xffc, 4);
+  st.regs[ra] = old;
+  st.regs[16] = 0;
+  st.pc = (st.pc + 4) | 0;
+}
+
 /** Instruction fetch failed (translation fault or misaligned pc). */
 export function fetchFault(cpu: Cpu, pc: number): void {
   const m = cpu.mmu;
@@ -83,11 +106,12 @@ export function readControl(cpu: Cpu, n: number): number {
   return cpu.state.cr[n];
 }
 
-/** Executes a control-register write with its side effects (PTBR / STATUS flush the TLB). */
+/** Executes a control-register write with its side effects (PTBR / STATUS flush the TLB, ASID retags it). */
 export function writeControl(cpu: Cpu, n: number, v: number): void {
   const st = cpu.state;
   if (n === CR_STATUS) cpu.mmu.setPaging((v & STATUS_PG) !== 0);
   else if (n === CR_PTBR) cpu.mmu.setPtbr(v);
+  else if (n === CR_ASID) { st.cr[n] = v; cpu.mmu.setAsid(v); } // tags TLB entries when the machine has tagging (issue 5)
   else if (n === CR_EPSW) st.cr[n] = v & PSW_MASK;
   else if (n === CR_VBAR || n === CR_EPC) st.cr[n] = v & ~3;
   else st.cr[n] = v;
@@ -120,6 +144,7 @@ export function execSystem(cpu: Cpu, a: number, imm: number): void {
   const b = (a >>> 16) & 15;
   const ra = (a >>> 8) & 31;
   switch (op) {
+    case Op.XCHG: xchgSlow(cpu, a, imm); return;
     case Op.BRK: raise(cpu, CAUSE_BREAKPOINT, pc, next, word(cpu), 0, 0); return;
     case Op.SYS: raise(cpu, CAUSE_SYSCALL, pc, next, word(cpu), 0, 0); return;
     case Op.HCALL: raise(cpu, CAUSE_HYPERCALL, pc, next, word(cpu), 0, 0); return;

@@ -42,7 +42,7 @@ export const CR_EPSW = 5; // saved PSW on exception entry
 export const CR_VBAR = 6; // vector base address (virtual when paging is on)
 export const CR_SCRATCH0 = 7; // kernel scratch
 export const CR_SCRATCH1 = 8; // kernel scratch
-export const CR_ASID = 9; // address-space id (reserved tag; phase 1 TLB is untagged)
+export const CR_ASID = 9; // address-space id (tags TLB entries on a machine with a tagged TLB)
 export const CR_COUNT = 10;
 export const CR_NAMES: readonly string[] = ['status', 'ptbr', 'faddr', 'cause', 'epc', 'epsw', 'vbar', 'scratch0', 'scratch1', 'asid'];
 
@@ -99,19 +99,22 @@ export const PTE_W = 1 << 1; // writable
 export const PTE_U = 1 << 2; // user accessible
 export const PTE_A = 1 << 3; // accessed (set by the walker at every level)
 export const PTE_D = 1 << 4; // dirty (set by the walker in the leaf on a write)
-export const PTE_PS = 1 << 5; // reserved: large page (issue 5); must be 0
+export const PTE_PS = 1 << 5; // large page (machine parameter largePages; else reserved, must be 0)
 export const PTE_G = 1 << 6; // reserved: global; ignored
 export const PTE_ADDR_MASK = ~0x7f;
 
-/** I/O port map (devices are built in phase 2; see docs/isa.md §I/O). */
+/** I/O port map (devices/portMap.ts has every register; see docs/isa.md §9). */
 export const PORT_TIMER_BASE = 0x10;
 export const PORT_CONSOLE_BASE = 0x20;
 export const PORT_DISK_BASE = 0x30;
 export const PORT_RTC_BASE = 0x40;
 export const PORT_BOOT_BASE = 0x50;
+export const PORT_SMP_BASE = 0x60;
 export const PORT_POWER_BASE = 0xf0;
 /** IRQ lines. */
 export const IRQ_TIMER = 0;
 export const IRQ_CONSOLE = 1;
 export const IRQ_DISK = 2;
 export const IRQ_RTC = 3;
+export const IRQ_IPI = 4;
+export const IRQ_POWER = 5;

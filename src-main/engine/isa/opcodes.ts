@@ -32,7 +32,7 @@ export type Format =
   | 'crr' // mfcr rd, cr                  A=rd imm16=control register number
   | 'crw'; // mtcr cr, rs                 B=rs imm16=control register number
 
-export type CostClass = 'alu' | 'mul' | 'div' | 'load' | 'store' | 'branch' | 'jump' | 'trap' | 'system' | 'io' | 'halt';
+export type CostClass = 'alu' | 'mul' | 'div' | 'load' | 'store' | 'atomic' | 'branch' | 'jump' | 'trap' | 'system' | 'io' | 'halt';
 
 export interface OpcodeInfo {
   readonly mnemonic: string;
@@ -87,6 +87,7 @@ const ROWS: readonly Row[] = [
   ['ldbs', 0x32, 'mem', true, false, false, 'load', 'rd = sext(mem8[rs1 + simm16])', 'load byte, sign-extended'],
   ['stw', 0x33, 'mem', false, false, false, 'store', 'mem32[rs1 + simm16] = rs', 'store word (address must be 4-aligned)'],
   ['stb', 0x34, 'mem', false, false, false, 'store', 'mem8[rs1 + simm16] = rs & 0xff', 'store byte'],
+  ['xchg', 0x35, 'mem', true, false, false, 'atomic', 't = mem32[rs1 + simm16]; mem32[rs1 + simm16] = rd; rd = t', 'atomic exchange of a register with a memory word (spinlocks; address must be 4-aligned, needs write permission)'],
   ['j', 0x40, 'j24', false, false, false, 'jump', 'pc = pc + 4*simm24', 'jump (±32 MiB)'],
   ['jal', 0x41, 'j24', false, false, false, 'jump', 'lr = pc + 4; pc = pc + 4*simm24', 'jump and link (call)'],
   ['jr', 0x42, 'rs', false, false, false, 'jump', 'pc = rs', 'jump to register (ret = jr lr)'],
@@ -138,7 +139,7 @@ export const Op = {
   ADD: 0x10, SUB: 0x11, AND: 0x12, OR: 0x13, XOR: 0x14, SHL: 0x15, SHR: 0x16, SAR: 0x17,
   MUL: 0x18, MULHU: 0x19, DIV: 0x1a, DIVU: 0x1b, REM: 0x1c, REMU: 0x1d, CMP: 0x1e, TST: 0x1f,
   ADDI: 0x20, ANDI: 0x21, ORI: 0x22, XORI: 0x23, SLLI: 0x24, SRLI: 0x25, SRAI: 0x26, LUI: 0x27, CMPI: 0x28,
-  LDW: 0x30, LDB: 0x31, LDBS: 0x32, STW: 0x33, STB: 0x34,
+  LDW: 0x30, LDB: 0x31, LDBS: 0x32, STW: 0x33, STB: 0x34, XCHG: 0x35,
   J: 0x40, JAL: 0x41, JR: 0x42, JALR: 0x43, BEQ: 0x44, BNE: 0x45, BLT: 0x46, BGE: 0x47, BGT: 0x48, BLE: 0x49,
   BLTU: 0x4a, BGEU: 0x4b, BGTU: 0x4c, BLEU: 0x4d,
   GETF: 0x50, SETF: 0x51, SMSW: 0x52,

@@ -9,8 +9,14 @@
  *  - slow path (runs hooks): `readWord/writeWord/readByte/writeByte/readBytes/writeBytes` (Gpa),
  *    `notifyWrite(gpfn, offsetBytes, sizeBytes)` after writing through `frameForWrite`;
  *  - watches: `addWatcher(fn)` → bit, `watch(gpfn, bit)`, `unwatch(gpfn, bit)`, `isWatched(gpfn)`;
- *  - dirty log (migration): `enableDirtyLog()`, `disableDirtyLog()`, `readAndClearDirty()`;
+ *  - dirty log (migration): `enableDirtyLog()`, `disableDirtyLog()`, `readAndClearDirty()`,
+ *    `isDirty(gpfn)` (memory/dirtyTracking.ts builds the bitmap, rate and mechanism costs on it);
+ *  - remap listeners (issue 5): `onRemap(fn)` → unsubscribe; fn(gpfn) runs after a page's backing
+ *    frame changes (first touch, COW break), fn(-1) after `release()` — shadow and nested page
+ *    tables (mmu/) keep their guest-physical → host-physical entries coherent with it;
+ *    `isExclusive(gpfn)` (touched, refcount 1, not shared with a saved state);
  *  - `fork()` (COW copy sharing every frame), `release()`, `forEachTouched(fn)`, `save()`,
+ *    `saveShared()` (a saved state that shares the frames copy-on-write: no page data copied),
  *    `GuestPhysicalMemory.restore(host, state)`, `digest()`.
  * Rules:
  *  - `epoch` increases whenever a frame reference handed out earlier may be stale (first touch,
@@ -21,6 +27,9 @@
  *  - `fastWritable(gpfn)` is true only for exclusive, unwatched pages that need no dirty logging,
  *    so writers that skip the slow path can never miss a hook.
  *  - Untouched pages read as zero; the digest skips all-zero pages, so untouched == zero-filled.
+ *  - A page whose frame was handed out by `saveShared()` is flagged SHARED: the next write copies
+ *    the frame first (like a refcount > 1), and the memory drops its reference to the old frame,
+ *    which then lives on only in the saved state (so saves never pin host frames).
  */
 import { PAGE_SHIFT, PAGE_SIZE_BYTES, PAGE_WORDS, MAX_GUEST_MEMORY_BYTES } from '../params';
 import type { Gpa, Gpfn, Hfn } from '../mmu/index';
@@ -30,6 +39,8 @@ import { Hasher } from './hasher';
 const CHUNK_SHIFT = 10;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
 const FLAG_DIRTY = 0x80;
+/** The frame is referenced by a saved state (saveShared): copy before writing. */
+const FLAG_SHARED = 0x40;
 const WATCH_MASK = 0x3f;
 
 interface Chunk {
@@ -61,6 +72,7 @@ export class GuestPhysicalMemory {
   pagesDirtied = 0;
   /** Writes that took the slow path because of a watch. */
   watchedWrites = 0;
+  private remapListeners: ((gpfn: number) => void)[] = [];
 
   constructor(readonly host: HostMemory, sizeBytes: number) {
     if (!(sizeBytes > 0) || sizeBytes % PAGE_SIZE_BYTES !== 0 || sizeBytes > MAX_GUEST_MEMORY_BYTES) {
@@ -119,15 +131,18 @@ export class GuestPhysicalMemory {
       c.hfn1[i] = h + 1;
       this.touched++;
       this.epoch++;
+      if (this.remapListeners.length) this.remapped(gpfn);
       return this.host.frame(h);
     }
     const h = (v - 1) as Hfn;
-    if (this.host.refCount(h) > 1) {
+    if (this.host.refCount(h) > 1 || (c.flags[i] & FLAG_SHARED)) {
+      c.flags[i] &= ~FLAG_SHARED;
       const n = this.host.copyFrame(h);
       if (n === -1) return undefined;
       this.host.release(h);
       c.hfn1[i] = n + 1;
       this.epoch++;
+      if (this.remapListeners.length) this.remapped(gpfn);
       return this.host.frame(n);
     }
     return this.host.frame(h);
@@ -141,9 +156,28 @@ export class GuestPhysicalMemory {
     const v = c.hfn1[i];
     if (v === 0 || this.host.refCount((v - 1) as Hfn) !== 1) return false;
     const f = c.flags[i];
-    if (f & WATCH_MASK) return false;
+    if (f & (WATCH_MASK | FLAG_SHARED)) return false;
     if (this.dirtyLogging && !(f & FLAG_DIRTY)) return false;
     return true;
+  }
+
+  /** True when gpfn is backed by a frame only this memory references (a write needs no copy). */
+  isExclusive(gpfn: Gpfn): boolean {
+    const c = this.chunks[gpfn >>> CHUNK_SHIFT];
+    if (!c) return false;
+    const i = gpfn & (CHUNK_PAGES - 1);
+    const v = c.hfn1[i];
+    return v !== 0 && this.host.refCount((v - 1) as Hfn) === 1 && !(c.flags[i] & FLAG_SHARED);
+  }
+
+  /** Registers a listener for backing-frame changes (see the header); returns a function that removes it. */
+  onRemap(fn: (gpfn: number) => void): () => void {
+    this.remapListeners.push(fn);
+    return () => { this.remapListeners = this.remapListeners.filter((f) => f !== fn); };
+  }
+
+  private remapped(gpfn: number): void {
+    for (const fn of this.remapListeners) fn(gpfn);
   }
 
   /** Runs watch hooks and dirty logging for a write already made through frameForWrite. */
@@ -241,6 +275,11 @@ export class GuestPhysicalMemory {
   get dirtyLogEnabled(): boolean {
     return this.dirtyLogging;
   }
+  /** Written since the last read-and-clear (only meaningful while logging). */
+  isDirty(gpfn: Gpfn): boolean {
+    const c = this.chunks[gpfn >>> CHUNK_SHIFT];
+    return c !== undefined && (c.flags[gpfn & (CHUNK_PAGES - 1)] & FLAG_DIRTY) !== 0;
+  }
   /** Pages written since the last call (sorted gpfns), then clears them (write-protect again). */
   readAndClearDirty(): Gpfn[] {
     const list = this.clearDirtyFlags();
@@ -284,6 +323,7 @@ export class GuestPhysicalMemory {
     }
     this.touched = 0;
     this.epoch++;
+    if (this.remapListeners.length) this.remapped(-1);
   }
 
   /** Calls fn for every touched page in ascending gpfn order. */
@@ -300,6 +340,25 @@ export class GuestPhysicalMemory {
   save(): GuestMemoryState {
     const pages: { gpfn: number; words: Int32Array }[] = [];
     this.forEachTouched((g, w) => { if (!isZero(w)) pages.push({ gpfn: g, words: w.slice() }); });
+    return { sizeBytes: this.sizeBytes, pages };
+  }
+
+  /**
+   * A saved state whose `words` are this memory's own frames (no copy): every touched page is
+   * flagged SHARED so the next write to it copies the frame first. O(touched pages), no page data.
+   */
+  saveShared(): GuestMemoryState {
+    const pages: { gpfn: number; words: Int32Array }[] = [];
+    for (let ci = 0; ci < this.chunks.length; ci++) {
+      const c = this.chunks[ci];
+      if (!c) continue;
+      for (let i = 0; i < CHUNK_PAGES; i++) {
+        if (c.hfn1[i] === 0) continue;
+        c.flags[i] |= FLAG_SHARED;
+        pages.push({ gpfn: (ci << CHUNK_SHIFT) | i, words: this.host.frame((c.hfn1[i] - 1) as Hfn) });
+      }
+    }
+    this.epoch++;
     return { sizeBytes: this.sizeBytes, pages };
   }
 

@@ -1,7 +1,8 @@
 /**
  * memory — host physical memory (lazy frames, refcounts, accounting) and each VM's
- * guest-physical memory (COW, watches, dirty log). The door other engine folders import.
+ * guest-physical memory (COW, watches, dirty log), dirty-page tracking. The door other engine folders import.
  */
 export { HostMemory, ZERO_FRAME, type HostMemoryStats } from './hostMemory';
 export { GuestPhysicalMemory, type GuestMemoryState, type WatchListener } from './guestPhysicalMemory';
 export { Hasher } from './hasher';
+export { DirtyTracker, type DirtyHarvester, type DirtyMechanism, type DirtySet, type DirtyTrackerCounters } from './dirtyTracking';

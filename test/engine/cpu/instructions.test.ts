@@ -88,6 +88,14 @@ const SPECS: Record<string, Spec[]> = {
   ldbs: [alu('li r1, data\n ldbs r2, 3(r1)\n ldbs r3, 0(r1)\n hlt\n .align 4\ndata: .word 0x80ff1122', { 2: -128, 3: 0x22 })],
   stw: [{ body: 'li r1, 0x8000\n li r2, 0x55667788\n stw r2, -4(r1)\n hlt', check: (b) => assert.equal(b.mem.readWord(0x7ffc as never), 0x55667788) }],
   stb: [{ body: 'li r1, 0x8000\n li r2, 0x1ab\n stb r2, 2(r1)\n ldw r3, 0(r1)\n hlt', check: (b) => { assert.equal(b.mem.readByte(0x8002 as never), 0xab); assert.equal(reg(b, 3), 0xab0000); } }],
+  xchg: [
+    { body: 'li r1, data\n li r2, 7\n xchg r2, 4(r1)\n xchg r0, 0(r1)\n hlt\n .align 4\ndata: .word 5, 9', check: (b) => {
+      assert.equal(reg(b, 2), 9, 'old value loaded');
+      assert.equal(b.mem.readWord((sym(b, 'data') + 4) as never), 7, 'new value stored');
+      assert.equal(b.mem.readWord(sym(b, 'data') as never), 0, 'xchg with r0 stores 0');
+    } },
+    { body: 'li r1, 0x8002\nat: xchg r2, 0(r1)\n hlt', check: (b) => { assert.equal(cause(b), 4); assert.equal(epc(b), sym(b, 'at')); } },
+  ],
   j: [alu('j over\n li r1, 1\nover: li r2, 2\n hlt', { 1: 0, 2: 2 })],
   jal: [{ body: 'at: jal f\n hlt\nf: li r1, 9\n ret', check: (b) => { assert.equal(reg(b, 1), 9); assert.equal(ureg(b, 15), sym(b, 'at') + 4); } }],
   jr: [alu('li r1, t\n jr r1\n li r2, 1\nt: li r3, 3\n hlt', { 2: 0, 3: 3 })],

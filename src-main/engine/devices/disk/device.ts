@@ -1,0 +1,165 @@
+/**
+ * disk/device — the block disk (docs/isa.md §9.3): 512-byte sectors, DMA between the disk and
+ * guest-physical memory, IRQ2 when a command completes after a modelled latency in virtual time.
+ *
+ * Interface: `new DiskDevice(store, dma, irq, timing)`; IoDevice `read/write`; TimedDevice
+ * `update(nowNs)` / `nextEventNs()`; `store` (the BlockStore: the VM's copy-on-write DiskChain, or
+ * the device's own `BlockMap`); `op` (the command in flight); `metrics`.
+ * Registers: SECTOR, ADDR (guest-physical), COUNT (sectors), CMD (1 read disk→memory, 2 write
+ * memory→disk), STATUS (bit0 busy, bit1 error, bit2 done), ACK (clears done/error, lowers IRQ2),
+ * CAPACITY (sectors).
+ * Model: a command latches SECTOR/ADDR/COUNT, sets busy and completes at
+ * now + diskCommandNs + COUNT × diskSectorNs (deviceTiming.ts); the data moves at completion
+ * (DMA through the memory's write path, so decoded-code caches and dirty logging see it).
+ * A bad command (range outside the disk or RAM, COUNT > diskMaxSectors, unknown CMD) completes
+ * with the error bit after the fixed latency; a command while busy is ignored (counted as rejected).
+ * Rules: never throws for guest values; sectors map onto store blocks (partial blocks are
+ * read-modify-write); deterministic.
+ */
+import type { BlockStore } from '../../snapshot/index';
+import { FLOATING_BUS, type IoContext, type IoDevice, type IrqLine, type TimedDevice } from '../deviceModel';
+import type { DeviceTiming } from '../deviceTiming';
+import {
+  DISK_ACK, DISK_ADDR, DISK_CAPACITY, DISK_CMD, DISK_CMD_READ, DISK_CMD_WRITE, DISK_COUNT, DISK_SECTOR, DISK_STATUS, DISK_STATUS_BUSY,
+  DISK_STATUS_DONE, DISK_STATUS_ERROR, SECTOR_BYTES,
+} from '../portMap';
+
+/** What the disk needs from guest memory for DMA (the machine provides it). */
+export interface DmaMemory {
+  readonly sizeBytes: number;
+  /** Copies guest-physical bytes [gpa, gpa + out.length) into out; false if outside RAM. */
+  read(gpa: number, out: Uint8Array): boolean;
+  /** Writes data at gpa through the memory's write path; false if outside RAM or the host is full. */
+  write(gpa: number, data: Uint8Array): boolean;
+}
+
+export interface DiskOp {
+  cmd: number;
+  sector: number;
+  addr: number;
+  count: number;
+  startNs: number;
+  completeNs: number;
+  /** Validation result at issue time (the error shows at completion). */
+  error: boolean;
+}
+
+export interface DiskMetrics {
+  reads: number;
+  writes: number;
+  readBytes: number;
+  writeBytes: number;
+  errors: number;
+  rejected: number;
+  /** Sum of command latencies (ns of virtual time). */
+  busyNs: number;
+}
+
+export class DiskDevice implements IoDevice, TimedDevice {
+  readonly name = 'disk';
+  sector = 0;
+  addr = 0;
+  count = 0;
+  status = 0;
+  op: DiskOp | null = null;
+  lastNs = 0;
+  metrics: DiskMetrics = { reads: 0, writes: 0, readBytes: 0, writeBytes: 0, errors: 0, rejected: 0, busyNs: 0 };
+
+  constructor(public store: BlockStore, readonly dma: DmaMemory, readonly irq: IrqLine, readonly timing: DeviceTiming) {}
+
+  get capacitySectors(): number {
+    return Math.floor((this.store.blockCount * this.store.blockBytes) / SECTOR_BYTES);
+  }
+
+  update(nowNs: number): void {
+    if (nowNs > this.lastNs) this.lastNs = nowNs;
+    const op = this.op;
+    if (!op || this.lastNs < op.completeNs) return;
+    this.op = null;
+    const ok = !op.error && this.transfer(op);
+    this.status = (this.status & ~DISK_STATUS_BUSY) | DISK_STATUS_DONE | (ok ? 0 : DISK_STATUS_ERROR);
+    if (!ok) this.metrics.errors++;
+    else if (op.cmd === DISK_CMD_READ) { this.metrics.reads++; this.metrics.readBytes += op.count * SECTOR_BYTES; }
+    else { this.metrics.writes++; this.metrics.writeBytes += op.count * SECTOR_BYTES; }
+    this.irq.raise(op.completeNs);
+  }
+
+  nextEventNs(): number {
+    return this.op ? this.op.completeNs : Infinity;
+  }
+
+  private issue(cmd: number, nowNs: number): void {
+    if (this.op) { this.metrics.rejected++; return; }
+    const count = this.count >>> 0;
+    const sector = this.sector >>> 0;
+    const addr = this.addr >>> 0;
+    const bytes = count * SECTOR_BYTES;
+    const error = (cmd !== DISK_CMD_READ && cmd !== DISK_CMD_WRITE) || count > this.timing.diskMaxSectors ||
+      sector + count > this.capacitySectors || addr + bytes > this.dma.sizeBytes;
+    const latency = this.timing.diskCommandNs + (error ? 0 : count * this.timing.diskSectorNs);
+    this.op = { cmd, sector, addr, count, startNs: nowNs, completeNs: nowNs + latency, error };
+    this.metrics.busyNs += latency;
+    this.status = DISK_STATUS_BUSY;
+    this.irq.lower();
+  }
+
+  /** Moves the data of a completed command; false on a DMA failure. */
+  private transfer(op: DiskOp): boolean {
+    if (op.count === 0) return true;
+    const bb = this.store.blockBytes;
+    const buf = new Uint8Array(op.count * SECTOR_BYTES);
+    const first = op.sector * SECTOR_BYTES;
+    const block = new Uint8Array(bb);
+    if (op.cmd === DISK_CMD_READ) {
+      for (let pos = 0; pos < buf.length;) {
+        const abs = first + pos;
+        const bi = Math.floor(abs / bb);
+        const off = abs - bi * bb;
+        const n = Math.min(bb - off, buf.length - pos);
+        this.store.read(bi, block);
+        buf.set(block.subarray(off, off + n), pos);
+        pos += n;
+      }
+      return this.dma.write(op.addr, buf);
+    }
+    if (!this.dma.read(op.addr, buf)) return false;
+    for (let pos = 0; pos < buf.length;) {
+      const abs = first + pos;
+      const bi = Math.floor(abs / bb);
+      const off = abs - bi * bb;
+      const n = Math.min(bb - off, buf.length - pos);
+      if (off !== 0 || n !== bb) this.store.read(bi, block);
+      block.set(buf.subarray(pos, pos + n), off);
+      this.store.write(bi, block);
+      pos += n;
+    }
+    return true;
+  }
+
+  read(offset: number, ctx: IoContext): number {
+    this.update(ctx.nowNs);
+    switch (offset) {
+      case DISK_SECTOR: return this.sector;
+      case DISK_ADDR: return this.addr;
+      case DISK_COUNT: return this.count;
+      case DISK_STATUS: return this.status;
+      case DISK_CAPACITY: return this.capacitySectors | 0;
+      default: return FLOATING_BUS;
+    }
+  }
+
+  write(offset: number, value: number, ctx: IoContext): void {
+    this.update(ctx.nowNs);
+    switch (offset) {
+      case DISK_SECTOR: this.sector = value; return;
+      case DISK_ADDR: this.addr = value; return;
+      case DISK_COUNT: this.count = value; return;
+      case DISK_CMD: this.issue(value, Math.max(ctx.nowNs, this.lastNs)); return;
+      case DISK_ACK:
+        this.status &= ~(DISK_STATUS_DONE | DISK_STATUS_ERROR);
+        this.irq.lower();
+        return;
+      default: return;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * guestCatalogue — the list of named guests in resources/guests/guests.json and how a guest's
+ * command line is formed.
+ *
+ * Interface: `GuestCatalogue` {guests: GuestEntry[]}, `GuestEntry` {name, source, cmdline,
+ * description}; `parseGuestCatalogue(content, file)` (validates parsed JSON; throws
+ * `GuestCatalogueError` naming the file and field); `findGuest(catalogue, name)`;
+ * `commandLine(base, params)` → "base k1=v1 k2=v2" (keys sorted, so equal parameters give equal
+ * command lines and equal runs).
+ * Rules: `source` is a path relative to resources/guests; the engine never reads files — the node
+ * side loads the catalogue and the sources and passes them in. An absent catalogue is empty.
+ */
+
+export interface GuestEntry {
+  name: string;
+  source: string;
+  cmdline: string;
+  description: string;
+}
+
+export interface GuestCatalogue {
+  guests: GuestEntry[];
+}
+
+export const EMPTY_CATALOGUE: GuestCatalogue = { guests: [] };
+
+export class GuestCatalogueError extends Error {}
+
+export function parseGuestCatalogue(content: unknown, file = 'guests.json'): GuestCatalogue {
+  const fail = (field: string, msg: string): never => { throw new GuestCatalogueError(`${file}: ${field}: ${msg}`); };
+  if (typeof content !== 'object' || content === null || !Array.isArray((content as { guests?: unknown }).guests)) fail('guests', 'expected an object with a "guests" array');
+  const guests: GuestEntry[] = [];
+  const seen = new Set<string>();
+  ((content as { guests: unknown[] }).guests).forEach((g, i) => {
+    const at = `guests[${i}]`;
+    if (typeof g !== 'object' || g === null) fail(at, 'expected an object');
+    const e = g as Record<string, unknown>;
+    for (const k of ['name', 'source'] as const) if (typeof e[k] !== 'string' || !e[k]) fail(`${at}.${k}`, 'expected a non-empty string');
+    for (const k of ['cmdline', 'description'] as const) if (e[k] !== undefined && typeof e[k] !== 'string') fail(`${at}.${k}`, 'expected a string');
+    const name = e.name as string;
+    if (seen.has(name)) fail(`${at}.name`, `duplicate guest name "${name}"`);
+    seen.add(name);
+    guests.push({ name, source: e.source as string, cmdline: (e.cmdline as string | undefined) ?? name, description: (e.description as string | undefined) ?? '' });
+  });
+  return { guests };
+}
+
+export function findGuest(c: GuestCatalogue, name: string): GuestEntry | undefined {
+  return c.guests.find((g) => g.name === name);
+}
+
+export function commandLine(base: string, params: Readonly<Record<string, string | number>> = {}): string {
+  const extra = Object.keys(params).sort().map((k) => `${k}=${params[k]}`);
+  return [base, ...extra].filter((s) => s.length > 0).join(' ');
+}

@@ -1,0 +1,60 @@
+/**
+ * machineFactory — the `GuestFactory` (vm/guestFactory.ts) that runs real guests: it turns a VM's
+ * GuestConfig into a Machine, booting the named guest program or restoring a saved machine.
+ *
+ * Interface: `createMachineFactory(library, options?)` → GuestFactory, where `library` is
+ * {sources: file → text (resources/guests, loaded by node/resources.ts), catalogue}.
+ * Mapping: `workload` names a catalogue guest (its `source`, and `cmdline` + the VM's
+ * `workloadParams` as `k=v`, keys sorted) or, failing that, a source file (`name` or `name.s`);
+ * vcpus, memoryBytes, pageTableLevels, monitor → the machine; `hostClockHz` → clockHz; `nowNs` →
+ * bootNs; `disk` → the block device's store. With `restoreState` the saved machine is rebuilt
+ * (with the VM's disk attached again).
+ * Rules: throws (→ the power-on task fails with E_GUEST_PROGRAM) for an unknown guest, a program
+ * that does not assemble or load, or an unavailable monitor. Images are assembled once per factory.
+ * `seed` is not used: a machine has no randomness of its own.
+ */
+import type { GuestFactory } from '../vm/guestFactory';
+import type { Monitor } from '../cpu/index';
+import { buildMachine } from './builder';
+import { commandLine, findGuest, type GuestCatalogue } from './guestCatalogue';
+import { GuestImageCache, GuestProgramError, type GuestSources } from './guestProgram';
+import type { MachineConfigInput } from './machineConfig';
+import type { MachineState } from './machineState';
+
+export interface GuestLibrary {
+  sources: GuestSources;
+  catalogue: GuestCatalogue;
+}
+
+export interface MachineFactoryOptions {
+  /** Defaults for what GuestConfig does not carry (disk size, RTC epoch, cost overrides…). */
+  defaults?: MachineConfigInput;
+  createMonitor?: (kind: string) => Monitor | undefined;
+}
+
+/** Resolves a guest name to its source file and base command line. */
+export function resolveGuest(lib: GuestLibrary, name: string): { source: string; cmdline: string } {
+  const entry = findGuest(lib.catalogue, name);
+  if (entry) return { source: entry.source, cmdline: entry.cmdline };
+  for (const f of [name, `${name}.s`]) if (lib.sources[f] !== undefined) return { source: f, cmdline: name.replace(/\.s$/, '') };
+  const known = lib.catalogue.guests.map((g) => g.name);
+  throw new GuestProgramError(`unknown guest "${name}"${known.length ? ` (catalogue: ${known.join(', ')})` : ''}`);
+}
+
+export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryOptions = {}): GuestFactory {
+  const images = new GuestImageCache(lib.sources);
+  return (config, hostClockHz) => {
+    const env = { disk: config.disk, createMonitor: options.createMonitor };
+    if (config.restoreState !== undefined) return buildMachine({ kind: 'restore', state: config.restoreState as MachineState }, env);
+    const g = resolveGuest(lib, config.workload);
+    const image = images.get(g.source);
+    return buildMachine({
+      kind: 'boot',
+      image,
+      config: {
+        ...options.defaults, vcpus: config.vcpus, memoryBytes: config.memoryBytes, levels: config.pageTableLevels, monitor: config.monitor,
+        clockHz: hostClockHz, bootNs: config.nowNs, cmdline: commandLine(g.cmdline, config.workloadParams),
+      },
+    }, env);
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * machineState — the saved form of a whole machine (what `Machine.save()` returns and the
+ * builder's restore path consumes): plain, structured-clone-safe data with its own format tag
+ * and version (independent of the app version).
+ *
+ * Interface: `MachineState`, `MachineCrash`, `MachineOwnCounters`, `MACHINE_STATE_FORMAT`,
+ * `MACHINE_STATE_VERSION`, `isMachineState(x)`.
+ * Rules: guest memory pages are shared copy-on-write with the machine that saved them
+ * (memorySnapshot.ts): treat a state as immutable. Bump the version on any incompatible change.
+ */
+import type { CpuSaved } from '../cpu/index';
+import type { DeviceSetState } from '../devices/index';
+import type { GuestMemoryState } from '../memory/index';
+import type { GuestCrash } from '../vm/guestMachine';
+import type { BootImage } from './bootImage';
+import type { MachineConfig } from './machineConfig';
+import type { VcpuSlotState } from './vcpuSlot';
+
+export const MACHINE_STATE_FORMAT = 'hvlab.machine';
+export const MACHINE_STATE_VERSION = 1;
+
+export interface MachineCrash extends GuestCrash {
+  /** vCPU on which the crash happened. */
+  vcpu: number;
+  /** Exception cause of the last fault (isa CAUSE_*), when the CPU reported one. */
+  cause?: number;
+}
+
+/** Counters of the machine itself (the CPUs and devices keep their own). */
+export interface MachineOwnCounters {
+  /** The host resumed a vCPU after virtual time passed without it (VM entry after deschedule/halt). */
+  worldSwitches: number;
+  /** Guest-requested machine resets. */
+  reboots: number;
+  /** Internal errors converted into a crash (should stay 0). */
+  internalErrors: number;
+}
+
+export interface MachineState {
+  format: typeof MACHINE_STATE_FORMAT;
+  version: typeof MACHINE_STATE_VERSION;
+  config: MachineConfig;
+  image: BootImage;
+  poweredOff: boolean;
+  crash: MachineCrash | null;
+  memory: GuestMemoryState;
+  vcpus: { slot: VcpuSlotState; cpu: CpuSaved; monitor: unknown }[];
+  devices: DeviceSetState;
+  counters: MachineOwnCounters;
+  /** Counters of CPUs discarded by guest reboots (added to the live ones). */
+  retired: Record<string, number>;
+}
+
+export function isMachineState(x: unknown): x is MachineState {
+  return typeof x === 'object' && x !== null && (x as { format?: unknown }).format === MACHINE_STATE_FORMAT;
+}

@@ -1,0 +1,183 @@
+/**
+ * `hvlab run GUEST [--monitor interp|te|…] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]
+ *  [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]` and `hvlab run --list`: boots one guest machine
+ * (src-main/engine/machine) on its own — each vCPU on a dedicated CPU, no datacenter — and runs it
+ * until it powers off, crashes, halts for good, or DURATION of virtual time has passed.
+ *
+ * - GUEST: a `.s` file (includes resolved from its folder; command line = its base name + params)
+ *   or a name from resources/guests/guests.json (its source and command line + params);
+ *   `--cmdline TEXT` replaces the base command line (e.g. `--cmdline hello` for labos.s).
+ * - DURATION: `5s`, `200ms`, `50us`, `1e9cycles` (cycles of the guest clock), a bare number = seconds;
+ *   default 1s.
+ * - Plain output: the guest's console; a crash is reported on stderr (exit 1).
+ * - `--json`: ONE JSON object {guest, monitor, levels, vcpus, cmdline, state, stoppedBy, crash?,
+ *   exitCode?, console, virtualTimeNs, digest, counters} (counters: engine/machine CounterReport).
+ * Rule: mistakes in the guest source print `file:line:col: error: …` and exit 1; never a stack trace.
+ */
+import { basename, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { formatDiagnostics } from '../../engine/isa/index';
+import { assembleGuest, buildMachine, commandLine, findGuest, GuestProgramError, runMachine, type MachineConfigInput } from '../../engine/machine/index';
+import type { AsmImage } from '../../engine/isa/index';
+import { MONITOR_KINDS } from '../../engine/monitors/index';
+import { DEFAULT_CLOCK_HZ } from '../../engine/params';
+import { loadGuestCatalogue, loadGuestSources } from '../resources';
+import { UsageError } from './args';
+import { assembleFile } from './asmCommand';
+
+/** `hvlab … | head` closes stdout early: stop quietly instead of printing an EPIPE stack trace. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
+}
+
+const USAGE = 'usage: hvlab run GUEST [--monitor interp|te|bt|hw] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]\n                 [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]\n       hvlab run --list';
+
+/** Parses a duration into nanoseconds of virtual time (cycles need the clock rate). */
+export function parseDuration(raw: string, clockHz: number): number {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ns|us|µs|ms|s|m|cycles?)?\s*$/i.exec(raw);
+  if (!m) throw new UsageError(`--until needs a duration like 5s, 200ms or 1e9cycles, got "${raw}"`);
+  const v = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const ns = unit === 'ns' ? v : unit === 'us' || unit === 'µs' ? v * 1e3 : unit === 'ms' ? v * 1e6 : unit === 's' ? v * 1e9 : unit === 'm' ? v * 60e9 : (v * 1e9) / clockHz;
+  if (!(ns > 0) || !Number.isFinite(ns)) throw new UsageError(`--until must be a positive duration, got "${raw}"`);
+  return ns;
+}
+
+interface RunArgs {
+  guest?: string;
+  list: boolean;
+  json: boolean;
+  monitor: string;
+  levels: 2 | 4;
+  until: string;
+  params: Record<string, string>;
+  vcpus: number;
+  memoryMiB: number;
+  mhz: number;
+  cmdline?: string;
+}
+
+function parseRunArgs(argv: string[]): RunArgs {
+  const a: RunArgs = { list: false, json: false, monitor: 'interp', levels: 2, until: '1s', params: {}, vcpus: 1, memoryMiB: 16, mhz: DEFAULT_CLOCK_HZ / 1e6 };
+  const num = (name: string, v: string | undefined, ok: (n: number) => boolean): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || !ok(n)) throw new UsageError(`--${name} needs ${name === 'levels' ? '2 or 4' : 'a positive number'}, got "${v ?? ''}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      if (a.guest !== undefined) throw new UsageError(`one GUEST only (got "${a.guest}" and "${arg}")\n${USAGE}`);
+      a.guest = arg;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const value = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
+    switch (name) {
+      case 'list': a.list = true; break;
+      case 'json': a.json = true; break;
+      case 'monitor': {
+        const v = value();
+        if (!v || !(MONITOR_KINDS as readonly string[]).includes(v)) throw new UsageError(`--monitor must be one of ${MONITOR_KINDS.join(', ')}, got "${v ?? ''}"`);
+        a.monitor = v;
+        break;
+      }
+      case 'levels': a.levels = num('levels', value(), (n) => n === 2 || n === 4) as 2 | 4; break;
+      case 'until': {
+        const v = value();
+        if (v === undefined) throw new UsageError('--until needs a duration');
+        a.until = v;
+        break;
+      }
+      case 'param': {
+        const v = value();
+        const m = /^([A-Za-z_][\w.-]*)=(.*)$/.exec(v ?? '');
+        if (!m || /\s/.test(m[2])) throw new UsageError(`--param needs key=value (no spaces), got "${v ?? ''}"`);
+        a.params[m[1]] = m[2];
+        break;
+      }
+      case 'cmdline': {
+        const v = value();
+        if (v === undefined) throw new UsageError('--cmdline needs the command-line text');
+        a.cmdline = v;
+        break;
+      }
+      case 'vcpus': a.vcpus = num('vcpus', value(), (n) => Number.isInteger(n) && n >= 1 && n <= 32); break;
+      case 'memory': a.memoryMiB = num('memory', value(), (n) => Number.isInteger(n) && n >= 1 && n <= 4096); break;
+      case 'mhz': a.mhz = num('mhz', value(), (n) => n > 0); break;
+      case 'help': console.log(USAGE); process.exit(0); break;
+      default: throw new UsageError(`unknown option --${name}\n${USAGE}`);
+    }
+  }
+  return a;
+}
+
+function listGuests(): number {
+  const cat = loadGuestCatalogue();
+  if (cat.guests.length === 0) {
+    console.log('no named guests (resources/guests/guests.json is absent or empty); run a .s file: hvlab run FILE.s');
+    return 0;
+  }
+  const w = Math.max(...cat.guests.map((g) => g.name.length));
+  for (const g of cat.guests) console.log(`${g.name.padEnd(w)}  ${g.description}`);
+  return 0;
+}
+
+/** Loads GUEST: a .s file or a catalogue name → image + base command line; diagnostics → null (printed). */
+function loadGuest(guest: string): { image: AsmImage; cmdline: string } | null {
+  if (extname(guest) === '.s' || existsSync(guest)) {
+    if (!existsSync(guest)) { console.error(`${guest}: error: no such file`); return null; }
+    const { result } = assembleFile(guest);
+    if (!result.ok) { console.error(formatDiagnostics(result.diagnostics)); return null; }
+    return { image: result.image, cmdline: basename(guest).replace(/\.s$/, '') };
+  }
+  const cat = loadGuestCatalogue();
+  const entry = findGuest(cat, guest);
+  if (!entry) {
+    console.error(`hvlab run: error: unknown guest "${guest}"\n  hint: give a .s file, or one of: ${cat.guests.map((g) => g.name).join(', ') || '(no catalogue yet)'} (hvlab run --list)`);
+    return null;
+  }
+  try {
+    return { image: assembleGuest(entry.source, loadGuestSources()), cmdline: entry.cmdline };
+  } catch (e) {
+    if (e instanceof GuestProgramError) { console.error(e.message); return null; }
+    throw e;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
+  const a = parseRunArgs(argv);
+  if (a.list) return listGuests();
+  if (!a.guest) throw new UsageError(`hvlab run needs a GUEST\n${USAGE}`);
+  const clockHz = a.mhz * 1e6;
+  const untilNs = parseDuration(a.until, clockHz);
+  const loaded = loadGuest(a.guest);
+  if (!loaded) return 1;
+  const cmdline = commandLine(a.cmdline ?? loaded.cmdline, a.params);
+  const config: MachineConfigInput = { vcpus: a.vcpus, memoryBytes: a.memoryMiB * 1024 * 1024, levels: a.levels, monitor: a.monitor, clockHz, cmdline, bootNs: 0 };
+  const m = buildMachine({ kind: 'boot', config, image: loaded.image });
+  const outcome = runMachine(m, { untilNs });
+  const consoleText = m.consoleRead(0).text;
+  if (a.json) {
+    const out: Record<string, unknown> = {
+      guest: a.guest, monitor: a.monitor, levels: a.levels, vcpus: a.vcpus, cmdline, state: m.state, stoppedBy: outcome.stoppedBy,
+    };
+    if (m.crash) out.crash = m.crash;
+    if (m.exitCode !== null) out.exitCode = m.exitCode;
+    Object.assign(out, { console: consoleText, virtualTimeNs: Math.round(outcome.endNs), digest: m.digest(), counters: m.report() });
+    const debug = m.debugOutput();
+    if (debug) out.debugOutput = debug;
+    console.log(JSON.stringify(out, null, 2));
+  } else {
+    process.stdout.write(consoleText);
+    if (consoleText && !consoleText.endsWith('\n')) process.stdout.write('\n');
+    if (m.crash) {
+      const c = m.crash;
+      const at = (n: number | undefined): string => (n === undefined ? '?' : `0x${(n >>> 0).toString(16)}`);
+      console.error(`hvlab run: the guest crashed: ${c.reason} on vCPU ${c.vcpu} at pc ${at(c.pc)}${c.address !== undefined ? `, address ${at(c.address)}` : ''}`);
+    }
+  }
+  return m.crash ? 1 : 0;
+}
