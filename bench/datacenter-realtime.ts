@@ -36,8 +36,10 @@ function scenario(vms: number): unknown {
   return {
     version: 1, name: `bench-${vms}`, title: `bench ${vms}`,
     datacenters: [{ clusters: [{ hosts: { count: hosts, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 64 }, vmsPerHost: [
-      { count: 1, workload: 'cpu', powerOn: true }, { count: 1, workload: 'memwrite', powerOn: true },
-      { count: 1, workload: 'io', powerOn: true }, { count: 5, workload: 'idle', powerOn: true },
+      // Parameters keep every workload running for the whole measurement (their defaults are finite).
+      { count: 1, workload: 'cpu', powerOn: true },
+      { count: 1, workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0 }, powerOn: true },
+      { count: 1, workload: 'io', workloadParams: { rounds: 1000000 }, powerOn: true }, { count: 5, workload: 'idle', powerOn: true },
     ] }] }],
   };
 }

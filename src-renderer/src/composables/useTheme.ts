@@ -1,6 +1,7 @@
 /**
- * useTheme(): the light/dark toggle. Default follows prefers-color-scheme; a choice is pinned on
- * <html data-theme> and remembered in localStorage.
+ * useTheme(): the light/dark toggle. The theme always lives on <html data-theme> (theme.css keys the
+ * dark palette on it alone); the default follows prefers-color-scheme, live, until the user picks one,
+ * which is remembered in localStorage.
  */
 import { ref } from 'vue';
 
@@ -23,8 +24,13 @@ function stored(): Theme | null {
 const theme = ref<Theme>(stored() ?? systemTheme());
 
 export function applyStoredTheme(): void {
-  const s = stored();
-  if (s) document.documentElement.dataset.theme = s;
+  document.documentElement.dataset.theme = stored() ?? systemTheme();
+  // Follow the system setting while the user has not chosen a theme.
+  window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', () => {
+    if (stored()) return;
+    theme.value = systemTheme();
+    document.documentElement.dataset.theme = theme.value;
+  });
 }
 
 export function useTheme() {
