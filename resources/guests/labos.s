@@ -5,7 +5,8 @@
 ; operation), entry.s, main.s, trap.s, sched.s, proc.s, syscall.s, vm.s, kalloc.s, then the
 ; devices (console.s, irq.s, disk.s), power.s, and user/ (ulib.s first). README.md describes
 ; the system-call ABI, the programs and their parameters.
-; Build variants: -D PV=1 (paravirtualized: hypercalls instead of privileged instructions).
+; Build variants: PV defined (labos-pv.s, or -D PV=1): the paravirtualized build for the `pv`
+; monitor (labos/arch_pv.inc: hypercalls, a shared interrupt-mask flag, console and disk rings).
 ; Every include is listed here, relative to resources/guests, so any include resolver works.
 
 .include "labos/param.inc"
@@ -14,6 +15,10 @@
 .include "labos/syscall.inc"
 .include "labos/macros.inc"
 .include "labos/arch.inc"
+.ifdef PV
+.include "labos/pv.inc"
+.include "labos/arch_pv.inc"
+.endif
 .include "labos/user/ulib.inc"
 
 .org 0x2000
@@ -36,6 +41,9 @@
 .include "labos/power.s"
 .include "labos/progtab.s"
 .include "labos/sensitive.s"
+.ifdef PV
+.include "labos/pv.s"
+.endif
 
 ; ---- the user image: copied into every process at USER_BASE ----
 .include "labos/user/ulib.s"

@@ -105,3 +105,52 @@ export const CONSOLE_BUFFER_CHARS = 64 * 1024;
 export const DISK_BLOCK_BYTES = 4096;
 /** Full-clone copy rate (bytes of written disk blocks per virtual second) for clone task durations. */
 export const CLONE_BYTES_PER_SECOND = 400 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------------
+// Memory virtualization (issue 5): mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts.
+// ---------------------------------------------------------------------------------------------------
+
+/** Entries of the modelled large-page TLB (fully associative, FIFO), beside the 4 KiB TLB; only
+ *  when the machine honours the PS bit. Intel cores have a separate 32-entry 2M/4M DTLB. */
+export const DEFAULT_LARGE_TLB_ENTRIES = 16;
+/** Shadow tables a VM may hold before the whole shadow cache is dropped and rebuilt on demand
+ *  (a bound on monitor memory: the shadow tables themselves cost host memory, AMD 2008). */
+export const SHADOW_MAX_TABLES = 4096;
+/** A shadow table whose guest table takes this many trapped writes with no walk through it in
+ *  between is zapped and its page unwatched (KVM's write-flooding heuristic uses 3). */
+export const SHADOW_FLOOD_WRITES = 3;
+/** Nested paging with page-walk caches: entries of the nested TLB (gpa → hpa) and of the page-walk
+ *  cache for guest upper-level entries (Bhargava et al. 2008 extend a PWC of this order). */
+export const NESTED_TLB_ENTRIES = 32;
+export const PAGE_WALK_CACHE_ENTRIES = 32;
+/** Entries of a vCPU's PML (page-modification log) buffer; a full log exits to the monitor (Intel: 512). */
+export const PML_LOG_ENTRIES = 512;
+
+// ---------------------------------------------------------------------------------------------------
+// Binary translation (issue 4: translator/, monitors/binaryTranslation.ts). Host-side tiering only:
+// these decide WHAT gets compiled to JavaScript and when, never a guest-visible result.
+// ---------------------------------------------------------------------------------------------------
+
+/** A page is translated once the cycles interpreted on it (sampled per interpreter stretch, plus
+ *  BT_LANDING_HEAT per arrival) reach this: about a quarter of what compiling a page costs the host
+ *  (~0.5 ms, facts.md Part 2 §9), so cold code stays interpreted and "translate once" pays off. */
+export const BT_HOT_CYCLES = 400_000;
+/** Heat added each time execution arrives on an untranslated page (a jump, return or exception). */
+export const BT_LANDING_HEAT = 500;
+/** The interpreter runs cold code in stretches of at most this many cycles, then the dispatcher looks
+ *  for a translation again (the page-level hotness sample). */
+export const BT_COLD_SLICE_CYCLES = 2_000;
+/** Arrivals at an untranslated pc of a page that already has regions before a further region is
+ *  compiled for the page's untranslated entry points. */
+export const BT_NEW_ENTRY_ARRIVALS = 4;
+/** Most guest instructions in one region (one generated function): V8 optimizes a function only up to
+ *  ~60 KB of bytecode (--max-optimized-bytecode-size), and facts.md Part 2 §9 measured 256-instruction
+ *  pages. A page with more hot code gets several regions. */
+export const BT_REGION_MAX_INSTRUCTIONS = 256;
+/** Translation-cache capacity: compiled pages (page + mode) and translated guest instructions; the least
+ *  recently used region is evicted beyond either (QEMU flushes a whole 1 GiB buffer instead, facts §8.1). */
+export const BT_MAX_REGIONS = 512;
+export const BT_MAX_INSTRUCTIONS = 128 * 1024;
+/** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages
+ *  that keep being rewritten, like self-modifying code or code next to hot data, stay interpreted). */
+export const BT_MAX_HEAT_SHIFT = 6;

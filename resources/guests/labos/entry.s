@@ -16,6 +16,7 @@ _start:
   j .zero
 .zeroed:
   la sp, boot_stack_top
+  ARCH_BOOT
   la r1, vectors
   ARCH_SETCR CR_VBAR, r1
   la r1, cpus

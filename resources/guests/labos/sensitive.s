@@ -19,10 +19,10 @@ k_sensitive:
   ; ---- (a) setf (POPF) ----
   ARCH_STI                     ; interrupts on, properly (privileged)
   nop                          ; any pending tick is taken here
-  getf r1
+  ARCH_GETF r1
   li r2, ~PSW_IE
   and r1, r1, r2
-  setf r1                      ; "interrupts off", the unprivileged way
+  ARCH_SETF r1                 ; "interrupts off", the unprivileged way
   LOAD r8, ticks               ; ticks before
   ARCH_IN r9, RTC_UPTIME_LO
   LOAD r10, tick_us
@@ -49,7 +49,7 @@ k_sensitive:
   li r12, 1
   ; ---- (b) smsw (SMSW) ----
 .b:
-  smsw r7
+  ARCH_SMSW r7
   la r1, .b1
   call kputs_locked
   andi r1, r7, MSW_K
@@ -75,7 +75,7 @@ k_sensitive:
   ; ---- (c) getf (PUSHF) right after a real cli ----
 .c:
   ARCH_CLI
-  getf r7
+  ARCH_GETF r7
   la r1, .c1
   call kputs_locked
   andi r1, r7, PSW_K

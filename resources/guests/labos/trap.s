@@ -158,6 +158,7 @@ usertrap:
 
 ; uret(p): resume process p (state RUNNING, cpu->proc == p) in user mode. Never returns.
 uret:
+  ARCH_PT_SYNC              ; user code must see every page-table update (paravirtualized build)
   ARCH_GETCR r3, CR_SCRATCH1
   ldw r2, P_PGDIR(r1)
   ldw r4, CPU_PTBR(r3)

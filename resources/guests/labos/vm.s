@@ -44,6 +44,7 @@ vm_setlevels:
 
 ; walk(root r1, va r2, alloc r3) -> address of the leaf PTE, or 0
 walk:
+  ARCH_PT_SYNC              ; queued PTE updates (paravirtualized build) first: we read the tables
   ENTER
   mov r7, r1
   mov r8, r2
@@ -175,6 +176,7 @@ kvm_init:
 
 ; uvm_create() -> root or 0: a root table whose kernel half is the kernel's.
 uvm_create:
+  ARCH_PT_SYNC
   ENTER
   call ptalloc
   cmpi r1, 0
@@ -198,6 +200,7 @@ uvm_create:
 
 ; uvm_free(root r1): free the user half and the root
 uvm_free:
+  ARCH_PT_SYNC
   ENTER
   mov r7, r1
   LOAD r3, pt_rootshift

@@ -19,8 +19,8 @@ import { Cpu, makeCostModel, type Monitor } from '../cpu/index';
 import { DeviceSet, IrqController, makeDeviceTiming, type DeviceSetOptions, type DmaMemory } from '../devices/index';
 import type { AsmImage } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
-import type { Gpa } from '../mmu/index';
-import { createMonitor, MONITOR_KINDS, type MonitorKind } from '../monitors/index';
+import type { Gpa, PagingOptions } from '../mmu/index';
+import { createMonitor, HardwareAssistMonitor, MONITOR_KINDS, type MonitorKind } from '../monitors/index';
 import type { BlockStore } from '../snapshot/index';
 import { bootImageOf, loadBootImage, type BootImage } from './bootImage';
 import { Machine } from './machine';
@@ -48,7 +48,7 @@ export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Ma
     if (input.state.version !== MACHINE_STATE_VERSION) throw new RangeError(`saved machine state version ${input.state.version} is not supported (expected ${MACHINE_STATE_VERSION})`);
   }
   const config = resolveMachineConfig(input.kind === 'boot' ? input.config : input.state.config);
-  makeMonitor(config.monitor, env); // fail early on an unknown monitor
+  makeMonitor(config.monitor, env, config.paging); // fail early on an unknown monitor
   const image = bootImageOf(input.kind === 'boot' ? input.image : input.state.image);
   const host = env.hostMemory ?? new HostMemory();
   const costs: MachineCostModel = makeCostModel(config.costs);
@@ -69,7 +69,7 @@ export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Ma
     if (s.vcpus.length !== config.vcpus) throw new RangeError(`saved machine has ${s.vcpus.length} vCPU states for ${config.vcpus} vCPUs`);
     m.mem = restoreMemory(host, s.memory);
     m.slots = s.vcpus.map((v, i) => {
-      const mon = makeMonitor(config.monitor, env);
+      const mon = makeMonitor(config.monitor, env, config.paging);
       const cpu = Cpu.restore(m.mem, v.cpu, cpuOptions(config, costs, mon));
       restoreMonitor(mon, cpu, v.monitor);
       const slot = new VcpuSlot(i, cpu, m.nsPerCycle);
@@ -97,7 +97,7 @@ function cpuOptions(config: MachineConfig, costs: MachineCostModel, monitor: Mon
 function freshSlots(m: Machine, env: MachineEnv, timeOf: (i: number) => number): VcpuSlot[] {
   const out: VcpuSlot[] = [];
   for (let i = 0; i < m.config.vcpus; i++) {
-    const cpu = new Cpu(m.mem, cpuOptions(m.config, m.costs, makeMonitor(m.config.monitor, env)));
+    const cpu = new Cpu(m.mem, cpuOptions(m.config, m.costs, makeMonitor(m.config.monitor, env, m.config.paging)));
     const slot = new VcpuSlot(i, cpu, m.nsPerCycle);
     slot.rebase(timeOf(i));
     if (i === 0) {
@@ -121,9 +121,13 @@ function rebootParts(m: Machine, env: MachineEnv): void {
   m.irq.resync();
 }
 
-function makeMonitor(kind: string, env: MachineEnv): Monitor {
+function makeMonitor(kind: string, env: MachineEnv, paging?: PagingOptions): Monitor {
   const custom = env.createMonitor?.(kind);
   if (custom) return custom;
+  // hw: the exit controls a hypervisor sets for its paging mode (issue 5) — shadow paging must see
+  // page faults (and keeps CR3-load / INVLPG exiting); nested paging needs none of the three.
+  if (kind === 'hw' && paging?.mode === 'shadow') return new HardwareAssistMonitor({ exits: { 'page-fault': true } });
+  if (kind === 'hw' && paging?.mode === 'nested') return new HardwareAssistMonitor({ exits: { 'cr-write': false, invlpg: false, tlbflush: false } });
   if ((MONITOR_KINDS as readonly string[]).includes(kind)) return createMonitor(kind as MonitorKind);
   throw new MachineConfigError('monitor', `monitor "${kind}" is not available (available: ${MONITOR_KINDS.join(', ')})`);
 }

@@ -26,7 +26,7 @@ export interface MachineConfig {
   memoryBytes: number;
   /** Page-table levels (docs/isa.md §5.2). */
   levels: 2 | 4;
-  /** Monitor name: 'interp' | 'te' (bt/pv/hw plug in through the builder's `createMonitor`). */
+  /** Monitor name: 'interp' | 'te' | 'bt' | 'hw' | 'pv' (monitors/index.ts MONITOR_KINDS; others through the builder's `createMonitor`). */
   monitor: string;
   /** Clock rate (Hz) that converts cycles to virtual time. */
   clockHz: number;

@@ -13,7 +13,11 @@
  * other than interp: the world switches of trap-and-emulate), `traps.emulated.<mnemonic>` and
  * `traps.reflected.<cause>` (monitor statistics), device counters (`timer.*`, `console.*`,
  * `disk.*`, `rtc.*`, `smp.*`, `power.*`, `ioAccesses`, `droppedTicks`), machine counters
- * (`worldSwitches`, `reboots`, `internalErrors`) and `pagesDirtied`.
+ * (`worldSwitches`, `reboots`, `internalErrors`), `pagesDirtied`, and memory-virtualization counters
+ * `paging.<name>` (cpu.snapshot().paging: shadow hidden/guest faults, page-table write traps, 2-D walk
+ * references, nested violations, large-page TLB, dirty logging…; docs/memory-virtualization.md), and
+ * the monitor's own counters (`bt.*`, `hw.*`, `pv.*`: docs/monitors.md; under hw, monitorExits =
+ * hw.exits, the VM exits).
  * Rules: every value is a cumulative count of real events since power-on (reboots included).
  */
 import type { Cpu } from '../cpu/index';
@@ -48,13 +52,18 @@ export function cpuCounters(cpus: readonly Cpu[], monitorKind: string): Record<s
       const key = name.startsWith('irq') ? `interrupts.${name}` : `exceptions.${name}`;
       out[key] = (out[key] ?? 0) + n;
     }
+    for (const [name, n] of Object.entries(s.paging)) out[`paging.${name}`] = (out[`paging.${name}`] ?? 0) + n;
     const stats = (cpu.monitor as unknown as { stats?: { emulated?: Record<string, number>; reflected?: Record<string, number> } } | undefined)?.stats;
     if (stats) {
       for (const [m, n] of Object.entries(stats.emulated ?? {})) out[`traps.emulated.${m}`] = (out[`traps.emulated.${m}`] ?? 0) + n;
       for (const [c, n] of Object.entries(stats.reflected ?? {})) out[`traps.reflected.${c}`] = (out[`traps.reflected.${c}`] ?? 0) + n;
     }
+    // Monitor counters (issue 4: bt.*, hw.*, pv.*; docs/monitors.md): per vCPU, summed; `*.cache.*`
+    // describe the translation cache the vCPUs share, so they are taken once (max), not summed.
+    const mc = (cpu.monitor as unknown as { counters?: (c: Cpu) => Record<string, number> } | undefined)?.counters;
+    if (mc) for (const [k, n] of Object.entries(mc.call(cpu.monitor, cpu))) out[k] = k.includes('.cache.') ? Math.max(out[k] ?? 0, n) : (out[k] ?? 0) + n;
   }
-  out.monitorExits = monitorKind === 'interp' ? 0 : out.monitorTraps;
+  out.monitorExits = monitorKind === 'interp' ? 0 : out['hw.exits'] ?? out.monitorTraps;
   return out;
 }
 
@@ -89,6 +98,8 @@ export interface CounterReport {
   worldSwitches: number;
   timer: { ticksDelivered: number; ticksBacklogged: number; ticksDropped: number };
   disk: { reads: number; writes: number; readBytes: number; writeBytes: number };
+  /** Memory virtualization (shadow / nested paging, large pages, TLB tags), non-zero counters only. */
+  paging: Record<string, number>;
   /** Every flat counter not shown above. */
   other: Record<string, number>;
 }
@@ -113,6 +124,7 @@ export function counterReport(f: Record<string, number>): CounterReport {
     worldSwitches: get('worldSwitches'),
     timer: { ticksDelivered: get('timer.ticksDelivered'), ticksBacklogged: get('timer.ticksBacklogged'), ticksDropped: get('timer.ticksDropped') },
     disk: { reads: get('disk.reads'), writes: get('disk.writes'), readBytes: get('disk.readBytes'), writeBytes: get('disk.writeBytes') },
+    paging: prefixed('paging.'),
     other: {},
   };
   used.add('exceptions').add('pageWalkRefs');

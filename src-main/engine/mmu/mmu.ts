@@ -4,34 +4,44 @@
  * an array index.
  *
  * Interface:
- *  - `new Mmu(mem, { levels, tlbEntries, tlbWays, costs })`;
- *  - state: `pagingEnabled`, `ptbr`, `setPaging(on)`, `setPtbr(a)`, `setUser(user)` (effective
- *    privilege of memory accesses), `invalidatePage(va)`, `flushTlb()`;
+ *  - `new Mmu(mem, { levels, tlbEntries, tlbWays, costs, paging? })`;
+ *  - state: `pagingEnabled`, `ptbr`, `asid`, `setPaging(on)`, `setPtbr(a)`, `setAsid(v)`,
+ *    `setUser(user)` (effective privilege of memory accesses), `invalidatePage(va)`, `flushTlb()`,
+ *    `vmTransition()` (a VM exit/entry or world switch: flushes the TLB unless VPID-tagged);
  *  - slow paths: `translate(va, access)` → gpfn | -1, `fillRead(va)` / `fillWrite(va)` → frame |
  *    undefined (installing software-TLB entries), then `lastGpfn` / `lastFastWrite`;
  *    on failure `faultCause` (isa CAUSE_*, or -1 = host out of memory) and `faultDetail`;
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
+ *  - memory virtualization (issue 5): `pager` (shadow / nested, pager.ts; undefined = native),
+ *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
  *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`.
  * Rules:
  *  - The software TLB is a host cache and never guest-visible: it only holds vpns the modelled
- *    TLB holds (evictions and invalidations remove them), so a software hit is a modelled hit
- *    and the interpreter counts it as one (`addFastHits`). With paging off it maps vpn = gpfn.
+ *    TLBs hold for the current address-space tag (evictions, invalidations and tag switches remove
+ *    them), so a software hit is a modelled hit and the interpreter counts it as one
+ *    (`addFastHits`). With paging off it maps vpn = gpfn.
  *  - A write entry exists only for pages that are `fastWritable` (exclusive, unwatched, dirty-
  *    logged already) and whose TLB entry is writable with D set; everything else takes the slow
- *    path, which runs watch hooks (code-cache invalidation, shadow-paging traces, dirty logging).
+ *    path, which runs watch hooks (code-cache invalidation, shadow-paging traces, dirty logging)
+ *    and, under a pager, models the fault the store would cause (pager.beforeStore).
  *  - Separate software TLBs per effective privilege (kernel/user); `setUser` swaps them. Under
  *    trap-and-emulate the monitor sets the effective privilege to the guest's virtual mode,
  *    which is what switching between kernel and user shadow page tables achieves on real VMMs.
+ *  - TLB tagging (paging.tlbTagging, docs/isa.md §5.3): entries carry the `asid` they were filled
+ *    under; a ptbr load flushes nothing while asid ≠ 0 and only asid 0's entries when asid = 0, so
+ *    a guest that never sets asid sees the phase-1 TLB.
  *  - A change of `mem.epoch` flushes only the software TLB (host-side), never modelled state.
  */
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, type AccessKind } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';
 import { ZERO_FRAME } from '../memory/index';
-import { SOFT_TLB_ENTRIES } from '../params';
+import { DEFAULT_LARGE_TLB_ENTRIES, SOFT_TLB_ENTRIES } from '../params';
 import type { Gpfn } from './addresses';
+import { LargePageTlb, type LargePageTlbState } from './largePageTlb';
 import { pagingGeometry, type PageTableLevels, type PagingGeometry } from './pageTable';
+import type { Pager, PagingOptions } from './pager';
 import { Tlb, type TlbState, type TlbStats } from './tlb';
-import { faultDetailBits, newWalkResult, PERM_D, PERM_U, PERM_W, walk } from './walk';
+import { faultDetailBits, newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk } from './walk';
 
 export const SOFT_MASK = SOFT_TLB_ENTRIES - 1;
 
@@ -46,12 +56,76 @@ export interface MmuCosts {
 
 export interface MmuCounters {
   walks: number;
+  /** Memory references of hardware walks (native: guest entries; shadow: shadow entries; nested: both dimensions). */
   walkRefs: number;
   adWrites: number;
   /** TLB hits on a writable entry whose D bit was clear: a walk sets D. */
   dirtyAssists: number;
   /** Host-side software-TLB refills (performance diagnostics, not guest-visible). */
   softRefills: number;
+  // ---- memory virtualization (issue 5); see docs/memory-virtualization.md ----
+  /** Nested: references to guest page-table entries in 2-D walks. */
+  guestWalkRefs: number;
+  /** Nested: references to nested (gpa → hpa) entries in 2-D walks. */
+  nestedWalkRefs: number;
+  /** Walks that ended in a large-page leaf. */
+  largeWalks: number;
+  /** ptbr loads that kept the TLB (tagged, asid ≠ 0). */
+  asidSwitches: number;
+  /** TLB flushes caused by VM transitions without VPID tagging. */
+  vpidFlushes: number;
+  /** Shadow: faults the guest never sees (shadow entry missing, or A/D emulation). */
+  shadowHiddenFaults: number;
+  shadowFillFaults: number;
+  shadowDirtyFaults: number;
+  /** Shadow: true guest page faults found by the monitor (then reflected). */
+  shadowGuestFaults: number;
+  /** Shadow: guest page-table references made by the monitor in software. */
+  shadowVmmWalkRefs: number;
+  shadowEntriesFilled: number;
+  shadowTablesBuilt: number;
+  /** Shadow tables built again for a guest table whose shadow had been zapped or flushed. */
+  shadowTablesRebuilt: number;
+  /** Shadow tables dropped because their guest table was written repeatedly without use (write flooding). */
+  shadowTablesZapped: number;
+  /** Whole shadow cache dropped (capacity). */
+  shadowCacheFlushes: number;
+  /** ptbr loads whose shadow root was cached / had to be built. */
+  shadowRootHits: number;
+  shadowRootMisses: number;
+  /** Trapped page-table writes that updated a shadow entry in place / invalidated it. */
+  shadowEntriesUpdated: number;
+  shadowEntriesInvalidated: number;
+  /** CPU stores to traced (write-protected) guest page-table pages. */
+  ptWriteTraps: number;
+  /** Shadow: first writes to an unbacked or shared page (host copy-on-write, hidden). */
+  shadowCowFaults: number;
+  /** Nested: EPT-violation-like exits (no nested entry) / writes to a read-only nested entry. */
+  nestedViolations: number;
+  nestedWriteViolations: number;
+  /** Nested TLB (gpa → hpa) and page-walk cache (guest upper levels). */
+  ntlbHits: number;
+  ntlbMisses: number;
+  pwcHits: number;
+  pwcMisses: number;
+  /** Dirty logging: write-protection faults (shadow) / PML log entries and PML-full exits (nested). */
+  dirtyWpFaults: number;
+  pmlEntries: number;
+  pmlFullExits: number;
+  /** Cycles charged by memory virtualization beyond what the same walk costs natively. */
+  pagingCycles: number;
+}
+
+export function newMmuCounters(): MmuCounters {
+  return {
+    walks: 0, walkRefs: 0, adWrites: 0, dirtyAssists: 0, softRefills: 0,
+    guestWalkRefs: 0, nestedWalkRefs: 0, largeWalks: 0, asidSwitches: 0, vpidFlushes: 0,
+    shadowHiddenFaults: 0, shadowFillFaults: 0, shadowDirtyFaults: 0, shadowGuestFaults: 0, shadowVmmWalkRefs: 0,
+    shadowEntriesFilled: 0, shadowTablesBuilt: 0, shadowTablesRebuilt: 0, shadowTablesZapped: 0, shadowCacheFlushes: 0,
+    shadowRootHits: 0, shadowRootMisses: 0, shadowEntriesUpdated: 0, shadowEntriesInvalidated: 0, ptWriteTraps: 0, shadowCowFaults: 0,
+    nestedViolations: 0, nestedWriteViolations: 0, ntlbHits: 0, ntlbMisses: 0, pwcHits: 0, pwcMisses: 0,
+    dirtyWpFaults: 0, pmlEntries: 0, pmlFullExits: 0, pagingCycles: 0,
+  };
 }
 
 export interface MmuState {
@@ -60,7 +134,10 @@ export interface MmuState {
   readonly ptbr: number;
   readonly user: boolean;
   readonly tlb: TlbState;
-  readonly counters: MmuCounters;
+  readonly counters: Partial<MmuCounters>;
+  /** Issue 5 (absent in phase-1 states). */
+  readonly asid?: number;
+  readonly largeTlb?: LargePageTlbState;
 }
 
 interface Soft {
@@ -78,11 +155,28 @@ function newSoft(): Soft {
   };
 }
 
+export interface MmuOptions {
+  levels: PageTableLevels;
+  tlbEntries: number;
+  tlbWays: number;
+  costs: MmuCosts;
+  paging?: PagingOptions;
+}
+
 export class Mmu {
   readonly geometry: PagingGeometry;
   tlb: Tlb;
+  /** Large-page TLB (only when the guest may use PS leaves). */
+  largeTlb: LargePageTlb | undefined;
+  readonly largePages: boolean;
+  readonly tagging: boolean;
+  readonly vpid: boolean;
+  /** Memory virtualization (shadow / nested); undefined = the MMU walks the guest's tables (native). */
+  pager: Pager | undefined = undefined;
   pagingEnabled = false;
   ptbr = 0;
+  /** Address-space id (CR asid, low 12 bits); tags TLB entries when tagging is on. */
+  asid = 0;
   user = false;
   rTag: Int32Array;
   rFrame: Int32Array[];
@@ -95,18 +189,27 @@ export class Mmu {
   lastFastWrite = false;
   /** Bumped whenever a translation may have changed (flush, invalidation, eviction, privilege switch): the CPU's fetch latch re-translates. */
   version = 0;
-  counters: MmuCounters = { walks: 0, walkRefs: 0, adWrites: 0, dirtyAssists: 0, softRefills: 0 };
+  counters: MmuCounters = newMmuCounters();
   private readonly soft: [Soft, Soft] = [newSoft(), newSoft()];
   private seenEpoch: number;
   private readonly wr = newWalkResult();
 
-  constructor(readonly mem: GuestPhysicalMemory, readonly opts: { levels: PageTableLevels; tlbEntries: number; tlbWays: number; costs: MmuCosts }) {
+  constructor(readonly mem: GuestPhysicalMemory, readonly opts: MmuOptions) {
     this.geometry = pagingGeometry(opts.levels);
+    this.largePages = opts.paging?.largePages ?? false;
+    this.tagging = opts.paging?.tlbTagging ?? false;
+    this.vpid = opts.paging?.vpid ?? true;
     this.tlb = new Tlb(opts.tlbEntries, opts.tlbWays);
     this.tlb.onEvict = (vpn) => this.dropSoft(vpn);
+    if (this.largePages) this.setLargeTlb(new LargePageTlb(DEFAULT_LARGE_TLB_ENTRIES));
     this.seenEpoch = mem.epoch;
     const s = this.soft[0];
     this.rTag = s.rTag; this.rFrame = s.rFrame; this.wTag = s.wTag; this.wFrame = s.wFrame;
+  }
+
+  private setLargeTlb(t: LargePageTlb): void {
+    this.largeTlb = t;
+    t.onEvict = () => { this.version++; this.flushSoft(); };
   }
 
   get tlbStats(): TlbStats {
@@ -132,21 +235,52 @@ export class Mmu {
     }
   }
 
-  /** Loads the page-table base (like mov cr3): flushes the TLB. */
+  /** Loads the page-table base (like mov cr3): flushes the TLB (tagged TLB: see the header). */
   setPtbr(a: number): void {
     this.ptbr = a >>> 0;
+    if (!this.tagging) this.flushTlb();
+    else {
+      if (this.asid === 0) {
+        this.tlb.flushTag(0);
+        this.largeTlb?.flushTag(0);
+        this.pager?.onFlush(this, -1);
+      } else this.counters.asidSwitches++;
+      this.version++;
+      this.flushSoft();
+    }
+    this.pager?.onSwitch(this);
+  }
+
+  /** Writes the address-space id (CR asid). Tagged TLB: lookups now match this tag. Never flushes modelled state. */
+  setAsid(v: number): void {
+    this.asid = v & 0xfff;
+    if (!this.tagging) return;
+    this.tlb.tag = this.asid;
+    if (this.largeTlb) this.largeTlb.tag = this.asid;
+    this.version++;
+    this.flushSoft();
+  }
+
+  /** A VM exit/entry or world switch of this vCPU: without VPID tagging the TLB does not survive it. */
+  vmTransition(): void {
+    if (this.vpid) return;
+    this.counters.vpidFlushes++;
     this.flushTlb();
   }
 
   invalidatePage(va: number): void {
     this.tlb.invalidatePage(va >>> 12);
+    this.largeTlb?.invalidatePage(va >>> 12);
     this.dropSoft(va >>> 12);
+    this.pager?.onFlush(this, va >>> 12);
   }
 
   flushTlb(): void {
     this.version++;
     this.tlb.flush();
+    this.largeTlb?.flush();
     this.flushSoft();
+    this.pager?.onFlush(this, -1);
   }
 
   /** Flushes the software TLB if guest memory changed frame references or write permissions. */
@@ -173,6 +307,18 @@ export class Mmu {
     }
   }
 
+  /** The gpfn the modelled TLBs hold for vpn (current tag), without counting; -1 if none. */
+  probeGpfn(vpn: number): number {
+    const slot = this.tlb.probe(vpn);
+    if (slot >= 0) return this.tlb.gpfnAt(slot);
+    const l = this.largeTlb;
+    if (l) {
+      const ls = l.probe(vpn);
+      if (ls >= 0) return l.gpfnFor(ls, vpn);
+    }
+    return -1;
+  }
+
   /** Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks and their cycles. */
   translate(va: number, access: AccessKind): number {
     const vpn = va >>> 12;
@@ -185,14 +331,12 @@ export class Mmu {
       return vpn;
     }
     const tlb = this.tlb;
-    const slot = tlb.lookup(vpn);
+    const large = this.largeTlb;
+    const slot = large ? tlb.probe(vpn) : tlb.lookup(vpn);
     if (slot >= 0) {
+      if (large) tlb.stats.hits++;
       const p = tlb.permsAt(slot);
-      if ((this.user && !(p & PERM_U)) || (access === ACCESS_WRITE && !(p & PERM_W))) {
-        this.faultCause = CAUSE_PAGE_FAULT;
-        this.faultDetail = faultDetailBits(access, this.user, true);
-        return -1;
-      }
+      if ((this.user && !(p & PERM_U)) || (access === ACCESS_WRITE && !(p & PERM_W))) return this.hitFault(access);
       if (access === ACCESS_WRITE && !(p & PERM_D)) {
         this.counters.dirtyAssists++;
         if (!this.doWalk(va, access)) return -1;
@@ -201,23 +345,50 @@ export class Mmu {
       }
       return tlb.gpfnAt(slot);
     }
+    if (large) {
+      const ls = large.lookup(vpn);
+      if (ls >= 0) {
+        const p = large.permsAt(ls);
+        if ((this.user && !(p & PERM_U)) || (access === ACCESS_WRITE && !(p & PERM_W))) return this.hitFault(access);
+        if (access === ACCESS_WRITE && !(p & PERM_D)) {
+          this.counters.dirtyAssists++;
+          if (!this.doWalk(va, access)) return -1;
+          large.setPerms(ls, this.wr.perms);
+          return this.wr.gpfn;
+        }
+        return large.gpfnFor(ls, vpn);
+      }
+      tlb.stats.misses++;
+    }
     this.pendingCycles += this.opts.costs.tlbMiss;
     if (!this.doWalk(va, access)) return -1;
-    tlb.insert(vpn, this.wr.gpfn, this.wr.perms);
-    return this.wr.gpfn;
+    const r = this.wr;
+    if (r.leafLevel !== this.geometry.levels - 1 && large) {
+      const span = pagesAtLevel(r.leafLevel, this.geometry);
+      large.insert(vpn & ~(span - 1), span, r.gpfn - (vpn & (span - 1)), r.perms);
+    } else tlb.insert(vpn, r.gpfn, r.perms);
+    return r.gpfn;
+  }
+
+  private hitFault(access: AccessKind): number {
+    this.faultCause = CAUSE_PAGE_FAULT;
+    this.faultDetail = faultDetailBits(access, this.user, true);
+    this.pager?.onHitFault(this);
+    return -1;
   }
 
   private doWalk(va: number, access: AccessKind): boolean {
     const r = this.wr;
-    const ok = walk(this.mem, this.ptbr, va, access, this.user, this.geometry, r);
+    const pager = this.pager;
+    const ok = pager ? pager.fill(this, va, access, r) : walk(this.mem, this.ptbr, va, access, this.user, this.geometry, r, this.largePages);
     this.counters.walks++;
     this.counters.walkRefs += r.refs;
     this.counters.adWrites += r.adWrites;
-    this.pendingCycles += r.refs * this.opts.costs.walkRef + r.adWrites * this.opts.costs.adWrite;
+    this.pendingCycles += r.refs * this.opts.costs.walkRef + (pager ? 0 : r.adWrites * this.opts.costs.adWrite);
     if (!ok) {
       this.faultCause = r.faultCause;
       this.faultDetail = r.faultDetail;
-    }
+    } else if (r.leafLevel !== this.geometry.levels - 1) this.counters.largeWalks++;
     // A/D write-backs go through the slow path and may bump the epoch.
     this.syncEpoch();
     return ok;
@@ -231,7 +402,7 @@ export class Mmu {
   fillRead(va: number): Int32Array | undefined {
     const g = this.translate(va, ACCESS_READ);
     if (g < 0) return undefined;
-    const f = this.mem.frameForRead(g as Gpfn);
+    const f = this.pager ? this.pager.readFrame(this, g) : this.mem.frameForRead(g as Gpfn);
     const vpn = va >>> 12;
     const i = vpn & SOFT_MASK;
     this.rTag[i] = vpn;
@@ -249,6 +420,8 @@ export class Mmu {
   fillWrite(va: number): Int32Array | undefined {
     const g = this.translate(va, ACCESS_WRITE);
     if (g < 0) return undefined;
+    const v0 = this.version;
+    if (this.pager && !this.mem.fastWritable(g as Gpfn)) this.pager.beforeStore(this, g);
     const f = this.mem.frameForWrite(g as Gpfn);
     if (!f) {
       this.faultCause = -1;
@@ -258,6 +431,8 @@ export class Mmu {
     this.syncEpoch();
     this.lastGpfn = g;
     this.lastFastWrite = this.mem.fastWritable(g as Gpfn);
+    // a VM transition without VPID may have flushed the TLB under the store: no software entry then
+    if (this.version !== v0) return f;
     const vpn = va >>> 12;
     const i = vpn & SOFT_MASK;
     if (this.lastFastWrite) {
@@ -271,7 +446,10 @@ export class Mmu {
   }
 
   save(): MmuState {
-    return { levels: this.geometry.levels, pagingEnabled: this.pagingEnabled, ptbr: this.ptbr, user: this.user, tlb: this.tlb.save(), counters: { ...this.counters } };
+    return {
+      levels: this.geometry.levels, pagingEnabled: this.pagingEnabled, ptbr: this.ptbr, user: this.user, tlb: this.tlb.save(), counters: { ...this.counters },
+      asid: this.asid, ...(this.largeTlb ? { largeTlb: this.largeTlb.save() } : {}),
+    };
   }
 
   /** Restores saved MMU state into this MMU (same memory object); the software TLB starts empty. */
@@ -279,13 +457,15 @@ export class Mmu {
     if (s.levels !== this.geometry.levels) throw new RangeError(`saved MMU has ${s.levels} levels, machine has ${this.geometry.levels}`);
     this.tlb = Tlb.restore(s.tlb);
     this.tlb.onEvict = (vpn) => this.dropSoft(vpn);
+    if (this.largePages) this.setLargeTlb(s.largeTlb ? LargePageTlb.restore(s.largeTlb) : new LargePageTlb(DEFAULT_LARGE_TLB_ENTRIES));
+    this.asid = s.asid ?? 0;
     this.pagingEnabled = s.pagingEnabled;
     this.ptbr = s.ptbr;
-    this.counters = { ...s.counters };
+    this.counters = { ...newMmuCounters(), ...s.counters };
     this.setUser(s.user);
     this.flushSoft();
     this.version++;
     this.seenEpoch = this.mem.epoch;
+    this.pager?.onSwitch(this);
   }
 }
-

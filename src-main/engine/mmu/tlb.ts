@@ -6,10 +6,12 @@
  * `insert(vpn, gpfn, perms)` → slot; `gpfnAt(slot)`, `permsAt(slot)`, `setPerms(slot, p)`;
  * `invalidatePage(vpn)`, `flush()`; `onEvict(vpn)` callback (keeps host caches a subset);
  * `stats`; `save()` / `restore(state)`.
+ * Tags (issue 5): `tag` is the current address-space id; every entry records the tag it was
+ * filled under and lookups match only entries of the current tag. With tagging off the tag stays
+ * 0, so every entry matches (the phase-1 untagged TLB). `flushTag(t)` drops one address space.
  * Rules: replacement never depends on hits (so fast-path hits need no bookkeeping) and is
  * deterministic, so virtual time is identical across runs and across save/restore (the
- * contents are saved). `asid` is stored per entry as the seam for tagged TLBs (issue 5); in
- * phase 1 it is always 0 and lookups ignore it.
+ * contents are saved). `invalidatePage` removes the page in every address space.
  */
 
 export interface TlbStats {
@@ -29,6 +31,8 @@ export interface TlbState {
   readonly asid: number[];
   readonly fifo: number[];
   readonly stats: TlbStats;
+  /** Current tag (absent in phase-1 states = 0). */
+  readonly tag?: number;
 }
 
 export class Tlb {
@@ -39,6 +43,8 @@ export class Tlb {
   private readonly asid: Int32Array;
   private readonly fifo: Int32Array;
   stats: TlbStats = { hits: 0, misses: 0, evictions: 0, flushes: 0, pageInvalidations: 0 };
+  /** Current address-space tag; entries filled now carry it and only they match lookups. */
+  tag = 0;
   /** Called with the vpn of every entry removed (evicted or invalidated), not on flush(). */
   onEvict: (vpn: number) => void = () => {};
 
@@ -57,7 +63,7 @@ export class Tlb {
   lookup(vpn: number): number {
     const base = (vpn & (this.sets - 1)) * this.ways;
     for (let w = 0; w < this.ways; w++) {
-      if (this.vpn[base + w] === vpn) {
+      if (this.vpn[base + w] === vpn && this.asid[base + w] === this.tag) {
         this.stats.hits++;
         return base + w;
       }
@@ -69,7 +75,7 @@ export class Tlb {
   /** Finds vpn without counting (for monitors and tests). */
   probe(vpn: number): number {
     const base = (vpn & (this.sets - 1)) * this.ways;
-    for (let w = 0; w < this.ways; w++) if (this.vpn[base + w] === vpn) return base + w;
+    for (let w = 0; w < this.ways; w++) if (this.vpn[base + w] === vpn && this.asid[base + w] === this.tag) return base + w;
     return -1;
   }
 
@@ -77,7 +83,7 @@ export class Tlb {
     const set = vpn & (this.sets - 1);
     const base = set * this.ways;
     let slot = -1;
-    for (let w = 0; w < this.ways; w++) if (this.vpn[base + w] === vpn || this.vpn[base + w] === -1) { slot = base + w; break; }
+    for (let w = 0; w < this.ways; w++) if ((this.vpn[base + w] === vpn && this.asid[base + w] === this.tag) || this.vpn[base + w] === -1) { slot = base + w; break; }
     if (slot < 0) {
       slot = base + this.fifo[set];
       this.fifo[set] = (this.fifo[set] + 1) % this.ways;
@@ -87,7 +93,7 @@ export class Tlb {
     this.vpn[slot] = vpn;
     this.gpfn[slot] = gpfn;
     this.perms[slot] = perms;
-    this.asid[slot] = 0;
+    this.asid[slot] = this.tag;
     return slot;
   }
 
@@ -101,13 +107,24 @@ export class Tlb {
     this.perms[slot] = p;
   }
 
+  /** Removes vpn in every address space. */
   invalidatePage(vpn: number): void {
     this.stats.pageInvalidations++;
-    const s = this.probe(vpn);
-    if (s >= 0) {
-      this.vpn[s] = -1;
-      this.onEvict(vpn);
+    const base = (vpn & (this.sets - 1)) * this.ways;
+    let hit = false;
+    for (let w = 0; w < this.ways; w++) {
+      if (this.vpn[base + w] === vpn) {
+        this.vpn[base + w] = -1;
+        hit = true;
+      }
     }
+    if (hit) this.onEvict(vpn);
+  }
+
+  /** Drops every entry of address space `t` (a tagged TLB's "flush on ptbr write" for tag t). */
+  flushTag(t: number): void {
+    this.stats.flushes++;
+    for (let i = 0; i < this.entries; i++) if (this.asid[i] === t) this.vpn[i] = -1;
   }
 
   flush(): void {
@@ -139,6 +156,7 @@ export class Tlb {
     t.asid.set(s.asid);
     t.fifo.set(s.fifo);
     t.stats = { ...s.stats };
+    t.tag = s.tag ?? 0;
     return t;
   }
 }

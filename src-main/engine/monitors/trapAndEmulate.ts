@@ -23,7 +23,7 @@
 import type { Cpu, Monitor, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
 import {
-  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName, CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR,
+  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName, CR_ASID, CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR,
   CR_PTBR, CR_STATUS, CR_VBAR, decode, Op, PSW_IE, PSW_K, PSW_MASK,
 } from '../isa/index';
 
@@ -96,6 +96,7 @@ export class TrapAndEmulateMonitor implements Monitor {
       case Op.MTCR: {
         const v = regs[d.b];
         if (d.imm === CR_STATUS || d.imm === CR_PTBR) writeControl(cpu, d.imm, v);
+        else if (d.imm === CR_ASID) { this.vcr[d.imm] = v; cpu.mmu.setAsid(v); }
         else if (d.imm === CR_EPSW) this.vcr[d.imm] = v & PSW_MASK;
         else if (d.imm === CR_VBAR || d.imm === CR_EPC) this.vcr[d.imm] = v & ~3;
         else this.vcr[d.imm] = v;
@@ -133,7 +134,8 @@ export class TrapAndEmulateMonitor implements Monitor {
   }
 
   guestControl(cpu: Cpu, n: number): number {
-    return n === CR_STATUS || n === CR_PTBR ? readControl(cpu, n) : this.vcr[n];
+    // STATUS and PTBR live in the MMU (hashed on their own by Cpu.digest); their cr[] slots hash as on bare hardware.
+    return n === CR_STATUS || n === CR_PTBR ? cpu.state.cr[n] : this.vcr[n];
   }
 
   save(): TeState {

@@ -1,6 +1,7 @@
 /**
- * `hvlab run GUEST [--monitor interp|te|…] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]
- *  [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]` and `hvlab run --list`: boots one guest machine
+ * `hvlab run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]
+ *  [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N] [--paging native|shadow|nested] [--large-pages]
+ *  [--tlb-tagging] [--page-walk-cache]` and `hvlab run --list`: boots one guest machine
  * (src-main/engine/machine) on its own — each vCPU on a dedicated CPU, no datacenter — and runs it
  * until it powers off, crashes, halts for good, or DURATION of virtual time has passed.
  *
@@ -10,8 +11,13 @@
  * - DURATION: `5s`, `200ms`, `50us`, `1e9cycles` (cycles of the guest clock), a bare number = seconds;
  *   default 1s.
  * - Plain output: the guest's console; a crash is reported on stderr (exit 1).
- * - `--json`: ONE JSON object {guest, monitor, levels, vcpus, cmdline, state, stoppedBy, crash?,
- *   exitCode?, console, virtualTimeNs, digest, counters} (counters: engine/machine CounterReport).
+ * - Memory virtualization (docs/memory-virtualization.md): `--paging shadow` (any monitor but
+ *   interp) or `--paging nested` (with `--monitor hw`: hardware 2-D walks); `--large-pages` (the guest
+ *   may use PS large pages and the monitor maps memory with large pages); `--tlb-tagging` (the `asid`
+ *   register tags TLB entries); `--page-walk-cache` (nested: page-walk cache + nested TLB).
+ * - `--json`: ONE JSON object {guest, monitor, levels, vcpus, cmdline, paging, state, stoppedBy, crash?,
+ *   exitCode?, console, virtualTimeNs, digest, counters} (counters: engine/machine CounterReport, with
+ *   `counters.paging`; `paging` also reports the monitor memory held by shadow / nested tables).
  * Rule: mistakes in the guest source print `file:line:col: error: …` and exit 1; never a stack trace.
  */
 import { basename, extname } from 'node:path';
@@ -20,6 +26,7 @@ import { formatDiagnostics } from '../../engine/isa/index';
 import { assembleGuest, buildMachine, commandLine, findGuest, GuestProgramError, runMachine, type MachineConfigInput } from '../../engine/machine/index';
 import type { AsmImage } from '../../engine/isa/index';
 import { MONITOR_KINDS } from '../../engine/monitors/index';
+import { PagingContext, type PagingMode, type PagingOptions } from '../../engine/mmu/index';
 import { DEFAULT_CLOCK_HZ } from '../../engine/params';
 import { loadGuestCatalogue, loadGuestSources } from '../resources';
 import { UsageError } from './args';
@@ -30,7 +37,7 @@ function quietOnClosedPipe(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 }
 
-const USAGE = 'usage: hvlab run GUEST [--monitor interp|te|bt|hw] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]\n                 [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]\n       hvlab run --list';
+const USAGE = 'usage: hvlab run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]\n                 [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]\n                 [--paging native|shadow|nested] [--large-pages] [--tlb-tagging] [--page-walk-cache]\n       hvlab run --list';
 
 /** Parses a duration into nanoseconds of virtual time (cycles need the clock rate). */
 export function parseDuration(raw: string, clockHz: number): number {
@@ -55,10 +62,17 @@ interface RunArgs {
   memoryMiB: number;
   mhz: number;
   cmdline?: string;
+  paging: PagingMode;
+  largePages: boolean;
+  tlbTagging: boolean;
+  pageWalkCache: boolean;
 }
 
 function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { list: false, json: false, monitor: 'interp', levels: 2, until: '1s', params: {}, vcpus: 1, memoryMiB: 16, mhz: DEFAULT_CLOCK_HZ / 1e6 };
+  const a: RunArgs = {
+    list: false, json: false, monitor: 'interp', levels: 2, until: '1s', params: {}, vcpus: 1, memoryMiB: 16, mhz: DEFAULT_CLOCK_HZ / 1e6,
+    paging: 'native', largePages: false, tlbTagging: false, pageWalkCache: false,
+  };
   const num = (name: string, v: string | undefined, ok: (n: number) => boolean): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || !ok(n)) throw new UsageError(`--${name} needs ${name === 'levels' ? '2 or 4' : 'a positive number'}, got "${v ?? ''}"`);
@@ -106,11 +120,30 @@ function parseRunArgs(argv: string[]): RunArgs {
       case 'vcpus': a.vcpus = num('vcpus', value(), (n) => Number.isInteger(n) && n >= 1 && n <= 32); break;
       case 'memory': a.memoryMiB = num('memory', value(), (n) => Number.isInteger(n) && n >= 1 && n <= 4096); break;
       case 'mhz': a.mhz = num('mhz', value(), (n) => n > 0); break;
+      case 'paging': {
+        const v = value();
+        if (v !== 'native' && v !== 'shadow' && v !== 'nested') throw new UsageError(`--paging must be native, shadow or nested, got "${v ?? ''}"`);
+        a.paging = v;
+        break;
+      }
+      case 'large-pages': a.largePages = true; break;
+      case 'tlb-tagging': a.tlbTagging = true; break;
+      case 'page-walk-cache': a.pageWalkCache = true; break;
       case 'help': console.log(USAGE); process.exit(0); break;
       default: throw new UsageError(`unknown option --${name}\n${USAGE}`);
     }
   }
+  if (a.paging === 'shadow' && a.monitor === 'interp') throw new UsageError('--paging shadow needs a monitor (te, bt, hw, …): interp runs the guest on bare hardware');
+  if (a.paging === 'nested' && a.monitor !== 'hw') throw new UsageError(`--paging nested is hardware 2-D paging: use it with --monitor hw (got ${a.monitor})`);
   return a;
+}
+
+function pagingOptions(a: RunArgs): PagingOptions | undefined {
+  if (a.paging === 'native' && !a.largePages && !a.tlbTagging) return undefined;
+  return {
+    mode: a.paging, largePages: a.largePages, hostLargePages: a.largePages && a.paging !== 'native', tlbTagging: a.tlbTagging,
+    ...(a.pageWalkCache ? { pageWalkCache: true } : {}),
+  };
 }
 
 function listGuests(): number {
@@ -124,8 +157,12 @@ function listGuests(): number {
   return 0;
 }
 
-/** Loads GUEST: a .s file or a catalogue name → image + base command line; diagnostics → null (printed). */
-function loadGuest(guest: string): { image: AsmImage; cmdline: string } | null {
+/**
+ * Loads GUEST: a .s file or a catalogue name → image + base command line; diagnostics → null (printed).
+ * Under `--monitor pv` a catalogue guest runs its paravirtualized build: source X.s → X-pv.s when
+ * that file exists (resources/guests/labos-pv.s: labos with PV defined, docs/monitors.md).
+ */
+function loadGuest(guest: string, monitor = 'interp'): { image: AsmImage; cmdline: string } | null {
   if (extname(guest) === '.s' || existsSync(guest)) {
     if (!existsSync(guest)) { console.error(`${guest}: error: no such file`); return null; }
     const { result } = assembleFile(guest);
@@ -139,7 +176,10 @@ function loadGuest(guest: string): { image: AsmImage; cmdline: string } | null {
     return null;
   }
   try {
-    return { image: assembleGuest(entry.source, loadGuestSources()), cmdline: entry.cmdline };
+    const sources = loadGuestSources();
+    const pvSource = entry.source.replace(/\.s$/, '-pv.s');
+    const source = monitor === 'pv' && sources[pvSource] !== undefined ? pvSource : entry.source;
+    return { image: assembleGuest(source, sources), cmdline: entry.cmdline };
   } catch (e) {
     if (e instanceof GuestProgramError) { console.error(e.message); return null; }
     throw e;
@@ -153,16 +193,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!a.guest) throw new UsageError(`hvlab run needs a GUEST\n${USAGE}`);
   const clockHz = a.mhz * 1e6;
   const untilNs = parseDuration(a.until, clockHz);
-  const loaded = loadGuest(a.guest);
+  const loaded = loadGuest(a.guest, a.monitor);
   if (!loaded) return 1;
   const cmdline = commandLine(a.cmdline ?? loaded.cmdline, a.params);
-  const config: MachineConfigInput = { vcpus: a.vcpus, memoryBytes: a.memoryMiB * 1024 * 1024, levels: a.levels, monitor: a.monitor, clockHz, cmdline, bootNs: 0 };
+  const paging = pagingOptions(a);
+  const config: MachineConfigInput = { vcpus: a.vcpus, memoryBytes: a.memoryMiB * 1024 * 1024, levels: a.levels, monitor: a.monitor, clockHz, cmdline, bootNs: 0, ...(paging ? { paging } : {}) };
   const m = buildMachine({ kind: 'boot', config, image: loaded.image });
   const outcome = runMachine(m, { untilNs });
   const consoleText = m.consoleRead(0).text;
   if (a.json) {
     const out: Record<string, unknown> = {
-      guest: a.guest, monitor: a.monitor, levels: a.levels, vcpus: a.vcpus, cmdline, state: m.state, stoppedBy: outcome.stoppedBy,
+      guest: a.guest, monitor: a.monitor, levels: a.levels, vcpus: a.vcpus, cmdline, paging: pagingReport(a, m.mem), state: m.state, stoppedBy: outcome.stoppedBy,
     };
     if (m.crash) out.crash = m.crash;
     if (m.exitCode !== null) out.exitCode = m.exitCode;
@@ -180,4 +221,13 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   return m.crash ? 1 : 0;
+}
+
+/** The paging configuration and the monitor memory its structures hold (shadow tables, nested table). */
+function pagingReport(a: RunArgs, mem: Parameters<typeof PagingContext.existing>[0]): Record<string, unknown> {
+  const ctx = PagingContext.existing(mem);
+  return {
+    mode: a.paging, largePages: a.largePages, tlbTagging: a.tlbTagging, pageWalkCache: a.pageWalkCache,
+    shadowTableBytes: ctx?.shadowTablesIfAny?.bytes ?? 0, nestedTableBytes: ctx?.nestedTableIfAny?.bytes ?? 0,
+  };
 }

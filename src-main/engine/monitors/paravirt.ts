@@ -1,0 +1,372 @@
+/**
+ * paravirt — the `pv` monitor: Xen-style paravirtualization (Barham et al., SOSP 2003; facts.md
+ * Part 2 §6). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
+ * call the hypervisor instead of relying on privileged and sensitive instructions.
+ *
+ * Interface: `new ParavirtMonitor({ engine? })`; the virtual CPU `virtualKernel`, `vcr`, the
+ * shared area `shared` (guest-physical, -1 before HC_SET_SHARED); `counters()` → flat `pv.*`
+ * counters; `stats` {emulated, reflected} (the trap-and-emulate part, as `te`); `save()` /
+ * `restore(cpu, s)`. ABI: monitors/hypercalls.ts, docs/monitors.md.
+ * How it works:
+ *  - the guest kernel runs deprivileged (real user mode, memory privilege = its virtual mode), as
+ *    under `te`; what it still executes of the privileged instructions (control registers, iret)
+ *    traps and is emulated on the virtual CPU;
+ *  - hypercalls (`hcall`, number in r1, arguments r2..r6, result r1): batched page-table updates
+ *    (HC_MMU_UPDATE: one trap for up to 32 entries), TLB/root/paging operations, event-channel
+ *    notifications for the console and block rings (paravirtRings.ts), block (idle), port access
+ *    for the devices without a ring, the virtual machine status word;
+ *  - interrupts are events: the virtual IE is a flag in the shared area that the guest writes with
+ *    plain stores (no trap). An interrupt that arrives while the flag masks events is recorded as
+ *    pending (shared PENDING) and the lines are held back in cpu.state.irqMask until the guest
+ *    unmasks through the monitor (HC_EVTCHN_UNMASK when PENDING ≠ 0, HC_BLOCK, iret with IE); the
+ *    monitor also holds them whenever it masks events itself (delivery, iret without IE), as a real
+ *    CPU with IE = 0 is not interrupted. An unmasked event is delivered to the guest's vector like
+ *    an exception (virtual EPC/EPSW/CAUSE, events masked);
+ *  - the disk is the backend's (split driver): its IRQ2 goes to BlockBackend, not to the guest.
+ * Costs: `pvHypercall` per hypercall (+ `pvMmuUpdateEntry` per page-table entry applied),
+ * `monitorTrap` per trap (privileged instruction, interrupt arrival, exception), `monitorEmulate`,
+ * `monitorReflect` per delivery. One vCPU: the shared area has one event mask (HC_IO_READ of the
+ * CPU-count port answers 1).
+ */
+import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
+import { readControl, writeControl } from '../cpu/index';
+import {
+  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName,
+  CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR, CR_PTBR, CR_STATUS, CR_VBAR, decode, MSW_K, MSW_PG, Op, PORT_SMP_BASE, PSW_IE, PSW_K, PSW_MASK,
+} from '../isa/index';
+import type { Gpa } from '../mmu/index';
+import { TranslatedExecutor } from '../translator/index';
+import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
+import { BACKEND_IRQ, BlockBackend, ConsoleBackend, newRingStats, type BlockBackendState, type RingStats } from './paravirtRings';
+
+const CPU_COUNT_PORT = PORT_SMP_BASE + 1;
+/** Most entries one HC_MMU_UPDATE applies (a guest cannot hold the hypervisor longer). */
+const MMU_UPDATE_LIMIT = 1024;
+/** PENDING bit: lines are held back by the monitor (ask with HC_EVTCHN_UNMASK after unmasking). */
+const PENDING_HELD = 1 << 31;
+
+export interface PvOptions {
+  engine?: 'translated' | 'interp';
+}
+
+export interface PvState {
+  readonly virtualKernel: boolean;
+  readonly vcr: number[];
+  readonly shared: number;
+  readonly localMask: boolean;
+  readonly maskedLines: number;
+  readonly guestHalted: boolean;
+  readonly counts: Record<string, number>;
+  readonly ring: RingStats;
+  readonly block: BlockBackendState;
+  readonly stats: { emulated: Record<string, number>; reflected: Record<string, number> };
+}
+
+export class ParavirtMonitor implements Monitor {
+  readonly name = 'pv';
+  virtualKernel = true;
+  readonly vcr = new Int32Array(CR_COUNT);
+  /** Guest-physical address of the shared area, -1 before the guest registers it. */
+  shared = -1;
+  private localMask = true;
+  /** IRQ lines held back (cpu.state.irqMask) because they arrived while events were masked. */
+  maskedLines = 0;
+  /** The guest idles (hlt or HC_BLOCK) until an event is delivered to it. */
+  guestHalted = false;
+  /** Hypercalls by name and the other pv counters. */
+  counts: Record<string, number> = {};
+  ring: RingStats = newRingStats();
+  private readonly consoleBackend = new ConsoleBackend(this.ring);
+  private readonly blockBackend = new BlockBackend(this.ring);
+  stats = { emulated: {} as Record<string, number>, reflected: {} as Record<string, number> };
+  readonly execute?: (cpu: Cpu, budgetCycles: number) => RunResult;
+
+  constructor(opts: PvOptions = {}) {
+    if ((opts.engine ?? 'translated') === 'translated') {
+      const ex = new TranslatedExecutor({ chargeTranslation: false });
+      this.execute = (cpu, budget) => ex.execute(cpu, budget);
+    }
+  }
+
+  private count(k: string, n = 1): void {
+    this.counts[k] = (this.counts[k] ?? 0) + n;
+  }
+
+  attach(cpu: Cpu): void {
+    const st = cpu.state;
+    this.virtualKernel = st.kernel;
+    this.localMask = !st.ie;
+    this.maskedLines = st.ie ? 0 : 0xffff;
+    this.vcr.set(st.cr);
+    this.apply(cpu);
+  }
+
+  /** The real CPU runs the guest deprivileged; interrupts always reach the monitor unless held back. */
+  apply(cpu: Cpu): void {
+    const st = cpu.state;
+    st.kernel = false;
+    st.ie = true;
+    st.irqMask = 0xffff & ~this.maskedLines;
+    cpu.userOverride = !this.virtualKernel;
+    cpu.updatePrivilege();
+  }
+
+  masked(cpu: Cpu): boolean {
+    return this.shared >= 0 ? cpu.mem.readWord((this.shared + PV_LAYOUT.MASK) as Gpa) !== 0 : this.localMask;
+  }
+
+  private setMask(cpu: Cpu, m: boolean): void {
+    if (this.shared >= 0) cpu.mem.writeWord((this.shared + PV_LAYOUT.MASK) as Gpa, m ? 1 : 0);
+    else this.localMask = m;
+  }
+
+  /** Events are on again: release the held-back lines (a raised one traps again and is delivered). */
+  private releaseEvents(cpu: Cpu): void {
+    this.maskedLines = 0;
+    if (this.shared >= 0) cpu.mem.writeWord((this.shared + PV_LAYOUT.PENDING) as Gpa, 0);
+  }
+
+  /**
+   * Events are masked and the monitor knows it: hold every line back (as a real CPU with IE = 0
+   * would not be interrupted) and say so in PENDING (bit 31 + the raised lines), so the guest's
+   * unmask path — a plain store, then HC_EVTCHN_UNMASK if PENDING ≠ 0 — comes back for them.
+   */
+  private holdEvents(cpu: Cpu, line = -1): void {
+    // The backend's device line (the disk) is the hypervisor's, never held for the guest.
+    const own = this.shared >= 0 ? 1 << BACKEND_IRQ : 0;
+    this.maskedLines = 0xffff & ~own;
+    if (this.shared >= 0) {
+      const a = (this.shared + PV_LAYOUT.PENDING) as Gpa;
+      const raised = cpu.state.irqLines & 0xffff & ~own;
+      cpu.mem.writeWord(a, cpu.mem.readWord(a) | PENDING_HELD | raised | (line >= 0 ? 1 << line : 0));
+    }
+  }
+
+  onTrap(cpu: Cpu, ev: TrapEvent): TrapDecision {
+    if (ev.cause === CAUSE_HYPERCALL && this.virtualKernel) this.hypercall(cpu, ev);
+    else {
+      cpu.charge(cpu.costs.monitorTrap);
+      if (ev.cause >= CAUSE_IRQ_BASE) this.interrupt(cpu, ev);
+      else if (ev.cause === CAUSE_PRIVILEGED && !ev.intercepted && this.virtualKernel) this.emulate(cpu, ev);
+      else this.reflect(cpu, ev);
+    }
+    this.apply(cpu);
+    return 'resume';
+  }
+
+  private interrupt(cpu: Cpu, ev: TrapEvent): void {
+    const line = ev.cause - CAUSE_IRQ_BASE;
+    if (line === BACKEND_IRQ && this.shared >= 0) {
+      // The hypervisor's own device: the guest does not see it (if it was idle, it stays idle).
+      this.blockBackend.onInterrupt(cpu, this.shared);
+      if (this.guestHalted) cpu.state.halted = true;
+      return;
+    }
+    if (this.masked(cpu)) {
+      this.holdEvents(cpu, line);
+      this.count('eventsPended');
+      return;
+    }
+    this.count('eventsDelivered');
+    this.reflect(cpu, ev);
+  }
+
+  private hypercall(cpu: Cpu, ev: TrapEvent): void {
+    const st = cpu.state;
+    const regs = st.regs;
+    const n = regs[1];
+    const name = HYPERCALL_NAMES[n] ?? 'unknown';
+    cpu.charge(cpu.costs.pvHypercall);
+    this.count('hypercalls');
+    this.count(`hypercalls.${name}`);
+    let result = 0;
+    switch (n) {
+      case HC.SET_SHARED: {
+        const pa = regs[2] >>> 0;
+        if ((pa & 3) !== 0 || pa + PV_LAYOUT.SIZE > cpu.mem.sizeBytes) { result = -1; break; }
+        const mask = this.masked(cpu);
+        this.shared = pa;
+        this.setMask(cpu, mask);
+        if (mask) this.holdEvents(cpu);
+        break;
+      }
+      case HC.MMU_UPDATE: {
+        const list = regs[2] >>> 0;
+        const k = Math.min(regs[3] >>> 0, MMU_UPDATE_LIMIT);
+        this.count('mmuBatches');
+        for (let i = 0; i < k; i++) {
+          const at = list + 8 * i;
+          if (at + 8 > cpu.mem.sizeBytes) { result = -1; break; }
+          const pte = cpu.mem.readWord(at as Gpa) >>> 0;
+          const val = cpu.mem.readWord((at + 4) as Gpa);
+          // Validation (Xen checks the frame is the guest's and is a page table): in RAM and aligned.
+          if ((pte & 3) !== 0 || pte + 4 > cpu.mem.sizeBytes) { result = -1; break; }
+          cpu.mem.writeWord(pte as Gpa, val);
+          cpu.charge(cpu.costs.pvMmuUpdateEntry);
+          this.count('mmuUpdates');
+          result = i + 1;
+        }
+        break;
+      }
+      case HC.TLB_OP: {
+        const arg = regs[3];
+        if (regs[2] === TLB_OP.INVLPG) cpu.mmu.invalidatePage(arg);
+        else if (regs[2] === TLB_OP.FLUSH) cpu.mmu.flushTlb();
+        else if (regs[2] === TLB_OP.SET_ROOT) writeControl(cpu, CR_PTBR, arg);
+        else if (regs[2] === TLB_OP.PAGING) writeControl(cpu, CR_STATUS, arg !== 0 ? 1 : 0);
+        else result = -1;
+        break;
+      }
+      case HC.EVTCHN_SEND:
+        this.count('notifications');
+        if (this.shared < 0) result = -1;
+        else if (regs[2] === PV_PORT.CONSOLE) this.consoleBackend.drain(cpu, this.shared);
+        else if (regs[2] === PV_PORT.BLOCK) this.blockBackend.kick(cpu, this.shared);
+        else result = -1;
+        break;
+      case HC.EVTCHN_UNMASK:
+        if (!this.masked(cpu)) this.releaseEvents(cpu);
+        break;
+      case HC.BLOCK:
+        this.setMask(cpu, false);
+        this.releaseEvents(cpu);
+        st.halted = true;
+        this.guestHalted = true;
+        cpu.counters.halts++;
+        break;
+      case HC.IO_READ: {
+        const port = regs[2] & 0xffff;
+        cpu.counters.ioReads++;
+        result = port === CPU_COUNT_PORT ? 1 : cpu.io.read(port) | 0;
+        break;
+      }
+      case HC.IO_WRITE:
+        cpu.counters.ioWrites++;
+        cpu.io.write(regs[2] & 0xffff, regs[3]);
+        break;
+      case HC.VCPU_STATUS:
+        result = (this.virtualKernel ? MSW_K : 0) | (cpu.mmu.pagingEnabled ? MSW_PG : 0);
+        break;
+      default:
+        result = -1;
+    }
+    regs[1] = result | 0;
+    st.pc = ev.epc;
+  }
+
+  private emulate(cpu: Cpu, ev: TrapEvent): void {
+    const st = cpu.state;
+    const d = decode(ev.word);
+    cpu.charge(cpu.costs.monitorEmulate);
+    if (!d) return this.reflect(cpu, ev);
+    const m = d.info.mnemonic;
+    this.stats.emulated[m] = (this.stats.emulated[m] ?? 0) + 1;
+    const regs = st.regs;
+    const setA = (v: number): void => { if (d.a !== 0) regs[d.a] = v | 0; };
+    let next = (ev.pc + 4) | 0;
+    switch (d.info.opcode) {
+      case Op.CLI: this.setMask(cpu, true); this.holdEvents(cpu); break;
+      case Op.STI:
+        if (this.masked(cpu)) st.stiShadow = true;
+        this.setMask(cpu, false);
+        this.releaseEvents(cpu);
+        break;
+      case Op.HLT:
+        st.halted = true;
+        this.guestHalted = true;
+        cpu.counters.halts++;
+        if (this.masked(cpu)) this.maskedLines = 0xffff; // nothing can wake it: the machine is off
+        break;
+      case Op.IRET: {
+        const epsw = this.vcr[CR_EPSW];
+        st.setPsw(epsw, false, false);
+        this.virtualKernel = (epsw & PSW_K) !== 0;
+        const ie = (epsw & PSW_IE) !== 0;
+        this.setMask(cpu, !ie);
+        if (ie) this.releaseEvents(cpu);
+        else this.holdEvents(cpu);
+        next = this.vcr[CR_EPC];
+        break;
+      }
+      case Op.MFCR:
+        setA(d.imm === CR_STATUS || d.imm === CR_PTBR ? readControl(cpu, d.imm) : this.vcr[d.imm]);
+        break;
+      case Op.MTCR: {
+        const v = regs[d.b];
+        if (d.imm === CR_STATUS || d.imm === CR_PTBR) writeControl(cpu, d.imm, v);
+        else if (d.imm === CR_EPSW) this.vcr[d.imm] = v & PSW_MASK;
+        else if (d.imm === CR_VBAR || d.imm === CR_EPC) this.vcr[d.imm] = v & ~3;
+        else this.vcr[d.imm] = v;
+        break;
+      }
+      case Op.INVLPG: cpu.mmu.invalidatePage(regs[d.b]); break;
+      case Op.TLBFLUSH: cpu.mmu.flushTlb(); break;
+      case Op.IN: cpu.counters.ioReads++; setA(cpu.io.read((regs[d.b] + d.imm) & 0xffff)); break;
+      case Op.OUT: cpu.counters.ioWrites++; cpu.io.write((regs[d.b] + d.imm) & 0xffff, regs[d.a]); break;
+      default: return this.reflect(cpu, ev);
+    }
+    st.pc = next;
+  }
+
+  /** Delivers an exception or event to the guest's virtual vector, with events masked. */
+  private reflect(cpu: Cpu, ev: TrapEvent): void {
+    const st = cpu.state;
+    const n = causeName(ev.cause);
+    this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
+    cpu.charge(cpu.costs.monitorReflect);
+    const c = ev.cause;
+    this.vcr[CR_EPC] = ev.epc;
+    this.vcr[CR_EPSW] = st.flags() | (this.masked(cpu) ? 0 : PSW_IE) | (this.virtualKernel ? PSW_K : 0);
+    this.vcr[CR_CAUSE] = (c & 0xff) | (ev.detail & ~0xff);
+    if (c === CAUSE_PAGE_FAULT || c === CAUSE_MISALIGNED || c === CAUSE_BUS_ERROR || c === CAUSE_DOUBLE_FAULT) this.vcr[CR_FADDR] = ev.faultAddr;
+    this.virtualKernel = true;
+    this.setMask(cpu, true);
+    this.holdEvents(cpu);
+    st.halted = false;
+    this.guestHalted = false;
+    st.pc = (this.vcr[CR_VBAR] + c * 4) | 0;
+    cpu.markDelivering();
+  }
+
+  guestPsw(cpu: Cpu): number {
+    return cpu.state.flags() | (this.masked(cpu) ? 0 : PSW_IE) | (this.virtualKernel ? PSW_K : 0);
+  }
+
+  guestControl(cpu: Cpu, n: number): number {
+    return n === CR_STATUS || n === CR_PTBR ? readControl(cpu, n) : this.vcr[n];
+  }
+
+  /** Flat counters for reports (`pv.*`). */
+  counters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.counts)) out[`pv.${k}`] = v;
+    out['pv.ringRequests'] = this.ring.consoleNotifications + this.ring.blockRequests;
+    out['pv.consoleBytes'] = this.ring.consoleBytes;
+    out['pv.blockRequests'] = this.ring.blockRequests;
+    out['pv.backendIo'] = this.ring.backendIo;
+    return out;
+  }
+
+  save(): PvState {
+    return {
+      virtualKernel: this.virtualKernel, vcr: Array.from(this.vcr), shared: this.shared, localMask: this.localMask, maskedLines: this.maskedLines, guestHalted: this.guestHalted,
+      counts: { ...this.counts }, ring: { ...this.ring }, block: this.blockBackend.save(),
+      stats: { emulated: { ...this.stats.emulated }, reflected: { ...this.stats.reflected } },
+    };
+  }
+
+  restore(cpu: Cpu, s: PvState): void {
+    this.virtualKernel = s.virtualKernel;
+    this.vcr.set(s.vcr);
+    this.shared = s.shared;
+    this.localMask = s.localMask;
+    this.maskedLines = s.maskedLines;
+    this.guestHalted = s.guestHalted;
+    this.counts = { ...s.counts };
+    Object.assign(this.ring, s.ring);
+    this.blockBackend.restore(s.block);
+    this.stats = { emulated: { ...s.stats.emulated }, reflected: { ...s.stats.reflected } };
+    cpu.monitor = this;
+    this.apply(cpu);
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * codegen — the translator's back end: turns a PagePlan into JavaScript source for ONE function
+ * per guest page and mode, which `new Function` compiles (V8 then compiles it to machine code).
+ *
+ * Interface: `generateRegionSource(plan, info)` → source text of a factory body
+ * (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters, entryTable)` returns the region
+ * function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT` (values of x.kind).
+ * Shape (facts.md Part 2 §9: per-page functions with an internal `switch` and registers in locals
+ * are several times faster than the interpreter; per-block functions are not):
+ *  - guest registers r1..r15 and the lazy flags (fk, fa, fb) live in JS locals for the whole call;
+ *    a `for(;;) switch (b)` dispatches between the page's blocks, each block a `case` that falls
+ *    through to its successor; branches inside the page are `b = id; continue`;
+ *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
+ *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
+ *    are folded from these later, see executor.ts);
+ *  - loads/stores inline the software-TLB hit (two array loads, as the interpreter does); a miss
+ *    calls the exact interpreter slow path (`h.ld` / `h.st`) after committing the locals;
+ *  - every other instruction that is not plain arithmetic or control flow — privileged, sensitive,
+ *    trapping, atomic, illegal — is a callout: commit, `h.sys` runs the reference `execSystem`
+ *    (so `sensitive` behaves exactly as under interp), reload; the callout ends the block;
+ *  - leaving the page (direct jump, fall-through past the end, a register jump to a non-entry)
+ *    writes the locals back and returns with x.pc and the exit site x.site (for chaining).
+ * Rules: the generated code must be observably identical to the interpreter (docs/isa.md):
+ * int32 arithmetic (`| 0`, Math.imul), the same lazy-flag encoding, the same software-TLB checks;
+ * the source depends only on the plan (deterministic, pinned by test/golden).
+ */
+import { Op, predecode } from '../isa/index';
+import { SOFT_MASK } from '../mmu/index';
+import { PAGE_WORDS } from '../params';
+import { directTarget, OpKind, type PagePlan, type PlanBlock, type PlanInstr } from './blocks';
+
+/** x.kind: left the page / jumped to a non-entry (x.pc, x.site). */
+export const EXIT_PAGE = 0;
+/** x.kind: the block at x.pc may cross the budget: nothing of it was executed. */
+export const EXIT_BUDGET = 1;
+/** x.kind: a callout asked to leave; cpu.state is authoritative, x.tail = first unexecuted word of the block or -1. */
+export const EXIT_CALLOUT = 2;
+
+export interface RegionSourceInfo {
+  /** Guest-physical page number (for the function name and header only). */
+  readonly gpfn: number;
+  readonly kernel: boolean;
+}
+
+interface RegUse {
+  used: Set<number>;
+  written: Set<number>;
+}
+
+function regUse(plan: PagePlan): RegUse {
+  const used = new Set<number>();
+  const written = new Set<number>();
+  const rd = (n: number): void => { if (n !== 0) used.add(n); };
+  const wr = (n: number): void => { if (n !== 0) { used.add(n); written.add(n); } };
+  for (const bl of plan.blocks) {
+    for (const i of bl.instrs) {
+      switch (i.op) {
+        case Op.ADD: case Op.SUB: case Op.AND: case Op.OR: case Op.XOR: case Op.SHL: case Op.SHR: case Op.SAR:
+        case Op.MUL: case Op.MULHU: case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU:
+          rd(i.b); rd(i.c); wr(i.a); break;
+        case Op.ADDI: case Op.ANDI: case Op.ORI: case Op.XORI: case Op.SLLI: case Op.SRLI: case Op.SRAI:
+        case Op.LDW: case Op.LDB: case Op.LDBS:
+          rd(i.b); wr(i.a); break;
+        case Op.LUI: wr(i.a); break;
+        case Op.STW: case Op.STB: rd(i.a); rd(i.b); break;
+        case Op.CMP: case Op.TST: rd(i.b); rd(i.c); break;
+        case Op.CMPI: rd(i.b); break;
+        case Op.JAL: wr(15); break;
+        case Op.JR: rd(i.b); break;
+        case Op.JALR: rd(i.b); wr(15); break;
+        default:
+          break;
+      }
+    }
+  }
+  return { used, written };
+}
+
+const R = (n: number): string => (n === 0 ? '0' : `r${n}`);
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16)}`;
+}
+
+/** Branch condition on the lazy flags; `form` = statically known fk (0 compare, 1 explicit) or -1. */
+function condition(op: number, form: number): string {
+  const c: Record<number, [string, string]> = {
+    [Op.BEQ]: ['fa === fb', '(fa & 1) !== 0'],
+    [Op.BNE]: ['fa !== fb', '(fa & 1) === 0'],
+    [Op.BLT]: ['fa < fb', '(((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0'],
+    [Op.BGE]: ['fa >= fb', '(((fa >>> 1) ^ (fa >>> 3)) & 1) === 0'],
+    [Op.BGT]: ['fa > fb', '(fa & 1) === 0 && (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0'],
+    [Op.BLE]: ['fa <= fb', '(fa & 1) !== 0 || (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0'],
+    [Op.BLTU]: ['(fa >>> 0) < (fb >>> 0)', '(fa & 4) === 0'],
+    [Op.BGEU]: ['(fa >>> 0) >= (fb >>> 0)', '(fa & 4) !== 0'],
+    [Op.BGTU]: ['(fa >>> 0) > (fb >>> 0)', '(fa & 4) !== 0 && (fa & 1) === 0'],
+    [Op.BLEU]: ['(fa >>> 0) <= (fb >>> 0)', '(fa & 4) === 0 || (fa & 1) !== 0'],
+  };
+  const [cmp, expl] = c[op];
+  if (form === 0) return cmp;
+  if (form === 1) return expl;
+  return `fk === 0 ? ${cmp} : ${expl}`;
+}
+
+const pair = new Int32Array(2);
+/** The packed (a, imm) pair the interpreter's slow paths take (isa predecode: the one decoder). */
+function packed(i: PlanInstr): { a: number; imm: number } {
+  predecode(i.word, pair, 0);
+  return { a: pair[0], imm: pair[1] };
+}
+
+/** A slow-path site: what the shared callout code runs for it (tables indexed by the site number). */
+export interface SlowSite {
+  /** 0 load, 1 store, 2 system (execSystem). */
+  readonly kind: 0 | 1 | 2;
+  /** Packed instruction (isa predecode) and its immediate. */
+  readonly a: number;
+  readonly imm: number;
+  /** Word of the instruction. */
+  readonly w: number;
+  /** First word of the block after it that was charged but is not executed yet, or -1. */
+  readonly tail: number;
+}
+
+export interface RegionSource {
+  readonly source: string;
+  /** Static exit sites (x.site values 0..sites-1), for chaining. */
+  readonly sites: number;
+  /** Slow-path sites (the `s` the generated code passes to h.slow). */
+  readonly slow: readonly SlowSite[];
+}
+
+export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): RegionSource {
+  const use = regUse(plan);
+  const usedList = [...use.used].sort((p, q) => p - q);
+  const writtenList = [...use.written].sort((p, q) => p - q);
+  const out: string[] = [];
+  const emit = (s: string): void => { out.push(s); };
+  let site = 0;
+  const exitTo = (pcExpr: string, isStatic: boolean): string => {
+    const s = isStatic ? site++ : -1;
+    return `npc = ${pcExpr}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop;`;
+  };
+  const pcOf = (w: number): string => (w === 0 ? 'base' : `(base + ${w * 4}) | 0`);
+  const transferTo = (w: number): string => {
+    if (w >= 0 && w < PAGE_WORDS && plan.blockAt[w] >= 0) return `b = ${plan.blockAt[w]}; continue loop;`;
+    return exitTo(pcOf(w), true);
+  };
+  // Resume points after a slow path: case ids after the block ids.
+  let nextCase = plan.blocks.length;
+  const trailer: string[] = [];
+  const slow: SlowSite[] = [];
+  /** A slow path: note the site, leave the switch for the shared callout code, resume at case `resume`. */
+  const callout = (i: PlanInstr, bl: PlanBlock, idx: number, kind: 0 | 1 | 2, resume: number): string => {
+    const tail = idx + 1 < bl.instrs.length ? bl.instrs[idx + 1].w : -1;
+    const p = packed(i);
+    slow.push({ kind, a: p.a, imm: p.imm, w: i.w, tail });
+    return `{ s = ${slow.length - 1}; b = ${resume}; break sw; }`;
+  };
+  /** Case id to resume at after instruction i of block bl, emitting a label when it is mid-block. */
+  const midResume = (): number => nextCase++;
+  const endResume = (bl: PlanBlock): number => {
+    if (bl.end < PAGE_WORDS && plan.blockAt[bl.end] >= 0) return plan.blockAt[bl.end];
+    const id = nextCase++;
+    trailer.push(`      case ${id}: ${exitTo(pcOf(bl.end), true)}`);
+    return id;
+  };
+  const plus = (r: string, k: number): string => (r === '0' ? `${k | 0}` : k === 0 ? r : `(${r} + ${k}) | 0`);
+
+  emit('"use strict";');
+  emit(`// region gpfn=${hex(info.gpfn)} mode=${info.kernel ? 'kernel' : 'user'} blocks=${plan.blocks.length} instructions=${plan.instructions} tus=${plan.tus}`);
+  emit(`return function region_${info.gpfn.toString(16)}_${info.kernel ? 'k' : 'u'}(x) {`);
+  emit('  const regs = x.regs, st = x.st, mmu = x.mmu, base = x.base, stop = x.stop;');
+  emit('  const rTag = mmu.rTag, rFrame = mmu.rFrame, wTag = mmu.wTag, wFrame = mmu.wFrame;');
+  if (usedList.length > 0) emit(`  let ${usedList.map((n) => `r${n} = regs[${n}]`).join(', ')};`);
+  emit('  let fk = st.fk, fa = st.fa, fb = st.fb;');
+  emit('  let cyc = x.cyc, b = x.b, npc = 0, va = 0, p = 0, si = 0, t = 0, s = 0, fr = rFrame[0];');
+  emit('  bud: {');
+  emit('  loop: for (;;) {');
+  emit('    sw: switch (b) {');
+  const blocks = plan.blocks;
+  for (let bi = 0; bi < blocks.length; bi++) {
+    const bl = blocks[bi];
+    emit(`      case ${bl.id}: // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
+    emit(`        if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
+    emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
+    let form = -1;
+    let fallsThrough = true;
+    for (let idx = 0; idx < bl.instrs.length; idx++) {
+      const i = bl.instrs[idx];
+      const a = i.a, rb = R(i.b), rc = R(i.c);
+      const set = (expr: string): void => { if (a !== 0) emit(`        r${a} = ${expr};`); };
+      switch (i.op) {
+        case Op.NOP: break;
+        case Op.ADD: set(i.c === 0 ? plus(rb, 0) : i.b === 0 ? rc : `(${rb} + ${rc}) | 0`); break;
+        case Op.SUB: set(`(${rb} - ${rc}) | 0`); break;
+        case Op.AND: set(`${rb} & ${rc}`); break;
+        case Op.OR: set(`${rb} | ${rc}`); break;
+        case Op.XOR: set(`${rb} ^ ${rc}`); break;
+        case Op.SHL: set(`${rb} << (${rc} & 31)`); break;
+        case Op.SHR: set(`(${rb} >>> (${rc} & 31)) | 0`); break;
+        case Op.SAR: set(`${rb} >> (${rc} & 31)`); break;
+        case Op.MUL: set(`Math.imul(${rb}, ${rc})`); break;
+        case Op.MULHU: set(`h.mulhu(${rb}, ${rc})`); break;
+        case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: {
+          const unsigned = i.op === Op.DIVU || i.op === Op.REMU;
+          const opx = i.op === Op.DIV || i.op === Op.DIVU ? '/' : '%';
+          const resume = midResume();
+          emit(`        t = ${unsigned ? `${rc} >>> 0` : rc};`);
+          emit(`        if (t === 0) ${callout(i, bl, idx, 2, resume)}`);
+          set(`(${unsigned ? `(${rb} >>> 0)` : rb} ${opx} t) | 0`);
+          emit(`      case ${resume}:`);
+          break;
+        }
+        case Op.CMP: emit(`        fk = 0; fa = ${rb}; fb = ${rc};`); form = 0; break;
+        case Op.TST: emit(`        t = ${rb} & ${rc}; fk = 1; fa = (t === 0 ? 1 : 0) | (t < 0 ? 2 : 0); fb = 0;`); form = 1; break;
+        case Op.ADDI: set(plus(rb, i.imm)); break;
+        case Op.ANDI: set(`${rb} & ${i.imm}`); break;
+        case Op.ORI: set(i.b === 0 ? `${i.imm}` : `${rb} | ${i.imm}`); break;
+        case Op.XORI: set(`${rb} ^ ${i.imm}`); break;
+        case Op.SLLI: set(`${rb} << ${i.imm}`); break;
+        case Op.SRLI: set(`(${rb} >>> ${i.imm}) | 0`); break;
+        case Op.SRAI: set(`${rb} >> ${i.imm}`); break;
+        case Op.LUI: set(`${(i.imm << 16) | 0}`); break;
+        case Op.CMPI: emit(`        fk = 0; fa = ${rb}; fb = ${i.imm};`); form = 0; break;
+        case Op.LDW: case Op.LDB: case Op.LDBS: case Op.STW: case Op.STB: {
+          const resume = midResume();
+          const store = i.op === Op.STW || i.op === Op.STB;
+          const slow = `else ${callout(i, bl, idx, store ? 1 : 0, resume)}`;
+          emit(`        va = ${plus(rb, i.imm)}; p = va >>> 12; si = p & ${SOFT_MASK};`);
+          if (i.op === Op.LDW) emit(`        if (rTag[si] === p && (va & 3) === 0) ${a !== 0 ? `r${a} = rFrame[si][(va & 4095) >>> 2];` : '{}'} ${slow}`);
+          else if (i.op === Op.LDB) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] >>> ((va & 3) << 3)) & 255;` : '{}'} ${slow}`);
+          else if (i.op === Op.LDBS) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] << (24 - ((va & 3) << 3))) >> 24;` : '{}'} ${slow}`);
+          else if (i.op === Op.STW) emit(`        if (wTag[si] === p && (va & 3) === 0) wFrame[si][(va & 4095) >>> 2] = ${R(a)}; ${slow}`);
+          else emit(`        if (wTag[si] === p) { fr = wFrame[si]; t = (va & 4095) >>> 2; si = (va & 3) << 3; fr[t] = (fr[t] & ~(255 << si)) | ((${R(a)} & 255) << si); } ${slow}`);
+          emit(`      case ${resume}:`);
+          break;
+        }
+        case Op.J: case Op.JAL: {
+          if (i.op === Op.JAL) emit(`        r15 = ${pcOf(i.w + 1)};`);
+          emit(`        ${transferTo(directTarget(i))}`);
+          fallsThrough = false;
+          break;
+        }
+        case Op.JR: case Op.JALR: {
+          emit(`        t = ${rb};`);
+          if (i.op === Op.JALR) emit(`        r15 = ${pcOf(i.w + 1)};`);
+          emit(`        if (((t ^ base) >>> 12) === 0 && (t & 3) === 0 && (b = ent[(t & 4095) >>> 2]) >= 0) continue loop;`);
+          emit(`        ${exitTo('t', false)}`);
+          fallsThrough = false;
+          break;
+        }
+        default:
+          if (i.kind === OpKind.Branch) {
+            emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
+          } else {
+            // callout (privileged / sensitive / trap / atomic / illegal): the reference slow path; ends the block
+            emit(`        ${callout(i, bl, idx, 2, endResume(bl))}`);
+            fallsThrough = false;
+          }
+          break;
+      }
+    }
+    if (fallsThrough) {
+      const next = blocks[bi + 1];
+      if (!next || next.start !== bl.end) emit(`        ${transferTo(bl.end)}`);
+    }
+  }
+  for (const t of trailer) emit(t);
+  emit(`      default: npc = base; x.site = -1; x.kind = ${EXIT_PAGE}; break loop;`);
+  emit('    }');
+  // Shared slow path: commit the locals, run the interpreter's slow path for site s, reload, resume at case b.
+  emit(`    ${[...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;'].join(' ')}`);
+  emit('    x.cyc = cyc;');
+  emit('    if (h.slow(x, s, va) !== 0) return;');
+  emit(`    cyc = x.cyc; ${[...usedList.map((n) => `r${n} = regs[${n}];`), 'fk = st.fk; fa = st.fa; fb = st.fb;'].join(' ')}`);
+  emit('  }');
+  const back = [...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;'].join(' ');
+  emit(`  ${back} st.pc = npc; x.cyc = cyc; return;`);
+  emit('  }');
+  emit(`  ${back} st.pc = (base + npc) | 0; x.cyc = cyc; x.kind = ${EXIT_BUDGET};`);
+  emit('};');
+  return { source: out.join('\n'), sites: site, slow };
+}

@@ -1,0 +1,335 @@
+/**
+ * executor — the dispatcher of the binary translator: runs a CPU like `interpret(cpu, budget)` does,
+ * but enters compiled regions for hot pages and uses the reference interpreter for cold code.
+ *
+ * Interface: `new TranslatedExecutor(options?)`; `execute(cpu, budget)` → RunResult (the
+ * `Monitor.execute` contract: identical guest-visible semantics, stop point, counters and cycles to
+ * the interpreter, plus what the monitor charges); `stats` (per CPU: region entries, chained jumps,
+ * cache hits/misses, callouts, translations made, cycles charged); `cache(cpu)`.
+ * How it runs (facts.md Part 2 §8.3, v86's tiering):
+ *  - its outer loop is the interpreter's, check for check and in the same order (pending cycles,
+ *    crash, stop request, software-TLB epoch, sti shadow, interrupts, halt, budget, the fetch latch
+ *    with its counted TLB lookup per page entry);
+ *  - at the pc's page it looks for a region (gpfn, mode): through the exit site's chain link when
+ *    the previous region jumped here, else the cache; a region is entered if the pc is one of its
+ *    block entries, with the budget as `stop` (a block that could cross it is left to the interpreter,
+ *    which stops exactly where it would have);
+ *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
+ *    interpreted cycles heat its profile, and a hot page is translated (params BT_*);
+ *  - per-opcode counts of translated code are kept per block and folded into cpu.counters before
+ *    the interpreter runs, before the paging mode changes and at the end of the call.
+ * Rules: nothing here is guest-visible except through the cost model: with `btTranslateTu`,
+ * `btCallout` and `monitorTrap` set to 0 a run is cycle-for-cycle identical to `interp`
+ * (test/differential checks it). Only guest KERNEL translations are charged (`btTranslateTu` per new
+ * TU): user pages are compiled as well, but that models direct execution — a host-side speed-up
+ * with no virtual cost (VMware runs guest user code directly, facts.md Part 2 §1.2).
+ */
+import type { Cpu, RunResult, StopReason } from '../cpu/index';
+import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
+import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS } from '../params';
+import { CALLOUT_HELPERS, ExecContext } from './callouts';
+import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE } from './codegen';
+import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
+import { TranslationCache, type TranslationCacheLimits } from './translationCache';
+
+export interface ExecutorOptions {
+  /** Compile guest user pages too (direct execution on the fast path). Default true. */
+  translateUser?: boolean;
+  /** Charge btTranslateTu / btCallout (bt). False: the executor is just a faster engine. Default true. */
+  chargeTranslation?: boolean;
+  /** Heat a page needs before it is translated (params BT_HOT_CYCLES). */
+  hotCycles?: number;
+  /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
+  limits?: Partial<TranslationCacheLimits>;
+}
+
+export interface ExecutorStats {
+  /** Regions compiled on behalf of this CPU (first translations and re-translations). */
+  translations: number;
+  /** Kernel translation units charged (btTranslateTu each). */
+  translatedTus: number;
+  translatedInstructions: number;
+  /** Guest instructions executed inside compiled regions. */
+  translatedExecuted: number;
+  /** Region entries found through the cache lookup / through an exit's chain link. */
+  cacheHits: number;
+  chainedJumps: number;
+  /** Arrivals on a page with no region (or no entry there): interpreted. */
+  cacheMisses: number;
+  regionEntries: number;
+  /** Callouts to the monitor from translated kernel code (privileged/sensitive instructions). */
+  callouts: number;
+  /** Cycles charged for translation. */
+  translationCycles: number;
+  /** Guest instructions run by the interpreter (cold code, budget edges, sti shadows). */
+  interpretedInstructions: number;
+}
+
+export function newExecutorStats(): ExecutorStats {
+  return {
+    translations: 0, translatedTus: 0, translatedInstructions: 0, translatedExecuted: 0, cacheHits: 0, chainedJumps: 0,
+    cacheMisses: 0, regionEntries: 0, callouts: 0, translationCycles: 0, interpretedInstructions: 0,
+  };
+}
+
+export class TranslatedExecutor {
+  stats: ExecutorStats = newExecutorStats();
+  private x: ExecContext | undefined;
+  private tc: TranslationCache | undefined;
+  private readonly active: Region[] = [];
+  private readonly sink: FoldSink = { opCounts: new Float64Array(256), instructions: 0, memOps: 0 };
+  private readonly translateUser: boolean;
+  private readonly charge: boolean;
+  private readonly hotCycles: number;
+  /** Guest instructions executed in the current execute() call. */
+  private ran = 0;
+
+  constructor(private readonly opts: ExecutorOptions = {}) {
+    this.translateUser = opts.translateUser ?? true;
+    this.charge = opts.chargeTranslation ?? true;
+    this.hotCycles = opts.hotCycles ?? BT_HOT_CYCLES;
+  }
+
+  /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
+  cache(cpu: Cpu): TranslationCache {
+    if (!this.tc || this.tc.mem !== cpu.mem) {
+      this.tc = TranslationCache.for(cpu.mem, cpu.opCost, CALLOUT_HELPERS);
+      if (this.opts.limits) this.tc.configure(this.opts.limits);
+    }
+    return this.tc;
+  }
+
+  /** Callouts per mnemonic opcode number (Float64Array(256)). */
+  calloutsByOp(): Float64Array {
+    return this.x?.calloutsByOp ?? new Float64Array(256);
+  }
+
+  private context(cpu: Cpu): ExecContext {
+    let x = this.x;
+    if (!x || x.cpu !== cpu) {
+      x = new ExecContext(cpu, cpu.costs);
+      x.chargeCallouts = this.charge;
+      x.foldAll = () => this.foldAll(cpu);
+      this.x = x;
+    }
+    x.sync();
+    return x;
+  }
+
+  /** Moves the block counts of every region run since the last fold into cpu.counters (and the TLB hit count). */
+  private foldAll(cpu: Cpu): void {
+    const s = this.sink;
+    for (const r of this.active) foldRegion(r, s);
+    this.active.length = 0;
+    const x = this.x!;
+    const oc = cpu.counters.opCounts;
+    const so = s.opCounts;
+    if (s.instructions !== 0) {
+      for (let k = 0; k < 256; k++) if (so[k] !== 0) { oc[k] += so[k]; so[k] = 0; }
+      cpu.counters.instructions += s.instructions;
+      this.stats.translatedExecuted += s.instructions;
+      this.ran += s.instructions;
+    } else so.fill(0);
+    cpu.mmu.addFastHits(s.memOps - x.slowMem);
+    s.instructions = 0;
+    s.memOps = 0;
+    x.slowMem = 0;
+  }
+
+  execute(cpu: Cpu, budget: number): RunResult {
+    const x = this.context(cpu);
+    const tc = this.cache(cpu);
+    const st = cpu.state;
+    const mmu = cpu.mmu;
+    const dc = cpu.decodeCache;
+    const stats = this.stats;
+    this.ran = 0;
+    x.committed = 0;
+    const calloutsBefore = x.callouts;
+    let cyc = 0;
+    let reason: StopReason = 'budget';
+    if (cpu.crash) return { reason: 'crashed', cycles: 0, instructions: 0 };
+    let linkFrom: Region | undefined;
+    let linkSite = -1;
+    /** The pc was reached by a control transfer (page entry, register jump, exception), not by stopping the interpreter. */
+    let arrived = false;
+    outer: for (;;) {
+      cyc += cpu.drainPending();
+      if (cpu.crash) { reason = 'crashed'; break; }
+      if (cpu.stopRequest) { reason = cpu.stopRequest; cpu.stopRequest = undefined; break; }
+      mmu.syncEpoch();
+      if (st.stiShadow) {
+        // The instruction after an sti runs in the interrupt shadow: exactly one, interpreted.
+        if (st.halted) { st.stiShadow = false; reason = 'halted'; break; }
+        if (cyc >= budget) break;
+        const r = this.interp(cpu, x, cyc, 1);
+        cyc += r.cycles;
+        linkFrom = undefined;
+        arrived = false;
+        if (r.reason !== 'budget') { reason = r.reason; break; }
+        continue;
+      }
+      if (st.ie && (st.irqLines & st.irqMask) !== 0) {
+        takeInterrupt(cpu);
+        linkFrom = undefined;
+        arrived = true;
+        continue;
+      }
+      if (st.halted) { reason = 'halted'; break; }
+      if (cyc >= budget) break;
+      // ---- fetch: the interpreter's latch, one counted TLB lookup per page entry ----
+      const pc = st.pc | 0;
+      const vpn = pc >>> 12;
+      if (!(vpn === cpu.codeVpn && mmu.version === cpu.codeVersion && (pc & 3) === 0)) {
+        const g = (pc & 3) === 0 ? mmu.translateFetch(pc) : -1;
+        if (g < 0) {
+          cyc += cpu.drainPending();
+          fetchFault(cpu, pc);
+          linkFrom = undefined;
+          arrived = true;
+          continue;
+        }
+        cpu.code = dc.page(g);
+        mmu.syncEpoch();
+        cpu.codeVpn = vpn;
+        cpu.codeGpfn = g;
+        cpu.codeVersion = mmu.version;
+        cyc += cpu.drainPending();
+        arrived = true;
+      }
+      st.delivering = 0;
+      // ---- find a region ----
+      const g = cpu.codeGpfn;
+      const kernel = st.kernel;
+      const w = (pc & 0xfff) >>> 2;
+      let region: Region | undefined;
+      let chained = false;
+      if (linkFrom !== undefined) {
+        const l = linkFrom.links[linkSite];
+        if (l !== undefined && l.valid && l.gpfn === g && l.kernel === kernel && l.plan.blockAt[w] >= 0) {
+          region = l;
+          chained = true;
+        } else {
+          region = tc.find(g, kernel, w);
+          if (region) linkFrom.links[linkSite] = region;
+        }
+        linkFrom = undefined;
+      } else region = tc.find(g, kernel, w);
+      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived)) {
+        this.translate(cpu, tc, g, kernel, tc.profile(g, kernel).entries);
+        region = tc.find(g, kernel, w);
+      }
+      if (region === undefined) {
+        let r: RunResult;
+        const cov = tc.covering(g, kernel, w);
+        if (cov !== undefined) {
+          // Inside a translated block (an interrupt returned there, or the interpreter stopped there):
+          // interpret to the block's end, then enter at the next block.
+          r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, cov.tailCost[w])));
+        } else {
+          stats.cacheMisses++;
+          r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
+          if (kernel || this.translateUser) tc.profile(g, kernel).heat += r.cycles;
+        }
+        cyc += r.cycles;
+        arrived = false;
+        if (r.reason !== 'budget') { reason = r.reason; break; }
+        continue;
+      }
+      if (chained) stats.chainedJumps++;
+      else stats.cacheHits++;
+      // ---- run it ----
+      if (!region.dirty) {
+        region.dirty = true;
+        this.active.push(region);
+      }
+      tc.touch(region);
+      stats.regionEntries++;
+      x.region = region;
+      x.base = pc & -4096;
+      x.b = region.plan.blockAt[w];
+      x.stop = budget;
+      x.cyc = cyc;
+      x.kind = EXIT_PAGE;
+      x.site = -1;
+      x.tail = -1;
+      region.fn(x);
+      cyc = x.cyc;
+      arrived = true;
+      switch (x.kind) {
+        case EXIT_PAGE:
+          if (x.site >= 0) {
+            linkFrom = region;
+            linkSite = x.site;
+          }
+          break;
+        case EXIT_BUDGET: {
+          // The next block could cross the budget: the interpreter stops exactly where it would have.
+          // (After a page entry whose TLB walk used up the budget, the interpreter still runs one
+          // instruction — the fetch happened — hence at least 1.)
+          const r = this.interp(cpu, x, cyc, Math.max(1, budget - cyc));
+          cyc += r.cycles;
+          reason = r.reason;
+          break outer;
+        }
+        case EXIT_CALLOUT:
+          if (x.tail >= 0) {
+            cyc -= region.tailCost[x.tail];
+            uncountTail(region, x.tail, this.sink);
+          }
+          break;
+      }
+    }
+    this.foldAll(cpu);
+    cpu.counters.cycles += cyc - x.committed;
+    x.committed = cyc;
+    stats.callouts += x.callouts - calloutsBefore;
+    return { reason, cycles: cyc, instructions: this.ran };
+  }
+
+  /**
+   * Profiles an arrival at (page, mode, word) that has no region entry and says whether to translate
+   * now: a page needs `hotCycles` of heat (× 2 per past invalidation); a page that already has
+   * regions gets another one when an untranslated entry keeps being reached.
+   */
+  private shouldTranslate(tc: TranslationCache, g: number, kernel: boolean, w: number, arrived: boolean): boolean {
+    if (!kernel && !this.translateUser) return false;
+    if (tc.covering(g, kernel, w) !== undefined) return false;
+    const prof = tc.profile(g, kernel);
+    let n = 0;
+    if (arrived) {
+      // A real arrival (jump from another page, register jump, exception): a candidate entry.
+      n = (prof.entries.get(w) ?? 0) + 1;
+      prof.entries.set(w, n);
+      prof.heat += BT_LANDING_HEAT;
+    }
+    const need = this.hotCycles * 2 ** Math.min(prof.invalidations, BT_MAX_HEAT_SHIFT);
+    const some = tc.regionsOf(g, kernel).length > 0;
+    return prof.entries.size > 0 && prof.heat >= need && (!some || n >= BT_NEW_ENTRY_ARRIVALS);
+  }
+
+  /** Runs the reference interpreter for `b` cycles, with every count settled first (cyc: this call's cycles so far). */
+  private interp(cpu: Cpu, x: ExecContext, cyc: number, b: number): RunResult {
+    this.foldAll(cpu);
+    cpu.counters.cycles += cyc - x.committed;
+    const r = interpret(cpu, b);
+    x.committed = cyc + r.cycles;
+    this.ran += r.instructions;
+    this.stats.interpretedInstructions += r.instructions;
+    return r;
+  }
+
+  private translate(cpu: Cpu, tc: TranslationCache, g: number, kernel: boolean, entries: Map<number, number>): void {
+    const hottest = [...entries.entries()].sort((p, q) => q[1] - p[1] || p[0] - q[0]).map(([w]) => w);
+    const { region, newTus } = tc.translate(g, kernel, hottest);
+    const s = this.stats;
+    s.translations++;
+    s.translatedInstructions += region.plan.instructions;
+    if (kernel && this.charge) {
+      s.translatedTus += newTus;
+      const c = newTus * cpu.costs.btTranslateTu;
+      s.translationCycles += c;
+      cpu.charge(c);
+    }
+  }
+}

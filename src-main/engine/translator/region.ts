@@ -1,0 +1,161 @@
+/**
+ * region — one entry of the translation cache: the compiled function for one guest-physical page
+ * in one mode, with the static tables the executor needs around it.
+ *
+ * Interface: `Region` (fields below); `compileRegion(gpfn, kernel, words, entries, opCost, helpers)`;
+ * `RegionFn` (the generated function's type); `foldRegion(region, sink)` moves the block
+ * execution counters into per-opcode counts.
+ * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
+ * eviction), `links` (chaining, a host cache), `lastUse`, `dirty` and its block counters. `words`
+ * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
+ * cache agrees with memory (architecture rule 8).
+ */
+import { Op } from '../isa/index';
+import { PAGE_WORDS } from '../params';
+import { scanPage, type PagePlan, type ScanOptions } from './blocks';
+import { generateRegionSource, type SlowSite } from './codegen';
+
+/** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
+export type RegionFn = (x: unknown) => void;
+
+export interface RegionHelpers {
+  /** Runs slow-path site `s` of the current region (va: the access's address for loads/stores); 0 = continue inline. */
+  slow(x: unknown, s: number, va: number): number;
+  mulhu(a: number, b: number): number;
+}
+
+export interface FoldSink {
+  opCounts: Float64Array;
+  instructions: number;
+  memOps: number;
+}
+
+export class Region {
+  valid = true;
+  lastUse = 0;
+  /** Has unfolded block counts (listed in an executor's active set). */
+  dirty = false;
+  /** Chaining: the region each static exit site last led to (re-checked before use). */
+  readonly links: (Region | undefined)[];
+  /** Word index → first not-executed cost of its block from that word on (tail compensation). */
+  readonly tailCost: Int32Array;
+  /** Word index → id of the block containing it, or -1. */
+  readonly blockOfWord: Int16Array;
+  /** Flattened opcodes per block: ops[opStart[k] .. opStart[k+1]). */
+  readonly ops: Uint8Array;
+  readonly opStart: Int32Array;
+  readonly memOpsOf: Int32Array;
+  /** Slow-path sites (codegen SlowSite), indexed by the generated code's `s`. */
+  readonly slowKind: Uint8Array;
+  readonly slowA: Int32Array;
+  readonly slowImm: Int32Array;
+  readonly slowW: Int16Array;
+  readonly slowTail: Int16Array;
+
+  constructor(
+    readonly gpfn: number,
+    readonly kernel: boolean,
+    readonly plan: PagePlan,
+    readonly source: string,
+    readonly fn: RegionFn,
+    readonly bc: Int32Array,
+    readonly words: Int32Array,
+    readonly entries: readonly number[],
+    sites: number,
+    slow: readonly SlowSite[],
+  ) {
+    const n = slow.length;
+    this.slowKind = new Uint8Array(n);
+    this.slowA = new Int32Array(n);
+    this.slowImm = new Int32Array(n);
+    this.slowW = new Int16Array(n);
+    this.slowTail = new Int16Array(n);
+    for (let k = 0; k < n; k++) {
+      const t = slow[k];
+      this.slowKind[k] = t.kind;
+      this.slowA[k] = t.a;
+      this.slowImm[k] = t.imm;
+      this.slowW[k] = t.w;
+      this.slowTail[k] = t.tail;
+    }
+    this.links = new Array<Region | undefined>(sites).fill(undefined);
+    this.tailCost = new Int32Array(PAGE_WORDS);
+    this.blockOfWord = new Int16Array(PAGE_WORDS).fill(-1);
+    let total = 0;
+    for (const bl of plan.blocks) total += bl.instrs.length;
+    this.ops = new Uint8Array(total);
+    this.opStart = new Int32Array(plan.blocks.length + 1);
+    this.memOpsOf = new Int32Array(plan.blocks.length);
+    let o = 0;
+    for (const bl of plan.blocks) {
+      this.opStart[bl.id] = o;
+      this.memOpsOf[bl.id] = bl.memOps;
+      let rest = bl.cost;
+      for (const ins of bl.instrs) {
+        this.ops[o++] = ins.op;
+        this.blockOfWord[ins.w] = bl.id;
+        this.tailCost[ins.w] = rest;
+        rest -= ins.cost;
+      }
+    }
+    this.opStart[plan.blocks.length] = o;
+  }
+
+  get key(): number {
+    return regionKey(this.gpfn, this.kernel);
+  }
+
+  /** Entry table: word index → block id or -1 (the generated code's `ent`). */
+  get ent(): Int16Array {
+    return this.plan.blockAt;
+  }
+}
+
+export function regionKey(gpfn: number, kernel: boolean): number {
+  return gpfn * 2 + (kernel ? 0 : 1);
+}
+
+/** Scans, generates and compiles one region of a page (entries in priority order). */
+export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, entries: Iterable<number>, opCost: Int32Array, helpers: RegionHelpers, scan: ScanOptions = {}): Region {
+  const list = [...new Set(entries)].filter((w) => w >= 0 && w < PAGE_WORDS);
+  const plan = scanPage(words, list, opCost, scan);
+  const { source, sites, slow } = generateRegionSource(plan, { gpfn, kernel });
+  const bc = new Int32Array(Math.max(1, plan.blocks.length));
+  // Real code generation (issue 4): the guest page becomes a JavaScript function that V8 compiles.
+  const factory = new Function('h', 'bc', 'ent', source) as (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
+  const fn = factory(helpers, bc, plan.blockAt);
+  return new Region(gpfn, kernel, plan, source, fn, bc, words.slice(), list, sites, slow);
+}
+
+/** Moves the region's block counters into `sink` (per-opcode counts, instructions, inline memory ops). */
+export function foldRegion(r: Region, sink: FoldSink): void {
+  const bc = r.bc;
+  const ops = r.ops;
+  const start = r.opStart;
+  const oc = sink.opCounts;
+  for (let k = 0; k < bc.length; k++) {
+    const n = bc[k];
+    if (n === 0) continue;
+    bc[k] = 0;
+    const e = start[k + 1];
+    for (let j = start[k]; j < e; j++) oc[ops[j]] += n;
+    sink.instructions += n * (e - start[k]);
+    sink.memOps += n * r.memOpsOf[k];
+  }
+  r.dirty = false;
+}
+
+/** Un-counts the instructions of a block from word `w` to its end (they were charged at block entry but not executed). */
+export function uncountTail(r: Region, w: number, sink: FoldSink): void {
+  const k = r.blockOfWord[w];
+  if (k < 0) return;
+  const end = r.plan.blocks[k].end;
+  const oc = sink.opCounts;
+  const base = r.opStart[k] - r.plan.blocks[k].start;
+  for (let i = w; i < end; i++) {
+    const o = r.ops[base + i];
+    oc[o]--;
+    sink.instructions--;
+    if (o === Op.LDW || o === Op.LDB || o === Op.LDBS || o === Op.STW || o === Op.STB) sink.memOps--;
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * translationCache — the translation cache (TC): compiled regions keyed by guest-physical page and
+ * mode, bounded, with LRU eviction and invalidation when translated code is written.
+ *
+ * Interface:
+ *  - `TranslationCache.for(mem, opCost, helpers)` — one cache per guest memory (shared by the
+ *    machine's vCPUs, like the decode cache) and cost table;
+ *  - lookups for the pc's word `w` of page (gpfn, mode): `find(gpfn, kernel, w)` → the region with
+ *    an entry there; `covering(gpfn, kernel, w)` → a region whose code includes w (mid-block);
+ *    `regionsOf(gpfn, kernel)`;
+ *  - `profile(gpfn, kernel)` → PageProfile (heat, arrival counts per entry word, invalidations);
+ *    `translate(gpfn, kernel, entries)` → {region, newTus}: compiles a region from the entries no
+ *    region of the page has yet, inserts it, evicts beyond capacity;
+ *  - `stats` (memory-wide), `configure(limits)`, `verify()` → disagreements between the cache and
+ *    memory (empty = coherent), `list()`, `clear()`.
+ * Rules (architecture rule 8; QEMU/v86 practice, facts.md Part 2 §8–9):
+ *  - a page has at most a few regions, each at most BT_REGION_MAX_INSTRUCTIONS instructions; a new
+ *    region of a page stops at the block starts of the page's other regions (control goes there
+ *    through the dispatcher and the exit's chain link);
+ *  - coherence: every translated page is watched (GuestPhysicalMemory.watch); a write that touches a
+ *    translated instruction word — a CPU store through the slow path, DMA, the loader — invalidates
+ *    that region before the next instruction runs (self-modifying code and code loading stay
+ *    correct); a write to data words of the same page does not;
+ *  - capacity: at most `maxRegions` regions and `maxInstructions` translated instructions; beyond,
+ *    the least recently entered region is evicted (deterministic: recency counts region entries);
+ *  - a page invalidated n times needs 2^n times the heat before it is translated again (adaptive).
+ */
+import type { GuestPhysicalMemory } from '../memory/index';
+import type { Gpfn } from '../mmu/index';
+import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
+import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
+
+export interface PageProfile {
+  /** Interpreted cycles + arrivals (see params BT_HOT_CYCLES). */
+  heat: number;
+  /** Word index → arrivals there (jumps from other pages, register jumps, exception vectors). */
+  readonly entries: Map<number, number>;
+  /** Times a translation of this page was invalidated by a write. */
+  invalidations: number;
+}
+
+export interface TranslationCacheStats {
+  /** Regions compiled. */
+  translations: number;
+  /** Of those, further regions of a page that already had one (new entry points). */
+  extraRegions: number;
+  /** Translation units (VMware-style TUs: basic blocks of ≤ 12 instructions) compiled. */
+  tus: number;
+  translatedInstructions: number;
+  /** Regions dropped because translated code was written. */
+  invalidations: number;
+  /** Regions dropped for capacity (LRU). */
+  evictions: number;
+  /** Characters of JavaScript generated (host-side size of the cache's code). */
+  sourceChars: number;
+}
+
+export interface TranslationCacheLimits {
+  maxRegions: number;
+  maxInstructions: number;
+  /** Instructions per region (one generated function). */
+  regionInstructions: number;
+}
+
+const NONE: readonly Region[] = Object.freeze([]);
+const caches = new WeakMap<GuestPhysicalMemory, TranslationCache[]>();
+
+export class TranslationCache {
+  private readonly pages = new Map<number, Region[]>();
+  private readonly profiles = new Map<number, PageProfile>();
+  private readonly watchedPages = new Set<number>();
+  private readonly bit: number;
+  private clock = 0;
+  private regionCount = 0;
+  private instructionCount = 0;
+  limits: TranslationCacheLimits = { maxRegions: BT_MAX_REGIONS, maxInstructions: BT_MAX_INSTRUCTIONS, regionInstructions: BT_REGION_MAX_INSTRUCTIONS };
+  stats: TranslationCacheStats = { translations: 0, extraRegions: 0, tus: 0, translatedInstructions: 0, invalidations: 0, evictions: 0, sourceChars: 0 };
+
+  static for(mem: GuestPhysicalMemory, opCost: Int32Array, helpers: RegionHelpers): TranslationCache {
+    let list = caches.get(mem);
+    if (!list) {
+      list = [];
+      caches.set(mem, list);
+    }
+    for (const c of list) if (c.helpers === helpers && sameCosts(c.opCost, opCost)) return c;
+    const c = new TranslationCache(mem, opCost.slice(), helpers);
+    list.push(c);
+    return c;
+  }
+
+  private constructor(readonly mem: GuestPhysicalMemory, readonly opCost: Int32Array, readonly helpers: RegionHelpers) {
+    this.bit = mem.addWatcher((gpfn, off, size) => this.onWrite(gpfn, off, size));
+  }
+
+  /** Regions in the cache. */
+  get size(): number {
+    return this.regionCount;
+  }
+
+  get instructions(): number {
+    return this.instructionCount;
+  }
+
+  configure(limits: Partial<TranslationCacheLimits>): void {
+    this.limits = { ...this.limits, ...limits };
+    this.evict(undefined);
+  }
+
+  regionsOf(gpfn: number, kernel: boolean): readonly Region[] {
+    return this.pages.get(regionKey(gpfn, kernel)) ?? NONE;
+  }
+
+  find(gpfn: number, kernel: boolean, w: number): Region | undefined {
+    const list = this.pages.get(regionKey(gpfn, kernel));
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (list[i].plan.blockAt[w] >= 0) return list[i];
+    return undefined;
+  }
+
+  covering(gpfn: number, kernel: boolean, w: number): Region | undefined {
+    const list = this.pages.get(regionKey(gpfn, kernel));
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (list[i].plan.covered[w] === 1) return list[i];
+    return undefined;
+  }
+
+  /** Marks a region as just entered (LRU recency). */
+  touch(r: Region): void {
+    r.lastUse = ++this.clock;
+  }
+
+  profile(gpfn: number, kernel: boolean): PageProfile {
+    const k = regionKey(gpfn, kernel);
+    let p = this.profiles.get(k);
+    if (!p) {
+      p = { heat: 0, entries: new Map(), invalidations: 0 };
+      this.profiles.set(k, p);
+    }
+    return p;
+  }
+
+  /** Compiles a region of page `gpfn` for `kernel` mode from those of `entries` (hottest first) no region of the page covers yet. */
+  translate(gpfn: number, kernel: boolean, entries: Iterable<number>): { region: Region; newTus: number } {
+    const key = regionKey(gpfn, kernel);
+    const list = this.pages.get(key) ?? [];
+    const foreign = new Uint8Array(PAGE_WORDS);
+    for (const r of list) for (const b of r.plan.blocks) foreign[b.start] = 1;
+    const fresh: number[] = [];
+    for (const w of entries) if (foreign[w] !== 1 && !list.some((r) => r.plan.covered[w] === 1)) fresh.push(w);
+    const words = this.mem.frameForRead(gpfn as Gpfn);
+    const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, { maxInstructions: this.limits.regionInstructions, foreign });
+    if (list.length > 0) this.stats.extraRegions++;
+    list.push(region);
+    this.pages.set(key, list);
+    this.regionCount++;
+    this.instructionCount += region.plan.instructions;
+    this.touch(region);
+    if (!this.watchedPages.has(gpfn)) {
+      this.watchedPages.add(gpfn);
+      this.mem.watch(gpfn as Gpfn, this.bit);
+    }
+    this.stats.translations++;
+    this.stats.tus += region.plan.tus;
+    this.stats.translatedInstructions += region.plan.instructions;
+    this.stats.sourceChars += region.source.length;
+    this.evict(region);
+    return { region, newTus: region.plan.tus };
+  }
+
+  private drop(r: Region): void {
+    if (!r.valid) return;
+    r.valid = false;
+    const key = r.key;
+    const list = this.pages.get(key);
+    if (list) {
+      const i = list.indexOf(r);
+      if (i >= 0) {
+        list.splice(i, 1);
+        this.regionCount--;
+        this.instructionCount -= r.plan.instructions;
+      }
+      if (list.length === 0) this.pages.delete(key);
+    }
+    if (!this.pages.has(regionKey(r.gpfn, true)) && !this.pages.has(regionKey(r.gpfn, false)) && this.watchedPages.delete(r.gpfn)) this.mem.unwatch(r.gpfn as Gpfn, this.bit);
+  }
+
+  /** Evicts least recently used regions (never `keep`) until within the limits. */
+  private evict(keep: Region | undefined): void {
+    while (this.regionCount > this.limits.maxRegions || this.instructionCount > this.limits.maxInstructions) {
+      let victim: Region | undefined;
+      for (const list of this.pages.values()) for (const r of list) if (r !== keep && (!victim || r.lastUse < victim.lastUse)) victim = r;
+      if (!victim) return;
+      this.drop(victim);
+      this.stats.evictions++;
+    }
+  }
+
+  private onWrite(gpfn: Gpfn, offsetBytes: number, sizeBytes: number): void {
+    const first = offsetBytes >>> 2;
+    const last = Math.min(PAGE_WORDS - 1, (offsetBytes + sizeBytes - 1) >>> 2);
+    for (const kernel of [true, false]) {
+      const list = this.pages.get(regionKey(gpfn, kernel));
+      if (!list) continue;
+      for (const r of [...list]) {
+        let hit = false;
+        for (let w = first; w <= last && !hit; w++) if (r.plan.covered[w] === 1) hit = true;
+        if (!hit) continue;
+        this.drop(r);
+        this.stats.invalidations++;
+        const p = this.profile(gpfn, kernel);
+        p.invalidations++;
+        p.heat = 0;
+      }
+    }
+  }
+
+  /** Debug invariant (architecture rule 8): every valid region's source words equal memory, and its page is watched. */
+  verify(): string[] {
+    const problems: string[] = [];
+    for (const r of this.list()) {
+      if (!r.valid) problems.push(`region ${r.gpfn}/${r.kernel ? 'k' : 'u'} in the cache but invalid`);
+      const now = this.mem.frameForRead(r.gpfn as Gpfn);
+      for (let w = 0; w < PAGE_WORDS; w++) {
+        if (r.plan.covered[w] === 1 && now[w] !== r.words[w]) {
+          problems.push(`page ${r.gpfn} word ${w}: translated 0x${(r.words[w] >>> 0).toString(16)}, memory 0x${(now[w] >>> 0).toString(16)}`);
+          break;
+        }
+      }
+      if (!this.mem.isWatched(r.gpfn as Gpfn, this.bit)) problems.push(`page ${r.gpfn} is translated but not watched`);
+    }
+    return problems;
+  }
+
+  /** All regions, most recently used first (tests, golden output, UI). */
+  list(): Region[] {
+    const out: Region[] = [];
+    for (const l of this.pages.values()) out.push(...l);
+    return out.sort((p, q) => q.lastUse - p.lastUse);
+  }
+
+  clear(): void {
+    for (const r of this.list()) this.drop(r);
+    this.profiles.clear();
+  }
+}
+
+function sameCosts(p: Int32Array, q: Int32Array): boolean {
+  if (p.length !== q.length) return false;
+  for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
+  return true;
+}

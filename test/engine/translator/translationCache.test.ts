@@ -1,0 +1,211 @@
+/**
+ * The translation cache and the executor around it: coherence with memory (self-modifying code,
+ * stores to data next to code, loader/DMA writes), bounded size with LRU eviction, chaining, and
+ * exactness — a run through translated code stops where the interpreter stops, with the same
+ * counters and cycles, however the budget is sliced.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import type { Cpu, CostModel, IoPorts } from '../../../src-main/engine/cpu/index';
+import type { Gpa } from '../../../src-main/engine/mmu/index';
+import { BinaryTranslationMonitor, InterpMonitor } from '../../../src-main/engine/monitors/index';
+import { boot, runToHalt } from '../cpu/harness';
+import { EXACT_COSTS } from '../../differential/harness';
+
+function pair(src: string, opts: { hotCycles?: number; costs?: Partial<CostModel>; limits?: { maxRegions?: number }; io?: () => IoPorts } = {}) {
+  const bt = new BinaryTranslationMonitor({ hotCycles: opts.hotCycles ?? 0, limits: opts.limits });
+  const a = boot(src, { monitor: new InterpMonitor(), costs: opts.costs ?? EXACT_COSTS, io: opts.io?.() });
+  const b = boot(src, { monitor: bt, costs: opts.costs ?? EXACT_COSTS, io: opts.io?.() });
+  return { a, b, bt };
+}
+
+function same(a: Cpu, b: Cpu, what: string): void {
+  assert.equal(b.digest(), a.digest(), `${what}: digest`);
+  const sa = a.snapshot();
+  const sb = b.snapshot();
+  for (const k of ['instructions', 'cycles', 'tlbHits', 'tlbMisses', 'pageWalks', 'exceptions', 'interrupts'] as const) assert.equal(sb[k], sa[k], `${what}: ${k}`);
+  assert.ok(isDeepStrictEqual(sb.byOpcode, sa.byOpcode), `${what}: per-opcode counts`);
+}
+
+const SMC = `
+  .org 0x2000
+_start:
+  li r1, 200
+  li r3, 0
+loop:
+  li r5, patch_word
+  ldw r6, 0(r5)
+  andi r7, r1, 15
+  add r6, r6, r7          ; a new immediate each iteration
+  la r8, target
+  stw r6, 0(r8)           ; rewrite the instruction below: it runs next
+target:
+  addi r3, r3, 0
+  addi r1, r1, -1
+  cmpi r1, 0
+  bne loop
+  hlt
+  .align 4
+patch_word:
+  addi r3, r3, 0
+`;
+
+test('self-modifying code inside a hot translated loop: same result as the interpreter, regions invalidated', () => {
+  const { a, b, bt } = pair(SMC);
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  same(a.cpu, b.cpu, 'smc');
+  const tc = bt.cache(b.cpu);
+  assert.ok(tc.stats.invalidations > 0, 'the store into translated code invalidated it');
+  assert.deepEqual(tc.verify(), [], 'the cache agrees with memory');
+});
+
+const DATA_NEXT_TO_CODE = `
+  .org 0x2000
+_start:
+  li r1, 500
+loop:
+  la r2, counter
+  ldw r3, 0(r2)
+  addi r3, r3, 3
+  stw r3, 0(r2)           ; data on the same page as the loop: watched, slow path, no invalidation
+  addi r1, r1, -1
+  cmpi r1, 0
+  bne loop
+  hlt
+  .align 4
+counter: .word 0
+`;
+
+test('stores to data words on a translated page do not invalidate the translation', () => {
+  const { a, b, bt } = pair(DATA_NEXT_TO_CODE);
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  same(a.cpu, b.cpu, 'data next to code');
+  const tc = bt.cache(b.cpu);
+  assert.equal(tc.stats.invalidations, 0);
+  assert.ok(bt.executor.stats.translatedExecuted > 2000, 'the loop ran translated');
+});
+
+test('a loader or DMA write over translated code drops the region; the next run re-translates', () => {
+  const { b, bt } = pair(DATA_NEXT_TO_CODE);
+  runToHalt(b.cpu);
+  const tc = bt.cache(b.cpu);
+  const before = tc.stats.translations;
+  assert.ok(tc.find(2, true, 1) !== undefined);
+  b.mem.writeWord(0x2008 as Gpa, b.mem.readWord(0x2008 as Gpa)); // same value, still a write: the code may have changed
+  assert.equal(tc.find(2, true, 1), undefined, 'invalidated');
+  assert.deepEqual(tc.verify(), []);
+  b.cpu.reset(0x2000);
+  runToHalt(b.cpu);
+  assert.ok(tc.stats.translations > before);
+});
+
+const FOUR_PAGES = `
+  .org 0x2000
+_start:
+  li r9, 300
+outer:
+  call p1
+  call p2
+  call p3
+  addi r9, r9, -1
+  cmpi r9, 0
+  bne outer
+  hlt
+  .org 0x3000
+p1:
+  addi r1, r1, 1
+  ret
+  .org 0x4000
+p2:
+  addi r2, r2, 2
+  ret
+  .org 0x5000
+p3:
+  addi r3, r3, 3
+  ret
+`;
+
+test('a bounded cache evicts the least recently used regions and stays correct', () => {
+  const { a, b, bt } = pair(FOUR_PAGES, { limits: { maxRegions: 2 } });
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  same(a.cpu, b.cpu, 'eviction');
+  const tc = bt.cache(b.cpu);
+  assert.ok(tc.size <= 2);
+  assert.ok(tc.stats.evictions > 0);
+});
+
+test('exits to another translated page are chained (no cache lookup) once linked', () => {
+  const { a, b, bt } = pair(FOUR_PAGES);
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  same(a.cpu, b.cpu, 'chaining');
+  const s = bt.executor.stats;
+  assert.ok(s.chainedJumps > 500, `chained ${s.chainedJumps}`);
+  assert.ok(s.translatedExecuted > s.interpretedInstructions);
+});
+
+const PAGED_LOOP = `
+  .org 0x2000
+_start:
+  la r1, 0x20000
+  mtcr ptbr, r1
+  li r1, 1
+  mtcr status, r1
+  li r4, 0x10000
+  li r1, 2000
+loop:
+  andi r2, r1, 1023
+  slli r2, r2, 2
+  add r3, r4, r2
+  ldw r5, 0(r3)
+  addi r5, r5, 1
+  stw r5, 0(r3)
+  in r6, 0x72(r0)
+  addi r1, r1, -1
+  cmpi r1, 0
+  bne loop
+  hlt
+  .org 0x20000
+  .word 0x21003
+  .org 0x21000
+${Array.from({ length: 32 }, (_, p) => `  .word 0x${((p << 12) | 3).toString(16)}`).join('\n')}
+`;
+
+test('budget edges: sliced into tiny runs, translated code stops where the interpreter stops (TLB hits, walks, I/O time included)', () => {
+  const clockIo = (cpuRef: { cpu?: Cpu }): IoPorts => ({
+    read: () => (cpuRef.cpu ? cpuRef.cpu.counters.cycles + cpuRef.cpu.cyclesInFlight() : 0) | 0,
+    write: () => {},
+  });
+  const ra: { cpu?: Cpu } = {};
+  const rb: { cpu?: Cpu } = {};
+  const { a, b } = pair(PAGED_LOOP, { io: () => clockIo(ra.cpu ? rb : ra) });
+  ra.cpu = a.cpu;
+  rb.cpu = b.cpu;
+  let n = 0;
+  for (let k = 1; !a.cpu.state.halted || !b.cpu.state.halted; k = (k * 7 + 3) % 97) {
+    const x = a.cpu.run(k + 1);
+    const y = b.cpu.run(k + 1);
+    assert.equal(y.cycles, x.cycles, `run ${n}: cycles`);
+    assert.equal(y.instructions, x.instructions, `run ${n}: instructions`);
+    assert.equal(b.cpu.state.pc, a.cpu.state.pc, `run ${n}: stop point`);
+    n++;
+    if (n > 20000) assert.fail('did not finish');
+  }
+  same(a.cpu, b.cpu, 'sliced');
+});
+
+test('with default costs bt costs exactly: native + translation TUs x btTranslateTu + callouts x btCallout + traps x monitorTrap', () => {
+  const { a, b, bt } = pair(PAGED_LOOP, { costs: {}, hotCycles: 0 });
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  assert.equal(b.cpu.digest(), a.cpu.digest());
+  const s = bt.executor.stats;
+  const c = b.cpu.costs;
+  const traps = b.cpu.counters.monitorTraps;
+  assert.ok(s.translatedTus > 0 && s.callouts > 0);
+  assert.equal(b.cpu.counters.cycles - a.cpu.counters.cycles, s.translatedTus * c.btTranslateTu + s.callouts * c.btCallout + traps * c.monitorTrap);
+});
