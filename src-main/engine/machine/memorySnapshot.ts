@@ -8,8 +8,9 @@
  * a frame before writing it (copy-on-write break) and drops its own reference to the old frame,
  * which then lives on only in the saved state; the frames in a saved state never change.
  * Cost O(touched pages) of pointer work, no page data copied, no host frames pinned.
- * Rules: the saved state must be treated as immutable. Restoring copies each page into fresh
- * frames (so a state can be restored many times).
+ * Rules: the saved state must be treated as immutable. Restoring adopts the saved frames flagged
+ * SHARED (`restoreShared`): no page is copied until the guest writes it, so revert costs O(touched
+ * pages) of pointer work and the same state can be restored many times.
  */
 import { GuestPhysicalMemory, type GuestMemoryState, type HostMemory } from '../memory/index';
 
@@ -18,5 +19,5 @@ export function saveMemoryShared(mem: GuestPhysicalMemory): GuestMemoryState {
 }
 
 export function restoreMemory(host: HostMemory, state: GuestMemoryState): GuestPhysicalMemory {
-  return GuestPhysicalMemory.restore(host, state);
+  return GuestPhysicalMemory.restoreShared(host, state);
 }

@@ -17,7 +17,9 @@
  *    `isExclusive(gpfn)` (touched, refcount 1, not shared with a saved state);
  *  - `fork()` (COW copy sharing every frame), `release()`, `forEachTouched(fn)`, `save()`,
  *    `saveShared()` (a saved state that shares the frames copy-on-write: no page data copied),
- *    `GuestPhysicalMemory.restore(host, state)`, `digest()`.
+ *    `GuestPhysicalMemory.restore(host, state)` (copies the pages: the state may be restored anywhere),
+ *    `GuestPhysicalMemory.restoreShared(host, state)` (adopts the saved frames copy-on-write: O(touched
+ *    pages) of pointer work, no page data copied — how snapshot revert stays fast), `digest()`.
  * Rules:
  *  - `epoch` increases whenever a frame reference handed out earlier may be stale (first touch,
  *    COW break, fork, restore) or a page stopped being fast-writable (new watch, dirty log
@@ -370,6 +372,28 @@ export class GuestPhysicalMemory {
       if (!f) throw new RangeError('host out of memory while restoring guest memory');
       f.set(p.words);
     }
+    return m;
+  }
+
+  /**
+   * Restores a state from `saveShared()` without copying page data: every saved frame is adopted by
+   * the host and flagged SHARED, so the first write to a page copies it (the saved frames never
+   * change, and the same state can be restored again).
+   */
+  static restoreShared(host: HostMemory, state: GuestMemoryState): GuestPhysicalMemory {
+    const m = new GuestPhysicalMemory(host, state.sizeBytes);
+    for (const p of state.pages) {
+      m.check(p.gpfn as Gpfn);
+      const h = host.adoptFrame(p.words);
+      if (h === -1) throw new RangeError('host out of memory while restoring guest memory');
+      const c = m.chunk(p.gpfn);
+      const i = p.gpfn & (CHUNK_PAGES - 1);
+      if (c.hfn1[i] !== 0) throw new RangeError(`saved state lists page ${p.gpfn} twice`);
+      c.hfn1[i] = h + 1;
+      c.flags[i] |= FLAG_SHARED;
+      m.touched++;
+    }
+    m.epoch++;
     return m;
   }
 

@@ -6,6 +6,8 @@
  *  - `new HostMemory({ capacityBytes? })`; `allocFrame()` → Hfn (zero-filled, refcount 1) or -1
  *    when the host is out of frames; `frame(h)` → the frame's Int32Array (1024 little-endian words);
  *  - `addRef(h)`, `release(h)` (frees at 0), `refCount(h)`, `copyFrame(h)` (COW break);
+ *  - `adoptFrame(words)` → Hfn: registers an existing, immutable frame (from a saved state) without
+ *    copying it — the caller must never write it in place (GuestPhysicalMemory flags it SHARED);
  *  - `stats()` → framesAllocated, framesPeak, capacityFrames, bytesAllocated, cowCopies, framesFreed;
  *  - `ZERO_FRAME`: a shared all-zero frame that readers of untouched pages may point at
  *    (never written, not counted).
@@ -45,6 +47,19 @@ export class HostMemory {
 
   /** A new zero-filled frame with refcount 1, or -1 if the host is full. */
   allocFrame(): Hfn | -1 {
+    return this.place(new Int32Array(PAGE_WORDS));
+  }
+
+  /**
+   * Adopts an existing frame (refcount 1) without copying it: how a snapshot revert shares the saved
+   * state's frames. It is counted like any frame; it must only be read — writers copy it first.
+   */
+  adoptFrame(words: Int32Array): Hfn | -1 {
+    if (words.length !== PAGE_WORDS) throw new RangeError(`a frame has ${PAGE_WORDS} words, got ${words.length}`);
+    return this.place(words);
+  }
+
+  private place(words: Int32Array): Hfn | -1 {
     if (this.allocated >= this.capacityFrames) return -1;
     let h: number;
     if (this.freeList.length > 0) h = this.freeList.pop()!;
@@ -57,7 +72,7 @@ export class HostMemory {
         this.refs = r;
       }
     }
-    this.frames[h] = new Int32Array(PAGE_WORDS);
+    this.frames[h] = words;
     this.refs[h] = 1;
     this.allocated++;
     if (this.allocated > this.peak) this.peak = this.allocated;
