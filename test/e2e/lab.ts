@@ -2,12 +2,14 @@
  * Helpers for the browser-mode e2e tests: open the lab, find and select objects, run ACTIONS menu
  * entries, wait for tasks in Recent Tasks, save screenshots to artifacts/screenshots/.
  *
- * Rule: the tests share one running lab (one worker), so each test finds objects by state (e.g. "a
- * powered-off VM") instead of assuming what earlier tests left behind.
+ * Rule: the tests share one server (one worker); `openLab` first reloads the scenario through the
+ * engine's own `lab.load` command, so every test starts from the same fresh lab whatever earlier tests
+ * did, and still finds objects by state (e.g. "a powered-off VM") rather than by fixed ids.
  */
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHOTS = `${ROOT}/artifacts/screenshots`;
@@ -18,7 +20,24 @@ export function labUrl(): string {
   return url;
 }
 
+/** Reloads the scenario (seed 1) through the contract, over the same token-guarded WebSocket the UI uses. */
+export async function resetLab(): Promise<void> {
+  const url = new URL(labUrl());
+  const ws = new WebSocket(`ws://${url.host}/api/ws?token=${url.searchParams.get('token')}`, { headers: { Origin: `http://${url.host}` } });
+  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  const reply = await new Promise<{ ok: boolean; error?: { message: string } }>((resolve) => {
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString());
+      if (m.id === 1) resolve(m);
+    });
+    ws.send(JSON.stringify({ v: 1, id: 1, kind: 'command', name: 'lab.load', params: { scenario: process.env.HVLAB_E2E_SCENARIO ?? 'lab-small', seed: 1 } }));
+  });
+  ws.close();
+  if (!reply.ok) throw new Error(`lab.load failed: ${reply.error?.message}`);
+}
+
 export async function openLab(page: Page, hash = ''): Promise<void> {
+  await resetLab();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(labUrl() + hash);
