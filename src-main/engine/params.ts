@@ -138,8 +138,9 @@ export const BT_HOT_CYCLES = 400_000;
 /** Heat added each time execution arrives on an untranslated page (a jump, return or exception). */
 export const BT_LANDING_HEAT = 500;
 /** The interpreter runs cold code in stretches of at most this many cycles, then the dispatcher looks
- *  for a translation again (the page-level hotness sample). */
-export const BT_COLD_SLICE_CYCLES = 2_000;
+ *  for a translation again (the page-level hotness sample). Long enough that the dispatcher costs
+ *  well under 1 % on code too cold to translate (bench/monitors.ts `cold`). */
+export const BT_COLD_SLICE_CYCLES = 20_000;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

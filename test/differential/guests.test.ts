@@ -66,3 +66,33 @@ test('sensitive: bt, hw and pv report the true machine state (no Popek-Goldberg 
     assert.match(r.console, /^sensitive: verdict: every sensitive instruction saw the true machine state/m, monitor);
   }
 });
+
+test('save mid-run and restore: bt, hw and pv finish with the same console and digest as an uninterrupted run', () => {
+  for (const [monitor, file] of [['bt', 'labos.s'], ['hw', 'labos.s'], ['pv', 'labos-pv.s']] as const) {
+    const config = { vcpus: 1, memoryBytes: 16 << 20, levels: 2 as const, monitor, cmdline: WORKLOADS.mixed, bootNs: 0 };
+    const whole = buildMachine({ kind: 'boot', config, image: labosImage({}, file) });
+    runMachine(whole, { untilNs: 2e9 });
+    const first = buildMachine({ kind: 'boot', config, image: labosImage({}, file) });
+    runMachine(first, { untilNs: 3e6 });
+    const again = buildMachine({ kind: 'restore', state: structuredClone(first.save()) });
+    runMachine(again, { untilNs: 2e9 });
+    assert.equal(again.state, 'off', monitor);
+    assert.equal(again.consoleRead(0).text, whole.consoleRead(0).text, `${monitor}: console`);
+    assert.equal(again.digest(), whole.digest(), `${monitor}: digest`);
+  }
+});
+
+test('two vCPUs sharing one translation cache: mixed gives the same console and digest under interp, bt and hw', () => {
+  const run2 = (monitor: string): Machine => {
+    const m = buildMachine({ kind: 'boot', config: { vcpus: 2, memoryBytes: 16 << 20, levels: 2, monitor, cmdline: WORKLOADS.mixed, bootNs: 0 }, image: labosImage() });
+    runMachine(m, { untilNs: 3e9 });
+    return m;
+  };
+  const ref = run2('interp');
+  assert.equal(ref.state, 'off');
+  for (const monitor of ['bt', 'hw']) {
+    const m = run2(monitor);
+    assert.equal(m.consoleRead(0).text, ref.consoleRead(0).text, monitor);
+    assert.equal(m.digest(), ref.digest(), monitor);
+  }
+});

@@ -4,7 +4,7 @@
  *
  * Interface: `createMachineFactory(library, options?)` → GuestFactory, where `library` is
  * {sources: file → text (resources/guests, loaded by node/resources.ts), catalogue}.
- * Mapping: `workload` names a catalogue guest (its `source`, and `cmdline` + the VM's
+ * Mapping: `workload` names a catalogue guest (its `source` — its `-pv.s` build under monitor `pv` —, and `cmdline` + the VM's
  * `workloadParams` as `k=v`, keys sorted) or, failing that, a source file (`name` or `name.s`);
  * vcpus, memoryBytes, pageTableLevels, monitor → the machine; `hostClockHz` → clockHz; `nowNs` →
  * bootNs; `disk` → the block device's store. With `restoreState` the saved machine is rebuilt
@@ -47,7 +47,9 @@ export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryO
     const env = { disk: config.disk, createMonitor: options.createMonitor };
     if (config.restoreState !== undefined) return buildMachine({ kind: 'restore', state: config.restoreState as MachineState }, env);
     const g = resolveGuest(lib, config.workload);
-    const image = images.get(g.source);
+    // Under `pv` a guest runs its paravirtualized build when it has one (X.s → X-pv.s; docs/monitors.md).
+    const pv = g.source.replace(/\.s$/, '-pv.s');
+    const image = images.get(config.monitor === 'pv' && lib.sources[pv] !== undefined ? pv : g.source);
     return buildMachine({
       kind: 'boot',
       image,

@@ -7,14 +7,16 @@
  * instructions};
  * `classify(op)` → how codegen treats an opcode; `TU_MAX_INSTRUCTIONS`.
  * How (VMware's translator, Adams & Agesen 2006 §3; v86's two-pass codegen, facts.md Part 2 §1.2/§8.3):
- *  - a worklist walk from the entries follows fall-through and direct branch/jump targets that stay
- *    in the page; the instruction after a call (`jal`/`jalr`) and after anything that may leave and
- *    come back (a callout: privileged, sensitive, trapping, illegal or atomic instruction) is also an
- *    entry, so execution resumes inside the translation;
+ *  - a worklist walk from the entries follows fall-through (through conditional branches, calls and
+ *    callouts, so a region covers contiguous code) and queues direct branch/jump targets that stay
+ *    in the page; the instruction after a branch, a call (`jal`/`jalr`) or anything that may leave
+ *    and come back (a callout: privileged, sensitive, trapping or atomic instruction) starts a
+ *    block and is an entry, so execution resumes inside the translation;
  *  - a block starts at a leader (an entry or a branch target) and ends after a control transfer or a
  *    callout, before the next leader, or at the end of the page; indirect jumps (`jr`, `jalr`) end a
  *    path (their targets are looked up at run time);
- *  - discovery is breadth first from the entries (hottest first) and stops at `maxInstructions`
+ *  - discovery goes from the entries (hottest first), loop heads (backward-branch targets) before
+ *    anything else, then breadth first, and stops at `maxInstructions`
  *    (so the generated function stays small enough for V8's optimizing compiler) and at `foreign`
  *    words (block starts of other regions of the same page): jumps there leave the region;
  *  - the cost of a translation is counted in TUs like VMware's: a basic block, split every
@@ -144,19 +146,26 @@ export function scanPage(words: Int32Array, entries: Iterable<number>, opCost: I
   const leader = new Uint8Array(PAGE_WORDS);
   const seen = new Uint8Array(PAGE_WORDS);
   const decoded: (PlanInstr | undefined)[] = new Array(PAGE_WORDS);
+  // Two worklists: loop heads (targets of backward branches) first — under the size cap the hot
+  // loop must make it into the region — then everything else in discovery (breadth-first) order.
+  const loops: number[] = [];
   const work: number[] = [];
   let head = 0;
   let count = 0;
-  const addLeader = (w: number): void => {
+  const addLeader = (w: number, from = -1): void => {
     if (w < 0 || w >= PAGE_WORDS || (foreign !== undefined && foreign[w] === 1)) return;
     if (!leader[w]) {
       leader[w] = 1;
-      work.push(w);
+      (w <= from ? loops : work).push(w);
     }
   };
+  /** The word after a block-ending instruction that falls through: a block start, walked next. */
+  const markNext = (w: number): void => {
+    if (w + 1 < PAGE_WORDS && (foreign === undefined || foreign[w + 1] !== 1)) leader[w + 1] = 1;
+  };
   for (const e of entries) addLeader(e);
-  while (head < work.length && count < cap) {
-    const start = work[head++];
+  while ((loops.length > 0 || head < work.length) && count < cap) {
+    const start = loops.length > 0 ? loops.pop()! : work[head++];
     for (let w = start; w < PAGE_WORDS && count < cap; w++) {
       if (seen[w]) {
         if (w !== start) leader[w] = 1; // a path joins here: block boundary
@@ -170,27 +179,29 @@ export function scanPage(words: Int32Array, entries: Iterable<number>, opCost: I
       seen[w] = 1;
       count++;
       decoded[w] = ins;
+      // The walk goes on through the fall-through of conditional branches, calls and callouts (the
+      // next word starts a block), so a region covers contiguous code; it stops where control
+      // cannot fall through (j, jr, iret).
       let stop = false;
       switch (ins.kind) {
         case OpKind.Jump:
-          addLeader(directTarget(ins));
-          if (ins.op === Op.JAL) addLeader(w + 1);
-          stop = true;
+          addLeader(directTarget(ins), w);
+          if (ins.op === Op.JAL) markNext(w);
+          else stop = true;
           break;
         case OpKind.Branch:
-          addLeader(directTarget(ins));
-          addLeader(w + 1);
-          stop = true;
+          addLeader(directTarget(ins), w);
+          markNext(w);
           break;
         case OpKind.JumpReg:
-          if (ins.op === Op.JALR) addLeader(w + 1);
-          stop = true;
+          if (ins.op === Op.JALR) markNext(w);
+          else stop = true;
           break;
         case OpKind.Callout:
-          // iret and illegal words never continue at the next word; everything else may
-          // (after the callout returns, or when the guest's handler returns to EPC = next).
-          if (ins.op !== Op.IRET && ins.op !== 0) addLeader(w + 1);
-          stop = true;
+          // iret never continues at the next word; everything else may (after the callout returns,
+          // or when the guest's handler returns to EPC = next).
+          if (ins.op !== Op.IRET) markNext(w);
+          else stop = true;
           break;
         default:
           break;

@@ -1,10 +1,12 @@
 /**
- * codegen — the translator's back end: turns a PagePlan into JavaScript source for ONE function
- * per guest page and mode, which `new Function` compiles (V8 then compiles it to machine code).
+ * codegen — the translator's back end: turns a PagePlan (a region of one guest page) into the
+ * JavaScript source of ONE function, which `new Function` compiles (V8 then compiles it to machine
+ * code).
  *
- * Interface: `generateRegionSource(plan, info)` → source text of a factory body
- * (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters, entryTable)` returns the region
- * function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT` (values of x.kind).
+ * Interface: `generateRegionSource(plan, info)` → {source of a factory body, sites (static exits),
+ * slow (slow-path sites)} (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
+ * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
+ * (values of x.kind).
  * Shape (facts.md Part 2 §9: per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
  *  - guest registers r1..r15 and the lazy flags (fk, fa, fb) live in JS locals for the whole call;
@@ -14,10 +16,12 @@
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
  *    are folded from these later, see executor.ts);
  *  - loads/stores inline the software-TLB hit (two array loads, as the interpreter does); a miss
- *    calls the exact interpreter slow path (`h.ld` / `h.st`) after committing the locals;
+ *    leaves the switch (`s = site; b = resume; break sw`) for the one shared slow-path sequence:
+ *    commit the locals, `h.slow(x, s, va)` runs the exact interpreter slow path, reload, resume at
+ *    case `b` (a label right after the instruction);
  *  - every other instruction that is not plain arithmetic or control flow — privileged, sensitive,
- *    trapping, atomic, illegal — is a callout: commit, `h.sys` runs the reference `execSystem`
- *    (so `sensitive` behaves exactly as under interp), reload; the callout ends the block;
+ *    trapping, atomic — is a callout through the same path (`h.slow` runs the reference
+ *    `execSystem`, so `sensitive` behaves exactly as under interp); it ends the block;
  *  - leaving the page (direct jump, fall-through past the end, a register jump to a non-entry)
  *    writes the locals back and returns with x.pc and the exit site x.site (for chaining).
  * Rules: the generated code must be observably identical to the interpreter (docs/isa.md):

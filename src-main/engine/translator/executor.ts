@@ -16,8 +16,8 @@
  *    which stops exactly where it would have);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*);
- *  - per-opcode counts of translated code are kept per block and folded into cpu.counters before
- *    the interpreter runs, before the paging mode changes and at the end of the call.
+ *  - per-opcode counts of translated code are kept per block and folded into cpu.counters when the
+ *    paging mode changes (their TLB hits count only with paging on) and at the end of the call.
  * Rules: nothing here is guest-visible except through the cost model: with `btTranslateTu`,
  * `btCallout` and `monitorTrap` set to 0 a run is cycle-for-cycle identical to `interp`
  * (test/differential checks it). Only guest KERNEL translations are charged (`btTranslateTu` per new
@@ -83,6 +83,8 @@ export class TranslatedExecutor {
   private readonly hotCycles: number;
   /** Guest instructions executed in the current execute() call. */
   private ran = 0;
+  /** The paging mode the unfolded block counts of `active` ran under. */
+  private foldPaging = false;
 
   constructor(private readonly opts: ExecutorOptions = {}) {
     this.translateUser = opts.translateUser ?? true;
@@ -216,7 +218,8 @@ export class TranslatedExecutor {
         linkFrom = undefined;
       } else region = tc.find(g, kernel, w);
       if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived)) {
-        this.translate(cpu, tc, g, kernel, tc.profile(g, kernel).entries);
+        const prof = tc.profile(g, kernel);
+        this.translate(cpu, tc, g, kernel, prof.entries, prof.landings);
         region = tc.find(g, kernel, w);
       }
       if (region === undefined) {
@@ -229,7 +232,11 @@ export class TranslatedExecutor {
         } else {
           stats.cacheMisses++;
           r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
-          if (kernel || this.translateUser) tc.profile(g, kernel).heat += r.cycles;
+          if (kernel || this.translateUser) {
+            const prof = tc.profile(g, kernel);
+            prof.heat += r.cycles;
+            prof.coldHeat += r.cycles;
+          }
         }
         cyc += r.cycles;
         arrived = false;
@@ -239,6 +246,10 @@ export class TranslatedExecutor {
       if (chained) stats.chainedJumps++;
       else stats.cacheHits++;
       // ---- run it ----
+      // Block counts are folded lazily, but their TLB hits count only while paging is on: fold
+      // before running under a different paging mode than the unfolded counts ran under.
+      if (this.active.length > 0 && this.foldPaging !== mmu.pagingEnabled) this.foldAll(cpu);
+      this.foldPaging = mmu.pagingEnabled;
       if (!region.dirty) {
         region.dirty = true;
         this.active.push(region);
@@ -302,15 +313,15 @@ export class TranslatedExecutor {
       n = (prof.entries.get(w) ?? 0) + 1;
       prof.entries.set(w, n);
       prof.heat += BT_LANDING_HEAT;
-    }
+    } else if (prof.landings.size < 1024) prof.landings.set(w, (prof.landings.get(w) ?? 0) + 1);
     const need = this.hotCycles * 2 ** Math.min(prof.invalidations, BT_MAX_HEAT_SHIFT);
-    const some = tc.regionsOf(g, kernel).length > 0;
-    return prof.entries.size > 0 && prof.heat >= need && (!some || n >= BT_NEW_ENTRY_ARRIVALS);
+    if (tc.regionsOf(g, kernel).length === 0) return prof.heat >= need && (prof.entries.size > 0 || prof.landings.size > 0);
+    // The page has regions: another one for code they do not cover that keeps being reached or run.
+    return n >= BT_NEW_ENTRY_ARRIVALS || prof.coldHeat >= need;
   }
 
-  /** Runs the reference interpreter for `b` cycles, with every count settled first (cyc: this call's cycles so far). */
+  /** Runs the reference interpreter for `b` cycles (cyc: this call's cycles so far, committed first for device time). */
   private interp(cpu: Cpu, x: ExecContext, cyc: number, b: number): RunResult {
-    this.foldAll(cpu);
     cpu.counters.cycles += cyc - x.committed;
     const r = interpret(cpu, b);
     x.committed = cyc + r.cycles;
@@ -319,9 +330,9 @@ export class TranslatedExecutor {
     return r;
   }
 
-  private translate(cpu: Cpu, tc: TranslationCache, g: number, kernel: boolean, entries: Map<number, number>): void {
-    const hottest = [...entries.entries()].sort((p, q) => q[1] - p[1] || p[0] - q[0]).map(([w]) => w);
-    const { region, newTus } = tc.translate(g, kernel, hottest);
+  private translate(cpu: Cpu, tc: TranslationCache, g: number, kernel: boolean, entries: Map<number, number>, landings: Map<number, number>): void {
+    const hottest = (m: Map<number, number>): number[] => [...m.entries()].sort((p, q) => q[1] - p[1] || p[0] - q[0]).map(([w]) => w);
+    const { region, newTus } = tc.translate(g, kernel, hottest(entries), hottest(landings));
     const s = this.stats;
     s.translations++;
     s.translatedInstructions += region.plan.instructions;

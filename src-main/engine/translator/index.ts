@@ -1,6 +1,7 @@
 /**
- * translator — binary translation of HV32 guest code to JavaScript (issue 4): page regions compiled
- * with `new Function`, a translation cache keyed by guest-physical page and mode, and the
+ * translator — binary translation of HV32 guest code to JavaScript (issue 4): regions (the hot code
+ * of a guest page) compiled with `new Function`, a translation cache keyed by guest-physical page
+ * and mode, and the
  * dispatcher that runs them with the reference interpreter as the cold tier. The door other engine
  * folders import. Reading order: blocks.ts → codegen.ts → region.ts → translationCache.ts →
  * callouts.ts → executor.ts; docs/monitors.md explains the design.

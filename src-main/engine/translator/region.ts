@@ -1,10 +1,12 @@
 /**
- * region — one entry of the translation cache: the compiled function for one guest-physical page
- * in one mode, with the static tables the executor needs around it.
+ * region — one entry of the translation cache: the compiled function for a region (the hot code of
+ * one guest-physical page, in one mode; a page may have several), with the static tables the
+ * executor needs around it (entry table, per-block opcodes and costs, slow-path sites).
  *
- * Interface: `Region` (fields below); `compileRegion(gpfn, kernel, words, entries, opCost, helpers)`;
- * `RegionFn` (the generated function's type); `foldRegion(region, sink)` moves the block
- * execution counters into per-opcode counts.
+ * Interface: `Region` (fields below); `compileRegion(gpfn, kernel, words, entries, opCost, helpers,
+ * scan?)`; `RegionFn` (the generated function's type); `foldRegion(region, sink)` moves the block
+ * execution counters into per-opcode counts; `uncountTail(region, w, sink)` gives back the counts
+ * of a block's instructions from word w on (charged at block entry, not executed).
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty` and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
@@ -103,11 +105,6 @@ export class Region {
 
   get key(): number {
     return regionKey(this.gpfn, this.kernel);
-  }
-
-  /** Entry table: word index → block id or -1 (the generated code's `ent`). */
-  get ent(): Int16Array {
-    return this.plan.blockAt;
   }
 }
 

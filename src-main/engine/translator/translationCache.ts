@@ -28,13 +28,18 @@
 import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
 import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
+import { scanPage } from './blocks';
 import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
 
 export interface PageProfile {
   /** Interpreted cycles + arrivals (see params BT_HOT_CYCLES). */
   heat: number;
+  /** Heat interpreted at pcs no region covers, since the page's last translation. */
+  coldHeat: number;
   /** Word index → arrivals there (jumps from other pages, register jumps, exception vectors). */
   readonly entries: Map<number, number>;
+  /** Word index → times the dispatcher found itself there after interpreting (a sample of where hot code runs). */
+  readonly landings: Map<number, number>;
   /** Times a translation of this page was invalidated by a write. */
   invalidations: number;
 }
@@ -133,22 +138,31 @@ export class TranslationCache {
     const k = regionKey(gpfn, kernel);
     let p = this.profiles.get(k);
     if (!p) {
-      p = { heat: 0, entries: new Map(), invalidations: 0 };
+      p = { heat: 0, coldHeat: 0, entries: new Map(), landings: new Map(), invalidations: 0 };
       this.profiles.set(k, p);
     }
     return p;
   }
 
-  /** Compiles a region of page `gpfn` for `kernel` mode from those of `entries` (hottest first) no region of the page covers yet. */
-  translate(gpfn: number, kernel: boolean, entries: Iterable<number>): { region: Region; newTus: number } {
+  /**
+   * Compiles a region of page `gpfn` for `kernel` mode from those of `entries` (arrival points,
+   * hottest first) no region of the page covers yet, plus those of `landings` (points where
+   * interpreted hot code was sampled) that this code would not cover otherwise — landings only
+   * become block starts when they are needed, so they do not split the hot blocks.
+   */
+  translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = []): { region: Region; newTus: number } {
     const key = regionKey(gpfn, kernel);
     const list = this.pages.get(key) ?? [];
     const foreign = new Uint8Array(PAGE_WORDS);
     for (const r of list) for (const b of r.plan.blocks) foreign[b.start] = 1;
+    const uncovered = (w: number): boolean => foreign[w] !== 1 && !list.some((r) => r.plan.covered[w] === 1);
     const fresh: number[] = [];
-    for (const w of entries) if (foreign[w] !== 1 && !list.some((r) => r.plan.covered[w] === 1)) fresh.push(w);
+    for (const w of entries) if (uncovered(w)) fresh.push(w);
     const words = this.mem.frameForRead(gpfn as Gpfn);
-    const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, { maxInstructions: this.limits.regionInstructions, foreign });
+    const scan = { maxInstructions: this.limits.regionInstructions, foreign };
+    const first = scanPage(words, fresh, this.opCost, scan);
+    for (const w of landings) if (uncovered(w) && first.covered[w] !== 1 && !fresh.includes(w)) fresh.push(w);
+    const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, scan);
     if (list.length > 0) this.stats.extraRegions++;
     list.push(region);
     this.pages.set(key, list);
@@ -163,6 +177,7 @@ export class TranslationCache {
     this.stats.tus += region.plan.tus;
     this.stats.translatedInstructions += region.plan.instructions;
     this.stats.sourceChars += region.source.length;
+    this.profile(gpfn, kernel).coldHeat = 0;
     this.evict(region);
     return { region, newTus: region.plan.tus };
   }
