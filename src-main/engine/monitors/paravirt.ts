@@ -30,9 +30,10 @@
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
+import { readVirtualControl, writeVirtualControl } from './virtualControl';
 import {
   CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName,
-  CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR, CR_PTBR, CR_STATUS, CR_VBAR, decode, MSW_K, MSW_PG, Op, PORT_SMP_BASE, PSW_IE, PSW_K, PSW_MASK,
+  CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR, CR_PTBR, CR_STATUS, CR_VBAR, decode, MSW_K, MSW_PG, Op, PORT_SMP_BASE, PSW_IE, PSW_K,
 } from '../isa/index';
 import type { Gpa } from '../mmu/index';
 import { TranslatedExecutor } from '../translator/index';
@@ -289,16 +290,11 @@ export class ParavirtMonitor implements Monitor {
         break;
       }
       case Op.MFCR:
-        setA(d.imm === CR_STATUS || d.imm === CR_PTBR ? readControl(cpu, d.imm) : this.vcr[d.imm]);
+        setA(readVirtualControl(cpu, this.vcr, d.imm));
         break;
-      case Op.MTCR: {
-        const v = regs[d.b];
-        if (d.imm === CR_STATUS || d.imm === CR_PTBR) writeControl(cpu, d.imm, v);
-        else if (d.imm === CR_EPSW) this.vcr[d.imm] = v & PSW_MASK;
-        else if (d.imm === CR_VBAR || d.imm === CR_EPC) this.vcr[d.imm] = v & ~3;
-        else this.vcr[d.imm] = v;
+      case Op.MTCR:
+        writeVirtualControl(cpu, this.vcr, d.imm, regs[d.b]);
         break;
-      }
       case Op.INVLPG: cpu.mmu.invalidatePage(regs[d.b]); break;
       case Op.TLBFLUSH: cpu.mmu.flushTlb(); break;
       case Op.IN: cpu.counters.ioReads++; setA(cpu.io.read((regs[d.b] + d.imm) & 0xffff)); break;
