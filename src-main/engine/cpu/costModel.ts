@@ -7,7 +7,7 @@
  * illegal opcodes cost `alu`).
  * Rules: injectable per machine (a Machine passes its own model); virtual time comes only from
  * these counts × costs, never from host timings (facts.md Part 2 §9 take-away 3). Figures cite
- * /work/shared/design/facts.md Part 2 where one exists; others are stated assumptions.
+ * ../shared/design/facts.md (beside the repository) Part 2 where one exists; others are stated assumptions.
  * docs/cost-model.md lists each value (test/engine/machine/costModelDoc.test.ts checks every key) —
  * keep in sync with this file.
  */
