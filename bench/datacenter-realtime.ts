@@ -2,7 +2,7 @@
  * Datacenter benchmark: how many VMs running mixed workloads the engine sustains at 1× real time, and
  * the aggregate guest instructions per second at that size.
  *
- * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--monitor interp|bt|hw]`. Prints one JSON object.
+ * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--monitor interp|bt|hw] [--fake]`. Prints one JSON object.
  * Lab: hosts of 8 cores at 100 MHz (the built-in labs' teaching clock), 8 one-vCPU VMs per host; VM i runs
  * MIX[i mod 8] (cpu, memwrite, io, 5 × idle). For N = 1, 2, 3, 5, 8, 12, … VMs it runs `--seconds` of
  * virtual time as fast as possible and records wall time; "sustained" is the largest N whose run took no
@@ -29,7 +29,9 @@ const MAX = arg('max', 4096);
 /** Monitor every VM runs under (`--monitor bt` shows what binary translation buys). */
 const MONITOR = (() => { const i = process.argv.indexOf('--monitor'); return i > 0 ? process.argv[i + 1] : 'interp'; })();
 
-const real = defaultGuestFactory();
+// `--fake`: the fakeGuest test double instead of the real machine — measures the datacenter layer alone
+// (scheduler, counters, copy-on-write bookkeeping), the "layer alone" row of docs/PERFORMANCE.md.
+const real = process.argv.includes('--fake') ? { factory: undefined, name: 'fake' } : defaultGuestFactory();
 const factory: GuestFactory = real.factory ?? fakeGuestFactory;
 const guest = real.factory ? `real guest machine (${real.name})` : 'fakeGuest test double (no real guest machine in this build): datacenter-layer overhead only';
 

@@ -42,10 +42,12 @@ export class EngineHost {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
 
   constructor(options: EngineHostOptions = {}) {
-    const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory();
+    // Guest sources are read once, for the ports and for the machine factory alike.
+    const guestSources = options.ports?.guestSources ?? loadGuestSources();
+    const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
     const ports: EnginePorts = {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
-      guestSources: options.ports?.guestSources ?? loadGuestSources(),
+      guestSources,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       log: options.ports?.log,

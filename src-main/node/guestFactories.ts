@@ -2,7 +2,7 @@
  * guestFactories — which guest machine the node side wires into the engine (`EnginePorts.guestFactory`).
  * One place for the EngineHost (worker / Electron / browser mode), the CLI and the benchmarks.
  *
- * - `defaultGuestFactory()` → `{ factory, name, catalogue }`: the HV32 Machine (engine/machine) running
+ * - `defaultGuestFactory(sources?)` → `{ factory, name, catalogue }`: the HV32 Machine (engine/machine) running
  *   the guest programs of resources/guests (labos and its workloads), assembled from source at load.
  * - `noGuestFactory()` → VMs power on without guest execution (for inventory-only labs such as the UI
  *   scale benchmark): guestState `notRunning`, no CPU use, honest zeros.
@@ -19,10 +19,11 @@ export interface GuestFactoryChoice {
   catalogue?: { name: string; description: string }[];
 }
 
-export function defaultGuestFactory(): GuestFactoryChoice {
+/** `sources`: guest sources already read by the caller (read from resources/guests otherwise). */
+export function defaultGuestFactory(sources: Record<string, string> = loadGuestSources()): GuestFactoryChoice {
   const catalogue = loadGuestCatalogue();
   return {
-    factory: createMachineFactory({ sources: loadGuestSources(), catalogue }),
+    factory: createMachineFactory({ sources, catalogue }),
     name: 'hv32-machine (resources/guests)',
     catalogue: catalogue.guests.map((g) => ({ name: g.name, description: g.description })),
   };
