@@ -27,6 +27,18 @@ describe('wizard validation (the contract schema + inventory context)', () => {
     expect(validateChanges({ vcpus: 4 })).toEqual({});
     expect(validateChanges({ vcpus: 65, cpuLimitMhz: -2 })).toEqual({ vcpus: 'Must be ≤ 64.', cpuLimitMhz: 'Must be ≥ -1.' });
   });
+  it('reports nested paging without the hw monitor at paging, as the engine does', () => {
+    const spec = { name: 'db-1', hostId: 'host-1' as const, vcpus: 1, memoryMiB: 64 };
+    expect(validateSpec({ ...spec, monitor: 'hw', paging: 'nested' }, ctx)).toEqual({});
+    expect(validateSpec({ ...spec, monitor: 'interp', paging: 'shadow' }, ctx)).toEqual({});
+    expect(validateSpec({ ...spec, monitor: 'bt', paging: 'nested' }, ctx).paging).toMatch(/^Nested paging is hardware two-dimensional paging: it needs the hw monitor/);
+    // Edit Settings: the pair the change would make with the VM's current monitor / paging.
+    const hwNested = { monitor: 'hw' as const, paging: 'nested' as const };
+    expect(validateChanges({ monitor: 'pv' }, hwNested).paging).toMatch(/needs the hw monitor/);
+    expect(validateChanges({ monitor: 'pv', paging: 'shadow' }, hwNested)).toEqual({});
+    expect(validateChanges({ paging: 'nested' }, { monitor: 'te', paging: 'shadow' }).paging).toMatch(/needs the hw monitor/);
+    expect(validateChanges({ vcpus: 2 }, { monitor: 'te', paging: 'nested' }), 'an untouched pair is not re-checked').toEqual({});
+  });
   it('maps an engine ApiError.field to the form field', () => {
     expect(fieldOfApiError({ code: 'E_INVALID_ARGUMENT', message: 'x', field: 'params.spec.memoryMiB' })).toBe('memoryMiB');
     expect(fieldOfApiError({ code: 'E_DUPLICATE_NAME', message: 'x', field: 'params.name' })).toBe('name');

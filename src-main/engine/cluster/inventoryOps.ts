@@ -10,7 +10,9 @@
  * memory hot-add is enabled — then only increases, while powered on (the running guest OS, which has no
  * hot-plug driver, sees the added resources after its next restart); monitor, paging, workload and the
  * hot-add switches change only while powered off; shares / reservation / limit change any time (limit ≥
- * reservation; reservations must fit the host). Clones need the source powered off (or a template) and
+ * reservation; reservations must fit the host). Monitor and paging must make a valid pair (nested paging
+ * needs the hw monitor: `pagingProblem`, @shared/model/mmuVirtualization), refused at `…paging` when
+ * a create or an edit would break it. Clones need the source powered off (or a template) and
  * copy its current disk contents by reference (copy-on-write blocks), not its snapshots. Only powered-off
  * VMs and templates can be deleted.
  */
@@ -18,9 +20,10 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { VmChanges, VmSpec } from '@shared/api/commands';
 import type { HostId, TaskId, VmId } from '@shared/model/ids';
+import { pagingProblem } from '@shared/model/mmuVirtualization';
 import type { Lab } from '../lab/lab';
 import type { Host, Vm } from './registry';
-import { newVm, fieldsOf } from './newVm';
+import { newVm, fieldsOf, VM_DEFAULTS } from './newVm';
 import { DiskChain } from '../snapshot/index';
 import { VmRuntime } from '../vm/vmRuntime';
 import { cpuPolicyOf } from '../vm/guestLifecycle';
@@ -68,6 +71,8 @@ export function startCreate(lab: Lab, spec: VmSpec): Started {
   const dup = nameProblem(lab, spec.name, 'params.spec.name');
   if (dup) return { error: dup };
   if (spec.memoryMiB > MAX_MEMORY_MIB) return { error: apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, 'params.spec.memoryMiB') };
+  const paging = pagingProblem(spec.monitor ?? VM_DEFAULTS.monitor, spec.paging ?? VM_DEFAULTS.paging);
+  if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
   const host = placeVm(lab, spec.hostId, spec.clusterId, 'params.spec');
   if ('code' in host) return { error: host };
   const ds = lab.reg.datastores.get(host.datastoreIds[0]);
@@ -147,6 +152,11 @@ export function reconfigureProblem(lab: Lab, vm: Vm, ch: VmChanges): ApiError | 
   const off = vm.powerState === 'poweredOff';
   const on = vm.powerState === 'poweredOn';
   if (ch.memoryMiB !== undefined && ch.memoryMiB > MAX_MEMORY_MIB) return apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, f('memoryMiB'));
+  // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
+  if (ch.monitor !== undefined || ch.paging !== undefined) {
+    const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);
+    if (paging) return apiError('E_INVALID_ARGUMENT', paging, f('paging'));
+  }
   const hot = (key: 'vcpus' | 'memoryMiB', enabled: boolean, current: number, next: number | undefined, what: string): ApiError | undefined => {
     if (next === undefined || next === current || off) return undefined;
     if (!on) return apiError('E_INVALID_STATE', `${what} can change only while ${vm.name} is powered off (it is ${vm.powerState}).`, f(key));

@@ -5,7 +5,10 @@
  * - `scenarioSchema` validates a parsed scenario object (YAML or JSON is parsed outside the engine);
  *   errors name the path of the bad field (`scenario.datacenters[0].clusters[1].hosts.count`).
  *   Cross references (a VM's host, a template, an action's target) are checked when the inventory is
- *   built (`cluster/model.ts`), with the same kind of path.
+ *   built (`cluster/model.ts`), with the same kind of path. One rule spans fields: a VM's monitor and
+ *   paging (its template's, or the defaults, where it sets none) must be a valid pair — nested paging
+ *   needs the hw monitor (`pagingProblem`) — reported at the entry's `.paging` (an action's
+ *   `.changes.paging` when its changes set both).
  * - `Scenario` is the validated type; `HostTemplate`, `HostSpec`, `VmTemplate`, `VmSpecEntry`,
  *   `TemplateSpec`, `ScenarioAction` its parts. `durationMs(value)` converts an `at:` value.
  *
@@ -18,9 +21,12 @@
  * Names follow vcsim's pattern when not given: DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2.
  */
 import { s } from '@shared/api/schema';
-import type { Infer, Schema } from '@shared/api/schema';
+import type { Infer, Problem, Schema } from '@shared/api/schema';
 import { vmChangesSchema } from '@shared/api/commands';
 import { MONITOR_KINDS, PAGING_MODES } from '@shared/model/inventory';
+import type { MonitorKind, PagingMode } from '@shared/model/inventory';
+import { pagingProblem } from '@shared/model/mmuVirtualization';
+import { VM_DEFAULTS } from '../cluster/newVm';
 
 /** `object` → the template schema, array → a list of the explicit schema. */
 function countOrList<A, B>(template: Schema<A>, item: Schema<B>, maxItems: number): Schema<A | B[]> {
@@ -29,6 +35,11 @@ function countOrList<A, B>(template: Schema<A>, item: Schema<B>, maxItems: numbe
     describe: `${template.describe}|${item.describe}[]`,
     check: (v, p) => (Array.isArray(v) ? list.check(v, p) : template.check(v, p)),
   };
+}
+
+/** `schema`, then a rule across its fields once its shape is right (the rule sees a well-formed value). */
+function withRule<T>(schema: Schema<T>, rule: (value: T, path: string) => Problem | null): Schema<T> {
+  return { describe: schema.describe, check: (v, p) => schema.check(v, p) ?? rule(v as T, p) };
 }
 
 /** A duration: a number of seconds, or a string like `500ms`, `30s`, `2m`, `1.5h`, `1d`. */
@@ -113,7 +124,7 @@ export const ACTION_KINDS = [
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-export const actionSchema = s.object({
+export const actionSchema = withRule(s.object({
   at: durationSchema,
   do: s.oneOf(ACTION_KINDS),
   vm: s.optional(s.string({ min: 1, max: 80 })),
@@ -124,10 +135,62 @@ export const actionSchema = s.object({
   description: s.optional(s.string({ max: 1024 })),
   memory: s.optional(s.bool()),
   changes: s.optional(vmChangesSchema),
+}), (a, p) => {
+  // Only a change that sets both is wrong by itself; one that sets either is checked against the VM when it runs.
+  const m = a.changes?.monitor;
+  const pg = a.changes?.paging;
+  const problem = m !== undefined && pg !== undefined ? pagingProblem(m, pg) : undefined;
+  return problem ? { field: `${p}.changes.paging`, message: problem } : null;
 });
 
 const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
 const hostsSchema = countOrList(hostTemplateSchema, hostSpecSchema, 1000);
+
+const datacenterShape = s.object({
+  name: s.optional(s.string({ min: 1, max: 80 })),
+  clusters: s.optional(s.array(s.object({
+    name: s.optional(s.string({ min: 1, max: 80 })),
+    drs: s.optional(s.bool()),
+    ha: s.optional(s.bool()),
+    hosts: hostsSchema,
+    /** VMs per host (one group or several). */
+    vmsPerHost: s.optional(vmsPerHostSchema),
+  }), { max: 100 })),
+  /** Standalone hosts (not in a cluster). */
+  hosts: s.optional(hostsSchema),
+  vmsPerHost: s.optional(vmsPerHostSchema),
+  templates: s.optional(s.array(templateSpecSchema, { max: 1000 })),
+  vms: s.optional(s.array(vmSpecEntrySchema, { max: 100_000 })),
+});
+type DatacenterShape = Infer<typeof datacenterShape>;
+
+type PagingFields = { monitor?: MonitorKind; paging?: PagingMode };
+
+/**
+ * The monitor/paging pair of every VM and template of a datacenter, as the inventory will build it: a VM
+ * deployed from a template inherits what it does not set (an unknown template is model.ts's to report).
+ */
+function datacenterPagingProblem(dc: DatacenterShape, path: string): Problem | null {
+  const entries: [PagingFields, string][] = [];
+  const groups = (g: VmTemplate | VmTemplate[] | undefined, at: string) => {
+    if (Array.isArray(g)) g.forEach((x, j) => entries.push([x, `${at}[${j}]`]));
+    else if (g) entries.push([g, at]);
+  };
+  (dc.clusters ?? []).forEach((c, i) => groups(c.vmsPerHost, `${path}.clusters[${i}].vmsPerHost`));
+  groups(dc.vmsPerHost, `${path}.vmsPerHost`);
+  (dc.templates ?? []).forEach((t, i) => entries.push([t, `${path}.templates[${i}]`]));
+  (dc.vms ?? []).forEach((v, i) => {
+    const t: PagingFields = (v.fromTemplate !== undefined ? dc.templates?.find((x) => x.name === v.fromTemplate) : undefined) ?? {};
+    entries.push([{ monitor: v.monitor ?? t.monitor, paging: v.paging ?? t.paging }, `${path}.vms[${i}]`]);
+  });
+  for (const [f, at] of entries) {
+    const problem = pagingProblem(f.monitor ?? VM_DEFAULTS.monitor, f.paging ?? VM_DEFAULTS.paging);
+    if (problem) return { field: `${at}.paging`, message: problem };
+  }
+  return null;
+}
+
+const datacenterSchema = withRule(datacenterShape, datacenterPagingProblem);
 
 export const scenarioSchema = s.object({
   /** Format version of the scenario file itself. */
@@ -135,22 +198,7 @@ export const scenarioSchema = s.object({
   name: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }),
   title: s.string({ min: 1, max: 120 }),
   description: s.optional(s.string({ max: 2000 })),
-  datacenters: s.array(s.object({
-    name: s.optional(s.string({ min: 1, max: 80 })),
-    clusters: s.optional(s.array(s.object({
-      name: s.optional(s.string({ min: 1, max: 80 })),
-      drs: s.optional(s.bool()),
-      ha: s.optional(s.bool()),
-      hosts: hostsSchema,
-      /** VMs per host (one group or several). */
-      vmsPerHost: s.optional(vmsPerHostSchema),
-    }), { max: 100 })),
-    /** Standalone hosts (not in a cluster). */
-    hosts: s.optional(hostsSchema),
-    vmsPerHost: s.optional(vmsPerHostSchema),
-    templates: s.optional(s.array(templateSpecSchema, { max: 1000 })),
-    vms: s.optional(s.array(vmSpecEntrySchema, { max: 100_000 })),
-  }), { min: 1, max: 16 }),
+  datacenters: s.array(datacenterSchema, { min: 1, max: 16 }),
   /** Timed actions, run in `at` order (ties in file order) through the same commands a user sends. */
   actions: s.optional(s.array(actionSchema, { max: 10_000 })),
 });

@@ -2,12 +2,14 @@
  * Display formatting shared by every view: sizes, virtual times, durations, counter units, compatibility.
  *
  * - `formatBytes`, `formatMiB`, `formatClock`, `formatDuration`, `formatUptime`, `unitLabel`,
- *   `formatValue`, `compatibilityLabel`, `monitorLabel`, `pagingLabel`, `powerStateLabel`.
+ *   `formatValue`, `compatibilityLabel`, `monitorLabel`, `pagingLabel`, `runningPagingLabel` (the paging
+ *   a VM actually runs under its monitor), `pagingHint`, `powerStateLabel`.
  *
  * Rule: formatting only; no number shown by the UI is computed here from anything but engine data.
  */
 import type { CounterUnit } from '@shared/model/metrics';
 import type { MonitorKind, PagingMode, VmPowerState, ToolsStatus, HostConnectionState } from '@shared/model/inventory';
+import { effectivePaging, pagingProblem } from '@shared/model/mmuVirtualization';
 
 const KiB = 1024;
 const MiB = KiB * 1024;
@@ -119,6 +121,22 @@ export function monitorLabel(kind: MonitorKind): string {
 }
 export function pagingLabel(mode: PagingMode): string {
   return PAGING_LABELS[mode] ?? mode;
+}
+
+/**
+ * What runs, not what is set (@shared/model/mmuVirtualization decides): shadow or nested by its label;
+ * native says why there are no shadow or nested tables — pv's kernel edits its own through hypercalls,
+ * interp is the bare machine.
+ */
+export function runningPagingLabel(monitor: MonitorKind, paging: PagingMode): string {
+  const mode = effectivePaging(monitor, paging);
+  if (mode !== 'native') return pagingLabel(mode);
+  return monitor === 'pv' ? 'Direct paging (paravirtual)' : 'Native (bare hardware, no monitor)';
+}
+
+/** The note beside a Paging mode select whose nested option the monitor rules out, or undefined. */
+export function pagingHint(monitor: MonitorKind): string | undefined {
+  return pagingProblem(monitor, 'nested') ? 'Nested paging needs hardware assist (hw)' : undefined;
 }
 
 export function powerStateLabel(state: VmPowerState): string {

@@ -2,9 +2,10 @@
  * Field-level validation for the New Virtual Machine wizard and Edit Settings, before and after the
  * engine answers.
  *
- * - `validateSpec(spec, ctx)` / `validateChanges(changes)`: run the contract's own schemas
+ * - `validateSpec(spec, ctx)` / `validateChanges(changes, current?)`: run the contract's own schemas
  *   (`vmSpecSchema`, `vmChangesSchema` from src-shared: one source of truth) plus the checks that need
- *   inventory context (unique name, connected host), returning `{ [field]: message }`.
+ *   inventory context (unique name, connected host) and the engine's monitor/paging rule
+ *   (`pagingProblem`: nested paging needs hw; at `paging`), returning `{ [field]: message }`.
  * - `fieldOfApiError(error)`: maps an engine `ApiError.field` (`params.spec.vcpus`) to a form field
  *   (`vcpus`), so a refusal shows at the field it names.
  *
@@ -13,7 +14,8 @@
 import { vmSpecSchema, vmChangesSchema } from '@shared/api/commands';
 import type { VmSpec, VmChanges } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
-import type { HostDto, VmDto } from '@shared/model/inventory';
+import type { HostDto, MonitorKind, PagingMode, VmDto } from '@shared/model/inventory';
+import { pagingProblem } from '@shared/model/mmuVirtualization';
 
 export type FieldErrors = Record<string, string>;
 
@@ -77,6 +79,11 @@ export function validateSpec(spec: VmSpec, ctx: SpecContext): FieldErrors {
   if (!errors.name && ctx.vms.some((vm) => vm.name === spec.name && vm.id !== ctx.selfId)) {
     errors.name = `The name '${spec.name}' already exists.`;
   }
+  // Both given (as the wizard sends them); with either left out the engine's defaults decide, and it checks.
+  if (!errors.monitor && !errors.paging && spec.monitor && spec.paging) {
+    const problem = pagingProblem(spec.monitor, spec.paging);
+    if (problem) errors.paging = humanize('paging', problem);
+  }
   if (!spec.hostId && !spec.clusterId) errors.hostId = errors.hostId ?? 'Select a compute resource.';
   if (spec.hostId) {
     const host = ctx.hosts.find((h) => h.id === spec.hostId);
@@ -87,8 +94,16 @@ export function validateSpec(spec: VmSpec, ctx: SpecContext): FieldErrors {
   return errors;
 }
 
-export function validateChanges(changes: VmChanges): FieldErrors {
-  return perField((v) => vmChangesSchema.check(v, 'changes'), dropUndefined(changes), 'changes', {});
+/** `current`: the VM's monitor and paging, to check the pair an edit of either would make. */
+export function validateChanges(changes: VmChanges, current?: { monitor: MonitorKind; paging: PagingMode }): FieldErrors {
+  const errors = perField((v) => vmChangesSchema.check(v, 'changes'), dropUndefined(changes), 'changes', {});
+  const monitor = changes.monitor ?? current?.monitor;
+  const paging = changes.paging ?? current?.paging;
+  if ((changes.monitor || changes.paging) && monitor && paging && !errors.monitor && !errors.paging) {
+    const problem = pagingProblem(monitor, paging);
+    if (problem) errors.paging = humanize('paging', problem);
+  }
+  return errors;
 }
 
 /** Form field named by an engine error (`params.spec.memoryMiB` → `memoryMiB`), or undefined. */

@@ -84,6 +84,36 @@ test('Edit Settings: vCPU/memory need power-off unless hot-add is on, and then o
   assert.ok(h.q('events.list', { entityId: vm.id }).some((e) => e.type === 'VmReconfiguredEvent' && /hot-added/.test(e.message)));
 });
 
+test('monitor and paging must make a valid pair: nested paging needs hw (create and Edit Settings, refused at paging)', () => {
+  const h = harness('lab-small');
+  const invalid = (r: ReturnType<typeof h.tryCmd>, field: string) => {
+    refused(r, 'E_INVALID_ARGUMENT', field);
+    if (!r.ok) assert.match(r.error.message, /nested paging .* needs the hw monitor/);
+  };
+  // vm.create: an explicit non-hw monitor, or none (the default is interp), with nested.
+  invalid(h.tryCmd('vm.create', { spec: { name: 'n1', vcpus: 1, memoryMiB: 64, monitor: 'bt', paging: 'nested' } }), 'params.spec.paging');
+  invalid(h.tryCmd('vm.create', { spec: { name: 'n2', vcpus: 1, memoryMiB: 64, paging: 'nested' } }), 'params.spec.paging');
+  const made = h.run('vm.create', { spec: { name: 'hw-nested', vcpus: 1, memoryMiB: 64, monitor: 'hw', paging: 'nested' } });
+  const vmId = (made.result as { vmId: `vm-${number}` }).vmId;
+  assert.deepEqual([h.q('vm.get', { vmId }).monitor, h.q('vm.get', { vmId }).paging], ['hw', 'nested']);
+  h.run('vm.create', { spec: { name: 'pv-shadow', vcpus: 1, memoryMiB: 64, monitor: 'pv', paging: 'shadow' } });
+
+  // Edit Settings (powered off): leaving hw while nested, or choosing nested under another monitor.
+  const before = JSON.stringify(h.q('vm.get', { vmId }));
+  invalid(h.tryCmd('vm.reconfigure', { vmId, changes: { monitor: 'te' } }), 'params.changes.paging');
+  invalid(h.tryCmd('vm.reconfigure', { vmId, changes: { monitor: 'interp', paging: 'nested' } }), 'params.changes.paging');
+  assert.equal(JSON.stringify(h.q('vm.get', { vmId })), before, 'refusals change nothing');
+  h.run('vm.reconfigure', { vmId, changes: { monitor: 'bt', paging: 'shadow' } });
+  invalid(h.tryCmd('vm.reconfigure', { vmId, changes: { paging: 'nested' } }), 'params.changes.paging');
+  h.run('vm.reconfigure', { vmId, changes: { monitor: 'hw' } });
+  h.run('vm.reconfigure', { vmId, changes: { paging: 'nested' } });
+  assert.deepEqual([h.q('vm.get', { vmId }).monitor, h.q('vm.get', { vmId }).paging], ['hw', 'nested']);
+  // Clone copies a valid pair.
+  const c = h.run('vm.clone', { vmId, name: 'hw-nested-clone' });
+  const clone = h.q('vm.get', { vmId: (c.result as { vmId: `vm-${number}` }).vmId });
+  assert.deepEqual([clone.monitor, clone.paging], ['hw', 'nested']);
+});
+
 test('a CPU reservation that does not fit the host is refused at power-on', () => {
   const h = harness('lab-small');
   const vm = vmByName(h, 'DC0_C0_H0_VM0');

@@ -58,6 +58,39 @@ test('validation errors name the path of the bad field', () => {
   }
 });
 
+test('a VM\'s monitor and paging must make a valid pair (nested needs hw), reported at the entry\'s paging', () => {
+  const hwNested = (s: Record<string, any>) => { Object.assign(s.datacenters[0].templates[0], { monitor: 'hw', paging: 'nested' }); };
+  const valid: [string, (s: Record<string, any>) => void][] = [
+    ['hw + nested', (s) => { Object.assign(s.datacenters[0].vms[0], { monitor: 'hw', paging: 'nested' }); }],
+    ['interp + shadow (runs native)', (s) => { Object.assign(s.datacenters[0].vms[0], { monitor: 'interp', paging: 'shadow' }); }],
+    ['nested inherited from an hw template', (s) => { hwNested(s); }],
+    ['a VM overriding its hw + nested template to bt + shadow', (s) => { hwNested(s); Object.assign(s.datacenters[0].vms[0], { monitor: 'bt', paging: 'shadow' }); }],
+    ['an action changing to hw + nested', (s) => { s.actions.push({ at: 2, do: 'reconfigure', vm: 'explicit', changes: { monitor: 'hw', paging: 'nested' } }); }],
+  ];
+  for (const [label, mutate] of valid) {
+    const s = base();
+    mutate(s);
+    assert.equal(problem(s), undefined, label);
+  }
+  const invalid: [(s: Record<string, any>) => void, string][] = [
+    [(s) => { Object.assign(s.datacenters[0].vms[0], { monitor: 'bt', paging: 'nested' }); }, 'scenario.datacenters[0].vms[0].paging'],
+    [(s) => { s.datacenters[0].clusters[0].vmsPerHost[0].paging = 'nested'; }, 'scenario.datacenters[0].clusters[0].vmsPerHost[0].paging'],
+    [(s) => { s.datacenters[0].clusters[0].vmsPerHost = { count: 1, monitor: 'pv', paging: 'nested' }; }, 'scenario.datacenters[0].clusters[0].vmsPerHost.paging'],
+    [(s) => { s.datacenters[0].templates[0].paging = 'nested'; }, 'scenario.datacenters[0].templates[0].paging'],
+    [(s) => { hwNested(s); s.datacenters[0].vms[0].monitor = 'te'; }, 'scenario.datacenters[0].vms[0].paging'],
+    [(s) => { s.datacenters[0].templates[0].monitor = 'hw'; s.datacenters[0].vms[0].paging = 'nested'; s.datacenters[0].vms[0].monitor = 'bt'; }, 'scenario.datacenters[0].vms[0].paging'],
+    [(s) => { s.actions.push({ at: 2, do: 'reconfigure', vm: 'explicit', changes: { monitor: 'bt', paging: 'nested' } }); }, 'scenario.actions[1].changes.paging'],
+  ];
+  for (const [mutate, field] of invalid) {
+    const s = base();
+    mutate(s);
+    const p = problem(s);
+    assert.ok(p, `expected an error at ${field}`);
+    assert.equal(p!.field, field, p!.message);
+    assert.match(p!.message, /^test\.yaml: scenario\..*\.paging: nested paging is hardware two-dimensional paging: it needs the hw monitor/);
+  }
+});
+
 test('explicit inventory: named hosts, templates, VMs deployed from templates with overrides', () => {
   const h = harness(base());
   const inv = h.q('inventory.get', {});
