@@ -82,6 +82,7 @@ export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Ma
     m.own = { ...s.counters };
     m.retired = { ...s.retired };
     m.latestNs = Math.max(config.bootNs, ...m.slots.map((x) => x.nowNs()));
+    if (s.dirtyLog) m.dirtyLog.restore(m.mem, s.dirtyLog);
   }
   for (const slot of m.slots) slot.cpu.io = m.devices.bus;
   m.devices.bus.clock = () => m.activeNowNs();

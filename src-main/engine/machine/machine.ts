@@ -6,7 +6,8 @@
  * Interface (beyond GuestMachine): built only by `builder.ts` (boot and restore share one path);
  * `config`, `image`, `mem`, `slots`, `devices`; `nextEventNs(vcpu)` (exact next device event,
  * without the SMP poll), `report()` (structured counters), `debugOutput()`, `exitCode`,
- * `vcpuNowNs(vcpu)`.
+ * `vcpuNowNs(vcpu)`, the dirty-page log (`startDirtyLog`, `stopDirtyLog`, `readAndClearDirty`,
+ * `dirtyLog`: machineDirtyLog.ts).
  * How a slice runs (`runVcpu`): the vCPU's clock is rebased to the host's time if it fell behind
  * (it was descheduled, halted or parked: a world switch, costed `worldSwitch` cycles); then, in
  * chunks that end at the next device event, devices are brought up to the vCPU's time (timer
@@ -20,13 +21,14 @@
  */
 import type { Cpu, Monitor } from '../cpu/index';
 import type { DeviceSet, DeviceTiming, IrqController, PowerHost, SmpHost } from '../devices/index';
-import type { GuestPhysicalMemory, HostMemory } from '../memory/index';
+import type { DirtySet, GuestPhysicalMemory, HostMemory } from '../memory/index';
 import { Hasher } from '../memory/index';
 import type { GuestMachine, GuestMachineState, VcpuRunResult } from '../vm/guestMachine';
 import type { BootImage } from './bootImage';
 import type { MachineConfig, MachineCostModel } from './machineConfig';
 import { addCounters, counterReport, cpuCounters, flatCounters, type CounterReport } from './machineCounters';
 import { hashVcpu } from './machineDigest';
+import { MachineDirtyLog } from './machineDirtyLog';
 import type { MachineCrash, MachineOwnCounters, MachineState } from './machineState';
 import { MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION } from './machineState';
 import { saveMemoryShared } from './memorySnapshot';
@@ -48,6 +50,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   poweredOff = false;
   own: MachineOwnCounters = { worldSwitches: 0, reboots: 0, internalErrors: 0 };
   retired: Record<string, number> = {};
+  /** The dirty-page log (machineDirtyLog.ts): off until someone starts it. */
+  readonly dirtyLog = new MachineDirtyLog();
   /** Latest virtual time any vCPU has reached (parked vCPUs start from here). */
   latestNs: number;
   private active = -1;
@@ -146,6 +150,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
         this.own.reboots++;
         addCounters(this.retired, cpuCounters(this.slots.map((s) => s.cpu), this.config.monitor));
         this.wiring.reboot(this);
+        this.dirtyLog.memoryReplaced(this.mem);
         break;
       }
       if (r.reason === 'halted') {
@@ -255,7 +260,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   counters(): Record<string, number> {
     return flatCounters({
       cpus: this.slots.map((s) => s.cpu), monitorKind: this.config.monitor, devices: this.devices.metrics(),
-      machine: { ...this.own }, retired: this.retired, pagesDirtied: this.mem.pagesDirtied,
+      machine: { ...this.own, ...this.dirtyLog.counters() }, retired: this.retired, pagesDirtied: this.mem.pagesDirtied,
     });
   }
 
@@ -269,6 +274,21 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number; dirtyPages: number } {
     const touched = this.mem.touchedPageCount * 4096;
     return { configuredBytes: this.config.memoryBytes, touchedBytes: touched, activeBytes: touched, dirtyPages: this.mem.pagesDirtied };
+  }
+
+  // ---------------------------------------------------------------- dirty-page log (live migration, dirty rate)
+  /** Starts the dirty log (idempotent): from now on every page written is reported once per read. */
+  startDirtyLog(nowNs: number): void {
+    this.dirtyLog.start(this.mem, nowNs);
+  }
+
+  stopDirtyLog(): void {
+    this.dirtyLog.stop();
+  }
+
+  /** Pages written since the log started or the previous call, then clears them. Call between slices. */
+  readAndClearDirty(nowNs: number): DirtySet {
+    return this.dirtyLog.readAndClear(nowNs);
   }
 
   guestClockNs(): number {
@@ -306,7 +326,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       format: MACHINE_STATE_FORMAT, version: MACHINE_STATE_VERSION, config: structuredConfig(this.config), image: this.image,
       poweredOff: this.poweredOff, crash: this.crashInfo ? { ...this.crashInfo } : null, memory: saveMemoryShared(this.mem),
       vcpus: this.slots.map((s) => ({ slot: s.save(), cpu: s.cpu.save(), monitor: saveMonitor(s.cpu.monitor) })),
-      devices: this.devices.save(), counters: { ...this.own }, retired: { ...this.retired },
+      devices: this.devices.save(), counters: { ...this.own }, retired: { ...this.retired }, dirtyLog: this.dirtyLog.save(),
     };
   }
 

@@ -10,7 +10,7 @@
  */
 import type { CpuSaved } from '../cpu/index';
 import type { DeviceSetState } from '../devices/index';
-import type { GuestMemoryState } from '../memory/index';
+import type { DirtyTrackerState, GuestMemoryState } from '../memory/index';
 import type { GuestCrash } from '../vm/guestMachine';
 import type { BootImage } from './bootImage';
 import type { MachineConfig } from './machineConfig';
@@ -49,6 +49,8 @@ export interface MachineState {
   counters: MachineOwnCounters;
   /** Counters of CPUs discarded by guest reboots (added to the live ones). */
   retired: Record<string, number>;
+  /** The dirty-page log when it was on (machineDirtyLog.ts); absent or null = off (older saves have none). */
+  dirtyLog?: DirtyTrackerState | null;
 }
 
 export function isMachineState(x: unknown): x is MachineState {

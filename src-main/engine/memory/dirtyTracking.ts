@@ -4,7 +4,7 @@
  * of the mechanism that produced it.
  *
  * Interface: `new DirtyTracker(mem, { harvester?, harvestEntryCycles? })`; `start(nowNs)`,
- * `stop()`, `running`; `readAndClear(nowNs)` → DirtySet {pages (sorted gpfns), count, intervalNs,
+ * `stop()`, `running`; `save()` → DirtyTrackerState and `resume(state)` (a restored machine); `readAndClear(nowNs)` → DirtySet {pages (sorted gpfns), count, intervalNs,
  * ratePagesPerSecond, has(gpfn), bitmap()}; `counters` (readAndClears, pagesReported, lastPages,
  * ratePagesPerSecond, peakRatePagesPerSecond, harvestEntries, harvestCycles, mechanism).
  * `DirtyHarvester` is what the paging layer plugs in (mmu/pagingContext.ts `dirtyHarvesterFor`):
@@ -57,6 +57,13 @@ export interface DirtyTrackerCounters {
   harvestCycles: number;
 }
 
+/** A log in plain form (machine save files). */
+export interface DirtyTrackerState {
+  pages: number[];
+  lastNs: number;
+  counters: DirtyTrackerCounters;
+}
+
 const WRITE_PROTECT: DirtyHarvester = { mechanism: 'write-protect', harvest: (pages) => pages.length };
 
 export class DirtyTracker {
@@ -84,6 +91,21 @@ export class DirtyTracker {
 
   stop(): void {
     this.mem.disableDirtyLog();
+  }
+
+  /** What `resume` needs to continue this log on a restored machine (pages dirty now, time, counters). */
+  save(): DirtyTrackerState {
+    return { pages: this.mem.dirtyPages(), lastNs: this.lastNs, counters: { ...this.counters } };
+  }
+
+  /**
+   * Continues a saved log (restored machine, or the fresh memory of a guest reset): logging starts
+   * with exactly `pages` dirty, so the next read reports them plus whatever the guest writes.
+   */
+  resume(state: DirtyTrackerState): void {
+    this.start(state.lastNs);
+    for (const g of state.pages) this.mem.markDirty(g as Gpfn);
+    this.counters = { ...state.counters, mechanism: this.harvester.mechanism };
   }
 
   /** Pages written since start or the previous call, and clears them (see the header for atomicity). */

@@ -10,7 +10,7 @@
  *    `notifyWrite(gpfn, offsetBytes, sizeBytes)` after writing through `frameForWrite`;
  *  - watches: `addWatcher(fn)` → bit, `watch(gpfn, bit)`, `unwatch(gpfn, bit)`, `isWatched(gpfn)`;
  *  - dirty log (migration): `enableDirtyLog()`, `disableDirtyLog()`, `readAndClearDirty()`,
- *    `isDirty(gpfn)` (memory/dirtyTracking.ts builds the bitmap, rate and mechanism costs on it);
+ *    `isDirty(gpfn)`, `dirtyPages()`, `markDirty(gpfn)` (memory/dirtyTracking.ts builds the bitmap, rate and mechanism costs on it);
  *  - remap listeners (issue 5): `onRemap(fn)` → unsubscribe; fn(gpfn) runs after a page's backing
  *    frame changes (first touch, COW break), fn(-1) after `release()` — shadow and nested page
  *    tables (mmu/) keep their guest-physical → host-physical entries coherent with it;
@@ -281,6 +281,24 @@ export class GuestPhysicalMemory {
   isDirty(gpfn: Gpfn): boolean {
     const c = this.chunks[gpfn >>> CHUNK_SHIFT];
     return c !== undefined && (c.flags[gpfn & (CHUNK_PAGES - 1)] & FLAG_DIRTY) !== 0;
+  }
+  /** The pages dirty now (sorted), without clearing them. */
+  dirtyPages(): number[] {
+    return [...this.dirtyList].sort((x, y) => x - y);
+  }
+  /**
+   * Marks a page dirty without a write (while logging): a restored machine re-marks the pages its
+   * saved log held, and a guest reset marks every page of its new memory (all of it was rewritten).
+   */
+  markDirty(gpfn: Gpfn): void {
+    if (!this.dirtyLogging) return;
+    this.check(gpfn);
+    const c = this.chunk(gpfn);
+    const i = gpfn & (CHUNK_PAGES - 1);
+    if (c.flags[i] & FLAG_DIRTY) return;
+    c.flags[i] |= FLAG_DIRTY;
+    this.dirtyList.push(gpfn);
+    this.pagesDirtied++;
   }
   /** Pages written since the last call (sorted gpfns), then clears them (write-protect again). */
   readAndClearDirty(): Gpfn[] {

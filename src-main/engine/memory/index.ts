@@ -5,4 +5,4 @@
 export { HostMemory, ZERO_FRAME, type HostMemoryStats } from './hostMemory';
 export { GuestPhysicalMemory, type GuestMemoryState, type WatchListener } from './guestPhysicalMemory';
 export { Hasher } from './hasher';
-export { DirtyTracker, type DirtyHarvester, type DirtyMechanism, type DirtySet, type DirtyTrackerCounters } from './dirtyTracking';
+export { DirtyTracker, type DirtyHarvester, type DirtyMechanism, type DirtySet, type DirtyTrackerCounters, type DirtyTrackerState } from './dirtyTracking';

@@ -45,6 +45,7 @@ export const COUNTERS: CounterInfo[] = [
   c('mem.active.average', 'Active', 'KB', 'absolute', 2, VHC, 'Guest memory recently touched (from the guest machine)'),
   c('mem.consumed.average', 'Consumed', 'KB', 'absolute', 1, VHC, 'Host memory backing guest memory (VM) / used in total incl. overhead and the hypervisor (host)'),
   c('mem.granted.average', 'Granted', 'KB', 'absolute', 2, VHC, 'Guest memory mapped to host memory (no page sharing yet, so equal to consumed for a VM)'),
+  c('mem.activewrite.average', 'Active write', 'KB', 'absolute', 2, VH, 'Guest memory written during the sample period: the distinct pages the dirty log reported × 4 KiB (counted; ESXi estimates it by sampling)'),
   c('mem.overhead.average', 'Overhead consumed', 'KB', 'absolute', 1, VHC, 'Host memory for the monitor and page-tracking structures (documented model, engine README)'),
   c('mem.sysUsage.average', 'VMkernel consumed', 'KB', 'absolute', 2, ['host'], 'Host memory used by the hypervisor itself'),
   c('mem.totalCapacity.average', 'Total reservation', 'MB', 'absolute', 2, ['host'], 'Physical memory of the host'),
@@ -87,7 +88,7 @@ export const COUNTERS: CounterInfo[] = [
   c('engine.pageFaults.summation', 'Page faults', 'num', 'delta', 2, VH, 'Guest page faults (engine)'),
   c('engine.interrupts.summation', 'Interrupts', 'num', 'delta', 2, VH, 'Interrupts delivered to the guest (engine)'),
   c('engine.droppedTicks.summation', 'Dropped timer ticks', 'num', 'delta', 2, ['vm'], 'Timer ticks discarded when the backlog passed the give-up limit (engine)'),
-  c('engine.dirtyRate.average', 'Dirty page rate', 'pagesPerSecond', 'rate', 2, VH, 'Guest pages written per virtual second (engine)'),
+  c('engine.dirtyRate.average', 'Dirty page rate', 'pagesPerSecond', 'rate', 2, VH, 'Distinct guest pages written in the sample period per virtual second, from the dirty log (QEMU dirty-pages-rate; engine)'),
 ];
 
 /** Engine counter → cumulative `GuestMachine.counters()` keys (keep in sync with the guest machine). */
@@ -99,7 +100,9 @@ export const ENGINE_COUNTER_SOURCES: Record<string, string[]> = {
   'engine.pageFaults.summation': ['pageFaults'],
   'engine.interrupts.summation': ['interrupts', 'timerInterrupts'],
   'engine.droppedTicks.summation': ['droppedTicks', 'timerTicksDropped'],
-  'engine.dirtyRate.average': ['pagesDirtied', 'pageWrites'],
+  // Machines with a dirty log (GuestMachine.readAndClearDirty) are read by the collector instead;
+  // this key is the test double's.
+  'engine.dirtyRate.average': ['pageWrites'],
 };
 
 /** Disk device keys of `GuestMachine.counters()` (cumulative). */

@@ -4,7 +4,7 @@
  *
  * Sources: the host schedulers (run / ready / co-stop / wait ns, cycles, instructions, min/max usage
  * per quantum), the guest machines (memory statistics, cumulative counters for disk and engine.*,
- * guest clock), the lab (uptime, vmop counts) and the documented models (`resourceModels.ts`).
+ * guest clock, the dirty log read and cleared once per sample), the lab (uptime, vmop counts) and the documented models (`resourceModels.ts`).
  *
  * - `endQuantum(lab, quantumMs)`: per-quantum bookkeeping at each lockstep barrier.
  * - `collectSamples(lab, timeMs)`: records one real-time sample per entity and rolls up.
@@ -19,7 +19,7 @@ import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './ca
 import { hostWatts, vmOverheadKB } from './resourceModels';
 import { uptimeMs } from '../vm/powerOps';
 import { pollConsole } from '../vm/guestLifecycle';
-import { HOST_SYSTEM_MEMORY_MIB, SIM_QUANTUM_NS } from '../params';
+import { HOST_SYSTEM_MEMORY_MIB, PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { REALTIME_PERIOD_MS } from './sampleStore';
 
 type Values = Record<string, number>;
@@ -122,6 +122,13 @@ export function collectSamples(lab: Lab, timeMs: number): void {
           const d = now[k] - (base[k] ?? 0);
           v[name] = name.endsWith('.average') ? d / coveredS : d;
         }
+        // The dirty log (started at power-on, vm/guestLifecycle.ts) is read and cleared once per
+        // sample: distinct pages written in the period, as QEMU's dirty-pages-rate counts them.
+        const dirty = guest.readAndClearDirty?.(lab.nowNs() - rt.offsetNs);
+        if (dirty) {
+          v['engine.dirtyRate.average'] = dirty.count / coveredS;
+          v['mem.activewrite.average'] = (dirty.count * PAGE_SIZE_BYTES) / KB;
+        }
         if (DISK_COUNTER_KEYS.readBytes in now) {
           const d = (k: string) => (now[k] ?? 0) - (base[k] ?? 0);
           const readKBps = d(DISK_COUNTER_KEYS.readBytes) / KB / coveredS;
@@ -139,7 +146,7 @@ export function collectSamples(lab: Lab, timeMs: number): void {
       rt.sampledSinceMs = timeMs;
       record(lab, vm.id, timeMs, v);
       consumedKB += consumed; activeKB += active; overheadKB += vmOverheadKB(vm); reservedMhz += vm.cpuReservationMhz;
-      add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average',
+      add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average', 'mem.activewrite.average',
         ...Object.keys(ENGINE_COUNTER_SOURCES).filter((k) => k !== 'engine.droppedTicks.summation')]);
     }
     if (host.powerState !== 'poweredOn') continue;

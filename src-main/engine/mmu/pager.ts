@@ -44,6 +44,8 @@ export interface PagingOptions {
   vpid?: boolean;
   /** Nested paging: page-walk cache for guest upper levels + nested TLB for gpa→hpa (Bhargava et al. 2008). Default false. */
   pageWalkCache?: boolean;
+  /** Nested paging: how the dirty log is harvested — 'pml' (Intel PML-like log, default) or 'dirty-bits' (scan and clear the nested table's D bits). */
+  dirtyMechanism?: 'pml' | 'dirty-bits';
   /** Run the invariant checker (shadow = guest ∘ host, nested = the gpa→hpa map) after every update; throws on a violation. Tests only. */
   debugChecks?: boolean;
   /** Cycles of the monitor's memory-virtualization events (default: pagingCostsFor(monitor, costs)). */

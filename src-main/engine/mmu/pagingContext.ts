@@ -6,7 +6,7 @@
  * Interface: `PagingContext.for(mem, levels, options)`; `shadowTables()`, `nestedTable()` (built
  * lazily), `pagers`; `createPager(mmu, options, costs)` → Pager | undefined (native);
  * `dirtyHarvesterFor(mem)` → the DirtyHarvester matching the VM's paging mode (memory/dirtyTracking.ts);
- * `nestedDirtyMechanism` ('pml' default | 'dirty-bits'); `check()` → invariant violations.
+ * `nestedDirtyMechanism` ('pml' default | 'dirty-bits', from PagingOptions.dirtyMechanism); `check()` → invariant violations.
  * Rules: one geometry per memory (levels and host large pages are machine-wide); asking again with
  * different ones is a configuration error (throws RangeError). With `debugChecks` every fill and every
  * shadow update runs the invariant checker and throws on a violation (tests).
@@ -42,6 +42,7 @@ export class PagingContext {
       throw new RangeError(`paging: this VM already uses ${c.g.levels} levels${c.hostLargePages ? ' with host large pages' : ''}; a vCPU asked for ${levels}${host ? ' with host large pages' : ''}`);
     }
     if (opts.debugChecks) c.debugChecks = true;
+    if (opts.dirtyMechanism) c.nestedDirtyMechanism = opts.dirtyMechanism;
     return c;
   }
 

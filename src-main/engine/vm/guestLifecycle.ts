@@ -2,8 +2,8 @@
  * guestLifecycle — starting, stopping and capturing a VM's guest machine, and keeping the host's
  * scheduler in step. Power operations, snapshots and the lab's restore all go through here.
  *
- * - `startGuest(lab, vm, capture?)`: boots a guest through the factory (or restores `capture`), puts its
- *   vCPUs on the host's scheduler, and sets guest state, tools status and IP. Without a factory the VM
+ * - `startGuest(lab, vm, capture?)`: boots a guest through the factory (or restores `capture`), starts its
+ *   dirty-page log, puts its vCPUs on the host's scheduler, and sets guest state, tools status and IP. Without a factory the VM
  *   runs no guest (guestState `notRunning`, no CPU). Returns a typed error when the factory fails.
  * - `stopGuest(lab, vm)`: takes the vCPUs off the scheduler and drops the guest (its memory is released).
  * - `captureGuest(lab, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
@@ -83,6 +83,9 @@ export function startGuest(lab: Lab, vm: Vm, capture?: GuestCapture): ApiError |
   rt.guest = guest;
   rt.offsetNs = offsetNs;
   rt.bootGuestNs = capture ? capture.bootGuestNs : nowNs;
+  // Dirty logging runs for the VM's whole powered-on life: the collector reads the dirty rate from
+  // it, and live migration will need it. A restored machine continues its saved log.
+  guest.startDirtyLog?.(nowNs - offsetNs);
   rt.counterBase = guest.counters();
   sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm), nowNs, offsetNs, capture?.timing);
   setGuestFacts(vm, guest);

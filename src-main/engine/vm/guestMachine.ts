@@ -64,6 +64,14 @@ export interface GuestMachine {
   requestGuestShutdown(): boolean;
   requestGuestReboot(): boolean;
 
+  /**
+   * Dirty-page log (docs/memory-virtualization.md "Dirty-page tracking"): start it once (idempotent);
+   * then each read returns the pages written since the previous one and clears them. Call between
+   * slices (atomic with respect to the guest). Optional: a machine without it reports no dirty rate.
+   */
+  startDirtyLog?(nowNs: number): void;
+  readAndClearDirty?(nowNs: number): { readonly pages: readonly number[]; readonly count: number };
+
   /** Plain, structured-clone-safe state; guest memory is shared copy-on-write, so this is cheap. */
   save(): unknown;
   /** Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state. */

@@ -1,7 +1,7 @@
 /**
  * `hvlab run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]
  *  [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N] [--paging native|shadow|nested] [--large-pages]
- *  [--tlb-tagging] [--page-walk-cache]` and `hvlab run --list`: boots one guest machine
+ *  [--tlb-tagging] [--page-walk-cache] [--dirty-log PERIOD [--dirty-mechanism pml|dirty-bits]]` and `hvlab run --list`: boots one guest machine
  * (src-main/engine/machine) on its own — each vCPU on a dedicated CPU, no datacenter — and runs it
  * until it powers off, crashes, halts for good, or DURATION of virtual time has passed.
  *
@@ -15,8 +15,14 @@
  *   interp) or `--paging nested` (with `--monitor hw`: hardware 2-D walks); `--large-pages` (the guest
  *   may use PS large pages and the monitor maps memory with large pages); `--tlb-tagging` (the `asid`
  *   register tags TLB entries); `--page-walk-cache` (nested: page-walk cache + nested TLB).
+ * - `--dirty-log PERIOD`: the dirty-page log runs from power-on and is read and cleared every PERIOD
+ *   of virtual time (QEMU computes its dirty-pages-rate over 1 s periods: `--dirty-log 1s`); the
+ *   summary goes to stderr, or into `dirty` with --json. Under nested paging the log is harvested
+ *   from a PML-like log (default) or by scanning dirty bits (`--dirty-mechanism dirty-bits`).
  * - `--json`: ONE JSON object {guest, monitor, levels, vcpus, cmdline, paging, state, stoppedBy, crash?,
- *   exitCode?, console, virtualTimeNs, digest, counters} (counters: engine/machine CounterReport, with
+ *   exitCode?, console, virtualTimeNs, digest, counters, dirty?} (dirty: mechanism, periodNs, syncs,
+ *   pagesReported, pagesPerPeriod, rate {mean, peak, last} in pages per virtual second, harvestEntries,
+ *   harvestCycles, and the mechanism's guest-side events) (counters: engine/machine CounterReport, with
  *   `counters.paging`; `paging` also reports the monitor memory held by shadow / nested tables).
  * Rule: mistakes in the guest source print `file:line:col: error: …` and exit 1; never a stack trace.
  */
@@ -27,6 +33,7 @@ import { assembleGuest, buildMachine, commandLine, findGuest, GuestProgramError,
 import type { AsmImage } from '../../engine/isa/index';
 import { MONITOR_KINDS } from '../../engine/monitors/index';
 import { PagingContext, type PagingMode, type PagingOptions } from '../../engine/mmu/index';
+import { DirtyLogRecorder } from './dirtyLogRecorder';
 import { DEFAULT_CLOCK_HZ } from '../../engine/params';
 import { loadGuestCatalogue, loadGuestSources } from '../resources';
 import { UsageError } from './args';
@@ -37,16 +44,16 @@ function quietOnClosedPipe(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 }
 
-const USAGE = 'usage: hvlab run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]\n                 [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]\n                 [--paging native|shadow|nested] [--large-pages] [--tlb-tagging] [--page-walk-cache]\n       hvlab run --list';
+const USAGE = 'usage: hvlab run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]\n                 [--cmdline TEXT] [--vcpus N] [--memory MIB] [--mhz N]\n                 [--paging native|shadow|nested] [--large-pages] [--tlb-tagging] [--page-walk-cache]\n                 [--dirty-log PERIOD [--dirty-mechanism pml|dirty-bits]]\n       hvlab run --list';
 
 /** Parses a duration into nanoseconds of virtual time (cycles need the clock rate). */
-export function parseDuration(raw: string, clockHz: number): number {
+export function parseDuration(raw: string, clockHz: number, option = 'until'): number {
   const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ns|us|µs|ms|s|m|cycles?)?\s*$/i.exec(raw);
-  if (!m) throw new UsageError(`--until needs a duration like 5s, 200ms or 1e9cycles, got "${raw}"`);
+  if (!m) throw new UsageError(`--${option} needs a duration like 5s, 200ms or 1e9cycles, got "${raw}"`);
   const v = Number(m[1]);
   const unit = (m[2] ?? 's').toLowerCase();
   const ns = unit === 'ns' ? v : unit === 'us' || unit === 'µs' ? v * 1e3 : unit === 'ms' ? v * 1e6 : unit === 's' ? v * 1e9 : unit === 'm' ? v * 60e9 : (v * 1e9) / clockHz;
-  if (!(ns > 0) || !Number.isFinite(ns)) throw new UsageError(`--until must be a positive duration, got "${raw}"`);
+  if (!(ns > 0) || !Number.isFinite(ns)) throw new UsageError(`--${option} must be a positive duration, got "${raw}"`);
   return ns;
 }
 
@@ -66,6 +73,8 @@ interface RunArgs {
   largePages: boolean;
   tlbTagging: boolean;
   pageWalkCache: boolean;
+  dirtyLog?: string;
+  dirtyMechanism?: 'pml' | 'dirty-bits';
 }
 
 function parseRunArgs(argv: string[]): RunArgs {
@@ -129,12 +138,26 @@ function parseRunArgs(argv: string[]): RunArgs {
       case 'large-pages': a.largePages = true; break;
       case 'tlb-tagging': a.tlbTagging = true; break;
       case 'page-walk-cache': a.pageWalkCache = true; break;
+      case 'dirty-log': {
+        const v = value();
+        if (v === undefined) throw new UsageError('--dirty-log needs the read-and-clear period, e.g. --dirty-log 1s');
+        a.dirtyLog = v;
+        break;
+      }
+      case 'dirty-mechanism': {
+        const v = value();
+        if (v !== 'pml' && v !== 'dirty-bits') throw new UsageError(`--dirty-mechanism must be pml or dirty-bits, got "${v ?? ''}"`);
+        a.dirtyMechanism = v;
+        break;
+      }
       case 'help': console.log(USAGE); process.exit(0); break;
       default: throw new UsageError(`unknown option --${name}\n${USAGE}`);
     }
   }
   if (a.paging === 'shadow' && a.monitor === 'interp') throw new UsageError('--paging shadow needs a monitor (te, bt, hw, …): interp runs the guest on bare hardware');
   if (a.paging === 'nested' && a.monitor !== 'hw') throw new UsageError(`--paging nested is hardware 2-D paging: use it with --monitor hw (got ${a.monitor})`);
+  if (a.dirtyMechanism && a.paging !== 'nested') throw new UsageError('--dirty-mechanism chooses how nested paging harvests the dirty log: use it with --paging nested');
+  if (a.dirtyMechanism && a.dirtyLog === undefined) throw new UsageError('--dirty-mechanism needs --dirty-log PERIOD');
   return a;
 }
 
@@ -142,7 +165,7 @@ function pagingOptions(a: RunArgs): PagingOptions | undefined {
   if (a.paging === 'native' && !a.largePages && !a.tlbTagging) return undefined;
   return {
     mode: a.paging, largePages: a.largePages, hostLargePages: a.largePages && a.paging !== 'native', tlbTagging: a.tlbTagging,
-    ...(a.pageWalkCache ? { pageWalkCache: true } : {}),
+    ...(a.pageWalkCache ? { pageWalkCache: true } : {}), ...(a.dirtyMechanism ? { dirtyMechanism: a.dirtyMechanism } : {}),
   };
 }
 
@@ -193,13 +216,15 @@ export async function run(argv: string[]): Promise<number> {
   if (!a.guest) throw new UsageError(`hvlab run needs a GUEST\n${USAGE}`);
   const clockHz = a.mhz * 1e6;
   const untilNs = parseDuration(a.until, clockHz);
+  const dirtyPeriodNs = a.dirtyLog === undefined ? undefined : parseDuration(a.dirtyLog, clockHz, 'dirty-log');
   const loaded = loadGuest(a.guest, a.monitor);
   if (!loaded) return 1;
   const cmdline = commandLine(a.cmdline ?? loaded.cmdline, a.params);
   const paging = pagingOptions(a);
   const config: MachineConfigInput = { vcpus: a.vcpus, memoryBytes: a.memoryMiB * 1024 * 1024, levels: a.levels, monitor: a.monitor, clockHz, cmdline, bootNs: 0, ...(paging ? { paging } : {}) };
   const m = buildMachine({ kind: 'boot', config, image: loaded.image });
-  const outcome = runMachine(m, { untilNs });
+  const dirty = dirtyPeriodNs === undefined ? undefined : new DirtyLogRecorder(m, dirtyPeriodNs);
+  const outcome = dirty ? dirty.run(untilNs) : runMachine(m, { untilNs });
   const consoleText = m.consoleRead(0).text;
   if (a.json) {
     const out: Record<string, unknown> = {
@@ -208,6 +233,7 @@ export async function run(argv: string[]): Promise<number> {
     if (m.crash) out.crash = m.crash;
     if (m.exitCode !== null) out.exitCode = m.exitCode;
     Object.assign(out, { console: consoleText, virtualTimeNs: Math.round(outcome.endNs), digest: m.digest(), counters: m.report() });
+    if (dirty) out.dirty = dirty.report();
     const debug = m.debugOutput();
     if (debug) out.debugOutput = debug;
     console.log(JSON.stringify(out, null, 2));
@@ -219,6 +245,7 @@ export async function run(argv: string[]): Promise<number> {
       const at = (n: number | undefined): string => (n === undefined ? '?' : `0x${(n >>> 0).toString(16)}`);
       console.error(`hvlab run: the guest crashed: ${c.reason} on vCPU ${c.vcpu} at pc ${at(c.pc)}${c.address !== undefined ? `, address ${at(c.address)}` : ''}`);
     }
+    if (dirty) console.error(dirty.summaryLine());
   }
   return m.crash ? 1 : 0;
 }

@@ -14,6 +14,7 @@ import { dirtyHarvesterFor, PagingContext, type Gpa, type PagingOptions } from '
 import { build, HALT_VECTORS } from '../cpu/harness';
 import { PtBuilder } from '../mmu/ptBuilder';
 import { bootPaging, makePagingProgram, rng } from '../mmu/shadowFuzz';
+import { changedPages, snapshotPages } from './memoryDiff';
 
 const MODES: { name: string; paging: PagingOptions; nested?: 'pml' | 'dirty-bits' }[] = [
   { name: 'native', paging: { mode: 'native' } },
@@ -80,25 +81,6 @@ for (const m of MODES) {
     // nothing written, nothing reported
     assert.equal(t.readAndClear(4000).count, 0);
   });
-}
-
-function snapshotPages(mem: GuestPhysicalMemory): Map<number, Int32Array> {
-  const out = new Map<number, Int32Array>();
-  mem.forEachTouched((g, w) => out.set(g, w.slice()));
-  return out;
-}
-
-function changedPages(before: Map<number, Int32Array>, mem: GuestPhysicalMemory): number[] {
-  const out: number[] = [];
-  const zero = new Int32Array(1024);
-  const seen = new Set<number>();
-  mem.forEachTouched((g, w) => {
-    seen.add(g);
-    const b = before.get(g) ?? zero;
-    for (let i = 0; i < 1024; i++) if (b[i] !== w[i]) { out.push(g); break; }
-  });
-  for (const g of before.keys()) if (!seen.has(g)) out.push(g);
-  return out;
 }
 
 for (const m of MODES) {
