@@ -30,10 +30,10 @@
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
-import { readVirtualControl, writeVirtualControl } from './virtualControl';
+import { emulateMachineInstruction, enterVirtualVector } from './virtualControl';
 import {
-  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName,
-  CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR, CR_PTBR, CR_STATUS, CR_VBAR, decode, MSW_K, MSW_PG, Op, PORT_SMP_BASE, PSW_IE, PSW_K,
+  CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_PRIVILEGED, causeName,
+  CR_COUNT, CR_EPC, CR_EPSW, CR_PTBR, CR_STATUS, decode, MSW_K, MSW_PG, Op, PORT_SMP_BASE, PSW_IE, PSW_K,
 } from '../isa/index';
 import type { Gpa } from '../mmu/index';
 import { TranslatedExecutor } from '../translator/index';
@@ -262,8 +262,6 @@ export class ParavirtMonitor implements Monitor {
     if (!d) return this.reflect(cpu, ev);
     const m = d.info.mnemonic;
     this.stats.emulated[m] = (this.stats.emulated[m] ?? 0) + 1;
-    const regs = st.regs;
-    const setA = (v: number): void => { if (d.a !== 0) regs[d.a] = v | 0; };
     let next = (ev.pc + 4) | 0;
     switch (d.info.opcode) {
       case Op.CLI: this.setMask(cpu, true); this.holdEvents(cpu); break;
@@ -289,17 +287,8 @@ export class ParavirtMonitor implements Monitor {
         next = this.vcr[CR_EPC];
         break;
       }
-      case Op.MFCR:
-        setA(readVirtualControl(cpu, this.vcr, d.imm));
-        break;
-      case Op.MTCR:
-        writeVirtualControl(cpu, this.vcr, d.imm, regs[d.b]);
-        break;
-      case Op.INVLPG: cpu.mmu.invalidatePage(regs[d.b]); break;
-      case Op.TLBFLUSH: cpu.mmu.flushTlb(); break;
-      case Op.IN: cpu.counters.ioReads++; setA(cpu.io.read((regs[d.b] + d.imm) & 0xffff)); break;
-      case Op.OUT: cpu.counters.ioWrites++; cpu.io.write((regs[d.b] + d.imm) & 0xffff, regs[d.a]); break;
-      default: return this.reflect(cpu, ev);
+      default:
+        if (!emulateMachineInstruction(cpu, this.vcr, d)) return this.reflect(cpu, ev);
     }
     st.pc = next;
   }
@@ -310,17 +299,11 @@ export class ParavirtMonitor implements Monitor {
     const n = causeName(ev.cause);
     this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
     cpu.charge(cpu.costs.monitorReflect);
-    const c = ev.cause;
-    this.vcr[CR_EPC] = ev.epc;
-    this.vcr[CR_EPSW] = st.flags() | (this.masked(cpu) ? 0 : PSW_IE) | (this.virtualKernel ? PSW_K : 0);
-    this.vcr[CR_CAUSE] = (c & 0xff) | (ev.detail & ~0xff);
-    if (c === CAUSE_PAGE_FAULT || c === CAUSE_MISALIGNED || c === CAUSE_BUS_ERROR || c === CAUSE_DOUBLE_FAULT) this.vcr[CR_FADDR] = ev.faultAddr;
+    enterVirtualVector(cpu, this.vcr, ev, this.guestPsw(cpu));
     this.virtualKernel = true;
     this.setMask(cpu, true);
     this.holdEvents(cpu);
-    st.halted = false;
     this.guestHalted = false;
-    st.pc = (this.vcr[CR_VBAR] + c * 4) | 0;
     cpu.markDelivering();
   }
 

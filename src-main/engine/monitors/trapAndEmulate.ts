@@ -21,10 +21,10 @@
  * drops the guest's IE change, getf shows IE = 1 and K = 0, smsw shows user mode.
  */
 import type { Cpu, Monitor, TrapDecision, TrapEvent } from '../cpu/index';
-import { readVirtualControl, writeVirtualControl } from './virtualControl';
+import { emulateMachineInstruction, enterVirtualVector } from './virtualControl';
 import {
-  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName, CR_CAUSE, CR_COUNT, CR_EPC, CR_EPSW, CR_FADDR,
-  CR_PTBR, CR_STATUS, CR_VBAR, decode, Op, PSW_IE, PSW_K,
+  CAUSE_PRIVILEGED, causeName, CR_COUNT, CR_EPC, CR_EPSW,
+  CR_PTBR, CR_STATUS, decode, Op, PSW_IE, PSW_K,
 } from '../isa/index';
 
 export interface TeState {
@@ -75,8 +75,6 @@ export class TrapAndEmulateMonitor implements Monitor {
     if (!d) return this.reflect(cpu, ev);
     const m = d.info.mnemonic;
     this.stats.emulated[m] = (this.stats.emulated[m] ?? 0) + 1;
-    const regs = st.regs;
-    const setA = (v: number): void => { if (d.a !== 0) regs[d.a] = v | 0; };
     let next = (ev.pc + 4) | 0;
     switch (d.info.opcode) {
       case Op.CLI: this.virtualIe = false; break;
@@ -90,17 +88,8 @@ export class TrapAndEmulateMonitor implements Monitor {
         next = this.vcr[CR_EPC];
         break;
       }
-      case Op.MFCR:
-        setA(readVirtualControl(cpu, this.vcr, d.imm));
-        break;
-      case Op.MTCR:
-        writeVirtualControl(cpu, this.vcr, d.imm, regs[d.b]);
-        break;
-      case Op.INVLPG: cpu.mmu.invalidatePage(regs[d.b]); break;
-      case Op.TLBFLUSH: cpu.mmu.flushTlb(); break;
-      case Op.IN: cpu.counters.ioReads++; setA(cpu.io.read((regs[d.b] + d.imm) & 0xffff)); break;
-      case Op.OUT: cpu.counters.ioWrites++; cpu.io.write((regs[d.b] + d.imm) & 0xffff, regs[d.a]); break;
-      default: return this.reflect(cpu, ev);
+      default:
+        if (!emulateMachineInstruction(cpu, this.vcr, d)) return this.reflect(cpu, ev);
     }
     st.pc = next;
   }
@@ -111,15 +100,9 @@ export class TrapAndEmulateMonitor implements Monitor {
     const n = causeName(ev.cause);
     this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
     cpu.charge(cpu.costs.monitorReflect);
-    const c = ev.cause;
-    this.vcr[CR_EPC] = ev.epc;
-    this.vcr[CR_EPSW] = st.flags() | (this.virtualIe ? PSW_IE : 0) | (this.virtualKernel ? PSW_K : 0);
-    this.vcr[CR_CAUSE] = (c & 0xff) | (ev.detail & ~0xff);
-    if (c === CAUSE_PAGE_FAULT || c === CAUSE_MISALIGNED || c === CAUSE_BUS_ERROR || c === CAUSE_DOUBLE_FAULT) this.vcr[CR_FADDR] = ev.faultAddr;
+    enterVirtualVector(cpu, this.vcr, ev, this.guestPsw(cpu));
     this.virtualKernel = true;
     this.virtualIe = false;
-    st.halted = false;
-    st.pc = (this.vcr[CR_VBAR] + c * 4) | 0;
     cpu.markDelivering();
   }
 
