@@ -167,11 +167,11 @@ export class FakeGuest implements GuestMachine {
     return { ...this.s.counters, instructions, cycles, droppedTicks: this.s.droppedTicks };
   }
 
-  memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number; dirtyPages: number } {
+  memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number } {
     const nowTick = this.s.vcpus[0].ticksDelivered;
     let active = 0;
     for (const t of this.s.pageTick.values()) if (t >= nowTick - 100) active++;
-    return { configuredBytes: 0, touchedBytes: this.s.pages.size * 4096, activeBytes: (active + KERNEL_PAGES / 4) * 4096, dirtyPages: this.s.counters.pageWrites ?? 0 };
+    return { configuredBytes: 0, touchedBytes: this.s.pages.size * 4096, activeBytes: (active + KERNEL_PAGES / 4) * 4096 };
   }
 
   guestClockNs(): number { return this.s.vcpus[0].ticksDelivered * this.tickNs; }

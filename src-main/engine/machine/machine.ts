@@ -270,10 +270,10 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   /** Touched = pages ever written (lazily backed). Active is reported as touched: the machine does not
    *  sample page activity (an upper bound; ESX-style sampling would belong to the datacenter layer).
-   *  dirtyPages = pages dirtied while the dirty log is on (migration). */
-  memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number; dirtyPages: number } {
+   *  Written pages are the dirty log's business (`readAndClearDirty`). */
+  memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number } {
     const touched = this.mem.touchedPageCount * 4096;
-    return { configuredBytes: this.config.memoryBytes, touchedBytes: touched, activeBytes: touched, dirtyPages: this.mem.pagesDirtied };
+    return { configuredBytes: this.config.memoryBytes, touchedBytes: touched, activeBytes: touched };
   }
 
   // ---------------------------------------------------------------- dirty-page log (live migration, dirty rate)

@@ -20,10 +20,9 @@ const EMPTY: DirtySet = { pages: [], count: 0, intervalNs: 0, ratePagesPerSecond
 
 export class MachineDirtyLog {
   private tracker: DirtyTracker | undefined;
-  private active = false;
 
   get running(): boolean {
-    return this.active;
+    return this.tracker?.running ?? false;
   }
 
   get mechanism(): string | undefined {
@@ -32,27 +31,24 @@ export class MachineDirtyLog {
 
   /** Starts logging on `mem` with every page clean; no-op while running. */
   start(mem: GuestPhysicalMemory, nowNs: number): void {
-    if (this.active) return;
+    if (this.running) return;
     const carried = this.tracker?.counters;
     this.tracker = new DirtyTracker(mem, { harvester: dirtyHarvesterFor(mem) });
     this.tracker.start(nowNs);
     if (carried) this.tracker.counters = { ...carried, mechanism: this.tracker.counters.mechanism };
-    this.active = true;
   }
 
   stop(): void {
-    if (!this.active) return;
-    this.tracker?.stop();
-    this.active = false;
+    if (this.running) this.tracker?.stop();
   }
 
   readAndClear(nowNs: number): DirtySet {
-    return this.active && this.tracker ? this.tracker.readAndClear(nowNs) : EMPTY;
+    return this.running && this.tracker ? this.tracker.readAndClear(nowNs) : EMPTY;
   }
 
   /** A guest reset replaced the memory: continue on the new one with every touched page dirty. */
   memoryReplaced(mem: GuestPhysicalMemory): void {
-    if (!this.active || !this.tracker) return;
+    if (!this.running || !this.tracker) return;
     const old = this.tracker.save();
     const pages: number[] = [];
     mem.forEachTouched((g) => pages.push(g));
@@ -61,13 +57,12 @@ export class MachineDirtyLog {
   }
 
   save(): DirtyTrackerState | null {
-    return this.active && this.tracker ? this.tracker.save() : null;
+    return this.running && this.tracker ? this.tracker.save() : null;
   }
 
   restore(mem: GuestPhysicalMemory, state: DirtyTrackerState): void {
     this.tracker = new DirtyTracker(mem, { harvester: dirtyHarvesterFor(mem) });
     this.tracker.resume(state);
-    this.active = true;
   }
 
   counters(): Record<string, number> {

@@ -6,6 +6,8 @@
  * - `COUNTERS`, `COUNTER_BY_NAME`; `rollupOf(name)`.
  * - `ENGINE_COUNTER_SOURCES`: engine counter → the `GuestMachine.counters()` keys it sums (the first key
  *   a machine reports wins). A machine that does not report a key produces no value (never a fake 0).
+ *   `engine.dirtyRate.average` and `mem.activewrite.average` come from the machine's dirty log
+ *   (`GuestMachine.readAndClearDirty`), read by the collector; a machine without one reports neither.
  *
  * Rule: a counter is listed here only when the engine really counts it, from scheduler, memory, device
  * or guest-machine events; the collector asserts every sampled name is in this table. The name's last
@@ -100,9 +102,6 @@ export const ENGINE_COUNTER_SOURCES: Record<string, string[]> = {
   'engine.pageFaults.summation': ['pageFaults'],
   'engine.interrupts.summation': ['interrupts', 'timerInterrupts'],
   'engine.droppedTicks.summation': ['droppedTicks', 'timerTicksDropped'],
-  // Machines with a dirty log (GuestMachine.readAndClearDirty) are read by the collector instead;
-  // this key is the test double's.
-  'engine.dirtyRate.average': ['pageWrites'],
 };
 
 /** Disk device keys of `GuestMachine.counters()` (cumulative). */

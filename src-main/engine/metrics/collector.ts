@@ -146,7 +146,7 @@ export function collectSamples(lab: Lab, timeMs: number): void {
       rt.sampledSinceMs = timeMs;
       record(lab, vm.id, timeMs, v);
       consumedKB += consumed; activeKB += active; overheadKB += vmOverheadKB(vm); reservedMhz += vm.cpuReservationMhz;
-      add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average', 'mem.activewrite.average',
+      add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average', 'engine.dirtyRate.average', 'mem.activewrite.average',
         ...Object.keys(ENGINE_COUNTER_SOURCES).filter((k) => k !== 'engine.droppedTicks.summation')]);
     }
     if (host.powerState !== 'poweredOn') continue;

@@ -52,7 +52,7 @@ export interface GuestMachine {
   /** Cumulative event counters (instructions, traps by kind, page faults, TLB hits/misses, exits…). */
   counters(): Record<string, number>;
   /** Guest-visible memory statistics for the mem.* counters. */
-  memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number; dirtyPages: number };
+  memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number };
   /** Guest clock as the guest OS keeps it (ticks counted × tick period), for the clock-lag counter. */
   guestClockNs(): number;
 
