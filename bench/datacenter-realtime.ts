@@ -33,7 +33,9 @@ const MONITOR = (() => { const i = process.argv.indexOf('--monitor'); return i >
 // (scheduler, counters, copy-on-write bookkeeping), the "layer alone" row of docs/PERFORMANCE.md.
 const real = process.argv.includes('--fake') ? { factory: undefined, name: 'fake' } : defaultGuestFactory();
 const factory: GuestFactory = real.factory ?? fakeGuestFactory;
-const guest = real.factory ? `real guest machine (${real.name})` : 'fakeGuest test double (no real guest machine in this build): datacenter-layer overhead only';
+const guest = real.factory
+  ? `real guest machine (${real.name})`
+  : `fakeGuest test double (${process.argv.includes('--fake') ? '--fake' : 'no real guest machine in this build'}): datacenter-layer overhead only`;
 
 /** The mix, cycled VM by VM: every workload keeps running for the whole measurement (defaults are finite). */
 const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
