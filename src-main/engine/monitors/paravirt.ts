@@ -295,7 +295,6 @@ export class ParavirtMonitor implements Monitor {
 
   /** Delivers an exception or event to the guest's virtual vector, with events masked. */
   private reflect(cpu: Cpu, ev: TrapEvent): void {
-    const st = cpu.state;
     const n = causeName(ev.cause);
     this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
     cpu.charge(cpu.costs.monitorReflect);

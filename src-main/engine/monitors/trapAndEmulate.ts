@@ -96,7 +96,6 @@ export class TrapAndEmulateMonitor implements Monitor {
 
   /** Delivers an exception or interrupt to the guest's virtual vector, as the hardware would. */
   private reflect(cpu: Cpu, ev: TrapEvent): void {
-    const st = cpu.state;
     const n = causeName(ev.cause);
     this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
     cpu.charge(cpu.costs.monitorReflect);
