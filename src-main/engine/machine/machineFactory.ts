@@ -47,7 +47,7 @@ export function resolveGuest(lib: GuestLibrary, name: string): { source: string;
 export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryOptions = {}): GuestFactory {
   const images = new GuestImageCache(lib.sources);
   return (config, hostClockHz) => {
-    const env = { disk: config.disk, createMonitor: options.createMonitor };
+    const env = { disk: config.disk, hostMemory: config.hostMemory, createMonitor: options.createMonitor };
     if (config.restoreState !== undefined) return buildMachine({ kind: 'restore', state: config.restoreState as MachineState }, env);
     const g = resolveGuest(lib, config.workload);
     // Under `pv` a guest runs its paravirtualized build when it has one (X.s → X-pv.s; docs/monitors.md).

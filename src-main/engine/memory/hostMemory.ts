@@ -8,7 +8,11 @@
  *  - `addRef(h)`, `release(h)` (frees at 0), `refCount(h)`, `copyFrame(h)` (COW break);
  *  - `adoptFrame(words)` → Hfn: registers an existing, immutable frame (from a saved state) without
  *    copying it — the caller must never write it in place (GuestPhysicalMemory flags it SHARED);
- *  - `stats()` → framesAllocated, framesPeak, capacityFrames, bytesAllocated, cowCopies, framesFreed;
+ *  - `chargeOverhead(owner, frames)` / `releaseOverhead(owner)`: frames a VM's monitor holds for its own
+ *    structures (overhead memory), charged against the host's capacity like guest frames but never mapped
+ *    into a guest; `overheadFramesOf(owner)`;
+ *  - `stats()` → framesAllocated, framesPeak, capacityFrames, bytesAllocated, cowCopies, framesFreed,
+ *    overheadFrames (framesAllocated counts guest frames only; capacity covers both);
  *  - `ZERO_FRAME`: a shared all-zero frame that readers of untouched pages may point at
  *    (never written, not counted).
  * Rules: frames are only created on demand, so memory cost follows touched pages, not
@@ -29,6 +33,8 @@ export interface HostMemoryStats {
   capacityFrames: number;
   bytesAllocated: number;
   cowCopies: number;
+  /** Frames charged as overhead (monitor structures), by all owners. */
+  overheadFrames: number;
 }
 
 export class HostMemory {
@@ -39,6 +45,8 @@ export class HostMemory {
   private peak = 0;
   private freed = 0;
   private copies = 0;
+  private overhead = new Map<string, number>();
+  private overheadTotal = 0;
   readonly capacityFrames: number;
 
   constructor(opts: { capacityBytes?: number } = {}) {
@@ -59,8 +67,32 @@ export class HostMemory {
     return this.place(words);
   }
 
+  /**
+   * Charges `frames` of overhead to `owner` (added to what it already holds). False, charging nothing,
+   * when the host cannot hold them.
+   */
+  chargeOverhead(owner: string, frames: number): boolean {
+    if (!(frames >= 0) || !Number.isInteger(frames)) throw new RangeError(`overhead frames must be a non-negative integer, got ${frames}`);
+    if (this.allocated + this.overheadTotal + frames > this.capacityFrames) return false;
+    this.overhead.set(owner, (this.overhead.get(owner) ?? 0) + frames);
+    this.overheadTotal += frames;
+    return true;
+  }
+
+  /** Returns every overhead frame `owner` holds. */
+  releaseOverhead(owner: string): void {
+    const n = this.overhead.get(owner);
+    if (n === undefined) return;
+    this.overhead.delete(owner);
+    this.overheadTotal -= n;
+  }
+
+  overheadFramesOf(owner: string): number {
+    return this.overhead.get(owner) ?? 0;
+  }
+
   private place(words: Int32Array): Hfn | -1 {
-    if (this.allocated >= this.capacityFrames) return -1;
+    if (this.allocated + this.overheadTotal >= this.capacityFrames) return -1;
     let h: number;
     if (this.freeList.length > 0) h = this.freeList.pop()!;
     else {
@@ -126,6 +158,7 @@ export class HostMemory {
       capacityFrames: this.capacityFrames,
       bytesAllocated: this.allocated * PAGE_SIZE_BYTES,
       cowCopies: this.copies,
+      overheadFrames: this.overheadTotal,
     };
   }
 }

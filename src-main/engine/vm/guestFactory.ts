@@ -20,6 +20,7 @@
 import type { MonitorKind, PagingMode } from '@shared/model/inventory';
 import type { GuestMachine } from './guestMachine';
 import type { BlockStore } from '../snapshot/diskChain';
+import type { HostMemory } from '../memory/hostMemory';
 
 export interface GuestConfig {
   vmId: string;
@@ -35,6 +36,12 @@ export interface GuestConfig {
   workloadParams: Record<string, number>;
   /** The VM's first virtual disk, when it has one. */
   disk?: BlockStore;
+  /**
+   * The memory of the host the VM runs on: every frame the machine maps (and its overhead) comes from this
+   * pool, so the host's counters are counts of its frames. Absent only for standalone machines (CLI runs),
+   * which then get a private pool.
+   */
+  hostMemory?: HostMemory;
   /** Guest time at boot (ns, VM time base). */
   nowNs: number;
   /** A value from `GuestMachine.save()`: restore that machine instead of booting. */
