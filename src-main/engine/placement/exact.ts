@@ -217,7 +217,7 @@ function solveExact(problem: PlacementProblem, opts: SolveOptions): PlacementOut
     o.source = 'solver';
     o.status = 'feasible';
     o.violations = [];
-    o.notes = notes.filter((n) => !n.includes('could not place'));
+    o.notes = notes;
   } else if (!best) {
     o.status = 'failed';
     notes.push('no valid placement found within the time limit');

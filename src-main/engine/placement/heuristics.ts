@@ -141,14 +141,15 @@ export function* stepHeuristic(problem: PlacementProblem, algo: HeuristicName): 
   const failed: number[] = [];
   const suspended: number[] = [];
   let step = 0;
+  const off = new Uint8Array(problem.items.length);
   for (const i of order) {
-    if (st.binOf[i] >= 0) continue; // placed with its gather class
+    if (st.binOf[i] >= 0 || off[i]) continue; // placed (or left off) with its gather class
     const d = decide(st, algo, i, cursor, true);
     const placed = d.chosen >= 0 ? st.membersOf(i) : [];
     let why = d.why;
     if (d.chosen >= 0) st.place(i, d.chosen);
-    else if (st.membersOf(i).every((x) => problem.items[x].running === 'maySuspend')) { suspended.push(...st.membersOf(i)); why += ': left off (may be suspended)'; }
-    else { failed.push(...st.membersOf(i)); why += `: cannot place it (${runningLabel(problem.items[i].id)})`; }
+    else if (leaveOff(problem, st.membersOf(i), failed, suspended, off)) why += ': left off (may be suspended)';
+    else why += `: cannot place it (${runningLabel(problem.items[i].id)})`;
     yield { step: step++, item: i, placed, considered: d.considered ?? [], chosen: d.chosen, why };
   }
   return finish(st, algo, failed, suspended);
@@ -161,15 +162,25 @@ export function runHeuristic(problem: PlacementProblem, algo: HeuristicName): He
   const cursor = { current: -1 };
   const failed: number[] = [];
   const suspended: number[] = [];
+  const off = new Uint8Array(problem.items.length);
   for (const i of order) {
-    if (st.binOf[i] >= 0) continue;
+    if (st.binOf[i] >= 0 || off[i]) continue;
     const d = decide(st, algo, i, cursor, false);
     if (d.chosen >= 0) { st.place(i, d.chosen); continue; }
-    const members = st.membersOf(i);
-    if (members.every((x) => problem.items[x].running === 'maySuspend')) suspended.push(...members);
-    else failed.push(...members);
+    leaveOff(problem, st.membersOf(i), failed, suspended, off);
   }
   return finish(st, algo, failed, suspended);
+}
+
+/** A block that found no bin stays off: its suspendable members are suspended, the others failed. True when none failed. */
+function leaveOff(problem: PlacementProblem, members: number[], failed: number[], suspended: number[], off: Uint8Array): boolean {
+  let ok = true;
+  for (const x of members) {
+    off[x] = 1;
+    if (problem.items[x].running === 'maySuspend') suspended.push(x);
+    else { failed.push(x); ok = false; }
+  }
+  return ok;
 }
 
 function finish(st: PackingState, algo: HeuristicName, failed: number[], suspended: number[]): HeuristicResult {

@@ -110,12 +110,7 @@ export function readInstances(text: string, file: string): ReadResult {
     const body = ls.slice(2);
     const pairs = body.length > 0 && body.every((l) => l.length === 2);
     const sizes: number[] = [];
-    if (body.length !== n) {
-      const t = body[n] ? body[n][0] : undefined;
-      fail(t, body.length < n ? `expected ${n} ${pairs ? 'item types' : 'weights'}, found ${body.length}` : `expected ${n} ${pairs ? 'item types' : 'weights'}, found more`,
-        'the first line gives the number of items (or item types)');
-    }
-    for (const l of body) {
+    for (const l of body.slice(0, n)) {
       const w = int(l[0], 'weight');
       if (w > capacity) fail(l[0], `weight ${w} is larger than the capacity ${capacity}`, 'no packing exists: every item must fit in a bin');
       if (pairs) {
@@ -125,6 +120,11 @@ export function readInstances(text: string, file: string): ReadResult {
         only(l, 1, 'weight');
         sizes.push(w);
       }
+    }
+    if (body.length !== n) {
+      const what = pairs ? 'item types' : 'weights';
+      if (body.length < n) fail(undefined, `expected ${n} ${what}, found ${body.length}`, 'the first line gives the number of items (or item types)');
+      fail(body[n][0], `expected ${n} ${what}, found more`, 'the first line gives the number of items (or item types)');
     }
     const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
     return { ok: true, format: 'bpplib', instances: [{ name: base, capacity, sizes }] };
