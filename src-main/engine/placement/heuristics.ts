@@ -22,6 +22,7 @@
  */
 import type { PlacementProblem, Placement } from './problem';
 import { PackingState } from './packingState';
+import { FirstFitTree } from './firstFitTree';
 import { runningLabel } from './constraints';
 
 export const HEURISTICS = ['nf', 'ff', 'bf', 'wf', 'nfd', 'ffd', 'bfd', 'wfd'] as const;
@@ -93,8 +94,15 @@ export function itemOrder(problem: PlacementProblem, decreasing: boolean): numbe
 interface Decision { chosen: number; why: string; considered?: BinLook[] }
 
 /** One decision: where item i goes under `algo` (shared by the fast run and the steps). */
-function decide(st: PackingState, algo: HeuristicName, i: number, cursor: { current: number }, trace: boolean): Decision {
+function decide(st: PackingState, algo: HeuristicName, i: number, cursor: { current: number }, trace: boolean, tree?: FirstFitTree): Decision {
   const m = st.m;
+  if (tree) {
+    // First fit by the tree: the same bin as the scan below, found in O(log m) (firstFitTree.ts).
+    const before = tree.visits;
+    const j = tree.leftmost(st.demand, i * st.dims);
+    st.checks += tree.visits - before;
+    return j >= 0 ? { chosen: j, why: 'first bin that fits' } : { chosen: -1, why: 'no bin fits' };
+  }
   const looks: BinLook[] | undefined = trace ? [] : undefined;
   const look = (j: number): boolean => {
     const ok = st.fits(i, j);
@@ -163,10 +171,11 @@ export function runHeuristic(problem: PlacementProblem, algo: HeuristicName): He
   const failed: number[] = [];
   const suspended: number[] = [];
   const off = new Uint8Array(problem.items.length);
+  const tree = (algo === 'ff' || algo === 'ffd') && st.capacityOnly && st.m > 16 ? new FirstFitTree(st.free, st.capacity, st.dims, st.m) : undefined;
   for (const i of order) {
     if (st.binOf[i] >= 0 || off[i]) continue;
-    const d = decide(st, algo, i, cursor, false);
-    if (d.chosen >= 0) { st.place(i, d.chosen); continue; }
+    const d = decide(st, algo, i, cursor, false, tree);
+    if (d.chosen >= 0) { st.place(i, d.chosen); tree?.update(d.chosen); continue; }
     leaveOff(problem, st.membersOf(i), failed, suspended, off);
   }
   return finish(st, algo, failed, suspended);

@@ -51,6 +51,8 @@ export class PackingState {
   /** Item–bin compatibility checks made (the cost model's unit for heuristics). */
   checks = 0;
   readonly hasSideConstraints: boolean;
+  /** Capacity is the only rule: no side constraint, every host usable, no VM-count limit (first fit may use its tree). */
+  readonly capacityOnly: boolean;
 
   constructor(readonly problem: PlacementProblem) {
     const n = (this.n = problem.items.length);
@@ -64,8 +66,11 @@ export class PackingState {
     this.count = new Int32Array(m);
     this.binOf = new Int32Array(n).fill(-1);
     this.maxItems = new Int32Array(m).fill(0x7fffffff);
-    this.itemSpreads = Array.from({ length: n }, () => []);
-    this.itemAmongs = Array.from({ length: n }, () => []);
+    const hasConstraints = problem.constraints.length > 0;
+    // Per-item lists only when there are constraints (a 10,000-VM problem without any allocates none).
+    const none: number[] = [];
+    this.itemSpreads = hasConstraints ? Array.from({ length: n }, () => []) : new Array<number[]>(n).fill(none);
+    this.itemAmongs = hasConstraints ? Array.from({ length: n }, () => []) : new Array<number[]>(n).fill(none);
     this.gatherClass = new Int32Array(n).fill(-1);
     // Normalisation of slack for BF/WF: each dimension divided by the largest capacity in it.
     this.norm = new Float64Array(D);
@@ -74,8 +79,8 @@ export class PackingState {
       for (let j = 0; j < m; j++) mx = Math.max(mx, this.capacity[j * D + k]);
       this.norm[k] = mx > 0 ? 1 / mx : 0;
     }
-    const itemIndex = new Map(problem.items.map((it, i) => [it.id, i]));
-    const binIndex = new Map(problem.bins.map((b, j) => [b.id, j]));
+    const itemIndex = new Map(hasConstraints ? problem.items.map((it, i) => [it.id, i]) : []);
+    const binIndex = new Map(hasConstraints ? problem.bins.map((b, j) => [b.id, j]) : []);
     let forbidden: Uint8Array | null = null;
     const forbid = (i: number, j: number) => {
       forbidden ??= new Uint8Array(n * m);
@@ -120,9 +125,11 @@ export class PackingState {
     });
     this.hasSideConstraints = side;
     this.forbidden = forbidden;
+    this.capacityOnly = !side && !forbidden;
     // Number the gather classes that have two or more members.
     const members = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
+    const anyGather = problem.constraints.some((c) => c.kind === 'gather');
+    for (let i = 0; anyGather && i < n; i++) {
       const r = find(i);
       if (r === i && !members.has(r)) members.set(r, []);
       (members.get(r) ?? members.set(r, []).get(r)!).push(i);

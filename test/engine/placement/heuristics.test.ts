@@ -103,3 +103,16 @@ test('gather moves VMs as one block; spread, ban, fence, among and maxVms steer 
   assert.notEqual(b, d, 'spread');
   assert.deepEqual(checkPlacement(p, r.placement), []);
 });
+
+test('first fit by its tree (many hosts, capacity only) picks exactly the bins the scan picks', () => {
+  for (let seed = 1; seed <= 150; seed++) {
+    const p = randomProblem(seed * 31, { maxItems: 300, maxBins: 120, constraints: false, maySuspend: false });
+    p.bins.forEach((b) => { b.state = 'on'; });
+    for (const algo of ['ff', 'ffd'] as const) {
+      const it = stepHeuristic(p, algo); // the step-by-step run scans the bins in order
+      let r = it.next();
+      while (!r.done) r = it.next();
+      assert.deepEqual(runHeuristic(p, algo).placement, r.value.placement, `${algo} seed ${seed}`);
+    }
+  }
+});
