@@ -51,6 +51,8 @@ for (let r = 0; r < RUNS; r++) {
 const ffdValid = checkPlacement(p, result.placement).length === 0;
 
 const solver = createHighsSolver();
+solver.warmUp();
+await new Promise((r) => setTimeout(r, 3000)); // let HiGHS load before the first timed instance
 const per: { seed: number; bins: number; ffd: number; proven: boolean; provenBy?: string; wallMs: number; solverMs?: number }[] = [];
 for (let seed = 1; seed <= INSTANCES; seed++) {
   const prob = instanceProblem(standardInstance('u120', seed));

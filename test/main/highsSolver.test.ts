@@ -58,3 +58,19 @@ test('a model HiGHS rejects gives status error with a message; the port keeps wo
   ok.col('z', 3, 10, 1, true);
   assert.equal(Math.round(solver.solve(ok.model, { timeLimitS: 5 }).objective!), 3);
 });
+
+test('the time limit counts from the call, loading included: a fresh port with 50 ms answers timeLimit, then solves', () => {
+  const fresh = createHighsSolver();
+  try {
+    const b = new MilpBuilder();
+    b.col('z', 2, 10, 1, true);
+    const t0 = performance.now();
+    const r = fresh.solve(b.model, { timeLimitS: 0.05 });
+    assert.ok(performance.now() - t0 < 50 + 1500, 'back within the limit plus the grace');
+    assert.equal(r.status, 'timeLimit');
+    assert.match(r.message ?? '', /still loading/);
+    assert.equal(Math.round(fresh.solve(b.model, { timeLimitS: 30 }).objective!), 2, 'the load went on and the next solve uses it');
+  } finally {
+    fresh.close();
+  }
+});

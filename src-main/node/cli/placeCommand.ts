@@ -118,6 +118,7 @@ export async function place(argv: string[]): Promise<number> {
   const read = readInstances(readFileSync(file, 'utf8'), file);
   if (!read.ok) { console.error(formatSourceDiagnostics(read.diagnostics)); return 1; }
   const solver = createHighsSolver();
+  if (algos.includes('exact')) solver.warmUp(); // HiGHS loads while the heuristics run
   try {
     const reports = read.instances.map((inst) => placeInstance(inst, algos, timeLimit, solver));
     if (json) console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
