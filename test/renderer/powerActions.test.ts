@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { POWER_ACTIONS, powerActionEnabled } from '@renderer/logic/powerActions';
-import type { PowerCommand } from '@renderer/logic/powerActions';
+import type { PowerCommand } from '@shared/model/vmPower';
 import { makeHost, makeVm } from './fakeApi';
 
 const enabled = (vm: Parameters<typeof powerActionEnabled>[1], host = makeHost(1)) =>
