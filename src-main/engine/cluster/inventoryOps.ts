@@ -11,11 +11,11 @@
  * powered off, unless CPU / memory hot-add is enabled — then only increases, while powered on (the
  * running guest OS, which has no hot-plug driver, sees the added resources after its next restart);
  * monitor, paging, workload and the hot-add switches change only while powered off; shares /
- * reservation / limit change any time (limit ≥ reservation; reservations must fit the host). Monitor and paging must make a valid pair (nested paging
- * needs the hw monitor: `pagingProblem`, @shared/model/mmuVirtualization), refused at `…paging` when
- * a create or an edit would break it. Clones need the source powered off (or a template) and
- * copy its current disk contents by reference (copy-on-write blocks), not its snapshots. Only powered-off
- * VMs and templates can be deleted.
+ * reservation / limit change any time (limit ≥ reservation; reservations must fit the host). Monitor
+ * and paging must make a valid pair (nested paging needs the hw monitor: `pagingProblem`,
+ * @shared/model/mmuVirtualization), refused at `…paging` when a create or an edit would break it.
+ * Clones need the source powered off (or a template) and copy its current disk contents by reference
+ * (copy-on-write blocks), not its snapshots. Only powered-off VMs and templates can be deleted.
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';

@@ -8,8 +8,9 @@
  * `workloadParams` as `k=v`, keys sorted) or, failing that, a source file (`name` or `name.s`);
  * the VM's hardware → the machine's config through `machineConfigOfVm` (machineConfig.ts: vcpus,
  * memoryBytes, pageTableLevels, monitor, and monitor + paging → the paging the machine runs);
- * `hostClockHz` → clockHz; `nowNs` → bootNs; `disk` → the block device's store. With `restoreState` the saved machine is
- * rebuilt (with the VM's disk attached again, and the paging it was booted with: its saved config).
+ * `hostClockHz` → clockHz; `nowNs` → bootNs; `disk` → the block device's store. With `restoreState`
+ * the saved machine is rebuilt (with the VM's disk attached again, and the paging it was booted with:
+ * its saved config).
  * Rules: throws (→ the power-on task fails with E_GUEST_PROGRAM) for an unknown guest, a program
  * that does not assemble or load, or an unavailable monitor. Images are assembled once per factory.
  * `seed` is not used: a machine has no randomness of its own.
