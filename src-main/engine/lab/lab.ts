@@ -97,6 +97,7 @@ export class Lab {
     };
     const toPowerOn = state ? [] : buildInventory(this.reg, scenario);
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
+    // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
       this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.collector.sampler,
     ];
