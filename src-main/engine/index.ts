@@ -108,7 +108,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
         return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
       }
-      return dispatch(lab, raw);
+      return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
     },
     onEvent(listener) {
       listeners.add(listener);
