@@ -79,6 +79,10 @@ export class LabMirror {
         this.emit({ kind: 'inventory', ids: e.entityIds });
         return;
       case 'task.updated':
+        // A task's effect is in the lab before its change set is published (at the end of the engine's
+        // step): a finished task makes the inventory stale now, so a client that saw "success" reads
+        // the effect, not the state before it.
+        if (isTaskFinished(e.task.state)) this.invStale = true;
         this.rememberTask(e.task);
         this.emit({ kind: 'task', ids: [e.task.id] });
         return;

@@ -60,7 +60,14 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
   parser.onprocessinginstruction = (pi: { name: string }) => {
     if (pi.name.toLowerCase() !== 'xml') throw new XmlRefused('processing instructions are not accepted');
   };
+  // sax keeps the last of repeated attributes; XML forbids repeats, so they are caught as they arrive.
+  let attributeNames = new Set<string>();
+  parser.onattribute = (a: { name: string }) => {
+    if (attributeNames.has(a.name)) throw new XmlRefused(`malformed XML: attribute "${a.name.slice(0, 40)}" repeated`);
+    attributeNames.add(a.name);
+  };
   parser.onopentag = (tag: sax.Tag | sax.QualifiedTag) => {
+    attributeNames = new Set();
     const q = tag as sax.QualifiedTag;
     if (root && stack.length === 0) throw new XmlRefused('more than one document element');
     if (stack.length >= limits.maxDepth) throw new XmlRefused(`elements nested deeper than ${limits.maxDepth}`);
@@ -90,7 +97,10 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
     if (stack.length) stack[stack.length - 1].text += t;
     else if (t.trim() !== '') throw new XmlRefused('text outside the document element');
   };
-  parser.ontext = onText;
+  parser.ontext = (t: string) => {
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(t)) throw new XmlRefused('malformed XML: a control character XML does not allow');
+    onText(t);
+  };
   parser.oncdata = onText;
 
   try {
