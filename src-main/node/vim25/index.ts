@@ -40,6 +40,7 @@ export interface Vim25Options {
   password?: string;
   sessionIdleMs?: number;
   failedLoginDelayMs?: number;
+  maxFailedLoginDelayMs?: number;
 }
 
 export async function startVim25(opts: Vim25Options): Promise<Vim25Endpoint> {
@@ -49,7 +50,7 @@ export async function startVim25(opts: Vim25Options): Promise<Vim25Endpoint> {
   const user = opts.user ?? process.env.HVLAB_VIM25_USER ?? DEFAULT_VIM25_USER;
   const password = opts.password ?? ensurePassword(dir);
   const tls = await ensureCertificate(dir);
-  const service = await Vim25Service.create({ link, user, password, sessionIdleMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs });
+  const service = await Vim25Service.create({ link, user, password, sessionIdleMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs, maxFailedLoginDelayMs: opts.maxFailedLoginDelayMs });
   const server = await startVim25Server({ port: opts.port, service, tls });
   return {
     url: server.url, port: server.port, user, password, service,

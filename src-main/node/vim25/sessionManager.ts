@@ -13,6 +13,7 @@
  * `cookieFor(session)` is what Set-Cookie carries.
  */
 import { randomBytes, randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import { VimFault } from './faults';
 
 export interface SessionOwned {
   /** Called when the session ends (logout, expiry): waiters are released, state dropped. */
@@ -137,8 +138,14 @@ export class SessionStore {
   }
 }
 
-/** A session-scoped object id, as vCenter writes them: `session[KEY]suffix`. */
+/** Most objects (views, filters, collectors, paged results) one session may hold at once. */
+export const MAX_SESSION_OBJECTS = 10_000;
+
+/** A session-scoped object id, as vCenter writes them: `session[KEY]suffix`; refused past the cap. */
 export function sessionObjectId(s: Session, suffix: string): string {
+  if (s.objects.size >= MAX_SESSION_OBJECTS) {
+    throw new VimFault('InvalidState', `this session already holds ${MAX_SESSION_OBJECTS} views, filters and collectors: destroy some first`);
+  }
   return `session[${s.key}]${suffix}${s.nextObjectNumber++}`;
 }
 

@@ -51,6 +51,7 @@ export interface Vim25ServiceOptions {
   labVersion?: string;
   sessionIdleMs?: number;
   failedLoginDelayMs?: number;
+  maxFailedLoginDelayMs?: number;
   xmlLimits?: XmlLimits;
 }
 
@@ -68,7 +69,7 @@ export class Vim25Service implements ServiceState {
   private readonly unsubscribe: () => void;
 
   private constructor(readonly link: LabLink, readonly mirror: LabMirror, readonly catalog: PerfCatalog, private readonly opts: Vim25ServiceOptions) {
-    this.sessions = new SessionStore({ user: opts.user, password: opts.password, idleTimeoutMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs });
+    this.sessions = new SessionStore({ user: opts.user, password: opts.password, idleTimeoutMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs, maxFailedLoginDelayMs: opts.maxFailedLoginDelayMs });
     this.about = aboutInfo(opts.labVersion ?? '0.1.0', randomUUID());
     this.unsubscribe = mirror.onChange(() => this.wakeWaiters());
     this.sweepTimer = setInterval(() => this.sessions.sweep(), 60_000);

@@ -25,13 +25,13 @@ export interface LabPeer {
   close(): Promise<void>;
 }
 
-export async function startLab(opts: { scenario?: string; speed?: number; paused?: boolean; password?: string; sessionIdleMs?: number; failedLoginDelayMs?: number; env?: Record<string, string> } = {}): Promise<LabPeer> {
+export async function startLab(opts: { scenario?: string; speed?: number; paused?: boolean; password?: string; sessionIdleMs?: number; failedLoginDelayMs?: number; maxFailedLoginDelayMs?: number } = {}): Promise<LabPeer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hvlab-vim25-test-'));
   const engine = await EngineWorkerClient.spawn({ scenario: opts.scenario ?? 'lab-small', seed: 1, paused: opts.paused ?? false });
   const link = linkToEngine(engine);
   if (opts.speed) await link.request('sim.setSpeed', { speed: opts.speed });
   const endpoint = await startVim25({
-    port: 0, peer: engine, dataDir, password: opts.password ?? 'lab-password', sessionIdleMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs ?? 50,
+    port: 0, peer: engine, dataDir, password: opts.password ?? 'lab-password', sessionIdleMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs ?? 50, maxFailedLoginDelayMs: opts.maxFailedLoginDelayMs,
   });
   return {
     endpoint, engine, link, dataDir,
