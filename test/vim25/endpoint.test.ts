@@ -103,7 +103,7 @@ test('dotted paths, xsi:type on polymorphic values, and InvalidProperty for unkn
   const r = await call('RetrieveProperties', 'PropertyCollector', 'propertyCollector',
     '<specSet><propSet><type>VirtualMachine</type><pathSet>summary.config.numCpu</pathSet><pathSet>config.hardware.device</pathSet><pathSet>runtime.powerState</pathSet></propSet><objectSet><obj type="VirtualMachine">vm-1</obj></objectSet></specSet>', cookie);
   assert.match(r.body, /<name>summary.config.numCpu<\/name><val xsi:type="xsd:int">1<\/val>/);
-  assert.match(r.body, /<val xsi:type="ArrayOfVirtualDevice"><VirtualDevice xsi:type="VirtualIDEController">/);
+  assert.match(r.body, /<val xsi:type="ArrayOfVirtualDevice"><VirtualDevice xsi:type="VirtualPCIController">/);
   assert.match(r.body, /<VirtualDevice xsi:type="VirtualDisk">/);
   assert.match(r.body, /<name>runtime.powerState<\/name><val xsi:type="VirtualMachinePowerState">poweredOff<\/val>/);
   const bad = await call('RetrieveProperties', 'PropertyCollector', 'propertyCollector',

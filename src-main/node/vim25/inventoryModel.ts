@@ -118,7 +118,10 @@ export class InventoryModel {
       this.attach(dc.folders.vm, node);
       const pool = vm.isTemplate ? undefined : this.poolOfHost(vm.hostId);
       if (pool) { pool.vms!.push(node); node.owner = pool; }
-      node.revision = `${JSON.stringify(vm)}|${pool?.id ?? ''}|${vm.hostId ? hostNodes.get(vm.hostId)?.name ?? '' : ''}`;
+      // Everything a VM's properties read from elsewhere: its pool, its host (name, clock), datastore and network names.
+      const host = vm.hostId ? hostNodes.get(vm.hostId)?.host : undefined;
+      const names = [...vm.disks.map((d) => d.datastoreId), ...vm.nics.map((n) => n.networkId)].map((id) => inv.datastores.find((d) => d.id === id)?.name ?? inv.networks.find((n) => n.id === id)?.name ?? id);
+      node.revision = `${JSON.stringify(vm)}|${pool?.id ?? ''}|${host?.name ?? ''}|${host?.cpuMhz ?? ''}|${names.join(',')}`;
     }
     // Containers' revisions: what they list (children by id) and their own record.
     for (const node of this.byId.values()) {

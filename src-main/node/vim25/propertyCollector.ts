@@ -17,7 +17,8 @@ import type { Arg, MoRefArg } from './soapArgs';
 import type { ManagedObject } from './managedTypes';
 import { isA } from './managedTypes';
 import type { VimValue } from './vimValues';
-import { anyOf, data, ref, str, valueAtPath } from './vimValues';
+import { data, ref, str, valText, valueAtPath, xmlData } from './vimValues';
+import { escapeAttr, escapeText } from './xmlWriter';
 import { invalidArgument, invalidProperty, invalidRequest, managedObjectNotFound, VimFault } from './faults';
 
 export interface TraversalSpec { name?: string; type: string; path: string; skip: boolean; selectSet: Selection[] }
@@ -28,6 +29,28 @@ export interface FilterSpec { propSet: PropertySpec[]; objectSet: ObjectSpec[]; 
 
 export interface ObjectResolver {
   resolve(type: string, id: string): Promise<ManagedObject | undefined>;
+  /** Written property values by object revision (see `PropertyTextCache`). */
+  readonly textCache?: PropertyTextCache;
+}
+
+/**
+ * Property values already written as `<val>` XML, keyed by object, revision and path: an object whose
+ * revision has not moved is not rebuilt or rewritten (a second listing of 1,000 VMs costs string joins).
+ * Objects without a revision are never cached. Bounded: past MAX entries the older half goes.
+ */
+export class PropertyTextCache {
+  private readonly map = new Map<string, string>();
+  static readonly MAX = 60_000;
+
+  get(key: string): string | undefined { return this.map.get(key); }
+
+  set(key: string, text: string): void {
+    if (this.map.size >= PropertyTextCache.MAX) {
+      let drop = this.map.size / 2;
+      for (const k of this.map.keys()) { if (drop-- <= 0) break; this.map.delete(k); }
+    }
+    this.map.set(key, text);
+  }
 }
 
 const MAX_SELECTIONS = 10_000;
@@ -154,20 +177,26 @@ export function pathsFor(obj: ManagedObject, specs: PropertySpec[]): string[] {
   return [...paths];
 }
 
-export async function readProperties(obj: ManagedObject, paths: string[]): Promise<Map<string, VimValue | undefined>> {
-  const props = new Map<string, VimValue | undefined>();
-  for (const p of paths) props.set(p, await readPath(obj, p));
-  return props;
+/** Each path's value written as `<val …>…</val>` ('' when unset), from the cache when the object's revision allows. */
+export async function readPropertyTexts(obj: ManagedObject, paths: string[], cache?: PropertyTextCache): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const p of paths) {
+    const key = cache && obj.revision !== undefined ? `${obj.type}:${obj.id}|${p}|${obj.revision}` : undefined;
+    let t = key ? cache!.get(key) : undefined;
+    if (t === undefined) {
+      t = valText(await readPath(obj, p));
+      if (key) cache!.set(key, t);
+    }
+    texts.set(p, t);
+  }
+  return texts;
 }
 
-export function dynamicProperty(name: string, val: VimValue): VimValue {
-  return data('DynamicProperty', { name: str(name), val: anyOf(val) });
-}
-
-export function objectContent(obj: { type: string; id: string }, props: Map<string, VimValue | undefined>): VimValue {
-  const propSet: VimValue[] = [];
-  for (const [name, v] of props) if (v !== undefined) propSet.push(dynamicProperty(name, v));
-  return data('ObjectContent', { obj: ref(obj.type, obj.id), propSet });
+/** ObjectContent, written at once (a listing of thousands of objects never holds their value trees). */
+export function objectContent(obj: { type: string; id: string }, texts: Map<string, string>): VimValue {
+  let body = `<obj type="${escapeAttr(obj.type)}">${escapeText(obj.id)}</obj>`;
+  for (const [name, t] of texts) if (t !== '') body += `<propSet><name>${escapeText(name)}</name>${t}</propSet>`;
+  return xmlData('ObjectContent', body);
 }
 
 export function missingObjectContent(r: MoRefArg): VimValue {
@@ -188,7 +217,7 @@ export async function retrieve(specs: FilterSpec[], resolver: ObjectResolver): P
     for (const obj of objects) {
       const paths = pathsFor(obj, spec.propSet);
       if (paths.length === 0 && !spec.propSet.some((ps) => isA(obj.type, ps.type))) continue;
-      out.push(objectContent(obj, await readProperties(obj, paths)));
+      out.push(objectContent(obj, await readPropertyTexts(obj, paths, resolver.textCache)));
     }
     for (const m of missing) out.push(missingObjectContent(m));
   }

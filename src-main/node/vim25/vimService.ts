@@ -25,6 +25,7 @@ import { aboutInfo } from './serviceContent';
 import type { VimValue } from './vimValues';
 import { InventoryModel } from './inventoryModel';
 import { World } from './vimWorld';
+import { PropertyTextCache } from './propertyCollector';
 import type { ServiceState } from './vimWorld';
 import { readRequest, writeFault, writeResponse } from './soapEnvelope';
 import { methodArgs } from './soapArgs';
@@ -63,6 +64,7 @@ const EVENTS_READ = 5000;
 export class Vim25Service implements ServiceState {
   readonly sessions: SessionStore;
   readonly about: VimValue;
+  readonly textCache = new PropertyTextCache();
   private model: InventoryModel | undefined;
   private localTaskNumber = 1;
   private readonly sweepTimer: NodeJS.Timeout;

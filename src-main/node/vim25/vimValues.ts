@@ -25,7 +25,9 @@ export interface VimEnum { k: 'enum'; type: string; value: string }
 export interface VimArray { k: 'array'; itemType: string; items: VimValue[] }
 /** A value in a field declared `xsd:anyType` (TaskInfo.result, OptionValue.value): written typed. */
 export interface VimAny { k: 'any'; value: VimValue }
-export type VimValue = VimData | VimRef | VimPrim | VimEnum | VimArray | VimAny;
+/** A data object already written: its type and the XML of its fields (built once, kept as text). */
+export interface VimXml { k: 'xml'; type: string; body: string }
+export type VimValue = VimData | VimRef | VimPrim | VimEnum | VimArray | VimAny | VimXml;
 
 export const data = (type: string, fields: Record<string, VimValue | VimValue[] | undefined>): VimData => ({ k: 'data', type, fields });
 export const ref = (type: string, id: string): VimRef => ({ k: 'ref', type, id });
@@ -40,6 +42,7 @@ export const dateTime = (ms: number): VimPrim => ({ k: 'prim', xsd: 'dateTime', 
 export const en = (type: string, value: string): VimEnum => ({ k: 'enum', type, value });
 export const arr = (itemType: string, items: VimValue[]): VimArray => ({ k: 'array', itemType, items });
 export const anyOf = (value: VimValue): VimAny => ({ k: 'any', value });
+export const xmlData = (type: string, body: string): VimXml => ({ k: 'xml', type, body });
 
 /** Optional helpers: undefined stays undefined, so the field is omitted. */
 export const optStr = (s: string | undefined): VimPrim | undefined => (s === undefined ? undefined : str(s));
@@ -56,9 +59,9 @@ export function arrayTypeName(itemType: string): string {
 function writeBody(out: XmlOut, v: VimValue): void {
   switch (v.k) {
     case 'data':
-      for (const [name, f] of Object.entries(v.fields)) {
-        if (f === undefined) continue;
-        writeField(out, name, f);
+      for (const name in v.fields) {
+        const f = v.fields[name];
+        if (f !== undefined) writeField(out, name, f);
       }
       return;
     case 'ref': out.text(v.id); return;
@@ -67,14 +70,15 @@ function writeBody(out: XmlOut, v: VimValue): void {
     case 'array':
       for (const item of v.items) writeArrayItem(out, v.itemType, item);
       return;
-    case 'any': writeBody(out, v.value);
+    case 'any': writeBody(out, v.value); return;
+    case 'xml': out.raw(v.body);
   }
 }
 
 function writeArrayItem(out: XmlOut, itemType: string, item: VimValue): void {
   const tag = item.k === 'prim' ? XSD_ARRAY_ITEM[item.xsd] : itemType;
-  if (item.k === 'data') out.open(tag, { 'xsi:type': item.type });
-  else if (item.k === 'ref') out.open(tag, { type: item.type });
+  if (item.k === 'data' || item.k === 'xml') out.open1(tag, 'xsi:type', item.type);
+  else if (item.k === 'ref') out.open1(tag, 'type', item.type);
   else out.open(tag);
   writeBody(out, item);
   out.close(tag);
@@ -86,8 +90,9 @@ export function writeField(out: XmlOut, name: string, value: VimValue | VimValue
   switch (value.k) {
     case 'any': writeAny(out, name, value.value); return;
     case 'array': for (const v of value.items) writeField(out, name, v); return;
-    case 'data': out.open(name, { 'xsi:type': value.type }); writeBody(out, value); out.close(name); return;
-    case 'ref': out.leaf(name, value.id, { type: value.type }); return;
+    case 'xml':
+    case 'data': out.open1(name, 'xsi:type', value.type); writeBody(out, value); out.close(name); return;
+    case 'ref': out.open1(name, 'type', value.type).text(value.id).close(name); return;
     case 'prim': out.leaf(name, value.text); return;
     case 'enum': out.leaf(name, value.value);
   }
@@ -97,7 +102,8 @@ export function writeField(out: XmlOut, name: string, value: VimValue | VimValue
 export function writeAny(out: XmlOut, name: string, value: VimValue): void {
   switch (value.k) {
     case 'any': writeAny(out, name, value.value); return;
-    case 'data': out.open(name, { 'xsi:type': value.type }); writeBody(out, value); out.close(name); return;
+    case 'xml':
+    case 'data': out.open1(name, 'xsi:type', value.type); writeBody(out, value); out.close(name); return;
     case 'ref': out.leaf(name, value.id, { type: value.type, 'xsi:type': 'ManagedObjectReference' }); return;
     case 'prim': out.leaf(name, value.text, { 'xsi:type': `xsd:${value.xsd}` }); return;
     case 'enum': out.leaf(name, value.value, { 'xsi:type': value.type }); return;
@@ -111,11 +117,11 @@ export function writeAny(out: XmlOut, name: string, value: VimValue): void {
   }
 }
 
-/** Canonical text of a value, for equality. */
-export function valueKey(value: VimValue | undefined): string {
+/** A value written as `<val xsi:type=…>…</val>` (DynamicProperty.val, PropertyChange.val); also its canonical text for equality. */
+export function valText(value: VimValue | undefined): string {
   if (value === undefined) return '';
   const out = new XmlOut();
-  writeAny(out, 'v', value);
+  writeAny(out, 'val', value);
   return out.toString();
 }
 

@@ -25,10 +25,11 @@ import { historicalIntervals } from './perfCatalog';
 import { MANAGER_IDS, serviceContent } from './serviceContent';
 import type { ContainerViewState, EventCollectorState, FilterState } from './sessionObjects';
 import { vimEvent } from './eventMapping';
-import type { ObjectResolver } from './propertyCollector';
+import type { ObjectResolver, PropertyTextCache } from './propertyCollector';
 
 export interface ServiceState {
   mirror: LabMirror;
+  textCache: PropertyTextCache;
   sessions: SessionStore;
   catalog: PerfCatalog;
   about: VimValue;
@@ -54,6 +55,8 @@ export class World implements ObjectResolver {
   constructor(readonly svc: ServiceState, readonly session: Session | undefined, readonly model: InventoryModel) {
     this.ctx = { model, mirror: svc.mirror, about: svc.about };
   }
+
+  get textCache(): PropertyTextCache { return this.svc.textCache; }
 
   /** The ids a container view currently shows (recomputed on every read, as the view is live). */
   containerViewMembers(v: ContainerViewState): EntityNode[] {

@@ -5,10 +5,11 @@
  *
  * - `vmConfig(vm, ctx)`, `vmRuntime(vm, ctx)`, `vmGuest(vm)`, `vmSummary(vm, ctx)`, `vmSnapshotInfo(tree, ctx)`,
  *   `vmDevices(vm, ctx)`.
- * - Device keys follow ESXi's numbering (PCI 100, IDE 200/201, PS/2 300, SIO 400, video 500, keyboard 600,
- *   pointing device 700, SCSI controller 1000, disks 2000+, NICs 4000+, serial port 9000).
+ * - Device keys follow ESXi's numbering (PCI 100, SIO 400, SCSI controller 1000, disks 2000+, NICs 4000+,
+ *   serial port 9000).
  *
- * Rules: only the lab's facts are shown (no CD-ROM, no VMCI device: the lab's machine has none); the lab's
+ * Rules: only the lab's facts are shown (no CD-ROM, IDE, PS/2, keyboard, mouse or video card: the lab's
+ * machine has none — its console is a serial port); the lab's
  * own settings that vSphere has no field for (monitor, paging, workload) appear in `config.extraConfig`
  * under `hvlab.*`. Values the lab does not count are left unset rather than invented.
  */
@@ -31,27 +32,20 @@ export function vmPath(vm: VmDto, ctx: EntityContext): { ds: string; dir: string
   return { ds, dir: `[${ds}] ${vm.name}`, vmx: `[${ds}] ${vm.name}/${vm.name}.vmx` };
 }
 
+/** 1048576 → "1,048,576" (as vSphere writes disk sizes; toLocaleString is far slower). */
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 const desc = (label: string, summary: string) => data('Description', { label: str(label), summary: str(summary) });
 
 export function vmDevices(vm: VmDto, ctx: EntityContext): VimValue[] {
   const diskKeys = vm.disks.map((_, i) => 2000 + i);
   const nicKeys = vm.nics.map((_, i) => 4000 + i);
+  // The lab machine's buses and controllers: PCI (NICs, SCSI), SIO (the serial console), SCSI (disks).
   const devices: VimValue[] = [
-    data('VirtualIDEController', { key: int(200), deviceInfo: desc('IDE 0', 'IDE 0'), busNumber: int(0) }),
-    data('VirtualIDEController', { key: int(201), deviceInfo: desc('IDE 1', 'IDE 1'), busNumber: int(1) }),
-    data('VirtualPS2Controller', { key: int(300), deviceInfo: desc('PS2 controller 0', 'PS2 controller 0'), busNumber: int(0), device: arr('int', [int(600), int(700)]) }),
-    data('VirtualPCIController', { key: int(100), deviceInfo: desc('PCI controller 0', 'PCI controller 0'), busNumber: int(0), device: arr('int', [int(500), int(1000), ...nicKeys.map(int)]) }),
+    data('VirtualPCIController', { key: int(100), deviceInfo: desc('PCI controller 0', 'PCI controller 0'), busNumber: int(0), device: arr('int', [int(1000), ...nicKeys.map(int)]) }),
     data('VirtualSIOController', { key: int(400), deviceInfo: desc('SIO controller 0', 'SIO controller 0'), busNumber: int(0), device: arr('int', [int(9000)]) }),
-    data('VirtualKeyboard', { key: int(600), deviceInfo: desc('Keyboard ', 'Keyboard'), controllerKey: int(300), unitNumber: int(0) }),
-    data('VirtualPointingDevice', {
-      key: int(700), deviceInfo: desc('Pointing device', 'Pointing device; Device'),
-      backing: data('VirtualPointingDeviceDeviceBackingInfo', { deviceName: str(''), useAutoDetect: bool(false), hostPointingDevice: str('autodetect') }),
-      controllerKey: int(300), unitNumber: int(1),
-    }),
-    data('VirtualMachineVideoCard', {
-      key: int(500), deviceInfo: desc('Video card ', 'Video card'), controllerKey: int(100), unitNumber: int(0),
-      videoRamSizeInKB: long(4096), numDisplays: int(1), useAutoDetect: bool(false), enable3DSupport: bool(false),
-    }),
     data('VirtualLsiLogicController', {
       key: int(1000), deviceInfo: desc('SCSI controller 0', 'LSI Logic'), controllerKey: int(100), unitNumber: int(3),
       busNumber: int(0), device: arr('int', diskKeys.map(int)), hotAddRemove: bool(true), sharedBus: en('VirtualSCSISharing', 'noSharing'), scsiCtlrUnitNumber: int(7),
@@ -61,7 +55,7 @@ export function vmDevices(vm: VmDto, ctx: EntityContext): VimValue[] {
     const dsName = ctx.model.node(d.datastoreId)?.name ?? d.datastoreId;
     const kb = Math.round(d.capacityBytes / 1024);
     devices.push(data('VirtualDisk', {
-      key: int(2000 + i), deviceInfo: desc(d.label, `${kb.toLocaleString('en-US')} KB`),
+      key: int(2000 + i), deviceInfo: desc(d.label, `${groupThousands(kb)} KB`),
       backing: data('VirtualDiskFlatVer2BackingInfo', {
         fileName: str(`[${dsName}] ${vm.name}/${vm.name}${i ? `_${i}` : ''}.vmdk`), datastore: ref('Datastore', d.datastoreId),
         diskMode: str('persistent'), thinProvisioned: bool(true),
@@ -90,6 +84,14 @@ export function vmDevices(vm: VmDto, ctx: EntityContext): VimValue[] {
   return devices;
 }
 
+/** Changes whenever the VM's record changes (FNV-1a of it), as vSphere's changeVersion does with its config. */
+function changeVersion(vm: VmDto): string {
+  const text = JSON.stringify(vm);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
 const allocation = (reservation: number, limit: number, shares: number, level: string) => data('ResourceAllocationInfo', {
   reservation: long(reservation), expandableReservation: bool(false), limit: long(limit),
   shares: data('SharesInfo', { shares: int(shares), level: en('SharesLevel', level) }),
@@ -108,7 +110,7 @@ export function vmConfig(vm: VmDto, ctx: EntityContext): VimValue {
     ...Object.entries(vm.workloadParams).map(([k, v]): [string, string] => [`hvlab.workload.${k}`, String(v)]),
   ];
   return data('VirtualMachineConfigInfo', {
-    changeVersion: str(String(ctx.model.version)),
+    changeVersion: str(changeVersion(vm)),
     modified: dateTime(0),
     name: str(vm.name),
     guestFullName: str(vm.guestOs),
@@ -122,11 +124,6 @@ export function vmConfig(vm: VmDto, ctx: EntityContext): VimValue {
     annotation: str(''),
     files: data('VirtualMachineFileInfo', {
       vmPathName: str(p.vmx), snapshotDirectory: str(p.dir), suspendDirectory: str(p.dir), logDirectory: str(p.dir),
-    }),
-    flags: data('VirtualMachineFlagInfo', {}),
-    defaultPowerOps: data('VirtualMachineDefaultPowerOpInfo', {
-      powerOffType: str('soft'), suspendType: str('hard'), resetType: str('soft'), defaultPowerOffType: str('soft'),
-      defaultSuspendType: str('hard'), defaultResetType: str('soft'), standbyAction: str('checkpoint'),
     }),
     hardware: data('VirtualHardware', {
       numCPU: int(vm.vcpus), numCoresPerSocket: int(1), memoryMB: int(memoryMB), virtualICH7MPresent: bool(false), virtualSMCPresent: bool(false),

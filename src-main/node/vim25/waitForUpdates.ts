@@ -14,14 +14,19 @@
  * this contract.
  */
 import type { VimValue } from './vimValues';
-import { anyOf, bool, data, en, ref, str, valueKey } from './vimValues';
+import { bool, data, ref, str, xmlData } from './vimValues';
 import type { ObjectResolver } from './propertyCollector';
-import { pathsFor, readProperties, selectObjects } from './propertyCollector';
+import { pathsFor, readPropertyTexts, selectObjects } from './propertyCollector';
+import { escapeText } from './xmlWriter';
 import type { CollectorState, FilterState, ReportedObject } from './sessionObjects';
 
-function change(name: string, v: VimValue | undefined): VimValue {
-  return data('PropertyChange', { name: str(name), op: en('PropertyChangeOp', v === undefined ? 'remove' : 'assign'), val: v === undefined ? undefined : anyOf(v) });
+/** PropertyChange from a written value ('' = the property became unset). */
+function change(name: string, valText: string): VimValue {
+  return xmlData('PropertyChange', `<name>${escapeText(name)}</name><op>${valText === '' ? 'remove' : 'assign'}</op>${valText}`);
 }
+
+const objectUpdate = (kind: string, type: string, id: string, changes: VimValue[]) =>
+  data('ObjectUpdate', { kind: { k: 'enum', type: 'ObjectUpdateKind', value: kind }, obj: ref(type, id), changeSet: changes.length ? changes : undefined });
 
 async function filterUpdate(f: FilterState, resolver: ObjectResolver, budget: { left: number }): Promise<VimValue | undefined> {
   const reported = f.reported ?? new Map<string, ReportedObject>();
@@ -36,25 +41,22 @@ async function filterUpdate(f: FilterState, resolver: ObjectResolver, budget: { 
     if (budget.left <= 0) continue;
     const paths = pathsFor(obj, f.spec.propSet);
     if (!prev && paths.length === 0 && !f.spec.propSet.length) continue;
-    const props = await readProperties(obj, paths);
-    const values = new Map<string, string>();
+    const values = await readPropertyTexts(obj, paths, resolver.textCache);
     const changes: VimValue[] = [];
-    for (const [path, v] of props) {
-      const k = valueKey(v);
-      values.set(path, k);
-      if (!prev) { if (v !== undefined) changes.push(change(path, v)); continue; }
-      if ((prev.values.get(path) ?? '') !== k) changes.push(change(path, v));
+    for (const [path, t] of values) {
+      if (!prev) { if (t !== '') changes.push(change(path, t)); continue; }
+      if ((prev.values.get(path) ?? '') !== t) changes.push(change(path, t));
     }
     reported.set(key, { type: obj.type, id: obj.id, revision: obj.revision, values });
-    if (!prev) updates.push(data('ObjectUpdate', { kind: en('ObjectUpdateKind', 'enter'), obj: ref(obj.type, obj.id), changeSet: changes }));
-    else if (changes.length) updates.push(data('ObjectUpdate', { kind: en('ObjectUpdateKind', 'modify'), obj: ref(obj.type, obj.id), changeSet: changes }));
+    if (!prev) updates.push(objectUpdate('enter', obj.type, obj.id, changes));
+    else if (changes.length) updates.push(objectUpdate('modify', obj.type, obj.id, changes));
     else continue;
     budget.left--;
   }
   for (const [key, r] of [...reported]) {
     if (seen.has(key)) continue;
     reported.delete(key);
-    updates.push(data('ObjectUpdate', { kind: en('ObjectUpdateKind', 'leave'), obj: ref(r.type, r.id) }));
+    updates.push(objectUpdate('leave', r.type, r.id, []));
   }
   f.reported = reported;
   if (!updates.length) return undefined;

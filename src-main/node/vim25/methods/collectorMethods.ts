@@ -9,10 +9,10 @@
  * vSphere does; a collector's version must be the last one it handed out (else InvalidCollectorVersion).
  */
 import type { VimValue } from '../vimValues';
-import { arr, data, ref, str } from '../vimValues';
+import { data, ref, str } from '../vimValues';
 import { invalidArgument, managedObjectNotFound, VimFault } from '../faults';
 import type { FilterSpec } from '../propertyCollector';
-import { missingObjectContent, objectContent, pathsFor, readFilterSpec, readProperties, retrieve, selectObjects } from '../propertyCollector';
+import { pathsFor, readFilterSpec, retrieve, selectObjects } from '../propertyCollector';
 import type { CollectorState, ContainerViewState, FilterState, RetrieveTokenState } from '../sessionObjects';
 import { sessionCollector } from '../sessionObjects';
 import { sessionObjectId } from '../sessionManager';
@@ -190,12 +190,3 @@ export const COLLECTOR_METHODS: MethodTable = {
     },
   },
 };
-
-/** The ObjectContent of one object read with a property list (used by tests and SearchIndex). */
-export async function contentOf(c: Call, type: string, id: string, paths: string[]): Promise<VimValue> {
-  const obj = await c.world.resolve(type, id);
-  if (!obj) return missingObjectContent({ type, id });
-  return objectContent(obj, await readProperties(obj, paths));
-}
-
-export const emptyRefs = () => arr('ManagedObjectReference', []);
