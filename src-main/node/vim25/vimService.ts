@@ -42,8 +42,9 @@ import { COLLECTOR_METHODS } from './methods/collectorMethods';
 import { VM_METHODS } from './methods/vmMethods';
 import { EVENT_METHODS } from './methods/eventMethods';
 import { PERF_METHODS } from './methods/perfMethods';
+import { SEARCH_METHODS } from './methods/searchMethods';
 
-export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, ...VM_METHODS, ...EVENT_METHODS, ...PERF_METHODS };
+export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, ...VM_METHODS, ...EVENT_METHODS, ...PERF_METHODS, ...SEARCH_METHODS };
 
 export interface Vim25ServiceOptions {
   link: LabLink;
