@@ -30,12 +30,14 @@ import { dispatch } from './api/dispatcher';
 import { scenarioSchema } from './scenario/scenarioSchema';
 import type { Scenario } from './scenario/scenarioSchema';
 import { ScenarioProblem } from './cluster/model';
+import { placementSolve } from './placement/solveRequest';
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export type { Scenario } from './scenario/scenarioSchema';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/labPersist';
+export type { MilpSolverPort } from './ports';
 
 export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */
@@ -107,6 +109,11 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       }
       if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
         return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
+      }
+      if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
+        // Needs the exact-solver port, which only the facade holds.
+        const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
+        return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
       }
       return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
     },

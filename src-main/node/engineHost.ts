@@ -15,6 +15,7 @@ import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
+import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -40,6 +41,8 @@ export class EngineHost {
   private lastWallMs = 0;
   private lastTickEventMs = 0;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
+  /** HiGHS for exact placement; its worker thread starts on the first exact solve only. */
+  private readonly highs: HighsSolver | undefined;
 
   constructor(options: EngineHostOptions = {}) {
     // Guest sources are read once, for the ports and for the machine factory alike.
@@ -50,6 +53,7 @@ export class EngineHost {
       guestSources,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
+      milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       log: options.ports?.log,
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
@@ -84,6 +88,7 @@ export class EngineHost {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.highs?.close();
   }
 
   private slice(): void {

@@ -11,6 +11,28 @@ import type { EventDto } from '../model/eventLog';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
+import type { PlacementSolveResult } from '../model/placement';
+import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
+
+const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
+const placementIds = (max: number) => s.array(placementId, { max });
+const placementConstraint = s.object({
+  kind: s.oneOf(PLACEMENT_CONSTRAINT_KINDS),
+  name: s.optional(s.string({ min: 1, max: 80 })),
+  items: s.optional(placementIds(20_000)),
+  bins: s.optional(placementIds(5_000)),
+  groups: s.optional(s.array(placementIds(5_000), { min: 1, max: 256 })),
+  max: s.optional(s.int({ min: 0, max: 1_000_000 })),
+});
+const placementInstance = s.object({
+  dimensions: s.array(s.string({ min: 1, max: 32, pattern: /^[A-Za-z][A-Za-z0-9_]*$/ }), { min: 1, max: 8 }),
+  items: s.array(s.object({
+    id: placementId, demand: s.array(s.number({ min: 0, max: 1e12 }), { min: 1, max: 8 }), running: s.optional(s.oneOf(['keep', 'maySuspend'] as const)),
+  }), { max: 20_000 }),
+  bins: s.array(s.object({
+    id: placementId, capacity: s.array(s.number({ min: 0, max: 1e12 }), { min: 1, max: 8 }), state: s.optional(s.oneOf(['on', 'maintenance', 'off'] as const)),
+  }), { max: 5_000 }),
+});
 
 const entityId = s.string({ min: 3, max: 40, pattern: /^(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
 
@@ -46,6 +68,22 @@ export const QUERY_SCHEMAS = {
   'lab.scenarios': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
+  /**
+   * Places VMs on as few hosts as possible (docs/placement.md): the powered-on VMs and the hosts of a
+   * cluster (`clusterId`; the first cluster when absent), their demands from `demand` (configured size,
+   * reservations, or measured usage averaged over the last `windowSamples` real-time samples) — or a
+   * given `instance`. `algo` is a heuristic or `exact` (HiGHS, within `timeLimitS`, the best heuristic as
+   * fallback). Changes nothing: the result is a proposal.
+   */
+  'placement.solve': s.object({
+    algo: s.oneOf(PLACEMENT_ALGO_NAMES),
+    clusterId: s.optional(s.id('cluster')),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    windowSamples: s.optional(s.int({ min: 1, max: 180 })),
+    instance: s.optional(placementInstance),
+    constraints: s.optional(s.array(placementConstraint, { max: 500 })),
+    timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+  }),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -74,6 +112,7 @@ export interface QueryResults {
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
+  'placement.solve': PlacementSolveResult;
 }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */

@@ -13,6 +13,7 @@ import { pollConsole } from '../../vm/guestLifecycle';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
+import { placementSolve } from '../../placement/solveRequest';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -57,4 +58,6 @@ export const QUERY_HANDLERS: QueryHandlers = {
   // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.
   'lab.scenarios': () => [],
   'guests.list': () => [],
+  // Without the facade there is no exact solver port: `exact` then returns the best heuristic and says so.
+  'placement.solve': (lab, p) => placementSolve(lab, p, undefined),
 };
