@@ -116,7 +116,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
         const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
         return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
       }
-      return dispatch(lab, raw);
+      return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
     },
     onEvent(listener) {
       listeners.add(listener);
