@@ -12,9 +12,8 @@
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (architecture rule 8).
  */
-import { Op } from '../isa/index';
 import { PAGE_WORDS } from '../params';
-import { scanPage, type PagePlan, type ScanOptions } from './blocks';
+import { classify, OpKind, scanPage, type PagePlan, type ScanOptions } from './blocks';
 import { generateRegionSource, type SlowSite } from './codegen';
 
 /** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
@@ -153,6 +152,6 @@ export function uncountTail(r: Region, w: number, sink: FoldSink): void {
     const o = r.ops[base + i];
     oc[o]--;
     sink.instructions--;
-    if (o === Op.LDW || o === Op.LDB || o === Op.LDBS || o === Op.STW || o === Op.STB) sink.memOps--;
+    if (classify(o) === OpKind.Mem) sink.memOps--;
   }
 }
