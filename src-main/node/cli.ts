@@ -14,7 +14,8 @@ import { UsageError } from './cli/args';
 
 type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 
-const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+/** Every subcommand: its one-line summary and its module, loaded only when it runs. */
+const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Subcommand> }>> = {
   start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
   serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused]', load: async () => (await import('./cli/serveCommand')).serve },
   scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
@@ -22,11 +23,6 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
   run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]; run --list', load: async () => (await import('./cli/runCommand')).run },
 };
-
-/** Other modules register more subcommands here (asm, run, scenario…). */
-export function registerSubcommand(name: string, summary: string, load: () => Promise<Subcommand>): void {
-  SUBCOMMANDS[name] = { summary, load };
-}
 
 function usage(): string {
   const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));
