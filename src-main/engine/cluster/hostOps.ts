@@ -11,7 +11,7 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { HostId, TaskId } from '@shared/model/ids';
-import type { Lab } from '../lab/lab';
+import type { Lab } from '../lab/index';
 import type { Host } from './registry';
 
 const ENTER_MS = 3000;

@@ -21,13 +21,11 @@ import { apiError } from '@shared/api/errors';
 import type { VmChanges, VmSpec } from '@shared/api/commands';
 import type { HostId, TaskId, VmId } from '@shared/model/ids';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
-import type { Lab } from '../lab/lab';
+import type { Lab } from '../lab/index';
 import type { Host, Vm } from './registry';
 import { newVm, fieldsOf, VM_DEFAULTS } from './newVm';
 import { DiskChain } from '../snapshot/index';
-import { VmRuntime } from '../vm/vmRuntime';
-import { cpuPolicyOf } from '../vm/guestLifecycle';
-import { reservationFits, startPowerOp } from '../vm/powerOps';
+import { VmRuntime, cpuPolicyOf, reservationFits, startPowerOp } from '../vm/index';
 import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
 
 const MiB = 1024 * 1024;

@@ -14,20 +14,15 @@
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
-import { Registry } from '../cluster/registry';
-import type { Vm } from '../cluster/registry';
-import { TaskManager } from '../cluster/tasks';
-import { EventLog } from '../cluster/eventLog';
-import { VirtualClock } from '../sim/clock';
-import { Rng } from '../sim/rng';
-import { SampleStore, REALTIME_PERIOD_MS } from '../metrics/sampleStore';
-import { buildInventory } from '../cluster/model';
-import type { Scenario } from '../scenario/scenarioSchema';
-import { Timeline } from '../scenario/timeline';
+import { Registry, TaskManager, EventLog, buildInventory } from '../cluster/index';
+import type { Vm } from '../cluster/index';
+import { VirtualClock, Rng } from '../sim/index';
+import { SampleStore, REALTIME_PERIOD_MS } from '../metrics/index';
+import type { Scenario } from '../scenario/index';
+import { Timeline } from '../scenario/index';
 import { HostScheduler } from '../scheduler/index';
 import type { GuestFactory } from '../vm/guestFactory';
-import { VmRuntime } from '../vm/vmRuntime';
-import { startGuest } from '../vm/guestLifecycle';
+import { VmRuntime, startGuest } from '../vm/index';
 import { advanceLab } from './simLoop';
 import type { LabState } from './labPersist';
 import { restoreLab, saveLab } from './labPersist';

@@ -14,9 +14,8 @@
  */
 import type { Lab } from './lab';
 import { SIM_QUANTUM_NS } from '../params';
-import { REALTIME_PERIOD_MS } from '../metrics/sampleStore';
-import { collectSamples, endQuantum } from '../metrics/collector';
-import { guestStopped } from '../vm/powerOps';
+import { REALTIME_PERIOD_MS, collectSamples, endQuantum } from '../metrics/index';
+import { guestStopped } from '../vm/index';
 
 const QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 

@@ -13,12 +13,11 @@
  * absent, never zero; rates are over the time the VM actually ran in the period (power-on mid-period).
  */
 import type { ClusterId, DatacenterId, HostId } from '@shared/model/ids';
-import type { Lab } from '../lab/lab';
-import type { Host, Vm } from '../cluster/registry';
+import type { Lab } from '../lab/index';
+import type { Host, Vm } from '../cluster/index';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
 import { hostWatts, vmOverheadKB } from './resourceModels';
-import { uptimeMs } from '../vm/powerOps';
-import { pollConsole } from '../vm/guestLifecycle';
+import { uptimeMs, pollConsole } from '../vm/index';
 import { HOST_SYSTEM_MEMORY_MIB, PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { REALTIME_PERIOD_MS } from './sampleStore';
 

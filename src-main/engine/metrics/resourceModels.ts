@@ -11,7 +11,7 @@
  *    for the shadow page tables): fixed + per vCPU + proportional, the shape of vSphere's overhead table,
  *    scaled to teaching VMs. Charged while the VM is powered on (a suspended VM releases it).
  */
-import type { Host, Vm } from '../cluster/registry';
+import type { Host, Vm } from '../cluster/index';
 import { effectivePaging } from '@shared/model/mmuVirtualization';
 import {
   MEM_OVERHEAD_BASE_KB, MEM_OVERHEAD_PER_MIB_KB, MEM_OVERHEAD_PER_VCPU_KB, MEM_OVERHEAD_SHADOW_PER_MIB_KB,

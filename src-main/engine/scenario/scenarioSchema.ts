@@ -26,7 +26,7 @@ import { vmChangesSchema } from '@shared/api/commands';
 import { MONITOR_KINDS, PAGING_MODES } from '@shared/model/inventory';
 import type { MonitorKind, PagingMode } from '@shared/model/inventory';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
-import { VM_DEFAULTS } from '../cluster/newVm';
+import { VM_DEFAULTS } from '../cluster/index';
 
 /** `object` → the template schema, array → a list of the explicit schema. */
 function countOrList<A, B>(template: Schema<A>, item: Schema<B>, maxItems: number): Schema<A | B[]> {

@@ -10,11 +10,11 @@
  * the engine refuses (e.g. powering on a VM that is already on) is logged as a warning event and the run
  * goes on — a lab is a story, not a transaction.
  */
-import type { Lab } from '../lab/lab';
+import type { Lab } from '../lab/index';
 import type { Scenario, ScenarioAction, ActionKind } from './scenarioSchema';
 import { durationMs } from './scenarioSchema';
-import { ScenarioProblem } from '../cluster/model';
-import { dispatch } from '../api/dispatcher';
+import { ScenarioProblem } from '../cluster/index';
+import { dispatch } from '../api/index';
 
 export interface TimedCommand {
   atMs: number;

@@ -16,12 +16,11 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { SnapshotId, TaskId, VmId } from '@shared/model/ids';
-import type { Lab } from '../lab/lab';
-import type { Vm } from '../cluster/registry';
-import { DiskChain } from './diskChain';
-import { layerBytes } from './diskChain';
+import type { Lab } from '../lab/index';
+import type { Vm } from '../cluster/index';
+import { DiskChain, layerBytes } from './diskChain';
 import type { GuestCapture } from './snapshotTree';
-import { captureGuest, hardwareOf, startGuest, stopGuest } from '../vm/guestLifecycle';
+import { captureGuest, hardwareOf, startGuest, stopGuest } from '../vm/index';
 import { CLONE_BYTES_PER_SECOND } from '../params';
 
 type Started = { taskId: TaskId } | { error: ApiError };

@@ -14,8 +14,8 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { Vm } from '../cluster/registry';
-import type { Lab } from '../lab/lab';
+import type { Vm } from '../cluster/index';
+import type { Lab } from '../lab/index';
 import type { VmCpuPolicy } from '../scheduler/index';
 import type { GuestCapture, HardwareConfig } from '../snapshot/index';
 import type { GuestMachine } from './guestMachine';

@@ -15,8 +15,8 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { TaskId, VmId } from '@shared/model/ids';
-import type { Lab } from '../lab/lab';
-import type { Vm } from '../cluster/registry';
+import type { Lab } from '../lab/index';
+import type { Vm } from '../cluster/index';
 import type { PowerOp } from './powerState';
 import { checkPowerOp } from './powerState';
 import { captureGuest, markCrashed, startGuest, stopGuest } from './guestLifecycle';

@@ -9,10 +9,10 @@ import { API_VERSION } from '@shared/api/channels';
 import type { ManagedEntityId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
 import type { EntityType } from '@shared/model/metrics';
-import { pollConsole } from '../../vm/guestLifecycle';
+import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
-import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
+import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 
 export const ENGINE_VERSION = '0.1.0';
 

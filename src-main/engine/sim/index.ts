@@ -1,0 +1,6 @@
+/**
+ * sim — the virtual clock (speed, pause, virtual time; never the wall clock) and the seeded RNG.
+ * The door other engine folders import.
+ */
+export { VirtualClock } from './clock';
+export { Rng, type RngState } from './rng';
