@@ -1,6 +1,6 @@
 /**
- * paravirt — the `pv` monitor: Xen-style paravirtualization (Barham et al., SOSP 2003; facts.md
- * Part 2 §6). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
+ * paravirt — the `pv` monitor: Xen-style paravirtualization (Barham et al., "Xen and the Art of
+ * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
  * Interface: `new ParavirtMonitor({ engine? })`; the virtual CPU `virtualKernel`, `vcr`, the

@@ -7,7 +7,7 @@
  * instructions};
  * `classify(op)` → how codegen treats an opcode (derived from the opcode table's privileged,
  * sensitive, cost-class and format columns); `TU_MAX_INSTRUCTIONS`.
- * How (VMware's translator, Adams & Agesen 2006 §3; v86's two-pass codegen, facts.md Part 2 §1.2/§8.3):
+ * How (VMware's translator, Adams & Agesen 2006 §3; v86's two-pass codegen, its docs/how-it-works.md):
  *  - a worklist walk from the entries follows fall-through (through conditional branches, calls and
  *    callouts, so a region covers contiguous code) and queues direct branch/jump targets that stay
  *    in the page; the instruction after a branch, a call (`jal`/`jalr`) or anything that may leave
@@ -29,7 +29,7 @@
 import { decode, Op, OPCODE_BY_NUMBER, OPCODES, type OpcodeInfo } from '../isa/index';
 import { PAGE_WORDS } from '../params';
 
-/** VMware's translator stops a TU at 12 instructions (A&A 2006 §3, facts.md Part 2 §1.2). */
+/** VMware's translator stops a TU at 12 instructions (Adams & Agesen, ASPLOS 2006, §3). */
 export const TU_MAX_INSTRUCTIONS = 12;
 
 /** How codegen treats an opcode (numeric kinds; see OP_KIND_NAMES). */

@@ -7,7 +7,7 @@
  * slow (slow-path sites)} (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
  * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
- * Shape (facts.md Part 2 §9: per-page functions with an internal `switch` and registers in locals
+ * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
  *  - guest registers r1..r15 and the lazy flags (fk, fa, fb) live in JS locals for the whole call;
  *    a `for(;;) switch (b)` dispatches between the page's blocks, each block a `case` that falls
