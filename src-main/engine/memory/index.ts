@@ -3,6 +3,9 @@
  * guest-physical memory (COW, watches, dirty log), dirty-page tracking. The door other engine folders import.
  */
 export { HostMemory, ZERO_FRAME, type HostMemoryStats } from './hostMemory';
-export { GuestPhysicalMemory, type GuestMemoryState, type WatchListener } from './guestPhysicalMemory';
+export {
+  GuestPhysicalMemory, NotPresentError, type GuestFrameStats, type GuestMemoryState, type NotPresentResolver, type PageAccess, type WatchListener,
+} from './guestPhysicalMemory';
+export { PAGE_BYTES, bytesToWords, isZeroBytes, isZeroWords, sameWords, wordsToBytes } from './pageBytes';
 export { Hasher } from './hasher';
 export { DirtyTracker, type DirtyHarvester, type DirtyMechanism, type DirtySet, type DirtyTrackerCounters, type DirtyTrackerState } from './dirtyTracking';

@@ -10,7 +10,8 @@
  *    `vmTransition()` (a VM exit/entry or world switch: flushes the TLB unless VPID-tagged);
  *  - slow paths: `translate(va, access)` → gpfn | -1, `fillRead(va)` / `fillWrite(va)` → frame |
  *    undefined (installing software-TLB entries), then `lastGpfn` / `lastFastWrite`;
- *    on failure `faultCause` (isa CAUSE_*, or -1 = host out of memory) and `faultDetail`;
+ *    on failure `faultCause` (isa CAUSE_*, -1 = host out of memory, FAULT_NOT_PRESENT = the page or
+ *    one of its tables is not present here: the access waits for it) and `faultDetail`;
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
  *  - memory virtualization (issue 5): `pager` (shadow / nested, pager.ts; undefined = native),
  *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
@@ -31,6 +32,11 @@
  *    under; a ptbr load flushes nothing while asid ≠ 0 and only asid 0's entries when asid = 0, so
  *    a guest that never sets asid sees the phase-1 TLB.
  *  - A change of `mem.epoch` flushes only the software TLB (host-side), never modelled state.
+ *  - Not-present pages (GuestPhysicalMemory) are checked only on these slow paths, and only while
+ *    the memory has some: after a translation succeeds, its page must be present (`ensurePresent` may
+ *    supply it); the walker checks table pages. A software-TLB entry is never installed for a page
+ *    that is not present, and marking a page not present bumps the memory epoch, so the fast path
+ *    needs no test of its own.
  */
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, type AccessKind } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';
@@ -41,7 +47,9 @@ import { LargePageTlb, type LargePageTlbState } from './largePageTlb';
 import { pagingGeometry, type PageTableLevels, type PagingGeometry } from './pageTable';
 import type { Pager, PagingOptions } from './pager';
 import { Tlb, type TlbState, type TlbStats } from './tlb';
-import { faultDetailBits, newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk } from './walk';
+import { FAULT_NOT_PRESENT, faultDetailBits, newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk } from './walk';
+
+const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
 export const SOFT_MASK = SOFT_TLB_ENTRIES - 1;
 
@@ -319,8 +327,19 @@ export class Mmu {
     return -1;
   }
 
-  /** Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks and their cycles. */
+  /**
+   * Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks
+   * and their cycles. A page not present here that is not supplied on the spot fails with FAULT_NOT_PRESENT.
+   */
   translate(va: number, access: AccessKind): number {
+    const g = this.translateGuest(va, access);
+    if (g < 0 || this.mem.notPresentCount === 0 || this.mem.ensurePresent(g, ACCESS_NAMES[access])) return g;
+    this.faultCause = FAULT_NOT_PRESENT;
+    this.faultDetail = 0;
+    return -1;
+  }
+
+  private translateGuest(va: number, access: AccessKind): number {
     const vpn = va >>> 12;
     if (!this.pagingEnabled) {
       if (vpn >= this.mem.pageCount) {
