@@ -137,10 +137,12 @@ function freshSlots(m: Machine, env: MachineEnv, timeOf: (i: number) => number):
 /** Guest-requested reset: fresh memory with the image and parameter block, fresh CPUs (time continues), devices rebooted. */
 function rebootParts(m: Machine, env: MachineEnv): void {
   const times = m.slots.map((s) => s.nowNs());
+  const pageFaults = m.slots.map((s) => s.pageFaults);
   m.mem.release();
   m.attachMemory(new GuestPhysicalMemory(m.host, m.config.memoryBytes));
   loadBootImage(m.mem, m.image, m.config);
   m.slots = freshSlots(m, env, (i) => times[i] ?? m.latestNs);
+  m.slots.forEach((s, i) => { if (pageFaults[i]) s.pageFaults = pageFaults[i]; }); // cumulative since power-on
   for (const slot of m.slots) slot.cpu.io = m.devices.bus;
   m.devices.reboot();
   m.irq.resync();

@@ -110,7 +110,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   get state(): GuestMachineState {
     if (this.crashInfo) return 'crashed';
-    if (this.poweredOff) return 'off';
+    if (this.poweredOff || this.disposed) return 'off';
     for (let i = 0; i < this.slots.length; i++) if (!this.isHalted(i)) return 'running';
     return 'halted';
   }
@@ -236,7 +236,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     slot.pageFaults.faults++;
     const decision = this.pageHandler ? this.pageHandler({ gpfn, vcpu: i, access, canWait }) : { kind: 'wait' as const };
     if (decision.kind === 'supply') {
-      if (!this.mem.supplyPage(gpfn as never, bytesToWords(decision.bytes))) {
+      if (this.mem.isNotPresent(gpfn as never) && !this.mem.supplyPage(gpfn as never, bytesToWords(decision.bytes))) {
         this.fail(`host out of memory while supplying guest page ${gpfn}`, i, slot.cpu.state.pc);
         slot.cpu.crashVm('host out of memory');
         return false;

@@ -1,6 +1,7 @@
 /**
  * memory — host physical memory (lazy frames, refcounts, accounting) and each VM's
- * guest-physical memory (COW, watches, dirty log), dirty-page tracking. The door other engine folders import.
+ * guest-physical memory (COW, watches, dirty log, page-level operations, pages not present here),
+ * a page as bytes, dirty-page tracking. The door other engine folders import.
  */
 export { HostMemory, ZERO_FRAME, type HostMemoryStats } from './hostMemory';
 export {

@@ -327,27 +327,32 @@ export class Mmu {
     return -1;
   }
 
-  /**
-   * Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks
-   * and their cycles. A page not present here that is not supplied on the spot fails with FAULT_NOT_PRESENT.
-   */
-  translate(va: number, access: AccessKind): number {
-    const g = this.translateGuest(va, access);
-    if (g < 0 || this.mem.notPresentCount === 0 || this.mem.ensurePresent(g, ACCESS_NAMES[access])) return g;
+  /** g, once present (the monitor is entered: under native paging there is none between guest and memory); else -1. */
+  private checkPresent(g: number, access: AccessKind): number {
+    if (!this.mem.isNotPresent(g as Gpfn)) return g;
+    this.pager?.onNotPresent(this);
+    if (this.mem.ensurePresent(g, ACCESS_NAMES[access])) return g;
     this.faultCause = FAULT_NOT_PRESENT;
     this.faultDetail = 0;
     return -1;
   }
 
-  private translateGuest(va: number, access: AccessKind): number {
+  /**
+   * Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks
+   * and their cycles. A page not present here that is not supplied on the spot fails with
+   * FAULT_NOT_PRESENT (checked inline, only while the memory has such pages: this is the path of every
+   * software-TLB miss and of every entry into a new code page).
+   */
+  translate(va: number, access: AccessKind): number {
     const vpn = va >>> 12;
+    const np = this.mem.notPresentCount !== 0;
     if (!this.pagingEnabled) {
       if (vpn >= this.mem.pageCount) {
         this.faultCause = CAUSE_BUS_ERROR;
         this.faultDetail = faultDetailBits(access, this.user, false);
         return -1;
       }
-      return vpn;
+      return np ? this.checkPresent(vpn, access) : vpn;
     }
     const tlb = this.tlb;
     const large = this.largeTlb;
@@ -360,9 +365,9 @@ export class Mmu {
         this.counters.dirtyAssists++;
         if (!this.doWalk(va, access)) return -1;
         tlb.setPerms(slot, this.wr.perms);
-        return this.wr.gpfn;
+        return np ? this.checkPresent(this.wr.gpfn, access) : this.wr.gpfn;
       }
-      return tlb.gpfnAt(slot);
+      return np ? this.checkPresent(tlb.gpfnAt(slot), access) : tlb.gpfnAt(slot);
     }
     if (large) {
       const ls = large.lookup(vpn);
@@ -373,9 +378,9 @@ export class Mmu {
           this.counters.dirtyAssists++;
           if (!this.doWalk(va, access)) return -1;
           large.setPerms(ls, this.wr.perms);
-          return this.wr.gpfn;
+          return np ? this.checkPresent(this.wr.gpfn, access) : this.wr.gpfn;
         }
-        return large.gpfnFor(ls, vpn);
+        return np ? this.checkPresent(large.gpfnFor(ls, vpn), access) : large.gpfnFor(ls, vpn);
       }
       tlb.stats.misses++;
     }
@@ -386,7 +391,7 @@ export class Mmu {
       const span = pagesAtLevel(r.leafLevel, this.geometry);
       large.insert(vpn & ~(span - 1), span, r.gpfn - (vpn & (span - 1)), r.perms);
     } else tlb.insert(vpn, r.gpfn, r.perms);
-    return r.gpfn;
+    return np ? this.checkPresent(r.gpfn, access) : r.gpfn;
   }
 
   private hitFault(access: AccessKind): number {

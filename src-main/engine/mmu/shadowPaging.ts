@@ -18,7 +18,8 @@
  *  A&A's ptemod); the first store to an unbacked or copy-on-write page and, while dirty logging,
  *  the first store after each read-and-clear, are hidden write-protection faults.
  * A guest table page that is not present here (post-copy, host swap) makes the monitor's software
- * walk fail with FAULT_NOT_PRESENT: a hidden fault (`exit`), not a guest fault; the access waits.
+ * walk fail with FAULT_NOT_PRESENT: a hidden fault (`exit`), not a guest fault; the access waits. A
+ * data page not present is a hidden fault too (`onNotPresent`: the monitor finds it, `exit`).
  * Rules: results are identical to native paging (pager.ts); `checks` (debug) verifies after each
  * fill that the shadow translation equals a fresh walk of the guest's tables composed with guest
  * memory's gpa → hpa map, and throws otherwise.
@@ -249,6 +250,12 @@ export class ShadowPager implements Pager {
   }
 
   onFlush(): void {}
+
+  onNotPresent(mmu: Mmu): void {
+    mmu.counters.shadowHiddenFaults++;
+    this.charge(mmu, this.costs.exit);
+    this.transition(mmu);
+  }
 }
 
 /** Shadow permission bits for a guest PTE (exported for the invariant checker). */

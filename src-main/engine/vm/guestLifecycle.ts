@@ -105,6 +105,7 @@ export function stopGuest(lab: Lab, vm: Vm): void {
   const rt = lab.runtime(vm.id);
   pollConsole(lab, vm);
   if (vm.hostId) lab.schedulers.get(vm.hostId)?.removeVm(vm.id, lab.nowNs());
+  rt.guest?.dispose(); // its frames go back to the host now (a suspend has saved it already)
   rt.guest = undefined;
   setGuestFacts(vm, undefined);
 }
