@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Cpu, Monitor, TrapDecision, TrapEvent } from '../../../src-main/engine/cpu/index';
 import { CAUSE_SYSCALL } from '../../../src-main/engine/isa/index';
+import { BinaryTranslationMonitor } from '../../../src-main/engine/monitors/index';
 import { runMachine } from '../../../src-main/engine/machine/index';
 import { HostScheduler } from '../../../src-main/engine/scheduler/index';
 import type { VmId } from '../../../src-shared/model/ids';
@@ -138,9 +139,11 @@ test('a code page marked not present under a running vCPU is fetched again, not 
   assert.ok(r2.instructions > 1000);
 });
 
-test('writePage over running code is seen at once, like a guest store to it (decoded pages follow)', () => {
-  const m = bootMachine(LOOP, { memoryBytes: 1 << 20 });
+for (const monitor of ['interp', 'bt']) test(`${monitor}: writePage over running code is seen at once, like a guest store to it (decoded and translated code follow)`, () => {
+  const m = bootMachine(LOOP, { memoryBytes: 1 << 20, monitor }, monitor === 'bt' ? { createMonitor: (k) => (k === 'bt' ? new BinaryTranslationMonitor({ hotCycles: 0 }) : undefined) } : {});
   m.runVcpu(0, 10_000, 0);
+  const bt = m.slots[0].cpu.monitor instanceof BinaryTranslationMonitor ? m.slots[0].cpu.monitor.cache(m.slots[0].cpu) : undefined;
+  if (bt) assert.ok(bt.size > 0, 'the loop is translated');
   // the same page with `addi r1, r1, 2` in the loop
   const two = image(LOOP.replace('addi r1, r1, 1', 'addi r1, r1, 2'));
   const page = new Uint8Array(4096);
@@ -151,6 +154,10 @@ test('writePage over running code is seen at once, like a guest store to it (dec
   m.runVcpu(0, 10_000, m.vcpuNowNs(0));
   const after = m.slots[0].cpu.state.regs[1];
   assert.ok(after - before > 3000 && (after - before) % 2 === 0 && after % 2 === before % 2, `steps of 2 now: ${before} → ${after}`);
+  if (bt) {
+    assert.ok(bt.stats.invalidations > 0, 'the old translation was dropped');
+    assert.deepEqual(bt.verify(), []);
+  }
 });
 
 /** A monitor that reads guest memory on every syscall (host code in the middle of an operation). */
