@@ -8,17 +8,32 @@ import { s } from './schema';
 import type { InventoryDto, SnapshotTreeDto, VmDto, HostDto } from '../model/inventory';
 import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
+import type { EventId } from '../model/ids';
+import type { InventoryChanges } from '../model/inventoryChanges';
+import type { BackendInfo } from '../model/backends';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
 
-const entityId = s.string({ min: 3, max: 40, pattern: /^(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
+/** Items `tasks.list` and `events.list` return when the request names no limit. */
+export const LIST_DEFAULT_LIMIT = 200;
+/** Events `events.since` returns when the request names no limit. */
+export const EVENTS_SINCE_DEFAULT_LIMIT = 500;
+
+/** A managed entity's id, local or behind a backend namespace (`model/ids.ts`). */
+const entityId = s.string({ min: 3, max: 60, pattern: /^(?:[a-z][a-z0-9]{0,15}:)?(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
 
 export const QUERY_SCHEMAS = {
   /** Engine and contract identity. */
   'engine.info': s.object({}),
-  /** The whole inventory, flat. */
+  /** The whole inventory, flat, with the change-feed version it is (at least) as new as. */
   'inventory.get': s.object({}),
+  /**
+   * What changed in the inventory after `version` (from `inventory.get` or an `inventory.changed`
+   * event): coalesced property-level updates, or `resync` when the bounded history no longer reaches
+   * back that far (or the version is not one this lab had).
+   */
+  'inventory.changesSince': s.object({ version: s.int({ min: 0 }) }),
   /** One VM. */
   'vm.get': s.object({ vmId: s.id('vm') }),
   /** One host. */
@@ -27,10 +42,18 @@ export const QUERY_SCHEMAS = {
   'vm.snapshot.tree': s.object({ vmId: s.id('vm') }),
   /** Console (serial) output of a VM from a byte offset. */
   'vm.console.read': s.object({ vmId: s.id('vm'), fromOffset: s.optional(s.int({ min: 0 })) }),
-  /** Recent tasks, newest first. */
+  /** One task by id (queued, running or finished, while the bounded task history keeps it). */
+  'task.get': s.object({ taskId: s.id('task') }),
+  /** Recent tasks, newest first (at most `limit`, default LIST_DEFAULT_LIMIT). */
   'tasks.list': s.object({ limit: s.optional(s.int({ min: 1, max: 1000 })), entityId: s.optional(entityId) }),
-  /** Event log, newest first. */
+  /** Event log, newest first (at most `limit`, default LIST_DEFAULT_LIMIT). */
   'events.list': s.object({ limit: s.optional(s.int({ min: 1, max: 5000 })), entityId: s.optional(entityId) }),
+  /**
+   * Events after a cursor, oldest first. The cursor is the last event id seen from each backend (none:
+   * from the oldest kept); the answer carries the cursor to pass next, whether more are waiting, and how
+   * many events after the cursor were already dropped from the bounded log.
+   */
+  'events.since': s.object({ cursorIds: s.optional(s.array(s.id('event'), { max: 64 })), limit: s.optional(s.int({ min: 1, max: 5000 })) }),
   /** Counter catalogue (PerformanceManager.perfCounter). */
   'metrics.catalog': s.object({ entityType: s.optional(s.oneOf(['vm', 'host', 'cluster', 'datacenter', 'datastore'] as const)) }),
   /** Samples of some counters for one entity and interval. */
@@ -46,6 +69,8 @@ export const QUERY_SCHEMAS = {
   'lab.scenarios': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
+  /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
+  'backends.list': s.object({}),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -63,17 +88,33 @@ export interface EngineInfo {
 export interface QueryResults {
   'engine.info': EngineInfo;
   'inventory.get': InventoryDto;
+  'inventory.changesSince': InventoryChanges;
+  'task.get': TaskDto;
   'vm.get': VmDto;
   'host.get': HostDto;
   'vm.snapshot.tree': SnapshotTreeDto;
   'vm.console.read': { text: string; nextOffset: number };
   'tasks.list': TaskDto[];
   'events.list': EventDto[];
+  'events.since': EventsSinceDto;
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
+  'backends.list': BackendInfo[];
+}
+
+/** The answer to `events.since`. */
+export interface EventsSinceDto {
+  /** Oldest first. */
+  events: EventDto[];
+  /** The cursor to pass next: the last event id seen from each backend. */
+  cursorIds: EventId[];
+  /** More events after these are waiting (ask again with `cursorIds`). */
+  more: boolean;
+  /** Events after the asked cursor that the bounded log had already dropped. */
+  missed: number;
 }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */

@@ -5,12 +5,13 @@
  *
  * - `new Lab(scenario, seed, emit, options)` builds from a scenario (VMs marked `powerOn` start at t = 0);
  *   `Lab.restore(state, emit, options)` rebuilds a saved lab (`labPersist.ts`); `lab.save()`.
- * - `advance(ms)`; `runtime(vmId)`; `vmop(vm, kind)`; `markChanged(...)` / `flushChanges()`.
+ * - `advance(ms)`; `runtime(vmId)`; `vmop(vm, kind)`; `markChanged(...)` / `takeChanges()`.
  * - Operations live beside it: `vm/powerOps.ts`, `cluster/inventoryOps.ts`, `cluster/hostOps.ts`,
  *   `snapshot/snapshotOps.ts`; the API handlers call them.
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the
- * seeded `rng` streams; every change that clients show is published through `emit`.
+ * seeded `rng` streams; every change that clients show is published through `emit` (tasks, events) or
+ * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
@@ -104,16 +105,16 @@ export class Lab {
     return rt;
   }
 
-  /** Marks entities changed; one `inventory.changed` is published per advance/command. */
+  /** Marks entities changed; the engine's change feed publishes them once per advance/command. */
   markChanged(...ids: ManagedEntityId[]): void {
     for (const id of ids) this.changed.add(id);
   }
 
-  flushChanges(): void {
-    if (this.changed.size === 0) return;
-    const version = this.reg.touch();
-    this.emit({ type: 'inventory.changed', version, entityIds: [...this.changed] });
+  /** The entities marked since the last call (for the change feed, `api/changeFeed.ts`). */
+  takeChanges(): ManagedEntityId[] {
+    const ids = [...this.changed];
     this.changed.clear();
+    return ids;
   }
 
   /** Advances virtual time by `ms` in lockstep quanta (see simLoop.ts). */

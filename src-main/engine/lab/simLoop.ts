@@ -48,5 +48,4 @@ export function advanceLab(lab: Lab, ms: number): void {
     }
   }
   lab.tasks.advance(lab.clock.nowMs);
-  lab.flushChanges();
 }

@@ -15,6 +15,7 @@ import type { Scenario, ScenarioAction, ActionKind } from './scenarioSchema';
 import { durationMs } from './scenarioSchema';
 import { ScenarioProblem } from '../cluster/model';
 import { dispatch } from '../api/dispatcher';
+import { API_VERSION } from '@shared/api/channels';
 
 export interface TimedCommand {
   atMs: number;
@@ -121,7 +122,7 @@ function run(lab: Lab, c: TimedCommand, target: string): void {
     case 'exitMaintenance': name = 'host.exitMaintenance'; params = { hostId: target }; break;
     default: name = `vm.${c.kind}`;
   }
-  const reply = dispatch(lab, { v: 1, id: 0, kind: 'command', name, params }, 'scenario');
+  const reply = dispatch(lab, { v: API_VERSION, id: 0, kind: 'command', name, params }, 'scenario');
   if (!reply.ok) warn(lab, c, target, reply.error.message);
 }
 
