@@ -1,12 +1,14 @@
 /**
  * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused]`: browser mode.
  *
- * Starts the engine in a worker thread, serves the renderer and the WebSocket on 127.0.0.1 (port from
- * --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized URL.
+ * Starts the lab's backend (the engine in a worker thread, `node/backends/`), serves the renderer and the
+ * WebSocket on 127.0.0.1 (port from --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints
+ * one line with the tokenized URL.
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineWorkerClient } from '../workers/engineWorkerClient';
+import { startLabBackend } from '../backends/index';
+import type { Backend } from '../backends/index';
 import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
@@ -25,17 +27,17 @@ export function resolvePort(flag: unknown): number {
   return port;
 }
 
-export async function serve(argv: string[]): Promise<{ server: LabServer; engine: EngineWorkerClient }> {
+export async function serve(argv: string[]): Promise<{ server: LabServer; backend: Backend }> {
   const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean' });
   const port = resolvePort(flags.port);
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
-  const engine = await EngineWorkerClient.spawn({
+  const backend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
   });
-  const server = await startLabServer({ port, engine, rendererDir });
+  const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);
-  const shutdown = () => { void server.close().then(() => engine.close()).then(() => process.exit(0)); };
+  const shutdown = () => { void server.close().then(() => backend.close()).then(() => process.exit(0)); };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  return { server, engine };
+  return { server, backend };
 }
