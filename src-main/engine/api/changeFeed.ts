@@ -5,15 +5,17 @@
  *
  * - `new ChangeFeed(lab, emit)` remembers every entity's DTO as it stands (the last published view).
  * - `publish(marked)`: diffs the marked entities and those whose DTOs derive from them (a VM's host:
- *   `vmIds`; its datastores: `freeBytes`); when the clock has crossed a 20 s sample boundary, diffs
- *   every entity instead, which picks up what moves with the clock without a mark (uptimes, a guest
- *   going from running to halted) at the cadence vSphere refreshes its quick stats. Emits one event when
- *   anything changed; the version is the registry's, so it survives save and load.
+ *   `vmIds`; its datastores: `freeBytes`); when the clock has crossed a 20 s sample boundary, also the
+ *   entities whose DTOs move with the clock without a mark — powered-on VMs (uptime, a guest going from
+ *   running to halted) and hosts (uptime) — at the cadence vSphere refreshes its quick stats. Emits one
+ *   event when anything changed; the version is the registry's, so it survives save and load.
  * - `since(version)` → the coalesced updates after `version`, or resync.
  *
- * Rules: the engine facade calls `publish` once per request and once per advance, so clients see one
- * event per step, never a half-done operation. Cached DTOs are replaced, never mutated, and event
- * payloads share them: listeners treat events as read-only (transports clone them anyway).
+ * Rules: every operation marks what it changes (`lab.markChanged`); the sweep covers only what changes
+ * with time alone, because diffing all of a 2,000-VM lab costs about an `inventory.get`
+ * (bench/change-feed.ts). The engine facade calls `publish` once per request and once per advance, so
+ * clients see one event per step, never a half-done operation. Cached DTOs are replaced, never mutated,
+ * and event payloads share them: listeners treat events as read-only (transports clone them anyway).
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { EntityDto } from '@shared/model/inventory';
@@ -52,12 +54,10 @@ export class ChangeFeed {
 
   publish(marked: Iterable<ManagedEntityId>): void {
     const period = Math.floor(this.lab.clock.nowMs / SWEEP_PERIOD_MS);
-    let ids: Iterable<string>;
+    const ids = this.withDerived(marked);
     if (period !== this.sweptPeriod) {
       this.sweptPeriod = period;
-      ids = this.everyId();
-    } else {
-      ids = this.withDerived(marked);
+      this.addClockDriven(ids);
     }
     const updates: EntityUpdate[] = [];
     for (const id of ids) {
@@ -97,14 +97,9 @@ export class ChangeFeed {
     return out;
   }
 
-  /** Every entity the lab has, then every one it had (those have left). */
-  private everyId(): Set<string> {
-    const r = this.lab.reg;
-    const out = new Set<string>();
-    for (const m of [r.datacenters, r.clusters, r.hosts, r.vms, r.datastores, r.networks] as Map<string, unknown>[]) {
-      for (const id of m.keys()) out.add(id);
-    }
-    for (const id of this.published.keys()) out.add(id);
-    return out;
+  /** Entities whose DTOs change with the clock alone: powered-on VMs (uptime, guest run state) and hosts. */
+  private addClockDriven(ids: Set<string>): void {
+    for (const vm of this.lab.reg.vms.values()) if (vm.powerState === 'poweredOn') ids.add(vm.id);
+    for (const id of this.lab.reg.hosts.keys()) ids.add(id);
   }
 }
