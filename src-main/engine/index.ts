@@ -38,8 +38,6 @@ export type { Scenario } from './scenario/scenarioSchema';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/labPersist';
-/** How many entity updates a change feed keeps (the backend composite keeps as many). */
-export { CHANGE_HISTORY_UPDATES } from './params';
 
 export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */

@@ -155,12 +155,3 @@ export const BT_MAX_INSTRUCTIONS = 128 * 1024;
 /** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages
  *  that keep being rewritten, like self-modifying code or code next to hot data, stay interpreted). */
 export const BT_MAX_HEAT_SHIFT = 6;
-
-// ---------------------------------------------------------------------------------------------------
-// The contract's change feed (api/changeFeed.ts).
-// ---------------------------------------------------------------------------------------------------
-
-/** Entity updates the inventory change feed keeps for `inventory.changesSince`; a client further behind
- *  resyncs. Every running VM's uptime changes at each 20 s sample, so 20,000 covers ten samples (200
- *  virtual s) of a lab with 2,000 running VMs, and far longer for the course's labs. */
-export const CHANGE_HISTORY_UPDATES = 20_000;

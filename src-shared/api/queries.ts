@@ -19,6 +19,13 @@ import type { SimStatus } from './commands';
 export const LIST_DEFAULT_LIMIT = 200;
 /** Events `events.since` returns when the request names no limit. */
 export const EVENTS_SINCE_DEFAULT_LIMIT = 500;
+/**
+ * How far back `inventory.changesSince` reaches, in entity updates kept (by the engine and by the backend
+ * composite); a client further behind resyncs. Every running VM's uptime changes at each 20 s sample, so
+ * 20,000 covers ten samples (200 virtual s) of a lab with 2,000 running VMs, and far longer for the
+ * course's labs.
+ */
+export const CHANGE_HISTORY_UPDATES = 20_000;
 
 /** A managed entity's id, local or behind a backend namespace (`model/ids.ts`). */
 const entityId = s.string({ min: 3, max: 60, pattern: /^(?:[a-z][a-z0-9]{0,15}:)?(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });

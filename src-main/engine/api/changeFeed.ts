@@ -18,6 +18,7 @@
  * and event payloads share them: listeners treat events as read-only (transports clone them anyway).
  */
 import type { EngineEvent } from '@shared/api/events';
+import { CHANGE_HISTORY_UPDATES } from '@shared/api/queries';
 import type { EntityDto } from '@shared/model/inventory';
 import type { ManagedEntityId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
@@ -25,7 +26,6 @@ import { INTERVALS } from '@shared/model/metrics';
 import type { EntityUpdate, InventoryChanges } from '@shared/model/inventoryChanges';
 import { ChangeHistory, diffEntity } from '@shared/model/inventoryChanges';
 import type { Lab } from '../lab/lab';
-import { CHANGE_HISTORY_UPDATES } from '../params';
 import { entityToDto, inventoryToDto } from './toDto';
 
 const SWEEP_PERIOD_MS = INTERVALS.realtime.periodSeconds * 1000;

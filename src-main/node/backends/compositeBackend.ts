@@ -29,7 +29,7 @@ import type { FramedRequest } from '@shared/api/validate';
 import { validateRequest } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
 import type { EventsSinceDto } from '@shared/api/queries';
-import { EVENTS_SINCE_DEFAULT_LIMIT, LIST_DEFAULT_LIMIT } from '@shared/api/queries';
+import { CHANGE_HISTORY_UPDATES, EVENTS_SINCE_DEFAULT_LIMIT, LIST_DEFAULT_LIMIT } from '@shared/api/queries';
 import type { InventoryDto } from '@shared/model/inventory';
 import type { TaskDto } from '@shared/model/task';
 import type { EventDto } from '@shared/model/eventLog';
@@ -37,12 +37,11 @@ import type { EventId } from '@shared/model/ids';
 import { namespaceOfId } from '@shared/model/ids';
 import type { BackendInfo } from '@shared/model/backends';
 import { ChangeHistory } from '@shared/model/inventoryChanges';
-import { CHANGE_HISTORY_UPDATES } from '../../engine/index';
 import type { Backend } from './backend';
 import { forEachId } from './contractIds';
 
 export interface CompositeOptions {
-  /** Entity updates kept for `inventory.changesSince` (default: the engine's CHANGE_HISTORY_UPDATES). */
+  /** Entity updates kept for `inventory.changesSince` (default: the contract's CHANGE_HISTORY_UPDATES). */
   historyUpdates?: number;
 }
 
