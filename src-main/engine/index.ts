@@ -38,6 +38,7 @@ export type { Scenario } from './scenario/scenarioSchema';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/labPersist';
+export type { MilpSolverPort } from './ports';
 
 export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */

@@ -155,3 +155,28 @@ export const BT_MAX_INSTRUCTIONS = 128 * 1024;
 /** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages
  *  that keep being rewritten, like self-modifying code or code next to hot data, stay interpreted). */
 export const BT_MAX_HEAT_SHIFT = 6;
+
+// ---------------------------------------------------------------------------------------------------
+// Placement (engine/placement): model sizes and the cost model that charges solving in virtual time.
+// ---------------------------------------------------------------------------------------------------
+
+/** Largest arc-flow graph built (item arcs); beyond it the assignment model or the heuristics answer. */
+export const ARCFLOW_MAX_ARCS = 200_000;
+/** Largest assignment model built (item–host pairs that may hold); beyond it the heuristics answer. */
+export const ASSIGNMENT_MAX_PAIRS = 60_000;
+/** Default and largest time limit of an exact solve, in seconds (the port enforces it on the wall clock). */
+export const PLACEMENT_DEFAULT_TIME_LIMIT_S = 10;
+export const PLACEMENT_MAX_TIME_LIMIT_S = 120;
+/** Virtual time per item–host check of a heuristic (cost model; calibrated once from bench/placement.ts
+ *  on the reference machine: FFD's 10,000 × 1,000 run makes ~2.6e7 checks — a model, not a measurement). */
+export const PLACEMENT_NS_PER_CHECK = 4;
+/** Virtual time of an exact solve: (simplex iterations + PLACEMENT_NODE_ITERATIONS × B&B nodes) × nonzeros
+ *  × this (cost model, calibrated from bench/placement.ts's u120 runs: ~1,000 iterations over ~7,000
+ *  nonzeros took ~0.7 s of HiGHS in WebAssembly). */
+export const PLACEMENT_NS_PER_ITERATION_NONZERO = 100;
+export const PLACEMENT_NODE_ITERATIONS = 20;
+/** Modelling-language solver: virtual time per search node and per propagator run (cost model). */
+export const CP_NS_PER_NODE = 2_000;
+export const CP_NS_PER_PROPAGATION = 200;
+/** Modelling-language solver: default limit of search nodes (the search stops and says so). */
+export const CP_DEFAULT_NODE_LIMIT = 2_000_000;

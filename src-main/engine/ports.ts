@@ -6,8 +6,12 @@
  * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
  *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
  * - `guestCatalog`: the guest programs VMs can run (name + description), for `guests.list`.
+ * - `milpSolver`: an exact mixed-integer solver (HiGHS in a worker thread, `node/solver/`), called
+ *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
+ *   placement falls back to the best heuristic and says so.
  */
 import type { GuestFactory } from './vm/guestFactory';
+import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/milp';
 
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */
@@ -20,4 +24,14 @@ export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
+  milpSolver?: MilpSolverPort;
+}
+
+/**
+ * An exact MILP solver. `solve` blocks until the solver finishes or its time limit passes (the port
+ * enforces the limit even if the solver overruns it, returning status `timeLimit`), and never throws
+ * for a solver failure: it returns status `error` with a message.
+ */
+export interface MilpSolverPort {
+  solve(model: MilpModel, options: MilpSolveOptions): MilpResult;
 }

@@ -16,6 +16,7 @@ import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
+import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -41,6 +42,8 @@ export class EngineHost {
   private lastWallMs = 0;
   private lastTickEventMs = 0;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
+  /** HiGHS for exact placement; its worker thread starts on the first exact solve only. */
+  private readonly highs: HighsSolver | undefined;
 
   constructor(options: EngineHostOptions = {}) {
     // The machine factory assembles guest programs from their sources (read once, here).
@@ -49,6 +52,7 @@ export class EngineHost {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
+      milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {
@@ -82,6 +86,7 @@ export class EngineHost {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.highs?.close();
   }
 
   private slice(): void {

@@ -14,6 +14,28 @@ import type { BackendInfo } from '../model/backends';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
+import type { PlacementSolveResult } from '../model/placement';
+import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
+
+const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
+const placementIds = (max: number) => s.array(placementId, { max });
+const placementConstraint = s.object({
+  kind: s.oneOf(PLACEMENT_CONSTRAINT_KINDS),
+  name: s.optional(s.string({ min: 1, max: 80 })),
+  items: s.optional(placementIds(20_000)),
+  bins: s.optional(placementIds(5_000)),
+  groups: s.optional(s.array(placementIds(5_000), { min: 1, max: 256 })),
+  max: s.optional(s.int({ min: 0, max: 1_000_000 })),
+});
+const placementInstance = s.object({
+  dimensions: s.array(s.string({ min: 1, max: 32, pattern: /^[A-Za-z][A-Za-z0-9_]*$/ }), { min: 1, max: 8 }),
+  items: s.array(s.object({
+    id: placementId, demand: s.array(s.number({ min: 0, max: 1e12 }), { min: 1, max: 8 }), running: s.optional(s.oneOf(['keep', 'maySuspend'] as const)),
+  }), { max: 20_000 }),
+  bins: s.array(s.object({
+    id: placementId, capacity: s.array(s.number({ min: 0, max: 1e12 }), { min: 1, max: 8 }), state: s.optional(s.oneOf(['on', 'maintenance', 'off'] as const)),
+  }), { max: 5_000 }),
+});
 
 /** Items `tasks.list` and `events.list` return when the request names no limit. */
 export const LIST_DEFAULT_LIMIT = 200;
@@ -78,6 +100,22 @@ export const QUERY_SCHEMAS = {
   'guests.list': s.object({}),
   /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
   'backends.list': s.object({}),
+  /**
+   * Places VMs on as few hosts as possible (docs/placement.md): the powered-on VMs and the hosts of a
+   * cluster (`clusterId`; the first cluster when absent), their demands from `demand` (configured size,
+   * reservations, or measured usage averaged over the last `windowSamples` real-time samples) — or a
+   * given `instance`. `algo` is a heuristic or `exact` (HiGHS, within `timeLimitS`, the best heuristic as
+   * fallback). Changes nothing: the result is a proposal.
+   */
+  'placement.solve': s.object({
+    algo: s.oneOf(PLACEMENT_ALGO_NAMES),
+    clusterId: s.optional(s.id('cluster')),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    windowSamples: s.optional(s.int({ min: 1, max: 180 })),
+    instance: s.optional(placementInstance),
+    constraints: s.optional(s.array(placementConstraint, { max: 500 })),
+    timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+  }),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -110,6 +148,7 @@ export interface QueryResults {
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
+  'placement.solve': PlacementSolveResult;
 }
 
 /** The answer to `events.since`. */

@@ -20,6 +20,7 @@ import { pollConsole } from '../../vm/guestLifecycle';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
+import { placementSolve } from '../../placement/solveRequest';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -91,4 +92,6 @@ export const QUERY_HANDLERS: QueryHandlers = {
   }),
   'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
   'backends.list': () => [simulatedBackendInfo()],
+  // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
+  'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
 };
