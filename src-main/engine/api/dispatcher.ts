@@ -6,9 +6,9 @@
  * - Never throws: an unexpected exception becomes E_INTERNAL. `initiator` is recorded on the tasks the
  *   request starts (`lab-user`, `scenario`).
  * - `HandlerContext`: what the engine facade lends handlers beyond the lab — its ports (built-in
- *   scenarios, the guest catalogue), `loadLab` to replace the lab (the facade owns the Lab instance),
- *   and the change feed's `changesSince`. Commands the lab sends itself (scenario actions) get
- *   `insideLab(lab)`: no ports, and a lab cannot replace itself.
+ *   scenarios, the guest catalogue, the exact solver), `loadLab` to replace the lab (the facade owns
+ *   the Lab instance), and the change feed's `changesSince`. Commands the lab sends itself (scenario
+ *   actions) get `insideLab(lab)`: no ports, and a lab cannot replace itself.
  * - `COMMAND_HANDLERS` / `QUERY_HANDLERS` are typed mapped objects, so a contract entry without a handler
  *   is a compile error. Handlers receive `(lab, params, context)`.
  */
