@@ -6,6 +6,7 @@
  * Rules: nothing here depends on the host; changing a value changes simulated
  * behaviour, so tests pin the defaults they rely on. Other areas may append here.
  */
+import { MAX_VM_MEMORY_BYTES } from '@shared/model/vmLimits';
 
 /** Size of a page and of a host frame in bytes (4 KiB). Keep in sync with PAGE_SHIFT. */
 export const PAGE_SIZE_BYTES = 4096;
@@ -27,8 +28,8 @@ export const SOFT_TLB_ENTRIES = 256;
 
 /** Default guest-physical memory size in bytes (16 MiB). */
 export const DEFAULT_GUEST_MEMORY_BYTES = 16 * 1024 * 1024;
-/** Largest guest-physical memory supported (4 GiB: the whole 32-bit physical space). */
-export const MAX_GUEST_MEMORY_BYTES = 4 * 1024 * 1024 * 1024;
+/** Largest guest-physical memory supported (4 GiB: the whole 32-bit physical space); the VM limit every layer reads. */
+export const MAX_GUEST_MEMORY_BYTES = MAX_VM_MEMORY_BYTES;
 
 /** Physical address where the default boot image is loaded and where the CPU starts (reset PC). */
 export const RESET_PC = 0x2000;

@@ -11,6 +11,7 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { HostId, TaskId } from '@shared/model/ids';
+import { OPERATION_NAMES } from '@shared/model/taskNames';
 import type { Lab } from '../lab/lab';
 import type { Host } from './registry';
 
@@ -38,7 +39,7 @@ export function startEnterMaintenance(lab: Lab, hostId: HostId): { taskId: TaskI
   if (problem) return { error: problem };
   const entity = { id: host.id, name: host.name };
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'host.enterMaintenance', name: 'Enter maintenance mode', targetId: host.id, targetName: host.name,
+    operation: 'host.enterMaintenance', name: OPERATION_NAMES['host.enterMaintenance'], targetId: host.id, targetName: host.name,
     durationMs: lab.jitter(ENTER_MS),
     precheck: () => enterProblem(lab, host),
     onStart: () => lab.events.log(lab.clock.nowMs, 'info', 'EnteringMaintenanceModeEvent', `Host ${host.name} is entering maintenance mode`, entity, taskId),
@@ -63,7 +64,7 @@ export function startExitMaintenance(lab: Lab, hostId: HostId): { taskId: TaskId
   if (!host.inMaintenanceMode) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is not in maintenance mode.`, 'params.hostId') };
   const entity = { id: host.id, name: host.name };
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'host.exitMaintenance', name: 'Exit maintenance mode', targetId: host.id, targetName: host.name,
+    operation: 'host.exitMaintenance', name: OPERATION_NAMES['host.exitMaintenance'], targetId: host.id, targetName: host.name,
     durationMs: lab.jitter(EXIT_MS),
     complete: () => {
       host.inMaintenanceMode = false;

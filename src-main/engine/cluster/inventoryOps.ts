@@ -6,21 +6,26 @@
  *   `startRemove(lab, vmId)`: each validates first (typed error naming the field, nothing changes),
  *   then starts a Task whose effect re-checks and applies; results carry `{ vmId }` where one is made.
  *
- * Rules (as real systems have them): vCPU and memory changes need the VM powered off, unless CPU /
- * memory hot-add is enabled — then only increases, while powered on (the running guest OS, which has no
- * hot-plug driver, sees the added resources after its next restart); monitor, paging, workload and the
- * hot-add switches change only while powered off; shares / reservation / limit change any time (limit ≥
- * reservation; reservations must fit the host). Monitor and paging must make a valid pair (nested paging
- * needs the hw monitor: `pagingProblem`, @shared/model/mmuVirtualization), refused at `…paging` when
- * a create or an edit would break it. Clones need the source powered off (or a template) and
- * copy its current disk contents by reference (copy-on-write blocks), not its snapshots. Only powered-off
- * VMs and templates can be deleted.
+ * Rules (as real systems have them; the limits and the powered-on rules are @shared/model/vmLimits,
+ * which the contract's schemas and the client's forms read too): vCPU and memory changes need the VM
+ * powered off, unless CPU / memory hot-add is enabled — then only increases, while powered on (the
+ * running guest OS, which has no hot-plug driver, sees the added resources after its next restart);
+ * monitor, paging, workload and the hot-add switches change only while powered off; shares /
+ * reservation / limit change any time (limit ≥ reservation; reservations must fit the host). Monitor
+ * and paging must make a valid pair (nested paging needs the hw monitor: `pagingProblem`,
+ * @shared/model/mmuVirtualization), refused at `…paging` when a create or an edit would break it.
+ * Clones need the source powered off (or a template) and copy its current disk contents by reference
+ * (copy-on-write blocks), not its snapshots. Only powered-off VMs and templates can be deleted.
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { VmChanges, VmSpec } from '@shared/api/commands';
 import type { HostId, TaskId, VmId } from '@shared/model/ids';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
+import { cpuAllocationProblem, runningChangeProblem } from '@shared/model/vmLimits';
+import { memoryMiBOf } from '@shared/model/vmHardware';
+import { CLONE_TASK_NAMES, OPERATION_NAMES } from '@shared/model/taskNames';
+import { POWER_STATE_LABELS } from '@shared/model/vmPower';
 import type { Lab } from '../lab/lab';
 import type { Host, Vm } from './registry';
 import { newVm, fieldsOf, VM_DEFAULTS } from './newVm';
@@ -28,10 +33,9 @@ import { DiskChain } from '../snapshot/index';
 import { VmRuntime } from '../vm/vmRuntime';
 import { cpuPolicyOf } from '../vm/guestLifecycle';
 import { reservationFits, startPowerOp } from '../vm/powerOps';
-import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
+import { CLONE_BYTES_PER_SECOND } from '../params';
 
 const MiB = 1024 * 1024;
-const MAX_MEMORY_MIB = MAX_GUEST_MEMORY_BYTES / MiB;
 type Started = { taskId: TaskId } | { error: ApiError };
 
 function usable(host: Host): boolean {
@@ -70,7 +74,6 @@ function logVm(lab: Lab, vm: Vm, type: string, text: string, taskId?: TaskId): v
 export function startCreate(lab: Lab, spec: VmSpec): Started {
   const dup = nameProblem(lab, spec.name, 'params.spec.name');
   if (dup) return { error: dup };
-  if (spec.memoryMiB > MAX_MEMORY_MIB) return { error: apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, 'params.spec.memoryMiB') };
   const paging = pagingProblem(spec.monitor ?? VM_DEFAULTS.monitor, spec.paging ?? VM_DEFAULTS.paging);
   if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
   const host = placeVm(lab, spec.hostId, spec.clusterId, 'params.spec');
@@ -80,7 +83,7 @@ export function startCreate(lab: Lab, spec: VmSpec): Started {
   if (!ds || !net) return { error: apiError('E_INVALID_STATE', `Host ${host.name} has no datastore or network.`, 'params.spec.hostId') };
   lab.pendingNames.add(spec.name);
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.create', name: 'Create virtual machine', targetId: host.id, targetName: host.name,
+    operation: 'vm.create', name: OPERATION_NAMES['vm.create'], targetId: host.id, targetName: host.name,
     durationMs: lab.jitter(1000),
     onStart: () => lab.events.log(lab.clock.nowMs, 'info', 'VmBeingCreatedEvent', `Creating ${spec.name} on ${host.name}`, { id: host.id, name: host.name }, taskId),
     complete: () => {
@@ -107,7 +110,7 @@ export function startClone(lab: Lab, p: { vmId: VmId; name: string; hostId?: Hos
   const src = lab.reg.vms.get(p.vmId);
   if (!src) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
   if (!src.isTemplate && src.powerState !== 'poweredOff') {
-    return { error: apiError('E_INVALID_STATE', `${src.name} must be powered off to be cloned (it is ${src.powerState}).`, 'params.vmId') };
+    return { error: apiError('E_INVALID_STATE', `${src.name} must be powered off to be cloned (it is ${POWER_STATE_LABELS[src.powerState].toLowerCase()}).`, 'params.vmId') };
   }
   if (src.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${src.busyTaskId}) is in progress on ${src.name}.`, 'params.vmId') };
   const dup = nameProblem(lab, p.name, 'params.name');
@@ -120,7 +123,7 @@ export function startClone(lab: Lab, p: { vmId: VmId; name: string; hostId?: Hos
   const [beingType, doneType] = deploy ? ['VmBeingDeployedEvent', 'VmDeployedEvent'] : ['VmBeingClonedEvent', 'VmClonedEvent'];
   lab.pendingNames.add(p.name);
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.clone', name: p.asTemplate ? 'Clone virtual machine to template' : deploy ? 'Deploy virtual machine from template' : 'Clone virtual machine',
+    operation: 'vm.clone', name: CLONE_TASK_NAMES[p.asTemplate ? 'template' : deploy ? 'deploy' : 'vm'],
     targetId: src.id, targetName: src.name,
     durationMs: lab.jitter(Math.max(2000, (bytes / CLONE_BYTES_PER_SECOND) * 1000)),
     onStart: () => logVm(lab, src, beingType, `${deploy ? 'Deploying' : 'Cloning'} ${src.name} on ${host.name} to ${p.name}`, taskId),
@@ -149,34 +152,16 @@ export function startClone(lab: Lab, p: { vmId: VmId; name: string; hostId?: Hos
 export function reconfigureProblem(lab: Lab, vm: Vm, ch: VmChanges): ApiError | undefined {
   const f = (k: string) => `params.changes.${k}`;
   if (vm.isTemplate) return apiError('E_INVALID_STATE', `${vm.name} is a template: convert or deploy it to edit its settings.`, 'params.vmId');
-  const off = vm.powerState === 'poweredOff';
   const on = vm.powerState === 'poweredOn';
-  if (ch.memoryMiB !== undefined && ch.memoryMiB > MAX_MEMORY_MIB) return apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, f('memoryMiB'));
   // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
   if (ch.monitor !== undefined || ch.paging !== undefined) {
     const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);
     if (paging) return apiError('E_INVALID_ARGUMENT', paging, f('paging'));
   }
-  const hot = (key: 'vcpus' | 'memoryMiB', enabled: boolean, current: number, next: number | undefined, what: string): ApiError | undefined => {
-    if (next === undefined || next === current || off) return undefined;
-    if (!on) return apiError('E_INVALID_STATE', `${what} can change only while ${vm.name} is powered off (it is ${vm.powerState}).`, f(key));
-    if (!enabled) return apiError('E_INVALID_STATE', `${what} can change only while ${vm.name} is powered off (hot add is not enabled).`, f(key));
-    if (next < current) return apiError('E_INVALID_STATE', `${what} can only be increased while ${vm.name} is powered on (hot add; hot remove is not supported).`, f(key));
-    return undefined;
-  };
-  const e1 = hot('vcpus', vm.cpuHotAddEnabled, vm.vcpus, ch.vcpus, 'The number of vCPUs');
-  if (e1) return e1;
-  const e2 = hot('memoryMiB', vm.memoryHotAddEnabled, Math.round(vm.memoryBytes / MiB), ch.memoryMiB, 'Memory');
-  if (e2) return e2;
-  const offOnly: (keyof VmChanges)[] = ['monitor', 'paging', 'pageTableLevels', 'workload', 'workloadParams', 'cpuHotAddEnabled', 'memoryHotAddEnabled'];
-  for (const k of offOnly) {
-    if (ch[k] !== undefined && !off && JSON.stringify(ch[k]) !== JSON.stringify((vm as unknown as Record<string, unknown>)[k])) {
-      return apiError('E_INVALID_STATE', `${k} can change only while ${vm.name} is powered off (it is ${vm.powerState}).`, f(k));
-    }
-  }
-  const res = ch.cpuReservationMhz ?? vm.cpuReservationMhz;
-  const lim = ch.cpuLimitMhz ?? vm.cpuLimitMhz;
-  if (lim !== -1 && lim < res) return apiError('E_INVALID_ARGUMENT', `the limit (${lim} MHz) must be at least the reservation (${res} MHz)`, f(ch.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz'));
+  const running = runningChangeProblem(vm, ch);
+  if (running) return apiError('E_INVALID_STATE', running.message, f(running.setting));
+  const alloc = cpuAllocationProblem({ cpuReservationMhz: ch.cpuReservationMhz ?? vm.cpuReservationMhz, cpuLimitMhz: ch.cpuLimitMhz ?? vm.cpuLimitMhz });
+  if (alloc) return apiError('E_INVALID_ARGUMENT', alloc, f(ch.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz'));
   if (on && ch.cpuReservationMhz !== undefined && !reservationFits(lab, vm, ch.cpuReservationMhz)) {
     return apiError('E_INSUFFICIENT_RESOURCES', `the host cannot reserve ${ch.cpuReservationMhz} MHz more`, f('cpuReservationMhz'));
   }
@@ -187,7 +172,7 @@ function describeChanges(vm: Vm, ch: VmChanges): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(ch)) {
     if (v === undefined) continue;
-    const cur = k === 'memoryMiB' ? Math.round(vm.memoryBytes / MiB) : (vm as unknown as Record<string, unknown>)[k];
+    const cur = k === 'memoryMiB' ? memoryMiBOf(vm) : (vm as unknown as Record<string, unknown>)[k];
     parts.push(`${k}: ${JSON.stringify(cur)} → ${JSON.stringify(v)}`);
   }
   return parts.join(', ') || 'no changes';
@@ -200,7 +185,7 @@ export function startReconfigure(lab: Lab, vmId: VmId, ch: VmChanges): Started {
   const problem = reconfigureProblem(lab, vm, ch);
   if (problem) return { error: problem };
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.reconfigure', name: 'Reconfigure virtual machine', targetId: vm.id, targetName: vm.name,
+    operation: 'vm.reconfigure', name: OPERATION_NAMES['vm.reconfigure'], targetId: vm.id, targetName: vm.name,
     durationMs: lab.jitter(800),
     precheck: () => reconfigureProblem(lab, vm, ch),
     complete: () => {
@@ -229,11 +214,11 @@ export function startRemove(lab: Lab, vmId: VmId): Started {
   if (vm.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${vm.busyTaskId}) is in progress on ${vm.name}.`, 'params.vmId') };
   const problem = (): ApiError | undefined => (vm.powerState === 'poweredOff'
     ? undefined
-    : apiError('E_INVALID_STATE', `The attempted operation cannot be performed in the current state (${vm.powerState}): power off ${vm.name} first.`, 'params.vmId'));
+    : apiError('E_INVALID_STATE', `The attempted operation cannot be performed in the current state (${POWER_STATE_LABELS[vm.powerState]}): power off ${vm.name} first.`, 'params.vmId'));
   const p = problem();
   if (p) return { error: p };
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.remove', name: 'Delete virtual machine', targetId: vm.id, targetName: vm.name,
+    operation: 'vm.remove', name: OPERATION_NAMES['vm.remove'], targetId: vm.id, targetName: vm.name,
     durationMs: lab.jitter(1000),
     precheck: problem,
     complete: () => {

@@ -6,7 +6,7 @@
 export { Machine, type MachineWiring } from './machine';
 export { buildMachine, type MachineBuildInput, type MachineEnv } from './builder';
 export {
-  resolveMachineConfig, MachineConfigError, MAX_VCPUS, DEFAULT_DISK_BYTES, DEFAULT_RTC_EPOCH_SECONDS,
+  resolveMachineConfig, machineConfigOfVm, MachineConfigError, MAX_VCPUS, DEFAULT_DISK_BYTES, DEFAULT_RTC_EPOCH_SECONDS,
   type MachineConfig, type MachineConfigInput, type MachineCostModel,
 } from './machineConfig';
 export { BOOT_MAGIC, BOOT_FORMAT_VERSION, BOOT_CMDLINE_OFFSET, BOOT_CMDLINE_MAX, BootImageError, bootImageOf, loadBootImage, type BootImage } from './bootImage';

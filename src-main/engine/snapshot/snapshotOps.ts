@@ -16,6 +16,7 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { SnapshotId, TaskId, VmId } from '@shared/model/ids';
+import { OPERATION_NAMES } from '@shared/model/taskNames';
 import type { Lab } from '../lab/lab';
 import type { Vm } from '../cluster/registry';
 import { DiskChain } from './diskChain';
@@ -46,7 +47,7 @@ export function startTake(lab: Lab, p: { vmId: VmId; name: string; description?:
   if (p.quiesce && memory) return { error: apiError('E_INVALID_ARGUMENT', 'Quiescing applies only to snapshots without memory.', 'params.quiesce') };
   if (p.quiesce && vm.toolsStatus !== 'toolsOk') return { error: apiError('E_INVALID_STATE', 'Quiescing needs VMware Tools running in the guest.', 'params.quiesce') };
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.snapshot.create', name: 'Create virtual machine snapshot', targetId: vm.id, targetName: vm.name,
+    operation: 'vm.snapshot.create', name: OPERATION_NAMES['vm.snapshot.create'], targetId: vm.id, targetName: vm.name,
     // Copy-on-write: a constant stun time, independent of memory and disk size.
     durationMs: lab.jitter(memory ? 800 : 500),
     complete: () => {
@@ -83,7 +84,7 @@ export function startRevert(lab: Lab, p: { vmId: VmId; snapshotId: SnapshotId })
     return { error: apiError('E_INVALID_STATE', 'This snapshot holds a running guest, but this engine build has no guest machine to restore it into.', 'params.snapshotId') };
   }
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.snapshot.revert', name: 'Revert to snapshot', targetId: vm.id, targetName: vm.name,
+    operation: 'vm.snapshot.revert', name: OPERATION_NAMES['vm.snapshot.revert'], targetId: vm.id, targetName: vm.name,
     durationMs: lab.jitter(1000),
     complete: () => {
       const n = rt.snapshots.get(p.snapshotId);
@@ -122,7 +123,7 @@ export function startRemove(lab: Lab, p: { vmId: VmId; snapshotId: SnapshotId; r
   if (!node) return { error: apiError('E_NOT_FOUND', `${vm.name} has no snapshot ${p.snapshotId}`, 'params.snapshotId') };
   const delta = node.disks.reduce((n, c) => n + (c.length ? layerBytes(c[c.length - 1]) : 0), 0);
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.snapshot.remove', name: 'Remove snapshot', targetId: vm.id, targetName: vm.name,
+    operation: 'vm.snapshot.remove', name: OPERATION_NAMES['vm.snapshot.remove'], targetId: vm.id, targetName: vm.name,
     durationMs: lab.jitter(Math.max(500, (delta / CLONE_BYTES_PER_SECOND) * 1000)),
     complete: () => {
       const n = rt.snapshots.get(p.snapshotId);
@@ -143,7 +144,7 @@ export function startRemoveAll(lab: Lab, vmId: VmId): Started {
   if ('code' in vm) return { error: vm };
   const rt = lab.runtime(vm.id);
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.snapshot.removeAll', name: 'Remove all snapshots', targetId: vm.id, targetName: vm.name,
+    operation: 'vm.snapshot.removeAll', name: OPERATION_NAMES['vm.snapshot.removeAll'], targetId: vm.id, targetName: vm.name,
     durationMs: lab.jitter(Math.max(500, (rt.snapshots.totalBytes() / CLONE_BYTES_PER_SECOND) * 1000)),
     complete: () => {
       const count = rt.snapshots.size;

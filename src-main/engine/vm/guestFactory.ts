@@ -3,7 +3,8 @@
  * restore (Firecracker's rule), injected from outside through `EnginePorts.guestFactory`.
  *
  * Interface:
- *  - `GuestConfig`: the VM's hardware and software as the machine needs it, plus `disk` (the VM's first
+ *  - `GuestConfig`: the VM's hardware and software as the machine needs it (`GuestHardware`; the machine
+ *    converts it in one place, `machine/machineConfig.ts` `machineConfigOfVm`), plus `disk` (the VM's first
  *    virtual disk, a copy-on-write `BlockStore` the machine's block device should read and write),
  *    `nowNs` (the guest's time base at boot: the machine's clock starts here) and, when present,
  *    `restoreState` — a value previously returned by `GuestMachine.save()`: the factory must then
@@ -17,23 +18,15 @@
  * the time the VM spent suspended / the shift applied on snapshot revert), and `guestClockNs()` counts
  * from 0 at boot. The engine computes the clock-lag counter as (now − boot) − guestClockNs.
  */
-import type { MonitorKind, PagingMode } from '@shared/model/inventory';
+import type { GuestHardware } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
 import type { BlockStore } from '../snapshot/diskChain';
 import type { HostMemory } from '../memory/hostMemory';
 
-export interface GuestConfig {
+/** The VM's hardware as the machine is built from it (`GuestHardware`, @shared/model/vmHardware), and where it runs. */
+export interface GuestConfig extends GuestHardware {
   vmId: string;
   name: string;
-  vcpus: number;
-  memoryBytes: number;
-  guestOs: string;
-  monitor: MonitorKind;
-  paging: PagingMode;
-  pageTableLevels: 2 | 4;
-  /** Guest program / workload name (resources/guests) and its parameters. */
-  workload: string;
-  workloadParams: Record<string, number>;
   /** The VM's first virtual disk, when it has one. */
   disk?: BlockStore;
   /**

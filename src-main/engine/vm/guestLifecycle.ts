@@ -17,7 +17,8 @@ import { apiError } from '@shared/api/errors';
 import type { Vm } from '../cluster/registry';
 import type { Lab } from '../lab/lab';
 import type { VmCpuPolicy } from '../scheduler/index';
-import type { GuestCapture, HardwareConfig } from '../snapshot/index';
+import type { GuestCapture } from '../snapshot/index';
+import { hardwareOf } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
@@ -26,13 +27,7 @@ export function cpuPolicyOf(vm: Vm): VmCpuPolicy {
   return { shares: vm.cpuShares, reservationMhz: vm.cpuReservationMhz, limitMhz: vm.cpuLimitMhz };
 }
 
-export function hardwareOf(vm: Vm): HardwareConfig {
-  return {
-    vcpus: vm.vcpus, memoryBytes: vm.memoryBytes, guestOs: vm.guestOs, monitor: vm.monitor, paging: vm.paging,
-    pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
-    cpuHotAddEnabled: vm.cpuHotAddEnabled, memoryHotAddEnabled: vm.memoryHotAddEnabled,
-  };
-}
+export { hardwareOf };
 
 export function guestRunState(guest: GuestMachine | undefined): GuestRunState {
   if (!guest) return 'notRunning';
@@ -68,11 +63,7 @@ export function startGuest(lab: Lab, vm: Vm, capture?: GuestCapture): ApiError |
   }
   const offsetNs = capture ? nowNs - capture.captureGuestNs : 0;
   if (!capture) vm.bootCount++;
-  const config: GuestConfig = {
-    vmId: vm.id, name: vm.name, vcpus: vm.vcpus, memoryBytes: vm.memoryBytes, guestOs: vm.guestOs, monitor: vm.monitor,
-    paging: vm.paging, pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
-    disk: rt.disks[0], nowNs: nowNs - offsetNs,
-  };
+  const config: GuestConfig = { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], nowNs: nowNs - offsetNs };
   if (capture) config.restoreState = capture.guestState;
   let guest: GuestMachine;
   try {

@@ -17,6 +17,8 @@ import { apiError } from '@shared/api/errors';
 import type { TaskId, VmId } from '@shared/model/ids';
 import type { Lab } from '../lab/lab';
 import type { Vm } from '../cluster/registry';
+import { powerCommand } from '@shared/model/vmPower';
+import { OPERATION_NAMES } from '@shared/model/taskNames';
 import type { PowerOp } from './powerState';
 import { checkPowerOp } from './powerState';
 import { captureGuest, markCrashed, startGuest, stopGuest } from './guestLifecycle';
@@ -26,11 +28,6 @@ export const POWER_OP_DURATION_MS: Record<PowerOp, number> = {
   powerOn: 1500, powerOff: 1000, suspend: 2000, reset: 1000, shutdownGuest: 500, rebootGuest: 500,
 };
 
-/** vSphere's task names, as shown in Recent Tasks. */
-export const POWER_OP_TASK_NAME: Record<PowerOp, string> = {
-  powerOn: 'Power On virtual machine', powerOff: 'Power Off virtual machine', suspend: 'Suspend virtual machine',
-  reset: 'Reset virtual machine', shutdownGuest: 'Initiate guest OS shutdown', rebootGuest: 'Initiate guest OS reboot',
-};
 
 export function uptimeMs(vm: Vm, nowMs: number): number {
   return vm.powerState === 'poweredOn' ? vm.uptimeCarriedMs + (nowMs - vm.poweredOnAtMs) : 0;
@@ -48,19 +45,11 @@ function reservationFits(lab: Lab, vm: Vm, extraMhz: number): boolean {
 export { reservationFits };
 
 function precheck(lab: Lab, vm: Vm, op: PowerOp): ApiError | undefined {
-  if (vm.isTemplate) return apiError('E_INVALID_STATE', `${vm.name} is a template; deploy a virtual machine from it instead.`, 'params.vmId');
-  const stateError = checkPowerOp(op, vm.powerState);
+  const host = vm.hostId ? lab.reg.hosts.get(vm.hostId) : undefined;
+  const stateError = checkPowerOp(op, vm, host);
   if (stateError) return stateError;
-  if ((op === 'shutdownGuest' || op === 'rebootGuest') && vm.toolsStatus !== 'toolsOk') {
-    return apiError('E_INVALID_STATE', 'Cannot complete operation because VMware Tools is not running in this virtual machine.', 'params.vmId');
-  }
   if (op === 'powerOn') {
-    const host = vm.hostId ? lab.reg.hosts.get(vm.hostId) : undefined;
     if (!host) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
-    if (host.connectionState !== 'connected' || host.powerState !== 'poweredOn') {
-      return apiError('E_INVALID_STATE', `Host ${host.name} is not connected.`, 'params.vmId');
-    }
-    if (host.inMaintenanceMode || host.busyTaskId) return apiError('E_INVALID_STATE', `Host ${host.name} is in (or entering) maintenance mode.`, 'params.vmId');
     if (!reservationFits(lab, vm, vm.cpuReservationMhz)) {
       return apiError('E_INSUFFICIENT_RESOURCES', `Host ${host.name} has not enough unreserved CPU for the ${vm.cpuReservationMhz} MHz reservation of ${vm.name}.`, 'params.vmId');
     }
@@ -82,7 +71,7 @@ export function startPowerOp(lab: Lab, vmId: VmId, op: PowerOp): { taskId: TaskI
   if (problem) return { error: problem };
   const entity = { id: vm.id, name: vm.name };
   const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: `vm.${op}`, name: POWER_OP_TASK_NAME[op], targetId: vm.id, targetName: vm.name,
+    operation: powerCommand(op), name: OPERATION_NAMES[powerCommand(op)], targetId: vm.id, targetName: vm.name,
     durationMs: lab.jitter(POWER_OP_DURATION_MS[op]),
     precheck: () => precheck(lab, vm, op),
     onStart: () => {

@@ -35,6 +35,7 @@ import { MONITOR_KINDS } from '../../engine/monitors/index';
 import { PagingContext, type PagingMode, type PagingOptions } from '../../engine/mmu/index';
 import { DirtyLogRecorder } from './dirtyLogRecorder';
 import { DEFAULT_CLOCK_HZ } from '../../engine/params';
+import { vmSettingProblem } from '@shared/model/vmLimits';
 import { loadGuestCatalogue, loadGuestSources } from '../resources';
 import { UsageError } from './args';
 import { assembleFile } from './asmCommand';
@@ -126,8 +127,8 @@ function parseRunArgs(argv: string[]): RunArgs {
         a.cmdline = v;
         break;
       }
-      case 'vcpus': a.vcpus = num('vcpus', value(), (n) => Number.isInteger(n) && n >= 1 && n <= 32); break;
-      case 'memory': a.memoryMiB = num('memory', value(), (n) => Number.isInteger(n) && n >= 1 && n <= 4096); break;
+      case 'vcpus': a.vcpus = num('vcpus', value(), (n) => Number.isInteger(n) && vmSettingProblem('vcpus', n) === undefined); break;
+      case 'memory': a.memoryMiB = num('memory', value(), (n) => Number.isInteger(n) && vmSettingProblem('memoryMiB', n) === undefined); break;
       case 'mhz': a.mhz = num('mhz', value(), (n) => n > 0); break;
       case 'paging': {
         const v = value();

@@ -23,7 +23,7 @@ import type { CommandName, CommandParams, CommandResult } from '@shared/api/comm
 import type { TaskId } from '@shared/model/ids';
 import { idNumber, kindOfId } from '@shared/model/ids';
 import { useApi } from '@renderer/api/client';
-import { operationName } from '@renderer/logic/powerActions';
+import { operationName } from '@shared/model/taskNames';
 import { useConnectionStore } from './connection';
 import { useSimStore } from './sim';
 
