@@ -3,7 +3,7 @@
  */
 import { app, BrowserWindow, Menu } from 'electron';
 import { join } from 'node:path';
-import { EngineWorkerClient } from '../node/workers/engineWorkerClient';
+import { startLabBackend } from '../node/backends/index';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 import { buildMenu } from './menu';
@@ -15,10 +15,10 @@ async function boot(): Promise<void> {
   await app.whenReady();
   // 0. Packaged builds keep guests and scenarios outside the asar archive (electron-builder extraResources).
   if (app.isPackaged && !process.env.HVLAB_RESOURCES) process.env.HVLAB_RESOURCES = join(process.resourcesPath, 'resources');
-  // 1. The engine runs in a worker thread, off the UI thread.
-  const engine = await EngineWorkerClient.spawn({ scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false });
-  // 2. One validated IPC door to it.
-  registerIpc(engine, () => BrowserWindow.getAllWindows());
+  // 1. The lab's backend: the engine runs in a worker thread, off the UI thread.
+  const backend = await startLabBackend({ scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false });
+  // 2. One IPC door to it (trusted frames only; the engine validates).
+  registerIpc(backend, () => BrowserWindow.getAllWindows());
   // 3. The application menu.
   Menu.setApplicationMenu(buildMenu());
   // 4. The sandboxed window.
@@ -26,7 +26,7 @@ async function boot(): Promise<void> {
   // 5. macOS convention: re-open a window from the dock; quit elsewhere when the last window closes.
   app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createMainWindow(appDir); });
   app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
-  app.on('before-quit', () => { void engine.close(); });
+  app.on('before-quit', () => { void backend.close(); });
 }
 
 void boot();

@@ -1,8 +1,10 @@
 /**
  * The engine's only door: `createEngine(ports, options)`.
  *
- * - `engine.handle(request)` → ResponseMessage: every command and query of the contract (validated).
- * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
+ * - `engine.handle(request)` → ResponseMessage: every command and query of the contract, validated once,
+ *   here (`api/dispatcher.ts`); transports in front of the engine check only framing and authentication.
+ * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents. After each request and each advance
+ *   the change feed (`api/changeFeed.ts`) publishes what changed in the inventory as one event.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
@@ -23,17 +25,15 @@ import type { EngineEvent } from '@shared/api/events';
 import type { SimStatus } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import { validateRequest } from '@shared/api/validate';
-import { isPlainObject } from '@shared/api/schema';
 import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch } from './api/index';
+import { dispatch, ChangeFeed } from './api/index';
+import type { HandlerContext } from './api/index';
 import { scenarioSchema } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
-import { placementSolve } from './placement/index';
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
@@ -102,35 +102,32 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const first = build(options.scenario, options.seed);
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
+  let feed = new ChangeFeed(lab, emit);
+
+  /** Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from before is never mistaken for one of the new lab (it gets resync). */
+  function replace(next: Lab, scenario: string): void {
+    next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
+    lab = next;
+    feed = new ChangeFeed(lab, emit);
+    emit({ type: 'lab.loaded', scenario });
+  }
+
+  const context: HandlerContext = {
+    ports,
+    loadLab(scenario, seed) {
+      const next = build(scenario, seed);
+      if (!(next instanceof Lab)) return next;
+      replace(next, scenario);
+      return undefined;
+    },
+    changesSince: (version) => feed.since(version),
+  };
 
   return {
     handle(raw: unknown): ResponseMessage {
-      // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
-      const v = validateRequest(raw);
-      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
-        const p = v.request.params as { scenario: string; seed?: number };
-        const next = build(p.scenario, p.seed ?? lab.seed);
-        if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
-        lab = next;
-        emit({ type: 'lab.loaded', scenario: p.scenario });
-        return { id: v.request.id, ok: true, result: { ok: true } };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
-        const list = Object.entries(ports.scenarios).map(([name, src]) => {
-          const c = isPlainObject(src.content) ? src.content : {};
-          return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
-        });
-        return { id: v.request.id, ok: true, result: list };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
-        return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
-        // Needs the exact-solver port, which only the facade holds.
-        const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
-        return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
-      }
-      return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
+      const reply = dispatch(lab, raw, 'lab-user', context);
+      feed.publish(lab.takeChanges());
+      return reply;
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -139,16 +136,18 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     advance(ms: number) {
       if (!(ms > 0)) return;
       lab.advance(ms);
+      feed.publish(lab.takeChanges());
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),
     loadState(state: unknown): ApiError | undefined {
+      let next: Lab;
       try {
-        lab = Lab.restore(state as LabState, emit, labOptions);
+        next = Lab.restore(state as LabState, emit, labOptions);
       } catch (e) {
         return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
       }
-      emit({ type: 'lab.loaded', scenario: lab.scenario.name });
+      replace(next, next.scenario.name);
       return undefined;
     },
     digestInput: () => digestInput(lab),

@@ -3,14 +3,12 @@
  * touches files, clocks or the network: everything external arrives through these ports.
  *
  * - `scenarios`: built-in scenario objects (already parsed from YAML/JSON by node/resources.ts), by name.
- * - `guestSources`: guest program sources by file name (for the assembler's includes), when guests run.
  * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
  *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
  * - `guestCatalog`: the guest programs VMs can run (name + description), for `guests.list`.
  * - `milpSolver`: an exact mixed-integer solver (HiGHS in a worker thread, `node/solver/`), called
  *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
  *   placement falls back to the best heuristic and says so.
- * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
@@ -24,11 +22,9 @@ export interface ScenarioSource {
 
 export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
-  guestSources?: Record<string, string>;
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
 /**

@@ -10,6 +10,7 @@
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
+import { API_VERSION } from '@shared/api/channels';
 import type { ResponseMessage } from '@shared/api/protocol';
 import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
@@ -45,23 +46,20 @@ export class EngineHost {
   private readonly highs: HighsSolver | undefined;
 
   constructor(options: EngineHostOptions = {}) {
-    // Guest sources are read once, for the ports and for the machine factory alike.
-    const guestSources = options.ports?.guestSources ?? loadGuestSources();
-    const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
+    // The machine factory assembles guest programs from their sources (read once, here).
+    const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(loadGuestSources());
     const ports: EnginePorts = {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
-      guestSources,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
-      log: options.ports?.log,
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {
       if (e.type === 'sim.ticked') return;
       for (const l of this.listeners) l(e);
     });
-    if (options.paused) this.engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+    if (options.paused) this.engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
   }
 
   onEvent(listener: (e: EngineEvent) => void): () => void {

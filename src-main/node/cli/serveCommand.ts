@@ -1,14 +1,16 @@
 /**
  * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N]`: browser mode.
  *
- * Starts the engine in a worker thread, serves the renderer and the WebSocket on 127.0.0.1 (port from
- * --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized URL.
- * With --vim25-port N (or HVLAB_VIM25_PORT) it also starts the vim25 SDK endpoint over the same engine
- * and prints one line `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`.
+ * Starts the lab's backend (the engine in a worker thread, `node/backends/`), serves the renderer and the
+ * WebSocket on 127.0.0.1 (port from --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints
+ * one line with the tokenized URL. With --vim25-port N (or HVLAB_VIM25_PORT) it also starts the vim25
+ * SDK endpoint over the same backend and prints one line
+ * `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`.
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineWorkerClient } from '../workers/engineWorkerClient';
+import { startLabBackend } from '../backends/index';
+import type { Backend } from '../backends/index';
 import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
@@ -38,22 +40,22 @@ export function resolveVim25Port(flag: unknown): number | undefined {
   return port;
 }
 
-export async function serve(argv: string[]): Promise<{ server: LabServer; engine: EngineWorkerClient; vim25?: Vim25Endpoint }> {
+export async function serve(argv: string[]): Promise<{ server: LabServer; backend: Backend; vim25?: Vim25Endpoint }> {
   const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number' });
   const port = resolvePort(flags.port);
   const vim25Port = resolveVim25Port(flags['vim25-port']);
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
-  const engine = await EngineWorkerClient.spawn({
+  const backend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
   });
-  const server = await startLabServer({ port, engine, rendererDir });
+  const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);
-  const vim25 = vim25Port === undefined ? undefined : await startVim25({ port: vim25Port, peer: engine });
+  const vim25 = vim25Port === undefined ? undefined : await startVim25({ port: vim25Port, peer: backend });
   if (vim25) console.log(vim25Banner(vim25));
   const shutdown = () => {
-    void Promise.resolve(vim25?.close()).then(() => server.close()).then(() => engine.close()).then(() => process.exit(0));
+    void Promise.resolve(vim25?.close()).then(() => server.close()).then(() => backend.close()).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  return { server, engine, vim25 };
+  return { server, backend, vim25 };
 }

@@ -2,11 +2,11 @@
  * Browser mode: one HTTP server on 127.0.0.1 that serves the renderer and the engine contract over a
  * WebSocket at WS_PATH, for browsers where no Electron window exists.
  *
- * - `startLabServer({ port, engine, rendererDir })` → `{ url, port, token, close() }`.
+ * - `startLabServer({ port, backend, rendererDir })` → `{ url, port, token, close() }`.
  * - A random 256-bit token is created per launch; WebSocket upgrades without it (or from a foreign
  *   Origin) are refused with 401/403 before any engine message is read.
- * - Every message is size-bounded, parsed and validated here (the engine validates again); request ids
- *   are remapped so that several browser tabs can't collide.
+ * - Every message is size-bounded, parsed and checked for framing (`checkFrame`), then forwarded to the
+ *   backend (`node/backends/`), whose door validates it; the backend keeps several tabs' ids apart.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -14,19 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
 import { WS_PATH } from '@shared/api/channels';
-import { validateRequest } from '@shared/api/validate';
+import { checkFrame } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
-import type { EngineEvent } from '@shared/api/events';
 import type { EventMessage, ResponseMessage } from '@shared/api/protocol';
+import type { Backend } from '../backends/index';
 import { serveStatic } from './staticFiles';
 
 /** Largest accepted WebSocket message; contract messages are small. */
 const MAX_MESSAGE_BYTES = 1 << 20;
-
-export interface EngineLink {
-  request(message: { id: number } & Record<string, unknown>): Promise<ResponseMessage>;
-  onEvent(listener: (e: EngineEvent) => void): () => void;
-}
 
 export interface LabServer {
   url: string;
@@ -41,11 +36,10 @@ export function tokensEqual(a: string, b: string): boolean {
   return ba.length === bb.length && timingSafeEqual(ba, bb);
 }
 
-export async function startLabServer(opts: { port: number; engine: EngineLink; rendererDir: string; token?: string }): Promise<LabServer> {
+export async function startLabServer(opts: { port: number; backend: Pick<Backend, 'request' | 'onEvent'>; rendererDir: string; token?: string }): Promise<LabServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const http: Server = createServer((req, res) => serveStatic(opts.rendererDir, req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  let nextInternalId = 1;
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -65,7 +59,7 @@ export async function startLabServer(opts: { port: number; engine: EngineLink; r
     const send = (m: ResponseMessage | EventMessage) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
     };
-    const unsubscribe = opts.engine.onEvent((event) => send({ kind: 'event', event }));
+    const unsubscribe = opts.backend.onEvent((event) => send({ kind: 'event', event }));
     ws.on('close', unsubscribe);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ id: -1, ok: false, error: apiError('E_BAD_MESSAGE', 'binary messages are not accepted') });
@@ -75,13 +69,11 @@ export async function startLabServer(opts: { port: number; engine: EngineLink; r
       } catch {
         return send({ id: -1, ok: false, error: apiError('E_BAD_MESSAGE', 'message is not valid JSON') });
       }
-      const v = validateRequest(parsed);
-      if (!v.ok) return send({ id: v.id, ok: false, error: v.error });
-      const clientId = v.request.id;
+      const frame = checkFrame(parsed);
+      if (!frame.ok) return send({ id: frame.id, ok: false, error: frame.error });
       // The browser's user is the lab's own user: a browser cannot name another initiator.
-      const { initiator: _ignored, ...request } = v.request;
-      const internal = { ...request, id: nextInternalId++ };
-      void opts.engine.request(internal).then((reply) => send({ ...reply, id: clientId }));
+      const { initiator: _ignored, ...message } = frame.message;
+      void opts.backend.request(message as typeof frame.message).then(send);
     });
   });
 

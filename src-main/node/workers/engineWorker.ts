@@ -16,10 +16,8 @@ try {
   const init = workerData as WorkerInit;
   const host = new EngineHost({ scenario: init.scenario, seed: init.seed, paused: init.paused });
   host.onEvent((event) => post({ type: 'event', event }));
-  port.on('message', (m: ToWorker) => {
-    if (m.type === 'request') post({ type: 'response', message: host.request(m.message) });
-    else if (m.type === 'shutdown') { host.stop(); port.close(); }
-  });
+  // The owner stops the thread by terminating it (EngineWorkerClient.close): nothing here outlives it.
+  port.on('message', (m: ToWorker) => post({ type: 'response', message: host.request(m.message) }));
   host.start();
   post({ type: 'ready' });
 } catch (e) {

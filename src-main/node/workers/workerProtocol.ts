@@ -1,7 +1,7 @@
 /**
- * Messages between the engine worker thread and its owner (the WebSocket server or Electron main).
+ * Messages between the engine worker thread and its owner (the simulated backend, `node/backends/`).
  *
- * owner → worker: `{ type: 'request', message }` (a RequestMessage, validated again by the engine)
+ * owner → worker: `{ type: 'request', message }` (a framed request; the engine validates it)
  * worker → owner: `{ type: 'ready' }`, `{ type: 'response', message }`, `{ type: 'event', event }`,
  *                 `{ type: 'fatal', message }`.
  */
@@ -14,7 +14,7 @@ export interface WorkerInit {
   paused: boolean;
 }
 
-export type ToWorker = { type: 'request'; message: unknown } | { type: 'shutdown' };
+export type ToWorker = { type: 'request'; message: unknown };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -3,7 +3,8 @@
  *
  * Rule: handlers check preconditions and either return a typed error having changed nothing, or act
  * (usually by starting a Task through the lab's operation context, `lab.ops`, with the request's
- * initiator) and return its result.
+ * initiator) and return its result. `lab.load` replaces the lab through the handler context (the
+ * engine facade owns the Lab instance).
  */
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
@@ -71,6 +72,8 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     lab.clock.speed = p.speed;
     return lab.clock.status();
   },
-  // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
-  'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
+  'lab.load': (lab, p, _who, context) => {
+    const err = context.loadLab(p.scenario, p.seed ?? lab.seed);
+    return err ? { error: err } : { ok: true as const };
+  },
 };
