@@ -28,6 +28,7 @@ import type { LabState } from './lab/labPersist';
 import { digestInput } from './lab/labDigest';
 import { dispatch } from './api/dispatcher';
 import { scenarioSchema } from './scenario/scenarioSchema';
+import { scenarioBoundsProblem } from './scenario/scenarioBounds';
 import type { Scenario } from './scenario/scenarioSchema';
 import { ScenarioProblem } from './cluster/model';
 
@@ -55,13 +56,17 @@ export interface Engine {
   scenarioName(): string;
 }
 
-/** Validates a parsed scenario; errors name the file and the path of the bad field. */
-export function validateScenario(source: ScenarioSource): { scenario: Scenario } | { error: ApiError } {
-  const problem = scenarioSchema.check(source.content, 'scenario');
+/**
+ * Validates a parsed scenario; errors name the file and the path of the bad field. Order: shape (schema),
+ * then totals and workloads from the numbers alone (`scenarioBounds.ts`: nothing is built for a scenario
+ * over the limits), then references, by building the inventory. `workloads`: the guest catalogue's names.
+ */
+export function validateScenario(source: ScenarioSource, workloads?: ReadonlySet<string>): { scenario: Scenario } | { error: ApiError } {
+  const problem = scenarioSchema.check(source.content, 'scenario') ?? scenarioBoundsProblem(source.content as Scenario, workloads);
   if (problem) return { error: apiError('E_SCENARIO', `${source.file}: ${problem.field}: ${problem.message}`, problem.field) };
   const scenario = source.content as Scenario;
   try {
-    new Lab(scenario, 0, () => {}); // builds the inventory and resolves the timeline: reference errors surface here
+    new Lab(scenario, 0, () => {}, { workloads }); // builds the inventory and resolves the timeline: reference errors surface here
   } catch (e) {
     if (e instanceof ScenarioProblem) return { error: apiError('E_SCENARIO', `${source.file}: ${e.field}: ${e.message}`, e.field) };
     throw e;
@@ -72,12 +77,15 @@ export function validateScenario(source: ScenarioSource): { scenario: Scenario }
 export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
-  const labOptions = { guestFactory: ports.guestFactory };
+  // Names from input are looked up in Maps, never on plain objects ("constructor" is on every object).
+  const scenarios = new Map(Object.entries(ports.scenarios));
+  const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
+  const labOptions = { guestFactory: ports.guestFactory, workloads };
 
   function build(name: string, seed: number): Lab | ApiError {
-    const source = ports.scenarios[name];
-    if (!source) return apiError('E_NOT_FOUND', `no built-in scenario "${name}"`, 'params.scenario');
-    const v = validateScenario(source);
+    const source = scenarios.get(name);
+    if (!source) return apiError('E_NOT_FOUND', `no such scenario "${name}" (built-in: ${[...scenarios.keys()].join(', ')})`, 'params.scenario');
+    const v = validateScenario(source, workloads);
     if ('error' in v) return v.error;
     return new Lab(v.scenario, seed, emit, labOptions);
   }
@@ -99,9 +107,9 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
         return { id: v.request.id, ok: true, result: { ok: true } };
       }
       if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
-        const list = Object.entries(ports.scenarios).map(([name, src]) => {
+        const list = [...scenarios].map(([name, src]) => {
           const c = isPlainObject(src.content) ? src.content : {};
-          return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
+          return { name, title: typeof c.title === 'string' ? c.title : name, description: typeof c.description === 'string' ? c.description : '' };
         });
         return { id: v.request.id, ok: true, result: list };
       }

@@ -39,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
-  const entry = SUBCOMMANDS[name];
+  // Own entries only: `hvlab constructor` must not find Object's constructor.
+  const entry = Object.prototype.hasOwnProperty.call(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
   if (!entry) {
     console.error(`hvlab: error: unknown command "${name}"\n${usage()}`);
     return 2;

@@ -42,7 +42,8 @@ export function parseScenarioText(file: string, text: string): unknown {
 }
 
 export function loadScenarioSources(dir = join(resourcesDir(), 'scenarios')): Record<string, ScenarioSource> {
-  const out: Record<string, ScenarioSource> = {};
+  // Keys are file names: a null-prototype object, so "__proto__.yaml" is an entry like any other.
+  const out: Record<string, ScenarioSource> = Object.create(null) as Record<string, ScenarioSource>;
   for (const f of readdirSync(dir).sort()) {
     if (!/\.(ya?ml|json)$/.test(f)) continue;
     const file = join(dir, f);
@@ -53,7 +54,7 @@ export function loadScenarioSources(dir = join(resourcesDir(), 'scenarios')): Re
 }
 
 export function loadGuestSources(dir = join(resourcesDir(), 'guests')): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (!existsSync(dir)) return out;
   const walk = (d: string, prefix: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {

@@ -9,12 +9,21 @@
  * Rule: adding a command means adding a schema here, a result type, and a handler in the engine's
  * dispatcher; the contract tests fail until all three exist.
  */
-import type { Infer } from './schema';
+import type { Infer, Schema } from './schema';
 import { s } from './schema';
 import { MONITOR_KINDS, PAGING_MODES } from '../model/inventory';
 import type { TaskRef } from '../model/task';
 
-const name = () => s.string({ min: 1, max: 80 });
+const name = () => s.name({ max: 80 });
+/** A guest program of the catalogue (`guests.list`): a simple name here; the engine checks that it exists. */
+export const workloadNameSchema = (): Schema<string> => {
+  const base = s.string({ min: 1, max: 64 });
+  return {
+    describe: 'workload',
+    check: (v, p) => base.check(v, p)
+      ?? (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v as string) ? null : { field: p, message: 'must be the name of a guest program (letters, digits, ".", "_" or "-")' }),
+  };
+};
 const vmRef = { vmId: s.id('vm') };
 
 /** Hardware and guest choices for a new VM; also the shape of Edit Settings changes. */
@@ -24,11 +33,11 @@ export const vmSpecSchema = s.object({
   clusterId: s.optional(s.id('cluster')),
   vcpus: s.int({ min: 1, max: 64 }),
   memoryMiB: s.int({ min: 1, max: 1024 * 1024 }),
-  guestOs: s.optional(s.string({ max: 80 })),
+  guestOs: s.optional(s.name({ max: 80 })),
   monitor: s.optional(s.oneOf(MONITOR_KINDS)),
   paging: s.optional(s.oneOf(PAGING_MODES)),
   pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
-  workload: s.optional(s.string({ min: 1, max: 64 })),
+  workload: s.optional(workloadNameSchema()),
   workloadParams: s.optional(s.record(s.number())),
   diskGiB: s.optional(s.int({ min: 1, max: 65536 })),
   cpuHotAddEnabled: s.optional(s.bool()),
@@ -43,7 +52,7 @@ export const vmChangesSchema = s.object({
   monitor: s.optional(s.oneOf(MONITOR_KINDS)),
   paging: s.optional(s.oneOf(PAGING_MODES)),
   pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
-  workload: s.optional(s.string({ min: 1, max: 64 })),
+  workload: s.optional(workloadNameSchema()),
   workloadParams: s.optional(s.record(s.number())),
   cpuHotAddEnabled: s.optional(s.bool()),
   memoryHotAddEnabled: s.optional(s.bool()),
@@ -78,7 +87,7 @@ export const COMMAND_SCHEMAS = {
   'vm.remove': s.object(vmRef),
   /** Take Snapshot… Pre: not a template. `memory` needs poweredOn. Task; result `{ snapshotId }`. */
   'vm.snapshot.create': s.object({
-    vmId: s.id('vm'), name: name(), description: s.optional(s.string({ max: 1024 })),
+    vmId: s.id('vm'), name: name(), description: s.optional(s.text({ max: 1024 })),
     memory: s.optional(s.bool()), quiesce: s.optional(s.bool()),
   }),
   /** Revert to a snapshot of this VM. Task. */
@@ -89,7 +98,7 @@ export const COMMAND_SCHEMAS = {
   'vm.snapshot.removeAll': s.object(vmRef),
   /** Rename / change description. Immediate. */
   'vm.snapshot.edit': s.object({
-    vmId: s.id('vm'), snapshotId: s.id('snapshot'), name: s.optional(name()), description: s.optional(s.string({ max: 1024 })),
+    vmId: s.id('vm'), snapshotId: s.id('snapshot'), name: s.optional(name()), description: s.optional(s.text({ max: 1024 })),
   }),
   /** Type text into the VM's console. Pre: poweredOn. Immediate. */
   'vm.console.send': s.object({ vmId: s.id('vm'), text: s.string({ min: 1, max: 4096 }) }),

@@ -23,7 +23,7 @@ import type { HostId, TaskId, VmId } from '@shared/model/ids';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import type { Lab } from '../lab/lab';
 import type { Host, Vm } from './registry';
-import { newVm, fieldsOf, VM_DEFAULTS } from './newVm';
+import { newVm, fieldsOf, VM_DEFAULTS, workloadProblem } from './newVm';
 import { DiskChain } from '../snapshot/index';
 import { VmRuntime } from '../vm/vmRuntime';
 import { cpuPolicyOf } from '../vm/guestLifecycle';
@@ -73,6 +73,8 @@ export function startCreate(lab: Lab, spec: VmSpec): Started {
   if (spec.memoryMiB > MAX_MEMORY_MIB) return { error: apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, 'params.spec.memoryMiB') };
   const paging = pagingProblem(spec.monitor ?? VM_DEFAULTS.monitor, spec.paging ?? VM_DEFAULTS.paging);
   if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
+  const workload = workloadProblem(spec.workload, lab.workloads);
+  if (workload) return { error: apiError('E_INVALID_ARGUMENT', workload, 'params.spec.workload') };
   const host = placeVm(lab, spec.hostId, spec.clusterId, 'params.spec');
   if ('code' in host) return { error: host };
   const ds = lab.reg.datastores.get(host.datastoreIds[0]);
@@ -152,6 +154,8 @@ export function reconfigureProblem(lab: Lab, vm: Vm, ch: VmChanges): ApiError | 
   const off = vm.powerState === 'poweredOff';
   const on = vm.powerState === 'poweredOn';
   if (ch.memoryMiB !== undefined && ch.memoryMiB > MAX_MEMORY_MIB) return apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, f('memoryMiB'));
+  const workload = workloadProblem(ch.workload, lab.workloads);
+  if (workload) return apiError('E_INVALID_ARGUMENT', workload, f('workload'));
   // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
   if (ch.monitor !== undefined || ch.paging !== undefined) {
     const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);
@@ -193,6 +197,33 @@ function describeChanges(vm: Vm, ch: VmChanges): string {
   return parts.join(', ') || 'no changes';
 }
 
+/**
+ * How each Edit Settings field is written onto the VM: a mapped type, so a new field in the contract is a
+ * compile error until it is handled here. Changes are applied field by named field, never by the keys
+ * an input object carries (`__proto__` would otherwise replace the VM's prototype).
+ */
+const APPLY: { [K in keyof Required<VmChanges>]: (vm: Vm, v: NonNullable<VmChanges[K]>) => void } = {
+  vcpus: (vm, v) => { vm.vcpus = v; },
+  memoryMiB: (vm, v) => { vm.memoryBytes = v * MiB; },
+  monitor: (vm, v) => { vm.monitor = v; },
+  paging: (vm, v) => { vm.paging = v; },
+  pageTableLevels: (vm, v) => { vm.pageTableLevels = v; },
+  workload: (vm, v) => { vm.workload = v; },
+  workloadParams: (vm, v) => { vm.workloadParams = { ...v }; },
+  cpuHotAddEnabled: (vm, v) => { vm.cpuHotAddEnabled = v; },
+  memoryHotAddEnabled: (vm, v) => { vm.memoryHotAddEnabled = v; },
+  cpuShares: (vm, v) => { vm.cpuShares = v; },
+  cpuReservationMhz: (vm, v) => { vm.cpuReservationMhz = v; },
+  cpuLimitMhz: (vm, v) => { vm.cpuLimitMhz = v; },
+};
+
+function applyChanges(vm: Vm, ch: VmChanges): void {
+  for (const k of Object.keys(APPLY) as (keyof VmChanges)[]) {
+    const v = Object.prototype.hasOwnProperty.call(ch, k) ? ch[k] : undefined;
+    if (v !== undefined) (APPLY[k] as (vm: Vm, v: unknown) => void)(vm, v);
+  }
+}
+
 export function startReconfigure(lab: Lab, vmId: VmId, ch: VmChanges): Started {
   const vm = lab.reg.vms.get(vmId);
   if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${vmId}`, 'params.vmId') };
@@ -207,10 +238,8 @@ export function startReconfigure(lab: Lab, vmId: VmId, ch: VmChanges): Started {
       const p = reconfigureProblem(lab, vm, ch);
       if (p) return { error: p };
       const summary = describeChanges(vm, ch);
-      const { memoryMiB, ...rest } = ch;
-      for (const [k, v] of Object.entries(rest)) if (v !== undefined) (vm as unknown as Record<string, unknown>)[k] = k === 'workloadParams' ? { ...(v as object) } : v;
-      if (memoryMiB !== undefined) vm.memoryBytes = memoryMiB * MiB;
-      const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || memoryMiB !== undefined);
+      applyChanges(vm, ch);
+      const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || ch.memoryMiB !== undefined);
       if (vm.powerState === 'poweredOn' && vm.hostId) lab.schedulers.get(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm));
       lab.vmop(vm, 'reconfigure');
       lab.markChanged(vm.id);

@@ -34,6 +34,8 @@ import { restoreLab, saveLab } from './labPersist';
 
 export interface LabOptions {
   guestFactory?: GuestFactory;
+  /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
+  workloads?: ReadonlySet<string>;
 }
 
 export const VMOP_KINDS = [
@@ -54,6 +56,7 @@ export class Lab {
   readonly schedulers = new Map<HostId, HostScheduler>();
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
+  readonly workloads: ReadonlySet<string> | undefined;
   timeline: Timeline;
   nextSampleMs = REALTIME_PERIOD_MS;
   /** Per-cluster cycles of the current quantum and min/max usage since the last sample. */
@@ -64,6 +67,7 @@ export class Lab {
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
+    this.workloads = options.workloads;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.tasks = new TaskManager((task) => emit({ type: 'task.updated', task }));

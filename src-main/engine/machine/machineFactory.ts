@@ -39,7 +39,7 @@ export interface MachineFactoryOptions {
 export function resolveGuest(lib: GuestLibrary, name: string): { source: string; cmdline: string } {
   const entry = findGuest(lib.catalogue, name);
   if (entry) return { source: entry.source, cmdline: entry.cmdline };
-  for (const f of [name, `${name}.s`]) if (lib.sources[f] !== undefined) return { source: f, cmdline: name.replace(/\.s$/, '') };
+  for (const f of [name, `${name}.s`]) if (Object.prototype.hasOwnProperty.call(lib.sources, f)) return { source: f, cmdline: name.replace(/\.s$/, '') };
   const known = lib.catalogue.guests.map((g) => g.name);
   throw new GuestProgramError(`unknown guest "${name}"${known.length ? ` (catalogue: ${known.join(', ')})` : ''}`);
 }
@@ -52,7 +52,7 @@ export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryO
     const g = resolveGuest(lib, config.workload);
     // Under `pv` a guest runs its paravirtualized build when it has one (X.s → X-pv.s; docs/monitors.md).
     const pv = g.source.replace(/\.s$/, '-pv.s');
-    const image = images.get(config.monitor === 'pv' && lib.sources[pv] !== undefined ? pv : g.source);
+    const image = images.get(config.monitor === 'pv' && Object.prototype.hasOwnProperty.call(lib.sources, pv) ? pv : g.source);
     // The VM decides the mode, and only the mode: large pages and TLB tags stay off (guest-visible
     // machine parameters the lab does not offer); `defaults.paging` may add options such as debugChecks.
     // Native with no defaults leaves `paging` out, so a native machine's config is what it always was.
