@@ -301,9 +301,9 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     return this.devices.console.readOutput(fromOffset);
   }
 
-  consoleInput(text: string): void {
+  consoleInput(text: string): boolean {
     this.irq.now = this.vcpuNowNs(0);
-    this.devices.console.input(String(text));
+    return this.devices.console.input(String(text));
   }
 
   debugOutput(): string {

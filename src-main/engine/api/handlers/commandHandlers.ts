@@ -44,7 +44,9 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     if (vm.powerState !== 'poweredOn' || !guest) {
       return { error: apiError('E_INVALID_STATE', `${vm.name} has no running guest to type into (${vm.powerState}).`, 'params.vmId') };
     }
-    guest.consoleInput(p.text);
+    if (guest.consoleInput(p.text) === false) {
+      return { error: apiError('E_BUSY', `The console input of ${vm.name} is full: the guest has not read what was typed yet. Nothing was sent; try again once it reads.`, 'params.text') };
+    }
     return { ok: true as const };
   },
   'host.enterMaintenance': (lab, p) => startEnterMaintenance(lab, p.hostId),
