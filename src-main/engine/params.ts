@@ -185,10 +185,11 @@ export const RESET_STORM_MAX_RESETS = 20;
 export const RESET_STORM_WINDOW_NS = 1_000_000_000;
 
 /** Assembler limits (each exceeded limit is a located diagnostic, never a hang or a stack overflow). */
-/** Macro expansions in one assembly (a macro that expands to itself twice per level doubles each time). */
-export const ASM_MAX_MACRO_EXPANSIONS = 100_000;
-/** Source lines after includes and macro expansion. */
-export const ASM_MAX_EXPANDED_LINES = 1_000_000;
+/** Macro expansions and includes in one assembly: a macro (or file) that expands itself twice per level
+ *  would otherwise double at every level of ASM_MAX_EXPANSION_DEPTH (labos: a few hundred). */
+export const ASM_MAX_MACRO_EXPANSIONS = 50_000;
+/** Source lines after includes and macro expansion (labos: about 7,000). */
+export const ASM_MAX_EXPANDED_LINES = 250_000;
 /** Bytes of output one program may describe (`.space`, `.org` gaps): guest memory is at most 4 GiB but
  *  a program image is loaded whole; 64 MiB is ample for any teaching program. */
 export const ASM_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
