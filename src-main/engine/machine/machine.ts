@@ -17,7 +17,10 @@
  * clock); nothing a guest does makes a method throw: a CPU crash (triple fault, host out of
  * memory) or an unexpected internal error ends in `state: 'crashed'` with reason, address and pc.
  * A halted or parked vCPU of an SMP machine reports a wake-up poll (`smpWakePollNs`) so the
- * scheduler, which has no wake callback, notices IPIs and START.
+ * scheduler, which has no wake callback, notices IPIs and START. A reset watchdog, as a hardware
+ * watchdog would: a guest that resets itself more than RESET_STORM_MAX_RESETS times within
+ * RESET_STORM_WINDOW_NS of its virtual time is crashed ("reset storm") — each reset rebuilds memory and
+ * (under bt) discards every translation, so a reset loop costs the host many times what it costs the guest.
  */
 import type { Cpu, Monitor } from '../cpu/index';
 import type { DeviceSet, DeviceTiming, IrqController, PowerHost, SmpHost } from '../devices/index';
@@ -33,6 +36,7 @@ import type { MachineCrash, MachineOwnCounters, MachineState } from './machineSt
 import { MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION } from './machineState';
 import { saveMemoryShared } from './memorySnapshot';
 import type { VcpuSlot } from './vcpuSlot';
+import { RESET_STORM_MAX_RESETS, RESET_STORM_WINDOW_NS } from '../params';
 
 /** Hooks the builder installs: how to (re)boot this machine's memory, CPUs and devices. */
 export interface MachineWiring {
@@ -54,6 +58,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   readonly dirtyLog = new MachineDirtyLog();
   /** Latest virtual time any vCPU has reached (parked vCPUs start from here). */
   latestNs: number;
+  /** Virtual times of the most recent guest resets (at most RESET_STORM_MAX_RESETS): the watchdog's window. */
+  resetTimesNs: number[] = [];
   private active = -1;
   private rebootPending = false;
   /** Virtual time at which the active vCPU's current run chunk ends. */
@@ -148,6 +154,10 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       if (this.rebootPending) {
         this.rebootPending = false;
         this.own.reboots++;
+        if (this.resetStorm(slot.nowNs())) {
+          this.fail(`reset storm: the guest reset itself more than ${RESET_STORM_MAX_RESETS} times within ${RESET_STORM_WINDOW_NS / 1e9} s of virtual time (watchdog)`, i, cpu.state.pc);
+          break;
+        }
         addCounters(this.retired, cpuCounters(this.slots.map((s) => s.cpu), this.config.monitor));
         this.wiring.reboot(this);
         this.dirtyLog.memoryReplaced(this.mem);
@@ -162,6 +172,15 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       if (r.cycles === 0 && ++stalls > 2) break;
     }
     res.cyclesUsed = used;
+  }
+
+  /** Records a reset at `nowNs`; true when it is one too many for the watchdog's window. */
+  private resetStorm(nowNs: number): boolean {
+    const t = this.resetTimesNs;
+    if (t.length >= RESET_STORM_MAX_RESETS && nowNs - t[t.length - RESET_STORM_MAX_RESETS] < RESET_STORM_WINDOW_NS) return true;
+    t.push(nowNs);
+    if (t.length > RESET_STORM_MAX_RESETS) t.splice(0, t.length - RESET_STORM_MAX_RESETS);
+    return false;
   }
 
   private deliverable(cpu: Cpu): boolean {
@@ -327,6 +346,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       poweredOff: this.poweredOff, crash: this.crashInfo ? { ...this.crashInfo } : null, memory: saveMemoryShared(this.mem),
       vcpus: this.slots.map((s) => ({ slot: s.save(), cpu: s.cpu.save(), monitor: saveMonitor(s.cpu.monitor) })),
       devices: this.devices.save(), counters: { ...this.own }, retired: { ...this.retired }, dirtyLog: this.dirtyLog.save(),
+      resetTimesNs: [...this.resetTimesNs],
     };
   }
 

@@ -51,6 +51,8 @@ export interface MachineState {
   retired: Record<string, number>;
   /** The dirty-page log when it was on (machineDirtyLog.ts); absent or null = off (older saves have none). */
   dirtyLog?: DirtyTrackerState | null;
+  /** The reset watchdog's recent resets (machine.ts); absent in older saves = none. */
+  resetTimesNs?: number[];
 }
 
 export function isMachineState(x: unknown): x is MachineState {
