@@ -8,6 +8,8 @@
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
  *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
  *   writes/reads the files (`node/storage/`).
+ * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
+ *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
@@ -94,6 +96,16 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
 
+  function loadState(state: unknown): ApiError | undefined {
+    try {
+      lab = Lab.restore(state as LabState, emit, labOptions);
+    } catch (e) {
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    emit({ type: 'lab.loaded', scenario: lab.scenario.name });
+    return undefined;
+  }
+
   return {
     handle(raw: unknown): ResponseMessage {
       // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
@@ -113,6 +125,27 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
         });
         return { id: v.request.id, ok: true, result: list };
       }
+      if (v.ok && v.request.name === 'lab.recovery') {
+        return { id: v.request.id, ok: true, result: ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null } };
+      }
+      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.recovery.discard') {
+        ports.recovery?.discard();
+        return { id: v.request.id, ok: true, result: { ok: true } };
+      }
+      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.recovery.restore') {
+        const offer = ports.recovery?.info();
+        if (!ports.recovery || !offer?.autosave) return { id: v.request.id, ok: false, error: apiError('E_NOT_FOUND', 'there is no autosaved lab to restore') };
+        let state: unknown;
+        try {
+          state = ports.recovery.restore();
+        } catch (e) {
+          return { id: v.request.id, ok: false, error: apiError('E_INVALID_STATE', `the autosaved lab cannot be read: ${e instanceof Error ? e.message : String(e)}`) };
+        }
+        const err = loadState(state);
+        if (err) return { id: v.request.id, ok: false, error: err };
+        ports.recovery.restored();
+        return { id: v.request.id, ok: true, result: { ok: true } };
+      }
       if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
         return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
       }
@@ -128,15 +161,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),
-    loadState(state: unknown): ApiError | undefined {
-      try {
-        lab = Lab.restore(state as LabState, emit, labOptions);
-      } catch (e) {
-        return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      emit({ type: 'lab.loaded', scenario: lab.scenario.name });
-      return undefined;
-    },
+    loadState,
     digestInput: () => digestInput(lab),
     scenarioName: () => lab.scenario.name,
   };

@@ -7,9 +7,13 @@
  * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
  *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
  * - `guestCatalog`: the guest programs VMs can run (name + description), for `guests.list`.
+ * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
+ *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
+ *   to recover.
  * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
+import type { RecoveryInfo } from '@shared/api/queries';
 
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */
@@ -18,10 +22,21 @@ export interface ScenarioSource {
   content: unknown;
 }
 
+export interface RecoveryPort {
+  info(): RecoveryInfo;
+  /** Reads the offered autosave (throws when it cannot be read). */
+  restore(): unknown;
+  /** The engine now runs the restored lab: the offer is settled. */
+  restored(): void;
+  /** The user declined: the autosave is deleted and the offer settled. */
+  discard(): void;
+}
+
 export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
   guestSources?: Record<string, string>;
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
+  recovery?: RecoveryPort;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }

@@ -116,6 +116,10 @@ export const COMMAND_SCHEMAS = {
   'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
   /** Change speed without changing run/pause. */
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
+  /** Replace the lab with the autosave the host offers (`lab.recovery`): after a crash or an unsaved quit. */
+  'lab.recovery.restore': s.object({}),
+  /** Decline the offer: the autosave is deleted and autosaving resumes for the current lab. */
+  'lab.recovery.discard': s.object({}),
   /** Replace the lab with a built-in scenario (by name) and a seed. */
   'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
 };
@@ -149,6 +153,8 @@ export interface CommandResults {
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
   'lab.load': { ok: true };
+  'lab.recovery.restore': { ok: true };
+  'lab.recovery.discard': { ok: true };
 }
 export type CommandResult<K extends CommandName> = CommandResults[K];
 

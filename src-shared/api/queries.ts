@@ -44,6 +44,8 @@ export const QUERY_SCHEMAS = {
   'sim.status': s.object({}),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** What the host offers to recover: an autosave from an earlier session, and why (a crash). */
+  'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
 };
@@ -74,6 +76,22 @@ export interface QueryResults {
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
+  'lab.recovery': RecoveryInfo;
+}
+
+/**
+ * The autosave offer. The host (engine worker, with files) autosaves the running lab in the background
+ * and on quit; at the next start — or after the engine worker crashed and was restarted — it offers that
+ * autosave back until the user restores or discards it (autosaving pauses meanwhile, so the offer is
+ * never overwritten).
+ */
+export interface RecoveryInfo {
+  /** The autosave on offer, or null (none, or autosaving is off for this host). */
+  autosave: { scenario: string; virtualTimeMs: number; savedAt: string } | null;
+  /** True while the user has not yet chosen Restore or Discard (autosaving is paused meanwhile). */
+  offered: boolean;
+  /** Why the lab was restarted, when the engine worker stopped unexpectedly; else null. */
+  engineCrash: string | null;
 }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */

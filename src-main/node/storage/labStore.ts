@@ -13,6 +13,7 @@
  *   then delete older data files. A crash at any point leaves the previous manifest and the data file it
  *   names intact, so the last good save always loads. `options.onStep(step)` observes the steps (tests
  *   use it to die at each one).
+ * - `readSaveInfo(dir)` → the checked manifest's summary (scenario, virtual time, when), without the data.
  * - `loadLab(dir)` → state; throws `LabStoreError` (corrupt, truncated, wrong version, missing) instead
  *   of loading anything it cannot verify. Files are read only if they are regular files (lstat: no
  *   symbolic link, device or FIFO — `/dev/zero` would never end) within a size cap (`node/limits.ts`);
@@ -151,6 +152,12 @@ function readManifest(dir: string): Manifest {
   if (checksum !== manifestChecksum(rest)) throw new LabStoreError(`${path} is corrupt (checksum mismatch)`);
   if (!DATA_FILE.test(m.file)) throw new LabStoreError(`${path} names an invalid data file "${m.file}"`);
   return m;
+}
+
+/** The manifest of the committed save in `dir` (checked, not its data): what a restore offer shows. */
+export function readSaveInfo(dir: string): { generation: number; scenario: string; virtualTimeMs: number; savedAt: string; bytes: number } {
+  const m = readManifest(dir);
+  return { generation: m.generation, scenario: m.scenario, virtualTimeMs: m.virtualTimeMs, savedAt: m.savedAt, bytes: m.bytes };
 }
 
 /** Generation of the newest committed save in `dir` (0 when there is none). */

@@ -75,4 +75,6 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
   'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
+  'lab.recovery.restore': () => ({ error: apiError('E_INVALID_STATE', 'lab.recovery.restore is handled by the engine facade') }),
+  'lab.recovery.discard': () => ({ error: apiError('E_INVALID_STATE', 'lab.recovery.discard is handled by the engine facade') }),
 };

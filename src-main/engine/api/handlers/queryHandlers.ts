@@ -57,4 +57,5 @@ export const QUERY_HANDLERS: QueryHandlers = {
   // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.
   'lab.scenarios': () => [],
   'guests.list': () => [],
+  'lab.recovery': () => ({ autosave: null, offered: false, engineCrash: null }),
 };
