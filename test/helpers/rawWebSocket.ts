@@ -49,7 +49,7 @@ export interface RawConnection {
   closed: Promise<number | null>;
   /** Text messages received so far. */
   messages: string[];
-  /** Resolves with the next text message that is not an event. */
+  /** Resolves with the next text message that is not an event (in order; none is lost). */
   nextReply(): Promise<string>;
   destroy(): void;
 }
@@ -80,6 +80,7 @@ export function rawConnect(port: number, path: string, opts: { read?: boolean } 
     let buf = Buffer.alloc(0);
     const messages: string[] = [];
     const waiters: ((m: string) => void)[] = [];
+    const replies: string[] = [];
     let closeCode: number | null = null;
     let resolveClosed!: (c: number | null) => void;
     const closed = new Promise<number | null>((r) => { resolveClosed = r; });
@@ -107,7 +108,10 @@ export function rawConnect(port: number, path: string, opts: { read?: boolean } 
         else if (f.opcode === 1) {
           const text = f.payload.toString('utf8');
           messages.push(text);
-          if (!text.startsWith('{"kind":"event"')) waiters.shift()?.(text);
+          if (!text.startsWith('{"kind":"event"')) {
+            const w = waiters.shift();
+            if (w) w(text); else replies.push(text);
+          }
         }
       }
     });
@@ -116,7 +120,7 @@ export function rawConnect(port: number, path: string, opts: { read?: boolean } 
       write: (b) => { socket.write(b); },
       closed,
       messages,
-      nextReply: () => new Promise((r) => waiters.push(r)),
+      nextReply: () => new Promise((r) => { const q = replies.shift(); if (q !== undefined) r(q); else waiters.push(r); }),
       destroy: () => socket.destroy(),
     };
   });

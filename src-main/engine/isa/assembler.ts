@@ -237,6 +237,9 @@ function assembleInner(source: string, file: string, opts: AssembleOptions, diag
       if (st.size > ASM_MAX_OUTPUT_BYTES || outputBytes > ASM_MAX_OUTPUT_BYTES) {
         throw new AsmError(head.col, `the program would be larger than ${ASM_MAX_OUTPUT_BYTES / (1024 * 1024)} MiB`, 'check .space, .zero and .align sizes');
       }
+      if ((here >>> 0) + st.size > 2 ** 32) {
+        throw new AsmError(head.col, `output at 0x${(here >>> 0).toString(16)} runs past the end of the 32-bit address space`, 'check the .org before it');
+      }
       stmts.push(st);
       here = (here + st.size) >>> 0;
     } catch (e) {

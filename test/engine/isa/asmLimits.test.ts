@@ -104,3 +104,10 @@ test('.include of a file outside the program folder is not read, so its lines ar
   for (const d of r.diagnostics) assert.match(d.message, /cannot read include file/);
   assert.equal([...g.texts.keys()].some((k) => k.includes('secret')), false);
 });
+
+test('output that would run past the 32-bit address space is a located error', () => {
+  const d = firstError(timed('.org 0xfffffffc\n.word 1, 2\n'));
+  assert.equal(d.line, 2);
+  assert.match(d.message, /past the end of the 32-bit address space/);
+  assert.equal(timed('.org 0xfffffffc\n.word 1\n').ok, true, 'the last word of the address space is fine');
+});
