@@ -10,6 +10,8 @@
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
  *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
  *   writes/reads the files (`node/storage/`).
+ * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
+ *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
@@ -31,7 +33,7 @@ import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
 import { dispatch, ChangeFeed } from './api/index';
 import type { HandlerContext } from './api/index';
-import { scenarioSchema } from './scenario/index';
+import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
 
@@ -41,7 +43,7 @@ export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
 export type { MilpSolverPort } from './ports';
-export { DEFAULT_CLOCK_HZ } from './params';
+export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
 // catalogue, and the GuestFactory it wires into the lab (node/guestFactories.ts).
@@ -71,13 +73,17 @@ export interface Engine {
   scenarioName(): string;
 }
 
-/** Validates a parsed scenario; errors name the file and the path of the bad field. */
-export function validateScenario(source: ScenarioSource): { scenario: Scenario } | { error: ApiError } {
-  const problem = scenarioSchema.check(source.content, 'scenario');
+/**
+ * Validates a parsed scenario; errors name the file and the path of the bad field. Order: shape (schema),
+ * then totals and workloads from the numbers alone (`scenarioBounds.ts`: nothing is built for a scenario
+ * over the limits), then references, by building the inventory. `workloads`: the guest catalogue's names.
+ */
+export function validateScenario(source: ScenarioSource, workloads?: ReadonlySet<string>): { scenario: Scenario } | { error: ApiError } {
+  const problem = scenarioSchema.check(source.content, 'scenario') ?? scenarioBoundsProblem(source.content as Scenario, workloads);
   if (problem) return { error: apiError('E_SCENARIO', `${source.file}: ${problem.field}: ${problem.message}`, problem.field) };
   const scenario = source.content as Scenario;
   try {
-    new Lab(scenario, 0, () => {}); // builds the inventory and resolves the timeline: reference errors surface here
+    new Lab(scenario, 0, () => {}, { workloads }); // builds the inventory and resolves the timeline: reference errors surface here
   } catch (e) {
     if (e instanceof ScenarioProblem) return { error: apiError('E_SCENARIO', `${source.file}: ${e.field}: ${e.message}`, e.field) };
     throw e;
@@ -88,13 +94,16 @@ export function validateScenario(source: ScenarioSource): { scenario: Scenario }
 export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
+  // Names from input are looked up in Maps, never on plain objects ("constructor" is on every object).
+  const scenarios = new Map(Object.entries(ports.scenarios));
+  const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, commands: dispatch };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch };
 
   function build(name: string, seed: number): Lab | ApiError {
-    const source = ports.scenarios[name];
-    if (!source) return apiError('E_NOT_FOUND', `no built-in scenario "${name}"`, 'params.scenario');
-    const v = validateScenario(source);
+    const source = scenarios.get(name);
+    if (!source) return apiError('E_NOT_FOUND', `no such scenario "${name}" (built-in: ${[...scenarios.keys()].join(', ')})`, 'params.scenario');
+    const v = validateScenario(source, workloads);
     if ('error' in v) return v.error;
     return new Lab(v.scenario, seed, emit, labOptions);
   }
@@ -120,8 +129,20 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       replace(next, scenario);
       return undefined;
     },
+    loadState: (state) => loadState(state),
     changesSince: (version) => feed.since(version),
   };
+
+  function loadState(state: unknown): ApiError | undefined {
+    let next: Lab;
+    try {
+      next = Lab.restore(state as LabState, emit, labOptions);
+    } catch (e) {
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    replace(next, next.scenario.name);
+    return undefined;
+  }
 
   return {
     handle(raw: unknown): ResponseMessage {
@@ -140,16 +161,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),
-    loadState(state: unknown): ApiError | undefined {
-      let next: Lab;
-      try {
-        next = Lab.restore(state as LabState, emit, labOptions);
-      } catch (e) {
-        return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      replace(next, next.scenario.name);
-      return undefined;
-    },
+    loadState,
     digestInput: () => digestInput(lab),
     scenarioName: () => lab.scenario.name,
   };
@@ -166,3 +178,4 @@ export { readInstances, instanceProblem, writeBpplib } from './placement/index';
 export type { Instance } from './placement/index';
 export type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 export type { MilpStatus } from './placement/index';
+export type { RecoveryPort } from './ports';

@@ -96,6 +96,8 @@ export const QUERY_SCHEMAS = {
   'sim.status': s.object({}),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** What the host offers to recover: an autosave from an earlier session, and why (a crash). */
+  'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
   /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
@@ -149,6 +151,7 @@ export interface QueryResults {
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
   'placement.solve': PlacementSolveResult;
+  'lab.recovery': RecoveryInfo;
 }
 
 /** The answer to `events.since`. */
@@ -161,6 +164,21 @@ export interface EventsSinceDto {
   more: boolean;
   /** Events after the asked cursor that the bounded log had already dropped. */
   missed: number;
+}
+
+/**
+ * The autosave offer. The host (engine worker, with files) autosaves the running lab in the background
+ * and on quit; at the next start — or after the engine worker crashed and was restarted — it offers that
+ * autosave back until the user restores or discards it (autosaving pauses meanwhile, so the offer is
+ * never overwritten).
+ */
+export interface RecoveryInfo {
+  /** The autosave on offer, or null (none, or autosaving is off for this host). */
+  autosave: { scenario: string; virtualTimeMs: number; savedAt: string } | null;
+  /** True while the user has not yet chosen Restore or Discard (autosaving is paused meanwhile). */
+  offered: boolean;
+  /** Why the lab was restarted, when the engine worker stopped unexpectedly; else null. */
+  engineCrash: string | null;
 }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */

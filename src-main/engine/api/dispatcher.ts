@@ -8,7 +8,7 @@
  *   `scenario`) — is handed to the command handler, which passes it to the operations: it is recorded
  *   on the tasks the request starts. Nothing on the lab is mutated for it.
  * - `HandlerContext`: what the engine facade lends handlers beyond the lab — its ports (built-in
- *   scenarios, the guest catalogue, the exact solver), `loadLab` to replace the lab (the facade owns
+ *   scenarios, the guest catalogue, the exact solver), `loadLab` / `loadState` to replace the lab (the facade owns
  *   the Lab instance), and the change feed's `changesSince`. Commands the lab sends itself (scenario
  *   actions) get `insideLab(lab)`: no ports, and a lab cannot replace itself.
  * - `COMMAND_HANDLERS` / `QUERY_HANDLERS` are typed mapped objects, so a contract entry without a handler
@@ -32,6 +32,8 @@ export interface HandlerContext {
   readonly ports: EnginePorts;
   /** Replaces the lab with a new one from a built-in scenario; a typed error (and no change) otherwise. */
   loadLab(scenario: string, seed: number): ApiError | undefined;
+  /** Replaces the lab with a saved one (the autosave a recovery restores); a typed error (and no change) otherwise. */
+  loadState(state: unknown): ApiError | undefined;
   /** The inventory change feed: updates after `version`, or resync. */
   changesSince(version: number): InventoryChanges;
 }
@@ -44,6 +46,7 @@ export function insideLab(lab: Lab): HandlerContext {
   return {
     ports: { scenarios: {} },
     loadLab: () => apiError('E_INVALID_STATE', 'a scenario action cannot replace the lab it runs in', 'params.scenario'),
+    loadState: () => apiError('E_INVALID_STATE', 'a scenario action cannot replace the lab it runs in'),
     changesSince: () => ({ version: lab.reg.version, resync: true, updates: [] }),
   };
 }

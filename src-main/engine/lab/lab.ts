@@ -55,6 +55,8 @@ export type LabCommandRunner = (lab: Lab, request: RequestMessage, initiator: st
 export interface LabOptions {
   guestFactory?: GuestFactory;
   commands?: LabCommandRunner;
+  /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
+  workloads?: ReadonlySet<string>;
 }
 
 export class Lab {
@@ -73,10 +75,12 @@ export class Lab {
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
   private readonly memories = new Map<HostId, HostMemory>();
+  readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
+    this.workloads = options.workloads;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
@@ -186,6 +190,7 @@ export class Lab {
       reg: this.reg, events: this.events, seed: this.seed,
       get tasks() { return lab.tasks; },
       get guestFactory() { return lab.guestFactory; },
+      get workloads() { return lab.workloads; },
       nowMs: () => this.clock.nowMs,
       nowNs: () => this.nowNs(),
       jitter: (ms) => this.jitter(ms),

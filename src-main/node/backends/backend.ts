@@ -10,6 +10,8 @@
  *   answers with the caller's id. Never rejects: failures are typed error responses (E_TRANSPORT when
  *   the backend is gone).
  * - `onEvent(listener)` → unsubscribe. `close()` stops it; requests after that get E_TRANSPORT.
+ * - `autosave()` (optional): saves what the backend holds so the next start can offer it back (the
+ *   simulated lab on quit); `{ saved, error? }`.
  *
  * Rule: a backend answers in its own namespace — every id it sends (under the contract's id keys) is
  * its own — and a transport never needs to know which backend, or how many, stand behind it.
@@ -23,4 +25,5 @@ export interface Backend {
   request(message: FramedRequest): Promise<ResponseMessage>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   close(): Promise<void>;
+  autosave?(timeoutMs?: number): Promise<{ saved: boolean; error?: string }>;
 }

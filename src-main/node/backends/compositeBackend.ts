@@ -182,5 +182,10 @@ export function createCompositeBackend(members: Backend[], options: CompositeOpt
       for (const u of unsubscribe) u();
       await Promise.all(members.map((m) => m.close()));
     },
+    async autosave(timeoutMs) {
+      const results = await Promise.all(members.map((m) => m.autosave?.(timeoutMs)));
+      const errors = results.flatMap((r) => (r?.error ? [r.error] : []));
+      return { saved: results.some((r) => r?.saved === true), ...(errors.length ? { error: errors.join('; ') } : {}) };
+    },
   };
 }

@@ -45,7 +45,9 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     if (vm.powerState !== 'poweredOn' || !guest) {
       return { error: apiError('E_INVALID_STATE', `${vm.name} has no running guest to type into (${vm.powerState}).`, 'params.vmId') };
     }
-    guest.consoleInput(p.text);
+    if (guest.consoleInput(p.text) === false) {
+      return { error: apiError('E_BUSY', `The console input of ${vm.name} is full: the guest has not read what was typed yet. Nothing was sent; try again once it reads.`, 'params.text') };
+    }
     return { ok: true as const };
   },
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
@@ -75,5 +77,23 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'lab.load': (lab, p, _who, context) => {
     const err = context.loadLab(p.scenario, p.seed ?? lab.seed);
     return err ? { error: err } : { ok: true as const };
+  },
+  'lab.recovery.discard': (_lab, _p, _who, context) => {
+    context.ports.recovery?.discard();
+    return { ok: true as const };
+  },
+  'lab.recovery.restore': (_lab, _p, _who, context) => {
+    const recovery = context.ports.recovery;
+    if (!recovery || !recovery.info().autosave) return { error: apiError('E_NOT_FOUND', 'there is no autosaved lab to restore') };
+    let state: unknown;
+    try {
+      state = recovery.restore();
+    } catch (e) {
+      return { error: apiError('E_INVALID_STATE', `the autosaved lab cannot be read: ${e instanceof Error ? e.message : String(e)}`) };
+    }
+    const err = context.loadState(state);
+    if (err) return { error: err };
+    recovery.restored();
+    return { ok: true as const };
   },
 };

@@ -88,9 +88,10 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'sim.status': (lab) => lab.clock.status(),
   'lab.scenarios': (_lab, _p, context) => Object.entries(context.ports.scenarios).map(([name, src]) => {
     const c = isPlainObject(src.content) ? src.content : {};
-    return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
+    return { name, title: typeof c.title === 'string' ? c.title : name, description: typeof c.description === 'string' ? c.description : '' };
   }),
   'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
+  'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
   'backends.list': () => [simulatedBackendInfo()],
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
