@@ -12,7 +12,6 @@
  * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
  *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
  *   to recover.
- * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
@@ -41,7 +40,6 @@ export interface EnginePorts {
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
   recovery?: RecoveryPort;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
 /**
