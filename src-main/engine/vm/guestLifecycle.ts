@@ -9,7 +9,7 @@
  *   still charged. Returns a typed error (and charges nothing) when the overhead does not fit in the host
  *   or the factory fails.
  * - `stopGuest(ctx, vm)`: takes the vCPUs off the scheduler, drops the guest and returns its frames
- *   (`GuestMachine.release`) and its overhead to the host's pool.
+ *   (`GuestMachine.dispose`) and its overhead to the host's pool.
  * - `restoreGuest(ctx, vm, savedState)`: a saved lab's guest rebuilt on its host's pool (lab restore).
  * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
  * - `captureGuest(ctx, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
@@ -151,7 +151,7 @@ export function stopGuest(ctx: OpContext, vm: Vm): void {
   if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
   // The machine's frames go back to the host; a capture taken before (suspend, snapshot) keeps its own
   // copy-on-write references to the page contents, which the pool no longer counts.
-  rt.guest?.release?.();
+  rt.guest?.dispose();
   rt.guest = undefined;
   if (vm.hostId) ctx.hostMemory(vm.hostId)?.releaseOverhead(vm.id);
   setGuestFacts(vm, undefined);
