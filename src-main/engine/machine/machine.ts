@@ -292,6 +292,12 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   discardPage(gpfn: number): void { pageOps.discardPage(this.mem, gpfn); }
   supplyPage(gpfn: number, bytes: Uint8Array): boolean { return pageOps.supplyPage(this.mem, gpfn, bytes); }
   sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean { return pageOps.sharePage(this.mem, gpfn, from, fromGpfn); }
+  /** Drops an all-zero page's frame; a vCPU executing from it fetches again (its latch held that frame). */
+  dropZeroPage(gpfn: number): boolean {
+    if (!pageOps.dropZeroPage(this.mem, gpfn)) return false;
+    for (const s of this.slots) if (s.cpu.codeGpfn === gpfn) s.cpu.codeVpn = -1;
+    return true;
+  }
   pageState(gpfn: number): GuestPageState { return pageOps.pageState(this.mem, gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
   frameStats(): GuestFrameStats { return pageOps.frameStats(this.mem); }

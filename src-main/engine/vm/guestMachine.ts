@@ -93,6 +93,8 @@ export interface GuestFrameStats {
   /** Distinct frames behind `sharedPages`. */
   sharedFrames: number;
   notPresentPages: number;
+  /** Writes that had to copy a frame other pages also mapped (copy-on-write breaks of sharing), cumulative; absent = not counted. */
+  sharedBreaks?: number;
 }
 
 /**
@@ -116,6 +118,12 @@ export interface GuestPages {
   supplyPage(gpfn: number, bytes: Uint8Array): boolean;
   /** Maps the frame of `from`'s page `fromGpfn` (same host) copy-on-write; false when that page has no frame. */
   sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean;
+  /**
+   * If the page's bytes are all zero, releases its frame (it maps the shared zero page again, its next
+   * write allocates): page sharing's zero pages. Content-preserving (no hooks, not dirty). False when the
+   * page has no frame or is not all zero. Optional: a memory without it never collapses zero pages.
+   */
+  dropZeroPage?(gpfn: number): boolean;
   pageState(gpfn: number): GuestPageState;
   /** Every page with a frame — fn(gpfn, host frame number, its reference count) — and every not-present page (hfn -1), in gpfn order. */
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void;
