@@ -525,7 +525,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
    * registers as the guest sees them), memory, guest-visible device state (devices/deviceSet.ts)
    * and whether the machine is off. Time-derived values are excluded (see deviceSet.ts).
    */
-  digest(): string {
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
     const h = new Hasher();
     h.word(this.slots.length);
     for (const s of this.slots) {
@@ -540,7 +540,10 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
         }
       }
     }
-    this.mem.digest(h);
+    this.mem.digest(h, notPresentPage && ((gpfn) => {
+      const bytes = notPresentPage(gpfn);
+      return bytes && bytesToWords(bytes);
+    }));
     this.devices.digest(h);
     h.word(this.poweredOff ? 1 : 0);
     return h.hex();

@@ -727,9 +727,10 @@ export class GuestPhysicalMemory {
   /**
    * Hash of the contents: non-zero pages in gpfn order (untouched and zero-filled pages are equal).
    * A not-present page hashes as a mark with its gpfn — its contents are not here — so a memory with
-   * pages still elsewhere never digests like the complete one.
+   * pages still elsewhere never digests like the complete one — unless `notPresentWords` gives the
+   * contents the caller holds for it: then it hashes as those contents would if present.
    */
-  digest(h: Hasher = new Hasher()): string {
+  digest(h: Hasher = new Hasher(), notPresentWords?: (gpfn: number) => Int32Array | undefined): string {
     h.word(this.sizeBytes / PAGE_SIZE_BYTES);
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const c = this.chunks[ci];
@@ -741,7 +742,12 @@ export class GuestPhysicalMemory {
           if (isZeroWords(w)) continue;
           h.word((ci << CHUNK_SHIFT) | i);
           h.words(w);
-        } else if (v === NOT_PRESENT) h.word((ci << CHUNK_SHIFT) | i).word(NOT_PRESENT_DIGEST_MARK);
+        } else if (v === NOT_PRESENT) {
+          const gpfn = (ci << CHUNK_SHIFT) | i;
+          const held = notPresentWords?.(gpfn);
+          if (!held) h.word(gpfn).word(NOT_PRESENT_DIGEST_MARK);
+          else if (!isZeroWords(held)) h.word(gpfn).words(held);
+        }
       }
     }
     return h.hex();

@@ -136,6 +136,20 @@ export interface IncomingGuestMemory extends GuestPages {
   release(): void;
 }
 
+/**
+ * A guest's balloon driver as the host sees it (ESX's vmmemctl): the host sets a target in pages; the
+ * driver allocates and pins that many guest pages and hands their numbers over, so the host can take
+ * their frames; a lower target makes it free pages again.
+ */
+export interface GuestBalloon {
+  /** Pages the host asks the driver to hold. */
+  target: number;
+  /** Pages the driver holds now. */
+  readonly size: number;
+  /** Guest pages the driver pinned since the last call (the host reclaims their frames). */
+  takeInflated(): number[];
+}
+
 export interface GuestMachine extends GuestPages {
   readonly vcpuCount: number;
   readonly state: GuestMachineState;
@@ -171,6 +185,8 @@ export interface GuestMachine extends GuestPages {
   startDirtyLog?(nowNs: number): void;
   readAndClearDirty?(nowNs: number): { readonly pages: readonly number[]; readonly count: number };
 
+  /** The guest's balloon driver, when its OS has one and has registered it with the device. */
+  readonly balloon?: GuestBalloon;
   /** Installs (or removes) what decides about accesses to pages not present here; none = the vCPU waits. */
   setNotPresentHandler(handler: NotPresentHandler | undefined): void;
   /** The page vCPU `vcpu` waits for, or -1. */
@@ -180,8 +196,14 @@ export interface GuestMachine extends GuestPages {
   save(): unknown;
   /** `save()` without the memory: vCPUs, devices, monitor, dirty log, config (a move sends the pages separately). */
   saveCore(): unknown;
-  /** Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state. */
-  digest(): string;
+  /**
+   * Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state.
+   * `notPresentPage` (optional) gives the bytes of a page not present here whose contents the caller
+   * holds (memory reclamation's pages out): it hashes as that content, so a guest whose pages the host
+   * took away digests like the same guest with them all present; without it (or when it returns
+   * undefined) a not-present page hashes as a mark.
+   */
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string;
   /** Returns every host frame the machine holds; the machine does nothing afterwards (saved states stay valid). */
   dispose(): void;
 }
