@@ -9,7 +9,7 @@
  */
 import type { VmId } from '@shared/model/ids';
 import type { Lab } from './lab';
-import { inventoryToDto } from '../api/toDto';
+import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
 
 export function diskHash(d: DiskChain): string {

@@ -31,9 +31,9 @@
 import type { HostId, VmId } from '@shared/model/ids';
 import { memReclamationOf, type MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type { GuestMachine, NotPresentDecision, NotPresentFault } from '../vm/guestMachine';
-import type { HostMemory } from '../memory/index';
-import type { Host, Vm } from '../cluster/registry';
-import { Rng, type RngState } from '../sim/rng';
+import type { HostMemory } from '../vm/guestFactory';
+import type { Host, Vm } from '../cluster/index';
+import { Rng, type RngState } from '../sim/index';
 import {
   BALLOON_DEFLATE_FREE_X_MINFREE, BALLOON_PERIOD_MS, COMPRESSED_PAGE_MAX_BYTES, DECOMPRESS_NS_PER_PAGE, MEM_SAMPLE_PAGES,
   MEM_STATE_HYSTERESIS, SWAP_IN_LATENCY_NS, SWAP_OUT_PAGES_PER_SEC, SWAP_STOP_FRACTION,

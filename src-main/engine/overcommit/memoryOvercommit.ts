@@ -12,11 +12,11 @@
  * consumed memory, the overhead and the free memory add up to the host's memory exactly.
  */
 import type { HostId, VmId } from '@shared/model/ids';
-import type { Host, Registry, Vm } from '../cluster/registry';
-import type { EventLog } from '../cluster/eventLog';
+import type { Host, Registry, Vm } from '../cluster/index';
+import type { EventLog } from '../cluster/index';
 import type { GuestMachine } from '../vm/guestMachine';
-import type { HostMemory } from '../memory/index';
-import type { BarrierService } from '../sim/barrier';
+import type { HostMemory } from '../vm/guestFactory';
+import type { BarrierService } from '../sim/index';
 import { PAGE_SIZE_BYTES } from '../params';
 import { HostReclaimer, type CapturedPages, type HostReclaimerState } from './hostReclaimer';
 import { memStateNumber, type MemState } from './memState';

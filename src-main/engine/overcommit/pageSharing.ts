@@ -25,7 +25,7 @@
 import type { VmId } from '@shared/model/ids';
 import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type { GuestPages } from '../vm/guestMachine';
-import { Rng } from '../sim/rng';
+import { Rng } from '../sim/index';
 import { hashPage, isZeroPage, type PageHasher } from './pageHash';
 import { hintRef, isShared, MAX_SHARING_VMS, refGpfn, refVm, sharedRef, SharingTable } from './sharingTable';
 
