@@ -1,8 +1,8 @@
 /**
  * memoryReclamationSchema — the schema of a host's memory-overcommitment settings (some or all of them),
  * built from their limits (@shared/model/memoryReclamation): read by scenario files (a host's
- * `memoryReclamation:`) and the `host.updateMemoryReclamation` command alike, so both give the same message
- * for the same bad value.
+ * `memoryReclamation:`); a command that edits them from the client is to use the same schema, so both
+ * give the same message for the same bad value.
  */
 import { s } from './schema';
 import { MEM_RECLAMATION_LIMITS as L } from '../model/memoryReclamation';

@@ -11,7 +11,9 @@
  *    hard below 32 %, low below 16 %; high otherwise (ESXi 6.x; 5.x had no clear state).
  *  - Mechanisms: sharing runs in every state (ESXi's high/clear difference concerns breaking large pages,
  *    which this lab does not have); ballooning in soft; compression and hypervisor swapping in hard and low
- *    (ESXi stops inflating balloons in hard); in low, an allocation the host cannot satisfy blocks the vCPU.
+ *    (ESXi stops inflating balloons in hard); in low, a vCPU whose page (one the host took away) cannot get
+ *    a frame waits (hostReclaimer.ts) — a first touch of a new page with no frame left still crashes the
+ *    guest, as the machine always did (docs/memory-overcommit.md).
  */
 import { PAGE_SIZE_BYTES } from '../params';
 
