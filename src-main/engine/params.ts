@@ -205,9 +205,9 @@ export const SWAP_OUT_PAGES_PER_SEC = 25_600;
 /** Latency of one swap-in from the VM's swap file (virtual ns): a random 4 KiB read from a spinning disk
  *  (~5 ms; a model, docs/memory-overcommit.md). */
 export const SWAP_IN_LATENCY_NS = 5_000_000;
-/** Time to decompress one page from the compression cache (virtual ns), from the lab's own LZ4 decoder
- *  measured on the reference machine (bench/overcommit.ts `codec`, docs/PERFORMANCE.md) — a model pinned
- *  once, so runs do not depend on the machine. */
+/** Time to decompress one page from the compression cache (virtual ns): a model for the lab's own LZ4
+ *  decoder on an idle core, pinned so runs do not depend on the machine (bench/overcommit.ts measures the
+ *  decoder; docs/PERFORMANCE.md has the figures and the load they were taken under). */
 export const DECOMPRESS_NS_PER_PAGE = 8_000;
 /** A compressed page is kept only if it fits in this many bytes (half a page: ESX's rule); else it is swapped. */
 export const COMPRESSED_PAGE_MAX_BYTES = 2048;
