@@ -6,6 +6,7 @@
 // memory at every sample. A full host refuses a power-on (overhead); a guest whose working set does not fit
 // keeps running: the host goes hard, compresses and swaps its pages, and the guest's own check of its
 // memory finds nothing corrupted; nothing over-allocates.
+import { API_VERSION } from '../../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab } from '../../../src-main/engine/lab/lab';
@@ -127,9 +128,9 @@ test('a full host: no room for the overhead refuses the power-on; a working set 
   }, (_l, e) => events.push(e));
   const tiny = lab.reg.hostByName('tiny')!;
   const snug = lab.reg.hostByName('snug')!;
-  const r = dispatch(lab, { v: 1, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('no-room')!.id } });
+  const r = dispatch(lab, { v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('no-room')!.id } });
   assert.ok(r.ok);
-  dispatch(lab, { v: 1, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('hungry')!.id } });
+  dispatch(lab, { v: API_VERSION, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('hungry')!.id } });
   const snugPool = lab.hostMemory(snug.id)!;
   let worst = 0;
   for (let t = 0; t < 60; t++) {
