@@ -188,6 +188,39 @@ export const CP_NS_PER_PROPAGATION = 200;
 export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
 
 // ---------------------------------------------------------------------------------------------------
+// Memory overcommitment (engine/overcommit): the reclamation ladder's timing and costs. The per-host
+// settings a user changes (scan rates, salting, cache size, idle tax) are @shared/model/memoryReclamation.
+// ---------------------------------------------------------------------------------------------------
+
+/** Pages sampled per VM per sample period to estimate its active memory (Waldspurger 2002: 100). */
+export const MEM_SAMPLE_PAGES = 100;
+/** How often balloon targets are recomputed (virtual ms): ESX's vmmemctl driver polls about once a second. */
+export const BALLOON_PERIOD_MS = 1000;
+/** Free memory above which balloons deflate, as a multiple of minFree (the lab's hysteresis band: inflate
+ *  below 64 % of minFree, deflate above twice minFree). */
+export const BALLOON_DEFLATE_FREE_X_MINFREE = 2;
+/** Hypervisor swap-out bandwidth (pages per virtual second): 25,600 pages = 100 MiB/s, a datastore's
+ *  sequential write rate (a model, docs/memory-overcommit.md). */
+export const SWAP_OUT_PAGES_PER_SEC = 25_600;
+/** Latency of one swap-in from the VM's swap file (virtual ns): a random 4 KiB read from a spinning disk
+ *  (~5 ms; a model, docs/memory-overcommit.md). */
+export const SWAP_IN_LATENCY_NS = 5_000_000;
+/** Time to decompress one page from the compression cache (virtual ns): a model for the lab's own LZ4
+ *  decoder on an idle core, pinned so runs do not depend on the machine (bench/overcommit.ts measures the
+ *  decoder; docs/PERFORMANCE.md has the figures and the load they were taken under). */
+export const DECOMPRESS_NS_PER_PAGE = 8_000;
+/** A compressed page is kept only if it fits in this many bytes (half a page: ESX's rule); else it is swapped. */
+export const COMPRESSED_PAGE_MAX_BYTES = 2048;
+/** Hysteresis of the free-memory state (fraction of minFree): a host returns to a better state only when
+ *  its free memory is this much above the threshold, so a state does not flap at every barrier. */
+export const MEM_STATE_HYSTERESIS = 0.05;
+/** Compression and swapping, started when a host enters hard (below 32 % of minFree), go on until free
+ *  memory is back at this fraction of minFree: halfway up the soft band (32–64 %), so a host under steady
+ *  pressure settles in soft instead of crossing the hard threshold at every barrier (the lab's choice;
+ *  ESX documents the thresholds, not its stop level). */
+export const SWAP_STOP_FRACTION = 0.48;
+
+// ---------------------------------------------------------------------------------------------------
 // Hardening: bounds on what one input may ask of the engine (docs/security.md lists every limit).
 // ---------------------------------------------------------------------------------------------------
 

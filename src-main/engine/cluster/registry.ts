@@ -9,6 +9,7 @@
  * Rule: internal objects never cross the contract; `api/toDto.ts` maps them. Objects here are plain data
  * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
  */
+import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type {
   ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, TaskId, VmId,
 } from '@shared/model/ids';
@@ -35,6 +36,8 @@ export interface Host {
   bootedAtMs: number;
   /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
   busyTaskId?: TaskId;
+  /** Memory-overcommitment settings changed from the defaults (@shared/model/memoryReclamation). */
+  memoryReclamation?: Partial<MemReclamationSettings>;
 }
 
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }

@@ -148,7 +148,10 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     if (saved) lab.schedulers.set(host.id, HostScheduler.restore(host, saved, guests));
   }
   for (const s of lab.services) {
-    if (!(s.name in state.services)) throw new Error(`lab state has no state for the ${s.name} service`);
+    if (!(s.name in state.services)) {
+      if (s.stateOptional) { s.restore(undefined); continue; }
+      throw new Error(`lab state has no state for the ${s.name} service`);
+    }
     s.restore(state.services[s.name]);
   }
   lab.tasks.resumeAfterLoad(lab.clock.nowMs);

@@ -12,7 +12,9 @@
  *    allocates from, overhead included);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
- *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline).
+ *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline);
+ *  - memory reclamation: `overcommit` (a guest's start and stop, and the pages out that travel with a
+ *    snapshot or suspend: `engine/overcommit/`).
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
@@ -27,6 +29,7 @@ import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
+import type { MemoryOvercommit } from '../overcommit/index';
 
 export interface OpContext {
   readonly reg: Registry;
@@ -48,4 +51,5 @@ export interface OpContext {
   emit(event: EngineEvent): void;
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
+  readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture'>;
 }
