@@ -16,7 +16,7 @@ async function boot(): Promise<void> {
   // 0. Packaged builds keep guests and scenarios outside the asar archive (electron-builder extraResources).
   if (app.isPackaged && !process.env.HVLAB_RESOURCES) process.env.HVLAB_RESOURCES = join(process.resourcesPath, 'resources');
   // 1. The engine runs in a worker thread, off the UI thread.
-  const engine = await EngineWorkerClient.spawn({ scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false });
+  const engine = await EngineWorkerClient.spawn({ scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false, libraryDir: process.env.HVLAB_LIBRARY ?? join(app.getPath('userData'), 'labs') });
   // 2. One validated IPC door to it.
   registerIpc(engine, () => BrowserWindow.getAllWindows());
   // 3. The application menu.

@@ -29,7 +29,7 @@ import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch } from './api/index';
+import { dispatch, LabDocument, listLibrary, openLab, saveLab } from './api/index';
 import { scenarioSchema } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
@@ -40,7 +40,7 @@ export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
-export type { MilpSolverPort } from './ports';
+export type { LabLibraryPort, MilpSolverPort } from './ports';
 export { DEFAULT_CLOCK_HZ } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
@@ -102,36 +102,72 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const first = build(options.scenario, options.seed);
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
+  const doc = new LabDocument(emit, () => lab);
+
+  function loadState(state: unknown): ApiError | undefined {
+    try {
+      lab = Lab.restore(state as LabState, emit, labOptions);
+    } catch (e) {
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    emit({ type: 'lab.loaded', scenario: lab.scenario.name });
+    return undefined;
+  }
+
+  /** The document commands and queries: they read the ports or replace the lab, so the facade answers them. */
+  function handleDocument(kind: string, name: string, params: unknown): unknown {
+    if (kind === 'command' && name === 'lab.save') return saveLab(doc, ports.labLibrary, () => lab.save(), params as { name?: string; overwrite?: boolean });
+    if (kind === 'command' && name === 'lab.open') return openLab(doc, ports.labLibrary, loadState, params as { name: string });
+    if (kind === 'query' && name === 'lab.document') return doc.dto();
+    if (kind === 'query' && name === 'lab.library') return listLibrary(ports.labLibrary);
+    return undefined;
+  }
+
+  function handle(raw: unknown): ResponseMessage {
+    const v = validateRequest(raw);
+    if (v.ok) {
+      const out = handleDocument(v.request.kind, v.request.name, v.request.params);
+      if (out !== undefined) {
+        return isPlainObject(out) && 'error' in out ? { id: v.request.id, ok: false, error: out.error as ApiError } : { id: v.request.id, ok: true, result: out };
+      }
+    }
+    const reply = handleLab(raw);
+    if (v.ok) doc.noteRequest(v.request.kind, v.request.name, reply.ok);
+    if (v.ok && reply.ok && v.request.kind === 'command' && v.request.name === 'lab.load') doc.reset(null);
+    return reply;
+  }
+
+  function handleLab(raw: unknown): ResponseMessage {
+    // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
+    const v = validateRequest(raw);
+    if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
+      const p = v.request.params as { scenario: string; seed?: number };
+      const next = build(p.scenario, p.seed ?? lab.seed);
+      if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
+      lab = next;
+      emit({ type: 'lab.loaded', scenario: p.scenario });
+      return { id: v.request.id, ok: true, result: { ok: true } };
+    }
+    if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
+      const list = Object.entries(ports.scenarios).map(([name, src]) => {
+        const c = isPlainObject(src.content) ? src.content : {};
+        return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
+      });
+      return { id: v.request.id, ok: true, result: list };
+    }
+    if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
+      return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
+    }
+    if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
+      // Needs the exact-solver port, which only the facade holds.
+      const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
+      return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
+    }
+    return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
+  }
 
   return {
-    handle(raw: unknown): ResponseMessage {
-      // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
-      const v = validateRequest(raw);
-      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
-        const p = v.request.params as { scenario: string; seed?: number };
-        const next = build(p.scenario, p.seed ?? lab.seed);
-        if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
-        lab = next;
-        emit({ type: 'lab.loaded', scenario: p.scenario });
-        return { id: v.request.id, ok: true, result: { ok: true } };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
-        const list = Object.entries(ports.scenarios).map(([name, src]) => {
-          const c = isPlainObject(src.content) ? src.content : {};
-          return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
-        });
-        return { id: v.request.id, ok: true, result: list };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
-        return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
-        // Needs the exact-solver port, which only the facade holds.
-        const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
-        return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
-      }
-      return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
-    },
+    handle,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -139,17 +175,14 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     advance(ms: number) {
       if (!(ms > 0)) return;
       lab.advance(ms);
+      doc.noteAdvance();
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),
     loadState(state: unknown): ApiError | undefined {
-      try {
-        lab = Lab.restore(state as LabState, emit, labOptions);
-      } catch (e) {
-        return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      emit({ type: 'lab.loaded', scenario: lab.scenario.name });
-      return undefined;
+      const err = loadState(state);
+      if (!err) doc.reset(null);
+      return err;
     },
     digestInput: () => digestInput(lab),
     scenarioName: () => lab.scenario.name,

@@ -11,7 +11,10 @@
  *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
  *   placement falls back to the best heuristic and says so.
  * - `log`: diagnostics (never secrets).
+ * - `labLibrary`: where File › Save and Open keep saved labs (`node/storage/labLibrary.ts`: a folder
+ *   the host chooses). Absent → `lab.save` / `lab.open` are refused and the library lists nothing.
  */
+import type { SavedLabDto } from '@shared/model/labDocument';
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 
@@ -29,6 +32,19 @@ export interface EnginePorts {
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  labLibrary?: LabLibraryPort;
+}
+
+/**
+ * The lab library: saved labs by name (names already checked against LAB_NAME_RULE). Each method
+ * throws an Error whose message says what failed; `save` either commits the whole lab or leaves the
+ * previous save of that name loadable.
+ */
+export interface LabLibraryPort {
+  list(): SavedLabDto[];
+  has(name: string): boolean;
+  save(name: string, state: unknown): void;
+  load(name: string): unknown;
 }
 
 /**

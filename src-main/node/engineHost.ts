@@ -16,6 +16,7 @@ import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
+import { createLabLibrary } from './storage/labLibrary';
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -33,6 +34,8 @@ export interface EngineHostOptions {
   ports?: Partial<EnginePorts>;
   /** Start with the clock paused (tests that step deterministically). */
   paused?: boolean;
+  /** Folder of the lab library (File › Save / Open); none → saving and opening are refused. */
+  libraryDir?: string;
 }
 
 export class EngineHost {
@@ -55,6 +58,7 @@ export class EngineHost {
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       log: options.ports?.log,
+      labLibrary: options.ports?.labLibrary ?? (options.libraryDir ? createLabLibrary(options.libraryDir) : undefined),
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {

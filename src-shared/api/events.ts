@@ -7,6 +7,7 @@ import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
 import type { ManagedEntityId, VmId } from '../model/ids';
 import type { SimStatus } from './commands';
+import type { LabDocumentDto } from '../model/labDocument';
 
 export type EngineEvent =
   /** A task was created or changed state/progress. */
@@ -22,6 +23,8 @@ export type EngineEvent =
   /** An event was logged. */
   | { type: 'event.logged'; event: EventDto }
   /** The whole lab was replaced (scenario load): clients reset their stores. */
-  | { type: 'lab.loaded'; scenario: string };
+  | { type: 'lab.loaded'; scenario: string }
+  /** The open lab's document changed: it was saved or opened under a name, or it got unsaved changes. */
+  | { type: 'lab.document'; document: LabDocumentDto };
 
 export type EngineEventType = EngineEvent['type'];

@@ -1,7 +1,9 @@
 /**
  * api — the contract's server side: `dispatch(lab, request)` validates and routes every command and
- * query to its handler (handlers/), and `toDto.ts` turns internal objects into the contract's DTOs.
+ * query to its handler (handlers/), `labDocument.ts` keeps the open lab's document state (name, unsaved
+ * changes) and saves and opens labs through the lab library port, and `toDto.ts` turns internal objects into the contract's DTOs.
  * The door other engine folders import.
  */
 export { dispatch, type CommandHandlers, type QueryHandlers, type Outcome } from './dispatcher';
+export { LabDocument, listLibrary, openLab, saveLab } from './labDocument';
 export { hostToDto, inventoryToDto, vmToDto } from './toDto';

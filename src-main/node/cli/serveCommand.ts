@@ -1,6 +1,8 @@
 /**
- * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N]`: browser mode.
+ * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--library DIR]`: browser mode.
  *
+ * The lab library (File › Save / Open in the page) is DIR, else HVLAB_LIBRARY, else ~/.hvlab/labs: a
+ * folder on this side, so the page names saved labs and never paths.
  * Starts the engine in a worker thread, serves the renderer and the WebSocket on 127.0.0.1 (port from
  * --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized URL.
  * With --vim25-port N (or HVLAB_VIM25_PORT) it also starts the vim25 SDK endpoint over the same engine
@@ -13,6 +15,7 @@ import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
 import { parseArgs, UsageError } from './args';
+import { defaultLibraryDir } from '../storage/labLibrary';
 import { startVim25, vim25Banner } from '../vim25/index';
 import type { Vim25Endpoint } from '../vim25/index';
 
@@ -39,12 +42,13 @@ export function resolveVim25Port(flag: unknown): number | undefined {
 }
 
 export async function serve(argv: string[]): Promise<{ server: LabServer; engine: EngineWorkerClient; vim25?: Vim25Endpoint }> {
-  const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number' });
+  const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number', library: 'string' });
   const port = resolvePort(flags.port);
   const vim25Port = resolveVim25Port(flags['vim25-port']);
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
   const engine = await EngineWorkerClient.spawn({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
+    libraryDir: flags.library === undefined ? defaultLibraryDir() : resolve(String(flags.library)),
   });
   const server = await startLabServer({ port, engine, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);

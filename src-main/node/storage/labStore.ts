@@ -13,6 +13,7 @@
  *   then delete older data files. A crash at any point leaves the previous manifest and the data file it
  *   names intact, so the last good save always loads. `options.onStep(step)` observes the steps (tests
  *   use it to die at each one).
+ * - `readSaveInfo(dir)` → the checked manifest's scenario, virtual time and save time (for listings).
  * - `loadLab(dir)` → state; throws `LabStoreError` (corrupt, truncated, wrong version, missing) instead
  *   of loading anything it cannot verify.
  *
@@ -91,6 +92,12 @@ function readManifest(dir: string): Manifest {
   if (checksum !== manifestChecksum(rest)) throw new LabStoreError(`${path} is corrupt (checksum mismatch)`);
   if (!DATA_FILE.test(m.file)) throw new LabStoreError(`${path} names an invalid data file "${m.file}"`);
   return m;
+}
+
+/** The verified manifest of the save in `dir` (what `loadLab` would load), without reading the data file. */
+export function readSaveInfo(dir: string): { scenario: string; virtualTimeMs: number; savedAt: string; generation: number } {
+  const m = readManifest(dir);
+  return { scenario: m.scenario, virtualTimeMs: m.virtualTimeMs, savedAt: m.savedAt, generation: m.generation };
 }
 
 /** Generation of the newest committed save in `dir` (0 when there is none). */

@@ -14,7 +14,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 try {
   const init = workerData as WorkerInit;
-  const host = new EngineHost({ scenario: init.scenario, seed: init.seed, paused: init.paused });
+  const host = new EngineHost({ scenario: init.scenario, seed: init.seed, paused: init.paused, libraryDir: init.libraryDir });
   host.onEvent((event) => post({ type: 'event', event }));
   port.on('message', (m: ToWorker) => {
     if (m.type === 'request') post({ type: 'response', message: host.request(m.message) });

@@ -12,6 +12,8 @@ export interface WorkerInit {
   scenario: string;
   seed: number;
   paused: boolean;
+  /** Folder of the lab library (File › Save / Open). */
+  libraryDir?: string;
 }
 
 export type ToWorker = { type: 'request'; message: unknown } | { type: 'shutdown' };

@@ -73,4 +73,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
   'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
+  // Saving and opening use the lab library port and replace the lab: the facade answers them (api/labDocument.ts).
+  'lab.save': () => ({ error: apiError('E_INVALID_STATE', 'lab.save is handled by the engine facade') }),
+  'lab.open': () => ({ error: apiError('E_INVALID_STATE', 'lab.open is handled by the engine facade') }),
 };

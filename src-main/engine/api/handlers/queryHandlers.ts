@@ -58,6 +58,9 @@ export const QUERY_HANDLERS: QueryHandlers = {
   // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.
   'lab.scenarios': () => [],
   'guests.list': () => [],
+  // The document and the lab library belong to the facade (api/labDocument.ts); inside a lab there is neither.
+  'lab.document': (lab) => ({ name: null, scenario: lab.scenario.name, title: lab.scenario.title, dirty: false }),
+  'lab.library': () => [],
   // Without the facade there is no exact solver port: `exact` then returns the best heuristic and says so.
   'placement.solve': (lab, p) => placementSolve(lab, p, undefined),
 };
