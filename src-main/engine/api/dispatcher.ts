@@ -11,6 +11,7 @@ import type { ResponseMessage } from '@shared/api/protocol';
 import { validateRequest } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
 import type { ApiError } from '@shared/api/errors';
+import { LAB_USER } from '@shared/model/task';
 import type { CommandName, CommandParams, CommandResult } from '@shared/api/commands';
 import type { QueryName, QueryParams, QueryResult } from '@shared/api/queries';
 import type { Lab } from '../lab/index';
@@ -26,7 +27,7 @@ function isFailure(x: unknown): x is { error: ApiError } {
   return typeof x === 'object' && x !== null && 'error' in x && Object.keys(x).length === 1;
 }
 
-export function dispatch(lab: Lab, raw: unknown, initiator = 'lab-user'): ResponseMessage {
+export function dispatch(lab: Lab, raw: unknown, initiator = LAB_USER): ResponseMessage {
   const v = validateRequest(raw);
   if (!v.ok) return { id: v.id, ok: false, error: v.error };
   const { id, kind, name, params } = v.request;
