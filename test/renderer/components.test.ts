@@ -48,6 +48,17 @@ describe('TasksTable', () => {
     expect(rows[1].text()).toContain('500 ms'); // Queued For = start − queued
     expect(w.findAll('th').map((t) => t.text())).toEqual(['Task Name', 'Target', 'Status', 'Details', 'Initiator', 'Queued For', 'Start Time', 'Completion Time']);
   });
+
+  it('says what went wrong in the user\'s words: no contract field paths (the field stays for forms)', () => {
+    const w = mount(TasksTable, {
+      props: { nowMs: 5000, rows: [row({ state: 'error', error: { code: 'E_INVALID_STATE', message: 'Host esx-01 is in maintenance mode.', field: 'params.hostId' } })] },
+      global: { plugins: [createPinia()] },
+    });
+    const error = w.find('[data-testid=task-error]');
+    expect(error.text()).toBe('Host esx-01 is in maintenance mode.');
+    expect(w.text()).not.toContain('params.');
+    expect(error.attributes('data-field')).toBe('params.hostId');
+  });
 });
 
 describe('BaseMenu keyboard', () => {
