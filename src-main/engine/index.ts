@@ -29,7 +29,7 @@ import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch, LabDocument, listLibrary, openLab, saveLab } from './api/index';
+import { dispatch, LabDocument, listLibrary, openLab, saveLab, unknownWorkload } from './api/index';
 import { scenarioSchema } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
@@ -120,6 +120,15 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     if (kind === 'command' && name === 'lab.open') return openLab(doc, ports.labLibrary, loadState, params as { name: string });
     if (kind === 'query' && name === 'lab.document') return doc.dto();
     if (kind === 'query' && name === 'lab.library') return listLibrary(ports.labLibrary);
+    // Workloads must name a guest program of the catalogue, which only the facade holds.
+    if (kind === 'command' && name === 'vm.reconfigure') {
+      const err = unknownWorkload(ports.guestCatalog, (params as { changes: { workload?: string } }).changes.workload, 'params.changes.workload');
+      if (err) return { error: err };
+    }
+    if (kind === 'command' && name === 'vm.create') {
+      const err = unknownWorkload(ports.guestCatalog, (params as { spec: { workload?: string } }).spec.workload, 'params.spec.workload');
+      if (err) return { error: err };
+    }
     return undefined;
   }
 

@@ -5,5 +5,6 @@
  * The door other engine folders import.
  */
 export { dispatch, type CommandHandlers, type QueryHandlers, type Outcome } from './dispatcher';
+export { unknownWorkload } from './guestPrograms';
 export { LabDocument, listLibrary, openLab, saveLab } from './labDocument';
 export { hostToDto, inventoryToDto, vmToDto } from './toDto';
