@@ -34,3 +34,13 @@ test('hvlab run says which monitor and paging ran (on stderr: stdout stays the c
   assert.match(plain.stderr, /monitor interp .*paging native/);
   assert.doesNotMatch(plain.stdout, /monitor/);
 });
+
+test('hvlab scenario run prints the scenario\'s description and labels its counter columns', () => {
+  const r = hvlab('scenario', 'run', 'resources/scenarios/lab-small.yaml', '--until', '40s');
+  assert.equal(r.status, 0, r.stderr);
+  const description = /description: >-\n((?: {2}.*\n)+)/.exec(readFileSync(join(root, 'resources/scenarios/lab-small.yaml'), 'utf8'))![1].trim().split(/\s+/).slice(0, 4).join(' ');
+  assert.ok(r.stdout.includes(description), `the description ("${description}…") is printed`);
+  assert.doesNotMatch(r.stdout, /ms rdy|ms cstp/);
+  assert.match(r.stdout, /ready \d+\.\d ms/);
+  assert.match(r.stdout, /ready: cpu\.ready\.summation/);
+});
