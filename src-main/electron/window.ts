@@ -1,15 +1,18 @@
 /**
- * The lab's BrowserWindow: sandboxed renderer (contextIsolation on, sandbox on, nodeIntegration off), a
- * strict Content-Security-Policy on every response, no navigation away from the app, no new windows, and a
- * native "unsaved changes" question when the page refuses to close (the lab has unsaved changes).
+ * The lab's BrowserWindow: sandboxed renderer (contextIsolation on, sandbox on, nodeIntegration off, no
+ * <webview>, no navigation by drag and drop), and the Electron Content-Security-Policy on every response
+ * as well as in the page's own <meta> tag (a file:// page has no response headers: the tag is what
+ * counts there). Navigation, redirects and new windows are refused for every web contents
+ * (`security.ts`, installed in main.ts). When the page refuses to close (the lab has unsaved changes) a
+ * native "unsaved changes" question asks whether to close anyway.
  */
-import { BrowserWindow, dialog, session, shell } from 'electron';
+import { BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { contentSecurityPolicy } from '../node/server/staticFiles';
 
-export function createMainWindow(appDir: string): BrowserWindow {
+export function createMainWindow(appDir: string, indexHtml: string): BrowserWindow {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy('electron')] } });
   });
   const win = new BrowserWindow({
     width: 1440,
@@ -22,15 +25,12 @@ export function createMainWindow(appDir: string): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
     },
   });
   win.once('ready-to-show', () => win.show());
-  // The app never navigates: links to the outside open in the system browser, everything else is refused.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
   // The page refuses to unload while the lab has unsaved changes; Electron shows no prompt of its own, so ask here.
   win.webContents.on('will-prevent-unload', (event) => {
     const choice = dialog.showMessageBoxSync(win, {
@@ -39,6 +39,6 @@ export function createMainWindow(appDir: string): BrowserWindow {
     });
     if (choice === 0) event.preventDefault();
   });
-  void win.loadFile(join(appDir, '../renderer/index.html'));
+  void win.loadFile(indexHtml);
   return win;
 }

@@ -1,13 +1,20 @@
 /**
  * The engine's only door: `createEngine(ports, options)`.
  *
- * - `engine.handle(request)` → ResponseMessage: every command and query of the contract (validated).
- * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
+ * - `engine.handle(request)` → ResponseMessage: every command and query of the contract, validated once,
+ *   here (`api/dispatcher.ts`); transports in front of the engine check only framing and authentication.
+ * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents. After each request and each advance
+ *   the change feed (`api/changeFeed.ts`) publishes what changed in the inventory as one event.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
  *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
  *   writes/reads the files (`node/storage/`).
+ * - The open lab is a document (`api/labDocument.ts`): `lab.save` / `lab.open` / `lab.library` go to
+ *   `ports.labLibrary`; `lab.document` says its name and whether it has unsaved changes (a `lab.document`
+ *   event when that changes).
+ * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
+ *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
@@ -23,17 +30,16 @@ import type { EngineEvent } from '@shared/api/events';
 import type { SimStatus } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import { validateRequest } from '@shared/api/validate';
-import { isPlainObject } from '@shared/api/schema';
+import { LAB_USER } from '@shared/model/task';
 import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch, LabDocument, listLibrary, openLab, saveLab, unknownWorkload } from './api/index';
-import { scenarioSchema } from './scenario/index';
+import { dispatch, ChangeFeed, LabDocument } from './api/index';
+import type { HandlerContext } from './api/index';
+import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
-import { placementSolve } from './placement/index';
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
@@ -41,7 +47,7 @@ export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
 export type { LabLibraryPort, MilpSolverPort } from './ports';
-export { DEFAULT_CLOCK_HZ } from './params';
+export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
 // catalogue, and the GuestFactory it wires into the lab (node/guestFactories.ts).
@@ -71,13 +77,17 @@ export interface Engine {
   scenarioName(): string;
 }
 
-/** Validates a parsed scenario; errors name the file and the path of the bad field. */
-export function validateScenario(source: ScenarioSource): { scenario: Scenario } | { error: ApiError } {
-  const problem = scenarioSchema.check(source.content, 'scenario');
+/**
+ * Validates a parsed scenario; errors name the file and the path of the bad field. Order: shape (schema),
+ * then totals and workloads from the numbers alone (`scenarioBounds.ts`: nothing is built for a scenario
+ * over the limits), then references, by building the inventory. `workloads`: the guest catalogue's names.
+ */
+export function validateScenario(source: ScenarioSource, workloads?: ReadonlySet<string>): { scenario: Scenario } | { error: ApiError } {
+  const problem = scenarioSchema.check(source.content, 'scenario') ?? scenarioBoundsProblem(source.content as Scenario, workloads);
   if (problem) return { error: apiError('E_SCENARIO', `${source.file}: ${problem.field}: ${problem.message}`, problem.field) };
   const scenario = source.content as Scenario;
   try {
-    new Lab(scenario, 0, () => {}); // builds the inventory and resolves the timeline: reference errors surface here
+    new Lab(scenario, 0, () => {}, { workloads }); // builds the inventory and resolves the timeline: reference errors surface here
   } catch (e) {
     if (e instanceof ScenarioProblem) return { error: apiError('E_SCENARIO', `${source.file}: ${e.field}: ${e.message}`, e.field) };
     throw e;
@@ -88,13 +98,16 @@ export function validateScenario(source: ScenarioSource): { scenario: Scenario }
 export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
+  // Names from input are looked up in Maps, never on plain objects ("constructor" is on every object).
+  const scenarios = new Map(Object.entries(ports.scenarios));
+  const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, commands: dispatch };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch };
 
   function build(name: string, seed: number): Lab | ApiError {
-    const source = ports.scenarios[name];
-    if (!source) return apiError('E_NOT_FOUND', `no built-in scenario "${name}"`, 'params.scenario');
-    const v = validateScenario(source);
+    const source = scenarios.get(name);
+    if (!source) return apiError('E_NOT_FOUND', `no such scenario "${name}" (built-in: ${[...scenarios.keys()].join(', ')})`, 'params.scenario');
+    const v = validateScenario(source, workloads);
     if ('error' in v) return v.error;
     return new Lab(v.scenario, seed, emit, labOptions);
   }
@@ -102,81 +115,54 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const first = build(options.scenario, options.seed);
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
+  let feed = new ChangeFeed(lab, emit);
   const doc = new LabDocument(emit, () => lab);
 
+  /**
+   * Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from
+   * before is never mistaken for one of the new lab (it gets resync). The new lab is an untitled, clean
+   * document until `lab.open` names it.
+   */
+  function replace(next: Lab, scenario: string): void {
+    next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
+    lab = next;
+    feed = new ChangeFeed(lab, emit);
+    emit({ type: 'lab.loaded', scenario });
+    doc.reset(null);
+  }
+
+  const context: HandlerContext = {
+    ports,
+    loadLab(scenario, seed) {
+      const next = build(scenario, seed);
+      if (!(next instanceof Lab)) return next;
+      replace(next, scenario);
+      return undefined;
+    },
+    loadState: (state) => loadState(state),
+    changesSince: (version) => feed.since(version),
+    document: doc,
+  };
+
   function loadState(state: unknown): ApiError | undefined {
+    let next: Lab;
     try {
-      lab = Lab.restore(state as LabState, emit, labOptions);
+      next = Lab.restore(state as LabState, emit, labOptions);
     } catch (e) {
       return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
     }
-    emit({ type: 'lab.loaded', scenario: lab.scenario.name });
+    replace(next, next.scenario.name);
     return undefined;
-  }
-
-  /** The document commands and queries: they read the ports or replace the lab, so the facade answers them. */
-  function handleDocument(kind: string, name: string, params: unknown): unknown {
-    if (kind === 'command' && name === 'lab.save') return saveLab(doc, ports.labLibrary, () => lab.save(), params as { name?: string; overwrite?: boolean });
-    if (kind === 'command' && name === 'lab.open') return openLab(doc, ports.labLibrary, loadState, params as { name: string });
-    if (kind === 'query' && name === 'lab.document') return doc.dto();
-    if (kind === 'query' && name === 'lab.library') return listLibrary(ports.labLibrary);
-    // Workloads must name a guest program of the catalogue, which only the facade holds.
-    if (kind === 'command' && name === 'vm.reconfigure') {
-      const err = unknownWorkload(ports.guestCatalog, (params as { changes: { workload?: string } }).changes.workload, 'params.changes.workload');
-      if (err) return { error: err };
-    }
-    if (kind === 'command' && name === 'vm.create') {
-      const err = unknownWorkload(ports.guestCatalog, (params as { spec: { workload?: string } }).spec.workload, 'params.spec.workload');
-      if (err) return { error: err };
-    }
-    return undefined;
-  }
-
-  function handle(raw: unknown): ResponseMessage {
-    const v = validateRequest(raw);
-    if (v.ok) {
-      const out = handleDocument(v.request.kind, v.request.name, v.request.params);
-      if (out !== undefined) {
-        return isPlainObject(out) && 'error' in out ? { id: v.request.id, ok: false, error: out.error as ApiError } : { id: v.request.id, ok: true, result: out };
-      }
-    }
-    const reply = handleLab(raw);
-    if (v.ok) doc.noteRequest(v.request.kind, v.request.name, reply.ok);
-    if (v.ok && reply.ok && v.request.kind === 'command' && v.request.name === 'lab.load') doc.reset(null);
-    return reply;
-  }
-
-  function handleLab(raw: unknown): ResponseMessage {
-    // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
-    const v = validateRequest(raw);
-    if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
-      const p = v.request.params as { scenario: string; seed?: number };
-      const next = build(p.scenario, p.seed ?? lab.seed);
-      if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
-      lab = next;
-      emit({ type: 'lab.loaded', scenario: p.scenario });
-      return { id: v.request.id, ok: true, result: { ok: true } };
-    }
-    if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
-      const list = Object.entries(ports.scenarios).map(([name, src]) => {
-        const c = isPlainObject(src.content) ? src.content : {};
-        return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
-      });
-      return { id: v.request.id, ok: true, result: list };
-    }
-    if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
-      return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
-    }
-    if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
-      // Needs the exact-solver port, which only the facade holds.
-      const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
-      return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
-    }
-    return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
   }
 
   return {
-    handle,
+    handle(raw: unknown): ResponseMessage {
+      const reply = dispatch(lab, raw, LAB_USER, context);
+      feed.publish(lab.takeChanges());
+      // A request that succeeded was valid: its kind and name are the contract's.
+      if (reply.ok) { const r = raw as { kind: string; name: string }; doc.noteRequest(r.kind, r.name, true); }
+      return reply;
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -184,15 +170,12 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     advance(ms: number) {
       if (!(ms > 0)) return;
       lab.advance(ms);
+      feed.publish(lab.takeChanges());
       doc.noteAdvance();
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),
-    loadState(state: unknown): ApiError | undefined {
-      const err = loadState(state);
-      if (!err) doc.reset(null);
-      return err;
-    },
+    loadState,
     digestInput: () => digestInput(lab),
     scenarioName: () => lab.scenario.name,
   };
@@ -209,3 +192,4 @@ export { readInstances, instanceProblem, writeBpplib } from './placement/index';
 export type { Instance } from './placement/index';
 export type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 export type { MilpStatus } from './placement/index';
+export type { RecoveryPort } from './ports';

@@ -38,6 +38,8 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'lab.load': 'Load lab',
   'lab.save': 'Save lab',
   'lab.open': 'Open lab',
+  'lab.recovery.restore': 'Restore autosaved lab',
+  'lab.recovery.discard': 'Discard autosaved lab',
 };
 
 export const CLONE_TASK_NAMES = {

@@ -1,8 +1,9 @@
 /**
  * Playwright global setup: starts the lab server in browser mode and hands its URL to the tests.
  *
- * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1` (plus `--scenario $HVLAB_E2E_SCENARIO` when set)
- *   with a fresh temporary lab library (HVLAB_LIBRARY; HVLAB_E2E_LIBRARY names one instead),
+ * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1 --data-dir TMP` (a fresh data folder per run, so
+ *   no autosave of an earlier run is offered) with a fresh temporary lab library (HVLAB_LIBRARY;
+ *   HVLAB_E2E_LIBRARY names one instead), plus `--scenario $HVLAB_E2E_SCENARIO` when set,
  *   parses the one line `hvlab: serving the lab at http://127.0.0.1:PORT/?token=HEX`, and sets
  *   HVLAB_E2E_URL for the test workers (they start after this returns).
  * - Returns the teardown, which stops that server (by its pid, nothing else).
@@ -23,7 +24,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(`${ROOT}/artifacts/screenshots`, { recursive: true });
   if (process.env.HVLAB_E2E_URL) return async () => undefined; // a server started by hand
 
-  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1'];
+  const dataDir = mkdtempSync(join(tmpdir(), 'hvlab-e2e-data-'));
+  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1', '--data-dir', dataDir];
   if (process.env.HVLAB_E2E_SCENARIO) args.push('--scenario', process.env.HVLAB_E2E_SCENARIO);
   // Saved labs go to a fresh lab library, never the user's own.
   const library = process.env.HVLAB_E2E_LIBRARY ?? mkdtempSync(join(tmpdir(), 'hvlab-e2e-library-'));

@@ -4,7 +4,7 @@
  * changes) and saves and opens labs through the lab library port, and `toDto.ts` turns internal objects into the contract's DTOs.
  * The door other engine folders import.
  */
-export { dispatch, type CommandHandlers, type QueryHandlers, type Outcome } from './dispatcher';
-export { unknownWorkload } from './guestPrograms';
-export { LabDocument, listLibrary, openLab, saveLab } from './labDocument';
+export { dispatch, insideLab, type CommandHandlers, type QueryHandlers, type Outcome, type HandlerContext } from './dispatcher';
+export { ChangeFeed } from './changeFeed';
+export { LabDocument } from './labDocument';
 export { hostToDto, inventoryToDto, vmToDto } from './toDto';

@@ -7,20 +7,23 @@
  * - `doc.noteRequest(name, ok)` after each request and `doc.noteAdvance()` after virtual time moved: the
  *   first change after a reset makes the document dirty and publishes a `lab.document` event.
  * - `saveLab(...)`, `openLab(...)`, `listLibrary(...)`: the handlers of `lab.save`, `lab.open`,
- *   `lab.library` over the `labLibrary` port.
+ *   `lab.library` over `context.ports.labLibrary`; the document itself is `context.document`.
  *
  * Rules: a change is anything that makes the saved lab differ — a command that succeeded (other than the
  * clock's run/pause/speed controls and the document commands themselves) or virtual time passing; queries
- * never are. A save is refused rather than silently replacing another saved lab of the same name.
+ * never are. A save is refused rather than silently replacing another saved lab of the same name. A lab
+ * restored from the autosave is untitled and has unsaved changes (it is work nobody saved).
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { EngineEvent } from '@shared/api/events';
 import type { LabDocumentDto, SavedLabDto } from '@shared/model/labDocument';
-import type { LabLibraryPort } from '../ports';
+import type { HandlerContext } from './dispatcher';
 
 /** Commands after which the saved lab would still be the same lab (clock controls) or that set the document themselves. */
-const NOT_CHANGES: ReadonlySet<string> = new Set(['sim.run', 'sim.pause', 'sim.setSpeed', 'lab.load', 'lab.save', 'lab.open']);
+const NOT_CHANGES: ReadonlySet<string> = new Set([
+  'sim.run', 'sim.pause', 'sim.setSpeed', 'lab.load', 'lab.save', 'lab.open', 'lab.recovery.discard',
+]);
 
 interface LabFacts {
   scenario: { name: string; title: string };
@@ -73,9 +76,8 @@ function failure(e: unknown, what: string): ApiError {
 }
 
 /** `lab.save`: Save (no name: the open lab's own) or Save as (a name). */
-export function saveLab(
-  doc: LabDocument, library: LabLibraryPort | undefined, state: () => unknown, params: { name?: string; overwrite?: boolean },
-): LabDocumentDto | { error: ApiError } {
+export function saveLab(state: () => unknown, params: { name?: string; overwrite?: boolean }, context: HandlerContext): LabDocumentDto | { error: ApiError } {
+  const { document: doc, ports: { labLibrary: library } } = context;
   if (!library) return { error: noLibrary('params.name') };
   const name = params.name ?? doc.currentName;
   if (name === null) return { error: apiError('E_INVALID_ARGUMENT', 'This lab has not been saved yet: give it a name (Save as).', 'params.name') };
@@ -91,10 +93,9 @@ export function saveLab(
   return doc.dto();
 }
 
-/** `lab.open`: reads the saved lab and hands its state to `load` (which replaces the lab or says why not). */
-export function openLab(
-  doc: LabDocument, library: LabLibraryPort | undefined, load: (state: unknown) => ApiError | undefined, params: { name: string },
-): LabDocumentDto | { error: ApiError } {
+/** `lab.open`: reads the saved lab and hands its state to `context.loadState` (which replaces the lab or says why not). */
+export function openLab(params: { name: string }, context: HandlerContext): LabDocumentDto | { error: ApiError } {
+  const { document: doc, ports: { labLibrary: library } } = context;
   if (!library) return { error: noLibrary('params.name') };
   if (!library.has(params.name)) return { error: apiError('E_NOT_FOUND', `There is no saved lab named "${params.name}".`, 'params.name') };
   let state: unknown;
@@ -103,13 +104,15 @@ export function openLab(
   } catch (e) {
     return { error: failure(e, `could not open "${params.name}"`) };
   }
-  const err = load(state);
+  const err = context.loadState(state);
   if (err) return { error: { ...err, field: 'params.name' } };
   doc.reset(params.name);
   return doc.dto();
 }
 
-export function listLibrary(library: LabLibraryPort | undefined): SavedLabDto[] | { error: ApiError } {
+/** `lab.library`: the saved labs, most recently saved first; none without a lab library. */
+export function listLibrary(context: HandlerContext): SavedLabDto[] | { error: ApiError } {
+  const library = context.ports.labLibrary;
   if (!library) return [];
   try {
     return library.list();

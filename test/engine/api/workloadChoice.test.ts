@@ -7,10 +7,11 @@ import { createEngine } from '../../../src-main/engine/index';
 import { API_VERSION } from '../../../src-shared/api/channels';
 import { loadScenarioSources } from '../../../src-main/node/resources';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 
 test('vm.reconfigure and vm.create refuse a workload the guest catalogue does not have', () => {
   const engine = createEngine({
-    scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory, guestCatalog: [{ name: 'hello', description: 'prints hello' }, { name: 'idle', description: '' }],
+    scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory, guestCatalog: defaultGuestFactory().catalogue,
   }, { scenario: 'lab-small', seed: 1 });
   let id = 1;
   const call = (name: string, params: unknown) => engine.handle({ v: API_VERSION, id: id++, kind: 'command', name, params });
@@ -22,7 +23,7 @@ test('vm.reconfigure and vm.create refuse a workload the guest catalogue does no
   if (!bad.ok) {
     assert.equal(bad.error.code, 'E_INVALID_ARGUMENT');
     assert.equal(bad.error.field, 'params.changes.workload');
-    assert.match(bad.error.message, /no guest program "nosuchprogram".*hello, idle/);
+    assert.match(bad.error.message, /no guest program named "nosuchprogram" \(available: .*\bhello\b.*\bidle\b/);
   }
   const after = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: 'vm.get', params: { vmId: vm.id } }) as { result: { workload: string } };
   assert.equal(after.result.workload, vm.workload, 'nothing changed');
