@@ -122,3 +122,29 @@ test('without a library, and with a corrupt save, Save and Open are refused and 
   assert.equal(engine.scenarioName(), 'lab-small');
   assert.equal(call('command', 'lab.open', { name: 'missing' }).error.code, 'E_NOT_FOUND');
 });
+
+test('New lab and a restored autosave replace the document: untitled; the restored one has unsaved changes', () => {
+  let autosaved: unknown;
+  const recovery = {
+    info: () => ({ autosave: { scenario: 'lab-small', virtualTimeMs: 0, savedAt: '2026-01-01T00:00:00.000Z' }, offered: true, engineCrash: null }),
+    restore: () => autosaved,
+    restored: () => {},
+    discard: () => {},
+  };
+  const engine = createEngine({
+    scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory, labLibrary: createLabLibrary(tmp()), recovery,
+  }, { scenario: 'lab-small', seed: 1 });
+  let id = 1;
+  const call = (kind: 'command' | 'query', name: string, params: unknown = {}) => engine.handle({ v: API_VERSION, id: id++, kind, name, params }) as { ok: boolean; result?: any };
+  assert.equal(call('command', 'vm.rename', { vmId: 'vm-1', name: 'renamed' }).ok, true);
+  autosaved = engine.saveState();
+  assert.equal(call('command', 'lab.save', { name: 'first' }).result.name, 'first');
+
+  assert.equal(call('command', 'lab.load', { scenario: 'lab-small' }).ok, true);
+  assert.deepEqual([call('query', 'lab.document').result.name, call('query', 'lab.document').result.dirty], [null, false], 'New lab: untitled, clean');
+
+  assert.equal(call('command', 'lab.recovery.restore').ok, true);
+  const doc = call('query', 'lab.document').result;
+  assert.deepEqual([doc.name, doc.dirty], [null, true], 'a restored autosave is work nobody saved');
+  assert.equal((call('query', 'inventory.get').result.vms as { name: string }[]).some((v) => v.name === 'renamed'), true, 'the autosaved lab is back');
+});
