@@ -29,6 +29,8 @@ async function boot(): Promise<void> {
   const backend = await startLabBackend({
     scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false,
     dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
+    // File › Save / Open keep named labs here.
+    libraryDir: process.env.HVLAB_LIBRARY ?? join(app.getPath('userData'), 'labs'),
   });
   // 3. One IPC door to it, open only to the app's own page (framing here; the engine validates).
   registerIpc(backend, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href);

@@ -10,6 +10,9 @@
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
  *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
  *   writes/reads the files (`node/storage/`).
+ * - The open lab is a document (`api/labDocument.ts`): `lab.save` / `lab.open` / `lab.library` go to
+ *   `ports.labLibrary`; `lab.document` says its name and whether it has unsaved changes (a `lab.document`
+ *   event when that changes).
  * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
  *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
@@ -27,11 +30,12 @@ import type { EngineEvent } from '@shared/api/events';
 import type { SimStatus } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
+import { LAB_USER } from '@shared/model/task';
 import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch, ChangeFeed } from './api/index';
+import { dispatch, ChangeFeed, LabDocument } from './api/index';
 import type { HandlerContext } from './api/index';
 import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
@@ -42,7 +46,7 @@ export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
-export type { MilpSolverPort } from './ports';
+export type { LabLibraryPort, MilpSolverPort } from './ports';
 export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
@@ -112,13 +116,19 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
   let feed = new ChangeFeed(lab, emit);
+  const doc = new LabDocument(emit, () => lab);
 
-  /** Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from before is never mistaken for one of the new lab (it gets resync). */
+  /**
+   * Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from
+   * before is never mistaken for one of the new lab (it gets resync). The new lab is an untitled, clean
+   * document until `lab.open` names it.
+   */
   function replace(next: Lab, scenario: string): void {
     next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
     lab = next;
     feed = new ChangeFeed(lab, emit);
     emit({ type: 'lab.loaded', scenario });
+    doc.reset(null);
   }
 
   const context: HandlerContext = {
@@ -131,6 +141,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     },
     loadState: (state) => loadState(state),
     changesSince: (version) => feed.since(version),
+    document: doc,
   };
 
   function loadState(state: unknown): ApiError | undefined {
@@ -146,8 +157,10 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
 
   return {
     handle(raw: unknown): ResponseMessage {
-      const reply = dispatch(lab, raw, 'lab-user', context);
+      const reply = dispatch(lab, raw, LAB_USER, context);
       feed.publish(lab.takeChanges());
+      // A request that succeeded was valid: its kind and name are the contract's.
+      if (reply.ok) { const r = raw as { kind: string; name: string }; doc.noteRequest(r.kind, r.name, true); }
       return reply;
     },
     onEvent(listener) {
@@ -158,6 +171,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       if (!(ms > 0)) return;
       lab.advance(ms);
       feed.publish(lab.takeChanges());
+      doc.noteAdvance();
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),

@@ -12,7 +12,10 @@
  * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
  *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
  *   to recover.
+ * - `labLibrary`: where File › Save and Open keep saved labs (`node/storage/labLibrary.ts`: a folder
+ *   the host chooses). Absent → `lab.save` / `lab.open` are refused and the library lists nothing.
  */
+import type { SavedLabDto } from '@shared/model/labDocument';
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 import type { RecoveryInfo } from '@shared/api/queries';
@@ -40,6 +43,19 @@ export interface EnginePorts {
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
   recovery?: RecoveryPort;
+  labLibrary?: LabLibraryPort;
+}
+
+/**
+ * The lab library: saved labs by name (names already checked against LAB_NAME_RULE). Each method
+ * throws an Error whose message says what failed; `save` either commits the whole lab or leaves the
+ * previous save of that name loadable.
+ */
+export interface LabLibraryPort {
+  list(): SavedLabDto[];
+  has(name: string): boolean;
+  save(name: string, state: unknown): void;
+  load(name: string): unknown;
 }
 
 /**

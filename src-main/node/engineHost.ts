@@ -24,6 +24,7 @@ import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
+import { createLabLibrary } from './storage/labLibrary';
 import { Autosave } from './storage/autosave';
 import { AUTOSAVE_PERIOD_MS } from './limits';
 import type { RecoveryPort } from '../engine/index';
@@ -44,6 +45,8 @@ export interface EngineHostOptions {
   ports?: Partial<EnginePorts>;
   /** Start with the clock paused (tests that step deterministically). */
   paused?: boolean;
+  /** Folder of the lab library (File › Save / Open); none → saving and opening are refused. */
+  libraryDir?: string;
   /** The lab's data folder: autosave on (absent: no autosave, no recovery offer). */
   dataDir?: string;
   /** Restore the autosave at start instead of offering it (`hvlab serve --restore-autosave`). */
@@ -88,6 +91,7 @@ export class EngineHost {
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
+      labLibrary: options.ports?.labLibrary ?? (options.libraryDir ? createLabLibrary(options.libraryDir) : undefined),
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {

@@ -13,8 +13,11 @@ import type { Infer, Schema } from './schema';
 import { s } from './schema';
 import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
+import type { LabDocumentDto } from '../model/labDocument';
+import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
 
 const name = () => s.name({ max: 80 });
+const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
 const vmRef = { vmId: s.id('vm') };
 
 /**
@@ -97,8 +100,16 @@ export const COMMAND_SCHEMAS = {
   'lab.recovery.restore': s.object({}),
   /** Decline the offer: the autosave is deleted and autosaving resumes for the current lab. */
   'lab.recovery.discard': s.object({}),
-  /** Replace the lab with a built-in scenario (by name) and a seed. */
+  /** File › New lab: replace the lab with a built-in scenario (by name) and a seed; the new lab is untitled and clean. */
   'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
+  /**
+   * File › Save / Save as: write the lab to the lab library under `name` (Save as), or under the open
+   * lab's own name (Save; refused for an untitled lab). Pre: the host has a lab library. Replaces a saved
+   * lab of that name only when it is the open one, or `overwrite` is set. Result: the document, clean.
+   */
+  'lab.save': s.object({ name: s.optional(labName()), overwrite: s.optional(s.bool()) }),
+  /** File › Open: replace the lab with a saved one from the lab library. Result: the document, clean. */
+  'lab.open': s.object({ name: labName() }),
 };
 
 export type CommandName = keyof typeof COMMAND_SCHEMAS;
@@ -130,6 +141,8 @@ export interface CommandResults {
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
   'lab.load': { ok: true };
+  'lab.save': LabDocumentDto;
+  'lab.open': LabDocumentDto;
   'lab.recovery.restore': { ok: true };
   'lab.recovery.discard': { ok: true };
 }

@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   E_SCENARIO: 'invalid scenario',
   /** The task was cancelled. */
   E_CANCELLED: 'cancelled',
+  /** The lab library could not be read or written (a save that fails leaves the previous save loadable). */
+  E_STORAGE: 'lab library failure',
   /** The connection was refused (token) or closed. */
   E_UNAUTHORIZED: 'unauthorized',
   E_TRANSPORT: 'transport failure',

@@ -14,6 +14,7 @@ import type { BackendInfo } from '../model/backends';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
+import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
 import type { PlacementSolveResult } from '../model/placement';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
@@ -96,6 +97,10 @@ export const QUERY_SCHEMAS = {
   'sim.status': s.object({}),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** The open lab as a document: its name in the lab library (null until saved), scenario, unsaved changes. */
+  'lab.document': s.object({}),
+  /** The saved labs in the lab library, most recently saved first (File › Open, Recent labs). */
+  'lab.library': s.object({}),
   /** What the host offers to recover: an autosave from an earlier session, and why (a crash). */
   'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
@@ -148,6 +153,8 @@ export interface QueryResults {
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
+  'lab.document': LabDocumentDto;
+  'lab.library': SavedLabDto[];
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
   'placement.solve': PlacementSolveResult;

@@ -3,7 +3,7 @@
  * to. One interface (`backend.ts`), the simulated engine as the first backend, a composite that routes by
  * id namespace so more backends are additions.
  *
- * - `startLabBackend({ scenario, seed, paused })` → the lab's backend: a composite over the simulated
+ * - `startLabBackend({ scenario, seed, paused, dataDir?, libraryDir? })` → the lab's backend: a composite over the simulated
  *   engine (the only backend for now), ready.
  * - `Backend`, `createCompositeBackend`, `startSimulatedBackend`, `namespacedBackend`.
  */

@@ -29,7 +29,7 @@ export async function lab(argv: string[]): Promise<number> {
   if (err) throw new Error(err.message);
   const until = parseUntil(flags.until);
   if (until !== undefined && until > engine.simStatus().virtualTimeMs) engine.advance(until - engine.simStatus().virtualTimeMs);
-  const report = buildReport(engine, { seed: s.seed, title: s.scenario.title, guestExecution: choice.name });
+  const report = buildReport(engine, { seed: s.seed, title: s.scenario.title, description: s.scenario.description, guestExecution: choice.name });
   console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
   if (flags.save) saveLab(String(flags.save), engine.saveState());
   return 0;

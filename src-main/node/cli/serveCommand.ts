@@ -1,6 +1,9 @@
 /**
- * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--data-dir DIR]
- *  [--restore-autosave | --discard-autosave] [--no-autosave]`: browser mode.
+ * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--library DIR]
+ *  [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]`: browser mode.
+ *
+ * The lab library (File › Save / Open in the page) is DIR, else HVLAB_LIBRARY, else ~/.hvlab/labs: a
+ * folder on this side, so the page names saved labs and never paths.
  *
  * Starts the lab's backend (the engine in a supervised worker thread, `node/backends/`: a crashed worker
  * is replaced and its last autosave offered), serves the renderer and the WebSocket on 127.0.0.1 (port
@@ -22,6 +25,7 @@ import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
 import { parseArgs, UsageError } from './args';
+import { defaultLibraryDir } from '../storage/labLibrary';
 import { startVim25, vim25Banner } from '../vim25/index';
 import type { Vim25Endpoint } from '../vim25/index';
 
@@ -50,7 +54,7 @@ export function resolveVim25Port(flag: unknown): number | undefined {
 export async function serve(argv: string[]): Promise<{ server: LabServer; backend: Backend; vim25?: Vim25Endpoint }> {
   const { flags } = parseArgs(argv, {
     port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number',
-    'data-dir': 'string', 'restore-autosave': 'boolean', 'discard-autosave': 'boolean', 'no-autosave': 'boolean',
+    'data-dir': 'string', library: 'string', 'restore-autosave': 'boolean', 'discard-autosave': 'boolean', 'no-autosave': 'boolean',
   });
   if (flags['restore-autosave'] && flags['discard-autosave']) throw new UsageError('--restore-autosave and --discard-autosave exclude each other');
   const port = resolvePort(flags.port);
@@ -59,6 +63,7 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
   const backend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
+    libraryDir: flags.library === undefined ? defaultLibraryDir() : resolve(String(flags.library)),
     dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
   });
   const server = await startLabServer({ port, backend, rendererDir });

@@ -16,7 +16,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 try {
   const init = workerData as WorkerInit;
   const host = new EngineHost({
-    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir,
+    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir, libraryDir: init.libraryDir,
     restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
   });
   host.onEvent((event) => post({ type: 'event', event }));

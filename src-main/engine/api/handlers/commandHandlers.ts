@@ -8,6 +8,7 @@
  */
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
+import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
 import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
@@ -96,4 +97,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     recovery.restored();
     return { ok: true as const };
   },
+  // File › Save / Save as and Open: the lab library port and the open lab's document (api/labDocument.ts).
+  'lab.save': (lab, p, _who, context) => saveLab(() => lab.save(), p, context),
+  'lab.open': (_lab, p, _who, context) => openLab(p, context),
 };

@@ -18,6 +18,7 @@ import { MONITOR_KINDS } from '@shared/model/inventory';
 import { isPlainObject } from '@shared/api/schema';
 import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
+import { listLibrary } from '../labDocument';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 import { placementSolve } from '../../placement/index';
@@ -93,6 +94,9 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
   'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
   'backends.list': () => [simulatedBackendInfo()],
+  // The open lab as a document and the saved labs of the lab library (api/labDocument.ts).
+  'lab.document': (_lab, _p, context) => context.document.dto(),
+  'lab.library': (_lab, _p, context) => listLibrary(context),
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
 };
