@@ -90,7 +90,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
 
   return {
     handle(raw: unknown): ResponseMessage {
-      // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
+      // lab.load, lab.scenarios, guests.list and exercise.list/get need the facade (they replace the lab or read the ports); the rest goes to the Lab.
       const v = validateRequest(raw);
       if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
         const p = v.request.params as { scenario: string; seed?: number };
@@ -109,6 +109,16 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       }
       if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
         return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
+      }
+      if (v.ok && v.request.kind === 'query' && v.request.name === 'exercise.list') {
+        return { id: v.request.id, ok: true, result: (ports.exercises ?? []).map((x) => x.summary) };
+      }
+      if (v.ok && v.request.kind === 'query' && v.request.name === 'exercise.get') {
+        const name = (v.request.params as { name: string }).name;
+        const found = (ports.exercises ?? []).find((x) => x.exercise.name === name);
+        return found
+          ? { id: v.request.id, ok: true, result: found.exercise }
+          : { id: v.request.id, ok: false, error: apiError('E_NOT_FOUND', `no exercise "${name}"`, 'params.name') };
       }
       if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
         // Needs the exact-solver port, which only the facade holds.

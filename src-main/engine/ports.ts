@@ -10,10 +10,13 @@
  * - `milpSolver`: an exact mixed-integer solver (HiGHS in a worker thread, `node/solver/`), called
  *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
  *   placement falls back to the best heuristic and says so.
+ * - `exercises`: guided exercises (already validated by the node side: node/exercise/), served as they are
+ *   by `exercise.list` / `exercise.get`; the engine never interprets them.
  * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/milp';
+import type { Exercise, ExerciseSummary } from '@shared/exercise/format';
 
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */
@@ -28,6 +31,7 @@ export interface EnginePorts {
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
+  exercises?: { summary: ExerciseSummary; exercise: Exercise }[];
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 

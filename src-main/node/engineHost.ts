@@ -16,6 +16,14 @@ import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
+import { exerciseScenarioSources, loadExercises } from './exercise/exerciseFiles';
+
+/** Exercises for `exercise.list` / `exercise.get`; an invalid file is reported once and left out. */
+function loadExercisesForPorts(): NonNullable<EnginePorts['exercises']> {
+  const { exercises, errors } = loadExercises();
+  for (const e of errors) console.error(`hvlab: ${e}`);
+  return exercises.map((x) => ({ summary: x.summary, exercise: x.exercise }));
+}
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -48,8 +56,10 @@ export class EngineHost {
     // Guest sources are read once, for the ports and for the machine factory alike.
     const guestSources = options.ports?.guestSources ?? loadGuestSources();
     const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
+    const exercises = options.ports?.exercises ?? loadExercisesForPorts();
     const ports: EnginePorts = {
-      scenarios: options.ports?.scenarios ?? loadScenarioSources(),
+      scenarios: options.ports?.scenarios ?? { ...loadScenarioSources(), ...exerciseScenarioSources() },
+      exercises,
       guestSources,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,

@@ -10,7 +10,8 @@ import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
-import type { SimStatus } from './commands';
+import type { SimStatus, ExerciseProgress } from './commands';
+import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementSolveResult } from '../model/placement';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
@@ -66,6 +67,12 @@ export const QUERY_SCHEMAS = {
   'sim.status': s.object({}),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** Guided exercises the lab offers (built-in and from an instructor's folder), in practical order. */
+  'exercise.list': s.object({}),
+  /** One exercise, validated, with its images inlined (docs/exercises.md). */
+  'exercise.get': s.object({ name: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }) }),
+  /** The student's progress kept in this lab (null when no exercise was started). */
+  'exercise.progress.get': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
   /**
@@ -111,6 +118,9 @@ export interface QueryResults {
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
+  'exercise.list': ExerciseSummary[];
+  'exercise.get': Exercise;
+  'exercise.progress.get': ExerciseProgress | null;
   'guests.list': GuestProgramDto[];
   'placement.solve': PlacementSolveResult;
 }

@@ -13,6 +13,7 @@
  * seeded `rng` streams; every change that clients show is published through `emit`.
  */
 import type { EngineEvent } from '@shared/api/events';
+import type { ExerciseProgress } from '@shared/api/commands';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/registry';
 import type { Vm } from '../cluster/registry';
@@ -58,6 +59,8 @@ export class Lab {
   nextSampleMs = REALTIME_PERIOD_MS;
   /** Per-cluster cycles of the current quantum and min/max usage since the last sample. */
   clusterGrid = new Map<ManagedEntityId, { min: number; max: number }>();
+  /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
+  exerciseProgress: ExerciseProgress | undefined;
   /** Names reserved by create / clone tasks in flight (names must stay unique). */
   readonly pendingNames = new Set<string>();
   private changed = new Set<ManagedEntityId>();

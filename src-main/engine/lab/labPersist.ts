@@ -13,7 +13,8 @@
  * A restored lab continues exactly as the saved one would have (same quanta, same guests, same RNG).
  */
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind, ManagedEntityId } from '@shared/model/ids';
-import type { SimStatus } from '@shared/api/commands';
+import type { SimStatus, ExerciseProgress } from '@shared/api/commands';
+import { exerciseProgressSchema } from '@shared/api/commands';
 import type { TaskDto } from '@shared/model/task';
 import type { EventDto } from '@shared/model/eventLog';
 import type { Lab, VmopKind } from './lab';
@@ -59,6 +60,8 @@ export interface LabState {
   /** `GuestMachine.save()` of every VM that has a guest (running, halted or crashed). */
   guests: [VmId, unknown][];
   schedulers: [HostId, HostSchedulerState][];
+  /** The student's guided-exercise progress, when an exercise was started (absent in older saves). */
+  exerciseProgress?: ExerciseProgress;
 }
 
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -87,6 +90,7 @@ export function saveLab(lab: Lab): LabState {
     layers,
     guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
     schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+    ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
   };
 }
 
@@ -115,6 +119,11 @@ export function restoreLab(lab: Lab, state: LabState): void {
   lab.nextSampleMs = state.nextSampleMs;
   for (const [id, v] of state.clusterGrid) lab.clusterGrid.set(id, { ...v });
   lab.timeline = Timeline.restore(state.timeline);
+  if (state.exerciseProgress !== undefined) {
+    const problem = exerciseProgressSchema.check(state.exerciseProgress, 'exerciseProgress');
+    if (problem) throw new Error(`lab state: ${problem.field}: ${problem.message}`);
+    lab.exerciseProgress = plain(state.exerciseProgress);
+  }
   const layer = (i: number): DiskLayer => {
     const l = state.layers[i];
     if (!l) throw new Error(`lab state refers to a missing disk layer ${i}`);

@@ -1,10 +1,11 @@
 /**
- * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused]`: browser mode.
+ * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--exercises DIR]`: browser mode.
+ * `--exercises DIR` adds an instructor's exercise folder (as HVLAB_EXERCISES does; docs/exercises.md).
  *
  * Starts the engine in a worker thread, serves the renderer and the WebSocket on 127.0.0.1 (port from
  * --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized URL.
  */
-import { resolve, dirname } from 'node:path';
+import { resolve, dirname, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineWorkerClient } from '../workers/engineWorkerClient';
 import { startLabServer } from '../server/labServer';
@@ -26,8 +27,10 @@ export function resolvePort(flag: unknown): number {
 }
 
 export async function serve(argv: string[]): Promise<{ server: LabServer; engine: EngineWorkerClient }> {
-  const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean' });
+  const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', exercises: 'string' });
   const port = resolvePort(flags.port);
+  // The engine worker reads the exercise folders from the environment it inherits.
+  if (flags.exercises) process.env.HVLAB_EXERCISES = [resolve(String(flags.exercises)), process.env.HVLAB_EXERCISES].filter(Boolean).join(delimiter);
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
   const engine = await EngineWorkerClient.spawn({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),

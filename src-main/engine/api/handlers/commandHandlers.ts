@@ -71,6 +71,11 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     lab.clock.speed = p.speed;
     return lab.clock.status();
   },
+  'exercise.progress.set': (lab, p) => {
+    // Plain data, validated by the contract; kept with the lab (saved, restored), never read by the engine.
+    lab.exerciseProgress = p.progress ? JSON.parse(JSON.stringify(p.progress)) as typeof p.progress : undefined;
+    return { ok: true };
+  },
   // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
   'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
 };

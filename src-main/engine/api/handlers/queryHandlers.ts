@@ -58,6 +58,9 @@ export const QUERY_HANDLERS: QueryHandlers = {
   // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.
   'lab.scenarios': () => [],
   'guests.list': () => [],
+  'exercise.list': () => [],
+  'exercise.get': (_lab, p) => ({ error: apiError('E_NOT_FOUND', `no exercise "${p.name}"`, 'params.name') }),
+  'exercise.progress.get': (lab) => (lab.exerciseProgress ? JSON.parse(JSON.stringify(lab.exerciseProgress)) as typeof lab.exerciseProgress : null),
   // Without the facade there is no exact solver port: `exact` then returns the best heuristic and says so.
   'placement.solve': (lab, p) => placementSolve(lab, p, undefined),
 };
