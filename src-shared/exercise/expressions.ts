@@ -29,6 +29,8 @@ export interface EvalContext {
   exerciseStartMs: number;
   /** Virtual ms when the current step started. */
   stepStartMs: number;
+  /** When the step ended (the next step started); absent while it is the current step. */
+  stepEndMs?: number;
 }
 
 export type ExprResult = { value: number; text: string } | { error: string };
@@ -42,8 +44,13 @@ export function sinceMs(since: Since | undefined, ctx: EvalContext): number {
   return ctx.exerciseStartMs;
 }
 
+/** End of a `since` window: a step's window closes when the next step starts, the others run to now. */
+export function untilMs(since: Since | undefined, ctx: EvalContext): number {
+  return since === 'step' && ctx.stepEndMs !== undefined ? ctx.stepEndMs : Infinity;
+}
+
 export function sinceText(since: Since | undefined): string {
-  return since === 'lab' ? 'since the lab started' : since === 'step' ? 'since this step started' : 'since the exercise started';
+  return since === 'lab' ? 'since the lab started' : since === 'step' ? 'during this step' : 'since the exercise started';
 }
 
 export function round(v: number): number {
@@ -111,7 +118,7 @@ export async function readCounter(src: CounterSource, ctx: EvalContext, entityOv
   const obj = await ctx.view.entityByName(entity.kind, entity.name);
   if (!obj) return { error: `there is no ${ENTITY_WORD[entity.kind]} named "${entity.name}"` };
   const status = await ctx.view.status();
-  const end = status.virtualTimeMs;
+  const end = Math.min(status.virtualTimeMs, untilMs(src.since, ctx));
   let start = end - (src.over !== undefined ? durationMs(src.over) : DEFAULT_WINDOW_MS);
   if (src.since) start = src.over !== undefined ? Math.max(start, sinceMs(src.since, ctx)) : sinceMs(src.since, ctx);
   let series;
@@ -154,6 +161,7 @@ export async function readCounter(src: CounterSource, ctx: EvalContext, entityOv
 
 export async function selectTasks(sel: TaskSelector, ctx: EvalContext): Promise<{ tasks: TaskDto[] } | { error: string }> {
   const from = sinceMs(sel.since, ctx);
+  const until = untilMs(sel.since, ctx);
   let targetId: string | undefined;
   if (sel.target !== undefined) {
     const inv = await ctx.view.inventory();
@@ -161,14 +169,15 @@ export async function selectTasks(sel: TaskSelector, ctx: EvalContext): Promise<
     targetId = all.find((x) => x.name === sel.target)?.id;
   }
   const state = sel.state ?? 'success';
-  const tasks = (await ctx.view.tasks()).filter((t) => t.operation === sel.operation && t.queuedAtMs >= from && t.state === state
+  const tasks = (await ctx.view.tasks()).filter((t) => t.operation === sel.operation && t.queuedAtMs >= from && t.queuedAtMs < until && t.state === state
     && (sel.target === undefined || t.targetId === targetId || t.targetName === sel.target));
   return { tasks };
 }
 
 export async function selectEvents(sel: EventSelector, ctx: EvalContext, fromMs?: number): Promise<EventDto[]> {
   const from = fromMs ?? sinceMs(sel.since, ctx);
-  return (await ctx.view.events()).filter((e) => e.type === sel.type && e.timeMs >= from && (sel.entity === undefined || e.entityName === sel.entity));
+  const until = untilMs(sel.since, ctx);
+  return (await ctx.view.events()).filter((e) => e.type === sel.type && e.timeMs >= from && e.timeMs < until && (sel.entity === undefined || e.entityName === sel.entity));
 }
 
 /** Migration tasks (`vm.migrate`) of a VM; their result carries `downtimeMs` when the lab migrates. */

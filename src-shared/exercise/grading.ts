@@ -7,6 +7,8 @@
  * - `gradeRun(exercise, query, progress?)` → `RunGrade` (per step: checks with pass/fail and why, the
  *   recorded state from the progress, answers with expected values and correctness; totals).
  * - `expectedValue(question, ctx)`: the number a number question expects, from the student's own lab.
+ * - `stepContext(view, progress, index)`: the evaluation context of a step (its window: from its start to
+ *   the next step's start, or to now while it is current).
  *
  * Rules: one `LabView` per pass (consistent reads); the exercise's start and each step's start come from
  * the progress (0 without one); a lab built from another scenario is flagged, not failed outright.
@@ -71,14 +73,19 @@ export interface RunGrade {
   totals: { steps: number; stepsPassed: number; checks: number; checksPassed: number; questions: number; answered: number; correct: number; graded: number };
 }
 
-function contextFor(view: LabView, progress: ExerciseProgress | null | undefined, index: number): EvalContext {
+export function stepContext(view: LabView, progress: ExerciseProgress | null | undefined, index: number): EvalContext {
   const start = progress?.startedAtMs ?? 0;
-  return { view, exerciseStartMs: start, stepStartMs: progress?.steps[index]?.startedAtMs ?? start };
+  const stepStart = progress?.steps[index]?.startedAtMs ?? start;
+  // A step's own window closes when the student moved on to the next step (measurements stay the step's).
+  const next = progress && progress.currentStep > index ? progress.steps[index + 1]?.startedAtMs : undefined;
+  const ctx: EvalContext = { view, exerciseStartMs: start, stepStartMs: stepStart };
+  if (next !== undefined && next > stepStart) ctx.stepEndMs = next;
+  return ctx;
 }
 
 async function stepStatus(exercise: Exercise, index: number, view: LabView, progress: ExerciseProgress | null | undefined): Promise<StepStatus> {
   const step = exercise.steps[index];
-  const ctx = contextFor(view, progress, index);
+  const ctx = stepContext(view, progress, index);
   const checks: CheckStatus[] = [];
   for (const c of step.checks ?? []) checks.push({ label: describeCheck(c), ...(await evaluateCheck(c, ctx)) });
   const answered = (step.questions ?? []).every((q) => answerFor(progress, q.id) !== undefined);
@@ -104,7 +111,7 @@ export async function gradeRun(exercise: Exercise, query: LabQuery, progress?: E
   for (let i = 0; i < exercise.steps.length; i++) {
     const step = exercise.steps[i];
     const st = await stepStatus(exercise, i, view, p);
-    const ctx = contextFor(view, p, i);
+    const ctx = stepContext(view, p, i);
     const answers: AnswerGrade[] = [];
     for (const q of step.questions ?? []) {
       const a = answerFor(p, q.id);
@@ -113,7 +120,8 @@ export async function gradeRun(exercise: Exercise, query: LabQuery, progress?: E
       if ('number' in q) {
         const e = await expectedValue(q, ctx);
         if (e.value !== undefined) g.expected = e.value;
-        g.expectedText = e.value !== undefined ? `${round(e.value)}${q.number.unit ? ` ${q.number.unit}` : ''} (${e.text})` : e.text;
+        const shown = e.value !== undefined ? `${round(e.value)}${q.number.unit ? ` ${q.number.unit}` : ''}` : '';
+        g.expectedText = e.value === undefined ? e.text : e.text === String(e.value) ? shown : `${shown} (${e.text})`;
       }
       if (a) {
         g.value = a.value;

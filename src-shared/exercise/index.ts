@@ -17,7 +17,7 @@ export { evaluateExpr, readCounter, describeCounter, describeMatch, round, SAMPL
 export type { EvalContext, ExprResult } from './expressions';
 export { evaluateCheck, describeCheck } from './checks';
 export type { CheckResult } from './checks';
-export { evaluateStep, gradeRun, expectedValue } from './grading';
+export { evaluateStep, gradeRun, expectedValue, stepContext } from './grading';
 export type { StepStatus, StepGrade, RunGrade, AnswerGrade, CheckStatus } from './grading';
 export * from './progress';
 export { renderMarkdown, renderInline, escapeHtml } from './markdown';

@@ -6,7 +6,7 @@ import type { ExerciseProgress } from '../../src-shared/api/commands';
 import type { VmId } from '../../src-shared/model/ids';
 import type { Exercise, RunGrade, StepStatus } from '../../src-shared/exercise/index';
 import {
-  LabView, evaluateStep, expectedValue, gradeAnswer, gradeRun, goToStep, passStep, startProgress, withAnswer,
+  LabView, evaluateStep, expectedValue, gradeAnswer, gradeRun, goToStep, passStep, startProgress, stepContext, withAnswer,
 } from '../../src-shared/exercise/index';
 import { findExercise } from '../../src-main/node/exercise/exerciseFiles';
 import { startExerciseLab } from '../../src-main/node/exercise/labAccess';
@@ -93,9 +93,8 @@ export class Student {
   async expected(questionId: string): Promise<number> {
     const q = this.exercise.steps.flatMap((s) => s.questions ?? []).find((x) => x.id === questionId);
     assert.ok(q && 'number' in q, `no number question ${questionId}`);
-    const start = this.progress.startedAtMs;
     const idx = this.exercise.steps.findIndex((s) => s.questions?.includes(q));
-    const e = await expectedValue(q, { view: new LabView(this.api.query), exerciseStartMs: start, stepStartMs: this.progress.steps[idx].startedAtMs ?? start });
+    const e = await expectedValue(q, stepContext(new LabView(this.api.query), this.progress, idx));
     assert.ok(e.value !== undefined, `question ${questionId}: ${e.text}`);
     return e.value;
   }
