@@ -10,6 +10,7 @@
  *   hvlab place FILE [--algo …] …    pack a bin-packing instance: bins per heuristic, exact optimum (HiGHS)
  *   hvlab model FILE.cp [--all]      solve a model of the placement modelling language
  *   hvlab exercise list|show|check … guided exercises: list, handout, grade a saved lab (docs/exercises.md)
+ *   hvlab report LABDIR --kind …     lab or datacenter report as HTML, PDF, CSV or JSON; report verify FILE
  *
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
@@ -26,6 +27,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]; run --list', load: async () => (await import('./cli/runCommand')).run },
   place: { summary: 'pack a bin-packing instance (BPPLIB/OR-Library): place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all] [--time-limit S] [--json]; place --generate u120 [--seed N]', load: async () => (await import('./cli/placeCommand')).place },
   exercise: { summary: 'guided exercises: exercise list | show NAME [--instructor] | check NAME LABDIR [--json] | validate FILE…', load: async () => (await import('./cli/exerciseCommand')).exercise },
+  report: { summary: 'reports of a saved lab: report LABDIR --kind lab|datacenter [--exercise NAME] [--from T --to T] --format html|pdf|csv|json -o FILE; report verify FILE', load: async () => (await import('./cli/reportCommand')).report },
   model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
 

@@ -195,7 +195,7 @@ async function evaluatePredicate(c: Check, ctx: EvalContext, depth: number): Pro
       pass,
       reason: pass
         ? `found ${found.slice(0, 4).join(', ')}${found.length > 4 ? ', …' : ''}`
-        : `${found.length} matching snapshot(s) (needs ${describeMatch(need)}); ${p.vm ?? 'the VMs'} ${total === 0 ? 'have no snapshots' : `have ${total} snapshot(s) in all`}`,
+        : `${found.length} matching snapshot(s) (needs ${describeMatch(need)}); ${p.vm ? `${p.vm} has` : 'the VMs have'} ${total === 0 ? 'no snapshots' : `${total} snapshot(s) in all`}`,
     };
   }
   if ('task' in c) {

@@ -20,4 +20,4 @@ export type { CheckResult } from './checks';
 export { evaluateStep, gradeRun, expectedValue, stepContext } from './grading';
 export type { StepStatus, StepGrade, RunGrade, AnswerGrade, CheckStatus } from './grading';
 export * from './progress';
-export { renderMarkdown, renderInline, escapeHtml } from './markdown';
+export { renderMarkdown, renderInline, escapeHtml, markdownToText } from './markdown';

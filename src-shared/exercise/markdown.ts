@@ -1,6 +1,7 @@
 /**
  * The Markdown subset of exercise files, rendered to safe HTML (the exercise panel and the reports).
  *
+ * - `markdownToText(text)` → the text without markup (table cells, CSV, plain reports).
  * - `renderMarkdown(text)` → HTML string. Blocks: paragraphs, `#`–`####` headings, `-`/`*` and `1.`
  *   lists, `>` notes, fenced code, pipe tables. Inline: `code`, **bold**, *italic*, [links](https://…),
  *   images `![alt](data:image/…)` (the loader inlines an exercise's image files), and UI references
@@ -109,4 +110,18 @@ export function renderMarkdown(src: string): string {
     out.push(`<p>${renderInline(para.join(' '))}</p>`);
   }
   return out.join('\n');
+}
+
+/** Plain text of a Markdown fragment: markup removed, UI references kept as `A › B`, whitespace collapsed. */
+export function markdownToText(src: string): string {
+  return src
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[\[([^\]]+)\]\]/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)\s]+\)/g, '$1')
+    .replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, '$1$2')
+    .replace(/\*([^*\s][^*]*)\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/^\s*(#{1,4}|>|[-*]|\d+\.)\s+/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
