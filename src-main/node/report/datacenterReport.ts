@@ -12,6 +12,7 @@
  * power and energy come from the engine's documented power model (engine README, "Models").
  */
 import type { HvlabApi } from '@shared/api/index';
+import { ApiException, apiError } from '@shared/api/errors';
 import type { IntervalKey, MetricSeriesDto } from '@shared/model/metrics';
 import { INTERVALS } from '@shared/model/metrics';
 import type { Cell, ReportDoc, Section } from './reportModel';
@@ -53,7 +54,9 @@ export async function buildDatacenterReport(api: HvlabApi, options: DatacenterRe
   ]);
   const to = Math.min(options.toMs ?? status.virtualTimeMs, status.virtualTimeMs);
   const from = Math.max(0, options.fromMs ?? to - 3_600_000);
-  if (!(to > from)) throw new Error(`the period is empty (from ${from / 1000} s to ${to / 1000} s of virtual time; the lab is at ${status.virtualTimeMs / 1000} s)`);
+  if (!(to > from)) {
+    throw new ApiException(apiError('E_INVALID_ARGUMENT', `the period is empty (from ${from / 1000} s to ${to / 1000} s of virtual time; the lab is at ${status.virtualTimeMs / 1000} s): let the lab run, or choose a period`, 'report.period'));
+  }
   const interval: IntervalKey = intervalFor(status.virtualTimeMs - from);
   const periodMs = INTERVALS[interval].periodSeconds * 1000;
   const id = uniqueIds();

@@ -7,6 +7,8 @@
  *   Origin) are refused with 401/403 before any engine message is read.
  * - Every message is size-bounded, parsed and validated here (the engine validates again); request ids
  *   are remapped so that several browser tabs can't collide.
+ * - `POST /api/report?token=…` builds a report for Export report… (reportRoute.ts), with the same token
+ *   and Origin rules.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -19,6 +21,10 @@ import { apiError } from '@shared/api/errors';
 import type { EngineEvent } from '@shared/api/events';
 import type { EventMessage, ResponseMessage } from '@shared/api/protocol';
 import { serveStatic } from './staticFiles';
+import { createApiClient } from '@shared/api/client';
+import { API_VERSION } from '@shared/api/channels';
+import { REPORT_PATH } from '@shared/api/reports';
+import { reportRoute } from './reportRoute';
 
 /** Largest accepted WebSocket message; contract messages are small. */
 const MAX_MESSAGE_BYTES = 1 << 20;
@@ -43,9 +49,21 @@ export function tokensEqual(a: string, b: string): boolean {
 
 export async function startLabServer(opts: { port: number; engine: EngineLink; rendererDir: string; token?: string }): Promise<LabServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
-  const http: Server = createServer((req, res) => serveStatic(opts.rendererDir, req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let nextInternalId = 1;
+  // The server's own client of the engine (reports), with ids from the same remapping as the sockets'.
+  const hostApi = createApiClient({
+    apiVersion: API_VERSION, transport: 'direct',
+    request: async (m) => ({ ...(await opts.engine.request({ ...m, id: nextInternalId++ })), id: m.id }),
+    onEvent: (l) => opts.engine.onEvent(l),
+  });
+  const http: Server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === REPORT_PATH) {
+      void reportRoute(req, res, { token, port: (http.address() as AddressInfo).port, api: hostApi });
+      return;
+    }
+    serveStatic(opts.rendererDir, req, res);
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
