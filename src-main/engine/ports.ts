@@ -15,7 +15,7 @@
  * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
-import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/milp';
+import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 import type { Exercise, ExerciseSummary } from '@shared/exercise/format';
 
 export interface ScenarioSource {

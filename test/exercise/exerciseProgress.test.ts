@@ -4,10 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { makeEngine } from '../helpers/makeEngine';
+import { harness } from '../helpers/labHarness';
+import type { Engine } from '../../src-main/engine/index';
+
+const makeEngine = (scenario: string): Engine => harness(scenario).engine;
 import type { ExerciseProgress } from '../../src-shared/api/commands';
 
-const call = (e: ReturnType<typeof makeEngine>, kind: 'command' | 'query', name: string, params: unknown) => e.handle({ v: 1, id: 1, kind, name, params });
+const call = (e: Engine, kind: 'command' | 'query', name: string, params: unknown) => e.handle({ v: 1, id: 1, kind, name, params });
 
 const PROGRESS: ExerciseProgress = {
   exercise: 'client-tour', studentName: 'Ada', startedAtMs: 0, startedAt: '2025-01-01T10:00:00.000Z', currentStep: 1,

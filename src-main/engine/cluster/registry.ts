@@ -4,6 +4,7 @@
  * - `Registry.allocate(kind)` mints the next id of a kind (`vm-12`); ids are never reused.
  * - Typed maps (`hosts`, `vms`, …) hold the engine's internal objects; `version` increases on any change
  *   (`touch()`), so clients can skip refetches.
+ * - `reservedNames`: names held by create / clone tasks in flight (VM names must stay unique).
  *
  * Rule: internal objects never cross the contract; `api/toDto.ts` maps them. Objects here are plain data
  * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
@@ -13,8 +14,9 @@ import type {
 } from '@shared/model/ids';
 import { makeId } from '@shared/model/ids';
 import type {
-  HostConnectionState, HostPowerState, MonitorKind, PagingMode, ToolsStatus, VmPowerState, GuestRunState,
+  HostConnectionState, HostPowerState, ToolsStatus, VmPowerState, GuestRunState,
 } from '@shared/model/inventory';
+import type { VmCpuAllocation, VmHardware } from '@shared/model/vmHardware';
 
 export interface Datacenter { id: DatacenterId; name: string }
 
@@ -38,16 +40,13 @@ export interface Host {
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }
 export interface VmNic { label: string; networkId: NetworkId; macAddress: string; connected: boolean }
 
-export interface Vm {
+/** A VM: its configuration (`VmHardware`, `VmCpuAllocation`: @shared/model/vmHardware) and its state. */
+export interface Vm extends VmHardware, VmCpuAllocation {
   id: VmId; name: string; datacenterId: DatacenterId; hostId?: HostId;
-  isTemplate: boolean; guestOs: string; hardwareVersion: string;
-  vcpus: number; memoryBytes: number; cpuHotAddEnabled: boolean; memoryHotAddEnabled: boolean;
+  isTemplate: boolean; hardwareVersion: string;
   disks: VmDisk[]; nics: VmNic[];
-  monitor: MonitorKind; paging: PagingMode; pageTableLevels: 2 | 4;
-  workload: string; workloadParams: Record<string, number>;
   powerState: VmPowerState; guestState: GuestRunState; crashReason?: string;
   toolsStatus: ToolsStatus; ipAddress?: string;
-  cpuShares: number; cpuReservationMhz: number; cpuLimitMhz: number;
   /** Virtual ms of the last power-on; meaningful while poweredOn. */
   poweredOnAtMs: number;
   /** Uptime accumulated before a suspend (vSphere keeps counting uptime across suspend/resume). */
@@ -71,6 +70,7 @@ export class Registry {
   readonly vms = new Map<VmId, Vm>();
   readonly datastores = new Map<DatastoreId, Datastore>();
   readonly networks = new Map<NetworkId, Network>();
+  readonly reservedNames = new Set<string>();
   version = 1;
   private readonly counters = new Map<EntityKind, number>();
 

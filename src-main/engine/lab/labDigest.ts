@@ -8,7 +8,7 @@
  * - `diskHash(chain)` → 64-bit FNV-1a of a disk's contents (hex), block by block in index order.
  */
 import type { Lab } from './lab';
-import { inventoryToDto } from '../api/toDto';
+import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
 
 export function diskHash(d: DiskChain): string {
@@ -39,8 +39,8 @@ export function digestInput(lab: Lab): unknown {
     timeMs: lab.clock.nowMs,
     inventory: inventoryToDto(lab),
     vms,
-    samples: lab.samples.save(),
-    vmops: [...lab.vmops],
+    samples: lab.collector.samples.save(),
+    vmops: lab.collector.vmopEntries(),
     tasks: lab.tasks.list(100_000),
     events: lab.events.list(100_000),
   };

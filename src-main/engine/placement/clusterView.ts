@@ -20,9 +20,9 @@
  */
 import type { ClusterId } from '@shared/model/ids';
 import type { PlacementDemandSource } from '@shared/model/placement';
-import type { Lab } from '../lab/lab';
-import type { Host, Vm } from '../cluster/registry';
-import { vmOverheadKB } from '../metrics/resourceModels';
+import type { Lab } from '../lab/index';
+import type { Host, Vm } from '../cluster/index';
+import { vmOverheadKB } from '../metrics/index';
 import { HOST_SYSTEM_MEMORY_MIB } from '../params';
 import type { PlacementProblem, BinState } from './problem';
 
@@ -59,7 +59,7 @@ export function clusterProblem(lab: Lab, opts: ClusterViewOptions): { problem: P
   const demandOf = (vm: Vm): number[] => {
     if (opts.demand === 'configured') return configured(vm);
     if (opts.demand === 'reservation') return [vm.cpuReservationMhz, configured(vm)[1]];
-    const s = lab.samples.query(vm.id, ['cpu.usagemhz.average', 'mem.consumed.average'], 'realtime', window);
+    const s = lab.collector.samples.query(vm.id, ['cpu.usagemhz.average', 'mem.consumed.average'], 'realtime', window);
     const cpu = mean(s.values['cpu.usagemhz.average']);
     const memKB = mean(s.values['mem.consumed.average']);
     if (cpu === undefined || memKB === undefined) {

@@ -2,22 +2,38 @@
  * useObjectActions(): the ACTIONS menu of each object type (same entries on right-click), in vSphere's
  * words, and what each entry does.
  *
- * - `menuFor(id)` → MenuItem[] (with entries disabled when invalid for the current state).
+ * - `ObjectActionKey`: every entry's key (the power commands are the contract's own names);
+ *   `isObjectActionKey(key)` checks a key that comes back from a menu.
+ * - `menuFor(id)` → MenuItem<ObjectActionKey>[] (with entries disabled when invalid for the current state).
  * - `run(id, key)`: performs an entry; `power(vm, command)`: a power operation as a task.
  *
- * Rule: enablement comes from logic/powerActions (mirrors the contract's preconditions); the engine's
+ * Rule: enablement comes from logic/powerActions (the engine's own power-state data); the engine's
  * answer is final, and a refusal shows as a Failed row in Recent Tasks.
  */
 import type { VmDto } from '@shared/model/inventory';
 import type { HostId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
+import type { PowerCommand } from '@shared/model/vmPower';
+import { isPowerCommand } from '@shared/model/vmPower';
 import { POWER_ACTIONS, powerActionEnabled } from '@renderer/logic/powerActions';
-import type { PowerCommand } from '@renderer/logic/powerActions';
-import type { MenuItem } from '@renderer/components/base/menu';
+import type { MenuItem as BaseMenuItem } from '@renderer/components/base/menu';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import { useTasksStore } from '@renderer/stores/tasks';
 import { useSelectionStore } from '@renderer/stores/selection';
 import { useDialogs } from './useDialogs';
+
+/** Entries that do something when chosen (submenus and separators only group them). */
+const COMMAND_KEYS = [
+  'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'editSettings', 'rename', 'remove',
+  'newFromTemplate', 'newVm', 'enterMaintenance', 'exitMaintenance',
+] as const;
+type GroupKey = 'power' | 'snapshots' | 'maintenance' | 'sep1' | 'sep2';
+export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
+type MenuItem = BaseMenuItem<ObjectActionKey | GroupKey>;
+
+export function isObjectActionKey(key: string): key is ObjectActionKey {
+  return isPowerCommand(key) || (COMMAND_KEYS as readonly string[]).includes(key);
+}
 
 export function useObjectActions() {
   const inventory = useInventoryStore();
@@ -88,10 +104,10 @@ export function useObjectActions() {
     await tasks.run(command, { vmId: vm.id }, { id: vm.id, name: vm.name });
   }
 
-  function run(id: string, key: string): void {
+  function run(id: string, key: ObjectActionKey): void {
     const vm = inventory.vm(id);
-    if (key.startsWith('vm.') && vm) {
-      void power(vm, key as PowerCommand);
+    if (isPowerCommand(key)) {
+      if (vm) void power(vm, key);
       return;
     }
     const vmId = id as VmId;
@@ -130,6 +146,10 @@ export function useObjectActions() {
       case 'exitMaintenance':
         void tasks.run('host.exitMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
         break;
+      default: {
+        const unhandled: never = key; // every key of COMMAND_KEYS has its case
+        return unhandled;
+      }
     }
   }
 

@@ -18,7 +18,7 @@ import { ApiException, apiError } from '@shared/api/errors';
 import type { CommandName, CommandParams, CommandResult } from '@shared/api/commands';
 import type { TaskId } from '@shared/model/ids';
 import { useApi } from '@renderer/api/client';
-import { operationName } from '@renderer/logic/powerActions';
+import { operationName } from '@shared/model/taskNames';
 import { useConnectionStore } from './connection';
 import { useSimStore } from './sim';
 
