@@ -42,6 +42,8 @@ export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
 export type { MilpSolverPort } from './ports';
 export { DEFAULT_CLOCK_HZ } from './params';
+// The counter catalogue, for validating exercise files that name counters (node/exercise/exerciseFiles.ts).
+export { COUNTERS } from './metrics/index';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
 // catalogue, and the GuestFactory it wires into the lab (node/guestFactories.ts).

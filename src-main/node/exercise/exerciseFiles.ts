@@ -20,7 +20,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { summarize, validateExercise, formatPath } from '@shared/exercise/index';
 import type { Exercise, ExerciseKnowledge, ExerciseProblem, ExerciseSummary, Path } from '@shared/exercise/index';
-import { COUNTERS } from '../../engine/metrics/catalog';
+import { COUNTERS } from '../../engine/index';
 import type { ScenarioSource } from '../../engine/index';
 import { loadScenarioSources, resourcesDir } from '../resources';
 
