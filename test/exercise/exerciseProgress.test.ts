@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { harness } from '../helpers/labHarness';
 import type { Engine } from '../../src-main/engine/index';
-
-const makeEngine = (scenario: string): Engine => harness(scenario).engine;
 import type { ExerciseProgress } from '../../src-shared/api/commands';
+import { API_VERSION } from '../../src-shared/api/channels';
 
-const call = (e: Engine, kind: 'command' | 'query', name: string, params: unknown) => e.handle({ v: 1, id: 1, kind, name, params });
+const labEngine = (scenario: string): Engine => harness(scenario).engine;
+
+const call = (e: Engine, kind: 'command' | 'query', name: string, params: unknown) => e.handle({ v: API_VERSION, id: 1, kind, name, params });
 
 const PROGRESS: ExerciseProgress = {
   exercise: 'client-tour', studentName: 'Ada', startedAtMs: 0, startedAt: '2025-01-01T10:00:00.000Z', currentStep: 1,
@@ -19,13 +20,13 @@ const PROGRESS: ExerciseProgress = {
 };
 
 test('progress set → get, saved and restored with the lab, not part of the digest', () => {
-  const e = makeEngine('lab-small');
+  const e = labEngine('lab-small');
   assert.deepEqual(call(e, 'query', 'exercise.progress.get', {}), { id: 1, ok: true, result: null });
   const digestBefore = createHash('sha256').update(JSON.stringify(e.digestInput())).digest('hex');
   assert.deepEqual(call(e, 'command', 'exercise.progress.set', { progress: PROGRESS }), { id: 1, ok: true, result: { ok: true } });
   assert.equal(createHash('sha256').update(JSON.stringify(e.digestInput())).digest('hex'), digestBefore);
   const state = structuredClone(e.saveState());
-  const e2 = makeEngine('lab-small');
+  const e2 = labEngine('lab-small');
   assert.equal(e2.loadState(state), undefined);
   assert.deepEqual((call(e2, 'query', 'exercise.progress.get', {}) as { result: unknown }).result, PROGRESS);
   call(e2, 'command', 'exercise.progress.set', {});
@@ -33,7 +34,7 @@ test('progress set → get, saved and restored with the lab, not part of the dig
 });
 
 test('a malformed progress is refused with the field named, and changes nothing', () => {
-  const e = makeEngine('lab-small');
+  const e = labEngine('lab-small');
   call(e, 'command', 'exercise.progress.set', { progress: PROGRESS });
   const bad = { ...PROGRESS, steps: [{ ...PROGRESS.steps[0], state: 'done' }] };
   const r = call(e, 'command', 'exercise.progress.set', { progress: bad });
@@ -45,11 +46,11 @@ test('a malformed progress is refused with the field named, and changes nothing'
 });
 
 test('a saved lab whose progress is malformed does not load; loading a scenario clears the progress', () => {
-  const e = makeEngine('lab-small');
+  const e = labEngine('lab-small');
   call(e, 'command', 'exercise.progress.set', { progress: PROGRESS });
   const state = structuredClone(e.saveState()) as unknown as { exerciseProgress: { currentStep: unknown } };
   state.exerciseProgress.currentStep = 'two';
-  const err = makeEngine('lab-small').loadState(state);
+  const err = labEngine('lab-small').loadState(state);
   assert.match(err?.message ?? '', /exerciseProgress\.currentStep: expected an integer/);
   call(e, 'command', 'lab.load', { scenario: 'lab-small', seed: 1 });
   assert.equal((call(e, 'query', 'exercise.progress.get', {}) as { result: unknown }).result, null);

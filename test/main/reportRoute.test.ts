@@ -8,26 +8,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLabServer } from '../../src-main/node/server/labServer';
 import type { LabServer } from '../../src-main/node/server/labServer';
-import { EngineWorkerClient } from '../../src-main/node/workers/engineWorkerClient';
+import { startLabBackend } from '../../src-main/node/backends/index';
+import type { Backend } from '../../src-main/node/backends/index';
+import { API_VERSION } from '../../src-shared/api/channels';
 import type { ReportResponseDto } from '../../src-shared/api/reports';
 
 let server: LabServer;
-let engine: EngineWorkerClient;
+let backend: Backend;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, engine, rendererDir: dir });
+  backend = await startLabBackend({ scenario: 'lab-small', seed: 1, paused: true });
+  server = await startLabServer({ port: 0, backend, rendererDir: dir });
 });
 after(async () => {
   await server.close();
-  await engine.close();
+  await backend.close();
 });
 
-// The test's own requests to the worker, with ids far from the server's.
-let nextTestId = 1_000_000;
-const direct = (m: Record<string, unknown>) => engine.request({ v: 1, id: nextTestId++, ...m } as Record<string, unknown>);
+// The test's own requests to the backend (which keeps callers' ids apart).
+let nextTestId = 1;
+const direct = (m: Record<string, unknown>) => backend.request({ v: API_VERSION, ...m, id: nextTestId++ });
 
 function post(body: unknown, opts: { token?: string; origin?: string; type?: string; method?: string } = {}): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': opts.type ?? 'application/json' };

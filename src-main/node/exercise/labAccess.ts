@@ -11,6 +11,7 @@
  * - `engineWithScenarios(name, seed)`: an engine knowing built-in and exercise-folder scenarios.
  */
 import { createApiClient } from '@shared/api/client';
+import { API_VERSION } from '@shared/api/channels';
 import type { HvlabApi } from '@shared/api/index';
 import type { ExerciseProgress } from '@shared/api/commands';
 import type { Exercise } from '@shared/exercise/index';
@@ -24,7 +25,7 @@ import { exerciseScenarioSources } from './exerciseFiles';
 
 export function apiOf(engine: Engine): HvlabApi {
   return createApiClient({
-    apiVersion: 1,
+    apiVersion: API_VERSION,
     transport: 'direct',
     request: async (m) => engine.handle(m),
     onEvent: (listener) => engine.onEvent(listener),
@@ -32,7 +33,7 @@ export function apiOf(engine: Engine): HvlabApi {
 }
 
 function pause(engine: Engine): void {
-  engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+  engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
 }
 
 export function engineWithScenarios(scenario: string, seed: number, guests: GuestFactoryChoice = defaultGuestFactory()): Engine {
