@@ -14,7 +14,6 @@
  * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
  *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
  *   to recover.
- * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
@@ -45,7 +44,6 @@ export interface EnginePorts {
   milpSolver?: MilpSolverPort;
   exercises?: { summary: ExerciseSummary; exercise: Exercise }[];
   recovery?: RecoveryPort;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
 /**

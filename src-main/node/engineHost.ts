@@ -98,7 +98,6 @@ export class EngineHost {
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
-      log: options.ports?.log,
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {

@@ -2,8 +2,7 @@
  * Messages between the engine worker thread and its owner (the simulated backend, `node/backends/`).
  *
  * owner → worker: `{ type: 'request', message }` (a framed request; the engine validates it)
- *                 `{ type: 'autosave' }` (save the lab to its autosave now: the owner is quitting),
- *                 `{ type: 'shutdown' }` (stop the host and close).
+ *                 `{ type: 'autosave' }` (save the lab to its autosave now: the owner is quitting).
  * worker → owner: `{ type: 'ready' }`, `{ type: 'response', message }`, `{ type: 'event', event }`,
  *                 `{ type: 'autosaved', saved, error? }`, `{ type: 'fatal', message }`.
  */
@@ -22,7 +21,7 @@ export interface WorkerInit {
   engineCrash?: string;
 }
 
-export type ToWorker = { type: 'request'; message: unknown } | { type: 'autosave' } | { type: 'shutdown' };
+export type ToWorker = { type: 'request'; message: unknown } | { type: 'autosave' };
 
 export type FromWorker =
   | { type: 'ready' }
