@@ -47,6 +47,8 @@ export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
 export type { LabLibraryPort, MilpSolverPort } from './ports';
+// The counter catalogue, for validating exercise files that name counters (node/exercise/exerciseFiles.ts).
+export { COUNTERS } from './metrics/index';
 export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest

@@ -9,6 +9,8 @@
  * - `milpSolver`: an exact mixed-integer solver (HiGHS in a worker thread, `node/solver/`), called
  *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
  *   placement falls back to the best heuristic and says so.
+ * - `exercises`: guided exercises (already validated by the node side: node/exercise/), served as they are
+ *   by `exercise.list` / `exercise.get`; the engine never interprets them.
  * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
  *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
  *   to recover.
@@ -18,6 +20,7 @@
 import type { SavedLabDto } from '@shared/model/labDocument';
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
+import type { Exercise, ExerciseSummary } from '@shared/exercise/format';
 import type { RecoveryInfo } from '@shared/api/queries';
 
 export interface ScenarioSource {
@@ -42,6 +45,7 @@ export interface EnginePorts {
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
+  exercises?: { summary: ExerciseSummary; exercise: Exercise }[];
   recovery?: RecoveryPort;
   labLibrary?: LabLibraryPort;
 }

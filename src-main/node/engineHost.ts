@@ -25,9 +25,17 @@ import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
 import { createLabLibrary } from './storage/labLibrary';
+import { exerciseScenarioSources, loadExercises } from './exercise/exerciseFiles';
 import { Autosave } from './storage/autosave';
 import { AUTOSAVE_PERIOD_MS } from './limits';
 import type { RecoveryPort } from '../engine/index';
+
+/** Exercises for `exercise.list` / `exercise.get`; an invalid file is reported once and left out. */
+function loadExercisesForPorts(): NonNullable<EnginePorts['exercises']> {
+  const { exercises, errors } = loadExercises();
+  for (const e of errors) console.error(`hvlab: ${e}`);
+  return exercises.map((x) => ({ summary: x.summary, exercise: x.exercise }));
+}
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -85,8 +93,10 @@ export class EngineHost {
     // Guest sources are read once, for the ports and for the machine factory alike.
     const guestSources = loadGuestSources();
     const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
+    const exercises = options.ports?.exercises ?? loadExercisesForPorts();
     const ports: EnginePorts = {
-      scenarios: options.ports?.scenarios ?? loadScenarioSources(),
+      scenarios: options.ports?.scenarios ?? { ...loadScenarioSources(), ...exerciseScenarioSources() },
+      exercises,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),

@@ -42,6 +42,41 @@ export const vmChangesSchema = s.object(optionalSettings([
 ]));
 export type VmChanges = Infer<typeof vmChangesSchema>;
 
+const exerciseId = () => s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9-]*$/ });
+/** Wall-clock time as the client saw it (ISO 8601); the engine stores it and never reads a clock. */
+const wallTime = () => s.string({ max: 40 });
+
+/**
+ * A student's progress through a guided exercise (docs/exercises.md), kept in the lab so it is saved and
+ * restored with it. Virtual times (`…Ms`) come from the lab; wall times (`at`) from the client.
+ */
+export const exerciseProgressSchema = s.object({
+  exercise: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }),
+  studentName: s.optional(s.string({ max: 120 })),
+  startedAtMs: s.number({ min: 0 }),
+  startedAt: s.optional(wallTime()),
+  currentStep: s.int({ min: 0, max: 100 }),
+  steps: s.array(s.object({
+    id: exerciseId(),
+    state: s.oneOf(['open', 'passed', 'skipped'] as const),
+    startedAtMs: s.optional(s.number({ min: 0 })),
+    passedAtMs: s.optional(s.number({ min: 0 })),
+    at: s.optional(wallTime()),
+    note: s.optional(s.string({ max: 2000 })),
+    hintsShown: s.int({ min: 0, max: 20 }),
+  }), { max: 100 }),
+  answers: s.array(s.object({
+    question: exerciseId(),
+    value: s.union(s.number(), s.union(s.string({ max: 4000 }), s.array(s.int({ min: 0, max: 20 }), { max: 20 }))),
+    atMs: s.number({ min: 0 }),
+    at: s.optional(wallTime()),
+    /** What the lab computed when the answer was checked (number questions). */
+    expected: s.optional(s.number()),
+    correct: s.optional(s.bool()),
+  }), { max: 400 }),
+});
+export type ExerciseProgress = Infer<typeof exerciseProgressSchema>;
+
 export const COMMAND_SCHEMAS = {
   /** Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance. Task. */
   'vm.powerOn': s.object(vmRef),
@@ -96,6 +131,8 @@ export const COMMAND_SCHEMAS = {
   'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
   /** Change speed without changing run/pause. */
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
+  /** Record the student's exercise progress in the lab (saved and restored with it); absent `progress` clears it. Immediate. */
+  'exercise.progress.set': s.object({ progress: s.optional(exerciseProgressSchema) }),
   /** Replace the lab with the autosave the host offers (`lab.recovery`): after a crash or an unsaved quit. */
   'lab.recovery.restore': s.object({}),
   /** Decline the offer: the autosave is deleted and autosaving resumes for the current lab. */
@@ -140,6 +177,7 @@ export interface CommandResults {
   'sim.pause': SimStatus;
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
+  'exercise.progress.set': { ok: true };
   'lab.load': { ok: true };
   'lab.save': LabDocumentDto;
   'lab.open': LabDocumentDto;

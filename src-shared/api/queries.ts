@@ -13,8 +13,9 @@ import type { InventoryChanges } from '../model/inventoryChanges';
 import type { BackendInfo } from '../model/backends';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
-import type { SimStatus } from './commands';
+import type { SimStatus, ExerciseProgress } from './commands';
 import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
+import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementSolveResult } from '../model/placement';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
@@ -101,6 +102,12 @@ export const QUERY_SCHEMAS = {
   'lab.document': s.object({}),
   /** The saved labs in the lab library, most recently saved first (File › Open, Recent labs). */
   'lab.library': s.object({}),
+  /** Guided exercises the lab offers (built-in and from an instructor's folder), in practical order. */
+  'exercise.list': s.object({}),
+  /** One exercise, validated, with its images inlined (docs/exercises.md). */
+  'exercise.get': s.object({ name: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }) }),
+  /** The student's progress kept in this lab (null when no exercise was started). */
+  'exercise.progress.get': s.object({}),
   /** What the host offers to recover: an autosave from an earlier session, and why (a crash). */
   'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
@@ -155,6 +162,9 @@ export interface QueryResults {
   'lab.scenarios': { name: string; title: string; description: string }[];
   'lab.document': LabDocumentDto;
   'lab.library': SavedLabDto[];
+  'exercise.list': ExerciseSummary[];
+  'exercise.get': Exercise;
+  'exercise.progress.get': ExerciseProgress | null;
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
   'placement.solve': PlacementSolveResult;

@@ -38,6 +38,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'lab.load': 'Load lab',
   'lab.save': 'Save lab',
   'lab.open': 'Open lab',
+  'exercise.progress.set': 'Record exercise progress',
   'lab.recovery.restore': 'Restore autosaved lab',
   'lab.recovery.discard': 'Discard autosaved lab',
 };

@@ -22,6 +22,7 @@
  * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
+import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
@@ -78,6 +79,8 @@ export class Lab {
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
   private readonly memories = new Map<HostId, HostMemory>();
+  /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
+  exerciseProgress: ExerciseProgress | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 

@@ -18,7 +18,8 @@
  * guests, same RNG, same counters).
  */
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
-import type { SimStatus } from '@shared/api/commands';
+import type { SimStatus, ExerciseProgress } from '@shared/api/commands';
+import { exerciseProgressSchema } from '@shared/api/commands';
 import type { EventDto } from '@shared/model/eventLog';
 import type { Lab } from './lab';
 import type { Scenario } from '../scenario/index';
@@ -65,6 +66,8 @@ export interface LabState {
   /** `GuestMachine.save()` of every VM that has a guest (running, halted or crashed). */
   guests: [VmId, unknown][];
   schedulers: [HostId, HostSchedulerState][];
+  /** The student's guided-exercise progress, when an exercise was started (absent in older saves). */
+  exerciseProgress?: ExerciseProgress;
 }
 
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -94,6 +97,7 @@ export function saveLab(lab: Lab): LabState {
     layers,
     guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
     schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+    ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
   };
 }
 
@@ -117,6 +121,11 @@ export function restoreLab(lab: Lab, saved: LabState): void {
   lab.rng = Rng.restore(state.rng);
   lab.taskRng = Rng.restore(state.taskRng);
   lab.events.restore(plain(state.events));
+  if (state.exerciseProgress !== undefined) {
+    const problem = exerciseProgressSchema.check(state.exerciseProgress, 'exerciseProgress');
+    if (problem) throw new Error(`lab state: ${problem.field}: ${problem.message}`);
+    lab.exerciseProgress = plain(state.exerciseProgress);
+  }
   const layer = (i: number): DiskLayer => {
     const l = state.layers[i];
     if (!l) throw new Error(`lab state refers to a missing disk layer ${i}`);

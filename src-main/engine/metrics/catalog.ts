@@ -114,18 +114,42 @@ export const COUNTERS: CounterInfo[] = [
   c('engine.doublePaging.summation', 'Double paging', 'num', 'delta', 2, VH, 'Guest device transfers that met a page the host had swapped: it was read back only to be written out by the guest (engine)'),
   c('engine.memFree.latest', 'Free memory', 'KB', 'absolute', 2, ['host'], 'Host frames no guest, overhead or reclamation holds (engine)'),
   c('engine.memMinFree.latest', 'minFree', 'KB', 'absolute', 2, ['host'], 'ESXi\'s minFree for this host: the free-memory states are fractions of it (engine)'),
+  c('engine.walkRefs.summation', 'Page-walk references', 'num', 'delta', 2, VH, 'Memory references made by page walks, both dimensions of a nested walk included: ÷ page walks = references per walk (engine)'),
+  c('engine.hiddenFaults.summation', 'Shadow hidden faults', 'num', 'delta', 3, VH, 'Shadow paging: faults the guest never sees, taken by the monitor to fill or update a shadow entry (engine)'),
+  c('engine.ptWriteTraps.summation', 'Page-table write traps', 'num', 'delta', 3, VH, 'Shadow paging: guest stores to write-protected page tables, trapped and emulated (engine)'),
+  c('engine.nestedViolations.summation', 'Nested-paging violations', 'num', 'delta', 3, VH, 'Nested paging: exits for a guest-physical page the nested table did not map yet (EPT violations; engine)'),
+  c('engine.btCallouts.summation', 'Translator callouts', 'num', 'delta', 3, VH, 'Binary translation: privileged or sensitive kernel instructions handed to the monitor from translated code (engine)'),
+  c('engine.hypercalls.summation', 'Hypercalls', 'num', 'delta', 2, VH, 'Paravirtualization: hypercalls made by the modified guest kernel (engine)'),
+  c('engine.exitsIo.summation', 'VM exits: I/O instruction', 'num', 'delta', 3, VH, 'Hardware assist: VM exits for in/out instructions (engine)'),
+  c('engine.exitsHlt.summation', 'VM exits: HLT', 'num', 'delta', 3, VH, 'Hardware assist: VM exits for hlt (engine)'),
+  c('engine.exitsCrAccess.summation', 'VM exits: control register', 'num', 'delta', 3, VH, 'Hardware assist: VM exits for control-register loads (CR0/CR3-load exiting; engine)'),
+  c('engine.exitsInvlpg.summation', 'VM exits: TLB invalidation', 'num', 'delta', 3, VH, 'Hardware assist: VM exits for invlpg and TLB flushes (engine)'),
+  c('engine.exitsPageFault.summation', 'VM exits: page fault', 'num', 'delta', 3, VH, 'Hardware assist: VM exits for guest page faults (taken under shadow paging; engine)'),
+  c('engine.exitsInterrupt.summation', 'VM exits: external interrupt', 'num', 'delta', 3, VH, 'Hardware assist: VM exits for external interrupts (engine)'),
   c('engine.dirtyRate.average', 'Dirty page rate', 'pagesPerSecond', 'rate', 2, VH, 'Distinct guest pages written in the sample period per virtual second, from the dirty log (QEMU dirty-pages-rate; engine)'),
 ];
 
 /** Engine counter → cumulative `GuestMachine.counters()` keys (keep in sync with the guest machine). */
 export const ENGINE_COUNTER_SOURCES: Record<string, string[]> = {
-  'engine.translations.summation': ['translations', 'blocksTranslated'],
+  'engine.translations.summation': ['bt.translations', 'translations', 'blocksTranslated'],
   'engine.exits.summation': ['exits', 'vmExits', 'monitorExits'],
   'engine.pageWalks.summation': ['pageWalks'],
   'engine.tlbMisses.summation': ['tlbMisses'],
   'engine.pageFaults.summation': ['pageFaults'],
   'engine.interrupts.summation': ['interrupts', 'timerInterrupts'],
   'engine.droppedTicks.summation': ['droppedTicks', 'timerTicksDropped'],
+  'engine.walkRefs.summation': ['walkMemRefs', 'pageWalkRefs'],
+  'engine.hiddenFaults.summation': ['paging.shadowHiddenFaults'],
+  'engine.ptWriteTraps.summation': ['paging.ptWriteTraps'],
+  'engine.nestedViolations.summation': ['paging.nestedViolations'],
+  'engine.btCallouts.summation': ['bt.callouts'],
+  'engine.hypercalls.summation': ['pv.hypercalls'],
+  'engine.exitsIo.summation': ['hw.exits.io'],
+  'engine.exitsHlt.summation': ['hw.exits.hlt'],
+  'engine.exitsCrAccess.summation': ['hw.exits.cr-write'],
+  'engine.exitsInvlpg.summation': ['hw.exits.invlpg'],
+  'engine.exitsPageFault.summation': ['hw.exits.page-fault'],
+  'engine.exitsInterrupt.summation': ['hw.exits.external-interrupt'],
 };
 
 /** Disk device keys of `GuestMachine.counters()` (cumulative). */

@@ -75,6 +75,11 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     lab.clock.speed = p.speed;
     return lab.clock.status();
   },
+  'exercise.progress.set': (lab, p) => {
+    // Plain data, validated by the contract; kept with the lab (saved, restored), never read by the engine.
+    lab.exerciseProgress = p.progress ? JSON.parse(JSON.stringify(p.progress)) as typeof p.progress : undefined;
+    return { ok: true as const };
+  },
   'lab.load': (lab, p, _who, context) => {
     const err = context.loadLab(p.scenario, p.seed ?? lab.seed);
     return err ? { error: err } : { ok: true as const };

@@ -93,6 +93,13 @@ export const QUERY_HANDLERS: QueryHandlers = {
   }),
   'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
   'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
+  // Guided exercises come validated from the node side as a port; served as they are.
+  'exercise.list': (_lab, _p, context) => (context.ports.exercises ?? []).map((x) => x.summary),
+  'exercise.get': (_lab, p, context) => {
+    const found = (context.ports.exercises ?? []).find((x) => x.exercise.name === p.name);
+    return found ? found.exercise : { error: apiError('E_NOT_FOUND', `no exercise "${p.name}"`, 'params.name') };
+  },
+  'exercise.progress.get': (lab) => (lab.exerciseProgress ? JSON.parse(JSON.stringify(lab.exerciseProgress)) as typeof lab.exerciseProgress : null),
   'backends.list': () => [simulatedBackendInfo()],
   // The open lab as a document and the saved labs of the lab library (api/labDocument.ts).
   'lab.document': (_lab, _p, context) => context.document.dto(),
