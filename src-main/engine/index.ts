@@ -33,7 +33,7 @@ import { dispatch } from './api/index';
 import { scenarioSchema } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
-import { placementSolve } from './placement/index';
+import { placementPlan, placementSolve } from './placement/index';
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
@@ -128,6 +128,10 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
         // Needs the exact-solver port, which only the facade holds.
         const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
+        return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
+      }
+      if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.plan') {
+        const out = placementPlan(lab, v.request.params as Parameters<typeof placementPlan>[1], ports.milpSolver);
         return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
       }
       return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);

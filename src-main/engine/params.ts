@@ -182,3 +182,9 @@ export const CP_NS_PER_NODE = 2_000;
 export const CP_NS_PER_PROPAGATION = 200;
 /** Modelling-language solver: default limit of search nodes (the search stops and says so). */
 export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
+/** Reconfiguration plans: bandwidth a move's memory is copied at (QEMU's default `max-bandwidth`,
+ *  134217728 B/s = 128 MiB/s), and the default number of moves touching one host at once (vSphere allows
+ *  4 concurrent vMotions per host on 1 GbE; each move is assumed to get the whole bandwidth, so the estimate
+ *  is optimistic when moves share a link — docs/placement.md). */
+export const PLAN_BANDWIDTH_MIB_PER_S = 128;
+export const PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST = 2;

@@ -13,6 +13,7 @@ import type { Infer } from './schema';
 import { s } from './schema';
 import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
+import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const name = () => s.string({ min: 1, max: 80 });
 const vmRef = { vmId: s.id('vm') };
@@ -93,6 +94,19 @@ export const COMMAND_SCHEMAS = {
   'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
   /** Change speed without changing run/pause. */
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
+  /**
+   * Apply a placement: move the listed powered-on VMs of the cluster to the listed hosts (the others stay
+   * where they are) by the plan `placement.plan` shows — re-planned now from where the VMs run, so it
+   * never over-commits a host. Pre: every VM powered on in the cluster, every host in it, the target fits.
+   * Task (not cancellable); a failed move stops the plan and leaves every VM running (back on its host).
+   */
+  'placement.apply': s.object({
+    clusterId: s.optional(s.id('cluster')),
+    target: s.array(s.object({ vmId: s.id('vm'), hostId: s.id('host') }), { min: 1, max: 20_000 }),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
+    allowSuspend: s.optional(s.bool()),
+  }),
   /** Replace the lab with a built-in scenario (by name) and a seed. */
   'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
 };
@@ -125,6 +139,7 @@ export interface CommandResults {
   'sim.pause': SimStatus;
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
+  'placement.apply': TaskRef;
   'lab.load': { ok: true };
 }
 export type CommandResult<K extends CommandName> = CommandResults[K];

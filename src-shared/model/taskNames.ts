@@ -35,6 +35,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'sim.pause': 'Pause simulation',
   'sim.step': 'Step simulation',
   'sim.setSpeed': 'Set simulation speed',
+  'placement.apply': 'Apply placement plan',
   'lab.load': 'Load lab',
 };
 

@@ -13,7 +13,7 @@ import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
-import { placementSolve } from '../../placement/index';
+import { placementPlan, placementSolve } from '../../placement/index';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -60,4 +60,5 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'guests.list': () => [],
   // Without the facade there is no exact solver port: `exact` then returns the best heuristic and says so.
   'placement.solve': (lab, p) => placementSolve(lab, p, undefined),
+  'placement.plan': (lab, p) => placementPlan(lab, p, undefined),
 };

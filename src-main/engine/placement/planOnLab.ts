@@ -1,0 +1,165 @@
+/**
+ * Plans on the running lab: `placement.plan` (a target from `placement.solve` and the plan that reaches
+ * it) and the planning half of `placement.apply` (a target the user gives). Like `clusterView.ts`, this
+ * file knows the Lab; the planning itself is `plan.ts` (pure) and its check `planChecker.ts`.
+ *
+ * - `placementPlan(lab, params, solver?)` → `PlacementPlanResult` or `{ error }`.
+ * - `planToTarget(lab, { clusterId?, demand?, target, maxConcurrentPerHost?, allowSuspend? })` →
+ *   `{ plan, input, names }` or `{ error }` (typed, naming the field: a VM not powered on in the
+ *   cluster, a host not in it, a target that over-commits a host).
+ *
+ * How a move is carried out — and so how its duration is estimated: the live-migration engine is not
+ * part of the lab yet, so `placement.apply` relocates a VM **cold**: suspend it on its host (the guest's
+ * state is captured exactly), copy its memory image at PLAN_BANDWIDTH_MIB_PER_S, register it on the
+ * destination and resume it there. Estimate = suspend + memory ÷ bandwidth + resume (the power
+ * operations' own durations); the VM's service stops for the whole move, which a live migration avoids.
+ */
+import { apiError, type ApiError } from '@shared/api/errors';
+import type { CommandParams } from '@shared/api/commands';
+import type { QueryParams } from '@shared/api/queries';
+import type { PlacementDemandSource, PlacementPlanResult } from '@shared/model/placement';
+import type { ClusterId, HostId, VmId } from '@shared/model/ids';
+import type { ApplyAction } from './applyTask';
+import type { Lab } from '../lab/index';
+import type { MilpSolverPort } from '../ports';
+import { POWER_OP_DURATION_MS } from '../vm/index';
+import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST } from '../params';
+import { clusterProblem } from './clusterView';
+import { placementSolve } from './solveRequest';
+import type { PlanInput, ReconfigurationPlan } from './plan';
+import { planReconfiguration } from './plan';
+import { checkPlan } from './planChecker';
+
+const MIB = 1024 * 1024;
+
+export const PLAN_ESTIMATE_TEXT = `Each move is a cold relocation (the live-migration engine is not in the lab yet): suspend on the source, `
+  + `copy the memory image at ${PLAN_BANDWIDTH_MIB_PER_S} MiB/s (QEMU's default max-bandwidth), resume on the destination. `
+  + `Estimate = suspend ${POWER_OP_DURATION_MS.suspend} ms + memory ÷ bandwidth + resume ${POWER_OP_DURATION_MS.powerOn} ms; `
+  + `concurrent moves are assumed not to share bandwidth. The VM does not run during its move.`;
+
+export interface PlanToTarget {
+  clusterId?: ClusterId;
+  demand?: PlacementDemandSource;
+  windowSamples?: number;
+  /** VM id → host id; VMs not listed stay where they are. `null`: leave it suspended (from a solve). */
+  target: Map<string, string | null>;
+  maxConcurrentPerHost?: number;
+  allowSuspend?: boolean;
+  /** Field path of the target list in the request, for errors (`params.target`). */
+  field?: string;
+  /** Position of each VM in the request's list, for errors. */
+  positions?: Map<string, number>;
+}
+
+export interface LabPlan { plan: ReconfigurationPlan; input: PlanInput; vmIds: string[]; hostIds: string[] }
+
+/** Virtual ms of the cold relocation of a VM with `memoryMiB` of memory (the estimate above). */
+export function coldMoveMs(memoryMiB: number): number {
+  return POWER_OP_DURATION_MS.suspend + Math.round((memoryMiB / PLAN_BANDWIDTH_MIB_PER_S) * 1000) + POWER_OP_DURATION_MS.powerOn;
+}
+
+export function planToTarget(lab: Lab, req: PlanToTarget): LabPlan | { error: ApiError } {
+  const view = clusterProblem(lab, { clusterId: req.clusterId, demand: req.demand ?? 'configured', windowSamples: req.windowSamples });
+  if ('error' in view) return { error: apiError('E_NOT_FOUND', view.error.message, view.error.field) };
+  const { problem } = view;
+  const hostIndex = new Map(problem.bins.map((b, j) => [b.id, j]));
+  const itemIndex = new Map(problem.items.map((it, i) => [it.id, i]));
+  const field = req.field ?? 'params.target';
+  const at = (vmId: string) => (req.positions?.has(vmId) ? `${field}[${req.positions.get(vmId)}]` : field);
+  const from = problem.items.map((it) => hostIndex.get(lab.reg.vms.get(it.id as never)!.hostId!)!);
+  const to = [...from];
+  for (const [vmId, hostId] of req.target) {
+    const i = itemIndex.get(vmId);
+    if (i === undefined) {
+      const vm = lab.reg.vms.get(vmId as never);
+      return { error: apiError(vm ? 'E_INVALID_STATE' : 'E_NOT_FOUND', vm ? `${vm.name} is not a powered-on VM of the cluster.` : `no virtual machine ${vmId}`, `${at(vmId)}.vmId`) };
+    }
+    if (hostId === null) { to[i] = -1; continue; }
+    const j = hostIndex.get(hostId);
+    if (j === undefined) return { error: apiError('E_NOT_FOUND', `no host ${hostId} in the cluster`, `${at(vmId)}.hostId`) };
+    if ((problem.bins[j].state ?? 'on') !== 'on') {
+      return { error: apiError('E_INVALID_STATE', `Host ${lab.reg.nameOf(hostId as never)} takes no VM (${problem.bins[j].state}).`, `${at(vmId)}.hostId`) };
+    }
+    to[i] = j;
+  }
+  const memMiB = problem.items.map((it) => lab.reg.vms.get(it.id as never)!.memoryBytes / MIB);
+  const input: PlanInput = {
+    problem,
+    from: { binOf: from },
+    to: { binOf: to },
+    durations: {
+      migrateMs: (i) => coldMoveMs(memMiB[i]),
+      suspendMs: () => POWER_OP_DURATION_MS.suspend,
+      resumeMs: () => POWER_OP_DURATION_MS.powerOn,
+    },
+    maxConcurrentPerHost: req.maxConcurrentPerHost ?? PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST,
+    allowSuspend: req.allowSuspend ?? false,
+  };
+  const plan = planReconfiguration(input);
+  return { plan, input, vmIds: problem.items.map((it) => it.id), hostIds: problem.bins.map((b) => b.id) };
+}
+
+function usedHosts(binOf: number[]): number {
+  return new Set(binOf.filter((j) => j >= 0)).size;
+}
+
+export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver: MilpSolverPort | undefined): PlacementPlanResult | { error: ApiError } {
+  const target = placementSolve(lab, { algo: p.algo, clusterId: p.clusterId, demand: p.demand, windowSamples: p.windowSamples, constraints: p.constraints, timeLimitS: p.timeLimitS }, solver);
+  if ('error' in target) return target;
+  const maxConcurrentPerHost = p.maxConcurrentPerHost ?? PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST;
+  const empty: PlacementPlanResult = {
+    target, feasible: false, actions: [], durationMs: 0, moved: 0, migrations: 0, pivots: 0, suspends: 0,
+    hostsBefore: 0, hostsAfter: 0, emptiedHostIds: [], maxConcurrentPerHost, estimate: PLAN_ESTIMATE_TEXT, violations: [],
+  };
+  if (target.status === 'infeasible' || target.status === 'failed') {
+    return { ...empty, reason: target.explanation?.message ?? `the placement could not be solved (${target.status})` };
+  }
+  const wanted = new Map<string, string | null>(target.placement.map((x) => [x.itemId, x.binId]));
+  const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, windowSamples: p.windowSamples, target: wanted, maxConcurrentPerHost, allowSuspend: p.allowSuspend, field: 'params' });
+  if ('error' in out) return out;
+  const { plan, input, vmIds, hostIds } = out;
+  const host = (j: number) => (j >= 0 ? hostIds[j] as HostId : null);
+  return {
+    ...empty,
+    feasible: plan.feasible,
+    ...(plan.reason ? { reason: plan.reason } : {}),
+    actions: plan.feasible ? plan.actions.map((a) => ({
+      kind: a.kind, vmId: vmIds[a.item] as VmId, vmName: lab.reg.nameOf(vmIds[a.item] as never),
+      fromHostId: host(a.from), toHostId: host(a.to), startMs: a.startMs, endMs: a.endMs, ...(a.note ? { note: a.note } : {}),
+    })) : [],
+    durationMs: plan.durationMs,
+    moved: plan.moved,
+    migrations: plan.migrations,
+    pivots: plan.pivots,
+    suspends: plan.suspends,
+    hostsBefore: usedHosts(input.from.binOf),
+    hostsAfter: usedHosts(input.to.binOf),
+    emptiedHostIds: plan.emptied.map((j) => hostIds[j] as HostId),
+    violations: plan.feasible ? checkPlan(input, plan) : [],
+  };
+}
+
+/** The request of `placement.apply` as the actions of its task (the command handler starts it). */
+export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>): { clusterId: ClusterId; actions: ApplyAction[] } | { error: ApiError } {
+  const target = new Map<string, string | null>();
+  const positions = new Map<string, number>();
+  for (let n = 0; n < p.target.length; n++) {
+    const t = p.target[n];
+    if (target.has(t.vmId)) return { error: apiError('E_INVALID_ARGUMENT', `${t.vmId} is listed twice`, `params.target[${n}].vmId`) };
+    target.set(t.vmId, t.hostId);
+    positions.set(t.vmId, n);
+  }
+  const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, target, positions, maxConcurrentPerHost: p.maxConcurrentPerHost, allowSuspend: p.allowSuspend });
+  if ('error' in out) return out;
+  if (!out.plan.feasible) return { error: apiError('E_INSUFFICIENT_RESOURCES', `No plan reaches this placement: ${out.plan.reason ?? ''}`, 'params.target') };
+  const { plan, input, vmIds, hostIds } = out;
+  const host = (j: number) => (j >= 0 ? hostIds[j] as HostId : null);
+  const clusterId = (p.clusterId ?? lab.reg.hosts.get(hostIds[0] as HostId)?.clusterId) as ClusterId;
+  return {
+    clusterId,
+    actions: plan.actions.map((a) => ({
+      kind: a.kind, vmId: vmIds[a.item] as VmId, fromHostId: host(a.from), toHostId: host(a.to),
+      homeHostId: hostIds[input.from.binOf[a.item]] as HostId, planStartMs: a.startMs, planEndMs: a.endMs,
+    })),
+  };
+}
