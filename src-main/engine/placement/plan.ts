@@ -6,6 +6,11 @@
  * - `planReconfiguration(input)` → `ReconfigurationPlan`: timed actions (start, end, host from → to),
  *   the plan's duration, the pivots and suspends it needed, the hosts it empties, or `feasible: false`
  *   with the reason.
+ * - `alignTarget(problem, from, to)` → the same packing with its hosts renamed so that as many VMs as
+ *   possible (weighted by memory, what a move copies) stay where they are: a packing algorithm does not
+ *   know where VMs run, and any two hosts no rule tells apart (same capacity and state, named by no
+ *   constraint) may swap their loads. Greedy: the pairs (target host, current host) sharing the most
+ *   memory first.
  *
  * The rules a plan obeys (checked independently by `planChecker.ts`):
  * - a migration **reserves its destination from its start** and **frees its source at its end** (both
@@ -82,6 +87,43 @@ const EPS = 1e-9;
 /** Memory ÷ bandwidth plus a fixed setup: the estimate of a migration's duration (docs/placement.md). */
 export function migrationEstimateMs(memoryMiB: number, bandwidthMiBps: number, setupMs: number): number {
   return Math.round(setupMs + (memoryMiB / bandwidthMiBps) * 1000);
+}
+
+/** `to` with interchangeable hosts renamed to keep the most memory in place (see the header). */
+export function alignTarget(problem: PlacementProblem, from: Placement, to: Placement, pinned: Iterable<string> = []): Placement {
+  const weightDim = problem.dimensions.length - 1;
+  const named = new Set<string>(pinned);
+  for (const c of problem.constraints) {
+    if (c.kind === 'ban' || c.kind === 'fence') c.bins.forEach((b) => named.add(b));
+    else if (c.kind === 'maxVms' && c.bins) c.bins.forEach((b) => named.add(b));
+    else if (c.kind === 'among') c.groups.forEach((g) => g.forEach((b) => named.add(b)));
+  }
+  const classOf = problem.bins.map((b) => (named.has(b.id) ? `#${b.id}` : `${b.state ?? 'on'}|${b.capacity.join(',')}`));
+  const shared = new Map<number, number>(); // target * m + current → memory shared
+  const m = problem.bins.length;
+  to.binOf.forEach((t, i) => {
+    const c = from.binOf[i];
+    if (t < 0 || c < 0 || classOf[t] !== classOf[c]) return;
+    shared.set(t * m + c, (shared.get(t * m + c) ?? 0) + (problem.items[i].demand[weightDim] ?? 1) + 1e-9);
+  });
+  const pairs = [...shared.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const rename = new Array<number>(m).fill(-1);
+  const taken = new Array<boolean>(m).fill(false);
+  for (const [key] of pairs) {
+    const t = Math.floor(key / m), c = key % m;
+    if (rename[t] >= 0 || taken[c]) continue;
+    rename[t] = c;
+    taken[c] = true;
+  }
+  // Target hosts left over take the free hosts of their class, in order (themselves when free).
+  for (let t = 0; t < m; t++) {
+    if (rename[t] >= 0) continue;
+    if (!taken[t]) { rename[t] = t; taken[t] = true; continue; }
+    for (let c = 0; c < m; c++) if (!taken[c] && classOf[c] === classOf[t]) { rename[t] = c; taken[c] = true; break; }
+  }
+  // Every used target host must have a name; a class with no free host left keeps the packing as it was.
+  if (to.binOf.some((t) => t >= 0 && rename[t] < 0)) return to;
+  return { binOf: to.binOf.map((t) => (t >= 0 ? rename[t] : t)) };
 }
 
 interface Pending { item: number; from: number; to: number; kind: PlanActionKind; note?: string; after?: number }
@@ -169,8 +211,9 @@ export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
   const unblocks = (p: Pending): boolean => pending.some((q) => q !== p && q.to === p.from && q.to >= 0 && bins[q.to] !== undefined
     && items[q.item].demand.every((x, k) => load[q.to][k] - items[p.item].demand[k] + x <= ceiling[q.to][k] * (1 + EPS) + EPS));
   const breakCycle = (list: Pending[]): { at: number; pivot: number } | undefined => {
-    const candidates = list.map((p, at) => ({ p, at })).filter(({ p }) => p.from >= 0 && p.kind === 'migrate' && slot(p.from))
-      .sort((x, y) => Number(unblocks(y.p)) - Number(unblocks(x.p)) || size[x.p.item] - size[y.p.item] || x.p.item - y.p.item);
+    const candidates = list.map((p, at) => ({ p, at, frees: 0 })).filter(({ p }) => p.from >= 0 && p.kind === 'migrate' && slot(p.from));
+    for (const c of candidates) c.frees = unblocks(c.p) ? 1 : 0;
+    candidates.sort((x, y) => y.frees - x.frees || size[x.p.item] - size[y.p.item] || x.p.item - y.p.item);
     for (const { p, at } of candidates) {
       if (pivoted.has(p.item)) continue;
       const pivot = pivotFor(p);

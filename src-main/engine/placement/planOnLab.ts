@@ -27,7 +27,7 @@ import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST } from '
 import { clusterProblem } from './clusterView';
 import { placementSolve } from './solveRequest';
 import type { PlanInput, ReconfigurationPlan } from './plan';
-import { planReconfiguration } from './plan';
+import { alignTarget, planReconfiguration } from './plan';
 import { checkPlan } from './planChecker';
 
 const MIB = 1024 * 1024;
@@ -114,7 +114,15 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
   if (target.status === 'infeasible' || target.status === 'failed') {
     return { ...empty, reason: target.explanation?.message ?? `the placement could not be solved (${target.status})` };
   }
-  const wanted = new Map<string, string | null>(target.placement.map((x) => [x.itemId, x.binId]));
+  // The packing ignores where VMs run: rename interchangeable hosts so that as few VMs as possible move.
+  const index = new Map(target.bins.map((b, j) => [b.binId, j]));
+  const view = clusterProblem(lab, { clusterId: p.clusterId, demand: p.demand ?? 'configured', windowSamples: p.windowSamples });
+  if ('error' in view) return { error: apiError('E_NOT_FOUND', view.error.message, view.error.field) };
+  const now = { binOf: target.placement.map((x) => index.get(lab.reg.vms.get(x.itemId as VmId)?.hostId ?? '') ?? -1) };
+  const packed = { binOf: target.placement.map((x) => (x.binId === null ? -1 : index.get(x.binId)!)) };
+  const pinned = (p.constraints ?? []).flatMap((c) => [...(c.bins ?? []), ...(c.groups ?? []).flat()]);
+  const aligned = alignTarget(view.problem, now, packed, pinned);
+  const wanted = new Map<string, string | null>(target.placement.map((x, i) => [x.itemId, aligned.binOf[i] >= 0 ? target.bins[aligned.binOf[i]].binId : null]));
   const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, windowSamples: p.windowSamples, target: wanted, maxConcurrentPerHost, allowSuspend: p.allowSuspend, field: 'params' });
   if ('error' in out) return out;
   const { plan, input, vmIds, hostIds } = out;

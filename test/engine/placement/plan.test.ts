@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src-main/engine/sim/rng';
-import { checkPlan, migrationEstimateMs, planReconfiguration, runHeuristic } from '../../../src-main/engine/placement/index';
+import { alignTarget, checkPlacement, checkPlan, migrationEstimateMs, planReconfiguration, runHeuristic } from '../../../src-main/engine/placement/index';
 import type { PlanInput, PlacementProblem } from '../../../src-main/engine/placement/index';
 
 const durations = { migrateMs: () => 1000, suspendMs: () => 300, resumeMs: () => 400 };
@@ -82,23 +82,46 @@ test('the checker catches a plan that over-commits, breaks the limit or misses t
   assert.ok(checkPlan({ ...inp, maxConcurrentPerHost: 1 }, bad).some((x) => x.rule === 'concurrency'));
 });
 
+test('aligning a packing with where VMs run: identical hosts swap loads so that VMs stay put', () => {
+  const problem: PlacementProblem = {
+    dimensions: ['mem'],
+    items: [{ id: 'a', demand: [4] }, { id: 'b', demand: [4] }, { id: 'c', demand: [4] }],
+    bins: [{ id: 'h0', capacity: [10] }, { id: 'h1', capacity: [10] }, { id: 'h2', capacity: [10] }],
+    constraints: [],
+  };
+  // a and b run on h2, c on h1; a packing puts a and b on h0 and c on h1.
+  const aligned = alignTarget(problem, { binOf: [2, 2, 1] }, { binOf: [0, 0, 1] });
+  assert.deepEqual(aligned.binOf, [2, 2, 1], 'nothing needs to move');
+  // A host a constraint names keeps its identity.
+  const fenced = alignTarget({ ...problem, constraints: [{ kind: 'fence', items: ['a'], bins: ['h0'] }] }, { binOf: [2, 2, 1] }, { binOf: [0, 0, 1] });
+  assert.equal(fenced.binOf[0], 0);
+});
+
 test('the estimate: memory ÷ bandwidth plus the setup', () => {
   assert.equal(migrationEstimateMs(1024, 100, 500), 500 + 10_240);
 });
 
 test('seeded random re-packings: every plan passes the checker, or says why not', () => {
-  let planned = 0, cycles = 0;
+  let planned = 0, cycles = 0, fewer = 0;
   for (let seed = 1; seed <= 2000; seed++) {
     const rng = new Rng(seed);
     const D = 1 + rng.int(2);
     const m = 2 + rng.int(8);
     const n = 1 + rng.int(30);
-    const bins = Array.from({ length: m }, (_, j) => ({ id: `h${j}`, capacity: Array.from({ length: D }, () => 40 + rng.int(80)) }));
+    const same = rng.float() < 0.5 ? Array.from({ length: D }, () => 40 + rng.int(80)) : undefined;
+    const bins = Array.from({ length: m }, (_, j) => ({ id: `h${j}`, capacity: same ? [...same] : Array.from({ length: D }, () => 40 + rng.int(80)) }));
     const items = Array.from({ length: n }, (_, i) => ({ id: `v${i}`, demand: Array.from({ length: D }, () => 1 + rng.int(30)) }));
     const problem: PlacementProblem = { dimensions: D === 1 ? ['cpu'] : ['cpu', 'mem'], items, bins, constraints: [] };
     // The current placement: worst fit (spread out); the target: FFD or BFD (packed).
     const from = runHeuristic(problem, 'wf').placement.binOf;
-    const to = runHeuristic(problem, rng.float() < 0.5 ? 'ffd' : 'bfd').placement.binOf;
+    const packed = runHeuristic(problem, rng.float() < 0.5 ? 'ffd' : 'bfd').placement;
+    const aligned = alignTarget(problem, { binOf: from }, packed);
+    const moves = (binOf: number[]) => binOf.filter((b, i) => b !== from[i]).length;
+    assert.deepEqual(checkPlacement(problem, aligned), checkPlacement(problem, packed), `seed ${seed}: renaming hosts keeps the packing valid`);
+    assert.equal(new Set(aligned.binOf).size, new Set(packed.binOf).size);
+    if (moves(aligned.binOf) < moves(packed.binOf)) fewer++;
+    assert.ok(moves(aligned.binOf) <= moves(packed.binOf) + 2, `seed ${seed}: aligning does not move many more VMs`);
+    const to = aligned.binOf;
     // An item one of them could not place is a suspend or a resume in the plan.
     const limit = 1 + rng.int(4);
     const inp = input(problem, from, to, { maxConcurrentPerHost: limit, durations: { migrateMs: (i) => 100 + items[i].demand[0] * 10, suspendMs: () => 50, resumeMs: () => 70 } });
@@ -110,4 +133,5 @@ test('seeded random re-packings: every plan passes the checker, or says why not'
   }
   assert.ok(planned > 1900, `${planned} of 2000 planned`);
   assert.ok(cycles > 0, 'some instances needed a pivot or a suspend');
+  assert.ok(fewer > 200, `aligning the target kept more VMs in place in ${fewer} instances`);
 });
