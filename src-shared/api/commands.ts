@@ -84,6 +84,10 @@ export const COMMAND_SCHEMAS = {
   'host.enterMaintenance': s.object({ hostId: s.id('host') }),
   /** Exit maintenance mode. Pre: in maintenance. Task. */
   'host.exitMaintenance': s.object({ hostId: s.id('host') }),
+  /** Enter standby mode (DPM's power-down). Pre: powered on, no powered-on VMs on the host. Task. */
+  'host.enterStandby': s.object({ hostId: s.id('host') }),
+  /** Wake a host from standby (it boots anew). Pre: in standby. Task. */
+  'host.exitStandby': s.object({ hostId: s.id('host') }),
   /** Cancel a queued or running cancellable task. */
   'task.cancel': s.object({ taskId: s.id('task') }),
   /** Run the simulation (optionally at a new speed: a multiple of real time, or 'max'). */
@@ -106,6 +110,8 @@ export const COMMAND_SCHEMAS = {
     demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
     maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
     allowSuspend: s.optional(s.bool()),
+    /** After the moves, put the hosts the plan emptied into standby (DPM's power-down). */
+    standbyEmptied: s.optional(s.bool()),
   }),
   /** Replace the lab with a built-in scenario (by name) and a seed. */
   'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
@@ -134,6 +140,8 @@ export interface CommandResults {
   'vm.console.send': { ok: true };
   'host.enterMaintenance': TaskRef;
   'host.exitMaintenance': TaskRef;
+  'host.enterStandby': TaskRef;
+  'host.exitStandby': TaskRef;
   'task.cancel': { ok: true };
   'sim.run': SimStatus;
   'sim.pause': SimStatus;

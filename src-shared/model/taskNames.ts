@@ -30,6 +30,8 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'vm.console.send': 'Send keys to console',
   'host.enterMaintenance': 'Enter maintenance mode',
   'host.exitMaintenance': 'Exit maintenance mode',
+  'host.enterStandby': 'Enter standby mode',
+  'host.exitStandby': 'Exit standby mode',
   'task.cancel': 'Cancel task',
   'sim.run': 'Run simulation',
   'sim.pause': 'Pause simulation',

@@ -17,7 +17,7 @@ test('every command and query has a handler, and no handler lacks a schema', () 
  * Fingerprint of every schema. When this test fails you changed the contract: if the change is
  * incompatible for existing clients bump API_VERSION; either way update PINNED below.
  */
-const PINNED = { version: 1, fingerprint: '55d21b3e9ee38362' };
+const PINNED = { version: 1, fingerprint: '43ac08b40fd50a67' };
 
 test('contract fingerprint is pinned to the API version', () => {
   const text = JSON.stringify({

@@ -2,7 +2,7 @@
  * The `placement.apply` task: runs a reconfiguration plan on the lab, move by move, as a Task with
  * sub-steps (the power operations it starts are ordinary `vm.power` tasks, visible in Recent Tasks).
  *
- * - `startApplyPlan(ctx, { clusterId, clusterName, actions }, initiator)` → `{ taskId }`.
+ * - `startApplyPlan(ctx, { clusterId, actions, standby }, initiator)` → `{ taskId }`.
  * - `APPLY_PLAN_TASK_KIND` (state: plain data, so a saved lab resumes the plan where it was).
  *
  * Order: the actions start in the plan's order, and an action starts only once every action the plan
@@ -14,6 +14,9 @@
  * `vm.power` task) → copy the memory image (virtual time: memory ÷ PLAN_BANDWIDTH_MIB_PER_S) →
  * register the VM on the destination → resume there (a `vm.power` task). A suspend action is the
  * suspend alone; a resume action is the register + resume.
+ *
+ * With `standby`, once every move is done the emptied hosts enter standby (`host.enterStandby` tasks),
+ * and the plan succeeds when they are all in standby.
  *
  * Failure: a sub-step that fails stops the plan — no further action starts; those in flight finish; a
  * VM whose resume on its destination fails is registered back on the host it came from and resumed
@@ -27,6 +30,7 @@ import { OPERATION_NAMES } from '@shared/model/taskNames';
 import type { OpContext } from '../lab/index';
 import type { TaskKind, StepResult, TaskView } from '../tasks/index';
 import { startPowerOp } from '../vm/index';
+import { startEnterStandby } from '../cluster/index';
 import { PLAN_BANDWIDTH_MIB_PER_S } from '../params';
 
 export interface ApplyAction {
@@ -55,6 +59,9 @@ interface ApplyState {
   failed?: ApiError;
   /** After a failure: VMs the plan had suspended (to break a cycle) were sent back to resume at home. */
   rescued?: boolean;
+  /** Hosts to put into standby once every move is done (DPM's power-down), and their tasks once started. */
+  standby: HostId[];
+  standbyTasks?: TaskId[];
 }
 
 const MIB = 1024 * 1024;
@@ -194,7 +201,21 @@ function stepPlan(ctx: OpContext, task: TaskView<ApplyState>, now: number): Step
   const finished = st.done.reduce((s, x) => s + x, 0);
   if (st.running.length === 0 && (st.failed || st.next >= st.actions.length)) {
     if (st.failed) return { status: 'error', error: st.failed };
-    return { status: 'success', result: { actions: st.actions.length } };
+    if (st.standby.length && !st.standbyTasks) {
+      st.standbyTasks = [];
+      for (const h of st.standby) {
+        const r = startEnterStandby(ctx, h, initiator);
+        if ('error' in r) return { status: 'error', error: apiError(r.error.code, `The moves are done, but ${r.error.message}`) };
+        st.standbyTasks.push(r.taskId);
+      }
+    }
+    const waiting = (st.standbyTasks ?? []).some((id) => { const t = ctx.tasks.get(id); return t !== undefined && !isTaskFinished(t.state); });
+    if (!waiting) {
+      const awake = st.standby.filter((h) => ctx.reg.hosts.get(h)?.powerState !== 'standBy');
+      if (awake.length) return { status: 'error', error: apiError('E_INVALID_STATE', `The moves are done, but ${awake.map((h) => ctx.reg.nameOf(h)).join(', ')} did not enter standby mode.`) };
+      return { status: 'success', result: { actions: st.actions.length, standby: st.standby } };
+    }
+    return { status: 'running', progress: 99, eachBarrier: true };
   }
   const copying = st.running.filter((f) => f.phase === 'copying').map((f) => f.untilMs ?? now);
   return { status: 'running', progress: (finished / Math.max(1, st.actions.length)) * 100, eachBarrier: true, ...(copying.length ? { wakeAtMs: Math.min(...copying) } : {}) };
@@ -213,11 +234,11 @@ export const APPLY_PLAN_TASK_KIND: TaskKind<ApplyState, OpContext> = {
   },
 };
 
-export function startApplyPlan(ctx: OpContext, plan: { clusterId: ClusterId; actions: ApplyAction[] }, initiator: string): { taskId: TaskId } {
+export function startApplyPlan(ctx: OpContext, plan: { clusterId: ClusterId; actions: ApplyAction[]; standby: HostId[] }, initiator: string): { taskId: TaskId } {
   const name = ctx.reg.nameOf(plan.clusterId);
   const taskId = ctx.tasks.start<ApplyState>(ctx.nowMs(), {
     kind: 'placement.apply', operation: 'placement.apply', name: OPERATION_NAMES['placement.apply'], targetId: plan.clusterId, targetName: name, initiator,
-    state: { clusterId: plan.clusterId, actions: plan.actions, next: 0, done: plan.actions.map(() => 0), running: [] },
+    state: { clusterId: plan.clusterId, actions: plan.actions, next: 0, done: plan.actions.map(() => 0), running: [], standby: plan.standby },
   });
   ctx.events.log(ctx.nowMs(), 'info', 'ClusterReconfiguredEvent', `A placement plan of ${plan.actions.length} action(s) was started on ${name}`, { id: plan.clusterId, name }, taskId);
   return { taskId };

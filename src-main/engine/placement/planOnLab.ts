@@ -148,7 +148,7 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
 }
 
 /** The request of `placement.apply` as the actions of its task (the command handler starts it). */
-export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>): { clusterId: ClusterId; actions: ApplyAction[] } | { error: ApiError } {
+export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>): { clusterId: ClusterId; actions: ApplyAction[]; standby: HostId[] } | { error: ApiError } {
   const target = new Map<string, string | null>();
   const positions = new Map<string, number>();
   for (let n = 0; n < p.target.length; n++) {
@@ -165,6 +165,7 @@ export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>):
   const clusterId = (p.clusterId ?? lab.reg.hosts.get(hostIds[0] as HostId)?.clusterId) as ClusterId;
   return {
     clusterId,
+    standby: p.standbyEmptied ? plan.emptied.map((j) => hostIds[j] as HostId) : [],
     actions: plan.actions.map((a) => ({
       kind: a.kind, vmId: vmIds[a.item] as VmId, fromHostId: host(a.from), toHostId: host(a.to),
       homeHostId: hostIds[input.from.binOf[a.item]] as HostId, planStartMs: a.startMs, planEndMs: a.endMs,

@@ -94,3 +94,40 @@ test('a move whose destination refuses the resume stops the plan; the VM resumes
   const vm = h.q('vm.get', { vmId: movers[0] });
   assert.equal(vm.powerState, 'poweredOn');
 });
+
+test('consolidate with standby: the emptied host enters standby and the cluster power falls', () => {
+  const h = harness('lab-small', 1);
+  const inv = h.q('inventory.get', {});
+  const clusterId = inv.clusters[0].id;
+  const power = () => {
+    const s = h.q('metrics.query', { entityId: clusterId, counters: ['power.power.average', 'power.energy.summation'], interval: 'realtime', maxSamples: 1 });
+    return { w: s.values['power.power.average'].at(-1)!, j: s.values['power.energy.summation'].at(-1)! };
+  };
+  h.advance(60_000);
+  const before = power();
+  const hostWatts = inv.hosts.map((x) => h.q('metrics.query', { entityId: x.id, counters: ['power.power.average'], interval: 'realtime', maxSamples: 1 }).values['power.power.average'].at(-1)!);
+  assert.ok(Math.abs(before.w - hostWatts[0] - hostWatts[1]) < 1e-6, 'the cluster sums its hosts');
+  assert.ok(Math.abs(before.j - before.w * 20) < 1e-6, 'energy over a 20 s sample = average W × 20 s');
+  const plan = h.q('placement.plan', { algo: 'ffd' });
+  const target = plan.target.placement.map((x) => ({ vmId: x.itemId as VmId, hostId: x.binId as HostId }));
+  const t = h.finish(h.cmd('placement.apply', { target, standbyEmptied: true }).taskId);
+  assert.equal(t.state, 'success', JSON.stringify(t.error));
+  const emptied = h.q('host.get', { hostId: plan.emptiedHostIds[0] });
+  assert.equal(emptied.powerState, 'standBy');
+  h.advance(60_000);
+  const after = power();
+  assert.ok(after.w < before.w - 60, `cluster power ${before.w.toFixed(1)} W → ${after.w.toFixed(1)} W`);
+  // A host in standby takes no VM; waking it brings it back.
+  const r = h.tryCmd('host.enterStandby', { hostId: plan.emptiedHostIds[0] });
+  assert.equal(r.ok, false);
+  h.run('host.exitStandby', { hostId: plan.emptiedHostIds[0] });
+  assert.equal(h.q('host.get', { hostId: plan.emptiedHostIds[0] }).powerState, 'poweredOn');
+});
+
+test('a host with powered-on VMs refuses standby, naming the host', () => {
+  const h = harness('lab-small', 1);
+  const host = h.q('inventory.get', {}).hosts[0];
+  const r = h.tryCmd('host.enterStandby', { hostId: host.id });
+  assert.equal(r.ok, false);
+  if (!r.ok) { assert.equal(r.error.field, 'params.hostId'); assert.match(r.error.message, /powered-on virtual machine/); }
+});

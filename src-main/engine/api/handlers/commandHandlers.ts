@@ -9,6 +9,7 @@ import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
 import { startPowerOp } from '../../vm/index';
 import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { startEnterStandby, startExitStandby } from '../../cluster/index';
 import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 
@@ -50,6 +51,8 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
+  'host.enterStandby': (lab, p, who) => startEnterStandby(lab.ops, p.hostId, who),
+  'host.exitStandby': (lab, p, who) => startExitStandby(lab.ops, p.hostId, who),
   'placement.apply': (lab, p, who) => {
     const plan = applyRequestPlan(lab, p);
     return 'error' in plan ? plan : startApplyPlan(lab.ops, plan, who);
