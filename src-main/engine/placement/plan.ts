@@ -11,6 +11,10 @@
  *   know where VMs run, and any two hosts no rule tells apart (same capacity and state, named by no
  *   constraint) may swap their loads. Greedy: the pairs (target host, current host) sharing the most
  *   memory first.
+ * - `evacuationTarget(problem, from, hosts)` → a placement on `hosts` hosts that keeps every VM of the
+ *   `hosts` most loaded hosts where it is and first-fits (largest first) the VMs of the others into the
+ *   room left — the fewest moves for that many hosts when it fits — or null when it does not fit (or
+ *   breaks a constraint: the result is checked).
  *
  * The rules a plan obeys (checked independently by `planChecker.ts`):
  * - a migration **reserves its destination from its start** and **frees its source at its end** (both
@@ -31,6 +35,7 @@
  */
 import type { Placement, PlacementProblem } from './problem';
 import { binIsUsable } from './problem';
+import { checkPlacement } from './checker';
 
 export type PlanActionKind = 'migrate' | 'suspend' | 'resume';
 
@@ -124,6 +129,31 @@ export function alignTarget(problem: PlacementProblem, from: Placement, to: Plac
   // Every used target host must have a name; a class with no free host left keeps the packing as it was.
   if (to.binOf.some((t) => t >= 0 && rename[t] < 0)) return to;
   return { binOf: to.binOf.map((t) => (t >= 0 ? rename[t] : t)) };
+}
+
+export function evacuationTarget(problem: PlacementProblem, from: Placement, hosts: number): Placement | null {
+  const { items, bins } = problem;
+  const D = problem.dimensions.length;
+  const maxCap = new Array<number>(D).fill(0);
+  for (const b of bins) for (let k = 0; k < D; k++) maxCap[k] = Math.max(maxCap[k], b.capacity[k]);
+  const norm = (v: number[]) => v.reduce((s, x, k) => s + (maxCap[k] > 0 ? x / maxCap[k] : 0), 0);
+  const load = bins.map(() => new Array<number>(D).fill(0));
+  from.binOf.forEach((j, i) => { if (j >= 0) for (let k = 0; k < D; k++) load[j][k] += items[i].demand[k]; });
+  const usable = bins.map((_, j) => j).filter((j) => binIsUsable(bins[j]));
+  const kept = usable.sort((a, b) => norm(load[b]) - norm(load[a]) || a - b).slice(0, hosts);
+  const keep = new Set(kept);
+  const binOf = [...from.binOf];
+  const movers = items.map((_, i) => i).filter((i) => binOf[i] >= 0 && !keep.has(binOf[i]))
+    .sort((a, b) => norm(items[b].demand) - norm(items[a].demand) || a - b);
+  const free = bins.map((b, j) => b.capacity.map((c, k) => (keep.has(j) ? c - load[j][k] : 0)));
+  for (const i of movers) {
+    const j = kept.find((h) => items[i].demand.every((x, k) => x <= free[h][k] * (1 + EPS) + EPS));
+    if (j === undefined) return null;
+    for (let k = 0; k < D; k++) free[j][k] -= items[i].demand[k];
+    binOf[i] = j;
+  }
+  const target = { binOf };
+  return checkPlacement(problem, target).length ? null : target;
 }
 
 interface Pending { item: number; from: number; to: number; kind: PlanActionKind; note?: string; after?: number }

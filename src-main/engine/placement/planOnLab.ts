@@ -3,7 +3,10 @@
  * it) and the planning half of `placement.apply` (a target the user gives). Like `clusterView.ts`, this
  * file knows the Lab; the planning itself is `plan.ts` (pure) and its check `planChecker.ts`.
  *
- * - `placementPlan(lab, params, solver?)` → `PlacementPlanResult` or `{ error }`.
+ * - `placementPlan(lab, params, solver?)` → `PlacementPlanResult` or `{ error }`: solves, then plans towards
+ *   the target with the solver's number of hosts that copies less memory — the packing with its
+ *   interchangeable hosts renamed (`alignTarget`) or, without constraints, emptying the least loaded hosts
+ *   (`evacuationTarget`) — and returns that target as `target` (what the client applies).
  * - `planToTarget(lab, { clusterId?, demand?, target, maxConcurrentPerHost?, allowSuspend? })` →
  *   `{ plan, input, names }` or `{ error }` (typed, naming the field: a VM not powered on in the
  *   cluster, a host not in it, a target that over-commits a host).
@@ -27,7 +30,7 @@ import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST } from '
 import { clusterProblem } from './clusterView';
 import { placementSolve } from './solveRequest';
 import type { PlanInput, ReconfigurationPlan } from './plan';
-import { alignTarget, planReconfiguration } from './plan';
+import { alignTarget, evacuationTarget, planReconfiguration } from './plan';
 import { checkPlan } from './planChecker';
 
 const MIB = 1024 * 1024;
@@ -121,8 +124,24 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
   const now = { binOf: target.placement.map((x) => index.get(lab.reg.vms.get(x.itemId as VmId)?.hostId ?? '') ?? -1) };
   const packed = { binOf: target.placement.map((x) => (x.binId === null ? -1 : index.get(x.binId)!)) };
   const pinned = (p.constraints ?? []).flatMap((c) => [...(c.bins ?? []), ...(c.groups ?? []).flat()]);
-  const aligned = alignTarget(view.problem, now, packed, pinned);
-  const wanted = new Map<string, string | null>(target.placement.map((x, i) => [x.itemId, aligned.binOf[i] >= 0 ? target.bins[aligned.binOf[i]].binId : null]));
+  let chosen = alignTarget(view.problem, now, packed, pinned);
+  const notes: string[] = [];
+  // Without constraints, the same number of hosts can often be reached by emptying the least loaded
+  // hosts only (every VM of the others stays): prefer it when it copies less memory.
+  const movedMiB = (binOf: number[]) => binOf.reduce((s, j, i) => s + (j !== now.binOf[i] ? target.placement[i].demand[1] ?? 0 : 0), 0);
+  const evac = (p.constraints ?? []).length === 0 && target.suspended === 0 ? evacuationTarget(view.problem, now, usedHosts(packed.binOf)) : null;
+  if (evac && movedMiB(evac.binOf) < movedMiB(chosen.binOf)) {
+    notes.push(`the plan empties the least loaded hosts and keeps the other VMs where they are: the same ${usedHosts(evac.binOf)} host(s) as the ${p.algo} packing, fewer moves`);
+    chosen = evac;
+  }
+  const wanted = new Map<string, string | null>(target.placement.map((x, i) => [x.itemId, chosen.binOf[i] >= 0 ? target.bins[chosen.binOf[i]].binId : null]));
+  // The target shown and applied is the planned one (the packing with hosts renamed, or the evacuation).
+  const D = target.dimensions.length;
+  const loads = target.bins.map(() => new Array<number>(D).fill(0));
+  chosen.binOf.forEach((j, i) => { if (j >= 0) for (let k = 0; k < D; k++) loads[j][k] += target.placement[i].demand[k]; });
+  target.placement = target.placement.map((x, i) => ({ ...x, binId: chosen.binOf[i] >= 0 ? target.bins[chosen.binOf[i]].binId : null }));
+  target.bins = target.bins.map((b, j) => ({ ...b, load: loads[j].map((x) => Math.round(x * 1000) / 1000) }));
+  target.notes = [...target.notes, ...notes];
   const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, windowSamples: p.windowSamples, target: wanted, maxConcurrentPerHost, allowSuspend: p.allowSuspend, field: 'params' });
   if ('error' in out) return out;
   const { plan, input, vmIds, hostIds } = out;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src-main/engine/sim/rng';
-import { alignTarget, checkPlacement, checkPlan, migrationEstimateMs, planReconfiguration, runHeuristic } from '../../../src-main/engine/placement/index';
+import { alignTarget, evacuationTarget, checkPlacement, checkPlan, migrationEstimateMs, planReconfiguration, runHeuristic } from '../../../src-main/engine/placement/index';
 import type { PlanInput, PlacementProblem } from '../../../src-main/engine/placement/index';
 
 const durations = { migrateMs: () => 1000, suspendMs: () => 300, resumeMs: () => 400 };
@@ -102,7 +102,7 @@ test('the estimate: memory ÷ bandwidth plus the setup', () => {
 });
 
 test('seeded random re-packings: every plan passes the checker, or says why not', () => {
-  let planned = 0, cycles = 0, fewer = 0;
+  let planned = 0, cycles = 0, fewer = 0, evacuated = 0;
   for (let seed = 1; seed <= 2000; seed++) {
     const rng = new Rng(seed);
     const D = 1 + rng.int(2);
@@ -121,7 +121,15 @@ test('seeded random re-packings: every plan passes the checker, or says why not'
     assert.equal(new Set(aligned.binOf).size, new Set(packed.binOf).size);
     if (moves(aligned.binOf) < moves(packed.binOf)) fewer++;
     assert.ok(moves(aligned.binOf) <= moves(packed.binOf) + 2, `seed ${seed}: aligning does not move many more VMs`);
-    const to = aligned.binOf;
+    const evac = evacuationTarget(problem, { binOf: from }, new Set(packed.binOf.filter((b) => b >= 0)).size);
+    if (evac) {
+      evacuated++;
+      assert.deepEqual(checkPlacement(problem, evac), [], `seed ${seed}: evacuation valid`);
+      assert.ok(new Set(evac.binOf.filter((b) => b >= 0)).size <= new Set(packed.binOf.filter((b) => b >= 0)).size);
+      const movedHosts = new Set(from.filter((b, i) => evac.binOf[i] !== b));
+      for (let i = 0; i < n; i++) if (!movedHosts.has(from[i])) assert.equal(evac.binOf[i], from[i], 'VMs of kept hosts stay');
+    }
+    const to = (evac && rng.float() < 0.5 ? evac : aligned).binOf;
     // An item one of them could not place is a suspend or a resume in the plan.
     const limit = 1 + rng.int(4);
     const inp = input(problem, from, to, { maxConcurrentPerHost: limit, durations: { migrateMs: (i) => 100 + items[i].demand[0] * 10, suspendMs: () => 50, resumeMs: () => 70 } });
@@ -133,5 +141,6 @@ test('seeded random re-packings: every plan passes the checker, or says why not'
   }
   assert.ok(planned > 1900, `${planned} of 2000 planned`);
   assert.ok(cycles > 0, 'some instances needed a pivot or a suspend');
+  assert.ok(evacuated > 100, `${evacuated} evacuation targets`);
   assert.ok(fewer > 200, `aligning the target kept more VMs in place in ${fewer} instances`);
 });
