@@ -99,6 +99,9 @@ export interface PlacementPlanResult {
   hostsAfter: number;
   /** Hosts holding VMs now and none after: candidates for standby. */
   emptiedHostIds: HostId[];
+  /** Watts saved if the emptied hosts enter standby: their idle draw less standby watts (the lab's power
+   *  model; the VMs' load-proportional watts move with them and are not counted). */
+  standbySavingW: number;
   maxConcurrentPerHost: number;
   /** How the durations are estimated, and how `placement.apply` carries a move out (in words). */
   estimate: string;

@@ -26,7 +26,8 @@ import type { ApplyAction } from './applyTask';
 import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
 import { POWER_OP_DURATION_MS } from '../vm/index';
-import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST } from '../params';
+import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST, POWER_STANDBY_WATTS } from '../params';
+import { hostWatts } from '../metrics/index';
 import { clusterProblem } from './clusterView';
 import { placementSolve } from './solveRequest';
 import type { PlanInput, ReconfigurationPlan } from './plan';
@@ -112,7 +113,7 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
   const maxConcurrentPerHost = p.maxConcurrentPerHost ?? PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST;
   const empty: PlacementPlanResult = {
     target, feasible: false, actions: [], durationMs: 0, moved: 0, migrations: 0, pivots: 0, suspends: 0,
-    hostsBefore: 0, hostsAfter: 0, emptiedHostIds: [], maxConcurrentPerHost, estimate: PLAN_ESTIMATE_TEXT, violations: [],
+    hostsBefore: 0, hostsAfter: 0, emptiedHostIds: [], standbySavingW: 0, maxConcurrentPerHost, estimate: PLAN_ESTIMATE_TEXT, violations: [],
   };
   if (target.status === 'infeasible' || target.status === 'failed') {
     return { ...empty, reason: target.explanation?.message ?? `the placement could not be solved (${target.status})` };
@@ -162,6 +163,10 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
     hostsBefore: usedHosts(input.from.binOf),
     hostsAfter: usedHosts(input.to.binOf),
     emptiedHostIds: plan.emptied.map((j) => hostIds[j] as HostId),
+    standbySavingW: plan.emptied.reduce((w, j) => {
+      const h = lab.reg.hosts.get(hostIds[j] as HostId);
+      return w + (h ? hostWatts(h, 0) - POWER_STANDBY_WATTS : 0);
+    }, 0),
     violations: plan.feasible ? checkPlan(input, plan) : [],
   };
 }

@@ -23,6 +23,7 @@ test('placement.plan on lab-small: FFD packs the four running VMs on one host; t
   assert.equal(plan.migrations, 2);
   assert.deepEqual(plan.violations, []);
   assert.equal(plan.emptiedHostIds.length, 1);
+  assert.equal(plan.standbySavingW, 80 - 8, 'the emptied host idles at 50 + 30 W and draws 8 W in standby');
   const target = plan.target.placement.find((x) => x.binId !== plan.emptiedHostIds[0])!.binId;
   for (const a of plan.actions) {
     assert.equal(a.kind, 'migrate');
