@@ -9,7 +9,8 @@
  *   (`evacuationTarget`) — and returns that target as `target` (what the client applies).
  * - `planToTarget(lab, { clusterId?, demand?, target, maxConcurrentPerHost?, allowSuspend? })` →
  *   `{ plan, input, names }` or `{ error }` (typed, naming the field: a VM not powered on in the
- *   cluster, a host not in it, a target that over-commits a host).
+ *   cluster, a host not in it, a target that over-commits a host); `applyRequestPlan` also refuses a
+ *   second plan while one runs on the cluster.
  *
  * How a move is carried out — and so how its duration is estimated: the live-migration engine is not
  * part of the lab yet, so `placement.apply` relocates a VM **cold**: suspend it on its host (the guest's
@@ -22,6 +23,7 @@ import type { CommandParams } from '@shared/api/commands';
 import type { QueryParams } from '@shared/api/queries';
 import type { PlacementDemandSource, PlacementPlanResult } from '@shared/model/placement';
 import type { ClusterId, HostId, VmId } from '@shared/model/ids';
+import { isTaskFinished } from '@shared/model/task';
 import type { ApplyAction } from './applyTask';
 import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
@@ -183,6 +185,10 @@ export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>):
   }
   const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, target, positions, maxConcurrentPerHost: p.maxConcurrentPerHost, allowSuspend: p.allowSuspend });
   if ('error' in out) return out;
+  // A plan is made from where the VMs run now; one already running would move them under it.
+  const clusterOfPlan = lab.reg.hosts.get(out.hostIds[0] as HostId)?.clusterId;
+  const running = clusterOfPlan ? lab.tasks.list(1000, clusterOfPlan).find((t) => t.operation === 'placement.apply' && !isTaskFinished(t.state)) : undefined;
+  if (running) return { error: apiError('E_INVALID_STATE', `Another placement plan (${running.id}) is running on ${lab.reg.nameOf(clusterOfPlan!)}.`, 'params.clusterId') };
   if (!out.plan.feasible) return { error: apiError('E_INSUFFICIENT_RESOURCES', `No plan reaches this placement: ${out.plan.reason ?? ''}`, 'params.target') };
   const { plan, input, vmIds, hostIds } = out;
   const host = (j: number) => (j >= 0 ? hostIds[j] as HostId : null);

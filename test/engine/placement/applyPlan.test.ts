@@ -41,6 +41,9 @@ test('placement.apply runs the plan: every VM running on its target, the emptied
   const plan = h.q('placement.plan', { algo: 'ffd', maxConcurrentPerHost: 1 });
   const target = plan.target.placement.map((x) => ({ vmId: x.itemId as VmId, hostId: x.binId as HostId }));
   const { taskId } = h.cmd('placement.apply', { target, maxConcurrentPerHost: 1 });
+  const again = h.tryCmd('placement.apply', { target, maxConcurrentPerHost: 1 });
+  assert.equal(again.ok, false, 'one plan at a time on a cluster');
+  if (!again.ok) assert.match(again.error.message, /Another placement plan/);
   const t = h.finish(taskId);
   assert.equal(t.state, 'success', JSON.stringify(t.error));
   const now = layout(h);
