@@ -39,6 +39,8 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'sim.setSpeed': 'Set simulation speed',
   'placement.apply': 'Apply placement plan',
   'lab.load': 'Load lab',
+  'lab.recovery.restore': 'Restore autosaved lab',
+  'lab.recovery.discard': 'Discard autosaved lab',
 };
 
 export const CLONE_TASK_NAMES = {

@@ -2,6 +2,7 @@
  *  enters standby and the cluster's power.power.average falls. */
 import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
+import { API_VERSION } from '../../src-shared/api/channels';
 import { expectTaskCompletes, labUrl, openLab, selectByName, shot } from './lab';
 
 /** One contract query over the same token-guarded WebSocket the UI uses. */
@@ -11,7 +12,7 @@ async function query(name: string, params: unknown): Promise<unknown> {
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
   const reply = await new Promise<{ ok: boolean; result?: unknown; error?: { message: string } }>((resolve) => {
     ws.on('message', (data: Buffer) => { const m = JSON.parse(data.toString()); if (m.id === 7) resolve(m); });
-    ws.send(JSON.stringify({ v: 1, id: 7, kind: 'query', name, params }));
+    ws.send(JSON.stringify({ v: API_VERSION, id: 7, kind: 'query', name, params }));
   });
   ws.close();
   if (!reply.ok) throw new Error(`${name}: ${reply.error?.message}`);

@@ -13,3 +13,4 @@ export {
 } from './inventoryOps';
 export { ENTER_MAINTENANCE_TASK_KIND, EXIT_MAINTENANCE_TASK_KIND, startEnterMaintenance, startExitMaintenance } from './hostOps';
 export { ENTER_STANDBY_TASK_KIND, EXIT_STANDBY_TASK_KIND, startEnterStandby, startExitStandby } from './hostOps';
+export { workloadProblem } from './newVm';

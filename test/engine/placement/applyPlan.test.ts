@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { harness } from '../../helpers/labHarness';
 import type { Harness } from '../../helpers/labHarness';
 import type { HostId, VmId } from '../../../src-shared/model/ids';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 function layout(h: Harness): Map<VmId, string> {
   const inv = h.q('inventory.get', {});
@@ -152,7 +153,7 @@ test('a lab saved in the middle of a plan resumes it after loading and ends as t
   }
   const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory }, { scenario: 'lab-small', seed: 2 });
   assert.equal(engine.loadState(structuredClone(saved.engine.saveState())), undefined);
-  const q = (name: string, params: object) => { const r = engine.handle({ v: 1, id: 1, kind: 'query', name, params }); assert.ok(r.ok); return r.result as never; };
+  const q = (name: string, params: object) => { const r = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name, params }); assert.ok(r.ok); return r.result as never; };
   assert.equal((q('tasks.list', {}) as { id: string; state: string }[]).find((t) => t.id === taskId)!.state, 'running');
   engine.advance(30_000);
   direct.advance(30_000);
