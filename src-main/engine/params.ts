@@ -91,6 +91,14 @@ export const POWER_IDLE_WATTS_BASE = 50;
 export const POWER_IDLE_WATTS_PER_SOCKET = 30;
 /** ... plus this many watts per fully busy physical core (load-proportional part). */
 export const POWER_BUSY_WATTS_PER_CORE = 12;
+/** A host in standby (ACPI S5 soft-off, woken by Wake-on-LAN or its BMC, as vSphere DPM uses it) still
+ *  powers its management controller and NIC: MODELLED as this many watts (an assumption of the order of a
+ *  server's soft-off draw, not a measurement); a powered-off host draws 0 W. */
+export const POWER_STANDBY_WATTS = 8;
+/** Virtual ms to enter standby and to wake from it. Real servers take minutes to boot; the lab scales the
+ *  wake-up down so a class can watch it, and draws idle watts while a host changes state. */
+export const HOST_ENTER_STANDBY_MS = 5_000;
+export const HOST_EXIT_STANDBY_MS = 20_000;
 
 /** Per-VM overhead memory model (mem.overhead.average), shaped like vSphere's overhead table:
  *  a fixed part (monitor, device state) + per vCPU + a share of configured memory (page-frame
@@ -186,6 +194,12 @@ export const CP_NS_PER_NODE = 2_000;
 export const CP_NS_PER_PROPAGATION = 200;
 /** Modelling-language solver: default limit of search nodes (the search stops and says so). */
 export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
+/** Reconfiguration plans: bandwidth a move's memory is copied at (QEMU's default `max-bandwidth`,
+ *  134217728 B/s = 128 MiB/s), and the default number of moves touching one host at once (vSphere allows
+ *  4 concurrent vMotions per host on 1 GbE; each move is assumed to get the whole bandwidth, so the estimate
+ *  is optimistic when moves share a link — docs/placement.md). */
+export const PLAN_BANDWIDTH_MIB_PER_S = 128;
+export const PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST = 2;
 
 // ---------------------------------------------------------------------------------------------------
 // Memory overcommitment (engine/overcommit): the reclamation ladder's timing and costs. The per-host

@@ -15,6 +15,7 @@ import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
 import type { LabDocumentDto } from '../model/labDocument';
 import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
+import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const name = () => s.name({ max: 80 });
 const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
@@ -121,6 +122,10 @@ export const COMMAND_SCHEMAS = {
   'host.enterMaintenance': s.object({ hostId: s.id('host') }),
   /** Exit maintenance mode. Pre: in maintenance. Task. */
   'host.exitMaintenance': s.object({ hostId: s.id('host') }),
+  /** Enter standby mode (DPM's power-down). Pre: powered on, no powered-on VMs on the host. Task. */
+  'host.enterStandby': s.object({ hostId: s.id('host') }),
+  /** Wake a host from standby (it boots anew). Pre: in standby. Task. */
+  'host.exitStandby': s.object({ hostId: s.id('host') }),
   /** Cancel a queued or running cancellable task. */
   'task.cancel': s.object({ taskId: s.id('task') }),
   /** Run the simulation (optionally at a new speed: a multiple of real time, or 'max'). */
@@ -133,6 +138,21 @@ export const COMMAND_SCHEMAS = {
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
   /** Record the student's exercise progress in the lab (saved and restored with it); absent `progress` clears it. Immediate. */
   'exercise.progress.set': s.object({ progress: s.optional(exerciseProgressSchema) }),
+  /**
+   * Apply a placement: move the listed powered-on VMs of the cluster to the listed hosts (the others stay
+   * where they are) by the plan `placement.plan` shows — re-planned now from where the VMs run, so it
+   * never over-commits a host. Pre: every VM powered on in the cluster, every host in it, the target fits.
+   * Task (not cancellable); a failed move stops the plan and leaves every VM running (back on its host).
+   */
+  'placement.apply': s.object({
+    clusterId: s.optional(s.id('cluster')),
+    target: s.array(s.object({ vmId: s.id('vm'), hostId: s.id('host') }), { min: 1, max: 20_000 }),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
+    allowSuspend: s.optional(s.bool()),
+    /** After the moves, put the hosts the plan emptied into standby (DPM's power-down). */
+    standbyEmptied: s.optional(s.bool()),
+  }),
   /** Replace the lab with the autosave the host offers (`lab.recovery`): after a crash or an unsaved quit. */
   'lab.recovery.restore': s.object({}),
   /** Decline the offer: the autosave is deleted and autosaving resumes for the current lab. */
@@ -172,12 +192,15 @@ export interface CommandResults {
   'vm.console.send': { ok: true };
   'host.enterMaintenance': TaskRef;
   'host.exitMaintenance': TaskRef;
+  'host.enterStandby': TaskRef;
+  'host.exitStandby': TaskRef;
   'task.cancel': { ok: true };
   'sim.run': SimStatus;
   'sim.pause': SimStatus;
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
   'exercise.progress.set': { ok: true };
+  'placement.apply': TaskRef;
   'lab.load': { ok: true };
   'lab.save': LabDocumentDto;
   'lab.open': LabDocumentDto;

@@ -16,7 +16,7 @@ import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus, ExerciseProgress } from './commands';
 import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
 import type { Exercise, ExerciseSummary } from '../exercise/format';
-import type { PlacementSolveResult } from '../model/placement';
+import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -130,6 +130,22 @@ export const QUERY_SCHEMAS = {
     constraints: s.optional(s.array(placementConstraint, { max: 500 })),
     timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
   }),
+  /**
+   * A consolidation proposal for a cluster of the lab: `placement.solve`'s target (same parameters, no
+   * `instance`) and the plan that reaches it from where the VMs run now — timed moves that never
+   * over-commit a host, at most `maxConcurrentPerHost` at once per host, cycles broken by a pivot host
+   * or (when `allowSuspend`) a suspend. Changes nothing; `placement.apply` runs a target.
+   */
+  'placement.plan': s.object({
+    algo: s.oneOf(PLACEMENT_ALGO_NAMES),
+    clusterId: s.optional(s.id('cluster')),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    windowSamples: s.optional(s.int({ min: 1, max: 180 })),
+    constraints: s.optional(s.array(placementConstraint, { max: 500 })),
+    timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+    maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
+    allowSuspend: s.optional(s.bool()),
+  }),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -168,6 +184,7 @@ export interface QueryResults {
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
   'placement.solve': PlacementSolveResult;
+  'placement.plan': PlacementPlanResult;
   'lab.recovery': RecoveryInfo;
 }
 

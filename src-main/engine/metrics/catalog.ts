@@ -80,8 +80,8 @@ export const COUNTERS: CounterInfo[] = [
   c('disk.read.average', 'Read rate', 'KBps', 'rate', 2, VH, 'Rate of reads'),
   c('disk.write.average', 'Write rate', 'KBps', 'rate', 2, VH, 'Rate of writes'),
   // --- power ---
-  c('power.power.average', 'Usage', 'W', 'rate', 2, ['host'], 'Host power: idle watts + busy watts per core × utilization (engine README)'),
-  c('power.energy.summation', 'Energy usage', 'J', 'delta', 3, ['host'], 'Energy used during the interval'),
+  c('power.power.average', 'Usage', 'W', 'rate', 2, ['host', 'cluster', 'datacenter'], 'Host power: idle watts + busy watts per core × utilization, standby watts in standby (engine README); clusters and datacenters: the sum of their hosts'),
+  c('power.energy.summation', 'Energy usage', 'J', 'delta', 3, ['host', 'cluster', 'datacenter'], 'Energy used during the interval (clusters and datacenters: the sum of their hosts)'),
   // --- sys ---
   c('sys.uptime.latest', 'Uptime', 's', 'absolute', 1, VH, 'Total time elapsed, in seconds, since last system startup'),
   // --- cluster services ---

@@ -36,6 +36,9 @@ import type { VmRuntime } from '../vm/index';
 import type { BarrierService } from '../sim/index';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
 import { hostWatts, VMKERNEL_MEMORY_OWNER } from './resourceModels';
+
+/** Counters a cluster and a datacenter sum over their hosts. */
+const POWER_SUMS = ['power.power.average', 'power.energy.summation'];
 import { uptimeMs } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { REALTIME_PERIOD_MS, SampleStore } from './sampleStore';
@@ -281,7 +284,14 @@ export class Collector {
         add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average', 'engine.dirtyRate.average', 'mem.activewrite.average',
           ...Object.keys(ENGINE_COUNTER_SOURCES).filter((k) => k !== 'engine.droppedTicks.summation')]);
       }
-      if (host.powerState !== 'poweredOn') continue;
+      if (host.powerState !== 'poweredOn') {
+        // A host in standby or off counts only what it draws (standby watts, or 0).
+        const w = hostWatts(host, 0);
+        const h: Values = { 'power.power.average': w, 'power.energy.summation': w * periodS };
+        hostValues.set(host.id, h);
+        this.record(host.id, timeMs, h);
+        continue;
+      }
       const capMhz = hs.pcpus * host.cpuMhz;
       const usagemhz = hs.cycles / periodS / 1e6;
       const util = hs.busyNs / (hs.pcpus * periodS * 1e9);
@@ -328,7 +338,7 @@ export class Collector {
       for (const host of lab.reg.hosts.values()) {
         if (host.clusterId !== cl.id) continue;
         const hv = hostValues.get(host.id);
-        if (hv) add(v, hv, ['cpu.usagemhz.average', 'cpu.reservedCapacity.average', 'mem.consumed.average', 'mem.granted.average', 'mem.active.average', 'mem.overhead.average']);
+        if (hv) add(v, hv, ['cpu.usagemhz.average', 'cpu.reservedCapacity.average', 'mem.consumed.average', 'mem.granted.average', 'mem.active.average', 'mem.overhead.average', ...POWER_SUMS]);
         capMhz += host.sockets * host.coresPerSocket * host.threadsPerCore * host.cpuMhz;
         memKB += host.memoryBytes / KB;
         if (host.connectionState === 'connected' && !host.inMaintenanceMode) {
@@ -348,6 +358,10 @@ export class Collector {
     }
     for (const dc of lab.reg.datacenters.values()) {
       const v: Values = {};
+      for (const host of lab.reg.hosts.values()) {
+        const hv = host.datacenterId === dc.id ? hostValues.get(host.id) : undefined;
+        if (hv) add(v, hv, POWER_SUMS);
+      }
       this.addVmops(dc.id, v);
       this.record(dc.id, timeMs, v);
     }

@@ -11,6 +11,8 @@ import type { CommandHandlers } from '../dispatcher';
 import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
 import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { startEnterStandby, startExitStandby } from '../../cluster/index';
+import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
@@ -53,6 +55,12 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
+  'host.enterStandby': (lab, p, who) => startEnterStandby(lab.ops, p.hostId, who),
+  'host.exitStandby': (lab, p, who) => startExitStandby(lab.ops, p.hostId, who),
+  'placement.apply': (lab, p, who) => {
+    const plan = applyRequestPlan(lab, p);
+    return 'error' in plan ? plan : startApplyPlan(lab.ops, plan, who);
+  },
   'task.cancel': (lab, p, who) => {
     const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId, who);
     return err ? { error: err } : { ok: true as const };

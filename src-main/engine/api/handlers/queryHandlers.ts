@@ -21,7 +21,7 @@ import type { QueryHandlers } from '../dispatcher';
 import { listLibrary } from '../labDocument';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
-import { placementSolve } from '../../placement/index';
+import { placementPlan, placementSolve } from '../../placement/index';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -106,4 +106,5 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'lab.library': (_lab, _p, context) => listLibrary(context),
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
+  'placement.plan': (lab, p, context) => placementPlan(lab, p, context.ports.milpSolver),
 };
