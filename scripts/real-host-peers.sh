@@ -14,7 +14,11 @@
 # another libvirtd is running (its state folders under /etc, /run and /var/lib are shared).
 #
 # Exported for the tests (peers.env):
-#   HVLAB_SSH_HOST, HVLAB_SSH_PORT, HVLAB_SSH_USER   where the sshd listens and who logs in (root)
+#   HVLAB_SSH_HOST, HVLAB_SSH_PORT, HVLAB_SSH_USER   where the sshd listens and who logs in: hvlab-peer, a
+#                                                    system user with /bin/sh (no rc files: each command
+#                                                    starts in milliseconds) in the group that may use
+#                                                    libvirtd's socket, as a lab user of a KVM host would be
+#   HVLAB_SSH_USER_HOME                              that user's home (where a remote command starts)
 #   HVLAB_SSH_KEY                                    the client's private key (ed25519, no passphrase)
 #   HVLAB_SSH_HOST_KEY                               the sshd's public host key (`ssh-ed25519 AAAA…`)
 #   HVLAB_LIBVIRT_URI                                libvirtd's URI on that host (the sshd also sets it as
@@ -26,6 +30,8 @@ set -euo pipefail
 DIR=${HVLAB_PEERS_DIR:-/tmp/hvlab-peers}
 SSH_PORT=${HVLAB_PEERS_SSH_PORT:-2222}
 DOMAIN=hvlab-tiny
+PEER_USER=hvlab-peer
+PEER_HOME=/var/lib/hvlab-peer
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 say() { echo "real-host-peers: $*" >&2; }
@@ -36,7 +42,7 @@ uri() { echo "qemu:///system?socket=$DIR/run/libvirt-sock"; }
 stop_peers() {
   export LIBVIRT_DEFAULT_URI; LIBVIRT_DEFAULT_URI=$(uri)
   if [ -f "$DIR/libvirtd.pid" ] && kill -0 "$(cat "$DIR/libvirtd.pid")" 2>/dev/null; then
-    # Running domains first (QEMU outlives libvirtd), then everything this folder defined.
+    # Running domains first (QEMU outlives libvirtd), then everything this folder defined (by UUID).
     for d in $(virsh list --name 2>/dev/null); do virsh destroy "$d" >/dev/null 2>&1 || true; done
     if [ -f "$DIR/defined" ]; then
       while read -r d; do
@@ -72,17 +78,26 @@ start_peers() {
   rm -rf "$DIR"; mkdir -p "$DIR/run"; chmod 755 "$DIR"
   : > "$DIR/defined"
 
-  # sshd: its own host key, one client key, root by key only, libvirt's socket for every session.
+  # The login user: a plain POSIX shell, libvirtd's socket group.
+  getent group "$PEER_USER" >/dev/null || addgroup --quiet --system "$PEER_USER"
+  getent passwd "$PEER_USER" >/dev/null || adduser --quiet --system --ingroup "$PEER_USER" --home "$PEER_HOME" \
+    --shell /bin/sh --disabled-password "$PEER_USER"
+  usermod -p '*' "$PEER_USER"   # no password, yet not "locked" (sshd without PAM refuses locked accounts)
+  mkdir -p "$PEER_HOME"; chown "$PEER_USER:$PEER_USER" "$PEER_HOME"
+
+  # sshd: its own host key, one client key, that user by key only, libvirt's socket for every session.
   ssh-keygen -q -t ed25519 -N '' -C hvlab-peer-host -f "$DIR/host_ed25519"
   ssh-keygen -q -t ed25519 -N '' -C hvlab-peer-client -f "$DIR/client_ed25519"
   cp "$DIR/client_ed25519.pub" "$DIR/authorized_keys"; chmod 600 "$DIR/authorized_keys"
+  chown "$PEER_USER" "$DIR/authorized_keys"   # sshd reads it as the user
   cat > "$DIR/sshd_config" <<EOF
 Port $SSH_PORT
 ListenAddress 127.0.0.1
 HostKey $DIR/host_ed25519
 PidFile $DIR/sshd.pid
 AuthorizedKeysFile $DIR/authorized_keys
-PermitRootLogin prohibit-password
+PermitRootLogin no
+AllowUsers $PEER_USER
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -104,6 +119,7 @@ EOF
   mkdir -p /var/log/libvirt/qemu
   cat > "$DIR/libvirtd.conf" <<EOF
 unix_sock_dir = "$DIR/run"
+unix_sock_group = "$PEER_USER"
 unix_sock_rw_perms = "0770"
 auth_unix_rw = "none"
 auth_unix_ro = "none"
@@ -136,12 +152,13 @@ EOF
 </domain>
 EOF
   virsh define "$DIR/$DOMAIN.xml" >/dev/null || die "virsh define failed (see $DIR/libvirtd.log)"
-  echo "$DOMAIN" >> "$DIR/defined"
+  virsh domuuid "$DOMAIN" >> "$DIR/defined"   # by UUID: a test may rename the domain
 
   cat > "$DIR/peers.env" <<EOF
 export HVLAB_SSH_HOST=127.0.0.1
 export HVLAB_SSH_PORT=$SSH_PORT
-export HVLAB_SSH_USER=root
+export HVLAB_SSH_USER=$PEER_USER
+export HVLAB_SSH_USER_HOME=$PEER_HOME
 export HVLAB_SSH_KEY=$DIR/client_ed25519
 export HVLAB_SSH_HOST_KEY='$(cut -d' ' -f1,2 "$DIR/host_ed25519.pub")'
 export HVLAB_LIBVIRT_URI='$(uri)'

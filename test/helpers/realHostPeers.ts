@@ -8,6 +8,8 @@ export interface LibvirtPeers {
   host: string;
   port: number;
   user: string;
+  /** The login user's home folder on the peer (where remote commands start). */
+  userHome: string;
   keyPath: string;
   /** `ssh-ed25519 AAAA…` of the sshd. */
   hostKey: string;
@@ -16,7 +18,7 @@ export interface LibvirtPeers {
   dir: string;
 }
 
-const VARS = ['HVLAB_SSH_HOST', 'HVLAB_SSH_PORT', 'HVLAB_SSH_USER', 'HVLAB_SSH_KEY', 'HVLAB_SSH_HOST_KEY', 'HVLAB_LIBVIRT_URI', 'HVLAB_LIBVIRT_DOMAIN', 'HVLAB_PEERS_DIR'] as const;
+const VARS = ['HVLAB_SSH_HOST', 'HVLAB_SSH_PORT', 'HVLAB_SSH_USER', 'HVLAB_SSH_USER_HOME', 'HVLAB_SSH_KEY', 'HVLAB_SSH_HOST_KEY', 'HVLAB_LIBVIRT_URI', 'HVLAB_LIBVIRT_DOMAIN', 'HVLAB_PEERS_DIR'] as const;
 
 export function libvirtPeers(): { peers?: LibvirtPeers; skip?: string } {
   const missing = VARS.filter((v) => !process.env[v]);
@@ -29,7 +31,7 @@ export function libvirtPeers(): { peers?: LibvirtPeers; skip?: string } {
   const e = process.env as Record<(typeof VARS)[number], string>;
   return {
     peers: {
-      host: e.HVLAB_SSH_HOST, port: Number(e.HVLAB_SSH_PORT), user: e.HVLAB_SSH_USER, keyPath: e.HVLAB_SSH_KEY,
+      host: e.HVLAB_SSH_HOST, port: Number(e.HVLAB_SSH_PORT), user: e.HVLAB_SSH_USER, userHome: e.HVLAB_SSH_USER_HOME, keyPath: e.HVLAB_SSH_KEY,
       hostKey: e.HVLAB_SSH_HOST_KEY, uri: e.HVLAB_LIBVIRT_URI, domain: e.HVLAB_LIBVIRT_DOMAIN, dir: e.HVLAB_PEERS_DIR,
     },
   };

@@ -6,3 +6,6 @@
 export * from './virshBatch';
 export * from './virshParsers';
 export * from './libvirtXml';
+export * from './libvirtCounters';
+export { LibvirtHost, LIBVIRT_POLL_MS } from './libvirtHost';
+export type { LibvirtHostOptions } from './libvirtHost';

@@ -93,9 +93,13 @@ export interface RemoteProcess {
   close(): void;
 }
 
+/** HVLAB_DEBUG_SSH=1 traces each command (program and first argument, duration, exit code) on stderr; never stdin or secrets. */
+const TRACE = process.env.HVLAB_DEBUG_SSH === '1';
+
 /** What the remote command was, for messages: the program and its first argument, never stdin. */
 function describe(argv: readonly string[]): string {
-  return argv.slice(0, 2).join(' ');
+  const text = argv.slice(0, 2).join(' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function errorText(e: unknown): string {
@@ -293,7 +297,9 @@ export class SshConnection {
 
   async exec(argv: readonly string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
     this.connected(argv);
+    const queuedAt = Date.now();
     await this.acquire();
+    if (TRACE) console.error(`[ssh ${this.target}] exec ${describe(argv)} (waited ${Date.now() - queuedAt} ms for a channel, ${this.channelsInUse} in use)`);
     try {
       const ssh = this.connected(argv);
       const timeoutMs = opts.timeoutMs ?? this.options.commandTimeoutMs ?? SSH_DEFAULTS.commandTimeoutMs;
@@ -314,6 +320,7 @@ export class SshConnection {
             stdin: opts.stdin, encoding: 'latin1', noTrim: true, onChannel: (c) => { channel = c; },
           }).then((r) => {
             clearTimeout(timer);
+            if (TRACE) console.error(`[ssh ${this.target}] done ${describe(argv)} code ${String(r.code)} after ${Date.now() - queuedAt} ms`);
             resolve({ stdout: Buffer.from(r.stdout, 'latin1').toString('utf8'), stderr: Buffer.from(r.stderr, 'latin1').toString('utf8'), code: r.code });
           }, (e: unknown) => { clearTimeout(timer); reject(classify(e, this.target)); });
         });
