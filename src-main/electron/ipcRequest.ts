@@ -20,7 +20,9 @@ export function createIpcRequestHandler(engine: EngineLink): (senderUrl: string,
     if (!isTrustedSenderUrl(senderUrl)) return { id: -1, ok: false, error: apiError('E_UNAUTHORIZED', 'request from an untrusted frame') };
     const v = validateRequest(raw);
     if (!v.ok) return { id: v.id, ok: false, error: v.error };
-    const reply = await engine.request({ ...v.request, id: nextInternalId++ });
+    // The window's user is the lab's own user: the renderer cannot name another initiator.
+    const { initiator: _ignored, ...request } = v.request;
+    const reply = await engine.request({ ...request, id: nextInternalId++ });
     return { ...reply, id: v.request.id };
   };
 }

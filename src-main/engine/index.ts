@@ -74,7 +74,8 @@ export function validateScenario(source: ScenarioSource): { scenario: Scenario }
 export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
-  const labOptions = { guestFactory: ports.guestFactory };
+  // The lab runs its scenario's timed actions through the same dispatcher as every request.
+  const labOptions = { guestFactory: ports.guestFactory, commands: dispatch };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = ports.scenarios[name];
@@ -115,7 +116,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
         const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
         return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
       }
-      return dispatch(lab, raw);
+      return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
     },
     onEvent(listener) {
       listeners.add(listener);

@@ -97,7 +97,7 @@ export const MEM_OVERHEAD_PER_VCPU_KB = 1024;
 export const MEM_OVERHEAD_PER_MIB_KB = 4;
 /** Extra KB per MiB of configured memory under shadow paging (the shadow page tables). */
 export const MEM_OVERHEAD_SHADOW_PER_MIB_KB = 4;
-/** Host memory used by the hypervisor itself (mem.sysUsage; counted in host consumed). */
+/** Host memory the hypervisor keeps for itself: charged to each host's memory pool as the `vmkernel` owner (mem.sysUsage; part of host consumed and overhead). */
 export const HOST_SYSTEM_MEMORY_MIB = 256;
 
 /** Characters of console output kept per VM (older output is dropped; offsets stay absolute). */

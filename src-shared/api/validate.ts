@@ -20,6 +20,9 @@ export type ValidatedRequest =
   | { ok: true; request: RequestMessage }
   | { ok: false; id: number; error: ApiError };
 
+/** Who may be named as a request's initiator: a user name, as vSphere shows it in Recent Tasks. */
+const INITIATOR = /^[A-Za-z0-9][A-Za-z0-9._@\\-]{0,63}$/;
+
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 export function schemaFor(kind: 'command' | 'query', name: string): Schema<unknown> | undefined {
@@ -32,7 +35,7 @@ export function validateRequest(raw: unknown): ValidatedRequest {
   const id = typeof raw.id === 'number' && Number.isInteger(raw.id) && raw.id >= 0 ? raw.id : -1;
   if (id < 0) return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'request id must be a non-negative integer', 'id') };
   for (const k of Object.keys(raw)) {
-    if (!['v', 'id', 'kind', 'name', 'params'].includes(k)) {
+    if (!['v', 'id', 'kind', 'name', 'params', 'initiator'].includes(k)) {
       return { ok: false, id, error: apiError('E_BAD_MESSAGE', `unknown envelope field "${k}"`, k) };
     }
   }
@@ -48,5 +51,10 @@ export function validateRequest(raw: unknown): ValidatedRequest {
   const params = raw.params === undefined ? {} : raw.params;
   const problem = schema.check(params, 'params');
   if (problem) return { ok: false, id, error: apiError('E_INVALID_ARGUMENT', problem.message, problem.field) };
-  return { ok: true, request: { v: API_VERSION, id, kind: raw.kind, name: raw.name, params } };
+  if (raw.initiator !== undefined && (typeof raw.initiator !== 'string' || !INITIATOR.test(raw.initiator))) {
+    return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'initiator must be 1–64 letters, digits or . _ @ \\ -', 'initiator') };
+  }
+  const request: RequestMessage = { v: API_VERSION, id, kind: raw.kind, name: raw.name, params };
+  if (typeof raw.initiator === 'string') request.initiator = raw.initiator;
+  return { ok: true, request };
 }

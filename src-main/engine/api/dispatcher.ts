@@ -2,7 +2,8 @@
  * The dispatcher: validates every request (again — no path skips it) and routes it to its handler.
  *
  * - `dispatch(lab, raw, initiator?)` → ResponseMessage; never throws: an unexpected exception becomes
- *   E_INTERNAL. `initiator` is recorded on the tasks the request starts (`lab-user`, `scenario`).
+ *   E_INTERNAL. `initiator` (`lab-user`, `scenario`) is handed to the command handler, which passes it to
+ *   the operations: it is recorded on the tasks the request starts. Nothing on the lab is mutated for it.
  * - `COMMAND_HANDLERS` / `QUERY_HANDLERS` are typed mapped objects, so a contract entry without a handler
  *   is a compile error.
  */
@@ -18,7 +19,7 @@ import { QUERY_HANDLERS } from './handlers/queryHandlers';
 
 export type Outcome<T> = T | { error: ApiError };
 
-export type CommandHandlers = { [K in CommandName]: (lab: Lab, params: CommandParams<K>) => Outcome<CommandResult<K>> };
+export type CommandHandlers = { [K in CommandName]: (lab: Lab, params: CommandParams<K>, initiator: string) => Outcome<CommandResult<K>> };
 export type QueryHandlers = { [K in QueryName]: (lab: Lab, params: QueryParams<K>) => Outcome<QueryResult<K>> };
 
 function isFailure(x: unknown): x is { error: ApiError } {
@@ -29,19 +30,15 @@ export function dispatch(lab: Lab, raw: unknown, initiator = 'lab-user'): Respon
   const v = validateRequest(raw);
   if (!v.ok) return { id: v.id, ok: false, error: v.error };
   const { id, kind, name, params } = v.request;
-  const previous = lab.tasks.initiator;
-  lab.tasks.initiator = initiator;
   try {
     const handler = kind === 'command'
-      ? (COMMAND_HANDLERS as unknown as Record<string, (l: Lab, p: unknown) => unknown>)[name]
+      ? (COMMAND_HANDLERS as unknown as Record<string, (l: Lab, p: unknown, who: string) => unknown>)[name]
       : (QUERY_HANDLERS as unknown as Record<string, (l: Lab, p: unknown) => unknown>)[name];
-    const out = handler(lab, params);
+    const out = handler(lab, params, initiator);
     lab.flushChanges();
     if (isFailure(out)) return { id, ok: false, error: out.error };
     return { id, ok: true, result: out };
   } catch (e) {
     return { id, ok: false, error: apiError('E_INTERNAL', e instanceof Error ? e.message : String(e)) };
-  } finally {
-    lab.tasks.initiator = previous;
   }
 }

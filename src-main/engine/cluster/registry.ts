@@ -4,6 +4,7 @@
  * - `Registry.allocate(kind)` mints the next id of a kind (`vm-12`); ids are never reused.
  * - Typed maps (`hosts`, `vms`, …) hold the engine's internal objects; `version` increases on any change
  *   (`touch()`), so clients can skip refetches.
+ * - `reservedNames`: names held by create / clone tasks in flight (VM names must stay unique).
  *
  * Rule: internal objects never cross the contract; `api/toDto.ts` maps them. Objects here are plain data
  * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
@@ -69,6 +70,7 @@ export class Registry {
   readonly vms = new Map<VmId, Vm>();
   readonly datastores = new Map<DatastoreId, Datastore>();
   readonly networks = new Map<NetworkId, Network>();
+  readonly reservedNames = new Set<string>();
   version = 1;
   private readonly counters = new Map<EntityKind, number>();
 

@@ -39,8 +39,8 @@ export function digestInput(lab: Lab): unknown {
     timeMs: lab.clock.nowMs,
     inventory: inventoryToDto(lab),
     vms,
-    samples: lab.samples.save(),
-    vmops: [...lab.vmops],
+    samples: lab.collector.samples.save(),
+    vmops: lab.collector.vmopEntries(),
     tasks: lab.tasks.list(100_000),
     events: lab.events.list(100_000),
   };

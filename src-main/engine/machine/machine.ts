@@ -330,6 +330,11 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     };
   }
 
+  /** The lab drops this machine: its frames go back to the host's pool (vm/guestMachine.ts `release`). */
+  release(): void {
+    this.mem.release();
+  }
+
   /**
    * Hash of the guest-visible state: every vCPU (started flag, registers, pc, PSW and control
    * registers as the guest sees them), memory, guest-visible device state (devices/deviceSet.ts)

@@ -59,7 +59,7 @@ export function clusterProblem(lab: Lab, opts: ClusterViewOptions): { problem: P
   const demandOf = (vm: Vm): number[] => {
     if (opts.demand === 'configured') return configured(vm);
     if (opts.demand === 'reservation') return [vm.cpuReservationMhz, configured(vm)[1]];
-    const s = lab.samples.query(vm.id, ['cpu.usagemhz.average', 'mem.consumed.average'], 'realtime', window);
+    const s = lab.collector.samples.query(vm.id, ['cpu.usagemhz.average', 'mem.consumed.average'], 'realtime', window);
     const cpu = mean(s.values['cpu.usagemhz.average']);
     const memKB = mean(s.values['mem.consumed.average']);
     if (cpu === undefined || memKB === undefined) {

@@ -6,4 +6,3 @@ export { DiskChain, consolidate, mergeLayers, layerBytes } from './diskChain';
 export type { BlockStore, DiskLayer } from './diskChain';
 export { SnapshotTree } from './snapshotTree';
 export type { SnapshotNode, GuestCapture, HardwareConfig, SnapshotTreeState } from './snapshotTree';
-export type { Persist } from './persist';

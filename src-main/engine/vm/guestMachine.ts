@@ -74,6 +74,13 @@ export interface GuestMachine {
 
   /** Plain, structured-clone-safe state; guest memory is shared copy-on-write, so this is cheap. */
   save(): unknown;
+  /**
+   * The lab drops this machine (power off, suspend, reset, revert): return every frame it maps to the
+   * host's memory pool it was built on (`GuestConfig.hostMemory`). A state saved before keeps its own
+   * references to the page contents. The machine must not run afterwards. Optional: a machine that takes
+   * nothing from the host's pool has nothing to return.
+   */
+  release?(): void;
   /** Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state. */
   digest(): string;
 }

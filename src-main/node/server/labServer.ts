@@ -78,7 +78,9 @@ export async function startLabServer(opts: { port: number; engine: EngineLink; r
       const v = validateRequest(parsed);
       if (!v.ok) return send({ id: v.id, ok: false, error: v.error });
       const clientId = v.request.id;
-      const internal = { ...v.request, id: nextInternalId++ };
+      // The browser's user is the lab's own user: a browser cannot name another initiator.
+      const { initiator: _ignored, ...request } = v.request;
+      const internal = { ...request, id: nextInternalId++ };
       void opts.engine.request(internal).then((reply) => send({ ...reply, id: clientId }));
     });
   });

@@ -37,7 +37,7 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'vm.console.read': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
     if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
-    pollConsole(lab, vm);
+    pollConsole(lab.ops, vm);
     return lab.runtime(p.vmId).console.read(p.fromOffset ?? 0);
   },
   'tasks.list': (lab, p) => lab.tasks.list(p.limit, p.entityId),
@@ -52,7 +52,7 @@ export const QUERY_HANDLERS: QueryHandlers = {
       if (!info) return { error: apiError('E_INVALID_ARGUMENT', `unknown counter "${p.counters[i]}"`, `params.counters[${i}]`) };
       if (!info.entityTypes.includes(type)) return { error: apiError('E_INVALID_ARGUMENT', `counter "${info.name}" is not available for a ${type}`, `params.counters[${i}]`) };
     }
-    return lab.samples.query(entityId, p.counters, p.interval, p.maxSamples);
+    return lab.collector.samples.query(entityId, p.counters, p.interval, p.maxSamples);
   },
   'sim.status': (lab) => lab.clock.status(),
   // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.

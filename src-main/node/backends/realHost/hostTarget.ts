@@ -5,14 +5,14 @@
  * - `parseHostUrl(text)` → `{ kind: 'libvirt', user, host, port }` for `ssh://USER@HOST[:PORT]`, or
  *   `{ kind: 'vim25', user, host, port, path }` for `vim25+https://USER@HOST[:PORT]/sdk`; throws
  *   `HostUrlError` with a message saying what is wrong (no user, a password in the URL, another scheme).
- * - `labDataDir()` (HVLAB_DATA_DIR, else ~/.hvlab), `labKnownHostsPath()` (SSH host keys, OpenSSH's
+ * - `labDataDir()` (the lab's data folder: HVLAB_DATA_DIR, else ~/.hvlab), `labKnownHostsPath()` (SSH host keys, OpenSSH's
  *   format), `labThumbprintsPath()` (vim25 certificate thumbprints).
  *
  * Rule: a password never travels in a URL (it would land in shell history and process lists); the CLI
  * reads it from an environment variable and the wizard from a password field.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { labDataDir } from '../../vim25/index';
 
 export class HostUrlError extends Error {}
 
@@ -45,9 +45,7 @@ export function parseHostUrl(text: string): HostUrl {
   return { kind: 'vim25', user, host, port: url.port ? Number(url.port) : 443, path: '/sdk' };
 }
 
-export function labDataDir(): string {
-  return process.env.HVLAB_DATA_DIR ? process.env.HVLAB_DATA_DIR : join(homedir(), '.hvlab');
-}
+export { labDataDir };
 
 export function labKnownHostsPath(): string {
   return join(labDataDir(), 'known_hosts');
