@@ -9,6 +9,7 @@
  *   hvlab run GUEST [--monitor …] …  boot one guest machine and print its console (or --json)
  *   hvlab place FILE [--algo …] …    pack a bin-packing instance: bins per heuristic, exact optimum (HiGHS)
  *   hvlab model FILE.cp [--all]      solve a model of the placement modelling language
+ *   hvlab host probe URL …           connect to a real host (ssh:// libvirt, vim25+https:// ESXi/vCenter) and list it
  *
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
@@ -24,6 +25,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
   run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]; run --list', load: async () => (await import('./cli/runCommand')).run },
   place: { summary: 'pack a bin-packing instance (BPPLIB/OR-Library): place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all] [--time-limit S] [--json]; place --generate u120 [--seed N]', load: async () => (await import('./cli/placeCommand')).place },
+  host: { summary: 'probe a real host: host probe ssh://USER@HOST[:PORT] [--identity FILE] [--known-hosts FILE] [--accept-new] [--json]; host probe vim25+https://USER@HOST[:PORT]/sdk --password-env VAR [--thumbprint SHA1|--accept-new] [--json]', load: async () => (await import('./cli/hostCommand')).host },
   model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
 
