@@ -24,7 +24,7 @@ export const LIBVIRT_COUNTER_MAP: CounterMapping[] = [
   { counter: 'cpu.usage.average', entity: 'vm', source: 'domstats cpu.time (ns, all QEMU threads)', formula: 'Δcpu.time ÷ (Δt × vCPUs) × 100 (%)' },
   { counter: 'cpu.usagemhz.average', entity: 'vm', source: 'domstats cpu.time; nodeinfo CPU frequency', formula: 'Δcpu.time ÷ Δt × host MHz (MHz)' },
   { counter: 'cpu.run.summation', entity: 'vm', source: 'domstats vcpu.N.time (ns)', formula: 'Σ Δvcpu.N.time ÷ 10⁶ (ms in the interval)' },
-  { counter: 'cpu.ready.summation', entity: 'vm', source: 'domstats vcpu.N.delay (ns runnable but waiting for a host CPU, from the kernel's schedstat; where libvirt reports it)', formula: 'Σ Δvcpu.N.delay ÷ 10⁶ (ms in the interval)' },
+  { counter: 'cpu.ready.summation', entity: 'vm', source: 'domstats vcpu.N.delay (ns runnable but waiting for a host CPU, from the kernel schedstat, where libvirt reports it)', formula: 'Σ Δvcpu.N.delay ÷ 10⁶ (ms in the interval)' },
   { counter: 'mem.consumed.average', entity: 'vm', source: 'domstats balloon.rss (KiB resident in the QEMU process)', formula: 'balloon.rss (KB)' },
   { counter: 'mem.granted.average', entity: 'vm', source: 'domstats balloon.current (KiB the guest may use)', formula: 'balloon.current (KB)' },
   { counter: 'mem.vmmemctl.average', entity: 'vm', source: 'domstats balloon.maximum, balloon.current (only when the guest\'s balloon driver reports)', formula: 'balloon.maximum − balloon.current (KB)' },

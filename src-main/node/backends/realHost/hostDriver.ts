@@ -41,8 +41,14 @@ export interface RealHostFacts {
   uptimeMs?: number;
 }
 
-export interface RealDisk { label: string; capacityBytes: number }
-export interface RealNic { label: string; macAddress: string; network: string; connected: boolean }
+/** A hard disk (CD/DVD drives are not disks); `datastoreKey` names the RealDatastore holding it. */
+export interface RealDisk { label: string; capacityBytes: number; datastoreKey: string }
+/** A network adapter; `networkKey` names the RealNetwork it attaches to. */
+export interface RealNic { label: string; macAddress: string; networkKey: string; connected: boolean }
+/** Where disks live: a vSphere datastore, or on a libvirt host the file system holding disk images. */
+export interface RealDatastore { key: string; name: string; capacityBytes: number; freeBytes: number; hostKeys: string[] }
+/** What NICs attach to: a vSphere network, or a libvirt network, bridge or user-mode networking. */
+export interface RealNetwork { key: string; name: string; hostKeys: string[] }
 
 export interface RealSnapshot {
   key: string;
@@ -84,6 +90,8 @@ export interface RealInventory {
   clusters: RealCluster[];
   hosts: RealHostFacts[];
   vms: RealVm[];
+  datastores: RealDatastore[];
+  networks: RealNetwork[];
 }
 
 export type PowerOperation = 'powerOn' | 'powerOff' | 'suspend' | 'reset' | 'shutdownGuest' | 'rebootGuest';
