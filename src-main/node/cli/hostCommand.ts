@@ -96,10 +96,13 @@ function hostView(h: RealInventory['hosts'][number]) {
   };
 }
 
-function vmView(v: RealInventory['vms'][number], hosts: RealInventory['hosts']) {
+function vmView(v: RealInventory['vms'][number], { hosts, datastores, networks }: RealInventory) {
   return {
     name: v.name, powerState: v.powerState, state: v.stateDetail, vcpus: v.vcpus, memoryBytes: v.memoryBytes, guestOs: v.guestOs,
-    host: hosts.find((h) => h.key === v.hostKey)?.name, disks: v.disks, nics: v.nics, snapshots: v.snapshots.length,
+    host: hosts.find((h) => h.key === v.hostKey)?.name,
+    disks: v.disks.map((d) => ({ label: d.label, capacityBytes: d.capacityBytes, datastore: datastores.find((x) => x.key === d.datastoreKey)?.name ?? d.datastoreKey })),
+    nics: v.nics.map((n) => ({ label: n.label, macAddress: n.macAddress, network: networks.find((x) => x.key === n.networkKey)?.name ?? n.networkKey, connected: n.connected })),
+    snapshots: v.snapshots.length,
     hasConsole: v.hasConsole, isTemplate: v.isTemplate,
   };
 }
@@ -136,7 +139,7 @@ async function probe(argv: string[]): Promise<number> {
     const inv = await driver.inventory();
     const hosts = inv.hosts.map(hostView);
     const report: ProbeReport = {
-      kind: url.kind, target: driver.target, identity: driver.identity!, host: hosts[0], hosts, vms: inv.vms.map((v) => vmView(v, inv.hosts)),
+      kind: url.kind, target: driver.target, identity: driver.identity!, host: hosts[0], hosts, vms: inv.vms.map((v) => vmView(v, inv)),
     };
     if (flags.json) console.log(JSON.stringify(report, null, 2));
     else printText(report);

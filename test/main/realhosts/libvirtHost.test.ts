@@ -54,7 +54,9 @@ test('libvirt host: facts, inventory, power, snapshots, reconfigure, counters, c
     if (vm.powerState !== 'poweredOff') { await h.power(vm.key, 'powerOff'); vm = await until(h, 'off', (v) => v.powerState === 'poweredOff'); }
     assert.equal(vm.vcpus, 1);
     assert.equal(vm.memoryBytes, 32 * 1024 * 1024);
-    assert.deepEqual(vm.disks, [{ label: 'Hard disk 1 (vda)', capacityBytes: 1024 * 1024 }]);
+    assert.deepEqual(vm.disks, [{ label: 'Hard disk 1 (vda)', capacityBytes: 1024 * 1024, datastoreKey: peers!.dir }]);
+    const ds = inv.datastores.find((d) => d.key === peers!.dir);
+    assert.ok(ds && ds.capacityBytes > 0 && ds.freeBytes > 0 && ds.freeBytes <= ds.capacityBytes, 'the folder of the disk image is a datastore, sized by df');
     assert.equal(vm.hasConsole, true);
     for (const s of vm.snapshots.filter((x) => !vm.snapshots.some((p) => p.key === x.parentKey))) await h.snapshotRemove(vm.key, s.key, true);
 

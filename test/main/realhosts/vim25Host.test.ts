@@ -83,7 +83,9 @@ test('govmomi simulator: inventory, power, suspend, snapshots (memory and not), 
     const vm = inv.vms.find((v) => v.powerState === 'poweredOff')!;
     assert.ok(vm && vm.vcpus >= 1 && vm.memoryBytes > 0 && vm.hostKey === host.key);
     assert.ok(vm.disks.length >= 1 && vm.disks[0].capacityBytes > 0);
+    assert.ok(inv.datastores.some((d) => d.key === vm.disks[0].datastoreKey && d.capacityBytes > 0), 'the disk\'s datastore is in the inventory');
     assert.ok(vm.nics.length >= 1 && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(vm.nics[0].macAddress));
+    assert.ok(inv.networks.some((n) => n.key === vm.nics[0].networkKey), 'the NIC\'s network is in the inventory');
     const get = async () => (await h.inventory()).vms.find((v) => v.key === vm.key)!;
 
     await h.power(vm.key, 'powerOn');

@@ -26,7 +26,7 @@ import type { SshOptions, RemoteProcess } from '../ssh/index';
 import { SshConnection, SshError } from '../ssh/index';
 import type {
   ConsoleStream, DriverCapabilities, DriverSample, DriverState, HostDriver, HostIdentity, PowerOperation, RealHostFacts, RealInventory,
-  RealSnapshot, RealVm, EntitySample,
+  RealSnapshot, RealVm, EntitySample, RealDatastore, RealNetwork,
 } from '../realHost/hostDriver';
 import { DriverError } from '../realHost/hostDriver';
 import type { VirshCommand, VirshResult } from './virshBatch';
@@ -81,6 +81,36 @@ function guestOsOf(d: DomainXml): string {
     return parts.slice(1).join(' ') || d.osinfoId;
   }
   return `Unknown (${d.osType}, ${d.arch || 'unknown arch'})`;
+}
+
+/** The datastore of a disk: the folder of an image file, a block device itself, else where libvirt says. */
+function datastoreKeyOf(source: string): string {
+  if (source.startsWith('/dev/')) return source;
+  const slash = source.lastIndexOf('/');
+  if (slash > 0) return source.slice(0, slash);
+  if (slash === 0) return '/';
+  return source ? `(${source})` : '(no source)';
+}
+
+/** `network:default` → `default`; `bridge:br0` → `bridge br0`; `user:` → user-mode networking. */
+function networkName(key: string): string {
+  const colon = key.indexOf(':');
+  const type = key.slice(0, colon);
+  const source = key.slice(colon + 1);
+  if (type === 'network') return source;
+  if (type === 'user') return 'user-mode networking';
+  if (type === 'bridge') return `bridge ${source}`;
+  if (type === 'direct') return `macvtap on ${source}`;
+  return source ? `${type} ${source}` : type;
+}
+
+/** `df -Pk -- DIR`: POSIX output, a header then one line; sizes in KiB blocks. */
+export function parseDf(out: string): { capacityBytes: number; freeBytes: number } | undefined {
+  const lines = out.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length !== 2 || !/^Filesystem\s/.test(lines[0])) return undefined;
+  const f = lines[1].trim().split(/\s+/);
+  if (f.length < 6 || !/^\d+$/.test(f[1]) || !/^\d+$/.test(f[3])) return undefined;
+  return { capacityBytes: Number(f[1]) * 1024, freeBytes: Number(f[3]) * 1024 };
 }
 
 export class LibvirtHost implements HostDriver {
@@ -303,7 +333,32 @@ export class LibvirtHost implements HostDriver {
     }
     this.names = new Map(domains.map((d) => [d.uuid, d.xml.name]));
     const vms: RealVm[] = domains.map((d) => this.vmOf(d, host.key));
-    return { datacenters: [], clusters: [], hosts: [host], vms };
+    return { datacenters: [], clusters: [], hosts: [host], vms, datastores: await this.datastores(vms, host.key), networks: this.networks(vms, host.key) };
+  }
+
+  /**
+   * Datastores of a libvirt host: each folder holding disk images, sized by `df -Pk` on the host (a
+   * block device is its own datastore, fully used). A folder the login user cannot `df` keeps size 0
+   * and says so in its name.
+   */
+  private async datastores(vms: RealVm[], hostKey: string): Promise<RealDatastore[]> {
+    const keys = [...new Set(vms.flatMap((v) => v.disks.map((d) => d.datastoreKey)))].sort();
+    return Promise.all(keys.map(async (key): Promise<RealDatastore> => {
+      if (key.startsWith('/dev/')) {
+        const size = vms.flatMap((v) => v.disks).find((d) => d.datastoreKey === key)?.capacityBytes ?? 0;
+        return { key, name: `block device ${key}`, capacityBytes: size, freeBytes: 0, hostKeys: [hostKey] };
+      }
+      const df = await this.conn.exec(['df', '-Pk', '--', key]).catch(() => undefined);
+      const size = df?.code === 0 ? parseDf(df.stdout) : undefined;
+      return size
+        ? { key, name: key, capacityBytes: size.capacityBytes, freeBytes: size.freeBytes, hostKeys: [hostKey] }
+        : { key, name: `${key} (size unknown)`, capacityBytes: 0, freeBytes: 0, hostKeys: [hostKey] };
+    }));
+  }
+
+  private networks(vms: RealVm[], hostKey: string): RealNetwork[] {
+    const keys = [...new Set(vms.flatMap((v) => v.nics.map((n) => n.networkKey)))].sort();
+    return keys.map((key) => ({ key, name: networkName(key), hostKeys: [hostKey] }));
   }
 
   private vmOf(d: { uuid: string; xml: DomainXml; state: string; reason: string; managedSave: boolean; stats: Record<string, string>; snapshots: string[]; current?: string }, hostKey: string): RealVm {
@@ -313,15 +368,13 @@ export class LibvirtHost implements HostDriver {
       }
       return 0;
     };
-    let disk = 0;
-    let cd = 0;
-    const disks = d.xml.disks.map((x) => ({
-      label: x.device === 'cdrom' ? `CD/DVD drive ${++cd} (${x.target})` : `Hard disk ${++disk} (${x.target})`,
-      capacityBytes: capacityOf(x.target),
+    // Hard disks only: CD/DVD and floppy drives are not disks in vSphere's sense (no capacity of their own).
+    const disks = d.xml.disks.filter((x) => x.device === 'disk' || x.device === 'lun').map((x, i) => ({
+      label: `Hard disk ${i + 1} (${x.target})`, capacityBytes: capacityOf(x.target), datastoreKey: datastoreKeyOf(x.source),
     }));
     const nics = d.xml.nics.map((n, i) => ({
       label: `Network adapter ${i + 1}${n.model ? ` (${n.model})` : ''}`, macAddress: n.mac,
-      network: n.source || (n.type === 'user' ? 'user-mode networking' : n.type), connected: n.linkUp,
+      networkKey: `${n.type}:${n.source}`, connected: n.linkUp,
     }));
     const cache = this.snapshotXml.get(d.uuid);
     const snapshots: RealSnapshot[] = d.snapshots.flatMap((name) => {

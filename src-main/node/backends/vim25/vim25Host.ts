@@ -19,7 +19,7 @@
  */
 import type {
   ConsoleStream, DriverCapabilities, DriverSample, DriverState, EntitySample, HostDriver, HostIdentity, PowerOperation,
-  RealCluster, RealDatacenter, RealHostFacts, RealInventory, RealSnapshot, RealVm,
+  RealCluster, RealDatacenter, RealDatastore, RealHostFacts, RealInventory, RealNetwork, RealSnapshot, RealVm,
 } from '../realHost/hostDriver';
 import { DriverError } from '../realHost/hostDriver';
 import type { XmlNode } from '../xmlTree';
@@ -52,13 +52,16 @@ const VIM25_CAPABILITIES: DriverCapabilities = {
   clone: true, reconfigure: true, rename: true, console: false, consoleInput: false,
 };
 
-const VIEW_TYPES = ['Datacenter', 'Folder', 'ComputeResource', 'HostSystem', 'VirtualMachine'];
+const VIEW_TYPES = ['Datacenter', 'Folder', 'ComputeResource', 'HostSystem', 'VirtualMachine', 'Datastore', 'Network'];
 const PROPS: Record<string, string[]> = {
   Datacenter: ['name', 'parent'],
   Folder: ['parent'],
   ComputeResource: ['name', 'parent'],
   ClusterComputeResource: ['name', 'parent'],
   HostSystem: ['name', 'parent', 'summary.hardware', 'summary.config.product.fullName', 'runtime.connectionState', 'runtime.inMaintenanceMode', 'runtime.bootTime'],
+  Datastore: ['name', 'summary.capacity', 'summary.freeSpace', 'host'],
+  Network: ['name', 'host'],
+  DistributedVirtualPortgroup: ['name', 'host'],
   VirtualMachine: ['name', 'parent', 'runtime.host', 'runtime.powerState', 'config.hardware.numCPU', 'config.hardware.memoryMB', 'config.guestFullName',
     'config.template', 'config.hardware.device', 'snapshot', 'guest.ipAddress', 'guest.toolsRunningStatus'],
 };
@@ -240,6 +243,9 @@ export class Vim25Host implements HostDriver {
       const clusters: RealCluster[] = [];
       const hosts: RealHostFacts[] = [];
       const vms: RealVm[] = [];
+      const datastores: RealDatastore[] = [];
+      const networks: RealNetwork[] = [];
+      const hostsOf = (e: XmlNode | undefined): string[] => (e ? e.children.map((c) => (c.name === 'DatastoreHostMount' ? child(c, 'key')?.text.trim() ?? '' : c.text.trim())).filter(Boolean) : []);
       this.hostRefs = [];
       this.vmRefs.clear();
       for (const o of objects) {
@@ -267,9 +273,20 @@ export class Vim25Host implements HostDriver {
           });
         } else if (o.obj.type === 'VirtualMachine') {
           vms.push(this.vmOf(o.obj, p));
+        } else if (o.obj.type === 'Datastore') {
+          datastores.push({
+            key: o.obj.value, name, capacityBytes: Number(p.get('summary.capacity')?.text.trim() ?? 0) || 0,
+            freeBytes: Number(p.get('summary.freeSpace')?.text.trim() ?? 0) || 0, hostKeys: hostsOf(p.get('host')),
+          });
+        } else if (o.obj.type === 'Network' || o.obj.type === 'DistributedVirtualPortgroup') {
+          networks.push({ key: o.obj.value, name, hostKeys: hostsOf(p.get('host')) });
         }
       }
-      return { datacenters, clusters, hosts, vms };
+      // A NIC whose backing names no Network object (an opaque network, say) gets one of its own name.
+      for (const v of vms) for (const n of v.nics) {
+        if (!networks.some((x) => x.key === n.networkKey)) networks.push({ key: n.networkKey, name: n.networkKey.replace(/^name:/, ''), hostKeys: [v.hostKey] });
+      }
+      return { datacenters, clusters, hosts, vms, datastores, networks };
     });
   }
 
@@ -281,13 +298,16 @@ export class Vim25Host implements HostDriver {
     const disks = devices.filter((d) => d.xsiType === 'VirtualDisk').map((d) => {
       const v = obj(toValue(d));
       const bytes = num(v.capacityInBytes) ?? (num(v.capacityInKB) ?? 0) * 1024;
-      return { label: str(obj(v.deviceInfo).label) ?? 'Hard disk', capacityBytes: bytes };
+      const backing = child(d, 'backing');
+      return { label: str(obj(v.deviceInfo).label) ?? 'Hard disk', capacityBytes: bytes, datastoreKey: (backing && child(backing, 'datastore')?.text.trim()) || '(unknown datastore)' };
     });
     const nics = devices.filter((d) => child(d, 'macAddress') !== undefined).map((d) => {
       const v = obj(toValue(d));
+      const backing = child(d, 'backing');
+      const network = backing ? child(backing, 'network')?.text.trim() : undefined;
       return {
         label: str(obj(v.deviceInfo).label) ?? 'Network adapter', macAddress: str(v.macAddress) ?? '',
-        network: str(obj(v.deviceInfo).summary) ?? '', connected: str(obj(v.connectable).connected) === 'true',
+        networkKey: network || `name:${str(obj(v.deviceInfo).summary) ?? 'unknown network'}`, connected: str(obj(v.connectable).connected) === 'true',
       };
     });
     const snapshots: RealSnapshot[] = [];
