@@ -63,7 +63,7 @@ interface HostFacts {
 const LIBVIRT_CAPABILITIES: DriverCapabilities = {
   power: ['powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest'],
   snapshots: true, snapshotMemory: true, snapshotDiskOnlyWhileOn: false, snapshotQuiesce: false,
-  clone: false, reconfigure: true, rename: true, console: true, consoleInput: true,
+  clone: false, reconfigure: true, reconfigureWhileOn: false, rename: true, renameWhileOn: false, console: true, consoleInput: true,
 };
 
 function powerStateOf(state: string, managedSave: boolean): RealVm['powerState'] {

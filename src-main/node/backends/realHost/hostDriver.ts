@@ -106,7 +106,10 @@ export interface DriverCapabilities {
   snapshotQuiesce: boolean;
   clone: boolean;
   reconfigure: boolean;
+  /** vCPUs and memory can change while the VM runs (the host applies its own hot-add rules). */
+  reconfigureWhileOn: boolean;
   rename: boolean;
+  renameWhileOn: boolean;
   console: boolean;
   consoleInput: boolean;
 }

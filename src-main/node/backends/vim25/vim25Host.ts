@@ -49,7 +49,7 @@ export const VIM25_SAMPLED_COUNTERS = [
 const VIM25_CAPABILITIES: DriverCapabilities = {
   power: ['powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest'],
   snapshots: true, snapshotMemory: true, snapshotDiskOnlyWhileOn: true, snapshotQuiesce: true,
-  clone: true, reconfigure: true, rename: true, console: false, consoleInput: false,
+  clone: true, reconfigure: true, reconfigureWhileOn: true, rename: true, renameWhileOn: true, console: false, consoleInput: false,
 };
 
 const VIEW_TYPES = ['Datacenter', 'Folder', 'ComputeResource', 'HostSystem', 'VirtualMachine', 'Datastore', 'Network'];
