@@ -75,6 +75,8 @@ start_peers() {
   fi
   if pgrep -x libvirtd >/dev/null; then die "another libvirtd is running on this machine; its state folders would be shared"; fi
 
+  # From here on, a start that fails half-way stops what it had started (no daemon left behind).
+  trap 'rc=$?; [ "$rc" = 0 ] || stop_peers; exit "$rc"' EXIT
   rm -rf "$DIR"; mkdir -p "$DIR/run"; chmod 755 "$DIR"
   : > "$DIR/defined"
 
@@ -131,6 +133,12 @@ EOF
   ok=
   for _ in $(seq 600); do virsh version >/dev/null 2>&1 && { ok=1; break; }; sleep 0.1; done
   [ -n "$ok" ] || die "libvirtd did not answer within 60 s (see $DIR/libvirtd.log)"
+  # libvirtd keeps its definitions under /etc/libvirt: a run that was killed before its stop leaves its
+  # hvlab-* domains behind, and no other libvirtd is running, so they are ours to remove.
+  for d in $(virsh list --all --name 2>/dev/null | grep '^hvlab-' || true); do
+    virsh destroy "$d" >/dev/null 2>&1 || true
+    virsh undefine "$d" --snapshots-metadata --managed-save >/dev/null 2>&1 || true
+  done
 
   # The tiny domain: TCG, 32 MiB, one vCPU, a qcow2 disk holding the boot sector, a serial console.
   node "$HERE/peers/tinyGuest.mjs" "$DIR/tiny.img"

@@ -134,7 +134,7 @@ export class RealHostService {
       this.publish();
     }));
     try {
-      await d.connect();
+      if (d.state !== 'connected') await d.connect();
       this.log('info', 'HostConnectedEvent', `Host ${this.options.name} is connected`);
     } catch (e) {
       this.log('error', 'HostConnectionLostEvent', `Cannot connect to ${this.options.name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -176,6 +176,7 @@ export class Vim25Host implements HostDriver {
 
   async connect(): Promise<void> {
     if (this.closed) throw new DriverError('disconnected', 'the host was removed');
+    if (this.stateValue === 'connected') return;
     this.setState('connecting');
     try {
       await this.login();
