@@ -15,7 +15,7 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { HostId, TaskId } from '@shared/model/ids';
 import { OPERATION_NAMES } from '@shared/model/taskNames';
-import type { OpContext } from '../lab/opContext';
+import type { OpContext } from '../lab/index';
 import type { Host } from './registry';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';

@@ -12,7 +12,7 @@ export {
 export { BOOT_MAGIC, BOOT_FORMAT_VERSION, BOOT_CMDLINE_OFFSET, BOOT_CMDLINE_MAX, BootImageError, bootImageOf, loadBootImage, type BootImage } from './bootImage';
 export { MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION, isMachineState, type MachineState, type MachineCrash, type MachineOwnCounters } from './machineState';
 export { counterReport, flatCounters, type CounterReport } from './machineCounters';
-export { runMachine, DEFAULT_RUN_QUANTUM_NS, type RunOptions, type RunOutcome } from './runner';
+export { runMachine, pagingStructureBytes, DEFAULT_RUN_QUANTUM_NS, type RunOptions, type RunOutcome } from './runner';
 export { VcpuSlot, type VcpuSlotState } from './vcpuSlot';
 export { saveMemoryShared, restoreMemory } from './memorySnapshot';
 export { parseGuestCatalogue, findGuest, commandLine, EMPTY_CATALOGUE, GuestCatalogueError, type GuestCatalogue, type GuestEntry } from './guestCatalogue';

@@ -12,7 +12,7 @@
  *    undefined (installing software-TLB entries), then `lastGpfn` / `lastFastWrite`;
  *    on failure `faultCause` (isa CAUSE_*, or -1 = host out of memory) and `faultDetail`;
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
- *  - memory virtualization (issue 5): `pager` (shadow / nested, pager.ts; undefined = native),
+ *  - memory virtualization: `pager` (shadow / nested, pager.ts; undefined = native),
  *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
  *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`.
  * Rules:
@@ -29,7 +29,7 @@
  *    which is what switching between kernel and user shadow page tables achieves on real VMMs.
  *  - TLB tagging (paging.tlbTagging, docs/isa.md §5.3): entries carry the `asid` they were filled
  *    under; a ptbr load flushes nothing while asid ≠ 0 and only asid 0's entries when asid = 0, so
- *    a guest that never sets asid sees the phase-1 TLB.
+ *    a guest that never sets asid sees an untagged TLB.
  *  - A change of `mem.epoch` flushes only the software TLB (host-side), never modelled state.
  */
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, type AccessKind } from '../isa/index';
@@ -63,7 +63,7 @@ export interface MmuCounters {
   dirtyAssists: number;
   /** Host-side software-TLB refills (performance diagnostics, not guest-visible). */
   softRefills: number;
-  // ---- memory virtualization (issue 5); see docs/memory-virtualization.md ----
+  // ---- memory virtualization; see docs/memory-virtualization.md ----
   /** Nested: references to guest page-table entries in 2-D walks. */
   guestWalkRefs: number;
   /** Nested: references to nested (gpa → hpa) entries in 2-D walks. */
@@ -135,7 +135,7 @@ export interface MmuState {
   readonly user: boolean;
   readonly tlb: TlbState;
   readonly counters: Partial<MmuCounters>;
-  /** Issue 5 (absent in phase-1 states). */
+  /** Memory-virtualization state (absent in states saved before it existed). */
   readonly asid?: number;
   readonly largeTlb?: LargePageTlbState;
 }
