@@ -24,7 +24,9 @@ function service(port = peers?.port ?? 1): RealHostService {
   if (peers) writeFileSync(path, `[${peers.host}]:${peers.port} ${peers.hostKey}\n`);
   const driver = new LibvirtHost({
     ssh: {
-      host: peers?.host ?? '127.0.0.1', port, username: peers?.user ?? 'nobody', auth: { method: 'key', privateKeyPath: peers?.keyPath ?? '/nonexistent' },
+      host: peers?.host ?? '127.0.0.1', port, username: peers?.user ?? 'nobody',
+      // Without peers: a password, so that no key file is read and the refused TCP connection is what the host shows.
+      auth: peers ? { method: 'key', privateKeyPath: peers.keyPath } : { method: 'password', password: 'unused' },
       knownHosts: KnownHosts.load(path), hostKeyPolicy: { mode: 'known' }, reconnect: false,
     },
   });
