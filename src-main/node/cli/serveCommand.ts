@@ -15,7 +15,7 @@
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLabBackend } from '../backends/index';
+import { labDataDir, memorySecretStore, startLabBackend } from '../backends/index';
 import type { Backend } from '../backends/index';
 import { defaultDataDir } from '../storage/autosave';
 import { startLabServer } from '../server/labServer';
@@ -60,6 +60,10 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
   const backend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
     dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
+  }, {
+    // Real hosts added in Add Host are remembered in the lab's data folder; their passwords only in this
+    // process (browser mode has no keychain), so a restarted server asks for them again.
+    dataDir: labDataDir(), secrets: memorySecretStore(),
   });
   const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);

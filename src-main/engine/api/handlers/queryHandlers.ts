@@ -93,6 +93,8 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
   'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
   'backends.list': () => [simulatedBackendInfo()],
+  // A real host's identity is read by the host side in front of the engine (it needs the network).
+  'host.identify': () => ({ error: apiError('E_INVALID_ARGUMENT', 'Identifying a real host is done by the lab application, not the simulated engine; this lab was started without real-host support.') }),
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
 };
