@@ -16,6 +16,7 @@ import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
 import type { LabDocumentDto } from '../model/labDocument';
 import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
 import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
+import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 
 const name = () => s.name({ max: 80 });
 const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
@@ -126,6 +127,25 @@ export const COMMAND_SCHEMAS = {
   'host.enterStandby': s.object({ hostId: s.id('host') }),
   /** Wake a host from standby (it boots anew). Pre: in standby. Task. */
   'host.exitStandby': s.object({ hostId: s.id('host') }),
+  /**
+   * Add Host: a real hypervisor (KVM through libvirt over SSH, ESXi/vCenter through vim25) joins the lab as
+   * one more backend. Pre: `acceptedIdentity` is the key fingerprint or certificate thumbprint the host
+   * presents (`host.identify`); the credentials work. Answered by the host side in front of the engine
+   * (the simulated engine refuses it). Immediate; result `{ namespace, hostId }`. The password is in no
+   * answer, event or log.
+   */
+  'host.add': s.object({
+    kind: s.oneOf(REAL_HOST_KINDS), address: s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.:\[\]_-]+$/ }),
+    port: s.optional(s.int({ min: 1, max: 65_535 })), name: s.optional(name()),
+    user: s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9._@\\-]+$/ }), authMethod: s.oneOf(REAL_HOST_AUTH_METHODS),
+    keyPath: s.optional(s.string({ min: 1, max: 4096 })), password: s.optional(s.string({ min: 1, max: 1024 })),
+    libvirtUri: s.optional(s.string({ min: 1, max: 256, pattern: /^[a-z+]+:\/\/[A-Za-z0-9._\/?=&-]*$/ })),
+    acceptedIdentity: s.string({ min: 1, max: 128 }),
+  }),
+  /** Remove from Inventory: a real host leaves the lab (its VMs keep running on it). Pre: a real host's id. Immediate; result `{ namespace }`. */
+  'host.remove': s.object({ hostId: s.id('host') }),
+  /** Reconnect a real host that is disconnected or not responding. Pre: a real host's id. Task. */
+  'host.reconnect': s.object({ hostId: s.id('host') }),
   /** Cancel a queued or running cancellable task. */
   'task.cancel': s.object({ taskId: s.id('task') }),
   /** Run the simulation (optionally at a new speed: a multiple of real time, or 'max'). */
@@ -194,6 +214,9 @@ export interface CommandResults {
   'host.exitMaintenance': TaskRef;
   'host.enterStandby': TaskRef;
   'host.exitStandby': TaskRef;
+  'host.add': { namespace: string; hostId: string };
+  'host.remove': { namespace: string };
+  'host.reconnect': TaskRef;
   'task.cancel': { ok: true };
   'sim.run': SimStatus;
   'sim.pause': SimStatus;

@@ -11,6 +11,8 @@ import type { EventDto } from '../model/eventLog';
 import type { EventId } from '../model/ids';
 import type { InventoryChanges } from '../model/inventoryChanges';
 import type { BackendInfo } from '../model/backends';
+import type { HostIdentityDto } from '../model/realHosts';
+import { REAL_HOST_KINDS } from '../model/realHosts';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus, ExerciseProgress } from './commands';
@@ -112,6 +114,8 @@ export const QUERY_SCHEMAS = {
   'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
+  /** The identity a real host presents (SSH host key or TLS certificate), read before any credential is sent (Add Host). */
+  'host.identify': s.object({ kind: s.oneOf(REAL_HOST_KINDS), address: s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.:\[\]_-]+$/ }), port: s.optional(s.int({ min: 1, max: 65_535 })) }),
   /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
   'backends.list': s.object({}),
   /**
@@ -183,6 +187,7 @@ export interface QueryResults {
   'exercise.progress.get': ExerciseProgress | null;
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
+  'host.identify': HostIdentityDto;
   'placement.solve': PlacementSolveResult;
   'placement.plan': PlacementPlanResult;
   'lab.recovery': RecoveryInfo;

@@ -19,7 +19,7 @@
  */
 import { resolve, dirname, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLabBackend } from '../backends/index';
+import { labDataDir, memorySecretStore, startLabBackend } from '../backends/index';
 import type { Backend } from '../backends/index';
 import { defaultDataDir } from '../storage/autosave';
 import { startLabServer } from '../server/labServer';
@@ -68,6 +68,10 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
     libraryDir: flags.library === undefined ? defaultLibraryDir() : resolve(String(flags.library)),
     dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
+  }, {
+    // Real hosts added in Add Host are remembered in the lab's data folder; their passwords only in this
+    // process (browser mode has no keychain), so a restarted server asks for them again.
+    dataDir: labDataDir(), secrets: memorySecretStore(),
   });
   const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);

@@ -61,6 +61,15 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     const plan = applyRequestPlan(lab, p);
     return 'error' in plan ? plan : startApplyPlan(lab.ops, plan, who);
   },
+  // Real hosts are added, removed and reconnected by the host side in front of the engine (the backend
+  // seam); a request that reaches the simulated engine has no real host behind it.
+  'host.add': () => ({ error: apiError('E_INVALID_ARGUMENT', 'Adding a real host is done by the lab application, not the simulated engine; this lab was started without real-host support.') }),
+  'host.remove': (lab, p) => ({ error: lab.reg.hosts.has(p.hostId)
+    ? apiError('E_INVALID_ARGUMENT', `${lab.reg.nameOf(p.hostId)} is a simulated host; Remove from Inventory applies to real hosts.`, 'params.hostId')
+    : apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') }),
+  'host.reconnect': (lab, p) => ({ error: lab.reg.hosts.has(p.hostId)
+    ? apiError('E_INVALID_ARGUMENT', `${lab.reg.nameOf(p.hostId)} is a simulated host; it is never disconnected from the lab, so there is nothing to reconnect.`, 'params.hostId')
+    : apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') }),
   'task.cancel': (lab, p, who) => {
     const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId, who);
     return err ? { error: err } : { ok: true as const };

@@ -104,6 +104,8 @@ export const QUERY_HANDLERS: QueryHandlers = {
   // The open lab as a document and the saved labs of the lab library (api/labDocument.ts).
   'lab.document': (_lab, _p, context) => context.document.dto(),
   'lab.library': (_lab, _p, context) => listLibrary(context),
+  // A real host's identity is read by the host side in front of the engine (it needs the network).
+  'host.identify': () => ({ error: apiError('E_INVALID_ARGUMENT', 'Identifying a real host is done by the lab application, not the simulated engine; this lab was started without real-host support.') }),
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
   'placement.plan': (lab, p, context) => placementPlan(lab, p, context.ports.milpSolver),
