@@ -5,6 +5,10 @@
  * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
+ * - `engine.stepSome(maxMs)`: moves a `sim.step` in progress (`simStatus().stepToMs`) toward its end by at
+ *   most `maxMs`, ending on the quantum grid (so a step run in slices ends in exactly the state one
+ *   unsliced advance would); true once the step has ended. `sim.step` itself only records the step, so
+ *   no command holds the engine for long: the host calls this between requests.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
  *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
  *   writes/reads the files (`node/storage/`).
@@ -33,6 +37,9 @@ import { scenarioSchema } from './scenario/scenarioSchema';
 import { scenarioBoundsProblem } from './scenario/scenarioBounds';
 import type { Scenario } from './scenario/scenarioSchema';
 import { ScenarioProblem } from './cluster/model';
+import { SIM_QUANTUM_NS } from './params';
+
+const SIM_QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export type { Scenario } from './scenario/scenarioSchema';
@@ -50,6 +57,7 @@ export interface Engine {
   handle(request: unknown): ResponseMessage;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   advance(virtualMs: number): void;
+  stepSome(maxVirtualMs: number): boolean;
   simStatus(): SimStatus;
   saveState(): LabState;
   loadState(state: unknown): ApiError | undefined;
@@ -158,6 +166,13 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     advance(ms: number) {
       if (!(ms > 0)) return;
       lab.advance(ms);
+    },
+    stepSome(maxMs: number) {
+      const { nowMs, stepToMs } = lab.clock;
+      if (stepToMs === null) return true;
+      const gridEnd = Math.floor((nowMs + Math.max(maxMs, SIM_QUANTUM_MS)) / SIM_QUANTUM_MS) * SIM_QUANTUM_MS;
+      lab.advance(Math.min(stepToMs, gridEnd) - nowMs);
+      return lab.clock.stepToMs === null;
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),

@@ -13,7 +13,9 @@
  *   replaces one that stopped (shown with the offer).
  *
  * Rules: heavy engine work happens in slices of at most SLICE_BUDGET_MS wall time so requests are
- * answered between slices; `sim.ticked` is published at most TICK_EVENT_HZ times a second.
+ * answered between slices — running at 'max' speed and a `sim.step` in progress alike (the engine only
+ * records a step; the host moves the clock toward its end here, and `sim.pause` cancels the rest);
+ * `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends.
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
@@ -32,6 +34,11 @@ const SLICE_MS = 50;
 const SLICE_BUDGET_MS = 40;
 /** Virtual time advanced per chunk at 'max' speed. */
 const MAX_SPEED_CHUNK_MS = 100;
+/**
+ * Virtual time per chunk of a `sim.step`: one quantum (the engine rounds up to it), so the wall time
+ * between two chances to answer a request is one slice budget plus at most one quantum of guest work.
+ */
+const STEP_CHUNK_MS = 10;
 /** The most virtual time one slice may cover at a fixed speed: protects against a suspended laptop waking up. */
 const MAX_CATCH_UP_MS = 5_000;
 const TICK_EVENT_HZ = 4;
@@ -144,7 +151,7 @@ export class EngineHost {
     const response = this.engine.handle(raw);
     if (response.ok && typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'command') this.changes++;
     const after = this.engine.simStatus();
-    if (before.running !== after.running || before.speed !== after.speed || before.virtualTimeMs !== after.virtualTimeMs) {
+    if (before.running !== after.running || before.speed !== after.speed || before.virtualTimeMs !== after.virtualTimeMs || before.stepToMs !== after.stepToMs) {
       this.publishTick(true);
     }
     return response;
@@ -174,7 +181,10 @@ export class EngineHost {
       }
     }
     const status = this.engine.simStatus();
-    if (!status.running) return;
+    if (!status.running) {
+      if (status.stepToMs !== undefined) this.stepSlice(now + SLICE_BUDGET_MS);
+      return;
+    }
     if (status.speed === 'max') {
       const deadline = now + SLICE_BUDGET_MS;
       do this.engine.advance(MAX_SPEED_CHUNK_MS); while (performance.now() < deadline);
@@ -183,6 +193,21 @@ export class EngineHost {
       if (virtualMs > 0) this.engine.advance(virtualMs);
     }
     this.publishTick(false);
+  }
+
+  /**
+   * Moves a step in progress toward its end until the wall-clock deadline, STEP_CHUNK_MS of virtual time
+   * at a time (the engine ends each chunk on its quantum grid). Returns true when the step has ended.
+   */
+  private stepSlice(deadline: number): boolean {
+    while (!this.engine.stepSome(STEP_CHUNK_MS)) {
+      if (performance.now() >= deadline) {
+        this.publishTick(false);
+        return false;
+      }
+    }
+    this.publishTick(true);
+    return true;
   }
 
   private publishTick(force: boolean): void {

@@ -74,7 +74,8 @@ export function saveLab(lab: Lab): LabState {
   const r = lab.reg;
   return {
     format: LAB_STATE_FORMAT, version: LAB_STATE_VERSION, scenario: plain(lab.scenario), seed: lab.seed,
-    clock: lab.clock.status(), rng: lab.rng.save(), taskRng: lab.taskRng.save(),
+    // A step in progress is not saved: the saved lab is paused where the step had got to.
+    clock: { virtualTimeMs: lab.clock.nowMs, running: lab.clock.running, speed: lab.clock.speed }, rng: lab.rng.save(), taskRng: lab.taskRng.save(),
     registry: plain({
       version: r.version, ids: r.idCounters(), datacenters: [...r.datacenters.values()], clusters: [...r.clusters.values()],
       hosts: [...r.hosts.values()], vms: [...r.vms.values()], datastores: [...r.datastores.values()], networks: [...r.networks.values()],
