@@ -10,7 +10,8 @@
  *   unsliced advance would); true once the step has ended. `sim.step` itself only records the step, so
  *   no command holds the engine for long: the host calls this between requests.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
- *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
+ *   `engine.loadState(state)` replaces the lab with a saved one, checked field by field first
+ *   (`lab/labStateCheck.ts`), or returns a typed error naming the field and keeps the current lab. The node side
  *   writes/reads the files (`node/storage/`).
  * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
  *   autosave); a restore replaces the lab like `loadState`.
@@ -32,6 +33,7 @@ import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/lab';
 import type { LabState } from './lab/labPersist';
 import { digestInput } from './lab/labDigest';
+import { labStateProblem } from './lab/labStateCheck';
 import { dispatch } from './api/dispatcher';
 import { scenarioSchema } from './scenario/scenarioSchema';
 import { scenarioBoundsProblem } from './scenario/scenarioBounds';
@@ -105,8 +107,15 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   let lab: Lab = first;
 
   function loadState(state: unknown): ApiError | undefined {
+    // Every value is checked before anything is built, with the limits of live input; the lab is
+    // replaced only once the new one is whole.
+    const problem = labStateProblem(state, workloads);
+    if (problem) return apiError('E_INVALID_STATE', `cannot load the lab: ${problem.field}: ${problem.message}`, problem.field);
+    const saved = state as LabState;
+    const scenario = validateScenario({ file: 'the saved lab', content: saved.scenario }, workloads);
+    if ('error' in scenario) return apiError('E_INVALID_STATE', `cannot load the lab: ${scenario.error.message}`, `state.${scenario.error.field ?? 'scenario'}`);
     try {
-      lab = Lab.restore(state as LabState, emit, labOptions);
+      lab = Lab.restore(saved, emit, labOptions);
     } catch (e) {
       return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
     }
