@@ -33,7 +33,7 @@ import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/lab';
 import type { LabState } from './lab/labPersist';
 import { digestInput } from './lab/labDigest';
-import { labStateProblem } from './lab/labStateCheck';
+import { labStateProblem, LabStateError } from './lab/labStateCheck';
 import { dispatch } from './api/dispatcher';
 import { scenarioSchema } from './scenario/scenarioSchema';
 import { scenarioBoundsProblem } from './scenario/scenarioBounds';
@@ -117,7 +117,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     try {
       lab = Lab.restore(saved, emit, labOptions);
     } catch (e) {
-      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`, e instanceof LabStateError ? e.field : 'state');
     }
     emit({ type: 'lab.loaded', scenario: lab.scenario.name });
     return undefined;

@@ -32,6 +32,7 @@ import { HostScheduler } from '../scheduler/index';
 import type { VmRuntimeState } from '../vm/vmRuntime';
 import { VmRuntime } from '../vm/vmRuntime';
 import type { GuestMachine } from '../vm/guestMachine';
+import { LabStateError } from './labStateCheck';
 
 export const LAB_STATE_FORMAT = 'hvlab-lab';
 
@@ -91,6 +92,15 @@ export function saveLab(lab: Lab): LabState {
   };
 }
 
+/** Runs an owner's restore of its part; what it throws becomes a LabStateError naming the part. */
+function owned<T>(field: string, what: string, restore: () => T): T {
+  try {
+    return restore();
+  } catch (e) {
+    throw new LabStateError(field, `${what} cannot be restored (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
 export function restoreLab(lab: Lab, state: LabState): void {
   if (!state || state.format !== LAB_STATE_FORMAT) throw new Error('not a Hypervisor Lab state');
   if (state.version !== LAB_STATE_VERSION) throw new Error(`lab state version ${state.version} is not supported (this engine reads version ${LAB_STATE_VERSION})`);
@@ -130,20 +140,21 @@ export function restoreLab(lab: Lab, state: LabState): void {
   if (state.guests.length && !lab.guestFactory) {
     throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
   }
-  for (const [id, gs] of state.guests) {
+  state.guests.forEach(([id, gs], i) => {
     const vm = r.vms.get(id)!;
     const rt = lab.runtime(id);
     const host = r.hosts.get(vm.hostId!)!;
-    const guest = lab.guestFactory!({
+    const guest = owned(`state.guests[${i}][1]`, `the saved guest machine of ${vm.name}`, () => lab.guestFactory!({
       vmId: vm.id, name: vm.name, vcpus: vm.vcpus, memoryBytes: vm.memoryBytes, guestOs: vm.guestOs, monitor: vm.monitor,
       paging: vm.paging, pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
       disk: rt.disks[0], nowNs: rt.bootGuestNs, restoreState: gs,
-    }, host.cpuMhz * 1e6, 0);
+    }, host.cpuMhz * 1e6, 0));
     rt.guest = guest;
     guests.set(id, guest);
-  }
+  });
   for (const host of r.hosts.values()) {
-    const saved = state.schedulers.find(([id]) => id === host.id)?.[1];
-    lab.schedulers.set(host.id, saved ? HostScheduler.restore(host, saved, guests) : new HostScheduler(host));
+    const at = state.schedulers.findIndex(([id]) => id === host.id);
+    const saved = state.schedulers[at]?.[1];
+    lab.schedulers.set(host.id, saved ? owned(`state.schedulers[${at}][1]`, `the saved scheduler of ${host.name}`, () => HostScheduler.restore(host, saved, guests)) : new HostScheduler(host));
   }
 }

@@ -3,6 +3,7 @@
  *
  * - `labStateProblem(state, workloads?)` → the first problem as `{ field, message }` (the field is a path
  *   like `state.registry.vms[2].vcpus`), or null when the state may be restored.
+ * - `LabStateError(field, message)`: what `restoreLab` throws when an owner refuses its part.
  *
  * A save file's checksums only prove that the file is what some program wrote; they say nothing about
  * whether the values make sense (a re-saved lab with a NaN clock, 1e9 vCPUs or a VM on a host that does
@@ -133,6 +134,27 @@ const runtimeSchema = s.object({
   counterBase: s.record(s.number(), { maxKeys: 4096 }), sampledSinceMs: timeMs(),
 });
 
+/** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never"). */
+const anyNumber = (): Schema<number> => ({ describe: 'number', check: (v, p) => (typeof v === 'number' ? null : { field: p, message: 'expected a number' }) });
+const timesSchema = s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber() });
+const schedulerSchema = s.object({
+  periodIndex: count(),
+  acc: s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber(), cycles: anyNumber(), gridCycles: anyNumber(), usageMin: anyNumber(), usageMax: anyNumber() }),
+  pcpus: s.array(s.object({
+    cursor: anyNumber(), sliceLeft: anyNumber(), busyNs: anyNumber(),
+    current: { describe: 'a running vCPU or null', check: (v, p) => (v === null ? null : s.object({ vmId: s.id('vm'), index: count(MAX_VCPUS - 1) }).check(v, p)) },
+  }), { max: 8 * 128 * 2 }),
+  vms: s.array(s.object({
+    id: s.id('vm'), order: count(), offsetNs: anyNumber(), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
+    limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(),
+    usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
+    vcpus: s.array(s.object({
+      state: s.oneOf(['run', 'ready', 'costop', 'limited', 'hold', 'wait'] as const), since: anyNumber(), busyUntil: anyNumber(), wakeNs: anyNumber(),
+      pendingHalt: s.bool(), pendingWake: anyNumber(), pcpu: s.int({ min: -1, max: 8 * 128 * 2 }), boost: s.bool(), vtime: anyNumber(), progress: anyNumber(), acc: timesSchema,
+    }), { max: MAX_VCPUS }),
+  }), { max: 1024 }),
+});
+
 const labStateSchema = s.object({
   format: s.literal('hvlab-lab'),
   version: s.literal(LAB_STATE_VERSION),
@@ -152,10 +174,17 @@ const labStateSchema = s.object({
   layers: s.array(opaque('a disk layer'), { max: HISTORY_MAX }),
   runtimes: s.array(tuple(s.id('vm'), runtimeSchema), { max: LAB_MAX_VMS }),
   guests: s.array(tuple(s.id('vm'), opaque('a guest machine state')), { max: LAB_MAX_VMS }),
-  schedulers: s.array(tuple(s.id('host'), anyObject('a host scheduler state')), { max: LAB_MAX_HOSTS }),
+  schedulers: s.array(tuple(s.id('host'), schedulerSchema), { max: LAB_MAX_HOSTS }),
 });
 
 const problem = (field: string, message: string): Problem => ({ field, message });
+
+/** Thrown by `restoreLab` when an opaque part's owner (a guest machine, a host scheduler) cannot restore it. */
+export class LabStateError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
 
 type Entity = { id: string };
 /** Ids of a list, refusing duplicates. */
@@ -183,14 +212,15 @@ interface CheckedState {
   layers: unknown[];
   runtimes: [string, { disks: { chain: number[]; top: number }[] }][];
   guests: [string, unknown][];
-  schedulers: [string, unknown][];
+  schedulers: [string, SchedulerShape][];
   clock: { virtualTimeMs: number };
   nextSampleMs: number;
   tasks: { nextId: number; tasks: Entity[] };
   events: { nextId: number; events: Entity[] };
 }
 interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
-interface VmShape extends Entity { name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
+interface VmShape extends Entity { vcpus: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
+interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
 interface PlacedShape extends Entity { datacenterId: string; hostIds: string[] }
 
 /** The number in an id like `vm-12` (ids are minted from per-kind counters). */
@@ -303,12 +333,35 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     if (guests.has(id)) return problem(`state.guests[${i}][0]`, `duplicates the guest of ${id}`);
     guests.add(id);
   }
+  // Schedulers: one per host, with the host's pCPUs, placing only that host's running VMs with their vCPUs.
   const schedulers = new Set<string>();
   for (let i = 0; i < st.schedulers.length; i++) {
-    const id = st.schedulers[i][0];
-    if (!hosts.has(id)) return problem(`state.schedulers[${i}][0]`, `is a scheduler for ${id}, which is not in the lab`);
-    if (schedulers.has(id)) return problem(`state.schedulers[${i}][0]`, `duplicates the scheduler of ${id}`);
+    const [id, sched] = st.schedulers[i];
+    const f = `state.schedulers[${i}]`;
+    const host = hosts.get(id);
+    if (!host) return problem(`${f}[0]`, `is a scheduler for ${id}, which is not in the lab`);
+    if (schedulers.has(id)) return problem(`${f}[0]`, `duplicates the scheduler of ${id}`);
     schedulers.add(id);
+    const pcpus = host.sockets * host.coresPerSocket * host.threadsPerCore;
+    if (sched.pcpus.length !== pcpus) return problem(`${f}[1].pcpus`, `lists ${sched.pcpus.length} physical CPUs; ${host.name} has ${pcpus}`);
+    const placed = new Map<string, number>();
+    for (let j = 0; j < sched.vms.length; j++) {
+      const sv = sched.vms[j];
+      const vm = vms.get(sv.id);
+      const g = `${f}[1].vms[${j}]`;
+      if (!vm || vm.hostId !== id || vm.powerState !== 'poweredOn') return problem(`${g}.id`, `${sv.id} is not a powered-on VM of ${host.name}`);
+      if (!guests.has(sv.id)) return problem(`${g}.id`, `${sv.id} has no guest in the save`);
+      if (placed.has(sv.id)) return problem(`${g}.id`, `duplicates ${sv.id}`);
+      if (sv.vcpus.length !== vm.vcpus) return problem(`${g}.vcpus`, `lists ${sv.vcpus.length} vCPUs; ${vm.name} has ${vm.vcpus}`);
+      for (let k = 0; k < sv.vcpus.length; k++) {
+        if (sv.vcpus[k].pcpu >= pcpus) return problem(`${g}.vcpus[${k}].pcpu`, `is beyond the host's ${pcpus} physical CPUs`);
+      }
+      placed.set(sv.id, sv.vcpus.length);
+    }
+    for (let k = 0; k < sched.pcpus.length; k++) {
+      const c = sched.pcpus[k].current;
+      if (c && !(c.index < (placed.get(c.vmId) ?? 0))) return problem(`${f}[1].pcpus[${k}].current`, `runs vCPU ${c.index} of ${c.vmId}, which this scheduler does not place`);
+    }
   }
 
   // History: ids below their counters, nothing in the future.

@@ -43,6 +43,8 @@ const TAMPERED: [string, (s: LabState) => unknown, RegExp][] = [
   ['an event from the future', (s) => { s.events.events[0].timeMs = s.clock.virtualTimeMs + 1; return s; }, /^state\.events\.events\[0\]$/],
   ['a runtime for an unknown VM', (s) => { s.runtimes[0][0] = 'vm-4242'; return s; }, /^state\.runtimes\[0\]\[0\]$/],
   ['a scheduler for an unknown host', (s) => { s.schedulers[0][0] = 'host-4242'; return s; }, /^state\.schedulers\[0\]\[0\]$/],
+  ['a scheduler with the wrong number of pCPUs', (s) => { s.schedulers[0][1].pcpus.pop(); return s; }, /^state\.schedulers\[0\]\[1\]\.pcpus$/],
+  ['a scheduler vCPU in an unknown state', (s) => { const sv = s.schedulers.flatMap(([, x]) => x.vms)[0]; (sv.vcpus[0] as { state: string }).state = 'dancing'; return s; }, /^state\.schedulers\[\d+\]\[1\]\.vms\[\d+\]\.vcpus\[0\]\.state$/],
   ['a disk naming a missing layer', (s) => { s.runtimes[0][1].disks[0].top = 10_000; return s; }, /^state\.runtimes\[0\]\[1\]\.disks\[0\]$/],
   ['a NaN seed', (s) => { s.seed = NaN; return s; }, /^state\.seed$/],
   ['a scenario with 1,000 × 100,000 VMs', (s) => { (s.scenario as unknown as Record<string, unknown>).vmsPerHost = { count: 100_000 }; return s; }, /^state\.scenario/],
@@ -98,6 +100,8 @@ test('truncated guest memory in a save with real guests is refused, nothing half
   const err = target.loadState(tampered);
   assert.ok(err, 'accepted truncated guest memory');
   assert.equal(err.code, 'E_INVALID_STATE');
+  assert.equal(err.field, 'state.guests[0][1]', err.message);
+  assert.match(err.message, /the saved guest machine of .* cannot be restored/);
   assert.equal(JSON.stringify(target.digestInput()), before);
   assert.equal(target.loadState(structuredClone(state)), undefined, 'the untampered save loads');
 });

@@ -187,6 +187,7 @@ export const target: FuzzTarget = {
     if (Object.getOwnPropertyNames(Object.prototype).join() !== PROTO) return { kind: 'wrongAccept', detail: 'Object.prototype was changed' };
     if (err) {
       if (err.code !== 'E_INVALID_STATE') return { kind: 'crash', detail: `${err.code}: ${err.message}` };
+      if (!err.field) return { kind: 'wrongAccept', detail: `refused without naming the field: ${err.message}` };
       if (fingerprint() !== before) return { kind: 'wrongAccept', detail: `refused (${err.message}) but the current lab changed` };
       return { kind: 'refused', detail: err.message };
     }
