@@ -13,7 +13,8 @@
  *   replaces one that stopped (shown with the offer).
  *
  * Rules: heavy engine work happens in slices of at most SLICE_BUDGET_MS wall time so requests are
- * answered between slices — running at 'max' speed and a `sim.step` in progress alike (the engine only
+ * answered between slices — running at 'max' or a fixed speed (a lab that cannot keep up with the speed
+ * asked runs slower, never holding requests) and a `sim.step` in progress alike (the engine only
  * records a step; the host moves the clock toward its end here, and `sim.pause` cancels the rest);
  * `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends.
  * Used inside the engine worker thread, and directly by the CLI and tests.
@@ -189,8 +190,17 @@ export class EngineHost {
       const deadline = now + SLICE_BUDGET_MS;
       do this.engine.advance(MAX_SPEED_CHUNK_MS); while (performance.now() < deadline);
     } else {
-      const virtualMs = Math.min(MAX_CATCH_UP_MS, Math.round(wallElapsed * status.speed));
-      if (virtualMs > 0) this.engine.advance(virtualMs);
+      // The virtual time this slice owes, in chunks, until the wall budget is spent: when the lab cannot
+      // keep up with the speed asked (busy guests at 100×), it runs slower than asked rather than hold
+      // requests for seconds; what was not run is not owed to the next slice.
+      let owed = Math.min(MAX_CATCH_UP_MS, Math.round(wallElapsed * status.speed));
+      const deadline = now + SLICE_BUDGET_MS;
+      while (owed > 0) {
+        const chunk = Math.min(owed, MAX_SPEED_CHUNK_MS);
+        this.engine.advance(chunk);
+        owed -= chunk;
+        if (performance.now() >= deadline) break;
+      }
     }
     this.publishTick(false);
   }

@@ -99,3 +99,21 @@ test('a day-long step leaves no query of another client unanswered for more than
     watcher.ws.close();
   }
 });
+
+test('running at a speed the lab cannot keep up with leaves no query unanswered for more than a second', async () => {
+  const client = await connect();
+  try {
+    const start = ((await client.ask('query', 'sim.status', {}, 5000)).result as SimStatus).virtualTimeMs;
+    assert.equal((await client.ask('command', 'sim.run', { speed: 10_000 }, 1000)).ok, true);
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await client.ask('query', 'sim.status', {}, 1000);
+      seen.push((r.result as SimStatus).virtualTimeMs);
+      await new Promise((res) => setTimeout(res, 150));
+    }
+    assert.ok(seen[seen.length - 1] > start, `the lab runs (${seen.join(', ')})`);
+    assert.equal((await client.ask('command', 'sim.pause', {}, 1000)).ok, true);
+  } finally {
+    client.ws.close();
+  }
+});
