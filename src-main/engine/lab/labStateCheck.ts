@@ -13,6 +13,10 @@
  * in the facade), and every cross-reference resolved: hosts and VMs to their datacenter, cluster,
  * datastores and networks, runtimes and guests to VMs, schedulers to hosts, disks to the layer table.
  *
+ * Both lab state versions are known: 1 (tasks as rows, counters and timeline at the top level) and 2
+ * (names reserved by tasks in flight, each barrier service's state by name, tasks in flight with their
+ * kind's state); `restoreLab` decides which it reads (and upgrades).
+ *
  * Rules: shape first, then references, then per-entity meaning (a powered-on VM runs on a powered-on host
  * and has a guest or nothing runs it; a powered-off one has none). Opaque parts — a guest machine's own
  * state, a host scheduler's accounting — are restored by their owners, which throw on what they cannot
@@ -26,7 +30,6 @@ import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
 import { workloadNameSchema } from '@shared/api/commands';
 import { DISK_BLOCK_BYTES, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES, SCENARIO_MAX_AT_MS } from '../params';
 import { MAX_VCPUS } from '../machine/machineConfig';
-import { LAB_STATE_VERSION } from '../snapshot/persist';
 
 /** Anything: a part whose owner checks it when restoring it. */
 const opaque = (describe: string): Schema<unknown> => ({ describe, check: () => null });
@@ -102,7 +105,7 @@ const vmSchema = s.object({
 const datastoreSchema = s.object({ id: s.id('datastore'), name: s.name(), datacenterId: s.id('datacenter'), capacityBytes: bytes(1024 * TiB), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
 const networkSchema = s.object({ id: s.id('network'), name: s.name(), datacenterId: s.id('datacenter'), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
 
-const registrySchema = s.object({
+const registryFields = {
   version: count(),
   ids: s.array(tuple(s.oneOf(ENTITY_KINDS), count()), { max: ENTITY_KINDS.length }),
   datacenters: s.array(datacenterSchema, { max: LAB_MAX_HOSTS }),
@@ -111,7 +114,8 @@ const registrySchema = s.object({
   vms: s.array(vmSchema, { max: LAB_MAX_VMS }),
   datastores: s.array(datastoreSchema, { max: LAB_MAX_HOSTS * 4 }),
   networks: s.array(networkSchema, { max: LAB_MAX_HOSTS * 4 }),
-});
+};
+const registrySchema = s.object(registryFields);
 
 const taskSchema = s.object({
   id: s.id('task'), operation: s.string({ min: 1, max: 64 }), name: s.text({ max: 256 }), targetId: s.string({ min: 1, max: 64 }),
@@ -131,7 +135,8 @@ const runtimeSchema = s.object({
   offsetNs: s.number(), bootGuestNs: s.number({ min: 0 }), guestConsoleOffset: count(),
   disks: s.array(s.object({ capacityBytes: bytes(65536 * 1024 ** 3), chain: s.array(count(), { max: 4096 }), top: count() }), { max: 16 }),
   snapshots: anyObject('a snapshot tree'), console: anyObject('a console'), suspended: opaque('a suspended guest'),
-  counterBase: s.record(s.number(), { maxKeys: 4096 }), sampledSinceMs: timeMs(),
+  // Version 1 keeps each guest's counter baseline here; version 2 keeps it in the collector's state.
+  counterBase: s.optional(s.record(s.number(), { maxKeys: 4096 })), sampledSinceMs: s.optional(timeMs()),
 });
 
 /** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never"). */
@@ -155,26 +160,62 @@ const schedulerSchema = s.object({
   }), { max: 1024 }),
 });
 
-const labStateSchema = s.object({
+/** Parts both versions share. */
+const common = {
   format: s.literal('hvlab-lab'),
-  version: s.literal(LAB_STATE_VERSION),
   scenario: anyObject('a scenario (checked by validateScenario)'),
   seed: s.int({ min: 0, max: 2 ** 31 - 1 }),
   clock: clockSchema,
   rng: rngSchema,
   taskRng: rngSchema,
-  registry: registrySchema,
-  tasks: s.object({ nextId: count(), tasks: s.array(taskSchema, { max: HISTORY_MAX }) }),
   events: s.object({ nextId: count(), events: s.array(eventSchema, { max: HISTORY_MAX }) }),
-  vmops: s.array(tuple(s.string({ min: 1, max: 64 }), s.record(count())), { max: LAB_MAX_HOSTS * 2 }),
-  samples: s.object({ entries: s.array(tuple(s.string({ min: 1, max: 64 }), anyObject('a counter series')), { max: LAB_MAX_VMS * 4 }) }),
-  nextSampleMs: timeMs(),
-  clusterGrid: s.array(tuple(s.string({ min: 1, max: 64 }), s.object({ min: s.number(), max: s.number() })), { max: LAB_MAX_HOSTS * 2 }),
-  timeline: s.object({ next: count(), commands: s.array(anyObject('a timed action'), { max: HISTORY_MAX }) }),
   layers: s.array(opaque('a disk layer'), { max: HISTORY_MAX }),
   runtimes: s.array(tuple(s.id('vm'), runtimeSchema), { max: LAB_MAX_VMS }),
   guests: s.array(tuple(s.id('vm'), opaque('a guest machine state')), { max: LAB_MAX_VMS }),
   schedulers: s.array(tuple(s.id('host'), schedulerSchema), { max: LAB_MAX_HOSTS }),
+};
+const vmopsSchema = s.array(tuple(s.string({ min: 1, max: 64 }), s.record(count())), { max: LAB_MAX_HOSTS * 2 });
+const samplesSchema = s.object({ entries: s.array(tuple(s.string({ min: 1, max: 64 }), anyObject('a counter series')), { max: LAB_MAX_VMS * 4 }) });
+const clusterGridSchema = s.array(tuple(s.string({ min: 1, max: 64 }), s.object({ min: s.number(), max: s.number() })), { max: LAB_MAX_HOSTS * 2 });
+const timelineSchema = s.object({ next: count(), commands: s.array(anyObject('a timed action'), { max: HISTORY_MAX }) });
+
+/** Version 1: tasks as rows (those in flight are loaded as interrupted), counters and timeline at the top. */
+const labStateV1Schema = s.object({
+  ...common,
+  version: s.literal(1),
+  registry: registrySchema,
+  tasks: s.object({ nextId: count(), tasks: s.array(taskSchema, { max: HISTORY_MAX }) }),
+  vmops: vmopsSchema,
+  samples: samplesSchema,
+  nextSampleMs: timeMs(),
+  clusterGrid: clusterGridSchema,
+  timeline: timelineSchema,
+});
+
+/**
+ * Version 2: names reserved by tasks in flight; each barrier service's state by its name (tasks in flight
+ * carry their kind's state, which the kind checks as it resumes; an unknown kind ends as interrupted).
+ */
+const labStateV2Schema = s.object({
+  ...common,
+  version: s.literal(2),
+  registry: s.object({ ...registryFields, reservedNames: s.array(s.name(), { max: LAB_MAX_VMS }) }),
+  services: s.object({
+    'guests.stopped': opaque('nothing'),
+    'collector.quantum': s.object({ clusterGrid: clusterGridSchema }),
+    timeline: timelineSchema,
+    tasks: s.object({
+      nextId: count(),
+      tasks: s.array(s.object({
+        dto: taskSchema, kind: s.optional(s.string({ max: 64 })), state: s.optional(opaque('a task kind state')),
+        eachBarrier: s.optional(s.bool()), wakeAtMs: s.optional(timeMs()),
+      }), { max: HISTORY_MAX }),
+    }),
+    'collector.sample': s.object({
+      nextSampleMs: timeMs(), samples: samplesSchema, vmops: vmopsSchema,
+      baselines: s.array(tuple(s.id('vm'), s.object({ counters: s.record(s.number(), { maxKeys: 4096 }), sinceMs: timeMs() })), { max: LAB_MAX_VMS }),
+    }),
+  }),
 });
 
 const problem = (field: string, message: string): Problem => ({ field, message });
@@ -228,12 +269,16 @@ const idNumber = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
 
 export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>): Problem | null {
   if (!isPlainObject(state)) return problem('state', 'is not a saved lab (expected an object)');
-  if (hasOwn(state, 'version') && state.version !== LAB_STATE_VERSION && typeof state.version === 'number') {
-    return problem('state.version', `lab state version ${state.version} is not supported (this engine reads version ${LAB_STATE_VERSION})`);
-  }
-  const shape = labStateSchema.check(state, 'state');
+  const version = hasOwn(state, 'version') ? state.version : undefined;
+  const schema = version === 1 ? labStateV1Schema : version === 2 ? labStateV2Schema : undefined;
+  if (!schema) return problem('state.version', `lab state version ${String(version).slice(0, 20)} is not one this engine reads (1 or 2)`);
+  const shape = schema.check(state, 'state');
   if (shape) return shape;
   const st = state as unknown as CheckedState;
+  // Where each version keeps its task rows and its next sample time.
+  const v2 = (state as { services?: { tasks: { nextId: number; tasks: { dto: Entity }[] }; 'collector.sample': { nextSampleMs: number } } }).services;
+  const tasks = v2 ? { nextId: v2.tasks.nextId, tasks: v2.tasks.tasks.map((x) => x.dto) } : st.tasks;
+  const nextSampleMs = v2 ? v2['collector.sample'].nextSampleMs : st.nextSampleMs;
   const reg = st.registry;
   const at = 'state.registry';
 
@@ -366,16 +411,17 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
 
   // History: ids below their counters, nothing in the future.
   const now = st.clock.virtualTimeMs;
-  if (st.nextSampleMs < now) return problem('state.nextSampleMs', `is before the clock (${st.nextSampleMs} < ${now})`);
-  const history: [string, number, (Entity & { timeMs?: number; queuedAtMs?: number })[], 'task' | 'event'][] = [
-    ['state.tasks.tasks', st.tasks.nextId, st.tasks.tasks, 'task'], ['state.events.events', st.events.nextId, st.events.events, 'event'],
+  if (nextSampleMs < now) return problem(v2 ? "state.services['collector.sample'].nextSampleMs" : 'state.nextSampleMs', `is before the clock (${nextSampleMs} < ${now})`);
+  const history: [(i: number) => string, number, (Entity & { timeMs?: number; queuedAtMs?: number })[], 'task' | 'event'][] = [
+    [(i) => (v2 ? `state.services.tasks.tasks[${i}].dto` : `state.tasks.tasks[${i}]`), tasks.nextId, tasks.tasks, 'task'],
+    [(i) => `state.events.events[${i}]`, st.events.nextId, st.events.events, 'event'],
   ];
-  for (const [f, nextId, items, kind] of history) {
+  for (const [at, nextId, items, kind] of history) {
     for (let i = 0; i < items.length; i++) {
       const id = items[i].id;
-      if (!isIdOf(kind, id) || idNumber(id) >= nextId) return problem(`${f}[${i}].id`, `${id} is not below the next ${kind} id (${nextId})`);
+      if (!isIdOf(kind, id) || idNumber(id) >= nextId) return problem(`${at(i)}.id`, `${id} is not below the next ${kind} id (${nextId})`);
       const t = items[i].timeMs ?? items[i].queuedAtMs ?? 0;
-      if (t > now) return problem(`${f}[${i}]`, `is dated after the clock (${t} > ${now})`);
+      if (t > now) return problem(at(i), `is dated after the clock (${t} > ${now})`);
     }
   }
   return null;
