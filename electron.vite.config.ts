@@ -17,7 +17,12 @@ export default defineConfig({
     build: {
       outDir: r('out/main'),
       rollupOptions: {
-        input: { main: r('src-main/electron/main.ts'), engineWorker: r('src-main/node/workers/engineWorker.ts') },
+        input: {
+          main: r('src-main/electron/main.ts'),
+          engineWorker: r('src-main/node/workers/engineWorker.ts'),
+          // HiGHS for exact placement: a worker started by the engine worker (node/solver/highsSolver.ts).
+          highsWorker: r('src-main/node/solver/highsWorker.ts'),
+        },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },

@@ -1,18 +1,18 @@
 /**
  * The IPC request path without Electron objects, so it can be tested without an Electron binary:
- * trust check on the sending frame, a size bound, validation at the boundary, id remapping, forwarding
- * to the engine.
+ * trust check on the sending frame, a size bound, framing (`checkFrame`), forwarding to the backend —
+ * whose door validates the request and which keeps callers' ids apart.
  *
- * - `createIpcRequestHandler(engine, appUrl)` → `(senderFrame, raw) => Promise<ResponseMessage>`;
+ * - `createIpcRequestHandler(backend, appUrl)` → `(senderFrame, raw) => Promise<ResponseMessage>`;
  *   `appUrl` is the file URL of the app's own index.html (the only page that may talk to the engine).
  * - `exceedsMessageLimits(value, maxBytes, maxDepth)`: whether a structured-clone value is larger
  *   than a WebSocket message may be (MAX_MESSAGE_BYTES, node/limits.ts), measured without serializing
  *   it and stopping as soon as the bound is passed.
  */
-import { validateRequest } from '@shared/api/validate';
+import { checkFrame } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
 import type { ResponseMessage } from '@shared/api/protocol';
-import type { EngineLink } from '../node/server/labServer';
+import type { Backend } from '../node/backends/index';
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_DEPTH } from '../node/limits';
 import { isTrustedSender, type SenderFrame } from './security';
 
@@ -40,14 +40,14 @@ export function exceedsMessageLimits(value: unknown, maxBytes = MAX_MESSAGE_BYTE
   return false;
 }
 
-export function createIpcRequestHandler(engine: EngineLink, appUrl: string): (senderFrame: SenderFrame | null | undefined, raw: unknown) => Promise<ResponseMessage> {
-  let nextInternalId = 1;
+export function createIpcRequestHandler(backend: Pick<Backend, 'request'>, appUrl: string): (senderFrame: SenderFrame | null | undefined, raw: unknown) => Promise<ResponseMessage> {
   return async (senderFrame, raw) => {
     if (!isTrustedSender(senderFrame, appUrl)) return { id: -1, ok: false, error: apiError('E_UNAUTHORIZED', 'request from an untrusted frame') };
     if (exceedsMessageLimits(raw)) return { id: -1, ok: false, error: apiError('E_BAD_MESSAGE', `request larger than ${MAX_MESSAGE_BYTES} bytes or nested deeper than ${MAX_MESSAGE_DEPTH} levels`) };
-    const v = validateRequest(raw);
-    if (!v.ok) return { id: v.id, ok: false, error: v.error };
-    const reply = await engine.request({ ...v.request, id: nextInternalId++ });
-    return { ...reply, id: v.request.id };
+    const frame = checkFrame(raw);
+    if (!frame.ok) return { id: frame.id, ok: false, error: frame.error };
+    // The window's user is the lab's own user: the renderer cannot name another initiator.
+    const { initiator: _ignored, ...message } = frame.message;
+    return backend.request(message as typeof frame.message);
   };
 }

@@ -4,7 +4,7 @@
 import { app, BrowserWindow, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EngineSupervisor } from '../node/workers/engineSupervisor';
+import { startLabBackend } from '../node/backends/index';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 import { buildMenu } from './menu';
@@ -24,13 +24,14 @@ async function boot(): Promise<void> {
   if (app.isPackaged && !process.env.HVLAB_RESOURCES) process.env.HVLAB_RESOURCES = join(process.resourcesPath, 'resources');
   // 1. No page gets any permission (camera, notifications, HID…): the lab needs none.
   installPermissionHandlers(session.defaultSession);
-  // 2. The engine runs in a supervised worker thread, off the UI thread, autosaving into the app's data folder.
-  const engine = await EngineSupervisor.start({
+  // 2. The lab's backend: the engine runs in a supervised worker thread, off the UI thread, autosaving
+  //    into the app's data folder.
+  const backend = await startLabBackend({
     scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false,
     dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
   });
-  // 3. One validated IPC door to it, open only to the app's own page.
-  registerIpc(engine, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href);
+  // 3. One IPC door to it, open only to the app's own page (framing here; the engine validates).
+  registerIpc(backend, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href);
   // 4. The application menu.
   Menu.setApplicationMenu(buildMenu());
   // 5. The sandboxed window.
@@ -44,9 +45,9 @@ async function boot(): Promise<void> {
     if (saved) return;
     event.preventDefault();
     saved = true;
-    void engine.autosave()
+    void (backend.autosave ? backend.autosave() : Promise.resolve<{ saved: boolean; error?: string }>({ saved: false }))
       .then((r) => { if (r.error) console.error(`hvlab: the lab could not be autosaved: ${r.error}`); })
-      .finally(() => { void engine.close().finally(() => app.quit()); });
+      .finally(() => { void backend.close().finally(() => app.quit()); });
   });
 }
 

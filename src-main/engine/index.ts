@@ -1,8 +1,10 @@
 /**
  * The engine's only door: `createEngine(ports, options)`.
  *
- * - `engine.handle(request)` → ResponseMessage: every command and query of the contract (validated).
- * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
+ * - `engine.handle(request)` → ResponseMessage: every command and query of the contract, validated once,
+ *   here (`api/dispatcher.ts`); transports in front of the engine check only framing and authentication.
+ * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents. After each request and each advance
+ *   the change feed (`api/changeFeed.ts`) publishes what changed in the inventory as one event.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
  * - `engine.stepSome(maxMs)`: moves a `sim.step` in progress (`simStatus().stepToMs`) toward its end by at
@@ -18,6 +20,9 @@
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
+ * - For the Node side's standalone tools: the assembler, one guest machine built and run on its own,
+ *   the guest catalogue and the machine's GuestFactory. Node code imports the engine only from here
+ *   (lint: hvlab/import-boundaries).
  *
  * Pure TypeScript: no Node, DOM or Electron imports (tsconfig.engine.json enforces it). Deterministic:
  * the same scenario + seed + sequence of requests and advances gives the same results.
@@ -27,27 +32,36 @@ import type { EngineEvent } from '@shared/api/events';
 import type { SimStatus } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import { validateRequest } from '@shared/api/validate';
-import { isPlainObject } from '@shared/api/schema';
 import type { EnginePorts, ScenarioSource } from './ports';
-import { Lab } from './lab/lab';
-import type { LabState } from './lab/labPersist';
-import { digestInput } from './lab/labDigest';
-import { labStateProblem, LabStateError } from './lab/labStateCheck';
-import { dispatch } from './api/dispatcher';
-import { scenarioSchema } from './scenario/scenarioSchema';
-import { scenarioBoundsProblem } from './scenario/scenarioBounds';
-import type { Scenario } from './scenario/scenarioSchema';
-import { ScenarioProblem } from './cluster/model';
+import { Lab, labStateProblem, LabStateError } from './lab/index';
+import type { LabState } from './lab/index';
+import { digestInput } from './lab/index';
+import { dispatch, ChangeFeed } from './api/index';
+import type { HandlerContext } from './api/index';
+import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
+import type { Scenario } from './scenario/index';
+import { ScenarioProblem } from './cluster/index';
 import { SIM_QUANTUM_NS } from './params';
 
 const SIM_QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 
 export type { EnginePorts, ScenarioSource } from './ports';
-export type { Scenario } from './scenario/scenarioSchema';
+export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
-export type { LabState } from './lab/labPersist';
+export type { LabState } from './lab/index';
+export type { MilpSolverPort } from './ports';
+export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
+
+// The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
+// catalogue, and the GuestFactory it wires into the lab (node/guestFactories.ts).
+export { assemble, disassemble, formatDiagnostics, type AsmImage, type AssembleResult } from './isa/index';
+export {
+  assembleGuest, buildMachine, commandLine, createMachineFactory, findGuest, GuestCatalogueError, GuestProgramError, pagingStructureBytes,
+  parseGuestCatalogue, runMachine, type GuestCatalogue, type Machine, type MachineConfigInput, type RunOutcome,
+} from './machine/index';
+export { MONITOR_KINDS } from './monitors/index';
+export type { PagingMode, PagingOptions } from './mmu/index';
 
 export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */
@@ -92,7 +106,8 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   // Names from input are looked up in Maps, never on plain objects ("constructor" is on every object).
   const scenarios = new Map(Object.entries(ports.scenarios));
   const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
-  const labOptions = { guestFactory: ports.guestFactory, workloads };
+  // The lab runs its scenario's timed actions through the same dispatcher as every request.
+  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = scenarios.get(name);
@@ -105,6 +120,27 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const first = build(options.scenario, options.seed);
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
+  let feed = new ChangeFeed(lab, emit);
+
+  /** Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from before is never mistaken for one of the new lab (it gets resync). */
+  function replace(next: Lab, scenario: string): void {
+    next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
+    lab = next;
+    feed = new ChangeFeed(lab, emit);
+    emit({ type: 'lab.loaded', scenario });
+  }
+
+  const context: HandlerContext = {
+    ports,
+    loadLab(scenario, seed) {
+      const next = build(scenario, seed);
+      if (!(next instanceof Lab)) return next;
+      replace(next, scenario);
+      return undefined;
+    },
+    loadState: (state) => loadState(state),
+    changesSince: (version) => feed.since(version),
+  };
 
   function loadState(state: unknown): ApiError | undefined {
     // Every value is checked before anything is built, with the limits of live input; the lab is
@@ -114,59 +150,21 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     const saved = state as LabState;
     const scenario = validateScenario({ file: 'the saved lab', content: saved.scenario }, workloads);
     if ('error' in scenario) return apiError('E_INVALID_STATE', `cannot load the lab: ${scenario.error.message}`, `state.${scenario.error.field ?? 'scenario'}`);
+    let next: Lab;
     try {
-      lab = Lab.restore(saved, emit, labOptions);
+      next = Lab.restore(saved, emit, labOptions);
     } catch (e) {
       return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`, e instanceof LabStateError ? e.field : 'state');
     }
-    emit({ type: 'lab.loaded', scenario: lab.scenario.name });
+    replace(next, next.scenario.name);
     return undefined;
   }
 
   return {
     handle(raw: unknown): ResponseMessage {
-      // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
-      const v = validateRequest(raw);
-      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
-        const p = v.request.params as { scenario: string; seed?: number };
-        const next = build(p.scenario, p.seed ?? lab.seed);
-        if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
-        lab = next;
-        emit({ type: 'lab.loaded', scenario: p.scenario });
-        return { id: v.request.id, ok: true, result: { ok: true } };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
-        const list = [...scenarios].map(([name, src]) => {
-          const c = isPlainObject(src.content) ? src.content : {};
-          return { name, title: typeof c.title === 'string' ? c.title : name, description: typeof c.description === 'string' ? c.description : '' };
-        });
-        return { id: v.request.id, ok: true, result: list };
-      }
-      if (v.ok && v.request.name === 'lab.recovery') {
-        return { id: v.request.id, ok: true, result: ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null } };
-      }
-      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.recovery.discard') {
-        ports.recovery?.discard();
-        return { id: v.request.id, ok: true, result: { ok: true } };
-      }
-      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.recovery.restore') {
-        const offer = ports.recovery?.info();
-        if (!ports.recovery || !offer?.autosave) return { id: v.request.id, ok: false, error: apiError('E_NOT_FOUND', 'there is no autosaved lab to restore') };
-        let state: unknown;
-        try {
-          state = ports.recovery.restore();
-        } catch (e) {
-          return { id: v.request.id, ok: false, error: apiError('E_INVALID_STATE', `the autosaved lab cannot be read: ${e instanceof Error ? e.message : String(e)}`) };
-        }
-        const err = loadState(state);
-        if (err) return { id: v.request.id, ok: false, error: err };
-        ports.recovery.restored();
-        return { id: v.request.id, ok: true, result: { ok: true } };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
-        return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
-      }
-      return dispatch(lab, raw);
+      const reply = dispatch(lab, raw, 'lab-user', context);
+      feed.publish(lab.takeChanges());
+      return reply;
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -175,12 +173,14 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     advance(ms: number) {
       if (!(ms > 0)) return;
       lab.advance(ms);
+      feed.publish(lab.takeChanges());
     },
     stepSome(maxMs: number) {
       const { nowMs, stepToMs } = lab.clock;
       if (stepToMs === null) return true;
       const gridEnd = Math.floor((nowMs + Math.max(maxMs, SIM_QUANTUM_MS)) / SIM_QUANTUM_MS) * SIM_QUANTUM_MS;
       lab.advance(Math.min(stepToMs, gridEnd) - nowMs);
+      feed.publish(lab.takeChanges());
       return lab.clock.stepToMs === null;
     },
     simStatus: () => lab.clock.status(),
@@ -190,3 +190,16 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     scenarioName: () => lab.scenario.name,
   };
 }
+export { solveModel } from './placement/index';
+export type { ModelRun, Value } from './placement/index';
+export { formatSourceDiagnostics } from './placement/index';
+export { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S } from './params';
+export { PLACEMENT_ALGOS, HEURISTIC_TITLES, lowerBound, solvePlacement } from './placement/index';
+export type { PlacementAlgo, PlacementOutcome } from './placement/index';
+export { STANDARD_CLASSES, standardInstance } from './placement/index';
+export type { StandardClass } from './placement/index';
+export { readInstances, instanceProblem, writeBpplib } from './placement/index';
+export type { Instance } from './placement/index';
+export type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
+export type { MilpStatus } from './placement/index';
+export type { RecoveryPort } from './ports';

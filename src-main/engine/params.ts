@@ -6,6 +6,7 @@
  * Rules: nothing here depends on the host; changing a value changes simulated
  * behaviour, so tests pin the defaults they rely on. Other areas may append here.
  */
+import { MAX_VM_MEMORY_BYTES } from '@shared/model/vmLimits';
 
 /** Size of a page and of a host frame in bytes (4 KiB). Keep in sync with PAGE_SHIFT. */
 export const PAGE_SIZE_BYTES = 4096;
@@ -27,8 +28,8 @@ export const SOFT_TLB_ENTRIES = 256;
 
 /** Default guest-physical memory size in bytes (16 MiB). */
 export const DEFAULT_GUEST_MEMORY_BYTES = 16 * 1024 * 1024;
-/** Largest guest-physical memory supported (4 GiB: the whole 32-bit physical space). */
-export const MAX_GUEST_MEMORY_BYTES = 4 * 1024 * 1024 * 1024;
+/** Largest guest-physical memory supported (4 GiB: the whole 32-bit physical space); the VM limit every layer reads. */
+export const MAX_GUEST_MEMORY_BYTES = MAX_VM_MEMORY_BYTES;
 
 /** Physical address where the default boot image is loaded and where the CPU starts (reset PC). */
 export const RESET_PC = 0x2000;
@@ -47,7 +48,7 @@ export const ASM_MAX_ERRORS = 50;
 export const DEFAULT_CLOCK_HZ = 1_000_000_000;
 
 // ---------------------------------------------------------------------------------------------------
-// Datacenter layer (issue 6): simulation loop, CPU scheduler, counters, power and memory models.
+// Datacenter layer: simulation loop, CPU scheduler, counters, power and memory models.
 // ---------------------------------------------------------------------------------------------------
 
 /** Lockstep quantum (virtual ns): every host runs this much, then all hosts meet at a barrier. */
@@ -70,11 +71,15 @@ export const COSCHED_SKEW_BOUND_NS = 3_000_000;
 export const COSCHED_COSTART_SKEW_NS = 1_000_000;
 /** How often an idle pCPU re-checks co-stopped vCPUs whose siblings are idling forward. */
 export const COSCHED_POLL_NS = 500_000;
+/** How often the scheduler looks again at a vCPU waiting for a page not present here (post-copy, host
+ *  swap) when the handler gave no expected arrival time: pages arrive at the lab's 10 ms barriers, so
+ *  a tenth of that bounds the extra wait a vCPU is charged after its page came. */
+export const NOT_PRESENT_POLL_NS = 1_000_000;
 /** Accounting period for CPU reservations and limits (ns): a VM over its limit in a period waits
  *  (as ready, counted in cpu.maxlimited) until the next period. */
 export const SCHED_PERIOD_NS = 100_000_000;
 /** Throughput of a logical CPU while its hyper-thread sibling is busy, as a fraction of a core
- *  (facts.md Part 2 §4: 0.55–0.65). */
+ *  (Broadcom/VMware KB 326271: two busy hyper-threads give +10–30 %, so each is worth 0.55–0.65 of a core). */
 export const HT_SHARED_EFFICIENCY = 0.6;
 /** vSphere "normal" CPU shares per vCPU. */
 export const CPU_SHARES_PER_VCPU_NORMAL = 1000;
@@ -96,7 +101,7 @@ export const MEM_OVERHEAD_PER_VCPU_KB = 1024;
 export const MEM_OVERHEAD_PER_MIB_KB = 4;
 /** Extra KB per MiB of configured memory under shadow paging (the shadow page tables). */
 export const MEM_OVERHEAD_SHADOW_PER_MIB_KB = 4;
-/** Host memory used by the hypervisor itself (mem.sysUsage; counted in host consumed). */
+/** Host memory the hypervisor keeps for itself: charged to each host's memory pool as the `vmkernel` owner (mem.sysUsage; part of host consumed and overhead). */
 export const HOST_SYSTEM_MEMORY_MIB = 256;
 
 /** Characters of console output kept per VM (older output is dropped; offsets stay absolute). */
@@ -107,7 +112,7 @@ export const DISK_BLOCK_BYTES = 4096;
 export const CLONE_BYTES_PER_SECOND = 400 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
-// Memory virtualization (issue 5): mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts.
+// Memory virtualization: mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts.
 // ---------------------------------------------------------------------------------------------------
 
 /** Entries of the modelled large-page TLB (fully associative, FIFO), beside the 4 KiB TLB; only
@@ -127,13 +132,13 @@ export const PAGE_WALK_CACHE_ENTRIES = 32;
 export const PML_LOG_ENTRIES = 512;
 
 // ---------------------------------------------------------------------------------------------------
-// Binary translation (issue 4: translator/, monitors/binaryTranslation.ts). Host-side tiering only:
+// Binary translation (translator/, monitors/binaryTranslation.ts). Host-side tiering only:
 // these decide WHAT gets compiled to JavaScript and when, never a guest-visible result.
 // ---------------------------------------------------------------------------------------------------
 
 /** A page is translated once the cycles interpreted on it (sampled per interpreter stretch, plus
  *  BT_LANDING_HEAT per arrival) reach this: about a quarter of what compiling a page costs the host
- *  (~0.5 ms, facts.md Part 2 §9), so cold code stays interpreted and "translate once" pays off. */
+ *  (~0.5 ms; docs/monitors.md, "Why page regions"), so cold code stays interpreted and "translate once" pays off. */
 export const BT_HOT_CYCLES = 400_000;
 /** Heat added each time execution arrives on an untranslated page (a jump, return or exception). */
 export const BT_LANDING_HEAT = 500;
@@ -145,16 +150,42 @@ export const BT_COLD_SLICE_CYCLES = 20_000;
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;
 /** Most guest instructions in one region (one generated function): V8 optimizes a function only up to
- *  ~60 KB of bytecode (--max-optimized-bytecode-size), and facts.md Part 2 §9 measured 256-instruction
- *  pages. A page with more hot code gets several regions. */
+ *  ~60 KB of bytecode (--max-optimized-bytecode-size), and the measurement in docs/monitors.md ("Why
+ *  page regions") used 256-instruction pages. A page with more hot code gets several regions. */
 export const BT_REGION_MAX_INSTRUCTIONS = 256;
 /** Translation-cache capacity: compiled pages (page + mode) and translated guest instructions; the least
- *  recently used region is evicted beyond either (QEMU flushes a whole 1 GiB buffer instead, facts §8.1). */
+ *  recently used region is evicted beyond either (QEMU's TCG instead flushes its whole code buffer, 1 GiB
+ *  for 64-bit system emulation). */
 export const BT_MAX_REGIONS = 512;
 export const BT_MAX_INSTRUCTIONS = 128 * 1024;
 /** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages
  *  that keep being rewritten, like self-modifying code or code next to hot data, stay interpreted). */
 export const BT_MAX_HEAT_SHIFT = 6;
+
+// ---------------------------------------------------------------------------------------------------
+// Placement (engine/placement): model sizes and the cost model that charges solving in virtual time.
+// ---------------------------------------------------------------------------------------------------
+
+/** Largest arc-flow graph built (item arcs); beyond it the assignment model or the heuristics answer. */
+export const ARCFLOW_MAX_ARCS = 200_000;
+/** Largest assignment model built (item–host pairs that may hold); beyond it the heuristics answer. */
+export const ASSIGNMENT_MAX_PAIRS = 60_000;
+/** Default and largest time limit of an exact solve, in seconds (the port enforces it on the wall clock). */
+export const PLACEMENT_DEFAULT_TIME_LIMIT_S = 10;
+export const PLACEMENT_MAX_TIME_LIMIT_S = 120;
+/** Virtual time per item–host check of a heuristic (cost model; calibrated once from bench/placement.ts
+ *  on the reference machine: FFD's 10,000 × 1,000 run makes ~2.6e7 checks — a model, not a measurement). */
+export const PLACEMENT_NS_PER_CHECK = 4;
+/** Virtual time of an exact solve: (simplex iterations + PLACEMENT_NODE_ITERATIONS × B&B nodes) × nonzeros
+ *  × this (cost model, calibrated from bench/placement.ts's u120 runs: ~1,000 iterations over ~7,000
+ *  nonzeros took ~0.7 s of HiGHS in WebAssembly). */
+export const PLACEMENT_NS_PER_ITERATION_NONZERO = 100;
+export const PLACEMENT_NODE_ITERATIONS = 20;
+/** Modelling-language solver: virtual time per search node and per propagator run (cost model). */
+export const CP_NS_PER_NODE = 2_000;
+export const CP_NS_PER_PROPAGATION = 200;
+/** Modelling-language solver: default limit of search nodes (the search stops and says so). */
+export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
 
 // ---------------------------------------------------------------------------------------------------
 // Hardening: bounds on what one input may ask of the engine (docs/security.md lists every limit).

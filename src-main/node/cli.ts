@@ -7,6 +7,8 @@
  *   hvlab lab load DIR …             a saved lab (checked), optionally run on, same report
  *   hvlab asm FILE.s [-o OUT] [--list]   assemble an HV32 program (file:line:col errors, exit 1)
  *   hvlab run GUEST [--monitor …] …  boot one guest machine and print its console (or --json)
+ *   hvlab place FILE [--algo …] …    pack a bin-packing instance: bins per heuristic, exact optimum (HiGHS)
+ *   hvlab model FILE.cp [--all]      solve a model of the placement modelling language
  *
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
@@ -14,19 +16,17 @@ import { UsageError } from './cli/args';
 
 type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 
-const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+/** Every subcommand: its one-line summary and its module, loaded only when it runs. */
+const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Subcommand> }>> = {
   start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
   serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused] [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]', load: async () => (await import('./cli/serveCommand')).serve },
   scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
   lab: { summary: 'saved labs: lab load DIR [--until T] [--json] [--save DIR2]; lab check DIR', load: async () => (await import('./cli/labCommand')).lab },
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
   run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]; run --list', load: async () => (await import('./cli/runCommand')).run },
+  place: { summary: 'pack a bin-packing instance (BPPLIB/OR-Library): place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all] [--time-limit S] [--json]; place --generate u120 [--seed N]', load: async () => (await import('./cli/placeCommand')).place },
+  model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
-
-/** Other modules register more subcommands here (asm, run, scenario…). */
-export function registerSubcommand(name: string, summary: string, load: () => Promise<Subcommand>): void {
-  SUBCOMMANDS[name] = { summary, load };
-}
 
 function usage(): string {
   const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));

@@ -20,14 +20,16 @@
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
+import { API_VERSION } from '@shared/api/channels';
 import type { ResponseMessage } from '@shared/api/protocol';
 import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
+import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
 import { Autosave } from './storage/autosave';
 import { AUTOSAVE_PERIOD_MS } from './limits';
-import type { RecoveryPort } from '../engine/ports';
+import type { RecoveryPort } from '../engine/index';
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -66,6 +68,9 @@ export class EngineHost {
   private lastWallMs = 0;
   private lastTickEventMs = 0;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
+  /** HiGHS for exact placement; its worker thread starts on the first exact solve only. */
+  private readonly highs: HighsSolver | undefined;
+
   private readonly autosave: Autosave | undefined;
   /** An autosave from an earlier session awaits the user's choice: do not overwrite it. */
   private offered = false;
@@ -83,13 +88,13 @@ export class EngineHost {
       else if (!options.restoreAutosave) this.offered = true;
     }
     // Guest sources are read once, for the ports and for the machine factory alike.
-    const guestSources = options.ports?.guestSources ?? loadGuestSources();
+    const guestSources = loadGuestSources();
     const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
     const ports: EnginePorts = {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
-      guestSources,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
+      milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
       log: options.ports?.log,
     };
@@ -102,7 +107,7 @@ export class EngineHost {
       const err = this.engine.loadState(this.autosave.load());
       if (err) throw new Error(`the autosave in ${this.autosave.dir} cannot be restored: ${err.message}`);
     }
-    if (options.paused) this.engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+    if (options.paused) this.engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
     this.savedMark = this.mark();
     this.lastAutosaveWallMs = performance.now();
   }
@@ -167,6 +172,7 @@ export class EngineHost {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.highs?.close();
   }
 
   private slice(): void {

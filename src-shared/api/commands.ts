@@ -11,55 +11,32 @@
  */
 import type { Infer, Schema } from './schema';
 import { s } from './schema';
-import { MONITOR_KINDS, PAGING_MODES } from '../model/inventory';
 import type { TaskRef } from '../model/task';
+import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
 
 const name = () => s.name({ max: 80 });
-/** A guest program of the catalogue (`guests.list`): a simple name here; the engine checks that it exists. */
-export const workloadNameSchema = (): Schema<string> => {
-  const base = s.string({ min: 1, max: 64 });
-  return {
-    describe: 'workload',
-    check: (v, p) => base.check(v, p)
-      ?? (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v as string) ? null : { field: p, message: 'must be the name of a guest program (letters, digits, ".", "_" or "-")' }),
-  };
-};
 const vmRef = { vmId: s.id('vm') };
 
-/** Hardware and guest choices for a new VM; also the shape of Edit Settings changes. */
+/**
+ * Hardware and guest choices for a new VM (`VmFields` with vCPUs and memory required; limits from
+ * @shared/model/vmLimits through vmSettingsSchema.ts).
+ */
 export const vmSpecSchema = s.object({
   name: name(),
   hostId: s.optional(s.id('host')),
   clusterId: s.optional(s.id('cluster')),
-  vcpus: s.int({ min: 1, max: 64 }),
-  memoryMiB: s.int({ min: 1, max: 1024 * 1024 }),
-  guestOs: s.optional(s.name({ max: 80 })),
-  monitor: s.optional(s.oneOf(MONITOR_KINDS)),
-  paging: s.optional(s.oneOf(PAGING_MODES)),
-  pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
-  workload: s.optional(workloadNameSchema()),
-  workloadParams: s.optional(s.record(s.number())),
-  diskGiB: s.optional(s.int({ min: 1, max: 65536 })),
-  cpuHotAddEnabled: s.optional(s.bool()),
-  memoryHotAddEnabled: s.optional(s.bool()),
+  vcpus: VM_SETTING_SCHEMAS.vcpus,
+  memoryMiB: VM_SETTING_SCHEMAS.memoryMiB,
+  ...optionalSettings(['guestOs', 'monitor', 'paging', 'pageTableLevels', 'workload', 'workloadParams', 'diskGiB', 'cpuHotAddEnabled', 'memoryHotAddEnabled']),
   powerOn: s.optional(s.bool()),
 });
 export type VmSpec = Infer<typeof vmSpecSchema>;
 
-export const vmChangesSchema = s.object({
-  vcpus: s.optional(s.int({ min: 1, max: 64 })),
-  memoryMiB: s.optional(s.int({ min: 1, max: 1024 * 1024 })),
-  monitor: s.optional(s.oneOf(MONITOR_KINDS)),
-  paging: s.optional(s.oneOf(PAGING_MODES)),
-  pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
-  workload: s.optional(workloadNameSchema()),
-  workloadParams: s.optional(s.record(s.number())),
-  cpuHotAddEnabled: s.optional(s.bool()),
-  memoryHotAddEnabled: s.optional(s.bool()),
-  cpuShares: s.optional(s.int({ min: 1, max: 1_000_000 })),
-  cpuReservationMhz: s.optional(s.int({ min: 0, max: 1_000_000 })),
-  cpuLimitMhz: s.optional(s.int({ min: -1, max: 1_000_000 })),
-});
+/** Edit Settings changes: the settings that exist after creation (not the guest OS name or the first disk). */
+export const vmChangesSchema = s.object(optionalSettings([
+  'vcpus', 'memoryMiB', 'monitor', 'paging', 'pageTableLevels', 'workload', 'workloadParams', 'cpuHotAddEnabled',
+  'memoryHotAddEnabled', 'cpuShares', 'cpuReservationMhz', 'cpuLimitMhz',
+]));
 export type VmChanges = Infer<typeof vmChangesSchema>;
 
 export const COMMAND_SCHEMAS = {

@@ -1,7 +1,8 @@
 /**
  * Message envelopes, identical over Electron IPC, the WebSocket, worker postMessage and direct calls.
  *
- * - `RequestMessage`: `{ v, id, kind: 'command' | 'query', name, params }`.
+ * - `RequestMessage`: `{ v, id, kind: 'command' | 'query', name, params, initiator? }`; `initiator` names
+ *   who asked (recorded on the tasks a command starts; e.g. the vim25 endpoint's logged-in user).
  * - `ResponseMessage`: `{ id, ok: true, result }` or `{ id, ok: false, error }`.
  * - `EventMessage`: `{ kind: 'event', event }`.
  * - `HvlabBridge`: the low-level transport every client holds (the preload exposes exactly this).
@@ -17,6 +18,7 @@ export interface RequestMessage {
   kind: 'command' | 'query';
   name: string;
   params: unknown;
+  initiator?: string;
 }
 
 export type ResponseMessage =

@@ -8,17 +8,61 @@ import { s } from './schema';
 import type { InventoryDto, SnapshotTreeDto, VmDto, HostDto } from '../model/inventory';
 import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
+import type { EventId } from '../model/ids';
+import type { InventoryChanges } from '../model/inventoryChanges';
+import type { BackendInfo } from '../model/backends';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
+import type { PlacementSolveResult } from '../model/placement';
+import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
-const entityId = s.string({ min: 3, max: 40, pattern: /^(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
+const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
+const placementIds = (max: number) => s.array(placementId, { max });
+const placementConstraint = s.object({
+  kind: s.oneOf(PLACEMENT_CONSTRAINT_KINDS),
+  name: s.optional(s.string({ min: 1, max: 80 })),
+  items: s.optional(placementIds(20_000)),
+  bins: s.optional(placementIds(5_000)),
+  groups: s.optional(s.array(placementIds(5_000), { min: 1, max: 256 })),
+  max: s.optional(s.int({ min: 0, max: 1_000_000 })),
+});
+const placementInstance = s.object({
+  dimensions: s.array(s.string({ min: 1, max: 32, pattern: /^[A-Za-z][A-Za-z0-9_]*$/ }), { min: 1, max: 8 }),
+  items: s.array(s.object({
+    id: placementId, demand: s.array(s.number({ min: 0, max: 1e12 }), { min: 1, max: 8 }), running: s.optional(s.oneOf(['keep', 'maySuspend'] as const)),
+  }), { max: 20_000 }),
+  bins: s.array(s.object({
+    id: placementId, capacity: s.array(s.number({ min: 0, max: 1e12 }), { min: 1, max: 8 }), state: s.optional(s.oneOf(['on', 'maintenance', 'off'] as const)),
+  }), { max: 5_000 }),
+});
+
+/** Items `tasks.list` and `events.list` return when the request names no limit. */
+export const LIST_DEFAULT_LIMIT = 200;
+/** Events `events.since` returns when the request names no limit. */
+export const EVENTS_SINCE_DEFAULT_LIMIT = 500;
+/**
+ * How far back `inventory.changesSince` reaches, in entity updates kept (by the engine and by the backend
+ * composite); a client further behind resyncs. Every running VM's uptime changes at each 20 s sample, so
+ * 20,000 covers ten samples (200 virtual s) of a lab with 2,000 running VMs, and far longer for the
+ * course's labs.
+ */
+export const CHANGE_HISTORY_UPDATES = 20_000;
+
+/** A managed entity's id, local or behind a backend namespace (`model/ids.ts`). */
+const entityId = s.string({ min: 3, max: 60, pattern: /^(?:[a-z][a-z0-9]{0,15}:)?(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
 
 export const QUERY_SCHEMAS = {
   /** Engine and contract identity. */
   'engine.info': s.object({}),
-  /** The whole inventory, flat. */
+  /** The whole inventory, flat, with the change-feed version it is (at least) as new as. */
   'inventory.get': s.object({}),
+  /**
+   * What changed in the inventory after `version` (from `inventory.get` or an `inventory.changed`
+   * event): coalesced property-level updates, or `resync` when the bounded history no longer reaches
+   * back that far (or the version is not one this lab had).
+   */
+  'inventory.changesSince': s.object({ version: s.int({ min: 0 }) }),
   /** One VM. */
   'vm.get': s.object({ vmId: s.id('vm') }),
   /** One host. */
@@ -27,10 +71,18 @@ export const QUERY_SCHEMAS = {
   'vm.snapshot.tree': s.object({ vmId: s.id('vm') }),
   /** Console (serial) output of a VM from a byte offset. */
   'vm.console.read': s.object({ vmId: s.id('vm'), fromOffset: s.optional(s.int({ min: 0 })) }),
-  /** Recent tasks, newest first. */
+  /** One task by id (queued, running or finished, while the bounded task history keeps it). */
+  'task.get': s.object({ taskId: s.id('task') }),
+  /** Recent tasks, newest first (at most `limit`, default LIST_DEFAULT_LIMIT). */
   'tasks.list': s.object({ limit: s.optional(s.int({ min: 1, max: 1000 })), entityId: s.optional(entityId) }),
-  /** Event log, newest first. */
+  /** Event log, newest first (at most `limit`, default LIST_DEFAULT_LIMIT). */
   'events.list': s.object({ limit: s.optional(s.int({ min: 1, max: 5000 })), entityId: s.optional(entityId) }),
+  /**
+   * Events after a cursor, oldest first. The cursor is the last event id seen from each backend (none:
+   * from the oldest kept); the answer carries the cursor to pass next, whether more are waiting, and how
+   * many events after the cursor were already dropped from the bounded log.
+   */
+  'events.since': s.object({ cursorIds: s.optional(s.array(s.id('event'), { max: 64 })), limit: s.optional(s.int({ min: 1, max: 5000 })) }),
   /** Counter catalogue (PerformanceManager.perfCounter). */
   'metrics.catalog': s.object({ entityType: s.optional(s.oneOf(['vm', 'host', 'cluster', 'datacenter', 'datastore'] as const)) }),
   /** Samples of some counters for one entity and interval. */
@@ -48,6 +100,24 @@ export const QUERY_SCHEMAS = {
   'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
+  /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
+  'backends.list': s.object({}),
+  /**
+   * Places VMs on as few hosts as possible (docs/placement.md): the powered-on VMs and the hosts of a
+   * cluster (`clusterId`; the first cluster when absent), their demands from `demand` (configured size,
+   * reservations, or measured usage averaged over the last `windowSamples` real-time samples) — or a
+   * given `instance`. `algo` is a heuristic or `exact` (HiGHS, within `timeLimitS`, the best heuristic as
+   * fallback). Changes nothing: the result is a proposal.
+   */
+  'placement.solve': s.object({
+    algo: s.oneOf(PLACEMENT_ALGO_NAMES),
+    clusterId: s.optional(s.id('cluster')),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    windowSamples: s.optional(s.int({ min: 1, max: 180 })),
+    instance: s.optional(placementInstance),
+    constraints: s.optional(s.array(placementConstraint, { max: 500 })),
+    timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+  }),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -65,18 +135,35 @@ export interface EngineInfo {
 export interface QueryResults {
   'engine.info': EngineInfo;
   'inventory.get': InventoryDto;
+  'inventory.changesSince': InventoryChanges;
+  'task.get': TaskDto;
   'vm.get': VmDto;
   'host.get': HostDto;
   'vm.snapshot.tree': SnapshotTreeDto;
   'vm.console.read': { text: string; nextOffset: number };
   'tasks.list': TaskDto[];
   'events.list': EventDto[];
+  'events.since': EventsSinceDto;
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
+  'backends.list': BackendInfo[];
+  'placement.solve': PlacementSolveResult;
   'lab.recovery': RecoveryInfo;
+}
+
+/** The answer to `events.since`. */
+export interface EventsSinceDto {
+  /** Oldest first. */
+  events: EventDto[];
+  /** The cursor to pass next: the last event id seen from each backend. */
+  cursorIds: EventId[];
+  /** More events after these are waiting (ask again with `cursorIds`). */
+  more: boolean;
+  /** Events after the asked cursor that the bounded log had already dropped. */
+  missed: number;
 }
 
 /**

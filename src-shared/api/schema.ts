@@ -15,7 +15,7 @@
  * shown to other users, and those characters exist to make one name look like another.
  * No dependency: src-shared imports nothing but the language.
  */
-import type { EntityKind } from '../model/ids';
+import type { EntityKind, IdOf } from '../model/ids';
 import { isIdOf } from '../model/ids';
 
 export interface Problem {
@@ -128,7 +128,7 @@ export const s = {
     return make(values.join('|'), (v, p) =>
       (values as readonly unknown[]).includes(v) ? null : problem(p, `expected one of ${values.map((x) => JSON.stringify(x)).join(', ')}`));
   },
-  id<K extends EntityKind>(kind: K): Schema<`${K}-${number}`> {
+  id<K extends EntityKind>(kind: K): Schema<IdOf<K>> {
     return make(`${kind} id`, (v, p) => (isIdOf(kind, v) ? null : problem(p, `expected a ${kind} id like "${kind}-1", got ${preview(v)}`)));
   },
   array<T>(item: Schema<T>, opts: { min?: number; max?: number } = {}): Schema<T[]> {

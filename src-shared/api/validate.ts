@@ -3,9 +3,12 @@
  *
  * - `validateRequest(raw)` → `{ ok: true, request }` or `{ ok: false, error, id }` with a typed ApiError
  *   whose `field` names the offending input (e.g. `params.vmId`).
+ * - `checkFrame(raw)` → framing only: a plain object with a non-negative integer `id`, which is all a
+ *   transport needs to forward a request and route its answer.
  *
- * Rule: called at every boundary (IPC handler in main, WebSocket server, worker entry), and again by the
- * engine dispatcher, so no path skips it.
+ * Rule: `validateRequest` runs once per request, at the engine's door (`engine/api/dispatcher.ts`; the
+ * backend composite uses it for the few requests it answers itself). Transports check framing with
+ * `checkFrame` and authentication, and forward.
  */
 import { API_VERSION } from './channels';
 import { COMMAND_SCHEMAS } from './commands';
@@ -20,6 +23,9 @@ export type ValidatedRequest =
   | { ok: true; request: RequestMessage }
   | { ok: false; id: number; error: ApiError };
 
+/** Who may be named as a request's initiator: a user name, as vSphere shows it in Recent Tasks. */
+const INITIATOR = /^[A-Za-z0-9][A-Za-z0-9._@\\-]{0,63}$/;
+
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 export function schemaFor(kind: 'command' | 'query', name: string): Schema<unknown> | undefined {
@@ -27,12 +33,22 @@ export function schemaFor(kind: 'command' | 'query', name: string): Schema<unkno
   return hasOwn(table, name) ? table[name] : undefined;
 }
 
-export function validateRequest(raw: unknown): ValidatedRequest {
+export type FramedRequest = { id: number } & Record<string, unknown>;
+
+export function checkFrame(raw: unknown): { ok: true; message: FramedRequest } | { ok: false; id: number; error: ApiError } {
   if (!isPlainObject(raw)) return { ok: false, id: -1, error: apiError('E_BAD_MESSAGE', 'a request must be a JSON object') };
   const id = typeof raw.id === 'number' && Number.isInteger(raw.id) && raw.id >= 0 ? raw.id : -1;
   if (id < 0) return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'request id must be a non-negative integer', 'id') };
+  return { ok: true, message: raw as FramedRequest };
+}
+
+export function validateRequest(input: unknown): ValidatedRequest {
+  const frame = checkFrame(input);
+  if (!frame.ok) return frame;
+  const raw = frame.message;
+  const id = raw.id;
   for (const k of Object.keys(raw)) {
-    if (!['v', 'id', 'kind', 'name', 'params'].includes(k)) {
+    if (!['v', 'id', 'kind', 'name', 'params', 'initiator'].includes(k)) {
       return { ok: false, id, error: apiError('E_BAD_MESSAGE', `unknown envelope field "${k}"`, k) };
     }
   }
@@ -48,5 +64,10 @@ export function validateRequest(raw: unknown): ValidatedRequest {
   const params = raw.params === undefined ? {} : raw.params;
   const problem = schema.check(params, 'params');
   if (problem) return { ok: false, id, error: apiError('E_INVALID_ARGUMENT', problem.message, problem.field) };
-  return { ok: true, request: { v: API_VERSION, id, kind: raw.kind, name: raw.name, params } };
+  if (raw.initiator !== undefined && (typeof raw.initiator !== 'string' || !INITIATOR.test(raw.initiator))) {
+    return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'initiator must be 1–64 letters, digits or . _ @ \\ -', 'initiator') };
+  }
+  const request: RequestMessage = { v: API_VERSION, id, kind: raw.kind, name: raw.name, params };
+  if (typeof raw.initiator === 'string') request.initiator = raw.initiator;
+  return { ok: true, request };
 }

@@ -10,6 +10,7 @@
 import type {
   ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, SnapshotId, VmId,
 } from './ids';
+import type { VmCpuAllocation, VmHardware } from './vmHardware';
 
 export type VmPowerState = 'poweredOff' | 'poweredOn' | 'suspended';
 /** Engine-level run state under poweredOn: whether the guest is executing, idle (halted) or crashed. */
@@ -18,7 +19,7 @@ export type HostConnectionState = 'connected' | 'disconnected' | 'notResponding'
 export type HostPowerState = 'poweredOn' | 'poweredOff' | 'standBy';
 export type ToolsStatus = 'toolsOk' | 'toolsNotRunning' | 'toolsNotInstalled';
 
-/** Monitors a VM can run under (issue: guest machine and CPU virtualization). */
+/** Monitors a VM can run under (docs/monitors.md). */
 export const MONITOR_KINDS = ['interp', 'te', 'bt', 'pv', 'hw'] as const;
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
 export const PAGING_MODES = ['shadow', 'nested'] as const;
@@ -77,28 +78,18 @@ export interface VmNicDto {
   connected: boolean;
 }
 
-export interface VmDto {
+/** A VM: its configuration (`VmHardware`, `VmCpuAllocation`: vmHardware.ts) and its state. */
+export interface VmDto extends VmHardware, VmCpuAllocation {
   id: VmId;
   name: string;
   datacenterId: DatacenterId;
   hostId?: HostId;
   clusterId?: ClusterId;
   isTemplate: boolean;
-  guestOs: string;
   /** e.g. `vmx-19`. */
   hardwareVersion: string;
-  vcpus: number;
-  memoryBytes: number;
-  cpuHotAddEnabled: boolean;
-  memoryHotAddEnabled: boolean;
   disks: VmDiskDto[];
   nics: VmNicDto[];
-  monitor: MonitorKind;
-  paging: PagingMode;
-  pageTableLevels: 2 | 4;
-  /** Guest program the VM boots (a name from resources/guests or a workload). */
-  workload: string;
-  workloadParams: Record<string, number>;
   powerState: VmPowerState;
   guestState: GuestRunState;
   /** Present when guestState is `crashed`. */
@@ -109,10 +100,6 @@ export interface VmDto {
   snapshotCount: number;
   /** Virtual ms since power-on; 0 when off. */
   uptimeMs: number;
-  cpuShares: number;
-  cpuReservationMhz: number;
-  /** -1 = unlimited. */
-  cpuLimitMhz: number;
 }
 
 export interface DatastoreDto {
@@ -166,3 +153,6 @@ export interface SnapshotTreeDto {
   /** "You are here": the snapshot the live state descends from, if any. */
   currentSnapshotId?: SnapshotId;
 }
+
+/** Any object of the inventory tree, as the contract carries it. */
+export type EntityDto = DatacenterDto | ClusterDto | HostDto | VmDto | DatastoreDto | NetworkDto;

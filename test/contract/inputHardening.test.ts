@@ -2,6 +2,7 @@
 // `obj[k] = v`; names refuse control and bidirectional characters; workload and scenario names are looked
 // up in the catalogue (Maps), so "constructor" or "__proto__" are unknown names with a typed error.
 // Requests are built with JSON.parse, as every transport does, so "__proto__" is an OWN key.
+import { API_VERSION } from '../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { s, nameProblem } from '../../src-shared/api/schema';
@@ -17,14 +18,14 @@ const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'
 function engineWithCatalogue(): Engine {
   const catalogue = loadGuestCatalogue().guests.map((g) => ({ name: g.name, description: g.description }));
   const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory, guestCatalog: catalogue }, { scenario: 'lab-small', seed: 1 });
-  engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+  engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
   return engine;
 }
 
 let nextId = 1;
 /** Sends a request whose JSON text is given, exactly as a transport would parse it. */
 function send(engine: Engine, kind: 'command' | 'query', name: string, paramsJson: string): ResponseMessage {
-  return engine.handle(JSON.parse(`{"v":1,"id":${nextId++},"kind":"${kind}","name":"${name}","params":${paramsJson}}`));
+  return engine.handle(JSON.parse(`{"v":${API_VERSION},"id":${nextId++},"kind":"${kind}","name":"${name}","params":${paramsJson}}`));
 }
 
 function finishTasks(engine: Engine): void {
@@ -128,22 +129,22 @@ test('names refuse control, bidirectional and zero-width characters; printable U
   for (const n of ['web-01', 'Übung 3', '数据库', 'VM (copy)', '<b>markup</b> is shown as text', 'emoji 🚀']) assert.equal(nameProblem(n), null, n);
   const engine = engineWithCatalogue();
   for (const n of ['vm\u0000x', 'gpj.exe\u202Ecod', 'a\u200Db']) {
-    const r = engine.handle({ v: 1, id: nextId++, kind: 'command', name: 'vm.rename', params: { vmId: 'vm-1', name: n } });
+    const r = engine.handle({ v: API_VERSION, id: nextId++, kind: 'command', name: 'vm.rename', params: { vmId: 'vm-1', name: n } });
     assert.equal(r.ok, false, JSON.stringify(n));
     if (!r.ok) {
       assert.equal(r.error.field, 'params.name');
       assert.match(r.error.message, /control or formatting characters \(found U\+/);
     }
   }
-  const snap = engine.handle({ v: 1, id: nextId++, kind: 'command', name: 'vm.snapshot.create', params: { vmId: 'vm-2', name: 's\u202E1' } });
+  const snap = engine.handle({ v: API_VERSION, id: nextId++, kind: 'command', name: 'vm.snapshot.create', params: { vmId: 'vm-2', name: 's\u202E1' } });
   assert.equal(snap.ok, false);
-  const create = engine.handle({ v: 1, id: nextId++, kind: 'command', name: 'vm.create', params: { spec: { name: 'x\u0007', vcpus: 1, memoryMiB: 64 } } });
+  const create = engine.handle({ v: API_VERSION, id: nextId++, kind: 'command', name: 'vm.create', params: { spec: { name: 'x\u0007', vcpus: 1, memoryMiB: 64 } } });
   assert.equal(create.ok, false);
   if (!create.ok) assert.equal(create.error.field, 'params.spec.name');
   // Descriptions may have line breaks, not bidirectional overrides.
-  const desc = engine.handle({ v: 1, id: nextId++, kind: 'command', name: 'vm.snapshot.create', params: { vmId: 'vm-2', name: 'ok', description: 'line 1\nline 2 \u202E' } });
+  const desc = engine.handle({ v: API_VERSION, id: nextId++, kind: 'command', name: 'vm.snapshot.create', params: { vmId: 'vm-2', name: 'ok', description: 'line 1\nline 2 \u202E' } });
   assert.equal(desc.ok, false);
   if (!desc.ok) assert.equal(desc.error.field, 'params.description');
-  const ok = engine.handle({ v: 1, id: nextId++, kind: 'command', name: 'vm.rename', params: { vmId: 'vm-1', name: 'Übung-1 数据库' } });
+  const ok = engine.handle({ v: API_VERSION, id: nextId++, kind: 'command', name: 'vm.rename', params: { vmId: 'vm-1', name: 'Übung-1 数据库' } });
   assert.equal(ok.ok, true);
 });

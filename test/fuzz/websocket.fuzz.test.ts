@@ -7,6 +7,7 @@
 // within HANG_MS. Wrong accept: a forbidden frame that does not close its connection with the right
 // code, or an "ok" reply to a request the contract's validator refuses.
 // Bounded here; longer with HVLAB_FUZZ_CASES / HVLAB_FUZZ_SEED (test/README.md).
+import { API_VERSION } from '../../src-shared/api/channels';
 import { test, before, after } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
   engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, engine, rendererDir: dir });
+  server = await startLabServer({ port: 0, backend: engine, rendererDir: dir });
   path = `/api/ws?token=${server.token}`;
 });
 after(async () => {
@@ -67,7 +68,7 @@ const within = <T>(p: Promise<T>, ms = HANG_MS): Promise<T | 'timeout'> => Promi
 async function answersQuery(): Promise<boolean> {
   const c = await within(rawConnect(server.port, path));
   if (c === 'timeout') return false;
-  c.write(textFrame('{"v":1,"id":1,"kind":"command","name":"sim.pause","params":{}}'));
+  c.write(textFrame(`{"v":${API_VERSION},"id":1,"kind":"command","name":"sim.pause","params":{}}`));
   const r = await within(c.nextReply());
   c.destroy();
   return r !== 'timeout' && JSON.parse(r).ok === true;
@@ -101,7 +102,7 @@ test('fuzz: WebSocket frames and messages against a live server — no crash, ha
       .sort((x, y) => Number(x.name === 'sim.run') - Number(y.name === 'sim.run'));
     for (let k = 1; k <= requests.length; k++) {
       const c = requests[k - 1];
-      const msg = rng.chance(0.1) ? JSON.stringify(c.params) : JSON.stringify({ v: 1, id: k, kind: c.kind, name: c.name, params: c.params });
+      const msg = rng.chance(0.1) ? JSON.stringify(c.params) : JSON.stringify({ v: API_VERSION, id: k, kind: c.kind, name: c.name, params: c.params });
       conn.write(textFrame(rng.chance(0.05) ? msg.slice(0, rng.int(msg.length)) : msg));
       let parsed: unknown;
       try { parsed = JSON.parse(msg); } catch { parsed = undefined; }

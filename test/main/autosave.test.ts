@@ -2,6 +2,7 @@
 // with SIGTERM (then SIGINT): it autosaves into its data folder; the next start offers the autosave
 // (lab.recovery) until Restore or Discard, or restores it at once with --restore-autosave. A crash of
 // the engine worker is replaced by a new worker that reports the crash and offers the last autosave.
+import { API_VERSION } from '../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -50,7 +51,7 @@ async function client(url: string): Promise<{ ask: (kind: string, name: string, 
         r(m);
       };
       ws.on('message', on);
-      ws.send(JSON.stringify({ v: 1, id: my, kind, name, params }));
+      ws.send(JSON.stringify({ v: API_VERSION, id: my, kind, name, params }));
     }),
     close: () => ws.close(),
   };
@@ -129,7 +130,7 @@ test('a crashed engine worker is replaced; the new one reports the crash and off
   const sup = await EngineSupervisor.start({ scenario: 'lab-small', seed: 1, paused: true, dataDir: data });
   try {
     let id = 1;
-    const ask = (kind: string, name: string, params: object = {}) => sup.request({ v: 1, id: id++, kind, name, params });
+    const ask = (kind: string, name: string, params: object = {}) => sup.request({ v: API_VERSION, id: id++, kind, name, params });
     assert.equal((await ask('command', 'vm.rename', { vmId: 'vm-1', name: 'before-crash' })).ok, true);
     assert.equal((await sup.autosave()).saved, true);
     const reloaded = new Promise<void>((r) => { const off = sup.onEvent((e) => { if (e.type === 'lab.loaded') { off(); r(); } }); });

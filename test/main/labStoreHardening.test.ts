@@ -15,6 +15,7 @@ import { harness } from '../helpers/labHarness';
 import { createEngine } from '../../src-main/engine/index';
 import { defaultGuestFactory } from '../../src-main/node/guestFactories';
 import { loadScenarioSources } from '../../src-main/node/resources';
+import { API_VERSION } from '../../src-shared/api/channels';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hvlab-save-h-'));
 
@@ -110,7 +111,7 @@ test('hvlab lab check loads what it checks: a re-saved lab with 1e9 vCPUs or a n
   // Saved by an engine with the real guest machine, as `hvlab` saves (the CLI restores real guests).
   const choice = defaultGuestFactory();
   const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: 'lab-small', seed: 1 });
-  engine.handle({ v: 1, id: 1, kind: 'command', name: 'sim.pause', params: {} });
+  engine.handle({ v: API_VERSION, id: 1, kind: 'command', name: 'sim.pause', params: {} });
   engine.advance(200);
   const realState = () => structuredClone(engine.saveState());
   const good = tmp();
@@ -119,7 +120,7 @@ test('hvlab lab check loads what it checks: a re-saved lab with 1e9 vCPUs or a n
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /ok \(generation 1, lab-small/);
   const cases: [string, (s: ReturnType<typeof savedState>) => void, RegExp][] = [
-    ['1e9 vCPUs', (s) => { s.registry.vms[0].vcpus = 1e9; }, /state\.registry\.vms\[0\]\.vcpus: must be ≤/],
+    ['1e9 vCPUs', (s) => { s.registry.vms[0].vcpus = 1e9; }, /state\.registry\.vms\[0\]\.vcpus: A virtual machine has 1 to 32 virtual CPUs/],
     ['a negative clock', (s) => { s.clock.virtualTimeMs = -5_000; }, /state\.clock\.virtualTimeMs: must be ≥ 0/],
     ['power state "bogus"', (s) => { (s.registry.vms[1] as { powerState: string }).powerState = 'bogus'; }, /state\.registry\.vms\[1\]\.powerState: expected one of/],
   ];

@@ -1,6 +1,6 @@
 // A long sim.step never holds the engine: with a day-long step in progress on one connection, another
 // connection's queries are answered within a second each, see the clock move (progress), and a pause
-// cancels the rest of the step. Browser-mode server + the real engine worker thread.
+// cancels the rest of the step. Browser-mode server + the lab's real backend (the engine's worker thread).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,21 +9,23 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startLabServer } from '../../src-main/node/server/labServer';
 import type { LabServer } from '../../src-main/node/server/labServer';
-import { EngineWorkerClient } from '../../src-main/node/workers/engineWorkerClient';
+import { startLabBackend } from '../../src-main/node/backends/index';
+import type { Backend } from '../../src-main/node/backends/index';
 import type { SimStatus } from '../../src-shared/api/commands';
+import { API_VERSION } from '../../src-shared/api/channels';
 
 let server: LabServer;
-let engine: EngineWorkerClient;
+let backend: Backend;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, engine, rendererDir: dir });
+  backend = await startLabBackend({ scenario: 'lab-small', seed: 1, paused: true });
+  server = await startLabServer({ port: 0, backend, rendererDir: dir });
 });
 after(async () => {
   await server.close();
-  await engine.close();
+  await backend.close();
 });
 
 interface Client { ws: WebSocket; events: { type: string; status?: SimStatus }[]; ask(kind: string, name: string, params: unknown, timeoutMs: number): Promise<Record<string, unknown>> }
@@ -44,7 +46,7 @@ function connect(): Promise<Client> {
       const id = nextId++;
       const timer = setTimeout(() => rej(new Error(`${name} unanswered after ${timeoutMs} ms`)), timeoutMs);
       waiting.set(id, (m) => { clearTimeout(timer); res(m); });
-      ws.send(JSON.stringify({ v: 1, id, kind, name, params }));
+      ws.send(JSON.stringify({ v: API_VERSION, id, kind, name, params }));
     });
     ws.once('open', () => resolve({ ws, events, ask }));
     ws.once('error', reject);

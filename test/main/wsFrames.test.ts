@@ -2,6 +2,7 @@
 // each bad frame closes only that connection, with the close code RFC 6455 gives it, and afterwards a
 // query on a new connection is answered and the lab is exactly as it was. Then back-pressure: a client
 // that stops reading is paused and, past the limit, disconnected, while other clients are served.
+import { API_VERSION } from '../../src-shared/api/channels';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ before(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
   engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
   // The drop limit is lowered so the test needs tens, not thousands, of megabytes; the mechanism is the same.
-  server = await startLabServer({ port: 0, engine, rendererDir: dir, limits: { dropBytes: 12 << 20 } });
+  server = await startLabServer({ port: 0, backend: engine, rendererDir: dir, limits: { dropBytes: 12 << 20 } });
   path = `/api/ws?token=${server.token}`;
 });
 after(async () => {
@@ -43,7 +44,7 @@ async function labState(): Promise<string> {
       resolve(m.result);
     };
     ws.on('message', on);
-    ws.send(JSON.stringify({ v: 1, id, kind: 'query', name, params }));
+    ws.send(JSON.stringify({ v: API_VERSION, id, kind: 'query', name, params }));
   });
   const state = JSON.stringify([await ask(1, 'inventory.get'), await ask(2, 'sim.status'), await ask(3, 'tasks.list'), await ask(4, 'events.list')]);
   ws.close();
@@ -82,7 +83,7 @@ test('each malformed frame closes only its connection, with the right code; the 
     assert.equal(await labState(), before, `${what}: the lab changed`);
   }
   // The connection that behaved was never touched.
-  bystander.write(textFrame(JSON.stringify({ v: 1, id: 9, kind: 'query', name: 'sim.status', params: {} })));
+  bystander.write(textFrame(JSON.stringify({ v: API_VERSION, id: 9, kind: 'query', name: 'sim.status', params: {} })));
   const reply = JSON.parse(await bystander.nextReply());
   assert.equal(reply.id, 9);
   assert.equal(reply.ok, true);
@@ -92,7 +93,7 @@ test('each malformed frame closes only its connection, with the right code; the 
 
 test('a client that stops reading is paused, then disconnected once what it holds passes the limit; others are served', async () => {
   const slow = await rawConnect(server.port, path, { read: false });
-  const request = textFrame(JSON.stringify({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
+  const request = textFrame(JSON.stringify({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
   // 20,000 requests whose replies are a few KiB each (~100 MB if every reply were queued).
   const batch = Buffer.concat(Array.from({ length: 1000 }, () => request));
   const before = server.stats();

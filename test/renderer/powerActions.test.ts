@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { POWER_ACTIONS, powerActionEnabled } from '@renderer/logic/powerActions';
-import type { PowerCommand } from '@renderer/logic/powerActions';
+import type { PowerCommand } from '@shared/model/vmPower';
+import { POWER_STATE_LABELS, powerOpProblem } from '@shared/model/vmPower';
+import { guestStateLabel, powerStateLabel } from '@renderer/logic/format';
 import { makeHost, makeVm } from './fakeApi';
 
 const enabled = (vm: Parameters<typeof powerActionEnabled>[1], host = makeHost(1)) =>
@@ -29,5 +31,17 @@ describe('power action enablement by state', () => {
   });
   it('uses vSphere labels', () => {
     expect(POWER_ACTIONS.map((a) => a.label)).toEqual(['Power On', 'Power Off', 'Suspend', 'Reset', 'Shut Down Guest OS', 'Restart Guest OS']);
+  });
+  it('gives the engine\'s own reason (one power-state model, @shared/model/vmPower)', () => {
+    const vm = makeVm(1, { powerState: 'poweredOn' });
+    expect(powerActionEnabled('vm.powerOn', vm).reason).toBe('The attempted operation cannot be performed in the current state (Powered On).');
+    expect(powerActionEnabled('vm.powerOn', vm).reason).toBe(powerOpProblem('powerOn', vm));
+  });
+});
+
+describe('one vocabulary for VM states', () => {
+  it('power and guest states read as vSphere words, never raw values', () => {
+    expect(powerStateLabel('poweredOn')).toBe(POWER_STATE_LABELS.poweredOn);
+    expect(['notRunning', 'running', 'halted', 'crashed'].map((s) => guestStateLabel(s as never))).toEqual(['Not running', 'Running', 'Running (idle)', 'Crashed']);
   });
 });

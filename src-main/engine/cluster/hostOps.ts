@@ -1,77 +1,107 @@
 /**
  * hostOps — host-level operations as Tasks: enter and exit maintenance mode.
  *
- * - `startEnterMaintenance(lab, hostId)`: refused (E_INVALID_STATE naming params.hostId) while powered-on
- *   VMs remain on the host (there is no vMotion to evacuate them yet: power them off or suspend them
- *   first); while the task runs, power-ons on the host are refused.
- * - `startExitMaintenance(lab, hostId)`: refused unless the host is in maintenance mode.
+ * - `startEnterMaintenance(ctx, hostId, initiator)`: refused (E_INVALID_STATE naming params.hostId) while
+ *   powered-on VMs remain on the host (there is no vMotion to evacuate them yet: power them off or suspend
+ *   them first); while the task runs, power-ons on the host are refused.
+ * - `startExitMaintenance(ctx, hostId, initiator)`: refused unless the host is in maintenance mode.
+ * - Task kinds (`tasks/timedTask.ts`): `ENTER_MAINTENANCE_TASK_KIND` (cancellable, as in vSphere: the host
+ *   stays out of maintenance mode and takes power-ons again) and `EXIT_MAINTENANCE_TASK_KIND`; both resume
+ *   after a lab is loaded.
  *
  * Events: EnteringMaintenanceModeEvent, EnteredMaintenanceModeEvent, ExitMaintenanceModeEvent (vSphere's).
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { HostId, TaskId } from '@shared/model/ids';
-import type { Lab } from '../lab/lab';
+import { OPERATION_NAMES } from '@shared/model/taskNames';
+import type { OpContext } from '../lab/index';
 import type { Host } from './registry';
+import { timedKind } from '../tasks/index';
+import type { TaskKind, TimedState } from '../tasks/index';
 
 const ENTER_MS = 3000;
 const EXIT_MS = 1500;
 
-function poweredOnVms(lab: Lab, host: Host): string[] {
-  return lab.reg.vmsOnHost(host.id).filter((v) => v.powerState === 'poweredOn').map((v) => v.name);
+function poweredOnVms(ctx: OpContext, host: Host): string[] {
+  return ctx.reg.vmsOnHost(host.id).filter((v) => v.powerState === 'poweredOn').map((v) => v.name);
 }
 
-function enterProblem(lab: Lab, host: Host): ApiError | undefined {
+function enterProblem(ctx: OpContext, host: Host): ApiError | undefined {
   if (host.inMaintenanceMode) return apiError('E_INVALID_STATE', `Host ${host.name} is already in maintenance mode.`, 'params.hostId');
-  const on = poweredOnVms(lab, host);
+  const on = poweredOnVms(ctx, host);
   if (on.length) {
     return apiError('E_INVALID_STATE', `Host ${host.name} cannot enter maintenance mode: ${on.length} powered-on virtual machine(s) remain (${on.slice(0, 5).join(', ')}${on.length > 5 ? ', …' : ''}). Power them off or suspend them first.`, 'params.hostId');
   }
   return undefined;
 }
 
-export function startEnterMaintenance(lab: Lab, hostId: HostId): { taskId: TaskId } | { error: ApiError } {
-  const host = lab.reg.hosts.get(hostId);
+interface HostTaskState extends TimedState { hostId: HostId }
+
+function hostOf(ctx: OpContext, hostId: HostId): Host {
+  const h = ctx.reg.hosts.get(hostId);
+  if (!h) throw new Error(`the task's host ${hostId} no longer exists`);
+  return h;
+}
+
+function release(ctx: OpContext, t: { state: HostTaskState }): void {
+  const host = ctx.reg.hosts.get(t.state.hostId);
+  if (host) host.busyTaskId = undefined;
+}
+
+export const ENTER_MAINTENANCE_TASK_KIND: TaskKind<HostTaskState, OpContext> = timedKind<HostTaskState, OpContext>({
+  precheck: (ctx, t) => enterProblem(ctx, hostOf(ctx, t.state.hostId)),
+  begin(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    ctx.events.log(ctx.nowMs(), 'info', 'EnteringMaintenanceModeEvent', `Host ${host.name} is entering maintenance mode`, { id: host.id, name: host.name }, t.id);
+  },
+  complete(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    const p = enterProblem(ctx, host);
+    if (p) return { error: p };
+    host.inMaintenanceMode = true;
+    ctx.markChanged(host.id);
+    ctx.events.log(ctx.nowMs(), 'info', 'EnteredMaintenanceModeEvent', `Host ${host.name} has entered maintenance mode`, { id: host.id, name: host.name }, t.id);
+    return {};
+  },
+  // The mode changes only at completion: a cancel leaves the host as it was (`finished` frees it).
+  cancel() {},
+  finished: release,
+});
+
+export const EXIT_MAINTENANCE_TASK_KIND: TaskKind<HostTaskState, OpContext> = timedKind<HostTaskState, OpContext>({
+  complete(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    host.inMaintenanceMode = false;
+    ctx.markChanged(host.id);
+    ctx.events.log(ctx.nowMs(), 'info', 'ExitMaintenanceModeEvent', `Host ${host.name} has exited maintenance mode`, { id: host.id, name: host.name }, t.id);
+    return {};
+  },
+  finished: release,
+});
+
+export function startEnterMaintenance(ctx: OpContext, hostId: HostId, initiator: string): { taskId: TaskId } | { error: ApiError } {
+  const host = ctx.reg.hosts.get(hostId);
   if (!host) return { error: apiError('E_NOT_FOUND', `no host ${hostId}`, 'params.hostId') };
   if (host.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${host.busyTaskId}) is in progress on ${host.name}.`, 'params.hostId') };
-  const problem = enterProblem(lab, host);
+  const problem = enterProblem(ctx, host);
   if (problem) return { error: problem };
-  const entity = { id: host.id, name: host.name };
-  const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'host.enterMaintenance', name: 'Enter maintenance mode', targetId: host.id, targetName: host.name,
-    durationMs: lab.jitter(ENTER_MS),
-    precheck: () => enterProblem(lab, host),
-    onStart: () => lab.events.log(lab.clock.nowMs, 'info', 'EnteringMaintenanceModeEvent', `Host ${host.name} is entering maintenance mode`, entity, taskId),
-    complete: () => {
-      const p = enterProblem(lab, host);
-      if (p) return { error: p };
-      host.inMaintenanceMode = true;
-      lab.markChanged(host.id);
-      lab.events.log(lab.clock.nowMs, 'info', 'EnteredMaintenanceModeEvent', `Host ${host.name} has entered maintenance mode`, entity, taskId);
-      return {};
-    },
-    onFinished: () => { host.busyTaskId = undefined; },
+  const taskId = ctx.tasks.start<HostTaskState>(ctx.nowMs(), {
+    kind: 'host.enterMaintenance', operation: 'host.enterMaintenance', name: OPERATION_NAMES['host.enterMaintenance'], targetId: host.id, targetName: host.name, initiator,
+    state: { hostId: host.id, durationMs: ctx.jitter(ENTER_MS) },
   });
   host.busyTaskId = taskId;
   return { taskId };
 }
 
-export function startExitMaintenance(lab: Lab, hostId: HostId): { taskId: TaskId } | { error: ApiError } {
-  const host = lab.reg.hosts.get(hostId);
+export function startExitMaintenance(ctx: OpContext, hostId: HostId, initiator: string): { taskId: TaskId } | { error: ApiError } {
+  const host = ctx.reg.hosts.get(hostId);
   if (!host) return { error: apiError('E_NOT_FOUND', `no host ${hostId}`, 'params.hostId') };
   if (host.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${host.busyTaskId}) is in progress on ${host.name}.`, 'params.hostId') };
   if (!host.inMaintenanceMode) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is not in maintenance mode.`, 'params.hostId') };
-  const entity = { id: host.id, name: host.name };
-  const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'host.exitMaintenance', name: 'Exit maintenance mode', targetId: host.id, targetName: host.name,
-    durationMs: lab.jitter(EXIT_MS),
-    complete: () => {
-      host.inMaintenanceMode = false;
-      lab.markChanged(host.id);
-      lab.events.log(lab.clock.nowMs, 'info', 'ExitMaintenanceModeEvent', `Host ${host.name} has exited maintenance mode`, entity, taskId);
-      return {};
-    },
-    onFinished: () => { host.busyTaskId = undefined; },
+  const taskId = ctx.tasks.start<HostTaskState>(ctx.nowMs(), {
+    kind: 'host.exitMaintenance', operation: 'host.exitMaintenance', name: OPERATION_NAMES['host.exitMaintenance'], targetId: host.id, targetName: host.name, initiator,
+    state: { hostId: host.id, durationMs: ctx.jitter(EXIT_MS) },
   });
   host.busyTaskId = taskId;
   return { taskId };

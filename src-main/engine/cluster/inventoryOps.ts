@@ -2,186 +2,229 @@
  * inventoryOps — inventory changes as Tasks: New Virtual Machine, Clone (to a VM or to a template),
  * Deploy from template (a clone whose source is a template), Edit Settings (reconfigure), Delete.
  *
- * - `startCreate(lab, spec)`, `startClone(lab, params)`, `startReconfigure(lab, vmId, changes)`,
- *   `startRemove(lab, vmId)`: each validates first (typed error naming the field, nothing changes),
- *   then starts a Task whose effect re-checks and applies; results carry `{ vmId }` where one is made.
+ * - `startCreate(ctx, spec, initiator)`, `startClone(ctx, params, initiator)`,
+ *   `startReconfigure(ctx, vmId, changes, initiator)`, `startRemove(ctx, vmId, initiator)`: each validates
+ *   first (typed error naming the field, nothing changes), then queues a Task whose effect re-checks and
+ *   applies; results carry `{ vmId }` where one is made.
+ * - Task kinds (`tasks/timedTask.ts`, plain state, resumed after a lab is loaded): `CREATE_TASK_KIND`,
+ *   `CLONE_TASK_KIND` (both cancellable: nothing exists until they complete, so a cancel only releases the
+ *   reserved name and the source), `RECONFIGURE_TASK_KIND`, `REMOVE_TASK_KIND`.
  *
- * Rules (as real systems have them): vCPU and memory changes need the VM powered off, unless CPU /
- * memory hot-add is enabled — then only increases, while powered on (the running guest OS, which has no
- * hot-plug driver, sees the added resources after its next restart); monitor, paging, workload and the
- * hot-add switches change only while powered off; shares / reservation / limit change any time (limit ≥
- * reservation; reservations must fit the host). Monitor and paging must make a valid pair (nested paging
- * needs the hw monitor: `pagingProblem`, @shared/model/mmuVirtualization), refused at `…paging` when
- * a create or an edit would break it. Clones need the source powered off (or a template) and
- * copy its current disk contents by reference (copy-on-write blocks), not its snapshots. Only powered-off
- * VMs and templates can be deleted.
+ * Rules (as real systems have them; the limits and the powered-on rules are @shared/model/vmLimits,
+ * which the contract's schemas and the client's forms read too): vCPU and memory changes need the VM
+ * powered off, unless CPU / memory hot-add is enabled — then only increases, while powered on (the
+ * running guest OS, which has no hot-plug driver, sees the added resources after its next restart);
+ * monitor, paging, workload and the hot-add switches change only while powered off; shares /
+ * reservation / limit change any time (limit ≥ reservation; reservations must fit the host). Monitor
+ * and paging must make a valid pair (nested paging needs the hw monitor: `pagingProblem`,
+ * @shared/model/mmuVirtualization), refused at `…paging` when a create or an edit would break it.
+ * Clones need the source powered off (or a template) and copy its current disk contents by reference
+ * (copy-on-write blocks), not its snapshots. Only powered-off VMs and templates can be deleted. A
+ * powered-on VM's overhead memory follows hot-added vCPUs and memory (charged to its host; refused with
+ * E_INSUFFICIENT_RESOURCES when the host has no room).
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { VmChanges, VmSpec } from '@shared/api/commands';
-import type { HostId, TaskId, VmId } from '@shared/model/ids';
+import type { DatastoreId, HostId, NetworkId, TaskId, VmId } from '@shared/model/ids';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
-import type { Lab } from '../lab/lab';
+import { cpuAllocationProblem, runningChangeProblem } from '@shared/model/vmLimits';
+import { memoryMiBOf } from '@shared/model/vmHardware';
+import { CLONE_TASK_NAMES, OPERATION_NAMES } from '@shared/model/taskNames';
+import { POWER_STATE_LABELS } from '@shared/model/vmPower';
+import type { OpContext } from '../lab/index';
 import type { Host, Vm } from './registry';
 import { newVm, fieldsOf, VM_DEFAULTS, workloadProblem } from './newVm';
 import { DiskChain } from '../snapshot/index';
-import { VmRuntime } from '../vm/vmRuntime';
-import { cpuPolicyOf } from '../vm/guestLifecycle';
-import { reservationFits, startPowerOp } from '../vm/powerOps';
+import { timedKind } from '../tasks/index';
+import { clonePlain } from '../sim/index';
+import type { TaskKind, TimedState } from '../tasks/index';
+import { VmRuntime } from '../vm/index';
+import { chargeOverhead, cpuPolicyOf } from '../vm/index';
+import { reservationFits, startPowerOp } from '../vm/index';
+import { vmOverheadFrames } from '../metrics/index';
 import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
 
 const MiB = 1024 * 1024;
-const MAX_MEMORY_MIB = MAX_GUEST_MEMORY_BYTES / MiB;
 type Started = { taskId: TaskId } | { error: ApiError };
 
 function usable(host: Host): boolean {
   return host.connectionState === 'connected' && host.powerState === 'poweredOn' && !host.inMaintenanceMode && !host.busyTaskId;
 }
 
-function nameProblem(lab: Lab, name: string, field: string): ApiError | undefined {
-  if (lab.reg.nameTaken(name) || lab.pendingNames.has(name)) return apiError('E_DUPLICATE_NAME', `The name '${name}' already exists.`, field);
+function nameProblem(ctx: OpContext, name: string, field: string): ApiError | undefined {
+  if (ctx.reg.nameTaken(name) || ctx.reg.reservedNames.has(name)) return apiError('E_DUPLICATE_NAME', `The name '${name}' already exists.`, field);
   return undefined;
 }
 
 /** Where a new VM goes: the given host, else the least-loaded usable host of the cluster / the lab. */
-function placeVm(lab: Lab, hostId: HostId | undefined, clusterId: string | undefined, field: string): Host | ApiError {
+function placeVm(ctx: OpContext, hostId: HostId | undefined, clusterId: string | undefined, field: string): Host | ApiError {
   if (hostId) {
-    const h = lab.reg.hosts.get(hostId);
+    const h = ctx.reg.hosts.get(hostId);
     if (!h) return apiError('E_NOT_FOUND', `no host ${hostId}`, `${field}.hostId`);
     if (clusterId && h.clusterId !== clusterId) return apiError('E_INVALID_ARGUMENT', `host ${h.name} is not in ${clusterId}`, `${field}.hostId`);
     if (!usable(h)) return apiError('E_INVALID_STATE', `Host ${h.name} is not available (disconnected or in maintenance mode).`, `${field}.hostId`);
     return h;
   }
-  if (clusterId && !lab.reg.clusters.has(clusterId as `cluster-${number}`)) return apiError('E_NOT_FOUND', `no cluster ${clusterId}`, `${field}.clusterId`);
+  if (clusterId && !ctx.reg.clusters.has(clusterId as `cluster-${number}`)) return apiError('E_NOT_FOUND', `no cluster ${clusterId}`, `${field}.clusterId`);
   let best: Host | undefined;
   let bestCount = Infinity;
-  for (const h of lab.reg.hosts.values()) {
+  for (const h of ctx.reg.hosts.values()) {
     if ((clusterId && h.clusterId !== clusterId) || !usable(h)) continue;
-    const n = lab.reg.vmsOnHost(h.id).length;
+    const n = ctx.reg.vmsOnHost(h.id).length;
     if (n < bestCount) { best = h; bestCount = n; }
   }
   return best ?? apiError('E_INSUFFICIENT_RESOURCES', 'No connected host outside maintenance mode can take the virtual machine.', field);
 }
 
-function logVm(lab: Lab, vm: Vm, type: string, text: string, taskId?: TaskId): void {
-  lab.events.log(lab.clock.nowMs, 'info', type, text, { id: vm.id, name: vm.name }, taskId);
+function logVm(ctx: OpContext, vm: Vm, type: string, text: string, taskId?: TaskId): void {
+  ctx.events.log(ctx.nowMs(), 'info', type, text, { id: vm.id, name: vm.name }, taskId);
 }
 
-export function startCreate(lab: Lab, spec: VmSpec): Started {
-  const dup = nameProblem(lab, spec.name, 'params.spec.name');
+function hostOf(ctx: OpContext, hostId: HostId): Host {
+  const h = ctx.reg.hosts.get(hostId);
+  if (!h) throw new Error(`the task's host ${hostId} no longer exists`);
+  return h;
+}
+
+function vmOf(ctx: OpContext, vmId: VmId): Vm {
+  const vm = ctx.reg.vms.get(vmId);
+  // A VM with a task in flight cannot be deleted, so this holds unless the lab state is corrupt.
+  if (!vm) throw new Error(`the task's virtual machine ${vmId} no longer exists`);
+  return vm;
+}
+
+interface CreateTaskState extends TimedState {
+  spec: VmSpec; hostId: HostId; datastoreId: DatastoreId; networkId: NetworkId;
+}
+
+export const CREATE_TASK_KIND: TaskKind<CreateTaskState, OpContext> = timedKind<CreateTaskState, OpContext>({
+  begin(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    ctx.events.log(ctx.nowMs(), 'info', 'VmBeingCreatedEvent', `Creating ${t.state.spec.name} on ${host.name}`, { id: host.id, name: host.name }, t.id);
+  },
+  complete(ctx, t) {
+    const { spec, datastoreId, networkId } = t.state;
+    const host = hostOf(ctx, t.state.hostId);
+    ctx.reg.reservedNames.delete(spec.name);
+    if (!usable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is no longer available.`, 'params.spec.hostId') };
+    const { name, hostId: _h, clusterId: _c, powerOn, ...fields } = spec;
+    const vm = newVm(ctx.reg, { name, datacenterId: host.datacenterId, hostId: host.id, datastoreId, networkId }, fields);
+    ctx.setRuntime(vm.id, new VmRuntime(vm));
+    ctx.vmop(vm, 'create');
+    ctx.markChanged(vm.id, host.id);
+    logVm(ctx, vm, 'VmCreatedEvent', `Created virtual machine ${vm.name} on ${host.name}`, t.id);
+    if (powerOn) {
+      const r = startPowerOp(ctx, vm.id, 'powerOn', t.dto.initiator);
+      if ('error' in r) ctx.events.log(ctx.nowMs(), 'warning', 'VmFailedToPowerOnEvent', `${vm.name}: ${r.error.message}`, { id: vm.id, name: vm.name });
+    }
+    return { result: { vmId: vm.id } };
+  },
+  // Nothing exists before completion: cancelling only releases the name (in `finished`).
+  cancel() {},
+  finished(ctx, t) { ctx.reg.reservedNames.delete(t.state.spec.name); },
+});
+
+export function startCreate(ctx: OpContext, spec: VmSpec, initiator: string): Started {
+  const dup = nameProblem(ctx, spec.name, 'params.spec.name');
   if (dup) return { error: dup };
-  if (spec.memoryMiB > MAX_MEMORY_MIB) return { error: apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, 'params.spec.memoryMiB') };
   const paging = pagingProblem(spec.monitor ?? VM_DEFAULTS.monitor, spec.paging ?? VM_DEFAULTS.paging);
   if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
-  const workload = workloadProblem(spec.workload, lab.workloads);
+  const workload = workloadProblem(spec.workload, ctx.workloads);
   if (workload) return { error: apiError('E_INVALID_ARGUMENT', workload, 'params.spec.workload') };
-  const host = placeVm(lab, spec.hostId, spec.clusterId, 'params.spec');
+  const host = placeVm(ctx, spec.hostId, spec.clusterId, 'params.spec');
   if ('code' in host) return { error: host };
-  const ds = lab.reg.datastores.get(host.datastoreIds[0]);
-  const net = lab.reg.networks.get(host.networkIds[0]);
+  const ds = ctx.reg.datastores.get(host.datastoreIds[0]);
+  const net = ctx.reg.networks.get(host.networkIds[0]);
   if (!ds || !net) return { error: apiError('E_INVALID_STATE', `Host ${host.name} has no datastore or network.`, 'params.spec.hostId') };
-  lab.pendingNames.add(spec.name);
-  const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.create', name: 'Create virtual machine', targetId: host.id, targetName: host.name,
-    durationMs: lab.jitter(1000),
-    onStart: () => lab.events.log(lab.clock.nowMs, 'info', 'VmBeingCreatedEvent', `Creating ${spec.name} on ${host.name}`, { id: host.id, name: host.name }, taskId),
-    complete: () => {
-      lab.pendingNames.delete(spec.name);
-      if (!usable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is no longer available.`, 'params.spec.hostId') };
-      const { name, hostId: _h, clusterId: _c, powerOn, ...fields } = spec;
-      const vm = newVm(lab.reg, { name, datacenterId: host.datacenterId, hostId: host.id, datastoreId: ds.id, networkId: net.id }, fields);
-      lab.runtimes.set(vm.id, new VmRuntime(vm));
-      lab.vmop(vm, 'create');
-      lab.markChanged(vm.id, host.id);
-      logVm(lab, vm, 'VmCreatedEvent', `Created virtual machine ${vm.name} on ${host.name}`, taskId);
-      if (powerOn) {
-        const r = startPowerOp(lab, vm.id, 'powerOn');
-        if ('error' in r) lab.events.log(lab.clock.nowMs, 'warning', 'VmFailedToPowerOnEvent', `${vm.name}: ${r.error.message}`, { id: vm.id, name: vm.name });
-      }
-      return { result: { vmId: vm.id } };
-    },
-    onFinished: () => lab.pendingNames.delete(spec.name),
+  ctx.reg.reservedNames.add(spec.name);
+  const taskId = ctx.tasks.start<CreateTaskState>(ctx.nowMs(), {
+    kind: 'vm.create', operation: 'vm.create', name: OPERATION_NAMES['vm.create'], targetId: host.id, targetName: host.name, initiator,
+    state: { spec: clonePlain(spec), hostId: host.id, datastoreId: ds.id, networkId: net.id, durationMs: ctx.jitter(1000) },
   });
   return { taskId };
 }
 
-export function startClone(lab: Lab, p: { vmId: VmId; name: string; hostId?: HostId; asTemplate?: boolean }): Started {
-  const src = lab.reg.vms.get(p.vmId);
+interface CloneTaskState extends TimedState {
+  srcId: VmId; name: string; hostId: HostId; asTemplate: boolean; deploy: boolean;
+}
+
+export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<CloneTaskState, OpContext>({
+  begin(ctx, t) {
+    const { deploy, name } = t.state;
+    const src = vmOf(ctx, t.state.srcId);
+    logVm(ctx, src, deploy ? 'VmBeingDeployedEvent' : 'VmBeingClonedEvent', `${deploy ? 'Deploying' : 'Cloning'} ${src.name} on ${hostOf(ctx, t.state.hostId).name} to ${name}`, t.id);
+  },
+  complete(ctx, t) {
+    const { deploy, name, asTemplate } = t.state;
+    const src = vmOf(ctx, t.state.srcId);
+    const host = hostOf(ctx, t.state.hostId);
+    ctx.reg.reservedNames.delete(name);
+    if (!usable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is no longer available.`, 'params.hostId') };
+    const vm = newVm(ctx.reg, {
+      name, datacenterId: host.datacenterId, hostId: host.id, datastoreId: host.datastoreIds[0],
+      networkId: host.networkIds[0], isTemplate: asTemplate,
+    }, fieldsOf(src));
+    const rt = new VmRuntime(vm);
+    rt.disks = ctx.runtime(src.id).disks.map((d) => DiskChain.onChain(d.capacityBytes, [d.flatten()]));
+    ctx.setRuntime(vm.id, rt);
+    ctx.vmop(vm, deploy ? 'deploy' : 'clone');
+    ctx.markChanged(vm.id, host.id);
+    logVm(ctx, vm, deploy ? 'VmDeployedEvent' : 'VmClonedEvent', deploy ? `Template ${src.name} deployed on host ${host.name} as ${vm.name}` : `Clone of ${src.name} completed: ${vm.name} on ${host.name}`, t.id);
+    return { result: { vmId: vm.id } };
+  },
+  // Nothing exists before completion: cancelling only releases the name and the source (in `finished`).
+  cancel() {},
+  finished(ctx, t) {
+    ctx.reg.reservedNames.delete(t.state.name);
+    const src = ctx.reg.vms.get(t.state.srcId);
+    if (src) src.busyTaskId = undefined;
+  },
+});
+
+export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId?: HostId; asTemplate?: boolean }, initiator: string): Started {
+  const src = ctx.reg.vms.get(p.vmId);
   if (!src) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
   if (!src.isTemplate && src.powerState !== 'poweredOff') {
-    return { error: apiError('E_INVALID_STATE', `${src.name} must be powered off to be cloned (it is ${src.powerState}).`, 'params.vmId') };
+    return { error: apiError('E_INVALID_STATE', `${src.name} must be powered off to be cloned (it is ${POWER_STATE_LABELS[src.powerState].toLowerCase()}).`, 'params.vmId') };
   }
   if (src.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${src.busyTaskId}) is in progress on ${src.name}.`, 'params.vmId') };
-  const dup = nameProblem(lab, p.name, 'params.name');
+  const dup = nameProblem(ctx, p.name, 'params.name');
   if (dup) return { error: dup };
-  const host = placeVm(lab, p.hostId ?? src.hostId, undefined, 'params');
+  const host = placeVm(ctx, p.hostId ?? src.hostId, undefined, 'params');
   if ('code' in host) return { error: host };
   const deploy = src.isTemplate && !p.asTemplate;
-  const srcRt = lab.runtime(src.id);
-  const bytes = srcRt.disks.reduce((n, d) => n + d.usedBytes(), 0);
-  const [beingType, doneType] = deploy ? ['VmBeingDeployedEvent', 'VmDeployedEvent'] : ['VmBeingClonedEvent', 'VmClonedEvent'];
-  lab.pendingNames.add(p.name);
-  const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.clone', name: p.asTemplate ? 'Clone virtual machine to template' : deploy ? 'Deploy virtual machine from template' : 'Clone virtual machine',
-    targetId: src.id, targetName: src.name,
-    durationMs: lab.jitter(Math.max(2000, (bytes / CLONE_BYTES_PER_SECOND) * 1000)),
-    onStart: () => logVm(lab, src, beingType, `${deploy ? 'Deploying' : 'Cloning'} ${src.name} on ${host.name} to ${p.name}`, taskId),
-    complete: () => {
-      lab.pendingNames.delete(p.name);
-      if (!usable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is no longer available.`, 'params.hostId') };
-      const vm = newVm(lab.reg, {
-        name: p.name, datacenterId: host.datacenterId, hostId: host.id, datastoreId: host.datastoreIds[0],
-        networkId: host.networkIds[0], isTemplate: p.asTemplate ?? false,
-      }, fieldsOf(src));
-      const rt = new VmRuntime(vm);
-      rt.disks = srcRt.disks.map((d) => DiskChain.onChain(d.capacityBytes, [d.flatten()]));
-      lab.runtimes.set(vm.id, rt);
-      lab.vmop(vm, deploy ? 'deploy' : 'clone');
-      lab.markChanged(vm.id, host.id);
-      logVm(lab, vm, doneType, deploy ? `Template ${src.name} deployed on host ${host.name} as ${vm.name}` : `Clone of ${src.name} completed: ${vm.name} on ${host.name}`, taskId);
-      return { result: { vmId: vm.id } };
+  const bytes = ctx.runtime(src.id).disks.reduce((n, d) => n + d.usedBytes(), 0);
+  ctx.reg.reservedNames.add(p.name);
+  const taskId = ctx.tasks.start<CloneTaskState>(ctx.nowMs(), {
+    kind: 'vm.clone', operation: 'vm.clone', name: CLONE_TASK_NAMES[p.asTemplate ? 'template' : deploy ? 'deploy' : 'vm'],
+    targetId: src.id, targetName: src.name, initiator,
+    state: {
+      srcId: src.id, name: p.name, hostId: host.id, asTemplate: p.asTemplate ?? false, deploy,
+      durationMs: ctx.jitter(Math.max(2000, (bytes / CLONE_BYTES_PER_SECOND) * 1000)),
     },
-    onFinished: () => { lab.pendingNames.delete(p.name); src.busyTaskId = undefined; },
   });
   src.busyTaskId = taskId;
   return { taskId };
 }
 
 /** Edit Settings rules; returns the first problem with the path of the offending change. */
-export function reconfigureProblem(lab: Lab, vm: Vm, ch: VmChanges): ApiError | undefined {
+export function reconfigureProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiError | undefined {
   const f = (k: string) => `params.changes.${k}`;
   if (vm.isTemplate) return apiError('E_INVALID_STATE', `${vm.name} is a template: convert or deploy it to edit its settings.`, 'params.vmId');
-  const off = vm.powerState === 'poweredOff';
   const on = vm.powerState === 'poweredOn';
-  if (ch.memoryMiB !== undefined && ch.memoryMiB > MAX_MEMORY_MIB) return apiError('E_INVALID_ARGUMENT', `must be ≤ ${MAX_MEMORY_MIB} (the teaching machine is 32-bit)`, f('memoryMiB'));
-  const workload = workloadProblem(ch.workload, lab.workloads);
+  const workload = workloadProblem(ch.workload, ctx.workloads);
   if (workload) return apiError('E_INVALID_ARGUMENT', workload, f('workload'));
   // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
   if (ch.monitor !== undefined || ch.paging !== undefined) {
     const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);
     if (paging) return apiError('E_INVALID_ARGUMENT', paging, f('paging'));
   }
-  const hot = (key: 'vcpus' | 'memoryMiB', enabled: boolean, current: number, next: number | undefined, what: string): ApiError | undefined => {
-    if (next === undefined || next === current || off) return undefined;
-    if (!on) return apiError('E_INVALID_STATE', `${what} can change only while ${vm.name} is powered off (it is ${vm.powerState}).`, f(key));
-    if (!enabled) return apiError('E_INVALID_STATE', `${what} can change only while ${vm.name} is powered off (hot add is not enabled).`, f(key));
-    if (next < current) return apiError('E_INVALID_STATE', `${what} can only be increased while ${vm.name} is powered on (hot add; hot remove is not supported).`, f(key));
-    return undefined;
-  };
-  const e1 = hot('vcpus', vm.cpuHotAddEnabled, vm.vcpus, ch.vcpus, 'The number of vCPUs');
-  if (e1) return e1;
-  const e2 = hot('memoryMiB', vm.memoryHotAddEnabled, Math.round(vm.memoryBytes / MiB), ch.memoryMiB, 'Memory');
-  if (e2) return e2;
-  const offOnly: (keyof VmChanges)[] = ['monitor', 'paging', 'pageTableLevels', 'workload', 'workloadParams', 'cpuHotAddEnabled', 'memoryHotAddEnabled'];
-  for (const k of offOnly) {
-    if (ch[k] !== undefined && !off && JSON.stringify(ch[k]) !== JSON.stringify((vm as unknown as Record<string, unknown>)[k])) {
-      return apiError('E_INVALID_STATE', `${k} can change only while ${vm.name} is powered off (it is ${vm.powerState}).`, f(k));
-    }
-  }
-  const res = ch.cpuReservationMhz ?? vm.cpuReservationMhz;
-  const lim = ch.cpuLimitMhz ?? vm.cpuLimitMhz;
-  if (lim !== -1 && lim < res) return apiError('E_INVALID_ARGUMENT', `the limit (${lim} MHz) must be at least the reservation (${res} MHz)`, f(ch.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz'));
-  if (on && ch.cpuReservationMhz !== undefined && !reservationFits(lab, vm, ch.cpuReservationMhz)) {
+  const running = runningChangeProblem(vm, ch);
+  if (running) return apiError('E_INVALID_STATE', running.message, f(running.setting));
+  const alloc = cpuAllocationProblem({ cpuReservationMhz: ch.cpuReservationMhz ?? vm.cpuReservationMhz, cpuLimitMhz: ch.cpuLimitMhz ?? vm.cpuLimitMhz });
+  if (alloc) return apiError('E_INVALID_ARGUMENT', alloc, f(ch.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz'));
+  if (on && ch.cpuReservationMhz !== undefined && !reservationFits(ctx, vm, ch.cpuReservationMhz)) {
     return apiError('E_INSUFFICIENT_RESOURCES', `the host cannot reserve ${ch.cpuReservationMhz} MHz more`, f('cpuReservationMhz'));
   }
   return undefined;
@@ -191,7 +234,7 @@ function describeChanges(vm: Vm, ch: VmChanges): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(ch)) {
     if (v === undefined) continue;
-    const cur = k === 'memoryMiB' ? Math.round(vm.memoryBytes / MiB) : (vm as unknown as Record<string, unknown>)[k];
+    const cur = k === 'memoryMiB' ? memoryMiBOf(vm) : (vm as unknown as Record<string, unknown>)[k];
     parts.push(`${k}: ${JSON.stringify(cur)} → ${JSON.stringify(v)}`);
   }
   return parts.join(', ') || 'no changes';
@@ -224,59 +267,89 @@ function applyChanges(vm: Vm, ch: VmChanges): void {
   }
 }
 
-export function startReconfigure(lab: Lab, vmId: VmId, ch: VmChanges): Started {
-  const vm = lab.reg.vms.get(vmId);
+/** A powered-on VM whose hot add raises its overhead: does the host have room for the difference? */
+function overheadProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiError | undefined {
+  if (vm.powerState !== 'poweredOn' || !vm.hostId || (ch.vcpus === undefined && ch.memoryMiB === undefined)) return undefined;
+  const pool = ctx.hostMemory(vm.hostId);
+  if (!pool) return undefined;
+  const after = { ...vm, vcpus: ch.vcpus ?? vm.vcpus, memoryBytes: ch.memoryMiB !== undefined ? ch.memoryMiB * MiB : vm.memoryBytes };
+  const extra = vmOverheadFrames(after) - pool.overheadFramesOf(vm.id);
+  if (extra <= 0 || pool.framesAllocated + pool.stats().overheadFrames + extra <= pool.capacityFrames) return undefined;
+  return apiError('E_INSUFFICIENT_RESOURCES', `Host ${ctx.reg.nameOf(vm.hostId)} has no room for the larger overhead memory of ${vm.name}.`, `params.changes.${ch.memoryMiB !== undefined ? 'memoryMiB' : 'vcpus'}`);
+}
+
+interface ReconfigureTaskState extends TimedState { vmId: VmId; changes: VmChanges }
+
+export const RECONFIGURE_TASK_KIND: TaskKind<ReconfigureTaskState, OpContext> = timedKind<ReconfigureTaskState, OpContext>({
+  precheck: (ctx, t) => reconfigureProblem(ctx, vmOf(ctx, t.state.vmId), t.state.changes),
+  complete(ctx, t) {
+    const vm = vmOf(ctx, t.state.vmId);
+    const ch = t.state.changes;
+    const p = reconfigureProblem(ctx, vm, ch) ?? overheadProblem(ctx, vm, ch);
+    if (p) return { error: p };
+    const summary = describeChanges(vm, ch);
+    applyChanges(vm, ch);
+    const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || ch.memoryMiB !== undefined);
+    if (vm.powerState === 'poweredOn' && vm.hostId) {
+      ctx.scheduler(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm));
+      // Checked above (overheadProblem), so the larger overhead fits.
+      if (hotAdded && !chargeOverhead(ctx, vm)) throw new Error(`overhead of ${vm.name} no longer fits its host`);
+    }
+    ctx.vmop(vm, 'reconfigure');
+    ctx.markChanged(vm.id);
+    logVm(ctx, vm, 'VmReconfiguredEvent', `Reconfigured ${vm.name} on ${ctx.reg.nameOf(vm.hostId ?? '')}: ${summary}${hotAdded ? ' (hot-added; the guest sees it after its next restart)' : ''}`, t.id);
+    return {};
+  },
+  finished(ctx, t) { const vm = ctx.reg.vms.get(t.state.vmId); if (vm) vm.busyTaskId = undefined; },
+});
+
+export function startReconfigure(ctx: OpContext, vmId: VmId, ch: VmChanges, initiator: string): Started {
+  const vm = ctx.reg.vms.get(vmId);
   if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${vmId}`, 'params.vmId') };
   if (vm.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${vm.busyTaskId}) is in progress on ${vm.name}.`, 'params.vmId') };
-  const problem = reconfigureProblem(lab, vm, ch);
+  const problem = reconfigureProblem(ctx, vm, ch) ?? overheadProblem(ctx, vm, ch);
   if (problem) return { error: problem };
-  const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.reconfigure', name: 'Reconfigure virtual machine', targetId: vm.id, targetName: vm.name,
-    durationMs: lab.jitter(800),
-    precheck: () => reconfigureProblem(lab, vm, ch),
-    complete: () => {
-      const p = reconfigureProblem(lab, vm, ch);
-      if (p) return { error: p };
-      const summary = describeChanges(vm, ch);
-      applyChanges(vm, ch);
-      const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || ch.memoryMiB !== undefined);
-      if (vm.powerState === 'poweredOn' && vm.hostId) lab.schedulers.get(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm));
-      lab.vmop(vm, 'reconfigure');
-      lab.markChanged(vm.id);
-      logVm(lab, vm, 'VmReconfiguredEvent', `Reconfigured ${vm.name} on ${lab.reg.nameOf(vm.hostId ?? '')}: ${summary}${hotAdded ? ' (hot-added; the guest sees it after its next restart)' : ''}`, taskId);
-      return {};
-    },
-    onFinished: () => { vm.busyTaskId = undefined; },
+  const taskId = ctx.tasks.start<ReconfigureTaskState>(ctx.nowMs(), {
+    kind: 'vm.reconfigure', operation: 'vm.reconfigure', name: OPERATION_NAMES['vm.reconfigure'], targetId: vm.id, targetName: vm.name, initiator,
+    state: { vmId: vm.id, changes: clonePlain(ch), durationMs: ctx.jitter(800) },
   });
   vm.busyTaskId = taskId;
   return { taskId };
 }
 
-export function startRemove(lab: Lab, vmId: VmId): Started {
-  const vm = lab.reg.vms.get(vmId);
+function removeProblem(vm: Vm): ApiError | undefined {
+  return vm.powerState === 'poweredOff'
+    ? undefined
+    : apiError('E_INVALID_STATE', `The attempted operation cannot be performed in the current state (${POWER_STATE_LABELS[vm.powerState]}): power off ${vm.name} first.`, 'params.vmId');
+}
+
+interface RemoveTaskState extends TimedState { vmId: VmId }
+
+export const REMOVE_TASK_KIND: TaskKind<RemoveTaskState, OpContext> = timedKind<RemoveTaskState, OpContext>({
+  precheck: (ctx, t) => removeProblem(vmOf(ctx, t.state.vmId)),
+  complete(ctx, t) {
+    const vm = vmOf(ctx, t.state.vmId);
+    const again = removeProblem(vm);
+    if (again) return { error: again };
+    ctx.vmop(vm, 'destroy');
+    ctx.reg.vms.delete(vm.id);
+    ctx.forgetVm(vm.id);
+    ctx.markChanged(vm.id, ...(vm.hostId ? [vm.hostId] : []));
+    logVm(ctx, vm, 'VmRemovedEvent', `Removed ${vm.name} on ${ctx.reg.nameOf(vm.hostId ?? '')} from ${ctx.reg.nameOf(vm.datacenterId)}`, t.id);
+    return {};
+  },
+  finished(ctx, t) { const vm = ctx.reg.vms.get(t.state.vmId); if (vm) vm.busyTaskId = undefined; },
+});
+
+export function startRemove(ctx: OpContext, vmId: VmId, initiator: string): Started {
+  const vm = ctx.reg.vms.get(vmId);
   if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${vmId}`, 'params.vmId') };
   if (vm.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${vm.busyTaskId}) is in progress on ${vm.name}.`, 'params.vmId') };
-  const problem = (): ApiError | undefined => (vm.powerState === 'poweredOff'
-    ? undefined
-    : apiError('E_INVALID_STATE', `The attempted operation cannot be performed in the current state (${vm.powerState}): power off ${vm.name} first.`, 'params.vmId'));
-  const p = problem();
+  const p = removeProblem(vm);
   if (p) return { error: p };
-  const taskId = lab.tasks.start(lab.clock.nowMs, {
-    operation: 'vm.remove', name: 'Delete virtual machine', targetId: vm.id, targetName: vm.name,
-    durationMs: lab.jitter(1000),
-    precheck: problem,
-    complete: () => {
-      const again = problem();
-      if (again) return { error: again };
-      lab.vmop(vm, 'destroy');
-      lab.reg.vms.delete(vm.id);
-      lab.runtimes.delete(vm.id);
-      lab.samples.forget(vm.id);
-      lab.markChanged(vm.id, ...(vm.hostId ? [vm.hostId] : []));
-      logVm(lab, vm, 'VmRemovedEvent', `Removed ${vm.name} on ${lab.reg.nameOf(vm.hostId ?? '')} from ${lab.reg.nameOf(vm.datacenterId)}`, taskId);
-      return {};
-    },
-    onFinished: () => { vm.busyTaskId = undefined; },
+  const taskId = ctx.tasks.start<RemoveTaskState>(ctx.nowMs(), {
+    kind: 'vm.remove', operation: 'vm.remove', name: OPERATION_NAMES['vm.remove'], targetId: vm.id, targetName: vm.name, initiator,
+    state: { vmId: vm.id, durationMs: ctx.jitter(1000) },
   });
   vm.busyTaskId = taskId;
   return { taskId };

@@ -2,7 +2,8 @@
  * newVm — the one constructor of inventory VMs and templates, shared by scenario files (`model.ts`),
  * New Virtual Machine (`vm.create`), Clone and Deploy from template (`inventoryOps.ts`).
  *
- * - `VM_DEFAULTS`: what a VM gets when a field is left out.
+ * - `VM_DEFAULTS`: what a VM gets when a field is left out (within the limits of @shared/model/vmLimits).
+ * - `VmFields`: the settings it is made from (`Partial<VmSettings>`, @shared/model/vmHardware).
  * - `newVm(reg, placement, fields)` allocates an id, fills defaults, registers and returns the VM.
  * - `mergeFields(base, over)` (scenario VM over its template), `fieldsOf(vm)` (for cloning),
  *   `workloadProblem(name, catalogue)` (a workload must name a guest program of the catalogue).
@@ -10,7 +11,8 @@
  * Rule: VMs are born powered off; MAC addresses derive from the VM number (deterministic).
  */
 import type { DatacenterId, DatastoreId, HostId, NetworkId } from '@shared/model/ids';
-import type { MonitorKind, PagingMode } from '@shared/model/inventory';
+import type { VmFields, VmSettings } from '@shared/model/vmHardware';
+import { memoryMiBOf } from '@shared/model/vmHardware';
 import type { Registry, Vm } from './registry';
 import { CPU_SHARES_PER_VCPU_NORMAL } from '../params';
 
@@ -19,15 +21,11 @@ const MiB = 1024 ** 2;
 
 export const VM_DEFAULTS = {
   vcpus: 1, memoryMiB: 64, guestOs: 'labos (teaching OS)', monitor: 'interp', paging: 'shadow',
-  pageTableLevels: 2, workload: 'idle', diskGiB: 1, hardwareVersion: 'vmx-19',
-} as const;
+  pageTableLevels: 2, workload: 'idle', diskGiB: 1, hardwareVersion: 'vmx-19', cpuReservationMhz: 0, cpuLimitMhz: -1,
+} as const satisfies Partial<VmSettings> & { hardwareVersion: string };
 
-export interface VmFields {
-  vcpus?: number; memoryMiB?: number; guestOs?: string; monitor?: MonitorKind; paging?: PagingMode;
-  pageTableLevels?: 2 | 4; workload?: string; workloadParams?: Record<string, number>; diskGiB?: number;
-  cpuShares?: number; cpuReservationMhz?: number; cpuLimitMhz?: number;
-  cpuHotAddEnabled?: boolean; memoryHotAddEnabled?: boolean;
-}
+/** A VM's settings as a scenario, `vm.create` or a clone gives them (@shared/model/vmHardware). */
+export type { VmFields };
 
 export interface VmPlacement {
   name: string;
@@ -87,8 +85,8 @@ export function newVm(reg: Registry, at: VmPlacement, f: VmFields): Vm {
     pageTableLevels: f.pageTableLevels ?? VM_DEFAULTS.pageTableLevels,
     workload: f.workload ?? VM_DEFAULTS.workload, workloadParams: { ...(f.workloadParams ?? {}) },
     powerState: 'poweredOff', guestState: 'notRunning', toolsStatus: 'toolsNotRunning',
-    cpuShares: f.cpuShares ?? CPU_SHARES_PER_VCPU_NORMAL * vcpus, cpuReservationMhz: f.cpuReservationMhz ?? 0,
-    cpuLimitMhz: f.cpuLimitMhz ?? -1, poweredOnAtMs: 0, uptimeCarriedMs: 0, bootCount: 0,
+    cpuShares: f.cpuShares ?? CPU_SHARES_PER_VCPU_NORMAL * vcpus, cpuReservationMhz: f.cpuReservationMhz ?? VM_DEFAULTS.cpuReservationMhz,
+    cpuLimitMhz: f.cpuLimitMhz ?? VM_DEFAULTS.cpuLimitMhz, poweredOnAtMs: 0, uptimeCarriedMs: 0, bootCount: 0,
   };
   reg.vms.set(id, vm);
   return vm;
@@ -97,7 +95,7 @@ export function newVm(reg: Registry, at: VmPlacement, f: VmFields): Vm {
 /** The fields of an existing VM, for cloning. */
 export function fieldsOf(vm: Vm): VmFields {
   return {
-    vcpus: vm.vcpus, memoryMiB: Math.round(vm.memoryBytes / MiB), guestOs: vm.guestOs, monitor: vm.monitor,
+    vcpus: vm.vcpus, memoryMiB: memoryMiBOf(vm), guestOs: vm.guestOs, monitor: vm.monitor,
     paging: vm.paging, pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
     diskGiB: Math.max(1, Math.round((vm.disks[0]?.capacityBytes ?? GiB) / GiB)), cpuShares: vm.cpuShares,
     cpuReservationMhz: vm.cpuReservationMhz, cpuLimitMhz: vm.cpuLimitMhz,

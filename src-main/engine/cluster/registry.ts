@@ -4,17 +4,19 @@
  * - `Registry.allocate(kind)` mints the next id of a kind (`vm-12`); ids are never reused.
  * - Typed maps (`hosts`, `vms`, …) hold the engine's internal objects; `version` increases on any change
  *   (`touch()`), so clients can skip refetches.
+ * - `reservedNames`: names held by create / clone tasks in flight (VM names must stay unique).
  *
  * Rule: internal objects never cross the contract; `api/toDto.ts` maps them. Objects here are plain data
  * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
  */
 import type {
-  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, VmId,
+  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, TaskId, VmId,
 } from '@shared/model/ids';
 import { makeId } from '@shared/model/ids';
 import type {
-  HostConnectionState, HostPowerState, MonitorKind, PagingMode, ToolsStatus, VmPowerState, GuestRunState,
+  HostConnectionState, HostPowerState, ToolsStatus, VmPowerState, GuestRunState,
 } from '@shared/model/inventory';
+import type { VmCpuAllocation, VmHardware } from '@shared/model/vmHardware';
 
 export interface Datacenter { id: DatacenterId; name: string }
 
@@ -32,28 +34,25 @@ export interface Host {
   /** Virtual ms at which the host booted. */
   bootedAtMs: number;
   /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
-  busyTaskId?: `task-${number}`;
+  busyTaskId?: TaskId;
 }
 
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }
 export interface VmNic { label: string; networkId: NetworkId; macAddress: string; connected: boolean }
 
-export interface Vm {
+/** A VM: its configuration (`VmHardware`, `VmCpuAllocation`: @shared/model/vmHardware) and its state. */
+export interface Vm extends VmHardware, VmCpuAllocation {
   id: VmId; name: string; datacenterId: DatacenterId; hostId?: HostId;
-  isTemplate: boolean; guestOs: string; hardwareVersion: string;
-  vcpus: number; memoryBytes: number; cpuHotAddEnabled: boolean; memoryHotAddEnabled: boolean;
+  isTemplate: boolean; hardwareVersion: string;
   disks: VmDisk[]; nics: VmNic[];
-  monitor: MonitorKind; paging: PagingMode; pageTableLevels: 2 | 4;
-  workload: string; workloadParams: Record<string, number>;
   powerState: VmPowerState; guestState: GuestRunState; crashReason?: string;
   toolsStatus: ToolsStatus; ipAddress?: string;
-  cpuShares: number; cpuReservationMhz: number; cpuLimitMhz: number;
   /** Virtual ms of the last power-on; meaningful while poweredOn. */
   poweredOnAtMs: number;
   /** Uptime accumulated before a suspend (vSphere keeps counting uptime across suspend/resume). */
   uptimeCarriedMs: number;
   /** A lifecycle task is in flight: further power operations are refused until it ends. */
-  busyTaskId?: `task-${number}`;
+  busyTaskId?: TaskId;
   /** Powered-on (or booted) count: seeds each boot's guest differently but deterministically. */
   bootCount: number;
 }
@@ -71,6 +70,7 @@ export class Registry {
   readonly vms = new Map<VmId, Vm>();
   readonly datastores = new Map<DatastoreId, Datastore>();
   readonly networks = new Map<NetworkId, Network>();
+  readonly reservedNames = new Set<string>();
   version = 1;
   private readonly counters = new Map<EntityKind, number>();
 
@@ -115,15 +115,25 @@ export class Registry {
     return false;
   }
 
-  /** Display name of any managed entity, for task and event rows. */
-  nameOf(id: string): string {
-    const maps: Map<string, { name: string }>[] = [
+  /** Any managed entity by id, or undefined. */
+  entity(id: string): { id: string; name: string } | undefined {
+    const maps: Map<string, { id: string; name: string }>[] = [
       this.vms, this.hosts, this.clusters, this.datacenters, this.datastores, this.networks,
-    ] as unknown as Map<string, { name: string }>[];
+    ] as unknown as Map<string, { id: string; name: string }>[];
     for (const m of maps) {
       const o = m.get(id);
-      if (o) return o.name;
+      if (o) return o;
     }
-    return id;
+    return undefined;
+  }
+
+  /** Whether the lab has a managed entity with this id (never decided from its name: a VM may be named `vm-1`). */
+  has(id: string): boolean {
+    return this.entity(id) !== undefined;
+  }
+
+  /** Display name of any managed entity, for task and event rows; the id itself when there is none. */
+  nameOf(id: string): string {
+    return this.entity(id)?.name ?? id;
   }
 }

@@ -1,68 +1,81 @@
 /**
  * The Lab: the whole simulated world behind the contract — inventory, per-VM runtimes (guests, disks,
- * snapshots, consoles), one CPU scheduler per host, tasks, event log, virtual clock, counters and the
- * scenario's timeline — and `advance(ms)`, which moves it forward in lockstep quanta (`simLoop.ts`).
+ * snapshots, consoles), per host a CPU scheduler and a memory pool, tasks, event log, virtual clock,
+ * counters and the scenario's timeline — and `advance(ms)`, which moves it forward in lockstep quanta
+ * (`simLoop.ts`) with the barrier services in between.
  *
  * - `new Lab(scenario, seed, emit, options)` builds from a scenario (VMs marked `powerOn` start at t = 0);
  *   `Lab.restore(state, emit, options)` rebuilds a saved lab (`labPersist.ts`); `lab.save()`.
- * - `advance(ms)`; `runtime(vmId)`; `vmop(vm, kind)`; `markChanged(...)` / `flushChanges()`.
- * - Operations live beside it: `vm/powerOps.ts`, `cluster/inventoryOps.ts`, `cluster/hostOps.ts`,
- *   `snapshot/snapshotOps.ts`; the API handlers call them.
+ * - `options.guestFactory` builds guests (absent → VMs run no guest); `options.commands` runs the
+ *   timeline's commands (the engine's door injects its dispatcher: the lab does not depend on the API).
+ * - `ops`: the operation context (`opContext.ts`) — the only way operations change the lab.
+ * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
+ *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, the collector's
+ *   samples. A new service (DRS, DPM, HA, the page-sharing scanner) is a new entry here.
+ * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
+ *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
+ * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the
- * seeded `rng` streams; every change that clients show is published through `emit`.
+ * seeded `rng` streams; every change that clients show is published through `emit` (tasks, events) or
+ * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
+import { API_VERSION } from '@shared/api/channels';
+import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
-import { Registry } from '../cluster/registry';
-import type { Vm } from '../cluster/registry';
-import { TaskManager } from '../cluster/tasks';
-import { EventLog } from '../cluster/eventLog';
-import { VirtualClock } from '../sim/clock';
-import { Rng } from '../sim/rng';
-import { SampleStore, REALTIME_PERIOD_MS } from '../metrics/sampleStore';
-import { buildInventory } from '../cluster/model';
-import type { Scenario } from '../scenario/scenarioSchema';
-import { Timeline } from '../scenario/timeline';
+import { Registry } from '../cluster/index';
+import type { Host, Vm } from '../cluster/index';
+import { EventLog } from '../cluster/index';
+import { TaskManager } from '../tasks/index';
+import { VirtualClock } from '../sim/index';
+import { Rng } from '../sim/index';
+import type { BarrierService } from '../sim/index';
+import { Collector } from '../metrics/index';
+import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
+import { buildInventory } from '../cluster/index';
+import type { Scenario } from '../scenario/index';
+import { Timeline } from '../scenario/index';
+import type { CommandRunner } from '../scenario/index';
 import { HostScheduler } from '../scheduler/index';
+import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
-import { VmRuntime } from '../vm/vmRuntime';
-import { startGuest } from '../vm/guestLifecycle';
+import { VmRuntime } from '../vm/index';
+import { pollConsole, startGuest } from '../vm/index';
+import { guestStopped } from '../vm/index';
+import type { OpContext } from './opContext';
+import { LAB_TASK_KINDS } from './taskKinds';
 import { advanceLab } from './simLoop';
 import type { LabState } from './labPersist';
 import { restoreLab, saveLab } from './labPersist';
 
+/** Runs one request on a lab as `initiator` (the engine's dispatcher). */
+export type LabCommandRunner = (lab: Lab, request: RequestMessage, initiator: string) => ResponseMessage;
+
 export interface LabOptions {
   guestFactory?: GuestFactory;
+  commands?: LabCommandRunner;
   /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
   workloads?: ReadonlySet<string>;
 }
 
-export const VMOP_KINDS = [
-  'poweron', 'poweroff', 'suspend', 'reset', 'create', 'destroy', 'clone', 'deploy', 'reconfigure', 'rebootGuest', 'shutdownGuest',
-] as const;
-export type VmopKind = (typeof VMOP_KINDS)[number];
-
 export class Lab {
   readonly reg = new Registry();
   readonly clock = new VirtualClock();
-  readonly tasks: TaskManager;
   readonly events: EventLog;
-  samples = new SampleStore();
-  rng: Rng;
-  /** Separate stream for task-duration jitter, so other consumers don't shift it. */
-  taskRng: Rng;
-  readonly vmops = new Map<ManagedEntityId, Partial<Record<VmopKind, number>>>();
+  readonly tasks: TaskManager<OpContext>;
+  readonly collector: Collector;
+  readonly timeline: Timeline;
   readonly schedulers = new Map<HostId, HostScheduler>();
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
+  readonly ops: OpContext;
+  readonly services: readonly BarrierService[];
+  rng: Rng;
+  /** Separate stream for task-duration jitter, so other consumers don't shift it. */
+  taskRng: Rng;
+  private readonly memories = new Map<HostId, HostMemory>();
   readonly workloads: ReadonlySet<string> | undefined;
-  timeline: Timeline;
-  nextSampleMs = REALTIME_PERIOD_MS;
-  /** Per-cluster cycles of the current quantum and min/max usage since the last sample. */
-  clusterGrid = new Map<ManagedEntityId, { min: number; max: number }>();
-  /** Names reserved by create / clone tasks in flight (names must stay unique). */
-  readonly pendingNames = new Set<string>();
   private changed = new Set<ManagedEntityId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
@@ -70,17 +83,36 @@ export class Lab {
     this.workloads = options.workloads;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
-    this.tasks = new TaskManager((task) => emit({ type: 'task.updated', task }));
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
+    this.ops = this.makeOpContext();
+    this.tasks = new TaskManager<OpContext>(LAB_TASK_KINDS, () => this.ops, {
+      publish: (task) => emit({ type: 'task.updated', task }),
+      cancelled: (task, by) => this.events.log(this.clock.nowMs, 'info', 'TaskEvent',
+        `Task: ${task.name} on ${task.targetName} was cancelled by ${by}; nothing was changed`, { id: task.targetId, name: task.targetName }, task.id),
+    });
+    this.collector = new Collector(this);
+    const runner = options.commands;
+    const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
+      const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name, params }, initiator);
+      return r.ok ? { ok: true } : { ok: false, error: r.error };
+    });
+    const timelineEnv = {
+      reg: this.reg, events: this.events, runCommand,
+      nowMs: () => this.clock.nowMs,
+      snapshotsOf: (vmId: VmId) => this.runtimes.get(vmId)?.snapshots,
+    };
+    const toPowerOn = state ? [] : buildInventory(this.reg, scenario);
+    this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
+    // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
+    this.services = [
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.collector.sampler,
+    ];
     if (state) {
-      this.timeline = new Timeline([]);
       restoreLab(this, state);
       return;
     }
-    const toPowerOn = buildInventory(this.reg, scenario);
-    for (const host of this.reg.hosts.values()) this.schedulers.set(host.id, new HostScheduler(host));
+    for (const host of this.reg.hosts.values()) this.addHostSide(host);
     for (const vm of this.reg.vms.values()) this.runtimes.set(vm.id, new VmRuntime(vm));
-    this.timeline = Timeline.fromScenario(this, scenario);
     for (const id of toPowerOn) this.powerOnAtStart(this.reg.vms.get(id)!);
   }
 
@@ -91,6 +123,10 @@ export class Lab {
 
   save(): LabState {
     return saveLab(this);
+  }
+
+  nowMs(): number {
+    return this.clock.nowMs;
   }
 
   nowNs(): number {
@@ -108,16 +144,34 @@ export class Lab {
     return rt;
   }
 
-  /** Marks entities changed; one `inventory.changed` is published per advance/command. */
+  hostMemory(hostId: HostId): HostMemory | undefined {
+    return this.memories.get(hostId);
+  }
+
+  /** A host's scheduler and memory pool (the pool holds the hypervisor's reserve from the start). */
+  addHostSide(host: Host): void {
+    this.schedulers.set(host.id, new HostScheduler(host));
+    const pool = new HostMemory({ capacityBytes: host.memoryBytes });
+    if (!pool.chargeOverhead(VMKERNEL_MEMORY_OWNER, VMKERNEL_FRAMES)) {
+      throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);
+    }
+    this.memories.set(host.id, pool);
+  }
+
+  pollConsole(vm: Vm): void {
+    pollConsole(this.ops, vm);
+  }
+
+  /** Marks entities changed; the engine's change feed publishes them once per advance/command. */
   markChanged(...ids: ManagedEntityId[]): void {
     for (const id of ids) this.changed.add(id);
   }
 
-  flushChanges(): void {
-    if (this.changed.size === 0) return;
-    const version = this.reg.touch();
-    this.emit({ type: 'inventory.changed', version, entityIds: [...this.changed] });
+  /** The entities marked since the last call (for the change feed, `api/changeFeed.ts`). */
+  takeChanges(): ManagedEntityId[] {
+    const ids = [...this.changed];
     this.changed.clear();
+    return ids;
   }
 
   /** Advances virtual time by `ms` in lockstep quanta (see simLoop.ts). */
@@ -125,24 +179,49 @@ export class Lab {
     advanceLab(this, ms);
   }
 
-  /** Counts a VM operation for the VM's cluster and datacenter (vmop.* counters). */
-  vmop(vm: Vm, kind: VmopKind): void {
-    const host = vm.hostId ? this.reg.hosts.get(vm.hostId) : undefined;
-    for (const id of [host?.clusterId, vm.datacenterId]) {
-      if (!id) continue;
-      const c = this.vmops.get(id) ?? {};
-      c[kind] = (c[kind] ?? 0) + 1;
-      this.vmops.set(id, c);
-    }
-  }
-
   /** Task duration with ±10 % seeded jitter (real operations never take exactly the same time). */
-  jitter(ms: number): number {
+  private jitter(ms: number): number {
     return Math.round(ms * (0.9 + 0.2 * this.taskRng.float()));
   }
 
+  private makeOpContext(): OpContext {
+    const lab = this; // for the getters: the task manager is built after this context
+    return {
+      reg: this.reg, events: this.events, seed: this.seed,
+      get tasks() { return lab.tasks; },
+      get guestFactory() { return lab.guestFactory; },
+      get workloads() { return lab.workloads; },
+      nowMs: () => this.clock.nowMs,
+      nowNs: () => this.nowNs(),
+      jitter: (ms) => this.jitter(ms),
+      runtime: (vmId) => this.runtime(vmId),
+      setRuntime: (vmId, rt) => { this.runtimes.set(vmId, rt); },
+      forgetVm: (vmId) => { this.runtimes.delete(vmId); this.collector.forget(vmId); },
+      scheduler: (hostId) => this.schedulers.get(hostId),
+      hostMemory: (hostId) => this.memories.get(hostId),
+      markChanged: (...ids) => this.markChanged(...ids),
+      emit: (e) => this.emit(e),
+      vmop: (vm, kind) => this.collector.vmop(vm, kind),
+      guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
+    };
+  }
+
+  /** Barrier service: guests that crashed or powered themselves off during the segment. Stateless. */
+  private stoppedGuests(): BarrierService<null> {
+    return {
+      name: 'guests.stopped',
+      atBarrier: () => {
+        for (const sched of this.schedulers.values()) {
+          for (const s of sched.stoppedVms()) guestStopped(this.ops, s.id, s.crashed);
+        }
+      },
+      save: () => null,
+      restore: () => {},
+    };
+  }
+
   private powerOnAtStart(vm: Vm): void {
-    const err = startGuest(this, vm);
+    const err = startGuest(this.ops, vm);
     if (err) {
       this.events.log(0, 'error', 'VmFailedToPowerOnEvent', `Failed to power on ${vm.name}: ${err.message}`, { id: vm.id, name: vm.name });
       return;

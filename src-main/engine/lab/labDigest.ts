@@ -8,7 +8,7 @@
  * - `diskHash(chain)` → 64-bit FNV-1a of a disk's contents (hex), block by block in index order.
  */
 import type { Lab } from './lab';
-import { inventoryToDto } from '../api/toDto';
+import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
 
 export function diskHash(d: DiskChain): string {
@@ -35,12 +35,15 @@ export function digestInput(lab: Lab): unknown {
     console: rt.console.read(0).text,
     suspended: rt.suspended ? { captureGuestNs: rt.suspended.captureGuestNs, touchedBytes: rt.suspended.touchedBytes } : null,
   }));
+  // Not the change-feed version: it counts publish steps, which follow how the host slices time
+  // (one advance of 200 s or two of 100 s), not what the run did.
+  const { version: _feedVersion, ...inventory } = inventoryToDto(lab);
   return {
     timeMs: lab.clock.nowMs,
-    inventory: inventoryToDto(lab),
+    inventory,
     vms,
-    samples: lab.samples.save(),
-    vmops: [...lab.vmops],
+    samples: lab.collector.samples.save(),
+    vmops: lab.collector.vmopEntries(),
     tasks: lab.tasks.list(100_000),
     events: lab.events.list(100_000),
   };

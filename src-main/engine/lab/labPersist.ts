@@ -1,40 +1,48 @@
 /**
- * labPersist — the whole lab as plain, structured-clone-safe state and back (the `Persist` rule):
- * inventory, VM runtimes (guest state via `GuestMachine.save()`, copy-on-write disks, snapshot trees,
- * consoles, suspended captures), host schedulers, tasks, events, counter history, timeline, RNG streams.
+ * labPersist — the whole lab as plain, structured-clone-safe state and back: inventory (with the names
+ * tasks in flight reserve), VM runtimes (guest state via `GuestMachine.save()`, copy-on-write disks,
+ * snapshot trees, consoles, suspended captures), host schedulers, events, RNG streams, and every barrier
+ * service's own state by its name (tasks with their kinds' states, timeline, collector).
  *
  * - `saveLab(lab)` → `LabState` (a snapshot: later changes to the lab don't alter it).
  * - `restoreLab(lab, state)` fills a fresh Lab (called by `Lab.restore`); throws `Error` with a clear
- *   message for a state it cannot load (wrong format or version, guests but no guest factory).
+ *   message for a state it cannot load (not a lab, a newer or unknown version, guests but no guest
+ *   factory, a host that cannot hold its guests). A state of the previous version (1) is upgraded first
+ *   (`upgradeLabState`).
  *
  * Rules: disk layers are shared between the live disk, snapshots and clones, so they are stored once in
- * a layer table and referenced by index. Tasks in flight are not carried over (their effects are code):
- * the restored lab shows them as interrupted, with the objects as they were before those tasks.
- * A restored lab continues exactly as the saved one would have (same quanta, same guests, same RNG).
+ * a layer table and referenced by index. Tasks in flight are carried with their kind's state and resume
+ * after loading. Host memory pools are not stored: they are rebuilt from what holds frames — the
+ * hypervisor's reserve, each powered-on VM's overhead, each guest's pages (restored copy-on-write from
+ * its saved state). A restored lab continues exactly as the saved one would have (same quanta, same
+ * guests, same RNG, same counters).
  */
-import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind, ManagedEntityId } from '@shared/model/ids';
+import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
 import type { SimStatus } from '@shared/api/commands';
-import type { TaskDto } from '@shared/model/task';
 import type { EventDto } from '@shared/model/eventLog';
-import type { Lab, VmopKind } from './lab';
-import type { Scenario } from '../scenario/scenarioSchema';
-import type { Cluster, Datacenter, Datastore, Host, Network, Vm } from '../cluster/registry';
-import type { RngState } from '../sim/rng';
-import { Rng } from '../sim/rng';
-import type { SampleStoreState } from '../metrics/sampleStore';
-import { SampleStore } from '../metrics/sampleStore';
-import { Timeline } from '../scenario/timeline';
-import type { TimedCommand } from '../scenario/timeline';
+import type { Lab } from './lab';
+import type { Scenario } from '../scenario/index';
+import type { Cluster, Datacenter, Datastore, Host, Network, Vm } from '../cluster/index';
+import type { RngState } from '../sim/index';
+import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
-import { LAB_STATE_VERSION } from '../snapshot/persist';
 import type { HostSchedulerState } from '../scheduler/index';
 import { HostScheduler } from '../scheduler/index';
-import type { VmRuntimeState } from '../vm/vmRuntime';
-import { VmRuntime } from '../vm/vmRuntime';
+import type { VmRuntimeState } from '../vm/index';
+import { VmRuntime } from '../vm/index';
 import type { GuestMachine } from '../vm/guestMachine';
+import { chargeOverhead, restoreGuest } from '../vm/index';
+import { upgradeLabState } from './labStateUpgrade';
 import { LabStateError } from './labStateCheck';
 
 export const LAB_STATE_FORMAT = 'hvlab-lab';
+
+/**
+ * Format version of the lab state produced by `Lab.save()`; bump on any incompatible change and teach
+ * `upgradeLabState` the previous one. 2: tasks in flight carried with their kind state, barrier services
+ * saved by name, the collector's state in one place, names reserved by tasks in the registry.
+ */
+export const LAB_STATE_VERSION = 2;
 
 export interface LabState {
   format: typeof LAB_STATE_FORMAT;
@@ -47,14 +55,12 @@ export interface LabState {
   registry: {
     version: number; ids: [EntityKind, number][];
     datacenters: Datacenter[]; clusters: Cluster[]; hosts: Host[]; vms: Vm[]; datastores: Datastore[]; networks: Network[];
+    /** Names held by create / clone tasks in flight. */
+    reservedNames: string[];
   };
-  tasks: { nextId: number; tasks: TaskDto[] };
   events: { nextId: number; events: EventDto[] };
-  vmops: [ManagedEntityId, Partial<Record<VmopKind, number>>][];
-  samples: SampleStoreState;
-  nextSampleMs: number;
-  clusterGrid: [ManagedEntityId, { min: number; max: number }][];
-  timeline: { next: number; commands: TimedCommand[] };
+  /** Each barrier service's `save()`, by service name. */
+  services: Record<string, unknown>;
   layers: DiskLayer[];
   runtimes: [VmId, VmRuntimeState][];
   /** `GuestMachine.save()` of every VM that has a guest (running, halted or crashed). */
@@ -73,6 +79,8 @@ export function saveLab(lab: Lab): LabState {
     return id;
   };
   const r = lab.reg;
+  const services: Record<string, unknown> = {};
+  for (const s of lab.services) services[s.name] = s.save();
   return {
     format: LAB_STATE_FORMAT, version: LAB_STATE_VERSION, scenario: plain(lab.scenario), seed: lab.seed,
     // A step in progress is not saved: the saved lab is paused where the step had got to.
@@ -80,11 +88,10 @@ export function saveLab(lab: Lab): LabState {
     registry: plain({
       version: r.version, ids: r.idCounters(), datacenters: [...r.datacenters.values()], clusters: [...r.clusters.values()],
       hosts: [...r.hosts.values()], vms: [...r.vms.values()], datastores: [...r.datastores.values()], networks: [...r.networks.values()],
+      reservedNames: [...r.reservedNames],
     }),
-    tasks: plain(lab.tasks.save()), events: plain(lab.events.save()),
-    vmops: plain([...lab.vmops]), samples: lab.samples.save(), nextSampleMs: lab.nextSampleMs,
-    clusterGrid: [...lab.clusterGrid].map(([k, v]) => [k, { ...v }]),
-    timeline: lab.timeline.save(),
+    events: plain(lab.events.save()),
+    services,
     runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId)]),
     layers,
     guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
@@ -101,31 +108,26 @@ function owned<T>(field: string, what: string, restore: () => T): T {
   }
 }
 
-export function restoreLab(lab: Lab, state: LabState): void {
-  if (!state || state.format !== LAB_STATE_FORMAT) throw new Error('not a Hypervisor Lab state');
-  if (state.version !== LAB_STATE_VERSION) throw new Error(`lab state version ${state.version} is not supported (this engine reads version ${LAB_STATE_VERSION})`);
+export function restoreLab(lab: Lab, saved: LabState): void {
+  if (!saved || saved.format !== LAB_STATE_FORMAT) throw new Error('not a Hypervisor Lab state');
+  const state = upgradeLabState(saved, LAB_STATE_VERSION);
   const r = lab.reg;
   const reg = plain(state.registry);
   r.version = reg.version;
   r.restoreIdCounters(reg.ids);
   for (const x of reg.datacenters) r.datacenters.set(x.id as DatacenterId, x);
   for (const x of reg.clusters) r.clusters.set(x.id as ClusterId, x);
-  for (const x of reg.hosts) { delete x.busyTaskId; r.hosts.set(x.id as HostId, x); }
-  for (const x of reg.vms) { delete x.busyTaskId; r.vms.set(x.id as VmId, x); }
+  for (const x of reg.hosts) r.hosts.set(x.id as HostId, x);
+  for (const x of reg.vms) r.vms.set(x.id as VmId, x);
   for (const x of reg.datastores) r.datastores.set(x.id as DatastoreId, x);
   for (const x of reg.networks) r.networks.set(x.id as NetworkId, x);
+  for (const n of reg.reservedNames) r.reservedNames.add(n);
   lab.clock.nowMs = state.clock.virtualTimeMs;
   lab.clock.running = state.clock.running;
   lab.clock.speed = state.clock.speed;
   lab.rng = Rng.restore(state.rng);
   lab.taskRng = Rng.restore(state.taskRng);
-  lab.tasks.restore(plain(state.tasks), state.clock.virtualTimeMs);
   lab.events.restore(plain(state.events));
-  for (const [id, c] of plain(state.vmops)) lab.vmops.set(id, c);
-  lab.samples = SampleStore.restore(state.samples);
-  lab.nextSampleMs = state.nextSampleMs;
-  for (const [id, v] of state.clusterGrid) lab.clusterGrid.set(id, { ...v });
-  lab.timeline = Timeline.restore(state.timeline);
   const layer = (i: number): DiskLayer => {
     const l = state.layers[i];
     if (!l) throw new Error(`lab state refers to a missing disk layer ${i}`);
@@ -136,25 +138,30 @@ export function restoreLab(lab: Lab, state: LabState): void {
     if (!vm) throw new Error(`lab state has a runtime for an unknown VM ${id}`);
     lab.runtimes.set(id, VmRuntime.restore(vm, rs, layer));
   }
-  const guests = new Map<VmId, GuestMachine>();
+  for (const host of r.hosts.values()) lab.addHostSide(host);
+  // Host memory: every powered-on VM's overhead, then every guest's pages, on its host's pool.
+  for (const vm of r.vms.values()) {
+    if (vm.powerState === 'poweredOn' && !chargeOverhead(lab.ops, vm)) {
+      throw new Error(`host ${r.nameOf(vm.hostId ?? '')} cannot hold the overhead memory of ${vm.name}`);
+    }
+  }
   if (state.guests.length && !lab.guestFactory) {
     throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
   }
+  const guests = new Map<VmId, GuestMachine>();
   state.guests.forEach(([id, gs], i) => {
-    const vm = r.vms.get(id)!;
-    const rt = lab.runtime(id);
-    const host = r.hosts.get(vm.hostId!)!;
-    const guest = owned(`state.guests[${i}][1]`, `the saved guest machine of ${vm.name}`, () => lab.guestFactory!({
-      vmId: vm.id, name: vm.name, vcpus: vm.vcpus, memoryBytes: vm.memoryBytes, guestOs: vm.guestOs, monitor: vm.monitor,
-      paging: vm.paging, pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
-      disk: rt.disks[0], nowNs: rt.bootGuestNs, restoreState: gs,
-    }, host.cpuMhz * 1e6, 0));
-    rt.guest = guest;
-    guests.set(id, guest);
+    const vm = r.vms.get(id);
+    if (!vm) throw new Error(`lab state has a guest for an unknown VM ${id}`);
+    guests.set(id, owned(`state.guests[${i}][1]`, `the saved guest machine of ${vm.name}`, () => restoreGuest(lab.ops, vm, gs)));
   });
   for (const host of r.hosts.values()) {
     const at = state.schedulers.findIndex(([id]) => id === host.id);
     const saved = state.schedulers[at]?.[1];
-    lab.schedulers.set(host.id, saved ? owned(`state.schedulers[${at}][1]`, `the saved scheduler of ${host.name}`, () => HostScheduler.restore(host, saved, guests)) : new HostScheduler(host));
+    if (saved) lab.schedulers.set(host.id, owned(`state.schedulers[${at}][1]`, `the saved scheduler of ${host.name}`, () => HostScheduler.restore(host, saved, guests)));
   }
+  for (const s of lab.services) {
+    if (!(s.name in state.services)) throw new Error(`lab state has no state for the ${s.name} service`);
+    owned(`state.services.${s.name}`, `the saved state of ${s.name}`, () => s.restore(state.services[s.name]));
+  }
+  lab.tasks.resumeAfterLoad(lab.clock.nowMs);
 }

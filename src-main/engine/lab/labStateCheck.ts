@@ -25,11 +25,12 @@
  */
 import type { Problem, Schema } from '@shared/api/schema';
 import { s, hasOwn, isPlainObject } from '@shared/api/schema';
-import { MONITOR_KINDS, PAGING_MODES } from '@shared/model/inventory';
+import { VM_LIMITS } from '@shared/model/vmLimits';
 import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
-import { workloadNameSchema } from '@shared/api/commands';
+import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
 import { DISK_BLOCK_BYTES, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES, SCENARIO_MAX_AT_MS } from '../params';
-import { MAX_VCPUS } from '../machine/machineConfig';
+
+const MAX_VCPUS = VM_LIMITS.vcpus.max;
 
 /** Anything: a part whose owner checks it when restoring it. */
 const opaque = (describe: string): Schema<unknown> => ({ describe, check: () => null });
@@ -84,20 +85,21 @@ const hostSchema = s.object({
 });
 const vmSchema = s.object({
   id: s.id('vm'), name: s.name(), datacenterId: s.id('datacenter'), hostId: s.optional(s.id('host')),
-  isTemplate: s.bool(), guestOs: s.name({ max: 80 }), hardwareVersion: s.name({ max: 32 }),
-  vcpus: s.int({ min: 1, max: MAX_VCPUS }),
+  // The VM's settings are held to the limits of vm.create and vm.reconfigure (one table, @shared/model/vmLimits).
+  isTemplate: s.bool(), guestOs: VM_SETTING_SCHEMAS.guestOs, hardwareVersion: s.name({ max: 32 }),
+  vcpus: VM_SETTING_SCHEMAS.vcpus,
   memoryBytes: s.int({ min: 1, max: MAX_GUEST_MEMORY_BYTES }),
   cpuHotAddEnabled: s.bool(), memoryHotAddEnabled: s.bool(),
   disks: s.array(s.object({ label: s.name(), capacityBytes: bytes(65536 * 1024 ** 3), datastoreId: s.id('datastore') }), { max: 16 }),
   nics: s.array(s.object({ label: s.name(), networkId: s.id('network'), macAddress: s.string({ pattern: /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/ }), connected: s.bool() }), { max: 16 }),
-  monitor: s.oneOf(MONITOR_KINDS), paging: s.oneOf(PAGING_MODES), pageTableLevels: s.oneOf([2, 4] as const),
-  workload: workloadNameSchema(), workloadParams: s.record(s.number()),
+  monitor: VM_SETTING_SCHEMAS.monitor, paging: VM_SETTING_SCHEMAS.paging, pageTableLevels: VM_SETTING_SCHEMAS.pageTableLevels,
+  workload: VM_SETTING_SCHEMAS.workload, workloadParams: VM_SETTING_SCHEMAS.workloadParams,
   powerState: s.oneOf(['poweredOff', 'poweredOn', 'suspended'] as const),
   guestState: s.oneOf(['notRunning', 'running', 'halted', 'crashed'] as const),
   crashReason: s.optional(s.text({ max: 1024 })),
   toolsStatus: s.oneOf(['toolsOk', 'toolsNotRunning', 'toolsNotInstalled'] as const),
   ipAddress: s.optional(s.string({ max: 45, pattern: /^[0-9a-fA-F.:]+$/ })),
-  cpuShares: s.int({ min: 1, max: 1_000_000 }), cpuReservationMhz: s.int({ min: 0, max: 1_000_000 }), cpuLimitMhz: s.int({ min: -1, max: 1_000_000 }),
+  cpuShares: VM_SETTING_SCHEMAS.cpuShares, cpuReservationMhz: VM_SETTING_SCHEMAS.cpuReservationMhz, cpuLimitMhz: VM_SETTING_SCHEMAS.cpuLimitMhz,
   poweredOnAtMs: timeMs(), uptimeCarriedMs: timeMs(),
   busyTaskId: s.optional(s.id('task')),
   bootCount: count(),

@@ -1,6 +1,7 @@
 /**
  * The counter catalogue (PerformanceManager.perfCounter): names, units, rollups, stats types and levels
- * as vSphere publishes them (facts.md Part 3 §1.6), plus the engine's own counters in the separate
+ * as vSphere publishes them (PerformanceManager.perfCounter of vCenter / ESXi 6.5; the vSphere Web
+ * Services API reference's counter pages), plus the engine's own counters in the separate
  * `engine` group (what the guest machine counts: instructions, exits, translations, page walks…).
  *
  * - `COUNTERS`, `COUNTER_BY_NAME`; `rollupOf(name)`.
@@ -45,10 +46,10 @@ export const COUNTERS: CounterInfo[] = [
   // --- mem ---
   c('mem.usage.average', 'Usage', 'percent', 'absolute', 1, VHC, 'VM: active ÷ configured memory; host and cluster: consumed ÷ physical memory'),
   c('mem.active.average', 'Active', 'KB', 'absolute', 2, VHC, 'Guest memory recently touched (from the guest machine)'),
-  c('mem.consumed.average', 'Consumed', 'KB', 'absolute', 1, VHC, 'Host memory backing guest memory (VM) / used in total incl. overhead and the hypervisor (host)'),
+  c('mem.consumed.average', 'Consumed', 'KB', 'absolute', 1, VHC, 'Host memory backing guest memory (VM) / frames the host\'s memory pool holds: guest pages, overhead and the hypervisor\'s own (host)'),
   c('mem.granted.average', 'Granted', 'KB', 'absolute', 2, VHC, 'Guest memory mapped to host memory (no page sharing yet, so equal to consumed for a VM)'),
   c('mem.activewrite.average', 'Active write', 'KB', 'absolute', 2, VH, 'Guest memory written during the sample period: the distinct pages the dirty log reported × 4 KiB (counted; ESXi estimates it by sampling)'),
-  c('mem.overhead.average', 'Overhead consumed', 'KB', 'absolute', 1, VHC, 'Host memory for the monitor and page-tracking structures (documented model, engine README)'),
+  c('mem.overhead.average', 'Overhead consumed', 'KB', 'absolute', 1, VHC, 'Host memory for the monitor and page-tracking structures (modelled size, engine README), charged to the host\'s pool; a host\'s includes the hypervisor\'s own'),
   c('mem.sysUsage.average', 'VMkernel consumed', 'KB', 'absolute', 2, ['host'], 'Host memory used by the hypervisor itself'),
   c('mem.totalCapacity.average', 'Total reservation', 'MB', 'absolute', 2, ['host'], 'Physical memory of the host'),
   // --- disk (only where the guest machine has a disk device that counts) ---

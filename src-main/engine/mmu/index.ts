@@ -1,11 +1,11 @@
 /**
  * mmu — address types, page-table format (2 or 4 levels), hardware walker, modelled TLBs and
- * the MMU that combines them with the host-side software TLB; memory virtualization (issue 5):
+ * the MMU that combines them with the host-side software TLB; memory virtualization:
  * shadow paging, nested paging, page-walk caches, invariant checkers. The door for other folders.
  */
 export * from './addresses';
 export { pagingGeometry, pteIndex, makePte, nextTableAddress, leafFrameAddress, type PageTableLevels, type PagingGeometry } from './pageTable';
-export { walk, newWalkResult, faultDetailBits, pagesAtLevel, PERM_W, PERM_U, PERM_D, type PhysicalAccess, type WalkResult } from './walk';
+export { walk, newWalkResult, faultDetailBits, pagesAtLevel, FAULT_NOT_PRESENT, PERM_W, PERM_U, PERM_D, type PhysicalAccess, type WalkResult } from './walk';
 export { Tlb, type TlbState, type TlbStats } from './tlb';
 export { LargePageTlb, type LargePageTlbState } from './largePageTlb';
 export { Mmu, SOFT_MASK, newMmuCounters, type MmuCosts, type MmuCounters, type MmuOptions, type MmuState } from './mmu';

@@ -12,17 +12,25 @@
  * a write needs W in both modes (write protection also applies to the kernel). A is set at
  * every level and D in the leaf on a write — only when the access succeeds. A page-table
  * entry outside guest memory, or a leaf frame outside it, is a bus error. PTE bit PS: with
- * `largePages` off (the phase-1 machine) it is reserved and must be 0 (else a protection page
+ * `largePages` off (the default machine) it is reserved and must be 0 (else a protection page
  * fault); with `largePages` on, PS in a non-last-level entry makes it the leaf of a large page
  * (docs/isa.md §5.2: 4 MiB at 2 levels; 128 MiB / 4 MiB / 128 KiB at levels 0/1/2 of 4), whose
  * frame address bits below the large-page size are ignored; PS in a last-level entry stays
  * reserved. Under nested paging `mem` is the seam: a 2-D walker passes a PhysicalAccess whose
  * `readPte` translates each guest-physical table reference through the host dimension.
+ * A table page that is not present here (post-copy, host swap: GuestPhysicalMemory) is checked
+ * before it is read — only while the memory has such pages (`notPresentCount`): `ensurePresent`
+ * may supply it; if not, the walk fails with `FAULT_NOT_PRESENT`, a host-side fault the guest never
+ * sees (no A/D bit has been written yet, so the access can simply run again later).
  */
 import { ACCESS_FETCH, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, FAULT_FETCH, FAULT_PRESENT, FAULT_USER, FAULT_WRITE, PTE_A, PTE_D, PTE_P, PTE_PS, PTE_U, PTE_W, type AccessKind } from '../isa/index';
 import { PAGE_SHIFT } from '../params';
+import type { PageAccess } from '../memory/index';
 import type { Gpa } from './addresses';
 import { leafFrameAddress, nextTableAddress, pteIndex, type PagingGeometry } from './pageTable';
+
+/** `faultCause` of a walk or translation that met a page not present here: not a guest fault; the access waits for the page. */
+export const FAULT_NOT_PRESENT = -2;
 
 export const PERM_W = 1;
 export const PERM_U = 2;
@@ -38,6 +46,10 @@ export interface PhysicalAccess {
    * to translate and count each reference; the A/D write-back phase re-reads with readWord.
    */
   readPte?(a: Gpa, level: number): number;
+  /** Pages not present here (the walker checks table pages only while this is non-zero). */
+  readonly notPresentCount?: number;
+  /** True when page gpfn can be read now (present, or supplied on the spot). */
+  ensurePresent?(gpfn: number, access: PageAccess): boolean;
 }
 
 export interface WalkResult {
@@ -76,12 +88,18 @@ export function walk(mem: PhysicalAccess, ptbr: number, va: number, access: Acce
   let pte = 0;
   const limit = mem.pageCount;
   const last = g.levels - 1;
+  const checkPresent = (mem.notPresentCount ?? 0) !== 0;
   let leaf = last;
   for (let level = 0; level <= last; level++) {
     const addr = (table + pteIndex(va, level, g) * 4) >>> 0;
     if (addr >>> PAGE_SHIFT >= limit) {
       out.faultCause = CAUSE_BUS_ERROR;
       out.faultDetail = faultDetailBits(access, user, false);
+      return false;
+    }
+    if (checkPresent && !mem.ensurePresent!(addr >>> PAGE_SHIFT, 'walk')) {
+      out.faultCause = FAULT_NOT_PRESENT;
+      out.faultDetail = 0;
       return false;
     }
     pte = mem.readPte ? mem.readPte(addr as Gpa, level) : mem.readWord(addr as Gpa);

@@ -13,7 +13,7 @@ import type { Problem } from '@shared/api/schema';
 import {
   LAB_MAX_HOSTS, LAB_MAX_VMS, LAB_MAX_VMS_PER_HOST, SCENARIO_MAX_ACTION_TARGETS,
 } from '../params';
-import { workloadProblem } from '../cluster/newVm';
+import { workloadProblem } from '../cluster/index';
 import type { HostSpec, HostTemplate, Scenario, VmTemplate } from './scenarioSchema';
 
 /** 12345 → "12,345" (no Intl: the engine's messages must not depend on the runtime's locale data). */

@@ -5,10 +5,13 @@
  * - `scenarioSchema` validates a parsed scenario object (YAML or JSON is parsed outside the engine);
  *   errors name the path of the bad field (`scenario.datacenters[0].clusters[1].hosts.count`).
  *   Cross references (a VM's host, a template, an action's target) are checked when the inventory is
- *   built (`cluster/model.ts`), with the same kind of path. One rule spans fields: a VM's monitor and
- *   paging (its template's, or the defaults, where it sets none) must be a valid pair — nested paging
- *   needs the hw monitor (`pagingProblem`) — reported at the entry's `.paging` (an action's
- *   `.changes.paging` when its changes set both).
+ *   built (`cluster/model.ts`), with the same kind of path. VM settings and their limits are the
+ *   contract's own (`optionalSettings`, @shared/model/vmLimits), so a value beyond a limit gets the same
+ *   message as in `vm.create`. Two rules span fields, on each VM as it will be built (its template's
+ *   settings, or the defaults, where it sets none): monitor and paging must be a valid pair — nested
+ *   paging needs the hw monitor (`pagingProblem`), at the entry's `.paging` — and a CPU limit must be at
+ *   least the reservation (`cpuAllocationProblem`, at `.cpuLimitMhz`); an action's changes are checked
+ *   when they set both halves of a rule.
  * - `Scenario` is the validated type; `HostTemplate`, `HostSpec`, `VmTemplate`, `VmSpecEntry`,
  *   `TemplateSpec`, `ScenarioAction` its parts. `durationMs(value)` converts an `at:` value.
  *
@@ -22,11 +25,12 @@
  */
 import { s } from '@shared/api/schema';
 import type { Infer, Problem, Schema } from '@shared/api/schema';
-import { vmChangesSchema, workloadNameSchema } from '@shared/api/commands';
-import { MONITOR_KINDS, PAGING_MODES } from '@shared/model/inventory';
-import type { MonitorKind, PagingMode } from '@shared/model/inventory';
+import { vmChangesSchema } from '@shared/api/commands';
+import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
-import { VM_DEFAULTS } from '../cluster/newVm';
+import { cpuAllocationProblem } from '@shared/model/vmLimits';
+import type { VmFields } from '@shared/model/vmHardware';
+import { VM_DEFAULTS, mergeFields } from '../cluster/index';
 import { SCENARIO_MAX_AT_MS } from '../params';
 
 /** `object` → the template schema, array → a list of the explicit schema. */
@@ -87,23 +91,11 @@ const hostFields = {
 export const hostTemplateSchema = s.object({ count: s.int({ min: 0, max: 1000 }), ...hostFields });
 export const hostSpecSchema = s.object({ name: s.name({ max: 80 }), ...hostFields });
 
-const vmFields = {
-  vcpus: s.optional(s.int({ min: 1, max: 64 })),
-  /** The teaching machine is 32-bit: at most 4 GiB of guest-physical memory. */
-  memoryMiB: s.optional(s.int({ min: 1, max: 4096 })),
-  guestOs: s.optional(s.name({ max: 80 })),
-  monitor: s.optional(s.oneOf(MONITOR_KINDS)),
-  paging: s.optional(s.oneOf(PAGING_MODES)),
-  pageTableLevels: s.optional(s.oneOf([2, 4] as const)),
-  workload: s.optional(workloadNameSchema()),
-  workloadParams: s.optional(s.record(s.number())),
-  diskGiB: s.optional(s.int({ min: 1, max: 65536 })),
-  cpuShares: s.optional(s.int({ min: 1, max: 1_000_000 })),
-  cpuReservationMhz: s.optional(s.int({ min: 0, max: 1_000_000 })),
-  cpuLimitMhz: s.optional(s.int({ min: -1, max: 1_000_000 })),
-  cpuHotAddEnabled: s.optional(s.bool()),
-  memoryHotAddEnabled: s.optional(s.bool()),
-};
+/** Every VM setting, with the limits every layer shares (@shared/model/vmLimits). */
+const vmFields = optionalSettings([
+  'vcpus', 'memoryMiB', 'guestOs', 'monitor', 'paging', 'pageTableLevels', 'workload', 'workloadParams', 'diskGiB',
+  'cpuShares', 'cpuReservationMhz', 'cpuLimitMhz', 'cpuHotAddEnabled', 'memoryHotAddEnabled',
+]);
 
 export const vmTemplateSchema = s.object({
   count: s.int({ min: 0, max: 100_000 }),
@@ -145,11 +137,13 @@ export const actionSchema = withRule(s.object({
   memory: s.optional(s.bool()),
   changes: s.optional(vmChangesSchema),
 }), (a, p) => {
-  // Only a change that sets both is wrong by itself; one that sets either is checked against the VM when it runs.
-  const m = a.changes?.monitor;
-  const pg = a.changes?.paging;
-  const problem = m !== undefined && pg !== undefined ? pagingProblem(m, pg) : undefined;
-  return problem ? { field: `${p}.changes.paging`, message: problem } : null;
+  // Only a change that sets both halves of a rule is wrong by itself; one that sets either is checked
+  // against the VM when it runs.
+  const ch = a.changes;
+  const problem = ch?.monitor !== undefined && ch.paging !== undefined ? pagingProblem(ch.monitor, ch.paging) : undefined;
+  if (problem) return { field: `${p}.changes.paging`, message: problem };
+  const alloc = ch?.cpuReservationMhz !== undefined && ch.cpuLimitMhz !== undefined ? cpuAllocationProblem({ cpuReservationMhz: ch.cpuReservationMhz, cpuLimitMhz: ch.cpuLimitMhz }) : undefined;
+  return alloc ? { field: `${p}.changes.cpuLimitMhz`, message: alloc } : null;
 });
 
 const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
@@ -173,14 +167,14 @@ const datacenterShape = s.object({
 });
 type DatacenterShape = Infer<typeof datacenterShape>;
 
-type PagingFields = { monitor?: MonitorKind; paging?: PagingMode };
-
 /**
- * The monitor/paging pair of every VM and template of a datacenter, as the inventory will build it: a VM
- * deployed from a template inherits what it does not set (an unknown template is model.ts's to report).
+ * The rules across a VM's settings, on every VM and template of a datacenter as the inventory will build
+ * it: a VM deployed from a template inherits what it does not set (an unknown template is model.ts's to
+ * report), and defaults fill the rest. Monitor and paging must make a valid pair (at `.paging`); a CPU
+ * limit must be at least the reservation (at `.cpuLimitMhz`, or `.cpuReservationMhz` when only that is set).
  */
-function datacenterPagingProblem(dc: DatacenterShape, path: string): Problem | null {
-  const entries: [PagingFields, string][] = [];
+function datacenterVmRuleProblem(dc: DatacenterShape, path: string): Problem | null {
+  const entries: [VmFields, string][] = [];
   const groups = (g: VmTemplate | VmTemplate[] | undefined, at: string) => {
     if (Array.isArray(g)) g.forEach((x, j) => entries.push([x, `${at}[${j}]`]));
     else if (g) entries.push([g, at]);
@@ -189,17 +183,19 @@ function datacenterPagingProblem(dc: DatacenterShape, path: string): Problem | n
   groups(dc.vmsPerHost, `${path}.vmsPerHost`);
   (dc.templates ?? []).forEach((t, i) => entries.push([t, `${path}.templates[${i}]`]));
   (dc.vms ?? []).forEach((v, i) => {
-    const t: PagingFields = (v.fromTemplate !== undefined ? dc.templates?.find((x) => x.name === v.fromTemplate) : undefined) ?? {};
-    entries.push([{ monitor: v.monitor ?? t.monitor, paging: v.paging ?? t.paging }, `${path}.vms[${i}]`]);
+    const t = (v.fromTemplate !== undefined ? dc.templates?.find((x) => x.name === v.fromTemplate) : undefined) ?? {};
+    entries.push([mergeFields(t, v), `${path}.vms[${i}]`]);
   });
   for (const [f, at] of entries) {
     const problem = pagingProblem(f.monitor ?? VM_DEFAULTS.monitor, f.paging ?? VM_DEFAULTS.paging);
     if (problem) return { field: `${at}.paging`, message: problem };
+    const alloc = cpuAllocationProblem({ cpuReservationMhz: f.cpuReservationMhz ?? VM_DEFAULTS.cpuReservationMhz, cpuLimitMhz: f.cpuLimitMhz ?? VM_DEFAULTS.cpuLimitMhz });
+    if (alloc) return { field: `${at}.${f.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz'}`, message: alloc };
   }
   return null;
 }
 
-const datacenterSchema = withRule(datacenterShape, datacenterPagingProblem);
+const datacenterSchema = withRule(datacenterShape, datacenterVmRuleProblem);
 
 export const scenarioSchema = s.object({
   /** Format version of the scenario file itself. */

@@ -2,19 +2,41 @@
  * timeline — a scenario's timed actions (power on at t, snapshot at t, enter maintenance at t…), run
  * through the same commands a user sends, so they are validated, become Tasks and log Events.
  *
- * - `Timeline.fromScenario(lab, scenario)` resolves names to ids (throws `ScenarioProblem` naming
- *   `scenario.actions[i].vm` etc. for unknown targets or missing fields); `nextAtMs()`; `runDue(lab, t)`.
- * - `save()` / `Timeline.restore(state)`.
+ * - `Timeline.fromScenario(env, scenario)` resolves names to ids (throws `ScenarioProblem` naming
+ *   `scenario.actions[i].vm` etc. for unknown targets or missing fields).
+ * - A barrier service ('timeline', `sim/barrier.ts`): `nextDueMs()` is the next action's time,
+ *   `atBarrier(t)` runs the actions due; `save()` / `restore(state)`.
+ * - `TimelineEnv`: what it reads (inventory, snapshot names, the clock), where it logs refusals, and
+ *   `runCommand` — the command runner injected by whoever builds the lab (the engine's door passes its
+ *   dispatcher), so this folder never depends on the API layer. Without a runner, due actions are
+ *   logged as refused.
  *
- * Rules: actions run in `at` order (ties in file order) at the lockstep barrier of their time; an action
- * the engine refuses (e.g. powering on a VM that is already on) is logged as a warning event and the run
- * goes on — a lab is a story, not a transaction.
+ * Rules: actions run in `at` order (ties in file order) at the lockstep barrier of their time, with the
+ * initiator `scenario`; an action the engine refuses (e.g. powering on a VM that is already on) is logged
+ * as a warning event and the run goes on — a lab is a story, not a transaction.
  */
-import type { Lab } from '../lab/lab';
+import type { ApiError } from '@shared/api/errors';
+import type { VmId } from '@shared/model/ids';
+import type { Registry } from '../cluster/index';
+import type { EventLog } from '../cluster/index';
+import type { SnapshotTree } from '../snapshot/index';
+import type { BarrierService } from '../sim/index';
 import type { Scenario, ScenarioAction, ActionKind } from './scenarioSchema';
 import { durationMs } from './scenarioSchema';
-import { ScenarioProblem } from '../cluster/model';
-import { dispatch } from '../api/dispatcher';
+import { ScenarioProblem } from '../cluster/index';
+
+/** Runs one contract command on the lab as `initiator`; the result only says whether it was accepted. */
+export type CommandRunner = (name: string, params: Record<string, unknown>, initiator: string) => { ok: true } | { ok: false; error: ApiError };
+
+export interface TimelineEnv {
+  readonly reg: Registry;
+  readonly events: EventLog;
+  nowMs(): number;
+  snapshotsOf(vmId: VmId): SnapshotTree | undefined;
+  readonly runCommand: CommandRunner | undefined;
+}
+
+export interface TimelineState { next: number; commands: TimedCommand[] }
 
 export interface TimedCommand {
   atMs: number;
@@ -34,54 +56,54 @@ const VM_ACTIONS: ActionKind[] = [
   'removeAllSnapshots', 'reconfigure',
 ];
 
-export class Timeline {
+export class Timeline implements BarrierService<TimelineState> {
+  readonly name = 'timeline';
   private next = 0;
 
-  constructor(readonly commands: TimedCommand[]) {}
+  constructor(private readonly env: TimelineEnv, private commands: TimedCommand[]) {}
 
-  static fromScenario(lab: Lab, scenario: Scenario): Timeline {
+  static fromScenario(env: TimelineEnv, scenario: Scenario): Timeline {
     const out: TimedCommand[] = [];
-    (scenario.actions ?? []).forEach((a, index) => out.push(resolve(lab, a, index)));
+    (scenario.actions ?? []).forEach((a, index) => out.push(resolve(env.reg, a, index)));
     out.sort((x, y) => x.atMs - y.atMs || x.index - y.index);
-    return new Timeline(out);
+    return new Timeline(env, out);
   }
 
-  nextAtMs(): number | undefined {
+  nextDueMs(): number | undefined {
     return this.commands[this.next]?.atMs;
   }
 
-  runDue(lab: Lab, nowMs: number): void {
+  atBarrier(nowMs: number): void {
     while (this.next < this.commands.length && this.commands[this.next].atMs <= nowMs) {
       const c = this.commands[this.next++];
-      for (const target of c.targets) run(lab, c, target);
+      for (const target of c.targets) run(this.env, c, target);
     }
   }
 
-  save(): { next: number; commands: TimedCommand[] } {
+  save(): TimelineState {
     return { next: this.next, commands: this.commands };
   }
 
-  static restore(state: { next: number; commands: TimedCommand[] }): Timeline {
-    const t = new Timeline(state.commands);
-    t.next = state.next;
-    return t;
+  restore(state: TimelineState): void {
+    this.commands = state.commands;
+    this.next = state.next;
   }
 }
 
-function resolve(lab: Lab, a: ScenarioAction, index: number): TimedCommand {
+function resolve(reg: Registry, a: ScenarioAction, index: number): TimedCommand {
   const path = `scenario.actions[${index}]`;
   const c: TimedCommand = { atMs: durationMs(a.at), index, kind: a.do, targets: [] };
   if (VM_ACTIONS.includes(a.do)) {
     const names = a.vms ?? (a.vm ? [a.vm] : []);
     if (!names.length) throw new ScenarioProblem(`${path}.vm`, `action "${a.do}" needs a vm (or vms)`);
     names.forEach((n, i) => {
-      const vm = lab.reg.vmByName(n);
+      const vm = reg.vmByName(n);
       if (!vm) throw new ScenarioProblem(a.vms ? `${path}.vms[${i}]` : `${path}.vm`, `no VM named "${n}"`);
       c.targets.push(vm.id);
     });
   } else {
     if (!a.host) throw new ScenarioProblem(`${path}.host`, `action "${a.do}" needs a host`);
-    const host = lab.reg.hostByName(a.host);
+    const host = reg.hostByName(a.host);
     if (!host) throw new ScenarioProblem(`${path}.host`, `no host named "${a.host}"`);
     c.targets.push(host.id);
   }
@@ -96,13 +118,10 @@ function resolve(lab: Lab, a: ScenarioAction, index: number): TimedCommand {
   return c;
 }
 
-function run(lab: Lab, c: TimedCommand, target: string): void {
+function run(env: TimelineEnv, c: TimedCommand, target: string): void {
   let name: string;
   let params: Record<string, unknown> = { vmId: target };
-  const snapshotId = (): string | undefined => {
-    const node = lab.runtimes.get(target as `vm-${number}`)?.snapshots.byName(c.snapshot ?? '');
-    return node?.id;
-  };
+  const snapshotId = (): string | undefined => env.snapshotsOf(target as VmId)?.byName(c.snapshot ?? '')?.id;
   switch (c.kind) {
     case 'snapshot':
       name = 'vm.snapshot.create';
@@ -111,7 +130,7 @@ function run(lab: Lab, c: TimedCommand, target: string): void {
     case 'revert': case 'removeSnapshot': {
       name = c.kind === 'revert' ? 'vm.snapshot.revert' : 'vm.snapshot.remove';
       const id = snapshotId();
-      if (!id) { warn(lab, c, target, `no snapshot named "${c.snapshot}"`); return; }
+      if (!id) { warn(env, c, target, `no snapshot named "${c.snapshot}"`); return; }
       params = { vmId: target, snapshotId: id };
       break;
     }
@@ -121,13 +140,14 @@ function run(lab: Lab, c: TimedCommand, target: string): void {
     case 'exitMaintenance': name = 'host.exitMaintenance'; params = { hostId: target }; break;
     default: name = `vm.${c.kind}`;
   }
-  const reply = dispatch(lab, { v: 1, id: 0, kind: 'command', name, params }, 'scenario');
-  if (!reply.ok) warn(lab, c, target, reply.error.message);
+  if (!env.runCommand) { warn(env, c, target, 'this lab has no command runner'); return; }
+  const reply = env.runCommand(name, params, 'scenario');
+  if (!reply.ok) warn(env, c, target, reply.error.message);
 }
 
-function warn(lab: Lab, c: TimedCommand, target: string, message: string): void {
-  const entity = lab.reg.vms.get(target as `vm-${number}`) ?? lab.reg.hosts.get(target as `host-${number}`);
-  lab.events.log(lab.clock.nowMs, 'warning', 'ScenarioActionFailedEvent',
+function warn(env: TimelineEnv, c: TimedCommand, target: string, message: string): void {
+  const entity = env.reg.vms.get(target as `vm-${number}`) ?? env.reg.hosts.get(target as `host-${number}`);
+  env.events.log(env.nowMs(), 'warning', 'ScenarioActionFailedEvent',
     `Scenario action ${c.index} (${c.kind} at ${c.atMs / 1000} s) on ${entity?.name ?? target} was refused: ${message}`,
     entity ? { id: entity.id, name: entity.name } : undefined);
 }

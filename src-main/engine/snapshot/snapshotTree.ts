@@ -15,7 +15,8 @@
  * Deleting the current snapshot (or its ancestor with its children) moves "you are here" to the parent.
  */
 import type { SnapshotId, VmId } from '@shared/model/ids';
-import type { SnapshotDto, SnapshotTreeDto, VmPowerState, MonitorKind, PagingMode } from '@shared/model/inventory';
+import type { SnapshotDto, SnapshotTreeDto, VmPowerState } from '@shared/model/inventory';
+import type { VmHardware } from '@shared/model/vmHardware';
 import type { DiskLayer } from './diskChain';
 import { consolidate, layerBytes, mergeLayers } from './diskChain';
 import type { CaptureTiming } from '../scheduler/index';
@@ -34,11 +35,8 @@ export interface GuestCapture {
   consoleOffset: number;
 }
 
-export interface HardwareConfig {
-  vcpus: number; memoryBytes: number; guestOs: string; monitor: MonitorKind; paging: PagingMode;
-  pageTableLevels: 2 | 4; workload: string; workloadParams: Record<string, number>;
-  cpuHotAddEnabled: boolean; memoryHotAddEnabled: boolean;
-}
+/** The VM's configuration at capture (restored on revert). */
+export type HardwareConfig = VmHardware;
 
 export interface SnapshotNode {
   id: SnapshotId;

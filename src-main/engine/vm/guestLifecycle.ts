@@ -1,23 +1,37 @@
 /**
  * guestLifecycle — starting, stopping and capturing a VM's guest machine, and keeping the host's
- * scheduler in step. Power operations, snapshots and the lab's restore all go through here.
+ * scheduler and memory pool in step. Power operations, snapshots and the lab's restore all go through here.
  *
- * - `startGuest(lab, vm, capture?)`: boots a guest through the factory (or restores `capture`), starts its
- *   dirty-page log, puts its vCPUs on the host's scheduler, and sets guest state, tools status and IP. Without a factory the VM
- *   runs no guest (guestState `notRunning`, no CPU). Returns a typed error when the factory fails.
- * - `stopGuest(lab, vm)`: takes the vCPUs off the scheduler and drops the guest (its memory is released).
- * - `captureGuest(lab, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
- * - `pollConsole(lab, vm)`: copies new guest console output into the VM's console buffer (and emits it).
+ * - `startGuest(ctx, vm, capture?)`: charges the VM's overhead memory to its host's pool, boots a guest
+ *   through the factory (or restores `capture`) with that pool as its memory (`GuestConfig.hostMemory`),
+ *   starts its dirty-page log, puts its vCPUs on the host's scheduler, and sets guest state, tools status
+ *   and IP. Without a factory the VM runs no guest (guestState `notRunning`, no CPU) but its overhead is
+ *   still charged. Returns a typed error (and charges nothing) when the overhead does not fit in the host
+ *   or the factory fails.
+ * - `stopGuest(ctx, vm)`: takes the vCPUs off the scheduler, drops the guest and returns its frames
+ *   (`GuestMachine.release`) and its overhead to the host's pool.
+ * - `restoreGuest(ctx, vm, savedState)`: a saved lab's guest rebuilt on its host's pool (lab restore).
+ * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
+ * - `captureGuest(ctx, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
+ * - `pollConsole(ctx, vm)`: copies new guest console output into the VM's console buffer (and emits it).
  * - `cpuPolicyOf(vm)`, `hardwareOf(vm)`.
  *
- * Rule: a guest never outlives its VM's powered-on state; every start is matched by a stop.
+ * Rules: a guest never outlives its VM's powered-on state; every start is matched by a stop. Every frame
+ * a guest maps comes from its host's pool; nothing over-allocates: a full pool refuses the overhead
+ * charge (the power-on fails with E_INSUFFICIENT_RESOURCES) and a guest frame the pool cannot give fails
+ * as it always did inside the machine (boot → E_GUEST_PROGRAM "host out of memory", running → the guest
+ * crashes "host out of memory"). Reclaiming memory instead (sharing, ballooning, swapping) is later work.
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { Vm } from '../cluster/registry';
-import type { Lab } from '../lab/lab';
+import type { Host, Vm } from '../cluster/index';
+import type { HostMemory } from './guestFactory';
+import type { VmRuntime } from './vmRuntime';
+import type { OpContext } from '../lab/index';
+import { vmOverheadFrames } from '../metrics/index';
 import type { VmCpuPolicy } from '../scheduler/index';
-import type { GuestCapture, HardwareConfig } from '../snapshot/index';
+import type { GuestCapture } from '../snapshot/index';
+import { hardwareOf } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
@@ -26,13 +40,7 @@ export function cpuPolicyOf(vm: Vm): VmCpuPolicy {
   return { shares: vm.cpuShares, reservationMhz: vm.cpuReservationMhz, limitMhz: vm.cpuLimitMhz };
 }
 
-export function hardwareOf(vm: Vm): HardwareConfig {
-  return {
-    vcpus: vm.vcpus, memoryBytes: vm.memoryBytes, guestOs: vm.guestOs, monitor: vm.monitor, paging: vm.paging,
-    pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
-    cpuHotAddEnabled: vm.cpuHotAddEnabled, memoryHotAddEnabled: vm.memoryHotAddEnabled,
-  };
-}
+export { hardwareOf };
 
 export function guestRunState(guest: GuestMachine | undefined): GuestRunState {
   if (!guest) return 'notRunning';
@@ -50,34 +58,52 @@ function guestSeed(labSeed: number, vm: Vm): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-export function startGuest(lab: Lab, vm: Vm, capture?: GuestCapture): ApiError | undefined {
-  const rt = lab.runtime(vm.id);
-  const host = vm.hostId ? lab.reg.hosts.get(vm.hostId) : undefined;
-  const sched = vm.hostId ? lab.schedulers.get(vm.hostId) : undefined;
-  if (!host || !sched) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
-  const nowNs = lab.nowNs();
+function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory, nowNs: number): GuestConfig {
+  return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], hostMemory, nowNs };
+}
+
+/** Charges (or tops up to) the VM's overhead on its host's pool; false, charging nothing, when it does not fit. */
+export function chargeOverhead(ctx: OpContext, vm: Vm): boolean {
+  const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
+  if (!pool) return false;
+  const extra = vmOverheadFrames(vm) - pool.overheadFramesOf(vm.id);
+  return extra <= 0 || pool.chargeOverhead(vm.id, extra);
+}
+
+function noRoom(ctx: OpContext, vm: Vm, host: Host): ApiError {
+  const pool = ctx.hostMemory(host.id);
+  const freeMiB = pool ? Math.floor(((pool.capacityFrames - pool.framesAllocated - pool.stats().overheadFrames) * 4) / 1024) : 0;
+  return apiError('E_INSUFFICIENT_RESOURCES',
+    `Host ${host.name} has not enough free memory for the ${Math.ceil(vmOverheadFrames(vm) / 256)} MB overhead of ${vm.name} (${freeMiB} MB free).`, 'params.vmId');
+}
+
+export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiError | undefined {
+  const rt = ctx.runtime(vm.id);
+  const host = vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined;
+  const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
+  const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
+  if (!host || !sched || !pool) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
+  if (!chargeOverhead(ctx, vm)) return noRoom(ctx, vm, host);
+  const nowNs = ctx.nowNs();
   rt.guestConsoleOffset = capture ? capture.consoleOffset : 0;
-  rt.counterBase = {};
-  rt.sampledSinceMs = lab.clock.nowMs;
-  if (!lab.guestFactory || (capture && capture.guestState === null)) {
+  if (!ctx.guestFactory || (capture && capture.guestState === null)) {
     rt.guest = undefined;
     rt.offsetNs = capture ? nowNs - capture.captureGuestNs : 0;
     rt.bootGuestNs = capture ? capture.bootGuestNs : nowNs;
+    ctx.guestStarted(vm.id, {});
     setGuestFacts(vm, undefined);
     return undefined;
   }
   const offsetNs = capture ? nowNs - capture.captureGuestNs : 0;
   if (!capture) vm.bootCount++;
-  const config: GuestConfig = {
-    vmId: vm.id, name: vm.name, vcpus: vm.vcpus, memoryBytes: vm.memoryBytes, guestOs: vm.guestOs, monitor: vm.monitor,
-    paging: vm.paging, pageTableLevels: vm.pageTableLevels, workload: vm.workload, workloadParams: { ...vm.workloadParams },
-    disk: rt.disks[0], nowNs: nowNs - offsetNs,
-  };
+  const config = configOf(vm, rt, pool, nowNs - offsetNs);
   if (capture) config.restoreState = capture.guestState;
   let guest: GuestMachine;
   try {
-    guest = lab.guestFactory(config, host.cpuMhz * 1e6, guestSeed(lab.seed, vm));
+    guest = ctx.guestFactory(config, host.cpuMhz * 1e6, guestSeed(ctx.seed, vm));
   } catch (e) {
+    pool.releaseOverhead(vm.id);
+    ctx.guestStarted(vm.id, {});
     return apiError('E_GUEST_PROGRAM', `${vm.name}: the guest could not start: ${e instanceof Error ? e.message : String(e)}`, 'params.vmId');
   }
   rt.guest = guest;
@@ -86,10 +112,28 @@ export function startGuest(lab: Lab, vm: Vm, capture?: GuestCapture): ApiError |
   // Dirty logging runs for the VM's whole powered-on life: the collector reads the dirty rate from
   // it, and live migration will need it. A restored machine continues its saved log.
   guest.startDirtyLog?.(nowNs - offsetNs);
-  rt.counterBase = guest.counters();
+  ctx.guestStarted(vm.id, guest.counters());
   sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm), nowNs, offsetNs, capture?.timing);
   setGuestFacts(vm, guest);
   return undefined;
+}
+
+/**
+ * A saved lab's guest, rebuilt on its host's pool (`rt` already restored; the caller charges the overhead
+ * of every powered-on VM). The scheduler is restored separately, with the guest handed to it. Throws when
+ * the machine cannot be rebuilt (e.g. the host cannot hold its pages).
+ */
+export function restoreGuest(ctx: OpContext, vm: Vm, savedState: unknown): GuestMachine {
+  const rt = ctx.runtime(vm.id);
+  const host = vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined;
+  const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
+  if (!host || !pool) throw new Error(`lab state has a guest for ${vm.name}, which is on no host`);
+  if (!ctx.guestFactory) throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
+  const config = configOf(vm, rt, pool, rt.bootGuestNs);
+  config.restoreState = savedState;
+  const guest = ctx.guestFactory(config, host.cpuMhz * 1e6, 0);
+  rt.guest = guest;
+  return guest;
 }
 
 function setGuestFacts(vm: Vm, guest: GuestMachine | undefined): void {
@@ -101,28 +145,32 @@ function setGuestFacts(vm: Vm, guest: GuestMachine | undefined): void {
   if (vm.guestState === 'crashed') vm.crashReason = guest?.crash?.reason ?? 'guest crashed'; else delete vm.crashReason;
 }
 
-export function stopGuest(lab: Lab, vm: Vm): void {
-  const rt = lab.runtime(vm.id);
-  pollConsole(lab, vm);
-  if (vm.hostId) lab.schedulers.get(vm.hostId)?.removeVm(vm.id, lab.nowNs());
+export function stopGuest(ctx: OpContext, vm: Vm): void {
+  const rt = ctx.runtime(vm.id);
+  pollConsole(ctx, vm);
+  if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
+  // The machine's frames go back to the host; a capture taken before (suspend, snapshot) keeps its own
+  // copy-on-write references to the page contents, which the pool no longer counts.
+  rt.guest?.dispose();
   rt.guest = undefined;
+  if (vm.hostId) ctx.hostMemory(vm.hostId)?.releaseOverhead(vm.id);
   setGuestFacts(vm, undefined);
 }
 
 /** The guest crashed: it stays (for its console and state) but gets no more CPU. */
-export function markCrashed(lab: Lab, vm: Vm): void {
-  const rt = lab.runtime(vm.id);
-  pollConsole(lab, vm);
-  if (vm.hostId) lab.schedulers.get(vm.hostId)?.removeVm(vm.id, lab.nowNs());
+export function markCrashed(ctx: OpContext, vm: Vm): void {
+  const rt = ctx.runtime(vm.id);
+  pollConsole(ctx, vm);
+  if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
   setGuestFacts(vm, rt.guest);
 }
 
-export function captureGuest(lab: Lab, vm: Vm): GuestCapture {
-  const rt = lab.runtime(vm.id);
-  pollConsole(lab, vm);
-  const nowNs = lab.nowNs();
+export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
+  const rt = ctx.runtime(vm.id);
+  pollConsole(ctx, vm);
+  const nowNs = ctx.nowNs();
   const guest = rt.guest;
-  const sched = vm.hostId ? lab.schedulers.get(vm.hostId) : undefined;
+  const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
   return {
     guestState: guest ? guest.save() : null,
     timing: guest ? sched?.capture(vm.id, nowNs) : undefined,
@@ -133,12 +181,12 @@ export function captureGuest(lab: Lab, vm: Vm): GuestCapture {
   };
 }
 
-export function pollConsole(lab: Lab, vm: Vm): void {
-  const rt = lab.runtime(vm.id);
+export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit'>, vm: Vm): void {
+  const rt = ctx.runtime(vm.id);
   if (!rt.guest) return;
   const r = rt.guest.consoleRead(rt.guestConsoleOffset);
   rt.guestConsoleOffset = r.nextOffset;
   if (!r.text) return;
   const offset = rt.console.append(r.text);
-  lab.emit({ type: 'console.output', vmId: vm.id, offset, text: r.text });
+  ctx.emit({ type: 'console.output', vmId: vm.id, offset, text: r.text });
 }

@@ -1,35 +1,24 @@
 /**
- * The VM power-state machine (vSphere semantics): which operation is valid in which state, and where it leads.
+ * The VM power-state machine, engine side. Its data — which operation is valid in which state, where it
+ * leads, what it needs — is @shared/model/vmPower, which the client reads too, so what the client offers
+ * is what the engine accepts.
  *
- *   poweredOff --powerOn--> poweredOn --suspend--> suspended --powerOn (resume)--> poweredOn
- *   poweredOn --powerOff | shutdownGuest--> poweredOff;  suspended --powerOff--> poweredOff
- *   poweredOn --reset | rebootGuest--> poweredOn
- * shutdownGuest / rebootGuest only ask the guest OS (through its tools); the VM powers off when the guest
- * does (see vm/powerOps.ts), so their `to` state is where the guest ends up, not the task's effect.
- *
- * - `POWER_TRANSITIONS[op]` lists the states an operation may start from, and the state it ends in.
- * - `checkPowerOp(op, state)` → a typed E_INVALID_STATE error naming the state, or undefined.
+ * - `PowerOp`, `POWER_TRANSITIONS`: from the shared model.
+ * - `checkPowerOp(op, vm, host?)` → a typed E_INVALID_STATE error at `params.vmId` (the shared
+ *   `powerOpProblem` in the user's words), or undefined. A host is given for power on; a host with a
+ *   maintenance-mode task in flight counts as in maintenance mode.
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { VmPowerState } from '@shared/model/inventory';
+import type { PowerOp, PowerSubject } from '@shared/model/vmPower';
+import { powerOpProblem } from '@shared/model/vmPower';
+import type { Host } from '../cluster/index';
 
-export type PowerOp = 'powerOn' | 'powerOff' | 'suspend' | 'reset' | 'shutdownGuest' | 'rebootGuest';
+export type { PowerOp } from '@shared/model/vmPower';
+export { POWER_TRANSITIONS } from '@shared/model/vmPower';
 
-export const POWER_TRANSITIONS: Record<PowerOp, { from: VmPowerState[]; to: VmPowerState }> = {
-  powerOn: { from: ['poweredOff', 'suspended'], to: 'poweredOn' },
-  powerOff: { from: ['poweredOn', 'suspended'], to: 'poweredOff' },
-  suspend: { from: ['poweredOn'], to: 'suspended' },
-  reset: { from: ['poweredOn'], to: 'poweredOn' },
-  shutdownGuest: { from: ['poweredOn'], to: 'poweredOff' },
-  rebootGuest: { from: ['poweredOn'], to: 'poweredOn' },
-};
-
-const STATE_LABEL: Record<VmPowerState, string> = {
-  poweredOff: 'Powered off', poweredOn: 'Powered on', suspended: 'Suspended',
-};
-
-export function checkPowerOp(op: PowerOp, state: VmPowerState): ApiError | undefined {
-  if (POWER_TRANSITIONS[op].from.includes(state)) return undefined;
-  return apiError('E_INVALID_STATE', `The attempted operation cannot be performed in the current state (${STATE_LABEL[state]}).`, 'params.vmId');
+export function checkPowerOp(op: PowerOp, vm: PowerSubject, host?: Host): ApiError | undefined {
+  const hostView = host && { ...host, inMaintenanceMode: host.inMaintenanceMode || host.busyTaskId !== undefined };
+  const problem = powerOpProblem(op, vm, hostView);
+  return problem ? apiError('E_INVALID_STATE', problem, 'params.vmId') : undefined;
 }

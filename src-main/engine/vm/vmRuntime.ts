@@ -1,7 +1,7 @@
 /**
  * vmRuntime — the running side of one VM, beside its inventory record (`cluster/registry.ts`): the guest
  * machine executing it (if any), its time base, its copy-on-write disks, its snapshot tree, its console,
- * the captured state while suspended, and the counter baselines of the sampler.
+ * and the captured state while suspended. (Its counter baselines belong to the collector.)
  *
  * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId)` / `restore(...)`
  *   (the guest itself is saved by the lab through `GuestMachine.save()`).
@@ -10,7 +10,7 @@
  * suspended and jumps on snapshot revert, so a resumed or reverted guest continues exactly where its
  * own time left off (like VMware's virtual TSC); `bootGuestNs` is the VM time at its last boot.
  */
-import type { Vm } from '../cluster/registry';
+import type { Vm } from '../cluster/index';
 import type { GuestMachine } from './guestMachine';
 import { ConsoleBuffer } from './consoleBuffer';
 import type { ConsoleState } from './consoleBuffer';
@@ -28,10 +28,6 @@ export class VmRuntime {
   guestConsoleOffset = 0;
   /** Captured guest while the VM is suspended. */
   suspended: GuestCapture | undefined;
-  /** Cumulative guest-machine counters at the last sample (deltas give the engine.* counters). */
-  counterBase: Record<string, number> = {};
-  /** Start of the time the next real-time sample covers (power-on / resume inside a period). */
-  sampledSinceMs = 0;
 
   constructor(vm: Vm) {
     this.disks = vm.disks.map((d) => new DiskChain(d.capacityBytes));
@@ -50,7 +46,6 @@ export class VmRuntime {
       offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
       disks: this.disks.map((d) => ({ capacityBytes: d.capacityBytes, chain: d.chain().map(layerId), top: layerId(d.topLayer()) })),
       snapshots: this.snapshots.save(layerId), console: this.console.save(), suspended: this.suspended,
-      counterBase: { ...this.counterBase }, sampledSinceMs: this.sampledSinceMs,
     };
   }
 
@@ -67,8 +62,6 @@ export class VmRuntime {
     rt.snapshots = SnapshotTree.restore(state.snapshots, layer);
     rt.console = ConsoleBuffer.restore(state.console);
     rt.suspended = state.suspended;
-    rt.counterBase = { ...state.counterBase };
-    rt.sampledSinceMs = state.sampledSinceMs;
     return rt;
   }
 }
@@ -81,6 +74,4 @@ export interface VmRuntimeState {
   snapshots: SnapshotTreeState;
   console: ConsoleState;
   suspended: GuestCapture | undefined;
-  counterBase: Record<string, number>;
-  sampledSinceMs: number;
 }

@@ -8,11 +8,9 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createEngine, validateScenario } from '../../engine/index';
-import type { Engine } from '../../engine/index';
-import { durationMs } from '../../engine/scenario/scenarioSchema';
-import { SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from '../../engine/params';
-import type { Scenario } from '../../engine/scenario/scenarioSchema';
+import { createEngine, durationMs, validateScenario } from '../../engine/index';
+import type { Engine, Scenario } from '../../engine/index';
+import { SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from '../../engine/index';
 import { loadGuestCatalogue, parseScenarioText } from '../resources';
 import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';

@@ -2,11 +2,11 @@
  * Browser mode: one HTTP server on 127.0.0.1 that serves the renderer and the engine contract over a
  * WebSocket at WS_PATH, for browsers where no Electron window exists.
  *
- * - `startLabServer({ port, engine, rendererDir })` → `{ url, port, token, stats(), broadcast(), close() }`.
+ * - `startLabServer({ port, backend, rendererDir })` → `{ url, port, token, stats(), broadcast(), close() }`.
  * - A random 256-bit token is created per launch; WebSocket upgrades without it (or from a foreign
  *   Origin) are refused with 401/403 before any engine message is read.
- * - Every message is size-bounded, parsed and validated here (the engine validates again); request ids
- *   are remapped so that several browser tabs can't collide.
+ * - Every message is size-bounded, parsed and checked for framing (`checkFrame`), then forwarded to the
+ *   backend (`node/backends/`), whose door validates it; the backend keeps several tabs' ids apart.
  *
  * Rules (one client can never take the server or the lab down, nor grow it without bound):
  * - A malformed frame (too big, invalid UTF-8, unmasked, reserved bits or opcodes, bad close code,
@@ -22,17 +22,13 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
 import { WS_PATH } from '@shared/api/channels';
-import { validateRequest } from '@shared/api/validate';
+import { checkFrame } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
-import type { EngineEvent } from '@shared/api/events';
 import type { EventMessage, ResponseMessage } from '@shared/api/protocol';
+import type { EngineEvent } from '@shared/api/events';
+import type { Backend } from '../backends/index';
 import { serveStatic } from './staticFiles';
 import { MAX_MESSAGE_BYTES, WS_DROP_BYTES, WS_MAX_IN_FLIGHT, WS_PAUSE_BYTES, WS_RESUME_BYTES } from '../limits';
-
-export interface EngineLink {
-  request(message: { id: number } & Record<string, unknown>): Promise<ResponseMessage>;
-  onEvent(listener: (e: EngineEvent) => void): () => void;
-}
 
 /** What the server has refused or shed so far (for tests, the fuzzers and diagnostics). */
 export interface LabServerStats {
@@ -71,7 +67,7 @@ export interface BackPressureLimits {
 }
 
 export async function startLabServer(opts: {
-  port: number; engine: EngineLink; rendererDir: string; token?: string; limits?: Partial<BackPressureLimits>;
+  port: number; backend: Pick<Backend, 'request' | 'onEvent'>; rendererDir: string; token?: string; limits?: Partial<BackPressureLimits>;
 }): Promise<LabServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const lim: BackPressureLimits = { pauseBytes: WS_PAUSE_BYTES, resumeBytes: WS_RESUME_BYTES, dropBytes: WS_DROP_BYTES, maxInFlight: WS_MAX_IN_FLIGHT, ...opts.limits };
@@ -79,7 +75,6 @@ export async function startLabServer(opts: {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const stats: LabServerStats = { connections: 0, protocolErrors: 0, closeCodes: Object.create(null) as Record<string, number>, pauses: 0, dropped: 0 };
   const senders = new Set<(m: EventMessage) => void>();
-  let nextInternalId = 1;
 
   http.on('upgrade', (req, socket, head) => {
     // A peer that resets mid-handshake must not become an unhandled 'error' event.
@@ -124,7 +119,7 @@ export async function startLabServer(opts: {
     };
     const sendEvent = (m: EventMessage) => send(m);
     senders.add(sendEvent);
-    const unsubscribe = opts.engine.onEvent((event) => send({ kind: 'event', event }));
+    const unsubscribe = opts.backend.onEvent((event) => send({ kind: 'event', event }));
     ws.on('close', () => { unsubscribe(); senders.delete(sendEvent); });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ id: -1, ok: false, error: apiError('E_BAD_MESSAGE', 'binary messages are not accepted') });
@@ -134,14 +129,15 @@ export async function startLabServer(opts: {
       } catch {
         return send({ id: -1, ok: false, error: apiError('E_BAD_MESSAGE', 'message is not valid JSON') });
       }
-      const v = validateRequest(parsed);
-      if (!v.ok) return send({ id: v.id, ok: false, error: v.error });
-      const clientId = v.request.id;
-      const internal = { ...v.request, id: nextInternalId++ };
+      const frame = checkFrame(parsed);
+      if (!frame.ok) return send({ id: frame.id, ok: false, error: frame.error });
+      const clientId = frame.message.id;
+      // The browser's user is the lab's own user: a browser cannot name another initiator.
+      const { initiator: _ignored, ...message } = frame.message;
       inFlight++;
       pauseOrResume();
-      opts.engine.request(internal)
-        .then((reply) => send({ ...reply, id: clientId }))
+      opts.backend.request(message as typeof frame.message)
+        .then(send)
         .catch((e: unknown) => send({ id: clientId, ok: false, error: apiError('E_TRANSPORT', e instanceof Error ? e.message : String(e)) }))
         .finally(() => { inFlight--; pauseOrResume(); });
     });

@@ -20,6 +20,7 @@ try {
     restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
   });
   host.onEvent((event) => post({ type: 'event', event }));
+  // The owner stops the thread by terminating it (EngineWorkerClient.close) or asks it to shut down.
   port.on('message', (m: ToWorker) => {
     if (m.type === 'request') post({ type: 'response', message: host.request(m.message) });
     else if (m.type === 'autosave') {

@@ -3,7 +3,8 @@
  *
  * - `await EngineWorkerClient.spawn(init, workerPath?)` → a ready client (rejects with the worker's
  *   fatal message, e.g. an invalid scenario).
- * - `request(message)` → Promise<ResponseMessage>; responses are matched by request id.
+ * - `request(message)` → Promise<ResponseMessage>: any framed request (the engine validates it); the
+ *   client gives each an id of its own for the worker and answers with the caller's id.
  * - `autosave(timeoutMs)` → what the worker did with the quit-time autosave ({ saved, error? }).
  * - `onExit(listener)`: the worker stopped WITHOUT `close()` (a crash): listener gets the reason.
  *
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import type { EngineEvent } from '@shared/api/events';
 import type { ResponseMessage } from '@shared/api/protocol';
 import { apiError } from '@shared/api/errors';
+import type { FramedRequest } from '@shared/api/validate';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 export function defaultWorkerPath(): { path: string; entry?: string } {
@@ -35,6 +37,7 @@ export class EngineWorkerClient {
   private readonly exitListeners = new Set<(reason: string) => void>();
   private readonly autosaveWaiters: ((r: { saved: boolean; error?: string }) => void)[] = [];
   private closed = false;
+  private nextId = 1;
   private closing = false;
 
   private constructor(private readonly worker: Worker) {
@@ -69,13 +72,14 @@ export class EngineWorkerClient {
     });
   }
 
-  /** Requests with a duplicate in-flight id would be ambiguous; callers (server, IPC) remap ids. */
-  request(message: unknown & { id?: unknown }): Promise<ResponseMessage> {
-    const id = typeof message.id === 'number' ? message.id : -1;
-    if (this.closed) return Promise.resolve({ id, ok: false, error: apiError('E_TRANSPORT', 'the engine worker is not running') });
+  /** Forwards a framed request under an id of its own (callers' ids may collide) and answers with the caller's id. */
+  request(message: FramedRequest): Promise<ResponseMessage> {
+    const callerId = message.id;
+    if (this.closed) return Promise.resolve({ id: callerId, ok: false, error: apiError('E_TRANSPORT', 'the engine worker is not running') });
+    const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.worker.postMessage({ type: 'request', message } satisfies ToWorker);
+      this.pending.set(id, (reply) => resolve({ ...reply, id: callerId }));
+      this.worker.postMessage({ type: 'request', message: { ...message, id } } satisfies ToWorker);
     });
   }
 

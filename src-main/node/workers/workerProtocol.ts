@@ -1,8 +1,9 @@
 /**
- * Messages between the engine worker thread and its owner (the WebSocket server or Electron main).
+ * Messages between the engine worker thread and its owner (the simulated backend, `node/backends/`).
  *
- * owner → worker: `{ type: 'request', message }` (a RequestMessage, validated again by the engine),
- *                 `{ type: 'autosave' }` (save the lab to its autosave now: the owner is quitting).
+ * owner → worker: `{ type: 'request', message }` (a framed request; the engine validates it)
+ *                 `{ type: 'autosave' }` (save the lab to its autosave now: the owner is quitting),
+ *                 `{ type: 'shutdown' }` (stop the host and close).
  * worker → owner: `{ type: 'ready' }`, `{ type: 'response', message }`, `{ type: 'event', event }`,
  *                 `{ type: 'autosaved', saved, error? }`, `{ type: 'fatal', message }`.
  */

@@ -2,25 +2,52 @@
  * useObjectActions(): the ACTIONS menu of each object type (same entries on right-click), in vSphere's
  * words, and what each entry does.
  *
- * - `menuFor(id)` → MenuItem[] (with entries disabled when invalid for the current state).
+ * - `ObjectActionKey`: every entry's key (the power commands are the contract's own names);
+ *   `isObjectActionKey(key)` checks a key that comes back from a menu.
+ * - `menuFor(id)` → MenuItem<ObjectActionKey>[] (with entries disabled when invalid for the current state).
  * - `run(id, key)`: performs an entry; `power(vm, command)`: a power operation as a task.
  *
- * Rule: enablement comes from logic/powerActions (mirrors the contract's preconditions); the engine's
- * answer is final, and a refusal shows as a Failed row in Recent Tasks.
+ * Rule: enablement comes from logic/powerActions (the engine's own power-state data) and from the
+ * capabilities of the entity's backend (an entry whose command the backend does not carry out is
+ * disabled, saying so); the engine's answer is final, and a refusal shows as a Failed row in Recent Tasks.
  */
 import type { VmDto } from '@shared/model/inventory';
+import type { CommandName } from '@shared/api/commands';
 import type { HostId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
+import type { PowerCommand } from '@shared/model/vmPower';
+import { isPowerCommand } from '@shared/model/vmPower';
 import { POWER_ACTIONS, powerActionEnabled } from '@renderer/logic/powerActions';
-import type { PowerCommand } from '@renderer/logic/powerActions';
-import type { MenuItem } from '@renderer/components/base/menu';
+import type { MenuItem as BaseMenuItem } from '@renderer/components/base/menu';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import { useTasksStore } from '@renderer/stores/tasks';
 import { useSelectionStore } from '@renderer/stores/selection';
+import { useBackendsStore } from '@renderer/stores/backends';
 import { useDialogs } from './useDialogs';
+
+/** Entries that do something when chosen (submenus and separators only group them). */
+const COMMAND_KEYS = [
+  'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'editSettings', 'rename', 'remove',
+  'newFromTemplate', 'newVm', 'enterMaintenance', 'exitMaintenance',
+] as const;
+type GroupKey = 'power' | 'snapshots' | 'maintenance' | 'sep1' | 'sep2';
+export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
+type MenuItem = BaseMenuItem<ObjectActionKey | GroupKey>;
+
+export function isObjectActionKey(key: string): key is ObjectActionKey {
+  return isPowerCommand(key) || (COMMAND_KEYS as readonly string[]).includes(key);
+}
+
+/** The contract command behind each entry that runs one (power entries are keyed by their command). */
+const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
+  takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
+  editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
+  newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
+};
 
 export function useObjectActions() {
   const inventory = useInventoryStore();
+  const backends = useBackendsStore();
   const tasks = useTasksStore();
   const selection = useSelectionStore();
   const { openDialog } = useDialogs();
@@ -33,7 +60,25 @@ export function useObjectActions() {
     });
   }
 
+  /** Disables the entries whose command the entity's backend does not carry out. */
+  function withCapabilities(id: string, items: MenuItem[]): MenuItem[] {
+    return items.map((item) => {
+      const children = item.children ? withCapabilities(id, item.children) : undefined;
+      const command = isPowerCommand(item.key) ? item.key : isObjectActionKey(item.key) ? ENTRY_COMMANDS[item.key] : undefined;
+      const unsupported = command !== undefined && !backends.supports(id, command);
+      if (!children && !unsupported) return item;
+      return {
+        ...item, ...(children ? { children } : {}),
+        ...(unsupported ? { disabled: true, title: `Not supported by ${backends.of(id)?.name ?? 'this backend'}` } : {}),
+      };
+    });
+  }
+
   function menuFor(id: string): MenuItem[] {
+    return withCapabilities(id, baseMenuFor(id));
+  }
+
+  function baseMenuFor(id: string): MenuItem[] {
     const kind = kindOfId(id);
     if (kind === 'vm') {
       const vm = inventory.vm(id);
@@ -88,10 +133,10 @@ export function useObjectActions() {
     await tasks.run(command, { vmId: vm.id }, { id: vm.id, name: vm.name });
   }
 
-  function run(id: string, key: string): void {
+  function run(id: string, key: ObjectActionKey): void {
     const vm = inventory.vm(id);
-    if (key.startsWith('vm.') && vm) {
-      void power(vm, key as PowerCommand);
+    if (isPowerCommand(key)) {
+      if (vm) void power(vm, key);
       return;
     }
     const vmId = id as VmId;
@@ -130,6 +175,10 @@ export function useObjectActions() {
       case 'exitMaintenance':
         void tasks.run('host.exitMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
         break;
+      default: {
+        const unhandled: never = key; // every key of COMMAND_KEYS has its case
+        return unhandled;
+      }
     }
   }
 

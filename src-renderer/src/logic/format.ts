@@ -3,13 +3,14 @@
  *
  * - `formatBytes`, `formatMiB`, `formatClock`, `formatDuration`, `formatUptime`, `unitLabel`,
  *   `formatValue`, `compatibilityLabel`, `monitorLabel`, `pagingLabel`, `runningPagingLabel` (the paging
- *   a VM actually runs under its monitor), `pagingHint`, `powerStateLabel`.
+ *   a VM actually runs under its monitor), `pagingHint`, `powerStateLabel`, `guestStateLabel`.
  *
  * Rule: formatting only; no number shown by the UI is computed here from anything but engine data.
  */
 import type { CounterUnit } from '@shared/model/metrics';
-import type { MonitorKind, PagingMode, VmPowerState, ToolsStatus, HostConnectionState } from '@shared/model/inventory';
+import type { GuestRunState, MonitorKind, PagingMode, VmPowerState, ToolsStatus, HostConnectionState } from '@shared/model/inventory';
 import { effectivePaging, pagingProblem } from '@shared/model/mmuVirtualization';
+import { GUEST_STATE_LABELS, POWER_STATE_LABELS } from '@shared/model/vmPower';
 
 const KiB = 1024;
 const MiB = KiB * 1024;
@@ -139,8 +140,13 @@ export function pagingHint(monitor: MonitorKind): string | undefined {
   return pagingProblem(monitor, 'nested') ? 'Nested paging needs hardware assist (hw)' : undefined;
 }
 
+/** The engine's own vocabulary for VM states (@shared/model/vmPower), so messages and labels agree. */
 export function powerStateLabel(state: VmPowerState): string {
-  return state === 'poweredOn' ? 'Powered On' : state === 'suspended' ? 'Suspended' : 'Powered Off';
+  return POWER_STATE_LABELS[state] ?? state;
+}
+
+export function guestStateLabel(state: GuestRunState): string {
+  return GUEST_STATE_LABELS[state] ?? state;
 }
 
 export function toolsLabel(status: ToolsStatus): string {

@@ -3,9 +3,12 @@
  * engine answers.
  *
  * - `validateSpec(spec, ctx)` / `validateChanges(changes, current?)`: run the contract's own schemas
- *   (`vmSpecSchema`, `vmChangesSchema` from src-shared: one source of truth) plus the checks that need
- *   inventory context (unique name, connected host) and the engine's monitor/paging rule
- *   (`pagingProblem`: nested paging needs hw; at `paging`), returning `{ [field]: message }`.
+ *   (`vmSpecSchema`, `vmChangesSchema` from src-shared, built from the one table of VM limits,
+ *   @shared/model/vmLimits: a value beyond a limit gets the engine's own message) plus the checks that
+ *   need inventory context (unique name, connected host) and the engine's rules across fields: the
+ *   monitor/paging pair (`pagingProblem`: nested paging needs hw; at `paging`), and for an edit of an
+ *   existing VM, what may change while it runs (`runningChangeProblem`: hot add) and limit ≥
+ *   reservation (`cpuAllocationProblem`); returns `{ [field]: message }`.
  * - `fieldOfApiError(error)`: maps an engine `ApiError.field` (`params.spec.vcpus`) to a form field
  *   (`vcpus`), so a refusal shows at the field it names.
  *
@@ -14,8 +17,11 @@
 import { vmSpecSchema, vmChangesSchema } from '@shared/api/commands';
 import type { VmSpec, VmChanges } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
-import type { HostDto, MonitorKind, PagingMode, VmDto } from '@shared/model/inventory';
+import type { HostDto, VmDto } from '@shared/model/inventory';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
+import type { VmCpuAllocation } from '@shared/model/vmHardware';
+import type { RunningVm } from '@shared/model/vmLimits';
+import { cpuAllocationProblem, runningChangeProblem } from '@shared/model/vmLimits';
 
 export type FieldErrors = Record<string, string>;
 
@@ -94,8 +100,8 @@ export function validateSpec(spec: VmSpec, ctx: SpecContext): FieldErrors {
   return errors;
 }
 
-/** `current`: the VM's monitor and paging, to check the pair an edit of either would make. */
-export function validateChanges(changes: VmChanges, current?: { monitor: MonitorKind; paging: PagingMode }): FieldErrors {
+/** `current`: the VM being edited, to check the rules a change must keep with what it already has. */
+export function validateChanges(changes: VmChanges, current?: RunningVm & VmCpuAllocation): FieldErrors {
   const errors = perField((v) => vmChangesSchema.check(v, 'changes'), dropUndefined(changes), 'changes', {});
   const monitor = changes.monitor ?? current?.monitor;
   const paging = changes.paging ?? current?.paging;
@@ -103,6 +109,12 @@ export function validateChanges(changes: VmChanges, current?: { monitor: Monitor
     const problem = pagingProblem(monitor, paging);
     if (problem) errors.paging = humanize('paging', problem);
   }
+  if (!current) return errors;
+  const running = runningChangeProblem(current, changes);
+  if (running && !errors[running.setting]) errors[running.setting] = running.message;
+  const field = changes.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz';
+  const alloc = cpuAllocationProblem({ cpuReservationMhz: changes.cpuReservationMhz ?? current.cpuReservationMhz, cpuLimitMhz: changes.cpuLimitMhz ?? current.cpuLimitMhz });
+  if (alloc && !errors.cpuLimitMhz && !errors.cpuReservationMhz) errors[field] = alloc;
   return errors;
 }
 

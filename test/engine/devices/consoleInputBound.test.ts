@@ -1,6 +1,7 @@
 // The console input queue is bounded: a client typing into a guest that does not read cannot grow the
 // engine without limit. The device refuses input past CONSOLE_INPUT_MAX_BYTES (queuing none of it), and
 // `vm.console.send` answers E_BUSY naming params.text; once the guest reads, input is accepted again.
+import { API_VERSION } from '../../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CON_DATA, ConsoleDevice } from '../../../src-main/engine/devices/index';
@@ -27,12 +28,12 @@ test('the device refuses input that would pass the bound, whole, and accepts aga
 test('20,000 vm.console.send of 4 KiB to a real guest: refused with E_BUSY once full, memory bounded', () => {
   const choice = defaultGuestFactory();
   const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: 'lab-small', seed: 1 });
-  engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+  engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
   const text = 'a'.repeat(4096);
   let ok = 0;
   let busy = 0;
   for (let i = 0; i < 20_000; i++) {
-    const r = engine.handle({ v: 1, id: i + 1, kind: 'command', name: 'vm.console.send', params: { vmId: 'vm-2', text } });
+    const r = engine.handle({ v: API_VERSION, id: i + 1, kind: 'command', name: 'vm.console.send', params: { vmId: 'vm-2', text } });
     if (r.ok) ok++;
     else {
       assert.equal(r.error.code, 'E_BUSY');
@@ -44,6 +45,6 @@ test('20,000 vm.console.send of 4 KiB to a real guest: refused with E_BUSY once 
   assert.equal(busy, 20_000 - ok);
   // The lab still runs and the VM is still answering.
   engine.advance(100);
-  const vm = engine.handle({ v: 1, id: 99_999, kind: 'query', name: 'vm.get', params: { vmId: 'vm-2' } });
+  const vm = engine.handle({ v: API_VERSION, id: 99_999, kind: 'query', name: 'vm.get', params: { vmId: 'vm-2' } });
   assert.ok(vm.ok);
 });

@@ -11,6 +11,7 @@ import { createEngine } from '../../../src-main/engine/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { loadGuestCatalogue, loadScenarioSources } from '../../../src-main/node/resources';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 function savedLab(): LabState {
   const h = harness('lab-small', 1);
@@ -38,7 +39,7 @@ const TAMPERED: [string, (s: LabState) => unknown, RegExp][] = [
   ['an injected field', (s) => { (s.registry.vms[0] as unknown as Record<string, unknown>).crashReasonX = 'INJECTED'; return s; }, /^state\.registry\.vms\[0\]\.crashReasonX$/],
   ['a VM id beyond the id counter', (s) => { s.registry.vms[0].id = 'vm-9999'; return s; }, /^state\.registry\.vms\[0\]\.id$/],
   ['a host in a cluster that does not exist', (s) => { s.registry.hosts[0].clusterId = 'cluster-77'; return s; }, /^state\.registry\.hosts\[0\]\.clusterId$/],
-  ['garbage task records', (s) => { (s.tasks.tasks as unknown[]).push({ id: 'task-1', state: 'exploded', progress: 'x' }); return s; }, /^state\.tasks\.tasks\[\d+\]/],
+  ['garbage task records', (s) => { (s.services.tasks as { tasks: unknown[] }).tasks.push({ dto: { id: 'task-1', state: 'exploded', progress: 'x' } }); return s; }, /^state\.services\.tasks\.tasks\[\d+\]/],
   ['garbage event records', (s) => { (s.events.events as unknown[]).push(12); return s; }, /^state\.events\.events\[\d+\]$/],
   ['an event from the future', (s) => { s.events.events[0].timeMs = s.clock.virtualTimeMs + 1; return s; }, /^state\.events\.events\[0\]$/],
   ['a runtime for an unknown VM', (s) => { s.runtimes[0][0] = 'vm-4242'; return s; }, /^state\.runtimes\[0\]\[0\]$/],
@@ -87,12 +88,12 @@ test('truncated guest memory in a save with real guests is refused, nothing half
   const choice = defaultGuestFactory();
   const make = () => createEngine({ scenarios: loadScenarioSources(), guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: 'lab-small', seed: 1 });
   const src = make();
-  src.handle({ v: 1, id: 1, kind: 'command', name: 'sim.pause', params: {} });
+  src.handle({ v: API_VERSION, id: 1, kind: 'command', name: 'sim.pause', params: {} });
   src.advance(300);
   const state = src.saveState();
   assert.ok(state.guests.length > 0, 'the scenario runs guests');
   const target = make();
-  target.handle({ v: 1, id: 1, kind: 'command', name: 'sim.pause', params: {} });
+  target.handle({ v: API_VERSION, id: 1, kind: 'command', name: 'sim.pause', params: {} });
   const before = JSON.stringify(target.digestInput());
   const tampered = structuredClone(state);
   const memory = (tampered.guests[0][1] as { memory: { pages: { words: Int32Array | number[] }[] } }).memory;

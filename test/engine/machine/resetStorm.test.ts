@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { buildMachine, createMachineFactory, parseGuestCatalogue, runMachine, type Machine, type MachineState } from '../../../src-main/engine/machine/index';
 import { RESET_STORM_MAX_RESETS, RESET_STORM_WINDOW_NS } from '../../../src-main/engine/params';
 import { harness } from '../../helpers/labHarness';
-import { bootMachine } from './harness';
+import { bootMachine } from '../../helpers/machineHarness';
 
 const STORM = '  .org 0x2000\n_start:\n  li r1, 114\n  out r1, 0x20(r0)\n  out r0, 0xf4(r0)\n  hlt\n';
 /** Resets every ~100 ms of virtual time at 1 MHz (a 25,000-iteration loop of 3 instructions). */

@@ -26,6 +26,7 @@ import type { SimStatus } from '../../../src-shared/api/commands';
 import { EXTREME_NUMBERS, PROTOTYPE_KEYS, rngFor } from '../rng';
 import type { Rng } from '../rng';
 import type { FuzzTarget, Outcome } from '../fuzzRunner';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 let base: Buffer;
 let dir = '';
@@ -34,7 +35,7 @@ let choice: ReturnType<typeof defaultGuestFactory>;
 let id = 1;
 const PROTO = Object.getOwnPropertyNames(Object.prototype).join();
 
-const ask = (kind: 'query' | 'command', name: string, params: unknown = {}) => engine.handle({ v: 1, id: id++, kind, name, params });
+const ask = (kind: 'query' | 'command', name: string, params: unknown = {}) => engine.handle({ v: API_VERSION, id: id++, kind, name, params });
 
 const NASTY: unknown[] = [
   ...EXTREME_NUMBERS, NaN, Infinity, -Infinity, 1e9, -5, 'bogus', '', 'host-999', 'vm-999', 'datastore-999', 'task-999999999', null, undefined, true,

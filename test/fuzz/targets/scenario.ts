@@ -6,6 +6,7 @@
 // Wrong accept: an accepted scenario whose lab breaks a limit (hosts, VMs per host and per lab, VM
 // memory and vCPUs), names a workload outside the catalogue or a name with control characters, or
 // whose file holds a prototype key anywhere; or Object.prototype changed.
+import { API_VERSION } from '../../../src-shared/api/channels';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine, validateScenario } from '../../../src-main/engine/index';
@@ -90,7 +91,7 @@ export const target: FuzzTarget = {
     const name = v.scenario.name;
     const engine = createEngine({ scenarios: { [name]: { file: 'fuzz.yaml', content } }, guestCatalog: catalogue }, { scenario: name, seed: 1 });
     engine.advance(100);
-    const r = engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} });
+    const r = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} });
     if (!r.ok) return { kind: 'crash', detail: `inventory.get: ${r.error.message}` };
     const inv = r.result as InventoryDto;
     if (inv.hosts.length > LAB_MAX_HOSTS) return { kind: 'wrongAccept', detail: `${inv.hosts.length} hosts` };

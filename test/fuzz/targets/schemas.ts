@@ -6,6 +6,7 @@
 // Crash: an exception or an E_INTERNAL reply. Wrong accept: an accepted request carrying a prototype
 // key, a non-finite number or a bad name; injected values showing up in the inventory; Object.prototype
 // changed.
+import { API_VERSION } from '../../../src-shared/api/channels';
 import { createEngine } from '../../../src-main/engine/index';
 import type { Engine } from '../../../src-main/engine/index';
 import { loadGuestCatalogue, loadScenarioSources } from '../../../src-main/node/resources';
@@ -118,7 +119,7 @@ let engine: Engine;
 let catalogue: { name: string; description: string }[] = [];
 const fresh = () => {
   engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory, guestCatalog: catalogue }, { scenario: 'lab-small', seed: 1 });
-  engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+  engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
 };
 const PROTO = Object.getOwnPropertyNames(Object.prototype).join();
 
@@ -135,7 +136,7 @@ export const target: FuzzTarget = {
   run(seed, index): Outcome {
     if (index % 200 === 0) fresh();
     const c = makeCase(seed, index);
-    const request = { v: 1, id: index + 1, kind: c.kind, name: c.name, params: c.params };
+    const request = { v: API_VERSION, id: index + 1, kind: c.kind, name: c.name, params: c.params };
     const boundary = validateRequest(request);
     const reply = engine.handle(request);
     if (index % 5 === 0) engine.advance(20 + (index % 7) * 100);
@@ -148,7 +149,7 @@ export const target: FuzzTarget = {
       return { kind: 'crash', detail: `the boundary refused (${boundary.error.code} ${boundary.error.field}) but the engine answered ${JSON.stringify(reply).slice(0, 300)}` };
     }
     if (index % 25 === 0) {
-      const inv = engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} });
+      const inv = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} });
       if (!inv.ok) return { kind: 'crash', detail: `inventory.get: ${inv.error.message}` };
       if (JSON.stringify(inv.result).includes(MARK)) return { kind: 'wrongAccept', detail: 'an injected value reached the inventory' };
       for (const vm of (inv.result as { vms: { memoryBytes: number; vcpus: number; workload: string; name: string }[] }).vms) {

@@ -2,41 +2,42 @@
  * Command handlers: one entry per contract command (the mapped type makes a missing one a compile error).
  *
  * Rule: handlers check preconditions and either return a typed error having changed nothing, or act
- * (usually by starting a Task) and return its result.
+ * (usually by starting a Task through the lab's operation context, `lab.ops`, with the request's
+ * initiator) and return its result. `lab.load` replaces the lab through the handler context (the
+ * engine facade owns the Lab instance).
  */
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
-import { startPowerOp } from '../../vm/powerOps';
-import { startClone, startCreate, startReconfigure, startRemove } from '../../cluster/inventoryOps';
-import { startEnterMaintenance, startExitMaintenance } from '../../cluster/hostOps';
-import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/snapshotOps';
+import { startPowerOp } from '../../vm/index';
+import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
-  'vm.powerOn': (lab, p) => startPowerOp(lab, p.vmId, 'powerOn'),
-  'vm.powerOff': (lab, p) => startPowerOp(lab, p.vmId, 'powerOff'),
-  'vm.suspend': (lab, p) => startPowerOp(lab, p.vmId, 'suspend'),
-  'vm.reset': (lab, p) => startPowerOp(lab, p.vmId, 'reset'),
-  'vm.shutdownGuest': (lab, p) => startPowerOp(lab, p.vmId, 'shutdownGuest'),
-  'vm.rebootGuest': (lab, p) => startPowerOp(lab, p.vmId, 'rebootGuest'),
-  'vm.create': (lab, p) => startCreate(lab, p.spec),
-  'vm.clone': (lab, p) => startClone(lab, p),
-  'vm.reconfigure': (lab, p) => startReconfigure(lab, p.vmId, p.changes),
+  'vm.powerOn': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'powerOn', who),
+  'vm.powerOff': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'powerOff', who),
+  'vm.suspend': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'suspend', who),
+  'vm.reset': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'reset', who),
+  'vm.shutdownGuest': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'shutdownGuest', who),
+  'vm.rebootGuest': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'rebootGuest', who),
+  'vm.create': (lab, p, who) => startCreate(lab.ops, p.spec, who),
+  'vm.clone': (lab, p, who) => startClone(lab.ops, p, who),
+  'vm.reconfigure': (lab, p, who) => startReconfigure(lab.ops, p.vmId, p.changes, who),
   'vm.rename': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
     if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
-    if (lab.reg.nameTaken(p.name, vm.id) || lab.pendingNames.has(p.name)) return { error: apiError('E_DUPLICATE_NAME', `The name '${p.name}' already exists.`, 'params.name') };
+    if (lab.reg.nameTaken(p.name, vm.id) || lab.reg.reservedNames.has(p.name)) return { error: apiError('E_DUPLICATE_NAME', `The name '${p.name}' already exists.`, 'params.name') };
     const old = vm.name;
     vm.name = p.name;
     lab.events.log(lab.clock.nowMs, 'info', 'VmRenamedEvent', `Renamed ${old} to ${p.name} in ${lab.reg.nameOf(vm.datacenterId)}`, { id: vm.id, name: vm.name });
     lab.markChanged(vm.id);
     return { ok: true as const };
   },
-  'vm.remove': (lab, p) => startRemove(lab, p.vmId),
-  'vm.snapshot.create': (lab, p) => startTake(lab, p),
-  'vm.snapshot.revert': (lab, p) => startRevert(lab, p),
-  'vm.snapshot.remove': (lab, p) => startRemoveSnapshot(lab, p),
-  'vm.snapshot.removeAll': (lab, p) => startRemoveAll(lab, p.vmId),
-  'vm.snapshot.edit': (lab, p) => editSnapshot(lab, p),
+  'vm.remove': (lab, p, who) => startRemove(lab.ops, p.vmId, who),
+  'vm.snapshot.create': (lab, p, who) => startTake(lab.ops, p, who),
+  'vm.snapshot.revert': (lab, p, who) => startRevert(lab.ops, p, who),
+  'vm.snapshot.remove': (lab, p, who) => startRemoveSnapshot(lab.ops, p, who),
+  'vm.snapshot.removeAll': (lab, p, who) => startRemoveAll(lab.ops, p.vmId, who),
+  'vm.snapshot.edit': (lab, p) => editSnapshot(lab.ops, p),
   'vm.console.send': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
     if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
@@ -49,10 +50,10 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     }
     return { ok: true as const };
   },
-  'host.enterMaintenance': (lab, p) => startEnterMaintenance(lab, p.hostId),
-  'host.exitMaintenance': (lab, p) => startExitMaintenance(lab, p.hostId),
-  'task.cancel': (lab, p) => {
-    const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId);
+  'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
+  'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
+  'task.cancel': (lab, p, who) => {
+    const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId, who);
     return err ? { error: err } : { ok: true as const };
   },
   'sim.run': (lab, p) => {
@@ -79,8 +80,26 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     lab.clock.speed = p.speed;
     return lab.clock.status();
   },
-  // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
-  'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
-  'lab.recovery.restore': () => ({ error: apiError('E_INVALID_STATE', 'lab.recovery.restore is handled by the engine facade') }),
-  'lab.recovery.discard': () => ({ error: apiError('E_INVALID_STATE', 'lab.recovery.discard is handled by the engine facade') }),
+  'lab.load': (lab, p, _who, context) => {
+    const err = context.loadLab(p.scenario, p.seed ?? lab.seed);
+    return err ? { error: err } : { ok: true as const };
+  },
+  'lab.recovery.discard': (_lab, _p, _who, context) => {
+    context.ports.recovery?.discard();
+    return { ok: true as const };
+  },
+  'lab.recovery.restore': (_lab, _p, _who, context) => {
+    const recovery = context.ports.recovery;
+    if (!recovery || !recovery.info().autosave) return { error: apiError('E_NOT_FOUND', 'there is no autosaved lab to restore') };
+    let state: unknown;
+    try {
+      state = recovery.restore();
+    } catch (e) {
+      return { error: apiError('E_INVALID_STATE', `the autosaved lab cannot be read: ${e instanceof Error ? e.message : String(e)}`) };
+    }
+    const err = context.loadState(state);
+    if (err) return { error: err };
+    recovery.restored();
+    return { ok: true as const };
+  },
 };

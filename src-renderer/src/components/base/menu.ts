@@ -1,6 +1,6 @@
-/** Menu item model shared by BaseMenu and the code that builds ACTIONS menus. */
-export interface MenuItem {
-  key: string;
+/** Menu item model shared by BaseMenu and the code that builds ACTIONS menus; `K` types the keys. */
+export interface MenuItem<K extends string = string> {
+  key: K;
   label: string;
   icon?: string;
   disabled?: boolean;
@@ -8,5 +8,5 @@ export interface MenuItem {
   title?: string;
   separator?: boolean;
   testId?: string;
-  children?: MenuItem[];
+  children?: MenuItem<K>[];
 }

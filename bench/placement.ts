@@ -1,0 +1,77 @@
+/**
+ * Placement benchmarks (JSON on stdout; figures go to docs/PERFORMANCE.md with the machine and its load).
+ *
+ * Run: `npm run bench -- placement` or `npx tsx bench/placement.ts [--runs 7] [--instances 20] [--time-limit 5]`.
+ *  - `ffd2d`: FFD placing 10,000 VMs onto 1,000 hosts in two dimensions (CPU MHz, memory MiB), seeded;
+ *    median and min wall time of `runs` runs after one warm-up, hosts used, item–host checks.
+ *    Goal: < 100 ms.
+ *  - `exactU120`: the exact solver (all eight heuristics, bounds, then HiGHS on the arc-flow model) on
+ *    `instances` generated u120 instances (seeds 1…N), each with the time limit; how many are proven
+ *    optimal, the median and max wall time per instance, how many were closed by a bound alone.
+ *    Goal: each proven optimal in < 5 s.
+ * The load average is printed with the figures: this machine is shared, and HiGHS's time depends on it.
+ */
+import { cpus, loadavg } from 'node:os';
+import { Rng } from '../src-main/engine/sim/rng';
+import { checkPlacement, runHeuristic, solvePlacement, type PlacementProblem } from '../src-main/engine/placement/index';
+import { standardInstance } from '../src-main/engine/placement/instances/generator';
+import { instanceProblem } from '../src-main/engine/placement/instances/bpplib';
+import { createHighsSolver } from '../src-main/node/solver/highsSolver';
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const RUNS = arg('runs', 7);
+const INSTANCES = arg('instances', 20);
+const TIME_LIMIT = arg('time-limit', 5);
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+function cluster(seed: number): PlacementProblem {
+  const rng = new Rng(seed);
+  return {
+    dimensions: ['cpuMhz', 'memMiB'],
+    items: Array.from({ length: 10_000 }, (_, i) => ({ id: `vm-${i + 1}`, demand: [200 + rng.int(2801), 512 + rng.int(15_873)] })),
+    bins: Array.from({ length: 1_000 }, (_, j) => ({ id: `host-${j + 1}`, capacity: [20_000, 131_072] })),
+    constraints: [],
+  };
+}
+
+const load0 = loadavg()[0];
+const p = cluster(1);
+runHeuristic(p, 'ffd');
+const times: number[] = [];
+let result = runHeuristic(p, 'ffd');
+for (let r = 0; r < RUNS; r++) {
+  const t0 = performance.now();
+  result = runHeuristic(p, 'ffd');
+  times.push(performance.now() - t0);
+}
+const ffdValid = checkPlacement(p, result.placement).length === 0;
+
+const solver = createHighsSolver();
+solver.warmUp();
+await new Promise((r) => setTimeout(r, 3000)); // let HiGHS load before the first timed instance
+const per: { seed: number; bins: number; ffd: number; proven: boolean; provenBy?: string; wallMs: number; solverMs?: number }[] = [];
+for (let seed = 1; seed <= INSTANCES; seed++) {
+  const prob = instanceProblem(standardInstance('u120', seed));
+  const t0 = performance.now();
+  const o = solvePlacement(prob, { algo: 'exact', timeLimitS: TIME_LIMIT, solver });
+  const wallMs = performance.now() - t0;
+  per.push({ seed, bins: o.binsUsed, ffd: o.heuristics?.ffd ?? -1, proven: o.status === 'optimal', provenBy: o.provenBy, wallMs: r2(wallMs), solverMs: o.solver ? r2(o.solver.wallMs) : undefined });
+}
+solver.close();
+const closed = per.filter((x) => x.proven && x.wallMs < TIME_LIMIT * 1000);
+
+console.log(JSON.stringify({
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverageAtStart: r2(load0), loadAverageAtEnd: r2(loadavg()[0]) },
+  ffd2d: {
+    vms: 10_000, hosts: 1_000, dimensions: 2, runs: RUNS, medianMs: r2(median(times)), minMs: r2(Math.min(...times)),
+    hostsUsed: result.binsUsed, checks: result.checks, valid: ffdValid, goalMs: 100,
+  },
+  exactU120: {
+    instances: INSTANCES, timeLimitS: TIME_LIMIT, provenOptimal: closed.length, provenByBoundAlone: per.filter((x) => x.provenBy === 'bound').length,
+    medianMs: r2(median(per.map((x) => x.wallMs))), maxMs: r2(Math.max(...per.map((x) => x.wallMs))), goal: 'each proven optimal in < 5 s', perInstance: per,
+  },
+}, null, 2));

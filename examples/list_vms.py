@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Part 2 of the practical: list the VMs with their configuration and devices.
+
+Usage: list_vms.py HOST USER PASSWORD [--port 443] [--json]
+"""
+import argparse
+import json
+import ssl
+
+from pyVim.connect import SmartConnect, Disconnect
+from pyVmomi import vim
+
+ap = argparse.ArgumentParser(description=__doc__)
+ap.add_argument('host'); ap.add_argument('user'); ap.add_argument('password')
+ap.add_argument('--port', type=int, default=443)
+ap.add_argument('--json', action='store_true', help='print what was read as JSON (used by the tests)')
+args = ap.parse_args()
+
+si = SmartConnect(host=args.host, user=args.user, pwd=args.password, port=args.port,
+                  sslContext=ssl._create_unverified_context())
+try:
+    content = si.RetrieveContent()
+    view = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
+    vms = []
+    for vm in view.view:
+        cfg = vm.config
+        vms.append({
+            'name': vm.name, 'powerState': vm.runtime.powerState, 'host': vm.runtime.host.name if vm.runtime.host else None,
+            'guestFullName': cfg.guestFullName, 'version': cfg.version, 'numCPU': cfg.hardware.numCPU,
+            'memoryMB': cfg.hardware.memoryMB, 'template': cfg.template,
+            'toolsStatus': vm.guest.toolsStatus, 'ipAddress': vm.guest.ipAddress,
+            'devices': [{'type': type(d).__name__, 'label': d.deviceInfo.label, 'summary': d.deviceInfo.summary}
+                        for d in cfg.hardware.device],
+            'uptimeSeconds': vm.summary.quickStats.uptimeSeconds,
+        })
+    view.Destroy()
+    if args.json:
+        print(json.dumps({'vms': vms}, default=str))
+    else:
+        for v in vms:
+            print(f"{v['name']}: {v['powerState']} on {v['host']}, {v['numCPU']} vCPU, {v['memoryMB']} MB, "
+                  f"{v['guestFullName']} ({v['version']}), tools {v['toolsStatus']}, IP {v['ipAddress']}")
+            for d in v['devices']:
+                print(f"    {d['label']:<22} {d['type']:<40} {d['summary']}")
+finally:
+    Disconnect(si)

@@ -1,0 +1,51 @@
+/**
+ * opContext — what an operation may touch: the small context power, inventory, host and snapshot
+ * operations (and their task kinds) receive instead of the whole Lab.
+ *
+ * `OpContext`:
+ *  - `reg` (inventory, incl. names reserved by tasks in flight), `events` (the event log), `tasks` (start
+ *    and cancel tasks; the kind table is the lab's, `lab/taskKinds.ts`);
+ *  - time: `nowMs()`, `nowNs()`; `jitter(ms)` — a task duration with ±10 % seeded jitter;
+ *  - VMs' running side: `runtime(vmId)`, `setRuntime(vmId, rt)`, `forgetVm(vmId)` (a deleted VM: its
+ *    runtime and its counter history);
+ *  - hosts: `scheduler(hostId)` (CPU), `hostMemory(hostId)` (the host's memory pool every guest on it
+ *    allocates from, overhead included);
+ *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
+ *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
+ *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline).
+ *
+ * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
+ * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
+ */
+import type { EngineEvent } from '@shared/api/events';
+import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { Registry, Vm } from '../cluster/index';
+import type { EventLog } from '../cluster/index';
+import type { TaskManager } from '../tasks/index';
+import type { HostScheduler } from '../scheduler/index';
+import type { HostMemory } from '../vm/guestFactory';
+import type { GuestFactory } from '../vm/guestFactory';
+import type { VmRuntime } from '../vm/index';
+import type { VmopKind } from '../metrics/index';
+
+export interface OpContext {
+  readonly reg: Registry;
+  readonly events: EventLog;
+  readonly tasks: TaskManager<OpContext>;
+  readonly guestFactory: GuestFactory | undefined;
+  /** Guest programs a VM may name as its workload (the catalogue); undefined = not checked. */
+  readonly workloads: ReadonlySet<string> | undefined;
+  readonly seed: number;
+  nowMs(): number;
+  nowNs(): number;
+  jitter(ms: number): number;
+  runtime(vmId: VmId): VmRuntime;
+  setRuntime(vmId: VmId, rt: VmRuntime): void;
+  forgetVm(vmId: VmId): void;
+  scheduler(hostId: HostId): HostScheduler | undefined;
+  hostMemory(hostId: HostId): HostMemory | undefined;
+  markChanged(...ids: ManagedEntityId[]): void;
+  emit(event: EngineEvent): void;
+  vmop(vm: Vm, kind: VmopKind): void;
+  guestStarted(vmId: VmId, counters: Record<string, number>): void;
+}

@@ -1,0 +1,63 @@
+/**
+ * Placement DTOs: what `placement.solve` takes and returns (plain, structured-clone safe).
+ *
+ * - `PLACEMENT_ALGO_NAMES`: the heuristics (nf, ff, bf, wf and their decreasing variants) and `exact`.
+ * - `PlacementInstanceDto`: a problem given directly (items with demand vectors, bins with capacity
+ *   vectors, over named dimensions); otherwise the engine builds one from the inventory.
+ * - `PlacementConstraintDto`: BtrPlace's constraints by `kind` (spread, gather, ban, fence, among, maxVms),
+ *   naming VMs (`items`) and hosts (`bins`) by id.
+ * - `PlacementSolveResult`: the placement (VM → host or null when left off), hosts used, proven optimal or
+ *   not (and by what), lower bound and gap, the solver's report, virtual time charged, notes, and for an
+ *   infeasible request the constraints in conflict.
+ */
+export const PLACEMENT_ALGO_NAMES = ['nf', 'ff', 'bf', 'wf', 'nfd', 'ffd', 'bfd', 'wfd', 'exact'] as const;
+export type PlacementAlgoName = (typeof PLACEMENT_ALGO_NAMES)[number];
+
+export const PLACEMENT_CONSTRAINT_KINDS = ['spread', 'gather', 'ban', 'fence', 'among', 'maxVms'] as const;
+export type PlacementConstraintKind = (typeof PLACEMENT_CONSTRAINT_KINDS)[number];
+
+/** Where VM demands come from when the problem is built from the inventory. */
+export const PLACEMENT_DEMAND_SOURCES = ['configured', 'reservation', 'usage'] as const;
+export type PlacementDemandSource = (typeof PLACEMENT_DEMAND_SOURCES)[number];
+
+export interface PlacementConstraintDto {
+  kind: PlacementConstraintKind;
+  name?: string;
+  items?: string[];
+  bins?: string[];
+  groups?: string[][];
+  max?: number;
+}
+
+export interface PlacementInstanceDto {
+  dimensions: string[];
+  items: { id: string; demand: number[]; running?: 'keep' | 'maySuspend' }[];
+  bins: { id: string; capacity: number[]; state?: 'on' | 'maintenance' | 'off' }[];
+}
+
+export interface PlacementSolveResult {
+  algo: PlacementAlgoName;
+  status: 'optimal' | 'feasible' | 'infeasible' | 'failed';
+  provenOptimal: boolean;
+  provenBy?: 'bound' | 'solver';
+  dimensions: string[];
+  /** Every item with its demand and where it goes (null: left off / suspended, or could not be placed). */
+  placement: { itemId: string; demand: number[]; binId: string | null }[];
+  /** Every bin with its capacity and its load after the placement. */
+  bins: { binId: string; capacity: number[]; load: number[]; state: 'on' | 'maintenance' | 'off' }[];
+  binsUsed: number;
+  suspended: number;
+  lowerBound?: number;
+  gap?: number;
+  source: string;
+  heuristics?: Partial<Record<PlacementAlgoName, number | null>>;
+  solver?: {
+    name: string; model: 'arc-flow' | 'assignment'; status: string; columns: number; rows: number; nonzeros: number;
+    iterations: number; nodes: number; wallMs: number;
+  };
+  /** Virtual time the work is charged (cost model, docs/placement.md). */
+  virtualMs: number;
+  notes: string[];
+  explanation?: { conflicts: string[]; message: string; minimal: boolean };
+  violations: { rule: string; message: string }[];
+}

@@ -1,0 +1,51 @@
+/**
+ * taskNames — vSphere's display name of every operation, as Recent Tasks shows it. The engine names its
+ * tasks from this table and the client names the rows of requests the engine refused before a task
+ * existed, so both say the same thing.
+ *
+ * - `OPERATION_NAMES[command]`: one name per command of the contract (typed by `CommandName`: a command
+ *   without a name does not compile).
+ * - `CLONE_TASK_NAMES`: the clone task's name by what it makes (vSphere names each differently).
+ * - `operationName(command)`: the name, or the command itself for an operation the table does not know.
+ */
+import type { CommandName } from '../api/commands';
+
+export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
+  'vm.powerOn': 'Power On virtual machine',
+  'vm.powerOff': 'Power Off virtual machine',
+  'vm.suspend': 'Suspend virtual machine',
+  'vm.reset': 'Reset virtual machine',
+  'vm.shutdownGuest': 'Initiate guest OS shutdown',
+  'vm.rebootGuest': 'Initiate guest OS reboot',
+  'vm.create': 'Create virtual machine',
+  'vm.clone': 'Clone virtual machine',
+  'vm.reconfigure': 'Reconfigure virtual machine',
+  'vm.rename': 'Rename virtual machine',
+  'vm.remove': 'Delete virtual machine',
+  'vm.snapshot.create': 'Create virtual machine snapshot',
+  'vm.snapshot.revert': 'Revert to snapshot',
+  'vm.snapshot.remove': 'Remove snapshot',
+  'vm.snapshot.removeAll': 'Remove all snapshots',
+  'vm.snapshot.edit': 'Rename snapshot',
+  'vm.console.send': 'Send keys to console',
+  'host.enterMaintenance': 'Enter maintenance mode',
+  'host.exitMaintenance': 'Exit maintenance mode',
+  'task.cancel': 'Cancel task',
+  'sim.run': 'Run simulation',
+  'sim.pause': 'Pause simulation',
+  'sim.step': 'Step simulation',
+  'sim.setSpeed': 'Set simulation speed',
+  'lab.load': 'Load lab',
+  'lab.recovery.restore': 'Restore autosaved lab',
+  'lab.recovery.discard': 'Discard autosaved lab',
+};
+
+export const CLONE_TASK_NAMES = {
+  vm: OPERATION_NAMES['vm.clone'],
+  template: 'Clone virtual machine to template',
+  deploy: 'Deploy virtual machine from template',
+} as const;
+
+export function operationName(command: string): string {
+  return Object.prototype.hasOwnProperty.call(OPERATION_NAMES, command) ? OPERATION_NAMES[command as CommandName] : command;
+}
