@@ -7,8 +7,13 @@
  *   the change feed (`api/changeFeed.ts`) publishes what changed in the inventory as one event.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
+ * - `engine.stepSome(maxMs)`: moves a `sim.step` in progress (`simStatus().stepToMs`) toward its end by at
+ *   most `maxMs`, ending on the quantum grid (so a step run in slices ends in exactly the state one
+ *   unsliced advance would); true once the step has ended. `sim.step` itself only records the step, so
+ *   no command holds the engine for long: the host calls this between requests.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
- *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
+ *   `engine.loadState(state)` replaces the lab with a saved one, checked field by field first
+ *   (`lab/labStateCheck.ts`), or returns a typed error naming the field and keeps the current lab. The node side
  *   writes/reads the files (`node/storage/`).
  * - The open lab is a document (`api/labDocument.ts`): `lab.save` / `lab.open` / `lab.library` go to
  *   `ports.labLibrary`; `lab.document` says its name and whether it has unsaved changes (a `lab.document`
@@ -32,7 +37,7 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import { LAB_USER } from '@shared/model/task';
 import type { EnginePorts, ScenarioSource } from './ports';
-import { Lab } from './lab/index';
+import { Lab, labStateProblem, LabStateError } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
 import { dispatch, ChangeFeed, LabDocument } from './api/index';
@@ -40,6 +45,9 @@ import type { HandlerContext } from './api/index';
 import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
+import { SIM_QUANTUM_NS } from './params';
+
+const SIM_QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
@@ -71,6 +79,7 @@ export interface Engine {
   handle(request: unknown): ResponseMessage;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   advance(virtualMs: number): void;
+  stepSome(maxVirtualMs: number): boolean;
   simStatus(): SimStatus;
   saveState(): LabState;
   loadState(state: unknown): ApiError | undefined;
@@ -147,11 +156,18 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   };
 
   function loadState(state: unknown): ApiError | undefined {
+    // Every value is checked before anything is built, with the limits of live input; the lab is
+    // replaced only once the new one is whole.
+    const problem = labStateProblem(state, workloads);
+    if (problem) return apiError('E_INVALID_STATE', `cannot load the lab: ${problem.field}: ${problem.message}`, problem.field);
+    const saved = state as LabState;
+    const scenario = validateScenario({ file: 'the saved lab', content: saved.scenario }, workloads);
+    if ('error' in scenario) return apiError('E_INVALID_STATE', `cannot load the lab: ${scenario.error.message}`, `state.${scenario.error.field ?? 'scenario'}`);
     let next: Lab;
     try {
-      next = Lab.restore(state as LabState, emit, labOptions);
+      next = Lab.restore(saved, emit, labOptions);
     } catch (e) {
-      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`, e instanceof LabStateError ? e.field : 'state');
     }
     replace(next, next.scenario.name);
     return undefined;
@@ -174,6 +190,14 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       lab.advance(ms);
       feed.publish(lab.takeChanges());
       doc.noteAdvance();
+    },
+    stepSome(maxMs: number) {
+      const { nowMs, stepToMs } = lab.clock;
+      if (stepToMs === null) return true;
+      const gridEnd = Math.floor((nowMs + Math.max(maxMs, SIM_QUANTUM_MS)) / SIM_QUANTUM_MS) * SIM_QUANTUM_MS;
+      lab.advance(Math.min(stepToMs, gridEnd) - nowMs);
+      feed.publish(lab.takeChanges());
+      return lab.clock.stepToMs === null;
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),

@@ -152,7 +152,11 @@ export const COMMAND_SCHEMAS = {
   'sim.run': s.object({ speed: s.optional(s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max'))) }),
   /** Pause the simulation. */
   'sim.pause': s.object({}),
-  /** Advance by a fixed amount of virtual time while paused. */
+  /**
+   * Advance by a fixed amount of virtual time while paused. Returns at once: the host runs the step in
+   * slices (answering every request between them), `sim.ticked` reports progress (`stepToMs`), and
+   * `sim.pause` or `sim.run` cancels what is left. Pre: paused, no step in progress.
+   */
   'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
   /** Change speed without changing run/pause. */
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
@@ -238,4 +242,6 @@ export interface SimStatus {
   running: boolean;
   /** Multiple of real time, or 'max' for as fast as possible. */
   speed: number | 'max';
+  /** A `sim.step` is in progress and ends at this virtual time (absent: no step). */
+  stepToMs?: number;
 }

@@ -76,16 +76,22 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   'sim.run': (lab, p) => {
     lab.clock.running = true;
+    lab.clock.stepToMs = null;
     if (p.speed !== undefined) lab.clock.speed = p.speed;
     return lab.clock.status();
   },
   'sim.pause': (lab) => {
     lab.clock.running = false;
+    lab.clock.stepToMs = null; // cancels what is left of a step
     return lab.clock.status();
   },
   'sim.step': (lab, p) => {
     if (lab.clock.running) return { error: apiError('E_INVALID_STATE', 'Pause the simulation before stepping it.', 'params.seconds') };
-    lab.advance(Math.round(p.seconds * 1000));
+    if (lab.clock.stepToMs !== null) {
+      return { error: apiError('E_BUSY', `A step is in progress (to ${lab.clock.stepToMs / 1000} s); pause to cancel it, or wait for it to end.`, 'params.seconds') };
+    }
+    // The step is not run here: a long one would hold the engine. The host runs it in slices (see Engine.stepping).
+    lab.clock.stepToMs = lab.clock.nowMs + Math.max(1, Math.round(p.seconds * 1000));
     return lab.clock.status();
   },
   'sim.setSpeed': (lab, p) => {
