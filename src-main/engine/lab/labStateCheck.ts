@@ -28,6 +28,7 @@ import { s, hasOwn, isPlainObject } from '@shared/api/schema';
 import { VM_LIMITS } from '@shared/model/vmLimits';
 import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
 import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
+import { exerciseProgressSchema } from '@shared/api/commands';
 import { DISK_BLOCK_BYTES, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES, SCENARIO_MAX_AT_MS } from '../params';
 
 const MAX_VCPUS = VM_LIMITS.vcpus.max;
@@ -202,6 +203,8 @@ const labStateV2Schema = s.object({
   ...common,
   version: s.literal(2),
   registry: s.object({ ...registryFields, reservedNames: s.array(s.name(), { max: LAB_MAX_VMS }) }),
+  /** The student's exercise progress, held to the same schema as `exercise.progress.set`. */
+  exerciseProgress: s.optional(exerciseProgressSchema),
   services: s.object({
     'guests.stopped': opaque('nothing'),
     'collector.quantum': s.object({ clusterGrid: clusterGridSchema }),
@@ -213,6 +216,9 @@ const labStateV2Schema = s.object({
         eachBarrier: s.optional(s.bool()), wakeAtMs: s.optional(timeMs()),
       }), { max: HISTORY_MAX }),
     }),
+    // Memory reclamation (absent in labs saved before it existed): its own restore checks its state,
+    // and a refusal names this field (labPersist's owned()).
+    'memory.reclaim': s.optional(opaque('the memory reclamation state')),
     'collector.sample': s.object({
       nextSampleMs: timeMs(), samples: samplesSchema, vmops: vmopsSchema,
       baselines: s.array(tuple(s.id('vm'), s.object({ counters: s.record(s.number(), { maxKeys: 4096 }), sinceMs: timeMs() })), { max: LAB_MAX_VMS }),
@@ -271,9 +277,15 @@ const idNumber = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
 
 export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>): Problem | null {
   if (!isPlainObject(state)) return problem('state', 'is not a saved lab (expected an object)');
+  if (!hasOwn(state, 'format') || state.format !== 'hvlab-lab') return problem('state.format', 'is not a Hypervisor Lab state (format "hvlab-lab")');
   const version = hasOwn(state, 'version') ? state.version : undefined;
   const schema = version === 1 ? labStateV1Schema : version === 2 ? labStateV2Schema : undefined;
-  if (!schema) return problem('state.version', `lab state version ${String(version).slice(0, 20)} is not one this engine reads (1 or 2)`);
+  if (!schema) {
+    const v = String(version).slice(0, 20);
+    const why = typeof version !== 'number' ? `has no lab state version this engine knows (${v})`
+      : version > 2 ? `was saved by a newer format (lab state version ${v})` : `was saved by an older format (lab state version ${v})`;
+    return problem('state.version', `this lab ${why}; this engine reads versions 1 and 2`);
+  }
   const shape = schema.check(state, 'state');
   if (shape) return shape;
   const st = state as unknown as CheckedState;

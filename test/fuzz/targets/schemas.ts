@@ -38,6 +38,17 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'vm.console.read': { vmId: 'vm-2', fromOffset: 0 }, 'tasks.list': { limit: 10 }, 'events.list': { limit: 10, entityId: 'vm-1' },
   'metrics.catalog': { entityType: 'vm' }, 'metrics.query': { entityId: 'vm-2', counters: ['cpu.usage.average'], interval: 'realtime', maxSamples: 5 },
   'sim.status': {}, 'lab.scenarios': {}, 'guests.list': {}, 'lab.recovery': {},
+  'host.enterStandby': { hostId: 'host-2' }, 'host.exitStandby': { hostId: 'host-2' },
+  'host.add': { kind: 'libvirt', address: '127.0.0.1', port: 22, user: 'lab', authMethod: 'password', password: 'secret', acceptedIdentity: 'SHA256:abc' },
+  'host.remove': { hostId: 'host-2' }, 'host.reconnect': { hostId: 'host-2' },
+  'host.identify': { kind: 'vim25', address: 'esx.example', port: 443 },
+  'exercise.progress.set': { progress: { exercise: 'client-tour', startedAtMs: 0, currentStep: 0, steps: [{ id: 'first-step', state: 'open' }] } },
+  'exercise.list': {}, 'exercise.get': { name: 'client-tour' }, 'exercise.progress.get': {},
+  'placement.solve': { algo: 'ffd' }, 'placement.plan': { algo: 'ffd' },
+  'placement.apply': { target: [{ vmId: 'vm-2', hostId: 'host-1' }], maxConcurrentPerHost: 2 },
+  'lab.save': { name: 'fuzzed-lab', overwrite: true }, 'lab.open': { name: 'fuzzed-lab' }, 'lab.document': {}, 'lab.library': {},
+  'inventory.changesSince': { version: 1 }, 'task.get': { taskId: 'task-1' }, 'events.since': { cursorIds: ['event-1'], limit: 20 },
+  'backends.list': {},
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
