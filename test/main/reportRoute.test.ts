@@ -71,6 +71,12 @@ test('a datacenter report over an empty period is refused with a typed error, no
 
 test('a datacenter report comes back as files built from the running lab', async () => {
   await direct({ kind: 'command', name: 'sim.step', params: { seconds: 120 } });
+  // The host runs a step in slices between requests: wait until it has ended.
+  for (let i = 0; i < 600; i++) {
+    const st = await direct({ kind: 'query', name: 'sim.status', params: {} });
+    if (st.ok && (st.result as { stepToMs?: number }).stepToMs === undefined) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const reply = (await (await post({ kind: 'datacenter', format: 'json' })).json()) as ReportResponseDto;
   assert.ok(reply.ok, JSON.stringify(reply));
   if (!reply.ok) return;

@@ -41,6 +41,9 @@ export function stateDigest(engine: Engine): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(engine.digestInput())).digest('hex')}`;
 }
 
+/** The most counters one `metrics.query` may name (its schema's array bound in src-shared/api/queries.ts). */
+const METRICS_QUERY_MAX_COUNTERS = 64;
+
 export function buildReport(engine: Engine, meta: { seed: number; title: string; description?: string; guestExecution: string }): RunReport {
   const inv = query<InventoryDto>(engine, 'inventory.get', {});
   const catalog = query<CounterInfo[]>(engine, 'metrics.catalog', {});
@@ -53,9 +56,13 @@ export function buildReport(engine: Engine, meta: { seed: number; title: string;
   ];
   for (const e of entities) {
     const names = catalog.filter((c) => c.entityTypes.includes(e.type as never)).map((c) => c.name);
-    const s = query<MetricSeriesDto>(engine, 'metrics.query', { entityId: e.id, counters: names, interval: 'realtime', maxSamples: 1 });
     const row: Record<string, number> = {};
-    for (const n of names) { const v = s.values[n]?.[0]; if (v !== null && v !== undefined) row[n] = v; }
+    // A query names at most METRICS_QUERY_MAX_COUNTERS counters (the contract's bound): ask in batches.
+    for (let i = 0; i < names.length; i += METRICS_QUERY_MAX_COUNTERS) {
+      const batch = names.slice(i, i + METRICS_QUERY_MAX_COUNTERS);
+      const s = query<MetricSeriesDto>(engine, 'metrics.query', { entityId: e.id, counters: batch, interval: 'realtime', maxSamples: 1 });
+      for (const n of batch) { const v = s.values[n]?.[0]; if (v !== null && v !== undefined) row[n] = v; }
+    }
     if (Object.keys(row).length) counters[e.name] = row;
   }
   const events = query<EventDto[]>(engine, 'events.list', { limit: 5000 }).reverse()
