@@ -41,6 +41,7 @@ test('new lab from a scenario, save it, change it, reopen it', async ({ page }) 
   // Change it: the header and the title say so.
   await page.getByTestId('sim-step-size').selectOption('20');
   await page.getByTestId('sim-step').click();
+  await expect(page.getByTestId('sim-step')).toBeEnabled(); // a step runs in slices: wait for its end
   await expect(page.getByTestId('lab-dirty')).toBeVisible();
   await expect(page).toHaveTitle(/^• (.* - )?Untitled \(Small lab\) — Hypervisor Lab$/);
 
@@ -63,6 +64,7 @@ test('new lab from a scenario, save it, change it, reopen it', async ({ page }) 
 
   // Change it again; Open asks before discarding, then brings the saved lab back.
   await page.getByTestId('sim-step').click();
+  await expect(page.getByTestId('sim-step')).toBeEnabled(); // a step runs in slices: wait for its end
   await expect(page.getByTestId('lab-dirty')).toBeVisible();
   await expect(page.getByTestId('sim-clock')).not.toContainText(savedClock);
   await fileMenu(page, 'Open Lab…');
@@ -86,6 +88,7 @@ test('new lab from a scenario, save it, change it, reopen it', async ({ page }) 
   await page.keyboard.press('Escape');
   await pause(page);
   await page.getByTestId('sim-step').click();
+  await expect(page.getByTestId('sim-step')).toBeEnabled(); // a step runs in slices: wait for its end
   await expect(page.getByTestId('lab-dirty')).toBeVisible();
   await page.keyboard.press('Control+s');
   await expect(page.getByTestId('lab-dirty')).toHaveCount(0);
