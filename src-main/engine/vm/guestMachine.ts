@@ -27,6 +27,10 @@
  */
 import type { GuestFrameStats, PageAccess } from '../memory/index';
 
+// A page's words as guest memory tests them (all zero, equal): for the datacenter's page work (page
+// sharing), which reaches guest memory only through this seam.
+export { isZeroWords, sameWords } from '../memory/index';
+
 export type GuestMachineState = 'running' | 'halted' | 'crashed' | 'off';
 
 export interface VcpuRunResult {
