@@ -157,7 +157,7 @@ export function evacuationTarget(problem: PlacementProblem, from: Placement, hos
 }
 
 interface Pending { item: number; from: number; to: number; kind: PlanActionKind; note?: string; after?: number }
-interface Running { item: number; from: number; to: number; endMs: number; order: number }
+interface Running { item: number; from: number; to: number; endMs: number }
 
 export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
   const { problem, from, to, durations } = input;
@@ -210,7 +210,6 @@ export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
   const inFlight = new Set<number>();
   let now = 0;
   let pivots = 0, suspends = 0;
-  let order = 0;
   const maxBreaks = 2 * items.length + 8;
   let breaks = 0;
 
@@ -221,7 +220,7 @@ export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
     if (p.to >= 0) busy[p.to]++;
     inFlight.add(p.item);
     actions.push({ kind: p.kind, item: p.item, from: p.from, to: p.to, startMs: now, endMs: now + ms, ...(p.note ? { note: p.note } : {}) });
-    running.push({ item: p.item, from: p.from, to: p.to, endMs: now + ms, order: order++ });
+    running.push({ item: p.item, from: p.from, to: p.to, endMs: now + ms });
   };
 
   // Which blocked migration to take out of the cycle, and where: a VM whose leaving lets another
