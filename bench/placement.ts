@@ -13,14 +13,16 @@
  *    target copying less memory of FFD aligned with where the VMs run (`alignTarget`) and emptying the
  *    least loaded hosts (`evacuationTarget`), and the
  *    reconfiguration plan (`planReconfiguration`, 2 moves per host at once), median and min wall time of
- *    `runs` runs; moves, pivots, suspends, the plan's estimated duration, checked by the plan checker.
+ *    `runs` runs; moves, pivots, suspends, the plan's estimated duration (the lab's cold-relocation
+ *    estimate, `coldMoveMs`), checked by the plan checker.
  *    Goal: < 2 s.
  * `--only ffd2d,exactU120,plan500` runs a subset.
  * The load average is printed with the figures: this machine is shared, and HiGHS's time depends on it.
  */
 import { cpus, loadavg } from 'node:os';
 import { Rng } from '../src-main/engine/sim/rng';
-import { checkPlacement, checkPlan, planReconfiguration, alignTarget, evacuationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
+import { checkPlacement, checkPlan, coldMoveMs, planReconfiguration, alignTarget, evacuationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
+import { POWER_OP_DURATION_MS } from '../src-main/engine/vm/index';
 import { standardInstance } from '../src-main/engine/placement/instances/generator';
 import { instanceProblem } from '../src-main/engine/placement/instances/bpplib';
 import { createHighsSolver } from '../src-main/node/solver/highsSolver';
@@ -105,7 +107,7 @@ if (ONLY.has('plan500')) {
     const to = evac && moved(evac) < moved(aligned) ? evac : aligned;
     const input: PlanInput = {
       problem: p, from, to, maxConcurrentPerHost: 2, allowSuspend: true,
-      durations: { migrateMs: (i) => 3500 + Math.round((mem[i] / 128) * 1000), suspendMs: () => 2000, resumeMs: () => 1500 },
+      durations: { migrateMs: (i) => coldMoveMs(mem[i]), suspendMs: () => POWER_OP_DURATION_MS.suspend, resumeMs: () => POWER_OP_DURATION_MS.powerOn },
     };
     return { input, plan: planReconfiguration(input) };
   };

@@ -25,6 +25,7 @@ import type { PlacementDemandSource, PlacementPlanResult } from '@shared/model/p
 import type { ClusterId, HostId, VmId } from '@shared/model/ids';
 import { isTaskFinished } from '@shared/model/task';
 import type { ApplyAction } from './applyTask';
+import { copyImageMs } from './applyTask';
 import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
 import { POWER_OP_DURATION_MS } from '../vm/index';
@@ -61,7 +62,7 @@ export interface LabPlan { plan: ReconfigurationPlan; input: PlanInput; vmIds: s
 
 /** Virtual ms of the cold relocation of a VM with `memoryMiB` of memory (the estimate above). */
 export function coldMoveMs(memoryMiB: number): number {
-  return POWER_OP_DURATION_MS.suspend + Math.round((memoryMiB / PLAN_BANDWIDTH_MIB_PER_S) * 1000) + POWER_OP_DURATION_MS.powerOn;
+  return POWER_OP_DURATION_MS.suspend + copyImageMs(memoryMiB) + POWER_OP_DURATION_MS.powerOn;
 }
 
 export function planToTarget(lab: Lab, req: PlanToTarget): LabPlan | { error: ApiError } {
