@@ -10,17 +10,19 @@
  *    optimal, the median and max wall time per instance, how many were closed by a bound alone.
  *    Goal: each proven optimal in < 5 s.
  *  - `plan500`: a re-packing of 500 VMs spread evenly over 50 hosts onto FFD's number of hosts: FFD, the
- *    target copying less memory of FFD aligned with where the VMs run (`alignTarget`) and emptying the
- *    least loaded hosts (`evacuationTarget`), and the
- *    reconfiguration plan (`planReconfiguration`, 2 moves per host at once), median and min wall time of
- *    `runs` runs; moves, pivots, suspends, the plan's estimated duration, checked by the plan checker.
+ *    target copying less memory of FFD aligned with where the VMs run and emptying the least loaded
+ *    hosts (`consolidationTarget`, as `placement.plan` chooses), and the reconfiguration plan
+ *    (`planReconfiguration`, 2 moves per host at once), median and min wall time of `runs` runs; moves,
+ *    pivots, suspends, the plan's estimated duration (the lab's cold-relocation estimate, `coldMoveMs`),
+ *    checked by the plan checker.
  *    Goal: < 2 s.
  * `--only ffd2d,exactU120,plan500` runs a subset.
  * The load average is printed with the figures: this machine is shared, and HiGHS's time depends on it.
  */
 import { cpus, loadavg } from 'node:os';
 import { Rng } from '../src-main/engine/sim/rng';
-import { checkPlacement, checkPlan, planReconfiguration, alignTarget, evacuationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
+import { checkPlacement, checkPlan, coldMoveMs, planReconfiguration, consolidationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
+import { POWER_OP_DURATION_MS } from '../src-main/engine/vm/index';
 import { standardInstance } from '../src-main/engine/placement/instances/generator';
 import { instanceProblem } from '../src-main/engine/placement/instances/bpplib';
 import { createHighsSolver } from '../src-main/node/solver/highsSolver';
@@ -99,13 +101,10 @@ if (ONLY.has('plan500')) {
   const mem = p.items.map((it) => it.demand[1]);
   const plan = () => {
     const packed = runHeuristic(p, 'ffd').placement;
-    const aligned = alignTarget(p, from, packed);
-    const evac = evacuationTarget(p, from, new Set(packed.binOf).size);
-    const moved = (x: { binOf: number[] }) => x.binOf.reduce((s, j, i) => s + (j !== from.binOf[i] ? mem[i] : 0), 0);
-    const to = evac && moved(evac) < moved(aligned) ? evac : aligned;
+    const to = consolidationTarget(p, from, packed, { evacuate: true }).placement;
     const input: PlanInput = {
       problem: p, from, to, maxConcurrentPerHost: 2, allowSuspend: true,
-      durations: { migrateMs: (i) => 3500 + Math.round((mem[i] / 128) * 1000), suspendMs: () => 2000, resumeMs: () => 1500 },
+      durations: { migrateMs: (i) => coldMoveMs(mem[i]), suspendMs: () => POWER_OP_DURATION_MS.suspend, resumeMs: () => POWER_OP_DURATION_MS.powerOn },
     };
     return { input, plan: planReconfiguration(input) };
   };
