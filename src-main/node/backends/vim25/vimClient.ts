@@ -13,15 +13,17 @@
  * - `toValue(element)` turns a data object into plain JS (objects, arrays where repeated, strings).
  *
  * Rules: the TLS connection is verified by thumbprint (policy `known`, `acceptNew`, `expect`), never by
- * skipping verification: a changed certificate is refused; request bodies are built with every text
- * escaped (`esc`); responses go through the lab's safe XML parser; no password or session cookie is
- * written to a message or log. Requests time out (`timeoutMs`).
+ * skipping verification: a changed certificate is refused; requests are written with the lab's own
+ * vim25 endpoint's envelope and escaping (`node/vim25`: `soapEnvelope`, `escapeText`, `escapeAttr`), and
+ * responses read by its safe XML parser; no password or session cookie is written to a message or log.
+ * Requests time out (`timeoutMs`).
  */
 import { Agent, request } from 'node:https';
 import type { AgentOptions } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket, ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { escapeAttr, escapeText, soapEnvelope, VIM25_NS } from '../../vim25/index';
 import type { XmlNode } from '../xmlTree';
 import { child, children, parseXmlTree } from '../xmlTree';
 import type { ThumbprintStore } from './thumbprints';
@@ -47,16 +49,12 @@ export class VimLinkError extends Error {
   }
 }
 
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
 export function moref(tag: string, ref: MoRef): string {
-  return `<${tag} type="${esc(ref.type)}">${esc(ref.value)}</${tag}>`;
+  return `<${tag} type="${escapeAttr(ref.type)}">${escapeText(ref.value)}</${tag}>`;
 }
 
 export function elem(tag: string, text: string | number | boolean): string {
-  return `<${tag}>${esc(String(text))}</${tag}>`;
+  return `<${tag}>${escapeText(String(text))}</${tag}>`;
 }
 
 export type VimValue = string | VimObject | VimValue[];
@@ -94,13 +92,6 @@ export function num(v: VimValue | undefined): number | undefined {
 
 export function obj(v: VimValue | undefined): VimObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
-}
-
-const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-
-function envelope(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_NS}" xmlns:xsd="http://www.w3.org/2001/XMLSchema"`
-    + ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
 /** An https.Agent whose every TLS connection is checked against a thumbprint before any byte is sent. */
@@ -184,7 +175,7 @@ export class VimClient {
 
   /** One SOAP request; resolves with the Body's first element (the response or a fault). */
   private post(body: string): Promise<XmlNode> {
-    const data = Buffer.from(envelope(body), 'utf8');
+    const data = Buffer.from(soapEnvelope(body), 'utf8');
     const timeoutMs = this.options.timeoutMs ?? VIM25_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       const req = request({
@@ -226,7 +217,7 @@ export class VimClient {
 
   /** Calls a method; resolves with its `returnval` elements, rejects with VimFault on a fault. */
   async call(method: string, thisRef: MoRef, inner = ''): Promise<XmlNode[]> {
-    const reply = await this.post(`<${method} xmlns="urn:vim25">${moref('_this', thisRef)}${inner}</${method}>`);
+    const reply = await this.post(`<${method} xmlns="${VIM25_NS}">${moref('_this', thisRef)}${inner}</${method}>`);
     if (reply.name === 'Fault') {
       const detail = child(reply, 'detail');
       const fault = detail?.children[0];
