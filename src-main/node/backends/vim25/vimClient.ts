@@ -10,7 +10,8 @@
  * - `retrieve(view, props)` → objects with their properties (RetrievePropertiesEx through a container
  *   view, paged with ContinueRetrievePropertiesEx); `retrieveOne(obj, paths)`.
  * - `waitForTask(task)` polls `info.state` until success or error (a failed task rejects with its fault).
- * - `toValue(element)` turns a data object into plain JS (objects, arrays where repeated, strings).
+ * - `toValue(element)` turns a data object into plain JS (objects, arrays where repeated, strings);
+ *   `refOf(element)` reads a managed object reference.
  *
  * Rules: the TLS connection is verified by thumbprint (policy `known`, `acceptNew`, `expect`), never by
  * skipping verification: a changed certificate is refused; requests are written with the lab's own
@@ -55,6 +56,11 @@ export function moref(tag: string, ref: MoRef): string {
 
 export function elem(tag: string, text: string | number | boolean): string {
   return `<${tag}>${escapeText(String(text))}</${tag}>`;
+}
+
+/** A managed object reference as the server wrote it (`<x type="VirtualMachine">vm-12</x>`). */
+export function refOf(e: XmlNode, defaultType = ''): MoRef {
+  return { type: e.attrs.type ?? defaultType, value: e.text.trim() };
 }
 
 export type VimValue = string | VimObject | VimValue[];
@@ -234,7 +240,7 @@ export class VimClient {
     if (!sc) throw new VimLinkError('protocol', `${this.endpoint}: RetrieveServiceContent returned nothing`);
     const ref = (name: string): MoRef | undefined => {
       const e = child(sc, name);
-      return e ? { type: e.attrs.type ?? '', value: e.text.trim() } : undefined;
+      return e ? refOf(e) : undefined;
     };
     const need = (name: string): MoRef => {
       const r = ref(name);
@@ -268,7 +274,7 @@ export class VimClient {
     const [r] = await this.call('CreateContainerView', sc.viewManager,
       moref('container', sc.rootFolder) + types.map((t) => elem('type', t)).join('') + elem('recursive', true));
     if (!r) throw new VimLinkError('protocol', `${this.endpoint}: CreateContainerView returned nothing`);
-    return { type: r.attrs.type ?? 'ContainerView', value: r.text.trim() };
+    return refOf(r, 'ContainerView');
   }
 
   /** Properties of every object a container view holds, by type: `{ obj, props }` per object. */
@@ -299,7 +305,7 @@ export class VimClient {
           const val = child(p, 'val');
           if (name && val) props.set(name, val);
         }
-        out.push({ obj: { type: objEl.attrs.type ?? '', value: objEl.text.trim() }, props });
+        out.push({ obj: refOf(objEl), props });
       }
       const token = child(page, 'token')?.text.trim();
       if (!token) break;
@@ -330,6 +336,6 @@ export class VimClient {
   async runTask(method: string, thisRef: MoRef, inner = ''): Promise<void> {
     const [t] = await this.call(method, thisRef, inner);
     if (!t) throw new VimLinkError('protocol', `${this.endpoint}: ${method} returned no task`);
-    await this.waitForTask({ type: t.attrs.type ?? 'Task', value: t.text.trim() });
+    await this.waitForTask(refOf(t, 'Task'));
   }
 }
