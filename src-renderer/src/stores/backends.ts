@@ -4,7 +4,8 @@
  * special-casing a kind of backend.
  *
  * - `list`; `of(entityId)` → the owning backend (by the id's namespace); `supports(entityId, command)`;
- *   `capabilities(entityId)`.
+ *   `capabilities(entityId)`; `realTime(entityId)`: the entity's times are its host's wall clock (a
+ *   backend without virtual time), not the lab's virtual time.
  *
  * Rule: until the list has loaded (or for an entity of an unlisted backend) everything is offered and
  * the backend's answer is final, as for every other precondition.
@@ -32,10 +33,11 @@ export const useBackendsStore = defineStore('backends', () => {
   const of = (entityId: string): BackendInfo | undefined => backendOf(list.value, entityId);
   const supports = (entityId: string, command: CommandName): boolean => backendSupports(of(entityId), command);
   const capabilities = (entityId: string): BackendCapabilities | undefined => of(entityId)?.capabilities;
+  const realTime = (entityId: string | undefined): boolean => entityId !== undefined && of(entityId)?.capabilities.virtualTime === false;
 
   api.onEvent((e) => { if (e.type === 'lab.loaded') void load(); });
   const conn = useConnectionStore();
   watch(() => conn.generation, (g) => { if (g > 0) void load(); }, { immediate: true });
 
-  return { list, load, of, supports, capabilities };
+  return { list, load, of, supports, capabilities, realTime };
 });
