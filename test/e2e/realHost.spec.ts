@@ -158,12 +158,17 @@ test('Add a KVM host through the wizard (a changed key refused, the real one acc
   await vmRow.click();
   await page.getByTestId('tree-filter').fill('');
   await expect(page.getByTestId('object-name')).toHaveText(p.domain);
+  // What differs from a simulated VM follows the backend's capabilities: no machine-model fields.
+  await expect(page.getByTestId('summary-real-backend')).toBeVisible();
+  await expect(page.getByTestId('summary-monitor')).toHaveCount(0);
   await shot(page, 'real-host-inventory');
 
   if ((await page.locator(`[data-testid="tree-node-${vmId}"]`).getAttribute('data-power-state')) !== 'poweredOff') {
     await expectTaskCompletes(page, 'vm.powerOff', vmId, () => runAction(page, ['Power', 'Power Off']));
   }
-  await expectTaskCompletes(page, 'vm.powerOn', vmId, () => runAction(page, ['Power', 'Power On']));
+  const onRow = await expectTaskCompletes(page, 'vm.powerOn', vmId, () => runAction(page, ['Power', 'Power On']));
+  // A real host's task carries its own date and time (Start Time), not the lab's virtual clock.
+  await expect(onRow.locator('td').nth(6)).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   await expect(page.locator(`[data-testid="tree-node-${vmId}"]`)).toHaveAttribute('data-power-state', 'poweredOn', { timeout: 30_000 });
 
   // Snapshot (a running libvirt domain's internal snapshot always has its memory), revert, delete.

@@ -6,6 +6,7 @@ import { COMMAND_SCHEMAS } from '@shared/api/commands';
 import { apiError } from '@shared/api/errors';
 import { setApiForTests } from '@renderer/api/client';
 import { useObjectActions } from '@renderer/composables/useObjectActions';
+import { useBackendsStore } from '@renderer/stores/backends';
 import type { AddHostForm } from '@renderer/logic/addHostForm';
 import { addHostFieldError, addHostRequest, stepOfField, validateAddHostStep } from '@renderer/logic/addHostForm';
 import { formatWhen } from '@renderer/logic/format';
@@ -99,6 +100,27 @@ describe('the real-host entries follow the backends\' capabilities', () => {
     expect(m.keys('host-1')).not.toContain('reconnectHost');
     const simulated = m.menuFor('host-1');
     expect(simulated[simulated.length - 1].separator).toBeFalsy();
+  });
+});
+
+describe('the backends list follows real hosts joining and leaving', () => {
+  it('is read again when the feed brings a host of an unlisted backend or takes a real host away', async () => {
+    let list = [backend('', [...simulatedCommands, 'host.add'])];
+    const api = fakeApi({ 'inventory.get': () => makeInventory(1), 'backends.list': () => list });
+    setApiForTests(api);
+    setActivePinia(createPinia());
+    const backends = useBackendsStore();
+    await flush();
+    expect(backends.realTime('kvm1:vm-1')).toBe(false);
+    list = [...list, backend('kvm1', ['vm.powerOn', 'host.remove'], false)];
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'enter', id: 'kvm1:host-1', object: makeHost(1, { id: 'kvm1:host-1', kind: 'libvirt' }) }] });
+    await flush();
+    expect(backends.of('kvm1:vm-1')?.name).toBe('KVM kvm1');
+    expect(backends.realTime('kvm1:vm-1')).toBe(true);
+    list = list.slice(0, 1);
+    api.emit({ type: 'inventory.changed', version: 3, updates: [{ op: 'leave', id: 'kvm1:host-1' }] });
+    await flush();
+    expect(backends.of('kvm1:vm-1')).toBeUndefined();
   });
 });
 
