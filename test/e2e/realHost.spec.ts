@@ -3,7 +3,8 @@
  * libvirtd with the tiny QEMU domain): Add Host… on a datacenter — the wizard first meets a changed host
  * key (the lab's known-hosts file holds another key for the peer) and refuses it, then, the stale entry
  * removed, shows the sshd's real fingerprint (checked here against the key the peers printed) to be
- * accepted; the KVM host and its domain appear in the tree beside the simulated hosts; power on, take /
+ * accepted; a password the host refuses is shown at the password field (and is in no page storage), a
+ * key file then works; the KVM host and its domain appear in the tree beside the simulated hosts; power on, take /
  * revert / delete a snapshot, the Monitor tab, power off, Remove from Inventory.
  *
  * Uses the run's shared lab server; the known-hosts file it edits is in that server's own data folder
@@ -24,6 +25,7 @@ import { expectTaskCompletes, labUrl, openLab, runAction, shot } from './lab';
 import { libvirtPeers } from '../helpers/realHostPeers';
 
 const { peers, skip } = libvirtPeers();
+const WRONG_PASSWORD = 'not-the-peer-password-7e2';
 const dataDir = process.env.HVLAB_E2E_DATA_DIR;
 test.skip(!!skip, skip ?? '');
 test.skip(!skip && !dataDir, 'HVLAB_E2E_DATA_DIR is unset (a server started by hand): the spec needs the lab server\'s data folder to set up a changed host key');
@@ -105,14 +107,13 @@ test('Add a KVM host through the wizard (a changed key refused, the real one acc
   await shot(page, 'add-host-1-name');
   await wiz.getByTestId('wizard-next').click();
 
-  // 2 Connection settings: user and private key file.
+  // 2 Connection settings: first a password the peer will not accept (its sshd takes keys only).
   await expect(wiz.getByTestId('add-host-step-connection')).toBeVisible();
   await wiz.getByTestId('add-host-user').fill(p.user);
-  await wiz.getByTestId('add-host-auth-key').check();
+  await wiz.getByTestId('add-host-auth-password').check();
   await wiz.getByTestId('wizard-next').click();
-  await expect(wiz.getByTestId('add-host-error-keyPath')).toBeVisible();
-  await wiz.getByTestId('add-host-key').fill(p.keyPath);
-  await shot(page, 'add-host-2-connection');
+  await expect(wiz.getByTestId('add-host-error-password')).toBeVisible();
+  await wiz.getByTestId('add-host-password').fill(WRONG_PASSWORD);
   await wiz.getByTestId('wizard-next').click();
 
   // 3 Host summary: the changed key is refused — the warning names the recorded key, Next is disabled.
@@ -131,6 +132,26 @@ test('Add a KVM host through the wizard (a changed key refused, the real one acc
   await expect(wiz.getByTestId('add-host-error-acceptedIdentity')).toContainText('Compare the fingerprint');
   await wiz.getByTestId('add-host-accept').check();
   await shot(page, 'add-host-3-security-alert');
+  await wiz.getByTestId('wizard-next').click();
+
+  // Finish with the password: the host refuses it, and the wizard says so beside the password field, on
+  // its step; the password is in none of the page's storage.
+  await wiz.getByTestId('wizard-finish').click();
+  await expect(wiz.getByTestId('add-host-error-password')).toContainText('The host did not accept this user name and password', { timeout: 30_000 });
+  await expect(wiz.getByTestId('add-host-step-connection')).toBeVisible();
+  const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
+  expect(stored).not.toContain(WRONG_PASSWORD);
+
+  // The private key file instead. The host was not added, but the key accepted on the way stays trusted
+  // (the host proved it holds it before the password was refused, as OpenSSH's accept-new records it).
+  await wiz.getByTestId('add-host-auth-key').check();
+  await wiz.getByTestId('wizard-next').click();
+  await expect(wiz.getByTestId('add-host-error-keyPath')).toBeVisible();
+  await wiz.getByTestId('add-host-key').fill(p.keyPath);
+  await shot(page, 'add-host-2-connection');
+  await wiz.getByTestId('wizard-next').click();
+  await expect(wiz.getByTestId('add-host-known')).toBeVisible({ timeout: 30_000 });
+  await expect(wiz.getByTestId('add-host-fingerprint')).toContainText(realFingerprint);
   await wiz.getByTestId('wizard-next').click();
 
   // 4 Ready to complete → Finish (host.add with the accepted fingerprint).
