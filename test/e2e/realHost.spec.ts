@@ -139,6 +139,7 @@ test('Add a KVM host through the wizard (a changed key refused, the real one acc
   await wiz.getByTestId('wizard-finish').click();
   await expect(wiz.getByTestId('add-host-error-password')).toContainText('The host did not accept this user name and password', { timeout: 30_000 });
   await expect(wiz.getByTestId('add-host-step-connection')).toBeVisible();
+  await shot(page, 'add-host-2-password-refused');
   const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
   expect(stored).not.toContain(WRONG_PASSWORD);
 
