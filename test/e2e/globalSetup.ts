@@ -2,7 +2,9 @@
  * Playwright global setup: starts the lab server in browser mode and hands its URL to the tests.
  *
  * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1 --data-dir TMP` (a fresh data folder per run, so
- *   no autosave of an earlier run is offered) with a fresh temporary lab library (HVLAB_LIBRARY;
+ *   no autosave of an earlier run is offered; HVLAB_DATA_DIR names it too, so the real hosts a test adds,
+ *   the known-hosts file and thumbprints are the run's own, never the user's `~/.hvlab`, and the tests
+ *   find it in HVLAB_E2E_DATA_DIR) with a fresh temporary lab library (HVLAB_LIBRARY;
  *   HVLAB_E2E_LIBRARY names one instead), plus `--scenario $HVLAB_E2E_SCENARIO` when set,
  *   parses the one line `hvlab: serving the lab at http://127.0.0.1:PORT/?token=HEX`, and sets
  *   HVLAB_E2E_URL for the test workers (they start after this returns).
@@ -29,7 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.HVLAB_E2E_SCENARIO) args.push('--scenario', process.env.HVLAB_E2E_SCENARIO);
   // Saved labs go to a fresh lab library, never the user's own.
   const library = process.env.HVLAB_E2E_LIBRARY ?? mkdtempSync(join(tmpdir(), 'hvlab-e2e-library-'));
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HVLAB_LIBRARY: library } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HVLAB_LIBRARY: library, HVLAB_DATA_DIR: dataDir } });
   let output = '';
 
   const url = await new Promise<string>((resolve, reject) => {
@@ -54,6 +56,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   child.stdout.resume();
   child.stderr.resume();
   process.env.HVLAB_E2E_URL = url;
+  process.env.HVLAB_E2E_DATA_DIR = dataDir;
 
   return async () => {
     if (child.exitCode !== null) return;

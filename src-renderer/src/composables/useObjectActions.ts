@@ -9,7 +9,9 @@
  *
  * Rule: enablement comes from logic/powerActions (the engine's own power-state data) and from the
  * capabilities of the entity's backend (an entry whose command the backend does not carry out is
- * disabled, saying so); the engine's answer is final, and a refusal shows as a Failed row in Recent Tasks.
+ * disabled, saying so; the real-host entries — Add Host…, Reconnect, Remove from Inventory — are not
+ * shown at all where the backend lacks them, as vSphere shows no Add Host on a standalone ESXi); the
+ * engine's answer is final, and a refusal shows as a Failed row in Recent Tasks.
  */
 import type { VmDto } from '@shared/model/inventory';
 import type { CommandName } from '@shared/api/commands';
@@ -28,7 +30,7 @@ import { useDialogs } from './useDialogs';
 /** Entries that do something when chosen (submenus and separators only group them). */
 const COMMAND_KEYS = [
   'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'editSettings', 'rename', 'remove',
-  'newFromTemplate', 'newVm', 'enterMaintenance', 'exitMaintenance',
+  'newFromTemplate', 'newVm', 'enterMaintenance', 'exitMaintenance', 'addHost', 'reconnectHost', 'removeHost',
 ] as const;
 type GroupKey = 'power' | 'snapshots' | 'maintenance' | 'sep1' | 'sep2';
 export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
@@ -43,7 +45,11 @@ const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
   editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
   newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
+  addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
 };
+
+/** Entries offered only where the entity's backend carries out their command (else left out, not disabled). */
+const ONLY_WHERE_SUPPORTED: ReadonlySet<string> = new Set<ObjectActionKey>(['addHost', 'reconnectHost', 'removeHost']);
 
 export function useObjectActions() {
   const inventory = useInventoryStore();
@@ -60,11 +66,18 @@ export function useObjectActions() {
     });
   }
 
-  /** Disables the entries whose command the entity's backend does not carry out. */
+  /** Disables the entries whose command the entity's backend does not carry out (or leaves them out). */
   function withCapabilities(id: string, items: MenuItem[]): MenuItem[] {
-    return items.map((item) => {
+    const commandOf = (item: MenuItem) => (isPowerCommand(item.key) ? item.key : isObjectActionKey(item.key) ? ENTRY_COMMANDS[item.key] : undefined);
+    const kept = items.filter((item) => {
+      const command = commandOf(item);
+      return !(ONLY_WHERE_SUPPORTED.has(item.key) && command !== undefined && !backends.supports(id, command));
+    });
+    // A separator left first, last or doubled by what was left out goes too.
+    const tidy = kept.filter((item, i) => !item.separator || (i > 0 && i < kept.length - 1 && !kept[i + 1].separator));
+    return tidy.map((item) => {
       const children = item.children ? withCapabilities(id, item.children) : undefined;
-      const command = isPowerCommand(item.key) ? item.key : isObjectActionKey(item.key) ? ENTRY_COMMANDS[item.key] : undefined;
+      const command = commandOf(item);
       const unsupported = command !== undefined && !backends.supports(id, command);
       if (!children && !unsupported) return item;
       return {
@@ -121,10 +134,16 @@ export function useObjectActions() {
             { key: 'exitMaintenance', label: 'Exit Maintenance Mode', disabled: !host.inMaintenanceMode, testId: 'action-exit-maintenance' },
           ],
         },
+        { key: 'sep2', label: '', separator: true },
+        { key: 'reconnectHost', label: 'Reconnect', testId: 'action-reconnect-host' },
+        { key: 'removeHost', label: 'Remove from Inventory', testId: 'action-remove-host' },
       ];
     }
     if (kind === 'cluster' || kind === 'datacenter') {
-      return [{ key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' }];
+      return [
+        { key: 'addHost', label: 'Add Host…', icon: 'plus', testId: 'action-add-host' },
+        { key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' },
+      ];
     }
     return [];
   }
@@ -175,6 +194,20 @@ export function useObjectActions() {
       case 'exitMaintenance':
         void tasks.run('host.exitMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
         break;
+      case 'addHost': openDialog({ kind: 'addHost', targetId: id }); break;
+      case 'reconnectHost':
+        void tasks.run('host.reconnect', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
+        break;
+      case 'removeHost': {
+        const name = inventory.nameOf(id);
+        openDialog({
+          kind: 'confirm', title: 'Remove from Inventory', confirmLabel: 'Yes', testId: 'confirm-remove-host',
+          message: `Remove ${name} and its virtual machines from the lab's inventory? They keep running on the host; `
+            + 'its key stays in the lab\'s known-hosts file, and Add Host brings it back.',
+          onConfirm: () => void tasks.run('host.remove', { hostId: id as HostId }, { id, name }),
+        });
+        break;
+      }
       default: {
         const unhandled: never = key; // every key of COMMAND_KEYS has its case
         return unhandled;

@@ -46,6 +46,18 @@ export function formatClock(ms: number | undefined): string {
   return d > 0 ? `${d}d ${clock}` : clock;
 }
 
+/**
+ * A time as the entity's backend keeps it: virtual time since the lab's epoch (`formatClock`) for the
+ * simulated engine; for a real host (`realTime`: milliseconds since 1970 on its clock) the local date and
+ * time, `2026-12-04 21:03:07`.
+ */
+export function formatWhen(ms: number | undefined, realTime: boolean): string {
+  if (!realTime) return formatClock(ms);
+  if (ms === undefined || !Number.isFinite(ms)) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 /** Short duration: `15 ms`, `2.4 s`, `3 min 5 s`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';

@@ -4,16 +4,21 @@
  * special-casing a kind of backend.
  *
  * - `list`; `of(entityId)` → the owning backend (by the id's namespace); `supports(entityId, command)`;
- *   `capabilities(entityId)`.
+ *   `capabilities(entityId)`; `realTime(entityId)`: the entity's times are its host's wall clock (a
+ *   backend without virtual time), not the lab's virtual time.
  *
  * Rule: until the list has loaded (or for an entity of an unlisted backend) everything is offered and
- * the backend's answer is final, as for every other precondition.
+ * the backend's answer is final, as for every other precondition. The list is read again when the
+ * inventory feed brings or takes entities of a backend it does not list or no longer has (a real host
+ * added or removed), so a new backend's capabilities apply at once.
  */
 import { defineStore } from 'pinia';
 import { shallowRef, watch } from 'vue';
 import type { CommandName } from '@shared/api/commands';
 import type { BackendCapabilities, BackendInfo } from '@shared/model/backends';
 import { backendOf, supports as backendSupports } from '@shared/model/backends';
+import type { EntityUpdate } from '@shared/model/inventoryChanges';
+import { kindOfId, namespaceOfId } from '@shared/model/ids';
 import { useApi } from '@renderer/api/client';
 import { useConnectionStore } from './connection';
 
@@ -32,10 +37,20 @@ export const useBackendsStore = defineStore('backends', () => {
   const of = (entityId: string): BackendInfo | undefined => backendOf(list.value, entityId);
   const supports = (entityId: string, command: CommandName): boolean => backendSupports(of(entityId), command);
   const capabilities = (entityId: string): BackendCapabilities | undefined => of(entityId)?.capabilities;
+  const realTime = (entityId: string | undefined): boolean => entityId !== undefined && of(entityId)?.capabilities.virtualTime === false;
 
-  api.onEvent((e) => { if (e.type === 'lab.loaded') void load(); });
+  /** Whether an update is about a backend the list does not describe (new) or a whole backend leaving. */
+  const changesBackends = (u: EntityUpdate): boolean => {
+    const ns = namespaceOfId(u.id);
+    if (ns === undefined) return false;
+    if (u.op === 'enter') return list.value.length > 0 && !list.value.some((b) => b.namespace === ns);
+    return u.op === 'leave' && ns !== '' && kindOfId(u.id) === 'host';
+  };
+  api.onEvent((e) => {
+    if (e.type === 'lab.loaded' || (e.type === 'inventory.changed' && e.updates.some(changesBackends))) void load();
+  });
   const conn = useConnectionStore();
   watch(() => conn.generation, (g) => { if (g > 0) void load(); }, { immediate: true });
 
-  return { list, load, of, supports, capabilities };
+  return { list, load, of, supports, capabilities, realTime };
 });

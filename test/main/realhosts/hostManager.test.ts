@@ -34,8 +34,9 @@ const keychain = {
   decryptString: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x33)).toString(),
 };
 
-async function rejects(p: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => e instanceof ApiException && e.error.code === code && pattern.test(e.error.message));
+async function rejects(p: Promise<unknown>, code: string, pattern: RegExp, field?: string): Promise<void> {
+  await assert.rejects(p, (e: unknown) => e instanceof ApiException && e.error.code === code && pattern.test(e.error.message)
+    && (field === undefined || e.error.field === field));
 }
 
 test('a KVM host: identify, add with the accepted key, known next time, back after a restart', { skip, timeout: 180_000 }, async () => {
@@ -45,9 +46,9 @@ test('a KVM host: identify, add with the accepted key, known next time, back aft
   assert.equal(id.status, 'unknown');
   assert.match(id.fingerprint!, /^SHA256:/);
   const spec = { kind: 'libvirt' as const, address: peers!.host, port: peers!.port, user: peers!.user, authMethod: 'key' as const, keyPath: peers!.keyPath, name: 'Lab KVM' };
-  await rejects(m.add({ ...spec, acceptedIdentity: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), 'E_HOST_DISCONNECTED', /not the SHA256:A+ that was accepted/);
+  await rejects(m.add({ ...spec, acceptedIdentity: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), 'E_HOST_DISCONNECTED', /not the SHA256:A+ that was accepted/, 'params.acceptedIdentity');
   assert.equal(existsSync(join(dir, 'real-hosts.json')), false, 'nothing recorded after a failed add');
-  await rejects(m.add({ ...spec, keyPath: '/nonexistent/key', acceptedIdentity: id.fingerprint! }), 'E_HOST_DISCONNECTED', /Lab KVM:/);
+  await rejects(m.add({ ...spec, keyPath: '/nonexistent/key', acceptedIdentity: id.fingerprint! }), 'E_HOST_DISCONNECTED', /Lab KVM:/, 'params.keyPath');
   const s = await m.add({ ...spec, acceptedIdentity: id.fingerprint! });
   try {
     assert.equal(s.namespace, 'kvm1');

@@ -25,12 +25,18 @@ import { placementPlan, placementSolve } from '../../placement/index';
 
 export const ENGINE_VERSION = '0.1.0';
 
-/** The simulated engine as a backend: every command of the contract, every monitor, virtual time. */
+/** Commands the engine refuses: adding, removing and reconnecting real hosts is the lab application's work. */
+const REAL_HOST_COMMANDS: readonly string[] = ['host.add', 'host.remove', 'host.reconnect'];
+
+/**
+ * The simulated engine as a backend: every command of the contract but the real-host ones (a lab with
+ * real-host support lists `host.add` itself), every monitor, virtual time.
+ */
 export function simulatedBackendInfo(): BackendInfo {
   return {
     namespace: '', kind: 'simulated', name: 'Simulated engine', state: 'connected',
     capabilities: {
-      commands: Object.keys(COMMAND_SCHEMAS) as CommandName[], snapshotMemory: true, snapshotQuiesce: true,
+      commands: (Object.keys(COMMAND_SCHEMAS) as CommandName[]).filter((c) => !REAL_HOST_COMMANDS.includes(c)), snapshotMemory: true, snapshotQuiesce: true,
       consoleInput: true, monitors: [...MONITOR_KINDS], virtualTime: true,
     },
   };

@@ -8,7 +8,8 @@
  *   authentication).
  * - `add(spec)` → a started `RealHostService` whose driver accepts exactly the identity the user saw
  *   (`acceptedIdentity`); rejects with an `ApiException` (E_HOST_DISCONNECTED with the reason when the
- *   host cannot be reached or refuses the credentials) and records nothing in that case.
+ *   host cannot be reached or refuses the credentials, its `field` naming what to fix: the address, the
+ *   key file / password, or the accepted identity) and records nothing in that case.
  * - `restore()` → services for the recorded hosts (started; a host that is down shows as not responding).
  * - `remove(namespace)` forgets the host (its known-hosts entry stays: the key is still the host's).
  *
@@ -62,6 +63,17 @@ function tlsThumbprint(host: string, port: number, timeoutMs = 10_000): Promise<
     });
     socket.once('error', (e: NodeJS.ErrnoException) => { clearTimeout(timer); reject(new Error(`cannot reach ${host}:${port} (${e.code ?? e.message})`)); });
   });
+}
+
+/**
+ * The request field a failed first connection is about, so the client shows it beside that field: the
+ * credentials when the host refused them, the identity when it presented another, else the address.
+ */
+function failedConnectField(spec: AddHostSpec, e: unknown): string {
+  if (!(e instanceof DriverError)) return 'params.address';
+  if (e.kind === 'hostKey') return 'params.acceptedIdentity';
+  if (e.kind !== 'auth') return 'params.address';
+  return spec.authMethod === 'key' ? 'params.keyPath' : spec.authMethod === 'password' ? 'params.password' : 'params.authMethod';
 }
 
 export class HostManager {
@@ -143,7 +155,7 @@ export class HostManager {
       await driver.connect();
     } catch (e) {
       await driver.close().catch(() => undefined);
-      return fail('E_HOST_DISCONNECTED', `${entry.name}: ${e instanceof DriverError || e instanceof Error ? e.message : String(e)}`, 'params.address');
+      return fail('E_HOST_DISCONNECTED', `${entry.name}: ${e instanceof Error ? e.message : String(e)}`, failedConnectField(spec, e));
     }
     if (spec.authMethod === 'password' && this.options.secrets.persistent) entry.auth = { method: 'password', secret: this.options.secrets.seal(spec.password!) };
     this.registry.put(entry);

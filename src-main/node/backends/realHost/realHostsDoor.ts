@@ -9,6 +9,9 @@
  * - `host.identify` → the host's key fingerprint or certificate thumbprint, read before any credential;
  *   `host.add` → `{ namespace, hostId }` once the host answered with the accepted identity and the
  *   credentials worked (else a typed error, nothing recorded); `host.remove` → `{ namespace }`.
+ * - `backends.list`: the composite's list, with `host.add` among the default backend's commands: hosts
+ *   are added from its datacenters (each real host then comes as a backend of its own), so the client
+ *   offers Add Host there because the data says so.
  *
  * Rules: requests never reject (typed error responses); the password in `host.add` goes to the manager
  * only (sealed or kept in memory there) and is in no answer, event or log.
@@ -18,6 +21,7 @@ import { validateRequest } from '@shared/api/validate';
 import type { FramedRequest } from '@shared/api/validate';
 import { ApiException, apiError } from '@shared/api/errors';
 import { namespaceOfId } from '@shared/model/ids';
+import type { BackendInfo } from '@shared/model/backends';
 import type { Backend } from '../backend';
 import type { CompositeBackend } from '../compositeBackend';
 import type { AddHostSpec, HostManager } from './hostManager';
@@ -25,6 +29,15 @@ import { realHostBackend } from './realHostBackend';
 
 export interface RealHostsBackend extends Backend {
   restore(): Promise<void>;
+}
+
+/** The default backend's entry of a `backends.list` answer also lists `host.add` (this door carries it out). */
+function withAddHost(response: ResponseMessage): ResponseMessage {
+  if (!response.ok || !Array.isArray(response.result)) return response;
+  const list = (response.result as BackendInfo[]).map((b) => (b.namespace === '' && !b.capabilities.commands.includes('host.add')
+    ? { ...b, capabilities: { ...b.capabilities, commands: [...b.capabilities.commands, 'host.add' as const] } }
+    : b));
+  return { ...response, result: list };
 }
 
 export function withRealHosts(composite: CompositeBackend, manager: HostManager): RealHostsBackend {
@@ -57,11 +70,12 @@ export function withRealHosts(composite: CompositeBackend, manager: HostManager)
 
   return {
     namespace: composite.namespace,
-    request(message) {
+    async request(message) {
       const name = typeof message.name === 'string' ? message.name : '';
       if ((message.kind === 'query' && name === 'host.identify') || (message.kind === 'command' && (name === 'host.add' || name === 'host.remove'))) {
         return handle(message, name);
       }
+      if (message.kind === 'query' && name === 'backends.list') return withAddHost(await composite.request(message));
       return composite.request(message);
     },
     onEvent: (listener) => composite.onEvent(listener),
