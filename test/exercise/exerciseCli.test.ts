@@ -18,7 +18,7 @@ test('exercise list shows the four practicals in order', () => {
   const r = hvlab(['list']);
   assert.equal(r.status, 0, r.stderr);
   const names = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)[1]);
-  assert.deepEqual(names, ['client-tour', 'monitors', 'paging', 'overcommit']);
+  assert.deepEqual(names, ['client-tour', 'monitors', 'paging', 'overcommit', 'consolidation']);
   const json = JSON.parse(hvlab(['list', '--json']).stdout);
   assert.equal(json[1].title, 'Trap-and-emulate and its holes');
   assert.equal(json[1].source, 'built-in');
