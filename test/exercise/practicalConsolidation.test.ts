@@ -8,7 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterId, HostId, VmId } from '../../src-shared/model/ids';
 import type { PlacementAlgoName } from '../../src-shared/model/placement';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { solveModel } from '../../src-main/engine/placement/index';
+import { saveLab } from '../../src-main/node/storage/labStore';
+import { openSavedLab } from '../../src-main/node/exercise/labAccess';
+import { gradeRun } from '../../src-shared/exercise/index';
 import { Student } from '../helpers/practical';
 
 async function clusterId(s: Student): Promise<ClusterId> {
@@ -116,6 +122,14 @@ test('practical 7: a student who follows the handout passes every step', async (
   const wrong = g.steps.flatMap((x) => x.answers.filter((a) => a.kind !== 'text' && a.correct !== true).map((a) => `${a.id}: ${a.answer} vs ${a.expectedText}`));
   assert.deepEqual(wrong, [], 'graded now, after the consolidation, every answer is still right');
   assert.equal(g.totals.correct, g.totals.graded);
+
+  // An instructor grades the saved lab (as `exercise check` does): the same verdicts, the exact answers
+  // proven again by the solver of the lab the grader opens.
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-pack-'));
+  saveLab(dir, s.engine.saveState());
+  const saved = await openSavedLab(dir);
+  const again = await gradeRun(s.exercise, saved.api.query, saved.progress);
+  assert.deepEqual(again.totals, g.totals);
 });
 
 test('practical 7: applying a plan without standby fails the standby and energy checks; a wrong count fails its question', async () => {
