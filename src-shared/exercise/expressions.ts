@@ -1,7 +1,8 @@
 /**
  * Expressions: numbers computed from the lab through the contract — host and VM fields, counters over
- * a window, task durations, event counts and times, the time between two events, migration results —
- * and arithmetic over them (ratio, difference, sum, product).
+ * a window, task durations, event counts and times, the time between two events, migration results,
+ * the engine's own packing of a cluster (`placement.solve`) — and arithmetic over them (ratio,
+ * difference, sum, product).
  *
  * - `evaluateExpr(expr, ctx)` → `{ value, text }` (text says what was read, for reasons and reports) or
  *   `{ error }` (why it has no value yet: no such VM, no samples, no matching task…).
@@ -11,15 +12,21 @@
  * Rules: counters are real-time samples (20 s each); a window covers the samples whose period ends
  * inside it; `percent` = Σ ms ÷ (samples × 20 000 ms) × 100 (vSphere's ready-% rule: for a VM it is the
  * whole VM's share, so it can pass 100 % with several vCPUs); `perSecond` = Σ ÷ (samples × 20 s).
- * Nothing here invents a value: a missing sample is an error with its reason, never a zero.
+ * Nothing here invents a value: a missing sample is an error with its reason, never a zero; an exact
+ * packing the solver did not prove optimal, or a heuristic that could not place every VM, has no
+ * `hostsUsed`. A placement with `vms` or `standbyHosts: available` is solved as an instance built from
+ * the cluster's own problem (the engine's demands and capacities, in its order), so it is the same
+ * packing the engine computes for the cluster, restricted to those VMs or with those hosts awake.
  */
 import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
 import { INTERVALS } from '../model/metrics';
 import type { LabView } from './labView';
 import type {
-  Comparison, CounterSource, EntityKey, EventSelector, Expr, HostField, MigrationSelector, NumberMatch, Since, TaskSelector, VmField,
+  Comparison, CounterSource, EntityKey, EventSelector, Expr, HostField, MigrationSelector, NumberMatch, PlacementSelector, Since, TaskSelector, VmField,
 } from './format';
+import type { PlacementSolveResult } from '../model/placement';
+import type { ClusterId } from '../model/ids';
 import { ENTITY_KEYS } from './format';
 import { durationMs, formatDuration } from './duration';
 
@@ -224,6 +231,65 @@ function vmField(v: import('../model/inventory').VmDto, f: VmField): number {
   }
 }
 
+/** `placement.solve` for a selector: the cluster as the engine sees it, or the instance reshaped from it. */
+async function solvePlacement(sel: PlacementSelector, ctx: EvalContext): Promise<{ result: PlacementSolveResult; scope: string } | { error: string }> {
+  const inv = await ctx.view.inventory();
+  const cluster = inv.clusters.find((c) => c.name === sel.cluster);
+  if (!cluster) return { error: `there is no cluster named "${sel.cluster}"` };
+  const clusterId = cluster.id as ClusterId;
+  const demand = sel.demand ?? 'configured';
+  if (sel.vms === undefined && sel.standbyHosts !== 'available') {
+    const result = await ctx.view.placement({ algo: sel.algo, clusterId, demand });
+    return { result, scope: `the ${result.placement.length} powered-on VMs of cluster ${sel.cluster}` };
+  }
+  // The engine's own problem for the cluster (demands, capacities, order), from a cheap heuristic run.
+  const base = await ctx.view.placement({ algo: 'ff', clusterId, demand });
+  let items = base.placement;
+  if (sel.vms !== undefined) {
+    const ids: string[] = [];
+    for (const name of sel.vms) {
+      const vm = inv.vms.find((v) => v.name === name);
+      if (!vm) return { error: `there is no VM named "${name}"` };
+      if (!items.some((x) => x.itemId === vm.id)) return { error: `${name} is not a powered-on VM of cluster ${sel.cluster}` };
+      ids.push(vm.id);
+    }
+    items = items.filter((x) => ids.includes(x.itemId));
+  }
+  const standby = new Set(inv.hosts.filter((h) => h.powerState === 'standBy').map((h) => h.id as string));
+  const wake = sel.standbyHosts === 'available';
+  const result = await ctx.view.placement({
+    algo: sel.algo,
+    instance: {
+      dimensions: base.dimensions,
+      items: items.map((x) => ({ id: x.itemId, demand: x.demand })),
+      bins: base.bins.map((b) => ({ id: b.binId, capacity: b.capacity, state: wake && b.state === 'off' && standby.has(b.binId) ? 'on' : b.state })),
+    },
+  });
+  const scope = `${sel.vms ? `${items.length} VMs (${sel.vms.join(', ')})` : `the ${items.length} powered-on VMs`} of cluster ${sel.cluster}${wake ? ', hosts in standby counted as available' : ''}`;
+  return { result, scope };
+}
+
+async function evaluatePlacement(sel: PlacementSelector, field: 'hostsUsed' | 'lowerBound' | 'unplaced', ctx: EvalContext): Promise<ExprResult> {
+  const r = await solvePlacement(sel, ctx);
+  if ('error' in r) return r;
+  const { result, scope } = r;
+  const algo = sel.algo === 'exact' ? 'the exact solver' : sel.algo.toUpperCase();
+  const unplaced = result.placement.filter((x) => x.binId === null).length;
+  if (field === 'unplaced') return { value: unplaced, text: `VMs ${algo} could not place, packing ${scope}: ${unplaced}` };
+  if (field === 'lowerBound') {
+    if (result.lowerBound === undefined) return { error: `placement.solve gave no lower bound for ${scope}` };
+    return { value: result.lowerBound, text: `lower bound on the hosts for ${scope}: ${result.lowerBound}` };
+  }
+  if (result.status === 'infeasible' || result.status === 'failed' || unplaced > 0) {
+    return { error: `${algo} could not place every VM (${unplaced} left over) packing ${scope}${result.explanation ? `: ${result.explanation.message}` : ''}` };
+  }
+  if (sel.algo === 'exact' && !result.provenOptimal) {
+    return { error: `the exact solver did not prove its ${result.binsUsed} host(s) optimal for ${scope}${result.notes.length ? ` (${result.notes.join('; ')})` : ''}` };
+  }
+  const proof = sel.algo === 'exact' ? ` (proven optimal${result.provenBy === 'bound' ? ': a heuristic meets the lower bound' : ' by the solver'})` : '';
+  return { value: result.binsUsed, text: `hosts used by ${algo} packing ${scope}: ${result.binsUsed}${proof}` };
+}
+
 export async function evaluateExpr(expr: Expr, ctx: EvalContext, depth = 0): Promise<ExprResult> {
   if (typeof expr === 'number') return { value: expr, text: String(expr) };
   if (depth > 8) return { error: 'expression nested too deeply' };
@@ -281,6 +347,7 @@ export async function evaluateExpr(expr: Expr, ctx: EvalContext, depth = 0): Pro
       if (v === undefined) return { error: `the migration task of ${expr.migration.vm} does not report ${expr.field}` };
       return { value: v, text: `${expr.field} of the last migration of ${expr.migration.vm}: ${round(v)} ms` };
     }
+    if ('placement' in expr) return await evaluatePlacement(expr.placement, expr.field, ctx);
     const parts = 'ratio' in expr ? expr.ratio : 'difference' in expr ? expr.difference : 'sum' in expr ? expr.sum : expr.product;
     const vals: number[] = [];
     const texts: string[] = [];

@@ -181,6 +181,29 @@ export const TASK_FIELDS = ['durationMs', 'count', 'startedAtS', 'completedAtS']
 export const EVENT_FIELDS = ['count', 'timeS'] as const;
 export const MIGRATION_FIELDS = ['downtimeMs', 'durationMs'] as const;
 export const WHICH_VALUES = ['last', 'first'] as const;
+/** Placement algorithms an exercise may ask about: the contract's heuristics and `exact` (HiGHS). */
+export const PLACEMENT_ALGOS = ['nf', 'ff', 'bf', 'wf', 'nfd', 'ffd', 'bfd', 'wfd', 'exact'] as const;
+export const PLACEMENT_DEMANDS = ['configured', 'reservation'] as const;
+/**
+ * `hostsUsed`: hosts the packing uses (for `exact`, only once proven optimal); `lowerBound`: the solver's
+ * lower bound on hosts; `unplaced`: VMs the algorithm could not place.
+ */
+export const PLACEMENT_FIELDS = ['hostsUsed', 'lowerBound', 'unplaced'] as const;
+
+/**
+ * A packing of a cluster's powered-on VMs onto its hosts, as the contract's `placement.solve` computes it.
+ * `vms`: pack only these VMs (display names, in the inventory's order) — so an answer about "the eight
+ * VMs" stays true after a ninth is powered on; `standbyHosts: available`: hosts in standby count as
+ * able to take VMs (how many hosts the VMs need, not which are awake now) — so an answer stays true
+ * after the emptied hosts entered standby.
+ */
+export interface PlacementSelector {
+  cluster: string;
+  algo: (typeof PLACEMENT_ALGOS)[number];
+  demand?: (typeof PLACEMENT_DEMANDS)[number];
+  vms?: string[];
+  standbyHosts?: 'off' | 'available';
+}
 
 /** A number computed from the lab (or a literal). */
 export type Expr =
@@ -193,12 +216,13 @@ export type Expr =
   /** Virtual milliseconds from one event to the next matching one after it. */
   | { between: { from: EventSelector & { which?: 'last' | 'first' }; to: EventSelector } }
   | { migration: MigrationSelector; field: (typeof MIGRATION_FIELDS)[number] }
+  | { placement: PlacementSelector; field: (typeof PLACEMENT_FIELDS)[number] }
   | { ratio: [Expr, Expr] }
   | { difference: [Expr, Expr] }
   | { sum: Expr[] }
   | { product: Expr[] };
 
-export const EXPR_KINDS = ['host', 'vm', 'counter', 'task', 'event', 'between', 'migration', 'ratio', 'difference', 'sum', 'product'] as const;
+export const EXPR_KINDS = ['host', 'vm', 'counter', 'task', 'event', 'between', 'migration', 'placement', 'ratio', 'difference', 'sum', 'product'] as const;
 
 export interface NumberQuestion {
   id: string;

@@ -4,7 +4,8 @@
  *
  * - `new LabView(query)`: `query` is any `HvlabApi.query` (the client's, a direct engine bridge, a saved lab).
  * - `inventory()`, `tasks()`, `events()`, `snapshots(vmId)`, `console(vmId)`, `series(entityId, counters)`,
- *   `status()`, `info()`; name lookups `vmByName`, `hostByName`, `entityByName(kind, name)`.
+ *   `status()`, `info()`, `placement(params)` (`placement.solve`, a query that changes nothing); name lookups
+ *   `vmByName`, `hostByName`, `entityByName(kind, name)`.
  *
  * Rules: read-only (queries only); one instance per pass (create a new one to see new state). A query
  * that fails rejects with the contract's `ApiException`; callers turn it into a failed check with its reason.
@@ -46,6 +47,9 @@ export class LabView {
   info(): Promise<EngineInfo> { return this.once('info', () => this.query('engine.info', {})); }
   snapshots(vmId: VmDto['id']): Promise<SnapshotTreeDto> { return this.once(`snap:${vmId}`, () => this.query('vm.snapshot.tree', { vmId })); }
   console(vmId: VmDto['id']): Promise<string> { return this.once(`con:${vmId}`, async () => (await this.query('vm.console.read', { vmId })).text); }
+  placement(params: QueryParams<'placement.solve'>): Promise<QueryResult<'placement.solve'>> {
+    return this.once(`p:${JSON.stringify(params)}`, () => this.query('placement.solve', params));
+  }
   series(entityId: string, counters: string[], interval: IntervalKey = 'realtime'): Promise<MetricSeriesDto> {
     const key = `m:${entityId}:${interval}:${counters.join(',')}`;
     return this.once(key, () => this.query('metrics.query', { entityId, counters, interval }));

@@ -15,7 +15,7 @@
 import type { Exercise } from './format';
 import {
   AGGREGATES, COMPARISON_KEYS, COUNTER_AS, EFFECTIVE_PAGINGS, ENTITY_KEYS, EVENT_FIELDS, EXERCISE_FORMAT_VERSION, EXPR_KINDS,
-  GUEST_STATES, HOST_FIELDS, MIGRATION_FIELDS, MONITORS, PAGINGS, POWER_STATES, PREDICATE_KINDS, SINCE_VALUES, TASK_FIELDS,
+  GUEST_STATES, HOST_FIELDS, MIGRATION_FIELDS, MONITORS, PAGINGS, PLACEMENT_ALGOS, PLACEMENT_DEMANDS, PLACEMENT_FIELDS, POWER_STATES, PREDICATE_KINDS, SINCE_VALUES, TASK_FIELDS,
   TASK_STATES, VM_FIELDS, WHICH_VALUES,
 } from './format';
 import { durationMs } from './duration';
@@ -198,6 +198,22 @@ const COUNTER_FIELDS = ['vm', 'host', 'cluster', 'datacenter', 'name', 'over', '
 const TASK_SELECTOR = ['operation', 'target', 'state', 'since'] as const;
 const EVENT_SELECTOR = ['type', 'entity', 'since'] as const;
 const MIGRATION_SELECTOR = ['vm', 'state', 'since'] as const;
+const PLACEMENT_SELECTOR = ['cluster', 'algo', 'demand', 'vms', 'standbyHosts'] as const;
+
+function placementSelector(V: Validator, o: Record<string, unknown>, path: Path): void {
+  entityName(V, o.cluster, [...path, 'cluster']);
+  V.oneOf(o.algo, [...path, 'algo'], PLACEMENT_ALGOS);
+  V.opt(o, 'demand', path, (v, p) => V.oneOf(v, p, PLACEMENT_DEMANDS));
+  V.opt(o, 'standbyHosts', path, (v, p) => V.oneOf(v, p, ['off', 'available'] as const));
+  V.opt(o, 'vms', path, (v, p) => {
+    if (!V.list(v, p, { min: 1, max: 200 })) return;
+    const seen = new Set<unknown>();
+    v.forEach((x, i) => {
+      if (entityName(V, x, [...p, i]) && seen.has(x)) V.fail([...p, i], `VM "${x as string}" is listed twice`);
+      seen.add(x);
+    });
+  });
+}
 
 function taskSelector(V: Validator, o: Record<string, unknown>, path: Path): void {
   V.string(o.operation, [...path, 'operation'], { max: 64, pattern: /^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)+$/, patternText: 'an operation name like vm.powerOn' });
@@ -279,6 +295,10 @@ function validateExpr(V: Validator, v: unknown, path: Path, depth = 0): void {
     case 'migration':
       if (V.object(body, p, MIGRATION_SELECTOR, ['vm'])) migrationSelector(V, body, p);
       V.oneOf(v.field, [...path, 'field'], MIGRATION_FIELDS);
+      return;
+    case 'placement':
+      if (V.object(body, p, PLACEMENT_SELECTOR, ['cluster', 'algo'])) placementSelector(V, body, p);
+      V.oneOf(v.field, [...path, 'field'], PLACEMENT_FIELDS);
       return;
     default: {
       const pair = kind === 'ratio' || kind === 'difference';

@@ -12,7 +12,7 @@ import { renderMarkdown, validateExercise } from '../../src-shared/exercise/inde
 test('the built-in practicals load, in order', () => {
   const { exercises, errors } = loadExercises({ dirs: [join(import.meta.dirname, '../../resources/exercises')] });
   assert.deepEqual(errors, []);
-  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit']);
+  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit', 'consolidation']);
   for (const x of exercises) {
     assert.ok(x.exercise.steps.every((s) => (s.checks?.length ?? 0) + (s.questions?.length ?? 0) > 0), `${x.exercise.name}: every step checks or asks something`);
   }
@@ -97,6 +97,48 @@ steps:
     /bad\.yaml:23:43: error: steps\[0\]\.questions\[0\]\.number\.answer\.field: expected one of sockets, .*logicalCpus.*, got the text "cpus"/,
     /bad\.yaml:24:9: error: steps\[0\]\.questions\[1\]\.id: question id "q1" is already used at steps\[0\]\.questions\[0\]/,
     /bad\.yaml:26:19: error: steps\[0\]\.questions\[1\]\.choice\.options: mark at least one option correct: true/,
+  ];
+  assert.equal(errs.length, expect.length, errs.join('\n'));
+  expect.forEach((re, i) => assert.match(errs[i], re));
+});
+
+test('placement expressions: algorithm, fields and VM lists are validated with their positions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  const file = write(dir, 'pack.yaml', `exercise: 1
+name: pack
+title: Pack
+summary: Pack.
+scenario: lab-small
+objectives: [x]
+steps:
+  - id: one
+    title: One
+    instructions: Do it.
+    questions:
+      - id: ok
+        prompt: Hosts?
+        number: { answer: { placement: { cluster: DC0_C0, algo: ffd, vms: [a, b], standbyHosts: available }, field: hostsUsed } }
+      - id: q1
+        prompt: Hosts?
+        number: { answer: { placement: { cluster: DC0_C0, algo: fdd }, field: hosts } }
+      - id: q2
+        prompt: Hosts?
+        number: { answer: { placement: { cluster: DC0_C0, algo: ff, vms: [a, a], demand: usage }, field: unplaced } }
+      - id: q3
+        prompt: Hosts?
+        number: { answer: { placement: { algo: exact }, field: lowerBound } }
+      - id: q4
+        prompt: Hosts?
+        number: { answer: { placement: { cluster: DC0_C0, algo: ff, standby: on }, field: hostsUsed } }
+`);
+  const errs = errorsOf(file);
+  const expect = [
+    /pack\.yaml:17:59: error: steps\[0\]\.questions\[1\]\.number\.answer\.placement\.algo: expected one of nf, ff, .*exact, got the text "fdd" \(did you mean "ffd"\?\)/,
+    /pack\.yaml:17:72: error: steps\[0\]\.questions\[1\]\.number\.answer\.field: expected one of hostsUsed, lowerBound, unplaced, got the text "hosts"/,
+    /pack\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.placement\.demand: expected one of configured, reservation, got the text "usage"/,
+    /pack\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.placement\.vms\[1\]: VM "a" is listed twice/,
+    /pack\.yaml:23:29: error: steps\[0\]\.questions\[3\]\.number\.answer\.placement\.cluster: "cluster" is required/,
+    /pack\.yaml:26:\d+: error: steps\[0\]\.questions\[4\]\.number\.answer\.placement\.standby: "standby" is not a field here; allowed: cluster, algo, demand, vms, standbyHosts/,
   ];
   assert.equal(errs.length, expect.length, errs.join('\n'));
   expect.forEach((re, i) => assert.match(errs[i], re));

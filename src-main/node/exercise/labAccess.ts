@@ -9,6 +9,10 @@
  *   verified by the lab store), with real guest execution, paused.
  * - `startExerciseLab(exercise, options?)` → `{ engine, api }`: the exercise's scenario at its seed, paused.
  * - `engineWithScenarios(name, seed)`: an engine knowing built-in and exercise-folder scenarios.
+ *
+ * Every engine made here has the exact placement solver (HiGHS in a worker thread, shared by this process
+ * and started on first use), so `placement.solve` with `exact` proves the optimum as in the app — the
+ * consolidation practical's answers depend on it. The worker does not keep the process alive.
  */
 import { createApiClient } from '@shared/api/client';
 import { API_VERSION } from '@shared/api/channels';
@@ -22,6 +26,14 @@ import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';
 import { loadScenarioSources } from '../resources';
 import { exerciseScenarioSources } from './exerciseFiles';
+import { createHighsSolver, type HighsSolver } from '../solver/highsSolver';
+
+let sharedSolver: HighsSolver | undefined;
+/** One HiGHS worker for every lab this process opens (it starts on the first exact solve). */
+function milpSolver(): HighsSolver {
+  sharedSolver ??= createHighsSolver();
+  return sharedSolver;
+}
 
 export function apiOf(engine: Engine): HvlabApi {
   return createApiClient({
@@ -38,7 +50,7 @@ function pause(engine: Engine): void {
 
 export function engineWithScenarios(scenario: string, seed: number, guests: GuestFactoryChoice = defaultGuestFactory()): Engine {
   const scenarios = { ...loadScenarioSources(), ...exerciseScenarioSources() };
-  const engine = createEngine({ scenarios, guestFactory: guests.factory, guestCatalog: guests.catalogue }, { scenario, seed });
+  const engine = createEngine({ scenarios, guestFactory: guests.factory, guestCatalog: guests.catalogue, milpSolver: milpSolver() }, { scenario, seed });
   pause(engine);
   return engine;
 }
@@ -53,7 +65,7 @@ export async function openSavedLab(dir: string): Promise<{ engine: Engine; api: 
   const s = state as LabState;
   const guests = defaultGuestFactory();
   const engine = createEngine(
-    { scenarios: { [s.scenario.name]: { file: dir, content: s.scenario } }, guestFactory: guests.factory, guestCatalog: guests.catalogue },
+    { scenarios: { [s.scenario.name]: { file: dir, content: s.scenario } }, guestFactory: guests.factory, guestCatalog: guests.catalogue, milpSolver: milpSolver() },
     { scenario: s.scenario.name, seed: s.seed },
   );
   const err = engine.loadState(state);

@@ -4,8 +4,14 @@
  * energy, over a chosen period — the figures vSphere capacity tools sell.
  *
  * - `buildDatacenterReport(api, options)` → `ReportDoc` (unsealed). `options.fromMs`/`toMs`: the period in
- *   virtual ms (default: the last hour up to now); the sample interval is the finest that covers it
- *   (real-time 20 s for an hour, 5 min for a day, …).
+ *   virtual ms; the sample interval is the finest that covers it (real-time 20 s for an hour, 5 min for
+ *   a day, …). `defaultPeriod(nowMs)`: what a period left out means.
+ *
+ * The default period is what a user expects of "the lab so far": from the lab's start while it has run
+ * less than an hour, the last hour after that. A lab that has not run yet (just loaded at 0 s) still gets
+ * its report — inventory, tasks and events at 0 s — with a note that no counter has been sampled yet,
+ * and so does a lab younger than one sample; only a period the user chose that is empty once clamped to
+ * [0, now] (from after to, or entirely in the future) is an error.
  *
  * Rules: every figure is an aggregate of the engine's counters over the period (averages of averages,
  * sums of summations, energy = Σ power.energy.summation); an object with no samples shows "—". Host
@@ -29,6 +35,13 @@ export interface DatacenterReportOptions {
 }
 
 const TOP = 10;
+/** The default period's longest span: the last hour, as vSphere's real-time charts. */
+export const DEFAULT_PERIOD_MS = 3_600_000;
+
+/** The period a report covers when none is chosen: from the lab's start, or the last hour once it has run that long. */
+export function defaultPeriod(nowMs: number): { fromMs: number; toMs: number } {
+  return { fromMs: Math.max(0, nowMs - DEFAULT_PERIOD_MS), toMs: nowMs };
+}
 
 interface Agg { avg: number | null; max: number | null; sum: number | null; n: number }
 
@@ -53,12 +66,16 @@ export async function buildDatacenterReport(api: HvlabApi, options: DatacenterRe
     api.query('tasks.list', { limit: 1000 }), api.query('events.list', { limit: 5000 }),
   ]);
   const to = Math.min(options.toMs ?? status.virtualTimeMs, status.virtualTimeMs);
-  const from = Math.max(0, options.fromMs ?? to - 3_600_000);
-  if (!(to > from)) {
+  const from = Math.max(0, options.fromMs ?? defaultPeriod(to).fromMs);
+  // A lab at 0 s has an empty period whatever is asked: report what it has, and say why there are no figures.
+  const notRunYet = status.virtualTimeMs === 0 && from === 0;
+  if (!(to > from) && !notRunYet) {
     throw new ApiException(apiError('E_INVALID_ARGUMENT', `the period is empty (from ${from / 1000} s to ${to / 1000} s of virtual time; the lab is at ${status.virtualTimeMs / 1000} s): let the lab run, or choose a period`, 'report.period'));
   }
   const interval: IntervalKey = intervalFor(status.virtualTimeMs - from);
   const periodMs = INTERVALS[interval].periodSeconds * 1000;
+  // The first sample of an interval ends one period after the lab's start: before that there are no figures.
+  const noSamples = to < periodMs;
   const id = uniqueIds();
   const names = new Map<string, string>([...inv.hosts, ...inv.clusters, ...inv.vms, ...inv.datacenters].map((x) => [x.id as string, x.name]));
   const sections: Section[] = [];
@@ -69,6 +86,12 @@ export async function buildDatacenterReport(api: HvlabApi, options: DatacenterRe
     h.connectionState + (h.inMaintenanceMode ? ', maintenance' : '')]);
   const vms = inv.vms.filter((v) => !v.isTemplate);
   const vmRows: Cell[][] = vms.map((v) => [v.name, v.hostId ? names.get(v.hostId) ?? '' : '', v.powerState, v.vcpus, v.memoryBytes / 2 ** 20, v.monitor, v.paging, v.workload, v.snapshotCount]);
+  if (noSamples) {
+    const why = notRunYet ? 'The lab has not run yet' : `The period ends at ${formatClockMs(to)} of virtual time`;
+    sections.push({ id: id('No samples yet'), title: 'No samples yet', blocks: [
+      { kind: 'html', html: `<p>${why}: the lab samples its counters every ${periodMs / 1000} s of virtual time, so utilization, top VMs and energy have no figures yet ("—"). Let the lab run, then export again.</p>` },
+    ] });
+  }
   sections.push({ id: id('Inventory'), title: 'Inventory', blocks: [
     { kind: 'table', table: { id: 'hosts', title: `Hosts (${inv.hosts.length})`, columns: ['Host', 'Cluster', 'Model', 'Cores', 'Logical CPUs', 'MHz', 'Memory (GiB)', 'VMs', 'State'], rows: hostRows } },
     { kind: 'table', table: { id: 'vms', title: `Virtual machines (${vms.length}; templates: ${inv.vms.length - vms.length})`, columns: ['VM', 'Host', 'Power', 'vCPUs', 'Memory (MiB)', 'Monitor', 'Paging', 'Workload', 'Snapshots'], rows: vmRows } },

@@ -23,6 +23,7 @@ export type { PageSize, Printer } from './pdf';
 export { chromiumPrinter, countPdfPages, PAGE_FORMAT } from './pdf';
 export { loadReportKey, verifySeal, labDigest, keyId } from './seal';
 export { extractDoc, renderHtml } from './html';
+export { defaultPeriod, DEFAULT_PERIOD_MS } from './datacenterReport';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
