@@ -37,7 +37,7 @@ import type { DirtySet, GuestPhysicalMemory, HostMemory, PageAccess } from '../m
 import { bytesToWords, Hasher, NotPresentError } from '../memory/index';
 import { NOT_PRESENT_POLL_NS } from '../params';
 import type {
-  GuestFrameStats, GuestMachine, GuestMachineState, GuestPages, GuestPageState, NotPresentHandler, VcpuRunResult,
+  GuestBalloon, GuestFrameStats, GuestMachine, GuestMachineState, GuestPages, GuestPageState, NotPresentHandler, VcpuRunResult,
 } from '../vm/guestMachine';
 import type { BootImage } from './bootImage';
 import type { MachineConfig, MachineCostModel } from './machineConfig';
@@ -124,6 +124,12 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   get exitCode(): number | null {
     return this.devices.power.exitCode;
+  }
+
+  /** The balloon device, once the guest's driver has registered with it (docs/isa.md §9.9). */
+  get balloon(): GuestBalloon | undefined {
+    const b = this.devices.balloon;
+    return b.driverPresent && !this.poweredOff && !this.disposed ? b : undefined;
   }
 
   // ---------------------------------------------------------------- running
