@@ -95,6 +95,8 @@ export interface GuestFrameStats {
   notPresentPages: number;
   /** Writes that had to copy a frame other pages also mapped (copy-on-write breaks of sharing), cumulative; absent = not counted. */
   sharedBreaks?: number;
+  /** VM time its vCPUs waited for a free host frame (a first write in the host's low state), cumulative; absent = never waits. */
+  frameWaitNs?: number;
 }
 
 /**
