@@ -29,7 +29,7 @@ for (const monitor of ['interp', 'bt']) {
     const c = m.counters();
     assert.ok(c['notPresent.frameWaits'] >= 1, JSON.stringify(c['notPresent.frameWaits']));
     // a saved machine keeps the wait
-    const restored = buildMachine({ kind: 'restore', state: structuredClone(m.save()), image: labosImage() }, { hostMemory: new HostMemory({ capacityBytes: 64 << 20 }) });
+    const restored = buildMachine({ kind: 'restore', state: structuredClone(m.save()) }, { hostMemory: new HostMemory({ capacityBytes: 64 << 20 }) });
     pool.setHeldFrames('test', 0);
     runMachine(m, { untilNs: 1000 * MS });
     assert.equal(m.state, 'off', m.consoleRead(0).text);

@@ -49,9 +49,9 @@ test('soft state inflates labos balloons: frames go back (mem.vmmemctl), checksu
     events.push(e);
     if (e.type !== 'metrics.sampled' || !lab) return;
     for (const vm of lab.reg.vms.values()) {
-      const g = lab.runtimes.get(vm.id)?.guest;
-      if (!g?.balloon) continue;
-      assert.equal(lab.collector.samples.latest(vm.id)!.values['mem.vmmemctl.average'], g.balloon.size * 4, `${vm.name} mem.vmmemctl at ${e.timeMs}`);
+      const balloon: { readonly size: number } | undefined = lab.runtimes.get(vm.id)?.guest?.balloon;
+      if (!balloon) continue;
+      assert.equal(lab.collector.samples.latest(vm.id)!.values['mem.vmmemctl.average'], balloon.size * 4, `${vm.name} mem.vmmemctl at ${e.timeMs}`);
       sampled++;
     }
   };
