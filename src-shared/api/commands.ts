@@ -17,6 +17,7 @@ import type { LabDocumentDto } from '../model/labDocument';
 import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
 import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
+import { memReclamationSchema } from './memoryReclamationSchema';
 
 const name = () => s.name({ max: 80 });
 const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
@@ -128,6 +129,11 @@ export const COMMAND_SCHEMAS = {
   /** Wake a host from standby (it boots anew). Pre: in standby. Task. */
   'host.exitStandby': s.object({ hostId: s.id('host') }),
   /**
+   * Configure › Memory reclamation: change some of a simulated host's memory-overcommitment settings
+   * (the others keep their values). Takes effect at the next barrier. Immediate.
+   */
+  'host.updateMemoryReclamation': s.object({ hostId: s.id('host'), settings: memReclamationSchema }),
+  /**
    * Add Host: a real hypervisor (KVM through libvirt over SSH, ESXi/vCenter through vim25) joins the lab as
    * one more backend. Pre: `acceptedIdentity` is the key fingerprint or certificate thumbprint the host
    * presents (`host.identify`); the credentials work. Answered by the host side in front of the engine
@@ -218,6 +224,7 @@ export interface CommandResults {
   'host.exitMaintenance': TaskRef;
   'host.enterStandby': TaskRef;
   'host.exitStandby': TaskRef;
+  'host.updateMemoryReclamation': { ok: true };
   'host.add': { namespace: string; hostId: string };
   'host.remove': { namespace: string };
   'host.reconnect': TaskRef;

@@ -11,6 +11,7 @@ import type {
   ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, SnapshotId, VmId,
 } from './ids';
 import type { VmCpuAllocation, VmHardware } from './vmHardware';
+import type { MemReclamationSettings } from './memoryReclamation';
 
 export type VmPowerState = 'poweredOff' | 'poweredOn' | 'suspended';
 /** Engine-level run state under poweredOn: whether the guest is executing, idle (halted) or crashed. */
@@ -63,6 +64,8 @@ export interface HostDto {
   networkIds: NetworkId[];
   /** Virtual ms since the host booted; 0 when powered off. */
   uptimeMs: number;
+  /** Memory-overcommitment settings, defaults filled in (simulated hosts; real hosts have their own). */
+  memoryReclamation?: MemReclamationSettings;
 }
 
 export interface VmDiskDto {

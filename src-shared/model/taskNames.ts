@@ -32,6 +32,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'host.exitMaintenance': 'Exit maintenance mode',
   'host.enterStandby': 'Enter standby mode',
   'host.exitStandby': 'Exit standby mode',
+  'host.updateMemoryReclamation': 'Update memory reclamation settings',
   'host.add': 'Add host',
   'host.remove': 'Remove host',
   'host.reconnect': 'Reconnect host',

@@ -23,6 +23,7 @@ const FINAL: Record<string, RegExp> = {
   hello: /^hello from labos$/m,
   cpu: /^cpu: done, 60000 iterations, checksum 0x[0-9a-f]{8}$/m,
   memwrite: /^memwrite: wrote 32 pages \(16 pages = 64 KiB working set, 2 passes\), checksum 0x[0-9a-f]{8}$/m,
+  memgrow: /^memgrow: holding 256 KiB, 0 corrupted$/m,
   pagetable: /^pagetable: 4 rounds x 16 pages mapped, touched, unmapped; 0 errors, checksum 0x[0-9a-f]{8}$/m,
   tlbmiss: /^tlbmiss: 4000 touches over 128 pages, stride 17, checksum 0x[0-9a-f]{8}$/m,
   syscall: /^syscall: 500 system calls, checksum 0x[0-9a-f]{8}$/m,

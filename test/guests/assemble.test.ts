@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { GUESTS_DIR, catalogue, labosImage } from '../helpers/machineHarness';
 
-const PROGRAMS = ['hello', 'cpu', 'memwrite', 'pagetable', 'tlbmiss', 'syscall', 'io', 'idle', 'mixed', 'sensitive', 'selftest'];
+const PROGRAMS = ['hello', 'cpu', 'memwrite', 'memgrow', 'pagetable', 'tlbmiss', 'syscall', 'io', 'idle', 'mixed', 'sensitive', 'selftest'];
 
 test('labos assembles, native and with -D PV=1', () => {
   const native = labosImage();

@@ -113,6 +113,7 @@ export const WORKLOADS: Readonly<Record<string, string>> = {
   hello: 'hello',
   cpu: 'cpu iterations=60000 report=20000',
   memwrite: 'memwrite wss_kib=64 rate_pps=20000 passes=2',
+  memgrow: 'memgrow kib=256 step_kib=64 period_ms=1 hold=0',
   pagetable: 'pagetable pages=16 rounds=4',
   tlbmiss: 'tlbmiss wss_kib=512 touches=4000',
   syscall: 'syscall count=500',

@@ -33,6 +33,10 @@ kmem_next:    .word 0
 kmem_end:     .word 0
 kmem_free:    .word 0
 kmem_nfree:   .word 0
+balloon_on:   .word 0       ; the balloon device answered (balloon.s)
+balloon_size: .word 0       ; pages in the balloon
+balloon_list: .word 0       ; first frame of the list of ballooned page numbers
+balloon_wait: .word 0       ; ticks until the next poll
 tick_us:      .word 0
 ncpu:         .word 0
 rr_next:      .word 0

@@ -6,7 +6,7 @@
 ; its CPU out of the idle loop).
 ; Rules: interrupts are level-triggered, so each handler acknowledges its device before
 ; returning. Every CPU has its own timer; ticks (the kernel's clock) are counted by CPU 0's, the
-; quantum is charged by each CPU's to the process it runs. Host requests (IRQ5, to CPU 0):
+; quantum is charged by each CPU's to the process it runs; CPU 0's tick also drives the balloon driver. Host requests (IRQ5, to CPU 0):
 ; POWER_REQUEST 1 = shut down, 2 = reboot; the scheduler acts on them.
 
 power_init:
@@ -85,6 +85,7 @@ timer_intr:
   LOAD r8, ticks
   addi r8, r8, 1
   STORE r8, ticks, r1
+  call balloon_tick          ; the balloon driver polls its target (balloon.s)
   la r1, procs
   la r2, procs_end
 .wake:

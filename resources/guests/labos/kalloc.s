@@ -1,6 +1,7 @@
 ; kalloc.s — the physical frame allocator and the page-table allocator.
 ;
-; Interface: kinit(start, end), kalloc() -> zeroed 4 KiB frame or 0, kfree(frame),
+; Interface: kinit(start, end), kalloc() -> zeroed 4 KiB frame or 0, kalloc_raw() -> a frame as it
+; is (not zeroed: the balloon driver gives it away untouched) or 0, kfree(frame),
 ; ptalloc() -> zeroed page table or 0, ptfree(table).
 ; How it works: frames never handed out yet are taken with a bump pointer (so a large guest only
 ; touches the memory it uses); freed frames go on a free list threaded through their first word.
@@ -20,7 +21,7 @@ kinit:
   STORE r2, kmem_nfree, r3
   ret
 
-kalloc:
+kalloc_raw:
   ENTER
   call kmem_acquire
   LOAD r7, kmem_free
@@ -43,13 +44,22 @@ kalloc:
   STORE r1, kmem_nfree, r2
   call kmem_release
   mov r1, r7
-  li r2, PAGE_SIZE
-  call memzero
-  mov r1, r7
   LEAVE
 .empty:
   call kmem_release
   li r1, 0
+  LEAVE
+
+kalloc:
+  ENTER
+  call kalloc_raw
+  cmpi r1, 0
+  beq .out
+  mov r7, r1
+  li r2, PAGE_SIZE
+  call memzero
+  mov r1, r7
+.out:
   LEAVE
 
 kfree:

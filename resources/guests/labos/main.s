@@ -1,7 +1,7 @@
 ; main.s — kmain: CPU 0's boot sequence, from bare hardware to the first process.
 ;
 ; Order: boot parameter block (memory size, page-table levels, command line) -> console ->
-; command line -> frame allocator -> kernel page table -> paging on -> disk, power device ->
+; command line -> frame allocator -> kernel page table -> paging on -> disk, power device, balloon driver ->
 ; secondary CPUs counted (stacks) -> banner -> timer -> the first process -> secondary CPUs
 ; started -> scheduler. A kernel program (sensitive) runs right here in kernel mode instead,
 ; before any other CPU starts, then powers off with its result.
@@ -77,6 +77,7 @@ kmain:
   ARCH_PAGING r1
   call disk_init
   call power_init
+  call balloon_init
   call smp_init
   ; ---- banner ----
   call cons_lock

@@ -9,6 +9,7 @@ progtab:
   .word .hello, p_hello, 0
   .word .cpu, p_cpu, 0
   .word .memwrite, p_memwrite, 0
+  .word .memgrow, p_memgrow, 0
   .word .pagetable, p_pagetable, 0
   .word .tlbmiss, p_tlbmiss, 0
   .word .syscall, p_syscall, 0
@@ -21,6 +22,7 @@ progtab:
 .hello:     .asciz "hello"
 .cpu:       .asciz "cpu"
 .memwrite:  .asciz "memwrite"
+.memgrow:   .asciz "memgrow"
 .pagetable: .asciz "pagetable"
 .tlbmiss:   .asciz "tlbmiss"
 .syscall:   .asciz "syscall"

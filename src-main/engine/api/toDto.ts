@@ -6,6 +6,7 @@
 import type { DatastoreDto, EntityDto, HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
 import type { ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
+import { memReclamationOf } from '@shared/model/memoryReclamation';
 import type { Lab } from '../lab/index';
 import type { Datastore, Host, Vm } from '../cluster/index';
 import { uptimeMs, guestRunState } from '../vm/index';
@@ -42,6 +43,7 @@ export function hostToDto(lab: Lab, host: Host): HostDto {
     vmIds: lab.reg.vmsOnHost(host.id).map((v) => v.id), datastoreIds: [...host.datastoreIds],
     networkIds: [...host.networkIds],
     uptimeMs: host.powerState === 'poweredOn' ? lab.clock.nowMs - host.bootedAtMs : 0,
+    memoryReclamation: memReclamationOf(host.memoryReclamation),
   };
   if (host.clusterId) dto.clusterId = host.clusterId;
   return dto;

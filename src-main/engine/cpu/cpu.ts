@@ -9,7 +9,7 @@
  *  - interrupts: `raiseIrq(line)`, `lowerIrq(line)` (level-triggered lines, checked at
  *    instruction boundaries when IE = 1);
  *  - monitors: `monitor`, `intercepts[opcode]`, `userOverride` + `updatePrivilege()`, `charge(n)`,
- *    `crashVm(reason)`, `markDelivering()`;
+ *    `crashVm(reason)`, `markDelivering()`, `frameShortage` (a write found no host frame: wait or crash);
  *  - observation: `counters`, `snapshot()` → CounterSnapshot, `crash`, `psw`, `digest()`,
  *    `cyclesInFlight()` (cycles of the current run not yet in counters.cycles: a device read
  *    during an `in`/`out` knows the exact virtual time of the instruction);
@@ -85,6 +85,11 @@ export class Cpu {
   readonly runOpCounts = new Int32Array(256);
   crash: CrashInfo | undefined = undefined;
   stopRequest: 'monitor' | undefined = undefined;
+  /**
+   * Installed by the machine: a write found no free host frame for guest page `gpfn`. True: the vCPU
+   * waits for one (the instruction runs again later); false or none: the VM crashes "host out of memory".
+   */
+  frameShortage: ((gpfn: number) => boolean) | undefined = undefined;
   readonly decodeCache: DecodeCache;
   /** Fetch latch: the code page currently executing (host-side). */
   code: Int32Array = new Int32Array(0);

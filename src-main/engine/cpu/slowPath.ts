@@ -37,6 +37,7 @@ function memFault(cpu: Cpu, va: number): void {
   const m = cpu.mmu;
   if (m.faultCause === FAULT_NOT_PRESENT) return waitForPage(cpu);
   if (m.faultCause === -1) {
+    if (cpu.frameShortage?.(m.faultGpfn)) return waitForPage(cpu);
     cpu.crashVm('host out of memory', cpu.state.pc, va, 0);
     return;
   }

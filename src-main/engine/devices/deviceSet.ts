@@ -1,7 +1,7 @@
 /**
  * deviceSet — the standard HV32 device set of one machine, wired to the bus and the interrupt
  * controller: one timer per vCPU, the console, the block disk, the RTC, boot ports, SMP ports and
- * the power/debug ports (docs/isa.md §9).
+ * the power/debug ports and the memory balloon (docs/isa.md §9).
  *
  * Interface:
  *  - `DeviceSet.create(opts)` (boot) and `DeviceSet.restore(opts, state)` — one wiring path for both;
@@ -23,7 +23,7 @@ import { IoBus } from './bus';
 import type { DeviceTiming } from './deviceTiming';
 import type { IrqController, IrqControllerState } from './irqController';
 import {
-  BOOT_BASE, BOOT_PORTS, CONSOLE_BASE, CONSOLE_PORTS, DISK_BASE, DISK_PORTS, IRQ_LINE_CONSOLE, IRQ_LINE_DISK, IRQ_LINE_IPI, IRQ_LINE_POWER,
+  BALLOON_BASE, BALLOON_PORTS, BOOT_BASE, BOOT_PORTS, CONSOLE_BASE, CONSOLE_PORTS, DISK_BASE, DISK_PORTS, IRQ_LINE_CONSOLE, IRQ_LINE_DISK, IRQ_LINE_IPI, IRQ_LINE_POWER,
   IRQ_LINE_RTC, IRQ_LINE_TIMER, POWER_BASE, POWER_PORTS, RTC_BASE, RTC_PORTS, SMP_BASE, SMP_PORTS, TIMER_BASE, TIMER_PORTS,
 } from './portMap';
 import { TimerDevice } from './timer/device';
@@ -48,6 +48,9 @@ import { smpMetrics } from './smp/metrics';
 import { PowerDevice, type PowerHost } from './power/device';
 import { restorePower, savePower, type PowerState } from './power/persist';
 import { powerMetrics } from './power/metrics';
+import { BalloonDevice } from './balloon/device';
+import { restoreBalloon, saveBalloon, type BalloonState } from './balloon/persist';
+import { balloonMetrics } from './balloon/metrics';
 import type { BusCounters } from './bus';
 
 export interface DeviceSetOptions {
@@ -78,6 +81,8 @@ export interface DeviceSetState {
   boot: BootPortsState;
   smp: SmpState;
   power: PowerState;
+  /** Absent in saves made before the balloon device existed (a fresh device). */
+  balloon?: BalloonState;
   bus: BusCounters;
   irq: IrqControllerState;
 }
@@ -87,7 +92,7 @@ export class DeviceSet {
 
   private constructor(
     readonly irq: IrqController, readonly timers: TimerDevice[], readonly console: ConsoleDevice, readonly disk: DiskDevice, readonly rtc: RtcDevice,
-    readonly boot: BootPortsDevice, readonly smp: SmpDevice, readonly power: PowerDevice,
+    readonly boot: BootPortsDevice, readonly smp: SmpDevice, readonly power: PowerDevice, readonly balloon: BalloonDevice,
   ) {
     this.bus.mapPerCpu(TIMER_BASE, TIMER_PORTS, timers);
     this.bus.map(CONSOLE_BASE, CONSOLE_PORTS, console);
@@ -96,6 +101,7 @@ export class DeviceSet {
     this.bus.map(BOOT_BASE, BOOT_PORTS, boot);
     this.bus.map(SMP_BASE, SMP_PORTS, smp);
     this.bus.map(POWER_BASE, POWER_PORTS, power);
+    this.bus.map(BALLOON_BASE, BALLOON_PORTS, balloon);
     this.bus.beforeAccess = (ctx) => this.update(ctx.cpu, ctx.nowNs);
   }
 
@@ -110,6 +116,7 @@ export class DeviceSet {
       new BootPortsDevice(o.memoryBytes, o.levels),
       new SmpDevice(o.smp, Array.from({ length: o.cpuCount }, (_, i) => o.irq.line(i, IRQ_LINE_IPI))),
       new PowerDevice(o.power, o.irq.line(0, IRQ_LINE_POWER)),
+      new BalloonDevice(guestPageCount(o.memoryBytes)),
     );
   }
 
@@ -124,6 +131,7 @@ export class DeviceSet {
       restoreBootPorts(o.memoryBytes, o.levels, s.boot),
       restoreSmp(o.smp, Array.from({ length: o.cpuCount }, (_, i) => o.irq.line(i, IRQ_LINE_IPI)), s.smp),
       restorePower(o.power, o.irq.line(0, IRQ_LINE_POWER), s.power),
+      restoreBalloon(guestPageCount(o.memoryBytes), s.balloon),
     );
     set.bus.restoreCounters(s.bus);
     o.irq.restore(s.irq);
@@ -166,12 +174,13 @@ export class DeviceSet {
     this.smp.entry.fill(0);
     this.smp.arg.fill(0);
     for (const l of this.smp.ipi) l.lower();
+    this.balloon.reboot();
   }
 
   save(): DeviceSetState {
     return {
       format: 'hvlab.devices', version: 1, timers: this.timers.map(saveTimer), console: saveConsole(this.console), disk: saveDisk(this.disk),
-      rtc: saveRtc(this.rtc), boot: saveBootPorts(this.boot), smp: saveSmp(this.smp), power: savePower(this.power), bus: this.bus.saveCounters(),
+      rtc: saveRtc(this.rtc), boot: saveBootPorts(this.boot), smp: saveSmp(this.smp), power: savePower(this.power), balloon: saveBalloon(this.balloon), bus: this.bus.saveCounters(),
       irq: this.irq.save(),
     };
   }
@@ -187,14 +196,21 @@ export class DeviceSet {
     const p = this.power;
     h.word(p.ctrl).word(p.request).word(p.exitCode ?? -1);
     for (let i = 0; i < this.smp.entry.length; i++) h.word(this.smp.entry[i]).word(this.smp.arg[i]);
+    h.word(this.balloon.ctrl).word(this.balloon.size);
+    for (const g of this.balloon.held) h.word(g);
   }
 
   metrics(): Record<string, number> {
     const b = this.bus.counters;
     return {
       ...timerMetrics(this.timers), ...consoleMetrics(this.console), ...diskMetrics(this.disk), ...rtcMetrics(this.rtc),
-      ...bootMetrics(this.boot), ...smpMetrics(this.smp), ...powerMetrics(this.power),
+      ...bootMetrics(this.boot), ...smpMetrics(this.smp), ...powerMetrics(this.power), ...balloonMetrics(this.balloon),
       ioAccesses: b.reads + b.writes, 'io.unmappedReads': b.unmappedReads, 'io.unmappedWrites': b.unmappedWrites,
     };
   }
+}
+
+/** Pages of guest memory the devices address (a size of 0 means 4 GiB, as in the boot block). */
+function guestPageCount(memoryBytes: number): number {
+  return memoryBytes > 0 ? Math.floor(memoryBytes / 4096) : 1 << 20;
 }

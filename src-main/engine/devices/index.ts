@@ -31,3 +31,6 @@ export { smpMetrics } from './smp/metrics';
 export { PowerDevice, DEBUG_KEEP_BYTES, type PowerHost, type PowerMetrics } from './power/device';
 export { savePower, restorePower, type PowerState } from './power/persist';
 export { powerMetrics } from './power/metrics';
+export { BalloonDevice, type BalloonMetrics } from './balloon/device';
+export { saveBalloon, restoreBalloon, type BalloonState } from './balloon/persist';
+export { balloonMetrics } from './balloon/metrics';

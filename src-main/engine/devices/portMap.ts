@@ -7,7 +7,7 @@
  */
 import {
   IRQ_CONSOLE, IRQ_DISK, IRQ_IPI, IRQ_POWER, IRQ_RTC, IRQ_TIMER, PORT_BOOT_BASE, PORT_CONSOLE_BASE, PORT_DISK_BASE, PORT_POWER_BASE, PORT_RTC_BASE,
-  PORT_SMP_BASE, PORT_TIMER_BASE,
+  PORT_SMP_BASE, PORT_TIMER_BASE, PORT_BALLOON_BASE,
 } from '../isa/index';
 
 export const TIMER_BASE = PORT_TIMER_BASE; // 0x10–0x17, per vCPU (each vCPU sees its own timer)
@@ -71,6 +71,17 @@ export const SMP_START_ARG = 3;
 export const SMP_START = 4;
 export const SMP_IPI_SEND = 5;
 export const SMP_IPI_ACK = 6;
+
+export const BALLOON_BASE = PORT_BALLOON_BASE; // 0x70–0x77
+export const BALLOON_PORTS = 8;
+export const BALLOON_TARGET = 0;
+export const BALLOON_SIZE = 1;
+export const BALLOON_INFLATE = 2;
+export const BALLOON_DEFLATE = 3;
+export const BALLOON_CTRL = 4;
+export const BALLOON_STATUS = 5;
+export const BALLOON_CTRL_DRIVER = 1;
+export const BALLOON_STATUS_ERROR = 1;
 
 export const POWER_BASE = PORT_POWER_BASE; // 0xF0–0xF7
 export const POWER_PORTS = 8;

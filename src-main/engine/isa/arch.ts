@@ -110,6 +110,7 @@ export const PORT_DISK_BASE = 0x30;
 export const PORT_RTC_BASE = 0x40;
 export const PORT_BOOT_BASE = 0x50;
 export const PORT_SMP_BASE = 0x60;
+export const PORT_BALLOON_BASE = 0x70;
 export const PORT_POWER_BASE = 0xf0;
 /** IRQ lines. */
 export const IRQ_TIMER = 0;

@@ -111,6 +111,7 @@ export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Ma
     }
   }
   for (const slot of m.slots) slot.cpu.io = m.devices.bus;
+  m.installFrameShortage();
   m.devices.bus.clock = () => m.activeNowNs();
   m.devices.bus.afterAccess = () => m.afterIo();
   return m;
@@ -146,6 +147,7 @@ function rebootParts(m: Machine, env: MachineEnv): void {
   m.slots = freshSlots(m, env, (i) => times[i] ?? m.latestNs);
   m.slots.forEach((s, i) => { if (pageFaults[i]) s.pageFaults = pageFaults[i]; }); // cumulative since power-on
   for (const slot of m.slots) slot.cpu.io = m.devices.bus;
+  m.installFrameShortage();
   m.devices.reboot();
   m.irq.resync();
 }

@@ -37,7 +37,7 @@ import type { DirtySet, GuestPhysicalMemory, HostMemory, PageAccess } from '../m
 import { bytesToWords, Hasher, NotPresentError } from '../memory/index';
 import { NOT_PRESENT_POLL_NS } from '../params';
 import type {
-  GuestFrameStats, GuestMachine, GuestMachineState, GuestPages, GuestPageState, NotPresentHandler, VcpuRunResult,
+  GuestBalloon, GuestFrameStats, GuestMachine, GuestMachineState, GuestPages, GuestPageState, NotPresentHandler, VcpuRunResult,
 } from '../vm/guestMachine';
 import type { BootImage } from './bootImage';
 import type { MachineConfig, MachineCostModel } from './machineConfig';
@@ -124,6 +124,12 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   get exitCode(): number | null {
     return this.devices.power.exitCode;
+  }
+
+  /** The balloon device, once the guest's driver has registered with it (docs/isa.md §9.9). */
+  get balloon(): GuestBalloon | undefined {
+    const b = this.devices.balloon;
+    return b.driverPresent && !this.poweredOff && !this.disposed ? b : undefined;
   }
 
   // ---------------------------------------------------------------- running
@@ -215,15 +221,21 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     }
   }
 
-  /** A waiting vCPU runs again once its page is present (its time waiting is counted); false while it is not. */
+  /**
+   * A waiting vCPU runs again once its page is present — or, waiting for a frame, once the host pool has
+   * one free (its time waiting is counted); false while it is not.
+   */
   private resumeWaiter(slot: VcpuSlot, hostNowNs: number, res: VcpuRunResult): boolean {
-    if (this.mem.isNotPresent(slot.waitingFor as never)) {
+    if (slot.waitingForFrame ? this.host.freeFrames < 1 : this.mem.isNotPresent(slot.waitingFor as never)) {
       slot.waitLookNs = hostNowNs;
       res.halted = true;
       res.waitingForPage = slot.waitingFor;
       return false;
     }
-    slot.pageFaults.waitedNs += Math.max(0, hostNowNs - slot.waitSinceNs);
+    const waited = Math.max(0, hostNowNs - slot.waitSinceNs);
+    if (slot.waitingForFrame) slot.pageFaults.frameWaitedNs += waited;
+    else slot.pageFaults.waitedNs += waited;
+    slot.waitingForFrame = false;
     slot.waitingFor = -1;
     slot.wakeHintNs = Number.NaN;
     slot.waitLookNs = Number.NaN;
@@ -273,6 +285,29 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     return false;
   }
 
+  /**
+   * A vCPU's write found no free host frame (the host's low state): the vCPU waits at the faulting
+   * instruction until the pool has a frame, as ESX blocks the allocating vCPU, instead of crashing.
+   * Host code outside a slice has no vCPU to stop: false (it reports the shortage its own way).
+   */
+  private onFrameShortage(gpfn: number): boolean {
+    const slot = this.slots[this.current];
+    if (!slot) return false;
+    if (slot.waitingFor < 0) {
+      slot.pageFaults.frameWaits++;
+      slot.waitingFor = gpfn;
+      slot.waitingForFrame = true;
+      slot.waitSinceNs = slot.nowNs();
+      slot.wakeHintNs = Number.NaN;
+    }
+    return true;
+  }
+
+  /** Lets every vCPU of this machine wait for a host frame instead of crashing (the builder calls it for new CPUs). */
+  installFrameShortage(): void {
+    for (const s of this.slots) s.cpu.frameShortage = (g) => this.onFrameShortage(g);
+  }
+
   /** Installs what decides about accesses to pages not present here (GuestMachine). */
   setNotPresentHandler(handler: NotPresentHandler | undefined): void {
     this.pageHandler = handler;
@@ -280,7 +315,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   waitingForPage(vcpu: number): number {
     const s = this.slots[vcpu];
-    return s && s.waitingFor >= 0 && this.mem.isNotPresent(s.waitingFor as never) ? s.waitingFor : -1;
+    return s && s.waitingFor >= 0 && !s.waitingForFrame && this.mem.isNotPresent(s.waitingFor as never) ? s.waitingFor : -1;
   }
 
   /**
@@ -311,7 +346,11 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   }
   pageState(gpfn: number): GuestPageState { return pageOps.pageState(this.mem, gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
-  frameStats(): GuestFrameStats { return pageOps.frameStats(this.mem); }
+  frameStats(): GuestFrameStats {
+    let waitNs = 0;
+    for (const s of this.slots) waitNs += s.pageFaults.frameWaitedNs;
+    return { ...pageOps.frameStats(this.mem), frameWaitNs: waitNs };
+  }
 
   /** Marks a page not present; a vCPU executing from it fetches it again (its fetch latch is dropped). */
   markNotPresent(gpfn: number): void {
@@ -449,8 +488,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
    */
   private notPresentCounters(): Record<string, number> {
     const out: Record<string, number> = {};
-    if (this.hostPageFaults === 0 && this.slots.every((s) => s.pageFaults.faults === 0)) return out;
-    const keys = ['faults', 'supplied', 'waits', 'waitedNs', 'stallCycles'] as const;
+    if (this.hostPageFaults === 0 && this.slots.every((s) => s.pageFaults.faults === 0 && s.pageFaults.frameWaits === 0)) return out;
+    const keys = ['faults', 'supplied', 'waits', 'waitedNs', 'stallCycles', 'frameWaits', 'frameWaitedNs'] as const;
     for (const k of keys) out[`notPresent.${k}`] = 0;
     for (const s of this.slots) {
       for (const k of keys) {

@@ -3,8 +3,9 @@
  * started, its virtual clock, and whether it waits for a page that is not present here.
  *
  * Interface: `new VcpuSlot(index, cpu, nsPerCycle)`; `started`; `nowNs()`; `rebase(ns)`;
- * not-present pages: `waitingFor` (gpfn or -1), `waitSinceNs`, `wakeHintNs`, `pageFaults`
- * (`NotPresentCounters`: faults, supplied, waits, waitedNs, stallCycles);
+ * not-present pages: `waitingFor` (gpfn or -1), `waitingForFrame` (it waits for a free host frame
+ * for that page, not for its contents), `waitSinceNs`, `wakeHintNs`, `pageFaults`
+ * (`NotPresentCounters`: faults, supplied, waits, waitedNs, stallCycles, frameWaits, frameWaitedNs);
  * `save()` → `VcpuSlotState` (the CPU is saved by the machine).
  * Virtual time: a vCPU's time is `epochNs + (cycles executed since the epoch) × ns per cycle`.
  * The epoch moves only when the host resumes the vCPU later than its own time (it was
@@ -27,10 +28,14 @@ export interface NotPresentCounters {
   waitedNs: number;
   /** Cycles charged for pages supplied on the spot. */
   stallCycles: number;
+  /** Writes that found no free host frame (the host's low state): the vCPU waited for one. */
+  frameWaits: number;
+  /** VM time spent waiting for a host frame. */
+  frameWaitedNs: number;
 }
 
 export function newNotPresentCounters(): NotPresentCounters {
-  return { faults: 0, supplied: 0, waits: 0, waitedNs: 0, stallCycles: 0 };
+  return { faults: 0, supplied: 0, waits: 0, waitedNs: 0, stallCycles: 0, frameWaits: 0, frameWaitedNs: 0 };
 }
 
 export interface VcpuSlotState {
@@ -39,6 +44,8 @@ export interface VcpuSlotState {
   epochCycles: number;
   /** The page the vCPU waits for (absent = none; older saves). */
   waitingFor?: number;
+  /** It waits for a free host frame for that page, not for the page's contents. */
+  waitingForFrame?: boolean;
   waitSinceNs?: number;
   wakeHintNs?: number;
   pageFaults?: NotPresentCounters;
@@ -51,6 +58,8 @@ export class VcpuSlot {
   epochCycles = 0;
   /** Guest page this vCPU waits for (not present here), or -1: it runs again once the page is present. */
   waitingFor = -1;
+  /** The wait is for a free host frame to write `waitingFor` into (the host's low state), not for its contents. */
+  waitingForFrame = false;
   /** VM time at which it started waiting. */
   waitSinceNs = 0;
   /** When the page is expected (VM time; NaN = unknown): the scheduler's next look. */
@@ -80,6 +89,7 @@ export class VcpuSlot {
     if (this.pageFaults.faults > 0) s.pageFaults = { ...this.pageFaults };
     if (this.waitingFor >= 0) {
       s.waitingFor = this.waitingFor;
+      if (this.waitingForFrame) s.waitingForFrame = true;
       s.waitSinceNs = this.waitSinceNs;
       if (!Number.isNaN(this.wakeHintNs)) s.wakeHintNs = this.wakeHintNs;
     }
@@ -92,6 +102,7 @@ export class VcpuSlot {
     this.epochNs = s.epochNs;
     this.epochCycles = s.epochCycles;
     this.waitingFor = s.waitingFor ?? -1;
+    this.waitingForFrame = this.waitingFor >= 0 && s.waitingForFrame === true;
     this.waitSinceNs = s.waitSinceNs ?? 0;
     this.wakeHintNs = s.wakeHintNs ?? Number.NaN;
     this.pageFaults = { ...newNotPresentCounters(), ...s.pageFaults };

@@ -193,6 +193,8 @@ export class Mmu {
   pendingCycles = 0;
   faultCause = 0;
   faultDetail = 0;
+  /** The page a write found no host frame for (`faultCause` -1). */
+  faultGpfn = -1;
   lastGpfn = 0;
   lastFastWrite = false;
   /** Bumped whenever a translation may have changed (flush, invalidation, eviction, privilege switch): the CPU's fetch latch re-translates. */
@@ -450,6 +452,7 @@ export class Mmu {
     if (!f) {
       this.faultCause = -1;
       this.faultDetail = 0;
+      this.faultGpfn = g;
       return undefined;
     }
     this.syncEpoch();

@@ -12,8 +12,9 @@
  *    way back up; each change is an event.
  *  - Ballooning (soft): every BALLOON_PERIOD_MS the missing free memory (up to minFree) is split over
  *    the VMs by min-funding revocation with the idle tax (entitlement.ts) and added to their balloon
- *    targets; targets shrink again once free memory passes BALLOON_DEFLATE_FREE_X_MINFREE × minFree.
- *    Pages a driver pins lose their frames (they are all zero: `dropZeroPage`).
+ *    targets (less what the drivers were asked for and have not given yet); targets shrink again once
+ *    free memory passes BALLOON_DEFLATE_FREE_X_MINFREE × minFree. Pages a driver pins lose their frames
+ *    at the next barrier (`dropZeroPage` when all zero, else `discardPage`: the guest gave them up).
  *  - Hard / low: from the barrier the host enters hard until free memory is back halfway up the soft
  *    band (SWAP_STOP_FRACTION of minFree: well inside soft, so the state does not flap between soft and
  *    hard at every barrier), up to the swap-out bandwidth each barrier, pages are taken back, split the
@@ -282,7 +283,11 @@ export class HostReclaimer {
     const m = this.minFree;
     const free = pool.freeFrames;
     if (inflate && settings.ballooning) {
-      const want = m - free;
+      // pages already asked for and not yet given count as on their way: a driver that cannot give
+      // more (its guest has nothing left to spare) is not asked for more and more
+      let outstanding = 0;
+      for (const id of ids) outstanding += Math.max(0, this.vms.get(id)!.balloonTarget - this.env.guest(id)!.balloon!.size);
+      const want = m - free - outstanding;
       if (want > 0) {
         const take = revoke(this.revocationInputs(ids), want, settings.idleTaxPercent / 100);
         ids.forEach((id, i) => { this.vms.get(id)!.balloonTarget += take[i]; });

@@ -151,6 +151,7 @@ export class MemoryOvercommit {
     const swapped = r.countKind(AWAY_SWAP);
     const zipped = r.zipCount;
     const c = r.c;
+    const fs = guest.frameStats();
     const delta = (k: string, v: number) => { const d = v - (r.last[k] ?? v); r.last[k] = v; return d; };
     const vcpus = Math.max(1, vm.vcpus);
     const cfgKB = vm.memoryBytes / 1024;
@@ -172,8 +173,9 @@ export class MemoryOvercommit {
       'mem.zipSaved.latest': Math.max(0, zipped - Math.ceil(zipped / 2)) * FRAME_KB,
       'mem.compressionRate.average': (delta('zipped', c.zipped) * FRAME_KB) / coveredS,
       'mem.decompressionRate.average': (delta('unzipped', c.unzipped) * FRAME_KB) / coveredS,
-      'mem.latency.average': Math.min(100, (delta('stallNs', c.stallNs) / (coveredS * 1e9 * vcpus)) * 100),
-      'engine.sharedCowBreaks.summation': delta('sharedBreaks', guest.frameStats().sharedBreaks),
+      // waiting for swapped or compressed pages, and (low state) for a free frame to write a new page into
+      'mem.latency.average': Math.min(100, ((delta('stallNs', c.stallNs) + delta('frameWaitNs', fs.frameWaitNs ?? 0)) / (coveredS * 1e9 * vcpus)) * 100),
+      'engine.sharedCowBreaks.summation': delta('sharedBreaks', fs.sharedBreaks),
       'engine.doublePaging.summation': delta('doublePaging', c.doublePaging),
     };
     if (r.activeKnown) {

@@ -25,7 +25,7 @@
  * ends in `state: 'crashed'` with a reason. All counters are cumulative counts of real events. Page
  * operations run between `runVcpu` calls, never inside one.
  */
-import type { GuestFrameStats, PageAccess } from '../memory/index';
+import type { GuestFrameStats as MemoryFrameStats, PageAccess } from '../memory/index';
 
 // A page's words as guest memory tests them (all zero, equal): for the datacenter's page work (page
 // sharing), which reaches guest memory only through this seam.
@@ -86,9 +86,12 @@ export type NotPresentHandler = (fault: NotPresentFault) => NotPresentDecision;
 
 export type GuestPageState = 'untouched' | 'present' | 'notPresent';
 
-// Frames behind a guest's memory (`GuestPages.frameStats`): counts of pages and host frames, as guest
-// memory keeps them — one definition, crossing the seam like HostMemory.
-export type { GuestFrameStats };
+// Frames behind a guest's memory (`GuestPages.frameStats`): guest memory's counts of pages and host
+// frames (one definition, crossing the seam like HostMemory), plus what only the machine knows.
+export type GuestFrameStats = MemoryFrameStats & {
+  /** VM time its vCPUs waited for a free host frame (a first write in the host's low state), cumulative; absent = never waits. */
+  frameWaitNs?: number;
+};
 
 /**
  * Page-level operations on a guest's memory, by guest-physical page number (4,096 bytes a page).

@@ -39,6 +39,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'metrics.catalog': { entityType: 'vm' }, 'metrics.query': { entityId: 'vm-2', counters: ['cpu.usage.average'], interval: 'realtime', maxSamples: 5 },
   'sim.status': {}, 'lab.scenarios': {}, 'guests.list': {}, 'lab.recovery': {},
   'host.enterStandby': { hostId: 'host-2' }, 'host.exitStandby': { hostId: 'host-2' },
+  'host.updateMemoryReclamation': { hostId: 'host-1', settings: { ballooning: false, idleTaxPercent: 50 } },
   'host.add': { kind: 'libvirt', address: '127.0.0.1', port: 22, user: 'lab', authMethod: 'password', password: 'secret', acceptedIdentity: 'SHA256:abc' },
   'host.remove': { hostId: 'host-2' }, 'host.reconnect': { hostId: 'host-2' },
   'host.identify': { kind: 'vim25', address: 'esx.example', port: 443 },

@@ -7,6 +7,7 @@
  * engine facade owns the Lab instance).
  */
 import { apiError } from '@shared/api/errors';
+import { MEM_RECLAMATION_DEFAULTS, type MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type { CommandHandlers } from '../dispatcher';
 import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
@@ -57,6 +58,21 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
   'host.enterStandby': (lab, p, who) => startEnterStandby(lab.ops, p.hostId, who),
   'host.exitStandby': (lab, p, who) => startExitStandby(lab.ops, p.hostId, who),
+  'host.updateMemoryReclamation': (lab, p) => {
+    const host = lab.reg.hosts.get(p.hostId);
+    if (!host) return { error: apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') };
+    const changed = Object.entries(p.settings).filter(([, v]) => v !== undefined);
+    if (changed.length === 0) return { error: apiError('E_INVALID_ARGUMENT', 'No memory reclamation setting was given to change.', 'params.settings') };
+    const next: Partial<MemReclamationSettings> = { ...host.memoryReclamation };
+    for (const [k, v] of changed) (next as Record<string, unknown>)[k] = v;
+    // keep only what differs from the defaults: a saved lab stays small and follows new defaults
+    for (const k of Object.keys(next) as (keyof MemReclamationSettings)[]) if (next[k] === MEM_RECLAMATION_DEFAULTS[k]) delete next[k];
+    host.memoryReclamation = next;
+    const list = changed.map(([k, v]) => `${k} = ${String(v)}`).join(', ');
+    lab.events.log(lab.clock.nowMs, 'info', 'HostMemoryReclamationChangedEvent', `Memory reclamation settings of ${host.name} changed: ${list}`, { id: host.id, name: host.name });
+    lab.markChanged(host.id);
+    return { ok: true as const };
+  },
   'placement.apply': (lab, p, who) => {
     const plan = applyRequestPlan(lab, p);
     return 'error' in plan ? plan : startApplyPlan(lab.ops, plan, who);
