@@ -208,6 +208,10 @@ export const PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST = 2;
 
 /** Pages sampled per VM per sample period to estimate its active memory (Waldspurger 2002: 100). */
 export const MEM_SAMPLE_PAGES = 100;
+/** Page sharing's scanner walks a VM sparsely (listing its pages with a frame and jumping between them)
+ *  when fewer than 1 page in this many has a frame, else page by page: host time only — both walks visit
+ *  the same pages in the same order (bench/datacenter-realtime.ts shows the difference for mostly idle VMs). */
+export const SHARE_SCAN_SPARSE_RATIO = 8;
 /** How often balloon targets are recomputed (virtual ms): ESX's vmmemctl driver polls about once a second. */
 export const BALLOON_PERIOD_MS = 1000;
 /** Free memory above which balloons deflate, as a multiple of minFree (the lab's hysteresis band: inflate

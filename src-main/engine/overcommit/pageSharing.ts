@@ -4,7 +4,7 @@
  * page first, keys the others by a 64-bit content hash in the host's `SharingTable`, and maps a page
  * onto an identical one copy-on-write — always after a full byte comparison.
  *
- * Interface: `new HostSharing(hasher?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
+ * Interface: `new HostSharing(hasher?, sparseWalkRatio?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
  * settings)` (the barrier's share of the scanner's work); `scanPage(vmId, gpfn, settings)` (one page, for
  * tests and the benchmark); `zeroPagesOf(vmId)` (pages collapsed to the zero page and still on it);
  * `counters` (pages scanned, hashed, compared, shared, zero-collapsed, hint hits, collisions);
@@ -15,7 +15,9 @@
  *  - Salting: unless `interVmSharing` is on, each VM's keys are mixed with its own salt and a match in
  *    another VM is refused, so identical pages of two VMs never meet (ESXi's default since 2014).
  *  - Order: each pass over a VM is a fresh pseudo-random permutation of its pages (an affine bijection
- *    mod the page count, from the lab's seeded RNG); pages without a frame are skipped for free.
+ *    mod the page count, from the lab's seeded RNG); pages without a frame are skipped for free. A
+ *    VM with few pages with a frame is walked sparsely (`walkSparse`: the same visits in the same order,
+ *    without asking every page in between).
  *  - Rates: each VM accrues `shareScanVmPagesPerSec` credit per virtual second, scaled down evenly when
  *    the host's VMs together would pass `shareScanTotalPagesPerSec`.
  *  - Sharing changes no byte a guest can see: `sharePage` of equal bytes and `dropZeroPage` are
@@ -26,6 +28,7 @@ import type { VmId } from '@shared/model/ids';
 import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import { isZeroWords, sameWords, type GuestPages } from '../vm/guestMachine';
 import { Rng } from '../sim/index';
+import { SHARE_SCAN_SPARSE_RATIO } from '../params';
 import { hashPage, type PageHasher } from './pageHash';
 import { hintRef, isShared, MAX_SHARING_VMS, refGpfn, refVm, sharedRef, SharingTable } from './sharingTable';
 
@@ -52,6 +55,8 @@ interface VmScan {
   permI: number;
   /** Pages collapsed onto the zero page (may have been written since: check their state). */
   zero: Set<number>;
+  /** Pages with a frame when last counted (host-side, not saved): picks the walk, never changes what it visits. */
+  presentPages: number;
 }
 
 export interface HostSharingState {
@@ -65,6 +70,29 @@ function gcd(a: number, b: number): number {
 }
 
 const PAGE = 4096;
+/** The inverse of a mod n (gcd(a, n) = 1; n ≥ 1). */
+function modInverse(a: number, n: number): number {
+  if (n === 1) return 0;
+  let [r0, r1] = [a % n, n];
+  let [s0, s1] = [1, 0];
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1);
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  return ((s0 % n) + n) % n;
+}
+
+/** The first index of a sorted array whose value is ≥ x. */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
 
 export class HostSharing {
   private table = new SharingTable();
@@ -78,7 +106,8 @@ export class HostSharing {
   private readonly h = new Uint32Array(2);
   private readonly h2 = new Uint32Array(2);
 
-  constructor(private readonly hasher: PageHasher = hashPage) {}
+  /** `sparseWalkRatio`: Infinity always walks page by page, 0 always sparsely (tests hold the two equal). */
+  constructor(private readonly hasher: PageHasher = hashPage, private readonly sparseWalkRatio = SHARE_SCAN_SPARSE_RATIO) {}
 
   get metadataBytes(): number {
     return this.table.bytes;
@@ -91,7 +120,7 @@ export class HostSharing {
     if (index < 0) index = this.byIndex.length;
     if (index >= MAX_SHARING_VMS) throw new RangeError(`page sharing tracks at most ${MAX_SHARING_VMS} VMs per host`);
     const rng = new Rng(seed);
-    const v: VmScan = { vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set() };
+    const v: VmScan = { vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set(), presentPages: 0 };
     v.salt = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2f) ^ (index + 1)) >>> 0 || 1;
     this.newPass(v);
     this.byId.set(vmId, v);
@@ -135,15 +164,72 @@ export class HostSharing {
     const credit = (perVm * elapsedMs) / 1000;
     for (const v of this.byId.values()) {
       v.credit = Math.min(v.credit + credit, v.pages.pageCount);
-      let skips = 0;
-      while (v.credit >= 1 && skips < v.pages.pageCount) {
-        const g = this.nextPage(v);
-        if (v.pages.pageState(g) !== 'present') { skips++; continue; }
-        v.credit -= 1;
-        this.visit(v, g, settings);
-      }
+      if (v.credit < 1) continue;
+      const skips = v.presentPages * this.sparseWalkRatio < v.pages.pageCount ? this.walkSparse(v, settings) : this.walkDense(v, settings);
       if (skips >= v.pages.pageCount) v.credit = 0; // nothing with a frame: no work to bank
     }
+  }
+
+  /** The walk in permutation order, asking each page's state; returns the pages skipped. */
+  private walkDense(v: VmScan, settings: MemReclamationSettings): number {
+    const n = v.pages.pageCount;
+    let skips = 0;
+    let seen = 0;
+    while (v.credit >= 1 && skips < n) {
+      const g = this.nextPage(v);
+      seen++;
+      if (v.pages.pageState(g) !== 'present') { skips++; continue; }
+      v.credit -= 1;
+      this.visit(v, g, settings);
+    }
+    v.presentPages = Math.round((n * (seen - skips)) / Math.max(1, seen));
+    return skips;
+  }
+
+  /**
+   * The same walk, jumping from one page with a frame to the next: the pages with a frame are listed
+   * once (`scanPages`) and placed by their position in this pass's permutation, and the runs of pages
+   * without one between them are counted as skipped without being asked. Visits, skips, the position
+   * and the passes started (with their RNG draws) are exactly the dense walk's: pages only lose their
+   * frame during a scan (a zero page collapsed), so a listed page is asked again before its visit, and a
+   * new pass lists again.
+   */
+  private walkSparse(v: VmScan, settings: MemReclamationSettings): number {
+    const n = v.pages.pageCount;
+    let skips = 0;
+    let order = this.passOrder(v);
+    let k = lowerBound(order, v.permI);
+    while (v.credit >= 1 && skips < n) {
+      if (v.permI >= n) {
+        this.newPass(v);
+        order = this.passOrder(v);
+        k = 0;
+      }
+      const next = k < order.length ? order[k] : n;
+      const gap = next - v.permI;
+      if (skips + gap >= n) { v.permI += n - skips; return n; }
+      skips += gap;
+      v.permI = next;
+      if (next >= n) continue;
+      k++;
+      const g = this.nextPage(v);
+      if (v.pages.pageState(g) !== 'present') { skips++; continue; }
+      v.credit -= 1;
+      this.visit(v, g, settings);
+    }
+    return skips;
+  }
+
+  /** Positions in the current pass's permutation of the VM's pages with a frame, ascending. */
+  private passOrder(v: VmScan): Float64Array {
+    const n = v.pages.pageCount;
+    const inv = modInverse(v.permA, n);
+    const out: number[] = [];
+    const c = v.permC;
+    if (v.pages.forEachFramedPage) v.pages.forEachFramedPage((g) => { out.push((((g - c) % n + n) % n * inv) % n); });
+    else v.pages.scanPages((g, hfn) => { if (hfn >= 0) out.push((((g - c) % n + n) % n * inv) % n); });
+    v.presentPages = out.length;
+    return Float64Array.from(out).sort();
   }
 
   private nextPage(v: VmScan): number {
