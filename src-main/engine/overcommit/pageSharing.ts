@@ -4,7 +4,7 @@
  * page first, keys the others by a 64-bit content hash in the host's `SharingTable`, and maps a page
  * onto an identical one copy-on-write — always after a full byte comparison.
  *
- * Interface: `new HostSharing(hasher?, sparseWalkRatio?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
+ * Interface: `new HostSharing(hasher?, walk?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
  * settings)` (the barrier's share of the scanner's work); `scanPage(vmId, gpfn, settings)` (one page, for
  * tests and the benchmark); `zeroPagesOf(vmId)` (pages collapsed to the zero page and still on it);
  * `counters` (pages scanned, hashed, compared, shared, zero-collapsed, hint hits, collisions);
@@ -17,7 +17,7 @@
  *  - Order: each pass over a VM is a fresh pseudo-random permutation of its pages (an affine bijection
  *    mod the page count, from the lab's seeded RNG); pages without a frame are skipped for free. A
  *    VM with few pages with a frame is walked sparsely (`walkSparse`: the same visits in the same order,
- *    without asking every page in between).
+ *    without asking every page in between) when that is the cheaper walk.
  *  - Rates: each VM accrues `shareScanVmPagesPerSec` credit per virtual second, scaled down evenly when
  *    the host's VMs together would pass `shareScanTotalPagesPerSec`.
  *  - Sharing changes no byte a guest can see: `sharePage` of equal bytes and `dropZeroPage` are
@@ -28,7 +28,7 @@ import type { VmId } from '@shared/model/ids';
 import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import { isZeroWords, sameWords, type GuestPages } from '../vm/guestMachine';
 import { Rng } from '../sim/index';
-import { SHARE_SCAN_SPARSE_RATIO } from '../params';
+import { SHARE_SCAN_SPARSE_COST } from '../params';
 import { hashPage, type PageHasher } from './pageHash';
 import { hintRef, isShared, MAX_SHARING_VMS, refGpfn, refVm, sharedRef, SharingTable } from './sharingTable';
 
@@ -55,7 +55,7 @@ interface VmScan {
   permI: number;
   /** Pages collapsed onto the zero page (may have been written since: check their state). */
   zero: Set<number>;
-  /** Pages with a frame when last counted (host-side, not saved): picks the walk, never changes what it visits. */
+  /** Pages with a frame when last counted (host-side, not saved): picks the cheaper walk, never changes what is visited. */
   presentPages: number;
 }
 
@@ -105,9 +105,15 @@ export class HostSharing {
   private readonly otherWords = new Int32Array(this.other.buffer);
   private readonly h = new Uint32Array(2);
   private readonly h2 = new Uint32Array(2);
+  /** Scratch for the sparse walk's positions (grows to the most pages with a frame met). */
+  private order = new Float64Array(64);
+  /** The pass being listed into `order`: page count, permutation offset and inverse multiplier, length. */
+  private readonly listing = { n: 1, c: 0, inv: 0, len: 0 };
+  private readonly addFramed = (g: number): void => this.place(g);
+  private readonly addScanned = (g: number, hfn: number): void => { if (hfn >= 0) this.place(g); };
 
-  /** `sparseWalkRatio`: Infinity always walks page by page, 0 always sparsely (tests hold the two equal). */
-  constructor(private readonly hasher: PageHasher = hashPage, private readonly sparseWalkRatio = SHARE_SCAN_SPARSE_RATIO) {}
+  /** `walk`: which walk finds the pages to visit — both visit the same (tests hold them equal); 'auto' picks the cheaper. */
+  constructor(private readonly hasher: PageHasher = hashPage, private readonly walk: 'auto' | 'dense' | 'sparse' = 'auto') {}
 
   get metadataBytes(): number {
     return this.table.bytes;
@@ -165,9 +171,19 @@ export class HostSharing {
     for (const v of this.byId.values()) {
       v.credit = Math.min(v.credit + credit, v.pages.pageCount);
       if (v.credit < 1) continue;
-      const skips = v.presentPages * this.sparseWalkRatio < v.pages.pageCount ? this.walkSparse(v, settings) : this.walkDense(v, settings);
+      const skips = this.sparse(v) ? this.walkSparse(v, settings) : this.walkDense(v, settings);
       if (skips >= v.pages.pageCount) v.credit = 0; // nothing with a frame: no work to bank
     }
+  }
+
+  /**
+   * Whether the sparse walk is the cheaper: page by page costs about credit × pages / pages with a frame
+   * state queries, the sparse walk a listing and sort of the pages with a frame (counted at the last walk).
+   */
+  private sparse(v: VmScan): boolean {
+    if (this.walk !== 'auto') return this.walk === 'sparse';
+    const p = v.presentPages;
+    return Math.floor(v.credit) * v.pages.pageCount > SHARE_SCAN_SPARSE_COST * p * p;
   }
 
   /** The walk in permutation order, asking each page's state; returns the pages skipped. */
@@ -220,16 +236,26 @@ export class HostSharing {
     return skips;
   }
 
-  /** Positions in the current pass's permutation of the VM's pages with a frame, ascending. */
+  /** Positions in the current pass's permutation of the VM's pages with a frame, ascending (a view of a scratch buffer). */
   private passOrder(v: VmScan): Float64Array {
     const n = v.pages.pageCount;
-    const inv = modInverse(v.permA, n);
-    const out: number[] = [];
-    const c = v.permC;
-    if (v.pages.forEachFramedPage) v.pages.forEachFramedPage((g) => { out.push((((g - c) % n + n) % n * inv) % n); });
-    else v.pages.scanPages((g, hfn) => { if (hfn >= 0) out.push((((g - c) % n + n) % n * inv) % n); });
-    v.presentPages = out.length;
-    return Float64Array.from(out).sort();
+    const o = this.listing;
+    o.n = n; o.c = v.permC; o.inv = modInverse(v.permA, n); o.len = 0;
+    if (v.pages.forEachFramedPage) v.pages.forEachFramedPage(this.addFramed);
+    else v.pages.scanPages(this.addScanned);
+    v.presentPages = o.len;
+    return this.order.subarray(0, o.len).sort();
+  }
+
+  /** Appends a page's position in the pass being listed (`listing`) to `order`. */
+  private place(g: number): void {
+    const o = this.listing;
+    if (o.len === this.order.length) {
+      const grown = new Float64Array(2 * this.order.length);
+      grown.set(this.order);
+      this.order = grown;
+    }
+    this.order[o.len++] = ((((g - o.c) % o.n) + o.n) % o.n * o.inv) % o.n;
   }
 
   private nextPage(v: VmScan): number {
