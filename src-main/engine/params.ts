@@ -208,6 +208,11 @@ export const PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST = 2;
 
 /** Pages sampled per VM per sample period to estimate its active memory (Waldspurger 2002: 100). */
 export const MEM_SAMPLE_PAGES = 100;
+/** Page sharing's scanner walks a VM sparsely (listing its pages with a frame and jumping between them)
+ *  rather than page by page when whole credit × pages > this × (pages with a frame)²: page by page costs
+ *  about credit × pages / framed state queries, a listing about this many times framed. Host time only —
+ *  both walks visit the same pages in the same order (bench/datacenter-realtime.ts --fake shows the effect). */
+export const SHARE_SCAN_SPARSE_COST = 2;
 /** How often balloon targets are recomputed (virtual ms): ESX's vmmemctl driver polls about once a second. */
 export const BALLOON_PERIOD_MS = 1000;
 /** Free memory above which balloons deflate, as a multiple of minFree (the lab's hysteresis band: inflate

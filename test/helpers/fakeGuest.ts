@@ -163,6 +163,10 @@ class FakePages implements GuestPages {
     for (const g of [...s.pages.keys(), ...s.notPresent].sort((a, b) => a - b)) fn(g, s.notPresent.has(g) ? -1 : g, s.notPresent.has(g) ? 0 : 1);
   }
 
+  forEachFramedPage(fn: (gpfn: number) => void): void {
+    for (const g of this.st().pages.keys()) fn(g);
+  }
+
   frameStats(): GuestFrameStats {
     const s = this.st();
     return { configuredPages: s.pageCount, mappedPages: s.pages.size, privateFrames: s.pages.size, sharedPages: 0, sharedFrames: 0, notPresentPages: s.notPresent.size, sharedBreaks: 0 };

@@ -47,6 +47,9 @@ import { AWAY_SAMPLE, AWAY_SWAP, AWAY_ZIP, VmReclaim, type VmReclaimState } from
 
 const PAGE = 4096;
 const MIB_PAGES = 256;
+/** The bytes of every sampled page that had no frame. Never written: whoever takes a page's bytes back
+ *  (supplyPage, a capture, a digest) copies or only reads them. */
+const ZERO_PAGE = new Uint8Array(PAGE);
 /** vSphere's "normal" memory shares: 10 per configured MiB. */
 const SHARES_PER_MIB = 10;
 
@@ -410,8 +413,9 @@ export class HostReclaimer {
         const g = this.rng.int(guest.pageCount);
         const st = guest.pageState(g);
         if (st === 'notPresent' || r.away.has(g)) continue;
-        const bytes = guest.readPage(g) ?? new Uint8Array(PAGE);
         const hadFrame = st === 'present';
+        // an untouched page reads as zeros: keep the one zero page rather than a fresh copy per sample
+        const bytes = (hadFrame ? guest.readPage(g) : undefined) ?? ZERO_PAGE;
         if (hadFrame && pool && !pool.setHeldFrames(this.heldOwner(r.vmId), r.heldFrames() + 1)) continue;
         guest.markNotPresent(g);
         r.away.set(g, { kind: AWAY_SAMPLE, bytes, tag: hadFrame ? 1 : 0 });

@@ -4,7 +4,7 @@
  * page first, keys the others by a 64-bit content hash in the host's `SharingTable`, and maps a page
  * onto an identical one copy-on-write — always after a full byte comparison.
  *
- * Interface: `new HostSharing(hasher?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
+ * Interface: `new HostSharing(hasher?, walk?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
  * settings)` (the barrier's share of the scanner's work); `scanPage(vmId, gpfn, settings)` (one page, for
  * tests and the benchmark); `zeroPagesOf(vmId)` (pages collapsed to the zero page and still on it);
  * `counters` (pages scanned, hashed, compared, shared, zero-collapsed, hint hits, collisions);
@@ -15,7 +15,9 @@
  *  - Salting: unless `interVmSharing` is on, each VM's keys are mixed with its own salt and a match in
  *    another VM is refused, so identical pages of two VMs never meet (ESXi's default since 2014).
  *  - Order: each pass over a VM is a fresh pseudo-random permutation of its pages (an affine bijection
- *    mod the page count, from the lab's seeded RNG); pages without a frame are skipped for free.
+ *    mod the page count, from the lab's seeded RNG); pages without a frame are skipped for free. A
+ *    VM with few pages with a frame is walked sparsely (`walkSparse`: the same visits in the same order,
+ *    without asking every page in between) when that is the cheaper walk.
  *  - Rates: each VM accrues `shareScanVmPagesPerSec` credit per virtual second, scaled down evenly when
  *    the host's VMs together would pass `shareScanTotalPagesPerSec`.
  *  - Sharing changes no byte a guest can see: `sharePage` of equal bytes and `dropZeroPage` are
@@ -26,6 +28,7 @@ import type { VmId } from '@shared/model/ids';
 import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import { isZeroWords, sameWords, type GuestPages } from '../vm/guestMachine';
 import { Rng } from '../sim/index';
+import { SHARE_SCAN_SPARSE_COST } from '../params';
 import { hashPage, type PageHasher } from './pageHash';
 import { hintRef, isShared, MAX_SHARING_VMS, refGpfn, refVm, sharedRef, SharingTable } from './sharingTable';
 
@@ -52,6 +55,8 @@ interface VmScan {
   permI: number;
   /** Pages collapsed onto the zero page (may have been written since: check their state). */
   zero: Set<number>;
+  /** Pages with a frame when last counted (host-side, not saved): picks the cheaper walk, never changes what is visited. */
+  presentPages: number;
 }
 
 export interface HostSharingState {
@@ -65,6 +70,29 @@ function gcd(a: number, b: number): number {
 }
 
 const PAGE = 4096;
+/** The inverse of a mod n (gcd(a, n) = 1; n ≥ 1). */
+function modInverse(a: number, n: number): number {
+  if (n === 1) return 0;
+  let [r0, r1] = [a % n, n];
+  let [s0, s1] = [1, 0];
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1);
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  return ((s0 % n) + n) % n;
+}
+
+/** The first index of a sorted array whose value is ≥ x. */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
 
 export class HostSharing {
   private table = new SharingTable();
@@ -77,8 +105,15 @@ export class HostSharing {
   private readonly otherWords = new Int32Array(this.other.buffer);
   private readonly h = new Uint32Array(2);
   private readonly h2 = new Uint32Array(2);
+  /** Scratch for the sparse walk's positions (grows to the most pages with a frame met). */
+  private order = new Float64Array(64);
+  /** The pass being listed into `order`: page count, permutation offset and inverse multiplier, length. */
+  private readonly listing = { n: 1, c: 0, inv: 0, len: 0 };
+  private readonly addFramed = (g: number): void => this.place(g);
+  private readonly addScanned = (g: number, hfn: number): void => { if (hfn >= 0) this.place(g); };
 
-  constructor(private readonly hasher: PageHasher = hashPage) {}
+  /** `walk`: which walk finds the pages to visit — both visit the same (tests hold them equal); 'auto' picks the cheaper. */
+  constructor(private readonly hasher: PageHasher = hashPage, private readonly walk: 'auto' | 'dense' | 'sparse' = 'auto') {}
 
   get metadataBytes(): number {
     return this.table.bytes;
@@ -91,7 +126,7 @@ export class HostSharing {
     if (index < 0) index = this.byIndex.length;
     if (index >= MAX_SHARING_VMS) throw new RangeError(`page sharing tracks at most ${MAX_SHARING_VMS} VMs per host`);
     const rng = new Rng(seed);
-    const v: VmScan = { vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set() };
+    const v: VmScan = { vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set(), presentPages: 0 };
     v.salt = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2f) ^ (index + 1)) >>> 0 || 1;
     this.newPass(v);
     this.byId.set(vmId, v);
@@ -135,15 +170,92 @@ export class HostSharing {
     const credit = (perVm * elapsedMs) / 1000;
     for (const v of this.byId.values()) {
       v.credit = Math.min(v.credit + credit, v.pages.pageCount);
-      let skips = 0;
-      while (v.credit >= 1 && skips < v.pages.pageCount) {
-        const g = this.nextPage(v);
-        if (v.pages.pageState(g) !== 'present') { skips++; continue; }
-        v.credit -= 1;
-        this.visit(v, g, settings);
-      }
+      if (v.credit < 1) continue;
+      const skips = this.sparse(v) ? this.walkSparse(v, settings) : this.walkDense(v, settings);
       if (skips >= v.pages.pageCount) v.credit = 0; // nothing with a frame: no work to bank
     }
+  }
+
+  /**
+   * Whether the sparse walk is the cheaper: page by page costs about credit × pages / pages with a frame
+   * state queries, the sparse walk a listing and sort of the pages with a frame (counted at the last walk).
+   */
+  private sparse(v: VmScan): boolean {
+    if (this.walk !== 'auto') return this.walk === 'sparse';
+    const p = v.presentPages;
+    return Math.floor(v.credit) * v.pages.pageCount > SHARE_SCAN_SPARSE_COST * p * p;
+  }
+
+  /** The walk in permutation order, asking each page's state; returns the pages skipped. */
+  private walkDense(v: VmScan, settings: MemReclamationSettings): number {
+    const n = v.pages.pageCount;
+    let skips = 0;
+    let seen = 0;
+    while (v.credit >= 1 && skips < n) {
+      const g = this.nextPage(v);
+      seen++;
+      if (v.pages.pageState(g) !== 'present') { skips++; continue; }
+      v.credit -= 1;
+      this.visit(v, g, settings);
+    }
+    v.presentPages = Math.round((n * (seen - skips)) / Math.max(1, seen));
+    return skips;
+  }
+
+  /**
+   * The same walk, jumping from one page with a frame to the next: the pages with a frame are listed
+   * once (`scanPages`) and placed by their position in this pass's permutation, and the runs of pages
+   * without one between them are counted as skipped without being asked. Visits, skips, the position
+   * and the passes started (with their RNG draws) are exactly the dense walk's: pages only lose their
+   * frame during a scan (a zero page collapsed), so a listed page is asked again before its visit, and a
+   * new pass lists again.
+   */
+  private walkSparse(v: VmScan, settings: MemReclamationSettings): number {
+    const n = v.pages.pageCount;
+    let skips = 0;
+    let order = this.passOrder(v);
+    let k = lowerBound(order, v.permI);
+    while (v.credit >= 1 && skips < n) {
+      if (v.permI >= n) {
+        this.newPass(v);
+        order = this.passOrder(v);
+        k = 0;
+      }
+      const next = k < order.length ? order[k] : n;
+      const gap = next - v.permI;
+      if (skips + gap >= n) { v.permI += n - skips; return n; }
+      skips += gap;
+      v.permI = next;
+      if (next >= n) continue;
+      k++;
+      const g = this.nextPage(v);
+      if (v.pages.pageState(g) !== 'present') { skips++; continue; }
+      v.credit -= 1;
+      this.visit(v, g, settings);
+    }
+    return skips;
+  }
+
+  /** Positions in the current pass's permutation of the VM's pages with a frame, ascending (a view of a scratch buffer). */
+  private passOrder(v: VmScan): Float64Array {
+    const n = v.pages.pageCount;
+    const o = this.listing;
+    o.n = n; o.c = v.permC; o.inv = modInverse(v.permA, n); o.len = 0;
+    if (v.pages.forEachFramedPage) v.pages.forEachFramedPage(this.addFramed);
+    else v.pages.scanPages(this.addScanned);
+    v.presentPages = o.len;
+    return this.order.subarray(0, o.len).sort();
+  }
+
+  /** Appends a page's position in the pass being listed (`listing`) to `order`. */
+  private place(g: number): void {
+    const o = this.listing;
+    if (o.len === this.order.length) {
+      const grown = new Float64Array(2 * this.order.length);
+      grown.set(this.order);
+      this.order = grown;
+    }
+    this.order[o.len++] = ((((g - o.c) % o.n) + o.n) % o.n * o.inv) % o.n;
   }
 
   private nextPage(v: VmScan): number {

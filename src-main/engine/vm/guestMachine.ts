@@ -123,6 +123,11 @@ export interface GuestPages {
   pageState(gpfn: number): GuestPageState;
   /** Every page with a frame — fn(gpfn, host frame number, its reference count) — and every not-present page (hfn -1), in gpfn order. */
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void;
+  /**
+   * Every page with a frame, in any order: for callers that need neither the order nor the frames
+   * (page sharing's sparse walk). Optional: without it they use `scanPages`.
+   */
+  forEachFramedPage?(fn: (gpfn: number) => void): void;
   frameStats(): GuestFrameStats;
 }
 
