@@ -182,3 +182,22 @@ export const CP_NS_PER_NODE = 2_000;
 export const CP_NS_PER_PROPAGATION = 200;
 /** Modelling-language solver: default limit of search nodes (the search stops and says so). */
 export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
+
+// ── Cluster services: vSphere HA and DRS (engine/services/) ────────────────────────────────────────
+/** HA declares a host failed this long after its heartbeats stop (vSphere: no network heartbeat for
+ *  10 s, then no ping and no datastore heartbeat; the failure is declared at about 15 s). */
+export const HA_HOST_FAILURE_DETECTION_MS = 15_000;
+/** An isolated host declares itself isolated this long after it stops receiving heartbeats (vSphere 5.x+: 30 s);
+ *  its isolation response runs then. */
+export const HA_ISOLATION_DETECTION_MS = 30_000;
+/** How often HA looks at the cluster when nothing is pending (failures themselves are due exactly). */
+export const HA_SCAN_PERIOD_MS = 1_000;
+/** VM monitoring: at most this many resets of one VM within the reset window (vSphere: 3 per hour). */
+export const HA_VM_MONITORING_MAX_RESETS = 3;
+export const HA_VM_MONITORING_RESET_WINDOW_MS = 3_600_000;
+/** Restart records kept per cluster (newest kept). */
+export const HA_MAX_RESTART_RECORDS = 500;
+/** DRS: at most this many migration recommendations per pass (vSphere limits the moves of a pass too). */
+export const DRS_MAX_MOVES_PER_PASS = 32;
+/** DRS: applied/dismissed recommendations kept per cluster. */
+export const DRS_MAX_HISTORY = 200;

@@ -12,6 +12,7 @@ import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
 import type { PlacementSolveResult } from '../model/placement';
+import type { ClusterServicesDto } from '../model/clusterServices';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -53,6 +54,8 @@ export const QUERY_SCHEMAS = {
   'tasks.list': s.object({ limit: s.optional(s.int({ min: 1, max: 1000 })), entityId: s.optional(entityId) }),
   /** Event log, newest first. */
   'events.list': s.object({ limit: s.optional(s.int({ min: 1, max: 5000 })), entityId: s.optional(entityId) }),
+  /** One cluster's services: HA and DRS settings and state, faults in force. */
+  'cluster.services': s.object({ clusterId: s.id('cluster') }),
   /** Counter catalogue (PerformanceManager.perfCounter). */
   'metrics.catalog': s.object({ entityType: s.optional(s.oneOf(['vm', 'host', 'cluster', 'datacenter', 'datastore'] as const)) }),
   /** Samples of some counters for one entity and interval. */
@@ -107,6 +110,7 @@ export interface QueryResults {
   'vm.console.read': { text: string; nextOffset: number };
   'tasks.list': TaskDto[];
   'events.list': EventDto[];
+  'cluster.services': ClusterServicesDto;
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;

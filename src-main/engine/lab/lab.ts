@@ -10,8 +10,9 @@
  *   timeline's commands (the engine's door injects its dispatcher: the lab does not depend on the API).
  * - `ops`: the operation context (`opContext.ts`) — the only way operations change the lab.
  * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
- *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, the collector's
- *   samples. A new service (DRS, DPM, HA, the page-sharing scanner) is a new entry here.
+ *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, the
+ *   cluster services (HA, DRS), the collector's samples. A new service (DPM, the page-sharing scanner)
+ *   is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `flushChanges()`.
@@ -30,6 +31,7 @@ import { VirtualClock } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
+import { ClusterServices } from '../services/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
@@ -44,6 +46,8 @@ import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
 import { LAB_TASK_KINDS } from './taskKinds';
 import { advanceLab } from './simLoop';
+import { initClusterServices } from './clusterSettings';
+import { apiError } from '@shared/api/errors';
 import type { LabState } from './labPersist';
 import { restoreLab, saveLab } from './labPersist';
 
@@ -62,6 +66,8 @@ export class Lab {
   readonly tasks: TaskManager<OpContext>;
   readonly collector: Collector;
   readonly timeline: Timeline;
+  /** vSphere HA and DRS for every cluster (`services/`). */
+  readonly clusterServices: ClusterServices;
   readonly schedulers = new Map<HostId, HostScheduler>();
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
@@ -86,6 +92,18 @@ export class Lab {
     });
     this.collector = new Collector(this);
     const runner = options.commands;
+    this.clusterServices = new ClusterServices({
+      ops: this.ops,
+      latestSample: (id) => this.collector.samples.latest(id as ManagedEntityId)?.values,
+      migrate: (vmId, hostId, initiator) => {
+        if (!runner) return apiError('E_INVALID_STATE', 'this lab has no command runner to request a migration');
+        const r = runner(this, { v: 1, id: 0, kind: 'command', name: 'vm.migrate', params: { vmId, hostId } }, initiator);
+        if (r.ok) return undefined;
+        return r.error.code === 'E_UNKNOWN_OPERATION'
+          ? apiError('E_INVALID_STATE', 'live migration (vm.migrate) is not part of this engine build, so DRS can only recommend', 'params.recommendationId')
+          : r.error;
+      },
+    });
     const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
       const r = runner(this, { v: 1, id: 0, kind: 'command', name, params }, initiator);
       return r.ok ? { ok: true } : { ok: false, error: r.error };
@@ -99,13 +117,14 @@ export class Lab {
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
-      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.collector.sampler,
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.clusterServices, this.collector.sampler,
     ];
     if (state) {
       restoreLab(this, state);
       return;
     }
     for (const host of this.reg.hosts.values()) this.addHostSide(host);
+    initClusterServices(this.clusterServices, this.reg, scenario);
     for (const vm of this.reg.vms.values()) this.runtimes.set(vm.id, new VmRuntime(vm));
     for (const id of toPowerOn) this.powerOnAtStart(this.reg.vms.get(id)!);
   }
@@ -196,6 +215,7 @@ export class Lab {
       emit: (e) => this.emit(e),
       vmop: (vm, kind) => this.collector.vmop(vm, kind),
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
+      powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
     };
   }
 

@@ -148,7 +148,7 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     if (saved) lab.schedulers.set(host.id, HostScheduler.restore(host, saved, guests));
   }
   for (const s of lab.services) {
-    if (!(s.name in state.services)) throw new Error(`lab state has no state for the ${s.name} service`);
+    if (!(s.name in state.services) && !s.optionalState) throw new Error(`lab state has no state for the ${s.name} service`);
     s.restore(state.services[s.name]);
   }
   lab.tasks.resumeAfterLoad(lab.clock.nowMs);

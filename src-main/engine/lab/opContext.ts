@@ -12,12 +12,15 @@
  *    allocates from, overhead included);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
- *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline).
+ *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline);
+ *  - `powerOnProblem(vm, initiator)`: the cluster services' refusal of a power-on (HA admission control,
+ *    an inaccessible datastore), or undefined.
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
  */
 import type { EngineEvent } from '@shared/api/events';
+import type { ApiError } from '@shared/api/errors';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
@@ -46,4 +49,5 @@ export interface OpContext {
   emit(event: EngineEvent): void;
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
+  powerOnProblem(vm: Vm, initiator: string): ApiError | undefined;
 }

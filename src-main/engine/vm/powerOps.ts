@@ -1,8 +1,8 @@
 /**
  * VM power operations as Tasks: power on/off, suspend/resume, reset, guest shutdown/restart.
  *
- * - `startPowerOp(ctx, vmId, op, initiator)` validates (typed error naming params.vmId, nothing changes)
- *   and queues a `vm.power` task; the state changes when the task completes (a failing effect fails the
+ * - `startPowerOp(ctx, vmId, op, initiator)` validates (typed error naming params.vmId, nothing changes;
+ *   a power-on also asks the cluster services: HA admission control, faults) and queues a `vm.power` task; the state changes when the task completes (a failing effect fails the
  *   task, no change).
  * - `POWER_TASK_KIND`: the task kind (state `{ vmId, op, durationMs }`, `tasks/timedTask.ts`). Not
  *   cancellable; a saved lab resumes it with the time it had left.
@@ -103,7 +103,7 @@ export function startPowerOp(ctx: OpContext, vmId: VmId, op: PowerOp, initiator:
   if (vm.busyTaskId) {
     return { error: apiError('E_INVALID_STATE', `Another task (${vm.busyTaskId}) is already in progress on ${vm.name}.`, 'params.vmId') };
   }
-  const problem = precheck(ctx, vm, op);
+  const problem = precheck(ctx, vm, op) ?? (op === 'powerOn' ? ctx.powerOnProblem(vm, initiator) : undefined);
   if (problem) return { error: problem };
   const taskId = ctx.tasks.start<PowerTaskState>(ctx.nowMs(), {
     kind: 'vm.power', operation: powerCommand(op), name: OPERATION_NAMES[powerCommand(op)], targetId: vm.id, targetName: vm.name, initiator,

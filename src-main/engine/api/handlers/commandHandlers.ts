@@ -9,6 +9,7 @@ import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
 import { startPowerOp } from '../../vm/index';
 import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { injectFault, repairFault } from '../../services/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
@@ -49,6 +50,18 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
+  'fault.inject': (lab, p) => injectFault(lab.ops, p.kind, p.targetId),
+  'fault.repair': (lab, p) => repairFault(lab.ops, p.kind, p.targetId),
+  'cluster.configure': (lab, p) => lab.clusterServices.configure(p.clusterId, {
+    ...(p.haEnabled !== undefined ? { haEnabled: p.haEnabled } : {}),
+    ...(p.drsEnabled !== undefined ? { drsEnabled: p.drsEnabled } : {}),
+    ...(p.ha ? { ha: p.ha } : {}),
+    ...(p.drs ? { drs: p.drs } : {}),
+    ...(p.restartPriorityOverrides ? { restartPriorityOverrides: p.restartPriorityOverrides.map((o) => ({ vmId: o.vmId, priority: o.priority === 'clusterDefault' ? null : o.priority })) } : {}),
+  }),
+  'cluster.drs.run': (lab, p) => lab.clusterServices.runDrs(p.clusterId),
+  'cluster.drs.apply': (lab, p, who) => lab.clusterServices.applyRecommendation(p.clusterId, p.recommendationId, who),
+  'cluster.drs.dismiss': (lab, p, who) => lab.clusterServices.applyRecommendation(p.clusterId, p.recommendationId, who, true),
   'task.cancel': (lab, p, who) => {
     const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId, who);
     return err ? { error: err } : { ok: true as const };

@@ -18,6 +18,7 @@ import { placementSolve } from '../../placement/index';
 export const ENGINE_VERSION = '0.1.0';
 
 export const QUERY_HANDLERS: QueryHandlers = {
+  'cluster.services': (lab, p) => lab.clusterServices.dto(p.clusterId),
   'engine.info': (lab) => ({
     apiVersion: API_VERSION, engineVersion: ENGINE_VERSION, scenario: lab.scenario.name, seed: lab.seed, backend: 'simulated',
   }),
