@@ -83,7 +83,11 @@ export const POWER_TASK_KIND: TaskKind<PowerTaskState, OpContext> = timedKind<Po
     if (type) ctx.events.log(ctx.nowMs(), 'info', type, `${vm.name} on ${ctx.reg.nameOf(vm.hostId ?? '')} is ${type.slice(2, -5).toLowerCase()}`, { id: vm.id, name: vm.name }, t.id);
   },
   complete(ctx, t) {
-    const err = applyPowerOp(ctx, vmOf(ctx, t.state.vmId), t.state.op, t.id);
+    // The host may have failed while the task ran (an injected fault): a power-on checks it again.
+    const vm = vmOf(ctx, t.state.vmId);
+    const hostGone = t.state.op === 'powerOn' ? checkPowerOp('powerOn', vm, vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined) : undefined;
+    if (hostGone) return { error: hostGone };
+    const err = applyPowerOp(ctx, vm, t.state.op, t.id);
     return err ? { error: err } : {};
   },
   finished(ctx, t, task) {
