@@ -197,3 +197,31 @@ export interface ClusterServicesDto {
   drsState: DrsStateDto;
   faults: FaultDto[];
 }
+
+export interface AvailabilityDesignDto {
+  groups: { name: string; unitAvailability: number; units: number; required: number; availability: number }[];
+  availability: number;
+  downtimeHoursPerYear: number;
+  tier: string | null;
+  tiers: { tier: string; availability: number; downtimeHoursPerYear: number; description: string }[];
+}
+
+export interface ClusterAvailabilityDto {
+  hosts: number;
+  /** HA's host failures to tolerate (the k of N+k). */
+  tolerate: number;
+  hostAvailability: number;
+  /** P(at most `tolerate` hosts down), independent failures. */
+  formula: number;
+  formulaDowntimeHoursPerYear: number;
+  simulated: number;
+  /** 95 % confidence half-width of the simulated figure. */
+  halfWidth: number;
+  years: number;
+  replications: number;
+  hostFailures: number;
+  /** Mean VM downtime per year from HA restarts (failure detection + restart, as lab-ha measures it). */
+  vmRestartDowntimeHoursPerYear: number;
+  restartS: number;
+  tier: string | null;
+}

@@ -11,3 +11,7 @@ export { activeFaults, injectFault, repairFault } from './faults';
 export { admissionProblem, capacityView, failoverLevel, slotFigures } from './admission';
 export { planRestarts, type RestartCandidate, type RestartHost, type RestartPlan } from './restartPlan';
 export { hostLoads, imbalance, recommendMoves, recommendationPriority, targetImbalance, type DrsHost, type DrsVm, type DrsMove } from './drsBalance';
+export {
+  HOURS_PER_YEAR, UPTIME_TIERS, clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, kOfN, parallel, redundancy, series,
+  simulateCluster, tierOf, type ClusterSimulation, type ComponentGroup, type DesignResult, type RedundancyScheme,
+} from './availability';
