@@ -199,5 +199,7 @@ export const HA_VM_MONITORING_RESET_WINDOW_MS = 3_600_000;
 export const HA_MAX_RESTART_RECORDS = 500;
 /** DRS: at most this many migration recommendations per pass (vSphere limits the moves of a pass too). */
 export const DRS_MAX_MOVES_PER_PASS = 32;
+/** DRS: destinations considered per move, the least-loaded hosts below the mean (speed; see drsBalance.ts). */
+export const DRS_DESTINATIONS = 8;
 /** DRS: applied/dismissed recommendations kept per cluster. */
 export const DRS_MAX_HISTORY = 200;
