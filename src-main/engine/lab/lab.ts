@@ -22,7 +22,7 @@
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
-import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { ClusterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/index';
 import type { Host, Vm } from '../cluster/index';
 import { EventLog } from '../cluster/index';
@@ -169,6 +169,11 @@ export class Lab {
       throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);
     }
     this.memories.set(host.id, pool);
+  }
+
+  /** The collector's source of the cluster-service counters. */
+  clusterServiceCounters(clusterId: ClusterId): Record<string, number> {
+    return this.clusterServices.counters(clusterId);
   }
 
   pollConsole(vm: Vm): void {

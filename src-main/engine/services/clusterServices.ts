@@ -454,6 +454,17 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     return err ? { error: err } : { ok: true };
   }
 
+  /** The cluster's counters for the collector's sample (`clusterServices.failover`, `engine.drs.imbalance`). */
+  counters(clusterId: ClusterId): Record<string, number> {
+    const cluster = this.cluster(clusterId);
+    if (!cluster) return {};
+    const { hosts, vms } = this.drsInput(cluster);
+    return {
+      'clusterServices.failover.latest': failoverLevel(capacityView(this.ctx.reg, clusterId)),
+      'engine.drs.imbalance.latest': imbalance(hostLoads(hosts, vms)),
+    };
+  }
+
   // ── view ─────────────────────────────────────────────────────────────────────────────────────────
 
   dto(clusterId: ClusterId): ClusterServicesDto | { error: ApiError } {

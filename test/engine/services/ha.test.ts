@@ -191,3 +191,15 @@ test(`randomized: ${RANDOM_RUNS} seeded failure/repair/power runs keep the invar
     }
   }
 });
+
+test('counters: clusterServices.failover falls after a host failure; engine.drs.imbalance is sampled', () => {
+  const h = harness('lab-ha');
+  h.advance(40_000);
+  const before = h.q('metrics.query', { entityId: 'cluster-1', counters: ['clusterServices.failover.latest', 'engine.drs.imbalance.latest'], interval: 'realtime', maxSamples: 1 });
+  assert.ok((before.values['clusterServices.failover.latest']?.[0] ?? -1) >= 1);
+  assert.ok((before.values['engine.drs.imbalance.latest']?.[0] ?? -1) >= 0);
+  h.advance(60_000);
+  const after = h.q('metrics.query', { entityId: 'cluster-1', counters: ['clusterServices.failover.latest', 'clusterServices.effectivecpu.average'], interval: 'realtime', maxSamples: 1 });
+  assert.ok(after.values['clusterServices.failover.latest']![0]! < before.values['clusterServices.failover.latest']![0]!);
+  assert.equal(after.values['clusterServices.effectivecpu.average']![0], 6000, 'three hosts of 2 × 1000 MHz remain');
+});
