@@ -14,7 +14,7 @@ import { s } from './schema';
 import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
 import {
-  ADMISSION_POLICIES, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '../model/clusterServices';
 
 const faultTarget = s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ });
@@ -125,6 +125,14 @@ export const COMMAND_SCHEMAS = {
       automationLevel: s.optional(s.oneOf(DRS_AUTOMATION_LEVELS)),
       migrationThreshold: s.optional(s.int({ min: 1, max: 5 })),
       periodS: s.optional(s.int({ min: 10, max: 86_400 })),
+      /** VM/Host rules: the whole list replaces the cluster's. */
+      rules: s.optional(s.array(s.object({
+        name: s.string({ min: 1, max: 80 }),
+        kind: s.oneOf(AFFINITY_RULE_KINDS),
+        vmIds: s.array(s.id('vm'), { min: 1, max: 1000 }),
+        hostIds: s.array(s.id('host'), { max: 1000 }),
+        mandatory: s.bool(),
+      }), { max: 256 })),
     })),
   }),
   /** Run DRS now (a pass: imbalance and recommendations; fully automated applies them). Pre: DRS on. Immediate. */

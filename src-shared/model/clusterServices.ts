@@ -59,6 +59,21 @@ export interface HaSettings {
   restartPriorityOverrides: Partial<Record<VmId, RestartPriority>>;
 }
 
+/**
+ * A DRS rule (Configure › VM/Host Rules): keep VMs together, separate them, or VMs to hosts (run /
+ * must not run on the group; `mandatory`: "must" — a hard rule for DRS and HA — else "should": a rule
+ * DRS keeps and HA breaks when it has to).
+ */
+export const AFFINITY_RULE_KINDS = ['keepTogether', 'separate', 'vmToHosts', 'vmNotToHosts'] as const;
+export type AffinityRuleKind = (typeof AFFINITY_RULE_KINDS)[number];
+export interface AffinityRule {
+  name: string;
+  kind: AffinityRuleKind;
+  vmIds: VmId[];
+  hostIds: HostId[];
+  mandatory: boolean;
+}
+
 export const DRS_AUTOMATION_LEVELS = ['manual', 'partiallyAutomated', 'fullyAutomated'] as const;
 export type DrsAutomationLevel = (typeof DRS_AUTOMATION_LEVELS)[number];
 
@@ -68,6 +83,7 @@ export interface DrsSettings {
   migrationThreshold: number;
   /** Virtual seconds between DRS passes (vSphere: 300). */
   periodS: number;
+  rules: AffinityRule[];
 }
 
 export const HA_DEFAULTS: HaSettings = {
@@ -77,14 +93,14 @@ export const HA_DEFAULTS: HaSettings = {
   restartPriorityOverrides: {},
 };
 
-export const DRS_DEFAULTS: DrsSettings = { automationLevel: 'fullyAutomated', migrationThreshold: 3, periodS: 300 };
+export const DRS_DEFAULTS: DrsSettings = { automationLevel: 'fullyAutomated', migrationThreshold: 3, periodS: 300, rules: [] };
 
 export function defaultHaSettings(): HaSettings {
   return { ...HA_DEFAULTS, admissionControl: { ...HA_DEFAULTS.admissionControl, failoverHostIds: [] }, restartPriorityOverrides: {} };
 }
 
 export function defaultDrsSettings(): DrsSettings {
-  return { ...DRS_DEFAULTS };
+  return { ...DRS_DEFAULTS, rules: [] };
 }
 
 /** The rules across HA's fields, against the cluster's hosts; the field named is under `ha`. */
@@ -224,4 +240,30 @@ export interface ClusterAvailabilityDto {
   vmRestartDowntimeHoursPerYear: number;
   restartS: number;
   tier: string | null;
+}
+
+/**
+ * Whether placing `vmId` on `hostId` keeps the rules, given where the other VMs are (`hostOf`);
+ * `mandatoryOnly`: only "must" VM–host rules count (HA's restarts; VM–VM rules are always hard here).
+ * Returns the broken rule's name, or undefined.
+ */
+export function ruleBroken(rules: readonly AffinityRule[], vmId: VmId, hostId: HostId, hostOf: (vm: VmId) => HostId | undefined, mandatoryOnly = false): string | undefined {
+  for (const r of rules) {
+    if (!r.vmIds.includes(vmId)) continue;
+    switch (r.kind) {
+      case 'separate':
+        if (r.vmIds.some((o) => o !== vmId && hostOf(o) === hostId)) return r.name;
+        break;
+      case 'keepTogether':
+        if (r.vmIds.some((o) => o !== vmId && hostOf(o) !== undefined && hostOf(o) !== hostId)) return r.name;
+        break;
+      case 'vmToHosts':
+        if ((r.mandatory || !mandatoryOnly) && !r.hostIds.includes(hostId)) return r.name;
+        break;
+      case 'vmNotToHosts':
+        if ((r.mandatory || !mandatoryOnly) && r.hostIds.includes(hostId)) return r.name;
+        break;
+    }
+  }
+  return undefined;
 }

@@ -33,7 +33,7 @@ import type { ClusterId, HostId, VmId } from '@shared/model/ids';
 import type {
   ClusterServicesDto, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
 } from '@shared/model/clusterServices';
-import { RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem } from '@shared/model/clusterServices';
+import { RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken } from '@shared/model/clusterServices';
 import type { Cluster, Host, Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { BarrierService } from '../sim/index';
@@ -158,6 +158,18 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     const problem = haSettingsProblem(ha, this.hostsOf(clusterId).map((h) => h.id));
     if (problem) return { error: apiError('E_INVALID_ARGUMENT', problem.message, `params.ha.${problem.field}`) };
     const drs: DrsSettings = { ...st.drs, ...(change.drs ?? {}) };
+    const clusterHosts = new Set(this.hostsOf(clusterId).map((h) => h.id));
+    for (const [i, r] of drs.rules.entries()) {
+      for (const [j, vmId] of r.vmIds.entries()) {
+        const vm = this.ctx.reg.vms.get(vmId);
+        if (!vm || this.clusterOfVm(vm)?.id !== clusterId) return { error: apiError('E_NOT_FOUND', `Rule ${r.name}: no virtual machine ${vmId} in cluster ${cluster.name}`, `params.drs.rules[${i}].vmIds[${j}]`) };
+      }
+      for (const [j, hostId] of r.hostIds.entries()) {
+        if (!clusterHosts.has(hostId)) return { error: apiError('E_NOT_FOUND', `Rule ${r.name}: host ${hostId} is not in cluster ${cluster.name}`, `params.drs.rules[${i}].hostIds[${j}]`) };
+      }
+      if ((r.kind === 'keepTogether' || r.kind === 'separate') && r.vmIds.length < 2) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs at least two virtual machines.`, `params.drs.rules[${i}].vmIds`) };
+      if ((r.kind === 'vmToHosts' || r.kind === 'vmNotToHosts') && r.hostIds.length === 0) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs a host group.`, `params.drs.rules[${i}].hostIds`) };
+    }
     st.ha = ha;
     if (drs.periodS !== st.drs.periodS) st.drsNextRunMs = this.ctx.nowMs() + drs.periodS * 1000;
     st.drs = drs;
@@ -217,7 +229,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     this.clusters.clear();
     if (!state) return; // a lab saved before the cluster services existed: defaults
     const s = JSON.parse(JSON.stringify(state)) as ClusterServicesState;
-    for (const [id, st] of s.clusters) this.clusters.set(id, st);
+    for (const [id, st] of s.clusters) { st.drs.rules ??= []; this.clusters.set(id, st); }
     this.nextRecommendationId = s.nextRecommendationId;
     this.nextScanMs = s.nextScanMs;
   }
@@ -318,7 +330,14 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       if (vm.busyTaskId) continue; // a task of its own is still running: next scan
       candidates.push({ vmId: vm.id, rank: top, cpuMhz: vm.cpuReservationMhz, memBytes: vm.memoryBytes + vmOverheadFrames(vm) * PAGE_SIZE_BYTES });
     }
-    const plan = planRestarts(candidates, hosts);
+    const running = new Map<VmId, HostId>();
+    for (const h of this.hostsOf(cluster.id)) {
+      if (h.fault?.kind === 'crash') continue;
+      for (const v of ctx.reg.vmsOnHost(h.id)) if (v.powerState === 'poweredOn') running.set(v.id, h.id);
+    }
+    const rules = st.drs.rules;
+    const plan = planRestarts(candidates, hosts, rules.length === 0 ? undefined
+      : (vmId, hostId, placed) => ruleBroken(rules, vmId, hostId, (o) => placed.get(o) ?? running.get(o), true) === undefined);
     for (const [vmId, reason] of plan.unplaced) {
       const rec = group.find((r) => r.vmId === vmId)!;
       this.fail(cluster, rec, reason, nowMs);
@@ -395,7 +414,9 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
   drsPass(cluster: Cluster, nowMs: number): void {
     const st = this.stateOf(cluster.id);
     const { hosts, vms } = this.drsInput(cluster);
-    const moves = recommendMoves(hosts, vms, st.drs.migrationThreshold, DRS_MAX_MOVES_PER_PASS);
+    const rules = st.drs.rules;
+    const moves = recommendMoves(hosts, vms, st.drs.migrationThreshold, DRS_MAX_MOVES_PER_PASS, rules.length === 0 ? undefined
+      : (vmId, hostId, hostOf) => ruleBroken(rules, vmId, hostId, hostOf) === undefined);
     st.drsLastRunMs = nowMs;
     st.recommendations = moves.map((m) => ({
       id: this.nextRecommendationId++, vmId: m.vmId, vmName: this.ctx.reg.nameOf(m.vmId), fromHostId: m.fromHostId, toHostId: m.toHostId,

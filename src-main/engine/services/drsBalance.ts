@@ -12,7 +12,7 @@
  * - `recommendMoves(hosts, vms, threshold, maxMoves)`: greedy, as DRS's pass is — repeatedly the one move
  *   (a VM from a host above the mean to a host below it) that lowers the standard deviation most, while
  *   the imbalance exceeds the target and the move's priority passes the threshold; each with its reason
- *   and the imbalance before and after.
+ *   and the imbalance before and after. `allowed` (optional) vetoes a move: the cluster's VM/Host rules.
  *
  * Cost: each candidate move is evaluated in O(1) from running sums, against the DRS_DESTINATIONS
  * least-loaded hosts only; a pass over 64 hosts and 2,000 VMs stays under 200 ms
@@ -63,13 +63,18 @@ export function recommendationPriority(imbalanceValue: number, hostCount: number
 
 const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
 
-export function recommendMoves(hosts: readonly DrsHost[], vms: readonly DrsVm[], threshold: number, maxMoves: number): DrsMove[] {
+/** May `vmId` go to `hostId`, with the VMs where `hostOf` says (the pass's moves so far included)? */
+export type MoveAllowed = (vmId: VmId, hostId: HostId, hostOf: (vm: VmId) => HostId | undefined) => boolean;
+
+export function recommendMoves(hosts: readonly DrsHost[], vms: readonly DrsVm[], threshold: number, maxMoves: number, allowed?: MoveAllowed): DrsMove[] {
   const n = hosts.length;
   if (n < 2 || threshold <= 1) return [];
   const idx = new Map<HostId, number>(hosts.map((h, i) => [h.id, i]));
   const cpu = new Float64Array(n);
   const mem = new Float64Array(n);
   const onHost: DrsVm[][] = hosts.map(() => []);
+  const where = new Map<VmId, HostId>(vms.map((v) => [v.id, v.hostId]));
+  const hostOf = (vm: VmId): HostId | undefined => where.get(vm);
   for (const v of vms) {
     const i = idx.get(v.hostId);
     if (i === undefined) continue;
@@ -107,6 +112,7 @@ export function recommendMoves(hosts: readonly DrsHost[], vms: readonly DrsVm[],
         for (const to of dests) {
           if (to === from) continue;
           if (cpu[to] + v.cpuMhz > hosts[to].cpuMhz || mem[to] + v.memBytes > hosts[to].memBytes) continue;
+          if (allowed && !allowed(v.id, hosts[to].id, hostOf)) continue;
           const ld = loadOf(to, cpu[to] + v.cpuMhz, mem[to] + v.memBytes);
           const s = sum - load[from] - load[to] + ls + ld;
           const s2 = sum2 - load[from] * load[from] - load[to] * load[to] + ls * ls + ld * ld;
@@ -127,6 +133,7 @@ export function recommendMoves(hosts: readonly DrsHost[], vms: readonly DrsVm[],
     load[from] = best.ls;
     load[to] = best.ld;
     onHost[from].splice(best.k, 1);
+    where.set(vm.id, hosts[to].id);
     onHost[to].push({ ...vm, hostId: hosts[to].id, movable: false }); // one move per VM per pass
   }
   return moves;

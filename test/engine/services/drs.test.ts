@@ -6,6 +6,7 @@ import { harness, vmByName, hostByName } from '../../helpers/labHarness';
 import type { Harness } from '../../helpers/labHarness';
 import type { ClusterServicesDto } from '../../../src-shared/model/clusterServices';
 import { imbalance, recommendMoves, recommendationPriority, targetImbalance } from '../../../src-main/engine/services/index';
+import { ruleBroken } from '../../../src-shared/model/clusterServices';
 import type { DrsHost, DrsVm } from '../../../src-main/engine/services/index';
 
 const services = (h: Harness): ClusterServicesDto => h.q('cluster.services', { clusterId: 'cluster-1' });
@@ -79,4 +80,22 @@ test('cluster.drs.run needs DRS on; apply of an unknown recommendation names the
   const a = d.tryCmd('cluster.drs.apply', { clusterId: 'cluster-1', recommendationId: 99 });
   assert.equal(a.ok, false);
   if (!a.ok) assert.equal(a.error.field, 'params.recommendationId');
+});
+
+test('VM/Host rules: DRS never recommends a move that breaks one; a bad rule names its field', () => {
+  const { hosts, vms } = cluster(4);
+  const all = recommendMoves(hosts, vms, 5, 32);
+  assert.ok(all.some((m) => m.toHostId === 'host-2'));
+  const fenced = recommendMoves(hosts, vms, 5, 32, (vmId, hostId) => ruleBroken([{ name: 'not-h2', kind: 'vmNotToHosts', vmIds: vms.map((v) => v.id), hostIds: ['host-2'], mandatory: true }], vmId, hostId, () => undefined) === undefined);
+  assert.ok(fenced.length > 0 && fenced.every((m) => m.toHostId !== 'host-2'));
+  const d = harness('lab-drs');
+  const bad = d.tryCmd('cluster.configure', { clusterId: 'cluster-1', drs: { rules: [{ name: 'r', kind: 'separate', vmIds: ['vm-1'], hostIds: [], mandatory: true }] } });
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.equal(bad.error.field, 'params.drs.rules[0].vmIds');
+  // hot-01 must stay off drs-H1 and drs-H2: DRS then recommends only the others.
+  const hot1 = vmByName(d, 'hot-01').id;
+  d.cmd('cluster.configure', { clusterId: 'cluster-1', drs: { automationLevel: 'manual', rules: [{ name: 'pin', kind: 'vmToHosts', vmIds: [hot1], hostIds: [hostByName(d, 'drs-H0').id], mandatory: true }] } });
+  d.advance(301_000);
+  const recs = services(d).drsState.recommendations;
+  assert.ok(recs.length >= 1 && recs.every((r) => r.vmId !== hot1));
 });

@@ -203,3 +203,18 @@ test('counters: clusterServices.failover falls after a host failure; engine.drs.
   assert.ok(after.values['clusterServices.failover.latest']![0]! < before.values['clusterServices.failover.latest']![0]!);
   assert.equal(after.values['clusterServices.effectivecpu.average']![0], 6000, 'three hosts of 2 × 1000 MHz remain');
 });
+
+test('VM/Host rules: HA restarts a VM only where its "must" rule allows, and reports it when nowhere does', () => {
+  const h = harness('lab-ha');
+  const db = vmByName(h, 'db-01').id;
+  const app = vmByName(h, 'app-01').id;
+  h.cmd('cluster.configure', { clusterId: 'cluster-1', drs: { rules: [
+    { name: 'db-on-h2', kind: 'vmToHosts', vmIds: [db], hostIds: [hostByName(h, 'ha-H2').id], mandatory: true },
+    { name: 'app-on-h0', kind: 'vmToHosts', vmIds: [app], hostIds: [hostByName(h, 'ha-H0').id], mandatory: true },
+  ] } });
+  h.advance(110_000);
+  assert.equal(vmByName(h, 'db-01').hostId, hostByName(h, 'ha-H2').id);
+  const appRec = services(h).haState.restarts.find((r) => r.vmName === 'app-01')!;
+  assert.equal(appRec.state, 'failed');
+  assert.match(appRec.reason!, /VM\/Host rules/);
+});
