@@ -3,17 +3,20 @@
  * touches files, clocks or the network: everything external arrives through these ports.
  *
  * - `scenarios`: built-in scenario objects (already parsed from YAML/JSON by node/resources.ts), by name.
- * - `guestSources`: guest program sources by file name (for the assembler's includes), when guests run.
  * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
  *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
  * - `guestCatalog`: the guest programs VMs can run (name + description), for `guests.list`.
  * - `milpSolver`: an exact mixed-integer solver (HiGHS in a worker thread, `node/solver/`), called
  *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
  *   placement falls back to the best heuristic and says so.
+ * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
+ *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
+ *   to recover.
  * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
+import type { RecoveryInfo } from '@shared/api/queries';
 
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */
@@ -22,12 +25,22 @@ export interface ScenarioSource {
   content: unknown;
 }
 
+export interface RecoveryPort {
+  info(): RecoveryInfo;
+  /** Reads the offered autosave (throws when it cannot be read). */
+  restore(): unknown;
+  /** The engine now runs the restored lab: the offer is settled. */
+  restored(): void;
+  /** The user declined: the autosave is deleted and the offer settled. */
+  discard(): void;
+}
+
 export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
-  guestSources?: Record<string, string>;
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
+  recovery?: RecoveryPort;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 

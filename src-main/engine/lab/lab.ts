@@ -15,12 +15,14 @@
  *   is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
- * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `flushChanges()`.
+ * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the
- * seeded `rng` streams; every change that clients show is published through `emit`.
+ * seeded `rng` streams; every change that clients show is published through `emit` (tasks, events) or
+ * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
+import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { ClusterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/index';
@@ -57,6 +59,8 @@ export type LabCommandRunner = (lab: Lab, request: RequestMessage, initiator: st
 export interface LabOptions {
   guestFactory?: GuestFactory;
   commands?: LabCommandRunner;
+  /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
+  workloads?: ReadonlySet<string>;
 }
 
 export class Lab {
@@ -77,10 +81,12 @@ export class Lab {
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
   private readonly memories = new Map<HostId, HostMemory>();
+  readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
+    this.workloads = options.workloads;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
@@ -97,7 +103,7 @@ export class Lab {
       latestSample: (id) => this.collector.samples.latest(id as ManagedEntityId)?.values,
       migrate: (vmId, hostId, initiator) => {
         if (!runner) return apiError('E_INVALID_STATE', 'this lab has no command runner to request a migration');
-        const r = runner(this, { v: 1, id: 0, kind: 'command', name: 'vm.migrate', params: { vmId, hostId } }, initiator);
+        const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name: 'vm.migrate', params: { vmId, hostId } }, initiator);
         if (r.ok) return undefined;
         return r.error.code === 'E_UNKNOWN_OPERATION'
           ? apiError('E_INVALID_STATE', 'live migration (vm.migrate) is not part of this engine build, so DRS can only recommend', 'params.recommendationId')
@@ -105,7 +111,7 @@ export class Lab {
       },
     });
     const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
-      const r = runner(this, { v: 1, id: 0, kind: 'command', name, params }, initiator);
+      const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name, params }, initiator);
       return r.ok ? { ok: true } : { ok: false, error: r.error };
     });
     const timelineEnv = {
@@ -180,16 +186,16 @@ export class Lab {
     pollConsole(this.ops, vm);
   }
 
-  /** Marks entities changed; one `inventory.changed` is published per advance/command. */
+  /** Marks entities changed; the engine's change feed publishes them once per advance/command. */
   markChanged(...ids: ManagedEntityId[]): void {
     for (const id of ids) this.changed.add(id);
   }
 
-  flushChanges(): void {
-    if (this.changed.size === 0) return;
-    const version = this.reg.touch();
-    this.emit({ type: 'inventory.changed', version, entityIds: [...this.changed] });
+  /** The entities marked since the last call (for the change feed, `api/changeFeed.ts`). */
+  takeChanges(): ManagedEntityId[] {
+    const ids = [...this.changed];
     this.changed.clear();
+    return ids;
   }
 
   /** Advances virtual time by `ms` in lockstep quanta (see simLoop.ts). */
@@ -208,6 +214,7 @@ export class Lab {
       reg: this.reg, events: this.events, seed: this.seed,
       get tasks() { return lab.tasks; },
       get guestFactory() { return lab.guestFactory; },
+      get workloads() { return lab.workloads; },
       nowMs: () => this.clock.nowMs,
       nowNs: () => this.nowNs(),
       jitter: (ms) => this.jitter(ms),

@@ -14,6 +14,7 @@ import type { TaskDto } from '@shared/model/task';
 import type { MetricSeriesDto } from '@shared/model/metrics';
 import type { CounterInfo } from '@shared/model/metrics';
 import type { ClusterServicesDto } from '@shared/model/clusterServices';
+import { API_VERSION } from '@shared/api/channels';
 
 export interface RunReport {
   scenario: string;
@@ -37,7 +38,7 @@ export interface RunReport {
 
 let nextId = 1;
 function query<T>(engine: Engine, name: string, params: unknown): T {
-  const r = engine.handle({ v: 1, id: nextId++, kind: 'query', name, params });
+  const r = engine.handle({ v: API_VERSION, id: nextId++, kind: 'query', name, params });
   if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
   return r.result as T;
 }

@@ -1,8 +1,9 @@
 /**
  * Entry point of the engine worker thread: the engine runs here, off the UI / server thread.
  *
- * Reads `workerData: WorkerInit`, starts an EngineHost, answers requests and forwards events.
- * Any exception while starting is reported as `{ type: 'fatal' }` rather than crashing silently.
+ * Reads `workerData: WorkerInit`, starts an EngineHost, answers requests, forwards events and writes
+ * the autosave when its owner quits. Any exception while starting is reported as `{ type: 'fatal' }`
+ * rather than crashing silently.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineHost } from '../engineHost';
@@ -14,11 +15,21 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 try {
   const init = workerData as WorkerInit;
-  const host = new EngineHost({ scenario: init.scenario, seed: init.seed, paused: init.paused });
+  const host = new EngineHost({
+    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir,
+    restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
+  });
   host.onEvent((event) => post({ type: 'event', event }));
+  // The owner stops the thread by terminating it (EngineWorkerClient.close) or asks it to shut down.
   port.on('message', (m: ToWorker) => {
     if (m.type === 'request') post({ type: 'response', message: host.request(m.message) });
-    else if (m.type === 'shutdown') { host.stop(); port.close(); }
+    else if (m.type === 'autosave') {
+      try {
+        post({ type: 'autosaved', saved: host.autosaveNow('quit') });
+      } catch (e) {
+        post({ type: 'autosaved', saved: false, error: e instanceof Error ? e.message : String(e) });
+      }
+    } else if (m.type === 'shutdown') { host.stop(); port.close(); }
   });
   host.start();
   post({ type: 'ready' });
