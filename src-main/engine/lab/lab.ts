@@ -10,9 +10,9 @@
  *   timeline's commands (the engine's door injects its dispatcher: the lab does not depend on the API).
  * - `ops`: the operation context (`opContext.ts`) — the only way operations change the lab.
  * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
- *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, the
- *   cluster services (HA, DRS), the collector's samples. A new service (DPM, the page-sharing scanner)
- *   is a new entry here.
+ *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, memory reclamation
+ *   (`overcommit/`: page sharing, ballooning, compression, swapping), the cluster services (HA, DRS), the
+ *   collector's samples. A new service (DPM) is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -22,6 +22,7 @@
  * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
+import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { ClusterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
@@ -34,6 +35,7 @@ import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
 import { ClusterServices } from '../services/index';
+import { MemoryOvercommit } from '../overcommit/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
@@ -69,6 +71,7 @@ export class Lab {
   readonly events: EventLog;
   readonly tasks: TaskManager<OpContext>;
   readonly collector: Collector;
+  readonly overcommit: MemoryOvercommit;
   readonly timeline: Timeline;
   /** vSphere HA and DRS for every cluster (`services/`). */
   readonly clusterServices: ClusterServices;
@@ -81,6 +84,8 @@ export class Lab {
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
   private readonly memories = new Map<HostId, HostMemory>();
+  /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
+  exerciseProgress: ExerciseProgress | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 
@@ -95,6 +100,11 @@ export class Lab {
       publish: (task) => emit({ type: 'task.updated', task }),
       cancelled: (task, by) => this.events.log(this.clock.nowMs, 'info', 'TaskEvent',
         `Task: ${task.name} on ${task.targetName} was cancelled by ${by}; nothing was changed`, { id: task.targetId, name: task.targetName }, task.id),
+    });
+    this.overcommit = new MemoryOvercommit({
+      reg: this.reg, events: this.events, seed,
+      hostMemory: (id) => this.memories.get(id), guest: (id) => this.runtimes.get(id)?.guest,
+      nowMs: () => this.clock.nowMs, markChanged: (...ids) => this.markChanged(...ids),
     });
     this.collector = new Collector(this);
     const runner = options.commands;
@@ -123,7 +133,12 @@ export class Lab {
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
-      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.clusterServices, this.collector.sampler,
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.overcommit.service,
+      // The cluster services act after memory reclamation: HA's admission control and restart placement and
+      // DRS's demand then read host memory as reclamation left it at this barrier, and the VMs a failover
+      // powers on start their first quantum with reclamation's next pass (as on ESX, where a restarted VM is
+      // admitted first and its host reclaims memory afterwards).
+      this.clusterServices, this.collector.sampler,
     ];
     if (state) {
       restoreLab(this, state);
@@ -228,6 +243,7 @@ export class Lab {
       vmop: (vm, kind) => this.collector.vmop(vm, kind),
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
       powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
+      get overcommit() { return lab.overcommit; },
     };
   }
 

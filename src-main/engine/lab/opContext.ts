@@ -15,6 +15,8 @@
  *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline);
  *  - `powerOnProblem(vm, initiator)`: the cluster services' refusal of a power-on (HA admission control,
  *    an inaccessible datastore), or undefined.
+ *  - memory reclamation: `overcommit` (a guest's start and stop, and the pages out that travel with a
+ *    snapshot or suspend: `engine/overcommit/`).
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
@@ -30,6 +32,7 @@ import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
+import type { MemoryOvercommit } from '../overcommit/index';
 
 export interface OpContext {
   readonly reg: Registry;
@@ -52,4 +55,5 @@ export interface OpContext {
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
   powerOnProblem(vm: Vm, initiator: string): ApiError | undefined;
+  readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture'>;
 }

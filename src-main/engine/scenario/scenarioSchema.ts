@@ -27,6 +27,7 @@ import { s } from '@shared/api/schema';
 import type { Infer, Problem, Schema } from '@shared/api/schema';
 import { vmChangesSchema } from '@shared/api/commands';
 import { optionalSettings } from '@shared/api/vmSettingsSchema';
+import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
 import { ADMISSION_POLICIES, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
@@ -87,6 +88,8 @@ const hostFields = {
   cpuMhz: s.optional(s.int({ min: 1, max: 10_000 })),
   memoryGiB: s.optional(s.number({ min: 0.25, max: 65536 })),
   maintenance: s.optional(s.bool()),
+  /** Memory-overcommitment settings changed from the defaults (page sharing rates, salting, cache, idle tax). */
+  memoryReclamation: s.optional(memReclamationSchema),
 };
 
 export const hostTemplateSchema = s.object({ count: s.int({ min: 0, max: 1000 }), ...hostFields });

@@ -89,7 +89,7 @@ export interface ConfigureChange {
 
 export class ClusterServices implements BarrierService<ClusterServicesState> {
   readonly name = 'cluster.services';
-  readonly optionalState = true;
+  readonly stateOptional = true;
   private clusters = new Map<ClusterId, ClusterState>();
   private nextRecommendationId = 1;
   private nextScanMs = 0;

@@ -12,8 +12,8 @@
  *  - `settle(nowMs)` (optional): work that must not wait for the next barrier, run at the start and end of
  *    every `advance` (tasks queued by commands start at the time they were queued);
  *  - `save()` / `restore(state)`: plain state (`null` for a stateless service);
- *  - `optionalState` (optional): a lab saved before the service existed loads, the service restoring
- *    from `undefined` (its defaults) instead of the load being refused.
+ *  - `stateOptional` (optional): a saved lab without this service's state (saved before it existed)
+ *    restores it with `restore(undefined)` instead of failing.
  *
  * Rules: services never read a wall clock or `Math.random`; they run in registry order, so their order is
  * part of the result (e.g. per-quantum bookkeeping runs before tasks that power VMs on, and samples are
@@ -27,5 +27,5 @@ export interface BarrierService<S = unknown> extends Persist<S> {
   nextDueMs?(nowMs: number): number | undefined;
   atBarrier(nowMs: number): void;
   settle?(nowMs: number): void;
-  readonly optionalState?: boolean;
+  readonly stateOptional?: boolean;
 }

@@ -16,11 +16,11 @@ const post = (m: FromWorker) => port.postMessage(m);
 try {
   const init = workerData as WorkerInit;
   const host = new EngineHost({
-    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir,
+    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir, libraryDir: init.libraryDir,
     restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
   });
   host.onEvent((event) => post({ type: 'event', event }));
-  // The owner stops the thread by terminating it (EngineWorkerClient.close) or asks it to shut down.
+  // The owner stops the thread by terminating it (EngineWorkerClient.close): nothing here outlives it.
   port.on('message', (m: ToWorker) => {
     if (m.type === 'request') post({ type: 'response', message: host.request(m.message) });
     else if (m.type === 'autosave') {
@@ -29,7 +29,7 @@ try {
       } catch (e) {
         post({ type: 'autosaved', saved: false, error: e instanceof Error ? e.message : String(e) });
       }
-    } else if (m.type === 'shutdown') { host.stop(); port.close(); }
+    }
   });
   host.start();
   post({ type: 'ready' });

@@ -2,8 +2,7 @@
  * Messages between the engine worker thread and its owner (the simulated backend, `node/backends/`).
  *
  * owner → worker: `{ type: 'request', message }` (a framed request; the engine validates it)
- *                 `{ type: 'autosave' }` (save the lab to its autosave now: the owner is quitting),
- *                 `{ type: 'shutdown' }` (stop the host and close).
+ *                 `{ type: 'autosave' }` (save the lab to its autosave now: the owner is quitting).
  * worker → owner: `{ type: 'ready' }`, `{ type: 'response', message }`, `{ type: 'event', event }`,
  *                 `{ type: 'autosaved', saved, error? }`, `{ type: 'fatal', message }`.
  */
@@ -14,6 +13,8 @@ export interface WorkerInit {
   scenario: string;
   seed: number;
   paused: boolean;
+  /** Folder of the lab library (File › Save / Open). */
+  libraryDir?: string;
   /** The lab's data folder (autosave on); absent: no autosave. */
   dataDir?: string;
   restoreAutosave?: boolean;
@@ -22,7 +23,7 @@ export interface WorkerInit {
   engineCrash?: string;
 }
 
-export type ToWorker = { type: 'request'; message: unknown } | { type: 'autosave' } | { type: 'shutdown' };
+export type ToWorker = { type: 'request'; message: unknown } | { type: 'autosave' };
 
 export type FromWorker =
   | { type: 'ready' }
