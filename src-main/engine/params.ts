@@ -297,3 +297,10 @@ export const DRS_MAX_MOVES_PER_PASS = 32;
 export const DRS_DESTINATIONS = 8;
 /** DRS: applied/dismissed recommendations kept per cluster. */
 export const DRS_MAX_HISTORY = 200;
+/**
+ * Availability simulation: most scan steps one `availability.cluster` query may cost (expected host
+ * up/down changes × hosts per change, over all replications), so one query cannot hold the engine for
+ * long (20 million steps took 2.6 s on a shared 2-core machine at load average 16). A request over it is
+ * refused, naming `replications`, with the figure.
+ */
+export const AVAILABILITY_MAX_SIM_STEPS = 10_000_000;

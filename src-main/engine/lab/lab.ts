@@ -243,6 +243,7 @@ export class Lab {
       vmop: (vm, kind) => this.collector.vmop(vm, kind),
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
       powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
+      standbyProblem: (host) => this.clusterServices.standbyProblem(host),
       get overcommit() { return lab.overcommit; },
     };
   }

@@ -14,7 +14,8 @@
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
  *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline);
  *  - `powerOnProblem(vm, initiator)`: the cluster services' refusal of a power-on (HA admission control,
- *    an inaccessible datastore), or undefined.
+ *    an inaccessible datastore), or undefined; `standbyProblem(host)`: their refusal of standby mode (the
+ *    failover capacity HA admission control keeps needs the host), or undefined.
  *  - memory reclamation: `overcommit` (a guest's start and stop, and the pages out that travel with a
  *    snapshot or suspend: `engine/overcommit/`).
  *
@@ -24,7 +25,7 @@
 import type { EngineEvent } from '@shared/api/events';
 import type { ApiError } from '@shared/api/errors';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
-import type { Registry, Vm } from '../cluster/index';
+import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { TaskManager } from '../tasks/index';
 import type { HostScheduler } from '../scheduler/index';
@@ -55,5 +56,6 @@ export interface OpContext {
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
   powerOnProblem(vm: Vm, initiator: string): ApiError | undefined;
+  standbyProblem(host: Host): ApiError | undefined;
   readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture'>;
 }

@@ -17,6 +17,9 @@
  * - `admissionState(view, settings, extraVm?)` → the Summary's figures (and, with `extraVm`, whether it
  *   could power on too); `failoverLevel(view)`: host failures the current load tolerates.
  * - `admissionProblem(reg, clusterId, settings, vm)` → the refusal in the user's words, or undefined.
+ * - `standbyAdmissionProblem(reg, clusterId, settings, host)` → why the host may not enter standby mode
+ *   (the failover capacity the policy keeps would be gone without it), or undefined: DPM's and HA's
+ *   cooperation — vSphere DPM never powers down a host HA admission control needs.
  *
  * Rule: pure functions of the inventory; host capacity for VMs = CPU cores × MHz and memory less the
  * hypervisor's own reserve (the lab's host memory pools hold it from boot).
@@ -170,6 +173,38 @@ export function admissionProblem(reg: Registry, clusterId: ClusterId, settings: 
       const s = slotFigures(view, ac.hostFailuresToTolerate, extra);
       return s.availableSlots < 1
         ? `${lead}: no slot is free (${s.totalSlots} slots of ${s.slotCpuMhz} MHz / ${Math.ceil(s.slotMemBytes / MiB)} MB, ${s.failoverSlots} kept for ${ac.hostFailuresToTolerate} host failure(s), ${s.usedSlots} in use).`
+        : undefined;
+    }
+  }
+}
+
+/**
+ * Whether putting `host` into standby would leave the cluster short of the failover capacity admission
+ * control keeps for the VMs already running (the same figures as a power-on, over the hosts left); a
+ * dedicated failover host stays up for HA's restarts.
+ */
+export function standbyAdmissionProblem(reg: Registry, clusterId: ClusterId, settings: HaSettings, host: Host): string | undefined {
+  const ac = settings.admissionControl;
+  if (ac.policy === 'disabled') return undefined;
+  const full = capacityView(reg, clusterId);
+  const view: CapacityView = { hosts: full.hosts.filter((h) => h.id !== host.id), vms: full.vms };
+  const lead = `Host ${host.name} cannot enter standby mode: vSphere HA admission control needs it`;
+  switch (ac.policy) {
+    case 'dedicatedFailoverHosts':
+      return ac.failoverHostIds.includes(host.id) ? `${lead} (a dedicated failover host stays powered on for HA's restarts).` : undefined;
+    case 'clusterResourcePercentage': {
+      if (view.hosts.length <= ac.hostFailuresToTolerate) return `${lead}: ${view.hosts.length} host(s) would remain for ${ac.hostFailuresToTolerate} host failure(s) to tolerate.`;
+      const cur = currentPercent(view);
+      const conf = configuredPercent(view, settings);
+      if (cur.cpu < conf.cpu) return `${lead}: CPU failover capacity would fall to ${cur.cpu} % (configured ${conf.cpu} %).`;
+      if (cur.mem < conf.mem) return `${lead}: memory failover capacity would fall to ${cur.mem} % (configured ${conf.mem} %).`;
+      return undefined;
+    }
+    case 'slotPolicy': {
+      if (view.hosts.length <= ac.hostFailuresToTolerate) return `${lead}: ${view.hosts.length} host(s) would remain for ${ac.hostFailuresToTolerate} host failure(s) to tolerate.`;
+      const s = slotFigures(view, ac.hostFailuresToTolerate);
+      return s.availableSlots < 0
+        ? `${lead}: the running VMs need ${s.usedSlots} slot(s), and without it ${s.totalSlots - s.failoverSlots} remain once ${s.failoverSlots} are kept for ${ac.hostFailuresToTolerate} host failure(s).`
         : undefined;
     }
   }

@@ -121,6 +121,15 @@ export interface ClusterSimulation {
   vmRestartDowntimeHoursPerYear: number;
 }
 
+/**
+ * Expected cost of `simulateCluster` in scan steps: each host changes state about 2 × horizon ÷ (MTBF +
+ * MTTR) times per replication, and each change scans every host.
+ */
+export function simulationSteps(opts: { hosts: number; mtbfH: number; mttrH: number; years: number; replications: number }): number {
+  const changesPerHost = (2 * opts.years * HOURS_PER_YEAR) / (opts.mtbfH + opts.mttrH) + 1;
+  return opts.replications * opts.hosts * opts.hosts * changesPerHost;
+}
+
 export function simulateCluster(opts: { hosts: number; tolerate: number; mtbfH: number; mttrH: number; years: number; replications: number; seed: number; restartS: number }): ClusterSimulation {
   const rng = new Rng(opts.seed);
   const exp = (mean: number): number => -Math.log(1 - rng.float()) * mean;

@@ -5,7 +5,8 @@
  * cluster's settings. It runs after the tasks at every barrier it is due.
  *
  * - `new ClusterServices(env)`; `settingsOf(clusterId)`; `configure(clusterId, change)` (validated);
- *   `powerOnProblem(vm, initiator)` — admission control (and faults) at power-on; `runDrs(clusterId)`
+ *   `powerOnProblem(vm, initiator)` — admission control (and faults) at power-on; `standbyProblem(host)` —
+ *   admission control when a host would enter standby (DPM never powers down a host HA needs); `runDrs(clusterId)`
  *   (Run DRS Now); `applyRecommendation` / `dismissRecommendation`; `dto(clusterId)`.
  * - HA timeline of a host failure (vSphere's): heartbeats stop → after HA_HOST_FAILURE_DETECTION_MS the
  *   host is declared failed (DasHostFailedEvent) → its VMs are planned (`restartPlan.ts`) and restarted
@@ -44,7 +45,7 @@ import {
   HA_SCAN_PERIOD_MS, HA_VM_MONITORING_MAX_RESETS, HA_VM_MONITORING_RESET_WINDOW_MS, PAGE_SIZE_BYTES,
 } from '../params';
 import { activeFaults, faultPowerOnProblem, stopVmHard } from './faults';
-import { admissionProblem, admissionState, capacityView, failoverLevel, hostCapacity, hostUsable } from './admission';
+import { admissionProblem, admissionState, standbyAdmissionProblem, capacityView, failoverLevel, hostCapacity, hostUsable } from './admission';
 import { planRestarts } from './restartPlan';
 import type { RestartCandidate, RestartHost } from './restartPlan';
 import { hostLoads, imbalance, recommendMoves, targetImbalance } from './drsBalance';
@@ -191,6 +192,14 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (!why) return undefined;
     this.ctx.events.log(this.ctx.nowMs(), 'warning', 'InsufficientFailoverResourcesEvent', why, { id: vm.id, name: vm.name });
     return apiError('E_INSUFFICIENT_RESOURCES', why, 'params.vmId');
+  }
+
+  /** DPM's and HA's cooperation: a host admission control needs may not enter standby (E_INSUFFICIENT_RESOURCES). */
+  standbyProblem(host: Host): ApiError | undefined {
+    const cluster = host.clusterId ? this.cluster(host.clusterId) : undefined;
+    if (!cluster?.haEnabled) return undefined;
+    const why = standbyAdmissionProblem(this.ctx.reg, cluster.id, this.stateOf(cluster.id).ha, host);
+    return why ? apiError('E_INSUFFICIENT_RESOURCES', why, 'params.hostId') : undefined;
   }
 
   // ── barrier service ──────────────────────────────────────────────────────────────────────────────

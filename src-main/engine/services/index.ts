@@ -13,5 +13,5 @@ export { planRestarts, type RestartCandidate, type RestartHost, type RestartPlan
 export { hostLoads, imbalance, recommendMoves, recommendationPriority, targetImbalance, type DrsHost, type DrsVm, type DrsMove } from './drsBalance';
 export {
   HOURS_PER_YEAR, UPTIME_TIERS, clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, kOfN, parallel, redundancy, series,
-  simulateCluster, tierOf, type ClusterSimulation, type ComponentGroup, type DesignResult, type RedundancyScheme,
+  simulateCluster, simulationSteps, tierOf, type ClusterSimulation, type ComponentGroup, type DesignResult, type RedundancyScheme,
 } from './availability';

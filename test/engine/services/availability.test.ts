@@ -3,8 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, kOfN, parallel, redundancy, series, simulateCluster, tierOf,
+  clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, kOfN, parallel, redundancy, series, simulateCluster, simulationSteps, tierOf,
 } from '../../../src-main/engine/services/index';
+import { AVAILABILITY_MAX_SIM_STEPS } from '../../../src-main/engine/params';
+import { API_VERSION } from '../../../src-shared/api/channels';
+import { harness } from '../../helpers/labHarness';
 
 const near = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} ≠ ${b}`);
 
@@ -45,4 +48,21 @@ test('simulation: a 4-host cluster tolerating one failure, 200 seeded years — 
   // Without redundancy (tolerate 0) availability drops to a⁴, and the simulation sees it too.
   const none = simulateCluster({ hosts: 4, tolerate: 0, mtbfH: 2_000, mttrH: 48, years: 1, replications: 200, seed: 12, restartS: 60 });
   assert.ok(Math.abs(none.availability - fromMtbf(2_000, 48) ** 4) <= none.halfWidth);
+});
+
+test('availability.cluster refuses a simulation too long for one query, naming the field, and answers one within the bound', () => {
+  const h = harness('lab-ha');
+  const clusterId = h.q('inventory.get', {}).clusters[0].id;
+  const r = h.engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'availability.cluster', params: { clusterId, mtbfH: 1, mttrH: 0.01, years: 100, replications: 2000 } });
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.error.code, 'E_INVALID_ARGUMENT');
+    assert.equal(r.error.field, 'params.replications');
+    assert.match(r.error.message, /million steps \(at most 10 million\): use fewer replications or years, or a longer MTBF/);
+  }
+  const params = { hosts: 4, mtbfH: 2_000, mttrH: 48, years: 1, replications: 200 };
+  assert.ok(simulationSteps(params) <= AVAILABILITY_MAX_SIM_STEPS);
+  const ok = h.q('availability.cluster', { clusterId, mtbfH: 2_000, mttrH: 48, years: 1, replications: 200, seed: 11 });
+  assert.equal(ok.hosts, 4);
+  assert.ok(Math.abs(ok.simulated - ok.formula) <= ok.halfWidth + 1e-3);
 });

@@ -22,9 +22,9 @@ import { listLibrary } from '../labDocument';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 import { placementPlan, placementSolve } from '../../placement/index';
-import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, tierOf, UPTIME_TIERS } from '../../services/index';
+import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
 import { POWER_OP_DURATION_MS } from '../../vm/index';
-import { HA_HOST_FAILURE_DETECTION_MS } from '../../params';
+import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS } from '../../params';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -54,6 +54,10 @@ export const QUERY_HANDLERS: QueryHandlers = {
     const years = p.years ?? 1;
     const replications = p.replications ?? 200;
     const restartS = HA_HOST_FAILURE_DETECTION_MS / 1000 + POWER_OP_DURATION_MS.powerOn / 1000;
+    const steps = simulationSteps({ hosts, mtbfH: p.mtbfH, mttrH: p.mttrH, years, replications });
+    if (steps > AVAILABILITY_MAX_SIM_STEPS) {
+      return { error: apiError('E_INVALID_ARGUMENT', `This simulation would take about ${Math.round(steps / 1e6)} million steps (at most ${AVAILABILITY_MAX_SIM_STEPS / 1e6} million): use fewer replications or years, or a longer MTBF.`, 'params.replications') };
+    }
     const sim = simulateCluster({ hosts, tolerate, mtbfH: p.mtbfH, mttrH: p.mttrH, years, replications, seed: p.seed ?? lab.seed, restartS });
     const formula = clusterAvailability(hosts, tolerate, p.mtbfH, p.mttrH);
     return {
