@@ -3,24 +3,15 @@
 
 Usage: host_info.py HOST USER PASSWORD [--port 443] [--json]
 Works unchanged against a real ESXi / vCenter, the govmomi simulator and Hypervisor Lab.
+Logging in and out, and the command line, are in vsphere_session.py (shared by every example).
 """
-import argparse
 import json
-import ssl
 
-from pyVim.connect import SmartConnect, Disconnect
 from pyVmomi import vim
 
-ap = argparse.ArgumentParser(description=__doc__)
-ap.add_argument('host'); ap.add_argument('user'); ap.add_argument('password')
-ap.add_argument('--port', type=int, default=443)
-ap.add_argument('--json', action='store_true', help='print what was read as JSON (used by the tests)')
-args = ap.parse_args()
+from vsphere_session import session
 
-si = SmartConnect(host=args.host, user=args.user, pwd=args.password, port=args.port,
-                  sslContext=ssl._create_unverified_context())
-try:
-    content = si.RetrieveContent()
+with session(__doc__) as (args, content):
     view = content.viewManager.CreateContainerView(content.rootFolder, [vim.HostSystem], True)
     hosts = []
     for host in view.view:
@@ -47,5 +38,3 @@ try:
             print(f"  memory: {h['memorySize'] / 2**30:.1f} GiB; state {h['connectionState']}, {h['powerState']}"
                   f"{', maintenance' if h['inMaintenanceMode'] else ''}")
             print(f"  now using {h['overallCpuUsage']} MHz and {h['overallMemoryUsage']} MB")
-finally:
-    Disconnect(si)

@@ -3,23 +3,13 @@
 
 Usage: list_counters.py HOST USER PASSWORD [--port 443] [--json]
 """
-import argparse
 import json
-import ssl
 
-from pyVim.connect import SmartConnect, Disconnect
 from pyVmomi import vim
 
-ap = argparse.ArgumentParser(description=__doc__)
-ap.add_argument('host'); ap.add_argument('user'); ap.add_argument('password')
-ap.add_argument('--port', type=int, default=443)
-ap.add_argument('--json', action='store_true', help='print what was read as JSON (used by the tests)')
-args = ap.parse_args()
+from vsphere_session import session
 
-si = SmartConnect(host=args.host, user=args.user, pwd=args.password, port=args.port,
-                  sslContext=ssl._create_unverified_context())
-try:
-    content = si.RetrieveContent()
+with session(__doc__) as (args, content):
     pm = content.perfManager
     counters = {}
     for c in pm.perfCounter:
@@ -51,5 +41,3 @@ try:
         print(f'{host.name}, latest real-time samples (every {summary.refreshRate} s):')
         for name, values in samples.items():
             print(f'  {name}: {values}')
-finally:
-    Disconnect(si)

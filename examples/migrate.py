@@ -4,26 +4,14 @@
 Usage: migrate.py HOST USER PASSWORD [--port 443] [--vm NAME] [--json]
 Prints the fault when the server cannot migrate (a single host, or a lab without live migration).
 """
-import argparse
 import json
-import ssl
 
-from pyVim.connect import SmartConnect, Disconnect
 from pyVim.task import WaitForTask
 from pyVmomi import vim, vmodl
 
-ap = argparse.ArgumentParser(description=__doc__)
-ap.add_argument('host'); ap.add_argument('user'); ap.add_argument('password')
-ap.add_argument('--port', type=int, default=443)
-ap.add_argument('--vm', help='VM name (default: the first VM)')
-ap.add_argument('--json', action='store_true', help='print what was read as JSON (used by the tests)')
-args = ap.parse_args()
+from vsphere_session import session
 
-si = SmartConnect(host=args.host, user=args.user, pwd=args.password, port=args.port,
-                  sslContext=ssl._create_unverified_context())
-result = {}
-try:
-    content = si.RetrieveContent()
+with session(__doc__, vm_help='VM name (default: the first VM)') as (args, content):
     vms = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
     vm = next(v for v in vms.view if args.vm in (None, v.name))
     hosts = content.viewManager.CreateContainerView(content.rootFolder, [vim.HostSystem], True)
@@ -37,5 +25,3 @@ try:
     except (vim.fault.VimFault, vmodl.MethodFault) as fault:
         result.update(fault=type(fault).__name__.split('.')[-1], message=fault.msg)
     print(json.dumps(result, default=str) if args.json else result)
-finally:
-    Disconnect(si)

@@ -4,26 +4,15 @@ operation raises (suspending a powered-off VM).
 
 Usage: power.py HOST USER PASSWORD [--port 443] [--vm NAME] [--json]
 """
-import argparse
 import json
-import ssl
 
-from pyVim.connect import SmartConnect, Disconnect
 from pyVim.task import WaitForTask
 from pyVmomi import vim
 
-ap = argparse.ArgumentParser(description=__doc__)
-ap.add_argument('host'); ap.add_argument('user'); ap.add_argument('password')
-ap.add_argument('--port', type=int, default=443)
-ap.add_argument('--vm', help='VM name (default: the first powered-off VM)')
-ap.add_argument('--json', action='store_true', help='print what was read as JSON (used by the tests)')
-args = ap.parse_args()
+from vsphere_session import session
 
-si = SmartConnect(host=args.host, user=args.user, pwd=args.password, port=args.port,
-                  sslContext=ssl._create_unverified_context())
-steps = []
-try:
-    content = si.RetrieveContent()
+with session(__doc__, vm_help='VM name (default: the first powered-off VM)') as (args, content):
+    steps = []
     view = content.viewManager.CreateContainerView(content.rootFolder, [vim.VirtualMachine], True)
     vm = next(v for v in view.view if (args.vm is None and v.runtime.powerState == 'poweredOff') or v.name == args.vm)
     view.Destroy()
@@ -42,5 +31,3 @@ try:
     else:
         for s in steps:
             print(s)
-finally:
-    Disconnect(si)

@@ -16,7 +16,7 @@ import { QUERY_SCHEMAS } from './queries';
 import type { ApiError } from './errors';
 import { apiError } from './errors';
 import type { RequestMessage } from './protocol';
-import { isPlainObject } from './schema';
+import { hasOwn, isPlainObject } from './schema';
 import type { Schema } from './schema';
 
 export type ValidatedRequest =
@@ -25,8 +25,6 @@ export type ValidatedRequest =
 
 /** Who may be named as a request's initiator: a user name, as vSphere shows it in Recent Tasks. */
 const INITIATOR = /^[A-Za-z0-9][A-Za-z0-9._@\\-]{0,63}$/;
-
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 export function schemaFor(kind: 'command' | 'query', name: string): Schema<unknown> | undefined {
   const table: Record<string, Schema<unknown>> = kind === 'command' ? COMMAND_SCHEMAS : QUERY_SCHEMAS;

@@ -48,3 +48,22 @@ test('Overview chart paints and exports CSV; Advanced chart options apply', asyn
   await expect.poll(() => paintedPixels(adv.locator('canvas')), { timeout: 45_000 }).toBeGreaterThan(1000);
   await shot(page, 'performance-advanced');
 });
+
+test('at 1600 px every legend column fits its chart card (no statistic clipped)', async ({ page }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await openLab(page);
+  await selectVmInState(page, 'poweredOn').catch(() => selectVmInState(page, 'poweredOff'));
+  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
+  await page.getByTestId('monitor-section-performance-overview').click();
+  const panels = page.locator('[data-testid^=perf-chart-]');
+  await expect(panels.first().getByTestId('chart-legend')).toBeVisible();
+  const overflow = await panels.evaluateAll((cards) => cards.map((card) => {
+    const table = card.querySelector('[data-testid=chart-legend]');
+    const cells = table ? Array.from(table.querySelectorAll('th')) : [];
+    const right = card.getBoundingClientRect().right;
+    return { card: card.getAttribute('data-testid'), clipped: cells.filter((c) => c.getBoundingClientRect().right > right + 1).map((c) => c.textContent) };
+  }));
+  await shot(page, 'performance-overview-1600');
+  expect(overflow.length).toBeGreaterThan(0);
+  for (const o of overflow) expect(o.clipped, `${o.card}: columns past the card's edge`).toEqual([]);
+});

@@ -20,7 +20,8 @@
  *    them (the handler supplies them, charging the stall, or the vCPU waits — runVcpu reports
  *    `waitingForPage`); `saveCore()` + `incomingMemory()` move a fake page by page. Frames are modelled,
  *    not taken from `hostMemory` (the double must stay light for benchmarks of 1,000s of VMs): every
- *    touched page counts as one private frame, and `sharePage` copies bytes.
+ *    touched page counts as one private frame, and `sharePage` copies bytes (so no write ever breaks
+ *    sharing: `sharedBreaks` stays 0).
  *
  * Workloads: cpu (duty 1), idle (duty 0), memwrite, io, anything else (duty 0.5). workloadParams
  * override: duty, tickHz, handlerCycles, writeEvery, workingSetPages, ioEvery, crashAtMs, giveUpTicks,
@@ -164,7 +165,7 @@ class FakePages implements GuestPages {
 
   frameStats(): GuestFrameStats {
     const s = this.st();
-    return { configuredPages: s.pageCount, mappedPages: s.pages.size, privateFrames: s.pages.size, sharedPages: 0, sharedFrames: 0, notPresentPages: s.notPresent.size };
+    return { configuredPages: s.pageCount, mappedPages: s.pages.size, privateFrames: s.pages.size, sharedPages: 0, sharedFrames: 0, notPresentPages: s.notPresent.size, sharedBreaks: 0 };
   }
 }
 

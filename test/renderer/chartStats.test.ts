@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvValue, seriesStats, toCsv } from '@renderer/logic/chartStats';
 import { formatClock } from '@renderer/logic/format';
-import { overviewCharts } from '@renderer/logic/perfCharts';
+import { MIN_CHART_PERIODS, chartTimeRange, overviewCharts, stackOf } from '@renderer/logic/perfCharts';
 import type { CounterInfo } from '@shared/model/metrics';
 
 describe('chart legend statistics', () => {
@@ -66,5 +66,39 @@ describe('Overview charts from the catalogue', () => {
   });
   it('no counters → no charts', () => {
     expect(overviewCharts([])).toEqual([]);
+  });
+});
+
+describe('chart time axis', () => {
+  const period = 20_000;
+  it('a VM never powered on (no samples) still gets a readable axis of several periods, not ticks within one instant', () => {
+    expect(chartTimeRange([], period)).toEqual({ min: 0, max: 5 * period });
+  });
+  it('one or few samples: the axis ends at the last sample and spans MIN_CHART_PERIODS periods', () => {
+    expect(chartTimeRange([200_000], period)).toEqual({ min: 200_000 - MIN_CHART_PERIODS * period, max: 200_000 });
+    expect(chartTimeRange([20_000, 40_000], period)).toEqual({ min: 0, max: 100_000 });
+  });
+  it('enough samples: the chart scales to them (no pinned range)', () => {
+    expect(chartTimeRange([20_000, 40_000, 60_000, 80_000, 100_000, 120_000], period)).toBeNull();
+  });
+});
+
+describe('stacked graph', () => {
+  const line = (counter: string, rollup: string, unit = 'percent') => ({ counter, rollup, unit });
+  it('stacks additive rollups of one unit together', () => {
+    expect(stackOf(line('mem.shared.average', 'average', 'kiloBytes'), 'stacked')).toEqual({ key: 'unit:kiloBytes', filled: true });
+    expect(stackOf(line('mem.swapped.average', 'average', 'kiloBytes'), 'stacked')).toEqual({ key: 'unit:kiloBytes', filled: true });
+  });
+  it('never stacks a minimum or maximum on the average it bounds', () => {
+    const avg = stackOf(line('cpu.usage.average', 'average'), 'stacked');
+    const max = stackOf(line('cpu.usage.maximum', 'maximum'), 'stacked');
+    const min = stackOf(line('cpu.usage.minimum', 'minimum'), 'stacked');
+    expect(max?.key).not.toBe(avg?.key);
+    expect(min?.key).not.toBe(avg?.key);
+    expect(min?.key).not.toBe(max?.key);
+    expect(max?.filled).toBe(false);
+  });
+  it('a line graph stacks nothing', () => {
+    expect(stackOf(line('cpu.usage.average', 'average'), 'line')).toBeUndefined();
   });
 });

@@ -25,6 +25,7 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
+import { hasOwn } from '@shared/api/schema';
 import type { VmChanges, VmSpec } from '@shared/api/commands';
 import type { DatastoreId, HostId, NetworkId, TaskId, VmId } from '@shared/model/ids';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
@@ -262,7 +263,7 @@ const APPLY: { [K in keyof Required<VmChanges>]: (vm: Vm, v: NonNullable<VmChang
 
 function applyChanges(vm: Vm, ch: VmChanges): void {
   for (const k of Object.keys(APPLY) as (keyof VmChanges)[]) {
-    const v = Object.prototype.hasOwnProperty.call(ch, k) ? ch[k] : undefined;
+    const v = hasOwn(ch, k) ? ch[k] : undefined;
     if (v !== undefined) (APPLY[k] as (vm: Vm, v: unknown) => void)(vm, v);
   }
 }

@@ -16,6 +16,7 @@ import type {
 } from '../scenario/index';
 import type { ClusterId, DatacenterId, DatastoreId, NetworkId, VmId } from '@shared/model/ids';
 import { DEFAULT_HOST_CPU_MHZ } from '../params';
+import { clonePlain } from '../sim/index';
 import { newVm, mergeFields } from './newVm';
 import type { VmFields } from './newVm';
 
@@ -83,7 +84,7 @@ function addHosts(ctx: Ctx, spec: HostTemplate | HostSpec[], prefix: string, clI
       hypervisorVersion: HOST_DEFAULTS.hypervisorVersion, powerState: 'poweredOn', connectionState: 'connected',
       inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId], networkIds: [ctx.netId], bootedAtMs: 0,
     };
-    if (f.memoryReclamation) host.memoryReclamation = definedOnly(f.memoryReclamation);
+    if (f.memoryReclamation) host.memoryReclamation = clonePlain(f.memoryReclamation);
     ctx.reg.hosts.set(hostId, host);
     ctx.reg.datastores.get(ctx.dsId)?.hostIds.push(hostId);
     ctx.reg.networks.get(ctx.netId)?.hostIds.push(hostId);
@@ -138,11 +139,4 @@ function addTemplatesAndVms(ctx: Ctx, dc: DatacenterSpec, path: string): void {
     const vm = newVm(ctx.reg, { name: e.name, datacenterId: ctx.dcId, hostId: host.id, datastoreId: ctx.dsId, networkId: ctx.netId }, mergeFields(base, fields));
     if (powerOn && !host.inMaintenanceMode) ctx.toPowerOn.push(vm.id);
   });
-}
-
-/** The keys of `o` whose value is defined (a plain copy). */
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }

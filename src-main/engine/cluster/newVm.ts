@@ -13,6 +13,7 @@
 import type { DatacenterId, DatastoreId, HostId, NetworkId } from '@shared/model/ids';
 import type { VmFields, VmSettings } from '@shared/model/vmHardware';
 import { memoryMiBOf } from '@shared/model/vmHardware';
+import { hasOwn } from '@shared/api/schema';
 import type { Registry, Vm } from './registry';
 import { CPU_SHARES_PER_VCPU_NORMAL } from '../params';
 
@@ -63,8 +64,7 @@ const VM_FIELD_KEYS = [
 export function mergeFields(base: VmFields, over: VmFields): VmFields {
   const out: Record<string, unknown> = {};
   for (const k of VM_FIELD_KEYS) {
-    const v = Object.prototype.hasOwnProperty.call(over, k) && over[k] !== undefined ? over[k]
-      : Object.prototype.hasOwnProperty.call(base, k) ? base[k] : undefined;
+    const v = hasOwn(over, k) && over[k] !== undefined ? over[k] : hasOwn(base, k) ? base[k] : undefined;
     if (v !== undefined) out[k] = k === 'workloadParams' ? { ...(v as Record<string, number>) } : v;
   }
   return out as VmFields;

@@ -161,14 +161,14 @@ const anyNumber = (): Schema<number> => ({ describe: 'number', check: (v, p) => 
 const timesSchema = s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber() });
 const schedulerSchema = s.object({
   periodIndex: count(),
-  acc: s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber(), cycles: anyNumber(), gridCycles: anyNumber(), usageMin: anyNumber(), usageMax: anyNumber() }),
+  acc: s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber(), cycles: anyNumber(), gridCycles: anyNumber(), gridCarry: s.optional(anyNumber()), usageMin: anyNumber(), usageMax: anyNumber() }),
   pcpus: s.array(s.object({
     cursor: anyNumber(), sliceLeft: anyNumber(), busyNs: anyNumber(),
     current: { describe: 'a running vCPU or null', check: (v, p) => (v === null ? null : s.object({ vmId: s.id('vm'), index: count(MAX_VCPUS - 1) }).check(v, p)) },
   }), { max: 8 * 128 * 2 }),
   vms: s.array(s.object({
     id: s.id('vm'), order: count(), offsetNs: anyNumber(), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
-    limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(),
+    limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(), gridCarry: s.optional(anyNumber()),
     usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
     vcpus: s.array(s.object({
       state: s.oneOf(['run', 'ready', 'costop', 'limited', 'hold', 'wait'] as const), since: anyNumber(), busyUntil: anyNumber(), wakeNs: anyNumber(),

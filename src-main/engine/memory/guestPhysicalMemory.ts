@@ -98,7 +98,7 @@ export class NotPresentError extends Error {
   }
 }
 
-/** Per-memory frame statistics (see `frameStats`). */
+/** Per-memory frame statistics (see `frameStats`); the guest-machine seam (vm/guestMachine.ts) re-exports this type. */
 export interface GuestFrameStats {
   /** Pages of guest-physical memory configured. */
   configuredPages: number;

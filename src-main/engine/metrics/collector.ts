@@ -34,15 +34,15 @@ import type { HostScheduler } from '../scheduler/index';
 import type { HostMemory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/index';
 import type { BarrierService } from '../sim/index';
+import { uptimeMs } from '../vm/index';
+import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
 import { hostWatts, VMKERNEL_MEMORY_OWNER } from './resourceModels';
+import { REALTIME_PERIOD_MS, SampleStore } from './sampleStore';
+import type { SampleStoreState } from './sampleStore';
 
 /** Counters a cluster and a datacenter sum over their hosts. */
 const POWER_SUMS = ['power.power.average', 'power.energy.summation'];
-import { uptimeMs } from '../vm/index';
-import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
-import { REALTIME_PERIOD_MS, SampleStore } from './sampleStore';
-import type { SampleStoreState } from './sampleStore';
 
 type Values = Record<string, number>;
 const KB = 1024;
@@ -56,12 +56,8 @@ export const VMOP_KINDS = [
 ] as const;
 export type VmopKind = (typeof VMOP_KINDS)[number];
 
-const VMOP_COUNTERS: [VmopKind, string][] = [
-  ['poweron', 'vmop.numPoweron.latest'], ['poweroff', 'vmop.numPoweroff.latest'], ['suspend', 'vmop.numSuspend.latest'],
-  ['reset', 'vmop.numReset.latest'], ['create', 'vmop.numCreate.latest'], ['destroy', 'vmop.numDestroy.latest'],
-  ['clone', 'vmop.numClone.latest'], ['deploy', 'vmop.numDeploy.latest'], ['reconfigure', 'vmop.numReconfigure.latest'],
-  ['rebootGuest', 'vmop.numRebootGuest.latest'], ['shutdownGuest', 'vmop.numShutdownGuest.latest'],
-];
+/** Each kind's counter, vSphere's name for it: `poweron` → `vmop.numPoweron.latest`. */
+const VMOP_COUNTERS: [VmopKind, string][] = VMOP_KINDS.map((k) => [k, `vmop.num${k[0].toUpperCase()}${k.slice(1)}.latest`]);
 
 /** What the collector reads; the lab provides it. */
 export interface CollectorSources {
@@ -89,6 +85,13 @@ const HOST_SUMMED_MEMORY = [
   'mem.decompressionRate.average', 'engine.sharedCowBreaks.summation', 'engine.doublePaging.summation',
 ];
 
+/** Per-VM rates and engine counters a host reports as the sum over its VMs (after HOST_SUMMED_MEMORY). */
+const HOST_SUMMED_ACTIVITY = [
+  'disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average',
+  'engine.dirtyRate.average', 'mem.activewrite.average',
+  ...Object.keys(ENGINE_COUNTER_SOURCES).filter((k) => k !== 'engine.droppedTicks.summation'),
+];
+
 /** A running guest's cumulative counters at the last sample, and the start of the time the next one covers. */
 interface GuestBaseline { counters: Record<string, number>; sinceMs: number }
 
@@ -101,8 +104,14 @@ export interface CollectorSampleState {
   baselines: [VmId, GuestBaseline][];
 }
 
-function capacityHz(h: Host): number {
-  return h.sockets * h.coresPerSocket * h.threadsPerCore * h.cpuMhz * 1e6;
+/** A host's CPU capacity over its logical CPUs (hyper-threads included), in MHz. */
+function logicalMhz(h: Host): number {
+  return h.sockets * h.coresPerSocket * h.threadsPerCore * h.cpuMhz;
+}
+
+/** A host's CPU capacity over its physical cores, in MHz (vSphere's totalCapacity and effective CPU). */
+function coreMhz(h: Host): number {
+  return h.sockets * h.coresPerSocket * h.cpuMhz;
 }
 
 export class Collector {
@@ -183,7 +192,7 @@ export class Collector {
       if (!host?.clusterId) continue;
       const c = perCluster.get(host.clusterId) ?? { cycles: 0, hz: 0 };
       c.cycles += cycles;
-      c.hz += capacityHz(host);
+      c.hz += logicalMhz(host) * 1e6;
       perCluster.set(host.clusterId, c);
     }
     for (const [id, c] of perCluster) {
@@ -283,8 +292,7 @@ export class Collector {
         grantedKB += v['mem.granted.average']; activeKB += active; reservedMhz += vm.cpuReservationMhz;
         add(sum, v, HOST_SUMMED_MEMORY);
         latency.push(v['mem.latency.average'] ?? 0);
-        add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average', 'engine.dirtyRate.average', 'mem.activewrite.average',
-          ...Object.keys(ENGINE_COUNTER_SOURCES).filter((k) => k !== 'engine.droppedTicks.summation')]);
+        add(sum, v, HOST_SUMMED_ACTIVITY);
       }
       if (host.powerState !== 'poweredOn') {
         // A host in standby or off counts only what it draws (standby watts, or 0).
@@ -315,7 +323,7 @@ export class Collector {
         'cpu.run.summation': hs.runNs / 1e6,
         'cpu.used.summation': (hs.cycles * nsPerCycle) / 1e6,
         'cpu.utilization.average': Math.min(100, util * 100),
-        'cpu.totalCapacity.average': host.sockets * host.coresPerSocket * host.cpuMhz,
+        'cpu.totalCapacity.average': coreMhz(host),
         'cpu.reservedCapacity.average': reservedMhz,
         'mem.consumed.average': totalKB,
         'mem.granted.average': grantedKB,
@@ -341,10 +349,10 @@ export class Collector {
         if (host.clusterId !== cl.id) continue;
         const hv = hostValues.get(host.id);
         if (hv) add(v, hv, ['cpu.usagemhz.average', 'cpu.reservedCapacity.average', 'mem.consumed.average', 'mem.granted.average', 'mem.active.average', 'mem.overhead.average', ...POWER_SUMS]);
-        capMhz += host.sockets * host.coresPerSocket * host.threadsPerCore * host.cpuMhz;
+        capMhz += logicalMhz(host);
         memKB += host.memoryBytes / KB;
         if (host.connectionState === 'connected' && !host.inMaintenanceMode) {
-          effCpu += host.sockets * host.coresPerSocket * host.cpuMhz;
+          effCpu += coreMhz(host);
           effMemMB += host.memoryBytes / (1024 * 1024);
         }
       }

@@ -11,7 +11,7 @@ export type { CapturedPages } from './hostReclaimer';
 export { HostReclaimer } from './hostReclaimer';
 export { HostSharing, type SharingCounters } from './pageSharing';
 export { SharingTable } from './sharingTable';
-export { hashPage, isZeroPage, type PageHasher } from './pageHash';
+export { hashPage, type PageHasher } from './pageHash';
 export { lz4Compress, lz4Decompress, LZ4_MAX_OUTPUT } from './lz4';
 export { freeMemoryState, mechanismsOf, memStateNumber, minFreeFrames, stateThresholdFrames, MEM_STATES, type MemState } from './memState';
 export { revoke, type RevocationInput } from './entitlement';

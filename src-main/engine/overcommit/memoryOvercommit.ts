@@ -173,7 +173,7 @@ export class MemoryOvercommit {
       'mem.compressionRate.average': (delta('zipped', c.zipped) * FRAME_KB) / coveredS,
       'mem.decompressionRate.average': (delta('unzipped', c.unzipped) * FRAME_KB) / coveredS,
       'mem.latency.average': Math.min(100, (delta('stallNs', c.stallNs) / (coveredS * 1e9 * vcpus)) * 100),
-      'engine.sharedCowBreaks.summation': delta('sharedBreaks', guest.frameStats().sharedBreaks ?? 0),
+      'engine.sharedCowBreaks.summation': delta('sharedBreaks', guest.frameStats().sharedBreaks),
       'engine.doublePaging.summation': delta('doublePaging', c.doublePaging),
     };
     if (r.activeKnown) {

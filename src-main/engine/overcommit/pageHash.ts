@@ -3,7 +3,7 @@
  * scanned page"), as two 32-bit halves.
  *
  * Interface: `PageHasher` (a function: page words → writes `out[0]` = high half, `out[1]` = low half);
- * `hashPage` (the default); `isZeroPage(words)`.
+ * `hashPage` (the default).
  * Rules: pure integer arithmetic (identical on every host); not cryptographic — a match is only a hint,
  * sharing always compares the full bytes first, so a collision costs a comparison, never a wrong page
  * (the tests force one). Two independent multiply–rotate lanes over the page's 1,024 words, each finished
@@ -27,8 +27,3 @@ export const hashPage: PageHasher = (w, out) => {
   out[0] = a >>> 0;
   out[1] = (b ^ Math.imul(a, 0x27d4eb2f)) >>> 0;
 };
-
-export function isZeroPage(w: Int32Array): boolean {
-  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-  return true;
-}

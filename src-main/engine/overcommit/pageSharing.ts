@@ -24,9 +24,9 @@
  */
 import type { VmId } from '@shared/model/ids';
 import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
-import type { GuestPages } from '../vm/guestMachine';
+import { isZeroWords, sameWords, type GuestPages } from '../vm/guestMachine';
 import { Rng } from '../sim/index';
-import { hashPage, isZeroPage, type PageHasher } from './pageHash';
+import { hashPage, type PageHasher } from './pageHash';
 import { hintRef, isShared, MAX_SHARING_VMS, refGpfn, refVm, sharedRef, SharingTable } from './sharingTable';
 
 export interface SharingCounters {
@@ -84,10 +84,6 @@ export class HostSharing {
     return this.table.bytes;
   }
 
-  get tableEntries(): number {
-    return this.table.size;
-  }
-
   /** Starts scanning a VM's memory (a guest started or was restored on this host). */
   attach(vmId: VmId, pages: GuestPages, seed: number): void {
     this.detach(vmId);
@@ -109,10 +105,6 @@ export class HostSharing {
     this.byId.delete(vmId);
     this.byIndex[v.index] = undefined;
     this.table.removeWhere((ref) => refVm(ref) === v.index);
-  }
-
-  has(vmId: VmId): boolean {
-    return this.byId.has(vmId);
   }
 
   private newPass(v: VmScan): void {
@@ -174,7 +166,7 @@ export class HostSharing {
     const c = this.counters;
     c.scanned++;
     if (!v.pages.readPage(g, this.buf)) return;
-    if (isZeroPage(this.words)) {
+    if (isZeroWords(this.words)) {
       if (v.pages.dropZeroPage?.(g)) {
         c.zeroCollapsed++;
         v.zero.add(g);
@@ -210,11 +202,9 @@ export class HostSharing {
       return;
     }
     c.compared++;
-    for (let i = 0; i < this.words.length; i++) {
-      if (this.words[i] !== this.otherWords[i]) {
-        c.collisions++; // same 64-bit key, different bytes: never shared
-        return;
-      }
+    if (!sameWords(this.words, this.otherWords)) {
+      c.collisions++; // same 64-bit key, different bytes: never shared
+      return;
     }
     if (!v.pages.sharePage(g, ov.pages, og)) return;
     c.shared++;

@@ -32,6 +32,7 @@ import type { TaskKind, StepResult, TaskView } from '../tasks/index';
 import { startPowerOp } from '../vm/index';
 import { startEnterStandby } from '../cluster/index';
 import { PLAN_BANDWIDTH_MIB_PER_S } from '../params';
+import { migrationEstimateMs } from './plan';
 
 export interface ApplyAction {
   kind: 'migrate' | 'suspend' | 'resume';
@@ -65,6 +66,11 @@ interface ApplyState {
 }
 
 const MIB = 1024 * 1024;
+
+/** Virtual ms a move spends copying a memory image of `memoryMiB` (what `coldMoveMs` estimates, too). */
+export function copyImageMs(memoryMiB: number): number {
+  return migrationEstimateMs(memoryMiB, PLAN_BANDWIDTH_MIB_PER_S, 0);
+}
 
 function vmName(ctx: OpContext, vmId: VmId): string {
   return ctx.reg.vms.get(vmId)?.name ?? vmId;
@@ -147,7 +153,7 @@ function advance(ctx: OpContext, st: ApplyState, f: InFlight, taskId: TaskId, in
       if (a.kind === 'suspend') { st.done[f.a] = 1; return; }
       const mem = (ctx.reg.vms.get(a.vmId)?.memoryBytes ?? 0) / MIB;
       f.phase = 'copying';
-      f.untilMs = now + Math.round((mem / PLAN_BANDWIDTH_MIB_PER_S) * 1000);
+      f.untilMs = now + copyImageMs(mem);
       f.subTaskId = undefined;
       return;
     }

@@ -28,7 +28,7 @@ export { buildAssignment } from './assignmentModel';
 export { heuristicVirtualMs, exactVirtualMs, searchVirtualMs } from './costModel';
 export { placementSolve } from './solveRequest';
 export type { PlanAction, PlanActionKind, PlanDurations, PlanInput, ReconfigurationPlan } from './plan';
-export { planReconfiguration, migrationEstimateMs, alignTarget, evacuationTarget } from './plan';
+export { planReconfiguration, migrationEstimateMs, alignTarget, evacuationTarget, consolidationTarget } from './plan';
 export { checkPlan } from './planChecker';
 export { placementPlan, applyRequestPlan, planToTarget, coldMoveMs, PLAN_ESTIMATE_TEXT } from './planOnLab';
 export type { ApplyAction } from './applyTask';

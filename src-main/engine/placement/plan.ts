@@ -15,6 +15,9 @@
  *   `hosts` most loaded hosts where it is and first-fits (largest first) the VMs of the others into the
  *   room left — the fewest moves for that many hosts when it fits — or null when it does not fit (or
  *   breaks a constraint: the result is checked).
+ * - `consolidationTarget(problem, from, packed, { pinned?, evacuate })` → `{ placement, evacuated }`: of
+ *   `packed` aligned and (when `evacuate`) the evacuation onto as many hosts, the one that moves less
+ *   memory (ties: the aligned packing).
  *
  * The rules a plan obeys (checked independently by `planChecker.ts`):
  * - a migration **reserves its destination from its start** and **frees its source at its end** (both
@@ -156,8 +159,18 @@ export function evacuationTarget(problem: PlacementProblem, from: Placement, hos
   return checkPlacement(problem, target).length ? null : target;
 }
 
+/** The target a consolidation plans towards (see the header); memory is the last dimension, as in `alignTarget`. */
+export function consolidationTarget(problem: PlacementProblem, from: Placement, packed: Placement, opts: { pinned?: Iterable<string>; evacuate: boolean }): { placement: Placement; evacuated: boolean } {
+  const aligned = alignTarget(problem, from, packed, opts.pinned);
+  if (!opts.evacuate) return { placement: aligned, evacuated: false };
+  const evac = evacuationTarget(problem, from, new Set(packed.binOf.filter((j) => j >= 0)).size);
+  const memDim = problem.dimensions.length - 1;
+  const movedMiB = (binOf: number[]) => binOf.reduce((s, j, i) => s + (j !== from.binOf[i] ? problem.items[i].demand[memDim] ?? 0 : 0), 0);
+  return evac && movedMiB(evac.binOf) < movedMiB(aligned.binOf) ? { placement: evac, evacuated: true } : { placement: aligned, evacuated: false };
+}
+
 interface Pending { item: number; from: number; to: number; kind: PlanActionKind; note?: string; after?: number }
-interface Running { item: number; from: number; to: number; endMs: number; order: number }
+interface Running { item: number; from: number; to: number; endMs: number }
 
 export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
   const { problem, from, to, durations } = input;
@@ -210,7 +223,6 @@ export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
   const inFlight = new Set<number>();
   let now = 0;
   let pivots = 0, suspends = 0;
-  let order = 0;
   const maxBreaks = 2 * items.length + 8;
   let breaks = 0;
 
@@ -221,7 +233,7 @@ export function planReconfiguration(input: PlanInput): ReconfigurationPlan {
     if (p.to >= 0) busy[p.to]++;
     inFlight.add(p.item);
     actions.push({ kind: p.kind, item: p.item, from: p.from, to: p.to, startMs: now, endMs: now + ms, ...(p.note ? { note: p.note } : {}) });
-    running.push({ item: p.item, from: p.from, to: p.to, endMs: now + ms, order: order++ });
+    running.push({ item: p.item, from: p.from, to: p.to, endMs: now + ms });
   };
 
   // Which blocked migration to take out of the cycle, and where: a VM whose leaving lets another

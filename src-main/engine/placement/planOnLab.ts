@@ -6,7 +6,8 @@
  * - `placementPlan(lab, params, solver?)` → `PlacementPlanResult` or `{ error }`: solves, then plans towards
  *   the target with the solver's number of hosts that copies less memory — the packing with its
  *   interchangeable hosts renamed (`alignTarget`) or, without constraints, emptying the least loaded hosts
- *   (`evacuationTarget`) — and returns that target as `target` (what the client applies).
+ *   (`evacuationTarget`; the choice is `consolidationTarget`) — and returns that target as `target` (what
+ *   the client applies).
  * - `planToTarget(lab, { clusterId?, demand?, target, maxConcurrentPerHost?, allowSuspend? })` →
  *   `{ plan, input, names }` or `{ error }` (typed, naming the field: a VM not powered on in the
  *   cluster, a host not in it, a target that over-commits a host); `applyRequestPlan` also refuses a
@@ -25,6 +26,7 @@ import type { PlacementDemandSource, PlacementPlanResult } from '@shared/model/p
 import type { ClusterId, HostId, VmId } from '@shared/model/ids';
 import { isTaskFinished } from '@shared/model/task';
 import type { ApplyAction } from './applyTask';
+import { copyImageMs } from './applyTask';
 import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
 import { POWER_OP_DURATION_MS } from '../vm/index';
@@ -33,7 +35,7 @@ import { hostWatts } from '../metrics/index';
 import { clusterProblem } from './clusterView';
 import { placementSolve } from './solveRequest';
 import type { PlanInput, ReconfigurationPlan } from './plan';
-import { alignTarget, evacuationTarget, planReconfiguration } from './plan';
+import { consolidationTarget, planReconfiguration } from './plan';
 import { checkPlan } from './planChecker';
 
 const MIB = 1024 * 1024;
@@ -61,7 +63,7 @@ export interface LabPlan { plan: ReconfigurationPlan; input: PlanInput; vmIds: s
 
 /** Virtual ms of the cold relocation of a VM with `memoryMiB` of memory (the estimate above). */
 export function coldMoveMs(memoryMiB: number): number {
-  return POWER_OP_DURATION_MS.suspend + Math.round((memoryMiB / PLAN_BANDWIDTH_MIB_PER_S) * 1000) + POWER_OP_DURATION_MS.powerOn;
+  return POWER_OP_DURATION_MS.suspend + copyImageMs(memoryMiB) + POWER_OP_DURATION_MS.powerOn;
 }
 
 export function planToTarget(lab: Lab, req: PlanToTarget): LabPlan | { error: ApiError } {
@@ -127,16 +129,11 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
   const now = { binOf: target.placement.map((x) => index.get(lab.reg.vms.get(x.itemId as VmId)?.hostId ?? '') ?? -1) };
   const packed = { binOf: target.placement.map((x) => (x.binId === null ? -1 : index.get(x.binId)!)) };
   const pinned = (p.constraints ?? []).flatMap((c) => [...(c.bins ?? []), ...(c.groups ?? []).flat()]);
-  let chosen = alignTarget(view.problem, now, packed, pinned);
-  const notes: string[] = [];
   // Without constraints, the same number of hosts can often be reached by emptying the least loaded
-  // hosts only (every VM of the others stays): prefer it when it copies less memory.
-  const movedMiB = (binOf: number[]) => binOf.reduce((s, j, i) => s + (j !== now.binOf[i] ? target.placement[i].demand[1] ?? 0 : 0), 0);
-  const evac = (p.constraints ?? []).length === 0 && target.suspended === 0 ? evacuationTarget(view.problem, now, usedHosts(packed.binOf)) : null;
-  if (evac && movedMiB(evac.binOf) < movedMiB(chosen.binOf)) {
-    notes.push(`the plan empties the least loaded hosts and keeps the other VMs where they are: the same ${usedHosts(evac.binOf)} host(s) as the ${p.algo} packing, fewer moves`);
-    chosen = evac;
-  }
+  // hosts only (every VM of the others stays): preferred when it copies less memory.
+  const evacuate = (p.constraints ?? []).length === 0 && target.suspended === 0;
+  const { placement: chosen, evacuated } = consolidationTarget(view.problem, now, packed, { pinned, evacuate });
+  const notes = evacuated ? [`the plan empties the least loaded hosts and keeps the other VMs where they are: the same ${usedHosts(chosen.binOf)} host(s) as the ${p.algo} packing, fewer moves`] : [];
   const wanted = new Map<string, string | null>(target.placement.map((x, i) => [x.itemId, chosen.binOf[i] >= 0 ? target.bins[chosen.binOf[i]].binId : null]));
   // The target shown and applied is the planned one (the packing with hosts renamed, or the evacuation).
   const D = target.dimensions.length;

@@ -33,6 +33,7 @@ import type { VmId } from '@shared/model/ids';
 import type { GuestMachine } from '../vm/guestMachine';
 import {
   COSCHED_POLL_NS, CPU_SHARES_PER_VCPU_NORMAL, HT_SHARED_EFFICIENCY, SCHED_CHUNK_NS, SCHED_PERIOD_NS, SCHED_SLICE_NS,
+  SIM_QUANTUM_NS,
 } from '../params';
 import type { HostAcc, Pcpu, SchedVcpu, SchedVm, VcpuState } from './schedEntities';
 import { haltWake, newVcpu, setState, zeroTimes } from './schedEntities';
@@ -68,7 +69,7 @@ export class HostScheduler {
   private readonly sliceCycles: number;
   private vms: SchedVm[] = [];
   private readonly byId = new Map<VmId, SchedVm>();
-  private acc: HostAcc = { ...zeroTimes(), cycles: 0, gridCycles: 0, usageMin: NONE, usageMax: NONE };
+  private acc: HostAcc = { ...zeroTimes(), cycles: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE };
   private periodIndex = 0;
   private nextWake = Infinity;
   private anyLimited = false;
@@ -104,7 +105,7 @@ export class HostScheduler {
     if (this.byId.has(id)) throw new Error(`${id} is already scheduled`);
     const vm: SchedVm = {
       id, order, guest, offsetNs, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
-      vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, usageMin: NONE, usageMax: NONE,
+      vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE,
       crashed: guest.state === 'crashed', poweredOff: guest.state === 'off',
     };
     this.applyPolicy(vm, policy, guest.vcpuCount);
@@ -184,13 +185,15 @@ export class HostScheduler {
       const u = (vm.gridCycles / (vm.vcpus.length * this.hz * seconds)) * 100;
       vm.usageMin = Number.isNaN(vm.usageMin) ? u : Math.min(vm.usageMin, u);
       vm.usageMax = Number.isNaN(vm.usageMax) ? u : Math.max(vm.usageMax, u);
-      vm.gridCycles = 0;
+      vm.gridCycles = vm.gridCarry;
+      vm.gridCarry = 0;
     }
     const hu = (this.acc.gridCycles / (this.pcpus.length * this.hz * seconds)) * 100;
     this.acc.usageMin = Number.isNaN(this.acc.usageMin) ? hu : Math.min(this.acc.usageMin, hu);
     this.acc.usageMax = Number.isNaN(this.acc.usageMax) ? hu : Math.max(this.acc.usageMax, hu);
     const cycles = this.acc.gridCycles;
-    this.acc.gridCycles = 0;
+    this.acc.gridCycles = this.acc.gridCarry;
+    this.acc.gridCarry = 0;
     return cycles;
   }
 
@@ -221,7 +224,7 @@ export class HostScheduler {
       pcpus: this.pcpus.length, busyNs: busy, runNs: a.run, readyNs: a.ready + a.limited + a.hold, costopNs: a.costop,
       waitNs: a.wait, limitedNs: a.limited, cycles: a.cycles, usageMin: a.usageMin, usageMax: a.usageMax,
     };
-    this.acc = { ...zeroTimes(), cycles: 0, gridCycles: a.gridCycles, usageMin: NONE, usageMax: NONE };
+    this.acc = { ...zeroTimes(), cycles: 0, gridCycles: a.gridCycles, gridCarry: a.gridCarry, usageMin: NONE, usageMax: NONE };
     return { host, vms };
   }
 
@@ -252,7 +255,7 @@ export class HostScheduler {
       vms: this.vms.map((vm) => ({
         id: vm.id, order: vm.order, offsetNs: vm.offsetNs, sharesPerVcpu: vm.sharesPerVcpu,
         reservationCyclesPerPeriod: vm.reservationCyclesPerPeriod, limitCyclesPerPeriod: vm.limitCyclesPerPeriod,
-        periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles,
+        periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles, gridCarry: vm.gridCarry,
         usageMin: vm.usageMin, usageMax: vm.usageMax, crashed: vm.crashed, poweredOff: vm.poweredOff,
         vcpus: vm.vcpus.map((v) => ({
           state: v.state, since: v.since, busyUntil: v.busyUntil, wakeNs: v.wakeNs, pendingHalt: v.pendingHalt,
@@ -265,7 +268,7 @@ export class HostScheduler {
   static restore(shape: HostCpuShape, state: HostSchedulerState, guests: Map<VmId, GuestMachine>): HostScheduler {
     const s = new HostScheduler(shape);
     s.periodIndex = state.periodIndex;
-    s.acc = { ...state.acc };
+    s.acc = { ...state.acc, gridCarry: state.acc.gridCarry ?? 0 };
     for (const vs of state.vms) {
       const guest = guests.get(vs.id);
       if (!guest) throw new Error(`no guest to restore ${vs.id} on the scheduler`);
@@ -273,7 +276,7 @@ export class HostScheduler {
         id: vs.id, order: vs.order, guest, offsetNs: vs.offsetNs, sharesPerVcpu: vs.sharesPerVcpu,
         reservationCyclesPerPeriod: vs.reservationCyclesPerPeriod, limitCyclesPerPeriod: vs.limitCyclesPerPeriod,
         vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
-        gridCycles: vs.gridCycles, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
+        gridCycles: vs.gridCycles, gridCarry: vs.gridCarry ?? 0, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
       };
       vs.vcpus.forEach((x, i) => {
         const v = newVcpu(vm, i, 0);
@@ -496,8 +499,12 @@ export class HostScheduler {
     p.cursor = t + durNs;
     p.sliceLeft -= pcpuCycles;
     p.busyNs += durNs;
-    vm.cycles += used; vm.periodCycles += used; vm.gridCycles += used; vm.instructions += r.instructions;
-    this.acc.cycles += used; this.acc.gridCycles += used;
+    // A run stops at the VM's own chunk boundary, not the lockstep grid's, so it may cross the current
+    // quantum's end: the cycles past it count in the next quantum (else min/max usage could read > 100 %).
+    const gridEnd = (Math.floor(t / SIM_QUANTUM_NS) + 1) * SIM_QUANTUM_NS;
+    const carry = t + durNs > gridEnd ? used * ((t + durNs - gridEnd) / durNs) : 0;
+    vm.cycles += used; vm.periodCycles += used; vm.gridCycles += used - carry; vm.gridCarry += carry; vm.instructions += r.instructions;
+    this.acc.cycles += used; this.acc.gridCycles += used - carry; this.acc.gridCarry += carry;
     v.vtime += (durNs * CPU_SHARES_PER_VCPU_NORMAL) / vm.sharesPerVcpu;
     if (r.crashed) vm.crashed = true;
     if (r.poweredOff) vm.poweredOff = true;
@@ -509,11 +516,12 @@ export class HostScheduler {
 
 export interface HostSchedulerState {
   periodIndex: number;
-  acc: HostAcc;
+  /** `gridCarry` is absent from labs saved before it existed (read as 0). */
+  acc: Omit<HostAcc, 'gridCarry'> & { gridCarry?: number };
   pcpus: { cursor: number; sliceLeft: number; busyNs: number; current: { vmId: string; index: number } | null }[];
   vms: {
     id: VmId; order: number; offsetNs: number; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
-    limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number;
+    limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number; gridCarry?: number;
     usageMin: number; usageMax: number; crashed: boolean; poweredOff: boolean;
     vcpus: {
       state: VcpuState; since: number; busyUntil: number; wakeNs: number; pendingHalt: boolean; pendingWake: number;

@@ -68,6 +68,8 @@ export interface SchedVm {
   instructions: number;
   /** Cycles in the current grid quantum, and min/max usage (%) over grid quanta since the last sample. */
   gridCycles: number;
+  /** Cycles of a run that crossed the current quantum's end: they count in the next quantum. */
+  gridCarry: number;
   usageMin: number;
   usageMax: number;
   crashed: boolean;
@@ -88,7 +90,7 @@ export interface Pcpu {
 }
 
 /** Host-wide sums since the last sample (survive VMs powering off between samples). */
-export interface HostAcc extends StateTimes { cycles: number; gridCycles: number; usageMin: number; usageMax: number }
+export interface HostAcc extends StateTimes { cycles: number; gridCycles: number; gridCarry: number; usageMin: number; usageMax: number }
 
 export function setState(hostAcc: StateTimes, v: SchedVcpu, state: VcpuState, t: number): void {
   const d = t - v.since;

@@ -10,7 +10,7 @@
  * - As a barrier service ('tasks'): `atBarrier(nowMs)` / `settle(nowMs)` start queued tasks and step the
  *   running ones that are due; `nextDueMs(nowMs)` is the earliest wake-up time asked for.
  * - `cancel(nowMs, id, by)`: the kind rolls back (`TaskKind.cancel`), the task ends `cancelled`.
- * - `get(id)`, `list(limit, entityId?)`, `hasActive()`.
+ * - `get(id)`, `list(limit, entityId?)`.
  * - `save()` / `restore(state)`: finished tasks as rows, tasks in flight with their kind and state; after
  *   the whole lab is restored, `resumeAfterLoad(nowMs)` lets each kind resume or roll back.
  *
@@ -104,10 +104,6 @@ export class TaskManager<C> implements BarrierService<TaskManagerState> {
   get(id: TaskId): TaskDto | undefined {
     const t = this.byId.get(id);
     return t ? { ...t.dto } : undefined;
-  }
-
-  hasActive(): boolean {
-    return this.active.some((t) => !isTaskFinished(t.dto.state));
   }
 
   list(limit = 200, entityId?: string): TaskDto[] {

@@ -25,6 +25,11 @@
  * ends in `state: 'crashed'` with a reason. All counters are cumulative counts of real events. Page
  * operations run between `runVcpu` calls, never inside one.
  */
+import type { GuestFrameStats, PageAccess } from '../memory/index';
+
+// A page's words as guest memory tests them (all zero, equal): for the datacenter's page work (page
+// sharing), which reaches guest memory only through this seam.
+export { isZeroWords, sameWords } from '../memory/index';
 
 export type GuestMachineState = 'running' | 'halted' | 'crashed' | 'off';
 
@@ -54,8 +59,8 @@ export interface GuestCrash {
   pc?: number;
 }
 
-/** What met a not-present page. */
-export type PageAccessKind = 'fetch' | 'read' | 'write' | 'walk' | 'dma' | 'host';
+/** What met a not-present page: guest memory's own access kinds (memory/guestPhysicalMemory.ts). */
+export type PageAccessKind = PageAccess;
 
 export interface NotPresentFault {
   readonly gpfn: number;
@@ -81,21 +86,9 @@ export type NotPresentHandler = (fault: NotPresentFault) => NotPresentDecision;
 
 export type GuestPageState = 'untouched' | 'present' | 'notPresent';
 
-/** Frames behind a guest's memory (counts of pages and host frames; see `GuestPages.frameStats`). */
-export interface GuestFrameStats {
-  configuredPages: number;
-  /** Pages backed by a host frame. */
-  mappedPages: number;
-  /** Mapped pages whose frame nothing else references. */
-  privateFrames: number;
-  /** Mapped pages whose frame is shared (with another VM, a clone, or another page of this one). */
-  sharedPages: number;
-  /** Distinct frames behind `sharedPages`. */
-  sharedFrames: number;
-  notPresentPages: number;
-  /** Writes that had to copy a frame other pages also mapped (copy-on-write breaks of sharing), cumulative; absent = not counted. */
-  sharedBreaks?: number;
-}
+// Frames behind a guest's memory (`GuestPages.frameStats`): counts of pages and host frames, as guest
+// memory keeps them — one definition, crossing the seam like HostMemory.
+export type { GuestFrameStats };
 
 /**
  * Page-level operations on a guest's memory, by guest-physical page number (4,096 bytes a page).

@@ -8,6 +8,7 @@
  * - At run time (real hosts added and removed): `add(member)` (its entities enter the change feed as
  *   one `inventory.changed`), `remove(namespace)` (its entities leave the same way; the member is
  *   closed), `has(namespace)`. The default backend is never removed.
+ * - `entitiesOf(inventory)`: every entity of an inventory, list by list.
  *
  * Routing (from the framed request; the owning backend's door validates it):
  * - by the namespace of the ids in `params` (the contract's id keys, `contractIds.ts`): one namespace →
@@ -59,7 +60,8 @@ export interface CompositeBackend extends Backend {
 }
 
 const INVENTORY_LISTS = ['datacenters', 'clusters', 'hosts', 'vms', 'datastores', 'networks'] as const;
-const entitiesOf = (inv: InventoryDto): EntityDto[] => INVENTORY_LISTS.flatMap((l) => inv[l] as EntityDto[]);
+/** Every entity of an inventory (its six lists, in order). */
+export const entitiesOf = (inv: Omit<InventoryDto, 'version'>): EntityDto[] => INVENTORY_LISTS.flatMap((l) => inv[l] as EntityDto[]);
 
 export function createCompositeBackend(initialMembers: Backend[], options: CompositeOptions = {}): CompositeBackend {
   const members = [...initialMembers];

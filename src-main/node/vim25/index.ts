@@ -21,6 +21,8 @@ export type { LabLink, ContractPeer } from './labLink';
 export { Vim25Service } from './vimService';
 export { parseXml, XmlRefused } from './xmlParser';
 export type { XmlElement, XmlLimits } from './xmlParser';
+export { escapeAttr, escapeText } from './xmlWriter';
+export { soapEnvelope, VIM25_NS } from './soapEnvelope';
 export { labDataDir } from './certificate';
 
 export const DEFAULT_VIM25_USER = 'root';

@@ -6,6 +6,8 @@
  * - `writeResponse(method, returnval?, kind)` → the `<MethodResponse>` envelope; `kind` says whether the
  *   return value is declared (`field`) or absent.
  * - `writeFault(fault)` → a `soapenv:Fault` with `faultcode`, `faultstring` and the typed `<detail>`.
+ * - `soapEnvelope(body)`: XML already written (a request's method element) inside the same envelope, for
+ *   the lab's own vim25 client (`backends/vim25/vimClient.ts`).
  *
  * Rule: anything but a well-formed envelope with exactly one method element is `InvalidRequest`.
  */
@@ -54,6 +56,10 @@ const ENVELOPE_OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope
   + ' xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema"'
   + ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n<soapenv:Body>\n';
 const ENVELOPE_CLOSE = '\n</soapenv:Body>\n</soapenv:Envelope>';
+
+export function soapEnvelope(body: string): string {
+  return ENVELOPE_OPEN + body + ENVELOPE_CLOSE;
+}
 
 /** `returnval` undefined → a void method's empty response; an array → one `returnval` per item. */
 export function writeResponse(method: string, returnval: VimValue | VimValue[] | undefined): string {

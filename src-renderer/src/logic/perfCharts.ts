@@ -6,6 +6,13 @@
  *   group the engine offers, e.g. System), with up to four counters of the group's primary unit, the
  *   vSphere "level 1" counters first.
  * - `METRIC_GROUPS`: group key → label, for the Advanced chart options.
+ * - `chartTimeRange(timestampsMs, periodMs)` → the x-axis range to pin when the samples alone cannot
+ *   give a readable time axis (none, one, or a span shorter than `MIN_CHART_PERIODS` sample periods),
+ *   else null (the chart scales to its samples).
+ * - `stackOf(line, kind)` → `{ key, filled }`: the stack a line joins in a stacked graph (lines of one
+ *   unit share one), or undefined in a line graph. Only additive rollups stack (average, summation,
+ *   latest, none): a minimum or a maximum is not a share of a total, so it gets a stack of its own (drawn
+ *   as a plain line over the stack, never added to the average it bounds).
  */
 import type { CounterInfo } from '@shared/model/metrics';
 import { unitLabel } from './format';
@@ -55,4 +62,23 @@ export interface ChartOptions {
   counters: string[];
   interval: import('@shared/model/metrics').IntervalKey;
   kind: 'line' | 'stacked';
+}
+
+/** The shortest time axis a chart shows, in sample periods (a lone sample still gets readable ticks). */
+export const MIN_CHART_PERIODS = 5;
+
+export function chartTimeRange(timestampsMs: readonly number[], periodMs: number): { min: number; max: number } | null {
+  const span = MIN_CHART_PERIODS * periodMs;
+  const first = timestampsMs[0];
+  const last = timestampsMs[timestampsMs.length - 1];
+  if (first !== undefined && last !== undefined && last - first >= span) return null;
+  const max = Math.max(last ?? 0, span);
+  return { min: max - span, max };
+}
+
+const NOT_ADDITIVE = new Set(['minimum', 'maximum']);
+
+export function stackOf(line: { counter: string; unit: string; rollup: string }, kind: 'line' | 'stacked'): { key: string; filled: boolean } | undefined {
+  if (kind !== 'stacked') return undefined;
+  return NOT_ADDITIVE.has(line.rollup) ? { key: `alone:${line.counter}`, filled: false } : { key: `unit:${line.unit}`, filled: true };
 }

@@ -179,3 +179,17 @@ test('day and week rollups are derived by each counter\'s rollup type', () => {
   assert.ok(near(weekReady, day.values['cpu.ready.summation'].reduce<number>((a, b) => a + (b ?? 0), 0)), 'week sums the day samples');
   assert.equal(h.q('metrics.query', { entityId: host, counters, interval: 'month' }).timestampsMs.length, 0, 'no month sample before 2 h');
 });
+
+test('per-quantum CPU usage never exceeds 100 %: a run that crosses a quantum boundary is split between the two', () => {
+  const h = harness('lab-small');
+  const vm = vmByName(h, 'DC0_C0_H0_VM0');
+  h.run('vm.powerOn', { vmId: vm.id });
+  h.advance(100_000);
+  const host = hostByName(h, 'DC0_C0_H0').id;
+  for (const id of [vm.id, host, 'cluster-1']) {
+    const s = h.q('metrics.query', { entityId: id, counters: ['cpu.usage.maximum', 'cpu.usage.minimum'], interval: 'realtime' });
+    const max = Math.max(...s.values['cpu.usage.maximum'].map((v: number | null) => v ?? 0));
+    assert.ok(max <= 100 + 1e-9, `${id}: cpu.usage.maximum ${max} %`);
+    for (const v of s.values['cpu.usage.minimum']) assert.ok((v ?? 0) <= (max + 1e-9));
+  }
+});

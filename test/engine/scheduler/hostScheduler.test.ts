@@ -102,3 +102,42 @@ test('deterministic: the same setup gives identical accounting', () => {
   };
   assert.equal(once(), once());
 });
+
+/** Like a real guest machine, finishes its current block past the budget it was given (by up to 40 cycles). */
+class OvershootingGuest extends FakeGuest {
+  private n = 0;
+  override runVcpu(index: number, budget: number, nowNs: number): ReturnType<FakeGuest['runVcpu']> {
+    const r = super.runVcpu(index, budget, nowNs);
+    return r.halted ? r : { ...r, cyclesUsed: r.cyclesUsed + ((this.n++ * 7) % 41) };
+  }
+}
+
+test('per-quantum usage min/max stay within 0–100 %: a run crossing a quantum end counts in the next one', () => {
+  // Busy VMs with a pCPU each (usage near 100 %) whose runs overshoot their budget, crossing the quantum's
+  // end by varying amounts, as real guests' runs do.
+  const over = (vcpus: number) => new OvershootingGuest({
+    vmId: 'vm-x', name: 'x', vcpus, memoryBytes: 64 << 20, guestOs: 'labos', monitor: 'interp', paging: 'shadow',
+    pageTableLevels: 2, workload: 'cpu', workloadParams: {}, nowNs: 0,
+  }, MHZ * 1e6);
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 6, threadsPerCore: 1, cpuMhz: MHZ });
+  s.addVm('vm-1', 1, over(1), NORMAL, 0, 0);
+  s.addVm('vm-2', 2, over(1), NORMAL, 0, 333_333);
+  s.addVm('vm-3', 3, over(2), NORMAL, 0, 777_777);
+  s.addVm('vm-4', 4, guest(1, 'io'), NORMAL, 0, 123_457);
+  const q = 10_000_000;
+  const host = { min: Infinity, max: -Infinity };
+  for (let t = 0; t < 3e9; t += q) {
+    s.runSegment(t, t + q);
+    s.endGridQuantum(q);
+    if ((t + q) % 1e9 === 0) {
+      const smp = s.sample(t + q);
+      for (const [id, v] of smp.vms) {
+        assert.ok(v.usageMax <= 100 + 1e-9, `${id}: max ${v.usageMax} %`);
+        assert.ok(v.usageMin >= 0 && v.usageMin <= v.usageMax, `${id}: min ${v.usageMin} %`);
+      }
+      host.min = Math.min(host.min, smp.host.usageMin);
+      host.max = Math.max(host.max, smp.host.usageMax);
+    }
+  }
+  assert.ok(host.max <= 100 + 1e-9 && host.min >= 0, `host ${host.min}–${host.max} %`);
+});

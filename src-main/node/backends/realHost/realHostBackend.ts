@@ -7,8 +7,8 @@
  * - `realHostBackendInfo(service)` → its `BackendInfo`: kind, name, connection state and capabilities
  *   derived from the driver's (`capabilityCommands`), data the client reads to decide what it offers.
  *
- * Events: a changed inventory becomes `inventory.changed` with property-level updates against the last
- * view sent (the composite re-stamps the version); tasks → `task.updated`, events → `event.logged`,
+ * Events: a changed inventory becomes `inventory.changed` with the service's property-level updates
+ * (the composite re-stamps the version); tasks → `task.updated`, events → `event.logged`,
  * console output → `console.output`, a sample → `metrics.sampled`.
  *
  * Rules: requests never reject (a refusal is a typed error response); nothing here waits on the host
@@ -22,11 +22,8 @@ import { ApiException, apiError } from '@shared/api/errors';
 import { EVENTS_SINCE_DEFAULT_LIMIT } from '@shared/api/queries';
 import type { EventsSinceDto } from '@shared/api/queries';
 import type { BackendInfo } from '@shared/model/backends';
-import type { InventoryDto, EntityDto } from '@shared/model/inventory';
-import type { EventId, ManagedEntityId } from '@shared/model/ids';
+import type { EventId } from '@shared/model/ids';
 import { idNumber, namespaceOfId } from '@shared/model/ids';
-import type { EntityUpdate } from '@shared/model/inventoryChanges';
-import { diffEntity } from '@shared/model/inventoryChanges';
 import type { Backend } from '../backend';
 import type { DriverCapabilities, PowerOperation } from './hostDriver';
 import type { RealHostService } from './realHostService';
@@ -60,46 +57,14 @@ export function realHostBackendInfo(service: RealHostService): BackendInfo {
   };
 }
 
-type View = Omit<InventoryDto, 'version'>;
-const LISTS = ['datacenters', 'clusters', 'hosts', 'vms', 'datastores', 'networks'] as const;
-
-function entitiesOf(view: View): Map<string, EntityDto> {
-  const m = new Map<string, EntityDto>();
-  for (const l of LISTS) for (const e of view[l] as EntityDto[]) m.set(e.id, e);
-  return m;
-}
-
-/** The updates that turn one view of the host into the next. */
-export function inventoryUpdates(before: View, after: View): EntityUpdate[] {
-  const b = entitiesOf(before);
-  const a = entitiesOf(after);
-  const out: EntityUpdate[] = [];
-  for (const [id, obj] of a) {
-    const old = b.get(id);
-    if (!old) out.push({ op: 'enter', id: id as ManagedEntityId, object: obj });
-    else {
-      const changes = diffEntity(old, obj);
-      if (changes.length > 0) out.push({ op: 'modify', id: id as ManagedEntityId, changes });
-    }
-  }
-  for (const id of b.keys()) if (!a.has(id)) out.push({ op: 'leave', id: id as ManagedEntityId });
-  return out;
-}
-
 export function realHostBackend(service: RealHostService): Backend {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of [...listeners]) l(e); };
-  let sent: View = service.inventory();
   let closed = false;
 
   const unsubscribe = service.onEvent((e) => {
     switch (e.type) {
-      case 'inventory': {
-        const updates = inventoryUpdates(sent, e.inventory);
-        sent = e.inventory;
-        if (updates.length > 0) emit({ type: 'inventory.changed', version: 0, updates });
-        break;
-      }
+      case 'inventory': emit({ type: 'inventory.changed', version: 0, updates: e.updates }); break;
       case 'task': emit({ type: 'task.updated', task: e.task }); break;
       case 'event': emit({ type: 'event.logged', event: e.event }); break;
       case 'console': emit({ type: 'console.output', vmId: e.vmId as never, offset: e.offset, text: e.text }); break;

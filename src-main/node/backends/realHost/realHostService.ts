@@ -7,8 +7,8 @@
  * - `new RealHostService({ namespace, name, driver, pollMs? })`; `start()` (never rejects: a host that
  *   cannot be reached is shown not responding / disconnected, with the reason); `close()`.
  * - `query(name, params)` / `command(name, params, initiator)` → result, or throw `ApiException`.
- * - `onEvent(listener)`: `inventory` (the whole view, after each refresh that changed it), `task`,
- *   `event`, `console`, `sampled`. `inventory()`: the current view.
+ * - `onEvent(listener)`: `inventory` (the whole view and its updates from the one before, after each
+ *   refresh that changed it), `task`, `event`, `console`, `sampled`. `inventory()`: the current view.
  * - `info()`: what the backend is and can do (`capabilities`, data the UI reads).
  *
  * Rules:
@@ -26,9 +26,10 @@ import type { TaskDto, TaskRef } from '@shared/model/task';
 import type { EventDto, EventSeverity } from '@shared/model/eventLog';
 import type { CounterInfo, EntityType, IntervalKey, MetricSeriesDto } from '@shared/model/metrics';
 import type { ManagedEntityId } from '@shared/model/ids';
+import type { EntityUpdate } from '@shared/model/inventoryChanges';
 import type { ConsoleStream, DriverCapabilities, HostDriver, PowerOperation, RealInventory, RealVm } from './hostDriver';
 import { DriverError } from './hostDriver';
-import { EntityIds, inventoryView, snapshotKey, snapshotTreeView } from './realHostView';
+import { EntityIds, inventoryUpdates, inventoryView, snapshotKey, snapshotTreeView } from './realHostView';
 import { RealSampleStore, REAL_SAMPLE_PERIOD_MS, realCounterCatalog } from './realMetrics';
 
 /** How often the inventory is re-read when nothing announced a change. */
@@ -39,7 +40,7 @@ const KEEP = 500;
 const CONSOLE_KEEP = 256 * 1024;
 
 export type RealHostEvent =
-  | { type: 'inventory'; inventory: Omit<InventoryDto, 'version'> }
+  | { type: 'inventory'; inventory: Omit<InventoryDto, 'version'>; updates: EntityUpdate[] }
   | { type: 'task'; task: TaskDto }
   | { type: 'event'; event: EventDto }
   | { type: 'console'; vmId: string; offset: number; text: string }
@@ -191,7 +192,8 @@ export class RealHostService {
       const now = this.view.vms.find((x) => x.id === v.id);
       if (now && now.powerState !== v.powerState && now.powerState !== 'poweredOn') this.closeConsole(v.id);
     }
-    if (JSON.stringify(before) !== JSON.stringify(this.view)) this.emit({ type: 'inventory', inventory: this.view });
+    const updates = inventoryUpdates(before, this.view);
+    if (updates.length > 0) this.emit({ type: 'inventory', inventory: this.view, updates });
   }
 
   /** Before the first inventory: the connection as a host with nothing known yet but its name and state. */

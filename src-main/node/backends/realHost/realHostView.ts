@@ -5,6 +5,7 @@
  * - `EntityIds`: stable ids per driver key for this backend's lifetime (`id(kind, key)`, `key(id)`), never
  *   reused: a VM that goes and comes back with the same key keeps its id.
  * - `inventoryView(inv, ctx)` → `InventoryDto` lists (version left to the caller); `snapshotTreeView(vm, ids)`.
+ * - `inventoryUpdates(before, after)` → the change feed's updates (enter / modify / leave) between two views.
  *
  * Rules: values are the driver's. Fields that describe the lab's own machine model and have no meaning
  * on a real hypervisor (monitor, paging, page-table levels, workload) carry neutral values, and the UI
@@ -15,7 +16,10 @@
 import type {
   ClusterDto, DatacenterDto, DatastoreDto, HostDto, InventoryDto, NetworkDto, SnapshotDto, SnapshotTreeDto, VmDto,
 } from '@shared/model/inventory';
-import type { EntityKind } from '@shared/model/ids';
+import type { EntityKind, ManagedEntityId } from '@shared/model/ids';
+import type { EntityUpdate } from '@shared/model/inventoryChanges';
+import { diffEntity } from '@shared/model/inventoryChanges';
+import { entitiesOf } from '../compositeBackend';
 import type { DriverKind, DriverState, RealInventory, RealVm } from './hostDriver';
 
 export class EntityIds {
@@ -133,4 +137,23 @@ export function snapshotTreeView(v: RealVm, ids: EntityIds): SnapshotTreeDto {
     vmId: ids.id('vm', v.key), snapshots, rootIds: v.snapshots.filter((s) => !s.parentKey || !v.snapshots.some((p) => p.key === s.parentKey)).map((s) => idOf(s.key)),
     ...(v.currentSnapshotKey ? { currentSnapshotId: idOf(v.currentSnapshotKey) } : {}),
   } as SnapshotTreeDto;
+}
+
+type View = Omit<InventoryDto, 'version'>;
+
+/** The updates that turn one view of the host into the next. */
+export function inventoryUpdates(before: View, after: View): EntityUpdate[] {
+  const b = new Map(entitiesOf(before).map((e) => [e.id, e]));
+  const a = new Map(entitiesOf(after).map((e) => [e.id, e]));
+  const out: EntityUpdate[] = [];
+  for (const [id, obj] of a) {
+    const old = b.get(id);
+    if (!old) out.push({ op: 'enter', id: id as ManagedEntityId, object: obj });
+    else {
+      const changes = diffEntity(old, obj);
+      if (changes.length > 0) out.push({ op: 'modify', id: id as ManagedEntityId, changes });
+    }
+  }
+  for (const id of b.keys()) if (!a.has(id)) out.push({ op: 'leave', id: id as ManagedEntityId });
+  return out;
 }

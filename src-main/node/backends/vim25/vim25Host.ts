@@ -25,7 +25,7 @@ import { DriverError } from '../realHost/hostDriver';
 import type { XmlNode } from '../xmlTree';
 import { child, children } from '../xmlTree';
 import type { MoRef, ThumbprintPolicy } from './vimClient';
-import { VimClient, VimFault, VimLinkError, elem, moref, num, obj, str, toValue } from './vimClient';
+import { VimClient, VimFault, VimLinkError, elem, moref, num, obj, refOf, str, toValue } from './vimClient';
 import type { ThumbprintStore } from './thumbprints';
 
 export interface Vim25HostOptions {
@@ -68,7 +68,8 @@ const PROPS: Record<string, string[]> = {
 
 const POWER_STATES: Record<string, RealVm['powerState']> = { poweredOn: 'poweredOn', poweredOff: 'poweredOff', suspended: 'suspended' };
 
-const refOf = (e: XmlNode | undefined): MoRef | undefined => (e ? { type: e.attrs.type ?? '', value: e.text.trim() } : undefined);
+/** The reference in an optional element (an unset `parent`, say). */
+const refIn = (e: XmlNode | undefined): MoRef | undefined => (e ? refOf(e) : undefined);
 
 export class Vim25Host implements HostDriver {
   readonly kind = 'vim25' as const;
@@ -229,7 +230,7 @@ export class Vim25Host implements HostDriver {
       const parentOf = new Map<string, MoRef | undefined>();
       const typeOf = new Map<string, string>();
       for (const o of objects) {
-        parentOf.set(o.obj.value, refOf(o.props.get('parent')));
+        parentOf.set(o.obj.value, refIn(o.props.get('parent')));
         typeOf.set(o.obj.value, o.obj.type);
       }
       const up = (start: MoRef | undefined, type: string): string | undefined => {
@@ -294,7 +295,7 @@ export class Vim25Host implements HostDriver {
   private vmOf(ref: MoRef, p: Map<string, XmlNode>): RealVm {
     const t = (k: string) => p.get(k)?.text.trim();
     const power = POWER_STATES[t('runtime.powerState') ?? ''] ?? 'poweredOff';
-    this.vmRefs.set(ref.value, { ref, on: power === 'poweredOn', parent: refOf(p.get('parent')) });
+    this.vmRefs.set(ref.value, { ref, on: power === 'poweredOn', parent: refIn(p.get('parent')) });
     const devices = p.get('config.hardware.device')?.children ?? [];
     const disks = devices.filter((d) => d.xsiType === 'VirtualDisk').map((d) => {
       const v = obj(toValue(d));
@@ -409,7 +410,7 @@ export class Vim25Host implements HostDriver {
       const series = await this.client.call('QueryPerf', pm, specs);
       const out: EntitySample[] = [];
       for (const s of series) {
-        const entity = refOf(child(s, 'entity'));
+        const entity = refIn(child(s, 'entity'));
         const e = entities.find((x) => x.ref.value === entity?.value);
         if (!e) continue;
         const values: Record<string, number> = {};

@@ -10,18 +10,21 @@
  * - `retrieve(view, props)` → objects with their properties (RetrievePropertiesEx through a container
  *   view, paged with ContinueRetrievePropertiesEx); `retrieveOne(obj, paths)`.
  * - `waitForTask(task)` polls `info.state` until success or error (a failed task rejects with its fault).
- * - `toValue(element)` turns a data object into plain JS (objects, arrays where repeated, strings).
+ * - `toValue(element)` turns a data object into plain JS (objects, arrays where repeated, strings);
+ *   `refOf(element)` reads a managed object reference.
  *
  * Rules: the TLS connection is verified by thumbprint (policy `known`, `acceptNew`, `expect`), never by
- * skipping verification: a changed certificate is refused; request bodies are built with every text
- * escaped (`esc`); responses go through the lab's safe XML parser; no password or session cookie is
- * written to a message or log. Requests time out (`timeoutMs`).
+ * skipping verification: a changed certificate is refused; requests are written with the lab's own
+ * vim25 endpoint's envelope and escaping (`node/vim25`: `soapEnvelope`, `escapeText`, `escapeAttr`), and
+ * responses read by its safe XML parser; no password or session cookie is written to a message or log.
+ * Requests time out (`timeoutMs`).
  */
 import { Agent, request } from 'node:https';
 import type { AgentOptions } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket, ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { escapeAttr, escapeText, soapEnvelope, VIM25_NS } from '../../vim25/index';
 import type { XmlNode } from '../xmlTree';
 import { child, children, parseXmlTree } from '../xmlTree';
 import type { ThumbprintStore } from './thumbprints';
@@ -47,16 +50,17 @@ export class VimLinkError extends Error {
   }
 }
 
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
 export function moref(tag: string, ref: MoRef): string {
-  return `<${tag} type="${esc(ref.type)}">${esc(ref.value)}</${tag}>`;
+  return `<${tag} type="${escapeAttr(ref.type)}">${escapeText(ref.value)}</${tag}>`;
 }
 
 export function elem(tag: string, text: string | number | boolean): string {
-  return `<${tag}>${esc(String(text))}</${tag}>`;
+  return `<${tag}>${escapeText(String(text))}</${tag}>`;
+}
+
+/** A managed object reference as the server wrote it (`<x type="VirtualMachine">vm-12</x>`). */
+export function refOf(e: XmlNode, defaultType = ''): MoRef {
+  return { type: e.attrs.type ?? defaultType, value: e.text.trim() };
 }
 
 export type VimValue = string | VimObject | VimValue[];
@@ -94,13 +98,6 @@ export function num(v: VimValue | undefined): number | undefined {
 
 export function obj(v: VimValue | undefined): VimObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
-}
-
-const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-
-function envelope(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_NS}" xmlns:xsd="http://www.w3.org/2001/XMLSchema"`
-    + ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
 /** An https.Agent whose every TLS connection is checked against a thumbprint before any byte is sent. */
@@ -184,7 +181,7 @@ export class VimClient {
 
   /** One SOAP request; resolves with the Body's first element (the response or a fault). */
   private post(body: string): Promise<XmlNode> {
-    const data = Buffer.from(envelope(body), 'utf8');
+    const data = Buffer.from(soapEnvelope(body), 'utf8');
     const timeoutMs = this.options.timeoutMs ?? VIM25_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       const req = request({
@@ -226,7 +223,7 @@ export class VimClient {
 
   /** Calls a method; resolves with its `returnval` elements, rejects with VimFault on a fault. */
   async call(method: string, thisRef: MoRef, inner = ''): Promise<XmlNode[]> {
-    const reply = await this.post(`<${method} xmlns="urn:vim25">${moref('_this', thisRef)}${inner}</${method}>`);
+    const reply = await this.post(`<${method} xmlns="${VIM25_NS}">${moref('_this', thisRef)}${inner}</${method}>`);
     if (reply.name === 'Fault') {
       const detail = child(reply, 'detail');
       const fault = detail?.children[0];
@@ -243,7 +240,7 @@ export class VimClient {
     if (!sc) throw new VimLinkError('protocol', `${this.endpoint}: RetrieveServiceContent returned nothing`);
     const ref = (name: string): MoRef | undefined => {
       const e = child(sc, name);
-      return e ? { type: e.attrs.type ?? '', value: e.text.trim() } : undefined;
+      return e ? refOf(e) : undefined;
     };
     const need = (name: string): MoRef => {
       const r = ref(name);
@@ -277,7 +274,7 @@ export class VimClient {
     const [r] = await this.call('CreateContainerView', sc.viewManager,
       moref('container', sc.rootFolder) + types.map((t) => elem('type', t)).join('') + elem('recursive', true));
     if (!r) throw new VimLinkError('protocol', `${this.endpoint}: CreateContainerView returned nothing`);
-    return { type: r.attrs.type ?? 'ContainerView', value: r.text.trim() };
+    return refOf(r, 'ContainerView');
   }
 
   /** Properties of every object a container view holds, by type: `{ obj, props }` per object. */
@@ -308,7 +305,7 @@ export class VimClient {
           const val = child(p, 'val');
           if (name && val) props.set(name, val);
         }
-        out.push({ obj: { type: objEl.attrs.type ?? '', value: objEl.text.trim() }, props });
+        out.push({ obj: refOf(objEl), props });
       }
       const token = child(page, 'token')?.text.trim();
       if (!token) break;
@@ -339,6 +336,6 @@ export class VimClient {
   async runTask(method: string, thisRef: MoRef, inner = ''): Promise<void> {
     const [t] = await this.call(method, thisRef, inner);
     if (!t) throw new VimLinkError('protocol', `${this.endpoint}: ${method} returned no task`);
-    await this.waitForTask({ type: t.attrs.type ?? 'Task', value: t.text.trim() });
+    await this.waitForTask(refOf(t, 'Task'));
   }
 }
