@@ -281,3 +281,31 @@ export const ASM_MAX_EXPR_DEPTH = 256;
 /** Length of one source line (characters) and of an include file name. */
 export const ASM_MAX_LINE_CHARS = 4096;
 export const ASM_MAX_INCLUDE_NAME_CHARS = 256;
+
+// ── Cluster services: vSphere HA and DRS (engine/services/) ────────────────────────────────────────
+/** HA declares a host failed this long after its heartbeats stop (vSphere: no network heartbeat for
+ *  10 s, then no ping and no datastore heartbeat; the failure is declared at about 15 s). */
+export const HA_HOST_FAILURE_DETECTION_MS = 15_000;
+/** An isolated host declares itself isolated this long after it stops receiving heartbeats (vSphere 5.x+: 30 s);
+ *  its isolation response runs then. */
+export const HA_ISOLATION_DETECTION_MS = 30_000;
+/** How often HA looks at the cluster when nothing is pending (failures themselves are due exactly). */
+export const HA_SCAN_PERIOD_MS = 1_000;
+/** VM monitoring: at most this many resets of one VM within the reset window (vSphere: 3 per hour). */
+export const HA_VM_MONITORING_MAX_RESETS = 3;
+export const HA_VM_MONITORING_RESET_WINDOW_MS = 3_600_000;
+/** Restart records kept per cluster (newest kept). */
+export const HA_MAX_RESTART_RECORDS = 500;
+/** DRS: at most this many migration recommendations per pass (vSphere limits the moves of a pass too). */
+export const DRS_MAX_MOVES_PER_PASS = 32;
+/** DRS: destinations considered per move, the least-loaded hosts below the mean (speed; see drsBalance.ts). */
+export const DRS_DESTINATIONS = 8;
+/** DRS: applied/dismissed recommendations kept per cluster. */
+export const DRS_MAX_HISTORY = 200;
+/**
+ * Availability simulation: most scan steps one `availability.cluster` query may cost (expected host
+ * up/down changes × hosts per change, over all replications), so one query cannot hold the engine for
+ * long (20 million steps took 2.6 s on a shared 2-core machine at load average 16). A request over it is
+ * refused, naming `replications`, with the figure.
+ */
+export const AVAILABILITY_MAX_SIM_STEPS = 10_000_000;

@@ -18,6 +18,11 @@ import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
 import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
+import {
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+} from '../model/clusterServices';
+
+const faultTarget = s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ });
 
 const name = () => s.name({ max: 80 });
 const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
@@ -124,6 +129,59 @@ export const COMMAND_SCHEMAS = {
   'host.enterMaintenance': s.object({ hostId: s.id('host') }),
   /** Exit maintenance mode. Pre: in maintenance. Task. */
   'host.exitMaintenance': s.object({ hostId: s.id('host') }),
+  /**
+   * Lab-only "Simulate failure": a host's power loss or management-network cut (targetId a host), a
+   * guest crash (a VM), an inaccessible datastore. Pre: the target is not already failed. Immediate.
+   */
+  'fault.inject': s.object({ kind: s.oneOf(FAULT_KINDS), targetId: faultTarget }),
+  /** Repair an injected failure (a host boots / reconnects; a datastore is accessible again). Immediate. */
+  'fault.repair': s.object({ kind: s.oneOf(FAULT_KINDS), targetId: faultTarget }),
+  /**
+   * Cluster › Configure › Services: turn vSphere HA / DRS on or off and edit their settings; only the
+   * fields given change. Pre: host failures to tolerate < hosts; failover hosts in the cluster. Immediate.
+   */
+  'cluster.configure': s.object({
+    clusterId: s.id('cluster'),
+    haEnabled: s.optional(s.bool()),
+    drsEnabled: s.optional(s.bool()),
+    ha: s.optional(s.object({
+      hostMonitoring: s.optional(s.bool()),
+      defaultRestartPriority: s.optional(s.oneOf(RESTART_PRIORITIES)),
+      isolationResponse: s.optional(s.oneOf(ISOLATION_RESPONSES)),
+      vmMonitoring: s.optional(s.oneOf(VM_MONITORING_MODES)),
+      vmMonitoringFailureIntervalS: s.optional(s.int({ min: 10, max: 3600 })),
+      admissionControl: s.optional(s.object({
+        policy: s.optional(s.oneOf(ADMISSION_POLICIES)),
+        hostFailuresToTolerate: s.optional(s.int({ min: 1, max: 31 })),
+        cpuFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
+        memFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
+        failoverHostIds: s.optional(s.array(s.id('host'), { max: 64 })),
+      })),
+    })),
+    /** VM Overrides: a restart priority per VM; `clusterDefault` removes the override. */
+    restartPriorityOverrides: s.optional(s.array(s.object({
+      vmId: s.id('vm'), priority: s.oneOf([...RESTART_PRIORITIES, 'clusterDefault'] as const),
+    }), { max: 10_000 })),
+    drs: s.optional(s.object({
+      automationLevel: s.optional(s.oneOf(DRS_AUTOMATION_LEVELS)),
+      migrationThreshold: s.optional(s.int({ min: 1, max: 5 })),
+      periodS: s.optional(s.int({ min: 10, max: 86_400 })),
+      /** VM/Host rules: the whole list replaces the cluster's. */
+      rules: s.optional(s.array(s.object({
+        name: s.string({ min: 1, max: 80 }),
+        kind: s.oneOf(AFFINITY_RULE_KINDS),
+        vmIds: s.array(s.id('vm'), { min: 1, max: 1000 }),
+        hostIds: s.array(s.id('host'), { max: 1000 }),
+        mandatory: s.bool(),
+      }), { max: 256 })),
+    })),
+  }),
+  /** Run DRS now (a pass: imbalance and recommendations; fully automated applies them). Pre: DRS on. Immediate. */
+  'cluster.drs.run': s.object({ clusterId: s.id('cluster') }),
+  /** Apply a pending DRS recommendation (its migration is requested as `vm.migrate`). Immediate. */
+  'cluster.drs.apply': s.object({ clusterId: s.id('cluster'), recommendationId: s.int({ min: 1 }) }),
+  /** Dismiss a pending DRS recommendation. Immediate. */
+  'cluster.drs.dismiss': s.object({ clusterId: s.id('cluster'), recommendationId: s.int({ min: 1 }) }),
   /** Enter standby mode (DPM's power-down). Pre: powered on, no powered-on VMs on the host. Task. */
   'host.enterStandby': s.object({ hostId: s.id('host') }),
   /** Wake a host from standby (it boots anew). Pre: in standby. Task. */
@@ -222,6 +280,12 @@ export interface CommandResults {
   'vm.console.send': { ok: true };
   'host.enterMaintenance': TaskRef;
   'host.exitMaintenance': TaskRef;
+  'fault.inject': { ok: true };
+  'fault.repair': { ok: true };
+  'cluster.configure': { ok: true };
+  'cluster.drs.run': { ok: true };
+  'cluster.drs.apply': { ok: true };
+  'cluster.drs.dismiss': { ok: true };
   'host.enterStandby': TaskRef;
   'host.exitStandby': TaskRef;
   'host.updateMemoryReclamation': { ok: true };

@@ -19,6 +19,7 @@ import type { SimStatus, ExerciseProgress } from './commands';
 import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
 import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
+import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto } from '../model/clusterServices';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -87,6 +88,31 @@ export const QUERY_SCHEMAS = {
    * many events after the cursor were already dropped from the bounded log.
    */
   'events.since': s.object({ cursorIds: s.optional(s.array(s.id('event'), { max: 64 })), limit: s.optional(s.int({ min: 1, max: 5000 })) }),
+  /** One cluster's services: HA and DRS settings and state, faults in force. */
+  'cluster.services': s.object({ clusterId: s.id('cluster') }),
+  /** A data-center design's availability: component groups (k-of-n by redundancy scheme) in series. */
+  'availability.design': s.object({
+    groups: s.array(s.object({
+      name: s.string({ min: 1, max: 80 }),
+      availability: s.optional(s.number({ min: 0, max: 1 })),
+      mtbfH: s.optional(s.number({ min: 0.001, max: 1e9 })),
+      mttrH: s.optional(s.number({ min: 0, max: 1e6 })),
+      need: s.int({ min: 1, max: 64 }),
+      scheme: s.oneOf(['N', 'N+1', '2N', '2N+1'] as const),
+    }), { min: 1, max: 32 }),
+  }),
+  /**
+   * The lab's cluster as an N+k design: hosts with the given MTBF/MTTR, k = HA's host failures to
+   * tolerate; the formula and a seeded simulation of `years` × `replications`.
+   */
+  'availability.cluster': s.object({
+    clusterId: s.id('cluster'),
+    mtbfH: s.number({ min: 1, max: 1e7 }),
+    mttrH: s.number({ min: 0.01, max: 1e5 }),
+    years: s.optional(s.int({ min: 1, max: 100 })),
+    replications: s.optional(s.int({ min: 2, max: 2000 })),
+    seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })),
+  }),
   /** Counter catalogue (PerformanceManager.perfCounter). */
   'metrics.catalog': s.object({ entityType: s.optional(s.oneOf(['vm', 'host', 'cluster', 'datacenter', 'datastore'] as const)) }),
   /** Samples of some counters for one entity and interval. */
@@ -176,6 +202,9 @@ export interface QueryResults {
   'tasks.list': TaskDto[];
   'events.list': EventDto[];
   'events.since': EventsSinceDto;
+  'cluster.services': ClusterServicesDto;
+  'availability.design': AvailabilityDesignDto;
+  'availability.cluster': ClusterAvailabilityDto;
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;

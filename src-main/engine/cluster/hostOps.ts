@@ -10,7 +10,9 @@
  *   after a lab is loaded.
  *
  * - `startEnterStandby(ctx, hostId, initiator)` (vSphere's PowerDownHostToStandBy_Task, what DPM does to
- *   a host it does not need): refused while powered-on VMs remain on the host; powered-off and suspended
+ *   a host it does not need): refused while powered-on VMs remain on the host, while the host does not
+ *   answer the management network, and where the cluster services refuse it (`ctx.standbyProblem`: HA
+ *   admission control needs the host's capacity, E_INSUFFICIENT_RESOURCES); powered-off and suspended
  *   VMs stay registered. In standby the host runs nothing, takes no power-on, and draws standby watts
  *   (metrics/resourceModels.ts). `startExitStandby` (PowerUpHostFromStandBy_Task) wakes it; it boots anew.
  *   Durations HOST_ENTER_STANDBY_MS, HOST_EXIT_STANDBY_MS (params.ts).
@@ -117,11 +119,14 @@ export function startExitMaintenance(ctx: OpContext, hostId: HostId, initiator: 
 
 function standbyProblem(ctx: OpContext, host: Host): ApiError | undefined {
   if (host.powerState !== 'poweredOn') return apiError('E_INVALID_STATE', `Host ${host.name} is not powered on (${host.powerState}).`, 'params.hostId');
+  // A host cut off from management (an isolated host) cannot be told to power down.
+  if (host.connectionState !== 'connected') return apiError('E_INVALID_STATE', `Host ${host.name} is ${host.connectionState === 'notResponding' ? 'not responding' : 'disconnected'}.`, 'params.hostId');
   const on = poweredOnVms(ctx, host);
   if (on.length) {
     return apiError('E_INVALID_STATE', `Host ${host.name} cannot enter standby mode: ${on.length} powered-on virtual machine(s) remain (${on.slice(0, 5).join(', ')}${on.length > 5 ? ', …' : ''}). Move them to other hosts first.`, 'params.hostId');
   }
-  return undefined;
+  // The cluster services' word: HA admission control may need the host's capacity for failover.
+  return ctx.standbyProblem(host);
 }
 
 export const ENTER_STANDBY_TASK_KIND: TaskKind<HostTaskState, OpContext> = timedKind<HostTaskState, OpContext>({

@@ -36,6 +36,8 @@ export interface Host {
   bootedAtMs: number;
   /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
   busyTaskId?: TaskId;
+  /** An injected failure (lab-only): power loss, or its management network cut (`services/faults.ts`). */
+  fault?: { kind: 'crash' | 'isolation'; sinceMs: number };
   /** Memory-overcommitment settings changed from the defaults (@shared/model/memoryReclamation). */
   memoryReclamation?: Partial<MemReclamationSettings>;
 }
@@ -58,10 +60,14 @@ export interface Vm extends VmHardware, VmCpuAllocation {
   busyTaskId?: TaskId;
   /** Powered-on (or booted) count: seeds each boot's guest differently but deterministically. */
   bootCount: number;
+  /** Why the VM is powered off when nobody powered it off (its host failed, an HA isolation response). */
+  powerOffCause?: string;
 }
 
 export interface Datastore {
   id: DatastoreId; name: string; datacenterId: DatacenterId; capacityBytes: number; hostIds: HostId[];
+  /** Set while an injected fault makes it inaccessible (all paths down). */
+  inaccessibleSinceMs?: number;
 }
 
 export interface Network { id: NetworkId; name: string; datacenterId: DatacenterId; hostIds: HostId[] }

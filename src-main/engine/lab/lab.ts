@@ -11,8 +11,8 @@
  * - `ops`: the operation context (`opContext.ts`) — the only way operations change the lab.
  * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
  *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, memory reclamation
- *   (`overcommit/`: page sharing, ballooning, compression, swapping), the collector's samples. A new
- *   service (DRS, DPM, HA) is a new entry here.
+ *   (`overcommit/`: page sharing, ballooning, compression, swapping), the cluster services (HA, DRS), the
+ *   collector's samples. A new service (DPM) is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -25,7 +25,7 @@ import type { EngineEvent } from '@shared/api/events';
 import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
-import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { ClusterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/index';
 import type { Host, Vm } from '../cluster/index';
 import { EventLog } from '../cluster/index';
@@ -34,6 +34,7 @@ import { VirtualClock } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
+import { ClusterServices } from '../services/index';
 import { MemoryOvercommit } from '../overcommit/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
@@ -49,6 +50,8 @@ import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
 import { LAB_TASK_KINDS } from './taskKinds';
 import { advanceLab } from './simLoop';
+import { initClusterServices } from './clusterSettings';
+import { apiError } from '@shared/api/errors';
 import type { LabState } from './labPersist';
 import { restoreLab, saveLab } from './labPersist';
 
@@ -70,6 +73,8 @@ export class Lab {
   readonly collector: Collector;
   readonly overcommit: MemoryOvercommit;
   readonly timeline: Timeline;
+  /** vSphere HA and DRS for every cluster (`services/`). */
+  readonly clusterServices: ClusterServices;
   readonly schedulers = new Map<HostId, HostScheduler>();
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
@@ -103,6 +108,18 @@ export class Lab {
     });
     this.collector = new Collector(this);
     const runner = options.commands;
+    this.clusterServices = new ClusterServices({
+      ops: this.ops,
+      latestSample: (id) => this.collector.samples.latest(id as ManagedEntityId)?.values,
+      migrate: (vmId, hostId, initiator) => {
+        if (!runner) return apiError('E_INVALID_STATE', 'this lab has no command runner to request a migration');
+        const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name: 'vm.migrate', params: { vmId, hostId } }, initiator);
+        if (r.ok) return undefined;
+        return r.error.code === 'E_UNKNOWN_OPERATION'
+          ? apiError('E_INVALID_STATE', 'live migration (vm.migrate) is not part of this engine build, so DRS can only recommend', 'params.recommendationId')
+          : r.error;
+      },
+    });
     const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
       const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name, params }, initiator);
       return r.ok ? { ok: true } : { ok: false, error: r.error };
@@ -116,13 +133,19 @@ export class Lab {
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
-      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.overcommit.service, this.collector.sampler,
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.overcommit.service,
+      // The cluster services act after memory reclamation: HA's admission control and restart placement and
+      // DRS's demand then read host memory as reclamation left it at this barrier, and the VMs a failover
+      // powers on start their first quantum with reclamation's next pass (as on ESX, where a restarted VM is
+      // admitted first and its host reclaims memory afterwards).
+      this.clusterServices, this.collector.sampler,
     ];
     if (state) {
       restoreLab(this, state);
       return;
     }
     for (const host of this.reg.hosts.values()) this.addHostSide(host);
+    initClusterServices(this.clusterServices, this.reg, scenario);
     for (const vm of this.reg.vms.values()) this.runtimes.set(vm.id, new VmRuntime(vm));
     for (const id of toPowerOn) this.powerOnAtStart(this.reg.vms.get(id)!);
   }
@@ -167,6 +190,11 @@ export class Lab {
       throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);
     }
     this.memories.set(host.id, pool);
+  }
+
+  /** The collector's source of the cluster-service counters. */
+  clusterServiceCounters(clusterId: ClusterId): Record<string, number> {
+    return this.clusterServices.counters(clusterId);
   }
 
   pollConsole(vm: Vm): void {
@@ -214,6 +242,8 @@ export class Lab {
       emit: (e) => this.emit(e),
       vmop: (vm, kind) => this.collector.vmop(vm, kind),
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
+      powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
+      standbyProblem: (host) => this.clusterServices.standbyProblem(host),
       get overcommit() { return lab.overcommit; },
     };
   }

@@ -29,7 +29,14 @@ import { VM_LIMITS } from '@shared/model/vmLimits';
 import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
 import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
 import { exerciseProgressSchema } from '@shared/api/commands';
-import { DISK_BLOCK_BYTES, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES, SCENARIO_MAX_AT_MS } from '../params';
+import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
+import {
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DRS_AUTOMATION_LEVELS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+} from '@shared/model/clusterServices';
+import {
+  DISK_BLOCK_BYTES, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_MAX_RESTART_RECORDS, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES,
+  SCENARIO_MAX_AT_MS,
+} from '../params';
 
 const MAX_VCPUS = VM_LIMITS.vcpus.max;
 
@@ -83,6 +90,9 @@ const hostSchema = s.object({
   datastoreIds: s.array(s.id('datastore'), { max: 1024 }), networkIds: s.array(s.id('network'), { max: 1024 }),
   bootedAtMs: timeMs(),
   busyTaskId: s.optional(s.id('task')),
+  memoryReclamation: s.optional(memReclamationSchema),
+  // An injected failure (lab-only): power loss or a management-network cut.
+  fault: s.optional(s.object({ kind: s.oneOf(['crash', 'isolation'] as const), sinceMs: timeMs() })),
 });
 const vmSchema = s.object({
   id: s.id('vm'), name: s.name(), datacenterId: s.id('datacenter'), hostId: s.optional(s.id('host')),
@@ -104,8 +114,12 @@ const vmSchema = s.object({
   poweredOnAtMs: timeMs(), uptimeCarriedMs: timeMs(),
   busyTaskId: s.optional(s.id('task')),
   bootCount: count(),
+  powerOffCause: s.optional(s.text({ max: 1024 })),
 });
-const datastoreSchema = s.object({ id: s.id('datastore'), name: s.name(), datacenterId: s.id('datacenter'), capacityBytes: bytes(1024 * TiB), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
+const datastoreSchema = s.object({
+  id: s.id('datastore'), name: s.name(), datacenterId: s.id('datacenter'), capacityBytes: bytes(1024 * TiB), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }),
+  inaccessibleSinceMs: s.optional(timeMs()),
+});
 const networkSchema = s.object({ id: s.id('network'), name: s.name(), datacenterId: s.id('datacenter'), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
 
 const registryFields = {
@@ -182,6 +196,53 @@ const samplesSchema = s.object({ entries: s.array(tuple(s.string({ min: 1, max: 
 const clusterGridSchema = s.array(tuple(s.string({ min: 1, max: 64 }), s.object({ min: s.number(), max: s.number() })), { max: LAB_MAX_HOSTS * 2 });
 const timelineSchema = s.object({ next: count(), commands: s.array(anyObject('a timed action'), { max: HISTORY_MAX }) });
 
+/**
+ * The cluster services (HA, DRS) per cluster: the same settings `cluster.configure` accepts, and their own
+ * bounded records. VM ids in records may name VMs removed since (a restart record outlives its VM).
+ */
+const restartPriority = () => s.oneOf(RESTART_PRIORITIES);
+const drsRecommendationSchema = s.object({
+  id: s.int({ min: 1 }), vmId: s.id('vm'), vmName: s.name(), fromHostId: s.id('host'), toHostId: s.id('host'),
+  priority: s.int({ min: 1, max: 5 }), reason: s.text({ max: 1024 }), imbalanceBefore: s.number({ min: 0 }), imbalanceAfter: s.number({ min: 0 }),
+  createdAtMs: timeMs(), outcome: s.optional(s.oneOf(['applied', 'dismissed', 'refused'] as const)), outcomeMessage: s.optional(s.text({ max: 4096 })),
+});
+const clusterServicesStateSchema = s.object({
+  clusters: s.array(tuple(s.id('cluster'), s.object({
+    ha: s.object({
+      hostMonitoring: s.bool(), defaultRestartPriority: restartPriority(), isolationResponse: s.oneOf(ISOLATION_RESPONSES),
+      vmMonitoring: s.oneOf(VM_MONITORING_MODES), vmMonitoringFailureIntervalS: s.int({ min: 10, max: 3600 }),
+      admissionControl: s.object({
+        policy: s.oneOf(ADMISSION_POLICIES), hostFailuresToTolerate: s.int({ min: 1, max: 31 }),
+        cpuFailoverPercent: s.optional(s.int({ min: 0, max: 100 })), memFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
+        failoverHostIds: s.array(s.id('host'), { max: 64 }),
+      }),
+      restartPriorityOverrides: s.record(restartPriority(), { maxKeys: LAB_MAX_VMS }),
+    }),
+    drs: s.object({
+      automationLevel: s.oneOf(DRS_AUTOMATION_LEVELS), migrationThreshold: s.int({ min: 1, max: 5 }), periodS: s.int({ min: 10, max: 86_400 }),
+      // Labs saved before rules existed have none.
+      rules: s.optional(s.array(s.object({
+        name: s.string({ min: 1, max: 80 }), kind: s.oneOf(AFFINITY_RULE_KINDS), vmIds: s.array(s.id('vm'), { min: 1, max: 1000 }),
+        hostIds: s.array(s.id('host'), { max: 1000 }), mandatory: s.bool(),
+      }), { max: 256 })),
+    }),
+    declared: s.array(s.object({ hostId: s.id('host'), kind: s.oneOf(['failed', 'isolated'] as const), atMs: timeMs() }), { max: LAB_MAX_HOSTS }),
+    restarts: s.array(s.object({
+      vmId: s.id('vm'), vmName: s.name(), priority: restartPriority(), fromHostId: s.id('host'), toHostId: s.optional(s.id('host')),
+      stoppedAtMs: timeMs(), restartedAtMs: s.optional(timeMs()), downtimeMs: s.optional(timeMs()),
+      state: s.oneOf(['waiting', 'restarting', 'restarted', 'failed'] as const), reason: s.optional(s.text({ max: 4096 })),
+    }), { max: HA_MAX_RESTART_RECORDS }),
+    silent: s.array(s.object({ vmId: s.id('vm'), sinceMs: timeMs() }), { max: LAB_MAX_VMS }),
+    resets: s.array(s.object({ vmId: s.id('vm'), atMs: timeMs() }), { max: HISTORY_MAX }),
+    drsLastRunMs: s.optional(timeMs()),
+    drsNextRunMs: timeMs(),
+    recommendations: s.array(drsRecommendationSchema, { max: DRS_MAX_MOVES_PER_PASS }),
+    history: s.array(drsRecommendationSchema, { max: DRS_MAX_HISTORY }),
+  })), { max: LAB_MAX_HOSTS }),
+  nextRecommendationId: s.int({ min: 1 }),
+  nextScanMs: timeMs(),
+});
+
 /** Version 1: tasks as rows (those in flight are loaded as interrupted), counters and timeline at the top. */
 const labStateV1Schema = s.object({
   ...common,
@@ -219,6 +280,8 @@ const labStateV2Schema = s.object({
     // Memory reclamation (absent in labs saved before it existed): its own restore checks its state,
     // and a refusal names this field (labPersist's owned()).
     'memory.reclaim': s.optional(opaque('the memory reclamation state')),
+    // HA and DRS (absent in labs saved before they existed: their defaults).
+    'cluster.services': s.optional(clusterServicesStateSchema),
     'collector.sample': s.object({
       nextSampleMs: timeMs(), samples: samplesSchema, vmops: vmopsSchema,
       baselines: s.array(tuple(s.id('vm'), s.object({ counters: s.record(s.number(), { maxKeys: 4096 }), sinceMs: timeMs() })), { max: LAB_MAX_VMS }),
@@ -267,9 +330,12 @@ interface CheckedState {
   tasks: { nextId: number; tasks: Entity[] };
   events: { nextId: number; events: Entity[] };
 }
-interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
+interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; connectionState: string; fault?: { kind: string }; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
 interface VmShape extends Entity { vcpus: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
 interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
+interface ClusterServicesShape {
+  clusters: [string, { declared: { hostId: string }[]; ha: { admissionControl: { failoverHostIds: string[] }; restartPriorityOverrides: Record<string, string> } }][];
+}
 interface PlacedShape extends Entity { datacenterId: string; hostIds: string[] }
 
 /** The number in an id like `vm-12` (ids are minted from per-kind counters). */
@@ -329,6 +395,9 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     if (p) return p;
     for (let j = 0; j < h.datastoreIds.length; j++) { const q = ref('datastores', h.datastoreIds[j], `${f}.datastoreIds[${j}]`, 'datastore'); if (q) return q; }
     for (let j = 0; j < h.networkIds.length; j++) { const q = ref('networks', h.networkIds[j], `${f}.networkIds[${j}]`, 'network'); if (q) return q; }
+    // An injected failure leaves the host not responding; a power loss leaves it powered off.
+    if (h.fault && h.connectionState !== 'notResponding') return problem(`${f}.connectionState`, `${h.name} has a simulated ${h.fault.kind} but is ${h.connectionState}`);
+    if (h.fault?.kind === 'crash' && h.powerState !== 'poweredOff') return problem(`${f}.powerState`, `${h.name} has a simulated power loss but is ${h.powerState}`);
     hosts.set(h.id, h);
   }
   for (const list of ['datastores', 'networks'] as const) {
@@ -337,6 +406,24 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
       const p = ref('datacenters', x.datacenterId, `${at}.${list}[${i}].datacenterId`, 'datacenter');
       if (p) return p;
       for (let j = 0; j < x.hostIds.length; j++) { const q = ref('hosts', x.hostIds[j], `${at}.${list}[${i}].hostIds[${j}]`, 'host'); if (q) return q; }
+    }
+  }
+
+  // The cluster services' state names clusters and hosts of the lab.
+  const services = v2 as { 'cluster.services'?: ClusterServicesShape } | undefined;
+  const cs = services?.['cluster.services'];
+  if (cs) {
+    const f = "state.services['cluster.services'].clusters";
+    for (let i = 0; i < cs.clusters.length; i++) {
+      const [id, c] = cs.clusters[i];
+      const p = ref('clusters', id, `${f}[${i}][0]`, 'cluster');
+      if (p) return p;
+      for (let j = 0; j < c.declared.length; j++) { const q = ref('hosts', c.declared[j].hostId, `${f}[${i}][1].declared[${j}].hostId`, 'host'); if (q) return q; }
+      const fh = c.ha.admissionControl.failoverHostIds;
+      for (let j = 0; j < fh.length; j++) { const q = ref('hosts', fh[j], `${f}[${i}][1].ha.admissionControl.failoverHostIds[${j}]`, 'host'); if (q) return q; }
+      for (const vmId of Object.keys(c.ha.restartPriorityOverrides)) {
+        if (!isIdOf('vm', vmId)) return problem(`${f}[${i}][1].ha.restartPriorityOverrides.${vmId}`, 'is not a VM id');
+      }
     }
   }
 

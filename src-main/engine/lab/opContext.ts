@@ -13,6 +13,9 @@
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
  *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline);
+ *  - `powerOnProblem(vm, initiator)`: the cluster services' refusal of a power-on (HA admission control,
+ *    an inaccessible datastore), or undefined; `standbyProblem(host)`: their refusal of standby mode (the
+ *    failover capacity HA admission control keeps needs the host), or undefined.
  *  - memory reclamation: `overcommit` (a guest's start and stop, and the pages out that travel with a
  *    snapshot or suspend: `engine/overcommit/`).
  *
@@ -20,8 +23,9 @@
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
  */
 import type { EngineEvent } from '@shared/api/events';
+import type { ApiError } from '@shared/api/errors';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
-import type { Registry, Vm } from '../cluster/index';
+import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { TaskManager } from '../tasks/index';
 import type { HostScheduler } from '../scheduler/index';
@@ -51,5 +55,7 @@ export interface OpContext {
   emit(event: EngineEvent): void;
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
+  powerOnProblem(vm: Vm, initiator: string): ApiError | undefined;
+  standbyProblem(host: Host): ApiError | undefined;
   readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture'>;
 }

@@ -87,6 +87,8 @@ export const COUNTERS: CounterInfo[] = [
   // --- cluster services ---
   c('clusterServices.effectivecpu.average', 'Effective CPU resources', 'MHz', 'rate', 1, ['cluster'], 'CPU capacity of the connected hosts not in maintenance mode'),
   c('clusterServices.effectivemem.average', 'Effective memory resources', 'MB', 'absolute', 1, ['cluster'], 'Memory of the connected hosts not in maintenance mode'),
+  c('clusterServices.failover.latest', 'Failover level', 'num', 'absolute', 1, ['cluster'], 'Host failures the cluster\'s powered-on VMs tolerate now: their admission demands (reservations, at least 32 MHz, plus overhead) still fit after losing that many of the largest hosts'),
+  c('engine.drs.imbalance.latest', 'DRS imbalance', 'num', 'absolute', 1, ['cluster'], 'Host load standard deviation (vSphere 6.x "current host load standard deviation") from the VMs\' measured demand; DRS balances above the migration threshold\'s target'),
   // --- vmop ---
   c('vmop.numPoweron.latest', 'VM power on count', 'num', 'absolute', 1, VMOPS, 'Number of virtual machine power on operations'),
   c('vmop.numPoweroff.latest', 'VM power off count', 'num', 'absolute', 1, VMOPS, 'Number of virtual machine power off operations'),

@@ -69,6 +69,8 @@ export interface CollectorSources {
   nowNs(): number;
   emit(e: EngineEvent): void;
   pollConsole(vm: Vm): void;
+  /** Cluster-service counters of a cluster (failover level, DRS imbalance), when the lab runs the services. */
+  clusterServiceCounters?(clusterId: ClusterId): Values;
   /** Memory reclamation's counters (engine/overcommit): sharing, balloon, swap, compression, state. */
   readonly overcommit?: {
     vmValues(vm: Vm, coveredS: number): Values;
@@ -358,6 +360,7 @@ export class Collector {
       v['mem.usage.average'] = memKB ? ((v['mem.consumed.average'] ?? 0) / memKB) * 100 : 0;
       v['clusterServices.effectivecpu.average'] = effCpu;
       v['clusterServices.effectivemem.average'] = effMemMB;
+      Object.assign(v, lab.clusterServiceCounters?.(cl.id) ?? {});
       const g = this.clusterGrid.get(cl.id);
       if (g) { v['cpu.usage.minimum'] = g.min; v['cpu.usage.maximum'] = g.max; }
       this.clusterGrid.delete(cl.id);

@@ -30,6 +30,7 @@ import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
+import { ADMISSION_POLICIES, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
 import type { VmFields } from '@shared/model/vmHardware';
 import { VM_DEFAULTS, mergeFields } from '../cluster/index';
 import { SCENARIO_MAX_AT_MS } from '../params';
@@ -125,6 +126,7 @@ export const templateSpecSchema = s.object({
 export const ACTION_KINDS = [
   'powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest', 'snapshot', 'revert',
   'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance',
+  'injectFault', 'repairFault', 'runDrs',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -139,6 +141,11 @@ export const actionSchema = withRule(s.object({
   description: s.optional(s.text({ max: 1024 })),
   memory: s.optional(s.bool()),
   changes: s.optional(vmChangesSchema),
+  /** injectFault / repairFault: which failure (hostCrash, hostIsolation: `host`; vmCrash: `vm`; datastoreInaccessible: `datastore`). */
+  fault: s.optional(s.oneOf(FAULT_KINDS)),
+  datastore: s.optional(s.string({ min: 1, max: 80 })),
+  /** runDrs: the cluster. */
+  cluster: s.optional(s.string({ min: 1, max: 80 })),
 }), (a, p) => {
   // Only a change that sets both halves of a rule is wrong by itself; one that sets either is checked
   // against the VM when it runs.
@@ -147,6 +154,28 @@ export const actionSchema = withRule(s.object({
   if (problem) return { field: `${p}.changes.paging`, message: problem };
   const alloc = ch?.cpuReservationMhz !== undefined && ch.cpuLimitMhz !== undefined ? cpuAllocationProblem({ cpuReservationMhz: ch.cpuReservationMhz, cpuLimitMhz: ch.cpuLimitMhz }) : undefined;
   return alloc ? { field: `${p}.changes.cpuLimitMhz`, message: alloc } : null;
+});
+
+export const haSettingsSchema = s.object({
+  hostMonitoring: s.optional(s.bool()),
+  defaultRestartPriority: s.optional(s.oneOf(RESTART_PRIORITIES)),
+  isolationResponse: s.optional(s.oneOf(ISOLATION_RESPONSES)),
+  vmMonitoring: s.optional(s.oneOf(VM_MONITORING_MODES)),
+  vmMonitoringFailureIntervalS: s.optional(s.int({ min: 10, max: 3600 })),
+  admissionControl: s.optional(s.object({
+    policy: s.optional(s.oneOf(ADMISSION_POLICIES)),
+    hostFailuresToTolerate: s.optional(s.int({ min: 1, max: 31 })),
+    cpuFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
+    memFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
+    /** Dedicated failover hosts, by host name. */
+    failoverHosts: s.optional(s.array(s.string({ min: 1, max: 80 }), { max: 64 })),
+  })),
+});
+
+export const drsSettingsSchema = s.object({
+  automationLevel: s.optional(s.oneOf(DRS_AUTOMATION_LEVELS)),
+  migrationThreshold: s.optional(s.int({ min: 1, max: 5 })),
+  periodS: s.optional(s.int({ min: 10, max: 86_400 })),
 });
 
 const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
@@ -158,6 +187,12 @@ const datacenterShape = s.object({
     name: s.optional(s.name({ max: 80 })),
     drs: s.optional(s.bool()),
     ha: s.optional(s.bool()),
+    /** vSphere Availability settings (vSphere's defaults where absent). */
+    haSettings: s.optional(haSettingsSchema),
+    /** VM Overrides: restart priority by VM name. */
+    haVmOverrides: s.optional(s.array(s.object({ vm: s.string({ min: 1, max: 80 }), restartPriority: s.oneOf(RESTART_PRIORITIES) }), { max: 100_000 })),
+    /** vSphere DRS settings (vSphere's defaults where absent). */
+    drsSettings: s.optional(drsSettingsSchema),
     hosts: hostsSchema,
     /** VMs per host (one group or several). */
     vmsPerHost: s.optional(vmsPerHostSchema),

@@ -49,6 +49,7 @@ export interface TimedCommand {
   description?: string;
   memory?: boolean;
   changes?: Record<string, unknown>;
+  fault?: string;
 }
 
 const VM_ACTIONS: ActionKind[] = [
@@ -101,6 +102,26 @@ function resolve(reg: Registry, a: ScenarioAction, index: number): TimedCommand 
       if (!vm) throw new ScenarioProblem(a.vms ? `${path}.vms[${i}]` : `${path}.vm`, `no VM named "${n}"`);
       c.targets.push(vm.id);
     });
+  } else if (a.do === 'injectFault' || a.do === 'repairFault') {
+    if (!a.fault) throw new ScenarioProblem(`${path}.fault`, `action "${a.do}" needs a fault (hostCrash, hostIsolation, vmCrash or datastoreInaccessible)`);
+    c.fault = a.fault;
+    if (a.fault === 'vmCrash') {
+      const vm = a.vm ? reg.vmByName(a.vm) : undefined;
+      if (!vm) throw new ScenarioProblem(`${path}.vm`, a.vm ? `no VM named "${a.vm}"` : 'a vmCrash needs a vm');
+      c.targets.push(vm.id);
+    } else if (a.fault === 'datastoreInaccessible') {
+      const ds = [...reg.datastores.values()].find((x) => x.name === a.datastore);
+      if (!ds) throw new ScenarioProblem(`${path}.datastore`, a.datastore ? `no datastore named "${a.datastore}"` : 'a datastoreInaccessible fault needs a datastore');
+      c.targets.push(ds.id);
+    } else {
+      const host = a.host ? reg.hostByName(a.host) : undefined;
+      if (!host) throw new ScenarioProblem(`${path}.host`, a.host ? `no host named "${a.host}"` : `a ${a.fault} needs a host`);
+      c.targets.push(host.id);
+    }
+  } else if (a.do === 'runDrs') {
+    const cl = [...reg.clusters.values()].find((x) => x.name === a.cluster);
+    if (!cl) throw new ScenarioProblem(`${path}.cluster`, a.cluster ? `no cluster named "${a.cluster}"` : 'action "runDrs" needs a cluster');
+    c.targets.push(cl.id);
   } else {
     if (!a.host) throw new ScenarioProblem(`${path}.host`, `action "${a.do}" needs a host`);
     const host = reg.hostByName(a.host);
@@ -138,6 +159,9 @@ function run(env: TimelineEnv, c: TimedCommand, target: string): void {
     case 'reconfigure': name = 'vm.reconfigure'; params = { vmId: target, changes: c.changes }; break;
     case 'enterMaintenance': name = 'host.enterMaintenance'; params = { hostId: target }; break;
     case 'exitMaintenance': name = 'host.exitMaintenance'; params = { hostId: target }; break;
+    case 'injectFault': name = 'fault.inject'; params = { kind: c.fault, targetId: target }; break;
+    case 'repairFault': name = 'fault.repair'; params = { kind: c.fault, targetId: target }; break;
+    case 'runDrs': name = 'cluster.drs.run'; params = { clusterId: target }; break;
     default: name = `vm.${c.kind}`;
   }
   if (!env.runCommand) { warn(env, c, target, 'this lab has no command runner'); return; }
@@ -146,7 +170,8 @@ function run(env: TimelineEnv, c: TimedCommand, target: string): void {
 }
 
 function warn(env: TimelineEnv, c: TimedCommand, target: string, message: string): void {
-  const entity = env.reg.vms.get(target as `vm-${number}`) ?? env.reg.hosts.get(target as `host-${number}`);
+  const entity = env.reg.vms.get(target as `vm-${number}`) ?? env.reg.hosts.get(target as `host-${number}`)
+    ?? env.reg.datastores.get(target as `datastore-${number}`) ?? env.reg.clusters.get(target as `cluster-${number}`);
   env.events.log(env.nowMs(), 'warning', 'ScenarioActionFailedEvent',
     `Scenario action ${c.index} (${c.kind} at ${c.atMs / 1000} s) on ${entity?.name ?? target} was refused: ${message}`,
     entity ? { id: entity.id, name: entity.name } : undefined);

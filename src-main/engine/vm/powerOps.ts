@@ -1,8 +1,8 @@
 /**
  * VM power operations as Tasks: power on/off, suspend/resume, reset, guest shutdown/restart.
  *
- * - `startPowerOp(ctx, vmId, op, initiator)` validates (typed error naming params.vmId, nothing changes)
- *   and queues a `vm.power` task; the state changes when the task completes (a failing effect fails the
+ * - `startPowerOp(ctx, vmId, op, initiator)` validates (typed error naming params.vmId, nothing changes;
+ *   a power-on also asks the cluster services: HA admission control, faults) and queues a `vm.power` task; the state changes when the task completes (a failing effect fails the
  *   task, no change).
  * - `POWER_TASK_KIND`: the task kind (state `{ vmId, op, durationMs }`, `tasks/timedTask.ts`). Not
  *   cancellable; a saved lab resumes it with the time it had left.
@@ -83,7 +83,11 @@ export const POWER_TASK_KIND: TaskKind<PowerTaskState, OpContext> = timedKind<Po
     if (type) ctx.events.log(ctx.nowMs(), 'info', type, `${vm.name} on ${ctx.reg.nameOf(vm.hostId ?? '')} is ${type.slice(2, -5).toLowerCase()}`, { id: vm.id, name: vm.name }, t.id);
   },
   complete(ctx, t) {
-    const err = applyPowerOp(ctx, vmOf(ctx, t.state.vmId), t.state.op, t.id);
+    // The host may have failed while the task ran (an injected fault): a power-on checks it again.
+    const vm = vmOf(ctx, t.state.vmId);
+    const hostGone = t.state.op === 'powerOn' ? checkPowerOp('powerOn', vm, vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined) : undefined;
+    if (hostGone) return { error: hostGone };
+    const err = applyPowerOp(ctx, vm, t.state.op, t.id);
     return err ? { error: err } : {};
   },
   finished(ctx, t, task) {
@@ -103,7 +107,7 @@ export function startPowerOp(ctx: OpContext, vmId: VmId, op: PowerOp, initiator:
   if (vm.busyTaskId) {
     return { error: apiError('E_INVALID_STATE', `Another task (${vm.busyTaskId}) is already in progress on ${vm.name}.`, 'params.vmId') };
   }
-  const problem = precheck(ctx, vm, op);
+  const problem = precheck(ctx, vm, op) ?? (op === 'powerOn' ? ctx.powerOnProblem(vm, initiator) : undefined);
   if (problem) return { error: problem };
   const taskId = ctx.tasks.start<PowerTaskState>(ctx.nowMs(), {
     kind: 'vm.power', operation: powerCommand(op), name: OPERATION_NAMES[powerCommand(op)], targetId: vm.id, targetName: vm.name, initiator,

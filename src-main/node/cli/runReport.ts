@@ -13,6 +13,7 @@ import type { EventDto } from '@shared/model/eventLog';
 import type { TaskDto } from '@shared/model/task';
 import type { MetricSeriesDto } from '@shared/model/metrics';
 import type { CounterInfo } from '@shared/model/metrics';
+import type { ClusterServicesDto } from '@shared/model/clusterServices';
 import { API_VERSION } from '@shared/api/channels';
 
 export interface RunReport {
@@ -27,6 +28,12 @@ export interface RunReport {
   counters: Record<string, Record<string, number>>;
   events: { timeMs: number; severity: string; type: string; entity?: string; message: string }[];
   tasks: { name: string; target: string; state: string; queuedAtMs: number; completedAtMs?: number; error?: string }[];
+  /** Per cluster: HA restarts (in the order they were made, with each VM's downtime) and DRS's balance. */
+  clusterServices: {
+    cluster: string;
+    haRestarts: { vm: string; priority: string; from: string; to?: string; state: string; downtimeMs?: number; reason?: string }[];
+    drs: { imbalance: number; targetImbalance: number; pendingRecommendations: number; applied: number };
+  }[];
   digest: string;
 }
 
@@ -71,6 +78,21 @@ export function buildReport(engine: Engine, meta: { seed: number; title: string;
     name: t.name, target: t.targetName, state: t.state, queuedAtMs: t.queuedAtMs,
     ...(t.completedAtMs !== undefined ? { completedAtMs: t.completedAtMs } : {}), ...(t.error ? { error: t.error.message } : {}),
   }));
+  const name = (id: string | undefined): string | undefined => (id === undefined ? undefined : inv.hosts.find((h) => h.id === id)?.name ?? id);
+  const clusterServices = inv.clusters.map((c) => {
+    const d = query<ClusterServicesDto>(engine, 'cluster.services', { clusterId: c.id });
+    return {
+      cluster: c.name,
+      haRestarts: d.haState.restarts.map((r) => ({
+        vm: r.vmName, priority: r.priority, from: name(r.fromHostId)!, ...(r.toHostId ? { to: name(r.toHostId) } : {}), state: r.state,
+        ...(r.downtimeMs !== undefined ? { downtimeMs: r.downtimeMs } : {}), ...(r.reason ? { reason: r.reason } : {}),
+      })),
+      drs: {
+        imbalance: Number(d.drsState.imbalance.toFixed(4)), targetImbalance: Number(d.drsState.targetImbalance.toFixed(4)),
+        pendingRecommendations: d.drsState.recommendations.length, applied: d.drsState.history.filter((h) => h.outcome === 'applied').length,
+      },
+    };
+  });
   return {
     scenario: engine.scenarioName(), title: meta.title, ...(meta.description ? { description: meta.description } : {}), seed: meta.seed,
     virtualTimeMs: engine.simStatus().virtualTimeMs,
@@ -80,7 +102,7 @@ export function buildReport(engine: Engine, meta: { seed: number; title: string;
       vms: inv.vms.filter((v) => !v.isTemplate).length, templates: inv.vms.filter((v) => v.isTemplate).length,
       poweredOn: inv.vms.filter((v) => v.powerState === 'poweredOn').length,
     },
-    counters, events, tasks, digest: stateDigest(engine),
+    counters, events, tasks, clusterServices, digest: stateDigest(engine),
   };
 }
 
@@ -119,6 +141,11 @@ export function formatReport(r: RunReport): string {
   for (const e of r.events) out.push(`  [${s(e.timeMs).padStart(12)}] ${e.severity.padEnd(7)} ${e.type}: ${e.message}`);
   out.push('', `tasks (${r.tasks.length}):`);
   for (const t of r.tasks) out.push(`  ${t.name} — ${t.target}: ${t.state}${t.error ? ` (${t.error})` : ''}`);
+  for (const c of r.clusterServices) {
+    if (!c.haRestarts.length && !c.drs.pendingRecommendations && !c.drs.applied) continue;
+    out.push('', `cluster ${c.cluster}: DRS imbalance ${c.drs.imbalance} (target ${c.drs.targetImbalance}), ${c.drs.pendingRecommendations} pending, ${c.drs.applied} applied`);
+    for (const h of c.haRestarts) out.push(`  HA restart ${h.vm} (${h.priority}) ${h.from} → ${h.to ?? '—'}: ${h.state}${h.downtimeMs !== undefined ? `, down ${(h.downtimeMs / 1000).toFixed(1)} s` : ''}${h.reason ? ` (${h.reason})` : ''}`);
+  }
   out.push('', `digest: ${r.digest}`);
   return out.join('\n');
 }

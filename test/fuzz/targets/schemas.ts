@@ -50,6 +50,17 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'lab.save': { name: 'fuzzed-lab', overwrite: true }, 'lab.open': { name: 'fuzzed-lab' }, 'lab.document': {}, 'lab.library': {},
   'inventory.changesSince': { version: 1 }, 'task.get': { taskId: 'task-1' }, 'events.since': { cursorIds: ['event-1'], limit: 20 },
   'backends.list': {},
+  'fault.inject': { kind: 'hostCrash', targetId: 'host-2' }, 'fault.repair': { kind: 'hostCrash', targetId: 'host-2' },
+  'cluster.configure': {
+    clusterId: 'cluster-1', haEnabled: true, drsEnabled: true,
+    ha: { hostMonitoring: true, defaultRestartPriority: 'high', vmMonitoringFailureIntervalS: 30, admissionControl: { policy: 'slotPolicy', hostFailuresToTolerate: 1 } },
+    restartPriorityOverrides: [{ vmId: 'vm-2', priority: 'highest' }],
+    drs: { automationLevel: 'manual', migrationThreshold: 3, periodS: 300, rules: [{ name: 'apart', kind: 'separate', vmIds: ['vm-1', 'vm-2'], hostIds: [], mandatory: false }] },
+  },
+  'cluster.drs.run': { clusterId: 'cluster-1' }, 'cluster.drs.apply': { clusterId: 'cluster-1', recommendationId: 1 },
+  'cluster.drs.dismiss': { clusterId: 'cluster-1', recommendationId: 1 }, 'cluster.services': { clusterId: 'cluster-1' },
+  'availability.design': { groups: [{ name: 'power', availability: 0.999, need: 1, scheme: '2N' }, { name: 'hosts', mtbfH: 10_000, mttrH: 8, need: 3, scheme: 'N+1' }] },
+  'availability.cluster': { clusterId: 'cluster-1', mtbfH: 5000, mttrH: 24, years: 1, replications: 20, seed: 1 },
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -12,6 +12,7 @@ import type { CommandHandlers } from '../dispatcher';
 import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
 import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { injectFault, repairFault } from '../../services/index';
 import { startEnterStandby, startExitStandby } from '../../cluster/index';
 import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
@@ -56,6 +57,18 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   },
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
+  'fault.inject': (lab, p) => injectFault(lab.ops, p.kind, p.targetId),
+  'fault.repair': (lab, p) => repairFault(lab.ops, p.kind, p.targetId),
+  'cluster.configure': (lab, p) => lab.clusterServices.configure(p.clusterId, {
+    ...(p.haEnabled !== undefined ? { haEnabled: p.haEnabled } : {}),
+    ...(p.drsEnabled !== undefined ? { drsEnabled: p.drsEnabled } : {}),
+    ...(p.ha ? { ha: p.ha } : {}),
+    ...(p.drs ? { drs: p.drs } : {}),
+    ...(p.restartPriorityOverrides ? { restartPriorityOverrides: p.restartPriorityOverrides.map((o) => ({ vmId: o.vmId, priority: o.priority === 'clusterDefault' ? null : o.priority })) } : {}),
+  }),
+  'cluster.drs.run': (lab, p) => lab.clusterServices.runDrs(p.clusterId),
+  'cluster.drs.apply': (lab, p, who) => lab.clusterServices.applyRecommendation(p.clusterId, p.recommendationId, who),
+  'cluster.drs.dismiss': (lab, p, who) => lab.clusterServices.applyRecommendation(p.clusterId, p.recommendationId, who, true),
   'host.enterStandby': (lab, p, who) => startEnterStandby(lab.ops, p.hostId, who),
   'host.exitStandby': (lab, p, who) => startExitStandby(lab.ops, p.hostId, who),
   'host.updateMemoryReclamation': (lab, p) => {

@@ -22,6 +22,9 @@ import { listLibrary } from '../labDocument';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 import { placementPlan, placementSolve } from '../../placement/index';
+import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
+import { POWER_OP_DURATION_MS } from '../../vm/index';
+import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS } from '../../params';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -43,6 +46,32 @@ export function simulatedBackendInfo(): BackendInfo {
 }
 
 export const QUERY_HANDLERS: QueryHandlers = {
+  'cluster.services': (lab, p) => lab.clusterServices.dto(p.clusterId),
+  'availability.design': (_lab, p) => ({
+    ...evaluateDesign(p.groups),
+    tiers: UPTIME_TIERS.map((t) => ({ tier: t.tier, availability: t.availability, downtimeHoursPerYear: downtimeHours(t.availability), description: t.description })),
+  }),
+  'availability.cluster': (lab, p) => {
+    const cluster = lab.reg.clusters.get(p.clusterId);
+    if (!cluster) return { error: apiError('E_NOT_FOUND', `no cluster ${p.clusterId}`, 'params.clusterId') };
+    const hosts = [...lab.reg.hosts.values()].filter((h) => h.clusterId === cluster.id).length;
+    const ha = lab.clusterServices.settingsOf(cluster.id).ha;
+    const tolerate = Math.min(hosts - 1, ha.admissionControl.policy === 'disabled' ? 0 : ha.admissionControl.hostFailuresToTolerate);
+    const years = p.years ?? 1;
+    const replications = p.replications ?? 200;
+    const restartS = HA_HOST_FAILURE_DETECTION_MS / 1000 + POWER_OP_DURATION_MS.powerOn / 1000;
+    const steps = simulationSteps({ hosts, mtbfH: p.mtbfH, mttrH: p.mttrH, years, replications });
+    if (steps > AVAILABILITY_MAX_SIM_STEPS) {
+      return { error: apiError('E_INVALID_ARGUMENT', `This simulation would take about ${Math.round(steps / 1e6)} million steps (at most ${AVAILABILITY_MAX_SIM_STEPS / 1e6} million): use fewer replications or years, or a longer MTBF.`, 'params.replications') };
+    }
+    const sim = simulateCluster({ hosts, tolerate, mtbfH: p.mtbfH, mttrH: p.mttrH, years, replications, seed: p.seed ?? lab.seed, restartS });
+    const formula = clusterAvailability(hosts, tolerate, p.mtbfH, p.mttrH);
+    return {
+      hosts, tolerate, hostAvailability: fromMtbf(p.mtbfH, p.mttrH), formula, formulaDowntimeHoursPerYear: downtimeHours(formula),
+      simulated: sim.availability, halfWidth: sim.halfWidth, years, replications, hostFailures: sim.hostFailures,
+      vmRestartDowntimeHoursPerYear: sim.vmRestartDowntimeHoursPerYear, restartS, tier: tierOf(formula),
+    };
+  },
   'engine.info': (lab) => ({
     apiVersion: API_VERSION, engineVersion: ENGINE_VERSION, scenario: lab.scenario.name, seed: lab.seed, backend: 'simulated',
   }),
