@@ -71,6 +71,10 @@ export const COSCHED_SKEW_BOUND_NS = 3_000_000;
 export const COSCHED_COSTART_SKEW_NS = 1_000_000;
 /** How often an idle pCPU re-checks co-stopped vCPUs whose siblings are idling forward. */
 export const COSCHED_POLL_NS = 500_000;
+/** How often the scheduler looks again at a vCPU waiting for a page not present here (post-copy, host
+ *  swap) when the handler gave no expected arrival time: pages arrive at the lab's 10 ms barriers, so
+ *  a tenth of that bounds the extra wait a vCPU is charged after its page came. */
+export const NOT_PRESENT_POLL_NS = 1_000_000;
 /** Accounting period for CPU reservations and limits (ns): a VM over its limit in a period waits
  *  (as ready, counted in cpu.maxlimited) until the next period. */
 export const SCHED_PERIOD_NS = 100_000_000;

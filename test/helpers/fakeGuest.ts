@@ -13,13 +13,23 @@
  *  - Every `writeEvery` instructions the vCPU writes one page of its working set (`memwrite`); every
  *    `ioEvery` instructions it writes one disk block (`io`).
  *  - Split-invariant: run(a) then run(b) from where it stopped == run(a + b).
+ *  - Memory: guest-physical pages (gpfn < memoryBytes / 4096): 32 kernel pages at 0..31, then each
+ *    vCPU's working set. A page the workload wrote holds its value in word 0 and zeros elsewhere; a
+ *    page written through the page-level seam holds the bytes given (kept as a value when they have
+ *    that shape). Page operations follow the seam: not-present pages fault when the workload writes
+ *    them (the handler supplies them, charging the stall, or the vCPU waits — runVcpu reports
+ *    `waitingForPage`); `saveCore()` + `incomingMemory()` move a fake page by page. Frames are modelled,
+ *    not taken from `hostMemory` (the double must stay light for benchmarks of 1,000s of VMs): every
+ *    touched page counts as one private frame, and `sharePage` copies bytes.
  *
  * Workloads: cpu (duty 1), idle (duty 0), memwrite, io, anything else (duty 0.5). workloadParams
  * override: duty, tickHz, handlerCycles, writeEvery, workingSetPages, ioEvery, crashAtMs, giveUpTicks,
  * instrCycles (> 1: runs stop only at instruction boundaries and may overshoot a budget slightly).
  * Never shipped in src-main: the engine's factory port receives it in tests and benchmarks only.
  */
-import type { GuestMachine, GuestMachineState, VcpuRunResult, GuestCrash } from '../../src-main/engine/vm/guestMachine';
+import type {
+  GuestCrash, GuestFrameStats, GuestMachine, GuestMachineState, GuestPages, GuestPageState, IncomingGuestMemory, NotPresentHandler, VcpuRunResult,
+} from '../../src-main/engine/vm/guestMachine';
 import type { GuestConfig, GuestFactory } from '../../src-main/engine/vm/guestFactory';
 import type { BlockStore } from '../../src-main/engine/snapshot/diskChain';
 
@@ -35,6 +45,9 @@ interface VcpuState {
   cycles: number;
   writes: number;
   ios: number;
+  /** Page this vCPU waits for (not present), or -1. */
+  waitingFor?: number;
+  waitSinceNs?: number;
 }
 
 interface Params {
@@ -49,8 +62,13 @@ interface FakeState {
   kind: 'fakeGuest/1';
   params: Params;
   bootNs: number;
+  pageCount: number;
   vcpus: VcpuState[];
+  /** Touched pages: gpfn → the value in word 0 (the rest of the page is zero). */
   pages: Map<number, number>;
+  /** Pages whose bytes have another shape (written through the seam): gpfn → bytes (never mutated). */
+  bytes: Map<number, Uint8Array>;
+  notPresent: Set<number>;
   pageTick: Map<number, number>;
   counters: Record<string, number>;
   state: GuestMachineState;
@@ -62,6 +80,107 @@ interface FakeState {
 
 const WORKLOAD_DUTY: Record<string, number> = { cpu: 1, idle: 0, memwrite: 0.3, io: 0.2, hello: 0 };
 const KERNEL_PAGES = 32;
+const PAGE = 4096;
+
+/** Little-endian word k of a page's bytes. */
+const wordOf = (b: Uint8Array, k: number): number => (b[4 * k] | (b[4 * k + 1] << 8) | (b[4 * k + 2] << 16) | (b[4 * k + 3] << 24)) >>> 0;
+
+/** A page's bytes as the fake keeps them: a value (word 0, zeros elsewhere), zero (undefined), or bytes. */
+function canonical(b: Uint8Array): { value?: number; bytes?: Uint8Array } {
+  for (let k = 4; k < PAGE; k++) if (b[k] !== 0) return { bytes: b.slice() };
+  const v = wordOf(b, 0);
+  return v === 0 ? {} : { value: v };
+}
+
+/** The sparse page store of a fake (shared by a running FakeGuest and a FakeIncomingMemory). */
+class FakePages implements GuestPages {
+  constructor(protected st: () => { pageCount: number; pages: Map<number, number>; bytes: Map<number, Uint8Array>; notPresent: Set<number> }) {}
+
+  get pageCount(): number { return this.st().pageCount; }
+
+  protected check(gpfn: number): void {
+    if (!Number.isInteger(gpfn) || gpfn < 0 || gpfn >= this.st().pageCount) throw new RangeError(`guest page ${gpfn} is outside guest memory (${this.st().pageCount} pages)`);
+  }
+
+  readPage(gpfn: number, out: Uint8Array = new Uint8Array(PAGE)): Uint8Array | undefined {
+    this.check(gpfn);
+    const s = this.st();
+    if (s.notPresent.has(gpfn)) return undefined;
+    const b = s.bytes.get(gpfn);
+    if (b) { out.set(b); return out; }
+    out.fill(0);
+    const v = s.pages.get(gpfn) ?? 0;
+    out[0] = v & 255; out[1] = (v >>> 8) & 255; out[2] = (v >>> 16) & 255; out[3] = v >>> 24;
+    return out;
+  }
+
+  /** Stores bytes as the page's contents (a not-present page becomes present). */
+  protected put(gpfn: number, b: Uint8Array): void {
+    if (b.length !== PAGE) throw new RangeError(`a page is ${PAGE} bytes`);
+    const s = this.st();
+    s.notPresent.delete(gpfn);
+    s.bytes.delete(gpfn);
+    s.pages.delete(gpfn);
+    const c = canonical(b);
+    if (c.bytes) { s.bytes.set(gpfn, c.bytes); s.pages.set(gpfn, 0); }
+    else if (c.value !== undefined) s.pages.set(gpfn, c.value);
+  }
+
+  writePage(gpfn: number, b: Uint8Array): boolean { this.check(gpfn); this.put(gpfn, b); return true; }
+  discardPage(gpfn: number): void { this.check(gpfn); this.put(gpfn, new Uint8Array(PAGE)); }
+
+  markNotPresent(gpfn: number): void {
+    this.check(gpfn);
+    const s = this.st();
+    s.pages.delete(gpfn);
+    s.bytes.delete(gpfn);
+    s.notPresent.add(gpfn);
+  }
+
+  supplyPage(gpfn: number, b: Uint8Array): boolean {
+    this.check(gpfn);
+    if (!this.st().notPresent.has(gpfn)) throw new RangeError(`guest page ${gpfn} is present: supplyPage fills a page marked not present`);
+    this.put(gpfn, b);
+    return true;
+  }
+
+  sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean {
+    this.check(gpfn);
+    if (from.pageState(fromGpfn) !== 'present') return false;
+    this.put(gpfn, from.readPage(fromGpfn)!);
+    return true;
+  }
+
+  pageState(gpfn: number): GuestPageState {
+    this.check(gpfn);
+    const s = this.st();
+    return s.notPresent.has(gpfn) ? 'notPresent' : s.pages.has(gpfn) ? 'present' : 'untouched';
+  }
+
+  scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void {
+    const s = this.st();
+    for (const g of [...s.pages.keys(), ...s.notPresent].sort((a, b) => a - b)) fn(g, s.notPresent.has(g) ? -1 : g, s.notPresent.has(g) ? 0 : 1);
+  }
+
+  frameStats(): GuestFrameStats {
+    const s = this.st();
+    return { configuredPages: s.pageCount, mappedPages: s.pages.size, privateFrames: s.pages.size, sharedPages: 0, sharedFrames: 0, notPresentPages: s.notPresent.size };
+  }
+}
+
+/** The destination of a fake moved page by page (fakeGuestFactory.incomingMemory). */
+export class FakeIncomingMemory extends FakePages implements IncomingGuestMemory {
+  readonly store = { pageCount: 0, pages: new Map<number, number>(), bytes: new Map<number, Uint8Array>(), notPresent: new Set<number>() };
+  constructor(pageCount: number) {
+    super(() => this.store);
+    this.store.pageCount = pageCount;
+  }
+  release(): void {
+    this.store.pages.clear();
+    this.store.bytes.clear();
+    this.store.notPresent.clear();
+  }
+}
 
 function paramsFor(config: GuestConfig): Params {
   const p = config.workloadParams;
@@ -79,32 +198,36 @@ function paramsFor(config: GuestConfig): Params {
   };
 }
 
-export class FakeGuest implements GuestMachine {
+export class FakeGuest extends FakePages implements GuestMachine {
   readonly vcpuCount: number;
   readonly clockHz: number;
   private s: FakeState;
+  private handler: NotPresentHandler | undefined;
   private readonly nsPerCycle: number;
   private readonly tickNs: number;
   private readonly disk: BlockStore | undefined;
   private readonly block = new Uint8Array(4096);
 
   constructor(config: GuestConfig, clockHz: number, state?: FakeState) {
+    super(() => this.s);
     this.clockHz = clockHz;
     this.nsPerCycle = 1e9 / clockHz;
     this.disk = config.disk;
     if (state) {
       this.s = cloneState(state);
+      this.s.pageCount ??= Math.max(1, Math.floor(config.memoryBytes / PAGE));
     } else {
       const params = paramsFor(config);
       this.s = {
-        kind: 'fakeGuest/1', params, bootNs: config.nowNs, pages: new Map(), pageTick: new Map(), counters: {},
+        kind: 'fakeGuest/1', params, bootNs: config.nowNs, pageCount: Math.max(1, Math.floor(config.memoryBytes / PAGE)), pages: new Map(),
+        bytes: new Map(), notPresent: new Set(), pageTick: new Map(), counters: {},
         vcpus: [], state: 'running', shutdownAt: -1, console: `labos (fake) booting ${config.name} with ${config.vcpus} vCPU(s)\n`,
         droppedTicks: 0,
       };
       for (let i = 0; i < config.vcpus; i++) {
         this.s.vcpus.push({ localNs: config.nowNs, ticksSeen: 0, ticksDelivered: 0, workLeft: params.handlerCycles, halted: false, instructions: 0, cycles: 0, writes: 0, ios: 0 });
       }
-      for (let pg = 0; pg < KERNEL_PAGES; pg++) this.s.pages.set(1_000_000 + pg, pg);
+      for (let pg = 0; pg < KERNEL_PAGES; pg++) this.s.pages.set(pg % this.s.pageCount, pg + 1);
     }
     this.vcpuCount = this.s.vcpus.length;
     this.tickNs = 1e9 / this.s.params.tickHz;
@@ -119,6 +242,11 @@ export class FakeGuest implements GuestMachine {
     const res: VcpuRunResult = { cyclesUsed: 0, instructions: 0, halted: false, crashed: false, poweredOff: false };
     if (s.state === 'crashed') { res.crashed = true; return res; }
     if (s.state === 'off') { res.poweredOff = true; return res; }
+    if (v.waitingFor !== undefined && v.waitingFor >= 0) {
+      if (s.notPresent.has(v.waitingFor)) { res.halted = true; res.waitingForPage = v.waitingFor; return res; }
+      s.counters['notPresent.waitedNs'] = (s.counters['notPresent.waitedNs'] ?? 0) + Math.max(0, hostNowNs - (v.waitSinceNs ?? hostNowNs));
+      v.waitingFor = -1;
+    }
     if (hostNowNs > v.localNs) v.localNs = hostNowNs;
     const p = s.params;
     let used = 0;
@@ -144,20 +272,37 @@ export class FakeGuest implements GuestMachine {
       if (!busyForever) chunk = Math.min(chunk, v.workLeft);
       const k = p.instrCycles;
       chunk = Math.ceil(chunk / k) * k;
-      this.execute(i, v, chunk);
-      if (!busyForever) v.workLeft -= chunk;
-      used += chunk;
+      const ran = this.execute(i, v, chunk);
+      if (!busyForever) v.workLeft -= ran;
+      used += ran;
+      if (v.waitingFor !== undefined && v.waitingFor >= 0) { res.halted = true; res.waitingForPage = v.waitingFor; break; }
     }
     res.cyclesUsed = used;
     res.instructions = Math.round(used / p.instrCycles);
     return res;
   }
 
-  isHalted(i: number): boolean { return this.s.vcpus[i].halted; }
+  isHalted(i: number): boolean {
+    const v = this.s.vcpus[i];
+    return v.halted || this.waitingForPage(i) >= 0;
+  }
 
   nextWakeNs(i: number): number {
     const v = this.s.vcpus[i];
+    if (v.waitingFor !== undefined && v.waitingFor >= 0) return this.s.notPresent.has(v.waitingFor) ? v.localNs + 1_000_000 : v.localNs;
     return v.halted ? this.nextTickNs(v) : v.localNs;
+  }
+
+  setNotPresentHandler(h: NotPresentHandler | undefined): void { this.handler = h; }
+
+  waitingForPage(i: number): number {
+    const w = this.s.vcpus[i]?.waitingFor ?? -1;
+    return w >= 0 && this.s.notPresent.has(w) ? w : -1;
+  }
+
+  override markNotPresent(gpfn: number): void {
+    super.markNotPresent(gpfn);
+    this.s.pageTick.delete(gpfn);
   }
 
   counters(): Record<string, number> {
@@ -192,12 +337,29 @@ export class FakeGuest implements GuestMachine {
   requestGuestReboot(): boolean {
     if (this.s.state !== 'running') return false;
     for (const v of this.s.vcpus) { v.instructions = 0; v.writes = 0; v.ios = 0; v.workLeft = this.s.params.handlerCycles; v.halted = false; }
-    this.s.pages = new Map([...this.s.pages].filter(([k]) => k >= 1_000_000));
+    this.s.pages = new Map([...this.s.pages].filter(([k]) => k < KERNEL_PAGES));
     this.s.console += 'labos: restarting\n';
     return true;
   }
 
   save(): unknown { return cloneState(this.s); }
+
+  /** The state without its pages (they move through an incoming memory). */
+  saveCore(): unknown {
+    const c = cloneState(this.s);
+    c.pages = new Map();
+    c.bytes = new Map();
+    c.notPresent = new Set();
+    c.pageTick = new Map();
+    return c;
+  }
+
+  dispose(): void {
+    this.s.pages.clear();
+    this.s.bytes.clear();
+    this.s.notPresent.clear();
+    this.s.pageTick.clear();
+  }
 
   digest(): string {
     let h1 = 0x811c9dc5;
@@ -210,7 +372,12 @@ export class FakeGuest implements GuestMachine {
       h2 = Math.imul(h2 ^ x ^ (h1 >>> 7), 0x5bd1e995) >>> 0;
     };
     for (const v of this.s.vcpus) { mix(v.localNs); mix(v.ticksSeen); mix(v.ticksDelivered); mix(v.workLeft); mix(v.instructions); mix(v.writes); mix(v.ios); mix(v.halted ? 1 : 0); }
-    for (const k of [...this.s.pages.keys()].sort((a, b) => a - b)) { mix(k); mix(this.s.pages.get(k)!); }
+    for (const k of [...this.s.pages.keys()].sort((a, b) => a - b)) {
+      mix(k); mix(this.s.pages.get(k)!);
+      const b = this.s.bytes.get(k);
+      if (b) for (let w = 0; w < PAGE / 4; w++) mix(wordOf(b, w));
+    }
+    for (const k of [...this.s.notPresent].sort((a, b) => a - b)) { mix(k); mix(-1); }
     return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
   }
 
@@ -235,19 +402,58 @@ export class FakeGuest implements GuestMachine {
     this.s.counters.timerInterrupts = (this.s.counters.timerInterrupts ?? 0) + backlog;
   }
 
-  private execute(i: number, v: VcpuState, cycles: number): void {
+  /** Working-set page of vCPU i's w-th write. */
+  private wsPage(i: number, w: number): number {
+    return (KERNEL_PAGES + i * this.s.params.workingSetPages + (w % this.s.params.workingSetPages)) % this.s.pageCount;
+  }
+
+  /**
+   * A write to a not-present page faults: the handler supplies it (true; `stall` gets the charged
+   * cycles) or the vCPU waits for it (false).
+   */
+  private fault(i: number, v: VcpuState, page: number, stall: { cycles: number }): boolean {
+    const s = this.s;
+    s.counters['notPresent.faults'] = (s.counters['notPresent.faults'] ?? 0) + 1;
+    const d = this.handler ? this.handler({ gpfn: page, vcpu: i, access: 'write', canWait: true }) : { kind: 'wait' as const };
+    if (d.kind === 'supply') {
+      this.put(page, d.bytes);
+      stall.cycles += Math.ceil((d.stallNs ?? 0) / this.nsPerCycle);
+      s.counters['notPresent.supplied'] = (s.counters['notPresent.supplied'] ?? 0) + 1;
+      return true;
+    }
+    s.counters['notPresent.waits'] = (s.counters['notPresent.waits'] ?? 0) + 1;
+    v.waitingFor = page;
+    v.waitSinceNs = v.localNs;
+    return false;
+  }
+
+  /** Runs up to `cycles` (less when a write must wait for a page: it stops just before it); returns the cycles run. */
+  private execute(i: number, v: VcpuState, cycles: number): number {
     const s = this.s;
     const p = s.params;
     const before = v.instructions;
+    const stall = { cycles: 0 };
+    if (p.writeEvery > 0 && s.notPresent.size > 0) {
+      const first = Math.floor(before / p.writeEvery);
+      const n = Math.floor((before + cycles) / p.writeEvery) - first;
+      for (let k = 1; k <= n; k++) {
+        const page = this.wsPage(i, v.writes + k);
+        if (s.notPresent.has(page) && !this.fault(i, v, page, stall)) {
+          cycles = (first + k) * p.writeEvery - 1 - before;
+          break;
+        }
+      }
+    }
     v.instructions += cycles;
-    v.cycles += cycles;
-    v.localNs += cycles * this.nsPerCycle;
+    v.cycles += cycles + stall.cycles;
+    v.localNs += (cycles + stall.cycles) * this.nsPerCycle;
     if (p.writeEvery > 0) {
       const n = Math.floor(v.instructions / p.writeEvery) - Math.floor(before / p.writeEvery);
       for (let k = 0; k < n; k++) {
         v.writes++;
-        const page = i * 100_000 + (v.writes % p.workingSetPages);
-        s.pages.set(page, (v.writes * 2654435761) >>> 0);
+        const page = this.wsPage(i, v.writes);
+        s.bytes.delete(page);
+        s.pages.set(page, (v.writes * 2654435761) >>> 0 || 1);
         s.pageTick.set(page, s.vcpus[0].ticksDelivered);
         s.counters.pageWrites = (s.counters.pageWrites ?? 0) + 1;
       }
@@ -267,16 +473,32 @@ export class FakeGuest implements GuestMachine {
         s.counters['disk.writeBytes'] = (s.counters['disk.writeBytes'] ?? 0) + 4096;
       }
     }
+    return cycles + stall.cycles;
   }
 }
 
 function cloneState(s: FakeState): FakeState {
   return {
-    ...s, params: { ...s.params }, vcpus: s.vcpus.map((v) => ({ ...v })), pages: new Map(s.pages),
-    pageTick: new Map(s.pageTick), counters: { ...s.counters }, crash: s.crash ? { ...s.crash } : undefined,
+    ...s, params: { ...s.params }, vcpus: s.vcpus.map((v) => ({ ...v })), pages: new Map(s.pages), bytes: new Map(s.bytes ?? []),
+    notPresent: new Set(s.notPresent ?? []), pageTick: new Map(s.pageTick), counters: { ...s.counters }, crash: s.crash ? { ...s.crash } : undefined,
   };
 }
 
-/** The factory the engine receives in tests: boots a FakeGuest, or restores one from `save()` output. */
-export const fakeGuestFactory: GuestFactory = (config, hostClockHz) =>
-  new FakeGuest(config, hostClockHz, config.restoreState as FakeState | undefined);
+/**
+ * The factory the engine receives in tests: boots a FakeGuest, restores one from `save()` output, or
+ * assembles one from `saveCore()` output and a FakeIncomingMemory (`incomingMemory`).
+ */
+export const fakeGuestFactory: GuestFactory = (config, hostClockHz) => {
+  const incoming = config.incoming;
+  if (incoming && config.restoreState !== undefined) {
+    if (!(incoming instanceof FakeIncomingMemory)) throw new RangeError('incoming memory from another guest factory');
+    const st = cloneState(config.restoreState as FakeState);
+    st.pages = new Map(incoming.store.pages);
+    st.bytes = new Map(incoming.store.bytes);
+    st.notPresent = new Set(incoming.store.notPresent);
+    incoming.release();
+    return new FakeGuest(config, hostClockHz, st);
+  }
+  return new FakeGuest(config, hostClockHz, config.restoreState as FakeState | undefined);
+};
+fakeGuestFactory.incomingMemory = (config) => new FakeIncomingMemory(Math.max(1, Math.floor(config.memoryBytes / PAGE)));

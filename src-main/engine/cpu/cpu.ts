@@ -126,7 +126,7 @@ export class Cpu {
       g = this.mmu.probeGpfn(vpn);
       if (g < 0) return;
     }
-    if (g >= this.mem.pageCount) return;
+    if (g >= this.mem.pageCount || this.mem.isNotPresent(g as never)) return; // a page still elsewhere is fetched (and waited for) at the next run
     this.code = this.decodeCache.page(g);
     this.codeVpn = vpn;
     this.codeGpfn = g;

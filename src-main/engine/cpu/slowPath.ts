@@ -12,12 +12,15 @@
  * `xchg` (atomic exchange) always runs here: one write translation (so it needs write
  * permission and sets A/D), then load-old / store-new on the same word; atomic because a vCPU
  * executes whole instructions between the machine's interleaving points.
+ * A translation that fails with FAULT_NOT_PRESENT (the page or one of its tables is not present
+ * here and was not supplied) is no guest exception: the instruction has changed nothing, pc stays on
+ * it, and the CPU stops (`stopRequest`) so the machine can wait for the page and run it again.
  */
 import {
   ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BREAKPOINT, CAUSE_DIVIDE, CAUSE_HYPERCALL, CAUSE_ILLEGAL, CAUSE_MISALIGNED,
   CAUSE_PRIVILEGED, CAUSE_SYSCALL, CR_ASID, CR_EPC, CR_EPSW, CR_PTBR, CR_STATUS, CR_VBAR, MSW_K, MSW_PG, Op, OPCODE_BY_NUMBER, PSW_MASK, STATUS_PG,
 } from '../isa/index';
-import { faultDetailBits } from '../mmu/index';
+import { FAULT_NOT_PRESENT, faultDetailBits } from '../mmu/index';
 import type { Cpu } from './cpu';
 import { raise } from './traps';
 
@@ -25,8 +28,14 @@ function word(cpu: Cpu): number {
   return cpu.mem.frameForRead(cpu.codeGpfn as never)[(cpu.state.pc & 0xfff) >>> 2];
 }
 
+/** The access waits for a page that is not present here: nothing happened, the instruction runs again later. */
+function waitForPage(cpu: Cpu): void {
+  cpu.stopRequest = 'monitor';
+}
+
 function memFault(cpu: Cpu, va: number): void {
   const m = cpu.mmu;
+  if (m.faultCause === FAULT_NOT_PRESENT) return waitForPage(cpu);
   if (m.faultCause === -1) {
     cpu.crashVm('host out of memory', cpu.state.pc, va, 0);
     return;
@@ -96,6 +105,7 @@ export function fetchFault(cpu: Cpu, pc: number): void {
     raise(cpu, CAUSE_MISALIGNED, pc, pc, 0, pc, faultDetailBits(ACCESS_FETCH, m.user, false));
     return;
   }
+  if (m.faultCause === FAULT_NOT_PRESENT) return waitForPage(cpu);
   raise(cpu, m.faultCause, pc, pc, 0, pc, m.faultDetail);
 }
 

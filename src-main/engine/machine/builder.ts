@@ -1,17 +1,22 @@
 /**
- * builder — THE way to obtain a Machine: one path for boot AND restore (Firecracker's rule), and
- * the guest-requested reboot.
+ * builder — THE way to obtain a Machine: one path for boot, restore AND a machine assembled from a
+ * page stream (Firecracker's rule), and the guest-requested reboot.
  *
  * Interface:
  *  - `buildMachine(input, env?)` where input is
  *    `{ kind: 'boot', config: MachineConfigInput, image }` (config + assembled image → memory loaded,
  *    boot parameter block at 0x1000 filled with the command line, vCPU 0 reset at the image's entry,
- *    secondary vCPUs parked, devices at power-on values) or
- *    `{ kind: 'restore', state }` (a value from `Machine.save()` → that exact machine);
+ *    secondary vCPUs parked, devices at power-on values),
+ *    `{ kind: 'restore', state }` (a value from `Machine.save()` → that exact machine), or
+ *    `{ kind: 'assemble', core, memory }` (a value from `Machine.saveCore()` plus an IncomingMemory the
+ *    pages were streamed into, possibly with pages still not present → that machine, on the memory's
+ *    host pool; the memory is taken over);
  *  - `MachineEnv` {disk?: the VM's BlockStore, hostMemory?: a shared HostMemory, createMonitor?:
  *    extra monitors (bt/pv/hw) by name}.
- * Rules: both paths build the same skeleton (config → costs, timing, interrupt controller, CPUs
+ * Rules: all paths build the same skeleton (config → costs, timing, interrupt controller, CPUs
  * with their monitors, device set wired to the bus) and differ only in where state comes from.
+ * Host-side caches are never carried: a restored or assembled machine starts with empty decode and
+ * translation caches, shadow and nested tables, built again on demand on its own memory.
  * Throws (`MachineConfigError`, `BootImageError`, RangeError for a bad saved state) only for
  * configuration mistakes, never for guest behaviour.
  */
@@ -24,8 +29,9 @@ import { createMonitor, HardwareAssistMonitor, MONITOR_KINDS, type MonitorKind }
 import type { BlockStore } from '../snapshot/index';
 import { bootImageOf, loadBootImage, type BootImage } from './bootImage';
 import { Machine } from './machine';
+import { IncomingMemory } from './incomingMemory';
 import { MachineConfigError, resolveMachineConfig, type MachineConfig, type MachineConfigInput, type MachineCostModel } from './machineConfig';
-import { isMachineState, MACHINE_STATE_VERSION, type MachineState } from './machineState';
+import { isMachineCoreState, isMachineState, MACHINE_STATE_VERSION, type MachineCoreState, type MachineState } from './machineState';
 import { restoreMemory } from './memorySnapshot';
 import { VcpuSlot } from './vcpuSlot';
 
@@ -40,17 +46,25 @@ export interface MachineEnv {
 
 export type MachineBuildInput =
   | { kind: 'boot'; config: MachineConfigInput; image: AsmImage | BootImage }
-  | { kind: 'restore'; state: MachineState };
+  | { kind: 'restore'; state: MachineState }
+  | { kind: 'assemble'; core: MachineCoreState; memory: IncomingMemory };
 
 export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Machine {
-  if (input.kind === 'restore') {
-    if (!isMachineState(input.state)) throw new RangeError('not a saved machine state');
-    if (input.state.version !== MACHINE_STATE_VERSION) throw new RangeError(`saved machine state version ${input.state.version} is not supported (expected ${MACHINE_STATE_VERSION})`);
+  const saved = input.kind === 'restore' ? input.state : input.kind === 'assemble' ? input.core : undefined;
+  if (input.kind === 'restore' && !isMachineState(input.state)) throw new RangeError('not a saved machine state');
+  if (saved) {
+    if (!isMachineCoreState(saved)) throw new RangeError('not a saved machine state');
+    if (saved.version !== MACHINE_STATE_VERSION) throw new RangeError(`saved machine state version ${saved.version} is not supported (expected ${MACHINE_STATE_VERSION})`);
   }
-  const config = resolveMachineConfig(input.kind === 'boot' ? input.config : input.state.config);
+  if (input.kind === 'assemble') {
+    if (!(input.memory instanceof IncomingMemory)) throw new RangeError('a machine is assembled on an IncomingMemory');
+    if (env.hostMemory && env.hostMemory !== input.memory.host) throw new RangeError('the incoming memory belongs to another host pool than the machine');
+    if (input.memory.sizeBytes !== input.core.config.memoryBytes) throw new RangeError(`the incoming memory has ${input.memory.sizeBytes} bytes, the machine ${input.core.config.memoryBytes}`);
+  }
+  const config = resolveMachineConfig(saved ? saved.config : (input as { config: MachineConfigInput }).config);
   makeMonitor(config.monitor, env, config.paging); // fail early on an unknown monitor
-  const image = bootImageOf(input.kind === 'boot' ? input.image : input.state.image);
-  const host = env.hostMemory ?? new HostMemory();
+  const image = bootImageOf(saved ? saved.image : (input as { image: AsmImage | BootImage }).image);
+  const host = input.kind === 'assemble' ? input.memory.host : env.hostMemory ?? new HostMemory();
   const costs: MachineCostModel = makeCostModel(config.costs);
   const timing = makeDeviceTiming(config.timing);
   const irq = new IrqController((i) => m.slots[i]?.cpu, (i) => m.slots[i]?.nowNs() ?? Infinity);
@@ -59,30 +73,40 @@ export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Ma
     cpuCount: config.vcpus, memoryBytes: config.memoryBytes, levels: config.levels, bootNs: config.bootNs,
     rtcEpochSeconds: config.rtcEpochSeconds, timing, irq, dma: dmaFor(m), power: m, smp: m, disk: env.disk, diskBytes: config.diskBytes,
   };
-  if (input.kind === 'boot') {
-    m.mem = new GuestPhysicalMemory(host, config.memoryBytes);
-    loadBootImage(m.mem, image, config);
+  if (!saved) {
+    m.attachMemory(new GuestPhysicalMemory(host, config.memoryBytes));
+    try {
+      loadBootImage(m.mem, image, config);
+    } catch (e) {
+      m.mem.release();
+      throw e;
+    }
     m.slots = freshSlots(m, env, () => config.bootNs);
     m.devices = DeviceSet.create(opts);
   } else {
-    const s = input.state;
+    const s = saved;
     if (s.vcpus.length !== config.vcpus) throw new RangeError(`saved machine has ${s.vcpus.length} vCPU states for ${config.vcpus} vCPUs`);
-    m.mem = restoreMemory(host, s.memory);
-    m.slots = s.vcpus.map((v, i) => {
-      const mon = makeMonitor(config.monitor, env, config.paging);
-      const cpu = Cpu.restore(m.mem, v.cpu, cpuOptions(config, costs, mon));
-      restoreMonitor(mon, cpu, v.monitor);
-      const slot = new VcpuSlot(i, cpu, m.nsPerCycle);
-      Object.assign(slot, v.slot);
-      return slot;
-    });
-    m.devices = DeviceSet.restore(opts, s.devices);
-    m.poweredOff = s.poweredOff;
-    m.crashInfo = s.crash ? { ...s.crash } : undefined;
-    m.own = { ...s.counters };
-    m.retired = { ...s.retired };
-    m.latestNs = Math.max(config.bootNs, ...m.slots.map((x) => x.nowNs()));
-    if (s.dirtyLog) m.dirtyLog.restore(m.mem, s.dirtyLog);
+    m.attachMemory(input.kind === 'assemble' ? input.memory.take() : restoreMemory(host, (s as MachineState).memory));
+    try {
+      m.slots = s.vcpus.map((v, i) => {
+        const mon = makeMonitor(config.monitor, env, config.paging);
+        const cpu = Cpu.restore(m.mem, v.cpu, cpuOptions(config, costs, mon));
+        restoreMonitor(mon, cpu, v.monitor);
+        const slot = new VcpuSlot(i, cpu, m.nsPerCycle);
+        slot.restore(v.slot);
+        return slot;
+      });
+      m.devices = DeviceSet.restore(opts, s.devices);
+      m.poweredOff = s.poweredOff;
+      m.crashInfo = s.crash ? { ...s.crash } : undefined;
+      m.own = { ...s.counters };
+      m.retired = { ...s.retired };
+      m.latestNs = Math.max(config.bootNs, ...m.slots.map((x) => x.nowNs()));
+      if (s.dirtyLog) m.dirtyLog.restore(m.mem, s.dirtyLog);
+    } catch (e) {
+      m.mem.release(); // a state that does not restore holds no frames
+      throw e;
+    }
   }
   for (const slot of m.slots) slot.cpu.io = m.devices.bus;
   m.devices.bus.clock = () => m.activeNowNs();
@@ -113,10 +137,12 @@ function freshSlots(m: Machine, env: MachineEnv, timeOf: (i: number) => number):
 /** Guest-requested reset: fresh memory with the image and parameter block, fresh CPUs (time continues), devices rebooted. */
 function rebootParts(m: Machine, env: MachineEnv): void {
   const times = m.slots.map((s) => s.nowNs());
+  const pageFaults = m.slots.map((s) => s.pageFaults);
   m.mem.release();
-  m.mem = new GuestPhysicalMemory(m.host, m.config.memoryBytes);
+  m.attachMemory(new GuestPhysicalMemory(m.host, m.config.memoryBytes));
   loadBootImage(m.mem, m.image, m.config);
   m.slots = freshSlots(m, env, (i) => times[i] ?? m.latestNs);
+  m.slots.forEach((s, i) => { if (pageFaults[i]) s.pageFaults = pageFaults[i]; }); // cumulative since power-on
   for (const slot of m.slots) slot.cpu.io = m.devices.bus;
   m.devices.reboot();
   m.irq.resync();
@@ -138,10 +164,19 @@ function restoreMonitor(mon: Monitor, cpu: Cpu, state: unknown): void {
   if (r && state !== null && state !== undefined) r.call(mon, cpu, state);
 }
 
-/** DMA into the machine's current guest memory (through its write path: hooks and COW apply). */
+/**
+ * DMA into the machine's current guest memory (through its write path: hooks and COW apply). `ready`
+ * checks a transfer's pages first, so a page not present here makes the device wait, never copy zeros.
+ */
 function dmaFor(m: Machine): DmaMemory {
   return {
     get sizeBytes() { return m.config.memoryBytes; },
+    ready(gpa: number, length: number): boolean {
+      const mem = m.mem;
+      if (mem.notPresentCount === 0 || length <= 0) return true;
+      for (let p = gpa >>> 12; p <= (gpa + length - 1) >>> 12; p++) if (!mem.ensurePresent(p, 'dma')) return false;
+      return true;
+    },
     read(gpa: number, out: Uint8Array): boolean {
       if (gpa < 0 || gpa + out.length > m.config.memoryBytes) return false;
       const mem = m.mem;

@@ -1,6 +1,7 @@
 /**
  * machine — the guest machine: vCPUs + guest memory + devices + monitor, implementing the
- * `GuestMachine` seam; its builder (boot and restore), standalone runner, guest catalogue and the
+ * `GuestMachine` seam (with its page-level operations); its builder (boot, restore, assembled from a
+ * page stream into an `IncomingMemory`), standalone runner, guest catalogue and the
  * GuestFactory that wires it into the lab. The door other engine folders import.
  */
 export { Machine, type MachineWiring } from './machine';
@@ -10,10 +11,13 @@ export {
   type MachineConfig, type MachineConfigInput, type MachineCostModel,
 } from './machineConfig';
 export { BOOT_MAGIC, BOOT_FORMAT_VERSION, BOOT_CMDLINE_OFFSET, BOOT_CMDLINE_MAX, BootImageError, bootImageOf, loadBootImage, type BootImage } from './bootImage';
-export { MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION, isMachineState, type MachineState, type MachineCrash, type MachineOwnCounters } from './machineState';
+export {
+  MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION, isMachineCoreState, isMachineState, type MachineCoreState, type MachineState, type MachineCrash, type MachineOwnCounters,
+} from './machineState';
+export { IncomingMemory } from './incomingMemory';
 export { counterReport, flatCounters, type CounterReport } from './machineCounters';
 export { runMachine, DEFAULT_RUN_QUANTUM_NS, type RunOptions, type RunOutcome } from './runner';
-export { VcpuSlot, type VcpuSlotState } from './vcpuSlot';
+export { VcpuSlot, type NotPresentCounters, type VcpuSlotState } from './vcpuSlot';
 export { saveMemoryShared, restoreMemory } from './memorySnapshot';
 export { parseGuestCatalogue, findGuest, commandLine, EMPTY_CATALOGUE, GuestCatalogueError, type GuestCatalogue, type GuestEntry } from './guestCatalogue';
 export { assembleGuest, GuestImageCache, GuestProgramError, type GuestSources } from './guestProgram';

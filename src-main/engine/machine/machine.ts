@@ -18,20 +18,32 @@
  * memory) or an unexpected internal error ends in `state: 'crashed'` with reason, address and pc.
  * A halted or parked vCPU of an SMP machine reports a wake-up poll (`smpWakePollNs`) so the
  * scheduler, which has no wake callback, notices IPIs and START.
+ * Pages not present here (the page-level seam: `readPage` … `frameStats`, pageOps.ts): guest memory
+ * routes every access that meets one to `onNotPresent`, which asks the datacenter's handler. Supplied
+ * on the spot → the access goes on and the vCPU is charged the stall. Wait → the vCPU stops at the
+ * faulting instruction (nothing happened yet) and reports `waitingForPage`, halted, until the page is
+ * present; it is polled at the handler's `wakeNs` or every NOT_PRESENT_POLL_NS, and its time waiting
+ * is counted when it runs again. A device transfer (DMA) waits the same way on the vCPU whose update
+ * runs it; host code that cannot wait (the pv monitor's shared page) must be supplied, or the machine
+ * crashes with the page named. `dispose()` returns every frame to the host pool.
  */
 import type { Cpu, Monitor } from '../cpu/index';
 import type { DeviceSet, DeviceTiming, IrqController, PowerHost, SmpHost } from '../devices/index';
-import type { DirtySet, GuestPhysicalMemory, HostMemory } from '../memory/index';
-import { Hasher } from '../memory/index';
-import type { GuestMachine, GuestMachineState, VcpuRunResult } from '../vm/guestMachine';
+import type { DirtySet, GuestPhysicalMemory, HostMemory, PageAccess } from '../memory/index';
+import { bytesToWords, Hasher, NotPresentError } from '../memory/index';
+import { NOT_PRESENT_POLL_NS } from '../params';
+import type {
+  GuestFrameStats, GuestMachine, GuestMachineState, GuestPages, GuestPageState, NotPresentHandler, VcpuRunResult,
+} from '../vm/guestMachine';
 import type { BootImage } from './bootImage';
 import type { MachineConfig, MachineCostModel } from './machineConfig';
 import { addCounters, counterReport, cpuCounters, flatCounters, type CounterReport } from './machineCounters';
 import { hashVcpu } from './machineDigest';
 import { MachineDirtyLog } from './machineDirtyLog';
-import type { MachineCrash, MachineOwnCounters, MachineState } from './machineState';
+import type { MachineCoreState, MachineCrash, MachineOwnCounters, MachineState } from './machineState';
 import { MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION } from './machineState';
 import { saveMemoryShared } from './memorySnapshot';
+import * as pageOps from './pageOps';
 import type { VcpuSlot } from './vcpuSlot';
 
 /** Hooks the builder installs: how to (re)boot this machine's memory, CPUs and devices. */
@@ -55,6 +67,14 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   /** Latest virtual time any vCPU has reached (parked vCPUs start from here). */
   latestNs: number;
   private active = -1;
+  /** The vCPU whose slice is running (its CPU or a device update on its time): who waits for a missing page. */
+  private current = -1;
+  /** Decides about accesses to pages not present here (none: the vCPU waits). */
+  private pageHandler: NotPresentHandler | undefined;
+  /** Not-present faults of host code outside any vCPU (no vCPU to count them on). */
+  private hostPageFaults = 0;
+  /** dispose() ran: the frames are gone, the machine does nothing. */
+  disposed = false;
   private rebootPending = false;
   /** Virtual time at which the active vCPU's current run chunk ends. */
   private chunkEndNs = Infinity;
@@ -66,6 +86,13 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     this.nsPerCycle = 1e9 / config.clockHz;
     this.cyclesPerNs = config.clockHz / 1e9;
     this.latestNs = config.bootNs;
+    pageOps.registerPages(this, () => this.mem);
+  }
+
+  /** Puts `mem` in place as the guest memory (builder, guest reset) and routes its not-present faults here. */
+  attachMemory(mem: GuestPhysicalMemory): void {
+    this.mem = mem;
+    mem.notPresentResolver = (gpfn, access, canWait) => this.onNotPresent(gpfn, access, canWait);
   }
 
   // ---------------------------------------------------------------- GuestMachine: identity and state
@@ -83,7 +110,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   get state(): GuestMachineState {
     if (this.crashInfo) return 'crashed';
-    if (this.poweredOff) return 'off';
+    if (this.poweredOff || this.disposed) return 'off';
     for (let i = 0; i < this.slots.length; i++) if (!this.isHalted(i)) return 'running';
     return 'halted';
   }
@@ -96,13 +123,19 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   runVcpu(vcpu: number, budgetCycles: number, hostNowNs: number): VcpuRunResult {
     const res: VcpuRunResult = { cyclesUsed: 0, instructions: 0, halted: false, crashed: false, poweredOff: false };
     const slot = this.slots[vcpu];
-    if (!this.crashInfo && !this.poweredOff && slot) {
+    if (!this.crashInfo && !this.poweredOff && slot && !this.disposed) {
       try {
+        this.current = vcpu;
         this.runSlot(slot, Math.max(1, Math.floor(budgetCycles)), hostNowNs, res);
       } catch (e) {
         this.active = -1;
-        this.own.internalErrors++;
-        this.fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, vcpu, slot.cpu.state.pc);
+        if (e instanceof NotPresentError) this.fail(`guest page ${e.gpfn} is not present here and was not supplied (${e.access} access)`, vcpu, slot.cpu.state.pc);
+        else {
+          this.own.internalErrors++;
+          this.fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, vcpu, slot.cpu.state.pc);
+        }
+      } finally {
+        this.current = -1;
       }
     } else if (slot && !this.crashInfo && !this.poweredOff) res.halted = true;
     res.crashed = this.crashInfo !== undefined;
@@ -116,6 +149,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       res.halted = true;
       return;
     }
+    if (slot.waitingFor >= 0 && !this.resumeWaiter(slot, hostNowNs, res)) return;
     const i = slot.index;
     const now0 = slot.nowNs();
     if (hostNowNs - now0 >= this.nsPerCycle) {
@@ -129,6 +163,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       const cpu = slot.cpu;
       const now = slot.nowNs();
       this.devices.update(i, now);
+      if (slot.waitingFor >= 0) break; // a device transfer on this vCPU's time waits for a page
       const ev = this.devices.nextEventNs(i);
       let chunk = budget - used;
       if (ev !== Infinity) chunk = Math.min(chunk, Math.max(1, Math.ceil((ev - now) * this.cyclesPerNs)));
@@ -145,6 +180,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
         this.fail(c?.reason ?? 'crashed', i, c?.pc ?? cpu.state.pc, c?.faultAddr, c?.cause);
         break;
       }
+      if (slot.waitingFor >= 0) break;
       if (this.rebootPending) {
         this.rebootPending = false;
         this.own.reboots++;
@@ -162,6 +198,119 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       if (r.cycles === 0 && ++stalls > 2) break;
     }
     res.cyclesUsed = used;
+    if (slot.waitingFor >= 0) {
+      res.halted = true;
+      res.waitingForPage = slot.waitingFor;
+    }
+  }
+
+  /** A waiting vCPU runs again once its page is present (its time waiting is counted); false while it is not. */
+  private resumeWaiter(slot: VcpuSlot, hostNowNs: number, res: VcpuRunResult): boolean {
+    if (this.mem.isNotPresent(slot.waitingFor as never)) {
+      slot.waitLookNs = hostNowNs;
+      res.halted = true;
+      res.waitingForPage = slot.waitingFor;
+      return false;
+    }
+    slot.pageFaults.waitedNs += Math.max(0, hostNowNs - slot.waitSinceNs);
+    slot.waitingFor = -1;
+    slot.wakeHintNs = Number.NaN;
+    slot.waitLookNs = Number.NaN;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- pages not present here
+  /**
+   * Guest memory met a not-present page (see the header). True when it is present now. The vCPU is the
+   * one whose slice runs; host code outside any slice (a digest reading the pv shared page) gets false
+   * without asking the handler: it must not change the machine.
+   */
+  private onNotPresent(gpfn: number, access: PageAccess, canWait: boolean): boolean {
+    const i = this.current;
+    const slot = this.slots[i];
+    if (!slot) {
+      this.hostPageFaults++;
+      return false;
+    }
+    if (slot.waitingFor === gpfn) return false; // asked again within the same wait (a device polled twice)
+    slot.pageFaults.faults++;
+    const decision = this.pageHandler ? this.pageHandler({ gpfn, vcpu: i, access, canWait }) : { kind: 'wait' as const };
+    if (decision.kind === 'supply') {
+      if (this.mem.isNotPresent(gpfn as never) && !this.mem.supplyPage(gpfn as never, bytesToWords(decision.bytes))) {
+        this.fail(`host out of memory while supplying guest page ${gpfn}`, i, slot.cpu.state.pc);
+        slot.cpu.crashVm('host out of memory');
+        return false;
+      }
+      const stall = Math.max(0, Math.ceil((decision.stallNs ?? 0) * this.cyclesPerNs));
+      slot.pageFaults.supplied++;
+      slot.pageFaults.stallCycles += stall;
+      if (stall > 0) slot.cpu.charge(stall);
+      return true;
+    }
+    if (!canWait) {
+      this.fail(`guest page ${gpfn} is not present here and the ${access} access cannot wait for it`, i, slot.cpu.state.pc);
+      slot.cpu.crashVm(`guest page ${gpfn} not present`);
+      return false;
+    }
+    if (slot.waitingFor < 0) {
+      slot.pageFaults.waits++;
+      slot.waitingFor = gpfn;
+      slot.waitSinceNs = slot.nowNs();
+      slot.wakeHintNs = decision.wakeNs ?? Number.NaN;
+    }
+    if (this.active === i) slot.cpu.stopRequest = 'monitor';
+    return false;
+  }
+
+  /** Installs what decides about accesses to pages not present here (GuestMachine). */
+  setNotPresentHandler(handler: NotPresentHandler | undefined): void {
+    this.pageHandler = handler;
+  }
+
+  waitingForPage(vcpu: number): number {
+    const s = this.slots[vcpu];
+    return s && s.waitingFor >= 0 && this.mem.isNotPresent(s.waitingFor as never) ? s.waitingFor : -1;
+  }
+
+  /**
+   * When to look at a waiting vCPU again: the handler's hint while it lies ahead, else a poll after
+   * the last look. Also once the page is here: a scheduler learns it only by looking, so the vCPU runs
+   * again at its next look, in the lab as in the standalone runner.
+   */
+  private waiterWakeNs(s: VcpuSlot): number {
+    const now = Math.max(s.nowNs(), this.latestNs, Number.isNaN(s.waitLookNs) ? -Infinity : s.waitLookNs);
+    return s.wakeHintNs > now ? s.wakeHintNs : now + NOT_PRESENT_POLL_NS;
+  }
+
+  // ---------------------------------------------------------------- page-level operations (GuestPages)
+  get pageCount(): number {
+    return this.mem.pageCount;
+  }
+
+  readPage(gpfn: number, out?: Uint8Array): Uint8Array | undefined { return pageOps.readPage(this.mem, gpfn, out); }
+  writePage(gpfn: number, bytes: Uint8Array): boolean { return pageOps.writePage(this.mem, gpfn, bytes); }
+  discardPage(gpfn: number): void { pageOps.discardPage(this.mem, gpfn); }
+  supplyPage(gpfn: number, bytes: Uint8Array): boolean { return pageOps.supplyPage(this.mem, gpfn, bytes); }
+  sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean { return pageOps.sharePage(this.mem, gpfn, from, fromGpfn); }
+  pageState(gpfn: number): GuestPageState { return pageOps.pageState(this.mem, gpfn); }
+  scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
+  frameStats(): GuestFrameStats { return pageOps.frameStats(this.mem); }
+
+  /** Marks a page not present; a vCPU executing from it fetches it again (its fetch latch is dropped). */
+  markNotPresent(gpfn: number): void {
+    pageOps.markNotPresent(this.mem, gpfn);
+    for (const s of this.slots) if (s.cpu.codeGpfn === gpfn) s.cpu.codeVpn = -1;
+  }
+
+  /**
+   * Returns every host frame the machine holds to its pool (call when the machine is dropped: power
+   * off, suspend after save, a finished move). Saved states stay valid. Afterwards nothing runs.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.mem.release();
+    this.mem.notPresentResolver = undefined;
   }
 
   private deliverable(cpu: Cpu): boolean {
@@ -178,14 +327,16 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   isHalted(vcpu: number): boolean {
     const s = this.slots[vcpu];
-    if (!s || !s.started) return true;
+    if (!s || !s.started || this.disposed) return true;
+    if (s.waitingFor >= 0) return true; // until it runs again (at its next look), also once the page is here
     return s.cpu.state.halted && !this.deliverable(s.cpu);
   }
 
   /** Exact time of the next event that can wake a halted vCPU (no SMP poll); Infinity if none can. */
   nextEventNs(vcpu: number): number {
     const s = this.slots[vcpu];
-    if (!s || this.crashInfo || this.poweredOff || !s.started) return Infinity;
+    if (!s || this.crashInfo || this.poweredOff || !s.started || this.disposed) return Infinity;
+    if (s.waitingFor >= 0) return this.waiterWakeNs(s);
     const now = s.nowNs();
     if (!this.isHalted(vcpu)) return now;
     if (!s.cpu.canWake()) return Infinity;
@@ -194,7 +345,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   nextWakeNs(vcpu: number): number {
     const s = this.slots[vcpu];
-    if (!s || this.crashInfo || this.poweredOff) return Infinity;
+    if (!s || this.crashInfo || this.poweredOff || this.disposed) return Infinity;
+    if (s.started && s.waitingFor >= 0) return this.waiterWakeNs(s);
     const poll = this.slots.length > 1 ? this.timing.smpWakePollNs : Infinity;
     if (!s.started) return Math.max(s.nowNs(), this.latestNs) + poll;
     const t = this.nextEventNs(vcpu);
@@ -260,8 +412,28 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   counters(): Record<string, number> {
     return flatCounters({
       cpus: this.slots.map((s) => s.cpu), monitorKind: this.config.monitor, devices: this.devices.metrics(),
-      machine: { ...this.own, ...this.dirtyLog.counters() }, retired: this.retired, pagesDirtied: this.mem.pagesDirtied,
+      machine: { ...this.own, ...this.dirtyLog.counters(), ...this.notPresentCounters() }, retired: this.retired, pagesDirtied: this.mem.pagesDirtied,
     });
+  }
+
+  /**
+   * `notPresent.*` (totals) and `notPresent.vcpuN.*` (per vCPU): faults, supplied, waits, waitedNs,
+   * stallCycles, and `notPresent.hostFaults`; absent until the first fault, so other machines' reports
+   * do not change.
+   */
+  private notPresentCounters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (this.hostPageFaults === 0 && this.slots.every((s) => s.pageFaults.faults === 0)) return out;
+    const keys = ['faults', 'supplied', 'waits', 'waitedNs', 'stallCycles'] as const;
+    for (const k of keys) out[`notPresent.${k}`] = 0;
+    for (const s of this.slots) {
+      for (const k of keys) {
+        out[`notPresent.${k}`] += s.pageFaults[k];
+        out[`notPresent.vcpu${s.index}.${k}`] = s.pageFaults[k];
+      }
+    }
+    out['notPresent.hostFaults'] = this.hostPageFaults;
+    return out;
   }
 
   report(): CounterReport {
@@ -321,18 +493,20 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   }
 
   // ---------------------------------------------------------------- persistence
+  /** The whole machine; guest memory is shared copy-on-write with it (memorySnapshot.ts). */
   save(): MachineState {
+    return { ...this.saveCore(), memory: saveMemoryShared(this.mem) };
+  }
+
+  /** Everything but guest memory (vCPUs, devices, monitors, dirty log, config): a move sends the pages apart. */
+  saveCore(): MachineCoreState {
+    if (this.disposed) throw new RangeError('this machine was disposed');
     return {
       format: MACHINE_STATE_FORMAT, version: MACHINE_STATE_VERSION, config: structuredConfig(this.config), image: this.image,
-      poweredOff: this.poweredOff, crash: this.crashInfo ? { ...this.crashInfo } : null, memory: saveMemoryShared(this.mem),
+      poweredOff: this.poweredOff, crash: this.crashInfo ? { ...this.crashInfo } : null,
       vcpus: this.slots.map((s) => ({ slot: s.save(), cpu: s.cpu.save(), monitor: saveMonitor(s.cpu.monitor) })),
       devices: this.devices.save(), counters: { ...this.own }, retired: { ...this.retired }, dirtyLog: this.dirtyLog.save(),
     };
-  }
-
-  /** The lab drops this machine: its frames go back to the host's pool (vm/guestMachine.ts `release`). */
-  release(): void {
-    this.mem.release();
   }
 
   /**
@@ -345,7 +519,15 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     h.word(this.slots.length);
     for (const s of this.slots) {
       h.word(s.started ? 1 : 0);
-      if (s.started) hashVcpu(h, s.cpu);
+      if (s.started) {
+        try {
+          hashVcpu(h, s.cpu);
+        } catch (e) {
+          // a monitor keeps part of the guest's CPU state in a page that is not here (pv's shared page)
+          if (!(e instanceof NotPresentError)) throw e;
+          h.word(e.gpfn).word(-1);
+        }
+      }
     }
     this.mem.digest(h);
     this.devices.digest(h);

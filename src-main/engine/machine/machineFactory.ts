@@ -8,9 +8,11 @@
  * `workloadParams` as `k=v`, keys sorted) or, failing that, a source file (`name` or `name.s`);
  * the VM's hardware → the machine's config through `machineConfigOfVm` (machineConfig.ts: vcpus,
  * memoryBytes, pageTableLevels, monitor, and monitor + paging → the paging the machine runs);
- * `hostClockHz` → clockHz; `nowNs` → bootNs; `disk` → the block device's store. With `restoreState`
- * the saved machine is rebuilt (with the VM's disk attached again, and the paging it was booted with:
- * its saved config).
+ * `hostClockHz` → clockHz; `nowNs` → bootNs; `disk` → the block device's store; `hostMemory` → the pool
+ * every frame comes from. With `restoreState` the saved machine is rebuilt (with the VM's disk attached
+ * again, and the paging it was booted with: its saved config); with `restoreState` = a `saveCore()` value
+ * and `incoming` = memory from the factory's `incomingMemory(config)` (an IncomingMemory on
+ * `config.hostMemory`, filled page by page), the machine is assembled on that memory.
  * Rules: throws (→ the power-on task fails with E_GUEST_PROGRAM) for an unknown guest, a program
  * that does not assemble or load, or an unavailable monitor. Images are assembled once per factory.
  * `seed` is not used: a machine has no randomness of its own.
@@ -18,11 +20,13 @@
 import type { GuestFactory } from '../vm/guestFactory';
 import type { Monitor } from '../cpu/index';
 import { buildMachine } from './builder';
+import { IncomingMemory } from './incomingMemory';
+import { HostMemory } from '../memory/index';
 import { commandLine, findGuest, type GuestCatalogue } from './guestCatalogue';
 import { GuestImageCache, GuestProgramError, type GuestSources } from './guestProgram';
 import type { MachineConfigInput } from './machineConfig';
 import { machineConfigOfVm } from './machineConfig';
-import type { MachineState } from './machineState';
+import type { MachineCoreState, MachineState } from './machineState';
 
 export interface GuestLibrary {
   sources: GuestSources;
@@ -46,8 +50,12 @@ export function resolveGuest(lib: GuestLibrary, name: string): { source: string;
 
 export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryOptions = {}): GuestFactory {
   const images = new GuestImageCache(lib.sources);
-  return (config, hostClockHz) => {
+  const factory: GuestFactory = (config, hostClockHz) => {
     const env = { disk: config.disk, hostMemory: config.hostMemory, createMonitor: options.createMonitor };
+    if (config.restoreState !== undefined && config.incoming !== undefined) {
+      if (!(config.incoming instanceof IncomingMemory)) throw new RangeError('incoming memory from another guest factory');
+      return buildMachine({ kind: 'assemble', core: config.restoreState as MachineCoreState, memory: config.incoming }, { ...env, hostMemory: config.incoming.host });
+    }
     if (config.restoreState !== undefined) return buildMachine({ kind: 'restore', state: config.restoreState as MachineState }, env);
     const g = resolveGuest(lib, config.workload);
     // Under `pv` a guest runs its paravirtualized build when it has one (X.s → X-pv.s; docs/monitors.md).
@@ -60,4 +68,7 @@ export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryO
       config: machineConfigOfVm(config, { clockHz: hostClockHz, bootNs: config.nowNs, cmdline }, options.defaults),
     }, env);
   };
+  // A standalone machine (no host pool) receives its pages into a private pool, as it would boot on one.
+  factory.incomingMemory = (config) => new IncomingMemory(config.hostMemory ?? new HostMemory(), config.memoryBytes);
+  return factory;
 }

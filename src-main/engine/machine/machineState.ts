@@ -3,10 +3,13 @@
  * builder's restore path consumes): plain, structured-clone-safe data with its own format tag
  * and version (independent of the app version).
  *
- * Interface: `MachineState`, `MachineCrash`, `MachineOwnCounters`, `MACHINE_STATE_FORMAT`,
- * `MACHINE_STATE_VERSION`, `isMachineState(x)`.
+ * Interface: `MachineCoreState` (everything but guest memory: what a move sends besides the pages,
+ * `Machine.saveCore()`), `MachineState` (core + memory, `Machine.save()`), `MachineCrash`,
+ * `MachineOwnCounters`, `MACHINE_STATE_FORMAT`, `MACHINE_STATE_VERSION`, `isMachineCoreState(x)`,
+ * `isMachineState(x)` (a core state with memory).
  * Rules: guest memory pages are shared copy-on-write with the machine that saved them
- * (memorySnapshot.ts): treat a state as immutable. Bump the version on any incompatible change.
+ * (memorySnapshot.ts): treat a state as immutable. Bump the version on any incompatible change
+ * (fields added as optional, read with defaults, are compatible).
  */
 import type { CpuSaved } from '../cpu/index';
 import type { DeviceSetState } from '../devices/index';
@@ -36,14 +39,14 @@ export interface MachineOwnCounters {
   internalErrors: number;
 }
 
-export interface MachineState {
+/** A machine without its memory: vCPUs, devices, monitors, dirty log, config and image. */
+export interface MachineCoreState {
   format: typeof MACHINE_STATE_FORMAT;
   version: typeof MACHINE_STATE_VERSION;
   config: MachineConfig;
   image: BootImage;
   poweredOff: boolean;
   crash: MachineCrash | null;
-  memory: GuestMemoryState;
   vcpus: { slot: VcpuSlotState; cpu: CpuSaved; monitor: unknown }[];
   devices: DeviceSetState;
   counters: MachineOwnCounters;
@@ -53,6 +56,14 @@ export interface MachineState {
   dirtyLog?: DirtyTrackerState | null;
 }
 
-export function isMachineState(x: unknown): x is MachineState {
+export interface MachineState extends MachineCoreState {
+  memory: GuestMemoryState;
+}
+
+export function isMachineCoreState(x: unknown): x is MachineCoreState {
   return typeof x === 'object' && x !== null && (x as { format?: unknown }).format === MACHINE_STATE_FORMAT;
+}
+
+export function isMachineState(x: unknown): x is MachineState {
+  return isMachineCoreState(x) && typeof (x as { memory?: unknown }).memory === 'object' && (x as { memory?: unknown }).memory !== null;
 }

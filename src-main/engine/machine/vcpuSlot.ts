@@ -1,8 +1,10 @@
 /**
  * vcpuSlot — one vCPU of a machine: its CPU (registers, MMU/TLB, monitor), whether it has been
- * started, and its virtual clock.
+ * started, its virtual clock, and whether it waits for a page that is not present here.
  *
  * Interface: `new VcpuSlot(index, cpu, nsPerCycle)`; `started`; `nowNs()`; `rebase(ns)`;
+ * not-present pages: `waitingFor` (gpfn or -1), `waitSinceNs`, `wakeHintNs`, `pageFaults`
+ * (`NotPresentCounters`: faults, supplied, waits, waitedNs, stallCycles);
  * `save()` → `VcpuSlotState` (the CPU is saved by the machine).
  * Virtual time: a vCPU's time is `epochNs + (cycles executed since the epoch) × ns per cycle`.
  * The epoch moves only when the host resumes the vCPU later than its own time (it was
@@ -13,10 +15,33 @@
  */
 import type { Cpu } from '../cpu/index';
 
+/** Faults on pages not present here, per vCPU (cumulative). */
+export interface NotPresentCounters {
+  /** Accesses that met a not-present page (CPU, its walks, the DMA and monitor work it ran). */
+  faults: number;
+  /** Of those, supplied on the spot (e.g. a swap-in); the vCPU was charged the stall. */
+  supplied: number;
+  /** Of those, the vCPU waited for the page (e.g. a post-copy remote fault). */
+  waits: number;
+  /** VM time spent waiting, from the fault to the first run after the page arrived. */
+  waitedNs: number;
+  /** Cycles charged for pages supplied on the spot. */
+  stallCycles: number;
+}
+
+export function newNotPresentCounters(): NotPresentCounters {
+  return { faults: 0, supplied: 0, waits: 0, waitedNs: 0, stallCycles: 0 };
+}
+
 export interface VcpuSlotState {
   started: boolean;
   epochNs: number;
   epochCycles: number;
+  /** The page the vCPU waits for (absent = none; older saves). */
+  waitingFor?: number;
+  waitSinceNs?: number;
+  wakeHintNs?: number;
+  pageFaults?: NotPresentCounters;
 }
 
 export class VcpuSlot {
@@ -24,6 +49,15 @@ export class VcpuSlot {
   epochNs = 0;
   /** cpu.counters.cycles at the epoch. */
   epochCycles = 0;
+  /** Guest page this vCPU waits for (not present here), or -1: it runs again once the page is present. */
+  waitingFor = -1;
+  /** VM time at which it started waiting. */
+  waitSinceNs = 0;
+  /** When the page is expected (VM time; NaN = unknown): the scheduler's next look. */
+  wakeHintNs = Number.NaN;
+  /** Host time of the last look at a waiting vCPU (the next poll counts from here). */
+  waitLookNs = Number.NaN;
+  pageFaults: NotPresentCounters = newNotPresentCounters();
 
   constructor(readonly index: number, public cpu: Cpu, readonly nsPerCycle: number) {}
 
@@ -42,6 +76,24 @@ export class VcpuSlot {
   }
 
   save(): VcpuSlotState {
-    return { started: this.started, epochNs: this.epochNs, epochCycles: this.epochCycles };
+    const s: VcpuSlotState = { started: this.started, epochNs: this.epochNs, epochCycles: this.epochCycles };
+    if (this.pageFaults.faults > 0) s.pageFaults = { ...this.pageFaults };
+    if (this.waitingFor >= 0) {
+      s.waitingFor = this.waitingFor;
+      s.waitSinceNs = this.waitSinceNs;
+      if (!Number.isNaN(this.wakeHintNs)) s.wakeHintNs = this.wakeHintNs;
+    }
+    return s;
+  }
+
+  /** Applies a saved state (the CPU is restored separately). */
+  restore(s: VcpuSlotState): void {
+    this.started = s.started;
+    this.epochNs = s.epochNs;
+    this.epochCycles = s.epochCycles;
+    this.waitingFor = s.waitingFor ?? -1;
+    this.waitSinceNs = s.waitSinceNs ?? 0;
+    this.wakeHintNs = s.wakeHintNs ?? Number.NaN;
+    this.pageFaults = { ...newNotPresentCounters(), ...s.pageFaults };
   }
 }

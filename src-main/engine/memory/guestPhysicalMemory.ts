@@ -15,6 +15,15 @@
  *    frame changes (first touch, COW break), fn(-1) after `release()` — shadow and nested page
  *    tables (mmu/) keep their guest-physical → host-physical entries coherent with it;
  *    `isExclusive(gpfn)` (touched, refcount 1, not shared with a saved state);
+ *  - page-level operations (by gpfn, between CPU runs; what live migration and memory overcommit
+ *    use): `pageWords(gpfn)` (the page's words without copying, read-only; undefined when not present),
+ *    `writePage(gpfn, words)` (a write from outside: watch hooks and dirty log run, as for DMA),
+ *    `discardPage(gpfn)` (frame back to the host; reads as zero), `markNotPresent(gpfn)` (frame back
+ *    to the host; the contents live elsewhere, an access faults), `supplyPage(gpfn, words)` (a
+ *    not-present page gets its contents back), `sharePage(gpfn, from, fromGpfn)` (map another page's
+ *    frame copy-on-write), `scanPages(fn)`, `frameStats()`;
+ *  - not-present pages: `notPresentCount`, `isNotPresent(gpfn)`, `ensurePresent(gpfn, access)` and the
+ *    `notPresentResolver` the machine installs (see Rules);
  *  - `fork()` (COW copy sharing every frame), `release()`, `forEachTouched(fn)`, `save()`,
  *    `saveShared()` (a saved state that shares the frames copy-on-write: no page data copied),
  *    `GuestPhysicalMemory.restore(host, state)` (copies the pages: the state may be restored anywhere),
@@ -32,11 +41,24 @@
  *  - A page whose frame was handed out by `saveShared()` is flagged SHARED: the next write copies
  *    the frame first (like a refcount > 1), and the memory drops its reference to the old frame,
  *    which then lives on only in the saved state (so saves never pin host frames).
+ *  - A page is untouched (no frame, reads as zero), present (a frame), or NOT PRESENT: no frame and
+ *    no zeros either — its contents are held elsewhere (the source host of a post-copy migration, a
+ *    swap file). Nothing ever reads it as zero: the CPU's MMU and walkers ask `ensurePresent` on their
+ *    slow paths (and can stop the vCPU); every other reader (frameForRead / frameForWrite: monitors,
+ *    loaders) calls the resolver with `canWait` false and throws `NotPresentError` if the page is still
+ *    missing. A not-present page keeps its watch bits: the contents come back unchanged
+ *    (`supplyPage` is content-preserving by contract), so decoded and translated code stays valid.
+ *  - Content-changing operations from outside (`writePage`, `discardPage`, `sharePage` of different
+ *    bytes) run the watch hooks with a whole-page write and mark the page dirty while logging, as a
+ *    guest or DMA write would; content-preserving ones (`markNotPresent`, `supplyPage`, `sharePage` of
+ *    equal bytes) do neither. Every operation that changes a backing frame bumps `epoch` and runs the
+ *    remap listeners, so software TLBs, shadow leaves and nested entries never keep a stale frame.
  */
 import { PAGE_SHIFT, PAGE_SIZE_BYTES, PAGE_WORDS, MAX_GUEST_MEMORY_BYTES } from '../params';
 import type { Gpa, Gpfn, Hfn } from '../mmu/index';
 import { HostMemory, ZERO_FRAME } from './hostMemory';
 import { Hasher } from './hasher';
+import { isZeroWords, sameWords } from './pageBytes';
 
 const CHUNK_SHIFT = 10;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
@@ -44,6 +66,10 @@ const FLAG_DIRTY = 0x80;
 /** The frame is referenced by a saved state (saveShared): copy before writing. */
 const FLAG_SHARED = 0x40;
 const WATCH_MASK = 0x3f;
+/** hfn1 value of a page that is not present here (no frame; its contents are elsewhere). */
+const NOT_PRESENT = -1;
+/** Word hashed for a not-present page in `digest()` (with its gpfn): its contents are not here. */
+const NOT_PRESENT_DIGEST_MARK = 0x4e505047;
 
 interface Chunk {
   /** Host frame number + 1; 0 = untouched (reads as zero). */
@@ -54,10 +80,44 @@ interface Chunk {
 
 export type WatchListener = (gpfn: Gpfn, offsetBytes: number, sizeBytes: number) => void;
 
+/** What met a not-present page: a CPU access (its MMU), a page-table walk, device DMA, or host code (monitor, loader). */
+export type PageAccess = 'fetch' | 'read' | 'write' | 'walk' | 'dma' | 'host';
+
+/**
+ * Installed by the machine: makes a not-present page present (true) or not (false). `canWait` false
+ * means the access cannot be suspended (host code in the middle of an operation).
+ */
+export type NotPresentResolver = (gpfn: number, access: PageAccess, canWait: boolean) => boolean;
+
+/** A host-side access met a not-present page that could not be supplied. */
+export class NotPresentError extends Error {
+  constructor(readonly gpfn: number, readonly access: PageAccess) {
+    super(`guest page ${gpfn} is not present here (${access} access)`);
+  }
+}
+
+/** Per-memory frame statistics (see `frameStats`). */
+export interface GuestFrameStats {
+  /** Pages of guest-physical memory configured. */
+  configuredPages: number;
+  /** Pages backed by a host frame. */
+  mappedPages: number;
+  /** Mapped pages whose frame no one else references (refcount 1). */
+  privateFrames: number;
+  /** Mapped pages whose frame has other references (another VM, a clone, this VM's other pages). */
+  sharedPages: number;
+  /** Distinct frames behind `sharedPages`. */
+  sharedFrames: number;
+  /** Pages marked not present here. */
+  notPresentPages: number;
+}
+
 export interface GuestMemoryState {
   readonly sizeBytes: number;
   /** Non-zero pages, sorted by gpfn; `words` are copies (little-endian words). */
   readonly pages: { gpfn: number; words: Int32Array }[];
+  /** Pages not present here when saved (sorted); absent = none. Their contents belong to whoever holds them. */
+  readonly notPresent?: number[];
 }
 
 export class GuestPhysicalMemory {
@@ -75,6 +135,10 @@ export class GuestPhysicalMemory {
   /** Writes that took the slow path because of a watch. */
   watchedWrites = 0;
   private remapListeners: ((gpfn: number) => void)[] = [];
+  /** Pages marked not present (the MMU skips every check while it is 0). */
+  notPresentCount = 0;
+  /** Asked when an access meets a not-present page (the machine installs it); none = the access fails. */
+  notPresentResolver: NotPresentResolver | undefined = undefined;
 
   constructor(readonly host: HostMemory, sizeBytes: number) {
     if (!(sizeBytes > 0) || sizeBytes % PAGE_SIZE_BYTES !== 0 || sizeBytes > MAX_GUEST_MEMORY_BYTES) {
@@ -107,18 +171,41 @@ export class GuestPhysicalMemory {
   hostFrameOf(gpfn: Gpfn): Hfn | undefined {
     const c = this.chunks[gpfn >>> CHUNK_SHIFT];
     const v = c ? c.hfn1[gpfn & (CHUNK_PAGES - 1)] : 0;
-    return v === 0 ? undefined : ((v - 1) as Hfn);
+    return v <= 0 ? undefined : ((v - 1) as Hfn);
   }
 
   isTouched(gpfn: Gpfn): boolean {
     return this.hostFrameOf(gpfn) !== undefined;
   }
 
-  /** Words of the page for reading; the shared ZERO_FRAME when untouched. Do not write to it. */
+  /** Words of the page for reading; the shared ZERO_FRAME when untouched. Do not write to it. A not-present page is resolved first (or NotPresentError). */
   frameForRead(gpfn: Gpfn): Int32Array {
     const c = this.chunks[gpfn >>> CHUNK_SHIFT];
     const v = c ? c.hfn1[gpfn & (CHUNK_PAGES - 1)] : 0;
-    return v === 0 ? ZERO_FRAME : this.host.frame((v - 1) as Hfn);
+    if (v > 0) return this.host.frame((v - 1) as Hfn);
+    if (v === 0) return ZERO_FRAME;
+    this.hostAccess(gpfn);
+    return this.frameForRead(gpfn);
+  }
+
+  /** True when gpfn is marked not present here. */
+  isNotPresent(gpfn: Gpfn): boolean {
+    const c = this.chunks[gpfn >>> CHUNK_SHIFT];
+    return c !== undefined && c.hfn1[gpfn & (CHUNK_PAGES - 1)] === NOT_PRESENT;
+  }
+
+  /**
+   * True when gpfn can be accessed now: present (or untouched), or supplied by the resolver. False:
+   * the page is still not present (the resolver made the access wait, or there is none).
+   */
+  ensurePresent(gpfn: number, access: PageAccess, canWait = true): boolean {
+    if (this.notPresentCount === 0 || !this.isNotPresent(gpfn as Gpfn)) return true;
+    return this.notPresentResolver !== undefined && this.notPresentResolver(gpfn, access, canWait) && !this.isNotPresent(gpfn as Gpfn);
+  }
+
+  /** A host-side access that cannot wait: the page must be supplied now. */
+  private hostAccess(gpfn: number): void {
+    if (!this.ensurePresent(gpfn, 'host', false)) throw new NotPresentError(gpfn, 'host');
   }
 
   /** Words of the page, exclusive to this memory (allocating or COW-breaking); undefined if the host is full. */
@@ -135,6 +222,10 @@ export class GuestPhysicalMemory {
       this.epoch++;
       if (this.remapListeners.length) this.remapped(gpfn);
       return this.host.frame(h);
+    }
+    if (v === NOT_PRESENT) {
+      this.hostAccess(gpfn);
+      return this.frameForWrite(gpfn);
     }
     const h = (v - 1) as Hfn;
     if (this.host.refCount(h) > 1 || (c.flags[i] & FLAG_SHARED)) {
@@ -156,7 +247,7 @@ export class GuestPhysicalMemory {
     if (!c) return false;
     const i = gpfn & (CHUNK_PAGES - 1);
     const v = c.hfn1[i];
-    if (v === 0 || this.host.refCount((v - 1) as Hfn) !== 1) return false;
+    if (v <= 0 || this.host.refCount((v - 1) as Hfn) !== 1) return false;
     const f = c.flags[i];
     if (f & (WATCH_MASK | FLAG_SHARED)) return false;
     if (this.dirtyLogging && !(f & FLAG_DIRTY)) return false;
@@ -169,7 +260,7 @@ export class GuestPhysicalMemory {
     if (!c) return false;
     const i = gpfn & (CHUNK_PAGES - 1);
     const v = c.hfn1[i];
-    return v !== 0 && this.host.refCount((v - 1) as Hfn) === 1 && !(c.flags[i] & FLAG_SHARED);
+    return v > 0 && this.host.refCount((v - 1) as Hfn) === 1 && !(c.flags[i] & FLAG_SHARED);
   }
 
   /** Registers a listener for backing-frame changes (see the header); returns a function that removes it. */
@@ -313,8 +404,176 @@ export class GuestPhysicalMemory {
     return list;
   }
 
+  // ---- page-level operations (between CPU runs) ----
+  /** The page's words without copying (ZERO_FRAME when untouched); undefined when not present. Read-only. */
+  pageWords(gpfn: Gpfn): Int32Array | undefined {
+    this.check(gpfn);
+    const c = this.chunks[gpfn >>> CHUNK_SHIFT];
+    const v = c ? c.hfn1[gpfn & (CHUNK_PAGES - 1)] : 0;
+    if (v > 0) return this.host.frame((v - 1) as Hfn);
+    return v === 0 ? ZERO_FRAME : undefined;
+  }
+
+  /**
+   * Writes a whole page from outside (like DMA: watch hooks and the dirty log see it). A not-present
+   * page becomes present with these contents. All-zero contents leave the page without a frame.
+   * False (nothing changed) when the host has no free frame.
+   */
+  writePage(gpfn: Gpfn, words: Int32Array): boolean {
+    this.check(gpfn);
+    if (words.length !== PAGE_WORDS) throw new RangeError(`a page has ${PAGE_WORDS} words, got ${words.length}`);
+    if (isZeroWords(words)) {
+      if (this.dropFrame(gpfn)) this.notifyWrite(gpfn, 0, PAGE_SIZE_BYTES);
+      return true;
+    }
+    const c = this.chunk(gpfn);
+    const i = gpfn & (CHUNK_PAGES - 1);
+    if (c.hfn1[i] === NOT_PRESENT) {
+      if (!this.fill(gpfn, words)) return false;
+    } else {
+      const f = this.frameForWrite(gpfn);
+      if (!f) return false;
+      f.set(words);
+    }
+    this.notifyWrite(gpfn, 0, PAGE_SIZE_BYTES);
+    return true;
+  }
+
+  /** Releases the page's frame (or its not-present mark): it reads as zero. A content change: hooks and dirty log run. */
+  discardPage(gpfn: Gpfn): void {
+    this.check(gpfn);
+    if (this.dropFrame(gpfn)) this.notifyWrite(gpfn, 0, PAGE_SIZE_BYTES);
+  }
+
+  /** Untouched page, no frame; true when something was released. */
+  private dropFrame(gpfn: Gpfn): boolean {
+    const c = this.chunks[gpfn >>> CHUNK_SHIFT];
+    if (!c) return false;
+    const i = gpfn & (CHUNK_PAGES - 1);
+    const v = c.hfn1[i];
+    if (v === 0) return false;
+    if (v > 0) {
+      this.host.release((v - 1) as Hfn);
+      this.touched--;
+    } else this.notPresentCount--;
+    c.hfn1[i] = 0;
+    c.flags[i] &= ~FLAG_SHARED;
+    this.epoch++;
+    if (this.remapListeners.length) this.remapped(gpfn);
+    return true;
+  }
+
+  /**
+   * Marks the page not present here and releases its frame (read its words first if you keep them):
+   * any access faults until `supplyPage` / `writePage`. Content-preserving: no hooks, not dirty.
+   */
+  markNotPresent(gpfn: Gpfn): void {
+    this.check(gpfn);
+    const c = this.chunk(gpfn);
+    const i = gpfn & (CHUNK_PAGES - 1);
+    const v = c.hfn1[i];
+    if (v === NOT_PRESENT) return;
+    if (v > 0) {
+      this.host.release((v - 1) as Hfn);
+      this.touched--;
+    }
+    c.hfn1[i] = NOT_PRESENT;
+    c.flags[i] &= ~FLAG_SHARED;
+    this.notPresentCount++;
+    this.epoch++;
+    if (this.remapListeners.length) this.remapped(gpfn);
+  }
+
+  /**
+   * Gives a not-present page its contents back (they must be the ones it had: no hooks run, it is not
+   * dirtied). RangeError for a present page (use writePage); false when the host has no free frame.
+   */
+  supplyPage(gpfn: Gpfn, words: Int32Array): boolean {
+    this.check(gpfn);
+    if (words.length !== PAGE_WORDS) throw new RangeError(`a page has ${PAGE_WORDS} words, got ${words.length}`);
+    if (!this.isNotPresent(gpfn)) throw new RangeError(`guest page ${gpfn} is present: supplyPage fills a page marked not present (writePage changes a present one)`);
+    return this.fill(gpfn, words);
+  }
+
+  /** A not-present page gets a frame holding `words` (none when they are zero). */
+  private fill(gpfn: Gpfn, words: Int32Array): boolean {
+    const c = this.chunk(gpfn);
+    const i = gpfn & (CHUNK_PAGES - 1);
+    if (isZeroWords(words)) c.hfn1[i] = 0;
+    else {
+      const h = this.host.allocFrame();
+      if (h === -1) return false;
+      this.host.frame(h).set(words);
+      c.hfn1[i] = h + 1;
+      this.touched++;
+    }
+    this.notPresentCount--;
+    this.epoch++;
+    if (this.remapListeners.length) this.remapped(gpfn);
+    return true;
+  }
+
+  /**
+   * Makes gpfn map the frame behind `from`'s page `fromGpfn`, shared copy-on-write (page sharing, dedup
+   * against pages a host already holds). Both memories must live on the same host. When the contents
+   * differ this is a write (hooks, dirty log); equal contents change nothing the guest can see. False
+   * (nothing changed) when the source page has no frame (untouched or not present).
+   */
+  sharePage(gpfn: Gpfn, from: GuestPhysicalMemory, fromGpfn: Gpfn): boolean {
+    this.check(gpfn);
+    from.check(fromGpfn);
+    if (from.host !== this.host) throw new RangeError('sharePage: both memories must belong to the same host');
+    const h = from.hostFrameOf(fromGpfn);
+    if (h === undefined) return false;
+    const c = this.chunk(gpfn);
+    const i = gpfn & (CHUNK_PAGES - 1);
+    const v = c.hfn1[i];
+    if (v === h + 1) return true;
+    const old = v > 0 ? this.host.frame((v - 1) as Hfn) : v === 0 ? ZERO_FRAME : undefined;
+    const same = old !== undefined && sameWords(old, this.host.frame(h));
+    this.host.addRef(h);
+    if (v > 0) this.host.release((v - 1) as Hfn);
+    else this.touched++;
+    if (v === NOT_PRESENT) this.notPresentCount--;
+    c.hfn1[i] = h + 1;
+    c.flags[i] &= ~FLAG_SHARED;
+    this.epoch++;
+    if (this.remapListeners.length) this.remapped(gpfn);
+    // the source's frame is shared now: its writers must copy it first
+    from.epoch++;
+    if (from.remapListeners.length) from.remapped(fromGpfn);
+    if (!same) this.notifyWrite(gpfn, 0, PAGE_SIZE_BYTES);
+    return true;
+  }
+
+  /** Calls fn(gpfn, hfn, refCount) for every page with a frame, and fn(gpfn, -1, 0) for every not-present page, in gpfn order. */
+  scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void {
+    for (let ci = 0; ci < this.chunks.length; ci++) {
+      const c = this.chunks[ci];
+      if (!c) continue;
+      const base = ci << CHUNK_SHIFT;
+      for (let i = 0; i < CHUNK_PAGES; i++) {
+        const v = c.hfn1[i];
+        if (v > 0) fn(base | i, v - 1, this.host.refCount((v - 1) as Hfn));
+        else if (v === NOT_PRESENT) fn(base | i, -1, 0);
+      }
+    }
+  }
+
+  /** Frames this memory maps, private and shared, and its not-present pages: O(touched pages). */
+  frameStats(): GuestFrameStats {
+    let priv = 0;
+    let shared = 0;
+    const sharedSet = new Set<number>();
+    this.scanPages((_g, h, refs) => {
+      if (h < 0) return;
+      if (refs > 1) { shared++; sharedSet.add(h); } else priv++;
+    });
+    return { configuredPages: this.pageCount, mappedPages: this.touched, privateFrames: priv, sharedPages: shared, sharedFrames: sharedSet.size, notPresentPages: this.notPresentCount };
+  }
+
   // ---- sharing, iteration, persistence ----
-  /** A copy-on-write clone (snapshots, VM templates): both sides share frames until written. */
+  /** A copy-on-write clone (snapshots, VM templates): both sides share frames until written; not-present pages stay not present in both. */
   fork(): GuestPhysicalMemory {
     const child = new GuestPhysicalMemory(this.host, this.sizeBytes);
     for (let ci = 0; ci < this.chunks.length; ci++) {
@@ -323,14 +582,13 @@ export class GuestPhysicalMemory {
       const copy = c.hfn1.slice();
       let any = false;
       for (let i = 0; i < CHUNK_PAGES; i++) {
-        if (copy[i] !== 0) {
-          this.host.addRef((copy[i] - 1) as Hfn);
-          any = true;
-        }
+        if (copy[i] > 0) this.host.addRef((copy[i] - 1) as Hfn);
+        if (copy[i] !== 0) any = true;
       }
       if (any) child.chunks[ci] = { hfn1: copy, flags: new Uint8Array(CHUNK_PAGES) };
     }
     child.touched = this.touched;
+    child.notPresentCount = this.notPresentCount;
     this.epoch++;
     return child;
   }
@@ -339,28 +597,44 @@ export class GuestPhysicalMemory {
   release(): void {
     for (const c of this.chunks) {
       if (!c) continue;
-      for (let i = 0; i < CHUNK_PAGES; i++) if (c.hfn1[i] !== 0) { this.host.release((c.hfn1[i] - 1) as Hfn); c.hfn1[i] = 0; }
+      for (let i = 0; i < CHUNK_PAGES; i++) {
+        if (c.hfn1[i] > 0) this.host.release((c.hfn1[i] - 1) as Hfn);
+        c.hfn1[i] = 0;
+      }
     }
     this.touched = 0;
+    this.notPresentCount = 0;
     this.epoch++;
     if (this.remapListeners.length) this.remapped(-1);
   }
 
-  /** Calls fn for every touched page in ascending gpfn order. */
+  /** Calls fn for every touched page (one with a frame) in ascending gpfn order. */
   forEachTouched(fn: (gpfn: Gpfn, words: Int32Array) => void): void {
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const c = this.chunks[ci];
       if (!c) continue;
       for (let i = 0; i < CHUNK_PAGES; i++) {
-        if (c.hfn1[i] !== 0) fn(((ci << CHUNK_SHIFT) | i) as Gpfn, this.host.frame((c.hfn1[i] - 1) as Hfn));
+        if (c.hfn1[i] > 0) fn(((ci << CHUNK_SHIFT) | i) as Gpfn, this.host.frame((c.hfn1[i] - 1) as Hfn));
       }
     }
   }
 
+  /** Not-present pages in ascending order. */
+  notPresentPages(): number[] {
+    const out: number[] = [];
+    if (this.notPresentCount === 0) return out;
+    this.scanPages((g, h) => { if (h < 0) out.push(g); });
+    return out;
+  }
+
   save(): GuestMemoryState {
     const pages: { gpfn: number; words: Int32Array }[] = [];
-    this.forEachTouched((g, w) => { if (!isZero(w)) pages.push({ gpfn: g, words: w.slice() }); });
-    return { sizeBytes: this.sizeBytes, pages };
+    this.forEachTouched((g, w) => { if (!isZeroWords(w)) pages.push({ gpfn: g, words: w.slice() }); });
+    return this.withNotPresent({ sizeBytes: this.sizeBytes, pages });
+  }
+
+  private withNotPresent(s: GuestMemoryState): GuestMemoryState {
+    return this.notPresentCount === 0 ? s : { ...s, notPresent: this.notPresentPages() };
   }
 
   /**
@@ -373,13 +647,13 @@ export class GuestPhysicalMemory {
       const c = this.chunks[ci];
       if (!c) continue;
       for (let i = 0; i < CHUNK_PAGES; i++) {
-        if (c.hfn1[i] === 0) continue;
+        if (c.hfn1[i] <= 0) continue;
         c.flags[i] |= FLAG_SHARED;
         pages.push({ gpfn: (ci << CHUNK_SHIFT) | i, words: this.host.frame((c.hfn1[i] - 1) as Hfn) });
       }
     }
     this.epoch++;
-    return { sizeBytes: this.sizeBytes, pages };
+    return this.withNotPresent({ sizeBytes: this.sizeBytes, pages });
   }
 
   static restore(host: HostMemory, state: GuestMemoryState): GuestPhysicalMemory {
@@ -390,7 +664,15 @@ export class GuestPhysicalMemory {
       if (!f) throw new RangeError('host out of memory while restoring guest memory');
       f.set(p.words);
     }
+    m.restoreNotPresent(state);
     return m;
+  }
+
+  private restoreNotPresent(state: GuestMemoryState): void {
+    for (const g of state.notPresent ?? []) {
+      if (this.hostFrameOf(g as Gpfn) !== undefined) throw new RangeError(`saved state lists page ${g} as both present and not present`);
+      this.markNotPresent(g as Gpfn);
+    }
   }
 
   /**
@@ -411,23 +693,31 @@ export class GuestPhysicalMemory {
       c.flags[i] |= FLAG_SHARED;
       m.touched++;
     }
+    m.restoreNotPresent(state);
     m.epoch++;
     return m;
   }
 
-  /** Hash of the contents: non-zero pages in gpfn order (untouched and zero-filled pages are equal). */
+  /**
+   * Hash of the contents: non-zero pages in gpfn order (untouched and zero-filled pages are equal).
+   * A not-present page hashes as a mark with its gpfn — its contents are not here — so a memory with
+   * pages still elsewhere never digests like the complete one.
+   */
   digest(h: Hasher = new Hasher()): string {
     h.word(this.sizeBytes / PAGE_SIZE_BYTES);
-    this.forEachTouched((g, w) => {
-      if (isZero(w)) return;
-      h.word(g);
-      h.words(w);
-    });
+    for (let ci = 0; ci < this.chunks.length; ci++) {
+      const c = this.chunks[ci];
+      if (!c) continue;
+      for (let i = 0; i < CHUNK_PAGES; i++) {
+        const v = c.hfn1[i];
+        if (v > 0) {
+          const w = this.host.frame((v - 1) as Hfn);
+          if (isZeroWords(w)) continue;
+          h.word((ci << CHUNK_SHIFT) | i);
+          h.words(w);
+        } else if (v === NOT_PRESENT) h.word((ci << CHUNK_SHIFT) | i).word(NOT_PRESENT_DIGEST_MARK);
+      }
+    }
     return h.hex();
   }
-}
-
-function isZero(w: Int32Array): boolean {
-  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-  return true;
 }

@@ -5,7 +5,7 @@
  */
 export * from './addresses';
 export { pagingGeometry, pteIndex, makePte, nextTableAddress, leafFrameAddress, type PageTableLevels, type PagingGeometry } from './pageTable';
-export { walk, newWalkResult, faultDetailBits, pagesAtLevel, PERM_W, PERM_U, PERM_D, type PhysicalAccess, type WalkResult } from './walk';
+export { walk, newWalkResult, faultDetailBits, pagesAtLevel, FAULT_NOT_PRESENT, PERM_W, PERM_U, PERM_D, type PhysicalAccess, type WalkResult } from './walk';
 export { Tlb, type TlbState, type TlbStats } from './tlb';
 export { LargePageTlb, type LargePageTlbState } from './largePageTlb';
 export { Mmu, SOFT_MASK, newMmuCounters, type MmuCosts, type MmuCounters, type MmuOptions, type MmuState } from './mmu';

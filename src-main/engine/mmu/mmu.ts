@@ -10,7 +10,8 @@
  *    `vmTransition()` (a VM exit/entry or world switch: flushes the TLB unless VPID-tagged);
  *  - slow paths: `translate(va, access)` → gpfn | -1, `fillRead(va)` / `fillWrite(va)` → frame |
  *    undefined (installing software-TLB entries), then `lastGpfn` / `lastFastWrite`;
- *    on failure `faultCause` (isa CAUSE_*, or -1 = host out of memory) and `faultDetail`;
+ *    on failure `faultCause` (isa CAUSE_*, -1 = host out of memory, FAULT_NOT_PRESENT = the page or
+ *    one of its tables is not present here: the access waits for it) and `faultDetail`;
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
  *  - memory virtualization (issue 5): `pager` (shadow / nested, pager.ts; undefined = native),
  *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
@@ -31,6 +32,11 @@
  *    under; a ptbr load flushes nothing while asid ≠ 0 and only asid 0's entries when asid = 0, so
  *    a guest that never sets asid sees the phase-1 TLB.
  *  - A change of `mem.epoch` flushes only the software TLB (host-side), never modelled state.
+ *  - Not-present pages (GuestPhysicalMemory) are checked only on these slow paths, and only while
+ *    the memory has some: after a translation succeeds, its page must be present (`ensurePresent` may
+ *    supply it); the walker checks table pages. A software-TLB entry is never installed for a page
+ *    that is not present, and marking a page not present bumps the memory epoch, so the fast path
+ *    needs no test of its own.
  */
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, type AccessKind } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';
@@ -41,7 +47,9 @@ import { LargePageTlb, type LargePageTlbState } from './largePageTlb';
 import { pagingGeometry, type PageTableLevels, type PagingGeometry } from './pageTable';
 import type { Pager, PagingOptions } from './pager';
 import { Tlb, type TlbState, type TlbStats } from './tlb';
-import { faultDetailBits, newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk } from './walk';
+import { FAULT_NOT_PRESENT, faultDetailBits, newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk } from './walk';
+
+const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
 export const SOFT_MASK = SOFT_TLB_ENTRIES - 1;
 
@@ -319,16 +327,32 @@ export class Mmu {
     return -1;
   }
 
-  /** Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks and their cycles. */
+  /** g, once present (the monitor is entered: under native paging there is none between guest and memory); else -1. */
+  private checkPresent(g: number, access: AccessKind): number {
+    if (!this.mem.isNotPresent(g as Gpfn)) return g;
+    this.pager?.onNotPresent(this);
+    if (this.mem.ensurePresent(g, ACCESS_NAMES[access])) return g;
+    this.faultCause = FAULT_NOT_PRESENT;
+    this.faultDetail = 0;
+    return -1;
+  }
+
+  /**
+   * Translates va for an access; gpfn, or -1 with faultCause/faultDetail set. Counts TLB lookups, walks
+   * and their cycles. A page not present here that is not supplied on the spot fails with
+   * FAULT_NOT_PRESENT (checked inline, only while the memory has such pages: this is the path of every
+   * software-TLB miss and of every entry into a new code page).
+   */
   translate(va: number, access: AccessKind): number {
     const vpn = va >>> 12;
+    const np = this.mem.notPresentCount !== 0;
     if (!this.pagingEnabled) {
       if (vpn >= this.mem.pageCount) {
         this.faultCause = CAUSE_BUS_ERROR;
         this.faultDetail = faultDetailBits(access, this.user, false);
         return -1;
       }
-      return vpn;
+      return np ? this.checkPresent(vpn, access) : vpn;
     }
     const tlb = this.tlb;
     const large = this.largeTlb;
@@ -341,9 +365,9 @@ export class Mmu {
         this.counters.dirtyAssists++;
         if (!this.doWalk(va, access)) return -1;
         tlb.setPerms(slot, this.wr.perms);
-        return this.wr.gpfn;
+        return np ? this.checkPresent(this.wr.gpfn, access) : this.wr.gpfn;
       }
-      return tlb.gpfnAt(slot);
+      return np ? this.checkPresent(tlb.gpfnAt(slot), access) : tlb.gpfnAt(slot);
     }
     if (large) {
       const ls = large.lookup(vpn);
@@ -354,9 +378,9 @@ export class Mmu {
           this.counters.dirtyAssists++;
           if (!this.doWalk(va, access)) return -1;
           large.setPerms(ls, this.wr.perms);
-          return this.wr.gpfn;
+          return np ? this.checkPresent(this.wr.gpfn, access) : this.wr.gpfn;
         }
-        return large.gpfnFor(ls, vpn);
+        return np ? this.checkPresent(large.gpfnFor(ls, vpn), access) : large.gpfnFor(ls, vpn);
       }
       tlb.stats.misses++;
     }
@@ -367,7 +391,7 @@ export class Mmu {
       const span = pagesAtLevel(r.leafLevel, this.geometry);
       large.insert(vpn & ~(span - 1), span, r.gpfn - (vpn & (span - 1)), r.perms);
     } else tlb.insert(vpn, r.gpfn, r.perms);
-    return r.gpfn;
+    return np ? this.checkPresent(r.gpfn, access) : r.gpfn;
   }
 
   private hitFault(access: AccessKind): number {

@@ -18,6 +18,9 @@
  * while dirty logging, the first store to a page after each read-and-clear sets the nested D bit and,
  * with the PML mechanism, appends the page to this vCPU's PML log (`pmlLogEntry`); a full log
  * (PML_LOG_ENTRIES) exits to the monitor, which drains it.
+ * A guest table or data page not present here (post-copy, host swap) has no usable nested entry: an
+ * EPT violation (`nestedViolations`, `exit`) takes it to the monitor, which has it supplied, or the 2-D
+ * walk stops before reading it (walk.ts) and the access waits (FAULT_NOT_PRESENT, never guest-visible).
  * Counters: guestWalkRefs / nestedWalkRefs, nestedViolations, nestedWriteViolations, ntlb*, pwc*,
  * pmlEntries, pmlFullExits, pagingCycles (the host-dimension references and exits).
  */
@@ -56,9 +59,14 @@ export class NestedPager implements Pager {
     const mem = npt.mem;
     this.view = {
       get pageCount() { return mem.pageCount; },
+      get notPresentCount() { return mem.notPresentCount; },
       readWord: (a) => mem.readWord(a),
       writeWord: (a, v) => mem.writeWord(a, v),
       readPte: (a, level) => this.readPte(a, level),
+      ensurePresent: (gpfn, access) => {
+        if (mem.isNotPresent(gpfn as Gpfn)) this.onNotPresent(this.mmu);
+        return mem.ensurePresent(gpfn, access);
+      },
     };
   }
 
@@ -191,6 +199,13 @@ export class NestedPager implements Pager {
 
   onFlush(): void {
     this.pwc?.clear();
+  }
+
+  /** No nested entry can map a page that is not here: an EPT violation (exit) hands it to the monitor. */
+  onNotPresent(mmu: Mmu): void {
+    mmu.counters.nestedViolations++;
+    this.charge(mmu, this.costs.exit);
+    if (this.costs.vmTransitions) mmu.vmTransition();
   }
 }
 

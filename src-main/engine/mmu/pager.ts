@@ -134,4 +134,10 @@ export interface Pager {
   onSwitch(mmu: Mmu): void;
   /** TLB flushed (vpn = -1) or one page invalidated. */
   onFlush(mmu: Mmu, vpn: number): void;
+  /**
+   * A translated page is not present here (post-copy, host swap): its shadow leaf / nested entry maps
+   * nothing, so the access enters the monitor (a hidden fault or EPT violation) before the page is
+   * supplied or the vCPU waits.
+   */
+  onNotPresent(mmu: Mmu): void;
 }

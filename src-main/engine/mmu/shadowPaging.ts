@@ -17,6 +17,9 @@
  *  Stores to traced guest page-table pages (`beforeStore`) are trapped and emulated (`traceWrite`,
  *  A&A's ptemod); the first store to an unbacked or copy-on-write page and, while dirty logging,
  *  the first store after each read-and-clear, are hidden write-protection faults.
+ * A guest table page that is not present here (post-copy, host swap) makes the monitor's software
+ * walk fail with FAULT_NOT_PRESENT: a hidden fault (`exit`), not a guest fault; the access waits. A
+ * data page not present is a hidden fault too (`onNotPresent`: the monitor finds it, `exit`).
  * Rules: results are identical to native paging (pager.ts); `checks` (debug) verifies after each
  * fill that the shadow translation equals a fresh walk of the guest's tables composed with guest
  * memory's gpa → hpa map, and throws otherwise.
@@ -28,7 +31,7 @@ import type { Mmu } from './mmu';
 import { nextTableAddress, pteIndex } from './pageTable';
 import type { Pager, PagingCosts } from './pager';
 import { SP_D, SP_LARGE, SP_LEAF, SP_P, SP_U, SP_W, type ShadowTable, type ShadowTables } from './shadowTableCache';
-import { newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk, type WalkResult } from './walk';
+import { FAULT_NOT_PRESENT, newWalkResult, pagesAtLevel, PERM_D, PERM_U, PERM_W, walk, type WalkResult } from './walk';
 
 const HW_OK = 0;
 const HW_MISS = 1;
@@ -108,6 +111,15 @@ export class ShadowPager implements Pager {
     c.shadowVmmWalkRefs += gw.refs;
     out.adWrites = gw.adWrites;
     let cost = gw.refs * this.costs.vmmWalkRef + gw.adWrites * this.costs.vmmWalkRef;
+    if (!ok && gw.faultCause === FAULT_NOT_PRESENT) {
+      // A guest table page is not present here: a hidden fault the guest never sees; the access waits.
+      c.shadowHiddenFaults++;
+      out.faultCause = FAULT_NOT_PRESENT;
+      out.faultDetail = 0;
+      this.charge(mmu, cost + this.costs.exit);
+      this.transition(mmu);
+      return false;
+    }
     if (!ok) {
       c.shadowGuestFaults++;
       out.faultCause = gw.faultCause;
@@ -238,6 +250,12 @@ export class ShadowPager implements Pager {
   }
 
   onFlush(): void {}
+
+  onNotPresent(mmu: Mmu): void {
+    mmu.counters.shadowHiddenFaults++;
+    this.charge(mmu, this.costs.exit);
+    this.transition(mmu);
+  }
 }
 
 /** Shadow permission bits for a guest PTE (exported for the invariant checker). */

@@ -18,11 +18,19 @@
  * frame address bits below the large-page size are ignored; PS in a last-level entry stays
  * reserved. Under nested paging `mem` is the seam: a 2-D walker passes a PhysicalAccess whose
  * `readPte` translates each guest-physical table reference through the host dimension.
+ * A table page that is not present here (post-copy, host swap: GuestPhysicalMemory) is checked
+ * before it is read — only while the memory has such pages (`notPresentCount`): `ensurePresent`
+ * may supply it; if not, the walk fails with `FAULT_NOT_PRESENT`, a host-side fault the guest never
+ * sees (no A/D bit has been written yet, so the access can simply run again later).
  */
 import { ACCESS_FETCH, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, FAULT_FETCH, FAULT_PRESENT, FAULT_USER, FAULT_WRITE, PTE_A, PTE_D, PTE_P, PTE_PS, PTE_U, PTE_W, type AccessKind } from '../isa/index';
 import { PAGE_SHIFT } from '../params';
+import type { PageAccess } from '../memory/index';
 import type { Gpa } from './addresses';
 import { leafFrameAddress, nextTableAddress, pteIndex, type PagingGeometry } from './pageTable';
+
+/** `faultCause` of a walk or translation that met a page not present here: not a guest fault; the access waits for the page. */
+export const FAULT_NOT_PRESENT = -2;
 
 export const PERM_W = 1;
 export const PERM_U = 2;
@@ -38,6 +46,10 @@ export interface PhysicalAccess {
    * to translate and count each reference; the A/D write-back phase re-reads with readWord.
    */
   readPte?(a: Gpa, level: number): number;
+  /** Pages not present here (the walker checks table pages only while this is non-zero). */
+  readonly notPresentCount?: number;
+  /** True when page gpfn can be read now (present, or supplied on the spot). */
+  ensurePresent?(gpfn: number, access: PageAccess): boolean;
 }
 
 export interface WalkResult {
@@ -76,12 +88,18 @@ export function walk(mem: PhysicalAccess, ptbr: number, va: number, access: Acce
   let pte = 0;
   const limit = mem.pageCount;
   const last = g.levels - 1;
+  const checkPresent = (mem.notPresentCount ?? 0) !== 0;
   let leaf = last;
   for (let level = 0; level <= last; level++) {
     const addr = (table + pteIndex(va, level, g) * 4) >>> 0;
     if (addr >>> PAGE_SHIFT >= limit) {
       out.faultCause = CAUSE_BUS_ERROR;
       out.faultDetail = faultDetailBits(access, user, false);
+      return false;
+    }
+    if (checkPresent && !mem.ensurePresent!(addr >>> PAGE_SHIFT, 'walk')) {
+      out.faultCause = FAULT_NOT_PRESENT;
+      out.faultDetail = 0;
       return false;
     }
     pte = mem.readPte ? mem.readPte(addr as Gpa, level) : mem.readWord(addr as Gpa);

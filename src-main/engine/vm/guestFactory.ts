@@ -10,7 +10,10 @@
  *    `restoreState` — a value previously returned by `GuestMachine.save()`: the factory must then
  *    rebuild that exact machine instead of booting.
  *  - `GuestFactory = (config, hostClockHz, seed) => GuestMachine`. May throw for a program that does
- *    not assemble or load; the power-on task then fails with E_GUEST_PROGRAM.
+ *    not assemble or load; the power-on task then fails with E_GUEST_PROGRAM. A factory that can build
+ *    a machine from a page stream also has `incomingMemory(config)`: an empty IncomingGuestMemory on
+ *    `config.hostMemory` to fill page by page; the machine is then built with `restoreState` = the
+ *    source's `saveCore()` and `incoming` = that memory (which it takes over).
  *
  * Rules: when no factory is supplied, powered-on VMs have no guest execution: they show guestState
  * `notRunning`, consume no CPU and touch no memory (honest zeros, not invented load).
@@ -19,7 +22,7 @@
  * from 0 at boot. The engine computes the clock-lag counter as (now − boot) − guestClockNs.
  */
 import type { GuestHardware } from '@shared/model/vmHardware';
-import type { GuestMachine } from './guestMachine';
+import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
 import type { BlockStore } from '../snapshot/diskChain';
 import type { HostMemory } from '../memory/hostMemory';
 
@@ -37,8 +40,14 @@ export interface GuestConfig extends GuestHardware {
   hostMemory?: HostMemory;
   /** Guest time at boot (ns, VM time base). */
   nowNs: number;
-  /** A value from `GuestMachine.save()`: restore that machine instead of booting. */
+  /** A value from `GuestMachine.save()`: restore that machine instead of booting (or from `saveCore()`, with `incoming`). */
   restoreState?: unknown;
+  /** The memory a `saveCore()` state is built on (from `GuestFactory.incomingMemory`). */
+  incoming?: IncomingGuestMemory;
 }
 
-export type GuestFactory = (config: GuestConfig, hostClockHz: number, seed: number) => GuestMachine;
+export interface GuestFactory {
+  (config: GuestConfig, hostClockHz: number, seed: number): GuestMachine;
+  /** An empty memory for `config` on `config.hostMemory`, to receive a machine's pages before it is built. */
+  incomingMemory?(config: GuestConfig): IncomingGuestMemory;
+}

@@ -151,7 +151,7 @@ export function stopGuest(ctx: OpContext, vm: Vm): void {
   if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
   // The machine's frames go back to the host; a capture taken before (suspend, snapshot) keeps its own
   // copy-on-write references to the page contents, which the pool no longer counts.
-  rt.guest?.release?.();
+  rt.guest?.dispose();
   rt.guest = undefined;
   if (vm.hostId) ctx.hostMemory(vm.hostId)?.releaseOverhead(vm.id);
   setGuestFacts(vm, undefined);

@@ -9,9 +9,21 @@
  *   host time moves on without it; its timer device sees the gap and backs up ticks (delivered in a
  *   burst when it runs again, with a give-up limit) — the timekeeping behaviour the course teaches.
  * - Snapshots and migration use `save()` / the machine's restore path, and `digest()` to prove equality.
+ * - Page-level operations (`GuestPages`, by guest-physical page number, 4,096 bytes a page) let the
+ *   datacenter move and reclaim memory a page at a time: read and write a page, discard it, mark it
+ *   "not present here" (its bytes are elsewhere: the source host of a post-copy migration, a swap
+ *   file) and supply it again, share another page's frame, enumerate the frames. A guest access to a
+ *   not-present page faults to the monitor, which asks the `NotPresentHandler` the datacenter installed:
+ *   supply the bytes now (a swap-in, with a stall charged to the vCPU), or let the vCPU wait (a post-copy
+ *   remote fault: `runVcpu` reports `waitingForPage` and makes no progress until `supplyPage`). A guest
+ *   never observes anything but a delay.
+ * - Moving a machine: `saveCore()` is everything but the memory; a destination is built from it plus
+ *   an `IncomingGuestMemory` filled page by page (GuestFactory.incomingMemory, GuestConfig.incoming).
+ * - `dispose()` returns every host frame the machine holds; call it when the machine is dropped.
  *
  * Rules: implementations are deterministic and never throw for anything a guest does — a guest fault
- * ends in `state: 'crashed'` with a reason. All counters are cumulative counts of real events.
+ * ends in `state: 'crashed'` with a reason. All counters are cumulative counts of real events. Page
+ * operations run between `runVcpu` calls, never inside one.
  */
 
 export type GuestMachineState = 'running' | 'halted' | 'crashed' | 'off';
@@ -27,6 +39,11 @@ export interface VcpuRunResult {
   crashed: boolean;
   /** The guest powered itself off (e.g. after a guest shutdown request). */
   poweredOff: boolean;
+  /**
+   * Set when the vCPU waits for a page that is not present here (then `halted` is true too: it needs
+   * no CPU until the page is supplied; `nextWakeNs` says when to look again).
+   */
+  waitingForPage?: number;
 }
 
 export interface GuestCrash {
@@ -37,7 +54,81 @@ export interface GuestCrash {
   pc?: number;
 }
 
-export interface GuestMachine {
+/** What met a not-present page. */
+export type PageAccessKind = 'fetch' | 'read' | 'write' | 'walk' | 'dma' | 'host';
+
+export interface NotPresentFault {
+  readonly gpfn: number;
+  /** The vCPU whose access — or whose device or monitor work — met the page; -1 outside any vCPU. */
+  readonly vcpu: number;
+  /** fetch / read / write by the CPU, walk (its MMU reading a page table), dma (a device), host (the monitor). */
+  readonly access: PageAccessKind;
+  /** False when the access cannot be suspended (host code in the middle of an operation): supply, or the machine crashes. */
+  readonly canWait: boolean;
+}
+
+/**
+ * The handler's answer: `supply` the page's bytes now (they must be the bytes it had) — the vCPU is
+ * charged `stallNs` of stalled cycles (a synchronous swap-in) — or `wait`: the vCPU stops at the faulting
+ * instruction until `supplyPage` (or writePage / discardPage / sharePage) makes the page present; it is
+ * looked at again at `wakeNs` (VM time) when given, else after a polling interval.
+ */
+export type NotPresentDecision =
+  | { readonly kind: 'supply'; readonly bytes: Uint8Array; readonly stallNs?: number }
+  | { readonly kind: 'wait'; readonly wakeNs?: number };
+
+export type NotPresentHandler = (fault: NotPresentFault) => NotPresentDecision;
+
+export type GuestPageState = 'untouched' | 'present' | 'notPresent';
+
+/** Frames behind a guest's memory (counts of pages and host frames; see `GuestPages.frameStats`). */
+export interface GuestFrameStats {
+  configuredPages: number;
+  /** Pages backed by a host frame. */
+  mappedPages: number;
+  /** Mapped pages whose frame nothing else references. */
+  privateFrames: number;
+  /** Mapped pages whose frame is shared (with another VM, a clone, or another page of this one). */
+  sharedPages: number;
+  /** Distinct frames behind `sharedPages`. */
+  sharedFrames: number;
+  notPresentPages: number;
+}
+
+/**
+ * Page-level operations on a guest's memory, by guest-physical page number (4,096 bytes a page).
+ * Content-changing operations (writePage, discardPage, sharePage of different bytes) are seen by the
+ * guest like a DMA write: cached decodings and translations follow, the dirty log records the page.
+ * Content-preserving ones (markNotPresent, supplyPage, sharePage of equal bytes) are invisible to the
+ * guest and not dirty.
+ */
+export interface GuestPages {
+  readonly pageCount: number;
+  /** The page's bytes (into `out` when given); undefined when the page is not present here. */
+  readPage(gpfn: number, out?: Uint8Array): Uint8Array | undefined;
+  /** Writes the whole page (a not-present page becomes present); false when the host has no free frame. Zero bytes free the frame. */
+  writePage(gpfn: number, bytes: Uint8Array): boolean;
+  /** Releases the page's frame to the host; the page reads as zero. */
+  discardPage(gpfn: number): void;
+  /** Releases the page's frame; its bytes are elsewhere now (read them first) and any access faults until it is supplied. */
+  markNotPresent(gpfn: number): void;
+  /** Gives a not-present page its bytes back (the ones it had); false when the host has no free frame. */
+  supplyPage(gpfn: number, bytes: Uint8Array): boolean;
+  /** Maps the frame of `from`'s page `fromGpfn` (same host) copy-on-write; false when that page has no frame. */
+  sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean;
+  pageState(gpfn: number): GuestPageState;
+  /** Every page with a frame — fn(gpfn, host frame number, its reference count) — and every not-present page (hfn -1), in gpfn order. */
+  scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void;
+  frameStats(): GuestFrameStats;
+}
+
+/** A destination's memory being filled page by page before the machine is built on it. */
+export interface IncomingGuestMemory extends GuestPages {
+  /** Returns every frame it holds (a cancelled move); unusable afterwards. */
+  release(): void;
+}
+
+export interface GuestMachine extends GuestPages {
   readonly vcpuCount: number;
   readonly state: GuestMachineState;
   readonly crash: GuestCrash | undefined;
@@ -72,15 +163,17 @@ export interface GuestMachine {
   startDirtyLog?(nowNs: number): void;
   readAndClearDirty?(nowNs: number): { readonly pages: readonly number[]; readonly count: number };
 
+  /** Installs (or removes) what decides about accesses to pages not present here; none = the vCPU waits. */
+  setNotPresentHandler(handler: NotPresentHandler | undefined): void;
+  /** The page vCPU `vcpu` waits for, or -1. */
+  waitingForPage(vcpu: number): number;
+
   /** Plain, structured-clone-safe state; guest memory is shared copy-on-write, so this is cheap. */
   save(): unknown;
-  /**
-   * The lab drops this machine (power off, suspend, reset, revert): return every frame it maps to the
-   * host's memory pool it was built on (`GuestConfig.hostMemory`). A state saved before keeps its own
-   * references to the page contents. The machine must not run afterwards. Optional: a machine that takes
-   * nothing from the host's pool has nothing to return.
-   */
-  release?(): void;
+  /** `save()` without the memory: vCPUs, devices, monitor, dirty log, config (a move sends the pages separately). */
+  saveCore(): unknown;
   /** Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state. */
   digest(): string;
+  /** Returns every host frame the machine holds; the machine does nothing afterwards (saved states stay valid). */
+  dispose(): void;
 }

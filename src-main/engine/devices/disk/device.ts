@@ -10,7 +10,10 @@
  * CAPACITY (sectors).
  * Model: a command latches SECTOR/ADDR/COUNT, sets busy and completes at
  * now + diskCommandNs + COUNT × diskSectorNs (deviceTiming.ts); the data moves at completion
- * (DMA through the memory's write path, so decoded-code caches and dirty logging see it).
+ * (DMA through the memory's write path, so decoded-code caches and dirty logging see it). If a page
+ * of the transfer is not present here (post-copy, host swap) and cannot be supplied at once
+ * (`DmaMemory.ready` false), the command stays in flight and completes at a later update, once the
+ * page has arrived: the guest sees a slower disk, never a partial transfer.
  * A bad command (range outside the disk or RAM, COUNT > diskMaxSectors, unknown CMD) completes
  * with the error bit after the fixed latency; a command while busy is ignored (counted as rejected).
  * Rules: never throws for guest values; sectors map onto store blocks (partial blocks are
@@ -31,6 +34,8 @@ export interface DmaMemory {
   read(gpa: number, out: Uint8Array): boolean;
   /** Writes data at gpa through the memory's write path; false if outside RAM or the host is full. */
   write(gpa: number, data: Uint8Array): boolean;
+  /** False while a page of [gpa, gpa + length) is not present here (the transfer must wait); absent = always ready. */
+  ready?(gpa: number, length: number, write: boolean): boolean;
 }
 
 export interface DiskOp {
@@ -42,6 +47,8 @@ export interface DiskOp {
   completeNs: number;
   /** Validation result at issue time (the error shows at completion). */
   error: boolean;
+  /** The transfer had to wait for a page not present here: it completes (and interrupts) when it really moves. */
+  waited?: boolean;
 }
 
 export interface DiskMetrics {
@@ -75,13 +82,17 @@ export class DiskDevice implements IoDevice, TimedDevice {
     if (nowNs > this.lastNs) this.lastNs = nowNs;
     const op = this.op;
     if (!op || this.lastNs < op.completeNs) return;
+    if (!op.error && op.count > 0 && this.dma.ready && !this.dma.ready(op.addr, op.count * SECTOR_BYTES, op.cmd === DISK_CMD_READ)) {
+      op.waited = true;
+      return;
+    }
     this.op = null;
     const ok = !op.error && this.transfer(op);
     this.status = (this.status & ~DISK_STATUS_BUSY) | DISK_STATUS_DONE | (ok ? 0 : DISK_STATUS_ERROR);
     if (!ok) this.metrics.errors++;
     else if (op.cmd === DISK_CMD_READ) { this.metrics.reads++; this.metrics.readBytes += op.count * SECTOR_BYTES; }
     else { this.metrics.writes++; this.metrics.writeBytes += op.count * SECTOR_BYTES; }
-    this.irq.raise(op.completeNs);
+    this.irq.raise(op.waited ? this.lastNs : op.completeNs);
   }
 
   nextEventNs(): number {
