@@ -75,7 +75,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, commands: dispatch };
+  const labOptions = { guestFactory: ports.guestFactory, commands: dispatch, pageCodecs: ports.pageCodecs };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = ports.scenarios[name];

@@ -185,3 +185,65 @@ export const CP_NS_PER_NODE = 2_000;
 export const CP_NS_PER_PROPAGATION = 200;
 /** Modelling-language solver: default limit of search nodes (the search stops and says so). */
 export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
+
+// ---------------------------------------------------------------------------------------------------
+// Live migration (engine/migration). User-facing defaults live in @shared/model/migration
+// (MIGRATION_DEFAULTS, QEMU's); these are the mechanism's constants, each with its source.
+// ---------------------------------------------------------------------------------------------------
+
+/** QEMU's BUFFER_DELAY: the rate limit is enforced per 100 ms slice of max-bandwidth / 10 bytes. */
+export const MIGRATION_RATE_SLICE_MS = 100;
+/** QEMU recomputes the dirty-pages rate (and evaluates auto-converge) at a sync at least this long after the last rate period. */
+export const MIGRATION_RATE_PERIOD_MS = 1000;
+/** QEMU computes expected-downtime only after this many bytes were sent (migration_update_counters). */
+export const MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES = 10_000;
+/** Auto-converge throttles down after this many rate periods with a high dirty rate (QEMU dirty_rate_high_cnt >= 2). */
+export const AUTO_CONVERGE_HIGH_PERIODS = 2;
+/** QEMU's CPU_THROTTLE_TIMESLICE_NS: a throttled vCPU runs this long, then sleeps pct/(1−pct) of it. */
+export const CPU_THROTTLE_TIMESLICE_NS = 10_000_000;
+/** Xen migration v2 simple_precopy_policy: stop and copy below this many dirty pages … */
+export const XEN_V2_TARGET_DIRTY_COUNT = 50;
+/** … or at this iteration (counted from 0, the bulk pass). */
+export const XEN_V2_MAX_ITERATIONS = 5;
+/** Classic libxc xc_domain_save: DEF_MAX_ITERS 29 ("limit us to 30 times round loop"), DEF_MAX_FACTOR 3, < 50 pages. */
+export const XEN_CLASSIC_MAX_ITERS = 29;
+export const XEN_CLASSIC_MAX_FACTOR = 3;
+export const XEN_CLASSIC_MIN_PAGES = 50;
+/** QEMU's multifd packet: up to 128 pages (512 KiB); compression works per packet. */
+export const MULTIFD_PACKET_PAGES = 128;
+/** XBZRLE: a cached page younger than this many sync generations is not evicted by a colliding page (QEMU CACHED_PAGE_LIFETIME; kept for the direct-mapped comparison in docs). */
+export const XBZRLE_CACHED_PAGE_LIFETIME = 2;
+/** Post-copy: barriers every this many ms while pages are requested, so a remote fault is served within RTT + transfer rounded up to it. */
+export const POSTCOPY_BARRIER_MS = 1;
+/** Modelled setup of a migration before the first page (connection, capabilities, bitmap): one round trip plus this. */
+export const MIGRATION_SETUP_MS = 5;
+/** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */
+export const MIGRATION_RESUME_MS = 1;
+/**
+ * Migration's host-side CPU work in virtual ns per byte (cost model, never the wall clock): zero-page
+ * scan, page hash, full compare on a hash hit, XBZRLE encode / decode, page copy. Source: CPU time
+ * measured by bench/migration-codecs.ts on the reference machine (docs/migration.md, "Cost model").
+ */
+export const MIGRATION_CPU_COST = {
+  zeroScan: 0.25,
+  hash: 0.55,
+  compare: 0.3,
+  xbzrleEncode: 0.6,
+  xbzrleDecode: 0.3,
+  copy: 0.1,
+} as const;
+/**
+ * Compression CPU cost per codec: ns = inNs × input bytes + outNs × output bytes, per level from
+ * `firstLevel` (zlib 0–9, zstd 1–22, lz4 one level), and decompression likewise. Fitted to CPU time
+ * measured on random (incompressible) and text-like pages by bench/migration-codecs.ts on the reference
+ * machine; see docs/migration.md for the measured table.
+ */
+export const CODEC_CPU_COST: Record<'zlib' | 'zstd' | 'lz4', {
+  firstLevel: number;
+  compress: readonly { inNs: number; outNs: number }[];
+  decompress: { inNs: number; outNs: number };
+}> = {
+  zlib: { firstLevel: 0, compress: [{ inNs: 1, outNs: 1 }], decompress: { inNs: 1, outNs: 1 } },
+  zstd: { firstLevel: 1, compress: [{ inNs: 1, outNs: 1 }], decompress: { inNs: 1, outNs: 1 } },
+  lz4: { firstLevel: 1, compress: [{ inNs: 1, outNs: 1 }], decompress: { inNs: 1, outNs: 1 } },
+};

@@ -12,6 +12,7 @@ import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
 import type { PlacementSolveResult } from '../model/placement';
+import type { MigrationStats } from '../model/migration';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -64,6 +65,12 @@ export const QUERY_SCHEMAS = {
   }),
   /** Simulation clock. */
   'sim.status': s.object({}),
+  /** A live migration's statistics (QEMU's query-migrate fields + the per-round table), running or finished, by its task. */
+  'migration.get': s.object({ taskId: s.id('task') }),
+  /** Live migrations, running and finished (the last 200), optionally of one VM: the comparison view. */
+  'migration.list': s.object({ vmId: s.optional(s.id('vm')) }),
+  /** Per host: can this VM be migrated there now, and why not (the Migrate wizard's compute resource page). */
+  'migration.compatibility': s.object({ vmId: s.id('vm') }),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
@@ -110,10 +117,16 @@ export interface QueryResults {
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
+  'migration.get': MigrationStats;
+  'migration.list': MigrationStats[];
+  'migration.compatibility': HostCompatibilityDto[];
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
   'placement.solve': PlacementSolveResult;
 }
+
+/** One row of the Migrate wizard's compute resource page. */
+export interface HostCompatibilityDto { hostId: string; hostName: string; compatible: boolean; messages: string[] }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */
 export interface GuestProgramDto {

@@ -63,6 +63,8 @@ export interface HostDto {
   networkIds: NetworkId[];
   /** Virtual ms since the host booted; 0 when powered off. */
   uptimeMs: number;
+  /** The CPUs have hardware virtualization assist: VMs with monitor `hw` can run (and be migrated) here. */
+  hardwareAssist: boolean;
 }
 
 export interface VmDiskDto {

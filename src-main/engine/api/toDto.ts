@@ -41,6 +41,7 @@ export function hostToDto(lab: Lab, host: Host): HostDto {
     vmIds: lab.reg.vmsOnHost(host.id).map((v) => v.id), datastoreIds: [...host.datastoreIds],
     networkIds: [...host.networkIds],
     uptimeMs: host.powerState === 'poweredOn' ? lab.clock.nowMs - host.bootedAtMs : 0,
+    hardwareAssist: !host.noHardwareAssist,
   };
   if (host.clusterId) dto.clusterId = host.clusterId;
   return dto;

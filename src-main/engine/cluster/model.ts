@@ -82,6 +82,7 @@ function addHosts(ctx: Ctx, spec: HostTemplate | HostSpec[], prefix: string, clI
       memoryBytes: Math.round((f.memoryGiB ?? HOST_DEFAULTS.memoryGiB) * GiB),
       hypervisorVersion: HOST_DEFAULTS.hypervisorVersion, powerState: 'poweredOn', connectionState: 'connected',
       inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId], networkIds: [ctx.netId], bootedAtMs: 0,
+      ...(f.hardwareAssist === false ? { noHardwareAssist: true } : {}),
     };
     ctx.reg.hosts.set(hostId, host);
     ctx.reg.datastores.get(ctx.dsId)?.hostIds.push(hostId);

@@ -35,6 +35,8 @@ export interface Host {
   bootedAtMs: number;
   /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
   busyTaskId?: `task-${number}`;
+  /** The CPUs lack hardware virtualization assist (VMs with monitor `hw` cannot run here); absent = they have it. */
+  noHardwareAssist?: boolean;
 }
 
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }

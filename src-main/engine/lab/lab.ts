@@ -38,6 +38,8 @@ import type { CommandRunner } from '../scenario/timeline';
 import { HostScheduler } from '../scheduler/index';
 import { HostMemory } from '../memory/index';
 import type { GuestFactory } from '../vm/guestFactory';
+import type { PageCodecPort } from '../ports';
+import { MigrationService, PageCodecs } from '../migration/index';
 import { VmRuntime } from '../vm/vmRuntime';
 import { pollConsole, startGuest } from '../vm/guestLifecycle';
 import { guestStopped } from '../vm/powerOps';
@@ -53,6 +55,8 @@ export type LabCommandRunner = (lab: Lab, request: RequestMessage, initiator: st
 export interface LabOptions {
   guestFactory?: GuestFactory;
   commands?: LabCommandRunner;
+  /** The host's codecs and page hash for live migration (absent: the engine's hash, no compression). */
+  pageCodecs?: PageCodecPort;
 }
 
 export class Lab {
@@ -67,6 +71,7 @@ export class Lab {
   readonly guestFactory: GuestFactory | undefined;
   readonly ops: OpContext;
   readonly services: readonly BarrierService[];
+  readonly migrations: MigrationService;
   rng: Rng;
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
@@ -75,6 +80,7 @@ export class Lab {
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
+    this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
@@ -99,7 +105,7 @@ export class Lab {
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
-      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.collector.sampler,
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.migrations, this.collector.sampler,
     ];
     if (state) {
       restoreLab(this, state);
@@ -196,6 +202,8 @@ export class Lab {
       emit: (e) => this.emit(e),
       vmop: (vm, kind) => this.collector.vmop(vm, kind),
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
+      netBytes: (hostId, tx, rx) => this.collector.netBytes(hostId, tx, rx),
+      get migrations() { return lab.migrations; },
     };
   }
 

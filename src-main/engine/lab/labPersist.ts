@@ -148,7 +148,12 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     if (saved) lab.schedulers.set(host.id, HostScheduler.restore(host, saved, guests));
   }
   for (const s of lab.services) {
-    if (!(s.name in state.services)) throw new Error(`lab state has no state for the ${s.name} service`);
+    if (!(s.name in state.services)) {
+      // A service added after the lab was saved starts from its initial state; any other gap is a broken save.
+      if (!s.initialState) throw new Error(`lab state has no state for the ${s.name} service`);
+      s.restore(s.initialState());
+      continue;
+    }
     s.restore(state.services[s.name]);
   }
   lab.tasks.resumeAfterLoad(lab.clock.nowMs);

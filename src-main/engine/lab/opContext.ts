@@ -12,7 +12,9 @@
  *    allocates from, overhead included);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
- *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline).
+ *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline),
+ *    `netBytes(hostId, tx, rx)` (host network traffic: live-migration streams);
+ *  - `migrations`: the live migrations in flight and finished (engine/migration), with the host's codecs.
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
@@ -27,6 +29,7 @@ import type { HostMemory } from '../memory/index';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/vmRuntime';
 import type { VmopKind } from '../metrics/collector';
+import type { MigrationService } from '../migration/migrationService';
 
 export interface OpContext {
   readonly reg: Registry;
@@ -46,4 +49,6 @@ export interface OpContext {
   emit(event: EngineEvent): void;
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
+  netBytes(hostId: HostId, tx: number, rx: number): void;
+  readonly migrations: MigrationService;
 }

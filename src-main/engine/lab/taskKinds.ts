@@ -9,12 +9,14 @@
  * | `vm.reconfigure`, `vm.remove` | Edit Settings, Delete (`cluster/inventoryOps.ts`) | no |
  * | `vm.snapshot.create` / `.revert` / `.remove` / `.removeAll` | the Snapshot Manager (`snapshot/snapshotOps.ts`) | no |
  * | `host.enterMaintenance`, `host.exitMaintenance` | maintenance mode (`cluster/hostOps.ts`) | enter: yes |
+ * | `vm.migrate` | live migration, stepped at every barrier (`migration/migrationTask.ts`) | until post-copy |
  *
  * All of today's kinds are timed (`tasks/timedTask.ts`): they change the lab only when they complete, so
  * a saved lab resumes them with the time they had left, and a cancel has nothing to undo but what the
  * task held (busy flags, reserved names).
  */
 import type { TaskKindTable } from '../tasks/index';
+import { MIGRATE_TASK_KIND } from '../migration/index';
 import type { OpContext } from './opContext';
 import { POWER_TASK_KIND } from '../vm/powerOps';
 import { CLONE_TASK_KIND, CREATE_TASK_KIND, RECONFIGURE_TASK_KIND, REMOVE_TASK_KIND } from '../cluster/inventoryOps';
@@ -35,4 +37,5 @@ export const LAB_TASK_KINDS: TaskKindTable<OpContext> = {
   'vm.snapshot.removeAll': REMOVE_ALL_SNAPSHOTS_TASK_KIND,
   'host.enterMaintenance': ENTER_MAINTENANCE_TASK_KIND,
   'host.exitMaintenance': EXIT_MAINTENANCE_TASK_KIND,
+  'vm.migrate': MIGRATE_TASK_KIND,
 };

@@ -77,6 +77,8 @@ const hostFields = {
   cpuMhz: s.optional(s.int({ min: 1, max: 10_000 })),
   memoryGiB: s.optional(s.number({ min: 0.25, max: 65536 })),
   maintenance: s.optional(s.bool()),
+  /** The CPUs have hardware virtualization assist (VT-x/AMD-V); false = a host that cannot run `hw` VMs (default true). */
+  hardwareAssist: s.optional(s.bool()),
 };
 
 export const hostTemplateSchema = s.object({ count: s.int({ min: 0, max: 1000 }), ...hostFields });

@@ -10,6 +10,7 @@ import type { CommandHandlers } from '../dispatcher';
 import { startPowerOp } from '../../vm/powerOps';
 import { startClone, startCreate, startReconfigure, startRemove } from '../../cluster/inventoryOps';
 import { startEnterMaintenance, startExitMaintenance } from '../../cluster/hostOps';
+import { startMigration } from '../../migration/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/snapshotOps';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
@@ -48,6 +49,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     guest.consoleInput(p.text);
     return { ok: true as const };
   },
+  'vm.migrate': (lab, p, who) => startMigration(lab.ops, { vmId: p.vmId, hostId: p.hostId, options: p.options, gang: p.gang }, who),
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
   'task.cancel': (lab, p, who) => {

@@ -14,6 +14,7 @@ import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
 import { placementSolve } from '../../placement/solveRequest';
+import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '../../migration/index';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -55,6 +56,15 @@ export const QUERY_HANDLERS: QueryHandlers = {
     return lab.collector.samples.query(entityId, p.counters, p.interval, p.maxSamples);
   },
   'sim.status': (lab) => lab.clock.status(),
+  'migration.get': (lab, p) => migrationStats(lab.ops, p.taskId) ?? { error: apiError('E_NOT_FOUND', `no migration task ${p.taskId}`, 'params.taskId') },
+  'migration.list': (lab, p) => listMigrations(lab.ops, p.vmId),
+  'migration.compatibility': (lab, p) => {
+    const vm = lab.reg.vms.get(p.vmId);
+    if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+    const problem = vmProblem(lab.ops, vm);
+    const rows = hostCompatibility(lab.ops, vm, (h) => lab.ops.migrations.reservedFrames(h));
+    return problem ? rows.map((r) => ({ ...r, compatible: false, messages: [problem.message, ...(r.compatible ? [] : r.messages)] })) : rows;
+  },
   // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.
   'lab.scenarios': () => [],
   'guests.list': () => [],
