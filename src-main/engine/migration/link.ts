@@ -7,8 +7,11 @@
  *   returns the time the last byte leaves. `mode` 'live' obeys the rate limit (QEMU `max-bandwidth`:
  *   each 100 ms slice (BUFFER_DELAY) carries at most limit / 10 bytes; a record that does not fit waits
  *   for the next slice — as QEMU's migration thread sleeps out the rest of the slice — unless the slice
- *   is still empty, so one record larger than a slice still goes), 'switchover' uses the switchover cap
- *   (or the line rate when unthrottled), 'postcopy' the line rate (QEMU's max-postcopy-bandwidth 0).
+ *   is still empty, so one record larger than a slice still goes) — the live phase of pre-copy and
+ *   post-copy's background push alike (the lab sets QEMU's max-postcopy-bandwidth to max-bandwidth, so
+ *   techniques compare on the same link); 'switchover' uses the switchover cap (or the line rate when
+ *   unthrottled); 'urgent' goes at the line rate at once (a page a post-copy vCPU waits for, as on
+ *   QEMU's postcopy-preempt channel) and still counts in the slice.
  * - `cpu(ns)`: the sender is busy for ns (compression): the cursor moves on without bytes.
  * - `idleUntil(t)`: the cursor is not earlier than t.
  * - `arrival(tLeave)` = tLeave + latency; `cutAtNs`, `isCut(t)`.
@@ -20,7 +23,7 @@
  */
 import { MIGRATION_RATE_SLICE_MS } from '../params';
 
-export type SendMode = 'live' | 'switchover' | 'postcopy';
+export type SendMode = 'live' | 'switchover' | 'urgent';
 
 export interface LinkConfig {
   /** Rate limit of the live phase, bytes/s (QEMU max-bandwidth). */
@@ -106,8 +109,8 @@ export class MigrationLink {
 
   send(bytes: number, mode: SendMode): number {
     const c = this.s.config;
+    this.roll();
     if (mode === 'live') {
-      this.roll();
       const budget = c.rateLimitBytesPerS * (MIGRATION_RATE_SLICE_MS / 1000);
       if (this.s.sliceBytes > 0 && this.s.sliceBytes + bytes > budget) {
         this.s.cursorNs = this.s.startNs + (this.s.sliceIndex + 1) * SLICE_NS;

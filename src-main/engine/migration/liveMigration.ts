@@ -447,7 +447,7 @@ export class LiveMigration {
       this.postcopyRequests++;
       const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
       this.stream.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
-      this.link.send(PAGE_SIZE_BYTES + 8, 'postcopy');
+      this.link.send(PAGE_SIZE_BYTES + 8, 'urgent');
       return { kind: 'supply', bytes, stallNs };
     }
     const key = member * 0x1_0000_0000 + f.gpfn;
@@ -466,15 +466,15 @@ export class LiveMigration {
       this.stream.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
       if (!this.bitmaps[r.member].has(r.gpfn)) continue; // already on its way
       this.link.idleUntil(reqArrive);
-      this.pushPage(r.member, r.gpfn);
+      this.pushPage(r.member, r.gpfn, true);
       this.bitmaps[r.member].seek(r.gpfn + 1);
     }
-    // Background push at the line rate (QEMU's max-postcopy-bandwidth 0 = unlimited).
+    // Background push, rate-limited like the live phase (max-postcopy-bandwidth = max-bandwidth here).
     while (this.link.cursorNs < nowNs + POSTCOPY_BARRIER_MS * MS) {
       const m = this.bitmaps.findIndex((b) => b.count > 0);
       if (m < 0) break;
       const g = this.bitmaps[m].next();
-      this.pushPage(m, g);
+      this.pushPage(m, g, false);
     }
     this.deliver(nowNs);
     if (this.remainingPages === 0 && this.inFlight.length === 0) {
@@ -491,12 +491,12 @@ export class LiveMigration {
     return { done: false, wakeNs: nowNs + POSTCOPY_BARRIER_MS * MS };
   }
 
-  private pushPage(m: number, g: number): void {
+  private pushPage(m: number, g: number, urgent: boolean): void {
     this.bitmaps[m].clear(g);
     const src = this.env.source(m);
     const bytes = src.pageState(g) === 'untouched' ? null : src.readPage(g) ?? null;
     const zero = bytes === null || this.stream.isZero(bytes);
-    const leave = this.stream.sendPostcopyPage(zero);
+    const leave = this.stream.sendPostcopyPage(zero, urgent);
     this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), bytes: zero ? null : bytes });
     this.requested.delete(m * 0x1_0000_0000 + g);
   }

@@ -291,13 +291,13 @@ export class PageStream {
     this.lastMember = -1;
   }
 
-  /** A post-copy page (zero or whole) on the wire at the line rate; returns when its last byte leaves. */
-  sendPostcopyPage(zero: boolean): number {
+  /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */
+  sendPostcopyPage(zero: boolean, urgent: boolean): number {
     const bytes = zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES;
     if (zero) this.counters.zeroPages++; else this.counters.normalPages++;
     this.counters.postcopyBytes += bytes;
     this.pages++;
-    return this.link.send(bytes, 'postcopy');
+    return this.link.send(bytes, urgent ? 'urgent' : 'live');
   }
 
   /** A failed or cancelled migration: drop what is held. */
