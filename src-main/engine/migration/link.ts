@@ -10,8 +10,10 @@
  *   is still empty, so one record larger than a slice still goes) — the live phase of pre-copy and
  *   post-copy's background push alike (the lab sets QEMU's max-postcopy-bandwidth to max-bandwidth, so
  *   techniques compare on the same link); 'switchover' uses the switchover cap (or the line rate when
- *   unthrottled); 'urgent' goes at the line rate at once (a page a post-copy vCPU waits for, as on
- *   QEMU's postcopy-preempt channel) and still counts in the slice.
+ *   unthrottled).
+ * - `sendUrgent(bytes, atNs)`: a page a post-copy vCPU waits for goes on a channel of its own (QEMU's
+ *   postcopy-preempt channel) at the line rate from `atNs`, after the urgent pages before it, whatever
+ *   the rate limiter or the background stream is doing; the sender's cursor does not move.
  * - `cpu(ns)`: the sender is busy for ns (compression): the cursor moves on without bytes.
  * - `idleUntil(t)`: the cursor is not earlier than t.
  * - `arrival(tLeave)` = tLeave + latency; `cutAtNs`, `isCut(t)`.
@@ -23,7 +25,7 @@
  */
 import { MIGRATION_RATE_SLICE_MS } from '../params';
 
-export type SendMode = 'live' | 'switchover' | 'urgent';
+export type SendMode = 'live' | 'switchover';
 
 export interface LinkConfig {
   /** Rate limit of the live phase, bytes/s (QEMU max-bandwidth). */
@@ -49,6 +51,10 @@ export interface LinkState {
   payloadBytes: number;
   wireBytes: number;
   lostBytes: number;
+  /** When the wire finishes what was put on it last. */
+  wireFreeNs: number;
+  /** When the urgent (preempt) channel is free again. */
+  urgentFreeNs: number;
 }
 
 const SLICE_NS = MIGRATION_RATE_SLICE_MS * 1e6;
@@ -59,7 +65,7 @@ export class MigrationLink {
   constructor(config: LinkConfig, startNs: number) {
     this.s = {
       config: { ...config }, startNs, cursorNs: startNs, sliceIndex: 0, sliceBytes: 0, lastSliceBytes: 0, lastSliceMs: 0,
-      payloadBytes: 0, wireBytes: 0, lostBytes: 0,
+      payloadBytes: 0, wireBytes: 0, lostBytes: 0, wireFreeNs: startNs, urgentFreeNs: startNs,
     };
   }
 
@@ -82,6 +88,7 @@ export class MigrationLink {
   get lastSliceBytes(): number { return this.s.lastSliceBytes; }
   get lastSliceMs(): number { return this.s.lastSliceMs; }
   get cutAtNs(): number { return this.s.config.cutAtNs; }
+  get wireFreeNs(): number { return this.s.wireFreeNs; }
 
   isCut(t: number): boolean {
     return this.s.config.cutAtNs >= 0 && t >= this.s.config.cutAtNs;
@@ -119,12 +126,25 @@ export class MigrationLink {
     }
     const rate = mode === 'switchover' && c.switchoverBytesPerS > 0 ? Math.min(c.switchoverBytesPerS, c.lineBytesPerS) : c.lineBytesPerS;
     const wire = c.loss > 0 ? bytes / (1 - c.loss) : bytes;
-    this.s.cursorNs += (wire / rate) * 1e9;
+    this.s.cursorNs = Math.max(this.s.cursorNs, this.s.wireFreeNs) + (wire / rate) * 1e9;
+    this.s.wireFreeNs = this.s.cursorNs;
     this.s.sliceBytes += bytes;
     this.s.payloadBytes += bytes;
     this.s.wireBytes += wire;
     this.s.lostBytes += wire - bytes;
     return this.s.cursorNs;
+  }
+
+  sendUrgent(bytes: number, atNs: number): number {
+    const c = this.s.config;
+    const wire = c.loss > 0 ? bytes / (1 - c.loss) : bytes;
+    const leave = Math.max(atNs, this.s.urgentFreeNs) + (wire / c.lineBytesPerS) * 1e9;
+    this.s.urgentFreeNs = leave;
+    this.s.sliceBytes += bytes;
+    this.s.payloadBytes += bytes;
+    this.s.wireBytes += wire;
+    this.s.lostBytes += wire - bytes;
+    return leave;
   }
 
   /** The sender works for `ns` without sending (e.g. compressing). */

@@ -37,7 +37,7 @@ import { PageStream } from './pageStream';
 import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
-import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES } from './wireFormat';
+import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, NORMAL_PAGE_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
 import { sourceVerdict, verifySwitch, type SwitchVerdict } from './verify';
 
 export interface StepOutcome {
@@ -447,7 +447,7 @@ export class LiveMigration {
       this.postcopyRequests++;
       const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
       this.stream.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
-      this.link.send(PAGE_SIZE_BYTES + 8, 'urgent');
+      this.link.sendUrgent(PAGE_SIZE_BYTES + 8, this.link.cursorNs);
       return { kind: 'supply', bytes, stallNs };
     }
     const key = member * 0x1_0000_0000 + f.gpfn;
@@ -464,9 +464,17 @@ export class LiveMigration {
     for (const r of this.requests.splice(0)) {
       this.postcopyRequests++;
       this.stream.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
-      if (!this.bitmaps[r.member].has(r.gpfn)) continue; // already on its way
-      this.link.idleUntil(reqArrive);
-      this.pushPage(r.member, r.gpfn, true);
+      if (!this.bitmaps[r.member].has(r.gpfn)) {
+        // Already pushed: if the rate limiter holds it back, the request sends it again at once.
+        const f = this.inFlight.find((p) => p.member === r.member && p.gpfn === r.gpfn);
+        if (f && f.arrivalNs > reqArrive + this.link.config.latencyNs) {
+          const leave = this.link.sendUrgent(f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES, reqArrive);
+          this.stream.counters.postcopyBytes += f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES;
+          f.arrivalNs = Math.min(f.arrivalNs, this.link.arrival(leave));
+        }
+        continue;
+      }
+      this.pushPage(r.member, r.gpfn, reqArrive);
       this.bitmaps[r.member].seek(r.gpfn + 1);
     }
     // Background push, rate-limited like the live phase (max-postcopy-bandwidth = max-bandwidth here).
@@ -474,7 +482,7 @@ export class LiveMigration {
       const m = this.bitmaps.findIndex((b) => b.count > 0);
       if (m < 0) break;
       const g = this.bitmaps[m].next();
-      this.pushPage(m, g, false);
+      this.pushPage(m, g);
     }
     this.deliver(nowNs);
     if (this.remainingPages === 0 && this.inFlight.length === 0) {
@@ -491,12 +499,12 @@ export class LiveMigration {
     return { done: false, wakeNs: nowNs + POSTCOPY_BARRIER_MS * MS };
   }
 
-  private pushPage(m: number, g: number, urgent: boolean): void {
+  private pushPage(m: number, g: number, urgentAtNs?: number): void {
     this.bitmaps[m].clear(g);
     const src = this.env.source(m);
     const bytes = src.pageState(g) === 'untouched' ? null : src.readPage(g) ?? null;
     const zero = bytes === null || this.stream.isZero(bytes);
-    const leave = this.stream.sendPostcopyPage(zero, urgent);
+    const leave = this.stream.sendPostcopyPage(zero, urgentAtNs);
     this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), bytes: zero ? null : bytes });
     this.requested.delete(m * 0x1_0000_0000 + g);
   }

@@ -292,12 +292,12 @@ export class PageStream {
   }
 
   /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */
-  sendPostcopyPage(zero: boolean, urgent: boolean): number {
+  sendPostcopyPage(zero: boolean, urgentAtNs?: number): number {
     const bytes = zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES;
     if (zero) this.counters.zeroPages++; else this.counters.normalPages++;
     this.counters.postcopyBytes += bytes;
     this.pages++;
-    return this.link.send(bytes, urgent ? 'urgent' : 'live');
+    return urgentAtNs === undefined ? this.link.send(bytes, 'live') : this.link.sendUrgent(bytes, urgentAtNs);
   }
 
   /** A failed or cancelled migration: drop what is held. */

@@ -21,11 +21,12 @@
  *   templates:  [ { name, host?, …vm fields } ]  (per datacenter; VMs may say `fromTemplate: name`)
  *   vms:        [ { name, host, fromTemplate?, …vm fields } ]
  *   actions:    [ { at: 30s, do: powerOn, vm: NAME | vms: [..] | host: NAME, … } ]
+ *               (live migration: { at: 30s, do: migrate, vm: NAME, to: HOST, options: { mode: postcopy, … } })
  * Names follow vcsim's pattern when not given: DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2.
  */
 import { s } from '@shared/api/schema';
 import type { Infer, Problem, Schema } from '@shared/api/schema';
-import { vmChangesSchema } from '@shared/api/commands';
+import { migrationOptionsSchema, vmChangesSchema } from '@shared/api/commands';
 import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
@@ -114,7 +115,7 @@ export const templateSpecSchema = s.object({
 
 export const ACTION_KINDS = [
   'powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest', 'snapshot', 'revert',
-  'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance',
+  'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance', 'migrate',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -129,6 +130,9 @@ export const actionSchema = withRule(s.object({
   description: s.optional(s.string({ max: 1024 })),
   memory: s.optional(s.bool()),
   changes: s.optional(vmChangesSchema),
+  /** migrate: the destination host's name, and the technique options (`vm.migrate`'s; docs/migration.md). */
+  to: s.optional(s.string({ min: 1, max: 80 })),
+  options: s.optional(migrationOptionsSchema),
 }), (a, p) => {
   // Only a change that sets both halves of a rule is wrong by itself; one that sets either is checked
   // against the VM when it runs.
