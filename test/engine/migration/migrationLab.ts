@@ -9,6 +9,7 @@ import type { QueryName, QueryParams, QueryResult } from '../../../src-shared/ap
 import type { TaskDto } from '../../../src-shared/model/task';
 import type { EngineEvent } from '../../../src-shared/api/events';
 import type { MigrationOptions } from '../../../src-shared/model/migration';
+import type { TaskId } from '../../../src-shared/model/ids';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { loadPageCodecs } from '../../../src-main/node/codecs/pageCodecs';
 
@@ -44,7 +45,7 @@ export interface MigLab {
   task(id: string): TaskDto;
   /** Advances in steps until the task ends (at most `maxMs`). */
   finish(taskId: string, maxMs?: number): TaskDto;
-  migrate(vm: string, to: string, options?: Partial<MigrationOptions>, gang?: string[]): string;
+  migrate(vm: string, to: string, options?: Partial<MigrationOptions>, gang?: string[]): TaskId;
   advance(ms: number): void;
   console(vm: string): string;
 }
