@@ -21,7 +21,7 @@ export default [
     rules: { 'hvlab/import-boundaries': 'error', 'no-debugger': 'error' },
   },
   {
-    // The engine is deterministic: no wall clock, no Math.random, no timers (architecture rule 4).
+    // The engine is deterministic — scenario + seed reproduce a run — so it reads no wall clock, no Math.random and no timers.
     files: ['src-main/engine/**/*.ts'],
     rules: {
       'no-restricted-properties': ['error',

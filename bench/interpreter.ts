@@ -10,7 +10,8 @@
  *  - `compute`: a tight ALU loop (the `cpu` workload's shape), interrupts off, no devices;
  *  - `mixed`: paging on (2-level identity map), a user-mode loop of loads/stores over 4 pages, a
  *    call per iteration, a system call every 64 iterations, and 1 kHz timer interrupts.
- * Goal (issue 3): ≥ 150 M guest instructions/s on `compute`.
+ * Goal: ≥ 150 M guest instructions/s on `compute` (a well-typed `switch` interpreter without the engine's
+ * counting reached ~230–450 M/s on this kind of machine; docs/monitors.md, "Why page regions").
  */
 import { cpus } from 'node:os';
 import { assemble, formatDiagnostics, type AsmImage } from '../src-main/engine/isa/index';

@@ -1,6 +1,6 @@
 /**
  * bench/memory-virt.ts — memory virtualization measured from counted events × the cost model
- * (issue 5; docs/memory-virtualization.md puts these tables beside the published ones).
+ * (docs/memory-virtualization.md puts these tables beside the published ones).
  *
  * Prints one JSON object:
  *  - `walkLengths`: memory references per TLB-miss walk, counted on real walks (resources/guests/
@@ -64,8 +64,8 @@ function runOnce(file: string, levels: 2 | 4, defines: Record<string, number>, c
 
 /**
  * The hw monitor with the exit controls a hypervisor sets for its paging mode: shadow paging needs
- * page-fault, CR3-load and INVLPG exiting; nested paging needs none of them (facts.md Part 2 §1.3,
- * §2.1; monitors/hardwareAssist.ts).
+ * page-fault, CR3-load and INVLPG exiting; nested paging needs none of them (the guest's page tables
+ * are walked by the hardware; monitors/hardwareAssist.ts).
  */
 function hwFor(mode: PagingOptions['mode']) {
   return new HardwareAssistMonitor({ exits: mode === 'nested' ? { 'cr-write': false, invlpg: false, tlbflush: false } : { 'page-fault': true } });
@@ -129,7 +129,7 @@ function walkLengths() {
 }
 
 // ---------------------------------------------------------------------------------------------- nanobenchmarks
-/** Adams & Agesen 2006, Pentium 4 "Prescott" (facts.md Part 2 §1.1); null where the paper gives no number. */
+/** Adams & Agesen, ASPLOS 2006, nanobenchmarks on a Pentium 4 "Prescott" with VT-x; null where the paper gives no number. */
 const AA: Record<string, { native: number | string; bt: number | string; hw: number | string }> = {
   syscall: { native: 'a few hundred', bt: 'native + ~2,000', hw: '= native' },
   in: { native: 3209, bt: '~15× faster than native', hw: 15826 },

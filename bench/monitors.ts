@@ -2,7 +2,7 @@
  * bench/monitors — guest instructions per host second under each CPU-virtualization monitor
  * (interp, te, bt, hw, pv), on: `cpu` (labos's compute workload: hot user code + timer ticks),
  * `mixed` (labos's concurrent cpu/memwrite/pagetable/syscall/tlbmiss processes), `large` (a bare
- * program whose hot code spans 2,048 blocks on 40 pages — facts.md Part 2 §9 "many blocks") and
+ * program whose hot code spans 2,048 blocks on 40 pages — the "many blocks" case of docs/monitors.md, "Why page regions") and
  * `cold` (a bare program of 64 Ki instructions run 32 times: code too cold to translate).
  * Also: translation host time, translations, cache hit rate, the translated/interpreted split.
  * Prints ONE JSON object. Run: `npm run bench -- monitors` (or `node --import tsx bench/monitors.ts`).
@@ -18,8 +18,8 @@ import { BinaryTranslationMonitor, createMonitor, type MonitorKind } from '../sr
 import { TranslationCache } from '../src-main/engine/translator/index';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { labosImage } from '../test/guests/guestHarness';
-import { loadImage } from '../test/differential/harness';
+import { labosImage } from '../test/helpers/machineHarness';
+import { loadImage } from '../test/helpers/cpuHarness';
 
 const SECONDS = Number(process.env.HVLAB_BENCH_SECONDS ?? 2);
 const MONITORS: MonitorKind[] = ['interp', 'te', 'bt', 'hw', 'pv'];

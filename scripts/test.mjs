@@ -2,7 +2,7 @@
 // `npm test`: every suite of the project, in order, with one closing line `N passed, N failed[, N skipped]`.
 //
 //   checks    typecheck (tsc per layer + vue-tsc), lint (import boundaries), electron-vite build
-//   node      node's test runner + tsx over test/**/*.test.ts (engine, contract, main, scenarios…)
+//   node      node's test runner + tsx over test/**/*.test.ts (engine, contract, main, guests, differential…)
 //   renderer  vitest (+ happy-dom) over test/renderer/**
 //   e2e       Playwright in Chromium against the real engine in browser mode (Electron project skips
 //             itself where no Electron binary exists)

@@ -11,6 +11,9 @@
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
+ * - For the Node side's standalone tools: the assembler, one guest machine built and run on its own,
+ *   the guest catalogue and the machine's GuestFactory. Node code imports the engine only from here
+ *   (lint: hvlab/import-boundaries).
  *
  * Pure TypeScript: no Node, DOM or Electron imports (tsconfig.engine.json enforces it). Deterministic:
  * the same scenario + seed + sequence of requests and advances gives the same results.
@@ -23,21 +26,32 @@ import { apiError } from '@shared/api/errors';
 import { validateRequest } from '@shared/api/validate';
 import { isPlainObject } from '@shared/api/schema';
 import type { EnginePorts, ScenarioSource } from './ports';
-import { Lab } from './lab/lab';
-import type { LabState } from './lab/labPersist';
-import { digestInput } from './lab/labDigest';
-import { dispatch } from './api/dispatcher';
-import { scenarioSchema } from './scenario/scenarioSchema';
-import type { Scenario } from './scenario/scenarioSchema';
-import { ScenarioProblem } from './cluster/model';
-import { placementSolve } from './placement/solveRequest';
+import { Lab } from './lab/index';
+import type { LabState } from './lab/index';
+import { digestInput } from './lab/index';
+import { dispatch } from './api/index';
+import { scenarioSchema } from './scenario/index';
+import type { Scenario } from './scenario/index';
+import { ScenarioProblem } from './cluster/index';
+import { placementSolve } from './placement/index';
 
 export type { EnginePorts, ScenarioSource } from './ports';
-export type { Scenario } from './scenario/scenarioSchema';
+export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
-export type { LabState } from './lab/labPersist';
+export type { LabState } from './lab/index';
 export type { MilpSolverPort } from './ports';
+export { DEFAULT_CLOCK_HZ } from './params';
+
+// The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
+// catalogue, and the GuestFactory it wires into the lab (node/guestFactories.ts).
+export { assemble, disassemble, formatDiagnostics, type AsmImage, type AssembleResult } from './isa/index';
+export {
+  assembleGuest, buildMachine, commandLine, createMachineFactory, findGuest, GuestCatalogueError, GuestProgramError, pagingStructureBytes,
+  parseGuestCatalogue, runMachine, type GuestCatalogue, type Machine, type MachineConfigInput, type RunOutcome,
+} from './machine/index';
+export { MONITOR_KINDS } from './monitors/index';
+export type { PagingMode, PagingOptions } from './mmu/index';
 
 export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */
@@ -141,3 +155,17 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     scenarioName: () => lab.scenario.name,
   };
 }
+export { solveModel } from './placement/index';
+export type { ModelRun, Value } from './placement/index';
+export { formatSourceDiagnostics } from './placement/index';
+export { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S } from './params';
+export { PLACEMENT_ALGOS, HEURISTIC_TITLES, lowerBound, solvePlacement } from './placement/index';
+export type { PlacementAlgo, PlacementOutcome } from './placement/index';
+export { STANDARD_CLASSES, standardInstance } from './placement/index';
+export type { StandardClass } from './placement/index';
+export { readInstances, instanceProblem, writeBpplib } from './placement/index';
+export type { Instance } from './placement/index';
+export type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
+export type { MilpStatus } from './placement/index';
+export { paramValue } from './machine/index';
+export type { PageCodecName, PageCodecPort } from './ports';

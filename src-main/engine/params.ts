@@ -48,7 +48,7 @@ export const ASM_MAX_ERRORS = 50;
 export const DEFAULT_CLOCK_HZ = 1_000_000_000;
 
 // ---------------------------------------------------------------------------------------------------
-// Datacenter layer (issue 6): simulation loop, CPU scheduler, counters, power and memory models.
+// Datacenter layer: simulation loop, CPU scheduler, counters, power and memory models.
 // ---------------------------------------------------------------------------------------------------
 
 /** Lockstep quantum (virtual ns): every host runs this much, then all hosts meet at a barrier. */
@@ -79,7 +79,7 @@ export const NOT_PRESENT_POLL_NS = 1_000_000;
  *  (as ready, counted in cpu.maxlimited) until the next period. */
 export const SCHED_PERIOD_NS = 100_000_000;
 /** Throughput of a logical CPU while its hyper-thread sibling is busy, as a fraction of a core
- *  (facts.md Part 2 §4: 0.55–0.65). */
+ *  (Broadcom/VMware KB 326271: two busy hyper-threads give +10–30 %, so each is worth 0.55–0.65 of a core). */
 export const HT_SHARED_EFFICIENCY = 0.6;
 /** vSphere "normal" CPU shares per vCPU. */
 export const CPU_SHARES_PER_VCPU_NORMAL = 1000;
@@ -112,7 +112,7 @@ export const DISK_BLOCK_BYTES = 4096;
 export const CLONE_BYTES_PER_SECOND = 400 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
-// Memory virtualization (issue 5): mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts.
+// Memory virtualization: mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts.
 // ---------------------------------------------------------------------------------------------------
 
 /** Entries of the modelled large-page TLB (fully associative, FIFO), beside the 4 KiB TLB; only
@@ -132,13 +132,13 @@ export const PAGE_WALK_CACHE_ENTRIES = 32;
 export const PML_LOG_ENTRIES = 512;
 
 // ---------------------------------------------------------------------------------------------------
-// Binary translation (issue 4: translator/, monitors/binaryTranslation.ts). Host-side tiering only:
+// Binary translation (translator/, monitors/binaryTranslation.ts). Host-side tiering only:
 // these decide WHAT gets compiled to JavaScript and when, never a guest-visible result.
 // ---------------------------------------------------------------------------------------------------
 
 /** A page is translated once the cycles interpreted on it (sampled per interpreter stretch, plus
  *  BT_LANDING_HEAT per arrival) reach this: about a quarter of what compiling a page costs the host
- *  (~0.5 ms, facts.md Part 2 §9), so cold code stays interpreted and "translate once" pays off. */
+ *  (~0.5 ms; docs/monitors.md, "Why page regions"), so cold code stays interpreted and "translate once" pays off. */
 export const BT_HOT_CYCLES = 400_000;
 /** Heat added each time execution arrives on an untranslated page (a jump, return or exception). */
 export const BT_LANDING_HEAT = 500;
@@ -150,11 +150,12 @@ export const BT_COLD_SLICE_CYCLES = 20_000;
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;
 /** Most guest instructions in one region (one generated function): V8 optimizes a function only up to
- *  ~60 KB of bytecode (--max-optimized-bytecode-size), and facts.md Part 2 §9 measured 256-instruction
- *  pages. A page with more hot code gets several regions. */
+ *  ~60 KB of bytecode (--max-optimized-bytecode-size), and the measurement in docs/monitors.md ("Why
+ *  page regions") used 256-instruction pages. A page with more hot code gets several regions. */
 export const BT_REGION_MAX_INSTRUCTIONS = 256;
 /** Translation-cache capacity: compiled pages (page + mode) and translated guest instructions; the least
- *  recently used region is evicted beyond either (QEMU flushes a whole 1 GiB buffer instead, facts §8.1). */
+ *  recently used region is evicted beyond either (QEMU's TCG instead flushes its whole code buffer, 1 GiB
+ *  for 64-bit system emulation). */
 export const BT_MAX_REGIONS = 512;
 export const BT_MAX_INSTRUCTIONS = 128 * 1024;
 /** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages

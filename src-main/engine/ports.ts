@@ -18,7 +18,7 @@
  * - `log`: diagnostics (never secrets).
  */
 import type { GuestFactory } from './vm/guestFactory';
-import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/milp';
+import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */

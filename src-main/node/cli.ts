@@ -17,7 +17,8 @@ import { UsageError } from './cli/args';
 
 type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 
-const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+/** Every subcommand: its one-line summary and its module, loaded only when it runs. */
+const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Subcommand> }>> = {
   start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
   serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused]', load: async () => (await import('./cli/serveCommand')).serve },
   scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
@@ -28,11 +29,6 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   place: { summary: 'pack a bin-packing instance (BPPLIB/OR-Library): place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all] [--time-limit S] [--json]; place --generate u120 [--seed N]', load: async () => (await import('./cli/placeCommand')).place },
   model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
-
-/** Other modules register more subcommands here (asm, run, scenario…). */
-export function registerSubcommand(name: string, summary: string, load: () => Promise<Subcommand>): void {
-  SUBCOMMANDS[name] = { summary, load };
-}
 
 function usage(): string {
   const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));

@@ -8,7 +8,7 @@
  *   scale benchmark): guestState `notRunning`, no CPU use, honest zeros.
  */
 import type { GuestFactory } from '../engine/index';
-import { createMachineFactory } from '../engine/machine/index';
+import { createMachineFactory } from '../engine/index';
 import { loadGuestCatalogue, loadGuestSources } from './resources';
 
 export interface GuestFactoryChoice {

@@ -14,7 +14,7 @@ import { join, resolve, dirname, basename, extname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ScenarioSource } from '../engine/index';
-import { GuestCatalogueError, parseGuestCatalogue, type GuestCatalogue } from '../engine/machine/index';
+import { GuestCatalogueError, parseGuestCatalogue, type GuestCatalogue } from '../engine/index';
 
 export function resourcesDir(): string {
   if (process.env.HVLAB_RESOURCES) return resolve(process.env.HVLAB_RESOURCES);

@@ -19,7 +19,7 @@ export type HostConnectionState = 'connected' | 'disconnected' | 'notResponding'
 export type HostPowerState = 'poweredOn' | 'poweredOff' | 'standBy';
 export type ToolsStatus = 'toolsOk' | 'toolsNotRunning' | 'toolsNotInstalled';
 
-/** Monitors a VM can run under (issue: guest machine and CPU virtualization). */
+/** Monitors a VM can run under (docs/monitors.md). */
 export const MONITOR_KINDS = ['interp', 'te', 'bt', 'pv', 'hw'] as const;
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
 export const PAGING_MODES = ['shadow', 'nested'] as const;

@@ -32,7 +32,7 @@ export interface CounterInfo {
 export const INTERVAL_KEYS = ['realtime', 'day', 'week', 'month', 'year'] as const;
 export type IntervalKey = (typeof INTERVAL_KEYS)[number];
 
-/** Sampling period and retention of each interval (vSphere defaults: facts.md Part 3 §1.5). */
+/** Sampling period and retention of each interval (vSphere's default performance intervals: vSphere Web Services SDK Programming Guide, "Performance Intervals"). */
 export const INTERVALS: Record<IntervalKey, { periodSeconds: number; lengthSeconds: number; label: string }> = {
   realtime: { periodSeconds: 20, lengthSeconds: 3600, label: 'Real-time' },
   day: { periodSeconds: 300, lengthSeconds: 86400, label: 'Last day' },

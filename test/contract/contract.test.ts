@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { COMMAND_SCHEMAS, QUERY_SCHEMAS, API_VERSION, validateRequest } from '../../src-shared/api/index';
 import { COMMAND_HANDLERS } from '../../src-main/engine/api/handlers/commandHandlers';
 import { QUERY_HANDLERS } from '../../src-main/engine/api/handlers/queryHandlers';
-import { makeEngine } from '../helpers/makeEngine';
+import { harness } from '../helpers/labHarness';
 
 test('every command and query has a handler, and no handler lacks a schema', () => {
   assert.deepEqual(Object.keys(COMMAND_HANDLERS).sort(), Object.keys(COMMAND_SCHEMAS).sort());
@@ -17,7 +17,7 @@ test('every command and query has a handler, and no handler lacks a schema', () 
  * Fingerprint of every schema. When this test fails you changed the contract: if the change is
  * incompatible for existing clients bump API_VERSION; either way update PINNED below.
  */
-const PINNED = { version: 1, fingerprint: '625342f967a0ed85' };
+const PINNED = { version: 1, fingerprint: '776c255c7efb6801' };
 
 test('contract fingerprint is pinned to the API version', () => {
   const text = JSON.stringify({
@@ -30,7 +30,7 @@ test('contract fingerprint is pinned to the API version', () => {
 });
 
 test('every query reply survives structuredClone unchanged', () => {
-  const engine = makeEngine();
+  const engine = harness('lab-small', 1, null).engine;
   const vmId = 'vm-1';
   const calls: [string, unknown][] = [
     ['engine.info', {}], ['inventory.get', {}], ['vm.get', { vmId }], ['host.get', { hostId: 'host-1' }],
@@ -50,7 +50,7 @@ test('every query reply survives structuredClone unchanged', () => {
 });
 
 test('validation names the offending field and the engine changes nothing', () => {
-  const engine = makeEngine();
+  const engine = harness('lab-small', 1, null).engine;
   const before = JSON.stringify(engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
   const bad: [unknown, string, string | undefined][] = [
     [null, 'E_BAD_MESSAGE', undefined],

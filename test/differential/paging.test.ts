@@ -1,5 +1,5 @@
 /**
- * Memory virtualization is invisible to guests (issue 5): every guest program of resources/guests
+ * Memory virtualization is invisible to guests: every guest program of resources/guests
  * (test-sized workloads) and the random-program corpus of the differential fuzzer give the same
  * results with `paging: 'shadow'` and `paging: 'nested'`, at 2 and 4 levels, as on bare hardware.
  *
@@ -24,8 +24,8 @@ import { GuestPhysicalMemory, HostMemory } from '../../src-main/engine/memory/in
 import type { PagingOptions } from '../../src-main/engine/mmu/index';
 import type { Monitor } from '../../src-main/engine/monitors/index';
 import { Rng } from '../../src-main/engine/sim/rng';
-import { labosImage, runCli, WORKLOADS } from '../guests/guestHarness';
-import { EXACT_COSTS, loadImage, makeMonitor, TestDevice } from './harness';
+import { labosImage, runCli, WORKLOADS } from '../helpers/machineHarness';
+import { EXACT_COSTS, loadImage, makeMonitor, TestDevice } from '../helpers/cpuHarness';
 import { generateProgram } from './fuzz/generator';
 
 // ------------------------------------------------------------------------------------------ guests

@@ -1,5 +1,5 @@
 /**
- * Golden ("expect") tests of the binary translator (architecture rule 8, after v86's expect tests):
+ * Golden ("expect") tests of the binary translator (after v86's expect tests; a change to generated code is reviewed, never silent):
  * each test/golden/<name>.s runs on a bare CPU under `bt` (translate at the first arrival) and the
  * JavaScript generated for every region is compared with <name>.expected. A change to the
  * translator's output fails here until it is accepted explicitly:
@@ -11,8 +11,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BinaryTranslationMonitor } from '../../src-main/engine/monitors/index';
-import { EXACT_COSTS } from '../differential/harness';
-import { boot } from '../engine/cpu/harness';
+import { boot, EXACT_COSTS } from '../helpers/cpuHarness';
 
 const DIR = import.meta.dirname;
 const ACCEPT = process.env.HVLAB_ACCEPT === '1';

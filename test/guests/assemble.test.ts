@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { GUESTS_DIR, catalogue, labosImage } from './guestHarness';
+import { GUESTS_DIR, catalogue, labosImage } from '../helpers/machineHarness';
 
 const PROGRAMS = ['hello', 'cpu', 'memwrite', 'pagetable', 'tlbmiss', 'syscall', 'io', 'idle', 'mixed', 'sensitive', 'selftest'];
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli } from './guestHarness';
+import { runCli } from '../helpers/machineHarness';
 
 test('hvlab run --list lists the labos programs', () => {
   const r = runCli(['run', '--list']);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WORKLOADS, bootGuest, finish, runGuest } from './guestHarness';
+import { WORKLOADS, bootGuest, finish, runGuest } from '../helpers/machineHarness';
 
 test('mixed on 2 vCPUs: same console and digest under interp and te, both CPUs used', () => {
   const a = runGuest(WORKLOADS.mixed, { monitor: 'interp', vcpus: 2 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runGuest, type RunOpts } from './guestHarness';
+import { runGuest, type RunOpts } from '../helpers/machineHarness';
 
 function selftest(o: RunOpts): void {
   const r = runGuest('selftest', o);

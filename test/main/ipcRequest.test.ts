@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIpcRequestHandler } from '../../src-main/electron/ipcRequest';
 import type { EngineLink } from '../../src-main/node/server/labServer';
-import { makeEngine } from '../helpers/makeEngine';
+import { harness } from '../helpers/labHarness';
 
 function link(): { engine: EngineLink; seen: unknown[] } {
-  const real = makeEngine();
+  const real = harness('lab-small', 1, null).engine;
   const seen: unknown[] = [];
   return {
     seen,

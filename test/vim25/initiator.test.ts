@@ -2,11 +2,11 @@
 // endpoint sends its logged-in user); validated like every other field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeEngine } from '../helpers/makeEngine';
+import { harness } from '../helpers/labHarness';
 import type { TaskDto } from '../../src-shared/model/task';
 
 test('a command\'s initiator is recorded on its task; without one the lab\'s user is', () => {
-  const engine = makeEngine();
+  const engine = harness('lab-small', 1, null).engine;
   const a = engine.handle({ v: 1, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-1' }, initiator: 'root' });
   const b = engine.handle({ v: 1, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-4' } });
   assert.ok(a.ok && b.ok);
@@ -18,7 +18,7 @@ test('a command\'s initiator is recorded on its task; without one the lab\'s use
 });
 
 test('an initiator that is not a plain user name is refused and changes nothing', () => {
-  const engine = makeEngine();
+  const engine = harness('lab-small', 1, null).engine;
   for (const bad of ['', ' root', 'a'.repeat(65), 'x<y>', 42]) {
     const r = engine.handle({ v: 1, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-1' }, initiator: bad });
     assert.ok(!r.ok && r.error.code === 'E_BAD_MESSAGE' && r.error.field === 'initiator', JSON.stringify(bad));

@@ -4,7 +4,7 @@
 ; after a remap is a hidden fault; under nested paging they are plain stores and one 2-D walk.
 ; PREA = 1 writes the new PTE with A and D already set (kernels often pre-set them): the monitor can
 ; then update the shadow entry on the trapped write instead of invalidating it, and the touch takes
-; no hidden fault (KVM's optimisation, facts.md Part 2 §1.3: one exit of three removed).
+; no hidden fault (KVM's optimisation, Avi Kivity's "update the shadow PTE on the trapped write": one exit of three removed).
   .ifndef PAGES
 PAGES = 16
   .endif

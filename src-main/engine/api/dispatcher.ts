@@ -13,7 +13,7 @@ import { apiError } from '@shared/api/errors';
 import type { ApiError } from '@shared/api/errors';
 import type { CommandName, CommandParams, CommandResult } from '@shared/api/commands';
 import type { QueryName, QueryParams, QueryResult } from '@shared/api/queries';
-import type { Lab } from '../lab/lab';
+import type { Lab } from '../lab/index';
 import { COMMAND_HANDLERS } from './handlers/commandHandlers';
 import { QUERY_HANDLERS } from './handlers/queryHandlers';
 

@@ -4,10 +4,9 @@
  * Rule: the only place that knows both shapes; DTOs never share arrays or objects with engine state.
  */
 import type { HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
-import type { Lab } from '../lab/lab';
-import type { Host, Vm } from '../cluster/registry';
-import { uptimeMs } from '../vm/powerOps';
-import { guestRunState } from '../vm/guestLifecycle';
+import type { Lab } from '../lab/index';
+import type { Host, Vm } from '../cluster/index';
+import { uptimeMs, guestRunState } from '../vm/index';
 
 export function vmToDto(lab: Lab, vm: Vm): VmDto {
   const rt = lab.runtimes.get(vm.id);

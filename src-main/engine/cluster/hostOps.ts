@@ -21,7 +21,7 @@ import { apiError } from '@shared/api/errors';
 import type { HostId, TaskId, VmId } from '@shared/model/ids';
 import { isTaskFinished } from '@shared/model/task';
 import { OPERATION_NAMES } from '@shared/model/taskNames';
-import type { OpContext } from '../lab/opContext';
+import type { OpContext } from '../lab/index';
 import type { Host, Vm } from './registry';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';

@@ -32,17 +32,17 @@ import { cpuAllocationProblem, runningChangeProblem } from '@shared/model/vmLimi
 import { memoryMiBOf } from '@shared/model/vmHardware';
 import { CLONE_TASK_NAMES, OPERATION_NAMES } from '@shared/model/taskNames';
 import { POWER_STATE_LABELS } from '@shared/model/vmPower';
-import type { OpContext } from '../lab/opContext';
+import type { OpContext } from '../lab/index';
 import type { Host, Vm } from './registry';
 import { newVm, fieldsOf, VM_DEFAULTS } from './newVm';
 import { DiskChain } from '../snapshot/index';
 import { timedKind } from '../tasks/index';
-import { clonePlain } from '../sim/persist';
+import { clonePlain } from '../sim/index';
 import type { TaskKind, TimedState } from '../tasks/index';
-import { VmRuntime } from '../vm/vmRuntime';
-import { chargeOverhead, cpuPolicyOf } from '../vm/guestLifecycle';
-import { reservationFits, startPowerOp } from '../vm/powerOps';
-import { vmOverheadFrames } from '../metrics/resourceModels';
+import { VmRuntime } from '../vm/index';
+import { chargeOverhead, cpuPolicyOf } from '../vm/index';
+import { reservationFits, startPowerOp } from '../vm/index';
+import { vmOverheadFrames } from '../metrics/index';
 import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
 
 const MiB = 1024 * 1024;

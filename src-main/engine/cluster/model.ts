@@ -13,7 +13,7 @@
 import type { Registry, Host } from './registry';
 import type {
   Scenario, HostTemplate, HostSpec, VmTemplate, DatacenterSpec,
-} from '../scenario/scenarioSchema';
+} from '../scenario/index';
 import type { ClusterId, DatacenterId, DatastoreId, NetworkId, VmId } from '@shared/model/ids';
 import { DEFAULT_HOST_CPU_MHZ } from '../params';
 import { newVm, mergeFields } from './newVm';

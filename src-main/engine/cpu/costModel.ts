@@ -6,8 +6,9 @@
  * `opcodeCostTable(model)` → Int32Array(256) of per-opcode cycles (from each opcode's cost class;
  * illegal opcodes cost `alu`).
  * Rules: injectable per machine (a Machine passes its own model); virtual time comes only from
- * these counts × costs, never from host timings (facts.md Part 2 §9 take-away 3). Figures cite
- * ../shared/design/facts.md (beside the repository) Part 2 where one exists; others are stated assumptions.
+ * these counts × costs, never from host timings (host JIT timings swing 2× between V8 tiers and would
+ * make labs non-deterministic). Figures cite the published measurement they come from where one exists
+ * (docs/cost-model.md lists them); others are stated assumptions.
  * docs/cost-model.md lists each value (test/engine/machine/costModelDoc.test.ts checks every key) —
  * keep in sync with this file.
  */
@@ -40,7 +41,7 @@ export interface CostModel {
   system: number;
   /**
    * Port I/O (in/out): 3,209 cycles — Adams & Agesen 2006 nanobenchmark "in" from port 0x80 on
-   * native hardware (facts.md Part 2 §1.1): an off-CPU chipset register access.
+   * native hardware (Adams & Agesen, ASPLOS 2006): an off-CPU chipset register access.
    */
   io: number;
   /** hlt: 1 cycle (the idle time itself is decided by the machine, which advances virtual time). */
@@ -50,7 +51,7 @@ export interface CostModel {
    * Exception / trap / interrupt delivery (save PC and PSW, switch mode, vector): 150 cycles.
    * Assumption chosen so that a minimal native handler round trip (entry + a few instructions +
    * iret) lands in the "few hundred cycles" of A&A's native syscall row, below the native
-   * divzero (889) and pgfault (1,093) round trips that include OS handler work (§1.1).
+   * divzero (889) and pgfault (1,093) round trips that include OS handler work.
    */
   exceptionEntry: number;
   /** Extra cost of iret beyond `system` (pipeline refill): 50 cycles (assumption). */
@@ -65,7 +66,7 @@ export interface CostModel {
   /**
    * A trap from the guest into the trap-and-emulate monitor and back (world switch):
    * 2,000 cycles — A&A 2006: a syscall under the software VMM costs native + ~2,000 cycles
-   * (an extra privilege transition through the VMM) (§1.1).
+   * (an extra privilege transition through the VMM).
    */
   monitorTrap: number;
   /** Decoding and emulating one privileged instruction on the virtual CPU: 100 cycles (assumption). */
@@ -76,10 +77,10 @@ export interface CostModel {
   /**
    * Resuming a vCPU after the host ran something else or it idled (a VM entry/exit pair, charged
    * by the machine when a vCPU's clock is rebased to the host's time): 1,350 cycles — the KVM/SVM
-   * pre-vmrun → post-vmrun round trip measured in a 2020 lkml trace (facts.md Part 2 §1.1).
+   * pre-vmrun → post-vmrun round trip measured in a 2020 KVM/SVM trace posted to the Linux kernel mailing list.
    */
   worldSwitch: number;
-  // ---- memory virtualization (issue 5: mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts) ----
+  // ---- memory virtualization (mmu/shadowPaging.ts, mmu/nestedPaging.ts, memory/dirtyTracking.ts) ----
   /**
    * One guest page-table reference made by the monitor in software (a shadow-paging fill or the
    * classification of a page fault walks the guest's tables): 40 cycles (assumption: load, decode
@@ -92,41 +93,41 @@ export interface CostModel {
    * Decoding and emulating a trapped store to a traced guest page-table page and updating the
    * shadow entry, beyond the transition itself: 300 cycles — anchored on Adams & Agesen 2006, whose
    * BT "ptemod" row (an adaptive callout that does exactly this work without a trap) costs 391
-   * cycles in total (facts.md Part 2 §1.1).
+   * cycles in total (Adams & Agesen, ASPLOS 2006).
    */
   ptWriteEmulate: number;
   /**
    * A store to a traced page-table page under binary translation: 391 cycles — A&A 2006 "ptemod",
-   * BT column: the translator turns the faulting store into a callout that emulates it, no trap (§1.1, §1.2).
+   * BT column: the translator turns the faulting store into a callout that emulates it, no trap (A&A 2006 §3, adaptive binary translation).
    */
   btPtCallout: number;
   /** The hardware appending one guest-physical address to the PML log: 20 cycles (assumption: one extra store, like adWrite). */
   pmlLogEntry: number;
   /** Host-side cycles per entry examined or re-protected when the dirty log is read and cleared: 2 cycles (assumption). */
   dirtyHarvestEntry: number;
-  // ---- CPU virtualization monitors (issue 4: monitors/binaryTranslation.ts, hardwareAssist.ts, paravirt.ts) ----
+  // ---- CPU virtualization monitors (monitors/binaryTranslation.ts, hardwareAssist.ts, paravirt.ts) ----
   /**
    * Translating one translation unit (a basic block of at most 12 guest instructions) of guest
    * kernel code: 3,000 cycles = 3 µs at the default 1 GHz clock — the course's figure, VMware's
-   * Windows XP boot: 950,000 translations × 3 µs (Silberschatz et al., facts.md Part 2 §1.4).
+   * Windows XP boot: 950,000 translations × 3 µs (Silberschatz, Galvin & Gagne, Operating System Concepts, 10th ed., §18.4.2).
    */
   btTranslateTu: number;
   /**
    * A callout from translated kernel code to the monitor for a privileged or sensitive instruction,
    * beyond the instruction's own cost: 200 cycles — A&A 2006 emulate `in` under BT in a short
-   * callout ~15× cheaper than the native 3,209-cycle access, i.e. ~210 cycles (facts.md Part 2 §1.1).
+   * callout ~15× cheaper than the native 3,209-cycle access, i.e. ~210 cycles (Adams & Agesen, ASPLOS 2006).
    */
   btCallout: number;
   /**
    * A VM exit and the VM entry back (hardware assist), beyond the handler's emulation
    * (`monitorEmulate`): 1,350 cycles — the KVM/SVM pre-vmrun → post-vmrun round trip of a 2020
-   * lkml trace (facts.md Part 2 §1.1). First-generation VT-x took thousands (A&A: `in` 15,826).
+   * Linux kernel mailing list trace. First-generation VT-x took thousands (A&A: `in` 15,826).
    */
   vmExit: number;
   /**
    * A hypercall (paravirtualization): a software trap into the hypervisor and back, beyond its
    * handler: 500 cycles (our choice: a system-call-like privilege transition, with no VM-exit state
-   * save; Xen's hypercall page uses `int 0x82` / `syscall`, facts.md Part 2 §6).
+   * save; Xen's hypercall page uses `int 0x82` / `syscall`, Barham et al., SOSP 2003).
    */
   pvHypercall: number;
   /** Validating and applying one page-table update of a batched `mmu_update` hypercall: 50 cycles (our choice, as `shadowEntryFill`). */

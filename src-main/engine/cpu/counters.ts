@@ -63,7 +63,7 @@ export interface CounterSnapshot {
   refsPerWalk: number;
   adWrites: number;
   /**
-   * Memory-virtualization counters (issue 5; mmu.ts MmuCounters): only non-zero entries — shadow
+   * Memory-virtualization counters (mmu.ts MmuCounters): only non-zero entries — shadow
    * faults (hidden vs guest), page-table write traps, shadow-table builds, 2-D walk references per
    * dimension, nested violations, page-walk-cache / nested-TLB / large-page-TLB hits and misses,
    * dirty-logging faults and PML entries, and `pagingCycles`.

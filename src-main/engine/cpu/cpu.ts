@@ -16,7 +16,7 @@
  *  - persistence: `save()` → CpuSaved (plain data), `Cpu.restore(mem, saved, options?)`.
  * Rules: never throws for anything a guest does — faults become exceptions or a crash report.
  * Construction and restore share one path (the constructor). `run` must be given a budget no
- * larger than the cycles until the machine's next device event (phase 2's Machine does this).
+ * larger than the cycles until the machine's next device event (machine/machine.ts does this).
  */
 import { CAUSE_IRQ_BASE, IRQ_LINES } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';
@@ -39,7 +39,7 @@ export interface CpuOptions {
   costs?: Partial<CostModel>;
   io?: IoPorts;
   monitor?: Monitor;
-  /** Memory virtualization and paging features (issue 5); default: native paging, no large pages, untagged TLB. */
+  /** Memory virtualization and paging features; default: native paging, no large pages, untagged TLB. */
   paging?: PagingOptions;
 }
 
@@ -162,7 +162,7 @@ export class Cpu {
     let cycles = 0;
     let instructions = 0;
     for (;;) {
-      // A monitor may bring its own execution engine (binary translation, issue 4): same contract as interpret.
+      // A monitor may bring its own execution engine (binary translation): same contract as interpret.
       const mon = this.monitor;
       const slice = Math.min(budgetCycles - cycles, RUN_SLICE_CYCLES);
       const r = mon?.execute ? mon.execute(this, slice) : interpret(this, slice);

@@ -6,7 +6,7 @@
  * Rules: a decoded page watches its guest-physical page; any write to it (CPU slow path, DMA,
  * loader) re-decodes exactly the written words, so self-modifying code is seen at the next
  * instruction and data stored next to code costs only a slow-path store. The binary translator
- * (issue 4) can use the same watch mechanism to invalidate translations per page.
+ * can use the same watch mechanism to invalidate translations per page.
  */
 import { predecode } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';

@@ -11,7 +11,7 @@ export { NULL_IO, type IoPorts } from './ioPorts';
 export type { Monitor, TrapDecision, TrapEvent } from './monitorSeam';
 export { raise, deliver, takeInterrupt } from './traps';
 export { readControl, writeControl } from './slowPath';
-// Execution-engine building blocks for the binary translator (issue 4): the reference interpreter
+// Execution-engine building blocks for the binary translator: the reference interpreter
 // is its cold tier, and translated code calls the exact slow paths.
 export { interpret } from './interpreter';
 export { execSystem, fetchFault, loadSlow, storeSlow } from './slowPath';

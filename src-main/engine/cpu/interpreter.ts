@@ -3,7 +3,7 @@
  * tier of every monitor (goal ≥ 150 M guest instructions/s with counting on).
  *
  * Interface: `interpret(cpu, budgetCycles)` → RunResult (via Cpu.run).
- * Design (facts.md Part 2 §9): pre-decoded pages (decodeCache) + a dense `switch` on the
+ * Design (docs/monitors.md, "Why page regions"): pre-decoded pages (decodeCache) + a dense `switch` on the
  * opcode, int32 arithmetic on an Int32Array register file, memory through the software TLB
  * (a hit is two array loads). The inner loop runs straight-line within one code page; anything
  * else (leaving the page, TLB-miss, system instruction, exception, budget) leaves it with a

@@ -3,7 +3,7 @@
  *
  * Interface: `IoPorts` { read(port) → int32, write(port, value) }; `NULL_IO` (no devices:
  * reads return 0xffffffff like a floating bus, writes are ignored).
- * Rules: ports are 16-bit (0..0xffff), values 32-bit. Phase 2's device bus implements IoPorts;
+ * Rules: ports are 16-bit (0..0xffff), values 32-bit. The machine's device bus (devices/bus.ts) implements IoPorts;
  * a device that changes an IRQ line during read/write calls cpu.raiseIrq/lowerIrq, and the CPU
  * re-checks interrupts right after the I/O instruction.
  */

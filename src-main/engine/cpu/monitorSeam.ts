@@ -8,7 +8,7 @@
  * instruction word), syscalls, hypercalls, page faults (faultAddr + detail), divide, illegal,
  * misaligned, bus errors, interrupts (cause 16+line) — plus kernel-mode privileged instructions
  * whose opcode is set in `cpu.intercepts` (event.intercepted = true; the VT-x-style exit seam
- * for issue 4). Decisions:
+ * the `hw` monitor uses). Decisions:
  *  - 'deliver': bare-hardware semantics (architectural delivery to the guest's vector; for an
  *    intercepted instruction: execute it natively);
  *  - 'resume': the monitor handled it (emulated on its virtual CPU, reflected into the guest,
@@ -48,8 +48,8 @@ export interface Monitor {
   /** The control registers the guest believes it has; default: the real ones. */
   guestControl?(cpu: Cpu, n: number): number;
   /**
-   * An execution engine that replaces the reference interpreter for this CPU (binary translation,
-   * issue 4). Same contract as `interpret(cpu, budget)`: identical guest-visible semantics, stop
+   * An execution engine that replaces the reference interpreter for this CPU (binary translation
+   * and the monitors that run guest code on it). Same contract as `interpret(cpu, budget)`: identical guest-visible semantics, stop
    * point, counters and cycles (plus the monitor's own charged costs).
    */
   execute?(cpu: Cpu, budgetCycles: number): RunResult;

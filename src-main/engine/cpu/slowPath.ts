@@ -121,7 +121,7 @@ export function writeControl(cpu: Cpu, n: number, v: number): void {
   const st = cpu.state;
   if (n === CR_STATUS) cpu.mmu.setPaging((v & STATUS_PG) !== 0);
   else if (n === CR_PTBR) cpu.mmu.setPtbr(v);
-  else if (n === CR_ASID) { st.cr[n] = v; cpu.mmu.setAsid(v); } // tags TLB entries when the machine has tagging (issue 5)
+  else if (n === CR_ASID) { st.cr[n] = v; cpu.mmu.setAsid(v); } // tags TLB entries when the machine has tagging
   else if (n === CR_EPSW) st.cr[n] = v & PSW_MASK;
   else if (n === CR_VBAR || n === CR_EPC) st.cr[n] = v & ~3;
   else st.cr[n] = v;

@@ -17,7 +17,7 @@
  * time-derived values (tick counts, uptime, busy bits) so the same guest computation under two
  * monitors with different costs gives the same digest; those values are in `metrics()`.
  */
-import type { BlockStore } from '../snapshot/index';
+import type { BlockStore } from '../vm/guestFactory';
 import type { Hasher } from '../memory/index';
 import { IoBus } from './bus';
 import type { DeviceTiming } from './deviceTiming';

@@ -12,7 +12,7 @@ export interface DeviceTiming {
   timerMinPeriodUs: number;
   /** While a timer backlog exists, ticks are delivered at most this many times faster than the programmed rate (VMware-style catch-up; our choice of 4×). */
   timerCatchUpFactor: number;
-  /** A backlog longer than this much virtual time is dropped (give-up), leaving one tick (facts.md Part 2 §5: "tens of seconds, 60 s in some versions"). */
+  /** A backlog longer than this much virtual time is dropped (give-up), leaving one tick (VMware, "Timekeeping in VMware Virtual Machines": "tens of seconds, 60 s in some versions"). */
   timerGiveUpNs: number;
   /** Fixed latency of one disk command (ns): 100 µs, an SSD-class access (our choice). */
   diskCommandNs: number;

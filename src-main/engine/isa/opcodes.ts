@@ -4,11 +4,14 @@
  * Interface:
  *  - `OPCODES`: one row per instruction (mnemonic, opcode number, operand format,
  *    privileged?, sensitive?, cost class, semantics, description);
- *  - `Op`: opcode numbers by upper-case mnemonic (used by the interpreter's switch);
- *  - `OPCODE_BY_NUMBER` / `OPCODE_BY_MNEMONIC`: lookups; `FORMATS`: operand shapes.
- * Rules: decode.ts, encode.ts, disasm.ts, the assembler, the interpreter dispatch, the
- * generated per-opcode tests and the instruction table of docs/isa.md
- * (scripts/gen-isa-table.ts) are all driven from this table. Opcode 0x00 is never
+ *  - `Op`: opcode numbers by upper-case mnemonic, DERIVED from the rows (typed: `Op.ADD` is the
+ *    literal 0x10 for the compiler), plus `Op.ILLEGAL` (0);
+ *  - `OPCODE_BY_NUMBER` / `OPCODE_BY_MNEMONIC`: lookups; `Format`: operand shapes.
+ * Rules: decode.ts, encode.ts, disasm.ts, the assembler, the cost table, the interpreter's
+ * dispatch, the translator's block classifier and code generator, and the instruction table of
+ * docs/isa.md (scripts/gen-isa-table.ts) are all driven from this table; there is no second
+ * opcode map anywhere. The interpreter keeps numeric literal case labels for speed; a test
+ * (test/engine/cpu/interpreterCases.test.ts) holds them to these rows. Opcode 0x00 is never
  * assigned, so zero-filled memory executes as an illegal instruction.
  *
  * Encoding (fixed 32 bits, little-endian word): [31:24] opcode, [23:20] A, [19:16] B,
@@ -50,9 +53,9 @@ export interface OpcodeInfo {
   readonly description: string;
 }
 
-type Row = [string, number, Format, boolean, boolean, boolean, CostClass, string, string];
+type Row = readonly [string, number, Format, boolean, boolean, boolean, CostClass, string, string];
 // mnemonic, opcode, format, writesA, privileged, sensitive, cost class, semantics, description
-const ROWS: readonly Row[] = [
+const ROWS = [
   ['nop', 0x01, 'none', false, false, false, 'alu', '-', 'no operation'],
   ['brk', 0x02, 'none', false, false, false, 'trap', 'trap(breakpoint), EPC=pc+4', 'breakpoint trap (debuggers, tests)'],
   ['sys', 0x03, 'none', false, false, false, 'trap', 'trap(syscall), EPC=pc+4', 'system call; number and arguments in registers by ABI'],
@@ -115,7 +118,10 @@ const ROWS: readonly Row[] = [
   ['tlbflush', 0x67, 'none', false, true, true, 'system', 'TLB.invalidateAll()', 'invalidate the whole TLB'],
   ['in', 0x68, 'mem', true, true, true, 'io', 'rd = port[(rs1 + simm16) & 0xffff]', 'read a 32-bit I/O port'],
   ['out', 0x69, 'mem', false, true, true, 'io', 'port[(rs1 + simm16) & 0xffff] = rs', 'write a 32-bit I/O port'],
-];
+] as const satisfies readonly Row[];
+
+/** Every mnemonic of the table (a type: `'add' | 'sub' | …`). */
+export type Mnemonic = (typeof ROWS)[number][0];
 
 export const OPCODES: readonly OpcodeInfo[] = ROWS.map(([mnemonic, opcode, format, writesA, privileged, sensitive, costClass, semantics, description]) =>
   Object.freeze({ mnemonic, opcode, format, writesA, privileged, sensitive, costClass, semantics, description }),
@@ -132,19 +138,13 @@ export const OPCODE_BY_NUMBER: readonly (OpcodeInfo | undefined)[] = (() => {
 
 export const OPCODE_BY_MNEMONIC: ReadonlyMap<string, OpcodeInfo> = new Map(OPCODES.map((o) => [o.mnemonic, o]));
 
-/** Opcode numbers by upper-case mnemonic; ILLEGAL (0) is the decoder's "no such instruction". */
-export const Op = {
-  ILLEGAL: 0x00,
-  NOP: 0x01, BRK: 0x02, SYS: 0x03, HCALL: 0x04,
-  ADD: 0x10, SUB: 0x11, AND: 0x12, OR: 0x13, XOR: 0x14, SHL: 0x15, SHR: 0x16, SAR: 0x17,
-  MUL: 0x18, MULHU: 0x19, DIV: 0x1a, DIVU: 0x1b, REM: 0x1c, REMU: 0x1d, CMP: 0x1e, TST: 0x1f,
-  ADDI: 0x20, ANDI: 0x21, ORI: 0x22, XORI: 0x23, SLLI: 0x24, SRLI: 0x25, SRAI: 0x26, LUI: 0x27, CMPI: 0x28,
-  LDW: 0x30, LDB: 0x31, LDBS: 0x32, STW: 0x33, STB: 0x34, XCHG: 0x35,
-  J: 0x40, JAL: 0x41, JR: 0x42, JALR: 0x43, BEQ: 0x44, BNE: 0x45, BLT: 0x46, BGE: 0x47, BGT: 0x48, BLE: 0x49,
-  BLTU: 0x4a, BGEU: 0x4b, BGTU: 0x4c, BLEU: 0x4d,
-  GETF: 0x50, SETF: 0x51, SMSW: 0x52,
-  CLI: 0x60, STI: 0x61, HLT: 0x62, IRET: 0x63, MFCR: 0x64, MTCR: 0x65, INVLPG: 0x66, TLBFLUSH: 0x67, IN: 0x68, OUT: 0x69,
-} as const;
+/** Opcode numbers by upper-case mnemonic, e.g. `Op.ADD` = 0x10, read off the rows above (each key's type is its literal number). */
+export type OpNumbers = { readonly [R in (typeof ROWS)[number] as Uppercase<R[0]>]: R[1] } & { readonly ILLEGAL: 0 };
+
+/** Opcode numbers by upper-case mnemonic; ILLEGAL (0) is the decoder's "no such instruction". Derived from ROWS. */
+export const Op: OpNumbers = Object.freeze(
+  Object.fromEntries([['ILLEGAL', 0], ...ROWS.map((r) => [r[0].toUpperCase(), r[1]])]),
+) as OpNumbers;
 
 /** Privileged (trap in user mode) mnemonics. */
 export const PRIVILEGED_MNEMONICS: readonly string[] = OPCODES.filter((o) => o.privileged).map((o) => o.mnemonic);

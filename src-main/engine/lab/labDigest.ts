@@ -8,7 +8,7 @@
  * - `diskHash(chain)` → 64-bit FNV-1a of a disk's contents (hex), block by block in index order.
  */
 import type { Lab } from './lab';
-import { inventoryToDto } from '../api/toDto';
+import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
 
 export function diskHash(d: DiskChain): string {

@@ -21,17 +21,17 @@ import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, Ent
 import type { SimStatus } from '@shared/api/commands';
 import type { EventDto } from '@shared/model/eventLog';
 import type { Lab } from './lab';
-import type { Scenario } from '../scenario/scenarioSchema';
-import type { Cluster, Datacenter, Datastore, Host, Network, Vm } from '../cluster/registry';
-import type { RngState } from '../sim/rng';
-import { Rng } from '../sim/rng';
+import type { Scenario } from '../scenario/index';
+import type { Cluster, Datacenter, Datastore, Host, Network, Vm } from '../cluster/index';
+import type { RngState } from '../sim/index';
+import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
 import type { HostSchedulerState } from '../scheduler/index';
 import { HostScheduler } from '../scheduler/index';
-import type { VmRuntimeState } from '../vm/vmRuntime';
-import { VmRuntime } from '../vm/vmRuntime';
+import type { VmRuntimeState } from '../vm/index';
+import { VmRuntime } from '../vm/index';
 import type { GuestMachine } from '../vm/guestMachine';
-import { chargeOverhead, restoreGuest } from '../vm/guestLifecycle';
+import { chargeOverhead, restoreGuest } from '../vm/index';
 import { upgradeLabState } from './labStateUpgrade';
 
 export const LAB_STATE_FORMAT = 'hvlab-lab';

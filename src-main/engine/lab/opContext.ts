@@ -21,15 +21,15 @@
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
-import type { Registry, Vm } from '../cluster/registry';
-import type { EventLog } from '../cluster/eventLog';
+import type { Registry, Vm } from '../cluster/index';
+import type { EventLog } from '../cluster/index';
 import type { TaskManager } from '../tasks/index';
 import type { HostScheduler } from '../scheduler/index';
-import type { HostMemory } from '../memory/index';
+import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
-import type { VmRuntime } from '../vm/vmRuntime';
-import type { VmopKind } from '../metrics/collector';
-import type { MigrationService } from '../migration/migrationService';
+import type { VmRuntime } from '../vm/index';
+import type { VmopKind } from '../metrics/index';
+import type { MigrationService } from '../migration/index';
 
 export interface OpContext {
   readonly reg: Registry;

@@ -18,12 +18,12 @@
 import type { TaskKindTable } from '../tasks/index';
 import { MIGRATE_TASK_KIND } from '../migration/index';
 import type { OpContext } from './opContext';
-import { POWER_TASK_KIND } from '../vm/powerOps';
-import { CLONE_TASK_KIND, CREATE_TASK_KIND, RECONFIGURE_TASK_KIND, REMOVE_TASK_KIND } from '../cluster/inventoryOps';
-import { ENTER_MAINTENANCE_TASK_KIND, EXIT_MAINTENANCE_TASK_KIND } from '../cluster/hostOps';
+import { POWER_TASK_KIND } from '../vm/index';
+import { CLONE_TASK_KIND, CREATE_TASK_KIND, RECONFIGURE_TASK_KIND, REMOVE_TASK_KIND } from '../cluster/index';
+import { ENTER_MAINTENANCE_TASK_KIND, EXIT_MAINTENANCE_TASK_KIND } from '../cluster/index';
 import {
   REMOVE_ALL_SNAPSHOTS_TASK_KIND, REMOVE_SNAPSHOT_TASK_KIND, REVERT_SNAPSHOT_TASK_KIND, TAKE_SNAPSHOT_TASK_KIND,
-} from '../snapshot/snapshotOps';
+} from '../snapshot/index';
 
 export const LAB_TASK_KINDS: TaskKindTable<OpContext> = {
   'vm.power': POWER_TASK_KIND,

@@ -26,7 +26,7 @@ import type { AsmImage } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
 import type { Gpa, PagingOptions } from '../mmu/index';
 import { createMonitor, HardwareAssistMonitor, MONITOR_KINDS, type MonitorKind } from '../monitors/index';
-import type { BlockStore } from '../snapshot/index';
+import type { BlockStore } from '../vm/guestFactory';
 import { bootImageOf, loadBootImage, type BootImage } from './bootImage';
 import { Machine } from './machine';
 import { IncomingMemory } from './incomingMemory';
@@ -40,7 +40,7 @@ export interface MachineEnv {
   disk?: BlockStore;
   /** Host memory to allocate guest frames from (default: a private, unlimited one). */
   hostMemory?: HostMemory;
-  /** Extra monitors by name (issue 4: bt, pv, hw); undefined → interp / te. */
+  /** Extra monitors by name (bt, pv, hw, or a monitor built with options); undefined → interp / te. */
   createMonitor?: (kind: string) => Monitor | undefined;
 }
 
@@ -151,7 +151,7 @@ function rebootParts(m: Machine, env: MachineEnv): void {
 function makeMonitor(kind: string, env: MachineEnv, paging?: PagingOptions): Monitor {
   const custom = env.createMonitor?.(kind);
   if (custom) return custom;
-  // hw: the exit controls a hypervisor sets for its paging mode (issue 5) — shadow paging must see
+  // hw: the exit controls a hypervisor sets for its paging mode — shadow paging must see
   // page faults (and keeps CR3-load / INVLPG exiting); nested paging needs none of the three.
   if (kind === 'hw' && paging?.mode === 'shadow') return new HardwareAssistMonitor({ exits: { 'page-fault': true } });
   if (kind === 'hw' && paging?.mode === 'nested') return new HardwareAssistMonitor({ exits: { 'cr-write': false, invlpg: false, tlbflush: false } });

@@ -16,7 +16,7 @@ export {
 } from './machineState';
 export { IncomingMemory } from './incomingMemory';
 export { counterReport, flatCounters, type CounterReport } from './machineCounters';
-export { runMachine, DEFAULT_RUN_QUANTUM_NS, type RunOptions, type RunOutcome } from './runner';
+export { runMachine, pagingStructureBytes, DEFAULT_RUN_QUANTUM_NS, type RunOptions, type RunOutcome } from './runner';
 export { VcpuSlot, type NotPresentCounters, type VcpuSlotState } from './vcpuSlot';
 export { saveMemoryShared, restoreMemory } from './memorySnapshot';
 export { parseGuestCatalogue, findGuest, commandLine, paramValue, EMPTY_CATALOGUE, GuestCatalogueError, type GuestCatalogue, type GuestEntry } from './guestCatalogue';

@@ -58,7 +58,7 @@ export function cpuCounters(cpus: readonly Cpu[], monitorKind: string): Record<s
       for (const [m, n] of Object.entries(stats.emulated ?? {})) out[`traps.emulated.${m}`] = (out[`traps.emulated.${m}`] ?? 0) + n;
       for (const [c, n] of Object.entries(stats.reflected ?? {})) out[`traps.reflected.${c}`] = (out[`traps.reflected.${c}`] ?? 0) + n;
     }
-    // Monitor counters (issue 4: bt.*, hw.*, pv.*; docs/monitors.md): per vCPU, summed; `*.cache.*`
+    // Monitor counters (bt.*, hw.*, pv.*; docs/monitors.md): per vCPU, summed; `*.cache.*`
     // describe the translation cache the vCPUs share, so they are taken once (max), not summed.
     const mc = (cpu.monitor as unknown as { counters?: (c: Cpu) => Record<string, number> } | undefined)?.counters;
     if (mc) for (const [k, n] of Object.entries(mc.call(cpu.monitor, cpu))) out[k] = k.includes('.cache.') ? Math.max(out[k] ?? 0, n) : (out[k] ?? 0) + n;

@@ -3,7 +3,8 @@
  * (`hvlab run`), tests and benchmarks use it; inside the lab the host scheduler drives machines.
  *
  * Interface: `runMachine(machine, { untilNs?, maxCycles?, quantumNs? })` → `RunOutcome`
- * {stoppedBy: 'halted' | 'off' | 'crashed' | 'time' | 'cycles', endNs, cycles, instructions}.
+ * {stoppedBy: 'halted' | 'off' | 'crashed' | 'time' | 'cycles', endNs, cycles, instructions};
+ * `pagingStructureBytes(machine)` → the monitor memory its shadow or nested tables hold (reports).
  * Algorithm: lockstep quanta of `quantumNs` (default 100 µs) of VM time; in each quantum every
  * started vCPU runs up to the quantum's end through `runVcpu`; a halted vCPU skips ahead to its
  * next event (exact, from `machine.nextEventNs`) if that falls inside the quantum. The run ends
@@ -12,6 +13,7 @@
  * Rules: deterministic; the quantum only bounds how finely vCPUs interleave (a single-vCPU
  * result does not depend on it).
  */
+import { PagingContext } from '../mmu/index';
 import type { Machine } from './machine';
 
 export interface RunOptions {
@@ -73,4 +75,10 @@ export function runMachine(m: Machine, opts: RunOptions = {}): RunOutcome {
     if (finished) return outcome('halted');
     t = end;
   }
+}
+
+/** Monitor memory held by the machine's shadow page tables and nested page table (0 where the paging mode has none). */
+export function pagingStructureBytes(m: Machine): { shadowTableBytes: number; nestedTableBytes: number } {
+  const ctx = PagingContext.existing(m.mem);
+  return { shadowTableBytes: ctx?.shadowTablesIfAny?.bytes ?? 0, nestedTableBytes: ctx?.nestedTableIfAny?.bytes ?? 0 };
 }

@@ -11,7 +11,7 @@
  *  - watches: `addWatcher(fn)` → bit, `watch(gpfn, bit)`, `unwatch(gpfn, bit)`, `isWatched(gpfn)`;
  *  - dirty log (migration): `enableDirtyLog()`, `disableDirtyLog()`, `readAndClearDirty()`,
  *    `isDirty(gpfn)`, `dirtyPages()`, `markDirty(gpfn)` (memory/dirtyTracking.ts builds the bitmap, rate and mechanism costs on it);
- *  - remap listeners (issue 5): `onRemap(fn)` → unsubscribe; fn(gpfn) runs after a page's backing
+ *  - remap listeners (shadow and nested paging): `onRemap(fn)` → unsubscribe; fn(gpfn) runs after a page's backing
  *    frame changes (first touch, COW break), fn(-1) after `release()` — shadow and nested page
  *    tables (mmu/) keep their guest-physical → host-physical entries coherent with it;
  *    `isExclusive(gpfn)` (touched, refcount 1, not shared with a saved state);

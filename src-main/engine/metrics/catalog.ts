@@ -1,6 +1,7 @@
 /**
  * The counter catalogue (PerformanceManager.perfCounter): names, units, rollups, stats types and levels
- * as vSphere publishes them (facts.md Part 3 §1.6), plus the engine's own counters in the separate
+ * as vSphere publishes them (PerformanceManager.perfCounter of vCenter / ESXi 6.5; the vSphere Web
+ * Services API reference's counter pages), plus the engine's own counters in the separate
  * `engine` group (what the guest machine counts: instructions, exits, translations, page walks…).
  *
  * - `COUNTERS`, `COUNTER_BY_NAME`; `rollupOf(name)`.

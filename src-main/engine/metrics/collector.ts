@@ -26,15 +26,15 @@
  */
 import type { ClusterId, DatacenterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { EngineEvent } from '@shared/api/events';
-import type { Host, Registry, Vm } from '../cluster/registry';
+import type { Host, Registry, Vm } from '../cluster/index';
 import type { HostScheduler } from '../scheduler/index';
-import type { HostMemory } from '../memory/index';
-import type { VmRuntime } from '../vm/vmRuntime';
-import type { BarrierService } from '../sim/barrier';
+import type { HostMemory } from '../vm/guestFactory';
+import type { VmRuntime } from '../vm/index';
+import type { BarrierService } from '../sim/index';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
 import { hostWatts, VMKERNEL_MEMORY_OWNER } from './resourceModels';
-import { uptimeMs } from '../vm/powerOps';
-import { COUNTERS_READER } from '../vm/dirtyLogShare';
+import { uptimeMs } from '../vm/index';
+import { COUNTERS_READER } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { REALTIME_PERIOD_MS, SampleStore } from './sampleStore';
 import type { SampleStoreState } from './sampleStore';

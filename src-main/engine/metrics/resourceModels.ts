@@ -16,7 +16,7 @@
  *    pool under the owner `VMKERNEL_MEMORY_OWNER` for as long as the host exists — a fixed reserve of the
  *    order ESXi's VMkernel keeps for itself on a small host, also modelled.
  */
-import type { Host, Vm } from '../cluster/registry';
+import type { Host, Vm } from '../cluster/index';
 import { effectivePaging } from '@shared/model/mmuVirtualization';
 import {
   HOST_SYSTEM_MEMORY_MIB, MEM_OVERHEAD_BASE_KB, PAGE_SIZE_BYTES, MEM_OVERHEAD_PER_MIB_KB, MEM_OVERHEAD_PER_VCPU_KB, MEM_OVERHEAD_SHADOW_PER_MIB_KB,

@@ -13,9 +13,9 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { HostId } from '@shared/model/ids';
-import type { Host, Vm } from '../cluster/registry';
-import type { OpContext } from '../lab/opContext';
-import { vmOverheadFrames } from '../metrics/resourceModels';
+import type { Host, Vm } from '../cluster/index';
+import type { OpContext } from '../lab/index';
+import { vmOverheadFrames } from '../metrics/index';
 import { PAGE_SIZE_BYTES } from '../params';
 
 export interface HostCompatibility { hostId: HostId; hostName: string; compatible: boolean; messages: string[] }

@@ -9,12 +9,12 @@
  * bytes for `net.*` (reported by the task kind), the scheduler's throttle during auto-converge.
  */
 import type { HostId, VmId } from '@shared/model/ids';
-import type { Vm } from '../cluster/registry';
-import type { OpContext } from '../lab/opContext';
+import type { Vm } from '../cluster/index';
+import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from '../vm/guestMachine';
-import { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from '../vm/guestMove';
-import { chargeOverhead, setGuestFacts } from '../vm/guestLifecycle';
+import { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from '../vm/index';
+import { chargeOverhead, setGuestFacts } from '../vm/index';
 import type { MigrationEnv } from './migrationEnv';
 
 export const MIGRATION_DIRTY_READER = 'migration';

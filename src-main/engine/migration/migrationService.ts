@@ -17,9 +17,9 @@
  */
 import type { MigrationStats } from '@shared/model/migration';
 import type { HostId, TaskId, VmId } from '@shared/model/ids';
-import type { BarrierService } from '../sim/barrier';
+import type { BarrierService } from '../sim/index';
 import type { CaptureTiming } from '../scheduler/index';
-import { clonePlain } from '../sim/persist';
+import { clonePlain } from '../sim/index';
 import type { LiveMigration } from './liveMigration';
 import type { LabMigrationEnv } from './labMigrationEnv';
 import type { PageCodecs } from './codecs';

@@ -23,15 +23,15 @@ import type { HostId, TaskId, VmId } from '@shared/model/ids';
 import { OPERATION_NAMES } from '@shared/model/taskNames';
 import { isOptionsProblem, resolveMigrationOptions } from '@shared/model/migration';
 import type { MigrationOptions, MigrationStats } from '@shared/model/migration';
-import type { OpContext } from '../lab/opContext';
-import type { Vm } from '../cluster/registry';
+import type { OpContext } from '../lab/index';
+import type { Vm } from '../cluster/index';
 import type { TaskKind, TaskView } from '../tasks/index';
 import { LiveMigration } from './liveMigration';
 import { LabMigrationEnv } from './labMigrationEnv';
 import { framesNeeded, hostProblem, vmProblem } from './compatibility';
 import type { InFlightMigration } from './migrationService';
-import { resumeGuestOn } from '../vm/guestMove';
-import { configOf } from '../vm/guestLifecycle';
+import { resumeGuestOn } from '../vm/index';
+import { configOf } from '../vm/index';
 
 export interface MigrateSpec {
   vmId: VmId;

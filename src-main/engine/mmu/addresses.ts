@@ -5,7 +5,7 @@
  * Interface: the types, constructors `gva(n)`, `gpa(n)`, `hpa(n)`, `gpfn(n)`, `hfn(n)`, and
  * `pageOf` / `offsetIn` helpers. Values are unsigned 32-bit numbers at rest.
  * Rules: the brands exist only for the type checker (zero cost at run time); hot paths use
- * plain int32 arithmetic and convert at API boundaries. Under nested paging (issue 5) the
+ * plain int32 arithmetic and convert at API boundaries. Under nested paging the
  * distinction Gpa vs Hpa is what keeps the two walk dimensions apart.
  */
 import { PAGE_SHIFT } from '../params';

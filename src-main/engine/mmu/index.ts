@@ -1,6 +1,6 @@
 /**
  * mmu — address types, page-table format (2 or 4 levels), hardware walker, modelled TLBs and
- * the MMU that combines them with the host-side software TLB; memory virtualization (issue 5):
+ * the MMU that combines them with the host-side software TLB; memory virtualization:
  * shadow paging, nested paging, page-walk caches, invariant checkers. The door for other folders.
  */
 export * from './addresses';

@@ -13,7 +13,7 @@
  *    on failure `faultCause` (isa CAUSE_*, -1 = host out of memory, FAULT_NOT_PRESENT = the page or
  *    one of its tables is not present here: the access waits for it) and `faultDetail`;
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
- *  - memory virtualization (issue 5): `pager` (shadow / nested, pager.ts; undefined = native),
+ *  - memory virtualization: `pager` (shadow / nested, pager.ts; undefined = native),
  *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
  *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`.
  * Rules:
@@ -30,7 +30,7 @@
  *    which is what switching between kernel and user shadow page tables achieves on real VMMs.
  *  - TLB tagging (paging.tlbTagging, docs/isa.md §5.3): entries carry the `asid` they were filled
  *    under; a ptbr load flushes nothing while asid ≠ 0 and only asid 0's entries when asid = 0, so
- *    a guest that never sets asid sees the phase-1 TLB.
+ *    a guest that never sets asid sees an untagged TLB.
  *  - A change of `mem.epoch` flushes only the software TLB (host-side), never modelled state.
  *  - Not-present pages (GuestPhysicalMemory) are checked only on these slow paths, and only while
  *    the memory has some: after a translation succeeds, its page must be present (`ensurePresent` may
@@ -71,7 +71,7 @@ export interface MmuCounters {
   dirtyAssists: number;
   /** Host-side software-TLB refills (performance diagnostics, not guest-visible). */
   softRefills: number;
-  // ---- memory virtualization (issue 5); see docs/memory-virtualization.md ----
+  // ---- memory virtualization; see docs/memory-virtualization.md ----
   /** Nested: references to guest page-table entries in 2-D walks. */
   guestWalkRefs: number;
   /** Nested: references to nested (gpa → hpa) entries in 2-D walks. */
@@ -143,7 +143,7 @@ export interface MmuState {
   readonly user: boolean;
   readonly tlb: TlbState;
   readonly counters: Partial<MmuCounters>;
-  /** Issue 5 (absent in phase-1 states). */
+  /** Memory-virtualization state (absent in states saved before it existed). */
   readonly asid?: number;
   readonly largeTlb?: LargePageTlbState;
 }

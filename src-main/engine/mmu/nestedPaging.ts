@@ -3,7 +3,7 @@
  * modelled-TLB miss the hardware walks the guest's tables, and every guest-physical address it
  * meets — each guest table and the final data page — is itself translated through the monitor's
  * nested table (nestedPageTable.ts). With n guest and m nested levels that is (n+1)(m+1) − 1
- * references: 8 at 2 levels, 24 at 4 levels (facts.md Part 2 §2.1); host large pages make it
+ * references: 8 at 2 levels, 24 at 4 levels (n·m + n + m; Bhargava et al., ASPLOS 2008); host large pages make it
  * (n+1)·m + n, guest large pages shorten n.
  *
  * Interface: `new NestedPager(npt, costs, { pageWalkCache, dirtyMechanism })` implements Pager.

@@ -7,7 +7,8 @@
  *    and `pagingCostsFor(monitor, costs)`;
  *  - `Pager` { mode, fill, readFrame, beforeStore, onHitFault, onSwitch, onFlush } implemented by
  *    ShadowPager (shadowPaging.ts) and NestedPager (nestedPaging.ts); 'native' is no pager: the
- *    MMU walks the guest's tables itself (bare hardware, or phase 1's te pass-through).
+ *    MMU walks the guest's tables itself (bare hardware, or a monitor's pass-through of the guest's
+ *    tables under native paging).
  * Rules:
  *  - A pager changes costs, counters and monitor-side structures, never guest-visible results:
  *    the modelled TLB is filled at the same moments with the same (gpfn, perms), A/D bits are set

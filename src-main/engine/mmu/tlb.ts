@@ -6,9 +6,9 @@
  * `insert(vpn, gpfn, perms)` → slot; `gpfnAt(slot)`, `permsAt(slot)`, `setPerms(slot, p)`;
  * `invalidatePage(vpn)`, `flush()`; `onEvict(vpn)` callback (keeps host caches a subset);
  * `stats`; `save()` / `restore(state)`.
- * Tags (issue 5): `tag` is the current address-space id; every entry records the tag it was
+ * Tags: `tag` is the current address-space id; every entry records the tag it was
  * filled under and lookups match only entries of the current tag. With tagging off the tag stays
- * 0, so every entry matches (the phase-1 untagged TLB). `flushTag(t)` drops one address space.
+ * 0, so every entry matches (an untagged TLB). `flushTag(t)` drops one address space.
  * Rules: replacement never depends on hits (so fast-path hits need no bookkeeping) and is
  * deterministic, so virtual time is identical across runs and across save/restore (the
  * contents are saved). `invalidatePage` removes the page in every address space.
@@ -31,7 +31,7 @@ export interface TlbState {
   readonly asid: number[];
   readonly fifo: number[];
   readonly stats: TlbStats;
-  /** Current tag (absent in phase-1 states = 0). */
+  /** Current tag (absent in states saved before tagging existed = 0). */
   readonly tag?: number;
 }
 

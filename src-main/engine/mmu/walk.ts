@@ -12,7 +12,7 @@
  * a write needs W in both modes (write protection also applies to the kernel). A is set at
  * every level and D in the leaf on a write — only when the access succeeds. A page-table
  * entry outside guest memory, or a leaf frame outside it, is a bus error. PTE bit PS: with
- * `largePages` off (the phase-1 machine) it is reserved and must be 0 (else a protection page
+ * `largePages` off (the default machine) it is reserved and must be 0 (else a protection page
  * fault); with `largePages` on, PS in a non-last-level entry makes it the leaf of a large page
  * (docs/isa.md §5.2: 4 MiB at 2 levels; 128 MiB / 4 MiB / 128 KiB at levels 0/1/2 of 4), whose
  * frame address bits below the large-page size are ignored; PS in a last-level entry stays

@@ -1,6 +1,6 @@
 /**
  * binaryTranslation — the `bt` monitor: VMware-style binary translation (Adams & Agesen 2006;
- * Bugnion et al. 2012; facts.md Part 2 §1.2).
+ * Bugnion et al., ACM TOCS 2012).
  *
  * Interface: `new BinaryTranslationMonitor(options?)` (ExecutorOptions: translateUser, hotCycles,
  * cache limits); `execute(cpu, budget)` (the CPU runs through the translator, not the plain

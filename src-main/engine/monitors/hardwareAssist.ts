@@ -1,7 +1,7 @@
 /**
  * hardwareAssist — the `hw` monitor: a VT-x/AMD-V-like guest mode. The unmodified guest kernel
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
- * emulates, and a VM entry resumes the guest (Adams & Agesen 2006; facts.md Part 2 §1.1, §1.3).
+ * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
  * Interface: `new HardwareAssistMonitor({ exits?, engine? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
@@ -23,7 +23,7 @@
  * cost what they cost natively (A&A's syscall row).
  * Cost of an exit: `vmExit` (1,350 cycles by default: a modern KVM round trip; set 12,000 for
  * first-generation VT-x) + `monitorEmulate` for an emulated instruction; `mmu.vmTransition()` is
- * called for each exit (it flushes the TLB when VPID tagging is off, issue 5).
+ * called for each exit (it flushes the TLB when VPID tagging is off).
  * Engine: guest code executes on the translator's fast path (`engine: 'translated'`, default), i.e.
  * "natively": no translation or callout cost is charged; `engine: 'interp'` uses the interpreter.
  */

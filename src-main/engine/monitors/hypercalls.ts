@@ -1,6 +1,6 @@
 /**
  * hypercalls — the paravirtual ABI of the `pv` monitor: hypercall numbers, event ports and the
- * layout of the shared area (Xen's shared_info + I/O rings, Barham et al. 2003; facts.md Part 2 §6).
+ * layout of the shared area (Xen's shared_info + I/O rings, Barham et al., SOSP 2003).
  *
  * Interface: `HC` (numbers), `HYPERCALL_NAMES`, `PV_PORT`, `PV_LAYOUT` (offsets in the shared
  * area), `BLOCK_SLOTS`, `CONSOLE_RING_BYTES`, `MMU_BATCH_MAX`, `TLB_OP`.

@@ -1,6 +1,6 @@
 /**
  * monitors — virtual machine monitors that plug into the CPU's monitor seam:
- * `interp` (bare-hardware reference), `te` (trap-and-emulate), and issue 4's `bt` (binary
+ * `interp` (bare-hardware reference), `te` (trap-and-emulate), `bt` (binary
  * translation), `hw` (hardware assist, VM exits) and `pv` (paravirtualization, hypercalls).
  * `createMonitor(kind)` builds one by name; docs/monitors.md describes each.
  */

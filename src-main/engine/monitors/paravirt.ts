@@ -1,6 +1,6 @@
 /**
- * paravirt — the `pv` monitor: Xen-style paravirtualization (Barham et al., SOSP 2003; facts.md
- * Part 2 §6). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
+ * paravirt — the `pv` monitor: Xen-style paravirtualization (Barham et al., "Xen and the Art of
+ * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
  * Interface: `new ParavirtMonitor({ engine? })`; the virtual CPU `virtualKernel`, `vcr`, the
@@ -30,11 +30,8 @@
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
-import { emulateMachineInstruction, enterVirtualVector } from './virtualControl';
-import {
-  CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_PRIVILEGED, causeName,
-  CR_COUNT, CR_EPC, CR_EPSW, CR_PTBR, CR_STATUS, decode, MSW_K, MSW_PG, Op, PORT_SMP_BASE, PSW_IE, PSW_K,
-} from '../isa/index';
+import { reflectToGuest, trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
+import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CR_COUNT, CR_PTBR, CR_STATUS, MSW_K, MSW_PG, PORT_SMP_BASE } from '../isa/index';
 import type { Gpa } from '../mmu/index';
 import { TranslatedExecutor } from '../translator/index';
 import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
@@ -63,7 +60,7 @@ export interface PvState {
   readonly stats: { emulated: Record<string, number>; reflected: Record<string, number> };
 }
 
-export class ParavirtMonitor implements Monitor {
+export class ParavirtMonitor implements Monitor, VirtualCpu {
   readonly name = 'pv';
   virtualKernel = true;
   readonly vcr = new Int32Array(CR_COUNT);
@@ -79,7 +76,7 @@ export class ParavirtMonitor implements Monitor {
   ring: RingStats = newRingStats();
   private readonly consoleBackend = new ConsoleBackend(this.ring);
   private readonly blockBackend = new BlockBackend(this.ring);
-  stats = { emulated: {} as Record<string, number>, reflected: {} as Record<string, number> };
+  stats: TrapStats = { emulated: {}, reflected: {} };
   readonly execute?: (cpu: Cpu, budgetCycles: number) => RunResult;
 
   constructor(opts: PvOptions = {}) {
@@ -148,8 +145,7 @@ export class ParavirtMonitor implements Monitor {
     else {
       cpu.charge(cpu.costs.monitorTrap);
       if (ev.cause >= CAUSE_IRQ_BASE) this.interrupt(cpu, ev);
-      else if (ev.cause === CAUSE_PRIVILEGED && !ev.intercepted && this.virtualKernel) this.emulate(cpu, ev);
-      else this.reflect(cpu, ev);
+      else trapToVirtualCpu(cpu, this, ev);
     }
     this.apply(cpu);
     return 'resume';
@@ -169,7 +165,7 @@ export class ParavirtMonitor implements Monitor {
       return;
     }
     this.count('eventsDelivered');
-    this.reflect(cpu, ev);
+    reflectToGuest(cpu, this, ev);
   }
 
   private hypercall(cpu: Cpu, ev: TrapEvent): void {
@@ -255,59 +251,30 @@ export class ParavirtMonitor implements Monitor {
     st.pc = ev.epc;
   }
 
-  private emulate(cpu: Cpu, ev: TrapEvent): void {
-    const st = cpu.state;
-    const d = decode(ev.word);
-    cpu.charge(cpu.costs.monitorEmulate);
-    if (!d) return this.reflect(cpu, ev);
-    const m = d.info.mnemonic;
-    this.stats.emulated[m] = (this.stats.emulated[m] ?? 0) + 1;
-    let next = (ev.pc + 4) | 0;
-    switch (d.info.opcode) {
-      case Op.CLI: this.setMask(cpu, true); this.holdEvents(cpu); break;
-      case Op.STI:
-        if (this.masked(cpu)) st.stiShadow = true;
-        this.setMask(cpu, false);
-        this.releaseEvents(cpu);
-        break;
-      case Op.HLT:
-        st.halted = true;
-        this.guestHalted = true;
-        cpu.counters.halts++;
-        if (this.masked(cpu)) this.maskedLines = 0xffff; // nothing can wake it: the machine is off
-        break;
-      case Op.IRET: {
-        const epsw = this.vcr[CR_EPSW];
-        st.setPsw(epsw, false, false);
-        this.virtualKernel = (epsw & PSW_K) !== 0;
-        const ie = (epsw & PSW_IE) !== 0;
-        this.setMask(cpu, !ie);
-        if (ie) this.releaseEvents(cpu);
-        else this.holdEvents(cpu);
-        next = this.vcr[CR_EPC];
-        break;
-      }
-      default:
-        if (!emulateMachineInstruction(cpu, this.vcr, d)) return this.reflect(cpu, ev);
-    }
-    st.pc = next;
+  /** The guest's interrupt flag is the event mask (in the shared area once the guest registered it). */
+  guestIe(cpu: Cpu): boolean {
+    return !this.masked(cpu);
   }
 
-  /** Delivers an exception or event to the guest's virtual vector, with events masked. */
-  private reflect(cpu: Cpu, ev: TrapEvent): void {
-    const n = causeName(ev.cause);
-    this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
-    cpu.charge(cpu.costs.monitorReflect);
-    enterVirtualVector(cpu, this.vcr, ev, this.guestPsw(cpu));
-    this.virtualKernel = true;
-    this.setMask(cpu, true);
-    this.holdEvents(cpu);
+  /** Unmasking releases the held-back lines; masking holds every line back (as a real CPU with IE = 0). */
+  setGuestIe(cpu: Cpu, on: boolean): void {
+    this.setMask(cpu, !on);
+    if (on) this.releaseEvents(cpu);
+    else this.holdEvents(cpu);
+  }
+
+  onGuestHalt(cpu: Cpu): void {
+    this.guestHalted = true;
+    if (this.masked(cpu)) this.maskedLines = 0xffff; // nothing can wake it: the machine is off
+  }
+
+  /** An event delivered to the guest's vector (events masked by then) wakes an idle guest. */
+  onReflect(): void {
     this.guestHalted = false;
-    cpu.markDelivering();
   }
 
   guestPsw(cpu: Cpu): number {
-    return cpu.state.flags() | (this.masked(cpu) ? 0 : PSW_IE) | (this.virtualKernel ? PSW_K : 0);
+    return virtualPsw(cpu, this);
   }
 
   guestControl(cpu: Cpu, n: number): number {

@@ -1,7 +1,7 @@
 /**
  * trapAndEmulate — the `te` monitor: classic trap-and-emulate (Popek & Goldberg 1974).
  *
- * Interface: `new TrapAndEmulateMonitor()`, attach via `new Cpu(mem, { monitor })` (or
+ * Interface: `new TrapAndEmulateMonitor()` (a `VirtualCpu`), attach via `new Cpu(mem, { monitor })` (or
  * `attach(cpu)` after reset); `virtualKernel`, `virtualIe`, `vcr` (the guest's view);
  * `stats` {emulated by mnemonic, reflected by cause}; `save()` / `restore(cpu, s)`.
  * How it works:
@@ -14,18 +14,18 @@
  *    (virtual EPC/EPSW/CAUSE/FADDR, virtual K = 1, IE = 0); interrupts are masked on the real
  *    CPU (cpu.state.irqMask) while the virtual IE is 0;
  *  - memory: the MMU's permission checks use the virtual mode (cpu.userOverride), which is what
- *    a VMM achieves by switching between a kernel and a user shadow page table. Phase 1 has no
- *    shadow paging yet: the real MMU walks the guest's own tables (PTBR is passed through).
+ *    a VMM achieves by switching between a kernel and a user shadow page table. With native
+ *    paging the real MMU walks the guest's own tables (PTBR is passed through); with shadow paging
+ *    (mmu/shadowPaging.ts) it walks the monitor's shadow tables instead;
+ *  - the trap paths themselves (emulate, iret, reflect) are virtualControl.ts's, shared with `pv`:
+ *    this monitor supplies only its interrupt-flag model (a field, interrupts masked while it is 0).
  * The Popek–Goldberg failure is an honest consequence: getf, setf and smsw are sensitive but
  * unprivileged, so they do not trap and execute with real user-mode semantics — setf silently
  * drops the guest's IE change, getf shows IE = 1 and K = 0, smsw shows user mode.
  */
 import type { Cpu, Monitor, TrapDecision, TrapEvent } from '../cpu/index';
-import { emulateMachineInstruction, enterVirtualVector } from './virtualControl';
-import {
-  CAUSE_PRIVILEGED, causeName, CR_COUNT, CR_EPC, CR_EPSW,
-  CR_PTBR, CR_STATUS, decode, Op, PSW_IE, PSW_K,
-} from '../isa/index';
+import { trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
+import { CR_COUNT, CR_PTBR, CR_STATUS } from '../isa/index';
 
 export interface TeState {
   readonly virtualKernel: boolean;
@@ -34,12 +34,12 @@ export interface TeState {
   readonly stats: { emulated: Record<string, number>; reflected: Record<string, number> };
 }
 
-export class TrapAndEmulateMonitor implements Monitor {
+export class TrapAndEmulateMonitor implements Monitor, VirtualCpu {
   readonly name = 'te';
   virtualKernel = true;
   virtualIe = false;
   readonly vcr = new Int32Array(CR_COUNT);
-  stats = { emulated: {} as Record<string, number>, reflected: {} as Record<string, number> };
+  stats: TrapStats = { emulated: {}, reflected: {} };
 
   /** Takes over the CPU: the current (reset) state becomes the virtual state, then deprivileges. */
   attach(cpu: Cpu): void {
@@ -62,51 +62,22 @@ export class TrapAndEmulateMonitor implements Monitor {
 
   onTrap(cpu: Cpu, ev: TrapEvent): TrapDecision {
     cpu.charge(cpu.costs.monitorTrap);
-    if (ev.cause === CAUSE_PRIVILEGED && !ev.intercepted && this.virtualKernel) this.emulate(cpu, ev);
-    else this.reflect(cpu, ev);
+    trapToVirtualCpu(cpu, this, ev);
     this.apply(cpu);
     return 'resume';
   }
 
-  private emulate(cpu: Cpu, ev: TrapEvent): void {
-    const st = cpu.state;
-    const d = decode(ev.word);
-    cpu.charge(cpu.costs.monitorEmulate);
-    if (!d) return this.reflect(cpu, ev);
-    const m = d.info.mnemonic;
-    this.stats.emulated[m] = (this.stats.emulated[m] ?? 0) + 1;
-    let next = (ev.pc + 4) | 0;
-    switch (d.info.opcode) {
-      case Op.CLI: this.virtualIe = false; break;
-      case Op.STI: if (!this.virtualIe) st.stiShadow = true; this.virtualIe = true; break;
-      case Op.HLT: st.halted = true; cpu.counters.halts++; break;
-      case Op.IRET: {
-        const epsw = this.vcr[CR_EPSW];
-        st.setPsw(epsw, false, false);
-        this.virtualIe = (epsw & PSW_IE) !== 0;
-        this.virtualKernel = (epsw & PSW_K) !== 0;
-        next = this.vcr[CR_EPC];
-        break;
-      }
-      default:
-        if (!emulateMachineInstruction(cpu, this.vcr, d)) return this.reflect(cpu, ev);
-    }
-    st.pc = next;
+  /** The guest's interrupt flag is a field here; while it is off, interrupts are masked on the real CPU (apply). */
+  guestIe(): boolean {
+    return this.virtualIe;
   }
 
-  /** Delivers an exception or interrupt to the guest's virtual vector, as the hardware would. */
-  private reflect(cpu: Cpu, ev: TrapEvent): void {
-    const n = causeName(ev.cause);
-    this.stats.reflected[n] = (this.stats.reflected[n] ?? 0) + 1;
-    cpu.charge(cpu.costs.monitorReflect);
-    enterVirtualVector(cpu, this.vcr, ev, this.guestPsw(cpu));
-    this.virtualKernel = true;
-    this.virtualIe = false;
-    cpu.markDelivering();
+  setGuestIe(_cpu: Cpu, on: boolean): void {
+    this.virtualIe = on;
   }
 
   guestPsw(cpu: Cpu): number {
-    return cpu.state.flags() | (this.virtualIe ? PSW_IE : 0) | (this.virtualKernel ? PSW_K : 0);
+    return virtualPsw(cpu, this);
   }
 
   guestControl(cpu: Cpu, n: number): number {

@@ -1,11 +1,28 @@
 /**
- * virtualControl — the guest's control registers as a deprivileging monitor (te, pv) emulates them.
+ * virtualControl — the virtual CPU of a deprivileging monitor (te, pv): what both do on a trap,
+ * written once. They differ only in how they keep the guest's interrupt flag (te: a field of the
+ * monitor; pv: an event mask in memory shared with the guest, with interrupts held back while it
+ * is set), so that is the one thing each supplies, as a `VirtualCpu`.
  *
- * Interface: `readVirtualControl(cpu, vcr, index)` and `writeVirtualControl(cpu, vcr, index, value)`,
- * used on a trapped `mfcr` / `mtcr`; `emulateMachineInstruction(cpu, vcr, d)` — the trapped kernel
- * instructions whose emulation does not depend on how the monitor virtualizes the interrupt flag
- * (mfcr, mtcr, invlpg, tlbflush, in, out); `enterVirtualVector(cpu, vcr, ev, guestPsw)` — the
- * exception frame a reflected event leaves in the virtual registers, and the jump to its vector.
+ * Interface:
+ *  - `VirtualCpu`: the guest's virtual mode, control registers and trap statistics, plus the
+ *    monitor's interrupt-flag model (`guestIe`, `setGuestIe`) and what it does when the guest halts
+ *    or an event is delivered;
+ *  - `trapToVirtualCpu(cpu, v, ev)` — a trap of the guest: emulate or reflect (below);
+ *  - `emulateKernelInstruction(cpu, v, ev)` — a privileged instruction trapped in virtual kernel
+ *    mode, emulated on the virtual CPU (cli, sti, hlt, iret and the machine instructions below);
+ *    false when it is not one the monitor emulates (the caller reflects it);
+ *  - `returnFromTrap(cpu, v)` — the emulated `iret`: flags, mode and interrupt flag from the
+ *    virtual EPSW, continuing at the virtual EPC;
+ *  - `reflectToGuest(cpu, v, ev)` — delivers an exception or interrupt to the guest's virtual
+ *    vector as bare hardware would (virtual kernel mode, interrupts off);
+ *  - `virtualPsw(cpu, v)` — the PSW the guest would see;
+ *  - `readVirtualControl` / `writeVirtualControl` (a trapped `mfcr` / `mtcr`),
+ *    `emulateMachineInstruction(cpu, vcr, d)` (mfcr, mtcr, invlpg, tlbflush, in, out: emulation
+ *    that does not depend on the interrupt flag), `enterVirtualVector(cpu, vcr, ev, guestPsw)` (the
+ *    exception frame a reflected event leaves in the virtual registers, and the jump to its vector).
+ * Costs: `monitorEmulate` per emulated instruction, `monitorReflect` per reflected event (the
+ * caller charges `monitorTrap` for the trap itself).
  * Rules: `status` (paging on/off) and `ptbr` go to the real MMU, because the guest's address
  * space is real. `asid` is kept in the virtual registers and forwarded to the MMU (tagged TLBs).
  * Every other register lives only in the monitor's virtual copy `vcr`, masked exactly as the
@@ -15,9 +32,104 @@
 import type { Cpu, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
 import {
-  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CR_ASID, CR_CAUSE, CR_EPC, CR_EPSW, CR_FADDR, CR_PTBR, CR_STATUS,
-  CR_VBAR, Op, PSW_MASK, type Decoded,
+  CAUSE_BUS_ERROR, CAUSE_DOUBLE_FAULT, CAUSE_MISALIGNED, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, causeName, CR_ASID, CR_CAUSE, CR_EPC, CR_EPSW, CR_FADDR, CR_PTBR,
+  CR_STATUS, CR_VBAR, decode, Op, PSW_IE, PSW_K, PSW_MASK, type Decoded,
 } from '../isa/index';
+
+/** Trap statistics of a deprivileging monitor: emulated instructions by mnemonic, reflected events by cause. */
+export interface TrapStats {
+  emulated: Record<string, number>;
+  reflected: Record<string, number>;
+}
+
+/** The guest's virtual CPU as a deprivileging monitor keeps it; the interrupt flag is the monitor's own model. */
+export interface VirtualCpu {
+  /** The guest believes it runs in kernel mode (the real CPU is in user mode either way). */
+  virtualKernel: boolean;
+  /** The guest's control registers (except status and ptbr, which are the real MMU's). */
+  readonly vcr: Int32Array;
+  readonly stats: TrapStats;
+  /** The guest's interrupt flag. */
+  guestIe(cpu: Cpu): boolean;
+  /** Sets the guest's interrupt flag (and whatever the monitor does for it: masking, releasing or holding lines). */
+  setGuestIe(cpu: Cpu, on: boolean): void;
+  /** The guest executed `hlt` (the CPU has halted); optional extra bookkeeping. */
+  onGuestHalt?(cpu: Cpu): void;
+  /** An event was just delivered to the guest's vector; optional extra bookkeeping. */
+  onReflect?(cpu: Cpu): void;
+}
+
+/**
+ * A trap of the deprivileged guest: a privileged instruction in virtual kernel mode is emulated;
+ * anything else (a privileged instruction in virtual user mode, an exception, an interrupt) is
+ * reflected to the guest. The caller has charged `monitorTrap`.
+ */
+export function trapToVirtualCpu(cpu: Cpu, v: VirtualCpu, ev: TrapEvent): void {
+  if (ev.cause === CAUSE_PRIVILEGED && !ev.intercepted && v.virtualKernel && emulateKernelInstruction(cpu, v, ev)) return;
+  reflectToGuest(cpu, v, ev);
+}
+
+/**
+ * A privileged instruction the guest executed in virtual kernel mode (it trapped: the real CPU runs
+ * in user mode): emulated on the virtual CPU, continuing after it (or at EPC for iret). False when
+ * the word does not decode or is not an instruction the monitor emulates: the caller reflects it.
+ */
+export function emulateKernelInstruction(cpu: Cpu, v: VirtualCpu, ev: TrapEvent): boolean {
+  const st = cpu.state;
+  const d = decode(ev.word);
+  cpu.charge(cpu.costs.monitorEmulate);
+  if (!d) return false;
+  const m = d.info.mnemonic;
+  v.stats.emulated[m] = (v.stats.emulated[m] ?? 0) + 1;
+  let next = (ev.pc + 4) | 0;
+  switch (d.info.opcode) {
+    case Op.CLI: v.setGuestIe(cpu, false); break;
+    case Op.STI:
+      // the one-instruction interrupt shadow of a real sti that sets IE
+      if (!v.guestIe(cpu)) st.stiShadow = true;
+      v.setGuestIe(cpu, true);
+      break;
+    case Op.HLT:
+      st.halted = true;
+      cpu.counters.halts++;
+      v.onGuestHalt?.(cpu);
+      break;
+    case Op.IRET: next = returnFromTrap(cpu, v); break;
+    default:
+      if (!emulateMachineInstruction(cpu, v.vcr, d)) return false;
+  }
+  st.pc = next;
+  return true;
+}
+
+/**
+ * The emulated `iret`: the guest's flags, mode and interrupt flag come back from the virtual EPSW
+ * (the real CPU stays in user mode with real IE = 1); returns the virtual EPC, where it continues.
+ */
+export function returnFromTrap(cpu: Cpu, v: VirtualCpu): number {
+  const epsw = v.vcr[CR_EPSW];
+  cpu.state.setPsw(epsw, false, false);
+  v.virtualKernel = (epsw & PSW_K) !== 0;
+  v.setGuestIe(cpu, (epsw & PSW_IE) !== 0);
+  return v.vcr[CR_EPC];
+}
+
+/** Delivers an exception or interrupt to the guest's virtual vector, as the hardware would: virtual kernel mode, interrupts off. */
+export function reflectToGuest(cpu: Cpu, v: VirtualCpu, ev: TrapEvent): void {
+  const n = causeName(ev.cause);
+  v.stats.reflected[n] = (v.stats.reflected[n] ?? 0) + 1;
+  cpu.charge(cpu.costs.monitorReflect);
+  enterVirtualVector(cpu, v.vcr, ev, virtualPsw(cpu, v));
+  v.virtualKernel = true;
+  v.setGuestIe(cpu, false);
+  v.onReflect?.(cpu);
+  cpu.markDelivering();
+}
+
+/** The PSW the guest sees: the real flags, with its virtual interrupt flag and mode. */
+export function virtualPsw(cpu: Cpu, v: VirtualCpu): number {
+  return cpu.state.flags() | (v.guestIe(cpu) ? PSW_IE : 0) | (v.virtualKernel ? PSW_K : 0);
+}
 
 export function readVirtualControl(cpu: Cpu, vcr: Int32Array, index: number): number {
   return index === CR_STATUS || index === CR_PTBR ? readControl(cpu, index) : vcr[index];

@@ -20,9 +20,9 @@
  */
 import type { ClusterId } from '@shared/model/ids';
 import type { PlacementDemandSource } from '@shared/model/placement';
-import type { Lab } from '../lab/lab';
-import type { Host, Vm } from '../cluster/registry';
-import { vmOverheadKB } from '../metrics/resourceModels';
+import type { Lab } from '../lab/index';
+import type { Host, Vm } from '../cluster/index';
+import { vmOverheadKB } from '../metrics/index';
 import { HOST_SYSTEM_MEMORY_MIB } from '../params';
 import type { PlacementProblem, BinState } from './problem';
 

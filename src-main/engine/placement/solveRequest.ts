@@ -9,7 +9,7 @@
 import { apiError, type ApiError } from '@shared/api/errors';
 import type { QueryParams } from '@shared/api/queries';
 import type { PlacementSolveResult } from '@shared/model/placement';
-import type { Lab } from '../lab/lab';
+import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
 import { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S } from '../params';
 import type { PlacementProblem } from './problem';

@@ -31,7 +31,7 @@ import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
 import type { VmFields } from '@shared/model/vmHardware';
-import { VM_DEFAULTS, mergeFields } from '../cluster/newVm';
+import { VM_DEFAULTS, mergeFields } from '../cluster/index';
 
 /** `object` → the template schema, array → a list of the explicit schema. */
 function countOrList<A, B>(template: Schema<A>, item: Schema<B>, maxItems: number): Schema<A | B[]> {

@@ -17,13 +17,13 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import type { VmId } from '@shared/model/ids';
-import type { Registry } from '../cluster/registry';
-import type { EventLog } from '../cluster/eventLog';
+import type { Registry } from '../cluster/index';
+import type { EventLog } from '../cluster/index';
 import type { SnapshotTree } from '../snapshot/index';
-import type { BarrierService } from '../sim/barrier';
+import type { BarrierService } from '../sim/index';
 import type { Scenario, ScenarioAction, ActionKind } from './scenarioSchema';
 import { durationMs } from './scenarioSchema';
-import { ScenarioProblem } from '../cluster/model';
+import { ScenarioProblem } from '../cluster/index';
 
 /** Runs one contract command on the lab as `initiator`; the result only says whether it was accepted. */
 export type CommandRunner = (name: string, params: Record<string, unknown>, initiator: string) => { ok: true } | { ok: false; error: ApiError };

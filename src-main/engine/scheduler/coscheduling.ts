@@ -1,5 +1,6 @@
 /**
- * coscheduling — relaxed co-scheduling of multi-vCPU VMs (VMware ESX 3.x/4.x, facts.md Part 2 §4).
+ * coscheduling — relaxed co-scheduling of multi-vCPU VMs (VMware ESX 3.x/4.x: "Co-scheduling SMP VMs
+ * in VMware ESX Server" and VMware's ESX 4 CPU scheduler white paper).
  *
  * The guest OS assumes its CPUs progress at about the same rate. Skew = a vCPU's progress minus the
  * progress of its slowest sibling (progress = run + idle time, so idling never creates skew).

@@ -1,8 +1,13 @@
 /**
- * snapshot — copy-on-write disks and the per-VM snapshot tree. The only door into this folder
- * (the task-level operations live in `snapshotOps.ts`, used by the API handlers).
+ * snapshot — copy-on-write disks, the per-VM snapshot tree and its task-level operations (take,
+ * revert, remove, consolidate: `snapshotOps.ts`, used by the API handlers). The only door into this
+ * folder.
  */
 export { DiskChain, consolidate, mergeLayers, layerBytes } from './diskChain';
 export type { BlockStore, DiskLayer } from './diskChain';
 export { SnapshotTree } from './snapshotTree';
 export type { SnapshotNode, GuestCapture, HardwareConfig, SnapshotTreeState } from './snapshotTree';
+export {
+  editSnapshot, REMOVE_ALL_SNAPSHOTS_TASK_KIND, REMOVE_SNAPSHOT_TASK_KIND, REVERT_SNAPSHOT_TASK_KIND, startRemove, startRemoveAll, startRevert,
+  startTake, TAKE_SNAPSHOT_TASK_KIND,
+} from './snapshotOps';

@@ -21,14 +21,14 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { SnapshotId, TaskId, VmId } from '@shared/model/ids';
 import { OPERATION_NAMES } from '@shared/model/taskNames';
-import type { OpContext } from '../lab/opContext';
-import type { Vm } from '../cluster/registry';
+import type { OpContext } from '../lab/index';
+import type { Vm } from '../cluster/index';
 import { DiskChain } from './diskChain';
 import { layerBytes } from './diskChain';
 import type { GuestCapture } from './snapshotTree';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';
-import { captureGuest, hardwareOf, startGuest, stopGuest } from '../vm/guestLifecycle';
+import { captureGuest, hardwareOf, startGuest, stopGuest } from '../vm/index';
 import { CLONE_BYTES_PER_SECOND } from '../params';
 
 type Started = { taskId: TaskId } | { error: ApiError };

@@ -25,8 +25,8 @@ import type { ManagedEntityId, TaskId } from '@shared/model/ids';
 import { makeId } from '@shared/model/ids';
 import type { TaskDto } from '@shared/model/task';
 import { isTaskFinished } from '@shared/model/task';
-import type { BarrierService } from '../sim/barrier';
-import { clonePlain } from '../sim/persist';
+import type { BarrierService } from '../sim/index';
+import { clonePlain } from '../sim/index';
 import type { StepResult, TaskKind, TaskKindTable, TaskView } from './taskKind';
 
 /** Finished tasks kept for Recent Tasks / Monitor › Tasks. */

@@ -5,8 +5,9 @@
  * Interface: `scanPage(words, entries, opCost, { maxInstructions, foreign })` → `PagePlan` {blocks,
  * blockAt (word index → block id or -1), covered (words that are translated instructions), tus,
  * instructions};
- * `classify(op)` → how codegen treats an opcode; `TU_MAX_INSTRUCTIONS`.
- * How (VMware's translator, Adams & Agesen 2006 §3; v86's two-pass codegen, facts.md Part 2 §1.2/§8.3):
+ * `classify(op)` → how codegen treats an opcode (derived from the opcode table's privileged,
+ * sensitive, cost-class and format columns); `TU_MAX_INSTRUCTIONS`.
+ * How (VMware's translator, Adams & Agesen 2006 §3; v86's two-pass codegen, its docs/how-it-works.md):
  *  - a worklist walk from the entries follows fall-through (through conditional branches, calls and
  *    callouts, so a region covers contiguous code) and queues direct branch/jump targets that stay
  *    in the page; the instruction after a branch, a call (`jal`/`jalr`) or anything that may leave
@@ -25,10 +26,10 @@
  * no path reaches, and illegal words (usually data: the interpreter raises their exception), are
  * not translated, so stores to them never invalidate the translation.
  */
-import { decode, Op, OPCODE_BY_NUMBER } from '../isa/index';
+import { decode, Op, OPCODE_BY_NUMBER, OPCODES, type OpcodeInfo } from '../isa/index';
 import { PAGE_WORDS } from '../params';
 
-/** VMware's translator stops a TU at 12 instructions (A&A 2006 §3, facts.md Part 2 §1.2). */
+/** VMware's translator stops a TU at 12 instructions (Adams & Agesen, ASPLOS 2006, §3). */
 export const TU_MAX_INSTRUCTIONS = 12;
 
 /** How codegen treats an opcode (numeric kinds; see OP_KIND_NAMES). */
@@ -50,25 +51,33 @@ export const OpKind = {
 } as const;
 export type OpKind = (typeof OpKind)[keyof typeof OpKind];
 
-export function classify(op: number): OpKind {
-  switch (op) {
-    case Op.NOP: case Op.ADD: case Op.SUB: case Op.AND: case Op.OR: case Op.XOR: case Op.SHL: case Op.SHR: case Op.SAR:
-    case Op.MUL: case Op.MULHU: case Op.CMP: case Op.TST: case Op.ADDI: case Op.ANDI: case Op.ORI: case Op.XORI:
-    case Op.SLLI: case Op.SRLI: case Op.SRAI: case Op.LUI: case Op.CMPI:
-      return OpKind.Alu;
-    case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU:
-      return OpKind.Div;
-    case Op.LDW: case Op.LDB: case Op.LDBS: case Op.STW: case Op.STB:
-      return OpKind.Mem;
-    case Op.J: case Op.JAL:
-      return OpKind.Jump;
-    case Op.BEQ: case Op.BNE: case Op.BLT: case Op.BGE: case Op.BGT: case Op.BLE: case Op.BLTU: case Op.BGEU: case Op.BGTU: case Op.BLEU:
-      return OpKind.Branch;
-    case Op.JR: case Op.JALR:
-      return OpKind.JumpReg;
-    default:
-      return OpKind.Callout;
+/**
+ * How codegen treats an opcode, read off the opcode table: privileged or sensitive instructions
+ * always call out (the monitor decides what they do); otherwise the cost class says what the
+ * instruction is (arithmetic, divide, load/store, branch, jump — direct when it has a 24-bit
+ * target, through a register otherwise); traps, system, I/O, halt and atomics call out.
+ */
+function kindOf(o: OpcodeInfo): OpKind {
+  if (o.privileged || o.sensitive) return OpKind.Callout;
+  switch (o.costClass) {
+    case 'alu': case 'mul': return OpKind.Alu;
+    case 'div': return OpKind.Div;
+    case 'load': case 'store': return OpKind.Mem;
+    case 'branch': return OpKind.Branch;
+    case 'jump': return o.format === 'j24' ? OpKind.Jump : OpKind.JumpReg;
+    default: return OpKind.Callout;
   }
+}
+
+/** Opcode number → OpKind; unassigned numbers (illegal words) call out. */
+const KIND_BY_OPCODE: Uint8Array = (() => {
+  const t = new Uint8Array(256).fill(OpKind.Callout);
+  for (const o of OPCODES) t[o.opcode] = kindOf(o);
+  return t;
+})();
+
+export function classify(op: number): OpKind {
+  return KIND_BY_OPCODE[op & 0xff] as OpKind;
 }
 
 /** One decoded instruction of a block. */

@@ -7,7 +7,7 @@
  * slow (slow-path sites)} (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
  * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
- * Shape (facts.md Part 2 §9: per-page functions with an internal `switch` and registers in locals
+ * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
  *  - guest registers r1..r15 and the lazy flags (fk, fa, fb) live in JS locals for the whole call;
  *    a `for(;;) switch (b)` dispatches between the page's blocks, each block a `case` that falls
@@ -28,7 +28,7 @@
  * int32 arithmetic (`| 0`, Math.imul), the same lazy-flag encoding, the same software-TLB checks;
  * the source depends only on the plan (deterministic, pinned by test/golden).
  */
-import { Op, predecode } from '../isa/index';
+import { Op, OPCODE_BY_NUMBER, predecode, REG_LR } from '../isa/index';
 import { SOFT_MASK } from '../mmu/index';
 import { PAGE_WORDS } from '../params';
 import { directTarget, OpKind, type PagePlan, type PlanBlock, type PlanInstr } from './blocks';
@@ -51,6 +51,10 @@ interface RegUse {
   written: Set<number>;
 }
 
+/**
+ * The guest registers the region reads and writes, from the opcode table's operand format and
+ * writesA column (callouts are left out: the shared slow path commits and reloads around them).
+ */
 function regUse(plan: PagePlan): RegUse {
   const used = new Set<number>();
   const written = new Set<number>();
@@ -58,23 +62,16 @@ function regUse(plan: PagePlan): RegUse {
   const wr = (n: number): void => { if (n !== 0) { used.add(n); written.add(n); } };
   for (const bl of plan.blocks) {
     for (const i of bl.instrs) {
-      switch (i.op) {
-        case Op.ADD: case Op.SUB: case Op.AND: case Op.OR: case Op.XOR: case Op.SHL: case Op.SHR: case Op.SAR:
-        case Op.MUL: case Op.MULHU: case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU:
-          rd(i.b); rd(i.c); wr(i.a); break;
-        case Op.ADDI: case Op.ANDI: case Op.ORI: case Op.XORI: case Op.SLLI: case Op.SRLI: case Op.SRAI:
-        case Op.LDW: case Op.LDB: case Op.LDBS:
-          rd(i.b); wr(i.a); break;
-        case Op.LUI: wr(i.a); break;
-        case Op.STW: case Op.STB: rd(i.a); rd(i.b); break;
-        case Op.CMP: case Op.TST: rd(i.b); rd(i.c); break;
-        case Op.CMPI: rd(i.b); break;
-        case Op.JAL: wr(15); break;
-        case Op.JR: rd(i.b); break;
-        case Op.JALR: rd(i.b); wr(15); break;
-        default:
-          break;
+      if (i.kind === OpKind.Callout) continue;
+      const info = OPCODE_BY_NUMBER[i.op]!;
+      switch (info.format) {
+        case 'rrr': case 'rr': rd(i.b); rd(i.c); break;
+        case 'rri': case 'rru': case 'rrs': case 'ri': case 'rs': rd(i.b); break;
+        case 'mem': rd(i.b); if (!info.writesA) rd(i.a); break;
+        default: break; // none, ru, j24: no source register
       }
+      if (info.writesA) wr(i.a);
+      if (i.op === Op.JAL || i.op === Op.JALR) wr(REG_LR);
     }
   }
   return { used, written };

@@ -6,7 +6,7 @@
  * `Monitor.execute` contract: identical guest-visible semantics, stop point, counters and cycles to
  * the interpreter, plus what the monitor charges); `stats` (per CPU: region entries, chained jumps,
  * cache hits/misses, callouts, translations made, cycles charged); `cache(cpu)`.
- * How it runs (facts.md Part 2 §8.3, v86's tiering):
+ * How it runs (v86's tiering: interpret, count per-page hotness, compile hot pages):
  *  - its outer loop is the interpreter's, check for check and in the same order (pending cycles,
  *    crash, stop request, software-TLB epoch, sti shadow, interrupts, halt, budget, the fetch latch
  *    with its counted TLB lookup per page entry);
@@ -22,7 +22,7 @@
  * `btCallout` and `monitorTrap` set to 0 a run is cycle-for-cycle identical to `interp`
  * (test/differential checks it). Only guest KERNEL translations are charged (`btTranslateTu` per new
  * TU): user pages are compiled as well, but that models direct execution — a host-side speed-up
- * with no virtual cost (VMware runs guest user code directly, facts.md Part 2 §1.2).
+ * with no virtual cost (VMware runs guest user code directly, Adams & Agesen 2006; Bugnion et al. 2012).
  */
 import type { Cpu, RunResult, StopReason } from '../cpu/index';
 import { fetchFault, interpret, takeInterrupt } from '../cpu/index';

@@ -1,5 +1,5 @@
 /**
- * translator — binary translation of HV32 guest code to JavaScript (issue 4): regions (the hot code
+ * translator — binary translation of HV32 guest code to JavaScript: regions (the hot code
  * of a guest page) compiled with `new Function`, a translation cache keyed by guest-physical page
  * and mode, and the
  * dispatcher that runs them with the reference interpreter as the cold tier. The door other engine

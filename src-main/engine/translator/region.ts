@@ -10,11 +10,10 @@
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty` and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
- * cache agrees with memory (architecture rule 8).
+ * cache agrees with memory (a translation must never run stale code).
  */
-import { Op } from '../isa/index';
 import { PAGE_WORDS } from '../params';
-import { scanPage, type PagePlan, type ScanOptions } from './blocks';
+import { classify, OpKind, scanPage, type PagePlan, type ScanOptions } from './blocks';
 import { generateRegionSource, type SlowSite } from './codegen';
 
 /** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
@@ -118,7 +117,7 @@ export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, 
   const plan = scanPage(words, list, opCost, scan);
   const { source, sites, slow } = generateRegionSource(plan, { gpfn, kernel });
   const bc = new Int32Array(Math.max(1, plan.blocks.length));
-  // Real code generation (issue 4): the guest page becomes a JavaScript function that V8 compiles.
+  // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
   const fn = factory(helpers, bc, plan.blockAt);
   return new Region(gpfn, kernel, plan, source, fn, bc, words.slice(), list, sites, slow);
@@ -153,6 +152,6 @@ export function uncountTail(r: Region, w: number, sink: FoldSink): void {
     const o = r.ops[base + i];
     oc[o]--;
     sink.instructions--;
-    if (o === Op.LDW || o === Op.LDB || o === Op.LDBS || o === Op.STW || o === Op.STB) sink.memOps--;
+    if (classify(o) === OpKind.Mem) sink.memOps--;
   }
 }

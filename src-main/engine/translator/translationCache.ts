@@ -13,7 +13,7 @@
  *    region of the page has yet, inserts it, evicts beyond capacity;
  *  - `stats` (memory-wide), `configure(limits)`, `verify()` → disagreements between the cache and
  *    memory (empty = coherent), `list()`, `clear()`.
- * Rules (architecture rule 8; QEMU/v86 practice, facts.md Part 2 §8–9):
+ * Rules (no translation may run stale code; QEMU and v86 invalidate per page the same way):
  *  - a page has at most a few regions, each at most BT_REGION_MAX_INSTRUCTIONS instructions; a new
  *    region of a page stops at the block starts of the page's other regions (control goes there
  *    through the dispatcher and the exit's chain link);
@@ -229,7 +229,7 @@ export class TranslationCache {
     }
   }
 
-  /** Debug invariant (architecture rule 8): every valid region's source words equal memory, and its page is watched. */
+  /** Debug invariant (no stale translation): every valid region's source words equal memory, and its page is watched. */
   verify(): string[] {
     const problems: string[] = [];
     for (const r of this.list()) {

@@ -2,7 +2,8 @@
  * guestFactory — how the datacenter layer obtains a GuestMachine for a VM: one builder for boot AND
  * restore (Firecracker's rule), injected from outside through `EnginePorts.guestFactory`.
  *
- * Interface:
+ * Interface (with vm/guestMachine.ts, the seam: the only file of the guest machine the datacenter
+ * imports, and of the datacenter the guest machine imports):
  *  - `GuestConfig`: the VM's hardware and software as the machine needs it (`GuestHardware`; the machine
  *    converts it in one place, `machine/machineConfig.ts` `machineConfigOfVm`), plus `disk` (the VM's first
  *    virtual disk, a copy-on-write `BlockStore` the machine's block device should read and write),
@@ -14,6 +15,7 @@
  *    a machine from a page stream also has `incomingMemory(config)`: an empty IncomingGuestMemory on
  *    `config.hostMemory` to fill page by page; the machine is then built with `restoreState` = the
  *    source's `saveCore()` and `incoming` = that memory (which it takes over).
+ *  - re-exported for both sides: `BlockStore` (snapshot/), `HostMemory` (memory/).
  *
  * Rules: when no factory is supplied, powered-on VMs have no guest execution: they show guestState
  * `notRunning`, consume no CPU and touch no memory (honest zeros, not invented load).
@@ -23,8 +25,14 @@
  */
 import type { GuestHardware } from '@shared/model/vmHardware';
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
-import type { BlockStore } from '../snapshot/diskChain';
-import type { HostMemory } from '../memory/hostMemory';
+import type { BlockStore } from '../snapshot/index';
+import type { HostMemory } from '../memory/index';
+
+// What crosses the seam besides the machine itself: the disk store a machine's block device reads and
+// writes, and the host's memory pool. HostMemory is a guest-machine type (frames, refcounts, copy-on-write)
+// that each host owns one of: the datacenter creates and keeps it through this file, never memory/.
+export type { BlockStore } from '../snapshot/index';
+export { HostMemory } from '../memory/index';
 
 /** The VM's hardware as the machine is built from it (`GuestHardware`, @shared/model/vmHardware), and where it runs. */
 export interface GuestConfig extends GuestHardware {

@@ -24,11 +24,11 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { Host, Vm } from '../cluster/registry';
-import type { HostMemory } from '../memory/index';
+import type { Host, Vm } from '../cluster/index';
+import type { HostMemory } from './guestFactory';
 import type { VmRuntime } from './vmRuntime';
-import type { OpContext } from '../lab/opContext';
-import { vmOverheadFrames } from '../metrics/resourceModels';
+import type { OpContext } from '../lab/index';
+import { vmOverheadFrames } from '../metrics/index';
 import type { VmCpuPolicy } from '../scheduler/index';
 import type { GuestCapture } from '../snapshot/index';
 import { hardwareOf } from '@shared/model/vmHardware';

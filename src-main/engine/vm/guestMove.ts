@@ -15,8 +15,8 @@
  * frame comes from the pool of the host the memory is on.
  */
 import type { HostId } from '@shared/model/ids';
-import type { Vm } from '../cluster/registry';
-import type { OpContext } from '../lab/opContext';
+import type { Vm } from '../cluster/index';
+import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
 import { configOf, cpuPolicyOf, pollConsole, setGuestFacts, vmNumber } from './guestLifecycle';

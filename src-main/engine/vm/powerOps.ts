@@ -19,8 +19,8 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { TaskId, VmId } from '@shared/model/ids';
-import type { OpContext } from '../lab/opContext';
-import type { Vm } from '../cluster/registry';
+import type { OpContext } from '../lab/index';
+import type { Vm } from '../cluster/index';
 import { powerCommand } from '@shared/model/vmPower';
 import { OPERATION_NAMES } from '@shared/model/taskNames';
 import { timedKind } from '../tasks/index';

@@ -12,7 +12,7 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { PowerOp, PowerSubject } from '@shared/model/vmPower';
 import { powerOpProblem } from '@shared/model/vmPower';
-import type { Host } from '../cluster/registry';
+import type { Host } from '../cluster/index';
 
 export type { PowerOp } from '@shared/model/vmPower';
 export { POWER_TRANSITIONS } from '@shared/model/vmPower';

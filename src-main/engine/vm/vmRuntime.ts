@@ -10,7 +10,7 @@
  * suspended and jumps on snapshot revert, so a resumed or reverted guest continues exactly where its
  * own time left off (like VMware's virtual TSC); `bootGuestNs` is the VM time at its last boot.
  */
-import type { Vm } from '../cluster/registry';
+import type { Vm } from '../cluster/index';
 import type { GuestMachine } from './guestMachine';
 import { ConsoleBuffer } from './consoleBuffer';
 import { DirtyLogShare } from './dirtyLogShare';

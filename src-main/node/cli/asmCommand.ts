@@ -11,7 +11,7 @@
  * are read by node/resources.ts `loadGuestFile` (the engine's assembler never touches files).
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { assemble, disassemble, formatDiagnostics, type AsmImage, type AssembleResult } from '../../engine/isa/index';
+import { assemble, disassemble, formatDiagnostics, type AsmImage, type AssembleResult } from '../../engine/index';
 import { loadGuestFile } from '../resources';
 import { UsageError } from './args';
 

@@ -9,7 +9,7 @@
  * Why periods: a read-and-clear must fall between vCPU runs (atomic with respect to the guest),
  * and the rate is only meaningful per period — a page written 100 times in a period counts once.
  */
-import { runMachine, type Machine, type RunOutcome } from '../../engine/machine/index';
+import { runMachine, type Machine, type RunOutcome } from '../../engine/index';
 
 /** Pages of each period kept in the report (a long run with a short period would print megabytes). */
 const MAX_PERIODS_LISTED = 1000;

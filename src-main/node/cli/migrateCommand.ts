@@ -22,7 +22,7 @@
  */
 import { createEngine } from '../../engine/index';
 import type { Engine } from '../../engine/index';
-import { findGuest, paramValue } from '../../engine/machine/index';
+import { findGuest, paramValue } from '../../engine/index';
 import { COMPRESSION_CODECS, MIGRATION_MODES, STOP_RULES } from '@shared/model/migration';
 import type { CompressionCodec, MigrationOptions, MigrationStats } from '@shared/model/migration';
 import { MONITOR_KINDS } from '@shared/model/inventory';

@@ -9,8 +9,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './args';
-import { formatSourceDiagnostics } from '../../engine/placement/diagnostics';
-import { solveModel, type ModelRun, type Value } from '../../engine/placement/model/index';
+import { formatSourceDiagnostics } from '../../engine/index';
+import { solveModel, type ModelRun, type Value } from '../../engine/index';
 
 const USAGE = 'usage: hvlab model FILE.cp [--all] [--json] [--node-limit N]';
 const SHOWN = 50;

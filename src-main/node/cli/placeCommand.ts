@@ -13,11 +13,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './args';
-import { formatSourceDiagnostics } from '../../engine/placement/diagnostics';
-import { readInstances, instanceProblem, writeBpplib, type Instance } from '../../engine/placement/instances/bpplib';
-import { STANDARD_CLASSES, standardInstance, type StandardClass } from '../../engine/placement/instances/generator';
-import { PLACEMENT_ALGOS, HEURISTIC_TITLES, lowerBound, solvePlacement, type PlacementAlgo, type PlacementOutcome } from '../../engine/placement/index';
-import { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S } from '../../engine/params';
+import { formatSourceDiagnostics } from '../../engine/index';
+import { readInstances, instanceProblem, writeBpplib, type Instance } from '../../engine/index';
+import { STANDARD_CLASSES, standardInstance, type StandardClass } from '../../engine/index';
+import { PLACEMENT_ALGOS, HEURISTIC_TITLES, lowerBound, solvePlacement, type PlacementAlgo, type PlacementOutcome } from '../../engine/index';
+import { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S } from '../../engine/index';
 import { createHighsSolver } from '../solver/highsSolver';
 
 const USAGE = 'usage: hvlab place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all[,…]] [--time-limit S] [--json]\n       hvlab place --generate u120|u250|t60|t120 [--seed N]';

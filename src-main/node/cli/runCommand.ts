@@ -28,13 +28,11 @@
  */
 import { basename, extname } from 'node:path';
 import { existsSync } from 'node:fs';
-import { formatDiagnostics } from '../../engine/isa/index';
-import { assembleGuest, buildMachine, commandLine, findGuest, GuestProgramError, runMachine, type MachineConfigInput } from '../../engine/machine/index';
-import type { AsmImage } from '../../engine/isa/index';
-import { MONITOR_KINDS } from '../../engine/monitors/index';
-import { PagingContext, type PagingMode, type PagingOptions } from '../../engine/mmu/index';
+import {
+  assembleGuest, buildMachine, commandLine, DEFAULT_CLOCK_HZ, findGuest, formatDiagnostics, GuestProgramError, MONITOR_KINDS, pagingStructureBytes, runMachine,
+  type AsmImage, type Machine, type MachineConfigInput, type PagingMode, type PagingOptions,
+} from '../../engine/index';
 import { DirtyLogRecorder } from './dirtyLogRecorder';
-import { DEFAULT_CLOCK_HZ } from '../../engine/params';
 import { vmSettingProblem } from '@shared/model/vmLimits';
 import { loadGuestCatalogue, loadGuestSources } from '../resources';
 import { UsageError } from './args';
@@ -229,7 +227,7 @@ export async function run(argv: string[]): Promise<number> {
   const consoleText = m.consoleRead(0).text;
   if (a.json) {
     const out: Record<string, unknown> = {
-      guest: a.guest, monitor: a.monitor, levels: a.levels, vcpus: a.vcpus, cmdline, paging: pagingReport(a, m.mem), state: m.state, stoppedBy: outcome.stoppedBy,
+      guest: a.guest, monitor: a.monitor, levels: a.levels, vcpus: a.vcpus, cmdline, paging: pagingReport(a, m), state: m.state, stoppedBy: outcome.stoppedBy,
     };
     if (m.crash) out.crash = m.crash;
     if (m.exitCode !== null) out.exitCode = m.exitCode;
@@ -252,10 +250,6 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** The paging configuration and the monitor memory its structures hold (shadow tables, nested table). */
-function pagingReport(a: RunArgs, mem: Parameters<typeof PagingContext.existing>[0]): Record<string, unknown> {
-  const ctx = PagingContext.existing(mem);
-  return {
-    mode: a.paging, largePages: a.largePages, tlbTagging: a.tlbTagging, pageWalkCache: a.pageWalkCache,
-    shadowTableBytes: ctx?.shadowTablesIfAny?.bytes ?? 0, nestedTableBytes: ctx?.nestedTableIfAny?.bytes ?? 0,
-  };
+function pagingReport(a: RunArgs, m: Machine): Record<string, unknown> {
+  return { mode: a.paging, largePages: a.largePages, tlbTagging: a.tlbTagging, pageWalkCache: a.pageWalkCache, ...pagingStructureBytes(m) };
 }

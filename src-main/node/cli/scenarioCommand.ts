@@ -8,10 +8,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createEngine, validateScenario } from '../../engine/index';
-import type { Engine } from '../../engine/index';
-import { durationMs } from '../../engine/scenario/scenarioSchema';
-import type { Scenario } from '../../engine/scenario/scenarioSchema';
+import { createEngine, durationMs, validateScenario } from '../../engine/index';
+import type { Engine, Scenario } from '../../engine/index';
 import { parseScenarioText } from '../resources';
 import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';

@@ -16,7 +16,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PageCodecName, PageCodecPort } from '../../engine/ports';
+import type { PageCodecName, PageCodecPort } from '../../engine/index';
 
 interface ZstdModule { init(): Promise<void>; compress(buf: Uint8Array, level?: number): Uint8Array; decompress(buf: Uint8Array): Uint8Array }
 interface Lz4Module { compress(input: Uint8Array): Uint8Array; decompress(input: Uint8Array): Uint8Array }

@@ -20,8 +20,8 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { MilpSolverPort } from '../../engine/ports';
-import type { MilpModel, MilpResult, MilpSolveOptions } from '../../engine/placement/milp';
+import type { MilpSolverPort } from '../../engine/index';
+import type { MilpModel, MilpResult, MilpSolveOptions } from '../../engine/index';
 
 /** Time HiGHS gets past its own time limit before the worker is stopped. */
 const OVERRUN_GRACE_MS = 1_500;

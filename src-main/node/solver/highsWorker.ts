@@ -12,7 +12,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import loadHighs from 'highs';
-import type { MilpModel, MilpResult, MilpSolveOptions, MilpStatus } from '../../engine/placement/milp';
+import type { MilpModel, MilpResult, MilpSolveOptions, MilpStatus } from '../../engine/index';
 
 interface Init { port: MessagePort; signal: Int32Array }
 const { port, signal } = workerData as Init;

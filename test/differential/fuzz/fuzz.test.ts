@@ -19,7 +19,7 @@ import { test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { assemble, formatDiagnostics } from '../../../src-main/engine/isa/index';
 import type { MonitorKind } from '../../../src-main/engine/monitors/index';
-import { EXACT_COSTS, makeMonitor, runBare, type BareOutcome } from '../harness';
+import { EXACT_COSTS, makeMonitor, runBare, type BareOutcome } from '../../helpers/cpuHarness';
 import { generateProgram } from './generator';
 
 const COUNT = Number(process.env.HVLAB_FUZZ_COUNT ?? 2000);

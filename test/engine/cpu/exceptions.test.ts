@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { Cpu } from '../../../src-main/engine/cpu/index';
 import { CAUSE_DOUBLE_FAULT, CAUSE_ILLEGAL, CAUSE_IRQ_BASE, CAUSE_MISALIGNED, CR_CAUSE, CR_EPC, CR_FADDR, FAULT_WRITE, PTE_W } from '../../../src-main/engine/isa/index';
 import { GuestPhysicalMemory } from '../../../src-main/engine/memory/index';
-import { boot, HALT_VECTORS, reg, runToHalt } from './harness';
+import { boot, HALT_VECTORS, reg, runToHalt } from '../../helpers/cpuHarness';
 import { PtBuilder } from '../mmu/ptBuilder';
 
 const P = `${HALT_VECTORS}\n  .org 0x2000\n_start:\n`;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CAUSE_BREAKPOINT, CAUSE_DIVIDE, CAUSE_HYPERCALL, CAUSE_PRIVILEGED, CAUSE_SYSCALL, CR_CAUSE, CR_EPC, CR_SCRATCH0, OPCODES, PSW_C, PSW_IE, PSW_K, PSW_N, PSW_V, PSW_Z } from '../../../src-main/engine/isa/index';
-import { boot, HALT_VECTORS, reg, runToHalt, ureg, type Booted } from './harness';
+import { boot, HALT_VECTORS, reg, runToHalt, ureg, type Booted } from '../../helpers/cpuHarness';
 import type { IoPorts } from '../../../src-main/engine/cpu/index';
 
 const PRELUDE = `${HALT_VECTORS}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BOOT_MAGIC, BootImageError, buildMachine, MachineConfigError, runMachine } from '../../../src-main/engine/machine/index';
-import { bootMachine, image, VEC, word } from './harness';
+import { bootMachine, image, VEC, word } from '../../helpers/machineHarness';
 
 const HELLO = `${VEC({ 16: 'tick' })}
   .org 0x2000

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Monitor } from '../../../src-main/engine/cpu/index';
 import { buildMachine, runMachine } from '../../../src-main/engine/machine/index';
-import { bootMachine, image } from './harness';
+import { bootMachine, image } from '../../helpers/machineHarness';
 
 test('a triple fault crashes the machine with reason, pc and faulting address', () => {
   const m = bootMachine(`

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildMachine, runMachine, type Machine } from '../../../src-main/engine/machine/index';
 import type { PagingOptions } from '../../../src-main/engine/mmu/index';
-import { labosImage } from '../../guests/guestHarness';
+import { labosImage } from '../../helpers/machineHarness';
 import { changedPages, snapshotPages } from '../memory/memoryDiff';
 
 const CONFIGS: { monitor: string; paging?: PagingOptions; nested?: 'pml' | 'dirty-bits'; mechanism: string; file?: string }[] = [

@@ -14,7 +14,7 @@ import { runMachine } from '../../../src-main/engine/machine/index';
 import { HostScheduler } from '../../../src-main/engine/scheduler/index';
 import type { VmId } from '../../../src-shared/model/ids';
 import type { NotPresentFault } from '../../../src-main/engine/vm/guestMachine';
-import { bootMachine, image, VEC, word } from './harness';
+import { bootMachine, image, VEC, word } from '../../helpers/machineHarness';
 
 const DMA = `${VEC({})}
   .org 0x2000

@@ -14,7 +14,7 @@ import { HostMemory } from '../../../src-main/engine/memory/index';
 import type { BinaryTranslationMonitor } from '../../../src-main/engine/monitors/index';
 import type { PageAccessKind } from '../../../src-main/engine/vm/guestMachine';
 import { loadGuestCatalogue, loadGuestSources } from '../../../src-main/node/resources';
-import { labosImage, WORKLOADS } from '../../guests/guestHarness';
+import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
 
 interface Case { name: string; monitor: string; paging?: 'native' | 'shadow' | 'nested'; file?: string }
 

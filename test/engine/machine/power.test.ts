@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runMachine } from '../../../src-main/engine/machine/index';
-import { bootMachine, VEC } from './harness';
+import { bootMachine, VEC } from '../../helpers/machineHarness';
 
 const TOOLS = `${VEC({ 17: 'coni', 21: 'power' })}
   .org 0x2000

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildMachine, runMachine, type Machine, type MachineState } from '../../../src-main/engine/machine/index';
-import { image, VEC, word } from './harness';
+import { image, VEC, word } from '../../helpers/machineHarness';
 
 const BUSY = `${VEC({ 16: 'tick', 18: 'diskirq' })}
   .org 0x2000

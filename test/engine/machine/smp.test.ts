@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildMachine, runMachine } from '../../../src-main/engine/machine/index';
-import { image, VEC, word } from './harness';
+import { image, VEC, word } from '../../helpers/machineHarness';
 
 const N = 20000;
 

@@ -11,7 +11,7 @@ import { Cpu } from '../../../src-main/engine/cpu/index';
 import { PTE_W } from '../../../src-main/engine/isa/index';
 import { DirtyTracker, GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
 import { dirtyHarvesterFor, PagingContext, type Gpa, type PagingOptions } from '../../../src-main/engine/mmu/index';
-import { build, HALT_VECTORS } from '../cpu/harness';
+import { build, HALT_VECTORS } from '../../helpers/cpuHarness';
 import { PtBuilder } from '../mmu/ptBuilder';
 import { bootPaging, makePagingProgram, rng } from '../mmu/shadowFuzz';
 import { changedPages, snapshotPages } from './memoryDiff';

@@ -10,7 +10,7 @@ import { Cpu } from '../../../src-main/engine/cpu/index';
 import { CAUSE_PAGE_FAULT, CR_CAUSE, FAULT_PRESENT, PTE_A, PTE_D, PTE_PS, PTE_U, PTE_W } from '../../../src-main/engine/isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
 import { makePte, PagingContext, type Gpa, type PageTableLevels, type PagingOptions } from '../../../src-main/engine/mmu/index';
-import { build, HALT_VECTORS, reg } from '../cpu/harness';
+import { build, HALT_VECTORS, reg } from '../../helpers/cpuHarness';
 import { PtBuilder } from './ptBuilder';
 
 const PAGES = 64;

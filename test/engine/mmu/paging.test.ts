@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CAUSE_PAGE_FAULT, CR_CAUSE, CR_FADDR, FAULT_PRESENT, FAULT_USER, FAULT_WRITE, PTE_A, PTE_D, PTE_U, PTE_W } from '../../../src-main/engine/isa/index';
 import { pagingGeometry, pteIndex, type PageTableLevels } from '../../../src-main/engine/mmu/index';
-import { boot, HALT_VECTORS, reg, runToHalt } from '../cpu/harness';
+import { boot, HALT_VECTORS, reg, runToHalt } from '../../helpers/cpuHarness';
 import { PtBuilder } from './ptBuilder';
 
 const ENABLE = ' li r1, 0x100000\n mtcr ptbr, r1\n li r1, 1\n mtcr status, r1\n';

@@ -11,7 +11,7 @@ import { Cpu, DEFAULT_COSTS } from '../../../src-main/engine/cpu/index';
 import { CAUSE_PAGE_FAULT, CR_CAUSE, PTE_A, PTE_D, PTE_U, PTE_W } from '../../../src-main/engine/isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
 import { PagingContext, pagingCostsFor, type Gpa, type PagingOptions } from '../../../src-main/engine/mmu/index';
-import { build, HALT_VECTORS, reg } from '../cpu/harness';
+import { build, HALT_VECTORS, reg } from '../../helpers/cpuHarness';
 import { PtBuilder } from './ptBuilder';
 
 const A0 = 0x100000;

@@ -17,7 +17,7 @@ import { PTE_A, PTE_D, PTE_P, PTE_PS, PTE_U, PTE_W } from '../../../src-main/eng
 import { GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
 import { makePte, type Gpa, type PageTableLevels } from '../../../src-main/engine/mmu/index';
 import { Cpu, type CpuOptions } from '../../../src-main/engine/cpu/index';
-import { build } from '../cpu/harness';
+import { build } from '../../helpers/cpuHarness';
 import { PtBuilder } from './ptBuilder';
 
 export const WINDOW_VA = 0x40000000;

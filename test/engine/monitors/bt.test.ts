@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Cpu } from '../../../src-main/engine/cpu/index';
 import { BinaryTranslationMonitor, createMonitor, InterpMonitor, TrapAndEmulateMonitor } from '../../../src-main/engine/monitors/index';
-import { boot, reg, runToHalt } from '../cpu/harness';
+import { boot, reg, runToHalt } from '../../helpers/cpuHarness';
 
 const VEC = (slots: Record<number, string>): string => `  .org 0\n${Array.from({ length: 32 }, (_, k) => `  j ${slots[k] ?? 'fault'}`).join('\n')}\n`;
 

@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import type { IoPorts } from '../../../src-main/engine/cpu/index';
 import { buildMachine, runMachine } from '../../../src-main/engine/machine/index';
 import { HC, ParavirtMonitor, PV_LAYOUT } from '../../../src-main/engine/monitors/index';
-import { boot, reg } from '../cpu/harness';
-import { labosImage, WORKLOADS } from '../../guests/guestHarness';
+import { boot, reg } from '../../helpers/cpuHarness';
+import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
 
 const SHARED = 0x1800;
 const VEC = (slots: Record<number, string>): string => `  .org 0\n${Array.from({ length: 32 }, (_, k) => `  j ${slots[k] ?? 'fault'}`).join('\n')}\n`;

@@ -6,17 +6,18 @@ import assert from 'node:assert/strict';
 import { createEngine } from '../../../src-main/engine/index';
 import { loadScenarioSources } from '../../../src-main/node/resources';
 import { createHighsSolver } from '../../../src-main/node/solver/highsSolver';
-import { makeEngine } from '../../helpers/makeEngine';
+import { harness } from '../../helpers/labHarness';
+import type { Engine } from '../../../src-main/engine/index';
 import type { PlacementSolveResult } from '../../../src-shared/model/placement';
 
 const solver = createHighsSolver();
 after(() => solver.close());
 
 let id = 100;
-const query = (engine: ReturnType<typeof makeEngine>, params: unknown) => engine.handle({ v: 1, id: ++id, kind: 'query', name: 'placement.solve', params });
+const query = (engine: Engine, params: unknown) => engine.handle({ v: 1, id: ++id, kind: 'query', name: 'placement.solve', params });
 
 test('the inventory view: powered-on VMs of the cluster on its hosts; FFD packs them on one host', () => {
-  const engine = makeEngine('lab-small');
+  const engine = harness('lab-small', 1, null).engine;
   const before = JSON.stringify(engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
   const r = query(engine, { algo: 'ffd' });
   assert.ok(r.ok, JSON.stringify(r));
@@ -34,7 +35,7 @@ test('the inventory view: powered-on VMs of the cluster on its hosts; FFD packs 
 });
 
 test('constraints name inventory ids; mistakes are typed errors naming the field', () => {
-  const engine = makeEngine('lab-small');
+  const engine = harness('lab-small', 1, null).engine;
   const inv = (engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }) as { result: { vms: { id: string; powerState: string }[] } }).result;
   const on = inv.vms.filter((v) => v.powerState === 'poweredOn').map((v) => v.id);
   const spread = query(engine, { algo: 'ffd', constraints: [{ kind: 'spread', items: on.slice(0, 2) }] });
@@ -75,7 +76,7 @@ test('a given instance, exact through the engine facade\'s HiGHS port: proven op
 });
 
 test('measured usage as demand: a VM without samples falls back to its configured size, and says so', () => {
-  const engine = makeEngine('lab-small');
+  const engine = harness('lab-small', 1, null).engine;
   const r = query(engine, { algo: 'bfd', demand: 'usage', windowSamples: 3 });
   assert.ok(r.ok);
   const out = (r as { result: PlacementSolveResult }).result;

@@ -1,13 +1,14 @@
 /**
  * blocks (the translator's front end): what a region contains — code reachable from the entries,
  * cut into basic blocks at branch targets, after calls and callouts; data words left out; TUs of
- * at most 12 instructions; the size cap and other regions' block starts respected.
+ * at most 12 instructions; the size cap and other regions' block starts respected; the code
+ * generator covers every opcode the (table-derived) classifier runs inline.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_COSTS, opcodeCostTable } from '../../../src-main/engine/cpu/index';
-import { assemble, formatDiagnostics } from '../../../src-main/engine/isa/index';
-import { scanPage, TU_MAX_INSTRUCTIONS } from '../../../src-main/engine/translator/index';
+import { assemble, decode, encode, formatDiagnostics, OPCODE_BY_MNEMONIC, OPCODES, type Fields, type Format } from '../../../src-main/engine/isa/index';
+import { classify, generateRegionSource, OpKind, scanPage, TU_MAX_INSTRUCTIONS } from '../../../src-main/engine/translator/index';
 
 const COST = opcodeCostTable(DEFAULT_COSTS);
 
@@ -100,4 +101,33 @@ test('the size cap and another region’s block starts bound a region', () => {
   const cut = scanPage(words, [sym.start], COST, { foreign });
   assert.equal(cut.instructions, 40);
   assert.equal(cut.covered[sym.mid], 0);
+});
+
+test('the code generator translates inline every opcode the table marks as inline; the rest call out', () => {
+  // One instruction at word 0 followed by `nop`s: the fields its format uses (r1..r3, small immediates).
+  const FIELDS: Record<Format, Fields> = {
+    none: {}, rrr: { a: 1, b: 2, c: 3 }, rr: { b: 2, c: 3 }, rri: { a: 1, b: 2, imm: 8 }, rru: { a: 1, b: 2, imm: 8 }, rrs: { a: 1, b: 2, imm: 8 },
+    ru: { a: 1, imm: 8 }, ri: { b: 2, imm: 8 }, mem: { a: 1, b: 2, imm: 8 }, j24: { imm: 4 }, rs: { b: 2 }, rd: { a: 1 }, crr: { a: 1, imm: 0 }, crw: { b: 2, imm: 0 },
+  };
+  for (const o of OPCODES) {
+    const e = encode(o, FIELDS[o.format]);
+    assert.ok(e.ok && decode(e.word)?.info === o, o.mnemonic);
+    const nop = encode(OPCODE_BY_MNEMONIC.get('nop')!, {});
+    const words = new Int32Array(1024).fill(nop.ok ? nop.word : 0);
+    words[0] = e.word;
+    const plan = scanPage(words, [0], COST);
+    const { source, slow } = generateRegionSource(plan, { gpfn: 3, kernel: true });
+    const here = slow.filter((s) => s.w === 0);
+    const kind = classify(o.opcode);
+    if (kind === OpKind.Callout) {
+      assert.deepEqual(here.map((s) => s.kind), [2], `${o.mnemonic}: runs the reference slow path`);
+    } else if (kind === OpKind.Div) {
+      assert.deepEqual(here.map((s) => s.kind), [2], `${o.mnemonic}: only a zero divisor calls out`);
+      assert.match(source, /if \(t === 0\)/, `${o.mnemonic}: divides inline`);
+    } else if (kind === OpKind.Mem) {
+      assert.deepEqual(here.map((s) => s.kind), [o.costClass === 'store' ? 1 : 0], `${o.mnemonic}: a software-TLB miss is its only slow path`);
+    } else {
+      assert.deepEqual(here, [], `${o.mnemonic}: translated inline (no callout)`);
+    }
+  }
 });

@@ -10,8 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Cpu, CostModel, IoPorts } from '../../../src-main/engine/cpu/index';
 import type { Gpa } from '../../../src-main/engine/mmu/index';
 import { BinaryTranslationMonitor, InterpMonitor } from '../../../src-main/engine/monitors/index';
-import { boot, runToHalt } from '../cpu/harness';
-import { EXACT_COSTS } from '../../differential/harness';
+import { boot, EXACT_COSTS, runToHalt } from '../../helpers/cpuHarness';
 
 function pair(src: string, opts: { hotCycles?: number; costs?: Partial<CostModel>; limits?: { maxRegions?: number }; io?: () => IoPorts } = {}) {
   const bt = new BinaryTranslationMonitor({ hotCycles: opts.hotCycles ?? 0, limits: opts.limits });

@@ -7,11 +7,10 @@
  */
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
-import { startPowerOp } from '../../vm/powerOps';
-import { startClone, startCreate, startReconfigure, startRemove } from '../../cluster/inventoryOps';
-import { startEnterMaintenance, startExitMaintenance } from '../../cluster/hostOps';
+import { startPowerOp } from '../../vm/index';
+import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 import { startMigration } from '../../migration/index';
-import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/snapshotOps';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.powerOn': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'powerOn', who),

@@ -9,11 +9,11 @@ import { API_VERSION } from '@shared/api/channels';
 import type { ManagedEntityId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
 import type { EntityType } from '@shared/model/metrics';
-import { pollConsole } from '../../vm/guestLifecycle';
+import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
-import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/catalog';
-import { placementSolve } from '../../placement/solveRequest';
+import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
+import { placementSolve } from '../../placement/index';
 import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '../../migration/index';
 
 export const ENGINE_VERSION = '0.1.0';

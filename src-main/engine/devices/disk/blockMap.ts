@@ -11,7 +11,7 @@
  * snapshot/diskChain). Unwritten blocks read as zeros; zero blocks and unwritten blocks digest alike.
  */
 import { DISK_BLOCK_BYTES } from '../../params';
-import type { BlockStore } from '../../snapshot/index';
+import type { BlockStore } from '../../vm/guestFactory';
 import type { Hasher } from '../../memory/index';
 
 export interface BlockMapState {

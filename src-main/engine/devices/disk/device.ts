@@ -19,7 +19,7 @@
  * Rules: never throws for guest values; sectors map onto store blocks (partial blocks are
  * read-modify-write); deterministic.
  */
-import type { BlockStore } from '../../snapshot/index';
+import type { BlockStore } from '../../vm/guestFactory';
 import { FLOATING_BUS, type IoContext, type IoDevice, type IrqLine, type TimedDevice } from '../deviceModel';
 import type { DeviceTiming } from '../deviceTiming';
 import {

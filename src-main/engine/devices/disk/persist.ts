@@ -7,7 +7,7 @@
  * a VM disk (`BlockStore` from the lab, e.g. a DiskChain) is saved by its owner, and `restoreDisk`
  * then receives it again as `store`.
  */
-import type { BlockStore } from '../../snapshot/index';
+import type { BlockStore } from '../../vm/guestFactory';
 import type { IrqLine } from '../deviceModel';
 import type { DeviceTiming } from '../deviceTiming';
 import { DISK_STATUS_DONE } from '../portMap';

@@ -9,7 +9,8 @@
  * latched high word), ALARM (write: fire in N µs, 0 = off; read: µs left, 0 = off), ACK (lowers IRQ3).
  * Rules: the wall clock is virtual (set from the scenario at boot, never the host's clock);
  * uptime counts from `bootNs` in the VM's time base. A tickless guest reads these instead of
- * counting timer ticks, so it stays correct across descheduling (facts.md Part 2 §5 (d)).
+ * counting timer ticks, so it stays correct across descheduling (the tickless guest of VMware's
+ * "Timekeeping in VMware Virtual Machines").
  */
 import { FLOATING_BUS, type IoContext, type IoDevice, type IrqLine, type TimedDevice } from '../deviceModel';
 import { RTC_ACK, RTC_ALARM, RTC_MICROS, RTC_SECONDS, RTC_UPTIME_HI, RTC_UPTIME_LO } from '../portMap';

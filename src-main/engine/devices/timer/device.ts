@@ -5,7 +5,7 @@
  * Interface: `new TimerDevice(irq, timing)`; IoDevice `read/write`; TimedDevice `update(nowNs)`,
  * `nextEventNs()`; `guestClockNs` (the tick-counting guest clock: periods of delivered ticks);
  * `metrics` (cumulative: delivered, backlogged, dropped, catchUp, acks).
- * Model (VMware "Timekeeping in VMware Virtual Machines", facts.md Part 2 §5):
+ * Model (VMware, "Timekeeping in VMware Virtual Machines", ESX 3.5 to vSphere 5 editions):
  *  - ticks come due on a grid `startNs + k·period` (start = enable or period change);
  *  - a due tick is delivered by raising IRQ0; the next one waits for TIMER_ACK (level-triggered);
  *  - ticks that come due while one is pending, or while the vCPU is descheduled (the machine

@@ -12,7 +12,7 @@
  *   Items are shuffled (Fisher–Yates with the same generator).
  * - `STANDARD_CLASSES`: the names the CLI and resources use (`u120`, `t60`, `t120`).
  */
-import { Rng } from '../../sim/rng';
+import { Rng } from '../../sim/index';
 import type { Instance } from './bpplib';
 
 export interface UniformClass { n: number; min: number; max: number; capacity: number }

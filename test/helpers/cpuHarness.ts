@@ -1,24 +1,74 @@
 /**
- * harness — runs one assembled program on a bare CPU under a given monitor with a tiny test I/O
- * device, the way the differential tests compare monitors.
+ * cpuHarness — test helper for one bare CPU (no machine, no devices but a tiny test device): assemble
+ * a program, load it into fresh guest memory, make a CPU, run it — alone, or under a monitor the way
+ * the differential tests compare monitors.
  *
- * Interface: `runBare(image, monitor, opts)` → `BareOutcome` {digest, console, reason, cycles,
- * instructions, counters (the guest-visible subset of cpu.snapshot()), stops}; `EXACT_COSTS`
- * (every monitor-only cost set to 0: then bt and hw must match interp cycle for cycle);
- * `makeMonitor(kind, seed)`; `TestDevice`.
+ * Interface:
+ *  - `build(src)` → AsmImage (fails the test on diagnostics, which name the file `test.s`);
+ *    `VECTORS` / `HALT_VECTORS`: vector tables at 0 (zeros / every slot halts, so tests can inspect
+ *    CAUSE / EPC / FADDR after an exception);
+ *  - `boot(src, opts)` → { cpu, mem, host, image }; `runToHalt(cpu, maxCycles)`; `reg`, `ureg`.
+ *    Programs start at 0x2000 unless they set .org;
+ *  - `runBare(image, monitor, opts)` → `BareOutcome` {digest, console, reason, cycles, instructions,
+ *    counters (the guest-visible subset of cpu.snapshot()), cpu}; `EXACT_COSTS` (every monitor-only
+ *    cost set to 0: then bt and hw must match interp cycle for cycle); `makeMonitor(kind, seed)`;
+ *    `loadImage(mem, image)`; `TestDevice`.
  * Test device ports: 0x20 console byte (write), 0x70 raise IRQ line (value & 3), 0x71 lower line
  * (value & 15), 0x72 a read counter; every other port reads -1.
- * Run loop: cpu.run() in chunks whose sizes come from a seeded RNG (so budget edges fall everywhere);
- * with `externalIrqs`, line 3 is raised at some chunk boundaries (only meaningful in exact mode,
- * where chunk boundaries fall on the same instruction under every monitor); a halted CPU that can
- * wake gets line 3 raised (deterministic: it halted at the same instruction everywhere).
+ * runBare's loop: cpu.run() in chunks whose sizes come from a seeded RNG (so budget edges fall
+ * everywhere); with `externalIrqs`, line 3 is raised at some chunk boundaries (only meaningful in
+ * exact mode, where chunk boundaries fall on the same instruction under every monitor); a halted CPU
+ * that can wake gets line 3 raised (deterministic: it halted at the same instruction everywhere).
  */
-import { Cpu, type CostModel, type IoPorts, type Monitor } from '../../src-main/engine/cpu/index';
-import type { AsmImage } from '../../src-main/engine/isa/index';
+import assert from 'node:assert/strict';
+import { Cpu, type CostModel, type CpuOptions, type IoPorts, type Monitor, type RunResult } from '../../src-main/engine/cpu/index';
+import { assemble, formatDiagnostics, type AsmImage } from '../../src-main/engine/isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../../src-main/engine/memory/index';
 import type { Gpa, Gpfn } from '../../src-main/engine/mmu/index';
 import { BinaryTranslationMonitor, createMonitor, HardwareAssistMonitor, type MonitorKind } from '../../src-main/engine/monitors/index';
 import { Rng } from '../../src-main/engine/sim/rng';
+
+export const VECTORS = `
+  .org 0
+  .space 128, 0
+`;
+/** 32 vector slots that each execute hlt (0x62000000). */
+export const HALT_VECTORS = `
+  .org 0
+${Array.from({ length: 32 }, () => '  hlt').join('\n')}
+`;
+
+export interface Booted {
+  cpu: Cpu;
+  mem: GuestPhysicalMemory;
+  host: HostMemory;
+  image: AsmImage;
+}
+
+export function build(src: string): AsmImage {
+  const r = assemble(src, { file: 'test.s' });
+  if (!r.ok) assert.fail(formatDiagnostics(r.diagnostics));
+  return r.image;
+}
+
+export function boot(src: string, opts: CpuOptions & { memBytes?: number } = {}): Booted {
+  const image = build(src);
+  const host = new HostMemory();
+  const mem = new GuestPhysicalMemory(host, opts.memBytes ?? 1 << 20);
+  mem.writeBytes(image.loadAddress as Gpa, image.bytes);
+  const cpu = new Cpu(mem, opts);
+  cpu.reset(image.entry);
+  return { cpu, mem, host, image };
+}
+
+export function runToHalt(cpu: Cpu, maxCycles = 10_000_000): RunResult {
+  const r = cpu.run(maxCycles);
+  assert.equal(r.reason, 'halted', `expected the program to halt, stopped by ${r.reason} at pc 0x${(cpu.state.pc >>> 0).toString(16)}`);
+  return r;
+}
+
+export const reg = (b: Booted | Cpu, n: number): number => ('cpu' in b ? b.cpu : b).state.regs[n];
+export const ureg = (b: Booted | Cpu, n: number): number => reg(b, n) >>> 0;
 
 export const EXACT_COSTS: Partial<CostModel> = {
   monitorTrap: 0, monitorEmulate: 0, monitorReflect: 0, btTranslateTu: 0, btCallout: 0, vmExit: 0, pvHypercall: 0, pvMmuUpdateEntry: 0,

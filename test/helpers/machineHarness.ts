@@ -1,18 +1,39 @@
 /**
- * guestHarness — test helper for the guests of resources/guests: loads their sources from disk,
- * assembles labos once, and runs a program on a real machine (engine/machine) in-process, or
+ * machineHarness — test helper for whole guest machines (engine/machine): a bare-metal test program
+ * booted on a machine, or the guests of resources/guests (labos and its programs) run in-process or
  * through the CLI (`node bin/hvlab.mjs run … --json`).
  *
- * Interface: `GUESTS_DIR`, `guestSources()`, `catalogue()`, `labosImage(defines?)`,
- * `runGuest(cmdline, { monitor, levels, vcpus, untilNs, memoryMiB })` → GuestRun,
- * `runCli(args)` → { code, stdout, stderr, json? }, `WORKLOADS` (finite command lines, small
- * enough for tests: each runs in well under a second).
+ * Interface:
+ *  - bare-metal programs: `bootMachine(src, config?, env?)` (assembled with cpuHarness's `build`,
+ *    re-exported as `image`); `VEC(slots)`: a vector table at 0 whose slot k jumps to `slots[k]`
+ *    (default label `fault`); `word(machine, addr)` reads guest-physical memory;
+ *  - the guests: `GUESTS_DIR`, `readGuestFile(path)`, `catalogue()`, `labosImage(defines?, file?)`
+ *    (assembled once per defines), `bootGuest(cmdline, opts)`, `finish(machine, untilNs)`,
+ *    `runGuest(cmdline, { monitor, levels, vcpus, untilNs, memoryMiB, file, env })` → GuestRun,
+ *    `runCli(args)` → { code, stdout, stderr }, `WORKLOADS` (finite command lines, small enough for
+ *    tests: each runs in well under a second).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble, formatDiagnostics, type AsmImage } from '../../src-main/engine/isa/index';
-import { buildMachine, parseGuestCatalogue, runMachine, type GuestCatalogue, type Machine } from '../../src-main/engine/machine/index';
+import {
+  buildMachine, parseGuestCatalogue, runMachine, type GuestCatalogue, type Machine, type MachineConfigInput, type MachineEnv,
+} from '../../src-main/engine/machine/index';
+import { build } from './cpuHarness';
+
+/** A bare-metal test program, assembled (fails the test on diagnostics). */
+export const image = build;
+
+export function bootMachine(src: string, config: MachineConfigInput = {}, env: MachineEnv = {}): Machine {
+  return buildMachine({ kind: 'boot', config, image: image(src) }, env);
+}
+
+export const VEC = (slots: Record<number, string>, dflt = 'fault'): string =>
+  `  .org 0\n${Array.from({ length: 32 }, (_, k) => `  j ${slots[k] ?? dflt}`).join('\n')}\n`;
+
+/** Reads a little-endian word of guest-physical memory. */
+export const word = (m: Machine, addr: number): number => m.mem.readWord(addr as never);
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const GUESTS_DIR = join(ROOT, 'resources', 'guests');
@@ -53,19 +74,24 @@ export interface GuestRun {
 }
 
 export interface RunOpts {
-  monitor?: 'interp' | 'te';
+  /** interp (default), te, bt, hw or pv. */
+  monitor?: string;
   levels?: 2 | 4;
   vcpus?: number;
   memoryMiB?: number;
   untilNs?: number;
+  /** The kernel's source (default labos.s; labos-pv.s is the paravirtualized build). */
+  file?: string;
+  /** Machine wiring, e.g. a monitor built with options (`createMonitor`). */
+  env?: MachineEnv;
 }
 
 export function bootGuest(cmdline: string, o: RunOpts = {}): Machine {
   return buildMachine({
     kind: 'boot',
     config: { vcpus: o.vcpus ?? 1, memoryBytes: (o.memoryMiB ?? 16) << 20, levels: o.levels ?? 2, monitor: o.monitor ?? 'interp', cmdline, bootNs: 0 },
-    image: labosImage(),
-  });
+    image: labosImage({}, o.file ?? 'labos.s'),
+  }, o.env ?? {});
 }
 
 export function finish(m: Machine, untilNs: number): GuestRun {

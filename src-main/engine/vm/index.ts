@@ -1,0 +1,17 @@
+/**
+ * vm — one VM in the datacenter: the power-state machine and its operations, the guest's life
+ * cycle (start, stop, capture, console), the VM's time base and console buffer. The door other
+ * datacenter folders import. The seam to the guest machine (`guestMachine.ts`, `guestFactory.ts`)
+ * is a door of its own: both the datacenter and the guest machine import those two files directly.
+ */
+export { checkPowerOp, POWER_TRANSITIONS, type PowerOp } from './powerState';
+export { guestStopped, POWER_OP_DURATION_MS, POWER_TASK_KIND, reservationFits, startPowerOp, uptimeMs } from './powerOps';
+export {
+  captureGuest, chargeOverhead, cpuPolicyOf, guestRunState, hardwareOf, markCrashed, pollConsole, restoreGuest, startGuest, stopGuest,
+} from './guestLifecycle';
+export { VmRuntime, type VmRuntimeState } from './vmRuntime';
+export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
+export { COUNTERS_READER } from './dirtyLogShare';
+export { setGuestFacts } from './guestLifecycle';
+export { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from './guestMove';
+export { configOf } from './guestLifecycle';
