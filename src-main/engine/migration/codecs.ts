@@ -53,11 +53,11 @@ export class PageCodecs {
   static compressNs(codec: PageCodecName, level: number, inBytes: number, outBytes: number): number {
     const c = CODEC_CPU_COST[codec];
     const l = c.compress[Math.max(0, Math.min(c.compress.length - 1, level - c.firstLevel))];
-    return l.inNs * inBytes + l.outNs * outBytes;
+    return Math.max(0, l.inNs * inBytes + l.outNs * outBytes);
   }
 
   static decompressNs(codec: PageCodecName, inBytes: number, outBytes: number): number {
     const c = CODEC_CPU_COST[codec].decompress;
-    return c.inNs * inBytes + c.outNs * outBytes;
+    return Math.max(0, c.inNs * inBytes + c.outNs * outBytes);
   }
 }

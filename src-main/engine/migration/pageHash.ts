@@ -1,7 +1,7 @@
 /**
  * pageHash — the engine's own page hash and zero-page test: pure TypeScript, deterministic on every
  * host, used when the engine runs without the host's page codec port (and compared with xxHash64 in
- * WebAssembly by bench/migration-scan.ts, which decides which one the Node side offers).
+ * WebAssembly by bench/migration-codecs.ts, which decides which one the Node side offers).
  *
  * - `isZeroPage(bytes)`: QEMU's `buffer_is_zero` — true when every byte is 0 (scans 8 bytes at a time).
  * - `hashPage(bytes)`: two independent 32-bit multiply–rotate lanes (murmur3-style mixing, one per
