@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { cspMeta } from './scripts/cspMeta';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const r = (p: string) => resolve(root, p);
@@ -40,7 +41,7 @@ export default defineConfig({
     root: r('src-renderer'),
     base: './',
     resolve: { alias: { ...shared, '@renderer': r('src-renderer/src') } },
-    plugins: [vue()],
+    plugins: [vue(), cspMeta()],
     build: { outDir: r('out/renderer'), emptyOutDir: true, rollupOptions: { input: r('src-renderer/index.html') } },
   },
 });

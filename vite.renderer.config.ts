@@ -6,33 +6,23 @@
  * - Aliases: `@shared` → src-shared (the contract), `@renderer` → src-renderer/src. No `@engine`: the
  *   renderer must never see the engine.
  *
- * Rule: the built index.html keeps its strict CSP; only the dev server relaxes style-src, because Vite's
- * dev server injects <style> tags for hot reload (the production build extracts CSS to files).
+ * Rule: the Content-Security-Policy comes from one definition (scripts/cspMeta.ts): the built
+ * index.html carries the Electron policy; browser mode replaces it with its header; the dev server
+ * allows inline <style> tags, because Vite injects them for hot reload (builds extract CSS to files).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { cspMeta } from './scripts/cspMeta';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const r = (p: string): string => resolve(root, p);
 
-/** Dev server only: allow the inline <style> tags Vite injects for HMR. */
-function devCspRelax(): Plugin {
-  return {
-    name: 'hvlab-dev-csp',
-    apply: 'serve',
-    transformIndexHtml(html) {
-      return html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
-    },
-  };
-}
-
 export default defineConfig({
   root: r('src-renderer'),
   base: './',
-  plugins: [vue(), devCspRelax()],
+  plugins: [vue(), cspMeta()],
   resolve: {
     alias: {
       '@shared': r('src-shared'),

@@ -19,6 +19,7 @@ import { createEngine } from '../src-main/engine/index';
 import type { GuestFactory } from '../src-main/engine/index';
 import { defaultGuestFactory } from '../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../test/helpers/fakeGuest';
+import { API_VERSION } from '../src-shared/api/channels';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,11 +67,11 @@ function measure(vms: number): { vms: number; wallMs: number; realtimeFactor: nu
   const t0 = performance.now();
   engine.advance(SECONDS * 1000);
   const wallMs = performance.now() - t0;
-  const inv = engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} });
+  const inv = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} });
   let instructions = 0;
   if (inv.ok) {
     for (const h of (inv.result as { hosts: { id: string }[] }).hosts) {
-      const r = engine.handle({ v: 1, id: 2, kind: 'query', name: 'metrics.query', params: { entityId: h.id, counters: ['engine.mips.average'], interval: 'realtime', maxSamples: 1 } });
+      const r = engine.handle({ v: API_VERSION, id: 2, kind: 'query', name: 'metrics.query', params: { entityId: h.id, counters: ['engine.mips.average'], interval: 'realtime', maxSamples: 1 } });
       if (r.ok) instructions += ((r.result as { values: Record<string, (number | null)[]> }).values['engine.mips.average'][0] ?? 0) * 1e6;
     }
   }

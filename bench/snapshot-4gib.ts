@@ -13,6 +13,7 @@ import { createEngine } from '../src-main/engine/index';
 import type { Engine, GuestFactory } from '../src-main/engine/index';
 import { defaultGuestFactory } from '../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../test/helpers/fakeGuest';
+import { API_VERSION } from '../src-shared/api/channels';
 
 const i = process.argv.indexOf('--touchedMiB');
 const TOUCHED_MIB = i > 0 ? Number(process.argv[i + 1]) : 64;
@@ -22,12 +23,12 @@ const guest = real.factory ? `real guest machine (${real.name})` : 'fakeGuest te
 
 let id = 1;
 function call(engine: Engine, name: string, params: unknown): unknown {
-  const r = engine.handle({ v: 1, id: id++, kind: 'command', name, params });
+  const r = engine.handle({ v: API_VERSION, id: id++, kind: 'command', name, params });
   if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
   return r.result;
 }
 function task(engine: Engine, taskId: string): { state: string; result?: unknown } {
-  const r = engine.handle({ v: 1, id: id++, kind: 'query', name: 'tasks.list', params: { limit: 50 } });
+  const r = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: 'tasks.list', params: { limit: 50 } });
   if (!r.ok) throw new Error(r.error.message);
   return (r.result as { id: string; state: string; result?: unknown }[]).find((t) => t.id === taskId)!;
 }

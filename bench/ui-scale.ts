@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     scenario = w.name;
     env.HVLAB_RESOURCES = w.dir;
   }
-  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', '1', '--scenario', scenario, '--paused'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', '1', '--scenario', scenario, '--paused', '--no-autosave'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no URL from hvlab serve:\n${out}`)), 180_000);

@@ -1,32 +1,54 @@
 /**
  * Electron main process: the composition root. A short ordered list, one comment per line.
  */
-import { app, BrowserWindow, Menu } from 'electron';
+import { app, BrowserWindow, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
-import { EngineWorkerClient } from '../node/workers/engineWorkerClient';
+import { pathToFileURL } from 'node:url';
+import { startLabBackend } from '../node/backends/index';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 import { buildMenu } from './menu';
+import { hardenWebContents, installPermissionHandlers } from './security';
 
 // import.meta.dirname is out/main in the bundle; the worker bundle sits next to this file.
 const appDir = import.meta.dirname;
+const indexHtml = join(appDir, '../renderer/index.html');
+
+// Every web contents that will ever exist is hardened as it is created: no navigation, redirects,
+// new windows or <webview>; allow-listed links open in the system browser.
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openExternal: (url) => shell.openExternal(url) }));
 
 async function boot(): Promise<void> {
   await app.whenReady();
   // 0. Packaged builds keep guests and scenarios outside the asar archive (electron-builder extraResources).
   if (app.isPackaged && !process.env.HVLAB_RESOURCES) process.env.HVLAB_RESOURCES = join(process.resourcesPath, 'resources');
-  // 1. The engine runs in a worker thread, off the UI thread.
-  const engine = await EngineWorkerClient.spawn({ scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false });
-  // 2. One validated IPC door to it.
-  registerIpc(engine, () => BrowserWindow.getAllWindows());
-  // 3. The application menu.
+  // 1. No page gets any permission (camera, notifications, HID…): the lab needs none.
+  installPermissionHandlers(session.defaultSession);
+  // 2. The lab's backend: the engine runs in a supervised worker thread, off the UI thread, autosaving
+  //    into the app's data folder.
+  const backend = await startLabBackend({
+    scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false,
+    dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
+  });
+  // 3. One IPC door to it, open only to the app's own page (framing here; the engine validates).
+  registerIpc(backend, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href);
+  // 4. The application menu.
   Menu.setApplicationMenu(buildMenu());
-  // 4. The sandboxed window.
-  createMainWindow(appDir);
-  // 5. macOS convention: re-open a window from the dock; quit elsewhere when the last window closes.
-  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createMainWindow(appDir); });
+  // 5. The sandboxed window.
+  createMainWindow(appDir, indexHtml);
+  // 6. macOS convention: re-open a window from the dock; quit elsewhere when the last window closes.
+  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createMainWindow(appDir, indexHtml); });
   app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
-  app.on('before-quit', () => { void engine.close(); });
+  // 7. Quitting never loses the lab: autosave first (the next start offers it back), then stop the engine.
+  let saved = false;
+  app.on('before-quit', (event) => {
+    if (saved) return;
+    event.preventDefault();
+    saved = true;
+    void (backend.autosave ? backend.autosave() : Promise.resolve<{ saved: boolean; error?: string }>({ saved: false }))
+      .then((r) => { if (r.error) console.error(`hvlab: the lab could not be autosaved: ${r.error}`); })
+      .finally(() => { void backend.close().finally(() => app.quit()); });
+  });
 }
 
 void boot();

@@ -1,14 +1,17 @@
 /**
- * The lab's BrowserWindow: sandboxed renderer (contextIsolation on, sandbox on, nodeIntegration off), a
- * strict Content-Security-Policy on every response, no navigation away from the app, no new windows.
+ * The lab's BrowserWindow: sandboxed renderer (contextIsolation on, sandbox on, nodeIntegration off, no
+ * <webview>, no navigation by drag and drop), and the Electron Content-Security-Policy on every response
+ * as well as in the page's own <meta> tag (a file:// page has no response headers: the tag is what
+ * counts there). Navigation, redirects and new windows are refused for every web contents
+ * (`security.ts`, installed in main.ts).
  */
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
 import { contentSecurityPolicy } from '../node/server/staticFiles';
 
-export function createMainWindow(appDir: string): BrowserWindow {
+export function createMainWindow(appDir: string, indexHtml: string): BrowserWindow {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy('electron')] } });
   });
   const win = new BrowserWindow({
     width: 1440,
@@ -21,15 +24,12 @@ export function createMainWindow(appDir: string): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
     },
   });
   win.once('ready-to-show', () => win.show());
-  // The app never navigates: links to the outside open in the system browser, everything else is refused.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  void win.loadFile(join(appDir, '../renderer/index.html'));
+  void win.loadFile(indexHtml);
   return win;
 }

@@ -1,13 +1,17 @@
 /**
  * The engine's only door: `createEngine(ports, options)`.
  *
- * - `engine.handle(request)` → ResponseMessage: every command and query of the contract (validated).
- * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents.
+ * - `engine.handle(request)` → ResponseMessage: every command and query of the contract, validated once,
+ *   here (`api/dispatcher.ts`); transports in front of the engine check only framing and authentication.
+ * - `engine.onEvent(listener)` → unsubscribe: pushed EngineEvents. After each request and each advance
+ *   the change feed (`api/changeFeed.ts`) publishes what changed in the inventory as one event.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
  *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
  *   writes/reads the files (`node/storage/`).
+ * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
+ *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
@@ -23,17 +27,15 @@ import type { EngineEvent } from '@shared/api/events';
 import type { SimStatus } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import { validateRequest } from '@shared/api/validate';
-import { isPlainObject } from '@shared/api/schema';
 import type { EnginePorts, ScenarioSource } from './ports';
 import { Lab } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch } from './api/index';
-import { scenarioSchema } from './scenario/index';
+import { dispatch, ChangeFeed } from './api/index';
+import type { HandlerContext } from './api/index';
+import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
-import { placementSolve } from './placement/index';
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
@@ -41,7 +43,7 @@ export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
 export type { MilpSolverPort } from './ports';
-export { DEFAULT_CLOCK_HZ } from './params';
+export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
 // catalogue, and the GuestFactory it wires into the lab (node/guestFactories.ts).
@@ -71,13 +73,17 @@ export interface Engine {
   scenarioName(): string;
 }
 
-/** Validates a parsed scenario; errors name the file and the path of the bad field. */
-export function validateScenario(source: ScenarioSource): { scenario: Scenario } | { error: ApiError } {
-  const problem = scenarioSchema.check(source.content, 'scenario');
+/**
+ * Validates a parsed scenario; errors name the file and the path of the bad field. Order: shape (schema),
+ * then totals and workloads from the numbers alone (`scenarioBounds.ts`: nothing is built for a scenario
+ * over the limits), then references, by building the inventory. `workloads`: the guest catalogue's names.
+ */
+export function validateScenario(source: ScenarioSource, workloads?: ReadonlySet<string>): { scenario: Scenario } | { error: ApiError } {
+  const problem = scenarioSchema.check(source.content, 'scenario') ?? scenarioBoundsProblem(source.content as Scenario, workloads);
   if (problem) return { error: apiError('E_SCENARIO', `${source.file}: ${problem.field}: ${problem.message}`, problem.field) };
   const scenario = source.content as Scenario;
   try {
-    new Lab(scenario, 0, () => {}); // builds the inventory and resolves the timeline: reference errors surface here
+    new Lab(scenario, 0, () => {}, { workloads }); // builds the inventory and resolves the timeline: reference errors surface here
   } catch (e) {
     if (e instanceof ScenarioProblem) return { error: apiError('E_SCENARIO', `${source.file}: ${e.field}: ${e.message}`, e.field) };
     throw e;
@@ -88,13 +94,16 @@ export function validateScenario(source: ScenarioSource): { scenario: Scenario }
 export function createEngine(ports: EnginePorts, options: EngineOptions): Engine {
   const listeners = new Set<(e: EngineEvent) => void>();
   const emit = (e: EngineEvent) => { for (const l of listeners) l(e); };
+  // Names from input are looked up in Maps, never on plain objects ("constructor" is on every object).
+  const scenarios = new Map(Object.entries(ports.scenarios));
+  const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, commands: dispatch, pageCodecs: ports.pageCodecs };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch, pageCodecs: ports.pageCodecs };
 
   function build(name: string, seed: number): Lab | ApiError {
-    const source = ports.scenarios[name];
-    if (!source) return apiError('E_NOT_FOUND', `no built-in scenario "${name}"`, 'params.scenario');
-    const v = validateScenario(source);
+    const source = scenarios.get(name);
+    if (!source) return apiError('E_NOT_FOUND', `no such scenario "${name}" (built-in: ${[...scenarios.keys()].join(', ')})`, 'params.scenario');
+    const v = validateScenario(source, workloads);
     if ('error' in v) return v.error;
     return new Lab(v.scenario, seed, emit, labOptions);
   }
@@ -102,35 +111,44 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const first = build(options.scenario, options.seed);
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
+  let feed = new ChangeFeed(lab, emit);
+
+  /** Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from before is never mistaken for one of the new lab (it gets resync). */
+  function replace(next: Lab, scenario: string): void {
+    next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
+    lab = next;
+    feed = new ChangeFeed(lab, emit);
+    emit({ type: 'lab.loaded', scenario });
+  }
+
+  const context: HandlerContext = {
+    ports,
+    loadLab(scenario, seed) {
+      const next = build(scenario, seed);
+      if (!(next instanceof Lab)) return next;
+      replace(next, scenario);
+      return undefined;
+    },
+    loadState: (state) => loadState(state),
+    changesSince: (version) => feed.since(version),
+  };
+
+  function loadState(state: unknown): ApiError | undefined {
+    let next: Lab;
+    try {
+      next = Lab.restore(state as LabState, emit, labOptions);
+    } catch (e) {
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    replace(next, next.scenario.name);
+    return undefined;
+  }
 
   return {
     handle(raw: unknown): ResponseMessage {
-      // lab.load, lab.scenarios and guests.list need the facade (they replace the lab or read the ports); the rest goes to the Lab.
-      const v = validateRequest(raw);
-      if (v.ok && v.request.kind === 'command' && v.request.name === 'lab.load') {
-        const p = v.request.params as { scenario: string; seed?: number };
-        const next = build(p.scenario, p.seed ?? lab.seed);
-        if (!(next instanceof Lab)) return { id: v.request.id, ok: false, error: next };
-        lab = next;
-        emit({ type: 'lab.loaded', scenario: p.scenario });
-        return { id: v.request.id, ok: true, result: { ok: true } };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'lab.scenarios') {
-        const list = Object.entries(ports.scenarios).map(([name, src]) => {
-          const c = isPlainObject(src.content) ? src.content : {};
-          return { name, title: String(c.title ?? name), description: String(c.description ?? '') };
-        });
-        return { id: v.request.id, ok: true, result: list };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'guests.list') {
-        return { id: v.request.id, ok: true, result: (ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })) };
-      }
-      if (v.ok && v.request.kind === 'query' && v.request.name === 'placement.solve') {
-        // Needs the exact-solver port, which only the facade holds.
-        const out = placementSolve(lab, v.request.params as Parameters<typeof placementSolve>[1], ports.milpSolver);
-        return 'error' in out ? { id: v.request.id, ok: false, error: out.error } : { id: v.request.id, ok: true, result: out };
-      }
-      return v.ok && v.request.initiator ? dispatch(lab, raw, v.request.initiator) : dispatch(lab, raw);
+      const reply = dispatch(lab, raw, 'lab-user', context);
+      feed.publish(lab.takeChanges());
+      return reply;
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -139,18 +157,11 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     advance(ms: number) {
       if (!(ms > 0)) return;
       lab.advance(ms);
+      feed.publish(lab.takeChanges());
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),
-    loadState(state: unknown): ApiError | undefined {
-      try {
-        lab = Lab.restore(state as LabState, emit, labOptions);
-      } catch (e) {
-        return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      emit({ type: 'lab.loaded', scenario: lab.scenario.name });
-      return undefined;
-    },
+    loadState,
     digestInput: () => digestInput(lab),
     scenarioName: () => lab.scenario.name,
   };
@@ -169,3 +180,4 @@ export type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index'
 export type { MilpStatus } from './placement/index';
 export { paramValue } from './machine/index';
 export type { PageCodecName, PageCodecPort } from './ports';
+export type { RecoveryPort } from './ports';

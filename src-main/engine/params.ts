@@ -278,3 +278,46 @@ export const CODEC_CPU_COST: Record<'zlib' | 'zstd' | 'lz4', {
     decompress: { inNs: -1.512, outNs: 2.426 },
   },
 };
+
+// ---------------------------------------------------------------------------------------------------
+// Hardening: bounds on what one input may ask of the engine (docs/security.md lists every limit).
+// ---------------------------------------------------------------------------------------------------
+
+/** Most hosts a lab (one scenario) may have: enough for every built-in lab and benchmark, far below
+ *  what one engine thread can hold; a scenario that asks for more is refused before anything is built. */
+export const LAB_MAX_HOSTS = 1000;
+/** Most VMs (and templates) on one host: vSphere's configuration maximum for ESXi 7/8 is 1,024. */
+export const LAB_MAX_VMS_PER_HOST = 1024;
+/** Most VMs (and templates) in a lab: five times the largest measured lab (docs/PERFORMANCE.md). */
+export const LAB_MAX_VMS = 10_000;
+/** Most (action × target) pairs a scenario's timeline may hold (an action with `vms: [...]` counts each VM). */
+export const SCENARIO_MAX_ACTION_TARGETS = 100_000;
+/** Latest time a scenario action may run at (`at`, strings and numbers alike): one year of virtual time. */
+export const SCENARIO_MAX_AT_MS = 365 * 86_400_000;
+/** `hvlab scenario run` without `--until` runs to 60 s after the last action, but never past this: a
+ *  scenario whose last action is later needs an explicit `--until`. */
+export const SCENARIO_DEFAULT_RUN_MAX_MS = 3_600_000;
+
+/** Bytes a VM's console input queue may hold (typed but not yet read by the guest); more is refused. */
+export const CONSOLE_INPUT_MAX_BYTES = 64 * 1024;
+
+/** Reset-storm watchdog: a guest that resets itself more than this many times within
+ *  RESET_STORM_WINDOW_NS of virtual time is marked crashed (each reset rebuilds memory and, under bt,
+ *  throws away every translation: a reset loop costs the host far more than it costs the guest). */
+export const RESET_STORM_MAX_RESETS = 20;
+export const RESET_STORM_WINDOW_NS = 1_000_000_000;
+
+/** Assembler limits (each exceeded limit is a located diagnostic, never a hang or a stack overflow). */
+/** Macro expansions and includes in one assembly: a macro (or file) that expands itself twice per level
+ *  would otherwise double at every level of ASM_MAX_EXPANSION_DEPTH (labos: a few hundred). */
+export const ASM_MAX_MACRO_EXPANSIONS = 50_000;
+/** Source lines after includes and macro expansion (labos: about 7,000). */
+export const ASM_MAX_EXPANDED_LINES = 250_000;
+/** Bytes of output one program may describe (`.space`, `.org` gaps): guest memory is at most 4 GiB but
+ *  a program image is loaded whole; 64 MiB is ample for any teaching program. */
+export const ASM_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Nesting of parentheses and unary operators in one expression, and of constants defined by constants. */
+export const ASM_MAX_EXPR_DEPTH = 256;
+/** Length of one source line (characters) and of an include file name. */
+export const ASM_MAX_LINE_CHARS = 4096;
+export const ASM_MAX_INCLUDE_NAME_CHARS = 256;

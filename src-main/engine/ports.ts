@@ -3,7 +3,6 @@
  * touches files, clocks or the network: everything external arrives through these ports.
  *
  * - `scenarios`: built-in scenario objects (already parsed from YAML/JSON by node/resources.ts), by name.
- * - `guestSources`: guest program sources by file name (for the assembler's includes), when guests run.
  * - `guestFactory`: builds (or restores) the guest machine of a powered-on VM (`vm/guestFactory.ts`).
  *   Absent → VMs power on without guest execution (guestState `notRunning`, no CPU use).
  * - `guestCatalog`: the guest programs VMs can run (name + description), for `guests.list`.
@@ -15,10 +14,13 @@
  *   (`migration/pageHash.ts`, deterministic pure TypeScript) and refuses compression. Results never
  *   depend on which hash runs (a hash only proposes candidates; equality is a full byte compare) nor on
  *   the wall clock (the CPU time charged is the cost model's, `params.ts`).
- * - `log`: diagnostics (never secrets).
+ * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
+ *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
+ *   to recover.
  */
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
+import type { RecoveryInfo } from '@shared/api/queries';
 
 export interface ScenarioSource {
   /** File the scenario came from, for error messages. */
@@ -27,14 +29,23 @@ export interface ScenarioSource {
   content: unknown;
 }
 
+export interface RecoveryPort {
+  info(): RecoveryInfo;
+  /** Reads the offered autosave (throws when it cannot be read). */
+  restore(): unknown;
+  /** The engine now runs the restored lab: the offer is settled. */
+  restored(): void;
+  /** The user declined: the autosave is deleted and the offer settled. */
+  discard(): void;
+}
+
 export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
-  guestSources?: Record<string, string>;
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
   pageCodecs?: PageCodecPort;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  recovery?: RecoveryPort;
 }
 
 /**

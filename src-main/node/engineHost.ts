@@ -5,17 +5,28 @@
  * - `new EngineHost(options)`; `start()` begins pacing; `stop()`.
  * - `request(raw)` → ResponseMessage (synchronous, validated by the engine); `onEvent(listener)`.
  *
+ * - With `dataDir`, the host keeps an autosave of the lab (node/storage/autosave.ts): every
+ *   AUTOSAVE_PERIOD_MS of wall time when the lab changed, and on `autosaveNow()` (quit). An autosave
+ *   found at start is OFFERED through the `lab.recovery` port until the user restores or discards it
+ *   — autosaving pauses meanwhile, so the offer is never overwritten — unless `restoreAutosave`
+ *   (restore it now) or `discardAutosave` (delete it) says otherwise. `engineCrash`: why this host
+ *   replaces one that stopped (shown with the offer).
+ *
  * Rules: heavy engine work happens in slices of at most SLICE_BUDGET_MS wall time so requests are
  * answered between slices; `sim.ticked` is published at most TICK_EVENT_HZ times a second.
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
+import { API_VERSION } from '@shared/api/channels';
 import type { ResponseMessage } from '@shared/api/protocol';
 import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
+import { Autosave } from './storage/autosave';
+import { AUTOSAVE_PERIOD_MS } from './limits';
+import type { RecoveryPort } from '../engine/index';
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -33,6 +44,14 @@ export interface EngineHostOptions {
   ports?: Partial<EnginePorts>;
   /** Start with the clock paused (tests that step deterministically). */
   paused?: boolean;
+  /** The lab's data folder: autosave on (absent: no autosave, no recovery offer). */
+  dataDir?: string;
+  /** Restore the autosave at start instead of offering it (`hvlab serve --restore-autosave`). */
+  restoreAutosave?: boolean;
+  /** Delete the autosave at start instead of offering it (`hvlab serve --discard-autosave`). */
+  discardAutosave?: boolean;
+  /** The previous engine stopped unexpectedly, with this message (shown with the recovery offer). */
+  engineCrash?: string;
 }
 
 export class EngineHost {
@@ -44,25 +63,80 @@ export class EngineHost {
   /** HiGHS for exact placement; its worker thread starts on the first exact solve only. */
   private readonly highs: HighsSolver | undefined;
 
+  private readonly autosave: Autosave | undefined;
+  /** An autosave from an earlier session awaits the user's choice: do not overwrite it. */
+  private offered = false;
+  private engineCrash: string | null;
+  private lastAutosaveWallMs = 0;
+  /** What the last autosave covered: virtual time and the number of commands that had changed the lab. */
+  private savedMark = '';
+  private changes = 0;
+
   constructor(options: EngineHostOptions = {}) {
+    this.autosave = options.dataDir ? new Autosave(options.dataDir) : undefined;
+    this.engineCrash = options.engineCrash ?? null;
+    if (this.autosave?.info()) {
+      if (options.discardAutosave) this.autosave.discard();
+      else if (!options.restoreAutosave) this.offered = true;
+    }
     // Guest sources are read once, for the ports and for the machine factory alike.
-    const guestSources = options.ports?.guestSources ?? loadGuestSources();
+    const guestSources = loadGuestSources();
     const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
     const ports: EnginePorts = {
       scenarios: options.ports?.scenarios ?? loadScenarioSources(),
-      guestSources,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       pageCodecs: options.ports?.pageCodecs,
-      log: options.ports?.log,
+      recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {
       if (e.type === 'sim.ticked') return;
       for (const l of this.listeners) l(e);
     });
-    if (options.paused) this.engine.handle({ v: 1, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+    if (options.restoreAutosave && this.autosave?.info()) {
+      const err = this.engine.loadState(this.autosave.load());
+      if (err) throw new Error(`the autosave in ${this.autosave.dir} cannot be restored: ${err.message}`);
+    }
+    if (options.paused) this.engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
+    this.savedMark = this.mark();
+    this.lastAutosaveWallMs = performance.now();
+  }
+
+  private recoveryPort(autosave: Autosave): RecoveryPort {
+    return {
+      info: () => ({ autosave: this.offered ? autosave.info() : null, offered: this.offered, engineCrash: this.engineCrash }),
+      restore: () => autosave.load(),
+      restored: () => { this.offered = false; this.engineCrash = null; },
+      discard: () => { if (this.offered) autosave.discard(); this.offered = false; this.engineCrash = null; },
+    };
+  }
+
+  private mark(): string {
+    return `${this.engine.simStatus().virtualTimeMs}/${this.changes}`;
+  }
+
+  /**
+   * Saves the lab to the autosave (from the pacing loop, and on quit): false when there is nothing to do
+   * (no data folder, or nothing changed since the last autosave). While an offer is pending the
+   * periodic save is skipped (it would replace what is offered); on quit the offered autosave is kept
+   * as `autosave-previous` and the current lab becomes the autosave — quitting loses neither.
+   * Throws when the save cannot be written.
+   */
+  autosaveNow(when: 'periodic' | 'quit' = 'periodic'): boolean {
+    if (!this.autosave) return false;
+    const mark = this.mark();
+    if (mark === this.savedMark) return false;
+    if (this.offered) {
+      if (when === 'periodic') return false;
+      this.autosave.keepAsPrevious();
+      this.offered = false;
+    }
+    this.autosave.write(this.engine.saveState());
+    this.savedMark = mark;
+    this.lastAutosaveWallMs = performance.now();
+    return true;
   }
 
   onEvent(listener: (e: EngineEvent) => void): () => void {
@@ -73,6 +147,7 @@ export class EngineHost {
   request(raw: unknown): ResponseMessage {
     const before = this.engine.simStatus();
     const response = this.engine.handle(raw);
+    if (response.ok && typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'command') this.changes++;
     const after = this.engine.simStatus();
     if (before.running !== after.running || before.speed !== after.speed || before.virtualTimeMs !== after.virtualTimeMs) {
       this.publishTick(true);
@@ -96,6 +171,14 @@ export class EngineHost {
     const now = performance.now();
     const wallElapsed = now - this.lastWallMs;
     this.lastWallMs = now;
+    if (this.autosave && now - this.lastAutosaveWallMs >= AUTOSAVE_PERIOD_MS) {
+      this.lastAutosaveWallMs = now;
+      try {
+        this.autosaveNow();
+      } catch {
+        // A full disk must not stop the lab; the next period tries again, and quitting reports it.
+      }
+    }
     const status = this.engine.simStatus();
     if (!status.running) return;
     if (status.speed === 'max') {

@@ -9,8 +9,8 @@
  * - `loadGuestCatalogue()` → the named guests of resources/guests/guests.json (empty when absent).
  * - `loadGuestFile(path)` → a guest program given by path, with an include reader for the assembler.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, resolve, dirname, basename, extname, relative } from 'node:path';
+import { readdirSync, readFileSync, existsSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve, dirname, basename, extname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ScenarioSource } from '../engine/index';
@@ -42,7 +42,8 @@ export function parseScenarioText(file: string, text: string): unknown {
 }
 
 export function loadScenarioSources(dir = join(resourcesDir(), 'scenarios')): Record<string, ScenarioSource> {
-  const out: Record<string, ScenarioSource> = {};
+  // Keys are file names: a null-prototype object, so "__proto__.yaml" is an entry like any other.
+  const out: Record<string, ScenarioSource> = Object.create(null) as Record<string, ScenarioSource>;
   for (const f of readdirSync(dir).sort()) {
     if (!/\.(ya?ml|json)$/.test(f)) continue;
     const file = join(dir, f);
@@ -53,7 +54,7 @@ export function loadScenarioSources(dir = join(resourcesDir(), 'scenarios')): Re
 }
 
 export function loadGuestSources(dir = join(resourcesDir(), 'guests')): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (!existsSync(dir)) return out;
   const walk = (d: string, prefix: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
@@ -92,6 +93,8 @@ export function loadGuestCatalogue(dir = join(resourcesDir(), 'guests')): GuestC
  * show (relative to the working directory), and an include reader for the engine's assembler that resolves
  * `.include "x"` relative to the including file, then to the main file's folder. `texts` collects every
  * file read (for listings). Throws `ResourceError` when the main file cannot be read.
+ * Rule: includes stay inside the main file's folder (after resolving symbolic links): a file outside
+ * it is never read, so `.include "/etc/passwd"` cannot echo its lines back as diagnostics.
  */
 export function loadGuestFile(path: string): { file: string; text: string; readInclude: (inc: string, fromFile: string) => string | undefined; texts: Map<string, string> } {
   const mainAbs = resolve(path);
@@ -105,10 +108,19 @@ export function loadGuestFile(path: string): { file: string; text: string; readI
   }
   const texts = new Map<string, string>([[file, text]]);
   const absOf = new Map<string, string>([[file, mainAbs]]);
+  const root = realpathSync(dirname(mainAbs));
+  const inside = (p: string): boolean => {
+    try {
+      const real = realpathSync(p);
+      return real.startsWith(root + sep) && statSync(real).isFile();
+    } catch {
+      return false;
+    }
+  };
   const readInclude = (inc: string, fromFile: string): string | undefined => {
     const from = absOf.get(fromFile) ?? mainAbs;
     for (const cand of [resolve(dirname(from), inc), resolve(dirname(mainAbs), inc)]) {
-      if (!existsSync(cand)) continue;
+      if (!existsSync(cand) || !inside(cand)) continue;
       try {
         const t = readFileSync(cand, 'utf8');
         absOf.set(inc, cand);

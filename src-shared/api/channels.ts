@@ -5,7 +5,7 @@
  * test pins a hash of the schemas so an unannounced change fails CI.
  */
 
-export const API_VERSION = 1;
+export const API_VERSION = 2;
 
 /** Electron IPC channels: the preload only forwards channels with this prefix. */
 export const IPC_PREFIX = 'hvlab:';

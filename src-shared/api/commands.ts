@@ -9,13 +9,13 @@
  * Rule: adding a command means adding a schema here, a result type, and a handler in the engine's
  * dispatcher; the contract tests fail until all three exist.
  */
-import type { Infer } from './schema';
+import type { Infer, Schema } from './schema';
 import { s } from './schema';
 import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
 import { COMPRESSION_CODECS, MIGRATION_LIMITS, MIGRATION_MODES, STOP_RULES, VMOTION_PRIORITIES } from '../model/migration';
 
-const name = () => s.string({ min: 1, max: 80 });
+const name = () => s.name({ max: 80 });
 const vmRef = { vmId: s.id('vm') };
 
 /**
@@ -95,7 +95,7 @@ export const COMMAND_SCHEMAS = {
   'vm.remove': s.object(vmRef),
   /** Take Snapshot… Pre: not a template. `memory` needs poweredOn. Task; result `{ snapshotId }`. */
   'vm.snapshot.create': s.object({
-    vmId: s.id('vm'), name: name(), description: s.optional(s.string({ max: 1024 })),
+    vmId: s.id('vm'), name: name(), description: s.optional(s.text({ max: 1024 })),
     memory: s.optional(s.bool()), quiesce: s.optional(s.bool()),
   }),
   /** Revert to a snapshot of this VM. Task. */
@@ -106,7 +106,7 @@ export const COMMAND_SCHEMAS = {
   'vm.snapshot.removeAll': s.object(vmRef),
   /** Rename / change description. Immediate. */
   'vm.snapshot.edit': s.object({
-    vmId: s.id('vm'), snapshotId: s.id('snapshot'), name: s.optional(name()), description: s.optional(s.string({ max: 1024 })),
+    vmId: s.id('vm'), snapshotId: s.id('snapshot'), name: s.optional(name()), description: s.optional(s.text({ max: 1024 })),
   }),
   /** Type text into the VM's console. Pre: poweredOn. Immediate. */
   'vm.console.send': s.object({ vmId: s.id('vm'), text: s.string({ min: 1, max: 4096 }) }),
@@ -135,6 +135,10 @@ export const COMMAND_SCHEMAS = {
   'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
   /** Change speed without changing run/pause. */
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
+  /** Replace the lab with the autosave the host offers (`lab.recovery`): after a crash or an unsaved quit. */
+  'lab.recovery.restore': s.object({}),
+  /** Decline the offer: the autosave is deleted and autosaving resumes for the current lab. */
+  'lab.recovery.discard': s.object({}),
   /** Replace the lab with a built-in scenario (by name) and a seed. */
   'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
 };
@@ -169,6 +173,8 @@ export interface CommandResults {
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
   'lab.load': { ok: true };
+  'lab.recovery.restore': { ok: true };
+  'lab.recovery.discard': { ok: true };
 }
 export type CommandResult<K extends CommandName> = CommandResults[K];
 

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   E_INSUFFICIENT_RESOURCES: 'insufficient resources',
   /** The destination cannot run the VM: its host lacks a capability the VM's monitor needs, or its CPU differs. */
   E_INCOMPATIBLE: 'incompatible host',
+  /** A bounded queue is full (e.g. console input the guest has not read yet): nothing changed; retry later. */
+  E_BUSY: 'busy: try again later',
   /** A guest program failed to assemble or load; message carries file:line:col. */
   E_GUEST_PROGRAM: 'guest program error',
   /** A scenario file is invalid; `field` carries the path of the bad field. */
@@ -56,7 +58,7 @@ export function apiError(code: ErrorCode, message: string, field?: string): ApiE
 export function isApiError(value: unknown): value is ApiError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.code === 'string' && v.code in ERROR_CODES && typeof v.message === 'string';
+  return typeof v.code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, v.code) && typeof v.message === 'string';
 }
 
 /** An Error carrying an ApiError, thrown by typed clients so callers can `catch`. */

@@ -5,14 +5,19 @@
  */
 import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
-import type { ManagedEntityId, VmId } from '../model/ids';
+import type { VmId } from '../model/ids';
+import type { EntityUpdate } from '../model/inventoryChanges';
 import type { SimStatus } from './commands';
 
 export type EngineEvent =
   /** A task was created or changed state/progress. */
   | { type: 'task.updated'; task: TaskDto }
-  /** Inventory objects changed; refetch `inventory.get` (version lets clients skip stale refetches). */
-  | { type: 'inventory.changed'; version: number; entityIds: ManagedEntityId[] }
+  /**
+   * Inventory objects changed, property by property (`model/inventoryChanges.ts`). `version` grows by
+   * one per event from one feed: a client at `version - 1` applies `updates`; one further behind asks
+   * `inventory.changesSince`.
+   */
+  | { type: 'inventory.changed'; version: number; updates: EntityUpdate[] }
   /** New real-time samples exist up to `timeMs`. */
   | { type: 'metrics.sampled'; timeMs: number }
   /** The virtual clock moved or run/pause/speed changed. */
@@ -23,5 +28,3 @@ export type EngineEvent =
   | { type: 'event.logged'; event: EventDto }
   /** The whole lab was replaced (scenario load): clients reset their stores. */
   | { type: 'lab.loaded'; scenario: string };
-
-export type EngineEventType = EngineEvent['type'];

@@ -8,6 +8,9 @@ import { s } from './schema';
 import type { InventoryDto, SnapshotTreeDto, VmDto, HostDto } from '../model/inventory';
 import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
+import type { EventId } from '../model/ids';
+import type { InventoryChanges } from '../model/inventoryChanges';
+import type { BackendInfo } from '../model/backends';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus } from './commands';
@@ -35,13 +38,32 @@ const placementInstance = s.object({
   }), { max: 5_000 }),
 });
 
-const entityId = s.string({ min: 3, max: 40, pattern: /^(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
+/** Items `tasks.list` and `events.list` return when the request names no limit. */
+export const LIST_DEFAULT_LIMIT = 200;
+/** Events `events.since` returns when the request names no limit. */
+export const EVENTS_SINCE_DEFAULT_LIMIT = 500;
+/**
+ * How far back `inventory.changesSince` reaches, in entity updates kept (by the engine and by the backend
+ * composite); a client further behind resyncs. Every running VM's uptime changes at each 20 s sample, so
+ * 20,000 covers ten samples (200 virtual s) of a lab with 2,000 running VMs, and far longer for the
+ * course's labs.
+ */
+export const CHANGE_HISTORY_UPDATES = 20_000;
+
+/** A managed entity's id, local or behind a backend namespace (`model/ids.ts`). */
+const entityId = s.string({ min: 3, max: 60, pattern: /^(?:[a-z][a-z0-9]{0,15}:)?(datacenter|cluster|host|vm|datastore|network)-[1-9][0-9]{0,9}$/ });
 
 export const QUERY_SCHEMAS = {
   /** Engine and contract identity. */
   'engine.info': s.object({}),
-  /** The whole inventory, flat. */
+  /** The whole inventory, flat, with the change-feed version it is (at least) as new as. */
   'inventory.get': s.object({}),
+  /**
+   * What changed in the inventory after `version` (from `inventory.get` or an `inventory.changed`
+   * event): coalesced property-level updates, or `resync` when the bounded history no longer reaches
+   * back that far (or the version is not one this lab had).
+   */
+  'inventory.changesSince': s.object({ version: s.int({ min: 0 }) }),
   /** One VM. */
   'vm.get': s.object({ vmId: s.id('vm') }),
   /** One host. */
@@ -50,10 +72,18 @@ export const QUERY_SCHEMAS = {
   'vm.snapshot.tree': s.object({ vmId: s.id('vm') }),
   /** Console (serial) output of a VM from a byte offset. */
   'vm.console.read': s.object({ vmId: s.id('vm'), fromOffset: s.optional(s.int({ min: 0 })) }),
-  /** Recent tasks, newest first. */
+  /** One task by id (queued, running or finished, while the bounded task history keeps it). */
+  'task.get': s.object({ taskId: s.id('task') }),
+  /** Recent tasks, newest first (at most `limit`, default LIST_DEFAULT_LIMIT). */
   'tasks.list': s.object({ limit: s.optional(s.int({ min: 1, max: 1000 })), entityId: s.optional(entityId) }),
-  /** Event log, newest first. */
+  /** Event log, newest first (at most `limit`, default LIST_DEFAULT_LIMIT). */
   'events.list': s.object({ limit: s.optional(s.int({ min: 1, max: 5000 })), entityId: s.optional(entityId) }),
+  /**
+   * Events after a cursor, oldest first. The cursor is the last event id seen from each backend (none:
+   * from the oldest kept); the answer carries the cursor to pass next, whether more are waiting, and how
+   * many events after the cursor were already dropped from the bounded log.
+   */
+  'events.since': s.object({ cursorIds: s.optional(s.array(s.id('event'), { max: 64 })), limit: s.optional(s.int({ min: 1, max: 5000 })) }),
   /** Counter catalogue (PerformanceManager.perfCounter). */
   'metrics.catalog': s.object({ entityType: s.optional(s.oneOf(['vm', 'host', 'cluster', 'datacenter', 'datastore'] as const)) }),
   /** Samples of some counters for one entity and interval. */
@@ -73,8 +103,12 @@ export const QUERY_SCHEMAS = {
   'migration.compatibility': s.object({ vmId: s.id('vm') }),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** What the host offers to recover: an autosave from an earlier session, and why (a crash). */
+  'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
+  /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
+  'backends.list': s.object({}),
   /**
    * Places VMs on as few hosts as possible (docs/placement.md): the powered-on VMs and the hosts of a
    * cluster (`clusterId`; the first cluster when absent), their demands from `demand` (configured size,
@@ -108,12 +142,15 @@ export interface EngineInfo {
 export interface QueryResults {
   'engine.info': EngineInfo;
   'inventory.get': InventoryDto;
+  'inventory.changesSince': InventoryChanges;
+  'task.get': TaskDto;
   'vm.get': VmDto;
   'host.get': HostDto;
   'vm.snapshot.tree': SnapshotTreeDto;
   'vm.console.read': { text: string; nextOffset: number };
   'tasks.list': TaskDto[];
   'events.list': EventDto[];
+  'events.since': EventsSinceDto;
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
@@ -122,7 +159,36 @@ export interface QueryResults {
   'migration.compatibility': HostCompatibilityDto[];
   'lab.scenarios': { name: string; title: string; description: string }[];
   'guests.list': GuestProgramDto[];
+  'backends.list': BackendInfo[];
   'placement.solve': PlacementSolveResult;
+  'lab.recovery': RecoveryInfo;
+}
+
+/** The answer to `events.since`. */
+export interface EventsSinceDto {
+  /** Oldest first. */
+  events: EventDto[];
+  /** The cursor to pass next: the last event id seen from each backend. */
+  cursorIds: EventId[];
+  /** More events after these are waiting (ask again with `cursorIds`). */
+  more: boolean;
+  /** Events after the asked cursor that the bounded log had already dropped. */
+  missed: number;
+}
+
+/**
+ * The autosave offer. The host (engine worker, with files) autosaves the running lab in the background
+ * and on quit; at the next start — or after the engine worker crashed and was restarted — it offers that
+ * autosave back until the user restores or discards it (autosaving pauses meanwhile, so the offer is
+ * never overwritten).
+ */
+export interface RecoveryInfo {
+  /** The autosave on offer, or null (none, or autosaving is off for this host). */
+  autosave: { scenario: string; virtualTimeMs: number; savedAt: string } | null;
+  /** True while the user has not yet chosen Restore or Discard (autosaving is paused meanwhile). */
+  offered: boolean;
+  /** Why the lab was restarted, when the engine worker stopped unexpectedly; else null. */
+  engineCrash: string | null;
 }
 
 /** One row of the Migrate wizard's compute resource page. */

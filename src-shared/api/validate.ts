@@ -3,9 +3,12 @@
  *
  * - `validateRequest(raw)` → `{ ok: true, request }` or `{ ok: false, error, id }` with a typed ApiError
  *   whose `field` names the offending input (e.g. `params.vmId`).
+ * - `checkFrame(raw)` → framing only: a plain object with a non-negative integer `id`, which is all a
+ *   transport needs to forward a request and route its answer.
  *
- * Rule: called at every boundary (IPC handler in main, WebSocket server, worker entry), and again by the
- * engine dispatcher, so no path skips it.
+ * Rule: `validateRequest` runs once per request, at the engine's door (`engine/api/dispatcher.ts`; the
+ * backend composite uses it for the few requests it answers itself). Transports check framing with
+ * `checkFrame` and authentication, and forward.
  */
 import { API_VERSION } from './channels';
 import { COMMAND_SCHEMAS } from './commands';
@@ -30,10 +33,20 @@ export function schemaFor(kind: 'command' | 'query', name: string): Schema<unkno
   return hasOwn(table, name) ? table[name] : undefined;
 }
 
-export function validateRequest(raw: unknown): ValidatedRequest {
+export type FramedRequest = { id: number } & Record<string, unknown>;
+
+export function checkFrame(raw: unknown): { ok: true; message: FramedRequest } | { ok: false; id: number; error: ApiError } {
   if (!isPlainObject(raw)) return { ok: false, id: -1, error: apiError('E_BAD_MESSAGE', 'a request must be a JSON object') };
   const id = typeof raw.id === 'number' && Number.isInteger(raw.id) && raw.id >= 0 ? raw.id : -1;
   if (id < 0) return { ok: false, id, error: apiError('E_BAD_MESSAGE', 'request id must be a non-negative integer', 'id') };
+  return { ok: true, message: raw as FramedRequest };
+}
+
+export function validateRequest(input: unknown): ValidatedRequest {
+  const frame = checkFrame(input);
+  if (!frame.ok) return frame;
+  const raw = frame.message;
+  const id = raw.id;
   for (const k of Object.keys(raw)) {
     if (!['v', 'id', 'kind', 'name', 'params', 'initiator'].includes(k)) {
       return { ok: false, id, error: apiError('E_BAD_MESSAGE', `unknown envelope field "${k}"`, k) };

@@ -155,3 +155,6 @@ export interface SnapshotTreeDto {
   /** "You are here": the snapshot the live state descends from, if any. */
   currentSnapshotId?: SnapshotId;
 }
+
+/** Any object of the inventory tree, as the contract carries it. */
+export type EntityDto = DatacenterDto | ClusterDto | HostDto | VmDto | DatastoreDto | NetworkDto;

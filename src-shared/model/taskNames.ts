@@ -37,6 +37,8 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'sim.step': 'Step simulation',
   'sim.setSpeed': 'Set simulation speed',
   'lab.load': 'Load lab',
+  'lab.recovery.restore': 'Restore autosaved lab',
+  'lab.recovery.discard': 'Discard autosaved lab',
 };
 
 export const CLONE_TASK_NAMES = {

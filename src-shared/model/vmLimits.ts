@@ -94,7 +94,9 @@ export function vmSettingProblem(setting: LimitedSetting, value: number | string
   if (setting === 'guestOs') return String(value).length <= L.guestOs.maxLength ? undefined : MESSAGES.guestOs;
   if (setting === 'workload') {
     const n = String(value).length;
-    return n >= L.workload.minLength && n <= L.workload.maxLength ? undefined : MESSAGES.workload;
+    if (n < L.workload.minLength || n > L.workload.maxLength) return MESSAGES.workload;
+    // A guest program's name (the engine checks it exists): never a path or an object key like "__proto__".
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(String(value)) ? undefined : 'must be the name of a guest program (letters, digits, ".", "_" or "-")';
   }
   if (setting === 'workloadParams') return undefined;
   const r = RANGES[setting];
@@ -108,7 +110,8 @@ export function workloadParamsProblem(params: Readonly<Record<string, unknown>>)
   const keys = Object.keys(params);
   if (keys.length > P.maxCount) return { message: MESSAGES.workloadParams };
   for (const key of keys) {
-    if (!PARAM_KEY.test(key)) {
+    // Names every plain object already has (`constructor`, `toString`…) are never parameter names from input.
+    if (!PARAM_KEY.test(key) || key in Object.prototype) {
       return { key, message: `"${key.slice(0, 32)}" is not a workload parameter name: use 1 to ${P.keyMaxLength} letters, digits or _, starting with a letter (labos reads ${P.keyMaxLength} characters).` };
     }
     const v = params[key];

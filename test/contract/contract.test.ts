@@ -17,7 +17,7 @@ test('every command and query has a handler, and no handler lacks a schema', () 
  * Fingerprint of every schema. When this test fails you changed the contract: if the change is
  * incompatible for existing clients bump API_VERSION; either way update PINNED below.
  */
-const PINNED = { version: 1, fingerprint: '776c255c7efb6801' };
+const PINNED = { version: 2, fingerprint: 'f13d367a3606f7ee' };
 
 test('contract fingerprint is pinned to the API version', () => {
   const text = JSON.stringify({
@@ -35,15 +35,17 @@ test('every query reply survives structuredClone unchanged', () => {
   const calls: [string, unknown][] = [
     ['engine.info', {}], ['inventory.get', {}], ['vm.get', { vmId }], ['host.get', { hostId: 'host-1' }],
     ['vm.snapshot.tree', { vmId }], ['vm.console.read', { vmId }], ['tasks.list', {}], ['events.list', {}],
-    ['metrics.catalog', {}], ['sim.status', {}], ['lab.scenarios', {}], ['guests.list', {}],
-    ['placement.solve', { algo: 'ffd' }],
+    ['metrics.catalog', {}], ['sim.status', {}], ['lab.scenarios', {}], ['guests.list', {}], ['backends.list', {}], ['lab.recovery', {}],
+    ['inventory.changesSince', { version: 1 }], ['events.since', {}], ['placement.solve', { algo: 'ffd' }],
   ];
-  engine.handle({ v: 1, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId } });
+  const started = engine.handle({ v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId } });
+  assert.equal(started.ok, true);
   engine.advance(60_000);
   calls.push(['metrics.query', { entityId: vmId, counters: ['sys.uptime.latest'], interval: 'realtime' }]);
+  calls.push(['task.get', { taskId: (started as { result: { taskId: string } }).result.taskId }]);
   let id = 10;
   for (const [name, params] of calls) {
-    const reply = engine.handle({ v: 1, id: id++, kind: 'query', name, params });
+    const reply = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name, params });
     assert.equal(reply.ok, true, `${name}: ${JSON.stringify(reply)}`);
     assert.deepEqual(structuredClone(reply), reply, name);
   }
@@ -51,17 +53,17 @@ test('every query reply survives structuredClone unchanged', () => {
 
 test('validation names the offending field and the engine changes nothing', () => {
   const engine = harness('lab-small', 1, null).engine;
-  const before = JSON.stringify(engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
+  const before = JSON.stringify(engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
   const bad: [unknown, string, string | undefined][] = [
     [null, 'E_BAD_MESSAGE', undefined],
-    [{ v: 1, id: 2, kind: 'command', name: 'vm.powerOn', params: {} }, 'E_INVALID_ARGUMENT', 'params.vmId'],
-    [{ v: 1, id: 3, kind: 'command', name: 'vm.powerOn', params: { vmId: 42 } }, 'E_INVALID_ARGUMENT', 'params.vmId'],
-    [{ v: 1, id: 4, kind: 'command', name: 'vm.rename', params: { vmId: 'vm-1', name: '' } }, 'E_INVALID_ARGUMENT', 'params.name'],
-    [{ v: 1, id: 5, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-999' } }, 'E_NOT_FOUND', 'params.vmId'],
-    [{ v: 1, id: 6, kind: 'command', name: 'vm.suspend', params: { vmId: 'vm-1' } }, 'E_INVALID_STATE', 'params.vmId'],
-    [{ v: 1, id: 7, kind: 'command', name: 'sim.setSpeed', params: { speed: 'fast' } }, 'E_INVALID_ARGUMENT', 'params.speed'],
-    [{ v: 1, id: 8, kind: 'query', name: 'metrics.query', params: { entityId: 'vm-1', counters: [], interval: 'realtime' } }, 'E_INVALID_ARGUMENT', 'params.counters'],
-    [{ v: 2, id: 9, kind: 'query', name: 'inventory.get', params: {} }, 'E_VERSION', 'v'],
+    [{ v: API_VERSION, id: 2, kind: 'command', name: 'vm.powerOn', params: {} }, 'E_INVALID_ARGUMENT', 'params.vmId'],
+    [{ v: API_VERSION, id: 3, kind: 'command', name: 'vm.powerOn', params: { vmId: 42 } }, 'E_INVALID_ARGUMENT', 'params.vmId'],
+    [{ v: API_VERSION, id: 4, kind: 'command', name: 'vm.rename', params: { vmId: 'vm-1', name: '' } }, 'E_INVALID_ARGUMENT', 'params.name'],
+    [{ v: API_VERSION, id: 5, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-999' } }, 'E_NOT_FOUND', 'params.vmId'],
+    [{ v: API_VERSION, id: 6, kind: 'command', name: 'vm.suspend', params: { vmId: 'vm-1' } }, 'E_INVALID_STATE', 'params.vmId'],
+    [{ v: API_VERSION, id: 7, kind: 'command', name: 'sim.setSpeed', params: { speed: 'fast' } }, 'E_INVALID_ARGUMENT', 'params.speed'],
+    [{ v: API_VERSION, id: 8, kind: 'query', name: 'metrics.query', params: { entityId: 'vm-1', counters: [], interval: 'realtime' } }, 'E_INVALID_ARGUMENT', 'params.counters'],
+    [{ v: API_VERSION + 1, id: 9, kind: 'query', name: 'inventory.get', params: {} }, 'E_VERSION', 'v'],
   ];
   for (const [msg, code, field] of bad) {
     const reply = engine.handle(msg);
@@ -71,7 +73,7 @@ test('validation names the offending field and the engine changes nothing', () =
       assert.equal(reply.error.field, field, JSON.stringify(msg));
     }
   }
-  const after = JSON.stringify(engine.handle({ v: 1, id: 99, kind: 'query', name: 'inventory.get', params: {} }));
+  const after = JSON.stringify(engine.handle({ v: API_VERSION, id: 99, kind: 'query', name: 'inventory.get', params: {} }));
   assert.equal(after.replace('"id":99', '"id":1'), before);
 });
 

@@ -5,7 +5,9 @@
  * Skips, with the reason, where no Electron binary exists (this project's CI machines have none; the
  * electron package downloads its binary lazily and cannot here).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
@@ -33,7 +35,9 @@ const bin = electronBinary();
 test('Electron window shows the lab inventory', async () => {
   test.skip(!bin.path, `Electron binary not available: ${bin.reason}`);
   test.skip(!existsSync(MAIN), `Electron binary not available: ${MAIN} is not built (run npx electron-vite build)`);
-  const app = await electron.launch({ executablePath: bin.path, args: [MAIN] });
+  // A fresh data folder: no autosave of an earlier run is offered.
+  const dataDir = mkdtempSync(join(tmpdir(), 'hvlab-electron-data-'));
+  const app = await electron.launch({ executablePath: bin.path, args: [MAIN], env: { ...process.env, HVLAB_DATA_DIR: dataDir } });
   try {
     const win = await app.firstWindow();
     await expect(win.getByTestId('header')).toContainText('Hypervisor Lab');

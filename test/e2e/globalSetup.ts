@@ -1,7 +1,8 @@
 /**
  * Playwright global setup: starts the lab server in browser mode and hands its URL to the tests.
  *
- * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1` (plus `--scenario $HVLAB_E2E_SCENARIO` when set),
+ * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1 --data-dir TMP` (a fresh data folder per run, so
+ *   no autosave of an earlier run is offered; plus `--scenario $HVLAB_E2E_SCENARIO` when set),
  *   parses the one line `hvlab: serving the lab at http://127.0.0.1:PORT/?token=HEX`, and sets
  *   HVLAB_E2E_URL for the test workers (they start after this returns).
  * - Returns the teardown, which stops that server (by its pid, nothing else).
@@ -10,7 +11,9 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LINE = /hvlab: serving the lab at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/;
@@ -20,7 +23,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(`${ROOT}/artifacts/screenshots`, { recursive: true });
   if (process.env.HVLAB_E2E_URL) return async () => undefined; // a server started by hand
 
-  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1'];
+  const dataDir = mkdtempSync(join(tmpdir(), 'hvlab-e2e-data-'));
+  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1', '--data-dir', dataDir];
   if (process.env.HVLAB_E2E_SCENARIO) args.push('--scenario', process.env.HVLAB_E2E_SCENARIO);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   let output = '';

@@ -10,6 +10,7 @@ import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { API_VERSION } from '../../src-shared/api/channels';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHOTS = `${ROOT}/artifacts/screenshots`;
@@ -30,7 +31,7 @@ export async function resetLab(): Promise<void> {
       const m = JSON.parse(data.toString());
       if (m.id === 1) resolve(m);
     });
-    ws.send(JSON.stringify({ v: 1, id: 1, kind: 'command', name: 'lab.load', params: { scenario: process.env.HVLAB_E2E_SCENARIO ?? 'lab-small', seed: 1 } }));
+    ws.send(JSON.stringify({ v: API_VERSION, id: 1, kind: 'command', name: 'lab.load', params: { scenario: process.env.HVLAB_E2E_SCENARIO ?? 'lab-small', seed: 1 } }));
   });
   ws.close();
   if (!reply.ok) throw new Error(`lab.load failed: ${reply.error?.message}`);

@@ -9,6 +9,7 @@ import type { TaskDto } from '../../src-shared/model/task';
 import type { EngineEvent } from '../../src-shared/api/events';
 import { loadScenarioSources } from '../../src-main/node/resources';
 import { fakeGuestFactory } from './fakeGuest';
+import { API_VERSION } from '../../src-shared/api/channels';
 
 export interface Harness {
   engine: Engine;
@@ -36,7 +37,7 @@ export function harness(scenario: string | Record<string, unknown> = 'lab-small'
     engine,
     events,
     tryCmd(n, p) {
-      const r = engine.handle({ v: 1, id: id++, kind: 'command', name: n, params: p });
+      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'command', name: n, params: p });
       return r.ok ? { ok: true, result: r.result as never } : { ok: false, error: r.error };
     },
     cmd(n, p) {
@@ -45,7 +46,7 @@ export function harness(scenario: string | Record<string, unknown> = 'lab-small'
       return r.result;
     },
     q(n, p) {
-      const r = engine.handle({ v: 1, id: id++, kind: 'query', name: n, params: p });
+      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: n, params: p });
       if (!r.ok) throw new Error(`${n}: ${r.error.code} ${r.error.message} (${r.error.field})`);
       return r.result as never;
     },

@@ -2,6 +2,7 @@
 // test/main/fixtures/lab-saved-v1) loads — its task in flight ends as interrupted, as that format always
 // did, and everything else carries on — while a save from a newer or unknown format is refused with a
 // message saying so; the current format carries a task in flight through the file store and resumes it.
+import { API_VERSION } from '../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
@@ -17,12 +18,12 @@ import { harness, vmByName } from '../helpers/labHarness';
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/lab-saved-v1');
 const fresh = () => createEngine({ scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory }, { scenario: 'lab-small', seed: 1 });
 function q<T>(engine: Engine, name: string, params: object = {}): T {
-  const r = engine.handle({ v: 1, id: 1, kind: 'query', name, params });
+  const r = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name, params });
   if (!r.ok) throw new Error(r.error.message);
   return r.result as T;
 }
 function cmd(engine: Engine, name: string, params: object) {
-  return engine.handle({ v: 1, id: 1, kind: 'command', name, params });
+  return engine.handle({ v: API_VERSION, id: 1, kind: 'command', name, params });
 }
 
 test('a lab saved by format 1 loads: its task in flight ends interrupted, the rest carries on', () => {

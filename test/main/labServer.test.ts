@@ -1,5 +1,5 @@
-// Browser-mode server: token check, origin check, validation at the boundary, engine round trip through
-// the real worker thread.
+// Browser-mode server: token check, origin check, framing at the boundary, engine round trip (and its
+// validation) through the lab's real backend: the composite over the engine's worker thread.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,20 +8,22 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startLabServer } from '../../src-main/node/server/labServer';
 import type { LabServer } from '../../src-main/node/server/labServer';
-import { EngineWorkerClient } from '../../src-main/node/workers/engineWorkerClient';
+import { startLabBackend } from '../../src-main/node/backends/index';
+import type { Backend } from '../../src-main/node/backends/index';
+import { API_VERSION } from '../../src-shared/api/channels';
 
 let server: LabServer;
-let engine: EngineWorkerClient;
+let backend: Backend;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, engine, rendererDir: dir });
+  backend = await startLabBackend({ scenario: 'lab-small', seed: 1, paused: true });
+  server = await startLabServer({ port: 0, backend, rendererDir: dir });
 });
 after(async () => {
   await server.close();
-  await engine.close();
+  await backend.close();
 });
 
 function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
@@ -74,7 +76,7 @@ test('a WebSocket from a foreign origin is refused even with the token', async (
 
 test('valid queries reach the engine in its worker', async () => {
   const ws = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
-  const reply = await roundTrip(ws, { v: 1, id: 7, kind: 'query', name: 'inventory.get', params: {} });
+  const reply = await roundTrip(ws, { v: API_VERSION, id: 7, kind: 'query', name: 'inventory.get', params: {} });
   assert.equal(reply.id, 7);
   assert.equal(reply.ok, true);
   const inv = reply.result as { hosts: unknown[]; vms: unknown[]; clusters: unknown[] };
@@ -88,14 +90,29 @@ test('malformed messages get typed errors naming the field', async () => {
   const ws = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
   const notJson = await roundTrip(ws, '{nope');
   assert.deepEqual((notJson.error as { code: string }).code, 'E_BAD_MESSAGE');
-  const badId = await roundTrip(ws, { v: 1, id: 3, kind: 'command', name: 'vm.powerOn', params: { vmId: 'host-1' } });
+  const badId = await roundTrip(ws, { v: API_VERSION, id: 3, kind: 'command', name: 'vm.powerOn', params: { vmId: 'host-1' } });
   assert.equal(badId.ok, false);
   assert.deepEqual(badId.error, { code: 'E_INVALID_ARGUMENT', message: 'expected a vm id like "vm-1", got "host-1"', field: 'params.vmId' });
-  const unknown = await roundTrip(ws, { v: 1, id: 4, kind: 'command', name: 'vm.explode', params: {} });
+  const unknown = await roundTrip(ws, { v: API_VERSION, id: 4, kind: 'command', name: 'vm.explode', params: {} });
   assert.equal((unknown.error as { code: string; field: string }).code, 'E_UNKNOWN_OPERATION');
-  const extra = await roundTrip(ws, { v: 1, id: 5, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-1', force: true } });
+  const extra = await roundTrip(ws, { v: API_VERSION, id: 5, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-1', force: true } });
   assert.equal((extra.error as { field: string }).field, 'params.force');
   const version = await roundTrip(ws, { v: 99, id: 6, kind: 'query', name: 'inventory.get', params: {} });
   assert.equal((version.error as { code: string }).code, 'E_VERSION');
   ws.close();
+});
+
+test('two tabs using the same request id each get their own answer', async () => {
+  const a = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+  const b = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+  const [ra, rb] = await Promise.all([
+    roundTrip(a, { v: API_VERSION, id: 1, kind: 'query', name: 'sim.status', params: {} }),
+    roundTrip(b, { v: API_VERSION, id: 1, kind: 'query', name: 'engine.info', params: {} }),
+  ]);
+  assert.equal(ra.id, 1);
+  assert.equal(rb.id, 1);
+  assert.ok('virtualTimeMs' in (ra.result as object), 'a got sim.status');
+  assert.ok('engineVersion' in (rb.result as object), 'b got engine.info');
+  a.close();
+  b.close();
 });

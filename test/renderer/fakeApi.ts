@@ -25,6 +25,7 @@ export function fakeApi(queries: Record<string, (params: never) => unknown> = {}
       'sim.status': () => ({ virtualTimeMs: 1000, running: false, speed: 1 }),
       'tasks.list': () => [],
       'events.list': () => [],
+      'backends.list': () => [],
       ...queries,
     },
     commandResults: {},

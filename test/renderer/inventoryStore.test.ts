@@ -1,19 +1,26 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { setApiForTests } from '@renderer/api/client';
 import { useInventoryStore } from '@renderer/stores/inventory';
+import { useConnectionStore } from '@renderer/stores/connection';
+import type { InventoryChanges } from '@shared/model/inventoryChanges';
 import { fakeApi, flush, makeInventory, makeVm } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
 describe('inventory store', () => {
   let api: FakeApi;
   let inv = makeInventory(3, 1);
+  let getInv = vi.fn(() => inv);
+  let changesSince = vi.fn((_p: { version: number }): InventoryChanges => ({ version: inv.version, resync: true, updates: [] }));
   beforeEach(() => {
     inv = makeInventory(3, 1);
-    api = fakeApi({ 'inventory.get': () => inv, 'vm.get': (p: { vmId: string }) => inv.vms.find((v) => v.id === p.vmId) });
+    getInv = vi.fn(() => inv);
+    changesSince = vi.fn((): InventoryChanges => ({ version: inv.version, resync: true, updates: [] }));
+    api = fakeApi({ 'inventory.get': getInv, 'inventory.changesSince': changesSince });
     setApiForTests(api);
     setActivePinia(createPinia());
   });
+  afterEach(() => { vi.useRealTimers(); });
 
   it('loads, indexes and builds both navigator trees', async () => {
     const store = useInventoryStore();
@@ -24,32 +31,100 @@ describe('inventory store', () => {
     expect(store.tree('vms')!.nodes.get('datacenter-1')!.childIds).toHaveLength(3);
   });
 
-  it('patches a few changed VMs with vm.get, and refetches everything for new objects', async () => {
+  it('applies property changes from the feed without fetching anything', async () => {
     vi.useFakeTimers();
-    try {
-      const store = useInventoryStore();
-      await vi.runAllTimersAsync();
-      const getInv = vi.fn(() => inv);
-      api.queries['inventory.get'] = getInv;
-      inv = { ...inv, version: 2, vms: inv.vms.map((v) => (v.id === 'vm-1' ? { ...v, powerState: 'poweredOn' as const } : v)) };
-      api.emit({ type: 'inventory.changed', version: 2, entityIds: ['vm-1'] });
-      await vi.runAllTimersAsync();
-      expect(store.vm('vm-1')?.powerState).toBe('poweredOn');
-      expect(getInv).not.toHaveBeenCalled();
-      expect(store.tree('hosts')!.nodes.get('vm-1')!.powerState).toBe('poweredOn');
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    expect(getInv).toHaveBeenCalledTimes(1);
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'powerState', value: 'poweredOn' }, { path: 'uptimeMs', value: 5000 }] }] });
+    await vi.runAllTimersAsync();
+    expect(store.vm('vm-1')?.powerState).toBe('poweredOn');
+    expect(store.vm('vm-1')?.uptimeMs).toBe(5000);
+    expect(store.tree('hosts')!.nodes.get('vm-1')!.powerState).toBe('poweredOn');
+    expect(store.snapshot!.version).toBe(2);
 
-      inv = { ...inv, version: 3, vms: [...inv.vms, makeVm(4)] };
-      api.emit({ type: 'inventory.changed', version: 3, entityIds: ['vm-4'] });
-      await vi.runAllTimersAsync();
-      expect(getInv).toHaveBeenCalledTimes(1);
-      expect(store.vm('vm-4')).toBeDefined();
+    // A VM enters (and its host's vmIds change), another leaves, an optional property is removed.
+    api.emit({
+      type: 'inventory.changed', version: 3, updates: [
+        { op: 'enter', id: 'vm-4', object: makeVm(4, { hostId: 'host-2' }) },
+        { op: 'modify', id: 'host-2', changes: [{ path: 'vmIds', value: ['vm-2', 'vm-4'] }] },
+      ],
+    });
+    api.emit({ type: 'inventory.changed', version: 4, updates: [{ op: 'leave', id: 'vm-3' }, { op: 'modify', id: 'vm-2', changes: [{ path: 'hostId', removed: true }] }] });
+    await vi.runAllTimersAsync();
+    expect(store.vm('vm-4')?.hostId).toBe('host-2');
+    expect(store.tree('hosts')!.nodes.get('host-2')!.childIds).toEqual(['vm-4']);
+    expect(store.vm('vm-3')).toBeUndefined();
+    expect(store.vm('vm-2') && 'hostId' in store.vm('vm-2')!).toBe(false);
+    expect(store.snapshot!.version).toBe(4);
 
-      // Stale versions are skipped.
-      api.emit({ type: 'inventory.changed', version: 2, entityIds: [] });
-      await vi.runAllTimersAsync();
-      expect(getInv).toHaveBeenCalledTimes(1);
-    } finally {
-      vi.useRealTimers();
-    }
+    // Stale versions are skipped; nothing was ever refetched.
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'powerState', value: 'poweredOff' }] }] });
+    await vi.runAllTimersAsync();
+    expect(store.vm('vm-1')?.powerState).toBe('poweredOn');
+    expect(getInv).toHaveBeenCalledTimes(1);
+    expect(changesSince).not.toHaveBeenCalled();
+  });
+
+  it('asks changesSince when it missed versions, and loads everything only on resync', async () => {
+    vi.useFakeTimers();
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    changesSince.mockImplementationOnce(() => ({
+      version: 3, resync: false, updates: [{ op: 'modify', id: 'vm-2', changes: [{ path: 'name', value: 'renamed' }] }],
+    }));
+    // Version 2 never arrived: the store must not apply 3 on top of 1.
+    api.emit({ type: 'inventory.changed', version: 3, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'name', value: 'three' }] }] });
+    await vi.runAllTimersAsync();
+    expect(changesSince).toHaveBeenCalledWith({ version: 1 });
+    expect(store.vm('vm-2')?.name).toBe('renamed');
+    expect(store.snapshot!.version).toBe(3);
+    expect(getInv).toHaveBeenCalledTimes(1);
+
+    inv = { ...makeInventory(2, 9) };
+    api.emit({ type: 'inventory.changed', version: 7, updates: [] });
+    await vi.runAllTimersAsync();
+    expect(changesSince).toHaveBeenLastCalledWith({ version: 3 });
+    expect(getInv).toHaveBeenCalledTimes(2); // resync → whole inventory
+    expect(store.snapshot!.version).toBe(9);
+    expect(store.vm('vm-3')).toBeUndefined();
+  });
+
+  it('applies events that arrive while the inventory is being fetched, after it', async () => {
+    vi.useFakeTimers();
+    let answer: (v: typeof inv) => void = () => undefined;
+    api.queries['inventory.get'] = () => new Promise<typeof inv>((r) => { answer = r; });
+    const store = useInventoryStore();
+    api.emit({ type: 'inventory.changed', version: 1, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'name', value: 'old news' }] }] });
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'name', value: 'fresh' }] }] });
+    await vi.runAllTimersAsync();
+    expect(store.snapshot).toBeNull();
+    answer(inv); // as of version 1: the first event is already in it, the second is not
+    await vi.runAllTimersAsync();
+    expect(store.vm('vm-1')?.name).toBe('fresh');
+    expect(store.snapshot!.version).toBe(2);
+  });
+
+  it('after a reconnect asks what it missed instead of fetching everything', async () => {
+    vi.useFakeTimers();
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    changesSince.mockImplementationOnce(() => ({ version: 5, resync: false, updates: [{ op: 'leave', id: 'vm-1' }] }));
+    useConnectionStore().generation++;
+    await vi.runAllTimersAsync();
+    expect(changesSince).toHaveBeenCalledWith({ version: 1 });
+    expect(store.vm('vm-1')).toBeUndefined();
+    expect(getInv).toHaveBeenCalledTimes(1);
+  });
+
+  it('reloads on lab.loaded', async () => {
+    vi.useFakeTimers();
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    inv = makeInventory(5, 40);
+    api.emit({ type: 'lab.loaded', scenario: 'other' });
+    await vi.runAllTimersAsync();
+    expect(getInv).toHaveBeenCalledTimes(2);
+    expect(store.vm('vm-5')).toBeDefined();
   });
 });

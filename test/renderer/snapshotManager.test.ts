@@ -6,6 +6,7 @@ import { nextTick } from 'vue';
 import type { SnapshotDto, SnapshotTreeDto } from '@shared/model/inventory';
 import { setApiForTests } from '@renderer/api/client';
 import SnapshotManager from '@renderer/components/snapshots/SnapshotManager.vue';
+import { useDialogs } from '@renderer/composables/useDialogs';
 import { fakeApi, flush, makeInventory } from './fakeApi';
 
 const snap = (id: number, parent: number | undefined, children: number[]): SnapshotDto => ({
@@ -15,7 +16,7 @@ const snap = (id: number, parent: number | undefined, children: number[]): Snaps
 });
 
 async function mountWith(tree: SnapshotTreeDto) {
-  setApiForTests(fakeApi({ 'inventory.get': () => makeInventory(1), 'vm.snapshot.tree': () => tree }));
+  setApiForTests(fakeApi({ 'inventory.get': () => makeInventory(1), 'vm.snapshot.tree': () => ({ ...tree }) }));
   const pinia = createPinia();
   setActivePinia(pinia);
   const w = mount(SnapshotManager, { props: { vmId: 'vm-1' }, global: { plugins: [pinia] } });
@@ -47,5 +48,19 @@ describe('Snapshot Manager', () => {
     expect(w.findAll('[role=treeitem]')).toHaveLength(1);
     expect(w.find('[data-testid=snapshot-you-are-here]').exists()).toBe(true);
     expect(w.get('[data-testid=snapshot-delete-all]').attributes('disabled')).toBeDefined();
+  });
+
+  it('refetches the tree when its Edit dialog closes (a rename is not an inventory change)', async () => {
+    const tree: SnapshotTreeDto = { vmId: 'vm-1', rootIds: ['snapshot-1'], currentSnapshotId: 'snapshot-1', snapshots: [snap(1, undefined, [])] };
+    const w = await mountWith(tree);
+    expect(w.find('[data-name=s1]').exists()).toBe(true);
+    const dialogs = useDialogs();
+    dialogs.openDialog({ kind: 'editSnapshot', vmId: 'vm-1', snapshotId: 'snapshot-1' });
+    await nextTick();
+    tree.snapshots = [{ ...snap(1, undefined, []), name: 'renamed' }];
+    dialogs.closeDialog();
+    await flush();
+    await nextTick();
+    expect(w.find('[data-name=renamed]').exists()).toBe(true);
   });
 });

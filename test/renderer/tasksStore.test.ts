@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { TaskDto } from '@shared/model/task';
 import { setApiForTests } from '@renderer/api/client';
 import { useTasksStore, mergeTask, rowOfTask } from '@renderer/stores/tasks';
+import { useConnectionStore } from '@renderer/stores/connection';
 import { fakeApi, flush } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
@@ -72,5 +73,28 @@ describe('tasks store: state transitions from task.updated', () => {
     const tasks = useTasksStore();
     await flush();
     expect(tasks.rows.map((r) => r.key)).toEqual(['task-7']);
+  });
+
+  it('waitFor looks a task up by id when its events were missed', async () => {
+    const asked: unknown[] = [];
+    api.queries['task.get'] = (p: { taskId: string }) => { asked.push(p); return task({ id: 'task-4', state: 'success', result: { vmId: 'vm-8' } }); };
+    const tasks = useTasksStore();
+    await flush();
+    const done = await tasks.waitFor('task-4');
+    expect(asked).toEqual([{ taskId: 'task-4' }]);
+    expect(done.result).toEqual({ vmId: 'vm-8' });
+  });
+
+  it('after a reconnect, tasks shown as unfinished are looked up by id', async () => {
+    const tasks = useTasksStore();
+    await flush();
+    api.emit({ type: 'task.updated', task: task({ id: 'task-3', state: 'running', progress: 20 }) });
+    api.emit({ type: 'task.updated', task: task({ id: 'task-5', state: 'success', progress: 100 }) });
+    const asked: string[] = [];
+    api.queries['task.get'] = (p: { taskId: string }) => { asked.push(p.taskId); return task({ id: 'task-3', state: 'success', progress: 100, completedAtMs: 900 }); };
+    useConnectionStore().generation++;
+    await flush();
+    expect(asked).toEqual(['task-3']);
+    expect(tasks.byKey.get('task-3')?.state).toBe('success');
   });
 });

@@ -3,5 +3,6 @@
  * query to its handler (handlers/), and `toDto.ts` turns internal objects into the contract's DTOs.
  * The door other engine folders import.
  */
-export { dispatch, type CommandHandlers, type QueryHandlers, type Outcome } from './dispatcher';
+export { dispatch, insideLab, type CommandHandlers, type QueryHandlers, type Outcome, type HandlerContext } from './dispatcher';
+export { ChangeFeed } from './changeFeed';
 export { hostToDto, inventoryToDto, vmToDto } from './toDto';

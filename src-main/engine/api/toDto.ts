@@ -3,9 +3,11 @@
  *
  * Rule: the only place that knows both shapes; DTOs never share arrays or objects with engine state.
  */
-import type { HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
+import type { DatastoreDto, EntityDto, HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
+import type { ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, VmId } from '@shared/model/ids';
+import { kindOfId } from '@shared/model/ids';
 import type { Lab } from '../lab/index';
-import type { Host, Vm } from '../cluster/index';
+import type { Datastore, Host, Vm } from '../cluster/index';
 import { uptimeMs, guestRunState } from '../vm/index';
 
 export function vmToDto(lab: Lab, vm: Vm): VmDto {
@@ -54,12 +56,30 @@ export function inventoryToDto(lab: Lab): InventoryDto {
     clusters: [...r.clusters.values()].map((c) => ({ ...c })),
     hosts: [...r.hosts.values()].map((h) => hostToDto(lab, h)),
     vms: [...r.vms.values()].map((v) => vmToDto(lab, v)),
-    datastores: [...r.datastores.values()].map((d) => ({
-      id: d.id, name: d.name, datacenterId: d.datacenterId, capacityBytes: d.capacityBytes,
-      freeBytes: d.capacityBytes - provisionedBytes(lab, d.id), hostIds: [...d.hostIds],
-    })),
+    datastores: [...r.datastores.values()].map((d) => datastoreToDto(lab, d)),
     networks: [...r.networks.values()].map((n) => ({ ...n, hostIds: [...n.hostIds] })),
   };
+}
+
+export function datastoreToDto(lab: Lab, d: Datastore): DatastoreDto {
+  return {
+    id: d.id, name: d.name, datacenterId: d.datacenterId, capacityBytes: d.capacityBytes,
+    freeBytes: d.capacityBytes - provisionedBytes(lab, d.id), hostIds: [...d.hostIds],
+  };
+}
+
+/** The DTO of any managed entity by id, or undefined when the lab has no such entity. */
+export function entityToDto(lab: Lab, id: string): EntityDto | undefined {
+  const r = lab.reg;
+  switch (kindOfId(id)) {
+    case 'vm': { const vm = r.vms.get(id as VmId); return vm && vmToDto(lab, vm); }
+    case 'host': { const h = r.hosts.get(id as HostId); return h && hostToDto(lab, h); }
+    case 'datastore': { const d = r.datastores.get(id as DatastoreId); return d && datastoreToDto(lab, d); }
+    case 'cluster': { const c = r.clusters.get(id as ClusterId); return c && { ...c }; }
+    case 'datacenter': { const d = r.datacenters.get(id as DatacenterId); return d && { ...d }; }
+    case 'network': { const n = r.networks.get(id as NetworkId); return n && { ...n, hostIds: [...n.hostIds] }; }
+    default: return undefined;
+  }
 }
 
 /** Bytes provisioned on a datastore: the VMs' disks (thick: capacity counts in full) plus snapshot deltas. */

@@ -2,10 +2,12 @@
  * The lab's event log: immutable past-tense records (VmPoweredOnEvent, TaskFailed…) with a bounded length.
  *
  * - `log(entry)` appends and notifies; `list(limit, entityId?)` returns newest first; `save()` / `restore()`.
+ * - `since(afterNumber, limit)`: the events whose id number is greater, oldest first, for a client that
+ *   follows the log with a cursor (`events.since`); says whether more wait and how many were dropped.
  */
 import type { EventDto, EventSeverity } from '@shared/model/eventLog';
 import type { ManagedEntityId, TaskId } from '@shared/model/ids';
-import { makeId } from '@shared/model/ids';
+import { idNumber, makeId } from '@shared/model/ids';
 
 /** Oldest events are dropped beyond this many (vCenter also bounds its event history). */
 const MAX_EVENTS = 20_000;
@@ -33,6 +35,20 @@ export class EventLog {
   restore(state: { nextId: number; events: EventDto[] }): void {
     this.nextId = state.nextId;
     this.events = state.events.map((e) => ({ ...e }));
+  }
+
+  since(afterNumber: number, limit: number): { events: EventDto[]; more: boolean; missed: number } {
+    // Ids grow with the array index, so the first event after the cursor is found by bisection.
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (idNumber(this.events[mid].id) <= afterNumber) lo = mid + 1; else hi = mid;
+    }
+    const oldest = this.events.length ? idNumber(this.events[0].id) : this.nextId;
+    const missed = Math.max(0, oldest - afterNumber - 1);
+    const events = this.events.slice(lo, lo + limit).map((e) => ({ ...e }));
+    return { events, more: lo + limit < this.events.length, missed };
   }
 
   list(limit = 200, entityId?: string): EventDto[] {

@@ -12,3 +12,4 @@ export {
   reconfigureProblem, startClone, startCreate, startReconfigure, startRemove,
 } from './inventoryOps';
 export { ENTER_MAINTENANCE_TASK_KIND, EXIT_MAINTENANCE_TASK_KIND, startEnterMaintenance, startExitMaintenance } from './hostOps';
+export { workloadProblem } from './newVm';

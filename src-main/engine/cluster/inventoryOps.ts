@@ -34,7 +34,7 @@ import { CLONE_TASK_NAMES, OPERATION_NAMES } from '@shared/model/taskNames';
 import { POWER_STATE_LABELS } from '@shared/model/vmPower';
 import type { OpContext } from '../lab/index';
 import type { Host, Vm } from './registry';
-import { newVm, fieldsOf, VM_DEFAULTS } from './newVm';
+import { newVm, fieldsOf, VM_DEFAULTS, workloadProblem } from './newVm';
 import { DiskChain } from '../snapshot/index';
 import { timedKind } from '../tasks/index';
 import { clonePlain } from '../sim/index';
@@ -130,6 +130,8 @@ export function startCreate(ctx: OpContext, spec: VmSpec, initiator: string): St
   if (dup) return { error: dup };
   const paging = pagingProblem(spec.monitor ?? VM_DEFAULTS.monitor, spec.paging ?? VM_DEFAULTS.paging);
   if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
+  const workload = workloadProblem(spec.workload, ctx.workloads);
+  if (workload) return { error: apiError('E_INVALID_ARGUMENT', workload, 'params.spec.workload') };
   const host = placeVm(ctx, spec.hostId, spec.clusterId, 'params.spec');
   if ('code' in host) return { error: host };
   const ds = ctx.reg.datastores.get(host.datastoreIds[0]);
@@ -211,6 +213,8 @@ export function reconfigureProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiEr
   const f = (k: string) => `params.changes.${k}`;
   if (vm.isTemplate) return apiError('E_INVALID_STATE', `${vm.name} is a template: convert or deploy it to edit its settings.`, 'params.vmId');
   const on = vm.powerState === 'poweredOn';
+  const workload = workloadProblem(ch.workload, ctx.workloads);
+  if (workload) return apiError('E_INVALID_ARGUMENT', workload, f('workload'));
   // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
   if (ch.monitor !== undefined || ch.paging !== undefined) {
     const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);
@@ -236,6 +240,33 @@ function describeChanges(vm: Vm, ch: VmChanges): string {
   return parts.join(', ') || 'no changes';
 }
 
+/**
+ * How each Edit Settings field is written onto the VM: a mapped type, so a new field in the contract is a
+ * compile error until it is handled here. Changes are applied field by named field, never by the keys
+ * an input object carries (`__proto__` would otherwise replace the VM's prototype).
+ */
+const APPLY: { [K in keyof Required<VmChanges>]: (vm: Vm, v: NonNullable<VmChanges[K]>) => void } = {
+  vcpus: (vm, v) => { vm.vcpus = v; },
+  memoryMiB: (vm, v) => { vm.memoryBytes = v * MiB; },
+  monitor: (vm, v) => { vm.monitor = v; },
+  paging: (vm, v) => { vm.paging = v; },
+  pageTableLevels: (vm, v) => { vm.pageTableLevels = v; },
+  workload: (vm, v) => { vm.workload = v; },
+  workloadParams: (vm, v) => { vm.workloadParams = { ...v }; },
+  cpuHotAddEnabled: (vm, v) => { vm.cpuHotAddEnabled = v; },
+  memoryHotAddEnabled: (vm, v) => { vm.memoryHotAddEnabled = v; },
+  cpuShares: (vm, v) => { vm.cpuShares = v; },
+  cpuReservationMhz: (vm, v) => { vm.cpuReservationMhz = v; },
+  cpuLimitMhz: (vm, v) => { vm.cpuLimitMhz = v; },
+};
+
+function applyChanges(vm: Vm, ch: VmChanges): void {
+  for (const k of Object.keys(APPLY) as (keyof VmChanges)[]) {
+    const v = Object.prototype.hasOwnProperty.call(ch, k) ? ch[k] : undefined;
+    if (v !== undefined) (APPLY[k] as (vm: Vm, v: unknown) => void)(vm, v);
+  }
+}
+
 /** A powered-on VM whose hot add raises its overhead: does the host have room for the difference? */
 function overheadProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiError | undefined {
   if (vm.powerState !== 'poweredOn' || !vm.hostId || (ch.vcpus === undefined && ch.memoryMiB === undefined)) return undefined;
@@ -257,10 +288,8 @@ export const RECONFIGURE_TASK_KIND: TaskKind<ReconfigureTaskState, OpContext> = 
     const p = reconfigureProblem(ctx, vm, ch) ?? overheadProblem(ctx, vm, ch);
     if (p) return { error: p };
     const summary = describeChanges(vm, ch);
-    const { memoryMiB, ...rest } = ch;
-    for (const [k, v] of Object.entries(rest)) if (v !== undefined) (vm as unknown as Record<string, unknown>)[k] = k === 'workloadParams' ? { ...(v as object) } : v;
-    if (memoryMiB !== undefined) vm.memoryBytes = memoryMiB * MiB;
-    const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || memoryMiB !== undefined);
+    applyChanges(vm, ch);
+    const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || ch.memoryMiB !== undefined);
     if (vm.powerState === 'poweredOn' && vm.hostId) {
       ctx.scheduler(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm));
       // Checked above (overheadProblem), so the larger overhead fits.

@@ -5,6 +5,8 @@
  * - `VM_DEFAULTS`: what a VM gets when a field is left out (within the limits of @shared/model/vmLimits).
  * - `VmFields`: the settings it is made from (`Partial<VmSettings>`, @shared/model/vmHardware).
  * - `newVm(reg, placement, fields)` allocates an id, fills defaults, registers and returns the VM.
+ * - `mergeFields(base, over)` (scenario VM over its template), `fieldsOf(vm)` (for cloning),
+ *   `workloadProblem(name, catalogue)` (a workload must name a guest program of the catalogue).
  *
  * Rule: VMs are born powered off; MAC addresses derive from the VM number (deterministic).
  */
@@ -40,11 +42,32 @@ export function macFor(n: number): string {
   return `00:50:56:${b((n >> 16) & 0x3f)}:${b((n >> 8) & 0xff)}:${b(n & 0xff)}`;
 }
 
-/** Overrides `base` with the defined fields of `over` (scenario VM over its template). */
+/**
+ * Why `name` is not a workload this lab can run (`known`: the guest catalogue the engine was given), or
+ * undefined. Checked where a workload name enters (vm.create, vm.reconfigure, scenario files), so a VM
+ * never holds a name that fails later at power-on.
+ */
+export function workloadProblem(name: string | undefined, known: ReadonlySet<string> | undefined): string | undefined {
+  if (name === undefined || !known || known.has(name)) return undefined;
+  const list = [...known].sort();
+  return `no guest program named "${name.length > 40 ? `${name.slice(0, 37)}…` : name}"${list.length ? ` (available: ${list.join(', ')})` : ''}`;
+}
+
+/** Every field of `VmFields`: copies go field by field, never by the keys an input object happens to carry. */
+const VM_FIELD_KEYS = [
+  'vcpus', 'memoryMiB', 'guestOs', 'monitor', 'paging', 'pageTableLevels', 'workload', 'workloadParams', 'diskGiB',
+  'cpuShares', 'cpuReservationMhz', 'cpuLimitMhz', 'cpuHotAddEnabled', 'memoryHotAddEnabled',
+] as const satisfies readonly (keyof VmFields)[];
+
+/** Overrides `base` with the defined fields of `over` (scenario VM over its template); only own, known fields. */
 export function mergeFields(base: VmFields, over: VmFields): VmFields {
-  const out: VmFields = { ...base };
-  for (const [k, v] of Object.entries(over)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
+  const out: Record<string, unknown> = {};
+  for (const k of VM_FIELD_KEYS) {
+    const v = Object.prototype.hasOwnProperty.call(over, k) && over[k] !== undefined ? over[k]
+      : Object.prototype.hasOwnProperty.call(base, k) ? base[k] : undefined;
+    if (v !== undefined) out[k] = k === 'workloadParams' ? { ...(v as Record<string, number>) } : v;
+  }
+  return out as VmFields;
 }
 
 export function newVm(reg: Registry, at: VmPlacement, f: VmFields): Vm {

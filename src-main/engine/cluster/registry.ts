@@ -10,7 +10,7 @@
  * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
  */
 import type {
-  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, VmId,
+  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, TaskId, VmId,
 } from '@shared/model/ids';
 import { makeId } from '@shared/model/ids';
 import type {
@@ -34,9 +34,9 @@ export interface Host {
   /** Virtual ms at which the host booted. */
   bootedAtMs: number;
   /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
-  busyTaskId?: `task-${number}`;
   /** The CPUs lack hardware virtualization assist (VMs with monitor `hw` cannot run here); absent = they have it. */
   noHardwareAssist?: boolean;
+  busyTaskId?: TaskId;
 }
 
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }
@@ -54,7 +54,7 @@ export interface Vm extends VmHardware, VmCpuAllocation {
   /** Uptime accumulated before a suspend (vSphere keeps counting uptime across suspend/resume). */
   uptimeCarriedMs: number;
   /** A lifecycle task is in flight: further power operations are refused until it ends. */
-  busyTaskId?: `task-${number}`;
+  busyTaskId?: TaskId;
   /** Powered-on (or booted) count: seeds each boot's guest differently but deterministically. */
   bootCount: number;
 }
@@ -117,15 +117,25 @@ export class Registry {
     return false;
   }
 
-  /** Display name of any managed entity, for task and event rows. */
-  nameOf(id: string): string {
-    const maps: Map<string, { name: string }>[] = [
+  /** Any managed entity by id, or undefined. */
+  entity(id: string): { id: string; name: string } | undefined {
+    const maps: Map<string, { id: string; name: string }>[] = [
       this.vms, this.hosts, this.clusters, this.datacenters, this.datastores, this.networks,
-    ] as unknown as Map<string, { name: string }>[];
+    ] as unknown as Map<string, { id: string; name: string }>[];
     for (const m of maps) {
       const o = m.get(id);
-      if (o) return o.name;
+      if (o) return o;
     }
-    return id;
+    return undefined;
+  }
+
+  /** Whether the lab has a managed entity with this id (never decided from its name: a VM may be named `vm-1`). */
+  has(id: string): boolean {
+    return this.entity(id) !== undefined;
+  }
+
+  /** Display name of any managed entity, for task and event rows; the id itself when there is none. */
+  nameOf(id: string): string {
+    return this.entity(id)?.name ?? id;
   }
 }

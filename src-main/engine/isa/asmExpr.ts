@@ -7,8 +7,11 @@
  * unary(- ~ ! +) primary; comparisons and logic give 1 or 0;
  * primary = number | 'c' | name | . | ( expr ).
  * Rules: arithmetic is on 32-bit integers (results wrap to int32); division by zero is an error;
- * an undefined name yields `unknown` so pass 1 can defer it.
+ * an undefined name yields `unknown` so pass 1 can defer it. Nesting (parentheses and unary operators)
+ * deeper than ASM_MAX_EXPR_DEPTH is an error: the parser recurses once per level, and input must never
+ * be able to drive it to a stack overflow.
  */
+import { ASM_MAX_EXPR_DEPTH } from '../params';
 import type { Token } from './asmLexer';
 
 export interface ExprEnv {
@@ -23,6 +26,10 @@ class ExprError { constructor(readonly message: string, readonly col: number, re
 export function evalExpr(tokens: readonly Token[], env: ExprEnv): ExprResult {
   if (tokens.length === 0) return { error: 'missing expression', col: 1 };
   let pos = 0;
+  let depth = 0;
+  const deeper = (t: Token): void => {
+    if (++depth > ASM_MAX_EXPR_DEPTH) throw new ExprError(`expression nested deeper than ${ASM_MAX_EXPR_DEPTH} levels`, t.col, 'simplify it, or split it into constants defined with .equ');
+  };
   const peek = (): Token | undefined => tokens[pos];
   const isP = (t: Token | undefined, s: string): boolean => !!t && t.kind === 'punct' && t.text === s;
 
@@ -64,11 +71,17 @@ export function evalExpr(tokens: readonly Token[], env: ExprEnv): ExprResult {
   };
   const parseUnary = (): number => {
     const t = peek();
-    if (isP(t, '-')) { pos++; return -parseUnary() | 0; }
-    if (isP(t, '~')) { pos++; return ~parseUnary(); }
-    if (isP(t, '!')) { pos++; return parseUnary() === 0 ? 1 : 0; }
-    if (isP(t, '+')) { pos++; return parseUnary(); }
-    return parsePrimary();
+    if (!t || t.kind !== 'punct' || !['-', '~', '!', '+'].includes(t.text)) return parsePrimary();
+    pos++;
+    deeper(t);
+    const v = parseUnary();
+    depth--;
+    switch (t.text) {
+      case '-': return -v | 0;
+      case '~': return ~v;
+      case '!': return v === 0 ? 1 : 0;
+      default: return v;
+    }
   };
   const parsePrimary = (): number => {
     const t = peek();
@@ -82,9 +95,11 @@ export function evalExpr(tokens: readonly Token[], env: ExprEnv): ExprResult {
       return v | 0;
     }
     if (isP(t, '(')) {
+      deeper(t);
       const v = parseLevel(0);
       if (!isP(peek(), ')')) throw new ExprError("missing ')'", peek()?.col ?? t.col, 'parentheses must balance');
       pos++;
+      depth--;
       return v;
     }
     if (t.kind === 'str') throw new ExprError('a string is not a number', t.col, "use a character literal like 'a' for one byte");

@@ -8,9 +8,16 @@
  *    by the argument text and `\@` by a counter unique to each expansion (for labels);
  *  - `.if EXPR` / `.ifdef NAME` / `.ifndef NAME` / `.else` / `.endif`: EXPR may use `opts.defines`
  *    and constants set earlier with `.equ`/`.set`/`=` (labels are not known yet).
- * Rules: expansion depth is bounded (params.ASM_MAX_EXPANSION_DEPTH); errors are collected.
+ * Rules: errors are collected. Every resource input can ask for is bounded, each with a located
+ * diagnostic: nesting depth of includes and macros (ASM_MAX_EXPANSION_DEPTH, which also bounds this
+ * module's recursion), the number of expansions (ASM_MAX_MACRO_EXPANSIONS: a macro or file that expands
+ * itself twice per level would double at every level), the lines produced (ASM_MAX_EXPANDED_LINES),
+ * the length of a line (ASM_MAX_LINE_CHARS) and of an include name (ASM_MAX_INCLUDE_NAME_CHARS).
+ * Once a count limit is reached expansion stops: one diagnostic, no flood.
  */
-import { ASM_MAX_EXPANSION_DEPTH } from '../params';
+import {
+  ASM_MAX_ERRORS, ASM_MAX_EXPANDED_LINES, ASM_MAX_EXPANSION_DEPTH, ASM_MAX_INCLUDE_NAME_CHARS, ASM_MAX_LINE_CHARS, ASM_MAX_MACRO_EXPANSIONS,
+} from '../params';
 import type { Diagnostic, SourceLoc } from './asmDiagnostics';
 import { evalExpr } from './asmExpr';
 import { lexLine, type Token } from './asmLexer';
@@ -37,17 +44,35 @@ export function expandSource(text: string, file: string, opts: ExpandOptions, di
   const macros = new Map<string, Macro>();
   const consts = new Map<string, number>(Object.entries(opts.defines ?? {}));
   let expansionCounter = 0;
+  /** Macro expansions plus includes so far (bounded by ASM_MAX_MACRO_EXPANSIONS). */
+  let expansions = 0;
+  /** Set when a count limit was reached: nothing more is expanded or emitted. */
+  let exhausted = false;
   const err = (loc: SourceLoc, col: number, message: string, hint?: string): void => {
+    // Past ASM_MAX_ERRORS the user has enough to fix: stop expanding rather than collect a flood.
+    if (diags.length >= ASM_MAX_ERRORS) { exhausted = true; return; }
     diags.push({ file: loc.file, line: loc.line, col, message: loc.expandedFrom ? `${message} (in macro expanded at ${loc.expandedFrom})` : message, hint });
   };
   // conditional stack: each entry = [active, anyBranchTaken, parentActive]
   const cond: { active: boolean; taken: boolean; parent: boolean; loc: SourceLoc }[] = [];
   const active = (): boolean => cond.length === 0 || cond[cond.length - 1].active;
 
+  /** Counts one more expansion (macro call or include); false (with a diagnostic) past the limit. */
+  const expand = (loc: SourceLoc, col: number, what: string): boolean => {
+    if (++expansions <= ASM_MAX_MACRO_EXPANSIONS) return true;
+    err(loc, col, `more than ${ASM_MAX_MACRO_EXPANSIONS} macro expansions and includes`, `a ${what} probably expands itself more than once; assembly stopped here`);
+    exhausted = true;
+    return false;
+  };
+
   const processLines = (lines: { text: string; loc: SourceLoc }[], depth: number): void => {
     let i = 0;
-    while (i < lines.length) {
+    while (i < lines.length && !exhausted) {
       const { text: raw, loc } = lines[i++];
+      if (raw.length > ASM_MAX_LINE_CHARS) {
+        if (active()) err(loc, ASM_MAX_LINE_CHARS + 1, `line is longer than ${ASM_MAX_LINE_CHARS} characters`, 'split it: long data goes on several .byte/.word/.ascii lines');
+        continue;
+      }
       const lexed = lexLine(raw);
       if ('error' in lexed) {
         if (active()) err(loc, lexed.error.col, lexed.error.message, lexed.error.hint);
@@ -108,10 +133,14 @@ export function expandSource(text: string, file: string, opts: ExpandOptions, di
       if (head === '.endm') { err(loc, toks[0].col, '.endm without .macro'); continue; }
       if (head === '.include') {
         if (toks.length !== 2 || toks[1].kind !== 'str') { err(loc, toks[0].col, '.include needs a file name in double quotes', 'write .include "file.s"'); continue; }
-        const path = String.fromCharCode(...toks[1].bytes!);
+        const bytes = toks[1].bytes!;
+        if (bytes.length > ASM_MAX_INCLUDE_NAME_CHARS) { err(loc, toks[1].col, `include file name is longer than ${ASM_MAX_INCLUDE_NAME_CHARS} characters`); continue; }
+        let path = '';
+        for (const b of bytes) path += String.fromCharCode(b);
         if (depth >= ASM_MAX_EXPANSION_DEPTH) { err(loc, toks[0].col, `includes nested deeper than ${ASM_MAX_EXPANSION_DEPTH}`, 'an include file probably includes itself'); continue; }
+        if (!expand(loc, toks[0].col, 'file')) break;
         const inc = opts.readInclude?.(path, loc.file);
-        if (inc === undefined) { err(loc, toks[1].col, `cannot read include file '${path}'`, 'check the path; it is resolved relative to the including file'); continue; }
+        if (inc === undefined) { err(loc, toks[1].col, `cannot read include file '${path}'`, 'check the path: it is resolved relative to the including file and must stay inside the program\'s folder'); continue; }
         processLines(splitLines(inc, path), depth + 1);
         continue;
       }
@@ -127,6 +156,7 @@ export function expandSource(text: string, file: string, opts: ExpandOptions, di
       const m = toks[0].kind === 'id' ? macros.get(toks[0].text) : undefined;
       if (m && !(toks[1]?.kind === 'punct' && toks[1].text === ':')) {
         if (depth >= ASM_MAX_EXPANSION_DEPTH) { err(loc, toks[0].col, `macro expansion nested deeper than ${ASM_MAX_EXPANSION_DEPTH}`, 'a macro probably invokes itself'); continue; }
+        if (!expand(loc, toks[0].col, 'macro')) break;
         const args = splitArgs(raw, toks);
         if (args.length !== m.params.length) {
           err(loc, toks[0].col, `macro '${m.name}' takes ${m.params.length} argument(s), got ${args.length}`, `defined at ${m.loc.file}:${m.loc.line}`);
@@ -141,6 +171,11 @@ export function expandSource(text: string, file: string, opts: ExpandOptions, di
         });
         processLines(body, depth + 1);
         continue;
+      }
+      if (out.length >= ASM_MAX_EXPANDED_LINES) {
+        err(loc, 1, `more than ${ASM_MAX_EXPANDED_LINES} source lines after includes and macro expansion`, 'assembly stopped here; a macro or include probably repeats itself');
+        exhausted = true;
+        break;
       }
       out.push({ tokens: toks, loc });
     }

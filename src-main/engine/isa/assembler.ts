@@ -10,9 +10,11 @@
  * pseudo-instructions li, la, mov, neg, subi, call, ret, b, push, pop.
  * Rules: pass 1 fixes every statement's size (li is 1 word only when its value is known in
  * pass 1 and fits simm16), pass 2 encodes; all errors are collected as
- * `file:line:col: error: message` + hint; instructions must be 4-byte aligned.
+ * `file:line:col: error: message` + hint; instructions must be 4-byte aligned. Constants defined
+ * through other constants are resolved with an explicit stack (no recursion input can deepen), and the
+ * bytes a program describes are bounded (ASM_MAX_OUTPUT_BYTES) before any is allocated.
  */
-import { ASM_MAX_ERRORS } from '../params';
+import { ASM_MAX_ERRORS, ASM_MAX_OUTPUT_BYTES } from '../params';
 import type { Diagnostic, SourceLoc } from './asmDiagnostics';
 import { evalExpr, type ExprResult } from './asmExpr';
 import type { Token } from './asmLexer';
@@ -43,6 +45,8 @@ function splitOperands(toks: Token[]): Token[][] {
   return ops;
 }
 
+interface Const { tokens: Token[]; scope: string; loc: SourceLoc; value?: number }
+
 export function assemble(source: string, opts: AssembleOptions = {}): AssembleResult {
   const diagnostics: Diagnostic[] = [];
   const file = opts.file ?? '<input>';
@@ -58,7 +62,7 @@ export function assemble(source: string, opts: AssembleOptions = {}): AssembleRe
 function assembleInner(source: string, file: string, opts: AssembleOptions, diags: Diagnostic[]): AssembleResult {
   const lines: SourceLine[] = expandSource(source, file, opts, diags);
   const labels = new Map<string, number>();
-  const consts = new Map<string, { tokens: Token[]; scope: string; loc: SourceLoc; value?: number; resolving?: boolean }>();
+  const consts = new Map<string, Const>();
   for (const [k, v] of Object.entries(opts.defines ?? {})) consts.set(k, { tokens: [], scope: '', loc: { file: '<defines>', line: 0 }, value: v | 0 });
   const defLoc = new Map<string, SourceLoc>();
   const stmts: Stmt[] = [];
@@ -76,13 +80,44 @@ function assembleInner(source: string, file: string, opts: AssembleOptions, diag
     if (labels.has(q)) return labels.get(q);
     const c = consts.get(q);
     if (!c) return undefined;
-    if (c.value !== undefined) return c.value;
-    if (c.resolving) return undefined;
-    c.resolving = true;
-    const r = evalExpr(c.tokens, { lookup: (n) => lookup(n, c.scope), here: 0 });
-    c.resolving = false;
-    if ('value' in r) { c.value = r.value; return r.value; }
-    return undefined;
+    if (c.value === undefined) resolveConstant(c);
+    return c.value;
+  };
+  /**
+   * Resolves a constant whose value refers to other constants, without recursion: evaluate it; every
+   * constant it needs that has no value yet goes on a stack and is resolved first, then it is evaluated
+   * again. A constant met again while it is being resolved (a cycle), or one that already failed in this
+   * round (a label pass 1 has not reached yet), stays unknown.
+   */
+  const resolveConstant = (root: Const): void => {
+    const stack: Const[] = [root];
+    const inStack = new Set<Const>([root]);
+    const failed = new Set<Const>();
+    while (stack.length > 0) {
+      const c = stack[stack.length - 1];
+      const missing: Const[] = [];
+      const r = evalExpr(c.tokens, {
+        lookup: (n) => {
+          const q = qualify(n, c.scope);
+          if (labels.has(q)) return labels.get(q);
+          const d = consts.get(q);
+          if (!d) return undefined;
+          if (d.value !== undefined) return d.value;
+          if (inStack.has(d) || failed.has(d)) return undefined;
+          missing.push(d);
+          return 0; // a stand-in: the result is thrown away, the evaluation only collects what is missing
+        },
+        here: 0,
+      });
+      if (missing.length > 0) {
+        for (const d of missing) if (!inStack.has(d)) { inStack.add(d); stack.push(d); }
+        continue;
+      }
+      stack.pop();
+      inStack.delete(c);
+      if ('value' in r) c.value = r.value;
+      else failed.add(c);
+    }
   };
   const evalIn = (tokens: Token[], st: { scope: string; addr: number }): ExprResult => evalExpr(tokens, { lookup: (n) => lookup(n, st.scope), here: st.addr });
   const need = (tokens: Token[], st: Stmt, what = 'expression'): number => {
@@ -106,6 +141,7 @@ function assembleInner(source: string, file: string, opts: AssembleOptions, diag
 
   // ---- pass 1: sizes, addresses, labels ----
   let here = 0;
+  let outputBytes = 0;
   let scope = '';
   for (const line of lines) {
     let toks = line.tokens;
@@ -196,6 +232,13 @@ function assembleInner(source: string, file: string, opts: AssembleOptions, diag
           const r = ops.length === 2 ? evalIn(ops[1], st) : undefined;
           if (r && 'value' in r && r.value >= -32768 && r.value <= 32767 && pass === 1) st.size = 4;
         }
+      }
+      outputBytes += st.size;
+      if (st.size > ASM_MAX_OUTPUT_BYTES || outputBytes > ASM_MAX_OUTPUT_BYTES) {
+        throw new AsmError(head.col, `the program would be larger than ${ASM_MAX_OUTPUT_BYTES / (1024 * 1024)} MiB`, 'check .space, .zero and .align sizes');
+      }
+      if ((here >>> 0) + st.size > 2 ** 32) {
+        throw new AsmError(head.col, `output at 0x${(here >>> 0).toString(16)} runs past the end of the 32-bit address space`, 'check the .org before it');
       }
       stmts.push(st);
       here = (here + st.size) >>> 0;

@@ -14,12 +14,14 @@
  *   samples. A new service (DRS, DPM, HA, the page-sharing scanner) is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
- * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `flushChanges()`.
+ * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the
- * seeded `rng` streams; every change that clients show is published through `emit`.
+ * seeded `rng` streams; every change that clients show is published through `emit` (tasks, events) or
+ * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
+import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/index';
@@ -57,6 +59,8 @@ export interface LabOptions {
   commands?: LabCommandRunner;
   /** The host's codecs and page hash for live migration (absent: the engine's hash, no compression). */
   pageCodecs?: PageCodecPort;
+  /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
+  workloads?: ReadonlySet<string>;
 }
 
 export class Lab {
@@ -76,11 +80,13 @@ export class Lab {
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
   private readonly memories = new Map<HostId, HostMemory>();
+  readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
+    this.workloads = options.workloads;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
@@ -93,7 +99,7 @@ export class Lab {
     this.collector = new Collector(this);
     const runner = options.commands;
     const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
-      const r = runner(this, { v: 1, id: 0, kind: 'command', name, params }, initiator);
+      const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name, params }, initiator);
       return r.ok ? { ok: true } : { ok: false, error: r.error };
     });
     const timelineEnv = {
@@ -162,16 +168,16 @@ export class Lab {
     pollConsole(this.ops, vm);
   }
 
-  /** Marks entities changed; one `inventory.changed` is published per advance/command. */
+  /** Marks entities changed; the engine's change feed publishes them once per advance/command. */
   markChanged(...ids: ManagedEntityId[]): void {
     for (const id of ids) this.changed.add(id);
   }
 
-  flushChanges(): void {
-    if (this.changed.size === 0) return;
-    const version = this.reg.touch();
-    this.emit({ type: 'inventory.changed', version, entityIds: [...this.changed] });
+  /** The entities marked since the last call (for the change feed, `api/changeFeed.ts`). */
+  takeChanges(): ManagedEntityId[] {
+    const ids = [...this.changed];
     this.changed.clear();
+    return ids;
   }
 
   /** Advances virtual time by `ms` in lockstep quanta (see simLoop.ts). */
@@ -190,6 +196,7 @@ export class Lab {
       reg: this.reg, events: this.events, seed: this.seed,
       get tasks() { return lab.tasks; },
       get guestFactory() { return lab.guestFactory; },
+      get workloads() { return lab.workloads; },
       nowMs: () => this.clock.nowMs,
       nowNs: () => this.nowNs(),
       jitter: (ms) => this.jitter(ms),

@@ -36,6 +36,8 @@ export interface OpContext {
   readonly events: EventLog;
   readonly tasks: TaskManager<OpContext>;
   readonly guestFactory: GuestFactory | undefined;
+  /** Guest programs a VM may name as its workload (the catalogue); undefined = not checked. */
+  readonly workloads: ReadonlySet<string> | undefined;
   readonly seed: number;
   nowMs(): number;
   nowNs(): number;

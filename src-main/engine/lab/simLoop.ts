@@ -40,5 +40,4 @@ export function advanceLab(lab: Lab, ms: number): void {
     for (const s of services) s.atBarrier(next);
   }
   for (const s of services) s.settle?.(lab.clock.nowMs);
-  lab.flushChanges();
 }

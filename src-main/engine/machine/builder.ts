@@ -34,6 +34,7 @@ import { MachineConfigError, resolveMachineConfig, type MachineConfig, type Mach
 import { isMachineCoreState, isMachineState, MACHINE_STATE_VERSION, type MachineCoreState, type MachineState } from './machineState';
 import { restoreMemory } from './memorySnapshot';
 import { VcpuSlot } from './vcpuSlot';
+import { RESET_STORM_MAX_RESETS } from '../params';
 
 export interface MachineEnv {
   /** The VM's disk (e.g. its copy-on-write DiskChain); absent → the machine's own sparse disk. */
@@ -103,6 +104,7 @@ export function buildMachine(input: MachineBuildInput, env: MachineEnv = {}): Ma
       m.retired = { ...s.retired };
       m.latestNs = Math.max(config.bootNs, ...m.slots.map((x) => x.nowNs()));
       if (s.dirtyLog) m.dirtyLog.restore(m.mem, s.dirtyLog);
+      if (Array.isArray(s.resetTimesNs)) m.resetTimesNs = s.resetTimesNs.filter((x) => typeof x === 'number').slice(-RESET_STORM_MAX_RESETS);
     } catch (e) {
       m.mem.release(); // a state that does not restore holds no frames
       throw e;

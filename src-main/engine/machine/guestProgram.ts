@@ -29,14 +29,19 @@ function normalize(path: string): string {
   return out.join('/');
 }
 
+/** A source by file name: own entries only (a name like "constructor" must not find Object's). */
+function sourceOf(sources: GuestSources, file: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(sources, file) ? sources[file] : undefined;
+}
+
 export function assembleGuest(file: string, sources: GuestSources): AsmImage {
-  const text = sources[file];
-  if (text === undefined) throw new GuestProgramError(`${file}: no such guest source`);
+  const text = sourceOf(sources, file);
+  if (typeof text !== 'string') throw new GuestProgramError(`${file}: no such guest source`);
   const r = assemble(text, {
     file,
     readInclude: (path: string, fromFile: string) => {
       const rel = normalize(dirOf(fromFile) + path);
-      return sources[rel] ?? sources[normalize(path)];
+      return sourceOf(sources, rel) ?? sourceOf(sources, normalize(path));
     },
   });
   if (!r.ok) throw new GuestProgramError(formatDiagnostics(r.diagnostics));

@@ -26,6 +26,10 @@
  * is counted when it runs again. A device transfer (DMA) waits the same way on the vCPU whose update
  * runs it; host code that cannot wait (the pv monitor's shared page) must be supplied, or the machine
  * crashes with the page named. `dispose()` returns every frame to the host pool.
+ * A reset watchdog, as a hardware watchdog would: a guest that resets itself more than
+ * RESET_STORM_MAX_RESETS times within RESET_STORM_WINDOW_NS of its virtual time is crashed ("reset
+ * storm") — each reset rebuilds memory and (under bt) discards every translation, so a reset loop costs
+ * the host many times what it costs the guest.
  */
 import type { Cpu, Monitor } from '../cpu/index';
 import type { DeviceSet, DeviceTiming, IrqController, PowerHost, SmpHost } from '../devices/index';
@@ -45,6 +49,7 @@ import { MACHINE_STATE_FORMAT, MACHINE_STATE_VERSION } from './machineState';
 import { saveMemoryShared } from './memorySnapshot';
 import * as pageOps from './pageOps';
 import type { VcpuSlot } from './vcpuSlot';
+import { RESET_STORM_MAX_RESETS, RESET_STORM_WINDOW_NS } from '../params';
 
 /** Hooks the builder installs: how to (re)boot this machine's memory, CPUs and devices. */
 export interface MachineWiring {
@@ -66,6 +71,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   readonly dirtyLog = new MachineDirtyLog();
   /** Latest virtual time any vCPU has reached (parked vCPUs start from here). */
   latestNs: number;
+  /** Virtual times of the most recent guest resets (at most RESET_STORM_MAX_RESETS): the watchdog's window. */
+  resetTimesNs: number[] = [];
   private active = -1;
   /** The vCPU whose slice is running (its CPU or a device update on its time): who waits for a missing page. */
   private current = -1;
@@ -184,6 +191,10 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       if (this.rebootPending) {
         this.rebootPending = false;
         this.own.reboots++;
+        if (this.resetStorm(slot.nowNs())) {
+          this.fail(`reset storm: the guest reset itself more than ${RESET_STORM_MAX_RESETS} times within ${RESET_STORM_WINDOW_NS / 1e9} s of virtual time (watchdog)`, i, cpu.state.pc);
+          break;
+        }
         addCounters(this.retired, cpuCounters(this.slots.map((s) => s.cpu), this.config.monitor));
         this.wiring.reboot(this);
         this.dirtyLog.memoryReplaced(this.mem);
@@ -311,6 +322,15 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     this.disposed = true;
     this.mem.release();
     this.mem.notPresentResolver = undefined;
+  }
+
+  /** Records a reset at `nowNs`; true when it is one too many for the watchdog's window. */
+  private resetStorm(nowNs: number): boolean {
+    const t = this.resetTimesNs;
+    if (t.length >= RESET_STORM_MAX_RESETS && nowNs - t[t.length - RESET_STORM_MAX_RESETS] < RESET_STORM_WINDOW_NS) return true;
+    t.push(nowNs);
+    if (t.length > RESET_STORM_MAX_RESETS) t.splice(0, t.length - RESET_STORM_MAX_RESETS);
+    return false;
   }
 
   private deliverable(cpu: Cpu): boolean {
@@ -473,9 +493,9 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     return this.devices.console.readOutput(fromOffset);
   }
 
-  consoleInput(text: string): void {
+  consoleInput(text: string): boolean {
     this.irq.now = this.vcpuNowNs(0);
-    this.devices.console.input(String(text));
+    return this.devices.console.input(String(text));
   }
 
   debugOutput(): string {
@@ -506,6 +526,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
       poweredOff: this.poweredOff, crash: this.crashInfo ? { ...this.crashInfo } : null,
       vcpus: this.slots.map((s) => ({ slot: s.save(), cpu: s.cpu.save(), monitor: saveMonitor(s.cpu.monitor) })),
       devices: this.devices.save(), counters: { ...this.own }, retired: { ...this.retired }, dirtyLog: this.dirtyLog.save(),
+      resetTimesNs: [...this.resetTimesNs],
     };
   }
 

@@ -8,11 +8,11 @@
  * `workloadParams` as `k=v`, keys sorted) or, failing that, a source file (`name` or `name.s`);
  * the VM's hardware → the machine's config through `machineConfigOfVm` (machineConfig.ts: vcpus,
  * memoryBytes, pageTableLevels, monitor, and monitor + paging → the paging the machine runs);
- * `hostClockHz` → clockHz; `nowNs` → bootNs; `disk` → the block device's store; `hostMemory` → the pool
- * every frame comes from. With `restoreState` the saved machine is rebuilt (with the VM's disk attached
- * again, and the paging it was booted with: its saved config); with `restoreState` = a `saveCore()` value
- * and `incoming` = memory from the factory's `incomingMemory(config)` (an IncomingMemory on
- * `config.hostMemory`, filled page by page), the machine is assembled on that memory.
+ * `hostClockHz` → clockHz; `nowNs` → bootNs; `disk` → the block device's store. With `restoreState`
+ * the saved machine is rebuilt (with the VM's disk attached again, and the paging it was booted with:
+ * its saved config); with `restoreState` = a `saveCore()` value and `incoming` = memory from the
+ * factory's `incomingMemory(config)` (an IncomingMemory on `config.hostMemory`, filled page by page),
+ * the machine is assembled on that memory. `hostMemory` → the pool every frame comes from.
  * Rules: throws (→ the power-on task fails with E_GUEST_PROGRAM) for an unknown guest, a program
  * that does not assemble or load, or an unavailable monitor. Images are assembled once per factory.
  * `seed` is not used: a machine has no randomness of its own.
@@ -43,7 +43,7 @@ export interface MachineFactoryOptions {
 export function resolveGuest(lib: GuestLibrary, name: string): { source: string; cmdline: string } {
   const entry = findGuest(lib.catalogue, name);
   if (entry) return { source: entry.source, cmdline: entry.cmdline };
-  for (const f of [name, `${name}.s`]) if (lib.sources[f] !== undefined) return { source: f, cmdline: name.replace(/\.s$/, '') };
+  for (const f of [name, `${name}.s`]) if (Object.prototype.hasOwnProperty.call(lib.sources, f)) return { source: f, cmdline: name.replace(/\.s$/, '') };
   const known = lib.catalogue.guests.map((g) => g.name);
   throw new GuestProgramError(`unknown guest "${name}"${known.length ? ` (catalogue: ${known.join(', ')})` : ''}`);
 }
@@ -60,7 +60,7 @@ export function createMachineFactory(lib: GuestLibrary, options: MachineFactoryO
     const g = resolveGuest(lib, config.workload);
     // Under `pv` a guest runs its paravirtualized build when it has one (X.s → X-pv.s; docs/monitors.md).
     const pv = g.source.replace(/\.s$/, '-pv.s');
-    const image = images.get(config.monitor === 'pv' && lib.sources[pv] !== undefined ? pv : g.source);
+    const image = images.get(config.monitor === 'pv' && Object.prototype.hasOwnProperty.call(lib.sources, pv) ? pv : g.source);
     const cmdline = commandLine(g.cmdline, config.workloadParams);
     return buildMachine({
       kind: 'boot',

@@ -54,6 +54,8 @@ export interface MachineCoreState {
   retired: Record<string, number>;
   /** The dirty-page log when it was on (machineDirtyLog.ts); absent or null = off (older saves have none). */
   dirtyLog?: DirtyTrackerState | null;
+  /** The reset watchdog's recent resets (machine.ts); absent in older saves = none. */
+  resetTimesNs?: number[];
 }
 
 export interface MachineState extends MachineCoreState {

@@ -8,3 +8,4 @@ export {
   type VmTemplate,
 } from './scenarioSchema';
 export { Timeline, type CommandRunner, type TimedCommand, type TimelineEnv, type TimelineState } from './timeline';
+export { scenarioBoundsProblem } from './scenarioBounds';

@@ -32,6 +32,7 @@ import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
 import type { VmFields } from '@shared/model/vmHardware';
 import { VM_DEFAULTS, mergeFields } from '../cluster/index';
+import { SCENARIO_MAX_AT_MS } from '../params';
 
 /** `object` → the template schema, array → a list of the explicit schema. */
 function countOrList<A, B>(template: Schema<A>, item: Schema<B>, maxItems: number): Schema<A | B[]> {
@@ -58,19 +59,27 @@ export function durationMs(value: number | string): number {
   return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
 }
 
+/** Both forms of a duration share one bound (SCENARIO_MAX_AT_MS: one year of virtual time). */
 export const durationSchema: Schema<number | string> = {
   describe: 'duration',
   check: (v, p) => {
-    if (typeof v === 'number') return Number.isFinite(v) && v >= 0 && v <= 31_536_000 ? null : { field: p, message: 'must be between 0 and 31536000 seconds' };
-    if (typeof v === 'string') return DURATION.test(v.trim()) ? null : { field: p, message: 'expected a duration like 500ms, 30s, 2m, 1h or a number of seconds' };
+    const tooLong = { field: p, message: `must be at most ${SCENARIO_MAX_AT_MS / 86_400_000} days (${SCENARIO_MAX_AT_MS / 1000} seconds)` };
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) || v < 0) return { field: p, message: 'must be a number of seconds ≥ 0' };
+      return durationMs(v) <= SCENARIO_MAX_AT_MS ? null : tooLong;
+    }
+    if (typeof v === 'string') {
+      if (!DURATION.test(v.trim())) return { field: p, message: 'expected a duration like 500ms, 30s, 2m, 1h or a number of seconds' };
+      return durationMs(v) <= SCENARIO_MAX_AT_MS ? null : tooLong;
+    }
     return { field: p, message: 'expected a duration (number of seconds or a string like 30s)' };
   },
 };
 
 const hostFields = {
-  vendor: s.optional(s.string({ max: 80 })),
-  model: s.optional(s.string({ max: 80 })),
-  cpuModel: s.optional(s.string({ max: 120 })),
+  vendor: s.optional(s.name({ max: 80 })),
+  model: s.optional(s.name({ max: 80 })),
+  cpuModel: s.optional(s.name({ max: 120 })),
   sockets: s.optional(s.int({ min: 1, max: 8 })),
   coresPerSocket: s.optional(s.int({ min: 1, max: 128 })),
   threadsPerCore: s.optional(s.int({ min: 1, max: 2 })),
@@ -83,7 +92,7 @@ const hostFields = {
 };
 
 export const hostTemplateSchema = s.object({ count: s.int({ min: 0, max: 1000 }), ...hostFields });
-export const hostSpecSchema = s.object({ name: s.string({ min: 1, max: 80 }), ...hostFields });
+export const hostSpecSchema = s.object({ name: s.name({ max: 80 }), ...hostFields });
 
 /** Every VM setting, with the limits every layer shares (@shared/model/vmLimits). */
 const vmFields = optionalSettings([
@@ -94,22 +103,22 @@ const vmFields = optionalSettings([
 export const vmTemplateSchema = s.object({
   count: s.int({ min: 0, max: 100_000 }),
   /** Name prefix; VMs are named `<host name>_VM<n>` when absent, `<prefix><vm number>` otherwise. */
-  namePrefix: s.optional(s.string({ min: 1, max: 60 })),
+  namePrefix: s.optional(s.name({ max: 60 })),
   powerOn: s.optional(s.bool()),
   ...vmFields,
 });
 
 export const vmSpecEntrySchema = s.object({
-  name: s.string({ min: 1, max: 80 }),
-  host: s.string({ min: 1, max: 80 }),
-  fromTemplate: s.optional(s.string({ min: 1, max: 80 })),
+  name: s.name({ max: 80 }),
+  host: s.name({ max: 80 }),
+  fromTemplate: s.optional(s.name({ max: 80 })),
   powerOn: s.optional(s.bool()),
   ...vmFields,
 });
 
 export const templateSpecSchema = s.object({
-  name: s.string({ min: 1, max: 80 }),
-  host: s.optional(s.string({ min: 1, max: 80 })),
+  name: s.name({ max: 80 }),
+  host: s.optional(s.name({ max: 80 })),
   ...vmFields,
 });
 
@@ -122,12 +131,12 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 export const actionSchema = withRule(s.object({
   at: durationSchema,
   do: s.oneOf(ACTION_KINDS),
-  vm: s.optional(s.string({ min: 1, max: 80 })),
-  vms: s.optional(s.array(s.string({ min: 1, max: 80 }), { min: 1, max: 10_000 })),
-  host: s.optional(s.string({ min: 1, max: 80 })),
+  vm: s.optional(s.name({ max: 80 })),
+  vms: s.optional(s.array(s.name({ max: 80 }), { min: 1, max: 10_000 })),
+  host: s.optional(s.name({ max: 80 })),
   /** Snapshot name (snapshot, revert, removeSnapshot). */
-  snapshot: s.optional(s.string({ min: 1, max: 80 })),
-  description: s.optional(s.string({ max: 1024 })),
+  snapshot: s.optional(s.name({ max: 80 })),
+  description: s.optional(s.text({ max: 1024 })),
   memory: s.optional(s.bool()),
   changes: s.optional(vmChangesSchema),
   /** migrate: the destination host's name, and the technique options (`vm.migrate`'s; docs/migration.md). */
@@ -147,9 +156,9 @@ const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
 const hostsSchema = countOrList(hostTemplateSchema, hostSpecSchema, 1000);
 
 const datacenterShape = s.object({
-  name: s.optional(s.string({ min: 1, max: 80 })),
+  name: s.optional(s.name({ max: 80 })),
   clusters: s.optional(s.array(s.object({
-    name: s.optional(s.string({ min: 1, max: 80 })),
+    name: s.optional(s.name({ max: 80 })),
     drs: s.optional(s.bool()),
     ha: s.optional(s.bool()),
     hosts: hostsSchema,
@@ -198,8 +207,8 @@ export const scenarioSchema = s.object({
   /** Format version of the scenario file itself. */
   version: s.literal(1),
   name: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }),
-  title: s.string({ min: 1, max: 120 }),
-  description: s.optional(s.string({ max: 2000 })),
+  title: s.name({ max: 120 }),
+  description: s.optional(s.text({ max: 2000 })),
   datacenters: s.array(datacenterSchema, { min: 1, max: 16 }),
   /** Timed actions, run in `at` order (ties in file order) through the same commands a user sends. */
   actions: s.optional(s.array(actionSchema, { max: 10_000 })),

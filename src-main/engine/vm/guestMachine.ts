@@ -147,9 +147,10 @@ export interface GuestMachine extends GuestPages {
   /** Guest clock as the guest OS keeps it (ticks counted × tick period), for the clock-lag counter. */
   guestClockNs(): number;
 
-  /** Console (serial) output, from a byte offset; `consoleInput` queues keyboard/serial input. */
+  /** Console (serial) output, from a byte offset; `consoleInput` queues keyboard/serial input and
+   *  returns false (queuing nothing) when the machine's bounded input queue has no room for it. */
   consoleRead(fromOffset: number): { text: string; nextOffset: number };
-  consoleInput(text: string): void;
+  consoleInput(text: string): boolean | void;
 
   /** Ask the guest OS to shut down / restart (the "tools" path); false when the guest has no handler. */
   requestGuestShutdown(): boolean;

@@ -17,7 +17,7 @@ export function parseArgs(argv: string[], spec: FlagSpec): { flags: Record<strin
     const arg = argv[i];
     if (!arg.startsWith('--')) { positionals.push(arg); continue; }
     const [rawName, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    const kind = spec[rawName];
+    const kind = Object.prototype.hasOwnProperty.call(spec, rawName) ? spec[rawName] : undefined;
     if (!kind) throw new UsageError(`unknown option --${rawName}`);
     if (kind === 'boolean') { flags[rawName] = true; continue; }
     const value = inline ?? argv[++i];

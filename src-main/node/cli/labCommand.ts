@@ -24,7 +24,7 @@ export async function lab(argv: string[]): Promise<number> {
     return 0;
   }
   const choice = defaultGuestFactory();
-  const engine = createEngine({ scenarios: { [s.scenario.name]: { file: positionals[0], content: s.scenario } }, guestFactory: choice.factory }, { scenario: s.scenario.name, seed: s.seed });
+  const engine = createEngine({ scenarios: { [s.scenario.name]: { file: positionals[0], content: s.scenario } }, guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: s.scenario.name, seed: s.seed });
   const err = engine.loadState(state);
   if (err) throw new Error(err.message);
   const until = parseUntil(flags.until);

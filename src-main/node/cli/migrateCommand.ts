@@ -30,6 +30,7 @@ import { loadGuestCatalogue } from '../resources';
 import { defaultGuestFactory } from '../guestFactories';
 import { loadPageCodecs } from '../codecs/pageCodecs';
 import { UsageError } from './args';
+import { API_VERSION } from '@shared/api/channels';
 
 const USAGE = `usage: hvlab migrate GUEST [--param k=v …] [--ram SIZE] [--monitor M] [--paging P] [--after DURATION]
          [--mode stop-copy|precopy|postcopy|hybrid] [--stop-rule qemu|xen|xen-classic] [--bandwidth RATE]
@@ -221,7 +222,7 @@ export async function runMigrationExperiment(a: MigrateArgs): Promise<MigrateRun
   }, { scenario: 'migrate', seed: a.seed });
   let id = 1;
   const call = (kind: 'command' | 'query', name: string, params: unknown): unknown => {
-    const r = engine.handle({ v: 1, id: id++, kind, name, params });
+    const r = engine.handle({ v: API_VERSION, id: id++, kind, name, params });
     if (!r.ok) throw new Error(`${r.error.message}${r.error.field ? ` (${r.error.field})` : ''}`);
     return r.result;
   };

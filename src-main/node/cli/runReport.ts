@@ -13,6 +13,7 @@ import type { EventDto } from '@shared/model/eventLog';
 import type { TaskDto } from '@shared/model/task';
 import type { MetricSeriesDto } from '@shared/model/metrics';
 import type { CounterInfo } from '@shared/model/metrics';
+import { API_VERSION } from '@shared/api/channels';
 
 export interface RunReport {
   scenario: string;
@@ -30,7 +31,7 @@ export interface RunReport {
 
 let nextId = 1;
 function query<T>(engine: Engine, name: string, params: unknown): T {
-  const r = engine.handle({ v: 1, id: nextId++, kind: 'query', name, params });
+  const r = engine.handle({ v: API_VERSION, id: nextId++, kind: 'query', name, params });
   if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
   return r.result as T;
 }

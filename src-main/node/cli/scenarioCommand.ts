@@ -1,7 +1,7 @@
 /**
  * `hvlab scenario run FILE [--seed N] [--until T] [--json] [--save DIR]`: runs a scenario headless,
  * in-process (no worker), to virtual time T (a duration: 90, 90s, 5m, 1h; default: 60 s after the last
- * timed action, at least 60 s), and prints counters, events, tasks and the digest of the final state.
+ * timed action, at least 60 s, at most 1 h — longer stories need --until), and prints counters, events, tasks and the digest of the final state.
  * Same file + same seed ⇒ byte-identical output. `--save DIR` also saves the final lab (hvlab lab load).
  *
  * `hvlab scenario check FILE`: validates only (exit 1 with `file: path: message` on a bad field).
@@ -10,7 +10,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createEngine, durationMs, validateScenario } from '../../engine/index';
 import type { Engine, Scenario } from '../../engine/index';
-import { parseScenarioText } from '../resources';
+import { SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from '../../engine/index';
+import { loadGuestCatalogue, parseScenarioText } from '../resources';
 import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';
 import { saveLab } from '../storage/labStore';
@@ -21,28 +22,44 @@ export function parseUntil(raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   const ms = durationMs(typeof raw === 'number' ? raw : String(raw));
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--until needs a duration like 90, 90s, 5m or 1h, got "${String(raw)}"`);
+  if (ms > SCENARIO_MAX_AT_MS) throw new UsageError(`--until must be at most ${SCENARIO_MAX_AT_MS / 86_400_000}d, got "${String(raw)}"`);
   return ms;
 }
 
+/**
+ * Where a run without `--until` stops: 60 s after the last timed action (at least 60 s), but never past
+ * SCENARIO_DEFAULT_RUN_MAX_MS (1 h of virtual time): a scenario whose story is longer must say how far to
+ * run, so a run without `--until` always ends.
+ */
 export function defaultUntilMs(s: Scenario): number {
   let last = 0;
   for (const a of s.actions ?? []) last = Math.max(last, durationMs(a.at));
-  return Math.max(60_000, Math.ceil((last + 60_000) / 1000) * 1000);
+  const until = Math.max(60_000, Math.ceil((last + 60_000) / 1000) * 1000);
+  if (until > SCENARIO_DEFAULT_RUN_MAX_MS) {
+    throw new UsageError(`the last action of this scenario is at ${last / 1000} s; a run without --until covers at most ${SCENARIO_DEFAULT_RUN_MAX_MS / 1000} s: give --until (e.g. --until ${Math.ceil(until / 3_600_000)}h)`);
+  }
+  return until;
+}
+
+/** Names of the guest catalogue (resources/guests/guests.json): what a scenario's workloads may name. */
+function catalogueNames(): Set<string> {
+  return new Set(loadGuestCatalogue().guests.map((g) => g.name));
 }
 
 /** Loads and validates a scenario file; throws a one-line Error naming file and field. */
 export function loadScenarioFile(file: string): { name: string; content: unknown; scenario: Scenario } {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const content = parseScenarioText(file, readFileSync(file, 'utf8'));
-  const v = validateScenario({ file, content });
+  const v = validateScenario({ file, content }, catalogueNames());
   if ('error' in v) throw new Error(v.error.message);
   return { name: v.scenario.name || basename(file), content, scenario: v.scenario };
 }
 
 export function runScenario(file: string, seed: number, untilMs: number | undefined, choice: GuestFactoryChoice = defaultGuestFactory()): { engine: Engine; scenario: Scenario } {
   const { name, content, scenario } = loadScenarioFile(file);
-  const engine = createEngine({ scenarios: { [name]: { file, content } }, guestFactory: choice.factory }, { scenario: name, seed });
-  engine.advance(untilMs ?? defaultUntilMs(scenario));
+  const until = untilMs ?? defaultUntilMs(scenario);
+  const engine = createEngine({ scenarios: { [name]: { file, content } }, guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: name, seed });
+  engine.advance(until);
   return { engine, scenario };
 }
 

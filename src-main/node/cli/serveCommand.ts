@@ -1,14 +1,23 @@
 /**
- * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N]`: browser mode.
+ * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--data-dir DIR]
+ *  [--restore-autosave | --discard-autosave] [--no-autosave]`: browser mode.
  *
- * Starts the engine in a worker thread, serves the renderer and the WebSocket on 127.0.0.1 (port from
- * --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized URL.
- * With --vim25-port N (or HVLAB_VIM25_PORT) it also starts the vim25 SDK endpoint over the same engine
- * and prints one line `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`.
+ * Starts the lab's backend (the engine in a supervised worker thread, `node/backends/`: a crashed worker
+ * is replaced and its last autosave offered), serves the renderer and the WebSocket on 127.0.0.1 (port
+ * from --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized
+ * URL. With --vim25-port N (or HVLAB_VIM25_PORT) it also starts the vim25 SDK endpoint over the same
+ * backend and prints one line `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`.
+ *
+ * Quitting never loses the lab: SIGINT/SIGTERM (Ctrl+C) first saves the lab to the autosave in the data
+ * folder (--data-dir, else HVLAB_DATA_DIR, else the platform's per-user data folder), then stops. The
+ * next start offers it back (a banner with Restore / Discard), or restores it at once with
+ * --restore-autosave, or deletes it with --discard-autosave. --no-autosave: no data folder at all.
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineWorkerClient } from '../workers/engineWorkerClient';
+import { startLabBackend } from '../backends/index';
+import type { Backend } from '../backends/index';
+import { defaultDataDir } from '../storage/autosave';
 import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
@@ -38,22 +47,40 @@ export function resolveVim25Port(flag: unknown): number | undefined {
   return port;
 }
 
-export async function serve(argv: string[]): Promise<{ server: LabServer; engine: EngineWorkerClient; vim25?: Vim25Endpoint }> {
-  const { flags } = parseArgs(argv, { port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number' });
+export async function serve(argv: string[]): Promise<{ server: LabServer; backend: Backend; vim25?: Vim25Endpoint }> {
+  const { flags } = parseArgs(argv, {
+    port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number',
+    'data-dir': 'string', 'restore-autosave': 'boolean', 'discard-autosave': 'boolean', 'no-autosave': 'boolean',
+  });
+  if (flags['restore-autosave'] && flags['discard-autosave']) throw new UsageError('--restore-autosave and --discard-autosave exclude each other');
   const port = resolvePort(flags.port);
   const vim25Port = resolveVim25Port(flags['vim25-port']);
+  const dataDir = flags['no-autosave'] ? undefined : resolve(String(flags['data-dir'] ?? defaultDataDir()));
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
-  const engine = await EngineWorkerClient.spawn({
+  const backend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
+    dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
   });
-  const server = await startLabServer({ port, engine, rendererDir });
+  const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);
-  const vim25 = vim25Port === undefined ? undefined : await startVim25({ port: vim25Port, peer: engine });
+  const vim25 = vim25Port === undefined ? undefined : await startVim25({ port: vim25Port, peer: backend });
   if (vim25) console.log(vim25Banner(vim25));
-  const shutdown = () => {
-    void Promise.resolve(vim25?.close()).then(() => server.close()).then(() => engine.close()).then(() => process.exit(0));
+  if (dataDir) console.error(`hvlab: autosave in ${dataDir}`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      const r = backend.autosave ? await backend.autosave() : { saved: false };
+      if ('error' in r && r.error) console.error(`hvlab: ${signal}: the lab could NOT be autosaved: ${r.error}`);
+      else if (r.saved) console.error(`hvlab: ${signal}: the lab was autosaved to ${dataDir}; the next start offers it back`);
+      await vim25?.close();
+      await server.close();
+      await backend.close();
+      process.exit('error' in r && r.error ? 1 : 0);
+    })();
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  return { server, engine, vim25 };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return { server, backend, vim25 };
 }

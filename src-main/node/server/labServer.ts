@@ -2,11 +2,19 @@
  * Browser mode: one HTTP server on 127.0.0.1 that serves the renderer and the engine contract over a
  * WebSocket at WS_PATH, for browsers where no Electron window exists.
  *
- * - `startLabServer({ port, engine, rendererDir })` → `{ url, port, token, close() }`.
+ * - `startLabServer({ port, backend, rendererDir })` → `{ url, port, token, stats(), broadcast(), close() }`.
  * - A random 256-bit token is created per launch; WebSocket upgrades without it (or from a foreign
  *   Origin) are refused with 401/403 before any engine message is read.
- * - Every message is size-bounded, parsed and validated here (the engine validates again); request ids
- *   are remapped so that several browser tabs can't collide.
+ * - Every message is size-bounded, parsed and checked for framing (`checkFrame`), then forwarded to the
+ *   backend (`node/backends/`), whose door validates it; the backend keeps several tabs' ids apart.
+ *
+ * Rules (one client can never take the server or the lab down, nor grow it without bound):
+ * - A malformed frame (too big, invalid UTF-8, unmasked, reserved bits or opcodes, bad close code,
+ *   oversized control frame…) closes THAT connection with the close code RFC 6455 gives it (1009, 1007,
+ *   1002) — `ws` detects it; the `error` listener here is what keeps it from killing the process.
+ * - Back-pressure: a client with more than WS_PAUSE_BYTES of replies and events waiting to be written,
+ *   or WS_MAX_IN_FLIGHT requests inside the engine, is not read until it drains (the kernel's window
+ *   then slows the sender); past WS_DROP_BYTES it is disconnected. Limits: `node/limits.ts`.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -14,24 +22,33 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
 import { WS_PATH } from '@shared/api/channels';
-import { validateRequest } from '@shared/api/validate';
+import { checkFrame } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
-import type { EngineEvent } from '@shared/api/events';
 import type { EventMessage, ResponseMessage } from '@shared/api/protocol';
+import type { EngineEvent } from '@shared/api/events';
+import type { Backend } from '../backends/index';
 import { serveStatic } from './staticFiles';
+import { MAX_MESSAGE_BYTES, WS_DROP_BYTES, WS_MAX_IN_FLIGHT, WS_PAUSE_BYTES, WS_RESUME_BYTES } from '../limits';
 
-/** Largest accepted WebSocket message; contract messages are small. */
-const MAX_MESSAGE_BYTES = 1 << 20;
-
-export interface EngineLink {
-  request(message: { id: number } & Record<string, unknown>): Promise<ResponseMessage>;
-  onEvent(listener: (e: EngineEvent) => void): () => void;
+/** What the server has refused or shed so far (for tests, the fuzzers and diagnostics). */
+export interface LabServerStats {
+  connections: number;
+  /** Connections closed because a frame broke the protocol (with the code `ws` chose). */
+  protocolErrors: number;
+  closeCodes: Record<string, number>;
+  /** Times reading from a client was paused for back-pressure. */
+  pauses: number;
+  /** Clients disconnected because their replies backed up past WS_DROP_BYTES. */
+  dropped: number;
 }
 
 export interface LabServer {
   url: string;
   port: number;
   token: string;
+  stats(): LabServerStats;
+  /** Sends an event to every connected client (e.g. the engine worker stopped). */
+  broadcast(event: EngineEvent): void;
   close(): Promise<void>;
 }
 
@@ -41,13 +58,27 @@ export function tokensEqual(a: string, b: string): boolean {
   return ba.length === bb.length && timingSafeEqual(ba, bb);
 }
 
-export async function startLabServer(opts: { port: number; engine: EngineLink; rendererDir: string; token?: string }): Promise<LabServer> {
+/** The back-pressure bounds (defaults from node/limits.ts; tests may lower them). */
+export interface BackPressureLimits {
+  pauseBytes: number;
+  resumeBytes: number;
+  dropBytes: number;
+  maxInFlight: number;
+}
+
+export async function startLabServer(opts: {
+  port: number; backend: Pick<Backend, 'request' | 'onEvent'>; rendererDir: string; token?: string; limits?: Partial<BackPressureLimits>;
+}): Promise<LabServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
+  const lim: BackPressureLimits = { pauseBytes: WS_PAUSE_BYTES, resumeBytes: WS_RESUME_BYTES, dropBytes: WS_DROP_BYTES, maxInFlight: WS_MAX_IN_FLIGHT, ...opts.limits };
   const http: Server = createServer((req, res) => serveStatic(opts.rendererDir, req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  let nextInternalId = 1;
+  const stats: LabServerStats = { connections: 0, protocolErrors: 0, closeCodes: Object.create(null) as Record<string, number>, pauses: 0, dropped: 0 };
+  const senders = new Set<(m: EventMessage) => void>();
 
   http.on('upgrade', (req, socket, head) => {
+    // A peer that resets mid-handshake must not become an unhandled 'error' event.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -62,11 +93,34 @@ export async function startLabServer(opts: { port: number; engine: EngineLink; r
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    const send = (m: ResponseMessage | EventMessage) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+    stats.connections++;
+    let inFlight = 0;
+    let paused = false;
+    // The protocol error itself is answered by `ws` (close frame with its code, then the socket ends);
+    // this listener only records it. Without one, EventEmitter would throw and end the process.
+    ws.on('error', () => { stats.protocolErrors++; });
+    ws.on('close', (code) => { stats.closeCodes[code] = (stats.closeCodes[code] ?? 0) + 1; });
+    const pauseOrResume = () => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const backed = ws.bufferedAmount > lim.pauseBytes || inFlight >= lim.maxInFlight;
+      if (backed && !paused) { paused = true; stats.pauses++; ws.pause(); }
+      else if (paused && ws.bufferedAmount <= lim.resumeBytes && inFlight < lim.maxInFlight) { paused = false; ws.resume(); }
     };
-    const unsubscribe = opts.engine.onEvent((event) => send({ kind: 'event', event }));
-    ws.on('close', unsubscribe);
+    const send = (m: ResponseMessage | EventMessage) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (ws.bufferedAmount > lim.dropBytes) {
+        stats.dropped++;
+        ws.terminate();
+        return;
+      }
+      // The callback runs once the frame is handed to the kernel: the moment to look at resuming.
+      ws.send(JSON.stringify(m), () => { if (paused) pauseOrResume(); });
+      pauseOrResume();
+    };
+    const sendEvent = (m: EventMessage) => send(m);
+    senders.add(sendEvent);
+    const unsubscribe = opts.backend.onEvent((event) => send({ kind: 'event', event }));
+    ws.on('close', () => { unsubscribe(); senders.delete(sendEvent); });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ id: -1, ok: false, error: apiError('E_BAD_MESSAGE', 'binary messages are not accepted') });
       let parsed: unknown;
@@ -75,13 +129,17 @@ export async function startLabServer(opts: { port: number; engine: EngineLink; r
       } catch {
         return send({ id: -1, ok: false, error: apiError('E_BAD_MESSAGE', 'message is not valid JSON') });
       }
-      const v = validateRequest(parsed);
-      if (!v.ok) return send({ id: v.id, ok: false, error: v.error });
-      const clientId = v.request.id;
+      const frame = checkFrame(parsed);
+      if (!frame.ok) return send({ id: frame.id, ok: false, error: frame.error });
+      const clientId = frame.message.id;
       // The browser's user is the lab's own user: a browser cannot name another initiator.
-      const { initiator: _ignored, ...request } = v.request;
-      const internal = { ...request, id: nextInternalId++ };
-      void opts.engine.request(internal).then((reply) => send({ ...reply, id: clientId }));
+      const { initiator: _ignored, ...message } = frame.message;
+      inFlight++;
+      pauseOrResume();
+      opts.backend.request(message as typeof frame.message)
+        .then(send)
+        .catch((e: unknown) => send({ id: clientId, ok: false, error: apiError('E_TRANSPORT', e instanceof Error ? e.message : String(e)) }))
+        .finally(() => { inFlight--; pauseOrResume(); });
     });
   });
 
@@ -94,6 +152,8 @@ export async function startLabServer(opts: { port: number; engine: EngineLink; r
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    stats: () => ({ ...stats, closeCodes: { ...stats.closeCodes } }),
+    broadcast: (event) => { for (const send of senders) send({ kind: 'event', event }); },
     close: () => new Promise<void>((resolve) => {
       for (const c of wss.clients) c.terminate();
       wss.close();

@@ -3,7 +3,7 @@
  * `npx hvlab serve` works right after `npm install` with no separate build step.
  *
  * - `ensureRendererBuilt(projectRoot)` → the out/renderer path; rebuilds with Vite when index.html is
- *   missing or older than any source under src-renderer/ or src-shared/.
+ *   missing or older than any source under src-renderer/ or src-shared/, the Vite config or the CSP.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +22,11 @@ export async function ensureRendererBuilt(projectRoot: string, log: (line: strin
   const outDir = join(projectRoot, 'out', 'renderer');
   const index = join(outDir, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  // The config, and what puts the Content-Security-Policy into index.html, count as sources too.
+  const files = ['vite.renderer.config.ts', 'scripts/cspMeta.ts', 'src-main/node/server/staticFiles.ts'].map((f) => join(projectRoot, f));
   const sources = Math.max(
     newestMtimeMs(join(projectRoot, 'src-renderer')), newestMtimeMs(join(projectRoot, 'src-shared')),
-    existsSync(join(projectRoot, 'vite.renderer.config.ts')) ? statSync(join(projectRoot, 'vite.renderer.config.ts')).mtimeMs : 0,
+    ...files.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)),
   );
   if (built >= sources && built > 0) return outDir;
   const configFile = join(projectRoot, 'vite.renderer.config.ts');

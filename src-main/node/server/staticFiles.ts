@@ -3,8 +3,12 @@
  *
  * - `serveStatic(root, req, res)`: GET/HEAD only; paths are resolved inside `root` (no traversal);
  *   unknown paths fall back to index.html (the router uses hash history, so this is only for `/`).
+ * - `contentSecurityPolicy(target)`: THE policy, one definition for both ways the renderer runs:
+ *   'electron' (IPC only: no connect sources at all) and 'browser' (its own WebSocket on loopback).
+ *   The built index.html carries the Electron policy in a <meta> tag (a file:// page gets no response
+ *   headers); browser mode serves index.html without that tag and sends its own policy as a header.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -14,12 +18,28 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.map': 'application/json',
 };
 
-/** The same policy the Electron window applies; the WebSocket is same-origin on loopback. */
-export function contentSecurityPolicy(): string {
+export type CspTarget = 'electron' | 'browser';
+
+/**
+ * The renderer's Content-Security-Policy. `delivery: 'meta'` leaves out what a <meta> tag cannot carry
+ * (frame-ancestors). Electron talks to the engine over IPC only, so it allows no connections at all;
+ * browser mode allows its WebSocket on loopback.
+ */
+export function contentSecurityPolicy(target: CspTarget = 'browser', delivery: 'header' | 'meta' = 'header'): string {
   return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-    "connect-src 'self' ws://127.0.0.1:* ws://localhost:*", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "font-src 'self'",
+    target === 'electron' ? "connect-src 'none'" : "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+    "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-src 'none'", "worker-src 'none'",
+    ...(delivery === 'header' ? ["frame-ancestors 'none'"] : []),
   ].join('; ');
+}
+
+/** The <meta> CSP tag of the built index.html (put there by the build; see the vite configs). */
+export const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
+
+/** index.html as browser mode serves it: without the Electron <meta> policy (the header replaces it). */
+export function browserIndexHtml(html: string): string {
+  return html.replace(CSP_META, '');
 }
 
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
@@ -42,6 +62,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     return;
   }
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(rootAbs, 'index.html');
+  const isIndex = file === join(rootAbs, 'index.html');
   if (!existsSync(file)) {
     res.writeHead(503, { 'Content-Type': 'text/plain' }).end('the renderer is not built');
     return;
@@ -54,5 +75,6 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'Cache-Control': 'no-store',
   });
   if (req.method === 'HEAD') { res.end(); return; }
+  if (isIndex) { res.end(browserIndexHtml(readFileSync(file, 'utf8'))); return; }
   createReadStream(file).pipe(res);
 }

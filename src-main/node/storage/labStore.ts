@@ -13,13 +13,19 @@
  *   then delete older data files. A crash at any point leaves the previous manifest and the data file it
  *   names intact, so the last good save always loads. `options.onStep(step)` observes the steps (tests
  *   use it to die at each one).
+ * - `readSaveInfo(dir)` → the checked manifest's summary (scenario, virtual time, when), without the data.
  * - `loadLab(dir)` → state; throws `LabStoreError` (corrupt, truncated, wrong version, missing) instead
- *   of loading anything it cannot verify.
+ *   of loading anything it cannot verify. Files are read only if they are regular files (lstat: no
+ *   symbolic link, device or FIFO — `/dev/zero` would never end) within a size cap (`node/limits.ts`);
+ *   the manifest's fields are checked as own properties of the right types; a payload holding an own
+ *   `__proto__` key anywhere is refused (restoring it with `Object.assign` or `obj[k] = v` would replace
+ *   an object's prototype). Whether each VALUE is sane is the engine's to check when it loads the state.
  *
  * v8 serialization keeps shared objects shared (disk layers, copy-on-write memory frames) and carries
  * typed arrays and Maps; newer Node versions read older payloads.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { SAVE_MAX_DATA_BYTES, SAVE_MAX_MANIFEST_BYTES } from '../limits';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { serialize, deserialize } from 'node:v8';
@@ -76,21 +82,82 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Reads a file only if it is a regular file (not a link, device or FIFO) of at most `maxBytes`. */
+function readRegularFile(path: string, maxBytes: number): Buffer {
+  const st = lstatSync(path);
+  if (!st.isFile()) throw new LabStoreError(`${path} is not a regular file (a save is never read through a link or from a device)`);
+  if (st.size > maxBytes) throw new LabStoreError(`${path} is larger than expected (${st.size} > ${maxBytes} bytes)`);
+  return readFileSync(path);
+}
+
+const MANIFEST_FIELDS: Record<keyof Manifest, 'string' | 'number'> = {
+  magic: 'string', formatVersion: 'number', generation: 'number', file: 'string', bytes: 'number', sha256: 'string',
+  scenario: 'string', virtualTimeMs: 'number', savedAt: 'string', checksum: 'string',
+};
+
+/** The manifest as own fields of the right types, or a LabStoreError naming the first bad one. */
+function checkManifest(raw: unknown, path: string): Manifest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new LabStoreError(`${path} is corrupt (not a JSON object)`);
+  for (const k of Object.keys(raw)) {
+    if (!Object.prototype.hasOwnProperty.call(MANIFEST_FIELDS, k)) throw new LabStoreError(`${path} is corrupt (unknown field "${k.slice(0, 40)}")`);
+  }
+  for (const [k, type] of Object.entries(MANIFEST_FIELDS)) {
+    const v = Object.prototype.hasOwnProperty.call(raw, k) ? (raw as Record<string, unknown>)[k] : undefined;
+    if (typeof v !== type || (type === 'number' && !Number.isFinite(v))) throw new LabStoreError(`${path} is corrupt (field "${k}" is missing or not a ${type})`);
+  }
+  return raw as Manifest;
+}
+
+/**
+ * The path of the first own `__proto__` key in a deserialized value (iterative, each object once), or
+ * undefined. Typed arrays and other binary data are not descended into.
+ */
+export function findPrototypeKey(value: unknown, rootPath = 'state'): string | undefined {
+  const seen = new Set<object>();
+  const stack: [unknown, string][] = [[value, rootPath]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || seen.has(v) || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+    seen.add(v);
+    if (v instanceof Map) {
+      let i = 0;
+      for (const [k, x] of v) { stack.push([k, `${at}.<key ${i}>`], [x, `${at}.<value ${i}>`]); i++; }
+      continue;
+    }
+    if (v instanceof Set) {
+      let i = 0;
+      for (const x of v) stack.push([x, `${at}.<item ${i++}>`]);
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return `${at}.__proto__`;
+    for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], Array.isArray(v) ? `${at}[${k}]` : `${at}.${k}`]);
+  }
+  return undefined;
+}
+
 function readManifest(dir: string): Manifest {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) throw new LabStoreError(`no saved lab in ${dir} (no ${MANIFEST})`);
-  let m: Manifest;
+  let raw: unknown;
+  const text = readRegularFile(path, SAVE_MAX_MANIFEST_BYTES).toString('utf8');
   try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    raw = JSON.parse(text);
   } catch {
     throw new LabStoreError(`${path} is corrupt (not valid JSON)`);
   }
+  const m = checkManifest(raw, path);
   if (m.magic !== MANIFEST_MAGIC) throw new LabStoreError(`${path} is not a Hypervisor Lab save`);
   if (m.formatVersion !== SAVE_FORMAT_VERSION) throw new LabStoreError(`${path}: save format ${m.formatVersion} is not supported (this build reads ${SAVE_FORMAT_VERSION})`);
   const { checksum, ...rest } = m;
   if (checksum !== manifestChecksum(rest)) throw new LabStoreError(`${path} is corrupt (checksum mismatch)`);
   if (!DATA_FILE.test(m.file)) throw new LabStoreError(`${path} names an invalid data file "${m.file}"`);
   return m;
+}
+
+/** The manifest of the committed save in `dir` (checked, not its data): what a restore offer shows. */
+export function readSaveInfo(dir: string): { generation: number; scenario: string; virtualTimeMs: number; savedAt: string; bytes: number } {
+  const m = readManifest(dir);
+  return { generation: m.generation, scenario: m.scenario, virtualTimeMs: m.virtualTimeMs, savedAt: m.savedAt, bytes: m.bytes };
 }
 
 /** Generation of the newest committed save in `dir` (0 when there is none). */
@@ -148,7 +215,7 @@ export function loadLab(dir: string): { state: unknown; manifest: Manifest } {
   const m = readManifest(dir);
   const path = join(dir, m.file);
   if (!existsSync(path)) throw new LabStoreError(`${path} is missing (the manifest refers to it)`);
-  const data = readFileSync(path);
+  const data = readRegularFile(path, Math.min(SAVE_MAX_DATA_BYTES, m.bytes));
   if (data.length !== m.bytes || sha256(data) !== m.sha256) throw new LabStoreError(`${path} is corrupt (size or checksum differs from the manifest)`);
   if (data.length < HEADER_BYTES || data.toString('ascii', 0, 8) !== SAVE_MAGIC) throw new LabStoreError(`${path} is not a Hypervisor Lab data file`);
   const version = data.readUInt32LE(8);
@@ -157,9 +224,13 @@ export function loadLab(dir: string): { state: unknown; manifest: Manifest } {
   const payload = data.subarray(HEADER_BYTES);
   if (payload.length !== length) throw new LabStoreError(`${path} is truncated`);
   if (!Buffer.from(createHash('sha256').update(payload).digest()).equals(data.subarray(16, 48))) throw new LabStoreError(`${path} is corrupt (payload checksum)`);
+  let state: unknown;
   try {
-    return { state: deserialize(payload), manifest: m };
+    state = deserialize(payload);
   } catch (e) {
     throw new LabStoreError(`${path} could not be decoded: ${(e as Error).message}`);
   }
+  const bad = findPrototypeKey(state);
+  if (bad) throw new LabStoreError(`${path} is refused: it holds a "__proto__" key at ${bad}`);
+  return { state, manifest: m };
 }

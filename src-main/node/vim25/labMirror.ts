@@ -76,7 +76,7 @@ export class LabMirror {
     switch (e.type) {
       case 'inventory.changed':
         this.invStale = true;
-        this.emit({ kind: 'inventory', ids: e.entityIds });
+        this.emit({ kind: 'inventory', ids: e.updates.map((u) => u.id) });
         return;
       case 'task.updated':
         // A task's effect is in the lab before its change set is published (at the end of the engine's

@@ -8,8 +8,9 @@
  *
  * Rules: a request waiting for its answer when the socket closes is rejected with an `E_TRANSPORT`
  * reply (never left hanging); requests made while the socket is not open are queued and sent on open,
- * or rejected at the next close. Events missed while disconnected are not replayed: clients refetch
- * when the status returns to open (the stores watch the connection generation).
+ * or rejected at the next close. Events missed while disconnected are not replayed here: when the status
+ * returns to open the stores catch up through the contract (they watch the connection generation): the
+ * inventory with `inventory.changesSince`, unfinished tasks with `task.get`, the log with `events.since`.
  */
 import { API_VERSION } from '@shared/api/channels';
 import type { EngineEvent } from '@shared/api/events';

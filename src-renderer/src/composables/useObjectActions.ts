@@ -7,10 +7,12 @@
  * - `menuFor(id)` → MenuItem<ObjectActionKey>[] (with entries disabled when invalid for the current state).
  * - `run(id, key)`: performs an entry; `power(vm, command)`: a power operation as a task.
  *
- * Rule: enablement comes from logic/powerActions (the engine's own power-state data); the engine's
- * answer is final, and a refusal shows as a Failed row in Recent Tasks.
+ * Rule: enablement comes from logic/powerActions (the engine's own power-state data) and from the
+ * capabilities of the entity's backend (an entry whose command the backend does not carry out is
+ * disabled, saying so); the engine's answer is final, and a refusal shows as a Failed row in Recent Tasks.
  */
 import type { VmDto } from '@shared/model/inventory';
+import type { CommandName } from '@shared/api/commands';
 import type { HostId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
 import type { PowerCommand } from '@shared/model/vmPower';
@@ -20,6 +22,7 @@ import type { MenuItem as BaseMenuItem } from '@renderer/components/base/menu';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import { useTasksStore } from '@renderer/stores/tasks';
 import { useSelectionStore } from '@renderer/stores/selection';
+import { useBackendsStore } from '@renderer/stores/backends';
 import { useDialogs } from './useDialogs';
 
 /** Entries that do something when chosen (submenus and separators only group them). */
@@ -35,8 +38,16 @@ export function isObjectActionKey(key: string): key is ObjectActionKey {
   return isPowerCommand(key) || (COMMAND_KEYS as readonly string[]).includes(key);
 }
 
+/** The contract command behind each entry that runs one (power entries are keyed by their command). */
+const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
+  takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
+  editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
+  newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
+};
+
 export function useObjectActions() {
   const inventory = useInventoryStore();
+  const backends = useBackendsStore();
   const tasks = useTasksStore();
   const selection = useSelectionStore();
   const { openDialog } = useDialogs();
@@ -49,7 +60,25 @@ export function useObjectActions() {
     });
   }
 
+  /** Disables the entries whose command the entity's backend does not carry out. */
+  function withCapabilities(id: string, items: MenuItem[]): MenuItem[] {
+    return items.map((item) => {
+      const children = item.children ? withCapabilities(id, item.children) : undefined;
+      const command = isPowerCommand(item.key) ? item.key : isObjectActionKey(item.key) ? ENTRY_COMMANDS[item.key] : undefined;
+      const unsupported = command !== undefined && !backends.supports(id, command);
+      if (!children && !unsupported) return item;
+      return {
+        ...item, ...(children ? { children } : {}),
+        ...(unsupported ? { disabled: true, title: `Not supported by ${backends.of(id)?.name ?? 'this backend'}` } : {}),
+      };
+    });
+  }
+
   function menuFor(id: string): MenuItem[] {
+    return withCapabilities(id, baseMenuFor(id));
+  }
+
+  function baseMenuFor(id: string): MenuItem[] {
     const kind = kindOfId(id);
     if (kind === 'vm') {
       const vm = inventory.vm(id);

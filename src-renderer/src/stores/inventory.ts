@@ -1,28 +1,32 @@
 /**
  * The inventory as the engine reports it, indexed for the navigator and the object views.
  *
- * - `snapshot`: the last `inventory.get` (frozen, not deep-reactive: 2,000 VMs must stay cheap), with
- *   maps by id; `tree(view)`: the navigator tree for *Hosts and Clusters* or *VMs and Templates*.
- * - `load()`: full refetch; `refresh(ids)`: refetch a few objects with `vm.get` / `host.get`.
- * - Follows `inventory.changed` (coalesced; small changes patched, big ones refetched) and `lab.loaded`.
+ * - `snapshot`: the last `inventory.get` with every change since applied (frozen, not deep-reactive:
+ *   2,000 VMs must stay cheap), with maps by id; `tree(view)`: the navigator tree for *Hosts and
+ *   Clusters* or *VMs and Templates*.
+ * - `load()`: fetches the whole inventory.
+ * - Follows the change feed (`model/inventoryChanges.ts`): `inventory.changed` updates are applied as
+ *   they come (batched per FLUSH_MS), never refetched; a gap in versions (missed events) or a reconnect
+ *   asks `inventory.changesSince` for what it missed, and only its `resync` answer (or `lab.loaded`)
+ *   fetches everything again. Events that arrive while a fetch is in flight wait and are applied after.
  *
  * Rule: the store holds engine data only; nothing here is computed that the engine did not say.
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import type {
-  ClusterDto, DatacenterDto, DatastoreDto, HostDto, InventoryDto, NetworkDto, VmDto,
+  ClusterDto, DatacenterDto, DatastoreDto, EntityDto, HostDto, InventoryDto, NetworkDto, VmDto,
 } from '@shared/model/inventory';
 import type { ManagedEntityId } from '@shared/model/ids';
-import { kindOfId } from '@shared/model/ids';
-import { ApiException } from '@shared/api/errors';
+import type { EntityUpdate, InventoryChanges } from '@shared/model/inventoryChanges';
+import { applyUpdates } from '@shared/model/inventoryChanges';
 import { useApi } from '@renderer/api/client';
 import { buildTree } from '@renderer/logic/inventoryTree';
 import type { InventoryTree, InventoryView } from '@renderer/logic/inventoryTree';
 import { useConnectionStore } from './connection';
 import { message } from './sim';
 
-export type EntityDto = DatacenterDto | ClusterDto | HostDto | VmDto | DatastoreDto | NetworkDto;
+export type { EntityDto };
 
 export interface InventorySnapshot {
   version: number;
@@ -44,93 +48,107 @@ export function indexInventory(inv: InventoryDto): InventorySnapshot {
   });
 }
 
-/** Replaces some VMs/hosts in a snapshot (new arrays, same order). */
-export function patchSnapshot(snap: InventorySnapshot, vms: VmDto[], hosts: HostDto[], version: number): InventorySnapshot {
-  const vmById = new Map(vms.map((v) => [v.id, v] as const));
-  const hostById = new Map(hosts.map((h) => [h.id, h] as const));
-  const inv: InventoryDto = {
-    ...snap.inventory,
-    version: Math.max(version, snap.version),
-    vms: vmById.size ? snap.inventory.vms.map((v) => vmById.get(v.id) ?? v) : snap.inventory.vms,
-    hosts: hostById.size ? snap.inventory.hosts.map((h) => hostById.get(h.id) ?? h) : snap.inventory.hosts,
-  };
-  return indexInventory(inv);
+/** A snapshot with feed updates applied, now at `version`. */
+export function applyToSnapshot(snap: InventorySnapshot, updates: readonly EntityUpdate[], version: number): InventorySnapshot {
+  return indexInventory(applyUpdates(snap.inventory, updates, version));
 }
 
-const PATCH_LIMIT = 24;
+/** Events are applied at most this often (one snapshot rebuild per batch). */
+const FLUSH_MS = 50;
 
 export const useInventoryStore = defineStore('inventory', () => {
   const api = useApi();
   const snapshot = shallowRef<InventorySnapshot | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
-  const pendingIds = new Set<string>();
-  let pendingVersion = 0;
+  /** `inventory.changed` events not applied yet. */
+  let pending: { version: number; updates: EntityUpdate[] }[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
-  let loadSeq = 0;
+  /** A fetch (load or catch-up) is in flight: events wait for it. */
+  let fetching = false;
+  let fetchSeq = 0;
 
   async function load(): Promise<void> {
-    const seq = ++loadSeq;
+    const seq = ++fetchSeq;
+    fetching = true;
     loading.value = true;
     try {
       const inv = await api.query('inventory.get', {});
-      if (seq !== loadSeq) return;
+      if (seq !== fetchSeq) return;
       snapshot.value = indexInventory(inv);
       error.value = null;
     } catch (e) {
-      if (seq === loadSeq) error.value = message(e);
+      if (seq === fetchSeq) error.value = message(e);
     } finally {
-      if (seq === loadSeq) loading.value = false;
+      if (seq === fetchSeq) {
+        loading.value = false;
+        fetching = false;
+        schedule();
+      }
     }
   }
 
-  /** Refetches a few VMs/hosts; falls back to a full load for anything else. */
-  async function refresh(ids: readonly string[], version = 0): Promise<void> {
-    const snap = snapshot.value;
-    if (!snap) return load();
-    const kinds = ids.map((id) => kindOfId(id));
-    const patchable = ids.length > 0 && ids.length <= PATCH_LIMIT && ids.every((id, i) =>
-      (kinds[i] === 'vm' && snap.vms.has(id)) || (kinds[i] === 'host' && snap.hosts.has(id)));
-    if (!patchable) return load();
-    const seq = loadSeq;
+  /** Asks what changed after `version` and applies it; a resync answer (or a failure) loads everything. */
+  async function catchUp(version: number): Promise<void> {
+    const seq = ++fetchSeq;
+    fetching = true;
+    let answer: InventoryChanges | undefined;
     try {
-      const results = await Promise.all(ids.map((id) => kindOfId(id) === 'vm'
-        ? api.query('vm.get', { vmId: id as VmDto['id'] })
-        : api.query('host.get', { hostId: id as HostDto['id'] })));
-      if (seq !== loadSeq || snapshot.value === null) return;
-      const vms = results.filter((r): r is VmDto => 'guestOs' in r);
-      const hosts = results.filter((r): r is HostDto => 'cpuModel' in r);
-      snapshot.value = patchSnapshot(snapshot.value, vms, hosts, version);
-    } catch (e) {
-      // A removed object (E_NOT_FOUND) or anything unexpected: start again from the whole inventory.
-      if (e instanceof ApiException) return load();
-      throw e;
+      answer = await api.query('inventory.changesSince', { version });
+    } catch {
+      answer = undefined;
     }
+    if (seq !== fetchSeq) return; // a newer fetch took over
+    const snap = snapshot.value;
+    if (!answer || answer.resync || !snap || snap.version !== version) return load();
+    snapshot.value = applyToSnapshot(snap, answer.updates, answer.version);
+    fetching = false;
+    schedule();
   }
 
+  function schedule(): void {
+    if (!flushTimer && pending.length) flushTimer = setTimeout(flush, FLUSH_MS);
+  }
+
+  /** Applies waiting events in version order; a missing version means events were missed: catch up. */
   function flush(): void {
     flushTimer = null;
-    const ids = [...pendingIds];
-    pendingIds.clear();
-    const version = pendingVersion;
-    void refresh(ids, version);
+    const snap = snapshot.value;
+    if (fetching || !snap) return;
+    const batch = pending.filter((e) => e.version > snap.version).sort((a, b) => a.version - b.version);
+    pending = [];
+    let version = snap.version;
+    const updates: EntityUpdate[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      if (batch[i].version !== version + 1) {
+        pending = batch.slice(i);
+        break;
+      }
+      version = batch[i].version;
+      updates.push(...batch[i].updates);
+    }
+    if (updates.length || version !== snap.version) snapshot.value = applyToSnapshot(snap, updates, version);
+    if (pending.length) void catchUp(version);
   }
 
   api.onEvent((e) => {
     if (e.type === 'inventory.changed') {
-      if (snapshot.value && e.version <= snapshot.value.version) return;
-      if (e.entityIds.length === 0) pendingIds.add('*');
-      for (const id of e.entityIds) pendingIds.add(id);
-      pendingVersion = Math.max(pendingVersion, e.version);
-      if (!flushTimer) flushTimer = setTimeout(flush, 60);
+      pending.push({ version: e.version, updates: e.updates });
+      schedule();
     } else if (e.type === 'lab.loaded') {
+      pending = [];
       snapshot.value = null;
       void load();
     }
   });
 
   const conn = useConnectionStore();
-  watch(() => conn.generation, (g) => { if (g > 0) void load(); }, { immediate: true });
+  // First connection: fetch everything; after a reconnect, only what was missed.
+  watch(() => conn.generation, (g) => {
+    if (g <= 0) return;
+    const snap = snapshot.value;
+    if (snap) void catchUp(snap.version); else void load();
+  }, { immediate: true });
 
   const hostsTree = computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, 'hosts') : null));
   const vmsTree = computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, 'vms') : null));
@@ -147,7 +165,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   const datacenter = (id: string | undefined) => (id ? snapshot.value?.datacenters.get(id) : undefined);
   const nameOf = (id: string | undefined): string => (entity(id) as { name?: string } | undefined)?.name ?? id ?? '';
 
-  return { snapshot, loading, error, load, refresh, tree, entity, vm, host, cluster, datacenter, nameOf };
+  return { snapshot, loading, error, load, tree, entity, vm, host, cluster, datacenter, nameOf };
 });
 
 export type { ManagedEntityId };

@@ -13,12 +13,13 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { CounterInfo, EntityType, IntervalKey, MetricSeriesDto } from '@shared/model/metrics';
 import type { ManagedEntityId } from '@shared/model/ids';
+import { kindOfId } from '@shared/model/ids';
 import { useApi } from '@renderer/api/client';
 
 export const TICK_MS = 500;
 
 export function entityTypeOf(id: string): EntityType | undefined {
-  const kind = id.split('-')[0];
+  const kind = kindOfId(id);
   return (['vm', 'host', 'cluster', 'datacenter', 'datastore'] as const).find((k) => k === kind);
 }
 

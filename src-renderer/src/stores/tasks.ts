@@ -1,22 +1,27 @@
 /**
  * Recent Tasks: every task the engine reports, plus refusals the engine gave before a task existed.
  *
- * - `rows` (newest first), `apply(task)` for `task.updated`, `load()` from `tasks.list`.
+ * - `rows` (newest first), `apply(task)` for `task.updated`, `load()` from `tasks.list`, `refresh(taskId)`
+ *   one task by id (`task.get`).
  * - `run(command, params, target)`: runs a command; a refusal (typed `ApiError`) becomes a Failed row,
  *   as vSphere shows a failed operation in Recent Tasks; returns the `TaskRef` or null.
- * - `waitFor(taskId)`: resolves with the finished task (success, error or cancelled).
+ * - `waitFor(taskId)`: resolves with the finished task (success, error or cancelled); a task the store
+ *   has not seen yet is looked up by id, so a task whose events were missed still resolves.
+ * - After a reconnect, every task still shown as unfinished is looked up by id (its end may have been
+ *   missed while the link was down), besides the newest rows from `tasks.list`.
  *
  * Rules: a task's state never goes backwards (queued → running → success | error | cancelled); an
  * out-of-order update for an older state is ignored. Only the newest `MAX_ROWS` rows are kept.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { TaskDto, TaskState, TaskRef } from '@shared/model/task';
+import type { TaskDto, TaskState } from '@shared/model/task';
 import { isTaskFinished } from '@shared/model/task';
 import type { ApiError } from '@shared/api/errors';
 import { ApiException, apiError } from '@shared/api/errors';
 import type { CommandName, CommandParams, CommandResult } from '@shared/api/commands';
 import type { TaskId } from '@shared/model/ids';
+import { idNumber, kindOfId } from '@shared/model/ids';
 import { useApi } from '@renderer/api/client';
 import { operationName } from '@shared/model/taskNames';
 import { useConnectionStore } from './connection';
@@ -64,7 +69,7 @@ export function mergeTask(prev: TaskRow | undefined, next: TaskRow): TaskRow {
   return next;
 }
 
-const idNum = (key: string): number => Number(key.replace(/^\D+-?/, '')) || 0;
+const idNum = (key: string): number => (kindOfId(key) ? idNumber(key) : Number(key.replace(/^\D+-?/, '')) || 0);
 
 export function sortRows(rows: Iterable<TaskRow>): TaskRow[] {
   return [...rows].sort((a, b) => (b.queuedAtMs ?? 0) - (a.queuedAtMs ?? 0) || (b.local === a.local ? idNum(b.key) - idNum(a.key) : a.local ? -1 : 1));
@@ -114,6 +119,15 @@ export const useTasksStore = defineStore('tasks', () => {
     }
   }
 
+  /** Looks one task up by id; a task the engine no longer knows is left as it is. */
+  async function refresh(taskId: TaskId): Promise<void> {
+    try {
+      apply(await api.query('task.get', { taskId }));
+    } catch {
+      /* unknown or trimmed from the engine's history: nothing to update */
+    }
+  }
+
   function addFailure(command: string, targetId: string, targetName: string, error: ApiError): TaskRow {
     const sim = useSimStore();
     const now = sim.nowMs();
@@ -143,11 +157,13 @@ export const useTasksStore = defineStore('tasks', () => {
   function waitFor(taskId: string): Promise<TaskRow> {
     const known = byKey.value.get(taskId);
     if (known && isTaskFinished(known.state)) return Promise.resolve(known);
-    return new Promise((resolve) => {
+    const done = new Promise<TaskRow>((resolve) => {
       const ws = waiters.get(taskId) ?? [];
       ws.push(resolve);
       waiters.set(taskId, ws);
     });
+    if (!known && kindOfId(taskId) === 'task') void refresh(taskId as TaskId);
+    return done;
   }
 
   async function cancel(taskId: TaskId): Promise<void> {
@@ -170,11 +186,11 @@ export const useTasksStore = defineStore('tasks', () => {
     }
   });
   const conn = useConnectionStore();
-  watch(() => conn.generation, (g) => { if (g > 0) void load(); }, { immediate: true });
+  watch(() => conn.generation, (g) => {
+    if (g <= 0) return;
+    if (g > 1) for (const r of byKey.value.values()) if (r.id && !isTaskFinished(r.state)) void refresh(r.id);
+    void load();
+  }, { immediate: true });
 
-  return { byKey, rows, filteredRows, filter, runningCount, apply, load, addFailure, run, waitFor, cancel, reset };
+  return { byKey, rows, filteredRows, filter, runningCount, apply, load, refresh, addFailure, run, waitFor, cancel, reset };
 });
-
-export function isTaskRef(x: unknown): x is TaskRef {
-  return typeof x === 'object' && x !== null && typeof (x as TaskRef).taskId === 'string';
-}

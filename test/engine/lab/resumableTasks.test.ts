@@ -3,6 +3,7 @@
 // maintenance-mode task leaves nothing behind but its cancellation event (the start event it had already
 // logged stays: that happened); the initiator of a request is recorded on its task without any state on
 // the lab; the barrier services run in their documented order.
+import { API_VERSION } from '../../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -35,13 +36,13 @@ test('a lab saved with a power-on task in flight resumes it after loading, as if
   assert.ok(task.progress > 30 && task.progress < 60, `${task.progress} %`);
   const engine = loaded(saved.engine.saveState());
   const q = (name: string, params: object) => {
-    const r = engine.handle({ v: 1, id: 1, kind: 'query', name, params });
+    const r = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name, params });
     assert.ok(r.ok);
     return r.result as never;
   };
   const after = (q('tasks.list', {}) as { id: string; state: string; progress: number }[]).find((t) => t.id === task.id)!;
   assert.deepEqual([after.state, after.progress], ['running', task.progress], 'the task is still in flight after loading');
-  const busy = engine.handle({ v: 1, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: task.targetId } });
+  const busy = engine.handle({ v: API_VERSION, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: task.targetId } });
   assert.equal(busy.ok, false, 'the VM is still busy with its task');
   assert.equal(hash(engine.digestInput()), hash(saved.engine.digestInput()), 'identical right after loading');
   engine.advance(60_000);
@@ -118,13 +119,13 @@ test('the initiator is passed with the request, recorded on its task, and leaves
   const source = scenarios['lab-small'];
   const lab = new Lab(source.content as never, 1, () => {}, { guestFactory: fakeGuestFactory, commands: dispatch });
   const vm = lab.reg.vmByName('DC0_C0_H0_VM0')!;
-  const r = dispatch(lab, { v: 1, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: vm.id } }, 'alice');
+  const r = dispatch(lab, { v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: vm.id } }, 'alice');
   assert.ok(r.ok);
-  const r2 = dispatch(lab, { v: 1, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('DC0_C0_H1_VM0')!.id } });
+  const r2 = dispatch(lab, { v: API_VERSION, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('DC0_C0_H1_VM0')!.id } });
   assert.ok(r2.ok);
   assert.deepEqual(lab.tasks.list().map((t) => t.initiator), ['lab-user', 'alice']);
   // A create that powers its VM on starts the power-on as the create's initiator.
-  dispatch(lab, { v: 1, id: 3, kind: 'command', name: 'vm.create', params: { spec: { name: 'bob-1', vcpus: 1, memoryMiB: 32, powerOn: true } } }, 'bob');
+  dispatch(lab, { v: API_VERSION, id: 3, kind: 'command', name: 'vm.create', params: { spec: { name: 'bob-1', vcpus: 1, memoryMiB: 32, powerOn: true } } }, 'bob');
   lab.advance(5_000);
   const bob = lab.tasks.list().filter((t) => t.initiator === 'bob').map((t) => t.operation);
   assert.deepEqual(bob.sort(), ['vm.create', 'vm.powerOn']);

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildMachine, runMachine, type Machine } from '../../../src-main/engine/machine/index';
 import { HostMemory } from '../../../src-main/engine/memory/index';
-import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
-import { bootMachine, VEC } from '../../helpers/machineHarness';
+import { bootMachine, labosImage, VEC, WORKLOADS } from '../../helpers/machineHarness';
 
 const boot = (pool: HostMemory, cmdline = WORKLOADS.mixed, monitor = 'interp'): Machine =>
   buildMachine({ kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor, cmdline, bootNs: 0 }, image: labosImage() }, { hostMemory: pool });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, vmByName, hostByName, latest, total } from '../../helpers/labHarness';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 const PERIOD_MS = 20_000;
 
@@ -147,7 +148,7 @@ test('vmop counters count operations for the cluster and datacenter', () => {
 
 test('metrics.query refuses counters that do not apply to the entity type, naming the field', () => {
   const h = harness('lab-small');
-  const r = h.engine.handle({ v: 1, id: 5, kind: 'query', name: 'metrics.query', params: { entityId: 'vm-2', counters: ['cpu.usage.average', 'power.power.average'], interval: 'day' } });
+  const r = h.engine.handle({ v: API_VERSION, id: 5, kind: 'query', name: 'metrics.query', params: { entityId: 'vm-2', counters: ['cpu.usage.average', 'power.power.average'], interval: 'day' } });
   assert.equal(r.ok, false);
   if (!r.ok) assert.equal(r.error.field, 'params.counters[1]');
 });

@@ -11,6 +11,7 @@ import { createEngine } from '../../../src-main/engine/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { loadScenarioSources } from '../../../src-main/node/resources';
 import { harness, latest, type Harness } from '../../helpers/labHarness';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 const { factory } = defaultGuestFactory();
 
@@ -75,7 +76,7 @@ test('a saved and loaded lab reports the same dirty rates as the lab that ran on
   direct.advance(50_000);
   loaded.advance(50_000);
   const vmId = vmsOf(direct).writer.id;
-  const q = (e: typeof loaded) => e.handle({ v: 1, id: 1, kind: 'query', name: 'metrics.query', params: { entityId: vmId, counters: ['engine.dirtyRate.average'], interval: 'realtime' } });
+  const q = (e: typeof loaded) => e.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'metrics.query', params: { entityId: vmId, counters: ['engine.dirtyRate.average'], interval: 'realtime' } });
   const a = q(direct.engine);
   const b = q(loaded);
   assert.ok(a.ok && b.ok);

@@ -4,6 +4,7 @@
 // suspend / resume, a memory snapshot and its revert, reset and power-off (after which only the reserve
 // is left: nothing leaks). A full host refuses a power-on (overhead) or fails the guest's own allocation
 // the way it always did (the guest crashes "host out of memory"); nothing over-allocates.
+import { API_VERSION } from '../../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab } from '../../../src-main/engine/lab/lab';
@@ -113,9 +114,9 @@ test('a full host: no room for the overhead refuses the power-on; no room for gu
   }, (_l, e) => events.push(e));
   const tiny = lab.reg.hostByName('tiny')!;
   const snug = lab.reg.hostByName('snug')!;
-  const r = dispatch(lab, { v: 1, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('no-room')!.id } });
+  const r = dispatch(lab, { v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('no-room')!.id } });
   assert.ok(r.ok);
-  dispatch(lab, { v: 1, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('hungry')!.id } });
+  dispatch(lab, { v: API_VERSION, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('hungry')!.id } });
   lab.advance(60_000);
   const [refused, hungryTask] = lab.tasks.list().reverse();
   assert.equal(refused.state, 'error');

@@ -12,6 +12,7 @@ import type { MigrationOptions } from '../../../src-shared/model/migration';
 import type { TaskId } from '../../../src-shared/model/ids';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { loadPageCodecs } from '../../../src-main/node/codecs/pageCodecs';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 export interface VmSpec {
   name: string;
@@ -92,7 +93,7 @@ export function wrap(engine: Engine): MigLab {
     engine,
     events,
     tryCmd(n, p) {
-      const r = engine.handle({ v: 1, id: id++, kind: 'command', name: n, params: p });
+      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'command', name: n, params: p });
       return r.ok ? { ok: true, result: r.result as never } : { ok: false, error: r.error };
     },
     cmd(n, p) {
@@ -101,7 +102,7 @@ export function wrap(engine: Engine): MigLab {
       return r.result;
     },
     q(n, p) {
-      const r = engine.handle({ v: 1, id: id++, kind: 'query', name: n, params: p });
+      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: n, params: p });
       if (!r.ok) throw new Error(`${n}: ${r.error.code} ${r.error.message} (${r.error.field})`);
       return r.result as never;
     },

@@ -9,16 +9,17 @@ import { createHighsSolver } from '../../../src-main/node/solver/highsSolver';
 import { harness } from '../../helpers/labHarness';
 import type { Engine } from '../../../src-main/engine/index';
 import type { PlacementSolveResult } from '../../../src-shared/model/placement';
+import { API_VERSION } from '../../../src-shared/api/channels';
 
 const solver = createHighsSolver();
 after(() => solver.close());
 
 let id = 100;
-const query = (engine: Engine, params: unknown) => engine.handle({ v: 1, id: ++id, kind: 'query', name: 'placement.solve', params });
+const query = (engine: Engine, params: unknown) => engine.handle({ v: API_VERSION, id: ++id, kind: 'query', name: 'placement.solve', params });
 
 test('the inventory view: powered-on VMs of the cluster on its hosts; FFD packs them on one host', () => {
   const engine = harness('lab-small', 1, null).engine;
-  const before = JSON.stringify(engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
+  const before = JSON.stringify(engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
   const r = query(engine, { algo: 'ffd' });
   assert.ok(r.ok, JSON.stringify(r));
   const out = (r as { result: PlacementSolveResult }).result;
@@ -31,12 +32,12 @@ test('the inventory view: powered-on VMs of the cluster on its hosts; FFD packs 
   assert.equal(out.status, 'optimal', 'one host meets the lower bound');
   assert.deepEqual(out.violations, []);
   for (const b of out.bins) for (let k = 0; k < 2; k++) assert.ok(b.load[k] <= b.capacity[k]);
-  assert.equal(JSON.stringify(engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} })), before, 'nothing changed');
+  assert.equal(JSON.stringify(engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} })), before, 'nothing changed');
 });
 
 test('constraints name inventory ids; mistakes are typed errors naming the field', () => {
   const engine = harness('lab-small', 1, null).engine;
-  const inv = (engine.handle({ v: 1, id: 1, kind: 'query', name: 'inventory.get', params: {} }) as { result: { vms: { id: string; powerState: string }[] } }).result;
+  const inv = (engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }) as { result: { vms: { id: string; powerState: string }[] } }).result;
   const on = inv.vms.filter((v) => v.powerState === 'poweredOn').map((v) => v.id);
   const spread = query(engine, { algo: 'ffd', constraints: [{ kind: 'spread', items: on.slice(0, 2) }] });
   assert.ok(spread.ok);
@@ -58,7 +59,7 @@ test('a given instance, exact through the engine facade\'s HiGHS port: proven op
   const engine = createEngine({ scenarios: loadScenarioSources(), milpSolver: solver }, { scenario: 'lab-small', seed: 1 });
   const sizes = [42, 69, 67, 57, 93, 90, 38, 36, 45, 42, 33, 79, 27, 57, 44, 84, 86, 92, 46, 38, 85, 33, 82, 73, 49];
   const r = engine.handle({
-    v: 1, id: 7, kind: 'query', name: 'placement.solve',
+    v: API_VERSION, id: 7, kind: 'query', name: 'placement.solve',
     params: {
       algo: 'exact', timeLimitS: 20,
       instance: { dimensions: ['size'], items: sizes.map((s, i) => ({ id: `i${i}`, demand: [s] })), bins: sizes.map((_, j) => ({ id: `b${j}`, capacity: [150] })) },
@@ -71,7 +72,7 @@ test('a given instance, exact through the engine facade\'s HiGHS port: proven op
   assert.equal(out.binsUsed, out.lowerBound);
   assert.ok(out.heuristics && out.heuristics.ffd! >= out.binsUsed);
   assert.ok(out.virtualMs >= 0);
-  const bad = engine.handle({ v: 1, id: 8, kind: 'query', name: 'placement.solve', params: { algo: 'ffd', instance: { dimensions: ['size'], items: [{ id: 'a', demand: [1, 2] }], bins: [] } } });
+  const bad = engine.handle({ v: API_VERSION, id: 8, kind: 'query', name: 'placement.solve', params: { algo: 'ffd', instance: { dimensions: ['size'], items: [{ id: 'a', demand: [1, 2] }], bins: [] } } });
   assert.equal(!bad.ok && bad.error.field, 'params.instance.items[0].demand');
 });
 

@@ -83,7 +83,7 @@ export function pyvmomiAvailable(): boolean {
   return spawnSync(PYTHON, ['-W', 'ignore', '-c', 'import pyVmomi, pyVim.connect'], { encoding: 'utf8' }).status === 0;
 }
 
-export function runPython(script: string, args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runPython(script: string, args: string[], timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(PYTHON, ['-W', 'ignore', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -3,7 +3,8 @@
  *
  * Rule: handlers check preconditions and either return a typed error having changed nothing, or act
  * (usually by starting a Task through the lab's operation context, `lab.ops`, with the request's
- * initiator) and return its result.
+ * initiator) and return its result. `lab.load` replaces the lab through the handler context (the
+ * engine facade owns the Lab instance).
  */
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
@@ -45,7 +46,9 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     if (vm.powerState !== 'poweredOn' || !guest) {
       return { error: apiError('E_INVALID_STATE', `${vm.name} has no running guest to type into (${vm.powerState}).`, 'params.vmId') };
     }
-    guest.consoleInput(p.text);
+    if (guest.consoleInput(p.text) === false) {
+      return { error: apiError('E_BUSY', `The console input of ${vm.name} is full: the guest has not read what was typed yet. Nothing was sent; try again once it reads.`, 'params.text') };
+    }
     return { ok: true as const };
   },
   'vm.migrate': (lab, p, who) => startMigration(lab.ops, { vmId: p.vmId, hostId: p.hostId, options: p.options, gang: p.gang }, who),
@@ -73,6 +76,26 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     lab.clock.speed = p.speed;
     return lab.clock.status();
   },
-  // Replacing the lab is done by the engine facade (index.ts), which owns the Lab instance.
-  'lab.load': () => ({ error: apiError('E_INVALID_STATE', 'lab.load is handled by the engine facade') }),
+  'lab.load': (lab, p, _who, context) => {
+    const err = context.loadLab(p.scenario, p.seed ?? lab.seed);
+    return err ? { error: err } : { ok: true as const };
+  },
+  'lab.recovery.discard': (_lab, _p, _who, context) => {
+    context.ports.recovery?.discard();
+    return { ok: true as const };
+  },
+  'lab.recovery.restore': (_lab, _p, _who, context) => {
+    const recovery = context.ports.recovery;
+    if (!recovery || !recovery.info().autosave) return { error: apiError('E_NOT_FOUND', 'there is no autosaved lab to restore') };
+    let state: unknown;
+    try {
+      state = recovery.restore();
+    } catch (e) {
+      return { error: apiError('E_INVALID_STATE', `the autosaved lab cannot be read: ${e instanceof Error ? e.message : String(e)}`) };
+    }
+    const err = context.loadState(state);
+    if (err) return { error: err };
+    recovery.restored();
+    return { ok: true as const };
+  },
 };

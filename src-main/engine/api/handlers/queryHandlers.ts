@@ -1,14 +1,21 @@
 /**
- * Query handlers: read-only views of the lab, mapped to DTOs.
+ * Query handlers: read-only views of the lab, mapped to DTOs; `lab.scenarios` and `guests.list` read
+ * the engine's ports and `inventory.changesSince` its change feed, through the handler context.
  *
  * Rule: queries change nothing clients can see (reading the console copies pending guest output into
  * the VM's console buffer first, which is what a later poll would do anyway).
  */
 import { apiError } from '@shared/api/errors';
 import { API_VERSION } from '@shared/api/channels';
-import type { ManagedEntityId } from '@shared/model/ids';
-import { kindOfId } from '@shared/model/ids';
+import { COMMAND_SCHEMAS } from '@shared/api/commands';
+import { EVENTS_SINCE_DEFAULT_LIMIT, LIST_DEFAULT_LIMIT } from '@shared/api/queries';
+import type { CommandName } from '@shared/api/commands';
+import type { EventId, ManagedEntityId } from '@shared/model/ids';
+import { idNumber, kindOfId, namespaceOfId } from '@shared/model/ids';
 import type { EntityType } from '@shared/model/metrics';
+import type { BackendInfo } from '@shared/model/backends';
+import { MONITOR_KINDS } from '@shared/model/inventory';
+import { isPlainObject } from '@shared/api/schema';
 import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
@@ -18,11 +25,23 @@ import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '..
 
 export const ENGINE_VERSION = '0.1.0';
 
+/** The simulated engine as a backend: every command of the contract, every monitor, virtual time. */
+export function simulatedBackendInfo(): BackendInfo {
+  return {
+    namespace: '', kind: 'simulated', name: 'Simulated engine', state: 'connected',
+    capabilities: {
+      commands: Object.keys(COMMAND_SCHEMAS) as CommandName[], snapshotMemory: true, snapshotQuiesce: true,
+      consoleInput: true, monitors: [...MONITOR_KINDS], virtualTime: true,
+    },
+  };
+}
+
 export const QUERY_HANDLERS: QueryHandlers = {
   'engine.info': (lab) => ({
     apiVersion: API_VERSION, engineVersion: ENGINE_VERSION, scenario: lab.scenario.name, seed: lab.seed, backend: 'simulated',
   }),
   'inventory.get': (lab) => inventoryToDto(lab),
+  'inventory.changesSince': (_lab, p, context) => context.changesSince(p.version),
   'vm.get': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
     return vm ? vmToDto(lab, vm) : { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
@@ -41,12 +60,24 @@ export const QUERY_HANDLERS: QueryHandlers = {
     pollConsole(lab.ops, vm);
     return lab.runtime(p.vmId).console.read(p.fromOffset ?? 0);
   },
-  'tasks.list': (lab, p) => lab.tasks.list(p.limit, p.entityId),
-  'events.list': (lab, p) => lab.events.list(p.limit, p.entityId),
+  'task.get': (lab, p) => {
+    const task = lab.tasks.get(p.taskId);
+    return task ? { ...task } : { error: apiError('E_NOT_FOUND', `no task ${p.taskId} (finished tasks are kept while the history has room)`, 'params.taskId') };
+  },
+  'tasks.list': (lab, p) => lab.tasks.list(p.limit ?? LIST_DEFAULT_LIMIT, p.entityId),
+  'events.list': (lab, p) => lab.events.list(p.limit ?? LIST_DEFAULT_LIMIT, p.entityId),
+  'events.since': (lab, p) => {
+    // This engine's entry of the cursor is the one without a namespace; other backends' entries are theirs.
+    let after = 0;
+    for (const c of p.cursorIds ?? []) if (namespaceOfId(c) === '') after = Math.max(after, idNumber(c));
+    const page = lab.events.since(after, p.limit ?? EVENTS_SINCE_DEFAULT_LIMIT);
+    const last = page.events.length ? page.events[page.events.length - 1].id : after > 0 ? (`event-${after}` as EventId) : undefined;
+    return { events: page.events, cursorIds: last ? [last] : [], more: page.more, missed: page.missed };
+  },
   'metrics.catalog': (_lab, p) => (p.entityType ? COUNTERS.filter((c) => c.entityTypes.includes(p.entityType!)) : COUNTERS),
   'metrics.query': (lab, p) => {
     const entityId = p.entityId as ManagedEntityId;
-    if (lab.reg.nameOf(entityId) === entityId) return { error: apiError('E_NOT_FOUND', `no entity ${entityId}`, 'params.entityId') };
+    if (!lab.reg.has(entityId)) return { error: apiError('E_NOT_FOUND', `no entity ${entityId}`, 'params.entityId') };
     const type = kindOfId(entityId) as EntityType;
     for (let i = 0; i < p.counters.length; i++) {
       const info = COUNTER_BY_NAME.get(p.counters[i]);
@@ -65,9 +96,13 @@ export const QUERY_HANDLERS: QueryHandlers = {
     const rows = hostCompatibility(lab.ops, vm, (h) => lab.ops.migrations.reservedFrames(h));
     return problem ? rows.map((r) => ({ ...r, compatible: false, messages: [problem.message, ...(r.compatible ? [] : r.messages)] })) : rows;
   },
-  // Answered by the engine facade (index.ts), which holds the ports; reaching here means no facade.
-  'lab.scenarios': () => [],
-  'guests.list': () => [],
-  // Without the facade there is no exact solver port: `exact` then returns the best heuristic and says so.
-  'placement.solve': (lab, p) => placementSolve(lab, p, undefined),
+  'lab.scenarios': (_lab, _p, context) => Object.entries(context.ports.scenarios).map(([name, src]) => {
+    const c = isPlainObject(src.content) ? src.content : {};
+    return { name, title: typeof c.title === 'string' ? c.title : name, description: typeof c.description === 'string' ? c.description : '' };
+  }),
+  'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
+  'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
+  'backends.list': () => [simulatedBackendInfo()],
+  // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
+  'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
 };

@@ -4,14 +4,17 @@
  *
  * Interface: `new ConsoleDevice(irq)`; IoDevice `read/write`; `readOutput(fromOffset)` →
  * {text, nextOffset} (absolute byte offsets; output older than CONSOLE_KEEP_BYTES is dropped but
- * offsets keep counting); `input(text)` queues bytes (host side); `outputBytes`, `metrics`.
+ * offsets keep counting); `input(text)` queues bytes (host side) → false, queuing nothing, when they
+ * would take the queue past CONSOLE_INPUT_MAX_BYTES (params.ts); `outputBytes`, `metrics`.
  * Registers: DATA (write: output the low byte; read: next input byte or −1), STATUS (bit 0 input
  * ready, bit 1 output ready — always), CTRL (bit 0 input interrupt enable).
  * Rules: bytes are 8-bit; text is Latin-1 both ways (input characters above U+00FF become '?').
- * IRQ1 is level-triggered: raised while CTRL.0 = 1 and the queue is not empty.
+ * IRQ1 is level-triggered: raised while CTRL.0 = 1 and the queue is not empty. The input queue is
+ * bounded: a guest that never reads its console must not let typed input grow without limit.
  */
 import { FLOATING_BUS, type IoContext, type IoDevice, type IrqLine } from '../deviceModel';
 import { CON_CTRL, CON_CTRL_INPUT_IRQ, CON_DATA, CON_STATUS, CON_STATUS_INPUT, CON_STATUS_OUTPUT } from '../portMap';
+import { CONSOLE_INPUT_MAX_BYTES } from '../../params';
 
 /** Console output kept in the device (older bytes are dropped; offsets stay absolute). */
 export const CONSOLE_KEEP_BYTES = 1 << 20;
@@ -44,13 +47,15 @@ export class ConsoleDevice implements IoDevice {
     return { text: from >= this.outputBytes ? '' : this.out.slice(from - this.outBase), nextOffset: this.outputBytes };
   }
 
-  input(text: string): void {
+  input(text: string): boolean {
+    if (this.inQueue.length + text.length > CONSOLE_INPUT_MAX_BYTES) return false;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       this.inQueue.push(c > 0xff ? 0x3f : c);
     }
     this.metrics.bytesIn += text.length;
     this.syncIrq();
+    return true;
   }
 
   syncIrq(): void {

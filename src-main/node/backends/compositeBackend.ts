@@ -1,0 +1,191 @@
+/**
+ * compositeBackend — several backends behind one `Backend`: each request goes to the backend that owns
+ * the entities it names, queries over the whole lab are asked of every backend and merged, and the
+ * event streams become one. Adding a backend (real hosts) is adding a member, never a transport change.
+ *
+ * - `createCompositeBackend(members, options?)` → Backend. Members: exactly one default backend
+ *   (namespace '') and any number of namespaced ones, namespaces unique.
+ *
+ * Routing (from the framed request; the owning backend's door validates it):
+ * - by the namespace of the ids in `params` (the contract's id keys, `contractIds.ts`): one namespace →
+ *   its backend; none → the default backend (sim.*, lab.*, engine.info, metrics.catalog, a vm.create
+ *   that names no host); two → refused (E_INVALID_ARGUMENT: one operation never spans backends); an
+ *   unknown namespace → E_NOT_FOUND naming the field.
+ * - merged: `inventory.get` (lists concatenated), `tasks.list` / `events.list` without an entity
+ *   (newest first, cut to the limit), `backends.list` (each member's entry under its namespace),
+ *   `events.since` (the cursor holds one last-seen id per backend; merged oldest first).
+ * - answered here: `inventory.changesSince`, from the composite's own history (validated here with the
+ *   same `validateRequest`, since no backend's door sees it).
+ *
+ * Events: `inventory.changed` is re-stamped with the composite's version (one counter across members,
+ * +1 per event) and recorded; `lab.loaded` from any member resets that history (older versions get
+ * resync); `sim.ticked` passes from the default backend only (the lab's clock); the rest pass as they are.
+ * `inventory.get` answers with the version current when it was asked, so a client that applies every
+ * later event (idempotent, `model/inventoryChanges.ts`) converges whatever the members' timing.
+ */
+import type { EngineEvent } from '@shared/api/events';
+import type { ResponseMessage } from '@shared/api/protocol';
+import type { FramedRequest } from '@shared/api/validate';
+import { validateRequest } from '@shared/api/validate';
+import { apiError } from '@shared/api/errors';
+import type { EventsSinceDto } from '@shared/api/queries';
+import { CHANGE_HISTORY_UPDATES, EVENTS_SINCE_DEFAULT_LIMIT, LIST_DEFAULT_LIMIT } from '@shared/api/queries';
+import type { InventoryDto } from '@shared/model/inventory';
+import type { TaskDto } from '@shared/model/task';
+import type { EventDto } from '@shared/model/eventLog';
+import type { EventId } from '@shared/model/ids';
+import { namespaceOfId } from '@shared/model/ids';
+import type { BackendInfo } from '@shared/model/backends';
+import { ChangeHistory } from '@shared/model/inventoryChanges';
+import type { Backend } from './backend';
+import { forEachId } from './contractIds';
+
+export interface CompositeOptions {
+  /** Entity updates kept for `inventory.changesSince` (default: the contract's CHANGE_HISTORY_UPDATES). */
+  historyUpdates?: number;
+}
+
+type Ok<T> = { id: number; ok: true; result: T };
+
+export function createCompositeBackend(members: Backend[], options: CompositeOptions = {}): Backend {
+  const byNamespace = new Map<string, Backend>();
+  for (const m of members) {
+    if (byNamespace.has(m.namespace)) throw new Error(`two backends share the namespace "${m.namespace}"`);
+    byNamespace.set(m.namespace, m);
+  }
+  const primary = byNamespace.get('');
+  if (!primary) throw new Error('a composite backend needs one default backend (namespace "")');
+
+  const listeners = new Set<(e: EngineEvent) => void>();
+  const emit = (e: EngineEvent) => { for (const l of [...listeners]) l(e); };
+  let version = 0;
+  const history = new ChangeHistory(version, options.historyUpdates ?? CHANGE_HISTORY_UPDATES);
+
+  const unsubscribe = members.map((m) => m.onEvent((e) => {
+    if (e.type === 'inventory.changed') {
+      version++;
+      history.record(version, e.updates);
+      emit({ ...e, version });
+    } else if (e.type === 'lab.loaded') {
+      version++;
+      history.reset(version);
+      emit(e);
+    } else if (e.type !== 'sim.ticked' || m === primary) {
+      emit(e);
+    }
+  }));
+
+  /** Asks every member; the first failure (in member order) is the answer, else all results. */
+  async function askAll<T>(message: FramedRequest, paramsFor: (m: Backend) => unknown = () => message.params): Promise<{ error: ResponseMessage } | { results: T[] }> {
+    const replies = await Promise.all(members.map((m) => m.request({ ...message, params: paramsFor(m) })));
+    const failed = replies.find((r) => !r.ok);
+    if (failed) return { error: { ...failed, id: message.id } };
+    return { results: replies.map((r) => (r as Ok<T>).result) };
+  }
+
+  function route(message: FramedRequest): Backend | ResponseMessage {
+    let chosen: { ns: string; id: string } | undefined;
+    let problem: ResponseMessage | undefined;
+    forEachId(message.params, (id, field) => {
+      if (problem) return;
+      const ns = namespaceOfId(id)!;
+      if (!byNamespace.has(ns)) {
+        problem = { id: message.id, ok: false, error: apiError('E_NOT_FOUND', `no backend owns ${id} (namespace "${ns}")`, field) };
+      } else if (chosen && chosen.ns !== ns) {
+        problem = { id: message.id, ok: false, error: apiError('E_INVALID_ARGUMENT', `${id} and ${chosen.id} belong to different backends; one operation acts within one backend`, field) };
+      } else {
+        chosen = { ns, id };
+      }
+    });
+    return problem ?? byNamespace.get(chosen?.ns ?? '')!;
+  }
+
+  async function inventoryGet(message: FramedRequest): Promise<ResponseMessage> {
+    const asOf = version;
+    const r = await askAll<InventoryDto>(message);
+    if ('error' in r) return r.error;
+    const merged: InventoryDto = {
+      version: asOf,
+      datacenters: r.results.flatMap((i) => i.datacenters), clusters: r.results.flatMap((i) => i.clusters),
+      hosts: r.results.flatMap((i) => i.hosts), vms: r.results.flatMap((i) => i.vms),
+      datastores: r.results.flatMap((i) => i.datastores), networks: r.results.flatMap((i) => i.networks),
+    };
+    return { id: message.id, ok: true, result: merged };
+  }
+
+  async function newestFirst<T>(message: FramedRequest, timeOf: (x: T) => number): Promise<ResponseMessage> {
+    const r = await askAll<T[]>(message);
+    if ('error' in r) return r.error;
+    const limit = (message.params as { limit?: number } | undefined)?.limit ?? LIST_DEFAULT_LIMIT;
+    const all = r.results.flatMap((list, member) => list.map((x, i) => ({ x, member, i })));
+    all.sort((a, b) => timeOf(b.x) - timeOf(a.x) || a.member - b.member || a.i - b.i);
+    return { id: message.id, ok: true, result: all.slice(0, limit).map((e) => e.x) };
+  }
+
+  async function backendsList(message: FramedRequest): Promise<ResponseMessage> {
+    const r = await askAll<BackendInfo[]>(message);
+    if ('error' in r) return r.error;
+    return { id: message.id, ok: true, result: r.results.flatMap((list, i) => list.map((b) => ({ ...b, namespace: members[i].namespace }))) };
+  }
+
+  async function eventsSince(message: FramedRequest): Promise<ResponseMessage> {
+    const v = validateRequest(message);
+    if (!v.ok) return { id: message.id, ok: false, error: v.error };
+    const p = v.request.params as { cursorIds?: EventId[]; limit?: number };
+    const limit = p.limit ?? EVENTS_SINCE_DEFAULT_LIMIT;
+    const cursorOf = (m: Backend) => (p.cursorIds ?? []).filter((c) => namespaceOfId(c) === m.namespace);
+    const r = await askAll<EventsSinceDto>(message, (m) => ({ cursorIds: cursorOf(m), limit }));
+    if ('error' in r) return r.error;
+    const all = r.results.flatMap((page, member) => page.events.map((e, i) => ({ e, member, i })));
+    all.sort((a, b) => a.e.timeMs - b.e.timeMs || a.member - b.member || a.i - b.i);
+    const taken = all.slice(0, limit);
+    const cursorIds: EventId[] = [];
+    members.forEach((m, member) => {
+      const last = taken.filter((t) => t.member === member).pop();
+      if (last) cursorIds.push(last.e.id);
+      else cursorIds.push(...cursorOf(m));
+    });
+    const result: EventsSinceDto = {
+      events: taken.map((t) => t.e), cursorIds,
+      more: taken.length < all.length || r.results.some((page) => page.more),
+      missed: r.results.reduce((n, page) => n + page.missed, 0),
+    };
+    return { id: message.id, ok: true, result };
+  }
+
+  return {
+    namespace: '',
+    async request(message) {
+      if (message.kind === 'query') {
+        const hasEntity = typeof (message.params as { entityId?: unknown } | undefined)?.entityId === 'string';
+        switch (message.name) {
+          case 'inventory.changesSince': {
+            const v = validateRequest(message);
+            if (!v.ok) return { id: message.id, ok: false, error: v.error };
+            return { id: message.id, ok: true, result: history.since((v.request.params as { version: number }).version) };
+          }
+          case 'inventory.get': return inventoryGet(message);
+          case 'backends.list': return backendsList(message);
+          case 'events.since': return eventsSince(message);
+          case 'tasks.list': if (!hasEntity) return newestFirst<TaskDto>(message, (t) => t.queuedAtMs); break;
+          case 'events.list': if (!hasEntity) return newestFirst<EventDto>(message, (e) => e.timeMs); break;
+        }
+      }
+      const target = route(message);
+      return 'request' in target ? target.request(message) : target;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      for (const u of unsubscribe) u();
+      await Promise.all(members.map((m) => m.close()));
+    },
+    async autosave(timeoutMs) {
+      const results = await Promise.all(members.map((m) => m.autosave?.(timeoutMs)));
+      const errors = results.flatMap((r) => (r?.error ? [r.error] : []));
+      return { saved: results.some((r) => r?.saved === true), ...(errors.length ? { error: errors.join('; ') } : {}) };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * limits — every bound the Node side puts on what crosses into it (the engine's own limits live in
+ * `engine/params.ts`; docs/security.md lists both). One constant each, with why.
+ *
+ * Rule: the transports (WebSocket server, Electron IPC), the lab store and the autosave read their
+ * bounds from here; nothing else defines a transport or file-size limit.
+ */
+
+/** Largest WebSocket message (and Electron IPC request): contract messages are a few KiB; the biggest
+ *  legitimate one, `vm.console.send`, carries at most 4 KiB of text. */
+export const MAX_MESSAGE_BYTES = 1 << 20;
+
+/** A client whose unsent replies and events exceed this stops being read (back-pressure): it gets no
+ *  new requests in until its socket drains below WS_RESUME_BYTES. */
+export const WS_PAUSE_BYTES = 4 << 20;
+export const WS_RESUME_BYTES = 1 << 20;
+/** A client that still does not read once this much is queued for it is disconnected: one client that
+ *  stopped reading must not grow the server without bound. */
+export const WS_DROP_BYTES = 32 << 20;
+/** Requests one connection may have inside the engine at once; more pause reading from it until some
+ *  are answered (a flood cannot pile up in the engine's queue). */
+export const WS_MAX_IN_FLIGHT = 64;
+
+/** Most nesting an IPC request may have (the contract's deepest message is 4 levels). */
+export const MAX_MESSAGE_DEPTH = 32;
+
+/** Largest saved-lab data file read into memory (files are checked with lstat first: no devices,
+ *  FIFOs or symlinks), and largest manifest. Node cannot hold one buffer larger than 4 GiB; beyond this
+ *  a save is refused, never read. */
+export const SAVE_MAX_DATA_BYTES = 4 * 1024 ** 3 - 1;
+export const SAVE_MAX_MANIFEST_BYTES = 64 * 1024;
+
+/** Wall-clock period of the background autosave of a running lab (plus one on every quit). */
+export const AUTOSAVE_PERIOD_MS = 120_000;

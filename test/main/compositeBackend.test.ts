@@ -1,0 +1,159 @@
+// The backend seam with two real engines: the default one and a second simulated engine under the
+// namespace "sim2". Routing by id namespace, merged queries, one event stream with one version
+// counter, and ids namespaced by the contract's key rule (names are never touched).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCompositeBackend, namespacedBackend } from '../../src-main/node/backends/index';
+import type { Backend } from '../../src-main/node/backends/index';
+import type { Engine } from '../../src-main/engine/index';
+import type { EngineEvent } from '../../src-shared/api/events';
+import type { ResponseMessage } from '../../src-shared/api/protocol';
+import type { InventoryDto, VmDto } from '../../src-shared/model/inventory';
+import type { TaskDto } from '../../src-shared/model/task';
+import type { EventsSinceDto } from '../../src-shared/api/queries';
+import type { BackendInfo } from '../../src-shared/model/backends';
+import type { InventoryChanges } from '../../src-shared/model/inventoryChanges';
+import { applyUpdates } from '../../src-shared/model/inventoryChanges';
+import { API_VERSION } from '../../src-shared/api/channels';
+import { harness } from '../helpers/labHarness';
+import { engineBackend } from '../helpers/engineBackend';
+
+interface Lab { a: Engine; b: Engine; composite: Backend; events: EngineEvent[]; ask<T>(kind: 'command' | 'query', name: string, params?: unknown): Promise<T>; raw(kind: 'command' | 'query', name: string, params?: unknown): Promise<ResponseMessage> }
+
+function twoEngines(): Lab {
+  const a = harness('lab-small', 1, null).engine;
+  const b = harness('lab-small', 2, null).engine;
+  const composite = createCompositeBackend([engineBackend(a), namespacedBackend('sim2', engineBackend(b))]);
+  const events: EngineEvent[] = [];
+  composite.onEvent((e) => events.push(e));
+  let id = 1;
+  const raw = (kind: 'command' | 'query', name: string, params: unknown = {}) => composite.request({ v: API_VERSION, id: id++, kind, name, params });
+  return {
+    a, b, composite, events, raw,
+    async ask<T>(kind: 'command' | 'query', name: string, params: unknown = {}): Promise<T> {
+      const r = await raw(kind, name, params);
+      if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message} (${r.error.field})`);
+      return r.result as T;
+    },
+  };
+}
+
+/** Advances both engines to the next 20 s boundary (their feeds sweep every entity there). */
+function toBoundary(lab: Lab, ms = 0): void {
+  for (const e of [lab.a, lab.b]) {
+    if (ms) e.advance(ms);
+    e.advance(20_000 - (e.simStatus().virtualTimeMs % 20_000));
+  }
+}
+
+const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((x, y) => x.id.localeCompare(y.id));
+const canonical = (inv: InventoryDto) => ({ ...inv, datacenters: byId(inv.datacenters), clusters: byId(inv.clusters), hosts: byId(inv.hosts), vms: byId(inv.vms), datastores: byId(inv.datastores), networks: byId(inv.networks) });
+
+test('inventory.get merges both backends; the second one\'s ids carry its namespace, names are untouched', async () => {
+  const lab = twoEngines();
+  const inv = await lab.ask<InventoryDto>('query', 'inventory.get');
+  const local = lab.a.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }) as { result: InventoryDto };
+  assert.equal(inv.hosts.length, 2 * local.result.hosts.length);
+  const ids = [inv.datacenters, inv.clusters, inv.hosts, inv.vms, inv.datastores, inv.networks].flat().map((x) => x.id);
+  assert.equal(new Set(ids).size, ids.length, 'no two entities share an id');
+  const theirs = inv.vms.filter((v) => v.id.startsWith('sim2:'));
+  assert.equal(theirs.length, local.result.vms.length);
+  for (const v of theirs) {
+    for (const ref of [v.hostId, v.datacenterId, v.clusterId, ...v.disks.map((d) => d.datastoreId), ...v.nics.map((n) => n.networkId)]) {
+      if (ref) assert.match(ref, /^sim2:/, `${v.id} refers to ${ref}`);
+    }
+    assert.ok(!v.name.startsWith('sim2:'), 'names are not ids');
+  }
+  for (const h of inv.hosts.filter((x) => x.id.startsWith('sim2:'))) assert.ok(h.vmIds.every((id) => id.startsWith('sim2:')));
+});
+
+test('requests go to the backend that owns the ids they name', async () => {
+  const lab = twoEngines();
+  const { taskId } = await lab.ask<{ taskId: string }>('command', 'vm.powerOn', { vmId: 'sim2:vm-1' });
+  assert.match(taskId, /^sim2:task-\d+$/);
+  lab.b.advance(10_000);
+  const task = await lab.ask<TaskDto>('query', 'task.get', { taskId });
+  assert.deepEqual([task.state, task.targetId], ['success', 'sim2:vm-1']);
+  assert.equal((await lab.ask<VmDto>('query', 'vm.get', { vmId: 'sim2:vm-1' })).powerState, 'poweredOn');
+  assert.equal((await lab.ask<VmDto>('query', 'vm.get', { vmId: 'vm-1' })).powerState, 'poweredOff', 'the default backend\'s vm-1 is another VM');
+
+  // A VM named like an id keeps its name as it is.
+  await lab.ask('command', 'vm.rename', { vmId: 'sim2:vm-1', name: 'vm-1' });
+  assert.equal((await lab.ask<VmDto>('query', 'vm.get', { vmId: 'sim2:vm-1' })).name, 'vm-1');
+  // Scoped lists go to one backend.
+  const tasks = await lab.ask<TaskDto[]>('query', 'tasks.list', { entityId: 'sim2:vm-1' });
+  assert.ok(tasks.length >= 1 && tasks.every((t) => t.targetId === 'sim2:vm-1'));
+});
+
+test('one operation never spans backends; an unknown namespace is not found; the engine still validates', async () => {
+  const lab = twoEngines();
+  const spans = await lab.raw('command', 'vm.clone', { vmId: 'sim2:vm-1', name: 'c', hostId: 'host-1' });
+  assert.equal(spans.ok, false);
+  if (!spans.ok) assert.deepEqual([spans.error.code, spans.error.field], ['E_INVALID_ARGUMENT', 'params.hostId']);
+  const unknown = await lab.raw('command', 'vm.powerOn', { vmId: 'kvm1:vm-1' });
+  assert.equal(unknown.ok, false);
+  if (!unknown.ok) assert.deepEqual([unknown.error.code, unknown.error.field], ['E_NOT_FOUND', 'params.vmId']);
+  const bad = await lab.raw('command', 'vm.powerOn', { vmId: 'sim2:host-1' });
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.deepEqual([bad.error.code, bad.error.field], ['E_INVALID_ARGUMENT', 'params.vmId']);
+});
+
+test('one event stream: inventory versions are the composite\'s, consecutive, and a mirror converges', async () => {
+  const lab = twoEngines();
+  let mirror = await lab.ask<InventoryDto>('query', 'inventory.get');
+  const start = mirror.version;
+  lab.composite.onEvent((e) => { if (e.type === 'inventory.changed') mirror = applyUpdates(mirror, e.updates, e.version); });
+  const offIn = (ns: RegExp) => mirror.vms.find((v) => ns.test(v.id) && v.powerState === 'poweredOff' && !v.isTemplate)!.id;
+  await lab.ask('command', 'vm.powerOn', { vmId: offIn(/^vm-/) });
+  await lab.ask('command', 'vm.powerOn', { vmId: offIn(/^sim2:/) });
+  await lab.ask('command', 'vm.rename', { vmId: 'sim2:vm-3', name: 'renamed' });
+  toBoundary(lab, 15_000);
+  const versions = lab.events.filter((e) => e.type === 'inventory.changed').map((e) => (e as { version: number }).version);
+  assert.deepEqual(versions, versions.map((_, i) => start + 1 + i));
+  const now = await lab.ask<InventoryDto>('query', 'inventory.get');
+  assert.equal(now.version, mirror.version);
+  assert.deepEqual(canonical(mirror), canonical(now));
+  assert.equal(now.vms.find((v) => v.id === 'sim2:vm-3')!.name, 'renamed');
+
+  const since = await lab.ask<InventoryChanges>('query', 'inventory.changesSince', { version: start });
+  assert.equal(since.resync, false);
+  assert.equal(since.version, now.version);
+  const oldMirror = await (async () => { const l = twoEngines(); return l.ask<InventoryDto>('query', 'inventory.get'); })();
+  assert.deepEqual(canonical(applyUpdates({ ...oldMirror, version: start }, since.updates, since.version)), canonical(now));
+  const invalid = await lab.raw('query', 'inventory.changesSince', { version: -1 });
+  assert.equal(invalid.ok, false);
+  if (!invalid.ok) assert.equal(invalid.error.field, 'params.version');
+
+  // A member replacing its lab resets the composite's history: older versions must resync.
+  await lab.ask('command', 'lab.load', { scenario: 'lab-small', seed: 1 });
+  assert.ok(lab.events.some((e) => e.type === 'lab.loaded'));
+  assert.equal((await lab.ask<InventoryChanges>('query', 'inventory.changesSince', { version: now.version })).resync, true);
+});
+
+test('tasks.list, events.since and backends.list merge both backends', async () => {
+  const lab = twoEngines();
+  await lab.ask('command', 'vm.powerOn', { vmId: 'vm-1' });
+  await lab.ask('command', 'vm.powerOn', { vmId: 'sim2:vm-1' });
+  lab.a.advance(5_000);
+  lab.b.advance(5_000);
+  const tasks = await lab.ask<TaskDto[]>('query', 'tasks.list', { limit: 10 });
+  assert.deepEqual(new Set(tasks.map((t) => t.targetId)), new Set(['vm-1', 'sim2:vm-1']));
+
+  const all: string[] = [];
+  let cursorIds: string[] = [];
+  for (let page = 0; page < 100; page++) {
+    const p = await lab.ask<EventsSinceDto>('query', 'events.since', { cursorIds, limit: 3 });
+    all.push(...p.events.map((e) => e.id));
+    cursorIds = p.cursorIds;
+    if (!p.more) break;
+  }
+  const each = (e: Engine) => (e.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'events.list', params: { limit: 5000 } }) as { result: unknown[] }).result.length;
+  assert.equal(all.length, each(lab.a) + each(lab.b), 'every event of both backends, once');
+  assert.equal(new Set(all).size, all.length);
+  assert.ok(all.some((id) => id.startsWith('sim2:event-')) && all.some((id) => /^event-/.test(id)));
+  assert.equal(cursorIds.length, 2, 'one cursor entry per backend');
+
+  const backends = await lab.ask<BackendInfo[]>('query', 'backends.list');
+  assert.deepEqual(backends.map((b) => [b.namespace, b.kind]), [['', 'simulated'], ['sim2', 'simulated']]);
+  assert.ok(backends.every((b) => b.capabilities.commands.includes('vm.snapshot.create')));
+});
