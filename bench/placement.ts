@@ -9,11 +9,18 @@
  *    `instances` generated u120 instances (seeds 1…N), each with the time limit; how many are proven
  *    optimal, the median and max wall time per instance, how many were closed by a bound alone.
  *    Goal: each proven optimal in < 5 s.
+ *  - `plan500`: a re-packing of 500 VMs spread evenly over 50 hosts onto FFD's number of hosts: FFD, the
+ *    target copying less memory of FFD aligned with where the VMs run (`alignTarget`) and emptying the
+ *    least loaded hosts (`evacuationTarget`), and the
+ *    reconfiguration plan (`planReconfiguration`, 2 moves per host at once), median and min wall time of
+ *    `runs` runs; moves, pivots, suspends, the plan's estimated duration, checked by the plan checker.
+ *    Goal: < 2 s.
+ * `--only ffd2d,exactU120,plan500` runs a subset.
  * The load average is printed with the figures: this machine is shared, and HiGHS's time depends on it.
  */
 import { cpus, loadavg } from 'node:os';
 import { Rng } from '../src-main/engine/sim/rng';
-import { checkPlacement, runHeuristic, solvePlacement, type PlacementProblem } from '../src-main/engine/placement/index';
+import { checkPlacement, checkPlan, planReconfiguration, alignTarget, evacuationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
 import { standardInstance } from '../src-main/engine/placement/instances/generator';
 import { instanceProblem } from '../src-main/engine/placement/instances/bpplib';
 import { createHighsSolver } from '../src-main/node/solver/highsSolver';
@@ -25,6 +32,8 @@ const arg = (name: string, def: number): number => {
 const RUNS = arg('runs', 7);
 const INSTANCES = arg('instances', 20);
 const TIME_LIMIT = arg('time-limit', 5);
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = new Set(onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['ffd2d', 'exactU120', 'plan500']);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -39,39 +48,84 @@ function cluster(seed: number): PlacementProblem {
 }
 
 const load0 = loadavg()[0];
-const p = cluster(1);
-runHeuristic(p, 'ffd');
-const times: number[] = [];
-let result = runHeuristic(p, 'ffd');
-for (let r = 0; r < RUNS; r++) {
-  const t0 = performance.now();
-  result = runHeuristic(p, 'ffd');
-  times.push(performance.now() - t0);
-}
-const ffdValid = checkPlacement(p, result.placement).length === 0;
+const out: Record<string, unknown> = {};
 
-const solver = createHighsSolver();
-solver.warmUp();
-await new Promise((r) => setTimeout(r, 3000)); // let HiGHS load before the first timed instance
-const per: { seed: number; bins: number; ffd: number; proven: boolean; provenBy?: string; wallMs: number; solverMs?: number }[] = [];
-for (let seed = 1; seed <= INSTANCES; seed++) {
-  const prob = instanceProblem(standardInstance('u120', seed));
-  const t0 = performance.now();
-  const o = solvePlacement(prob, { algo: 'exact', timeLimitS: TIME_LIMIT, solver });
-  const wallMs = performance.now() - t0;
-  per.push({ seed, bins: o.binsUsed, ffd: o.heuristics?.ffd ?? -1, proven: o.status === 'optimal', provenBy: o.provenBy, wallMs: r2(wallMs), solverMs: o.solver ? r2(o.solver.wallMs) : undefined });
+if (ONLY.has('ffd2d')) {
+  const p = cluster(1);
+  runHeuristic(p, 'ffd');
+  const times: number[] = [];
+  let result = runHeuristic(p, 'ffd');
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    result = runHeuristic(p, 'ffd');
+    times.push(performance.now() - t0);
+  }
+  out.ffd2d = {
+    vms: 10_000, hosts: 1_000, dimensions: 2, runs: RUNS, medianMs: r2(median(times)), minMs: r2(Math.min(...times)),
+    hostsUsed: result.binsUsed, checks: result.checks, valid: checkPlacement(p, result.placement).length === 0, goalMs: 100,
+  };
 }
-solver.close();
-const closed = per.filter((x) => x.proven && x.wallMs < TIME_LIMIT * 1000);
+
+if (ONLY.has('exactU120')) {
+  const solver = createHighsSolver();
+  solver.warmUp();
+  await new Promise((r) => setTimeout(r, 3000)); // let HiGHS load before the first timed instance
+  const per: { seed: number; bins: number; ffd: number; proven: boolean; provenBy?: string; wallMs: number; solverMs?: number }[] = [];
+  for (let seed = 1; seed <= INSTANCES; seed++) {
+    const prob = instanceProblem(standardInstance('u120', seed));
+    const t0 = performance.now();
+    const o = solvePlacement(prob, { algo: 'exact', timeLimitS: TIME_LIMIT, solver });
+    const wallMs = performance.now() - t0;
+    per.push({ seed, bins: o.binsUsed, ffd: o.heuristics?.ffd ?? -1, proven: o.status === 'optimal', provenBy: o.provenBy, wallMs: r2(wallMs), solverMs: o.solver ? r2(o.solver.wallMs) : undefined });
+  }
+  solver.close();
+  const closed = per.filter((x) => x.proven && x.wallMs < TIME_LIMIT * 1000);
+  out.exactU120 = {
+    instances: INSTANCES, timeLimitS: TIME_LIMIT, provenOptimal: closed.length, provenByBoundAlone: per.filter((x) => x.provenBy === 'bound').length,
+    medianMs: r2(median(per.map((x) => x.wallMs))), maxMs: r2(Math.max(...per.map((x) => x.wallMs))), goal: 'each proven optimal in < 5 s', perInstance: per,
+  };
+}
+
+if (ONLY.has('plan500')) {
+  const rng = new Rng(5);
+  const p: PlacementProblem = {
+    dimensions: ['cpuMhz', 'memMiB'],
+    items: Array.from({ length: 500 }, (_, i) => ({ id: `vm-${i + 1}`, demand: [200 + rng.int(1801), 512 + rng.int(7681)] })),
+    bins: Array.from({ length: 50 }, (_, j) => ({ id: `host-${j + 1}`, capacity: [20_000, 131_072] })),
+    constraints: [],
+  };
+  // Spread out: VM i on host i mod 50 (ten per host, within capacity), as after an even initial placement.
+  const from = { binOf: p.items.map((_, i) => i % 50) };
+  const mem = p.items.map((it) => it.demand[1]);
+  const plan = () => {
+    const packed = runHeuristic(p, 'ffd').placement;
+    const aligned = alignTarget(p, from, packed);
+    const evac = evacuationTarget(p, from, new Set(packed.binOf).size);
+    const moved = (x: { binOf: number[] }) => x.binOf.reduce((s, j, i) => s + (j !== from.binOf[i] ? mem[i] : 0), 0);
+    const to = evac && moved(evac) < moved(aligned) ? evac : aligned;
+    const input: PlanInput = {
+      problem: p, from, to, maxConcurrentPerHost: 2, allowSuspend: true,
+      durations: { migrateMs: (i) => 3500 + Math.round((mem[i] / 128) * 1000), suspendMs: () => 2000, resumeMs: () => 1500 },
+    };
+    return { input, plan: planReconfiguration(input) };
+  };
+  plan();
+  const times: number[] = [];
+  let last = plan();
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    last = plan();
+    times.push(performance.now() - t0);
+  }
+  const { input, plan: pl } = last;
+  out.plan500 = {
+    vms: 500, hosts: 50, hostsBefore: new Set(from.binOf).size, hostsAfter: new Set(input.to.binOf).size, runs: RUNS,
+    medianMs: r2(median(times)), minMs: r2(Math.min(...times)), feasible: pl.feasible, moved: pl.moved, migrations: pl.migrations,
+    pivots: pl.pivots, suspends: pl.suspends, estimatedDurationS: r2(pl.durationMs / 1000), valid: checkPlan(input, pl).length === 0, goalMs: 2000,
+  };
+}
 
 console.log(JSON.stringify({
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverageAtStart: r2(load0), loadAverageAtEnd: r2(loadavg()[0]) },
-  ffd2d: {
-    vms: 10_000, hosts: 1_000, dimensions: 2, runs: RUNS, medianMs: r2(median(times)), minMs: r2(Math.min(...times)),
-    hostsUsed: result.binsUsed, checks: result.checks, valid: ffdValid, goalMs: 100,
-  },
-  exactU120: {
-    instances: INSTANCES, timeLimitS: TIME_LIMIT, provenOptimal: closed.length, provenByBoundAlone: per.filter((x) => x.provenBy === 'bound').length,
-    medianMs: r2(median(per.map((x) => x.wallMs))), maxMs: r2(Math.max(...per.map((x) => x.wallMs))), goal: 'each proven optimal in < 5 s', perInstance: per,
-  },
+  ...out,
 }, null, 2));

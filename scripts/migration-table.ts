@@ -29,15 +29,15 @@ const ROWS: [string, string[]][] = [
   ['fast writer, hybrid (post-copy after 2 s)', [...FAST, '--postcopy-after', '2s']],
   ['fast writer, Xen v2, sparse writes (4 B/page), XBZRLE 64 MiB', [...FAST, '--stop-rule', 'xen', '--xbzrle', '--timeout', '40s']],
   ['fast writer, Xen v2, sparse writes, XBZRLE cache 4 MiB', [...FAST, '--stop-rule', 'xen', '--xbzrle', '--xbzrle-cache', '4MiB', '--timeout', '40s']],
-  ['fast writer, Xen v2, whole-page random writes', [...FAST, '--stop-rule', 'xen', '--param', 'write_bytes=4096', '--timeout', '40s']],
-  ['fast writer, Xen v2, whole-page random writes, XBZRLE 64 MiB', [...FAST, '--stop-rule', 'xen', '--param', 'write_bytes=4096', '--xbzrle', '--timeout', '40s']],
+  ['fast writer, Xen v2, whole-page random writes', [...FAST, '--stop-rule', 'xen', '--param', 'content=random', '--timeout', '40s']],
+  ['fast writer, Xen v2, whole-page random writes, XBZRLE 64 MiB', [...FAST, '--stop-rule', 'xen', '--param', 'content=random', '--xbzrle', '--timeout', '40s']],
   ['text pages (fill 16 MiB), no compression', [...SLOW, '--param', 'content=text', '--param', 'fill_kib=16384']],
   ['text pages, zlib:1', [...SLOW, '--param', 'content=text', '--param', 'fill_kib=16384', '--compress', 'zlib:1']],
   ['text pages, zstd:3', [...SLOW, '--param', 'content=text', '--param', 'fill_kib=16384', '--compress', 'zstd:3']],
   ['text pages, lz4', [...SLOW, '--param', 'content=text', '--param', 'fill_kib=16384', '--compress', 'lz4']],
-  ['random pages (fill 16 MiB), zstd:3', [...SLOW, '--param', 'fill_kib=16384', '--compress', 'zstd:3']],
-  ['4 identical VMs (fill 16 MiB), no dedup', [...SLOW, '--param', 'fill_kib=16384', '--gang', '4']],
-  ['4 identical VMs (fill 16 MiB), dedup', [...SLOW, '--param', 'fill_kib=16384', '--gang', '4', '--dedup']],
+  ['random pages (fill 16 MiB), zstd:3', [...SLOW, '--param', 'content=random', '--param', 'write_bytes=4', '--param', 'fill_kib=16384', '--compress', 'zstd:3']],
+  ['4 identical VMs (fill 16 MiB), no dedup', [...SLOW, '--param', 'content=random', '--param', 'write_bytes=4', '--param', 'fill_kib=16384', '--gang', '4']],
+  ['4 identical VMs (fill 16 MiB), dedup', [...SLOW, '--param', 'content=random', '--param', 'write_bytes=4', '--param', 'fill_kib=16384', '--gang', '4', '--dedup']],
 ];
 
 const ms = (x: number | undefined) => (x === undefined ? '—' : x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));

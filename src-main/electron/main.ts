@@ -1,10 +1,10 @@
 /**
  * Electron main process: the composition root. A short ordered list, one comment per line.
  */
-import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, Menu, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startLabBackend } from '../node/backends/index';
+import { labDataDir, sealedSecretStore, startLabBackend } from '../node/backends/index';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 import { buildMenu } from './menu';
@@ -25,11 +25,14 @@ async function boot(): Promise<void> {
   // 1. No page gets any permission (camera, notifications, HID…): the lab needs none.
   installPermissionHandlers(session.defaultSession);
   // 2. The lab's backend: the engine runs in a supervised worker thread, off the UI thread, autosaving
-  //    into the app's data folder.
+  //    into the app's data folder; real hosts added in Add Host join it, their passwords sealed with the
+  //    OS keychain (held in memory only where there is none).
   const backend = await startLabBackend({
     scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false,
     dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
-  });
+    // File › Save / Open keep named labs here.
+    libraryDir: process.env.HVLAB_LIBRARY ?? join(app.getPath('userData'), 'labs'),
+  }, { dataDir: labDataDir(), secrets: sealedSecretStore(safeStorage) });
   // 3. One IPC door to it, open only to the app's own page (framing here; the engine validates).
   registerIpc(backend, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href);
   // 4. The application menu.

@@ -7,9 +7,17 @@
  *   the change feed (`api/changeFeed.ts`) publishes what changed in the inventory as one event.
  * - `engine.advance(ms)`: moves virtual time; the HOST decides how much per wall-clock slice from
  *   `engine.simStatus()` (running, speed) — the engine never reads a clock.
+ * - `engine.stepSome(maxMs)`: moves a `sim.step` in progress (`simStatus().stepToMs`) toward its end by at
+ *   most `maxMs`, ending on the quantum grid (so a step run in slices ends in exactly the state one
+ *   unsliced advance would); true once the step has ended. `sim.step` itself only records the step, so
+ *   no command holds the engine for long: the host calls this between requests.
  * - `engine.saveState()` → plain lab state (everything, incl. guests, snapshots, counter history);
- *   `engine.loadState(state)` replaces the lab with a saved one (or returns a typed error). The node side
+ *   `engine.loadState(state)` replaces the lab with a saved one, checked field by field first
+ *   (`lab/labStateCheck.ts`), or returns a typed error naming the field and keeps the current lab. The node side
  *   writes/reads the files (`node/storage/`).
+ * - The open lab is a document (`api/labDocument.ts`): `lab.save` / `lab.open` / `lab.library` go to
+ *   `ports.labLibrary`; `lab.document` says its name and whether it has unsaved changes (a `lab.document`
+ *   event when that changes).
  * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
  *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
@@ -27,22 +35,28 @@ import type { EngineEvent } from '@shared/api/events';
 import type { SimStatus } from '@shared/api/commands';
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
+import { LAB_USER } from '@shared/model/task';
 import type { EnginePorts, ScenarioSource } from './ports';
-import { Lab } from './lab/index';
+import { Lab, labStateProblem, LabStateError } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
-import { dispatch, ChangeFeed } from './api/index';
+import { dispatch, ChangeFeed, LabDocument } from './api/index';
 import type { HandlerContext } from './api/index';
 import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
+import { SIM_QUANTUM_NS } from './params';
+
+const SIM_QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 
 export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export type { LabState } from './lab/index';
-export type { MilpSolverPort } from './ports';
+export type { LabLibraryPort, MilpSolverPort } from './ports';
+// The counter catalogue, for validating exercise files that name counters (node/exercise/exerciseFiles.ts).
+export { COUNTERS } from './metrics/index';
 export { DEFAULT_CLOCK_HZ, SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from './params';
 
 // The guest machine on its own, for the Node side's tools (`hvlab asm`, `hvlab run`), its guest
@@ -65,6 +79,7 @@ export interface Engine {
   handle(request: unknown): ResponseMessage;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   advance(virtualMs: number): void;
+  stepSome(maxVirtualMs: number): boolean;
   simStatus(): SimStatus;
   saveState(): LabState;
   loadState(state: unknown): ApiError | undefined;
@@ -112,13 +127,19 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   if (!(first instanceof Lab)) throw new Error(`cannot start the engine: ${first.message}`);
   let lab: Lab = first;
   let feed = new ChangeFeed(lab, emit);
+  const doc = new LabDocument(emit, () => lab);
 
-  /** Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from before is never mistaken for one of the new lab (it gets resync). */
+  /**
+   * Makes `next` the lab. Change-feed versions go on from the replaced lab's, so a client's version from
+   * before is never mistaken for one of the new lab (it gets resync). The new lab is an untitled, clean
+   * document until `lab.open` names it.
+   */
   function replace(next: Lab, scenario: string): void {
     next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
     lab = next;
     feed = new ChangeFeed(lab, emit);
     emit({ type: 'lab.loaded', scenario });
+    doc.reset(null);
   }
 
   const context: HandlerContext = {
@@ -131,14 +152,22 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     },
     loadState: (state) => loadState(state),
     changesSince: (version) => feed.since(version),
+    document: doc,
   };
 
   function loadState(state: unknown): ApiError | undefined {
+    // Every value is checked before anything is built, with the limits of live input; the lab is
+    // replaced only once the new one is whole.
+    const problem = labStateProblem(state, workloads);
+    if (problem) return apiError('E_INVALID_STATE', `cannot load the lab: ${problem.field}: ${problem.message}`, problem.field);
+    const saved = state as LabState;
+    const scenario = validateScenario({ file: 'the saved lab', content: saved.scenario }, workloads);
+    if ('error' in scenario) return apiError('E_INVALID_STATE', `cannot load the lab: ${scenario.error.message}`, `state.${scenario.error.field ?? 'scenario'}`);
     let next: Lab;
     try {
-      next = Lab.restore(state as LabState, emit, labOptions);
+      next = Lab.restore(saved, emit, labOptions);
     } catch (e) {
-      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`);
+      return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`, e instanceof LabStateError ? e.field : 'state');
     }
     replace(next, next.scenario.name);
     return undefined;
@@ -146,8 +175,10 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
 
   return {
     handle(raw: unknown): ResponseMessage {
-      const reply = dispatch(lab, raw, 'lab-user', context);
+      const reply = dispatch(lab, raw, LAB_USER, context);
       feed.publish(lab.takeChanges());
+      // A request that succeeded was valid: its kind and name are the contract's.
+      if (reply.ok) { const r = raw as { kind: string; name: string }; doc.noteRequest(r.kind, r.name, true); }
       return reply;
     },
     onEvent(listener) {
@@ -158,6 +189,15 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
       if (!(ms > 0)) return;
       lab.advance(ms);
       feed.publish(lab.takeChanges());
+      doc.noteAdvance();
+    },
+    stepSome(maxMs: number) {
+      const { nowMs, stepToMs } = lab.clock;
+      if (stepToMs === null) return true;
+      const gridEnd = Math.floor((nowMs + Math.max(maxMs, SIM_QUANTUM_MS)) / SIM_QUANTUM_MS) * SIM_QUANTUM_MS;
+      lab.advance(Math.min(stepToMs, gridEnd) - nowMs);
+      feed.publish(lab.takeChanges());
+      return lab.clock.stepToMs === null;
     },
     simStatus: () => lab.clock.status(),
     saveState: () => lab.save(),

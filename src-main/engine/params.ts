@@ -91,6 +91,14 @@ export const POWER_IDLE_WATTS_BASE = 50;
 export const POWER_IDLE_WATTS_PER_SOCKET = 30;
 /** ... plus this many watts per fully busy physical core (load-proportional part). */
 export const POWER_BUSY_WATTS_PER_CORE = 12;
+/** A host in standby (ACPI S5 soft-off, woken by Wake-on-LAN or its BMC, as vSphere DPM uses it) still
+ *  powers its management controller and NIC: MODELLED as this many watts (an assumption of the order of a
+ *  server's soft-off draw, not a measurement); a powered-off host draws 0 W. */
+export const POWER_STANDBY_WATTS = 8;
+/** Virtual ms to enter standby and to wake from it. Real servers take minutes to boot; the lab scales the
+ *  wake-up down so a class can watch it, and draws idle watts while a host changes state. */
+export const HOST_ENTER_STANDBY_MS = 5_000;
+export const HOST_EXIT_STANDBY_MS = 20_000;
 
 /** Per-VM overhead memory model (mem.overhead.average), shaped like vSphere's overhead table:
  *  a fixed part (monitor, device state) + per vCPU + a share of configured memory (page-frame
@@ -186,6 +194,45 @@ export const CP_NS_PER_NODE = 2_000;
 export const CP_NS_PER_PROPAGATION = 200;
 /** Modelling-language solver: default limit of search nodes (the search stops and says so). */
 export const CP_DEFAULT_NODE_LIMIT = 2_000_000;
+/** Reconfiguration plans: bandwidth a move's memory is copied at (QEMU's default `max-bandwidth`,
+ *  134217728 B/s = 128 MiB/s), and the default number of moves touching one host at once (vSphere allows
+ *  4 concurrent vMotions per host on 1 GbE; each move is assumed to get the whole bandwidth, so the estimate
+ *  is optimistic when moves share a link — docs/placement.md). */
+export const PLAN_BANDWIDTH_MIB_PER_S = 128;
+export const PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST = 2;
+
+// ---------------------------------------------------------------------------------------------------
+// Memory overcommitment (engine/overcommit): the reclamation ladder's timing and costs. The per-host
+// settings a user changes (scan rates, salting, cache size, idle tax) are @shared/model/memoryReclamation.
+// ---------------------------------------------------------------------------------------------------
+
+/** Pages sampled per VM per sample period to estimate its active memory (Waldspurger 2002: 100). */
+export const MEM_SAMPLE_PAGES = 100;
+/** How often balloon targets are recomputed (virtual ms): ESX's vmmemctl driver polls about once a second. */
+export const BALLOON_PERIOD_MS = 1000;
+/** Free memory above which balloons deflate, as a multiple of minFree (the lab's hysteresis band: inflate
+ *  below 64 % of minFree, deflate above twice minFree). */
+export const BALLOON_DEFLATE_FREE_X_MINFREE = 2;
+/** Hypervisor swap-out bandwidth (pages per virtual second): 25,600 pages = 100 MiB/s, a datastore's
+ *  sequential write rate (a model, docs/memory-overcommit.md). */
+export const SWAP_OUT_PAGES_PER_SEC = 25_600;
+/** Latency of one swap-in from the VM's swap file (virtual ns): a random 4 KiB read from a spinning disk
+ *  (~5 ms; a model, docs/memory-overcommit.md). */
+export const SWAP_IN_LATENCY_NS = 5_000_000;
+/** Time to decompress one page from the compression cache (virtual ns): a model for the lab's own LZ4
+ *  decoder on an idle core, pinned so runs do not depend on the machine (bench/overcommit.ts measures the
+ *  decoder; docs/PERFORMANCE.md has the figures and the load they were taken under). */
+export const DECOMPRESS_NS_PER_PAGE = 8_000;
+/** A compressed page is kept only if it fits in this many bytes (half a page: ESX's rule); else it is swapped. */
+export const COMPRESSED_PAGE_MAX_BYTES = 2048;
+/** Hysteresis of the free-memory state (fraction of minFree): a host returns to a better state only when
+ *  its free memory is this much above the threshold, so a state does not flap at every barrier. */
+export const MEM_STATE_HYSTERESIS = 0.05;
+/** Compression and swapping, started when a host enters hard (below 32 % of minFree), go on until free
+ *  memory is back at this fraction of minFree: halfway up the soft band (32–64 %), so a host under steady
+ *  pressure settles in soft instead of crossing the hard threshold at every barrier (the lab's choice;
+ *  ESX documents the thresholds, not its stop level). */
+export const SWAP_STOP_FRACTION = 0.48;
 
 // ---------------------------------------------------------------------------------------------------
 // Live migration (engine/migration). User-facing defaults live in @shared/model/migration

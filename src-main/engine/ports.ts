@@ -14,12 +14,18 @@
  *   (`migration/pageHash.ts`, deterministic pure TypeScript) and refuses compression. Results never
  *   depend on which hash runs (a hash only proposes candidates; equality is a full byte compare) nor on
  *   the wall clock (the CPU time charged is the cost model's, `params.ts`).
+ * - `exercises`: guided exercises (already validated by the node side: node/exercise/), served as they are
+ *   by `exercise.list` / `exercise.get`; the engine never interprets them.
  * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
  *   the saved lab state (throws when it cannot be read), `restored()`, `discard()`. Absent → nothing
  *   to recover.
+ * - `labLibrary`: where File › Save and Open keep saved labs (`node/storage/labLibrary.ts`: a folder
+ *   the host chooses). Absent → `lab.save` / `lab.open` are refused and the library lists nothing.
  */
+import type { SavedLabDto } from '@shared/model/labDocument';
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
+import type { Exercise, ExerciseSummary } from '@shared/exercise/format';
 import type { RecoveryInfo } from '@shared/api/queries';
 
 export interface ScenarioSource {
@@ -45,7 +51,21 @@ export interface EnginePorts {
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
   pageCodecs?: PageCodecPort;
+  exercises?: { summary: ExerciseSummary; exercise: Exercise }[];
   recovery?: RecoveryPort;
+  labLibrary?: LabLibraryPort;
+}
+
+/**
+ * The lab library: saved labs by name (names already checked against LAB_NAME_RULE). Each method
+ * throws an Error whose message says what failed; `save` either commits the whole lab or leaves the
+ * previous save of that name loadable.
+ */
+export interface LabLibraryPort {
+  list(): SavedLabDto[];
+  has(name: string): boolean;
+  save(name: string, state: unknown): void;
+  load(name: string): unknown;
 }
 
 /**

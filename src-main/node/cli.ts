@@ -10,6 +10,9 @@
  *   hvlab migrate GUEST [options]    live-migrate a guest between two hosts and print the statistics
  *   hvlab place FILE [--algo …] …    pack a bin-packing instance: bins per heuristic, exact optimum (HiGHS)
  *   hvlab model FILE.cp [--all]      solve a model of the placement modelling language
+ *   hvlab exercise list|show|check … guided exercises: list, handout, grade a saved lab (docs/exercises.md)
+ *   hvlab report LABDIR --kind …     lab or datacenter report as HTML, PDF, CSV or JSON; report verify FILE
+ *   hvlab host probe URL …           connect to a real host (ssh:// libvirt, vim25+https:// ESXi/vCenter) and list it
  *
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
@@ -20,13 +23,16 @@ type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 /** Every subcommand: its one-line summary and its module, loaded only when it runs. */
 const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Subcommand> }>> = {
   start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
-  serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused] [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]', load: async () => (await import('./cli/serveCommand')).serve },
+  serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused] [--library DIR] [--vim25-port N] [--exercises DIR] [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]', load: async () => (await import('./cli/serveCommand')).serve },
   scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
   lab: { summary: 'saved labs: lab load DIR [--until T] [--json] [--save DIR2]; lab check DIR', load: async () => (await import('./cli/labCommand')).lab },
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
-  run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--levels 2|4] [--until DURATION] [--param k=v …] [--json]; run --list', load: async () => (await import('./cli/runCommand')).run },
+  run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--paging native|shadow|nested] [--levels 2|4] [--until DURATION] [--param k=v …] [--json] (all options: run --help); run --list', load: async () => (await import('./cli/runCommand')).run },
   migrate: { summary: 'live-migrate a guest between two hosts: migrate GUEST [--param k=v …] [--ram SIZE] [--mode stop-copy|precopy|postcopy|hybrid] [--stop-rule qemu|xen|xen-classic] [--bandwidth RATE] [--auto-converge] [--compress CODEC[:LEVEL]] [--xbzrle] [--dedup] [--gang N] [--json] (docs/migration.md)', load: async () => (await import('./cli/migrateCommand')).migrate },
   place: { summary: 'pack a bin-packing instance (BPPLIB/OR-Library): place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all] [--time-limit S] [--json]; place --generate u120 [--seed N]', load: async () => (await import('./cli/placeCommand')).place },
+  exercise: { summary: 'guided exercises: exercise list | show NAME [--instructor] | check NAME LABDIR [--json] | validate FILE…', load: async () => (await import('./cli/exerciseCommand')).exercise },
+  report: { summary: 'reports of a saved lab: report LABDIR --kind lab|datacenter [--exercise NAME] [--from T --to T] --format html|pdf|csv|json -o FILE; report verify FILE', load: async () => (await import('./cli/reportCommand')).report },
+  host: { summary: 'probe a real host: host probe ssh://USER@HOST[:PORT] [--identity FILE] [--known-hosts FILE] [--accept-new] [--json]; host probe vim25+https://USER@HOST[:PORT]/sdk --password-env VAR [--thumbprint SHA1|--accept-new] [--json]', load: async () => (await import('./cli/hostCommand')).host },
   model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
 

@@ -13,7 +13,10 @@
  *   replaces one that stopped (shown with the offer).
  *
  * Rules: heavy engine work happens in slices of at most SLICE_BUDGET_MS wall time so requests are
- * answered between slices; `sim.ticked` is published at most TICK_EVENT_HZ times a second.
+ * answered between slices — running at 'max' or a fixed speed (a lab that cannot keep up with the speed
+ * asked runs slower, never holding requests) and a `sim.step` in progress alike (the engine only
+ * records a step; the host moves the clock toward its end here, and `sim.pause` cancels the rest);
+ * `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends.
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
@@ -24,9 +27,18 @@ import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
+import { createLabLibrary } from './storage/labLibrary';
+import { exerciseScenarioSources, loadExercises } from './exercise/exerciseFiles';
 import { Autosave } from './storage/autosave';
 import { AUTOSAVE_PERIOD_MS } from './limits';
 import type { RecoveryPort } from '../engine/index';
+
+/** Exercises for `exercise.list` / `exercise.get`; an invalid file is reported once and left out. */
+function loadExercisesForPorts(): NonNullable<EnginePorts['exercises']> {
+  const { exercises, errors } = loadExercises();
+  for (const e of errors) console.error(`hvlab: ${e}`);
+  return exercises.map((x) => ({ summary: x.summary, exercise: x.exercise }));
+}
 
 /** Wall-clock period of the pacing loop. */
 const SLICE_MS = 50;
@@ -34,6 +46,11 @@ const SLICE_MS = 50;
 const SLICE_BUDGET_MS = 40;
 /** Virtual time advanced per chunk at 'max' speed. */
 const MAX_SPEED_CHUNK_MS = 100;
+/**
+ * Virtual time per chunk of a `sim.step`: one quantum (the engine rounds up to it), so the wall time
+ * between two chances to answer a request is one slice budget plus at most one quantum of guest work.
+ */
+const STEP_CHUNK_MS = 10;
 /** The most virtual time one slice may cover at a fixed speed: protects against a suspended laptop waking up. */
 const MAX_CATCH_UP_MS = 5_000;
 const TICK_EVENT_HZ = 4;
@@ -44,6 +61,8 @@ export interface EngineHostOptions {
   ports?: Partial<EnginePorts>;
   /** Start with the clock paused (tests that step deterministically). */
   paused?: boolean;
+  /** Folder of the lab library (File › Save / Open); none → saving and opening are refused. */
+  libraryDir?: string;
   /** The lab's data folder: autosave on (absent: no autosave, no recovery offer). */
   dataDir?: string;
   /** Restore the autosave at start instead of offering it (`hvlab serve --restore-autosave`). */
@@ -82,13 +101,16 @@ export class EngineHost {
     // Guest sources are read once, for the ports and for the machine factory alike.
     const guestSources = loadGuestSources();
     const guests = options.ports?.guestFactory ? { factory: undefined, catalogue: undefined } : defaultGuestFactory(guestSources);
+    const exercises = options.ports?.exercises ?? loadExercisesForPorts();
     const ports: EnginePorts = {
-      scenarios: options.ports?.scenarios ?? loadScenarioSources(),
+      scenarios: options.ports?.scenarios ?? { ...loadScenarioSources(), ...exerciseScenarioSources() },
+      exercises,
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
       pageCodecs: options.ports?.pageCodecs,
       recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
+      labLibrary: options.ports?.labLibrary ?? (options.libraryDir ? createLabLibrary(options.libraryDir) : undefined),
     };
     this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
     this.engine.onEvent((e) => {
@@ -149,7 +171,7 @@ export class EngineHost {
     const response = this.engine.handle(raw);
     if (response.ok && typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'command') this.changes++;
     const after = this.engine.simStatus();
-    if (before.running !== after.running || before.speed !== after.speed || before.virtualTimeMs !== after.virtualTimeMs) {
+    if (before.running !== after.running || before.speed !== after.speed || before.virtualTimeMs !== after.virtualTimeMs || before.stepToMs !== after.stepToMs) {
       this.publishTick(true);
     }
     return response;
@@ -180,15 +202,42 @@ export class EngineHost {
       }
     }
     const status = this.engine.simStatus();
-    if (!status.running) return;
+    if (!status.running) {
+      if (status.stepToMs !== undefined) this.stepSlice(now + SLICE_BUDGET_MS);
+      return;
+    }
     if (status.speed === 'max') {
       const deadline = now + SLICE_BUDGET_MS;
       do this.engine.advance(MAX_SPEED_CHUNK_MS); while (performance.now() < deadline);
     } else {
-      const virtualMs = Math.min(MAX_CATCH_UP_MS, Math.round(wallElapsed * status.speed));
-      if (virtualMs > 0) this.engine.advance(virtualMs);
+      // The virtual time this slice owes, in chunks, until the wall budget is spent: when the lab cannot
+      // keep up with the speed asked (busy guests at 100×), it runs slower than asked rather than hold
+      // requests for seconds; what was not run is not owed to the next slice.
+      let owed = Math.min(MAX_CATCH_UP_MS, Math.round(wallElapsed * status.speed));
+      const deadline = now + SLICE_BUDGET_MS;
+      while (owed > 0) {
+        const chunk = Math.min(owed, MAX_SPEED_CHUNK_MS);
+        this.engine.advance(chunk);
+        owed -= chunk;
+        if (performance.now() >= deadline) break;
+      }
     }
     this.publishTick(false);
+  }
+
+  /**
+   * Moves a step in progress toward its end until the wall-clock deadline, STEP_CHUNK_MS of virtual time
+   * at a time (the engine ends each chunk on its quantum grid). Returns true when the step has ended.
+   */
+  private stepSlice(deadline: number): boolean {
+    while (!this.engine.stepSome(STEP_CHUNK_MS)) {
+      if (performance.now() >= deadline) {
+        this.publishTick(false);
+        return false;
+      }
+    }
+    this.publishTick(true);
+    return true;
   }
 
   private publishTick(force: boolean): void {

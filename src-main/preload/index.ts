@@ -5,6 +5,8 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import { API_VERSION, IPC_EVENT, IPC_REQUEST } from '@shared/api/channels';
+import { REPORT_CHANNEL } from '@shared/api/reports';
+import type { ReportResponseDto } from '@shared/api/reports';
 import type { HvlabBridge, RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { EngineEvent } from '@shared/api/events';
 
@@ -17,6 +19,7 @@ const bridge: HvlabBridge = {
     ipcRenderer.on(IPC_EVENT, wrapped);
     return () => { ipcRenderer.removeListener(IPC_EVENT, wrapped); };
   },
+  report: (request: unknown) => ipcRenderer.invoke(REPORT_CHANNEL, request) as Promise<ReportResponseDto>,
 };
 
 contextBridge.exposeInMainWorld('hvlab', bridge);

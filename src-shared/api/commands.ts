@@ -14,8 +14,13 @@ import { s } from './schema';
 import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
 import { COMPRESSION_CODECS, MIGRATION_LIMITS, MIGRATION_MODES, STOP_RULES, VMOTION_PRIORITIES } from '../model/migration';
+import type { LabDocumentDto } from '../model/labDocument';
+import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
+import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
+import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 
 const name = () => s.name({ max: 80 });
+const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
 const vmRef = { vmId: s.id('vm') };
 
 /**
@@ -69,6 +74,40 @@ export const migrationOptionsSchema = s.object({
   timeoutMs: lim('timeoutMs'),
   priority: s.optional(s.oneOf(VMOTION_PRIORITIES)),
 });
+const exerciseId = () => s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9-]*$/ });
+/** Wall-clock time as the client saw it (ISO 8601); the engine stores it and never reads a clock. */
+const wallTime = () => s.string({ max: 40 });
+
+/**
+ * A student's progress through a guided exercise (docs/exercises.md), kept in the lab so it is saved and
+ * restored with it. Virtual times (`…Ms`) come from the lab; wall times (`at`) from the client.
+ */
+export const exerciseProgressSchema = s.object({
+  exercise: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }),
+  studentName: s.optional(s.string({ max: 120 })),
+  startedAtMs: s.number({ min: 0 }),
+  startedAt: s.optional(wallTime()),
+  currentStep: s.int({ min: 0, max: 100 }),
+  steps: s.array(s.object({
+    id: exerciseId(),
+    state: s.oneOf(['open', 'passed', 'skipped'] as const),
+    startedAtMs: s.optional(s.number({ min: 0 })),
+    passedAtMs: s.optional(s.number({ min: 0 })),
+    at: s.optional(wallTime()),
+    note: s.optional(s.string({ max: 2000 })),
+    hintsShown: s.int({ min: 0, max: 20 }),
+  }), { max: 100 }),
+  answers: s.array(s.object({
+    question: exerciseId(),
+    value: s.union(s.number(), s.union(s.string({ max: 4000 }), s.array(s.int({ min: 0, max: 20 }), { max: 20 }))),
+    atMs: s.number({ min: 0 }),
+    at: s.optional(wallTime()),
+    /** What the lab computed when the answer was checked (number questions). */
+    expected: s.optional(s.number()),
+    correct: s.optional(s.bool()),
+  }), { max: 400 }),
+});
+export type ExerciseProgress = Infer<typeof exerciseProgressSchema>;
 
 export const COMMAND_SCHEMAS = {
   /** Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance. Task. */
@@ -125,22 +164,74 @@ export const COMMAND_SCHEMAS = {
   'host.enterMaintenance': s.object({ hostId: s.id('host') }),
   /** Exit maintenance mode. Pre: in maintenance. Task. */
   'host.exitMaintenance': s.object({ hostId: s.id('host') }),
+  /** Enter standby mode (DPM's power-down). Pre: powered on, no powered-on VMs on the host. Task. */
+  'host.enterStandby': s.object({ hostId: s.id('host') }),
+  /** Wake a host from standby (it boots anew). Pre: in standby. Task. */
+  'host.exitStandby': s.object({ hostId: s.id('host') }),
+  /**
+   * Add Host: a real hypervisor (KVM through libvirt over SSH, ESXi/vCenter through vim25) joins the lab as
+   * one more backend. Pre: `acceptedIdentity` is the key fingerprint or certificate thumbprint the host
+   * presents (`host.identify`); the credentials work. Answered by the host side in front of the engine
+   * (the simulated engine refuses it). Immediate; result `{ namespace, hostId }`. The password is in no
+   * answer, event or log.
+   */
+  'host.add': s.object({
+    kind: s.oneOf(REAL_HOST_KINDS), address: s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.:\[\]_-]+$/ }),
+    port: s.optional(s.int({ min: 1, max: 65_535 })), name: s.optional(name()),
+    user: s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9._@\\-]+$/ }), authMethod: s.oneOf(REAL_HOST_AUTH_METHODS),
+    keyPath: s.optional(s.string({ min: 1, max: 4096 })), password: s.optional(s.string({ min: 1, max: 1024 })),
+    libvirtUri: s.optional(s.string({ min: 1, max: 256, pattern: /^[a-z+]+:\/\/[A-Za-z0-9._\/?=&-]*$/ })),
+    acceptedIdentity: s.string({ min: 1, max: 128 }),
+  }),
+  /** Remove from Inventory: a real host leaves the lab (its VMs keep running on it). Pre: a real host's id. Immediate; result `{ namespace }`. */
+  'host.remove': s.object({ hostId: s.id('host') }),
+  /** Reconnect a real host that is disconnected or not responding. Pre: a real host's id. Task. */
+  'host.reconnect': s.object({ hostId: s.id('host') }),
   /** Cancel a queued or running cancellable task. */
   'task.cancel': s.object({ taskId: s.id('task') }),
   /** Run the simulation (optionally at a new speed: a multiple of real time, or 'max'). */
   'sim.run': s.object({ speed: s.optional(s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max'))) }),
   /** Pause the simulation. */
   'sim.pause': s.object({}),
-  /** Advance by a fixed amount of virtual time while paused. */
+  /**
+   * Advance by a fixed amount of virtual time while paused. Returns at once: the host runs the step in
+   * slices (answering every request between them), `sim.ticked` reports progress (`stepToMs`), and
+   * `sim.pause` or `sim.run` cancels what is left. Pre: paused, no step in progress.
+   */
   'sim.step': s.object({ seconds: s.number({ min: 0.001, max: 86_400 }) }),
   /** Change speed without changing run/pause. */
   'sim.setSpeed': s.object({ speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')) }),
+  /** Record the student's exercise progress in the lab (saved and restored with it); absent `progress` clears it. Immediate. */
+  'exercise.progress.set': s.object({ progress: s.optional(exerciseProgressSchema) }),
+  /**
+   * Apply a placement: move the listed powered-on VMs of the cluster to the listed hosts (the others stay
+   * where they are) by the plan `placement.plan` shows — re-planned now from where the VMs run, so it
+   * never over-commits a host. Pre: every VM powered on in the cluster, every host in it, the target fits.
+   * Task (not cancellable); a failed move stops the plan and leaves every VM running (back on its host).
+   */
+  'placement.apply': s.object({
+    clusterId: s.optional(s.id('cluster')),
+    target: s.array(s.object({ vmId: s.id('vm'), hostId: s.id('host') }), { min: 1, max: 20_000 }),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
+    allowSuspend: s.optional(s.bool()),
+    /** After the moves, put the hosts the plan emptied into standby (DPM's power-down). */
+    standbyEmptied: s.optional(s.bool()),
+  }),
   /** Replace the lab with the autosave the host offers (`lab.recovery`): after a crash or an unsaved quit. */
   'lab.recovery.restore': s.object({}),
   /** Decline the offer: the autosave is deleted and autosaving resumes for the current lab. */
   'lab.recovery.discard': s.object({}),
-  /** Replace the lab with a built-in scenario (by name) and a seed. */
+  /** File › New lab: replace the lab with a built-in scenario (by name) and a seed; the new lab is untitled and clean. */
   'lab.load': s.object({ scenario: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }), seed: s.optional(s.int({ min: 0, max: 2 ** 31 - 1 })) }),
+  /**
+   * File › Save / Save as: write the lab to the lab library under `name` (Save as), or under the open
+   * lab's own name (Save; refused for an untitled lab). Pre: the host has a lab library. Replaces a saved
+   * lab of that name only when it is the open one, or `overwrite` is set. Result: the document, clean.
+   */
+  'lab.save': s.object({ name: s.optional(labName()), overwrite: s.optional(s.bool()) }),
+  /** File › Open: replace the lab with a saved one from the lab library. Result: the document, clean. */
+  'lab.open': s.object({ name: labName() }),
 };
 
 export type CommandName = keyof typeof COMMAND_SCHEMAS;
@@ -167,12 +258,21 @@ export interface CommandResults {
   'vm.migrate': TaskRef;
   'host.enterMaintenance': TaskRef;
   'host.exitMaintenance': TaskRef;
+  'host.enterStandby': TaskRef;
+  'host.exitStandby': TaskRef;
+  'host.add': { namespace: string; hostId: string };
+  'host.remove': { namespace: string };
+  'host.reconnect': TaskRef;
   'task.cancel': { ok: true };
   'sim.run': SimStatus;
   'sim.pause': SimStatus;
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
+  'exercise.progress.set': { ok: true };
+  'placement.apply': TaskRef;
   'lab.load': { ok: true };
+  'lab.save': LabDocumentDto;
+  'lab.open': LabDocumentDto;
   'lab.recovery.restore': { ok: true };
   'lab.recovery.discard': { ok: true };
 }
@@ -184,4 +284,6 @@ export interface SimStatus {
   running: boolean;
   /** Multiple of real time, or 'max' for as fast as possible. */
   speed: number | 'max';
+  /** A `sim.step` is in progress and ends at this virtual time (absent: no step). */
+  stepToMs?: number;
 }

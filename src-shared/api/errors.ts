@@ -35,6 +35,12 @@ export const ERROR_CODES = {
   E_SCENARIO: 'invalid scenario',
   /** The task was cancelled. */
   E_CANCELLED: 'cancelled',
+  /** The lab library could not be read or written (a save that fails leaves the previous save loadable). */
+  E_STORAGE: 'lab library failure',
+  /** A real host (libvirt, ESXi, vCenter) is disconnected or not responding: the operation was not started. */
+  E_HOST_DISCONNECTED: 'the host is disconnected or not responding',
+  /** A real host refused or failed the operation; the message carries the host's own words. */
+  E_HOST_ERROR: 'the host refused or failed the operation',
   /** The connection was refused (token) or closed. */
   E_UNAUTHORIZED: 'unauthorized',
   E_TRANSPORT: 'transport failure',

@@ -8,6 +8,7 @@ import type { EventDto } from '../model/eventLog';
 import type { VmId } from '../model/ids';
 import type { EntityUpdate } from '../model/inventoryChanges';
 import type { SimStatus } from './commands';
+import type { LabDocumentDto } from '../model/labDocument';
 
 export type EngineEvent =
   /** A task was created or changed state/progress. */
@@ -27,4 +28,6 @@ export type EngineEvent =
   /** An event was logged. */
   | { type: 'event.logged'; event: EventDto }
   /** The whole lab was replaced (scenario load): clients reset their stores. */
-  | { type: 'lab.loaded'; scenario: string };
+  | { type: 'lab.loaded'; scenario: string }
+  /** The open lab's document changed: it was saved or opened under a name, or it got unsaved changes. */
+  | { type: 'lab.document'; document: LabDocumentDto };

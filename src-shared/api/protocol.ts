@@ -11,6 +11,7 @@
  */
 import type { ApiError } from './errors';
 import type { EngineEvent } from './events';
+import type { ReportResponseDto } from './reports';
 
 export interface RequestMessage {
   v: number;
@@ -37,4 +38,6 @@ export interface HvlabBridge {
   request(message: RequestMessage): Promise<ResponseMessage>;
   /** Returns an unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Export report… (reports.ts): present in Electron; browser mode posts to the server instead. */
+  report?(request: unknown): Promise<ReportResponseDto>;
 }

@@ -11,10 +11,14 @@ import type { EventDto } from '../model/eventLog';
 import type { EventId } from '../model/ids';
 import type { InventoryChanges } from '../model/inventoryChanges';
 import type { BackendInfo } from '../model/backends';
+import type { HostIdentityDto } from '../model/realHosts';
+import { REAL_HOST_KINDS } from '../model/realHosts';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
-import type { SimStatus } from './commands';
-import type { PlacementSolveResult } from '../model/placement';
+import type { SimStatus, ExerciseProgress } from './commands';
+import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
+import type { Exercise, ExerciseSummary } from '../exercise/format';
+import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
 import type { MigrationStats } from '../model/migration';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
@@ -103,10 +107,22 @@ export const QUERY_SCHEMAS = {
   'migration.compatibility': s.object({ vmId: s.id('vm') }),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
+  /** The open lab as a document: its name in the lab library (null until saved), scenario, unsaved changes. */
+  'lab.document': s.object({}),
+  /** The saved labs in the lab library, most recently saved first (File › Open, Recent labs). */
+  'lab.library': s.object({}),
+  /** Guided exercises the lab offers (built-in and from an instructor's folder), in practical order. */
+  'exercise.list': s.object({}),
+  /** One exercise, validated, with its images inlined (docs/exercises.md). */
+  'exercise.get': s.object({ name: s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/ }) }),
+  /** The student's progress kept in this lab (null when no exercise was started). */
+  'exercise.progress.get': s.object({}),
   /** What the host offers to recover: an autosave from an earlier session, and why (a crash). */
   'lab.recovery': s.object({}),
   /** Guest programs a VM can run (resources/guests/guests.json): the New VM wizard's workload list. */
   'guests.list': s.object({}),
+  /** The identity a real host presents (SSH host key or TLS certificate), read before any credential is sent (Add Host). */
+  'host.identify': s.object({ kind: s.oneOf(REAL_HOST_KINDS), address: s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.:\[\]_-]+$/ }), port: s.optional(s.int({ min: 1, max: 65_535 })) }),
   /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
   'backends.list': s.object({}),
   /**
@@ -124,6 +140,22 @@ export const QUERY_SCHEMAS = {
     instance: s.optional(placementInstance),
     constraints: s.optional(s.array(placementConstraint, { max: 500 })),
     timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+  }),
+  /**
+   * A consolidation proposal for a cluster of the lab: `placement.solve`'s target (same parameters, no
+   * `instance`) and the plan that reaches it from where the VMs run now — timed moves that never
+   * over-commit a host, at most `maxConcurrentPerHost` at once per host, cycles broken by a pivot host
+   * or (when `allowSuspend`) a suspend. Changes nothing; `placement.apply` runs a target.
+   */
+  'placement.plan': s.object({
+    algo: s.oneOf(PLACEMENT_ALGO_NAMES),
+    clusterId: s.optional(s.id('cluster')),
+    demand: s.optional(s.oneOf(PLACEMENT_DEMAND_SOURCES)),
+    windowSamples: s.optional(s.int({ min: 1, max: 180 })),
+    constraints: s.optional(s.array(placementConstraint, { max: 500 })),
+    timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+    maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
+    allowSuspend: s.optional(s.bool()),
   }),
 };
 
@@ -158,9 +190,16 @@ export interface QueryResults {
   'migration.list': MigrationStats[];
   'migration.compatibility': HostCompatibilityDto[];
   'lab.scenarios': { name: string; title: string; description: string }[];
+  'lab.document': LabDocumentDto;
+  'lab.library': SavedLabDto[];
+  'exercise.list': ExerciseSummary[];
+  'exercise.get': Exercise;
+  'exercise.progress.get': ExerciseProgress | null;
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
+  'host.identify': HostIdentityDto;
   'placement.solve': PlacementSolveResult;
+  'placement.plan': PlacementPlanResult;
   'lab.recovery': RecoveryInfo;
 }
 

@@ -137,6 +137,13 @@ export const s = {
       if (!Array.isArray(v)) return problem(p, `expected an array, got ${typeName(v)}`);
       if (opts.min !== undefined && v.length < opts.min) return problem(p, `must have at least ${opts.min} items`);
       if (v.length > max) return problem(p, `must have at most ${max} items`);
+      // An array is its items: an own key that is not an index (`toString`, `constructor`…) is a field
+      // nobody declared, which JSON never makes but a structured clone can.
+      const keys = Object.keys(v);
+      if (keys.length !== v.length) {
+        const extra = keys.find((k) => !/^(0|[1-9][0-9]*)$/.test(k));
+        if (extra !== undefined) return problem(`${p}.${extra.slice(0, 64)}`, 'is not an item of the array');
+      }
       for (let i = 0; i < v.length; i++) {
         const r = item.check(v[i], `${p}[${i}]`);
         if (r) return r;

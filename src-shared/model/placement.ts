@@ -9,7 +9,12 @@
  * - `PlacementSolveResult`: the placement (VM → host or null when left off), hosts used, proven optimal or
  *   not (and by what), lower bound and gap, the solver's report, virtual time charged, notes, and for an
  *   infeasible request the constraints in conflict.
+ * - `PlacementPlanResult`: a target and the plan that reaches it on the running lab — timed actions
+ *   (migrate, suspend, resume) host to host, the plan's duration, its pivots and suspends, the hosts it
+ *   empties, and how durations were estimated and how `placement.apply` runs each move.
  */
+import type { HostId, VmId } from './ids';
+
 export const PLACEMENT_ALGO_NAMES = ['nf', 'ff', 'bf', 'wf', 'nfd', 'ffd', 'bfd', 'wfd', 'exact'] as const;
 export type PlacementAlgoName = (typeof PLACEMENT_ALGO_NAMES)[number];
 
@@ -59,5 +64,47 @@ export interface PlacementSolveResult {
   virtualMs: number;
   notes: string[];
   explanation?: { conflicts: string[]; message: string; minimal: boolean };
+  violations: { rule: string; message: string }[];
+}
+
+export interface PlacementPlanActionDto {
+  kind: 'migrate' | 'suspend' | 'resume';
+  vmId: VmId;
+  vmName: string;
+  /** The host the VM leaves (null: it is suspended). */
+  fromHostId: HostId | null;
+  /** The host it goes to (null: it is suspended). */
+  toHostId: HostId | null;
+  /** Estimated start and end, virtual ms after the plan starts. */
+  startMs: number;
+  endMs: number;
+  note?: string;
+}
+
+export interface PlacementPlanResult {
+  /** The target placement, as `placement.solve` returns it. */
+  target: PlacementSolveResult;
+  feasible: boolean;
+  /** Why no plan reaches the target (feasible false). */
+  reason?: string;
+  actions: PlacementPlanActionDto[];
+  /** Estimated duration of the whole plan (virtual ms). */
+  durationMs: number;
+  /** VMs whose host changes; migrations, pivots (a VM parked on a third host) and suspends in the plan. */
+  moved: number;
+  migrations: number;
+  pivots: number;
+  suspends: number;
+  hostsBefore: number;
+  hostsAfter: number;
+  /** Hosts holding VMs now and none after: candidates for standby. */
+  emptiedHostIds: HostId[];
+  /** Watts saved if the emptied hosts enter standby: their idle draw less standby watts (the lab's power
+   *  model; the VMs' load-proportional watts move with them and are not counted). */
+  standbySavingW: number;
+  maxConcurrentPerHost: number;
+  /** How the durations are estimated, and how `placement.apply` carries a move out (in words). */
+  estimate: string;
+  /** The independent plan checker's findings (empty for every plan the engine returns). */
   violations: { rule: string; message: string }[];
 }

@@ -2,12 +2,17 @@
  * Tasks: every long operation (power, snapshot, migrate, clone…) is a Task, as in vSphere.
  *
  * - `TaskState`: queued → running → success | error (| cancelled). Never goes backwards.
+ * - `LAB_USER`: the initiator the engine records for the client's requests (and the client shows on the
+ *   rows of requests the engine refused).
  * - `TaskDto`: what clients see in Recent Tasks. Times are virtual milliseconds since the lab's epoch.
  *
  * Rule: commands that start a task return `{ taskId }` at once; progress arrives as `task.updated` events.
  */
 import type { ManagedEntityId, TaskId } from './ids';
 import type { ApiError } from '../api/errors';
+
+/** The lab's own user: the initiator of what the client (Electron window, browser tab) asks for. */
+export const LAB_USER = 'lab-user';
 
 export type TaskState = 'queued' | 'running' | 'success' | 'error' | 'cancelled';
 

@@ -17,7 +17,7 @@ test('every command and query has a handler, and no handler lacks a schema', () 
  * Fingerprint of every schema. When this test fails you changed the contract: if the change is
  * incompatible for existing clients bump API_VERSION; either way update PINNED below.
  */
-const PINNED = { version: 2, fingerprint: 'f13d367a3606f7ee' };
+const PINNED = { version: 2, fingerprint: '71c656e365d5ed30' };
 
 test('contract fingerprint is pinned to the API version', () => {
   const text = JSON.stringify({
@@ -35,7 +35,7 @@ test('every query reply survives structuredClone unchanged', () => {
   const calls: [string, unknown][] = [
     ['engine.info', {}], ['inventory.get', {}], ['vm.get', { vmId }], ['host.get', { hostId: 'host-1' }],
     ['vm.snapshot.tree', { vmId }], ['vm.console.read', { vmId }], ['tasks.list', {}], ['events.list', {}],
-    ['metrics.catalog', {}], ['sim.status', {}], ['lab.scenarios', {}], ['guests.list', {}], ['backends.list', {}], ['lab.recovery', {}],
+    ['metrics.catalog', {}], ['sim.status', {}], ['lab.scenarios', {}], ['guests.list', {}], ['lab.document', {}], ['lab.library', {}], ['backends.list', {}], ['lab.recovery', {}],
     ['inventory.changesSince', { version: 1 }], ['events.since', {}], ['placement.solve', { algo: 'ffd' }],
   ];
   const started = engine.handle({ v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId } });

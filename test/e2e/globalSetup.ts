@@ -2,7 +2,8 @@
  * Playwright global setup: starts the lab server in browser mode and hands its URL to the tests.
  *
  * - Spawns `node bin/hvlab.mjs serve --port 0 --seed 1 --data-dir TMP` (a fresh data folder per run, so
- *   no autosave of an earlier run is offered; plus `--scenario $HVLAB_E2E_SCENARIO` when set),
+ *   no autosave of an earlier run is offered) with a fresh temporary lab library (HVLAB_LIBRARY;
+ *   HVLAB_E2E_LIBRARY names one instead), plus `--scenario $HVLAB_E2E_SCENARIO` when set,
  *   parses the one line `hvlab: serving the lab at http://127.0.0.1:PORT/?token=HEX`, and sets
  *   HVLAB_E2E_URL for the test workers (they start after this returns).
  * - Returns the teardown, which stops that server (by its pid, nothing else).
@@ -26,7 +27,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hvlab-e2e-data-'));
   const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1', '--data-dir', dataDir];
   if (process.env.HVLAB_E2E_SCENARIO) args.push('--scenario', process.env.HVLAB_E2E_SCENARIO);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  // Saved labs go to a fresh lab library, never the user's own.
+  const library = process.env.HVLAB_E2E_LIBRARY ?? mkdtempSync(join(tmpdir(), 'hvlab-e2e-library-'));
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HVLAB_LIBRARY: library } });
   let output = '';
 
   const url = await new Promise<string>((resolve, reject) => {

@@ -7,7 +7,7 @@
 // - A target is a module exporting `target: FuzzTarget` (targets/*.ts); `runFuzz(path, opts)` → report.
 // - Sizes and seeds (test/README.md): HVLAB_FUZZ_CASES=N cases per suite (default: the suite's),
 //   HVLAB_FUZZ_SEED=S (default 1), HVLAB_FUZZ_HANG_MS=T per case (default: the suite's).
-// - Adding a fuzzer (e.g. saved labs): write targets/NAME.ts and a NAME.fuzz.test.ts calling runFuzz.
+// - Adding a fuzzer: write targets/NAME.ts and a NAME.fuzz.test.ts calling runFuzz.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';

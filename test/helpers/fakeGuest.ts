@@ -361,7 +361,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
     this.s.pageTick.clear();
   }
 
-  digest(): string {
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
     const mix = (n: number) => {
@@ -372,12 +372,20 @@ export class FakeGuest extends FakePages implements GuestMachine {
       h2 = Math.imul(h2 ^ x ^ (h1 >>> 7), 0x5bd1e995) >>> 0;
     };
     for (const v of this.s.vcpus) { mix(v.localNs); mix(v.ticksSeen); mix(v.ticksDelivered); mix(v.workLeft); mix(v.instructions); mix(v.writes); mix(v.ios); mix(v.halted ? 1 : 0); }
-    for (const k of [...this.s.pages.keys()].sort((a, b) => a - b)) {
-      mix(k); mix(this.s.pages.get(k)!);
-      const b = this.s.bytes.get(k);
+    // a not-present page whose contents the caller holds hashes as those contents would if present
+    const held = new Map<number, { value?: number; bytes?: Uint8Array }>();
+    for (const k of this.s.notPresent) {
+      const b = notPresentPage?.(k);
+      if (b) held.set(k, canonical(b));
+    }
+    for (const k of [...this.s.pages.keys(), ...held.keys()].sort((a, b) => a - b)) {
+      const c = held.get(k);
+      if (c && c.value === undefined && !c.bytes) continue; // zero: as untouched
+      mix(k); mix(c ? c.value ?? 0 : this.s.pages.get(k)!);
+      const b = c ? c.bytes : this.s.bytes.get(k);
       if (b) for (let w = 0; w < PAGE / 4; w++) mix(wordOf(b, w));
     }
-    for (const k of [...this.s.notPresent].sort((a, b) => a - b)) { mix(k); mix(-1); }
+    for (const k of [...this.s.notPresent].sort((a, b) => a - b)) if (!held.has(k)) { mix(k); mix(-1); }
     return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
   }
 

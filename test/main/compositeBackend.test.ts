@@ -157,3 +157,66 @@ test('tasks.list, events.since and backends.list merge both backends', async () 
   assert.deepEqual(backends.map((b) => [b.namespace, b.kind]), [['', 'simulated'], ['sim2', 'simulated']]);
   assert.ok(backends.every((b) => b.capabilities.commands.includes('vm.snapshot.create')));
 });
+
+test('a member added at run time enters the inventory and the feed; removed, it leaves both and is closed', async () => {
+  const a = harness('lab-small', 1, null).engine;
+  const b = harness('lab-small', 2, null).engine;
+  const composite = createCompositeBackend([engineBackend(a)]);
+  const events: EngineEvent[] = [];
+  composite.onEvent((e) => events.push(e));
+  let id = 1;
+  const raw = (kind: 'command' | 'query', name: string, params: unknown = {}) => composite.request({ v: API_VERSION, id: id++, kind, name, params });
+  const inventory = async () => ((await raw('query', 'inventory.get')) as { result: InventoryDto }).result;
+  const first = await inventory();
+  assert.equal(composite.has('sim2'), false);
+
+  let closed = false;
+  const member = namespacedBackend('sim2', engineBackend(b));
+  await composite.add({ ...member, close: async () => { closed = true; await member.close(); } });
+  assert.equal(composite.has('sim2'), true);
+  const withB = await inventory();
+  const added = withB.vms.filter((v) => v.id.startsWith('sim2:'));
+  assert.ok(added.length > 0);
+  const entered = events.filter((e) => e.type === 'inventory.changed').flatMap((e) => e.updates).filter((u) => u.op === 'enter').map((u) => u.id);
+  assert.ok(added.every((v) => entered.includes(v.id)), 'every entity of the new member entered the feed');
+  let mirror = first;
+  for (const e of events) if (e.type === 'inventory.changed') mirror = applyUpdates(mirror, e.updates, e.version);
+  assert.deepEqual(canonical(mirror), canonical(withB), 'a mirror from the feed equals the inventory');
+  const vm = added[0];
+  assert.equal(((await raw('query', 'vm.get', { vmId: vm.id })) as { result: VmDto }).result.name, vm.name, 'routed to the new member');
+  await assert.rejects(composite.add(namespacedBackend('sim2', engineBackend(b))), /share the namespace/);
+
+  await composite.remove('sim2');
+  assert.equal(closed, true);
+  assert.equal(composite.has('sim2'), false);
+  for (const e of events) if (e.type === 'inventory.changed') mirror = applyUpdates(mirror, e.updates, e.version);
+  const after = await inventory();
+  assert.deepEqual(canonical(mirror), canonical(after));
+  assert.ok(!after.vms.some((v) => v.id.startsWith('sim2:')));
+  const gone = await raw('query', 'vm.get', { vmId: vm.id });
+  assert.ok(!gone.ok && gone.error.code === 'E_NOT_FOUND' && gone.error.field === 'params.vmId');
+  await assert.rejects(composite.remove(''), /cannot be removed/);
+  await composite.close();
+});
+
+test('without the real-host door, host.add / host.remove / host.reconnect / host.identify reach the engine and are refused, typed', async () => {
+  const a = harness('lab-small', 1, null).engine;
+  const composite = createCompositeBackend([engineBackend(a)]);
+  let id = 1;
+  const raw = (kind: 'command' | 'query', name: string, params: unknown = {}) => composite.request({ v: API_VERSION, id: id++, kind, name, params });
+  const host = ((await raw('query', 'inventory.get')) as { result: InventoryDto }).result.hosts[0];
+  const refused = async (r: Promise<ResponseMessage>, code: string, field?: string) => {
+    const m = await r;
+    assert.ok(!m.ok, JSON.stringify(m));
+    assert.equal(m.error.code, code);
+    if (field) assert.equal(m.error.field, field);
+  };
+  await refused(raw('command', 'host.add', { kind: 'libvirt', address: '127.0.0.1', user: 'u', authMethod: 'agent', acceptedIdentity: 'SHA256:x' }), 'E_INVALID_ARGUMENT');
+  await refused(raw('command', 'host.add', { kind: 'hyperv', address: '127.0.0.1', user: 'u', authMethod: 'agent', acceptedIdentity: 'x' }), 'E_INVALID_ARGUMENT', 'params.kind');
+  await refused(raw('command', 'host.remove', { hostId: host.id }), 'E_INVALID_ARGUMENT', 'params.hostId');
+  await refused(raw('command', 'host.reconnect', { hostId: host.id }), 'E_INVALID_ARGUMENT', 'params.hostId');
+  await refused(raw('command', 'host.reconnect', { hostId: 'host-999' }), 'E_NOT_FOUND', 'params.hostId');
+  await refused(raw('query', 'host.identify', { kind: 'vim25', address: 'esx.example' }), 'E_INVALID_ARGUMENT');
+  assert.ok(host.name && ((await raw('query', 'inventory.get')) as { result: InventoryDto }).result.hosts.some((h) => h.id === host.id), 'nothing changed');
+  await composite.close();
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, seriesStats, toCsv } from '@renderer/logic/chartStats';
+import { csvField, csvValue, seriesStats, toCsv } from '@renderer/logic/chartStats';
 import { formatClock } from '@renderer/logic/format';
 import { overviewCharts } from '@renderer/logic/perfCharts';
 import type { CounterInfo } from '@shared/model/metrics';
@@ -36,6 +36,15 @@ describe('CSV export', () => {
       '01:00:00,3600000,3,12',
       '',
     ]);
+  });
+  it('writes values at their counter\'s precision, without float noise', () => {
+    const series = { entityId: 'vm-1', interval: 'realtime', timestampsMs: [20_000], values: { 'cpu.usage.average': [100.30760000000001], 'cpu.ready.summation': [1234.5000000001] } } as const;
+    const csv = toCsv(series as never, [
+      { counter: 'cpu.usage.average', unit: 'percent', heading: 'cpu (%)' },
+      { counter: 'cpu.ready.summation', unit: 'ms', heading: 'ready (ms)' },
+    ], formatClock);
+    expect(csv.split('\r\n')[1]).toBe('00:00:20,20000,100.31,1234.5');
+    expect(csvValue(-0.0001, 'percent')).toBe('0');
   });
   it('quotes only fields that need it', () => {
     expect(csvField('plain')).toBe('plain');

@@ -48,6 +48,17 @@ describe('TasksTable', () => {
     expect(rows[1].text()).toContain('500 ms'); // Queued For = start − queued
     expect(w.findAll('th').map((t) => t.text())).toEqual(['Task Name', 'Target', 'Status', 'Details', 'Initiator', 'Queued For', 'Start Time', 'Completion Time']);
   });
+
+  it('says what went wrong in the user\'s words: no contract field paths (the field stays for forms)', () => {
+    const w = mount(TasksTable, {
+      props: { nowMs: 5000, rows: [row({ state: 'error', error: { code: 'E_INVALID_STATE', message: 'Host esx-01 is in maintenance mode.', field: 'params.hostId' } })] },
+      global: { plugins: [createPinia()] },
+    });
+    const error = w.find('[data-testid=task-error]');
+    expect(error.text()).toBe('Host esx-01 is in maintenance mode.');
+    expect(w.text()).not.toContain('params.');
+    expect(error.attributes('data-field')).toBe('params.hostId');
+  });
 });
 
 describe('BaseMenu keyboard', () => {
@@ -133,5 +144,27 @@ describe('VmSummaryTab', () => {
     expect(w.get('[data-testid=summary-compatibility]').text()).toBe('ESXi 7.0 U2 and later (VM version 19)');
     expect(w.get('[data-testid=meter-cpu] [data-testid=meter-value]').text()).toBe('Not available');
     expect(w.get('[data-testid=summary-power-state]').text()).toBe('Powered Off');
+  });
+
+  it('a VM that is not running shows no current usage and no uptime, whatever its last samples said', async () => {
+    const counter = (name: string, unit: string) => ({ key: 1, name, group: name.split('.')[0], label: name, description: '', unit, rollup: 'average', stats: 'rate', level: 1, entityTypes: ['vm'] });
+    for (const powerState of ['poweredOff', 'suspended'] as const) {
+      const vm = { ...makeInventory(3).vms[0], powerState, uptimeMs: 0 };
+      setApiForTests(fakeApi({
+        'inventory.get': () => ({ ...makeInventory(3), vms: [vm, ...makeInventory(3).vms.slice(1)] }),
+        'vm.get': () => vm,
+        'metrics.catalog': () => [counter('cpu.usage.average', 'percent'), counter('cpu.usagemhz.average', 'megaHertz'), counter('mem.usage.average', 'percent')],
+        // The last real-time sample is from when the VM still ran.
+        'metrics.query': () => ({ entityId: 'vm-1', interval: 'realtime', timestampsMs: [1000], values: { 'cpu.usage.average': [39.64], 'cpu.usagemhz.average': [79.28], 'mem.usage.average': [12] } }),
+      }));
+      setActivePinia(createPinia());
+      const w = mount(VmSummaryTab, { props: { vmId: 'vm-1' }, global: { plugins: [createPinia()] } });
+      for (let i = 0; i < 4; i++) { await flush(); await nextTick(); }
+      const cpu = w.get('[data-testid=meter-cpu] [data-testid=meter-value]').text();
+      expect(cpu, powerState).not.toMatch(/39\.64|79\.28/);
+      expect(w.get('[data-testid=meter-memory] [data-testid=meter-value]').text(), powerState).not.toMatch(/12/);
+      expect(w.get('[data-testid=summary-uptime]').text(), powerState).toBe('—');
+      w.unmount();
+    }
   });
 });

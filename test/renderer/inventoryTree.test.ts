@@ -28,6 +28,15 @@ describe('inventory tree from InventoryDto', () => {
     expect(vms.nodes.get('datacenter-1')!.childIds).toHaveLength(3);
   });
 
+  it('marks real hypervisors with their kind; simulated hosts carry none', () => {
+    const inv = makeInventory(0);
+    inv.hosts.push(makeHost(3, { clusterId: undefined, name: 'lab kvm', kind: 'libvirt' }), makeHost(4, { clusterId: undefined, name: 'esx', kind: 'esxi' }));
+    const tree = buildTree(inv, 'hosts');
+    expect(tree.nodes.get('host-3')!.hostKind).toBe('KVM');
+    expect(tree.nodes.get('host-4')!.hostKind).toBe('ESXi');
+    expect(tree.nodes.get('host-1')!.hostKind).toBeUndefined();
+  });
+
   it('flattens only expanded nodes, with aria positions', () => {
     const tree = buildTree(makeInventory(3), 'hosts');
     expect(visibleRows(tree, new Set()).map((r) => r.node.id)).toEqual(['datacenter-1']);

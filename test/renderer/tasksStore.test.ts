@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { TaskDto } from '@shared/model/task';
+import { LAB_USER } from '@shared/model/task';
 import { setApiForTests } from '@renderer/api/client';
 import { useTasksStore, mergeTask, rowOfTask } from '@renderer/stores/tasks';
 import { useConnectionStore } from '@renderer/stores/connection';
@@ -57,6 +58,14 @@ describe('tasks store: state transitions from task.updated', () => {
     const res = await tasks.run('vm.snapshot.create', { vmId: 'vm-1', name: 's' }, { id: 'vm-1', name: 'VM1' });
     expect(res.error?.code).toBe('E_INVALID_STATE');
     expect(tasks.rows[0]).toMatchObject({ local: true, state: 'error', name: 'Create virtual machine snapshot', targetName: 'VM1' });
+  });
+
+  it('a refused command names the same initiator as the tasks the engine runs for this client', async () => {
+    const tasks = useTasksStore();
+    await flush();
+    api.emit({ type: 'task.updated', task: task({ state: 'success', initiator: LAB_USER }) });
+    await tasks.run('host.enterMaintenance', { hostId: 'host-1' }, { id: 'host-1', name: 'H1' });
+    expect(tasks.rows.map((r) => r.initiator)).toEqual([LAB_USER, LAB_USER]);
   });
 
   it('waitFor resolves when the task finishes, even if it finished first', async () => {

@@ -8,9 +8,10 @@
  *   `scenario`) — is handed to the command handler, which passes it to the operations: it is recorded
  *   on the tasks the request starts. Nothing on the lab is mutated for it.
  * - `HandlerContext`: what the engine facade lends handlers beyond the lab — its ports (built-in
- *   scenarios, the guest catalogue, the exact solver), `loadLab` / `loadState` to replace the lab (the facade owns
- *   the Lab instance), and the change feed's `changesSince`. Commands the lab sends itself (scenario
- *   actions) get `insideLab(lab)`: no ports, and a lab cannot replace itself.
+ *   scenarios, the guest catalogue, the exact solver, the lab library), `loadLab` / `loadState` to
+ *   replace the lab (the facade owns the Lab instance), the change feed's `changesSince`, and the open
+ *   lab's `document` (File › Save / Open). Commands the lab sends itself (scenario actions) get
+ *   `insideLab(lab)`: no ports, a detached document, and a lab cannot replace itself.
  * - `COMMAND_HANDLERS` / `QUERY_HANDLERS` are typed mapped objects, so a contract entry without a handler
  *   is a compile error. Command handlers receive `(lab, params, initiator, context)`, query handlers `(lab, params, context)`.
  */
@@ -18,11 +19,13 @@ import type { ResponseMessage } from '@shared/api/protocol';
 import { validateRequest } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
 import type { ApiError } from '@shared/api/errors';
+import { LAB_USER } from '@shared/model/task';
 import type { CommandName, CommandParams, CommandResult } from '@shared/api/commands';
 import type { QueryName, QueryParams, QueryResult } from '@shared/api/queries';
 import type { InventoryChanges } from '@shared/model/inventoryChanges';
 import type { Lab } from '../lab/index';
 import type { EnginePorts } from '../ports';
+import { LabDocument } from './labDocument';
 import { COMMAND_HANDLERS } from './handlers/commandHandlers';
 import { QUERY_HANDLERS } from './handlers/queryHandlers';
 
@@ -36,6 +39,8 @@ export interface HandlerContext {
   loadState(state: unknown): ApiError | undefined;
   /** The inventory change feed: updates after `version`, or resync. */
   changesSince(version: number): InventoryChanges;
+  /** The open lab as a document (name in the lab library, unsaved changes): File › Save and Open set it. */
+  readonly document: LabDocument;
 }
 
 export type CommandHandlers = { [K in CommandName]: (lab: Lab, params: CommandParams<K>, initiator: string, context: HandlerContext) => Outcome<CommandResult<K>> };
@@ -48,6 +53,7 @@ export function insideLab(lab: Lab): HandlerContext {
     loadLab: () => apiError('E_INVALID_STATE', 'a scenario action cannot replace the lab it runs in', 'params.scenario'),
     loadState: () => apiError('E_INVALID_STATE', 'a scenario action cannot replace the lab it runs in'),
     changesSince: () => ({ version: lab.reg.version, resync: true, updates: [] }),
+    document: new LabDocument(() => {}, () => lab),
   };
 }
 
@@ -58,7 +64,7 @@ function isFailure(x: unknown): x is { error: ApiError } {
 type AnyCommandHandler = (lab: Lab, params: unknown, initiator: string, context: HandlerContext) => unknown;
 type AnyQueryHandler = (lab: Lab, params: unknown, context: HandlerContext) => unknown;
 
-export function dispatch(lab: Lab, raw: unknown, initiator = 'lab-user', context: HandlerContext = insideLab(lab)): ResponseMessage {
+export function dispatch(lab: Lab, raw: unknown, initiator = LAB_USER, context: HandlerContext = insideLab(lab)): ResponseMessage {
   const v = validateRequest(raw);
   if (!v.ok) return { id: v.id, ok: false, error: v.error };
   const { id, kind, name, params } = v.request;

@@ -1,5 +1,5 @@
 /**
- * hostOps — host-level operations as Tasks: enter and exit maintenance mode.
+ * hostOps — host-level operations as Tasks: enter and exit maintenance mode; enter and leave standby.
  *
  * - `startEnterMaintenance(ctx, hostId, initiator)`: vSphere's behaviour — the host's powered-on VMs are
  *   evacuated by live migration (one "Relocate virtual machine" task each, QEMU's default technique) to
@@ -14,7 +14,14 @@
  *   cancelled — their VMs stay on this host — and the host stays out of maintenance mode and takes
  *   power-ons again) and `EXIT_MAINTENANCE_TASK_KIND` (timed); both resume after a lab is loaded.
  *
- * Events: EnteringMaintenanceModeEvent, EnteredMaintenanceModeEvent, ExitMaintenanceModeEvent (vSphere's).
+ * - `startEnterStandby(ctx, hostId, initiator)` (vSphere's PowerDownHostToStandBy_Task, what DPM does to
+ *   a host it does not need): refused while powered-on VMs remain on the host; powered-off and suspended
+ *   VMs stay registered. In standby the host runs nothing, takes no power-on, and draws standby watts
+ *   (metrics/resourceModels.ts). `startExitStandby` (PowerUpHostFromStandBy_Task) wakes it; it boots anew.
+ *   Durations HOST_ENTER_STANDBY_MS, HOST_EXIT_STANDBY_MS (params.ts).
+ *
+ * Events: EnteringMaintenanceModeEvent, EnteredMaintenanceModeEvent, ExitMaintenanceModeEvent,
+ * EnteringStandbyModeEvent, EnteredStandbyModeEvent, ExitingStandbyModeEvent, ExitedStandbyModeEvent (vSphere's).
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
@@ -26,6 +33,7 @@ import type { Host, Vm } from './registry';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';
 import { framesNeeded, hostProblems, startMigration } from '../migration/index';
+import { HOST_ENTER_STANDBY_MS, HOST_EXIT_STANDBY_MS } from '../params';
 
 const ENTER_MS = 3000;
 const EXIT_MS = 1500;
@@ -175,6 +183,76 @@ export function startExitMaintenance(ctx: OpContext, hostId: HostId, initiator: 
   const taskId = ctx.tasks.start<HostTaskState>(ctx.nowMs(), {
     kind: 'host.exitMaintenance', operation: 'host.exitMaintenance', name: OPERATION_NAMES['host.exitMaintenance'], targetId: host.id, targetName: host.name, initiator,
     state: { hostId: host.id, durationMs: ctx.jitter(EXIT_MS) },
+  });
+  host.busyTaskId = taskId;
+  return { taskId };
+}
+
+function standbyProblem(ctx: OpContext, host: Host): ApiError | undefined {
+  if (host.powerState !== 'poweredOn') return apiError('E_INVALID_STATE', `Host ${host.name} is not powered on (${host.powerState}).`, 'params.hostId');
+  const on = poweredOnVms(ctx, host);
+  if (on.length) {
+    return apiError('E_INVALID_STATE', `Host ${host.name} cannot enter standby mode: ${on.length} powered-on virtual machine(s) remain (${on.slice(0, 5).join(', ')}${on.length > 5 ? ', …' : ''}). Move them to other hosts first.`, 'params.hostId');
+  }
+  return undefined;
+}
+
+export const ENTER_STANDBY_TASK_KIND: TaskKind<HostTaskState, OpContext> = timedKind<HostTaskState, OpContext>({
+  precheck: (ctx, t) => standbyProblem(ctx, hostOf(ctx, t.state.hostId)),
+  begin(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    ctx.events.log(ctx.nowMs(), 'info', 'EnteringStandbyModeEvent', `Host ${host.name} is entering standby mode`, { id: host.id, name: host.name }, t.id);
+  },
+  complete(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    const p = standbyProblem(ctx, host);
+    if (p) return { error: p };
+    host.powerState = 'standBy';
+    ctx.markChanged(host.id);
+    ctx.events.log(ctx.nowMs(), 'info', 'EnteredStandbyModeEvent', `Host ${host.name} is in standby mode`, { id: host.id, name: host.name }, t.id);
+    return {};
+  },
+  finished: release,
+});
+
+export const EXIT_STANDBY_TASK_KIND: TaskKind<HostTaskState, OpContext> = timedKind<HostTaskState, OpContext>({
+  begin(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    ctx.events.log(ctx.nowMs(), 'info', 'ExitingStandbyModeEvent', `Host ${host.name} is exiting standby mode`, { id: host.id, name: host.name }, t.id);
+  },
+  complete(ctx, t) {
+    const host = hostOf(ctx, t.state.hostId);
+    host.powerState = 'poweredOn';
+    host.bootedAtMs = ctx.nowMs();
+    ctx.markChanged(host.id);
+    ctx.events.log(ctx.nowMs(), 'info', 'ExitedStandbyModeEvent', `Host ${host.name} has exited standby mode`, { id: host.id, name: host.name }, t.id);
+    return {};
+  },
+  finished: release,
+});
+
+export function startEnterStandby(ctx: OpContext, hostId: HostId, initiator: string): { taskId: TaskId } | { error: ApiError } {
+  const host = ctx.reg.hosts.get(hostId);
+  if (!host) return { error: apiError('E_NOT_FOUND', `no host ${hostId}`, 'params.hostId') };
+  if (host.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${host.busyTaskId}) is in progress on ${host.name}.`, 'params.hostId') };
+  const problem = standbyProblem(ctx, host);
+  if (problem) return { error: problem };
+  const taskId = ctx.tasks.start<HostTaskState>(ctx.nowMs(), {
+    kind: 'host.enterStandby', operation: 'host.enterStandby', name: OPERATION_NAMES['host.enterStandby'], targetId: host.id, targetName: host.name, initiator,
+    state: { hostId: host.id, durationMs: ctx.jitter(HOST_ENTER_STANDBY_MS) },
+  });
+  host.busyTaskId = taskId;
+  return { taskId };
+}
+
+export function startExitStandby(ctx: OpContext, hostId: HostId, initiator: string): { taskId: TaskId } | { error: ApiError } {
+  const host = ctx.reg.hosts.get(hostId);
+  if (!host) return { error: apiError('E_NOT_FOUND', `no host ${hostId}`, 'params.hostId') };
+  if (host.busyTaskId) return { error: apiError('E_INVALID_STATE', `Another task (${host.busyTaskId}) is in progress on ${host.name}.`, 'params.hostId') };
+  if (host.powerState !== 'standBy') return { error: apiError('E_INVALID_STATE', `Host ${host.name} is not in standby mode.`, 'params.hostId') };
+  const taskId = ctx.tasks.start<HostTaskState>(ctx.nowMs(), {
+    kind: 'host.exitStandby', operation: 'host.exitStandby', name: OPERATION_NAMES['host.exitStandby'], targetId: host.id, targetName: host.name, initiator,
+    state: { hostId: host.id, durationMs: ctx.jitter(HOST_EXIT_STANDBY_MS) },
   });
   host.busyTaskId = taskId;
   return { taskId };

@@ -84,6 +84,7 @@ function addHosts(ctx: Ctx, spec: HostTemplate | HostSpec[], prefix: string, clI
       inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId], networkIds: [ctx.netId], bootedAtMs: 0,
       ...(f.hardwareAssist === false ? { noHardwareAssist: true } : {}),
     };
+    if (f.memoryReclamation) host.memoryReclamation = definedOnly(f.memoryReclamation);
     ctx.reg.hosts.set(hostId, host);
     ctx.reg.datastores.get(ctx.dsId)?.hostIds.push(hostId);
     ctx.reg.networks.get(ctx.netId)?.hostIds.push(hostId);
@@ -138,4 +139,11 @@ function addTemplatesAndVms(ctx: Ctx, dc: DatacenterSpec, path: string): void {
     const vm = newVm(ctx.reg, { name: e.name, datacenterId: ctx.dcId, hostId: host.id, datastoreId: ctx.dsId, networkId: ctx.netId }, mergeFields(base, fields));
     if (powerOn && !host.inMaintenanceMode) ctx.toPowerOn.push(vm.id);
   });
+}
+
+/** The keys of `o` whose value is defined (a plain copy). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }

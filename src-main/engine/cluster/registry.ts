@@ -9,6 +9,7 @@
  * Rule: internal objects never cross the contract; `api/toDto.ts` maps them. Objects here are plain data
  * (persisted as they are); runtime parts (guests, disks, snapshots) live in `vm/vmRuntime.ts`.
  */
+import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type {
   ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, TaskId, VmId,
 } from '@shared/model/ids';
@@ -37,6 +38,8 @@ export interface Host {
   /** The CPUs lack hardware virtualization assist (VMs with monitor `hw` cannot run here); absent = they have it. */
   noHardwareAssist?: boolean;
   busyTaskId?: TaskId;
+  /** Memory-overcommitment settings changed from the defaults (@shared/model/memoryReclamation). */
+  memoryReclamation?: Partial<MemReclamationSettings>;
 }
 
 export interface VmDisk { label: string; capacityBytes: number; datastoreId: DatastoreId }

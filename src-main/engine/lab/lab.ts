@@ -10,8 +10,10 @@
  *   timeline's commands (the engine's door injects its dispatcher: the lab does not depend on the API).
  * - `ops`: the operation context (`opContext.ts`) — the only way operations change the lab.
  * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
- *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, the collector's
- *   samples. A new service (DRS, DPM, HA, the page-sharing scanner) is a new entry here.
+ *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks (live migrations step in
+ *   theirs), the migrations' saved state (`migration/`), memory reclamation (`overcommit/`: page sharing,
+ *   ballooning, compression, swapping), the collector's samples. A new
+ *   service (DRS, DPM, HA) is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -21,6 +23,7 @@
  * marked for the engine's change feed (`markChanged`: inventory objects).
  */
 import type { EngineEvent } from '@shared/api/events';
+import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
@@ -32,6 +35,7 @@ import { VirtualClock } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
+import { MemoryOvercommit } from '../overcommit/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
@@ -69,6 +73,7 @@ export class Lab {
   readonly events: EventLog;
   readonly tasks: TaskManager<OpContext>;
   readonly collector: Collector;
+  readonly overcommit: MemoryOvercommit;
   readonly timeline: Timeline;
   readonly schedulers = new Map<HostId, HostScheduler>();
   readonly runtimes = new Map<VmId, VmRuntime>();
@@ -80,6 +85,8 @@ export class Lab {
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
   private readonly memories = new Map<HostId, HostMemory>();
+  /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
+  exerciseProgress: ExerciseProgress | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 
@@ -96,6 +103,11 @@ export class Lab {
       cancelled: (task, by) => this.events.log(this.clock.nowMs, 'info', 'TaskEvent',
         `Task: ${task.name} on ${task.targetName} was cancelled by ${by}; nothing was changed`, { id: task.targetId, name: task.targetName }, task.id),
     });
+    this.overcommit = new MemoryOvercommit({
+      reg: this.reg, events: this.events, seed,
+      hostMemory: (id) => this.memories.get(id), guest: (id) => this.runtimes.get(id)?.guest,
+      nowMs: () => this.clock.nowMs, markChanged: (...ids) => this.markChanged(...ids),
+    });
     this.collector = new Collector(this);
     const runner = options.commands;
     const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
@@ -111,7 +123,11 @@ export class Lab {
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
-      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.migrations, this.collector.sampler,
+      // Live migrations do their work in their tasks (the tasks service); `migrations` only holds their state.
+      // Reclamation comes after both, so at each barrier it sees the frames a migration step just took on
+      // the destination or gave back on the source, and the sampler never samples a host between the two.
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.migrations, this.overcommit.service,
+      this.collector.sampler,
     ];
     if (state) {
       restoreLab(this, state);
@@ -211,6 +227,7 @@ export class Lab {
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
       netBytes: (hostId, tx, rx) => this.collector.netBytes(hostId, tx, rx),
       get migrations() { return lab.migrations; },
+      get overcommit() { return lab.overcommit; },
     };
   }
 

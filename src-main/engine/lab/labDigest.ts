@@ -7,6 +7,7 @@
  * - `digestInput(lab)` → plain, JSON-safe data in a deterministic order.
  * - `diskHash(chain)` → 64-bit FNV-1a of a disk's contents (hex), block by block in index order.
  */
+import type { VmId } from '@shared/model/ids';
 import type { Lab } from './lab';
 import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
@@ -25,10 +26,16 @@ export function diskHash(d: DiskChain): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
+function awayBytes(lab: Lab, vmId: VmId, gpfn: number): Uint8Array | undefined {
+  const vm = lab.reg.vms.get(vmId);
+  return vm ? lab.overcommit.awayBytes(vm, gpfn) : undefined;
+}
+
 export function digestInput(lab: Lab): unknown {
   const vms = [...lab.runtimes].map(([id, rt]) => ({
     id,
-    guest: rt.guest ? { state: rt.guest.state, digest: rt.guest.digest(), clockNs: rt.guest.guestClockNs() } : null,
+    // guest-visible memory: pages the host took away (swapped, compressed, sampled) hash as their contents
+    guest: rt.guest ? { state: rt.guest.state, digest: rt.guest.digest((gpfn) => awayBytes(lab, id, gpfn)), clockNs: rt.guest.guestClockNs() } : null,
     offsetNs: rt.offsetNs,
     disks: rt.disks.map(diskHash),
     snapshots: rt.snapshots.toDto(id),

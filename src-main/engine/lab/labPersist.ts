@@ -18,7 +18,8 @@
  * guests, same RNG, same counters).
  */
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
-import type { SimStatus } from '@shared/api/commands';
+import type { SimStatus, ExerciseProgress } from '@shared/api/commands';
+import { exerciseProgressSchema } from '@shared/api/commands';
 import type { EventDto } from '@shared/model/eventLog';
 import type { Lab } from './lab';
 import type { Scenario } from '../scenario/index';
@@ -33,6 +34,7 @@ import { VmRuntime } from '../vm/index';
 import type { GuestMachine } from '../vm/guestMachine';
 import { chargeOverhead, restoreGuest } from '../vm/index';
 import { upgradeLabState } from './labStateUpgrade';
+import { LabStateError } from './labStateCheck';
 
 export const LAB_STATE_FORMAT = 'hvlab-lab';
 
@@ -65,6 +67,8 @@ export interface LabState {
   /** `GuestMachine.save()` of every VM that has a guest (running, halted or crashed). */
   guests: [VmId, unknown][];
   schedulers: [HostId, HostSchedulerState][];
+  /** The student's guided-exercise progress, when an exercise was started (absent in older saves). */
+  exerciseProgress?: ExerciseProgress;
 }
 
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -82,7 +86,8 @@ export function saveLab(lab: Lab): LabState {
   for (const s of lab.services) services[s.name] = s.save();
   return {
     format: LAB_STATE_FORMAT, version: LAB_STATE_VERSION, scenario: plain(lab.scenario), seed: lab.seed,
-    clock: lab.clock.status(), rng: lab.rng.save(), taskRng: lab.taskRng.save(),
+    // A step in progress is not saved: the saved lab is paused where the step had got to.
+    clock: { virtualTimeMs: lab.clock.nowMs, running: lab.clock.running, speed: lab.clock.speed }, rng: lab.rng.save(), taskRng: lab.taskRng.save(),
     registry: plain({
       version: r.version, ids: r.idCounters(), datacenters: [...r.datacenters.values()], clusters: [...r.clusters.values()],
       hosts: [...r.hosts.values()], vms: [...r.vms.values()], datastores: [...r.datastores.values()], networks: [...r.networks.values()],
@@ -94,7 +99,17 @@ export function saveLab(lab: Lab): LabState {
     layers,
     guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
     schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+    ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
   };
+}
+
+/** Runs an owner's restore of its part; what it throws becomes a LabStateError naming the part. */
+function owned<T>(field: string, what: string, restore: () => T): T {
+  try {
+    return restore();
+  } catch (e) {
+    throw new LabStateError(field, `${what} cannot be restored (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 export function restoreLab(lab: Lab, saved: LabState): void {
@@ -117,6 +132,11 @@ export function restoreLab(lab: Lab, saved: LabState): void {
   lab.rng = Rng.restore(state.rng);
   lab.taskRng = Rng.restore(state.taskRng);
   lab.events.restore(plain(state.events));
+  if (state.exerciseProgress !== undefined) {
+    const problem = exerciseProgressSchema.check(state.exerciseProgress, 'exerciseProgress');
+    if (problem) throw new Error(`lab state: ${problem.field}: ${problem.message}`);
+    lab.exerciseProgress = plain(state.exerciseProgress);
+  }
   const layer = (i: number): DiskLayer => {
     const l = state.layers[i];
     if (!l) throw new Error(`lab state refers to a missing disk layer ${i}`);
@@ -138,23 +158,22 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
   }
   const guests = new Map<VmId, GuestMachine>();
-  for (const [id, gs] of state.guests) {
+  state.guests.forEach(([id, gs], i) => {
     const vm = r.vms.get(id);
     if (!vm) throw new Error(`lab state has a guest for an unknown VM ${id}`);
-    guests.set(id, restoreGuest(lab.ops, vm, gs));
-  }
+    guests.set(id, owned(`state.guests[${i}][1]`, `the saved guest machine of ${vm.name}`, () => restoreGuest(lab.ops, vm, gs)));
+  });
   for (const host of r.hosts.values()) {
-    const saved = state.schedulers.find(([id]) => id === host.id)?.[1];
-    if (saved) lab.schedulers.set(host.id, HostScheduler.restore(host, saved, guests));
+    const at = state.schedulers.findIndex(([id]) => id === host.id);
+    const saved = state.schedulers[at]?.[1];
+    if (saved) lab.schedulers.set(host.id, owned(`state.schedulers[${at}][1]`, `the saved scheduler of ${host.name}`, () => HostScheduler.restore(host, saved, guests)));
   }
   for (const s of lab.services) {
     if (!(s.name in state.services)) {
-      // A service added after the lab was saved starts from its initial state; any other gap is a broken save.
-      if (!s.initialState) throw new Error(`lab state has no state for the ${s.name} service`);
-      s.restore(s.initialState());
-      continue;
+      if (s.stateOptional) { s.restore(undefined); continue; }
+      throw new Error(`lab state has no state for the ${s.name} service`);
     }
-    s.restore(state.services[s.name]);
+    owned(`state.services.${s.name}`, `the saved state of ${s.name}`, () => s.restore(state.services[s.name]));
   }
   lab.tasks.resumeAfterLoad(lab.clock.nowMs);
 }

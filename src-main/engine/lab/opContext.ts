@@ -14,7 +14,9 @@
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
  *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline),
  *    `netBytes(hostId, tx, rx)` (host network traffic: live-migration streams);
- *  - `migrations`: the live migrations in flight and finished (engine/migration), with the host's codecs.
+ *  - `migrations`: the live migrations in flight and finished (engine/migration), with the host's codecs;
+ *  - memory reclamation: `overcommit` (a guest's start and stop, the pages out that travel with a
+ *    snapshot or suspend, the bytes of a page out that a migration reads: `engine/overcommit/`).
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
@@ -30,6 +32,7 @@ import type { GuestFactory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
 import type { MigrationService } from '../migration/index';
+import type { MemoryOvercommit } from '../overcommit/index';
 
 export interface OpContext {
   readonly reg: Registry;
@@ -53,4 +56,5 @@ export interface OpContext {
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
   netBytes(hostId: HostId, tx: number, rx: number): void;
   readonly migrations: MigrationService;
+  readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture' | 'awayBytes'>;
 }

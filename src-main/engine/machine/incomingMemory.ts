@@ -38,6 +38,7 @@ export class IncomingMemory implements IncomingGuestMemory {
   markNotPresent(gpfn: number): void { ops.markNotPresent(this.live(), gpfn); }
   supplyPage(gpfn: number, bytes: Uint8Array): boolean { return ops.supplyPage(this.live(), gpfn, bytes); }
   sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean { return ops.sharePage(this.live(), gpfn, from, fromGpfn); }
+  dropZeroPage(gpfn: number): boolean { return ops.dropZeroPage(this.live(), gpfn); }
   pageState(gpfn: number): GuestPageState { return ops.pageState(this.live(), gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { ops.scanPages(this.live(), fn); }
   frameStats(): GuestFrameStats { return ops.frameStats(this.live()); }

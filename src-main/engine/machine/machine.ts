@@ -303,6 +303,12 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   discardPage(gpfn: number): void { pageOps.discardPage(this.mem, gpfn); }
   supplyPage(gpfn: number, bytes: Uint8Array): boolean { return pageOps.supplyPage(this.mem, gpfn, bytes); }
   sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean { return pageOps.sharePage(this.mem, gpfn, from, fromGpfn); }
+  /** Drops an all-zero page's frame; a vCPU executing from it fetches again (its latch held that frame). */
+  dropZeroPage(gpfn: number): boolean {
+    if (!pageOps.dropZeroPage(this.mem, gpfn)) return false;
+    for (const s of this.slots) if (s.cpu.codeGpfn === gpfn) s.cpu.codeVpn = -1;
+    return true;
+  }
   pageState(gpfn: number): GuestPageState { return pageOps.pageState(this.mem, gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
   frameStats(): GuestFrameStats { return pageOps.frameStats(this.mem); }
@@ -535,7 +541,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
    * registers as the guest sees them), memory, guest-visible device state (devices/deviceSet.ts)
    * and whether the machine is off. Time-derived values are excluded (see deviceSet.ts).
    */
-  digest(): string {
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
     const h = new Hasher();
     h.word(this.slots.length);
     for (const s of this.slots) {
@@ -550,7 +556,10 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
         }
       }
     }
-    this.mem.digest(h);
+    this.mem.digest(h, notPresentPage && ((gpfn) => {
+      const bytes = notPresentPage(gpfn);
+      return bytes && bytesToWords(bytes);
+    }));
     this.devices.digest(h);
     h.word(this.poweredOff ? 1 : 0);
     return h.hex();

@@ -3,7 +3,7 @@
  * GuestPhysicalMemory: bytes in and out, gpfns checked, for a running Machine and for an
  * IncomingMemory alike.
  *
- * Interface: `readPage`, `writePage`, `discardPage`, `markNotPresent`, `supplyPage`, `sharePage`,
+ * Interface: `readPage`, `writePage`, `discardPage`, `markNotPresent`, `supplyPage`, `sharePage`, `dropZeroPage`,
  * `pageState`, `scanPages`, `frameStats` — each `(mem, gpfn, …)`; `registerPages(pages, memoryOf)` /
  * `memoryBehind(pages)`: which guest memory an object of the seam stands for (sharePage needs the
  * other side's frames; only objects of this engine can take part).
@@ -50,6 +50,10 @@ export function sharePage(mem: GuestPhysicalMemory, gpfn: number, from: GuestPag
   const other = memoryBehind(from);
   if (!other) throw new RangeError('sharePage: the other page belongs to no guest memory of this engine');
   return mem.sharePage(page(mem, gpfn), other, page(other, fromGpfn));
+}
+
+export function dropZeroPage(mem: GuestPhysicalMemory, gpfn: number): boolean {
+  return mem.dropZeroPage(page(mem, gpfn));
 }
 
 export function pageState(mem: GuestPhysicalMemory, gpfn: number): GuestPageState {

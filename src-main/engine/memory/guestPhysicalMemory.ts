@@ -21,7 +21,9 @@
  *    `discardPage(gpfn)` (frame back to the host; reads as zero), `markNotPresent(gpfn)` (frame back
  *    to the host; the contents live elsewhere, an access faults), `supplyPage(gpfn, words)` (a
  *    not-present page gets its contents back), `sharePage(gpfn, from, fromGpfn)` (map another page's
- *    frame copy-on-write), `scanPages(fn)`, `frameStats()`;
+ *    frame copy-on-write), `dropZeroPage(gpfn)` (an all-zero page gives its frame back and maps the
+ *    shared zero page again: page sharing's zero pages, content-preserving), `scanPages(fn)`,
+ *    `frameStats()` (with `sharedBreaks`: writes that had to copy a frame other pages also mapped);
  *  - not-present pages: `notPresentCount`, `isNotPresent(gpfn)`, `ensurePresent(gpfn, access)` and the
  *    `notPresentResolver` the machine installs (see Rules);
  *  - `fork()` (COW copy sharing every frame), `release()`, `forEachTouched(fn)`, `save()`,
@@ -110,6 +112,8 @@ export interface GuestFrameStats {
   sharedFrames: number;
   /** Pages marked not present here. */
   notPresentPages: number;
+  /** Writes that copied a frame other pages also mapped (copy-on-write breaks of shared memory), cumulative. */
+  sharedBreaks: number;
 }
 
 export interface GuestMemoryState {
@@ -135,6 +139,8 @@ export class GuestPhysicalMemory {
   /** Writes that took the slow path because of a watch. */
   watchedWrites = 0;
   private remapListeners: ((gpfn: number) => void)[] = [];
+  /** Writes that copied a frame other pages still map (a copy-on-write break of shared memory). */
+  sharedBreaks = 0;
   /** Pages marked not present (the MMU skips every check while it is 0). */
   notPresentCount = 0;
   /** Asked when an access meets a not-present page (the machine installs it); none = the access fails. */
@@ -228,7 +234,8 @@ export class GuestPhysicalMemory {
       return this.frameForWrite(gpfn);
     }
     const h = (v - 1) as Hfn;
-    if (this.host.refCount(h) > 1 || (c.flags[i] & FLAG_SHARED)) {
+    if (this.host.refCount(h) > 1 || (c.flags[i] & FLAG_SHARED) || this.host.isFrozen(h)) {
+      if (this.host.refCount(h) > 1) this.sharedBreaks++;
       c.flags[i] &= ~FLAG_SHARED;
       const n = this.host.copyFrame(h);
       if (n === -1) return undefined;
@@ -247,7 +254,7 @@ export class GuestPhysicalMemory {
     if (!c) return false;
     const i = gpfn & (CHUNK_PAGES - 1);
     const v = c.hfn1[i];
-    if (v <= 0 || this.host.refCount((v - 1) as Hfn) !== 1) return false;
+    if (v <= 0 || this.host.refCount((v - 1) as Hfn) !== 1 || this.host.isFrozen((v - 1) as Hfn)) return false;
     const f = c.flags[i];
     if (f & (WATCH_MASK | FLAG_SHARED)) return false;
     if (this.dirtyLogging && !(f & FLAG_DIRTY)) return false;
@@ -260,7 +267,7 @@ export class GuestPhysicalMemory {
     if (!c) return false;
     const i = gpfn & (CHUNK_PAGES - 1);
     const v = c.hfn1[i];
-    return v > 0 && this.host.refCount((v - 1) as Hfn) === 1 && !(c.flags[i] & FLAG_SHARED);
+    return v > 0 && this.host.refCount((v - 1) as Hfn) === 1 && !(c.flags[i] & FLAG_SHARED) && !this.host.isFrozen((v - 1) as Hfn);
   }
 
   /** Registers a listener for backing-frame changes (see the header); returns a function that removes it. */
@@ -445,6 +452,20 @@ export class GuestPhysicalMemory {
     if (this.dropFrame(gpfn)) this.notifyWrite(gpfn, 0, PAGE_SIZE_BYTES);
   }
 
+  /**
+   * Releases the frame of a page whose bytes are all zero: the page reads the shared zero page again and
+   * its next write allocates (page sharing's zero pages). Content-preserving: no hooks, not dirty. False
+   * (nothing changed) when the page has no frame or a non-zero byte.
+   */
+  dropZeroPage(gpfn: Gpfn): boolean {
+    this.check(gpfn);
+    const c = this.chunks[gpfn >>> CHUNK_SHIFT];
+    if (!c) return false;
+    const v = c.hfn1[gpfn & (CHUNK_PAGES - 1)];
+    if (v <= 0 || !isZeroWords(this.host.frame((v - 1) as Hfn))) return false;
+    return this.dropFrame(gpfn);
+  }
+
   /** Untouched page, no frame; true when something was released. */
   private dropFrame(gpfn: Gpfn): boolean {
     const c = this.chunks[gpfn >>> CHUNK_SHIFT];
@@ -569,7 +590,10 @@ export class GuestPhysicalMemory {
       if (h < 0) return;
       if (refs > 1) { shared++; sharedSet.add(h); } else priv++;
     });
-    return { configuredPages: this.pageCount, mappedPages: this.touched, privateFrames: priv, sharedPages: shared, sharedFrames: sharedSet.size, notPresentPages: this.notPresentCount };
+    return {
+      configuredPages: this.pageCount, mappedPages: this.touched, privateFrames: priv, sharedPages: shared, sharedFrames: sharedSet.size,
+      notPresentPages: this.notPresentCount, sharedBreaks: this.sharedBreaks,
+    };
   }
 
   // ---- sharing, iteration, persistence ----
@@ -649,6 +673,8 @@ export class GuestPhysicalMemory {
       for (let i = 0; i < CHUNK_PAGES; i++) {
         if (c.hfn1[i] <= 0) continue;
         c.flags[i] |= FLAG_SHARED;
+        // frozen too: page sharing may map this frame into other memories, which must copy it as well
+        this.host.freeze((c.hfn1[i] - 1) as Hfn);
         pages.push({ gpfn: (ci << CHUNK_SHIFT) | i, words: this.host.frame((c.hfn1[i] - 1) as Hfn) });
       }
     }
@@ -701,9 +727,10 @@ export class GuestPhysicalMemory {
   /**
    * Hash of the contents: non-zero pages in gpfn order (untouched and zero-filled pages are equal).
    * A not-present page hashes as a mark with its gpfn — its contents are not here — so a memory with
-   * pages still elsewhere never digests like the complete one.
+   * pages still elsewhere never digests like the complete one — unless `notPresentWords` gives the
+   * contents the caller holds for it: then it hashes as those contents would if present.
    */
-  digest(h: Hasher = new Hasher()): string {
+  digest(h: Hasher = new Hasher(), notPresentWords?: (gpfn: number) => Int32Array | undefined): string {
     h.word(this.sizeBytes / PAGE_SIZE_BYTES);
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const c = this.chunks[ci];
@@ -715,7 +742,12 @@ export class GuestPhysicalMemory {
           if (isZeroWords(w)) continue;
           h.word((ci << CHUNK_SHIFT) | i);
           h.words(w);
-        } else if (v === NOT_PRESENT) h.word((ci << CHUNK_SHIFT) | i).word(NOT_PRESENT_DIGEST_MARK);
+        } else if (v === NOT_PRESENT) {
+          const gpfn = (ci << CHUNK_SHIFT) | i;
+          const held = notPresentWords?.(gpfn);
+          if (!held) h.word(gpfn).word(NOT_PRESENT_DIGEST_MARK);
+          else if (!isZeroWords(held)) h.word(gpfn).words(held);
+        }
       }
     }
     return h.hex();

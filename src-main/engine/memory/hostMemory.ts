@@ -7,12 +7,19 @@
  *    when the host is out of frames; `frame(h)` → the frame's Int32Array (1024 little-endian words);
  *  - `addRef(h)`, `release(h)` (frees at 0), `refCount(h)`, `copyFrame(h)` (COW break);
  *  - `adoptFrame(words)` → Hfn: registers an existing, immutable frame (from a saved state) without
- *    copying it — the caller must never write it in place (GuestPhysicalMemory flags it SHARED);
+ *    copying it — the caller must never write it in place (GuestPhysicalMemory flags it SHARED); when
+ *    `words` is already a live frame of this pool (a page shared by page sharing, saved by two VMs) the
+ *    same frame gets one more reference instead of a second copy, so sharing survives save and restore;
+ *  - `freeze(h)` / `isFrozen(h)`: the frame's words were handed to a saved state, so no one may write it
+ *    in place any more, whichever memory maps it (writers copy first); cleared when the frame is freed;
  *  - `chargeOverhead(owner, frames)` / `releaseOverhead(owner)`: frames a VM's monitor holds for its own
  *    structures (overhead memory), charged against the host's capacity like guest frames but never mapped
  *    into a guest; `overheadFramesOf(owner)`;
+ *  - `setHeldFrames(owner, frames)` / `heldFramesOf(owner)`: frames the host's memory reclamation holds
+ *    for a VM outside its guest memory (its compression cache, pages out for activity sampling): charged
+ *    against capacity like guest frames, never mapped; `freeFrames` (what an allocation can still get);
  *  - `stats()` → framesAllocated, framesPeak, capacityFrames, bytesAllocated, cowCopies, framesFreed,
- *    overheadFrames (framesAllocated counts guest frames only; capacity covers both);
+ *    overheadFrames, heldFrames (framesAllocated counts guest frames only; capacity covers all three);
  *  - `ZERO_FRAME`: a shared all-zero frame that readers of untouched pages may point at
  *    (never written, not counted).
  * Rules: frames are only created on demand, so memory cost follows touched pages, not
@@ -35,11 +42,16 @@ export interface HostMemoryStats {
   cowCopies: number;
   /** Frames charged as overhead (monitor structures), by all owners. */
   overheadFrames: number;
+  /** Frames held by memory reclamation (compression caches, sampled pages), by all owners. */
+  heldFrames: number;
 }
 
 export class HostMemory {
   private frames: (Int32Array | null)[] = [];
   private refs = new Int32Array(1024);
+  private frozen = new Uint8Array(1024);
+  /** Live frame objects → their frame number (adoptFrame finds a frame it already holds). */
+  private byWords = new WeakMap<Int32Array, number>();
   private freeList: number[] = [];
   private allocated = 0;
   private peak = 0;
@@ -47,6 +59,8 @@ export class HostMemory {
   private copies = 0;
   private overhead = new Map<string, number>();
   private overheadTotal = 0;
+  private held = new Map<string, number>();
+  private heldTotal = 0;
   readonly capacityFrames: number;
 
   constructor(opts: { capacityBytes?: number } = {}) {
@@ -64,7 +78,15 @@ export class HostMemory {
    */
   adoptFrame(words: Int32Array): Hfn | -1 {
     if (words.length !== PAGE_WORDS) throw new RangeError(`a frame has ${PAGE_WORDS} words, got ${words.length}`);
-    return this.place(words);
+    const live = this.byWords.get(words);
+    if (live !== undefined && this.frames[live] === words) {
+      this.refs[live]++;
+      this.frozen[live] = 1;
+      return live as Hfn;
+    }
+    const h = this.place(words);
+    if (h !== -1) this.frozen[h] = 1;
+    return h;
   }
 
   /**
@@ -73,7 +95,7 @@ export class HostMemory {
    */
   chargeOverhead(owner: string, frames: number): boolean {
     if (!(frames >= 0) || !Number.isInteger(frames)) throw new RangeError(`overhead frames must be a non-negative integer, got ${frames}`);
-    if (this.allocated + this.overheadTotal + frames > this.capacityFrames) return false;
+    if (this.allocated + this.overheadTotal + this.heldTotal + frames > this.capacityFrames) return false;
     this.overhead.set(owner, (this.overhead.get(owner) ?? 0) + frames);
     this.overheadTotal += frames;
     return true;
@@ -91,8 +113,30 @@ export class HostMemory {
     return this.overhead.get(owner) ?? 0;
   }
 
+  /**
+   * Sets the frames memory reclamation holds for `owner` (0 forgets it). Growing is refused (false,
+   * nothing changed) when the host cannot hold them; shrinking always succeeds.
+   */
+  setHeldFrames(owner: string, frames: number): boolean {
+    if (!(frames >= 0) || !Number.isInteger(frames)) throw new RangeError(`held frames must be a non-negative integer, got ${frames}`);
+    const now = this.held.get(owner) ?? 0;
+    if (frames > now && this.allocated + this.overheadTotal + this.heldTotal + frames - now > this.capacityFrames) return false;
+    if (frames === 0) this.held.delete(owner); else this.held.set(owner, frames);
+    this.heldTotal += frames - now;
+    return true;
+  }
+
+  heldFramesOf(owner: string): number {
+    return this.held.get(owner) ?? 0;
+  }
+
+  /** Frames an allocation can still get (capacity − guest, overhead and held frames). */
+  get freeFrames(): number {
+    return this.capacityFrames - this.allocated - this.overheadTotal - this.heldTotal;
+  }
+
   private place(words: Int32Array): Hfn | -1 {
-    if (this.allocated + this.overheadTotal >= this.capacityFrames) return -1;
+    if (this.allocated + this.overheadTotal + this.heldTotal >= this.capacityFrames) return -1;
     let h: number;
     if (this.freeList.length > 0) h = this.freeList.pop()!;
     else {
@@ -102,10 +146,15 @@ export class HostMemory {
         const r = new Int32Array(this.refs.length * 2);
         r.set(this.refs);
         this.refs = r;
+        const f = new Uint8Array(this.frozen.length * 2);
+        f.set(this.frozen);
+        this.frozen = f;
       }
     }
     this.frames[h] = words;
     this.refs[h] = 1;
+    this.frozen[h] = 0;
+    this.byWords.set(words, h);
     this.allocated++;
     if (this.allocated > this.peak) this.peak = this.allocated;
     return h as Hfn;
@@ -121,6 +170,16 @@ export class HostMemory {
     return this.frames[h] ? this.refs[h] : 0;
   }
 
+  /** The frame's words now belong to a saved state too: never written in place again (writers copy). */
+  freeze(h: Hfn): void {
+    if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
+    this.frozen[h] = 1;
+  }
+
+  isFrozen(h: Hfn): boolean {
+    return this.frozen[h] === 1 && this.frames[h] !== null;
+  }
+
   addRef(h: Hfn): void {
     if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
     this.refs[h]++;
@@ -129,7 +188,9 @@ export class HostMemory {
   release(h: Hfn): void {
     if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
     if (--this.refs[h] === 0) {
+      this.byWords.delete(this.frames[h]!);
       this.frames[h] = null;
+      this.frozen[h] = 0;
       this.freeList.push(h);
       this.allocated--;
       this.freed++;
@@ -159,6 +220,7 @@ export class HostMemory {
       bytesAllocated: this.allocated * PAGE_SIZE_BYTES,
       cowCopies: this.copies,
       overheadFrames: this.overheadTotal,
+      heldFrames: this.heldTotal,
     };
   }
 }

@@ -21,8 +21,11 @@
  * Rules: powered-off and suspended VMs produce no samples; a counter a source does not provide is
  * absent, never zero; rates are over the time the VM actually ran in the period (power-on mid-period).
  * Host memory counters are counts of the frames the host's pool holds at the sample, never a formula:
- * consumed = guest frames + overhead frames (VMs' and the VMkernel's), overhead = overhead frames,
- * sysUsage = the VMkernel's frames, granted = guest-physical pages mapped for the host's VMs.
+ * consumed = guest frames + overhead frames (VMs' and the VMkernel's) + frames memory reclamation holds
+ * (compression caches), overhead = overhead frames, sysUsage = the VMkernel's frames, granted =
+ * guest-physical pages mapped for the host's VMs; a VM's memory counters (consumed as its share of the
+ * frames it maps, shared, zero, balloon, swap, compression, latency, active by sampling) come from memory
+ * reclamation (`engine/overcommit`), a host's as their sums plus its free-memory state.
  */
 import type { ClusterId, DatacenterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { EngineEvent } from '@shared/api/events';
@@ -33,6 +36,9 @@ import type { VmRuntime } from '../vm/index';
 import type { BarrierService } from '../sim/index';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
 import { hostWatts, VMKERNEL_MEMORY_OWNER } from './resourceModels';
+
+/** Counters a cluster and a datacenter sum over their hosts. */
+const POWER_SUMS = ['power.power.average', 'power.energy.summation'];
 import { uptimeMs } from '../vm/index';
 import { COUNTERS_READER } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
@@ -70,7 +76,19 @@ export interface CollectorSources {
   nowNs(): number;
   emit(e: EngineEvent): void;
   pollConsole(vm: Vm): void;
+  /** Memory reclamation's counters (engine/overcommit): sharing, balloon, swap, compression, state. */
+  readonly overcommit?: {
+    vmValues(vm: Vm, coveredS: number): Values;
+    hostValues(host: Host): Values;
+  };
 }
+
+/** VM memory counters a host reports as the sum over its VMs. */
+const HOST_SUMMED_MEMORY = [
+  'mem.shared.average', 'mem.zero.average', 'mem.vmmemctl.average', 'mem.swapin.average', 'mem.swapout.average',
+  'mem.swapinRate.average', 'mem.swapoutRate.average', 'mem.compressed.average', 'mem.compressionRate.average',
+  'mem.decompressionRate.average', 'engine.sharedCowBreaks.summation', 'engine.doublePaging.summation',
+];
 
 /** A running guest's cumulative counters at the last sample, and the start of the time the next one covers. */
 interface GuestBaseline { counters: Record<string, number>; sinceMs: number }
@@ -210,6 +228,7 @@ export class Collector {
       const sum: Values = {};
       const pool = lab.hostMemory(host.id);
       let grantedKB = 0; let activeKB = 0; let reservedMhz = 0;
+      const latency: number[] = [];
       for (const vm of onHost.get(host.id) ?? []) {
         const rt = lab.runtimes.get(vm.id)!;
         const baseline = this.baselines.get(vm.id) ?? { counters: {}, sinceMs: 0 };
@@ -233,12 +252,13 @@ export class Collector {
         };
         if (cpu && !Number.isNaN(cpu.usageMin)) { v['cpu.usage.minimum'] = cpu.usageMin; v['cpu.usage.maximum'] = cpu.usageMax; }
         const mem = guest?.memoryStats();
-        const consumed = mem ? mem.touchedBytes / KB : 0;
-        const active = mem ? mem.activeBytes / KB : 0;
-        v['mem.consumed.average'] = consumed;
-        v['mem.granted.average'] = consumed;
-        v['mem.active.average'] = active;
-        v['mem.usage.average'] = (active / (vm.memoryBytes / KB)) * 100;
+        v['mem.consumed.average'] = mem ? mem.touchedBytes / KB : 0;
+        v['mem.granted.average'] = v['mem.consumed.average'];
+        v['mem.active.average'] = mem ? mem.activeBytes / KB : 0;
+        v['mem.usage.average'] = (v['mem.active.average'] / (vm.memoryBytes / KB)) * 100;
+        // counted by memory reclamation where it tracks the guest: frames shared, ballooned, swapped, …
+        if (guest && lab.overcommit) Object.assign(v, lab.overcommit.vmValues(vm, coveredS));
+        const active = v['mem.active.average'];
         if (guest) {
           v['engine.instructions.summation'] = cpu?.instructions ?? 0;
           v['engine.mips.average'] = (cpu?.instructions ?? 0) / coveredS / 1e6;
@@ -275,20 +295,30 @@ export class Collector {
         baseline.sinceMs = timeMs;
         this.baselines.set(vm.id, baseline);
         this.record(vm.id, timeMs, v);
-        grantedKB += consumed; activeKB += active; reservedMhz += vm.cpuReservationMhz;
+        grantedKB += v['mem.granted.average']; activeKB += active; reservedMhz += vm.cpuReservationMhz;
+        add(sum, v, HOST_SUMMED_MEMORY);
+        latency.push(v['mem.latency.average'] ?? 0);
         add(sum, v, ['disk.read.average', 'disk.write.average', 'disk.usage.average', 'engine.instructions.summation', 'engine.mips.average', 'engine.dirtyRate.average', 'mem.activewrite.average',
           ...Object.keys(ENGINE_COUNTER_SOURCES).filter((k) => k !== 'engine.droppedTicks.summation')]);
       }
-      if (host.powerState !== 'poweredOn') continue;
+      if (host.powerState !== 'poweredOn') {
+        // A host in standby or off counts only what it draws (standby watts, or 0).
+        const w = hostWatts(host, 0);
+        const h: Values = { 'power.power.average': w, 'power.energy.summation': w * periodS };
+        hostValues.set(host.id, h);
+        this.record(host.id, timeMs, h);
+        continue;
+      }
       const capMhz = hs.pcpus * host.cpuMhz;
       const usagemhz = hs.cycles / periodS / 1e6;
       const util = hs.busyNs / (hs.pcpus * periodS * 1e9);
       const watts = hostWatts(host, util);
       // Counted from the host's pool (frames it holds now), not from a model.
-      const frames = pool?.stats() ?? { framesAllocated: 0, overheadFrames: 0 };
+      const frames = pool?.stats() ?? { framesAllocated: 0, overheadFrames: 0, heldFrames: 0 };
       const overheadKB = frames.overheadFrames * FRAME_KB;
       const sysKB = (pool?.overheadFramesOf(VMKERNEL_MEMORY_OWNER) ?? 0) * FRAME_KB;
-      const totalKB = frames.framesAllocated * FRAME_KB + overheadKB;
+      // guest frames + overhead + frames memory reclamation holds for VMs (compression caches)
+      const totalKB = (frames.framesAllocated + frames.heldFrames) * FRAME_KB + overheadKB;
       const h: Values = {
         ...sum,
         'cpu.usagemhz.average': usagemhz,
@@ -312,7 +342,9 @@ export class Collector {
         'power.power.average': watts,
         'power.energy.summation': watts * periodS,
         'sys.uptime.latest': Math.floor((timeMs - host.bootedAtMs) / 1000),
+        ...(lab.overcommit ? lab.overcommit.hostValues(host) : {}),
       };
+      if (lab.overcommit) h['mem.latency.average'] = latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length : 0;
       if (!Number.isNaN(hs.usageMin)) { h['cpu.usage.minimum'] = hs.usageMin; h['cpu.usage.maximum'] = hs.usageMax; }
       const net = this.net.get(host.id) ?? { tx: 0, rx: 0 };
       h['net.transmitted.average'] = net.tx / KB / periodS;
@@ -328,7 +360,7 @@ export class Collector {
       for (const host of lab.reg.hosts.values()) {
         if (host.clusterId !== cl.id) continue;
         const hv = hostValues.get(host.id);
-        if (hv) add(v, hv, ['cpu.usagemhz.average', 'cpu.reservedCapacity.average', 'mem.consumed.average', 'mem.granted.average', 'mem.active.average', 'mem.overhead.average']);
+        if (hv) add(v, hv, ['cpu.usagemhz.average', 'cpu.reservedCapacity.average', 'mem.consumed.average', 'mem.granted.average', 'mem.active.average', 'mem.overhead.average', ...POWER_SUMS]);
         capMhz += host.sockets * host.coresPerSocket * host.threadsPerCore * host.cpuMhz;
         memKB += host.memoryBytes / KB;
         if (host.connectionState === 'connected' && !host.inMaintenanceMode) {
@@ -348,6 +380,10 @@ export class Collector {
     }
     for (const dc of lab.reg.datacenters.values()) {
       const v: Values = {};
+      for (const host of lab.reg.hosts.values()) {
+        const hv = host.datacenterId === dc.id ? hostValues.get(host.id) : undefined;
+        if (hv) add(v, hv, POWER_SUMS);
+      }
       this.addVmops(dc.id, v);
       this.record(dc.id, timeMs, v);
     }

@@ -4,7 +4,8 @@
  *  - Host power (power.power.average, W): idle watts = POWER_IDLE_WATTS_BASE + POWER_IDLE_WATTS_PER_SOCKET
  *    × sockets, plus POWER_BUSY_WATTS_PER_CORE × physical cores × utilization (the share of time the
  *    logical CPUs were busy, from the scheduler). Idle ≈ 60 % of peak, the shape of SPECpower-era servers.
- *    Energy (power.energy.summation, J) = average W × seconds.
+ *    Energy (power.energy.summation, J) = average W × seconds. A host in standby draws POWER_STANDBY_WATTS,
+ *    a powered-off host 0 W. Clusters and datacenters report the sum of their hosts.
  *  - VM overhead memory (mem.overhead.average, KB): MEM_OVERHEAD_BASE_KB + MEM_OVERHEAD_PER_VCPU_KB × vCPUs
  *    + MEM_OVERHEAD_PER_MIB_KB × configured MiB (+ MEM_OVERHEAD_SHADOW_PER_MIB_KB × MiB when the VM runs shadow paging
  *    (src-shared/model/mmuVirtualization.ts: not an interp or pv VM whatever its setting),
@@ -20,10 +21,12 @@ import type { Host, Vm } from '../cluster/index';
 import { effectivePaging } from '@shared/model/mmuVirtualization';
 import {
   HOST_SYSTEM_MEMORY_MIB, MEM_OVERHEAD_BASE_KB, PAGE_SIZE_BYTES, MEM_OVERHEAD_PER_MIB_KB, MEM_OVERHEAD_PER_VCPU_KB, MEM_OVERHEAD_SHADOW_PER_MIB_KB,
-  POWER_BUSY_WATTS_PER_CORE, POWER_IDLE_WATTS_BASE, POWER_IDLE_WATTS_PER_SOCKET,
+  POWER_BUSY_WATTS_PER_CORE, POWER_IDLE_WATTS_BASE, POWER_IDLE_WATTS_PER_SOCKET, POWER_STANDBY_WATTS,
 } from '../params';
 
 export function hostWatts(host: Host, utilization: number): number {
+  if (host.powerState === 'standBy') return POWER_STANDBY_WATTS;
+  if (host.powerState === 'poweredOff') return 0;
   const u = Math.min(1, Math.max(0, utilization));
   const cores = host.sockets * host.coresPerSocket;
   return POWER_IDLE_WATTS_BASE + POWER_IDLE_WATTS_PER_SOCKET * host.sockets + POWER_BUSY_WATTS_PER_CORE * cores * u;

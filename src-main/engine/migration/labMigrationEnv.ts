@@ -7,6 +7,13 @@
  * What the lab sees: events (by the task kind), the VM's `hostId` changing at the switch, both hosts'
  * memory pools (the destination fills as pages arrive, the source empties at the end), host network
  * bytes for `net.*` (reported by the task kind), the scheduler's throttle during auto-converge.
+ *
+ * Memory reclamation (`ctx.overcommit`): until the switch the source host may compress, swap or sample
+ * the VM's pages like any other; the stream reads them through `sourceAway` (the bytes the host keeps).
+ * At the switch the VM leaves the source's reclamation: the bytes of its pages still away are taken
+ * into this migration (`away`, saved with it in post-copy) for whatever must still read the source.
+ * It joins the destination's once its memory there is whole (at once after pre-copy, at the end of
+ * post-copy: until then the remote faults own its not-present pages).
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { Vm } from '../cluster/index';
@@ -25,6 +32,8 @@ export class LabMigrationEnv implements MigrationEnv {
   timings: (CaptureTiming | undefined)[] = [];
   paused = false;
   switched = false;
+  /** Per member, the bytes of its source pages the source host held when the VM left its reclamation (the switch). */
+  away: Map<number, Uint8Array>[] | undefined;
   private released = false;
 
   constructor(private readonly ctx: OpContext, readonly vmIds: readonly VmId[], readonly sourceHostId: HostId, readonly destHostId: HostId) {
@@ -73,8 +82,25 @@ export class LabMigrationEnv implements MigrationEnv {
     this.ctx.markChanged(...this.vmIds);
   }
 
+  sourceAway(m: number, gpfn: number): Uint8Array | undefined {
+    if (this.away) return this.away[m]?.get(gpfn);
+    const vm = this.ctx.reg.vms.get(this.vmIds[m]);
+    return vm ? this.ctx.overcommit.awayBytes(vm, gpfn) : undefined;
+  }
+
   startDestination(cores: readonly unknown[], nowNs: number): GuestMachine[] {
     const out: GuestMachine[] = [];
+    // The VMs leave the source's reclamation (while the runtime still holds the source machine), keeping
+    // the bytes of the pages it holds.
+    this.away = this.vms().map((vm, m) => {
+      const held = new Map<number, Uint8Array>();
+      this.sources[m].scanPages((g, hfn) => {
+        const bytes = hfn < 0 ? this.ctx.overcommit.awayBytes(vm, g) : undefined;
+        if (bytes) held.set(g, bytes);
+      });
+      this.ctx.overcommit.guestStopped(vm);
+      return held;
+    });
     this.vms().forEach((vm, m) => {
       const machine = assembleGuestOn(this.ctx, vm, this.destHostId, cores[m], this.incomings[m]);
       this.ctx.hostMemory(this.sourceHostId)?.releaseOverhead(vm.id);
@@ -91,7 +117,13 @@ export class LabMigrationEnv implements MigrationEnv {
 
   finishSource(): void {
     for (const s of this.sources) s.dispose();
+    this.away = undefined;
     this.detach();
+    // The destination's memory is whole: the VMs join its host's reclamation (not a VM post-copy lost).
+    for (const vm of this.vms()) {
+      const g = this.ctx.runtime(vm.id).guest;
+      if (g && vm.powerState === 'poweredOn' && vm.hostId === this.destHostId) this.ctx.overcommit.guestStarted(vm, g);
+    }
   }
 
   loseVms(reason: string): void {

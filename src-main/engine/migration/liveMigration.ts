@@ -30,7 +30,7 @@ import {
   MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
-import type { MigrationEnv } from './migrationEnv';
+import { readSourcePage, sourceDigest, type MigrationEnv } from './migrationEnv';
 import { MigrationLink } from './link';
 import { PageBitmap } from './bitmap';
 import { PageStream } from './pageStream';
@@ -407,7 +407,7 @@ export class LiveMigration {
     if (this.resumeAtNs === undefined || nowNs < this.resumeAtNs) return { done: false, wakeNs: this.resumeAtNs };
     const at = this.resumeAtNs;
     // The switch: verify, then run on the destination.
-    const sourceDigests = this.cores!.map((_, m) => this.env.source(m).digest());
+    const sourceDigests = this.cores!.map((_, m) => sourceDigest(this.env, m));
     this.dest = this.env.startDestination(this.cores!, at);
     this.cores = undefined;
     if (this.stream.postcopy) {
@@ -442,7 +442,7 @@ export class LiveMigration {
     if (!f.canWait) {
       // Host code that cannot wait (a monitor in the middle of an operation): served synchronously from the
       // paused source, with a stall of a round trip plus the page's transfer.
-      const bytes = this.env.source(member).readPage(f.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
+      const bytes = readSourcePage(this.env, member, f.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
       this.bitmaps[member].clear(f.gpfn);
       this.postcopyRequests++;
       const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
@@ -501,8 +501,7 @@ export class LiveMigration {
 
   private pushPage(m: number, g: number, urgentAtNs?: number): void {
     this.bitmaps[m].clear(g);
-    const src = this.env.source(m);
-    const bytes = src.pageState(g) === 'untouched' ? null : src.readPage(g) ?? null;
+    const bytes = this.env.source(m).pageState(g) === 'untouched' ? null : readSourcePage(this.env, m, g) ?? null;
     const zero = bytes === null || this.stream.isZero(bytes);
     const leave = this.stream.sendPostcopyPage(zero, urgentAtNs);
     this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), bytes: zero ? null : bytes });
@@ -520,7 +519,7 @@ export class LiveMigration {
       const bytes = p.bytes ?? new Uint8Array(PAGE_SIZE_BYTES);
       d.supplyPage(p.gpfn, bytes);
       const back = d.readPage(p.gpfn);
-      const orig = this.env.source(p.member).readPage(p.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
+      const orig = readSourcePage(this.env, p.member, p.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
       this.arrivedChecked++;
       if (!back || !this.stream.equal(back, orig)) this.arrivedMismatched++;
     }

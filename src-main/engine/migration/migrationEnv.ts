@@ -5,6 +5,11 @@
  * context); tests implement it over bare machines. The mechanism (`liveMigration.ts`) never sees more.
  *
  * Members are the VMs moved together (one, or a gang), by index. Times are host virtual ns.
+ *
+ * The source host may hold some of a member's pages elsewhere (memory reclamation: compressed, swapped,
+ * out for activity sampling): its machine marks them not present, and `sourceAway` gives their bytes.
+ * The mechanism reads the source only through `readSourcePage` / `sourceDigest`, so a page the host
+ * took away travels (and verifies) as what the guest would read there.
  */
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from '../vm/guestMachine';
 
@@ -33,4 +38,25 @@ export interface MigrationEnv {
   setThrottle(pct: number): void;
   /** Memories of VMs already on the destination host, for deduplication against what it holds. */
   destinationVms(): readonly GuestPages[];
+  /** The bytes of member m's page `gpfn` that the source host keeps outside the machine, or undefined. */
+  sourceAway(m: number, gpfn: number): Uint8Array | undefined;
+}
+
+/**
+ * Member m's page on the source as the guest would read it (into `out` when given), like
+ * `GuestPages.readPage`; undefined only for a not-present page nobody holds (a broken source:
+ * verification then fails, the bytes are never invented).
+ */
+export function readSourcePage(env: MigrationEnv, m: number, gpfn: number, out?: Uint8Array): Uint8Array | undefined {
+  const src = env.source(m);
+  if (src.pageState(gpfn) !== 'notPresent') return src.readPage(gpfn, out);
+  const away = env.sourceAway(m, gpfn);
+  if (!away || !out) return away;
+  out.set(away);
+  return out;
+}
+
+/** Member m's guest-visible digest on the source, pages held elsewhere hashed as their contents. */
+export function sourceDigest(env: MigrationEnv, m: number): string {
+  return env.source(m).digest((gpfn) => env.sourceAway(m, gpfn));
 }

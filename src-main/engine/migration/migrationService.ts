@@ -42,8 +42,12 @@ export interface SavedInFlight {
   stopped: boolean;
   switched: boolean;
   timings: (CaptureTiming | null)[];
-  /** Post-copy: the paused source machines (`save()`) and, per VM, the pages still on the source. */
-  postcopy?: { sources: unknown[]; pages: number[][] };
+  /**
+   * Post-copy: the paused source machines (`save()`), per VM the pages still on the source, and per VM
+   * the bytes of source pages its host held outside the machine at the switch (memory reclamation;
+   * absent in labs saved before it existed).
+   */
+  postcopy?: { sources: unknown[]; pages: number[][]; away?: [number, Uint8Array][][] };
   stats: MigrationStats;
 }
 
@@ -52,8 +56,10 @@ export interface MigrationServiceState {
   inFlight: SavedInFlight[];
 }
 
-export class MigrationService implements BarrierService<MigrationServiceState> {
+export class MigrationService implements BarrierService<MigrationServiceState | undefined> {
   readonly name = 'migrations';
+  /** Labs saved before migrations existed have no state for this service: they restore with none in flight. */
+  readonly stateOptional = true;
   readonly live = new Map<TaskId, InFlightMigration>();
   /** Migrations in flight when the lab was saved, waiting for their task's resume after a load. */
   readonly restored = new Map<TaskId, SavedInFlight>();
@@ -95,6 +101,7 @@ export class MigrationService implements BarrierService<MigrationServiceState> {
           postcopy: {
             sources: env.sources.map((s) => s.save()),
             pages: m.migration.bitmaps.map((b) => { const out: number[] = []; b.forEach((g) => out.push(g)); return out; }),
+            away: (env.away ?? []).map((held) => [...held].map(([g, bytes]): [number, Uint8Array] => [g, bytes.slice()])),
           },
         } : {}),
         stats: clonePlain(this.describe ? this.describe(taskId, m) : ({} as MigrationStats)),
@@ -103,15 +110,10 @@ export class MigrationService implements BarrierService<MigrationServiceState> {
     return { history: clonePlain(this.history), inFlight };
   }
 
-  restore(state: MigrationServiceState): void {
+  restore(state: MigrationServiceState | undefined): void {
     this.live.clear();
     this.restored.clear();
-    this.history = clonePlain(state.history ?? []);
-    for (const s of state.inFlight ?? []) this.restored.set(s.taskId, s);
-  }
-
-  /** Labs saved before migrations existed have no state for this service. */
-  initialState(): MigrationServiceState {
-    return { history: [], inFlight: [] };
+    this.history = clonePlain(state?.history ?? []);
+    for (const s of state?.inFlight ?? []) this.restored.set(s.taskId, s);
   }
 }

@@ -226,7 +226,12 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
         const config = configOf(vm, rt, pool, rt.bootGuestNs);
         config.restoreState = saved.postcopy!.sources[i];
         const source = factory(config, host.cpuMhz * 1e6, 0);
-        for (const g of saved.postcopy!.pages[i]) if (dest.pageState(g) === 'notPresent') dest.supplyPage(g, source.readPage(g) ?? new Uint8Array(4096));
+        const away = new Map(saved.postcopy!.away?.[i] ?? []);
+        for (const g of saved.postcopy!.pages[i]) {
+          if (dest.pageState(g) !== 'notPresent') continue;
+          const bytes = source.pageState(g) === 'notPresent' ? away.get(g) : source.readPage(g);
+          dest.supplyPage(g, bytes ?? new Uint8Array(4096));
+        }
         source.dispose();
       });
       s.completedAtLoad = true;

@@ -28,7 +28,7 @@ import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
 import type { GuestPages } from '../vm/guestMachine';
 import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
-import type { MigrationEnv } from './migrationEnv';
+import { readSourcePage, type MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageCodecs } from './codecs';
 import { XbzrleCache, xbzrleDecode, xbzrleEncode } from './xbzrle';
@@ -167,10 +167,9 @@ export class PageStream {
       this.firstPass[m]++;
       if (this.firstPass.every((n, i) => n >= this.env.source(i).pageCount)) this.xbzrleStarted = true;
     }
-    const src = this.env.source(m);
     const inc = this.env.incoming(m);
     const key = XbzrleCache.key(m, g);
-    const bytes = src.pageState(g) === 'untouched' ? undefined : src.readPage(g, this.page);
+    const bytes = this.env.source(m).pageState(g) === 'untouched' ? undefined : readSourcePage(this.env, m, g, this.page);
     if (bytes) this.charge(PageCodecs.cpuNs('zeroScan', PAGE_SIZE_BYTES));
     if (!bytes || isZeroPage(bytes)) {
       this.counters.zeroPages++;

@@ -13,7 +13,7 @@
  */
 import type { GuestMachine } from '../vm/guestMachine';
 import { PAGE_SIZE_BYTES } from '../params';
-import type { MigrationEnv } from './migrationEnv';
+import { readSourcePage, sourceDigest, type MigrationEnv } from './migrationEnv';
 import { equalPages } from './dedupIndex';
 
 export interface SwitchVerdict {
@@ -31,17 +31,16 @@ export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], s
   let checked = 0;
   const destinationDigests: string[] = [];
   dest.forEach((d, m) => {
-    const src = env.source(m);
     const missing: number[] = [];
     for (let g = 0; g < d.pageCount; g++) {
       if (d.pageState(g) === 'notPresent') { missing.push(g); continue; }
-      const x = src.readPage(g, a);
+      const x = readSourcePage(env, m, g, a);
       const y = d.readPage(g, b);
       checked++;
       if (!x || !y || !equalPages(x, y)) mismatched++;
     }
     if (postcopy && missing.length) {
-      for (const g of missing) d.supplyPage(g, src.readPage(g, a) ?? a.fill(0));
+      for (const g of missing) d.supplyPage(g, readSourcePage(env, m, g, a) ?? a.fill(0));
       destinationDigests.push(d.digest());
       for (const g of missing) d.markNotPresent(g);
     } else destinationDigests.push(d.digest());
@@ -52,8 +51,9 @@ export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], s
 
 /**
  * After a cancelled or failed pre-copy: the VMs must be whole on the source — every machine running
- * (not disposed, not crashed) with every page present (the migration never wrote the source's memory
- * and left no page elsewhere). The digests are the source's; there is no destination.
+ * (not disposed, not crashed) with every page present or held by the source host (the migration never
+ * wrote the source's memory and left no page elsewhere). The digests are the source's; there is no
+ * destination.
  */
 export function sourceVerdict(env: MigrationEnv): SwitchVerdict {
   const sourceDigests: string[] = [];
@@ -61,8 +61,9 @@ export function sourceVerdict(env: MigrationEnv): SwitchVerdict {
   for (let m = 0; m < env.memberCount; m++) {
     const s = env.source(m);
     const st = s.state;
-    if (st === 'off' || st === 'crashed' || s.frameStats().notPresentPages > 0) ok = false;
-    sourceDigests.push(st === 'off' ? '' : s.digest());
+    if (st === 'off' || st === 'crashed') ok = false;
+    else s.scanPages((g, hfn) => { if (hfn < 0 && !env.sourceAway(m, g)) ok = false; });
+    sourceDigests.push(st === 'off' ? '' : sourceDigest(env, m));
   }
   return { verified: ok, mismatchedPages: 0, pagesChecked: 0, sourceDigests, destinationDigests: [] };
 }

@@ -3,7 +3,8 @@
  * pure and deterministic (no Node, no packages, no UI). Reading order: `problem.ts` → `constraints.ts`
  * → `heuristics.ts` (+ `packingState.ts`) → `checker.ts` → `bounds.ts` → `exact.ts` (`arcFlow.ts`,
  * `assignmentModel.ts`, `milp.ts`) → `explain.ts`; standard instances in `instances/`; the course's
- * modelling language in `model/`; the view of a running lab in `clusterView.ts`. Student docs:
+ * modelling language in `model/`; the view of a running lab in `clusterView.ts`; plans: `plan.ts` →
+ * `planChecker.ts`, on the lab `planOnLab.ts` and the task that runs them `applyTask.ts`. Student docs:
  * docs/placement.md.
  */
 export type { PlacementProblem, PlacementItem, PlacementBin, Placement, BinState, ProblemMistake } from './problem';
@@ -26,6 +27,12 @@ export { arcFlowApplies, buildArcFlow } from './arcFlow';
 export { buildAssignment } from './assignmentModel';
 export { heuristicVirtualMs, exactVirtualMs, searchVirtualMs } from './costModel';
 export { placementSolve } from './solveRequest';
+export type { PlanAction, PlanActionKind, PlanDurations, PlanInput, ReconfigurationPlan } from './plan';
+export { planReconfiguration, migrationEstimateMs, alignTarget, evacuationTarget } from './plan';
+export { checkPlan } from './planChecker';
+export { placementPlan, applyRequestPlan, planToTarget, coldMoveMs, PLAN_ESTIMATE_TEXT } from './planOnLab';
+export type { ApplyAction } from './applyTask';
+export { APPLY_PLAN_TASK_KIND, startApplyPlan } from './applyTask';
 export type { Instance } from './instances/bpplib';
 export { readInstances, instanceProblem, writeBpplib } from './instances/bpplib';
 export type { StandardClass } from './instances/generator';

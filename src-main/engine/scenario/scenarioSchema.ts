@@ -28,6 +28,7 @@ import { s } from '@shared/api/schema';
 import type { Infer, Problem, Schema } from '@shared/api/schema';
 import { migrationOptionsSchema, vmChangesSchema } from '@shared/api/commands';
 import { optionalSettings } from '@shared/api/vmSettingsSchema';
+import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
 import type { VmFields } from '@shared/model/vmHardware';
@@ -89,6 +90,8 @@ const hostFields = {
   maintenance: s.optional(s.bool()),
   /** The CPUs have hardware virtualization assist (VT-x/AMD-V); false = a host that cannot run `hw` VMs (default true). */
   hardwareAssist: s.optional(s.bool()),
+  /** Memory-overcommitment settings changed from the defaults (page sharing rates, salting, cache, idle tax). */
+  memoryReclamation: s.optional(memReclamationSchema),
 };
 
 export const hostTemplateSchema = s.object({ count: s.int({ min: 0, max: 1000 }), ...hostFields });

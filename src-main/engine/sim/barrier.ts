@@ -12,8 +12,8 @@
  *  - `settle(nowMs)` (optional): work that must not wait for the next barrier, run at the start and end of
  *    every `advance` (tasks queued by commands start at the time they were queued);
  *  - `save()` / `restore(state)`: plain state (`null` for a stateless service);
- *  - `initialState()` (optional): the state a service starts from — given to `restore` when a lab saved
- *    before the service existed is loaded (so adding a service does not break older saves).
+ *  - `stateOptional` (optional): a saved lab without this service's state (saved before it existed)
+ *    restores it with `restore(undefined)` instead of failing.
  *
  * Rules: services never read a wall clock or `Math.random`; they run in registry order, so their order is
  * part of the result (e.g. per-quantum bookkeeping runs before tasks that power VMs on, and samples are
@@ -27,5 +27,5 @@ export interface BarrierService<S = unknown> extends Persist<S> {
   nextDueMs?(nowMs: number): number | undefined;
   atBarrier(nowMs: number): void;
   settle?(nowMs: number): void;
-  initialState?(): S;
+  readonly stateOptional?: boolean;
 }

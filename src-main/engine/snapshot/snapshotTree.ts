@@ -33,6 +33,8 @@ export interface GuestCapture {
   touchedBytes: number;
   /** How much of the guest's console output the lab had already copied at capture. */
   consoleOffset: number;
+  /** The bytes of pages the host had taken away (swapped, compressed) — not present in `guestState`. */
+  reclaimed?: unknown;
 }
 
 /** The VM's configuration at capture (restored on revert). */

@@ -9,7 +9,7 @@
  *   still charged. Returns a typed error (and charges nothing) when the overhead does not fit in the host
  *   or the factory fails.
  * - `stopGuest(ctx, vm)`: takes the vCPUs off the scheduler, drops the guest and returns its frames
- *   (`GuestMachine.release`) and its overhead to the host's pool.
+ *   (`GuestMachine.dispose`) and its overhead to the host's pool.
  * - `restoreGuest(ctx, vm, savedState)`: a saved lab's guest rebuilt on its host's pool (lab restore).
  * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
  * - `captureGuest(ctx, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
@@ -33,6 +33,7 @@ import type { VmCpuPolicy } from '../scheduler/index';
 import type { GuestCapture } from '../snapshot/index';
 import { hardwareOf } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
+import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 
@@ -115,6 +116,8 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
   // Dirty logging runs for the VM's whole powered-on life: the collector reads the dirty rate from
   // it, and live migration will need it. A restored machine continues its saved log.
   guest.startDirtyLog?.(nowNs - offsetNs);
+  // Memory reclamation takes over the guest's pages out (a capture's swapped and compressed pages).
+  ctx.overcommit.guestStarted(vm, guest, capture?.reclaimed as CapturedPages | undefined);
   ctx.guestStarted(vm.id, guest.counters());
   sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm), nowNs, offsetNs, capture?.timing);
   setGuestFacts(vm, guest);
@@ -152,6 +155,7 @@ export function stopGuest(ctx: OpContext, vm: Vm): void {
   const rt = ctx.runtime(vm.id);
   pollConsole(ctx, vm);
   if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
+  ctx.overcommit.guestStopped(vm);
   // The machine's frames go back to the host; a capture taken before (suspend, snapshot) keeps its own
   // copy-on-write references to the page contents, which the pool no longer counts.
   rt.guest?.dispose();
@@ -181,6 +185,7 @@ export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
     captureGuestNs: nowNs - rt.offsetNs,
     touchedBytes: guest ? guest.memoryStats().touchedBytes : 0,
     consoleOffset: rt.guestConsoleOffset,
+    reclaimed: guest ? ctx.overcommit.capture(vm) : undefined,
   };
 }
 

@@ -93,6 +93,8 @@ export interface GuestFrameStats {
   /** Distinct frames behind `sharedPages`. */
   sharedFrames: number;
   notPresentPages: number;
+  /** Writes that had to copy a frame other pages also mapped (copy-on-write breaks of sharing), cumulative; absent = not counted. */
+  sharedBreaks?: number;
 }
 
 /**
@@ -116,6 +118,12 @@ export interface GuestPages {
   supplyPage(gpfn: number, bytes: Uint8Array): boolean;
   /** Maps the frame of `from`'s page `fromGpfn` (same host) copy-on-write; false when that page has no frame. */
   sharePage(gpfn: number, from: GuestPages, fromGpfn: number): boolean;
+  /**
+   * If the page's bytes are all zero, releases its frame (it maps the shared zero page again, its next
+   * write allocates): page sharing's zero pages. Content-preserving (no hooks, not dirty). False when the
+   * page has no frame or is not all zero. Optional: a memory without it never collapses zero pages.
+   */
+  dropZeroPage?(gpfn: number): boolean;
   pageState(gpfn: number): GuestPageState;
   /** Every page with a frame — fn(gpfn, host frame number, its reference count) — and every not-present page (hfn -1), in gpfn order. */
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void;
@@ -126,6 +134,20 @@ export interface GuestPages {
 export interface IncomingGuestMemory extends GuestPages {
   /** Returns every frame it holds (a cancelled move); unusable afterwards. */
   release(): void;
+}
+
+/**
+ * A guest's balloon driver as the host sees it (ESX's vmmemctl): the host sets a target in pages; the
+ * driver allocates and pins that many guest pages and hands their numbers over, so the host can take
+ * their frames; a lower target makes it free pages again.
+ */
+export interface GuestBalloon {
+  /** Pages the host asks the driver to hold. */
+  target: number;
+  /** Pages the driver holds now. */
+  readonly size: number;
+  /** Guest pages the driver pinned since the last call (the host reclaims their frames). */
+  takeInflated(): number[];
 }
 
 export interface GuestMachine extends GuestPages {
@@ -164,6 +186,8 @@ export interface GuestMachine extends GuestPages {
   startDirtyLog?(nowNs: number): void;
   readAndClearDirty?(nowNs: number): { readonly pages: readonly number[]; readonly count: number };
 
+  /** The guest's balloon driver, when its OS has one and has registered it with the device. */
+  readonly balloon?: GuestBalloon;
   /** Installs (or removes) what decides about accesses to pages not present here; none = the vCPU waits. */
   setNotPresentHandler(handler: NotPresentHandler | undefined): void;
   /** The page vCPU `vcpu` waits for, or -1. */
@@ -173,8 +197,14 @@ export interface GuestMachine extends GuestPages {
   save(): unknown;
   /** `save()` without the memory: vCPUs, devices, monitor, dirty log, config (a move sends the pages separately). */
   saveCore(): unknown;
-  /** Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state. */
-  digest(): string;
+  /**
+   * Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state.
+   * `notPresentPage` (optional) gives the bytes of a page not present here whose contents the caller
+   * holds (memory reclamation's pages out): it hashes as that content, so a guest whose pages the host
+   * took away digests like the same guest with them all present; without it (or when it returns
+   * undefined) a not-present page hashes as a mark.
+   */
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string;
   /** Returns every host frame the machine holds; the machine does nothing afterwards (saved states stay valid). */
   dispose(): void;
 }

@@ -3,8 +3,11 @@
  * the entities it names, queries over the whole lab are asked of every backend and merged, and the
  * event streams become one. Adding a backend (real hosts) is adding a member, never a transport change.
  *
- * - `createCompositeBackend(members, options?)` → Backend. Members: exactly one default backend
- *   (namespace '') and any number of namespaced ones, namespaces unique.
+ * - `createCompositeBackend(members, options?)` → `CompositeBackend`. Members: exactly one default
+ *   backend (namespace '') and any number of namespaced ones, namespaces unique.
+ * - At run time (real hosts added and removed): `add(member)` (its entities enter the change feed as
+ *   one `inventory.changed`), `remove(namespace)` (its entities leave the same way; the member is
+ *   closed), `has(namespace)`. The default backend is never removed.
  *
  * Routing (from the framed request; the owning backend's door validates it):
  * - by the namespace of the ids in `params` (the contract's id keys, `contractIds.ts`): one namespace →
@@ -27,16 +30,18 @@ import type { EngineEvent } from '@shared/api/events';
 import type { ResponseMessage } from '@shared/api/protocol';
 import type { FramedRequest } from '@shared/api/validate';
 import { validateRequest } from '@shared/api/validate';
+import { API_VERSION } from '@shared/api/channels';
 import { apiError } from '@shared/api/errors';
 import type { EventsSinceDto } from '@shared/api/queries';
 import { CHANGE_HISTORY_UPDATES, EVENTS_SINCE_DEFAULT_LIMIT, LIST_DEFAULT_LIMIT } from '@shared/api/queries';
-import type { InventoryDto } from '@shared/model/inventory';
+import type { EntityDto, InventoryDto } from '@shared/model/inventory';
 import type { TaskDto } from '@shared/model/task';
 import type { EventDto } from '@shared/model/eventLog';
 import type { EventId } from '@shared/model/ids';
 import { namespaceOfId } from '@shared/model/ids';
 import type { BackendInfo } from '@shared/model/backends';
 import { ChangeHistory } from '@shared/model/inventoryChanges';
+import type { EntityUpdate } from '@shared/model/inventoryChanges';
 import type { Backend } from './backend';
 import { forEachId } from './contractIds';
 
@@ -47,7 +52,17 @@ export interface CompositeOptions {
 
 type Ok<T> = { id: number; ok: true; result: T };
 
-export function createCompositeBackend(members: Backend[], options: CompositeOptions = {}): Backend {
+export interface CompositeBackend extends Backend {
+  add(member: Backend): Promise<void>;
+  remove(namespace: string): Promise<void>;
+  has(namespace: string): boolean;
+}
+
+const INVENTORY_LISTS = ['datacenters', 'clusters', 'hosts', 'vms', 'datastores', 'networks'] as const;
+const entitiesOf = (inv: InventoryDto): EntityDto[] => INVENTORY_LISTS.flatMap((l) => inv[l] as EntityDto[]);
+
+export function createCompositeBackend(initialMembers: Backend[], options: CompositeOptions = {}): CompositeBackend {
+  const members = [...initialMembers];
   const byNamespace = new Map<string, Backend>();
   for (const m of members) {
     if (byNamespace.has(m.namespace)) throw new Error(`two backends share the namespace "${m.namespace}"`);
@@ -61,11 +76,14 @@ export function createCompositeBackend(members: Backend[], options: CompositeOpt
   let version = 0;
   const history = new ChangeHistory(version, options.historyUpdates ?? CHANGE_HISTORY_UPDATES);
 
-  const unsubscribe = members.map((m) => m.onEvent((e) => {
+  const changed = (updates: EntityUpdate[]) => {
+    version++;
+    history.record(version, updates);
+    emit({ type: 'inventory.changed', version, updates });
+  };
+  const subscribe = (m: Backend) => m.onEvent((e) => {
     if (e.type === 'inventory.changed') {
-      version++;
-      history.record(version, e.updates);
-      emit({ ...e, version });
+      changed(e.updates);
     } else if (e.type === 'lab.loaded') {
       version++;
       history.reset(version);
@@ -73,7 +91,14 @@ export function createCompositeBackend(members: Backend[], options: CompositeOpt
     } else if (e.type !== 'sim.ticked' || m === primary) {
       emit(e);
     }
-  }));
+  });
+  const unsubscribe = new Map<Backend, () => void>(members.map((m) => [m, subscribe(m)]));
+
+  /** A member's whole inventory, or nothing if it cannot answer (its entities then arrive with its next change). */
+  async function inventoryOf(m: Backend): Promise<EntityDto[]> {
+    const r = await m.request({ v: API_VERSION, id: 0, kind: 'query', name: 'inventory.get', params: {} } as FramedRequest);
+    return r.ok ? entitiesOf(r.result as InventoryDto) : [];
+  }
 
   /** Asks every member; the first failure (in member order) is the answer, else all results. */
   async function askAll<T>(message: FramedRequest, paramsFor: (m: Backend) => unknown = () => message.params): Promise<{ error: ResponseMessage } | { results: T[] }> {
@@ -179,8 +204,30 @@ export function createCompositeBackend(members: Backend[], options: CompositeOpt
       return () => listeners.delete(listener);
     },
     async close() {
-      for (const u of unsubscribe) u();
+      for (const u of unsubscribe.values()) u();
+      unsubscribe.clear();
       await Promise.all(members.map((m) => m.close()));
+    },
+    has: (namespace) => byNamespace.has(namespace),
+    async add(member) {
+      if (member.namespace === '') throw new Error('the default backend is given at creation, not added');
+      if (byNamespace.has(member.namespace)) throw new Error(`two backends share the namespace "${member.namespace}"`);
+      byNamespace.set(member.namespace, member);
+      members.push(member);
+      unsubscribe.set(member, subscribe(member));
+      const entered = await inventoryOf(member);
+      if (entered.length > 0) changed(entered.map((object) => ({ op: 'enter', id: object.id, object }) as EntityUpdate));
+    },
+    async remove(namespace) {
+      const member = byNamespace.get(namespace);
+      if (!member || member === primary) throw new Error(namespace === '' ? 'the default backend cannot be removed' : `no backend has the namespace "${namespace}"`);
+      const leaving = await inventoryOf(member);
+      unsubscribe.get(member)?.();
+      unsubscribe.delete(member);
+      byNamespace.delete(namespace);
+      members.splice(members.indexOf(member), 1);
+      if (leaving.length > 0) changed(leaving.map((object) => ({ op: 'leave', id: object.id }) as EntityUpdate));
+      await member.close();
     },
     async autosave(timeoutMs) {
       const results = await Promise.all(members.map((m) => m.autosave?.(timeoutMs)));

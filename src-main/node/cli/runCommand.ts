@@ -38,6 +38,11 @@ import { loadGuestCatalogue, loadGuestSources } from '../resources';
 import { UsageError } from './args';
 import { assembleFile } from './asmCommand';
 
+/** The monitors' names in the course's words (the report says both the flag and the name). */
+const MONITOR_NAMES: Readonly<Record<string, string>> = {
+  interp: 'interpreter, no monitor', te: 'trap-and-emulate', bt: 'binary translation', hw: 'hardware assist', pv: 'paravirtualization',
+};
+
 /** `hvlab … | head` closes stdout early: stop quietly instead of printing an EPIPE stack trace. */
 function quietOnClosedPipe(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
@@ -239,6 +244,8 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(consoleText);
     if (consoleText && !consoleText.endsWith('\n')) process.stdout.write('\n');
+    // What ran goes to stderr, so stdout stays exactly the guest's console.
+    console.error(`hvlab run: ${a.guest} under monitor ${a.monitor} (${MONITOR_NAMES[a.monitor] ?? a.monitor}), paging ${a.paging}, ${a.vcpus} vCPU, ${a.levels}-level page tables; stopped by ${outcome.stoppedBy} at ${(outcome.endNs / 1e9).toFixed(3)} s virtual`);
     if (m.crash) {
       const c = m.crash;
       const at = (n: number | undefined): string => (n === undefined ? '?' : `0x${(n >>> 0).toString(16)}`);

@@ -18,6 +18,7 @@ import { API_VERSION } from '@shared/api/channels';
 export interface RunReport {
   scenario: string;
   title: string;
+  description?: string;
   seed: number;
   virtualTimeMs: number;
   guestExecution: string;
@@ -40,7 +41,10 @@ export function stateDigest(engine: Engine): string {
   return `sha256:${createHash('sha256').update(JSON.stringify(engine.digestInput())).digest('hex')}`;
 }
 
-export function buildReport(engine: Engine, meta: { seed: number; title: string; guestExecution: string }): RunReport {
+/** The most counters one `metrics.query` may name (its schema's array bound in src-shared/api/queries.ts). */
+const METRICS_QUERY_MAX_COUNTERS = 64;
+
+export function buildReport(engine: Engine, meta: { seed: number; title: string; description?: string; guestExecution: string }): RunReport {
   const inv = query<InventoryDto>(engine, 'inventory.get', {});
   const catalog = query<CounterInfo[]>(engine, 'metrics.catalog', {});
   const counters: Record<string, Record<string, number>> = {};
@@ -52,9 +56,13 @@ export function buildReport(engine: Engine, meta: { seed: number; title: string;
   ];
   for (const e of entities) {
     const names = catalog.filter((c) => c.entityTypes.includes(e.type as never)).map((c) => c.name);
-    const s = query<MetricSeriesDto>(engine, 'metrics.query', { entityId: e.id, counters: names, interval: 'realtime', maxSamples: 1 });
     const row: Record<string, number> = {};
-    for (const n of names) { const v = s.values[n]?.[0]; if (v !== null && v !== undefined) row[n] = v; }
+    // A query names at most METRICS_QUERY_MAX_COUNTERS counters (the contract's bound): ask in batches.
+    for (let i = 0; i < names.length; i += METRICS_QUERY_MAX_COUNTERS) {
+      const batch = names.slice(i, i + METRICS_QUERY_MAX_COUNTERS);
+      const s = query<MetricSeriesDto>(engine, 'metrics.query', { entityId: e.id, counters: batch, interval: 'realtime', maxSamples: 1 });
+      for (const n of batch) { const v = s.values[n]?.[0]; if (v !== null && v !== undefined) row[n] = v; }
+    }
     if (Object.keys(row).length) counters[e.name] = row;
   }
   const events = query<EventDto[]>(engine, 'events.list', { limit: 5000 }).reverse()
@@ -64,7 +72,8 @@ export function buildReport(engine: Engine, meta: { seed: number; title: string;
     ...(t.completedAtMs !== undefined ? { completedAtMs: t.completedAtMs } : {}), ...(t.error ? { error: t.error.message } : {}),
   }));
   return {
-    scenario: engine.scenarioName(), title: meta.title, seed: meta.seed, virtualTimeMs: engine.simStatus().virtualTimeMs,
+    scenario: engine.scenarioName(), title: meta.title, ...(meta.description ? { description: meta.description } : {}), seed: meta.seed,
+    virtualTimeMs: engine.simStatus().virtualTimeMs,
     guestExecution: meta.guestExecution,
     inventory: {
       datacenters: inv.datacenters.length, clusters: inv.clusters.length, hosts: inv.hosts.length,
@@ -75,24 +84,37 @@ export function buildReport(engine: Engine, meta: { seed: number; title: string;
   };
 }
 
+/** The counters the text report shows: counter, the label each cell starts with, its unit. */
 const KEY_COUNTERS = [
-  ['cpu.usage.average', '%'], ['cpu.usagemhz.average', 'MHz'], ['cpu.ready.summation', 'ms rdy'], ['cpu.costop.summation', 'ms cstp'],
-  ['mem.consumed.average', 'KB mem'], ['power.power.average', 'W'], ['engine.clockLag.latest', 'ms lag'],
-  ['vmop.numPoweron.latest', 'poweron'],
+  ['cpu.usage.average', 'cpu', '%'], ['cpu.usagemhz.average', 'cpu', 'MHz'], ['cpu.ready.summation', 'ready', 'ms'],
+  ['cpu.costop.summation', 'co-stop', 'ms'], ['mem.consumed.average', 'mem consumed', 'KB'], ['power.power.average', 'power', 'W'],
+  ['engine.clockLag.latest', 'clock lag', 'ms'], ['vmop.numPoweron.latest', 'power-ons', ''],
 ] as const;
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
 
 export function formatReport(r: RunReport): string {
   const out: string[] = [];
   const s = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   out.push(`scenario: ${r.scenario} (${r.title})  seed: ${r.seed}  virtual time: ${s(r.virtualTimeMs)}`);
+  if (r.description) out.push(...wrap(r.description, 100).map((l) => `  ${l}`));
   out.push(`guest execution: ${r.guestExecution}`);
   const i = r.inventory;
   out.push(`inventory: ${i.datacenters} datacenter(s), ${i.clusters} cluster(s), ${i.hosts} host(s), ${i.vms} VM(s) (${i.poweredOn} powered on), ${i.templates} template(s)`);
-  out.push('', 'counters (newest real-time sample):');
+  out.push('', 'counters (newest real-time sample; ready and co-stop are summed over the 20 s sample):');
   for (const [name, row] of Object.entries(r.counters)) {
-    const cells = KEY_COUNTERS.filter(([k]) => k in row).map(([k, u]) => `${row[k].toFixed(k.includes('usage') ? 2 : 1)} ${u}`);
+    const cells = KEY_COUNTERS.filter(([k]) => k in row).map(([k, label, u]) => `${label} ${row[k].toFixed(k.includes('usage') ? 2 : 1)}${u ? ` ${u}` : ''}`);
     out.push(`  ${name.padEnd(24)} ${cells.join('  ')}`);
   }
+  out.push(`  (${KEY_COUNTERS.map(([k, label]) => `${label}: ${k}`).filter((x, i, all) => all.indexOf(x) === i).join(', ')})`);
   out.push('', `events (${r.events.length}):`);
   for (const e of r.events) out.push(`  [${s(e.timeMs).padStart(12)}] ${e.severity.padEnd(7)} ${e.type}: ${e.message}`);
   out.push('', `tasks (${r.tasks.length}):`);

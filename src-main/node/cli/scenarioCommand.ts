@@ -3,6 +3,7 @@
  * in-process (no worker), to virtual time T (a duration: 90, 90s, 5m, 1h; default: 60 s after the last
  * timed action, at least 60 s, at most 1 h — longer stories need --until), and prints counters, events, tasks and the digest of the final state.
  * Same file + same seed ⇒ byte-identical output. `--save DIR` also saves the final lab (hvlab lab load).
+ * On a terminal, progress (virtual time done, wall time spent) goes to stderr while it runs.
  *
  * `hvlab scenario check FILE`: validates only (exit 1 with `file: path: message` on a bad field).
  */
@@ -55,12 +56,39 @@ export function loadScenarioFile(file: string): { name: string; content: unknown
   return { name: v.scenario.name || basename(file), content, scenario: v.scenario };
 }
 
-export function runScenario(file: string, seed: number, untilMs: number | undefined, choice: GuestFactoryChoice = defaultGuestFactory()): { engine: Engine; scenario: Scenario } {
+/** Virtual time per progress step of a run shown on a terminal. */
+const PROGRESS_STEP_MS = 10_000;
+
+export function runScenario(
+  file: string, seed: number, untilMs: number | undefined, choice: GuestFactoryChoice = defaultGuestFactory(),
+  onProgress?: (doneMs: number, totalMs: number) => void,
+): { engine: Engine; scenario: Scenario } {
   const { name, content, scenario } = loadScenarioFile(file);
-  const until = untilMs ?? defaultUntilMs(scenario);
   const engine = createEngine({ scenarios: { [name]: { file, content } }, guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: name, seed });
-  engine.advance(until);
+  const total = untilMs ?? defaultUntilMs(scenario);
+  if (!onProgress) {
+    engine.advance(total);
+    return { engine, scenario };
+  }
+  // In steps, to report progress; the engine's result does not depend on how its time is sliced.
+  for (let done = 0; done < total;) {
+    const step = Math.min(PROGRESS_STEP_MS, total - done);
+    engine.advance(step);
+    done += step;
+    onProgress(done, total);
+  }
   return { engine, scenario };
+}
+
+/** One self-overwriting line on a terminal's stderr: "virtual 40.0 s of 120.0 s (33 %), 3.1 s wall". */
+function terminalProgress(): ((doneMs: number, totalMs: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const started = performance.now();
+  return (done, total) => {
+    const wall = ((performance.now() - started) / 1000).toFixed(1);
+    process.stderr.write(`\rhvlab: virtual ${(done / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s (${Math.floor((done / total) * 100)} %), ${wall} s wall`);
+    if (done >= total) process.stderr.write('\n');
+  };
 }
 
 export async function scenario(argv: string[]): Promise<number> {
@@ -76,8 +104,8 @@ export async function scenario(argv: string[]): Promise<number> {
   const seed = Number(flags.seed ?? 1);
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new UsageError(`--seed needs an integer 0…2147483647, got "${String(flags.seed)}"`);
   const choice = defaultGuestFactory();
-  const { engine, scenario: s } = runScenario(positionals[0], seed, parseUntil(flags.until), choice);
-  const report = buildReport(engine, { seed, title: s.title, guestExecution: choice.name });
+  const { engine, scenario: s } = runScenario(positionals[0], seed, parseUntil(flags.until), choice, terminalProgress());
+  const report = buildReport(engine, { seed, title: s.title, description: s.description, guestExecution: choice.name });
   console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
   if (flags.save) {
     const r = saveLab(String(flags.save), engine.saveState());

@@ -1,6 +1,10 @@
 /**
- * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--data-dir DIR]
- *  [--restore-autosave | --discard-autosave] [--no-autosave]`: browser mode.
+ * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--library DIR] [--exercises DIR]
+ *  [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]`: browser mode.
+ *
+ * The lab library (File › Save / Open in the page) is DIR, else HVLAB_LIBRARY, else ~/.hvlab/labs: a
+ * folder on this side, so the page names saved labs and never paths.
+ * `--exercises DIR` adds an instructor's exercise folder (as HVLAB_EXERCISES does; docs/exercises.md).
  *
  * Starts the lab's backend (the engine in a supervised worker thread, `node/backends/`: a crashed worker
  * is replaced and its last autosave offered), serves the renderer and the WebSocket on 127.0.0.1 (port
@@ -13,15 +17,16 @@
  * next start offers it back (a banner with Restore / Discard), or restores it at once with
  * --restore-autosave, or deletes it with --discard-autosave. --no-autosave: no data folder at all.
  */
-import { resolve, dirname } from 'node:path';
+import { resolve, dirname, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLabBackend } from '../backends/index';
+import { labDataDir, memorySecretStore, startLabBackend } from '../backends/index';
 import type { Backend } from '../backends/index';
 import { defaultDataDir } from '../storage/autosave';
 import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
 import { parseArgs, UsageError } from './args';
+import { defaultLibraryDir } from '../storage/labLibrary';
 import { startVim25, vim25Banner } from '../vim25/index';
 import type { Vim25Endpoint } from '../vim25/index';
 
@@ -49,17 +54,24 @@ export function resolveVim25Port(flag: unknown): number | undefined {
 
 export async function serve(argv: string[]): Promise<{ server: LabServer; backend: Backend; vim25?: Vim25Endpoint }> {
   const { flags } = parseArgs(argv, {
-    port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number',
-    'data-dir': 'string', 'restore-autosave': 'boolean', 'discard-autosave': 'boolean', 'no-autosave': 'boolean',
+    port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number', exercises: 'string',
+    'data-dir': 'string', library: 'string', 'restore-autosave': 'boolean', 'discard-autosave': 'boolean', 'no-autosave': 'boolean',
   });
   if (flags['restore-autosave'] && flags['discard-autosave']) throw new UsageError('--restore-autosave and --discard-autosave exclude each other');
   const port = resolvePort(flags.port);
   const vim25Port = resolveVim25Port(flags['vim25-port']);
   const dataDir = flags['no-autosave'] ? undefined : resolve(String(flags['data-dir'] ?? defaultDataDir()));
+  // The engine worker (and any worker that replaces it) reads the exercise folders from the environment it inherits.
+  if (flags.exercises) process.env.HVLAB_EXERCISES = [resolve(String(flags.exercises)), process.env.HVLAB_EXERCISES].filter(Boolean).join(delimiter);
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
   const backend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
+    libraryDir: flags.library === undefined ? defaultLibraryDir() : resolve(String(flags.library)),
     dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
+  }, {
+    // Real hosts added in Add Host are remembered in the lab's data folder; their passwords only in this
+    // process (browser mode has no keychain), so a restarted server asks for them again.
+    dataDir: labDataDir(), secrets: memorySecretStore(),
   });
   const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);

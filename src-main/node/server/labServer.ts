@@ -7,6 +7,8 @@
  *   Origin) are refused with 401/403 before any engine message is read.
  * - Every message is size-bounded, parsed and checked for framing (`checkFrame`), then forwarded to the
  *   backend (`node/backends/`), whose door validates it; the backend keeps several tabs' ids apart.
+ * - `POST /api/report?token=…` builds a report for Export report… (reportRoute.ts), with the same token
+ *   and Origin rules.
  *
  * Rules (one client can never take the server or the lab down, nor grow it without bound):
  * - A malformed frame (too big, invalid UTF-8, unmasked, reserved bits or opcodes, bad close code,
@@ -21,7 +23,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
-import { WS_PATH } from '@shared/api/channels';
+import { API_VERSION, WS_PATH } from '@shared/api/channels';
 import { checkFrame } from '@shared/api/validate';
 import { apiError } from '@shared/api/errors';
 import type { EventMessage, ResponseMessage } from '@shared/api/protocol';
@@ -29,6 +31,9 @@ import type { EngineEvent } from '@shared/api/events';
 import type { Backend } from '../backends/index';
 import { serveStatic } from './staticFiles';
 import { MAX_MESSAGE_BYTES, WS_DROP_BYTES, WS_MAX_IN_FLIGHT, WS_PAUSE_BYTES, WS_RESUME_BYTES } from '../limits';
+import { createApiClient } from '@shared/api/client';
+import { REPORT_PATH } from '@shared/api/reports';
+import { reportRoute } from './reportRoute';
 
 /** What the server has refused or shed so far (for tests, the fuzzers and diagnostics). */
 export interface LabServerStats {
@@ -71,7 +76,19 @@ export async function startLabServer(opts: {
 }): Promise<LabServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const lim: BackPressureLimits = { pauseBytes: WS_PAUSE_BYTES, resumeBytes: WS_RESUME_BYTES, dropBytes: WS_DROP_BYTES, maxInFlight: WS_MAX_IN_FLIGHT, ...opts.limits };
-  const http: Server = createServer((req, res) => serveStatic(opts.rendererDir, req, res));
+  // The server's own client of the lab (reports); the backend keeps its ids apart from the sockets'.
+  const hostApi = createApiClient({
+    apiVersion: API_VERSION, transport: 'direct',
+    request: (m) => opts.backend.request({ ...m }),
+    onEvent: (l) => opts.backend.onEvent(l),
+  });
+  const http: Server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === REPORT_PATH) {
+      void reportRoute(req, res, { token, port: (http.address() as AddressInfo).port, api: hostApi });
+      return;
+    }
+    serveStatic(opts.rendererDir, req, res);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const stats: LabServerStats = { connections: 0, protocolErrors: 0, closeCodes: Object.create(null) as Record<string, number>, pauses: 0, dropped: 0 };
   const senders = new Set<(m: EventMessage) => void>();

@@ -19,7 +19,9 @@
  *   symbolic link, device or FIFO — `/dev/zero` would never end) within a size cap (`node/limits.ts`);
  *   the manifest's fields are checked as own properties of the right types; a payload holding an own
  *   `__proto__` key anywhere is refused (restoring it with `Object.assign` or `obj[k] = v` would replace
- *   an object's prototype). Whether each VALUE is sane is the engine's to check when it loads the state.
+ *   an object's prototype); the payload must be an object whose scenario name and virtual time are the
+ *   manifest's. Whether each VALUE is sane is the engine's to check when it loads the state
+ *   (`engine.loadState`: every field, with the limits of live input).
  *
  * v8 serialization keeps shared objects shared (disk layers, copy-on-write memory frames) and carries
  * typed arrays and Maps; newer Node versions read older payloads.
@@ -135,6 +137,14 @@ export function findPrototypeKey(value: unknown, rootPath = 'state'): string | u
   return undefined;
 }
 
+/** The scenario name and virtual time a payload claims, read as own properties (null: not a lab state object). */
+function payloadSummary(state: unknown): { scenario: unknown; virtualTimeMs: unknown } | null {
+  const own = (o: unknown, k: string): unknown =>
+    (typeof o === 'object' && o !== null && !Array.isArray(o) && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined);
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return null;
+  return { scenario: own(own(state, 'scenario'), 'name') ?? '', virtualTimeMs: own(own(state, 'clock'), 'virtualTimeMs') ?? 0 };
+}
+
 function readManifest(dir: string): Manifest {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) throw new LabStoreError(`no saved lab in ${dir} (no ${MANIFEST})`);
@@ -175,7 +185,7 @@ export function currentGeneration(dir: string): number {
   }
 }
 
-export function saveLab(dir: string, state: { scenario?: { name?: string }; clock?: { virtualTimeMs?: number } }, options: { onStep?: (step: SaveStep) => void } = {}): { generation: number; bytes: number } {
+export function saveLab(dir: string, state: { scenario?: { name?: string }; clock?: { virtualTimeMs?: number } } | null, options: { onStep?: (step: SaveStep) => void } = {}): { generation: number; bytes: number } {
   mkdirSync(dir, { recursive: true });
   const step = options.onStep ?? (() => {});
   const generation = currentGeneration(dir) + 1;
@@ -196,7 +206,7 @@ export function saveLab(dir: string, state: { scenario?: { name?: string }; cloc
   step('data-renamed');
   const body: Omit<Manifest, 'checksum'> = {
     magic: MANIFEST_MAGIC, formatVersion: SAVE_FORMAT_VERSION, generation, file, bytes: data.length, sha256: sha256(data),
-    scenario: String(state.scenario?.name ?? ''), virtualTimeMs: Number(state.clock?.virtualTimeMs ?? 0), savedAt: new Date().toISOString(),
+    scenario: String(state?.scenario?.name ?? ''), virtualTimeMs: Number(state?.clock?.virtualTimeMs ?? 0), savedAt: new Date().toISOString(),
   };
   const manifest: Manifest = { ...body, checksum: manifestChecksum(body) };
   writeDurably(join(dir, `${MANIFEST}.tmp`), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -232,5 +242,11 @@ export function loadLab(dir: string): { state: unknown; manifest: Manifest } {
   }
   const bad = findPrototypeKey(state);
   if (bad) throw new LabStoreError(`${path} is refused: it holds a "__proto__" key at ${bad}`);
+  // The manifest summarises the payload (what a restore offer shows): they must agree.
+  const summary = payloadSummary(state);
+  if (!summary) throw new LabStoreError(`${path} is not a saved lab (the payload is not a lab state object)`);
+  if (summary.scenario !== m.scenario || summary.virtualTimeMs !== m.virtualTimeMs) {
+    throw new LabStoreError(`${path} disagrees with its manifest (manifest: ${JSON.stringify(m.scenario).slice(0, 80)} at ${m.virtualTimeMs} ms; payload: ${JSON.stringify(summary.scenario).slice(0, 80)} at ${summary.virtualTimeMs} ms)`);
+  }
   return { state, manifest: m };
 }

@@ -19,6 +19,9 @@ import { ensureCertificate, ensurePassword, labDataDir } from './certificate';
 export { linkToEngine } from './labLink';
 export type { LabLink, ContractPeer } from './labLink';
 export { Vim25Service } from './vimService';
+export { parseXml, XmlRefused } from './xmlParser';
+export type { XmlElement, XmlLimits } from './xmlParser';
+export { labDataDir } from './certificate';
 
 export const DEFAULT_VIM25_USER = 'root';
 

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // Live migration's codecs and page hash load their WebAssembly once, before the engine starts.
   const pageCodecs = await loadPageCodecs();
   const host = new EngineHost({
-    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir,
+    scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir, libraryDir: init.libraryDir,
     restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
     ports: { pageCodecs },
   });

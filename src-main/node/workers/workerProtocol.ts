@@ -13,6 +13,8 @@ export interface WorkerInit {
   scenario: string;
   seed: number;
   paused: boolean;
+  /** Folder of the lab library (File › Save / Open). */
+  libraryDir?: string;
   /** The lab's data folder (autosave on); absent: no autosave. */
   dataDir?: string;
   restoreAutosave?: boolean;

@@ -5,11 +5,16 @@
  *   server that served the page, authenticated by the `?token=` of the page URL.
  * - `useApi()`: the `HvlabApi` (throws before `startApi`); `onConnectionChange(cb)`; `transportKind()`.
  * - `setApiForTests(api)`: tests inject a fake API instead of a transport.
+ * - `requestReport(req)`: Export report… — the host builds it (Electron main over IPC, or the browser-mode
+ *   server's `POST /api/report` with the page's token); never throws, errors come back typed.
  *
  * Rule: this is the ONLY file that touches `window.hvlab` (architecture B2 rule 2).
  */
 import { createApiClient } from '@shared/api/client';
 import { WS_PATH } from '@shared/api/channels';
+import { apiError } from '@shared/api/errors';
+import { REPORT_PATH } from '@shared/api/reports';
+import type { ReportRequestDto, ReportResponseDto } from '@shared/api/reports';
 import type { HvlabApi } from '@shared/api/index';
 import { createWsBridge } from './wsBridge';
 import type { ConnectionStatus } from './wsBridge';
@@ -93,4 +98,30 @@ export function transportKind(): typeof transport {
 
 export function startProblem(): StartProblem {
   return problem;
+}
+
+let reportForTests: ((req: ReportRequestDto) => Promise<ReportResponseDto>) | null = null;
+
+/** Tests (component tests) answer Export report… themselves. */
+export function setReportForTests(fn: ((req: ReportRequestDto) => Promise<ReportResponseDto>) | null): void {
+  reportForTests = fn;
+}
+
+export async function requestReport(req: ReportRequestDto): Promise<ReportResponseDto> {
+  if (reportForTests) return reportForTests(req);
+  const electronBridge = typeof window !== 'undefined' ? window.hvlab : undefined;
+  if (electronBridge?.report) return electronBridge.report(req);
+  const params = new URLSearchParams(window.location.search);
+  const token = params.get('token');
+  if (!token) return { ok: false, error: apiError('E_UNAUTHORIZED', 'no access token in the page address') };
+  const host = params.get('server') ?? window.location.host;
+  try {
+    const res = await fetch(`${window.location.protocol}//${host}${REPORT_PATH}?token=${encodeURIComponent(token)}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(req),
+    });
+    if (!res.ok) return { ok: false, error: apiError('E_TRANSPORT', `the lab server refused the report (${res.status}: ${await res.text()})`) };
+    return (await res.json()) as ReportResponseDto;
+  } catch (e) {
+    return { ok: false, error: apiError('E_TRANSPORT', `the lab server did not answer: ${e instanceof Error ? e.message : String(e)}`) };
+  }
 }

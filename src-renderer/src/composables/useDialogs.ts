@@ -4,7 +4,7 @@
  *
  * - `menu`: `{ targetId, x, y }` or null; `openMenu(targetId, x, y)`, `closeMenu()`.
  * - `dialog`: which dialog is open (`takeSnapshot`, `editSnapshot`, `newVm`, `editSettings`, `console`,
- *   `rename`, `confirmDelete`) with its target; `openDialog(d)`, `closeDialog()`.
+ *   `rename`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`) with its target; `openDialog(d)`, `closeDialog()`.
  */
 import { shallowRef } from 'vue';
 import type { SnapshotId, VmId } from '@shared/model/ids';
@@ -16,6 +16,10 @@ export type DialogState =
   | { kind: 'editSettings'; vmId: VmId }
   | { kind: 'console'; vmId: VmId }
   | { kind: 'rename'; vmId: VmId }
+  | { kind: 'newLab' }
+  | { kind: 'openLab' }
+  | { kind: 'saveLab' }
+  | { kind: 'exportReport' }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void; testId?: string };
 
 const menu = shallowRef<{ targetId: string; x: number; y: number } | null>(null);

@@ -26,6 +26,8 @@ export interface TreeNode {
   powerState?: VmPowerState;
   /** Hosts: connection/maintenance, for the icon. */
   hostStatus?: 'connected' | 'maintenance' | 'disconnected';
+  /** Hosts that are real hypervisors: what they are (a simulated host has none), shown beside the name. */
+  hostKind?: 'KVM' | 'ESXi';
 }
 
 export interface InventoryTree {
@@ -62,7 +64,8 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
     for (const h of inv.hosts) {
       const parentId = h.clusterId && nodes.has(h.clusterId) ? h.clusterId : h.datacenterId;
       const hostStatus = h.connectionState !== 'connected' ? 'disconnected' : h.inMaintenanceMode ? 'maintenance' : 'connected';
-      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus });
+      const hostKind = h.kind === 'libvirt' ? 'KVM' as const : h.kind === 'esxi' ? 'ESXi' as const : undefined;
+      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}) });
     }
     for (const vm of inv.vms) {
       if (vm.isTemplate) continue;

@@ -15,8 +15,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { TaskDto, TaskState } from '@shared/model/task';
-import { isTaskFinished } from '@shared/model/task';
+import type { TaskDto, TaskState, TaskRef } from '@shared/model/task';
+import { isTaskFinished, LAB_USER } from '@shared/model/task';
 import type { ApiError } from '@shared/api/errors';
 import { ApiException, apiError } from '@shared/api/errors';
 import type { CommandName, CommandParams, CommandResult } from '@shared/api/commands';
@@ -133,7 +133,7 @@ export const useTasksStore = defineStore('tasks', () => {
     const now = sim.nowMs();
     const row: TaskRow = {
       key: `local-${++localSeq}`, local: true, operation: command, name: operationName(command), targetId, targetName,
-      state: 'error', progress: 0, initiator: 'You', queuedAtMs: now, startedAtMs: now, completedAtMs: now, error,
+      state: 'error', progress: 0, initiator: LAB_USER, queuedAtMs: now, startedAtMs: now, completedAtMs: now, error,
       cancellable: false,
     };
     put([row]);

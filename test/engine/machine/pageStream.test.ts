@@ -143,7 +143,8 @@ for (const c of CASES) {
       dst.setNotPresentHandler((f) => {
         kinds.add(f.access);
         assert.equal(f.vcpu, 0);
-        if (mode === 'supply') return { kind: 'supply', bytes: held.get(f.gpfn)!, stallNs };
+        // host code that cannot wait (pv's shared page) must be supplied, as the seam requires
+        if (mode === 'supply' || !f.canWait) return { kind: 'supply', bytes: held.get(f.gpfn)!, stallNs };
         asked.push(f.gpfn);
         return { kind: 'wait' };
       });
@@ -153,8 +154,10 @@ for (const c of CASES) {
         if (dst.waitingForPage(0) >= 0) waits++;
         // deliver what was asked for, and push two more pages in the background
         for (const g of asked.splice(0)) if (dst.pageState(g) === 'notPresent') dst.supplyPage(g, held.get(g)!);
+        // (in a scrambled order, as a migration's background push need not follow addresses: the vCPU
+        // still meets missing code, page tables and data by itself, whatever the guest image's layout)
         let pushed = 0;
-        for (const [g, b] of held) {
+        for (const [g, b] of [...held].sort((x, y) => (Math.imul(x[0], 0x9e3779b1) >>> 0) - (Math.imul(y[0], 0x9e3779b1) >>> 0))) {
           if (pushed === 2) break;
           if (dst.pageState(g) === 'notPresent') { dst.supplyPage(g, b); pushed++; }
         }

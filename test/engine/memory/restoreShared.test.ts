@@ -19,7 +19,10 @@ test('restoreShared shares frames, copies on first write, and leaves the saved s
   const a = GuestPhysicalMemory.restoreShared(host, saved);
   assert.equal(a.digest(), savedDigest);
   assert.equal(host.stats().cowCopies, 0, 'restoring copied no page data');
-  assert.equal(host.stats().framesAllocated, framesBefore + 50, 'adopted frames are accounted like any frame');
+  assert.equal(host.stats().framesAllocated, framesBefore, 'a saved frame still live in the pool is shared, not copied (page sharing survives save and restore)');
+  const other = new HostMemory();
+  GuestPhysicalMemory.restoreShared(other, saved);
+  assert.equal(other.stats().framesAllocated, 50, 'adopted into another pool, frames are accounted like any frame');
 
   a.writeWord(gpa(3 * 4096 + 8), 0xdead);
   assert.equal(a.readWord(gpa(3 * 4096 + 8)), 0xdead);

@@ -168,8 +168,8 @@ test('data reduction on real bytes: compression (text), XBZRLE (sparse writes), 
     vms: [
       { name: 'text', params: { wss_kib: 2048, rate_pps: 2000, passes: 0, content: 1, write_bytes: 4096, fill_kib: 2048 } },
       { name: 'sparse', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } },
-      { name: 'g1', params: { wss_kib: 1024, rate_pps: 500, passes: 0, content: 1, fill_kib: 2048 } },
-      { name: 'g2', params: { wss_kib: 1024, rate_pps: 500, passes: 0, content: 1, fill_kib: 2048 } },
+      { name: 'g1', params: { wss_kib: 1024, rate_pps: 500, passes: 0, content: 2, write_bytes: 4, fill_kib: 2048 } },
+      { name: 'g2', params: { wss_kib: 1024, rate_pps: 500, passes: 0, content: 2, write_bytes: 4, fill_kib: 2048 } },
     ],
   });
   lab.advance(1500);
@@ -189,8 +189,8 @@ test('data reduction on real bytes: compression (text), XBZRLE (sparse writes), 
   assert.equal(lab.finish(id).state, 'success');
   st = lab.q('migration.get', { taskId: id });
   assert.equal(st.verified, true);
-  // g2 holds what g1 holds; the text VM already on H1 was filled from the same generator too.
-  assert.ok(st.dedup['across-vms'] > 100 && st.dedup['across-vms'] + st.dedup['on-destination'] > 1000, JSON.stringify(st.dedup));
+  // g2 holds what g1 holds (the same seed): its random fill goes as references to g1's pages.
+  assert.ok(st.dedup['across-vms'] > 400 && st.dedup['across-vms'] + st.dedup['on-destination'] > 500, JSON.stringify(st.dedup));
   assert.equal(lab.vm('g2').hostId, lab.host('H1').id);
 });
 

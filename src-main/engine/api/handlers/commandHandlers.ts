@@ -8,8 +8,11 @@
  */
 import { apiError } from '@shared/api/errors';
 import type { CommandHandlers } from '../dispatcher';
+import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
 import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { startEnterStandby, startExitStandby } from '../../cluster/index';
+import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 import { startMigration } from '../../migration/index';
 
@@ -54,27 +57,53 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.migrate': (lab, p, who) => startMigration(lab.ops, { vmId: p.vmId, hostId: p.hostId, options: p.options, gang: p.gang }, who),
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
+  'host.enterStandby': (lab, p, who) => startEnterStandby(lab.ops, p.hostId, who),
+  'host.exitStandby': (lab, p, who) => startExitStandby(lab.ops, p.hostId, who),
+  'placement.apply': (lab, p, who) => {
+    const plan = applyRequestPlan(lab, p);
+    return 'error' in plan ? plan : startApplyPlan(lab.ops, plan, who);
+  },
+  // Real hosts are added, removed and reconnected by the host side in front of the engine (the backend
+  // seam); a request that reaches the simulated engine has no real host behind it.
+  'host.add': () => ({ error: apiError('E_INVALID_ARGUMENT', 'Adding a real host is done by the lab application, not the simulated engine; this lab was started without real-host support.') }),
+  'host.remove': (lab, p) => ({ error: lab.reg.hosts.has(p.hostId)
+    ? apiError('E_INVALID_ARGUMENT', `${lab.reg.nameOf(p.hostId)} is a simulated host; Remove from Inventory applies to real hosts.`, 'params.hostId')
+    : apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') }),
+  'host.reconnect': (lab, p) => ({ error: lab.reg.hosts.has(p.hostId)
+    ? apiError('E_INVALID_ARGUMENT', `${lab.reg.nameOf(p.hostId)} is a simulated host; it is never disconnected from the lab, so there is nothing to reconnect.`, 'params.hostId')
+    : apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') }),
   'task.cancel': (lab, p, who) => {
     const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId, who);
     return err ? { error: err } : { ok: true as const };
   },
   'sim.run': (lab, p) => {
     lab.clock.running = true;
+    lab.clock.stepToMs = null;
     if (p.speed !== undefined) lab.clock.speed = p.speed;
     return lab.clock.status();
   },
   'sim.pause': (lab) => {
     lab.clock.running = false;
+    lab.clock.stepToMs = null; // cancels what is left of a step
     return lab.clock.status();
   },
   'sim.step': (lab, p) => {
     if (lab.clock.running) return { error: apiError('E_INVALID_STATE', 'Pause the simulation before stepping it.', 'params.seconds') };
-    lab.advance(Math.round(p.seconds * 1000));
+    if (lab.clock.stepToMs !== null) {
+      return { error: apiError('E_BUSY', `A step is in progress (to ${lab.clock.stepToMs / 1000} s); pause to cancel it, or wait for it to end.`, 'params.seconds') };
+    }
+    // The step is not run here: a long one would hold the engine. The host runs it in slices (see Engine.stepping).
+    lab.clock.stepToMs = lab.clock.nowMs + Math.max(1, Math.round(p.seconds * 1000));
     return lab.clock.status();
   },
   'sim.setSpeed': (lab, p) => {
     lab.clock.speed = p.speed;
     return lab.clock.status();
+  },
+  'exercise.progress.set': (lab, p) => {
+    // Plain data, validated by the contract; kept with the lab (saved, restored), never read by the engine.
+    lab.exerciseProgress = p.progress ? JSON.parse(JSON.stringify(p.progress)) as typeof p.progress : undefined;
+    return { ok: true as const };
   },
   'lab.load': (lab, p, _who, context) => {
     const err = context.loadLab(p.scenario, p.seed ?? lab.seed);
@@ -98,4 +127,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     recovery.restored();
     return { ok: true as const };
   },
+  // File › Save / Save as and Open: the lab library port and the open lab's document (api/labDocument.ts).
+  'lab.save': (lab, p, _who, context) => saveLab(() => lab.save(), p, context),
+  'lab.open': (_lab, p, _who, context) => openLab(p, context),
 };

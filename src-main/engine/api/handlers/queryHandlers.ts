@@ -18,9 +18,10 @@ import { MONITOR_KINDS } from '@shared/model/inventory';
 import { isPlainObject } from '@shared/api/schema';
 import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
+import { listLibrary } from '../labDocument';
 import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
-import { placementSolve } from '../../placement/index';
+import { placementPlan, placementSolve } from '../../placement/index';
 import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '../../migration/index';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -102,7 +103,20 @@ export const QUERY_HANDLERS: QueryHandlers = {
   }),
   'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
   'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
+  // Guided exercises come validated from the node side as a port; served as they are.
+  'exercise.list': (_lab, _p, context) => (context.ports.exercises ?? []).map((x) => x.summary),
+  'exercise.get': (_lab, p, context) => {
+    const found = (context.ports.exercises ?? []).find((x) => x.exercise.name === p.name);
+    return found ? found.exercise : { error: apiError('E_NOT_FOUND', `no exercise "${p.name}"`, 'params.name') };
+  },
+  'exercise.progress.get': (lab) => (lab.exerciseProgress ? JSON.parse(JSON.stringify(lab.exerciseProgress)) as typeof lab.exerciseProgress : null),
   'backends.list': () => [simulatedBackendInfo()],
+  // The open lab as a document and the saved labs of the lab library (api/labDocument.ts).
+  'lab.document': (_lab, _p, context) => context.document.dto(),
+  'lab.library': (_lab, _p, context) => listLibrary(context),
+  // A real host's identity is read by the host side in front of the engine (it needs the network).
+  'host.identify': () => ({ error: apiError('E_INVALID_ARGUMENT', 'Identifying a real host is done by the lab application, not the simulated engine; this lab was started without real-host support.') }),
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
+  'placement.plan': (lab, p, context) => placementPlan(lab, p, context.ports.milpSolver),
 };

@@ -1,0 +1,529 @@
+/**
+ * labStateCheck — a saved lab checked field by field before anything is built from it.
+ *
+ * - `labStateProblem(state, workloads?)` → the first problem as `{ field, message }` (the field is a path
+ *   like `state.registry.vms[2].vcpus`), or null when the state may be restored.
+ * - `LabStateError(field, message)`: what `restoreLab` throws when an owner refuses its part.
+ *
+ * A save file's checksums only prove that the file is what some program wrote; they say nothing about
+ * whether the values make sense (a re-saved lab with a NaN clock, 1e9 vCPUs or a VM on a host that does
+ * not exist has valid checksums). So a loaded state is held to the same rules as live input: the same
+ * schema language (closed objects, own properties only, finite numbers, the name rule), the same limits
+ * as `vm.create`/`vm.reconfigure` and scenario files (the scenario itself goes through `validateScenario`
+ * in the facade), and every cross-reference resolved: hosts and VMs to their datacenter, cluster,
+ * datastores and networks, runtimes and guests to VMs, schedulers to hosts, disks to the layer table.
+ *
+ * Both lab state versions are known: 1 (tasks as rows, counters and timeline at the top level) and 2
+ * (names reserved by tasks in flight, each barrier service's state by name, tasks in flight with their
+ * kind's state); `restoreLab` decides which it reads (and upgrades).
+ *
+ * Rules: shape first, then references, then per-entity meaning (a powered-on VM runs on a powered-on host
+ * and has a guest or nothing runs it; a powered-off one has none). Opaque parts — a guest machine's own
+ * state, a host scheduler's accounting — are restored by their owners, which throw on what they cannot
+ * read; the facade turns that into the same typed error, and the current lab is kept either way (a lab
+ * is built apart and replaces the current one only once whole).
+ */
+import type { Problem, Schema } from '@shared/api/schema';
+import { s, hasOwn, isPlainObject } from '@shared/api/schema';
+import { VM_LIMITS } from '@shared/model/vmLimits';
+import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
+import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
+import { exerciseProgressSchema } from '@shared/api/commands';
+import { DISK_BLOCK_BYTES, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES, PAGE_SIZE_BYTES, SCENARIO_MAX_AT_MS } from '../params';
+
+const MAX_VCPUS = VM_LIMITS.vcpus.max;
+
+/** Anything: a part whose owner checks it when restoring it. */
+const opaque = (describe: string): Schema<unknown> => ({ describe, check: () => null });
+/** A tuple of fixed length, item by item. */
+function tuple(...items: Schema<unknown>[]): Schema<unknown[]> {
+  return {
+    describe: `[${items.map((i) => i.describe).join(',')}]`,
+    check(v, p) {
+      if (!Array.isArray(v) || v.length !== items.length) return { field: p, message: `expected a list of ${items.length} items` };
+      for (let i = 0; i < items.length; i++) {
+        const r = items[i].check(v[i], `${p}[${i}]`);
+        if (r) return r;
+      }
+      return null;
+    },
+  };
+}
+/** A plain object, its keys not checked (records keyed by ids or counter names; checked where used). */
+const anyObject = (describe: string): Schema<Record<string, unknown>> => ({
+  describe, check: (v, p) => (isPlainObject(v) ? null : { field: p, message: `expected an object (${describe})` }),
+});
+
+/** Virtual times: whole milliseconds within what a lab can reach (a year of scenario time plus a year of running). */
+const TIME_MAX_MS = 2 * SCENARIO_MAX_AT_MS;
+const timeMs = () => s.number({ min: 0, max: TIME_MAX_MS });
+const count = (max = Number.MAX_SAFE_INTEGER) => s.int({ min: 0, max });
+const uint32 = () => s.int({ min: 0, max: 0xffff_ffff });
+const bytes = (max: number) => s.int({ min: 0, max });
+const TiB = 1024 ** 4;
+
+const clockSchema = s.object({
+  virtualTimeMs: timeMs(),
+  running: s.bool(),
+  speed: s.union(s.number({ min: 0.01, max: 10_000 }), s.literal('max')),
+});
+const rngSchema = s.object({ s: tuple(uint32(), uint32(), uint32(), uint32()), seed: s.int({ min: 0, max: 2 ** 32 }) });
+
+const datacenterSchema = s.object({ id: s.id('datacenter'), name: s.name() });
+const clusterSchema = s.object({ id: s.id('cluster'), name: s.name(), datacenterId: s.id('datacenter'), drsEnabled: s.bool(), haEnabled: s.bool() });
+const hostSchema = s.object({
+  id: s.id('host'), name: s.name({ max: 255 }), datacenterId: s.id('datacenter'), clusterId: s.optional(s.id('cluster')),
+  vendor: s.name(), model: s.name(), cpuModel: s.name({ max: 128 }),
+  sockets: s.int({ min: 1, max: 8 }), coresPerSocket: s.int({ min: 1, max: 128 }), threadsPerCore: s.int({ min: 1, max: 2 }),
+  cpuMhz: s.int({ min: 1, max: 10_000 }), memoryBytes: bytes(65536 * 1024 ** 3),
+  hypervisorVersion: s.name(),
+  powerState: s.oneOf(['poweredOn', 'poweredOff', 'standBy'] as const),
+  connectionState: s.oneOf(['connected', 'disconnected', 'notResponding'] as const),
+  inMaintenanceMode: s.bool(),
+  datastoreIds: s.array(s.id('datastore'), { max: 1024 }), networkIds: s.array(s.id('network'), { max: 1024 }),
+  bootedAtMs: timeMs(),
+  busyTaskId: s.optional(s.id('task')),
+});
+const vmSchema = s.object({
+  id: s.id('vm'), name: s.name(), datacenterId: s.id('datacenter'), hostId: s.optional(s.id('host')),
+  // The VM's settings are held to the limits of vm.create and vm.reconfigure (one table, @shared/model/vmLimits).
+  isTemplate: s.bool(), guestOs: VM_SETTING_SCHEMAS.guestOs, hardwareVersion: s.name({ max: 32 }),
+  vcpus: VM_SETTING_SCHEMAS.vcpus,
+  memoryBytes: s.int({ min: 1, max: MAX_GUEST_MEMORY_BYTES }),
+  cpuHotAddEnabled: s.bool(), memoryHotAddEnabled: s.bool(),
+  disks: s.array(s.object({ label: s.name(), capacityBytes: bytes(65536 * 1024 ** 3), datastoreId: s.id('datastore') }), { max: 16 }),
+  nics: s.array(s.object({ label: s.name(), networkId: s.id('network'), macAddress: s.string({ pattern: /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/ }), connected: s.bool() }), { max: 16 }),
+  monitor: VM_SETTING_SCHEMAS.monitor, paging: VM_SETTING_SCHEMAS.paging, pageTableLevels: VM_SETTING_SCHEMAS.pageTableLevels,
+  workload: VM_SETTING_SCHEMAS.workload, workloadParams: VM_SETTING_SCHEMAS.workloadParams,
+  powerState: s.oneOf(['poweredOff', 'poweredOn', 'suspended'] as const),
+  guestState: s.oneOf(['notRunning', 'running', 'halted', 'crashed'] as const),
+  crashReason: s.optional(s.text({ max: 1024 })),
+  toolsStatus: s.oneOf(['toolsOk', 'toolsNotRunning', 'toolsNotInstalled'] as const),
+  ipAddress: s.optional(s.string({ max: 45, pattern: /^[0-9a-fA-F.:]+$/ })),
+  cpuShares: VM_SETTING_SCHEMAS.cpuShares, cpuReservationMhz: VM_SETTING_SCHEMAS.cpuReservationMhz, cpuLimitMhz: VM_SETTING_SCHEMAS.cpuLimitMhz,
+  poweredOnAtMs: timeMs(), uptimeCarriedMs: timeMs(),
+  busyTaskId: s.optional(s.id('task')),
+  bootCount: count(),
+});
+const datastoreSchema = s.object({ id: s.id('datastore'), name: s.name(), datacenterId: s.id('datacenter'), capacityBytes: bytes(1024 * TiB), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
+const networkSchema = s.object({ id: s.id('network'), name: s.name(), datacenterId: s.id('datacenter'), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
+
+const registryFields = {
+  version: count(),
+  ids: s.array(tuple(s.oneOf(ENTITY_KINDS), count()), { max: ENTITY_KINDS.length }),
+  datacenters: s.array(datacenterSchema, { max: LAB_MAX_HOSTS }),
+  clusters: s.array(clusterSchema, { max: LAB_MAX_HOSTS }),
+  hosts: s.array(hostSchema, { max: LAB_MAX_HOSTS }),
+  vms: s.array(vmSchema, { max: LAB_MAX_VMS }),
+  datastores: s.array(datastoreSchema, { max: LAB_MAX_HOSTS * 4 }),
+  networks: s.array(networkSchema, { max: LAB_MAX_HOSTS * 4 }),
+};
+const registrySchema = s.object(registryFields);
+
+const taskSchema = s.object({
+  id: s.id('task'), operation: s.string({ min: 1, max: 64 }), name: s.text({ max: 256 }), targetId: s.string({ min: 1, max: 64 }),
+  targetName: s.text({ max: 256 }), state: s.oneOf(['queued', 'running', 'success', 'error', 'cancelled'] as const),
+  progress: s.number({ min: 0, max: 100 }), initiator: s.text({ max: 256 }), queuedAtMs: timeMs(),
+  startedAtMs: s.optional(timeMs()), completedAtMs: s.optional(timeMs()),
+  error: s.optional(anyObject('an error')), result: s.optional(opaque('a task result')), cancellable: s.bool(),
+});
+const eventSchema = s.object({
+  id: s.id('event'), timeMs: timeMs(), severity: s.oneOf(['info', 'warning', 'error'] as const), type: s.string({ min: 1, max: 64 }),
+  message: s.text({ max: 4096 }), entityId: s.optional(s.string({ max: 64 })), entityName: s.optional(s.text({ max: 256 })), taskId: s.optional(s.id('task')),
+});
+/** Kept history is bounded by the stores themselves; these caps only refuse what no lab could have written. */
+const HISTORY_MAX = 1_000_000;
+
+const runtimeSchema = s.object({
+  offsetNs: s.number(), bootGuestNs: s.number({ min: 0 }), guestConsoleOffset: count(),
+  disks: s.array(s.object({ capacityBytes: bytes(65536 * 1024 ** 3), chain: s.array(count(), { max: 4096 }), top: count() }), { max: 16 }),
+  snapshots: anyObject('a snapshot tree'), console: anyObject('a console'), suspended: opaque('a suspended guest'),
+  // Version 1 keeps each guest's counter baseline here; version 2 keeps it in the collector's state.
+  counterBase: s.optional(s.record(s.number(), { maxKeys: 4096 })), sampledSinceMs: s.optional(timeMs()),
+  // Dirty pages kept for a reader of the guest's dirty log (the counters, a live migration); absent when none.
+  dirty: s.optional(s.array(tuple(s.string({ min: 1, max: 64 }), s.array(count(MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES - 1), { max: MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES })), { max: 16 })),
+});
+
+/** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never"). */
+const anyNumber = (): Schema<number> => ({ describe: 'number', check: (v, p) => (typeof v === 'number' ? null : { field: p, message: 'expected a number' }) });
+const timesSchema = s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber() });
+const schedulerSchema = s.object({
+  periodIndex: count(),
+  acc: s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber(), cycles: anyNumber(), gridCycles: anyNumber(), usageMin: anyNumber(), usageMax: anyNumber() }),
+  pcpus: s.array(s.object({
+    cursor: anyNumber(), sliceLeft: anyNumber(), busyNs: anyNumber(),
+    current: { describe: 'a running vCPU or null', check: (v, p) => (v === null ? null : s.object({ vmId: s.id('vm'), index: count(MAX_VCPUS - 1) }).check(v, p)) },
+  }), { max: 8 * 128 * 2 }),
+  vms: s.array(s.object({
+    id: s.id('vm'), order: count(), offsetNs: anyNumber(), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
+    limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(),
+    usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
+    vcpus: s.array(s.object({
+      state: s.oneOf(['run', 'ready', 'costop', 'limited', 'hold', 'wait'] as const), since: anyNumber(), busyUntil: anyNumber(), wakeNs: anyNumber(),
+      pendingHalt: s.bool(), pendingWake: anyNumber(), pcpu: s.int({ min: -1, max: 8 * 128 * 2 }), boost: s.bool(), vtime: anyNumber(), progress: anyNumber(), acc: timesSchema,
+    }), { max: MAX_VCPUS }),
+  }), { max: 1024 }),
+});
+
+/** Parts both versions share. */
+const common = {
+  format: s.literal('hvlab-lab'),
+  scenario: anyObject('a scenario (checked by validateScenario)'),
+  seed: s.int({ min: 0, max: 2 ** 31 - 1 }),
+  clock: clockSchema,
+  rng: rngSchema,
+  taskRng: rngSchema,
+  events: s.object({ nextId: count(), events: s.array(eventSchema, { max: HISTORY_MAX }) }),
+  layers: s.array(opaque('a disk layer'), { max: HISTORY_MAX }),
+  runtimes: s.array(tuple(s.id('vm'), runtimeSchema), { max: LAB_MAX_VMS }),
+  guests: s.array(tuple(s.id('vm'), opaque('a guest machine state')), { max: LAB_MAX_VMS }),
+  schedulers: s.array(tuple(s.id('host'), schedulerSchema), { max: LAB_MAX_HOSTS }),
+};
+const vmopsSchema = s.array(tuple(s.string({ min: 1, max: 64 }), s.record(count())), { max: LAB_MAX_HOSTS * 2 });
+const samplesSchema = s.object({ entries: s.array(tuple(s.string({ min: 1, max: 64 }), anyObject('a counter series')), { max: LAB_MAX_VMS * 4 }) });
+const clusterGridSchema = s.array(tuple(s.string({ min: 1, max: 64 }), s.object({ min: s.number(), max: s.number() })), { max: LAB_MAX_HOSTS * 2 });
+const timelineSchema = s.object({ next: count(), commands: s.array(anyObject('a timed action'), { max: HISTORY_MAX }) });
+
+/** Guest pages of one VM: page numbers within the largest guest memory. */
+const MAX_GUEST_PAGES = MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES;
+const gpfn = () => count(MAX_GUEST_PAGES - 1);
+/** A page's bytes. */
+const pageBytes: Schema<Uint8Array> = {
+  describe: `${PAGE_SIZE_BYTES} bytes`,
+  check: (v, p) => (v instanceof Uint8Array && v.length === PAGE_SIZE_BYTES ? null : { field: p, message: `expected a page of ${PAGE_SIZE_BYTES} bytes` }),
+};
+/**
+ * Live migrations (absent in labs saved before they existed): the finished ones' statistics (shown, never
+ * computed with) and each one in flight — its VMs and hosts (cross-checked below), whether it had stopped
+ * or switched, the stopped vCPUs' timing, and in post-copy the paused source machines (restored by their
+ * owner), the pages still on the source and the bytes of those its host held outside the machine.
+ */
+const migrationsSchema = s.object({
+  history: s.array(anyObject('the statistics of a finished migration'), { max: 200 }),
+  inFlight: s.array(s.object({
+    taskId: s.id('task'),
+    vmIds: s.array(s.id('vm'), { min: 1, max: LAB_MAX_VMS }),
+    sourceHostId: s.id('host'),
+    destHostId: s.id('host'),
+    phase: s.oneOf(['setup', 'precopy', 'stopped', 'postcopy', 'done'] as const),
+    stopped: s.bool(),
+    switched: s.bool(),
+    timings: s.array({
+      describe: 'the vCPU timing of a stopped VM or null',
+      check: (v, p) => (v === null ? null : s.object({
+        guestNowNs: s.number(), vcpus: s.array(s.object({ kind: s.oneOf(['wait', 'hold'] as const), atGuestNs: s.number() }), { max: MAX_VCPUS }),
+      }).check(v, p)),
+    }, { max: LAB_MAX_VMS }),
+    postcopy: s.optional(s.object({
+      sources: s.array(opaque('a paused source machine'), { max: LAB_MAX_VMS }),
+      pages: s.array(s.array(gpfn(), { max: MAX_GUEST_PAGES }), { max: LAB_MAX_VMS }),
+      away: s.optional(s.array(s.array(tuple(gpfn(), pageBytes), { max: MAX_GUEST_PAGES }), { max: LAB_MAX_VMS })),
+    })),
+    stats: anyObject('the statistics of the migration so far'),
+  }), { max: LAB_MAX_VMS }),
+});
+
+/** Version 1: tasks as rows (those in flight are loaded as interrupted), counters and timeline at the top. */
+const labStateV1Schema = s.object({
+  ...common,
+  version: s.literal(1),
+  registry: registrySchema,
+  tasks: s.object({ nextId: count(), tasks: s.array(taskSchema, { max: HISTORY_MAX }) }),
+  vmops: vmopsSchema,
+  samples: samplesSchema,
+  nextSampleMs: timeMs(),
+  clusterGrid: clusterGridSchema,
+  timeline: timelineSchema,
+});
+
+/**
+ * Version 2: names reserved by tasks in flight; each barrier service's state by its name (tasks in flight
+ * carry their kind's state, which the kind checks as it resumes; an unknown kind ends as interrupted).
+ */
+const labStateV2Schema = s.object({
+  ...common,
+  version: s.literal(2),
+  registry: s.object({ ...registryFields, reservedNames: s.array(s.name(), { max: LAB_MAX_VMS }) }),
+  /** The student's exercise progress, held to the same schema as `exercise.progress.set`. */
+  exerciseProgress: s.optional(exerciseProgressSchema),
+  services: s.object({
+    'guests.stopped': opaque('nothing'),
+    'collector.quantum': s.object({ clusterGrid: clusterGridSchema }),
+    timeline: timelineSchema,
+    tasks: s.object({
+      nextId: count(),
+      tasks: s.array(s.object({
+        dto: taskSchema, kind: s.optional(s.string({ max: 64 })), state: s.optional(opaque('a task kind state')),
+        eachBarrier: s.optional(s.bool()), wakeAtMs: s.optional(timeMs()),
+      }), { max: HISTORY_MAX }),
+    }),
+    // Memory reclamation (absent in labs saved before it existed): its own restore checks its state,
+    // and a refusal names this field (labPersist's owned()).
+    'memory.reclaim': s.optional(opaque('the memory reclamation state')),
+    migrations: s.optional(migrationsSchema),
+    'collector.sample': s.object({
+      nextSampleMs: timeMs(), samples: samplesSchema, vmops: vmopsSchema,
+      baselines: s.array(tuple(s.id('vm'), s.object({ counters: s.record(s.number(), { maxKeys: 4096 }), sinceMs: timeMs() })), { max: LAB_MAX_VMS }),
+      // Bytes each host sent and received on the network since the last sample (live-migration streams).
+      net: s.optional(s.array(tuple(s.id('host'), s.object({ tx: s.number({ min: 0 }), rx: s.number({ min: 0 }) })), { max: LAB_MAX_HOSTS })),
+    }),
+  }),
+});
+
+const problem = (field: string, message: string): Problem => ({ field, message });
+
+/** Thrown by `restoreLab` when an opaque part's owner (a guest machine, a host scheduler) cannot restore it. */
+export class LabStateError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+type Entity = { id: string };
+/** Ids of a list, refusing duplicates. */
+function idSet(list: Entity[], at: string): Set<string> | Problem {
+  const ids = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    if (ids.has(list[i].id)) return problem(`${at}[${i}].id`, `duplicates ${list[i].id}`);
+    ids.add(list[i].id);
+  }
+  return ids;
+}
+
+/** A disk layer: block number → one block of bytes. */
+function layerProblem(layer: unknown, at: string): Problem | null {
+  if (!(layer instanceof Map)) return problem(at, 'expected a disk layer (a map of blocks)');
+  for (const [k, v] of layer) {
+    if (!Number.isInteger(k) || (k as number) < 0) return problem(at, `has a block number ${String(k).slice(0, 20)}`);
+    if (!(v instanceof Uint8Array) || v.length !== DISK_BLOCK_BYTES) return problem(`${at}.<block ${k}>`, `expected ${DISK_BLOCK_BYTES} bytes`);
+  }
+  return null;
+}
+
+interface CheckedState {
+  registry: { ids: [string, number][]; datacenters: Entity[]; clusters: (Entity & { datacenterId: string })[]; hosts: HostShape[]; vms: VmShape[]; datastores: PlacedShape[]; networks: PlacedShape[] };
+  layers: unknown[];
+  runtimes: [string, { disks: { chain: number[]; top: number }[] }][];
+  guests: [string, unknown][];
+  schedulers: [string, SchedulerShape][];
+  clock: { virtualTimeMs: number };
+  nextSampleMs: number;
+  tasks: { nextId: number; tasks: Entity[] };
+  events: { nextId: number; events: Entity[] };
+}
+interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
+interface VmShape extends Entity { vcpus: number; memoryBytes: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
+interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
+interface PlacedShape extends Entity { datacenterId: string; hostIds: string[] }
+interface SavedMigrationShape {
+  taskId: string; vmIds: string[]; sourceHostId: string; destHostId: string; switched: boolean; timings: unknown[];
+  postcopy?: { sources: unknown[]; pages: number[][]; away?: [number, Uint8Array][][] };
+}
+
+/** The number in an id like `vm-12` (ids are minted from per-kind counters). */
+const idNumber = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
+
+export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>): Problem | null {
+  if (!isPlainObject(state)) return problem('state', 'is not a saved lab (expected an object)');
+  if (!hasOwn(state, 'format') || state.format !== 'hvlab-lab') return problem('state.format', 'is not a Hypervisor Lab state (format "hvlab-lab")');
+  const version = hasOwn(state, 'version') ? state.version : undefined;
+  const schema = version === 1 ? labStateV1Schema : version === 2 ? labStateV2Schema : undefined;
+  if (!schema) {
+    const v = String(version).slice(0, 20);
+    const why = typeof version !== 'number' ? `has no lab state version this engine knows (${v})`
+      : version > 2 ? `was saved by a newer format (lab state version ${v})` : `was saved by an older format (lab state version ${v})`;
+    return problem('state.version', `this lab ${why}; this engine reads versions 1 and 2`);
+  }
+  const shape = schema.check(state, 'state');
+  if (shape) return shape;
+  const st = state as unknown as CheckedState;
+  // Where each version keeps its task rows and its next sample time.
+  const v2 = (state as { services?: { tasks: { nextId: number; tasks: { dto: Entity }[] }; 'collector.sample': { nextSampleMs: number } } }).services;
+  const tasks = v2 ? { nextId: v2.tasks.nextId, tasks: v2.tasks.tasks.map((x) => x.dto) } : st.tasks;
+  const nextSampleMs = v2 ? v2['collector.sample'].nextSampleMs : st.nextSampleMs;
+  const reg = st.registry;
+  const at = 'state.registry';
+
+  // Ids: unique within their kind, and below the counters that mint the next ones.
+  const sets: Record<string, Set<string>> = {};
+  for (const kind of ['datacenters', 'clusters', 'hosts', 'vms', 'datastores', 'networks'] as const) {
+    const ids = idSet(reg[kind], `${at}.${kind}`);
+    if (!(ids instanceof Set)) return ids;
+    sets[kind] = ids;
+  }
+  const counters = new Map(reg.ids);
+  const minted = (kind: string, id: string, field: string): Problem | null =>
+    idNumber(id) > (counters.get(kind) ?? 0) ? problem(field, `${id} is beyond the ${kind} id counter (${counters.get(kind) ?? 0})`) : null;
+  const kinds: [keyof typeof sets, string][] = [['datacenters', 'datacenter'], ['clusters', 'cluster'], ['hosts', 'host'], ['vms', 'vm'], ['datastores', 'datastore'], ['networks', 'network']];
+  for (const [list, kind] of kinds) {
+    const entities = reg[list as keyof CheckedState['registry']] as Entity[];
+    for (let i = 0; i < entities.length; i++) {
+      const p = minted(kind, entities[i].id, `${at}.${list}[${i}].id`);
+      if (p) return p;
+    }
+  }
+  const ref = (set: keyof typeof sets, id: string | undefined, field: string, what: string): Problem | null =>
+    id !== undefined && !sets[set].has(id) ? problem(field, `refers to ${what} ${id}, which is not in the lab`) : null;
+
+  for (let i = 0; i < reg.clusters.length; i++) {
+    const p = ref('datacenters', reg.clusters[i].datacenterId, `${at}.clusters[${i}].datacenterId`, 'datacenter');
+    if (p) return p;
+  }
+  const hosts = new Map<string, HostShape>();
+  for (let i = 0; i < reg.hosts.length; i++) {
+    const h = reg.hosts[i];
+    const f = `${at}.hosts[${i}]`;
+    const p = ref('datacenters', h.datacenterId, `${f}.datacenterId`, 'datacenter') ?? ref('clusters', h.clusterId, `${f}.clusterId`, 'cluster');
+    if (p) return p;
+    for (let j = 0; j < h.datastoreIds.length; j++) { const q = ref('datastores', h.datastoreIds[j], `${f}.datastoreIds[${j}]`, 'datastore'); if (q) return q; }
+    for (let j = 0; j < h.networkIds.length; j++) { const q = ref('networks', h.networkIds[j], `${f}.networkIds[${j}]`, 'network'); if (q) return q; }
+    hosts.set(h.id, h);
+  }
+  for (const list of ['datastores', 'networks'] as const) {
+    for (let i = 0; i < reg[list].length; i++) {
+      const x = reg[list][i];
+      const p = ref('datacenters', x.datacenterId, `${at}.${list}[${i}].datacenterId`, 'datacenter');
+      if (p) return p;
+      for (let j = 0; j < x.hostIds.length; j++) { const q = ref('hosts', x.hostIds[j], `${at}.${list}[${i}].hostIds[${j}]`, 'host'); if (q) return q; }
+    }
+  }
+
+  // VMs: references, unique names, a known guest program, and a power state the rest of the lab agrees with.
+  const guestOf = new Map(st.guests.map(([id, g]) => [id, g]));
+  const names = new Set<string>();
+  const vms = new Map<string, VmShape>();
+  for (let i = 0; i < reg.vms.length; i++) {
+    const vm = reg.vms[i];
+    const f = `${at}.vms[${i}]`;
+    const p = ref('datacenters', vm.datacenterId, `${f}.datacenterId`, 'datacenter') ?? ref('hosts', vm.hostId, `${f}.hostId`, 'host');
+    if (p) return p;
+    for (let j = 0; j < vm.disks.length; j++) { const q = ref('datastores', vm.disks[j].datastoreId, `${f}.disks[${j}].datastoreId`, 'datastore'); if (q) return q; }
+    for (let j = 0; j < vm.nics.length; j++) { const q = ref('networks', vm.nics[j].networkId, `${f}.nics[${j}].networkId`, 'network'); if (q) return q; }
+    if (names.has(vm.name)) return problem(`${f}.name`, `"${vm.name}" is the name of another VM`);
+    names.add(vm.name);
+    if (workloads && !workloads.has(vm.workload)) return problem(`${f}.workload`, `no guest program named "${vm.workload}"`);
+    if (vm.powerState !== 'poweredOff') {
+      const host = vm.hostId === undefined ? undefined : hosts.get(vm.hostId);
+      if (!host) return problem(`${f}.hostId`, `${vm.powerState} VM ${vm.name} has no host`);
+      if (vm.powerState === 'poweredOn' && host.powerState !== 'poweredOn') return problem(`${f}.powerState`, `${vm.name} is powered on but its host ${host.name} is ${host.powerState}`);
+      if (vm.isTemplate) return problem(`${f}.powerState`, `template ${vm.name} cannot be ${vm.powerState}`);
+    }
+    if (vm.powerState !== 'poweredOn' && guestOf.has(vm.id)) return problem(`${f}.powerState`, `${vm.name} is ${vm.powerState} but the save has a running guest for it`);
+    if (vm.powerState === 'poweredOff' && vm.guestState !== 'notRunning') return problem(`${f}.guestState`, `${vm.name} is powered off but its guest is ${vm.guestState}`);
+    vms.set(vm.id, vm);
+  }
+
+  // Runtime parts: each belongs to a VM or host of the lab, once; disks name layers of the table.
+  for (let i = 0; i < st.layers.length; i++) {
+    const p = layerProblem(st.layers[i], `state.layers[${i}]`);
+    if (p) return p;
+  }
+  const runtimes = new Set<string>();
+  for (let i = 0; i < st.runtimes.length; i++) {
+    const [id, rt] = st.runtimes[i];
+    const f = `state.runtimes[${i}]`;
+    if (!vms.has(id)) return problem(`${f}[0]`, `is a runtime for ${id}, which is not in the lab`);
+    if (runtimes.has(id)) return problem(`${f}[0]`, `duplicates the runtime of ${id}`);
+    runtimes.add(id);
+    for (let d = 0; d < rt.disks.length; d++) {
+      const disk = rt.disks[d];
+      for (const n of [...disk.chain, disk.top]) {
+        if (n >= st.layers.length) return problem(`${f}[1].disks[${d}]`, `refers to disk layer ${n}, but the save has ${st.layers.length}`);
+      }
+    }
+  }
+  const guests = new Set<string>();
+  for (let i = 0; i < st.guests.length; i++) {
+    const id = st.guests[i][0];
+    if (!vms.has(id)) return problem(`state.guests[${i}][0]`, `is a guest for ${id}, which is not in the lab`);
+    if (!runtimes.has(id)) return problem(`state.guests[${i}][0]`, `is a guest for ${id}, which has no runtime in the save`);
+    if (guests.has(id)) return problem(`state.guests[${i}][0]`, `duplicates the guest of ${id}`);
+    guests.add(id);
+  }
+  // Schedulers: one per host, with the host's pCPUs, placing only that host's running VMs with their vCPUs.
+  const schedulers = new Set<string>();
+  for (let i = 0; i < st.schedulers.length; i++) {
+    const [id, sched] = st.schedulers[i];
+    const f = `state.schedulers[${i}]`;
+    const host = hosts.get(id);
+    if (!host) return problem(`${f}[0]`, `is a scheduler for ${id}, which is not in the lab`);
+    if (schedulers.has(id)) return problem(`${f}[0]`, `duplicates the scheduler of ${id}`);
+    schedulers.add(id);
+    const pcpus = host.sockets * host.coresPerSocket * host.threadsPerCore;
+    if (sched.pcpus.length !== pcpus) return problem(`${f}[1].pcpus`, `lists ${sched.pcpus.length} physical CPUs; ${host.name} has ${pcpus}`);
+    const placed = new Map<string, number>();
+    for (let j = 0; j < sched.vms.length; j++) {
+      const sv = sched.vms[j];
+      const vm = vms.get(sv.id);
+      const g = `${f}[1].vms[${j}]`;
+      if (!vm || vm.hostId !== id || vm.powerState !== 'poweredOn') return problem(`${g}.id`, `${sv.id} is not a powered-on VM of ${host.name}`);
+      if (!guests.has(sv.id)) return problem(`${g}.id`, `${sv.id} has no guest in the save`);
+      if (placed.has(sv.id)) return problem(`${g}.id`, `duplicates ${sv.id}`);
+      if (sv.vcpus.length !== vm.vcpus) return problem(`${g}.vcpus`, `lists ${sv.vcpus.length} vCPUs; ${vm.name} has ${vm.vcpus}`);
+      for (let k = 0; k < sv.vcpus.length; k++) {
+        if (sv.vcpus[k].pcpu >= pcpus) return problem(`${g}.vcpus[${k}].pcpu`, `is beyond the host's ${pcpus} physical CPUs`);
+      }
+      placed.set(sv.id, sv.vcpus.length);
+    }
+    for (let k = 0; k < sched.pcpus.length; k++) {
+      const c = sched.pcpus[k].current;
+      if (c && !(c.index < (placed.get(c.vmId) ?? 0))) return problem(`${f}[1].pcpus[${k}].current`, `runs vCPU ${c.index} of ${c.vmId}, which this scheduler does not place`);
+    }
+  }
+
+  // Live migrations in flight: each belongs to a migration task in flight, moves VMs of the lab between two
+  // different hosts of the lab, and in post-copy carries one entry per VM, with pages within each VM.
+  const migrations = (state as { services?: { migrations?: { inFlight: SavedMigrationShape[] } } }).services?.migrations;
+  if (migrations && v2) {
+    const inFlight = new Map(v2.tasks.tasks.filter((t) => (t as { kind?: string }).kind === 'vm.migrate' && !['success', 'error', 'cancelled'].includes((t.dto as Entity & { state: string }).state)).map((t) => [t.dto.id, t]));
+    const moving = new Set<string>();
+    for (let i = 0; i < migrations.inFlight.length; i++) {
+      const mig = migrations.inFlight[i];
+      const f = `state.services.migrations.inFlight[${i}]`;
+      if (!inFlight.has(mig.taskId)) return problem(`${f}.taskId`, `${mig.taskId} is not a migration task in flight in this save`);
+      const p = ref('hosts', mig.sourceHostId, `${f}.sourceHostId`, 'host') ?? ref('hosts', mig.destHostId, `${f}.destHostId`, 'host');
+      if (p) return p;
+      if (mig.sourceHostId === mig.destHostId) return problem(`${f}.destHostId`, 'is the source host');
+      if (mig.timings.length !== 0 && mig.timings.length !== mig.vmIds.length) return problem(`${f}.timings`, `lists ${mig.timings.length} VMs' timings for ${mig.vmIds.length} VMs`);
+      for (let j = 0; j < mig.vmIds.length; j++) {
+        const vm = vms.get(mig.vmIds[j]);
+        if (!vm) return problem(`${f}.vmIds[${j}]`, `refers to VM ${mig.vmIds[j]}, which is not in the lab`);
+        if (moving.has(vm.id)) return problem(`${f}.vmIds[${j}]`, `${vm.name} is in two migrations`);
+        moving.add(vm.id);
+        const onHost = mig.switched ? mig.destHostId : mig.sourceHostId;
+        if (vm.powerState === 'poweredOn' && vm.hostId !== onHost) return problem(`${f}.vmIds[${j}]`, `${vm.name} runs on ${vm.hostId ?? 'no host'}, not on ${onHost} where this migration has it`);
+      }
+      const pc = mig.postcopy;
+      if (pc) {
+        if (!mig.switched) return problem(`${f}.postcopy`, 'a migration that has not switched has no post-copy state');
+        for (const [key, list] of [['sources', pc.sources], ['pages', pc.pages], ['away', pc.away ?? pc.sources]] as const) {
+          if (list.length !== mig.vmIds.length) return problem(`${f}.postcopy.${key}`, `lists ${list.length} entries for ${mig.vmIds.length} VMs`);
+        }
+        for (let j = 0; j < mig.vmIds.length; j++) {
+          const pages = (vms.get(mig.vmIds[j])?.memoryBytes ?? 0) / PAGE_SIZE_BYTES;
+          const beyond = pc.pages[j].findIndex((g) => g >= pages);
+          if (beyond >= 0) return problem(`${f}.postcopy.pages[${j}][${beyond}]`, `is beyond the VM's ${pages} pages`);
+          const held = (pc.away?.[j] ?? []).findIndex(([g]) => g >= pages);
+          if (held >= 0) return problem(`${f}.postcopy.away[${j}][${held}][0]`, `is beyond the VM's ${pages} pages`);
+        }
+      }
+    }
+  }
+
+  // History: ids below their counters, nothing in the future.
+  const now = st.clock.virtualTimeMs;
+  if (nextSampleMs < now) return problem(v2 ? "state.services['collector.sample'].nextSampleMs" : 'state.nextSampleMs', `is before the clock (${nextSampleMs} < ${now})`);
+  const history: [(i: number) => string, number, (Entity & { timeMs?: number; queuedAtMs?: number })[], 'task' | 'event'][] = [
+    [(i) => (v2 ? `state.services.tasks.tasks[${i}].dto` : `state.tasks.tasks[${i}]`), tasks.nextId, tasks.tasks, 'task'],
+    [(i) => `state.events.events[${i}]`, st.events.nextId, st.events.events, 'event'],
+  ];
+  for (const [at, nextId, items, kind] of history) {
+    for (let i = 0; i < items.length; i++) {
+      const id = items[i].id;
+      if (!isIdOf(kind, id) || idNumber(id) >= nextId) return problem(`${at(i)}.id`, `${id} is not below the next ${kind} id (${nextId})`);
+      const t = items[i].timeMs ?? items[i].queuedAtMs ?? 0;
+      if (t > now) return problem(at(i), `is dated after the clock (${t} > ${now})`);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,17 @@
+/**
+ * overcommit — memory overcommitment: a host's free-memory states (memState.ts) and the four ways it
+ * takes memory back from its VMs — transparent page sharing (pageSharing.ts over sharingTable.ts and
+ * pageHash.ts), ballooning, memory compression (lz4.ts) and hypervisor swapping (hostReclaimer.ts,
+ * vmReclaim.ts) — chosen by state, split over VMs by min-funding revocation with the idle memory tax
+ * (entitlement.ts); the lab runs it as the `memory.reclaim` barrier service (memoryOvercommit.ts).
+ * docs/memory-overcommit.md explains it for students.
+ */
+export { MemoryOvercommit, type MemoryOvercommitState, type OvercommitSources } from './memoryOvercommit';
+export type { CapturedPages } from './hostReclaimer';
+export { HostReclaimer } from './hostReclaimer';
+export { HostSharing, type SharingCounters } from './pageSharing';
+export { SharingTable } from './sharingTable';
+export { hashPage, isZeroPage, type PageHasher } from './pageHash';
+export { lz4Compress, lz4Decompress, LZ4_MAX_OUTPUT } from './lz4';
+export { freeMemoryState, mechanismsOf, memStateNumber, minFreeFrames, stateThresholdFrames, MEM_STATES, type MemState } from './memState';
+export { revoke, type RevocationInput } from './entitlement';

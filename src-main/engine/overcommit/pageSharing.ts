@@ -1,0 +1,243 @@
+/**
+ * pageSharing — transparent page sharing on one host (Waldspurger 2002 §4): a background scanner visits
+ * each VM's pages in random order at configured rates, collapses all-zero pages onto the shared zero
+ * page first, keys the others by a 64-bit content hash in the host's `SharingTable`, and maps a page
+ * onto an identical one copy-on-write — always after a full byte comparison.
+ *
+ * Interface: `new HostSharing(hasher?)`; `attach(vmId, pages, seed)` / `detach(vmId)`; `scan(elapsedMs,
+ * settings)` (the barrier's share of the scanner's work); `scanPage(vmId, gpfn, settings)` (one page, for
+ * tests and the benchmark); `zeroPagesOf(vmId)` (pages collapsed to the zero page and still on it);
+ * `counters` (pages scanned, hashed, compared, shared, zero-collapsed, hint hits, collisions);
+ * `metadataBytes`; `save()` / `restore()`.
+ * Rules:
+ *  - A hint (a page seen once) is trusted only after its page is hashed again and still matches; a match
+ *    is shared only when every byte is equal. A false match (a hash collision) is counted and never shared.
+ *  - Salting: unless `interVmSharing` is on, each VM's keys are mixed with its own salt and a match in
+ *    another VM is refused, so identical pages of two VMs never meet (ESXi's default since 2014).
+ *  - Order: each pass over a VM is a fresh pseudo-random permutation of its pages (an affine bijection
+ *    mod the page count, from the lab's seeded RNG); pages without a frame are skipped for free.
+ *  - Rates: each VM accrues `shareScanVmPagesPerSec` credit per virtual second, scaled down evenly when
+ *    the host's VMs together would pass `shareScanTotalPagesPerSec`.
+ *  - Sharing changes no byte a guest can see: `sharePage` of equal bytes and `dropZeroPage` are
+ *    content-preserving (no hooks, not dirty); a later write breaks the sharing with a private copy
+ *    (`GuestFrameStats.sharedBreaks`).
+ */
+import type { VmId } from '@shared/model/ids';
+import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
+import type { GuestPages } from '../vm/guestMachine';
+import { Rng } from '../sim/index';
+import { hashPage, isZeroPage, type PageHasher } from './pageHash';
+import { hintRef, isShared, MAX_SHARING_VMS, refGpfn, refVm, sharedRef, SharingTable } from './sharingTable';
+
+export interface SharingCounters {
+  scanned: number;
+  zeroCollapsed: number;
+  hashed: number;
+  compared: number;
+  shared: number;
+  hintsInserted: number;
+  staleEntries: number;
+  collisions: number;
+}
+
+interface VmScan {
+  vmId: VmId;
+  index: number;
+  pages: GuestPages;
+  salt: number;
+  credit: number;
+  rng: Rng;
+  permA: number;
+  permC: number;
+  permI: number;
+  /** Pages collapsed onto the zero page (may have been written since: check their state). */
+  zero: Set<number>;
+}
+
+export interface HostSharingState {
+  counters: SharingCounters;
+  vms: { vmId: VmId; credit: number; rng: ReturnType<Rng['save']>; permA: number; permC: number; permI: number; zero: number[] }[];
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+const PAGE = 4096;
+
+export class HostSharing {
+  private table = new SharingTable();
+  private byId = new Map<VmId, VmScan>();
+  private byIndex: (VmScan | undefined)[] = [];
+  counters: SharingCounters = { scanned: 0, zeroCollapsed: 0, hashed: 0, compared: 0, shared: 0, hintsInserted: 0, staleEntries: 0, collisions: 0 };
+  private readonly buf = new Uint8Array(PAGE);
+  private readonly words = new Int32Array(this.buf.buffer);
+  private readonly other = new Uint8Array(PAGE);
+  private readonly otherWords = new Int32Array(this.other.buffer);
+  private readonly h = new Uint32Array(2);
+  private readonly h2 = new Uint32Array(2);
+
+  constructor(private readonly hasher: PageHasher = hashPage) {}
+
+  get metadataBytes(): number {
+    return this.table.bytes;
+  }
+
+  get tableEntries(): number {
+    return this.table.size;
+  }
+
+  /** Starts scanning a VM's memory (a guest started or was restored on this host). */
+  attach(vmId: VmId, pages: GuestPages, seed: number): void {
+    this.detach(vmId);
+    let index = this.byIndex.findIndex((x) => x === undefined);
+    if (index < 0) index = this.byIndex.length;
+    if (index >= MAX_SHARING_VMS) throw new RangeError(`page sharing tracks at most ${MAX_SHARING_VMS} VMs per host`);
+    const rng = new Rng(seed);
+    const v: VmScan = { vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set() };
+    v.salt = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2f) ^ (index + 1)) >>> 0 || 1;
+    this.newPass(v);
+    this.byId.set(vmId, v);
+    this.byIndex[index] = v;
+  }
+
+  /** Stops scanning a VM and forgets its table entries (its guest stopped or left the host). */
+  detach(vmId: VmId): void {
+    const v = this.byId.get(vmId);
+    if (!v) return;
+    this.byId.delete(vmId);
+    this.byIndex[v.index] = undefined;
+    this.table.removeWhere((ref) => refVm(ref) === v.index);
+  }
+
+  has(vmId: VmId): boolean {
+    return this.byId.has(vmId);
+  }
+
+  private newPass(v: VmScan): void {
+    const n = v.pages.pageCount;
+    let a = 1 + v.rng.int(Math.max(1, n - 1));
+    while (gcd(a, n) !== 1) a = (a + 1) % n || 1;
+    v.permA = a;
+    v.permC = v.rng.int(n);
+    v.permI = 0;
+  }
+
+  /** Pages collapsed onto the zero page that still read it (a write since allocated a frame). */
+  zeroPagesOf(vmId: VmId): number {
+    const v = this.byId.get(vmId);
+    if (!v) return 0;
+    let n = 0;
+    for (const g of [...v.zero]) {
+      if (v.pages.pageState(g) === 'untouched') n++;
+      else v.zero.delete(g);
+    }
+    return n;
+  }
+
+  /** The scanner's work for `elapsedMs` of virtual time. */
+  scan(elapsedMs: number, settings: MemReclamationSettings): void {
+    if (!settings.sharing || this.byId.size === 0) return;
+    const perVm = Math.min(settings.shareScanVmPagesPerSec, settings.shareScanTotalPagesPerSec / this.byId.size);
+    const credit = (perVm * elapsedMs) / 1000;
+    for (const v of this.byId.values()) {
+      v.credit = Math.min(v.credit + credit, v.pages.pageCount);
+      let skips = 0;
+      while (v.credit >= 1 && skips < v.pages.pageCount) {
+        const g = this.nextPage(v);
+        if (v.pages.pageState(g) !== 'present') { skips++; continue; }
+        v.credit -= 1;
+        this.visit(v, g, settings);
+      }
+      if (skips >= v.pages.pageCount) v.credit = 0; // nothing with a frame: no work to bank
+    }
+  }
+
+  private nextPage(v: VmScan): number {
+    const n = v.pages.pageCount;
+    if (v.permI >= n) this.newPass(v);
+    const g = (v.permA * v.permI + v.permC) % n;
+    v.permI++;
+    return g;
+  }
+
+  /** Scans one page of a VM now (tests, benchmark); false when the VM is not attached. */
+  scanPage(vmId: VmId, gpfn: number, settings: MemReclamationSettings): boolean {
+    const v = this.byId.get(vmId);
+    if (!v || v.pages.pageState(gpfn) !== 'present') return false;
+    this.visit(v, gpfn, settings);
+    return true;
+  }
+
+  private visit(v: VmScan, g: number, settings: MemReclamationSettings): void {
+    const c = this.counters;
+    c.scanned++;
+    if (!v.pages.readPage(g, this.buf)) return;
+    if (isZeroPage(this.words)) {
+      if (v.pages.dropZeroPage?.(g)) {
+        c.zeroCollapsed++;
+        v.zero.add(g);
+      }
+      return;
+    }
+    this.hasher(this.words, this.h);
+    c.hashed++;
+    const salt = settings.interVmSharing ? 0 : v.salt;
+    const hi = (this.h[0] ^ salt) >>> 0;
+    const lo = this.h[1];
+    const slot = this.table.find(hi, lo);
+    if (slot < 0) {
+      this.table.insert(hi, lo, hintRef(v.index, g));
+      c.hintsInserted++;
+      return;
+    }
+    const ref = this.table.refAt(slot);
+    const ov = this.byIndex[refVm(ref)];
+    const og = refGpfn(ref);
+    if (ov === v && og === g) return; // its own hint: nothing changed since (or it changed back)
+    if (!ov || (!settings.interVmSharing && ov !== v) || !ov.pages.readPage(og, this.other)) {
+      this.table.setRef(slot, hintRef(v.index, g));
+      c.staleEntries++;
+      return;
+    }
+    // The other page must still be what its entry says: rehash it (a hint is only a hint).
+    this.hasher(this.otherWords, this.h2);
+    c.hashed++;
+    if (((this.h2[0] ^ salt) >>> 0) !== hi || this.h2[1] !== lo) {
+      this.table.setRef(slot, hintRef(v.index, g));
+      c.staleEntries++;
+      return;
+    }
+    c.compared++;
+    for (let i = 0; i < this.words.length; i++) {
+      if (this.words[i] !== this.otherWords[i]) {
+        c.collisions++; // same 64-bit key, different bytes: never shared
+        return;
+      }
+    }
+    if (!v.pages.sharePage(g, ov.pages, og)) return;
+    c.shared++;
+    if (!isShared(ref)) this.table.setRef(slot, sharedRef(ov.index, og));
+  }
+
+  save(): HostSharingState {
+    return {
+      counters: { ...this.counters },
+      vms: [...this.byId.values()].map((v) => ({ vmId: v.vmId, credit: v.credit, rng: v.rng.save(), permA: v.permA, permC: v.permC, permI: v.permI, zero: [...v.zero] })),
+    };
+  }
+
+  /** Applies a saved scanner state to the VMs attached again (the table itself refills as pages are scanned). */
+  restore(s: HostSharingState): void {
+    this.counters = { ...s.counters };
+    for (const x of s.vms) {
+      const v = this.byId.get(x.vmId);
+      if (!v) continue;
+      v.credit = x.credit;
+      v.rng = Rng.restore(x.rng);
+      v.permA = x.permA; v.permC = x.permC; v.permI = x.permI;
+      v.zero = new Set(x.zero);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Plans on the running lab: `placement.plan` (a target from `placement.solve` and the plan that reaches
+ * it) and the planning half of `placement.apply` (a target the user gives). Like `clusterView.ts`, this
+ * file knows the Lab; the planning itself is `plan.ts` (pure) and its check `planChecker.ts`.
+ *
+ * - `placementPlan(lab, params, solver?)` → `PlacementPlanResult` or `{ error }`: solves, then plans towards
+ *   the target with the solver's number of hosts that copies less memory — the packing with its
+ *   interchangeable hosts renamed (`alignTarget`) or, without constraints, emptying the least loaded hosts
+ *   (`evacuationTarget`) — and returns that target as `target` (what the client applies).
+ * - `planToTarget(lab, { clusterId?, demand?, target, maxConcurrentPerHost?, allowSuspend? })` →
+ *   `{ plan, input, names }` or `{ error }` (typed, naming the field: a VM not powered on in the
+ *   cluster, a host not in it, a target that over-commits a host); `applyRequestPlan` also refuses a
+ *   second plan while one runs on the cluster.
+ *
+ * How a move is carried out — and so how its duration is estimated: the live-migration engine is not
+ * part of the lab yet, so `placement.apply` relocates a VM **cold**: suspend it on its host (the guest's
+ * state is captured exactly), copy its memory image at PLAN_BANDWIDTH_MIB_PER_S, register it on the
+ * destination and resume it there. Estimate = suspend + memory ÷ bandwidth + resume (the power
+ * operations' own durations); the VM's service stops for the whole move, which a live migration avoids.
+ */
+import { apiError, type ApiError } from '@shared/api/errors';
+import type { CommandParams } from '@shared/api/commands';
+import type { QueryParams } from '@shared/api/queries';
+import type { PlacementDemandSource, PlacementPlanResult } from '@shared/model/placement';
+import type { ClusterId, HostId, VmId } from '@shared/model/ids';
+import { isTaskFinished } from '@shared/model/task';
+import type { ApplyAction } from './applyTask';
+import type { Lab } from '../lab/index';
+import type { MilpSolverPort } from '../ports';
+import { POWER_OP_DURATION_MS } from '../vm/index';
+import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST, POWER_STANDBY_WATTS } from '../params';
+import { hostWatts } from '../metrics/index';
+import { clusterProblem } from './clusterView';
+import { placementSolve } from './solveRequest';
+import type { PlanInput, ReconfigurationPlan } from './plan';
+import { alignTarget, evacuationTarget, planReconfiguration } from './plan';
+import { checkPlan } from './planChecker';
+
+const MIB = 1024 * 1024;
+
+export const PLAN_ESTIMATE_TEXT = `Each move is a cold relocation (the live-migration engine is not in the lab yet): suspend on the source, `
+  + `copy the memory image at ${PLAN_BANDWIDTH_MIB_PER_S} MiB/s (QEMU's default max-bandwidth), resume on the destination. `
+  + `Estimate = suspend ${POWER_OP_DURATION_MS.suspend} ms + memory ÷ bandwidth + resume ${POWER_OP_DURATION_MS.powerOn} ms; `
+  + `concurrent moves are assumed not to share bandwidth. The VM does not run during its move.`;
+
+export interface PlanToTarget {
+  clusterId?: ClusterId;
+  demand?: PlacementDemandSource;
+  windowSamples?: number;
+  /** VM id → host id; VMs not listed stay where they are. `null`: leave it suspended (from a solve). */
+  target: Map<string, string | null>;
+  maxConcurrentPerHost?: number;
+  allowSuspend?: boolean;
+  /** Field path of the target list in the request, for errors (`params.target`). */
+  field?: string;
+  /** Position of each VM in the request's list, for errors. */
+  positions?: Map<string, number>;
+}
+
+export interface LabPlan { plan: ReconfigurationPlan; input: PlanInput; vmIds: string[]; hostIds: string[] }
+
+/** Virtual ms of the cold relocation of a VM with `memoryMiB` of memory (the estimate above). */
+export function coldMoveMs(memoryMiB: number): number {
+  return POWER_OP_DURATION_MS.suspend + Math.round((memoryMiB / PLAN_BANDWIDTH_MIB_PER_S) * 1000) + POWER_OP_DURATION_MS.powerOn;
+}
+
+export function planToTarget(lab: Lab, req: PlanToTarget): LabPlan | { error: ApiError } {
+  const view = clusterProblem(lab, { clusterId: req.clusterId, demand: req.demand ?? 'configured', windowSamples: req.windowSamples });
+  if ('error' in view) return { error: apiError('E_NOT_FOUND', view.error.message, view.error.field) };
+  const { problem } = view;
+  const hostIndex = new Map(problem.bins.map((b, j) => [b.id, j]));
+  const itemIndex = new Map(problem.items.map((it, i) => [it.id, i]));
+  const field = req.field ?? 'params.target';
+  const at = (vmId: string) => (req.positions?.has(vmId) ? `${field}[${req.positions.get(vmId)}]` : field);
+  const from = problem.items.map((it) => hostIndex.get(lab.reg.vms.get(it.id as never)!.hostId!)!);
+  const to = [...from];
+  for (const [vmId, hostId] of req.target) {
+    const i = itemIndex.get(vmId);
+    if (i === undefined) {
+      const vm = lab.reg.vms.get(vmId as never);
+      return { error: apiError(vm ? 'E_INVALID_STATE' : 'E_NOT_FOUND', vm ? `${vm.name} is not a powered-on VM of the cluster.` : `no virtual machine ${vmId}`, `${at(vmId)}.vmId`) };
+    }
+    if (hostId === null) { to[i] = -1; continue; }
+    const j = hostIndex.get(hostId);
+    if (j === undefined) return { error: apiError('E_NOT_FOUND', `no host ${hostId} in the cluster`, `${at(vmId)}.hostId`) };
+    if ((problem.bins[j].state ?? 'on') !== 'on') {
+      return { error: apiError('E_INVALID_STATE', `Host ${lab.reg.nameOf(hostId as never)} takes no VM (${problem.bins[j].state}).`, `${at(vmId)}.hostId`) };
+    }
+    to[i] = j;
+  }
+  const memMiB = problem.items.map((it) => lab.reg.vms.get(it.id as never)!.memoryBytes / MIB);
+  const input: PlanInput = {
+    problem,
+    from: { binOf: from },
+    to: { binOf: to },
+    durations: {
+      migrateMs: (i) => coldMoveMs(memMiB[i]),
+      suspendMs: () => POWER_OP_DURATION_MS.suspend,
+      resumeMs: () => POWER_OP_DURATION_MS.powerOn,
+    },
+    maxConcurrentPerHost: req.maxConcurrentPerHost ?? PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST,
+    allowSuspend: req.allowSuspend ?? false,
+  };
+  const plan = planReconfiguration(input);
+  return { plan, input, vmIds: problem.items.map((it) => it.id), hostIds: problem.bins.map((b) => b.id) };
+}
+
+function usedHosts(binOf: number[]): number {
+  return new Set(binOf.filter((j) => j >= 0)).size;
+}
+
+export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver: MilpSolverPort | undefined): PlacementPlanResult | { error: ApiError } {
+  const target = placementSolve(lab, { algo: p.algo, clusterId: p.clusterId, demand: p.demand, windowSamples: p.windowSamples, constraints: p.constraints, timeLimitS: p.timeLimitS }, solver);
+  if ('error' in target) return target;
+  const maxConcurrentPerHost = p.maxConcurrentPerHost ?? PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST;
+  const empty: PlacementPlanResult = {
+    target, feasible: false, actions: [], durationMs: 0, moved: 0, migrations: 0, pivots: 0, suspends: 0,
+    hostsBefore: 0, hostsAfter: 0, emptiedHostIds: [], standbySavingW: 0, maxConcurrentPerHost, estimate: PLAN_ESTIMATE_TEXT, violations: [],
+  };
+  if (target.status === 'infeasible' || target.status === 'failed') {
+    return { ...empty, reason: target.explanation?.message ?? `the placement could not be solved (${target.status})` };
+  }
+  // The packing ignores where VMs run: rename interchangeable hosts so that as few VMs as possible move.
+  const index = new Map(target.bins.map((b, j) => [b.binId, j]));
+  const view = clusterProblem(lab, { clusterId: p.clusterId, demand: p.demand ?? 'configured', windowSamples: p.windowSamples });
+  if ('error' in view) return { error: apiError('E_NOT_FOUND', view.error.message, view.error.field) };
+  const now = { binOf: target.placement.map((x) => index.get(lab.reg.vms.get(x.itemId as VmId)?.hostId ?? '') ?? -1) };
+  const packed = { binOf: target.placement.map((x) => (x.binId === null ? -1 : index.get(x.binId)!)) };
+  const pinned = (p.constraints ?? []).flatMap((c) => [...(c.bins ?? []), ...(c.groups ?? []).flat()]);
+  let chosen = alignTarget(view.problem, now, packed, pinned);
+  const notes: string[] = [];
+  // Without constraints, the same number of hosts can often be reached by emptying the least loaded
+  // hosts only (every VM of the others stays): prefer it when it copies less memory.
+  const movedMiB = (binOf: number[]) => binOf.reduce((s, j, i) => s + (j !== now.binOf[i] ? target.placement[i].demand[1] ?? 0 : 0), 0);
+  const evac = (p.constraints ?? []).length === 0 && target.suspended === 0 ? evacuationTarget(view.problem, now, usedHosts(packed.binOf)) : null;
+  if (evac && movedMiB(evac.binOf) < movedMiB(chosen.binOf)) {
+    notes.push(`the plan empties the least loaded hosts and keeps the other VMs where they are: the same ${usedHosts(evac.binOf)} host(s) as the ${p.algo} packing, fewer moves`);
+    chosen = evac;
+  }
+  const wanted = new Map<string, string | null>(target.placement.map((x, i) => [x.itemId, chosen.binOf[i] >= 0 ? target.bins[chosen.binOf[i]].binId : null]));
+  // The target shown and applied is the planned one (the packing with hosts renamed, or the evacuation).
+  const D = target.dimensions.length;
+  const loads = target.bins.map(() => new Array<number>(D).fill(0));
+  chosen.binOf.forEach((j, i) => { if (j >= 0) for (let k = 0; k < D; k++) loads[j][k] += target.placement[i].demand[k]; });
+  target.placement = target.placement.map((x, i) => ({ ...x, binId: chosen.binOf[i] >= 0 ? target.bins[chosen.binOf[i]].binId : null }));
+  target.bins = target.bins.map((b, j) => ({ ...b, load: loads[j].map((x) => Math.round(x * 1000) / 1000) }));
+  target.notes = [...target.notes, ...notes];
+  const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, windowSamples: p.windowSamples, target: wanted, maxConcurrentPerHost, allowSuspend: p.allowSuspend, field: 'params' });
+  if ('error' in out) return out;
+  const { plan, input, vmIds, hostIds } = out;
+  const host = (j: number) => (j >= 0 ? hostIds[j] as HostId : null);
+  return {
+    ...empty,
+    feasible: plan.feasible,
+    ...(plan.reason ? { reason: plan.reason } : {}),
+    actions: plan.feasible ? plan.actions.map((a) => ({
+      kind: a.kind, vmId: vmIds[a.item] as VmId, vmName: lab.reg.nameOf(vmIds[a.item] as never),
+      fromHostId: host(a.from), toHostId: host(a.to), startMs: a.startMs, endMs: a.endMs, ...(a.note ? { note: a.note } : {}),
+    })) : [],
+    durationMs: plan.durationMs,
+    moved: plan.moved,
+    migrations: plan.migrations,
+    pivots: plan.pivots,
+    suspends: plan.suspends,
+    hostsBefore: usedHosts(input.from.binOf),
+    hostsAfter: usedHosts(input.to.binOf),
+    emptiedHostIds: plan.emptied.map((j) => hostIds[j] as HostId),
+    standbySavingW: plan.emptied.reduce((w, j) => {
+      const h = lab.reg.hosts.get(hostIds[j] as HostId);
+      return w + (h ? hostWatts(h, 0) - POWER_STANDBY_WATTS : 0);
+    }, 0),
+    violations: plan.feasible ? checkPlan(input, plan) : [],
+  };
+}
+
+/** The request of `placement.apply` as the actions of its task (the command handler starts it). */
+export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>): { clusterId: ClusterId; actions: ApplyAction[]; standby: HostId[] } | { error: ApiError } {
+  const target = new Map<string, string | null>();
+  const positions = new Map<string, number>();
+  for (let n = 0; n < p.target.length; n++) {
+    const t = p.target[n];
+    if (target.has(t.vmId)) return { error: apiError('E_INVALID_ARGUMENT', `${t.vmId} is listed twice`, `params.target[${n}].vmId`) };
+    target.set(t.vmId, t.hostId);
+    positions.set(t.vmId, n);
+  }
+  const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, target, positions, maxConcurrentPerHost: p.maxConcurrentPerHost, allowSuspend: p.allowSuspend });
+  if ('error' in out) return out;
+  // A plan is made from where the VMs run now; one already running would move them under it.
+  const clusterOfPlan = lab.reg.hosts.get(out.hostIds[0] as HostId)?.clusterId;
+  const running = clusterOfPlan ? lab.tasks.list(1000, clusterOfPlan).find((t) => t.operation === 'placement.apply' && !isTaskFinished(t.state)) : undefined;
+  if (running) return { error: apiError('E_INVALID_STATE', `Another placement plan (${running.id}) is running on ${lab.reg.nameOf(clusterOfPlan!)}.`, 'params.clusterId') };
+  if (!out.plan.feasible) return { error: apiError('E_INSUFFICIENT_RESOURCES', `No plan reaches this placement: ${out.plan.reason ?? ''}`, 'params.target') };
+  const { plan, input, vmIds, hostIds } = out;
+  const host = (j: number) => (j >= 0 ? hostIds[j] as HostId : null);
+  const clusterId = (p.clusterId ?? lab.reg.hosts.get(hostIds[0] as HostId)?.clusterId) as ClusterId;
+  return {
+    clusterId,
+    standby: p.standbyEmptied ? plan.emptied.map((j) => hostIds[j] as HostId) : [],
+    actions: plan.actions.map((a) => ({
+      kind: a.kind, vmId: vmIds[a.item] as VmId, fromHostId: host(a.from), toHostId: host(a.to),
+      homeHostId: hostIds[input.from.binOf[a.item]] as HostId, planStartMs: a.startMs, planEndMs: a.endMs,
+    })),
+  };
+}

@@ -1,0 +1,154 @@
+// The exercise file format: every built-in practical loads; a bad file is reported as file:line:col
+// errors naming the field (all of them, with "did you mean"); images are inlined from the exercise's
+// own folder only; the Markdown subset never lets HTML through.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExerciseFileError, loadExerciseFile, loadExercises } from '../../src-main/node/exercise/exerciseFiles';
+import { renderMarkdown, validateExercise } from '../../src-shared/exercise/index';
+
+test('the built-in practicals load, in order', () => {
+  const { exercises, errors } = loadExercises({ dirs: [join(import.meta.dirname, '../../resources/exercises')] });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit']);
+  for (const x of exercises) {
+    assert.ok(x.exercise.steps.every((s) => (s.checks?.length ?? 0) + (s.questions?.length ?? 0) > 0), `${x.exercise.name}: every step checks or asks something`);
+  }
+});
+
+const GOOD = `exercise: 1
+name: tiny
+title: Tiny
+summary: A tiny exercise.
+scenario: lab-small
+objectives: [Power on a VM]
+steps:
+  - id: one
+    title: Power on
+    instructions: Power on DC0_C0_H0_VM0.
+    checks:
+      - vm: { name: DC0_C0_H0_VM0, powerState: poweredOn }
+`;
+
+function write(dir: string, name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+function errorsOf(file: string): string[] {
+  try {
+    loadExerciseFile(file);
+  } catch (e) {
+    assert.ok(e instanceof ExerciseFileError, String(e));
+    return e.message.split('\n');
+  }
+  assert.fail('expected the file to be refused');
+}
+
+test('a valid file loads; its name must match the file name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  assert.equal(loadExerciseFile(write(dir, 'tiny.yaml', GOOD)).exercise.steps[0].id, 'one');
+  const errs = errorsOf(write(dir, 'other.yaml', GOOD));
+  assert.deepEqual(errs, [`${join(dir, 'other.yaml')}:2:1: error: name: the name must match the file name ("other")`]);
+});
+
+test('bad fields are reported with file:line:col, the field path and a hint — all of them at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  const file = write(dir, 'bad.yaml', `exercise: 1
+name: bad
+title: Bad
+summary: Bad.
+scenario: no-such-scenario
+objectives: [x]
+steps:
+  - id: one
+    title: One
+    instructions: Do it.
+    checks:
+      - vm: { name: web-01, powerstate: poweredOn }
+      - counter: { vm: web-01, name: cpu.ready.summation, over: 5 min, above: 5 }
+      - counter: { host: esx-01, name: cpu.maxlimited.summation, above: 1 }
+      - counter: { vm: web-01, name: cpu.usage.average, as: percent, above: 1 }
+      - counter: { vm: web-01, name: cpu.nosuch.average, above: 1 }
+      - vm: { name: a }
+        task: { operation: vm.powerOn }
+      - snapshot: { vm: web-01, count: { atleast: 1 } }
+    questions:
+      - id: q1
+        prompt: How many?
+        number: { answer: { host: esx-01, field: cpus } }
+      - id: q1
+        prompt: Which?
+        choice: { options: [ { text: a }, { text: b } ] }
+`);
+  const errs = errorsOf(file);
+  const expect = [
+    /bad\.yaml:5:1: error: scenario: no scenario "no-such-scenario" \(known: .*lab-small.*\)/,
+    /bad\.yaml:12:29: error: steps\[0\]\.checks\[0\]\.vm\.powerstate: "powerstate" is not a field here \(did you mean "powerState"\?\)/,
+    /bad\.yaml:13:59: error: steps\[0\]\.checks\[1\]\.counter\.over: expected a duration like 500ms, 30s, 5m or 1h, got the text "5 min"/,
+    /bad\.yaml:14:34: error: steps\[0\]\.checks\[2\]\.counter\.name: counter "cpu\.maxlimited\.summation" is not kept for a host \(only for vm\)/,
+    /bad\.yaml:15:57: error: steps\[0\]\.checks\[3\]\.counter\.as: "as: percent" turns a time counter/,
+    /bad\.yaml:16:32: error: steps\[0\]\.checks\[4\]\.counter\.name: no counter "cpu\.nosuch\.average" in the lab's catalogue/,
+    /bad\.yaml:18:9: error: steps\[0\]\.checks\[5\]\.task: a check has one kind, found vm and task \(combine checks with all: \[\.\.\.\]\)/,
+    /bad\.yaml:19:42: error: steps\[0\]\.checks\[6\]\.snapshot\.count\.atleast: "atleast" is not a field here \(did you mean "atLeast"\?\)/,
+    /bad\.yaml:23:43: error: steps\[0\]\.questions\[0\]\.number\.answer\.field: expected one of sockets, .*logicalCpus.*, got the text "cpus"/,
+    /bad\.yaml:24:9: error: steps\[0\]\.questions\[1\]\.id: question id "q1" is already used at steps\[0\]\.questions\[0\]/,
+    /bad\.yaml:26:19: error: steps\[0\]\.questions\[1\]\.choice\.options: mark at least one option correct: true/,
+  ];
+  assert.equal(errs.length, expect.length, errs.join('\n'));
+  expect.forEach((re, i) => assert.match(errs[i], re));
+});
+
+test('YAML syntax errors carry their position', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  const errs = errorsOf(write(dir, 'syn.yaml', 'exercise: 1\nname: syn\nsteps:\n  - id: a\n   title: misindented\n'));
+  assert.match(errs[0], /syn\.yaml:5:\d+: error: /);
+  const dup = errorsOf(write(dir, 'dup.yaml', 'exercise: 1\nname: dup\nname: dup\n'));
+  assert.match(dup[0], /dup\.yaml:3:1: error: Map keys must be unique/);
+});
+
+test('images are inlined from the exercise folder; outside paths, URLs and missing files are refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  mkdirSync(join(dir, 'img'));
+  writeFileSync(join(dir, 'img', 'menu.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+  const ok = loadExerciseFile(write(dir, 'pic.yaml', GOOD.replace('name: tiny', 'name: pic').replace('Power on DC0_C0_H0_VM0.', '"![the menu](img/menu.png) then power on."')));
+  assert.match(ok.exercise.steps[0].instructions, /^!\[the menu\]\(data:image\/png;base64,iVBORw0KGgo=\) then power on\.$/);
+  const bad = errorsOf(write(dir, 'pics.yaml', GOOD.replace('name: tiny', 'name: pics').replace('Power on DC0_C0_H0_VM0.', '"![a](../etc/passwd.png) ![b](https://example.com/x.png) ![c](img/none.png)"')));
+  assert.equal(bad.length, 3);
+  assert.match(bad[0], /pics\.yaml:10:5: error: steps\[0\]\.instructions: image "\.\.\/etc\/passwd\.png" is outside the exercise's folder/);
+  assert.match(bad[1], /image "https:\/\/example\.com\/x\.png": exercises show images from their own folder only/);
+  assert.match(bad[2], /image "img\/none\.png": no such file/);
+});
+
+test('the validator alone: closed objects, prototype keys refused, bounded nesting', () => {
+  const base = { exercise: 1, name: 'x', title: 'X', summary: 's', scenario: 'lab-small', objectives: ['o'], steps: [{ id: 'a', title: 'A', instructions: 'i' }] };
+  assert.ok('exercise' in validateExercise(base));
+  const proto = JSON.parse('{"exercise":1,"name":"x","title":"X","summary":"s","scenario":"lab-small","objectives":["o"],"steps":[],"__proto__":{"steps":[]}}');
+  const r = validateExercise(proto);
+  assert.ok('problems' in r && r.problems.some((p) => p.path[0] === '__proto__' || p.path[0] === 'steps'));
+  let deep: unknown = { vm: { name: 'a' } };
+  for (let i = 0; i < 12; i++) deep = { not: deep };
+  const d = validateExercise({ ...base, steps: [{ id: 'a', title: 'A', instructions: 'i', checks: [deep] }] });
+  assert.ok('problems' in d && d.problems.some((p) => /nested too deeply/.test(p.message)));
+});
+
+test('Markdown: the subset renders, nothing else passes', () => {
+  const html = renderMarkdown([
+    '# Title', '', 'Open [[ACTIONS › Power › Power On]] and **read** `cpu.ready.summation`.', '',
+    '- one', '- two <b>', '', '> why: *because*', '', '| a | b |', '|---|---|', '| 1 | 2 |', '',
+    '<script>alert(1)</script> [x](javascript:alert(1)) ![i](http://evil/x.png) [ok](https://vmware.com)',
+  ].join('\n'));
+  assert.match(html, /<h3>Title<\/h3>/);
+  assert.match(html, /<span class="ui-ref"><span class="ui-step">ACTIONS<\/span><span class="ui-sep"> › <\/span><span class="ui-step">Power<\/span><span class="ui-sep"> › <\/span><span class="ui-step">Power On<\/span><\/span>/);
+  assert.match(html, /<strong>read<\/strong> <code>cpu\.ready\.summation<\/code>/);
+  assert.match(html, /<li>two &lt;b&gt;<\/li>/);
+  assert.match(html, /<blockquote><p>why: <em>because<\/em><\/p><\/blockquote>/);
+  assert.match(html, /<table><thead><tr><th>a<\/th><th>b<\/th><\/tr><\/thead><tbody><tr><td>1<\/td><td>2<\/td><\/tr><\/tbody><\/table>/);
+  assert.ok(!html.includes('<script'), 'no raw HTML');
+  assert.ok(!html.includes('href="javascript'), 'no javascript: links');
+  assert.ok(!html.includes('src="http'), 'no remote images');
+  assert.match(html, /<a href="https:\/\/vmware\.com" target="_blank" rel="noopener noreferrer">ok<\/a>/);
+});

@@ -1,0 +1,38 @@
+// The real-host peers (scripts/real-host-peers.sh): a throwaway sshd and a libvirtd with one tiny QEMU
+// domain, described by environment variables. Tests that need them call `libvirtPeers()`:
+// - peers running → their description;
+// - not running → `{ skip }`, a message saying how to start them (the test reports itself skipped);
+// - HVLAB_REQUIRE_PEERS=1 (CI sets it after starting them) and not running → throws, so the run fails
+//   instead of skipping: a CI that expected peers never passes without them.
+export interface LibvirtPeers {
+  host: string;
+  port: number;
+  user: string;
+  /** The login user's home folder on the peer (where remote commands start). */
+  userHome: string;
+  keyPath: string;
+  /** `ssh-ed25519 AAAA…` of the sshd. */
+  hostKey: string;
+  uri: string;
+  domain: string;
+  dir: string;
+}
+
+const VARS = ['HVLAB_SSH_HOST', 'HVLAB_SSH_PORT', 'HVLAB_SSH_USER', 'HVLAB_SSH_USER_HOME', 'HVLAB_SSH_KEY', 'HVLAB_SSH_HOST_KEY', 'HVLAB_LIBVIRT_URI', 'HVLAB_LIBVIRT_DOMAIN', 'HVLAB_PEERS_DIR'] as const;
+
+export function libvirtPeers(): { peers?: LibvirtPeers; skip?: string } {
+  const missing = VARS.filter((v) => !process.env[v]);
+  if (missing.length > 0) {
+    const why = `real-host peers are not running (${missing.join(', ')} unset): start them with `
+      + '`sudo scripts/real-host-peers.sh start` and `source /tmp/hvlab-peers/peers.env`';
+    if (process.env.HVLAB_REQUIRE_PEERS === '1') throw new Error(`HVLAB_REQUIRE_PEERS=1 but ${why}`);
+    return { skip: why };
+  }
+  const e = process.env as Record<(typeof VARS)[number], string>;
+  return {
+    peers: {
+      host: e.HVLAB_SSH_HOST, port: Number(e.HVLAB_SSH_PORT), user: e.HVLAB_SSH_USER, userHome: e.HVLAB_SSH_USER_HOME, keyPath: e.HVLAB_SSH_KEY,
+      hostKey: e.HVLAB_SSH_HOST_KEY, uri: e.HVLAB_LIBVIRT_URI, domain: e.HVLAB_LIBVIRT_DOMAIN, dir: e.HVLAB_PEERS_DIR,
+    },
+  };
+}
