@@ -49,6 +49,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'lab.save': { name: 'fuzzed-lab', overwrite: true }, 'lab.open': { name: 'fuzzed-lab' }, 'lab.document': {}, 'lab.library': {},
   'inventory.changesSince': { version: 1 }, 'task.get': { taskId: 'task-1' }, 'events.since': { cursorIds: ['event-1'], limit: 20 },
   'backends.list': {},
+  'vm.migrate': { vmId: 'vm-2', hostId: 'host-2', options: { mode: 'precopy', bandwidthBytesPerS: 134217728, downtimeLimitMs: 300, xbzrle: true, dedup: true } },
+  'migration.get': { taskId: 'task-1' }, 'migration.list': { vmId: 'vm-2' }, 'migration.compatibility': { vmId: 'vm-2' },
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
