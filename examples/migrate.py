@@ -2,7 +2,7 @@
 """Part 6 of the practical: migrate a powered-on VM to another host (vMotion).
 
 Usage: migrate.py HOST USER PASSWORD [--port 443] [--vm NAME] [--json]
-Prints the fault when the server cannot migrate (a single host, or a lab without live migration).
+Prints the fault when the server cannot migrate (e.g. a single host without vMotion).
 """
 import json
 

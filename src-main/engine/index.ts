@@ -113,7 +113,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const scenarios = new Map(Object.entries(ports.scenarios));
   const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch, pageCodecs: ports.pageCodecs };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = scenarios.get(name);
@@ -218,4 +218,6 @@ export { readInstances, instanceProblem, writeBpplib } from './placement/index';
 export type { Instance } from './placement/index';
 export type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
 export type { MilpStatus } from './placement/index';
+export { paramValue } from './machine/index';
+export type { PageCodecName, PageCodecPort } from './ports';
 export type { RecoveryPort } from './ports';

@@ -240,6 +240,98 @@ export const MEM_STATE_HYSTERESIS = 0.05;
 export const SWAP_STOP_FRACTION = 0.48;
 
 // ---------------------------------------------------------------------------------------------------
+// Live migration (engine/migration). User-facing defaults live in @shared/model/migration
+// (MIGRATION_DEFAULTS, QEMU's); these are the mechanism's constants, each with its source.
+// ---------------------------------------------------------------------------------------------------
+
+/** QEMU's BUFFER_DELAY: the rate limit is enforced per 100 ms slice of max-bandwidth / 10 bytes. */
+export const MIGRATION_RATE_SLICE_MS = 100;
+/** QEMU recomputes the dirty-pages rate (and evaluates auto-converge) at a sync at least this long after the last rate period. */
+export const MIGRATION_RATE_PERIOD_MS = 1000;
+/** QEMU computes expected-downtime only after this many bytes were sent (migration_update_counters). */
+export const MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES = 10_000;
+/** Auto-converge throttles down after this many rate periods with a high dirty rate (QEMU dirty_rate_high_cnt >= 2). */
+export const AUTO_CONVERGE_HIGH_PERIODS = 2;
+/** QEMU's CPU_THROTTLE_TIMESLICE_NS: a throttled vCPU runs this long, then sleeps pct/(1−pct) of it. */
+export const CPU_THROTTLE_TIMESLICE_NS = 10_000_000;
+/** Xen migration v2 simple_precopy_policy: stop and copy below this many dirty pages … */
+export const XEN_V2_TARGET_DIRTY_COUNT = 50;
+/** … or at this iteration (counted from 0, the bulk pass). */
+export const XEN_V2_MAX_ITERATIONS = 5;
+/** Classic libxc xc_domain_save: DEF_MAX_ITERS 29 ("limit us to 30 times round loop"), DEF_MAX_FACTOR 3, < 50 pages. */
+export const XEN_CLASSIC_MAX_ITERS = 29;
+export const XEN_CLASSIC_MAX_FACTOR = 3;
+export const XEN_CLASSIC_MIN_PAGES = 50;
+/** QEMU's multifd packet: up to 128 pages (512 KiB); compression works per packet. */
+export const MULTIFD_PACKET_PAGES = 128;
+/** XBZRLE: a cached page younger than this many sync generations is not evicted by a colliding page (QEMU CACHED_PAGE_LIFETIME; kept for the direct-mapped comparison in docs). */
+export const XBZRLE_CACHED_PAGE_LIFETIME = 2;
+/** Post-copy: barriers every this many ms while pages are requested, so a remote fault is served within RTT + transfer rounded up to it. */
+export const POSTCOPY_BARRIER_MS = 1;
+/** Modelled setup of a migration before the first page (connection, capabilities, bitmap): one round trip plus this. */
+export const MIGRATION_SETUP_MS = 5;
+/** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */
+export const MIGRATION_RESUME_MS = 1;
+/**
+ * Migration's host-side CPU work in virtual ns per byte (cost model, never the wall clock): zero-page
+ * scan, page hash, full compare on a hash hit, XBZRLE encode / decode, page copy. Source: CPU time
+ * measured by bench/migration-codecs.ts on the reference machine (docs/migration.md, "Cost model").
+ */
+export const MIGRATION_CPU_COST = {
+  /** A zero page read whole (a non-zero page exits at its first non-zero word: 0.02 measured). */
+  zeroScan: 0.271,
+  /** xxHash64 through the codec port (the engine's own hash measured 0.278). */
+  hash: 0.181,
+  compare: 0.392,
+  /** One word changed per page; a page changed throughout overflows at 1.476 (charged the same: the model is per page). */
+  xbzrleEncode: 0.391,
+  xbzrleDecode: 0.021,
+  copy: 0.072,
+} as const;
+/**
+ * Compression CPU cost per codec: ns = inNs × input bytes + outNs × output bytes (never below 0), per
+ * level from `firstLevel` (zlib 0–9, zstd 1–22, lz4 one level), and decompression likewise (in =
+ * compressed bytes, out = page bytes). The line goes through two measured points, random
+ * (incompressible) and text-like packets of 128 pages, from bench/migration-codecs.ts (AMD EPYC, 2 cores,
+ * load average ~20); outNs is negative where a codec spends more on data it can compress than on data it
+ * gives up on. zstd levels 10–11, 13–14, 16–18, 20–21 are interpolated between measured levels.
+ */
+export const CODEC_CPU_COST: Record<'zlib' | 'zstd' | 'lz4', {
+  firstLevel: number;
+  compress: readonly { inNs: number; outNs: number }[];
+  decompress: { inNs: number; outNs: number };
+}> = {
+  zlib: {
+    firstLevel: 0,
+    compress: [
+      { inNs: 1.209, outNs: 0 }, { inNs: 0.785, outNs: 20.773 }, { inNs: 8.792, outNs: 11.714 }, { inNs: 14.835, outNs: 5.164 },
+      { inNs: 13.068, outNs: 17.285 }, { inNs: 24.711, outNs: -3.266 }, { inNs: 75.158, outNs: -54.18 }, { inNs: 127.716, outNs: -106.042 },
+      { inNs: 257.005, outNs: -231.951 }, { inNs: 251.035, outNs: -222.99 },
+    ],
+    decompress: { inNs: -1.553, outNs: 2.461 },
+  },
+  zstd: {
+    firstLevel: 1,
+    compress: [
+      { inNs: 7.664, outNs: -5.214 }, { inNs: 9.078, outNs: -6.936 }, { inNs: 10.772, outNs: -8.13 }, { inNs: 10.616, outNs: -6.853 },
+      { inNs: 30.591, outNs: -24.274 }, { inNs: 37.877, outNs: -30.772 }, { inNs: 45.123, outNs: -34.394 }, { inNs: 41.899, outNs: -33.377 },
+      { inNs: 41.853, outNs: -35.524 }, { inNs: 60.206, outNs: -53.962 }, { inNs: 78.559, outNs: -72.401 }, { inNs: 96.912, outNs: -90.839 },
+      { inNs: 198.658, outNs: -189.291 }, { inNs: 300.405, outNs: -287.744 }, { inNs: 402.151, outNs: -386.196 }, { inNs: 496.528, outNs: -428.346 },
+      { inNs: 590.904, outNs: -470.495 }, { inNs: 685.281, outNs: -512.645 }, { inNs: 779.657, outNs: -554.795 }, { inNs: 766.031, outNs: -530.99 },
+      { inNs: 752.406, outNs: -507.184 }, { inNs: 738.78, outNs: -483.379 },
+    ],
+    decompress: { inNs: -1.133, outNs: 2.165 },
+  },
+  lz4: {
+    firstLevel: 1,
+    compress: [
+      { inNs: 8.854, outNs: -8.133 },
+    ],
+    decompress: { inNs: -1.512, outNs: 2.426 },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
 // Hardening: bounds on what one input may ask of the engine (docs/security.md lists every limit).
 // ---------------------------------------------------------------------------------------------------
 

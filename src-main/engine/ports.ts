@@ -9,6 +9,11 @@
  * - `milpSolver`: an exact mixed-integer solver (HiGHS in a worker thread, `node/solver/`), called
  *   synchronously with a model built by the engine as data (`placement/milp.ts`). Absent → exact
  *   placement falls back to the best heuristic and says so.
+ * - `pageCodecs`: real compression codecs (zlib, zstd, lz4) and a fast page hash (xxHash64) for live
+ *   migration (`node/codecs/`). Absent → migration hashes pages with the engine's own hash
+ *   (`migration/pageHash.ts`, deterministic pure TypeScript) and refuses compression. Results never
+ *   depend on which hash runs (a hash only proposes candidates; equality is a full byte compare) nor on
+ *   the wall clock (the CPU time charged is the cost model's, `params.ts`).
  * - `exercises`: guided exercises (already validated by the node side: node/exercise/), served as they are
  *   by `exercise.list` / `exercise.get`; the engine never interprets them.
  * - `recovery`: the autosave offer of the host (node/storage/autosave.ts): `info()`, `restore()` →
@@ -45,6 +50,7 @@ export interface EnginePorts {
   guestFactory?: GuestFactory;
   guestCatalog?: { name: string; description: string }[];
   milpSolver?: MilpSolverPort;
+  pageCodecs?: PageCodecPort;
   exercises?: { summary: ExerciseSummary; exercise: Exercise }[];
   recovery?: RecoveryPort;
   labLibrary?: LabLibraryPort;
@@ -69,4 +75,23 @@ export interface LabLibraryPort {
  */
 export interface MilpSolverPort {
   solve(model: MilpModel, options: MilpSolveOptions): MilpResult;
+}
+
+/** A codec the page codec port offers. */
+export type PageCodecName = 'zlib' | 'zstd' | 'lz4';
+
+/**
+ * Compression and hashing of guest pages, done by the host (live migration's data reduction).
+ * `compress` returns the codec's real output (zlib: raw deflate); `decompress` must give back exactly
+ * `outputLength` bytes or throw. `hash64` is a 64-bit hash reduced to a number below 2^53. Synchronous:
+ * the port loads its WebAssembly before the engine starts.
+ */
+export interface PageCodecPort {
+  readonly codecs: readonly PageCodecName[];
+  /** e.g. "zlib 1.3.1 (node:zlib)", by codec, for reports. */
+  readonly versions: Readonly<Record<string, string>>;
+  compress(codec: PageCodecName, level: number, input: Uint8Array): Uint8Array;
+  decompress(codec: PageCodecName, input: Uint8Array, outputLength: number): Uint8Array;
+  hash64(bytes: Uint8Array): number;
+  readonly hashName: string;
 }

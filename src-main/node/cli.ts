@@ -7,6 +7,7 @@
  *   hvlab lab load DIR …             a saved lab (checked), optionally run on, same report
  *   hvlab asm FILE.s [-o OUT] [--list]   assemble an HV32 program (file:line:col errors, exit 1)
  *   hvlab run GUEST [--monitor …] …  boot one guest machine and print its console (or --json)
+ *   hvlab migrate GUEST [options]    live-migrate a guest between two hosts and print the statistics
  *   hvlab place FILE [--algo …] …    pack a bin-packing instance: bins per heuristic, exact optimum (HiGHS)
  *   hvlab model FILE.cp [--all]      solve a model of the placement modelling language
  *   hvlab exercise list|show|check … guided exercises: list, handout, grade a saved lab (docs/exercises.md)
@@ -27,6 +28,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
   lab: { summary: 'saved labs: lab load DIR [--until T] [--json] [--save DIR2]; lab check DIR', load: async () => (await import('./cli/labCommand')).lab },
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
   run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--paging native|shadow|nested] [--levels 2|4] [--until DURATION] [--param k=v …] [--json] (all options: run --help); run --list', load: async () => (await import('./cli/runCommand')).run },
+  migrate: { summary: 'live-migrate a guest between two hosts: migrate GUEST [--param k=v …] [--ram SIZE] [--mode stop-copy|precopy|postcopy|hybrid] [--stop-rule qemu|xen|xen-classic] [--bandwidth RATE] [--auto-converge] [--compress CODEC[:LEVEL]] [--xbzrle] [--dedup] [--gang N] [--json] (docs/migration.md)', load: async () => (await import('./cli/migrateCommand')).migrate },
   place: { summary: 'pack a bin-packing instance (BPPLIB/OR-Library): place FILE [--algo nf|ff|bf|wf|nfd|ffd|bfd|wfd|exact|all] [--time-limit S] [--json]; place --generate u120 [--seed N]', load: async () => (await import('./cli/placeCommand')).place },
   exercise: { summary: 'guided exercises: exercise list | show NAME [--instructor] | check NAME LABDIR [--json] | validate FILE…', load: async () => (await import('./cli/exerciseCommand')).exercise },
   report: { summary: 'reports of a saved lab: report LABDIR --kind lab|datacenter [--exercise NAME] [--from T --to T] --format html|pdf|csv|json -o FILE; report verify FILE', load: async () => (await import('./cli/reportCommand')).report },

@@ -108,6 +108,7 @@ export class EngineHost {
       guestFactory: options.ports?.guestFactory ?? guests.factory,
       guestCatalog: options.ports?.guestCatalog ?? guests.catalogue,
       milpSolver: options.ports?.milpSolver ?? (this.highs = createHighsSolver()),
+      pageCodecs: options.ports?.pageCodecs,
       recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
       labLibrary: options.ports?.labLibrary ?? (options.libraryDir ? createLabLibrary(options.libraryDir) : undefined),
     };

@@ -13,6 +13,7 @@ import type { Infer, Schema } from './schema';
 import { s } from './schema';
 import type { TaskRef } from '../model/task';
 import { VM_SETTING_SCHEMAS, optionalSettings } from './vmSettingsSchema';
+import { COMPRESSION_CODECS, MIGRATION_LIMITS, MIGRATION_MODES, STOP_RULES, VMOTION_PRIORITIES } from '../model/migration';
 import type { LabDocumentDto } from '../model/labDocument';
 import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
 import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
@@ -50,6 +51,35 @@ export const vmChangesSchema = s.object(optionalSettings([
 ]));
 export type VmChanges = Infer<typeof vmChangesSchema>;
 
+const lim = (k: keyof typeof MIGRATION_LIMITS) => s.optional(s.number(MIGRATION_LIMITS[k]));
+
+/** Technique options of a live migration (`MigrationOptions`, @shared/model/migration; absent = QEMU's defaults). */
+export const migrationOptionsSchema = s.object({
+  mode: s.optional(s.oneOf(MIGRATION_MODES)),
+  stopRule: s.optional(s.oneOf(STOP_RULES)),
+  bandwidthBytesPerS: lim('bandwidthBytesPerS'),
+  linkBytesPerS: lim('linkBytesPerS'),
+  latencyMs: lim('latencyMs'),
+  loss: lim('loss'),
+  cutAtMs: lim('cutAtMs'),
+  downtimeLimitMs: lim('downtimeLimitMs'),
+  switchoverBytesPerS: lim('switchoverBytesPerS'),
+  autoConverge: s.optional(s.bool()),
+  throttleInitialPct: lim('throttleInitialPct'),
+  throttleIncrementPct: lim('throttleIncrementPct'),
+  maxThrottlePct: lim('maxThrottlePct'),
+  throttleTriggerPct: lim('throttleTriggerPct'),
+  postcopyAfterRounds: s.optional(s.int(MIGRATION_LIMITS.postcopyAfterRounds)),
+  postcopyAfterMs: lim('postcopyAfterMs'),
+  compression: s.optional(s.oneOf(COMPRESSION_CODECS)),
+  compressionLevel: s.optional(s.int({ min: 0, max: 22 })),
+  channels: s.optional(s.int(MIGRATION_LIMITS.channels)),
+  xbzrle: s.optional(s.bool()),
+  xbzrleCacheBytes: lim('xbzrleCacheBytes'),
+  dedup: s.optional(s.bool()),
+  timeoutMs: lim('timeoutMs'),
+  priority: s.optional(s.oneOf(VMOTION_PRIORITIES)),
+});
 const exerciseId = () => s.string({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9-]*$/ });
 /** Wall-clock time as the client saw it (ISO 8601); the engine stores it and never reads a clock. */
 const wallTime = () => s.string({ max: 40 });
@@ -125,7 +155,18 @@ export const COMMAND_SCHEMAS = {
   }),
   /** Type text into the VM's console. Pre: poweredOn. Immediate. */
   'vm.console.send': s.object({ vmId: s.id('vm'), text: s.string({ min: 1, max: 4096 }) }),
-  /** Enter maintenance mode. Pre: no powered-on VMs on the host. Task. */
+  /**
+   * Migrate a running VM to another host (vMotion: "change compute resource only"), live, with the
+   * technique `options` (docs/migration.md). Pre: the VM (and each of `gang`, moved together) powered on
+   * and free of other tasks; the destination powered on, connected, not in or entering maintenance mode,
+   * compatible (hardware assist for `hw`, the same CPU clock) and with room for the VMs' memory. Task
+   * "Relocate virtual machine"; its statistics: the `migration.get` query.
+   */
+  'vm.migrate': s.object({
+    vmId: s.id('vm'), hostId: s.id('host'), options: s.optional(migrationOptionsSchema),
+    gang: s.optional(s.array(s.id('vm'), { max: 64 })),
+  }),
+  /** Enter maintenance mode: powered-on VMs are migrated to other hosts of the cluster first (vSphere's evacuation). Task. */
   'host.enterMaintenance': s.object({ hostId: s.id('host') }),
   /** Exit maintenance mode. Pre: in maintenance. Task. */
   'host.exitMaintenance': s.object({ hostId: s.id('host') }),
@@ -278,6 +319,7 @@ export interface CommandResults {
   'vm.snapshot.removeAll': TaskRef;
   'vm.snapshot.edit': { ok: true };
   'vm.console.send': { ok: true };
+  'vm.migrate': TaskRef;
   'host.enterMaintenance': TaskRef;
   'host.exitMaintenance': TaskRef;
   'fault.inject': { ok: true };

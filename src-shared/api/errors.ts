@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   E_DUPLICATE_NAME: 'duplicate name',
   /** Not enough host resources (memory, CPU reservations) to admit the operation. */
   E_INSUFFICIENT_RESOURCES: 'insufficient resources',
+  /** The destination cannot run the VM: its host lacks a capability the VM's monitor needs, or its CPU differs. */
+  E_INCOMPATIBLE: 'incompatible host',
   /** A bounded queue is full (e.g. console input the guest has not read yet): nothing changed; retry later. */
   E_BUSY: 'busy: try again later',
   /** A guest program failed to assemble or load; message carries file:line:col. */

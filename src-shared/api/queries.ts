@@ -20,6 +20,7 @@ import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
 import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
 import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto } from '../model/clusterServices';
+import type { MigrationStats } from '../model/migration';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -124,6 +125,12 @@ export const QUERY_SCHEMAS = {
   }),
   /** Simulation clock. */
   'sim.status': s.object({}),
+  /** A live migration's statistics (QEMU's query-migrate fields + the per-round table), running or finished, by its task. */
+  'migration.get': s.object({ taskId: s.id('task') }),
+  /** Live migrations, running and finished (the last 200), optionally of one VM: the comparison view. */
+  'migration.list': s.object({ vmId: s.optional(s.id('vm')) }),
+  /** Per host: can this VM be migrated there now, and why not (the Migrate wizard's compute resource page). */
+  'migration.compatibility': s.object({ vmId: s.id('vm') }),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
   /** The open lab as a document: its name in the lab library (null until saved), scenario, unsaved changes. */
@@ -208,6 +215,9 @@ export interface QueryResults {
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;
   'sim.status': SimStatus;
+  'migration.get': MigrationStats;
+  'migration.list': MigrationStats[];
+  'migration.compatibility': HostCompatibilityDto[];
   'lab.scenarios': { name: string; title: string; description: string }[];
   'lab.document': LabDocumentDto;
   'lab.library': SavedLabDto[];
@@ -248,6 +258,9 @@ export interface RecoveryInfo {
   /** Why the lab was restarted, when the engine worker stopped unexpectedly; else null. */
   engineCrash: string | null;
 }
+
+/** One row of the Migrate wizard's compute resource page. */
+export interface HostCompatibilityDto { hostId: string; hostName: string; compatible: boolean; messages: string[] }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */
 export interface GuestProgramDto {

@@ -66,6 +66,8 @@ export interface HostDto {
   uptimeMs: number;
   /** Memory-overcommitment settings, defaults filled in (simulated hosts; real hosts have their own). */
   memoryReclamation?: MemReclamationSettings;
+  /** The CPUs have hardware virtualization assist: VMs with monitor `hw` can run (and be migrated) here. */
+  hardwareAssist: boolean;
 }
 
 export interface VmDiskDto {

@@ -28,6 +28,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'vm.snapshot.removeAll': 'Remove all snapshots',
   'vm.snapshot.edit': 'Rename snapshot',
   'vm.console.send': 'Send keys to console',
+  'vm.migrate': 'Relocate virtual machine',
   'host.enterMaintenance': 'Enter maintenance mode',
   'host.exitMaintenance': 'Exit maintenance mode',
   'fault.inject': 'Simulate failure (lab)',

@@ -69,7 +69,7 @@ export function makeHost(id: number, over: Partial<HostDto> = {}): HostDto {
     id: `host-${id}`, name: `H${id}`, datacenterId: 'datacenter-1', clusterId: 'cluster-1', kind: 'simulated',
     vendor: 'Lab', model: 'Sim', cpuModel: 'LabCPU', sockets: 1, coresPerSocket: 4, threadsPerCore: 1, cpuMhz: 2400,
     memoryBytes: 8 * 2 ** 30, hypervisorVersion: 'hvlab 0.1', powerState: 'poweredOn', connectionState: 'connected',
-    inMaintenanceMode: false, vmIds: [], datastoreIds: [], networkIds: [], uptimeMs: 1000,
+    inMaintenanceMode: false, vmIds: [], datastoreIds: [], networkIds: [], uptimeMs: 1000, hardwareAssist: true,
     ...over,
   };
 }

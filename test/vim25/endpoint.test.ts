@@ -157,7 +157,12 @@ test('an operation runs as the lab\'s task with the API user as initiator; a wro
   }
   const again = await login(port);
   const migrate = await call('MigrateVM_Task', 'VirtualMachine', 'vm-1', '<priority>defaultPriority</priority>', again);
-  assert.equal(faultType(migrate.body), 'NotSupported');
+  assert.equal(faultType(migrate.body), 'NotSupported', 'no host named: the lab has no DRS to choose one');
+  assert.match(migrate.body, /no DRS/);
+  const relocate = await call('RelocateVM_Task', 'VirtualMachine', 'vm-1', '<spec><datastore type="Datastore">datastore-1</datastore></spec>', again);
+  assert.equal(faultType(relocate.body), 'NotSupported', 'storage moves are not in the lab');
+  const badPriority = await call('MigrateVM_Task', 'VirtualMachine', 'vm-1', '<host type="HostSystem">host-2</host><priority>urgent</priority>', again);
+  assert.equal(faultType(badPriority.body), 'InvalidArgument');
   const unknown = await call('FormatDisk_Task', 'VirtualMachine', 'vm-1', '', again);
   assert.equal(faultType(unknown.body), 'MethodNotFound');
 });

@@ -44,6 +44,7 @@ export function hostToDto(lab: Lab, host: Host): HostDto {
     networkIds: [...host.networkIds],
     uptimeMs: host.powerState === 'poweredOn' ? lab.clock.nowMs - host.bootedAtMs : 0,
     memoryReclamation: memReclamationOf(host.memoryReclamation),
+    hardwareAssist: !host.noHardwareAssist,
   };
   if (host.clusterId) dto.clusterId = host.clusterId;
   return dto;

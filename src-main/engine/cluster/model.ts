@@ -83,6 +83,7 @@ function addHosts(ctx: Ctx, spec: HostTemplate | HostSpec[], prefix: string, clI
       memoryBytes: Math.round((f.memoryGiB ?? HOST_DEFAULTS.memoryGiB) * GiB),
       hypervisorVersion: HOST_DEFAULTS.hypervisorVersion, powerState: 'poweredOn', connectionState: 'connected',
       inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId], networkIds: [ctx.netId], bootedAtMs: 0,
+      ...(f.hardwareAssist === false ? { noHardwareAssist: true } : {}),
     };
     if (f.memoryReclamation) host.memoryReclamation = clonePlain(f.memoryReclamation);
     ctx.reg.hosts.set(hostId, host);

@@ -35,6 +35,8 @@ export interface Host {
   /** Virtual ms at which the host booted. */
   bootedAtMs: number;
   /** A maintenance-mode task is in flight: power-ons are refused until it ends. */
+  /** The CPUs lack hardware virtualization assist (VMs with monitor `hw` cannot run here); absent = they have it. */
+  noHardwareAssist?: boolean;
   busyTaskId?: TaskId;
   /** An injected failure (lab-only): power loss, or its management network cut (`services/faults.ts`). */
   fault?: { kind: 'crash' | 'isolation'; sinceMs: number };

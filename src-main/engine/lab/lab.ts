@@ -10,9 +10,10 @@
  *   timeline's commands (the engine's door injects its dispatcher: the lab does not depend on the API).
  * - `ops`: the operation context (`opContext.ts`) — the only way operations change the lab.
  * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
- *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks, memory reclamation
- *   (`overcommit/`: page sharing, ballooning, compression, swapping), the cluster services (HA, DRS), the
- *   collector's samples. A new service (DPM) is a new entry here.
+ *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks (live migrations step in
+ *   theirs), the migrations' saved state (`migration/`), memory reclamation (`overcommit/`: page sharing,
+ *   ballooning, compression, swapping), the cluster services (HA, DRS), the collector's samples. A new
+ *   service (DPM) is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -44,6 +45,8 @@ import type { CommandRunner } from '../scenario/index';
 import { HostScheduler } from '../scheduler/index';
 import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
+import type { PageCodecPort } from '../ports';
+import { MigrationService, PageCodecs } from '../migration/index';
 import { VmRuntime } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
 import { guestStopped } from '../vm/index';
@@ -61,6 +64,8 @@ export type LabCommandRunner = (lab: Lab, request: RequestMessage, initiator: st
 export interface LabOptions {
   guestFactory?: GuestFactory;
   commands?: LabCommandRunner;
+  /** The host's codecs and page hash for live migration (absent: the engine's hash, no compression). */
+  pageCodecs?: PageCodecPort;
   /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
   workloads?: ReadonlySet<string>;
 }
@@ -80,6 +85,7 @@ export class Lab {
   readonly guestFactory: GuestFactory | undefined;
   readonly ops: OpContext;
   readonly services: readonly BarrierService[];
+  readonly migrations: MigrationService;
   rng: Rng;
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
@@ -91,6 +97,7 @@ export class Lab {
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
+    this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
@@ -133,11 +140,14 @@ export class Lab {
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
     this.services = [
-      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.overcommit.service,
+      // Live migrations do their work in their tasks (the tasks service); `migrations` only holds their state.
+      // Reclamation comes after both, so at each barrier it sees the frames a migration step just took on
+      // the destination or gave back on the source, and the sampler never samples a host between the two.
       // The cluster services act after memory reclamation: HA's admission control and restart placement and
       // DRS's demand then read host memory as reclamation left it at this barrier, and the VMs a failover
       // powers on start their first quantum with reclamation's next pass (as on ESX, where a restarted VM is
       // admitted first and its host reclaims memory afterwards).
+      this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.migrations, this.overcommit.service,
       this.clusterServices, this.collector.sampler,
     ];
     if (state) {
@@ -244,6 +254,8 @@ export class Lab {
       guestStarted: (vmId, counters) => this.collector.guestStarted(vmId, counters, this.clock.nowMs),
       powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
       standbyProblem: (host) => this.clusterServices.standbyProblem(host),
+      netBytes: (hostId, tx, rx) => this.collector.netBytes(hostId, tx, rx),
+      get migrations() { return lab.migrations; },
       get overcommit() { return lab.overcommit; },
     };
   }

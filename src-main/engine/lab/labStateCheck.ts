@@ -35,7 +35,7 @@ import {
 } from '@shared/model/clusterServices';
 import {
   DISK_BLOCK_BYTES, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_MAX_RESTART_RECORDS, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES,
-  SCENARIO_MAX_AT_MS,
+  PAGE_SIZE_BYTES, SCENARIO_MAX_AT_MS,
 } from '../params';
 
 const MAX_VCPUS = VM_LIMITS.vcpus.max;
@@ -154,6 +154,8 @@ const runtimeSchema = s.object({
   snapshots: anyObject('a snapshot tree'), console: anyObject('a console'), suspended: opaque('a suspended guest'),
   // Version 1 keeps each guest's counter baseline here; version 2 keeps it in the collector's state.
   counterBase: s.optional(s.record(s.number(), { maxKeys: 4096 })), sampledSinceMs: s.optional(timeMs()),
+  // Dirty pages kept for a reader of the guest's dirty log (the counters, a live migration); absent when none.
+  dirty: s.optional(s.array(tuple(s.string({ min: 1, max: 64 }), s.array(count(MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES - 1), { max: MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES })), { max: 16 })),
 });
 
 /** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never"). */
@@ -242,6 +244,44 @@ const clusterServicesStateSchema = s.object({
   nextRecommendationId: s.int({ min: 1 }),
   nextScanMs: timeMs(),
 });
+/** Guest pages of one VM: page numbers within the largest guest memory. */
+const MAX_GUEST_PAGES = MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES;
+const gpfn = () => count(MAX_GUEST_PAGES - 1);
+/** A page's bytes. */
+const pageBytes: Schema<Uint8Array> = {
+  describe: `${PAGE_SIZE_BYTES} bytes`,
+  check: (v, p) => (v instanceof Uint8Array && v.length === PAGE_SIZE_BYTES ? null : { field: p, message: `expected a page of ${PAGE_SIZE_BYTES} bytes` }),
+};
+/**
+ * Live migrations (absent in labs saved before they existed): the finished ones' statistics (shown, never
+ * computed with) and each one in flight — its VMs and hosts (cross-checked below), whether it had stopped
+ * or switched, the stopped vCPUs' timing, and in post-copy the paused source machines (restored by their
+ * owner), the pages still on the source and the bytes of those its host held outside the machine.
+ */
+const migrationsSchema = s.object({
+  history: s.array(anyObject('the statistics of a finished migration'), { max: 200 }),
+  inFlight: s.array(s.object({
+    taskId: s.id('task'),
+    vmIds: s.array(s.id('vm'), { min: 1, max: LAB_MAX_VMS }),
+    sourceHostId: s.id('host'),
+    destHostId: s.id('host'),
+    phase: s.oneOf(['setup', 'precopy', 'stopped', 'postcopy', 'done'] as const),
+    stopped: s.bool(),
+    switched: s.bool(),
+    timings: s.array({
+      describe: 'the vCPU timing of a stopped VM or null',
+      check: (v, p) => (v === null ? null : s.object({
+        guestNowNs: s.number(), vcpus: s.array(s.object({ kind: s.oneOf(['wait', 'hold'] as const), atGuestNs: s.number() }), { max: MAX_VCPUS }),
+      }).check(v, p)),
+    }, { max: LAB_MAX_VMS }),
+    postcopy: s.optional(s.object({
+      sources: s.array(opaque('a paused source machine'), { max: LAB_MAX_VMS }),
+      pages: s.array(s.array(gpfn(), { max: MAX_GUEST_PAGES }), { max: LAB_MAX_VMS }),
+      away: s.optional(s.array(s.array(tuple(gpfn(), pageBytes), { max: MAX_GUEST_PAGES }), { max: LAB_MAX_VMS })),
+    })),
+    stats: anyObject('the statistics of the migration so far'),
+  }), { max: LAB_MAX_VMS }),
+});
 
 /** Version 1: tasks as rows (those in flight are loaded as interrupted), counters and timeline at the top. */
 const labStateV1Schema = s.object({
@@ -282,9 +322,12 @@ const labStateV2Schema = s.object({
     'memory.reclaim': s.optional(opaque('the memory reclamation state')),
     // HA and DRS (absent in labs saved before they existed: their defaults).
     'cluster.services': s.optional(clusterServicesStateSchema),
+    migrations: s.optional(migrationsSchema),
     'collector.sample': s.object({
       nextSampleMs: timeMs(), samples: samplesSchema, vmops: vmopsSchema,
       baselines: s.array(tuple(s.id('vm'), s.object({ counters: s.record(s.number(), { maxKeys: 4096 }), sinceMs: timeMs() })), { max: LAB_MAX_VMS }),
+      // Bytes each host sent and received on the network since the last sample (live-migration streams).
+      net: s.optional(s.array(tuple(s.id('host'), s.object({ tx: s.number({ min: 0 }), rx: s.number({ min: 0 }) })), { max: LAB_MAX_HOSTS })),
     }),
   }),
 });
@@ -331,12 +374,16 @@ interface CheckedState {
   events: { nextId: number; events: Entity[] };
 }
 interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; connectionState: string; fault?: { kind: string }; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
-interface VmShape extends Entity { vcpus: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
+interface VmShape extends Entity { vcpus: number; memoryBytes: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
 interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
 interface ClusterServicesShape {
   clusters: [string, { declared: { hostId: string }[]; ha: { admissionControl: { failoverHostIds: string[] }; restartPriorityOverrides: Record<string, string> } }][];
 }
 interface PlacedShape extends Entity { datacenterId: string; hostIds: string[] }
+interface SavedMigrationShape {
+  taskId: string; vmIds: string[]; sourceHostId: string; destHostId: string; switched: boolean; timings: unknown[];
+  postcopy?: { sources: unknown[]; pages: number[][]; away?: [number, Uint8Array][][] };
+}
 
 /** The number in an id like `vm-12` (ids are minted from per-kind counters). */
 const idNumber = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
@@ -507,6 +554,45 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     for (let k = 0; k < sched.pcpus.length; k++) {
       const c = sched.pcpus[k].current;
       if (c && !(c.index < (placed.get(c.vmId) ?? 0))) return problem(`${f}[1].pcpus[${k}].current`, `runs vCPU ${c.index} of ${c.vmId}, which this scheduler does not place`);
+    }
+  }
+
+  // Live migrations in flight: each belongs to a migration task in flight, moves VMs of the lab between two
+  // different hosts of the lab, and in post-copy carries one entry per VM, with pages within each VM.
+  const migrations = (state as { services?: { migrations?: { inFlight: SavedMigrationShape[] } } }).services?.migrations;
+  if (migrations && v2) {
+    const inFlight = new Map(v2.tasks.tasks.filter((t) => (t as { kind?: string }).kind === 'vm.migrate' && !['success', 'error', 'cancelled'].includes((t.dto as Entity & { state: string }).state)).map((t) => [t.dto.id, t]));
+    const moving = new Set<string>();
+    for (let i = 0; i < migrations.inFlight.length; i++) {
+      const mig = migrations.inFlight[i];
+      const f = `state.services.migrations.inFlight[${i}]`;
+      if (!inFlight.has(mig.taskId)) return problem(`${f}.taskId`, `${mig.taskId} is not a migration task in flight in this save`);
+      const p = ref('hosts', mig.sourceHostId, `${f}.sourceHostId`, 'host') ?? ref('hosts', mig.destHostId, `${f}.destHostId`, 'host');
+      if (p) return p;
+      if (mig.sourceHostId === mig.destHostId) return problem(`${f}.destHostId`, 'is the source host');
+      if (mig.timings.length !== 0 && mig.timings.length !== mig.vmIds.length) return problem(`${f}.timings`, `lists ${mig.timings.length} VMs' timings for ${mig.vmIds.length} VMs`);
+      for (let j = 0; j < mig.vmIds.length; j++) {
+        const vm = vms.get(mig.vmIds[j]);
+        if (!vm) return problem(`${f}.vmIds[${j}]`, `refers to VM ${mig.vmIds[j]}, which is not in the lab`);
+        if (moving.has(vm.id)) return problem(`${f}.vmIds[${j}]`, `${vm.name} is in two migrations`);
+        moving.add(vm.id);
+        const onHost = mig.switched ? mig.destHostId : mig.sourceHostId;
+        if (vm.powerState === 'poweredOn' && vm.hostId !== onHost) return problem(`${f}.vmIds[${j}]`, `${vm.name} runs on ${vm.hostId ?? 'no host'}, not on ${onHost} where this migration has it`);
+      }
+      const pc = mig.postcopy;
+      if (pc) {
+        if (!mig.switched) return problem(`${f}.postcopy`, 'a migration that has not switched has no post-copy state');
+        for (const [key, list] of [['sources', pc.sources], ['pages', pc.pages], ['away', pc.away ?? pc.sources]] as const) {
+          if (list.length !== mig.vmIds.length) return problem(`${f}.postcopy.${key}`, `lists ${list.length} entries for ${mig.vmIds.length} VMs`);
+        }
+        for (let j = 0; j < mig.vmIds.length; j++) {
+          const pages = (vms.get(mig.vmIds[j])?.memoryBytes ?? 0) / PAGE_SIZE_BYTES;
+          const beyond = pc.pages[j].findIndex((g) => g >= pages);
+          if (beyond >= 0) return problem(`${f}.postcopy.pages[${j}][${beyond}]`, `is beyond the VM's ${pages} pages`);
+          const held = (pc.away?.[j] ?? []).findIndex(([g]) => g >= pages);
+          if (held >= 0) return problem(`${f}.postcopy.away[${j}][${held}][0]`, `is beyond the VM's ${pages} pages`);
+        }
+      }
     }
   }
 

@@ -12,12 +12,14 @@
  *    allocates from, overhead included);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
- *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline);
+ *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline),
+ *    `netBytes(hostId, tx, rx)` (host network traffic: live-migration streams);
  *  - `powerOnProblem(vm, initiator)`: the cluster services' refusal of a power-on (HA admission control,
  *    an inaccessible datastore), or undefined; `standbyProblem(host)`: their refusal of standby mode (the
  *    failover capacity HA admission control keeps needs the host), or undefined.
- *  - memory reclamation: `overcommit` (a guest's start and stop, and the pages out that travel with a
- *    snapshot or suspend: `engine/overcommit/`).
+ *  - `migrations`: the live migrations in flight and finished (engine/migration), with the host's codecs;
+ *  - memory reclamation: `overcommit` (a guest's start and stop, the pages out that travel with a
+ *    snapshot or suspend, the bytes of a page out that a migration reads: `engine/overcommit/`).
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
@@ -33,6 +35,7 @@ import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
+import type { MigrationService } from '../migration/index';
 import type { MemoryOvercommit } from '../overcommit/index';
 
 export interface OpContext {
@@ -57,5 +60,7 @@ export interface OpContext {
   guestStarted(vmId: VmId, counters: Record<string, number>): void;
   powerOnProblem(vm: Vm, initiator: string): ApiError | undefined;
   standbyProblem(host: Host): ApiError | undefined;
-  readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture'>;
+  netBytes(hostId: HostId, tx: number, rx: number): void;
+  readonly migrations: MigrationService;
+  readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture' | 'awayBytes'>;
 }

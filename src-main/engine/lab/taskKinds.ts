@@ -11,12 +11,15 @@
  * | `host.enterMaintenance`, `host.exitMaintenance` | maintenance mode (`cluster/hostOps.ts`) | enter: yes |
  * | `host.enterStandby`, `host.exitStandby` | standby mode (`cluster/hostOps.ts`) | no |
  * | `placement.apply` | a placement plan, move by move, through `vm.power` sub-tasks (`placement/applyTask.ts`) | no |
+ * | `vm.migrate` | live migration, stepped at every barrier (`migration/migrationTask.ts`) | until post-copy |
  *
- * All kinds but `placement.apply` are timed (`tasks/timedTask.ts`): they change the lab only when they complete, so
- * a saved lab resumes them with the time they had left, and a cancel has nothing to undo but what the
- * task held (busy flags, reserved names).
+ * All kinds but `placement.apply`, `vm.migrate` and `host.enterMaintenance` (which evacuates by migration)
+ * are timed (`tasks/timedTask.ts`): they change the lab only when they complete, so a saved lab resumes them
+ * with the time they had left, and a cancel has nothing to undo but what the task held (busy flags,
+ * reserved names). The others say in their own module how a saved lab resumes them.
  */
 import type { TaskKindTable } from '../tasks/index';
+import { MIGRATE_TASK_KIND } from '../migration/index';
 import type { OpContext } from './opContext';
 import { POWER_TASK_KIND } from '../vm/index';
 import { CLONE_TASK_KIND, CREATE_TASK_KIND, RECONFIGURE_TASK_KIND, REMOVE_TASK_KIND } from '../cluster/index';
@@ -38,6 +41,7 @@ export const LAB_TASK_KINDS: TaskKindTable<OpContext> = {
   'vm.snapshot.removeAll': REMOVE_ALL_SNAPSHOTS_TASK_KIND,
   'host.enterMaintenance': ENTER_MAINTENANCE_TASK_KIND,
   'host.exitMaintenance': EXIT_MAINTENANCE_TASK_KIND,
+  'vm.migrate': MIGRATE_TASK_KIND,
   'host.enterStandby': ENTER_STANDBY_TASK_KIND,
   'host.exitStandby': EXIT_STANDBY_TASK_KIND,
   'placement.apply': APPLY_PLAN_TASK_KIND,

@@ -6,7 +6,9 @@
  * description}; `parseGuestCatalogue(content, file)` (validates parsed JSON; throws
  * `GuestCatalogueError` naming the file and field); `findGuest(catalogue, name)`;
  * `commandLine(base, params)` → "base k1=v1 k2=v2" (keys sorted, so equal parameters give equal
- * command lines and equal runs).
+ * command lines and equal runs); `paramValue(entry, key, text)` → the number a parameter's text stands
+ * for (labos reads numbers only: a guest may name values, `words`, e.g. memwrite's content=text → 1),
+ * or a message.
  * Rules: `source` is a path relative to resources/guests; the engine never reads files — the node
  * side loads the catalogue and the sources and passes them in. An absent catalogue is empty.
  */
@@ -16,6 +18,8 @@ export interface GuestEntry {
   source: string;
   cmdline: string;
   description: string;
+  /** Named parameter values: key → word → the number the guest reads. */
+  words?: Record<string, Record<string, number>>;
 }
 
 export interface GuestCatalogue {
@@ -40,13 +44,34 @@ export function parseGuestCatalogue(content: unknown, file = 'guests.json'): Gue
     const name = e.name as string;
     if (seen.has(name)) fail(`${at}.name`, `duplicate guest name "${name}"`);
     seen.add(name);
-    guests.push({ name, source: e.source as string, cmdline: (e.cmdline as string | undefined) ?? name, description: (e.description as string | undefined) ?? '' });
+    const words = e.words;
+    if (words !== undefined) {
+      const ok = typeof words === 'object' && words !== null && Object.values(words).every((w) => typeof w === 'object' && w !== null && Object.values(w as object).every((n) => Number.isInteger(n)));
+      if (!ok) fail(`${at}.words`, 'expected { key: { word: integer } }');
+    }
+    guests.push({
+      name, source: e.source as string, cmdline: (e.cmdline as string | undefined) ?? name, description: (e.description as string | undefined) ?? '',
+      ...(words ? { words: words as Record<string, Record<string, number>> } : {}),
+    });
   });
   return { guests };
 }
 
 export function findGuest(c: GuestCatalogue, name: string): GuestEntry | undefined {
   return c.guests.find((g) => g.name === name);
+}
+
+/** The number parameter `key`'s text stands for: a number as labos reads it, or one of the guest's named values. */
+export function paramValue(entry: GuestEntry | undefined, key: string, text: string): number | { message: string } {
+  const named = entry?.words?.[key];
+  if (named && Object.prototype.hasOwnProperty.call(named, text)) return named[text];
+  const m = /^(-?)(0x[0-9a-f]+|\d+)([km]?)$/i.exec(text.trim());
+  if (!m) {
+    const hint = named ? `${Object.keys(named).join(', ')} or a number` : 'a number (decimal, 0x hex, optional k or m suffix)';
+    return { message: `${key}=${text}: expected ${hint}` };
+  }
+  const v = Number(m[2]) * (m[3].toLowerCase() === 'k' ? 1024 : m[3].toLowerCase() === 'm' ? 1048576 : 1);
+  return m[1] ? -v : v;
 }
 
 export function commandLine(base: string, params: Readonly<Record<string, string | number>> = {}): string {

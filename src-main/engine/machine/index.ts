@@ -19,6 +19,6 @@ export { counterReport, flatCounters, type CounterReport } from './machineCounte
 export { runMachine, pagingStructureBytes, DEFAULT_RUN_QUANTUM_NS, type RunOptions, type RunOutcome } from './runner';
 export { VcpuSlot, type NotPresentCounters, type VcpuSlotState } from './vcpuSlot';
 export { saveMemoryShared, restoreMemory } from './memorySnapshot';
-export { parseGuestCatalogue, findGuest, commandLine, EMPTY_CATALOGUE, GuestCatalogueError, type GuestCatalogue, type GuestEntry } from './guestCatalogue';
+export { parseGuestCatalogue, findGuest, commandLine, paramValue, EMPTY_CATALOGUE, GuestCatalogueError, type GuestCatalogue, type GuestEntry } from './guestCatalogue';
 export { assembleGuest, GuestImageCache, GuestProgramError, type GuestSources } from './guestProgram';
 export { createMachineFactory, resolveGuest, type GuestLibrary, type MachineFactoryOptions } from './machineFactory';

@@ -101,6 +101,11 @@ export const COUNTERS: CounterInfo[] = [
   c('vmop.numReconfigure.latest', 'VM reconfigure count', 'num', 'absolute', 1, VMOPS, 'Number of virtual machine reconfigure operations'),
   c('vmop.numRebootGuest.latest', 'VM guest reboot count', 'num', 'absolute', 1, VMOPS, 'Number of virtual machine guest reboot operations'),
   c('vmop.numShutdownGuest.latest', 'VM guest shutdown count', 'num', 'absolute', 1, VMOPS, 'Number of virtual machine guest shutdown operations'),
+  c('vmop.numVMotion.latest', 'vMotion count', 'num', 'absolute', 1, VMOPS, 'Number of migrations with vMotion (live migrations completed; counted where the VM arrived)'),
+  // --- net (hosts: the live-migration traffic the engine moves between them) ---
+  c('net.usage.average', 'Usage', 'KBps', 'rate', 1, ['host'], 'Network data transmitted and received: the bytes live migrations put on the wire (sent again after loss included) and their return path'),
+  c('net.transmitted.average', 'Data transmit rate', 'KBps', 'rate', 2, ['host'], 'Average rate at which data was transmitted (live-migration streams leaving the host)'),
+  c('net.received.average', 'Data receive rate', 'KBps', 'rate', 2, ['host'], 'Average rate at which data was received (live-migration streams arriving at the host)'),
   // --- engine: the simulator's own counters (not vSphere) ---
   c('engine.instructions.summation', 'Guest instructions', 'num', 'delta', 1, VH, 'Guest instructions retired (engine)'),
   c('engine.mips.average', 'Guest MIPS', 'num', 'rate', 1, VH, 'Millions of guest instructions per virtual second (engine)'),

@@ -34,7 +34,7 @@ import type { HostScheduler } from '../scheduler/index';
 import type { HostMemory } from '../vm/guestFactory';
 import type { VmRuntime } from '../vm/index';
 import type { BarrierService } from '../sim/index';
-import { uptimeMs } from '../vm/index';
+import { COUNTERS_READER, uptimeMs } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
 import { hostWatts, VMKERNEL_MEMORY_OWNER } from './resourceModels';
@@ -53,11 +53,12 @@ const CONSOLE_POLL_QUANTA = 10;
 
 export const VMOP_KINDS = [
   'poweron', 'poweroff', 'suspend', 'reset', 'create', 'destroy', 'clone', 'deploy', 'reconfigure', 'rebootGuest', 'shutdownGuest',
+  'vmotion',
 ] as const;
 export type VmopKind = (typeof VMOP_KINDS)[number];
 
-/** Each kind's counter, vSphere's name for it: `poweron` → `vmop.numPoweron.latest`. */
-const VMOP_COUNTERS: [VmopKind, string][] = VMOP_KINDS.map((k) => [k, `vmop.num${k[0].toUpperCase()}${k.slice(1)}.latest`]);
+/** Each kind's counter, vSphere's name for it: `poweron` → `vmop.numPoweron.latest`, `vmotion` → `vmop.numVMotion.latest`. */
+const VMOP_COUNTERS: [VmopKind, string][] = VMOP_KINDS.map((k) => [k, `vmop.num${k === 'vmotion' ? 'VMotion' : k[0].toUpperCase() + k.slice(1)}.latest`]);
 
 /** What the collector reads; the lab provides it. */
 export interface CollectorSources {
@@ -102,6 +103,8 @@ export interface CollectorSampleState {
   samples: SampleStoreState;
   vmops: [ManagedEntityId, Partial<Record<VmopKind, number>>][];
   baselines: [VmId, GuestBaseline][];
+  /** Network bytes per host since the last sample (live migration); absent = none. */
+  net?: [HostId, { tx: number; rx: number }][];
 }
 
 /** A host's CPU capacity over its logical CPUs (hyper-threads included), in MHz. */
@@ -121,6 +124,7 @@ export class Collector {
   private readonly clusterGrid = new Map<ManagedEntityId, { min: number; max: number }>();
   private nextSampleMs = REALTIME_PERIOD_MS;
   private readonly baselines = new Map<VmId, GuestBaseline>();
+  private readonly net = new Map<HostId, { tx: number; rx: number }>();
 
   readonly quantum: BarrierService<CollectorQuantumState>;
   readonly sampler: BarrierService<CollectorSampleState>;
@@ -145,6 +149,7 @@ export class Collector {
         nextSampleMs: this.nextSampleMs, samples: this.samples.save(),
         vmops: [...this.vmops].map(([k, v]) => [k, { ...v }]),
         baselines: [...this.baselines].map(([k, b]) => [k, { counters: { ...b.counters }, sinceMs: b.sinceMs }]),
+        ...(this.net.size ? { net: [...this.net].map(([k, v]) => [k, { ...v }]) } : {}),
       }),
       restore: (s) => {
         this.nextSampleMs = s.nextSampleMs;
@@ -153,6 +158,8 @@ export class Collector {
         for (const [k, v] of s.vmops) this.vmops.set(k, { ...v });
         this.baselines.clear();
         for (const [k, b] of s.baselines) this.baselines.set(k, { counters: { ...b.counters }, sinceMs: b.sinceMs });
+        this.net.clear();
+        for (const [k, v] of s.net ?? []) this.net.set(k, { ...v });
       },
     };
   }
@@ -166,6 +173,14 @@ export class Collector {
       c[kind] = (c[kind] ?? 0) + 1;
       this.vmops.set(id, c);
     }
+  }
+
+  /** Bytes a host sent and received on the network (live migration), for the net.* counters of the next sample. */
+  netBytes(hostId: HostId, tx: number, rx: number): void {
+    const n = this.net.get(hostId) ?? { tx: 0, rx: 0 };
+    n.tx += tx;
+    n.rx += rx;
+    this.net.set(hostId, n);
   }
 
   /** The vmop counts per cluster / datacenter, for a run's digest. */
@@ -267,10 +282,10 @@ export class Collector {
           }
           // The dirty log (started at power-on, vm/guestLifecycle.ts) is read and cleared once per
           // sample: distinct pages written in the period, as QEMU's dirty-pages-rate counts them.
-          const dirty = guest.readAndClearDirty?.(lab.nowNs() - rt.offsetNs);
+          const dirty = rt.dirty.read(guest, lab.nowNs() - rt.offsetNs, COUNTERS_READER);
           if (dirty) {
-            v['engine.dirtyRate.average'] = dirty.count / coveredS;
-            v['mem.activewrite.average'] = (dirty.count * PAGE_SIZE_BYTES) / KB;
+            v['engine.dirtyRate.average'] = dirty.length / coveredS;
+            v['mem.activewrite.average'] = (dirty.length * PAGE_SIZE_BYTES) / KB;
           }
           if (DISK_COUNTER_KEYS.readBytes in now) {
             const d = (k: string) => (now[k] ?? 0) - (base[k] ?? 0);
@@ -339,6 +354,11 @@ export class Collector {
       };
       if (lab.overcommit) h['mem.latency.average'] = latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length : 0;
       if (!Number.isNaN(hs.usageMin)) { h['cpu.usage.minimum'] = hs.usageMin; h['cpu.usage.maximum'] = hs.usageMax; }
+      const net = this.net.get(host.id) ?? { tx: 0, rx: 0 };
+      h['net.transmitted.average'] = net.tx / KB / periodS;
+      h['net.received.average'] = net.rx / KB / periodS;
+      h['net.usage.average'] = (net.tx + net.rx) / KB / periodS;
+      this.net.delete(host.id);
       hostValues.set(host.id, h);
       this.record(host.id, timeMs, h);
     }

@@ -21,11 +21,12 @@
  *   templates:  [ { name, host?, …vm fields } ]  (per datacenter; VMs may say `fromTemplate: name`)
  *   vms:        [ { name, host, fromTemplate?, …vm fields } ]
  *   actions:    [ { at: 30s, do: powerOn, vm: NAME | vms: [..] | host: NAME, … } ]
+ *               (live migration: { at: 30s, do: migrate, vm: NAME, to: HOST, options: { mode: postcopy, … } })
  * Names follow vcsim's pattern when not given: DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2.
  */
 import { s } from '@shared/api/schema';
 import type { Infer, Problem, Schema } from '@shared/api/schema';
-import { vmChangesSchema } from '@shared/api/commands';
+import { migrationOptionsSchema, vmChangesSchema } from '@shared/api/commands';
 import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
@@ -88,6 +89,8 @@ const hostFields = {
   cpuMhz: s.optional(s.int({ min: 1, max: 10_000 })),
   memoryGiB: s.optional(s.number({ min: 0.25, max: 65536 })),
   maintenance: s.optional(s.bool()),
+  /** The CPUs have hardware virtualization assist (VT-x/AMD-V); false = a host that cannot run `hw` VMs (default true). */
+  hardwareAssist: s.optional(s.bool()),
   /** Memory-overcommitment settings changed from the defaults (page sharing rates, salting, cache, idle tax). */
   memoryReclamation: s.optional(memReclamationSchema),
 };
@@ -127,6 +130,7 @@ export const ACTION_KINDS = [
   'powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest', 'snapshot', 'revert',
   'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance',
   'injectFault', 'repairFault', 'runDrs',
+  'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance', 'migrate',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -146,6 +150,9 @@ export const actionSchema = withRule(s.object({
   datastore: s.optional(s.string({ min: 1, max: 80 })),
   /** runDrs: the cluster. */
   cluster: s.optional(s.string({ min: 1, max: 80 })),
+  /** migrate: the destination host's name, and the technique options (`vm.migrate`'s; docs/migration.md). */
+  to: s.optional(s.string({ min: 1, max: 80 })),
+  options: s.optional(migrationOptionsSchema),
 }), (a, p) => {
   // Only a change that sets both halves of a rule is wrong by itself; one that sets either is checked
   // against the VM when it runs.

@@ -50,11 +50,14 @@ export interface TimedCommand {
   memory?: boolean;
   changes?: Record<string, unknown>;
   fault?: string;
+  /** migrate: the destination host's id and the technique options. */
+  to?: string;
+  options?: Record<string, unknown>;
 }
 
 const VM_ACTIONS: ActionKind[] = [
   'powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest', 'snapshot', 'revert', 'removeSnapshot',
-  'removeAllSnapshots', 'reconfigure',
+  'removeAllSnapshots', 'reconfigure', 'migrate',
 ];
 
 export class Timeline implements BarrierService<TimelineState> {
@@ -132,6 +135,13 @@ function resolve(reg: Registry, a: ScenarioAction, index: number): TimedCommand 
     throw new ScenarioProblem(`${path}.snapshot`, `action "${a.do}" needs a snapshot name`);
   }
   if (a.do === 'reconfigure' && !a.changes) throw new ScenarioProblem(`${path}.changes`, 'action "reconfigure" needs changes');
+  if (a.do === 'migrate') {
+    if (!a.to) throw new ScenarioProblem(`${path}.to`, 'action "migrate" needs the destination host (to: HOST)');
+    const host = reg.hostByName(a.to);
+    if (!host) throw new ScenarioProblem(`${path}.to`, `no host named "${a.to}"`);
+    c.to = host.id;
+    if (a.options !== undefined) c.options = a.options as Record<string, unknown>;
+  }
   if (a.snapshot !== undefined) c.snapshot = a.snapshot;
   if (a.description !== undefined) c.description = a.description;
   if (a.memory !== undefined) c.memory = a.memory;
@@ -162,6 +172,7 @@ function run(env: TimelineEnv, c: TimedCommand, target: string): void {
     case 'injectFault': name = 'fault.inject'; params = { kind: c.fault, targetId: target }; break;
     case 'repairFault': name = 'fault.repair'; params = { kind: c.fault, targetId: target }; break;
     case 'runDrs': name = 'cluster.drs.run'; params = { clusterId: target }; break;
+    case 'migrate': name = 'vm.migrate'; params = { vmId: target, hostId: c.to, ...(c.options ? { options: c.options } : {}) }; break;
     default: name = `vm.${c.kind}`;
   }
   if (!env.runCommand) { warn(env, c, target, 'this lab has no command runner'); return; }

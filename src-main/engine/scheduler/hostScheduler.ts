@@ -19,7 +19,9 @@
  * Interface:
  *  - `new HostScheduler(shape)`; `addVm(...)` at power-on / resume / revert (optionally with the
  *    `CaptureTiming` of a saved state, so vCPUs resume exactly where their guest time left off);
- *    `removeVm(id, t)`; `setPolicy(id, policy)`.
+ *    `removeVm(id, t)`; `setPolicy(id, policy)`; `setThrottle(id, pct)` (live migration's auto-converge:
+ *    the VM gets at most (1 − pct) of its vCPUs' cycles per accounting period — QEMU makes each vCPU
+ *    sleep pct / (1 − pct) of every 10 ms; the held-back time is counted as limited, like a CPU limit).
  *  - `runSegment(t0, t1)`: simulates [t0, t1) on every pCPU (host ns).
  *  - `endGridQuantum(lengthNs)`: closes one lockstep quantum (min/max usage per quantum).
  *  - `sample(t)` → per-VM and host CPU accounting since the last sample (and clears it).
@@ -144,6 +146,18 @@ export class HostScheduler {
     if (vm) this.applyPolicy(vm, policy, vm.vcpus.length);
   }
 
+  /** Throttles a VM to (100 − pct) % of its vCPUs' cycles per period (0 = no throttle). */
+  setThrottle(id: VmId, pct: number): void {
+    const vm = this.byId.get(id);
+    if (!vm) return;
+    vm.throttlePct = pct > 0 ? pct : undefined;
+    vm.throttleCyclesPerPeriod = pct > 0 ? Math.max(1, (1 - pct / 100) * vm.vcpus.length * this.hz * (SCHED_PERIOD_NS / 1e9)) : undefined;
+  }
+
+  throttleOf(id: VmId): number {
+    return this.byId.get(id)?.throttlePct ?? 0;
+  }
+
   /** VMs whose guest crashed or powered itself off during the last segment (the Lab acts on them). */
   stoppedVms(): { id: VmId; crashed: boolean; poweredOff: boolean }[] {
     const out: { id: VmId; crashed: boolean; poweredOff: boolean }[] = [];
@@ -257,6 +271,7 @@ export class HostScheduler {
         reservationCyclesPerPeriod: vm.reservationCyclesPerPeriod, limitCyclesPerPeriod: vm.limitCyclesPerPeriod,
         periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles, gridCarry: vm.gridCarry,
         usageMin: vm.usageMin, usageMax: vm.usageMax, crashed: vm.crashed, poweredOff: vm.poweredOff,
+        ...(vm.throttlePct ? { throttlePct: vm.throttlePct, throttleCyclesPerPeriod: vm.throttleCyclesPerPeriod } : {}),
         vcpus: vm.vcpus.map((v) => ({
           state: v.state, since: v.since, busyUntil: v.busyUntil, wakeNs: v.wakeNs, pendingHalt: v.pendingHalt,
           pendingWake: v.pendingWake, pcpu: v.pcpu, boost: v.boost, vtime: v.vtime, progress: v.progress, acc: { ...v.acc },
@@ -277,6 +292,7 @@ export class HostScheduler {
         reservationCyclesPerPeriod: vs.reservationCyclesPerPeriod, limitCyclesPerPeriod: vs.limitCyclesPerPeriod,
         vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
         gridCycles: vs.gridCycles, gridCarry: vs.gridCarry ?? 0, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
+        ...(vs.throttlePct ? { throttlePct: vs.throttlePct, throttleCyclesPerPeriod: vs.throttleCyclesPerPeriod } : {}),
       };
       vs.vcpus.forEach((x, i) => {
         const v = newVcpu(vm, i, 0);
@@ -383,7 +399,7 @@ export class HostScheduler {
   }
 
   private overLimit(vm: SchedVm): boolean {
-    return vm.periodCycles >= vm.limitCyclesPerPeriod;
+    return vm.periodCycles >= vm.limitCyclesPerPeriod || (vm.throttleCyclesPerPeriod !== undefined && vm.periodCycles >= vm.throttleCyclesPerPeriod);
   }
 
   /** Priority: boosted wakers, then VMs under their reservation, then lowest vtime; the current vCPU
@@ -523,6 +539,7 @@ export interface HostSchedulerState {
     id: VmId; order: number; offsetNs: number; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
     limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number; gridCarry?: number;
     usageMin: number; usageMax: number; crashed: boolean; poweredOff: boolean;
+    throttlePct?: number; throttleCyclesPerPeriod?: number;
     vcpus: {
       state: VcpuState; since: number; busyUntil: number; wakeNs: number; pendingHalt: boolean; pendingWake: number;
       pcpu: number; boost: boolean; vtime: number; progress: number; acc: ReturnType<typeof zeroTimes>;

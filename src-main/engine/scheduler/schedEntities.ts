@@ -61,6 +61,10 @@ export interface SchedVm {
   reservationCyclesPerPeriod: number;
   /** Infinity = unlimited. */
   limitCyclesPerPeriod: number;
+  /** Live migration's auto-converge throttle (percent, 0 = none): at most (1 − pct) of the vCPUs' cycles per period. */
+  throttlePct?: number;
+  /** The throttle as cycles per accounting period (Infinity when not throttled). */
+  throttleCyclesPerPeriod?: number;
   readonly vcpus: SchedVcpu[];
   periodCycles: number;
   /** Since the last sample. */

@@ -13,6 +13,8 @@
  *    for `eachBarrier`, and at the barrier at `wakeAtMs` (the loop places one there);
  *  - `cancel(ctx, task, nowMs)` (optional): undoes what the task has done so far. A kind without it cannot
  *    be cancelled (`TaskDto.cancellable` is false). After it the task ends `cancelled`;
+ *  - `refuseCancel(ctx, task)` (optional): a reason this task cannot be cancelled right now (a live
+ *    migration in post-copy: the VM already runs on the destination), or undefined;
  *  - `finished(ctx, task, dto)` (optional): after any final state: release what the task held (busy
  *    flags, reserved names) and log failure events;
  *  - `resume(ctx, task, nowMs)` (optional): a saved lab was loaded with this task in flight. Undefined (or
@@ -46,6 +48,7 @@ export interface TaskKind<S, C> {
   start(ctx: C, task: TaskView<S>, nowMs: number): StepResult;
   step(ctx: C, task: TaskView<S>, nowMs: number): StepResult;
   cancel?(ctx: C, task: TaskView<S>, nowMs: number): void;
+  refuseCancel?(ctx: C, task: TaskView<S>): ApiError | undefined;
   finished?(ctx: C, task: TaskView<S>, dto: TaskDto): void;
   resume?(ctx: C, task: TaskView<S>, nowMs: number): ApiError | undefined;
 }

@@ -140,6 +140,8 @@ export class TaskManager<C> implements BarrierService<TaskManagerState> {
     const kind = this.kinds[t.kindName];
     if (!kind?.cancel) return apiError('E_INVALID_STATE', `task ${id} (${t.dto.name}) cannot be cancelled`, 'params.taskId');
     const ctx = this.context();
+    const refused = t.dto.state === 'running' ? kind.refuseCancel?.(ctx, t) : undefined;
+    if (refused) return refused;
     try {
       kind.cancel(ctx, t, nowMs);
     } catch (e) {

@@ -48,7 +48,7 @@ export function guestRunState(guest: GuestMachine | undefined): GuestRunState {
   return guest.state === 'off' ? 'notRunning' : guest.state;
 }
 
-function vmNumber(vm: Vm): number {
+export function vmNumber(vm: Vm): number {
   return Number(vm.id.slice(3));
 }
 
@@ -59,7 +59,7 @@ function guestSeed(labSeed: number, vm: Vm): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory, nowNs: number): GuestConfig {
+export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory, nowNs: number): GuestConfig {
   return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], hostMemory, nowNs };
 }
 
@@ -84,6 +84,9 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
   const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
   const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
   if (!host || !sched || !pool) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
+  if (vm.monitor === 'hw' && host.noHardwareAssist) {
+    return apiError('E_INCOMPATIBLE', `${vm.name} runs under the hw monitor, which needs hardware virtualization assist; host ${host.name} has none.`, 'params.vmId');
+  }
   if (!chargeOverhead(ctx, vm)) return noRoom(ctx, vm, host);
   const nowNs = ctx.nowNs();
   rt.guestConsoleOffset = capture ? capture.consoleOffset : 0;
@@ -139,7 +142,7 @@ export function restoreGuest(ctx: OpContext, vm: Vm, savedState: unknown): Guest
   return guest;
 }
 
-function setGuestFacts(vm: Vm, guest: GuestMachine | undefined): void {
+export function setGuestFacts(vm: Vm, guest: GuestMachine | undefined): void {
   vm.guestState = guestRunState(guest);
   const up = vm.guestState === 'running' || vm.guestState === 'halted';
   vm.toolsStatus = up ? 'toolsOk' : 'toolsNotRunning';

@@ -11,3 +11,7 @@ export {
 } from './guestLifecycle';
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
+export { COUNTERS_READER } from './dirtyLogShare';
+export { setGuestFacts } from './guestLifecycle';
+export { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from './guestMove';
+export { configOf } from './guestLifecycle';

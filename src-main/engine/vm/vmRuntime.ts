@@ -13,6 +13,8 @@
 import type { Vm } from '../cluster/index';
 import type { GuestMachine } from './guestMachine';
 import { ConsoleBuffer } from './consoleBuffer';
+import { DirtyLogShare } from './dirtyLogShare';
+import type { DirtyLogShareState } from './dirtyLogShare';
 import type { ConsoleState } from './consoleBuffer';
 import { DiskChain, SnapshotTree } from '../snapshot/index';
 import type { DiskLayer, GuestCapture, SnapshotTreeState } from '../snapshot/index';
@@ -28,6 +30,8 @@ export class VmRuntime {
   guestConsoleOffset = 0;
   /** Captured guest while the VM is suspended. */
   suspended: GuestCapture | undefined;
+  /** The guest's dirty log as the counters and a live migration each read it. */
+  dirty = new DirtyLogShare();
 
   constructor(vm: Vm) {
     this.disks = vm.disks.map((d) => new DiskChain(d.capacityBytes));
@@ -46,6 +50,7 @@ export class VmRuntime {
       offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
       disks: this.disks.map((d) => ({ capacityBytes: d.capacityBytes, chain: d.chain().map(layerId), top: layerId(d.topLayer()) })),
       snapshots: this.snapshots.save(layerId), console: this.console.save(), suspended: this.suspended,
+      ...(this.dirty.save().length ? { dirty: this.dirty.save() } : {}),
     };
   }
 
@@ -62,6 +67,7 @@ export class VmRuntime {
     rt.snapshots = SnapshotTree.restore(state.snapshots, layer);
     rt.console = ConsoleBuffer.restore(state.console);
     rt.suspended = state.suspended;
+    rt.dirty.restore(state.dirty);
     return rt;
   }
 }
@@ -74,4 +80,6 @@ export interface VmRuntimeState {
   snapshots: SnapshotTreeState;
   console: ConsoleState;
   suspended: GuestCapture | undefined;
+  /** Dirty pages kept for a reader of the log (dirtyLogShare.ts); absent when none. */
+  dirty?: DirtyLogShareState;
 }

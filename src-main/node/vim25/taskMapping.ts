@@ -29,6 +29,8 @@ export const TASK_METHODS: Record<string, { method: string; descriptionId: strin
   'vm.clone': { method: 'CloneVM_Task', descriptionId: 'VirtualMachine.clone' },
   'vm.reconfigure': { method: 'ReconfigVM_Task', descriptionId: 'VirtualMachine.reconfigure' },
   'vm.remove': { method: 'Destroy_Task', descriptionId: 'VirtualMachine.destroy' },
+  // One lab operation for both: RelocateVM_Task's tasks are reported as MigrateVM_Task's (the lab moves only the compute resource).
+  'vm.migrate': { method: 'MigrateVM_Task', descriptionId: 'VirtualMachine.migrate' },
   'vm.snapshot.create': { method: 'CreateSnapshot_Task', descriptionId: 'VirtualMachine.createSnapshot' },
   'vm.snapshot.revert': { method: 'RevertToSnapshot_Task', descriptionId: 'vm.Snapshot.revert' },
   'vm.snapshot.remove': { method: 'RemoveSnapshot_Task', descriptionId: 'vm.Snapshot.remove' },

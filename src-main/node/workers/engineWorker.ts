@@ -7,21 +7,25 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineHost } from '../engineHost';
+import { loadPageCodecs } from '../codecs/pageCodecs';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 
-try {
+async function main(): Promise<void> {
   const init = workerData as WorkerInit;
+  // Live migration's codecs and page hash load their WebAssembly once, before the engine starts.
+  const pageCodecs = await loadPageCodecs();
   const host = new EngineHost({
     scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir, libraryDir: init.libraryDir,
     restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
+    ports: { pageCodecs },
   });
   host.onEvent((event) => post({ type: 'event', event }));
   // The owner stops the thread by terminating it (EngineWorkerClient.close): nothing here outlives it.
-  port.on('message', (m: ToWorker) => {
+  port!.on('message', (m: ToWorker) => {
     if (m.type === 'request') post({ type: 'response', message: host.request(m.message) });
     else if (m.type === 'autosave') {
       try {
@@ -33,6 +37,6 @@ try {
   });
   host.start();
   post({ type: 'ready' });
-} catch (e) {
-  post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
 }
+
+main().catch((e: unknown) => post({ type: 'fatal', message: e instanceof Error ? e.message : String(e) }));

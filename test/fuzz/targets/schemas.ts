@@ -61,6 +61,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'cluster.drs.dismiss': { clusterId: 'cluster-1', recommendationId: 1 }, 'cluster.services': { clusterId: 'cluster-1' },
   'availability.design': { groups: [{ name: 'power', availability: 0.999, need: 1, scheme: '2N' }, { name: 'hosts', mtbfH: 10_000, mttrH: 8, need: 3, scheme: 'N+1' }] },
   'availability.cluster': { clusterId: 'cluster-1', mtbfH: 5000, mttrH: 24, years: 1, replications: 20, seed: 1 },
+  'vm.migrate': { vmId: 'vm-2', hostId: 'host-2', options: { mode: 'precopy', bandwidthBytesPerS: 134217728, downtimeLimitMs: 300, xbzrle: true, dedup: true } },
+  'migration.get': { taskId: 'task-1' }, 'migration.list': { vmId: 'vm-2' }, 'migration.compatibility': { vmId: 'vm-2' },
 };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -1,15 +1,27 @@
 ; user/memwrite.s — `memwrite`: writes a working set of wss_kib KiB at rate_pps pages per virtual
-; second (live migration's dirty rate). One word per page per visit, passes over the whole set.
-; Parameters: wss_kib (default 256), rate_pps (default 1000; 0 = as fast as possible), passes
-; (default 4; 0 = forever), content (default 0: one word per visit; 1 = the whole page rewritten with
-; text, a rotated 64-byte phrase that compresses well; 2 = the whole page rewritten with pseudo-random
-; words from the visit's value: nothing to share or compress), verify (default 0; 1 = after each pass,
-; read the whole working set back and compare it with what was written: the guest checks its own
-; memory), seed (default 0: mixed into every value, so VMs given different seeds write different
-; bytes). Pacing uses the uptime call: page n of the run is written no earlier than start + n *
-; (1e6 / rate_pps) us, sleeping when ahead. Prints the pages written and a checksum (no timing, so the
-; line is the same under every monitor); with verify, a line "memwrite: verified N pages, M corrupted"
-; after each pass.
+; second (live migration's dirty rate, memory overcommitment's working set), visiting the pages in
+; order, pass after pass. Parameters (the knobs the live-migration and overcommitment papers vary):
+;   wss_kib      working set (default 256)
+;   rate_pps     unique pages dirtied per virtual second (default 1000; 0 = as fast as possible)
+;   passes       passes over the working set (default 4; 0 = forever)
+;   content      what a visit writes, from the visit's value v (a function of pass, page and seed):
+;                0 = v itself in every word written (the default: one word per page visit),
+;                1 = text: a rotated 64-byte phrase starting at word v mod 16 (compresses many times),
+;                2 = pseudo-random words from a xorshift32 seeded with 2v+1 (nothing to share or
+;                compress); on the command line of `hvlab run` / `hvlab migrate` also word|text|random
+;   write_bytes  bytes written per page visit, whole words from 4 to 4096 (default 4 for content 0,
+;                4096 = the whole page for 1 and 2): small writes are what XBZRLE turns into small deltas
+;   fill_kib     memory filled once at start outside the working set, whole pages (rounded down), with
+;                the same content type: a page cache the guest never touches again (default 0)
+;   verify       1 = after each pass, read the working set back and compare it with what this pass wrote
+;                (the guest checks its own memory; default 0)
+;   seed         mixed into every value, so VMs given different seeds write different bytes (default 0:
+;                identical VMs hold identical memory, what deduplication of VMs migrated together finds)
+; The visit of page n in pass p writes write_bytes at offset ((p × 64) + n × 4) mod 4 KiB, moved back
+; so the write stays inside the page. Pacing uses the uptime call: page visit n of the run is done no
+; earlier than start + n × (1e6 / rate_pps) us, sleeping when ahead. Prints the pages written and a
+; checksum of the visits' values (no timing, so the line is the same under every monitor and whether or
+; not the VM was migrated); with verify, a line "memwrite: verified N pages, M corrupted" after each pass.
 
 MW_BASE    = 0
 MW_NPAGES  = 4
@@ -22,6 +34,7 @@ MW_KIB     = 28
 MW_CONTENT = 32
 MW_VERIFY  = 36
 MW_SEED    = 40
+MW_WB      = 44
 MW_FRAME   = 48
 
 p_memwrite:
@@ -56,6 +69,26 @@ p_memwrite:
   li r2, 0
   call param
   stw r1, MW_CONTENT(sp)
+  ULA r1, .k_wb
+  li r2, 4                  ; default: one word for content 0, the whole page otherwise
+  ldw r3, MW_CONTENT(sp)
+  cmpi r3, 0
+  beq .wbdef
+  li r2, 4096
+.wbdef:
+  call param
+  li r2, -4
+  and r1, r1, r2            ; whole words
+  cmpi r1, 4
+  bge .wbmin
+  li r1, 4
+.wbmin:
+  li r2, 4096
+  cmp r1, r2
+  ble .wbmax
+  mov r1, r2
+.wbmax:
+  stw r1, MW_WB(sp)
   ULA r1, .k_verify
   li r2, 0
   call param
@@ -70,6 +103,38 @@ p_memwrite:
   cmpi r1, -1
   beq .nomem
   stw r1, MW_BASE(sp)
+  ; the fill: whole pages written once, outside the working set, with values that continue pass 0's
+  ULA r1, .k_fill
+  li r2, 0
+  call param
+  srli r12, r1, 2           ; pages
+  cmpi r12, 0
+  ble .nofill
+  slli r1, r12, 12
+  call usbrk
+  cmpi r1, -1
+  beq .nomem
+  mov r10, r1               ; the fill's first page
+  li r9, 0x9E3779B9
+  ldw r1, MW_SEED(sp)
+  li r2, 0x01000193
+  mul r1, r1, r2
+  add r9, r9, r1
+  ldw r1, MW_NPAGES(sp)
+  add r9, r9, r1            ; fill page j has value r9 + j
+  li r8, 0
+.fillpage:
+  cmp r8, r12
+  bgeu .nofill
+  slli r1, r8, 12
+  add r1, r1, r10
+  add r2, r9, r8
+  ldw r3, MW_CONTENT(sp)
+  li r4, 1024
+  call mw_fill
+  addi r8, r8, 1
+  j .fillpage
+.nofill:
   call uuptime
   stw r1, MW_START(sp)
   stw r0, MW_WRITTEN(sp)
@@ -95,25 +160,16 @@ p_memwrite:
   cmp r8, r1
   bgeu .endpass
   add r10, r9, r8           ; value
-  slli r1, r7, 6
-  slli r2, r8, 2
-  add r1, r1, r2
-  andi r1, r1, 0xffc
-  slli r2, r8, 12
-  add r1, r1, r2
-  ldw r2, MW_BASE(sp)
-  add r1, r1, r2
-  ldw r3, MW_CONTENT(sp)
-  cmpi r3, 0
-  beq .oneword
-  slli r1, r8, 12
-  add r1, r1, r2
+  mov r1, r7
+  mov r2, r8
+  ldw r3, MW_BASE(sp)
+  ldw r4, MW_WB(sp)
+  call mw_addr
   mov r2, r10
+  ldw r3, MW_CONTENT(sp)
+  ldw r4, MW_WB(sp)
+  srli r4, r4, 2
   call mw_fill
-  j .written
-.oneword:
-  stw r10, 0(r1)
-.written:
   mov r1, r11
   mov r2, r10
   call mix
@@ -182,12 +238,14 @@ p_memwrite:
   call puts
   li r1, 1
   j .out
-.k_wss:    .asciz "wss_kib"
-.k_rate:   .asciz "rate_pps"
-.k_passes: .asciz "passes"
+.k_wss:     .asciz "wss_kib"
+.k_rate:    .asciz "rate_pps"
+.k_passes:  .asciz "passes"
 .k_content: .asciz "content"
-.k_verify: .asciz "verify"
-.k_seed: .asciz "seed"
+.k_wb:      .asciz "write_bytes"
+.k_fill:    .asciz "fill_kib"
+.k_verify:  .asciz "verify"
+.k_seed:    .asciz "seed"
 .m1: .asciz "memwrite: wrote "
 .m2: .asciz " pages ("
 .m3: .asciz " pages = "
@@ -196,8 +254,8 @@ p_memwrite:
 .m_nomem: .asciz "memwrite: not enough memory for the working set\n"
 .align 4
 
-; mw_check: pass r7, value base r9, the caller's frame above ENTER's — reads the working set back,
-; counts the pages that differ from what this pass wrote, prints a line
+; mw_check: pass r7, value base r9, the caller's frame above ENTER's — reads back what this pass wrote
+; in every page of the working set, counts the pages that differ, prints a line
 mw_check:
   ENTER
   li r8, 0
@@ -206,27 +264,17 @@ mw_check:
   ldw r1, MW_NPAGES+28(sp)
   cmp r8, r1
   bgeu .cdone
+  mov r1, r7
+  mov r2, r8
+  ldw r3, MW_BASE+28(sp)
+  ldw r4, MW_WB+28(sp)
+  call mw_addr
   add r2, r9, r8
   ldw r3, MW_CONTENT+28(sp)
-  ldw r4, MW_BASE+28(sp)
-  slli r1, r8, 12
-  add r1, r1, r4
-  cmpi r3, 0
-  bne .cfull
-  slli r3, r7, 6
-  slli r4, r8, 2
-  add r3, r3, r4
-  andi r3, r3, 0xffc
-  add r3, r3, r1
-  ldw r3, 0(r3)
-  cmp r3, r2
-  beq .cnext
-  addi r10, r10, 1
-  j .cnext
-.cfull:
+  ldw r4, MW_WB+28(sp)
+  srli r4, r4, 2
   call mw_same
   add r10, r10, r1
-.cnext:
   addi r8, r8, 1
   j .cpage
 .cdone:
@@ -247,14 +295,36 @@ mw_check:
 .cout:
   LEAVE
 
-; mw_fill(page r1, value r2, mode r3): rewrites the whole page: mode 1 text, 2 pseudo-random words
+; mw_addr(pass r1, page r2, base r3, write_bytes r4) -> r1 = where the visit writes:
+; base + page × 4 KiB + min(((pass × 64) + page × 4) mod 4 KiB, 4 KiB − write_bytes)
+mw_addr:
+  slli r1, r1, 6
+  slli r5, r2, 2
+  add r1, r1, r5
+  andi r1, r1, 0xffc
+  li r5, 4096
+  sub r5, r5, r4
+  cmp r5, r1
+  bgeu .ain
+  mov r1, r5
+.ain:
+  slli r2, r2, 12
+  add r1, r1, r2
+  add r1, r1, r3
+  ret
+
+; mw_fill(address r1, value r2, content r3, words r4): writes `words` words of the content:
+; 0 the value, 2 pseudo-random (xorshift32 from 2v+1), anything else text (phrase word (v + i) mod 16)
 mw_fill:
-  li r4, 1024
   li r6, 0
+  cmpi r3, 0
+  beq .fval
   cmpi r3, 2
   beq .frnd
   ULA r5, mw_phrase
 .ftxt:
+  cmp r6, r4
+  bgeu .fret
   add r3, r2, r6
   andi r3, r3, 15
   slli r3, r3, 2
@@ -263,13 +333,20 @@ mw_fill:
   stw r3, 0(r1)
   addi r1, r1, 4
   addi r6, r6, 1
+  j .ftxt
+.fval:
   cmp r6, r4
-  bltu .ftxt
-  ret
+  bgeu .fret
+  stw r2, 0(r1)
+  addi r1, r1, 4
+  addi r6, r6, 1
+  j .fval
 .frnd:
   slli r2, r2, 1            ; 2v+1: odd (xorshift needs a non-zero state), a distinct state per value
   ori r2, r2, 1
 .frl:
+  cmp r6, r4
+  bgeu .fret
   slli r3, r2, 13
   xor r2, r2, r3
   srli r3, r2, 17
@@ -279,17 +356,21 @@ mw_fill:
   stw r2, 0(r1)
   addi r1, r1, 4
   addi r6, r6, 1
-  cmp r6, r4
-  bltu .frl
+  j .frl
+.fret:
   ret
 
-; mw_same(page r1, value r2, mode r3) -> r1 = 0 when the page holds what mw_fill wrote, else 1
+; mw_same(address r1, value r2, content r3, words r4) -> r1 = 0 when the words hold what mw_fill
+; wrote, else 1
 mw_same:
-  li r4, 1024
   li r6, 0
+  cmpi r3, 0
+  beq .sval
   cmpi r3, 2
   beq .srnd
 .stxt:
+  cmp r6, r4
+  bgeu .sok
   add r3, r2, r6
   andi r3, r3, 15
   slli r3, r3, 2
@@ -301,14 +382,22 @@ mw_same:
   bne .sbad
   addi r1, r1, 4
   addi r6, r6, 1
+  j .stxt
+.sval:
   cmp r6, r4
-  bltu .stxt
-  li r1, 0
-  ret
+  bgeu .sok
+  ldw r5, 0(r1)
+  cmp r5, r2
+  bne .sbad
+  addi r1, r1, 4
+  addi r6, r6, 1
+  j .sval
 .srnd:
   slli r2, r2, 1
   ori r2, r2, 1
 .srl:
+  cmp r6, r4
+  bgeu .sok
   slli r3, r2, 13
   xor r2, r2, r3
   srli r3, r2, 17
@@ -320,8 +409,8 @@ mw_same:
   bne .sbad
   addi r1, r1, 4
   addi r6, r6, 1
-  cmp r6, r4
-  bltu .srl
+  j .srl
+.sok:
   li r1, 0
   ret
 .sbad:

@@ -16,6 +16,7 @@ import { injectFault, repairFault } from '../../services/index';
 import { startEnterStandby, startExitStandby } from '../../cluster/index';
 import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
+import { startMigration } from '../../migration/index';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.powerOn': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'powerOn', who),
@@ -55,6 +56,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     }
     return { ok: true as const };
   },
+  'vm.migrate': (lab, p, who) => startMigration(lab.ops, { vmId: p.vmId, hostId: p.hostId, options: p.options, gang: p.gang }, who),
   'host.enterMaintenance': (lab, p, who) => startEnterMaintenance(lab.ops, p.hostId, who),
   'host.exitMaintenance': (lab, p, who) => startExitMaintenance(lab.ops, p.hostId, who),
   'fault.inject': (lab, p) => injectFault(lab.ops, p.kind, p.targetId),

@@ -25,6 +25,7 @@ import { placementPlan, placementSolve } from '../../placement/index';
 import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
 import { POWER_OP_DURATION_MS } from '../../vm/index';
 import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS } from '../../params';
+import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '../../migration/index';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -122,6 +123,15 @@ export const QUERY_HANDLERS: QueryHandlers = {
     return lab.collector.samples.query(entityId, p.counters, p.interval, p.maxSamples);
   },
   'sim.status': (lab) => lab.clock.status(),
+  'migration.get': (lab, p) => migrationStats(lab.ops, p.taskId) ?? { error: apiError('E_NOT_FOUND', `no migration task ${p.taskId}`, 'params.taskId') },
+  'migration.list': (lab, p) => listMigrations(lab.ops, p.vmId),
+  'migration.compatibility': (lab, p) => {
+    const vm = lab.reg.vms.get(p.vmId);
+    if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
+    const problem = vmProblem(lab.ops, vm);
+    const rows = hostCompatibility(lab.ops, vm, (h) => lab.ops.migrations.reservedFrames(h));
+    return problem ? rows.map((r) => ({ ...r, compatible: false, messages: [problem.message, ...(r.compatible ? [] : r.messages)] })) : rows;
+  },
   'lab.scenarios': (_lab, _p, context) => Object.entries(context.ports.scenarios).map(([name, src]) => {
     const c = isPlainObject(src.content) ? src.content : {};
     return { name, title: typeof c.title === 'string' ? c.title : name, description: typeof c.description === 'string' ? c.description : '' };

@@ -4,19 +4,21 @@
  * power (PowerOnVM_Task, PowerOffVM_Task, SuspendVM_Task, ResetVM_Task, ShutdownGuest, RebootGuest),
  * snapshots (CreateSnapshot_Task, RevertToSnapshot_Task, RevertToCurrentSnapshot_Task, RemoveSnapshot_Task,
  * RemoveAllSnapshots_Task, RenameSnapshot), ReconfigVM_Task, Rename_Task, Destroy_Task, CloneVM_Task,
- * CreateVM_Task, EnterMaintenanceMode_Task, ExitMaintenanceMode_Task, CancelTask.
+ * CreateVM_Task, MigrateVM_Task and RelocateVM_Task (live migration to a named host: `vm.migrate`),
+ * EnterMaintenanceMode_Task, ExitMaintenanceMode_Task, CancelTask.
  *
  * Rules: arguments the lab cannot honour (device changes, a clone that powers on, standby) are refused
  * with NotSupported naming them, never silently ignored; a state error on a power operation is
- * InvalidPowerState with the VM's existing state. Live migration (MigrateVM_Task, RelocateVM_Task)
- * answers NotSupported until the lab has it.
+ * InvalidPowerState with the VM's existing state. Migration needs a destination host (the lab has no
+ * DRS to choose one) and moves only the compute resource: a datastore, disk or device change in a
+ * RelocateSpec is NotSupported.
  */
 import type { TaskRef } from '@shared/model/task';
 import type { VmDto } from '@shared/model/inventory';
 import type { VimValue } from '../vimValues';
 import { ref } from '../vimValues';
 import type { Arg } from '../soapArgs';
-import { invalidArgument, managedObjectNotFound, notSupported, VimFault } from '../faults';
+import { invalidArgument, invalidPowerState, managedObjectNotFound, notSupported, VimFault } from '../faults';
 import type { Call, MethodTable } from './methodTable';
 import { runCommand } from './methodTable';
 
@@ -27,6 +29,26 @@ function vmOf(c: Call): VmDto {
 }
 
 const taskRef = (t: TaskRef): VimValue => ref('Task', t.taskId);
+
+/** vSphere's VirtualMachineMovePriority → the lab's vMotion priority (defaultPriority is high, as in vSphere). */
+function moveText(priority: string): 'high' | 'normal' {
+  if (priority === 'highPriority' || priority === 'defaultPriority') return 'high';
+  if (priority === 'lowPriority') return 'normal';
+  throw invalidArgument(`priority must be defaultPriority, highPriority or lowPriority, got "${priority}"`, 'priority');
+}
+
+/** A pool named with a host must be the root pool of that host's cluster or standalone host. */
+function poolHoldsHost(c: Call, poolId: string, hostId: string, field: string): void {
+  const owner = c.world.model.node(poolId)?.owner;
+  if (!owner) throw managedObjectNotFound('ResourcePool', poolId);
+  if (!owner.hosts?.some((h) => h.id === hostId)) throw invalidArgument(`${field} does not belong to the destination host's compute resource`, field);
+}
+
+/** Live migration through the lab's own command: the same task ("Relocate virtual machine") and events the client shows. */
+async function migrateTo(c: Call, vm: VmDto, hostId: string, priority: 'high' | 'normal'): Promise<VimValue> {
+  if (!c.world.model.node(hostId)) throw managedObjectNotFound('HostSystem', hostId);
+  return taskRef(await runCommand<TaskRef>(c, 'vm.migrate', { vmId: vm.id, hostId, options: { priority } }, { powerState: { existing: vm.powerState, requested: 'poweredOn' } }));
+}
 
 function power(command: string, requested: string): MethodTable[string] {
   return {
@@ -236,8 +258,35 @@ export const VM_METHODS: MethodTable = {
       return taskRef(await runCommand<TaskRef>(c, 'vm.create', { spec }, { name: `${config.name}/${config.name}.vmx`, duplicateIsFile: true }));
     },
   },
-  MigrateVM_Task: { on: ['VirtualMachine'], run: async () => { throw notSupported('MigrateVM_Task: live migration is not in the lab yet'); } },
-  RelocateVM_Task: { on: ['VirtualMachine'], run: async () => { throw notSupported('RelocateVM_Task: live migration is not in the lab yet'); } },
+  MigrateVM_Task: {
+    on: ['VirtualMachine'],
+    run: async (c) => {
+      const vm = vmOf(c);
+      const state = c.args.str('state');
+      if (state !== undefined && state !== vm.powerState) throw invalidPowerState(`MigrateVM_Task: the VM is ${vm.powerState}, not ${state}`, vm.powerState, state);
+      const host = c.args.ref('host');
+      const pool = c.args.ref('pool');
+      if (!host) throw notSupported('MigrateVM_Task without host: the lab has no DRS to pick one; name the destination host');
+      if (pool) poolHoldsHost(c, pool.id, host.id, 'pool');
+      return migrateTo(c, vm, host.id, moveText(c.args.needStr('priority')));
+    },
+  },
+  RelocateVM_Task: {
+    on: ['VirtualMachine'],
+    run: async (c) => {
+      const vm = vmOf(c);
+      const spec = c.args.need('spec');
+      for (const child of spec.el.children) {
+        if (child.name !== 'host' && child.name !== 'pool') throw notSupported(`spec.${child.name}: the lab relocates only the compute resource (host, pool): storage stays where it is`);
+      }
+      const host = spec.ref('host');
+      if (!host) throw notSupported('RelocateVM_Task without spec.host: the lab has no DRS to pick one; name the destination host');
+      const pool = spec.ref('pool');
+      if (pool) poolHoldsHost(c, pool.id, host.id, 'spec.pool');
+      const priority = c.args.str('priority');
+      return migrateTo(c, vm, host.id, priority === undefined ? 'high' : moveText(priority));
+    },
+  },
   EnterMaintenanceMode_Task: {
     on: ['HostSystem'],
     run: async (c) => taskRef(await runCommand<TaskRef>(c, 'host.enterMaintenance', { hostId: c.self.id })),

@@ -1,0 +1,25 @@
+/**
+ * engine/migration — live migration (docs/migration.md): the link, the wire format and page stream
+ * with zero pages, deduplication, XBZRLE and compression on real page bytes, the stop rules (QEMU, Xen
+ * v2, classic Xen), auto-converge, post-copy with remote faults, verification at the switch, and the
+ * lab's task kind `vm.migrate`.
+ *
+ * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `pageStream.ts` (`xbzrle.ts`,
+ * `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
+ * (`migrationEnv.ts`, `verify.ts`) → `labMigrationEnv.ts` → `migrationTask.ts` → `migrationService.ts`.
+ */
+export { LiveMigration } from './liveMigration';
+export type { StepOutcome } from './liveMigration';
+export type { MigrationEnv } from './migrationEnv';
+export { PageCodecs } from './codecs';
+export { MigrationService } from './migrationService';
+export type { MigrationServiceState } from './migrationService';
+export { MIGRATE_TASK_KIND, startMigration, checkMigration, migrationStats, listMigrations } from './migrationTask';
+export type { MigrateSpec, MigrateTaskState } from './migrationTask';
+export { hostCompatibility, hostProblem, hostProblems, vmProblem, freeFrames, framesNeeded } from './compatibility';
+export { xbzrleEncode, xbzrleDecode, XbzrleCache } from './xbzrle';
+export { DedupIndex, equalPages } from './dedupIndex';
+export { hashPage, isZeroPage } from './pageHash';
+export { MigrationLink } from './link';
+export { PageBitmap } from './bitmap';
+export * as wireFormat from './wireFormat';

@@ -1,0 +1,648 @@
+/**
+ * liveMigration — the one mechanism every technique runs on: a dirty bitmap per VM fed by the dirty
+ * log, a page stream over the link (`pageStream.ts`: zero pages, dedup, XBZRLE, compression, real
+ * bytes), the destination's memory filled from nothing but that stream, and the switch. The techniques
+ * are strategies over it — when to stop the VM and what happens to the pages still dirty then:
+ *
+ * | mode | live phase | at the stop | after the switch |
+ * |---|---|---|---|
+ * | `stop-copy` | none | every page, then the device state | — |
+ * | `precopy` | rounds over the dirty bitmap, until the stop rule (QEMU / Xen v2 / classic Xen) says stop | the pages still dirty, the device state | — |
+ * | `postcopy` | none | the device state; every page is marked not present on the destination | the VM runs on the destination; a vCPU touching a missing page waits for it (a remote fault); the source pushes the rest in the background |
+ * | `hybrid` | pre-copy rounds until `postcopyAfterRounds` rounds or `postcopyAfterMs` | as post-copy, for the pages still dirty | as post-copy |
+ *
+ * `new LiveMigration(env, codecs, options, startNs)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
+ * (the lab asks for a barrier at `wakeNs`); `cancel(nowNs, why)` (false in post-copy: the VM already runs on
+ * the destination); `stats(nowNs)`; `status`, `phase`.
+ *
+ * Time: the sender has its own clock (the link's cursor), never ahead of the barrier: each step sends
+ * until the cursor reaches `nowNs`. Pages are read at the step (the guest ran up to `nowNs`). QEMU's rules
+ * (facts: pre-copy loop, defaults, byte accounting, `query-migrate`) are followed where the lab models the
+ * same thing; `docs/migration.md` lists the differences.
+ *
+ * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
+ * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
+ * cancelled migration leaves every VM running on the source, its memory never written by the migration.
+ */
+import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
+import type { GuestMachine, NotPresentDecision, NotPresentFault } from '../vm/guestMachine';
+import {
+  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
+  PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
+} from '../params';
+import { readSourcePage, sourceDigest, type MigrationEnv } from './migrationEnv';
+import { MigrationLink } from './link';
+import { PageBitmap } from './bitmap';
+import { PageStream } from './pageStream';
+import type { PageCodecs } from './codecs';
+import { AutoConverge } from './autoConverge';
+import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
+import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, NORMAL_PAGE_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
+import { sourceVerdict, verifySwitch, type SwitchVerdict } from './verify';
+
+export interface StepOutcome {
+  done: boolean;
+  /** Ask for a barrier at this host time (ns). */
+  wakeNs?: number;
+}
+
+interface RateWindow { startNs: number; pagesDirtied: number; bytesSent: number; xbzrleLookups: number; xbzrleMisses: number; xbzrleIn: number; xbzrleOut: number }
+
+interface InFlightPage { member: number; gpfn: number; arrivalNs: number; bytes: Uint8Array | null }
+
+const MS = 1e6;
+
+export class LiveMigration {
+  status: MigrationStatus = 'setup';
+  phase: MigrationPhaseName = 'setup';
+  readonly link: MigrationLink;
+  readonly stream: PageStream;
+  readonly bitmaps: PageBitmap[];
+  readonly rounds: MigrationRound[] = [];
+  readonly phases: MigrationPhase[] = [];
+  errorDesc: string | undefined;
+  vmLost = false;
+  verdict: SwitchVerdict | undefined;
+  readonly throttle: AutoConverge;
+
+  private readonly setupEndNs: number;
+  private endNs: number | undefined;
+  private stopNs: number | undefined;
+  private resumeAtNs: number | undefined;
+  private cores: unknown[] | undefined;
+  private dest: GuestMachine[] | undefined;
+  private thresholdBytes = 0;
+  private bandwidthBps = 0;
+  private mbps = 0;
+  private pagesPerSecond = 0;
+  private expectedDowntimeMs: number;
+  private dirtyPagesRate = 0;
+  private syncs = 0;
+  private remainingAtLastSync = 0;
+  private roundStart = { ns: 0, bytes: 0, pages: 0 };
+  private rate: RateWindow;
+  private sliceStart = { bytes: 0, pages: 0, ns: 0 };
+  private lastSlice = 0;
+  private totalPagesSentLive = 0;
+  private lastMissRate = 0;
+  private lastEncodingRate = 0;
+  private postcopyAfterNs = Infinity;
+  // Post-copy.
+  private readonly requests: { member: number; gpfn: number }[] = [];
+  private readonly inFlight: InFlightPage[] = [];
+  private readonly requested = new Set<number>();
+  private postcopyRequests = 0;
+  private blockBase: number[] = [];
+  private arrivedChecked = 0;
+  private arrivedMismatched = 0;
+
+  constructor(private readonly env: MigrationEnv, codecs: PageCodecs, readonly options: MigrationOptions, readonly startNs: number) {
+    const o = options;
+    const rateLimit = o.bandwidthBytesPerS * (o.priority === 'normal' ? 0.6 : 1);
+    this.link = new MigrationLink({
+      rateLimitBytesPerS: rateLimit, lineBytesPerS: o.linkBytesPerS, switchoverBytesPerS: o.switchoverBytesPerS,
+      latencyNs: o.latencyMs * MS, loss: o.loss, cutAtNs: o.cutAtMs === undefined ? -1 : startNs + o.cutAtMs * MS,
+    }, startNs);
+    this.bitmaps = [];
+    for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.source(m).pageCount));
+    this.stream = new PageStream(env, codecs, this.link, o);
+    this.throttle = new AutoConverge({
+      initialPct: o.throttleInitialPct, incrementPct: o.throttleIncrementPct, maxPct: o.maxThrottlePct, triggerPct: o.throttleTriggerPct,
+    });
+    this.expectedDowntimeMs = o.downtimeLimitMs;
+    // Setup: connection and capabilities (one round trip) plus the modelled setup work; the destination
+    // announces the hashes of the pages it holds when deduplication is on (return path).
+    let setupNs = 2 * o.latencyMs * MS + MIGRATION_SETUP_MS * MS;
+    if (o.dedup) setupNs += this.stream.indexDestination();
+    this.setupEndNs = startNs + setupNs;
+    if (o.mode === 'hybrid') this.postcopyAfterNs = o.postcopyAfterMs === undefined ? Infinity : startNs + o.postcopyAfterMs * MS;
+    this.rate = this.newRateWindow(startNs);
+    this.sliceStart.ns = startNs;
+    this.enterPhase('setup', startNs);
+    // The setup sync: every page is to be sent, so what the log held so far is already covered.
+    for (let m = 0; m < env.memberCount; m++) env.readDirty(m, startNs);
+    this.syncs = 1;
+  }
+
+  get ramBytes(): number {
+    let n = 0;
+    for (const b of this.bitmaps) n += b.pages * PAGE_SIZE_BYTES;
+    return n;
+  }
+
+  /** Pages still to send (QEMU `remaining` / page size); in post-copy, pages still on the source. */
+  get remainingPages(): number {
+    let n = 0;
+    for (const b of this.bitmaps) n += b.count;
+    return n;
+  }
+
+  get destinationMachines(): readonly GuestMachine[] | undefined {
+    return this.dest;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Driving
+
+  step(nowNs: number): StepOutcome {
+    if (this.isFinished()) return { done: true };
+    if (this.phase === 'setup') {
+      if (nowNs < this.setupEndNs) return this.cutOr({ done: false, wakeNs: this.setupEndNs }, nowNs);
+      if (this.checkCut(nowNs)) return { done: true };
+      this.status = 'active';
+      this.enterPhase(this.options.mode === 'stop-copy' || this.options.mode === 'postcopy' ? 'stopped' : 'precopy', this.setupEndNs);
+      this.link.idleUntil(this.setupEndNs);
+      this.roundStart = { ns: this.setupEndNs, bytes: this.link.payloadBytes, pages: 0 };
+      this.openRound(0, this.remainingPages, this.setupEndNs);
+      if (this.options.mode === 'stop-copy') { this.beginStop(nowNs, false); return this.afterStop(nowNs); }
+      if (this.options.mode === 'postcopy') { this.beginStop(nowNs, true); return this.afterStop(nowNs); }
+    }
+    if (this.checkCut(nowNs)) return { done: true };
+    if (this.phase === 'precopy') {
+      if (nowNs - this.startNs >= this.options.timeoutMs * MS) {
+        this.fail('cancelled', `the migration did not finish within the ${this.options.timeoutMs / 1000} s timeout${this.nonConvergence()}`, nowNs);
+        return { done: true };
+      }
+      this.runPrecopy(nowNs);
+      if ((this.phase as MigrationPhaseName) === 'stopped') return this.afterStop(nowNs);
+      return { done: false };
+    }
+    if (this.phase === 'stopped') return this.afterStop(nowNs);
+    if (this.phase === 'postcopy') return this.runPostcopy(nowNs);
+    return { done: this.isFinished() };
+  }
+
+  /** Cancels (rolls back); false when the migration can no longer be cancelled (post-copy). */
+  cancel(nowNs: number, why = 'cancelled by a user'): boolean {
+    if (this.isFinished()) return true;
+    if (this.phase === 'postcopy' || (this.phase === 'stopped' && this.stream.postcopy)) return false;
+    this.fail('cancelled', why, nowNs);
+    return true;
+  }
+
+  get cancellable(): boolean {
+    return !this.isFinished() && this.phase !== 'postcopy' && !(this.phase === 'stopped' && this.stream.postcopy);
+  }
+
+  isFinished(): boolean {
+    return this.status === 'completed' || this.status === 'failed' || this.status === 'cancelled';
+  }
+
+  private cutOr(o: StepOutcome, nowNs: number): StepOutcome {
+    return this.checkCut(nowNs) ? { done: true } : o;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pre-copy
+
+  private runPrecopy(nowNs: number): void {
+    const rule = this.options.stopRule;
+    for (;;) {
+      if (this.link.cursorNs >= nowNs) break;
+      const slice = this.link.sliceOf(this.link.cursorNs);
+      if (slice !== this.lastSlice) { this.lastSlice = slice; this.updateCounters(); }
+      if (this.options.mode === 'hybrid' && this.hybridDue()) { this.beginStop(nowNs, true); return; }
+      if (rule === 'qemu') {
+        if (qemuShouldSync(this.remainingPages * PAGE_SIZE_BYTES, this.thresholdBytes)) {
+          this.sync(nowNs);
+          if (this.options.mode !== 'hybrid' && qemuSwitch(this.remainingPages * PAGE_SIZE_BYTES, this.thresholdBytes)) { this.beginStop(nowNs, false); return; }
+          if (this.options.mode === 'hybrid' && this.hybridDue()) { this.beginStop(nowNs, true); return; }
+          if (this.remainingPages === 0) { this.link.idleUntil(Math.min(nowNs, this.link.cursorNs + MIGRATION_RATE_SLICE_MS * MS)); continue; }
+        }
+      } else if (this.remainingPages === 0) {
+        // Xen: a pass is over; sync and let the policy decide before the next iteration.
+        const sentThisIter = this.totalPagesSentLive - this.roundStart.pages;
+        const dirty = this.sync(nowNs);
+        const iteration = this.rounds.length - 1;
+        const stop = rule === 'xen'
+          ? xenV2Stop(iteration, dirty)
+          : xenClassicStop(iteration - 1, sentThisIter, this.totalPagesSentLive, this.ramBytes / PAGE_SIZE_BYTES);
+        if (stop && this.options.mode !== 'hybrid') { this.beginStop(nowNs, false); return; }
+        if (this.options.mode === 'hybrid' && (stop || this.hybridDue())) { this.beginStop(nowNs, true); return; }
+        if (this.remainingPages === 0) { this.link.idleUntil(Math.min(nowNs, this.link.cursorNs + MIGRATION_RATE_SLICE_MS * MS)); continue; }
+      }
+      if (!this.sendNext('live')) break;
+    }
+    this.stream.flush('live');
+    this.expectedDowntimeMs = this.computeExpectedDowntime();
+  }
+
+  private hybridDue(): boolean {
+    const o = this.options;
+    const rounds = this.rounds.length - 1;
+    const afterRounds = o.postcopyAfterRounds ?? (o.postcopyAfterMs === undefined ? 1 : Infinity);
+    return rounds >= afterRounds || this.link.cursorNs >= this.postcopyAfterNs;
+  }
+
+  /** Sends the next page of the bitmap (member order, page order); false when nothing is left. */
+  private sendNext(mode: 'live' | 'switchover'): boolean {
+    for (let m = 0; m < this.bitmaps.length; m++) {
+      const b = this.bitmaps[m];
+      const g = b.next();
+      if (g < 0) continue;
+      b.clear(g);
+      this.stream.sendPage(m, g, mode);
+      if (mode === 'live') this.totalPagesSentLive++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Reads every member's dirty log into its bitmap (dirty-sync-count + 1); closes the round. Returns the pages reported. */
+  private sync(nowNs: number): number {
+    this.stream.flush('live');
+    let dirtied = 0;
+    for (let m = 0; m < this.bitmaps.length; m++) {
+      const pages = this.env.readDirty(m, nowNs);
+      dirtied += pages.length;
+      for (const g of pages) this.bitmaps[m].set(g);
+    }
+    this.syncs++;
+    const t = this.link.cursorNs;
+    this.closeRound(t);
+    this.remainingAtLastSync = this.remainingPages;
+    this.rate.pagesDirtied += dirtied;
+    // QEMU recomputes the dirty rate (and evaluates auto-converge) at a sync ≥ 1 s after the last period.
+    if (t - this.rate.startNs >= MIGRATION_RATE_PERIOD_MS * MS) this.closeRatePeriod(t);
+    this.openRound(this.rounds.length, dirtied, t);
+    return dirtied;
+  }
+
+  private closeRatePeriod(t: number): void {
+    const r = this.rate;
+    const periodMs = (t - r.startNs) / MS;
+    this.dirtyPagesRate = (r.pagesDirtied * 1000) / periodMs;
+    const bytesSent = this.link.payloadBytes - r.bytesSent;
+    if (this.options.autoConverge) {
+      const pct = this.throttle.period(r.pagesDirtied * PAGE_SIZE_BYTES, bytesSent);
+      if (pct !== undefined) this.env.setThrottle(pct);
+    }
+    const x = this.stream.counters.xbzrle;
+    const lookups = x.cacheHits + x.cacheMisses - r.xbzrleLookups;
+    this.lastMissRate = lookups > 0 ? (x.cacheMisses - r.xbzrleMisses) / lookups : 0;
+    const encIn = x.encodedPages * PAGE_SIZE_BYTES - r.xbzrleIn;
+    const encOut = x.bytes - r.xbzrleOut;
+    this.lastEncodingRate = encOut > 0 ? encIn / encOut : 0;
+    this.rate = this.newRateWindow(t);
+  }
+
+  private newRateWindow(t: number): RateWindow {
+    const x = this.stream?.counters.xbzrle;
+    return {
+      startNs: t, pagesDirtied: 0, bytesSent: this.link.payloadBytes,
+      xbzrleLookups: x ? x.cacheHits + x.cacheMisses : 0, xbzrleMisses: x?.cacheMisses ?? 0,
+      xbzrleIn: x ? x.encodedPages * PAGE_SIZE_BYTES : 0, xbzrleOut: x?.bytes ?? 0,
+    };
+  }
+
+  /** QEMU's migration_update_counters, once per rate slice. */
+  private updateCounters(): void {
+    const now = this.link.cursorNs;
+    const sliceS = Math.max(MIGRATION_RATE_SLICE_MS / 1000, (now - this.sliceStart.ns) / 1e9);
+    const bytes = this.link.payloadBytes - this.sliceStart.bytes;
+    const pages = this.stream.pagesSent - this.sliceStart.pages;
+    this.sliceStart = { bytes: this.link.payloadBytes, pages: this.stream.pagesSent, ns: now };
+    if (bytes > 0) {
+      this.bandwidthBps = bytes / sliceS;
+      this.thresholdBytes = this.bandwidthBps * (this.options.downtimeLimitMs / 1000);
+      this.mbps = (bytes * 8) / sliceS / 1e6;
+      this.pagesPerSecond = pages / sliceS;
+    }
+    this.expectedDowntimeMs = this.computeExpectedDowntime();
+  }
+
+  private computeExpectedDowntime(): number {
+    if (this.dirtyPagesRate === 0 || this.link.payloadBytes <= MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES || this.bandwidthBps === 0) return this.expectedDowntimeMs;
+    return ((this.remainingAtLastSync * PAGE_SIZE_BYTES) / this.bandwidthBps) * 1000;
+  }
+
+  private openRound(round: number, pagesDirtied: number, t: number): void {
+    this.roundStart = { ns: t, bytes: this.link.payloadBytes, pages: this.totalPagesSentLive };
+    this.rounds.push({
+      round, startMs: (t - this.startNs) / MS, durationMs: 0, pagesDirtied, pagesSent: 0, bytes: 0, remainingPages: this.remainingPages,
+      bandwidthBytesPerS: 0, expectedDowntimeMs: this.expectedDowntimeMs, throttlePct: this.throttle.pct,
+    });
+  }
+
+  private closeRound(t: number): void {
+    const r = this.rounds[this.rounds.length - 1];
+    if (!r) return;
+    r.durationMs = (t - this.roundStart.ns) / MS;
+    r.pagesSent = this.totalPagesSentLive - this.roundStart.pages;
+    r.bytes = this.link.payloadBytes - this.roundStart.bytes;
+    r.remainingPages = this.remainingPages;
+    r.bandwidthBytesPerS = r.durationMs > 0 ? r.bytes / (r.durationMs / 1000) : 0;
+    r.expectedDowntimeMs = this.expectedDowntimeMs;
+    r.throttlePct = this.throttle.pct;
+  }
+
+  private nonConvergence(): string {
+    const p = this.convergenceProblem();
+    return p ? `: it does not converge — ${p}` : '';
+  }
+
+  /**
+   * Non-convergence (QEMU rule): after at least two rate periods, the guest dirties pages at least as fast
+   * as the link sends them (dirty-pages-rate × page ≥ 90 % of the bandwidth estimate) and what remains after
+   * each of the last three syncs stayed above the switch threshold — QEMU would iterate forever. Returns
+   * the explanation, or undefined. (Xen's rules always stop; this is what they stop on.)
+   */
+  convergenceProblem(): string | undefined {
+    if (this.phase !== 'precopy' || this.options.stopRule !== 'qemu') return undefined;
+    if (this.link.cursorNs - this.startNs < 2 * MIGRATION_RATE_PERIOD_MS * MS || this.rounds.length < 4) return undefined;
+    const last = this.rounds.slice(-4, -1);
+    const stuck = last.every((r) => r.remainingPages * PAGE_SIZE_BYTES >= this.thresholdBytes);
+    const d = this.dirtyPagesRate * PAGE_SIZE_BYTES;
+    if (!stuck || d < this.bandwidthBps * 0.9) return undefined;
+    return `the guest dirties ${(d / 1048576).toFixed(1)} MiB/s while ${(this.bandwidthBps / 1048576).toFixed(1)} MiB/s is sent, so what remains never falls under bandwidth × downtime limit (${this.options.downtimeLimitMs} ms)${this.options.autoConverge ? '; auto-converge is throttling the guest' : ''}`;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stop and switch
+
+  private beginStop(nowNs: number, postcopy: boolean): void {
+    this.stopNs = nowNs;
+    this.closeRound(Math.max(this.link.cursorNs, this.rounds.length ? this.roundStart.ns : nowNs));
+    this.env.pauseSource(nowNs);
+    this.env.setThrottle(0);
+    this.status = 'device';
+    this.enterPhase('stopped', nowNs);
+    this.link.idleUntil(nowNs);
+    this.stream.flush('live');
+    const beforeDowntime = this.link.payloadBytes;
+    // Final sync: the pages written since the last one.
+    for (let m = 0; m < this.bitmaps.length; m++) for (const g of this.env.readDirty(m, nowNs)) this.bitmaps[m].set(g);
+    this.syncs++;
+    this.stream.postcopy = postcopy;
+    if (postcopy) {
+      // QEMU's discard: pages still dirty are dropped on the destination and fetched or pushed later.
+      let runs = 0;
+      for (let m = 0; m < this.bitmaps.length; m++) {
+        const inc = this.env.incoming(m);
+        let prev = -2;
+        this.bitmaps[m].forEach((g) => { inc.markNotPresent(g); if (g !== prev + 1) runs++; prev = g; });
+      }
+      this.link.send(runs * 16, 'switchover');
+    } else {
+      while (this.sendNext('switchover')) { /* every page still dirty */ }
+      this.stream.flush('switchover');
+    }
+    this.cores = [];
+    let deviceBytes = 0;
+    for (let m = 0; m < this.bitmaps.length; m++) {
+      const core = this.env.source(m).saveCore();
+      this.cores.push(core);
+      // The program image is the VM's configuration, on the destination already (its files), not device state.
+      const { image: _image, ...device } = core as Record<string, unknown>;
+      deviceBytes += DEVICE_SECTION_HEADER_BYTES + plainBytes(device);
+    }
+    this.link.send(deviceBytes + EOS_BYTES, 'switchover');
+    this.stream.counters.deviceBytes += deviceBytes;
+    this.stream.counters.downtimeBytes += this.link.payloadBytes - beforeDowntime;
+    this.resumeAtNs = this.link.arrival(this.link.cursorNs) + MIGRATION_RESUME_MS * MS;
+  }
+
+  private afterStop(nowNs: number): StepOutcome {
+    if (this.checkCut(Math.min(nowNs, this.resumeAtNs ?? nowNs))) return { done: true };
+    if (this.resumeAtNs === undefined || nowNs < this.resumeAtNs) return { done: false, wakeNs: this.resumeAtNs };
+    const at = this.resumeAtNs;
+    // The switch: verify, then run on the destination.
+    const sourceDigests = this.cores!.map((_, m) => sourceDigest(this.env, m));
+    this.dest = this.env.startDestination(this.cores!, at);
+    this.cores = undefined;
+    if (this.stream.postcopy) {
+      this.verdict = verifySwitch(this.env, this.dest, sourceDigests, true);
+      this.startPostcopy(at);
+      return this.runPostcopy(nowNs);
+    }
+    this.verdict = verifySwitch(this.env, this.dest, sourceDigests, false);
+    this.env.finishSource(at);
+    this.complete(at);
+    return { done: true };
+  }
+
+  private complete(t: number): void {
+    this.status = 'completed';
+    this.endNs = t;
+    this.enterPhase('done', t);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Post-copy
+
+  private startPostcopy(t: number): void {
+    this.status = 'postcopy-active';
+    this.enterPhase('postcopy', t);
+    this.link.idleUntil(t);
+    this.blockBase = this.dest!.map((d) => d.counters()['notPresent.waitedNs'] ?? 0);
+    this.dest!.forEach((machine, m) => machine.setNotPresentHandler((f) => this.remoteFault(m, f)));
+  }
+
+  private remoteFault(member: number, f: NotPresentFault): NotPresentDecision {
+    if (!f.canWait) {
+      // Host code that cannot wait (a monitor in the middle of an operation): served synchronously from the
+      // paused source, with a stall of a round trip plus the page's transfer.
+      const bytes = readSourcePage(this.env, member, f.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
+      this.bitmaps[member].clear(f.gpfn);
+      this.postcopyRequests++;
+      const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
+      this.stream.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
+      this.link.sendUrgent(PAGE_SIZE_BYTES + 8, this.link.cursorNs);
+      return { kind: 'supply', bytes, stallNs };
+    }
+    const key = member * 0x1_0000_0000 + f.gpfn;
+    if (!this.requested.has(key)) { this.requested.add(key); this.requests.push({ member, gpfn: f.gpfn }); }
+    return { kind: 'wait' };
+  }
+
+  private runPostcopy(nowNs: number): StepOutcome {
+    if (this.checkCut(nowNs)) return { done: true };
+    this.deliver(nowNs);
+    // Page requests the destination's vCPUs made since the last barrier: they reach the source one
+    // latency later and go out first; the background scan restarts after the requested page.
+    const reqArrive = nowNs + this.link.config.latencyNs;
+    for (const r of this.requests.splice(0)) {
+      this.postcopyRequests++;
+      this.stream.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
+      if (!this.bitmaps[r.member].has(r.gpfn)) {
+        // Already pushed: if the rate limiter holds it back, the request sends it again at once.
+        const f = this.inFlight.find((p) => p.member === r.member && p.gpfn === r.gpfn);
+        if (f && f.arrivalNs > reqArrive + this.link.config.latencyNs) {
+          const leave = this.link.sendUrgent(f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES, reqArrive);
+          this.stream.counters.postcopyBytes += f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES;
+          f.arrivalNs = Math.min(f.arrivalNs, this.link.arrival(leave));
+        }
+        continue;
+      }
+      this.pushPage(r.member, r.gpfn, reqArrive);
+      this.bitmaps[r.member].seek(r.gpfn + 1);
+    }
+    // Background push, rate-limited like the live phase (max-postcopy-bandwidth = max-bandwidth here).
+    while (this.link.cursorNs < nowNs + POSTCOPY_BARRIER_MS * MS) {
+      const m = this.bitmaps.findIndex((b) => b.count > 0);
+      if (m < 0) break;
+      const g = this.bitmaps[m].next();
+      this.pushPage(m, g);
+    }
+    this.deliver(nowNs);
+    if (this.remainingPages === 0 && this.inFlight.length === 0) {
+      for (const d of this.dest!) d.setNotPresentHandler(undefined);
+      if (this.verdict) {
+        this.verdict.pagesChecked += this.arrivedChecked;
+        this.verdict.mismatchedPages += this.arrivedMismatched;
+        this.verdict.verified = this.verdict.verified && this.arrivedMismatched === 0;
+      }
+      this.env.finishSource(nowNs);
+      this.complete(nowNs);
+      return { done: true };
+    }
+    return { done: false, wakeNs: nowNs + POSTCOPY_BARRIER_MS * MS };
+  }
+
+  private pushPage(m: number, g: number, urgentAtNs?: number): void {
+    this.bitmaps[m].clear(g);
+    const bytes = this.env.source(m).pageState(g) === 'untouched' ? null : readSourcePage(this.env, m, g) ?? null;
+    const zero = bytes === null || this.stream.isZero(bytes);
+    const leave = this.stream.sendPostcopyPage(zero, urgentAtNs);
+    this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), bytes: zero ? null : bytes });
+    this.requested.delete(m * 0x1_0000_0000 + g);
+  }
+
+  /** Pages whose last byte has arrived become present on the destination; each is checked against the source. */
+  private deliver(nowNs: number): void {
+    let keep = 0;
+    for (let i = 0; i < this.inFlight.length; i++) {
+      const p = this.inFlight[i];
+      if (p.arrivalNs > nowNs) { this.inFlight[keep++] = p; continue; }
+      const d = this.dest![p.member];
+      if (d.pageState(p.gpfn) !== 'notPresent') continue;
+      const bytes = p.bytes ?? new Uint8Array(PAGE_SIZE_BYTES);
+      d.supplyPage(p.gpfn, bytes);
+      const back = d.readPage(p.gpfn);
+      const orig = readSourcePage(this.env, p.member, p.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
+      this.arrivedChecked++;
+      if (!back || !this.stream.equal(back, orig)) this.arrivedMismatched++;
+    }
+    this.inFlight.length = keep;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failure
+
+  private checkCut(nowNs: number): boolean {
+    if (this.isFinished() || !this.link.isCut(nowNs)) return false;
+    const at = this.link.cutAtNs;
+    if (this.phase === 'postcopy') {
+      const left = this.remainingPages + this.inFlight.length;
+      this.vmLost = true;
+      this.errorDesc = `the migration link was cut ${((at - this.startNs) / 1e9).toFixed(3)} s after the start, during post-copy, with ${left} pages still on the source host: the VM is lost (its memory is split between two hosts)`;
+      this.status = 'failed';
+      this.endNs = Math.max(at, nowNs);
+      for (const d of this.dest ?? []) d.setNotPresentHandler(undefined);
+      this.env.loseVms(this.errorDesc, nowNs);
+      this.env.finishSource(nowNs);
+      this.enterPhase('done', this.endNs);
+      return true;
+    }
+    if (this.phase === 'stopped' && this.stream.postcopy && this.dest) return false;
+    this.fail('failed', `the migration link was cut ${((at - this.startNs) / 1e9).toFixed(3)} s after the start; the VM keeps running on the source host`, nowNs);
+    return true;
+  }
+
+  private fail(status: 'failed' | 'cancelled', why: string, nowNs: number): void {
+    const wasStopped = this.phase === 'stopped';
+    this.stream.abandon();
+    this.status = status;
+    this.errorDesc = why;
+    this.endNs = nowNs;
+    this.env.setThrottle(0);
+    if (wasStopped) this.env.resumeSource(nowNs);
+    for (let m = 0; m < this.bitmaps.length; m++) this.env.incoming(m).release();
+    this.verdict = sourceVerdict(this.env);
+    this.enterPhase('done', nowNs);
+  }
+
+  private enterPhase(phase: MigrationPhaseName, t: number): void {
+    const last = this.phases[this.phases.length - 1];
+    if (last && last.endMs === undefined) last.endMs = (t - this.startNs) / MS;
+    this.phase = phase;
+    this.phases.push({ phase, startMs: (t - this.startNs) / MS, ...(phase === 'done' ? { endMs: (t - this.startNs) / MS } : {}) });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Statistics (QEMU's query-migrate names; see @shared/model/migration)
+
+  get totalTimeMs(): number {
+    return ((this.endNs ?? this.link.cursorNs) - this.startNs) / MS;
+  }
+
+  stats(nowNs: number) {
+    const c = this.stream.counters;
+    const x = c.xbzrle;
+    const end = this.endNs ?? nowNs;
+    const downtime = this.status === 'completed' || (this.vmLost && this.resumeAtNs !== undefined)
+      ? ((this.resumeAtNs ?? end) - (this.stopNs ?? end)) / MS : undefined;
+    const blocks = this.dest ? this.dest.map((d, m) => Math.max(0, (d.counters()['notPresent.waitedNs'] ?? 0) - (this.blockBase[m] ?? 0)) / MS) : [];
+    const vcpuBlock: number[] = [];
+    if (this.dest) {
+      for (const d of this.dest) {
+        const cs = d.counters();
+        for (let v = 0; v < d.vcpuCount; v++) vcpuBlock.push((cs[`notPresent.vcpu${v}.waitedNs`] ?? 0) / MS);
+      }
+    }
+    return {
+      status: this.status,
+      'total-time': Math.max(0, end - this.startNs) / MS,
+      'setup-time': (this.setupEndNs - this.startNs) / MS,
+      ...(downtime !== undefined ? { downtime } : {}),
+      ...(this.status === 'active' || this.status === 'setup' ? { 'expected-downtime': this.expectedDowntimeMs } : {}),
+      ram: {
+        transferred: this.link.payloadBytes,
+        remaining: this.remainingPages * PAGE_SIZE_BYTES,
+        total: this.ramBytes,
+        duplicate: c.zeroPages,
+        normal: c.normalPages,
+        'normal-bytes': c.normalPages * PAGE_SIZE_BYTES,
+        'precopy-bytes': c.precopyBytes,
+        'downtime-bytes': c.downtimeBytes,
+        'postcopy-bytes': c.postcopyBytes,
+        'dirty-pages-rate': this.dirtyPagesRate,
+        mbps: this.mbps,
+        'pages-per-second': this.pagesPerSecond,
+        'postcopy-requests': this.postcopyRequests,
+        'dirty-sync-count': this.syncs,
+        'page-size': PAGE_SIZE_BYTES,
+      },
+      'xbzrle-cache': {
+        'cache-size': this.options.xbzrle ? this.options.xbzrleCacheBytes : 0,
+        bytes: x.bytes, pages: x.encodedPages, 'cache-miss': x.cacheMisses, 'cache-miss-rate': this.lastMissRate,
+        'encoding-rate': this.lastEncodingRate, overflow: x.overflows,
+      },
+      compression: {
+        pages: c.compression.pages, 'compressed-size': c.compression.compressedBytes,
+        'compression-rate': c.compression.compressedBytes > 0 ? (c.compression.pages * PAGE_SIZE_BYTES) / c.compression.compressedBytes : 0,
+        busy: c.compression.busyPackets, 'busy-rate': c.compression.packets > 0 ? c.compression.busyPackets / c.compression.packets : 0,
+        'cpu-ms': (c.compression.compressNs + c.compression.decompressNs) / MS,
+      },
+      dedup: {
+        pages: c.dedup.pages, 'bytes-saved': c.dedup.bytesSaved, 'hash-hits': c.dedup.hashHits, collisions: c.dedup.collisions,
+        'within-vm': c.dedup.withinVm, 'across-vms': c.dedup.acrossVms, 'on-destination': c.dedup.onDestination,
+      },
+      'cpu-throttle-percentage': this.throttle.pct,
+      'postcopy-blocktime': blocks.reduce((a, b) => a + b, 0),
+      'postcopy-vcpu-blocktime': vcpuBlock,
+      rounds: this.rounds.map((r) => ({ ...r })),
+      phases: this.phases.map((p) => ({ ...p })),
+      amplification: this.ramBytes > 0 ? this.link.payloadBytes / this.ramBytes : 0,
+      ...(this.verdict ? {
+        verified: this.verdict.verified, mismatchedPages: this.verdict.mismatchedPages,
+        sourceDigest: this.verdict.sourceDigests[0], destinationDigest: this.verdict.destinationDigests[0],
+      } : {}),
+      ...(this.errorDesc ? { 'error-desc': this.errorDesc } : {}),
+      ...(this.vmLost ? { vmLost: true } : {}),
+      wireBytes: this.link.wireBytes,
+      returnBytes: c.returnBytes,
+      pagesVerified: this.verdict?.pagesChecked ?? 0,
+    };
+  }
+}

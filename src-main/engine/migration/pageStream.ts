@@ -1,0 +1,307 @@
+/**
+ * pageStream — the page records of a migration: the source side encodes each page it sends (zero page,
+ * deduplicated reference, XBZRLE delta, compressed multifd packet, or the plain page), puts the record's
+ * bytes on the link, and the destination side applies it to the VM's incoming memory — so the
+ * destination holds exactly what the records carried. Byte sizes are `wireFormat.ts`'s.
+ *
+ * For a page to send, in this order (each step is QEMU's where QEMU has it):
+ *  1. zero page (QEMU `buffer_is_zero`; an untouched page is zero without reading it) → 9-byte record;
+ *     the destination drops its copy; an XBZRLE-cached copy becomes zero too;
+ *  2. deduplication (`options.dedup`): hash the page, look it up among pages the destination already
+ *     holds (delivered by this migration — the same VM or another VM of the gang — or belonging to a
+ *     VM already on the destination host), confirm with a full byte compare → 24-byte reference; the
+ *     destination maps the same frame copy-on-write (`sharePage`);
+ *  3. XBZRLE (`options.xbzrle`, only after the first complete pass and never in post-copy, as QEMU): a
+ *     cache hit is encoded against the cached copy — unchanged → nothing is sent; overflow → sent
+ *     normally; else an XBZRLE record that the destination decodes onto its copy. A miss inserts the
+ *     page (it helps from its third transmission on, as in QEMU);
+ *  4. the plain page → 8 + 4,096 bytes, or into the current multifd packet when compression is on (up to
+ *     128 pages; the packet's normal pages are compressed together by the real codec and decompressed
+ *     by the destination before they are written).
+ * CPU time (zero scan, hash, compare, XBZRLE, codecs) is charged to the sender's clock from the cost
+ * model (`codecs.ts`); compression runs on `channels` threads, so a packet costs
+ * max(wire time, compression time / channels).
+ *
+ * Memory held: one page buffer, one packet (≤ 128 page copies), the XBZRLE cache, the dedup index.
+ */
+import type { MigrationOptions } from '@shared/model/migration';
+import type { PageCodecName } from '../ports';
+import type { GuestPages } from '../vm/guestMachine';
+import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
+import { readSourcePage, type MigrationEnv } from './migrationEnv';
+import type { MigrationLink, SendMode } from './link';
+import { PageCodecs } from './codecs';
+import { XbzrleCache, xbzrleDecode, xbzrleEncode } from './xbzrle';
+import { DedupIndex, equalPages, type DedupPlace } from './dedupIndex';
+import { isZeroPage } from './pageHash';
+import {
+  DEDUP_RECORD_BYTES, multifdPacketBytes, NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES, xbzrleRecordBytes, ZERO_PAGE_BYTES,
+} from './wireFormat';
+
+export interface StreamCounters {
+  zeroPages: number;
+  /** Pages sent whole (plain or in a compressed packet). */
+  normalPages: number;
+  precopyBytes: number;
+  downtimeBytes: number;
+  postcopyBytes: number;
+  deviceBytes: number;
+  /** Destination → source: the dedup hash announcement, post-copy page requests. */
+  returnBytes: number;
+  /** Sender CPU time charged by the cost model, ns. */
+  cpuNs: number;
+  xbzrle: { bytes: number; encodedPages: number; cacheHits: number; cacheMisses: number; overflows: number; unchanged: number };
+  compression: { pages: number; compressedBytes: number; packets: number; busyPackets: number; compressNs: number; decompressNs: number };
+  dedup: { pages: number; bytesSaved: number; hashHits: number; collisions: number; withinVm: number; acrossVms: number; onDestination: number };
+}
+
+interface Pending { member: number; gpfn: number; bytes: Uint8Array | null }
+
+function newCounters(): StreamCounters {
+  return {
+    zeroPages: 0, normalPages: 0, precopyBytes: 0, downtimeBytes: 0, postcopyBytes: 0, deviceBytes: 0, returnBytes: 0, cpuNs: 0,
+    xbzrle: { bytes: 0, encodedPages: 0, cacheHits: 0, cacheMisses: 0, overflows: 0, unchanged: 0 },
+    compression: { pages: 0, compressedBytes: 0, packets: 0, busyPackets: 0, compressNs: 0, decompressNs: 0 },
+    dedup: { pages: 0, bytesSaved: 0, hashHits: 0, collisions: 0, withinVm: 0, acrossVms: 0, onDestination: 0 },
+  };
+}
+
+const ZERO = new Uint8Array(PAGE_SIZE_BYTES);
+
+export class PageStream {
+  readonly counters = newCounters();
+  /** Set at a post-copy switch: no XBZRLE, no packets, records counted as post-copy bytes. */
+  postcopy = false;
+  private readonly cache: XbzrleCache | undefined;
+  private readonly dedup: DedupIndex | undefined;
+  private readonly codec: PageCodecName | undefined;
+  private readonly level: number;
+  private readonly packet: Pending[] = [];
+  private readonly page = new Uint8Array(PAGE_SIZE_BYTES);
+  private readonly encoded = new Uint8Array(PAGE_SIZE_BYTES + 16);
+  private readonly scratch = new Uint8Array(PAGE_SIZE_BYTES);
+  private lastMember = -1;
+  private pages = 0;
+  private destVms: readonly GuestPages[] = [];
+  /** Pages sent in the first pass, per member (XBZRLE starts after the first complete pass). */
+  private readonly firstPass: number[];
+  private xbzrleStarted = false;
+
+  constructor(private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions) {
+    this.cache = o.xbzrle ? new XbzrleCache(o.xbzrleCacheBytes) : undefined;
+    this.dedup = o.dedup ? new DedupIndex() : undefined;
+    this.codec = o.compression === 'none' ? undefined : o.compression;
+    this.level = o.compressionLevel ?? (o.compression === 'zlib' || o.compression === 'zstd' ? 1 : 1);
+    this.firstPass = new Array<number>(env.memberCount).fill(0);
+  }
+
+  get pagesSent(): number {
+    return this.pages;
+  }
+
+  /** Pages held by the XBZRLE cache (memory the migration holds). */
+  get cachedPages(): number {
+    return this.cache?.size ?? 0;
+  }
+
+  isZero(bytes: Uint8Array): boolean {
+    return isZeroPage(bytes);
+  }
+
+  equal(a: Uint8Array, b: Uint8Array): boolean {
+    return equalPages(a, b);
+  }
+
+  /**
+   * Dedup against the destination host: hashes every page of the VMs already there (their hashes are
+   * announced to the source on the return path, 16 bytes a page). Returns the setup time it takes (ns:
+   * the destination's hashing, then the announcement on the wire).
+   */
+  indexDestination(): number {
+    if (!this.dedup) return 0;
+    this.destVms = this.env.destinationVms();
+    let pages = 0;
+    this.destVms.forEach((vm, i) => {
+      const member = -1 - i;
+      for (let g = 0; g < vm.pageCount; g++) {
+        if (vm.pageState(g) !== 'present') continue;
+        const bytes = vm.readPage(g, this.scratch);
+        if (!bytes || isZeroPage(bytes)) continue;
+        this.dedup!.remember({ member, gpfn: g }, this.codecs.hash(bytes));
+        pages++;
+      }
+    });
+    this.counters.returnBytes += pages * 16;
+    const hashNs = PageCodecs.cpuNs('hash', pages * PAGE_SIZE_BYTES);
+    return hashNs + ((pages * 16) / this.link.config.lineBytesPerS) * 1e9;
+  }
+
+  private readPlace(p: DedupPlace, out: Uint8Array): Uint8Array | undefined {
+    if (p.member >= 0) {
+      const inc = this.env.incoming(p.member);
+      return inc.pageState(p.gpfn) === 'present' ? inc.readPage(p.gpfn, out) : undefined;
+    }
+    const vm = this.destVms[-1 - p.member];
+    return vm && vm.pageState(p.gpfn) === 'present' ? vm.readPage(p.gpfn, out) : undefined;
+  }
+
+  private placePages(p: DedupPlace): GuestPages {
+    return p.member >= 0 ? this.env.incoming(p.member) : this.destVms[-1 - p.member];
+  }
+
+  private charge(ns: number): void {
+    this.counters.cpuNs += ns;
+    this.link.cpu(ns);
+  }
+
+  private put(bytes: number, mode: SendMode, member: number): void {
+    if (member !== this.lastMember) { bytes += RAM_BLOCK_NAME_BYTES; this.lastMember = member; }
+    this.link.send(bytes, mode);
+    if (mode === 'live') this.counters.precopyBytes += bytes;
+  }
+
+  /** Encodes, sends and applies page `g` of member `m` (pre-copy or the stop). */
+  sendPage(m: number, g: number, mode: 'live' | 'switchover'): void {
+    this.pages++;
+    if (!this.xbzrleStarted && this.firstPass[m] < this.env.source(m).pageCount) {
+      this.firstPass[m]++;
+      if (this.firstPass.every((n, i) => n >= this.env.source(i).pageCount)) this.xbzrleStarted = true;
+    }
+    const inc = this.env.incoming(m);
+    const key = XbzrleCache.key(m, g);
+    const bytes = this.env.source(m).pageState(g) === 'untouched' ? undefined : readSourcePage(this.env, m, g, this.page);
+    if (bytes) this.charge(PageCodecs.cpuNs('zeroScan', PAGE_SIZE_BYTES));
+    if (!bytes || isZeroPage(bytes)) {
+      this.counters.zeroPages++;
+      this.dedup?.forget({ member: m, gpfn: g });
+      if (this.cache?.has(key)) this.cache.refresh(key, ZERO);
+      if (this.codec) { this.packet.push({ member: m, gpfn: g, bytes: null }); this.maybeFlush(mode); return; }
+      this.put(ZERO_PAGE_BYTES, mode, m);
+      if (inc.pageState(g) !== 'untouched') inc.discardPage(g);
+      return;
+    }
+    let hash = 0;
+    if (this.dedup) {
+      this.charge(PageCodecs.cpuNs('hash', PAGE_SIZE_BYTES));
+      hash = this.codecs.hash(bytes);
+      const self: DedupPlace = { member: m, gpfn: g };
+      const before = { ...this.dedup.counters };
+      const place = this.dedup.find(hash, bytes, (p, out) => this.readPlace(p, out), self);
+      this.charge(PageCodecs.cpuNs('compare', PAGE_SIZE_BYTES * (this.dedup.counters.compares - before.compares)));
+      this.counters.dedup.hashHits += this.dedup.counters.hits - before.hits;
+      this.counters.dedup.collisions += this.dedup.counters.collisions - before.collisions;
+      if (place) {
+        this.put(DEDUP_RECORD_BYTES, mode, m);
+        if (!inc.sharePage(g, this.placePages(place), place.gpfn)) inc.writePage(g, this.readPlace(place, this.scratch)!);
+        const d = this.counters.dedup;
+        d.pages++;
+        d.bytesSaved += NORMAL_PAGE_BYTES - DEDUP_RECORD_BYTES;
+        if (place.member < 0) d.onDestination++; else if (place.member === m) d.withinVm++; else d.acrossVms++;
+        this.dedup.remember(self, hash);
+        if (this.cache?.has(key)) this.cache.refresh(key, bytes);
+        return;
+      }
+    }
+    if (this.cache && this.xbzrleStarted && !this.postcopy) {
+      const x = this.counters.xbzrle;
+      const old = this.cache.lookup(key);
+      if (old) {
+        x.cacheHits++;
+        this.charge(PageCodecs.cpuNs('xbzrleEncode', PAGE_SIZE_BYTES));
+        const len = xbzrleEncode(old, bytes, this.encoded);
+        if (len === 0) {
+          // Unchanged since it was sent: QEMU sends nothing.
+          x.unchanged++;
+          this.remember(m, g, hash);
+          return;
+        }
+        if (len > 0) {
+          this.put(xbzrleRecordBytes(len), mode, m);
+          x.bytes += len;
+          x.encodedPages++;
+          // Destination: decode onto its copy (which is the cached copy: both are what was sent last).
+          const copy = inc.readPage(g, this.scratch) ?? this.scratch.fill(0);
+          this.charge(PageCodecs.cpuNs('xbzrleDecode', len));
+          xbzrleDecode(this.encoded, len, copy);
+          inc.writePage(g, copy);
+          this.cache.put(key, bytes);
+          this.remember(m, g, hash);
+          return;
+        }
+        x.overflows++;
+        this.cache.put(key, bytes);
+      } else {
+        x.cacheMisses++;
+        this.cache.put(key, bytes);
+      }
+    }
+    this.counters.normalPages++;
+    if (this.codec && !this.postcopy) {
+      this.packet.push({ member: m, gpfn: g, bytes: bytes.slice() });
+      this.remember(m, g, hash);
+      this.maybeFlush(mode);
+      return;
+    }
+    this.put(NORMAL_PAGE_BYTES, mode, m);
+    inc.writePage(g, bytes);
+    this.remember(m, g, hash);
+  }
+
+  private remember(m: number, g: number, hash: number): void {
+    if (this.dedup) this.dedup.remember({ member: m, gpfn: g }, hash);
+  }
+
+  private maybeFlush(mode: SendMode): void {
+    if (this.packet.length >= MULTIFD_PACKET_PAGES) this.flush(mode);
+  }
+
+  /** Sends the current multifd packet: compresses its normal pages for real, the destination decompresses them. */
+  flush(mode: SendMode): void {
+    if (this.packet.length === 0 || !this.codec) { this.packet.length = 0; return; }
+    const normal = this.packet.filter((p) => p.bytes !== null);
+    const raw = new Uint8Array(normal.length * PAGE_SIZE_BYTES);
+    normal.forEach((p, i) => raw.set(p.bytes!, i * PAGE_SIZE_BYTES));
+    const packed = normal.length ? this.codecs.compress(this.codec, this.level, raw) : new Uint8Array(0);
+    const c = this.counters.compression;
+    const compressNs = normal.length ? PageCodecs.compressNs(this.codec, this.level, raw.length, packed.length) : 0;
+    const channels = Math.max(1, this.o.channels);
+    const t0 = this.link.cursorNs;
+    const bytes = multifdPacketBytes(this.packet.length, packed.length);
+    this.link.send(bytes, mode);
+    if (mode === 'live') this.counters.precopyBytes += bytes;
+    const wireNs = this.link.cursorNs - t0;
+    const cpuNs = compressNs / channels;
+    if (cpuNs > wireNs) { this.link.cpu(cpuNs - wireNs); c.busyPackets++; }
+    c.compressNs += compressNs;
+    c.packets++;
+    c.pages += normal.length;
+    c.compressedBytes += packed.length;
+    // Destination: decompress (the real codec) and write each page.
+    const unpacked = normal.length ? this.codecs.decompress(this.codec, packed, raw.length) : raw;
+    c.decompressNs += normal.length ? PageCodecs.decompressNs(this.codec, packed.length, raw.length) : 0;
+    let i = 0;
+    for (const p of this.packet) {
+      const inc = this.env.incoming(p.member);
+      if (p.bytes === null) { if (inc.pageState(p.gpfn) !== 'untouched') inc.discardPage(p.gpfn); continue; }
+      inc.writePage(p.gpfn, unpacked.subarray(i * PAGE_SIZE_BYTES, (i + 1) * PAGE_SIZE_BYTES));
+      i++;
+    }
+    this.packet.length = 0;
+    this.lastMember = -1;
+  }
+
+  /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */
+  sendPostcopyPage(zero: boolean, urgentAtNs?: number): number {
+    const bytes = zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES;
+    if (zero) this.counters.zeroPages++; else this.counters.normalPages++;
+    this.counters.postcopyBytes += bytes;
+    this.pages++;
+    return urgentAtNs === undefined ? this.link.send(bytes, 'live') : this.link.sendUrgent(bytes, urgentAtNs);
+  }
+
+  /** A failed or cancelled migration: drop what is held. */
+  abandon(): void {
+    this.packet.length = 0;
+    this.cache?.clear();
+  }
+}
