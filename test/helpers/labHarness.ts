@@ -11,12 +11,42 @@ import { loadScenarioSources } from '../../src-main/node/resources';
 import { fakeGuestFactory } from './fakeGuest';
 import { API_VERSION } from '../../src-shared/api/channels';
 
-export interface Harness {
+/** Typed requests to an engine, and the events it sent (shared by every in-process test lab). */
+export interface EngineRequests {
   engine: Engine;
   events: EngineEvent[];
   cmd<K extends CommandName>(name: K, params: CommandParams<K>): CommandResult<K>;
   tryCmd<K extends CommandName>(name: K, params: CommandParams<K>): { ok: true; result: CommandResult<K> } | { ok: false; error: ApiError };
   q<K extends QueryName>(name: K, params: QueryParams<K>): QueryResult<K>;
+}
+
+/** Subscribes to the engine's events and numbers its requests; `cmd`/`q` throw on a refusal, naming the field. */
+export function engineRequests(engine: Engine): EngineRequests {
+  const events: EngineEvent[] = [];
+  engine.onEvent((e) => events.push(e));
+  let id = 1;
+  const r: EngineRequests = {
+    engine,
+    events,
+    tryCmd(n, p) {
+      const res = engine.handle({ v: API_VERSION, id: id++, kind: 'command', name: n, params: p });
+      return res.ok ? { ok: true, result: res.result as never } : { ok: false, error: res.error };
+    },
+    cmd(n, p) {
+      const res = r.tryCmd(n, p);
+      if (!res.ok) throw new Error(`${n}: ${res.error.code} ${res.error.message} (${res.error.field})`);
+      return res.result;
+    },
+    q(n, p) {
+      const res = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: n, params: p });
+      if (!res.ok) throw new Error(`${n}: ${res.error.code} ${res.error.message} (${res.error.field})`);
+      return res.result as never;
+    },
+  };
+  return r;
+}
+
+export interface Harness extends EngineRequests {
   /** Advances in 10 ms steps until the task finishes (at most 60 virtual s); returns it. */
   finish(taskId: string): TaskDto;
   /** Runs a command that starts a task and waits for it; throws unless it succeeds. */
@@ -30,26 +60,8 @@ export function harness(scenario: string | Record<string, unknown> = 'lab-small'
   let name = typeof scenario === 'string' ? scenario : String(scenario.name);
   if (typeof scenario !== 'string') scenarios[name] = { file: `${name}.inline`, content: scenario };
   const engine = createEngine({ scenarios, ...(factory ? { guestFactory: factory } : {}) }, { scenario: name, seed });
-  const events: EngineEvent[] = [];
-  engine.onEvent((e) => events.push(e));
-  let id = 1;
   const h: Harness = {
-    engine,
-    events,
-    tryCmd(n, p) {
-      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'command', name: n, params: p });
-      return r.ok ? { ok: true, result: r.result as never } : { ok: false, error: r.error };
-    },
-    cmd(n, p) {
-      const r = h.tryCmd(n, p);
-      if (!r.ok) throw new Error(`${n}: ${r.error.code} ${r.error.message} (${r.error.field})`);
-      return r.result;
-    },
-    q(n, p) {
-      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: n, params: p });
-      if (!r.ok) throw new Error(`${n}: ${r.error.code} ${r.error.message} (${r.error.field})`);
-      return r.result as never;
-    },
+    ...engineRequests(engine),
     finish(taskId) {
       for (let i = 0; i < 6000; i++) {
         const t = h.q('tasks.list', { limit: 1000 }).find((x) => x.id === taskId);

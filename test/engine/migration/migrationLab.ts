@@ -3,16 +3,13 @@
 import { createEngine } from '../../../src-main/engine/index';
 import type { Engine, EnginePorts } from '../../../src-main/engine/index';
 import type { PageCodecPort } from '../../../src-main/engine/ports';
-import type { ApiError } from '../../../src-shared/api/errors';
-import type { CommandName, CommandParams, CommandResult } from '../../../src-shared/api/commands';
-import type { QueryName, QueryParams, QueryResult } from '../../../src-shared/api/queries';
+import type { QueryResult } from '../../../src-shared/api/queries';
 import type { TaskDto } from '../../../src-shared/model/task';
-import type { EngineEvent } from '../../../src-shared/api/events';
 import type { MigrationOptions } from '../../../src-shared/model/migration';
 import type { TaskId } from '../../../src-shared/model/ids';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { loadPageCodecs } from '../../../src-main/node/codecs/pageCodecs';
-import { API_VERSION } from '../../../src-shared/api/channels';
+import { engineRequests, type EngineRequests } from '../../helpers/labHarness';
 
 export interface VmSpec {
   name: string;
@@ -35,12 +32,7 @@ export interface LabSpec {
   seed?: number;
 }
 
-export interface MigLab {
-  engine: Engine;
-  events: EngineEvent[];
-  cmd<K extends CommandName>(name: K, params: CommandParams<K>): CommandResult<K>;
-  tryCmd<K extends CommandName>(name: K, params: CommandParams<K>): { ok: true; result: CommandResult<K> } | { ok: false; error: ApiError };
-  q<K extends QueryName>(name: K, params: QueryParams<K>): QueryResult<K>;
+export interface MigLab extends EngineRequests {
   vm(name: string): QueryResult<'vm.get'>;
   host(name: string): QueryResult<'host.get'>;
   task(id: string): TaskDto;
@@ -86,26 +78,8 @@ export async function migLab(spec: LabSpec, ports: Partial<EnginePorts> = {}): P
 }
 
 export function wrap(engine: Engine): MigLab {
-  const events: EngineEvent[] = [];
-  engine.onEvent((e) => events.push(e));
-  let id = 1;
   const lab: MigLab = {
-    engine,
-    events,
-    tryCmd(n, p) {
-      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'command', name: n, params: p });
-      return r.ok ? { ok: true, result: r.result as never } : { ok: false, error: r.error };
-    },
-    cmd(n, p) {
-      const r = lab.tryCmd(n, p);
-      if (!r.ok) throw new Error(`${n}: ${r.error.code} ${r.error.message} (${r.error.field})`);
-      return r.result;
-    },
-    q(n, p) {
-      const r = engine.handle({ v: API_VERSION, id: id++, kind: 'query', name: n, params: p });
-      if (!r.ok) throw new Error(`${n}: ${r.error.code} ${r.error.message} (${r.error.field})`);
-      return r.result as never;
-    },
+    ...engineRequests(engine),
     vm(name) {
       const v = lab.q('inventory.get', {}).vms.find((x) => x.name === name);
       if (!v) throw new Error(`no VM ${name}`);
