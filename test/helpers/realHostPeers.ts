@@ -4,6 +4,11 @@
 // - not running → `{ skip }`, a message saying how to start them (the test reports itself skipped);
 // - HVLAB_REQUIRE_PEERS=1 (CI sets it after starting them) and not running → throws, so the run fails
 //   instead of skipping: a CI that expected peers never passes without them.
+// `esxSimulatorPeer()` does the same for the govmomi simulator standing in for an ESXi host.
+import { after, before } from 'node:test';
+import type { SimulatorPeer } from '../vim25/helpers/peers';
+import { simulatorBinary, startSimulator } from '../vim25/helpers/peers';
+
 export interface LibvirtPeers {
   host: string;
   port: number;
@@ -35,4 +40,24 @@ export function libvirtPeers(): { peers?: LibvirtPeers; skip?: string } {
       hostKey: e.HVLAB_SSH_HOST_KEY, uri: e.HVLAB_LIBVIRT_URI, domain: e.HVLAB_LIBVIRT_DOMAIN, dir: e.HVLAB_PEERS_DIR,
     },
   };
+}
+
+/**
+ * The govmomi simulator as an ESXi host, for one test file: started in the file's `before`, closed in its
+ * `after`. `esx.sim` is the running peer; `esx.skip` says why there is none (a missing simulator skips,
+ * or throws under HVLAB_REQUIRE_PEERS=1 like the libvirt peers).
+ */
+export function esxSimulatorPeer(): { readonly sim: SimulatorPeer | undefined; readonly skip: string | false } {
+  const state: { sim: SimulatorPeer | undefined; skip: string | false } = { sim: undefined, skip: false };
+  before(async () => {
+    const bin = simulatorBinary();
+    if (!bin.path) {
+      if (process.env.HVLAB_REQUIRE_PEERS === '1') throw new Error(`HVLAB_REQUIRE_PEERS=1 but the govmomi simulator is missing: ${bin.skip}`);
+      state.skip = `govmomi simulator unavailable: ${bin.skip}`;
+      return;
+    }
+    state.sim = await startSimulator(bin.path, ['-model', 'esx']);
+  });
+  after(async () => { await state.sim?.close(); });
+  return state;
 }

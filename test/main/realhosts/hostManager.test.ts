@@ -1,7 +1,7 @@
 // Adding real hosts as the Add Host wizard does: identity read before any credential (unknown, then
 // known), the accepted identity enforced, nothing recorded when the connection fails, the host back
 // after a restart; a vim25 endpoint's password sealed (keychain) or not stored at all (memory).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,23 +9,10 @@ import { join } from 'node:path';
 import { ApiException } from '../../../src-shared/api/errors';
 import { HostManager } from '../../../src-main/node/backends/realHost/hostManager';
 import { memorySecretStore, sealedSecretStore } from '../../../src-main/node/backends/realHost/secretStore';
-import { libvirtPeers } from '../../helpers/realHostPeers';
-import type { SimulatorPeer } from '../../vim25/helpers/peers';
-import { simulatorBinary, startSimulator } from '../../vim25/helpers/peers';
+import { esxSimulatorPeer, libvirtPeers } from '../../helpers/realHostPeers';
 
 const { peers, skip } = libvirtPeers();
-let sim: SimulatorPeer | undefined;
-let simSkip: string | false = false;
-before(async () => {
-  const bin = simulatorBinary();
-  if (!bin.path) {
-    if (process.env.HVLAB_REQUIRE_PEERS === '1') throw new Error(`HVLAB_REQUIRE_PEERS=1 but the govmomi simulator is missing: ${bin.skip}`);
-    simSkip = `govmomi simulator unavailable: ${bin.skip}`;
-    return;
-  }
-  sim = await startSimulator(bin.path, ['-model', 'esx']);
-});
-after(async () => { await sim?.close(); });
+const esx = esxSimulatorPeer();
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'hvlab-hm-'));
 const keychain = {
@@ -69,15 +56,15 @@ test('a KVM host: identify, add with the accepted key, known next time, back aft
 });
 
 test('an ESXi host (govmomi simulator): thumbprint identified, password sealed by the keychain or kept in memory only', async (t) => {
-  if (simSkip) return t.skip(simSkip);
+  if (esx.skip) return t.skip(esx.skip);
   for (const secrets of [sealedSecretStore(keychain), memorySecretStore()]) {
     const dir = dataDir();
     const m = new HostManager({ dataDir: dir, secrets });
-    const id = await m.identify({ kind: 'vim25', address: '127.0.0.1', port: sim!.port });
+    const id = await m.identify({ kind: 'vim25', address: '127.0.0.1', port: esx.sim!.port });
     assert.equal(id.status, 'unknown');
     assert.match(id.thumbprint!, /^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
-    await rejects(m.add({ kind: 'vim25', address: '127.0.0.1', port: sim!.port, user: 'root', authMethod: 'key', keyPath: 'x', acceptedIdentity: id.thumbprint! }), 'E_INVALID_ARGUMENT', /user and password/);
-    const s = await m.add({ kind: 'vim25', address: '127.0.0.1', port: sim!.port, user: 'root', authMethod: 'password', password: 'Esx-Pw-42', acceptedIdentity: id.thumbprint! });
+    await rejects(m.add({ kind: 'vim25', address: '127.0.0.1', port: esx.sim!.port, user: 'root', authMethod: 'key', keyPath: 'x', acceptedIdentity: id.thumbprint! }), 'E_INVALID_ARGUMENT', /user and password/);
+    const s = await m.add({ kind: 'vim25', address: '127.0.0.1', port: esx.sim!.port, user: 'root', authMethod: 'password', password: 'Esx-Pw-42', acceptedIdentity: id.thumbprint! });
     try {
       assert.equal(s.namespace, 'esx1');
       assert.ok(s.inventory().hosts.length === 1 && s.inventory().vms.length >= 1);

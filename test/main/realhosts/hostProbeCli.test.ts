@@ -1,31 +1,18 @@
 // `hvlab host probe`: the shape scripts depend on (JSON `host` with CPU/memory facts, `vms` with name,
 // power state, vCPUs, memory) and the exit codes (0 done, 1 failure, 2 usage, 3 identity refused), for
 // an SSH/libvirt host (the real peers) and a vim25 endpoint (the govmomi simulator).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { libvirtPeers } from '../../helpers/realHostPeers';
-import type { SimulatorPeer } from '../../vim25/helpers/peers';
-import { ROOT, simulatorBinary, startSimulator } from '../../vim25/helpers/peers';
+import { esxSimulatorPeer, libvirtPeers } from '../../helpers/realHostPeers';
+import { ROOT } from '../../vim25/helpers/peers';
 
 const { peers, skip } = libvirtPeers();
-let sim: SimulatorPeer | undefined;
-let simSkip: string | false = false;
-
-before(async () => {
-  const bin = simulatorBinary();
-  if (!bin.path) {
-    if (process.env.HVLAB_REQUIRE_PEERS === '1') throw new Error(`HVLAB_REQUIRE_PEERS=1 but the govmomi simulator is missing: ${bin.skip}`);
-    simSkip = `govmomi simulator unavailable: ${bin.skip}`;
-    return;
-  }
-  sim = await startSimulator(bin.path, ['-model', 'esx']);
-});
-after(async () => { await sim?.close(); });
+const esx = esxSimulatorPeer();
 
 function hvlab(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -94,9 +81,9 @@ test('ssh: an unknown key exits 3 with its fingerprint; --accept-new records it 
 });
 
 test('vim25: the simulator\'s ESXi with --accept-new, then pinned by --thumbprint; a wrong thumbprint exits 3', async (t) => {
-  if (simSkip) return t.skip(simSkip);
+  if (esx.skip) return t.skip(esx.skip);
   const dir = dataDir();
-  const url = `vim25+https://root@127.0.0.1:${sim!.port}/sdk`;
+  const url = `vim25+https://root@127.0.0.1:${esx.sim!.port}/sdk`;
   const env = { HVLAB_DATA_DIR: dir, VIM_PW: 'any-password' };
   const ok = await hvlab(['host', 'probe', url, '--password-env', 'VIM_PW', '--accept-new', '--json'], env);
   assert.equal(ok.code, 0, ok.stderr);

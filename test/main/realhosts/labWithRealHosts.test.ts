@@ -4,7 +4,7 @@
 // the simulated hosts, the KVM host and the ESXi host side by side; the KVM domain is powered on and off,
 // snapshotted (taken, reverted, deleted), its cpu.usage.average rises while it runs; removing a host
 // takes its entities out of the inventory.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,24 +25,11 @@ import { applyUpdates } from '../../../src-shared/model/inventoryChanges';
 import { API_VERSION } from '../../../src-shared/api/channels';
 import { harness } from '../../helpers/labHarness';
 import { engineBackend } from '../../helpers/engineBackend';
-import { libvirtPeers } from '../../helpers/realHostPeers';
-import type { SimulatorPeer } from '../../vim25/helpers/peers';
-import { simulatorBinary, startSimulator } from '../../vim25/helpers/peers';
+import { esxSimulatorPeer, libvirtPeers } from '../../helpers/realHostPeers';
 
 const { peers, skip } = libvirtPeers();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let sim: SimulatorPeer | undefined;
-let simSkip: string | false = false;
-before(async () => {
-  const bin = simulatorBinary();
-  if (!bin.path) {
-    if (process.env.HVLAB_REQUIRE_PEERS === '1') throw new Error(`HVLAB_REQUIRE_PEERS=1 but the govmomi simulator is missing: ${bin.skip}`);
-    simSkip = `govmomi simulator unavailable: ${bin.skip}`;
-    return;
-  }
-  sim = await startSimulator(bin.path, ['-model', 'esx']);
-});
-after(async () => { await sim?.close(); });
+const esxPeer = esxSimulatorPeer();
 
 interface Lab { door: RealHostsBackend; events: EngineEvent[]; raw(kind: 'command' | 'query', name: string, params?: unknown): Promise<ResponseMessage>; ask<T>(kind: 'command' | 'query', name: string, params?: unknown): Promise<T> }
 
@@ -143,10 +130,10 @@ test('one lab: simulated hosts, the KVM host and the ESXi host; the KVM domain p
     assert.deepEqual(mirror.vms.filter((v) => v.id.startsWith('kvm1:')), inv.vms.filter((v) => v.id.startsWith('kvm1:')));
 
     // The govmomi simulator's ESXi beside them.
-    if (simSkip) t.diagnostic(`ESXi part skipped: ${simSkip}`);
+    if (esxPeer.skip) t.diagnostic(`ESXi part skipped: ${esxPeer.skip}`);
     else {
-      const esxId = await l.ask<HostIdentityDto>('query', 'host.identify', { kind: 'vim25', address: '127.0.0.1', port: sim!.port });
-      const esx = await l.ask<{ namespace: string }>('command', 'host.add', { kind: 'vim25', address: '127.0.0.1', port: sim!.port, user: 'root', authMethod: 'password', password: 'pw', acceptedIdentity: esxId.thumbprint });
+      const esxId = await l.ask<HostIdentityDto>('query', 'host.identify', { kind: 'vim25', address: '127.0.0.1', port: esxPeer.sim!.port });
+      const esx = await l.ask<{ namespace: string }>('command', 'host.add', { kind: 'vim25', address: '127.0.0.1', port: esxPeer.sim!.port, user: 'root', authMethod: 'password', password: 'pw', acceptedIdentity: esxId.thumbprint });
       assert.equal(esx.namespace, 'esx1');
       inv = await l.ask<InventoryDto>('query', 'inventory.get');
       const kinds = new Set(inv.hosts.map((h) => h.kind));
