@@ -19,6 +19,7 @@ import { LAB_NAME_MAX, LAB_NAME_RULE } from '../model/labDocument';
 import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
+import { haSettingsSchema } from './haSettingsSchema';
 import {
   ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '../model/clusterServices';
@@ -185,20 +186,7 @@ export const COMMAND_SCHEMAS = {
     clusterId: s.id('cluster'),
     haEnabled: s.optional(s.bool()),
     drsEnabled: s.optional(s.bool()),
-    ha: s.optional(s.object({
-      hostMonitoring: s.optional(s.bool()),
-      defaultRestartPriority: s.optional(s.oneOf(RESTART_PRIORITIES)),
-      isolationResponse: s.optional(s.oneOf(ISOLATION_RESPONSES)),
-      vmMonitoring: s.optional(s.oneOf(VM_MONITORING_MODES)),
-      vmMonitoringFailureIntervalS: s.optional(s.int({ min: 10, max: 3600 })),
-      admissionControl: s.optional(s.object({
-        policy: s.optional(s.oneOf(ADMISSION_POLICIES)),
-        hostFailuresToTolerate: s.optional(s.int({ min: 1, max: 31 })),
-        cpuFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
-        memFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
-        failoverHostIds: s.optional(s.array(s.id('host'), { max: 64 })),
-      })),
-    })),
+    ha: s.optional(haSettingsSchema({ failoverHostIds: s.optional(s.array(s.id('host'), { max: 64 })) })),
     /** VM Overrides: a restart priority per VM; `clusterDefault` removes the override. */
     restartPriorityOverrides: s.optional(s.array(s.object({
       vmId: s.id('vm'), priority: s.oneOf([...RESTART_PRIORITIES, 'clusterDefault'] as const),

@@ -29,6 +29,7 @@ import type { Infer, Problem, Schema } from '@shared/api/schema';
 import { migrationOptionsSchema, vmChangesSchema } from '@shared/api/commands';
 import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
+import { haSettingsSchema } from '@shared/api/haSettingsSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
 import { ADMISSION_POLICIES, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
@@ -163,21 +164,8 @@ export const actionSchema = withRule(s.object({
   return alloc ? { field: `${p}.changes.cpuLimitMhz`, message: alloc } : null;
 });
 
-export const haSettingsSchema = s.object({
-  hostMonitoring: s.optional(s.bool()),
-  defaultRestartPriority: s.optional(s.oneOf(RESTART_PRIORITIES)),
-  isolationResponse: s.optional(s.oneOf(ISOLATION_RESPONSES)),
-  vmMonitoring: s.optional(s.oneOf(VM_MONITORING_MODES)),
-  vmMonitoringFailureIntervalS: s.optional(s.int({ min: 10, max: 3600 })),
-  admissionControl: s.optional(s.object({
-    policy: s.optional(s.oneOf(ADMISSION_POLICIES)),
-    hostFailuresToTolerate: s.optional(s.int({ min: 1, max: 31 })),
-    cpuFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
-    memFailoverPercent: s.optional(s.int({ min: 0, max: 100 })),
-    /** Dedicated failover hosts, by host name. */
-    failoverHosts: s.optional(s.array(s.string({ min: 1, max: 80 }), { max: 64 })),
-  })),
-});
+/** A cluster's HA settings in a scenario: dedicated failover hosts by host name. */
+const scenarioHaSettingsSchema = haSettingsSchema({ failoverHosts: s.optional(s.array(s.string({ min: 1, max: 80 }), { max: 64 })) });
 
 export const drsSettingsSchema = s.object({
   automationLevel: s.optional(s.oneOf(DRS_AUTOMATION_LEVELS)),
@@ -195,7 +183,7 @@ const datacenterShape = s.object({
     drs: s.optional(s.bool()),
     ha: s.optional(s.bool()),
     /** vSphere Availability settings (vSphere's defaults where absent). */
-    haSettings: s.optional(haSettingsSchema),
+    haSettings: s.optional(scenarioHaSettingsSchema),
     /** VM Overrides: restart priority by VM name. */
     haVmOverrides: s.optional(s.array(s.object({ vm: s.string({ min: 1, max: 80 }), restartPriority: s.oneOf(RESTART_PRIORITIES) }), { max: 100_000 })),
     /** vSphere DRS settings (vSphere's defaults where absent). */
