@@ -15,23 +15,15 @@
  * Rules: every operation either completes on the remote side or rejects with a `DriverError` whose
  * message says what the remote side answered; a driver never reports a state it did not read.
  */
-import type { VmPowerState } from '@shared/model/inventory';
+import type { HostDto, VmPowerState } from '@shared/model/inventory';
 
 export type DriverKind = 'libvirt' | 'vim25';
 
-export interface RealHostFacts {
+/** The hardware facts a host shows in the inventory, as the remote side states them (`hypervisorVersion`:
+ *  product and version, e.g. `QEMU 7.2.22 (libvirt 9.0.0)`, `VMware ESXi 6.7.0`). */
+export interface RealHostFacts extends Pick<HostDto,
+  'name' | 'vendor' | 'model' | 'cpuModel' | 'sockets' | 'coresPerSocket' | 'threadsPerCore' | 'cpuMhz' | 'memoryBytes' | 'hypervisorVersion'> {
   key: string;
-  name: string;
-  vendor: string;
-  model: string;
-  cpuModel: string;
-  sockets: number;
-  coresPerSocket: number;
-  threadsPerCore: number;
-  cpuMhz: number;
-  memoryBytes: number;
-  /** Product and version as the hypervisor states them, e.g. `QEMU 7.2.22 (libvirt 9.0.0)`, `VMware ESXi 6.7.0`. */
-  hypervisorVersion: string;
   /** Where the host sits in the remote inventory (vim25); a libvirt host has none. */
   datacenterKey?: string;
   clusterKey?: string;
