@@ -8,33 +8,17 @@
 // code, or an "ok" reply to a request the contract's validator refuses.
 // Bounded here; longer with HVLAB_FUZZ_CASES / HVLAB_FUZZ_SEED (test/README.md).
 import { API_VERSION } from '../../src-shared/api/channels';
-import { test, before, after } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { test } from 'node:test';
 import { join } from 'node:path';
-import { startLabServer, type LabServer } from '../../src-main/node/server/labServer';
 import { EngineWorkerClient } from '../../src-main/node/workers/engineWorkerClient';
 import { validateRequest } from '../../src-shared/api/validate';
 import { frame, rawConnect, textFrame } from '../helpers/rawWebSocket';
 import { assertClean, fuzzSize, type FuzzReport } from './fuzzRunner';
 import { makeCase as requestCase } from './targets/schemas';
 import { rngFor, type Rng } from './rng';
+import { labServerForTests } from '../helpers/labServerForTests';
 
-let server: LabServer;
-let engine: EngineWorkerClient;
-let path: string;
-
-before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, backend: engine, rendererDir: dir });
-  path = `/api/ws?token=${server.token}`;
-});
-after(async () => {
-  await server.close();
-  await engine.close();
-});
+const lab = labServerForTests({ backend: () => EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true }) });
 
 type Bad = { frames: Buffer[]; codes: number[]; what: string };
 
@@ -66,7 +50,7 @@ const within = <T>(p: Promise<T>, ms = HANG_MS): Promise<T | 'timeout'> => Promi
 /** After a batch: a NEW connection must be answered. It also pauses the clock again (a batch may have
  *  started it at 'max'), so the next batch's requests are not queued behind simulation slices. */
 async function answersQuery(): Promise<boolean> {
-  const c = await within(rawConnect(server.port, path));
+  const c = await within(rawConnect(lab.server().port, lab.wsPath()));
   if (c === 'timeout') return false;
   c.write(textFrame(`{"v":${API_VERSION},"id":1,"kind":"command","name":"sim.pause","params":{}}`));
   const r = await within(c.nextReply());
@@ -91,7 +75,7 @@ test('fuzz: WebSocket frames and messages against a live server — no crash, ha
   for (let index = 0; index < batches; index++) {
     batch = index;
     const rng = rngFor(seed, index);
-    const opened = await within(rawConnect(server.port, path));
+    const opened = await within(rawConnect(lab.server().port, lab.wsPath()));
     if (opened === 'timeout') { fail(index, 'hang', 'the upgrade was not answered'); continue; }
     const conn = opened;
     /** Per request id: false when the contract's validator refuses it (the server must too). */
@@ -144,6 +128,6 @@ test('fuzz: WebSocket frames and messages against a live server — no crash, ha
   process.off('uncaughtException', onUncaught);
   report.wallMs = Math.round(performance.now() - t0);
   report.cases = frames;
-  console.log(`websocket fuzz: ${frames} frames in ${batches} connections; server stats ${JSON.stringify(server.stats())}`);
+  console.log(`websocket fuzz: ${frames} frames in ${batches} connections; server stats ${JSON.stringify(lab.server().stats())}`);
   assertClean(report);
 });

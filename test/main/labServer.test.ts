@@ -1,30 +1,12 @@
 // Browser-mode server: token check, origin check, framing at the boundary, engine round trip (and its
 // validation) through the lab's real backend: the composite over the engine's worker thread.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startLabServer } from '../../src-main/node/server/labServer';
-import type { LabServer } from '../../src-main/node/server/labServer';
-import { startLabBackend } from '../../src-main/node/backends/index';
-import type { Backend } from '../../src-main/node/backends/index';
 import { API_VERSION } from '../../src-shared/api/channels';
+import { labServerForTests } from '../helpers/labServerForTests';
 
-let server: LabServer;
-let backend: Backend;
-
-before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  backend = await startLabBackend({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, backend, rendererDir: dir });
-});
-after(async () => {
-  await server.close();
-  await backend.close();
-});
+const lab = labServerForTests();
 
 function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -49,8 +31,8 @@ function roundTrip(ws: WebSocket, message: unknown): Promise<Record<string, unkn
 }
 
 test('serves the renderer on 127.0.0.1 with a CSP header', async () => {
-  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
-  const res = await fetch(`http://127.0.0.1:${server.port}/`);
+  assert.match(lab.server().url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
+  const res = await fetch(`http://127.0.0.1:${lab.server().port}/`);
   assert.equal(res.status, 200);
   assert.match(await res.text(), /Hypervisor Lab/);
   assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
@@ -58,7 +40,7 @@ test('serves the renderer on 127.0.0.1 with a CSP header', async () => {
 
 test('refuses path traversal: requests stay inside the renderer folder', async () => {
   for (const path of ['/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd']) {
-    const res = await fetch(`http://127.0.0.1:${server.port}${path}`);
+    const res = await fetch(`http://127.0.0.1:${lab.server().port}${path}`);
     const body = await res.text();
     assert.ok(!body.includes('root:'), `${path} leaked a file outside the renderer folder`);
     assert.ok(res.status === 403 || body.includes('Hypervisor Lab'), `${path} answered ${res.status}`);
@@ -66,16 +48,16 @@ test('refuses path traversal: requests stay inside the renderer folder', async (
 });
 
 test('a WebSocket without the token is refused', async () => {
-  await assert.rejects(connect(`ws://127.0.0.1:${server.port}/api/ws`), /HTTP 401/);
-  await assert.rejects(connect(`ws://127.0.0.1:${server.port}/api/ws?token=${'0'.repeat(64)}`), /HTTP 401/);
+  await assert.rejects(connect(`ws://127.0.0.1:${lab.server().port}/api/ws`), /HTTP 401/);
+  await assert.rejects(connect(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${'0'.repeat(64)}`), /HTTP 401/);
 });
 
 test('a WebSocket from a foreign origin is refused even with the token', async () => {
-  await assert.rejects(connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`, { Origin: 'http://evil.example' }), /HTTP 403/);
+  await assert.rejects(connect(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${lab.server().token}`, { Origin: 'http://evil.example' }), /HTTP 403/);
 });
 
 test('valid queries reach the engine in its worker', async () => {
-  const ws = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+  const ws = await connect(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${lab.server().token}`);
   const reply = await roundTrip(ws, { v: API_VERSION, id: 7, kind: 'query', name: 'inventory.get', params: {} });
   assert.equal(reply.id, 7);
   assert.equal(reply.ok, true);
@@ -87,7 +69,7 @@ test('valid queries reach the engine in its worker', async () => {
 });
 
 test('malformed messages get typed errors naming the field', async () => {
-  const ws = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+  const ws = await connect(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${lab.server().token}`);
   const notJson = await roundTrip(ws, '{nope');
   assert.deepEqual((notJson.error as { code: string }).code, 'E_BAD_MESSAGE');
   const badId = await roundTrip(ws, { v: API_VERSION, id: 3, kind: 'command', name: 'vm.powerOn', params: { vmId: 'host-1' } });
@@ -103,8 +85,8 @@ test('malformed messages get typed errors naming the field', async () => {
 });
 
 test('two tabs using the same request id each get their own answer', async () => {
-  const a = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
-  const b = await connect(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+  const a = await connect(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${lab.server().token}`);
+  const b = await connect(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${lab.server().token}`);
   const [ra, rb] = await Promise.all([
     roundTrip(a, { v: API_VERSION, id: 1, kind: 'query', name: 'sim.status', params: {} }),
     roundTrip(b, { v: API_VERSION, id: 1, kind: 'query', name: 'engine.info', params: {} }),

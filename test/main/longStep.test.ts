@@ -1,38 +1,21 @@
 // A long sim.step never holds the engine: with a day-long step in progress on one connection, another
 // connection's queries are answered within a second each, see the clock move (progress), and a pause
 // cancels the rest of the step. Browser-mode server + the lab's real backend (the engine's worker thread).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startLabServer } from '../../src-main/node/server/labServer';
-import type { LabServer } from '../../src-main/node/server/labServer';
-import { startLabBackend } from '../../src-main/node/backends/index';
-import type { Backend } from '../../src-main/node/backends/index';
 import type { SimStatus } from '../../src-shared/api/commands';
 import { API_VERSION } from '../../src-shared/api/channels';
+import { labServerForTests } from '../helpers/labServerForTests';
 
-let server: LabServer;
-let backend: Backend;
-
-before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  backend = await startLabBackend({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, backend, rendererDir: dir });
-});
-after(async () => {
-  await server.close();
-  await backend.close();
-});
+const lab = labServerForTests();
 
 interface Client { ws: WebSocket; events: { type: string; status?: SimStatus }[]; ask(kind: string, name: string, params: unknown, timeoutMs: number): Promise<Record<string, unknown>> }
 
 function connect(): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws?token=${server.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${lab.server().port}/api/ws?token=${lab.server().token}`);
     const waiting = new Map<number, (m: Record<string, unknown>) => void>();
     const events: Client['events'] = [];
     let nextId = 1;

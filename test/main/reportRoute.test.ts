@@ -1,40 +1,22 @@
 // Export report… in browser mode: `POST /api/report` on the lab server — the same token and Origin rules as
 // the WebSocket, the request validated with the contract's schema, the report built through the contract
 // from the real engine worker.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLabServer } from '../../src-main/node/server/labServer';
-import type { LabServer } from '../../src-main/node/server/labServer';
-import { startLabBackend } from '../../src-main/node/backends/index';
-import type { Backend } from '../../src-main/node/backends/index';
 import { API_VERSION } from '../../src-shared/api/channels';
 import type { ReportResponseDto } from '../../src-shared/api/reports';
+import { labServerForTests } from '../helpers/labServerForTests';
 
-let server: LabServer;
-let backend: Backend;
-
-before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  backend = await startLabBackend({ scenario: 'lab-small', seed: 1, paused: true });
-  server = await startLabServer({ port: 0, backend, rendererDir: dir });
-});
-after(async () => {
-  await server.close();
-  await backend.close();
-});
+const lab = labServerForTests();
 
 // The test's own requests to the backend (which keeps callers' ids apart).
 let nextTestId = 1;
-const direct = (m: Record<string, unknown>) => backend.request({ v: API_VERSION, ...m, id: nextTestId++ });
+const direct = (m: Record<string, unknown>) => lab.backend().request({ v: API_VERSION, ...m, id: nextTestId++ });
 
 function post(body: unknown, opts: { token?: string; origin?: string; type?: string; method?: string } = {}): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': opts.type ?? 'application/json' };
   if (opts.origin) headers.Origin = opts.origin;
-  return fetch(`http://127.0.0.1:${server.port}/api/report?token=${opts.token ?? server.token}`, {
+  return fetch(`http://127.0.0.1:${lab.server().port}/api/report?token=${opts.token ?? lab.server().token}`, {
     method: opts.method ?? 'POST', headers, body: opts.method === 'GET' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
 }

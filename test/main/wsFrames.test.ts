@@ -3,37 +3,22 @@
 // query on a new connection is answered and the lab is exactly as it was. Then back-pressure: a client
 // that stops reading is paused and, past the limit, disconnected, while other clients are served.
 import { API_VERSION } from '../../src-shared/api/channels';
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { startLabServer } from '../../src-main/node/server/labServer';
-import type { LabServer } from '../../src-main/node/server/labServer';
 import { EngineWorkerClient } from '../../src-main/node/workers/engineWorkerClient';
 import { frame, rawConnect, textFrame } from '../helpers/rawWebSocket';
+import { labServerForTests } from '../helpers/labServerForTests';
 
-let server: LabServer;
-let engine: EngineWorkerClient;
-let path: string;
-
-before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hvlab-renderer-'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hypervisor Lab</title>');
-  engine = await EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true });
+const lab = labServerForTests({
+  backend: () => EngineWorkerClient.spawn({ scenario: 'lab-small', seed: 1, paused: true }),
   // The drop limit is lowered so the test needs tens, not thousands, of megabytes; the mechanism is the same.
-  server = await startLabServer({ port: 0, backend: engine, rendererDir: dir, limits: { dropBytes: 12 << 20 } });
-  path = `/api/ws?token=${server.token}`;
-});
-after(async () => {
-  await server.close();
-  await engine.close();
+  limits: { dropBytes: 12 << 20 },
 });
 
 /** The lab as every client sees it (a fresh, well-behaved connection): inventory, clock, tasks, events. */
 async function labState(): Promise<string> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${lab.server().port}${lab.wsPath()}`);
   await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
   const ask = (id: number, name: string, params: object = {}) => new Promise<unknown>((resolve) => {
     const on = (d: Buffer) => {
@@ -73,9 +58,9 @@ const BAD_FRAMES: [string, () => Buffer[], number][] = [
 
 test('each malformed frame closes only its connection, with the right code; the server and the lab go on', async () => {
   const before = await labState();
-  const bystander = await rawConnect(server.port, path);
+  const bystander = await rawConnect(lab.server().port, lab.wsPath());
   for (const [what, frames, code] of BAD_FRAMES) {
-    const conn = await rawConnect(server.port, path);
+    const conn = await rawConnect(lab.server().port, lab.wsPath());
     for (const f of frames()) conn.write(f);
     const got = await conn.closed;
     assert.equal(got, code, `${what}: closed with ${got}, expected ${code}`);
@@ -88,31 +73,31 @@ test('each malformed frame closes only its connection, with the right code; the 
   assert.equal(reply.id, 9);
   assert.equal(reply.ok, true);
   bystander.destroy();
-  assert.ok(server.stats().protocolErrors >= BAD_FRAMES.length);
+  assert.ok(lab.server().stats().protocolErrors >= BAD_FRAMES.length);
 });
 
 test('a client that stops reading is paused, then disconnected once what it holds passes the limit; others are served', async () => {
-  const slow = await rawConnect(server.port, path, { read: false });
+  const slow = await rawConnect(lab.server().port, lab.wsPath(), { read: false });
   const request = textFrame(JSON.stringify({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }));
   // 20,000 requests whose replies are a few KiB each (~100 MB if every reply were queued).
   const batch = Buffer.concat(Array.from({ length: 1000 }, () => request));
-  const before = server.stats();
+  const before = lab.server().stats();
   for (let i = 0; i < 20 && slow.socket.writable; i++) {
     slow.socket.write(batch);
     await new Promise((r) => setTimeout(r, 10));
   }
-  for (let i = 0; i < 100 && server.stats().pauses === before.pauses; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(server.stats().pauses > before.pauses, 'reading from the slow client was paused');
+  for (let i = 0; i < 100 && lab.server().stats().pauses === before.pauses; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(lab.server().stats().pauses > before.pauses, 'reading from the slow client was paused');
   // Paused, it sends no more requests in, but events keep coming for it: past the limit it is dropped.
   const t0 = Date.now();
   await labState();
   assert.ok(Date.now() - t0 < 5000, 'a well-behaved client waited on a slow one');
   const text = 'x'.repeat(60_000);
-  for (let i = 0; i < 2000 && server.stats().dropped === before.dropped; i++) {
-    server.broadcast({ type: 'console.output', vmId: 'vm-1', offset: i * text.length, text });
+  for (let i = 0; i < 2000 && lab.server().stats().dropped === before.dropped; i++) {
+    lab.server().broadcast({ type: 'console.output', vmId: 'vm-1', offset: i * text.length, text });
     if (i % 50 === 0) await new Promise((r) => setTimeout(r, 5));
   }
-  assert.ok(server.stats().dropped > before.dropped, 'the slow client was not disconnected');
+  assert.ok(lab.server().stats().dropped > before.dropped, 'the slow client was not disconnected');
   // Once it reads again it finds the connection gone, without a close handshake (it was not reading).
   slow.socket.resume();
   assert.equal(await slow.closed, null);
