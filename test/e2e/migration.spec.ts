@@ -80,7 +80,17 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   await expect.poll(() => paintedPixels(monitor.getByTestId('migration-rounds-chart')), { message: 'rounds chart pixels' }).toBeGreaterThan(1000);
   await shot(page, 'migration-monitor-done');
 
-  // The VM now runs on the destination.
+  // The VM's events tell the story, as vSphere's do.
+  await page.getByTestId('monitor-section-events').click();
+  await expect(page.getByTestId('events-table')).toContainText(`Migrating ${VM} from ${SOURCE} to ${DEST}`);
+  await expect(page.getByTestId('events-table')).toContainText(`Migration of ${VM} from ${SOURCE} to ${DEST} completed`);
+
+  // The VM now runs on the destination: under it in the tree, and on its Summary.
+  // (DEST is the last host of the tree, so a row after it is one of its VMs.)
+  await expect.poll(async () => {
+    const names = await page.getByTestId('inventory-tree-hosts').locator('[role=treeitem]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    return names.indexOf(VM) > names.indexOf(DEST) && names.indexOf(DEST) >= 0;
+  }, { message: `${VM} under ${DEST} in the tree` }).toBe(true);
   await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/summary`);
   await expect(page.getByTestId('summary-host')).toContainText(DEST);
 
