@@ -72,6 +72,8 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
     await expect(monitor.getByTestId('migration-round-row').first()).toBeVisible();
     await shot(page, 'migration-monitor-running');
   });
+  await monitor.getByTestId('migration-bytes').scrollIntoViewIfNeeded();
+  await shot(page, 'migration-monitor-bytes');
   await expect(taskRow).toContainText('Relocate virtual machine');
   await expect(monitor.getByTestId('migration-status')).toHaveAttribute('data-status', 'completed');
   await expect(monitor.getByTestId('migration-verified')).toHaveAttribute('data-verified', 'true');
@@ -137,4 +139,14 @@ test('dragging a VM onto a host opens the wizard there; a host in maintenance mo
   await shot(page, 'migrate-wizard-refused');
   await wiz.getByTestId('wizard-cancel').click();
   await expect(wiz).toBeHidden();
+
+  // A powered-off VM (right-click › Migrate…): the lab has no cold relocation, and the wizard says so.
+  const offVm = 'DC0_C0_H1_VM0';
+  await selectByName(page, offVm);
+  await page.locator(`[role=tree] [role=treeitem][data-name="${offVm}"]`).first().click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Migrate…', exact: true }).click();
+  await expect(wiz.getByTestId('migrate-error-type')).toContainText('migrates running VMs only');
+  await expect(wiz.getByTestId('wizard-next')).toBeDisabled();
+  await shot(page, 'migrate-wizard-powered-off');
+  await wiz.getByTestId('wizard-cancel').click();
 });
