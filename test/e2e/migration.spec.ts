@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { expectTaskCompletes, openLab, paintedPixels, runAction, selectByName, shot } from './lab';
+import { expectTaskCompletes, openLab, paintedPixels, runAction, selectByName, shot, taskRows } from './lab';
 
 // lab-small: each host's third VM runs memwrite (1 MiB working set) and starts powered on.
 const VM = 'DC0_C0_H0_VM2';
@@ -75,6 +75,7 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   await monitor.getByTestId('migration-bytes').scrollIntoViewIfNeeded();
   await shot(page, 'migration-monitor-bytes');
   await expect(taskRow).toContainText('Relocate virtual machine');
+  await expect(taskRow.getByTestId('task-migration-link')).toHaveText('Migration details');
   await expect(monitor.getByTestId('migration-status')).toHaveAttribute('data-status', 'completed');
   await expect(monitor.getByTestId('migration-verified')).toHaveAttribute('data-verified', 'true');
   expect(await monitor.getByTestId('migration-round-row').count()).toBeGreaterThanOrEqual(2);
@@ -100,8 +101,16 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/monitor/migrations`);
   const cmp = page.getByTestId('migration-comparison');
   const row = cmp.getByTestId('migration-comparison-row').first();
+  const taskId = (await row.getAttribute('data-task'))!;
   await expect(row).toContainText('Pre-copy + QEMU rule');
   await expect(row.getByTestId('comparison-verified')).toHaveText('Yes');
+  // The Relocate task's details link opens that migration in the VM's monitor.
+  await taskRows(page, 'vm.migrate', vmId).first().getByTestId('task-migration-link').click();
+  await expect(page.getByTestId('migration-monitor')).toBeVisible();
+  await expect(page.getByTestId('migration-monitor').getByTestId('migration-status')).toHaveAttribute('data-status', 'completed');
+  expect(page.url()).toContain(`#/vm/${vmId}/monitor/migration`);
+  await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/monitor/migrations`);
+  await expect(cmp.getByTestId('migration-comparison-row').first()).toHaveAttribute('data-task', taskId);
   await expect.poll(() => paintedPixels(cmp.getByTestId('comparison-chart')), { message: 'comparison chart pixels' }).toBeGreaterThan(500);
   await shot(page, 'migration-comparison');
   const [csv] = await Promise.all([page.waitForEvent('download'), cmp.getByTestId('migration-export-csv').click()]);

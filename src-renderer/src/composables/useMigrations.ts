@@ -5,6 +5,8 @@
  * when a Relocate task changes state.
  *
  * Returns `{ list, error, refresh }`. Rule: the engine has no migration event; polling stops on unmount.
+ * `requestMigration(taskId)` / `requestedMigration`: which migration the monitor should show next (a
+ * Relocate task's "Migration details" link in Recent Tasks).
  */
 import { onBeforeUnmount, ref, shallowRef } from 'vue';
 import type { Ref } from 'vue';
@@ -14,6 +16,12 @@ import { idNumber } from '@shared/model/ids';
 import { ApiException } from '@shared/api/errors';
 import { useApi } from '@renderer/api/client';
 import { isMigrationRunning } from '@renderer/logic/migrationView';
+
+/** The migration a link asked the monitor to show (consumed by the monitor). */
+export const requestedMigration = shallowRef<string | null>(null);
+export function requestMigration(taskId: string): void {
+  requestedMigration.value = taskId;
+}
 
 export const POLL_RUNNING_MS = 500;
 export const POLL_IDLE_MS = 3000;
