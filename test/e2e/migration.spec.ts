@@ -97,27 +97,47 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/summary`);
   await expect(page.getByTestId('summary-host')).toContainText(DEST);
 
-  // Comparison: the lab's migrations, with this one verified; CSV and PNG exports.
+  // Back again with another technique (from the monitor's Migrate… button): stop-and-copy.
+  await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/monitor/migration`);
+  await monitor.getByTestId('migration-open-wizard').click();
+  await wiz.getByTestId('wizard-next').click();
+  await wiz.getByTestId(`migrate-host-${sourceId}`).check();
+  await wiz.getByTestId('wizard-next').click();
+  await wiz.getByTestId('wizard-next').click();
+  await wiz.getByTestId('migrate-mode').selectOption('stop-copy');
+  await expect(wiz.getByTestId('migrate-stop-rule')).toBeHidden();
+  await wiz.getByTestId('wizard-next').click();
+  await expect(wiz.getByTestId('migrate-summary-technique')).toHaveText('Stop-and-copy');
+  await expectTaskCompletes(page, 'vm.migrate', vmId, () => wiz.getByTestId('wizard-finish').click());
+  await expect(monitor.getByTestId('migration-technique')).toHaveText('Stop-and-copy');
+  await expect(monitor.getByTestId('migration-verified')).toHaveAttribute('data-verified', 'true');
+
+  // Comparison: the lab's migrations side by side, each verified; CSV and PNG exports.
   await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/monitor/migrations`);
   const cmp = page.getByTestId('migration-comparison');
-  const row = cmp.getByTestId('migration-comparison-row').first();
+  await expect(cmp.getByTestId('migration-comparison-row')).toHaveCount(2);
+  await expect(cmp.getByTestId('migration-comparison-row').first()).toContainText('Stop-and-copy');
+  const row = cmp.getByTestId('migration-comparison-row').nth(1);
   const taskId = (await row.getAttribute('data-task'))!;
   await expect(row).toContainText('Pre-copy + QEMU rule');
   await expect(row.getByTestId('comparison-verified')).toHaveText('Yes');
   // The Relocate task's details link opens that migration in the VM's monitor.
-  await taskRows(page, 'vm.migrate', vmId).first().getByTestId('task-migration-link').click();
+  await taskRows(page, 'vm.migrate', vmId).nth(1).getByTestId('task-migration-link').click();
   await expect(page.getByTestId('migration-monitor')).toBeVisible();
-  await expect(page.getByTestId('migration-monitor').getByTestId('migration-status')).toHaveAttribute('data-status', 'completed');
+  await expect(page.getByTestId('migration-monitor').getByTestId('migration-technique')).toHaveText('Pre-copy + QEMU rule');
   expect(page.url()).toContain(`#/vm/${vmId}/monitor/migration`);
   await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/monitor/migrations`);
-  await expect(cmp.getByTestId('migration-comparison-row').first()).toHaveAttribute('data-task', taskId);
+  await expect(cmp.getByTestId('migration-comparison-row').nth(1)).toHaveAttribute('data-task', taskId);
+  await expect(page.getByTestId('migration-monitor')).toBeHidden();
   await expect.poll(() => paintedPixels(cmp.getByTestId('comparison-chart')), { message: 'comparison chart pixels' }).toBeGreaterThan(500);
   await shot(page, 'migration-comparison');
   const [csv] = await Promise.all([page.waitForEvent('download'), cmp.getByTestId('migration-export-csv').click()]);
   const lines = (await readFile((await csv.path())!, 'utf8')).trim().split(/\r?\n/);
   expect(lines[0]).toBe('task,vm,from,to,technique,status,total_time_ms,downtime_ms,bytes_transferred,ram_bytes,amplification,rounds,verified');
-  expect(lines[1]).toContain(`,${VM},${SOURCE},${DEST},Pre-copy + QEMU rule,completed,`);
-  expect(lines[1]).toMatch(/,true$/);
+  expect(lines).toHaveLength(3);
+  expect(lines[1]).toContain(`,${VM},${DEST},${SOURCE},Stop-and-copy,completed,`);
+  expect(lines[2]).toContain(`,${VM},${SOURCE},${DEST},Pre-copy + QEMU rule,completed,`);
+  expect(lines[2]).toMatch(/,true$/);
   const [png] = await Promise.all([page.waitForEvent('download'), cmp.getByTestId('comparison-export-png').click()]);
   expect((await readFile((await png.path())!)).subarray(1, 4).toString()).toBe('PNG');
 });
