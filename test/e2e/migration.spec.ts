@@ -106,17 +106,24 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   await wiz.getByTestId('wizard-next').click();
   await wiz.getByTestId('migrate-mode').selectOption('stop-copy');
   await expect(wiz.getByTestId('migrate-stop-rule')).toBeHidden();
+  // Gang migration: another running VM of the same host moves in the same stream, deduplicated.
+  const partner = 'DC0_C0_H1_VM1';
+  const partnerId = (await page.locator(`[role=tree] [role=treeitem][data-name="${partner}"]`).first().getAttribute('data-testid'))!.replace('tree-node-', '');
+  await wiz.getByTestId(`migrate-gang-${partnerId}`).check();
+  await wiz.getByTestId('migrate-dedup').check();
+  await shot(page, 'migrate-wizard-gang');
   await wiz.getByTestId('wizard-next').click();
-  await expect(wiz.getByTestId('migrate-summary-technique')).toHaveText('Stop-and-copy');
+  await expect(wiz.getByTestId('migrate-summary-technique')).toHaveText('Stop-and-copy, deduplication');
+  await expect(wiz.getByTestId('migrate-summary')).toContainText(`Moved together${partner}`);
   await expectTaskCompletes(page, 'vm.migrate', vmId, () => wiz.getByTestId('wizard-finish').click());
-  await expect(monitor.getByTestId('migration-technique')).toHaveText('Stop-and-copy');
+  await expect(monitor.getByTestId('migration-technique')).toHaveText('Stop-and-copy + dedup');
   await expect(monitor.getByTestId('migration-verified')).toHaveAttribute('data-verified', 'true');
 
   // Comparison: the lab's migrations side by side, each verified; CSV and PNG exports.
   await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/monitor/migrations`);
   const cmp = page.getByTestId('migration-comparison');
   await expect(cmp.getByTestId('migration-comparison-row')).toHaveCount(2);
-  await expect(cmp.getByTestId('migration-comparison-row').first()).toContainText('Stop-and-copy');
+  await expect(cmp.getByTestId('migration-comparison-row').first()).toContainText('Stop-and-copy + dedup');
   const row = cmp.getByTestId('migration-comparison-row').nth(1);
   const taskId = (await row.getAttribute('data-task'))!;
   await expect(row).toContainText('Pre-copy + QEMU rule');
@@ -135,7 +142,7 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   const lines = (await readFile((await csv.path())!, 'utf8')).trim().split(/\r?\n/);
   expect(lines[0]).toBe('task,vm,from,to,technique,status,total_time_ms,downtime_ms,bytes_transferred,ram_bytes,amplification,rounds,verified');
   expect(lines).toHaveLength(3);
-  expect(lines[1]).toContain(`,${VM},${DEST},${SOURCE},Stop-and-copy,completed,`);
+  expect(lines[1]).toContain(`,${VM},${DEST},${SOURCE},Stop-and-copy + dedup,completed,`);
   expect(lines[2]).toContain(`,${VM},${SOURCE},${DEST},Pre-copy + QEMU rule,completed,`);
   expect(lines[2]).toMatch(/,true$/);
   const [png] = await Promise.all([page.waitForEvent('download'), cmp.getByTestId('comparison-export-png').click()]);

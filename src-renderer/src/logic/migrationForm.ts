@@ -264,6 +264,7 @@ export function migrateFieldOfError(error: ApiError): string {
 
 export function stepOfMigrateField(field: string): MigrateStep {
   if (field === 'hostId') return 'compute';
+  if (field === 'gang') return 'technique';
   if (field === 'priority') return 'priority';
   if (field === 'form') return 'ready';
   return 'technique';
