@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATION_DEFAULTS, isOptionsProblem, resolveMigrationOptions } from '@shared/model/migration';
 import type { MigrationStats } from '@shared/model/migration';
 import { apiError } from '@shared/api/errors';
+import { COMMAND_SCHEMAS } from '@shared/api/commands';
 import {
   TECHNIQUE_FIELDS, defaultMigrateForm, migrateFieldOfError, migrateOptions, stepOfMigrateField, techniqueSummary, validateMigrateForm,
 } from '@renderer/logic/migrationForm';
@@ -14,6 +15,19 @@ describe('Migrate wizard form', () => {
     const resolved = resolveMigrationOptions(migrateOptions(form));
     expect(isOptionsProblem(resolved)).toBe(false);
     expect(resolved).toEqual({ ...MIGRATION_DEFAULTS });
+  });
+
+  it('builds vm.migrate requests the contract accepts, for every mode and reduction', () => {
+    for (const mode of ['stop-copy', 'precopy', 'postcopy', 'hybrid'] as const) {
+      const form = {
+        ...defaultMigrateForm('host-2'), mode, autoConverge: true, compression: 'zstd' as const, compressionLevel: '3', xbzrle: true, dedup: true,
+        postcopyAfterRounds: '2', cutAtMs: '5000', priority: 'normal' as const,
+      };
+      expect(validateMigrateForm(form), mode).toEqual({});
+      const params = { vmId: 'vm-1', hostId: 'host-2', options: migrateOptions(form) };
+      expect(COMMAND_SCHEMAS['vm.migrate'].check(params, 'params'), mode).toBeNull();
+      expect(isOptionsProblem(resolveMigrationOptions(params.options)), mode).toBe(false);
+    }
   });
 
   it('converts the user\'s units into the options\' units', () => {
