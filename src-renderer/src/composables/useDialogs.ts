@@ -4,7 +4,7 @@
  *
  * - `menu`: `{ targetId, x, y }` or null; `openMenu(targetId, x, y)`, `closeMenu()`.
  * - `dialog`: which dialog is open (`takeSnapshot`, `editSnapshot`, `newVm`, `editSettings`, `console`,
- *   `rename`, `addHost`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`) with its target; `openDialog(d)`, `closeDialog()`.
+ *   `rename`, `addHost`, `migrate`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`) with its target; `openDialog(d)`, `closeDialog()`.
  */
 import { shallowRef } from 'vue';
 import type { SnapshotId, VmId } from '@shared/model/ids';
@@ -21,6 +21,7 @@ export type DialogState =
   | { kind: 'saveLab' }
   | { kind: 'exportReport' }
   | { kind: 'addHost'; targetId: string }
+  | { kind: 'migrate'; vmId: VmId; hostId?: string }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void; testId?: string };
 
 const menu = shallowRef<{ targetId: string; x: number; y: number } | null>(null);

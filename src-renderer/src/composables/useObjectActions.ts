@@ -29,7 +29,7 @@ import { useDialogs } from './useDialogs';
 
 /** Entries that do something when chosen (submenus and separators only group them). */
 const COMMAND_KEYS = [
-  'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'editSettings', 'rename', 'remove',
+  'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'migrate', 'editSettings', 'rename', 'remove',
   'newFromTemplate', 'newVm', 'enterMaintenance', 'exitMaintenance', 'addHost', 'reconnectHost', 'removeHost',
 ] as const;
 type GroupKey = 'power' | 'snapshots' | 'maintenance' | 'sep1' | 'sep2';
@@ -43,7 +43,7 @@ export function isObjectActionKey(key: string): key is ObjectActionKey {
 /** The contract command behind each entry that runs one (power entries are keyed by their command). */
 const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
-  editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
+  migrate: 'vm.migrate', editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
   newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
   addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
 };
@@ -116,6 +116,7 @@ export function useObjectActions() {
         },
         { key: 'console', label: 'Launch Web Console', icon: 'console', testId: 'action-console' },
         { key: 'sep1', label: '', separator: true },
+        { key: 'migrate', label: 'Migrate…', icon: 'migrate', testId: 'action-migrate' },
         { key: 'editSettings', label: 'Edit Settings…', icon: 'settings', testId: 'action-edit-settings' },
         { key: 'rename', label: 'Rename…', testId: 'action-rename' },
         { key: 'sep2', label: '', separator: true },
@@ -175,6 +176,7 @@ export function useObjectActions() {
         }
         break;
       case 'console': openDialog({ kind: 'console', vmId }); break;
+      case 'migrate': openDialog({ kind: 'migrate', vmId }); break;
       case 'editSettings': openDialog({ kind: 'editSettings', vmId }); break;
       case 'rename': openDialog({ kind: 'rename', vmId }); break;
       case 'remove':
