@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvValue, seriesStats, toCsv } from '@renderer/logic/chartStats';
 import { formatClock } from '@renderer/logic/format';
-import { MIN_CHART_PERIODS, chartTimeRange, overviewCharts, stackOf } from '@renderer/logic/perfCharts';
+import { HOST_MEMORY_STACK, MIN_CHART_PERIODS, chartTimeRange, hostMemoryChart, overviewCharts, stackOf } from '@renderer/logic/perfCharts';
 import type { CounterInfo } from '@shared/model/metrics';
 
 describe('chart legend statistics', () => {
@@ -66,6 +66,16 @@ describe('Overview charts from the catalogue', () => {
   });
   it('no counters → no charts', () => {
     expect(overviewCharts([])).toEqual([]);
+  });
+  it('a host gets the stacked memory chart in band order, only when the catalogue has every band', () => {
+    const host = (name: string): CounterInfo => ({ ...c(name, 'KB'), entityTypes: ['host'] });
+    const all = [...HOST_MEMORY_STACK].reverse().map(host);
+    const chart = hostMemoryChart([c('mem.usage.average', 'percent'), ...all]);
+    expect(chart?.kind).toBe('stacked');
+    expect(chart?.title).toBe('Memory (KB)');
+    expect(chart?.counters.map((x) => x.name)).toEqual([...HOST_MEMORY_STACK]);
+    expect(hostMemoryChart(all.filter((x) => x.name !== 'mem.swapused.average'))).toBeNull();
+    expect(hostMemoryChart([...HOST_MEMORY_STACK].map((n) => c(n, 'KB')))).toBeNull();
   });
 });
 

@@ -24,7 +24,7 @@ import { Cpu, makeCostModel, type Monitor } from '../cpu/index';
 import { DeviceSet, IrqController, makeDeviceTiming, type DeviceSetOptions, type DmaMemory } from '../devices/index';
 import type { AsmImage } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
-import type { Gpa, PagingOptions } from '../mmu/index';
+import type { Gpa, Gpfn, PagingOptions } from '../mmu/index';
 import { createMonitor, HardwareAssistMonitor, MONITOR_KINDS, type MonitorKind } from '../monitors/index';
 import type { BlockStore } from '../vm/guestFactory';
 import { bootImageOf, loadBootImage, type BootImage } from './bootImage';
@@ -170,15 +170,26 @@ function restoreMonitor(mon: Monitor, cpu: Cpu, state: unknown): void {
 
 /**
  * DMA into the machine's current guest memory (through its write path: hooks and COW apply). `ready`
- * checks a transfer's pages first, so a page not present here makes the device wait, never copy zeros.
+ * checks a transfer's pages first, so a page not present here makes the device wait, never copy zeros,
+ * and a transfer into memory that needs more host frames than are free waits until they are (the vCPU
+ * running the device waits for a frame too, counted in its `frameWaits`), never failing halfway.
  */
 function dmaFor(m: Machine): DmaMemory {
   return {
     get sizeBytes() { return m.config.memoryBytes; },
-    ready(gpa: number, length: number): boolean {
+    ready(gpa: number, length: number, toMemory: boolean): boolean {
       const mem = m.mem;
-      if (mem.notPresentCount === 0 || length <= 0) return true;
-      for (let p = gpa >>> 12; p <= (gpa + length - 1) >>> 12; p++) if (!mem.ensurePresent(p, 'dma')) return false;
+      if (length <= 0) return true;
+      const first = gpa >>> 12;
+      const last = (gpa + length - 1) >>> 12;
+      if (mem.notPresentCount !== 0) for (let p = first; p <= last; p++) if (!mem.ensurePresent(p, 'dma')) return false;
+      if (toMemory) {
+        // every page the transfer writes needs a frame of its own (a new one, or a copy of a shared one);
+        // with too few free, the transfer waits as a vCPU's first write does, instead of failing halfway
+        let need = 0;
+        for (let p = first; p <= last; p++) if (!mem.isExclusive(p as Gpfn)) need++;
+        if (need > mem.host.freeFrames) { m.deviceFrameShortage(first); return false; }
+      }
       return true;
     },
     read(gpa: number, out: Uint8Array): boolean {

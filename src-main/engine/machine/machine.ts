@@ -303,6 +303,14 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     return true;
   }
 
+  /**
+   * A device transfer into memory found too few free host frames (the builder's DMA): the vCPU whose
+   * update ran the device waits for a frame as for its own write; the device retries at its next update.
+   */
+  deviceFrameShortage(gpfn: number): void {
+    this.onFrameShortage(gpfn);
+  }
+
   /** Lets every vCPU of this machine wait for a host frame instead of crashing (the builder calls it for new CPUs). */
   installFrameShortage(): void {
     for (const s of this.slots) s.cpu.frameShortage = (g) => this.onFrameShortage(g);

@@ -687,7 +687,10 @@ export class GuestPhysicalMemory {
     for (const p of state.pages) {
       if (p.words.length !== PAGE_WORDS) throw new RangeError(`saved page ${p.gpfn} has ${p.words.length} words`);
       const f = m.frameForWrite(p.gpfn as Gpfn);
-      if (!f) throw new RangeError('host out of memory while restoring guest memory');
+      if (!f) {
+        m.release(); // as restoreShared: the frames taken so far go back
+        throw new RangeError('host out of memory while restoring guest memory');
+      }
       f.set(p.words);
     }
     m.restoreNotPresent(state);
@@ -711,7 +714,10 @@ export class GuestPhysicalMemory {
     for (const p of state.pages) {
       m.check(p.gpfn as Gpfn);
       const h = host.adoptFrame(p.words);
-      if (h === -1) throw new RangeError('host out of memory while restoring guest memory');
+      if (h === -1) {
+        m.release(); // a restore that does not fit gives back what it took: the host loses no frame
+        throw new RangeError('host out of memory while restoring guest memory');
+      }
       const c = m.chunk(p.gpfn);
       const i = p.gpfn & (CHUNK_PAGES - 1);
       if (c.hfn1[i] !== 0) throw new RangeError(`saved state lists page ${p.gpfn} twice`);

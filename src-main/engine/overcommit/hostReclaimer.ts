@@ -118,7 +118,7 @@ export class HostReclaimer {
     this.vms.set(vmId, r);
     guest.setNotPresentHandler((f) => this.onFault(r, f));
     this.sharing.attach(vmId, guest, seed);
-    this.env.pool()?.setHeldFrames(this.heldOwner(vmId), r.heldFrames());
+    this.chargeHeld(r);
     return r;
   }
 
@@ -130,6 +130,26 @@ export class HostReclaimer {
     this.sharing.detach(vmId);
     this.env.pool()?.setHeldFrames(this.heldOwner(vmId), 0);
     this.env.guest(vmId)?.setNotPresentHandler(undefined);
+  }
+
+  /**
+   * Charges a VM's held frames as it (re)joins the host — a revert, a resume or a load may bring a
+   * compression cache onto a host with no room for it: its oldest compressed pages then go to the swap
+   * file, as a full cache's would, until the cache fits; a sampled page whose frame cannot be held
+   * goes there too. The books never claim frames the pool did not give.
+   */
+  private chargeHeld(r: VmReclaim): void {
+    const pool = this.env.pool();
+    if (!pool) return;
+    const owner = this.heldOwner(r.vmId);
+    while (!pool.setHeldFrames(owner, r.heldFrames())) {
+      if (r.zipCount > 0 && this.evictOldestZip(r, false)) continue;
+      const sampled = [...r.away].find(([, p]) => p.kind === AWAY_SAMPLE && p.tag === 1);
+      if (!sampled) break;
+      r.away.set(sampled[0], { kind: AWAY_SWAP, bytes: sampled[1].bytes, tag: 0 });
+      r.sampledHeld--;
+      r.c.swapOut++;
+    }
   }
 
   private syncHeld(r: VmReclaim): void {
@@ -366,7 +386,7 @@ export class HostReclaimer {
   }
 
   /** The cache is full: its oldest page goes to the swap file (decompressed: the file holds raw pages). */
-  private evictOldestZip(r: VmReclaim): void {
+  private evictOldestZip(r: VmReclaim, sync = true): boolean {
     while (r.zipFifo.length) {
       const [g, seq] = r.zipFifo.shift()!;
       const p = r.away.get(g);
@@ -377,9 +397,10 @@ export class HostReclaimer {
       r.zipCount--;
       r.c.zipEvicted++;
       r.c.swapOut++;
-      this.syncHeld(r);
-      return;
+      if (sync) this.syncHeld(r);
+      return true;
     }
+    return false;
   }
 
   // ------------------------------------------------------------------ activity sampling

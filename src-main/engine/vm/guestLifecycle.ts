@@ -18,9 +18,10 @@
  *
  * Rules: a guest never outlives its VM's powered-on state; every start is matched by a stop. Every frame
  * a guest maps comes from its host's pool; nothing over-allocates: a full pool refuses the overhead
- * charge (the power-on fails with E_INSUFFICIENT_RESOURCES) and a guest frame the pool cannot give fails
- * as it always did inside the machine (boot → E_GUEST_PROGRAM "host out of memory", running → the guest
- * crashes "host out of memory"). Reclaiming memory instead (sharing, ballooning, swapping) is later work.
+ * charge (the power-on fails with E_INSUFFICIENT_RESOURCES); loading the boot image into a pool that
+ * cannot give its frames fails the power-on (E_GUEST_PROGRAM "host out of memory"); once running, a vCPU's
+ * write or a disk read into memory that finds no free frame waits until the host's reclamation
+ * (overcommit/) frees one, as ESX blocks the allocating vCPU in its low state.
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';

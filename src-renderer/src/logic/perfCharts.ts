@@ -5,6 +5,11 @@
  * - `overviewCharts(catalog)` → one chart per group (CPU, Memory, Disk, Network first, then any other
  *   group the engine offers, e.g. System), with up to four counters of the group's primary unit, the
  *   vSphere "level 1" counters first.
+ * - `hostMemoryChart(catalog)` → a host's stacked "Memory (KB)" chart (consumed, free, then ballooned,
+ *   compressed, swapped), or null when the catalogue lacks any of them. Consumed + free is the host's
+ *   memory exactly (the engine counts both in frames); the three bands above are guest memory the host
+ *   took back. Shared memory is left out: its frames are already inside consumed, a band would count
+ *   them twice (the Summary's bar shows what sharing saves).
  * - `METRIC_GROUPS`: group key → label, for the Advanced chart options.
  * - `chartTimeRange(timestampsMs, periodMs)` → the x-axis range to pin when the samples alone cannot
  *   give a readable time axis (none, one, or a span shorter than `MIN_CHART_PERIODS` sample periods),
@@ -35,6 +40,19 @@ export interface OverviewChart {
   key: string;
   title: string;
   counters: CounterInfo[];
+  kind?: 'line' | 'stacked';
+}
+
+/** The host memory chart's bands, bottom to top. */
+export const HOST_MEMORY_STACK = [
+  'mem.consumed.average', 'engine.memFree.latest', 'mem.vmmemctl.average', 'mem.compressed.average', 'mem.swapused.average',
+] as const;
+
+export function hostMemoryChart(catalog: readonly CounterInfo[]): OverviewChart | null {
+  const counters = HOST_MEMORY_STACK.map((name) => catalog.find((c) => c.name === name && c.entityTypes.includes('host')));
+  if (counters.some((c) => !c)) return null;
+  const found = counters as CounterInfo[];
+  return { key: 'mem-stacked', title: `Memory (${unitLabel(found[0].unit)})`, counters: found, kind: 'stacked' };
 }
 
 export function groupOf(c: CounterInfo): string {

@@ -3,7 +3,9 @@
  * page waits on the vCPU that runs it (the disk completes later, never with zeros); a page marked not
  * present under a running vCPU's feet is fetched again (no stale decoded code); host code that cannot
  * wait (a monitor reading guest memory) must be supplied, or the machine crashes naming the page;
- * writePage from outside is seen by decoded code like a guest write.
+ * writePage from outside is seen by decoded code like a guest write; a disk read into memory on a host
+ * with no free frame waits until frames are free, then moves the real bytes (no error, no partial
+ * transfer).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -14,6 +16,7 @@ import { runMachine } from '../../../src-main/engine/machine/index';
 import { HostScheduler } from '../../../src-main/engine/scheduler/index';
 import type { VmId } from '../../../src-shared/model/ids';
 import type { NotPresentFault } from '../../../src-main/engine/vm/guestMachine';
+import { HostMemory } from '../../../src-main/engine/memory/index';
 import { bootMachine, image, VEC, word } from '../../helpers/machineHarness';
 
 const DMA = `${VEC({})}
@@ -95,6 +98,31 @@ test('DMA from and into pages not present: the disk waits on the vCPU, then move
   assert.equal(k['disk.reads'], 1);
   const uptime = (x: typeof ref): number => word(x, RESULT + 8);
   assert.ok(uptime(m) >= uptime(ref) + 1000, `the write completed later (${uptime(ref)} → ${uptime(m)} µs): the guest saw a slower disk, nothing else`);
+});
+
+test('a disk read into memory on a host with no free frame waits for frames, then completes with the real bytes', () => {
+  const ref = bootMachine(DMA, { memoryBytes: 1 << 20 });
+  runMachine(ref, { untilNs: 1e9 });
+  const pool = new HostMemory({ capacityBytes: 64 << 20 });
+  const m = bootMachine(DMA, { memoryBytes: 1 << 20 }, { hostMemory: pool });
+  runMachine(m, { untilNs: 2e5 });
+  assert.notEqual(m.pageState(10), 'present', 'the read has not landed yet');
+  const hog: number[] = [];
+  for (let h = pool.allocFrame(); h !== -1; h = pool.allocFrame()) hog.push(h);
+  assert.equal(pool.freeFrames, 0);
+  runMachine(m, { untilNs: 5e7 });
+  assert.notEqual(m.state, 'off', 'the guest still waits for its read');
+  assert.notEqual(m.state, 'crashed');
+  assert.equal(m.counters()['disk.reads'] ?? 0, 0, 'the read has not completed');
+  assert.equal(m.counters()['disk.errors'] ?? 0, 0, 'nor failed');
+  assert.ok(m.counters()['notPresent.frameWaits'] > 0, 'the wait is counted on the vCPU');
+  for (const h of hog) pool.release(h as never);
+  runMachine(m, { untilNs: 1e9 });
+  assert.equal(m.state, 'off');
+  assert.deepEqual([0, 4].map((k) => word(m, RESULT + k) >>> 0), [0x11223344, 0x55667788], 'the guest read back what it wrote');
+  assert.equal(m.counters()['disk.reads'], 1);
+  assert.equal(m.counters()['disk.errors'] ?? 0, 0);
+  assert.ok(word(m, RESULT + 8) >= word(ref, RESULT + 8), 'the guest saw a slower disk, nothing else');
 });
 
 test('DMA with a handler that supplies on the spot: no wait, the stall is charged to the vCPU', () => {

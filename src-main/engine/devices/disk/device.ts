@@ -12,8 +12,9 @@
  * now + diskCommandNs + COUNT × diskSectorNs (deviceTiming.ts); the data moves at completion
  * (DMA through the memory's write path, so decoded-code caches and dirty logging see it). If a page
  * of the transfer is not present here (post-copy, host swap) and cannot be supplied at once
- * (`DmaMemory.ready` false), the command stays in flight and completes at a later update, once the
- * page has arrived: the guest sees a slower disk, never a partial transfer.
+ * (`DmaMemory.ready` false), or a read into memory needs more host frames than are free (an
+ * overcommitted host in its low state), the command stays in flight and completes at a later update,
+ * once the page has arrived or the frames are free: the guest sees a slower disk, never a partial transfer.
  * A bad command (range outside the disk or RAM, COUNT > diskMaxSectors, unknown CMD) completes
  * with the error bit after the fixed latency; a command while busy is ignored (counted as rejected).
  * Rules: never throws for guest values; sectors map onto store blocks (partial blocks are
@@ -34,7 +35,7 @@ export interface DmaMemory {
   read(gpa: number, out: Uint8Array): boolean;
   /** Writes data at gpa through the memory's write path; false if outside RAM or the host is full. */
   write(gpa: number, data: Uint8Array): boolean;
-  /** False while a page of [gpa, gpa + length) is not present here (the transfer must wait); absent = always ready. */
+  /** False while a page of [gpa, gpa + length) is not present here, or (write: into memory) the host has too few free frames for it: the transfer must wait. Absent = always ready. */
   ready?(gpa: number, length: number, write: boolean): boolean;
 }
 
