@@ -58,6 +58,11 @@ describe('Add Host form', () => {
     expect(COMMAND_SCHEMAS['host.add'].check(byPassword, 'params')).toBeNull();
     expect(byPassword).not.toHaveProperty('libvirtUri');
     expect(byPassword).not.toHaveProperty('keyPath');
+    // Where the wizard was opened goes along: the target of the lab's Add host task.
+    const located = addHostRequest(form(), unknownKey, 'cluster-2');
+    expect(located.locationId).toBe('cluster-2');
+    expect(COMMAND_SCHEMAS['host.add'].check(located, 'params')).toBeNull();
+    expect(COMMAND_SCHEMAS['host.add'].check({ ...located, locationId: 'host-1' }, 'params')).not.toBeNull();
   });
 });
 
@@ -111,7 +116,13 @@ describe('the backends list follows real hosts joining and leaving', () => {
     setActivePinia(createPinia());
     const backends = useBackendsStore();
     await flush();
-    expect(backends.realTime('kvm1:vm-1')).toBe(false);
+    // Only the default backend keeps virtual time: a namespaced id lives in real time, listed or not yet
+    // (the log of adding and removing hosts, `hosts:task-1`, lists no backend of its own).
+    expect(backends.realTime('vm-1')).toBe(false);
+    expect(backends.realTime('task-3')).toBe(false);
+    expect(backends.realTime('kvm1:vm-1')).toBe(true);
+    expect(backends.realTime('hosts:task-1')).toBe(true);
+    expect(backends.realTime('not an id')).toBe(false);
     list = [...list, backend('kvm1', ['vm.powerOn', 'host.remove'], false)];
     api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'enter', id: 'kvm1:host-1', object: makeHost(1, { id: 'kvm1:host-1', kind: 'libvirt' }) }] });
     await flush();
