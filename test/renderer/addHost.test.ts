@@ -10,7 +10,7 @@ import { useBackendsStore } from '@renderer/stores/backends';
 import type { AddHostForm } from '@renderer/logic/addHostForm';
 import { addHostFieldError, addHostRequest, stepOfField, validateAddHostStep } from '@renderer/logic/addHostForm';
 import { formatWhen } from '@renderer/logic/format';
-import { fakeApi, flush, makeHost, makeInventory } from './fakeApi';
+import { fakeApi, flush, makeHost, makeInventory, makeVm } from './fakeApi';
 
 const form = (over: Partial<AddHostForm> = {}): AddHostForm => ({
   kind: 'libvirt', address: 'kvm1.example', port: 22, name: '', user: 'lab', authMethod: 'key', keyPath: '/home/lab/.ssh/id_ed25519',
@@ -105,6 +105,21 @@ describe('the real-host entries follow the backends\' capabilities', () => {
     expect(m.keys('host-1')).not.toContain('reconnectHost');
     const simulated = m.menuFor('host-1');
     expect(simulated[simulated.length - 1].separator).toBeFalsy();
+  });
+
+  it('disables Launch Web Console where the VM\'s backend has no console (ESXi over vim25), saying so', async () => {
+    const inv = makeInventory(1);
+    inv.datacenters.push({ id: 'esx1:datacenter-1', name: 'ha-datacenter' });
+    inv.hosts.push(makeHost(1, { id: 'esx1:host-1', name: 'esx', datacenterId: 'esx1:datacenter-1', clusterId: undefined, kind: 'esxi' }));
+    inv.vms.push(makeVm(1, { id: 'esx1:vm-1', name: 'ha-host_VM0', hostId: 'esx1:host-1' }));
+    const esx = { ...backend('esx1', ['vm.powerOn', 'host.remove', 'host.reconnect'], false), kind: 'vim25' as const, name: 'Lab ESXi' };
+    setApiForTests(fakeApi({ 'inventory.get': () => inv, 'backends.list': () => [backend('', [...simulatedCommands, 'host.add']), esx] }));
+    setActivePinia(createPinia());
+    const actions = useObjectActions();
+    await flush();
+    const consoleOf = (id: string) => actions.menuFor(id).find((i) => i.key === 'console');
+    expect(consoleOf('esx1:vm-1')).toMatchObject({ disabled: true, title: 'Not supported by Lab ESXi' });
+    expect(consoleOf('vm-1')?.disabled).toBeFalsy();
   });
 });
 
