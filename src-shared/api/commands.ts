@@ -224,10 +224,12 @@ export const COMMAND_SCHEMAS = {
    * Add Host: a real hypervisor (KVM through libvirt over SSH, ESXi/vCenter through vim25) joins the lab as
    * one more backend. Pre: `acceptedIdentity` is the key fingerprint or certificate thumbprint the host
    * presents (`host.identify`); the credentials work. Answered by the host side in front of the engine
-   * (the simulated engine refuses it). Immediate; result `{ namespace, hostId }`. The password is in no
-   * answer, event or log.
+   * (the simulated engine refuses it). Immediate; result `{ namespace, hostId }`. Recorded as an "Add host"
+   * task (queued → running → completed or failed) on `locationId`, the datacenter or cluster the user chose
+   * (else the lab's first datacenter). The password is in no answer, task, event or log.
    */
   'host.add': s.object({
+    locationId: s.optional(s.union(s.id('datacenter'), s.id('cluster'))),
     kind: s.oneOf(REAL_HOST_KINDS), address: s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.:\[\]_-]+$/ }),
     port: s.optional(s.int({ min: 1, max: 65_535 })), name: s.optional(name()),
     user: s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9._@\\-]+$/ }), authMethod: s.oneOf(REAL_HOST_AUTH_METHODS),
@@ -235,7 +237,10 @@ export const COMMAND_SCHEMAS = {
     libvirtUri: s.optional(s.string({ min: 1, max: 256, pattern: /^[a-z+]+:\/\/[A-Za-z0-9._\/?=&-]*$/ })),
     acceptedIdentity: s.string({ min: 1, max: 128 }),
   }),
-  /** Remove from Inventory: a real host leaves the lab (its VMs keep running on it). Pre: a real host's id. Immediate; result `{ namespace }`. */
+  /**
+   * Remove from Inventory: a real host leaves the lab (its VMs keep running on it). Pre: a real host's id.
+   * Immediate; result `{ namespace }`; recorded as a "Remove host" task on the host.
+   */
   'host.remove': s.object({ hostId: s.id('host') }),
   /** Reconnect a real host that is disconnected or not responding. Pre: a real host's id. Task. */
   'host.reconnect': s.object({ hostId: s.id('host') }),

@@ -7,7 +7,9 @@
  *   find it in HVLAB_E2E_DATA_DIR) with a fresh temporary lab library (HVLAB_LIBRARY;
  *   HVLAB_E2E_LIBRARY names one instead), plus `--scenario $HVLAB_E2E_SCENARIO` when set,
  *   parses the one line `hvlab: serving the lab at http://127.0.0.1:PORT/?token=HEX`, and sets
- *   HVLAB_E2E_URL for the test workers (they start after this returns).
+ *   HVLAB_E2E_URL for the test workers (they start after this returns). The server also runs the lab's
+ *   vim25 SDK endpoint (`--vim25-port 0`); its line `vim25 SDK: https://127.0.0.1:N/sdk (user U, password P)`
+ *   becomes HVLAB_E2E_VIM25 (`{ port, user, password }`), for the specs that drive the lab with SDK clients.
  * - Returns the teardown, which stops that server (by its pid, nothing else).
  *
  * Rule: no mock: the tests drive the real renderer bundle against the real engine.
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LINE = /hvlab: serving the lab at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/;
+const VIM25_LINE = /vim25 SDK: https:\/\/127\.0\.0\.1:(\d+)\/sdk \(user (\S+), password (\S+)\)/;
 const START_TIMEOUT_MS = 180_000;
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -27,7 +30,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.HVLAB_E2E_URL) return async () => undefined; // a server started by hand
 
   const dataDir = mkdtempSync(join(tmpdir(), 'hvlab-e2e-data-'));
-  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1', '--data-dir', dataDir];
+  const args = ['bin/hvlab.mjs', 'serve', '--port', '0', '--vim25-port', '0', '--seed', process.env.HVLAB_E2E_SEED ?? '1', '--data-dir', dataDir];
   if (process.env.HVLAB_E2E_SCENARIO) args.push('--scenario', process.env.HVLAB_E2E_SCENARIO);
   // Saved labs go to a fresh lab library, never the user's own.
   const library = process.env.HVLAB_E2E_LIBRARY ?? mkdtempSync(join(tmpdir(), 'hvlab-e2e-library-'));
@@ -39,8 +42,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const m = LINE.exec(output);
-      if (m) {
+      const sdk = VIM25_LINE.exec(output);
+      if (m && sdk) {
         clearTimeout(timer);
+        process.env.HVLAB_E2E_VIM25 = JSON.stringify({ port: Number(sdk[1]), user: sdk[2], password: sdk[3] });
         resolve(m[1]);
       }
     };

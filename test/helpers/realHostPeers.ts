@@ -4,8 +4,13 @@
 // - not running → `{ skip }`, a message saying how to start them (the test reports itself skipped);
 // - HVLAB_REQUIRE_PEERS=1 (CI sets it after starting them) and not running → throws, so the run fails
 //   instead of skipping: a CI that expected peers never passes without them.
-// `esxSimulatorPeer()` does the same for the govmomi simulator standing in for an ESXi host.
+// `esxSimulatorPeer()` does the same for the govmomi simulator standing in for an ESXi host;
+// `outageSshd()` a second sshd of the peers that a test stops and starts to cut a real connection.
 import { after, before } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SimulatorPeer } from '../vim25/helpers/peers';
 import { simulatorBinary, startSimulator } from '../vim25/helpers/peers';
 
@@ -60,4 +65,49 @@ export function esxSimulatorPeer(): { readonly sim: SimulatorPeer | undefined; r
   });
   after(async () => { await state.sim?.close(); });
   return state;
+}
+
+/**
+ * A second sshd of the peers (their configuration, host key and login user) on another port, that a test
+ * starts and stops itself to cut a real connection: `stop()` ends its listener and every connection it
+ * serves (by their process ids: the listener's pid file, then its children), as a host that goes away
+ * does; `start()` brings it back on the same port. The shared peer's own sshd is never touched.
+ * Needs root, as the peers do; `skip` says why not otherwise.
+ */
+export interface OutageSshd { port: number; start(): Promise<void>; stop(): void }
+
+export function outageSshdSkip(): string | undefined {
+  if (process.getuid?.() !== 0) return 'starting an sshd of the peers needs root';
+  if (!existsSync('/usr/sbin/sshd')) return '/usr/sbin/sshd is missing';
+  return undefined;
+}
+
+export function outageSshd(p: LibvirtPeers, port: number): OutageSshd {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-outage-sshd-'));
+  const pidFile = join(dir, 'sshd.pid');
+  const childrenOf = (pid: number): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+    } catch { return []; }
+  });
+  const kill = (pid: number) => { try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ } };
+  return {
+    port,
+    async start() {
+      execFileSync('/usr/sbin/sshd', ['-f', join(p.dir, 'sshd_config'), '-o', `Port=${port}`, '-o', `PidFile=${pidFile}`, '-E', join(dir, 'sshd.log')]);
+      for (let i = 0; i < 50 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!existsSync(pidFile)) throw new Error(`the outage sshd on port ${port} did not start (see ${dir}/sshd.log)`);
+    },
+    stop() {
+      if (!existsSync(pidFile)) return;
+      const listener = Number(readFileSync(pidFile, 'utf8').trim());
+      const sessions = childrenOf(listener);
+      const users = sessions.flatMap(childrenOf);
+      kill(listener);
+      for (const pid of [...sessions, ...users]) kill(pid);
+      rmSync(pidFile, { force: true });
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { useBackendsStore } from '@renderer/stores/backends';
 import type { AddHostForm } from '@renderer/logic/addHostForm';
 import { addHostFieldError, addHostRequest, stepOfField, validateAddHostStep } from '@renderer/logic/addHostForm';
 import { formatWhen } from '@renderer/logic/format';
-import { fakeApi, flush, makeHost, makeInventory } from './fakeApi';
+import { fakeApi, flush, makeHost, makeInventory, makeVm } from './fakeApi';
 
 const form = (over: Partial<AddHostForm> = {}): AddHostForm => ({
   kind: 'libvirt', address: 'kvm1.example', port: 22, name: '', user: 'lab', authMethod: 'key', keyPath: '/home/lab/.ssh/id_ed25519',
@@ -58,6 +58,11 @@ describe('Add Host form', () => {
     expect(COMMAND_SCHEMAS['host.add'].check(byPassword, 'params')).toBeNull();
     expect(byPassword).not.toHaveProperty('libvirtUri');
     expect(byPassword).not.toHaveProperty('keyPath');
+    // Where the wizard was opened goes along: the target of the lab's Add host task.
+    const located = addHostRequest(form(), unknownKey, 'cluster-2');
+    expect(located.locationId).toBe('cluster-2');
+    expect(COMMAND_SCHEMAS['host.add'].check(located, 'params')).toBeNull();
+    expect(COMMAND_SCHEMAS['host.add'].check({ ...located, locationId: 'host-1' }, 'params')).not.toBeNull();
   });
 });
 
@@ -101,6 +106,21 @@ describe('the real-host entries follow the backends\' capabilities', () => {
     const simulated = m.menuFor('host-1');
     expect(simulated[simulated.length - 1].separator).toBeFalsy();
   });
+
+  it('disables Launch Web Console where the VM\'s backend has no console (ESXi over vim25), saying so', async () => {
+    const inv = makeInventory(1);
+    inv.datacenters.push({ id: 'esx1:datacenter-1', name: 'ha-datacenter' });
+    inv.hosts.push(makeHost(1, { id: 'esx1:host-1', name: 'esx', datacenterId: 'esx1:datacenter-1', clusterId: undefined, kind: 'esxi' }));
+    inv.vms.push(makeVm(1, { id: 'esx1:vm-1', name: 'ha-host_VM0', hostId: 'esx1:host-1' }));
+    const esx = { ...backend('esx1', ['vm.powerOn', 'host.remove', 'host.reconnect'], false), kind: 'vim25' as const, name: 'Lab ESXi' };
+    setApiForTests(fakeApi({ 'inventory.get': () => inv, 'backends.list': () => [backend('', [...simulatedCommands, 'host.add']), esx] }));
+    setActivePinia(createPinia());
+    const actions = useObjectActions();
+    await flush();
+    const consoleOf = (id: string) => actions.menuFor(id).find((i) => i.key === 'console');
+    expect(consoleOf('esx1:vm-1')).toMatchObject({ disabled: true, title: 'Not supported by Lab ESXi' });
+    expect(consoleOf('vm-1')?.disabled).toBeFalsy();
+  });
 });
 
 describe('the backends list follows real hosts joining and leaving', () => {
@@ -111,7 +131,13 @@ describe('the backends list follows real hosts joining and leaving', () => {
     setActivePinia(createPinia());
     const backends = useBackendsStore();
     await flush();
-    expect(backends.realTime('kvm1:vm-1')).toBe(false);
+    // Only the default backend keeps virtual time: a namespaced id lives in real time, listed or not yet
+    // (the log of adding and removing hosts, `hosts:task-1`, lists no backend of its own).
+    expect(backends.realTime('vm-1')).toBe(false);
+    expect(backends.realTime('task-3')).toBe(false);
+    expect(backends.realTime('kvm1:vm-1')).toBe(true);
+    expect(backends.realTime('hosts:task-1')).toBe(true);
+    expect(backends.realTime('not an id')).toBe(false);
     list = [...list, backend('kvm1', ['vm.powerOn', 'host.remove'], false)];
     api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'enter', id: 'kvm1:host-1', object: makeHost(1, { id: 'kvm1:host-1', kind: 'libvirt' }) }] });
     await flush();

@@ -37,6 +37,20 @@ describe('inventory tree from InventoryDto', () => {
     expect(tree.nodes.get('host-1')!.hostKind).toBeUndefined();
   });
 
+  it('notes a host that is not responding or disconnected, and every VM on it as disconnected (vSphere\'s suffixes)', () => {
+    const inv = makeInventory(0);
+    inv.hosts.push(makeHost(3, { clusterId: undefined, name: 'kvm', kind: 'libvirt', connectionState: 'notResponding' }));
+    inv.hosts.push(makeHost(4, { clusterId: undefined, name: 'esx', kind: 'esxi', connectionState: 'disconnected' }));
+    inv.vms.push(makeVm(7, { hostId: 'host-3' }), makeVm(8, { hostId: 'host-1' }));
+    const tree = buildTree(inv, 'hosts');
+    expect([tree.nodes.get('host-3')!.hostStatus, tree.nodes.get('host-3')!.connectionNote]).toEqual(['notResponding', 'not responding']);
+    expect([tree.nodes.get('host-4')!.hostStatus, tree.nodes.get('host-4')!.connectionNote]).toEqual(['disconnected', 'disconnected']);
+    expect(tree.nodes.get('host-1')!.connectionNote).toBeUndefined();
+    expect(tree.nodes.get('vm-7')!.connectionNote).toBe('disconnected');
+    expect(tree.nodes.get('vm-8')!.connectionNote).toBeUndefined();
+    expect(buildTree(inv, 'vms').nodes.get('vm-7')!.connectionNote).toBe('disconnected');
+  });
+
   it('flattens only expanded nodes, with aria positions', () => {
     const tree = buildTree(makeInventory(3), 'hosts');
     expect(visibleRows(tree, new Set()).map((r) => r.node.id)).toEqual(['datacenter-1']);

@@ -46,6 +46,8 @@ const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   migrate: 'vm.migrate', editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
   newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
   addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
+  // A console is offered where the backend has one to type into (an ESXi host over vim25 offers none).
+  console: 'vm.console.send',
 };
 
 /** Entries offered only where the entity's backend carries out their command (else left out, not disabled). */

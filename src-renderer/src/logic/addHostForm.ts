@@ -7,7 +7,8 @@
  *   to `host.add` and is never kept by any store).
  * - `validateAddHostStep(step, form, identity?)` → `{ [field]: message }` (empty when the step may go on).
  * - `stepOfField(field)` → the step showing that field; `addHostFieldError(error)` → `{ field, message }`.
- * - `addHostRequest(form, identity)` → the `host.add` parameters.
+ * - `addHostRequest(form, identity, locationId?)` → the `host.add` parameters (`locationId`: where the
+ *   wizard was opened, the target of the lab's Add host task).
  *
  * Rule: the checks mirror the contract's schema (`host.add`), so what passes here is refused only by
  * the host itself (unreachable, credentials, identity), and that refusal lands at its field too.
@@ -92,10 +93,11 @@ export function addHostFieldError(error: ApiError): { field: string; message: st
   return { field, message: `${lead[field] ?? ''}${error.message}` };
 }
 
-export function addHostRequest(form: AddHostForm, identity: HostIdentityDto): CommandParams<'host.add'> {
+export function addHostRequest(form: AddHostForm, identity: HostIdentityDto, locationId?: string): CommandParams<'host.add'> {
   const auth = form.authMethod === 'key' ? { authMethod: 'key' as const, keyPath: form.keyPath.trim() }
     : form.authMethod === 'agent' ? { authMethod: 'agent' as const } : { authMethod: 'password' as const, password: form.password };
   return {
+    ...(locationId ? { locationId: locationId as CommandParams<'host.add'>['locationId'] } : {}),
     kind: form.kind, address: form.address.trim(), port: form.port, user: form.user,
     ...(form.name.trim() ? { name: form.name.trim() } : {}), ...auth,
     ...(form.kind === 'libvirt' && form.libvirtUri.trim() ? { libvirtUri: form.libvirtUri.trim() } : {}),

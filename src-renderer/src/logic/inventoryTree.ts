@@ -25,7 +25,13 @@ export interface TreeNode {
   /** VMs: power state, for the icon. */
   powerState?: VmPowerState;
   /** Hosts: connection/maintenance, for the icon. */
-  hostStatus?: 'connected' | 'maintenance' | 'disconnected';
+  hostStatus?: 'connected' | 'maintenance' | 'disconnected' | 'notResponding';
+  /**
+   * Hosts that are not connected, and the VMs on them: vSphere's suffix after the name, "(not responding)"
+   * for a host that stopped answering, "(disconnected)" for a disconnected host and for every VM of a host
+   * that is not connected (the lab no longer knows their state).
+   */
+  connectionNote?: 'not responding' | 'disconnected';
   /** Hosts that are real hypervisors: what they are (a simulated host has none), shown beside the name. */
   hostKind?: 'KVM' | 'ESXi';
 }
@@ -50,6 +56,12 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 const byName = (nodes: Map<ManagedEntityId, TreeNode>) => (a: ManagedEntityId, b: ManagedEntityId): number =>
   collator.compare(nodes.get(a)?.name ?? '', nodes.get(b)?.name ?? '');
 
+/** A VM is disconnected when its host is not connected (its power state is the last one known). */
+function vmConnection(inv: InventoryDto, vm: InventoryDto['vms'][number]): { connectionNote?: 'disconnected' } {
+  const host = vm.hostId ? inv.hosts.find((h) => h.id === vm.hostId) : undefined;
+  return host && host.connectionState !== 'connected' ? { connectionNote: 'disconnected' } : {};
+}
+
 export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree {
   const nodes = new Map<ManagedEntityId, TreeNode>();
   const rootIds: ManagedEntityId[] = [];
@@ -63,20 +75,21 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
     for (const c of inv.clusters) add({ id: c.id, kind: 'cluster', name: c.name, parentId: c.datacenterId, childIds: [] });
     for (const h of inv.hosts) {
       const parentId = h.clusterId && nodes.has(h.clusterId) ? h.clusterId : h.datacenterId;
-      const hostStatus = h.connectionState !== 'connected' ? 'disconnected' : h.inMaintenanceMode ? 'maintenance' : 'connected';
+      const hostStatus = h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'maintenance' : 'connected';
       const hostKind = h.kind === 'libvirt' ? 'KVM' as const : h.kind === 'esxi' ? 'ESXi' as const : undefined;
-      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}) });
+      const connectionNote = h.connectionState === 'notResponding' ? 'not responding' as const : h.connectionState === 'disconnected' ? 'disconnected' as const : undefined;
+      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(connectionNote ? { connectionNote } : {}) });
     }
     for (const vm of inv.vms) {
       if (vm.isTemplate) continue;
       const parentId = vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;
-      add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState });
+      add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm) });
     }
   } else {
     for (const vm of inv.vms) {
       add({
         id: vm.id, kind: vm.isTemplate ? 'template' : 'vm', name: vm.name, parentId: vm.datacenterId,
-        childIds: [], powerState: vm.powerState,
+        childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm),
       });
     }
   }

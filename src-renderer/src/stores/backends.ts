@@ -4,8 +4,8 @@
  * special-casing a kind of backend.
  *
  * - `list`; `of(entityId)` → the owning backend (by the id's namespace); `supports(entityId, command)`;
- *   `capabilities(entityId)`; `realTime(entityId)`: the entity's times are its host's wall clock (a
- *   backend without virtual time), not the lab's virtual time.
+ *   `capabilities(entityId)`; `realTime(id)`: times of that entity, task or event are a host's wall clock
+ *   (a backend without virtual time), not the lab's virtual time.
  *
  * Rule: until the list has loaded (or for an entity of an unlisted backend) everything is offered and
  * the backend's answer is final, as for every other precondition. The list is read again when the
@@ -37,7 +37,15 @@ export const useBackendsStore = defineStore('backends', () => {
   const of = (entityId: string): BackendInfo | undefined => backendOf(list.value, entityId);
   const supports = (entityId: string, command: CommandName): boolean => backendSupports(of(entityId), command);
   const capabilities = (entityId: string): BackendCapabilities | undefined => of(entityId)?.capabilities;
-  const realTime = (entityId: string | undefined): boolean => entityId !== undefined && of(entityId)?.capabilities.virtualTime === false;
+  // Only the default backend (the simulated engine) keeps the lab's virtual clock; any namespaced id is
+  // of something that lives in real time (a real host, or the log of adding and removing them), also once
+  // its backend has left the list (a removed host's last task), unless its backend says it is simulated.
+  const realTime = (id: string | undefined): boolean => {
+    const ns = id === undefined ? undefined : namespaceOfId(id);
+    if (ns === undefined) return false;
+    const listed = of(id!);
+    return listed ? listed.capabilities.virtualTime === false : ns !== '';
+  };
 
   /** Whether an update is about a backend the list does not describe (new) or a whole backend leaving. */
   const changesBackends = (u: EntityUpdate): boolean => {

@@ -124,13 +124,15 @@ export class RealHostService {
     const d = this.driver;
     this.unsubscribe.push(d.onChange(() => this.refreshSoon()));
     this.unsubscribe.push(d.onState((state, reason) => {
+      // On the host as vSphere logs them, so they are in its Monitor › Events (the last host read, if any).
+      const host = this.view.hosts[0] ? { id: this.view.hosts[0].id, name: this.view.hosts[0].name } : undefined;
       if (state === 'connected') {
-        this.log('info', 'HostConnectedEvent', `Host ${this.options.name} is connected`);
+        this.log('info', 'HostConnectedEvent', `Host ${this.options.name} is connected`, host);
         this.refreshSoon();
       } else if (state === 'notResponding') {
-        this.log('error', 'HostNotRespondingEvent', `Host ${this.options.name} is not responding${reason ? `: ${reason}` : ''}`);
+        this.log('error', 'HostNotRespondingEvent', `Host ${this.options.name} is not responding${reason ? `: ${reason}` : ''}`, host);
       } else if (state === 'disconnected') {
-        this.log('warning', 'HostDisconnectedEvent', `Host ${this.options.name} is disconnected${reason ? `: ${reason}` : ''}`);
+        this.log('warning', 'HostDisconnectedEvent', `Host ${this.options.name} is disconnected${reason ? `: ${reason}` : ''}`, host);
       }
       this.publish();
     }));
