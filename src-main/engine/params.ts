@@ -272,6 +272,8 @@ export const POSTCOPY_BARRIER_MS = 1;
 export const MIGRATION_SETUP_MS = 5;
 /** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */
 export const MIGRATION_RESUME_MS = 1;
+/** A pre-copy estimate (`migration/estimate.ts`) stops counting rounds here when the dirty rate outruns the bandwidth. */
+export const MIGRATION_ESTIMATE_MAX_ROUNDS = 30;
 /**
  * Migration's host-side CPU work in virtual ns per byte (cost model, never the wall clock): zero-page
  * scan, page hash, full compare on a hash hit, XBZRLE encode / decode, page copy. Source: CPU time
