@@ -397,6 +397,18 @@ export const DRS_DESTINATIONS = 8;
 /** DRS: applied/dismissed recommendations kept per cluster. */
 export const DRS_MAX_HISTORY = 200;
 /**
+ * DPM's target utilisation range (vSphere's defaults: DemandCapacityRatioTarget 63 % ± DemandCapacityRatio-
+ * Tolerance 18 %): above the high mark a standby host is woken; a host is put into standby only when the
+ * remaining hosts stay at or under it. Utilisation = demand ÷ capacity of the powered-on hosts, the larger of
+ * CPU and memory.
+ */
+export const DPM_TARGET_UTILIZATION = 0.63;
+export const DPM_TOLERANCE = 0.18;
+/** DPM: decided recommendations kept per cluster. */
+export const DPM_MAX_HISTORY = 100;
+/** DPM evacuates a host this many migrations at a time (vSphere: a host's concurrent vMotion limit). */
+export const DPM_EVACUATION_CONCURRENCY = 2;
+/**
  * Availability simulation: most scan steps one `availability.cluster` query may cost (expected host
  * up/down changes × hosts per change, over all replications), so one query cannot hold the engine for
  * long (20 million steps took 2.6 s on a shared 2-core machine at load average 16). A request over it is

@@ -201,6 +201,12 @@ export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>):
     target.set(t.vmId, t.hostId);
     positions.set(t.vmId, n);
   }
+  if (target.size === 0 && clusterOfTarget) {
+    // Only powered-off VMs to relocate: nothing running moves, so there is no plan to make.
+    const running = lab.tasks.list(1000, clusterOfTarget).find((t) => t.operation === 'placement.apply' && !isTaskFinished(t.state));
+    if (running) return { error: apiError('E_INVALID_STATE', `Another placement plan (${running.id}) is running on ${lab.reg.nameOf(clusterOfTarget)}.`, 'params.clusterId') };
+    return { clusterId: clusterOfTarget, standby: [], actions: relocations };
+  }
   const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, target, positions, maxConcurrentPerHost: p.maxConcurrentPerHost, allowSuspend: p.allowSuspend });
   if ('error' in out) return out;
   // A plan is made from where the VMs run now; one already running would move them under it.

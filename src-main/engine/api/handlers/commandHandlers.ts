@@ -66,6 +66,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     ...(p.drsEnabled !== undefined ? { drsEnabled: p.drsEnabled } : {}),
     ...(p.ha ? { ha: p.ha } : {}),
     ...(p.drs ? { drs: p.drs } : {}),
+    ...(p.dpm ? { dpm: p.dpm } : {}),
     ...(p.restartPriorityOverrides ? { restartPriorityOverrides: p.restartPriorityOverrides.map((o) => ({ vmId: o.vmId, priority: o.priority === 'clusterDefault' ? null : o.priority })) } : {}),
   }),
   'cluster.drs.run': (lab, p) => lab.clusterServices.runDrs(p.clusterId),
