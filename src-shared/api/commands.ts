@@ -117,8 +117,12 @@ export const exerciseProgressSchema = s.object({
 export type ExerciseProgress = Infer<typeof exerciseProgressSchema>;
 
 export const COMMAND_SCHEMAS = {
-  /** Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance. Task. */
-  'vm.powerOn': s.object(vmRef),
+  /**
+   * Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance.
+   * In a DRS cluster a powered-off VM is placed first (initial placement): on `hostId` when given (a host of its
+   * cluster: the Power On dialog's choice), else — fully or partially automated — on the host DRS ranks first. Task.
+   */
+  'vm.powerOn': s.object({ ...vmRef, hostId: s.optional(s.id('host')) }),
   /** Hard power off. Pre: poweredOn or suspended. Task. */
   'vm.powerOff': s.object(vmRef),
   /** Suspend: state saved, memory released. Pre: poweredOn. Task. */

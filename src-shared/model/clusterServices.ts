@@ -8,6 +8,7 @@
  *   check the rules that span fields (a message in the user's words and the field it names).
  * - `DpmSettings` (vSphere DPM: off / manual / automatic, threshold 1–5; `DPM_DEFAULTS`) and
  *   `DpmRecommendationDto` (a host to put into standby, with the VMs to evacuate, or to wake, and why).
+ * - `PowerOnPlacementDto`: DRS initial placement — the hosts a powered-off VM could power on, best first.
  * - `RESTART_PRIORITY_RANK`: the order HA restarts VMs in (highest first; `disabled` is never restarted).
  * - `ClusterServicesDto`: one cluster's services as Summary / Monitor show them: DRS imbalance and
  *   recommendations, HA state (failover capacity, protected VMs, restarts with their downtime).
@@ -129,6 +130,28 @@ export interface DpmStateDto {
   standbyHostIds: HostId[];
   recommendations: DpmRecommendationDto[];
   history: DpmRecommendationDto[];
+}
+
+/** A host DRS would power a VM on (initial placement), best first: what the Power On dialog lists in manual mode. */
+export interface PowerOnRecommendationDto {
+  hostId: HostId;
+  hostName: string;
+  /** 1 = the host DRS picks (fully and partially automated place the VM there by themselves). */
+  rank: number;
+  /** Host load standard deviation once the VM runs there, and that host's load. */
+  imbalanceAfter: number;
+  hostLoadAfter: number;
+  reason: string;
+}
+
+export interface PowerOnPlacementDto {
+  vmId: VmId;
+  automationLevel: DrsAutomationLevel;
+  /** DRS is on in the VM's cluster: otherwise the VM powers on where it is registered, and the list is empty. */
+  drsEnabled: boolean;
+  recommendations: PowerOnRecommendationDto[];
+  /** Hosts of the cluster left out, and why (no room, a rule, not usable). */
+  excluded: { hostId: HostId; hostName: string; reason: string }[];
 }
 
 export const HA_DEFAULTS: HaSettings = {

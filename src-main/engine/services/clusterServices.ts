@@ -32,6 +32,13 @@
  *   DPM never powers down a host HA admission control needs (`standbyProblem`) nor one whose VMs would
  *   push the others above the target range, which is what DRS would need.
  *
+ * - DRS initial placement (`placeForPowerOn`, `powerOnPlacement`): a powered-off VM powered on through the
+ *   contract in a DRS cluster goes, fully or partially automated, to the host that leaves the cluster best
+ *   balanced (the lowest host-load standard deviation with the VM added at its configured size: all its vCPUs
+ *   busy, its memory and overhead, as it has no measured demand yet), among hosts with room for its memory and
+ *   CPU reservation that break no *must* rule (hosts breaking a *should* rule rank last); manual mode powers it
+ *   on where it is registered unless the request names a host, and lists the ranked hosts on request.
+ *
  * Rules: deterministic (registry order, virtual time only); the state (settings, restart records,
  * recommendations) is plain and saved with the lab; HA restarts bypass admission control (as vSphere's
  * do), user power-ons do not.
@@ -40,7 +47,7 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { ClusterId, HostId, TaskId, VmId } from '@shared/model/ids';
 import type {
-  ClusterServicesDto, DpmRecommendationDto, DpmSettings, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
+  ClusterServicesDto, DpmRecommendationDto, DpmSettings, PowerOnPlacementDto, PowerOnRecommendationDto, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
 } from '@shared/model/clusterServices';
 import { DPM_DEFAULTS, RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken } from '@shared/model/clusterServices';
 import { isTaskFinished } from '@shared/model/task';
@@ -680,6 +687,94 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     const err = this.dpmApply(cluster, st, rec, DPM_INITIATOR);
     this.ctx.markChanged(cluster.id);
     return err ? undefined : `vSphere DPM is bringing ${standby.name} out of standby mode: power the VM on again once the host is up.`;
+  }
+
+  // ── DRS initial placement ────────────────────────────────────────────────────────────────────────
+
+  /** The hosts a powered-off VM could power on in its DRS cluster, best first, and those left out with why. */
+  powerOnPlacement(vmId: VmId): PowerOnPlacementDto | { error: ApiError } {
+    const vm = this.ctx.reg.vms.get(vmId);
+    if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${vmId}`, 'params.vmId') };
+    const cluster = this.clusterOfVm(vm);
+    if (!cluster) return { vmId, automationLevel: defaultDrsSettings().automationLevel, drsEnabled: false, recommendations: [], excluded: [] };
+    const st = this.stateOf(cluster.id);
+    const out: PowerOnPlacementDto = { vmId, automationLevel: st.drs.automationLevel, drsEnabled: cluster.drsEnabled, recommendations: [], excluded: [] };
+    if (!cluster.drsEnabled || vm.powerState !== 'poweredOff') return out;
+    const { hosts, vms } = this.drsInput(cluster);
+    const usable = new Set(hosts.map((h) => h.id));
+    for (const h of this.hostsOf(cluster.id)) {
+      if (!usable.has(h.id)) out.excluded.push({ hostId: h.id, hostName: h.name, reason: h.powerState === 'standBy' ? 'in standby mode' : h.inMaintenanceMode ? 'in maintenance mode' : 'not powered on and connected' });
+    }
+    const rules = st.drs.rules;
+    const hostOf = (o: VmId) => vms.find((x) => x.id === o)?.hostId;
+    const ranked: (PowerOnRecommendationDto & { soft: boolean })[] = [];
+    for (const h of hosts) {
+      if (!h.canReceive) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: 'a dedicated failover host, or one DPM is putting into standby' }); continue; }
+      const host = this.ctx.reg.hosts.get(h.id)!;
+      const cpu = vm.vcpus * host.cpuMhz;
+      const mem = vm.memoryBytes + vmOverheadFrames(vm) * PAGE_SIZE_BYTES;
+      const reserved = this.ctx.reg.vmsOnHost(h.id).filter((v) => v.powerState === 'poweredOn').reduce((s, v) => s + v.cpuReservationMhz, 0);
+      const memUsed = vms.filter((v) => v.hostId === h.id).reduce((s, v) => s + v.memBytes, 0);
+      if (memUsed + mem > h.memBytes) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: `no room for its memory (${Math.round(mem / 1048576)} MiB with overhead)` }); continue; }
+      if (reserved + vm.cpuReservationMhz > h.cpuMhz) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: `no room for its CPU reservation (${vm.cpuReservationMhz} MHz)` }); continue; }
+      const must = rules.length ? ruleBroken(rules, vm.id, h.id, hostOf, true) : undefined;
+      if (must) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: `it would break the rule ${must}` }); continue; }
+      const should = rules.length ? ruleBroken(rules, vm.id, h.id, hostOf) : undefined;
+      const loads = hostLoads(hosts, [...vms, { id: vm.id, hostId: h.id, cpuMhz: cpu, memBytes: mem, movable: true }]);
+      const after = imbalance(loads);
+      const load = loads.find((l) => l.hostId === h.id)!.load;
+      ranked.push({
+        hostId: h.id, hostName: h.name, rank: 0, imbalanceAfter: Math.round(after * 1000) / 1000, hostLoadAfter: Math.round(load * 1000) / 1000, soft: should !== undefined,
+        reason: `host load ${Math.round(load * 100)} % with the VM, cluster imbalance ${after.toFixed(3)}${should ? ` (breaks the should rule ${should})` : ''}`,
+      });
+    }
+    ranked.sort((a, b) => Number(a.soft) - Number(b.soft) || a.imbalanceAfter - b.imbalanceAfter || a.hostLoadAfter - b.hostLoadAfter);
+    out.recommendations = ranked.map(({ soft: _soft, ...r }, i) => ({ ...r, rank: i + 1 }));
+    return out;
+  }
+
+  /**
+   * Before `vm.powerOn`: registers a powered-off VM on the host initial placement chooses (or `hostId`, the
+   * Power On dialog's choice); `undo` puts it back if the power-on is refused, `commit` logs DRS's event.
+   */
+  placeForPowerOn(vmId: VmId, hostId?: HostId): { undo(): void; commit(taskId: TaskId): void } | { error: ApiError } {
+    const none = { undo: () => undefined, commit: () => undefined };
+    const vm = this.ctx.reg.vms.get(vmId);
+    if (!vm || vm.powerState !== 'poweredOff' || vm.isTemplate || vm.busyTaskId) {
+      if (hostId && vm && vm.hostId !== hostId) return { error: apiError('E_INVALID_STATE', `Only a powered-off virtual machine can be placed on a host at power-on; ${vm.name} is ${vm.powerState}.`, 'params.hostId') };
+      return none;
+    }
+    const cluster = this.clusterOfVm(vm);
+    let target: HostId | undefined;
+    let why = '';
+    if (hostId) {
+      const host = this.ctx.reg.hosts.get(hostId);
+      if (!host) return { error: apiError('E_NOT_FOUND', `no host ${hostId}`, 'params.hostId') };
+      if (host.id === vm.hostId) return none;
+      if (!cluster || host.clusterId !== cluster.id) return { error: apiError('E_INVALID_ARGUMENT', `Host ${host.name} is not in the cluster of ${vm.name}.`, 'params.hostId') };
+      if (!hostUsable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} cannot run virtual machines now (${host.powerState === 'standBy' ? 'standby mode' : host.inMaintenanceMode ? 'maintenance mode' : 'not powered on and connected'}).`, 'params.hostId') };
+      target = host.id;
+      why = 'the host chosen in the Power On dialog';
+    } else {
+      if (!cluster?.drsEnabled) return none;
+      const st = this.stateOf(cluster.id);
+      if (st.drs.automationLevel === 'manual') return none;
+      const p = this.powerOnPlacement(vm.id);
+      if ('error' in p || p.recommendations.length === 0) return none;
+      target = p.recommendations[0].hostId;
+      why = p.recommendations[0].reason;
+    }
+    if (target === vm.hostId) return none;
+    const from = vm.hostId;
+    vm.hostId = target;
+    const ctx = this.ctx;
+    return {
+      undo: () => { vm.hostId = from; },
+      commit: (taskId) => {
+        ctx.markChanged(vm.id, target!, ...(from ? [from] : []));
+        ctx.events.log(ctx.nowMs(), 'info', 'DrsVmPoweredOnEvent', `vSphere DRS placed ${vm.name} on ${ctx.reg.nameOf(target!)} to power it on (was registered on ${ctx.reg.nameOf(from ?? '')}): ${why}`, { id: vm.id, name: vm.name }, taskId);
+      },
+    };
   }
 
   /** The cluster's counters for the collector's sample (`clusterServices.failover`, `engine.drs.imbalance`). */
