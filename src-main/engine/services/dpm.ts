@@ -58,7 +58,8 @@ export interface DpmInput {
 export const DPM_HIGH = DPM_TARGET_UTILIZATION + DPM_TOLERANCE;
 export const DPM_LOW = DPM_TARGET_UTILIZATION - DPM_TOLERANCE;
 
-const pct = (x: number) => `${Math.round(x * 100)} %`;
+/** A utilisation in words: whole per cents, one decimal under 10 % (an idle cluster is not "0 %"). */
+const pct = (x: number) => (x < 0.1 ? `${(x * 100).toFixed(1)} %` : `${Math.round(x * 100)} %`);
 
 export function clusterUtilization(hosts: readonly { id: HostId; cpuMhz: number; memBytes: number }[], vms: readonly DrsVm[]): number {
   const ids = new Set(hosts.map((h) => h.id));
