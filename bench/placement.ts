@@ -17,16 +17,17 @@
  *    target copying less memory of FFD aligned with where the VMs run (`alignTarget`) and emptying the
  *    least loaded hosts (`evacuationTarget`), chosen by `consolidationTarget` as `placement.plan` does, and the
  *    reconfiguration plan (`planReconfiguration`, 2 moves per host at once), median and min wall time of
- *    `runs` runs; moves, pivots, suspends, the plan's estimated duration (the lab's cold-relocation
- *    estimate, `coldMoveMs`), checked by the plan checker; and what each candidate target would move (`targets`).
+ *    `runs` runs; moves, pivots, suspends, the plan's estimated duration (the migration model's
+ *    pre-copy estimate, `precopyEstimate`, for an idle VM), checked by the plan checker; and what each candidate target would move (`targets`).
  *    Goal: < 2 s.
  * `--only ffd2d,exactU120,plan500` runs a subset.
  * The load average is printed with the figures: this machine is shared, and HiGHS's time depends on it.
  */
 import { cpus, loadavg } from 'node:os';
 import { Rng } from '../src-main/engine/sim/rng';
-import { checkPlacement, checkPlan, coldMoveMs, planReconfiguration, consolidationTarget, alignTarget, evacuationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
+import { checkPlacement, checkPlan, planReconfiguration, consolidationTarget, alignTarget, evacuationTarget, runHeuristic, solvePlacement, type PlacementProblem, type PlanInput } from '../src-main/engine/placement/index';
 import { POWER_OP_DURATION_MS } from '../src-main/engine/vm/index';
+import { precopyEstimate } from '../src-main/engine/migration/index';
 import { standardInstance } from '../src-main/engine/placement/instances/generator';
 import { instanceProblem } from '../src-main/engine/placement/instances/bpplib';
 import { createHighsSolver } from '../src-main/node/solver/highsSolver';
@@ -124,7 +125,7 @@ if (ONLY.has('plan500')) {
     const to = target.placement;
     const input: PlanInput = {
       problem: p, from, to, maxConcurrentPerHost: 2, allowSuspend: true,
-      durations: { migrateMs: (i) => coldMoveMs(mem[i]), suspendMs: () => POWER_OP_DURATION_MS.suspend, resumeMs: () => POWER_OP_DURATION_MS.powerOn },
+      durations: { migrateMs: (i) => precopyEstimate({ memoryBytes: mem[i] * 1048576, dirtyBytesPerS: 0 }).totalMs, suspendMs: () => POWER_OP_DURATION_MS.suspend, resumeMs: () => POWER_OP_DURATION_MS.powerOn },
     };
     return { input, plan: planReconfiguration(input), packed, evacuated: target.evacuated };
   };

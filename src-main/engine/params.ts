@@ -272,6 +272,8 @@ export const POSTCOPY_BARRIER_MS = 1;
 export const MIGRATION_SETUP_MS = 5;
 /** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */
 export const MIGRATION_RESUME_MS = 1;
+/** A pre-copy estimate (`migration/estimate.ts`) stops counting rounds here when the dirty rate outruns the bandwidth. */
+export const MIGRATION_ESTIMATE_MAX_ROUNDS = 30;
 /**
  * Migration's host-side CPU work in virtual ns per byte (cost model, never the wall clock): zero-page
  * scan, page hash, full compare on a hash hit, XBZRLE encode / decode, page copy. Source: CPU time
@@ -394,6 +396,18 @@ export const DRS_MAX_MOVES_PER_PASS = 32;
 export const DRS_DESTINATIONS = 8;
 /** DRS: applied/dismissed recommendations kept per cluster. */
 export const DRS_MAX_HISTORY = 200;
+/**
+ * DPM's target utilisation range (vSphere's defaults: DemandCapacityRatioTarget 63 % ± DemandCapacityRatio-
+ * Tolerance 18 %): above the high mark a standby host is woken; a host is put into standby only when the
+ * remaining hosts stay at or under it. Utilisation = demand ÷ capacity of the powered-on hosts, the larger of
+ * CPU and memory.
+ */
+export const DPM_TARGET_UTILIZATION = 0.63;
+export const DPM_TOLERANCE = 0.18;
+/** DPM: decided recommendations kept per cluster. */
+export const DPM_MAX_HISTORY = 100;
+/** DPM evacuates a host this many migrations at a time (vSphere: a host's concurrent vMotion limit). */
+export const DPM_EVACUATION_CONCURRENCY = 2;
 /**
  * Availability simulation: most scan steps one `availability.cluster` query may cost (expected host
  * up/down changes × hosts per change, over all replications), so one query cannot hold the engine for

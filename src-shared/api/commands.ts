@@ -21,7 +21,7 @@ import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
 import { haSettingsSchema } from './haSettingsSchema';
 import {
-  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '../model/clusterServices';
 
 const faultTarget = s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ });
@@ -117,8 +117,12 @@ export const exerciseProgressSchema = s.object({
 export type ExerciseProgress = Infer<typeof exerciseProgressSchema>;
 
 export const COMMAND_SCHEMAS = {
-  /** Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance. Task. */
-  'vm.powerOn': s.object(vmRef),
+  /**
+   * Power on. Pre: VM is poweredOff or suspended (resume), not a template, host connected and not in maintenance.
+   * In a DRS cluster a powered-off VM is placed first (initial placement): on `hostId` when given (a host of its
+   * cluster: the Power On dialog's choice), else — fully or partially automated — on the host DRS ranks first. Task.
+   */
+  'vm.powerOn': s.object({ ...vmRef, hostId: s.optional(s.id('host')) }),
   /** Hard power off. Pre: poweredOn or suspended. Task. */
   'vm.powerOff': s.object(vmRef),
   /** Suspend: state saved, memory released. Pre: poweredOn. Task. */
@@ -204,10 +208,15 @@ export const COMMAND_SCHEMAS = {
         mandatory: s.bool(),
       }), { max: 256 })),
     })),
+    /** vSphere DPM (part of DRS): off, manual (recommendations) or automatic, and its threshold 1–5. Pre: DRS on to turn it on. */
+    dpm: s.optional(s.object({
+      automationLevel: s.optional(s.oneOf(DPM_AUTOMATION_LEVELS)),
+      threshold: s.optional(s.int({ min: 1, max: 5 })),
+    })),
   }),
   /** Run DRS now (a pass: imbalance and recommendations; fully automated applies them). Pre: DRS on. Immediate. */
   'cluster.drs.run': s.object({ clusterId: s.id('cluster') }),
-  /** Apply a pending DRS recommendation (its migration is requested as `vm.migrate`). Immediate. */
+  /** Apply a pending DRS recommendation (its migration is requested as `vm.migrate`) or DPM recommendation (a host into or out of standby). Immediate. */
   'cluster.drs.apply': s.object({ clusterId: s.id('cluster'), recommendationId: s.int({ min: 1 }) }),
   /** Dismiss a pending DRS recommendation. Immediate. */
   'cluster.drs.dismiss': s.object({ clusterId: s.id('cluster'), recommendationId: s.int({ min: 1 }) }),

@@ -19,7 +19,7 @@ import type { SimStatus, ExerciseProgress } from './commands';
 import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
 import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
-import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto } from '../model/clusterServices';
+import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto, PowerOnPlacementDto } from '../model/clusterServices';
 import type { MigrationStats } from '../model/migration';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
@@ -91,6 +91,8 @@ export const QUERY_SCHEMAS = {
   'events.since': s.object({ cursorIds: s.optional(s.array(s.id('event'), { max: 64 })), limit: s.optional(s.int({ min: 1, max: 5000 })) }),
   /** One cluster's services: HA and DRS settings and state, faults in force. */
   'cluster.services': s.object({ clusterId: s.id('cluster') }),
+  /** DRS initial placement: the hosts a powered-off VM could power on, best first (manual mode's Power On recommendations). */
+  'cluster.drs.powerOnRecommendations': s.object({ vmId: s.id('vm') }),
   /** A data-center design's availability: component groups (k-of-n by redundancy scheme) in series. */
   'availability.design': s.object({
     groups: s.array(s.object({
@@ -210,6 +212,7 @@ export interface QueryResults {
   'events.list': EventDto[];
   'events.since': EventsSinceDto;
   'cluster.services': ClusterServicesDto;
+  'cluster.drs.powerOnRecommendations': PowerOnPlacementDto;
   'availability.design': AvailabilityDesignDto;
   'availability.cluster': ClusterAvailabilityDto;
   'metrics.catalog': CounterInfo[];

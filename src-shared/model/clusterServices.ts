@@ -6,6 +6,9 @@
  * - `HaSettings`, `DrsSettings`: what Configure › Services › vSphere Availability / vSphere DRS edit
  *   (`HA_DEFAULTS`, `DRS_DEFAULTS` are vSphere's defaults); `haSettingsProblem` / `drsSettingsProblem`
  *   check the rules that span fields (a message in the user's words and the field it names).
+ * - `DpmSettings` (vSphere DPM: off / manual / automatic, threshold 1–5; `DPM_DEFAULTS`) and
+ *   `DpmRecommendationDto` (a host to put into standby, with the VMs to evacuate, or to wake, and why).
+ * - `PowerOnPlacementDto`: DRS initial placement — the hosts a powered-off VM could power on, best first.
  * - `RESTART_PRIORITY_RANK`: the order HA restarts VMs in (highest first; `disabled` is never restarted).
  * - `ClusterServicesDto`: one cluster's services as Summary / Monitor show them: DRS imbalance and
  *   recommendations, HA state (failover capacity, protected VMs, restarts with their downtime).
@@ -13,7 +16,7 @@
  *
  * Rule: plain, structured-clone-safe data; the engine's services (`engine/services/`) compute the state.
  */
-import type { DatastoreId, HostId, VmId } from './ids';
+import type { DatastoreId, HostId, TaskId, VmId } from './ids';
 
 export const RESTART_PRIORITIES = ['disabled', 'lowest', 'low', 'medium', 'high', 'highest'] as const;
 export type RestartPriority = (typeof RESTART_PRIORITIES)[number];
@@ -84,6 +87,71 @@ export interface DrsSettings {
   /** Virtual seconds between DRS passes (vSphere: 300). */
   periodS: number;
   rules: AffinityRule[];
+}
+
+export const DPM_AUTOMATION_LEVELS = ['off', 'manual', 'automatic'] as const;
+export type DpmAutomationLevel = (typeof DPM_AUTOMATION_LEVELS)[number];
+
+/** vSphere DPM (Distributed Power Management): part of DRS; it runs with DRS's passes. */
+export interface DpmSettings {
+  automationLevel: DpmAutomationLevel;
+  /** 1 (conservative: only the power-ons HA needs) … 5 (aggressive); default 3, as vSphere's. */
+  threshold: number;
+}
+
+export const DPM_DEFAULTS: DpmSettings = { automationLevel: 'off', threshold: 3 };
+
+export interface DpmRecommendationDto {
+  id: number;
+  kind: 'powerOff' | 'powerOn';
+  hostId: HostId;
+  hostName: string;
+  /** 1 (HA needs it) … 5 (a slight saving); applied automatically when ≤ the threshold. */
+  priority: number;
+  reason: string;
+  /** Power-off: where each running VM of the host goes (live migrations) before it enters standby. */
+  evacuations: { vmId: VmId; toHostId: HostId }[];
+  /** The cluster's utilisation (demand ÷ capacity of the powered-on hosts, dominant resource) now and after. */
+  utilizationBefore: number;
+  utilizationAfter: number;
+  createdAtMs: number;
+  outcome?: 'applied' | 'dismissed' | 'refused';
+  outcomeMessage?: string;
+  /** The task that carried it out (an Apply placement plan with standby, or an Exit Standby Mode). */
+  taskId?: TaskId;
+}
+
+export interface DpmStateDto {
+  lastRunMs?: number;
+  utilization: number;
+  /** The target range: above `high` DPM wakes a host, a power-off must keep the rest at or under it. */
+  low: number;
+  high: number;
+  standbyHostIds: HostId[];
+  recommendations: DpmRecommendationDto[];
+  history: DpmRecommendationDto[];
+}
+
+/** A host DRS would power a VM on (initial placement), best first: what the Power On dialog lists in manual mode. */
+export interface PowerOnRecommendationDto {
+  hostId: HostId;
+  hostName: string;
+  /** 1 = the host DRS picks (fully and partially automated place the VM there by themselves). */
+  rank: number;
+  /** Host load standard deviation once the VM runs there, and that host's load. */
+  imbalanceAfter: number;
+  hostLoadAfter: number;
+  reason: string;
+}
+
+export interface PowerOnPlacementDto {
+  vmId: VmId;
+  automationLevel: DrsAutomationLevel;
+  /** DRS is on in the VM's cluster: otherwise the VM powers on where it is registered, and the list is empty. */
+  drsEnabled: boolean;
+  recommendations: PowerOnRecommendationDto[];
+  /** Hosts of the cluster left out, and why (no room, a rule, not usable). */
+  excluded: { hostId: HostId; hostName: string; reason: string }[];
 }
 
 export const HA_DEFAULTS: HaSettings = {
@@ -211,6 +279,8 @@ export interface ClusterServicesDto {
   drs: DrsSettings;
   haState: HaStateDto;
   drsState: DrsStateDto;
+  dpm: DpmSettings;
+  dpmState: DpmStateDto;
   faults: FaultDto[];
 }
 

@@ -1,7 +1,7 @@
 // Practical 7, "Consolidation", end to end through the contract: the Placement page's numbers
 // (placement.plan, as the client asks for them) are the ones the checker expects; FF > FFD = optimum for
 // the eight VMs, FFD > optimum once batch-09 runs; the student's model (the handout's model answer) proves
-// the engine's optimum; placement.apply moves the VMs cold and puts the emptied hosts into standby; the
+// the engine's optimum; placement.apply moves the VMs by live migration and puts the emptied hosts into standby; the
 // cluster's modelled power falls by two hosts' idle less standby watts. Every check passes and every
 // graded answer is right — and a plan applied without standby fails the right checks.
 import { test } from 'node:test';
@@ -97,7 +97,7 @@ test('practical 7: a student who follows the handout passes every step', async (
   console.log(`plan: ${plan.hostsBefore} → ${plan.hostsAfter} hosts, ${plan.moved} moves, estimated ${plan.durationMs} ms, standby saves ${plan.standbySavingW} W`);
   await applyPlan(s, 'exact', true);
   await s.run(10);
-  assert.equal(await s.expected('moved'), plan.moved, 'one suspend per moved VM');
+  assert.equal(await s.expected('moved'), plan.moved, 'one Relocate virtual machine task per moved VM');
   assert.equal(await s.answer('moved', plan.moved), true);
   assert.equal(await s.answer('apply-seconds', Number((await s.expected('apply-seconds')).toFixed(1))), true);
   await s.answerChoicesAndTexts('apply');

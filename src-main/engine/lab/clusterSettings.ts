@@ -1,6 +1,6 @@
 /**
- * clusterSettings — a scenario's cluster service settings (`haSettings`, `haVmOverrides`, `drsSettings`
- * of each cluster) handed to the lab's cluster services when the lab is built, with names resolved to
+ * clusterSettings — a scenario's cluster service settings (`haSettings`, `haVmOverrides`, `drsSettings`,
+ * `dpmSettings` of each cluster) handed to the lab's cluster services when the lab is built, with names resolved to
  * ids. A bad reference (an unknown failover host or VM) is a `ScenarioProblem` naming its path.
  */
 import type { HaSettings, RestartPriority } from '@shared/model/clusterServices';
@@ -42,7 +42,10 @@ export function initClusterServices(services: ClusterServices, reg: Registry, sc
         });
         ha.restartPriorityOverrides = overrides;
       }
-      services.init(cluster.id, ha, c.drsSettings);
+      if (c.dpmSettings?.automationLevel && c.dpmSettings.automationLevel !== 'off' && !cluster.drsEnabled) {
+        throw new ScenarioProblem(`${path}.dpmSettings.automationLevel`, `vSphere DPM runs as part of vSphere DRS: set drs: true on cluster ${name}`);
+      }
+      services.init(cluster.id, ha, c.drsSettings, c.dpmSettings);
     });
   });
 }

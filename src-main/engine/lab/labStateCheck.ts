@@ -31,10 +31,10 @@ import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
 import { exerciseProgressSchema } from '@shared/api/commands';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import {
-  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DRS_AUTOMATION_LEVELS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '@shared/model/clusterServices';
 import {
-  DISK_BLOCK_BYTES, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_MAX_RESTART_RECORDS, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES,
+  DISK_BLOCK_BYTES, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_MAX_RESTART_RECORDS, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES,
   PAGE_SIZE_BYTES, SCENARIO_MAX_AT_MS,
 } from '../params';
 
@@ -208,6 +208,12 @@ const drsRecommendationSchema = s.object({
   priority: s.int({ min: 1, max: 5 }), reason: s.text({ max: 1024 }), imbalanceBefore: s.number({ min: 0 }), imbalanceAfter: s.number({ min: 0 }),
   createdAtMs: timeMs(), outcome: s.optional(s.oneOf(['applied', 'dismissed', 'refused'] as const)), outcomeMessage: s.optional(s.text({ max: 4096 })),
 });
+const dpmRecommendationSchema = s.object({
+  id: s.int({ min: 1 }), kind: s.oneOf(['powerOff', 'powerOn'] as const), hostId: s.id('host'), hostName: s.name(), priority: s.int({ min: 1, max: 5 }),
+  reason: s.text({ max: 4096 }), evacuations: s.array(s.object({ vmId: s.id('vm'), toHostId: s.id('host') }), { max: LAB_MAX_VMS }),
+  utilizationBefore: s.number({ min: 0 }), utilizationAfter: s.number({ min: 0 }), createdAtMs: timeMs(),
+  outcome: s.optional(s.oneOf(['applied', 'dismissed', 'refused'] as const)), outcomeMessage: s.optional(s.text({ max: 4096 })), taskId: s.optional(s.id('task')),
+});
 const clusterServicesStateSchema = s.object({
   clusters: s.array(tuple(s.id('cluster'), s.object({
     ha: s.object({
@@ -240,6 +246,11 @@ const clusterServicesStateSchema = s.object({
     drsNextRunMs: timeMs(),
     recommendations: s.array(drsRecommendationSchema, { max: DRS_MAX_MOVES_PER_PASS }),
     history: s.array(drsRecommendationSchema, { max: DRS_MAX_HISTORY }),
+    // DPM: absent in labs saved before it existed (off, nothing pending).
+    dpm: s.optional(s.object({ automationLevel: s.oneOf(DPM_AUTOMATION_LEVELS), threshold: s.int({ min: 1, max: 5 }) })),
+    dpmLastRunMs: s.optional(timeMs()),
+    dpmRecommendations: s.optional(s.array(dpmRecommendationSchema, { max: 1 })),
+    dpmHistory: s.optional(s.array(dpmRecommendationSchema, { max: DPM_MAX_HISTORY })),
   })), { max: LAB_MAX_HOSTS }),
   nextRecommendationId: s.int({ min: 1 }),
   nextScanMs: timeMs(),

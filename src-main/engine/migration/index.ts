@@ -12,6 +12,8 @@ export { LiveMigration } from './liveMigration';
 export type { StepOutcome } from './liveMigration';
 export type { MigrationEnv } from './migrationEnv';
 export { PageCodecs } from './codecs';
+export { precopyEstimate } from './estimate';
+export type { PrecopyEstimate, PrecopyEstimateInput } from './estimate';
 export { MigrationService } from './migrationService';
 export type { MigrationServiceState } from './migrationService';
 export { MIGRATE_TASK_KIND, startMigration, checkMigration, migrationStats, listMigrations } from './migrationTask';

@@ -13,6 +13,8 @@
  *   (VmMigratedEvent), "Cannot migrate VM from A to B: why" (VmFailedMigrateEvent, an error), a warning
  *   when pre-copy is not converging. Counters: `vmop.numVMotion.latest` on the destination's cluster
  *   and datacenter at completion; `net.*` on both hosts (the stream's bytes, the return path).
+ * - A destination that crashes (a simulated power loss) before the switch ends the migration in error; the
+ *   VM goes on running on the source (after the switch the VM is the destination's, and stops with it).
  * - Serialised with everything else on the VM through its busy flag: power operations, snapshots,
  *   Edit Settings and another migration are refused while it runs (and it is refused while they run).
  * - `migrationStats(ctx, taskId)`, `listMigrations(ctx, vmId?)`: the live or final statistics.
@@ -255,6 +257,14 @@ function stepMigration(ctx: OpContext, task: TaskView<MigrateTaskState>, nowMs: 
   const l = live(ctx, task);
   if (!l) return { status: 'error', error: apiError('E_INTERNAL', 'the migration is gone') };
   const m = l.migration;
+  // A destination that lost power before the switch ends the migration: the VM goes on running on the source.
+  const dest = ctx.reg.hosts.get(s.destHostId);
+  if (dest?.fault?.kind === 'crash' && m.cancellable) {
+    const why = `the destination host ${dest.name} failed (power loss) during the migration; the VM runs on ${ctx.reg.nameOf(s.sourceHostId)} as before`;
+    m.cancel(nowMs * MS, why);
+    s.final = describe(ctx, task.id, s, m);
+    return { status: 'error', error: apiError('E_INVALID_STATE', why, 'params.hostId') };
+  }
   const out = m.step(nowMs * MS);
   reportNet(ctx, s, m);
   if (!s.warnedNonConvergence && m.convergenceProblem()) {

@@ -1,6 +1,7 @@
 /**
  * The `placement.apply` task: runs a reconfiguration plan on the lab, move by move, as a Task with
- * sub-steps (the power operations it starts are ordinary `vm.power` tasks, visible in Recent Tasks).
+ * sub-steps (the migrations and power operations it starts are ordinary tasks, visible in Recent Tasks
+ * as vSphere lists them: one "Relocate virtual machine" per move).
  *
  * - `startApplyPlan(ctx, { clusterId, actions, standby }, initiator)` → `{ taskId }`.
  * - `APPLY_PLAN_TASK_KIND` (state: plain data, so a saved lab resumes the plan where it was).
@@ -10,18 +11,23 @@
  * the plan had freed and reserved no more than the plan had: the plan's "never over-committed" carries
  * over whatever the real durations are.
  *
- * A move (cold relocation, until the live-migration engine is in the lab): suspend on the source (a
- * `vm.power` task) → copy the memory image (virtual time: memory ÷ PLAN_BANDWIDTH_MIB_PER_S) →
- * register the VM on the destination → resume there (a `vm.power` task). A suspend action is the
- * suspend alone; a resume action is the register + resume.
+ * A move of a running VM is a **live migration** (`vm.migrate`, pre-copy with the default options): the
+ * VM keeps running while its pages are copied; the migration reserves its destination's memory from its
+ * start (`checkMigration` counts migrations on their way) and frees the source at its end. A suspend
+ * action (to break a cycle) is a `vm.power` suspend; a resume action registers the suspended VM on its
+ * destination and resumes it there. A `relocate` action moves a powered-off VM cold: it is registered on
+ * the destination (its disks stay on the shared datastores) at once.
  *
  * With `standby`, once every move is done the emptied hosts enter standby (`host.enterStandby` tasks),
  * and the plan succeeds when they are all in standby.
  *
- * Failure: a sub-step that fails stops the plan — no further action starts; those in flight finish; a
- * VM whose resume on its destination fails is registered back on the host it came from and resumed
- * there, so every VM is left running somewhere; the task then ends in error naming the move. Not
- * cancellable (a half-done move would leave its VM suspended).
+ * Failure: a sub-step that fails stops the plan — no further action starts; those in flight finish. A
+ * failed live migration leaves its VM running on its source (the migration engine's rule); a VM whose
+ * resume on its destination fails is registered back on the host it came from and resumed there; a VM
+ * the plan had suspended to break a cycle is resumed at home. So every VM is left running somewhere and
+ * the task ends in error naming the move and the reason. Not cancellable (a half-done move would leave
+ * its VM suspended). A migration rolled back because the lab was saved during it and loaded is started
+ * again (the plan does not fail for a load).
  */
 import { apiError, type ApiError } from '@shared/api/errors';
 import type { ClusterId, HostId, TaskId, VmId } from '@shared/model/ids';
@@ -31,11 +37,12 @@ import type { OpContext } from '../lab/index';
 import type { TaskKind, StepResult, TaskView } from '../tasks/index';
 import { startPowerOp } from '../vm/index';
 import { startEnterStandby } from '../cluster/index';
+import { startMigration } from '../migration/index';
 import { PLAN_BANDWIDTH_MIB_PER_S } from '../params';
 import { migrationEstimateMs } from './plan';
 
 export interface ApplyAction {
-  kind: 'migrate' | 'suspend' | 'resume';
+  kind: 'migrate' | 'suspend' | 'resume' | 'relocate';
   vmId: VmId;
   fromHostId: HostId | null;
   toHostId: HostId | null;
@@ -45,9 +52,17 @@ export interface ApplyAction {
   planEndMs: number;
 }
 
-type Phase = 'suspending' | 'copying' | 'resuming' | 'returning';
+/** `copying`: a cold move of a lab saved before plans used live migration (its memory image being copied). */
+type Phase = 'migrating' | 'suspending' | 'copying' | 'resuming' | 'returning';
 
-interface InFlight { a: number; phase: Phase; subTaskId?: TaskId; untilMs?: number }
+interface InFlight {
+  a: number;
+  phase: Phase;
+  subTaskId?: TaskId;
+  untilMs?: number;
+  /** The lab was loaded while this move's migration ran: the migration rolls back, and the move starts again. */
+  restart?: boolean;
+}
 
 interface ApplyState {
   clusterId: ClusterId;
@@ -67,7 +82,7 @@ interface ApplyState {
 
 const MIB = 1024 * 1024;
 
-/** Virtual ms a move spends copying a memory image of `memoryMiB` (what `coldMoveMs` estimates, too). */
+/** Virtual ms a cold move of a lab saved before live migration spends copying a memory image of `memoryMiB`. */
 export function copyImageMs(memoryMiB: number): number {
   return migrationEstimateMs(memoryMiB, PLAN_BANDWIDTH_MIB_PER_S, 0);
 }
@@ -94,8 +109,8 @@ function subOutcome(ctx: OpContext, id: TaskId | undefined, vmId: VmId, want: 's
   return { error: t?.error ?? apiError('E_INTERNAL', `${vmName(ctx, vmId)} is not ${want}`) };
 }
 
-function fail(st: ApplyState, err: ApiError, ctx: OpContext, a: ApplyAction, what: string): void {
-  if (!st.failed) st.failed = apiError(err.code, `${what} ${vmName(ctx, a.vmId)}: ${err.message}`);
+function fail(st: ApplyState, err: ApiError, ctx: OpContext, a: ApplyAction, what: string, to?: HostId | null): void {
+  if (!st.failed) st.failed = apiError(err.code, `${what} ${vmName(ctx, a.vmId)}${to ? ` to ${ctx.reg.nameOf(to)}` : ''}: ${err.message}`);
 }
 
 /** While a VM waits suspended between the plan's sub-steps, the plan holds it: other operations are refused. */
@@ -132,10 +147,27 @@ function resumeOn(ctx: OpContext, st: ApplyState, f: InFlight, hostId: HostId, t
   if (f.phase !== 'returning') f.phase = 'resuming';
 }
 
+function migrate(ctx: OpContext, st: ApplyState, f: InFlight, initiator: string): void {
+  const a = st.actions[f.a];
+  f.phase = 'migrating';
+  f.restart = undefined;
+  const r = startMigration(ctx, { vmId: a.vmId, hostId: a.toHostId! }, initiator);
+  if ('error' in r) { fail(st, r.error, ctx, a, 'Migrating', a.toHostId); st.done[f.a] = 1; return; }
+  f.subTaskId = r.taskId;
+}
+
 function begin(ctx: OpContext, st: ApplyState, i: number, taskId: TaskId, initiator: string): void {
   const a = st.actions[i];
   const f: InFlight = { a: i, phase: 'suspending' };
   st.running.push(f);
+  if (a.kind === 'relocate') {
+    const vm = ctx.reg.vms.get(a.vmId);
+    if (!vm || vm.powerState !== 'poweredOff' || vm.busyTaskId) fail(st, apiError('E_INVALID_STATE', 'it is no longer a powered-off VM free of other tasks'), ctx, a, 'Relocating');
+    else register(ctx, a.vmId, a.toHostId!, taskId);
+    st.done[i] = 1;
+    return;
+  }
+  if (a.kind === 'migrate') { migrate(ctx, st, f, initiator); return; }
   if (a.kind === 'resume') { resumeOn(ctx, st, f, a.toHostId!, taskId, initiator); return; }
   const r = startPowerOp(ctx, a.vmId, 'suspend', initiator);
   if ('error' in r) { fail(st, r.error, ctx, a, 'Suspending'); st.done[i] = 1; return; }
@@ -145,6 +177,15 @@ function begin(ctx: OpContext, st: ApplyState, i: number, taskId: TaskId, initia
 function advance(ctx: OpContext, st: ApplyState, f: InFlight, taskId: TaskId, initiator: string, now: number): void {
   const a = st.actions[f.a];
   switch (f.phase) {
+    case 'migrating': {
+      const t = f.subTaskId ? ctx.tasks.get(f.subTaskId) : undefined;
+      if (t && !isTaskFinished(t.state)) return;
+      if (t?.state === 'success') { st.done[f.a] = 1; return; }
+      if (f.restart && t?.error?.code === 'E_CANCELLED') { migrate(ctx, st, f, initiator); return; }
+      fail(st, t?.error ?? apiError('E_INTERNAL', 'the migration task is gone'), ctx, a, 'Migrating', a.toHostId);
+      st.done[f.a] = 1;
+      return;
+    }
     case 'suspending': {
       const o = subOutcome(ctx, f.subTaskId, a.vmId, 'suspended');
       if (!o) return;
@@ -186,7 +227,7 @@ function stepPlan(ctx: OpContext, task: TaskView<ApplyState>, now: number): Step
   // Start what the plan allows: in order, each once everything the plan had finished before it has.
   while (!st.failed && st.next < st.actions.length) {
     const a = st.actions[st.next];
-    const ready = st.actions.every((b, j) => b.planEndMs > a.planStartMs || st.done[j] === 1);
+    const ready = st.actions.every((b, j) => j >= st.next || b.planEndMs > a.planStartMs || st.done[j] === 1);
     if (!ready) break;
     begin(ctx, st, st.next, task.id, initiator);
     st.next++;
@@ -230,6 +271,11 @@ function stepPlan(ctx: OpContext, task: TaskView<ApplyState>, now: number): Step
 export const APPLY_PLAN_TASK_KIND: TaskKind<ApplyState, OpContext> = {
   start: (ctx, task, now) => stepPlan(ctx, task, now),
   step: (ctx, task, now) => stepPlan(ctx, task, now),
+  resume(_ctx, task) {
+    // Migrations in flight at the save are rolled back by the load: start those moves again.
+    for (const f of task.state.running) if (f.phase === 'migrating') f.restart = true;
+    return undefined;
+  },
   finished(ctx, task, dto) {
     // A VM left suspended by a plan that failed before resuming it is not held any longer.
     for (const a of task.state.actions) release(ctx, a.vmId, task.id);

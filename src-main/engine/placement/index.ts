@@ -30,7 +30,7 @@ export { placementSolve } from './solveRequest';
 export type { PlanAction, PlanActionKind, PlanDurations, PlanInput, ReconfigurationPlan } from './plan';
 export { planReconfiguration, migrationEstimateMs, alignTarget, evacuationTarget, consolidationTarget } from './plan';
 export { checkPlan } from './planChecker';
-export { placementPlan, applyRequestPlan, planToTarget, coldMoveMs, PLAN_ESTIMATE_TEXT } from './planOnLab';
+export { placementPlan, applyRequestPlan, planToTarget, liveMoveMs, PLAN_ESTIMATE_TEXT } from './planOnLab';
 export type { ApplyAction } from './applyTask';
 export { APPLY_PLAN_TASK_KIND, startApplyPlan } from './applyTask';
 export type { Instance } from './instances/bpplib';

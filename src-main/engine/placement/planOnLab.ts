@@ -13,11 +13,12 @@
  *   cluster, a host not in it, a target that over-commits a host); `applyRequestPlan` also refuses a
  *   second plan while one runs on the cluster.
  *
- * How a move is carried out — and so how its duration is estimated: the live-migration engine is not
- * part of the lab yet, so `placement.apply` relocates a VM **cold**: suspend it on its host (the guest's
- * state is captured exactly), copy its memory image at PLAN_BANDWIDTH_MIB_PER_S, register it on the
- * destination and resume it there. Estimate = suspend + memory ÷ bandwidth + resume (the power
- * operations' own durations); the VM's service stops for the whole move, which a live migration avoids.
+ * How a move is carried out — and so how its duration is estimated: `placement.apply` moves a running VM
+ * by live migration (a `vm.migrate` sub-task, pre-copy with the default options), so a move's estimate is
+ * the migration model's (`precopyEstimate`): the VM's consumed memory as round 0, its measured dirty rate
+ * (`engine.dirtyRate.average`, 0 before the first sample) re-sent round after round at the default
+ * bandwidth, plus setup and resume. A suspend (to break a cycle) and its resume are the power operations'
+ * own durations.
  */
 import { apiError, type ApiError } from '@shared/api/errors';
 import type { CommandParams } from '@shared/api/commands';
@@ -25,12 +26,13 @@ import type { QueryParams } from '@shared/api/queries';
 import type { PlacementDemandSource, PlacementPlanResult } from '@shared/model/placement';
 import type { ClusterId, HostId, VmId } from '@shared/model/ids';
 import { isTaskFinished } from '@shared/model/task';
+import { MIGRATION_DEFAULTS } from '@shared/model/migration';
 import type { ApplyAction } from './applyTask';
-import { copyImageMs } from './applyTask';
 import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
 import { POWER_OP_DURATION_MS } from '../vm/index';
-import { PLAN_BANDWIDTH_MIB_PER_S, PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST, POWER_STANDBY_WATTS } from '../params';
+import { precopyEstimate } from '../migration/index';
+import { PLAN_DEFAULT_MAX_CONCURRENT_PER_HOST, POWER_STANDBY_WATTS } from '../params';
 import { hostWatts } from '../metrics/index';
 import { clusterProblem } from './clusterView';
 import { placementSolve } from './solveRequest';
@@ -38,12 +40,11 @@ import type { PlanInput, ReconfigurationPlan } from './plan';
 import { consolidationTarget, planReconfiguration } from './plan';
 import { checkPlan } from './planChecker';
 
-const MIB = 1024 * 1024;
-
-export const PLAN_ESTIMATE_TEXT = `Each move is a cold relocation (the live-migration engine is not in the lab yet): suspend on the source, `
-  + `copy the memory image at ${PLAN_BANDWIDTH_MIB_PER_S} MiB/s (QEMU's default max-bandwidth), resume on the destination. `
-  + `Estimate = suspend ${POWER_OP_DURATION_MS.suspend} ms + memory ÷ bandwidth + resume ${POWER_OP_DURATION_MS.powerOn} ms; `
-  + `concurrent moves are assumed not to share bandwidth. The VM does not run during its move.`;
+export const PLAN_ESTIMATE_TEXT = `Each move is a live migration (pre-copy, ${MIGRATION_DEFAULTS.bandwidthBytesPerS / 1048576} MiB/s, downtime limit `
+  + `${MIGRATION_DEFAULTS.downtimeLimitMs} ms: QEMU's defaults). Estimate per move = setup + the pre-copy rounds of the migration model: `
+  + `the VM's consumed memory first, then what it dirtied meanwhile at its measured dirty rate, until the rest fits in the downtime limit `
+  + `(a VM never sampled counts its configured memory and no dirtying). Concurrent moves are assumed not to share bandwidth. `
+  + `A suspend (${POWER_OP_DURATION_MS.suspend} ms) and resume (${POWER_OP_DURATION_MS.powerOn} ms) break a cycle when no pivot host has room.`;
 
 export interface PlanToTarget {
   clusterId?: ClusterId;
@@ -61,9 +62,14 @@ export interface PlanToTarget {
 
 export interface LabPlan { plan: ReconfigurationPlan; input: PlanInput; vmIds: string[]; hostIds: string[] }
 
-/** Virtual ms of the cold relocation of a VM with `memoryMiB` of memory (the estimate above). */
-export function coldMoveMs(memoryMiB: number): number {
-  return POWER_OP_DURATION_MS.suspend + copyImageMs(memoryMiB) + POWER_OP_DURATION_MS.powerOn;
+/** Virtual ms of the live migration of a VM (the estimate above), from its latest real-time sample if it has one. */
+export function liveMoveMs(lab: Lab, vmId: string): number {
+  const vm = lab.reg.vms.get(vmId as VmId);
+  if (!vm) return 0;
+  const s = lab.collector.samples.latest(vm.id)?.values;
+  const consumedKb = s?.['mem.consumed.average'];
+  const dirtyPps = s?.['engine.dirtyRate.average'] ?? 0;
+  return precopyEstimate({ memoryBytes: consumedKb !== undefined ? consumedKb * 1024 : vm.memoryBytes, dirtyBytesPerS: dirtyPps * 4096 }).totalMs;
 }
 
 export function planToTarget(lab: Lab, req: PlanToTarget): LabPlan | { error: ApiError } {
@@ -90,13 +96,13 @@ export function planToTarget(lab: Lab, req: PlanToTarget): LabPlan | { error: Ap
     }
     to[i] = j;
   }
-  const memMiB = problem.items.map((it) => lab.reg.vms.get(it.id as never)!.memoryBytes / MIB);
+  const moveMs = problem.items.map((it) => liveMoveMs(lab, it.id));
   const input: PlanInput = {
     problem,
     from: { binOf: from },
     to: { binOf: to },
     durations: {
-      migrateMs: (i) => coldMoveMs(memMiB[i]),
+      migrateMs: (i) => moveMs[i],
       suspendMs: () => POWER_OP_DURATION_MS.suspend,
       resumeMs: () => POWER_OP_DURATION_MS.powerOn,
     },
@@ -174,11 +180,32 @@ export function placementPlan(lab: Lab, p: QueryParams<'placement.plan'>, solver
 export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>): { clusterId: ClusterId; actions: ApplyAction[]; standby: HostId[] } | { error: ApiError } {
   const target = new Map<string, string | null>();
   const positions = new Map<string, number>();
+  const clusterOfTarget = p.clusterId ?? [...lab.reg.clusters.keys()][0];
+  const relocations: ApplyAction[] = [];
   for (let n = 0; n < p.target.length; n++) {
     const t = p.target[n];
-    if (target.has(t.vmId)) return { error: apiError('E_INVALID_ARGUMENT', `${t.vmId} is listed twice`, `params.target[${n}].vmId`) };
+    if (target.has(t.vmId) || relocations.some((r) => r.vmId === t.vmId)) return { error: apiError('E_INVALID_ARGUMENT', `${t.vmId} is listed twice`, `params.target[${n}].vmId`) };
+    // A powered-off VM of the cluster is relocated cold (registered on its target host); it needs no room.
+    const vm = lab.reg.vms.get(t.vmId);
+    const home = vm?.hostId ? lab.reg.hosts.get(vm.hostId) : undefined;
+    if (vm && !vm.isTemplate && vm.powerState === 'poweredOff' && home && home.clusterId === clusterOfTarget) {
+      const dest = lab.reg.hosts.get(t.hostId);
+      if (!dest || dest.clusterId !== clusterOfTarget) return { error: apiError('E_NOT_FOUND', `no host ${t.hostId} in the cluster`, `params.target[${n}].hostId`) };
+      if (dest.powerState !== 'poweredOn' || dest.connectionState !== 'connected') {
+        return { error: apiError('E_INVALID_STATE', `Host ${dest.name} cannot register ${vm.name}: it is not powered on and connected.`, `params.target[${n}].hostId`) };
+      }
+      if (vm.busyTaskId) return { error: apiError('E_INVALID_STATE', `${vm.name} is busy with another task.`, `params.target[${n}].vmId`) };
+      if (dest.id !== home.id) relocations.push({ kind: 'relocate', vmId: vm.id, fromHostId: home.id, toHostId: dest.id, homeHostId: home.id, planStartMs: 0, planEndMs: 0 });
+      continue;
+    }
     target.set(t.vmId, t.hostId);
     positions.set(t.vmId, n);
+  }
+  if (target.size === 0 && clusterOfTarget) {
+    // Only powered-off VMs to relocate: nothing running moves, so there is no plan to make.
+    const running = lab.tasks.list(1000, clusterOfTarget).find((t) => t.operation === 'placement.apply' && !isTaskFinished(t.state));
+    if (running) return { error: apiError('E_INVALID_STATE', `Another placement plan (${running.id}) is running on ${lab.reg.nameOf(clusterOfTarget)}.`, 'params.clusterId') };
+    return { clusterId: clusterOfTarget, standby: [], actions: relocations };
   }
   const out = planToTarget(lab, { clusterId: p.clusterId, demand: p.demand, target, positions, maxConcurrentPerHost: p.maxConcurrentPerHost, allowSuspend: p.allowSuspend });
   if ('error' in out) return out;
@@ -193,9 +220,9 @@ export function applyRequestPlan(lab: Lab, p: CommandParams<'placement.apply'>):
   return {
     clusterId,
     standby: p.standbyEmptied ? plan.emptied.map((j) => hostIds[j] as HostId) : [],
-    actions: plan.actions.map((a) => ({
+    actions: [...relocations, ...plan.actions.map((a): ApplyAction => ({
       kind: a.kind, vmId: vmIds[a.item] as VmId, fromHostId: host(a.from), toHostId: host(a.to),
       homeHostId: hostIds[input.from.binOf[a.item]] as HostId, planStartMs: a.startMs, planEndMs: a.endMs,
-    })),
+    }))],
   };
 }

@@ -32,7 +32,7 @@ import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import { haSettingsSchema } from '@shared/api/haSettingsSchema';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
-import { ADMISSION_POLICIES, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
+import { ADMISSION_POLICIES, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
 import type { VmFields } from '@shared/model/vmHardware';
 import { VM_DEFAULTS, mergeFields } from '../cluster/index';
 import { SCENARIO_MAX_AT_MS } from '../params';
@@ -173,6 +173,12 @@ export const drsSettingsSchema = s.object({
   periodS: s.optional(s.int({ min: 10, max: 86_400 })),
 });
 
+/** vSphere DPM settings (off where absent; runs with DRS's passes). */
+export const dpmSettingsSchema = s.object({
+  automationLevel: s.optional(s.oneOf(DPM_AUTOMATION_LEVELS)),
+  threshold: s.optional(s.int({ min: 1, max: 5 })),
+});
+
 const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
 const hostsSchema = countOrList(hostTemplateSchema, hostSpecSchema, 1000);
 
@@ -188,6 +194,7 @@ const datacenterShape = s.object({
     haVmOverrides: s.optional(s.array(s.object({ vm: s.string({ min: 1, max: 80 }), restartPriority: s.oneOf(RESTART_PRIORITIES) }), { max: 100_000 })),
     /** vSphere DRS settings (vSphere's defaults where absent). */
     drsSettings: s.optional(drsSettingsSchema),
+    dpmSettings: s.optional(dpmSettingsSchema),
     hosts: hostsSchema,
     /** VMs per host (one group or several). */
     vmsPerHost: s.optional(vmsPerHostSchema),

@@ -23,6 +23,21 @@
  *   heartbeat is the guest's run state (running or halted = heartbeating), not a tools daemon in labos.
  * - DRS moves are live migrations requested through the contract's `vm.migrate` command (`migrate`
  *   in the env): with no live migration in the engine build, applying is refused and said so.
+ * - DPM (`dpm.ts` decides) runs after each DRS pass when DRS is on, and at once when HA declares a host
+ *   failed or admission control refuses a power-on: it wakes a standby host (Exit Standby Mode, initiator
+ *   vSphere DPM) or empties a host by live migration and puts it into standby (one Apply placement plan
+ *   task with standby); automatic applies its one decision per pass, manual lists it with DRS's
+ *   recommendations (`cluster.drs.apply` / `dismiss` act on either). Every decision has its reason in
+ *   words, in the recommendation and in the event (DrsEnteringStandbyModeEvent, DrsExitingStandbyModeEvent).
+ *   DPM never powers down a host HA admission control needs (`standbyProblem`) nor one whose VMs would
+ *   push the others above the target range, which is what DRS would need.
+ *
+ * - DRS initial placement (`placeForPowerOn`, `powerOnPlacement`): a powered-off VM powered on through the
+ *   contract in a DRS cluster goes, fully or partially automated, to the host that leaves the cluster best
+ *   balanced (the lowest host-load standard deviation with the VM added at its configured size: all its vCPUs
+ *   busy, its memory and overhead, as it has no measured demand yet), among hosts with room for its memory and
+ *   CPU reservation that break no *must* rule (hosts breaking a *should* rule rank last); manual mode powers it
+ *   on where it is registered unless the request names a host, and lists the ranked hosts on request.
  *
  * Rules: deterministic (registry order, virtual time only); the state (settings, restart records,
  * recommendations) is plain and saved with the lab; HA restarts bypass admission control (as vSphere's
@@ -30,18 +45,21 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { ClusterId, HostId, VmId } from '@shared/model/ids';
+import type { ClusterId, HostId, TaskId, VmId } from '@shared/model/ids';
 import type {
-  ClusterServicesDto, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
+  ClusterServicesDto, DpmRecommendationDto, DpmSettings, PowerOnPlacementDto, PowerOnRecommendationDto, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
 } from '@shared/model/clusterServices';
-import { RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken } from '@shared/model/clusterServices';
+import { DPM_DEFAULTS, RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken } from '@shared/model/clusterServices';
+import { isTaskFinished } from '@shared/model/task';
 import type { Cluster, Host, Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { BarrierService } from '../sim/index';
 import { startPowerOp } from '../vm/index';
+import { startExitStandby } from '../cluster/index';
+import { startApplyPlan } from '../placement/index';
 import { vmOverheadFrames } from '../metrics/index';
 import {
-  DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_HOST_FAILURE_DETECTION_MS, HA_ISOLATION_DETECTION_MS, HA_MAX_RESTART_RECORDS,
+  DPM_EVACUATION_CONCURRENCY, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_HOST_FAILURE_DETECTION_MS, HA_ISOLATION_DETECTION_MS, HA_MAX_RESTART_RECORDS,
   HA_SCAN_PERIOD_MS, HA_VM_MONITORING_MAX_RESETS, HA_VM_MONITORING_RESET_WINDOW_MS, PAGE_SIZE_BYTES,
 } from '../params';
 import { activeFaults, faultPowerOnProblem, stopVmHard } from './faults';
@@ -50,10 +68,18 @@ import { planRestarts } from './restartPlan';
 import type { RestartCandidate, RestartHost } from './restartPlan';
 import { hostLoads, imbalance, recommendMoves, targetImbalance } from './drsBalance';
 import type { DrsHost, DrsVm } from './drsBalance';
+import { DPM_HIGH, DPM_LOW, clusterUtilization, dpmEvaluate } from './dpm';
+import type { DpmDecision, DpmHost } from './dpm';
 
 /** The initiator HA's and DRS's tasks carry (vSphere shows "vSphere HA" / "vSphere DRS" as the initiator). */
 export const HA_INITIATOR = 'vSphere HA';
 export const DRS_INITIATOR = 'vSphere DRS';
+export const DPM_INITIATOR = 'vSphere DPM';
+
+/** A utilisation as shown and saved: 3 decimals, and no host powered on (demand over no capacity) shown as 1000 (100,000 %). */
+function utilizationFigure(x: number): number {
+  return Math.round(Math.min(x, 1000) * 1000) / 1000;
+}
 
 export interface ClusterServicesEnv {
   readonly ops: OpContext;
@@ -76,6 +102,11 @@ interface ClusterState {
   drsNextRunMs: number;
   recommendations: DrsRecommendationDto[];
   history: DrsRecommendationDto[];
+  /** DPM (absent in labs saved before it: off, nothing pending). */
+  dpm: DpmSettings;
+  dpmLastRunMs?: number;
+  dpmRecommendations: DpmRecommendationDto[];
+  dpmHistory: DpmRecommendationDto[];
 }
 
 export interface ClusterServicesState { clusters: [ClusterId, ClusterState][]; nextRecommendationId: number; nextScanMs: number }
@@ -86,6 +117,7 @@ export interface ConfigureChange {
   ha?: Partial<Omit<HaSettings, 'admissionControl' | 'restartPriorityOverrides'>> & { admissionControl?: Partial<HaSettings['admissionControl']> };
   restartPriorityOverrides?: { vmId: VmId; priority: RestartPriority | null }[];
   drs?: Partial<DrsSettings>;
+  dpm?: Partial<DpmSettings>;
 }
 
 export class ClusterServices implements BarrierService<ClusterServicesState> {
@@ -103,7 +135,10 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
   private stateOf(clusterId: ClusterId): ClusterState {
     let st = this.clusters.get(clusterId);
     if (!st) {
-      st = { ha: defaultHaSettings(), drs: defaultDrsSettings(), declared: [], restarts: [], silent: [], resets: [], drsNextRunMs: 0, recommendations: [], history: [] };
+      st = {
+        ha: defaultHaSettings(), drs: defaultDrsSettings(), declared: [], restarts: [], silent: [], resets: [], drsNextRunMs: 0, recommendations: [], history: [],
+        dpm: { ...DPM_DEFAULTS }, dpmRecommendations: [], dpmHistory: [],
+      };
       st.drsNextRunMs = this.ctx.nowMs() + st.drs.periodS * 1000;
       this.clusters.set(clusterId, st);
     }
@@ -111,15 +146,16 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
   }
 
   /** Settings from a scenario (before the lab runs). */
-  init(clusterId: ClusterId, ha?: Partial<HaSettings>, drs?: Partial<DrsSettings>): void {
+  init(clusterId: ClusterId, ha?: Partial<HaSettings>, drs?: Partial<DrsSettings>, dpm?: Partial<DpmSettings>): void {
     const st = this.stateOf(clusterId);
+    if (dpm) st.dpm = { ...st.dpm, ...dpm };
     if (ha) st.ha = { ...st.ha, ...ha, admissionControl: { ...st.ha.admissionControl, ...(ha.admissionControl ?? {}) }, restartPriorityOverrides: { ...(ha.restartPriorityOverrides ?? {}) } };
     if (drs) { st.drs = { ...st.drs, ...drs }; st.drsNextRunMs = this.ctx.nowMs() + st.drs.periodS * 1000; }
   }
 
-  settingsOf(clusterId: ClusterId): { ha: HaSettings; drs: DrsSettings } {
+  settingsOf(clusterId: ClusterId): { ha: HaSettings; drs: DrsSettings; dpm: DpmSettings } {
     const st = this.stateOf(clusterId);
-    return { ha: st.ha, drs: st.drs };
+    return { ha: st.ha, drs: st.drs, dpm: st.dpm };
   }
 
   private cluster(clusterId: ClusterId): Cluster | undefined {
@@ -171,7 +207,14 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       if ((r.kind === 'keepTogether' || r.kind === 'separate') && r.vmIds.length < 2) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs at least two virtual machines.`, `params.drs.rules[${i}].vmIds`) };
       if ((r.kind === 'vmToHosts' || r.kind === 'vmNotToHosts') && r.hostIds.length === 0) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs a host group.`, `params.drs.rules[${i}].hostIds`) };
     }
+    const dpm: DpmSettings = { ...st.dpm, ...(change.dpm ?? {}) };
+    const drsOn = change.drsEnabled ?? cluster.drsEnabled;
+    if (change.dpm?.automationLevel !== undefined && change.dpm.automationLevel !== 'off' && !drsOn) {
+      return { error: apiError('E_INVALID_STATE', `vSphere DPM runs as part of vSphere DRS: turn DRS on for ${cluster.name} first.`, 'params.dpm.automationLevel') };
+    }
     st.ha = ha;
+    if (dpm.automationLevel !== st.dpm.automationLevel) st.dpmRecommendations = [];
+    st.dpm = dpm;
     if (drs.periodS !== st.drs.periodS) st.drsNextRunMs = this.ctx.nowMs() + drs.periodS * 1000;
     st.drs = drs;
     if (change.haEnabled !== undefined) cluster.haEnabled = change.haEnabled;
@@ -191,7 +234,9 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     const why = admissionProblem(this.ctx.reg, cluster.id, this.stateOf(cluster.id).ha, vm);
     if (!why) return undefined;
     this.ctx.events.log(this.ctx.nowMs(), 'warning', 'InsufficientFailoverResourcesEvent', why, { id: vm.id, name: vm.name });
-    return apiError('E_INSUFFICIENT_RESOURCES', why, 'params.vmId');
+    // DPM brings a standby host back for the capacity admission control lacks (vSphere does the same).
+    const woken = this.dpmWakeFor(cluster, `admission control refused powering on ${vm.name}: ${why}`);
+    return apiError('E_INSUFFICIENT_RESOURCES', woken ? `${why} ${woken}` : why, 'params.vmId');
   }
 
   /** DPM's and HA's cooperation: a host admission control needs may not enter standby (E_INSUFFICIENT_RESOURCES). */
@@ -221,11 +266,15 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (!busy && !faultDue && !drsDue && nowMs < this.nextScanMs) return;
     this.nextScanMs = nowMs + HA_SCAN_PERIOD_MS;
     for (const cluster of this.ctx.reg.clusters.values()) {
-      if (cluster.haEnabled) this.haStep(cluster, nowMs);
       const st = this.stateOf(cluster.id);
+      const failedBefore = st.declared.filter((d) => d.kind === 'failed').length;
+      if (cluster.haEnabled) this.haStep(cluster, nowMs);
       if (cluster.drsEnabled && nowMs >= st.drsNextRunMs) {
         st.drsNextRunMs = nowMs + st.drs.periodS * 1000;
         this.drsPass(cluster, nowMs);
+        if (st.dpm.automationLevel !== 'off') this.dpmPass(cluster, nowMs);
+      } else if (cluster.drsEnabled && st.dpm.automationLevel !== 'off' && st.declared.filter((d) => d.kind === 'failed').length > failedBefore) {
+        this.dpmPass(cluster, nowMs); // a host failed: HA may now need a standby host
       }
     }
   }
@@ -238,7 +287,13 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     this.clusters.clear();
     if (!state) return; // a lab saved before the cluster services existed: defaults
     const s = JSON.parse(JSON.stringify(state)) as ClusterServicesState;
-    for (const [id, st] of s.clusters) { st.drs.rules ??= []; this.clusters.set(id, st); }
+    for (const [id, st] of s.clusters) {
+      st.drs.rules ??= [];
+      st.dpm ??= { ...DPM_DEFAULTS };
+      st.dpmRecommendations ??= [];
+      st.dpmHistory ??= [];
+      this.clusters.set(id, st);
+    }
     this.nextRecommendationId = s.nextRecommendationId;
     this.nextScanMs = s.nextScanMs;
   }
@@ -405,7 +460,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     for (const h of this.hostsOf(cluster.id)) {
       if (!hostUsable(h)) continue;
       const cap = hostCapacity(h);
-      hosts.push({ id: h.id, name: h.name, cpuMhz: cap.cpuMhz, memBytes: cap.memBytes, canReceive: !failover.has(h.id) });
+      hosts.push({ id: h.id, name: h.name, cpuMhz: cap.cpuMhz, memBytes: cap.memBytes, canReceive: !failover.has(h.id) && !this.dpmEmptying(cluster.id).has(h.id) });
       for (const vm of ctx.reg.vmsOnHost(h.id)) {
         if (vm.powerState !== 'poweredOn') continue;
         const sample = this.env.latestSample(vm.id);
@@ -471,6 +526,18 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (!cluster) return { error: apiError('E_NOT_FOUND', `no cluster ${clusterId}`, 'params.clusterId') };
     const st = this.stateOf(clusterId);
     const r = st.recommendations.find((x) => x.id === id);
+    const power = r ? undefined : st.dpmRecommendations.find((x) => x.id === id);
+    if (power) {
+      if (dismiss) {
+        st.dpmRecommendations = st.dpmRecommendations.filter((x) => x.id !== id);
+        this.dpmRecord(st, { ...power, outcome: 'dismissed' });
+        this.ctx.markChanged(cluster.id);
+        return { ok: true };
+      }
+      const err = this.dpmApply(cluster, st, power, initiator);
+      this.ctx.markChanged(cluster.id);
+      return err ? { error: err } : { ok: true };
+    }
     if (!r) return { error: apiError('E_NOT_FOUND', `cluster ${cluster.name} has no pending recommendation ${id}`, 'params.recommendationId') };
     if (dismiss) {
       st.recommendations = st.recommendations.filter((x) => x.id !== id);
@@ -482,6 +549,232 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     const err = this.apply(cluster, st, r, initiator);
     this.ctx.markChanged(cluster.id);
     return err ? { error: err } : { ok: true };
+  }
+
+  // ── DPM ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Hosts a DPM power-off is emptying now (its plan task still runs): DRS sends no VM there. */
+  private dpmEmptying(clusterId: ClusterId): Set<HostId> {
+    const st = this.clusters.get(clusterId);
+    const out = new Set<HostId>();
+    for (const r of st?.dpmHistory ?? []) {
+      if (r.kind !== 'powerOff' || r.outcome !== 'applied' || !r.taskId) continue;
+      const t = this.ctx.tasks.get(r.taskId);
+      if (t && !isTaskFinished(t.state)) out.add(r.hostId);
+    }
+    return out;
+  }
+
+  /** A DPM task (power-off plan or wake-up) still running on the cluster: DPM changes one host at a time. */
+  private dpmBusy(st: ClusterState): boolean {
+    return st.dpmHistory.some((r) => r.outcome === 'applied' && r.taskId !== undefined && !isTaskFinished(this.ctx.tasks.get(r.taskId)?.state ?? 'success'));
+  }
+
+  private dpmRecord(st: ClusterState, r: DpmRecommendationDto): void {
+    st.dpmHistory.unshift(r);
+    if (st.dpmHistory.length > DPM_MAX_HISTORY) st.dpmHistory.length = DPM_MAX_HISTORY;
+  }
+
+  /** DPM's view: powered-on usable hosts and idle standby hosts, with what may enter standby. */
+  private dpmHosts(cluster: Cluster, st: ClusterState): DpmHost[] {
+    const failover = new Set(st.ha.admissionControl.policy === 'dedicatedFailoverHosts' && cluster.haEnabled ? st.ha.admissionControl.failoverHostIds : []);
+    const out: DpmHost[] = [];
+    for (const h of this.hostsOf(cluster.id)) {
+      const cap = hostCapacity(h);
+      if (h.powerState === 'standBy' && !h.fault && !h.busyTaskId) {
+        out.push({ id: h.id, name: h.name, cpuMhz: cap.cpuMhz, memBytes: cap.memBytes, state: 'standby', canReceive: false });
+      } else if (hostUsable(h)) {
+        const refusal = h.busyTaskId ? `a task (${h.busyTaskId}) runs on it` : this.standbyProblem(h)?.message;
+        out.push({ id: h.id, name: h.name, cpuMhz: cap.cpuMhz, memBytes: cap.memBytes, state: 'on', canReceive: !failover.has(h.id), ...(refusal ? { standbyRefusal: refusal } : {}) });
+      }
+    }
+    return out;
+  }
+
+  /** Why HA admission control lacks failover capacity with the hosts on now, or undefined. */
+  private haShort(cluster: Cluster, st: ClusterState): string | undefined {
+    if (!cluster.haEnabled || st.ha.admissionControl.policy === 'disabled') return undefined;
+    const level = failoverLevel(capacityView(this.ctx.reg, cluster.id));
+    const want = st.ha.admissionControl.hostFailuresToTolerate;
+    return level < want ? `the running VMs tolerate ${level} host failure(s) with the hosts powered on, and ${want} are configured` : undefined;
+  }
+
+  /** One DPM evaluation: its decision replaces the pending one; automatic applies it at once. */
+  dpmPass(cluster: Cluster, nowMs: number): void {
+    const st = this.stateOf(cluster.id);
+    st.dpmLastRunMs = nowMs;
+    st.dpmRecommendations = [];
+    if (this.dpmBusy(st)) return;
+    const running = this.ctx.tasks.list(1000, cluster.id).some((t) => t.operation === 'placement.apply' && !isTaskFinished(t.state));
+    if (running) return; // a placement plan is moving VMs: decide once it is done
+    const rules = st.drs.rules;
+    const decision = dpmEvaluate({
+      hosts: this.dpmHosts(cluster, st), vms: this.drsInput(cluster).vms, threshold: st.dpm.threshold, haShort: this.haShort(cluster, st),
+      ...(rules.length ? { allowed: (vmId: VmId, hostId: HostId, hostOf: (v: VmId) => HostId | undefined) => ruleBroken(rules, vmId, hostId, hostOf) === undefined } : {}),
+    });
+    if (!decision) return;
+    const rec = this.dpmRecommendation(decision, nowMs);
+    if (st.dpm.automationLevel === 'automatic') {
+      this.dpmApply(cluster, st, rec, DPM_INITIATOR);
+    } else {
+      st.dpmRecommendations = [rec];
+      this.ctx.events.log(nowMs, 'info', 'DrsRecommendationsEvent', `vSphere DPM recommends ${rec.kind === 'powerOff' ? 'putting' : 'bringing'} ${rec.hostName} ${rec.kind === 'powerOff' ? 'into' : 'out of'} standby mode in cluster ${cluster.name} (manual: apply it from Monitor › vSphere DRS › Recommendations): ${rec.reason}`, { id: cluster.id, name: cluster.name });
+    }
+    this.ctx.markChanged(cluster.id);
+  }
+
+  private dpmRecommendation(d: DpmDecision, nowMs: number): DpmRecommendationDto {
+    return {
+      id: this.nextRecommendationId++, kind: d.kind, hostId: d.hostId, hostName: this.ctx.reg.nameOf(d.hostId), priority: d.priority, reason: d.reason,
+      evacuations: d.evacuations, utilizationBefore: utilizationFigure(d.utilizationBefore),
+      utilizationAfter: utilizationFigure(d.utilizationAfter), createdAtMs: nowMs,
+    };
+  }
+
+  /** Carries a DPM recommendation out: a wake-up, or the evacuation and standby as one plan task. */
+  private dpmApply(cluster: Cluster, st: ClusterState, rec: DpmRecommendationDto, initiator: string): ApiError | undefined {
+    const ctx = this.ctx;
+    st.dpmRecommendations = st.dpmRecommendations.filter((x) => x.id !== rec.id);
+    const host = ctx.reg.hosts.get(rec.hostId);
+    const entity = host ? { id: host.id, name: host.name } : { id: cluster.id, name: cluster.name };
+    let r: { taskId: TaskId } | { error: ApiError };
+    if (rec.kind === 'powerOn') {
+      r = startExitStandby(ctx, rec.hostId, initiator);
+    } else {
+      const stillThere = rec.evacuations.every((e) => { const vm = ctx.reg.vms.get(e.vmId); return vm?.hostId === rec.hostId && vm.powerState === 'poweredOn'; });
+      r = stillThere
+        ? startApplyPlan(ctx, {
+          clusterId: cluster.id, standby: [rec.hostId],
+          actions: rec.evacuations.map((e, i) => {
+            // DPM_EVACUATION_CONCURRENCY moves at a time off the host: batch k starts when batch k − 1 has ended.
+            const batch = Math.floor(i / DPM_EVACUATION_CONCURRENCY);
+            return { kind: 'migrate' as const, vmId: e.vmId, fromHostId: rec.hostId, toHostId: e.toHostId, homeHostId: rec.hostId, planStartMs: batch, planEndMs: batch + 1 };
+          }),
+        }, initiator)
+        : { error: apiError('E_INVALID_STATE', `the VMs on ${rec.hostName} changed since the recommendation was made; run DRS again`, 'params.recommendationId') };
+    }
+    if ('error' in r) {
+      this.dpmRecord(st, { ...rec, outcome: 'refused', outcomeMessage: r.error.message });
+      ctx.events.log(ctx.nowMs(), 'warning', 'DrsRecommendationRefusedEvent', `vSphere DPM could not ${rec.kind === 'powerOff' ? 'put' : 'bring'} ${rec.hostName} ${rec.kind === 'powerOff' ? 'into' : 'out of'} standby mode: ${r.error.message}`, entity);
+      return r.error;
+    }
+    this.dpmRecord(st, { ...rec, outcome: 'applied', taskId: r.taskId });
+    if (rec.kind === 'powerOn') {
+      ctx.events.log(ctx.nowMs(), 'info', 'DrsExitingStandbyModeEvent', `vSphere DPM is bringing ${rec.hostName} out of standby mode: ${rec.reason}`, entity, r.taskId);
+    } else {
+      ctx.events.log(ctx.nowMs(), 'info', 'DrsEnteringStandbyModeEvent', `vSphere DPM is putting ${rec.hostName} into standby mode: ${rec.reason}`, entity, r.taskId);
+    }
+    return undefined;
+  }
+
+  /** Admission control refused a power-on: DPM wakes a standby host (automatic) or recommends it; the words to add, if any. */
+  private dpmWakeFor(cluster: Cluster, why: string): string | undefined {
+    const st = this.stateOf(cluster.id);
+    if (st.dpm.automationLevel === 'off' || !cluster.drsEnabled || this.dpmBusy(st)) return undefined;
+    const standby = this.dpmHosts(cluster, st).filter((h) => h.state === 'standby').sort((a, b) => b.cpuMhz - a.cpuMhz || b.memBytes - a.memBytes)[0];
+    if (!standby) return undefined;
+    const nowMs = this.ctx.nowMs();
+    const rec = this.dpmRecommendation({ kind: 'powerOn', hostId: standby.id, priority: 1, reason: `vSphere HA ${why}`, evacuations: [], utilizationBefore: 0, utilizationAfter: 0 }, nowMs);
+    const vms = this.drsInput(cluster).vms;
+    const on = this.dpmHosts(cluster, st).filter((h) => h.state === 'on');
+    rec.utilizationBefore = utilizationFigure(clusterUtilization(on, vms));
+    rec.utilizationAfter = utilizationFigure(clusterUtilization([...on, standby], vms));
+    if (st.dpm.automationLevel === 'manual') {
+      st.dpmRecommendations = [rec];
+      this.ctx.markChanged(cluster.id);
+      return `vSphere DPM recommends bringing ${standby.name} out of standby mode (Monitor › vSphere DRS).`;
+    }
+    const err = this.dpmApply(cluster, st, rec, DPM_INITIATOR);
+    this.ctx.markChanged(cluster.id);
+    return err ? undefined : `vSphere DPM is bringing ${standby.name} out of standby mode: power the VM on again once the host is up.`;
+  }
+
+  // ── DRS initial placement ────────────────────────────────────────────────────────────────────────
+
+  /** The hosts a powered-off VM could power on in its DRS cluster, best first, and those left out with why. */
+  powerOnPlacement(vmId: VmId): PowerOnPlacementDto | { error: ApiError } {
+    const vm = this.ctx.reg.vms.get(vmId);
+    if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${vmId}`, 'params.vmId') };
+    const cluster = this.clusterOfVm(vm);
+    if (!cluster) return { vmId, automationLevel: defaultDrsSettings().automationLevel, drsEnabled: false, recommendations: [], excluded: [] };
+    const st = this.stateOf(cluster.id);
+    const out: PowerOnPlacementDto = { vmId, automationLevel: st.drs.automationLevel, drsEnabled: cluster.drsEnabled, recommendations: [], excluded: [] };
+    if (!cluster.drsEnabled || vm.powerState !== 'poweredOff') return out;
+    const { hosts, vms } = this.drsInput(cluster);
+    const usable = new Set(hosts.map((h) => h.id));
+    for (const h of this.hostsOf(cluster.id)) {
+      if (!usable.has(h.id)) out.excluded.push({ hostId: h.id, hostName: h.name, reason: h.powerState === 'standBy' ? 'in standby mode' : h.inMaintenanceMode ? 'in maintenance mode' : 'not powered on and connected' });
+    }
+    const rules = st.drs.rules;
+    const hostOf = (o: VmId) => vms.find((x) => x.id === o)?.hostId;
+    const ranked: (PowerOnRecommendationDto & { soft: boolean })[] = [];
+    for (const h of hosts) {
+      if (!h.canReceive) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: 'a dedicated failover host, or one DPM is putting into standby' }); continue; }
+      const host = this.ctx.reg.hosts.get(h.id)!;
+      const cpu = vm.vcpus * host.cpuMhz;
+      const mem = vm.memoryBytes + vmOverheadFrames(vm) * PAGE_SIZE_BYTES;
+      const reserved = this.ctx.reg.vmsOnHost(h.id).filter((v) => v.powerState === 'poweredOn').reduce((s, v) => s + v.cpuReservationMhz, 0);
+      const memUsed = vms.filter((v) => v.hostId === h.id).reduce((s, v) => s + v.memBytes, 0);
+      if (memUsed + mem > h.memBytes) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: `no room for its memory (${Math.round(mem / 1048576)} MiB with overhead)` }); continue; }
+      if (reserved + vm.cpuReservationMhz > h.cpuMhz) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: `no room for its CPU reservation (${vm.cpuReservationMhz} MHz)` }); continue; }
+      const must = rules.length ? ruleBroken(rules, vm.id, h.id, hostOf, true) : undefined;
+      if (must) { out.excluded.push({ hostId: h.id, hostName: h.name, reason: `it would break the rule ${must}` }); continue; }
+      const should = rules.length ? ruleBroken(rules, vm.id, h.id, hostOf) : undefined;
+      const loads = hostLoads(hosts, [...vms, { id: vm.id, hostId: h.id, cpuMhz: cpu, memBytes: mem, movable: true }]);
+      const after = imbalance(loads);
+      const load = loads.find((l) => l.hostId === h.id)!.load;
+      ranked.push({
+        hostId: h.id, hostName: h.name, rank: 0, imbalanceAfter: Math.round(after * 1000) / 1000, hostLoadAfter: Math.round(load * 1000) / 1000, soft: should !== undefined,
+        reason: `host load ${Math.round(load * 100)} % with the VM, cluster imbalance ${after.toFixed(3)}${should ? ` (breaks the should rule ${should})` : ''}`,
+      });
+    }
+    ranked.sort((a, b) => Number(a.soft) - Number(b.soft) || a.imbalanceAfter - b.imbalanceAfter || a.hostLoadAfter - b.hostLoadAfter);
+    out.recommendations = ranked.map(({ soft: _soft, ...r }, i) => ({ ...r, rank: i + 1 }));
+    return out;
+  }
+
+  /**
+   * Before `vm.powerOn`: registers a powered-off VM on the host initial placement chooses (or `hostId`, the
+   * Power On dialog's choice); `undo` puts it back if the power-on is refused, `commit` logs DRS's event.
+   */
+  placeForPowerOn(vmId: VmId, hostId?: HostId): { undo(): void; commit(taskId: TaskId): void } | { error: ApiError } {
+    const none = { undo: () => undefined, commit: () => undefined };
+    const vm = this.ctx.reg.vms.get(vmId);
+    if (!vm || vm.powerState !== 'poweredOff' || vm.isTemplate || vm.busyTaskId) {
+      if (hostId && vm && vm.hostId !== hostId) return { error: apiError('E_INVALID_STATE', `Only a powered-off virtual machine can be placed on a host at power-on; ${vm.name} is ${vm.powerState}.`, 'params.hostId') };
+      return none;
+    }
+    const cluster = this.clusterOfVm(vm);
+    let target: HostId | undefined;
+    let why = '';
+    if (hostId) {
+      const host = this.ctx.reg.hosts.get(hostId);
+      if (!host) return { error: apiError('E_NOT_FOUND', `no host ${hostId}`, 'params.hostId') };
+      if (host.id === vm.hostId) return none;
+      if (!cluster || host.clusterId !== cluster.id) return { error: apiError('E_INVALID_ARGUMENT', `Host ${host.name} is not in the cluster of ${vm.name}.`, 'params.hostId') };
+      if (!hostUsable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} cannot run virtual machines now (${host.powerState === 'standBy' ? 'standby mode' : host.inMaintenanceMode ? 'maintenance mode' : 'not powered on and connected'}).`, 'params.hostId') };
+      target = host.id;
+      why = 'the host chosen in the Power On dialog';
+    } else {
+      if (!cluster?.drsEnabled) return none;
+      const st = this.stateOf(cluster.id);
+      if (st.drs.automationLevel === 'manual') return none;
+      const p = this.powerOnPlacement(vm.id);
+      if ('error' in p || p.recommendations.length === 0) return none;
+      target = p.recommendations[0].hostId;
+      why = p.recommendations[0].reason;
+    }
+    if (target === vm.hostId) return none;
+    const from = vm.hostId;
+    vm.hostId = target;
+    const ctx = this.ctx;
+    return {
+      undo: () => { vm.hostId = from; },
+      commit: (taskId) => {
+        ctx.markChanged(vm.id, target!, ...(from ? [from] : []));
+        ctx.events.log(ctx.nowMs(), 'info', 'DrsVmPoweredOnEvent', `vSphere DRS placed ${vm.name} on ${ctx.reg.nameOf(target!)} to power it on (was registered on ${ctx.reg.nameOf(from ?? '')}): ${why}`, { id: vm.id, name: vm.name }, taskId);
+      },
+    };
   }
 
   /** The cluster's counters for the collector's sample (`clusterServices.failover`, `engine.drs.imbalance`). */
@@ -529,6 +822,13 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
         hostLoads: loads, ...(st.drsLastRunMs !== undefined ? { lastRunMs: st.drsLastRunMs } : {}),
         ...(cluster.drsEnabled ? { nextRunMs: st.drsNextRunMs } : {}),
         recommendations: st.recommendations, history: st.history,
+      },
+      dpm: st.dpm,
+      dpmState: {
+        ...(st.dpmLastRunMs !== undefined ? { lastRunMs: st.dpmLastRunMs } : {}),
+        utilization: utilizationFigure(clusterUtilization(hosts, vms)), low: DPM_LOW, high: DPM_HIGH,
+        standbyHostIds: this.hostsOf(clusterId).filter((h) => h.powerState === 'standBy').map((h) => h.id),
+        recommendations: st.dpmRecommendations, history: st.dpmHistory,
       },
       faults: activeFaults(reg).filter((f) => hostIds.has(f.targetId as HostId) || f.kind === 'datastoreInaccessible'),
     })) as ClusterServicesDto;

@@ -1,6 +1,6 @@
 // vSphere HA beside placement's host power and plans: a host in standby is not a failed host (HA declares
 // nothing and restarts nothing there, and never restarts a VM onto it); placement.apply never chooses a
-// crashed host, and a plan whose destination crashes mid-move leaves its VM running at home, which HA then
+// crashed host, and a plan whose destination crashes mid-migration leaves its VM running at home, which HA then
 // leaves alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,18 +83,22 @@ test('a crashed host takes no VM from placement: placement.apply refuses it as a
   if (!isolated.ok) assert.match(isolated.error.message, /h2 is not responding/);
 });
 
-test('a destination that crashes during a move: the VM resumes at home, the plan ends in error, HA restarts nothing', () => {
+test('a destination that crashes during a move: the migration ends, the VM runs on at home, the plan ends in error, HA restarts nothing', () => {
   const h = lab();
   const h0 = hostByName(h, 'h0').id;
   const h2 = hostByName(h, 'h2').id;
   const a = vmByName(h, 'a').id as VmId;
   const { taskId } = h.cmd('placement.apply', { target: [{ vmId: a, hostId: h2 as HostId }] });
-  // Run until the VM is suspended on its way (the memory image is being copied), then h2 loses power.
-  for (let i = 0; i < 1000 && vmByName(h, 'a').powerState !== 'suspended'; i++) h.advance(10);
-  assert.equal(vmByName(h, 'a').powerState, 'suspended');
+  // Run until the VM's live migration is under way (before its switch-over), then h2 loses power.
+  const migration = () => h.q('tasks.list', { limit: 10 }).find((x) => x.operation === 'vm.migrate');
+  for (let i = 0; i < 100 && migration()?.state !== 'running'; i++) h.advance(1);
+  assert.equal(migration()?.state, 'running');
+  assert.equal(vmByName(h, 'a').hostId, h0, 'still on its source');
   h.cmd('fault.inject', { kind: 'hostCrash', targetId: h2 });
   const t = h.finish(taskId);
   assert.equal(t.state, 'error');
+  assert.match(t.error?.message ?? '', /Migrating a to h2: the destination host h2 failed/);
+  assert.equal(migration()?.state, 'error');
   const vm = vmByName(h, 'a');
   assert.equal(vm.powerState, 'poweredOn');
   assert.equal(vm.hostId, h0, 'back on its own host');

@@ -19,7 +19,15 @@ import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, start
 import { startMigration } from '../../migration/index';
 
 export const COMMAND_HANDLERS: CommandHandlers = {
-  'vm.powerOn': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'powerOn', who),
+  'vm.powerOn': (lab, p, who) => {
+    // DRS initial placement registers a powered-off VM on its host first; a refused power-on leaves it where it was.
+    const placed = lab.clusterServices.placeForPowerOn(p.vmId, p.hostId);
+    if ('error' in placed) return placed;
+    const r = startPowerOp(lab.ops, p.vmId, 'powerOn', who);
+    if ('error' in r) placed.undo();
+    else placed.commit(r.taskId);
+    return r;
+  },
   'vm.powerOff': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'powerOff', who),
   'vm.suspend': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'suspend', who),
   'vm.reset': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'reset', who),
@@ -66,6 +74,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     ...(p.drsEnabled !== undefined ? { drsEnabled: p.drsEnabled } : {}),
     ...(p.ha ? { ha: p.ha } : {}),
     ...(p.drs ? { drs: p.drs } : {}),
+    ...(p.dpm ? { dpm: p.dpm } : {}),
     ...(p.restartPriorityOverrides ? { restartPriorityOverrides: p.restartPriorityOverrides.map((o) => ({ vmId: o.vmId, priority: o.priority === 'clusterDefault' ? null : o.priority })) } : {}),
   }),
   'cluster.drs.run': (lab, p) => lab.clusterServices.runDrs(p.clusterId),

@@ -48,6 +48,7 @@ export function simulatedBackendInfo(): BackendInfo {
 
 export const QUERY_HANDLERS: QueryHandlers = {
   'cluster.services': (lab, p) => lab.clusterServices.dto(p.clusterId),
+  'cluster.drs.powerOnRecommendations': (lab, p) => lab.clusterServices.powerOnPlacement(p.vmId),
   'availability.design': (_lab, p) => ({
     ...evaluateDesign(p.groups),
     tiers: UPTIME_TIERS.map((t) => ({ tier: t.tier, availability: t.availability, downtimeHoursPerYear: downtimeHours(t.availability), description: t.description })),
