@@ -97,6 +97,10 @@ function canonical(b: Uint8Array): { value?: number; bytes?: Uint8Array } {
 class FakePages implements GuestPages {
   constructor(protected st: () => { pageCount: number; pages: Map<number, number>; bytes: Map<number, Uint8Array>; notPresent: Set<number> }) {}
 
+  /** Bumped by every write through the seam and every workload write that touched a new page (see `GuestPages.framesGained`). */
+  protected gained = 0;
+  get framesGained(): number { return this.gained; }
+
   get pageCount(): number { return this.st().pageCount; }
 
   protected check(gpfn: number): void {
@@ -119,6 +123,7 @@ class FakePages implements GuestPages {
   protected put(gpfn: number, b: Uint8Array): void {
     if (b.length !== PAGE) throw new RangeError(`a page is ${PAGE} bytes`);
     const s = this.st();
+    this.gained++;
     s.notPresent.delete(gpfn);
     s.bytes.delete(gpfn);
     s.pages.delete(gpfn);
@@ -462,6 +467,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
     v.localNs += (cycles + stall.cycles) * this.nsPerCycle;
     if (p.writeEvery > 0) {
       const n = Math.floor(v.instructions / p.writeEvery) - Math.floor(before / p.writeEvery);
+      const mapped = s.pages.size; // the loop only adds or overwrites: it grew iff a page gained a frame
       for (let k = 0; k < n; k++) {
         v.writes++;
         const page = this.wsPage(i, v.writes);
@@ -470,6 +476,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
         s.pageTick.set(page, s.vcpus[0].ticksDelivered);
         s.counters.pageWrites = (s.counters.pageWrites ?? 0) + 1;
       }
+      if (s.pages.size !== mapped) this.gained++;
     }
     if (p.ioEvery > 0 && this.disk) {
       const n = Math.floor(v.instructions / p.ioEvery) - Math.floor(before / p.ioEvery);
