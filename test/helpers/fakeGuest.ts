@@ -445,6 +445,28 @@ export class FakeGuest extends FakePages implements GuestMachine {
     return false;
   }
 
+  /**
+   * The writes k = 1..n after write `writes` of vCPU i that first meet a not-present page, as pairs
+   * [k, page] in k order — the ones the write-by-write check would fault on (a supplied page is present
+   * for its later writes; pages only leave the not-present set while the writes run) — found from the
+   * not-present pages instead of from every write; undefined when the working set wraps around memory
+   * (the caller checks write by write).
+   */
+  private firstWritesOfNotPresent(i: number, writes: number, n: number): number[] | undefined {
+    const ws = this.s.params.workingSetPages;
+    const base = KERNEL_PAGES + i * ws;
+    if (base + ws > this.s.pageCount) return undefined;
+    const found: [number, number][] = [];
+    for (const page of this.s.notPresent) {
+      const idx = page - base;
+      if (idx < 0 || idx >= ws) continue;
+      const k = ((((idx - writes - 1) % ws) + ws) % ws) + 1; // the least k ≥ 1 with (writes + k) mod ws = idx
+      if (k <= n) found.push([k, page]);
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    return found.flat();
+  }
+
   /** Runs up to `cycles` (less when a write must wait for a page: it stops just before it); returns the cycles run. */
   private execute(i: number, v: VcpuState, cycles: number): number {
     const s = this.s;
@@ -454,11 +476,21 @@ export class FakeGuest extends FakePages implements GuestMachine {
     if (p.writeEvery > 0 && s.notPresent.size > 0) {
       const first = Math.floor(before / p.writeEvery);
       const n = Math.floor((before + cycles) / p.writeEvery) - first;
-      for (let k = 1; k <= n; k++) {
-        const page = this.wsPage(i, v.writes + k);
-        if (s.notPresent.has(page) && !this.fault(i, v, page, stall)) {
-          cycles = (first + k) * p.writeEvery - 1 - before;
-          break;
+      const hits = n > s.notPresent.size ? this.firstWritesOfNotPresent(i, v.writes, n) : undefined;
+      if (hits) {
+        for (let h = 0; h < hits.length; h += 2) {
+          if (!this.fault(i, v, hits[h + 1], stall)) {
+            cycles = (first + hits[h]) * p.writeEvery - 1 - before;
+            break;
+          }
+        }
+      } else {
+        for (let k = 1; k <= n; k++) {
+          const page = this.wsPage(i, v.writes + k);
+          if (s.notPresent.has(page) && !this.fault(i, v, page, stall)) {
+            cycles = (first + k) * p.writeEvery - 1 - before;
+            break;
+          }
         }
       }
     }
