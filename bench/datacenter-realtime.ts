@@ -2,20 +2,22 @@
  * Datacenter benchmark: how many VMs running mixed workloads the engine sustains at 1× real time, and
  * the aggregate guest instructions per second at that size.
  *
- * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--monitor interp|bt|hw] [--fake]`. Prints one JSON object.
+ * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N] [--monitor interp|bt|hw] [--fake]`. Prints one JSON object.
  * Lab: hosts of 8 cores at 100 MHz (the built-in labs' teaching clock), 8 one-vCPU VMs per host; VM i runs
  * MIX[i mod 8] (cpu, memwrite, io, 5 × idle). For N = 1, 2, 3, 5, 8, 12, … VMs it runs `--seconds` of
  * virtual time as fast as possible and records wall time; "sustained" is the largest N whose run took no
  * more wall time than virtual time. `cpuMs` is the process's CPU time (user + system) for the same run:
  * on a shared machine it moves less with the other processes' load than wall time does (compare runs by
- * it when the load differs; "sustained" is still decided by wall time).
+ * it when the load differs; "sustained" is still decided by wall time). `--vms N` runs that one size only
+ * (for comparing trees at one size; "sustained" is then N or 0).
  *
  * Guest: the real guest machine when `node/guestFactories.ts` provides one; otherwise the fakeGuest test
  * double, which measures only the datacenter layer (scheduler, counters, snapshots-ready state) — the
  * JSON says which in `guest`, and the figure is then an upper bound that real guest execution lowers
  * (and `guestInstructionsPerSecond` is null: the double counts cycles, it executes no instructions).
  * Runs start at virtual time 0 so that the 20 s sample covers the run (its engine.mips gives the
- * instruction rate).
+ * instruction rate); a run shorter than one sample (`--seconds` < 20) has no sample to read and reports
+ * `guestInstructionsPerSecond` null, not 0.
  */
 import { createEngine } from '../src-main/engine/index';
 import type { GuestFactory } from '../src-main/engine/index';
@@ -29,6 +31,8 @@ const arg = (name: string, def: number): number => {
 };
 const SECONDS = arg('seconds', 20);
 const MAX = arg('max', 4096);
+/** `--vms N`: only this size (0: the growing series). */
+const ONLY = arg('vms', 0);
 /** Monitor every VM runs under (`--monitor bt` shows what binary translation buys). */
 const MONITOR = (() => { const i = process.argv.indexOf('--monitor'); return i > 0 ? process.argv[i + 1] : 'interp'; })();
 
@@ -73,17 +77,22 @@ function measure(vms: number): { vms: number; wallMs: number; cpuMs: number; rea
   const cpu = process.cpuUsage(c0);
   const inv = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} });
   let instructions = 0;
+  // the realtime interval's first sample closes at 20 virtual s: before it there is no rate to read
+  let sampled = false;
   if (inv.ok) {
     for (const h of (inv.result as { hosts: { id: string }[] }).hosts) {
       const r = engine.handle({ v: API_VERSION, id: 2, kind: 'query', name: 'metrics.query', params: { entityId: h.id, counters: ['engine.mips.average'], interval: 'realtime', maxSamples: 1 } });
-      if (r.ok) instructions += ((r.result as { values: Record<string, (number | null)[]> }).values['engine.mips.average'][0] ?? 0) * 1e6;
+      const mips = r.ok ? (r.result as { values: Record<string, (number | null)[]> }).values['engine.mips.average']?.[0] : undefined;
+      if (mips === null || mips === undefined) continue;
+      sampled = true;
+      instructions += mips * 1e6;
     }
   }
   const factor = (SECONDS * 1000) / wallMs;
   // Instructions per wall-clock second; only meaningful when a real guest executes them.
   return {
     vms, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), realtimeFactor: Math.round(factor * 100) / 100,
-    guestInstructionsPerSecond: real.factory ? Math.round(instructions * factor) : null,
+    guestInstructionsPerSecond: real.factory && sampled ? Math.round(instructions * factor) : null,
   };
 }
 
@@ -91,7 +100,8 @@ const runs = [];
 let sustained = 0;
 // Sizes grow by about 1.5× so the sustained figure is resolved to within a third.
 const sizes: number[] = [];
-for (let n = 1; n <= MAX; n = Math.max(n + 1, Math.round(n * 1.5))) sizes.push(n);
+if (ONLY > 0) sizes.push(ONLY);
+else for (let n = 1; n <= MAX; n = Math.max(n + 1, Math.round(n * 1.5))) sizes.push(n);
 for (const n of sizes) {
   const r = measure(n);
   runs.push(r);

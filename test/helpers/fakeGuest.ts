@@ -97,6 +97,10 @@ function canonical(b: Uint8Array): { value?: number; bytes?: Uint8Array } {
 class FakePages implements GuestPages {
   constructor(protected st: () => { pageCount: number; pages: Map<number, number>; bytes: Map<number, Uint8Array>; notPresent: Set<number> }) {}
 
+  /** Bumped by every write through the seam and every workload write that touched a new page (see `GuestPages.framesGained`). */
+  protected gained = 0;
+  get framesGained(): number { return this.gained; }
+
   get pageCount(): number { return this.st().pageCount; }
 
   protected check(gpfn: number): void {
@@ -119,6 +123,7 @@ class FakePages implements GuestPages {
   protected put(gpfn: number, b: Uint8Array): void {
     if (b.length !== PAGE) throw new RangeError(`a page is ${PAGE} bytes`);
     const s = this.st();
+    this.gained++;
     s.notPresent.delete(gpfn);
     s.bytes.delete(gpfn);
     s.pages.delete(gpfn);
@@ -440,6 +445,28 @@ export class FakeGuest extends FakePages implements GuestMachine {
     return false;
   }
 
+  /**
+   * The writes k = 1..n after write `writes` of vCPU i that first meet a not-present page, as pairs
+   * [k, page] in k order — the ones the write-by-write check would fault on (a supplied page is present
+   * for its later writes; pages only leave the not-present set while the writes run) — found from the
+   * not-present pages instead of from every write; undefined when the working set wraps around memory
+   * (the caller checks write by write).
+   */
+  private firstWritesOfNotPresent(i: number, writes: number, n: number): number[] | undefined {
+    const ws = this.s.params.workingSetPages;
+    const base = KERNEL_PAGES + i * ws;
+    if (base + ws > this.s.pageCount) return undefined;
+    const found: [number, number][] = [];
+    for (const page of this.s.notPresent) {
+      const idx = page - base;
+      if (idx < 0 || idx >= ws) continue;
+      const k = ((((idx - writes - 1) % ws) + ws) % ws) + 1; // the least k ≥ 1 with (writes + k) mod ws = idx
+      if (k <= n) found.push([k, page]);
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    return found.flat();
+  }
+
   /** Runs up to `cycles` (less when a write must wait for a page: it stops just before it); returns the cycles run. */
   private execute(i: number, v: VcpuState, cycles: number): number {
     const s = this.s;
@@ -449,11 +476,21 @@ export class FakeGuest extends FakePages implements GuestMachine {
     if (p.writeEvery > 0 && s.notPresent.size > 0) {
       const first = Math.floor(before / p.writeEvery);
       const n = Math.floor((before + cycles) / p.writeEvery) - first;
-      for (let k = 1; k <= n; k++) {
-        const page = this.wsPage(i, v.writes + k);
-        if (s.notPresent.has(page) && !this.fault(i, v, page, stall)) {
-          cycles = (first + k) * p.writeEvery - 1 - before;
-          break;
+      const hits = n > s.notPresent.size ? this.firstWritesOfNotPresent(i, v.writes, n) : undefined;
+      if (hits) {
+        for (let h = 0; h < hits.length; h += 2) {
+          if (!this.fault(i, v, hits[h + 1], stall)) {
+            cycles = (first + hits[h]) * p.writeEvery - 1 - before;
+            break;
+          }
+        }
+      } else {
+        for (let k = 1; k <= n; k++) {
+          const page = this.wsPage(i, v.writes + k);
+          if (s.notPresent.has(page) && !this.fault(i, v, page, stall)) {
+            cycles = (first + k) * p.writeEvery - 1 - before;
+            break;
+          }
         }
       }
     }
@@ -462,6 +499,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
     v.localNs += (cycles + stall.cycles) * this.nsPerCycle;
     if (p.writeEvery > 0) {
       const n = Math.floor(v.instructions / p.writeEvery) - Math.floor(before / p.writeEvery);
+      const mapped = s.pages.size; // the loop only adds or overwrites: it grew iff a page gained a frame
       for (let k = 0; k < n; k++) {
         v.writes++;
         const page = this.wsPage(i, v.writes);
@@ -470,6 +508,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
         s.pageTick.set(page, s.vcpus[0].ticksDelivered);
         s.counters.pageWrites = (s.counters.pageWrites ?? 0) + 1;
       }
+      if (s.pages.size !== mapped) this.gained++;
     }
     if (p.ioEvery > 0 && this.disk) {
       const n = Math.floor(v.instructions / p.ioEvery) - Math.floor(before / p.ioEvery);

@@ -61,6 +61,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   readonly nsPerCycle: number;
   readonly cyclesPerNs: number;
   mem!: GuestPhysicalMemory;
+  /** Frames gained by the memories this machine had before its current one (resets): keeps `framesGained` growing. */
+  private framesGainedBefore = 0;
   slots: VcpuSlot[] = [];
   devices!: DeviceSet;
   crashInfo: MachineCrash | undefined;
@@ -98,6 +100,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   /** Puts `mem` in place as the guest memory (builder, guest reset) and routes its not-present faults here. */
   attachMemory(mem: GuestPhysicalMemory): void {
+    // a reset swaps in a fresh memory: `framesGained` must still only grow (+ 1: the swap itself may add pages)
+    if (this.mem) this.framesGainedBefore += this.mem.framesGained + 1;
     this.mem = mem;
     mem.notPresentResolver = (gpfn, access, canWait) => this.onNotPresent(gpfn, access, canWait);
   }
@@ -354,6 +358,8 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   }
   pageState(gpfn: number): GuestPageState { return pageOps.pageState(this.mem, gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
+  forEachFramedPage(fn: (gpfn: number) => void): void { pageOps.forEachFramedPage(this.mem, fn); }
+  get framesGained(): number { return this.framesGainedBefore + this.mem.framesGained; }
   frameStats(): GuestFrameStats {
     let waitNs = 0;
     for (const s of this.slots) waitNs += s.pageFaults.frameWaitedNs;

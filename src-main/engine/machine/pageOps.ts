@@ -4,7 +4,7 @@
  * IncomingMemory alike.
  *
  * Interface: `readPage`, `writePage`, `discardPage`, `markNotPresent`, `supplyPage`, `sharePage`, `dropZeroPage`,
- * `pageState`, `scanPages`, `frameStats` — each `(mem, gpfn, …)`; `registerPages(pages, memoryOf)` /
+ * `pageState`, `scanPages`, `forEachFramedPage`, `frameStats` — each `(mem, gpfn, …)`; `registerPages(pages, memoryOf)` /
  * `memoryBehind(pages)`: which guest memory an object of the seam stands for (sharePage needs the
  * other side's frames; only objects of this engine can take part).
  * Rules: a gpfn outside guest memory or a page of the wrong size is a RangeError naming it (a bug
@@ -64,6 +64,10 @@ export function pageState(mem: GuestPhysicalMemory, gpfn: number): GuestPageStat
 
 export function scanPages(mem: GuestPhysicalMemory, fn: (gpfn: number, hfn: number, refCount: number) => void): void {
   mem.scanPages(fn);
+}
+
+export function forEachFramedPage(mem: GuestPhysicalMemory, fn: (gpfn: number) => void): void {
+  mem.forEachFramedPage(fn);
 }
 
 export function frameStats(mem: GuestPhysicalMemory): GuestFrameStats {

@@ -23,6 +23,7 @@
  *    not-present page gets its contents back), `sharePage(gpfn, from, fromGpfn)` (map another page's
  *    frame copy-on-write), `dropZeroPage(gpfn)` (an all-zero page gives its frame back and maps the
  *    shared zero page again: page sharing's zero pages, content-preserving), `scanPages(fn)`,
+ *    `forEachFramedPage(fn)`, `framesGained` (grows whenever a page gains a frame),
  *    `frameStats()` (with `sharedBreaks`: writes that had to copy a frame other pages also mapped);
  *  - not-present pages: `notPresentCount`, `isNotPresent(gpfn)`, `ensurePresent(gpfn, access)` and the
  *    `notPresentResolver` the machine installs (see Rules);
@@ -129,6 +130,8 @@ export class GuestPhysicalMemory {
   readonly pageCount: number;
   /** See the header: bump = cached frame references / fast-write permissions may be stale. */
   epoch = 0;
+  /** Grows whenever a page gains a frame (first touch, a not-present page filled, a page shared onto, restore): see `GuestPages.framesGained`. */
+  framesGained = 0;
   private chunks: (Chunk | undefined)[];
   private touched = 0;
   private watchers: WatchListener[] = [];
@@ -225,6 +228,7 @@ export class GuestPhysicalMemory {
       if (h === -1) return undefined;
       c.hfn1[i] = h + 1;
       this.touched++;
+      this.framesGained++;
       this.epoch++;
       if (this.remapListeners.length) this.remapped(gpfn);
       return this.host.frame(h);
@@ -527,6 +531,7 @@ export class GuestPhysicalMemory {
       this.host.frame(h).set(words);
       c.hfn1[i] = h + 1;
       this.touched++;
+      this.framesGained++;
     }
     this.notPresentCount--;
     this.epoch++;
@@ -554,7 +559,7 @@ export class GuestPhysicalMemory {
     const same = old !== undefined && sameWords(old, this.host.frame(h));
     this.host.addRef(h);
     if (v > 0) this.host.release((v - 1) as Hfn);
-    else this.touched++;
+    else { this.touched++; this.framesGained++; }
     if (v === NOT_PRESENT) this.notPresentCount--;
     c.hfn1[i] = h + 1;
     c.flags[i] &= ~FLAG_SHARED;
@@ -578,6 +583,17 @@ export class GuestPhysicalMemory {
         if (v > 0) fn(base | i, v - 1, this.host.refCount((v - 1) as Hfn));
         else if (v === NOT_PRESENT) fn(base | i, -1, 0);
       }
+    }
+  }
+
+  /** Calls fn(gpfn) for every page with a frame, in gpfn order: `scanPages` without the reference counts or not-present pages. */
+  forEachFramedPage(fn: (gpfn: number) => void): void {
+    for (let ci = 0; ci < this.chunks.length; ci++) {
+      const c = this.chunks[ci];
+      if (!c) continue;
+      const base = ci << CHUNK_SHIFT;
+      const h = c.hfn1;
+      for (let i = 0; i < CHUNK_PAGES; i++) if (h[i] > 0) fn(base | i);
     }
   }
 
@@ -724,6 +740,7 @@ export class GuestPhysicalMemory {
       c.hfn1[i] = h + 1;
       c.flags[i] |= FLAG_SHARED;
       m.touched++;
+      m.framesGained++;
     }
     m.restoreNotPresent(state);
     m.epoch++;

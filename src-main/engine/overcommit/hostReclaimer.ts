@@ -96,8 +96,14 @@ export class HostReclaimer {
     return memReclamationOf(this.env.host()?.memoryReclamation);
   }
 
+  /** minFree for the host's capacity when last asked (it is asked several times per barrier and changes only with the capacity). */
+  private readonly minFreeFor = { bytes: -1, frames: 0 };
+
   get minFree(): number {
-    return minFreeFrames(this.env.host()?.memoryBytes ?? 0);
+    const bytes = this.env.host()?.memoryBytes ?? 0;
+    const m = this.minFreeFor;
+    if (bytes !== m.bytes) { m.bytes = bytes; m.frames = minFreeFrames(bytes); }
+    return m.frames;
   }
 
   vm(vmId: VmId): VmReclaim | undefined {

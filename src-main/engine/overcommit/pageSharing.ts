@@ -57,6 +57,14 @@ interface VmScan {
   zero: Set<number>;
   /** Pages with a frame when last counted (host-side, not saved): picks the cheaper walk, never changes what is visited. */
   presentPages: number;
+  /**
+   * The sparse walk's listing of this pass (host-side, not saved): positions in the permutation of the
+   * pages that had a frame, ascending, in `listed[0, listedLen)`; reused while the memory's
+   * `framesGained` is still `listedGain` (no page gained a frame since), dropped at a new pass.
+   */
+  listed: Float64Array | undefined;
+  listedLen: number;
+  listedGain: number;
 }
 
 export interface HostSharingState {
@@ -105,10 +113,9 @@ export class HostSharing {
   private readonly otherWords = new Int32Array(this.other.buffer);
   private readonly h = new Uint32Array(2);
   private readonly h2 = new Uint32Array(2);
-  /** Scratch for the sparse walk's positions (grows to the most pages with a frame met). */
-  private order = new Float64Array(64);
-  /** The pass being listed into `order`: page count, permutation offset and inverse multiplier, length. */
-  private readonly listing = { n: 1, c: 0, inv: 0, len: 0 };
+  /** The VM whose pass is being listed (`passOrder`): page count, permutation offset and inverse multiplier. */
+  private readonly listing = { n: 1, c: 0, inv: 0 };
+  private listingVm: VmScan | undefined;
   private readonly addFramed = (g: number): void => this.place(g);
   private readonly addScanned = (g: number, hfn: number): void => { if (hfn >= 0) this.place(g); };
 
@@ -126,7 +133,9 @@ export class HostSharing {
     if (index < 0) index = this.byIndex.length;
     if (index >= MAX_SHARING_VMS) throw new RangeError(`page sharing tracks at most ${MAX_SHARING_VMS} VMs per host`);
     const rng = new Rng(seed);
-    const v: VmScan = { vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set(), presentPages: 0 };
+    const v: VmScan = {
+      vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set(), presentPages: 0, listed: undefined, listedLen: 0, listedGain: -1,
+    };
     v.salt = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2f) ^ (index + 1)) >>> 0 || 1;
     this.newPass(v);
     this.byId.set(vmId, v);
@@ -149,6 +158,7 @@ export class HostSharing {
     v.permA = a;
     v.permC = v.rng.int(n);
     v.permI = 0;
+    v.listedGain = -1; // a new permutation: the listing's positions are the old one's
   }
 
   /** Pages collapsed onto the zero page that still read it (a write since allocated a frame). */
@@ -204,11 +214,13 @@ export class HostSharing {
 
   /**
    * The same walk, jumping from one page with a frame to the next: the pages with a frame are listed
-   * once (`scanPages`) and placed by their position in this pass's permutation, and the runs of pages
-   * without one between them are counted as skipped without being asked. Visits, skips, the position
-   * and the passes started (with their RNG draws) are exactly the dense walk's: pages only lose their
-   * frame during a scan (a zero page collapsed), so a listed page is asked again before its visit, and a
-   * new pass lists again.
+   * (`forEachFramedPage`, else `scanPages`) and placed by their position in this pass's permutation, and
+   * the runs of pages without one between them are counted as skipped without being asked. Visits,
+   * skips, the position and the passes started (with their RNG draws) are exactly the dense walk's: a
+   * listed page is asked again before its visit (it may have lost its frame since: a zero page
+   * collapsed, a page sampled or swapped out), so a listing may hold pages that lost their frame but
+   * never miss one that has a frame — it is kept across barriers only while the memory reports that no
+   * page gained a frame (`framesGained`), and a new pass lists again.
    */
   private walkSparse(v: VmScan, settings: MemReclamationSettings): number {
     const n = v.pages.pageCount;
@@ -236,26 +248,39 @@ export class HostSharing {
     return skips;
   }
 
-  /** Positions in the current pass's permutation of the VM's pages with a frame, ascending (a view of a scratch buffer). */
+  /**
+   * Positions in the current pass's permutation of the VM's pages with a frame (and possibly of pages
+   * that lost theirs since they were listed), ascending: a view of the VM's listing, listed again
+   * unless it is still complete.
+   */
   private passOrder(v: VmScan): Float64Array {
+    const gained = v.pages.framesGained;
+    if (v.listed && v.listedGain >= 0 && gained !== undefined && gained === v.listedGain) return v.listed.subarray(0, v.listedLen);
     const n = v.pages.pageCount;
     const o = this.listing;
-    o.n = n; o.c = v.permC; o.inv = modInverse(v.permA, n); o.len = 0;
+    o.n = n; o.c = v.permC; o.inv = modInverse(v.permA, n);
+    v.listedLen = 0;
+    v.listed ??= new Float64Array(64);
+    this.listingVm = v;
     if (v.pages.forEachFramedPage) v.pages.forEachFramedPage(this.addFramed);
     else v.pages.scanPages(this.addScanned);
-    v.presentPages = o.len;
-    return this.order.subarray(0, o.len).sort();
+    this.listingVm = undefined;
+    v.presentPages = v.listedLen;
+    v.listedGain = gained ?? -1;
+    return v.listed.subarray(0, v.listedLen).sort();
   }
 
-  /** Appends a page's position in the pass being listed (`listing`) to `order`. */
+  /** Appends a page's position in the pass being listed (`listing`) to its VM's listing. */
   private place(g: number): void {
     const o = this.listing;
-    if (o.len === this.order.length) {
-      const grown = new Float64Array(2 * this.order.length);
-      grown.set(this.order);
-      this.order = grown;
+    const v = this.listingVm!;
+    let a = v.listed!;
+    if (v.listedLen === a.length) {
+      const grown = new Float64Array(2 * a.length);
+      grown.set(a);
+      v.listed = a = grown;
     }
-    this.order[o.len++] = ((((g - o.c) % o.n) + o.n) % o.n * o.inv) % o.n;
+    a[v.listedLen++] = ((((g - o.c) % o.n) + o.n) % o.n * o.inv) % o.n;
   }
 
   private nextPage(v: VmScan): number {
@@ -339,6 +364,7 @@ export class HostSharing {
       v.credit = x.credit;
       v.rng = Rng.restore(x.rng);
       v.permA = x.permA; v.permC = x.permC; v.permI = x.permI;
+      v.listedGain = -1;
       v.zero = new Set(x.zero);
     }
   }

@@ -128,6 +128,12 @@ export interface GuestPages {
    * (page sharing's sparse walk). Optional: without it they use `scanPages`.
    */
   forEachFramedPage?(fn: (gpfn: number) => void): void;
+  /**
+   * A count that grows whenever a page gains a frame (first touch, a not-present page supplied, a page
+   * shared onto): while it stays the same, a listing of the pages with a frame taken earlier still holds
+   * every one of them (pages that lost theirs since may be in it). Optional: without it callers list again.
+   */
+  readonly framesGained?: number;
   frameStats(): GuestFrameStats;
 }
 

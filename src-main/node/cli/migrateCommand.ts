@@ -190,8 +190,18 @@ export interface MigrateRun {
   engine: Engine;
 }
 
+/** Points of a run a caller may observe (the migration benchmark times the migration alone and samples memory). */
+export interface MigrateObserver {
+  /** The guest ran for --after; the migration is about to be asked for. */
+  beforeMigrate?(): void;
+  /** After each 100 ms of virtual time while the migration runs. */
+  step?(): void;
+  /** The migration's task ended (or the wait for it ran out). */
+  afterMigrate?(): void;
+}
+
 /** Builds the two-host lab, runs the guest, migrates it; the engine stays available to the caller (tests). */
-export async function runMigrationExperiment(a: MigrateArgs): Promise<MigrateRun> {
+export async function runMigrationExperiment(a: MigrateArgs, observe: MigrateObserver = {}): Promise<MigrateRun> {
   const catalogue = loadGuestCatalogue();
   const entry = findGuest(catalogue, a.guest!);
   if (!entry) throw new UsageError(`unknown guest "${a.guest}" (one of: ${catalogue.guests.map((g) => g.name).join(', ')})`);
@@ -233,6 +243,7 @@ export async function runMigrationExperiment(a: MigrateArgs): Promise<MigrateRun
   const bad = mine.find((v) => v.guestState === 'crashed' || v.guestState === 'notRunning');
   if (bad) throw new Error(`${bad.name} is not running before the migration (${bad.crashReason ?? bad.guestState})`);
   const dst = inv.hosts.find((h) => h.name === 'esx-dst')!;
+  observe.beforeMigrate?.();
   const { taskId } = call('command', 'vm.migrate', {
     vmId: mine[0].id, hostId: dst.id, options: a.options, ...(mine.length > 1 ? { gang: mine.slice(1).map((v) => v.id) } : {}),
   }) as { taskId: string };
@@ -241,7 +252,9 @@ export async function runMigrationExperiment(a: MigrateArgs): Promise<MigrateRun
     const task = (call('query', 'tasks.list', { limit: 50 }) as { id: string; state: string }[]).find((x) => x.id === taskId);
     if (task && (task.state === 'success' || task.state === 'error' || task.state === 'cancelled')) break;
     engine.advance(100);
+    observe.step?.();
   }
+  observe.afterMigrate?.();
   const stats = call('query', 'migration.get', { taskId }) as MigrationStats;
   const vm = call('query', 'vm.get', { vmId: mine[0].id }) as { hostId?: string };
   const vmHost = inv.hosts.find((h) => h.id === vm.hostId)?.name ?? String(vm.hostId);
