@@ -355,4 +355,10 @@ export interface SimStatus {
   speed: number | 'max';
   /** A `sim.step` is in progress and ends at this virtual time (absent: no step). */
   stepToMs?: number;
+  /**
+   * The multiple of real time the lab actually ran at over the last seconds, measured by the host that
+   * paces it (virtual time advanced / wall time); below `speed` when the machine cannot keep up. Absent
+   * while paused, in the engine's own answers (it has no wall clock) and until enough was measured.
+   */
+  achievedSpeed?: number;
 }
