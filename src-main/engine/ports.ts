@@ -22,6 +22,7 @@
  * - `labLibrary`: where File › Save and Open keep saved labs (`node/storage/labLibrary.ts`: a folder
  *   the host chooses). Absent → `lab.save` / `lab.open` are refused and the library lists nothing.
  */
+import type { GuestParamDto } from '@shared/model/guestParams';
 import type { SavedLabDto } from '@shared/model/labDocument';
 import type { GuestFactory } from './vm/guestFactory';
 import type { MilpModel, MilpResult, MilpSolveOptions } from './placement/index';
@@ -48,7 +49,8 @@ export interface RecoveryPort {
 export interface EnginePorts {
   scenarios: Record<string, ScenarioSource>;
   guestFactory?: GuestFactory;
-  guestCatalog?: { name: string; description: string }[];
+  /** `params`: the fields forms offer (absent: the program takes none). */
+  guestCatalog?: { name: string; description: string; params?: GuestParamDto[] }[];
   milpSolver?: MilpSolverPort;
   pageCodecs?: PageCodecPort;
   exercises?: { summary: ExerciseSummary; exercise: Exercise }[];

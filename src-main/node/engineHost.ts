@@ -16,7 +16,9 @@
  * answered between slices — running at 'max' or a fixed speed (a lab that cannot keep up with the speed
  * asked runs slower, never holding requests) and a `sim.step` in progress alike (the engine only
  * records a step; the host moves the clock toward its end here, and `sim.pause` cancels the rest);
- * `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends.
+ * `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends; while running it
+ * carries `achievedSpeed`, the speed measured over the last seconds (SpeedMeter), so the client can say
+ * "asked 10×, running 2.1×".
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
@@ -31,6 +33,7 @@ import { createLabLibrary } from './storage/labLibrary';
 import { exerciseScenarioSources, loadExercises } from './exercise/exerciseFiles';
 import { Autosave } from './storage/autosave';
 import { AUTOSAVE_PERIOD_MS } from './limits';
+import { SpeedMeter } from './speedMeter';
 import type { RecoveryPort } from '../engine/index';
 
 /** Exercises for `exercise.list` / `exercise.get`; an invalid file is reported once and left out. */
@@ -78,6 +81,8 @@ export class EngineHost {
   private timer: NodeJS.Timeout | undefined;
   private lastWallMs = 0;
   private lastTickEventMs = 0;
+  private readonly meter = new SpeedMeter();
+  private meteredSpeed: number | 'max' | undefined;
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   /** HiGHS for exact placement; its worker thread starts on the first exact solve only. */
   private readonly highs: HighsSolver | undefined;
@@ -191,6 +196,12 @@ export class EngineHost {
 
   private slice(): void {
     const now = performance.now();
+    const before = this.engine.simStatus();
+    if (!before.running || before.speed !== this.meteredSpeed) {
+      this.meter.reset();
+      this.meteredSpeed = before.running ? before.speed : undefined;
+    }
+    if (before.running) this.meter.sample(now, before.virtualTimeMs);
     const wallElapsed = now - this.lastWallMs;
     this.lastWallMs = now;
     if (this.autosave && now - this.lastAutosaveWallMs >= AUTOSAVE_PERIOD_MS) {
@@ -244,7 +255,9 @@ export class EngineHost {
     const now = performance.now();
     if (!force && now - this.lastTickEventMs < 1000 / TICK_EVENT_HZ) return;
     this.lastTickEventMs = now;
-    const event: EngineEvent = { type: 'sim.ticked', status: this.engine.simStatus() };
+    const status = this.engine.simStatus();
+    const achieved = status.running ? this.meter.speed() : undefined;
+    const event: EngineEvent = { type: 'sim.ticked', status: achieved === undefined ? status : { ...status, achievedSpeed: achieved } };
     for (const l of this.listeners) l(event);
   }
 }

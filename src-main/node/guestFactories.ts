@@ -8,6 +8,7 @@
  *   scale benchmark): guestState `notRunning`, no CPU use, honest zeros.
  */
 import type { GuestFactory } from '../engine/index';
+import type { GuestParamDto } from '@shared/model/guestParams';
 import { createMachineFactory } from '../engine/index';
 import { loadGuestCatalogue, loadGuestSources } from './resources';
 
@@ -16,7 +17,7 @@ export interface GuestFactoryChoice {
   /** Shown in reports and benchmark JSON. */
   name: string;
   /** Guest programs VMs can name as their workload (for the `guests.list` query). */
-  catalogue?: { name: string; description: string }[];
+  catalogue?: { name: string; description: string; params: GuestParamDto[] }[];
 }
 
 /** `sources`: guest sources already read by the caller (read from resources/guests otherwise). */
@@ -25,7 +26,7 @@ export function defaultGuestFactory(sources: Record<string, string> = loadGuestS
   return {
     factory: createMachineFactory({ sources, catalogue }),
     name: 'hv32-machine (resources/guests)',
-    catalogue: catalogue.guests.map((g) => ({ name: g.name, description: g.description })),
+    catalogue: catalogue.guests.map((g) => ({ name: g.name, description: g.description, params: g.params })),
   };
 }
 

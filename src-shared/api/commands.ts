@@ -137,6 +137,14 @@ export const COMMAND_SCHEMAS = {
   'vm.create': s.object({ spec: vmSpecSchema }),
   /** Clone a VM or template. Pre: source powered off (or template); unique name. Task; result `{ vmId }`. */
   'vm.clone': s.object({ vmId: s.id('vm'), name: name(), hostId: s.optional(s.id('host')), asTemplate: s.optional(s.bool()) }),
+  /** Convert to Template (MarkAsTemplate). Pre: a VM, powered off, no task in progress on it. Immediate. */
+  'vm.markAsTemplate': s.object(vmRef),
+  /**
+   * Convert to Virtual Machine (MarkAsVirtualMachine). Pre: a template, no task in progress; `hostId` (or
+   * the template's own host) in its datacenter, reaching its datastores, connected and out of maintenance
+   * mode. The VM stays powered off. Immediate.
+   */
+  'vm.markAsVirtualMachine': s.object({ vmId: s.id('vm'), hostId: s.optional(s.id('host')) }),
   /** Edit Settings. Pre: vCPU/memory changes need poweredOff unless hot-add is enabled (add only). Task. */
   'vm.reconfigure': s.object({ vmId: s.id('vm'), changes: vmChangesSchema }),
   /** Rename. Pre: unique name. Immediate. */
@@ -312,6 +320,8 @@ export interface CommandResults {
   'vm.rebootGuest': TaskRef;
   'vm.create': TaskRef;
   'vm.clone': TaskRef;
+  'vm.markAsTemplate': { ok: true };
+  'vm.markAsVirtualMachine': { ok: true };
   'vm.reconfigure': TaskRef;
   'vm.rename': { ok: true };
   'vm.remove': TaskRef;
@@ -359,4 +369,10 @@ export interface SimStatus {
   speed: number | 'max';
   /** A `sim.step` is in progress and ends at this virtual time (absent: no step). */
   stepToMs?: number;
+  /**
+   * The multiple of real time the lab actually ran at over the last seconds, measured by the host that
+   * paces it (virtual time advanced / wall time); below `speed` when the machine cannot keep up. Absent
+   * while paused, in the engine's own answers (it has no wall clock) and until enough was measured.
+   */
+  achievedSpeed?: number;
 }

@@ -21,6 +21,7 @@ import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
 import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto, PowerOnPlacementDto } from '../model/clusterServices';
 import type { MigrationStats } from '../model/migration';
+import type { GuestParamDto } from '../model/guestParams';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -269,5 +270,7 @@ export interface HostCompatibilityDto { hostId: string; hostName: string; compat
 export interface GuestProgramDto {
   name: string;
   description: string;
+  /** The program's parameters as fields: key, default, range (@shared/model/guestParams). */
+  params: GuestParamDto[];
 }
 export type QueryResult<K extends QueryName> = QueryResults[K];

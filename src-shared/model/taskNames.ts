@@ -19,6 +19,8 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'vm.rebootGuest': 'Initiate guest OS reboot',
   'vm.create': 'Create virtual machine',
   'vm.clone': 'Clone virtual machine',
+  'vm.markAsTemplate': 'Mark as template',
+  'vm.markAsVirtualMachine': 'Mark as virtual machine',
   'vm.reconfigure': 'Reconfigure virtual machine',
   'vm.rename': 'Rename virtual machine',
   'vm.remove': 'Delete virtual machine',

@@ -116,15 +116,15 @@ describe('Edit Settings: Paging mode', () => {
 
 describe('Summary and Configure show the paging that runs', () => {
   const cases: [MonitorKind, PagingMode, string][] = [
-    ['interp', 'shadow', 'Native (bare hardware, no monitor)'],
-    ['pv', 'shadow', 'Direct paging (paravirtual)'],
-    ['bt', 'shadow', 'Shadow page tables (software MMU)'],
-    ['hw', 'shadow', 'Shadow page tables (software MMU)'],
-    ['hw', 'nested', 'Nested paging (EPT / RVI)'],
+    ['interp', 'shadow', 'None (the guest\'s own page tables)'],
+    ['pv', 'shadow', 'Paravirtual MMU (direct paging)'],
+    ['bt', 'shadow', 'Software MMU (shadow page tables)'],
+    ['hw', 'shadow', 'Software MMU (shadow page tables)'],
+    ['hw', 'nested', 'Hardware MMU (nested paging: EPT / RVI)'],
   ];
   it('runningPagingLabel maps monitor + setting to what runs', () => {
     for (const [m, p, label] of cases) expect(runningPagingLabel(m, p), `${m} + ${p}`).toBe(label);
-    expect(runningPagingLabel('te', 'nested'), 'an old invalid pair shows what te runs').toBe('Shadow page tables (software MMU)');
+    expect(runningPagingLabel('te', 'nested'), 'an old invalid pair shows what te runs').toBe('Software MMU (shadow page tables)');
   });
 
   it('VmSummaryTab (summary-paging) and VmConfigureTab use it', async () => {
@@ -132,10 +132,10 @@ describe('Summary and Configure show the paging that runs', () => {
     const summary = mount(VmSummaryTab, { props: { vmId: 'vm-1' }, global: { plugins: [pinia] } });
     await flush();
     await nextTick();
-    expect(summary.get('[data-testid=summary-paging]').text()).toBe('Native (bare hardware, no monitor) (2-level)');
+    expect(summary.get('[data-testid=summary-paging]').text()).toBe('None (the guest\'s own page tables), 2-level page tables');
     summary.unmount();
     const configure = mount(VmConfigureTab, { props: { vmId: 'vm-1' }, global: { plugins: [pinia] } });
-    expect(configure.text()).toContain('Native (bare hardware, no monitor), 2-level page tables');
+    expect(configure.text()).toContain('None (the guest\'s own page tables), 2-level page tables');
     configure.unmount();
   });
 });

@@ -14,3 +14,4 @@ export {
 export { ENTER_MAINTENANCE_TASK_KIND, EXIT_MAINTENANCE_TASK_KIND, startEnterMaintenance, startExitMaintenance } from './hostOps';
 export { ENTER_STANDBY_TASK_KIND, EXIT_STANDBY_TASK_KIND, startEnterStandby, startExitStandby } from './hostOps';
 export { workloadProblem } from './newVm';
+export { markAsTemplate, markAsVirtualMachine } from './templateOps';

@@ -3,7 +3,7 @@
  * command line is formed.
  *
  * Interface: `GuestCatalogue` {guests: GuestEntry[]}, `GuestEntry` {name, source, cmdline,
- * description}; `parseGuestCatalogue(content, file)` (validates parsed JSON; throws
+ * description, params (key, default, range, description: the fields forms offer)}; `parseGuestCatalogue(content, file)` (validates parsed JSON; throws
  * `GuestCatalogueError` naming the file and field); `findGuest(catalogue, name)`;
  * `commandLine(base, params)` → "base k1=v1 k2=v2" (keys sorted, so equal parameters give equal
  * command lines and equal runs); `paramValue(entry, key, text)` → the number a parameter's text stands
@@ -13,6 +13,9 @@
  * side loads the catalogue and the sources and passes them in. An absent catalogue is empty.
  */
 
+import type { GuestParamDto } from '@shared/model/guestParams';
+import { VM_LIMITS } from '@shared/model/vmLimits';
+
 export interface GuestEntry {
   name: string;
   source: string;
@@ -20,6 +23,8 @@ export interface GuestEntry {
   description: string;
   /** Named parameter values: key → word → the number the guest reads. */
   words?: Record<string, Record<string, number>>;
+  /** The parameters the program reads, with defaults and ranges (empty: it takes none). */
+  params: GuestParamDto[];
 }
 
 export interface GuestCatalogue {
@@ -49,12 +54,41 @@ export function parseGuestCatalogue(content: unknown, file = 'guests.json'): Gue
       const ok = typeof words === 'object' && words !== null && Object.values(words).every((w) => typeof w === 'object' && w !== null && Object.values(w as object).every((n) => Number.isInteger(n)));
       if (!ok) fail(`${at}.words`, 'expected { key: { word: integer } }');
     }
+    const params = parseParams(e.params, `${at}.params`, fail);
+    for (const p of params) {
+      const named = (words as Record<string, Record<string, number>> | undefined)?.[p.key];
+      if (named) p.words = { ...named };
+    }
     guests.push({
       name, source: e.source as string, cmdline: (e.cmdline as string | undefined) ?? name, description: (e.description as string | undefined) ?? '',
       ...(words ? { words: words as Record<string, Record<string, number>> } : {}),
+      params,
     });
   });
   return { guests };
+}
+
+function parseParams(raw: unknown, at: string, fail: (field: string, msg: string) => never): GuestParamDto[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) fail(at, 'expected an array of { key, default, min, max, description }');
+  const L = VM_LIMITS.workloadParams;
+  const seen = new Set<string>();
+  return (raw as unknown[]).map((p, i) => {
+    const f = `${at}[${i}]`;
+    if (typeof p !== 'object' || p === null) fail(f, 'expected an object');
+    const o = p as Record<string, unknown>;
+    if (typeof o.key !== 'string' || !/^[a-z][a-z0-9_]*$/.test(o.key) || o.key.length > L.keyMaxLength) fail(`${f}.key`, `expected a lower-case name of at most ${L.keyMaxLength} characters`);
+    const key = o.key as string;
+    if (seen.has(key)) fail(`${f}.key`, `duplicate parameter "${key}"`);
+    seen.add(key);
+    for (const k of ['default', 'min', 'max'] as const) {
+      if (!Number.isInteger(o[k]) || (o[k] as number) < L.valueMin || (o[k] as number) > L.valueMax) fail(`${f}.${k}`, 'expected a whole number labos can read (32 bits)');
+    }
+    const [def, min, max] = [o.default, o.min, o.max] as number[];
+    if (!(min <= def && def <= max)) fail(`${f}.default`, `expected min ≤ default ≤ max (${min} ≤ ${def} ≤ ${max})`);
+    if (typeof o.description !== 'string' || !o.description) fail(`${f}.description`, 'expected a non-empty string');
+    return { key, default: def, min, max, description: o.description as string };
+  });
 }
 
 export function findGuest(c: GuestCatalogue, name: string): GuestEntry | undefined {

@@ -4,7 +4,7 @@
  *
  * - `menu`: `{ targetId, x, y }` or null; `openMenu(targetId, x, y)`, `closeMenu()`.
  * - `dialog`: which dialog is open (`takeSnapshot`, `editSnapshot`, `newVm`, `editSettings`, `console`,
- *   `rename`, `addHost`, `migrate`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`) with its target; `openDialog(d)`, `closeDialog()`.
+ *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`) with its target; `openDialog(d)`, `closeDialog()`.
  */
 import { shallowRef } from 'vue';
 import type { SnapshotId, VmId } from '@shared/model/ids';
@@ -16,6 +16,8 @@ export type DialogState =
   | { kind: 'editSettings'; vmId: VmId }
   | { kind: 'console'; vmId: VmId }
   | { kind: 'rename'; vmId: VmId }
+  | { kind: 'clone'; vmId: VmId; target: 'vm' | 'template' }
+  | { kind: 'convertToVm'; vmId: VmId }
   | { kind: 'newLab' }
   | { kind: 'openLab' }
   | { kind: 'saveLab' }

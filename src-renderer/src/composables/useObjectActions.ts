@@ -30,9 +30,9 @@ import { useDialogs } from './useDialogs';
 /** Entries that do something when chosen (submenus and separators only group them). */
 const COMMAND_KEYS = [
   'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'migrate', 'editSettings', 'rename', 'remove',
-  'newFromTemplate', 'newVm', 'enterMaintenance', 'exitMaintenance', 'addHost', 'reconnectHost', 'removeHost',
+  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'enterMaintenance', 'exitMaintenance', 'addHost', 'reconnectHost', 'removeHost',
 ] as const;
-type GroupKey = 'power' | 'snapshots' | 'maintenance' | 'sep1' | 'sep2';
+type GroupKey = 'power' | 'snapshots' | 'clone' | 'template' | 'maintenance' | 'sep1' | 'sep2';
 export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
 type MenuItem = BaseMenuItem<ObjectActionKey | GroupKey>;
 
@@ -44,6 +44,7 @@ export function isObjectActionKey(key: string): key is ObjectActionKey {
 const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
   migrate: 'vm.migrate', editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
+  cloneToVm: 'vm.clone', cloneToTemplate: 'vm.clone', convertToTemplate: 'vm.markAsTemplate', convertToVm: 'vm.markAsVirtualMachine',
   newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
   addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
   // A console is offered where the backend has one to type into (an ESXi host over vim25 offers none).
@@ -101,11 +102,15 @@ export function useObjectActions() {
       if (vm.isTemplate) {
         return [
           { key: 'newFromTemplate', label: 'New VM from This Template…', icon: 'plus', testId: 'action-new-from-template' },
+          { key: 'cloneToTemplate', label: 'Clone to Template…', testId: 'action-clone-to-template' },
+          { key: 'convertToVm', label: 'Convert to Virtual Machine…', testId: 'action-convert-to-vm' },
           { key: 'sep1', label: '', separator: true },
           { key: 'remove', label: 'Delete from Disk', testId: 'action-delete', disabled: false },
         ];
       }
       const hasSnapshots = vm.snapshotCount > 0;
+      const off = vm.powerState === 'poweredOff';
+      const offReason = off ? undefined : 'Power off the virtual machine first';
       return [
         { key: 'power', label: 'Power', icon: 'power-on', testId: 'actions-power', children: powerItems(vm) },
         {
@@ -119,6 +124,17 @@ export function useObjectActions() {
         { key: 'console', label: 'Launch Web Console', icon: 'console', testId: 'action-console' },
         { key: 'sep1', label: '', separator: true },
         { key: 'migrate', label: 'Migrate…', icon: 'migrate', testId: 'action-migrate' },
+        {
+          key: 'clone', label: 'Clone', testId: 'actions-clone', children: [
+            { key: 'cloneToVm', label: 'Clone to Virtual Machine…', disabled: !off, title: offReason, testId: 'action-clone-to-vm' },
+            { key: 'cloneToTemplate', label: 'Clone to Template…', disabled: !off, title: offReason, testId: 'action-clone-to-template' },
+          ],
+        },
+        {
+          key: 'template', label: 'Template', icon: 'template', testId: 'actions-template', children: [
+            { key: 'convertToTemplate', label: 'Convert to Template', disabled: !off, title: offReason, testId: 'action-convert-to-template' },
+          ],
+        },
         { key: 'editSettings', label: 'Edit Settings…', icon: 'settings', testId: 'action-edit-settings' },
         { key: 'rename', label: 'Rename…', testId: 'action-rename' },
         { key: 'sep2', label: '', separator: true },
@@ -191,6 +207,12 @@ export function useObjectActions() {
         }
         break;
       case 'newFromTemplate': openDialog({ kind: 'newVm', templateId: vmId }); break;
+      case 'cloneToVm': openDialog({ kind: 'clone', vmId, target: 'vm' }); break;
+      case 'cloneToTemplate': openDialog({ kind: 'clone', vmId, target: 'template' }); break;
+      case 'convertToTemplate':
+        if (vm) void tasks.run('vm.markAsTemplate', { vmId }, { id, name: vm.name });
+        break;
+      case 'convertToVm': openDialog({ kind: 'convertToVm', vmId }); break;
       case 'newVm': openDialog({ kind: 'newVm', targetId: id }); break;
       case 'enterMaintenance':
         void tasks.run('host.enterMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });

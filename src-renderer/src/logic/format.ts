@@ -3,7 +3,7 @@
  *
  * - `formatBytes`, `formatMiB`, `formatClock`, `formatDuration`, `formatUptime`, `unitLabel`,
  *   `formatValue`, `compatibilityLabel`, `monitorLabel`, `pagingLabel`, `runningPagingLabel` (the paging
- *   a VM actually runs under its monitor), `pagingHint`, `powerStateLabel`, `guestStateLabel`.
+ *   a VM actually runs under its monitor), `pagingIsMoot`, `pagingHint`, `powerStateLabel`, `guestStateLabel`.
  *
  * Rule: formatting only; no number shown by the UI is computed here from anything but engine data.
  */
@@ -117,16 +117,26 @@ export function compatibilityLabel(hardwareVersion: string): string {
   return esxi ? `${esxi} (VM version ${n})` : `VM version ${n}`;
 }
 
+/**
+ * One vocabulary for CPU and MMU virtualization, vSphere's where it has one (its "CPU/MMU
+ * Virtualization" option speaks of software and hardware MMU): the interpreter is no monitor at all, so
+ * its Monitor reads "None" and its paging says the same — never a monitor beside "no monitor".
+ */
 export const MONITOR_LABELS: Record<MonitorKind, string> = {
-  interp: 'Interpreter',
-  te: 'Trap-and-emulate',
-  bt: 'Binary translation',
+  interp: 'None (interpreter)',
+  te: 'Trap-and-emulate (software)',
+  bt: 'Binary translation (software)',
   pv: 'Paravirtualization',
   hw: 'Hardware assist (VT-x / AMD-V)',
 };
 export const PAGING_LABELS: Record<PagingMode, string> = {
-  shadow: 'Shadow page tables (software MMU)',
-  nested: 'Nested paging (EPT / RVI)',
+  shadow: 'Software MMU (shadow page tables)',
+  nested: 'Hardware MMU (nested paging: EPT / RVI)',
+};
+/** What runs where the paging setting is moot (the monitor decides: @shared/model/mmuVirtualization). */
+const NATIVE_PAGING_LABELS: Partial<Record<MonitorKind, string>> = {
+  interp: 'None (the guest\'s own page tables)',
+  pv: 'Paravirtual MMU (direct paging)',
 };
 
 export function monitorLabel(kind: MonitorKind): string {
@@ -144,11 +154,18 @@ export function pagingLabel(mode: PagingMode): string {
 export function runningPagingLabel(monitor: MonitorKind, paging: PagingMode): string {
   const mode = effectivePaging(monitor, paging);
   if (mode !== 'native') return pagingLabel(mode);
-  return monitor === 'pv' ? 'Direct paging (paravirtual)' : 'Native (bare hardware, no monitor)';
+  return NATIVE_PAGING_LABELS[monitor] ?? 'None (the guest\'s own page tables)';
 }
 
-/** The note beside a Paging mode select whose nested option the monitor rules out, or undefined. */
+/** Whether the monitor runs the same paging whatever the setting (interp, pv): the setting is moot. */
+export function pagingIsMoot(monitor: MonitorKind): boolean {
+  return effectivePaging(monitor, 'shadow') === 'native' && effectivePaging(monitor, 'nested') === 'native';
+}
+
+/** The note beside a Paging mode select: why the monitor rules out nested, or why the setting is moot. */
 export function pagingHint(monitor: MonitorKind): string | undefined {
+  if (monitor === 'interp') return 'The interpreter is no monitor: the guest walks its own page tables, there is no MMU to virtualize.';
+  if (monitor === 'pv') return 'The paravirtual kernel updates its own page tables through hypercalls: no shadow or nested tables.';
   return pagingProblem(monitor, 'nested') ? 'Nested paging needs hardware assist (hw)' : undefined;
 }
 

@@ -4,6 +4,9 @@
  *
  * - `selectedId`, `kind`, `tab`, `section`; `select(id, tab?)`, `openTab(tab, section?)`.
  * - `view` (*Hosts and Clusters* | *VMs and Templates*), `expanded`, `toggle(id)`, `reveal(id)`, `filter`.
+ * - `revealRequest`: bumped by every `select`, so the navigator expands the object's ancestors and
+ *   scrolls it into view even when the object was already selected (a link followed after the user
+ *   collapsed its folder).
  *
  * Rule: the hash route is the source of truth for the selection; this store only reads and writes it.
  * Each object type remembers its last tab, as vSphere does.
@@ -25,6 +28,7 @@ export const useSelectionStore = defineStore('selection', () => {
   const expanded = shallowRef(new Set<string>());
   const filter = ref('');
   const lastTab: Partial<Record<ObjKind, string>> = {};
+  const revealRequest = ref(0);
 
   const selectedId = computed(() => route.value.id);
   const kind = computed(() => route.value.kind);
@@ -39,6 +43,7 @@ export const useSelectionStore = defineStore('selection', () => {
     const t = tabs.some((x) => x.key === wanted) ? wanted : 'summary';
     const sec = section ?? (route.value.kind === k && route.value.tab === t ? route.value.section : undefined);
     lastTab[k] = t;
+    revealRequest.value++;
     navigate(sec ? { kind: k, id, tab: t, section: sec } : { kind: k, id, tab: t });
   }
 
@@ -85,5 +90,5 @@ export const useSelectionStore = defineStore('selection', () => {
   });
   watch(view, () => { if (route.value.id) reveal(route.value.id); });
 
-  return { view, expanded, filter, selectedId, kind, tab, section, select, openTab, toggle, setExpanded, reveal };
+  return { view, expanded, filter, revealRequest, selectedId, kind, tab, section, select, openTab, toggle, setExpanded, reveal };
 });

@@ -1,7 +1,8 @@
 /**
  * The simulation clock as the header shows it: virtual time, run/pause, speed; and its controls.
  *
- * - `status` (from `sim.status`, then `sim.ticked` events); `run(speed?)`, `pause()`, `step(seconds)`,
+ * - `status` (from `sim.status`, then `sim.ticked` events); `stepFromMs`: the virtual time a step in
+ *   progress started at (for its progress bar); `run(speed?)`, `pause()`, `step(seconds)`,
  *   `setSpeed(speed)`; `error` holds the last refusal to show next to the controls.
  */
 import { defineStore } from 'pinia';
@@ -18,6 +19,12 @@ export const useSimStore = defineStore('sim', () => {
   const status = ref<SimStatus | null>(null);
   const error = ref<string | null>(null);
   const busy = ref(false);
+  const stepFromMs = ref<number | undefined>(undefined);
+  // A step's start is the virtual time when its end first appears; it ends when the end goes away.
+  watch(status, (s, old) => {
+    if (s?.stepToMs === undefined) stepFromMs.value = undefined;
+    else if (stepFromMs.value === undefined || old?.stepToMs !== s.stepToMs) stepFromMs.value = s.virtualTimeMs;
+  });
 
   async function load(): Promise<void> {
     try {
@@ -55,7 +62,7 @@ export const useSimStore = defineStore('sim', () => {
   /** Virtual "now" for rows the UI creates itself (refusals shown in Recent Tasks). */
   const nowMs = (): number => status.value?.virtualTimeMs ?? 0;
 
-  return { status, error, busy, load, run, pause, step, setSpeed, nowMs };
+  return { status, stepFromMs, error, busy, load, run, pause, step, setSpeed, nowMs };
 });
 
 export function message(e: unknown): string {

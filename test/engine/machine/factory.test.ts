@@ -86,7 +86,7 @@ test('the catalogue parser validates and names the bad field', () => {
   assert.throws(() => parseGuestCatalogue({ guests: [{ name: 'x' }] }, 'g.json'), (e: unknown) => e instanceof GuestCatalogueError && /g\.json: guests\[0\]\.source/.test(e.message));
   assert.throws(() => parseGuestCatalogue({ guests: [{ name: 'x', source: 'a.s' }, { name: 'x', source: 'b.s' }] }), /duplicate guest name "x"/);
   assert.throws(() => parseGuestCatalogue([]), /"guests" array/);
-  assert.deepEqual(parseGuestCatalogue({ guests: [{ name: 'x', source: 'a.s' }] }).guests[0], { name: 'x', source: 'a.s', cmdline: 'x', description: '' });
+  assert.deepEqual(parseGuestCatalogue({ guests: [{ name: 'x', source: 'a.s' }] }).guests[0], { name: 'x', source: 'a.s', cmdline: 'x', description: '', params: [] });
   assert.equal(commandLine('cpu', { n: 3, iterations: 10 }), 'cpu iterations=10 n=3');
   assert.equal(commandLine('', { a: 1 }), 'a=1');
 });

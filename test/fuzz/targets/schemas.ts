@@ -25,7 +25,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'vm.powerOn': { vmId: 'vm-1' }, 'vm.powerOff': { vmId: 'vm-2' }, 'vm.suspend': { vmId: 'vm-2' }, 'vm.reset': { vmId: 'vm-2' },
   'vm.shutdownGuest': { vmId: 'vm-2' }, 'vm.rebootGuest': { vmId: 'vm-3' },
   'vm.create': { spec: { name: 'new-vm', vcpus: 1, memoryMiB: 64, workload: 'idle', workloadParams: { ms: 5 }, powerOn: true, monitor: 'interp', paging: 'shadow' } },
-  'vm.clone': { vmId: 'vm-1', name: 'clone-1' },
+  'vm.clone': { vmId: 'vm-1', name: 'clone-1' }, 'vm.markAsTemplate': { vmId: 'vm-1' }, 'vm.markAsVirtualMachine': { vmId: 'vm-1', hostId: 'host-1' },
   'vm.reconfigure': { vmId: 'vm-1', changes: { vcpus: 2, memoryMiB: 128, workload: 'cpu', workloadParams: { iterations: 5 }, cpuShares: 2000 } },
   'vm.rename': { vmId: 'vm-1', name: 'renamed' }, 'vm.remove': { vmId: 'vm-4' },
   'vm.snapshot.create': { vmId: 'vm-2', name: 'snap', description: 'first', memory: true },

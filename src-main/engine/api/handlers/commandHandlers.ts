@@ -11,7 +11,7 @@ import { MEM_RECLAMATION_DEFAULTS, type MemReclamationSettings } from '@shared/m
 import type { CommandHandlers } from '../dispatcher';
 import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
-import { startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
+import { markAsTemplate, markAsVirtualMachine, startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
 import { injectFault, repairFault } from '../../services/index';
 import { startEnterStandby, startExitStandby } from '../../cluster/index';
 import { applyRequestPlan, startApplyPlan } from '../../placement/index';
@@ -35,6 +35,8 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.rebootGuest': (lab, p, who) => startPowerOp(lab.ops, p.vmId, 'rebootGuest', who),
   'vm.create': (lab, p, who) => startCreate(lab.ops, p.spec, who),
   'vm.clone': (lab, p, who) => startClone(lab.ops, p, who),
+  'vm.markAsTemplate': (lab, p) => markAsTemplate(lab.ops, p.vmId),
+  'vm.markAsVirtualMachine': (lab, p) => markAsVirtualMachine(lab.ops, p.vmId, p.hostId),
   'vm.reconfigure': (lab, p, who) => startReconfigure(lab.ops, p.vmId, p.changes, who),
   'vm.rename': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);

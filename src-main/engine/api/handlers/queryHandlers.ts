@@ -137,7 +137,7 @@ export const QUERY_HANDLERS: QueryHandlers = {
     const c = isPlainObject(src.content) ? src.content : {};
     return { name, title: typeof c.title === 'string' ? c.title : name, description: typeof c.description === 'string' ? c.description : '' };
   }),
-  'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description })),
+  'guests.list': (_lab, _p, context) => (context.ports.guestCatalog ?? []).map((g) => ({ name: g.name, description: g.description, params: (g.params ?? []).map((p) => ({ ...p, ...(p.words ? { words: { ...p.words } } : {}) })) })),
   'lab.recovery': (_lab, _p, context) => context.ports.recovery?.info() ?? { autosave: null, offered: false, engineCrash: null },
   // Guided exercises come validated from the node side as a port; served as they are.
   'exercise.list': (_lab, _p, context) => (context.ports.exercises ?? []).map((x) => x.summary),

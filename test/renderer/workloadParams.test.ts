@@ -1,0 +1,76 @@
+// @vitest-environment happy-dom
+// Workload parameters as fields from the guest catalogue (Edit Settings and the New VM wizard): one
+// number field per declared parameter with its default and range, an out-of-range value refused beside
+// its field (nothing sent), a valid one sent as workloadParams, and a changed workload keeping only the
+// values it reads.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { nextTick } from 'vue';
+import { setApiForTests } from '@renderer/api/client';
+import VmSettingsDialog from '@renderer/components/vm/VmSettingsDialog.vue';
+import { useInventoryStore } from '@renderer/stores/inventory';
+import { paramsForWorkload, workloadParamErrors } from '@renderer/logic/workloadParams';
+import type { GuestProgramDto } from '@shared/api/queries';
+import { fakeApi, flush, makeHost, makeInventory, makeVm } from './fakeApi';
+
+vi.mock('chart.js', () => ({ Chart: class { static register() {} destroy() {} update() {} }, LineController: {}, LineElement: {}, PointElement: {}, LinearScale: {}, Filler: {}, Tooltip: {} }));
+
+const MEMWRITE: GuestProgramDto = {
+  name: 'memwrite', description: 'writes a working set',
+  params: [
+    { key: 'wss_kib', default: 256, min: 0, max: 2 ** 32 - 1, description: 'working set, KiB' },
+    { key: 'write_bytes', default: 4, min: 4, max: 4096, description: 'bytes written per page visit' },
+  ],
+};
+const IDLE: GuestProgramDto = { name: 'idle', description: 'sleeps', params: [{ key: 'ms', default: 0, min: 0, max: 2 ** 32 - 1, description: 'stop after' }] };
+
+let wrapper: VueWrapper | undefined;
+afterEach(() => { wrapper?.unmount(); wrapper = undefined; document.body.innerHTML = ''; });
+
+const $ = <T extends Element = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid=${id}]`);
+async function type(id: string, text: string): Promise<void> {
+  const input = $<HTMLInputElement>(id)!;
+  input.value = text;
+  input.dispatchEvent(new Event('input'));
+  await nextTick();
+}
+
+describe('workload parameters', () => {
+  it('checks values against the catalogue\'s ranges and keys', () => {
+    expect(workloadParamErrors(MEMWRITE, { write_bytes: 4096, wss_kib: 1 })).toEqual({});
+    expect(workloadParamErrors(MEMWRITE, { write_bytes: 8192 })).toEqual({ write_bytes: 'write_bytes must be between 4 and 4096.' });
+    expect(workloadParamErrors(MEMWRITE, { wss_kib: 1.5 })).toEqual({ wss_kib: 'wss_kib must be a whole number.' });
+    expect(workloadParamErrors(MEMWRITE, { ms: 5 })).toEqual({ ms: 'memwrite has no parameter ms.' });
+    expect(paramsForWorkload(IDLE, { ms: 5, wss_kib: 9 })).toEqual({ ms: 5 });
+  });
+
+  it('Edit Settings: fields with defaults; an out-of-range value is refused at its field, a valid one is sent', async () => {
+    const vm = makeVm(1, { workload: 'memwrite', workloadParams: { wss_kib: 512 } });
+    const inv = { ...makeInventory(0), vms: [vm], hosts: [makeHost(1, { vmIds: [vm.id] })] };
+    const api = fakeApi({ 'inventory.get': () => inv, 'vm.get': () => vm, 'metrics.catalog': () => [], 'guests.list': () => [MEMWRITE, IDLE] });
+    api.commandResults['vm.reconfigure'] = () => ({ taskId: 'task-1' });
+    setApiForTests(api);
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await useInventoryStore().load();
+    wrapper = mount(VmSettingsDialog, { props: { vmId: vm.id }, attachTo: document.body, global: { plugins: [pinia] } });
+    await flush();
+    $<HTMLButtonElement>('settings-tab-options')!.click();
+    await nextTick();
+    expect($<HTMLInputElement>('settings-param-wss_kib')!.value).toBe('512');
+    const bytes = $<HTMLInputElement>('settings-param-write_bytes')!;
+    expect([bytes.value, bytes.placeholder, bytes.min, bytes.max]).toEqual(['', '4', '4', '4096']);
+
+    await type('settings-param-write_bytes', '8192');
+    $<HTMLButtonElement>('settings-ok')!.click();
+    await flush();
+    expect($('settings-param-error-write_bytes')?.textContent).toBe('write_bytes must be between 4 and 4096.');
+    expect(api.commands.some((c) => c.name === 'vm.reconfigure')).toBe(false);
+
+    await type('settings-param-write_bytes', '4096');
+    $<HTMLButtonElement>('settings-ok')!.click();
+    await flush();
+    expect(api.commands.find((c) => c.name === 'vm.reconfigure')?.params).toEqual({ vmId: vm.id, changes: { workloadParams: { wss_kib: 512, write_bytes: 4096 } } });
+  });
+});
