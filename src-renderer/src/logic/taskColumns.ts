@@ -17,7 +17,7 @@ export interface TaskCellContext {
   /** Virtual now, for the "Queued For" of a task still queued. */
   nowMs: number;
   /** Whether the task's target keeps real (wall-clock) time: a real host. */
-  realTime: (targetId: string) => boolean;
+  realTime: (id: string) => boolean;
 }
 
 export interface TaskColumn {
