@@ -12,7 +12,7 @@ import { renderMarkdown, validateExercise } from '../../src-shared/exercise/inde
 test('the built-in practicals load, in order', () => {
   const { exercises, errors } = loadExercises({ dirs: [join(import.meta.dirname, '../../resources/exercises')] });
   assert.deepEqual(errors, []);
-  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit', 'memory', 'migration', 'consolidation']);
+  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit', 'memory', 'migration', 'consolidation', 'availability']);
   for (const x of exercises) {
     assert.ok(x.exercise.steps.every((s) => (s.checks?.length ?? 0) + (s.questions?.length ?? 0) > 0), `${x.exercise.name}: every step checks or asks something`);
   }
