@@ -28,7 +28,7 @@ test('practical 8: a student who follows the handout passes every step', async (
   const adm = ha.haState.admission!;
   console.log(`slot ${adm.slotCpuMhz} MHz / ${adm.slotMemMiB} MiB, ${adm.totalSlots} slots, ${adm.failoverSlots} kept, ${adm.usedSlots} used`);
   assert.equal(await s.answer('slots-per-host', 2), true);
-  assert.equal(await s.answer('slots-free', adm.totalSlots - adm.failoverSlots - adm.usedSlots), true);
+  assert.equal(await s.answer('slots-free', adm.totalSlots! - adm.failoverSlots! - adm.usedSlots!), true);
   await s.expectStepPasses('protect');
 
   await s.goTo('failover');
@@ -79,6 +79,7 @@ test('practical 8: a student who follows the handout passes every step', async (
 
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-ha-'));
   saveLab(dir, s.engine.saveState());
+  console.log(`saved lab: ${dir}`);
   const saved = await openSavedLab(dir);
   const again = await gradeRun(s.exercise, saved.api.query, saved.progress);
   assert.deepEqual(again.totals, g.totals);
