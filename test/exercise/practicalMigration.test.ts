@@ -12,6 +12,7 @@ import type { MigrationStats } from '../../src-shared/model/migration';
 import { saveLab } from '../../src-main/node/storage/labStore';
 import { openSavedLab } from '../../src-main/node/exercise/labAccess';
 import { gradeRun } from '../../src-shared/exercise/index';
+import { buildReport } from '../../src-main/node/report/index';
 import { Student } from '../helpers/practical';
 
 const MiB = 1024 * 1024;
@@ -104,10 +105,21 @@ test('practical 6: a student who follows the handout passes every step', async (
   // The instructor grades the saved lab (as `exercise check` does): the same verdicts.
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-mig-'));
   saveLab(dir, s.engine.saveState());
+  console.log(`saved lab: ${dir}`);
   const saved = await openSavedLab(dir);
   const again = await gradeRun(s.exercise, saved.api.query, saved.progress);
   assert.deepEqual(again.totals, g.totals);
   assert.deepEqual(again.steps.map((x) => x.checks.map((c) => c.pass)), g.steps.map((x) => x.checks.map((c) => c.pass)));
+
+  // The lab report holds the table of the student's own runs, one row per migration, in the order made.
+  const doc = await buildReport(saved.api, { kind: 'lab', exercise: s.exercise, generatedAt: '2025-01-01T00:00:00.000Z' });
+  const table = doc.sections.flatMap((x) => x.blocks).flatMap((b) => (b.kind === 'table' ? [b.table] : [])).find((t) => t.title.startsWith('Live migrations'));
+  assert.ok(table, 'a live-migration table in the report');
+  assert.deepEqual(table.rows.map((r) => [r[0], r[2], r[3]]), [
+    ['web-01', 'stop-copy', 'completed'], ['web-01', 'precopy, qemu rule', 'completed'], ['web-01', 'postcopy', 'completed'],
+    ['web-01', 'precopy, qemu rule, zlib', 'completed'], ['hot-01', 'precopy, qemu rule', 'cancelled'], ['hot-01', 'postcopy', 'completed'],
+  ]);
+  assert.equal(table.rows[1][5], Math.round(pc.downtime! * 100) / 100);
 });
 
 test('practical 6: stop-and-copy where pre-copy was asked, and a wrong downtime, fail the named checks', async () => {
