@@ -201,10 +201,11 @@ export async function selectMigrations(sel: MigrationSelector, ctx: EvalContext)
   const vm = await ctx.view.vmByName(sel.vm);
   const stats = vm ? await ctx.view.migrations(vm.id) : [];
   const runs = r.tasks.map((task) => ({ task, stats: stats.find((m) => m.taskId === task.id) }));
-  if (sel.mode === undefined && sel.to === undefined && sel.compressed === undefined && sel.autoConverge === undefined) return runs;
+  if (sel.mode === undefined && sel.stopRule === undefined && sel.to === undefined && sel.compressed === undefined && sel.autoConverge === undefined) return runs;
   const to = sel.to === undefined ? undefined : (await ctx.view.hostByName(sel.to))?.id;
   return runs.filter(({ stats: m }) => m !== undefined
     && (sel.mode === undefined || m.options.mode === sel.mode)
+    && (sel.stopRule === undefined || m.options.stopRule === sel.stopRule)
     && (sel.to === undefined || m.destinationHostId === to)
     && (sel.compressed === undefined || (m.options.compression !== 'none') === sel.compressed)
     && (sel.autoConverge === undefined || m.options.autoConverge === sel.autoConverge));
@@ -213,7 +214,7 @@ export async function selectMigrations(sel: MigrationSelector, ctx: EvalContext)
 /** Which migrations a selector means, in words: "compressed precopy migration(s) of web-01 to esx-01 with auto-converge". */
 export function describeMigrations(sel: MigrationSelector, noun = 'migration(s)'): string {
   const before = [sel.compressed === undefined ? '' : sel.compressed ? 'compressed' : 'uncompressed', sel.mode ?? ''].filter(Boolean).join(' ');
-  const after = `${sel.to !== undefined ? ` to ${sel.to}` : ''}${sel.autoConverge === undefined ? '' : sel.autoConverge ? ' with auto-converge' : ' without auto-converge'}`;
+  const after = `${sel.stopRule !== undefined ? ` (${sel.stopRule} stop rule)` : ''}${sel.to !== undefined ? ` to ${sel.to}` : ''}${sel.autoConverge === undefined ? '' : sel.autoConverge ? ' with auto-converge' : ' without auto-converge'}`;
   return `${before ? `${before} ` : ''}${noun} of ${sel.vm}${after}`;
 }
 

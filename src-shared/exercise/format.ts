@@ -14,7 +14,7 @@
  * clusters) are display names, as a student sees them in the inventory.
  */
 
-import type { MigrationMode } from '../model/migration';
+import type { MigrationMode, StopRule } from '../model/migration';
 
 export const EXERCISE_FORMAT_VERSION = 1;
 
@@ -140,7 +140,7 @@ export interface ConsolePredicate {
 
 /**
  * Live migrations of `vm` (its `vm.migrate` tasks, with the statistics `migration.list` keeps for them).
- * `mode`, `to` (the destination host), `compressed` (a codec other than none) and `autoConverge` narrow them to the technique the
+ * `mode`, `stopRule`, `to` (the destination host), `compressed` (a codec other than none) and `autoConverge` narrow them to the technique the
  * student was asked to use. A migration cancelled at its timeout ends its task in `error`.
  */
 export interface MigrationSelector {
@@ -148,6 +148,8 @@ export interface MigrationSelector {
   state?: (typeof TASK_STATES)[number];
   since?: Since;
   mode?: MigrationMode;
+  /** Pre-copy's stop rule: qemu, xen (migration v2) or xen-classic. */
+  stopRule?: StopRule;
   /** Display name of the destination host. */
   to?: string;
   compressed?: boolean;
