@@ -15,7 +15,7 @@ import { effectivePaging } from '../model/mmuVirtualization';
 import type { Check, NumberMatch, VmPredicate } from './format';
 import type { EvalContext } from './expressions';
 import {
-  comparisonHolds, countMatch, describeCounter, describeMatch, downtimeOf, evaluateExpr, matches, readCounter, round, selectEvents,
+  comparisonHolds, countMatch, describeCounter, describeMatch, describeMigrations, downtimeOf, evaluateExpr, matches, readCounter, round, selectEvents,
   selectMigrations, selectTasks, sinceText,
 } from './expressions';
 
@@ -92,7 +92,7 @@ function describePredicate(c: Check): string {
   }
   if ('migration' in c) {
     const p = c.migration;
-    return `${describeMatch(countMatch(p.count))} migration(s) of ${p.vm} ended ${p.state ?? 'success'}${p.downtimeMs !== undefined ? ` with downtime ${describeMatch(p.downtimeMs, 'ms')}` : ''} ${sinceText(p.since)}`;
+    return `${describeMatch(countMatch(p.count))} ${describeMigrations(p)} ended ${p.state ?? 'success'}${p.downtimeMs !== undefined ? ` with downtime ${describeMatch(p.downtimeMs, 'ms')}` : ''} ${sinceText(p.since)}`;
   }
   if ('compare' in c) return `${JSON.stringify(c.compare.value)} ${describeMatch(c.compare)}`;
   if ('all' in c) return `all of: ${c.all.map(describeCheck).join('; ')}`;
@@ -234,17 +234,17 @@ async function evaluatePredicate(c: Check, ctx: EvalContext, depth: number): Pro
   }
   if ('migration' in c) {
     const p = c.migration;
-    let tasks = await selectMigrations(p, ctx);
-    const all = tasks.length;
-    if (p.downtimeMs !== undefined) tasks = tasks.filter((t) => { const d = downtimeOf(t); return d !== undefined && matches(d, p.downtimeMs!); });
+    const runs = await selectMigrations(p, ctx);
+    const matching = p.downtimeMs === undefined ? runs : runs.filter((r) => { const d = downtimeOf(r.task); return d !== undefined && matches(d, p.downtimeMs!); });
     const need = countMatch(p.count);
-    const pass = comparisonHolds(tasks.length, need);
-    const downtimes = (await selectMigrations(p, ctx)).map(downtimeOf).filter((d): d is number => d !== undefined);
+    const pass = comparisonHolds(matching.length, need);
+    const downtimes = runs.map((r) => downtimeOf(r.task)).filter((d): d is number => d !== undefined);
+    const what = describeMigrations(p);
     return {
       pass,
-      reason: all === 0
-        ? `no migration of ${p.vm} ended ${p.state ?? 'success'} ${sinceText(p.since)}`
-        : `${tasks.length} of ${all} migration(s) of ${p.vm} match${downtimes.length ? ` (downtimes: ${downtimes.map((d) => `${round(d)} ms`).join(', ')})` : ''}; needs ${describeMatch(need)}`,
+      reason: runs.length === 0
+        ? `no ${what} ended ${p.state ?? 'success'} ${sinceText(p.since)}`
+        : `${matching.length} of ${runs.length} ${what} match${downtimes.length ? ` (downtimes: ${downtimes.map((d) => `${round(d)} ms`).join(', ')})` : ''}; needs ${describeMatch(need)}`,
     };
   }
   if ('compare' in c) {

@@ -19,11 +19,12 @@
  * packing the engine computes for the cluster, restricted to those VMs or with those hosts awake.
  */
 import type { TaskDto } from '../model/task';
+import type { MigrationStats } from '../model/migration';
 import type { EventDto } from '../model/eventLog';
 import { INTERVALS } from '../model/metrics';
 import type { LabView } from './labView';
 import type {
-  Comparison, CounterSource, EntityKey, EventSelector, Expr, HostField, MigrationSelector, NumberMatch, PlacementSelector, Since, TaskSelector, VmField,
+  Comparison, CounterSource, EntityKey, EventSelector, Expr, HostField, MigrationField, MigrationSelector, NumberMatch, PlacementSelector, Since, TaskSelector, VmField,
 } from './format';
 import type { PlacementSolveResult } from '../model/placement';
 import type { ClusterId } from '../model/ids';
@@ -187,15 +188,62 @@ export async function selectEvents(sel: EventSelector, ctx: EvalContext, fromMs?
   return (await ctx.view.events()).filter((e) => e.type === sel.type && e.timeMs >= from && e.timeMs < until && (sel.entity === undefined || e.entityName === sel.entity));
 }
 
-/** Migration tasks (`vm.migrate`) of a VM; their result carries `downtimeMs` when the lab migrates. */
-export async function selectMigrations(sel: MigrationSelector, ctx: EvalContext): Promise<TaskDto[]> {
+/** A migration task with the statistics the lab keeps for it (absent when the lab has none). */
+export interface MigrationRun { task: TaskDto; stats?: MigrationStats }
+
+/**
+ * Migration tasks (`vm.migrate`) of a VM, oldest first, each with its `migration.list` statistics; the
+ * technique filters (`mode`, `compressed`, `autoConverge`) keep only the runs whose options match.
+ */
+export async function selectMigrations(sel: MigrationSelector, ctx: EvalContext): Promise<MigrationRun[]> {
   const r = await selectTasks({ operation: 'vm.migrate', target: sel.vm, state: sel.state ?? 'success', since: sel.since }, ctx);
-  return 'tasks' in r ? r.tasks : [];
+  if (!('tasks' in r)) return [];
+  const vm = await ctx.view.vmByName(sel.vm);
+  const stats = vm ? await ctx.view.migrations(vm.id) : [];
+  const runs = r.tasks.map((task) => ({ task, stats: stats.find((m) => m.taskId === task.id) }));
+  if (sel.mode === undefined && sel.stopRule === undefined && sel.to === undefined && sel.compressed === undefined && sel.autoConverge === undefined) return runs;
+  const to = sel.to === undefined ? undefined : (await ctx.view.hostByName(sel.to))?.id;
+  return runs.filter(({ stats: m }) => m !== undefined
+    && (sel.mode === undefined || m.options.mode === sel.mode)
+    && (sel.stopRule === undefined || m.options.stopRule === sel.stopRule)
+    && (sel.to === undefined || m.destinationHostId === to)
+    && (sel.compressed === undefined || (m.options.compression !== 'none') === sel.compressed)
+    && (sel.autoConverge === undefined || m.options.autoConverge === sel.autoConverge));
+}
+
+/** Which migrations a selector means, in words: "compressed precopy migration(s) of web-01 to esx-01 with auto-converge". */
+export function describeMigrations(sel: MigrationSelector, noun = 'migration(s)'): string {
+  const before = [sel.compressed === undefined ? '' : sel.compressed ? 'compressed' : 'uncompressed', sel.mode ?? ''].filter(Boolean).join(' ');
+  const after = `${sel.stopRule !== undefined ? ` (${sel.stopRule} stop rule)` : ''}${sel.to !== undefined ? ` to ${sel.to}` : ''}${sel.autoConverge === undefined ? '' : sel.autoConverge ? ' with auto-converge' : ' without auto-converge'}`;
+  return `${before ? `${before} ` : ''}${noun} of ${sel.vm}${after}`;
 }
 
 export function downtimeOf(t: TaskDto): number | undefined {
   const r = t.result as { downtimeMs?: unknown } | undefined;
   return r && typeof r.downtimeMs === 'number' ? r.downtimeMs : undefined;
+}
+
+const MiB = 1024 * 1024;
+
+/** A migration field of one run, with its unit; undefined when the run does not report it. */
+export function migrationField(run: MigrationRun, f: MigrationField): { value: number; unit: string } | undefined {
+  const t = run.task;
+  if (f === 'downtimeMs') { const d = downtimeOf(t) ?? run.stats?.downtime; return d === undefined ? undefined : { value: d, unit: 'ms' }; }
+  if (f === 'durationMs') return t.startedAtMs !== undefined && t.completedAtMs !== undefined ? { value: t.completedAtMs - t.startedAtMs, unit: 'ms' } : undefined;
+  const m = run.stats;
+  if (!m) return undefined;
+  switch (f) {
+    case 'totalTimeMs': return { value: m['total-time'], unit: 'ms' };
+    case 'rounds': return { value: m.rounds.length, unit: 'rounds' };
+    case 'normalPages': return { value: m.ram.normal, unit: 'pages' };
+    case 'zeroPages': return { value: m.ram.duplicate, unit: 'pages' };
+    case 'transferredMiB': return { value: m.ram.transferred / MiB, unit: 'MiB' };
+    case 'postcopyRequests': return { value: m.ram['postcopy-requests'], unit: 'requests' };
+    case 'blocktimeMs': return { value: m['postcopy-blocktime'], unit: 'ms' };
+    case 'throttlePct': return { value: m['cpu-throttle-percentage'], unit: '%' };
+    case 'compressionRate': return { value: m.compression['compression-rate'], unit: '×' };
+    case 'amplification': return { value: m.amplification, unit: '× RAM' };
+  }
 }
 
 function hostField(h: import('../model/inventory').HostDto, f: HostField, inv: import('../model/inventory').InventoryDto): number {
@@ -341,11 +389,12 @@ export async function evaluateExpr(expr: Expr, ctx: EvalContext, depth = 0): Pro
     }
     if ('migration' in expr) {
       const list = await selectMigrations(expr.migration, ctx);
-      const t = list[list.length - 1];
-      if (!t) return { error: `no completed migration of ${expr.migration.vm} ${sinceText(expr.migration.since)} (this lab may not migrate VMs yet)` };
-      const v = expr.field === 'downtimeMs' ? downtimeOf(t) : t.startedAtMs !== undefined && t.completedAtMs !== undefined ? t.completedAtMs - t.startedAtMs : undefined;
-      if (v === undefined) return { error: `the migration task of ${expr.migration.vm} does not report ${expr.field}` };
-      return { value: v, text: `${expr.field} of the last migration of ${expr.migration.vm}: ${round(v)} ms` };
+      const run = expr.migration.which === 'first' ? list[0] : list[list.length - 1];
+      const what = describeMigrations(expr.migration, 'migration');
+      if (!run) return { error: `no ${expr.migration.state ?? 'completed'} ${what} ${sinceText(expr.migration.since)}` };
+      const v = migrationField(run, expr.field);
+      if (v === undefined) return { error: `the ${what} does not report ${expr.field}` };
+      return { value: v.value, text: `${expr.field} of the ${expr.migration.which ?? 'last'} ${what}: ${round(v.value)} ${v.unit}` };
     }
     if ('placement' in expr) return await evaluatePlacement(expr.placement, expr.field, ctx);
     const parts = 'ratio' in expr ? expr.ratio : 'difference' in expr ? expr.difference : 'sum' in expr ? expr.sum : expr.product;

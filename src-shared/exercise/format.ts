@@ -14,6 +14,8 @@
  * clusters) are display names, as a student sees them in the inventory.
  */
 
+import type { MigrationMode, StopRule } from '../model/migration';
+
 export const EXERCISE_FORMAT_VERSION = 1;
 
 /** A duration: seconds as a number, or `500ms`, `30s`, `5m`, `1h`. */
@@ -136,11 +138,22 @@ export interface ConsolePredicate {
   notContains?: string | string[];
 }
 
-/** A live migration of `vm` (a `vm.migrate` task whose result reports `downtimeMs`); usable once the lab migrates. */
+/**
+ * Live migrations of `vm` (its `vm.migrate` tasks, with the statistics `migration.list` keeps for them).
+ * `mode`, `stopRule`, `to` (the destination host), `compressed` (a codec other than none) and `autoConverge` narrow them to the technique the
+ * student was asked to use. A migration cancelled at its timeout ends its task in `error`.
+ */
 export interface MigrationSelector {
   vm: string;
   state?: (typeof TASK_STATES)[number];
   since?: Since;
+  mode?: MigrationMode;
+  /** Pre-copy's stop rule: qemu, xen (migration v2) or xen-classic. */
+  stopRule?: StopRule;
+  /** Display name of the destination host. */
+  to?: string;
+  compressed?: boolean;
+  autoConverge?: boolean;
 }
 export interface MigrationPredicate extends MigrationSelector {
   downtimeMs?: NumberMatch;
@@ -179,7 +192,17 @@ export const VM_FIELDS = [
 export type VmField = (typeof VM_FIELDS)[number];
 export const TASK_FIELDS = ['durationMs', 'count', 'startedAtS', 'completedAtS'] as const;
 export const EVENT_FIELDS = ['count', 'timeS'] as const;
-export const MIGRATION_FIELDS = ['downtimeMs', 'durationMs'] as const;
+/**
+ * `downtimeMs`, `durationMs` (the task), `totalTimeMs` (QEMU `total-time`), `rounds` (rows of the round
+ * table), `normalPages` / `zeroPages` (QEMU `ram.normal` / `ram.duplicate`: full and zero pages sent),
+ * `transferredMiB` (`ram.transferred`), `postcopyRequests`, `blocktimeMs` (`postcopy-blocktime`),
+ * `throttlePct` (`cpu-throttle-percentage`), `compressionRate`, `amplification` (bytes sent ÷ RAM).
+ */
+export const MIGRATION_FIELDS = [
+  'downtimeMs', 'durationMs', 'totalTimeMs', 'rounds', 'normalPages', 'zeroPages', 'transferredMiB', 'postcopyRequests', 'blocktimeMs',
+  'throttlePct', 'compressionRate', 'amplification',
+] as const;
+export type MigrationField = (typeof MIGRATION_FIELDS)[number];
 export const WHICH_VALUES = ['last', 'first'] as const;
 /** Placement algorithms an exercise may ask about: the contract's heuristics and `exact` (HiGHS). */
 export const PLACEMENT_ALGOS = ['nf', 'ff', 'bf', 'wf', 'nfd', 'ffd', 'bfd', 'wfd', 'exact'] as const;
@@ -215,7 +238,7 @@ export type Expr =
   | { event: EventSelector & { which?: 'last' | 'first' }; field: (typeof EVENT_FIELDS)[number] }
   /** Virtual milliseconds from one event to the next matching one after it. */
   | { between: { from: EventSelector & { which?: 'last' | 'first' }; to: EventSelector } }
-  | { migration: MigrationSelector; field: (typeof MIGRATION_FIELDS)[number] }
+  | { migration: MigrationSelector & { which?: 'last' | 'first' }; field: MigrationField }
   | { placement: PlacementSelector; field: (typeof PLACEMENT_FIELDS)[number] }
   | { ratio: [Expr, Expr] }
   | { difference: [Expr, Expr] }

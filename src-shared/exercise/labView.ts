@@ -4,7 +4,7 @@
  *
  * - `new LabView(query)`: `query` is any `HvlabApi.query` (the client's, a direct engine bridge, a saved lab).
  * - `inventory()`, `tasks()`, `events()`, `snapshots(vmId)`, `console(vmId)`, `series(entityId, counters)`,
- *   `status()`, `info()`, `placement(params)` (`placement.solve`, a query that changes nothing); name lookups
+ *   `status()`, `info()`, `migrations(vmId)` (`migration.list`), `placement(params)` (`placement.solve`, a query that changes nothing); name lookups
  *   `vmByName`, `hostByName`, `entityByName(kind, name)`.
  *
  * Rules: read-only (queries only); one instance per pass (create a new one to see new state). A query
@@ -13,6 +13,7 @@
 import type { QueryName, QueryParams, QueryResult } from '../api/queries';
 import type { InventoryDto, HostDto, VmDto, SnapshotTreeDto, ClusterDto, DatacenterDto } from '../model/inventory';
 import type { TaskDto } from '../model/task';
+import type { MigrationStats } from '../model/migration';
 import type { EventDto } from '../model/eventLog';
 import type { MetricSeriesDto, IntervalKey } from '../model/metrics';
 import type { SimStatus } from '../api/commands';
@@ -47,6 +48,7 @@ export class LabView {
   info(): Promise<EngineInfo> { return this.once('info', () => this.query('engine.info', {})); }
   snapshots(vmId: VmDto['id']): Promise<SnapshotTreeDto> { return this.once(`snap:${vmId}`, () => this.query('vm.snapshot.tree', { vmId })); }
   console(vmId: VmDto['id']): Promise<string> { return this.once(`con:${vmId}`, async () => (await this.query('vm.console.read', { vmId })).text); }
+  migrations(vmId: VmDto['id']): Promise<MigrationStats[]> { return this.once(`mig:${vmId}`, () => this.query('migration.list', { vmId })); }
   placement(params: QueryParams<'placement.solve'>): Promise<QueryResult<'placement.solve'>> {
     return this.once(`p:${JSON.stringify(params)}`, () => this.query('placement.solve', params));
   }

@@ -19,6 +19,7 @@ import {
   TASK_STATES, VM_FIELDS, WHICH_VALUES,
 } from './format';
 import { durationMs } from './duration';
+import { MIGRATION_MODES, STOP_RULES } from '../model/migration';
 
 export type Path = (string | number)[];
 export interface ExerciseProblem {
@@ -197,7 +198,7 @@ function counterSource(V: Validator, o: Record<string, unknown>, path: Path, nee
 const COUNTER_FIELDS = ['vm', 'host', 'cluster', 'datacenter', 'name', 'over', 'since', 'aggregate', 'as'] as const;
 const TASK_SELECTOR = ['operation', 'target', 'state', 'since'] as const;
 const EVENT_SELECTOR = ['type', 'entity', 'since'] as const;
-const MIGRATION_SELECTOR = ['vm', 'state', 'since'] as const;
+const MIGRATION_SELECTOR = ['vm', 'state', 'since', 'mode', 'stopRule', 'to', 'compressed', 'autoConverge'] as const;
 const PLACEMENT_SELECTOR = ['cluster', 'algo', 'demand', 'vms', 'standbyHosts'] as const;
 
 function placementSelector(V: Validator, o: Record<string, unknown>, path: Path): void {
@@ -232,6 +233,11 @@ function migrationSelector(V: Validator, o: Record<string, unknown>, path: Path)
   entityName(V, o.vm, [...path, 'vm']);
   V.opt(o, 'state', path, (v, p) => V.oneOf(v, p, TASK_STATES));
   V.opt(o, 'since', path, (v, p) => V.oneOf(v, p, SINCE_VALUES));
+  V.opt(o, 'mode', path, (v, p) => V.oneOf(v, p, MIGRATION_MODES));
+  V.opt(o, 'stopRule', path, (v, p) => V.oneOf(v, p, STOP_RULES));
+  V.opt(o, 'to', path, (v, p) => entityName(V, v, p));
+  V.opt(o, 'compressed', path, (v, p) => V.bool(v, p));
+  V.opt(o, 'autoConverge', path, (v, p) => V.bool(v, p));
 }
 
 /** Exactly one kind key out of `kinds`; returns it. */
@@ -293,7 +299,10 @@ function validateExpr(V: Validator, v: unknown, path: Path, depth = 0): void {
       if (v.field !== undefined) V.fail([...path, 'field'], 'a between expression has no field');
       return;
     case 'migration':
-      if (V.object(body, p, MIGRATION_SELECTOR, ['vm'])) migrationSelector(V, body, p);
+      if (V.object(body, p, [...MIGRATION_SELECTOR, 'which'], ['vm'])) {
+        migrationSelector(V, body, p);
+        V.opt(body, 'which', p, (x, q) => V.oneOf(x, q, WHICH_VALUES));
+      }
       V.oneOf(v.field, [...path, 'field'], MIGRATION_FIELDS);
       return;
     case 'placement':

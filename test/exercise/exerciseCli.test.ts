@@ -18,7 +18,7 @@ test('exercise list shows the built-in practicals in order', () => {
   const r = hvlab(['list']);
   assert.equal(r.status, 0, r.stderr);
   const names = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)[1]);
-  assert.deepEqual(names, ['client-tour', 'monitors', 'paging', 'overcommit', 'consolidation']);
+  assert.deepEqual(names, ['client-tour', 'monitors', 'paging', 'overcommit', 'memory', 'migration', 'consolidation', 'availability']);
   const json = JSON.parse(hvlab(['list', '--json']).stdout);
   assert.equal(json[1].title, 'Trap-and-emulate and its holes');
   assert.equal(json[1].source, 'built-in');
@@ -35,7 +35,7 @@ test('exercise show prints the handout; --instructor adds checks and answers', (
   assert.match(teacher.stdout, /b\) every sensitive instruction is privileged \(sensitive ⊆ privileged\)\. {3}← correct/);
   const missing = hvlab(['show', 'nope']);
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /no exercise "nope" \(known: client-tour, monitors, paging, overcommit, consolidation\)/);
+  assert.match(missing.stderr, /no exercise "nope" \(known: client-tour, monitors, paging, overcommit, memory, migration, consolidation, availability\)/);
 });
 
 test('exercise check grades a saved lab: every step with pass/fail and why, and the recorded progress', async () => {

@@ -12,7 +12,7 @@ import { renderMarkdown, validateExercise } from '../../src-shared/exercise/inde
 test('the built-in practicals load, in order', () => {
   const { exercises, errors } = loadExercises({ dirs: [join(import.meta.dirname, '../../resources/exercises')] });
   assert.deepEqual(errors, []);
-  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit', 'consolidation']);
+  assert.deepEqual(exercises.map((x) => x.exercise.name), ['client-tour', 'monitors', 'paging', 'overcommit', 'memory', 'migration', 'consolidation', 'availability']);
   for (const x of exercises) {
     assert.ok(x.exercise.steps.every((s) => (s.checks?.length ?? 0) + (s.questions?.length ?? 0) > 0), `${x.exercise.name}: every step checks or asks something`);
   }
@@ -139,6 +139,40 @@ steps:
     /pack\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.placement\.vms\[1\]: VM "a" is listed twice/,
     /pack\.yaml:23:29: error: steps\[0\]\.questions\[3\]\.number\.answer\.placement\.cluster: "cluster" is required/,
     /pack\.yaml:26:\d+: error: steps\[0\]\.questions\[4\]\.number\.answer\.placement\.standby: "standby" is not a field here; allowed: cluster, algo, demand, vms, standbyHosts/,
+  ];
+  assert.equal(errs.length, expect.length, errs.join('\n'));
+  expect.forEach((re, i) => assert.match(errs[i], re));
+});
+
+test('migration selectors: technique, destination and fields are validated with their positions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  const file = write(dir, 'mig.yaml', `exercise: 1
+name: mig
+title: Mig
+summary: Mig.
+scenario: lab-small
+objectives: [x]
+steps:
+  - id: one
+    title: One
+    instructions: Do it.
+    checks:
+      - migration: { vm: DC0_C0_H0_VM0, mode: precopy, to: DC0_C0_H1, compressed: false, autoConverge: true, state: error, downtimeMs: { below: 300 } }
+      - migration: { vm: DC0_C0_H0_VM0, mode: pre-copy, compressed: yes }
+    questions:
+      - id: ok
+        prompt: Rounds?
+        number: { answer: { migration: { vm: DC0_C0_H0_VM0, mode: stop-copy, which: first }, field: rounds } }
+      - id: q1
+        prompt: Pages?
+        number: { answer: { migration: { vm: DC0_C0_H0_VM0, destination: x }, field: pagesSent } }
+`);
+  const errs = errorsOf(file);
+  const expect = [
+    /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.mode: expected one of stop-copy, precopy, postcopy, hybrid, got the text "pre-copy"/,
+    /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.compressed: /,
+    /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.migration\.destination: "destination" is not a field here; allowed: vm, state, since, mode, stopRule, to, compressed, autoConverge, which/,
+    /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.field: expected one of downtimeMs, durationMs, totalTimeMs, rounds, .*got the text "pagesSent"/,
   ];
   assert.equal(errs.length, expect.length, errs.join('\n'));
   expect.forEach((re, i) => assert.match(errs[i], re));

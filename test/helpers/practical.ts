@@ -11,6 +11,9 @@ import {
 import { findExercise } from '../../src-main/node/exercise/exerciseFiles';
 import { startExerciseLab } from '../../src-main/node/exercise/labAccess';
 import type { Engine } from '../../src-main/engine/index';
+import { loadPageCodecs } from '../../src-main/node/codecs/pageCodecs';
+import type { HostId, TaskId } from '../../src-shared/model/ids';
+import type { MigrationOptions } from '../../src-shared/model/migration';
 
 export class Student {
   progress: ExerciseProgress;
@@ -18,10 +21,13 @@ export class Student {
     this.progress = startProgress(exercise, 0, '2025-01-01T00:00:00.000Z', 'Test Student');
   }
 
-  /** Loads the built-in exercise, builds its lab (real guests, paused) and records the start. */
-  static async start(name: string): Promise<Student> {
+  /**
+   * Loads the built-in exercise, builds its lab (real guests, paused) and records the start. `codecs`: the
+   * host's page codecs, as the app's engine has them (migrations that compress need them).
+   */
+  static async start(name: string, options: { codecs?: boolean } = {}): Promise<Student> {
     const { exercise } = findExercise(name);
-    const { engine, api } = startExerciseLab(exercise);
+    const { engine, api } = startExerciseLab(exercise, options.codecs ? { pageCodecs: await loadPageCodecs() } : {});
     const s = new Student(exercise, engine, api);
     await s.save();
     return s;
@@ -43,11 +49,24 @@ export class Student {
     await this.waitTask(taskId);
   }
 
-  async waitTask(taskId: string): Promise<void> {
+  async hostId(name: string): Promise<HostId> {
+    const h = (await this.api.query('inventory.get', {})).hosts.find((x) => x.name === name);
+    assert.ok(h, `no host ${name}`);
+    return h.id;
+  }
+
+  /** VM ACTIONS › Migrate… as the wizard sends it (`vm.migrate`); waits for the task, which must end in `expect`. */
+  async migrate(vm: string, host: string, options: Partial<MigrationOptions>, expect: 'success' | 'error' = 'success'): Promise<TaskId> {
+    const { taskId } = await this.api.command('vm.migrate', { vmId: await this.vmId(vm), hostId: await this.hostId(host), options });
+    await this.waitTask(taskId, expect);
+    return taskId;
+  }
+
+  async waitTask(taskId: string, expect: 'success' | 'error' = 'success'): Promise<void> {
     for (let i = 0; i < 120; i++) {
       const t = (await this.api.query('tasks.list', { limit: 50 })).find((x) => x.id === taskId);
       if (t && (t.state === 'success' || t.state === 'error' || t.state === 'cancelled')) {
-        assert.equal(t.state, 'success', `${t.operation} on ${t.targetName}: ${t.error?.message ?? t.state}`);
+        assert.equal(t.state, expect, `${t.operation} on ${t.targetName}: ${t.error?.message ?? t.state}`);
         return;
       }
       await this.run(0.5);

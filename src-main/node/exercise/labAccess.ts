@@ -7,7 +7,8 @@
  * - `apiOf(engine)` → `HvlabApi` over a direct bridge (`engine.handle`, the same validation as any client).
  * - `openSavedLab(dir)` → (async) `{ engine, api, progress, manifest }`: the lab loaded (format and checksums
  *   verified by the lab store), with real guest execution, paused.
- * - `startExerciseLab(exercise, options?)` → `{ engine, api }`: the exercise's scenario at its seed, paused.
+ * - `startExerciseLab(exercise, options?)` → `{ engine, api }`: the exercise's scenario at its seed, paused;
+ *   `options.pageCodecs` (the host's codecs, `loadPageCodecs()`) lets its migrations compress, as in the app.
  * - `engineWithScenarios(name, seed)`: an engine knowing built-in and exercise-folder scenarios.
  *
  * Every engine made here has the exact placement solver (HiGHS in a worker thread, shared by this process
@@ -20,7 +21,7 @@ import type { HvlabApi } from '@shared/api/index';
 import type { ExerciseProgress } from '@shared/api/commands';
 import type { Exercise } from '@shared/exercise/index';
 import { createEngine } from '../../engine/index';
-import type { Engine, LabState } from '../../engine/index';
+import type { Engine, LabState, PageCodecPort } from '../../engine/index';
 import { loadLab } from '../storage/labStore';
 import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';
@@ -48,15 +49,15 @@ function pause(engine: Engine): void {
   engine.handle({ v: API_VERSION, id: 0, kind: 'command', name: 'sim.pause', params: {} });
 }
 
-export function engineWithScenarios(scenario: string, seed: number, guests: GuestFactoryChoice = defaultGuestFactory()): Engine {
+export function engineWithScenarios(scenario: string, seed: number, guests: GuestFactoryChoice = defaultGuestFactory(), pageCodecs?: PageCodecPort): Engine {
   const scenarios = { ...loadScenarioSources(), ...exerciseScenarioSources() };
-  const engine = createEngine({ scenarios, guestFactory: guests.factory, guestCatalog: guests.catalogue, milpSolver: milpSolver() }, { scenario, seed });
+  const engine = createEngine({ scenarios, guestFactory: guests.factory, guestCatalog: guests.catalogue, milpSolver: milpSolver(), pageCodecs }, { scenario, seed });
   pause(engine);
   return engine;
 }
 
-export function startExerciseLab(exercise: Exercise, options: { guests?: GuestFactoryChoice } = {}): { engine: Engine; api: HvlabApi } {
-  const engine = engineWithScenarios(exercise.scenario, exercise.seed ?? 1, options.guests);
+export function startExerciseLab(exercise: Exercise, options: { guests?: GuestFactoryChoice; pageCodecs?: PageCodecPort } = {}): { engine: Engine; api: HvlabApi } {
+  const engine = engineWithScenarios(exercise.scenario, exercise.seed ?? 1, options.guests, options.pageCodecs);
   return { engine, api: apiOf(engine) };
 }
 

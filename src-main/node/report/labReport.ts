@@ -12,6 +12,7 @@ import type { HvlabApi } from '@shared/api/index';
 import type { Exercise, RunGrade, StepGrade } from '@shared/exercise/index';
 import { LabView, evaluateExpr, gradeRun, readCounter, renderMarkdown, escapeHtml, markdownToText } from '@shared/exercise/index';
 import type { EntityKey } from '@shared/exercise/index';
+import type { MigrationStats } from '@shared/model/migration';
 import type { Block, Cell, ReportDoc, Section } from './reportModel';
 import { uniqueIds } from './reportModel';
 import { formatClockMs } from './svgChart';
@@ -124,6 +125,22 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
   }
   measure.push({ kind: 'table', table: { id: id('counters per VM'), title: 'Counters per VM over the exercise (real-time samples)',
     columns: ['VM', 'Power', 'Monitor', 'CPU usage avg (%)', 'Ready (%)', 'Guest MIPS avg', 'Memory consumed (KB, latest)'], rows: vmRows } });
+  // The student's own live migrations, one row per run (the comparison table of the migration practical).
+  const tasksById = new Map((await view.tasks()).map((x) => [x.id as string, x]));
+  const hostName = (h: string): string => inv.hosts.find((x) => x.id === h)?.name ?? h;
+  const runs = (await api.query('migration.list', {})).filter((m) => (tasksById.get(m.taskId)?.queuedAtMs ?? -1) >= startMs);
+  if (runs.length) {
+    const MiB = 1024 * 1024;
+    const technique = (o: MigrationStats['options']): string => [
+      o.mode, o.mode === 'precopy' || o.mode === 'hybrid' ? `${o.stopRule} rule` : '', o.compression !== 'none' ? o.compression : '',
+      o.xbzrle ? 'XBZRLE' : '', o.dedup ? 'dedup' : '', o.autoConverge ? 'auto-converge' : '',
+    ].filter(Boolean).join(', ');
+    measure.push({ kind: 'table', table: { id: id('live migrations'), title: 'Live migrations since the exercise started',
+      columns: ['VM', 'From → to', 'Technique', 'Status', 'Total time (ms)', 'Downtime (ms)', 'Rounds', 'Sent (MiB)', 'Full pages', 'Remote faults'],
+      rows: runs.map((m) => [m.vmName, `${hostName(m.sourceHostId)} → ${hostName(m.destinationHostId)}`, technique(m.options), m.status,
+        Math.round(m['total-time'] * 10) / 10, m.downtime === undefined ? null : Math.round(m.downtime * 100) / 100, m.rounds.length,
+        Math.round((m.ram.transferred / MiB) * 100) / 100, m.ram.normal, m.ram['postcopy-requests']]) } });
+  }
   sections.push({ id: id('Measurements'), title: 'Measurements', blocks: measure });
 
   const tasks = await view.tasks();
