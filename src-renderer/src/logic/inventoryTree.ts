@@ -26,6 +26,8 @@ export interface TreeNode {
   powerState?: VmPowerState;
   /** Hosts: connection/maintenance, for the icon. */
   hostStatus?: 'connected' | 'maintenance' | 'disconnected';
+  /** The worst of its triggered alarms (hosts and VMs), for the alarm badge; absent = green. */
+  alarm?: 'yellow' | 'red';
   /** Hosts that are real hypervisors: what they are (a simulated host has none), shown beside the name. */
   hostKind?: 'KVM' | 'ESXi';
 }
@@ -65,18 +67,18 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
       const parentId = h.clusterId && nodes.has(h.clusterId) ? h.clusterId : h.datacenterId;
       const hostStatus = h.connectionState !== 'connected' ? 'disconnected' : h.inMaintenanceMode ? 'maintenance' : 'connected';
       const hostKind = h.kind === 'libvirt' ? 'KVM' as const : h.kind === 'esxi' ? 'ESXi' as const : undefined;
-      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}) });
+      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(h.alarmStatus ? { alarm: h.alarmStatus } : {}) });
     }
     for (const vm of inv.vms) {
       if (vm.isTemplate) continue;
       const parentId = vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;
-      add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState });
+      add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState, ...(vm.alarmStatus ? { alarm: vm.alarmStatus } : {}) });
     }
   } else {
     for (const vm of inv.vms) {
       add({
         id: vm.id, kind: vm.isTemplate ? 'template' : 'vm', name: vm.name, parentId: vm.datacenterId,
-        childIds: [], powerState: vm.powerState,
+        childIds: [], powerState: vm.powerState, ...(vm.alarmStatus ? { alarm: vm.alarmStatus } : {}),
       });
     }
   }
