@@ -45,6 +45,8 @@ test('a hot VM raises "Virtual machine CPU usage": red in the tree, acknowledged
   await shot(page, 'alarms-tree-red');
 
   await page.getByTestId('tab-monitor').click();
+  await page.getByTestId('monitor-section-all-issues').click();
+  await expect(page.getByTestId('issue-row').filter({ hasText: 'Virtual machine CPU usage' })).toBeVisible();
   await page.getByTestId('monitor-section-triggered-alarms').click();
   const alarm = page.locator(`[data-testid=triggered-alarm-row][data-alarm=vmCpuUsage][data-entity="${vm.id}"]`);
   await expect(alarm).toHaveAttribute('data-status', 'red');
