@@ -111,6 +111,8 @@ export class AlarmManager implements BarrierService<AlarmState> {
   readonly stateOptional = true;
   private settings = defaultSettings();
   private watches = new Map<string, AlarmWatch>();
+  /** Each object's worst status, when not green (kept as statuses change: inventory DTOs read it often). */
+  private worst = new Map<ManagedEntityId, AlarmStatus>();
   private nextMetricEvalMs = REALTIME_PERIOD_MS;
 
   constructor(private readonly src: AlarmSources) {}
@@ -138,6 +140,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
   restore(state: AlarmState | undefined): void {
     this.settings = defaultSettings();
     this.watches.clear();
+    this.worst.clear();
     if (!state) {
       this.nextMetricEvalMs = (Math.floor(this.src.nowMs() / REALTIME_PERIOD_MS) + 1) * REALTIME_PERIOD_MS;
       return;
@@ -147,6 +150,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
       this.settings.set(k, { ...v });
     }
     for (const w of state.watches) this.watches.set(watchKey(w.key, w.entityId), { ...w });
+    for (const w of state.watches) this.refreshWorst(w.entityId);
     this.nextMetricEvalMs = state.nextMetricEvalMs;
   }
 
@@ -175,7 +179,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
       for (const [k, w] of this.watches) {
         if (w.key !== key) continue;
         this.watches.delete(k);
-        if (w.status !== 'green') this.src.markChanged(w.entityId);
+        if (w.status !== 'green') { this.refreshWorst(w.entityId); this.src.markChanged(w.entityId); }
       }
     }
     const what = Object.entries(given).map(([k, v]) => `${k} = ${String(v)}`).join(', ');
@@ -185,12 +189,17 @@ export class AlarmManager implements BarrierService<AlarmState> {
 
   /** The worst status of an object's alarms ('green' when none is triggered). */
   statusOf(entityId: ManagedEntityId): AlarmStatus {
+    return this.worst.get(entityId) ?? 'green';
+  }
+
+  /** Recomputes an object's worst status after one of its alarms changed or went away. */
+  private refreshWorst(entityId: ManagedEntityId): void {
     let worst: AlarmStatus = 'green';
     for (const key of ALARM_KEYS) {
       const w = this.watches.get(watchKey(key, entityId));
       if (w && RANK[w.status] > RANK[worst]) worst = w.status;
     }
-    return worst;
+    if (worst === 'green') this.worst.delete(entityId); else this.worst.set(entityId, worst);
   }
 
   /** Triggered alarms (yellow or red) on the objects `within` accepts, worst and newest first. */
@@ -325,7 +334,11 @@ export class AlarmManager implements BarrierService<AlarmState> {
       }
     }
     // Objects removed from the inventory take their alarms with them.
-    for (const [k, w] of this.watches) if (!this.exists(w.entityId)) this.watches.delete(k);
+    for (const [k, w] of this.watches) {
+      if (this.exists(w.entityId)) continue;
+      this.watches.delete(k);
+      this.worst.delete(w.entityId);
+    }
   }
 
   private applyMetric(d: AlarmDefinition, st: AlarmSettings, entityId: ManagedEntityId, value: number | undefined, fromMs: number, nowMs: number): void {
@@ -363,6 +376,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
     w.acknowledged = false;
     w.acknowledgedAtMs = undefined;
     w.acknowledgedBy = undefined;
+    this.refreshWorst(w.entityId);
     const d = ALARM_DEFINITIONS[w.key];
     const name = this.src.reg.nameOf(w.entityId);
     const on = d.entityType === 'vm' ? name : `${d.entityType} ${name}`;
