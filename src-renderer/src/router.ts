@@ -37,7 +37,7 @@ export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
     { key: 'configure', label: 'Configure' }, { key: 'hosts', label: 'Hosts' }, { key: 'vms', label: 'VMs' },
   ],
   datacenter: [
-    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
+    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
     { key: 'hosts-clusters', label: 'Hosts & Clusters' }, { key: 'vms', label: 'VMs' },
   ],
 };

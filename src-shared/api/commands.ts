@@ -20,11 +20,16 @@ import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
 import { haSettingsSchema } from './haSettingsSchema';
+import { ALARM_KEYS } from '../model/alarms';
 import {
   ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '../model/clusterServices';
 
 const faultTarget = s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ });
+
+/** An object alarms are evaluated on. */
+const alarmTarget = { alarmKey: s.oneOf(ALARM_KEYS), entityId: s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ }) };
+const percent = () => s.optional(s.number({ min: 0, max: 100 }));
 
 const name = () => s.name({ max: 80 });
 const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
@@ -222,6 +227,19 @@ export const COMMAND_SCHEMAS = {
       threshold: s.optional(s.int({ min: 1, max: 5 })),
     })),
   }),
+  /**
+   * Configure › Alarm Definitions › Edit: enable or disable a definition, or change a metric alarm's
+   * warning and critical thresholds (percent, warning below critical) and duration (seconds the value
+   * must stay above). Disabling clears its triggered alarms. Pre: thresholds only for metric alarms. Immediate.
+   */
+  'alarm.updateDefinition': s.object({
+    alarmKey: s.oneOf(ALARM_KEYS), enabled: s.optional(s.bool()), warning: percent(), critical: percent(),
+    durationS: s.optional(s.int({ min: 0, max: 86_400 })),
+  }),
+  /** Acknowledge a triggered alarm (it stays yellow or red, marked acknowledged). Pre: triggered. Immediate. */
+  'alarm.acknowledge': s.object(alarmTarget),
+  /** Reset To Green: clear a triggered alarm; its condition must hold anew to trigger it again. Pre: triggered. Immediate. */
+  'alarm.reset': s.object(alarmTarget),
   /** Run DRS now (a pass: imbalance and recommendations; fully automated applies them). Pre: DRS on. Immediate. */
   'cluster.drs.run': s.object({ clusterId: s.id('cluster') }),
   /** Apply a pending DRS recommendation (its migration is requested as `vm.migrate`) or DPM recommendation (a host into or out of standby). Immediate. */
@@ -337,6 +355,9 @@ export interface CommandResults {
   'fault.inject': { ok: true };
   'fault.repair': { ok: true };
   'cluster.configure': { ok: true };
+  'alarm.updateDefinition': { ok: true };
+  'alarm.acknowledge': { ok: true };
+  'alarm.reset': { ok: true };
   'cluster.drs.run': { ok: true };
   'cluster.drs.apply': { ok: true };
   'cluster.drs.dismiss': { ok: true };

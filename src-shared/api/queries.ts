@@ -22,6 +22,7 @@ import type { PlacementPlanResult, PlacementSolveResult } from '../model/placeme
 import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto, PowerOnPlacementDto } from '../model/clusterServices';
 import type { MigrationStats } from '../model/migration';
 import type { GuestParamDto } from '../model/guestParams';
+import type { AlarmDefinitionDto, TriggeredAlarmDto } from '../model/alarms';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 
 const placementId = s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/ });
@@ -90,6 +91,14 @@ export const QUERY_SCHEMAS = {
    * many events after the cursor were already dropped from the bounded log.
    */
   'events.since': s.object({ cursorIds: s.optional(s.array(s.id('event'), { max: 64 })), limit: s.optional(s.int({ min: 1, max: 5000 })) }),
+  /** The alarm definitions with their current settings (Configure › Alarm Definitions). */
+  'alarm.definitions': s.object({}),
+  /**
+   * Triggered alarms (yellow or red), worst and newest first: all of them, or those on an object and what
+   * it contains (a datacenter: everything in it; a cluster: its hosts and their VMs; a host, VM or
+   * datastore: its own). Monitor › Issues and Alarms › Triggered Alarms.
+   */
+  'alarm.triggered': s.object({ entityId: s.optional(entityId) }),
   /** One cluster's services: HA and DRS settings and state, faults in force. */
   'cluster.services': s.object({ clusterId: s.id('cluster') }),
   /** DRS initial placement: the hosts a powered-off VM could power on, best first (manual mode's Power On recommendations). */
@@ -212,6 +221,8 @@ export interface QueryResults {
   'tasks.list': TaskDto[];
   'events.list': EventDto[];
   'events.since': EventsSinceDto;
+  'alarm.definitions': AlarmDefinitionDto[];
+  'alarm.triggered': TriggeredAlarmDto[];
   'cluster.services': ClusterServicesDto;
   'cluster.drs.powerOnRecommendations': PowerOnPlacementDto;
   'availability.design': AvailabilityDesignDto;

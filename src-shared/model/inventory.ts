@@ -12,6 +12,10 @@ import type {
 } from './ids';
 import type { VmCpuAllocation, VmHardware } from './vmHardware';
 import type { MemReclamationSettings } from './memoryReclamation';
+import type { AlarmStatus } from './alarms';
+
+/** The worst status of an object's triggered alarms (`model/alarms.ts`); absent = green. */
+export type TriggeredAlarmStatus = Exclude<AlarmStatus, 'green'>;
 
 export type VmPowerState = 'poweredOff' | 'poweredOn' | 'suspended';
 /** Engine-level run state under poweredOn: whether the guest is executing, idle (halted) or crashed. */
@@ -68,6 +72,8 @@ export interface HostDto {
   memoryReclamation?: MemReclamationSettings;
   /** The CPUs have hardware virtualization assist: VMs with monitor `hw` can run (and be migrated) here. */
   hardwareAssist: boolean;
+  /** The worst of its triggered alarms (absent: none, green). */
+  alarmStatus?: TriggeredAlarmStatus;
 }
 
 export interface VmDiskDto {
@@ -105,6 +111,8 @@ export interface VmDto extends VmHardware, VmCpuAllocation {
   snapshotCount: number;
   /** Virtual ms since power-on; 0 when off. */
   uptimeMs: number;
+  /** The worst of its triggered alarms (absent: none, green). */
+  alarmStatus?: TriggeredAlarmStatus;
 }
 
 export interface DatastoreDto {
@@ -114,6 +122,8 @@ export interface DatastoreDto {
   capacityBytes: number;
   freeBytes: number;
   hostIds: HostId[];
+  /** The worst of its triggered alarms (absent: none, green). */
+  alarmStatus?: TriggeredAlarmStatus;
 }
 
 export interface NetworkDto {

@@ -30,6 +30,8 @@ export function vmToDto(lab: Lab, vm: Vm): VmDto {
   if (vm.crashReason) dto.crashReason = vm.crashReason;
   if (vm.ipAddress) dto.ipAddress = vm.ipAddress;
   if (rt?.snapshots.currentId) dto.currentSnapshotId = rt.snapshots.currentId;
+  const alarm = lab.alarms.statusOf(vm.id);
+  if (alarm !== 'green') dto.alarmStatus = alarm;
   return dto;
 }
 
@@ -47,6 +49,8 @@ export function hostToDto(lab: Lab, host: Host): HostDto {
     hardwareAssist: !host.noHardwareAssist,
   };
   if (host.clusterId) dto.clusterId = host.clusterId;
+  const alarm = lab.alarms.statusOf(host.id);
+  if (alarm !== 'green') dto.alarmStatus = alarm;
   return dto;
 }
 
@@ -64,10 +68,13 @@ export function inventoryToDto(lab: Lab): InventoryDto {
 }
 
 export function datastoreToDto(lab: Lab, d: Datastore): DatastoreDto {
-  return {
+  const dto: DatastoreDto = {
     id: d.id, name: d.name, datacenterId: d.datacenterId, capacityBytes: d.capacityBytes,
-    freeBytes: d.capacityBytes - provisionedBytes(lab, d.id), hostIds: [...d.hostIds],
+    freeBytes: d.capacityBytes - lab.provisionedBytes(d.id), hostIds: [...d.hostIds],
   };
+  const alarm = lab.alarms.statusOf(d.id);
+  if (alarm !== 'green') dto.alarmStatus = alarm;
+  return dto;
 }
 
 /** The DTO of any managed entity by id, or undefined when the lab has no such entity. */
@@ -84,13 +91,3 @@ export function entityToDto(lab: Lab, id: string): EntityDto | undefined {
   }
 }
 
-/** Bytes provisioned on a datastore: the VMs' disks (thick: capacity counts in full) plus snapshot deltas. */
-function provisionedBytes(lab: Lab, datastoreId: string): number {
-  let total = 0;
-  for (const vm of lab.reg.vms.values()) {
-    let onThis = false;
-    for (const d of vm.disks) if (d.datastoreId === datastoreId) { total += d.capacityBytes; onThis = true; }
-    if (onThis) total += lab.runtimes.get(vm.id)?.snapshots.totalBytes() ?? 0;
-  }
-  return total;
-}

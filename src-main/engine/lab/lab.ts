@@ -12,8 +12,8 @@
  * - `services`: the barrier services in the order they run at each barrier — guests that stopped by
  *   themselves, the collector's per-quantum bookkeeping, the timeline, the tasks (live migrations step in
  *   theirs), the migrations' saved state (`migration/`), memory reclamation (`overcommit/`: page sharing,
- *   ballooning, compression, swapping), the cluster services (HA, DRS), the collector's samples. A new
- *   service (DPM) is a new entry here.
+ *   ballooning, compression, swapping), the cluster services (HA, DRS), the collector's samples, the alarms
+ *   (evaluated on those samples). A new service (DPM) is a new entry here.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -26,7 +26,7 @@ import type { EngineEvent } from '@shared/api/events';
 import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
-import type { ClusterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { ClusterId, DatastoreId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/index';
 import type { Host, Vm } from '../cluster/index';
 import { EventLog } from '../cluster/index';
@@ -37,6 +37,7 @@ import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
 import { ClusterServices } from '../services/index';
 import { MemoryOvercommit } from '../overcommit/index';
+import { AlarmManager } from '../alarms/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
@@ -80,6 +81,8 @@ export class Lab {
   readonly timeline: Timeline;
   /** vSphere HA and DRS for every cluster (`services/`). */
   readonly clusterServices: ClusterServices;
+  /** vSphere's alarms on hosts, VMs and datastores (`alarms/`). */
+  readonly alarms: AlarmManager;
   readonly schedulers = new Map<HostId, HostScheduler>();
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
@@ -127,6 +130,13 @@ export class Lab {
           : r.error;
       },
     });
+    this.alarms = new AlarmManager({
+      reg: this.reg, events: this.events, nowMs: () => this.clock.nowMs,
+      latestSample: (id) => this.collector.samples.latest(id),
+      datastoreUsedBytes: (id) => this.provisionedBytes(id),
+      haDeclared: (hostId) => this.clusterServices.declaredOf(hostId),
+      markChanged: (...ids) => this.markChanged(...ids),
+    });
     const runCommand: CommandRunner | undefined = runner && ((name, params, initiator) => {
       const r = runner(this, { v: API_VERSION, id: 0, kind: 'command', name, params }, initiator);
       return r.ok ? { ok: true } : { ok: false, error: r.error };
@@ -146,9 +156,10 @@ export class Lab {
       // The cluster services act after memory reclamation: HA's admission control and restart placement and
       // DRS's demand then read host memory as reclamation left it at this barrier, and the VMs a failover
       // powers on start their first quantum with reclamation's next pass (as on ESX, where a restarted VM is
-      // admitted first and its host reclaims memory afterwards).
+      // admitted first and its host reclaims memory afterwards). The alarms come last: their metric
+      // conditions read the sample the collector has just taken at this barrier.
       this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.migrations, this.overcommit.service,
-      this.clusterServices, this.collector.sampler,
+      this.clusterServices, this.collector.sampler, this.alarms,
     ];
     if (state) {
       restoreLab(this, state);
@@ -156,6 +167,7 @@ export class Lab {
     }
     for (const host of this.reg.hosts.values()) this.addHostSide(host);
     initClusterServices(this.clusterServices, this.reg, scenario);
+    for (const a of scenario.alarms ?? []) this.alarms.configure(a.alarm, { enabled: a.enabled, warning: a.warning, critical: a.critical, durationS: a.durationS });
     for (const vm of this.reg.vms.values()) this.runtimes.set(vm.id, new VmRuntime(vm));
     for (const id of toPowerOn) this.powerOnAtStart(this.reg.vms.get(id)!);
   }
@@ -200,6 +212,17 @@ export class Lab {
       throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);
     }
     this.memories.set(host.id, pool);
+  }
+
+  /** Bytes provisioned on a datastore: the VMs' disks (thick: capacity counts in full) plus snapshot deltas. */
+  provisionedBytes(datastoreId: DatastoreId): number {
+    let total = 0;
+    for (const vm of this.reg.vms.values()) {
+      let onThis = false;
+      for (const d of vm.disks) if (d.datastoreId === datastoreId) { total += d.capacityBytes; onThis = true; }
+      if (onThis) total += this.runtimes.get(vm.id)?.snapshots.totalBytes() ?? 0;
+    }
+    return total;
   }
 
   /** The collector's source of the cluster-service counters. */

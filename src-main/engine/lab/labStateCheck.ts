@@ -30,6 +30,9 @@ import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
 import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
 import { exerciseProgressSchema } from '@shared/api/commands';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
+import type { Infer } from '@shared/api/schema';
+import { ALARM_KEYS, ALARM_STATUSES, type AlarmKey } from '@shared/model/alarms';
+import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
 import {
   ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '@shared/model/clusterServices';
@@ -255,6 +258,27 @@ const clusterServicesStateSchema = s.object({
   nextRecommendationId: s.int({ min: 1 }),
   nextScanMs: timeMs(),
 });
+/**
+ * Alarms (absent in labs saved before they existed: the default definitions, every object green): each
+ * definition's settings, and per object and definition its condition clocks and status. The objects are
+ * cross-checked below; a definition's thresholds are held to `alarm.updateDefinition`'s rules.
+ */
+const alarmSettingsSchema = s.object({
+  enabled: s.bool(), warning: s.optional(s.number({ min: 0, max: 100 })), critical: s.optional(s.number({ min: 0, max: 100 })),
+  durationS: s.optional(s.int({ min: 0, max: 86_400 })),
+});
+const alarmsStateSchema = s.object({
+  definitions: s.array(tuple(s.oneOf(ALARM_KEYS), alarmSettingsSchema), { max: ALARM_KEYS.length }),
+  watches: s.array(s.object({
+    key: s.oneOf(ALARM_KEYS),
+    entityId: s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ }),
+    warnSinceMs: s.optional(timeMs()), critSinceMs: s.optional(timeMs()),
+    status: s.oneOf(ALARM_STATUSES), timeMs: timeMs(),
+    acknowledged: s.bool(), acknowledgedAtMs: s.optional(timeMs()), acknowledgedBy: s.optional(s.string({ max: 128 })),
+    detail: s.text({ max: 512 }), notBeforeMs: s.optional(timeMs()), heldGreen: s.optional(s.bool()),
+  }), { max: (LAB_MAX_VMS + LAB_MAX_HOSTS * 2) * ALARM_KEYS.length }),
+  nextMetricEvalMs: timeMs(),
+});
 /** Guest pages of one VM: page numbers within the largest guest memory. */
 const MAX_GUEST_PAGES = MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES;
 const gpfn = () => count(MAX_GUEST_PAGES - 1);
@@ -333,6 +357,7 @@ const labStateV2Schema = s.object({
     'memory.reclaim': s.optional(opaque('the memory reclamation state')),
     // HA and DRS (absent in labs saved before they existed: their defaults).
     'cluster.services': s.optional(clusterServicesStateSchema),
+    alarms: s.optional(alarmsStateSchema),
     migrations: s.optional(migrationsSchema),
     'collector.sample': s.object({
       nextSampleMs: timeMs(), samples: samplesSchema, vmops: vmopsSchema,
@@ -482,6 +507,27 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
       for (const vmId of Object.keys(c.ha.restartPriorityOverrides)) {
         if (!isIdOf('vm', vmId)) return problem(`${f}[${i}][1].ha.restartPriorityOverrides.${vmId}`, 'is not a VM id');
       }
+    }
+  }
+
+  // Alarms: on objects of the lab, of the kind their definition watches, once each; thresholds in order.
+  const alarms = (v2 as { alarms?: Infer<typeof alarmsStateSchema> } | undefined)?.alarms;
+  if (alarms) {
+    const f = 'state.services.alarms';
+    for (let i = 0; i < alarms.definitions.length; i++) {
+      const [key, st] = alarms.definitions[i] as unknown as [AlarmKey, Infer<typeof alarmSettingsSchema>];
+      const p = definitionChangeProblem(key, {}, st);
+      if (p && ALARM_DEFINITIONS[key].condition === 'metric') return problem(`${f}.definitions[${i}][1].${p.field}`, p.message);
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < alarms.watches.length; i++) {
+      const w = alarms.watches[i];
+      const kind = ALARM_DEFINITIONS[w.key].entityType;
+      if (!w.entityId.startsWith(`${kind}-`)) return problem(`${f}.watches[${i}].entityId`, `'${ALARM_DEFINITIONS[w.key].name}' watches ${kind}s, not ${w.entityId}`);
+      const q = ref(kind === 'vm' ? 'vms' : kind === 'host' ? 'hosts' : 'datastores', w.entityId, `${f}.watches[${i}].entityId`, kind);
+      if (q) return q;
+      if (seen.has(`${w.key}|${w.entityId}`)) return problem(`${f}.watches[${i}]`, `duplicates the alarm '${ALARM_DEFINITIONS[w.key].name}' on ${w.entityId}`);
+      seen.add(`${w.key}|${w.entityId}`);
     }
   }
 

@@ -30,6 +30,8 @@ import { migrationOptionsSchema, vmChangesSchema } from '@shared/api/commands';
 import { optionalSettings } from '@shared/api/vmSettingsSchema';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import { haSettingsSchema } from '@shared/api/haSettingsSchema';
+import { ALARM_KEYS } from '@shared/model/alarms';
+import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
 import { ADMISSION_POLICIES, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
@@ -179,6 +181,21 @@ export const dpmSettingsSchema = s.object({
   threshold: s.optional(s.int({ min: 1, max: 5 })),
 });
 
+/**
+ * Alarm definitions a scenario changes (vSphere's defaults where absent): enable or disable, thresholds
+ * and duration, held to the same rules as `alarm.updateDefinition`.
+ */
+const alarmSettingSchema = withRule(s.object({
+  alarm: s.oneOf(ALARM_KEYS),
+  enabled: s.optional(s.bool()),
+  warning: s.optional(s.number({ min: 0, max: 100 })),
+  critical: s.optional(s.number({ min: 0, max: 100 })),
+  durationS: s.optional(s.int({ min: 0, max: 86_400 })),
+}), (a, p) => {
+  const problem = definitionChangeProblem(a.alarm, a, ALARM_DEFINITIONS[a.alarm].defaults);
+  return problem ? { field: `${p}.${problem.field}`, message: problem.message } : null;
+});
+
 const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
 const hostsSchema = countOrList(hostTemplateSchema, hostSpecSchema, 1000);
 
@@ -244,6 +261,8 @@ export const scenarioSchema = s.object({
   title: s.name({ max: 120 }),
   description: s.optional(s.text({ max: 2000 })),
   datacenters: s.array(datacenterSchema, { min: 1, max: 16 }),
+  /** Alarm definitions changed from vSphere's defaults (Configure › Alarm Definitions). */
+  alarms: s.optional(s.array(alarmSettingSchema, { max: ALARM_KEYS.length })),
   /** Timed actions, run in `at` order (ties in file order) through the same commands a user sends. */
   actions: s.optional(s.array(actionSchema, { max: 10_000 })),
 });

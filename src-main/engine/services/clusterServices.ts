@@ -153,6 +153,15 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (drs) { st.drs = { ...st.drs, ...drs }; st.drsNextRunMs = this.ctx.nowMs() + st.drs.periodS * 1000; }
   }
 
+  /** Whether HA has declared a host failed or isolated (the `vSphere HA host status` alarm). */
+  declaredOf(hostId: HostId): 'failed' | 'isolated' | undefined {
+    for (const st of this.clusters.values()) {
+      const d = st.declared.find((x) => x.hostId === hostId);
+      if (d) return d.kind;
+    }
+    return undefined;
+  }
+
   settingsOf(clusterId: ClusterId): { ha: HaSettings; drs: DrsSettings; dpm: DpmSettings } {
     const st = this.stateOf(clusterId);
     return { ha: st.ha, drs: st.drs, dpm: st.dpm };

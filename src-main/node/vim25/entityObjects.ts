@@ -9,7 +9,8 @@
  * first; then the type's own.
  */
 import type { VimValue } from './vimValues';
-import { arr, bool, data, en, int, long, ref, short, str } from './vimValues';
+import { arr, bool, data, dateTime, en, int, long, ref, short, str } from './vimValues';
+import type { TriggeredAlarmDto } from '@shared/model/alarms';
 import type { ManagedObject, PropertyValue } from './managedTypes';
 import { tableObject } from './managedTypes';
 import type { EntityNode } from './inventoryModel';
@@ -25,10 +26,36 @@ function recentTasks(node: EntityNode, ctx: EntityContext): VimValue {
   return idRefs('Task', ctx.mirror.activeTasksOf(node.id));
 }
 
+const STATUS_RANK: Record<string, number> = { gray: 0, green: 1, yellow: 2, red: 3 };
+
+/** ManagedEntity.overallStatus: the entity's own state, and the worst of its triggered alarms. */
 function overallStatus(node: EntityNode): string {
-  if (node.vm) return vmOverallStatus(node.vm);
-  if (node.host) return node.host.connectionState === 'connected' ? 'green' : 'red';
-  return 'green';
+  const own = node.vm ? vmOverallStatus(node.vm) : node.host ? (node.host.connectionState === 'connected' ? 'green' : 'red') : 'green';
+  const alarm = node.vm?.alarmStatus ?? node.host?.alarmStatus ?? node.datastore?.alarmStatus;
+  return alarm && STATUS_RANK[alarm] > STATUS_RANK[own] ? alarm : own;
+}
+
+/**
+ * vSphere's AlarmState of one triggered alarm. The `alarm` reference names the definition (`alarm-<key>`);
+ * the endpoint has no AlarmManager, so it cannot be read further.
+ */
+function alarmState(a: TriggeredAlarmDto, ctx: EntityContext, type: string): VimValue {
+  return data('AlarmState', {
+    key: str(`alarm-${a.alarmKey}.${a.entityId}`),
+    entity: ref(type, a.entityId),
+    alarm: ref('Alarm', `alarm-${a.alarmKey}`),
+    overallStatus: en('ManagedEntityStatus', a.status),
+    time: dateTime(ctx.mirror.toDateMs(a.timeMs)),
+    acknowledged: bool(a.acknowledged),
+    ...(a.acknowledgedBy !== undefined ? { acknowledgedByUser: str(a.acknowledgedBy) } : {}),
+    ...(a.acknowledgedAtMs !== undefined ? { acknowledgedTime: dateTime(ctx.mirror.toDateMs(a.acknowledgedAtMs)) } : {}),
+  });
+}
+
+async function triggeredAlarmState(node: EntityNode, ctx: EntityContext): Promise<VimValue> {
+  if (!node.vm && !node.host && !node.datastore) return arr('AlarmState', []);
+  const all = await ctx.mirror.triggeredAlarms();
+  return arr('AlarmState', all.filter((a) => a.entityId === node.id).map((a) => alarmState(a, ctx, node.type)));
 }
 
 function common(node: EntityNode, ctx: EntityContext): Record<string, () => PropertyValue> {
@@ -42,7 +69,7 @@ function common(node: EntityNode, ctx: EntityContext): Record<string, () => Prop
     recentTask: () => recentTasks(node, ctx),
     disabledMethod: () => arr('string', []),
     declaredAlarmState: () => arr('AlarmState', []),
-    triggeredAlarmState: () => arr('AlarmState', []),
+    triggeredAlarmState: () => triggeredAlarmState(node, ctx),
     customValue: () => arr('CustomFieldValue', []),
     value: () => arr('CustomFieldValue', []),
     availableField: () => arr('CustomFieldDef', []),
@@ -195,5 +222,7 @@ export function entityObject(node: EntityNode, ctx: EntityContext): ManagedObjec
   // Quick stats move with every real-time sample of a running VM or host.
   const active = ctx.mirror.activeTasksOf(node.id).join(',');
   const live = node.vm?.powerState === 'poweredOn' || node.host?.powerState === 'poweredOn' ? ctx.mirror.sampleGen : 0;
-  return tableObject(node.type, node.id, { ...common(node, ctx), ...ownTable(node, ctx) }, `${node.revision}|${active}|${live}`);
+  // An alarm event may move `triggeredAlarmState` (an acknowledgement) of an object that has alarms.
+  const alarms = node.vm?.alarmStatus ?? node.host?.alarmStatus ?? node.datastore?.alarmStatus ? ctx.mirror.alarmGen : 0;
+  return tableObject(node.type, node.id, { ...common(node, ctx), ...ownTable(node, ctx) }, `${node.revision}|${active}|${live}|${alarms}`);
 }

@@ -60,7 +60,7 @@ export async function hostSummary(h: HostDto, ctx: EntityContext): Promise<VimVa
       overallMemoryUsage: int(Math.round(latest(s, 'mem.consumed.average') / 1024)),
       uptime: int(Math.floor(h.uptimeMs / 1000)),
     }),
-    overallStatus: en('ManagedEntityStatus', h.connectionState === 'connected' ? 'green' : 'red'),
+    overallStatus: en('ManagedEntityStatus', h.connectionState !== 'connected' ? 'red' : h.alarmStatus ?? 'green'),
     rebootRequired: bool(false),
   });
 }

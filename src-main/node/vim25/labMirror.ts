@@ -10,6 +10,7 @@
  *   change feed WaitForUpdates and the views listen to. Today `inventory` changes carry entity ids only
  *   (a refetch tells what moved); a property-level feed would add paths here without touching listeners.
  * - `snapshotTree(vm)`, `latestSamples(entityId, counters)`: cached per inventory version / sample time.
+ * - `triggeredAlarms()`: the lab's triggered alarms, fetched again after each alarm event (`alarmGen`).
  *
  * Rule: the lab's virtual clock is the host's clock for SDK clients: date = endpoint start date +
  * (virtual ms − virtual ms at endpoint start), so at 1× speed it reads like a wall clock and task and
@@ -22,6 +23,7 @@ import type { TaskDto } from '@shared/model/task';
 import { isTaskFinished } from '@shared/model/task';
 import type { TaskId } from '@shared/model/ids';
 import type { MetricSeriesDto } from '@shared/model/metrics';
+import type { TriggeredAlarmDto } from '@shared/model/alarms';
 import type { LabLink } from './labLink';
 
 export type LabChange =
@@ -48,6 +50,8 @@ export class LabMirror {
   private sampleGeneration = 0;
   private readonly sampleCache = new Map<string, { generation: number; series: Promise<MetricSeriesDto | undefined> }>();
   private unsubscribe: () => void = () => {};
+  private alarmGeneration = 0;
+  private alarmCache: { generation: number; alarms: Promise<TriggeredAlarmDto[]> } | undefined;
 
   private constructor(readonly link: LabLink, status: SimStatus) {
     this.clock = { status, atWallMs: Date.now() };
@@ -87,6 +91,8 @@ export class LabMirror {
         this.emit({ kind: 'task', ids: [e.task.id] });
         return;
       case 'event.logged':
+        // An alarm changed status or was acknowledged: `triggeredAlarmState` of its entity moved.
+        if (e.event.type.startsWith('Alarm')) this.alarmGeneration++;
         this.emit({ kind: 'event', ids: [e.event.id] });
         return;
       case 'metrics.sampled':
@@ -97,6 +103,7 @@ export class LabMirror {
         this.clock = { status: e.status, atWallMs: Date.now() };
         return;
       case 'lab.loaded':
+        this.alarmGeneration++;
         this.invStale = true;
         this.taskMap.clear();
         this.activeByTarget.clear();
@@ -178,6 +185,17 @@ export class LabMirror {
     const tree = await this.link.request<SnapshotTreeDto>('vm.snapshot.tree', { vmId: vm.id });
     this.treeCache.set(vm.id, { key, tree });
     return tree;
+  }
+
+  /** Changes with every alarm event (part of the revision of entities with triggered alarms). */
+  get alarmGen(): number { return this.alarmGeneration; }
+
+  /** The lab's triggered alarms (yellow or red), fetched once per alarm generation. */
+  triggeredAlarms(): Promise<TriggeredAlarmDto[]> {
+    if (this.alarmCache && this.alarmCache.generation === this.alarmGeneration) return this.alarmCache.alarms;
+    const alarms = this.link.request<TriggeredAlarmDto[]>('alarm.triggered', {}).catch(() => []);
+    this.alarmCache = { generation: this.alarmGeneration, alarms };
+    return alarms;
   }
 
   /** Real-time samples of some counters for one entity, cached until the next sampling. */

@@ -216,8 +216,9 @@ export async function vmQuickStats(vm: VmDto, ctx: EntityContext): Promise<VimVa
   });
 }
 
+/** A crashed guest is red; otherwise the worst of the VM's triggered alarms. */
 export function vmOverallStatus(vm: VmDto): string {
-  return vm.guestState === 'crashed' ? 'red' : 'green';
+  return vm.guestState === 'crashed' ? 'red' : vm.alarmStatus ?? 'green';
 }
 
 export async function vmSummary(vm: VmDto, ctx: EntityContext): Promise<VimValue> {

@@ -32,6 +32,8 @@ export interface TreeNode {
    * that is not connected (the lab no longer knows their state).
    */
   connectionNote?: 'not responding' | 'disconnected';
+  /** The worst of its triggered alarms (hosts and VMs), for the alarm badge; absent = green. */
+  alarm?: 'yellow' | 'red';
   /** Hosts that are real hypervisors: what they are (a simulated host has none), shown beside the name. */
   hostKind?: 'KVM' | 'ESXi';
 }
@@ -78,18 +80,18 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
       const hostStatus = h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'maintenance' : 'connected';
       const hostKind = h.kind === 'libvirt' ? 'KVM' as const : h.kind === 'esxi' ? 'ESXi' as const : undefined;
       const connectionNote = h.connectionState === 'notResponding' ? 'not responding' as const : h.connectionState === 'disconnected' ? 'disconnected' as const : undefined;
-      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(connectionNote ? { connectionNote } : {}) });
+      add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(connectionNote ? { connectionNote } : {}), ...(h.alarmStatus ? { alarm: h.alarmStatus } : {}) });
     }
     for (const vm of inv.vms) {
       if (vm.isTemplate) continue;
       const parentId = vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;
-      add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm) });
+      add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm), ...(vm.alarmStatus ? { alarm: vm.alarmStatus } : {}) });
     }
   } else {
     for (const vm of inv.vms) {
       add({
         id: vm.id, kind: vm.isTemplate ? 'template' : 'vm', name: vm.name, parentId: vm.datacenterId,
-        childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm),
+        childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm), ...(vm.alarmStatus ? { alarm: vm.alarmStatus } : {}),
       });
     }
   }

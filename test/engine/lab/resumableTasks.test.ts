@@ -135,7 +135,7 @@ test('barrier services run in their documented order and each saves its own stat
   const h = harness('lab-small');
   h.advance(25_000);
   const state = h.engine.saveState();
-  assert.deepEqual(Object.keys(state.services), ['guests.stopped', 'collector.quantum', 'timeline', 'tasks', 'migrations', 'memory.reclaim', 'cluster.services', 'collector.sample']);
+  assert.deepEqual(Object.keys(state.services), ['guests.stopped', 'collector.quantum', 'timeline', 'tasks', 'migrations', 'memory.reclaim', 'cluster.services', 'collector.sample', 'alarms']);
   assert.equal(state.version, 2);
   const sample = state.services['collector.sample'] as { nextSampleMs: number };
   assert.equal(sample.nextSampleMs, 40_000);

@@ -8,6 +8,7 @@
  */
 import { apiError } from '@shared/api/errors';
 import { MEM_RECLAMATION_DEFAULTS, type MemReclamationSettings } from '@shared/model/memoryReclamation';
+import type { ManagedEntityId } from '@shared/model/ids';
 import type { CommandHandlers } from '../dispatcher';
 import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
@@ -79,6 +80,9 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     ...(p.dpm ? { dpm: p.dpm } : {}),
     ...(p.restartPriorityOverrides ? { restartPriorityOverrides: p.restartPriorityOverrides.map((o) => ({ vmId: o.vmId, priority: o.priority === 'clusterDefault' ? null : o.priority })) } : {}),
   }),
+  'alarm.updateDefinition': (lab, p, who) => lab.alarms.updateDefinition(p.alarmKey, { enabled: p.enabled, warning: p.warning, critical: p.critical, durationS: p.durationS }, who),
+  'alarm.acknowledge': (lab, p, who) => lab.alarms.acknowledge(p.alarmKey, p.entityId as ManagedEntityId, who),
+  'alarm.reset': (lab, p, who) => lab.alarms.reset(p.alarmKey, p.entityId as ManagedEntityId, who),
   'cluster.drs.run': (lab, p) => lab.clusterServices.runDrs(p.clusterId),
   'cluster.drs.apply': (lab, p, who) => lab.clusterServices.applyRecommendation(p.clusterId, p.recommendationId, who),
   'cluster.drs.dismiss': (lab, p, who) => lab.clusterServices.applyRecommendation(p.clusterId, p.recommendationId, who, true),

@@ -19,7 +19,10 @@ import { isPlainObject } from '@shared/api/schema';
 import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
 import { listLibrary } from '../labDocument';
-import { hostToDto, inventoryToDto, vmToDto } from '../toDto';
+import { entityToDto, hostToDto, inventoryToDto, vmToDto } from '../toDto';
+import type { Lab } from '../../lab/index';
+import type { ApiError } from '@shared/api/errors';
+import type { ClusterId, DatacenterId, DatastoreId, HostId, VmId } from '@shared/model/ids';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 import { placementPlan, placementSolve } from '../../placement/index';
 import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
@@ -46,7 +49,33 @@ export function simulatedBackendInfo(): BackendInfo {
   };
 }
 
+/** Whether an object is `scope` or inside it (a datacenter: its objects; a cluster: its hosts and their VMs). */
+function within(lab: Lab, scope: string): ((id: ManagedEntityId) => boolean) | { error: ApiError } {
+  const r = lab.reg;
+  const vmHost = (id: ManagedEntityId) => r.vms.get(id as VmId)?.hostId;
+  switch (kindOfId(scope)) {
+    case 'datacenter':
+      if (!r.datacenters.has(scope as DatacenterId)) break;
+      return (id) => (r.vms.get(id as VmId) ?? r.hosts.get(id as HostId) ?? r.datastores.get(id as DatastoreId))?.datacenterId === scope;
+    case 'cluster':
+      if (!r.clusters.has(scope as ClusterId)) break;
+      return (id) => r.hosts.get((vmHost(id) ?? id) as HostId)?.clusterId === scope;
+    case 'host': case 'vm': case 'datastore':
+      if (!entityToDto(lab, scope)) break;
+      return (id) => id === scope;
+    default:
+      return () => false;
+  }
+  return { error: apiError('E_NOT_FOUND', `There is no object ${scope} in this lab.`, 'params.entityId') };
+}
+
 export const QUERY_HANDLERS: QueryHandlers = {
+  'alarm.definitions': (lab) => lab.alarms.definitions(),
+  'alarm.triggered': (lab, p) => {
+    if (p.entityId === undefined) return lab.alarms.triggered();
+    const f = within(lab, p.entityId);
+    return typeof f === 'function' ? lab.alarms.triggered(f) : f;
+  },
   'cluster.services': (lab, p) => lab.clusterServices.dto(p.clusterId),
   'cluster.drs.powerOnRecommendations': (lab, p) => lab.clusterServices.powerOnPlacement(p.vmId),
   'availability.design': (_lab, p) => ({

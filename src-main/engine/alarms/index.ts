@@ -1,0 +1,7 @@
+/**
+ * alarms — vSphere's alarms: the definitions (default set, thresholds, durations) and the manager that
+ * evaluates them on hosts, VMs and datastores after each sample, with acknowledge and reset to green.
+ * The door other engine folders import.
+ */
+export { AlarmManager, definitionChangeProblem, type AlarmSources, type AlarmState, type AlarmWatch, type DefinitionChange } from './alarmManager';
+export { ALARM_DEFINITIONS, type AlarmSettings } from './definitions';
