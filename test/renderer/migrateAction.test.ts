@@ -1,3 +1,5 @@
+// Migrate… on a VM's ACTIONS and right-click menu: offered where the VM's backend carries out vm.migrate
+// (opening the Migrate wizard for that VM), disabled with the reason where it does not.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { BackendInfo } from '@shared/model/backends';

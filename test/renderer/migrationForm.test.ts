@@ -1,3 +1,5 @@
+// The Migrate wizard's form logic (logic/migrationForm): QEMU's defaults, units, field-level refusals in words,
+// engine refusals mapped to their field and step, and every request it builds accepted by vm.migrate's schema.
 import { describe, expect, it } from 'vitest';
 import { MIGRATION_DEFAULTS, isOptionsProblem, resolveMigrationOptions } from '@shared/model/migration';
 import type { MigrationStats } from '@shared/model/migration';
