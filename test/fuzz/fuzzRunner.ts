@@ -93,11 +93,13 @@ export async function runFuzz(targetPath: string, opts: { seed: number; cases: n
       });
       worker.on('error', (e) => {
         // The worker itself died (out of memory, an uncaught error outside a case): a crash of `current`.
+        // Dying in the target's setup would repeat for every case, so it ends the run at once.
         clearInterval(watchdog);
         report.cases++;
         report.crashes++;
-        fail(current, 'crash', `worker died: ${e instanceof Error ? e.message : String(e)}`);
-        next = current + 1;
+        const why = e instanceof Error ? e.message : String(e);
+        fail(current, 'crash', setupDone ? `worker died: ${why}` : `the target's setup failed: ${why}`);
+        next = setupDone ? current + 1 : opts.cases;
         resolve();
       });
       worker.on('exit', () => { clearInterval(watchdog); resolve(); });

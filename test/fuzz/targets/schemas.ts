@@ -59,6 +59,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   },
   'cluster.drs.run': { clusterId: 'cluster-1' }, 'cluster.drs.apply': { clusterId: 'cluster-1', recommendationId: 1 },
   'cluster.drs.dismiss': { clusterId: 'cluster-1', recommendationId: 1 }, 'cluster.services': { clusterId: 'cluster-1' },
+  'cluster.drs.powerOnRecommendations': { vmId: 'vm-1' },
   'alarm.updateDefinition': { alarmKey: 'vmCpuUsage', enabled: true, warning: 50, critical: 80, durationS: 60 },
   'alarm.acknowledge': { alarmKey: 'hostCpuUsage', entityId: 'host-1' }, 'alarm.reset': { alarmKey: 'hostCpuUsage', entityId: 'host-1' },
   'alarm.definitions': {}, 'alarm.triggered': { entityId: 'cluster-1' },
