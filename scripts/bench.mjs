@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [-- NAME…]`: runs each bench/*.ts (or the named ones) in its own process and prints one
-// JSON document: the machine, then each benchmark's own JSON output. Benchmarks are measurements, never
-// pass/fail tests; their latest figures go into docs/PERFORMANCE.md by hand, with the machine line.
+// JSON document: the machine, then each benchmark's own JSON output (each runs with --expose-gc, so those
+// that measure heap can collect first). Benchmarks are measurements, never pass/fail tests; their latest
+// figures go into docs/PERFORMANCE.md by hand, with the machine line.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
@@ -18,7 +19,7 @@ const machine = {
 const results = {};
 for (const f of files) {
   process.stderr.write(`bench: ${f}…\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('bench', f)], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join('bench', f)], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) { results[f] = { error: (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n') }; continue; }
   try { results[f] = JSON.parse(r.stdout); } catch { results[f] = { error: 'benchmark did not print JSON', output: r.stdout.slice(0, 500) }; }
 }
