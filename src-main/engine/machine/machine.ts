@@ -24,8 +24,8 @@
  * faulting instruction (nothing happened yet) and reports `waitingForPage`, halted, until the page is
  * present; it is polled at the handler's `wakeNs` or every NOT_PRESENT_POLL_NS, and its time waiting
  * is counted when it runs again. A device transfer (DMA) waits the same way on the vCPU whose update
- * runs it; host code that cannot wait (the pv monitor's shared page) must be supplied, or the machine
- * crashes with the page named. `dispose()` returns every frame to the host pool.
+ * runs it; host code that cannot wait must be supplied, or the machine crashes with the page named —
+ * which is why the pv monitor pins its shared page (the host's reclamation never takes a pinned page). `dispose()` returns every frame to the host pool.
  * A reset watchdog, as a hardware watchdog would: a guest that resets itself more than
  * RESET_STORM_MAX_RESETS times within RESET_STORM_WINDOW_NS of its virtual time is crashed ("reset
  * storm") — each reset rebuilds memory and (under bt) discards every translation, so a reset loop costs
@@ -356,6 +356,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     for (const s of this.slots) if (s.cpu.codeGpfn === gpfn) s.cpu.codeVpn = -1;
     return true;
   }
+  isPinned(gpfn: number): boolean { return this.mem.pinnedCount !== 0 && pageOps.isPinned(this.mem, gpfn); }
   pageState(gpfn: number): GuestPageState { return pageOps.pageState(this.mem, gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
   forEachFramedPage(fn: (gpfn: number) => void): void { pageOps.forEachFramedPage(this.mem, fn); }

@@ -4,7 +4,7 @@
  * IncomingMemory alike.
  *
  * Interface: `readPage`, `writePage`, `discardPage`, `markNotPresent`, `supplyPage`, `sharePage`, `dropZeroPage`,
- * `pageState`, `scanPages`, `forEachFramedPage`, `frameStats` — each `(mem, gpfn, …)`; `registerPages(pages, memoryOf)` /
+ * `isPinned`, `pageState`, `scanPages`, `forEachFramedPage`, `frameStats` — each `(mem, gpfn, …)`; `registerPages(pages, memoryOf)` /
  * `memoryBehind(pages)`: which guest memory an object of the seam stands for (sharePage needs the
  * other side's frames; only objects of this engine can take part).
  * Rules: a gpfn outside guest memory or a page of the wrong size is a RangeError naming it (a bug
@@ -54,6 +54,10 @@ export function sharePage(mem: GuestPhysicalMemory, gpfn: number, from: GuestPag
 
 export function dropZeroPage(mem: GuestPhysicalMemory, gpfn: number): boolean {
   return mem.dropZeroPage(page(mem, gpfn));
+}
+
+export function isPinned(mem: GuestPhysicalMemory, gpfn: number): boolean {
+  return mem.isPinned(page(mem, gpfn));
 }
 
 export function pageState(mem: GuestPhysicalMemory, gpfn: number): GuestPageState {

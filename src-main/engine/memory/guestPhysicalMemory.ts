@@ -27,6 +27,11 @@
  *    `frameStats()` (with `sharedBreaks`: writes that had to copy a frame other pages also mapped);
  *  - not-present pages: `notPresentCount`, `isNotPresent(gpfn)`, `ensurePresent(gpfn, access)` and the
  *    `notPresentResolver` the machine installs (see Rules);
+ *  - pinned pages (what the monitor itself reads and writes at any moment, such as the pv shared area):
+ *    `pin(gpfn)`, `unpin(gpfn)`, `isPinned(gpfn)`, `pinnedCount` — the host's reclamation leaves them
+ *    alone (it asks `isPinned`); a write to a pinned page whose frame a saved state holds copies it in
+ *    place (`HostMemory.privatize`), so it never needs a free frame. Pins are not saved: whoever pinned
+ *    a page pins it again when it is restored (the pv monitor, from its shared-area address);
  *  - `fork()` (COW copy sharing every frame), `release()`, `forEachTouched(fn)`, `save()`,
  *    `saveShared()` (a saved state that shares the frames copy-on-write: no page data copied),
  *    `GuestPhysicalMemory.restore(host, state)` (copies the pages: the state may be restored anywhere),
@@ -148,6 +153,8 @@ export class GuestPhysicalMemory {
   notPresentCount = 0;
   /** Asked when an access meets a not-present page (the machine installs it); none = the access fails. */
   notPresentResolver: NotPresentResolver | undefined = undefined;
+  /** Pages the monitor uses itself (see the header); empty for nearly every guest. */
+  private pinned = new Set<number>();
 
   constructor(readonly host: HostMemory, sizeBytes: number) {
     if (!(sizeBytes > 0) || sizeBytes % PAGE_SIZE_BYTES !== 0 || sizeBytes > MAX_GUEST_MEMORY_BYTES) {
@@ -239,6 +246,14 @@ export class GuestPhysicalMemory {
     }
     const h = (v - 1) as Hfn;
     if (this.host.refCount(h) > 1 || (c.flags[i] & FLAG_SHARED) || this.host.isFrozen(h)) {
+      if (this.pinned.size !== 0 && this.host.refCount(h) === 1 && this.pinned.has(gpfn)) {
+        // a pinned page a saved state holds: copy in place, no free frame needed (the monitor cannot wait for one)
+        c.flags[i] &= ~FLAG_SHARED;
+        this.host.privatize(h);
+        this.epoch++;
+        if (this.remapListeners.length) this.remapped(gpfn);
+        return this.host.frame(h);
+      }
       if (this.host.refCount(h) > 1) this.sharedBreaks++;
       c.flags[i] &= ~FLAG_SHARED;
       const n = this.host.copyFrame(h);
@@ -250,6 +265,22 @@ export class GuestPhysicalMemory {
       return this.host.frame(n);
     }
     return this.host.frame(h);
+  }
+
+  // ---- pinned pages ----
+  /** The monitor uses the page itself: the host's reclamation must leave it where it is (see the header). */
+  pin(gpfn: number): void {
+    this.check(gpfn);
+    this.pinned.add(gpfn);
+  }
+  unpin(gpfn: number): void {
+    this.pinned.delete(gpfn);
+  }
+  isPinned(gpfn: number): boolean {
+    return this.pinned.size !== 0 && this.pinned.has(gpfn);
+  }
+  get pinnedCount(): number {
+    return this.pinned.size;
   }
 
   /** True when a writer may write the page directly (exclusive, touched, unwatched, no dirty logging pending). */

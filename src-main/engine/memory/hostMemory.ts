@@ -12,6 +12,8 @@
  *    same frame gets one more reference instead of a second copy, so sharing survives save and restore;
  *  - `freeze(h)` / `isFrozen(h)`: the frame's words were handed to a saved state, so no one may write it
  *    in place any more, whichever memory maps it (writers copy first); cleared when the frame is freed;
+ *    `privatize(h)`: a frozen frame only one page maps gets new words (a copy) under the same number —
+ *    the saved state keeps the old ones — so a page that must stay writable needs no free frame for it;
  *  - `chargeOverhead(owner, frames)` / `releaseOverhead(owner)`: frames a VM's monitor holds for its own
  *    structures (overhead memory), charged against the host's capacity like guest frames but never mapped
  *    into a guest; `overheadFramesOf(owner)`;
@@ -195,6 +197,22 @@ export class HostMemory {
       this.allocated--;
       this.freed++;
     }
+  }
+
+  /**
+   * A frozen frame with one reference becomes writable again without a new frame: its number gets a
+   * copy of the words and the saved state alone keeps the old array. Frame-neutral, so it works on a
+   * full host (a pinned page after a snapshot). RangeError when other pages map the frame too.
+   */
+  privatize(h: Hfn): void {
+    const old = this.frame(h);
+    if (this.refs[h] !== 1) throw new RangeError(`host frame ${h} has ${this.refs[h]} references: only a frame one page maps can be privatized`);
+    const copy = old.slice();
+    this.byWords.delete(old);
+    this.byWords.set(copy, h);
+    this.frames[h] = copy;
+    this.frozen[h] = 0;
+    this.copies++;
   }
 
   /** Copy-on-write break: a private copy of `h` (refcount 1), or -1 if the host is full. The caller releases `h`. */

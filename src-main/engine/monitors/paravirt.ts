@@ -22,7 +22,15 @@
  *    monitor also holds them whenever it masks events itself (delivery, iret without IE), as a real
  *    CPU with IE = 0 is not interrupted. An unmasked event is delivered to the guest's vector like
  *    an exception (virtual EPC/EPSW/CAUSE, events masked);
- *  - the disk is the backend's (split driver): its IRQ2 goes to BlockBackend, not to the guest.
+ *  - the disk is the backend's (split driver): its IRQ2 goes to BlockBackend, not to the guest;
+ *  - the shared area's pages are PINNED while registered, as Xen holds a reference on a registered
+ *    vcpu_info page and on granted ring pages (so its pager and balloon cannot take them): the monitor
+ *    reads and writes them in the middle of an interrupt delivery or a ring response, where it cannot
+ *    stop the vCPU to wait for a page, so the host's reclamation must never take them (a dropped write
+ *    there leaves the guest's event mask or PENDING wrong). HC_SET_SHARED first makes each page present
+ *    with a frame of its own — faulting it back in (the vCPU charged the swap-in or decompression, as for
+ *    any access) or, with no free host frame, waiting at the hcall like a vCPU whose write found none —
+ *    then pins it; restore pins again from the saved address.
  * Costs: `pvHypercall` per hypercall (+ `pvMmuUpdateEntry` per page-table entry applied),
  * `monitorTrap` per trap (privileged instruction, interrupt arrival, exception), `monitorEmulate`,
  * `monitorReflect` per delivery. One vCPU: the shared area has one event mask (HC_IO_READ of the
@@ -32,7 +40,8 @@ import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/in
 import { readControl, writeControl } from '../cpu/index';
 import { reflectToGuest, trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CR_COUNT, CR_PTBR, CR_STATUS, MSW_K, MSW_PG, PORT_SMP_BASE } from '../isa/index';
-import type { Gpa } from '../mmu/index';
+import type { Gpa, Gpfn } from '../mmu/index';
+import { PAGE_SHIFT } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
 import { BACKEND_IRQ, BlockBackend, ConsoleBackend, newRingStats, type BlockBackendState, type RingStats } from './paravirtRings';
@@ -140,7 +149,41 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
     }
   }
 
+  /** The guest-physical pages of a shared area at `pa`. */
+  private sharedPages(pa: number): number[] {
+    const out: number[] = [];
+    for (let g = pa >>> PAGE_SHIFT; g <= (pa + PV_LAYOUT.SIZE - 1) >>> PAGE_SHIFT; g++) out.push(g);
+    return out;
+  }
+
+  /**
+   * Makes the pages of a shared area about to be registered present with a frame of their own, then pins
+   * them (see the header). False: a page is not here yet or no host frame is free — the vCPU now waits
+   * for it and the hcall runs again when it wakes.
+   */
+  private pinShared(cpu: Cpu, pa: number): boolean {
+    if ((pa & 3) !== 0 || pa + PV_LAYOUT.SIZE > cpu.mem.sizeBytes) return true; // refused by the hypercall itself
+    const mem = cpu.mem;
+    const pages = this.sharedPages(pa);
+    for (const g of pages) {
+      if (!mem.ensurePresent(g, 'host', true)) return false;
+      // pinned before its frame is made its own: a frame a snapshot holds is then copied in place
+      mem.pin(g);
+      if (!mem.isExclusive(g as Gpfn) && !mem.frameForWrite(g as Gpfn)) {
+        if (cpu.frameShortage?.(g)) return false;
+        cpu.crashVm('host out of memory', cpu.state.pc);
+        return false;
+      }
+    }
+    if (this.shared >= 0) for (const g of this.sharedPages(this.shared)) if (!pages.includes(g)) mem.unpin(g);
+    return true;
+  }
+
   onTrap(cpu: Cpu, ev: TrapEvent): TrapDecision {
+    if (ev.cause === CAUSE_HYPERCALL && this.virtualKernel && cpu.state.regs[1] === HC.SET_SHARED && !this.pinShared(cpu, cpu.state.regs[2] >>> 0)) {
+      this.count('sharedPageWaits');
+      return 'exit';
+    }
     if (ev.cause === CAUSE_HYPERCALL && this.virtualKernel) this.hypercall(cpu, ev);
     else {
       cpu.charge(cpu.costs.monitorTrap);
@@ -304,6 +347,7 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
     this.virtualKernel = s.virtualKernel;
     this.vcr.set(s.vcr);
     this.shared = s.shared;
+    if (s.shared >= 0) for (const g of this.sharedPages(s.shared)) if (g < cpu.mem.pageCount) cpu.mem.pin(g);
     this.localMask = s.localMask;
     this.maskedLines = s.maskedLines;
     this.guestHalted = s.guestHalted;

@@ -27,6 +27,8 @@
  *    and the page is supplied at a later barrier, its wait counted as latency.
  *  - Activity: every samplePeriodSec, MEM_SAMPLE_PAGES random pages per VM are marked not present with
  *    their bytes kept here; a touch supplies them back at once and counts (Waldspurger's sampling).
+ *  - Pinned pages (`isPinned`: the pv monitor's shared area) are never taken: no victim, no sample, not
+ *    reclaimed from a balloon (counted as refused), and page sharing leaves them alone.
  *  - Determinism: victims and samples come from the host's seeded RNG stream; nothing reads a clock.
  */
 import type { HostId, VmId } from '@shared/model/ids';
@@ -280,6 +282,8 @@ export class HostReclaimer {
       if (!guest || !b) continue;
       for (const g of b.takeInflated()) {
         if (g < 0 || g >= guest.pageCount) continue;
+        // a page the monitor pinned stays (Xen refuses to give up a page it holds a reference on)
+        if (guest.isPinned?.(g)) { r.c.balloonPinnedRefused++; continue; }
         const out = r.away.get(g);
         if (out) { // a page out for sampling or swapped: its bytes are no longer wanted
           r.away.delete(g);
@@ -361,7 +365,8 @@ export class HostReclaimer {
 
   private reclaimPages(r: VmReclaim, guest: GuestMachine, count: number, settings: MemReclamationSettings): void {
     const candidates: number[] = [];
-    guest.scanPages((g, hfn, refs) => { if (hfn >= 0 && refs === 1) candidates.push(g); });
+    // a pinned page (the pv monitor's shared area) is never a victim: the monitor cannot wait for it
+    guest.scanPages((g, hfn, refs) => { if (hfn >= 0 && refs === 1 && !guest.isPinned?.(g)) candidates.push(g); });
     const zipCap = settings.compression ? 2 * Math.floor((settings.compressionCachePercent / 100) * guest.pageCount) : 0;
     for (let k = 0; k < count && candidates.length > 0; k++) {
       const i = this.rng.int(candidates.length);
@@ -439,7 +444,7 @@ export class HostReclaimer {
       for (let k = 0; k < MEM_SAMPLE_PAGES; k++) {
         const g = this.rng.int(guest.pageCount);
         const st = guest.pageState(g);
-        if (st === 'notPresent' || r.away.has(g)) continue;
+        if (st === 'notPresent' || r.away.has(g) || guest.isPinned?.(g)) continue;
         const hadFrame = st === 'present';
         // an untouched page reads as zeros: keep the one zero page rather than a fresh copy per sample
         const bytes = (hadFrame ? guest.readPage(g) : undefined) ?? ZERO_PAGE;

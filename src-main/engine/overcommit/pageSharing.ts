@@ -20,6 +20,7 @@
  *    without asking every page in between) when that is the cheaper walk.
  *  - Rates: each VM accrues `shareScanVmPagesPerSec` credit per virtual second, scaled down evenly when
  *    the host's VMs together would pass `shareScanTotalPagesPerSec`.
+ *  - A pinned page (`isPinned`: the pv monitor's shared area) is never hashed, shared or collapsed.
  *  - Sharing changes no byte a guest can see: `sharePage` of equal bytes and `dropZeroPage` are
  *    content-preserving (no hooks, not dirty); a later write breaks the sharing with a private copy
  *    (`GuestFrameStats.sharedBreaks`).
@@ -302,6 +303,7 @@ export class HostSharing {
   private visit(v: VmScan, g: number, settings: MemReclamationSettings): void {
     const c = this.counters;
     c.scanned++;
+    if (v.pages.isPinned?.(g)) return; // the monitor's own page: a shared copy would need a frame to write it
     if (!v.pages.readPage(g, this.buf)) return;
     if (isZeroWords(this.words)) {
       if (v.pages.dropZeroPage?.(g)) {

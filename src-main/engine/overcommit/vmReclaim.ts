@@ -42,10 +42,12 @@ export interface VmReclaimCounters {
   memoryWaits: number;
   sampleTouches: number;
   balloonInflated: number;
+  /** Pages a balloon driver gave up that the monitor had pinned: the host left them to the guest. */
+  balloonPinnedRefused: number;
 }
 
 export function newReclaimCounters(): VmReclaimCounters {
-  return { swapOut: 0, swapIn: 0, zipped: 0, zipRejected: 0, unzipped: 0, zipEvicted: 0, zipBytesIn: 0, doublePaging: 0, stallNs: 0, memoryWaits: 0, sampleTouches: 0, balloonInflated: 0 };
+  return { swapOut: 0, swapIn: 0, zipped: 0, zipRejected: 0, unzipped: 0, zipEvicted: 0, zipBytesIn: 0, doublePaging: 0, stallNs: 0, memoryWaits: 0, sampleTouches: 0, balloonInflated: 0, balloonPinnedRefused: 0 };
 }
 
 export interface VmReclaimState {

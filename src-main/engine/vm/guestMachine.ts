@@ -120,6 +120,12 @@ export interface GuestPages {
    * page has no frame or is not all zero. Optional: a memory without it never collapses zero pages.
    */
   dropZeroPage?(gpfn: number): boolean;
+  /**
+   * The monitor uses this page itself at any moment (the pv shared area: event mask, rings), where it
+   * cannot stop to wait for it: the host's reclamation (sharing, sampling, compression, swapping,
+   * balloon reclaim) must leave it in place. Optional: without it no page is pinned.
+   */
+  isPinned?(gpfn: number): boolean;
   pageState(gpfn: number): GuestPageState;
   /** Every page with a frame — fn(gpfn, host frame number, its reference count) — and every not-present page (hfn -1), in gpfn order. */
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IoPorts } from '../../../src-main/engine/cpu/index';
 import { buildMachine, runMachine } from '../../../src-main/engine/machine/index';
+import { HostMemory } from '../../../src-main/engine/memory/index';
 import { HC, ParavirtMonitor, PV_LAYOUT } from '../../../src-main/engine/monitors/index';
 import { boot, reg } from '../../helpers/cpuHarness';
 import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
@@ -119,4 +120,30 @@ test('labos PV build: disk I/O through the block ring (requests, responses, the 
   assert.match(text, /^io: done, checksum/m);
   assert.ok(c['pv.blockRequests'] >= 4);
   assert.equal(m.report().disk.reads > 0 && m.report().disk.writes > 0, true);
+});
+
+test('labos PV build: after a memory snapshot on a full host, every event delivery still masks events (the shared page is pinned)', () => {
+  // The snapshot shares the live frames copy-on-write, so the monitor's next write to the shared page
+  // needs a copy; the host has no free frame left for one. The monitor writes the mask at each delivery
+  // and cannot wait there: the pinned page is copied in place instead of the write being dropped.
+  const host = new HostMemory({ capacityBytes: 32 << 20 });
+  const m = buildMachine({ kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor: 'pv', cmdline: 'idle ms=5000', bootNs: 0 }, image: labosImage({}, 'labos-pv.s') }, { hostMemory: host });
+  runMachine(m, { untilNs: 0.5e9 });
+  const mon = m.slots[0].cpu.monitor as ParavirtMonitor;
+  assert.ok(mon.shared >= 0, 'the guest registered its shared area');
+  assert.ok(m.isPinned(mon.shared >>> 12), 'its page is pinned');
+  const masks: boolean[] = [];
+  const reflect = mon.onReflect.bind(mon);
+  mon.onReflect = () => { masks.push(mon.masked(m.slots[0].cpu)); reflect(); };
+  m.save();
+  host.setHeldFrames('other-demand', host.freeFrames);
+  runMachine(m, { untilNs: 0.6e9 });
+  assert.ok(masks.length >= 1, 'a timer event was delivered on the full host');
+  assert.deepEqual(masks.filter((x) => !x), [], 'events are masked at every delivery');
+  assert.equal(m.state === 'crashed', false, m.crash?.reason);
+  host.setHeldFrames('other-demand', 0);
+  const before = masks.length;
+  runMachine(m, { untilNs: 1.5e9 });
+  assert.ok(masks.length > before + 100, `the guest takes its timer events again (${masks.length - before})`);
+  assert.deepEqual(masks.filter((x) => !x), [], 'events are masked at every delivery');
 });
