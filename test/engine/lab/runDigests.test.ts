@@ -1,0 +1,81 @@
+// Speed work must not change results. Two labs of the datacenter benchmark's shape (bench/datacenter-realtime.ts:
+// 8 one-vCPU VMs per 8-core host cycling cpu, memwrite, io and idle) run for a few virtual seconds, and the
+// state digest (sha256 of `digestInput`: inventory, every guest's own digest with the pages the host took
+// away, snapshot trees, disks, the whole counter history, tasks, events) at several virtual times must be
+// the pinned one — one lab of fakeGuest doubles (the datacenter layer alone, memory reclamation included)
+// and one of real labos guests under `bt`. A change that means to change results re-pins them: the
+// failure prints every digest of the run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createEngine, type GuestFactory } from '../../../src-main/engine/index';
+import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
+import { fakeGuestFactory } from '../../helpers/fakeGuest';
+
+const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
+  { workload: 'cpu' },
+  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0 } },
+  { workload: 'io', workloadParams: { rounds: 1000000 } },
+  { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
+];
+
+function scenario(vms: number, monitor: string, hostMemoryGiB = 64): unknown {
+  // on a small host the memwrite VMs write a larger working set (the fakeGuest's workingSetPages): the host goes hard and low
+  const mix = hostMemoryGiB >= 1 ? MIX : MIX.map((m) => (m.workload === 'memwrite' ? { ...m, workloadParams: { ...m.workloadParams, workingSetPages: 3000 } } : m));
+  return {
+    version: 1, name: 'digests', title: 'digests',
+    datacenters: [{
+      name: 'DC0',
+      clusters: [{ name: 'DC0_C0', hosts: { count: Math.ceil(vms / 8), sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: hostMemoryGiB } }],
+      vms: Array.from({ length: vms }, (_, i) => ({
+        name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / 8)}`, vcpus: 1, memoryMiB: 64, monitor, powerOn: true, ...mix[i % mix.length],
+      })),
+    }],
+  };
+}
+
+/** The digests at each time; `final` = the last state's digest input as JSON (for checks on the run itself). */
+function digests(vms: number, monitor: string, factory: GuestFactory, atMs: number[], hostMemoryGiB?: number): { got: string[]; final: string } {
+  const engine = createEngine({ scenarios: { digests: { file: 'digests', content: scenario(vms, monitor, hostMemoryGiB) } }, guestFactory: factory }, { scenario: 'digests', seed: 1 });
+  const got: string[] = [];
+  let final = '';
+  let now = 0;
+  for (const t of atMs) {
+    engine.advance(t - now);
+    now = t;
+    final = JSON.stringify(engine.digestInput());
+    got.push(`${t / 1000}s ${createHash('sha256').update(final).digest('hex').slice(0, 16)}`);
+  }
+  return { got, final };
+}
+
+test('a 24-VM fakeGuest lab: the state digests at 5, 15, 25 and 35 virtual s are the pinned ones (an activity sample period ends at 30 s)', () => {
+  const { got } = digests(24, 'interp', fakeGuestFactory, [5000, 15_000, 25_000, 35_000]);
+  assert.deepEqual(got, [
+    '5s c7115f10322aef5c',
+    '15s a9cea146fa58e422',
+    '25s 4f60f8ef8e1cf05a',
+    '35s ac16ed7fba320e4e',
+  ], `the run's digests:\n${got.join('\n')}`);
+});
+
+test('an 8-VM fakeGuest lab on a host too small for it (hard and low): the state digests at 2, 4 and 6 virtual s are the pinned ones', () => {
+  const { got, final } = digests(8, 'interp', fakeGuestFactory, [2000, 4000, 6000], 0.27);
+  assert.match(final, /free memory state hard → low/, 'the host went through hard to low');
+  assert.deepEqual(got, [
+    '2s b873122b69b4b219',
+    '4s b7a78d0b9af1dec5',
+    '6s ba06050b43fdae3b',
+  ], `the run's digests:\n${got.join('\n')}`);
+});
+
+test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6 virtual s are the pinned ones', () => {
+  const real = defaultGuestFactory().factory;
+  assert.ok(real, 'the real guest machine is built');
+  const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
+  assert.deepEqual(got, [
+    '2s 95115d9be561d7f7',
+    '4s 2cfa87f236fb5e07',
+    '6s 1abef17391481f95',
+  ], `the run's digests:\n${got.join('\n')}`);
+});
