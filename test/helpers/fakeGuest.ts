@@ -500,14 +500,16 @@ export class FakeGuest extends FakePages implements GuestMachine {
     if (p.writeEvery > 0) {
       const n = Math.floor(v.instructions / p.writeEvery) - Math.floor(before / p.writeEvery);
       const mapped = s.pages.size; // the loop only adds or overwrites: it grew iff a page gained a frame
+      const shaped = s.bytes.size !== 0; // pages written through the seam lose their bytes when the workload writes them
+      const tick = s.vcpus[0].ticksDelivered;
       for (let k = 0; k < n; k++) {
         v.writes++;
         const page = this.wsPage(i, v.writes);
-        s.bytes.delete(page);
+        if (shaped) s.bytes.delete(page);
         s.pages.set(page, (v.writes * 2654435761) >>> 0 || 1);
-        s.pageTick.set(page, s.vcpus[0].ticksDelivered);
-        s.counters.pageWrites = (s.counters.pageWrites ?? 0) + 1;
+        s.pageTick.set(page, tick);
       }
+      if (n > 0) s.counters.pageWrites = (s.counters.pageWrites ?? 0) + n;
       if (s.pages.size !== mapped) this.gained++;
     }
     if (p.ioEvery > 0 && this.disk) {

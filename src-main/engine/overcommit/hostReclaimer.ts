@@ -88,6 +88,10 @@ export class HostReclaimer {
   private lastMs = 0;
   private nextBalloonMs = 0;
   private rng: Rng;
+  /** No VM's activity sample ends before this virtual ms (the per-VM loop is skipped until then; -∞ = look). */
+  private nextSampleMs = -Infinity;
+  /** Some VM may have a vCPU waiting for a frame (`VmReclaim.waiting` not empty): supplyWaiting looks only then. */
+  private maybeWaiting = false;
   private readonly zipBuf = new Uint8Array(LZ4_MAX_OUTPUT(PAGE));
 
   constructor(readonly hostId: HostId, private readonly env: ReclaimEnv, seed: number) {
@@ -124,6 +128,8 @@ export class HostReclaimer {
   attach(vmId: VmId, guest: GuestMachine, seed: number, existing?: VmReclaim): VmReclaim {
     const r = existing ?? new VmReclaim(vmId);
     this.vms.set(vmId, r);
+    this.nextSampleMs = Math.min(this.nextSampleMs, r.sampleEndMs);
+    if (r.waiting.size > 0) this.maybeWaiting = true;
     guest.setNotPresentHandler((f) => this.onFault(r, f));
     this.sharing.attach(vmId, guest, seed);
     this.chargeHeld(r);
@@ -180,6 +186,7 @@ export class HostReclaimer {
     if (needsFrame && pool && pool.freeFrames + freedByLeaving < 1) {
       if (!r.waiting.has(f.gpfn)) {
         r.waiting.set(f.gpfn, this.lastMs);
+        this.maybeWaiting = true;
         r.c.memoryWaits++;
       }
       return { kind: 'wait' };
@@ -222,7 +229,7 @@ export class HostReclaimer {
     this.collectBalloons();
     this.supplyWaiting(nowMs);
     this.sharing.scan(elapsed, settings);
-    this.sampleActivity(nowMs, settings);
+    if (nowMs >= this.nextSampleMs) this.sampleActivity(nowMs, settings);
     this.updateState(pool);
     const mech = mechanismsOf(this.state);
     if (nowMs >= this.nextBalloonMs) {
@@ -258,9 +265,11 @@ export class HostReclaimer {
   /** Pages vCPUs wait for (no frame was free at the fault): supplied now if frames are free. */
   private supplyWaiting(nowMs: number): void {
     const pool = this.env.pool();
-    if (!pool) return;
+    if (!pool || !this.maybeWaiting) return;
+    let still = false;
     for (const r of this.vms.values()) {
       if (r.waiting.size === 0) continue;
+      still = true;
       const guest = this.env.guest(r.vmId);
       for (const [g, since] of [...r.waiting]) {
         if (!guest || guest.pageState(g) !== 'notPresent' || !r.away.has(g)) { r.waiting.delete(g); continue; }
@@ -272,6 +281,8 @@ export class HostReclaimer {
         r.c.stallNs += (nowMs - since) * 1e6 + (kind === AWAY_ZIP ? DECOMPRESS_NS_PER_PAGE : kind === AWAY_SWAP ? SWAP_IN_LATENCY_NS : 0);
       }
     }
+    // every VM was looked at (no early return): whether any still waits is known
+    if (!still) this.maybeWaiting = false;
   }
 
   /** Pages the balloon drivers pinned since the last barrier give their frames back. */
@@ -416,10 +427,11 @@ export class HostReclaimer {
 
   // ------------------------------------------------------------------ activity sampling
   private sampleActivity(nowMs: number, settings: MemReclamationSettings): void {
+    let next = Infinity;
     for (const r of this.vms.values()) {
-      if (nowMs < r.sampleEndMs) continue;
+      if (nowMs < r.sampleEndMs) { next = Math.min(next, r.sampleEndMs); continue; }
       const guest = this.env.guest(r.vmId);
-      if (!guest) continue;
+      if (!guest) { next = Math.min(next, nowMs); continue; } // looked at again next barrier
       // end of the period: untouched sampled pages come back, the touched fraction is the estimate
       let sampled = 0;
       for (const [g, p] of [...r.away]) {
@@ -454,7 +466,9 @@ export class HostReclaimer {
         if (hadFrame) r.sampledHeld++;
         this.syncHeld(r);
       }
+      next = Math.min(next, r.sampleEndMs);
     }
+    this.nextSampleMs = next;
   }
 
   /** The raw bytes of a page the host took from `vmId` (decompressed from the cache), or undefined. */
@@ -503,6 +517,8 @@ export class HostReclaimer {
     this.lastMs = s.lastMs;
     this.nextBalloonMs = s.nextBalloonMs;
     this.rng = Rng.restore(s.rng);
+    this.nextSampleMs = -Infinity;
+    this.maybeWaiting = true;
     for (const vs of s.vms) {
       const guest = guests.get(vs.vmId);
       if (!guest) continue;
