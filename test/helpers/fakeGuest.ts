@@ -100,6 +100,8 @@ class FakePages implements GuestPages {
   /** Bumped by every write through the seam and every workload write that touched a new page (see `GuestPages.framesGained`). */
   protected gained = 0;
   get framesGained(): number { return this.gained; }
+  /** Bumped whenever the not-present set may have changed (the running fake caches which pages of each working set are in it). */
+  protected notPresentChanges = 0;
 
   get pageCount(): number { return this.st().pageCount; }
 
@@ -124,7 +126,7 @@ class FakePages implements GuestPages {
     if (b.length !== PAGE) throw new RangeError(`a page is ${PAGE} bytes`);
     const s = this.st();
     this.gained++;
-    s.notPresent.delete(gpfn);
+    if (s.notPresent.delete(gpfn)) this.notPresentChanges++;
     s.bytes.delete(gpfn);
     s.pages.delete(gpfn);
     const c = canonical(b);
@@ -141,6 +143,7 @@ class FakePages implements GuestPages {
     s.pages.delete(gpfn);
     s.bytes.delete(gpfn);
     s.notPresent.add(gpfn);
+    this.notPresentChanges++;
   }
 
   supplyPage(gpfn: number, b: Uint8Array): boolean {
@@ -368,6 +371,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
     this.s.pages.clear();
     this.s.bytes.clear();
     this.s.notPresent.clear();
+    this.notPresentChanges++;
     this.s.pageTick.clear();
   }
 
@@ -445,6 +449,28 @@ export class FakeGuest extends FakePages implements GuestMachine {
     return false;
   }
 
+  /** Per vCPU: the not-present pages of its working set, and `notPresentChanges` when they were listed. */
+  private readonly wsNotPresent: { at: number; pages: number[] }[] = [];
+
+  /**
+   * The pages of vCPU i's working set that are not present (any order). Listed again only after the
+   * not-present set changed: most runs of a vCPU meet none of the (≈100, activity-sampled) pages out, and
+   * then nothing needs checking at all.
+   */
+  private notPresentInWorkingSet(i: number): number[] {
+    const c = this.wsNotPresent[i];
+    if (c && c.at === this.notPresentChanges) return c.pages;
+    const s = this.s;
+    const ws = s.params.workingSetPages;
+    const base = KERNEL_PAGES + i * ws;
+    const n = s.pageCount;
+    const pages: number[] = [];
+    // vCPU i's working set is {(base + j) mod n : j < ws} (wsPage)
+    for (const page of s.notPresent) if ((((page - base) % n) + n) % n < ws) pages.push(page);
+    this.wsNotPresent[i] = { at: this.notPresentChanges, pages };
+    return pages;
+  }
+
   /**
    * The writes k = 1..n after write `writes` of vCPU i that first meet a not-present page, as pairs
    * [k, page] in k order — the ones the write-by-write check would fault on (a supplied page is present
@@ -457,7 +483,7 @@ export class FakeGuest extends FakePages implements GuestMachine {
     const base = KERNEL_PAGES + i * ws;
     if (base + ws > this.s.pageCount) return undefined;
     const found: [number, number][] = [];
-    for (const page of this.s.notPresent) {
+    for (const page of this.notPresentInWorkingSet(i)) {
       const idx = page - base;
       if (idx < 0 || idx >= ws) continue;
       const k = ((((idx - writes - 1) % ws) + ws) % ws) + 1; // the least k ≥ 1 with (writes + k) mod ws = idx
@@ -473,7 +499,8 @@ export class FakeGuest extends FakePages implements GuestMachine {
     const p = s.params;
     const before = v.instructions;
     const stall = { cycles: 0 };
-    if (p.writeEvery > 0 && s.notPresent.size > 0) {
+    // writes can only fault on the working set's own not-present pages: none there, nothing to check
+    if (p.writeEvery > 0 && s.notPresent.size > 0 && this.notPresentInWorkingSet(i).length > 0) {
       const first = Math.floor(before / p.writeEvery);
       const n = Math.floor((before + cycles) / p.writeEvery) - first;
       const hits = n > s.notPresent.size ? this.firstWritesOfNotPresent(i, v.writes, n) : undefined;

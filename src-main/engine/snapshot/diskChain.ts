@@ -60,7 +60,7 @@ export class DiskChain implements BlockStore {
   read(block: number, out: Uint8Array): void {
     this.check(block);
     const found = this.lookup(block);
-    if (found) out.set(found.subarray(0, out.length));
+    if (found) out.set(found.length === out.length ? found : found.subarray(0, out.length));
     else out.fill(0);
   }
 
@@ -70,7 +70,8 @@ export class DiskChain implements BlockStore {
     // topLayer copy them), so a block written twice since the last seal is overwritten in place.
     let buf = this.top.get(block);
     if (!buf) { buf = new Uint8Array(DISK_BLOCK_BYTES); this.top.set(block, buf); }
-    buf.set(data.subarray(0, DISK_BLOCK_BYTES));
+    if (data.length === DISK_BLOCK_BYTES) buf.set(data); // the usual whole block: no view to allocate
+    else buf.set(data.subarray(0, DISK_BLOCK_BYTES));
     if (data.length < DISK_BLOCK_BYTES) buf.fill(0, data.length);
   }
 
