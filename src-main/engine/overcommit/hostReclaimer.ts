@@ -438,8 +438,10 @@ export class HostReclaimer {
         if (p.kind !== AWAY_SAMPLE) continue;
         sampled++;
         r.away.delete(g);
-        if (p.tag === 1) r.sampledHeld--;
-        this.syncHeld(r);
+        if (p.tag === 1) {
+          r.sampledHeld--;
+          this.syncHeld(r);
+        }
         if (!guest.supplyPage(g, p.bytes)) { r.away.set(g, { kind: AWAY_SWAP, bytes: p.bytes, tag: 0 }); r.c.swapOut++; }
       }
       const touched = r.c.sampleTouches - (r.last['sampleTouchesAtStart'] ?? 0);
@@ -463,8 +465,10 @@ export class HostReclaimer {
         if (hadFrame && pool && !pool.setHeldFrames(this.heldOwner(r.vmId), r.heldFrames() + 1)) continue;
         guest.markNotPresent(g);
         r.away.set(g, { kind: AWAY_SAMPLE, bytes, tag: hadFrame ? 1 : 0 });
-        if (hadFrame) r.sampledHeld++;
-        this.syncHeld(r);
+        if (hadFrame) {
+          r.sampledHeld++;
+          this.syncHeld(r); // an untouched page holds no frame: the books do not change
+        }
       }
       next = Math.min(next, r.sampleEndMs);
     }
