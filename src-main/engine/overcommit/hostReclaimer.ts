@@ -41,7 +41,7 @@ import {
   BALLOON_DEFLATE_FREE_X_MINFREE, BALLOON_PERIOD_MS, COMPRESSED_PAGE_MAX_BYTES, DECOMPRESS_NS_PER_PAGE, MEM_SAMPLE_PAGES,
   MEM_STATE_HYSTERESIS, SWAP_IN_LATENCY_NS, SWAP_OUT_PAGES_PER_SEC, SWAP_STOP_FRACTION,
 } from '../params';
-import { freeMemoryState, mechanismsOf, MEM_STATES, minFreeFrames, type MemState } from './memState';
+import { freeMemoryStateAt, mechanismsOf, MEM_STATES, minFreeFrames, stateThresholdsOf, type MemState, type StateThresholds } from './memState';
 import { LZ4_MAX_OUTPUT, lz4Compress, lz4Decompress } from './lz4';
 import { HostSharing, type HostSharingState } from './pageSharing';
 import { revoke } from './entitlement';
@@ -103,13 +103,23 @@ export class HostReclaimer {
   }
 
   /** minFree for the host's capacity when last asked (it is asked several times per barrier and changes only with the capacity). */
-  private readonly minFreeFor = { bytes: -1, frames: 0 };
+  private readonly minFreeFor = { bytes: -1, frames: 0, thresholds: stateThresholdsOf(0), hysteresis: 0 };
 
   get minFree(): number {
+    return this.minFreeNow().frames;
+  }
+
+  /** minFree, the state thresholds and the hysteresis margin for the host's capacity now. */
+  private minFreeNow(): { frames: number; thresholds: StateThresholds; hysteresis: number } {
     const bytes = this.env.host()?.memoryBytes ?? 0;
     const m = this.minFreeFor;
-    if (bytes !== m.bytes) { m.bytes = bytes; m.frames = minFreeFrames(bytes); }
-    return m.frames;
+    if (bytes !== m.bytes) {
+      m.bytes = bytes;
+      m.frames = minFreeFrames(bytes);
+      m.thresholds = stateThresholdsOf(m.frames);
+      m.hysteresis = Math.ceil(m.frames * MEM_STATE_HYSTERESIS);
+    }
+    return m;
   }
 
   vm(vmId: VmId): VmReclaim | undefined {
@@ -246,13 +256,15 @@ export class HostReclaimer {
   }
 
   private updateState(pool: HostMemory): void {
-    const m = this.minFree;
+    const mf = this.minFreeNow();
+    const m = mf.frames;
     const free = pool.freeFrames;
-    let next = freeMemoryState(free, m);
+    let next = freeMemoryStateAt(free, mf.thresholds);
+    if (next === this.state) return;
     const cur = MEM_STATES.indexOf(this.state);
     if (MEM_STATES.indexOf(next) < cur) {
       // better: only past the threshold by the hysteresis margin
-      const withMargin = freeMemoryState(Math.max(0, free - Math.ceil(m * MEM_STATE_HYSTERESIS)), m);
+      const withMargin = freeMemoryStateAt(Math.max(0, free - mf.hysteresis), mf.thresholds);
       next = MEM_STATES.indexOf(withMargin) < cur ? withMargin : this.state;
     }
     if (next !== this.state) {

@@ -44,6 +44,24 @@ export function stateThresholdFrames(state: Exclude<MemState, 'high'>, minFree: 
   return Math.floor(minFree * STATE_FRACTIONS[state]);
 }
 
+/** The state for `freeFrames` given the thresholds of `stateThresholdsOf(minFree)` (a host computes them once per capacity). */
+export function freeMemoryStateAt(freeFrames: number, t: StateThresholds): MemState {
+  if (freeFrames < t.low) return 'low';
+  if (freeFrames < t.hard) return 'hard';
+  if (freeFrames < t.soft) return 'soft';
+  if (freeFrames < t.clear) return 'clear';
+  return 'high';
+}
+
+export interface StateThresholds { low: number; hard: number; soft: number; clear: number }
+
+export function stateThresholdsOf(minFree: number): StateThresholds {
+  return {
+    low: stateThresholdFrames('low', minFree), hard: stateThresholdFrames('hard', minFree),
+    soft: stateThresholdFrames('soft', minFree), clear: stateThresholdFrames('clear', minFree),
+  };
+}
+
 export function freeMemoryState(freeFrames: number, minFree: number): MemState {
   if (freeFrames < stateThresholdFrames('low', minFree)) return 'low';
   if (freeFrames < stateThresholdFrames('hard', minFree)) return 'hard';

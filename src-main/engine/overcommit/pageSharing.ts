@@ -66,6 +66,8 @@ interface VmScan {
   listed: Float64Array | undefined;
   listedLen: number;
   listedGain: number;
+  /** `framesGained` when the scanner last chose a walk (host time only: steady memory favours the sparse walk). */
+  seenGain: number;
 }
 
 export interface HostSharingState {
@@ -135,7 +137,7 @@ export class HostSharing {
     if (index >= MAX_SHARING_VMS) throw new RangeError(`page sharing tracks at most ${MAX_SHARING_VMS} VMs per host`);
     const rng = new Rng(seed);
     const v: VmScan = {
-      vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set(), presentPages: 0, listed: undefined, listedLen: 0, listedGain: -1,
+      vmId, index, pages, salt: 0, credit: 0, rng, permA: 1, permC: 0, permI: 0, zero: new Set(), presentPages: 0, listed: undefined, listedLen: 0, listedGain: -1, seenGain: -1,
     };
     v.salt = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2f) ^ (index + 1)) >>> 0 || 1;
     this.newPass(v);
@@ -193,6 +195,13 @@ export class HostSharing {
    */
   private sparse(v: VmScan): boolean {
     if (this.walk !== 'auto') return this.walk === 'sparse';
+    // a listing still complete is reused as it is: the sparse walk then costs a search and the visits;
+    // and a VM none of whose pages gained a frame since the scanner last looked will keep a new one a while
+    if (this.listingComplete(v)) return true;
+    const gained = v.pages.framesGained;
+    const steady = gained !== undefined && gained === v.seenGain;
+    v.seenGain = gained ?? -1;
+    if (steady) return true;
     const p = v.presentPages;
     return Math.floor(v.credit) * v.pages.pageCount > SHARE_SCAN_SPARSE_COST * p * p;
   }
@@ -254,9 +263,15 @@ export class HostSharing {
    * that lost theirs since they were listed), ascending: a view of the VM's listing, listed again
    * unless it is still complete.
    */
+  /** The VM's listing still holds every page with a frame (no page gained one since it was taken in this pass). */
+  private listingComplete(v: VmScan): boolean {
+    const gained = v.pages.framesGained;
+    return v.listed !== undefined && v.listedGain >= 0 && gained !== undefined && gained === v.listedGain;
+  }
+
   private passOrder(v: VmScan): Float64Array {
     const gained = v.pages.framesGained;
-    if (v.listed && v.listedGain >= 0 && gained !== undefined && gained === v.listedGain) return v.listed.subarray(0, v.listedLen);
+    if (this.listingComplete(v)) return v.listed!.subarray(0, v.listedLen);
     const n = v.pages.pageCount;
     const o = this.listing;
     o.n = n; o.c = v.permC; o.inv = modInverse(v.permA, n);

@@ -258,21 +258,33 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
 
   // ── barrier service ──────────────────────────────────────────────────────────────────────────────
 
+  // Both run at every barrier: plain loops, no closures or copies (they showed in the datacenter benchmark's profile).
   nextDueMs(nowMs: number): number | undefined {
     let due: number | undefined = this.nextScanMs > nowMs ? this.nextScanMs : undefined;
-    const consider = (t: number) => { if (t > nowMs && (due === undefined || t < due)) due = t; };
     for (const h of this.ctx.reg.hosts.values()) {
-      if (h.fault) consider(h.fault.sinceMs + (h.fault.kind === 'crash' ? HA_HOST_FAILURE_DETECTION_MS : HA_ISOLATION_DETECTION_MS));
+      if (!h.fault) continue;
+      const t = h.fault.sinceMs + (h.fault.kind === 'crash' ? HA_HOST_FAILURE_DETECTION_MS : HA_ISOLATION_DETECTION_MS);
+      if (t > nowMs && (due === undefined || t < due)) due = t;
     }
-    for (const [id, st] of this.clusters) if (this.cluster(id)?.drsEnabled) consider(st.drsNextRunMs);
+    for (const [id, st] of this.clusters) {
+      const t = st.drsNextRunMs;
+      if (this.cluster(id)?.drsEnabled && t > nowMs && (due === undefined || t < due)) due = t;
+    }
     return due;
   }
 
+  /** Something is due now: a restart in progress, a host failure to declare, a DRS pass. */
+  private dueAt(nowMs: number): boolean {
+    for (const st of this.clusters.values()) {
+      for (const r of st.restarts) if (r.state === 'waiting' || r.state === 'restarting') return true;
+    }
+    for (const h of this.ctx.reg.hosts.values()) if (h.fault && nowMs >= h.fault.sinceMs + HA_HOST_FAILURE_DETECTION_MS) return true;
+    for (const [id, st] of this.clusters) if (this.cluster(id)?.drsEnabled && nowMs >= st.drsNextRunMs) return true;
+    return false;
+  }
+
   atBarrier(nowMs: number): void {
-    const busy = [...this.clusters.values()].some((st) => st.restarts.some((r) => r.state === 'waiting' || r.state === 'restarting'));
-    const faultDue = [...this.ctx.reg.hosts.values()].some((h) => h.fault && nowMs >= h.fault.sinceMs + HA_HOST_FAILURE_DETECTION_MS);
-    const drsDue = [...this.clusters.entries()].some(([id, st]) => this.cluster(id)?.drsEnabled && nowMs >= st.drsNextRunMs);
-    if (!busy && !faultDue && !drsDue && nowMs < this.nextScanMs) return;
+    if (nowMs < this.nextScanMs && !this.dueAt(nowMs)) return;
     this.nextScanMs = nowMs + HA_SCAN_PERIOD_MS;
     for (const cluster of this.ctx.reg.clusters.values()) {
       const st = this.stateOf(cluster.id);
