@@ -2,7 +2,11 @@
  * Datacenter benchmark: how many VMs running mixed workloads the engine sustains at 1× real time, and
  * the aggregate guest instructions per second at that size.
  *
- * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N] [--monitor interp|bt|hw] [--fake]`. Prints one JSON object.
+ * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N | --sizes A,B,…] [--monitor interp|bt|hw] [--fake]
+ * [--mix busy|idle] [--nohz on|off|both]`. Prints one JSON object.
+ * `--mix idle`: every VM runs labos's `idle` (the idle-VM goal). `--nohz off` boots every labos with nohz=0
+ * (a timer interrupt every tick, as before tickless idle); `both` runs each size ticking, then tickless, in
+ * one process, and reports `sustainedVmsAt1x` per mode (the before/after of tickless idle side by side).
  * Lab: hosts of 8 cores at 100 MHz (the built-in labs' teaching clock), 8 one-vCPU VMs per host; VM i runs
  * MIX[i mod 8] (cpu, memwrite, io, 5 × idle). For N = 1, 2, 3, 5, 8, 12, … VMs it runs `--seconds` of
  * virtual time as fast as possible and records wall time; "sustained" is the largest N whose run took no
@@ -24,6 +28,7 @@ import type { GuestFactory } from '../src-main/engine/index';
 import { defaultGuestFactory } from '../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../test/helpers/fakeGuest';
 import { API_VERSION } from '../src-shared/api/channels';
+import { readFileSync } from 'node:fs';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,8 +36,14 @@ const arg = (name: string, def: number): number => {
 };
 const SECONDS = arg('seconds', 20);
 const MAX = arg('max', 4096);
-/** `--vms N`: only this size (0: the growing series). */
+/** `--vms N`: only this size (0: the growing series); `--sizes A,B,…`: exactly these sizes. */
 const ONLY = arg('vms', 0);
+const SIZES = (() => { const i = process.argv.indexOf('--sizes'); return i > 0 ? process.argv[i + 1].split(',').map(Number) : []; })();
+const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
+/** `--mix idle`: every VM idles (labos `idle`); default the busy mix below. */
+const MIX_NAME = opt('mix', 'busy');
+/** Tickless idle modes to run each size in: labos's default (on), nohz=0 (off), or both side by side. */
+const NOHZ_MODES: ('on' | 'off')[] = (() => { const m = opt('nohz', 'on'); return m === 'both' ? ['off', 'on'] : [m === 'off' ? 'off' : 'on']; })();
 /** Monitor every VM runs under (`--monitor bt` shows what binary translation buys). */
 const MONITOR = (() => { const i = process.argv.indexOf('--monitor'); return i > 0 ? process.argv[i + 1] : 'interp'; })();
 
@@ -52,8 +63,10 @@ const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
   { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
 ];
 const VMS_PER_HOST = 8;
+const IDLE_MIX = [{ workload: 'idle' }];
 
-function scenario(vms: number): unknown {
+function scenario(vms: number, nohz: 'on' | 'off'): unknown {
+  const mix: { workload: string; workloadParams?: Record<string, number> }[] = MIX_NAME === 'idle' ? IDLE_MIX : MIX;
   const hosts = Math.ceil(vms / VMS_PER_HOST);
   return {
     version: 1, name: `bench-${vms}`, title: `bench ${vms}`,
@@ -61,15 +74,20 @@ function scenario(vms: number): unknown {
       name: 'DC0',
       clusters: [{ name: 'DC0_C0', hosts: { count: hosts, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 64 } }],
       vms: Array.from({ length: vms }, (_, i) => ({
-        name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / VMS_PER_HOST)}`, vcpus: 1, memoryMiB: 64, monitor: MONITOR, powerOn: true, ...MIX[i % MIX.length],
+        name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / VMS_PER_HOST)}`, vcpus: 1, memoryMiB: 64, monitor: MONITOR, powerOn: true, ...withNohz(mix[i % mix.length], nohz),
       })),
     }],
   };
 }
 
-function measure(vms: number): { vms: number; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null } {
+/** nohz=0 on labos's command line (the fakeGuest double ignores parameters it does not know). */
+function withNohz(w: { workload: string; workloadParams?: Record<string, number> }, nohz: 'on' | 'off'): typeof w {
+  return nohz === 'on' ? w : { ...w, workloadParams: { ...w.workloadParams, nohz: 0 } };
+}
+
+function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null } {
   const name = `bench-${vms}`;
-  const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms) } }, guestFactory: factory }, { scenario: name, seed: 1 });
+  const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1 });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   engine.advance(SECONDS * 1000);
@@ -91,23 +109,32 @@ function measure(vms: number): { vms: number; wallMs: number; cpuMs: number; rea
   const factor = (SECONDS * 1000) / wallMs;
   // Instructions per wall-clock second; only meaningful when a real guest executes them.
   return {
-    vms, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), realtimeFactor: Math.round(factor * 100) / 100,
+    vms, nohz, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), realtimeFactor: Math.round(factor * 100) / 100,
     guestInstructionsPerSecond: real.factory && sampled ? Math.round(instructions * factor) : null,
   };
 }
 
 const runs = [];
-let sustained = 0;
+const sustained: Record<string, number> = {};
+const failed = new Set<string>();
 // Sizes grow by about 1.5× so the sustained figure is resolved to within a third.
 const sizes: number[] = [];
-if (ONLY > 0) sizes.push(ONLY);
+if (SIZES.length) sizes.push(...SIZES);
+else if (ONLY > 0) sizes.push(ONLY);
 else for (let n = 1; n <= MAX; n = Math.max(n + 1, Math.round(n * 1.5))) sizes.push(n);
 for (const n of sizes) {
-  const r = measure(n);
-  runs.push(r);
-  if (r.realtimeFactor >= 1) sustained = n; else break;
+  for (const mode of NOHZ_MODES) {
+    if (failed.has(mode)) continue;
+    const r = measure(n, mode);
+    runs.push(r);
+    if (r.realtimeFactor >= 1) sustained[mode] = n; else failed.add(mode);
+  }
+  if (NOHZ_MODES.every((m) => failed.has(m))) break;
 }
+const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
-  benchmark: 'datacenter-realtime', guest, monitor: MONITOR, hostClockMhz: 100, mix: 'VM i runs MIX[i mod 8]: cpu, memwrite, io, 5 × idle; 8 one-vCPU VMs per 8-core host',
-  virtualSecondsPerRun: SECONDS, sustainedVmsAt1x: sustained, runs,
+  benchmark: 'datacenter-realtime', guest, monitor: MONITOR, hostClockMhz: 100,
+  mix: MIX_NAME === 'idle' ? 'every VM runs labos idle; 8 one-vCPU VMs per 8-core host' : 'VM i runs MIX[i mod 8]: cpu, memwrite, io, 5 × idle; 8 one-vCPU VMs per 8-core host',
+  virtualSecondsPerRun: SECONDS, loadAverageAtEnd: load,
+  sustainedVmsAt1x: NOHZ_MODES.length === 1 ? (sustained[NOHZ_MODES[0]] ?? 0) : Object.fromEntries(NOHZ_MODES.map((m) => [`nohz ${m}`, sustained[m] ?? 0])), runs,
 }, null, 2));

@@ -1,7 +1,9 @@
 /**
  * UI scale benchmark: a 2,000-VM lab in Chromium — load time, select-object and switch-tab latencies.
  *
- * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME]`
+ * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR]`
+ * (`--profile DIR`: Chromium CPU profiles of the load, the selections and the tab switches, as
+ * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`)
  * Prints one JSON object. Latencies are measured inside the page with performance marks: from just
  * before the click to the first animation frame after the new object / tab is in the DOM.
  *
@@ -12,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import type { CDPSession } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,7 @@ const VMS = Number(arg('vms', '2000'));
 const HOSTS = Number(arg('hosts', '20'));
 const SAMPLES = Number(arg('samples', '25'));
 let scenario = arg('scenario', '');
+const PROFILE_DIR = arg('profile', '');
 
 function writeScenario(): { dir: string; name: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-bench-'));
@@ -84,6 +88,19 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // tsx (esbuild keepNames) wraps named closures in __name(); give the page a no-op for them.
     await page.addInitScript('window.__name = (f) => f;');
+    const cdp: CDPSession | null = PROFILE_DIR ? await page.context().newCDPSession(page) : null;
+    const profile = async (name: string | null): Promise<void> => {
+      if (!cdp) return;
+      if (name) {
+        const { profile: p } = await cdp.send('Profiler.stop');
+        mkdirSync(PROFILE_DIR, { recursive: true });
+        writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(p));
+      }
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    };
+    await profile(null);
     await page.goto(url);
     // Load: navigation start → the navigator shows the inventory (frame-accurate polling).
     await page.waitForFunction(() => {
@@ -92,6 +109,7 @@ async function main(): Promise<void> {
       return ok;
     }, undefined, { polling: 'raf', timeout: 120_000 });
     const loadMs = await page.evaluate(() => performance.getEntriesByName('hvlab:loaded')[0].startTime);
+    await profile('load');
 
     // Expand every host so that the tree holds all VMs (virtualized: only visible rows are in the DOM).
     const expandMs = await page.evaluate(async () => {
@@ -126,6 +144,7 @@ async function main(): Promise<void> {
       return out;
     }, SAMPLES);
 
+    await profile('select');
     // Switch-tab latency on a VM: Summary ⇄ Monitor ⇄ Configure ⇄ Snapshots.
     const tabs = await page.evaluate(async (n) => {
       const keys = ['monitor', 'configure', 'snapshots', 'summary'];
@@ -148,6 +167,10 @@ async function main(): Promise<void> {
       }
       return { out, perTab };
     }, SAMPLES);
+    if (cdp) {
+      const { profile: p } = await cdp.send('Profiler.stop');
+      writeFileSync(join(PROFILE_DIR, 'tabs.cpuprofile'), JSON.stringify(p));
+    }
 
     console.log(JSON.stringify({
       benchmark: 'ui-scale', scenario, vms: VMS, hosts: HOSTS, chromium: browser.version(),

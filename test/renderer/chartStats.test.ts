@@ -64,6 +64,15 @@ describe('Overview charts from the catalogue', () => {
     expect(charts.map((x) => x.title)).toEqual(['CPU (%)', 'Memory (%)', 'System (s)']);
     expect(charts[0].counters.map((x) => x.name)).toEqual(['cpu.usage.average', 'cpu.readiness.average']);
   });
+  it('a catalogue\'s charts are computed once; each caller gets its own copy', () => {
+    const catalog = [c('cpu.usage.average', 'percent'), c('cpu.b.average', 'percent', 2), c('cpu.a.average', 'percent', 2)];
+    const first = overviewCharts(catalog);
+    first[0].counters.pop();
+    first.pop();
+    const again = overviewCharts(catalog);
+    expect(again.map((x) => x.counters.map((y) => y.name))).toEqual([['cpu.usage.average', 'cpu.a.average', 'cpu.b.average']]);
+    expect(overviewCharts([...catalog])).toEqual(again);
+  });
   it('no counters → no charts', () => {
     expect(overviewCharts([])).toEqual([]);
   });

@@ -38,6 +38,8 @@ balloon_size: .word 0       ; pages in the balloon
 balloon_list: .word 0       ; first frame of the list of ballooned page numbers
 balloon_wait: .word 0       ; ticks until the next poll
 tick_us:      .word 0
+nohz_on:      .word 0       ; tickless idle allowed (boot parameter nohz, default 1)
+nohz_armed:   .word 0       ; CPU 0 idles with the timer's SKIP armed (nohz.s)
 ncpu:         .word 0
 rr_next:      .word 0
 disk_cap:     .word 0

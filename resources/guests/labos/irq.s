@@ -82,6 +82,7 @@ timer_intr:
   cmpi r1, 0
   bne .charge
   ; CPU 0 keeps time and wakes sleepers
+  call nohz_exit             ; first the ticks a tickless idle slept through (nohz.s)
   LOAD r8, ticks
   addi r8, r8, 1
   STORE r8, ticks, r1

@@ -55,6 +55,10 @@ kmain:
   li r1, TICK_US
 .tickok:
   STORE r1, tick_us, r2
+  la r1, .k_nohz
+  li r2, 1
+  call getparam_k
+  STORE r1, nohz_on, r2
   ; ---- memory ----
   la r1, kernel_end
   cmp r10, r1
@@ -165,6 +169,7 @@ kmain:
   li r1, 1
   j power_off
 .k_tick: .asciz "tick_us"
+.k_nohz: .asciz "nohz"
 .m1: .asciz "labos: "
 .m2: .asciz " KiB RAM, "
 .m3: .asciz "-level page tables, "

@@ -93,9 +93,11 @@ scheduler:
   LOAD r1, init_status
   j power_off_status
 .wait:
+  call nohz_enter               ; tickless: sleep through the ticks before the next deadline (nohz.s)
   call proc_unlock
   ARCH_IDLE
   call proc_lock_acquire
+  call nohz_exit                ; woken by another interrupt: account the ticks slept through
   j scheduler
 
 ; leave_to_user(p): drop the kernel lock and resume p.

@@ -19,6 +19,8 @@ export const TIMER_TICKS = 3;
 export const TIMER_MISSED = 4;
 export const TIMER_DROPPED = 5;
 export const TIMER_BACKLOG = 6;
+/** Tickless idle: write n = absorb the next n due ticks; read = ticks absorbed since, and disarm. */
+export const TIMER_SKIP = 7;
 export const TIMER_CTRL_ENABLE = 1;
 export const TIMER_CTRL_PERIODIC = 2;
 

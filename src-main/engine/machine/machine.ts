@@ -543,9 +543,9 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     return this.dirtyLog.readAndClear(nowNs);
   }
 
-  guestClockNs(): number {
+  guestClockNs(atGuestNs?: number): number {
     const t = this.devices.timers[0];
-    if (t?.everEnabled) return t.guestClockNs;
+    if (t?.everEnabled) return atGuestNs === undefined ? t.guestClockNs : t.clockAtNs(atGuestNs);
     return Math.max(0, this.vcpuNowNs(0) - this.config.bootNs);
   }
 

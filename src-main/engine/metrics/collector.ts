@@ -271,7 +271,7 @@ export class Collector {
         if (guest) {
           v['engine.instructions.summation'] = cpu?.instructions ?? 0;
           v['engine.mips.average'] = (cpu?.instructions ?? 0) / coveredS / 1e6;
-          v['engine.clockLag.latest'] = Math.max(0, (lab.nowNs() - rt.offsetNs - rt.bootGuestNs - guest.guestClockNs()) / 1e6);
+          v['engine.clockLag.latest'] = Math.max(0, (lab.nowNs() - rt.offsetNs - rt.bootGuestNs - guest.guestClockNs(lab.nowNs() - rt.offsetNs)) / 1e6);
           const now = guest.counters();
           const base = baseline.counters;
           for (const [name, keys] of Object.entries(ENGINE_COUNTER_SOURCES)) {

@@ -179,8 +179,10 @@ export interface GuestMachine extends GuestPages {
   counters(): Record<string, number>;
   /** Guest-visible memory statistics for the mem.* counters. */
   memoryStats(): { configuredBytes: number; touchedBytes: number; activeBytes: number };
-  /** Guest clock as the guest OS keeps it (ticks counted × tick period), for the clock-lag counter. */
-  guestClockNs(): number;
+  /** Guest clock as the guest OS keeps it (ticks counted × tick period), for the clock-lag counter.
+   *  `atGuestNs` (the machine's time now): also count what a tickless idle guest will account for the
+   *  ticks it sleeps through up to then (read only; without it, the clock as of the last run). */
+  guestClockNs(atGuestNs?: number): number;
 
   /** Console (serial) output, from a byte offset; `consoleInput` queues keyboard/serial input and
    *  returns false (queuing nothing) when the machine's bounded input queue has no room for it. */

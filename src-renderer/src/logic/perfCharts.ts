@@ -59,7 +59,19 @@ export function groupOf(c: CounterInfo): string {
   return c.group || c.name.split('.')[0];
 }
 
+/** One collator for every comparison: `localeCompare` looks up the locale's collation on each call, which
+ *  made sorting a catalogue the largest script cost of opening Monitor (same order as `localeCompare`). */
+const collator = new Intl.Collator();
+/** The catalogue of a type is fetched once and kept (stores/metrics.ts): its charts are computed once. */
+const chartsOf = new WeakMap<readonly CounterInfo[], readonly OverviewChart[]>();
+
 export function overviewCharts(catalog: readonly CounterInfo[]): OverviewChart[] {
+  let charts = chartsOf.get(catalog);
+  if (!charts) chartsOf.set(catalog, (charts = computeOverviewCharts(catalog)));
+  return charts.map((c) => ({ ...c, counters: [...c.counters] }));
+}
+
+function computeOverviewCharts(catalog: readonly CounterInfo[]): OverviewChart[] {
   const out: OverviewChart[] = [];
   const MAIN = ['cpu', 'mem', 'disk', 'net'];
   const others = [...new Set(catalog.map(groupOf))].filter((g) => !MAIN.includes(g)).sort();
@@ -67,7 +79,7 @@ export function overviewCharts(catalog: readonly CounterInfo[]): OverviewChart[]
     const inGroup = catalog.filter((c) => groupOf(c) === group);
     if (!inGroup.length) continue;
     const sorted = [...inGroup].sort((a, b) =>
-      Number(b.name === PRIMARY[group]) - Number(a.name === PRIMARY[group]) || a.level - b.level || a.name.localeCompare(b.name));
+      Number(b.name === PRIMARY[group]) - Number(a.name === PRIMARY[group]) || a.level - b.level || collator.compare(a.name, b.name));
     const unit = sorted[0].unit;
     const counters = sorted.filter((c) => c.unit === unit).slice(0, 4);
     out.push({ key: group, title: `${groupLabel(group)} (${unitLabel(unit)})`, counters });

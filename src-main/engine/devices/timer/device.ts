@@ -11,15 +11,22 @@
  *  - ticks that come due while one is pending, or while the vCPU is descheduled (the machine
  *    passes the host's virtual time, so a gap shows up as many due ticks at once), go into a
  *    BACKLOG and are delivered later in a burst, at most `timerCatchUpFactor`× the programmed rate;
- *  - a backlog longer than `timerGiveUpNs` is dropped except one tick (give-up) and counted.
+ *  - a backlog longer than `timerGiveUpNs` is dropped except one tick (give-up) and counted;
+ *  - tickless idle (Linux's NO_HZ idle): the guest arms SKIP with n before it idles; the next n
+ *    ticks that come due (periodic mode) are *absorbed* — no interrupt, no backlog, but the guest
+ *    clock advances by their periods — so a halted vCPU sleeps until the (n+1)-th tick or another
+ *    interrupt. Reading SKIP returns the ticks absorbed since it was armed and disarms it (one
+ *    access, so no tick can fall between reading and disarming); the guest adds them to its clock.
+ *    Ticks that could not be delivered when due still go to the backlog (catch-up, give-up).
  * Guest-visible registers: CTRL (bit0 enable, bit1 periodic), PERIOD (µs), ACK, TICKS (delivered
- * since enable), MISSED (backlogged since enable), DROPPED (since enable), BACKLOG (now).
- * Rules: deterministic; `update` with an earlier time does nothing; counts are exact integers.
+ * since enable), MISSED (backlogged since enable), DROPPED (since enable), BACKLOG (now), SKIP.
+ * Rules: deterministic; `update` with an earlier time does nothing; counts are exact integers;
+ * `clockAtNs(now)` reads the guest clock at a time without changing the device (observation).
  */
 import type { DeviceTiming } from '../deviceTiming';
 import { FLOATING_BUS, type IoContext, type IoDevice, type IrqLine, type TimedDevice } from '../deviceModel';
 import {
-  TIMER_ACK, TIMER_BACKLOG, TIMER_CTRL, TIMER_CTRL_ENABLE, TIMER_CTRL_PERIODIC, TIMER_DROPPED, TIMER_MISSED, TIMER_PERIOD, TIMER_TICKS,
+  TIMER_ACK, TIMER_BACKLOG, TIMER_CTRL, TIMER_CTRL_ENABLE, TIMER_CTRL_PERIODIC, TIMER_DROPPED, TIMER_MISSED, TIMER_PERIOD, TIMER_SKIP, TIMER_TICKS,
 } from '../portMap';
 
 export interface TimerMetrics {
@@ -32,6 +39,8 @@ export interface TimerMetrics {
   /** Ticks delivered from a backlog (catch-up). */
   catchUp: number;
   acks: number;
+  /** Ticks absorbed by tickless idle (SKIP): due, counted in the guest clock, never interrupting. */
+  skipped?: number;
 }
 
 export class TimerDevice implements IoDevice, TimedDevice {
@@ -55,9 +64,12 @@ export class TimerDevice implements IoDevice, TimedDevice {
   droppedSinceEnable = 0;
   /** Tick-counting guest clock: sum of the periods of delivered ticks (ns). */
   guestClockNs = 0;
+  /** Tickless idle: due ticks still to absorb (0 = every tick interrupts), and absorbed since armed. */
+  skipLeft = 0;
+  skipped = 0;
   /** True once the guest enabled the timer (a tickless guest never does). */
   everEnabled = false;
-  metrics: TimerMetrics = { delivered: 0, backlogged: 0, dropped: 0, catchUp: 0, acks: 0 };
+  metrics: TimerMetrics = { delivered: 0, backlogged: 0, dropped: 0, catchUp: 0, acks: 0, skipped: 0 };
 
   constructor(readonly irq: IrqLine, readonly timing: DeviceTiming) {}
 
@@ -74,6 +86,12 @@ export class TimerDevice implements IoDevice, TimedDevice {
     this.gridTicks = 0;
     this.backlog = 0;
     this.nextAllowedNs = nowNs;
+    this.skipLeft = 0;
+  }
+
+  /** Ticks absorbed (not delivered) of `fresh` newly due ones: the first ones, while SKIP is armed. */
+  private absorbable(fresh: number): number {
+    return this.ctrl & TIMER_CTRL_PERIODIC ? Math.min(fresh, this.skipLeft) : 0;
   }
 
   update(nowNs: number): void {
@@ -83,7 +101,16 @@ export class TimerDevice implements IoDevice, TimedDevice {
     const p = this.periodNs;
     let due = Math.floor((nowNs - this.startNs) / p);
     if (!(this.ctrl & TIMER_CTRL_PERIODIC)) due = Math.min(due, 1);
-    const fresh = due - this.gridTicks;
+    let fresh = due - this.gridTicks;
+    const absorbed = this.absorbable(fresh);
+    if (absorbed > 0) {
+      this.skipLeft -= absorbed;
+      this.skipped += absorbed;
+      this.metrics.skipped = (this.metrics.skipped ?? 0) + absorbed;
+      this.guestClockNs += absorbed * p;
+      this.gridTicks += absorbed;
+      fresh -= absorbed;
+    }
     if (fresh > 0) {
       this.gridTicks = due;
       const onTime = !this.pending && this.backlog === 0 ? 1 : 0;
@@ -115,8 +142,16 @@ export class TimerDevice implements IoDevice, TimedDevice {
   nextEventNs(): number {
     if (!this.enabled || this.pending) return Infinity;
     if (this.backlog > 0) return Math.max(this.nextAllowedNs, this.lastNs);
-    if (!(this.ctrl & TIMER_CTRL_PERIODIC) && this.gridTicks >= 1) return Infinity;
-    return Math.max(this.startNs + (this.gridTicks + 1) * this.periodNs, this.nextAllowedNs);
+    if (!(this.ctrl & TIMER_CTRL_PERIODIC)) return this.gridTicks >= 1 ? Infinity : Math.max(this.startNs + this.periodNs, this.nextAllowedNs);
+    // absorbed ticks are not events: the next one is the first tick past the SKIP window
+    return Math.max(this.startNs + (this.gridTicks + this.skipLeft + 1) * this.periodNs, this.nextAllowedNs);
+  }
+
+  /** The guest clock at `nowNs` (≥ the last update), counting the ticks SKIP will absorb by then; no side effects. */
+  clockAtNs(nowNs: number): number {
+    if (!this.enabled || nowNs <= this.lastNs) return this.guestClockNs;
+    const fresh = Math.floor((nowNs - this.startNs) / this.periodNs) - this.gridTicks;
+    return this.guestClockNs + (fresh > 0 ? this.absorbable(fresh) * this.periodNs : 0);
   }
 
   read(offset: number, ctx: IoContext): number {
@@ -128,6 +163,12 @@ export class TimerDevice implements IoDevice, TimedDevice {
       case TIMER_MISSED: return this.missed;
       case TIMER_DROPPED: return this.droppedSinceEnable;
       case TIMER_BACKLOG: return this.backlog;
+      case TIMER_SKIP: {
+        const n = this.skipped;
+        this.skipLeft = 0;
+        this.skipped = 0;
+        return n;
+      }
       default: return FLOATING_BUS;
     }
   }
@@ -162,6 +203,10 @@ export class TimerDevice implements IoDevice, TimedDevice {
         }
         return;
       }
+      case TIMER_SKIP:
+        this.skipLeft = Math.max(0, value | 0);
+        this.skipped = 0;
+        return;
       case TIMER_ACK:
         this.metrics.acks++;
         this.pending = false;
