@@ -148,14 +148,6 @@ export const PML_LOG_ENTRIES = 512;
  *  BT_LANDING_HEAT per arrival) reach this: about a quarter of what compiling a page costs the host
  *  (~0.5 ms; docs/monitors.md, "Why page regions"), so cold code stays interpreted and "translate once" pays off. */
 export const BT_HOT_CYCLES = 400_000;
-/** The threshold for the executors of `hw` and `pv`, which run guest code on the translator's fast path
- *  "natively" and charge nothing for translation (so this is a host decision only, invisible in counters
- *  and virtual time). Higher than BT_HOT_CYCLES: V8 runs a fresh region in its bytecode interpreter,
- *  slower than the (optimised) reference interpreter, until its optimising compiler — tens to hundreds of
- *  ms per region on a loaded machine, one region at a time — has compiled it; translating only pages that
- *  stay hot keeps that queue short, so the hot code is compiled sooner (docs/PERFORMANCE.md, "Monitors: the
- *  first seconds"). */
-export const NATIVE_HOT_CYCLES = 4_000_000;
 /** Heat added each time execution arrives on an untranslated page (a jump, return or exception). */
 export const BT_LANDING_HEAT = 500;
 /** The interpreter runs cold code in stretches of at most this many cycles, then the dispatcher looks

@@ -26,7 +26,6 @@ import { assemble, formatDiagnostics, type AsmImage } from '../../src-main/engin
 import { GuestPhysicalMemory, HostMemory } from '../../src-main/engine/memory/index';
 import type { Gpa, Gpfn } from '../../src-main/engine/mmu/index';
 import { BinaryTranslationMonitor, createMonitor, HardwareAssistMonitor, type MonitorKind } from '../../src-main/engine/monitors/index';
-import { BT_HOT_CYCLES } from '../../src-main/engine/params';
 import { Rng } from '../../src-main/engine/sim/rng';
 
 export const VECTORS = `
@@ -113,7 +112,7 @@ export interface BareOutcome {
 /** bt with a per-seed hotness threshold (0 = translate at the first arrival) so translation happens early and often. */
 export function makeMonitor(kind: MonitorKind | 'hw-interp', seed: number): Monitor {
   if (kind === 'bt') return new BinaryTranslationMonitor({ hotCycles: [0, 300, 5000][seed % 3] });
-  if (kind === 'hw') return new HardwareAssistMonitor({ hotCycles: BT_HOT_CYCLES });
+  if (kind === 'hw') return new HardwareAssistMonitor();
   if (kind === 'hw-interp') return new HardwareAssistMonitor({ engine: 'interp' });
   return createMonitor(kind);
 }

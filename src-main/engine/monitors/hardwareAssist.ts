@@ -3,7 +3,7 @@
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
  * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
- * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
+ * Interface: `new HardwareAssistMonitor({ exits?, engine? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
  * {emulated: exits by reason, reflected: {}}; `save()` / `restore(cpu, s)`.
  * Exit reasons (the "VMCS controls", `exits` option; defaults in DEFAULT_HW_EXITS):
@@ -30,7 +30,6 @@
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, CR_PTBR, CR_STATUS, decode, Op } from '../isa/index';
-import { NATIVE_HOT_CYCLES } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 
 export const HW_EXIT_REASONS = ['io', 'hlt', 'cr-write', 'cr-read', 'invlpg', 'tlbflush', 'external-interrupt', 'page-fault', 'exception', 'vmcall'] as const;
@@ -46,8 +45,6 @@ export const DEFAULT_HW_EXITS: Readonly<HwExitConfig> = Object.freeze({
 export interface HwOptions {
   exits?: Partial<HwExitConfig>;
   engine?: 'translated' | 'interp';
-  /** Heat before the fast path compiles a page (default NATIVE_HOT_CYCLES; host speed only). */
-  hotCycles?: number;
 }
 
 export interface HwState {
@@ -65,7 +62,7 @@ export class HardwareAssistMonitor implements Monitor {
   constructor(opts: HwOptions = {}) {
     this.config = { ...DEFAULT_HW_EXITS, ...opts.exits, vmcall: true };
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false, hotCycles: opts.hotCycles ?? NATIVE_HOT_CYCLES });
+      const ex = new TranslatedExecutor({ chargeTranslation: false });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }

@@ -3,7 +3,7 @@
  * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
- * Interface: `new ParavirtMonitor({ engine?, hotCycles? })`; the virtual CPU `virtualKernel`, `vcr`, the
+ * Interface: `new ParavirtMonitor({ engine? })`; the virtual CPU `virtualKernel`, `vcr`, the
  * shared area `shared` (guest-physical, -1 before HC_SET_SHARED); `counters()` → flat `pv.*`
  * counters; `stats` {emulated, reflected} (the trap-and-emulate part, as `te`); `save()` /
  * `restore(cpu, s)`. ABI: monitors/hypercalls.ts, docs/monitors.md.
@@ -33,7 +33,6 @@ import { readControl, writeControl } from '../cpu/index';
 import { reflectToGuest, trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CR_COUNT, CR_PTBR, CR_STATUS, MSW_K, MSW_PG, PORT_SMP_BASE } from '../isa/index';
 import type { Gpa } from '../mmu/index';
-import { NATIVE_HOT_CYCLES } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
 import { BACKEND_IRQ, BlockBackend, ConsoleBackend, newRingStats, type BlockBackendState, type RingStats } from './paravirtRings';
@@ -46,8 +45,6 @@ const PENDING_HELD = 1 << 31;
 
 export interface PvOptions {
   engine?: 'translated' | 'interp';
-  /** Heat before the fast path compiles a page (default NATIVE_HOT_CYCLES; host speed only). */
-  hotCycles?: number;
 }
 
 export interface PvState {
@@ -84,7 +81,7 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
 
   constructor(opts: PvOptions = {}) {
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false, hotCycles: opts.hotCycles ?? NATIVE_HOT_CYCLES });
+      const ex = new TranslatedExecutor({ chargeTranslation: false });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }
