@@ -56,8 +56,6 @@ export class ExecContext {
   /** Charge btCallout for sensitive callouts (bt only; other users of the executor run as hardware). */
   chargeCallouts = true;
   region: Region | undefined = undefined;
-  /** A scratch context running a fresh region for V8's type feedback (warmRegion.ts): slow paths do nothing. */
-  warming = false;
   /** Folds every active region's counters (before the paging state changes). */
   foldAll: () => void = () => {};
 
@@ -93,7 +91,6 @@ function after(x: ExecContext, next: number, tail: number): number {
 
 function slow(xx: unknown, s: number, va: number): number {
   const x = xx as ExecContext;
-  if (x.warming) return 0;
   const r = x.region!;
   const cpu = x.cpu;
   const st = x.st;

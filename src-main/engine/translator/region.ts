@@ -14,9 +14,7 @@
  */
 import { PAGE_WORDS } from '../params';
 import { classify, OpKind, scanPage, type PagePlan, type ScanOptions } from './blocks';
-import { CALLOUT_HELPERS } from './callouts';
 import { generateRegionSource, type SlowSite } from './codegen';
-import { warmRegion } from './warmRegion';
 
 /** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
 export type RegionFn = (x: unknown) => void;
@@ -122,9 +120,7 @@ export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, 
   // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
   const fn = factory(helpers, bc, plan.blockAt);
-  const region = new Region(gpfn, kernel, plan, source, fn, bc, words.slice(), list, sites, slow);
-  if (helpers === CALLOUT_HELPERS) warmRegion(region);
-  return region;
+  return new Region(gpfn, kernel, plan, source, fn, bc, words.slice(), list, sites, slow);
 }
 
 /** Moves the region's block counters into `sink` (per-opcode counts, instructions, inline memory ops). */
