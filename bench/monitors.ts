@@ -2,38 +2,44 @@
  * bench/monitors — guest instructions per host second under each CPU-virtualization monitor
  * (interp, te, bt, hw, pv), on: `cpu` (labos's compute workload: hot user code + timer ticks),
  * `mixed` (labos's concurrent cpu/memwrite/pagetable/syscall/tlbmiss processes), `large` (a bare
- * program whose hot code spans 2,048 blocks on 40 pages — the "many blocks" case of docs/monitors.md, "Why page regions") and
+ * program whose hot code spans 2,048 blocks on 14 pages — the "many blocks" case of docs/monitors.md, "Why page regions") and
  * `cold` (a bare program of 64 Ki instructions run 32 times: code too cold to translate).
- * Also: translation host time, translations, cache hit rate, the translated/interpreted split.
+ * Per (workload, monitor): the rate in EACH host second (CPU time by default, `--clock`) from power-on (`perSecond`: the start, where
+ * translation and V8's compilation of the generated code happen), the whole start phase (`first`),
+ * then the steady rate over the next seconds; translation host time, translations, cache hit rate,
+ * the translated/interpreted split.
  * Prints ONE JSON object. Run: `npm run bench -- monitors` (or `node --import tsx bench/monitors.ts`).
- * HVLAB_BENCH_SECONDS=S sets the measured host time per (workload, monitor) (default 2); each runs in
- * its own process after a warm-up (reported separately as `first`).
+ * Options: `--workloads cpu,mixed` and `--monitors interp,bt` (subsets); `--repeat N` (each
+ * measurement N times, medians reported); `--baseline DIR`: every measurement also runs with the
+ * engine of another checkout DIR of this project (e.g. a `git worktree` of the commit before a
+ * change), alternating with this one, so before and after share the machine's load; the JSON then
+ * has `baseline` figures and `afterOverBefore` ratios; `--engine DIR` measures another checkout as
+ * "after" (default: this one). HVLAB_BENCH_SECONDS=S sets the steady seconds
+ * (default 2). Each measurement runs in its own process (`--one WORKLOAD MONITOR [--engine-root DIR]`).
  * A benchmark is a measurement, not a test: docs/PERFORMANCE.md records its figures with the machine.
  */
-import { Cpu, type Monitor } from '../src-main/engine/cpu/index';
-import { assemble, formatDiagnostics, type AsmImage } from '../src-main/engine/isa/index';
-import { buildMachine, runMachine, type Machine } from '../src-main/engine/machine/index';
-import { GuestPhysicalMemory, HostMemory } from '../src-main/engine/memory/index';
-import { BinaryTranslationMonitor, createMonitor, type MonitorKind } from '../src-main/engine/monitors/index';
-import { TranslationCache } from '../src-main/engine/translator/index';
+import type { Cpu, Monitor } from '../src-main/engine/cpu/index';
+import type { AsmImage } from '../src-main/engine/isa/index';
+import type { Machine } from '../src-main/engine/machine/index';
+import type { MonitorKind } from '../src-main/engine/monitors/index';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { labosImage } from '../test/helpers/machineHarness';
-import { loadImage } from '../test/helpers/cpuHarness';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SECONDS = Number(process.env.HVLAB_BENCH_SECONDS ?? 2);
-const MONITORS: MonitorKind[] = ['interp', 'te', 'bt', 'hw', 'pv'];
-
-// Host time spent translating (new Function included), measured around the cache's translate().
-let translateMs = 0;
-const origTranslate = TranslationCache.prototype.translate;
-TranslationCache.prototype.translate = function (this: TranslationCache, ...args: Parameters<TranslationCache['translate']>) {
-  const t0 = performance.now();
-  try {
-    return origTranslate.apply(this, args);
-  } finally {
-    translateMs += performance.now() - t0;
-  }
+/**
+ * The clock: `cpu` (default) = this process's CPU time, user + system, all its threads (V8's
+ * background compilers included) — on a machine shared with other jobs (load average far above the
+ * cores) wall time mostly measures the wait for a core; `wall` = elapsed time. `--clock wall|cpu`.
+ */
+const CLOCK = process.argv.includes('--clock') ? process.argv[process.argv.indexOf('--clock') + 1] : 'cpu';
+const now = CLOCK === 'wall' ? (): number => performance.now() : (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const ALL_MONITORS: MonitorKind[] = ['interp', 'te', 'bt', 'hw', 'pv'];
+const HERE = fileURLToPath(import.meta.url);
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
 interface Measure {
@@ -44,147 +50,262 @@ interface Measure {
   bt?: Record<string, number>;
   translateMs?: number;
 }
+type Result = Measure & { first: Measure; perSecond: number[] };
 
-function btFigures(cpus: Cpu[]): Record<string, number> | undefined {
-  const mon = cpus[0]?.monitor;
-  if (!(mon instanceof BinaryTranslationMonitor)) return undefined;
-  const c = mon.counters(cpus[0]);
-  const lookups = c['bt.cacheHits'] + c['bt.chainedJumps'] + c['bt.cacheMisses'];
-  return {
-    translations: c['bt.translations'], translatedTus: c['bt.translatedTus'], translatedExecuted: c['bt.translatedExecuted'],
-    interpretedInstructions: c['bt.interpretedInstructions'], callouts: c['bt.callouts'], chainedJumps: c['bt.chainedJumps'],
-    cacheHitRatePercent: lookups ? Math.round((10000 * (lookups - c['bt.cacheMisses'])) / lookups) / 100 : 0,
-    translatedSharePercent: Math.round((10000 * c['bt.translatedExecuted']) / Math.max(1, c['bt.translatedExecuted'] + c['bt.interpretedInstructions'])) / 100,
-  };
-}
-
-/** A labos workload: `warm` seconds of host time first (reported as "first"), then `steady` seconds measured. */
-function labos(cmdline: string, monitor: MonitorKind, warm: number, steady: number): Measure & { first: Measure } {
-  const file = monitor === 'pv' ? 'labos-pv.s' : 'labos.s';
-  const m: Machine = buildMachine({ kind: 'boot', config: { vcpus: 1, memoryBytes: 32 << 20, levels: 2, monitor, cmdline, bootNs: 0 }, image: labosImage({}, file) });
-  let until = 0;
-  const phase = (seconds: number): Measure => {
-    translateMs = 0;
-    let instructions = 0;
-    const c0 = m.slots[0].cpu.counters.cycles;
-    const t0 = performance.now();
-    while (performance.now() - t0 < seconds * 1000 && m.state !== 'off' && m.state !== 'crashed') {
-      until += 20e6;
-      instructions += runMachine(m, { untilNs: until }).instructions;
+/** Instructions per host second, by whole second since power-on (a chunk spanning seconds is split by its host time). */
+class PerSecond {
+  private readonly counts: number[] = [];
+  constructor(private readonly t0: number) {}
+  add(from: number, to: number, instructions: number): void {
+    const a = (from - this.t0) / 1000;
+    const b = (to - this.t0) / 1000;
+    if (b <= a) { this.counts[Math.floor(a)] = (this.counts[Math.floor(a)] ?? 0) + instructions; return; }
+    for (let s = Math.floor(a); s < b; s++) {
+      const part = (Math.min(b, s + 1) - Math.max(a, s)) / (b - a);
+      this.counts[s] = (this.counts[s] ?? 0) + instructions * part;
     }
-    const hostSeconds = (performance.now() - t0) / 1000;
-    return { instructions, hostSeconds, mips: instructions / hostSeconds / 1e6, virtualCycles: m.slots[0].cpu.counters.cycles - c0, translateMs: monitor === 'bt' ? translateMs : undefined };
-  };
-  const first = phase(warm);
-  const s = phase(steady);
-  return { ...s, first, bt: btFigures(m.slots.map((x) => x.cpu)) };
-}
-
-function build(src: string): AsmImage {
-  const r = assemble(src, { file: 'bench.s' });
-  if (!r.ok) throw new Error(formatDiagnostics(r.diagnostics));
-  return r.image;
-}
-
-/** 2,048 blocks of 5 instructions (addi, andi, ldw, add, a never-taken bne) on 40 pages, in an endless outer loop. */
-function largeProgram(): AsmImage {
-  const lines = ['  .org 0x10000', '_start:', '  li r2, 0x80000', 'outer:'];
-  for (let b = 0; b < 2048; b++) {
-    lines.push(`  addi r1, r1, ${b & 127}`, '  andi r3, r1, 4092', '  add r4, r2, r3', '  ldw r5, 0(r4)', '  add r6, r6, r5', '  cmpi r1, -1', `  beq .skip${b}`, `.skip${b}:`);
   }
-  lines.push('  j outer');
-  return build(lines.join('\n'));
+  /** M instructions/s of each complete second before `seconds`. */
+  mips(seconds: number): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < Math.floor(seconds); s++) out.push(Math.round((this.counts[s] ?? 0) / 1e5) / 10);
+    return out;
+  }
 }
 
-/** 64 Ki straight-line instructions run 32 times, then hlt (and again on a fresh machine): every page runs 32 times — too cold to translate. */
-function coldProgram(): AsmImage {
-  const lines = ['  .org 0x10000', '_start:', '  li r9, 32', 'outer:'];
-  for (let i = 0; i < 65536; i++) lines.push(`  addi r${1 + (i % 8)}, r${1 + ((i + 3) % 8)}, ${i & 255}`);
-  lines.push('  addi r9, r9, -1', '  cmpi r9, 0', '  bne far', '  hlt', 'far:', '  la r10, outer', '  jr r10');
-  return build(lines.join('\n'));
-}
+async function child(name: string, mon: MonitorKind, engineRoot: string): Promise<Result> {
+  const load = (p: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(engineRoot, p)).href) as Promise<Record<string, unknown>>;
+  // The modules of the engine under measurement (this checkout or --engine-root), loaded at run time.
+  const cpuMod: any = await load('src-main/engine/cpu/index.ts');
+  const isa: any = await load('src-main/engine/isa/index.ts');
+  const machine: any = await load('src-main/engine/machine/index.ts');
+  const memory: any = await load('src-main/engine/memory/index.ts');
+  const monitors: any = await load('src-main/engine/monitors/index.ts');
+  const translator: any = await load('src-main/engine/translator/index.ts');
+  const machineHarness: any = await load('test/helpers/machineHarness.ts');
+  const cpuHarness: any = await load('test/helpers/cpuHarness.ts');
 
-/** A bare program (no OS) on one CPU: `warm` seconds first, then `steady` seconds measured; `fresh`: restart on a new memory whenever it halts (cold code stays cold). */
-function bare(image: AsmImage, monitor: MonitorKind, warm: number, steady: number, fresh: boolean): Measure & { first: Measure } {
-  let cpu: Cpu;
-  const boot = (): void => {
-    const mem = new GuestPhysicalMemory(new HostMemory(), 4 << 20);
-    loadImage(mem, image);
-    const mon: Monitor = createMonitor(monitor);
-    cpu = new Cpu(mem, { monitor: mon });
-    cpu.reset(image.entry);
-  };
-  boot();
-  let cycles = 0;
-  const phase = (seconds: number): Measure => {
-    translateMs = 0;
-    let instructions = 0;
-    let virtualCycles = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < seconds * 1000) {
-      const r = cpu.run(1_000_000);
-      instructions += r.instructions;
-      virtualCycles += r.cycles;
-      if (r.reason !== 'budget') {
-        if (!fresh) break;
-        boot();
-      }
+  // Host time spent translating (new Function included), measured around the cache's translate().
+  let translateMs = 0;
+  const proto = translator.TranslationCache.prototype;
+  const origTranslate = proto.translate;
+  proto.translate = function (this: unknown, ...args: unknown[]) {
+    const t0 = now();
+    try {
+      return origTranslate.apply(this, args);
+    } finally {
+      translateMs += now() - t0;
     }
-    cycles += virtualCycles;
-    const hostSeconds = (performance.now() - t0) / 1000;
-    return { instructions, hostSeconds, mips: instructions / hostSeconds / 1e6, virtualCycles, translateMs: monitor === 'bt' ? translateMs : undefined };
   };
-  const first = phase(warm);
-  const s = phase(steady);
-  return { ...s, first, bt: btFigures([cpu!]) };
+
+  function btFigures(cpus: Cpu[]): Record<string, number> | undefined {
+    const m = cpus[0]?.monitor;
+    if (!(m instanceof monitors.BinaryTranslationMonitor)) return undefined;
+    const c = (m as unknown as { counters(c: Cpu): Record<string, number> }).counters(cpus[0]);
+    const lookups = c['bt.cacheHits'] + c['bt.chainedJumps'] + c['bt.cacheMisses'];
+    return {
+      translations: c['bt.translations'], translatedTus: c['bt.translatedTus'], translatedExecuted: c['bt.translatedExecuted'],
+      interpretedInstructions: c['bt.interpretedInstructions'], callouts: c['bt.callouts'], chainedJumps: c['bt.chainedJumps'],
+      cacheHitRatePercent: lookups ? Math.round((10000 * (lookups - c['bt.cacheMisses'])) / lookups) / 100 : 0,
+      translatedSharePercent: Math.round((10000 * c['bt.translatedExecuted']) / Math.max(1, c['bt.translatedExecuted'] + c['bt.interpretedInstructions'])) / 100,
+    };
+  }
+
+  const build = (src: string): AsmImage => {
+    const r = isa.assemble(src, { file: 'bench.s' });
+    if (!r.ok) throw new Error(isa.formatDiagnostics(r.diagnostics));
+    return r.image;
+  };
+
+  /** 2,048 blocks of 5 instructions (addi, andi, ldw, add, a never-taken bne) on 40 pages, in an endless outer loop. */
+  const largeProgram = (): AsmImage => {
+    const lines = ['  .org 0x10000', '_start:', '  li r2, 0x80000', 'outer:'];
+    for (let b = 0; b < 2048; b++) {
+      lines.push(`  addi r1, r1, ${b & 127}`, '  andi r3, r1, 4092', '  add r4, r2, r3', '  ldw r5, 0(r4)', '  add r6, r6, r5', '  cmpi r1, -1', `  beq .skip${b}`, `.skip${b}:`);
+    }
+    lines.push('  j outer');
+    return build(lines.join('\n'));
+  };
+
+  /** 64 Ki straight-line instructions run 32 times, then hlt (and again on a fresh machine): every page runs 32 times — too cold to translate. */
+  const coldProgram = (): AsmImage => {
+    const lines = ['  .org 0x10000', '_start:', '  li r9, 32', 'outer:'];
+    for (let i = 0; i < 65536; i++) lines.push(`  addi r${1 + (i % 8)}, r${1 + ((i + 3) % 8)}, ${i & 255}`);
+    lines.push('  addi r9, r9, -1', '  cmpi r9, 0', '  bne far', '  hlt', 'far:', '  la r10, outer', '  jr r10');
+    return build(lines.join('\n'));
+  };
+
+  /**
+   * Runs `step()` (→ instructions) for `warm` host seconds from power-on (per-second figures and `first`),
+   * then `steady` seconds (the main figure).
+   */
+  const measure = (step: (warm: boolean) => number | undefined, warm: number, steady: number, cycles: () => number, cpus: () => Cpu[]): Result => {
+    const t0 = now();
+    const seconds = new PerSecond(t0);
+    const phase = (s: number, isWarm: boolean): Measure => {
+      translateMs = 0;
+      let instructions = 0;
+      const c0 = cycles();
+      const start = now();
+      let t = start;
+      while (t - start < s * 1000) {
+        const n = step(isWarm);
+        if (n === undefined) break;
+        const t1 = now();
+        if (isWarm) seconds.add(t, t1, n);
+        instructions += n;
+        t = t1;
+      }
+      const hostSeconds = (t - start) / 1000;
+      return { instructions, hostSeconds, mips: instructions / hostSeconds / 1e6, virtualCycles: cycles() - c0, translateMs: mon === 'bt' ? translateMs : undefined };
+    };
+    const first = phase(warm, true);
+    const st = phase(steady, false);
+    return { ...st, first, perSecond: seconds.mips(warm), bt: btFigures(cpus()) };
+  };
+
+  /** A labos workload (machine time advanced in 2 ms steps during the start, 20 ms after). */
+  const labos = (cmdline: string, warm: number, steady: number): Result => {
+    const file = mon === 'pv' ? 'labos-pv.s' : 'labos.s';
+    const m: Machine = machine.buildMachine({ kind: 'boot', config: { vcpus: 1, memoryBytes: 32 << 20, levels: 2, monitor: mon, cmdline, bootNs: 0 }, image: machineHarness.labosImage({}, file) });
+    let until = 0;
+    return measure((isWarm) => {
+      if (m.state === 'off' || m.state === 'crashed') return undefined;
+      until += isWarm ? 2e6 : 20e6;
+      return machine.runMachine(m, { untilNs: until }).instructions;
+    }, warm, steady, () => m.slots[0].cpu.counters.cycles, () => m.slots.map((x) => x.cpu));
+  };
+
+  /** A bare program (no OS) on one CPU; `fresh`: restart on a new memory whenever it halts (cold code stays cold). */
+  const bare = (image: AsmImage, warm: number, steady: number, fresh: boolean): Result => {
+    let cpu!: Cpu;
+    let cycles = 0;
+    const boot = (): void => {
+      const mem = new memory.GuestPhysicalMemory(new memory.HostMemory(), 4 << 20);
+      cpuHarness.loadImage(mem, image);
+      const m: Monitor = monitors.createMonitor(mon);
+      cpu = new cpuMod.Cpu(mem, { monitor: m });
+      cpu.reset(image.entry);
+    };
+    boot();
+    let done = false;
+    return measure(() => {
+      if (done) return undefined;
+      const r = cpu.run(1_000_000);
+      cycles += r.cycles;
+      if (r.reason !== 'budget') {
+        if (!fresh) done = true;
+        else boot();
+      }
+      return r.instructions;
+    }, warm, steady, () => cycles, () => [cpu]);
+  };
+
+  switch (name) {
+    case 'cpu': return labos('cpu', WARM.cpu, SECONDS);
+    case 'mixed': return labos('mixed', WARM.mixed, SECONDS);
+    case 'large': return bare(largeProgram(), WARM.large, SECONDS, false);
+    case 'cold': return bare(coldProgram(), WARM.cold, SECONDS, true);
+    default: throw new Error(`unknown workload ${name}`);
+  }
 }
+
+/** Start-phase seconds per workload (per-second figures cover them); `large` needs long (V8 optimises ~60 generated functions). */
+const WARM: Record<string, number> = { cpu: 3, mixed: 3, large: 8, cold: 2 };
 
 const round = (m: Measure): Record<string, unknown> => ({
   ...m, hostSeconds: Math.round(m.hostSeconds * 1000) / 1000, mips: Math.round(m.mips * 10) / 10,
   translateMs: m.translateMs === undefined ? undefined : Math.round(m.translateMs * 10) / 10,
 });
 
-/** Workloads: [warm-up seconds, measured seconds, run]. `large` needs a long warm-up (V8 optimises ~60 generated functions). */
-const WORKLOADS: Record<string, { warm: number; steady: number; run: (mon: MonitorKind, warm: number, steady: number) => Measure & { first: Measure } }> = {
-  cpu: { warm: 2, steady: SECONDS, run: (mon, w, s) => labos('cpu', mon, w, s) },
-  mixed: { warm: 2, steady: SECONDS, run: (mon, w, s) => labos('mixed', mon, w, s) },
-  large: { warm: 8, steady: SECONDS, run: (mon, w, s) => bare(largeProgram(), mon, w, s, false) },
-  cold: { warm: 0.5, steady: SECONDS, run: (mon, w, s) => bare(coldProgram(), mon, w, s, true) },
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+interface Row { mips: number; first: number; perSecond: number[]; runs: Record<string, unknown>[] }
+
+function runOne(name: string, mon: MonitorKind, engineRoot: string): Record<string, unknown> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', HERE, '--one', name, mon, '--engine-root', engineRoot, '--clock', CLOCK], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join('\n') };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function summarize(runs: Record<string, unknown>[]): Row | { error: unknown } {
+  const ok = runs.filter((r) => r.error === undefined) as unknown as (Measure & { first: Measure; perSecond: number[] })[];
+  if (ok.length === 0) return { error: runs[0]?.error };
+  const n = Math.min(...ok.map((r) => r.perSecond.length));
+  return {
+    mips: median(ok.map((r) => r.mips)), first: median(ok.map((r) => r.first.mips)),
+    perSecond: Array.from({ length: n }, (_, s) => median(ok.map((r) => r.perSecond[s]))),
+    runs: ok.length === 1 ? (runs as Record<string, unknown>[]) : runs.map((r) => ({ mips: r.mips, perSecond: r.perSecond, first: (r.first as Measure | undefined)?.mips, bt: r.bt })),
+  };
+}
+
+/** Ratios of each translated monitor to the interpreter of the same engine: steady, the start phase, each second, and the worst second. */
+function ratiosOf(rows: Record<string, Record<string, Row | { error: unknown }>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, byMon] of Object.entries(rows)) {
+    const base = byMon.interp as Row | undefined;
+    if (!base || !('mips' in base)) continue;
+    for (const mon of ['bt', 'hw', 'pv']) {
+      const r = byMon[mon] as Row | undefined;
+      if (!r || !('mips' in r)) continue;
+      const perSecond = r.perSecond.map((x, s) => r2(x / base.perSecond[s]));
+      out[`${name}.${mon}/interp`] = { steady: r2(r.mips / base.mips), first: r2(r.first / base.first), perSecond, worstSecond: Math.min(...perSecond) };
+    }
+  }
+  return out;
+}
 
 const one = process.argv.indexOf('--one');
 if (one >= 0) {
   // Child mode: one (workload, monitor) measurement in a fresh process, printed as one JSON line.
   const [name, mon] = [process.argv[one + 1], process.argv[one + 2] as MonitorKind];
-  const w = WORKLOADS[name];
-  const m = w.run(mon, w.warm, w.steady);
-  console.log(JSON.stringify({ ...round(m), first: round(m.first) }));
+  const m = await child(name, mon, resolve(arg('engine-root') ?? join(dirname(HERE), '..')));
+  console.log(JSON.stringify({ ...round(m), first: round(m.first), perSecond: m.perSecond }));
 } else {
-  const results: Record<string, Record<string, unknown>> = {};
-  const ratios: Record<string, number> = {};
-  for (const name of Object.keys(WORKLOADS)) {
-    results[name] = {};
-    const mips: Record<string, number> = {};
-    const first: Record<string, number> = {};
-    for (const mon of MONITORS) {
+  const workloads = (arg('workloads') ?? Object.keys(WARM).join(',')).split(',');
+  const monitorsWanted = (arg('monitors') ?? ALL_MONITORS.join(',')).split(',') as MonitorKind[];
+  const repeat = Math.max(1, Number(arg('repeat') ?? 1));
+  const self = resolve(arg('engine') ?? join(dirname(HERE), '..'));
+  const baseline = arg('baseline');
+  const trees: [string, string][] = baseline ? [['after', self], ['before', resolve(baseline)]] : [['after', self]];
+  const raw: Record<string, Record<string, Record<string, Record<string, unknown>[]>>> = { after: {}, before: {} };
+  const load: number[] = [loadavg()[0]];
+  for (const name of workloads) {
+    for (const mon of monitorsWanted) {
       if ((name === 'large' || name === 'cold') && mon === 'pv') continue; // bare programs have no PV build
-      const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', name, mon], { encoding: 'utf8', maxBuffer: 16 << 20 });
-      if (r.status !== 0) { results[name][mon] = { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join('\n') }; continue; }
-      const m = JSON.parse(r.stdout.trim().split('\n').pop()!);
-      results[name][mon] = m;
-      mips[mon] = m.mips;
-      first[mon] = m.first.mips;
-    }
-    for (const mon of ['bt', 'hw', 'pv']) {
-      if (mips[mon] === undefined) continue;
-      ratios[`${name}.${mon}/interp`] = Math.round((100 * mips[mon]) / mips.interp) / 100;
-      ratios[`${name}.${mon}/interp.first`] = Math.round((100 * first[mon]) / first.interp) / 100;
+      for (let k = 0; k < repeat; k++) {
+        for (const [tree, root] of k % 2 === 0 ? trees : [...trees].reverse()) {
+          ((raw[tree][name] ??= {})[mon] ??= []).push(runOne(name, mon, root));
+        }
+      }
+      load.push(loadavg()[0]);
     }
   }
-  console.log(JSON.stringify({
-    benchmark: 'monitors', unit: 'guest instructions per host second (mips = millions/s)',
-    method: 'each (workload, monitor) in its own process: "first" = the first warm-up seconds (translation and V8 compilation included), the main figure = the next seconds',
-    goals: { 'cpu.bt/interp': '>= 5', 'cpu.bt.mips': '>= 1000', 'cold.bt/interp': '>= 1 (never slower)' },
-    ratios, results,
-  }, null, 2));
+  const rows = (tree: string): Record<string, Record<string, Row | { error: unknown }>> =>
+    Object.fromEntries(Object.entries(raw[tree]).map(([name, byMon]) => [name, Object.fromEntries(Object.entries(byMon).map(([mon, runs]) => [mon, summarize(runs)]))]));
+  const after = rows('after');
+  const report: Record<string, unknown> = {
+    benchmark: 'monitors', unit: `guest instructions per host second of ${CLOCK === 'wall' ? 'elapsed time' : 'process CPU time (all threads)'} (mips = millions/s)`,
+    method: `each (workload, monitor) in its own process: "perSecond" = each host second from power-on (start seconds: cpu ${WARM.cpu}, mixed ${WARM.mixed}, large ${WARM.large}, cold ${WARM.cold}; translation and V8 compilation included), "first" = those seconds together, "mips" = the next ${SECONDS} s; medians of ${repeat} run(s)`,
+    goals: { 'cpu.bt/interp': '>= 5', 'cpu.bt.mips': '>= 1000', 'every second, bt/hw/pv on cpu, mixed, large, cold': '>= 1x interp', 'large.bt/interp': '>= 5' },
+    loadAverage1m: { min: Math.min(...load), max: Math.max(...load) },
+    ratios: ratiosOf(after), results: after,
+  };
+  if (baseline) {
+    const before = rows('before');
+    const cmp: Record<string, unknown> = {};
+    for (const [name, byMon] of Object.entries(after)) {
+      for (const [mon, a] of Object.entries(byMon)) {
+        const b = before[name]?.[mon];
+        if (!b || !('mips' in a) || !('mips' in b)) continue;
+        cmp[`${name}.${mon}`] = { steady: r2(a.mips / b.mips), first: r2(a.first / b.first), perSecond: a.perSecond.map((x, s) => r2(x / b.perSecond[s])) };
+      }
+    }
+    Object.assign(report, { baseline: { ratios: ratiosOf(before), results: before }, afterOverBefore: cmp });
+  }
+  console.log(JSON.stringify(report, null, 2));
 }
