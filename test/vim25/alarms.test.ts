@@ -20,7 +20,7 @@ after(async () => { await lab?.close(); });
 type Entity = { name: string; overallStatus: string; alarmActionsEnabled: boolean; triggered: { alarm: string; entity: string; overallStatus: string; acknowledged: boolean; acknowledgedByUser: string | null; time: string }[] };
 
 async function read(): Promise<Record<string, Entity>> {
-  const r = await runPython(join(ROOT, 'test', 'vim25', 'scripts', 'alarm_state.py'), ['127.0.0.1', 'root', lab!.endpoint.password, '--port', String(lab!.endpoint.port), '--json']);
+  const r = await runPython(join(ROOT, 'test', 'vim25', 'scripts', 'alarm_state.py'), ['127.0.0.1', 'root', lab!.endpoint.password!, '--port', String(lab!.endpoint.port), '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, Entity>;
 }

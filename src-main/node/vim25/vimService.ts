@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { LabLink } from './labLink';
 import { LabMirror } from './labMirror';
 import { SessionStore } from './sessionManager';
-import type { Session } from './sessionManager';
+import type { PasswordCheck, Session } from './sessionManager';
 import { PerfCatalog } from './perfCatalog';
 import { aboutInfo } from './serviceContent';
 import type { VimValue } from './vimValues';
@@ -49,7 +49,8 @@ export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, 
 export interface Vim25ServiceOptions {
   link: LabLink;
   user: string;
-  password: string;
+  /** The password, or a check against its stored hash. */
+  password: string | PasswordCheck;
   labVersion?: string;
   sessionIdleMs?: number;
   failedLoginDelayMs?: number;
