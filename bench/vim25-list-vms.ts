@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   let counts = { lab: 0, simulator: 0 };
   try {
     for (let i = 0; i < ROUNDS; i++) {
-      const l = await listing(lab.endpoint.port, lab.endpoint.password);
+      const l = await listing(lab.endpoint.port, lab.endpoint.password!);
       labTimes.push(l.seconds[0]);
       counts.lab = l.vms;
       if (sim) {

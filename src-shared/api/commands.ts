@@ -21,6 +21,8 @@ import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
 import { haSettingsSchema } from './haSettingsSchema';
 import { ALARM_KEYS } from '../model/alarms';
+import { VIM25_PASSWORD_MAX, VIM25_PASSWORD_MIN, VIM25_PASSWORD_RULE, VIM25_PORT_MAX, VIM25_PORT_MIN, VIM25_USER_RULE } from '../model/vim25Settings';
+import type { Vim25SettingsDto } from '../model/vim25Settings';
 import {
   ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '../model/clusterServices';
@@ -279,6 +281,20 @@ export const COMMAND_SCHEMAS = {
   'host.remove': s.object({ hostId: s.id('host') }),
   /** Reconnect a real host that is disconnected or not responding. Pre: a real host's id. Task. */
   'host.reconnect': s.object({ hostId: s.id('host') }),
+  /**
+   * Administration › SDK endpoint: turn the vim25 endpoint on or off, its port (1024–65535) and user, and
+   * (optionally) a new password. Answered by the lab application in front of the engine (the simulated
+   * engine refuses it); kept in the application's settings, not in the lab. Pre: turning it on needs a
+   * password (given now or set before); the port must be free. A refusal changes nothing (the endpoint
+   * keeps running as it was). Immediate; result: the settings and what runs now. The password is kept
+   * only as a salted hash and is in no answer, event or log.
+   */
+  'vim25.configure': s.object({
+    enabled: s.bool(),
+    port: s.int({ min: VIM25_PORT_MIN, max: VIM25_PORT_MAX }),
+    user: s.string({ min: 1, max: 64, pattern: VIM25_USER_RULE }),
+    password: s.optional(s.string({ min: VIM25_PASSWORD_MIN, max: VIM25_PASSWORD_MAX, pattern: VIM25_PASSWORD_RULE })),
+  }),
   /** Cancel a queued or running cancellable task. */
   'task.cancel': s.object({ taskId: s.id('task') }),
   /** Run the simulation (optionally at a new speed: a multiple of real time, or 'max'). */
@@ -367,6 +383,7 @@ export interface CommandResults {
   'host.add': { namespace: string; hostId: string };
   'host.remove': { namespace: string };
   'host.reconnect': TaskRef;
+  'vim25.configure': Vim25SettingsDto;
   'task.cancel': { ok: true };
   'sim.run': SimStatus;
   'sim.pause': SimStatus;

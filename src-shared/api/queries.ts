@@ -12,6 +12,7 @@ import type { EventId } from '../model/ids';
 import type { InventoryChanges } from '../model/inventoryChanges';
 import type { BackendInfo } from '../model/backends';
 import type { HostIdentityDto } from '../model/realHosts';
+import type { Vim25SettingsDto } from '../model/vim25Settings';
 import { REAL_HOST_KINDS } from '../model/realHosts';
 import type { CounterInfo, MetricSeriesDto } from '../model/metrics';
 import { INTERVAL_KEYS } from '../model/metrics';
@@ -161,6 +162,8 @@ export const QUERY_SCHEMAS = {
   'guests.list': s.object({}),
   /** The identity a real host presents (SSH host key or TLS certificate), read before any credential is sent (Add Host). */
   'host.identify': s.object({ kind: s.oneOf(REAL_HOST_KINDS), address: s.string({ min: 1, max: 253, pattern: /^[A-Za-z0-9.:\[\]_-]+$/ }), port: s.optional(s.int({ min: 1, max: 65_535 })) }),
+  /** Administration › SDK endpoint: the vim25 endpoint's settings and what runs now (never the password). Answered by the lab application. */
+  'vim25.settings': s.object({}),
   /** The backends behind the contract (the simulated engine; real hosts later) and what each can do. */
   'backends.list': s.object({}),
   /**
@@ -242,6 +245,7 @@ export interface QueryResults {
   'guests.list': GuestProgramDto[];
   'backends.list': BackendInfo[];
   'host.identify': HostIdentityDto;
+  'vim25.settings': Vim25SettingsDto;
   'placement.solve': PlacementSolveResult;
   'placement.plan': PlacementPlanResult;
   'lab.recovery': RecoveryInfo;

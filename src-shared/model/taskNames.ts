@@ -48,6 +48,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'host.add': 'Add host',
   'host.remove': 'Remove host',
   'host.reconnect': 'Reconnect host',
+  'vim25.configure': 'Configure SDK endpoint',
   'task.cancel': 'Cancel task',
   'sim.run': 'Run simulation',
   'sim.pause': 'Pause simulation',

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { TriggeredAlarmDto } from '../../src-shared/model/alarms';
+import type { AlarmDefinitionDto, TriggeredAlarmDto } from '../../src-shared/model/alarms';
 import type { LabPeer } from './helpers/peers';
 import { ROOT, pyvmomiAvailable, runPython, startLab } from './helpers/peers';
 
@@ -20,7 +20,7 @@ after(async () => { await lab?.close(); });
 type Entity = { name: string; overallStatus: string; alarmActionsEnabled: boolean; triggered: { alarm: string; entity: string; overallStatus: string; acknowledged: boolean; acknowledgedByUser: string | null; time: string }[] };
 
 async function read(): Promise<Record<string, Entity>> {
-  const r = await runPython(join(ROOT, 'test', 'vim25', 'scripts', 'alarm_state.py'), ['127.0.0.1', 'root', lab!.endpoint.password, '--port', String(lab!.endpoint.port), '--json']);
+  const r = await runPython(join(ROOT, 'test', 'vim25', 'scripts', 'alarm_state.py'), ['127.0.0.1', 'root', lab!.endpoint.password!, '--port', String(lab!.endpoint.port), '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, Entity>;
 }
@@ -66,4 +66,57 @@ test('triggeredAlarmState and overallStatus follow the lab\'s alarms; an acknowl
   const acked = (await read())['host-2'].triggered.find((a) => a.alarm === 'alarm-hostConnectionPowerState')!;
   assert.equal(acked.acknowledged, true);
   assert.equal(acked.acknowledgedByUser, 'lab-user');
+});
+
+test('the AlarmManager serves the Alarm behind an AlarmState: its info, its expression with the lab\'s thresholds, and AcknowledgeAlarm', { skip: !HAVE_PYVMOMI && 'pyvmomi (python3-pyvmomi) is not installed' }, async () => {
+  const link = lab!.link;
+  // A VM alarm in red (the test before leaves one; this test makes sure of it on its own).
+  await link.request('alarm.updateDefinition', { alarmKey: 'vmCpuUsage', durationS: 0 });
+  await link.request('vm.powerOn', { vmId: 'vm-1' }).catch(() => undefined);
+  const triggered = () => link.request<TriggeredAlarmDto[]>('alarm.triggered', {});
+  await stepUntil(async () => (await triggered()).some((a) => a.entityId === 'vm-1' && a.alarmKey === 'vmCpuUsage'));
+
+  const r = await runPython(join(ROOT, 'test', 'vim25', 'scripts', 'alarm_info.py'),
+    ['127.0.0.1', 'root', lab!.endpoint.password!, '--port', String(lab!.endpoint.port), '--json', '--entity', 'vm-1', '--acknowledge', 'vm-1', 'alarm-vmCpuUsage']);
+  assert.equal(r.code, 0, r.stderr);
+  type Expr = { type: string; counterId?: number; instance?: string; operator?: string; objectType?: string; counter?: string; yellow?: number; red?: number | string; yellowInterval?: number; redInterval?: number; statePath?: string; expression?: Expr[] };
+  const out = JSON.parse(r.stdout) as {
+    alarms: Record<string, { name: string; enabled: boolean; key: string; alarm: string; entity: string; description: string; expression: Expr }>;
+    onVm: string[]; states: { alarm: string; alarmName: string; overallStatus: string; acknowledged: boolean; acknowledgedByUser: string | null }[]; triggered: string[];
+  };
+  const defs = await link.request<AlarmDefinitionDto[]>('alarm.definitions', {});
+  assert.deepEqual(Object.keys(out.alarms).sort(), defs.map((d) => `alarm-${d.key}`).sort(), 'GetAlarm on the root folder: every definition');
+  assert.deepEqual(out.onVm, [], 'the definitions are defined on the vCenter Server (the root folder), not on a VM');
+  for (const d of defs) {
+    const a = out.alarms[`alarm-${d.key}`];
+    assert.equal(a.name, d.name);
+    assert.equal(a.enabled, d.enabled);
+    assert.equal(a.alarm, `alarm-${d.key}`);
+    assert.equal(a.entity, 'group-d1');
+    if (d.metric && d.key !== 'datastoreUsage' && d.key !== 'vmCpuReady') {
+      // Percent thresholds in hundredths, as vSphere's MetricAlarmExpression has them; the duration as the intervals.
+      assert.deepEqual(a.expression, {
+        type: 'MetricAlarmExpression', operator: 'isAbove', objectType: d.entityType === 'vm' ? 'VirtualMachine' : 'HostSystem',
+        counterId: a.expression.counterId, instance: '', counter: `${d.key.endsWith('CpuUsage') ? 'cpu' : 'mem'}.usage.average`,
+        yellow: d.metric.warning * 100, yellowInterval: d.metric.durationS, red: d.metric.critical * 100, redInterval: d.metric.durationS,
+      }, d.key);
+    }
+  }
+  assert.equal(out.alarms['alarm-vmCpuUsage'].expression.yellowInterval, 0, 'the edited duration shows');
+  assert.equal(out.alarms['alarm-hostCpuUsage'].expression.yellowInterval, 300);
+  assert.equal(out.alarms['alarm-vmCpuReady'].expression.counter, 'cpu.ready.summation');
+  assert.equal(out.alarms['alarm-vmCpuReady'].expression.yellow, 1000, '5 % of a 20 s sample for one vCPU, in ms');
+  const conn = out.alarms['alarm-hostConnectionPowerState'].expression;
+  assert.equal(conn.type, 'AndAlarmExpression');
+  assert.deepEqual(conn.expression!.map((e) => [e.type, e.operator, e.objectType, e.statePath, e.red]), [
+    ['StateAlarmExpression', 'isEqual', 'HostSystem', 'runtime.connectionState', 'notResponding'],
+    ['StateAlarmExpression', 'isUnequal', 'HostSystem', 'runtime.powerState', 'standBy'],
+  ]);
+
+  // GetAlarmState and triggeredAlarmState name the same Alarm, readable further; AcknowledgeAlarm is the lab's, by the API user.
+  const state = out.states.find((s) => s.alarm === 'alarm-vmCpuUsage');
+  assert.deepEqual(state, { alarm: 'alarm-vmCpuUsage', alarmName: 'Virtual machine CPU usage', overallStatus: 'red', acknowledged: true, acknowledgedByUser: 'root' });
+  assert.ok(out.triggered.includes('Virtual machine CPU usage'));
+  const inLab = (await triggered()).find((a) => a.entityId === 'vm-1' && a.alarmKey === 'vmCpuUsage');
+  assert.equal(inLab?.acknowledgedBy, 'root');
 });

@@ -40,7 +40,7 @@ async function example(name: string, port: number, password: string, extra: stri
   return { code: r.code, json, stderr: r.stderr };
 }
 
-const onLab = (name: string, extra?: string[]) => example(name, lab!.endpoint.port, lab!.endpoint.password, extra);
+const onLab = (name: string, extra?: string[]) => example(name, lab!.endpoint.port, lab!.endpoint.password!, extra);
 const onSim = (name: string, extra?: string[]) => example(name, sim!.port, 'any', extra);
 
 /** The shape of a JSON value: keys and primitive types, arrays by their first element. */

@@ -10,7 +10,9 @@
  * is replaced and its last autosave offered), serves the renderer and the WebSocket on 127.0.0.1 (port
  * from --port, else HVLAB_PORT, else 5317; 0 picks a free one) and prints one line with the tokenized
  * URL. With --vim25-port N (or HVLAB_VIM25_PORT) it also starts the vim25 SDK endpoint over the same
- * backend and prints one line `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`.
+ * backend for this run and prints one line `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`;
+ * without them, the endpoint starts when it is turned on in Administration › SDK endpoint (the saved
+ * settings in the lab's data folder; the line then says the password is the one set there).
  *
  * Quitting never loses the lab: SIGINT/SIGTERM (Ctrl+C) first saves the lab to the autosave in the data
  * folder (--data-dir, else HVLAB_DATA_DIR, else the platform's per-user data folder), then stops. The
@@ -27,7 +29,7 @@ import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
 import { parseArgs, UsageError } from './args';
 import { defaultLibraryDir } from '../storage/labLibrary';
-import { startVim25, vim25Banner } from '../vim25/index';
+import { Vim25Controller, vim25Banner, withVim25Settings } from '../vim25/index';
 import type { Vim25Endpoint } from '../vim25/index';
 
 export const DEFAULT_PORT = 5317;
@@ -64,7 +66,7 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
   // The engine worker (and any worker that replaces it) reads the exercise folders from the environment it inherits.
   if (flags.exercises) process.env.HVLAB_EXERCISES = [resolve(String(flags.exercises)), process.env.HVLAB_EXERCISES].filter(Boolean).join(delimiter);
   const rendererDir = await ensureRendererBuilt(projectRoot(), (l) => console.error(l));
-  const backend = await startLabBackend({
+  const labBackend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
     libraryDir: flags.library === undefined ? defaultLibraryDir() : resolve(String(flags.library)),
     dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
@@ -73,10 +75,15 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
     // process (browser mode has no keychain), so a restarted server asks for them again.
     dataDir: labDataDir(), secrets: memorySecretStore(),
   });
+  // The SDK endpoint: from --vim25-port for this run, else from the saved settings (Administration ›
+  // SDK endpoint, answered in front of the backend). It reaches the lab through the backend itself.
+  const vim25Controller = new Vim25Controller({ peer: labBackend, dataDir: labDataDir(), commandLinePort: vim25Port });
+  const backend = withVim25Settings(labBackend, vim25Controller);
   const server = await startLabServer({ port, backend, rendererDir });
   console.log(`hvlab: serving the lab at ${server.url}`);
-  const vim25 = vim25Port === undefined ? undefined : await startVim25({ port: vim25Port, peer: backend });
+  const vim25 = await vim25Controller.start();
   if (vim25) console.log(vim25Banner(vim25));
+  else if (vim25Controller.status().problem) console.error(`hvlab: vim25 SDK not started: ${vim25Controller.status().problem}`);
   if (dataDir) console.error(`hvlab: autosave in ${dataDir}`);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -86,7 +93,6 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
       const r = backend.autosave ? await backend.autosave() : { saved: false };
       if ('error' in r && r.error) console.error(`hvlab: ${signal}: the lab could NOT be autosaved: ${r.error}`);
       else if (r.saved) console.error(`hvlab: ${signal}: the lab was autosaved to ${dataDir}; the next start offers it back`);
-      await vim25?.close();
       await server.close();
       await backend.close();
       process.exit('error' in r && r.error ? 1 : 0);

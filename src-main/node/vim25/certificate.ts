@@ -5,12 +5,14 @@
  *
  * - `labDataDir()`: `HVLAB_DATA_DIR`, else `~/.hvlab`.
  * - `ensureCertificate(dir)` → `{ key, cert }` (PEM), created once (`vim25-cert.pem`, `vim25-key.pem`, mode 0600).
+ * - `certificateThumbprints(certPem)` → `{ sha1, sha256 }` as `AB:CD:…` (what vSphere clients pin).
  * - `ensurePassword(dir, fromEnv?)` → the password: `HVLAB_VIM25_PASSWORD` when set (not stored), else the
  *   stored one, else a new random one stored with mode 0600.
  *
  * Rules: the key and password never go to a log; files are written to a temporary name and renamed, so
  * a crash never leaves half a key. The generator is `selfsigned` (pure JS over WebCrypto).
  */
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +61,9 @@ export function ensurePassword(dir: string, fromEnv = process.env.HVLAB_VIM25_PA
   const password = randomPassword();
   writePrivate(path, `${password}\n`);
   return password;
+}
+
+export function certificateThumbprints(certPem: string): { sha1: string; sha256: string } {
+  const x = new X509Certificate(certPem);
+  return { sha1: x.fingerprint, sha256: x.fingerprint256 };
 }

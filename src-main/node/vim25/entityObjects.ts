@@ -8,9 +8,9 @@
  * Rule: the ManagedEntity properties every entity has (name, parent, overallStatus, recentTask, …) come
  * first; then the type's own.
  */
+import { alarmState } from './alarmObjects';
 import type { VimValue } from './vimValues';
 import { arr, bool, data, dateTime, en, int, long, ref, short, str } from './vimValues';
-import type { TriggeredAlarmDto } from '@shared/model/alarms';
 import type { ManagedObject, PropertyValue } from './managedTypes';
 import { tableObject } from './managedTypes';
 import type { EntityNode } from './inventoryModel';
@@ -33,23 +33,6 @@ function overallStatus(node: EntityNode): string {
   const own = node.vm ? vmOverallStatus(node.vm) : node.host ? (node.host.connectionState === 'connected' ? 'green' : 'red') : 'green';
   const alarm = node.vm?.alarmStatus ?? node.host?.alarmStatus ?? node.datastore?.alarmStatus;
   return alarm && STATUS_RANK[alarm] > STATUS_RANK[own] ? alarm : own;
-}
-
-/**
- * vSphere's AlarmState of one triggered alarm. The `alarm` reference names the definition (`alarm-<key>`);
- * the endpoint has no AlarmManager, so it cannot be read further.
- */
-function alarmState(a: TriggeredAlarmDto, ctx: EntityContext, type: string): VimValue {
-  return data('AlarmState', {
-    key: str(`alarm-${a.alarmKey}.${a.entityId}`),
-    entity: ref(type, a.entityId),
-    alarm: ref('Alarm', `alarm-${a.alarmKey}`),
-    overallStatus: en('ManagedEntityStatus', a.status),
-    time: dateTime(ctx.mirror.toDateMs(a.timeMs)),
-    acknowledged: bool(a.acknowledged),
-    ...(a.acknowledgedBy !== undefined ? { acknowledgedByUser: str(a.acknowledgedBy) } : {}),
-    ...(a.acknowledgedAtMs !== undefined ? { acknowledgedTime: dateTime(ctx.mirror.toDateMs(a.acknowledgedAtMs)) } : {}),
-  });
 }
 
 async function triggeredAlarmState(node: EntityNode, ctx: EntityContext): Promise<VimValue> {

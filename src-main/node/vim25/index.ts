@@ -3,19 +3,18 @@
  * pyvmomi, govmomi/govc and other vSphere SDK clients script the lab unchanged. Everything goes through
  * the lab's contract (`labLink.ts`); nothing here reaches into the engine.
  *
- * - `startVim25({ port, peer | link, dataDir?, user?, password? })` → `{ url, port, user, password, service, close() }`.
+ * - `startVim25({ port, peer | link, dataDir?, user?, password? })` → `{ url, port, user, password, thumbprints,
+ *   service, close() }`; `password` may be a `PasswordCheck` (a stored hash), and is then not returned.
  * - `vim25Banner(endpoint)`: the one line `hvlab serve` prints.
+ * - `Vim25Controller` (`endpointController.ts`): starts and stops the endpoint from the application's
+ *   settings (Administration › SDK endpoint); `withVim25Settings(backend, controller)` answers the
+ *   contract's `vim25.settings` and `vim25.configure` in front of the lab's backend.
  *
- * Reading order: httpsServer → vimService (dispatch) → soapEnvelope / soapArgs / xmlParser → methods/* →
+ * Reading order: startEndpoint → httpsServer → vimService (dispatch) → soapEnvelope / soapArgs / xmlParser → methods/* →
  * propertyCollector / waitForUpdates → vimWorld → inventoryModel / entityObjects / vmProperties /
- * hostProperties → taskMapping / eventMapping / perfCatalog → labMirror → labLink.
+ * hostProperties → taskMapping / eventMapping / perfCatalog → labMirror → labLink; endpointController →
+ * settingsFile / passwordHash → settingsDoor.
  */
-import type { ContractPeer, LabLink } from './labLink';
-import { linkToEngine } from './labLink';
-import { Vim25Service } from './vimService';
-import { startVim25Server } from './httpsServer';
-import { ensureCertificate, ensurePassword, labDataDir } from './certificate';
-
 export { linkToEngine } from './labLink';
 export type { LabLink, ContractPeer } from './labLink';
 export { Vim25Service } from './vimService';
@@ -23,46 +22,10 @@ export { parseXml, XmlRefused } from './xmlParser';
 export type { XmlElement, XmlLimits } from './xmlParser';
 export { escapeAttr, escapeText } from './xmlWriter';
 export { soapEnvelope, VIM25_NS } from './soapEnvelope';
-export { labDataDir } from './certificate';
-
-export const DEFAULT_VIM25_USER = 'root';
-
-export interface Vim25Endpoint {
-  url: string;
-  port: number;
-  user: string;
-  password: string;
-  service: Vim25Service;
-  close(): Promise<void>;
-}
-
-export interface Vim25Options {
-  port: number;
-  peer?: ContractPeer;
-  link?: LabLink;
-  dataDir?: string;
-  user?: string;
-  password?: string;
-  sessionIdleMs?: number;
-  failedLoginDelayMs?: number;
-  maxFailedLoginDelayMs?: number;
-}
-
-export async function startVim25(opts: Vim25Options): Promise<Vim25Endpoint> {
-  const link = opts.link ?? (opts.peer ? linkToEngine(opts.peer) : undefined);
-  if (!link) throw new Error('startVim25 needs a lab link or a contract peer');
-  const dir = opts.dataDir ?? labDataDir();
-  const user = opts.user ?? process.env.HVLAB_VIM25_USER ?? DEFAULT_VIM25_USER;
-  const password = opts.password ?? ensurePassword(dir);
-  const tls = await ensureCertificate(dir);
-  const service = await Vim25Service.create({ link, user, password, sessionIdleMs: opts.sessionIdleMs, failedLoginDelayMs: opts.failedLoginDelayMs, maxFailedLoginDelayMs: opts.maxFailedLoginDelayMs });
-  const server = await startVim25Server({ port: opts.port, service, tls });
-  return {
-    url: server.url, port: server.port, user, password, service,
-    close: async () => { service.close(); await server.close(); },
-  };
-}
-
-export function vim25Banner(e: Vim25Endpoint): string {
-  return `vim25 SDK: ${e.url} (user ${e.user}, password ${e.password})`;
-}
+export { labDataDir, certificateThumbprints } from './certificate';
+export { startVim25, vim25Banner, DEFAULT_VIM25_USER } from './startEndpoint';
+export type { Vim25Endpoint, Vim25Options } from './startEndpoint';
+export { Vim25Controller } from './endpointController';
+export type { Vim25ControllerOptions } from './endpointController';
+export { withVim25Settings } from './settingsDoor';
+export type { PasswordCheck } from './sessionManager';

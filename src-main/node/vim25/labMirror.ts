@@ -10,7 +10,8 @@
  *   change feed WaitForUpdates and the views listen to. Today `inventory` changes carry entity ids only
  *   (a refetch tells what moved); a property-level feed would add paths here without touching listeners.
  * - `snapshotTree(vm)`, `latestSamples(entityId, counters)`: cached per inventory version / sample time.
- * - `triggeredAlarms()`: the lab's triggered alarms, fetched again after each alarm event (`alarmGen`).
+ * - `triggeredAlarms()`: the lab's triggered alarms, fetched again after each alarm event (`alarmGen`);
+ *   `alarmDefinitions()` likewise.
  *
  * Rule: the lab's virtual clock is the host's clock for SDK clients: date = endpoint start date +
  * (virtual ms − virtual ms at endpoint start), so at 1× speed it reads like a wall clock and task and
@@ -23,7 +24,7 @@ import type { TaskDto } from '@shared/model/task';
 import { isTaskFinished } from '@shared/model/task';
 import type { TaskId } from '@shared/model/ids';
 import type { MetricSeriesDto } from '@shared/model/metrics';
-import type { TriggeredAlarmDto } from '@shared/model/alarms';
+import type { AlarmDefinitionDto, TriggeredAlarmDto } from '@shared/model/alarms';
 import type { LabLink } from './labLink';
 
 export type LabChange =
@@ -52,6 +53,7 @@ export class LabMirror {
   private unsubscribe: () => void = () => {};
   private alarmGeneration = 0;
   private alarmCache: { generation: number; alarms: Promise<TriggeredAlarmDto[]> } | undefined;
+  private definitionCache: { generation: number; definitions: Promise<AlarmDefinitionDto[]> } | undefined;
 
   private constructor(readonly link: LabLink, status: SimStatus) {
     this.clock = { status, atWallMs: Date.now() };
@@ -196,6 +198,14 @@ export class LabMirror {
     const alarms = this.link.request<TriggeredAlarmDto[]>('alarm.triggered', {}).catch(() => []);
     this.alarmCache = { generation: this.alarmGeneration, alarms };
     return alarms;
+  }
+
+  /** The lab's alarm definitions with their current settings, fetched once per alarm generation (a reconfiguration is an alarm event). */
+  alarmDefinitions(): Promise<AlarmDefinitionDto[]> {
+    if (this.definitionCache && this.definitionCache.generation === this.alarmGeneration) return this.definitionCache.definitions;
+    const definitions = this.link.request<AlarmDefinitionDto[]>('alarm.definitions', {}).catch(() => []);
+    this.definitionCache = { generation: this.alarmGeneration, definitions };
+    return definitions;
   }
 
   /** Real-time samples of some counters for one entity, cached until the next sampling. */

@@ -41,6 +41,8 @@ const PARENT: Record<string, string | undefined> = {
   TaskHistoryCollector: 'HistoryCollector',
   PerformanceManager: 'ManagedObject',
   SearchIndex: 'ManagedObject',
+  AlarmManager: 'ManagedObject',
+  Alarm: 'ExtensibleManagedObject',
 };
 
 export function knownType(type: string): boolean {

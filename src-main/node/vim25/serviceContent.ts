@@ -24,6 +24,7 @@ export const MANAGER_IDS = {
   EventManager: 'EventManager',
   PerformanceManager: 'PerfMgr',
   SearchIndex: 'SearchIndex',
+  AlarmManager: 'AlarmManager',
 } as const;
 
 export function aboutInfo(labVersion: string, instanceUuid: string): VimValue {
@@ -54,6 +55,7 @@ export function serviceContent(about: VimValue): VimValue {
     perfManager: ref('PerformanceManager', MANAGER_IDS.PerformanceManager),
     eventManager: ref('EventManager', MANAGER_IDS.EventManager),
     searchIndex: ref('SearchIndex', MANAGER_IDS.SearchIndex),
+    alarmManager: ref('AlarmManager', MANAGER_IDS.AlarmManager),
   });
 }
 

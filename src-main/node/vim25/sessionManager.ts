@@ -2,7 +2,8 @@
  * Sessions of the vim25 endpoint: login with the lab's user and password, the `vmware_soap_session`
  * cookie, idle expiry, and failed logins slowed down.
  *
- * - `new SessionStore({ user, password, idleTimeoutMs, failedLoginDelayMs, maxSessions })`.
+ * - `new SessionStore({ user, password, idleTimeoutMs, failedLoginDelayMs, maxSessions })`; `password` is
+ *   the password or a `PasswordCheck` (a stored hash).
  * - `login(user, password, from)` → Session, or throws InvalidLogin after the failure delay (the delay
  *   doubles with each consecutive failure up to a cap, and resets on success).
  * - `fromCookie(header)` → Session | undefined (touches it); `logout(session)`; `sweep()` drops idle ones.
@@ -34,9 +35,15 @@ export interface Session {
   alive: boolean;
 }
 
+/** A password known only by a way to check it (a salted hash: `passwordHash.ts`). */
+export interface PasswordCheck {
+  verify(candidate: string): Promise<boolean>;
+}
+
 export interface SessionOptions {
   user: string;
-  password: string;
+  /** The password itself (the command line's), or a check against a stored hash (the settings'). */
+  password: string | PasswordCheck;
   /** vSphere's default idle timeout is 30 minutes. */
   idleTimeoutMs?: number;
   /** First failed-login delay; doubles with each consecutive failure. */
@@ -76,7 +83,11 @@ export class SessionStore {
   }
 
   async login(user: string, password: string, from: { ip: string; userAgent: string }, nowMs = Date.now()): Promise<Session | undefined> {
-    const ok = sameSecret(user, this.opts.user) && sameSecret(password, this.opts.password);
+    const userOk = sameSecret(user, this.opts.user);
+    const expected = this.opts.password;
+    // The password is checked whatever the user name, so a wrong name costs the same as a wrong password.
+    const passwordOk = typeof expected === 'string' ? sameSecret(password, expected) : await expected.verify(password);
+    const ok = userOk && passwordOk;
     if (!ok) {
       const delay = this.nextFailureDelayMs();
       this.consecutiveFailures++;

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { LabLink } from './labLink';
 import { LabMirror } from './labMirror';
 import { SessionStore } from './sessionManager';
-import type { Session } from './sessionManager';
+import type { PasswordCheck, Session } from './sessionManager';
 import { PerfCatalog } from './perfCatalog';
 import { aboutInfo } from './serviceContent';
 import type { VimValue } from './vimValues';
@@ -43,13 +43,15 @@ import { VM_METHODS } from './methods/vmMethods';
 import { EVENT_METHODS } from './methods/eventMethods';
 import { PERF_METHODS } from './methods/perfMethods';
 import { SEARCH_METHODS } from './methods/searchMethods';
+import { ALARM_METHODS } from './methods/alarmMethods';
 
-export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, ...VM_METHODS, ...EVENT_METHODS, ...PERF_METHODS, ...SEARCH_METHODS };
+export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, ...VM_METHODS, ...EVENT_METHODS, ...PERF_METHODS, ...SEARCH_METHODS, ...ALARM_METHODS };
 
 export interface Vim25ServiceOptions {
   link: LabLink;
   user: string;
-  password: string;
+  /** The password, or a check against its stored hash. */
+  password: string | PasswordCheck;
   labVersion?: string;
   sessionIdleMs?: number;
   failedLoginDelayMs?: number;

@@ -1,6 +1,7 @@
 /**
  * One request's view of everything a MoRef can name: inventory entities (from the current inventory
- * model), tasks, snapshots, the singleton managers and the caller's session objects.
+ * model), tasks, snapshots, alarms (the lab's definitions), the singleton managers and the caller's
+ * session objects.
  *
  * - `new World(service, session, model)`; `resolve(type, id)` → ManagedObject | undefined (the type must
  *   be the object's own or one of its bases); `containerViewMembers(view)`.
@@ -25,6 +26,7 @@ import { historicalIntervals } from './perfCatalog';
 import { MANAGER_IDS, serviceContent } from './serviceContent';
 import type { ContainerViewState, EventCollectorState, FilterState } from './sessionObjects';
 import { vimEvent } from './eventMapping';
+import { alarmKeyOf, alarmObject } from './alarmObjects';
 import type { ObjectResolver, PropertyTextCache } from './propertyCollector';
 
 export interface ServiceState {
@@ -130,6 +132,11 @@ export class World implements ObjectResolver {
         });
       case 'SearchIndex':
         return tableObject(type, id, {});
+      case 'AlarmManager':
+        return tableObject(type, id, {
+          // Templates for new alarms: none (the lab has no CreateAlarm; its definitions are fixed, their thresholds editable in the client).
+          defaultExpression: () => arr('AlarmExpression', []),
+        }, 'static');
       default:
         return undefined;
     }
@@ -179,6 +186,7 @@ export class World implements ObjectResolver {
       return t ? taskObject(t, this.svc.mirror) : undefined;
     }
     if (type === 'VirtualMachineSnapshot') return this.snapshot(id);
+    if (isA('Alarm', type) && alarmKeyOf(id)) return alarmObject(id, this.ctx, this.svc.catalog);
     const managerId = (MANAGER_IDS as Record<string, string>)[type];
     if (managerId === id) return this.manager(type, id);
     return undefined;

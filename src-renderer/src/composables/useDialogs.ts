@@ -4,7 +4,7 @@
  *
  * - `menu`: `{ targetId, x, y }` or null; `openMenu(targetId, x, y)`, `closeMenu()`.
  * - `dialog`: which dialog is open (`takeSnapshot`, `editSnapshot`, `newVm`, `editSettings`, `console`,
- *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`) with its target; `openDialog(d)`, `closeDialog()`.
+ *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`; Administration's `sdkEndpoint`) with its target; `openDialog(d)`, `closeDialog()`.
  */
 import { shallowRef } from 'vue';
 import type { SnapshotId, VmId } from '@shared/model/ids';
@@ -22,6 +22,7 @@ export type DialogState =
   | { kind: 'openLab' }
   | { kind: 'saveLab' }
   | { kind: 'exportReport' }
+  | { kind: 'sdkEndpoint' }
   | { kind: 'addHost'; targetId: string }
   | { kind: 'migrate'; vmId: VmId; hostId?: string }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void; testId?: string };

@@ -43,6 +43,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'host.add': { kind: 'libvirt', address: '127.0.0.1', port: 22, user: 'lab', authMethod: 'password', password: 'secret', acceptedIdentity: 'SHA256:abc' },
   'host.remove': { hostId: 'host-2' }, 'host.reconnect': { hostId: 'host-2' },
   'host.identify': { kind: 'vim25', address: 'esx.example', port: 443 },
+  'vim25.settings': {}, 'vim25.configure': { enabled: true, port: 7544, user: 'student', password: 'Lab-secret-42' },
   'exercise.progress.set': { progress: { exercise: 'client-tour', startedAtMs: 0, currentStep: 0, steps: [{ id: 'first-step', state: 'open' }] } },
   'exercise.list': {}, 'exercise.get': { name: 'client-tour' }, 'exercise.progress.get': {},
   'placement.solve': { algo: 'ffd' }, 'placement.plan': { algo: 'ffd' },

@@ -116,6 +116,8 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'host.reconnect': (lab, p) => ({ error: lab.reg.hosts.has(p.hostId)
     ? apiError('E_INVALID_ARGUMENT', `${lab.reg.nameOf(p.hostId)} is a simulated host; it is never disconnected from the lab, so there is nothing to reconnect.`, 'params.hostId')
     : apiError('E_NOT_FOUND', `no host ${p.hostId}`, 'params.hostId') }),
+  // The SDK endpoint runs beside the lab in the application (its settings are the application's, not the lab's).
+  'vim25.configure': () => ({ error: apiError('E_INVALID_ARGUMENT', 'The SDK endpoint is configured by the lab application, not the simulated engine; this lab was started without it.') }),
   'task.cancel': (lab, p, who) => {
     const err = lab.tasks.cancel(lab.clock.nowMs, p.taskId, who);
     return err ? { error: err } : { ok: true as const };

@@ -32,8 +32,8 @@ import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '..
 
 export const ENGINE_VERSION = '0.1.0';
 
-/** Commands the engine refuses: adding, removing and reconnecting real hosts is the lab application's work. */
-const REAL_HOST_COMMANDS: readonly string[] = ['host.add', 'host.remove', 'host.reconnect'];
+/** Commands the engine refuses: adding, removing and reconnecting real hosts, and the SDK endpoint's settings, are the lab application's work. */
+const APPLICATION_COMMANDS: readonly string[] = ['host.add', 'host.remove', 'host.reconnect', 'vim25.configure'];
 
 /**
  * The simulated engine as a backend: every command of the contract but the real-host ones (a lab with
@@ -43,7 +43,7 @@ export function simulatedBackendInfo(): BackendInfo {
   return {
     namespace: '', kind: 'simulated', name: 'Simulated engine', state: 'connected',
     capabilities: {
-      commands: (Object.keys(COMMAND_SCHEMAS) as CommandName[]).filter((c) => !REAL_HOST_COMMANDS.includes(c)), snapshotMemory: true, snapshotQuiesce: true,
+      commands: (Object.keys(COMMAND_SCHEMAS) as CommandName[]).filter((c) => !APPLICATION_COMMANDS.includes(c)), snapshotMemory: true, snapshotQuiesce: true,
       consoleInput: true, monitors: [...MONITOR_KINDS], virtualTime: true,
     },
   };
@@ -181,6 +181,7 @@ export const QUERY_HANDLERS: QueryHandlers = {
   'lab.library': (_lab, _p, context) => listLibrary(context),
   // A real host's identity is read by the host side in front of the engine (it needs the network).
   'host.identify': () => ({ error: apiError('E_INVALID_ARGUMENT', 'Identifying a real host is done by the lab application, not the simulated engine; this lab was started without real-host support.') }),
+  'vim25.settings': () => ({ error: apiError('E_INVALID_ARGUMENT', 'The SDK endpoint is run by the lab application, not the simulated engine; this lab was started without it.') }),
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
   'placement.plan': (lab, p, context) => placementPlan(lab, p, context.ports.milpSolver),
