@@ -54,7 +54,7 @@ test('DPM: settings refused beside the field, a manual recommendation applied, s
   const clusterId = inv.clusters[0].id;
   await expect.poll(async () => (await request('query', 'sim.status', {}) as { virtualTimeMs: number }).virtualTimeMs, { timeout: 60_000 }).toBeGreaterThan(21_000);
   await request('command', 'cluster.drs.run', { clusterId });
-  const rec = page.getByTestId('dpm-recommendations').locator('tbody tr[data-kind=powerOff]');
+  const rec = page.getByTestId('dpm-recommendations').locator('li[data-kind=powerOff]');
   await expect(rec).toHaveCount(1, { timeout: 30_000 });
   await expect(rec).toContainText('into standby mode');
   await expect(rec.locator('.reason')).toContainText('utilisation');
