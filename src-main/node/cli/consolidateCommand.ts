@@ -40,7 +40,7 @@ export function formatComparison(reports: ConsolidationReport[], meta: { file: s
     ['switch-over downtime (ms)', (r) => fmt(r.migrations.downtimeMs, 0)],
     ['plans applied / refused', (r) => `${r.plans.applied} / ${r.plans.refused + r.plans.failed}`],
     ['hosts into standby / woken', (r) => `${r.standby.entered} / ${r.standby.woken}`],
-    ['CPU contention (vCPU-s)', (r) => fmt(r.cpu.shortOfCpuVcpuS)],
+    ['CPU shortfall (vCPU-s)', (r) => fmt(r.cpu.shortOfCpuVcpuS)],
     ['SLA violation (VM-s short)', (r) => fmt(r.cpu.slaViolationVmS, 0)],
     ['SLA violation (% of VM time)', (r) => fmt(r.cpu.slaViolationShare * 100, 2)],
   ];
