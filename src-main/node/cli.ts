@@ -10,6 +10,7 @@
  *   hvlab migrate GUEST [options]    live-migrate a guest between two hosts and print the statistics
  *   hvlab place FILE [--algo …] …    pack a bin-packing instance: bins per heuristic, exact optimum (HiGHS)
  *   hvlab model FILE.cp [--all]      solve a model of the placement modelling language
+ *   hvlab consolidate RUNFILE …      consolidation policies side by side on one scenario + seed
  *   hvlab exercise list|show|check … guided exercises: list, handout, grade a saved lab (docs/exercises.md)
  *   hvlab report LABDIR --kind …     lab or datacenter report as HTML, PDF, CSV or JSON; report verify FILE
  *   hvlab host probe URL …           connect to a real host (ssh:// libvirt, vim25+https:// ESXi/vCenter) and list it
@@ -33,6 +34,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
   exercise: { summary: 'guided exercises: exercise list | show NAME [--instructor] | check NAME LABDIR [--json] | validate FILE…', load: async () => (await import('./cli/exerciseCommand')).exercise },
   report: { summary: 'reports of a saved lab: report LABDIR --kind lab|datacenter [--exercise NAME] [--from T --to T] --format html|pdf|csv|json -o FILE; report verify FILE', load: async () => (await import('./cli/reportCommand')).report },
   host: { summary: 'probe a real host: host probe ssh://USER@HOST[:PORT] [--identity FILE] [--known-hosts FILE] [--accept-new] [--json]; host probe vim25+https://USER@HOST[:PORT]/sdk --password-env VAR [--thumbprint SHA1|--accept-new] [--json]', load: async () => (await import('./cli/hostCommand')).host },
+  consolidate: { summary: 'compare consolidation policies on a run file (workload phases): consolidate RUNFILE [--policy none,periodic-ffd,periodic-exact,threshold] [--seed N] [--json]', load: async () => (await import('./cli/consolidateCommand')).consolidate },
   model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
 

@@ -19,7 +19,7 @@ import { INTERVAL_KEYS } from '../model/metrics';
 import type { SimStatus, ExerciseProgress } from './commands';
 import type { LabDocumentDto, SavedLabDto } from '../model/labDocument';
 import type { Exercise, ExerciseSummary } from '../exercise/format';
-import type { PlacementPlanResult, PlacementSolveResult } from '../model/placement';
+import type { PlacementModelResult, PlacementPlanResult, PlacementSolveResult } from '../model/placement';
 import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto, PowerOnPlacementDto } from '../model/clusterServices';
 import type { MigrationStats } from '../model/migration';
 import type { GuestParamDto } from '../model/guestParams';
@@ -198,6 +198,19 @@ export const QUERY_SCHEMAS = {
     maxConcurrentPerHost: s.optional(s.int({ min: 1, max: 16 })),
     allowSuspend: s.optional(s.bool()),
   }),
+  /**
+   * The placement workbench: solve a model of the placement modelling language (docs/placement.md §6)
+   * exactly — the optimum, or every solution with `all`, the search statistics, the conflict of an
+   * infeasible model, `line:col` diagnostics. With `clusterId` the model is bound to that cluster: its
+   * powered-on VMs and usable hosts come in as constants (nVms, vmCpu, vmMem, nHosts, hostCpu, hostMem).
+   * Changes nothing; the search stops at `nodeLimit` nodes (then `status: limit`, not proven).
+   */
+  'placement.model': s.object({
+    source: s.text({ max: 65_536 }),
+    all: s.optional(s.bool()),
+    clusterId: s.optional(s.id('cluster')),
+    nodeLimit: s.optional(s.int({ min: 1, max: 200_000 })),
+  }),
 };
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;
@@ -248,6 +261,7 @@ export interface QueryResults {
   'vim25.settings': Vim25SettingsDto;
   'placement.solve': PlacementSolveResult;
   'placement.plan': PlacementPlanResult;
+  'placement.model': PlacementModelResult;
   'lab.recovery': RecoveryInfo;
 }
 

@@ -108,3 +108,30 @@ export interface PlacementPlanResult {
   /** The independent plan checker's findings (empty for every plan the engine returns). */
   violations: { rule: string; message: string }[];
 }
+
+/**
+ * `placement.model`: a model of the placement modelling language solved by the lab's exact
+ * constraint solver, optionally bound to a cluster of the lab (its powered-on VMs and usable hosts as
+ * constants the model can use). Line numbers in diagnostics and the conflict are the user's own source.
+ */
+export type PlacementModelResult = {
+  /** The constants the binding declared before the user's model (empty without a cluster). */
+  binding: { prelude: string; vms: { id: VmId; name: string }[]; hosts: { id: HostId; name: string }[] };
+} & (
+  | { ok: false; diagnostics: { line: number; col: number; message: string; hint?: string }[] }
+  | {
+    ok: true;
+    status: 'optimal' | 'satisfiable' | 'infeasible' | 'limit';
+    sense?: 'maximize' | 'minimize';
+    objective?: number;
+    /** The optimum's solution, or every solution (every optimal one with an objective) with `all`. */
+    solutions: { values: Record<string, number | number[]>; objective?: number }[];
+    solutionCount: number;
+    /** The optimum is proven (gap 0) / the list of solutions is complete. */
+    complete: boolean;
+    stats: { nodes: number; failures: number; propagations: number; maxDepth: number };
+    virtualMs: number;
+    variables: number;
+    propagators: number;
+    conflict?: { statements: { label: string; line: number; col: number }[]; minimal: boolean };
+  });

@@ -1,8 +1,8 @@
 /**
  * The read-only view of a running lab that placement works on: the powered-on VMs of one cluster as
  * items, its hosts as bins, in two dimensions (CPU MHz, memory MiB). With `solveRequest.ts`,
- * `planOnLab.ts` and `applyTask.ts`, the only files of `placement/` that know the Lab — and this the only
- * one that reads the registry and the metrics store to build a problem.
+ * `planOnLab.ts`, `applyTask.ts` and `modelOnLab.ts`, the only files of `placement/` that know the Lab —
+ * and this the only one that reads the registry and the metrics store to build a problem.
  *
  * - `clusterProblem(lab, { clusterId?, demand, windowSamples? })` → `{ problem, notes }` or
  *   `{ error: { field, message } }`.

@@ -3,7 +3,7 @@
  * pure and deterministic (no Node, no packages, no UI). Reading order: `problem.ts` → `constraints.ts`
  * → `heuristics.ts` (+ `packingState.ts`) → `checker.ts` → `bounds.ts` → `exact.ts` (`arcFlow.ts`,
  * `assignmentModel.ts`, `milp.ts`) → `explain.ts`; standard instances in `instances/`; the course's
- * modelling language in `model/`; the view of a running lab in `clusterView.ts`; plans: `plan.ts` →
+ * modelling language in `model/` (the workbench query on the lab: `modelOnLab.ts`); the view of a running lab in `clusterView.ts`; plans: `plan.ts` →
  * `planChecker.ts`, on the lab `planOnLab.ts` and the task that runs them `applyTask.ts`. Student docs:
  * docs/placement.md.
  */
@@ -40,3 +40,4 @@ export { STANDARD_CLASSES, standardInstance } from './instances/generator';
 export { formatSourceDiagnostics } from './diagnostics';
 export type { ModelRun, Value } from './model/index';
 export { solveModel } from './model/index';
+export { placementModel, WORKBENCH_NODE_LIMIT } from './modelOnLab';

@@ -539,6 +539,8 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     const st = this.stateOf(clusterId);
     st.drsNextRunMs = this.ctx.nowMs() + st.drs.periodS * 1000;
     this.drsPass(cluster, this.ctx.nowMs());
+    // DPM is part of every DRS pass, the one run on demand too (vSphere's Run DRS Now).
+    if (st.dpm.automationLevel !== 'off') this.dpmPass(cluster, this.ctx.nowMs());
     return { ok: true };
   }
 

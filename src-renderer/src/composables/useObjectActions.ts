@@ -30,9 +30,9 @@ import { useDialogs } from './useDialogs';
 /** Entries that do something when chosen (submenus and separators only group them). */
 const COMMAND_KEYS = [
   'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'migrate', 'editSettings', 'rename', 'remove',
-  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'enterMaintenance', 'exitMaintenance', 'addHost', 'reconnectHost', 'removeHost',
+  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'enterMaintenance', 'exitMaintenance', 'enterStandby', 'exitStandby', 'addHost', 'reconnectHost', 'removeHost',
 ] as const;
-type GroupKey = 'power' | 'snapshots' | 'clone' | 'template' | 'maintenance' | 'sep1' | 'sep2';
+type GroupKey = 'power' | 'snapshots' | 'clone' | 'template' | 'maintenance' | 'hostPower' | 'sep1' | 'sep2';
 export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
 type MenuItem = BaseMenuItem<ObjectActionKey | GroupKey>;
 
@@ -46,6 +46,7 @@ const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   migrate: 'vm.migrate', editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
   cloneToVm: 'vm.clone', cloneToTemplate: 'vm.clone', convertToTemplate: 'vm.markAsTemplate', convertToVm: 'vm.markAsVirtualMachine',
   newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
+  enterStandby: 'host.enterStandby', exitStandby: 'host.exitStandby',
   addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
   // A console is offered where the backend has one to type into (an ESXi host over vim25 offers none).
   console: 'vm.console.send',
@@ -148,6 +149,12 @@ export function useObjectActions() {
         { key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' },
         { key: 'sep1', label: '', separator: true },
         {
+          key: 'hostPower', label: 'Power', testId: 'actions-host-power', children: [
+            { key: 'enterStandby', label: 'Enter Standby Mode', disabled: host.powerState !== 'poweredOn', testId: 'action-enter-standby' },
+            { key: 'exitStandby', label: 'Exit Standby Mode', disabled: host.powerState !== 'standBy', testId: 'action-exit-standby' },
+          ],
+        },
+        {
           key: 'maintenance', label: 'Maintenance Mode', testId: 'actions-maintenance', children: [
             { key: 'enterMaintenance', label: 'Enter Maintenance Mode', disabled: host.inMaintenanceMode, testId: 'action-enter-maintenance' },
             { key: 'exitMaintenance', label: 'Exit Maintenance Mode', disabled: !host.inMaintenanceMode, testId: 'action-exit-maintenance' },
@@ -219,6 +226,12 @@ export function useObjectActions() {
         break;
       case 'exitMaintenance':
         void tasks.run('host.exitMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
+        break;
+      case 'enterStandby':
+        void tasks.run('host.enterStandby', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
+        break;
+      case 'exitStandby':
+        void tasks.run('host.exitStandby', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
         break;
       case 'addHost': openDialog({ kind: 'addHost', targetId: id }); break;
       case 'reconnectHost':

@@ -25,7 +25,7 @@ export interface TreeNode {
   /** VMs: power state, for the icon. */
   powerState?: VmPowerState;
   /** Hosts: connection/maintenance, for the icon. */
-  hostStatus?: 'connected' | 'maintenance' | 'disconnected' | 'notResponding';
+  hostStatus?: 'connected' | 'maintenance' | 'standby' | 'disconnected' | 'notResponding';
   /**
    * Hosts that are not connected, and the VMs on them: vSphere's suffix after the name, "(not responding)"
    * for a host that stopped answering, "(disconnected)" for a disconnected host and for every VM of a host
@@ -77,7 +77,7 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
     for (const c of inv.clusters) add({ id: c.id, kind: 'cluster', name: c.name, parentId: c.datacenterId, childIds: [] });
     for (const h of inv.hosts) {
       const parentId = h.clusterId && nodes.has(h.clusterId) ? h.clusterId : h.datacenterId;
-      const hostStatus = h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'maintenance' : 'connected';
+      const hostStatus = h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'maintenance' : h.powerState === 'standBy' ? 'standby' : 'connected';
       const hostKind = h.kind === 'libvirt' ? 'KVM' as const : h.kind === 'esxi' ? 'ESXi' as const : undefined;
       const connectionNote = h.connectionState === 'notResponding' ? 'not responding' as const : h.connectionState === 'disconnected' ? 'disconnected' as const : undefined;
       add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(connectionNote ? { connectionNote } : {}), ...(h.alarmStatus ? { alarm: h.alarmStatus } : {}) });

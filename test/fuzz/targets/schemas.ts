@@ -46,7 +46,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'vim25.settings': {}, 'vim25.configure': { enabled: true, port: 7544, user: 'student', password: 'Lab-secret-42' },
   'exercise.progress.set': { progress: { exercise: 'client-tour', startedAtMs: 0, currentStep: 0, steps: [{ id: 'first-step', state: 'open' }] } },
   'exercise.list': {}, 'exercise.get': { name: 'client-tour' }, 'exercise.progress.get': {},
-  'placement.solve': { algo: 'ffd' }, 'placement.plan': { algo: 'ffd' },
+  'placement.solve': { algo: 'ffd' }, 'placement.plan': { algo: 'ffd' }, 'placement.model': { source: 'var int x in 0..3; maximize x;', nodeLimit: 1000 },
   'placement.apply': { target: [{ vmId: 'vm-2', hostId: 'host-1' }], maxConcurrentPerHost: 2 },
   'lab.save': { name: 'fuzzed-lab', overwrite: true }, 'lab.open': { name: 'fuzzed-lab' }, 'lab.document': {}, 'lab.library': {},
   'inventory.changesSince': { version: 1 }, 'task.get': { taskId: 'task-1' }, 'events.since': { cursorIds: ['event-1'], limit: 20 },

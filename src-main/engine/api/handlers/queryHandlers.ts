@@ -24,7 +24,7 @@ import type { Lab } from '../../lab/index';
 import type { ApiError } from '@shared/api/errors';
 import type { ClusterId, DatacenterId, DatastoreId, HostId, VmId } from '@shared/model/ids';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
-import { placementPlan, placementSolve } from '../../placement/index';
+import { placementModel, placementPlan, placementSolve } from '../../placement/index';
 import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
 import { POWER_OP_DURATION_MS } from '../../vm/index';
 import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS } from '../../params';
@@ -185,4 +185,5 @@ export const QUERY_HANDLERS: QueryHandlers = {
   // The exact solver is a port: without one (tests, a scenario action), `exact` returns the best heuristic and says so.
   'placement.solve': (lab, p, context) => placementSolve(lab, p, context.ports.milpSolver),
   'placement.plan': (lab, p, context) => placementPlan(lab, p, context.ports.milpSolver),
+  'placement.model': (lab, p) => placementModel(lab, p),
 };
