@@ -74,8 +74,8 @@ test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6
   assert.ok(real, 'the real guest machine is built');
   const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
   assert.deepEqual(got, [
-    '2s 95115d9be561d7f7',
-    '4s 2cfa87f236fb5e07',
-    '6s 1abef17391481f95',
+    '2s 7beed9fb8b64ee0b',
+    '4s d353f51afcc28127',
+    '6s 058abd38ab9a8ef4',
   ], `the run's digests:\n${got.join('\n')}`);
 });
