@@ -286,7 +286,11 @@ export interface ClusterServicesDto {
 
 export interface AvailabilityDesignDto {
   groups: { name: string; unitAvailability: number; units: number; required: number; availability: number }[];
+  /** How the groups combine: series (all needed) or parallel (any one suffices). */
+  combine: 'series' | 'parallel';
   availability: number;
+  /** Two groups in parallel: P(A∪B) = a + b − ab, P(A∩B) = ab (independent failures). */
+  union?: { a: number; b: number; both: number };
   downtimeHoursPerYear: number;
   tier: string | null;
   tiers: { tier: string; availability: number; downtimeHoursPerYear: number; description: string }[];
