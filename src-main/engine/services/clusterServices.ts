@@ -49,7 +49,7 @@ import type { ClusterId, HostId, TaskId, VmId } from '@shared/model/ids';
 import type {
   ClusterServicesDto, DpmRecommendationDto, DpmSettings, PowerOnPlacementDto, PowerOnRecommendationDto, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
 } from '@shared/model/clusterServices';
-import { DPM_DEFAULTS, RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken } from '@shared/model/clusterServices';
+import { DPM_DEFAULTS, RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken, ruleViolations } from '@shared/model/clusterServices';
 import { isTaskFinished } from '@shared/model/task';
 import type { Cluster, Host, Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
@@ -215,6 +215,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       }
       if ((r.kind === 'keepTogether' || r.kind === 'separate') && r.vmIds.length < 2) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs at least two virtual machines.`, `params.drs.rules[${i}].vmIds`) };
       if ((r.kind === 'vmToHosts' || r.kind === 'vmNotToHosts') && r.hostIds.length === 0) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs a host group.`, `params.drs.rules[${i}].hostIds`) };
+      if (drs.rules.findIndex((o) => o.name === r.name) < i) return { error: apiError('E_DUPLICATE_NAME', `A rule named ${r.name} already exists in ${cluster.name}.`, `params.drs.rules[${i}].name`) };
     }
     const dpm: DpmSettings = { ...st.dpm, ...(change.dpm ?? {}) };
     const drsOn = change.drsEnabled ?? cluster.drsEnabled;
@@ -831,6 +832,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
         hostLoads: loads, ...(st.drsLastRunMs !== undefined ? { lastRunMs: st.drsLastRunMs } : {}),
         ...(cluster.drsEnabled ? { nextRunMs: st.drsNextRunMs } : {}),
         recommendations: st.recommendations, history: st.history,
+        ruleViolations: ruleViolations(st.drs.rules, (v) => { const vm = reg.vms.get(v); return vm?.powerState === 'poweredOn' ? vm.hostId : undefined; }, (id) => reg.nameOf(id)),
       },
       dpm: st.dpm,
       dpmState: {
