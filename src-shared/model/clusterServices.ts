@@ -216,7 +216,12 @@ export interface HaRestartDto {
   /** restartedAtMs − stoppedAtMs, when restarted. */
   downtimeMs?: number;
   state: 'waiting' | 'restarting' | 'restarted' | 'failed';
+  /** Why it failed, or why the last attempt failed while it waits for a retry. */
   reason?: string;
+  /** Attempts that failed so far (absent: none). */
+  failedAttempts?: number;
+  /** While waiting after a failed attempt: when HA tries again. */
+  retryAtMs?: number;
 }
 
 export const FAULT_KINDS = ['hostCrash', 'hostIsolation', 'vmCrash', 'datastoreInaccessible'] as const;

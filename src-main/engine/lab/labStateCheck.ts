@@ -243,6 +243,8 @@ const clusterServicesStateSchema = s.object({
       vmId: s.id('vm'), vmName: s.name(), priority: restartPriority(), fromHostId: s.id('host'), toHostId: s.optional(s.id('host')),
       stoppedAtMs: timeMs(), restartedAtMs: s.optional(timeMs()), downtimeMs: s.optional(timeMs()),
       state: s.oneOf(['waiting', 'restarting', 'restarted', 'failed'] as const), reason: s.optional(s.text({ max: 4096 })),
+      // Restart retries (absent in labs saved before them: no failed attempt).
+      failedAttempts: s.optional(s.int({ min: 0, max: 1000 })), retryAtMs: s.optional(timeMs()),
     }), { max: HA_MAX_RESTART_RECORDS }),
     silent: s.array(s.object({ vmId: s.id('vm'), sinceMs: timeMs() }), { max: LAB_MAX_VMS }),
     resets: s.array(s.object({ vmId: s.id('vm'), atMs: timeMs() }), { max: HISTORY_MAX }),

@@ -59,7 +59,7 @@ import { startExitStandby } from '../cluster/index';
 import { startApplyPlan } from '../placement/index';
 import { vmOverheadFrames } from '../metrics/index';
 import {
-  DPM_EVACUATION_CONCURRENCY, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_HOST_FAILURE_DETECTION_MS, HA_ISOLATION_DETECTION_MS, HA_MAX_RESTART_RECORDS,
+  DPM_EVACUATION_CONCURRENCY, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_HOST_FAILURE_DETECTION_MS, HA_ISOLATION_DETECTION_MS, HA_MAX_RESTART_RECORDS, HA_RESTART_MAX_RETRIES, HA_RESTART_RETRY_DELAYS_MS,
   HA_SCAN_PERIOD_MS, HA_VM_MONITORING_MAX_RESETS, HA_VM_MONITORING_RESET_WINDOW_MS, PAGE_SIZE_BYTES,
 } from '../params';
 import { activeFaults, faultPowerOnProblem, stopVmHard } from './faults';
@@ -265,12 +265,16 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     for (const h of this.ctx.reg.hosts.values()) {
       if (h.fault) consider(h.fault.sinceMs + (h.fault.kind === 'crash' ? HA_HOST_FAILURE_DETECTION_MS : HA_ISOLATION_DETECTION_MS));
     }
-    for (const [id, st] of this.clusters) if (this.cluster(id)?.drsEnabled) consider(st.drsNextRunMs);
+    for (const [id, st] of this.clusters) {
+      if (this.cluster(id)?.drsEnabled) consider(st.drsNextRunMs);
+      for (const r of st.restarts) if (r.state === 'waiting' && r.retryAtMs !== undefined) consider(r.retryAtMs);
+    }
     return due;
   }
 
   atBarrier(nowMs: number): void {
-    const busy = [...this.clusters.values()].some((st) => st.restarts.some((r) => r.state === 'waiting' || r.state === 'restarting'));
+    // A restart waiting out its retry delay is not busy: nextDueMs wakes the service when it is due.
+    const busy = [...this.clusters.values()].some((st) => st.restarts.some((r) => r.state === 'restarting' || (r.state === 'waiting' && (r.retryAtMs ?? 0) <= nowMs)));
     const faultDue = [...this.ctx.reg.hosts.values()].some((h) => h.fault && nowMs >= h.fault.sinceMs + HA_HOST_FAILURE_DETECTION_MS);
     const drsDue = [...this.clusters.entries()].some(([id, st]) => this.cluster(id)?.drsEnabled && nowMs >= st.drsNextRunMs);
     if (!busy && !faultDue && !drsDue && nowMs < this.nextScanMs) return;
@@ -359,8 +363,32 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
   private fail(cluster: Cluster, rec: HaRestartDto, reason: string, nowMs: number): void {
     rec.state = 'failed';
     rec.reason = reason;
+    delete rec.retryAtMs;
     const vm = this.ctx.reg.vms.get(rec.vmId);
     this.ctx.events.log(nowMs, 'error', 'VmFailoverFailed', `vSphere HA could not restart ${rec.vmName} in cluster ${cluster.name}: ${reason}`, vm ? { id: vm.id, name: vm.name } : undefined);
+  }
+
+  /**
+   * A restart attempt that failed (no host with room, a rule, a refused or failed power-on): vSphere HA
+   * tries again after a delay that doubles from 2 min up to 8 min, at most HA_RESTART_MAX_RETRIES times;
+   * then the VM is reported as not restarted. Each failed attempt is an event.
+   */
+  private attemptFailed(cluster: Cluster, rec: HaRestartDto, reason: string, nowMs: number): void {
+    const failed = (rec.failedAttempts ?? 0) + 1;
+    rec.failedAttempts = failed;
+    if (failed > HA_RESTART_MAX_RETRIES) {
+      this.fail(cluster, rec, `${reason} (gave up after ${failed} attempts)`, nowMs);
+      return;
+    }
+    const delay = HA_RESTART_RETRY_DELAYS_MS[Math.min(failed, HA_RESTART_RETRY_DELAYS_MS.length) - 1];
+    rec.state = 'waiting';
+    rec.reason = reason;
+    rec.retryAtMs = nowMs + delay;
+    delete rec.toHostId;
+    const vm = this.ctx.reg.vms.get(rec.vmId);
+    this.ctx.events.log(nowMs, 'warning', 'VmFailoverFailed',
+      `vSphere HA unsuccessfully failed over ${rec.vmName} in cluster ${cluster.name} (attempt ${failed} of ${HA_RESTART_MAX_RETRIES + 1}): ${reason}. vSphere HA will retry in ${delay / 60_000} min`,
+      vm ? { id: vm.id, name: vm.name } : undefined);
   }
 
   private advanceRestarts(cluster: Cluster, st: ClusterState, nowMs: number): void {
@@ -376,10 +404,14 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
         rec.downtimeMs = vm.poweredOnAtMs - rec.stoppedAtMs;
         ctx.events.log(nowMs, 'info', 'VmRestartedOnAlternateHostEvent', `vSphere HA restarted virtual machine ${vm.name} on host ${ctx.reg.nameOf(vm.hostId ?? '')} in cluster ${cluster.name} (down ${(rec.downtimeMs / 1000).toFixed(1)} s)`, { id: vm.id, name: vm.name });
       } else if (!vm.busyTaskId) {
-        this.fail(cluster, rec, 'its power-on failed (see the task)', nowMs);
+        this.attemptFailed(cluster, rec, 'its power-on failed (see the task)', nowMs);
       }
     }
-    const waiting = st.restarts.filter((r) => r.state === 'waiting');
+    // Without a host that could be the HA master (all failed, isolated, down or in maintenance) nothing is
+    // restarted, and no attempt is spent: the restarts wait for a host to come back.
+    if (!this.hostsOf(cluster.id).some(hostUsable)) return;
+    // Restarts waiting out a retry delay stay out of this round (and do not hold the lower groups back).
+    const waiting = st.restarts.filter((r) => r.state === 'waiting' && (r.retryAtMs ?? 0) <= nowMs);
     if (waiting.length === 0) return;
     // One priority group at a time: the next group starts when the higher ones are on (or failed).
     if (st.restarts.some((r) => r.state === 'restarting')) return;
@@ -414,7 +446,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       : (vmId, hostId, placed) => ruleBroken(rules, vmId, hostId, (o) => placed.get(o) ?? running.get(o), true) === undefined);
     for (const [vmId, reason] of plan.unplaced) {
       const rec = group.find((r) => r.vmId === vmId)!;
-      this.fail(cluster, rec, reason, nowMs);
+      this.attemptFailed(cluster, rec, reason, nowMs);
     }
     for (const [vmId, hostId] of plan.placed) {
       const rec = group.find((r) => r.vmId === vmId)!;
@@ -424,10 +456,11 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       const r = startPowerOp(ctx, vmId, 'powerOn', HA_INITIATOR);
       if ('error' in r) {
         vm.hostId = previous;
-        this.fail(cluster, rec, r.error.message, nowMs);
+        this.attemptFailed(cluster, rec, r.error.message, nowMs);
         continue;
       }
       vm.powerOffCause = undefined;
+      delete rec.retryAtMs;
       rec.state = 'restarting';
       rec.toHostId = hostId;
       ctx.markChanged(vm.id);
@@ -816,7 +849,15 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (cluster.haEnabled && st.ha.admissionControl.policy !== 'disabled' && level < st.ha.admissionControl.hostFailuresToTolerate) {
       issues.push(`Insufficient resources to satisfy the configured failover level for vSphere HA (tolerates ${level} of ${st.ha.admissionControl.hostFailuresToTolerate} host failure(s))`);
     }
+    if (cluster.haEnabled && !this.hostsOf(clusterId).some(hostUsable)) {
+      // No host can run the HA agent that would be elected master (every host failed, isolated, powered
+      // down, in standby or in maintenance): nothing protects the VMs — vSphere's configuration issue.
+      issues.push(`Cannot find vSphere HA master agent in cluster ${cluster.name}: no host is connected and running (failed, isolated, in standby or in maintenance mode)`);
+    }
     for (const r of st.restarts) if (r.state === 'failed') issues.push(`${r.vmName} was not restarted: ${r.reason ?? ''}`);
+    for (const r of st.restarts) {
+      if (r.state === 'waiting' && r.retryAtMs !== undefined) issues.push(`${r.vmName}: restart attempt ${r.failedAttempts ?? 1} failed (${r.reason ?? ''}); vSphere HA retries at ${(r.retryAtMs / 1000).toFixed(0)} s`);
+    }
     const hostIds = new Set(this.hostsOf(clusterId).map((h) => h.id));
     return JSON.parse(JSON.stringify({
       clusterId, ha: st.ha, drs: st.drs,
