@@ -111,6 +111,8 @@ test('Data-center availability: a design as it is typed, an error beside its fie
   await expect(panel.getByTestId('av-tier')).toHaveText('Tier III');
   await panel.getByTestId('av-save').click();
   await expect(panel.getByTestId('av-saved')).toContainText('Saved with the lab');
+  await page.getByTestId('monitor-section-availability').scrollIntoViewIfNeeded();
+  await shot(page, 'datacenter-availability-design');
 
   // The cluster as N+k: lab-small's cluster has HA off, so k = 0 (both hosts needed).
   await panel.getByTestId('av-host-mtbf').fill('0');
@@ -121,7 +123,8 @@ test('Data-center availability: a design as it is typed, an error beside its fie
   await expect(panel.getByTestId('av-host-availability')).toHaveText('97.65625 %');
   await expect(panel.getByTestId('av-formula')).toContainText('95.36743 %');
   await expect(panel.getByTestId('av-simulated')).toContainText('± ');
-  await shot(page, 'datacenter-availability');
+  await panel.getByTestId('av-cluster-result').scrollIntoViewIfNeeded();
+  await shot(page, 'datacenter-availability-cluster');
 
   // The saved design comes back when the page is opened again.
   await page.reload();

@@ -113,3 +113,13 @@ test('availability.design.save keeps the student\'s design with the lab: saved, 
   assert.equal(h.q('availability.design.saved', {}), null);
   assert.equal('availabilityDesign' in h.engine.saveState(), false);
 });
+
+test('availability.cluster: with vSphere HA off nothing is kept for a failure — the cluster is N+0', () => {
+  const h = harness('lab-ha');
+  const clusterId = h.q('inventory.get', {}).clusters[0].id;
+  assert.equal(h.q('availability.cluster', { clusterId, mtbfH: 2_000, mttrH: 48, replications: 20 }).tolerate, 1);
+  h.cmd('cluster.configure', { clusterId, haEnabled: false });
+  const off = h.q('availability.cluster', { clusterId, mtbfH: 2_000, mttrH: 48, replications: 20 });
+  assert.equal(off.tolerate, 0);
+  near(off.formula, fromMtbf(2_000, 48) ** 4);
+});

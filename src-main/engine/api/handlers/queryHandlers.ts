@@ -92,7 +92,8 @@ export const QUERY_HANDLERS: QueryHandlers = {
     if (!cluster) return { error: apiError('E_NOT_FOUND', `no cluster ${p.clusterId}`, 'params.clusterId') };
     const hosts = [...lab.reg.hosts.values()].filter((h) => h.clusterId === cluster.id).length;
     const ha = lab.clusterServices.settingsOf(cluster.id).ha;
-    const tolerate = Math.min(hosts - 1, ha.admissionControl.policy === 'disabled' ? 0 : ha.admissionControl.hostFailuresToTolerate);
+    // With HA off (or admission control off) nothing keeps capacity for a failure nor restarts the VMs: N+0.
+    const tolerate = Math.min(hosts - 1, !cluster.haEnabled || ha.admissionControl.policy === 'disabled' ? 0 : ha.admissionControl.hostFailuresToTolerate);
     const years = p.years ?? 1;
     const replications = p.replications ?? 200;
     const restartS = HA_HOST_FAILURE_DETECTION_MS / 1000 + POWER_OP_DURATION_MS.powerOn / 1000;
