@@ -390,6 +390,14 @@ export const HA_VM_MONITORING_MAX_RESETS = 3;
 export const HA_VM_MONITORING_RESET_WINDOW_MS = 3_600_000;
 /** Restart records kept per cluster (newest kept). */
 export const HA_MAX_RESTART_RECORDS = 500;
+/**
+ * HA restart retries (the lab's defaults, after vSphere's FDM): a restart that could not be placed or
+ * whose power-on failed is tried again after 2 min, then 4 min, then 8 min for every later try, at most
+ * `HA_RESTART_MAX_RETRIES` times after the first attempt (vSphere's das.maxvmrestartcount, default 5);
+ * then the VM is reported as not restarted. Every failed attempt is a `VmFailoverFailed` event.
+ */
+export const HA_RESTART_MAX_RETRIES = 5;
+export const HA_RESTART_RETRY_DELAYS_MS = [120_000, 240_000, 480_000] as const;
 /** DRS: at most this many migration recommendations per pass (vSphere limits the moves of a pass too). */
 export const DRS_MAX_MOVES_PER_PASS = 32;
 /** DRS: destinations considered per move, the least-loaded hosts below the mean (speed; see drsBalance.ts). */

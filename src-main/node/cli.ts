@@ -14,6 +14,7 @@
  *   hvlab exercise list|show|check … guided exercises: list, handout, grade a saved lab (docs/exercises.md)
  *   hvlab report LABDIR --kind …     lab or datacenter report as HTML, PDF, CSV or JSON; report verify FILE
  *   hvlab host probe URL …           connect to a real host (ssh:// libvirt, vim25+https:// ESXi/vCenter) and list it
+ *   hvlab availability design|cluster|tiers …  the availability maths (MTBF/MTTR, series/parallel, N+k, tiers)
  *
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
@@ -35,6 +36,7 @@ const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promis
   report: { summary: 'reports of a saved lab: report LABDIR --kind lab|datacenter [--exercise NAME] [--from T --to T] --format html|pdf|csv|json -o FILE; report verify FILE', load: async () => (await import('./cli/reportCommand')).report },
   host: { summary: 'probe a real host: host probe ssh://USER@HOST[:PORT] [--identity FILE] [--known-hosts FILE] [--accept-new] [--json]; host probe vim25+https://USER@HOST[:PORT]/sdk --password-env VAR [--thumbprint SHA1|--accept-new] [--json]', load: async () => (await import('./cli/hostCommand')).host },
   consolidate: { summary: 'compare consolidation policies on a run file (workload phases): consolidate RUNFILE [--policy none,periodic-ffd,periodic-exact,threshold] [--seed N] [--json]', load: async () => (await import('./cli/consolidateCommand')).consolidate },
+  availability: { summary: 'availability maths through the engine: availability design FILE.yaml|LABDIR|--group NAME=A|MTBF/MTTR,NEED,SCHEME … [--parallel] [--json]; availability cluster LABDIR|--scenario NAME [--cluster NAME] --mtbf H --mttr H [--years N] [--replications N] [--json]; availability tiers', load: async () => (await import('./cli/availabilityCommand')).availability },
   model: { summary: 'solve a placement model (the CP practical): model FILE.cp [--all] [--json] [--node-limit N]', load: async () => (await import('./cli/modelCommand')).model },
 };
 

@@ -20,6 +20,7 @@ import { PLACEMENT_DEMAND_SOURCES } from '../model/placement';
 import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
 import { haSettingsSchema } from './haSettingsSchema';
+import { availabilityDesignSchema } from './availabilitySchema';
 import { ALARM_KEYS } from '../model/alarms';
 import { VIM25_PASSWORD_MAX, VIM25_PASSWORD_MIN, VIM25_PASSWORD_RULE, VIM25_PORT_MAX, VIM25_PORT_MIN, VIM25_USER_RULE } from '../model/vim25Settings';
 import type { Vim25SettingsDto } from '../model/vim25Settings';
@@ -312,6 +313,11 @@ export const COMMAND_SCHEMAS = {
   /** Record the student's exercise progress in the lab (saved and restored with it); absent `progress` clears it. Immediate. */
   'exercise.progress.set': s.object({ progress: s.optional(exerciseProgressSchema) }),
   /**
+   * Keep the student's own data-center design with the lab (the availability page's SAVE; saved and
+   * restored with it, graded by exercises); absent `design` clears it. Immediate.
+   */
+  'availability.design.save': s.object({ design: s.optional(availabilityDesignSchema) }),
+  /**
    * Apply a placement: move the listed powered-on VMs of the cluster to the listed hosts (the others stay
    * where they are) by the plan `placement.plan` shows — re-planned now from where the VMs run, so it
    * never over-commits a host. Pre: every VM powered on in the cluster, every host in it, the target fits.
@@ -390,6 +396,7 @@ export interface CommandResults {
   'sim.step': SimStatus;
   'sim.setSpeed': SimStatus;
   'exercise.progress.set': { ok: true };
+  'availability.design.save': { ok: true };
   'placement.apply': TaskRef;
   'lab.load': { ok: true };
   'lab.save': LabDocumentDto;

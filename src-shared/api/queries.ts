@@ -22,6 +22,8 @@ import type { Exercise, ExerciseSummary } from '../exercise/format';
 import type { PlacementModelResult, PlacementPlanResult, PlacementSolveResult } from '../model/placement';
 import type { AvailabilityDesignDto, ClusterAvailabilityDto, ClusterServicesDto, PowerOnPlacementDto } from '../model/clusterServices';
 import type { MigrationStats } from '../model/migration';
+import { availabilityDesignSchema } from './availabilitySchema';
+import type { AvailabilityDesign } from './availabilitySchema';
 import type { GuestParamDto } from '../model/guestParams';
 import type { AlarmDefinitionDto, TriggeredAlarmDto } from '../model/alarms';
 import { PLACEMENT_ALGO_NAMES, PLACEMENT_CONSTRAINT_KINDS, PLACEMENT_DEMAND_SOURCES } from '../model/placement';
@@ -104,17 +106,13 @@ export const QUERY_SCHEMAS = {
   'cluster.services': s.object({ clusterId: s.id('cluster') }),
   /** DRS initial placement: the hosts a powered-off VM could power on, best first (manual mode's Power On recommendations). */
   'cluster.drs.powerOnRecommendations': s.object({ vmId: s.id('vm') }),
-  /** A data-center design's availability: component groups (k-of-n by redundancy scheme) in series. */
-  'availability.design': s.object({
-    groups: s.array(s.object({
-      name: s.string({ min: 1, max: 80 }),
-      availability: s.optional(s.number({ min: 0, max: 1 })),
-      mtbfH: s.optional(s.number({ min: 0.001, max: 1e9 })),
-      mttrH: s.optional(s.number({ min: 0, max: 1e6 })),
-      need: s.int({ min: 1, max: 64 }),
-      scheme: s.oneOf(['N', 'N+1', '2N', '2N+1'] as const),
-    }), { min: 1, max: 32 }),
-  }),
+  /**
+   * A data-center design's availability: component groups (k-of-n by redundancy scheme) in series or in
+   * parallel. A group gives one unit's `availability`, or both `mtbfH` and `mttrH`.
+   */
+  'availability.design': availabilityDesignSchema,
+  /** The student's own design, as `availability.design.save` kept it with the lab (null when none). */
+  'availability.design.saved': s.object({}),
   /**
    * The lab's cluster as an N+k design: hosts with the given MTBF/MTTR, k = HA's host failures to
    * tolerate; the formula and a seeded simulation of `years` × `replications`.
@@ -242,6 +240,7 @@ export interface QueryResults {
   'cluster.services': ClusterServicesDto;
   'cluster.drs.powerOnRecommendations': PowerOnPlacementDto;
   'availability.design': AvailabilityDesignDto;
+  'availability.design.saved': { design: AvailabilityDesign; savedAtMs: number } | null;
   'availability.cluster': ClusterAvailabilityDto;
   'metrics.catalog': CounterInfo[];
   'metrics.query': MetricSeriesDto;

@@ -1,7 +1,8 @@
 /**
  * Expressions: numbers computed from the lab through the contract — host and VM fields, counters over
  * a window, task durations, event counts and times, the time between two events, migration results,
- * the engine's own packing of a cluster (`placement.solve`) — and arithmetic over them (ratio,
+ * the engine's own packing of a cluster (`placement.solve`), the availability maths (`availability.*`: a
+ * design in the file, the student's saved design, the lab's cluster as N+k) — and arithmetic over them (ratio,
  * difference, sum, product).
  *
  * - `evaluateExpr(expr, ctx)` → `{ value, text }` (text says what was read, for reasons and reports) or
@@ -24,9 +25,10 @@ import type { EventDto } from '../model/eventLog';
 import { INTERVALS } from '../model/metrics';
 import type { LabView } from './labView';
 import type {
-  Comparison, CounterSource, EntityKey, EventSelector, Expr, HostField, MigrationField, MigrationSelector, NumberMatch, PlacementSelector, Since, TaskSelector, VmField,
+  AvailabilityField, AvailabilitySelector, Comparison, CounterSource, EntityKey, EventSelector, Expr, HostField, MigrationField, MigrationSelector, NumberMatch, PlacementSelector, Since, TaskSelector, VmField,
 } from './format';
 import type { PlacementSolveResult } from '../model/placement';
+import type { QueryParams } from '../api/queries';
 import type { ClusterId } from '../model/ids';
 import { ENTITY_KEYS } from './format';
 import { durationMs, formatDuration } from './duration';
@@ -317,6 +319,38 @@ async function solvePlacement(sel: PlacementSelector, ctx: EvalContext): Promise
   return { result, scope };
 }
 
+const TIER_NUMBER: Record<string, number> = { I: 1, II: 2, III: 3, IV: 4 };
+
+/** The engine's availability figures: a design (written or the student's saved one) or a cluster as N+k. */
+async function evaluateAvailability(sel: AvailabilitySelector, field: AvailabilityField, ctx: EvalContext): Promise<ExprResult> {
+  const show = (v: number): string => (field === 'tier' ? (v ? `tier ${['I', 'II', 'III', 'IV'][v - 1]}` : 'below tier I') : String(round(v)));
+  if (sel.cluster !== undefined) {
+    const inv = await ctx.view.inventory();
+    const cluster = inv.clusters.find((c) => c.name === sel.cluster);
+    if (!cluster) return { error: `there is no cluster named "${sel.cluster}"` };
+    // Only the formula is read: the smallest simulation the query accepts keeps the check cheap.
+    const r = await ctx.view.clusterAvailability({ clusterId: cluster.id as ClusterId, mtbfH: sel.mtbfH!, mttrH: sel.mttrH!, years: 1, replications: 2, seed: 1 });
+    const v = field === 'tier' ? (r.tier ? TIER_NUMBER[r.tier] : 0) : (r as unknown as Record<string, number>)[field];
+    if (typeof v !== 'number') return { error: `a cluster's availability has no ${field}` };
+    return { value: v, text: `${field} of cluster ${sel.cluster} as N+${r.tolerate} (${r.hosts} hosts, host MTBF ${sel.mtbfH} h, MTTR ${sel.mttrH} h): ${show(v)}` };
+  }
+  let params: QueryParams<'availability.design'>;
+  let what: string;
+  if (sel.design === 'saved') {
+    const saved = await ctx.view.savedDesign();
+    if (!saved) return { error: 'no design has been saved with the lab yet (Monitor › Data-center availability › SAVE DESIGN)' };
+    params = saved.design;
+    what = `the design saved at ${saved.savedAtMs / 1000} s (${saved.design.groups.map((g) => g.name).join(', ')})`;
+  } else {
+    params = { groups: sel.groups!, ...(sel.combine ? { combine: sel.combine } : {}) };
+    what = `the design ${sel.groups!.map((g) => g.name).join(sel.combine === 'parallel' ? ' ∥ ' : ' + ')}`;
+  }
+  const d = await ctx.view.design(params);
+  const v = field === 'tier' ? (d.tier ? TIER_NUMBER[d.tier] : 0) : field === 'groups' ? d.groups.length : (d as unknown as Record<string, number>)[field];
+  if (typeof v !== 'number') return { error: `a design's availability has no ${field}` };
+  return { value: v, text: `${field} of ${what}: ${show(v)}` };
+}
+
 async function evaluatePlacement(sel: PlacementSelector, field: 'hostsUsed' | 'lowerBound' | 'unplaced', ctx: EvalContext): Promise<ExprResult> {
   const r = await solvePlacement(sel, ctx);
   if ('error' in r) return r;
@@ -397,6 +431,7 @@ export async function evaluateExpr(expr: Expr, ctx: EvalContext, depth = 0): Pro
       return { value: v.value, text: `${expr.field} of the ${expr.migration.which ?? 'last'} ${what}: ${round(v.value)} ${v.unit}` };
     }
     if ('placement' in expr) return await evaluatePlacement(expr.placement, expr.field, ctx);
+    if ('availability' in expr) return await evaluateAvailability(expr.availability, expr.field, ctx);
     const parts = 'ratio' in expr ? expr.ratio : 'difference' in expr ? expr.difference : 'sum' in expr ? expr.sum : expr.product;
     const vals: number[] = [];
     const texts: string[] = [];

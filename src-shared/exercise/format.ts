@@ -228,6 +228,26 @@ export interface PlacementSelector {
   standbyHosts?: 'off' | 'available';
 }
 
+/**
+ * The availability maths through the contract: a design written in the exercise (`groups`, `combine`),
+ * the design the student saved with the lab (`design: saved`, the availability page's SAVE DESIGN), or
+ * the lab's cluster as N+k (`cluster`, with a host `mtbfH` and `mttrH`: k is the student's own HA
+ * setting). Fields of a design: `availability`, `downtimeHoursPerYear`, `tier` (1–4, 0 below tier I),
+ * `groups`; of a cluster: `hostAvailability`, `formula`, `formulaDowntimeHoursPerYear`, `hosts`,
+ * `tolerate`, `tier`.
+ */
+export interface AvailabilitySelector {
+  design?: 'saved';
+  groups?: { name: string; availability?: number; mtbfH?: number; mttrH?: number; need: number; scheme: 'N' | 'N+1' | '2N' | '2N+1' }[];
+  combine?: 'series' | 'parallel';
+  cluster?: string;
+  mtbfH?: number;
+  mttrH?: number;
+}
+export const AVAILABILITY_DESIGN_FIELDS = ['availability', 'downtimeHoursPerYear', 'tier', 'groups'] as const;
+export const AVAILABILITY_CLUSTER_FIELDS = ['hostAvailability', 'formula', 'formulaDowntimeHoursPerYear', 'hosts', 'tolerate', 'tier'] as const;
+export type AvailabilityField = (typeof AVAILABILITY_DESIGN_FIELDS)[number] | (typeof AVAILABILITY_CLUSTER_FIELDS)[number];
+
 /** A number computed from the lab (or a literal). */
 export type Expr =
   | number
@@ -240,12 +260,13 @@ export type Expr =
   | { between: { from: EventSelector & { which?: 'last' | 'first' }; to: EventSelector } }
   | { migration: MigrationSelector & { which?: 'last' | 'first' }; field: MigrationField }
   | { placement: PlacementSelector; field: (typeof PLACEMENT_FIELDS)[number] }
+  | { availability: AvailabilitySelector; field: AvailabilityField }
   | { ratio: [Expr, Expr] }
   | { difference: [Expr, Expr] }
   | { sum: Expr[] }
   | { product: Expr[] };
 
-export const EXPR_KINDS = ['host', 'vm', 'counter', 'task', 'event', 'between', 'migration', 'placement', 'ratio', 'difference', 'sum', 'product'] as const;
+export const EXPR_KINDS = ['host', 'vm', 'counter', 'task', 'event', 'between', 'migration', 'placement', 'availability', 'ratio', 'difference', 'sum', 'product'] as const;
 
 export interface NumberQuestion {
   id: string;

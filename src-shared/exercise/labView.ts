@@ -4,7 +4,8 @@
  *
  * - `new LabView(query)`: `query` is any `HvlabApi.query` (the client's, a direct engine bridge, a saved lab).
  * - `inventory()`, `tasks()`, `events()`, `snapshots(vmId)`, `console(vmId)`, `series(entityId, counters)`,
- *   `status()`, `info()`, `migrations(vmId)` (`migration.list`), `placement(params)` (`placement.solve`, a query that changes nothing); name lookups
+ *   `status()`, `info()`, `migrations(vmId)` (`migration.list`), `placement(params)` (`placement.solve`, a query that changes nothing),
+ *   `design(params)` / `savedDesign()` / `clusterAvailability(params)` (`availability.*`); name lookups
  *   `vmByName`, `hostByName`, `entityByName(kind, name)`.
  *
  * Rules: read-only (queries only); one instance per pass (create a new one to see new state). A query
@@ -51,6 +52,13 @@ export class LabView {
   migrations(vmId: VmDto['id']): Promise<MigrationStats[]> { return this.once(`mig:${vmId}`, () => this.query('migration.list', { vmId })); }
   placement(params: QueryParams<'placement.solve'>): Promise<QueryResult<'placement.solve'>> {
     return this.once(`p:${JSON.stringify(params)}`, () => this.query('placement.solve', params));
+  }
+  design(params: QueryParams<'availability.design'>): Promise<QueryResult<'availability.design'>> {
+    return this.once(`ad:${JSON.stringify(params)}`, () => this.query('availability.design', params));
+  }
+  savedDesign(): Promise<QueryResult<'availability.design.saved'>> { return this.once('ads', () => this.query('availability.design.saved', {})); }
+  clusterAvailability(params: QueryParams<'availability.cluster'>): Promise<QueryResult<'availability.cluster'>> {
+    return this.once(`ac:${JSON.stringify(params)}`, () => this.query('availability.cluster', params));
   }
   series(entityId: string, counters: string[], interval: IntervalKey = 'realtime'): Promise<MetricSeriesDto> {
     const key = `m:${entityId}:${interval}:${counters.join(',')}`;

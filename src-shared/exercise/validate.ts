@@ -14,7 +14,7 @@
  */
 import type { Exercise } from './format';
 import {
-  AGGREGATES, COMPARISON_KEYS, COUNTER_AS, EFFECTIVE_PAGINGS, ENTITY_KEYS, EVENT_FIELDS, EXERCISE_FORMAT_VERSION, EXPR_KINDS,
+  AGGREGATES, AVAILABILITY_CLUSTER_FIELDS, AVAILABILITY_DESIGN_FIELDS, COMPARISON_KEYS, COUNTER_AS, EFFECTIVE_PAGINGS, ENTITY_KEYS, EVENT_FIELDS, EXERCISE_FORMAT_VERSION, EXPR_KINDS,
   GUEST_STATES, HOST_FIELDS, MIGRATION_FIELDS, MONITORS, PAGINGS, PLACEMENT_ALGOS, PLACEMENT_DEMANDS, PLACEMENT_FIELDS, POWER_STATES, PREDICATE_KINDS, SINCE_VALUES, TASK_FIELDS,
   TASK_STATES, VM_FIELDS, WHICH_VALUES,
 } from './format';
@@ -216,6 +216,43 @@ function placementSelector(V: Validator, o: Record<string, unknown>, path: Path)
   });
 }
 
+const AVAILABILITY_SELECTOR = ['design', 'groups', 'combine', 'cluster', 'mtbfH', 'mttrH'] as const;
+const AVAILABILITY_GROUP = ['name', 'availability', 'mtbfH', 'mttrH', 'need', 'scheme'] as const;
+
+/** Exactly one of `design: saved`, `groups` or `cluster`; returns which (for the field's check). */
+function availabilitySelector(V: Validator, o: Record<string, unknown>, path: Path): 'design' | 'cluster' | undefined {
+  const kinds = (['design', 'groups', 'cluster'] as const).filter((k) => o[k] !== undefined);
+  if (kinds.length !== 1) { V.fail(path, `an availability expression names one of design: saved, groups or cluster${kinds.length ? `, found ${kinds.join(' and ')}` : ''}`); return undefined; }
+  if (kinds[0] === 'cluster') {
+    entityName(V, o.cluster, [...path, 'cluster']);
+    V.number(o.mtbfH, [...path, 'mtbfH'], { min: 1, max: 1e7 });
+    V.number(o.mttrH, [...path, 'mttrH'], { min: 0.01, max: 1e5 });
+    if (o.combine !== undefined) V.fail([...path, 'combine'], 'combine goes with groups');
+    return 'cluster';
+  }
+  for (const k of ['mtbfH', 'mttrH'] as const) if (o[k] !== undefined) V.fail([...path, k], `${k} goes with cluster (a group has its own)`);
+  if (kinds[0] === 'design') {
+    V.oneOf(o.design, [...path, 'design'], ['saved'] as const);
+    if (o.combine !== undefined) V.fail([...path, 'combine'], 'a saved design has its own combine');
+    return 'design';
+  }
+  V.opt(o, 'combine', path, (v, p) => V.oneOf(v, p, ['series', 'parallel'] as const));
+  if (V.list(o.groups, [...path, 'groups'], { min: 1, max: 32 })) {
+    o.groups.forEach((g, i) => {
+      const p = [...path, 'groups', i];
+      if (!V.object(g, p, AVAILABILITY_GROUP, ['name', 'need', 'scheme'])) return;
+      V.string(g.name, [...p, 'name'], { min: 1, max: 80 });
+      V.number(g.need, [...p, 'need'], { min: 1, max: 64, int: true });
+      V.oneOf(g.scheme, [...p, 'scheme'], ['N', 'N+1', '2N', '2N+1'] as const);
+      if (g.availability !== undefined) V.number(g.availability, [...p, 'availability'], { min: 0, max: 1 });
+      else if (g.mtbfH === undefined || g.mttrH === undefined) V.fail(p, 'a group gives its availability, or both mtbfH and mttrH');
+      if (g.mtbfH !== undefined) V.number(g.mtbfH, [...p, 'mtbfH'], { min: 0.001, max: 1e9 });
+      if (g.mttrH !== undefined) V.number(g.mttrH, [...p, 'mttrH'], { min: 0, max: 1e6 });
+    });
+  }
+  return 'design';
+}
+
 function taskSelector(V: Validator, o: Record<string, unknown>, path: Path): void {
   V.string(o.operation, [...path, 'operation'], { max: 64, pattern: /^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)+$/, patternText: 'an operation name like vm.powerOn' });
   V.opt(o, 'target', path, (v, p) => entityName(V, v, p));
@@ -309,6 +346,12 @@ function validateExpr(V: Validator, v: unknown, path: Path, depth = 0): void {
       if (V.object(body, p, PLACEMENT_SELECTOR, ['cluster', 'algo'])) placementSelector(V, body, p);
       V.oneOf(v.field, [...path, 'field'], PLACEMENT_FIELDS);
       return;
+    case 'availability': {
+      const which = V.object(body, p, AVAILABILITY_SELECTOR) ? availabilitySelector(V, body, p) : undefined;
+      if (which === 'cluster') V.oneOf(v.field, [...path, 'field'], AVAILABILITY_CLUSTER_FIELDS);
+      else if (which === 'design') V.oneOf(v.field, [...path, 'field'], AVAILABILITY_DESIGN_FIELDS);
+      return;
+    }
     default: {
       const pair = kind === 'ratio' || kind === 'difference';
       if (V.list(body, p, pair ? { min: 2, max: 2 } : { min: 1, max: 16 })) body.forEach((x, i) => validateExpr(V, x, [...p, i], depth + 1));

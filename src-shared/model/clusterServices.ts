@@ -216,7 +216,12 @@ export interface HaRestartDto {
   /** restartedAtMs − stoppedAtMs, when restarted. */
   downtimeMs?: number;
   state: 'waiting' | 'restarting' | 'restarted' | 'failed';
+  /** Why it failed, or why the last attempt failed while it waits for a retry. */
   reason?: string;
+  /** Attempts that failed so far (absent: none). */
+  failedAttempts?: number;
+  /** While waiting after a failed attempt: when HA tries again. */
+  retryAtMs?: number;
 }
 
 export const FAULT_KINDS = ['hostCrash', 'hostIsolation', 'vmCrash', 'datastoreInaccessible'] as const;
@@ -271,6 +276,17 @@ export interface DrsStateDto {
   recommendations: DrsRecommendationDto[];
   /** Recently applied, dismissed or refused recommendations (newest first). */
   history: DrsRecommendationDto[];
+  /** Rules the powered-on VMs break where they run now (rule order). */
+  ruleViolations: RuleViolationDto[];
+}
+
+/** A VM/Host rule the current placement breaks (Monitor › vSphere DRS › Faults; the rule list's status). */
+export interface RuleViolationDto {
+  ruleName: string;
+  kind: AffinityRuleKind;
+  mandatory: boolean;
+  vmIds: VmId[];
+  message: string;
 }
 
 export interface ClusterServicesDto {
@@ -286,7 +302,11 @@ export interface ClusterServicesDto {
 
 export interface AvailabilityDesignDto {
   groups: { name: string; unitAvailability: number; units: number; required: number; availability: number }[];
+  /** How the groups combine: series (all needed) or parallel (any one suffices). */
+  combine: 'series' | 'parallel';
   availability: number;
+  /** Two groups in parallel: P(A∪B) = a + b − ab, P(A∩B) = ab (independent failures). */
+  union?: { a: number; b: number; both: number };
   downtimeHoursPerYear: number;
   tier: string | null;
   tiers: { tier: string; availability: number; downtimeHoursPerYear: number; description: string }[];
@@ -336,4 +356,38 @@ export function ruleBroken(rules: readonly AffinityRule[], vmId: VmId, hostId: H
     }
   }
   return undefined;
+}
+
+/**
+ * The rules the current placement breaks: `hostOf` gives the host of each powered-on VM (others are
+ * ignored: a powered-off VM breaks nothing), `name` a display name. VMs of a keep-together rule on
+ * more than one host; two VMs of a separate rule on one host; a VM of a VMs-to-hosts rule outside the
+ * host group, or of a VMs-not-to-hosts rule inside it. Messages in vSphere's words.
+ */
+export function ruleViolations(rules: readonly AffinityRule[], hostOf: (vm: VmId) => HostId | undefined, name: (id: string) => string): RuleViolationDto[] {
+  const out: RuleViolationDto[] = [];
+  for (const r of rules) {
+    const placed = r.vmIds.filter((v) => hostOf(v) !== undefined);
+    const base = { ruleName: r.name, kind: r.kind, mandatory: r.mandatory };
+    if (r.kind === 'keepTogether') {
+      const hosts = [...new Set(placed.map((v) => hostOf(v)!))];
+      if (hosts.length > 1) out.push({ ...base, vmIds: placed, message: `VMs of the affinity rule ${r.name} run on different hosts (${hosts.map(name).join(', ')})` });
+    } else if (r.kind === 'separate') {
+      const byHost = new Map<HostId, VmId[]>();
+      for (const v of placed) byHost.set(hostOf(v)!, [...(byHost.get(hostOf(v)!) ?? []), v]);
+      for (const [h, vs] of byHost) {
+        if (vs.length > 1) out.push({ ...base, vmIds: vs, message: `${vs.map(name).join(' and ')} are violating the anti-affinity rule ${r.name}: they run on the same host ${name(h)}` });
+      }
+    } else {
+      const inside = r.kind === 'vmToHosts';
+      const wrong = placed.filter((v) => r.hostIds.includes(hostOf(v)!) !== inside);
+      if (wrong.length) {
+        out.push({
+          ...base, vmIds: wrong,
+          message: `${wrong.map((v) => `${name(v)} (on ${name(hostOf(v)!)})`).join(', ')} ${wrong.length > 1 ? 'are' : 'is'} violating the VM-Host rule ${r.name}: ${r.mandatory ? 'must' : 'should'}${inside ? '' : ' not'} run on ${r.hostIds.map(name).join(', ')}`,
+        });
+      }
+    }
+  }
+  return out;
 }

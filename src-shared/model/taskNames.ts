@@ -59,6 +59,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'lab.save': 'Save lab',
   'lab.open': 'Open lab',
   'exercise.progress.set': 'Record exercise progress',
+  'availability.design.save': 'Save availability design',
   'lab.recovery.restore': 'Restore autosaved lab',
   'lab.recovery.discard': 'Discard autosaved lab',
 };

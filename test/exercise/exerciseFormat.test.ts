@@ -144,6 +144,46 @@ steps:
   expect.forEach((re, i) => assert.match(errs[i], re));
 });
 
+test('availability expressions: one of design: saved, groups or cluster, with the fields of its kind, validated with their positions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  const file = write(dir, 'avail.yaml', `exercise: 1
+name: avail
+title: Avail
+summary: Avail.
+scenario: lab-small
+objectives: [x]
+steps:
+  - id: one
+    title: One
+    instructions: Do it.
+    questions:
+      - id: ok
+        prompt: A?
+        number: { answer: { availability: { groups: [ { name: psu, mtbfH: 100, mttrH: 1, need: 1, scheme: N+1 } ], combine: parallel }, field: tier } }
+      - id: ok2
+        prompt: A?
+        number: { answer: { availability: { cluster: DC0_C0, mtbfH: 2000, mttrH: 48 }, field: formula } }
+      - id: q1
+        prompt: A?
+        number: { answer: { availability: { design: saved }, field: formula } }
+      - id: q2
+        prompt: A?
+        number: { answer: { availability: { design: mine, cluster: DC0_C0 }, field: tier } }
+      - id: q3
+        prompt: A?
+        number: { answer: { availability: { groups: [ { name: ups, mtbfH: 100, need: 1, scheme: 3N } ] }, field: availability } }
+`);
+  const errs = errorsOf(file);
+  const expect = [
+    /avail\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.field: expected one of availability, downtimeHoursPerYear, tier, groups, got the text "formula"/,
+    /avail\.yaml:23:\d+: error: steps\[0\]\.questions\[3\]\.number\.answer\.availability: an availability expression names one of design: saved, groups or cluster, found design and cluster/,
+    /avail\.yaml:26:\d+: error: steps\[0\]\.questions\[4\]\.number\.answer\.availability\.groups\[0\]: a group gives its availability, or both mtbfH and mttrH/,
+    /avail\.yaml:26:\d+: error: steps\[0\]\.questions\[4\]\.number\.answer\.availability\.groups\[0\]\.scheme: expected one of N, N\+1, 2N, 2N\+1/,
+  ];
+  assert.equal(errs.length, expect.length, errs.join('\n'));
+  for (const re of expect) assert.ok(errs.some((e) => re.test(e)), `${re} in\n${errs.join('\n')}`);
+});
+
 test('migration selectors: technique, destination and fields are validated with their positions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
   const file = write(dir, 'mig.yaml', `exercise: 1

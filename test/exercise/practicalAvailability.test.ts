@@ -69,9 +69,27 @@ test('practical 8: a student who follows the handout passes every step', async (
   assert.equal(await s.answer('a-cluster', Number(av.formula.toFixed(5))), true);
   assert.equal(await s.answer('downtime-year', Number(av.formulaDowntimeHoursPerYear.toFixed(1))), true);
   assert.equal(av.tier, 'I');
+  assert.equal(await s.answer('tier', 1), true);
+  assert.ok(Math.abs(av.hostAvailability - 0.97656) < 1e-5 && Math.abs(av.formula - 0.99681) < 1e-5, 'the handout\'s worked figures');
   assert.ok(Math.abs(av.simulated - av.formula) <= av.halfWidth, 'the simulated year brackets the formula');
   assert.equal(await s.answer('parallel', 99.89), true);
   await s.answerChoicesAndTexts('maths');
+
+  await s.goTo('design');
+  const below = { groups: [{ name: 'utility feed', availability: 0.999, need: 1, scheme: 'N' as const }, { name: 'UPS', mtbfH: 50_000, mttrH: 8, need: 2, scheme: 'N+1' as const }, { name: 'cooling', availability: 0.998, need: 3, scheme: 'N+1' as const }] };
+  await s.api.command('availability.design.save', { design: below });
+  const first = await s.status('design');
+  console.log(first.checks.map((c) => `${c.label}: ${c.pass} — ${c.reason}`).join('\n'));
+  assert.deepEqual(first.checks.map((c) => c.pass), [false, true], 'a single utility feed stays below tier III');
+  const tier3 = { groups: [{ ...below.groups[0], scheme: '2N' as const }, below.groups[1], below.groups[2]] };
+  await s.api.command('availability.design.save', { design: tier3 });
+  const d = await s.api.query('availability.design', tier3);
+  console.log(`saved design: ${d.availability} (${d.downtimeHoursPerYear} h/year, tier ${d.tier})`);
+  assert.ok(d.tier === 'III' || d.tier === 'IV', `tier ${d.tier}`);
+  assert.equal(await s.answer('design-downtime', Number((d.downtimeHoursPerYear + 0.5).toFixed(2))), false);
+  assert.equal(await s.answer('design-downtime', Number(d.downtimeHoursPerYear.toFixed(2))), true);
+  await s.answerChoicesAndTexts('design');
+  await s.expectStepPasses('design');
 
   const g = await s.grade();
   assert.equal(g.totals.checksPassed, g.totals.checks, JSON.stringify(g.steps.flatMap((x) => x.checks.filter((c) => !c.pass))));
@@ -94,5 +112,9 @@ test('practical 8: a management-network cut instead of a power loss (isolation r
   console.log(st.checks.map((c) => `${c.label}: ${c.pass} — ${c.reason}`).join('\n'));
   assert.deepEqual(st.checks.map((c) => c.pass), [false, false, false]);
   assert.match(st.checks[0].reason, /0 DasHostFailedEvent event\(s\) of ha-H0 during this step/);
-  assert.equal(await s.answer('tier', [1]), false);
+  assert.equal(await s.answer('tier', 2), false);
+  await s.goTo('design');
+  const design = await s.status('design');
+  assert.deepEqual(design.checks.map((c) => c.pass), [false, false]);
+  assert.match(design.checks[0].reason, /no design has been saved with the lab yet/);
 });

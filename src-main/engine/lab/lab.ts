@@ -22,6 +22,7 @@
  * seeded `rng` streams; every change that clients show is published through `emit` (tasks, events) or
  * marked for the engine's change feed (`markChanged`: inventory objects).
  */
+import type { AvailabilityDesign } from '@shared/api/availabilitySchema';
 import type { EngineEvent } from '@shared/api/events';
 import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
@@ -95,6 +96,8 @@ export class Lab {
   private readonly memories = new Map<HostId, HostMemory>();
   /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
   exerciseProgress: ExerciseProgress | undefined;
+  /** The student's own data-center design (contract `availability.design.save`): kept and saved, evaluated on request. */
+  availabilityDesign: { design: AvailabilityDesign; savedAtMs: number } | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
   private changed = new Set<ManagedEntityId>();
 

@@ -20,6 +20,8 @@
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
 import type { SimStatus, ExerciseProgress } from '@shared/api/commands';
 import { exerciseProgressSchema } from '@shared/api/commands';
+import { savedDesignSchema } from '@shared/api/availabilitySchema';
+import type { AvailabilityDesign } from '@shared/api/availabilitySchema';
 import type { EventDto } from '@shared/model/eventLog';
 import type { Lab } from './lab';
 import type { Scenario } from '../scenario/index';
@@ -69,6 +71,8 @@ export interface LabState {
   schedulers: [HostId, HostSchedulerState][];
   /** The student's guided-exercise progress, when an exercise was started (absent in older saves). */
   exerciseProgress?: ExerciseProgress;
+  /** The student's own data-center design, when one was saved (absent in older saves). */
+  availabilityDesign?: { design: AvailabilityDesign; savedAtMs: number };
 }
 
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -100,6 +104,7 @@ export function saveLab(lab: Lab): LabState {
     guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
     schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
     ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
+    ...(lab.availabilityDesign ? { availabilityDesign: plain(lab.availabilityDesign) } : {}),
   };
 }
 
@@ -136,6 +141,11 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     const problem = exerciseProgressSchema.check(state.exerciseProgress, 'exerciseProgress');
     if (problem) throw new Error(`lab state: ${problem.field}: ${problem.message}`);
     lab.exerciseProgress = plain(state.exerciseProgress);
+  }
+  if (state.availabilityDesign !== undefined) {
+    const problem = savedDesignSchema.check(state.availabilityDesign, 'availabilityDesign');
+    if (problem) throw new Error(`lab state: ${problem.field}: ${problem.message}`);
+    lab.availabilityDesign = plain(state.availabilityDesign);
   }
   const layer = (i: number): DiskLayer => {
     const l = state.layers[i];

@@ -29,6 +29,7 @@ import { VM_LIMITS } from '@shared/model/vmLimits';
 import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
 import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
 import { exerciseProgressSchema } from '@shared/api/commands';
+import { savedDesignSchema } from '@shared/api/availabilitySchema';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import type { Infer } from '@shared/api/schema';
 import { ALARM_KEYS, ALARM_STATUSES, type AlarmKey } from '@shared/model/alarms';
@@ -242,6 +243,8 @@ const clusterServicesStateSchema = s.object({
       vmId: s.id('vm'), vmName: s.name(), priority: restartPriority(), fromHostId: s.id('host'), toHostId: s.optional(s.id('host')),
       stoppedAtMs: timeMs(), restartedAtMs: s.optional(timeMs()), downtimeMs: s.optional(timeMs()),
       state: s.oneOf(['waiting', 'restarting', 'restarted', 'failed'] as const), reason: s.optional(s.text({ max: 4096 })),
+      // Restart retries (absent in labs saved before them: no failed attempt).
+      failedAttempts: s.optional(s.int({ min: 0, max: 1000 })), retryAtMs: s.optional(timeMs()),
     }), { max: HA_MAX_RESTART_RECORDS }),
     silent: s.array(s.object({ vmId: s.id('vm'), sinceMs: timeMs() }), { max: LAB_MAX_VMS }),
     resets: s.array(s.object({ vmId: s.id('vm'), atMs: timeMs() }), { max: HISTORY_MAX }),
@@ -341,6 +344,8 @@ const labStateV2Schema = s.object({
   registry: s.object({ ...registryFields, reservedNames: s.array(s.name(), { max: LAB_MAX_VMS }) }),
   /** The student's exercise progress, held to the same schema as `exercise.progress.set`. */
   exerciseProgress: s.optional(exerciseProgressSchema),
+  /** The student's own data-center design (absent in older saves), held to `availability.design.save`'s schema. */
+  availabilityDesign: s.optional(savedDesignSchema),
   services: s.object({
     'guests.stopped': opaque('nothing'),
     'collector.quantum': s.object({ clusterGrid: clusterGridSchema }),

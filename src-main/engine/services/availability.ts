@@ -8,8 +8,10 @@
  *   P(A∩B) = a + b − ab. Both assume independent failures (a shared power feed breaks the rule).
  * - `kOfN(a, k, n)` = Σ_{i=k..n} C(n,i) aⁱ (1−a)ⁿ⁻ⁱ; `redundancy(scheme, N)` → units and required for
  *   N, N+1, 2N, 2N+1.
- * - `evaluateDesign(design)`: each group k-of-n, the groups in series; the tier it reaches and the
- *   downtime per year. `UPTIME_TIERS`: 99.671 % (I), 99.741 % (II), 99.982 % (III), 99.995 % (IV).
+ * - `evaluateDesign(groups, combine)`: each group k-of-n, the groups in series (default) or in parallel;
+ *   the tier it reaches and the downtime per year; for two groups in parallel, the union's terms
+ *   P(A) + P(B) − P(A∩B). `designProblem(groups)`: a group that gives neither an availability nor both
+ *   MTBF and MTTR (the field it names), checked before evaluating. `UPTIME_TIERS`: 99.671 % (I), 99.741 % (II), 99.982 % (III), 99.995 % (IV).
  * - `clusterAvailability(hosts, tolerate, mtbfH, mttrH)`: the probability that at most `tolerate` hosts
  *   are down — the cluster can run its VMs (HA restarts them within the capacity admission control kept).
  * - `simulateCluster(...)`: the same cluster run for simulated years with seeded exponential failure
@@ -76,9 +78,14 @@ export interface ComponentGroup {
   scheme: RedundancyScheme;
 }
 
+export type DesignCombination = 'series' | 'parallel';
+
 export interface DesignResult {
   groups: { name: string; unitAvailability: number; units: number; required: number; availability: number }[];
+  combine: DesignCombination;
   availability: number;
+  /** Two groups in parallel: P(A∪B) = a + b − ab, with P(A∩B) = ab under independence. */
+  union?: { a: number; b: number; both: number };
   downtimeHoursPerYear: number;
   /** The highest Uptime Institute tier whose availability the design reaches, or null. */
   tier: string | null;
@@ -94,14 +101,30 @@ export function tierOf(a: number): string | null {
   return best;
 }
 
-export function evaluateDesign(groups: readonly ComponentGroup[]): DesignResult {
+/** The first group the maths cannot read: neither `availability` nor both MTBF and MTTR. */
+export function designProblem(groups: readonly ComponentGroup[]): { index: number; field: 'availability' | 'mtbfH' | 'mttrH'; message: string } | null {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (g.availability !== undefined) continue;
+    if (g.mtbfH === undefined && g.mttrH === undefined) {
+      return { index: i, field: 'availability', message: `Give "${g.name}" an availability, or its MTBF and MTTR.` };
+    }
+    if (g.mtbfH === undefined) return { index: i, field: 'mtbfH', message: `"${g.name}" has an MTTR but no MTBF: give both, or an availability.` };
+    if (g.mttrH === undefined) return { index: i, field: 'mttrH', message: `"${g.name}" has an MTBF but no MTTR: give both, or an availability.` };
+  }
+  return null;
+}
+
+export function evaluateDesign(groups: readonly ComponentGroup[], combine: DesignCombination = 'series'): DesignResult {
   const out = groups.map((g) => {
     const unit = g.availability ?? fromMtbf(g.mtbfH ?? 1, g.mttrH ?? 0);
     const { units, required } = redundancy(g.scheme, g.need);
     return { name: g.name, unitAvailability: unit, units, required, availability: kOfN(unit, required, units) };
   });
-  const a = series(out.map((g) => g.availability));
-  return { groups: out, availability: a, downtimeHoursPerYear: downtimeHours(a), tier: tierOf(a) };
+  const each = out.map((g) => g.availability);
+  const a = combine === 'parallel' ? parallel(each) : series(each);
+  const union = combine === 'parallel' && each.length === 2 ? { a: each[0], b: each[1], both: each[0] * each[1] } : undefined;
+  return { groups: out, combine, availability: a, ...(union ? { union } : {}), downtimeHoursPerYear: downtimeHours(a), tier: tierOf(a) };
 }
 
 /** P(at most `tolerate` of `hosts` are down), hosts failing independently. */

@@ -49,7 +49,7 @@ import type { ClusterId, HostId, TaskId, VmId } from '@shared/model/ids';
 import type {
   ClusterServicesDto, DpmRecommendationDto, DpmSettings, PowerOnPlacementDto, PowerOnRecommendationDto, DrsRecommendationDto, DrsSettings, HaRestartDto, HaSettings, RestartPriority,
 } from '@shared/model/clusterServices';
-import { DPM_DEFAULTS, RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken } from '@shared/model/clusterServices';
+import { DPM_DEFAULTS, RESTART_PRIORITY_RANK, defaultDrsSettings, defaultHaSettings, haSettingsProblem, ruleBroken, ruleViolations } from '@shared/model/clusterServices';
 import { isTaskFinished } from '@shared/model/task';
 import type { Cluster, Host, Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
@@ -59,7 +59,7 @@ import { startExitStandby } from '../cluster/index';
 import { startApplyPlan } from '../placement/index';
 import { vmOverheadFrames } from '../metrics/index';
 import {
-  DPM_EVACUATION_CONCURRENCY, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_HOST_FAILURE_DETECTION_MS, HA_ISOLATION_DETECTION_MS, HA_MAX_RESTART_RECORDS,
+  DPM_EVACUATION_CONCURRENCY, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_HOST_FAILURE_DETECTION_MS, HA_ISOLATION_DETECTION_MS, HA_MAX_RESTART_RECORDS, HA_RESTART_MAX_RETRIES, HA_RESTART_RETRY_DELAYS_MS,
   HA_SCAN_PERIOD_MS, HA_VM_MONITORING_MAX_RESETS, HA_VM_MONITORING_RESET_WINDOW_MS, PAGE_SIZE_BYTES,
 } from '../params';
 import { activeFaults, faultPowerOnProblem, stopVmHard } from './faults';
@@ -215,6 +215,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       }
       if ((r.kind === 'keepTogether' || r.kind === 'separate') && r.vmIds.length < 2) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs at least two virtual machines.`, `params.drs.rules[${i}].vmIds`) };
       if ((r.kind === 'vmToHosts' || r.kind === 'vmNotToHosts') && r.hostIds.length === 0) return { error: apiError('E_INVALID_ARGUMENT', `Rule ${r.name} needs a host group.`, `params.drs.rules[${i}].hostIds`) };
+      if (drs.rules.findIndex((o) => o.name === r.name) < i) return { error: apiError('E_DUPLICATE_NAME', `A rule named ${r.name} already exists in ${cluster.name}.`, `params.drs.rules[${i}].name`) };
     }
     const dpm: DpmSettings = { ...st.dpm, ...(change.dpm ?? {}) };
     const drsOn = change.drsEnabled ?? cluster.drsEnabled;
@@ -270,13 +271,19 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       const t = st.drsNextRunMs;
       if (this.cluster(id)?.drsEnabled && t > nowMs && (due === undefined || t < due)) due = t;
     }
+    for (const st of this.clusters.values()) {
+      for (const r of st.restarts) {
+        if (r.state === 'waiting' && r.retryAtMs !== undefined && r.retryAtMs > nowMs && (due === undefined || r.retryAtMs < due)) due = r.retryAtMs;
+      }
+    }
     return due;
   }
 
-  /** Something is due now: a restart in progress, a host failure to declare, a DRS pass. */
+  /** Something is due now: a restart in progress or whose retry is due, a host failure to declare, a DRS pass. */
   private dueAt(nowMs: number): boolean {
     for (const st of this.clusters.values()) {
-      for (const r of st.restarts) if (r.state === 'waiting' || r.state === 'restarting') return true;
+      // A restart waiting out its retry delay is not due: nextDueMs wakes the service when it is.
+      for (const r of st.restarts) if (r.state === 'restarting' || (r.state === 'waiting' && (r.retryAtMs ?? 0) <= nowMs)) return true;
     }
     for (const h of this.ctx.reg.hosts.values()) if (h.fault && nowMs >= h.fault.sinceMs + HA_HOST_FAILURE_DETECTION_MS) return true;
     for (const [id, st] of this.clusters) if (this.cluster(id)?.drsEnabled && nowMs >= st.drsNextRunMs) return true;
@@ -370,8 +377,32 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
   private fail(cluster: Cluster, rec: HaRestartDto, reason: string, nowMs: number): void {
     rec.state = 'failed';
     rec.reason = reason;
+    delete rec.retryAtMs;
     const vm = this.ctx.reg.vms.get(rec.vmId);
     this.ctx.events.log(nowMs, 'error', 'VmFailoverFailed', `vSphere HA could not restart ${rec.vmName} in cluster ${cluster.name}: ${reason}`, vm ? { id: vm.id, name: vm.name } : undefined);
+  }
+
+  /**
+   * A restart attempt that failed (no host with room, a rule, a refused or failed power-on): vSphere HA
+   * tries again after a delay that doubles from 2 min up to 8 min, at most HA_RESTART_MAX_RETRIES times;
+   * then the VM is reported as not restarted. Each failed attempt is an event.
+   */
+  private attemptFailed(cluster: Cluster, rec: HaRestartDto, reason: string, nowMs: number): void {
+    const failed = (rec.failedAttempts ?? 0) + 1;
+    rec.failedAttempts = failed;
+    if (failed > HA_RESTART_MAX_RETRIES) {
+      this.fail(cluster, rec, `${reason} (gave up after ${failed} attempts)`, nowMs);
+      return;
+    }
+    const delay = HA_RESTART_RETRY_DELAYS_MS[Math.min(failed, HA_RESTART_RETRY_DELAYS_MS.length) - 1];
+    rec.state = 'waiting';
+    rec.reason = reason;
+    rec.retryAtMs = nowMs + delay;
+    delete rec.toHostId;
+    const vm = this.ctx.reg.vms.get(rec.vmId);
+    this.ctx.events.log(nowMs, 'warning', 'VmFailoverFailed',
+      `vSphere HA unsuccessfully failed over ${rec.vmName} in cluster ${cluster.name} (attempt ${failed} of ${HA_RESTART_MAX_RETRIES + 1}): ${reason}. vSphere HA will retry in ${delay / 60_000} min`,
+      vm ? { id: vm.id, name: vm.name } : undefined);
   }
 
   private advanceRestarts(cluster: Cluster, st: ClusterState, nowMs: number): void {
@@ -387,10 +418,14 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
         rec.downtimeMs = vm.poweredOnAtMs - rec.stoppedAtMs;
         ctx.events.log(nowMs, 'info', 'VmRestartedOnAlternateHostEvent', `vSphere HA restarted virtual machine ${vm.name} on host ${ctx.reg.nameOf(vm.hostId ?? '')} in cluster ${cluster.name} (down ${(rec.downtimeMs / 1000).toFixed(1)} s)`, { id: vm.id, name: vm.name });
       } else if (!vm.busyTaskId) {
-        this.fail(cluster, rec, 'its power-on failed (see the task)', nowMs);
+        this.attemptFailed(cluster, rec, 'its power-on failed (see the task)', nowMs);
       }
     }
-    const waiting = st.restarts.filter((r) => r.state === 'waiting');
+    // Without a host that could be the HA master (all failed, isolated, down or in maintenance) nothing is
+    // restarted, and no attempt is spent: the restarts wait for a host to come back.
+    if (!this.hostsOf(cluster.id).some(hostUsable)) return;
+    // Restarts waiting out a retry delay stay out of this round (and do not hold the lower groups back).
+    const waiting = st.restarts.filter((r) => r.state === 'waiting' && (r.retryAtMs ?? 0) <= nowMs);
     if (waiting.length === 0) return;
     // One priority group at a time: the next group starts when the higher ones are on (or failed).
     if (st.restarts.some((r) => r.state === 'restarting')) return;
@@ -425,7 +460,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       : (vmId, hostId, placed) => ruleBroken(rules, vmId, hostId, (o) => placed.get(o) ?? running.get(o), true) === undefined);
     for (const [vmId, reason] of plan.unplaced) {
       const rec = group.find((r) => r.vmId === vmId)!;
-      this.fail(cluster, rec, reason, nowMs);
+      this.attemptFailed(cluster, rec, reason, nowMs);
     }
     for (const [vmId, hostId] of plan.placed) {
       const rec = group.find((r) => r.vmId === vmId)!;
@@ -435,10 +470,11 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       const r = startPowerOp(ctx, vmId, 'powerOn', HA_INITIATOR);
       if ('error' in r) {
         vm.hostId = previous;
-        this.fail(cluster, rec, r.error.message, nowMs);
+        this.attemptFailed(cluster, rec, r.error.message, nowMs);
         continue;
       }
       vm.powerOffCause = undefined;
+      delete rec.retryAtMs;
       rec.state = 'restarting';
       rec.toHostId = hostId;
       ctx.markChanged(vm.id);
@@ -829,7 +865,15 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (cluster.haEnabled && st.ha.admissionControl.policy !== 'disabled' && level < st.ha.admissionControl.hostFailuresToTolerate) {
       issues.push(`Insufficient resources to satisfy the configured failover level for vSphere HA (tolerates ${level} of ${st.ha.admissionControl.hostFailuresToTolerate} host failure(s))`);
     }
+    if (cluster.haEnabled && !this.hostsOf(clusterId).some(hostUsable)) {
+      // No host can run the HA agent that would be elected master (every host failed, isolated, powered
+      // down, in standby or in maintenance): nothing protects the VMs — vSphere's configuration issue.
+      issues.push(`Cannot find vSphere HA master agent in cluster ${cluster.name}: no host is connected and running (failed, isolated, in standby or in maintenance mode)`);
+    }
     for (const r of st.restarts) if (r.state === 'failed') issues.push(`${r.vmName} was not restarted: ${r.reason ?? ''}`);
+    for (const r of st.restarts) {
+      if (r.state === 'waiting' && r.retryAtMs !== undefined) issues.push(`${r.vmName}: restart attempt ${r.failedAttempts ?? 1} failed (${r.reason ?? ''}); vSphere HA retries at ${(r.retryAtMs / 1000).toFixed(0)} s`);
+    }
     const hostIds = new Set(this.hostsOf(clusterId).map((h) => h.id));
     return JSON.parse(JSON.stringify({
       clusterId, ha: st.ha, drs: st.drs,
@@ -845,6 +889,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
         hostLoads: loads, ...(st.drsLastRunMs !== undefined ? { lastRunMs: st.drsLastRunMs } : {}),
         ...(cluster.drsEnabled ? { nextRunMs: st.drsNextRunMs } : {}),
         recommendations: st.recommendations, history: st.history,
+        ruleViolations: ruleViolations(st.drs.rules, (v) => { const vm = reg.vms.get(v); return vm?.powerState === 'poweredOn' ? vm.hostId : undefined; }, (id) => reg.nameOf(id)),
       },
       dpm: st.dpm,
       dpmState: {

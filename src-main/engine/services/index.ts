@@ -14,6 +14,6 @@ export { planRestarts, type RestartCandidate, type RestartHost, type RestartPlan
 export { hostLoads, imbalance, recommendMoves, recommendationPriority, targetImbalance, type DrsHost, type DrsVm, type DrsMove } from './drsBalance';
 export { DPM_HIGH, DPM_LOW, clusterUtilization, dpmEvaluate, type DpmDecision, type DpmHost, type DpmInput } from './dpm';
 export {
-  HOURS_PER_YEAR, UPTIME_TIERS, clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, kOfN, parallel, redundancy, series,
-  simulateCluster, simulationSteps, tierOf, type ClusterSimulation, type ComponentGroup, type DesignResult, type RedundancyScheme,
+  HOURS_PER_YEAR, UPTIME_TIERS, clusterAvailability, designProblem, downtimeHours, evaluateDesign, fromMtbf, kOfN, parallel, redundancy, series,
+  simulateCluster, simulationSteps, tierOf, type ClusterSimulation, type ComponentGroup, type DesignCombination, type DesignResult, type RedundancyScheme,
 } from './availability';

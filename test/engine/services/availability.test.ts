@@ -66,3 +66,60 @@ test('availability.cluster refuses a simulation too long for one query, naming t
   assert.equal(ok.hosts, 4);
   assert.ok(Math.abs(ok.simulated - ok.formula) <= ok.halfWidth + 1e-3);
 });
+
+test('availability.design: groups in parallel give P(A∪B) = a + b − ab; a group without figures is refused naming its field', () => {
+  const h = harness('lab-ha');
+  const d = h.q('availability.design', { combine: 'parallel', groups: [
+    { name: 'array A', availability: 0.99, need: 1, scheme: 'N' },
+    { name: 'array B', mtbfH: 990, mttrH: 10, need: 1, scheme: 'N' },
+  ] });
+  assert.equal(d.combine, 'parallel');
+  near(d.availability, 0.9999);
+  assert.ok(d.union);
+  near(d.union!.a + d.union!.b - d.union!.both, d.availability);
+  const s = h.q('availability.design', { groups: [{ name: 'psu', availability: 0.99, need: 1, scheme: 'N' }] });
+  assert.equal(s.combine, 'series');
+  assert.equal(s.union, undefined);
+  for (const [group, field] of [[{ name: 'ups', need: 1, scheme: 'N' }, 'availability'], [{ name: 'ups', mtbfH: 100, need: 1, scheme: 'N' }, 'mttrH'], [{ name: 'ups', mttrH: 1, need: 1, scheme: 'N' }, 'mtbfH']] as const) {
+    const r = h.engine.handle({ v: API_VERSION, id: 9, kind: 'query', name: 'availability.design', params: { groups: [{ name: 'ok', availability: 0.9, need: 1, scheme: 'N' }, group] } });
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.error.field, `params.groups[1].${field}`);
+      assert.match(r.error.message, /"ups"/);
+    }
+  }
+});
+
+test('availability.design.save keeps the student\'s design with the lab: saved, loaded, checked, cleared', () => {
+  const h = harness('lab-ha');
+  assert.equal(h.q('availability.design.saved', {}), null);
+  const bad = h.tryCmd('availability.design.save', { design: { groups: [{ name: 'ups', need: 1, scheme: 'N' }] } });
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.equal(bad.error.field, 'params.design.groups[0].availability');
+  const design = { groups: [{ name: 'power', availability: 0.999, need: 1, scheme: '2N' as const }, { name: 'hosts', mtbfH: 2000, mttrH: 48, need: 3, scheme: 'N+1' as const }] };
+  h.advance(1000);
+  h.cmd('availability.design.save', { design });
+  assert.deepEqual(h.q('availability.design.saved', {}), { design, savedAtMs: 1000 });
+  const state = h.engine.saveState();
+  const again = harness('lab-ha');
+  assert.equal(again.engine.loadState(structuredClone(state)), undefined);
+  assert.deepEqual(again.q('availability.design.saved', {}), { design, savedAtMs: 1000 });
+  const broken = structuredClone(state) as unknown as { availabilityDesign: { design: { groups: { need: number }[] } } };
+  broken.availabilityDesign.design.groups[0].need = 0;
+  const err = harness('lab-ha').engine.loadState(broken as never);
+  assert.ok(err, 'a malformed saved design is refused');
+  assert.match(`${err!.field} ${err!.message}`, /availabilityDesign/);
+  h.cmd('availability.design.save', {});
+  assert.equal(h.q('availability.design.saved', {}), null);
+  assert.equal('availabilityDesign' in h.engine.saveState(), false);
+});
+
+test('availability.cluster: with vSphere HA off nothing is kept for a failure — the cluster is N+0', () => {
+  const h = harness('lab-ha');
+  const clusterId = h.q('inventory.get', {}).clusters[0].id;
+  assert.equal(h.q('availability.cluster', { clusterId, mtbfH: 2_000, mttrH: 48, replications: 20 }).tolerate, 1);
+  h.cmd('cluster.configure', { clusterId, haEnabled: false });
+  const off = h.q('availability.cluster', { clusterId, mtbfH: 2_000, mttrH: 48, replications: 20 });
+  assert.equal(off.tolerate, 0);
+  near(off.formula, fromMtbf(2_000, 48) ** 4);
+});

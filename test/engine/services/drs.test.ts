@@ -101,3 +101,31 @@ test('VM/Host rules: DRS never recommends a move that breaks one; a bad rule nam
   const recs = services(d).drsState.recommendations;
   assert.ok(recs.length >= 1 && recs.every((r) => r.vmId !== hot1));
 });
+
+test('VM/Host rules the placement breaks are reported as vSphere words them; a duplicate rule name is refused naming it', () => {
+  const d = harness('lab-drs');
+  const on = (name: string) => vmByName(d, name).id;
+  const h0 = hostByName(d, 'drs-H0').id;
+  const h1 = hostByName(d, 'drs-H1').id;
+  // hot-01 and hot-02 run on drs-H0; idle VMs on drs-H1 and drs-H2 (lab-drs).
+  const idle = d.q('inventory.get', {}).vms.find((v) => v.hostId === h1)!;
+  d.cmd('cluster.configure', { clusterId: 'cluster-1', drs: { automationLevel: 'manual', rules: [
+    { name: 'apart', kind: 'separate', vmIds: [on('hot-01'), on('hot-02')], hostIds: [], mandatory: true },
+    { name: 'together', kind: 'keepTogether', vmIds: [on('hot-01'), idle.id], hostIds: [], mandatory: true },
+    { name: 'pin', kind: 'vmToHosts', vmIds: [on('hot-01')], hostIds: [h0], mandatory: true },
+    { name: 'avoid', kind: 'vmNotToHosts', vmIds: [on('hot-03')], hostIds: [h0], mandatory: false },
+  ] } });
+  const v = services(d).drsState.ruleViolations;
+  assert.deepEqual(v.map((x) => x.ruleName), ['apart', 'together', 'avoid']);
+  assert.match(v[0].message, /^hot-01 and hot-02 are violating the anti-affinity rule apart: they run on the same host drs-H0$/);
+  assert.match(v[1].message, /VMs of the affinity rule together run on different hosts \(drs-H0, drs-H1\)/);
+  assert.match(v[2].message, /^hot-03 \(on drs-H0\) is violating the VM-Host rule avoid: should not run on drs-H0$/);
+  d.run('vm.powerOff', { vmId: on('hot-02') });
+  assert.deepEqual(services(d).drsState.ruleViolations.map((x) => x.ruleName), ['together', 'avoid'], 'a powered-off VM breaks nothing');
+  const dup = d.tryCmd('cluster.configure', { clusterId: 'cluster-1', drs: { rules: [
+    { name: 'pin', kind: 'vmToHosts', vmIds: [on('hot-01')], hostIds: [h0], mandatory: true },
+    { name: 'pin', kind: 'separate', vmIds: [on('hot-01'), on('hot-03')], hostIds: [], mandatory: true },
+  ] } });
+  assert.equal(dup.ok, false);
+  if (!dup.ok) { assert.equal(dup.error.field, 'params.drs.rules[1].name'); assert.match(dup.error.message, /A rule named pin already exists/); }
+});

@@ -220,6 +220,78 @@ test('VM/Host rules: HA restarts a VM only where its "must" rule allows, and rep
   h.advance(110_000);
   assert.equal(vmByName(h, 'db-01').hostId, hostByName(h, 'ha-H2').id);
   const appRec = services(h).haState.restarts.find((r) => r.vmName === 'app-01')!;
-  assert.equal(appRec.state, 'failed');
+  assert.equal(appRec.state, 'waiting', 'a restart that fits nowhere is retried later');
+  assert.equal(appRec.failedAttempts, 1);
   assert.match(appRec.reason!, /VM\/Host rules/);
+});
+
+test('restart retries: a failed attempt is retried after 2, 4, 8, 8, 8 min, each an event; a host back in time takes the VM; after the last the VM is reported', () => {
+  const h = harness('lab-ha');
+  const app = vmByName(h, 'app-01').id;
+  const h0 = hostByName(h, 'ha-H0').id;
+  // app-01 must run on ha-H0, the host that fails at 60 s: every attempt fails until ha-H0 is back.
+  h.cmd('cluster.configure', { clusterId: 'cluster-1', drs: { rules: [{ name: 'app-on-h0', kind: 'vmToHosts', vmIds: [app], hostIds: [h0], mandatory: true }] } });
+  h.advance(80_000);
+  const rec = () => services(h).haState.restarts.find((r) => r.vmName === 'app-01')!;
+  const first = rec();
+  assert.equal(first.state, 'waiting');
+  assert.equal(first.failedAttempts, 1);
+  const failedAt = first.retryAtMs! - 120_000;
+  assert.ok(failedAt >= 75_000 && failedAt < 80_000, `first attempt at ${failedAt}`);
+  const events = () => h.q('events.list', { limit: 500, entityId: app }).filter((e) => e.type === 'VmFailoverFailed');
+  assert.equal(events().length, 1);
+  assert.match(events()[0].message, /vSphere HA unsuccessfully failed over app-01 in cluster HA \(attempt 1 of 6\): .*VM\/Host rules.*\. vSphere HA will retry in 2 min/);
+  assert.match(services(h).haState.issues.join('\n'), /app-01: restart attempt 1 failed/);
+  // A lab saved while the restart waits for its retry loads with the attempts and the retry time.
+  const copy = harness('lab-ha');
+  assert.equal(copy.engine.loadState(structuredClone(h.engine.saveState())), undefined);
+  assert.deepEqual(services(copy).haState.restarts.find((r) => r.vmName === 'app-01'), first);
+  // The second attempt, 2 min later, fails too; the third is due 4 min after it.
+  h.advance(failedAt + 120_000 + 1000 - h.now());
+  copy.advance(failedAt + 120_000 + 1000 - copy.now());
+  assert.deepEqual(services(copy).haState.restarts, services(h).haState.restarts, 'the loaded lab retries the same way');
+  assert.equal(rec().failedAttempts, 2);
+  assert.equal(rec().retryAtMs, failedAt + 120_000 + 240_000);
+  assert.match(events()[0].message, /attempt 2 of 6\): .*retry in 4 min/, 'newest first');
+  // ha-H0 is repaired before the third attempt: it takes app-01 there.
+  h.cmd('fault.repair', { kind: 'hostCrash', targetId: h0 });
+  h.advance(rec().retryAtMs! + 5000 - h.now());
+  const done = rec();
+  assert.equal(done.state, 'restarted');
+  assert.equal(done.toHostId, h0);
+  assert.equal(done.failedAttempts, 2);
+  assert.equal(done.downtimeMs, done.restartedAtMs! - 60_000);
+  assert.ok(done.downtimeMs! > 6 * 60_000, 'down through both retry delays');
+  assert.equal(vmByName(h, 'app-01').powerState, 'poweredOn');
+
+  // A VM that can never be placed: 6 attempts in all (T, +2, +4, +8, +8, +8 min), then reported.
+  const g = harness('lab-ha');
+  // (ha-H0 comes back at 600 s in lab-ha: a rule that fences app-01 off every host keeps it unplaceable.)
+  const every = g.q('inventory.get', {}).hosts.filter((x) => x.clusterId === 'cluster-1').map((x) => x.id);
+  g.cmd('cluster.configure', { clusterId: 'cluster-1', drs: { rules: [{ name: 'nowhere', kind: 'vmNotToHosts', vmIds: [vmByName(g, 'app-01').id], hostIds: every, mandatory: true }] } });
+  g.advance(80_000 + 30 * 60_000 + 5000);
+  const last = services(g).haState.restarts.find((r) => r.vmName === 'app-01')!;
+  assert.equal(last.state, 'failed');
+  assert.equal(last.failedAttempts, 6);
+  assert.match(last.reason!, /gave up after 6 attempts/);
+  const all = g.q('events.list', { limit: 1000, entityId: last.vmId }).filter((e) => e.type === 'VmFailoverFailed').reverse();
+  assert.equal(all.length, 6);
+  const gaps = all.slice(1).map((e, i) => Math.round((e.timeMs - all[i].timeMs) / 60_000));
+  assert.deepEqual(gaps, [2, 4, 8, 8, 8]);
+  assert.match(services(g).haState.issues.join('\n'), /app-01 was not restarted: .*gave up after 6 attempts/);
+});
+
+test('"Cannot find vSphere HA master agent" while no host can be master; restarts wait for a host and spend no attempt', () => {
+  const h = harness('lab-ha');
+  const hosts = h.q('inventory.get', {}).hosts.filter((x) => x.clusterId === 'cluster-1');
+  for (const x of hosts) h.cmd('fault.inject', { kind: x.name === 'ha-H1' ? 'hostIsolation' : 'hostCrash', targetId: x.id });
+  h.advance(40_000);
+  const st = services(h).haState;
+  assert.match(st.issues.join('\n'), /Cannot find vSphere HA master agent in cluster HA/);
+  assert.ok(st.restarts.length > 0 && st.restarts.every((r) => r.state === 'waiting' && r.failedAttempts === undefined), 'no attempt spent without a master');
+  h.cmd('fault.repair', { kind: 'hostCrash', targetId: hostByName(h, 'ha-H3').id });
+  h.advance(20_000);
+  const after = services(h).haState;
+  assert.doesNotMatch(after.issues.join('\n'), /master agent/);
+  assert.ok(after.restarts.some((r) => r.state === 'restarted' && r.toHostId === hostByName(h, 'ha-H3').id), 'the repaired host takes restarts');
 });

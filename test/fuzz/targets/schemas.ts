@@ -65,6 +65,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'alarm.acknowledge': { alarmKey: 'hostCpuUsage', entityId: 'host-1' }, 'alarm.reset': { alarmKey: 'hostCpuUsage', entityId: 'host-1' },
   'alarm.definitions': {}, 'alarm.triggered': { entityId: 'cluster-1' },
   'availability.design': { groups: [{ name: 'power', availability: 0.999, need: 1, scheme: '2N' }, { name: 'hosts', mtbfH: 10_000, mttrH: 8, need: 3, scheme: 'N+1' }] },
+  'availability.design.saved': {}, 'availability.design.save': { design: { combine: 'parallel', groups: [{ name: 'feed A', availability: 0.99, need: 1, scheme: 'N' }, { name: 'feed B', mtbfH: 1000, mttrH: 10, need: 1, scheme: 'N' }] } },
   'availability.cluster': { clusterId: 'cluster-1', mtbfH: 5000, mttrH: 24, years: 1, replications: 20, seed: 1 },
   'vm.migrate': { vmId: 'vm-2', hostId: 'host-2', options: { mode: 'precopy', bandwidthBytesPerS: 134217728, downtimeLimitMs: 300, xbzrle: true, dedup: true } },
   'migration.get': { taskId: 'task-1' }, 'migration.list': { vmId: 'vm-2' }, 'migration.compatibility': { vmId: 'vm-2' },

@@ -13,7 +13,7 @@ import type { CommandHandlers } from '../dispatcher';
 import { openLab, saveLab } from '../labDocument';
 import { startPowerOp } from '../../vm/index';
 import { markAsTemplate, markAsVirtualMachine, startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
-import { injectFault, repairFault } from '../../services/index';
+import { designProblem, injectFault, repairFault } from '../../services/index';
 import { startEnterStandby, startExitStandby } from '../../cluster/index';
 import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
@@ -149,6 +149,15 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'exercise.progress.set': (lab, p) => {
     // Plain data, validated by the contract; kept with the lab (saved, restored), never read by the engine.
     lab.exerciseProgress = p.progress ? JSON.parse(JSON.stringify(p.progress)) as typeof p.progress : undefined;
+    return { ok: true as const };
+  },
+  'availability.design.save': (lab, p) => {
+    // The student's own design: plain data validated by the contract, kept and saved with the lab; the
+    // page and exercises evaluate it with `availability.design`. A design the maths cannot read is refused.
+    if (!p.design) { lab.availabilityDesign = undefined; return { ok: true as const }; }
+    const problem = designProblem(p.design.groups);
+    if (problem) return { error: apiError('E_INVALID_ARGUMENT', problem.message, `params.design.groups[${problem.index}].${problem.field}`) };
+    lab.availabilityDesign = { design: JSON.parse(JSON.stringify(p.design)) as typeof p.design, savedAtMs: lab.clock.nowMs };
     return { ok: true as const };
   },
   'lab.load': (lab, p, _who, context) => {

@@ -25,7 +25,7 @@ import type { ApiError } from '@shared/api/errors';
 import type { ClusterId, DatacenterId, DatastoreId, HostId, VmId } from '@shared/model/ids';
 import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 import { placementModel, placementPlan, placementSolve } from '../../placement/index';
-import { clusterAvailability, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
+import { clusterAvailability, designProblem, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
 import { POWER_OP_DURATION_MS } from '../../vm/index';
 import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS } from '../../params';
 import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '../../migration/index';
@@ -78,16 +78,22 @@ export const QUERY_HANDLERS: QueryHandlers = {
   },
   'cluster.services': (lab, p) => lab.clusterServices.dto(p.clusterId),
   'cluster.drs.powerOnRecommendations': (lab, p) => lab.clusterServices.powerOnPlacement(p.vmId),
-  'availability.design': (_lab, p) => ({
-    ...evaluateDesign(p.groups),
-    tiers: UPTIME_TIERS.map((t) => ({ tier: t.tier, availability: t.availability, downtimeHoursPerYear: downtimeHours(t.availability), description: t.description })),
-  }),
+  'availability.design': (_lab, p) => {
+    const problem = designProblem(p.groups);
+    if (problem) return { error: apiError('E_INVALID_ARGUMENT', problem.message, `params.groups[${problem.index}].${problem.field}`) };
+    return {
+      ...evaluateDesign(p.groups, p.combine ?? 'series'),
+      tiers: UPTIME_TIERS.map((t) => ({ tier: t.tier, availability: t.availability, downtimeHoursPerYear: downtimeHours(t.availability), description: t.description })),
+    };
+  },
+  'availability.design.saved': (lab) => (lab.availabilityDesign ? JSON.parse(JSON.stringify(lab.availabilityDesign)) as typeof lab.availabilityDesign : null),
   'availability.cluster': (lab, p) => {
     const cluster = lab.reg.clusters.get(p.clusterId);
     if (!cluster) return { error: apiError('E_NOT_FOUND', `no cluster ${p.clusterId}`, 'params.clusterId') };
     const hosts = [...lab.reg.hosts.values()].filter((h) => h.clusterId === cluster.id).length;
     const ha = lab.clusterServices.settingsOf(cluster.id).ha;
-    const tolerate = Math.min(hosts - 1, ha.admissionControl.policy === 'disabled' ? 0 : ha.admissionControl.hostFailuresToTolerate);
+    // With HA off (or admission control off) nothing keeps capacity for a failure nor restarts the VMs: N+0.
+    const tolerate = Math.min(hosts - 1, !cluster.haEnabled || ha.admissionControl.policy === 'disabled' ? 0 : ha.admissionControl.hostFailuresToTolerate);
     const years = p.years ?? 1;
     const replications = p.replications ?? 200;
     const restartS = HA_HOST_FAILURE_DETECTION_MS / 1000 + POWER_OP_DURATION_MS.powerOn / 1000;
