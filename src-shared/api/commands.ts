@@ -140,8 +140,13 @@ export const COMMAND_SCHEMAS = {
   'vm.rebootGuest': s.object(vmRef),
   /** Create a VM (New Virtual Machine wizard). Pre: unique name; the host exists and is connected. Task; result `{ vmId }`. */
   'vm.create': s.object({ spec: vmSpecSchema }),
-  /** Clone a VM or template. Pre: source powered off (or template); unique name. Task; result `{ vmId }`. */
-  'vm.clone': s.object({ vmId: s.id('vm'), name: name(), hostId: s.optional(s.id('host')), asTemplate: s.optional(s.bool()) }),
+  /**
+   * Clone a VM or template. Pre: source powered off (or template); unique name; `datastoreId` (else the
+   * host's first datastore) reached by the host, accessible, with room for the source's disks. Task; result `{ vmId }`.
+   */
+  'vm.clone': s.object({
+    vmId: s.id('vm'), name: name(), hostId: s.optional(s.id('host')), datastoreId: s.optional(s.id('datastore')), asTemplate: s.optional(s.bool()),
+  }),
   /** Convert to Template (MarkAsTemplate). Pre: a VM, powered off, no task in progress on it. Immediate; leaves a completed "Mark as template" task. */
   'vm.markAsTemplate': s.object(vmRef),
   /**

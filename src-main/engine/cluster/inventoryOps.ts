@@ -148,6 +148,8 @@ export function startCreate(ctx: OpContext, spec: VmSpec, initiator: string): St
 
 interface CloneTaskState extends TimedState {
   srcId: VmId; name: string; hostId: HostId; asTemplate: boolean; deploy: boolean;
+  /** Where the clone's disks go (absent in a clone saved in flight before it could be chosen: the host's first). */
+  datastoreId?: DatastoreId;
 }
 
 export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<CloneTaskState, OpContext>({
@@ -162,8 +164,12 @@ export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<Cl
     const host = hostOf(ctx, t.state.hostId);
     ctx.reg.reservedNames.delete(name);
     if (!usable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is no longer available.`, 'params.hostId') };
+    const datastoreId = t.state.datastoreId ?? host.datastoreIds[0];
+    if (!host.datastoreIds.includes(datastoreId) || ctx.reg.datastores.get(datastoreId)?.inaccessibleSinceMs !== undefined) {
+      return { error: apiError('E_INVALID_STATE', `Datastore ${ctx.reg.nameOf(datastoreId)} is no longer reachable from ${host.name}.`, 'params.datastoreId') };
+    }
     const vm = newVm(ctx.reg, {
-      name, datacenterId: host.datacenterId, hostId: host.id, datastoreId: host.datastoreIds[0],
+      name, datacenterId: host.datacenterId, hostId: host.id, datastoreId,
       networkId: host.networkIds[0], isTemplate: asTemplate,
     }, fieldsOf(src));
     const rt = new VmRuntime(vm);
@@ -183,7 +189,26 @@ export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<Cl
   },
 });
 
-export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId?: HostId; asTemplate?: boolean }, initiator: string): Started {
+/**
+ * Where a clone's disks go: the datastore asked for, else the host's first; it must be one the host
+ * reaches, accessible, and have room for the source's disks (thick: their full capacity).
+ */
+function cloneDatastore(ctx: OpContext, host: Host, src: Vm, datastoreId: DatastoreId | undefined): DatastoreId | ApiError {
+  const field = datastoreId ? 'params.datastoreId' : 'params.hostId';
+  const id = datastoreId ?? host.datastoreIds[0];
+  const ds = id ? ctx.reg.datastores.get(id) : undefined;
+  if (!ds) return datastoreId ? apiError('E_NOT_FOUND', `no datastore ${datastoreId}`, field) : apiError('E_INVALID_STATE', `Host ${host.name} has no datastore.`, field);
+  if (!host.datastoreIds.includes(ds.id)) return apiError('E_INVALID_ARGUMENT', `Host ${host.name} cannot reach datastore ${ds.name}: choose one of its datastores.`, field);
+  if (ds.inaccessibleSinceMs !== undefined) return apiError('E_INVALID_STATE', `Datastore ${ds.name} is inaccessible.`, field);
+  const need = src.disks.reduce((n, d) => n + d.capacityBytes, 0);
+  const free = ds.capacityBytes - ctx.provisionedBytes(ds.id);
+  if (need > free) {
+    return apiError('E_INSUFFICIENT_RESOURCES', `Datastore ${ds.name} has ${Math.floor(free / 1024 ** 3)} GB free; the clone's disks need ${Math.ceil(need / 1024 ** 3)} GB.`, field);
+  }
+  return ds.id;
+}
+
+export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId?: HostId; datastoreId?: DatastoreId; asTemplate?: boolean }, initiator: string): Started {
   const src = ctx.reg.vms.get(p.vmId);
   if (!src) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
   if (!src.isTemplate && src.powerState !== 'poweredOff') {
@@ -194,6 +219,8 @@ export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId
   if (dup) return { error: dup };
   const host = placeVm(ctx, p.hostId ?? src.hostId, undefined, 'params');
   if ('code' in host) return { error: host };
+  const datastoreId = cloneDatastore(ctx, host, src, p.datastoreId);
+  if (typeof datastoreId !== 'string') return { error: datastoreId };
   const deploy = src.isTemplate && !p.asTemplate;
   const bytes = ctx.runtime(src.id).disks.reduce((n, d) => n + d.usedBytes(), 0);
   ctx.reg.reservedNames.add(p.name);
@@ -201,7 +228,7 @@ export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId
     kind: 'vm.clone', operation: 'vm.clone', name: CLONE_TASK_NAMES[p.asTemplate ? 'template' : deploy ? 'deploy' : 'vm'],
     targetId: src.id, targetName: src.name, initiator,
     state: {
-      srcId: src.id, name: p.name, hostId: host.id, asTemplate: p.asTemplate ?? false, deploy,
+      srcId: src.id, name: p.name, hostId: host.id, datastoreId, asTemplate: p.asTemplate ?? false, deploy,
       durationMs: ctx.jitter(Math.max(2000, (bytes / CLONE_BYTES_PER_SECOND) * 1000)),
     },
   });

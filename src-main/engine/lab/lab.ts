@@ -278,6 +278,7 @@ export class Lab {
       powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
       standbyProblem: (host) => this.clusterServices.standbyProblem(host),
       netBytes: (hostId, tx, rx) => this.collector.netBytes(hostId, tx, rx),
+      provisionedBytes: (datastoreId) => this.provisionedBytes(datastoreId),
       get migrations() { return lab.migrations; },
       get overcommit() { return lab.overcommit; },
     };
