@@ -10,7 +10,7 @@ import { nextTick } from 'vue';
 import { setApiForTests } from '@renderer/api/client';
 import VmSettingsDialog from '@renderer/components/vm/VmSettingsDialog.vue';
 import { useInventoryStore } from '@renderer/stores/inventory';
-import { paramsForWorkload, workloadParamErrors } from '@renderer/logic/workloadParams';
+import { paramOfApiError, paramsForWorkload, workloadParamErrors } from '@renderer/logic/workloadParams';
 import type { GuestProgramDto } from '@shared/api/queries';
 import { fakeApi, flush, makeHost, makeInventory, makeVm } from './fakeApi';
 
@@ -43,6 +43,8 @@ describe('workload parameters', () => {
     expect(workloadParamErrors(MEMWRITE, { wss_kib: 1.5 })).toEqual({ wss_kib: 'wss_kib must be a whole number.' });
     expect(workloadParamErrors(MEMWRITE, { ms: 5 })).toEqual({ ms: 'memwrite has no parameter ms.' });
     expect(paramsForWorkload(IDLE, { ms: 5, wss_kib: 9 })).toEqual({ ms: 5 });
+    expect(paramOfApiError({ field: 'params.spec.workloadParams.wss_kib' })).toBe('wss_kib');
+    expect(paramOfApiError({ field: 'params.changes.workload' })).toBeUndefined();
   });
 
   it('Edit Settings: fields with defaults; an out-of-range value is refused at its field, a valid one is sent', async () => {
@@ -73,4 +75,25 @@ describe('workload parameters', () => {
     await flush();
     expect(api.commands.find((c) => c.name === 'vm.reconfigure')?.params).toEqual({ vmId: vm.id, changes: { workloadParams: { wss_kib: 512, write_bytes: 4096 } } });
   });
+
+  it('an engine refusal naming a parameter shows beside that field (the catalogue the form read may be older)', async () => {
+    const vm = makeVm(1, { workload: 'memwrite', workloadParams: {} });
+    const inv = { ...makeInventory(0), vms: [vm], hosts: [makeHost(1, { vmIds: [vm.id] })] };
+    const api = fakeApi({ 'inventory.get': () => inv, 'vm.get': () => vm, 'metrics.catalog': () => [], 'guests.list': () => [MEMWRITE, IDLE] });
+    api.commandResults['vm.reconfigure'] = () => ({ code: 'E_INVALID_ARGUMENT', message: 'memwrite: wss_kib must be between 0 and 4096.', field: 'params.changes.workloadParams.wss_kib' });
+    setApiForTests(api);
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await useInventoryStore().load();
+    wrapper = mount(VmSettingsDialog, { props: { vmId: vm.id }, attachTo: document.body, global: { plugins: [pinia] } });
+    await flush();
+    $<HTMLButtonElement>('settings-tab-options')!.click();
+    await nextTick();
+    await type('settings-param-wss_kib', '8192');
+    $<HTMLButtonElement>('settings-ok')!.click();
+    await flush();
+    await nextTick();
+    expect($('settings-param-error-wss_kib')?.textContent).toBe('memwrite: wss_kib must be between 0 and 4096.');
+  });
 });
+

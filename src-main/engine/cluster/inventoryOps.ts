@@ -35,7 +35,7 @@ import { CLONE_TASK_NAMES, OPERATION_NAMES } from '@shared/model/taskNames';
 import { POWER_STATE_LABELS } from '@shared/model/vmPower';
 import type { OpContext } from '../lab/index';
 import type { Host, Vm } from './registry';
-import { newVm, fieldsOf, VM_DEFAULTS, workloadProblem } from './newVm';
+import { newVm, fieldsOf, VM_DEFAULTS, workloadParamsProblem, workloadProblem } from './newVm';
 import { DiskChain } from '../snapshot/index';
 import { timedKind } from '../tasks/index';
 import { clonePlain } from '../sim/index';
@@ -133,6 +133,8 @@ export function startCreate(ctx: OpContext, spec: VmSpec, initiator: string): St
   if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
   const workload = workloadProblem(spec.workload, ctx.workloads);
   if (workload) return { error: apiError('E_INVALID_ARGUMENT', workload, 'params.spec.workload') };
+  const param = workloadParamsProblem(spec.workload ?? VM_DEFAULTS.workload, spec.workloadParams, ctx.guestParams);
+  if (param) return { error: apiError('E_INVALID_ARGUMENT', param.message, `params.spec.workloadParams.${param.key}`) };
   const host = placeVm(ctx, spec.hostId, spec.clusterId, 'params.spec');
   if ('code' in host) return { error: host };
   const ds = ctx.reg.datastores.get(host.datastoreIds[0]);
@@ -243,6 +245,12 @@ export function reconfigureProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiEr
   const on = vm.powerState === 'poweredOn';
   const workload = workloadProblem(ch.workload, ctx.workloads);
   if (workload) return apiError('E_INVALID_ARGUMENT', workload, f('workload'));
+  // The parameters the VM will run with, checked against the program it will run (a new workload keeps
+  // the old values unless new ones come with it).
+  if (ch.workload !== undefined || ch.workloadParams !== undefined) {
+    const param = workloadParamsProblem(ch.workload ?? vm.workload, ch.workloadParams ?? vm.workloadParams, ctx.guestParams);
+    if (param) return apiError('E_INVALID_ARGUMENT', param.message, f(ch.workloadParams !== undefined ? `workloadParams.${param.key}` : 'workload'));
+  }
   // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
   if (ch.monitor !== undefined || ch.paging !== undefined) {
     const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);

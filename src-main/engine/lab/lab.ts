@@ -46,6 +46,7 @@ import type { CommandRunner } from '../scenario/index';
 import { HostScheduler } from '../scheduler/index';
 import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
+import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
 import { VmRuntime } from '../vm/index';
@@ -69,6 +70,8 @@ export interface LabOptions {
   pageCodecs?: PageCodecPort;
   /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
   workloads?: ReadonlySet<string>;
+  /** The catalogue's parameter declarations by program: `vm.create` / `vm.reconfigure` enforce their ranges. */
+  guestParams?: ReadonlyMap<string, readonly GuestParamDto[]>;
 }
 
 export class Lab {
@@ -96,12 +99,14 @@ export class Lab {
   /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
   exerciseProgress: ExerciseProgress | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
+  readonly guestParams: ReadonlyMap<string, readonly GuestParamDto[]> | undefined;
   private changed = new Set<ManagedEntityId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
+    this.guestParams = options.guestParams;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
@@ -263,6 +268,7 @@ export class Lab {
       get tasks() { return lab.tasks; },
       get guestFactory() { return lab.guestFactory; },
       get workloads() { return lab.workloads; },
+      get guestParams() { return lab.guestParams; },
       nowMs: () => this.clock.nowMs,
       nowNs: () => this.nowNs(),
       jitter: (ms) => this.jitter(ms),

@@ -28,6 +28,7 @@
 import type { EngineEvent } from '@shared/api/events';
 import type { ApiError } from '@shared/api/errors';
 import type { DatastoreId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { GuestParamDto } from '@shared/model/guestParams';
 import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { TaskManager } from '../tasks/index';
@@ -46,6 +47,8 @@ export interface OpContext {
   readonly guestFactory: GuestFactory | undefined;
   /** Guest programs a VM may name as its workload (the catalogue); undefined = not checked. */
   readonly workloads: ReadonlySet<string> | undefined;
+  /** Each guest program's declared parameters (key, range), by program name; undefined = not checked. */
+  readonly guestParams: ReadonlyMap<string, readonly GuestParamDto[]> | undefined;
   readonly seed: number;
   nowMs(): number;
   nowNs(): number;
