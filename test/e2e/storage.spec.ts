@@ -3,7 +3,7 @@
  * datacenter's datastore; its Summary shows the engine's type, capacity, provisioned and free space and
  * what uses it, its VMs and Hosts tabs list them; the datacenter's Datastores tab is a sortable list;
  * the Networking view shows the network with its hosts and the VMs on it; a VM opened from a datastore's
- * VMs tab shows in Hosts and Clusters.
+ * VMs tab shows in Hosts and Clusters, and its Summary links back to the datastore.
  */
 import { expect, test } from '@playwright/test';
 import { openLab, shot } from './lab';
@@ -52,4 +52,10 @@ test('Storage and Networking: datastore and network with their hosts and VMs', a
   await first.click();
   await expect(page.getByTestId('object-name')).toHaveText(name);
   await expect(page.getByTestId('inventory-tree-hosts')).toBeVisible();
+  // And back: the VM's Summary links its datastore (Related Objects), which opens in the Storage view.
+  await page.getByTestId('tab-summary').click();
+  await page.getByTestId('vm-related-datastore-1').click();
+  await expect(page.getByTestId('object-name')).toHaveText('DC0_datastore1');
+  await expect(page.getByTestId('object-header')).toContainText('Datastore');
+  await expect(page.getByTestId('inventory-tree-storage')).toBeVisible();
 });
