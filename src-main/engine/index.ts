@@ -112,8 +112,9 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   // Names from input are looked up in Maps, never on plain objects ("constructor" is on every object).
   const scenarios = new Map(Object.entries(ports.scenarios));
   const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
+  const guestParams = ports.guestCatalog ? new Map(ports.guestCatalog.map((g) => [g.name, g.params ?? []] as const)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, workloads, commands: dispatch, pageCodecs: ports.pageCodecs };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = scenarios.get(name);

@@ -9,7 +9,7 @@
  */
 import { shallowRef } from 'vue';
 
-export type RouteKind = 'home' | 'vm' | 'host' | 'cluster' | 'datacenter';
+export type RouteKind = 'home' | 'vm' | 'host' | 'cluster' | 'datacenter' | 'datastore' | 'network';
 
 export interface Route {
   kind: RouteKind;
@@ -39,10 +39,13 @@ export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
   datacenter: [
     { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
     { key: 'hosts-clusters', label: 'Hosts & Clusters' }, { key: 'vms', label: 'VMs' },
+    { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' },
   ],
+  datastore: [{ key: 'summary', label: 'Summary' }, { key: 'vms', label: 'VMs' }, { key: 'hosts', label: 'Hosts' }],
+  network: [{ key: 'summary', label: 'Summary' }, { key: 'hosts', label: 'Hosts' }, { key: 'vms', label: 'VMs' }],
 };
 
-const KINDS: RouteKind[] = ['vm', 'host', 'cluster', 'datacenter'];
+const KINDS: RouteKind[] = ['vm', 'host', 'cluster', 'datacenter', 'datastore', 'network'];
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);

@@ -143,14 +143,19 @@ export const COMMAND_SCHEMAS = {
   'vm.rebootGuest': s.object(vmRef),
   /** Create a VM (New Virtual Machine wizard). Pre: unique name; the host exists and is connected. Task; result `{ vmId }`. */
   'vm.create': s.object({ spec: vmSpecSchema }),
-  /** Clone a VM or template. Pre: source powered off (or template); unique name. Task; result `{ vmId }`. */
-  'vm.clone': s.object({ vmId: s.id('vm'), name: name(), hostId: s.optional(s.id('host')), asTemplate: s.optional(s.bool()) }),
-  /** Convert to Template (MarkAsTemplate). Pre: a VM, powered off, no task in progress on it. Immediate. */
+  /**
+   * Clone a VM or template. Pre: source powered off (or template); unique name; `datastoreId` (else the
+   * host's first datastore) reached by the host, accessible, with room for the source's disks. Task; result `{ vmId }`.
+   */
+  'vm.clone': s.object({
+    vmId: s.id('vm'), name: name(), hostId: s.optional(s.id('host')), datastoreId: s.optional(s.id('datastore')), asTemplate: s.optional(s.bool()),
+  }),
+  /** Convert to Template (MarkAsTemplate). Pre: a VM, powered off, no task in progress on it. Immediate; leaves a completed "Mark as template" task. */
   'vm.markAsTemplate': s.object(vmRef),
   /**
    * Convert to Virtual Machine (MarkAsVirtualMachine). Pre: a template, no task in progress; `hostId` (or
    * the template's own host) in its datacenter, reaching its datastores, connected and out of maintenance
-   * mode. The VM stays powered off. Immediate.
+   * mode. The VM stays powered off. Immediate; leaves a completed "Mark as virtual machine" task.
    */
   'vm.markAsVirtualMachine': s.object({ vmId: s.id('vm'), hostId: s.optional(s.id('host')) }),
   /** Edit Settings. Pre: vCPU/memory changes need poweredOff unless hot-add is enabled (add only). Task. */

@@ -7,7 +7,9 @@
  *
  * Rule: ranges are the program's own where its source states one (memwrite's write_bytes 4–4096),
  * otherwise what labos can read (`VM_LIMITS.workloadParams`, 32-bit numbers); a value left out means
- * the default, which the program applies itself.
+ * the default, which the program applies itself. The forms check them at the field and the engine again at
+ * `vm.create` / `vm.reconfigure` (a typed error naming `…workloadParams.<key>`); keys a program does not
+ * declare are left alone (labos itself reads some, such as the timer's tick_us).
  */
 export interface GuestParamDto {
   key: string;

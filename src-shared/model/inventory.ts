@@ -119,7 +119,19 @@ export interface DatastoreDto {
   id: DatastoreId;
   name: string;
   datacenterId: DatacenterId;
+  /**
+   * The file system as the backend names it: the lab's simulated datastores are modelled as a shared VMFS
+   * volume (as its vim25 face reports them); a vSphere host's `summary.type` (VMFS, NFS, vsan…); a libvirt
+   * host's folder of disk images ("Directory") or a block device.
+   */
+  type: string;
   capacityBytes: number;
+  /**
+   * Space the VMs on it are given (vSphere's Provisioned: committed + uncommitted): their disks'
+   * capacities, plus snapshot deltas where the backend counts them (the lab's disks are thick, so this
+   * is also what is used: free = capacity − provisioned).
+   */
+  provisionedBytes: number;
   freeBytes: number;
   hostIds: HostId[];
   /** The worst of its triggered alarms (absent: none, green). */

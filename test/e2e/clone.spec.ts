@@ -2,7 +2,8 @@
  * Clone and templates through the UI against the real engine: ACTIONS › Clone › Clone to Virtual
  * Machine… runs the wizard (name, compute resource, storage, clone options, ready to complete) and the
  * clone appears; Template › Convert to Template turns a VM into a template (template icon, no power
- * entries, power-on refused), and Convert to Virtual Machine… brings it back.
+ * entries, power-on refused), and Convert to Virtual Machine… brings it back; each conversion leaves a
+ * completed row in Recent Tasks.
  */
 import { expect, test } from '@playwright/test';
 import { openLab, runAction, selectVmInState, shot } from './lab';
@@ -41,6 +42,11 @@ test('clone a powered-off VM with the Clone wizard, convert it to a template and
   await runAction(page, ['Template', 'Convert to Template']);
   await expect(clone).toHaveAttribute('data-kind', 'template');
   await expect(page.getByTestId('object-header')).toContainText('VM Template');
+  // Like every command, the conversion leaves a completed row in Recent Tasks: its name, target and initiator.
+  const markRow = page.getByTestId('recent-tasks').locator('[data-testid=task-row][data-operation="vm.markAsTemplate"]').first();
+  await expect(markRow).toHaveAttribute('data-state', 'success');
+  await expect(markRow).toContainText('Mark as template');
+  await expect(markRow).toContainText(`${vm.name}-clone`);
   await page.getByTestId('actions-button').click();
   await expect(page.getByRole('menuitem', { name: 'Power', exact: true })).toHaveCount(0);
   await expect(page.getByTestId('action-convert-to-vm')).toBeVisible();
@@ -52,4 +58,6 @@ test('clone a powered-off VM with the Clone wizard, convert it to a template and
   await expect(convert).toBeHidden();
   await expect(clone).toHaveAttribute('data-kind', 'vm');
   await expect(clone).toHaveAttribute('data-power-state', 'poweredOff');
+  await expect(page.getByTestId('recent-tasks').locator('[data-testid=task-row][data-operation="vm.markAsVirtualMachine"]').first()).toHaveAttribute('data-state', 'success');
+  await shot(page, 'convert-recent-tasks');
 });

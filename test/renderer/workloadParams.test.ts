@@ -10,9 +10,10 @@ import { nextTick } from 'vue';
 import { setApiForTests } from '@renderer/api/client';
 import VmSettingsDialog from '@renderer/components/vm/VmSettingsDialog.vue';
 import { useInventoryStore } from '@renderer/stores/inventory';
-import { paramsForWorkload, workloadParamErrors } from '@renderer/logic/workloadParams';
+import { paramOfApiError, paramsForWorkload, workloadParamErrors } from '@renderer/logic/workloadParams';
 import type { GuestProgramDto } from '@shared/api/queries';
-import { fakeApi, flush, makeHost, makeInventory, makeVm } from './fakeApi';
+import type { VmDto } from '@shared/model/inventory';
+import { fakeApi, flush, makeHost, makeInventory, makeVm, type FakeApi } from './fakeApi';
 
 vi.mock('chart.js', () => ({ Chart: class { static register() {} destroy() {} update() {} }, LineController: {}, LineElement: {}, PointElement: {}, LinearScale: {}, Filler: {}, Tooltip: {} }));
 
@@ -36,6 +37,22 @@ async function type(id: string, text: string): Promise<void> {
   await nextTick();
 }
 
+/** Edit Settings on `vm` at its VM Options tab, the engine answering `vm.reconfigure` with `reconfigure`. */
+async function openOptions(vm: VmDto, reconfigure: () => unknown): Promise<FakeApi> {
+  const inv = { ...makeInventory(0), vms: [vm], hosts: [makeHost(1, { vmIds: [vm.id] })] };
+  const api = fakeApi({ 'inventory.get': () => inv, 'vm.get': () => vm, 'metrics.catalog': () => [], 'guests.list': () => [MEMWRITE, IDLE] });
+  api.commandResults['vm.reconfigure'] = reconfigure;
+  setApiForTests(api);
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  await useInventoryStore().load();
+  wrapper = mount(VmSettingsDialog, { props: { vmId: vm.id }, attachTo: document.body, global: { plugins: [pinia] } });
+  await flush();
+  $<HTMLButtonElement>('settings-tab-options')!.click();
+  await nextTick();
+  return api;
+}
+
 describe('workload parameters', () => {
   it('checks values against the catalogue\'s ranges and keys', () => {
     expect(workloadParamErrors(MEMWRITE, { write_bytes: 4096, wss_kib: 1 })).toEqual({});
@@ -43,21 +60,13 @@ describe('workload parameters', () => {
     expect(workloadParamErrors(MEMWRITE, { wss_kib: 1.5 })).toEqual({ wss_kib: 'wss_kib must be a whole number.' });
     expect(workloadParamErrors(MEMWRITE, { ms: 5 })).toEqual({ ms: 'memwrite has no parameter ms.' });
     expect(paramsForWorkload(IDLE, { ms: 5, wss_kib: 9 })).toEqual({ ms: 5 });
+    expect(paramOfApiError({ field: 'params.spec.workloadParams.wss_kib' })).toBe('wss_kib');
+    expect(paramOfApiError({ field: 'params.changes.workload' })).toBeUndefined();
   });
 
   it('Edit Settings: fields with defaults; an out-of-range value is refused at its field, a valid one is sent', async () => {
     const vm = makeVm(1, { workload: 'memwrite', workloadParams: { wss_kib: 512 } });
-    const inv = { ...makeInventory(0), vms: [vm], hosts: [makeHost(1, { vmIds: [vm.id] })] };
-    const api = fakeApi({ 'inventory.get': () => inv, 'vm.get': () => vm, 'metrics.catalog': () => [], 'guests.list': () => [MEMWRITE, IDLE] });
-    api.commandResults['vm.reconfigure'] = () => ({ taskId: 'task-1' });
-    setApiForTests(api);
-    const pinia = createPinia();
-    setActivePinia(pinia);
-    await useInventoryStore().load();
-    wrapper = mount(VmSettingsDialog, { props: { vmId: vm.id }, attachTo: document.body, global: { plugins: [pinia] } });
-    await flush();
-    $<HTMLButtonElement>('settings-tab-options')!.click();
-    await nextTick();
+    const api = await openOptions(vm, () => ({ taskId: 'task-1' }));
     expect($<HTMLInputElement>('settings-param-wss_kib')!.value).toBe('512');
     const bytes = $<HTMLInputElement>('settings-param-write_bytes')!;
     expect([bytes.value, bytes.placeholder, bytes.min, bytes.max]).toEqual(['', '4', '4', '4096']);
@@ -73,4 +82,15 @@ describe('workload parameters', () => {
     await flush();
     expect(api.commands.find((c) => c.name === 'vm.reconfigure')?.params).toEqual({ vmId: vm.id, changes: { workloadParams: { wss_kib: 512, write_bytes: 4096 } } });
   });
+
+  it('an engine refusal naming a parameter shows beside that field (the catalogue the form read may be older)', async () => {
+    await openOptions(makeVm(1, { workload: 'memwrite', workloadParams: {} }),
+      () => ({ code: 'E_INVALID_ARGUMENT', message: 'memwrite: wss_kib must be between 0 and 4096.', field: 'params.changes.workloadParams.wss_kib' }));
+    await type('settings-param-wss_kib', '8192');
+    $<HTMLButtonElement>('settings-ok')!.click();
+    await flush();
+    await nextTick();
+    expect($('settings-param-error-wss_kib')?.textContent).toBe('memwrite: wss_kib must be between 0 and 4096.');
+  });
 });
+

@@ -5,7 +5,7 @@
  *
  * - `new ChangeFeed(lab, emit)` remembers every entity's DTO as it stands (the last published view).
  * - `publish(marked)`: diffs the marked entities and those whose DTOs derive from them (a VM's host:
- *   `vmIds`; its datastores: `freeBytes`); when the clock has crossed a 20 s sample boundary, also the
+ *   `vmIds`; its datastores: `provisionedBytes`, `freeBytes`); when the clock has crossed a 20 s sample boundary, also the
  *   entities whose DTOs move with the clock without a mark — powered-on VMs (uptime, a guest going from
  *   running to halted) and hosts (uptime) — at the cadence vSphere refreshes its quick stats. Emits one
  *   event when anything changed; the version is the registry's, so it survives save and load.

@@ -67,10 +67,14 @@ export function inventoryToDto(lab: Lab): InventoryDto {
   };
 }
 
+/** The lab's datastores are modelled as one shared VMFS volume of thick disks (what its vim25 face reports). */
+const SIMULATED_DATASTORE_TYPE = 'VMFS';
+
 export function datastoreToDto(lab: Lab, d: Datastore): DatastoreDto {
+  const provisioned = lab.provisionedBytes(d.id);
   const dto: DatastoreDto = {
-    id: d.id, name: d.name, datacenterId: d.datacenterId, capacityBytes: d.capacityBytes,
-    freeBytes: d.capacityBytes - lab.provisionedBytes(d.id), hostIds: [...d.hostIds],
+    id: d.id, name: d.name, datacenterId: d.datacenterId, type: SIMULATED_DATASTORE_TYPE, capacityBytes: d.capacityBytes,
+    provisionedBytes: provisioned, freeBytes: d.capacityBytes - provisioned, hostIds: [...d.hostIds],
   };
   const alarm = lab.alarms.statusOf(d.id);
   if (alarm !== 'green') dto.alarmStatus = alarm;

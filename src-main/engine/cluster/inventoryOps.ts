@@ -35,7 +35,7 @@ import { CLONE_TASK_NAMES, OPERATION_NAMES } from '@shared/model/taskNames';
 import { POWER_STATE_LABELS } from '@shared/model/vmPower';
 import type { OpContext } from '../lab/index';
 import type { Host, Vm } from './registry';
-import { newVm, fieldsOf, VM_DEFAULTS, workloadProblem } from './newVm';
+import { newVm, fieldsOf, VM_DEFAULTS, workloadParamsProblem, workloadProblem } from './newVm';
 import { DiskChain } from '../snapshot/index';
 import { timedKind } from '../tasks/index';
 import { clonePlain } from '../sim/index';
@@ -133,6 +133,8 @@ export function startCreate(ctx: OpContext, spec: VmSpec, initiator: string): St
   if (paging) return { error: apiError('E_INVALID_ARGUMENT', paging, 'params.spec.paging') };
   const workload = workloadProblem(spec.workload, ctx.workloads);
   if (workload) return { error: apiError('E_INVALID_ARGUMENT', workload, 'params.spec.workload') };
+  const param = workloadParamsProblem(spec.workload ?? VM_DEFAULTS.workload, spec.workloadParams, ctx.guestParams);
+  if (param) return { error: apiError('E_INVALID_ARGUMENT', param.message, `params.spec.workloadParams.${param.key}`) };
   const host = placeVm(ctx, spec.hostId, spec.clusterId, 'params.spec');
   if ('code' in host) return { error: host };
   const ds = ctx.reg.datastores.get(host.datastoreIds[0]);
@@ -148,6 +150,8 @@ export function startCreate(ctx: OpContext, spec: VmSpec, initiator: string): St
 
 interface CloneTaskState extends TimedState {
   srcId: VmId; name: string; hostId: HostId; asTemplate: boolean; deploy: boolean;
+  /** Where the clone's disks go (absent in a clone saved in flight before it could be chosen: the host's first). */
+  datastoreId?: DatastoreId;
 }
 
 export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<CloneTaskState, OpContext>({
@@ -162,8 +166,12 @@ export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<Cl
     const host = hostOf(ctx, t.state.hostId);
     ctx.reg.reservedNames.delete(name);
     if (!usable(host)) return { error: apiError('E_INVALID_STATE', `Host ${host.name} is no longer available.`, 'params.hostId') };
+    const datastoreId = t.state.datastoreId ?? host.datastoreIds[0];
+    if (!host.datastoreIds.includes(datastoreId) || ctx.reg.datastores.get(datastoreId)?.inaccessibleSinceMs !== undefined) {
+      return { error: apiError('E_INVALID_STATE', `Datastore ${ctx.reg.nameOf(datastoreId)} is no longer reachable from ${host.name}.`, 'params.datastoreId') };
+    }
     const vm = newVm(ctx.reg, {
-      name, datacenterId: host.datacenterId, hostId: host.id, datastoreId: host.datastoreIds[0],
+      name, datacenterId: host.datacenterId, hostId: host.id, datastoreId,
       networkId: host.networkIds[0], isTemplate: asTemplate,
     }, fieldsOf(src));
     const rt = new VmRuntime(vm);
@@ -183,7 +191,26 @@ export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<Cl
   },
 });
 
-export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId?: HostId; asTemplate?: boolean }, initiator: string): Started {
+/**
+ * Where a clone's disks go: the datastore asked for, else the host's first; it must be one the host
+ * reaches, accessible, and have room for the source's disks (thick: their full capacity).
+ */
+function cloneDatastore(ctx: OpContext, host: Host, src: Vm, datastoreId: DatastoreId | undefined): DatastoreId | ApiError {
+  const field = datastoreId ? 'params.datastoreId' : 'params.hostId';
+  const id = datastoreId ?? host.datastoreIds[0];
+  const ds = id ? ctx.reg.datastores.get(id) : undefined;
+  if (!ds) return datastoreId ? apiError('E_NOT_FOUND', `no datastore ${datastoreId}`, field) : apiError('E_INVALID_STATE', `Host ${host.name} has no datastore.`, field);
+  if (!host.datastoreIds.includes(ds.id)) return apiError('E_INVALID_ARGUMENT', `Host ${host.name} cannot reach datastore ${ds.name}: choose one of its datastores.`, field);
+  if (ds.inaccessibleSinceMs !== undefined) return apiError('E_INVALID_STATE', `Datastore ${ds.name} is inaccessible.`, field);
+  const need = src.disks.reduce((n, d) => n + d.capacityBytes, 0);
+  const free = ds.capacityBytes - ctx.provisionedBytes(ds.id);
+  if (need > free) {
+    return apiError('E_INSUFFICIENT_RESOURCES', `Datastore ${ds.name} has ${Math.floor(free / 1024 ** 3)} GB free; the clone's disks need ${Math.ceil(need / 1024 ** 3)} GB.`, field);
+  }
+  return ds.id;
+}
+
+export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId?: HostId; datastoreId?: DatastoreId; asTemplate?: boolean }, initiator: string): Started {
   const src = ctx.reg.vms.get(p.vmId);
   if (!src) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
   if (!src.isTemplate && src.powerState !== 'poweredOff') {
@@ -194,6 +221,8 @@ export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId
   if (dup) return { error: dup };
   const host = placeVm(ctx, p.hostId ?? src.hostId, undefined, 'params');
   if ('code' in host) return { error: host };
+  const datastoreId = cloneDatastore(ctx, host, src, p.datastoreId);
+  if (typeof datastoreId !== 'string') return { error: datastoreId };
   const deploy = src.isTemplate && !p.asTemplate;
   const bytes = ctx.runtime(src.id).disks.reduce((n, d) => n + d.usedBytes(), 0);
   ctx.reg.reservedNames.add(p.name);
@@ -201,7 +230,7 @@ export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId
     kind: 'vm.clone', operation: 'vm.clone', name: CLONE_TASK_NAMES[p.asTemplate ? 'template' : deploy ? 'deploy' : 'vm'],
     targetId: src.id, targetName: src.name, initiator,
     state: {
-      srcId: src.id, name: p.name, hostId: host.id, asTemplate: p.asTemplate ?? false, deploy,
+      srcId: src.id, name: p.name, hostId: host.id, datastoreId, asTemplate: p.asTemplate ?? false, deploy,
       durationMs: ctx.jitter(Math.max(2000, (bytes / CLONE_BYTES_PER_SECOND) * 1000)),
     },
   });
@@ -216,6 +245,12 @@ export function reconfigureProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiEr
   const on = vm.powerState === 'poweredOn';
   const workload = workloadProblem(ch.workload, ctx.workloads);
   if (workload) return apiError('E_INVALID_ARGUMENT', workload, f('workload'));
+  // The parameters the VM will run with, checked against the program it will run (a new workload keeps
+  // the old values unless new ones come with it).
+  if (ch.workload !== undefined || ch.workloadParams !== undefined) {
+    const param = workloadParamsProblem(ch.workload ?? vm.workload, ch.workloadParams ?? vm.workloadParams, ctx.guestParams);
+    if (param) return apiError('E_INVALID_ARGUMENT', param.message, f(ch.workloadParams !== undefined ? `workloadParams.${param.key}` : 'workload'));
+  }
   // The pair is checked only when the edit touches it: a VM loaded from an older save keeps running as it was.
   if (ch.monitor !== undefined || ch.paging !== undefined) {
     const paging = pagingProblem(ch.monitor ?? vm.monitor, ch.paging ?? vm.paging);

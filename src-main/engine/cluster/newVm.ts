@@ -6,7 +6,8 @@
  * - `VmFields`: the settings it is made from (`Partial<VmSettings>`, @shared/model/vmHardware).
  * - `newVm(reg, placement, fields)` allocates an id, fills defaults, registers and returns the VM.
  * - `mergeFields(base, over)` (scenario VM over its template), `fieldsOf(vm)` (for cloning),
- *   `workloadProblem(name, catalogue)` (a workload must name a guest program of the catalogue).
+ *   `workloadProblem(name, catalogue)` (a workload must name a guest program of the catalogue),
+ *   `workloadParamsProblem(workload, params, guestParams)` (its parameters within the declared ranges).
  *
  * Rule: VMs are born powered off; MAC addresses derive from the VM number (deterministic).
  */
@@ -14,6 +15,8 @@ import type { DatacenterId, DatastoreId, HostId, NetworkId } from '@shared/model
 import type { VmFields, VmSettings } from '@shared/model/vmHardware';
 import { memoryMiBOf } from '@shared/model/vmHardware';
 import { hasOwn } from '@shared/api/schema';
+import type { GuestParamDto } from '@shared/model/guestParams';
+import { guestParamProblem } from '@shared/model/guestParams';
 import type { Registry, Vm } from './registry';
 import { CPU_SHARES_PER_VCPU_NORMAL } from '../params';
 
@@ -48,6 +51,25 @@ export function macFor(n: number): string {
  * undefined. Checked where a workload name enters (vm.create, vm.reconfigure, scenario files), so a VM
  * never holds a name that fails later at power-on.
  */
+/**
+ * A program's parameters outside the ranges its catalogue entry declares (`guestParams`): the first one,
+ * with its key, in the words the forms use (@shared/model/guestParams). Keys the program does not declare
+ * are left alone: labos itself reads some (the timer's `tick_us`). Undefined: nothing to refuse, or no
+ * catalogue (tests without one).
+ */
+export function workloadParamsProblem(
+  workload: string, params: Readonly<Record<string, number>> | undefined, catalogue: ReadonlyMap<string, readonly GuestParamDto[]> | undefined,
+): { key: string; message: string } | undefined {
+  const declared = catalogue?.get(workload);
+  if (!declared || !params) return undefined;
+  for (const p of declared) {
+    if (!hasOwn(params, p.key)) continue;
+    const message = guestParamProblem(p, params[p.key]);
+    if (message) return { key: p.key, message: `${workload}: ${message}` };
+  }
+  return undefined;
+}
+
 export function workloadProblem(name: string | undefined, known: ReadonlySet<string> | undefined): string | undefined {
   if (name === undefined || !known || known.has(name)) return undefined;
   const list = [...known].sort();

@@ -47,6 +47,7 @@ import type { CommandRunner } from '../scenario/index';
 import { HostScheduler } from '../scheduler/index';
 import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
+import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
 import { VmRuntime } from '../vm/index';
@@ -70,6 +71,8 @@ export interface LabOptions {
   pageCodecs?: PageCodecPort;
   /** Guest programs a VM may name as its workload (the catalogue, from the ports); absent = not checked. */
   workloads?: ReadonlySet<string>;
+  /** The catalogue's parameter declarations by program: `vm.create` / `vm.reconfigure` enforce their ranges. */
+  guestParams?: ReadonlyMap<string, readonly GuestParamDto[]>;
 }
 
 export class Lab {
@@ -99,12 +102,14 @@ export class Lab {
   /** The student's own data-center design (contract `availability.design.save`): kept and saved, evaluated on request. */
   availabilityDesign: { design: AvailabilityDesign; savedAtMs: number } | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
+  readonly guestParams: ReadonlyMap<string, readonly GuestParamDto[]> | undefined;
   private changed = new Set<ManagedEntityId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
+    this.guestParams = options.guestParams;
     this.rng = new Rng(seed);
     this.taskRng = this.rng.fork('tasks');
     this.events = new EventLog((event) => emit({ type: 'event.logged', event }));
@@ -266,6 +271,7 @@ export class Lab {
       get tasks() { return lab.tasks; },
       get guestFactory() { return lab.guestFactory; },
       get workloads() { return lab.workloads; },
+      get guestParams() { return lab.guestParams; },
       nowMs: () => this.clock.nowMs,
       nowNs: () => this.nowNs(),
       jitter: (ms) => this.jitter(ms),
@@ -281,6 +287,7 @@ export class Lab {
       powerOnProblem: (vm, initiator) => this.clusterServices.powerOnProblem(vm, initiator),
       standbyProblem: (host) => this.clusterServices.standbyProblem(host),
       netBytes: (hostId, tx, rx) => this.collector.netBytes(hostId, tx, rx),
+      provisionedBytes: (datastoreId) => this.provisionedBytes(datastoreId),
       get migrations() { return lab.migrations; },
       get overcommit() { return lab.overcommit; },
     };

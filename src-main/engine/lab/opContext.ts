@@ -11,6 +11,7 @@
  *  - hosts: `scheduler(hostId)` (CPU), `hostMemory(hostId)` (the host's memory pool every guest on it
  *    allocates from, overhead included);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
+ *  - `provisionedBytes(datastoreId)`: the space its VMs' disks and snapshots take (a clone checks room);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
  *  - counters: `vmop(vm, kind)`, `guestStarted(vmId, counters)` (the collector's baseline),
  *    `netBytes(hostId, tx, rx)` (host network traffic: live-migration streams);
@@ -26,7 +27,8 @@
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { ApiError } from '@shared/api/errors';
-import type { HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { DatastoreId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { GuestParamDto } from '@shared/model/guestParams';
 import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { TaskManager } from '../tasks/index';
@@ -45,6 +47,8 @@ export interface OpContext {
   readonly guestFactory: GuestFactory | undefined;
   /** Guest programs a VM may name as its workload (the catalogue); undefined = not checked. */
   readonly workloads: ReadonlySet<string> | undefined;
+  /** Each guest program's declared parameters (key, range), by program name; undefined = not checked. */
+  readonly guestParams: ReadonlyMap<string, readonly GuestParamDto[]> | undefined;
   readonly seed: number;
   nowMs(): number;
   nowNs(): number;
@@ -61,6 +65,8 @@ export interface OpContext {
   powerOnProblem(vm: Vm, initiator: string): ApiError | undefined;
   standbyProblem(host: Host): ApiError | undefined;
   netBytes(hostId: HostId, tx: number, rx: number): void;
+  /** Bytes provisioned on a datastore: its VMs' thick disks and snapshot deltas. */
+  provisionedBytes(datastoreId: DatastoreId): number;
   readonly migrations: MigrationService;
   readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture' | 'awayBytes'>;
 }

@@ -7,6 +7,8 @@
  *   cancellation (the lab logs its event).
  * - `start(nowMs, spec)` queues a task (its kind, display fields, initiator and initial state) and returns
  *   its id at once; it leaves the queue at the next barrier (or `settle`).
+ * - `record(nowMs, spec)`: an operation that happened at once (no kind, no steps: Convert to Template)
+ *   leaves a completed row, queued, started and completed now, so Recent Tasks shows it like the others.
  * - As a barrier service ('tasks'): `atBarrier(nowMs)` / `settle(nowMs)` start queued tasks and step the
  *   running ones that are due; `nextDueMs(nowMs)` is the earliest wake-up time asked for.
  * - `cancel(nowMs, id, by)`: the kind rolls back (`TaskKind.cancel`), the task ends `cancelled`.
@@ -98,6 +100,22 @@ export class TaskManager<C> implements BarrierService<TaskManagerState> {
     this.active.push(t);
     this.byId.set(t.id, t);
     this.hooks.publish({ ...dto });
+    return dto.id;
+  }
+
+  record(nowMs: number, spec: Omit<TaskStart<never>, 'kind' | 'state'> & { result?: unknown }): TaskId {
+    const dto: TaskDto = {
+      id: makeId('task', this.nextId++), operation: spec.operation, name: spec.name,
+      targetId: spec.targetId, targetName: spec.targetName, state: 'success', progress: 100,
+      initiator: spec.initiator, queuedAtMs: nowMs, startedAtMs: nowMs, completedAtMs: nowMs, cancellable: false,
+      ...(spec.result !== undefined ? { result: spec.result } : {}),
+    };
+    const t: LiveTask = { id: dto.id, dto, kindName: '', state: undefined, wakeAtMs: undefined, eachBarrier: false };
+    this.all.push(t);
+    this.byId.set(t.id, t);
+    this.finishedCount++;
+    this.hooks.publish({ ...dto });
+    this.compact();
     return dto.id;
   }
 

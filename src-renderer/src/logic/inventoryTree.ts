@@ -2,7 +2,8 @@
  * The navigator's tree, built from the flat `InventoryDto` (the contract sends lists with parent ids).
  *
  * - `buildTree(inventory, view)`: *Hosts and Clusters* (Datacenter → Cluster → Host → VM, standalone
- *   hosts under the datacenter) or *VMs and Templates* (Datacenter → VMs and templates).
+ *   hosts under the datacenter), *VMs and Templates* (Datacenter → VMs and templates), *Storage*
+ *   (Datacenter → datastores) or *Networking* (Datacenter → networks).
  * - `visibleRows(tree, expanded, filter)`: the flattened rows to render (virtualized list), with the
  *   filter keeping matches plus their ancestors, expanded.
  * - `ancestorsOf(tree, id)`: path from a root, used to reveal the selected object.
@@ -13,8 +14,9 @@
 import type { InventoryDto, VmPowerState } from '@shared/model/inventory';
 import type { ManagedEntityId } from '@shared/model/ids';
 
-export type InventoryView = 'hosts' | 'vms';
-export type NodeKind = 'datacenter' | 'cluster' | 'host' | 'vm' | 'template';
+export type InventoryView = 'hosts' | 'vms' | 'storage' | 'networks';
+export const INVENTORY_VIEWS: readonly InventoryView[] = ['hosts', 'vms', 'storage', 'networks'];
+export type NodeKind = 'datacenter' | 'cluster' | 'host' | 'vm' | 'template' | 'datastore' | 'network';
 
 export interface TreeNode {
   id: ManagedEntityId;
@@ -32,7 +34,7 @@ export interface TreeNode {
    * that is not connected (the lab no longer knows their state).
    */
   connectionNote?: 'not responding' | 'disconnected';
-  /** The worst of its triggered alarms (hosts and VMs), for the alarm badge; absent = green. */
+  /** The worst of its triggered alarms (hosts, VMs and datastores), for the alarm badge; absent = green. */
   alarm?: 'yellow' | 'red';
   /** Hosts that are real hypervisors: what they are (a simulated host has none), shown beside the name. */
   hostKind?: 'KVM' | 'ESXi';
@@ -87,6 +89,10 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
       const parentId = vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;
       add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm), ...(vm.alarmStatus ? { alarm: vm.alarmStatus } : {}) });
     }
+  } else if (view === 'storage') {
+    for (const ds of inv.datastores) add({ id: ds.id, kind: 'datastore', name: ds.name, parentId: ds.datacenterId, childIds: [], ...(ds.alarmStatus ? { alarm: ds.alarmStatus } : {}) });
+  } else if (view === 'networks') {
+    for (const n of inv.networks) add({ id: n.id, kind: 'network', name: n.name, parentId: n.datacenterId, childIds: [] });
   } else {
     for (const vm of inv.vms) {
       add({

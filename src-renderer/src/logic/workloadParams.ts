@@ -5,6 +5,8 @@
  *   declared range; a key the program does not read is refused (labos would ignore it silently).
  * - `paramsForWorkload(program, params)`: the values that still apply after the workload changed.
  * - `sameParams(a, b)`: whether two parameter sets are equal (to send only a change).
+ * - `paramOfApiError(error)`: the parameter an engine refusal names (`…workloadParams.<key>`), so its
+ *   message shows beside that field.
  *
  * Rule: a field left empty is the program's default, applied by the program itself: it is not sent.
  */
@@ -36,4 +38,8 @@ export function paramsForWorkload(program: GuestProgramDto | undefined, params: 
 export function sameParams(a: WorkloadParams, b: WorkloadParams): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+}
+
+export function paramOfApiError(error: { field?: string }): string | undefined {
+  return /(?:^|\.)workloadParams\.([a-z_][a-z0-9_]*)$/.exec(error.field ?? '')?.[1];
 }

@@ -3,7 +3,8 @@
  *
  * - `snapshot`: the last `inventory.get` with every change since applied (frozen, not deep-reactive:
  *   2,000 VMs must stay cheap), with maps by id; `tree(view)`: the navigator tree for *Hosts and
- *   Clusters* or *VMs and Templates*.
+ *   Clusters*, *VMs and Templates*, *Storage* or *Networking* (each built when first asked for);
+ *   `vm`, `host`, `cluster`, `datacenter`, `datastore`, `network`: one object by id.
  * - `load()`: fetches the whole inventory.
  * - Follows the change feed (`model/inventoryChanges.ts`): `inventory.changed` updates are applied as
  *   they come (batched per FLUSH_MS), never refetched; a gap in versions (missed events) or a reconnect
@@ -14,6 +15,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import type { ComputedRef } from 'vue';
 import type {
   ClusterDto, DatacenterDto, DatastoreDto, EntityDto, HostDto, InventoryDto, NetworkDto, VmDto,
 } from '@shared/model/inventory';
@@ -150,9 +152,11 @@ export const useInventoryStore = defineStore('inventory', () => {
     if (snap) void catchUp(snap.version); else void load();
   }, { immediate: true });
 
-  const hostsTree = computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, 'hosts') : null));
-  const vmsTree = computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, 'vms') : null));
-  const tree = (view: InventoryView): InventoryTree | null => (view === 'hosts' ? hostsTree.value : vmsTree.value);
+  const treeOf = (view: InventoryView) => computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, view) : null));
+  const trees: Record<InventoryView, ComputedRef<InventoryTree | null>> = {
+    hosts: treeOf('hosts'), vms: treeOf('vms'), storage: treeOf('storage'), networks: treeOf('networks'),
+  };
+  const tree = (view: InventoryView): InventoryTree | null => trees[view].value;
 
   function entity(id: string | undefined): EntityDto | undefined {
     const s = snapshot.value;
@@ -163,9 +167,11 @@ export const useInventoryStore = defineStore('inventory', () => {
   const host = (id: string | undefined) => (id ? snapshot.value?.hosts.get(id) : undefined);
   const cluster = (id: string | undefined) => (id ? snapshot.value?.clusters.get(id) : undefined);
   const datacenter = (id: string | undefined) => (id ? snapshot.value?.datacenters.get(id) : undefined);
+  const datastore = (id: string | undefined) => (id ? snapshot.value?.datastores.get(id) : undefined);
+  const network = (id: string | undefined) => (id ? snapshot.value?.networks.get(id) : undefined);
   const nameOf = (id: string | undefined): string => (entity(id) as { name?: string } | undefined)?.name ?? id ?? '';
 
-  return { snapshot, loading, error, load, tree, entity, vm, host, cluster, datacenter, nameOf };
+  return { snapshot, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, nameOf };
 });
 
 export type { ManagedEntityId };

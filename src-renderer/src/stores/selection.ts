@@ -3,7 +3,8 @@
  * expanded nodes and filter.
  *
  * - `selectedId`, `kind`, `tab`, `section`; `select(id, tab?)`, `openTab(tab, section?)`.
- * - `view` (*Hosts and Clusters* | *VMs and Templates*), `expanded`, `toggle(id)`, `reveal(id)`, `filter`.
+ * - `view` (*Hosts and Clusters* | *VMs and Templates* | *Storage* | *Networking*), `expanded`, `toggle(id)`,
+ *   `reveal(id)`, `filter`. Selecting a datastore or a network from a link shows the view that holds it.
  * - `revealRequest`: bumped by every `select`, so the navigator expands the object's ancestors and
  *   scrolls it into view even when the object was already selected (a link followed after the user
  *   collapsed its folder).
@@ -21,6 +22,11 @@ import { ancestorsOf } from '@renderer/logic/inventoryTree';
 import { useInventoryStore } from './inventory';
 
 type ObjKind = Exclude<RouteKind, 'home'>;
+const isObjKind = (k: string | undefined): k is ObjKind => k !== undefined && k in TABS;
+/** The navigator view an object of this kind lives in (a datacenter is in every view). */
+const viewOf = (k: ObjKind): InventoryView => (k === 'datastore' ? 'storage' : k === 'network' ? 'networks' : 'hosts');
+const viewHolds = (v: InventoryView, k: ObjKind): boolean =>
+  k === 'datacenter' || (k === 'vm' ? v === 'hosts' || v === 'vms' : v === viewOf(k));
 
 export const useSelectionStore = defineStore('selection', () => {
   const inventory = useInventoryStore();
@@ -37,7 +43,9 @@ export const useSelectionStore = defineStore('selection', () => {
 
   function select(id: string, tab?: string, section?: string): void {
     const k = kindOfId(id);
-    if (k !== 'vm' && k !== 'host' && k !== 'cluster' && k !== 'datacenter') return;
+    if (!isObjKind(k)) return;
+    const home = viewOf(k);
+    if (!viewHolds(view.value, k)) view.value = home;
     const tabs = TABS[k];
     const wanted = tab ?? (route.value.kind === k ? route.value.tab : lastTab[k]) ?? 'summary';
     const t = tabs.some((x) => x.key === wanted) ? wanted : 'summary';

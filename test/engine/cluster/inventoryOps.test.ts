@@ -161,3 +161,33 @@ test('a power-on while the host is entering maintenance mode is refused', () => 
   refused(h.tryCmd('vm.powerOn', { vmId: vmByName(h, 'DC0_C0_H1_VM0').id }), 'E_INVALID_STATE');
   assert.equal(h.finish(taskId).state, 'success');
 });
+
+test('clone to a chosen datastore: the clone\'s disks go there; one the host does not reach, an unknown or a full one is refused', () => {
+  const h = harness('lab-small');
+  const src = vmByName(h, 'DC0_C0_H0_VM0');
+  const diskBytes = src.disks.reduce((n, d) => n + d.capacityBytes, 0);
+  // A second datastore that only host-2 reaches, room for two clones, added through a saved lab (the
+  // scenarios give one per datacenter).
+  const state = structuredClone(h.engine.saveState()) as unknown as { registry: { ids: [string, number][]; datastores: Record<string, unknown>[]; hosts: { id: string; datastoreIds: string[] }[] } };
+  const reg = state.registry;
+  const counter = reg.ids.find(([k]) => k === 'datastore')!;
+  const dsId = `datastore-${++counter[1]}`;
+  reg.datastores.push({ ...reg.datastores[0], id: dsId, name: 'DC0_datastore2', capacityBytes: 2 * diskBytes + 1, hostIds: ['host-2'] });
+  reg.hosts.find((x) => x.id === 'host-2')!.datastoreIds.push(dsId);
+  assert.equal(h.engine.loadState(state as never), undefined);
+
+  const before = h.q('inventory.get', {}).datastores.find((d) => d.id === dsId)!;
+  const t = h.run('vm.clone', { vmId: src.id, name: 'on-ds2', hostId: 'host-2', datastoreId: dsId as `datastore-${number}` });
+  const clone = h.q('vm.get', { vmId: (t.result as { vmId: `vm-${number}` }).vmId });
+  assert.deepEqual(clone.disks.map((d) => d.datastoreId), [dsId]);
+  const after = h.q('inventory.get', {}).datastores.find((d) => d.id === dsId)!;
+  assert.equal(after.provisionedBytes - before.provisionedBytes, clone.disks[0].capacityBytes, 'the clone is counted on the chosen datastore');
+
+  refused(h.tryCmd('vm.clone', { vmId: src.id, name: 'x1', hostId: 'host-1', datastoreId: dsId as `datastore-${number}` }), 'E_INVALID_ARGUMENT', 'params.datastoreId');
+  refused(h.tryCmd('vm.clone', { vmId: src.id, name: 'x2', hostId: 'host-2', datastoreId: 'datastore-99' }), 'E_NOT_FOUND', 'params.datastoreId');
+  // The datastore holds two clones: the second fits, the third is refused.
+  h.run('vm.clone', { vmId: src.id, name: 'second', hostId: 'host-2', datastoreId: dsId as `datastore-${number}` });
+  refused(h.tryCmd('vm.clone', { vmId: src.id, name: 'x3', hostId: 'host-2', datastoreId: dsId as `datastore-${number}` }), 'E_INSUFFICIENT_RESOURCES', 'params.datastoreId');
+  const plain = h.run('vm.clone', { vmId: src.id, name: 'default-ds', hostId: 'host-2' });
+  assert.deepEqual(h.q('vm.get', { vmId: (plain.result as { vmId: `vm-${number}` }).vmId }).disks.map((d) => d.datastoreId), [reg.datastores[0].id], 'without datastoreId: the host\'s first');
+});

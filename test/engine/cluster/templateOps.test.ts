@@ -8,6 +8,7 @@ import { createEngine } from '../../../src-main/engine/index';
 import { loadScenarioSources } from '../../../src-main/node/resources';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { API_VERSION } from '../../../src-shared/api/channels';
+import { LAB_USER } from '../../../src-shared/model/task';
 
 function refused(r: { ok: boolean; error?: { code: string; field?: string } }, code: string, field: string): void {
   assert.equal(r.ok, false, 'should be refused');
@@ -68,4 +69,32 @@ test('a converted template is saved and loaded as a template', () => {
   const r = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'vm.get', params: { vmId: vm.id } });
   assert.ok(r.ok);
   assert.equal((r.result as { isTemplate: boolean }).isTemplate, true);
+});
+
+test('each conversion leaves a completed Recent Tasks row on the VM (name, initiator, time); a refusal leaves none', () => {
+  const h = harness('lab-small');
+  const vm = poweredOff(h, 'DC0_C0_H0_VM0');
+  const rowsOf = (op: string) => h.q('tasks.list', { entityId: vm.id }).filter((t) => t.operation === op);
+  h.advance(1500);
+  const at = h.now();
+  h.cmd('vm.markAsTemplate', { vmId: vm.id });
+  const [mark] = rowsOf('vm.markAsTemplate');
+  assert.ok(mark, 'a Mark as template row');
+  assert.deepEqual(
+    [mark.name, mark.state, mark.progress, mark.targetName, mark.initiator, mark.queuedAtMs, mark.startedAtMs, mark.completedAtMs, mark.cancellable],
+    ['Mark as template', 'success', 100, vm.name, LAB_USER, at, at, at, false],
+  );
+  assert.ok(h.events.some((e) => e.type === 'task.updated' && e.task.id === mark.id && e.task.state === 'success'), 'announced like every task');
+  refused(h.tryCmd('vm.markAsTemplate', { vmId: vm.id }), 'E_INVALID_STATE', 'params.vmId');
+  assert.equal(rowsOf('vm.markAsTemplate').length, 1, 'the refusal left no row');
+
+  h.cmd('vm.markAsVirtualMachine', { vmId: vm.id });
+  const [back] = rowsOf('vm.markAsVirtualMachine');
+  assert.deepEqual([back.name, back.state, back.initiator, back.completedAtMs], ['Mark as virtual machine', 'success', LAB_USER, at]);
+
+  const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory }, { scenario: 'lab-small', seed: 1 });
+  assert.equal(engine.loadState(structuredClone(h.engine.saveState())), undefined);
+  const r = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'task.get', params: { taskId: mark.id } });
+  assert.ok(r.ok, 'the row is saved with the lab');
+  assert.equal((r.result as { name: string }).name, 'Mark as template');
 });

@@ -346,13 +346,13 @@ export class LibvirtHost implements HostDriver {
     return Promise.all(keys.map(async (key): Promise<RealDatastore> => {
       if (key.startsWith('/dev/')) {
         const size = vms.flatMap((v) => v.disks).find((d) => d.datastoreKey === key)?.capacityBytes ?? 0;
-        return { key, name: `block device ${key}`, capacityBytes: size, freeBytes: 0, hostKeys: [hostKey] };
+        return { key, name: `block device ${key}`, type: 'Block device', capacityBytes: size, freeBytes: 0, hostKeys: [hostKey] };
       }
       const df = await this.conn.exec(['df', '-Pk', '--', key]).catch(() => undefined);
       const size = df?.code === 0 ? parseDf(df.stdout) : undefined;
       return size
-        ? { key, name: key, capacityBytes: size.capacityBytes, freeBytes: size.freeBytes, hostKeys: [hostKey] }
-        : { key, name: `${key} (size unknown)`, capacityBytes: 0, freeBytes: 0, hostKeys: [hostKey] };
+        ? { key, name: key, type: 'Directory', capacityBytes: size.capacityBytes, freeBytes: size.freeBytes, hostKeys: [hostKey] }
+        : { key, name: `${key} (size unknown)`, type: 'Directory', capacityBytes: 0, freeBytes: 0, hostKeys: [hostKey] };
     }));
   }
 

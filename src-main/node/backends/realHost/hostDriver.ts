@@ -38,7 +38,11 @@ export interface RealDisk { label: string; capacityBytes: number; datastoreKey: 
 /** A network adapter; `networkKey` names the RealNetwork it attaches to. */
 export interface RealNic { label: string; macAddress: string; networkKey: string; connected: boolean }
 /** Where disks live: a vSphere datastore, or on a libvirt host the file system holding disk images. */
-export interface RealDatastore { key: string; name: string; capacityBytes: number; freeBytes: number; hostKeys: string[] }
+export interface RealDatastore {
+  key: string; name: string; capacityBytes: number; freeBytes: number; hostKeys: string[];
+  /** The file system as the host names it (vSphere's summary.type); absent: not reported. */
+  type?: string;
+}
 /** What NICs attach to: a vSphere network, or a libvirt network, bridge or user-mode networking. */
 export interface RealNetwork { key: string; name: string; hostKeys: string[] }
 

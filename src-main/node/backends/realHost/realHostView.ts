@@ -93,9 +93,12 @@ export function inventoryView(inv: RealInventory, ctx: ViewContext): Omit<Invent
     } as HostDto;
   });
   const firstDc = (hostKeys: string[]) => hostDc.get(hostKeys[0]) ?? dcOf(undefined);
+  // Provisioned: the capacities of the VMs' disks on it (snapshot files are not read from real hosts).
+  const provisioned = new Map<string, number>();
+  for (const v of inv.vms) for (const disk of v.disks) provisioned.set(disk.datastoreKey, (provisioned.get(disk.datastoreKey) ?? 0) + disk.capacityBytes);
   const datastores: DatastoreDto[] = inv.datastores.map((d) => ({
-    id: ids.id('datastore', d.key), name: d.name, datacenterId: firstDc(d.hostKeys), capacityBytes: d.capacityBytes, freeBytes: d.freeBytes,
-    hostIds: d.hostKeys.map((k) => ids.id('host', k)),
+    id: ids.id('datastore', d.key), name: d.name, datacenterId: firstDc(d.hostKeys), type: d.type ?? 'Unknown', capacityBytes: d.capacityBytes,
+    provisionedBytes: provisioned.get(d.key) ?? 0, freeBytes: d.freeBytes, hostIds: d.hostKeys.map((k) => ids.id('host', k)),
   }) as DatastoreDto);
   const networks: NetworkDto[] = inv.networks.map((n) => ({
     id: ids.id('network', n.key), name: n.name, datacenterId: firstDc(n.hostKeys), hostIds: n.hostKeys.map((k) => ids.id('host', k)),

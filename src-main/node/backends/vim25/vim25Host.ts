@@ -59,7 +59,7 @@ const PROPS: Record<string, string[]> = {
   ComputeResource: ['name', 'parent'],
   ClusterComputeResource: ['name', 'parent'],
   HostSystem: ['name', 'parent', 'summary.hardware', 'summary.config.product.fullName', 'runtime.connectionState', 'runtime.inMaintenanceMode', 'runtime.bootTime'],
-  Datastore: ['name', 'summary.capacity', 'summary.freeSpace', 'host'],
+  Datastore: ['name', 'summary.capacity', 'summary.freeSpace', 'summary.type', 'host'],
   Network: ['name', 'host'],
   DistributedVirtualPortgroup: ['name', 'host'],
   VirtualMachine: ['name', 'parent', 'runtime.host', 'runtime.powerState', 'config.hardware.numCPU', 'config.hardware.memoryMB', 'config.guestFullName',
@@ -279,6 +279,7 @@ export class Vim25Host implements HostDriver {
           datastores.push({
             key: o.obj.value, name, capacityBytes: Number(p.get('summary.capacity')?.text.trim() ?? 0) || 0,
             freeBytes: Number(p.get('summary.freeSpace')?.text.trim() ?? 0) || 0, hostKeys: hostsOf(p.get('host')),
+            ...(p.get('summary.type')?.text.trim() ? { type: p.get('summary.type')!.text.trim() } : {}),
           });
         } else if (o.obj.type === 'Network' || o.obj.type === 'DistributedVirtualPortgroup') {
           networks.push({ key: o.obj.value, name, hostKeys: hostsOf(p.get('host')) });
