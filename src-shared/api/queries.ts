@@ -140,7 +140,7 @@ export const QUERY_SCHEMAS = {
   'migration.get': s.object({ taskId: s.id('task') }),
   /** Live migrations, running and finished (the last 200), optionally of one VM: the comparison view. */
   'migration.list': s.object({ vmId: s.optional(s.id('vm')) }),
-  /** Per host: can this VM be migrated there now, and why not (the Migrate wizard's compute resource page). */
+  /** Per host: can this VM be migrated there now, why not, and what to know if it goes (the Migrate wizard's compute resource page). */
   'migration.compatibility': s.object({ vmId: s.id('vm') }),
   /** Built-in scenarios. */
   'lab.scenarios': s.object({}),
@@ -291,8 +291,12 @@ export interface RecoveryInfo {
   engineCrash: string | null;
 }
 
-/** One row of the Migrate wizard's compute resource page. */
-export interface HostCompatibilityDto { hostId: string; hostName: string; compatible: boolean; messages: string[] }
+/**
+ * One row of the Migrate wizard's compute resource page: `messages` are the errors that refuse the host
+ * (or "Compatibility checks succeeded."), `warnings` what the user should know though the host may be
+ * chosen (vSphere's yellow compatibility warnings).
+ */
+export interface HostCompatibilityDto { hostId: string; hostName: string; compatible: boolean; messages: string[]; warnings: string[] }
 
 /** One runnable guest program (a labos workload or a bare-metal program). */
 export interface GuestProgramDto {

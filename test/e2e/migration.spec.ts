@@ -2,7 +2,9 @@
  * Live migration in the client: the Migrate wizard (a refused destination shows the engine's reason, a
  * bad technique value is refused beside its field), the migration running in VM › Monitor › Migration
  * (rounds, chart, verification), the Relocate task in Recent Tasks, the VM under its new host, the
- * comparison view (row, CSV, PNG), and dragging a VM onto a host in maintenance mode.
+ * comparison view (row, CSV, PNG), dragging a VM onto a host in maintenance mode, and what a user checks
+ * after a move: the VM's console goes on counting where it was (no reboot, no gap) and the cluster's
+ * vMotion count (vmop.numVMotion.latest, Monitor › Performance › Advanced) went up by one.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
@@ -147,6 +149,85 @@ test('migrate a running VM with the wizard, watch it, compare it', async ({ page
   expect(lines[2]).toMatch(/,true$/);
   const [png] = await Promise.all([page.waitForEvent('download'), cmp.getByTestId('comparison-export-png').click()]);
   expect((await readFile((await png.path())!)).subarray(1, 4).toString()).toBe('PNG');
+});
+
+/** The cluster's vMotion count as its Advanced performance chart shows it (its legend's latest value). */
+async function clusterVMotionCount(page: import('@playwright/test').Page): Promise<import('@playwright/test').Locator> {
+  await selectByName(page, 'DC0_C0');
+  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
+  await page.getByTestId('monitor-section-performance-advanced').click();
+  await page.getByTestId('chart-options').click();
+  const dialog = page.getByTestId('chart-options-dialog');
+  await dialog.getByTestId('metric-group-vmop').click();
+  await dialog.getByTestId('counter-check-vmop.numVMotion.latest').check();
+  await dialog.getByTestId('chart-options-ok').click();
+  await expect(dialog).toBeHidden();
+  return page.getByTestId('perf-chart-advanced').locator('[data-testid=legend-row][data-counter="vmop.numVMotion.latest"]').getByTestId('legend-latest');
+}
+
+/** The iteration counts of the cpu guest's progress lines ("cpu: N iterations, checksum X") on the console. */
+async function consoleIterations(page: import('@playwright/test').Page): Promise<number[]> {
+  const text = (await page.getByTestId('web-console').getByTestId('console-output').textContent()) ?? '';
+  return [...text.matchAll(/cpu: (\d+) iterations/g)].map((m) => Number(m[1]));
+}
+
+test('after a move the VM goes on running where it was, and the cluster counts one more vMotion', async ({ page }) => {
+  // Lab time runs slower than asked on a loaded machine: the waits below are generous, none is a race.
+  test.setTimeout(900_000);
+  await openLab(page);
+  const name = 'DC0_C0_H0_VM0'; // the cpu guest: a progress line per million iterations
+  await selectByName(page, name);
+  const vmId = (await page.locator(`[role=tree] [role=treeitem][data-name="${name}"]`).first().getAttribute('data-testid'))!.replace('tree-node-', '');
+  const destId = await hostIdOf(page, DEST);
+  await expectTaskCompletes(page, 'vm.powerOn', vmId, () => runAction(page, ['Power', 'Power On']));
+
+  // The count before: the first sample (20 s of lab time; the lab runs 10× faster meanwhile).
+  const count = await clusterVMotionCount(page);
+  await page.getByTestId('sim-speed-10').click();
+  await expect(count).not.toHaveText('—', { timeout: 300_000 });
+  await page.getByTestId('sim-speed-1').click();
+  const before = Number(await count.textContent());
+
+  // The guest counts on its console.
+  await selectByName(page, name);
+  await page.getByTestId('toolbar-console').click();
+  await expect.poll(async () => (await consoleIterations(page)).length, { timeout: 180_000, message: 'cpu progress lines' }).toBeGreaterThan(1);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('web-console')).toBeHidden();
+
+  // Migrate with the defaults.
+  await runAction(page, ['Migrate…']);
+  const wiz = page.getByTestId('migrate-wizard');
+  await wiz.getByTestId('wizard-next').click();
+  await wiz.getByTestId(`migrate-host-${destId}`).check();
+  await expect(wiz.getByTestId('migrate-compatibility')).toContainText('Compatibility checks succeeded.');
+  for (let i = 0; i < 3; i++) await wiz.getByTestId('wizard-next').click();
+  await expectTaskCompletes(page, 'vm.migrate', vmId, () => wiz.getByTestId('wizard-finish').click());
+  await expect(page.getByTestId('migration-monitor').getByTestId('migration-verified')).toHaveAttribute('data-verified', 'true');
+
+  // On the destination the console goes on: more lines, one count after another with no gap, the same
+  // boot (one banner): the guest was never restarted.
+  await page.goto(`${page.url().split('#')[0]}#/vm/${vmId}/summary`);
+  await expect(page.getByTestId('summary-host')).toContainText(DEST);
+  await page.getByTestId('toolbar-console').click();
+  await expect.poll(async () => (await consoleIterations(page)).length, { timeout: 120_000 }).toBeGreaterThan(1);
+  const atSwitch = Math.max(...await consoleIterations(page));
+  await expect.poll(async () => Math.max(...await consoleIterations(page)), { timeout: 180_000, message: 'the console counts on after the move' }).toBeGreaterThan(atSwitch);
+  const seen = await consoleIterations(page);
+  const period = seen[1] - seen[0];
+  expect(period).toBeGreaterThan(0);
+  expect(seen.every((n, i) => n === seen[0] + i * period), `progress lines in step: ${seen.join(', ')}`).toBe(true);
+  const text = (await page.getByTestId('web-console').getByTestId('console-output').textContent()) ?? '';
+  expect(text.match(/labos:/g) ?? []).toHaveLength(1);
+  await shot(page, 'migration-console-after');
+  await page.keyboard.press('Escape');
+
+  // The cluster's vMotion count went up by one at the next sample.
+  const after = await clusterVMotionCount(page);
+  await page.getByTestId('sim-speed-10').click();
+  await expect(after).toHaveText(String(before + 1), { timeout: 300_000 });
+  await page.getByTestId('sim-speed-1').click();
+  await shot(page, 'migration-vmotion-count');
 });
 
 test('dragging a VM onto a host opens the wizard there; a host in maintenance mode is refused with its reason', async ({ page }) => {

@@ -21,8 +21,21 @@ export class Hasher {
     return this;
   }
 
+  /** `word(a[i])` for every word, the lanes kept in locals: the same result, without a field write per word. */
   words(a: Int32Array): this {
-    for (let i = 0; i < a.length; i++) this.word(a[i]);
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < a.length; i++) {
+      const w = a[i] | 0;
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      let k = Math.imul(w, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      let h = h2 ^ Math.imul(k, 0x1b873593);
+      h = (h << 13) | (h >>> 19);
+      h2 = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
     return this;
   }
 

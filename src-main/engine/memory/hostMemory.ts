@@ -52,7 +52,11 @@ export class HostMemory {
   private frames: (Int32Array | null)[] = [];
   private refs = new Int32Array(1024);
   private frozen = new Uint8Array(1024);
-  /** Live frame objects → their frame number (adoptFrame finds a frame it already holds). */
+  /**
+   * Frozen live frame objects → their frame number (adoptFrame finds a frame it already holds). Only
+   * frozen frames are entered: adoptFrame is given words of saved states, and a frame's words reach a
+   * saved state only frozen (`freeze`); keeping every frame here cost a WeakMap entry per allocation.
+   */
   private byWords = new WeakMap<Int32Array, number>();
   private freeList: number[] = [];
   private allocated = 0;
@@ -87,7 +91,10 @@ export class HostMemory {
       return live as Hfn;
     }
     const h = this.place(words);
-    if (h !== -1) this.frozen[h] = 1;
+    if (h !== -1) {
+      this.frozen[h] = 1;
+      this.byWords.set(words, h);
+    }
     return h;
   }
 
@@ -156,7 +163,6 @@ export class HostMemory {
     this.frames[h] = words;
     this.refs[h] = 1;
     this.frozen[h] = 0;
-    this.byWords.set(words, h);
     this.allocated++;
     if (this.allocated > this.peak) this.peak = this.allocated;
     return h as Hfn;
@@ -174,8 +180,12 @@ export class HostMemory {
 
   /** The frame's words now belong to a saved state too: never written in place again (writers copy). */
   freeze(h: Hfn): void {
-    if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
-    this.frozen[h] = 1;
+    const f = this.frames[h];
+    if (!f) throw new RangeError(`host frame ${h} is not allocated`);
+    if (!this.frozen[h]) {
+      this.frozen[h] = 1;
+      this.byWords.set(f, h);
+    }
   }
 
   isFrozen(h: Hfn): boolean {
@@ -190,7 +200,7 @@ export class HostMemory {
   release(h: Hfn): void {
     if (!this.frames[h]) throw new RangeError(`host frame ${h} is not allocated`);
     if (--this.refs[h] === 0) {
-      this.byWords.delete(this.frames[h]!);
+      if (this.frozen[h]) this.byWords.delete(this.frames[h]!);
       this.frames[h] = null;
       this.frozen[h] = 0;
       this.freeList.push(h);

@@ -18,7 +18,7 @@ export { MigrationService } from './migrationService';
 export type { MigrationServiceState } from './migrationService';
 export { MIGRATE_TASK_KIND, startMigration, checkMigration, migrationStats, listMigrations } from './migrationTask';
 export type { MigrateSpec, MigrateTaskState } from './migrationTask';
-export { hostCompatibility, hostProblem, hostProblems, vmProblem, freeFrames, framesNeeded } from './compatibility';
+export { hostCompatibility, hostProblem, hostProblems, hostWarnings, vmProblem, freeFrames, framesNeeded, type MigrationOutlook } from './compatibility';
 export { xbzrleEncode, xbzrleDecode, XbzrleCache } from './xbzrle';
 export { DedupIndex, equalPages } from './dedupIndex';
 export { hashPage, isZeroPage } from './pageHash';

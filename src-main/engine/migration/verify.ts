@@ -5,7 +5,8 @@
  *
  * `verifySwitch(env, dest, sourceDigests, postcopy)` → `SwitchVerdict`; `sourceVerdict(env)` after a
  * cancel or failure: the VMs are whole and running on the source. Pre-copy and stop-and-copy:
- * each destination page against the paused source's. Post-copy: the pages already on the destination
+ * each destination page against the paused source's (a page untouched on both sides — no frame on
+ * either, so both read as zeros — is counted as compared without reading it). Post-copy: the pages already on the destination
  * are compared; those still on the source cannot be compared yet (they arrive later and are checked one
  * by one as they arrive, `liveMigration.ts`), so the destination's digest is taken with them supplied
  * from the paused source for the moment and then marked not present again (content-preserving
@@ -32,11 +33,15 @@ export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], s
   const destinationDigests: string[] = [];
   dest.forEach((d, m) => {
     const missing: number[] = [];
+    const src = env.source(m);
     for (let g = 0; g < d.pageCount; g++) {
-      if (d.pageState(g) === 'notPresent') { missing.push(g); continue; }
+      const state = d.pageState(g);
+      if (state === 'notPresent') { missing.push(g); continue; }
+      checked++;
+      // Untouched on both sides: both read as zeros by definition (no frame), nothing to read.
+      if (state === 'untouched' && src.pageState(g) === 'untouched') continue;
       const x = readSourcePage(env, m, g, a);
       const y = d.readPage(g, b);
-      checked++;
       if (!x || !y || !equalPages(x, y)) mismatched++;
     }
     if (postcopy && missing.length) {

@@ -3,7 +3,9 @@
 // link cuts at random moments. Every completed migration is verified page by page and by digest; a
 // failed or cancelled pre-copy leaves the VM whole and running on the source; only a cut in post-copy
 // may lose a VM (it is then powered on again). HVLAB_MIGRATION_COUNT=N (default 1000) and
-// HVLAB_MIGRATION_SEED=S (default 1); the documented long run: HVLAB_MIGRATION_COUNT=100000.
+// HVLAB_MIGRATION_SEED=S (default 1). The documented long run, HVLAB_MIGRATION_COUNT=100000, is 100 labs
+// of 1,000 migrations, seeds S … S+99, each exactly the run `HVLAB_MIGRATION_SEED` of that seed repeats:
+// a failure names its seed and migration; a tally per lab shows the progress; no time limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src-main/engine/sim/rng';
@@ -14,9 +16,14 @@ import type { MigrationOptions } from '../../../src-shared/model/migration';
 const COUNT = Number(process.env.HVLAB_MIGRATION_COUNT ?? 1000);
 const SEED = Number(process.env.HVLAB_MIGRATION_SEED ?? 1);
 const VMS = 4;
+/** Migrations per lab: a long run is many labs, so one lab's history never grows past what CI sees. */
+const PER_LAB = 1000;
 
-test(`${COUNT} random live migrations (seed ${SEED}): 0 corrupted pages, 0 VMs lost in pre-copy, every destination verified`, { timeout: 3_600_000 }, async () => {
-  const rng = new Rng(SEED);
+interface Tally { completed: number; failed: number; cancelled: number; lostInPostcopy: number; corruptedPages: number; pagesVerified: number }
+
+/** `count` random migrations in one fresh lab from `seed`; asserts as it goes (messages name seed and migration). */
+async function runLab(seed: number, count: number): Promise<Tally> {
+  const rng = new Rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
   const vms = Array.from({ length: VMS }, (_, i) => ({
     name: `r${i}`, host: i % 2 ? 'H1' : 'H0', memoryMiB: 4,
@@ -24,8 +31,8 @@ test(`${COUNT} random live migrations (seed ${SEED}): 0 corrupted pages, 0 VMs l
   }));
   const lab = await migLab({ hostMemoryGiB: 1, cpuMhz: 10, vms });
   lab.advance(300);
-  const tally = { completed: 0, failed: 0, cancelled: 0, lostInPostcopy: 0, corruptedPages: 0, pagesVerified: 0 };
-  for (let i = 0; i < COUNT; i++) {
+  const tally: Tally = { completed: 0, failed: 0, cancelled: 0, lostInPostcopy: 0, corruptedPages: 0, pagesVerified: 0 };
+  for (let i = 0; i < count; i++) {
     const name = `r${rng.int(VMS)}`;
     const vm = lab.vm(name);
     const src = vm.hostId!;
@@ -47,11 +54,11 @@ test(`${COUNT} random live migrations (seed ${SEED}): 0 corrupted pages, 0 VMs l
     const mates = lab.q('inventory.get', {}).vms.filter((v) => v.hostId === src && v.name !== name && v.powerState === 'poweredOn');
     const gang = rng.int(5) === 0 && mates.length ? [mates[rng.int(mates.length)].name] : undefined;
     const r = lab.tryCmd('vm.migrate', { vmId: vm.id, hostId: dst.id, options, ...(gang ? { gang: gang.map((g) => lab.vm(g).id) } : {}) });
-    assert.ok(r.ok, `#${i} refused: ${!r.ok && r.error.message} ${JSON.stringify(options)}`);
+    assert.ok(r.ok, `seed ${seed} #${i} refused: ${!r.ok && r.error.message} ${JSON.stringify(options)}`);
     const task = lab.finish(r.result.taskId, 10_000);
     const st = lab.q('migration.get', { taskId: r.result.taskId });
     const moved = [name, ...(gang ?? [])];
-    const where = `#${i} ${name}${gang ? `+${gang}` : ''} ${JSON.stringify(options)} → ${st.status}: ${st['error-desc'] ?? ''}`;
+    const where = `seed ${seed} #${i} ${name}${gang ? `+${gang}` : ''} ${JSON.stringify(options)} → ${st.status}: ${st['error-desc'] ?? ''}`;
     tally.corruptedPages += st.mismatchedPages ?? 0;
     tally.pagesVerified += st.pagesVerified;
     if (st.status === 'completed') {
@@ -79,8 +86,23 @@ test(`${COUNT} random live migrations (seed ${SEED}): 0 corrupted pages, 0 VMs l
     for (const v of lab.q('inventory.get', {}).vms) assert.notEqual(v.guestState, 'crashed', `${v.name} crashed after ${where}`);
     lab.advance(5 + rng.int(10));
   }
-  assert.equal(tally.corruptedPages, 0);
-  assert.equal(tally.completed + tally.failed + tally.cancelled + tally.lostInPostcopy, COUNT);
-  assert.ok(tally.completed > COUNT / 2, JSON.stringify(tally));
-  console.log(`# migrations: ${JSON.stringify(tally)}`);
+  assert.equal(tally.corruptedPages, 0, `seed ${seed}`);
+  assert.equal(tally.completed + tally.failed + tally.cancelled + tally.lostInPostcopy, count);
+  assert.ok(tally.completed > count / 2, `seed ${seed}: ${JSON.stringify(tally)}`);
+  return tally;
+}
+
+const LABS = Math.ceil(COUNT / PER_LAB);
+const seeds = LABS > 1 ? `seeds ${SEED}..${SEED + LABS - 1}, ${PER_LAB} per lab` : `seed ${SEED}`;
+
+test(`${COUNT} random live migrations (${seeds}): 0 corrupted pages, 0 VMs lost in pre-copy, every destination verified`, async () => {
+  const total: Tally = { completed: 0, failed: 0, cancelled: 0, lostInPostcopy: 0, corruptedPages: 0, pagesVerified: 0 };
+  for (let k = 0; k < LABS; k++) {
+    const tally = await runLab(SEED + k, Math.min(PER_LAB, COUNT - k * PER_LAB));
+    for (const key of Object.keys(total) as (keyof Tally)[]) total[key] += tally[key];
+    if (LABS > 1) console.log(`# lab ${k + 1}/${LABS} (seed ${SEED + k}): ${JSON.stringify(tally)}`);
+  }
+  assert.equal(total.corruptedPages, 0);
+  assert.equal(total.completed + total.failed + total.cancelled + total.lostInPostcopy, COUNT);
+  console.log(`# migrations: ${JSON.stringify(total)}`);
 });

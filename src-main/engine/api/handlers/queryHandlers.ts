@@ -27,7 +27,7 @@ import { COUNTERS, COUNTER_BY_NAME } from '../../metrics/index';
 import { placementModel, placementPlan, placementSolve } from '../../placement/index';
 import { clusterAvailability, designProblem, downtimeHours, evaluateDesign, fromMtbf, simulateCluster, simulationSteps, tierOf, UPTIME_TIERS } from '../../services/index';
 import { POWER_OP_DURATION_MS } from '../../vm/index';
-import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS } from '../../params';
+import { AVAILABILITY_MAX_SIM_STEPS, HA_HOST_FAILURE_DETECTION_MS, PAGE_SIZE_BYTES } from '../../params';
 import { hostCompatibility, listMigrations, migrationStats, vmProblem } from '../../migration/index';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -165,7 +165,14 @@ export const QUERY_HANDLERS: QueryHandlers = {
     const vm = lab.reg.vms.get(p.vmId);
     if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
     const problem = vmProblem(lab.ops, vm);
-    const rows = hostCompatibility(lab.ops, vm, (h) => lab.ops.migrations.reservedFrames(h));
+    // What the VM does now (its latest sample) feeds the convergence warning.
+    const sample = lab.collector.samples.latest(vm.id)?.values;
+    const dirtyPps = sample?.['engine.dirtyRate.average'];
+    const consumedKb = sample?.['mem.consumed.average'];
+    const rows = hostCompatibility(lab.ops, vm, (h) => lab.ops.migrations.reservedFrames(h), {
+      ...(dirtyPps !== undefined ? { dirtyBytesPerS: dirtyPps * PAGE_SIZE_BYTES } : {}),
+      ...(consumedKb !== undefined ? { consumedBytes: consumedKb * 1024 } : {}),
+    });
     return problem ? rows.map((r) => ({ ...r, compatible: false, messages: [problem.message, ...(r.compatible ? [] : r.messages)] })) : rows;
   },
   'lab.scenarios': (_lab, _p, context) => Object.entries(context.ports.scenarios).map(([name, src]) => {
