@@ -47,11 +47,6 @@ export function macFor(n: number): string {
 }
 
 /**
- * Why `name` is not a workload this lab can run (`known`: the guest catalogue the engine was given), or
- * undefined. Checked where a workload name enters (vm.create, vm.reconfigure, scenario files), so a VM
- * never holds a name that fails later at power-on.
- */
-/**
  * A program's parameters outside the ranges its catalogue entry declares (`guestParams`): the first one,
  * with its key, in the words the forms use (@shared/model/guestParams). Keys the program does not declare
  * are left alone: labos itself reads some (the timer's `tick_us`). Undefined: nothing to refuse, or no
@@ -70,6 +65,11 @@ export function workloadParamsProblem(
   return undefined;
 }
 
+/**
+ * Why `name` is not a workload this lab can run (`known`: the guest catalogue the engine was given), or
+ * undefined. Checked where a workload name enters (vm.create, vm.reconfigure, scenario files), so a VM
+ * never holds a name that fails later at power-on.
+ */
 export function workloadProblem(name: string | undefined, known: ReadonlySet<string> | undefined): string | undefined {
   if (name === undefined || !known || known.has(name)) return undefined;
   const list = [...known].sort();

@@ -52,10 +52,10 @@ function digests(vms: number, monitor: string, factory: GuestFactory, atMs: numb
 test('a 24-VM fakeGuest lab: the state digests at 5, 15, 25 and 35 virtual s are the pinned ones (an activity sample period ends at 30 s)', () => {
   const { got } = digests(24, 'interp', fakeGuestFactory, [5000, 15_000, 25_000, 35_000]);
   assert.deepEqual(got, [
-    '5s c7115f10322aef5c',
-    '15s a9cea146fa58e422',
-    '25s 4f60f8ef8e1cf05a',
-    '35s ac16ed7fba320e4e',
+    '5s 0a76af23117fa7ac',
+    '15s f66a3a3d6ba3db0c',
+    '25s 04329db696762fa7',
+    '35s cead160fd3764d73',
   ], `the run's digests:\n${got.join('\n')}`);
 });
 
@@ -63,9 +63,9 @@ test('an 8-VM fakeGuest lab on a host too small for it (hard and low): the state
   const { got, final } = digests(8, 'interp', fakeGuestFactory, [2000, 4000, 6000], 0.27);
   assert.match(final, /free memory state hard → low/, 'the host went through hard to low');
   assert.deepEqual(got, [
-    '2s b873122b69b4b219',
-    '4s b7a78d0b9af1dec5',
-    '6s ba06050b43fdae3b',
+    '2s 0ca2fe90adb65809',
+    '4s c1b12e6e5247710d',
+    '6s 93e1f937045d234b',
   ], `the run's digests:\n${got.join('\n')}`);
 });
 
@@ -74,8 +74,8 @@ test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6
   assert.ok(real, 'the real guest machine is built');
   const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
   assert.deepEqual(got, [
-    '2s 7beed9fb8b64ee0b',
-    '4s d353f51afcc28127',
-    '6s 058abd38ab9a8ef4',
+    '2s e537387c0c45cdbe',
+    '4s da0e07fb6212dd25',
+    '6s 85e224bad0362cfb',
   ], `the run's digests:\n${got.join('\n')}`);
 });
