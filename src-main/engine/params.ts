@@ -181,6 +181,9 @@ export const ASSIGNMENT_MAX_PAIRS = 60_000;
 /** Default and largest time limit of an exact solve, in seconds (the port enforces it on the wall clock). */
 export const PLACEMENT_DEFAULT_TIME_LIMIT_S = 10;
 export const PLACEMENT_MAX_TIME_LIMIT_S = 120;
+/** Most items `placement.solve` traces step by step (`trace`): the trace is for watching a packing in a
+ *  lecture, one step per item, and its size grows with items × hosts looked at. */
+export const PLACEMENT_TRACE_MAX_ITEMS = 300;
 /** Virtual time per item–host check of a heuristic (cost model; calibrated once from bench/placement.ts
  *  on the reference machine: FFD's 10,000 × 1,000 run makes ~2.6e7 checks — a model, not a measurement). */
 export const PLACEMENT_NS_PER_CHECK = 4;

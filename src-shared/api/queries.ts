@@ -169,7 +169,9 @@ export const QUERY_SCHEMAS = {
    * cluster (`clusterId`; the first cluster when absent), their demands from `demand` (configured size,
    * reservations, or measured usage averaged over the last `windowSamples` real-time samples) — or a
    * given `instance`. `algo` is a heuristic or `exact` (HiGHS, within `timeLimitS`, the best heuristic as
-   * fallback). Changes nothing: the result is a proposal.
+   * fallback). Changes nothing: the result is a proposal. With `trace` (heuristics only), the result also
+   * holds the heuristic's steps — each VM going into its host, the hosts looked at and why — for watching
+   * the packing step by step.
    */
   'placement.solve': s.object({
     algo: s.oneOf(PLACEMENT_ALGO_NAMES),
@@ -179,6 +181,7 @@ export const QUERY_SCHEMAS = {
     instance: s.optional(placementInstance),
     constraints: s.optional(s.array(placementConstraint, { max: 500 })),
     timeLimitS: s.optional(s.number({ min: 0.1, max: 120 })),
+    trace: s.optional(s.bool()),
   }),
   /**
    * A consolidation proposal for a cluster of the lab: `placement.solve`'s target (same parameters, no

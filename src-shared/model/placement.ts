@@ -9,6 +9,8 @@
  * - `PlacementSolveResult`: the placement (VM → host or null when left off), hosts used, proven optimal or
  *   not (and by what), lower bound and gap, the solver's report, virtual time charged, notes, and for an
  *   infeasible request the constraints in conflict.
+ * - `PlacementTraceStepDto`: one step of a heuristic asked for with `trace`: the item, the bins looked at
+ *   in the order the rule looked (fits or the rule that ruled it out), the bin chosen (null: left off) and why.
  * - `PlacementPlanResult`: a target and the plan that reaches it on the running lab — timed actions
  *   (migrate, suspend, resume) host to host, the plan's duration, its pivots and suspends, the hosts it
  *   empties, and how durations were estimated and how `placement.apply` runs each move.
@@ -40,6 +42,15 @@ export interface PlacementInstanceDto {
   bins: { id: string; capacity: number[]; state?: 'on' | 'maintenance' | 'off' }[];
 }
 
+export interface PlacementTraceStepDto {
+  itemId: string;
+  /** Items this step placed: the item and the rest of its gather class (empty when it stayed off). */
+  placedIds: string[];
+  considered: { binId: string; fits: boolean; reason?: string }[];
+  binId: string | null;
+  why: string;
+}
+
 export interface PlacementSolveResult {
   algo: PlacementAlgoName;
   status: 'optimal' | 'feasible' | 'infeasible' | 'failed';
@@ -65,6 +76,8 @@ export interface PlacementSolveResult {
   notes: string[];
   explanation?: { conflicts: string[]; message: string; minimal: boolean };
   violations: { rule: string; message: string }[];
+  /** The heuristic's steps in order (asked for with `trace`); replaying them gives `placement`. */
+  trace?: PlacementTraceStepDto[];
 }
 
 export interface PlacementPlanActionDto {

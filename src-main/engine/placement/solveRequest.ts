@@ -5,18 +5,21 @@
  *
  * - `placementSolve(lab, params, solver?)` → `PlacementSolveResult` or `{ error }` (typed ApiError naming
  *   the field: an unknown VM or host in a constraint, a kind without its fields, a malformed instance).
+ *   With `trace`, a heuristic's steps come too (`stepHeuristic`, the same decisions as the fast run);
+ *   refused for `exact` and above PLACEMENT_TRACE_MAX_ITEMS items.
  */
 import { apiError, type ApiError } from '@shared/api/errors';
 import type { QueryParams } from '@shared/api/queries';
 import type { PlacementSolveResult } from '@shared/model/placement';
 import type { Lab } from '../lab/index';
 import type { MilpSolverPort } from '../ports';
-import { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S } from '../params';
+import { PLACEMENT_DEFAULT_TIME_LIMIT_S, PLACEMENT_MAX_TIME_LIMIT_S, PLACEMENT_TRACE_MAX_ITEMS } from '../params';
 import type { PlacementProblem } from './problem';
 import { problemError } from './problem';
 import type { PlacementConstraint } from './constraints';
 import { solvePlacement } from './exact';
 import { clusterProblem } from './clusterView';
+import { stepHeuristic, type PackStep } from './heuristics';
 
 type Params = QueryParams<'placement.solve'>;
 
@@ -55,6 +58,10 @@ export function placementSolve(lab: Lab, p: Params, solver: MilpSolverPort | und
     const field = mistake.field.startsWith('constraints') ? `params.${mistake.field}` : `params.instance.${mistake.field}`;
     return { error: apiError('E_INVALID_ARGUMENT', mistake.message, field) };
   }
+  if (p.trace && p.algo === 'exact') return { error: apiError('E_INVALID_ARGUMENT', 'only a heuristic can be traced step by step, not the exact solver', 'params.trace') };
+  if (p.trace && problem.items.length > PLACEMENT_TRACE_MAX_ITEMS) {
+    return { error: apiError('E_INVALID_ARGUMENT', `a step-by-step trace is for at most ${PLACEMENT_TRACE_MAX_ITEMS} VMs (this problem has ${problem.items.length})`, 'params.trace') };
+  }
   const timeLimitS = Math.min(PLACEMENT_MAX_TIME_LIMIT_S, p.timeLimitS ?? PLACEMENT_DEFAULT_TIME_LIMIT_S);
   const o = solvePlacement(problem, { algo: p.algo, timeLimitS, solver });
   const D = problem.dimensions.length;
@@ -80,5 +87,21 @@ export function placementSolve(lab: Lab, p: Params, solver: MilpSolverPort | und
     notes: [...notes, ...o.notes],
     ...(o.explanation ? { explanation: o.explanation } : {}),
     violations: o.violations,
+    ...(p.trace && p.algo !== 'exact' ? { trace: traceOf(problem, p.algo) } : {}),
   };
+}
+
+/** The heuristic's steps as DTOs (ids rather than indices). */
+function traceOf(problem: PlacementProblem, algo: Exclude<Params['algo'], 'exact'>): NonNullable<PlacementSolveResult['trace']> {
+  const steps: PackStep[] = [];
+  const run = stepHeuristic(problem, algo);
+  for (let r = run.next(); !r.done; r = run.next()) steps.push(r.value);
+  const binId = (j: number) => problem.bins[j].id;
+  return steps.map((st) => ({
+    itemId: problem.items[st.item].id,
+    placedIds: st.placed.map((i) => problem.items[i].id),
+    considered: st.considered.map((c) => ({ binId: binId(c.bin), fits: c.fits, ...(c.reason ? { reason: c.reason } : {}) })),
+    binId: st.chosen >= 0 ? binId(st.chosen) : null,
+    why: st.why,
+  }));
 }

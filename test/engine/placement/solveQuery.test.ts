@@ -87,3 +87,34 @@ test('measured usage as demand: a VM without samples falls back to its configure
   assert.ok(!later.notes.some((n) => n.includes('no usage sample yet')), JSON.stringify(later.notes));
   for (const p of later.placement) assert.ok(p.demand[0] >= 0 && p.demand[0] <= 100.001);
 });
+
+test('trace: each heuristic\'s steps, replayed, give exactly its placement; refused for exact and big problems', () => {
+  const engine = harness('lab-small', 1, null).engine;
+  // 12 bins of 10, items chosen so that NF, FF, BF and WF place some differently.
+  const sizes = [6, 5, 4, 7, 3, 2, 8, 5, 4, 6, 1, 3];
+  const instance = { dimensions: ['size'], items: sizes.map((s, i) => ({ id: `vm${i}`, demand: [s] })), bins: Array.from({ length: 12 }, (_, j) => ({ id: `h${j}`, capacity: [10] })) };
+  const placements = new Set<string>();
+  for (const algo of ['nf', 'ff', 'bf', 'wf', 'nfd', 'ffd', 'bfd', 'wfd']) {
+    const r = query(engine, { algo, instance, trace: true });
+    assert.ok(r.ok, JSON.stringify(r));
+    const out = (r as { result: PlacementSolveResult }).result;
+    const trace = out.trace!;
+    assert.equal(trace.length, sizes.length, `${algo}: one step per VM`);
+    const replay = new Map<string, string | null>();
+    for (const st of trace) {
+      assert.ok(st.binId === null || st.considered.some((c) => c.binId === st.binId && c.fits), `${algo}: the chosen host was looked at and fits`);
+      for (const id of st.placedIds) replay.set(id, st.binId);
+    }
+    for (const p of out.placement) assert.equal(replay.get(p.itemId), p.binId, `${algo}: ${p.itemId}`);
+    if (algo.endsWith('d')) assert.deepEqual(trace.slice(0, 2).map((s) => s.itemId), ['vm6', 'vm3'], `${algo}: largest first`);
+    placements.add(JSON.stringify(out.placement.map((p) => p.binId)));
+  }
+  assert.ok(placements.size > 2, 'the heuristics differ on this instance');
+  const plain = query(engine, { algo: 'ffd', instance });
+  assert.equal((plain as { result: PlacementSolveResult }).result.trace, undefined, 'no trace unless asked');
+  const exact = query(engine, { algo: 'exact', instance, trace: true });
+  assert.equal(!exact.ok && exact.error.field, 'params.trace');
+  const big = { dimensions: ['size'], items: Array.from({ length: 301 }, (_, i) => ({ id: `v${i}`, demand: [1] })), bins: [{ id: 'h', capacity: [1000] }] };
+  const tooBig = query(engine, { algo: 'ff', instance: big, trace: true });
+  assert.equal(!tooBig.ok && tooBig.error.field, 'params.trace');
+});
