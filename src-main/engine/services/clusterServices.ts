@@ -223,7 +223,8 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     }
     const problem = haSettingsProblem(ha, this.hostsOf(clusterId).map((h) => h.id));
     if (problem) return { error: apiError('E_INVALID_ARGUMENT', problem.message, `params.ha.${problem.field}`) };
-    const hb = heartbeatProblem(this.ctx.reg, clusterId, ha.heartbeatDatastores);
+    // Checked when the change names them: a host joining later does not block unrelated edits.
+    const hb = change.ha?.heartbeatDatastores ? heartbeatProblem(this.ctx.reg, clusterId, ha.heartbeatDatastores) : undefined;
     if (hb) {
       const field = hb.index === undefined ? 'params.ha.heartbeatDatastores.datastoreIds' : `params.ha.heartbeatDatastores.datastoreIds[${hb.index}]`;
       return { error: apiError('E_INVALID_ARGUMENT', hb.message, field) };
