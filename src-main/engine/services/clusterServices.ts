@@ -406,11 +406,14 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     if (st.ha.vmMonitoring !== 'disabled') this.vmMonitoring(cluster, st, nowMs);
   }
 
-  /** Queues the restart of each VM on a host declared failed that its failure stopped (and not queued already). */
+  /**
+   * Queues the restart of each VM on a host declared failed that this failure stopped, unless it has a
+   * record since the failure began (an isolation response already queued it).
+   */
   private queueStopped(st: ClusterState, hostId: HostId, stoppedAtMs: number): void {
     for (const vm of this.ctx.reg.vmsOnHost(hostId)) {
       if (vm.powerState !== 'poweredOff' || vm.powerOffCause === undefined || vm.isTemplate) continue;
-      if (st.restarts.some((r) => r.vmId === vm.id && r.state !== 'restarted' && r.state !== 'failed')) continue;
+      if (st.restarts.some((r) => r.vmId === vm.id && (r.stoppedAtMs >= stoppedAtMs || r.state === 'waiting' || r.state === 'restarting'))) continue;
       this.queueRestart(st, vm, hostId, stoppedAtMs);
     }
   }

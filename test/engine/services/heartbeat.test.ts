@@ -152,3 +152,20 @@ test('saved and loaded: the settings come back; a lab saved before heartbeat dat
   const err = b.engine.loadState(bad);
   assert.match(err?.field ?? '', /\.ha\.heartbeatDatastores\.datastoreIds\[0\]$/);
 });
+
+test('an isolated host whose heartbeat datastores then become inaccessible is declared failed; VMs already restarted are not restarted again', () => {
+  const h = harness(lab({ isolationResponse: 'powerOffAndRestart', heartbeatDatastores: { policy: 'userSelectedDs', datastores: ['DC0_datastore2'] } }));
+  const h1 = hostByName(h, 'hb-H1').id;
+  h.cmd('fault.inject', { kind: 'hostIsolation', targetId: h1 });
+  h.advance(40_000);
+  assert.deepEqual(services(h).haState.isolatedHostIds, [h1]);
+  assert.equal(services(h).haState.restarts.length, 1);
+  h.cmd('fault.inject', { kind: 'datastoreInaccessible', targetId: 'datastore-2' });
+  h.advance(2_000);
+  const st = services(h).haState;
+  assert.deepEqual(st.failedHostIds, [h1]);
+  assert.deepEqual(st.isolatedHostIds, []);
+  assert.equal(st.restarts.length, 1);
+  assert.equal(st.restarts[0].state, 'restarted');
+  assert.equal(events(h, 'DasHostFailedEvent').length, 1);
+});
