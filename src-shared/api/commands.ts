@@ -25,7 +25,8 @@ import { ALARM_KEYS } from '../model/alarms';
 import { VIM25_PASSWORD_MAX, VIM25_PASSWORD_MIN, VIM25_PASSWORD_RULE, VIM25_PORT_MAX, VIM25_PORT_MIN, VIM25_USER_RULE } from '../model/vim25Settings';
 import type { Vim25SettingsDto } from '../model/vim25Settings';
 import {
-  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, HEARTBEAT_DATASTORES_MAX_SPECIFIED, ISOLATION_RESPONSES, RESTART_PRIORITIES,
+  VM_MONITORING_MODES,
 } from '../model/clusterServices';
 
 const faultTarget = s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ });
@@ -211,7 +212,10 @@ export const COMMAND_SCHEMAS = {
     clusterId: s.id('cluster'),
     haEnabled: s.optional(s.bool()),
     drsEnabled: s.optional(s.bool()),
-    ha: s.optional(haSettingsSchema({ failoverHostIds: s.optional(s.array(s.id('host'), { max: 64 })) })),
+    ha: s.optional(haSettingsSchema(
+      { failoverHostIds: s.optional(s.array(s.id('host'), { max: 64 })) },
+      { datastoreIds: s.optional(s.array(s.id('datastore'), { max: HEARTBEAT_DATASTORES_MAX_SPECIFIED })) },
+    )),
     /** VM Overrides: a restart priority per VM; `clusterDefault` removes the override. */
     restartPriorityOverrides: s.optional(s.array(s.object({
       vmId: s.id('vm'), priority: s.oneOf([...RESTART_PRIORITIES, 'clusterDefault'] as const),

@@ -13,6 +13,8 @@
  * - `ClusterServicesDto`: one cluster's services as Summary / Monitor show them: DRS imbalance and
  *   recommendations, HA state (failover capacity, protected VMs, restarts with their downtime).
  * - `FAULT_KINDS`: what the lab can inject (lab-only, not a vSphere operation).
+ * - `HEARTBEAT_DATASTORE_POLICIES`, `HeartbeatDatastoreSettings`, `HeartbeatDto`: vSphere HA's datastore
+ *   heartbeating (which datastores, and per host whether its heartbeat is seen there).
  *
  * Rule: plain, structured-clone-safe data; the engine's services (`engine/services/`) compute the state.
  */
@@ -50,6 +52,24 @@ export interface AdmissionControlSettings {
   failoverHostIds: HostId[];
 }
 
+/**
+ * Heartbeat datastore selection policy (vSphere Availability › Heartbeat Datastores), vSphere's API names:
+ * `allFeasibleDs` "Automatically select datastores accessible from the hosts", `userSelectedDs` "Use
+ * datastores only from the specified list", `allFeasibleDsWithUserPreference` "Use datastores from the
+ * specified list and complement automatically if needed".
+ */
+export const HEARTBEAT_DATASTORE_POLICIES = ['allFeasibleDs', 'userSelectedDs', 'allFeasibleDsWithUserPreference'] as const;
+export type HeartbeatDatastorePolicy = (typeof HEARTBEAT_DATASTORE_POLICIES)[number];
+/** Heartbeat datastores HA uses per cluster (vSphere's default das.heartbeatDsPerHost = 2); at most 5 may be specified. */
+export const HEARTBEAT_DATASTORES_PER_CLUSTER = 2;
+export const HEARTBEAT_DATASTORES_MAX_SPECIFIED = 5;
+
+export interface HeartbeatDatastoreSettings {
+  policy: HeartbeatDatastorePolicy;
+  /** The specified list (used by the two policies that name datastores). */
+  datastoreIds: DatastoreId[];
+}
+
 export interface HaSettings {
   hostMonitoring: boolean;
   defaultRestartPriority: RestartPriority;
@@ -60,6 +80,7 @@ export interface HaSettings {
   admissionControl: AdmissionControlSettings;
   /** VM Overrides: restart priority per VM. */
   restartPriorityOverrides: Partial<Record<VmId, RestartPriority>>;
+  heartbeatDatastores: HeartbeatDatastoreSettings;
 }
 
 /**
@@ -159,12 +180,16 @@ export const HA_DEFAULTS: HaSettings = {
   vmMonitoringFailureIntervalS: 30,
   admissionControl: { policy: 'clusterResourcePercentage', hostFailuresToTolerate: 1, failoverHostIds: [] },
   restartPriorityOverrides: {},
+  heartbeatDatastores: { policy: 'allFeasibleDs', datastoreIds: [] },
 };
 
 export const DRS_DEFAULTS: DrsSettings = { automationLevel: 'fullyAutomated', migrationThreshold: 3, periodS: 300, rules: [] };
 
 export function defaultHaSettings(): HaSettings {
-  return { ...HA_DEFAULTS, admissionControl: { ...HA_DEFAULTS.admissionControl, failoverHostIds: [] }, restartPriorityOverrides: {} };
+  return {
+    ...HA_DEFAULTS, admissionControl: { ...HA_DEFAULTS.admissionControl, failoverHostIds: [] }, restartPriorityOverrides: {},
+    heartbeatDatastores: { ...HA_DEFAULTS.heartbeatDatastores, datastoreIds: [] },
+  };
 }
 
 export function defaultDrsSettings(): DrsSettings {
@@ -260,8 +285,19 @@ export interface HaStateDto {
     failoverSlots?: number;
   };
   restarts: HaRestartDto[];
+  /** Monitor › vSphere HA › Heartbeat. */
+  heartbeat: HeartbeatDto;
   /** Configuration issues and failures to report (Monitor › vSphere HA › Configuration Issues). */
   issues: string[];
+}
+
+/** The datastores HA heartbeats through and, per host, whether its heartbeat is seen on one of them. */
+export interface HeartbeatDto {
+  policy: HeartbeatDatastorePolicy;
+  datastores: { datastoreId: DatastoreId; name: string; accessible: boolean; specified: boolean }[];
+  hosts: { hostId: HostId; hostName: string; seen: boolean; via: DatastoreId[] }[];
+  /** Why fewer than the heartbeat datastores HA wants are in use (a configuration issue), if so. */
+  problem?: string;
 }
 
 export interface DrsStateDto {

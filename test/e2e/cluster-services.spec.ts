@@ -1,4 +1,4 @@
-/** Cluster services in the client: Configure › vSphere Availability / DRS (validated edits), Monitor's HA and DRS sections, a host's lab-only Simulate failure and repair. */
+/** Cluster services in the client: Configure › vSphere Availability / DRS (validated edits), Monitor's HA (with its heartbeat datastores) and DRS sections, a host's lab-only Simulate failure and repair. */
 import { expect, test } from '@playwright/test';
 import { openLab, selectByName, shot } from './lab';
 
@@ -17,6 +17,7 @@ test('cluster Configure edits vSphere HA and DRS; a refused setting shows the en
   await page.getByTestId('ha-save').click();
   await expect(page.getByTestId('ha-state')).toHaveText('vSphere HA is Turned ON');
   await expect(page.getByTestId('ha-admission')).toContainText('Slot Policy');
+  await expect(page.getByTestId('ha-heartbeat-setting')).toContainText('Automatically select datastores accessible from the hosts');
   await page.getByTestId('drs-edit').click();
   await page.getByTestId('drs-enabled').check();
   await page.getByTestId('drs-automation').selectOption('manual');
@@ -27,6 +28,9 @@ test('cluster Configure edits vSphere HA and DRS; a refused setting shows the en
   await page.getByTestId('tab-monitor').click();
   await expect(page.getByTestId('monitor-ha')).toBeVisible();
   await expect(page.getByTestId('ha-slots')).toContainText('total');
+  await expect(page.getByTestId('ha-heartbeat-datastore')).toHaveCount(1);
+  await expect(page.getByTestId('ha-heartbeat-host').first()).toContainText('Seen on DC0_datastore1');
+  await expect(page.getByTestId('ha-heartbeat-problem')).toContainText('less than required: 2');
   await expect(page.getByTestId('drs-imbalance')).toHaveText(/^\d+\.\d{3}$/);
   await page.getByTestId('drs-run').click();
   await expect(page.getByTestId('monitor-drs')).toBeVisible();

@@ -33,7 +33,7 @@ export const HOST_DEFAULTS = {
   cpuMhz: DEFAULT_HOST_CPU_MHZ, memoryGiB: 8, hypervisorVersion: 'HVL Hypervisor 1.0.0 (engine)',
 } as const;
 
-interface Ctx { reg: Registry; dcId: DatacenterId; dsId: DatastoreId; netId: NetworkId; toPowerOn: VmId[] }
+interface Ctx { reg: Registry; dcId: DatacenterId; dsId: DatastoreId; extraDsIds: DatastoreId[]; netId: NetworkId; toPowerOn: VmId[] }
 
 export function buildInventory(reg: Registry, scenario: Scenario): VmId[] {
   const toPowerOn: VmId[] = [];
@@ -46,7 +46,15 @@ export function buildInventory(reg: Registry, scenario: Scenario): VmId[] {
     reg.datastores.set(dsId, { id: dsId, name: `${dcName}_datastore1`, datacenterId: dcId, capacityBytes: 4096 * GiB, hostIds: [] });
     const netId = reg.allocate('network');
     reg.networks.set(netId, { id: netId, name: `${dcName}_VM Network`, datacenterId: dcId, hostIds: [] });
-    const ctx: Ctx = { reg, dcId, dsId, netId, toPowerOn };
+    // Further shared datastores (a scenario's `datastores: N`), allocated after the network so the ids of a
+    // scenario without them stay what they were.
+    const extraDsIds: DatastoreId[] = [];
+    for (let n = 2; n <= (dcSpec.datastores ?? 1); n++) {
+      const id = reg.allocate('datastore');
+      reg.datastores.set(id, { id, name: `${dcName}_datastore${n}`, datacenterId: dcId, capacityBytes: 4096 * GiB, hostIds: [] });
+      extraDsIds.push(id);
+    }
+    const ctx: Ctx = { reg, dcId, dsId, extraDsIds, netId, toPowerOn };
 
     (dcSpec.clusters ?? []).forEach((clSpec, clIndex) => {
       const clName = clSpec.name ?? `${dcName}_C${clIndex}`;
@@ -82,12 +90,12 @@ function addHosts(ctx: Ctx, spec: HostTemplate | HostSpec[], prefix: string, clI
       threadsPerCore: f.threadsPerCore ?? HOST_DEFAULTS.threadsPerCore, cpuMhz: mhz,
       memoryBytes: Math.round((f.memoryGiB ?? HOST_DEFAULTS.memoryGiB) * GiB),
       hypervisorVersion: HOST_DEFAULTS.hypervisorVersion, powerState: 'poweredOn', connectionState: 'connected',
-      inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId], networkIds: [ctx.netId], bootedAtMs: 0,
+      inMaintenanceMode: f.maintenance ?? false, datastoreIds: [ctx.dsId, ...ctx.extraDsIds], networkIds: [ctx.netId], bootedAtMs: 0,
       ...(f.hardwareAssist === false ? { noHardwareAssist: true } : {}),
     };
     if (f.memoryReclamation) host.memoryReclamation = clonePlain(f.memoryReclamation);
     ctx.reg.hosts.set(hostId, host);
-    ctx.reg.datastores.get(ctx.dsId)?.hostIds.push(hostId);
+    for (const ds of [ctx.dsId, ...ctx.extraDsIds]) ctx.reg.datastores.get(ds)?.hostIds.push(hostId);
     ctx.reg.networks.get(ctx.netId)?.hostIds.push(hostId);
     out.push(host);
   }

@@ -1,14 +1,15 @@
 /**
  * clusterSettings — a scenario's cluster service settings (`haSettings`, `haVmOverrides`, `drsSettings`,
  * `dpmSettings` of each cluster) handed to the lab's cluster services when the lab is built, with names resolved to
- * ids. A bad reference (an unknown failover host or VM) is a `ScenarioProblem` naming its path.
+ * ids. A bad reference (an unknown failover host, VM or heartbeat datastore, or one not every host mounts) is a `ScenarioProblem` naming its path.
  */
 import type { HaSettings, RestartPriority } from '@shared/model/clusterServices';
-import type { HostId, VmId } from '@shared/model/ids';
+import type { DatastoreId, HostId, VmId } from '@shared/model/ids';
 import type { Registry } from '../cluster/index';
 import { ScenarioProblem } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
 import type { ClusterServices } from '../services/index';
+import { heartbeatProblem } from '../services/index';
 
 export function initClusterServices(services: ClusterServices, reg: Registry, scenario: Scenario): void {
   scenario.datacenters.forEach((dc, d) => {
@@ -21,8 +22,20 @@ export function initClusterServices(services: ClusterServices, reg: Registry, sc
       const ha: Partial<HaSettings> = {};
       const hs = c.haSettings;
       if (hs) {
-        const { admissionControl, ...rest } = hs;
+        const { admissionControl, heartbeatDatastores, ...rest } = hs;
         Object.assign(ha, rest);
+        if (heartbeatDatastores) {
+          const { datastores, ...hb } = heartbeatDatastores;
+          const datastoreIds: DatastoreId[] = (datastores ?? []).map((n, j) => {
+            const ds = [...reg.datastores.values()].find((x) => x.name === n);
+            if (!ds) throw new ScenarioProblem(`${path}.haSettings.heartbeatDatastores.datastores[${j}]`, `no datastore named "${n}"`);
+            return ds.id;
+          });
+          const settings = { ...services.settingsOf(cluster.id).ha.heartbeatDatastores, ...hb, datastoreIds };
+          const problem = heartbeatProblem(reg, cluster.id, settings);
+          if (problem) throw new ScenarioProblem(`${path}.haSettings.heartbeatDatastores.datastores${problem.index === undefined ? '' : `[${problem.index}]`}`, problem.message);
+          ha.heartbeatDatastores = settings;
+        }
         if (admissionControl) {
           const { failoverHosts, ...ac } = admissionControl;
           const failoverHostIds: HostId[] = (failoverHosts ?? []).map((n, j) => {

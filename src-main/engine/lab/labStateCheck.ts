@@ -35,7 +35,8 @@ import type { Infer } from '@shared/api/schema';
 import { ALARM_KEYS, ALARM_STATUSES, type AlarmKey } from '@shared/model/alarms';
 import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
 import {
-  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES,
+  ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, HEARTBEAT_DATASTORE_POLICIES, HEARTBEAT_DATASTORES_MAX_SPECIFIED, ISOLATION_RESPONSES,
+  RESTART_PRIORITIES, VM_MONITORING_MODES,
 } from '@shared/model/clusterServices';
 import {
   DISK_BLOCK_BYTES, DPM_MAX_HISTORY, DRS_MAX_HISTORY, DRS_MAX_MOVES_PER_PASS, HA_MAX_RESTART_RECORDS, LAB_MAX_HOSTS, LAB_MAX_VMS, MAX_GUEST_MEMORY_BYTES,
@@ -229,6 +230,10 @@ const clusterServicesStateSchema = s.object({
         failoverHostIds: s.array(s.id('host'), { max: 64 }),
       }),
       restartPriorityOverrides: s.record(restartPriority(), { maxKeys: LAB_MAX_VMS }),
+      // Labs saved before heartbeat datastores: automatic selection.
+      heartbeatDatastores: s.optional(s.object({
+        policy: s.oneOf(HEARTBEAT_DATASTORE_POLICIES), datastoreIds: s.array(s.id('datastore'), { max: HEARTBEAT_DATASTORES_MAX_SPECIFIED }),
+      })),
     }),
     drs: s.object({
       automationLevel: s.oneOf(DRS_AUTOMATION_LEVELS), migrationThreshold: s.int({ min: 1, max: 5 }), periodS: s.int({ min: 10, max: 86_400 }),
@@ -238,7 +243,11 @@ const clusterServicesStateSchema = s.object({
         hostIds: s.array(s.id('host'), { max: 1000 }), mandatory: s.bool(),
       }), { max: 256 })),
     }),
-    declared: s.array(s.object({ hostId: s.id('host'), kind: s.oneOf(['failed', 'isolated'] as const), atMs: timeMs() }), { max: LAB_MAX_HOSTS }),
+    declared: s.array(s.object({
+      hostId: s.id('host'), kind: s.oneOf(['failed', 'isolated'] as const), atMs: timeMs(),
+      // Whether the isolation response ran (absent in labs saved before heartbeat datastores).
+      responded: s.optional(s.bool()),
+    }), { max: LAB_MAX_HOSTS }),
     restarts: s.array(s.object({
       vmId: s.id('vm'), vmName: s.name(), priority: restartPriority(), fromHostId: s.id('host'), toHostId: s.optional(s.id('host')),
       stoppedAtMs: timeMs(), restartedAtMs: s.optional(timeMs()), downtimeMs: s.optional(timeMs()),
@@ -418,7 +427,7 @@ interface HostShape extends Entity { name: string; datacenterId: string; cluster
 interface VmShape extends Entity { vcpus: number; memoryBytes: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
 interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
 interface ClusterServicesShape {
-  clusters: [string, { declared: { hostId: string }[]; ha: { admissionControl: { failoverHostIds: string[] }; restartPriorityOverrides: Record<string, string> } }][];
+  clusters: [string, { declared: { hostId: string }[]; ha: { admissionControl: { failoverHostIds: string[] }; restartPriorityOverrides: Record<string, string>; heartbeatDatastores?: { datastoreIds: string[] } } }][];
 }
 interface PlacedShape extends Entity { datacenterId: string; hostIds: string[] }
 interface SavedMigrationShape {
@@ -497,7 +506,7 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     }
   }
 
-  // The cluster services' state names clusters and hosts of the lab.
+  // The cluster services' state names clusters, hosts and datastores of the lab.
   const services = v2 as { 'cluster.services'?: ClusterServicesShape } | undefined;
   const cs = services?.['cluster.services'];
   if (cs) {
@@ -509,6 +518,8 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
       for (let j = 0; j < c.declared.length; j++) { const q = ref('hosts', c.declared[j].hostId, `${f}[${i}][1].declared[${j}].hostId`, 'host'); if (q) return q; }
       const fh = c.ha.admissionControl.failoverHostIds;
       for (let j = 0; j < fh.length; j++) { const q = ref('hosts', fh[j], `${f}[${i}][1].ha.admissionControl.failoverHostIds[${j}]`, 'host'); if (q) return q; }
+      const hb = c.ha.heartbeatDatastores?.datastoreIds ?? [];
+      for (let j = 0; j < hb.length; j++) { const q = ref('datastores', hb[j], `${f}[${i}][1].ha.heartbeatDatastores.datastoreIds[${j}]`, 'datastore'); if (q) return q; }
       for (const vmId of Object.keys(c.ha.restartPriorityOverrides)) {
         if (!isIdOf('vm', vmId)) return problem(`${f}[${i}][1].ha.restartPriorityOverrides.${vmId}`, 'is not a VM id');
       }

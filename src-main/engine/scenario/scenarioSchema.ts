@@ -20,6 +20,7 @@
  *   vmsPerHost: { count: N, workload: cpu, … }   or  [ group, group, … ]   (per host, in order)
  *   templates:  [ { name, host?, …vm fields } ]  (per datacenter; VMs may say `fromTemplate: name`)
  *   vms:        [ { name, host, fromTemplate?, …vm fields } ]
+ *   datastores: N   (shared datastores every host of the datacenter mounts, default 1; disks go on the first)
  *   actions:    [ { at: 30s, do: powerOn, vm: NAME | vms: [..] | host: NAME, … } ]
  *               (live migration: { at: 30s, do: migrate, vm: NAME, to: HOST, options: { mode: postcopy, … } })
  * Names follow vcsim's pattern when not given: DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2.
@@ -34,7 +35,7 @@ import { ALARM_KEYS } from '@shared/model/alarms';
 import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
-import { ADMISSION_POLICIES, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
+import { ADMISSION_POLICIES, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, HEARTBEAT_DATASTORES_MAX_SPECIFIED, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
 import type { VmFields } from '@shared/model/vmHardware';
 import { VM_DEFAULTS, mergeFields } from '../cluster/index';
 import { SCENARIO_MAX_AT_MS } from '../params';
@@ -166,8 +167,11 @@ export const actionSchema = withRule(s.object({
   return alloc ? { field: `${p}.changes.cpuLimitMhz`, message: alloc } : null;
 });
 
-/** A cluster's HA settings in a scenario: dedicated failover hosts by host name. */
-const scenarioHaSettingsSchema = haSettingsSchema({ failoverHosts: s.optional(s.array(s.string({ min: 1, max: 80 }), { max: 64 })) });
+/** A cluster's HA settings in a scenario: dedicated failover hosts and heartbeat datastores by name. */
+const scenarioHaSettingsSchema = haSettingsSchema(
+  { failoverHosts: s.optional(s.array(s.string({ min: 1, max: 80 }), { max: 64 })) },
+  { datastores: s.optional(s.array(s.string({ min: 1, max: 80 }), { max: HEARTBEAT_DATASTORES_MAX_SPECIFIED })) },
+);
 
 export const drsSettingsSchema = s.object({
   automationLevel: s.optional(s.oneOf(DRS_AUTOMATION_LEVELS)),
@@ -216,6 +220,8 @@ const datacenterShape = s.object({
     /** VMs per host (one group or several). */
     vmsPerHost: s.optional(vmsPerHostSchema),
   }), { max: 100 })),
+  /** Shared datastores every host of the datacenter mounts (`<dc>_datastore1` … N; default 1). VM disks go on the first. */
+  datastores: s.optional(s.int({ min: 1, max: 8 })),
   /** Standalone hosts (not in a cluster). */
   hosts: s.optional(hostsSchema),
   vmsPerHost: s.optional(vmsPerHostSchema),

@@ -15,9 +15,19 @@
  *   "Power On virtual machine" task by `vSphere HA` (VmRestartedOnAlternateHostEvent when it is on);
  *   a VM that fits nowhere or whose power-on fails is reported (VmFailoverFailed) with the reason.
  *   Downtime per VM = powered on again − stopped.
- * - Isolation: after HA_ISOLATION_DETECTION_MS the isolated host applies the isolation response: disabled
- *   (VMs keep running there), power off and restart, or shut down and restart (modelled as a clean
- *   immediate stop: the guest's shutdown time is not simulated) — then the VMs restart as above.
+ * - Failed or isolated (datastore heartbeating, `heartbeat.ts`): a host whose network heartbeats stopped
+ *   (a crash or a management network cut) is judged by the master HA_HOST_FAILURE_DETECTION_MS later from
+ *   its datastore heartbeats. None seen on the heartbeat datastores → declared failed (DasHostFailedEvent)
+ *   and its stopped VMs are restarted. Seen → the master waits: the host is alive but cut off, and at
+ *   HA_ISOLATION_DETECTION_MS it declares itself isolated on those datastores (DasHostIsolatedEvent).
+ *   A declared-isolated host whose heartbeats vanish later is then declared failed.
+ * - Isolation response: the isolated host applies it itself at HA_ISOLATION_DETECTION_MS whatever the
+ *   master declared: disabled (VMs keep running there), power off and restart, or shut down and restart
+ *   (modelled as a clean immediate stop: the guest's shutdown time is not simulated) — then the VMs
+ *   restart as above. The lab's rule for a partitioned host whose heartbeat datastores are inaccessible:
+ *   it is declared failed; VMs still running on it are not restarted while they run there (the host
+ *   holds their disk locks, so vSphere's restart would fail on the lock; the lab never runs a VM twice);
+ *   those its isolation response stops are restarted.
  * - VM monitoring: a powered-on VM whose guest sends no heartbeat (crashed) for the failure interval is
  *   reset by HA (VmDasBeingResetEvent), at most HA_VM_MONITORING_MAX_RESETS per window. The lab's
  *   heartbeat is the guest's run state (running or halted = heartbeating), not a tools daemon in labos.
@@ -65,6 +75,7 @@ import {
 import { activeFaults, faultPowerOnProblem, stopVmHard } from './faults';
 import { admissionProblem, admissionState, standbyAdmissionProblem, capacityView, failoverLevel, hostCapacity, hostUsable } from './admission';
 import { planRestarts } from './restartPlan';
+import { heartbeatDatastores, heartbeatDto, heartbeatProblem, heartbeatSeen } from './heartbeat';
 import type { RestartCandidate, RestartHost } from './restartPlan';
 import { hostLoads, imbalance, recommendMoves, targetImbalance } from './drsBalance';
 import type { DrsHost, DrsVm } from './drsBalance';
@@ -92,8 +103,8 @@ export interface ClusterServicesEnv {
 interface ClusterState {
   ha: HaSettings;
   drs: DrsSettings;
-  /** Hosts HA has declared failed or isolated, with when. */
-  declared: { hostId: HostId; kind: 'failed' | 'isolated'; atMs: number }[];
+  /** Hosts HA has declared failed or isolated, with when; `responded`: the isolation response ran (absent: not yet). */
+  declared: { hostId: HostId; kind: 'failed' | 'isolated'; atMs: number; responded?: boolean }[];
   restarts: HaRestartDto[];
   /** VM monitoring: when each VM's heartbeats stopped, and the times HA reset it. */
   silent: { vmId: VmId; sinceMs: number }[];
@@ -114,7 +125,10 @@ export interface ClusterServicesState { clusters: [ClusterId, ClusterState][]; n
 export interface ConfigureChange {
   haEnabled?: boolean;
   drsEnabled?: boolean;
-  ha?: Partial<Omit<HaSettings, 'admissionControl' | 'restartPriorityOverrides'>> & { admissionControl?: Partial<HaSettings['admissionControl']> };
+  ha?: Partial<Omit<HaSettings, 'admissionControl' | 'restartPriorityOverrides' | 'heartbeatDatastores'>> & {
+    admissionControl?: Partial<HaSettings['admissionControl']>;
+    heartbeatDatastores?: Partial<HaSettings['heartbeatDatastores']>;
+  };
   restartPriorityOverrides?: { vmId: VmId; priority: RestartPriority | null }[];
   drs?: Partial<DrsSettings>;
   dpm?: Partial<DpmSettings>;
@@ -149,7 +163,12 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
   init(clusterId: ClusterId, ha?: Partial<HaSettings>, drs?: Partial<DrsSettings>, dpm?: Partial<DpmSettings>): void {
     const st = this.stateOf(clusterId);
     if (dpm) st.dpm = { ...st.dpm, ...dpm };
-    if (ha) st.ha = { ...st.ha, ...ha, admissionControl: { ...st.ha.admissionControl, ...(ha.admissionControl ?? {}) }, restartPriorityOverrides: { ...(ha.restartPriorityOverrides ?? {}) } };
+    if (ha) {
+      st.ha = {
+        ...st.ha, ...ha, admissionControl: { ...st.ha.admissionControl, ...(ha.admissionControl ?? {}) }, restartPriorityOverrides: { ...(ha.restartPriorityOverrides ?? {}) },
+        heartbeatDatastores: { ...st.ha.heartbeatDatastores, ...(ha.heartbeatDatastores ?? {}) },
+      };
+    }
     if (drs) { st.drs = { ...st.drs, ...drs }; st.drsNextRunMs = this.ctx.nowMs() + st.drs.periodS * 1000; }
   }
 
@@ -195,6 +214,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       ...st.ha, ...(change.ha ?? {}),
       admissionControl: { ...st.ha.admissionControl, ...(change.ha?.admissionControl ?? {}) },
       restartPriorityOverrides: { ...st.ha.restartPriorityOverrides },
+      heartbeatDatastores: { ...st.ha.heartbeatDatastores, ...(change.ha?.heartbeatDatastores ?? {}) },
     };
     for (const [i, o] of (change.restartPriorityOverrides ?? []).entries()) {
       const vm = this.ctx.reg.vms.get(o.vmId);
@@ -203,6 +223,12 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     }
     const problem = haSettingsProblem(ha, this.hostsOf(clusterId).map((h) => h.id));
     if (problem) return { error: apiError('E_INVALID_ARGUMENT', problem.message, `params.ha.${problem.field}`) };
+    // Checked when the change names them: a host joining later does not block unrelated edits.
+    const hb = change.ha?.heartbeatDatastores ? heartbeatProblem(this.ctx.reg, clusterId, ha.heartbeatDatastores) : undefined;
+    if (hb) {
+      const field = hb.index === undefined ? 'params.ha.heartbeatDatastores.datastoreIds' : `params.ha.heartbeatDatastores.datastoreIds[${hb.index}]`;
+      return { error: apiError('E_INVALID_ARGUMENT', hb.message, field) };
+    }
     const drs: DrsSettings = { ...st.drs, ...(change.drs ?? {}) };
     const clusterHosts = new Set(this.hostsOf(clusterId).map((h) => h.id));
     for (const [i, r] of drs.rules.entries()) {
@@ -264,8 +290,10 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     let due: number | undefined = this.nextScanMs > nowMs ? this.nextScanMs : undefined;
     for (const h of this.ctx.reg.hosts.values()) {
       if (!h.fault) continue;
-      const t = h.fault.sinceMs + (h.fault.kind === 'crash' ? HA_HOST_FAILURE_DETECTION_MS : HA_ISOLATION_DETECTION_MS);
-      if (t > nowMs && (due === undefined || t < due)) due = t;
+      // The master judges every silent host at the failure detection time; an isolated one also declares itself later.
+      for (const t of [h.fault.sinceMs + HA_HOST_FAILURE_DETECTION_MS, h.fault.kind === 'isolation' ? h.fault.sinceMs + HA_ISOLATION_DETECTION_MS : 0]) {
+        if (t > nowMs && (due === undefined || t < due)) due = t;
+      }
     }
     for (const [id, st] of this.clusters) {
       const t = st.drsNextRunMs;
@@ -320,6 +348,10 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       st.dpm ??= { ...DPM_DEFAULTS };
       st.dpmRecommendations ??= [];
       st.dpmHistory ??= [];
+      // Labs saved before heartbeat datastores: automatic selection.
+      st.ha.heartbeatDatastores ??= { policy: 'allFeasibleDs', datastoreIds: [] };
+      // Before then a host was declared isolated as its isolation response ran.
+      for (const d of st.declared) d.responded ??= d.kind === 'isolated';
       this.clusters.set(id, st);
     }
     this.nextRecommendationId = s.nextRecommendationId;
@@ -334,19 +366,30 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     // Repaired hosts are no longer declared.
     st.declared = st.declared.filter((d) => ctx.reg.hosts.get(d.hostId)?.fault);
     if (st.ha.hostMonitoring) {
+      const heartbeatDs = heartbeatDatastores(ctx.reg, cluster.id, st.ha.heartbeatDatastores);
       for (const host of this.hostsOf(cluster.id)) {
         const f = host.fault;
-        if (!f || st.declared.some((d) => d.hostId === host.id)) continue;
+        if (!f || nowMs < f.sinceMs + HA_HOST_FAILURE_DETECTION_MS) continue;
         const entity = { id: host.id, name: host.name };
-        if (f.kind === 'crash' && nowMs >= f.sinceMs + HA_HOST_FAILURE_DETECTION_MS) {
-          st.declared.push({ hostId: host.id, kind: 'failed', atMs: nowMs });
-          ctx.events.log(nowMs, 'error', 'DasHostFailedEvent', `vSphere HA detected a possible host failure of host ${host.name} in cluster ${cluster.name}`, entity);
-          for (const vm of ctx.reg.vmsOnHost(host.id)) {
-            if (vm.powerState === 'poweredOff' && vm.powerOffCause !== undefined && !vm.isTemplate) this.queueRestart(st, vm, host.id, f.sinceMs);
+        const seen = heartbeatSeen(host, heartbeatDs);
+        let d = st.declared.find((x) => x.hostId === host.id);
+        if (seen.length === 0 && d?.kind !== 'failed') {
+          // No network and no datastore heartbeat: the master cannot tell a dead host from a cut-off one
+          // that also lost its storage, and declares it failed.
+          const why = f.kind === 'crash' ? 'no network or datastore heartbeats' : 'no network heartbeats, and its heartbeat datastores show none';
+          if (d) { d.kind = 'failed'; d.atMs = nowMs; } else { d = { hostId: host.id, kind: 'failed', atMs: nowMs, responded: false }; st.declared.push(d); }
+          ctx.events.log(nowMs, 'error', 'DasHostFailedEvent', `vSphere HA detected a possible host failure of host ${host.name} in cluster ${cluster.name} (${why})`, entity);
+          this.queueStopped(st, host.id, f.sinceMs);
+        }
+        if (f.kind === 'isolation' && nowMs >= f.sinceMs + HA_ISOLATION_DETECTION_MS && !d?.responded) {
+          // The host declares itself isolated (it can no longer reach the other agents); the master reads that
+          // on the heartbeat datastores when it sees them, and the host applies its isolation response itself.
+          if (!d) {
+            d = { hostId: host.id, kind: 'isolated', atMs: nowMs, responded: false };
+            st.declared.push(d);
+            ctx.events.log(nowMs, 'warning', 'DasHostIsolatedEvent', `Host ${host.name} has been isolated from cluster ${cluster.name} (datastore heartbeats seen on ${seen.map((id) => ctx.reg.nameOf(id)).join(', ')}; isolation response: ${st.ha.isolationResponse})`, entity);
           }
-        } else if (f.kind === 'isolation' && nowMs >= f.sinceMs + HA_ISOLATION_DETECTION_MS) {
-          st.declared.push({ hostId: host.id, kind: 'isolated', atMs: nowMs });
-          ctx.events.log(nowMs, 'warning', 'DasHostIsolatedEvent', `Host ${host.name} has been isolated from cluster ${cluster.name} (isolation response: ${st.ha.isolationResponse})`, entity);
+          d.responded = true;
           if (st.ha.isolationResponse !== 'disabled') {
             const how = st.ha.isolationResponse === 'powerOffAndRestart' ? 'powered off' : 'shut down';
             for (const vm of ctx.reg.vmsOnHost(host.id)) {
@@ -361,6 +404,18 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     }
     this.advanceRestarts(cluster, st, nowMs);
     if (st.ha.vmMonitoring !== 'disabled') this.vmMonitoring(cluster, st, nowMs);
+  }
+
+  /**
+   * Queues the restart of each VM on a host declared failed that this failure stopped, unless it has a
+   * record since the failure began (an isolation response already queued it).
+   */
+  private queueStopped(st: ClusterState, hostId: HostId, stoppedAtMs: number): void {
+    for (const vm of this.ctx.reg.vmsOnHost(hostId)) {
+      if (vm.powerState !== 'poweredOff' || vm.powerOffCause === undefined || vm.isTemplate) continue;
+      if (st.restarts.some((r) => r.vmId === vm.id && (r.stoppedAtMs >= stoppedAtMs || r.state === 'waiting' || r.state === 'restarting'))) continue;
+      this.queueRestart(st, vm, hostId, stoppedAtMs);
+    }
   }
 
   private queueRestart(st: ClusterState, vm: Vm, fromHostId: HostId, stoppedAtMs: number): void {
@@ -870,6 +925,8 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       // down, in standby or in maintenance): nothing protects the VMs — vSphere's configuration issue.
       issues.push(`Cannot find vSphere HA master agent in cluster ${cluster.name}: no host is connected and running (failed, isolated, in standby or in maintenance mode)`);
     }
+    const heartbeat = heartbeatDto(reg, clusterId, st.ha.heartbeatDatastores);
+    if (cluster.haEnabled && heartbeat.problem) issues.push(heartbeat.problem);
     for (const r of st.restarts) if (r.state === 'failed') issues.push(`${r.vmName} was not restarted: ${r.reason ?? ''}`);
     for (const r of st.restarts) {
       if (r.state === 'waiting' && r.retryAtMs !== undefined) issues.push(`${r.vmName}: restart attempt ${r.failedAttempts ?? 1} failed (${r.reason ?? ''}); vSphere HA retries at ${(r.retryAtMs / 1000).toFixed(0)} s`);
@@ -882,7 +939,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
         failedHostIds: st.declared.filter((d) => d.kind === 'failed').map((d) => d.hostId),
         isolatedHostIds: st.declared.filter((d) => d.kind === 'isolated').map((d) => d.hostId),
         protectedVms: cluster.haEnabled ? prot : 0, unprotectedVms: cluster.haEnabled ? unprot : prot + unprot,
-        failoverLevel: level, admission: admissionState(view, st.ha), restarts: st.restarts, issues,
+        failoverLevel: level, admission: admissionState(view, st.ha), restarts: st.restarts, heartbeat, issues,
       },
       drsState: {
         enabled: cluster.drsEnabled, imbalance: imbalance(loads), targetImbalance: Math.min(1e9, targetImbalance(st.drs.migrationThreshold, hosts.length)),

@@ -4,11 +4,12 @@
  * (hosts into and out of standby), the
  * lab's injected faults, and the data-center availability maths. The door other engine folders import.
  *
- * Reading order: `faults.ts` → `admission.ts` → `restartPlan.ts` → `drsBalance.ts` → `dpm.ts` →
+ * Reading order: `faults.ts` → `heartbeat.ts` (datastore heartbeating) → `admission.ts` → `restartPlan.ts` → `drsBalance.ts` → `dpm.ts` →
  * `clusterServices.ts` (the barrier service) → `availability.ts`.
  */
 export { ClusterServices, DPM_INITIATOR, DRS_INITIATOR, HA_INITIATOR, type ClusterServicesEnv, type ClusterServicesState, type ConfigureChange } from './clusterServices';
 export { activeFaults, injectFault, repairFault } from './faults';
+export { feasibleDatastores, heartbeatDatastores, heartbeatDto, heartbeatProblem, heartbeatSeen } from './heartbeat';
 export { admissionProblem, capacityView, failoverLevel, slotFigures } from './admission';
 export { planRestarts, type RestartCandidate, type RestartHost, type RestartPlan } from './restartPlan';
 export { hostLoads, imbalance, recommendMoves, recommendationPriority, targetImbalance, type DrsHost, type DrsVm, type DrsMove } from './drsBalance';

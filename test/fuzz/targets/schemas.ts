@@ -54,7 +54,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'fault.inject': { kind: 'hostCrash', targetId: 'host-2' }, 'fault.repair': { kind: 'hostCrash', targetId: 'host-2' },
   'cluster.configure': {
     clusterId: 'cluster-1', haEnabled: true, drsEnabled: true,
-    ha: { hostMonitoring: true, defaultRestartPriority: 'high', vmMonitoringFailureIntervalS: 30, admissionControl: { policy: 'slotPolicy', hostFailuresToTolerate: 1 } },
+    ha: { hostMonitoring: true, defaultRestartPriority: 'high', vmMonitoringFailureIntervalS: 30, admissionControl: { policy: 'slotPolicy', hostFailuresToTolerate: 1 }, heartbeatDatastores: { policy: 'allFeasibleDs' } },
     restartPriorityOverrides: [{ vmId: 'vm-2', priority: 'highest' }],
     drs: { automationLevel: 'manual', migrationThreshold: 3, periodS: 300, rules: [{ name: 'apart', kind: 'separate', vmIds: ['vm-1', 'vm-2'], hostIds: [], mandatory: false }] },
   },
