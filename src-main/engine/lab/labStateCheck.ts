@@ -173,7 +173,8 @@ const schedulerSchema = s.object({
     current: { describe: 'a running vCPU or null', check: (v, p) => (v === null ? null : s.object({ vmId: s.id('vm'), index: count(MAX_VCPUS - 1) }).check(v, p)) },
   }), { max: 8 * 128 * 2 }),
   vms: s.array(s.object({
-    id: s.id('vm'), order: count(), offsetNs: anyNumber(), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
+    id: s.id('vm'), order: count(), offsetNs: anyNumber(), shares: s.optional(anyNumber()),
+    pool: s.optional(s.object({ id: s.string({ min: 1, max: 64 }), shares: anyNumber() })), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
     limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(), gridCarry: s.optional(anyNumber()),
     usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
     vcpus: s.array(s.object({

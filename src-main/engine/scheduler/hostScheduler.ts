@@ -6,7 +6,7 @@
  * smallest cursor makes the next decision, so decisions happen in time order. At a decision the pCPU
  * finishes its previous run, wakes vCPUs whose timers are due, applies co-scheduling, and picks a
  * vCPU: a VM under its CPU reservation first, then the lowest proportional-share virtual time (run ns ×
- * normal shares / the VM's shares per vCPU: start-time fair queueing), ties by VM order; when every
+ * normal shares / the VM's effective shares per vCPU: start-time fair queueing), ties by VM order; when every
  * ready vCPU gets a pCPU anyway, simply in VM / vCPU order. The vCPU keeps the pCPU for a time slice
  * (sticky) unless it halts. It runs through `GuestMachine.runVcpu` up to the next SCHED_CHUNK_NS
  * boundary of its VM's own time (further capped by co-scheduling, limit and wake-up preemption
@@ -27,6 +27,14 @@
  *  - `sample(t)` → per-VM and host CPU accounting since the last sample (and clears it).
  *  - `capture(id, t)` → the VM's per-vCPU timing for a snapshot / suspend; `save()` / `restore()`.
  *
+ * Hierarchical shares (resource pools): the root pool's children — VMs placed directly in it and resource
+ * pools — divide the host by their shares; a pool's part is divided among its VMs by theirs. The
+ * scheduler flattens the tree into one effective share per VM: a VM in pool P gets
+ * P.shares × vm.shares / Σ shares of P's VMs on this host; a VM in the root pool keeps its own. With every
+ * VM busy this is exactly the hierarchical division; when a VM of a pool idles, its unused time goes to
+ * every busy VM by effective shares (vSphere gives it first to the pool's other VMs). A pool spanning the
+ * hosts of a cluster holds its full shares on each host (DRS would divide its entitlement among them).
+ *
  * Rules: deterministic (no randomness: iteration in VM order, pCPU order); halted vCPUs consume
  * nothing and wake at `nextWakeNs`; a limited VM waits (counted as ready and max-limited) until the next
  * accounting period; a hyper-thread shares its core (HT_SHARED_EFFICIENCY) while its sibling is busy.
@@ -43,8 +51,12 @@ import { skewHeadroomNs, updateCoStop } from './coscheduling';
 
 export interface HostCpuShape { sockets: number; coresPerSocket: number; threadsPerCore: number; cpuMhz: number }
 
-/** CPU resource settings of a VM (vSphere's Shares / Reservation / Limit; limit −1 = unlimited). */
-export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number }
+/** CPU resource settings of a VM (vSphere's Shares / Reservation / Limit; limit −1 = unlimited), and
+ *  the resource pool it sits in (absent = directly in the root pool, a sibling of the pools). */
+export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number; pool?: PoolCpuShares }
+
+/** A resource pool as the scheduler sees it: its id and its CPU shares among its siblings. */
+export interface PoolCpuShares { id: string; shares: number }
 
 export interface VmCpuSample {
   vcpus: number; runNs: number; readyNs: number; costopNs: number; waitNs: number; limitedNs: number;
@@ -106,7 +118,7 @@ export class HostScheduler {
   addVm(id: VmId, order: number, guest: GuestMachine, policy: VmCpuPolicy, t: number, offsetNs: number, timing?: CaptureTiming): void {
     if (this.byId.has(id)) throw new Error(`${id} is already scheduled`);
     const vm: SchedVm = {
-      id, order, guest, offsetNs, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
+      id, order, guest, offsetNs, shares: 1, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
       vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE,
       crashed: guest.state === 'crashed', poweredOff: guest.state === 'off',
     };
@@ -128,6 +140,7 @@ export class HostScheduler {
     this.vms.sort((a, b) => a.order - b.order);
     this.byId.set(id, vm);
     if (vm.vcpus.length > 1) this.multi++;
+    this.divideShares();
   }
 
   /** Stops scheduling a VM at time t (power off, suspend, crash, revert); its time so far stays counted. */
@@ -139,11 +152,20 @@ export class HostScheduler {
     this.vms = this.vms.filter((x) => x !== vm);
     this.byId.delete(id);
     if (vm.vcpus.length > 1) this.multi--;
+    this.divideShares();
   }
 
   setPolicy(id: VmId, policy: VmCpuPolicy): void {
     const vm = this.byId.get(id);
-    if (vm) this.applyPolicy(vm, policy, vm.vcpus.length);
+    if (!vm) return;
+    this.applyPolicy(vm, policy, vm.vcpus.length);
+    this.divideShares();
+  }
+
+  /** A VM's effective CPU shares on this host after the pool hierarchy is flattened (undefined when not scheduled). */
+  effectiveSharesOf(id: VmId): number | undefined {
+    const vm = this.byId.get(id);
+    return vm ? vm.sharesPerVcpu * vm.vcpus.length : undefined;
   }
 
   /** Throttles a VM to (100 − pct) % of its vCPUs' cycles per period (0 = no throttle). */
@@ -267,7 +289,8 @@ export class HostScheduler {
         current: p.current ? { vmId: p.current.vm.id, index: p.current.index } : null,
       })),
       vms: this.vms.map((vm) => ({
-        id: vm.id, order: vm.order, offsetNs: vm.offsetNs, sharesPerVcpu: vm.sharesPerVcpu,
+        id: vm.id, order: vm.order, offsetNs: vm.offsetNs, shares: vm.shares, sharesPerVcpu: vm.sharesPerVcpu,
+        ...(vm.pool ? { pool: { ...vm.pool } } : {}),
         reservationCyclesPerPeriod: vm.reservationCyclesPerPeriod, limitCyclesPerPeriod: vm.limitCyclesPerPeriod,
         periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles, gridCarry: vm.gridCarry,
         usageMin: vm.usageMin, usageMax: vm.usageMax, crashed: vm.crashed, poweredOff: vm.poweredOff,
@@ -289,6 +312,7 @@ export class HostScheduler {
       if (!guest) throw new Error(`no guest to restore ${vs.id} on the scheduler`);
       const vm: SchedVm = {
         id: vs.id, order: vs.order, guest, offsetNs: vs.offsetNs, sharesPerVcpu: vs.sharesPerVcpu,
+        shares: vs.shares ?? vs.sharesPerVcpu * vs.vcpus.length, ...(vs.pool ? { pool: { ...vs.pool } } : {}),
         reservationCyclesPerPeriod: vs.reservationCyclesPerPeriod, limitCyclesPerPeriod: vs.limitCyclesPerPeriod,
         vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
         gridCycles: vs.gridCycles, gridCarry: vs.gridCarry ?? 0, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
@@ -318,9 +342,22 @@ export class HostScheduler {
 
   private applyPolicy(vm: SchedVm, policy: VmCpuPolicy, vcpus: number): void {
     const cyclesPerPeriodPerMhz = 1e6 * (SCHED_PERIOD_NS / 1e9);
+    vm.shares = policy.shares;
+    vm.pool = policy.pool ? { ...policy.pool } : undefined;
     vm.sharesPerVcpu = Math.max(1, policy.shares / Math.max(1, vcpus));
     vm.reservationCyclesPerPeriod = policy.reservationMhz * cyclesPerPeriodPerMhz;
     vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * cyclesPerPeriodPerMhz);
+  }
+
+  /** Flattens the pool hierarchy into each VM's effective shares per vCPU (rule in the header). */
+  private divideShares(): void {
+    const poolSums = new Map<string, number>();
+    for (const vm of this.vms) if (vm.pool) poolSums.set(vm.pool.id, (poolSums.get(vm.pool.id) ?? 0) + vm.shares);
+    for (const vm of this.vms) {
+      const sum = vm.pool ? poolSums.get(vm.pool.id) ?? 0 : 0;
+      const effective = vm.pool && sum > 0 ? (vm.pool.shares * vm.shares) / sum : vm.shares;
+      vm.sharesPerVcpu = Math.max(1, effective / Math.max(1, vm.vcpus.length));
+    }
   }
 
   /** Charges the time since `since` to the vCPU's current state without changing it. */
@@ -536,7 +573,8 @@ export interface HostSchedulerState {
   acc: Omit<HostAcc, 'gridCarry'> & { gridCarry?: number };
   pcpus: { cursor: number; sliceLeft: number; busyNs: number; current: { vmId: string; index: number } | null }[];
   vms: {
-    id: VmId; order: number; offsetNs: number; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
+    /** `shares` (the VM's own) and `pool` are absent from labs saved before resource pools (root pool). */
+    id: VmId; order: number; offsetNs: number; shares?: number; pool?: PoolCpuShares; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
     limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number; gridCarry?: number;
     usageMin: number; usageMax: number; crashed: boolean; poweredOff: boolean;
     throttlePct?: number; throttleCyclesPerPeriod?: number;
