@@ -12,9 +12,8 @@
  * among the pools of its parent; its reservation is at most its limit; a pool holding VMs cannot be
  * deleted; a VM joins only a pool of its own host's cluster (or standalone host). Any change re-applies
  * the CPU policy of the pool's running VMs on their hosts' schedulers, so shares act from the next
- * scheduling decision (the scheduler flattens the hierarchy: its header states the rule). The pool's
- * reservation and limit are kept and shown, but the scheduler enforces reservations and limits per VM
- * only (a pool-wide cap is not modelled).
+ * scheduling decision; the pool's reservation and limit act on the cycles of its VMs on each host (the
+ * scheduler's header states both rules).
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';

@@ -183,7 +183,7 @@ const schedulerSchema = s.object({
   }), { max: 8 * 128 * 2 }),
   vms: s.array(s.object({
     id: s.id('vm'), order: count(), offsetNs: anyNumber(), shares: s.optional(anyNumber()),
-    pool: s.optional(s.object({ id: s.string({ min: 1, max: 64 }), shares: anyNumber() })), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
+    pool: s.optional(s.object({ id: s.string({ min: 1, max: 64 }), shares: anyNumber(), reservationMhz: s.optional(anyNumber()), limitMhz: s.optional(anyNumber()) })), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
     limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(), gridCarry: s.optional(anyNumber()),
     usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
     vcpus: s.array(s.object({

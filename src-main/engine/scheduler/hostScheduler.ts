@@ -34,6 +34,9 @@
  * VM busy this is exactly the hierarchical division; when a VM of a pool idles, its unused time goes to
  * every busy VM by effective shares (vSphere gives it first to the pool's other VMs). A pool spanning the
  * hosts of a cluster holds its full shares on each host (DRS would divide its entitlement among them).
+ * A pool's reservation and limit apply to the cycles of all its VMs on this host per accounting period:
+ * while the pool is under its reservation its VMs are picked like VMs under their own reservation;
+ * once it reaches its limit its VMs wait (limited) until the next period — per host, like its shares.
  *
  * Rules: deterministic (no randomness: iteration in VM order, pCPU order); halted vCPUs consume
  * nothing and wake at `nextWakeNs`; a limited VM waits (counted as ready and max-limited) until the next
@@ -53,10 +56,11 @@ export interface HostCpuShape { sockets: number; coresPerSocket: number; threads
 
 /** CPU resource settings of a VM (vSphere's Shares / Reservation / Limit; limit −1 = unlimited), and
  *  the resource pool it sits in (absent = directly in the root pool, a sibling of the pools). */
-export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number; pool?: PoolCpuShares }
+export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number; pool?: PoolCpuPolicy }
 
-/** A resource pool as the scheduler sees it: its id and its CPU shares among its siblings. */
-export interface PoolCpuShares { id: string; shares: number }
+/** A resource pool as the scheduler sees it: its id, its CPU shares among its siblings, and its CPU
+ *  reservation and limit (MHz, limit −1 = unlimited; absent = none) over all its VMs on this host. */
+export interface PoolCpuPolicy { id: string; shares: number; reservationMhz?: number; limitMhz?: number }
 
 export interface VmCpuSample {
   vcpus: number; runNs: number; readyNs: number; costopNs: number; waitNs: number; limitedNs: number;
@@ -75,6 +79,8 @@ export interface CaptureTiming {
 }
 
 const NONE = Number.NaN;
+/** Cycles one MHz gives in one accounting period. */
+const CYCLES_PER_PERIOD_PER_MHZ = 1e6 * (SCHED_PERIOD_NS / 1e9);
 
 export class HostScheduler {
   readonly hz: number;
@@ -341,12 +347,11 @@ export class HostScheduler {
   // ---- internals --------------------------------------------------------------------------------
 
   private applyPolicy(vm: SchedVm, policy: VmCpuPolicy, vcpus: number): void {
-    const cyclesPerPeriodPerMhz = 1e6 * (SCHED_PERIOD_NS / 1e9);
     vm.shares = policy.shares;
     vm.pool = policy.pool ? { ...policy.pool } : undefined;
     vm.sharesPerVcpu = Math.max(1, policy.shares / Math.max(1, vcpus));
-    vm.reservationCyclesPerPeriod = policy.reservationMhz * cyclesPerPeriodPerMhz;
-    vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * cyclesPerPeriodPerMhz);
+    vm.reservationCyclesPerPeriod = policy.reservationMhz * CYCLES_PER_PERIOD_PER_MHZ;
+    vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * CYCLES_PER_PERIOD_PER_MHZ);
   }
 
   /** Flattens the pool hierarchy into each VM's effective shares per vCPU (rule in the header). */
@@ -436,7 +441,27 @@ export class HostScheduler {
   }
 
   private overLimit(vm: SchedVm): boolean {
-    return vm.periodCycles >= vm.limitCyclesPerPeriod || (vm.throttleCyclesPerPeriod !== undefined && vm.periodCycles >= vm.throttleCyclesPerPeriod);
+    if (vm.periodCycles >= vm.limitCyclesPerPeriod || (vm.throttleCyclesPerPeriod !== undefined && vm.periodCycles >= vm.throttleCyclesPerPeriod)) return true;
+    return vm.pool !== undefined && this.poolLimitLeft(vm) <= 0;
+  }
+
+  /** Cycles the VM's pool used this period on this host (its VMs scheduled here). */
+  private poolCycles(poolId: string): number {
+    let n = 0;
+    for (const vm of this.vms) if (vm.pool?.id === poolId) n += vm.periodCycles;
+    return n;
+  }
+
+  /** Cycles left under the VM's pool limit this period (Infinity when the pool has none). */
+  private poolLimitLeft(vm: SchedVm): number {
+    const limit = vm.pool?.limitMhz;
+    if (limit === undefined || limit < 0) return Infinity;
+    return limit * CYCLES_PER_PERIOD_PER_MHZ - this.poolCycles(vm.pool!.id);
+  }
+
+  private underPoolReservation(vm: SchedVm): boolean {
+    const r = vm.pool?.reservationMhz;
+    return r !== undefined && r > 0 && this.poolCycles(vm.pool!.id) < r * CYCLES_PER_PERIOD_PER_MHZ;
   }
 
   /** Priority: boosted wakers, then VMs under their reservation, then lowest vtime; the current vCPU
@@ -449,7 +474,7 @@ export class HostScheduler {
     for (const vm of this.vms) {
       if (vm.crashed || vm.poweredOff) continue;
       const over = this.overLimit(vm);
-      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod ? 1 : 2;
+      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || this.underPoolReservation(vm) ? 1 : 2;
       for (const v of vm.vcpus) {
         if (v.state !== 'ready') continue;
         if (over) { setState(this.acc, v, 'limited', t); this.anyLimited = true; v.boost = false; continue; }
@@ -533,6 +558,8 @@ export class HostScheduler {
     const headroom = skewHeadroomNs(v, t);
     if (Number.isFinite(headroom)) budget = Math.min(budget, Math.max(1, Math.floor(headroom / this.nsPerCycle)));
     if (Number.isFinite(vm.limitCyclesPerPeriod)) budget = Math.min(budget, Math.max(1, Math.ceil(vm.limitCyclesPerPeriod - vm.periodCycles)));
+    const poolLeft = this.poolLimitLeft(vm);
+    if (Number.isFinite(poolLeft)) budget = Math.min(budget, Math.max(1, Math.ceil(poolLeft)));
     // Wake-up preemption: on a saturated host, stop at the next timer wake so a boosted waker gets a pCPU.
     if (Number.isFinite(this.nextWake) && this.nextWake > t && this.saturated(p, t)) {
       budget = Math.min(budget, Math.max(1, Math.ceil((this.nextWake - t) / this.nsPerCycle)));
@@ -574,7 +601,7 @@ export interface HostSchedulerState {
   pcpus: { cursor: number; sliceLeft: number; busyNs: number; current: { vmId: string; index: number } | null }[];
   vms: {
     /** `shares` (the VM's own) and `pool` are absent from labs saved before resource pools (root pool). */
-    id: VmId; order: number; offsetNs: number; shares?: number; pool?: PoolCpuShares; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
+    id: VmId; order: number; offsetNs: number; shares?: number; pool?: PoolCpuPolicy; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
     limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number; gridCarry?: number;
     usageMin: number; usageMax: number; crashed: boolean; poweredOff: boolean;
     throttlePct?: number; throttleCyclesPerPeriod?: number;

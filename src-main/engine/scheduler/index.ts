@@ -4,5 +4,5 @@
  * limits, relaxed co-scheduling, hyper-threading). The only door into this folder.
  */
 export { HostScheduler } from './hostScheduler';
-export type { HostCpuShape, VmCpuPolicy, PoolCpuShares, VmCpuSample, HostCpuSample, CaptureTiming, HostSchedulerState } from './hostScheduler';
+export type { HostCpuShape, VmCpuPolicy, PoolCpuPolicy, VmCpuSample, HostCpuSample, CaptureTiming, HostSchedulerState } from './hostScheduler';
 export type { VcpuState } from './schedEntities';

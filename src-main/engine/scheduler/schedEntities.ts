@@ -59,7 +59,7 @@ export interface SchedVm {
   offsetNs: number;
   /** The VM's own CPU shares, and its resource pool (absent = the root pool). */
   shares: number;
-  pool?: { id: string; shares: number };
+  pool?: { id: string; shares: number; reservationMhz?: number; limitMhz?: number };
   /** Effective shares per vCPU after the pool hierarchy is flattened (hostScheduler's header). */
   sharesPerVcpu: number;
   reservationCyclesPerPeriod: number;

@@ -45,7 +45,7 @@ export function cpuPolicyOf(vm: Vm, reg: Registry): VmCpuPolicy {
   const policy: VmCpuPolicy = { shares: vm.cpuShares, reservationMhz: vm.cpuReservationMhz, limitMhz: vm.cpuLimitMhz };
   const pool = vm.resourcePoolId ? reg.resourcePools.get(vm.resourcePoolId) : undefined;
   const host = vm.hostId ? reg.hosts.get(vm.hostId) : undefined;
-  if (pool && host && (pool.clusterId ? host.clusterId === pool.clusterId : pool.hostId === host.id)) policy.pool = { id: pool.id, shares: pool.cpuShares };
+  if (pool && host && (pool.clusterId ? host.clusterId === pool.clusterId : pool.hostId === host.id)) policy.pool = { id: pool.id, shares: pool.cpuShares, reservationMhz: pool.cpuReservationMhz, limitMhz: pool.cpuLimitMhz };
   return policy;
 }
 

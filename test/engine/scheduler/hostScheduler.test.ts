@@ -213,3 +213,22 @@ test('pool membership survives save and restore; a save without it reads as the 
   assert.equal(o.effectiveSharesOf('vm-1'), 1000);
   assert.equal(o.effectiveSharesOf('vm-2'), 1000);
 });
+
+test('a pool\'s limit caps all its VMs together; its reservation is honoured against a heavier sibling', () => {
+  // Limit: two busy VMs in a pool limited to 50 MHz on an idle 2-pCPU host use 50 MHz between them.
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 2, threadsPerCore: 1, cpuMhz: MHZ });
+  const capped = { id: 'resgroup-1', shares: POOL_NORMAL, limitMhz: 50 };
+  s.addVm('vm-1', 1, guest(1, 'cpu'), { ...NORMAL, pool: capped }, 0, 0);
+  s.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, pool: capped }, 0, 0);
+  const vms = run(s, 2);
+  const mhz = (vms.get('vm-1')!.cycles + vms.get('vm-2')!.cycles) / 2 / 1e6;
+  assert.ok(Math.abs(mhz - 50) < 2, `pool usage ${mhz} MHz`);
+  assert.ok(pct(vms.get('vm-1')!.limitedNs, 1, 2) > 40, 'the pool\'s VMs wait, max-limited');
+
+  // Reservation: a low-share pool reserving 60 MHz gets it on one 100 MHz pCPU against a 8000-share VM.
+  const r = new HostScheduler({ sockets: 1, coresPerSocket: 1, threadsPerCore: 1, cpuMhz: MHZ });
+  r.addVm('vm-1', 1, guest(1, 'cpu'), { ...NORMAL, pool: { id: 'resgroup-2', shares: POOL_LOW, reservationMhz: 60 } }, 0, 0);
+  r.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, shares: 8000 }, 0, 0);
+  const got = run(r, 2).get('vm-1')!.cycles / 2 / 1e6;
+  assert.ok(got >= 58, `reserved pool got ${got} MHz`);
+});
