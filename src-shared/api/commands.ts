@@ -22,6 +22,8 @@ import { memReclamationSchema } from './memoryReclamationSchema';
 import { haSettingsSchema } from './haSettingsSchema';
 import { availabilityDesignSchema } from './availabilitySchema';
 import { ALARM_KEYS } from '../model/alarms';
+import { POOL_LIMITS, POOL_SHARE_LEVELS } from '../model/resourcePool';
+import type { ResourcePoolId } from '../model/ids';
 import { VIM25_PASSWORD_MAX, VIM25_PASSWORD_MIN, VIM25_PASSWORD_RULE, VIM25_PORT_MAX, VIM25_PORT_MIN, VIM25_USER_RULE } from '../model/vim25Settings';
 import type { Vim25SettingsDto } from '../model/vim25Settings';
 import {
@@ -38,6 +40,14 @@ const percent = () => s.optional(s.number({ min: 0, max: 100 }));
 const name = () => s.name({ max: 80 });
 const labName = () => s.string({ min: 1, max: LAB_NAME_MAX, pattern: LAB_NAME_RULE });
 const vmRef = { vmId: s.id('vm') };
+
+/** A resource pool's CPU settings (bounds from @shared/model/resourcePool). */
+const poolSettings = {
+  cpuShareLevel: s.optional(s.oneOf(POOL_SHARE_LEVELS)),
+  cpuShares: s.optional(s.int(POOL_LIMITS.cpuShares)),
+  cpuReservationMhz: s.optional(s.int(POOL_LIMITS.cpuReservationMhz)),
+  cpuLimitMhz: s.optional(s.int(POOL_LIMITS.cpuLimitMhz)),
+};
 
 /**
  * Hardware and guest choices for a new VM (`VmFields` with vCPUs and memory required; limits from
@@ -163,6 +173,22 @@ export const COMMAND_SCHEMAS = {
   'vm.reconfigure': s.object({ vmId: s.id('vm'), changes: vmChangesSchema }),
   /** Rename. Pre: unique name. Immediate. */
   'vm.rename': s.object({ vmId: s.id('vm'), name: name() }),
+  /**
+   * Move To… a resource pool (MoveIntoResourcePool). Pre: the VM is on a host; the pool belongs to that
+   * host's cluster (or is that standalone host's); no `resourcePoolId` = the root pool. Immediate.
+   */
+  'vm.moveToPool': s.object({ vmId: s.id('vm'), resourcePoolId: s.optional(s.id('resgroup')) }),
+  /**
+   * New Resource Pool… under a cluster or a standalone host (exactly one of `clusterId`, `hostId`).
+   * Pre: a name unique among the parent's pools; reservation ≤ limit (−1 = unlimited); shares from a level
+   * (vSphere's pool values low 2000, normal 4000, high 8000) or `custom` with `cpuShares`. Immediate;
+   * result `{ resourcePoolId }`.
+   */
+  'resourcePool.create': s.object({ name: name(), clusterId: s.optional(s.id('cluster')), hostId: s.optional(s.id('host')), ...poolSettings }),
+  /** Edit a resource pool's name and CPU settings (rules of `resourcePool.create`). Immediate. */
+  'resourcePool.update': s.object({ resourcePoolId: s.id('resgroup'), name: s.optional(name()), ...poolSettings }),
+  /** Delete a resource pool. Pre: it holds no VMs. Immediate. */
+  'resourcePool.delete': s.object({ resourcePoolId: s.id('resgroup') }),
   /** Remove from inventory (and delete from disk). Pre: poweredOff. Task. */
   'vm.remove': s.object(vmRef),
   /** Take Snapshot… Pre: not a template. `memory` needs poweredOn. Task; result `{ snapshotId }`. */
@@ -373,6 +399,10 @@ export interface CommandResults {
   'vm.markAsVirtualMachine': { ok: true };
   'vm.reconfigure': TaskRef;
   'vm.rename': { ok: true };
+  'vm.moveToPool': { ok: true };
+  'resourcePool.create': { resourcePoolId: ResourcePoolId };
+  'resourcePool.update': { ok: true };
+  'resourcePool.delete': { ok: true };
   'vm.remove': TaskRef;
   'vm.snapshot.create': TaskRef;
   'vm.snapshot.revert': TaskRef;

@@ -16,7 +16,7 @@
  */
 
 export const ENTITY_KINDS = [
-  'datacenter', 'cluster', 'host', 'vm', 'datastore', 'network', 'task', 'snapshot', 'event', 'template',
+  'datacenter', 'cluster', 'host', 'vm', 'datastore', 'network', 'task', 'snapshot', 'event', 'template', 'resgroup',
 ] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
@@ -31,6 +31,8 @@ export type NetworkId = IdOf<'network'>;
 export type TaskId = IdOf<'task'>;
 export type SnapshotId = IdOf<'snapshot'>;
 export type EventId = IdOf<'event'>;
+/** A resource pool (vCenter's `resgroup-N`). */
+export type ResourcePoolId = IdOf<'resgroup'>;
 /** Objects that appear in the inventory tree and own performance counters. */
 export type ManagedEntityId = DatacenterId | ClusterId | HostId | VmId | DatastoreId | NetworkId;
 

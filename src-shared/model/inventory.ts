@@ -8,8 +8,9 @@
  * Rule: engine objects never cross; `engine/api/toDto.ts` maps them. Sizes carry their unit in the name.
  */
 import type {
-  ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, SnapshotId, VmId,
+  ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, ResourcePoolId, SnapshotId, VmId,
 } from './ids';
+import type { ResourcePoolDto } from './resourcePool';
 import type { VmCpuAllocation, VmHardware } from './vmHardware';
 import type { MemReclamationSettings } from './memoryReclamation';
 import type { AlarmStatus } from './alarms';
@@ -96,6 +97,8 @@ export interface VmDto extends VmHardware, VmCpuAllocation {
   datacenterId: DatacenterId;
   hostId?: HostId;
   clusterId?: ClusterId;
+  /** Its resource pool; absent = the root pool of its cluster or host. */
+  resourcePoolId?: ResourcePoolId;
   isTemplate: boolean;
   /** e.g. `vmx-19`. */
   hardwareVersion: string;
@@ -154,6 +157,8 @@ export interface InventoryDto {
   vms: VmDto[];
   datastores: DatastoreDto[];
   networks: NetworkDto[];
+  /** Resource pools; absent when there are none (or the backend has none). */
+  resourcePools?: ResourcePoolDto[];
 }
 
 export interface SnapshotDto {

@@ -8,7 +8,9 @@ import type { ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, VmId } fr
 import { kindOfId } from '@shared/model/ids';
 import { memReclamationOf } from '@shared/model/memoryReclamation';
 import type { Lab } from '../lab/index';
-import type { Datastore, Host, Vm } from '../cluster/index';
+import type { Datastore, Host, ResourcePool, Vm } from '../cluster/index';
+import type { ResourcePoolDto } from '@shared/model/resourcePool';
+import { poolShareLevelOf } from '@shared/model/resourcePool';
 import { uptimeMs, guestRunState } from '../vm/index';
 
 export function vmToDto(lab: Lab, vm: Vm): VmDto {
@@ -27,6 +29,7 @@ export function vmToDto(lab: Lab, vm: Vm): VmDto {
   };
   if (vm.hostId) dto.hostId = vm.hostId;
   if (host?.clusterId) dto.clusterId = host.clusterId;
+  if (vm.resourcePoolId) dto.resourcePoolId = vm.resourcePoolId;
   if (vm.crashReason) dto.crashReason = vm.crashReason;
   if (vm.ipAddress) dto.ipAddress = vm.ipAddress;
   if (rt?.snapshots.currentId) dto.currentSnapshotId = rt.snapshots.currentId;
@@ -64,7 +67,20 @@ export function inventoryToDto(lab: Lab): InventoryDto {
     vms: [...r.vms.values()].map((v) => vmToDto(lab, v)),
     datastores: [...r.datastores.values()].map((d) => datastoreToDto(lab, d)),
     networks: [...r.networks.values()].map((n) => ({ ...n, hostIds: [...n.hostIds] })),
+    // Absent when the lab has none (so labs without pools digest as they did before pools existed).
+    ...(r.resourcePools.size > 0 ? { resourcePools: [...r.resourcePools.values()].map((p) => resourcePoolToDto(lab, p)) } : {}),
   };
+}
+
+export function resourcePoolToDto(lab: Lab, p: ResourcePool): ResourcePoolDto {
+  const dto: ResourcePoolDto = {
+    id: p.id, name: p.name, cpuShares: p.cpuShares, cpuShareLevel: poolShareLevelOf(p.cpuShares),
+    cpuReservationMhz: p.cpuReservationMhz, cpuLimitMhz: p.cpuLimitMhz,
+    vmIds: [...lab.reg.vms.values()].filter((vm) => vm.resourcePoolId === p.id).map((vm) => vm.id),
+  };
+  if (p.clusterId) dto.clusterId = p.clusterId;
+  if (p.hostId) dto.hostId = p.hostId;
+  return dto;
 }
 
 /** The lab's datastores are modelled as one shared VMFS volume of thick disks (what its vim25 face reports). */

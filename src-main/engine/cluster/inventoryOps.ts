@@ -327,7 +327,7 @@ export const RECONFIGURE_TASK_KIND: TaskKind<ReconfigureTaskState, OpContext> = 
     applyChanges(vm, ch);
     const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || ch.memoryMiB !== undefined);
     if (vm.powerState === 'poweredOn' && vm.hostId) {
-      ctx.scheduler(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm));
+      ctx.scheduler(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm, ctx.reg));
       // Checked above (overheadProblem), so the larger overhead fits.
       if (hotAdded && !chargeOverhead(ctx, vm)) throw new Error(`overhead of ${vm.name} no longer fits its host`);
     }

@@ -1,5 +1,5 @@
 /**
- * The inventory registry: every datacenter, cluster, host, VM, datastore and network of the lab, by id.
+ * The inventory registry: every datacenter, cluster, host, VM, datastore, network and resource pool of the lab, by id.
  *
  * - `Registry.allocate(kind)` mints the next id of a kind (`vm-12`); ids are never reused.
  * - Typed maps (`hosts`, `vms`, …) hold the engine's internal objects; `version` increases on any change
@@ -11,7 +11,7 @@
  */
 import type { MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type {
-  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, TaskId, VmId,
+  ClusterId, DatacenterId, DatastoreId, EntityKind, HostId, NetworkId, ResourcePoolId, TaskId, VmId,
 } from '@shared/model/ids';
 import { makeId } from '@shared/model/ids';
 import type {
@@ -64,6 +64,14 @@ export interface Vm extends VmHardware, VmCpuAllocation {
   bootCount: number;
   /** Why the VM is powered off when nobody powered it off (its host failed, an HA isolation response). */
   powerOffCause?: string;
+  /** Its resource pool; absent = the root pool of its cluster (or standalone host). */
+  resourcePoolId?: ResourcePoolId;
+}
+
+/** A resource pool under a cluster's (or a standalone host's) root pool: CPU shares, reservation, limit (MHz; −1 = unlimited). */
+export interface ResourcePool {
+  id: ResourcePoolId; name: string; datacenterId: DatacenterId; clusterId?: ClusterId; hostId?: HostId;
+  cpuShares: number; cpuReservationMhz: number; cpuLimitMhz: number;
 }
 
 export interface Datastore {
@@ -81,6 +89,7 @@ export class Registry {
   readonly vms = new Map<VmId, Vm>();
   readonly datastores = new Map<DatastoreId, Datastore>();
   readonly networks = new Map<NetworkId, Network>();
+  readonly resourcePools = new Map<ResourcePoolId, ResourcePool>();
   readonly reservedNames = new Set<string>();
   version = 1;
   private readonly counters = new Map<EntityKind, number>();
@@ -129,7 +138,7 @@ export class Registry {
   /** Any managed entity by id, or undefined. */
   entity(id: string): { id: string; name: string } | undefined {
     const maps: Map<string, { id: string; name: string }>[] = [
-      this.vms, this.hosts, this.clusters, this.datacenters, this.datastores, this.networks,
+      this.vms, this.hosts, this.clusters, this.datacenters, this.datastores, this.networks, this.resourcePools,
     ] as unknown as Map<string, { id: string; name: string }>[];
     for (const m of maps) {
       const o = m.get(id);

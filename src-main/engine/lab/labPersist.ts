@@ -25,7 +25,7 @@ import type { AvailabilityDesign } from '@shared/api/availabilitySchema';
 import type { EventDto } from '@shared/model/eventLog';
 import type { Lab } from './lab';
 import type { Scenario } from '../scenario/index';
-import type { Cluster, Datacenter, Datastore, Host, Network, Vm } from '../cluster/index';
+import type { Cluster, Datacenter, Datastore, Host, Network, ResourcePool, Vm } from '../cluster/index';
 import type { RngState } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
@@ -58,6 +58,8 @@ export interface LabState {
   registry: {
     version: number; ids: [EntityKind, number][];
     datacenters: Datacenter[]; clusters: Cluster[]; hosts: Host[]; vms: Vm[]; datastores: Datastore[]; networks: Network[];
+    /** Absent from labs saved before resource pools (read as none). */
+    resourcePools?: ResourcePool[];
     /** Names held by create / clone tasks in flight. */
     reservedNames: string[];
   };
@@ -95,6 +97,7 @@ export function saveLab(lab: Lab): LabState {
     registry: plain({
       version: r.version, ids: r.idCounters(), datacenters: [...r.datacenters.values()], clusters: [...r.clusters.values()],
       hosts: [...r.hosts.values()], vms: [...r.vms.values()], datastores: [...r.datastores.values()], networks: [...r.networks.values()],
+      ...(r.resourcePools.size > 0 ? { resourcePools: [...r.resourcePools.values()] } : {}),
       reservedNames: [...r.reservedNames],
     }),
     events: plain(lab.events.save()),
@@ -130,6 +133,7 @@ export function restoreLab(lab: Lab, saved: LabState): void {
   for (const x of reg.vms) r.vms.set(x.id as VmId, x);
   for (const x of reg.datastores) r.datastores.set(x.id as DatastoreId, x);
   for (const x of reg.networks) r.networks.set(x.id as NetworkId, x);
+  for (const x of reg.resourcePools ?? []) r.resourcePools.set(x.id, x);
   for (const n of reg.reservedNames) r.reservedNames.add(n);
   lab.clock.nowMs = state.clock.virtualTimeMs;
   lab.clock.running = state.clock.running;

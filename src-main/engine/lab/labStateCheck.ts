@@ -26,6 +26,7 @@
 import type { Problem, Schema } from '@shared/api/schema';
 import { s, hasOwn, isPlainObject } from '@shared/api/schema';
 import { VM_LIMITS } from '@shared/model/vmLimits';
+import { POOL_LIMITS } from '@shared/model/resourcePool';
 import { ENTITY_KINDS, isIdOf } from '@shared/model/ids';
 import { VM_SETTING_SCHEMAS } from '@shared/api/vmSettingsSchema';
 import { exerciseProgressSchema } from '@shared/api/commands';
@@ -120,10 +121,16 @@ const vmSchema = s.object({
   busyTaskId: s.optional(s.id('task')),
   bootCount: count(),
   powerOffCause: s.optional(s.text({ max: 1024 })),
+  resourcePoolId: s.optional(s.id('resgroup')),
 });
 const datastoreSchema = s.object({
   id: s.id('datastore'), name: s.name(), datacenterId: s.id('datacenter'), capacityBytes: bytes(1024 * TiB), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }),
   inaccessibleSinceMs: s.optional(timeMs()),
+});
+const resourcePoolSchema = s.object({
+  id: s.id('resgroup'), name: s.name({ max: POOL_LIMITS.nameMax }), datacenterId: s.id('datacenter'),
+  clusterId: s.optional(s.id('cluster')), hostId: s.optional(s.id('host')),
+  cpuShares: s.int(POOL_LIMITS.cpuShares), cpuReservationMhz: s.int(POOL_LIMITS.cpuReservationMhz), cpuLimitMhz: s.int(POOL_LIMITS.cpuLimitMhz),
 });
 const networkSchema = s.object({ id: s.id('network'), name: s.name(), datacenterId: s.id('datacenter'), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
 
@@ -136,6 +143,8 @@ const registryFields = {
   vms: s.array(vmSchema, { max: LAB_MAX_VMS }),
   datastores: s.array(datastoreSchema, { max: LAB_MAX_HOSTS * 4 }),
   networks: s.array(networkSchema, { max: LAB_MAX_HOSTS * 4 }),
+  // Absent from labs saved before resource pools.
+  resourcePools: s.optional(s.array(resourcePoolSchema, { max: LAB_MAX_VMS })),
 };
 const registrySchema = s.object(registryFields);
 
@@ -174,7 +183,8 @@ const schedulerSchema = s.object({
     current: { describe: 'a running vCPU or null', check: (v, p) => (v === null ? null : s.object({ vmId: s.id('vm'), index: count(MAX_VCPUS - 1) }).check(v, p)) },
   }), { max: 8 * 128 * 2 }),
   vms: s.array(s.object({
-    id: s.id('vm'), order: count(), offsetNs: anyNumber(), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
+    id: s.id('vm'), order: count(), offsetNs: anyNumber(), shares: s.optional(anyNumber()),
+    pool: s.optional(s.object({ id: s.string({ min: 1, max: 64 }), shares: anyNumber(), reservationMhz: s.optional(anyNumber()), limitMhz: s.optional(anyNumber()) })), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
     limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(), gridCarry: s.optional(anyNumber()),
     usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
     vcpus: s.array(s.object({
@@ -413,7 +423,7 @@ function layerProblem(layer: unknown, at: string): Problem | null {
 }
 
 interface CheckedState {
-  registry: { ids: [string, number][]; datacenters: Entity[]; clusters: (Entity & { datacenterId: string })[]; hosts: HostShape[]; vms: VmShape[]; datastores: PlacedShape[]; networks: PlacedShape[] };
+  registry: { ids: [string, number][]; datacenters: Entity[]; clusters: (Entity & { datacenterId: string })[]; hosts: HostShape[]; vms: VmShape[]; datastores: PlacedShape[]; networks: PlacedShape[]; resourcePools?: PoolShape[] };
   layers: unknown[];
   runtimes: [string, { disks: { chain: number[]; top: number }[] }][];
   guests: [string, unknown][];
@@ -424,7 +434,8 @@ interface CheckedState {
   events: { nextId: number; events: Entity[] };
 }
 interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; connectionState: string; fault?: { kind: string }; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
-interface VmShape extends Entity { vcpus: number; memoryBytes: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[] }
+interface VmShape extends Entity { vcpus: number; memoryBytes: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[]; resourcePoolId?: string }
+interface PoolShape extends Entity { name: string; datacenterId: string; clusterId?: string; hostId?: string; cpuReservationMhz: number; cpuLimitMhz: number }
 interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
 interface ClusterServicesShape {
   clusters: [string, { declared: { hostId: string }[]; ha: { admissionControl: { failoverHostIds: string[] }; restartPriorityOverrides: Record<string, string>; heartbeatDatastores?: { datastoreIds: string[] } } }][];
@@ -547,6 +558,24 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     }
   }
 
+  // Resource pools: unique ids below their counter, under exactly one parent (a cluster, or a host outside
+  // any cluster) of the lab, reservation within the limit.
+  const poolList = reg.resourcePools ?? [];
+  const pools = idSet(poolList, `${at}.resourcePools`);
+  if (!(pools instanceof Set)) return pools;
+  const poolById = new Map<string, PoolShape>();
+  for (let i = 0; i < poolList.length; i++) {
+    const pool = poolList[i];
+    const f = `${at}.resourcePools[${i}]`;
+    const p = minted('resgroup', pool.id, `${f}.id`) ?? ref('datacenters', pool.datacenterId, `${f}.datacenterId`, 'datacenter')
+      ?? ref('clusters', pool.clusterId, `${f}.clusterId`, 'cluster') ?? ref('hosts', pool.hostId, `${f}.hostId`, 'host');
+    if (p) return p;
+    if ((pool.clusterId === undefined) === (pool.hostId === undefined)) return problem(`${f}.clusterId`, `resource pool ${pool.name} needs exactly one parent: a cluster or a host`);
+    if (pool.hostId !== undefined && hosts.get(pool.hostId)?.clusterId !== undefined) return problem(`${f}.hostId`, `resource pool ${pool.name} is under a host that is in a cluster`);
+    if (pool.cpuLimitMhz >= 0 && pool.cpuReservationMhz > pool.cpuLimitMhz) return problem(`${f}.cpuReservationMhz`, `resource pool ${pool.name} reserves more than its limit`);
+    poolById.set(pool.id, pool);
+  }
+
   // VMs: references, unique names, a known guest program, and a power state the rest of the lab agrees with.
   const guestOf = new Map(st.guests.map(([id, g]) => [id, g]));
   const names = new Set<string>();
@@ -558,6 +587,7 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     if (p) return p;
     for (let j = 0; j < vm.disks.length; j++) { const q = ref('datastores', vm.disks[j].datastoreId, `${f}.disks[${j}].datastoreId`, 'datastore'); if (q) return q; }
     for (let j = 0; j < vm.nics.length; j++) { const q = ref('networks', vm.nics[j].networkId, `${f}.nics[${j}].networkId`, 'network'); if (q) return q; }
+    if (vm.resourcePoolId !== undefined && !poolById.has(vm.resourcePoolId)) return problem(`${f}.resourcePoolId`, `refers to resource pool ${vm.resourcePoolId}, which is not in the lab`);
     if (names.has(vm.name)) return problem(`${f}.name`, `"${vm.name}" is the name of another VM`);
     names.add(vm.name);
     if (workloads && !workloads.has(vm.workload)) return problem(`${f}.workload`, `no guest program named "${vm.workload}"`);

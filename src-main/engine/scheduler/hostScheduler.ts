@@ -6,7 +6,7 @@
  * smallest cursor makes the next decision, so decisions happen in time order. At a decision the pCPU
  * finishes its previous run, wakes vCPUs whose timers are due, applies co-scheduling, and picks a
  * vCPU: a VM under its CPU reservation first, then the lowest proportional-share virtual time (run ns ×
- * normal shares / the VM's shares per vCPU: start-time fair queueing), ties by VM order; when every
+ * normal shares / the VM's effective shares per vCPU: start-time fair queueing), ties by VM order; when every
  * ready vCPU gets a pCPU anyway, simply in VM / vCPU order. The vCPU keeps the pCPU for a time slice
  * (sticky) unless it halts. It runs through `GuestMachine.runVcpu` up to the next SCHED_CHUNK_NS
  * boundary of its VM's own time (further capped by co-scheduling, limit and wake-up preemption
@@ -27,6 +27,17 @@
  *  - `sample(t)` → per-VM and host CPU accounting since the last sample (and clears it).
  *  - `capture(id, t)` → the VM's per-vCPU timing for a snapshot / suspend; `save()` / `restore()`.
  *
+ * Hierarchical shares (resource pools): the root pool's children — VMs placed directly in it and resource
+ * pools — divide the host by their shares; a pool's part is divided among its VMs by theirs. The
+ * scheduler flattens the tree into one effective share per VM: a VM in pool P gets
+ * P.shares × vm.shares / Σ shares of P's VMs on this host; a VM in the root pool keeps its own. With every
+ * VM busy this is exactly the hierarchical division; when a VM of a pool idles, its unused time goes to
+ * every busy VM by effective shares (vSphere gives it first to the pool's other VMs). A pool spanning the
+ * hosts of a cluster holds its full shares on each host (DRS would divide its entitlement among them).
+ * A pool's reservation and limit apply to the cycles of all its VMs on this host per accounting period:
+ * while the pool is under its reservation its VMs are picked like VMs under their own reservation;
+ * once it reaches its limit its VMs wait (limited) until the next period — per host, like its shares.
+ *
  * Rules: deterministic (no randomness: iteration in VM order, pCPU order); halted vCPUs consume
  * nothing and wake at `nextWakeNs`; a limited VM waits (counted as ready and max-limited) until the next
  * accounting period; a hyper-thread shares its core (HT_SHARED_EFFICIENCY) while its sibling is busy.
@@ -43,8 +54,13 @@ import { skewHeadroomNs, updateCoStop } from './coscheduling';
 
 export interface HostCpuShape { sockets: number; coresPerSocket: number; threadsPerCore: number; cpuMhz: number }
 
-/** CPU resource settings of a VM (vSphere's Shares / Reservation / Limit; limit −1 = unlimited). */
-export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number }
+/** CPU resource settings of a VM (vSphere's Shares / Reservation / Limit; limit −1 = unlimited), and
+ *  the resource pool it sits in (absent = directly in the root pool, a sibling of the pools). */
+export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number; pool?: PoolCpuPolicy }
+
+/** A resource pool as the scheduler sees it: its id, its CPU shares among its siblings, and its CPU
+ *  reservation and limit (MHz, limit −1 = unlimited; absent = none) over all its VMs on this host. */
+export interface PoolCpuPolicy { id: string; shares: number; reservationMhz?: number; limitMhz?: number }
 
 export interface VmCpuSample {
   vcpus: number; runNs: number; readyNs: number; costopNs: number; waitNs: number; limitedNs: number;
@@ -63,6 +79,8 @@ export interface CaptureTiming {
 }
 
 const NONE = Number.NaN;
+/** Cycles one MHz gives in one accounting period. */
+const CYCLES_PER_PERIOD_PER_MHZ = 1e6 * (SCHED_PERIOD_NS / 1e9);
 
 export class HostScheduler {
   readonly hz: number;
@@ -106,7 +124,7 @@ export class HostScheduler {
   addVm(id: VmId, order: number, guest: GuestMachine, policy: VmCpuPolicy, t: number, offsetNs: number, timing?: CaptureTiming): void {
     if (this.byId.has(id)) throw new Error(`${id} is already scheduled`);
     const vm: SchedVm = {
-      id, order, guest, offsetNs, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
+      id, order, guest, offsetNs, shares: 1, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
       vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE,
       crashed: guest.state === 'crashed', poweredOff: guest.state === 'off',
     };
@@ -128,6 +146,7 @@ export class HostScheduler {
     this.vms.sort((a, b) => a.order - b.order);
     this.byId.set(id, vm);
     if (vm.vcpus.length > 1) this.multi++;
+    this.divideShares();
   }
 
   /** Stops scheduling a VM at time t (power off, suspend, crash, revert); its time so far stays counted. */
@@ -139,11 +158,20 @@ export class HostScheduler {
     this.vms = this.vms.filter((x) => x !== vm);
     this.byId.delete(id);
     if (vm.vcpus.length > 1) this.multi--;
+    this.divideShares();
   }
 
   setPolicy(id: VmId, policy: VmCpuPolicy): void {
     const vm = this.byId.get(id);
-    if (vm) this.applyPolicy(vm, policy, vm.vcpus.length);
+    if (!vm) return;
+    this.applyPolicy(vm, policy, vm.vcpus.length);
+    this.divideShares();
+  }
+
+  /** A VM's effective CPU shares on this host after the pool hierarchy is flattened (undefined when not scheduled). */
+  effectiveSharesOf(id: VmId): number | undefined {
+    const vm = this.byId.get(id);
+    return vm ? vm.sharesPerVcpu * vm.vcpus.length : undefined;
   }
 
   /** Throttles a VM to (100 − pct) % of its vCPUs' cycles per period (0 = no throttle). */
@@ -267,7 +295,8 @@ export class HostScheduler {
         current: p.current ? { vmId: p.current.vm.id, index: p.current.index } : null,
       })),
       vms: this.vms.map((vm) => ({
-        id: vm.id, order: vm.order, offsetNs: vm.offsetNs, sharesPerVcpu: vm.sharesPerVcpu,
+        id: vm.id, order: vm.order, offsetNs: vm.offsetNs, shares: vm.shares, sharesPerVcpu: vm.sharesPerVcpu,
+        ...(vm.pool ? { pool: { ...vm.pool } } : {}),
         reservationCyclesPerPeriod: vm.reservationCyclesPerPeriod, limitCyclesPerPeriod: vm.limitCyclesPerPeriod,
         periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles, gridCarry: vm.gridCarry,
         usageMin: vm.usageMin, usageMax: vm.usageMax, crashed: vm.crashed, poweredOff: vm.poweredOff,
@@ -289,6 +318,7 @@ export class HostScheduler {
       if (!guest) throw new Error(`no guest to restore ${vs.id} on the scheduler`);
       const vm: SchedVm = {
         id: vs.id, order: vs.order, guest, offsetNs: vs.offsetNs, sharesPerVcpu: vs.sharesPerVcpu,
+        shares: vs.shares ?? vs.sharesPerVcpu * vs.vcpus.length, ...(vs.pool ? { pool: { ...vs.pool } } : {}),
         reservationCyclesPerPeriod: vs.reservationCyclesPerPeriod, limitCyclesPerPeriod: vs.limitCyclesPerPeriod,
         vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
         gridCycles: vs.gridCycles, gridCarry: vs.gridCarry ?? 0, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
@@ -317,10 +347,22 @@ export class HostScheduler {
   // ---- internals --------------------------------------------------------------------------------
 
   private applyPolicy(vm: SchedVm, policy: VmCpuPolicy, vcpus: number): void {
-    const cyclesPerPeriodPerMhz = 1e6 * (SCHED_PERIOD_NS / 1e9);
+    vm.shares = policy.shares;
+    vm.pool = policy.pool ? { ...policy.pool } : undefined;
     vm.sharesPerVcpu = Math.max(1, policy.shares / Math.max(1, vcpus));
-    vm.reservationCyclesPerPeriod = policy.reservationMhz * cyclesPerPeriodPerMhz;
-    vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * cyclesPerPeriodPerMhz);
+    vm.reservationCyclesPerPeriod = policy.reservationMhz * CYCLES_PER_PERIOD_PER_MHZ;
+    vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * CYCLES_PER_PERIOD_PER_MHZ);
+  }
+
+  /** Flattens the pool hierarchy into each VM's effective shares per vCPU (rule in the header). */
+  private divideShares(): void {
+    const poolSums = new Map<string, number>();
+    for (const vm of this.vms) if (vm.pool) poolSums.set(vm.pool.id, (poolSums.get(vm.pool.id) ?? 0) + vm.shares);
+    for (const vm of this.vms) {
+      const sum = vm.pool ? poolSums.get(vm.pool.id) ?? 0 : 0;
+      const effective = vm.pool && sum > 0 ? (vm.pool.shares * vm.shares) / sum : vm.shares;
+      vm.sharesPerVcpu = Math.max(1, effective / Math.max(1, vm.vcpus.length));
+    }
   }
 
   /** Charges the time since `since` to the vCPU's current state without changing it. */
@@ -399,7 +441,27 @@ export class HostScheduler {
   }
 
   private overLimit(vm: SchedVm): boolean {
-    return vm.periodCycles >= vm.limitCyclesPerPeriod || (vm.throttleCyclesPerPeriod !== undefined && vm.periodCycles >= vm.throttleCyclesPerPeriod);
+    if (vm.periodCycles >= vm.limitCyclesPerPeriod || (vm.throttleCyclesPerPeriod !== undefined && vm.periodCycles >= vm.throttleCyclesPerPeriod)) return true;
+    return vm.pool !== undefined && this.poolLimitLeft(vm) <= 0;
+  }
+
+  /** Cycles the VM's pool used this period on this host (its VMs scheduled here). */
+  private poolCycles(poolId: string): number {
+    let n = 0;
+    for (const vm of this.vms) if (vm.pool?.id === poolId) n += vm.periodCycles;
+    return n;
+  }
+
+  /** Cycles left under the VM's pool limit this period (Infinity when the pool has none). */
+  private poolLimitLeft(vm: SchedVm): number {
+    const limit = vm.pool?.limitMhz;
+    if (limit === undefined || limit < 0) return Infinity;
+    return limit * CYCLES_PER_PERIOD_PER_MHZ - this.poolCycles(vm.pool!.id);
+  }
+
+  private underPoolReservation(vm: SchedVm): boolean {
+    const r = vm.pool?.reservationMhz;
+    return r !== undefined && r > 0 && this.poolCycles(vm.pool!.id) < r * CYCLES_PER_PERIOD_PER_MHZ;
   }
 
   /** Priority: boosted wakers, then VMs under their reservation, then lowest vtime; the current vCPU
@@ -412,7 +474,7 @@ export class HostScheduler {
     for (const vm of this.vms) {
       if (vm.crashed || vm.poweredOff) continue;
       const over = this.overLimit(vm);
-      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod ? 1 : 2;
+      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || this.underPoolReservation(vm) ? 1 : 2;
       for (const v of vm.vcpus) {
         if (v.state !== 'ready') continue;
         if (over) { setState(this.acc, v, 'limited', t); this.anyLimited = true; v.boost = false; continue; }
@@ -496,6 +558,8 @@ export class HostScheduler {
     const headroom = skewHeadroomNs(v, t);
     if (Number.isFinite(headroom)) budget = Math.min(budget, Math.max(1, Math.floor(headroom / this.nsPerCycle)));
     if (Number.isFinite(vm.limitCyclesPerPeriod)) budget = Math.min(budget, Math.max(1, Math.ceil(vm.limitCyclesPerPeriod - vm.periodCycles)));
+    const poolLeft = this.poolLimitLeft(vm);
+    if (Number.isFinite(poolLeft)) budget = Math.min(budget, Math.max(1, Math.ceil(poolLeft)));
     // Wake-up preemption: on a saturated host, stop at the next timer wake so a boosted waker gets a pCPU.
     if (Number.isFinite(this.nextWake) && this.nextWake > t && this.saturated(p, t)) {
       budget = Math.min(budget, Math.max(1, Math.ceil((this.nextWake - t) / this.nsPerCycle)));
@@ -536,7 +600,8 @@ export interface HostSchedulerState {
   acc: Omit<HostAcc, 'gridCarry'> & { gridCarry?: number };
   pcpus: { cursor: number; sliceLeft: number; busyNs: number; current: { vmId: string; index: number } | null }[];
   vms: {
-    id: VmId; order: number; offsetNs: number; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
+    /** `shares` (the VM's own) and `pool` are absent from labs saved before resource pools (root pool). */
+    id: VmId; order: number; offsetNs: number; shares?: number; pool?: PoolCpuPolicy; sharesPerVcpu: number; reservationCyclesPerPeriod: number;
     limitCyclesPerPeriod: number; periodCycles: number; cycles: number; instructions: number; gridCycles: number; gridCarry?: number;
     usageMin: number; usageMax: number; crashed: boolean; poweredOff: boolean;
     throttlePct?: number; throttleCyclesPerPeriod?: number;

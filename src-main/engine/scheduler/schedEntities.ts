@@ -57,6 +57,10 @@ export interface SchedVm {
   guest: GuestMachine;
   /** Host time − VM time: grows while the VM is suspended and on snapshot revert. */
   offsetNs: number;
+  /** The VM's own CPU shares, and its resource pool (absent = the root pool). */
+  shares: number;
+  pool?: { id: string; shares: number; reservationMhz?: number; limitMhz?: number };
+  /** Effective shares per vCPU after the pool hierarchy is flattened (hostScheduler's header). */
   sharesPerVcpu: number;
   reservationCyclesPerPeriod: number;
   /** Infinity = unlimited. */

@@ -14,7 +14,7 @@
  * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
  * - `captureGuest(ctx, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
  * - `pollConsole(ctx, vm)`: copies new guest console output into the VM's console buffer (and emits it).
- * - `cpuPolicyOf(vm)`, `hardwareOf(vm)`.
+ * - `cpuPolicyOf(vm, reg)` (with its resource pool's shares), `hardwareOf(vm)`.
  *
  * Rules: a guest never outlives its VM's powered-on state; every start is matched by a stop. Every frame
  * a guest maps comes from its host's pool; nothing over-allocates: a full pool refuses the overhead
@@ -25,7 +25,7 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { Host, Vm } from '../cluster/index';
+import type { Host, Registry, Vm } from '../cluster/index';
 import type { HostMemory } from './guestFactory';
 import type { VmRuntime } from './vmRuntime';
 import type { OpContext } from '../lab/index';
@@ -38,8 +38,15 @@ import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 
-export function cpuPolicyOf(vm: Vm): VmCpuPolicy {
-  return { shares: vm.cpuShares, reservationMhz: vm.cpuReservationMhz, limitMhz: vm.cpuLimitMhz };
+/** The VM's CPU settings for its host's scheduler, with its resource pool's shares when the pool belongs to
+ *  the VM's host's cluster (or is that standalone host's): a VM migrated away from its pool's cluster runs
+ *  in its new host's root pool. */
+export function cpuPolicyOf(vm: Vm, reg: Registry): VmCpuPolicy {
+  const policy: VmCpuPolicy = { shares: vm.cpuShares, reservationMhz: vm.cpuReservationMhz, limitMhz: vm.cpuLimitMhz };
+  const pool = vm.resourcePoolId ? reg.resourcePools.get(vm.resourcePoolId) : undefined;
+  const host = vm.hostId ? reg.hosts.get(vm.hostId) : undefined;
+  if (pool && host && (pool.clusterId ? host.clusterId === pool.clusterId : pool.hostId === host.id)) policy.pool = { id: pool.id, shares: pool.cpuShares, reservationMhz: pool.cpuReservationMhz, limitMhz: pool.cpuLimitMhz };
+  return policy;
 }
 
 export { hardwareOf };
@@ -120,7 +127,7 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
   // Memory reclamation takes over the guest's pages out (a capture's swapped and compressed pages).
   ctx.overcommit.guestStarted(vm, guest, capture?.reclaimed as CapturedPages | undefined);
   ctx.guestStarted(vm.id, guest.counters());
-  sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm), nowNs, offsetNs, capture?.timing);
+  sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm, ctx.reg), nowNs, offsetNs, capture?.timing);
   setGuestFacts(vm, guest);
   return undefined;
 }

@@ -36,7 +36,7 @@ export function resumeGuestOn(ctx: OpContext, vm: Vm, guest: GuestMachine, timin
   if (!sched) throw new Error(`${vm.name} is on no host to resume on`);
   const rt = ctx.runtime(vm.id);
   rt.guest = guest;
-  if (!sched.has(vm.id)) sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm), ctx.nowNs(), rt.offsetNs, timing);
+  if (!sched.has(vm.id)) sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm, ctx.reg), ctx.nowNs(), rt.offsetNs, timing);
   setGuestFacts(vm, guest);
 }
 

@@ -141,3 +141,94 @@ test('per-quantum usage min/max stay within 0–100 %: a run crossing a quantum 
   }
   assert.ok(host.max <= 100 + 1e-9 && host.min >= 0, `host ${host.min}–${host.max} %`);
 });
+
+// Resource pools: the root pool's children divide the host by their shares, then a pool's part is
+// divided among its VMs. Usage is counted cycles (cpu.usage), never a formula.
+const usagePct = (v: VmCpuSample, seconds: number) => (v.cycles / (v.vcpus * MHZ * 1e6 * seconds)) * 100;
+const POOL_NORMAL = 4000;
+const POOL_HIGH = 8000;
+const POOL_LOW = 2000;
+
+test('two pools 4:1 (high vs low) give their busy VMs cpu.usage in the ratio 4:1', () => {
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 1, threadsPerCore: 1, cpuMhz: MHZ });
+  s.addVm('vm-1', 1, guest(1, 'cpu'), { ...NORMAL, pool: { id: 'resgroup-1', shares: POOL_HIGH } }, 0, 0);
+  s.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, pool: { id: 'resgroup-2', shares: POOL_LOW } }, 0, 0);
+  const vms = run(s, 3);
+  const ratio = usagePct(vms.get('vm-1')!, 3) / usagePct(vms.get('vm-2')!, 3);
+  assert.ok(Math.abs(ratio - 4) < 0.2, `usage ratio ${ratio}`);
+});
+
+test('changing a pool\'s shares moves its VM\'s measured cpu.usage toward the new ratio', () => {
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 1, threadsPerCore: 1, cpuMhz: MHZ });
+  const a = { id: 'resgroup-1', shares: POOL_NORMAL };
+  const b = { id: 'resgroup-2', shares: POOL_NORMAL };
+  s.addVm('vm-1', 1, guest(1, 'cpu'), { ...NORMAL, pool: a }, 0, 0);
+  s.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, pool: b }, 0, 0);
+  const q = 10_000_000;
+  const step = (from: number, to: number) => {
+    for (let t = from; t < to; t += q) { s.runSegment(t, t + q); s.endGridQuantum(q); }
+    return s.sample(to).vms;
+  };
+  const before = step(0, 2e9);
+  const r0 = usagePct(before.get('vm-1')!, 2) / usagePct(before.get('vm-2')!, 2);
+  assert.ok(Math.abs(r0 - 1) < 0.1, `equal pools: ratio ${r0}`);
+  s.setPolicy('vm-1', { ...NORMAL, pool: { ...a, shares: POOL_HIGH } });
+  s.setPolicy('vm-2', { ...NORMAL, pool: { ...b, shares: POOL_LOW } });
+  const after = step(2e9, 5e9);
+  const r1 = usagePct(after.get('vm-1')!, 3) / usagePct(after.get('vm-2')!, 3);
+  assert.ok(Math.abs(r1 - 4) < 0.25, `pool high vs low: ratio ${r1}`);
+});
+
+test('a pool\'s part is divided among its own VMs; a VM in the root pool is the pools\' sibling', () => {
+  // Root pool: vm-1 (1000 shares) and pool P (4000); P holds vm-2 (1000) and vm-3 (3000).
+  // Entitlements on one pCPU: vm-1 1/5, vm-2 4/5 × 1/4 = 1/5, vm-3 4/5 × 3/4 = 3/5.
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 1, threadsPerCore: 1, cpuMhz: MHZ });
+  const p = { id: 'resgroup-1', shares: POOL_NORMAL };
+  s.addVm('vm-1', 1, guest(1, 'cpu'), NORMAL, 0, 0);
+  s.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, pool: p }, 0, 0);
+  s.addVm('vm-3', 3, guest(1, 'cpu'), { ...NORMAL, shares: 3000, pool: p }, 0, 0);
+  assert.equal(s.effectiveSharesOf('vm-2'), 1000);
+  assert.equal(s.effectiveSharesOf('vm-3'), 3000);
+  const vms = run(s, 4);
+  const u = (id: VmId) => usagePct(vms.get(id)!, 4);
+  assert.ok(Math.abs(u('vm-1') - 20) < 2, `vm-1 ${u('vm-1')} %`);
+  assert.ok(Math.abs(u('vm-2') - 20) < 2, `vm-2 ${u('vm-2')} %`);
+  assert.ok(Math.abs(u('vm-3') - 60) < 2, `vm-3 ${u('vm-3')} %`);
+});
+
+test('pool membership survives save and restore; a save without it reads as the root pool', () => {
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 1, threadsPerCore: 1, cpuMhz: MHZ });
+  const g1 = guest(1, 'cpu');
+  const g2 = guest(1, 'cpu');
+  s.addVm('vm-1', 1, g1, { ...NORMAL, pool: { id: 'resgroup-1', shares: POOL_HIGH } }, 0, 0);
+  s.addVm('vm-2', 2, g2, { ...NORMAL, pool: { id: 'resgroup-2', shares: POOL_LOW } }, 0, 0);
+  const state = s.save();
+  const guests = new Map<VmId, FakeGuest>([['vm-1', g1], ['vm-2', g2]]);
+  const r = HostScheduler.restore(s.shape, state, guests as never);
+  assert.deepEqual(r.save(), state);
+  // Before pools a save held only the VM's own shares per vCPU.
+  const old = { ...state, vms: state.vms.map(({ shares: _s, pool: _p, ...v }) => ({ ...v, sharesPerVcpu: 1000 })) };
+  const o = HostScheduler.restore(s.shape, old, guests as never);
+  o.setPolicy('vm-1', NORMAL);
+  assert.equal(o.effectiveSharesOf('vm-1'), 1000);
+  assert.equal(o.effectiveSharesOf('vm-2'), 1000);
+});
+
+test('a pool\'s limit caps all its VMs together; its reservation is honoured against a heavier sibling', () => {
+  // Limit: two busy VMs in a pool limited to 50 MHz on an idle 2-pCPU host use 50 MHz between them.
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 2, threadsPerCore: 1, cpuMhz: MHZ });
+  const capped = { id: 'resgroup-1', shares: POOL_NORMAL, limitMhz: 50 };
+  s.addVm('vm-1', 1, guest(1, 'cpu'), { ...NORMAL, pool: capped }, 0, 0);
+  s.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, pool: capped }, 0, 0);
+  const vms = run(s, 2);
+  const mhz = (vms.get('vm-1')!.cycles + vms.get('vm-2')!.cycles) / 2 / 1e6;
+  assert.ok(Math.abs(mhz - 50) < 2, `pool usage ${mhz} MHz`);
+  assert.ok(pct(vms.get('vm-1')!.limitedNs, 1, 2) > 40, 'the pool\'s VMs wait, max-limited');
+
+  // Reservation: a low-share pool reserving 60 MHz gets it on one 100 MHz pCPU against a 8000-share VM.
+  const r = new HostScheduler({ sockets: 1, coresPerSocket: 1, threadsPerCore: 1, cpuMhz: MHZ });
+  r.addVm('vm-1', 1, guest(1, 'cpu'), { ...NORMAL, pool: { id: 'resgroup-2', shares: POOL_LOW, reservationMhz: 60 } }, 0, 0);
+  r.addVm('vm-2', 2, guest(1, 'cpu'), { ...NORMAL, shares: 8000 }, 0, 0);
+  const got = run(r, 2).get('vm-1')!.cycles / 2 / 1e6;
+  assert.ok(got >= 58, `reserved pool got ${got} MHz`);
+});
