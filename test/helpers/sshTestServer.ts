@@ -7,6 +7,7 @@
 // (never answers, for timeouts); pty requests are recorded. `kill()` drops every client connection.
 import ssh2 from 'ssh2';
 import type { Connection } from 'ssh2';
+import { sshKeyPair } from './sshKeyPair';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +29,8 @@ export interface SshTestServer {
 }
 
 export async function startSshTestServer(opts: { reply: (command: string) => Reply; password?: string; hostKeyType?: 'ed25519' | 'ecdsa' }): Promise<SshTestServer> {
-  const host = opts.hostKeyType === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }) : utils.generateKeyPairSync('ed25519');
-  const client = utils.generateKeyPairSync('ed25519');
+  const host = sshKeyPair(opts.hostKeyType);
+  const client = sshKeyPair();
   const allowed = utils.parseKey(client.public);
   if (allowed instanceof Error) throw allowed;
   const hostParsed = utils.parseKey(host.private);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { esxSimulatorPeer, libvirtPeers } from '../../helpers/realHostPeers';
 import { ROOT } from '../../vim25/helpers/peers';
+import { sshKeyPair } from '../../helpers/sshKeyPair';
 
 const { peers, skip } = libvirtPeers();
 const esx = esxSimulatorPeer();
@@ -69,7 +70,7 @@ test('ssh: an unknown key exits 3 with its fingerprint; --accept-new records it 
   // Known now: no flag needed.
   assert.equal((await hvlab(['host', 'probe', url, '--identity', peers!.keyPath], { HVLAB_DATA_DIR: dir })).code, 0);
 
-  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const other = sshKeyPair();
   const blob = (ssh2.utils.parseKey(other.public) as ssh2.ParsedKey).getPublicSSH();
   const kh = join(dataDir(), 'known_hosts');
   writeFileSync(kh, `[${peers!.host}]:${peers!.port} ssh-ed25519 ${blob.toString('base64')}\n`);

@@ -7,12 +7,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
+import { sshKeyPair } from '../../helpers/sshKeyPair';
 
 const { utils } = ssh2;
 import { KnownHosts, fingerprintOf, keyTypeOf, hostPatternOf } from '../../../src-main/node/backends/ssh/index';
 
 function newKey(): { blob: Buffer; line: string } {
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = sshKeyPair();
   const parsed = utils.parseKey(pair.public);
   if (parsed instanceof Error) throw parsed;
   const blob = parsed.getPublicSSH();

@@ -11,6 +11,7 @@ import { KnownHosts, SshConnection, SshError, scanHostKey, fingerprintOf } from 
 import type { SshOptions } from '../../../src-main/node/backends/ssh/index';
 import { startSshTestServer } from '../../helpers/sshTestServer';
 import type { Reply } from '../../helpers/sshTestServer';
+import { sshKeyPair } from '../../helpers/sshKeyPair';
 
 const knownHostsPath = () => join(mkdtempSync(join(tmpdir(), 'hvlab-ssh-')), 'known_hosts');
 
@@ -90,7 +91,7 @@ test('trust on first use records the key; the next connection under "known" succ
 test('a changed host key is refused with a warning naming both fingerprints, whatever the policy', async () => {
   await withServer(() => ({}), async (s) => {
     const path = knownHostsPath();
-    const other = ssh2.utils.generateKeyPairSync('ed25519');
+    const other = sshKeyPair();
     const otherBlob = (ssh2.utils.parseKey(other.public) as ssh2.ParsedKey).getPublicSSH();
     writeFileSync(path, `[127.0.0.1]:${s.port} ssh-ed25519 ${otherBlob.toString('base64')}\n`);
     for (const policy of [{ mode: 'acceptNew' as const }, { mode: 'expect' as const, fingerprint: fingerprintOf(s.hostKey) }]) {

@@ -11,6 +11,7 @@ import ssh2 from 'ssh2';
 import { KnownHosts, SshConnection, SshError, fingerprintOf } from '../../../src-main/node/backends/ssh/index';
 import type { SshAuth } from '../../../src-main/node/backends/ssh/index';
 import { libvirtPeers } from '../../helpers/realHostPeers';
+import { sshKeyPair } from '../../helpers/sshKeyPair';
 
 const { peers, skip } = libvirtPeers();
 
@@ -62,7 +63,7 @@ test('ssh-agent authentication with a real ssh-agent', { skip: skip ?? (spawnSyn
 });
 
 test('the real sshd behind a changed key is refused before authenticating', { skip }, async () => {
-  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const other = sshKeyPair();
   const blob = (ssh2.utils.parseKey(other.public) as ssh2.ParsedKey).getPublicSSH();
   const c = connection({ method: 'key', privateKeyPath: peers!.keyPath }, knownHostsWith(`ssh-ed25519 ${blob.toString('base64')}`));
   await assert.rejects(c.connect(), (e: unknown) => e instanceof SshError && e.kind === 'hostKeyChanged' && /has changed/.test(e.message));
