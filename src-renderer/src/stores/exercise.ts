@@ -11,7 +11,8 @@
  *   every `REFRESH_MS`. A step whose checks all hold is marked passed (it stays passed).
  *
  * Rules: the progress is replaced only once the lab accepted the new one (a refused update leaves the
- * last good one on screen, with the reason in `error`). Number answers are graded against the value the
+ * last good one on screen, with the reason in `error`); changes to it are applied one at a time, each to
+ * the latest progress, so a step passing while an answer is recorded loses neither. Number answers are graded against the value the
  * student's own lab computes at the moment they answer (recorded with the answer).
  */
 import { defineStore } from 'pinia';
@@ -58,6 +59,21 @@ export const useExerciseStore = defineStore('exercise', () => {
     }
   }
 
+  // Every change to the progress goes through `update`: one at a time, each built from the progress as it
+  // is when its turn comes. A live check passing a step and an answer being recorded at the same moment
+  // would otherwise each start from the same old progress, and the later save would undo the other.
+  // `build` returns undefined when, seen against the latest progress, there is nothing to change.
+  type Build = (current: ExerciseProgress | null) => Promise<ExerciseProgress | null | undefined> | ExerciseProgress | null | undefined;
+  let updates: Promise<unknown> = Promise.resolve();
+  function update(build: Build): Promise<boolean> {
+    const run = updates.then(async () => {
+      const next = await build(progress.value);
+      return next === undefined ? false : save(next);
+    });
+    updates = run.catch(() => undefined);
+    return run;
+  }
+
   async function load(): Promise<void> {
     try {
       catalogue.value = await api.query('exercise.list', {});
@@ -81,7 +97,7 @@ export const useExerciseStore = defineStore('exercise', () => {
       exercise.value = ex;
       status.value = null;
       const who = studentName?.trim() || progress.value?.studentName;
-      await save(startProgress(ex, await now(), new Date().toISOString(), who || undefined));
+      await update(async () => startProgress(ex, await now(), new Date().toISOString(), who || undefined));
       panelOpen.value = true;
       await refresh();
     } catch (e) {
@@ -94,7 +110,7 @@ export const useExerciseStore = defineStore('exercise', () => {
   const restart = () => (exercise.value ? start(exercise.value.name) : Promise.resolve());
 
   async function leave(): Promise<void> {
-    if (await save(null)) { exercise.value = null; status.value = null; }
+    if (await update(() => null)) { exercise.value = null; status.value = null; }
   }
 
   let evaluating: Promise<void> | null = null;
@@ -109,7 +125,8 @@ export const useExerciseStore = defineStore('exercise', () => {
     status.value = st;
     const rec = p.steps[index];
     if (st.checksPass && (ex.steps[index].checks?.length ?? 0) > 0 && rec?.state === 'open') {
-      await save(passStep(p, index, await now(), new Date().toISOString()));
+      await update(async (cur) => (cur && cur.currentStep === index && cur.steps[index]?.state === 'open'
+        ? passStep(cur, index, await now(), new Date().toISOString()) : undefined));
     }
   }
 
@@ -129,24 +146,24 @@ export const useExerciseStore = defineStore('exercise', () => {
   }
 
   async function move(to: number): Promise<void> {
-    const p = progress.value;
-    if (!p) return;
+    if (!progress.value) return;
     status.value = null;
-    if (await save(goToStep(p, to, await now()))) await refresh();
+    if (await update(async (cur) => (cur ? goToStep(cur, to, await now()) : undefined))) await refresh();
   }
   const next = () => move(stepIndex.value + 1);
   const previous = () => move(stepIndex.value - 1);
 
   async function skip(note: string): Promise<void> {
-    const p = progress.value;
-    if (!p) return;
+    if (!progress.value) return;
+    const index = stepIndex.value;
     status.value = null;
-    if (await save(skipStep(p, stepIndex.value, note, await now(), new Date().toISOString()))) await refresh();
+    if (await update(async (cur) => (cur ? skipStep(cur, index, note, await now(), new Date().toISOString()) : undefined))) await refresh();
   }
 
   async function showHint(): Promise<void> {
-    const p = progress.value;
-    if (p && step.value) await save(revealHint(p, stepIndex.value, step.value.hints?.length ?? 0));
+    const index = stepIndex.value;
+    const hints = step.value?.hints?.length ?? 0;
+    if (progress.value && step.value) await update((cur) => (cur ? revealHint(cur, index, hints) : undefined));
   }
 
   /** Records an answer; returns whether it was right (null: free text, for the instructor). */
@@ -164,10 +181,10 @@ export const useExerciseStore = defineStore('exercise', () => {
       expected = e.value;
     }
     const { correct } = gradeAnswer(q, value, expected);
-    const ok = await save(withAnswer(p, {
+    const ok = await update(async (cur) => (cur ? withAnswer(cur, {
       question: questionId, value, atMs: await now(), at: new Date().toISOString(),
       ...(expected !== undefined ? { expected } : {}), ...(correct !== null ? { correct } : {}),
-    }));
+    }) : undefined));
     if (ok) await refresh();
     return correct;
   }
