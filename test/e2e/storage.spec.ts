@@ -29,12 +29,13 @@ test('Storage and Networking: datastore and network with their hosts and VMs', a
   await page.getByTestId('tab-hosts').click();
   await expect(page.getByTestId('object-list-host').locator('tr[data-testid^=list-row-]')).toHaveCount(2);
 
-  // The datacenter's Datastores tab: one row, sortable headers.
+  // The datacenter's Datastores tab: its two shared datastores (the VMs' disks on the first), sortable headers.
   await tree.locator('[role=treeitem][data-name="DC0"]').click();
   await page.getByTestId('tab-datastores').click();
   const list = page.getByTestId('object-list-datastore');
-  await expect(list.locator('tr[data-testid^=list-row-]')).toHaveCount(1);
-  await expect(list.locator('tr[data-testid^=list-row-] td').nth(3)).toHaveText('6 GB');
+  await expect(list.locator('tr[data-testid^=list-row-]')).toHaveCount(2);
+  await expect(list.locator('tr[data-testid="list-row-datastore-1"] td').nth(3)).toHaveText('6 GB');
+  await expect(list.locator('tr[data-testid="list-row-datastore-2"] td').nth(3)).toHaveText('0 B');
   await list.getByTestId('sort-free').click();
   await expect(list.locator('th[data-sort-key=free]')).toHaveAttribute('aria-sort', 'ascending');
   await shot(page, 'storage-datastores-list');

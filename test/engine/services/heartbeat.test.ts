@@ -5,17 +5,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, vmByName, hostByName } from '../../helpers/labHarness';
 import type { Harness } from '../../helpers/labHarness';
+import { loadScenarioSources } from '../../../src-main/node/resources';
 import type { ClusterServicesDto } from '../../../src-shared/model/clusterServices';
 
 const services = (h: Harness): ClusterServicesDto => h.q('cluster.services', { clusterId: 'cluster-1' });
 const events = (h: Harness, type: string) => h.q('events.list', {}).filter((e) => e.type === type);
 
 /** Three hosts, three shared datastores (VM disks on the first: DC0_datastore1 = datastore-1; then datastore-2, -3). */
-function lab(haSettings: Record<string, unknown> = {}): Record<string, unknown> {
+function lab(haSettings: Record<string, unknown> = {}, datastores = 3): Record<string, unknown> {
   return {
-    version: 1, name: 'hb-lab', title: 'Heartbeat datastores', description: 'Three hosts sharing three datastores.',
+    version: 1, name: 'hb-lab', title: 'Heartbeat datastores', description: `Three hosts sharing ${datastores} datastores.`,
     datacenters: [{
-      name: 'DC0', datastores: 3,
+      name: 'DC0', datastores,
       clusters: [{
         name: 'HB', ha: true, haSettings,
         hosts: [0, 1, 2].map((i) => ({ name: `hb-H${i}`, sockets: 1, coresPerSocket: 2, cpuMhz: 1000, memoryGiB: 4 })),
@@ -40,8 +41,28 @@ test('automatic selection: two datastores every host mounts, accessible ones fir
   h.cmd('fault.inject', { kind: 'datastoreInaccessible', targetId: 'datastore-2' });
   assert.deepEqual(services(h).haState.heartbeat.datastores.map((d) => d.name), ['DC0_datastore1', 'DC0_datastore3']);
   // A cluster with one shared datastore has fewer than HA wants: a configuration issue, as vSphere reports it.
-  const one = harness('lab-ha');
+  const one = harness(lab({}, 1));
+  assert.match(services(one).haState.heartbeat.problem ?? '', /heartbeat datastores for this cluster is 1, which is less than required: 2/);
   assert.match(services(one).haState.issues.join('\n'), /heartbeat datastores for this cluster is 1, which is less than required: 2/);
+  // Both datastores inaccessible: none usable.
+  h.cmd('fault.inject', { kind: 'datastoreInaccessible', targetId: 'datastore-1' });
+  h.cmd('fault.inject', { kind: 'datastoreInaccessible', targetId: 'datastore-3' });
+  assert.match(services(h).haState.issues.join('\n'), /heartbeat datastores for this cluster is 0, which is less than required: 2/);
+});
+
+test('no built-in scenario shows the heartbeat datastore issue: every cluster has two shared datastores to heartbeat through', () => {
+  const names = Object.keys(loadScenarioSources());
+  let clusters = 0;
+  for (const name of names) {
+    const h = harness(name);
+    for (const c of h.q('inventory.get', {}).clusters) {
+      clusters++;
+      const hb = h.q('cluster.services', { clusterId: c.id }).haState.heartbeat;
+      assert.equal(hb.problem, undefined, `${name}: ${c.name}`);
+      assert.equal(hb.datastores.filter((d) => d.accessible).length, 2, `${name}: ${c.name}`);
+    }
+  }
+  assert.ok(clusters >= 10, `the built-in scenarios have clusters (${clusters})`);
 });
 
 test('isolation: the host keeps writing datastore heartbeats, so the master declares it isolated (not failed) and its isolation response applies', () => {
