@@ -493,12 +493,16 @@ export class FakeGuest extends FakePages implements GuestMachine {
     return found.flat();
   }
 
+  /** Stall cycles the faults of the current `execute` charged. */
+  private readonly stall = { cycles: 0 };
+
   /** Runs up to `cycles` (less when a write must wait for a page: it stops just before it); returns the cycles run. */
   private execute(i: number, v: VcpuState, cycles: number): number {
     const s = this.s;
     const p = s.params;
     const before = v.instructions;
-    const stall = { cycles: 0 };
+    const stall = this.stall; // reused: a fresh object per run was the double's largest allocation
+    stall.cycles = 0;
     // writes can only fault on the working set's own not-present pages: none there, nothing to check
     if (p.writeEvery > 0 && s.notPresent.size > 0 && this.notPresentInWorkingSet(i).length > 0) {
       const first = Math.floor(before / p.writeEvery);

@@ -111,6 +111,8 @@ export class AlarmManager implements BarrierService<AlarmState> {
   readonly stateOptional = true;
   private settings = defaultSettings();
   private watches = new Map<string, AlarmWatch>();
+  /** Watches per alarm key (kept with `watches`: lets a barrier skip a state alarm that holds nowhere). */
+  private watchCount = new Map<AlarmKey, number>();
   /** Each object's worst status, when not green (kept as statuses change: inventory DTOs read it often). */
   private worst = new Map<ManagedEntityId, AlarmStatus>();
   private nextMetricEvalMs = REALTIME_PERIOD_MS;
@@ -140,6 +142,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
   restore(state: AlarmState | undefined): void {
     this.settings = defaultSettings();
     this.watches.clear();
+    this.watchCount.clear();
     this.worst.clear();
     if (!state) {
       this.nextMetricEvalMs = (Math.floor(this.src.nowMs() / REALTIME_PERIOD_MS) + 1) * REALTIME_PERIOD_MS;
@@ -149,7 +152,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
       if (!ALARM_KEYS.includes(k)) throw new Error(`unknown alarm definition ${String(k)}`);
       this.settings.set(k, { ...v });
     }
-    for (const w of state.watches) this.watches.set(watchKey(w.key, w.entityId), { ...w });
+    for (const w of state.watches) this.putWatch(watchKey(w.key, w.entityId), { ...w });
     for (const w of state.watches) this.refreshWorst(w.entityId);
     this.nextMetricEvalMs = state.nextMetricEvalMs;
   }
@@ -178,7 +181,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
     if (!next.enabled) {
       for (const [k, w] of this.watches) {
         if (w.key !== key) continue;
-        this.watches.delete(k);
+        this.dropWatch(k);
         if (w.status !== 'green') { this.refreshWorst(w.entityId); this.src.markChanged(w.entityId); }
       }
     }
@@ -276,16 +279,31 @@ export class AlarmManager implements BarrierService<AlarmState> {
     const conn = this.enabled('hostConnectionPowerState');
     const ha = this.enabled('haHostStatus');
     if (!conn && !ha) return;
+    // the usual barrier: no host down or declared and nothing watched — no key to build, no lookup
+    const connWatched = (this.watchCount.get('hostConnectionPowerState') ?? 0) > 0;
+    const haWatched = (this.watchCount.get('haHostStatus') ?? 0) > 0;
     for (const h of this.src.reg.hosts.values()) {
       if (conn) {
         const down = h.connectionState !== 'connected' && h.powerState !== 'standBy';
-        this.applyState('hostConnectionPowerState', h.id, down, nowMs, () => `Connection state ${h.connectionState === 'notResponding' ? 'Not responding' : 'Disconnected'}, power state ${h.powerState === 'poweredOff' ? 'Powered off' : 'Powered on'}`);
+        if (down || connWatched) this.applyState('hostConnectionPowerState', h.id, down, nowMs, () => `Connection state ${h.connectionState === 'notResponding' ? 'Not responding' : 'Disconnected'}, power state ${h.powerState === 'poweredOff' ? 'Powered off' : 'Powered on'}`);
       }
       if (ha) {
         const declared = this.src.haDeclared(h.id);
-        this.applyState('haHostStatus', h.id, declared !== undefined, nowMs, () => `vSphere HA declared the host ${declared ?? ''}`);
+        if (declared !== undefined || haWatched) this.applyState('haHostStatus', h.id, declared !== undefined, nowMs, () => `vSphere HA declared the host ${declared ?? ''}`);
       }
     }
+  }
+
+  private putWatch(k: string, w: AlarmWatch): void {
+    if (!this.watches.has(k)) this.watchCount.set(w.key, (this.watchCount.get(w.key) ?? 0) + 1);
+    this.watches.set(k, w);
+  }
+
+  private dropWatch(k: string): void {
+    const w = this.watches.get(k);
+    if (!w) return;
+    this.watches.delete(k);
+    this.watchCount.set(w.key, this.watchCount.get(w.key)! - 1);
   }
 
   private applyState(key: AlarmKey, entityId: ManagedEntityId, holds: boolean, nowMs: number, detail: () => string): void {
@@ -294,12 +312,12 @@ export class AlarmManager implements BarrierService<AlarmState> {
     if (!holds) {
       if (!w) return;
       if (w.status !== 'green') this.setStatus(w, 'green', nowMs, 'the state cleared');
-      this.watches.delete(k);
+      this.dropWatch(k);
       return;
     }
     if (!w) {
       w = { key, entityId, status: 'green', timeMs: nowMs, acknowledged: false, detail: '' };
-      this.watches.set(k, w);
+      this.putWatch(k, w);
     }
     if (w.heldGreen || w.status === 'red') return;
     this.setStatus(w, 'red', nowMs, detail());
@@ -336,7 +354,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
     // Objects removed from the inventory take their alarms with them.
     for (const [k, w] of this.watches) {
       if (this.exists(w.entityId)) continue;
-      this.watches.delete(k);
+      this.dropWatch(k);
       this.worst.delete(w.entityId);
     }
   }
@@ -350,7 +368,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
     if (!w) {
       if (!aboveWarning) return;
       w = { key: d.key, entityId, status: 'green', timeMs: nowMs, acknowledged: false, detail: '' };
-      this.watches.set(k, w);
+      this.putWatch(k, w);
     }
     const since = Math.max(fromMs, w.notBeforeMs ?? fromMs);
     w.warnSinceMs = aboveWarning ? (w.warnSinceMs ?? since) : undefined;
@@ -366,7 +384,7 @@ export class AlarmManager implements BarrierService<AlarmState> {
         : `${label} ${fmt(value!)} % above ${fmt(next === 'red' ? critical : warning)} %${held}`;
       this.setStatus(w, next, nowMs, detail);
     }
-    if (w.status === 'green' && w.warnSinceMs === undefined && w.critSinceMs === undefined) this.watches.delete(k);
+    if (w.status === 'green' && w.warnSinceMs === undefined && w.critSinceMs === undefined) this.dropWatch(k);
   }
 
   private setStatus(w: AlarmWatch, next: AlarmStatus, nowMs: number, detail: string, from: AlarmStatus = w.status): void {

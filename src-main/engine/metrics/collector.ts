@@ -198,22 +198,33 @@ export class Collector {
     this.baselines.delete(vmId);
   }
 
+  /** Per cluster, the cycles and clock of the quantum being closed (reused: `endQuantum` runs at every quantum). */
+  private readonly quantumSums = new Map<ClusterId, { cycles: number; hz: number; quantum: number }>();
+  /** Counts `endQuantum` calls: a sum belongs to the quantum being closed when its `quantum` is this count. */
+  private quantumSeq = 0;
+  /** The clusters of the quantum being closed, in the order their first host was met. */
+  private readonly quantumClusters: ClusterId[] = [];
+
   private endQuantum(nowMs: number): void {
     const lab = this.src;
-    const perCluster = new Map<ClusterId, { cycles: number; hz: number }>();
+    const order = this.quantumClusters;
+    order.length = 0;
+    const seq = ++this.quantumSeq;
     for (const [hostId, sched] of lab.schedulers) {
       const cycles = sched.endGridQuantum(SIM_QUANTUM_NS);
       const host = lab.reg.hosts.get(hostId);
       if (!host?.clusterId) continue;
-      const c = perCluster.get(host.clusterId) ?? { cycles: 0, hz: 0 };
+      let c = this.quantumSums.get(host.clusterId);
+      if (!c) { c = { cycles: 0, hz: 0, quantum: 0 }; this.quantumSums.set(host.clusterId, c); }
+      if (c.quantum !== seq) { c.quantum = seq; c.cycles = 0; c.hz = 0; order.push(host.clusterId); }
       c.cycles += cycles;
       c.hz += logicalMhz(host) * 1e6;
-      perCluster.set(host.clusterId, c);
     }
-    for (const [id, c] of perCluster) {
+    for (const id of order) {
+      const c = this.quantumSums.get(id)!;
       const u = c.hz > 0 ? (c.cycles / (c.hz * (QUANTUM_MS / 1000))) * 100 : 0;
       const g = this.clusterGrid.get(id);
-      this.clusterGrid.set(id, g ? { min: Math.min(g.min, u), max: Math.max(g.max, u) } : { min: u, max: u });
+      if (g) { g.min = Math.min(g.min, u); g.max = Math.max(g.max, u); } else this.clusterGrid.set(id, { min: u, max: u });
     }
     if (Math.round(nowMs / QUANTUM_MS) % CONSOLE_POLL_QUANTA === 0) {
       for (const [id, rt] of lab.runtimes) if (rt.guest) lab.pollConsole(lab.reg.vms.get(id)!);

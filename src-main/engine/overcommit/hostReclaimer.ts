@@ -98,8 +98,15 @@ export class HostReclaimer {
     this.rng = new Rng(seed);
   }
 
-  settings(): MemReclamationSettings {
-    return memReclamationOf(this.env.host()?.memoryReclamation);
+  /** The host's settings with the defaults filled in, for the `memoryReclamation` object they were made from. */
+  private settingsFor: { of: Partial<MemReclamationSettings> | undefined; merged: MemReclamationSettings | undefined } = { of: undefined, merged: undefined };
+
+  /** The settings in force (read-only: shared until the host's settings change; a change replaces the host's object). */
+  settings(): Readonly<MemReclamationSettings> {
+    const of = this.env.host()?.memoryReclamation;
+    const c = this.settingsFor;
+    if (c.merged === undefined || c.of !== of) { c.of = of; c.merged = memReclamationOf(of); }
+    return c.merged;
   }
 
   /** minFree for the host's capacity when last asked (it is asked several times per barrier and changes only with the capacity). */

@@ -94,10 +94,10 @@ function modInverse(a: number, n: number): number {
   return ((s0 % n) + n) % n;
 }
 
-/** The first index of a sorted array whose value is ≥ x. */
-function lowerBound(a: Float64Array, x: number): number {
+/** The first index of the sorted a[0, len) whose value is ≥ x (len when none). */
+function lowerBound(a: Float64Array, len: number, x: number): number {
   let lo = 0;
-  let hi = a.length;
+  let hi = len;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid] < x) lo = mid + 1; else hi = mid;
@@ -235,15 +235,18 @@ export class HostSharing {
   private walkSparse(v: VmScan, settings: MemReclamationSettings): number {
     const n = v.pages.pageCount;
     let skips = 0;
-    let order = this.passOrder(v);
-    let k = lowerBound(order, v.permI);
+    // the listing is read in place (v.listed[0, v.listedLen)): a view per walk was an allocation per visit
+    let len = this.passOrder(v);
+    let order = v.listed!;
+    let k = lowerBound(order, len, v.permI);
     while (v.credit >= 1 && skips < n) {
       if (v.permI >= n) {
         this.newPass(v);
-        order = this.passOrder(v);
+        len = this.passOrder(v);
+        order = v.listed!;
         k = 0;
       }
-      const next = k < order.length ? order[k] : n;
+      const next = k < len ? order[k] : n;
       const gap = next - v.permI;
       if (skips + gap >= n) { v.permI += n - skips; return n; }
       skips += gap;
@@ -258,20 +261,20 @@ export class HostSharing {
     return skips;
   }
 
-  /**
-   * Positions in the current pass's permutation of the VM's pages with a frame (and possibly of pages
-   * that lost theirs since they were listed), ascending: a view of the VM's listing, listed again
-   * unless it is still complete.
-   */
   /** The VM's listing still holds every page with a frame (no page gained one since it was taken in this pass). */
   private listingComplete(v: VmScan): boolean {
     const gained = v.pages.framesGained;
     return v.listed !== undefined && v.listedGain >= 0 && gained !== undefined && gained === v.listedGain;
   }
 
-  private passOrder(v: VmScan): Float64Array {
+  /**
+   * Lists the positions in the current pass's permutation of the VM's pages with a frame (and possibly
+   * of pages that lost theirs since they were listed), ascending, into `v.listed[0, v.listedLen)` unless
+   * the listing is still complete; returns `v.listedLen`.
+   */
+  private passOrder(v: VmScan): number {
     const gained = v.pages.framesGained;
-    if (this.listingComplete(v)) return v.listed!.subarray(0, v.listedLen);
+    if (this.listingComplete(v)) return v.listedLen;
     const n = v.pages.pageCount;
     const o = this.listing;
     o.n = n; o.c = v.permC; o.inv = modInverse(v.permA, n);
@@ -283,7 +286,8 @@ export class HostSharing {
     this.listingVm = undefined;
     v.presentPages = v.listedLen;
     v.listedGain = gained ?? -1;
-    return v.listed.subarray(0, v.listedLen).sort();
+    v.listed.subarray(0, v.listedLen).sort();
+    return v.listedLen;
   }
 
   /** Appends a page's position in the pass being listed (`listing`) to its VM's listing. */

@@ -79,6 +79,7 @@ export interface CaptureTiming {
 }
 
 const NONE = Number.NaN;
+const NO_STOPPED_VMS: readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] = Object.freeze([]);
 /** Cycles one MHz gives in one accounting period. */
 const CYCLES_PER_PERIOD_PER_MHZ = 1e6 * (SCHED_PERIOD_NS / 1e9);
 
@@ -187,10 +188,10 @@ export class HostScheduler {
   }
 
   /** VMs whose guest crashed or powered itself off during the last segment (the Lab acts on them). */
-  stoppedVms(): { id: VmId; crashed: boolean; poweredOff: boolean }[] {
-    const out: { id: VmId; crashed: boolean; poweredOff: boolean }[] = [];
-    for (const vm of this.vms) if (vm.crashed || vm.poweredOff) out.push({ id: vm.id, crashed: vm.crashed, poweredOff: vm.poweredOff });
-    return out;
+  stoppedVms(): readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] {
+    let out: { id: VmId; crashed: boolean; poweredOff: boolean }[] | undefined;
+    for (const vm of this.vms) if (vm.crashed || vm.poweredOff) (out ??= []).push({ id: vm.id, crashed: vm.crashed, poweredOff: vm.poweredOff });
+    return out ?? NO_STOPPED_VMS; // asked at every barrier, and almost always empty: no list to allocate
   }
 
   /** Simulates host time [t0, t1) on every pCPU. */

@@ -174,9 +174,9 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
 
   /** Whether HA has declared a host failed or isolated (the `vSphere HA host status` alarm). */
   declaredOf(hostId: HostId): 'failed' | 'isolated' | undefined {
+    // a plain loop: the alarms ask for every host at every barrier
     for (const st of this.clusters.values()) {
-      const d = st.declared.find((x) => x.hostId === hostId);
-      if (d) return d.kind;
+      for (const d of st.declared) if (d.hostId === hostId) return d.kind;
     }
     return undefined;
   }
