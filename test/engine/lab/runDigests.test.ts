@@ -74,8 +74,8 @@ test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6
   assert.ok(real, 'the real guest machine is built');
   const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
   assert.deepEqual(got, [
-    '2s e537387c0c45cdbe',
-    '4s da0e07fb6212dd25',
-    '6s 85e224bad0362cfb',
+    '2s 00539ea3304ffd33',
+    '4s c57f409405174e69',
+    '6s bf145c2e2be53fd4',
   ], `the run's digests:\n${got.join('\n')}`);
 });
