@@ -2,7 +2,7 @@
  * labos's console shell (labos/shell.s) on a real HV32 machine: bytes queued on the console device
  * (what `vm.console.send` does) are echoed and edited, and the commands answer — help, ps, free,
  * uptime, run, kill, an unknown command — under the interpreter and under every monitor (bt and hw
- * run the same labos image; pv the paravirtualized build). Without `shell=1` a guest nobody types to
+ * run the same labos image; pv the paravirtualized build), top included. Without `shell=1` a guest nobody types to
  * prints exactly what it printed before the shell existed (no prompt), and still answers when typed to.
  */
 import assert from 'node:assert/strict';
@@ -35,11 +35,12 @@ const PS_ROW = (pid: number, state: string, name: string): RegExp =>
   new RegExp(`^ +${pid} ${state} +0 +(\\d+) +(\\d+\\.\\d{3}) +(\\d+)  ${name}$`, 'm');
 
 for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 'labos.s'], ['pv', 'labos-pv.s']] as const) {
-  test(`shell under ${monitor}: ps, run, kill, free, uptime, help, editing and an unknown command`, () => {
+  test(`shell under ${monitor}: ps, top, run, kill, free, uptime, help, editing and an unknown command`, () => {
     const { m, boot, answers } = session('idle shell=1', [
       'pz\bs\r\n', // Enter as \r\n is one Enter; backspace erases
       'run cpu iterations=0 report=100000000\n',
       'ps\n',
+      'top\n',
       'kill 2\n',
       'ps\n',
       'free\n',
@@ -51,7 +52,7 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
       '\n',
     ], { monitor, file });
     assert.match(boot, /running idle\nlabos\$ $/, 'shell=1: the prompt follows the banner');
-    const [ps1, run, ps2, kill, ps3, free, uptime, help, unknown, kill77, runKernel, empty] = answers;
+    const [ps1, run, ps2, top, kill, ps3, free, uptime, help, unknown, kill77, runKernel, empty] = answers;
 
     assert.equal(ps1.split('\n')[0], 'pz\b \bs', 'the typed line is echoed, the erased character taken back');
     assert.match(ps1, /^ {2}PID STATE {4}CPU {5}TICKS {3}TIME\(s\) %CPU {2}NAME$/m);
@@ -67,6 +68,12 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
     assert.equal(row[3], (ticks / 1000).toFixed(3), 'CPU time = ticks × 1 ms');
     assert.ok(Number(row[4]) >= 50 && Number(row[4]) <= 100, `%CPU of its lifetime: ${row[4]}`);
 
+    // top: the share of the 200 ms since the ps above (top never ran: since each process started)
+    assert.match(top, /^top: CPU over the last \d+\.\d{3} s\n {2}PID %CPU {3}TICKS {2}NAME$/m);
+    const cpuTop = /^ +2 +(\d+) +(\d+)  cpu$/m.exec(top);
+    assert.ok(cpuTop, top);
+    assert.ok(Number(cpuTop[1]) >= 50 && Number(cpuTop[2]) >= ticks, `cpu's share: ${cpuTop[1]} %`);
+    assert.match(top, /^ +1 +0 +0  idle$/m, 'the sleeping idle process used none');
     assert.match(kill, /^kill: pid 2 \(cpu\) killed$/m);
     assert.doesNotMatch(ps3, /cpu/, 'the killed process is gone');
     assert.match(ps3, PS_ROW(1, 'sleeping', 'idle'));

@@ -55,6 +55,7 @@ shell_on:     .word 0       ; boot parameter shell=1 (shell.s)
 sh_len:       .word 0       ; characters in the line being typed
 sh_lastcr:    .word 0       ; the last byte was \r (a \n after it is the same Enter)
 sh_argc:      .word 0
+sh_toplast:   .word 0       ; `ticks` when `top` last ran (0: never)
 sh_argv:      .space 4 * 8  ; SH_MAXARGS words of the line
 sh_line:      .space 64     ; the line being typed (SH_LINE_MAX + NUL)
 kbuf:         .space 64     ; scratch for names copied from user space (under proc_lock)

@@ -6,7 +6,7 @@
 ; How it works: the shell lives in the kernel's console interrupt (IRQ1, CPU 0), like a serial
 ; debug monitor: each byte typed is echoed; backspace (0x08 or 0x7F) erases the last character;
 ; Enter (\r, \n, or \r\n) ends the line, which runs at once, still in the interrupt, then the
-; prompt "labos$ " is printed. Commands (help lists them): ps, free, uptime, run, kill, help.
+; prompt "labos$ " is printed. Commands (help lists them): ps, top, free, uptime, run, kill, help.
 ; Other control bytes and bytes above 0x7E are ignored; a line holds at most SH_LINE_MAX
 ; characters (more are ignored, not echoed).
 ; Rules: runs on CPU 0 with proc_lock held (irq_dispatch), interrupts off: it reads the process
@@ -180,6 +180,7 @@ shell_exec:
 sh_cmds:
   .word .c_help, sh_help
   .word .c_ps, sh_ps
+  .word .c_top, sh_top
   .word .c_free, sh_free
   .word .c_uptime, sh_uptime
   .word .c_run, sh_run
@@ -187,6 +188,7 @@ sh_cmds:
   .word 0, 0
 .c_help:   .asciz "help"
 .c_ps:     .asciz "ps"
+.c_top:    .asciz "top"
 .c_free:   .asciz "free"
 .c_uptime: .asciz "uptime"
 .c_run:    .asciz "run"
@@ -223,6 +225,7 @@ sh_help:
   .ascii "labos shell commands:\n"
   .ascii "  help                         this list\n"
   .ascii "  ps                           processes: pid, state, vCPU, CPU ticks and time, %CPU of its lifetime\n"
+  .ascii "  top                          CPU share of each process since the previous top (or since it started)\n"
   .ascii "  free                         memory in pages: RAM, the kernel's pool, free, used, in the balloon\n"
   .ascii "  uptime                       the guest's clock (timer ticks) next to the host's (RTC)\n"
   .ascii "  kill PID                     end a process\n"
@@ -316,6 +319,77 @@ sh_states:
 .s4: .asciz "sleeping"
 .s5: .asciz "waiting "
 .s6: .asciz "zombie  "
+.align 4
+
+; ---- top: each process's share of the ticks since the previous top (or since it started) ----
+sh_top:
+  ENTER
+  LOAD r12, ticks
+  LOAD r11, sh_toplast
+  call cons_lock
+  la r1, .m1
+  call kputs
+  mov r1, r12
+  sub r1, r1, r11
+  cmpi r11, 0
+  bne .win
+  mov r1, r12
+.win:
+  call sh_ticks_ms
+  li r2, 1
+  call sh_putsecs
+  la r1, .m2
+  call kputs
+  la r7, procs
+.loop:
+  la r1, procs_end
+  cmp r7, r1
+  bgeu .done
+  ldw r8, P_STATE(r7)
+  cmpi r8, S_UNUSED
+  beq .next
+  ldw r1, P_PID(r7)
+  li r2, 5
+  call sh_putnum
+  ldw r9, P_TICKS(r7)
+  ldw r1, P_TMARK(r7)
+  sub r9, r9, r1                 ; ticks charged since the mark
+  ldw r1, P_START(r7)            ; the window: since the later of the last top and its start
+  cmp r1, r11
+  bge .since
+  mov r1, r11
+.since:
+  sub r1, r12, r1
+  cmpi r1, 0
+  bgt .lived
+  li r1, 1
+.lived:
+  li r2, 100
+  mul r3, r9, r2
+  divu r1, r3, r1
+  li r2, 5
+  call sh_putnum
+  mov r1, r9
+  li r2, 8
+  call sh_putnum
+  la r1, .sp
+  call kputs
+  ldw r1, P_NAME(r7)
+  call kputs
+  li r1, '\n'
+  call kputc
+  ldw r1, P_TICKS(r7)
+  stw r1, P_TMARK(r7)
+.next:
+  addi r7, r7, PROC_SIZE
+  j .loop
+.done:
+  call cons_unlock
+  STORE r12, sh_toplast, r1
+  LEAVE
+.m1: .asciz "top: CPU over the last "
+.m2: .asciz " s\n  PID %CPU   TICKS  NAME\n"
+.sp: .asciz "  "
 .align 4
 
 ; ---- free ----
