@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runMachine, type Machine } from '../../src-main/engine/machine/index';
 import { bootGuest } from '../helpers/machineHarness';
+import { API_VERSION } from '../../src-shared/api/channels';
+import { createEngine } from '../../src-main/engine/index';
+import { loadScenarioSources } from '../../src-main/node/resources';
+import { defaultGuestFactory } from '../../src-main/node/guestFactories';
 
 const MS = 1e6;
 
@@ -126,4 +130,26 @@ test('a guest nobody types to prints what it printed before the shell (no prompt
     'labos: power off, status 0',
     '',
   ]);
+});
+
+test('through the lab: vm.console.send "ps" to a running VM, vm.console.read shows the process list', () => {
+  const choice = defaultGuestFactory();
+  const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: 'lab-small', seed: 1 });
+  let id = 0;
+  const call = (kind: 'command' | 'query', name: string, params: unknown) => engine.handle({ v: API_VERSION, id: ++id, kind, name, params } as never);
+  engine.advance(2000);
+  const vm = call('query', 'vm.get', { vmId: 'vm-2' });
+  assert.ok(vm.ok && (vm.result as { powerState: string }).powerState === 'poweredOn', 'vm-2 runs');
+  const before = call('query', 'vm.console.read', { vmId: 'vm-2', fromOffset: 0 });
+  assert.ok(before.ok);
+  const from = (before.result as { nextOffset: number }).nextOffset;
+  const sent = call('command', 'vm.console.send', { vmId: 'vm-2', text: 'ps\n' });
+  assert.ok(sent.ok, JSON.stringify(sent));
+  engine.advance(2000);
+  const after = call('query', 'vm.console.read', { vmId: 'vm-2', fromOffset: from });
+  assert.ok(after.ok);
+  const text = (after.result as { text: string }).text;
+  assert.match(text, /^ {2}PID STATE {4}CPU {5}TICKS/m, text);
+  assert.match(text, /^ +1 (running|ready   |sleeping|waiting ) +\d+ +\d+ +\d+\.\d{3} +\d+ {2}\w+$/m, text);
+  assert.match(text, /labos\$ /);
 });
