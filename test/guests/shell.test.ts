@@ -53,10 +53,11 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
       'frobnicate now\n',
       'kill 77\n',
       'run sensitive\n',
+      'run cpu a=1 b=2 c=3 d=4 e=5 f=6 g=7\n',
       '\n',
     ], { monitor, file });
     assert.match(boot, /running idle\nlabos\$ $/, 'shell=1: the prompt follows the banner');
-    const [ps1, run, ps2, top, kill, ps3, free, uptime, help, unknown, kill77, runKernel, empty] = answers;
+    const [ps1, run, ps2, top, kill, ps3, free, uptime, help, unknown, kill77, runKernel, tooMany, empty] = answers;
 
     assert.equal(ps1.split('\n')[0], 'pz\b \bs', 'the typed line is echoed, the erased character taken back');
     assert.match(ps1, /^ {2}PID STATE {4}CPU {5}TICKS {3}TIME\(s\) %CPU {2}NAME$/m);
@@ -100,6 +101,8 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
     assert.match(unknown, /^labos: unknown command 'frobnicate' \(type help for the list\)$/m);
     assert.match(kill77, /^kill: no running process 77$/m);
     assert.match(runKernel, /^run: no program 'sensitive'/m);
+    assert.match(tooMany, /^labos: too many words \(at most 8 a line\); nothing was run$/m);
+    assert.doesNotMatch(tooMany, /started/);
     assert.equal(empty, '\nlabos$ ', 'an empty line: a new prompt');
     assert.notEqual(m.state, 'off');
   });

@@ -8,7 +8,7 @@
 ; Enter (\r, \n, or \r\n) ends the line, which runs at once, still in the interrupt, then the
 ; prompt "labos$ " is printed. Commands (help lists them): ps, top, free, uptime, run, kill, help.
 ; Other control bytes and bytes above 0x7E are ignored; a line holds at most SH_LINE_MAX
-; characters (more are ignored, not echoed).
+; characters (more are ignored, not echoed) and SH_MAXARGS words (a longer line is refused).
 ; Rules: runs on CPU 0 with proc_lock held (irq_dispatch), interrupts off: it reads the process
 ; table and creates and kills processes under the same lock as every system call. Output is
 ; printed under cons_lock, taken only around printing (never across proc_create, which takes
@@ -119,7 +119,7 @@ sh_split:
   j .skip
 .word:
   cmpi r3, SH_MAXARGS
-  bge .end
+  bge .toomany
   slli r5, r3, 2
   add r5, r2, r5
   stw r1, 0(r5)
@@ -139,6 +139,10 @@ sh_split:
 .end:
   STORE r3, sh_argc, r4
   ret
+.toomany:
+  li r3, SH_MAXARGS + 1          ; more words than sh_argv holds: shell_exec refuses the line
+  STORE r3, sh_argc, r4
+  ret
 
 ; shell_exec(line r1): run one command line.
 shell_exec:
@@ -147,6 +151,8 @@ shell_exec:
   LOAD r1, sh_argc
   cmpi r1, 0
   beq .out
+  cmpi r1, SH_MAXARGS
+  bgt .toomany
   la r7, sh_cmds
 .find:
   ldw r1, 0(r7)
@@ -162,6 +168,10 @@ shell_exec:
   ldw r1, 4(r7)
   jalr r1
   j .out
+.toomany:
+  la r1, .m3
+  call kputs_locked
+  j .out
 .unknown:
   call cons_lock
   la r1, .m1
@@ -175,6 +185,7 @@ shell_exec:
   LEAVE
 .m1: .asciz "labos: unknown command '"
 .m2: .asciz "' (type help for the list)\n"
+.m3: .asciz "labos: too many words (at most 8 a line); nothing was run\n"
 .align 4
 
 sh_cmds:

@@ -74,8 +74,8 @@ test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6
   assert.ok(real, 'the real guest machine is built');
   const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
   assert.deepEqual(got, [
-    '2s 340339067a18ea01',
-    '4s c55e1061f88caab7',
-    '6s 20086ec90b2782e3',
+    '2s 5e09a87312c9f604',
+    '4s bc71e87188834fc5',
+    '6s f2cbe5506981c592',
   ], `the run's digests:\n${got.join('\n')}`);
 });
