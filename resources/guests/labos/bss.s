@@ -56,8 +56,8 @@ sh_len:       .word 0       ; characters in the line being typed
 sh_lastcr:    .word 0       ; the last byte was \r (a \n after it is the same Enter)
 sh_argc:      .word 0
 sh_toplast:   .word 0       ; `ticks` when `top` last ran (0: never)
-sh_argv:      .space 4 * 8  ; SH_MAXARGS words of the line
-sh_line:      .space 64     ; the line being typed (SH_LINE_MAX + NUL)
+sh_argv:      .space 4 * SH_MAXARGS ; the words of the line
+sh_line:      .space SH_LINE_MAX + 1 ; the line being typed, NUL-terminated
 kbuf:         .space 64     ; scratch for names copied from user space (under proc_lock)
 cpus:         .space CPU_SIZE * NCPU
 procs:        .space PROC_SIZE * NPROC

@@ -17,9 +17,6 @@
 ; prompt after the banner and keeps labos up once its last process has exited (an interactive
 ; machine: `idle shell=1`); without it, labos still answers what is typed.
 
-SH_LINE_MAX = 63               ; characters in a command line
-SH_MAXARGS  = 8                ; words in a command line
-
 shell_boot:
   ENTER
   la r1, .k_shell
