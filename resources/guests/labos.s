@@ -3,7 +3,7 @@
 ;
 ; Reading order: labos/param.inc (tunables, memory map), labos/arch.inc (every privileged
 ; operation), entry.s, main.s, trap.s, sched.s, proc.s, syscall.s, vm.s, kalloc.s, then the
-; devices (console.s, irq.s, nohz.s, disk.s, balloon.s), power.s, and user/ (ulib.s first). README.md describes
+; devices (console.s, shell.s, irq.s, nohz.s, disk.s, balloon.s), power.s, and user/ (ulib.s first). README.md describes
 ; the system-call ABI, the programs and their parameters.
 ; Build variants: PV defined (labos-pv.s, or -D PV=1): the paravirtualized build for the `pv`
 ; monitor (labos/arch_pv.inc: hypercalls, a shared interrupt-mask flag, console and disk rings).
@@ -34,6 +34,7 @@
 .include "labos/lock.s"
 .include "labos/smp.s"
 .include "labos/console.s"
+.include "labos/shell.s"
 .include "labos/irq.s"
 .include "labos/nohz.s"
 .include "labos/disk.s"

@@ -1,4 +1,4 @@
-/** Launch Web Console: guest output appears live; typed input is accepted. */
+/** Launch Web Console: guest output appears live; typed input is accepted; labos's shell answers `ps` typed on the screen. */
 import { expect, test } from '@playwright/test';
 import { expectTaskCompletes, openLab, runAction, selectVmInState, shot } from './lab';
 
@@ -21,4 +21,29 @@ test('open the console of a running VM and see guest output', async ({ page }) =
   await expect(con.getByTestId('console-error')).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(con).toBeHidden();
+});
+
+test('type ps on the Web Console of a running labos VM and read its process list', async ({ page }) => {
+  await openLab(page);
+  let vm = await selectVmInState(page, 'poweredOff').catch(() => null);
+  if (vm) await expectTaskCompletes(page, 'vm.powerOn', vm.id, () => runAction(page, ['Power', 'Power On']));
+  else vm = await selectVmInState(page, 'poweredOn');
+
+  await page.getByTestId('toolbar-console').click();
+  const con = page.getByTestId('web-console');
+  const out = con.getByTestId('console-output');
+  await expect.poll(async () => (await out.textContent()) ?? '', { timeout: 45_000, message: 'boot banner' }).toContain('labos:');
+  // keys typed on the console screen itself, as a user would: p, s, a mistake erased, Enter
+  await out.click();
+  await page.keyboard.type('psx');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await out.textContent()) ?? '', { timeout: 45_000, message: 'the answer to ps' })
+    .toMatch(/ {2}PID STATE {4}CPU {5}TICKS {3}TIME\(s\) %CPU {2}NAME\n +\d+ (running|ready|sleeping|waiting|zombie) /);
+  const text = (await out.textContent()) ?? '';
+  expect(text).toContain('labos$ ');
+  expect(text).toMatch(/ps\n/);
+  expect(text).not.toContain('psx');
+  await expect(con.getByTestId('console-error')).toHaveCount(0);
+  await shot(page, 'web-console-ps');
 });

@@ -51,6 +51,13 @@ nparams:      .word 0
 boot_ok:      .word 0
 prog_name:    .space 16
 params:       .space PARAM_SIZE * MAXPARAMS
+shell_on:     .word 0       ; boot parameter shell=1 (shell.s)
+sh_len:       .word 0       ; characters in the line being typed
+sh_lastcr:    .word 0       ; the last byte was \r (a \n after it is the same Enter)
+sh_argc:      .word 0
+sh_toplast:   .word 0       ; `ticks` when `top` last ran (0: never)
+sh_argv:      .space 4 * SH_MAXARGS ; the words of the line
+sh_line:      .space SH_LINE_MAX + 1 ; the line being typed, NUL-terminated
 kbuf:         .space 64     ; scratch for names copied from user space (under proc_lock)
 cpus:         .space CPU_SIZE * NCPU
 procs:        .space PROC_SIZE * NPROC

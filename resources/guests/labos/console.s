@@ -1,14 +1,17 @@
 ; console.s — the console (serial port): kernel output, user writes, host control bytes.
 ;
 ; Interface: console_init(), kputc(c), kputs(s), kputs_locked(s), kputdec(n), kputhex(n),
-; console_intr() (IRQ1: input is read and ignored), console_write_user(pgdir, uva, len) -> len/-1.
+; console_intr() (IRQ1: each input byte goes to the shell, shell.s), console_write_user(pgdir,
+; uva, len) -> len/-1.
 ; Rules: output is unbuffered (one `out` per byte). Every byte also feeds con_hash (FNV-1a) in
 ; the results area, so the final-state digest covers the console output. Callers printing a
-; multi-part message hold cons_lock; kputs_locked prints one string under it. labos reads no
-; console input (host power requests come through the power device, irq.s).
+; multi-part message hold cons_lock; kputs_locked prints one string under it. Console input
+; interrupts are on from boot: typed bytes are the shell's (host power requests come through the
+; power device, irq.s). A console nobody types to raises no interrupt.
 
 console_init:
-  ARCH_OUT r0, CON_CTRL      ; no input interrupts
+  li r1, 1
+  ARCH_OUT r1, CON_CTRL      ; input interrupts on
   ret
 
 ; kputc(c): leaf, clobbers r1..r4
@@ -113,7 +116,10 @@ console_intr:
   beq .done
   ARCH_IN r1, CON_DATA
   cmpi r1, -1
-  bne .loop
+  beq .done
+  andi r1, r1, 0xff
+  call shell_key
+  j .loop
 .done:
   LEAVE
 

@@ -127,6 +127,7 @@ kmain:
   jalr r1
   j power_off
 .user:
+  call shell_boot           ; shell=1: the prompt (shell.s)
   call proc_lock_acquire
   ldw r1, 4(r7)
   li r2, 0

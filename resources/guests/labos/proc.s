@@ -46,6 +46,8 @@ proc_create:
   stw r1, P_STATE(r7)
   stw r11, P_PARENT(r7)
   stw r12, P_NAME(r7)
+  LOAD r1, ticks
+  stw r1, P_START(r7)
   call uvm_create
   cmpi r1, 0
   beq .fail

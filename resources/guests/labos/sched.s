@@ -7,7 +7,8 @@
 ; creation, never migrated); the cursor CPU_LAST makes the choice round-robin. The timer sets
 ; CPU_RESCHED when the current process has used its quantum; yield sets it too. A killed process
 ; dies when it is next on its CPU. Host requests (shutdown/reboot, from the power device, irq.s)
-; are acted on here. When no process is left, CPU 0 powers the machine off with the first process's status.
+; are acted on here. When no process is left, CPU 0 powers the machine off with the first process's
+; status (unless the shell keeps it up: boot parameter shell=1).
 ; Runs with proc_lock held from trap entry; releases it only to idle and when leaving the kernel.
 
 sched_return:
@@ -88,6 +89,9 @@ scheduler:
   cmpi r1, 0
   bne .wait
   ldw r1, CPU_ID(r7)
+  cmpi r1, 0
+  bne .wait
+  call shell_keepalive          ; shell=1: stay up for the next command (shell.s)
   cmpi r1, 0
   bne .wait
   LOAD r1, init_status

@@ -5,7 +5,9 @@
  * - `send(vmId, text)`: `vm.console.send` (typed input); `close(vmId)` stops following.
  *
  * Rules: output is appended only at the expected offset; a gap triggers a re-read from the last
- * offset, an overlap is trimmed; each buffer keeps the last `MAX_CHARS` characters.
+ * offset, an overlap is trimmed; each buffer keeps the last `MAX_CHARS` characters. Offsets count the
+ * guest's bytes; the text is what a terminal would show: a backspace (0x08) takes back the character
+ * before it on its line, so a guest's erase sequence "\b \b" (labos's line editor) erases.
  */
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
@@ -23,12 +25,26 @@ export interface ConsoleBuffer {
   error?: string;
 }
 
+/** `text` followed by `chunk`, each backspace in `chunk` taking back the character before it (not a line break). */
+export function withBackspaces(text: string, chunk: string): string {
+  if (!chunk.includes('\b')) return text + chunk;
+  let out = text;
+  let start = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk.charCodeAt(i) !== 8) continue;
+    out += chunk.slice(start, i);
+    start = i + 1;
+    if (out.length > 0 && !out.endsWith('\n')) out = out.slice(0, -1);
+  }
+  return out + chunk.slice(start);
+}
+
 /** Applies a chunk at `offset` to a buffer; returns the new buffer, or null when there is a gap. */
 export function appendChunk(buf: ConsoleBuffer, offset: number, text: string): ConsoleBuffer | null {
   if (offset > buf.nextOffset) return null;
   const overlap = buf.nextOffset - offset;
   if (overlap >= text.length) return buf;
-  let out = buf.text + text.slice(overlap);
+  let out = withBackspaces(buf.text, text.slice(overlap));
   if (out.length > MAX_CHARS) out = out.slice(out.length - MAX_CHARS);
   return { ...buf, text: out, nextOffset: offset + text.length };
 }
@@ -52,7 +68,7 @@ export const useConsolesStore = defineStore('consoles', () => {
       const now = buffers.value[vmId];
       if (!now) return;
       const start = r.nextOffset - r.text.length;
-      const next = appendChunk(now, start, r.text) ?? { ...now, text: (now.text + r.text).slice(-MAX_CHARS), nextOffset: r.nextOffset };
+      const next = appendChunk(now, start, r.text) ?? { ...now, text: withBackspaces(now.text, r.text).slice(-MAX_CHARS), nextOffset: r.nextOffset };
       set(vmId, { ...next, loading: false, error: undefined });
     } catch (e) {
       const b = buffers.value[vmId];
