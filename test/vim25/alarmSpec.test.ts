@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { parseXml } from '../../src-main/node/vim25/xmlParser';
 import { methodArgs } from '../../src-main/node/vim25/soapArgs';
 import { PerfCatalog } from '../../src-main/node/vim25/perfCatalog';
-import { readAlarmSpec } from '../../src-main/node/vim25/alarmSpec';
+import { readAlarmSpec, sameExpression } from '../../src-main/node/vim25/alarmSpec';
+import { expression } from '../../src-main/node/vim25/alarmObjects';
 import { VimFault } from '../../src-main/node/vim25/faults';
 import { COUNTERS } from '../../src-main/engine/metrics/catalog';
 
@@ -72,4 +73,18 @@ test('what the lab cannot model is NotSupported naming the property; malformed v
       assert.match(fault.message, where, what);
     }
   }
+});
+
+test('a built-in alarm\'s expression sent back as served is recognised; a changed one is not', () => {
+  const d = { key: 'hostConnectionPowerState', name: 'Host connection and power state', description: '', entityType: 'host', condition: 'state', definedIn: '', enabled: true } as const;
+  const served = expression(d, catalog);
+  const sent = (red: string, withTypes = true) => methodArgs(parseXml(`<ReconfigureAlarm xmlns="urn:vim25" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><spec>`
+    + `<expression${withTypes ? ' xsi:type="AndAlarmExpression"' : ''}>`
+    + `<expression xsi:type="StateAlarmExpression"><operator>isEqual</operator><type>HostSystem</type><statePath>runtime.connectionState</statePath><red>${red}</red></expression>`
+    + '<expression xsi:type="StateAlarmExpression"><operator>isUnequal</operator><type>HostSystem</type><statePath>runtime.powerState</statePath><red>standBy</red></expression>'
+    + '</expression></spec></ReconfigureAlarm>').children, 'ReconfigureAlarm').need('spec').need('expression');
+  assert.equal(sameExpression(sent('notResponding'), served), true);
+  assert.equal(sameExpression(sent('notResponding', false), served), true, 'a type the client left out is not compared');
+  assert.equal(sameExpression(sent('disconnected'), served), false);
+  assert.equal(sameExpression(spec(metric()).need('expression'), served), false);
 });

@@ -179,6 +179,11 @@ test('CreateAlarm, ReconfigureAlarm and RemoveAlarm: a user\'s alarm is the lab\
   assert.deepEqual(offRead.triggered.find((t) => t.alarm === state.alarm), { alarm: state.alarm, overallStatus: 'red' });
   await define(['--remove', state.alarm]);
 
+  // A built-in state alarm read back and sent again with enabled flipped: disabled, then enabled again.
+  assert.deepEqual(await define(['--toggle', 'alarm-hostConnectionPowerState']), { enabled: false });
+  assert.equal((await definitions()).find((d) => d.key === 'hostConnectionPowerState')?.enabled, false);
+  assert.deepEqual(await define(['--toggle', 'alarm-hostConnectionPowerState']), { enabled: true });
+
   // What the lab cannot model: vSphere's faults, nothing created.
   type Fault = { type: string; message: string; invalidProperty: string | null } | null;
   const refusals = await define<Record<string, Fault> & { count: number }>(['--refusals']);

@@ -6,7 +6,7 @@
  *
  * - `alarmIdOf(key)`, `alarmKeyOf(id)` (undefined when `id` cannot name a definition of the lab: a
  *   built-in key or a user's `custom-N`; whether that one exists is the lab's to say).
- * - `METRIC_OF`: the built-in metric definitions' counters and threshold units.
+ * - `METRIC_OF`: the built-in metric definitions' counters and threshold units; `expression(d, catalog)`.
  * - `alarmObject(id, ctx, catalog)` → ManagedObject | undefined.
  * - `alarmState(triggered, ctx, entityType)` → AlarmState.
  *
@@ -72,7 +72,8 @@ function customExpression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue
   });
 }
 
-function expression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue {
+/** vSphere's AlarmExpression of a definition (served as `Alarm.info.expression`). */
+export function expression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue {
   if (d.custom) return customExpression(d, catalog);
   if (d.key === 'hostConnectionPowerState') {
     // vSphere's "Host connection and power state": not responding, and not in standby.

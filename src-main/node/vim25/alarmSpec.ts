@@ -13,15 +13,19 @@
  *   that differ.
  * - `readMetricThresholds(expr, …)`: the thresholds of a MetricAlarmExpression (for the built-in
  *   definitions' ReconfigureAlarm).
+ * - `sameExpression(sent, served)`: whether an expression a client sent is the one the lab serves (its
+ *   types where the client gave them, and every value), so a built-in state alarm read back and sent
+ *   again with only `enabled` changed is recognised.
  *
  * Rule: nothing here changes the lab; every refusal happens before a command is sent, so a refused
  * spec changes nothing.
  */
 import type { AlarmMetricCounter, AlarmStateCondition, AlarmStatePath, AlarmStateValue } from '@shared/model/alarms';
 import { ALARM_METRIC_COUNTERS, ALARM_STATE_CONDITIONS } from '@shared/model/alarms';
-import type { Arg } from './soapArgs';
+import { Arg } from './soapArgs';
 import { invalidArgument, notSupported } from './faults';
 import type { PerfCatalog } from './perfCatalog';
+import type { VimValue } from './vimValues';
 
 const ENTITY_OF: Record<string, 'host' | 'vm'> = { HostSystem: 'host', VirtualMachine: 'vm' };
 const OTHER_ENTITY_TYPES = new Set(['Datastore', 'ClusterComputeResource', 'ComputeResource', 'Datacenter', 'ResourcePool', 'Network', 'DistributedVirtualSwitch', 'DistributedVirtualPortgroup', 'Folder', 'VirtualApp']);
@@ -147,4 +151,48 @@ export function readAlarmSpec(spec: Arg, catalog: PerfCatalog): AlarmSpecRead {
     default:
       throw notSupported(`${path}: the lab models metric and state alarms (MetricAlarmExpression, StateAlarmExpression), not ${expr.type}.`);
   }
+}
+
+type Leaves = string | { type?: string; fields: Record<string, Leaves[]> };
+
+function sentLeaves(a: Arg, withType: boolean): Leaves {
+  if (a.el.children.length === 0) return a.el.text.trim();
+  const fields: Record<string, Leaves[]> = {};
+  for (const c of a.el.children) (fields[c.name] ??= []).push(sentLeaves(new Arg(c, `${a.path}.${c.name}`), withType));
+  return { ...(withType && a.type ? { type: a.type } : {}), fields };
+}
+
+function servedLeaves(v: VimValue, withType: boolean): Leaves {
+  switch (v.k) {
+    case 'prim': return v.text;
+    case 'enum': return v.value;
+    case 'ref': return v.id;
+    case 'data': {
+      const fields: Record<string, Leaves[]> = {};
+      for (const [name, f] of Object.entries(v.fields)) {
+        if (f === undefined) continue;
+        const items = Array.isArray(f) ? f : f.k === 'array' ? f.items : [f];
+        if (items.length) fields[name] = items.map((x) => servedLeaves(x, withType));
+      }
+      return { ...(withType ? { type: v.type } : {}), fields };
+    }
+    default: return '';
+  }
+}
+
+/** Drops the types the client left out (it sends xsi:type only where the declared type differs). */
+function like(sent: Leaves, served: Leaves): boolean {
+  if (typeof sent === 'string' || typeof served === 'string') return sent === served;
+  if (sent.type !== undefined && sent.type !== served.type) return false;
+  const names = Object.keys(sent.fields);
+  if (names.length !== Object.keys(served.fields).length) return false;
+  return names.every((n) => {
+    const a = sent.fields[n];
+    const b = served.fields[n];
+    return b !== undefined && a.length === b.length && a.every((x, i) => like(x, b[i]));
+  });
+}
+
+export function sameExpression(sent: Arg, served: VimValue): boolean {
+  return like(sentLeaves(sent, true), servedLeaves(served, true));
 }

@@ -9,6 +9,7 @@
   --read ALARM VM                       the Alarm's info and the VM's triggeredAlarmState
   --reconfigure ALARM NAME YELLOW RED   ReconfigureAlarm with a new name and thresholds
   --remove ALARM                        RemoveAlarm
+  --toggle ALARM                        ReconfigureAlarm with the Alarm's own info, enabled flipped
   --refusals                            specs the lab cannot model: the fault type and message of each
 
 Usage: alarm_define.py HOST USER PASSWORD [--port 443] [--json] ACTION ...
@@ -22,7 +23,7 @@ from pyVmomi import vim  # noqa: E402
 
 from vsphere_session import session  # noqa: E402
 
-ACTIONS = {'--create': 4, '--state': 2, '--read': 2, '--reconfigure': 4, '--remove': 1, '--refusals': 0}
+ACTIONS = {'--create': 4, '--state': 2, '--read': 2, '--reconfigure': 4, '--remove': 1, '--toggle': 1, '--refusals': 0}
 
 
 def take_action():
@@ -102,6 +103,12 @@ with session(__doc__) as (args, content):
         alarm = alarm_by_id(content, VALUES[0])
         alarm.RemoveAlarm()
         out = {'listed': VALUES[0] in [a._moId for a in am.GetAlarm(content.rootFolder)]}
+    elif ACTION == '--toggle':
+        alarm = alarm_by_id(content, VALUES[0])
+        spec = alarm.info
+        spec.enabled = not spec.enabled
+        alarm.ReconfigureAlarm(spec)
+        out = {'enabled': alarm.info.enabled}
     elif ACTION == '--refusals':
         root = content.rootFolder
         below = metric_spec(content, 'below', 'cpu.usage.average', 500, 1000)

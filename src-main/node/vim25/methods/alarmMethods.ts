@@ -9,8 +9,8 @@
  * AlarmSpec the lab can model (alarmSpec.ts), defined on the root folder (the lab's definitions apply to
  * every host or VM; another entity is NotSupported). ReconfigureAlarm of a user's definition changes its
  * name, description, enabled, thresholds and duration (what it watches stays: NotSupported otherwise);
- * of a built-in metric definition its enabled, thresholds and duration (its name stays); the built-in
- * state and datastore definitions are enabled or disabled in the client. RemoveAlarm removes a user's
+ * of a built-in metric definition its enabled, thresholds and duration (its name stays); of the built-in
+ * state and datastore definitions only enabled (their expression sent back as served). RemoveAlarm removes a user's
  * definition; the built-in ones are NotSupported (disable them instead). A taken name is DuplicateName.
  */
 import { ApiException } from '@shared/api/errors';
@@ -18,8 +18,8 @@ import type { AlarmDefinitionDto, AlarmKey } from '@shared/model/alarms';
 import { isBuiltinAlarmKey } from '@shared/model/alarms';
 import { arr, bool, ref, str } from '../vimValues';
 import { faultFromApiError, invalidArgument, managedObjectNotFound, notSupported, VimFault } from '../faults';
-import { METRIC_OF, alarmIdOf, alarmKeyOf, alarmState } from '../alarmObjects';
-import { readAlarmSpec, readMetricThresholds } from '../alarmSpec';
+import { METRIC_OF, alarmIdOf, alarmKeyOf, alarmState, expression } from '../alarmObjects';
+import { readAlarmSpec, readMetricThresholds, sameExpression } from '../alarmSpec';
 import type { AlarmSpecRead } from '../alarmSpec';
 import type { Call, MethodTable } from './methodTable';
 import { runCommand } from './methodTable';
@@ -73,7 +73,15 @@ async function reconfigureBuiltin(c: Call, d: AlarmDefinitionDto & { key: AlarmK
   const m = METRIC_OF[d.key];
   const name = spec.needStr('name').trim();
   if (name !== d.name) throw notSupported(`spec.name: '${d.name}' is one of the lab's built-in alarms; its name stays.`);
-  if (!m || !d.metric) throw notSupported(`'${d.name}' is one of the lab's built-in state alarms: enable or disable it in the client (Configure › Alarm Definitions); its expression cannot be changed.`);
+  if (spec.child('action')) throw notSupported('spec.action: the lab has no alarm actions (e-mail, SNMP traps, scripts).');
+  if (!m || !d.metric || d.key === 'datastoreUsage') {
+    // A state alarm (or datastore usage, whose thresholds are no counter's): only `enabled` can change, so the expression must be the one served.
+    if (!sameExpression(spec.need('expression'), expression(d, c.svc.catalog))) {
+      throw notSupported(`spec.expression: '${d.name}' is one of the lab's built-in alarms; its expression stays (send the one Alarm.info gives, changing only enabled).`);
+    }
+    await alarmCommand(c, 'alarm.updateDefinition', { alarmKey: d.key, enabled: spec.bool('enabled') ?? true });
+    return;
+  }
   let expr = spec.need('expression');
   let path = 'spec.expression';
   if (expr.type === 'OrAlarmExpression' && expr.children('expression').length === 1) { expr = expr.children('expression')[0]; path += '.expression'; }
@@ -81,7 +89,6 @@ async function reconfigureBuiltin(c: Call, d: AlarmDefinitionDto & { key: AlarmK
   const t = readMetricThresholds(expr, path, c.svc.catalog);
   const watched = d.entityType === 'vm' ? 'vm' : 'host';
   if (t.counter !== m.counter || t.entityType !== watched) throw notSupported(`${path}.metric: '${d.name}' watches ${m.counter} of ${watched === 'vm' ? 'virtual machines' : 'hosts'}; what a built-in alarm watches stays.`);
-  if (spec.child('action')) throw notSupported('spec.action: the lab has no alarm actions (e-mail, SNMP traps, scripts).');
   const round = (x: number) => Math.round(x * 100) / 100;
   const warning = round(m.percent(t.yellow));
   const critical = round(m.percent(t.red));
