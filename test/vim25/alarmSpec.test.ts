@@ -56,7 +56,7 @@ test('what the lab cannot model is NotSupported naming the property; malformed v
     ['two conditions', spec(or(metric(), metric())), 'NotSupported', /spec\.expression: .*2 conditions/],
     ['an AndAlarmExpression', spec(`<expression xsi:type="AndAlarmExpression">${metric()}</expression>`), 'NotSupported', /AndAlarmExpression/],
     ['an event alarm', spec('<expression xsi:type="EventAlarmExpression"><eventType>VmPoweredOnEvent</eventType></expression>'), 'NotSupported', /EventAlarmExpression/],
-    ['an action', spec(metric(), '<action xsi:type="AlarmTriggeringAction"><action xsi:type="MethodAction"><name>PowerOffVM_Task</name></action></action>'), 'NotSupported', /spec\.action/],
+    ['an action', spec(metric(), '<action xsi:type="AlarmTriggeringAction"><action xsi:type="SendEmailAction"><toList>admin@example.com</toList></action></action>'), 'NotSupported', /spec\.action/],
     ['a reporting frequency', spec(metric(), '', '<setting><toleranceRange>0</toleranceRange><reportingFrequency>300</reportingFrequency></setting>'), 'NotSupported', /spec\.setting\.reportingFrequency/],
     ['a state a VM has not', spec(state('runtime.powerState', 'standBy')), 'InvalidArgument', 'spec.expression.red'],
     ['a state path the lab has not', spec(state('runtime.consolidationNeeded', 'true')), 'NotSupported', /spec\.expression\.statePath/],

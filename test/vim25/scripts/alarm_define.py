@@ -114,7 +114,7 @@ with session(__doc__) as (args, content):
         below = metric_spec(content, 'below', 'cpu.usage.average', 500, 1000)
         below.expression.expression[0].operator = 'isBelow'
         action = metric_spec(content, 'with action', 'cpu.usage.average', 500, 1000)
-        action.action = vim.alarm.AlarmTriggeringAction(action=vim.action.MethodAction(name='PowerOffVM_Task'))
+        action.action = vim.alarm.AlarmTriggeringAction(action=vim.action.SendEmailAction(toList='admin@example.com', ccList='', subject='alarm', body='alarm'))
         crossed = metric_spec(content, 'crossed', 'cpu.usage.average', 2000, 1000)
         other = metric_spec(content, 'other counter', 'cpu.ready.summation', 500, 1000)
         reporting = metric_spec(content, 'reporting', 'cpu.usage.average', 500, 1000)
