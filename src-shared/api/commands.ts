@@ -21,7 +21,8 @@ import { REAL_HOST_AUTH_METHODS, REAL_HOST_KINDS } from '../model/realHosts';
 import { memReclamationSchema } from './memoryReclamationSchema';
 import { haSettingsSchema } from './haSettingsSchema';
 import { availabilityDesignSchema } from './availabilitySchema';
-import { ALARM_KEYS } from '../model/alarms';
+import type { AlarmKey, CustomAlarmKey } from '../model/alarms';
+import { ALARM_KEY_RULE, ALARM_METRIC_COUNTERS, ALARM_STATE_PATHS, ALARM_STATE_VALUES, CUSTOM_ALARM_ENTITY_TYPES } from '../model/alarms';
 import { POOL_LIMITS, POOL_SHARE_LEVELS } from '../model/resourcePool';
 import type { ResourcePoolId } from '../model/ids';
 import { VIM25_PASSWORD_MAX, VIM25_PASSWORD_MIN, VIM25_PASSWORD_RULE, VIM25_PORT_MAX, VIM25_PORT_MIN, VIM25_USER_RULE } from '../model/vim25Settings';
@@ -33,8 +34,10 @@ import {
 
 const faultTarget = s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ });
 
+/** An alarm definition: a built-in key or a user's `custom-N`. */
+const alarmKey = (): Schema<AlarmKey> => s.string({ min: 1, max: 40, pattern: ALARM_KEY_RULE }) as Schema<AlarmKey>;
 /** An object alarms are evaluated on. */
-const alarmTarget = { alarmKey: s.oneOf(ALARM_KEYS), entityId: s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ }) };
+const alarmTarget = { alarmKey: alarmKey(), entityId: s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ }) };
 const percent = () => s.optional(s.number({ min: 0, max: 100 }));
 
 const name = () => s.name({ max: 80 });
@@ -271,9 +274,30 @@ export const COMMAND_SCHEMAS = {
    * must stay above). Disabling clears its triggered alarms. Pre: thresholds only for metric alarms. Immediate.
    */
   'alarm.updateDefinition': s.object({
-    alarmKey: s.oneOf(ALARM_KEYS), enabled: s.optional(s.bool()), warning: percent(), critical: percent(),
+    alarmKey: alarmKey(), enabled: s.optional(s.bool()), warning: percent(), critical: percent(),
     durationS: s.optional(s.int({ min: 0, max: 86_400 })),
+    /** A user's definition only: its name (unique among the definitions) and description. */
+    name: s.optional(name()), description: s.optional(s.text({ max: 512 })),
   }),
+  /**
+   * A new alarm definition of the user's (vSphere's CreateAlarm), evaluated on every host or every VM:
+   * either a metric condition (`counter` above `warning` / `critical` percent for `durationS` seconds)
+   * or a state condition (`state`: the object's power or connection state equal or unequal to a value
+   * for yellow and/or red). Pre: a name no definition has; exactly one of `counter` and `state`; warning
+   * below critical; a state the object kind has. Immediate; the result is its key (`custom-N`).
+   */
+  'alarm.createDefinition': s.object({
+    name: name(), description: s.optional(s.text({ max: 512 })), entityType: s.oneOf(CUSTOM_ALARM_ENTITY_TYPES),
+    enabled: s.optional(s.bool()),
+    counter: s.optional(s.oneOf(ALARM_METRIC_COUNTERS)), warning: percent(), critical: percent(),
+    durationS: s.optional(s.int({ min: 0, max: 86_400 })),
+    state: s.optional(s.object({
+      path: s.oneOf(ALARM_STATE_PATHS), operator: s.oneOf(['isEqual', 'isUnequal'] as const),
+      yellow: s.optional(s.oneOf(ALARM_STATE_VALUES)), red: s.optional(s.oneOf(ALARM_STATE_VALUES)),
+    })),
+  }),
+  /** Remove a user's alarm definition and its triggered alarms. Pre: a user's definition (the built-in ones stay). Immediate. */
+  'alarm.removeDefinition': s.object({ alarmKey: alarmKey() }),
   /** Acknowledge a triggered alarm (it stays yellow or red, marked acknowledged). Pre: triggered. Immediate. */
   'alarm.acknowledge': s.object(alarmTarget),
   /** Reset To Green: clear a triggered alarm; its condition must hold anew to trigger it again. Pre: triggered. Immediate. */
@@ -417,6 +441,8 @@ export interface CommandResults {
   'fault.repair': { ok: true };
   'cluster.configure': { ok: true };
   'alarm.updateDefinition': { ok: true };
+  'alarm.createDefinition': { alarmKey: CustomAlarmKey };
+  'alarm.removeDefinition': { ok: true };
   'alarm.acknowledge': { ok: true };
   'alarm.reset': { ok: true };
   'cluster.drs.run': { ok: true };

@@ -2,7 +2,11 @@
  * Alarms as the contract carries them (vSphere's AlarmManager / `triggeredAlarmState`): definitions with
  * warning and critical conditions, and the alarms triggered on inventory objects.
  *
- * - `ALARM_KEYS`: the lab's alarm definitions (vSphere's default set and the lab's additions), by key.
+ * - `ALARM_KEYS`: the lab's built-in alarm definitions (vSphere's default set and the lab's additions), by
+ *   key; `CustomAlarmKey` (`custom-N`): definitions made by users (`alarm.createDefinition`, vSphere's
+ *   CreateAlarm), `AlarmKey` either.
+ * - `ALARM_METRIC_COUNTERS`, `ALARM_STATE_CONDITIONS`: what a user's definition can watch — the counters the
+ *   lab samples as percentages, and the runtime states it keeps (vSphere's state paths and values).
  * - `AlarmStatus`: green / yellow (warning) / red (critical), vSphere's `ManagedEntityStatus` less gray.
  * - `AlarmDefinitionDto`: one definition — what it watches, its thresholds and duration, whether enabled.
  * - `TriggeredAlarmDto`: one alarm in yellow or red on one object (Monitor › Issues and Alarms).
@@ -20,10 +24,44 @@ export const ALARM_KEYS = [
   'hostCpuUsage', 'hostMemoryUsage', 'vmCpuUsage', 'vmMemoryUsage', 'vmCpuReady', 'datastoreUsage',
   'hostConnectionPowerState', 'haHostStatus',
 ] as const;
-export type AlarmKey = (typeof ALARM_KEYS)[number];
+export type BuiltinAlarmKey = (typeof ALARM_KEYS)[number];
+export type CustomAlarmKey = `custom-${number}`;
+export type AlarmKey = BuiltinAlarmKey | CustomAlarmKey;
+/** A built-in key or `custom-N` (N from 1). */
+export const ALARM_KEY_RULE = new RegExp(`^(${ALARM_KEYS.join('|')}|custom-[1-9][0-9]{0,5})$`);
+export const isBuiltinAlarmKey = (k: string): k is BuiltinAlarmKey => (ALARM_KEYS as readonly string[]).includes(k);
+/** At most this many user-defined alarm definitions per lab. */
+export const CUSTOM_ALARMS_MAX = 64;
+
+/** Counters a user's metric definition can compare (percentages of the real-time sample, vSphere's names). */
+export const ALARM_METRIC_COUNTERS = ['cpu.usage.average', 'mem.usage.average'] as const;
+export type AlarmMetricCounter = (typeof ALARM_METRIC_COUNTERS)[number];
+
+/** States a user's state definition can watch, per object kind: vSphere's state path and its values. */
+export const ALARM_STATE_CONDITIONS = {
+  host: { 'runtime.powerState': ['poweredOn', 'poweredOff', 'standBy'], 'runtime.connectionState': ['connected', 'disconnected', 'notResponding'] },
+  vm: { 'runtime.powerState': ['poweredOn', 'poweredOff', 'suspended'] },
+} as const;
+export const ALARM_STATE_PATHS = ['runtime.powerState', 'runtime.connectionState'] as const;
+export type AlarmStatePath = (typeof ALARM_STATE_PATHS)[number];
+export const ALARM_STATE_VALUES = ['poweredOn', 'poweredOff', 'suspended', 'standBy', 'connected', 'disconnected', 'notResponding'] as const;
+export type AlarmStateValue = (typeof ALARM_STATE_VALUES)[number];
+
+/**
+ * A user's state condition, as vSphere's StateAlarmExpression: the object's state at `path` compared
+ * (`isEqual` / `isUnequal`) with `yellow` and/or `red`; red wins when both hold.
+ */
+export interface AlarmStateCondition {
+  path: AlarmStatePath;
+  operator: 'isEqual' | 'isUnequal';
+  yellow?: AlarmStateValue;
+  red?: AlarmStateValue;
+}
 
 /** The kinds of object an alarm definition watches. */
 export type AlarmEntityType = 'host' | 'vm' | 'datastore';
+/** The kinds a user's definition can watch. */
+export const CUSTOM_ALARM_ENTITY_TYPES = ['host', 'vm'] as const;
 
 export interface AlarmDefinitionDto {
   key: AlarmKey;
@@ -40,6 +78,12 @@ export interface AlarmDefinitionDto {
   metric?: { label: string; unit: '%'; warning: number; critical: number; durationS: number };
   /** State conditions: the state that makes it red, in words. */
   stateText?: string;
+  /** A user's definition (removable; name and description editable). */
+  custom?: boolean;
+  /** A user's metric definition: the counter compared with the thresholds. */
+  counter?: AlarmMetricCounter;
+  /** A user's state definition: the state compared. */
+  state?: AlarmStateCondition;
 }
 
 export interface TriggeredAlarmDto {

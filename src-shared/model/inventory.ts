@@ -174,6 +174,12 @@ export interface SnapshotDto {
   powerState: VmPowerState;
   /** Bytes of guest memory and disk unique to this snapshot (copy-on-write deltas). */
   sizeBytes: number;
+  /**
+   * Where the backend counts them, `sizeBytes` in parts: the memory file (0 without memory) and, per
+   * virtual disk (the VM's disk order), this snapshot's own delta (the writes since its parent).
+   */
+  memoryBytes?: number;
+  diskDeltaBytes?: number[];
   parentId?: SnapshotId;
   childIds: SnapshotId[];
 }

@@ -41,6 +41,8 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'fault.repair': 'Repair simulated failure (lab)',
   'cluster.configure': 'Reconfigure cluster',
   'alarm.updateDefinition': 'Reconfigure alarm',
+  'alarm.createDefinition': 'Create alarm',
+  'alarm.removeDefinition': 'Remove alarm',
   'alarm.acknowledge': 'Acknowledge alarm',
   'alarm.reset': 'Reset alarm to green',
   'cluster.drs.run': 'Run DRS',

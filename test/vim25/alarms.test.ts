@@ -120,3 +120,85 @@ test('the AlarmManager serves the Alarm behind an AlarmState: its info, its expr
   const inLab = (await triggered()).find((a) => a.entityId === 'vm-1' && a.alarmKey === 'vmCpuUsage');
   assert.equal(inLab?.acknowledgedBy, 'root');
 });
+
+test('CreateAlarm, ReconfigureAlarm and RemoveAlarm: a user\'s alarm is the lab\'s definition, triggers on a busy VM, and specs the lab cannot model are refused with vSphere\'s faults', { skip: !HAVE_PYVMOMI && 'pyvmomi (python3-pyvmomi) is not installed' }, async () => {
+  const link = lab!.link;
+  const define = async <T>(args: string[]): Promise<T> => {
+    const r = await runPython(join(ROOT, 'test', 'vim25', 'scripts', 'alarm_define.py'),
+      ['127.0.0.1', 'root', lab!.endpoint.password!, '--port', String(lab!.endpoint.port), '--json', ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as T;
+  };
+  const definitions = () => link.request<AlarmDefinitionDto[]>('alarm.definitions', {});
+  const triggered = () => link.request<TriggeredAlarmDto[]>('alarm.triggered', {});
+  const countBefore = (await definitions()).length;
+
+  // Created through pyvmomi: the same definition the client lists (thresholds 5 % / 10 %, no duration).
+  const created = await define<{ alarm: string; listed: boolean }>(['--create', 'Busy VM (API)', 'cpu.usage.average', '500', '1000']);
+  assert.match(created.alarm, /^alarm-custom-[1-9]\d*$/);
+  assert.equal(created.listed, true, 'GetAlarm on the root folder lists it');
+  const key = created.alarm.slice('alarm-'.length);
+  const def = (await definitions()).find((d) => d.key === key);
+  assert.deepEqual(def && { name: def.name, description: def.description, entityType: def.entityType, custom: def.custom, counter: def.counter, metric: def.metric }, {
+    name: 'Busy VM (API)', description: 'made by a test', entityType: 'vm', custom: true, counter: 'cpu.usage.average',
+    metric: { label: 'CPU usage', unit: '%', warning: 5, critical: 10, durationS: 0 },
+  });
+  assert.ok((await link.request<{ type: string; message: string; user?: string }[]>('events.list', { limit: 50 })).some((e) => e.type === 'AlarmCreatedEvent' && e.message.includes("'Busy VM (API)'") && e.message.endsWith('by root')));
+
+  // Triggered by a busy VM; read back as the VM's triggeredAlarmState and the Alarm's info.
+  await link.request('vm.powerOn', { vmId: 'vm-1' }).catch(() => undefined);
+  await stepUntil(async () => (await triggered()).some((a) => a.entityId === 'vm-1' && a.alarmKey === key && a.status === 'red'));
+  type Read = { name: string; description: string; enabled: boolean; entity: string; expressionType: string; counterId?: number; yellow?: number; red?: number | string; yellowInterval?: number; statePath?: string; triggered: { alarm: string; overallStatus: string }[]; overallStatus: string };
+  const read = await define<Read>(['--read', created.alarm, 'vm-1']);
+  assert.equal(read.name, 'Busy VM (API)');
+  assert.equal(read.entity, 'group-d1');
+  assert.deepEqual([read.expressionType, read.yellow, read.red, read.yellowInterval], ['MetricAlarmExpression', 500, 1000, 0]);
+  assert.deepEqual(read.triggered.find((t) => t.alarm === created.alarm), { alarm: created.alarm, overallStatus: 'red' });
+  assert.equal(read.overallStatus, 'red');
+
+  // Reconfigured: a new name, thresholds the VM's usage stays under (99 % / 99.5 %).
+  const re = await define<{ name: string; yellow: number; red: number }>(['--reconfigure', created.alarm, 'Busy VM renamed', '9900', '9950']);
+  assert.deepEqual(re, { name: 'Busy VM renamed', yellow: 9900, red: 9950 });
+  const after = (await definitions()).find((d) => d.key === key)!;
+  assert.deepEqual([after.name, after.description, after.metric?.warning, after.metric?.critical], ['Busy VM renamed', 'reconfigured', 99, 99.5]);
+
+  // Removed: gone from the definitions and from the VM's triggered alarms.
+  const rm = await define<{ listed: boolean }>(['--remove', created.alarm]);
+  assert.equal(rm.listed, false);
+  assert.equal((await definitions()).some((d) => d.key === key), false);
+  assert.equal((await triggered()).some((a) => a.alarmKey === key), false);
+
+  // A state alarm: red on the powered-off VMs, then removed.
+  const state = await define<{ alarm: string }>(['--state', 'VM powered off (API)', 'poweredOff']);
+  const stateKey = state.alarm.slice('alarm-'.length);
+  assert.deepEqual((await definitions()).find((d) => d.key === stateKey)?.state, { path: 'runtime.powerState', operator: 'isEqual', red: 'poweredOff' });
+  await stepUntil(async () => (await triggered()).some((a) => a.alarmKey === stateKey));
+  const off = (await triggered()).find((a) => a.alarmKey === stateKey)!;
+  const offRead = await define<Read>(['--read', state.alarm, off.entityId]);
+  assert.deepEqual([offRead.expressionType, offRead.statePath, offRead.red], ['StateAlarmExpression', 'runtime.powerState', 'poweredOff']);
+  assert.deepEqual(offRead.triggered.find((t) => t.alarm === state.alarm), { alarm: state.alarm, overallStatus: 'red' });
+  await define(['--remove', state.alarm]);
+
+  // A built-in state alarm read back and sent again with enabled flipped: disabled, then enabled again.
+  assert.deepEqual(await define(['--toggle', 'alarm-hostConnectionPowerState']), { enabled: false });
+  assert.equal((await definitions()).find((d) => d.key === 'hostConnectionPowerState')?.enabled, false);
+  assert.deepEqual(await define(['--toggle', 'alarm-hostConnectionPowerState']), { enabled: true });
+
+  // What the lab cannot model: vSphere's faults, nothing created.
+  type Fault = { type: string; message: string; invalidProperty: string | null } | null;
+  const refusals = await define<Record<string, Fault> & { count: number }>(['--refusals']);
+  assert.equal(refusals.duplicate?.type, 'DuplicateName');
+  assert.equal(refusals.isBelow?.type, 'NotSupported');
+  assert.match(refusals.isBelow!.message, /spec\.expression\.expression\.operator/);
+  assert.equal(refusals.action?.type, 'NotSupported');
+  assert.match(refusals.action!.message, /spec\.action/);
+  assert.deepEqual([refusals.crossed?.type, refusals.crossed?.invalidProperty], ['InvalidArgument', 'spec.expression.expression.yellow']);
+  assert.equal(refusals.otherCounter?.type, 'NotSupported');
+  assert.match(refusals.otherCounter!.message, /cpu\.ready\.summation/);
+  assert.match(refusals.reporting!.message, /spec\.setting\.reportingFrequency/);
+  assert.deepEqual([refusals.badState?.type, refusals.badState?.invalidProperty], ['InvalidArgument', 'spec.expression.red']);
+  assert.equal(refusals.onHost?.type, 'NotSupported');
+  assert.equal(refusals.removeBuiltin?.type, 'NotSupported');
+  assert.equal(refusals.count, countBefore, 'nothing was created');
+  assert.equal((await definitions()).length, countBefore);
+});

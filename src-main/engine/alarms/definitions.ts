@@ -4,6 +4,8 @@
  *
  * - `ALARM_DEFINITIONS`: key → `AlarmDefinition` (name, object type, condition, default settings).
  * - `AlarmSettings`: the editable part (enabled, warning, critical, duration), saved with the lab.
+ * - `customDefinition(spec)`: the definition of a user's alarm (`CustomAlarmSpec`: what `alarm.createDefinition`
+ *   made — a counter of `ALARM_METRIC_COUNTERS`, or a state of `ALARM_STATE_CONDITIONS`), saved with the lab.
  *
  * Thresholds are vSphere 6.x/7.x's defaults as its client shows them (Host CPU usage 75 % / 90 % for
  * 5 min; Host memory usage 90 % / 95 % for 5 min; Virtual machine CPU usage 75 % / 90 % for 5 min;
@@ -12,7 +14,7 @@
  * the common sizing guidance. Rule: a metric's value is read from the collector's latest real-time
  * sample (a 20 s average), never computed anew here.
  */
-import type { AlarmDefinitionDto, AlarmEntityType, AlarmKey } from '@shared/model/alarms';
+import type { AlarmDefinitionDto, AlarmEntityType, AlarmKey, AlarmMetricCounter, AlarmStateCondition, BuiltinAlarmKey, CustomAlarmKey } from '@shared/model/alarms';
 import { ALARM_KEYS } from '@shared/model/alarms';
 
 export interface AlarmSettings {
@@ -36,11 +38,42 @@ export interface AlarmDefinition {
   read?: MetricReader;
   stateText?: string;
   defaults: Required<AlarmSettings> | { enabled: boolean };
+  /** A user's definition: the counter or state it watches. */
+  custom?: { counter?: AlarmMetricCounter; state?: AlarmStateCondition };
+}
+
+/** A user's definition as saved: its identity and what it watches (its settings are saved beside the built-ins'). */
+export interface CustomAlarmSpec {
+  key: CustomAlarmKey;
+  name: string;
+  description: string;
+  entityType: 'host' | 'vm';
+  counter?: AlarmMetricCounter;
+  state?: AlarmStateCondition;
+}
+
+const COUNTER_LABEL: Record<AlarmMetricCounter, string> = { 'cpu.usage.average': 'CPU usage', 'mem.usage.average': 'Memory usage' };
+
+/** The state condition in words ("runtime.powerState is poweredOff"). */
+export function stateConditionText(c: AlarmStateCondition): string {
+  const is = c.operator === 'isEqual' ? 'is' : 'is not';
+  return [c.red !== undefined ? `red when ${c.path} ${is} ${c.red}` : '', c.yellow !== undefined ? `yellow when ${c.path} ${is} ${c.yellow}` : ''].filter(Boolean).join('; ');
+}
+
+export function customDefinition(spec: CustomAlarmSpec): AlarmDefinition {
+  const counter = spec.counter;
+  return {
+    key: spec.key, name: spec.name, description: spec.description, entityType: spec.entityType,
+    condition: counter ? 'metric' : 'state',
+    ...(counter ? { metricLabel: COUNTER_LABEL[counter], read: (v: Record<string, number>) => v[counter] } : { stateText: stateConditionText(spec.state!) }),
+    defaults: counter ? { enabled: true, warning: 0, critical: 0, durationS: 0 } : { enabled: true },
+    custom: { ...(counter ? { counter } : {}), ...(spec.state ? { state: { ...spec.state } } : {}) },
+  };
 }
 
 const REALTIME_S = 20;
 
-export const ALARM_DEFINITIONS: Record<AlarmKey, AlarmDefinition> = {
+export const ALARM_DEFINITIONS: Record<BuiltinAlarmKey, AlarmDefinition> = {
   hostCpuUsage: {
     key: 'hostCpuUsage', name: 'Host CPU usage', entityType: 'host', condition: 'metric',
     description: 'Monitors host CPU usage (cpu.usage.average)', metricLabel: 'CPU usage',
@@ -99,6 +132,11 @@ export function definitionDto(d: AlarmDefinition, st: AlarmSettings): AlarmDefin
     dto.metric = { label: d.metricLabel ?? d.name, unit: '%', warning: st.warning ?? 0, critical: st.critical ?? 0, durationS: st.durationS ?? 0 };
   } else {
     dto.stateText = d.stateText;
+  }
+  if (d.custom) {
+    dto.custom = true;
+    if (d.custom.counter) dto.counter = d.custom.counter;
+    if (d.custom.state) dto.state = { ...d.custom.state };
   }
   return dto;
 }

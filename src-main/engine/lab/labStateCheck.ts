@@ -33,8 +33,12 @@ import { exerciseProgressSchema } from '@shared/api/commands';
 import { savedDesignSchema } from '@shared/api/availabilitySchema';
 import { memReclamationSchema } from '@shared/api/memoryReclamationSchema';
 import type { Infer } from '@shared/api/schema';
-import { ALARM_KEYS, ALARM_STATUSES, type AlarmKey } from '@shared/model/alarms';
-import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
+import {
+  ALARM_KEY_RULE, ALARM_KEYS, ALARM_METRIC_COUNTERS, ALARM_STATE_PATHS, ALARM_STATE_VALUES, ALARM_STATUSES, CUSTOM_ALARMS_MAX, CUSTOM_ALARM_ENTITY_TYPES,
+  isBuiltinAlarmKey, type AlarmKey,
+} from '@shared/model/alarms';
+import type { AlarmDefinition } from '../alarms/index';
+import { ALARM_DEFINITIONS, customDefinition, definitionChangeProblem, stateConditionProblem } from '../alarms/index';
 import {
   ADMISSION_POLICIES, AFFINITY_RULE_KINDS, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, HEARTBEAT_DATASTORE_POLICIES, HEARTBEAT_DATASTORES_MAX_SPECIFIED, ISOLATION_RESPONSES,
   RESTART_PRIORITIES, VM_MONITORING_MODES,
@@ -289,16 +293,27 @@ const alarmSettingsSchema = s.object({
   enabled: s.bool(), warning: s.optional(s.number({ min: 0, max: 100 })), critical: s.optional(s.number({ min: 0, max: 100 })),
   durationS: s.optional(s.int({ min: 0, max: 86_400 })),
 });
+const alarmKeySchema = s.string({ min: 1, max: 40, pattern: ALARM_KEY_RULE });
+const ALARM_DEFINITIONS_MAX = ALARM_KEYS.length + CUSTOM_ALARMS_MAX;
 const alarmsStateSchema = s.object({
-  definitions: s.array(tuple(s.oneOf(ALARM_KEYS), alarmSettingsSchema), { max: ALARM_KEYS.length }),
+  definitions: s.array(tuple(alarmKeySchema, alarmSettingsSchema), { max: ALARM_DEFINITIONS_MAX }),
+  custom: s.optional(s.array(s.object({
+    key: s.string({ min: 8, max: 20, pattern: /^custom-[1-9][0-9]{0,5}$/ }), name: s.name({ max: 80 }), description: s.text({ max: 512 }),
+    entityType: s.oneOf(CUSTOM_ALARM_ENTITY_TYPES), counter: s.optional(s.oneOf(ALARM_METRIC_COUNTERS)),
+    state: s.optional(s.object({
+      path: s.oneOf(ALARM_STATE_PATHS), operator: s.oneOf(['isEqual', 'isUnequal'] as const),
+      yellow: s.optional(s.oneOf(ALARM_STATE_VALUES)), red: s.optional(s.oneOf(ALARM_STATE_VALUES)),
+    })),
+  }), { max: CUSTOM_ALARMS_MAX })),
+  nextCustomId: s.optional(s.int({ min: 1, max: 999_999 })),
   watches: s.array(s.object({
-    key: s.oneOf(ALARM_KEYS),
+    key: alarmKeySchema,
     entityId: s.string({ min: 3, max: 40, pattern: /^(host|vm|datastore)-[1-9][0-9]{0,9}$/ }),
     warnSinceMs: s.optional(timeMs()), critSinceMs: s.optional(timeMs()),
     status: s.oneOf(ALARM_STATUSES), timeMs: timeMs(),
     acknowledged: s.bool(), acknowledgedAtMs: s.optional(timeMs()), acknowledgedBy: s.optional(s.string({ max: 128 })),
     detail: s.text({ max: 512 }), notBeforeMs: s.optional(timeMs()), heldGreen: s.optional(s.bool()),
-  }), { max: (LAB_MAX_VMS + LAB_MAX_HOSTS * 2) * ALARM_KEYS.length }),
+  }), { max: (LAB_MAX_VMS + LAB_MAX_HOSTS * 2) * ALARM_DEFINITIONS_MAX }),
   nextMetricEvalMs: timeMs(),
 });
 /** Guest pages of one VM: page numbers within the largest guest memory. */
@@ -541,19 +556,43 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
   const alarms = (v2 as { alarms?: Infer<typeof alarmsStateSchema> } | undefined)?.alarms;
   if (alarms) {
     const f = 'state.services.alarms';
+    // The users' definitions: keys below the next one, once each, names unique, a counter or a state the object kind has.
+    const defs = new Map<string, AlarmDefinition>(Object.entries(ALARM_DEFINITIONS));
+    const names = new Set([...defs.values()].map((d) => d.name.toLowerCase()));
+    const custom = alarms.custom ?? [];
+    for (let i = 0; i < custom.length; i++) {
+      const c = custom[i];
+      const at2 = `${f}.custom[${i}]`;
+      if (Number(c.key.slice('custom-'.length)) >= (alarms.nextCustomId ?? 1)) return problem(`${at2}.key`, `${c.key} is not below nextCustomId`);
+      if (defs.has(c.key)) return problem(`${at2}.key`, `duplicates the alarm definition ${c.key}`);
+      if (names.has(c.name.toLowerCase())) return problem(`${at2}.name`, `duplicates the name of another alarm definition: ${c.name}`);
+      if ((c.counter === undefined) === (c.state === undefined)) return problem(`${at2}.counter`, 'a definition watches either a counter or a state');
+      const sp = c.state && stateConditionProblem(c.entityType, c.state);
+      if (sp) return problem(`${at2}.${sp.field}`, sp.message);
+      defs.set(c.key, customDefinition(c as Parameters<typeof customDefinition>[0]));
+      names.add(c.name.toLowerCase());
+    }
+    const settled = new Set<string>();
     for (let i = 0; i < alarms.definitions.length; i++) {
       const [key, st] = alarms.definitions[i] as unknown as [AlarmKey, Infer<typeof alarmSettingsSchema>];
-      const p = definitionChangeProblem(key, {}, st);
-      if (p && ALARM_DEFINITIONS[key].condition === 'metric') return problem(`${f}.definitions[${i}][1].${p.field}`, p.message);
+      const d = defs.get(key);
+      if (!d) return problem(`${f}.definitions[${i}][0]`, `no alarm definition ${key}`);
+      if (settled.has(key)) return problem(`${f}.definitions[${i}][0]`, `duplicates the settings of ${key}`);
+      settled.add(key);
+      const p = definitionChangeProblem(d, {}, st);
+      if (p && d.condition === 'metric') return problem(`${f}.definitions[${i}][1].${p.field}`, p.message);
     }
+    for (const c of custom) if (!settled.has(c.key) && !isBuiltinAlarmKey(c.key)) return problem(`${f}.definitions`, `has no settings for ${c.key}`);
     const seen = new Set<string>();
     for (let i = 0; i < alarms.watches.length; i++) {
       const w = alarms.watches[i];
-      const kind = ALARM_DEFINITIONS[w.key].entityType;
-      if (!w.entityId.startsWith(`${kind}-`)) return problem(`${f}.watches[${i}].entityId`, `'${ALARM_DEFINITIONS[w.key].name}' watches ${kind}s, not ${w.entityId}`);
+      const d = defs.get(w.key);
+      if (!d) return problem(`${f}.watches[${i}].key`, `no alarm definition ${w.key}`);
+      const kind = d.entityType;
+      if (!w.entityId.startsWith(`${kind}-`)) return problem(`${f}.watches[${i}].entityId`, `'${d.name}' watches ${kind}s, not ${w.entityId}`);
       const q = ref(kind === 'vm' ? 'vms' : kind === 'host' ? 'hosts' : 'datastores', w.entityId, `${f}.watches[${i}].entityId`, kind);
       if (q) return q;
-      if (seen.has(`${w.key}|${w.entityId}`)) return problem(`${f}.watches[${i}]`, `duplicates the alarm '${ALARM_DEFINITIONS[w.key].name}' on ${w.entityId}`);
+      if (seen.has(`${w.key}|${w.entityId}`)) return problem(`${f}.watches[${i}]`, `duplicates the alarm '${d.name}' on ${w.entityId}`);
       seen.add(`${w.key}|${w.entityId}`);
     }
   }

@@ -196,7 +196,7 @@ const alarmSettingSchema = withRule(s.object({
   critical: s.optional(s.number({ min: 0, max: 100 })),
   durationS: s.optional(s.int({ min: 0, max: 86_400 })),
 }), (a, p) => {
-  const problem = definitionChangeProblem(a.alarm, a, ALARM_DEFINITIONS[a.alarm].defaults);
+  const problem = definitionChangeProblem(ALARM_DEFINITIONS[a.alarm], a, ALARM_DEFINITIONS[a.alarm].defaults);
   return problem ? { field: `${p}.${problem.field}`, message: problem.message } : null;
 });
 

@@ -8,7 +8,8 @@
  *    the full chain of copy-on-write layers at capture (the last layer is the snapshot's own delta).
  *  - `add(node)` (child of the current snapshot; becomes current), `get`, `byName` (newest of that name),
  *    `remove(id, removeChildren, liveChains)` and `removeAll(liveChains)` → the live disk chains after
- *    consolidation, `edit`, `toDto(vmId)`; `save()` / `restore()` with layers as ids.
+ *    consolidation, `edit`, `toDto(vmId)` (sizes whole and in parts: memory file, each disk's own delta);
+ *    `save()` / `restore()` with layers as ids.
  *
  * Rules: deleting snapshots never changes the live state or any other snapshot's state — a deleted
  * snapshot's own delta is consolidated into the layer above it in every chain that still needs it.
@@ -36,6 +37,11 @@ export interface GuestCapture {
   /** The bytes of pages the host had taken away (swapped, compressed) — not present in `guestState`. */
   reclaimed?: unknown;
 }
+
+/** A snapshot's memory file: the guest memory touched at capture (0 without memory). */
+const memoryBytes = (n: SnapshotNode): number => (n.capture && n.memory ? n.capture.touchedBytes : 0);
+/** Per disk, the snapshot's own delta: the last layer of its chain at capture. */
+const diskDeltaBytes = (n: SnapshotNode): number[] => n.disks.map((chain) => (chain.length ? layerBytes(chain[chain.length - 1]) : 0));
 
 /** The VM's configuration at capture (restored on revert). */
 export type HardwareConfig = VmHardware;
@@ -142,8 +148,8 @@ export class SnapshotTree {
 
   /** Bytes unique to a snapshot: its own disk deltas plus its memory file. */
   sizeBytes(n: SnapshotNode): number {
-    let total = n.capture && n.memory ? n.capture.touchedBytes : 0;
-    for (const chain of n.disks) if (chain.length) total += layerBytes(chain[chain.length - 1]);
+    let total = memoryBytes(n);
+    for (const b of diskDeltaBytes(n)) total += b;
     return total;
   }
 
@@ -157,7 +163,8 @@ export class SnapshotTree {
     const snapshots: SnapshotDto[] = [...this.nodes.values()].map((n) => {
       const d: SnapshotDto = {
         id: n.id, vmId, name: n.name, description: n.description, createdAtMs: n.createdAtMs, memory: n.memory,
-        quiesced: n.quiesced, powerState: n.powerState, sizeBytes: this.sizeBytes(n), childIds: [...n.childIds],
+        quiesced: n.quiesced, powerState: n.powerState, sizeBytes: this.sizeBytes(n), memoryBytes: memoryBytes(n), diskDeltaBytes: diskDeltaBytes(n),
+        childIds: [...n.childIds],
       };
       if (n.parentId) d.parentId = n.parentId;
       return d;

@@ -4,7 +4,9 @@
  * description, enabled, the trigger as vSphere's AlarmExpression, where it is defined) — and the
  * AlarmState values `triggeredAlarmState` and `AlarmManager.GetAlarmState` answer.
  *
- * - `alarmIdOf(key)`, `alarmKeyOf(id)` (undefined when `id` names no definition of the lab).
+ * - `alarmIdOf(key)`, `alarmKeyOf(id)` (undefined when `id` cannot name a definition of the lab: a
+ *   built-in key or a user's `custom-N`; whether that one exists is the lab's to say).
+ * - `METRIC_OF`: the built-in metric definitions' counters and threshold units; `expression(d, catalog)`.
  * - `alarmObject(id, ctx, catalog)` → ManagedObject | undefined.
  * - `alarmState(triggered, ctx, entityType)` → AlarmState.
  *
@@ -15,10 +17,11 @@
  * are no counter of the lab: CPU ready is read from `cpu.ready.summation` (milliseconds per 20 s
  * sample), so its thresholds are given for one vCPU (the lab divides by the VM's vCPUs); datastore usage
  * compares provisioned space with capacity, so its expression is an empty OrAlarmExpression and its
- * thresholds are in the description.
+ * thresholds are in the description. A user's definition (CreateAlarm) is served as it was made: its
+ * MetricAlarmExpression or StateAlarmExpression, its own description.
  */
 import type { AlarmDefinitionDto, AlarmKey, TriggeredAlarmDto } from '@shared/model/alarms';
-import { ALARM_KEYS } from '@shared/model/alarms';
+import { ALARM_KEY_RULE } from '@shared/model/alarms';
 import type { VimValue } from './vimValues';
 import { arr, bool, data, dateTime, en, int, ref, str } from './vimValues';
 import type { ManagedObject } from './managedTypes';
@@ -33,25 +36,45 @@ const REALTIME_S = 20;
 const VIM_TYPE: Record<AlarmDefinitionDto['entityType'], string> = { host: 'HostSystem', vm: 'VirtualMachine', datastore: 'Datastore' };
 
 /** The counter each metric condition compares, and how a threshold in percent becomes the counter's unit. */
-const METRIC_OF: Partial<Record<AlarmKey, { counter: string; threshold: (percent: number) => number }>> = {
-  hostCpuUsage: { counter: 'cpu.usage.average', threshold: (p) => p * 100 },
-  hostMemoryUsage: { counter: 'mem.usage.average', threshold: (p) => p * 100 },
-  vmCpuUsage: { counter: 'cpu.usage.average', threshold: (p) => p * 100 },
-  vmMemoryUsage: { counter: 'mem.usage.average', threshold: (p) => p * 100 },
-  vmCpuReady: { counter: 'cpu.ready.summation', threshold: (p) => (p / 100) * REALTIME_S * 1000 },
+export const METRIC_OF: Partial<Record<AlarmKey, { counter: string; threshold: (percent: number) => number; percent: (threshold: number) => number }>> = {
+  hostCpuUsage: { counter: 'cpu.usage.average', threshold: (p) => p * 100, percent: (t) => t / 100 },
+  hostMemoryUsage: { counter: 'mem.usage.average', threshold: (p) => p * 100, percent: (t) => t / 100 },
+  vmCpuUsage: { counter: 'cpu.usage.average', threshold: (p) => p * 100, percent: (t) => t / 100 },
+  vmMemoryUsage: { counter: 'mem.usage.average', threshold: (p) => p * 100, percent: (t) => t / 100 },
+  vmCpuReady: { counter: 'cpu.ready.summation', threshold: (p) => (p / 100) * REALTIME_S * 1000, percent: (t) => (t / (REALTIME_S * 1000)) * 100 },
 };
 
 export const alarmIdOf = (key: AlarmKey): string => `alarm-${key}`;
 
 export function alarmKeyOf(id: string): AlarmKey | undefined {
   const key = id.startsWith('alarm-') ? id.slice('alarm-'.length) : '';
-  return (ALARM_KEYS as readonly string[]).includes(key) ? key as AlarmKey : undefined;
+  return ALARM_KEY_RULE.test(key) ? key as AlarmKey : undefined;
 }
 
 const stateExpression = (operator: 'isEqual' | 'isUnequal', statePath: string, red: string): VimValue =>
   data('StateAlarmExpression', { operator: en('StateAlarmOperator', operator), type: str('HostSystem'), statePath: str(statePath), red: str(red) });
 
-function expression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue {
+function customExpression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue {
+  const type = str(VIM_TYPE[d.entityType]);
+  if (d.state) {
+    return data('StateAlarmExpression', {
+      operator: en('StateAlarmOperator', d.state.operator), type, statePath: str(d.state.path),
+      yellow: d.state.yellow === undefined ? undefined : str(d.state.yellow), red: d.state.red === undefined ? undefined : str(d.state.red),
+    });
+  }
+  const counter = d.counter && catalog.byName(d.counter);
+  if (!counter || !d.metric) return data('OrAlarmExpression', { expression: arr('AlarmExpression', []) });
+  return data('MetricAlarmExpression', {
+    operator: en('MetricAlarmOperator', 'isAbove'), type,
+    metric: data('PerfMetricId', { counterId: int(catalog.key(counter)), instance: str('') }),
+    yellow: int(d.metric.warning * 100), yellowInterval: int(d.metric.durationS),
+    red: int(d.metric.critical * 100), redInterval: int(d.metric.durationS),
+  });
+}
+
+/** vSphere's AlarmExpression of a definition (served as `Alarm.info.expression`). */
+export function expression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue {
+  if (d.custom) return customExpression(d, catalog);
   if (d.key === 'hostConnectionPowerState') {
     // vSphere's "Host connection and power state": not responding, and not in standby.
     return data('AndAlarmExpression', { expression: arr('AlarmExpression', [
@@ -81,6 +104,7 @@ function expression(d: AlarmDefinitionDto, catalog: PerfCatalog): VimValue {
 }
 
 function description(d: AlarmDefinitionDto): string {
+  if (d.custom) return d.description;
   if (d.condition === 'state') return `${d.description}. Red when: ${d.stateText ?? ''}`;
   const m = d.metric!;
   const per = d.key === 'vmCpuReady' ? ' (thresholds in the expression: milliseconds of ready time per 20 s sample for one vCPU)' : '';
@@ -108,6 +132,7 @@ function alarmInfo(d: AlarmDefinitionDto, catalog: PerfCatalog, ctx: EntityConte
 export async function alarmObject(id: string, ctx: EntityContext, catalog: PerfCatalog): Promise<ManagedObject | undefined> {
   const key = alarmKeyOf(id);
   if (!key) return undefined;
+  // A definition the lab has no more (a removed one of the user's) is not found.
   const d = (await ctx.mirror.alarmDefinitions()).find((x) => x.key === key);
   if (!d) return undefined;
   return tableObject('Alarm', id, {

@@ -16,6 +16,7 @@ import { tableObject } from './managedTypes';
 import type { EntityNode } from './inventoryModel';
 import type { EntityContext } from './entityContext';
 import { vmConfig, vmGuest, vmOverallStatus, vmRuntime, vmSnapshotInfo, vmSummary } from './vmProperties';
+import { vmLayoutEx } from './vmLayout';
 import { hostConfig, hostHardware, hostRuntime, hostSummary } from './hostProperties';
 
 const refOf = (n: EntityNode) => ref(n.type, n.id);
@@ -163,6 +164,7 @@ function ownTable(node: EntityNode, ctx: EntityContext): Record<string, () => Pr
         guest: () => vmGuest(vm),
         summary: () => vmSummary(vm, ctx),
         snapshot: async () => vmSnapshotInfo(await ctx.mirror.snapshotTree(vm), ctx),
+        layoutEx: async () => vmLayoutEx(vm, await ctx.mirror.snapshotTree(vm), ctx),
         rootSnapshot: async () => {
           const tree = await ctx.mirror.snapshotTree(vm);
           return idRefs('VirtualMachineSnapshot', tree?.rootIds ?? []);

@@ -192,6 +192,9 @@ export class LabMirror {
   /** Changes with every alarm event (part of the revision of entities with triggered alarms). */
   get alarmGen(): number { return this.alarmGeneration; }
 
+  /** After the endpoint changed a definition itself: read the definitions anew now, not at the change's event. */
+  alarmsChanged(): void { this.alarmGeneration++; }
+
   /** The lab's triggered alarms (yellow or red), fetched once per alarm generation. */
   triggeredAlarms(): Promise<TriggeredAlarmDto[]> {
     if (this.alarmCache && this.alarmCache.generation === this.alarmGeneration) return this.alarmCache.alarms;

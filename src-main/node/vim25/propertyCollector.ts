@@ -156,7 +156,7 @@ export async function selectObjects(spec: FilterSpec, resolver: ObjectResolver, 
 
 /** vSphere properties the lab does not serve: reading them answers "unset" rather than InvalidProperty. */
 const UNSERVED = new Set([
-  'layout', 'layoutEx', 'storage', 'capability', 'environmentBrowser', 'resourceConfig', 'fileLayout', 'fileLayoutEx',
+  'layout', 'storage', 'capability', 'environmentBrowser', 'resourceConfig', 'fileLayout', 'fileLayoutEx',
   'parentVApp', 'configManager', 'systemResources', 'licensableResource', 'runtimeInfo', 'configIssue', 'environmentBrowser',
   'rootSnapshot', 'iormConfiguration', 'browser', 'capabilities', 'actionHistory', 'migrationHistory', 'recommendation',
   'drsFault', 'drsRecommendation', 'configurationEx', 'summaryEx', 'childConfiguration', 'namespace', 'precheckRemediationResult',

@@ -134,7 +134,7 @@ export class World implements ObjectResolver {
         return tableObject(type, id, {});
       case 'AlarmManager':
         return tableObject(type, id, {
-          // Templates for new alarms: none (the lab has no CreateAlarm; its definitions are fixed, their thresholds editable in the client).
+          // Templates for new alarms: none (CreateAlarm takes a MetricAlarmExpression or StateAlarmExpression as docs/vim25.md lists).
           defaultExpression: () => arr('AlarmExpression', []),
         }, 'static');
       default:

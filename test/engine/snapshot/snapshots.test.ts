@@ -64,6 +64,13 @@ test('memory snapshot: reverting restores the powered-on guest at the captured s
   assert.deepEqual([one.memory, one.powerState, one.description, one.childIds], [true, 'poweredOn', 'first', [id2]]);
   assert.deepEqual([two.memory, two.powerState, two.parentId], [false, 'poweredOff', id1], 'a non-memory snapshot reverts to powered off');
   assert.ok(one.sizeBytes > 0);
+  // The size in parts (vim25's layoutEx files): the memory file and each disk's own delta add up to it.
+  for (const s of [one, two]) {
+    assert.equal(s.diskDeltaBytes?.length, vm.disks.length);
+    assert.equal((s.memoryBytes ?? NaN) + s.diskDeltaBytes!.reduce((a, b) => a + b, 0), s.sizeBytes, s.name);
+  }
+  assert.ok(one.memoryBytes! > 0, 'a memory snapshot has a memory file');
+  assert.equal(two.memoryBytes, 0);
   const dto = vmByName(h, 'app');
   assert.deepEqual([dto.snapshotCount, dto.currentSnapshotId], [2, id2]);
   // Revert to the non-memory snapshot: powered off, disk as it was.

@@ -65,6 +65,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'cluster.drs.dismiss': { clusterId: 'cluster-1', recommendationId: 1 }, 'cluster.services': { clusterId: 'cluster-1' },
   'cluster.drs.powerOnRecommendations': { vmId: 'vm-1' },
   'alarm.updateDefinition': { alarmKey: 'vmCpuUsage', enabled: true, warning: 50, critical: 80, durationS: 60 },
+  'alarm.createDefinition': { name: 'Busy VM', description: 'cpu', entityType: 'vm', enabled: true, counter: 'cpu.usage.average', warning: 10, critical: 20, durationS: 0, state: { path: 'runtime.powerState', operator: 'isEqual', yellow: 'suspended', red: 'poweredOff' } },
+  'alarm.removeDefinition': { alarmKey: 'custom-1' },
   'alarm.acknowledge': { alarmKey: 'hostCpuUsage', entityId: 'host-1' }, 'alarm.reset': { alarmKey: 'hostCpuUsage', entityId: 'host-1' },
   'alarm.definitions': {}, 'alarm.triggered': { entityId: 'cluster-1' },
   'availability.design': { groups: [{ name: 'power', availability: 0.999, need: 1, scheme: '2N' }, { name: 'hosts', mtbfH: 10_000, mttrH: 8, need: 3, scheme: 'N+1' }] },

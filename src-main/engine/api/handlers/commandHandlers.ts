@@ -85,7 +85,11 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     ...(p.dpm ? { dpm: p.dpm } : {}),
     ...(p.restartPriorityOverrides ? { restartPriorityOverrides: p.restartPriorityOverrides.map((o) => ({ vmId: o.vmId, priority: o.priority === 'clusterDefault' ? null : o.priority })) } : {}),
   }),
-  'alarm.updateDefinition': (lab, p, who) => lab.alarms.updateDefinition(p.alarmKey, { enabled: p.enabled, warning: p.warning, critical: p.critical, durationS: p.durationS }, who),
+  'alarm.updateDefinition': (lab, p, who) => lab.alarms.updateDefinition(p.alarmKey, {
+    enabled: p.enabled, warning: p.warning, critical: p.critical, durationS: p.durationS, name: p.name, description: p.description,
+  }, who),
+  'alarm.createDefinition': (lab, p, who) => lab.alarms.createDefinition(p, who),
+  'alarm.removeDefinition': (lab, p, who) => lab.alarms.removeDefinition(p.alarmKey, who),
   'alarm.acknowledge': (lab, p, who) => lab.alarms.acknowledge(p.alarmKey, p.entityId as ManagedEntityId, who),
   'alarm.reset': (lab, p, who) => lab.alarms.reset(p.alarmKey, p.entityId as ManagedEntityId, who),
   'cluster.drs.run': (lab, p) => lab.clusterServices.runDrs(p.clusterId),
