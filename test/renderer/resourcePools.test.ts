@@ -2,7 +2,7 @@
 // Resource pools in the client: the tree (pools under their cluster after its hosts, a pool's VMs under
 // it), the pool form's checks and request, Resource Allocation's rows, the ACTIONS entries, the pool dialog
 // placing an engine refusal beside its field, Delete showing a refusal in words, and Move To….
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
@@ -56,6 +56,41 @@ describe('the Hosts and Clusters tree with resource pools', () => {
     const tree = buildTree(inv, 'hosts');
     expect(tree.nodes.get('host-1')?.childIds).toEqual(['resgroup-1', 'vm-1']);
     expect(tree.nodes.get('resgroup-1')?.childIds).toEqual(['vm-2']);
+  });
+});
+
+describe('the inventory store follows pools through the change feed', () => {
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('a pool entering, a VM moving into it and the pool leaving update the tree without a refetch', async () => {
+    vi.useFakeTimers();
+    const inv = makeInventory(2);
+    let gets = 0;
+    const api = fakeApi({ 'inventory.get': () => { gets++; return inv; } });
+    setApiForTests(api);
+    setActivePinia(createPinia());
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'enter', id: 'resgroup-1', object: pool(1, 'High', { cpuShares: 8000, cpuShareLevel: 'high' }) }] });
+    await vi.runAllTimersAsync();
+    expect(store.resourcePool('resgroup-1')?.name).toBe('High');
+    expect(store.tree('hosts')!.nodes.get('cluster-1')!.childIds).toContain('resgroup-1');
+    api.emit({ type: 'inventory.changed', version: 3, updates: [
+      { op: 'modify', id: 'vm-2', changes: [{ path: 'resourcePoolId', value: 'resgroup-1' }] },
+      { op: 'modify', id: 'resgroup-1', changes: [{ path: 'vmIds', value: ['vm-2'] }] },
+    ] });
+    await vi.runAllTimersAsync();
+    expect(store.tree('hosts')!.nodes.get('resgroup-1')!.childIds).toEqual(['vm-2']);
+    expect(store.entity('resgroup-1')).toMatchObject({ vmIds: ['vm-2'] });
+    api.emit({ type: 'inventory.changed', version: 4, updates: [
+      { op: 'modify', id: 'vm-2', changes: [{ path: 'resourcePoolId', removed: true }] },
+      { op: 'leave', id: 'resgroup-1' },
+    ] });
+    await vi.runAllTimersAsync();
+    expect(store.resourcePool('resgroup-1')).toBeUndefined();
+    expect(store.snapshot!.inventory.resourcePools).toBeUndefined();
+    expect(store.tree('hosts')!.nodes.get('host-2')!.childIds).toEqual(['vm-2']);
+    expect(gets).toBe(1);
   });
 });
 
