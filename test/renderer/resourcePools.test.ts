@@ -11,7 +11,7 @@ import type { ResourcePoolDto } from '@shared/model/resourcePool';
 import { COMMAND_SCHEMAS } from '@shared/api/commands';
 import { setApiForTests } from '@renderer/api/client';
 import { buildTree } from '@renderer/logic/inventoryTree';
-import { allocationRows, checkPoolForm, poolFieldOf, poolFormOf, poolRequestOf, vmShareLevelOf } from '@renderer/logic/resourcePools';
+import { allocationRows, checkPoolForm, poolFieldOf, poolFormOf, poolRequestOf, reservationTotals, vmShareLevelOf } from '@renderer/logic/resourcePools';
 import { useObjectActions } from '@renderer/composables/useObjectActions';
 import { useDialogs } from '@renderer/composables/useDialogs';
 import { useInventoryStore } from '@renderer/stores/inventory';
@@ -135,6 +135,13 @@ describe('Resource Allocation › CPU rows', () => {
     const inPool = allocationRows(withPools(), 'resgroup-1', usage);
     expect(inPool).toMatchObject([{ name: 'VM1', kind: 'vm', shareLevel: 'normal', sharesPercent: 100, usageMhz: 80 }]);
     expect(vmShareLevelOf({ cpuShares: 4000, vcpus: 2 })).toBe('high');
+    // Two connected 4-core 2400 MHz hosts; pool Low reserves nothing, High 0, VM3 0 → then High reserves 1000.
+    const inv = withPools();
+    expect(reservationTotals(inv, 'cluster-1')).toEqual({ totalMhz: 19200, usedMhz: 0, availableMhz: 19200 });
+    inv.resourcePools![0] = { ...inv.resourcePools![0], cpuReservationMhz: 1000 };
+    inv.hosts[1] = { ...inv.hosts[1], inMaintenanceMode: true };
+    expect(reservationTotals(inv, 'cluster-1')).toEqual({ totalMhz: 9600, usedMhz: 1000, availableMhz: 8600 });
+    expect(reservationTotals(inv, 'resgroup-1')).toEqual({ totalMhz: 1000, usedMhz: 0, availableMhz: 1000 });
   });
 });
 

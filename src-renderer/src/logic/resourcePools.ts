@@ -10,7 +10,8 @@
  * - `allocationRows(inventory, parentId, usageMhz)`: the children of a cluster's (or standalone host's)
  *   root pool, or of a pool — pools first, then VMs — with reservation, limit, shares, % shares among
  *   those siblings, and measured usage (a VM's latest `cpu.usagemhz.average`; a pool's is the sum of its
- *   VMs' measured values).
+ *   VMs' measured values); `reservationTotals(inventory, parentId)`: the reservation capacity, used and
+ *   available, as vSphere shows them above the table.
  *
  * Rules: the checks here only spare a round trip (bounds from `@shared/model/resourcePool`); the engine's
  * typed errors are final and are shown beside the field they name. Nothing is invented: a VM without a
@@ -147,6 +148,24 @@ export function allocationRows(inv: InventoryDto, parentId: string, usageMhz: Re
   ];
   const total = rows.reduce((s, r) => s + r.shares, 0);
   return rows.map((r) => ({ ...r, sharesPercent: total > 0 ? (r.shares / total) * 100 : 0 }));
+}
+
+/**
+ * vSphere's reservation totals above the table: the capacity that can be reserved here (a cluster's or
+ * standalone host's CPU — cores × clock of its connected hosts outside maintenance — or a pool's own
+ * reservation, pools here not being expandable), how much of it the rows reserve, and what is left.
+ */
+export function reservationTotals(inv: InventoryDto, parentId: string): { totalMhz: number; usedMhz: number; availableMhz: number } {
+  const kind = kindOfId(parentId);
+  let totalMhz = 0;
+  if (kind === 'resgroup') totalMhz = inv.resourcePools?.find((p) => p.id === parentId)?.cpuReservationMhz ?? 0;
+  else {
+    const hosts = inv.hosts.filter((h) => (kind === 'cluster' ? h.clusterId === parentId : h.id === parentId));
+    for (const h of hosts) if (h.connectionState === 'connected' && !h.inMaintenanceMode) totalMhz += h.sockets * h.coresPerSocket * h.cpuMhz;
+  }
+  const { pools, vms } = allocationChildren(inv, parentId);
+  const usedMhz = [...pools.map((p) => p.cpuReservationMhz), ...vms.map((v) => v.cpuReservationMhz)].reduce((a, b) => a + b, 0);
+  return { totalMhz, usedMhz, availableMhz: Math.max(0, totalMhz - usedMhz) };
 }
 
 /** VMs that a Resource Allocation view of `parentId` needs usage for (its rows and its pools' VMs). */
