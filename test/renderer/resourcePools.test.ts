@@ -18,6 +18,8 @@ import { useInventoryStore } from '@renderer/stores/inventory';
 import ResourcePoolDialog from '@renderer/components/pools/ResourcePoolDialog.vue';
 import DeletePoolDialog from '@renderer/components/pools/DeletePoolDialog.vue';
 import MoveToPoolDialog from '@renderer/components/pools/MoveToPoolDialog.vue';
+import InventoryTree from '@renderer/components/inventory/InventoryTree.vue';
+import { useSelectionStore } from '@renderer/stores/selection';
 import { fakeApi, flush, makeInventory } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
@@ -221,5 +223,27 @@ describe('the pool dialogs', () => {
     await flush();
     expect(api.commands).toEqual([{ name: 'vm.moveToPool', params: { vmId: 'vm-3', resourcePoolId: 'resgroup-2' } }]);
     expect(w.emitted('close')).toHaveLength(1);
+  });
+
+  it('a VM dragged onto a pool in the navigator moves into it', async () => {
+    window.location.hash = '';
+    const api = await setup(withPools());
+    api.commandResults['vm.moveToPool'] = () => ({ ok: true });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const w = mount(InventoryTree, { props: { view: 'hosts' }, global: { plugins: [pinia] }, attachTo: document.body });
+    await flush();
+    useSelectionStore().select('vm-3');
+    await flush();
+    await nextTick();
+    const data = new Map<string, string>();
+    const dataTransfer = { setData: (k: string, v: string) => data.set(k, v), getData: (k: string) => data.get(k) ?? '', effectAllowed: '', dropEffect: '' };
+    await w.get('[data-testid=tree-node-vm-3]').trigger('dragstart', { dataTransfer });
+    await w.get('[data-testid=tree-node-resgroup-2]').trigger('dragover', { dataTransfer });
+    await w.get('[data-testid=tree-node-resgroup-2]').trigger('drop', { dataTransfer });
+    await flush();
+    expect(api.commands).toEqual([{ name: 'vm.moveToPool', params: { vmId: 'vm-3', resourcePoolId: 'resgroup-2' } }]);
+    expect(useDialogs().dialog.value).toBeNull();
+    w.unmount();
   });
 });
