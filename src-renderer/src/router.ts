@@ -9,7 +9,7 @@
  */
 import { shallowRef } from 'vue';
 
-export type RouteKind = 'home' | 'vm' | 'host' | 'cluster' | 'datacenter' | 'datastore' | 'network';
+export type RouteKind = 'home' | 'vm' | 'host' | 'cluster' | 'resgroup' | 'datacenter' | 'datastore' | 'network';
 
 export interface Route {
   kind: RouteKind;
@@ -36,6 +36,8 @@ export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
     { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
     { key: 'configure', label: 'Configure' }, { key: 'hosts', label: 'Hosts' }, { key: 'vms', label: 'VMs' },
   ],
+  // A resource pool (its ids are vCenter's `resgroup-N`).
+  resgroup: [{ key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'vms', label: 'VMs' }],
   datacenter: [
     { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
     { key: 'hosts-clusters', label: 'Hosts & Clusters' }, { key: 'vms', label: 'VMs' },
@@ -45,7 +47,7 @@ export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
   network: [{ key: 'summary', label: 'Summary' }, { key: 'hosts', label: 'Hosts' }, { key: 'vms', label: 'VMs' }],
 };
 
-const KINDS: RouteKind[] = ['vm', 'host', 'cluster', 'datacenter', 'datastore', 'network'];
+const KINDS: RouteKind[] = ['vm', 'host', 'cluster', 'resgroup', 'datacenter', 'datastore', 'network'];
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);

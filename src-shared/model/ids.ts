@@ -35,6 +35,8 @@ export type EventId = IdOf<'event'>;
 export type ResourcePoolId = IdOf<'resgroup'>;
 /** Objects that appear in the inventory tree and own performance counters. */
 export type ManagedEntityId = DatacenterId | ClusterId | HostId | VmId | DatastoreId | NetworkId;
+/** Every object the inventory (and its change feed) carries: the managed entities and resource pools. */
+export type InventoryObjectId = ManagedEntityId | ResourcePoolId;
 
 const ID_PATTERN = /^(?:([a-z][a-z0-9]{0,15}):)?([a-z]+)-([1-9][0-9]{0,9})$/;
 /** A backend namespace: what may stand before the `:` of an id. */

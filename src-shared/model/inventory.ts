@@ -193,4 +193,4 @@ export interface SnapshotTreeDto {
 }
 
 /** Any object of the inventory tree, as the contract carries it. */
-export type EntityDto = DatacenterDto | ClusterDto | HostDto | VmDto | DatastoreDto | NetworkDto;
+export type EntityDto = DatacenterDto | ClusterDto | HostDto | VmDto | DatastoreDto | NetworkDto | ResourcePoolDto;

@@ -19,7 +19,7 @@
  * Pure: no clocks, no I/O; shared by the engine, the backend composite and the renderer.
  */
 import type { EntityDto, InventoryDto } from './inventory';
-import type { EntityKind, ManagedEntityId } from './ids';
+import type { EntityKind, InventoryObjectId } from './ids';
 import { kindOfId } from './ids';
 
 export type PropertyChange =
@@ -27,9 +27,9 @@ export type PropertyChange =
   | { path: string; removed: true };
 
 export type EntityUpdate =
-  | { op: 'enter'; id: ManagedEntityId; object: EntityDto }
-  | { op: 'modify'; id: ManagedEntityId; changes: PropertyChange[] }
-  | { op: 'leave'; id: ManagedEntityId };
+  | { op: 'enter'; id: InventoryObjectId; object: EntityDto }
+  | { op: 'modify'; id: InventoryObjectId; changes: PropertyChange[] }
+  | { op: 'leave'; id: InventoryObjectId };
 
 export interface InventoryChanges {
   /** The version the answer brings a client to (the feed's current version). */
@@ -42,7 +42,7 @@ export interface InventoryChanges {
 
 /** Which list of an InventoryDto holds entities of a kind. */
 export const INVENTORY_LIST_OF: Partial<Record<EntityKind, keyof Omit<InventoryDto, 'version'>>> = {
-  datacenter: 'datacenters', cluster: 'clusters', host: 'hosts', vm: 'vms', datastore: 'datastores', network: 'networks',
+  datacenter: 'datacenters', cluster: 'clusters', host: 'hosts', vm: 'vms', datastore: 'datastores', network: 'networks', resgroup: 'resourcePools',
 };
 
 /** Structural equality of plain contract data (objects, arrays, primitives). */
@@ -125,7 +125,7 @@ export function applyUpdates(inventory: InventoryDto, updates: readonly EntityUp
     if (!key) return undefined;
     let l = lists.get(key);
     if (!l) {
-      const items = [...(inventory[key] as EntityDto[])];
+      const items = [...((inventory[key] ?? []) as EntityDto[])];
       l = { items, index: new Map(items.map((x, i) => [x.id, i] as const)) };
       lists.set(key, l);
     }
@@ -144,7 +144,12 @@ export function applyUpdates(inventory: InventoryDto, updates: readonly EntityUp
       l.index.delete(u.id);
     }
   }
-  for (const [key, l] of lists) (next as unknown as Record<string, EntityDto[]>)[key] = l.items.filter((x) => x !== undefined);
+  for (const [key, l] of lists) {
+    const items = l.items.filter((x) => x !== undefined);
+    // Optional lists (resource pools) stay absent while empty, as `inventory.get` reports them.
+    if (items.length || key !== 'resourcePools') (next as unknown as Record<string, EntityDto[]>)[key] = items;
+    else delete (next as unknown as Record<string, EntityDto[]>)[key];
+  }
   return next;
 }
 

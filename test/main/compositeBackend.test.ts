@@ -220,3 +220,16 @@ test('without the real-host door, host.add / host.remove / host.reconnect / host
   assert.ok(host.name && ((await raw('query', 'inventory.get')) as { result: InventoryDto }).result.hosts.some((h) => h.id === host.id), 'nothing changed');
   await composite.close();
 });
+
+test('resource pools: inventory.get merges each backend\'s pools (namespaced), a pool of the second backend is created through it', async () => {
+  const lab = twoEngines();
+  const before = await lab.ask<InventoryDto>('query', 'inventory.get');
+  assert.equal(before.resourcePools, undefined, 'no pools anywhere: the list stays absent');
+  const theirCluster = before.clusters.find((c) => c.id.startsWith('sim2:'))!;
+  const { resourcePoolId } = await lab.ask<{ resourcePoolId: string }>('command', 'resourcePool.create', { name: 'Production', clusterId: theirCluster.id, cpuShareLevel: 'high' });
+  assert.ok(resourcePoolId.startsWith('sim2:resgroup-'), resourcePoolId);
+  const inv = await lab.ask<InventoryDto>('query', 'inventory.get');
+  assert.deepEqual(inv.resourcePools?.map((p) => [p.id, p.clusterId, p.cpuShares]), [[resourcePoolId, theirCluster.id, 8000]]);
+  const entered = lab.events.flatMap((e) => (e.type === 'inventory.changed' ? e.updates : [])).find((u) => u.id === resourcePoolId);
+  assert.equal(entered?.op, 'enter');
+});

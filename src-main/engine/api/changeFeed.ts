@@ -4,8 +4,8 @@
  * one `inventory.changed` event, and answers `inventory.changesSince` from a bounded history.
  *
  * - `new ChangeFeed(lab, emit)` remembers every entity's DTO as it stands (the last published view).
- * - `publish(marked)`: diffs the marked entities and those whose DTOs derive from them (a VM's host:
- *   `vmIds`; its datastores: `provisionedBytes`, `freeBytes`); when the clock has crossed a 20 s sample boundary, also the
+ * - `publish(marked)`: diffs the marked entities and those whose DTOs derive from them (a VM's host and
+ *   resource pool: `vmIds`; its datastores: `provisionedBytes`, `freeBytes`); when the clock has crossed a 20 s sample boundary, also the
  *   entities whose DTOs move with the clock without a mark — powered-on VMs (uptime, a guest going from
  *   running to halted) and hosts (uptime) — at the cadence vSphere refreshes its quick stats. Emits one
  *   event when anything changed; the version is the registry's, so it survives save and load.
@@ -20,7 +20,7 @@
 import type { EngineEvent } from '@shared/api/events';
 import { CHANGE_HISTORY_UPDATES } from '@shared/api/queries';
 import type { EntityDto } from '@shared/model/inventory';
-import type { ManagedEntityId, VmId } from '@shared/model/ids';
+import type { InventoryObjectId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
 import { INTERVALS } from '@shared/model/metrics';
 import type { EntityUpdate, InventoryChanges } from '@shared/model/inventoryChanges';
@@ -37,7 +37,7 @@ export class ChangeFeed {
 
   constructor(private readonly lab: Lab, private readonly emit: (e: EngineEvent) => void) {
     const inv = inventoryToDto(lab);
-    for (const list of [inv.datacenters, inv.clusters, inv.hosts, inv.vms, inv.datastores, inv.networks]) {
+    for (const list of [inv.datacenters, inv.clusters, inv.hosts, inv.vms, inv.datastores, inv.networks, inv.resourcePools ?? []]) {
       for (const x of list) this.published.set(x.id, x);
     }
     this.history = new ChangeHistory(lab.reg.version, CHANGE_HISTORY_UPDATES);
@@ -52,7 +52,7 @@ export class ChangeFeed {
     return this.history.since(version);
   }
 
-  publish(marked: Iterable<ManagedEntityId>): void {
+  publish(marked: Iterable<InventoryObjectId>): void {
     const period = Math.floor(this.lab.clock.nowMs / SWEEP_PERIOD_MS);
     const ids = this.withDerived(marked);
     if (period !== this.sweptPeriod) {
@@ -63,7 +63,7 @@ export class ChangeFeed {
     for (const id of ids) {
       const before = this.published.get(id);
       const now = entityToDto(this.lab, id);
-      const eid = id as ManagedEntityId;
+      const eid = id as InventoryObjectId;
       if (!now) {
         if (before) { this.published.delete(id); updates.push({ op: 'leave', id: eid }); }
       } else if (!before) {
@@ -81,16 +81,17 @@ export class ChangeFeed {
   }
 
   /** The marked ids plus the entities whose DTOs are computed from them, as they were and as they are. */
-  private withDerived(marked: Iterable<ManagedEntityId>): Set<string> {
+  private withDerived(marked: Iterable<InventoryObjectId>): Set<string> {
     const out = new Set<string>();
     for (const id of marked) {
       out.add(id);
       if (kindOfId(id) !== 'vm') continue;
-      const was = this.published.get(id) as { hostId?: string; disks?: { datastoreId: string }[] } | undefined;
+      const was = this.published.get(id) as { hostId?: string; resourcePoolId?: string; disks?: { datastoreId: string }[] } | undefined;
       const vm = this.lab.reg.vms.get(id as VmId);
       for (const v of [was, vm]) {
         if (!v) continue;
         if (v.hostId) out.add(v.hostId);
+        if (v.resourcePoolId) out.add(v.resourcePoolId);
         for (const d of v.disks ?? []) out.add(d.datastoreId);
       }
     }

@@ -4,7 +4,7 @@
  * Rule: the only place that knows both shapes; DTOs never share arrays or objects with engine state.
  */
 import type { DatastoreDto, EntityDto, HostDto, InventoryDto, VmDto } from '@shared/model/inventory';
-import type { ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, VmId } from '@shared/model/ids';
+import type { ClusterId, DatacenterId, DatastoreId, HostId, NetworkId, ResourcePoolId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
 import { memReclamationOf } from '@shared/model/memoryReclamation';
 import type { Lab } from '../lab/index';
@@ -107,6 +107,7 @@ export function entityToDto(lab: Lab, id: string): EntityDto | undefined {
     case 'cluster': { const c = r.clusters.get(id as ClusterId); return c && { ...c }; }
     case 'datacenter': { const d = r.datacenters.get(id as DatacenterId); return d && { ...d }; }
     case 'network': { const n = r.networks.get(id as NetworkId); return n && { ...n, hostIds: [...n.hostIds] }; }
+    case 'resgroup': { const p = r.resourcePools.get(id as ResourcePoolId); return p && resourcePoolToDto(lab, p); }
     default: return undefined;
   }
 }

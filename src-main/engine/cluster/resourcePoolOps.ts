@@ -78,8 +78,7 @@ function reapply(ctx: OpContext, vms: Vm[]): void {
 function logPool(ctx: OpContext, pool: ResourcePool, type: string, text: string): void {
   const parent = pool.clusterId ? ctx.reg.clusters.get(pool.clusterId) : pool.hostId ? ctx.reg.hosts.get(pool.hostId) : undefined;
   ctx.events.log(ctx.nowMs(), 'info', type, text, parent ? { id: parent.id, name: parent.name } : undefined);
-  if (parent) ctx.markChanged(parent.id);
-  else ctx.reg.touch();
+  ctx.markChanged(pool.id);
 }
 
 export function createResourcePool(ctx: OpContext, spec: PoolSpec): Result<{ resourcePoolId: ResourcePoolId }> {

@@ -27,7 +27,7 @@ import type { EngineEvent } from '@shared/api/events';
 import type { ExerciseProgress } from '@shared/api/commands';
 import { API_VERSION } from '@shared/api/channels';
 import type { RequestMessage, ResponseMessage } from '@shared/api/protocol';
-import type { ClusterId, DatastoreId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { ClusterId, DatastoreId, HostId, InventoryObjectId, ManagedEntityId, VmId } from '@shared/model/ids';
 import { Registry } from '../cluster/index';
 import type { Host, Vm } from '../cluster/index';
 import { EventLog } from '../cluster/index';
@@ -103,7 +103,7 @@ export class Lab {
   availabilityDesign: { design: AvailabilityDesign; savedAtMs: number } | undefined;
   readonly workloads: ReadonlySet<string> | undefined;
   readonly guestParams: ReadonlyMap<string, readonly GuestParamDto[]> | undefined;
-  private changed = new Set<ManagedEntityId>();
+  private changed = new Set<InventoryObjectId>();
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
@@ -243,12 +243,12 @@ export class Lab {
   }
 
   /** Marks entities changed; the engine's change feed publishes them once per advance/command. */
-  markChanged(...ids: ManagedEntityId[]): void {
+  markChanged(...ids: InventoryObjectId[]): void {
     for (const id of ids) this.changed.add(id);
   }
 
   /** The entities marked since the last call (for the change feed, `api/changeFeed.ts`). */
-  takeChanges(): ManagedEntityId[] {
+  takeChanges(): InventoryObjectId[] {
     const ids = [...this.changed];
     this.changed.clear();
     return ids;

@@ -27,7 +27,7 @@
  */
 import type { EngineEvent } from '@shared/api/events';
 import type { ApiError } from '@shared/api/errors';
-import type { DatastoreId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
+import type { DatastoreId, HostId, InventoryObjectId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
@@ -58,7 +58,7 @@ export interface OpContext {
   forgetVm(vmId: VmId): void;
   scheduler(hostId: HostId): HostScheduler | undefined;
   hostMemory(hostId: HostId): HostMemory | undefined;
-  markChanged(...ids: ManagedEntityId[]): void;
+  markChanged(...ids: InventoryObjectId[]): void;
   emit(event: EngineEvent): void;
   vmop(vm: Vm, kind: VmopKind): void;
   guestStarted(vmId: VmId, counters: Record<string, number>): void;

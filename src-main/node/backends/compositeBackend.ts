@@ -59,9 +59,9 @@ export interface CompositeBackend extends Backend {
   has(namespace: string): boolean;
 }
 
-const INVENTORY_LISTS = ['datacenters', 'clusters', 'hosts', 'vms', 'datastores', 'networks'] as const;
-/** Every entity of an inventory (its six lists, in order). */
-export const entitiesOf = (inv: Omit<InventoryDto, 'version'>): EntityDto[] => INVENTORY_LISTS.flatMap((l) => inv[l] as EntityDto[]);
+const INVENTORY_LISTS = ['datacenters', 'clusters', 'hosts', 'vms', 'datastores', 'networks', 'resourcePools'] as const;
+/** Every entity of an inventory (its lists in order; resource pools when it has any). */
+export const entitiesOf = (inv: Omit<InventoryDto, 'version'>): EntityDto[] => INVENTORY_LISTS.flatMap((l) => (inv[l] ?? []) as EntityDto[]);
 
 export function createCompositeBackend(initialMembers: Backend[], options: CompositeOptions = {}): CompositeBackend {
   const members = [...initialMembers];
@@ -137,6 +137,8 @@ export function createCompositeBackend(initialMembers: Backend[], options: Compo
       hosts: r.results.flatMap((i) => i.hosts), vms: r.results.flatMap((i) => i.vms),
       datastores: r.results.flatMap((i) => i.datastores), networks: r.results.flatMap((i) => i.networks),
     };
+    const pools = r.results.flatMap((i) => i.resourcePools ?? []);
+    if (pools.length) merged.resourcePools = pools;
     return { id: message.id, ok: true, result: merged };
   }
 

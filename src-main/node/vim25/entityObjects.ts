@@ -14,6 +14,7 @@ import { arr, bool, data, dateTime, en, int, long, ref, short, str } from './vim
 import type { ManagedObject, PropertyValue } from './managedTypes';
 import { tableObject } from './managedTypes';
 import type { EntityNode } from './inventoryModel';
+import type { ResourcePoolDto } from '@shared/model/resourcePool';
 import type { EntityContext } from './entityContext';
 import { vmConfig, vmGuest, vmOverallStatus, vmRuntime, vmSnapshotInfo, vmSummary } from './vmProperties';
 import { vmLayoutEx } from './vmLayout';
@@ -69,6 +70,25 @@ const CHILD_TYPES: Record<string, string[]> = {
   datastore: ['Folder', 'Datastore', 'StoragePod'],
   network: ['Folder', 'Network', 'DistributedVirtualSwitch'],
 };
+
+/**
+ * A lab pool's ResourceConfigSpec: its CPU allocation as the lab has it. Memory settings of pools are
+ * not modelled: the memory allocation reports vSphere's defaults for a new pool (no reservation,
+ * unlimited, normal shares = 163840), which is also what the pool's memory behaves as.
+ */
+function poolConfig(node: EntityNode, p: ResourcePoolDto): VimValue {
+  const shares = (level: string, n: number) => data('SharesInfo', { shares: int(n), level: en('SharesLevel', level) });
+  return data('ResourceConfigSpec', {
+    entity: refOf(node),
+    cpuAllocation: data('ResourceAllocationInfo', {
+      reservation: long(p.cpuReservationMhz), expandableReservation: bool(false), limit: long(p.cpuLimitMhz),
+      shares: shares(p.cpuShareLevel, p.cpuShares),
+    }),
+    memoryAllocation: data('ResourceAllocationInfo', {
+      reservation: long(0), expandableReservation: bool(false), limit: long(-1), shares: shares('normal', 163840),
+    }),
+  });
+}
 
 function computeSummary(node: EntityNode): VimValue {
   const hosts = node.hosts!.map((h) => h.host!);
@@ -138,12 +158,16 @@ function ownTable(node: EntityNode, ctx: EntityContext): Record<string, () => Pr
       }
       return t;
     }
-    case 'ResourcePool':
-      return {
+    case 'ResourcePool': {
+      const t: Record<string, () => PropertyValue> = {
         owner: () => refOf(node.owner!),
         vm: () => refs(node.vms!),
-        resourcePool: () => arr('ManagedObjectReference', []),
+        resourcePool: () => refs(node.children),
       };
+      const p = node.resourcePool;
+      if (p) t.config = () => poolConfig(node, p);
+      return t;
+    }
     case 'HostSystem': {
       const h = node.host!;
       return {

@@ -6,6 +6,7 @@
  *     ├ Folder group-vN "vm"        → VirtualMachine vm-K (templates too)
  *     ├ Folder group-hN "host"      → ClusterComputeResource cluster-K → HostSystem host-K, ResourcePool resgroup-cK
  *     │                             → ComputeResource domain-sK (a standalone host) → HostSystem, ResourcePool resgroup-sK
+ *     │                               (a root pool "Resources" → the lab's resource pools resgroup-N → their VMs)
  *     ├ Folder group-sN "datastore" → Datastore datastore-K
  *     └ Folder group-nN "network"   → Network network-K
  *
@@ -15,12 +16,14 @@
  *   node is not re-read by WaitForUpdates.
  *
  * Rules: the lab's own ids are the MoRef values (`vm-12`, `host-3`); objects the lab does not have
- * (folders, resource pools, a standalone host's compute resource) get vCenter-style ids derived from
- * their owner's number, so they are stable across refetches.
+ * (folders, root resource pools, a standalone host's compute resource) get vCenter-style ids derived
+ * from their owner's number, so they are stable across refetches. The lab's own pools keep their ids
+ * (`resgroup-N`), as children of their cluster's or host's root pool; a VM in one of them is that pool's.
  */
 import type {
   ClusterDto, DatacenterDto, DatastoreDto, HostDto, InventoryDto, NetworkDto, VmDto,
 } from '@shared/model/inventory';
+import type { ResourcePoolDto } from '@shared/model/resourcePool';
 
 export type EntityType = 'Folder' | 'Datacenter' | 'ClusterComputeResource' | 'ComputeResource' | 'HostSystem'
   | 'ResourcePool' | 'VirtualMachine' | 'Datastore' | 'Network';
@@ -42,9 +45,11 @@ export interface EntityNode {
   /** Compute resources: their hosts and root pool. */
   hosts?: EntityNode[];
   pool?: EntityNode;
-  /** Resource pools: the compute resource that owns them and their VMs. */
+  /** Resource pools: the compute resource that owns them and their VMs (a root pool's child pools are its `children`). */
   owner?: EntityNode;
   vms?: EntityNode[];
+  /** A pool of the lab's (a root pool has none). */
+  resourcePool?: ResourcePoolDto;
   host?: HostDto;
   vm?: VmDto;
   datastore?: DatastoreDto;
@@ -103,6 +108,13 @@ export class InventoryModel {
         this.attach(dc.folders.host, cr);
       }
     }
+    for (const p of inv.resourcePools ?? []) {
+      const owner = p.clusterId ? this.byId.get(p.clusterId) : p.hostId ? this.byId.get(p.hostId)?.parent : undefined;
+      const root = owner?.pool;
+      if (!owner || !root) continue;
+      const node = this.add({ type: 'ResourcePool', id: p.id, name: p.name, children: [], revision: '', owner, vms: [], resourcePool: p, dcId: owner.dcId });
+      this.attach(root, node);
+    }
     for (const d of inv.datastores) {
       const dc = dcNode(d.datacenterId);
       if (dc?.folders) this.attach(dc.folders.datastore, this.add({ type: 'Datastore', id: d.id, name: d.name, children: [], revision: JSON.stringify(d), datastore: d, dcId: d.datacenterId }));
@@ -116,7 +128,8 @@ export class InventoryModel {
       if (!dc?.folders) continue;
       const node = this.add({ type: 'VirtualMachine', id: vm.id, name: vm.name, children: [], revision: '', vm, dcId: vm.datacenterId });
       this.attach(dc.folders.vm, node);
-      const pool = vm.isTemplate ? undefined : this.poolOfHost(vm.hostId);
+      const own = vm.resourcePoolId ? this.byId.get(vm.resourcePoolId) : undefined;
+      const pool = vm.isTemplate ? undefined : own?.type === 'ResourcePool' ? own : this.poolOfHost(vm.hostId);
       if (pool) { pool.vms!.push(node); node.owner = pool; }
       // Everything a VM's properties read from elsewhere: its pool, its host (name, clock), datastore and network names.
       const host = vm.hostId ? hostNodes.get(vm.hostId)?.host : undefined;
@@ -128,7 +141,9 @@ export class InventoryModel {
       if (node.type === 'Folder') node.revision = node.children.map((c) => c.id).join(',');
       else if (node.type === 'ClusterComputeResource' || node.type === 'ComputeResource') {
         node.revision = `${JSON.stringify(node.cluster ?? null)}|${node.hosts!.map((h) => h.revision).join('|')}`;
-      } else if (node.type === 'ResourcePool') node.revision = node.vms!.map((v) => v.id).join(',');
+      } else if (node.type === 'ResourcePool') {
+        node.revision = `${node.vms!.map((v) => v.id).join(',')}|${node.children.map((c) => c.id).join(',')}|${JSON.stringify(node.resourcePool ?? null)}`;
+      }
     }
   }
 
@@ -152,7 +167,7 @@ export class InventoryModel {
   nodes(): IterableIterator<EntityNode> { return this.byId.values(); }
 
   /** What a container view descends into: folders' children, a datacenter's folders, a compute resource's
-   *  hosts and pool, a pool's VMs, a host's VMs (vSphere's containment). */
+   *  hosts and pool, a pool's child pools and VMs, a host's VMs (vSphere's containment). */
   containedIn(node: EntityNode): EntityNode[] {
     switch (node.type) {
       case 'Folder':
@@ -162,7 +177,7 @@ export class InventoryModel {
       case 'ComputeResource':
         return [...node.hosts!, node.pool!];
       case 'ResourcePool':
-        return node.vms!;
+        return [...node.children, ...node.vms!];
       case 'HostSystem':
         return (node.host?.vmIds ?? []).map((id) => this.byId.get(id)).filter((n): n is EntityNode => n !== undefined);
       default:

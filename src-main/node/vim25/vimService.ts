@@ -40,12 +40,13 @@ import type { Call, MethodTable } from './methods/methodTable';
 import { SESSION_METHODS } from './methods/sessionMethods';
 import { COLLECTOR_METHODS } from './methods/collectorMethods';
 import { VM_METHODS } from './methods/vmMethods';
+import { POOL_METHODS } from './methods/poolMethods';
 import { EVENT_METHODS } from './methods/eventMethods';
 import { PERF_METHODS } from './methods/perfMethods';
 import { SEARCH_METHODS } from './methods/searchMethods';
 import { ALARM_METHODS } from './methods/alarmMethods';
 
-export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, ...VM_METHODS, ...EVENT_METHODS, ...PERF_METHODS, ...SEARCH_METHODS, ...ALARM_METHODS };
+export const METHODS: MethodTable = { ...SESSION_METHODS, ...COLLECTOR_METHODS, ...VM_METHODS, ...POOL_METHODS, ...EVENT_METHODS, ...PERF_METHODS, ...SEARCH_METHODS, ...ALARM_METHODS };
 
 export interface Vim25ServiceOptions {
   link: LabLink;

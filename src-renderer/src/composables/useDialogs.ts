@@ -4,10 +4,10 @@
  *
  * - `menu`: `{ targetId, x, y }` or null; `openMenu(targetId, x, y)`, `closeMenu()`.
  * - `dialog`: which dialog is open (`takeSnapshot`, `editSnapshot`, `newVm`, `editSettings`, `console`,
- *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`; Administration's `sdkEndpoint`) with its target; `openDialog(d)`, `closeDialog()`.
+ *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, the resource pool dialogs `newPool`, `editPool`, `deletePool`, `moveToPool`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`; Administration's `sdkEndpoint`) with its target; `openDialog(d)`, `closeDialog()`.
  */
 import { shallowRef } from 'vue';
-import type { SnapshotId, VmId } from '@shared/model/ids';
+import type { ResourcePoolId, SnapshotId, VmId } from '@shared/model/ids';
 
 export type DialogState =
   | { kind: 'takeSnapshot'; vmId: VmId }
@@ -25,6 +25,10 @@ export type DialogState =
   | { kind: 'sdkEndpoint' }
   | { kind: 'addHost'; targetId: string }
   | { kind: 'migrate'; vmId: VmId; hostId?: string }
+  | { kind: 'newPool'; parentId: string }
+  | { kind: 'editPool'; poolId: ResourcePoolId }
+  | { kind: 'deletePool'; poolId: ResourcePoolId }
+  | { kind: 'moveToPool'; vmId: VmId }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void; testId?: string };
 
 const menu = shallowRef<{ targetId: string; x: number; y: number } | null>(null);

@@ -15,7 +15,7 @@
  */
 import type { VmDto } from '@shared/model/inventory';
 import type { CommandName } from '@shared/api/commands';
-import type { HostId, VmId } from '@shared/model/ids';
+import type { HostId, ResourcePoolId, VmId } from '@shared/model/ids';
 import { kindOfId } from '@shared/model/ids';
 import type { PowerCommand } from '@shared/model/vmPower';
 import { isPowerCommand } from '@shared/model/vmPower';
@@ -30,7 +30,7 @@ import { useDialogs } from './useDialogs';
 /** Entries that do something when chosen (submenus and separators only group them). */
 const COMMAND_KEYS = [
   'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'migrate', 'editSettings', 'rename', 'remove',
-  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'enterMaintenance', 'exitMaintenance', 'enterStandby', 'exitStandby', 'addHost', 'reconnectHost', 'removeHost',
+  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'newResourcePool', 'editResourceSettings', 'deleteResourcePool', 'moveToPool', 'enterMaintenance', 'exitMaintenance', 'enterStandby', 'exitStandby', 'addHost', 'reconnectHost', 'removeHost',
 ] as const;
 type GroupKey = 'power' | 'snapshots' | 'clone' | 'template' | 'maintenance' | 'hostPower' | 'sep1' | 'sep2';
 export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
@@ -45,7 +45,8 @@ const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
   migrate: 'vm.migrate', editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
   cloneToVm: 'vm.clone', cloneToTemplate: 'vm.clone', convertToTemplate: 'vm.markAsTemplate', convertToVm: 'vm.markAsVirtualMachine',
-  newVm: 'vm.create', enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
+  newVm: 'vm.create', newResourcePool: 'resourcePool.create', editResourceSettings: 'resourcePool.update', deleteResourcePool: 'resourcePool.delete', moveToPool: 'vm.moveToPool',
+  enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
   enterStandby: 'host.enterStandby', exitStandby: 'host.exitStandby',
   addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
   // A console is offered where the backend has one to type into (an ESXi host over vim25 offers none).
@@ -125,6 +126,7 @@ export function useObjectActions() {
         { key: 'console', label: 'Launch Web Console', icon: 'console', testId: 'action-console' },
         { key: 'sep1', label: '', separator: true },
         { key: 'migrate', label: 'Migrate…', icon: 'migrate', testId: 'action-migrate' },
+        { key: 'moveToPool', label: 'Move To…', icon: 'resourcePool', disabled: !vm.hostId, title: vm.hostId ? undefined : 'The virtual machine is on no host', testId: 'action-move-to-pool' },
         {
           key: 'clone', label: 'Clone', testId: 'actions-clone', children: [
             { key: 'cloneToVm', label: 'Clone to Virtual Machine…', disabled: !off, title: offReason, testId: 'action-clone-to-vm' },
@@ -147,6 +149,8 @@ export function useObjectActions() {
       if (!host) return [];
       return [
         { key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' },
+        // A host in a cluster shares the cluster's pools (vSphere offers New Resource Pool on the cluster).
+        { key: 'newResourcePool', label: 'New Resource Pool…', icon: 'resourcePool', disabled: !!host.clusterId, title: host.clusterId ? 'The host is in a cluster: create the pool on the cluster' : undefined, testId: 'action-new-pool' },
         { key: 'sep1', label: '', separator: true },
         {
           key: 'hostPower', label: 'Power', testId: 'actions-host-power', children: [
@@ -169,6 +173,18 @@ export function useObjectActions() {
       return [
         { key: 'addHost', label: 'Add Host…', icon: 'plus', testId: 'action-add-host' },
         { key: 'newVm', label: 'New Virtual Machine…', icon: 'plus', testId: 'action-new-vm' },
+        ...(kind === 'cluster' ? [{ key: 'newResourcePool' as const, label: 'New Resource Pool…', icon: 'resourcePool', testId: 'action-new-pool' }] : []),
+      ];
+    }
+    if (kind === 'resgroup') {
+      const pool = inventory.resourcePool(id);
+      if (!pool) return [];
+      return [
+        // The lab's pools sit directly under a cluster's or host's root pool (child pools are not modelled).
+        { key: 'newResourcePool', label: 'New Resource Pool…', icon: 'resourcePool', disabled: true, title: 'Pools inside pools are not modelled in this lab: create the pool on the cluster or host', testId: 'action-new-pool' },
+        { key: 'editResourceSettings', label: 'Edit Resource Settings…', icon: 'settings', testId: 'action-edit-pool' },
+        { key: 'sep1', label: '', separator: true },
+        { key: 'deleteResourcePool', label: 'Delete', testId: 'action-delete-pool' },
       ];
     }
     return [];
@@ -221,6 +237,10 @@ export function useObjectActions() {
         break;
       case 'convertToVm': openDialog({ kind: 'convertToVm', vmId }); break;
       case 'newVm': openDialog({ kind: 'newVm', targetId: id }); break;
+      case 'newResourcePool': openDialog({ kind: 'newPool', parentId: id }); break;
+      case 'editResourceSettings': openDialog({ kind: 'editPool', poolId: id as ResourcePoolId }); break;
+      case 'deleteResourcePool': openDialog({ kind: 'deletePool', poolId: id as ResourcePoolId }); break;
+      case 'moveToPool': openDialog({ kind: 'moveToPool', vmId }); break;
       case 'enterMaintenance':
         void tasks.run('host.enterMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
         break;

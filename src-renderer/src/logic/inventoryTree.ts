@@ -2,7 +2,8 @@
  * The navigator's tree, built from the flat `InventoryDto` (the contract sends lists with parent ids).
  *
  * - `buildTree(inventory, view)`: *Hosts and Clusters* (Datacenter → Cluster → Host → VM, standalone
- *   hosts under the datacenter), *VMs and Templates* (Datacenter → VMs and templates), *Storage*
+ *   hosts under the datacenter; resource pools under their cluster or standalone host, after its hosts,
+ *   with the VMs placed in them under them instead of under their host, as vSphere shows them), *VMs and Templates* (Datacenter → VMs and templates), *Storage*
  *   (Datacenter → datastores) or *Networking* (Datacenter → networks).
  * - `visibleRows(tree, expanded, filter)`: the flattened rows to render (virtualized list), with the
  *   filter keeping matches plus their ancestors, expanded.
@@ -12,18 +13,18 @@
  * ("vm-2" before "vm-10"), as vSphere's navigator does.
  */
 import type { InventoryDto, VmPowerState } from '@shared/model/inventory';
-import type { ManagedEntityId } from '@shared/model/ids';
+import type { InventoryObjectId } from '@shared/model/ids';
 
 export type InventoryView = 'hosts' | 'vms' | 'storage' | 'networks';
 export const INVENTORY_VIEWS: readonly InventoryView[] = ['hosts', 'vms', 'storage', 'networks'];
-export type NodeKind = 'datacenter' | 'cluster' | 'host' | 'vm' | 'template' | 'datastore' | 'network';
+export type NodeKind = 'datacenter' | 'cluster' | 'host' | 'resourcePool' | 'vm' | 'template' | 'datastore' | 'network';
 
 export interface TreeNode {
-  id: ManagedEntityId;
+  id: InventoryObjectId;
   kind: NodeKind;
   name: string;
-  parentId?: ManagedEntityId;
-  childIds: ManagedEntityId[];
+  parentId?: InventoryObjectId;
+  childIds: InventoryObjectId[];
   /** VMs: power state, for the icon. */
   powerState?: VmPowerState;
   /** Hosts: connection/maintenance, for the icon. */
@@ -42,8 +43,8 @@ export interface TreeNode {
 
 export interface InventoryTree {
   view: InventoryView;
-  nodes: Map<ManagedEntityId, TreeNode>;
-  rootIds: ManagedEntityId[];
+  nodes: Map<InventoryObjectId, TreeNode>;
+  rootIds: InventoryObjectId[];
 }
 
 export interface TreeRow {
@@ -57,8 +58,13 @@ export interface TreeRow {
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-const byName = (nodes: Map<ManagedEntityId, TreeNode>) => (a: ManagedEntityId, b: ManagedEntityId): number =>
-  collator.compare(nodes.get(a)?.name ?? '', nodes.get(b)?.name ?? '');
+/** Siblings in vSphere's order: hosts (and clusters), then resource pools, then VMs; by name within each. */
+const KIND_RANK: Partial<Record<NodeKind, number>> = { resourcePool: 1, vm: 2, template: 2 };
+const byName = (nodes: Map<InventoryObjectId, TreeNode>) => (a: InventoryObjectId, b: InventoryObjectId): number => {
+  const na = nodes.get(a);
+  const nb = nodes.get(b);
+  return ((na && KIND_RANK[na.kind]) ?? 0) - ((nb && KIND_RANK[nb.kind]) ?? 0) || collator.compare(na?.name ?? '', nb?.name ?? '');
+};
 
 /** A VM is disconnected when its host is not connected (its power state is the last one known). */
 function vmConnection(inv: InventoryDto, vm: InventoryDto['vms'][number]): { connectionNote?: 'disconnected' } {
@@ -67,8 +73,8 @@ function vmConnection(inv: InventoryDto, vm: InventoryDto['vms'][number]): { con
 }
 
 export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree {
-  const nodes = new Map<ManagedEntityId, TreeNode>();
-  const rootIds: ManagedEntityId[] = [];
+  const nodes = new Map<InventoryObjectId, TreeNode>();
+  const rootIds: InventoryObjectId[] = [];
   const add = (node: TreeNode): void => {
     nodes.set(node.id, node);
     if (node.parentId) nodes.get(node.parentId)?.childIds.push(node.id);
@@ -84,9 +90,13 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
       const connectionNote = h.connectionState === 'notResponding' ? 'not responding' as const : h.connectionState === 'disconnected' ? 'disconnected' as const : undefined;
       add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(connectionNote ? { connectionNote } : {}), ...(h.alarmStatus ? { alarm: h.alarmStatus } : {}) });
     }
+    for (const p of inv.resourcePools ?? []) {
+      const parentId = p.clusterId && nodes.has(p.clusterId) ? p.clusterId : p.hostId && nodes.has(p.hostId) ? p.hostId : undefined;
+      if (parentId) add({ id: p.id, kind: 'resourcePool', name: p.name, parentId, childIds: [] });
+    }
     for (const vm of inv.vms) {
       if (vm.isTemplate) continue;
-      const parentId = vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;
+      const parentId = vm.resourcePoolId && nodes.has(vm.resourcePoolId) ? vm.resourcePoolId : vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;
       add({ id: vm.id, kind: 'vm', name: vm.name, parentId, childIds: [], powerState: vm.powerState, ...vmConnection(inv, vm), ...(vm.alarmStatus ? { alarm: vm.alarmStatus } : {}) });
     }
   } else if (view === 'storage') {
@@ -107,8 +117,8 @@ export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree
   return { view, nodes, rootIds };
 }
 
-export function ancestorsOf(tree: InventoryTree, id: ManagedEntityId): ManagedEntityId[] {
-  const path: ManagedEntityId[] = [];
+export function ancestorsOf(tree: InventoryTree, id: InventoryObjectId): InventoryObjectId[] {
+  const path: InventoryObjectId[] = [];
   let cur = tree.nodes.get(id)?.parentId;
   while (cur) {
     path.unshift(cur);
@@ -120,19 +130,19 @@ export function ancestorsOf(tree: InventoryTree, id: ManagedEntityId): ManagedEn
 export function visibleRows(tree: InventoryTree, expanded: ReadonlySet<string>, filter = ''): TreeRow[] {
   const rows: TreeRow[] = [];
   const needle = filter.trim().toLowerCase();
-  let keep: Set<ManagedEntityId> | null = null;
+  let keep: Set<InventoryObjectId> | null = null;
   if (needle) {
     keep = new Set();
     for (const n of tree.nodes.values()) {
       if (!n.name.toLowerCase().includes(needle)) continue;
-      let cur: ManagedEntityId | undefined = n.id;
+      let cur: InventoryObjectId | undefined = n.id;
       while (cur && !keep.has(cur)) {
         keep.add(cur);
         cur = tree.nodes.get(cur)?.parentId;
       }
     }
   }
-  const walk = (ids: ManagedEntityId[], depth: number): void => {
+  const walk = (ids: InventoryObjectId[], depth: number): void => {
     const shown = keep ? ids.filter((id) => keep!.has(id)) : ids;
     shown.forEach((id, i) => {
       const node = tree.nodes.get(id)!;
@@ -147,8 +157,8 @@ export function visibleRows(tree: InventoryTree, expanded: ReadonlySet<string>, 
 }
 
 /** Child VM / host ids of an object in the Hosts and Clusters hierarchy (for the VMs / Hosts tabs). */
-export function descendantsOfKind(tree: InventoryTree, id: ManagedEntityId, kind: NodeKind): ManagedEntityId[] {
-  const out: ManagedEntityId[] = [];
+export function descendantsOfKind(tree: InventoryTree, id: InventoryObjectId, kind: NodeKind): InventoryObjectId[] {
+  const out: InventoryObjectId[] = [];
   const stack = [...(tree.nodes.get(id)?.childIds ?? [])];
   while (stack.length) {
     const cur = stack.pop()!;

@@ -4,7 +4,7 @@
  * - `snapshot`: the last `inventory.get` with every change since applied (frozen, not deep-reactive:
  *   2,000 VMs must stay cheap), with maps by id; `tree(view)`: the navigator tree for *Hosts and
  *   Clusters*, *VMs and Templates*, *Storage* or *Networking* (each built when first asked for);
- *   `vm`, `host`, `cluster`, `datacenter`, `datastore`, `network`: one object by id.
+ *   `vm`, `host`, `cluster`, `datacenter`, `datastore`, `network`, `resourcePool`: one object by id.
  * - `load()`: fetches the whole inventory.
  * - Follows the change feed (`model/inventoryChanges.ts`): `inventory.changed` updates are applied as
  *   they come (batched per FLUSH_MS), never refetched; a gap in versions (missed events) or a reconnect
@@ -19,6 +19,7 @@ import type { ComputedRef } from 'vue';
 import type {
   ClusterDto, DatacenterDto, DatastoreDto, EntityDto, HostDto, InventoryDto, NetworkDto, VmDto,
 } from '@shared/model/inventory';
+import type { ResourcePoolDto } from '@shared/model/resourcePool';
 import type { ManagedEntityId } from '@shared/model/ids';
 import type { EntityUpdate, InventoryChanges } from '@shared/model/inventoryChanges';
 import { applyUpdates } from '@shared/model/inventoryChanges';
@@ -39,6 +40,7 @@ export interface InventorySnapshot {
   datacenters: Map<string, DatacenterDto>;
   datastores: Map<string, DatastoreDto>;
   networks: Map<string, NetworkDto>;
+  resourcePools: Map<string, ResourcePoolDto>;
 }
 
 export function indexInventory(inv: InventoryDto): InventorySnapshot {
@@ -47,6 +49,7 @@ export function indexInventory(inv: InventoryDto): InventorySnapshot {
     version: inv.version, inventory: inv,
     vms: map(inv.vms), hosts: map(inv.hosts), clusters: map(inv.clusters),
     datacenters: map(inv.datacenters), datastores: map(inv.datastores), networks: map(inv.networks),
+    resourcePools: map(inv.resourcePools ?? []),
   });
 }
 
@@ -161,7 +164,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   function entity(id: string | undefined): EntityDto | undefined {
     const s = snapshot.value;
     if (!s || !id) return undefined;
-    return s.vms.get(id) ?? s.hosts.get(id) ?? s.clusters.get(id) ?? s.datacenters.get(id) ?? s.datastores.get(id) ?? s.networks.get(id);
+    return s.vms.get(id) ?? s.hosts.get(id) ?? s.clusters.get(id) ?? s.datacenters.get(id) ?? s.datastores.get(id) ?? s.networks.get(id) ?? s.resourcePools.get(id);
   }
   const vm = (id: string | undefined) => (id ? snapshot.value?.vms.get(id) : undefined);
   const host = (id: string | undefined) => (id ? snapshot.value?.hosts.get(id) : undefined);
@@ -169,9 +172,10 @@ export const useInventoryStore = defineStore('inventory', () => {
   const datacenter = (id: string | undefined) => (id ? snapshot.value?.datacenters.get(id) : undefined);
   const datastore = (id: string | undefined) => (id ? snapshot.value?.datastores.get(id) : undefined);
   const network = (id: string | undefined) => (id ? snapshot.value?.networks.get(id) : undefined);
+  const resourcePool = (id: string | undefined) => (id ? snapshot.value?.resourcePools.get(id) : undefined);
   const nameOf = (id: string | undefined): string => (entity(id) as { name?: string } | undefined)?.name ?? id ?? '';
 
-  return { snapshot, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, nameOf };
+  return { snapshot, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, resourcePool, nameOf };
 });
 
 export type { ManagedEntityId };

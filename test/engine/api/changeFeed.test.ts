@@ -154,3 +154,41 @@ test('events.since pages through the log after a cursor, oldest first', () => {
   // Another backend's entry of the cursor is not this engine's.
   assert.equal(h.q('events.since', { cursorIds: ['kvm1:event-999999'], limit: 1 }).events[0].id, all[0].id);
 });
+
+test('resource pools ride the feed: create, update, a VM moved in and out, delete — a mirror keeps its pools and their VMs', () => {
+  const h = harness('lab-small');
+  let mirror = h.q('inventory.get', {});
+  assert.equal(h.q('inventory.get', {}).resourcePools, undefined, 'a lab without pools reports none');
+  h.engine.onEvent((e) => { if (e.type === 'inventory.changed') mirror = applyUpdates(mirror, e.updates, e.version); });
+  const vm = vmByName(h, 'DC0_C0_H0_VM0');
+  const clusterId = h.q('inventory.get', {}).clusters[0].id as `cluster-${number}`;
+  const pools = (inv: InventoryDto) => [...(inv.resourcePools ?? [])].sort((a, b) => a.id.localeCompare(b.id));
+  const firstPool = () => mirror.resourcePools?.[0];
+  const same = (what: string) => {
+    const now = h.q('inventory.get', {});
+    assert.deepEqual(pools(mirror), pools(now), `pools after ${what}`);
+    assert.deepEqual(mirror.vms.find((v) => v.id === vm.id)?.resourcePoolId, now.vms.find((v) => v.id === vm.id)?.resourcePoolId, `the VM's pool after ${what}`);
+  };
+  h.events.length = 0;
+  const { resourcePoolId } = h.cmd('resourcePool.create', { name: 'Production', clusterId, cpuShareLevel: 'high' });
+  const entered = changes(h).flatMap((e) => e.updates).find((u) => u.id === resourcePoolId);
+  assert.equal(entered?.op, 'enter', 'a new pool enters the feed whole');
+  same('create');
+  h.cmd('resourcePool.update', { resourcePoolId, cpuShareLevel: 'custom', cpuShares: 5000, cpuLimitMhz: 900 });
+  same('update');
+  assert.equal(firstPool()?.cpuShares, 5000);
+  h.events.length = 0;
+  h.cmd('vm.moveToPool', { vmId: vm.id, resourcePoolId });
+  const moved = changes(h).flatMap((e) => e.updates);
+  assert.ok(moved.some((u) => u.id === vm.id && u.op === 'modify' && u.changes.some((c) => c.path === 'resourcePoolId')), 'the VM\'s resourcePoolId changes');
+  assert.ok(moved.some((u) => u.id === resourcePoolId && u.op === 'modify' && u.changes.some((c) => c.path === 'vmIds')), 'the pool\'s vmIds change');
+  same('move in');
+  assert.deepEqual(firstPool()?.vmIds, [vm.id]);
+  h.cmd('vm.moveToPool', { vmId: vm.id });
+  same('move out');
+  assert.deepEqual(firstPool()?.vmIds, []);
+  h.cmd('resourcePool.delete', { resourcePoolId });
+  same('delete');
+  assert.equal(mirror.resourcePools, undefined, 'the last pool gone: the list is absent again, as inventory.get reports it');
+  assert.equal(mirror.version, h.q('inventory.get', {}).version);
+});

@@ -120,3 +120,21 @@ test('pools and membership survive a save and load; a tampered pool is refused n
   worse.registry.resourcePools![0].cpuLimitMhz = 100;
   assert.match(String((other.engine.loadState(worse) as { field?: string }).field), /resourcePools\[0\]\.cpuReservationMhz$/);
 });
+
+test('the built-in lab-pools scenario: two busy VMs on one core run 1:1, then 4:1 in pools High and Low', () => {
+  const h = harness('lab-pools');
+  const inv = h.q('inventory.get', {});
+  const web = inv.vms.find((v) => v.name === 'web-01')!.id;
+  const batch = inv.vms.find((v) => v.name === 'batch-01')!.id;
+  const clusterId = inv.clusters[0].id as `cluster-${number}`;
+  h.advance(60_000);
+  const even = usage(h, web, 2) / usage(h, batch, 2);
+  assert.ok(Math.abs(even - 1) < 0.1, `equal shares: usage ratio ${even}`);
+  const { resourcePoolId: high } = h.cmd('resourcePool.create', { name: 'High', clusterId, cpuShareLevel: 'high' });
+  const { resourcePoolId: low } = h.cmd('resourcePool.create', { name: 'Low', clusterId, cpuShareLevel: 'low' });
+  h.cmd('vm.moveToPool', { vmId: web, resourcePoolId: high });
+  h.cmd('vm.moveToPool', { vmId: batch, resourcePoolId: low });
+  h.advance(60_000);
+  const ratio = usage(h, web, 2) / usage(h, batch, 2);
+  assert.ok(Math.abs(ratio - 4) < 0.3, `pools High and Low: usage ratio ${ratio}`);
+});

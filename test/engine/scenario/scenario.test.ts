@@ -25,7 +25,7 @@ function problem(content: unknown): { field?: string; message: string } | undefi
 
 test('every built-in scenario is valid', () => {
   const all = loadScenarioSources();
-  for (const name of ['lab-small', 'lab-overcommit', 'lab-cluster', 'lab-scale-2000', 'lab-memory-overcommit']) {
+  for (const name of ['lab-small', 'lab-overcommit', 'lab-cluster', 'lab-scale-2000', 'lab-memory-overcommit', 'lab-pools']) {
     assert.ok(all[name], `${name} exists`);
     assert.equal(problem(all[name].content), undefined, name);
   }

@@ -5,6 +5,7 @@
  * snapshots (CreateSnapshot_Task, RevertToSnapshot_Task, RevertToCurrentSnapshot_Task, RemoveSnapshot_Task,
  * RemoveAllSnapshots_Task, RenameSnapshot), ReconfigVM_Task, Rename_Task, Destroy_Task, CloneVM_Task,
  * CreateVM_Task, MigrateVM_Task and RelocateVM_Task (live migration to a named host: `vm.migrate`),
+ * Destroy_Task on a resource pool too (poolMethods.ts),
  * EnterMaintenanceMode_Task, ExitMaintenanceMode_Task, CancelTask.
  *
  * Rules: arguments the lab cannot honour (device changes, a clone that powers on, standby) are refused
@@ -21,6 +22,7 @@ import type { Arg } from '../soapArgs';
 import { invalidArgument, invalidPowerState, managedObjectNotFound, notSupported, VimFault } from '../faults';
 import type { Call, MethodTable } from './methodTable';
 import { runCommand } from './methodTable';
+import { destroyPool } from './poolMethods';
 
 function vmOf(c: Call): VmDto {
   const vm = c.world.model.node(c.self.id)?.vm;
@@ -214,8 +216,9 @@ export const VM_METHODS: MethodTable = {
     },
   },
   Destroy_Task: {
-    on: ['VirtualMachine'],
+    on: ['VirtualMachine', 'ResourcePool'],
     run: async (c) => {
+      if (c.self.type === 'ResourcePool') return destroyPool(c);
       const vm = vmOf(c);
       return taskRef(await runCommand<TaskRef>(c, 'vm.remove', { vmId: vm.id }, { powerState: { existing: vm.powerState, requested: 'poweredOff' } }));
     },

@@ -1,0 +1,106 @@
+/**
+ * Resource pools from the client, on the built-in lab-pools scenario (two busy 1-vCPU VMs on one
+ * 100 MHz core): New Resource Pool… on the cluster (a taken name refused beside the field), pools High
+ * and Low, one VM moved with Move To… and the other dragged onto its pool, the lab run, and Monitor › Resource Allocation › CPU
+ * read on the page: the VMs' measured usage follows the pools' shares, 4 : 1. Delete on a pool that
+ * holds a VM is refused in words.
+ */
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { openLab, runAction, selectByName, shot } from './lab';
+
+async function openPoolsLab(page: Page): Promise<void> {
+  const before = process.env.HVLAB_E2E_SCENARIO;
+  process.env.HVLAB_E2E_SCENARIO = 'lab-pools';
+  try {
+    await openLab(page);
+  } finally {
+    if (before === undefined) delete process.env.HVLAB_E2E_SCENARIO;
+    else process.env.HVLAB_E2E_SCENARIO = before;
+  }
+}
+
+async function newPool(page: Page, name: string, level: 'high' | 'low'): Promise<void> {
+  await selectByName(page, 'Pools');
+  await runAction(page, ['New Resource Pool…']);
+  const dialog = page.getByTestId('pool-dialog');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId('pool-name').fill(name);
+  await page.getByTestId('pool-shares').selectOption(level);
+  await expect(page.getByTestId('pool-level-shares')).toHaveText(level === 'high' ? '8,000' : '2,000');
+  await page.getByTestId('pool-ok').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.locator(`[role=treeitem][data-kind=resourcePool][data-name="${name}"]`)).toBeVisible();
+}
+
+async function moveTo(page: Page, vm: string, pool: string): Promise<void> {
+  await selectByName(page, vm);
+  await runAction(page, ['Move To…']);
+  await page.getByTestId(`move-pool-${pool}`).check();
+  await page.getByTestId('move-pool-ok').click();
+  await expect(page.getByTestId('move-to-pool-dialog')).toBeHidden();
+  await expect(page.getByTestId('vm-related-pool')).toHaveText(pool);
+}
+
+test('two pools (High, Low) from the UI divide one core 4 : 1 between their VMs, read in Resource Allocation', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openPoolsLab(page);
+
+  await newPool(page, 'High', 'high');
+  // A second pool of the same name is refused beside the name field, in words.
+  await selectByName(page, 'Pools');
+  await runAction(page, ['New Resource Pool…']);
+  await page.getByTestId('pool-name').fill('High');
+  await page.getByTestId('pool-ok').click();
+  await expect(page.getByTestId('pool-name-error')).toHaveText("A resource pool named 'High' already exists here.");
+  await shot(page, 'pool-new-dialog-error');
+  await page.getByTestId('dialog-close').click();
+  await newPool(page, 'Low', 'low');
+
+  await moveTo(page, 'web-01', 'High');
+  // The other by vSphere's drag and drop: batch-01 dropped on pool Low in the navigator.
+  await selectByName(page, 'batch-01');
+  await page.locator('[role=treeitem][data-name="batch-01"]').dragTo(page.locator('[role=treeitem][data-kind=resourcePool][data-name="Low"]'));
+  await expect(page.getByTestId('vm-related-pool')).toHaveText('Low');
+  // The tree now holds each VM under its pool.
+  const high = page.locator('[role=treeitem][data-kind=resourcePool][data-name="High"]');
+  const level = Number(await high.getAttribute('aria-level'));
+  await expect(page.locator('[role=treeitem][data-name="web-01"]')).toHaveAttribute('aria-level', String(level + 1));
+
+  // Let the lab run (10×) and read the measured usage on the cluster's Resource Allocation › CPU.
+  await page.getByTestId('sim-speed-10').click();
+  if (await page.getByTestId('sim-run').isVisible()) await page.getByTestId('sim-run').click();
+  await selectByName(page, 'Pools');
+  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
+  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
+  const table = page.getByTestId('resource-allocation-cpu');
+  await expect(table.getByTestId('allocation-row-High').getByTestId('allocation-share-percent')).toHaveText('80%');
+  await expect(table.getByTestId('allocation-row-Low').getByTestId('allocation-share-percent')).toHaveText('20%');
+  const mhz = async (row: string) => Number(await table.getByTestId(`allocation-row-${row}`).getByTestId('allocation-usage').getAttribute('data-mhz') || 'NaN');
+  // Two full 20 s samples after the moves are needed (the first may straddle them): poll until the ratio settles.
+  await expect.poll(async () => {
+    const h = await mhz('High');
+    const l = await mhz('Low');
+    return l > 0 ? Math.abs(h / l - 4) < 0.4 && Math.abs(h + l - 100) < 5 : false;
+  }, { timeout: 150_000, intervals: [2000] }).toBe(true);
+  const h = await mhz('High');
+  const l = await mhz('Low');
+  console.log(`measured usage: High (web-01) ${h.toFixed(1)} MHz, Low (batch-01) ${l.toFixed(1)} MHz, ratio ${(h / l).toFixed(2)}`);
+  await shot(page, 'pool-resource-allocation-cpu');
+  await page.getByTestId('sim-pause').click();
+
+  // Inside the pool: its VM with 100 % of the pool's shares and the same measured usage.
+  await selectByName(page, 'High');
+  await page.getByRole('tab', { name: 'Summary', exact: true }).click();
+  await expect(page.getByTestId('pool-summary-shares')).toHaveText('High (8,000)');
+  await expect(page.getByTestId('pool-summary-vms')).toContainText('web-01');
+  await shot(page, 'pool-summary');
+
+  // Delete on a pool that holds a VM: refused, in words, naming the VM.
+  await runAction(page, ['Delete']);
+  await page.getByTestId('delete-pool-dialog').getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('delete-pool-error')).toContainText('web-01');
+  await expect(page.getByTestId('delete-pool-error')).toContainText('move them out first');
+  await shot(page, 'pool-delete-refused');
+  await page.getByTestId('confirm-cancel').click();
+});
