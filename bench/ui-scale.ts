@@ -5,7 +5,10 @@
  * (`--profile DIR`: Chromium CPU profiles of the load, the selections and the tab switches, as
  * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`)
  * Prints one JSON object. Latencies are measured inside the page with performance marks: from just
- * before the click to the first animation frame after the new object / tab is in the DOM.
+ * before the click to the first animation frame after the new object / tab is in the DOM. `loadParts`
+ * splits the load: page open → the app's first request (script fetched, parsed, run), the
+ * `inventory.get` answer's wait as the page's WebSocket saw it (the server's share) and its size, and the
+ * script and style bytes fetched before the tree showed.
  *
  * Without --scenario it writes an inventory-only scenario (hosts × VMs, all powered off, paused
  * clock) into a temporary resources folder and points the server at it with HVLAB_RESOURCES, so the
@@ -46,6 +49,8 @@ function writeScenario(): { dir: string; name: string } {
   ].join('\n'));
   return { dir, name };
 }
+
+const round = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x));
 
 function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
   const s = [...xs].sort((a, b) => a - b);
@@ -100,6 +105,25 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     };
+    // The first load's parts, seen from the page's WebSocket: when the app sent its first request (HTML
+    // and script fetched, parsed and run), and how long the answer to its `inventory.get` took (the
+    // server's share: the engine building the inventory, the worker handing it over, serializing, sending).
+    const wire: { firstRequestAt?: number; inventoryId?: number; inventoryAskedAt?: number; inventoryAnsweredAt?: number; inventoryBytes?: number } = {};
+    const tGoto = performance.now();
+    page.on('websocket', (ws) => {
+      ws.on('framesent', ({ payload }) => {
+        const at = performance.now() - tGoto;
+        wire.firstRequestAt ??= at;
+        const m = typeof payload === 'string' ? JSON.parse(payload) as { id?: number; name?: string } : {};
+        if (m.name === 'inventory.get' && wire.inventoryId === undefined) { wire.inventoryId = m.id; wire.inventoryAskedAt = at; }
+      });
+      ws.on('framereceived', ({ payload }) => {
+        if (wire.inventoryId === undefined || wire.inventoryAnsweredAt !== undefined || typeof payload !== 'string') return;
+        if (!payload.startsWith(`{"id":${wire.inventoryId},`)) return;
+        wire.inventoryAnsweredAt = performance.now() - tGoto;
+        wire.inventoryBytes = payload.length;
+      });
+    });
     await profile(null);
     await page.goto(url);
     // Load: navigation start → the navigator shows the inventory (frame-accurate polling).
@@ -109,6 +133,12 @@ async function main(): Promise<void> {
       return ok;
     }, undefined, { polling: 'raf', timeout: 120_000 });
     const loadMs = await page.evaluate(() => performance.getEntriesByName('hvlab:loaded')[0].startTime);
+    // Script and style the page had fetched by then (decoded bytes): what the first paint had to parse.
+    const fetchedAtLoad = await page.evaluate((until) => {
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const sum = (re: RegExp) => entries.filter((e) => re.test(e.name) && e.startTime <= until).reduce((n, e) => n + e.decodedBodySize, 0);
+      return { scriptBytes: sum(/\.js(\?|$)/), styleBytes: sum(/\.css(\?|$)/) };
+    }, loadMs);
     await profile('load');
 
     // Expand every host so that the tree holds all VMs (virtualized: only visible rows are in the DOM).
@@ -174,7 +204,14 @@ async function main(): Promise<void> {
 
     console.log(JSON.stringify({
       benchmark: 'ui-scale', scenario, vms: VMS, hosts: HOSTS, chromium: browser.version(),
-      loadMs: Math.round(loadMs), expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
+      loadMs: Math.round(loadMs),
+      // The load's parts (wall ms from page open, clocks of the benchmark process; null when not seen).
+      loadParts: {
+        firstRequestMs: round(wire.firstRequestAt), inventoryAskedMs: round(wire.inventoryAskedAt),
+        inventoryAnswerMs: wire.inventoryAnsweredAt !== undefined && wire.inventoryAskedAt !== undefined ? Math.round(wire.inventoryAnsweredAt - wire.inventoryAskedAt) : null,
+        inventoryBytes: wire.inventoryBytes ?? null, ...fetchedAtLoad,
+      },
+      expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
       selectObjectMs: stats(select), switchTabMs: stats(tabs.out),
       switchTabMsByTab: Object.fromEntries(Object.entries(tabs.perTab).map(([k, v]) => [k, stats(v)])),
     }, null, 2));
