@@ -1,7 +1,7 @@
 /**
  * UI scale benchmark: a 2,000-VM lab in Chromium — load time, select-object and switch-tab latencies.
  *
- * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE]`
+ * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE] [--port N]`
  * (`--profile DIR`: Chromium CPU profiles of the load, the selections and the tab switches, as
  * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`;
  * `--screenshot FILE`: a PNG of the Monitor tab at the end, once its charts are drawn)
@@ -35,6 +35,8 @@ const SAMPLES = Number(arg('samples', '25'));
 let scenario = arg('scenario', '');
 const PROFILE_DIR = arg('profile', '');
 const SCREENSHOT = arg('screenshot', '');
+/** The server's port (0: any free one). */
+const PORT = arg('port', '0');
 
 function writeScenario(): { dir: string; name: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-bench-'));
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     scenario = w.name;
     env.HVLAB_RESOURCES = w.dir;
   }
-  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', '1', '--scenario', scenario, '--paused', '--no-autosave'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', PORT, '--seed', '1', '--scenario', scenario, '--paused', '--no-autosave'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no URL from hvlab serve:\n${out}`)), 180_000);
