@@ -152,9 +152,9 @@ export const useInventoryStore = defineStore('inventory', () => {
   // meanwhile, which makes that answer stale: then the first load asks again).
   const first = takeFirstInventory();
   const seen = first?.events ?? [];
-  const relabelled = seen.map((e) => e.type).lastIndexOf('lab.loaded');
-  let early = first && relabelled < 0 ? first.answer : undefined;
-  for (const e of seen.slice(relabelled + 1)) onEvent(e);
+  const lastLabLoaded = seen.map((e) => e.type).lastIndexOf('lab.loaded');
+  let early = first && lastLabLoaded < 0 ? first.answer : undefined;
+  for (const e of seen.slice(lastLabLoaded + 1)) onEvent(e);
   api.onEvent(onEvent);
 
   const conn = useConnectionStore();
