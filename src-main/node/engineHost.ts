@@ -16,9 +16,9 @@
  * answered between slices — running at 'max' or a fixed speed (`slicePacer.ts`: a lab that cannot keep
  * up with the speed asked runs slower, never holding requests; 'max' is never slower than a fixed
  * multiple) and a `sim.step` in progress alike (the engine only records a step; the host moves the
- * clock toward its end here, and `sim.pause` cancels the rest); `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends; while running it
- * carries `achievedSpeed`, the speed measured over the last seconds (SpeedMeter), so the client can say
- * "asked 10×, running 2.1×".
+ * clock toward its end here, and `sim.pause` cancels the rest); `sim.ticked` is published at most
+ * TICK_EVENT_HZ times a second, and when a step ends; while running it carries `achievedSpeed`, the
+ * speed measured over the last seconds (SpeedMeter), so the client can say "asked 10×, running 2.1×".
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
