@@ -42,6 +42,12 @@ export default defineConfig({
     base: './',
     resolve: { alias: { ...shared, '@renderer': r('src-renderer/src') } },
     plugins: [vue(), cspMeta()],
-    build: { outDir: r('out/renderer'), emptyOutDir: true, rollupOptions: { input: r('src-renderer/index.html') } },
+    // Minified (electron-vite leaves renderer builds unminified by default): the first load parses the entry
+    // chunk, and browser mode serves this same build; parts not on the first screen are chunks of their own
+    // (src-renderer/src/components/lazyParts.ts).
+    build: {
+      outDir: r('out/renderer'), emptyOutDir: true, minify: true, chunkSizeWarningLimit: 1024,
+      rollupOptions: { input: r('src-renderer/index.html') },
+    },
   },
 });

@@ -1,11 +1,16 @@
 /**
  * UI scale benchmark: a 2,000-VM lab in Chromium — load time, select-object and switch-tab latencies.
  *
- * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR]`
+ * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE] [--port N]`
  * (`--profile DIR`: Chromium CPU profiles of the load, the selections and the tab switches, as
- * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`)
+ * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`;
+ * `--screenshot FILE`: a PNG of the Monitor tab at the end, once its charts are drawn)
  * Prints one JSON object. Latencies are measured inside the page with performance marks: from just
- * before the click to the first animation frame after the new object / tab is in the DOM.
+ * before the click to the first animation frame after the new object / tab is in the DOM (a tab: its
+ * content, so a tab whose code loads on first use counts until that code has rendered). `loadParts`
+ * splits the load: page open → the app's first request (script fetched, parsed, run), the
+ * `inventory.get` answer's wait as the page's WebSocket saw it (the server's share) and its size, and the
+ * script and style bytes fetched before the tree showed.
  *
  * Without --scenario it writes an inventory-only scenario (hosts × VMs, all powered off, paused
  * clock) into a temporary resources folder and points the server at it with HVLAB_RESOURCES, so the
@@ -30,6 +35,9 @@ const HOSTS = Number(arg('hosts', '20'));
 const SAMPLES = Number(arg('samples', '25'));
 let scenario = arg('scenario', '');
 const PROFILE_DIR = arg('profile', '');
+const SCREENSHOT = arg('screenshot', '');
+/** The server's port (0: any free one). */
+const PORT = arg('port', '0');
 
 function writeScenario(): { dir: string; name: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-bench-'));
@@ -47,6 +55,8 @@ function writeScenario(): { dir: string; name: string } {
   return { dir, name };
 }
 
+const round = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x));
+
 function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -63,7 +73,7 @@ async function main(): Promise<void> {
     scenario = w.name;
     env.HVLAB_RESOURCES = w.dir;
   }
-  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', '0', '--seed', '1', '--scenario', scenario, '--paused', '--no-autosave'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, ['bin/hvlab.mjs', 'serve', '--port', PORT, '--seed', '1', '--scenario', scenario, '--paused', '--no-autosave'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no URL from hvlab serve:\n${out}`)), 180_000);
@@ -100,6 +110,25 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     };
+    // The first load's parts, seen from the page's WebSocket: when the app sent its first request (HTML
+    // and script fetched, parsed and run), and how long the answer to its `inventory.get` took (the
+    // server's share: the engine building the inventory, the worker handing it over, serializing, sending).
+    const wire: { firstRequestAt?: number; inventoryId?: number; inventoryAskedAt?: number; inventoryAnsweredAt?: number; inventoryBytes?: number } = {};
+    const tGoto = performance.now();
+    page.on('websocket', (ws) => {
+      ws.on('framesent', ({ payload }) => {
+        const at = performance.now() - tGoto;
+        wire.firstRequestAt ??= at;
+        const m = typeof payload === 'string' ? JSON.parse(payload) as { id?: number; name?: string } : {};
+        if (m.name === 'inventory.get' && wire.inventoryId === undefined) { wire.inventoryId = m.id; wire.inventoryAskedAt = at; }
+      });
+      ws.on('framereceived', ({ payload }) => {
+        if (wire.inventoryId === undefined || wire.inventoryAnsweredAt !== undefined || typeof payload !== 'string') return;
+        if (!payload.startsWith(`{"id":${wire.inventoryId},`)) return;
+        wire.inventoryAnsweredAt = performance.now() - tGoto;
+        wire.inventoryBytes = payload.length;
+      });
+    });
     await profile(null);
     await page.goto(url);
     // Load: navigation start → the navigator shows the inventory (frame-accurate polling).
@@ -109,6 +138,12 @@ async function main(): Promise<void> {
       return ok;
     }, undefined, { polling: 'raf', timeout: 120_000 });
     const loadMs = await page.evaluate(() => performance.getEntriesByName('hvlab:loaded')[0].startTime);
+    // Script and style the page had fetched by then (decoded bytes): what the first paint had to parse.
+    const fetchedAtLoad = await page.evaluate((until) => {
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const sum = (re: RegExp) => entries.filter((e) => re.test(e.name) && e.startTime <= until).reduce((n, e) => n + e.decodedBodySize, 0);
+      return { scriptBytes: sum(/\.js(\?|$)/), styleBytes: sum(/\.css(\?|$)/) };
+    }, loadMs);
     await profile('load');
 
     // Expand every host so that the tree holds all VMs (virtualized: only visible rows are in the DOM).
@@ -157,7 +192,13 @@ async function main(): Promise<void> {
         performance.mark(`tab-start-${i}`);
         btn.click();
         await new Promise<void>((resolve) => {
-          const check = () => (document.querySelector(`[data-testid=tab-content-${key}]`) ? resolve() : requestAnimationFrame(check));
+          // The tab's own content, not only its frame: a tab whose code is fetched on first use counts
+          // until that code has arrived and rendered (the loading placeholder does not count).
+          const shown = () => {
+            const panel = document.querySelector(`[data-testid=tab-content-${key}]`);
+            return !!panel && panel.childElementCount > 0 && !panel.querySelector('[data-testid=lazy-loading]');
+          };
+          const check = () => (shown() ? resolve() : requestAnimationFrame(check));
           requestAnimationFrame(check);
         });
         performance.mark(`tab-end-${i}`);
@@ -171,10 +212,25 @@ async function main(): Promise<void> {
       const { profile: p } = await cdp.send('Profiler.stop');
       writeFileSync(join(PROFILE_DIR, 'tabs.cpuprofile'), JSON.stringify(p));
     }
+    // The Monitor tab as it looks once its chunk (Chart.js) is in and the charts have drawn.
+    if (SCREENSHOT) {
+      await page.getByTestId('tab-monitor').click();
+      // No chart after a minute: the picture shows what there is instead (the figures above stand).
+      await page.locator('[data-testid=tab-content-monitor] canvas, [data-testid=lazy-failed]').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: SCREENSHOT });
+    }
 
     console.log(JSON.stringify({
       benchmark: 'ui-scale', scenario, vms: VMS, hosts: HOSTS, chromium: browser.version(),
-      loadMs: Math.round(loadMs), expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
+      loadMs: Math.round(loadMs),
+      // The load's parts (wall ms from page open, clocks of the benchmark process; null when not seen).
+      loadParts: {
+        firstRequestMs: round(wire.firstRequestAt), inventoryAskedMs: round(wire.inventoryAskedAt),
+        inventoryAnswerMs: wire.inventoryAnsweredAt !== undefined && wire.inventoryAskedAt !== undefined ? Math.round(wire.inventoryAnsweredAt - wire.inventoryAskedAt) : null,
+        inventoryBytes: wire.inventoryBytes ?? null, ...fetchedAtLoad,
+      },
+      expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
       selectObjectMs: stats(select), switchTabMs: stats(tabs.out),
       switchTabMsByTab: Object.fromEntries(Object.entries(tabs.perTab).map(([k, v]) => [k, stats(v)])),
     }, null, 2));

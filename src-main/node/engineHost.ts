@@ -13,12 +13,12 @@
  *   replaces one that stopped (shown with the offer).
  *
  * Rules: heavy engine work happens in slices of at most SLICE_BUDGET_MS wall time so requests are
- * answered between slices — running at 'max' or a fixed speed (a lab that cannot keep up with the speed
- * asked runs slower, never holding requests) and a `sim.step` in progress alike (the engine only
- * records a step; the host moves the clock toward its end here, and `sim.pause` cancels the rest);
- * `sim.ticked` is published at most TICK_EVENT_HZ times a second, and when a step ends; while running it
- * carries `achievedSpeed`, the speed measured over the last seconds (SpeedMeter), so the client can say
- * "asked 10×, running 2.1×".
+ * answered between slices — running at 'max' or a fixed speed (`slicePacer.ts`: a lab that cannot keep
+ * up with the speed asked runs slower, never holding requests; 'max' is never slower than a fixed
+ * multiple) and a `sim.step` in progress alike (the engine only records a step; the host moves the
+ * clock toward its end here, and `sim.pause` cancels the rest); `sim.ticked` is published at most
+ * TICK_EVENT_HZ times a second, and when a step ends; while running it carries `achievedSpeed`, the
+ * speed measured over the last seconds (SpeedMeter), so the client can say "asked 10×, running 2.1×".
  * Used inside the engine worker thread, and directly by the CLI and tests.
  */
 import type { EngineEvent } from '@shared/api/events';
@@ -34,6 +34,7 @@ import { exerciseScenarioSources, loadExercises } from './exercise/exerciseFiles
 import { Autosave } from './storage/autosave';
 import { AUTOSAVE_PERIOD_MS } from './limits';
 import { SpeedMeter } from './speedMeter';
+import { runSlice, SLICE_BUDGET_MS, SLICE_MS } from './slicePacer';
 import type { RecoveryPort } from '../engine/index';
 
 /** Exercises for `exercise.list` / `exercise.get`; an invalid file is reported once and left out. */
@@ -43,19 +44,11 @@ function loadExercisesForPorts(): NonNullable<EnginePorts['exercises']> {
   return exercises.map((x) => ({ summary: x.summary, exercise: x.exercise }));
 }
 
-/** Wall-clock period of the pacing loop. */
-const SLICE_MS = 50;
-/** Most wall time one slice may spend advancing at 'max' speed before yielding to requests. */
-const SLICE_BUDGET_MS = 40;
-/** Virtual time advanced per chunk at 'max' speed. */
-const MAX_SPEED_CHUNK_MS = 100;
 /**
  * Virtual time per chunk of a `sim.step`: one quantum (the engine rounds up to it), so the wall time
  * between two chances to answer a request is one slice budget plus at most one quantum of guest work.
  */
 const STEP_CHUNK_MS = 10;
-/** The most virtual time one slice may cover at a fixed speed: protects against a suspended laptop waking up. */
-const MAX_CATCH_UP_MS = 5_000;
 const TICK_EVENT_HZ = 4;
 
 export interface EngineHostOptions {
@@ -217,22 +210,9 @@ export class EngineHost {
       if (status.stepToMs !== undefined) this.stepSlice(now + SLICE_BUDGET_MS);
       return;
     }
-    if (status.speed === 'max') {
-      const deadline = now + SLICE_BUDGET_MS;
-      do this.engine.advance(MAX_SPEED_CHUNK_MS); while (performance.now() < deadline);
-    } else {
-      // The virtual time this slice owes, in chunks, until the wall budget is spent: when the lab cannot
-      // keep up with the speed asked (busy guests at 100×), it runs slower than asked rather than hold
-      // requests for seconds; what was not run is not owed to the next slice.
-      let owed = Math.min(MAX_CATCH_UP_MS, Math.round(wallElapsed * status.speed));
-      const deadline = now + SLICE_BUDGET_MS;
-      while (owed > 0) {
-        const chunk = Math.min(owed, MAX_SPEED_CHUNK_MS);
-        this.engine.advance(chunk);
-        owed -= chunk;
-        if (performance.now() >= deadline) break;
-      }
-    }
+    // At 'max' and at a fixed speed alike, within the slice's wall budget (slicePacer.ts: why 'max' is
+    // never slower than a fixed multiple).
+    runSlice(status.speed, wallElapsed, now, () => performance.now(), (ms) => this.engine.advance(ms));
     this.publishTick(false);
   }
 

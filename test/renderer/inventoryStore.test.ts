@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { setApiForTests } from '@renderer/api/client';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import { useConnectionStore } from '@renderer/stores/connection';
+import { askFirstInventory, takeFirstInventory } from '@renderer/api/firstInventory';
 import type { InventoryChanges } from '@shared/model/inventoryChanges';
 import { fakeApi, flush, makeInventory, makeVm } from './fakeApi';
 import type { FakeApi } from './fakeApi';
@@ -126,5 +127,34 @@ describe('inventory store', () => {
     await vi.runAllTimersAsync();
     expect(getInv).toHaveBeenCalledTimes(2);
     expect(store.vm('vm-5')).toBeDefined();
+  });
+
+  it('takes the inventory the entry asked for before the store existed, with the changes heard since', async () => {
+    vi.useFakeTimers();
+    // The entry asks at once (api/firstInventory.ts); the answer is in flight while the app loads.
+    let answer!: (i: typeof inv) => void;
+    getInv.mockImplementationOnce(() => new Promise((r) => { answer = r; }) as never);
+    askFirstInventory(api);
+    // A change published before the store subscribes: the store must not lose it.
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'name', value: 'renamed early' }] }] });
+    const store = useInventoryStore();
+    answer(inv); // as of version 1
+    await vi.runAllTimersAsync();
+    expect(getInv).toHaveBeenCalledTimes(1);
+    expect(store.vm('vm-1')?.name).toBe('renamed early');
+    expect(store.snapshot!.version).toBe(2);
+    expect(takeFirstInventory()).toBeNull();
+  });
+
+  it('asks again when another lab was loaded before the store took the early answer', async () => {
+    vi.useFakeTimers();
+    askFirstInventory(api); // answers the old lab
+    inv = makeInventory(5, 40);
+    api.emit({ type: 'lab.loaded', scenario: 'other' });
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    expect(getInv).toHaveBeenCalledTimes(2);
+    expect(store.vm('vm-5')).toBeDefined();
+    expect(store.snapshot!.version).toBe(40);
   });
 });

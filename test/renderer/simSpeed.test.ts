@@ -29,6 +29,7 @@ describe('achieved speed', () => {
     setActivePinia(pinia);
     const w = mount(TheHeader, { global: { plugins: [pinia] } });
     await flush();
+    expect(w.get('[data-testid=sim-speed-max]').attributes('title')).toBe('As fast as this computer can run the lab: never slower than any fixed speed');
     expect(w.find('[data-testid=sim-achieved]').exists()).toBe(false);
     api.emit({ type: 'sim.ticked', status: { virtualTimeMs: 5000, running: true, speed: 10, achievedSpeed: 2.1 } });
     await nextTick();

@@ -3,6 +3,7 @@
  *
  * - `serveStatic(root, req, res)`: GET/HEAD only; paths are resolved inside `root` (no traversal);
  *   unknown paths fall back to index.html (the router uses hash history, so this is only for `/`).
+ *   Content-hashed build files (`assets/NAME-HASH.js|css`) may be cached for good; the rest is no-store.
  * - `contentSecurityPolicy(target)`: THE policy, one definition for both ways the renderer runs:
  *   'electron' (IPC only: no connect sources at all) and 'browser' (its own WebSocket on loopback).
  *   The built index.html carries the Electron policy in a <meta> tag (a file:// page gets no response
@@ -33,6 +34,14 @@ export function contentSecurityPolicy(target: CspTarget = 'browser', delivery: '
     ...(delivery === 'header' ? ["frame-ancestors 'none'"] : []),
   ].join('; ');
 }
+
+/**
+ * A build output whose name carries its content hash (`assets/index-C4VhQ9St.js`): its bytes never change
+ * under that name, so the browser may keep it — and keep its compiled code, which spares a reload parsing
+ * and compiling the bundle again. index.html (it carries the launch token) and anything else is no-store.
+ */
+const HASHED_ASSET = /^\/assets\/[\w.-]+-[\w-]{8}\.(?:js|css)$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The <meta> CSP tag of the built index.html (put there by the build; see the vite configs). */
 export const CSP_META = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
@@ -72,7 +81,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'Content-Security-Policy': contentSecurityPolicy(),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
+    'Cache-Control': isIndex || !HASHED_ASSET.test(pathname) ? 'no-store' : IMMUTABLE,
   });
   if (req.method === 'HEAD') { res.end(); return; }
   if (isIndex) { res.end(browserIndexHtml(readFileSync(file, 'utf8'))); return; }

@@ -5,7 +5,8 @@
  *   2,000 VMs must stay cheap), with maps by id; `tree(view)`: the navigator tree for *Hosts and
  *   Clusters*, *VMs and Templates*, *Storage* or *Networking* (each built when first asked for);
  *   `vm`, `host`, `cluster`, `datacenter`, `datastore`, `network`, `resourcePool`: one object by id.
- * - `load()`: fetches the whole inventory.
+ * - `load()`: fetches the whole inventory. The first load takes the answer to the query the entry sent
+ *   before the app was loaded (`api/firstInventory.ts`), with the events recorded since.
  * - Follows the change feed (`model/inventoryChanges.ts`): `inventory.changed` updates are applied as
  *   they come (batched per FLUSH_MS), never refetched; a gap in versions (missed events) or a reconnect
  *   asks `inventory.changesSince` for what it missed, and only its `resync` answer (or `lab.loaded`)
@@ -23,7 +24,9 @@ import type { ResourcePoolDto } from '@shared/model/resourcePool';
 import type { ManagedEntityId } from '@shared/model/ids';
 import type { EntityUpdate, InventoryChanges } from '@shared/model/inventoryChanges';
 import { applyUpdates } from '@shared/model/inventoryChanges';
+import type { EngineEvent } from '@shared/api/events';
 import { useApi } from '@renderer/api/client';
+import { takeFirstInventory } from '@renderer/api/firstInventory';
 import { buildTree } from '@renderer/logic/inventoryTree';
 import type { InventoryTree, InventoryView } from '@renderer/logic/inventoryTree';
 import { useConnectionStore } from './connection';
@@ -73,12 +76,13 @@ export const useInventoryStore = defineStore('inventory', () => {
   let fetching = false;
   let fetchSeq = 0;
 
-  async function load(): Promise<void> {
+  /** `early`: the answer to the query the entry sent before the store existed (api/firstInventory.ts). */
+  async function load(early?: Promise<InventoryDto>): Promise<void> {
     const seq = ++fetchSeq;
     fetching = true;
     loading.value = true;
     try {
-      const inv = await api.query('inventory.get', {});
+      const inv = await (early ?? api.query('inventory.get', {}));
       if (seq !== fetchSeq) return;
       snapshot.value = indexInventory(inv);
       error.value = null;
@@ -136,7 +140,7 @@ export const useInventoryStore = defineStore('inventory', () => {
     if (pending.length) void catchUp(version);
   }
 
-  api.onEvent((e) => {
+  const onEvent = (e: EngineEvent): void => {
     if (e.type === 'inventory.changed') {
       pending.push({ version: e.version, updates: e.updates });
       schedule();
@@ -145,14 +149,27 @@ export const useInventoryStore = defineStore('inventory', () => {
       snapshot.value = null;
       void load();
     }
-  });
+  };
+  // The entry asked for the inventory before this store existed: its answer is the first load, and the
+  // events since it was asked are applied as if this store had heard them (unless another lab was loaded
+  // meanwhile, which makes that answer stale: then the first load asks again).
+  const first = takeFirstInventory();
+  const seen = first?.events ?? [];
+  const lastLabLoaded = seen.map((e) => e.type).lastIndexOf('lab.loaded');
+  let early = first && lastLabLoaded < 0 ? first.answer : undefined;
+  for (const e of seen.slice(lastLabLoaded + 1)) onEvent(e);
+  api.onEvent(onEvent);
 
   const conn = useConnectionStore();
-  // First connection: fetch everything; after a reconnect, only what was missed.
+  // First connection: fetch everything (the entry's early answer, once); after a reconnect, only what was missed.
   watch(() => conn.generation, (g) => {
     if (g <= 0) return;
     const snap = snapshot.value;
-    if (snap) void catchUp(snap.version); else void load();
+    if (snap) void catchUp(snap.version);
+    else {
+      void load(early);
+      early = undefined;
+    }
   }, { immediate: true });
 
   const treeOf = (view: InventoryView) => computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, view) : null));

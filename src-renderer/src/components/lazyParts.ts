@@ -1,0 +1,58 @@
+/**
+ * The parts of the client that the first paint does not need, loaded when first shown.
+ *
+ * - Each export is an async component (`defineAsyncComponent`): the build puts it, and what only it
+ *   imports (Chart.js with the Monitor tab, the wizards, the placement workbench, the exercise panel,
+ *   the report dialog), into a chunk of its own that the page fetches the first time it is rendered.
+ * - The first paint (header, navigator with the inventory tree, an object's Summary tab, the bottom
+ *   pane) stays in the entry chunk, so a 2,000-VM lab's first screen parses only what it shows.
+ *
+ * Rules: import a part from here, never directly, wherever it is shown in the app shell or a view (unit
+ * tests mount the components themselves). A chunk that cannot be fetched (the server went away) shows
+ * `LazyPartFailed` in its place, in the user's words, instead of an empty pane.
+ */
+import { defineAsyncComponent, h } from 'vue';
+import type { Component } from 'vue';
+
+/** A quiet placeholder: shown only if a chunk takes longer than LOADING_DELAY_MS. */
+const LOADING_DELAY_MS = 200;
+
+const LazyPartLoading: Component = { name: 'LazyPartLoading', render: () => h('div', { class: 'muted', 'data-testid': 'lazy-loading' }, 'Loading…') };
+const LazyPartFailed: Component = {
+  name: 'LazyPartFailed',
+  render: () => h('div', { class: 'error', role: 'alert', 'data-testid': 'lazy-failed' }, 'This part of the client could not be loaded. Reload the page (the lab keeps running).'),
+};
+
+/** The component `loader` resolves to, fetched on first render; it keeps the component's prop types. */
+function lazy<T extends Component>(loader: () => Promise<{ default: T }>): T {
+  return defineAsyncComponent<T>({ loader, loadingComponent: LazyPartLoading, errorComponent: LazyPartFailed, delay: LOADING_DELAY_MS });
+}
+
+// Object tabs after Summary.
+export const MonitorTab = lazy(() => import('./monitor/MonitorTab.vue'));
+export const VmConfigureTab = lazy(() => import('./vm/VmConfigureTab.vue'));
+export const SnapshotManager = lazy(() => import('./snapshots/SnapshotManager.vue'));
+export const HostConfigureTab = lazy(() => import('./host/HostConfigureTab.vue'));
+export const ClusterConfigureTab = lazy(() => import('./cluster/ClusterConfigureTab.vue'));
+export const ClusterServicesMonitor = lazy(() => import('./cluster/ClusterServicesMonitor.vue'));
+export const AlarmDefinitions = lazy(() => import('./alarms/AlarmDefinitions.vue'));
+
+// The exercise panel (a lab handout with live checks).
+export const ExercisePanel = lazy(() => import('./exercise/ExercisePanel.vue'));
+
+// Dialogs and wizards.
+export const TakeSnapshotDialog = lazy(() => import('./snapshots/TakeSnapshotDialog.vue'));
+export const EditSnapshotDialog = lazy(() => import('./snapshots/EditSnapshotDialog.vue'));
+export const NewVmWizard = lazy(() => import('./wizard/NewVmWizard.vue'));
+export const CloneVmWizard = lazy(() => import('./wizard/CloneVmWizard.vue'));
+export const ConvertToVmDialog = lazy(() => import('./vm/ConvertToVmDialog.vue'));
+export const AddHostWizard = lazy(() => import('./wizard/AddHostWizard.vue'));
+export const MigrateVmWizard = lazy(() => import('./wizard/MigrateVmWizard.vue'));
+export const VmSettingsDialog = lazy(() => import('./vm/VmSettingsDialog.vue'));
+export const VmRenameDialog = lazy(() => import('./vm/VmRenameDialog.vue'));
+export const VmConsole = lazy(() => import('./console/VmConsole.vue'));
+export const NewLabDialog = lazy(() => import('./labs/NewLabDialog.vue'));
+export const OpenLabDialog = lazy(() => import('./labs/OpenLabDialog.vue'));
+export const SaveLabDialog = lazy(() => import('./labs/SaveLabDialog.vue'));
+export const ExportReportDialog = lazy(() => import('./exercise/ExportReportDialog.vue'));
+export const SdkEndpointDialog = lazy(() => import('./admin/SdkEndpointDialog.vue'));
