@@ -3,7 +3,7 @@
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
  * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
- * Interface: `new HardwareAssistMonitor({ exits?, engine? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
+ * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
  * {emulated: exits by reason, reflected: {}}; `save()` / `restore(cpu, s)`.
  * Exit reasons (the "VMCS controls", `exits` option; defaults in DEFAULT_HW_EXITS):
@@ -45,6 +45,8 @@ export const DEFAULT_HW_EXITS: Readonly<HwExitConfig> = Object.freeze({
 export interface HwOptions {
   exits?: Partial<HwExitConfig>;
   engine?: 'translated' | 'interp';
+  /** Heat a page needs before the translated engine compiles it (params BT_HOT_CYCLES); host-side only. */
+  hotCycles?: number;
 }
 
 export interface HwState {
@@ -62,7 +64,7 @@ export class HardwareAssistMonitor implements Monitor {
   constructor(opts: HwOptions = {}) {
     this.config = { ...DEFAULT_HW_EXITS, ...opts.exits, vmcall: true };
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false });
+      const ex = new TranslatedExecutor({ chargeTranslation: false, hotCycles: opts.hotCycles });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }

@@ -16,8 +16,11 @@
  *    which stops exactly where it would have);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*);
- *  - per-opcode counts of translated code are kept per block and folded into cpu.counters when the
- *    paging mode changes (their TLB hits count only with paging on) and at the end of the call.
+ *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
+ *    end of the call and just before the paging mode changes, by whatever path (the MMU's
+ *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
+ *    so they must be settled under the mode they ran in (else the hit count would depend on how
+ *    much code ran translated).
  * Rules: nothing here is guest-visible except through the cost model: with `btTranslateTu`,
  * `btCallout` and `monitorTrap` set to 0 a run is cycle-for-cycle identical to `interp`
  * (test/differential checks it). Only guest KERNEL translations are charged (`btTranslateTu` per new
@@ -83,8 +86,6 @@ export class TranslatedExecutor {
   private readonly hotCycles: number;
   /** Guest instructions executed in the current execute() call. */
   private ran = 0;
-  /** The paging mode the unfolded block counts of `active` ran under. */
-  private foldPaging = false;
 
   constructor(private readonly opts: ExecutorOptions = {}) {
     this.translateUser = opts.translateUser ?? true;
@@ -111,8 +112,12 @@ export class TranslatedExecutor {
     if (!x || x.cpu !== cpu) {
       x = new ExecContext(cpu, cpu.costs);
       x.chargeCallouts = this.charge;
-      x.foldAll = () => this.foldAll(cpu);
       this.x = x;
+      // Block counts are folded lazily, and their software-TLB hits count only while paging is on:
+      // whatever changes the mode (translated or interpreted mtcr, a monitor, a hypercall) folds first.
+      cpu.mmu.beforePagingChange = () => {
+        if (this.x?.cpu === cpu) this.foldAll(cpu);
+      };
     }
     x.sync();
     return x;
@@ -246,10 +251,6 @@ export class TranslatedExecutor {
       if (chained) stats.chainedJumps++;
       else stats.cacheHits++;
       // ---- run it ----
-      // Block counts are folded lazily, but their TLB hits count only while paging is on: fold
-      // before running under a different paging mode than the unfolded counts ran under.
-      if (this.active.length > 0 && this.foldPaging !== mmu.pagingEnabled) this.foldAll(cpu);
-      this.foldPaging = mmu.pagingEnabled;
       if (!region.dirty) {
         region.dirty = true;
         this.active.push(region);
