@@ -1,8 +1,9 @@
 /**
  * Tiering is host-side only: the same labos run under `hw` and `pv` gives the same counters (every
  * one the machine reports, `tlbHits` included), digest, console and end time whether the translated
- * engine compiles a page at once (threshold 0), after a little heat (5,000 cycles), at the default
- * threshold, or never (the monitor on the interpreter). Translated code counts its software-TLB hits
+ * engine compiles a page at once (threshold 0), after a little heat (5,000 cycles), at bt's threshold,
+ * with the defaults (a higher threshold and at most one compile per 10 M cycles), at once but paced,
+ * or never (the monitor on the interpreter). Translated code counts its software-TLB hits
  * lazily; they must be settled under the paging mode they ran in, whatever switches the mode (an
  * interpreted `mtcr status`, pv's paging hypercall, a budget edge): before that was so, `tlbHits`
  * depended on how much code ran translated (pv: +27 % on `hello` at threshold 0).
@@ -13,17 +14,21 @@ import type { Monitor } from '../../src-main/engine/monitors/index';
 import { HardwareAssistMonitor, ParavirtMonitor } from '../../src-main/engine/monitors/index';
 import { runGuest, WORKLOADS } from '../helpers/machineHarness';
 
-type Engine = { hotCycles: number } | 'interp';
-const ENGINES: readonly Engine[] = [{ hotCycles: 0 }, { hotCycles: 5000 }, { hotCycles: 400_000 }, 'interp'];
+type Engine = { hotCycles?: number; translateSpacingCycles?: number } | 'interp';
+/** Compile at once, after a little heat, at bt's threshold (all without pacing), the defaults (params FAST_PATH_*), at once but paced; never. */
+const ENGINES: readonly Engine[] = [
+  { hotCycles: 0, translateSpacingCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 0 }, { hotCycles: 400_000, translateSpacingCycles: 0 }, {},
+  { hotCycles: 0, translateSpacingCycles: 1_000_000 }, 'interp',
+];
 
 function monitorFor(kind: 'hw' | 'pv', e: Engine): Monitor {
-  const o = e === 'interp' ? { engine: 'interp' as const } : { hotCycles: e.hotCycles };
+  const o = e === 'interp' ? { engine: 'interp' as const } : e;
   return kind === 'hw' ? new HardwareAssistMonitor(o) : new ParavirtMonitor(o);
 }
 
 for (const kind of ['hw', 'pv'] as const) {
   for (const workload of ['hello', 'syscall']) {
-    test(`${kind} ${workload}: counters, digest and console do not depend on the translation threshold`, () => {
+    test(`${kind} ${workload}: counters, digest and console do not depend on the translation threshold or pacing`, () => {
       const runs = ENGINES.map((e) => {
         const r = runGuest(WORKLOADS[workload], {
           monitor: kind, file: kind === 'pv' ? 'labos-pv.s' : 'labos.s', untilNs: 2e9,

@@ -3,7 +3,7 @@
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
  * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
- * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
+ * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles?, translateSpacingCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
  * {emulated: exits by reason, reflected: {}}; `save()` / `restore(cpu, s)`.
  * Exit reasons (the "VMCS controls", `exits` option; defaults in DEFAULT_HW_EXITS):
@@ -26,10 +26,12 @@
  * called for each exit (it flushes the TLB when VPID tagging is off).
  * Engine: guest code executes on the translator's fast path (`engine: 'translated'`, default), i.e.
  * "natively": no translation or callout cost is charged; `engine: 'interp'` uses the interpreter.
+ * When it compiles (`hotCycles`, `translateSpacingCycles`: params FAST_PATH_*) is host-side only.
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, CR_PTBR, CR_STATUS, decode, Op } from '../isa/index';
+import { FAST_PATH_HOT_CYCLES, FAST_PATH_TRANSLATE_SPACING_CYCLES } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 
 export const HW_EXIT_REASONS = ['io', 'hlt', 'cr-write', 'cr-read', 'invlpg', 'tlbflush', 'external-interrupt', 'page-fault', 'exception', 'vmcall'] as const;
@@ -45,8 +47,10 @@ export const DEFAULT_HW_EXITS: Readonly<HwExitConfig> = Object.freeze({
 export interface HwOptions {
   exits?: Partial<HwExitConfig>;
   engine?: 'translated' | 'interp';
-  /** Heat a page needs before the translated engine compiles it (params BT_HOT_CYCLES); host-side only. */
+  /** Heat a page needs before the translated engine compiles it (params FAST_PATH_HOT_CYCLES); host-side only. */
   hotCycles?: number;
+  /** At most one compile per this many guest cycles (params FAST_PATH_TRANSLATE_SPACING_CYCLES; 0 = none); host-side only. */
+  translateSpacingCycles?: number;
 }
 
 export interface HwState {
@@ -64,7 +68,11 @@ export class HardwareAssistMonitor implements Monitor {
   constructor(opts: HwOptions = {}) {
     this.config = { ...DEFAULT_HW_EXITS, ...opts.exits, vmcall: true };
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false, hotCycles: opts.hotCycles });
+      const ex = new TranslatedExecutor({
+        chargeTranslation: false,
+        hotCycles: opts.hotCycles ?? FAST_PATH_HOT_CYCLES,
+        translateSpacingCycles: opts.translateSpacingCycles ?? FAST_PATH_TRANSLATE_SPACING_CYCLES,
+      });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }

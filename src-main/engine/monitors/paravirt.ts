@@ -3,7 +3,7 @@
  * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
- * Interface: `new ParavirtMonitor({ engine?, hotCycles? })`; the virtual CPU `virtualKernel`, `vcr`, the
+ * Interface: `new ParavirtMonitor({ engine?, hotCycles?, translateSpacingCycles? })`; the virtual CPU `virtualKernel`, `vcr`, the
  * shared area `shared` (guest-physical, -1 before HC_SET_SHARED); `counters()` → flat `pv.*`
  * counters; `stats` {emulated, reflected} (the trap-and-emulate part, as `te`); `save()` /
  * `restore(cpu, s)`. ABI: monitors/hypercalls.ts, docs/monitors.md.
@@ -41,7 +41,7 @@ import { readControl, writeControl } from '../cpu/index';
 import { reflectToGuest, trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CR_COUNT, CR_PTBR, CR_STATUS, MSW_K, MSW_PG, PORT_SMP_BASE } from '../isa/index';
 import type { Gpa, Gpfn } from '../mmu/index';
-import { PAGE_SHIFT } from '../params';
+import { FAST_PATH_HOT_CYCLES, FAST_PATH_TRANSLATE_SPACING_CYCLES, PAGE_SHIFT } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
 import { BACKEND_IRQ, BlockBackend, ConsoleBackend, newRingStats, type BlockBackendState, type RingStats } from './paravirtRings';
@@ -54,8 +54,10 @@ const PENDING_HELD = 1 << 31;
 
 export interface PvOptions {
   engine?: 'translated' | 'interp';
-  /** Heat a page needs before the translated engine compiles it (params BT_HOT_CYCLES); host-side only. */
+  /** Heat a page needs before the translated engine compiles it (params FAST_PATH_HOT_CYCLES); host-side only. */
   hotCycles?: number;
+  /** At most one compile per this many guest cycles (params FAST_PATH_TRANSLATE_SPACING_CYCLES; 0 = none); host-side only. */
+  translateSpacingCycles?: number;
 }
 
 export interface PvState {
@@ -92,7 +94,11 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
 
   constructor(opts: PvOptions = {}) {
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false, hotCycles: opts.hotCycles });
+      const ex = new TranslatedExecutor({
+        chargeTranslation: false,
+        hotCycles: opts.hotCycles ?? FAST_PATH_HOT_CYCLES,
+        translateSpacingCycles: opts.translateSpacingCycles ?? FAST_PATH_TRANSLATE_SPACING_CYCLES,
+      });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }

@@ -15,7 +15,8 @@
  *    block entries, with the budget as `stop` (a block that could cross it is left to the interpreter,
  *    which stops exactly where it would have);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
- *    interpreted cycles heat its profile, and a hot page is translated (params BT_*);
+ *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
+ *    per `translateSpacingCycles` of guest cycles when pacing is on (hw and pv: params FAST_PATH_*);
  *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
  *    end of the call and just before the paging mode changes, by whatever path (the MMU's
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
@@ -42,6 +43,8 @@ export interface ExecutorOptions {
   chargeTranslation?: boolean;
   /** Heat a page needs before it is translated (params BT_HOT_CYCLES). */
   hotCycles?: number;
+  /** At most one translation per this many guest cycles run by this executor (pacing; default 0 = none). */
+  translateSpacingCycles?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -84,6 +87,11 @@ export class TranslatedExecutor {
   private readonly translateUser: boolean;
   private readonly charge: boolean;
   private readonly hotCycles: number;
+  private readonly spacing: number;
+  /** Guest cycles of the execute() calls that have returned (the pacing clock). */
+  private executedCycles = 0;
+  /** No translation before executedCycles + the current call's cycles reach this (pacing). */
+  private nextTranslateAt = 0;
   /** Guest instructions executed in the current execute() call. */
   private ran = 0;
 
@@ -91,6 +99,7 @@ export class TranslatedExecutor {
     this.translateUser = opts.translateUser ?? true;
     this.charge = opts.chargeTranslation ?? true;
     this.hotCycles = opts.hotCycles ?? BT_HOT_CYCLES;
+    this.spacing = opts.translateSpacingCycles ?? 0;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -222,7 +231,8 @@ export class TranslatedExecutor {
         }
         linkFrom = undefined;
       } else region = tc.find(g, kernel, w);
-      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived)) {
+      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived) && this.executedCycles + cyc >= this.nextTranslateAt) {
+        this.nextTranslateAt = this.executedCycles + cyc + this.spacing;
         const prof = tc.profile(g, kernel);
         this.translate(cpu, tc, g, kernel, prof.entries, prof.landings);
         region = tc.find(g, kernel, w);
@@ -293,6 +303,7 @@ export class TranslatedExecutor {
       }
     }
     this.foldAll(cpu);
+    this.executedCycles += cyc;
     cpu.counters.cycles += cyc - x.committed;
     x.committed = cyc;
     stats.callouts += x.callouts - calloutsBefore;
