@@ -169,17 +169,6 @@ export const BT_MAX_INSTRUCTIONS = 128 * 1024;
 /** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages
  *  that keep being rewritten, like self-modifying code or code next to hot data, stay interpreted). */
 export const BT_MAX_HEAT_SHIFT = 6;
-/** `hw` and `pv` run guest code on the same translated fast path with nothing charged (the hardware or a
- *  deprivileged kernel runs it natively), so when they compile is purely a host matter (the counters are
- *  the same at any threshold: test/differential/tiering.test.ts). They wait for 10× BT_HOT_CYCLES of heat,
- *  so only really hot pages become generated functions that V8 must optimise, the rest staying on the
- *  (already optimised) interpreter, and more of a page's entry points are known when it is compiled
- *  (fewer follow-up regions). */
-export const FAST_PATH_HOT_CYCLES = 4_000_000;
-/** …and compile at most one region per this many guest cycles run by the vCPU, so generated functions
- *  reach V8's optimising compiler one after another instead of as a queue of dozens in the first second
- *  (docs/PERFORMANCE.md, "Monitors: the first seconds"); pages waiting their turn are interpreted. */
-export const FAST_PATH_TRANSLATE_SPACING_CYCLES = 10_000_000;
 
 // ---------------------------------------------------------------------------------------------------
 // Placement (engine/placement): model sizes and the cost model that charges solving in virtual time.

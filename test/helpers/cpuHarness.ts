@@ -13,7 +13,7 @@
  *    counters (the guest-visible subset of cpu.snapshot()), cpu}; `EXACT_COSTS` (every monitor-only
  *    cost set to 0: then bt and hw must match interp cycle for cycle); `makeMonitor(kind, seed)`
  *    (bt and hw with a translation threshold that varies with the seed: 0, 300 or 5000 cycles for bt;
- *    for hw the defaults, 0 unpaced, or 5000 with at most one compile per 20,000 cycles);
+ *    for hw the default, 0, or 5000 with at most one compile per 20,000 cycles);
  *    `loadImage(mem, image)`; `TestDevice`.
  * Test device ports: 0x20 console byte (write), 0x70 raise IRQ line (value & 3), 0x71 lower line
  * (value & 15), 0x72 a read counter; every other port reads -1.

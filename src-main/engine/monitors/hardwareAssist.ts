@@ -26,12 +26,11 @@
  * called for each exit (it flushes the TLB when VPID tagging is off).
  * Engine: guest code executes on the translator's fast path (`engine: 'translated'`, default), i.e.
  * "natively": no translation or callout cost is charged; `engine: 'interp'` uses the interpreter.
- * When it compiles (`hotCycles`, `translateSpacingCycles`: params FAST_PATH_*) is host-side only.
+ * When it compiles (`hotCycles`, `translateSpacingCycles`) is host-side only: counters are the same.
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, CR_PTBR, CR_STATUS, decode, Op } from '../isa/index';
-import { FAST_PATH_HOT_CYCLES, FAST_PATH_TRANSLATE_SPACING_CYCLES } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 
 export const HW_EXIT_REASONS = ['io', 'hlt', 'cr-write', 'cr-read', 'invlpg', 'tlbflush', 'external-interrupt', 'page-fault', 'exception', 'vmcall'] as const;
@@ -47,9 +46,9 @@ export const DEFAULT_HW_EXITS: Readonly<HwExitConfig> = Object.freeze({
 export interface HwOptions {
   exits?: Partial<HwExitConfig>;
   engine?: 'translated' | 'interp';
-  /** Heat a page needs before the translated engine compiles it (params FAST_PATH_HOT_CYCLES); host-side only. */
+  /** Heat a page needs before the translated engine compiles it (default params BT_HOT_CYCLES); host-side only. */
   hotCycles?: number;
-  /** At most one compile per this many guest cycles (params FAST_PATH_TRANSLATE_SPACING_CYCLES; 0 = none); host-side only. */
+  /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
   translateSpacingCycles?: number;
 }
 
@@ -70,8 +69,8 @@ export class HardwareAssistMonitor implements Monitor {
     if ((opts.engine ?? 'translated') === 'translated') {
       const ex = new TranslatedExecutor({
         chargeTranslation: false,
-        hotCycles: opts.hotCycles ?? FAST_PATH_HOT_CYCLES,
-        translateSpacingCycles: opts.translateSpacingCycles ?? FAST_PATH_TRANSLATE_SPACING_CYCLES,
+        hotCycles: opts.hotCycles,
+        translateSpacingCycles: opts.translateSpacingCycles,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }

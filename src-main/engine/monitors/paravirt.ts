@@ -41,7 +41,7 @@ import { readControl, writeControl } from '../cpu/index';
 import { reflectToGuest, trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CR_COUNT, CR_PTBR, CR_STATUS, MSW_K, MSW_PG, PORT_SMP_BASE } from '../isa/index';
 import type { Gpa, Gpfn } from '../mmu/index';
-import { FAST_PATH_HOT_CYCLES, FAST_PATH_TRANSLATE_SPACING_CYCLES, PAGE_SHIFT } from '../params';
+import { PAGE_SHIFT } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
 import { BACKEND_IRQ, BlockBackend, ConsoleBackend, newRingStats, type BlockBackendState, type RingStats } from './paravirtRings';
@@ -54,9 +54,9 @@ const PENDING_HELD = 1 << 31;
 
 export interface PvOptions {
   engine?: 'translated' | 'interp';
-  /** Heat a page needs before the translated engine compiles it (params FAST_PATH_HOT_CYCLES); host-side only. */
+  /** Heat a page needs before the translated engine compiles it (default params BT_HOT_CYCLES); host-side only. */
   hotCycles?: number;
-  /** At most one compile per this many guest cycles (params FAST_PATH_TRANSLATE_SPACING_CYCLES; 0 = none); host-side only. */
+  /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
   translateSpacingCycles?: number;
 }
 
@@ -96,8 +96,8 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
     if ((opts.engine ?? 'translated') === 'translated') {
       const ex = new TranslatedExecutor({
         chargeTranslation: false,
-        hotCycles: opts.hotCycles ?? FAST_PATH_HOT_CYCLES,
-        translateSpacingCycles: opts.translateSpacingCycles ?? FAST_PATH_TRANSLATE_SPACING_CYCLES,
+        hotCycles: opts.hotCycles,
+        translateSpacingCycles: opts.translateSpacingCycles,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }

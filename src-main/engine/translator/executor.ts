@@ -16,7 +16,7 @@
  *    which stops exactly where it would have);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
- *    per `translateSpacingCycles` of guest cycles when pacing is on (hw and pv: params FAST_PATH_*);
+ *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default);
  *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
  *    end of the call and just before the paging mode changes, by whatever path (the MMU's
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
