@@ -11,7 +11,9 @@
  *    Programs start at 0x2000 unless they set .org;
  *  - `runBare(image, monitor, opts)` → `BareOutcome` {digest, console, reason, cycles, instructions,
  *    counters (the guest-visible subset of cpu.snapshot()), cpu}; `EXACT_COSTS` (every monitor-only
- *    cost set to 0: then bt and hw must match interp cycle for cycle); `makeMonitor(kind, seed)`;
+ *    cost set to 0: then bt and hw must match interp cycle for cycle); `makeMonitor(kind, seed)`
+ *    (bt and hw with a translation threshold that varies with the seed: 0, 300 or 5000 cycles for bt;
+ *    for hw the default, 0, or 5000 with at most one compile per 20,000 cycles);
  *    `loadImage(mem, image)`; `TestDevice`.
  * Test device ports: 0x20 console byte (write), 0x70 raise IRQ line (value & 3), 0x71 lower line
  * (value & 15), 0x72 a read counter; every other port reads -1.
@@ -112,7 +114,7 @@ export interface BareOutcome {
 /** bt with a per-seed hotness threshold (0 = translate at the first arrival) so translation happens early and often. */
 export function makeMonitor(kind: MonitorKind | 'hw-interp', seed: number): Monitor {
   if (kind === 'bt') return new BinaryTranslationMonitor({ hotCycles: [0, 300, 5000][seed % 3] });
-  if (kind === 'hw') return new HardwareAssistMonitor();
+  if (kind === 'hw') return new HardwareAssistMonitor([{}, { hotCycles: 0, translateSpacingCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 20_000 }][seed % 3]);
   if (kind === 'hw-interp') return new HardwareAssistMonitor({ engine: 'interp' });
   return createMonitor(kind);
 }

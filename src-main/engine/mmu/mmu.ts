@@ -15,7 +15,10 @@
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
  *  - memory virtualization: `pager` (shadow / nested, pager.ts; undefined = native),
  *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
- *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`.
+ *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`;
+ *  - `addFastHits(n)` (software-TLB hits, counted as modelled hits only while paging is on) and
+ *    `beforePagingChange` (a hook run before the mode flips, so lazily counted hits are settled
+ *    under the mode they happened in).
  * Rules:
  *  - The software TLB is a host cache and never guest-visible: it only holds vpns the modelled
  *    TLBs hold for the current address-space tag (evictions, invalidations and tag switches remove
@@ -226,6 +229,13 @@ export class Mmu {
     return this.tlb.stats;
   }
 
+  /**
+   * Called just before the paging mode changes, whoever changes it (an `mtcr status` run by the
+   * interpreter or by translated code, a monitor emulating it, a hypercall, reset): an engine that
+   * counts software-TLB hits lazily settles them here, under the mode they happened in.
+   */
+  beforePagingChange: (() => void) | undefined = undefined;
+
   /** Adds software-TLB hits counted by the interpreter (they are modelled TLB hits when paging is on). */
   addFastHits(n: number): void {
     if (this.pagingEnabled) this.tlb.stats.hits += n;
@@ -240,6 +250,7 @@ export class Mmu {
 
   setPaging(on: boolean): void {
     if (on !== this.pagingEnabled) {
+      this.beforePagingChange?.();
       this.pagingEnabled = on;
       this.flushTlb();
     }

@@ -3,7 +3,7 @@
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
  * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
- * Interface: `new HardwareAssistMonitor({ exits?, engine? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
+ * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles?, translateSpacingCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
  * {emulated: exits by reason, reflected: {}}; `save()` / `restore(cpu, s)`.
  * Exit reasons (the "VMCS controls", `exits` option; defaults in DEFAULT_HW_EXITS):
@@ -26,6 +26,7 @@
  * called for each exit (it flushes the TLB when VPID tagging is off).
  * Engine: guest code executes on the translator's fast path (`engine: 'translated'`, default), i.e.
  * "natively": no translation or callout cost is charged; `engine: 'interp'` uses the interpreter.
+ * When it compiles (`hotCycles`, `translateSpacingCycles`) is host-side only: counters are the same.
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
@@ -45,6 +46,10 @@ export const DEFAULT_HW_EXITS: Readonly<HwExitConfig> = Object.freeze({
 export interface HwOptions {
   exits?: Partial<HwExitConfig>;
   engine?: 'translated' | 'interp';
+  /** Heat a page needs before the translated engine compiles it (default params BT_HOT_CYCLES); host-side only. */
+  hotCycles?: number;
+  /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
+  translateSpacingCycles?: number;
 }
 
 export interface HwState {
@@ -62,7 +67,11 @@ export class HardwareAssistMonitor implements Monitor {
   constructor(opts: HwOptions = {}) {
     this.config = { ...DEFAULT_HW_EXITS, ...opts.exits, vmcall: true };
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false });
+      const ex = new TranslatedExecutor({
+        chargeTranslation: false,
+        hotCycles: opts.hotCycles,
+        translateSpacingCycles: opts.translateSpacingCycles,
+      });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }

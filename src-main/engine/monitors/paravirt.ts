@@ -3,7 +3,7 @@
  * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
- * Interface: `new ParavirtMonitor({ engine? })`; the virtual CPU `virtualKernel`, `vcr`, the
+ * Interface: `new ParavirtMonitor({ engine?, hotCycles?, translateSpacingCycles? })`; the virtual CPU `virtualKernel`, `vcr`, the
  * shared area `shared` (guest-physical, -1 before HC_SET_SHARED); `counters()` → flat `pv.*`
  * counters; `stats` {emulated, reflected} (the trap-and-emulate part, as `te`); `save()` /
  * `restore(cpu, s)`. ABI: monitors/hypercalls.ts, docs/monitors.md.
@@ -54,6 +54,10 @@ const PENDING_HELD = 1 << 31;
 
 export interface PvOptions {
   engine?: 'translated' | 'interp';
+  /** Heat a page needs before the translated engine compiles it (default params BT_HOT_CYCLES); host-side only. */
+  hotCycles?: number;
+  /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
+  translateSpacingCycles?: number;
 }
 
 export interface PvState {
@@ -90,7 +94,11 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
 
   constructor(opts: PvOptions = {}) {
     if ((opts.engine ?? 'translated') === 'translated') {
-      const ex = new TranslatedExecutor({ chargeTranslation: false });
+      const ex = new TranslatedExecutor({
+        chargeTranslation: false,
+        hotCycles: opts.hotCycles,
+        translateSpacingCycles: opts.translateSpacingCycles,
+      });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
   }

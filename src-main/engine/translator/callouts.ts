@@ -21,7 +21,7 @@
  */
 import type { Cpu, CostModel } from '../cpu/index';
 import { execSystem, loadSlow, storeSlow } from '../cpu/index';
-import { CR_STATUS, Op, OPCODE_BY_NUMBER } from '../isa/index';
+import { OPCODE_BY_NUMBER } from '../isa/index';
 import type { Mmu } from '../mmu/index';
 import type { VcpuState } from '../cpu/index';
 import { EXIT_CALLOUT } from './codegen';
@@ -56,8 +56,6 @@ export class ExecContext {
   /** Charge btCallout for sensitive callouts (bt only; other users of the executor run as hardware). */
   chargeCallouts = true;
   region: Region | undefined = undefined;
-  /** Folds every active region's counters (before the paging state changes). */
-  foldAll: () => void = () => {};
 
   constructor(readonly cpu: Cpu, readonly costs: CostModel) {
     this.regs = cpu.state.regs;
@@ -114,8 +112,6 @@ function slow(xx: unknown, s: number, va: number): number {
       x.calloutsByOp[op]++;
       cpu.charge(x.costs.btCallout);
     }
-    // The TLB-hit count of translated code depends on the paging state: settle it before a change.
-    if (op === Op.MTCR && imm === CR_STATUS) x.foldAll();
     cpu.runCycles = x.cyc - x.committed - (tail >= 0 ? r.tailCost[tail] : 0);
     execSystem(cpu, a, imm);
     cpu.runCycles = 0;

@@ -15,9 +15,13 @@
  *    block entries, with the budget as `stop` (a block that could cross it is left to the interpreter,
  *    which stops exactly where it would have);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
- *    interpreted cycles heat its profile, and a hot page is translated (params BT_*);
- *  - per-opcode counts of translated code are kept per block and folded into cpu.counters when the
- *    paging mode changes (their TLB hits count only with paging on) and at the end of the call.
+ *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
+ *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default);
+ *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
+ *    end of the call and just before the paging mode changes, by whatever path (the MMU's
+ *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
+ *    so they must be settled under the mode they ran in (else the hit count would depend on how
+ *    much code ran translated).
  * Rules: nothing here is guest-visible except through the cost model: with `btTranslateTu`,
  * `btCallout` and `monitorTrap` set to 0 a run is cycle-for-cycle identical to `interp`
  * (test/differential checks it). Only guest KERNEL translations are charged (`btTranslateTu` per new
@@ -39,6 +43,8 @@ export interface ExecutorOptions {
   chargeTranslation?: boolean;
   /** Heat a page needs before it is translated (params BT_HOT_CYCLES). */
   hotCycles?: number;
+  /** At most one translation per this many guest cycles run by this executor (pacing; default 0 = none). */
+  translateSpacingCycles?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -81,15 +87,19 @@ export class TranslatedExecutor {
   private readonly translateUser: boolean;
   private readonly charge: boolean;
   private readonly hotCycles: number;
+  private readonly spacing: number;
+  /** Guest cycles of the execute() calls that have returned (the pacing clock). */
+  private executedCycles = 0;
+  /** No translation before executedCycles + the current call's cycles reach this (pacing). */
+  private nextTranslateAt = 0;
   /** Guest instructions executed in the current execute() call. */
   private ran = 0;
-  /** The paging mode the unfolded block counts of `active` ran under. */
-  private foldPaging = false;
 
   constructor(private readonly opts: ExecutorOptions = {}) {
     this.translateUser = opts.translateUser ?? true;
     this.charge = opts.chargeTranslation ?? true;
     this.hotCycles = opts.hotCycles ?? BT_HOT_CYCLES;
+    this.spacing = opts.translateSpacingCycles ?? 0;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -111,8 +121,12 @@ export class TranslatedExecutor {
     if (!x || x.cpu !== cpu) {
       x = new ExecContext(cpu, cpu.costs);
       x.chargeCallouts = this.charge;
-      x.foldAll = () => this.foldAll(cpu);
       this.x = x;
+      // Block counts are folded lazily, and their software-TLB hits count only while paging is on:
+      // whatever changes the mode (translated or interpreted mtcr, a monitor, a hypercall) folds first.
+      cpu.mmu.beforePagingChange = () => {
+        if (this.x?.cpu === cpu) this.foldAll(cpu);
+      };
     }
     x.sync();
     return x;
@@ -217,7 +231,8 @@ export class TranslatedExecutor {
         }
         linkFrom = undefined;
       } else region = tc.find(g, kernel, w);
-      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived)) {
+      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived) && this.executedCycles + cyc >= this.nextTranslateAt) {
+        this.nextTranslateAt = this.executedCycles + cyc + this.spacing;
         const prof = tc.profile(g, kernel);
         this.translate(cpu, tc, g, kernel, prof.entries, prof.landings);
         region = tc.find(g, kernel, w);
@@ -246,10 +261,6 @@ export class TranslatedExecutor {
       if (chained) stats.chainedJumps++;
       else stats.cacheHits++;
       // ---- run it ----
-      // Block counts are folded lazily, but their TLB hits count only while paging is on: fold
-      // before running under a different paging mode than the unfolded counts ran under.
-      if (this.active.length > 0 && this.foldPaging !== mmu.pagingEnabled) this.foldAll(cpu);
-      this.foldPaging = mmu.pagingEnabled;
       if (!region.dirty) {
         region.dirty = true;
         this.active.push(region);
@@ -292,6 +303,7 @@ export class TranslatedExecutor {
       }
     }
     this.foldAll(cpu);
+    this.executedCycles += cyc;
     cpu.counters.cycles += cyc - x.committed;
     x.committed = cyc;
     stats.callouts += x.callouts - calloutsBefore;

@@ -4,9 +4,14 @@
  * ptbr switches, self-modifying code, user mode, and — in some — the sensitive instructions) run
  * on a bare CPU under several monitors, which must agree:
  *  - exact mode (every monitor-only cost 0, external interrupts at run-chunk boundaries): `bt`
- *    (translation threshold 0 / 300 / 5000 cycles by seed), `hw` (translated engine) and `hw` on the
- *    interpreter must match `interp` in console output, state digest, stop reason, cycles and every
- *    guest-visible counter (instructions per opcode, exceptions per cause, TLB hits/misses, walks…);
+ *    (translation threshold 0 / 300 / 5000 cycles by seed), `hw` (translated engine: default
+ *    threshold, threshold 0, or threshold 5000 paced to one compile per 20,000 cycles, by seed) and
+ *    `hw` on the interpreter must match `interp` in console output, state digest, stop reason,
+ *    cycles and every guest-visible counter (instructions per opcode, exceptions per cause, TLB
+ *    hits/misses, walks…). Half the paging programs also turn paging off
+ *    and on again (in straight code, loops and functions on another page), so the switch happens in
+ *    translated code, in interpreted code and at budget edges after translated code of the other mode
+ *    ran: the TLB-hit count must not depend on which engine ran what;
  *  - default costs, on every fourth program (no external interrupts: their timing would differ):
  *    bt, hw and — for programs without sensitive instructions — `te` must match interp's console
  *    and digest. `te` is excluded where a program uses getf/setf/smsw: those are exactly the

@@ -10,7 +10,9 @@
  * (direct and through registers); traps (sys, brk, hcall, divide by zero, illegal words); interrupts
  * raised through the test device (port 0x70) with cli/sti/hlt; port I/O (console 0x20, counter
  * 0x72); paging (identity map, two roots, PTE stores with and without invlpg, tlbflush, ptbr
- * switches); self-modifying code (instruction words stored ahead of execution, inside loops too);
+ * switches, and — with `pagingToggles` — paging turned off for a few memory accesses and on again, in
+ * straight code, in loops and in functions on another page, so the switch runs translated, interpreted
+ * and at budget edges while translated code of the other mode has run); self-modifying code (instruction words stored ahead of execution, inside loops too);
  * excursions to user mode; and, only when `features.sensitive`, getf/setf/smsw (the instructions on
  * which `te` is allowed to differ).
  * Memory map: 0x0 vectors + handler, 0x1000 kernel data (0x1100 resume pc, 0x1104 "in user mode"
@@ -24,6 +26,8 @@ import { Rng } from '../../../src-main/engine/sim/rng';
 
 export interface FuzzFeatures {
   paging: boolean;
+  /** With paging: turn paging off and on again mid-program (kernel code, loops, functions). */
+  pagingToggles: boolean;
   sensitive: boolean;
   smc: boolean;
   user: boolean;
@@ -129,6 +133,10 @@ class Gen {
     const n = this.int(2, 8);
     for (let i = 0; i < n; i++) this.simple(into, user);
     if (this.f.smc && !user && this.chance(0.3)) this.smc(into, true);
+    if (this.f.paging && this.f.pagingToggles && !user && this.chance(0.4)) {
+      if (this.chance(0.5)) this.pagingOffOn(into);
+      else this.toggleFunc(into);
+    }
     into.push('  addi r11, r11, -1', '  cmpi r11, 0', `  bne ${l}`);
   }
 
@@ -191,6 +199,26 @@ class Gen {
     else into.push(`  mfcr r${this.reg()}, ptbr`, `  li r13, ${page << 12}`, '  invlpg r13');
   }
 
+  /** Paging off for a few memory accesses (physical addresses then), then on again (kernel code is identity-mapped). */
+  pagingOffOn(into: string[]): void {
+    into.push('  mtcr status, r0');
+    const n = this.int(1, 4);
+    for (let i = 0; i < n; i++) this.mem(into, false);
+    into.push('  li r13, 1', '  mtcr status, r13');
+  }
+
+  /** A call (from a loop) to a function on the functions' page that switches paging off and on. r11 (the loop count) is kept. */
+  toggleFunc(into: string[]): void {
+    const name = `f${this.funcCount++}`;
+    const body: string[] = [`${name}:`];
+    this.mem(body, false);
+    this.pagingOffOn(body);
+    this.mem(body, false);
+    body.push('  ret');
+    this.funcs.push(...body);
+    into.push(`  call ${name}`);
+  }
+
   sensitive(into: string[]): void {
     const k = this.rng.int(3);
     if (k === 0) into.push(`  getf r${this.reg()}`);
@@ -228,7 +256,10 @@ class Gen {
       else if (k < 11) this.trap(this.out);
       else if (k < 12) this.io(this.out);
       else if (k < 14 && this.f.interrupts) this.irq(this.out);
-      else if (k < 16 && this.f.paging) this.paging(this.out);
+      else if (k < 16 && this.f.paging) {
+        if (this.f.pagingToggles && this.chance(0.25)) this.pagingOffOn(this.out);
+        else this.paging(this.out);
+      }
       else if (k < 17 && this.f.smc) this.smc(this.out, false);
       else if (k < 18 && this.f.user) this.userExcursion(this.out);
       else if (k < 19 && this.f.sensitive) this.sensitive(this.out);
@@ -314,8 +345,11 @@ export function generateProgram(seed: number, opts: GenerateOptions = {}): FuzzP
     smc: rng.float() < 0.4,
     user: rng.float() < 0.4,
     interrupts: rng.float() < 0.5,
+    pagingToggles: false,
     ...opts.features,
   };
+  // Drawn after the others, so the features (and programs) of seeds without toggles stay what they were.
+  if (opts.features?.pagingToggles === undefined) features.pagingToggles = rng.float() < 0.5 && features.paging;
   const g = new Gen(rng.fork('body'), features);
   const head: string[] = ['  .org 0', ...Array.from({ length: 32 }, () => '  j handler'), HANDLER, '  .org 0x2000', '_start:', '  li sp, 0x1ff0', '  li r12, 0x10000'];
   for (const r of WORK) head.push(`  li r${r}, ${g.int(-100000, 100000)}`);
