@@ -140,7 +140,8 @@ export interface ConsolePredicate {
 
 /**
  * Live migrations of `vm` (its `vm.migrate` tasks, with the statistics `migration.list` keeps for them).
- * `mode`, `stopRule`, `to` (the destination host), `compressed` (a codec other than none) and `autoConverge` narrow them to the technique the
+ * `mode`, `stopRule`, `to` (the destination host), `compressed` (a codec other than none), `autoConverge`, `xbzrle` and `dedup`
+ * narrow them to the technique the
  * student was asked to use. A migration cancelled at its timeout ends its task in `error`.
  */
 export interface MigrationSelector {
@@ -154,6 +155,10 @@ export interface MigrationSelector {
   to?: string;
   compressed?: boolean;
   autoConverge?: boolean;
+  /** XBZRLE delta encoding of pages sent before was ticked. */
+  xbzrle?: boolean;
+  /** Deduplication against pages the destination already holds was ticked. */
+  dedup?: boolean;
 }
 export interface MigrationPredicate extends MigrationSelector {
   downtimeMs?: NumberMatch;
@@ -196,11 +201,14 @@ export const EVENT_FIELDS = ['count', 'timeS'] as const;
  * `downtimeMs`, `durationMs` (the task), `totalTimeMs` (QEMU `total-time`), `rounds` (rows of the round
  * table), `normalPages` / `zeroPages` (QEMU `ram.normal` / `ram.duplicate`: full and zero pages sent),
  * `transferredMiB` (`ram.transferred`), `postcopyRequests`, `blocktimeMs` (`postcopy-blocktime`),
- * `throttlePct` (`cpu-throttle-percentage`), `compressionRate`, `amplification` (bytes sent ÷ RAM).
+ * `throttlePct` (`cpu-throttle-percentage`), `compressionRate`, `amplification` (bytes sent ÷ RAM),
+ * `xbzrlePages` (`xbzrle-cache.pages`: pages sent as deltas), `xbzrleSavedMiB` (those pages × 4 KiB − the
+ * delta bytes `xbzrle-cache.bytes`), `dedupPages` (`dedup.pages`: pages sent as references) and
+ * `dedupSavedMiB` (`dedup.bytes-saved`).
  */
 export const MIGRATION_FIELDS = [
   'downtimeMs', 'durationMs', 'totalTimeMs', 'rounds', 'normalPages', 'zeroPages', 'transferredMiB', 'postcopyRequests', 'blocktimeMs',
-  'throttlePct', 'compressionRate', 'amplification',
+  'throttlePct', 'compressionRate', 'amplification', 'xbzrlePages', 'xbzrleSavedMiB', 'dedupPages', 'dedupSavedMiB',
 ] as const;
 export type MigrationField = (typeof MIGRATION_FIELDS)[number];
 export const WHICH_VALUES = ['last', 'first'] as const;

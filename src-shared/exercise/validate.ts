@@ -198,7 +198,7 @@ function counterSource(V: Validator, o: Record<string, unknown>, path: Path, nee
 const COUNTER_FIELDS = ['vm', 'host', 'cluster', 'datacenter', 'name', 'over', 'since', 'aggregate', 'as'] as const;
 const TASK_SELECTOR = ['operation', 'target', 'state', 'since'] as const;
 const EVENT_SELECTOR = ['type', 'entity', 'since'] as const;
-const MIGRATION_SELECTOR = ['vm', 'state', 'since', 'mode', 'stopRule', 'to', 'compressed', 'autoConverge'] as const;
+const MIGRATION_SELECTOR = ['vm', 'state', 'since', 'mode', 'stopRule', 'to', 'compressed', 'autoConverge', 'xbzrle', 'dedup'] as const;
 const PLACEMENT_SELECTOR = ['cluster', 'algo', 'demand', 'vms', 'standbyHosts'] as const;
 
 function placementSelector(V: Validator, o: Record<string, unknown>, path: Path): void {
@@ -275,6 +275,8 @@ function migrationSelector(V: Validator, o: Record<string, unknown>, path: Path)
   V.opt(o, 'to', path, (v, p) => entityName(V, v, p));
   V.opt(o, 'compressed', path, (v, p) => V.bool(v, p));
   V.opt(o, 'autoConverge', path, (v, p) => V.bool(v, p));
+  V.opt(o, 'xbzrle', path, (v, p) => V.bool(v, p));
+  V.opt(o, 'dedup', path, (v, p) => V.bool(v, p));
 }
 
 /** Exactly one kind key out of `kinds`; returns it. */

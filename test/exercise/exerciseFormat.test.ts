@@ -211,7 +211,7 @@ steps:
   const expect = [
     /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.mode: expected one of stop-copy, precopy, postcopy, hybrid, got the text "pre-copy"/,
     /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.compressed: /,
-    /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.migration\.destination: "destination" is not a field here; allowed: vm, state, since, mode, stopRule, to, compressed, autoConverge, which/,
+    /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.migration\.destination: "destination" is not a field here; allowed: vm, state, since, mode, stopRule, to, compressed, autoConverge, xbzrle, dedup, which/,
     /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.field: expected one of downtimeMs, durationMs, totalTimeMs, rounds, .*got the text "pagesSent"/,
   ];
   assert.equal(errs.length, expect.length, errs.join('\n'));

@@ -136,10 +136,14 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
       o.xbzrle ? 'XBZRLE' : '', o.dedup ? 'dedup' : '', o.autoConverge ? 'auto-converge' : '',
     ].filter(Boolean).join(', ');
     measure.push({ kind: 'table', table: { id: id('live migrations'), title: 'Live migrations since the exercise started',
-      columns: ['VM', 'From → to', 'Technique', 'Status', 'Total time (ms)', 'Downtime (ms)', 'Rounds', 'Sent (MiB)', 'Full pages', 'Remote faults'],
+      columns: ['VM', 'From → to', 'Technique', 'Status', 'Total time (ms)', 'Downtime (ms)', 'Rounds', 'Sent (MiB)', 'Full pages', 'Remote faults',
+        'Throttle (%)', 'Saved by XBZRLE (MiB)', 'Saved by dedup (MiB)'],
+      // XBZRLE's saving: its pages whole less their deltas (as the exercise field xbzrleSavedMiB); dedup's is the engine's bytes-saved.
       rows: runs.map((m) => [m.vmName, `${hostName(m.sourceHostId)} → ${hostName(m.destinationHostId)}`, technique(m.options), m.status,
         Math.round(m['total-time'] * 10) / 10, m.downtime === undefined ? null : Math.round(m.downtime * 100) / 100, m.rounds.length,
-        Math.round((m.ram.transferred / MiB) * 100) / 100, m.ram.normal, m.ram['postcopy-requests']]) } });
+        Math.round((m.ram.transferred / MiB) * 100) / 100, m.ram.normal, m.ram['postcopy-requests'], m['cpu-throttle-percentage'],
+        m.options.xbzrle ? Math.round(((m['xbzrle-cache'].pages * m.ram['page-size'] - m['xbzrle-cache'].bytes) / MiB) * 100) / 100 : null,
+        m.options.dedup ? Math.round((m.dedup['bytes-saved'] / MiB) * 100) / 100 : null]) } });
   }
   sections.push({ id: id('Measurements'), title: 'Measurements', blocks: measure });
 
