@@ -321,13 +321,33 @@ export interface ExerciseStep {
   questions?: Question[];
 }
 
+/**
+ * Series a migration chart draws from the round tables of a VM's migrations, one point at the end of each
+ * round: `remainingMiB` (what was still to send), `sentMiB` (the round's bytes), `bandwidthMiBps` (the
+ * round's rate), `dirtiedPages` (pages the dirty log reported at the round's start), `throttlePct`
+ * (auto-converge's throttle), `expectedDowntimeMs`.
+ */
+export const MIGRATION_CHART_SERIES = ['remainingMiB', 'sentMiB', 'bandwidthMiBps', 'dirtiedPages', 'throttlePct', 'expectedDowntimeMs'] as const;
+export type MigrationChartSeries = (typeof MIGRATION_CHART_SERIES)[number];
+/** The unit each migration chart series is drawn in (a chart has at most two y axes). */
+export const MIGRATION_CHART_UNITS: Readonly<Record<MigrationChartSeries, string>> = {
+  remainingMiB: 'MiB', sentMiB: 'MiB', bandwidthMiBps: 'MiB/s', dirtiedPages: 'pages', throttlePct: '%', expectedDowntimeMs: 'ms',
+};
+
+/**
+ * A chart in the lab report: `counters` of one entity (`vm`, `host`, `cluster` or `datacenter`) from the
+ * real-time samples (every 20 s, as vSphere's), or `series` of the round tables of the `migrations` a
+ * selector picks (every round, so a migration shorter than a sample period still shows).
+ */
 export interface ReportChartSpec {
   title: string;
   vm?: string;
   host?: string;
   cluster?: string;
   datacenter?: string;
-  counters: string[];
+  counters?: string[];
+  migrations?: MigrationSelector;
+  series?: MigrationChartSeries[];
 }
 export interface ReportTableSpec {
   title: string;

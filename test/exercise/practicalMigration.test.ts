@@ -166,6 +166,18 @@ test('practical 6: a student who follows the handout passes every step', async (
   assert.equal(table.rows[8][11], Math.round(xbSaved * 100) / 100, 'what XBZRLE saved');
   assert.equal(table.rows[8][12], Math.round((xd.dedup['bytes-saved'] / MiB) * 100) / 100, 'what dedup saved');
   assert.equal(table.rows[0][11], null, 'no XBZRLE saving for a run without XBZRLE');
+  // The charts show the run: the round charts a point per round of every run (a gap between runs), the
+  // counter charts every 20 s sample of the practical.
+  const charts = doc.sections.flatMap((x) => x.blocks).flatMap((b) => (b.kind === 'chart' ? [b.chart] : []));
+  for (const c of charts) {
+    console.log(`chart ${c.title}: ${c.series.map((x) => `${x.name} ${x.points.filter((p) => p.v !== null).length} points`).join(', ')}`);
+    for (const x of c.series) assert.ok(x.points.filter((p) => p.v !== null).length > 1, `${c.title}: ${x.name} has more than one point`);
+  }
+  const hotRounds = charts.find((c) => c.title.startsWith("hot-01's migrations"))!;
+  const hotRuns = [nc, xen, hp, ac, xd];
+  assert.equal(hotRounds.series[0].points.filter((p) => p.v !== null).length, hotRuns.reduce((a, m) => a + m.rounds.length, 0), 'a point per round of every hot-01 run');
+  assert.equal(hotRounds.series[0].points.filter((p) => p.v === null).length, hotRuns.filter((m) => m.rounds.length).length, 'a gap before each run');
+  assert.equal(Math.max(...hotRounds.series[1].points.map((p) => p.v ?? 0)), ac['cpu-throttle-percentage'], 'the throttle chart reaches what the run reached');
 });
 
 test('practical 6: stop-and-copy where pre-copy was asked, and a wrong downtime, fail the named checks', async () => {

@@ -6,17 +6,18 @@
  * - `buildLabReport(api, exercise, options)` → `ReportDoc` (unsealed; seal.ts seals it).
  *
  * Rules: everything is read through the contract (the same checker as the panel and `exercise check`);
- * the period is the exercise's (from its start to now); series come from real-time samples (the last hour).
+ * the period is the exercise's (from its start to now); counter series come from real-time samples (the last
+ * hour, one every 20 s), migration series from the migrations' round tables (every round).
  */
 import type { HvlabApi } from '@shared/api/index';
 import type { Exercise, RunGrade, StepGrade } from '@shared/exercise/index';
-import { LabView, evaluateExpr, gradeRun, readCounter, renderMarkdown, escapeHtml, markdownToText } from '@shared/exercise/index';
+import { LabView, evaluateExpr, gradeRun, readCounter, renderMarkdown, escapeHtml, markdownToText, selectMigrations, stepContext } from '@shared/exercise/index';
 import type { EntityKey } from '@shared/exercise/index';
 import type { MigrationStats } from '@shared/model/migration';
 import type { Block, Cell, ReportDoc, Section } from './reportModel';
 import { uniqueIds } from './reportModel';
 import { formatClockMs } from './svgChart';
-import { counterSeries, eventRows, taskRows } from './reportData';
+import { counterSeries, eventRows, migrationRoundSeries, taskRows } from './reportData';
 import { labDigest } from './seal';
 
 export interface LabReportOptions {
@@ -88,9 +89,18 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
   };
   const catalog = await api.query('metrics.catalog', {});
   for (const c of exercise.report?.charts ?? []) {
+    if (c.migrations && c.series) {
+      // Every run the selector picks since the exercise started, whatever its end (a cancelled pre-copy's rounds show why it never converged).
+      const ctx = stepContext(view, own, 0);
+      const states = c.migrations.state ? [c.migrations.state] : (['success', 'error', 'cancelled'] as const);
+      const runs = (await Promise.all(states.map((state) => selectMigrations({ ...c.migrations!, state }, ctx)))).flat()
+        .sort((a, b) => a.task.queuedAtMs - b.task.queuedAtMs);
+      measure.push({ kind: 'chart', chart: { id: id(`chart ${c.title}`), title: c.title, series: migrationRoundSeries(runs, c.series) } });
+      continue;
+    }
     const kind = (['vm', 'host', 'cluster', 'datacenter'] as const).find((k) => c[k] !== undefined)!;
     const entityId = idOf(kind, c[kind]!);
-    const series = entityId ? await counterSeries(api, catalog, entityId, c.counters, 'realtime', startMs, status.virtualTimeMs) : [];
+    const series = entityId ? await counterSeries(api, catalog, entityId, c.counters ?? [], 'realtime', startMs, status.virtualTimeMs) : [];
     measure.push({ kind: 'chart', chart: { id: id(`chart ${c.title}`), title: c.title, series } });
   }
   for (const spec of exercise.report?.tables ?? []) {
