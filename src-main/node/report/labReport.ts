@@ -178,7 +178,7 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
     format: 'hvlab-report', version: 1, kind: 'lab',
     title: `Lab report — ${exercise.title}`, subtitle: student ? `${student} · ${exercise.name}` : exercise.name,
     generatedAt: options.generatedAt, facts, sections,
-    integrity: { labDigest: digest.digest, virtualTimeMs: digest.virtualTimeMs, seal: null },
+    integrity: { labDigest: digest.digest, digestVersion: digest.version, virtualTimeMs: digest.virtualTimeMs, seal: null },
   };
 }
 
