@@ -133,6 +133,8 @@ test('practical 6: a student who follows the handout passes every step', async (
   assert.equal(await s.answer('xb-pages', xd['xbzrle-cache'].pages), true);
   assert.equal(await s.answer('xb-saved', one(xbSaved)), true);
   assert.equal(await s.answer('dd-pages', xd.dedup.pages), true);
+  assert.equal(await s.answer('dd-saved', one(xd.dedup['bytes-saved'] / 1024) * 2), false, 'twice the saving is wrong');
+  assert.equal(await s.answer('dd-saved', one(xd.dedup['bytes-saved'] / 1024)), true);
   await s.answerChoicesAndTexts('reduction');
   await s.expectStepPasses('reduction');
 
