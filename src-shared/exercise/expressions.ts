@@ -195,7 +195,7 @@ export interface MigrationRun { task: TaskDto; stats?: MigrationStats }
 
 /**
  * Migration tasks (`vm.migrate`) of a VM, oldest first, each with its `migration.list` statistics; the
- * technique filters (`mode`, `compressed`, `autoConverge`) keep only the runs whose options match.
+ * technique filters (`mode`, `stopRule`, `to`, `compressed`, `autoConverge`, `xbzrle`, `dedup`) keep only the runs whose options match.
  */
 export async function selectMigrations(sel: MigrationSelector, ctx: EvalContext): Promise<MigrationRun[]> {
   const r = await selectTasks({ operation: 'vm.migrate', target: sel.vm, state: sel.state ?? 'success', since: sel.since }, ctx);
@@ -203,20 +203,24 @@ export async function selectMigrations(sel: MigrationSelector, ctx: EvalContext)
   const vm = await ctx.view.vmByName(sel.vm);
   const stats = vm ? await ctx.view.migrations(vm.id) : [];
   const runs = r.tasks.map((task) => ({ task, stats: stats.find((m) => m.taskId === task.id) }));
-  if (sel.mode === undefined && sel.stopRule === undefined && sel.to === undefined && sel.compressed === undefined && sel.autoConverge === undefined) return runs;
+  if (sel.mode === undefined && sel.stopRule === undefined && sel.to === undefined && sel.compressed === undefined && sel.autoConverge === undefined
+    && sel.xbzrle === undefined && sel.dedup === undefined) return runs;
   const to = sel.to === undefined ? undefined : (await ctx.view.hostByName(sel.to))?.id;
   return runs.filter(({ stats: m }) => m !== undefined
     && (sel.mode === undefined || m.options.mode === sel.mode)
     && (sel.stopRule === undefined || m.options.stopRule === sel.stopRule)
     && (sel.to === undefined || m.destinationHostId === to)
     && (sel.compressed === undefined || (m.options.compression !== 'none') === sel.compressed)
-    && (sel.autoConverge === undefined || m.options.autoConverge === sel.autoConverge));
+    && (sel.autoConverge === undefined || m.options.autoConverge === sel.autoConverge)
+    && (sel.xbzrle === undefined || m.options.xbzrle === sel.xbzrle)
+    && (sel.dedup === undefined || m.options.dedup === sel.dedup));
 }
 
-/** Which migrations a selector means, in words: "compressed precopy migration(s) of web-01 to esx-01 with auto-converge". */
+/** Which migrations a selector means, in words: "compressed precopy migration(s) of web-01 to esx-01 with auto-converge, with XBZRLE". */
 export function describeMigrations(sel: MigrationSelector, noun = 'migration(s)'): string {
   const before = [sel.compressed === undefined ? '' : sel.compressed ? 'compressed' : 'uncompressed', sel.mode ?? ''].filter(Boolean).join(' ');
-  const after = `${sel.stopRule !== undefined ? ` (${sel.stopRule} stop rule)` : ''}${sel.to !== undefined ? ` to ${sel.to}` : ''}${sel.autoConverge === undefined ? '' : sel.autoConverge ? ' with auto-converge' : ' without auto-converge'}`;
+  const after = `${sel.stopRule !== undefined ? ` (${sel.stopRule} stop rule)` : ''}${sel.to !== undefined ? ` to ${sel.to}` : ''}${sel.autoConverge === undefined ? '' : sel.autoConverge ? ' with auto-converge' : ' without auto-converge'}`
+    + `${sel.xbzrle === undefined ? '' : sel.xbzrle ? ', with XBZRLE' : ', without XBZRLE'}${sel.dedup === undefined ? '' : sel.dedup ? ', with dedup' : ', without dedup'}`;
   return `${before ? `${before} ` : ''}${noun} of ${sel.vm}${after}`;
 }
 
@@ -245,6 +249,11 @@ export function migrationField(run: MigrationRun, f: MigrationField): { value: n
     case 'throttlePct': return { value: m['cpu-throttle-percentage'], unit: '%' };
     case 'compressionRate': return { value: m.compression['compression-rate'], unit: '×' };
     case 'amplification': return { value: m.amplification, unit: '× RAM' };
+    case 'xbzrlePages': return { value: m['xbzrle-cache'].pages, unit: 'pages' };
+    // What the delta-encoded pages would have cost whole, less what their deltas cost (record headers left out).
+    case 'xbzrleSavedMiB': return { value: (m['xbzrle-cache'].pages * m.ram['page-size'] - m['xbzrle-cache'].bytes) / MiB, unit: 'MiB' };
+    case 'dedupPages': return { value: m.dedup.pages, unit: 'pages' };
+    case 'dedupSavedMiB': return { value: m.dedup['bytes-saved'] / MiB, unit: 'MiB' };
   }
 }
 

@@ -140,7 +140,8 @@ export interface ConsolePredicate {
 
 /**
  * Live migrations of `vm` (its `vm.migrate` tasks, with the statistics `migration.list` keeps for them).
- * `mode`, `stopRule`, `to` (the destination host), `compressed` (a codec other than none) and `autoConverge` narrow them to the technique the
+ * `mode`, `stopRule`, `to` (the destination host), `compressed` (a codec other than none), `autoConverge`, `xbzrle` and `dedup`
+ * narrow them to the technique the
  * student was asked to use. A migration cancelled at its timeout ends its task in `error`.
  */
 export interface MigrationSelector {
@@ -154,6 +155,10 @@ export interface MigrationSelector {
   to?: string;
   compressed?: boolean;
   autoConverge?: boolean;
+  /** XBZRLE delta encoding of pages sent before was ticked. */
+  xbzrle?: boolean;
+  /** Deduplication against pages the destination already holds was ticked. */
+  dedup?: boolean;
 }
 export interface MigrationPredicate extends MigrationSelector {
   downtimeMs?: NumberMatch;
@@ -196,11 +201,14 @@ export const EVENT_FIELDS = ['count', 'timeS'] as const;
  * `downtimeMs`, `durationMs` (the task), `totalTimeMs` (QEMU `total-time`), `rounds` (rows of the round
  * table), `normalPages` / `zeroPages` (QEMU `ram.normal` / `ram.duplicate`: full and zero pages sent),
  * `transferredMiB` (`ram.transferred`), `postcopyRequests`, `blocktimeMs` (`postcopy-blocktime`),
- * `throttlePct` (`cpu-throttle-percentage`), `compressionRate`, `amplification` (bytes sent ÷ RAM).
+ * `throttlePct` (`cpu-throttle-percentage`), `compressionRate`, `amplification` (bytes sent ÷ RAM),
+ * `xbzrlePages` (`xbzrle-cache.pages`: pages sent as deltas), `xbzrleSavedMiB` (those pages × 4 KiB − the
+ * delta bytes `xbzrle-cache.bytes`), `dedupPages` (`dedup.pages`: pages sent as references) and
+ * `dedupSavedMiB` (`dedup.bytes-saved`).
  */
 export const MIGRATION_FIELDS = [
   'downtimeMs', 'durationMs', 'totalTimeMs', 'rounds', 'normalPages', 'zeroPages', 'transferredMiB', 'postcopyRequests', 'blocktimeMs',
-  'throttlePct', 'compressionRate', 'amplification',
+  'throttlePct', 'compressionRate', 'amplification', 'xbzrlePages', 'xbzrleSavedMiB', 'dedupPages', 'dedupSavedMiB',
 ] as const;
 export type MigrationField = (typeof MIGRATION_FIELDS)[number];
 export const WHICH_VALUES = ['last', 'first'] as const;
@@ -313,13 +321,33 @@ export interface ExerciseStep {
   questions?: Question[];
 }
 
+/**
+ * Series a migration chart draws from the round tables of a VM's migrations, one point at the end of each
+ * round: `remainingMiB` (what was still to send), `sentMiB` (the round's bytes), `bandwidthMiBps` (the
+ * round's rate), `dirtiedPages` (pages the dirty log reported at the round's start), `throttlePct`
+ * (auto-converge's throttle), `expectedDowntimeMs`.
+ */
+export const MIGRATION_CHART_SERIES = ['remainingMiB', 'sentMiB', 'bandwidthMiBps', 'dirtiedPages', 'throttlePct', 'expectedDowntimeMs'] as const;
+export type MigrationChartSeries = (typeof MIGRATION_CHART_SERIES)[number];
+/** The unit each migration chart series is drawn in (a chart has at most two y axes). */
+export const MIGRATION_CHART_UNITS: Readonly<Record<MigrationChartSeries, string>> = {
+  remainingMiB: 'MiB', sentMiB: 'MiB', bandwidthMiBps: 'MiB/s', dirtiedPages: 'pages', throttlePct: '%', expectedDowntimeMs: 'ms',
+};
+
+/**
+ * A chart in the lab report: `counters` of one entity (`vm`, `host`, `cluster` or `datacenter`) from the
+ * real-time samples (every 20 s, as vSphere's), or `series` of the round tables of the `migrations` a
+ * selector picks (every round, so a migration shorter than a sample period still shows).
+ */
 export interface ReportChartSpec {
   title: string;
   vm?: string;
   host?: string;
   cluster?: string;
   datacenter?: string;
-  counters: string[];
+  counters?: string[];
+  migrations?: MigrationSelector;
+  series?: MigrationChartSeries[];
 }
 export interface ReportTableSpec {
   title: string;

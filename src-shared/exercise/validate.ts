@@ -12,10 +12,10 @@
  * one); all problems are collected (up to MAX_PROBLEMS) so an author fixes a file in one pass. Pure: no
  * imports outside src-shared.
  */
-import type { Exercise } from './format';
+import type { Exercise, MigrationChartSeries } from './format';
 import {
   AGGREGATES, AVAILABILITY_CLUSTER_FIELDS, AVAILABILITY_DESIGN_FIELDS, COMPARISON_KEYS, COUNTER_AS, EFFECTIVE_PAGINGS, ENTITY_KEYS, EVENT_FIELDS, EXERCISE_FORMAT_VERSION, EXPR_KINDS,
-  GUEST_STATES, HOST_FIELDS, MIGRATION_FIELDS, MONITORS, PAGINGS, PLACEMENT_ALGOS, PLACEMENT_DEMANDS, PLACEMENT_FIELDS, POWER_STATES, PREDICATE_KINDS, SINCE_VALUES, TASK_FIELDS,
+  GUEST_STATES, HOST_FIELDS, MIGRATION_CHART_SERIES, MIGRATION_CHART_UNITS, MIGRATION_FIELDS, MONITORS, PAGINGS, PLACEMENT_ALGOS, PLACEMENT_DEMANDS, PLACEMENT_FIELDS, POWER_STATES, PREDICATE_KINDS, SINCE_VALUES, TASK_FIELDS,
   TASK_STATES, VM_FIELDS, WHICH_VALUES,
 } from './format';
 import { durationMs } from './duration';
@@ -198,7 +198,7 @@ function counterSource(V: Validator, o: Record<string, unknown>, path: Path, nee
 const COUNTER_FIELDS = ['vm', 'host', 'cluster', 'datacenter', 'name', 'over', 'since', 'aggregate', 'as'] as const;
 const TASK_SELECTOR = ['operation', 'target', 'state', 'since'] as const;
 const EVENT_SELECTOR = ['type', 'entity', 'since'] as const;
-const MIGRATION_SELECTOR = ['vm', 'state', 'since', 'mode', 'stopRule', 'to', 'compressed', 'autoConverge'] as const;
+const MIGRATION_SELECTOR = ['vm', 'state', 'since', 'mode', 'stopRule', 'to', 'compressed', 'autoConverge', 'xbzrle', 'dedup'] as const;
 const PLACEMENT_SELECTOR = ['cluster', 'algo', 'demand', 'vms', 'standbyHosts'] as const;
 
 function placementSelector(V: Validator, o: Record<string, unknown>, path: Path): void {
@@ -275,6 +275,8 @@ function migrationSelector(V: Validator, o: Record<string, unknown>, path: Path)
   V.opt(o, 'to', path, (v, p) => entityName(V, v, p));
   V.opt(o, 'compressed', path, (v, p) => V.bool(v, p));
   V.opt(o, 'autoConverge', path, (v, p) => V.bool(v, p));
+  V.opt(o, 'xbzrle', path, (v, p) => V.bool(v, p));
+  V.opt(o, 'dedup', path, (v, p) => V.bool(v, p));
 }
 
 /** Exactly one kind key out of `kinds`; returns it. */
@@ -513,12 +515,26 @@ function validateReport(V: Validator, v: unknown, path: Path): void {
     if (!V.list(x, q, { max: 20 })) return;
     x.forEach((c, i) => {
       const p = [...q, i];
-      if (!V.object(c, p, ['title', 'vm', 'host', 'cluster', 'datacenter', 'counters'], ['title', 'counters'])) return;
+      if (!V.object(c, p, ['title', 'vm', 'host', 'cluster', 'datacenter', 'counters', 'migrations', 'series'], ['title'])) return;
       V.string(c.title, [...p, 'title'], { max: 120 });
       const entities = ENTITY_KEYS.filter((k) => c[k] !== undefined);
-      if (entities.length !== 1) V.fail(p, `name exactly one of ${ENTITY_KEYS.join(', ')}`);
+      if (c.migrations !== undefined) {
+        // A migration chart: the round tables of the selected migrations, no entity and no counters.
+        for (const k of [...entities, ...(c.counters !== undefined ? ['counters'] : [])]) V.fail([...p, k], `a chart of migrations draws their round tables ("series"); "${k}" belongs to a counter chart`);
+        if (V.object(c.migrations, [...p, 'migrations'], MIGRATION_SELECTOR, ['vm'])) migrationSelector(V, c.migrations, [...p, 'migrations']);
+        if (c.series === undefined) V.fail([...p, 'series'], `"series" is required: one or more of ${MIGRATION_CHART_SERIES.join(', ')}`);
+        else if (V.list(c.series, [...p, 'series'], { min: 1, max: 4 })) {
+          c.series.forEach((n, j) => V.oneOf(n, [...p, 'series', j], MIGRATION_CHART_SERIES));
+          const units = new Set(c.series.map((n) => MIGRATION_CHART_UNITS[n as MigrationChartSeries]).filter(Boolean));
+          if (units.size > 2) V.fail([...p, 'series'], `a chart has two y axes; these series need ${units.size} (${[...units].join(', ')})`);
+        }
+        return;
+      }
+      if (c.series !== undefined) V.fail([...p, 'series'], '"series" belongs to a chart of "migrations"; a counter chart names "counters"');
+      if (entities.length !== 1) V.fail(p, `name exactly one of ${ENTITY_KEYS.join(', ')} (or "migrations" for a chart of migration rounds)`);
       for (const k of entities) entityName(V, c[k], [...p, k]);
-      if (V.list(c.counters, [...p, 'counters'], { min: 1, max: 6 })) {
+      if (c.counters === undefined) V.fail([...p, 'counters'], '"counters" is required');
+      else if (V.list(c.counters, [...p, 'counters'], { min: 1, max: 6 })) {
         c.counters.forEach((n, j) => {
           if (!V.string(n, [...p, 'counters', j], { max: 80 })) return;
           const info = V.knowledge.counters?.get(n as string);

@@ -211,8 +211,43 @@ steps:
   const expect = [
     /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.mode: expected one of stop-copy, precopy, postcopy, hybrid, got the text "pre-copy"/,
     /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.compressed: /,
-    /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.migration\.destination: "destination" is not a field here; allowed: vm, state, since, mode, stopRule, to, compressed, autoConverge, which/,
+    /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.migration\.destination: "destination" is not a field here; allowed: vm, state, since, mode, stopRule, to, compressed, autoConverge, xbzrle, dedup, which/,
     /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.field: expected one of downtimeMs, durationMs, totalTimeMs, rounds, .*got the text "pagesSent"/,
+  ];
+  assert.equal(errs.length, expect.length, errs.join('\n'));
+  expect.forEach((re, i) => assert.match(errs[i], re));
+});
+
+test('report charts: counters of one entity, or the round tables of migrations with their series (at most two units)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
+  const file = write(dir, 'charts.yaml', `exercise: 1
+name: charts
+title: Charts
+summary: Charts.
+scenario: lab-small
+objectives: [x]
+steps:
+  - id: one
+    title: One
+    instructions: Do it.
+report:
+  charts:
+    - { title: ok rounds, migrations: { vm: DC0_C0_H0_VM0, xbzrle: true }, series: [remainingMiB, sentMiB, throttlePct] }
+    - { title: ok counters, host: DC0_C0_H0, counters: [net.transmitted.average] }
+    - { title: both, vm: DC0_C0_H0_VM0, migrations: { vm: DC0_C0_H0_VM0 }, series: [remainingMiB] }
+    - { title: no series, migrations: { vm: DC0_C0_H0_VM0 } }
+    - { title: three units, migrations: { vm: DC0_C0_H0_VM0 }, series: [remainingMiB, throttlePct, expectedDowntimeMs, pagesSent] }
+    - { title: series without migrations, host: DC0_C0_H0, counters: [net.transmitted.average], series: [sentMiB] }
+    - { title: no counters, host: DC0_C0_H0 }
+`);
+  const errs = errorsOf(file);
+  const expect = [
+    /charts\.yaml:15:\d+: error: report\.charts\[2\]\.vm: a chart of migrations draws their round tables \("series"\); "vm" belongs to a counter chart/,
+    /charts\.yaml:16:\d+: error: report\.charts\[3\]\.series: "series" is required: one or more of remainingMiB, sentMiB, bandwidthMiBps, dirtiedPages, throttlePct, expectedDowntimeMs/,
+    /charts\.yaml:17:\d+: error: report\.charts\[4\]\.series\[3\]: expected one of remainingMiB, .*got the text "pagesSent"/,
+    /charts\.yaml:17:\d+: error: report\.charts\[4\]\.series: a chart has two y axes; these series need 3 \(MiB, %, ms\)/,
+    /charts\.yaml:18:\d+: error: report\.charts\[5\]\.series: "series" belongs to a chart of "migrations"/,
+    /charts\.yaml:19:\d+: error: report\.charts\[6\]\.counters: "counters" is required/,
   ];
   assert.equal(errs.length, expect.length, errs.join('\n'));
   expect.forEach((re, i) => assert.match(errs[i], re));

@@ -1,7 +1,8 @@
 // Practical 6, "Live migration", end to end through the contract: web-01 moves by stop-and-copy,
 // pre-copy (QEMU's rule), post-copy and compressed pre-copy over a 32 MiB/s limit; hot-01's pre-copy does
 // not converge and is cancelled at its timeout (still on the source), Xen's rule moves it anyway (with a
-// longer downtime), and post-copy moves it back. The student
+// longer downtime), and post-copy moves it back; auto-converge then throttles it across, and XBZRLE with
+// deduplication makes QEMU's rule converge without a throttle. The student
 // answers from `migration.get` (what the Monitor shows), every check passes and every graded answer is
 // right; the saved lab grades the same. A run with the wrong technique fails the named checks.
 import { test } from 'node:test';
@@ -103,6 +104,40 @@ test('practical 6: a student who follows the handout passes every step', async (
   await s.answerChoicesAndTexts('converge');
   await s.expectStepPasses('converge');
 
+  await s.goTo('autoconverge');
+  const ac = await stats(s, await s.migrate('hot-01', 'esx-02', { ...LIMIT, mode: 'precopy', stopRule: 'qemu', autoConverge: true }));
+  await s.run(1);
+  const throttles = ac.rounds.map((r) => r.throttlePct);
+  console.log(`hot-01 auto-converge: ${ac.rounds.length} rounds, throttle ${throttles.join(' ')} %, ${(ac.ram.transferred / MiB).toFixed(1)} MiB (${ac.amplification.toFixed(2)} × RAM) in ${ac['total-time'].toFixed(0)} ms, downtime ${ac.downtime} ms`);
+  assert.ok(ac.rounds.length > xen.rounds.length, 'auto-converge needs more rounds than Xen\'s five');
+  assert.ok(ac['cpu-throttle-percentage'] >= 20 && ac['cpu-throttle-percentage'] <= 99, 'the throttle started at 20 % and stays under QEMU\'s 99 %');
+  assert.ok(throttles.every((t, i) => i === 0 || t >= throttles[i - 1]), 'the throttle only rises');
+  assert.ok(ac.amplification > 2, 'throttled pre-copy sends the working set many times');
+  assert.equal(await s.answer('ac-rounds', ac.rounds.length), true);
+  assert.equal(await s.answer('ac-throttle', ac['cpu-throttle-percentage']), true);
+  assert.equal(await s.answer('ac-amplification', one(ac.amplification)), true);
+  assert.equal(await s.answer('ac-throttle', ac['cpu-throttle-percentage'] - 10), false, 'a throttle the run did not reach is wrong');
+  assert.equal(await s.answer('ac-throttle', ac['cpu-throttle-percentage']), true);
+  await s.answerChoicesAndTexts('autoconverge');
+  await s.expectStepPasses('autoconverge');
+
+  await s.goTo('reduction');
+  const xd = await stats(s, await s.migrate('hot-01', 'esx-01', { ...LIMIT, mode: 'precopy', stopRule: 'qemu', xbzrle: true, dedup: true }));
+  await s.run(1);
+  const xbSaved = (xd['xbzrle-cache'].pages * 4096 - xd['xbzrle-cache'].bytes) / MiB;
+  console.log(`hot-01 pre-copy, QEMU rule, XBZRLE + dedup: ${xd.status}, ${xd.rounds.length} rounds, downtime ${xd.downtime} ms, ${(xd.ram.transferred / MiB).toFixed(1)} MiB; XBZRLE ${xd['xbzrle-cache'].pages} pages in ${xd['xbzrle-cache'].bytes} B (${xbSaved.toFixed(1)} MiB saved, ${xd['xbzrle-cache'].overflow} overflows); dedup ${xd.dedup.pages} pages (${xd.dedup['bytes-saved']} B saved, ${xd.dedup['on-destination']} already on the destination)`);
+  assert.ok(xd['xbzrle-cache'].pages > 0 && xbSaved > 1, 'XBZRLE sent re-dirtied pages as small deltas');
+  assert.ok(xd.dedup.pages > 0 && xd.dedup['on-destination'] > 0, 'dedup found pages web-01 already holds on esx-01');
+  assert.ok(xd.ram.transferred < ac.ram.transferred / 2, 'far fewer bytes than the throttled run');
+  assert.equal(await s.answer('xb-rounds', xd.rounds.length), true);
+  assert.equal(await s.answer('xb-pages', xd['xbzrle-cache'].pages), true);
+  assert.equal(await s.answer('xb-saved', one(xbSaved)), true);
+  assert.equal(await s.answer('dd-pages', xd.dedup.pages), true);
+  assert.equal(await s.answer('dd-saved', one(xd.dedup['bytes-saved'] / 1024) * 2), false, 'twice the saving is wrong');
+  assert.equal(await s.answer('dd-saved', one(xd.dedup['bytes-saved'] / 1024)), true);
+  await s.answerChoicesAndTexts('reduction');
+  await s.expectStepPasses('reduction');
+
   const g = await s.grade();
   assert.equal(g.totals.checksPassed, g.totals.checks, JSON.stringify(g.steps.flatMap((x) => x.checks.filter((c) => !c.pass))));
   const wrong = g.steps.flatMap((x) => x.answers.filter((a) => a.kind !== 'text' && a.correct !== true).map((a) => `${a.id}: ${a.answer} vs ${a.expectedText}`));
@@ -125,9 +160,26 @@ test('practical 6: a student who follows the handout passes every step', async (
   assert.deepEqual(table.rows.map((r) => [r[0], r[2], r[3]]), [
     ['web-01', 'stop-copy', 'completed'], ['web-01', 'precopy, qemu rule', 'completed'], ['web-01', 'postcopy', 'completed'],
     ['web-01', 'precopy, qemu rule, zlib', 'completed'], ['hot-01', 'precopy, qemu rule', 'cancelled'], ['hot-01', 'precopy, xen rule', 'completed'],
-    ['hot-01', 'postcopy', 'completed'],
+    ['hot-01', 'postcopy', 'completed'], ['hot-01', 'precopy, qemu rule, auto-converge', 'completed'],
+    ['hot-01', 'precopy, qemu rule, XBZRLE, dedup', 'completed'],
   ]);
   assert.equal(table.rows[1][5], Math.round(pc.downtime! * 100) / 100);
+  assert.equal(table.rows[7][10], ac['cpu-throttle-percentage'], 'the throttle the auto-converge run reached');
+  assert.equal(table.rows[8][11], Math.round(xbSaved * 100) / 100, 'what XBZRLE saved');
+  assert.equal(table.rows[8][12], Math.round((xd.dedup['bytes-saved'] / MiB) * 100) / 100, 'what dedup saved');
+  assert.equal(table.rows[0][11], null, 'no XBZRLE saving for a run without XBZRLE');
+  // The charts show the run: the round charts a point per round of every run (a gap between runs), the
+  // counter charts every 20 s sample of the practical.
+  const charts = doc.sections.flatMap((x) => x.blocks).flatMap((b) => (b.kind === 'chart' ? [b.chart] : []));
+  for (const c of charts) {
+    console.log(`chart ${c.title}: ${c.series.map((x) => `${x.name} ${x.points.filter((p) => p.v !== null).length} points`).join(', ')}`);
+    for (const x of c.series) assert.ok(x.points.filter((p) => p.v !== null).length > 1, `${c.title}: ${x.name} has more than one point`);
+  }
+  const hotRounds = charts.find((c) => c.title.startsWith("hot-01's migrations"))!;
+  const hotRuns = [nc, xen, hp, ac, xd];
+  assert.equal(hotRounds.series[0].points.filter((p) => p.v !== null).length, hotRuns.reduce((a, m) => a + m.rounds.length, 0), 'a point per round of every hot-01 run');
+  assert.equal(hotRounds.series[0].points.filter((p) => p.v === null).length, hotRuns.filter((m) => m.rounds.length).length, 'a gap before each run');
+  assert.equal(Math.max(...hotRounds.series[1].points.map((p) => p.v ?? 0)), ac['cpu-throttle-percentage'], 'the throttle chart reaches what the run reached');
 });
 
 test('practical 6: stop-and-copy where pre-copy was asked, and a wrong downtime, fail the named checks', async () => {
@@ -145,5 +197,9 @@ test('practical 6: stop-and-copy where pre-copy was asked, and a wrong downtime,
   assert.deepEqual(conv.checks.map((c) => c.pass), [false, false, false, false]);
   assert.match(conv.checks[0].reason, /no precopy migration\(s\) of hot-01 \(qemu stop rule\) ended error/);
   assert.match(conv.checks[2].reason, /hot-01/);
+  await s.goTo('reduction');
+  const red = await s.status('reduction');
+  assert.deepEqual(red.checks.map((c) => c.pass), [false, false]);
+  assert.match(red.checks[0].reason, /no precopy migration\(s\) of hot-01 \(qemu stop rule\) to esx-01 without auto-converge, with XBZRLE, with dedup ended success/);
   console.log(conv.checks.map((c) => `${c.label}: ${c.reason}`).join('\n'));
 });

@@ -18,7 +18,7 @@ import { parseArgs, UsageError } from './args';
 import { findExercise } from '../exercise/exerciseFiles';
 import { openSavedLab } from '../exercise/labAccess';
 import type { ReportDoc, ReportFormat } from '../report/index';
-import { REPORT_FORMATS, buildReport, chromiumPrinter, extractDoc, labDigest, loadReportKey, reportFiles, verifySeal } from '../report/index';
+import { REPORT_FORMATS, buildReport, checkLabDigest, chromiumPrinter, extractDoc, loadReportKey, reportFiles, verifySeal } from '../report/index';
 
 const USAGE = 'usage: hvlab report LABDIR --kind lab|datacenter [--exercise NAME] [--student NAME] [--from T --to T] --format html|pdf|csv|json -o FILE [--page a4|letter] [--key-file K] | hvlab report verify FILE [--key-file K] [--lab LABDIR]';
 
@@ -45,11 +45,11 @@ async function verify(argv: string[]): Promise<number> {
   } else console.log(`seal: ${doc.integrity.seal ? `sealed with key ${doc.integrity.seal.keyId} (give --key-file to check it)` : 'not sealed'}`);
   if (flags.lab) {
     const lab = await openSavedLab(String(flags.lab));
-    const d = await labDigest(lab.api);
-    const same = d.digest === doc.integrity.labDigest;
-    console.log(same ? `lab: ${String(flags.lab)} is the lab of this report (${d.digest})`
-      : `lab: ${String(flags.lab)} differs from the report's lab (report ${doc.integrity.labDigest} at ${doc.integrity.virtualTimeMs / 1000} s, save ${d.digest} at ${d.virtualTimeMs / 1000} s)`);
-    ok &&= same;
+    const d = await checkLabDigest(doc.integrity, lab.api);
+    const v = `digest version ${d.version}`;
+    console.log(d.same ? `lab: ${String(flags.lab)} is the lab of this report (${d.digest}, ${v})`
+      : `lab: ${String(flags.lab)} differs from the report's lab (${v}: report ${doc.integrity.labDigest} at ${doc.integrity.virtualTimeMs / 1000} s, save ${d.digest} at ${d.virtualTimeMs / 1000} s)`);
+    ok &&= d.same;
   }
   return ok ? 0 : 1;
 }

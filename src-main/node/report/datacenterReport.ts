@@ -185,6 +185,6 @@ export async function buildDatacenterReport(api: HvlabApi, options: DatacenterRe
       ['Report made', options.generatedAt],
     ],
     sections,
-    integrity: { labDigest: digest.digest, virtualTimeMs: digest.virtualTimeMs, seal: null },
+    integrity: { labDigest: digest.digest, digestVersion: digest.version, virtualTimeMs: digest.virtualTimeMs, seal: null },
   };
 }

@@ -105,7 +105,7 @@ export function renderHtml(doc: ReportDoc, options: HtmlOptions = {}): string {
     : 'not sealed (no instructor key configured)';
   const cover = `<div class="cover"><h1>${escapeHtml(doc.title)}</h1><div class="subtitle">${escapeHtml(doc.subtitle)}</div>`
     + `<table class="facts">${facts}</table><h2>Contents</h2><ol class="toc">${toc}</ol>`
-    + `<p class="integrity muted">lab digest ${escapeHtml(doc.integrity.labDigest)} at ${formatClockMs(doc.integrity.virtualTimeMs)} virtual<br>${escapeHtml(seal)}</p></div>`;
+    + `<p class="integrity muted">lab digest ${escapeHtml(doc.integrity.labDigest)} (version ${doc.integrity.digestVersion ?? 1}) at ${formatClockMs(doc.integrity.virtualTimeMs)} virtual<br>${escapeHtml(seal)}</p></div>`;
   const sections = doc.sections.map((s, i) => {
     if (options.only !== undefined && options.only !== i) return '';
     const first = options.only === i ? ' first' : '';

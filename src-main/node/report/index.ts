@@ -21,7 +21,7 @@ import { renderPdf } from './pdf';
 export type { ReportDoc } from './reportModel';
 export type { PageSize, Printer } from './pdf';
 export { chromiumPrinter, countPdfPages, PAGE_FORMAT } from './pdf';
-export { loadReportKey, verifySeal, labDigest, keyId } from './seal';
+export { loadReportKey, verifySeal, labDigest, checkLabDigest, keyId, LAB_DIGEST_VERSION } from './seal';
 export { extractDoc, renderHtml } from './html';
 export { defaultPeriod, DEFAULT_PERIOD_MS } from './datacenterReport';
 

@@ -6,17 +6,18 @@
  * - `buildLabReport(api, exercise, options)` → `ReportDoc` (unsealed; seal.ts seals it).
  *
  * Rules: everything is read through the contract (the same checker as the panel and `exercise check`);
- * the period is the exercise's (from its start to now); series come from real-time samples (the last hour).
+ * the period is the exercise's (from its start to now); counter series come from real-time samples (the last
+ * hour, one every 20 s), migration series from the migrations' round tables (every round).
  */
 import type { HvlabApi } from '@shared/api/index';
 import type { Exercise, RunGrade, StepGrade } from '@shared/exercise/index';
-import { LabView, evaluateExpr, gradeRun, readCounter, renderMarkdown, escapeHtml, markdownToText } from '@shared/exercise/index';
+import { LabView, evaluateExpr, gradeRun, readCounter, renderMarkdown, escapeHtml, markdownToText, selectMigrations, stepContext } from '@shared/exercise/index';
 import type { EntityKey } from '@shared/exercise/index';
 import type { MigrationStats } from '@shared/model/migration';
 import type { Block, Cell, ReportDoc, Section } from './reportModel';
 import { uniqueIds } from './reportModel';
 import { formatClockMs } from './svgChart';
-import { counterSeries, eventRows, taskRows } from './reportData';
+import { counterSeries, eventRows, migrationRoundSeries, taskRows } from './reportData';
 import { labDigest } from './seal';
 
 export interface LabReportOptions {
@@ -88,9 +89,18 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
   };
   const catalog = await api.query('metrics.catalog', {});
   for (const c of exercise.report?.charts ?? []) {
+    if (c.migrations && c.series) {
+      // Every run the selector picks since the exercise started, whatever its end (a cancelled pre-copy's rounds show why it never converged).
+      const ctx = stepContext(view, own, 0);
+      const states = c.migrations.state ? [c.migrations.state] : (['success', 'error', 'cancelled'] as const);
+      const runs = (await Promise.all(states.map((state) => selectMigrations({ ...c.migrations!, state }, ctx)))).flat()
+        .sort((a, b) => a.task.queuedAtMs - b.task.queuedAtMs);
+      measure.push({ kind: 'chart', chart: { id: id(`chart ${c.title}`), title: c.title, series: migrationRoundSeries(runs, c.series) } });
+      continue;
+    }
     const kind = (['vm', 'host', 'cluster', 'datacenter'] as const).find((k) => c[k] !== undefined)!;
     const entityId = idOf(kind, c[kind]!);
-    const series = entityId ? await counterSeries(api, catalog, entityId, c.counters, 'realtime', startMs, status.virtualTimeMs) : [];
+    const series = entityId ? await counterSeries(api, catalog, entityId, c.counters ?? [], 'realtime', startMs, status.virtualTimeMs) : [];
     measure.push({ kind: 'chart', chart: { id: id(`chart ${c.title}`), title: c.title, series } });
   }
   for (const spec of exercise.report?.tables ?? []) {
@@ -136,10 +146,14 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
       o.xbzrle ? 'XBZRLE' : '', o.dedup ? 'dedup' : '', o.autoConverge ? 'auto-converge' : '',
     ].filter(Boolean).join(', ');
     measure.push({ kind: 'table', table: { id: id('live migrations'), title: 'Live migrations since the exercise started',
-      columns: ['VM', 'From → to', 'Technique', 'Status', 'Total time (ms)', 'Downtime (ms)', 'Rounds', 'Sent (MiB)', 'Full pages', 'Remote faults'],
+      columns: ['VM', 'From → to', 'Technique', 'Status', 'Total time (ms)', 'Downtime (ms)', 'Rounds', 'Sent (MiB)', 'Full pages', 'Remote faults',
+        'Throttle (%)', 'Saved by XBZRLE (MiB)', 'Saved by dedup (MiB)'],
+      // XBZRLE's saving: its pages whole less their deltas (as the exercise field xbzrleSavedMiB); dedup's is the engine's bytes-saved.
       rows: runs.map((m) => [m.vmName, `${hostName(m.sourceHostId)} → ${hostName(m.destinationHostId)}`, technique(m.options), m.status,
         Math.round(m['total-time'] * 10) / 10, m.downtime === undefined ? null : Math.round(m.downtime * 100) / 100, m.rounds.length,
-        Math.round((m.ram.transferred / MiB) * 100) / 100, m.ram.normal, m.ram['postcopy-requests']]) } });
+        Math.round((m.ram.transferred / MiB) * 100) / 100, m.ram.normal, m.ram['postcopy-requests'], m['cpu-throttle-percentage'],
+        m.options.xbzrle ? Math.round(((m['xbzrle-cache'].pages * m.ram['page-size'] - m['xbzrle-cache'].bytes) / MiB) * 100) / 100 : null,
+        m.options.dedup ? Math.round((m.dedup['bytes-saved'] / MiB) * 100) / 100 : null]) } });
   }
   sections.push({ id: id('Measurements'), title: 'Measurements', blocks: measure });
 
@@ -164,7 +178,7 @@ export async function buildLabReport(api: HvlabApi, exercise: Exercise, options:
     format: 'hvlab-report', version: 1, kind: 'lab',
     title: `Lab report — ${exercise.title}`, subtitle: student ? `${student} · ${exercise.name}` : exercise.name,
     generatedAt: options.generatedAt, facts, sections,
-    integrity: { labDigest: digest.digest, virtualTimeMs: digest.virtualTimeMs, seal: null },
+    integrity: { labDigest: digest.digest, digestVersion: digest.version, virtualTimeMs: digest.virtualTimeMs, seal: null },
   };
 }
 

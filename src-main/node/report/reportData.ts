@@ -3,6 +3,8 @@
  *
  * - `counterSeries(api, catalog, entityId, counters, interval, fromMs, toMs)` → chart series (only the
  *   counters the catalogue keeps for that entity type; samples inside [from, to]).
+ * - `migrationRoundSeries(runs, series)` → chart series from migrations' round tables: one point at the end
+ *   of each round, on the lab's virtual time (the task's start + the round's end), a gap between runs.
  * - `taskRows(id, title, tasks)`, `eventRows(id, title, events)` → tables (newest first, at most 500 rows).
  * - `intervalFor(spanMs)`: the finest rollup interval that still covers a period.
  */
@@ -15,6 +17,9 @@ import type { EventDto } from '@shared/model/eventLog';
 import type { ChartSeries } from './svgChart';
 import { formatClockMs } from './svgChart';
 import type { Table } from './reportModel';
+import type { MigrationChartSeries, MigrationRun } from '@shared/exercise/index';
+import { MIGRATION_CHART_UNITS } from '@shared/exercise/index';
+import type { MigrationRound } from '@shared/model/migration';
 
 const MAX_ROWS = 500;
 
@@ -38,6 +43,34 @@ export async function counterSeries(api: HvlabApi, catalog: CounterInfo[], entit
     const info = catalog.find((x) => x.name === c)!;
     const points = m.timestampsMs.map((t, i) => ({ t, v: m.values[c]?.[i] ?? null })).filter((p) => p.t >= fromMs && p.t <= toMs);
     return { name: c, unit: unitLabel(info.unit), points };
+  });
+}
+
+const MiB = 1024 * 1024;
+const ROUND_VALUE: Readonly<Record<MigrationChartSeries, (r: MigrationRound, pageSize: number) => number>> = {
+  remainingMiB: (r, ps) => (r.remainingPages * ps) / MiB,
+  sentMiB: (r) => r.bytes / MiB,
+  bandwidthMiBps: (r) => r.bandwidthBytesPerS / MiB,
+  dirtiedPages: (r) => r.pagesDirtied,
+  throttlePct: (r) => r.throttlePct,
+  expectedDowntimeMs: (r) => r.expectedDowntimeMs,
+};
+
+/**
+ * The round tables of migrations as chart series. A migration lasts well under one real-time sample
+ * period (20 s), so counters average it away; its rounds are what the engine measured it by. Each run
+ * starts with a gap so lines do not join one migration to the next.
+ */
+export function migrationRoundSeries(runs: MigrationRun[], series: MigrationChartSeries[]): ChartSeries[] {
+  return series.map((name) => {
+    const points: { t: number; v: number | null }[] = [];
+    for (const { task, stats } of runs) {
+      const start = task.startedAtMs ?? task.queuedAtMs;
+      if (!stats?.rounds.length) continue;
+      points.push({ t: start, v: null });
+      for (const r of stats.rounds) points.push({ t: start + r.startMs + r.durationMs, v: ROUND_VALUE[name](r, stats.ram['page-size']) });
+    }
+    return { name, unit: MIGRATION_CHART_UNITS[name], points };
   });
 }
 

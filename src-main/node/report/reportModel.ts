@@ -43,6 +43,8 @@ export interface Section {
 export interface Integrity {
   /** SHA-256 over the contract-visible lab state (seal.ts, docs/exercises.md "Reports"). */
   labDigest: string;
+  /** What the digest covers: 2 adds the saved availability design; absent in reports made before it (version 1). */
+  digestVersion?: number;
   virtualTimeMs: number;
   /** HMAC-SHA256 of the document with the instructor's key, or null when no key was configured. */
   seal: { algorithm: 'HMAC-SHA256'; keyId: string; value: string } | null;
