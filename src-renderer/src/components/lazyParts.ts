@@ -56,3 +56,6 @@ export const OpenLabDialog = lazy(() => import('./labs/OpenLabDialog.vue'));
 export const SaveLabDialog = lazy(() => import('./labs/SaveLabDialog.vue'));
 export const ExportReportDialog = lazy(() => import('./exercise/ExportReportDialog.vue'));
 export const SdkEndpointDialog = lazy(() => import('./admin/SdkEndpointDialog.vue'));
+export const ResourcePoolDialog = lazy(() => import('./pools/ResourcePoolDialog.vue'));
+export const DeletePoolDialog = lazy(() => import('./pools/DeletePoolDialog.vue'));
+export const MoveToPoolDialog = lazy(() => import('./pools/MoveToPoolDialog.vue'));
