@@ -100,6 +100,10 @@ test('practical 7 in the exercise panel: FF, FFD and the optimum, a ninth VM, th
 
   // Step 1: the cluster as bins, read on the hosts' Summary.
   await expect(panel.getByTestId('exercise-step-bins')).toBeVisible();
+  // The panel's first evaluation of the step settles first (its checks pass at once here): an answer
+  // clicked while it re-lays the step out was, once in several fresh runs, never submitted.
+  await expect(panel.getByTestId('exercise-check-0')).toHaveAttribute('data-state', 'pass');
+  await expect(panel.getByTestId('exercise-step-state')).toHaveText('Done');
   await selectByName(page, 'esx-01');
   await expect(page.getByTestId('object-name')).toHaveText('esx-01');
   await answerNumber(page, 'mem-capacity', 1280, 'your lab says 1024');
@@ -163,6 +167,9 @@ test('practical 7 in the exercise panel: FF, FFD and the optimum, a ninth VM, th
 
   // Step 5: Pack › Configure › Placement — Exact, Moves per host at once 2, standby ticked, Compute plan, Apply.
   await expect(panel.getByTestId('exercise-step-apply')).toBeVisible();
+  // Forty seconds of the spread-out cluster first, so step 6's chart holds samples from before the plan
+  // (on a quiet machine the steps so far take less virtual time than one 20 s sample).
+  await stepLab(page, 2);
   await selectByName(page, 'Pack');
   await page.getByRole('tab', { name: 'Configure', exact: true }).click();
   await page.getByTestId('placement-concurrency').fill('2');

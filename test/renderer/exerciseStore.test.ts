@@ -60,4 +60,16 @@ describe('exercise store: progress changes never undo each other', () => {
     expect(store.progress?.answers.map((a) => [a.question, a.value, a.correct])).toEqual([['hosts', 3, true]]);
     expect(saved).toEqual(store.progress);
   });
+
+  it('a re-read of the progress answered late (the lab was loaded) does not put back the progress before an answer', async () => {
+    const store = useExerciseStore();
+    await store.load();
+    // The lab answers the read with the progress it holds when asked, late.
+    api.queries['exercise.progress.get'] = () => { const held = saved; return new Promise((r) => setTimeout(() => r(held), 30)); };
+    const answering = store.answer('hosts', 3);
+    const rereading = store.load();
+    await Promise.all([answering, rereading]);
+    await flush();
+    expect(store.progress?.answers.map((a) => a.question)).toEqual(['hosts']);
+  });
 });

@@ -63,23 +63,31 @@ export const useExerciseStore = defineStore('exercise', () => {
   // is when its turn comes. A live check passing a step and an answer being recorded at the same moment
   // would otherwise each start from the same old progress, and the later save would undo the other.
   // `build` returns undefined when, seen against the latest progress, there is nothing to change.
+  // Re-reading the progress from the lab (`load`) waits its turn too: a read answered before an answer
+  // was saved and applied after it would put the old progress back on screen.
   type Build = (current: ExerciseProgress | null) => Promise<ExerciseProgress | null | undefined> | ExerciseProgress | null | undefined;
   let updates: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = updates.then(work);
+    updates = run.catch(() => undefined);
+    return run;
+  }
   function update(build: Build): Promise<boolean> {
-    const run = updates.then(async () => {
+    return inTurn(async () => {
       const next = await build(progress.value);
       return next === undefined ? false : save(next);
     });
-    updates = run.catch(() => undefined);
-    return run;
   }
 
   async function load(): Promise<void> {
     try {
       catalogue.value = await api.query('exercise.list', {});
-      const p = await api.query('exercise.progress.get', {});
-      if (p && p.exercise !== exercise.value?.name) exercise.value = await api.query('exercise.get', { name: p.exercise });
-      progress.value = p;
+      const p = await inTurn(async () => {
+        const read = await api.query('exercise.progress.get', {});
+        if (read && read.exercise !== exercise.value?.name) exercise.value = await api.query('exercise.get', { name: read.exercise });
+        progress.value = read;
+        return read;
+      });
       if (!p) { exercise.value = null; status.value = null; }
       if (p) panelOpen.value = true;
       error.value = null;
