@@ -54,6 +54,7 @@ test('inventory.get merges both backends; the second one\'s ids carry its namesp
   const inv = await lab.ask<InventoryDto>('query', 'inventory.get');
   const local = lab.a.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} }) as { result: InventoryDto };
   assert.equal(inv.hosts.length, 2 * local.result.hosts.length);
+  assert.deepEqual(Object.keys(inv).sort(), Object.keys(local.result).sort(), 'every part of a backend\'s answer is merged');
   const ids = [inv.datacenters, inv.clusters, inv.hosts, inv.vms, inv.datastores, inv.networks].flat().map((x) => x.id);
   assert.equal(new Set(ids).size, ids.length, 'no two entities share an id');
   const theirs = inv.vms.filter((v) => v.id.startsWith('sim2:'));

@@ -131,15 +131,14 @@ export function createCompositeBackend(initialMembers: Backend[], options: Compo
     const asOf = version;
     const r = await askAll<InventoryDto>(message);
     if ('error' in r) return r.error;
-    const merged: InventoryDto = {
-      version: asOf,
-      datacenters: r.results.flatMap((i) => i.datacenters), clusters: r.results.flatMap((i) => i.clusters),
-      hosts: r.results.flatMap((i) => i.hosts), vms: r.results.flatMap((i) => i.vms),
-      datastores: r.results.flatMap((i) => i.datastores), networks: r.results.flatMap((i) => i.networks),
-    };
-    const pools = r.results.flatMap((i) => i.resourcePools ?? []);
-    if (pools.length) merged.resourcePools = pools;
-    return { id: message.id, ok: true, result: merged };
+    // Every list of the inventory, concatenated in member order; an optional list (resource pools) stays
+    // absent when no member has one, as a single backend answers.
+    const merged: Record<string, unknown> = { version: asOf };
+    for (const list of INVENTORY_LISTS) {
+      const all = r.results.flatMap((i) => (i[list] ?? []) as EntityDto[]);
+      if (all.length || list !== 'resourcePools') merged[list] = all;
+    }
+    return { id: message.id, ok: true, result: merged as unknown as InventoryDto };
   }
 
   async function newestFirst<T>(message: FramedRequest, timeOf: (x: T) => number): Promise<ResponseMessage> {
