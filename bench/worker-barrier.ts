@@ -79,14 +79,14 @@ if (mode === 'postMessage') {
   }
   port.close();
 } else {
-  // sharedMemory: i32[0] generation, i32[1] done count, i32[2] stop, f64[1..2] t0/t1, i32[8] work n.
+  // sharedMemory: i32[0] generation, i32[1] done count, i32[2] stop, f64[2..3] t0/t1 (bytes 16–31), i32[8] work n.
   const { i32, f64 } = { i32: ctl, f64: new Float64Array(ctl.buffer) };
   let seen = 0;
   for (;;) {
     Atomics.wait(i32, 0, seen);
     seen = Atomics.load(i32, 0);
     if (Atomics.load(i32, 2) === 1) break;
-    const t1 = f64[2];
+    const t1 = f64[3];
     sink ^= work(i32[8]) ^ (t1 | 0);
     Atomics.add(i32, 1, 1);
     Atomics.notify(i32, 1);
@@ -156,8 +156,8 @@ async function runRounds(mode: string, p: Pool, rounds: number, n: number): Prom
     p.ctl[8] = n;
     for (let r = 0; r < rounds; r++) {
       Atomics.store(p.ctl, 1, 0);
-      f64[1] = r * 10;
-      f64[2] = (r + 1) * 10;
+      f64[2] = r * 10;
+      f64[3] = (r + 1) * 10;
       Atomics.add(p.ctl, 0, 1);
       Atomics.notify(p.ctl, 0);
       awaitDone(p.ctl, k, mode);
