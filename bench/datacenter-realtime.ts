@@ -3,7 +3,10 @@
  * the aggregate guest instructions per second at that size.
  *
  * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N | --sizes A,B,…] [--monitor interp|bt|hw] [--fake]
- * [--mix busy|idle] [--nohz on|off|both]`. Prints one JSON object.
+ * [--mix busy|idle] [--nohz on|off|both] [--core-only]`. Prints one JSON object.
+ * `--core-only`: the lab runs only its core barrier services (the engine's bench-only `coreServicesOnly`:
+ * no memory reclamation — page sharing, activity sampling, ballooning, swapping —, migrations, HA/DRS or
+ * alarms), to measure the reshaped core against the tree before those services existed.
  * `--mix idle`: every VM runs labos's `idle` (the idle-VM goal). `--nohz off` boots every labos with nohz=0
  * (a timer interrupt every tick, as before tickless idle); `both` runs each size ticking, then tickless, in
  * one process, and reports `sustainedVmsAt1x` per mode (the before/after of tickless idle side by side).
@@ -44,6 +47,8 @@ const opt = (name: string, def: string): string => { const i = process.argv.inde
 const MIX_NAME = opt('mix', 'busy');
 /** Tickless idle modes to run each size in: labos's default (on), nohz=0 (off), or both side by side. */
 const NOHZ_MODES: ('on' | 'off')[] = (() => { const m = opt('nohz', 'on'); return m === 'both' ? ['off', 'on'] : [m === 'off' ? 'off' : 'on']; })();
+/** `--core-only`: the core barrier services alone (see the header). */
+const CORE_ONLY = process.argv.includes('--core-only');
 /** Monitor every VM runs under (`--monitor bt` shows what binary translation buys). */
 const MONITOR = (() => { const i = process.argv.indexOf('--monitor'); return i > 0 ? process.argv[i + 1] : 'interp'; })();
 
@@ -87,7 +92,7 @@ function withNohz(w: { workload: string; workloadParams?: Record<string, number>
 
 function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null } {
   const name = `bench-${vms}`;
-  const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1 });
+  const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   engine.advance(SECONDS * 1000);
@@ -133,7 +138,7 @@ for (const n of sizes) {
 }
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
-  benchmark: 'datacenter-realtime', guest, monitor: MONITOR, hostClockMhz: 100,
+  benchmark: 'datacenter-realtime', guest, monitor: MONITOR, barrierServices: CORE_ONLY ? 'core only (--core-only)' : 'all', hostClockMhz: 100,
   mix: MIX_NAME === 'idle' ? 'every VM runs labos idle; 8 one-vCPU VMs per 8-core host' : 'VM i runs MIX[i mod 8]: cpu, memwrite, io, 5 × idle; 8 one-vCPU VMs per 8-core host',
   virtualSecondsPerRun: SECONDS, loadAverageAtEnd: load,
   sustainedVmsAt1x: NOHZ_MODES.length === 1 ? (sustained[NOHZ_MODES[0]] ?? 0) : Object.fromEntries(NOHZ_MODES.map((m) => [`nohz ${m}`, sustained[m] ?? 0])), runs,

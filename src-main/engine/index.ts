@@ -73,6 +73,8 @@ export interface EngineOptions {
   /** Name of a scenario in `ports.scenarios`. */
   scenario: string;
   seed: number;
+  /** Benchmarks only: labs run the core barrier services alone (`LabOptions.coreServicesOnly`). */
+  coreServicesOnly?: boolean;
 }
 
 export interface Engine {
@@ -114,7 +116,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   const guestParams = ports.guestCatalog ? new Map(ports.guestCatalog.map((g) => [g.name, g.params ?? []] as const)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs, coreServicesOnly: options.coreServicesOnly };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = scenarios.get(name);

@@ -73,6 +73,14 @@ export interface LabOptions {
   workloads?: ReadonlySet<string>;
   /** The catalogue's parameter declarations by program: `vm.create` / `vm.reconfigure` enforce their ranges. */
   guestParams?: ReadonlyMap<string, readonly GuestParamDto[]>;
+  /**
+   * Benchmarks only (`bench/datacenter-realtime.ts --core-only`): the registry holds just the services the
+   * datacenter layer had before memory overcommitment and the cluster services — guests that stopped, the
+   * collector, the timeline, the tasks — so the reshaped core's own cost can be measured against the tree
+   * before it. Such a lab reclaims no memory (no page sharing, activity sampling, ballooning, swapping),
+   * runs no HA, DRS or alarms and steps no migrations; no user-facing path sets it.
+   */
+  coreServicesOnly?: boolean;
 }
 
 export class Lab {
@@ -157,7 +165,7 @@ export class Lab {
     const toPowerOn = state ? [] : buildInventory(this.reg, scenario);
     this.timeline = state ? new Timeline(timelineEnv, []) : Timeline.fromScenario(timelineEnv, scenario);
     // The barrier services, in the order they act at each barrier (docs/ARCHITECTURE.md has the table).
-    this.services = [
+    const all: BarrierService[] = [
       // Live migrations do their work in their tasks (the tasks service); `migrations` only holds their state.
       // Reclamation comes after both, so at each barrier it sees the frames a migration step just took on
       // the destination or gave back on the source, and the sampler never samples a host between the two.
@@ -169,6 +177,8 @@ export class Lab {
       this.stoppedGuests(), this.collector.quantum, this.timeline, this.tasks, this.migrations, this.overcommit.service,
       this.clusterServices, this.collector.sampler, this.alarms,
     ];
+    const beyondCore = new Set<BarrierService>([this.migrations, this.overcommit.service, this.clusterServices, this.alarms]);
+    this.services = options.coreServicesOnly ? all.filter((s) => !beyondCore.has(s)) : all;
     if (state) {
       restoreLab(this, state);
       return;

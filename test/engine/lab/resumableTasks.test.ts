@@ -2,7 +2,8 @@
 // after loading and ends exactly as the lab that was never saved; a cancelled clone, create or
 // maintenance-mode task leaves nothing behind but its cancellation event (the start event it had already
 // logged stays: that happened); the initiator of a request is recorded on its task without any state on
-// the lab; the barrier services run in their documented order.
+// the lab; the barrier services run in their documented order (and a benchmark's core-only lab runs the
+// core ones alone).
 import { API_VERSION } from '../../../src-shared/api/channels';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -139,4 +140,10 @@ test('barrier services run in their documented order and each saves its own stat
   assert.equal(state.version, 2);
   const sample = state.services['collector.sample'] as { nextSampleMs: number };
   assert.equal(sample.nextSampleMs, 40_000);
+});
+
+test('a core-services-only lab (benchmarks) registers and saves the core services alone', () => {
+  const engine = createEngine({ scenarios: loadScenarioSources(), guestFactory: fakeGuestFactory }, { scenario: 'lab-small', seed: 1, coreServicesOnly: true });
+  engine.advance(25_000);
+  assert.deepEqual(Object.keys(engine.saveState().services), ['guests.stopped', 'collector.quantum', 'timeline', 'tasks', 'collector.sample']);
 });
