@@ -596,6 +596,15 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
    * and whether the machine is off. Time-derived values are excluded (see deviceSet.ts).
    */
   digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
+    return this.digestPages(notPresentPage);
+  }
+
+  /** `digest`, showing `visit` each page whose contents it hashes (the check at a migration's switch). */
+  digestVisitingPages(visit: (gpfn: number, words: Int32Array, held: boolean) => void, notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
+    return this.digestPages(notPresentPage, visit);
+  }
+
+  private digestPages(notPresentPage?: (gpfn: number) => Uint8Array | undefined, visit?: (gpfn: number, words: Int32Array, held: boolean) => void): string {
     const h = new Hasher();
     h.word(this.slots.length);
     for (const s of this.slots) {
@@ -613,7 +622,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     this.mem.digest(h, notPresentPage && ((gpfn) => {
       const bytes = notPresentPage(gpfn);
       return bytes && bytesToWords(bytes);
-    }));
+    }), visit);
     this.devices.digest(h);
     h.word(this.poweredOff ? 1 : 0);
     return h.hex();

@@ -36,7 +36,7 @@
  *    `saveShared()` (a saved state that shares the frames copy-on-write: no page data copied),
  *    `GuestPhysicalMemory.restore(host, state)` (copies the pages: the state may be restored anywhere),
  *    `GuestPhysicalMemory.restoreShared(host, state)` (adopts the saved frames copy-on-write: O(touched
- *    pages) of pointer work, no page data copied — how snapshot revert stays fast), `digest()`.
+ *    pages) of pointer work, no page data copied — how snapshot revert stays fast), `digest(h?, notPresentWords?, visit?)`.
  * Rules:
  *  - `epoch` increases whenever a frame reference handed out earlier may be stale (first touch,
  *    COW break, fork, restore) or a page stopped being fast-writable (new watch, dirty log
@@ -76,6 +76,12 @@ const FLAG_SHARED = 0x40;
 const WATCH_MASK = 0x3f;
 /** hfn1 value of a page that is not present here (no frame; its contents are elsewhere). */
 const NOT_PRESENT = -1;
+/**
+ * What `digest(…, visit)` calls for each page it hashes: its number, its words (read them, never write
+ * them or keep them) and whether they are held by the caller (a not-present page's `notPresentWords`).
+ */
+export type DigestPageVisitor = (gpfn: number, words: Int32Array, held: boolean) => void;
+
 /** Word hashed for a not-present page in `digest()` (with its gpfn): its contents are not here. */
 const NOT_PRESENT_DIGEST_MARK = 0x4e505047;
 
@@ -783,8 +789,11 @@ export class GuestPhysicalMemory {
    * A not-present page hashes as a mark with its gpfn — its contents are not here — so a memory with
    * pages still elsewhere never digests like the complete one — unless `notPresentWords` gives the
    * contents the caller holds for it: then it hashes as those contents would if present.
+   * `visit` (optional) sees every page whose contents are hashed, with those words (read-only) and
+   * whether they are held (from `notPresentWords`) rather than here: how the check at a migration's
+   * switch compares each page while the digest reads it, instead of reading the memory twice.
    */
-  digest(h: Hasher = new Hasher(), notPresentWords?: (gpfn: number) => Int32Array | undefined): string {
+  digest(h: Hasher = new Hasher(), notPresentWords?: (gpfn: number) => Int32Array | undefined, visit?: DigestPageVisitor): string {
     h.word(this.sizeBytes / PAGE_SIZE_BYTES);
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const c = this.chunks[ci];
@@ -796,11 +805,15 @@ export class GuestPhysicalMemory {
           if (isZeroWords(w)) continue;
           h.word((ci << CHUNK_SHIFT) | i);
           h.words(w);
+          visit?.((ci << CHUNK_SHIFT) | i, w, false);
         } else if (v === NOT_PRESENT) {
           const gpfn = (ci << CHUNK_SHIFT) | i;
           const held = notPresentWords?.(gpfn);
           if (!held) h.word(gpfn).word(NOT_PRESENT_DIGEST_MARK);
-          else if (!isZeroWords(held)) h.word(gpfn).words(held);
+          else if (!isZeroWords(held)) {
+            h.word(gpfn).words(held);
+            visit?.(gpfn, held, true);
+          }
         }
       }
     }

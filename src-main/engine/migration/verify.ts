@@ -5,17 +5,23 @@
  *
  * `verifySwitch(env, dest, sourceDigests, postcopy)` → `SwitchVerdict`; `sourceVerdict(env)` after a
  * cancel or failure: the VMs are whole and running on the source. Pre-copy and stop-and-copy:
- * each destination page against the paused source's (a page untouched on both sides — no frame on
- * either, so both read as zeros — is counted as compared without reading it). Post-copy: the pages already on the destination
+ * each destination page against the paused source's. Post-copy: the pages already on the destination
  * are compared; those still on the source cannot be compared yet (they arrive later and are checked one
- * by one as they arrive, `liveMigration.ts`), so the destination's digest is taken with them supplied
- * from the paused source for the moment and then marked not present again (content-preserving
- * operations, invisible to the guest): it is the digest the destination will have once they arrive.
+ * by one as they arrive, `liveMigration.ts`), so the destination's digest hashes them as the paused
+ * source's bytes: it is the digest the destination will have once they arrive.
+ * Two ways, the same verdicts and counts: in one pass with the destination's digest (a machine with
+ * `digestVisitingPages`: each page compared as the digest reads it, so the memory is read once, not
+ * once to compare and again to digest), or page by page and then the digest (any other machine; and a
+ * post-copy digest that differs is taken again this way, see `verifySwitch`). Page by page, a page
+ * untouched on both sides — no frame on either, so both read as zeros — is counted as compared without
+ * reading it, and post-copy's missing pages are supplied from the source for the digest and marked not
+ * present again (content-preserving operations, invisible to the guest).
  */
-import type { GuestMachine } from '../vm/guestMachine';
+import { bytesToWords, sameWords, type GuestMachine } from '../vm/guestMachine';
 import { PAGE_SIZE_BYTES } from '../params';
 import { readSourcePage, sourceDigest, type MigrationEnv } from './migrationEnv';
 import { equalPages } from './dedupIndex';
+import { isZeroPage } from './pageHash';
 
 export interface SwitchVerdict {
   verified: boolean;
@@ -26,32 +32,79 @@ export interface SwitchVerdict {
 }
 
 export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], sourceDigests: string[], postcopy: boolean): SwitchVerdict {
-  const a = new Uint8Array(PAGE_SIZE_BYTES);
-  const b = new Uint8Array(PAGE_SIZE_BYTES);
   let mismatched = 0;
   let checked = 0;
   const destinationDigests: string[] = [];
   dest.forEach((d, m) => {
-    const missing: number[] = [];
-    const src = env.source(m);
-    for (let g = 0; g < d.pageCount; g++) {
-      const state = d.pageState(g);
-      if (state === 'notPresent') { missing.push(g); continue; }
-      checked++;
-      // Untouched on both sides: both read as zeros by definition (no frame), nothing to read.
-      if (state === 'untouched' && src.pageState(g) === 'untouched') continue;
-      const x = readSourcePage(env, m, g, a);
-      const y = d.readPage(g, b);
-      if (!x || !y || !equalPages(x, y)) mismatched++;
-    }
-    if (postcopy && missing.length) {
-      for (const g of missing) d.supplyPage(g, readSourcePage(env, m, g, a) ?? a.fill(0));
-      destinationDigests.push(d.digest());
-      for (const g of missing) d.markNotPresent(g);
-    } else destinationDigests.push(d.digest());
+    let c = d.digestVisitingPages ? checkInOnePass(env, m, d, postcopy) : undefined;
+    // Post-copy in one pass hashes the pages still on the source from the source, where the page-by-page
+    // way supplies them first: a monitor that keeps vCPU state in such a page (pv's shared page) digests
+    // differently then, so a digest that differs is taken again the page-by-page way before it counts.
+    if (!c || (postcopy && c.digest !== sourceDigests[m])) c = checkPageByPage(env, m, d, postcopy);
+    mismatched += c.mismatched;
+    checked += c.checked;
+    destinationDigests.push(c.digest);
   });
   const digestsEqual = destinationDigests.every((x, i) => x === sourceDigests[i]);
   return { verified: mismatched === 0 && digestsEqual, mismatchedPages: mismatched, pagesChecked: checked, sourceDigests, destinationDigests };
+}
+
+interface MemberCheck { mismatched: number; checked: number; digest: string }
+
+/**
+ * One pass over the destination: each page its digest hashes (every page not all zero) is compared
+ * with the source's as the digest reads it; a page the digest skipped reads as zeros here, so the
+ * source must read as zeros there too (a page untouched on the source does by definition). Pages not
+ * present here are not compared (post-copy: checked as they arrive); in post-copy the digest hashes
+ * them as the source's bytes, which is the digest the destination will have once they arrive.
+ */
+function checkInOnePass(env: MigrationEnv, m: number, d: GuestMachine, postcopy: boolean): MemberCheck {
+  const src = env.source(m);
+  const a = new Uint8Array(PAGE_SIZE_BYTES);
+  const held = new Uint8Array(PAGE_SIZE_BYTES);
+  const seen = new Uint8Array(d.pageCount);
+  let mismatched = 0;
+  let checked = 0;
+  const digest = d.digestVisitingPages!((g, words, fromSource) => {
+    seen[g] = 1;
+    if (fromSource) return;
+    checked++;
+    const x = readSourcePage(env, m, g, a);
+    if (!x || !sameWords(bytesToWords(x), words)) mismatched++;
+  }, postcopy ? (g) => readSourcePage(env, m, g, held) ?? held.fill(0) : undefined);
+  for (let g = 0; g < d.pageCount; g++) {
+    if (seen[g] || d.pageState(g) === 'notPresent') continue;
+    checked++;
+    if (src.pageState(g) === 'untouched') continue;
+    const x = readSourcePage(env, m, g, a);
+    if (!x || !isZeroPage(x)) mismatched++;
+  }
+  return { mismatched, checked, digest };
+}
+
+/** Page by page (a copy of each side compared), then the destination's digest. */
+function checkPageByPage(env: MigrationEnv, m: number, d: GuestMachine, postcopy: boolean): MemberCheck {
+  const src = env.source(m);
+  const a = new Uint8Array(PAGE_SIZE_BYTES);
+  const b = new Uint8Array(PAGE_SIZE_BYTES);
+  let mismatched = 0;
+  let checked = 0;
+  const missing: number[] = [];
+  for (let g = 0; g < d.pageCount; g++) {
+    const state = d.pageState(g);
+    if (state === 'notPresent') { missing.push(g); continue; }
+    checked++;
+    // Untouched on both sides: both read as zeros by definition (no frame), nothing to read.
+    if (state === 'untouched' && src.pageState(g) === 'untouched') continue;
+    const x = readSourcePage(env, m, g, a);
+    const y = d.readPage(g, b);
+    if (!x || !y || !equalPages(x, y)) mismatched++;
+  }
+  if (!postcopy || !missing.length) return { mismatched, checked, digest: d.digest() };
+  for (const g of missing) d.supplyPage(g, readSourcePage(env, m, g, a) ?? a.fill(0));
+  const digest = d.digest();
+  for (const g of missing) d.markNotPresent(g);
+  return { mismatched, checked, digest };
 }
 
 /**

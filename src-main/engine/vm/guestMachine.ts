@@ -27,9 +27,10 @@
  */
 import type { GuestFrameStats as MemoryFrameStats, PageAccess } from '../memory/index';
 
-// A page's words as guest memory tests them (all zero, equal): for the datacenter's page work (page
-// sharing), which reaches guest memory only through this seam.
-export { isZeroWords, sameWords } from '../memory/index';
+// A page's words as guest memory tests them (all zero, equal) and a page's bytes as words: for the
+// datacenter's page work (page sharing, the check at a migration's switch), which reaches guest memory
+// only through this seam.
+export { bytesToWords, isZeroWords, sameWords } from '../memory/index';
 
 export type GuestMachineState = 'running' | 'halted' | 'crashed' | 'off';
 
@@ -220,6 +221,13 @@ export interface GuestMachine extends GuestPages {
    * undefined) a not-present page hashes as a mark.
    */
   digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string;
+  /**
+   * `digest(notPresentPage)`, calling `visit` for every page whose contents it hashes (the pages that
+   * are not all zero) with those words — read-only, not to be kept — and whether they came from
+   * `notPresentPage`: the check at a migration's switch compares each page as the digest reads it.
+   * Optional: without it the check reads the pages itself.
+   */
+  digestVisitingPages?(visit: (gpfn: number, words: Int32Array, held: boolean) => void, notPresentPage?: (gpfn: number) => Uint8Array | undefined): string;
   /** Returns every host frame the machine holds; the machine does nothing afterwards (saved states stay valid). */
   dispose(): void;
 }

@@ -2,7 +2,8 @@
 // verifies; a destination page that differs — a changed word, a page the source never touched but the
 // destination holds, a page the source holds but the destination lost — is counted and fails the
 // verdict (and the digests differ). The memory digest hashes words one at a time or a page at once
-// alike (`Hasher.words` is `Hasher.word` for each word).
+// alike (`Hasher.words` is `Hasher.word` for each word). Both ways of checking (in one pass with the
+// destination's digest, or page by page) give the same verdicts and counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMachine, IncomingMemory, runMachine, type Machine } from '../../../src-main/engine/machine/index';
@@ -33,6 +34,15 @@ function envOf(src: Machine): MigrationEnv {
   return { memberCount: 1, source: () => src, sourceAway: () => undefined } as unknown as MigrationEnv;
 }
 
+/**
+ * The check's two ways: in one pass with the destination's digest (a machine that shows the digest's
+ * pages), and page by page then the digest (a machine that does not: the same machine, the method hidden).
+ */
+const WAYS: [string, (m: Machine) => Machine][] = [
+  ['one pass with the digest', (m) => m],
+  ['page by page', (m) => Object.assign(Object.create(m) as Machine, { digestVisitingPages: undefined })],
+];
+
 test('an exact copy verifies, every page counted; each kind of difference is caught', () => {
   const src = source();
   const env = envOf(src);
@@ -46,9 +56,11 @@ test('an exact copy verifies, every page counted; each kind of difference is cau
   }
   assert.ok(untouched >= 0 && present >= 0);
 
-  const same = verifySwitch(env, [moved(src)], [src.digest()], false);
-  assert.deepEqual({ verified: same.verified, mismatched: same.mismatchedPages, checked: same.pagesChecked }, { verified: true, mismatched: 0, checked: pages });
-  assert.equal(same.destinationDigests[0], same.sourceDigests[0]);
+  for (const [how, view] of WAYS) {
+    const same = verifySwitch(env, [view(moved(src))], [src.digest()], false);
+    assert.deepEqual({ verified: same.verified, mismatched: same.mismatchedPages, checked: same.pagesChecked }, { verified: true, mismatched: 0, checked: pages }, how);
+    assert.equal(same.destinationDigests[0], same.sourceDigests[0], how);
+  }
 
   const cases: [string, (inc: IncomingMemory) => void][] = [
     ['a word changed', (inc) => { const b = inc.readPage(present)!; b[100] ^= 1; inc.writePage(present, b); }],
@@ -56,11 +68,31 @@ test('an exact copy verifies, every page counted; each kind of difference is cau
     ['a page the source holds was lost', (inc) => { inc.discardPage(present); }],
   ];
   for (const [what, edit] of cases) {
-    const v = verifySwitch(env, [moved(src, edit)], [src.digest()], false);
-    assert.equal(v.verified, false, what);
-    assert.equal(v.mismatchedPages, 1, what);
-    assert.equal(v.pagesChecked, pages, what);
-    assert.notEqual(v.destinationDigests[0], v.sourceDigests[0], what);
+    for (const [how, view] of WAYS) {
+      const v = verifySwitch(env, [view(moved(src, edit))], [src.digest()], false);
+      assert.equal(v.verified, false, `${what}, ${how}`);
+      assert.equal(v.mismatchedPages, 1, `${what}, ${how}`);
+      assert.equal(v.pagesChecked, pages, `${what}, ${how}`);
+      assert.notEqual(v.destinationDigests[0], v.sourceDigests[0], `${what}, ${how}`);
+    }
+  }
+});
+
+test('post-copy: pages still on the source are left out of the comparison, and the digest is the one they will give', () => {
+  const src = source();
+  const env = envOf(src);
+  const framed: number[] = [];
+  src.scanPages((g, hfn) => { if (hfn >= 0 && framed.length < 40 && !src.readPage(g)!.every((b) => b === 0)) framed.push(g); });
+  const away = framed.slice(0, 30);
+  const stillAway = (inc: IncomingMemory) => { for (const g of away) inc.markNotPresent(g); };
+  for (const [how, view] of WAYS) {
+    const d = view(moved(src, stillAway));
+    const v = verifySwitch(env, [d], [src.digest()], true);
+    assert.deepEqual({ verified: v.verified, mismatched: v.mismatchedPages, checked: v.pagesChecked }, { verified: true, mismatched: 0, checked: src.pageCount - away.length }, how);
+    assert.equal(v.destinationDigests[0], v.sourceDigests[0], how);
+    for (const g of away) assert.equal(d.pageState(g), 'notPresent', `${how}: page ${g} is still to come`);
+    const bad = verifySwitch(env, [view(moved(src, (inc) => { stillAway(inc); const b = inc.readPage(framed[35])!; b[9] ^= 0x40; inc.writePage(framed[35], b); }))], [src.digest()], true);
+    assert.deepEqual({ verified: bad.verified, mismatched: bad.mismatchedPages }, { verified: false, mismatched: 1 }, how);
   }
 });
 
