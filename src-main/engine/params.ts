@@ -169,6 +169,10 @@ export const BT_MAX_INSTRUCTIONS = 128 * 1024;
 /** Each invalidation of a page doubles the heat it needs before it is translated again (adaptive: pages
  *  that keep being rewritten, like self-modifying code or code next to hot data, stay interpreted). */
 export const BT_MAX_HEAT_SHIFT = 6;
+/** Compiled regions (and region plans) kept for sharing between translation caches — VMs booted from
+ *  the same image translate the same pages (translator/sharedCode.ts); least recently used out first.
+ *  About a labos kernel's and its programs' hot pages several times over (a few MB of generated source). */
+export const BT_SHARED_CODE_ENTRIES = 1024;
 
 // ---------------------------------------------------------------------------------------------------
 // Placement (engine/placement): model sizes and the cost model that charges solving in virtual time.

@@ -66,7 +66,7 @@ import { PAGE_SHIFT, PAGE_SIZE_BYTES, PAGE_WORDS, MAX_GUEST_MEMORY_BYTES } from 
 import type { Gpa, Gpfn, Hfn } from '../mmu/index';
 import { HostMemory, ZERO_FRAME } from './hostMemory';
 import { Hasher } from './hasher';
-import { isZeroWords, sameWords } from './pageBytes';
+import { isZeroWords, putBytes, sameWords } from './pageBytes';
 
 const CHUNK_SHIFT = 10;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
@@ -372,7 +372,19 @@ export class GuestPhysicalMemory {
   }
   /** Loader / DMA write. Returns false if the host ran out of frames. */
   writeBytes(a: Gpa, data: Uint8Array): boolean {
-    for (let k = 0; k < data.length; k++) if (!this.writeByte(((a + k) >>> 0) as Gpa, data[k])) return false;
+    // page by page: what byte-by-byte writes would do (the same frames, the same bytes, each page's
+    // watchers told of the whole span at once), without a frame lookup and a notification per byte
+    for (let k = 0; k < data.length;) {
+      const addr = (a + k) >>> 0;
+      const p = (addr >>> PAGE_SHIFT) as Gpfn;
+      const off = addr & (PAGE_SIZE_BYTES - 1);
+      const n = Math.min(data.length - k, PAGE_SIZE_BYTES - off);
+      const f = this.frameForWrite(p);
+      if (!f) return false;
+      putBytes(f, off, data.subarray(k, k + n));
+      this.notifyWrite(p, off, n);
+      k += n;
+    }
     return true;
   }
 

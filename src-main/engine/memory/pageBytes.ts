@@ -4,7 +4,8 @@
  *
  * Interface: `PAGE_BYTES`; `wordsToBytes(words, out?)` → Uint8Array(4096) (out when given);
  * `bytesToWords(bytes)` → Int32Array(1024) (a view of `bytes` when it can be, else a copy);
- * `isZeroWords(words)`, `isZeroBytes(bytes)`; `sameWords(a, b)`.
+ * `isZeroWords(words)`, `isZeroBytes(bytes)`; `sameWords(a, b)`; `putBytes(words, offsetBytes, bytes)` (bytes into a
+ * page's words, within the page).
  * Rules: byte k of word w is (w >>> 8k) & 255 (hostMemory.ts), on every host: a little-endian host
  * copies whole buffers, a big-endian one converts word by word. Checks sizes (RangeError).
  */
@@ -39,6 +40,20 @@ export function bytesToWords(bytes: Uint8Array): Int32Array {
   const w = new Int32Array(PAGE_WORDS);
   for (let i = 0, k = 0; i < PAGE_WORDS; i++, k += 4) w[i] = bytes[k] | (bytes[k + 1] << 8) | (bytes[k + 2] << 16) | (bytes[k + 3] << 24);
   return w;
+}
+
+/** Writes `bytes` into a page's words from byte `offsetBytes` on (the caller keeps it within the page). */
+export function putBytes(words: Int32Array, offsetBytes: number, bytes: Uint8Array): void {
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(words.buffer, words.byteOffset, PAGE_BYTES).set(bytes, offsetBytes);
+    return;
+  }
+  for (let j = 0; j < bytes.length; j++) {
+    const o = offsetBytes + j;
+    const wi = o >>> 2;
+    const sh = (o & 3) * 8;
+    words[wi] = (words[wi] & ~(255 << sh)) | (bytes[j] << sh);
+  }
 }
 
 export function isZeroWords(w: Int32Array): boolean {

@@ -3,7 +3,7 @@
  * one guest-physical page, in one mode; a page may have several), with the static tables the
  * executor needs around it (entry table, per-block opcodes and costs, slow-path sites).
  *
- * Interface: `Region` (fields below); `compileRegion(gpfn, kernel, words, entries, opCost, helpers,
+ * Interface: `Region` (fields below; its read-only tables are a `RegionTables`, shared with every region of the same code); `compileRegion(gpfn, kernel, words, entries, opCost, helpers,
  * scan?)`; `RegionFn` (the generated function's type); `foldRegion(region, sink)` moves the block
  * execution counters into per-opcode counts; `uncountTail(region, w, sink)` gives back the counts
  * of a block's instructions from word w on (charged at block entry, not executed).
@@ -13,8 +13,10 @@
  * cache agrees with memory (a translation must never run stale code).
  */
 import { PAGE_WORDS } from '../params';
-import { classify, OpKind, scanPage, type PagePlan, type ScanOptions } from './blocks';
-import { generateRegionSource, type SlowSite } from './codegen';
+import { classify, OpKind, type PagePlan, type ScanOptions } from './blocks';
+import type { SlowSite } from './codegen';
+import { sharedRegionCode } from './sharedCode';
+import type { RegionTables } from './regionTables';
 
 /** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
 export type RegionFn = (x: unknown) => void;
@@ -38,15 +40,11 @@ export class Region {
   dirty = false;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
-  /** Word index → first not-executed cost of its block from that word on (tail compensation). */
   readonly tailCost: Int32Array;
-  /** Word index → id of the block containing it, or -1. */
   readonly blockOfWord: Int16Array;
-  /** Flattened opcodes per block: ops[opStart[k] .. opStart[k+1]). */
   readonly ops: Uint8Array;
   readonly opStart: Int32Array;
   readonly memOpsOf: Int32Array;
-  /** Slow-path sites (codegen SlowSite), indexed by the generated code's `s`. */
   readonly slowKind: Uint8Array;
   readonly slowA: Int32Array;
   readonly slowImm: Int32Array;
@@ -63,43 +61,19 @@ export class Region {
     readonly words: Int32Array,
     readonly entries: readonly number[],
     sites: number,
-    slow: readonly SlowSite[],
+    tables: RegionTables,
   ) {
-    const n = slow.length;
-    this.slowKind = new Uint8Array(n);
-    this.slowA = new Int32Array(n);
-    this.slowImm = new Int32Array(n);
-    this.slowW = new Int16Array(n);
-    this.slowTail = new Int16Array(n);
-    for (let k = 0; k < n; k++) {
-      const t = slow[k];
-      this.slowKind[k] = t.kind;
-      this.slowA[k] = t.a;
-      this.slowImm[k] = t.imm;
-      this.slowW[k] = t.w;
-      this.slowTail[k] = t.tail;
-    }
+    this.tailCost = tables.tailCost;
+    this.blockOfWord = tables.blockOfWord;
+    this.ops = tables.ops;
+    this.opStart = tables.opStart;
+    this.memOpsOf = tables.memOpsOf;
+    this.slowKind = tables.slowKind;
+    this.slowA = tables.slowA;
+    this.slowImm = tables.slowImm;
+    this.slowW = tables.slowW;
+    this.slowTail = tables.slowTail;
     this.links = new Array<Region | undefined>(sites).fill(undefined);
-    this.tailCost = new Int32Array(PAGE_WORDS);
-    this.blockOfWord = new Int16Array(PAGE_WORDS).fill(-1);
-    let total = 0;
-    for (const bl of plan.blocks) total += bl.instrs.length;
-    this.ops = new Uint8Array(total);
-    this.opStart = new Int32Array(plan.blocks.length + 1);
-    this.memOpsOf = new Int32Array(plan.blocks.length);
-    let o = 0;
-    for (const bl of plan.blocks) {
-      this.opStart[bl.id] = o;
-      this.memOpsOf[bl.id] = bl.memOps;
-      let rest = bl.cost;
-      for (const ins of bl.instrs) {
-        this.ops[o++] = ins.op;
-        this.blockOfWord[ins.w] = bl.id;
-        this.tailCost[ins.w] = rest;
-        rest -= ins.cost;
-      }
-    }
-    this.opStart[plan.blocks.length] = o;
   }
 
   get key(): number {
@@ -111,16 +85,14 @@ export function regionKey(gpfn: number, kernel: boolean): number {
   return gpfn * 2 + (kernel ? 0 : 1);
 }
 
-/** Scans, generates and compiles one region of a page (entries in priority order). */
+/** Scans, generates and compiles one region of a page (entries in priority order); the host-side
+ *  work is shared with every cache that asks for the same code (sharedCode.ts), the region is its own. */
 export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, entries: Iterable<number>, opCost: Int32Array, helpers: RegionHelpers, scan: ScanOptions = {}): Region {
   const list = [...new Set(entries)].filter((w) => w >= 0 && w < PAGE_WORDS);
-  const plan = scanPage(words, list, opCost, scan);
-  const { source, sites, slow } = generateRegionSource(plan, { gpfn, kernel });
-  const bc = new Int32Array(Math.max(1, plan.blocks.length));
-  // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
-  const factory = new Function('h', 'bc', 'ent', source) as (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
-  const fn = factory(helpers, bc, plan.blockAt);
-  return new Region(gpfn, kernel, plan, source, fn, bc, words.slice(), list, sites, slow);
+  const code = sharedRegionCode(gpfn, kernel, words, list, opCost, scan);
+  const bc = new Int32Array(Math.max(1, code.plan.blocks.length));
+  const fn = code.factory(helpers, bc, code.plan.blockAt);
+  return new Region(gpfn, kernel, code.plan, code.source, fn, bc, code.words, list, code.sites, code.tables);
 }
 
 /** Moves the region's block counters into `sink` (per-opcode counts, instructions, inline memory ops). */

@@ -28,7 +28,8 @@
 import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
 import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
-import { scanPage } from './blocks';
+import type { PagePlan } from './blocks';
+import { sharedScan } from './sharedCode';
 import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
 
 export interface PageProfile {
@@ -160,8 +161,14 @@ export class TranslationCache {
     for (const w of entries) if (uncovered(w)) fresh.push(w);
     const words = this.mem.frameForRead(gpfn as Gpfn);
     const scan = { maxInstructions: this.limits.regionInstructions, foreign };
-    const first = scanPage(words, fresh, this.opCost, scan);
-    for (const w of landings) if (uncovered(w) && first.covered[w] !== 1 && !fresh.includes(w)) fresh.push(w);
+    // the entries' own plan, looked at only when a landing is uncovered (it decides whether the landing is needed)
+    let first: PagePlan | undefined;
+    const entriesOnly = fresh.slice();
+    for (const w of landings) {
+      if (!uncovered(w) || fresh.includes(w)) continue;
+      first ??= sharedScan(words, entriesOnly, this.opCost, scan);
+      if (first.covered[w] !== 1) fresh.push(w);
+    }
     const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, scan);
     if (list.length > 0) this.stats.extraRegions++;
     list.push(region);

@@ -161,7 +161,7 @@ export interface GuestBalloon {
   /** Pages the driver holds now. */
   readonly size: number;
   /** Guest pages the driver pinned since the last call (the host reclaims their frames). */
-  takeInflated(): number[];
+  takeInflated(): readonly number[];
 }
 
 export interface GuestMachine extends GuestPages {

@@ -112,3 +112,19 @@ test('out-of-range guest pages are a programming error (RangeError), sizes are v
   assert.throws(() => m.readWord(a(1 << 20)), RangeError);
   assert.throws(() => new GuestPhysicalMemory(new HostMemory(), 1000), RangeError);
 });
+
+test('writeBytes (the loader) across pages: the same memory and watch notifications as byte-by-byte writes, one per page span', () => {
+  const data = new Uint8Array(9000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37 + 11) & 255;
+  const a = new GuestPhysicalMemory(new HostMemory(), 1 << 16);
+  const b = new GuestPhysicalMemory(new HostMemory(), 1 << 16);
+  const seen: [number, number, number][] = [];
+  const bit = a.addWatcher((g, off, size) => { seen.push([g, off, size]); });
+  for (const g of [1, 2, 3]) a.watch(g as Gpfn, bit);
+  assert.ok(a.writeBytes(0x1ffd as Gpa, data));
+  for (let k = 0; k < data.length; k++) assert.ok(b.writeByte((0x1ffd + k) as Gpa, data[k]));
+  for (let g = 0; g < 16; g++) assert.deepEqual(a.frameForRead(g as Gpfn), b.frameForRead(g as Gpfn), `page ${g}`);
+  assert.deepEqual(a.readBytes(0x1ffd as Gpa, data.length), data);
+  assert.deepEqual(seen, [[1, 0xffd, 3], [2, 0, 4096], [3, 0, 4096]], 'the watched pages are told of the span written on them');
+  assert.equal(a.frameStats().mappedPages, b.frameStats().mappedPages);
+});

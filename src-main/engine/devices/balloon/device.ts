@@ -27,6 +27,9 @@ export interface BalloonMetrics {
   refused: number;
 }
 
+/** What `takeInflated` answers when no page was given since the last call (shared: callers only read it). */
+const NOTHING_INFLATED: readonly number[] = Object.freeze([]);
+
 export class BalloonDevice implements IoDevice {
   readonly name = 'balloon';
   ctrl = 0;
@@ -57,9 +60,9 @@ export class BalloonDevice implements IoDevice {
     return (this.ctrl & BALLOON_CTRL_DRIVER) !== 0;
   }
 
-  takeInflated(): number[] {
-    // asked at every barrier for every VM, and almost always with nothing pending: skip the Set iteration
-    if (this.pending.size === 0) return [];
+  takeInflated(): readonly number[] {
+    // asked at every barrier for every VM, and almost always with nothing pending: no Set iteration, no new array
+    if (this.pending.size === 0) return NOTHING_INFLATED;
     const out = [...this.pending];
     this.pending.clear();
     return out;
