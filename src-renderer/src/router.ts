@@ -25,12 +25,12 @@ export interface TabDef {
 
 export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
   vm: [
-    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
-    { key: 'configure', label: 'Configure' }, { key: 'snapshots', label: 'Snapshots' },
+    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
+    { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' }, { key: 'snapshots', label: 'Snapshots' },
   ],
   host: [
-    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
-    { key: 'configure', label: 'Configure' }, { key: 'vms', label: 'VMs' },
+    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
+    { key: 'vms', label: 'VMs' }, { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' },
   ],
   cluster: [
     { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },

@@ -3,7 +3,8 @@
  * datacenter's datastore; its Summary shows the engine's type, capacity, provisioned and free space and
  * what uses it, its VMs and Hosts tabs list them; the datacenter's Datastores tab is a sortable list;
  * the Networking view shows the network with its hosts and the VMs on it; a VM opened from a datastore's
- * VMs tab shows in Hosts and Clusters, and its Summary links back to the datastore.
+ * VMs tab shows in Hosts and Clusters, and its Summary links back to the datastore; a VM's and a host's
+ * Datastores and Networks tabs list what its disks, adapters and mounts use.
  */
 import { expect, test } from '@playwright/test';
 import { openLab, shot } from './lab';
@@ -59,4 +60,22 @@ test('Storage and Networking: datastore and network with their hosts and VMs', a
   await expect(page.getByTestId('object-name')).toHaveText('DC0_datastore1');
   await expect(page.getByTestId('object-header')).toContainText('Datastore');
   await expect(page.getByTestId('inventory-tree-storage')).toBeVisible();
+
+  // A VM's Datastores and Networks tabs: its one disk's datastore, its adapter's network.
+  await page.getByTestId('nav-view-hosts').click();
+  const hosts = page.getByTestId('inventory-tree-hosts');
+  await hosts.locator(`[data-kind=vm][data-name="${name}"]`).click();
+  await expect(page.getByTestId('object-name')).toHaveText(name);
+  await page.getByTestId('tab-datastores').click();
+  await expect(page.getByTestId('object-list-datastore').locator('tr[data-testid^=list-row-]')).toHaveCount(1);
+  await expect(page.getByTestId('object-list-datastore').locator('tr[data-testid="list-row-datastore-1"]')).toBeVisible();
+  await page.getByTestId('tab-networks').click();
+  await expect(page.getByTestId('object-list-network').locator('tr[data-testid^=list-row-]')).toHaveCount(1);
+  await shot(page, 'vm-networks-tab');
+  // A host's: both shared datastores, and the VM Network.
+  await hosts.locator('[data-kind=host]').first().click();
+  await page.getByTestId('tab-datastores').click();
+  await expect(page.getByTestId('object-list-datastore').locator('tr[data-testid^=list-row-]')).toHaveCount(2);
+  await page.getByTestId('tab-networks').click();
+  await expect(page.getByTestId('object-list-network').locator('tr[data-testid^=list-row-]')).toHaveCount(1);
 });
