@@ -43,7 +43,7 @@ export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
     { key: 'hosts-clusters', label: 'Hosts & Clusters' }, { key: 'vms', label: 'VMs' },
     { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' },
   ],
-  datastore: [{ key: 'summary', label: 'Summary' }, { key: 'vms', label: 'VMs' }, { key: 'hosts', label: 'Hosts' }],
+  datastore: [{ key: 'summary', label: 'Summary' }, { key: 'files', label: 'Files' }, { key: 'vms', label: 'VMs' }, { key: 'hosts', label: 'Hosts' }],
   network: [{ key: 'summary', label: 'Summary' }, { key: 'hosts', label: 'Hosts' }, { key: 'vms', label: 'VMs' }],
 };
 
