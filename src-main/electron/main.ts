@@ -28,19 +28,21 @@ async function boot(): Promise<void> {
   // 2. The lab's backend: the engine runs in a supervised worker thread, off the UI thread, autosaving
   //    into the app's data folder; real hosts added in Add Host join it, their passwords sealed with the
   //    OS keychain (held in memory only where there is none).
+  const libraryDir = process.env.HVLAB_LIBRARY ?? join(app.getPath('userData'), 'labs');
   const labBackend = await startLabBackend({
     scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false,
     dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
     // File › Save / Open keep named labs here.
-    libraryDir: process.env.HVLAB_LIBRARY ?? join(app.getPath('userData'), 'labs'),
+    libraryDir,
   }, { dataDir: labDataDir(), secrets: sealedSecretStore(safeStorage) });
   // 2b. The vim25 SDK endpoint, started from the settings of Administration › SDK endpoint (off until the
   //     user turns it on there); the page reaches those settings through the same door as the lab.
   const vim25 = new Vim25Controller({ peer: labBackend, dataDir: labDataDir() });
   const backend = withVim25Settings(labBackend, vim25);
   void vim25.start().then((e) => { if (!e && vim25.status().problem) console.error(`hvlab: vim25 SDK not started: ${vim25.status().problem}`); });
-  // 3. One IPC door to it, open only to the app's own page (framing here; the engine validates).
-  registerIpc(backend, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href);
+  // 3. One IPC door to it, open only to the app's own page (framing here; the engine validates); File ›
+  //    Open Lab… / Save As… show native dialogs on the lab library from here.
+  registerIpc(backend, () => BrowserWindow.getAllWindows(), pathToFileURL(indexHtml).href, libraryDir);
   // 4. The application menu.
   Menu.setApplicationMenu(buildMenu());
   // 5. The sandboxed window.

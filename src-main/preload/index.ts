@@ -7,6 +7,8 @@ import type { IpcRendererEvent } from 'electron';
 import { API_VERSION, IPC_EVENT, IPC_REQUEST } from '@shared/api/channels';
 import { REPORT_CHANNEL } from '@shared/api/reports';
 import type { ReportResponseDto } from '@shared/api/reports';
+import { LAB_FILE_CHANNEL } from '@shared/api/labFiles';
+import type { LabFileResponseDto } from '@shared/api/labFiles';
 import type { HvlabBridge, RequestMessage, ResponseMessage } from '@shared/api/protocol';
 import type { EngineEvent } from '@shared/api/events';
 
@@ -20,6 +22,7 @@ const bridge: HvlabBridge = {
     return () => { ipcRenderer.removeListener(IPC_EVENT, wrapped); };
   },
   report: (request: unknown) => ipcRenderer.invoke(REPORT_CHANNEL, request) as Promise<ReportResponseDto>,
+  labFile: (request: unknown) => ipcRenderer.invoke(LAB_FILE_CHANNEL, request) as Promise<LabFileResponseDto>,
 };
 
 contextBridge.exposeInMainWorld('hvlab', bridge);

@@ -25,12 +25,12 @@ export interface TabDef {
 
 export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
   vm: [
-    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
-    { key: 'configure', label: 'Configure' }, { key: 'snapshots', label: 'Snapshots' },
+    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
+    { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' }, { key: 'snapshots', label: 'Snapshots' },
   ],
   host: [
-    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
-    { key: 'configure', label: 'Configure' }, { key: 'vms', label: 'VMs' },
+    { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' }, { key: 'configure', label: 'Configure' },
+    { key: 'vms', label: 'VMs' }, { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' },
   ],
   cluster: [
     { key: 'summary', label: 'Summary' }, { key: 'monitor', label: 'Monitor' },
@@ -43,7 +43,7 @@ export const TABS: Record<Exclude<RouteKind, 'home'>, TabDef[]> = {
     { key: 'hosts-clusters', label: 'Hosts & Clusters' }, { key: 'vms', label: 'VMs' },
     { key: 'datastores', label: 'Datastores' }, { key: 'networks', label: 'Networks' },
   ],
-  datastore: [{ key: 'summary', label: 'Summary' }, { key: 'vms', label: 'VMs' }, { key: 'hosts', label: 'Hosts' }],
+  datastore: [{ key: 'summary', label: 'Summary' }, { key: 'files', label: 'Files' }, { key: 'vms', label: 'VMs' }, { key: 'hosts', label: 'Hosts' }],
   network: [{ key: 'summary', label: 'Summary' }, { key: 'hosts', label: 'Hosts' }, { key: 'vms', label: 'VMs' }],
 };
 

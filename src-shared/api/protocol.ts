@@ -12,6 +12,7 @@
 import type { ApiError } from './errors';
 import type { EngineEvent } from './events';
 import type { ReportResponseDto } from './reports';
+import type { LabFileResponseDto } from './labFiles';
 
 export interface RequestMessage {
   v: number;
@@ -40,4 +41,6 @@ export interface HvlabBridge {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Export report… (reports.ts): present in Electron; browser mode posts to the server instead. */
   report?(request: unknown): Promise<ReportResponseDto>;
+  /** File › Open Lab… / Save As… with native dialogs (labFiles.ts): present in Electron only. */
+  labFile?(request: unknown): Promise<LabFileResponseDto>;
 }

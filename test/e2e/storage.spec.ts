@@ -3,10 +3,12 @@
  * datacenter's datastore; its Summary shows the engine's type, capacity, provisioned and free space and
  * what uses it, its VMs and Hosts tabs list them; the datacenter's Datastores tab is a sortable list;
  * the Networking view shows the network with its hosts and the VMs on it; a VM opened from a datastore's
- * VMs tab shows in Hosts and Clusters, and its Summary links back to the datastore.
+ * VMs tab shows in Hosts and Clusters, and its Summary links back to the datastore; a VM's and a host's
+ * Datastores and Networks tabs list what its disks, adapters and mounts use; a datastore's Files tab shows a
+ * folder per VM with its files, and a snapshot taken adds its files and delta disk there.
  */
 import { expect, test } from '@playwright/test';
-import { openLab, shot } from './lab';
+import { expectTaskCompletes, openLab, runAction, selectVmInState, shot } from './lab';
 
 test('Storage and Networking: datastore and network with their hosts and VMs', async ({ page }) => {
   await openLab(page);
@@ -59,4 +61,51 @@ test('Storage and Networking: datastore and network with their hosts and VMs', a
   await expect(page.getByTestId('object-name')).toHaveText('DC0_datastore1');
   await expect(page.getByTestId('object-header')).toContainText('Datastore');
   await expect(page.getByTestId('inventory-tree-storage')).toBeVisible();
+
+  // A VM's Datastores and Networks tabs: its one disk's datastore, its adapter's network.
+  await page.getByTestId('nav-view-hosts').click();
+  const hosts = page.getByTestId('inventory-tree-hosts');
+  await hosts.locator(`[data-kind=vm][data-name="${name}"]`).click();
+  await expect(page.getByTestId('object-name')).toHaveText(name);
+  await page.getByTestId('tab-datastores').click();
+  await expect(page.getByTestId('object-list-datastore').locator('tr[data-testid^=list-row-]')).toHaveCount(1);
+  await expect(page.getByTestId('object-list-datastore').locator('tr[data-testid="list-row-datastore-1"]')).toBeVisible();
+  await page.getByTestId('tab-networks').click();
+  await expect(page.getByTestId('object-list-network').locator('tr[data-testid^=list-row-]')).toHaveCount(1);
+  await shot(page, 'vm-networks-tab');
+  // A host's: both shared datastores, and the VM Network.
+  await hosts.locator('[data-kind=host]').first().click();
+  await page.getByTestId('tab-datastores').click();
+  await expect(page.getByTestId('object-list-datastore').locator('tr[data-testid^=list-row-]')).toHaveCount(2);
+  await page.getByTestId('tab-networks').click();
+  await expect(page.getByTestId('object-list-network').locator('tr[data-testid^=list-row-]')).toHaveCount(1);
+});
+
+test('a datastore\'s Files tab: each VM\'s folder and files; a snapshot taken adds its delta disk', async ({ page }) => {
+  await openLab(page);
+  const vm = await selectVmInState(page, 'poweredOn');
+  await expectTaskCompletes(page, 'vm.snapshot.create', vm.id, async () => {
+    await runAction(page, ['Snapshots', 'Take Snapshot…']);
+    const dlg = page.getByTestId('take-snapshot-dialog');
+    await dlg.getByTestId('snapshot-name').fill('files-e2e');
+    await dlg.getByTestId('snapshot-create').click();
+    await expect(dlg).toBeHidden();
+  });
+
+  await page.getByTestId('nav-view-storage').click();
+  await page.getByTestId('inventory-tree-storage').locator('[role=treeitem][data-name="DC0_datastore1"]').click();
+  await page.getByTestId('tab-files').click();
+  // lab-small: six VMs, each with its folder on the datastore.
+  await expect(page.getByTestId('datastore-files').locator('[data-testid^=datastore-folder-]')).toHaveCount(6);
+  const folder = page.getByTestId(`datastore-folder-${vm.id}`);
+  const cells = (file: string) => folder.getByTestId(`datastore-file-${file}`).locator('td');
+  await expect(cells(`${vm.name}.vmx`).nth(2)).toHaveText('VM configuration file');
+  await expect(cells(`${vm.name}-flat.vmdk`).nth(1)).toHaveText('1 GB');
+  await expect(cells(`${vm.name}-Snapshot1.vmsn`).nth(3)).toHaveText('files-e2e');
+  await expect(cells(`${vm.name}-000001-delta.vmdk`).nth(2)).toHaveText('Snapshot delta disk');
+  await expect(cells(`${vm.name}-000001-delta.vmdk`).nth(3)).toHaveText('files-e2e');
+  // Another VM, without snapshots, has only its configuration and disk files.
+  const other = page.getByTestId('datastore-files').locator(`[data-testid^=datastore-folder-]:not([data-testid="datastore-folder-${vm.id}"])`).first();
+  await expect(other.locator('tr[data-testid^=datastore-file-]')).toHaveCount(5);
+  await shot(page, 'storage-datastore-files');
 });

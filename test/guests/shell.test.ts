@@ -2,7 +2,8 @@
  * labos's console shell (labos/shell.s) on a real HV32 machine: bytes queued on the console device
  * (what `vm.console.send` does) are echoed and edited, and the commands answer — help, ps, free,
  * uptime, run, kill, an unknown command — under the interpreter and under every monitor (bt and hw
- * run the same labos image; pv the paravirtualized build), top included. Without `shell=1` a guest nobody types to
+ * run the same labos image; pv the paravirtualized build), top included — and top refreshing once a
+ * second until a key is pressed or for -n N snapshots, also on a tickless idle labos. Without `shell=1` a guest nobody types to
  * prints exactly what it printed before the shell existed (no prompt), and still answers when typed to.
  */
 import assert from 'node:assert/strict';
@@ -44,7 +45,7 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
       'pz\bs\r\n', // Enter as \r\n is one Enter; backspace erases
       'run cpu iterations=0 report=100000000\n',
       'ps\n',
-      'top\n',
+      'top -n 1\n',
       'kill 2\n',
       'ps\n',
       'free\n',
@@ -79,6 +80,7 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
     assert.ok(cpuTop, top);
     assert.ok(Number(cpuTop[1]) >= 50 && Number(cpuTop[2]) >= ticks, `cpu's share: ${cpuTop[1]} %`);
     assert.match(top, /^ +1 +0 +0  idle$/m, 'the sleeping idle process used none');
+    assert.ok(top.endsWith('  cpu\nlabos$ '), `top -n 1: one snapshot, then the prompt at once:\n${top}`);
     assert.match(kill, /^kill: pid 2 \(cpu\) killed$/m);
     assert.doesNotMatch(ps3, /cpu/, 'the killed process is gone');
     assert.match(ps3, PS_ROW(1, 'sleeping', 'idle'));
@@ -107,6 +109,64 @@ for (const [monitor, file] of [['interp', 'labos.s'], ['bt', 'labos.s'], ['hw', 
     assert.notEqual(m.state, 'off');
   });
 }
+
+/** Boots `cmdline` for 20 ms; `type(text, ms)` queues the text, runs `ms` virtual ms more and returns what was printed meanwhile. */
+function typist(cmdline: string, o: { monitor?: string; file?: string } = {}): { m: Machine; type: (text: string, ms: number) => string } {
+  const m = bootGuest(cmdline, o);
+  let t = 20;
+  runMachine(m, { untilNs: t * MS });
+  let offset = m.consoleRead(0).nextOffset;
+  return {
+    m,
+    type: (text, ms) => {
+      if (text) assert.equal(m.consoleInput(text), true, 'the console takes the input');
+      t += ms;
+      runMachine(m, { untilNs: t * MS });
+      const r = m.consoleRead(offset);
+      offset = r.nextOffset;
+      return r.text;
+    },
+  };
+}
+
+const SNAPSHOT = /^top: CPU over the last (\d+\.\d{3}) s$/gm;
+
+for (const [monitor, file] of [['interp', 'labos.s'], ['pv', 'labos-pv.s']] as const) {
+  test(`top under ${monitor} refreshes every second of guest clock until a key is pressed; top -n N prints N, then the prompt`, () => {
+    const { m, type } = typist('idle shell=1', { monitor, file });
+    type('run cpu iterations=0 report=1000000000\n', 200); // no progress line within the test
+    const live = type('top\n', 2500);
+    const windows = [...live.matchAll(SNAPSHOT)].map((x) => x[1]);
+    assert.equal(windows.length, 3, `a snapshot at once and one a second after it:\n${live}`);
+    assert.deepEqual(windows.slice(1), ['1.000', '1.000'], 'each refresh covers the second since the previous one');
+    const shares = [...live.matchAll(/^ +2 +(\d+) +(\d+)  cpu$/gm)].slice(1).map((x) => [Number(x[1]), Number(x[2])]);
+    for (const [pct, ticks] of shares) assert.ok(pct >= 90 && ticks >= 900 && ticks <= 1000, `the busy process's second: ${pct} %, ${ticks} ticks`);
+    assert.doesNotMatch(live, /labos\$/, 'no prompt while top refreshes');
+
+    assert.equal(type('q', 1500), 'labos$ ', 'a key stops top (not echoed, not a command): the prompt, and no more snapshots');
+    assert.match(type('ps\n', 200), PS_ROW(2, '(running|ready   )', 'cpu'), 'the shell takes commands again');
+
+    const counted = type('top -n 2\n', 1500);
+    assert.equal([...counted.matchAll(SNAPSHOT)].length, 2, counted);
+    assert.ok(counted.endsWith('  cpu\nlabos$ '), 'after the second snapshot, the prompt');
+    assert.equal(counted.match(/labos\$ /g)?.length, 1);
+    assert.equal(type('', 1200), '', 'and nothing more');
+
+    type('top\n', 300);
+    assert.equal(type('\r\n', 200), 'labos$ ', 'Enter as \\r\\n stops it once: one prompt, no empty command');
+    for (const bad of ['top -n 0', 'top -n', 'top -x 3', 'top -n 2x']) {
+      assert.match(type(`${bad}\n`, 200), /^top: usage: top \[-n N\]/m, bad);
+    }
+    assert.notEqual(m.state, 'off');
+  });
+}
+
+test('top on an idle tickless labos still refreshes on the second: its next snapshot is a tickless deadline', () => {
+  const { type } = typist('idle shell=1');
+  const out = type('top -n 3\n', 2500);
+  assert.deepEqual([...out.matchAll(SNAPSHOT)].map((x) => x[1]).slice(1), ['1.000', '1.000'], out);
+  assert.ok(out.endsWith('labos$ '), out);
+});
 
 test('shell=1 keeps labos up when its last process ends; without it labos powers off as before', () => {
   const kept = session('idle shell=1', ['kill 1\n', 'run hello\n']);

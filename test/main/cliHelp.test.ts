@@ -1,9 +1,10 @@
 // The command line tells its user what it can do and what it did: `hvlab help` lists every option the
-// README's command table uses, and `hvlab run` (without --json) says which monitor and paging mode ran.
+// README's command table uses, `hvlab run` (without --json) says which monitor and paging mode ran, and
+// `hvlab scenario run` shows its progress on a terminal (a pseudo-terminal from util-linux `script`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -43,4 +44,15 @@ test('hvlab scenario run prints the scenario\'s description and labels its count
   assert.doesNotMatch(r.stdout, /ms rdy|ms cstp/);
   assert.match(r.stdout, /ready \d+\.\d ms/);
   assert.match(r.stdout, /ready: cpu\.ready\.summation/);
+});
+
+test('hvlab scenario run shows its progress on a terminal\'s stderr, and none when stderr is not a terminal', { skip: !existsSync('/usr/bin/script') && 'no util-linux script for a pseudo-terminal' }, () => {
+  const plain = hvlab('scenario', 'run', 'resources/scenarios/lab-small.yaml', '--until', '10s');
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.doesNotMatch(plain.stderr, /hvlab: virtual/, 'a pipe gets no progress line');
+  const command = [process.execPath, join(root, 'bin/hvlab.mjs'), 'scenario', 'run', 'resources/scenarios/lab-small.yaml', '--until', '10s'].map((a) => `'${a}'`).join(' ');
+  const tty = spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(tty.status, 0, tty.stdout);
+  assert.match(tty.stdout, /\rhvlab: virtual \d+\.\d s of 10\.0 s \(\d+ %\), \d+\.\d s wall/, 'the self-overwriting progress line');
+  assert.match(tty.stdout, /hvlab: virtual 10\.0 s of 10\.0 s \(100 %\)/, 'it ends at the whole run');
 });

@@ -1,6 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { LabDocumentDto } from '@shared/model/labDocument';
+import type { LabFileResponseDto } from '@shared/api/labFiles';
+import type { HvlabBridge } from '@shared/api/protocol';
 import { setApiForTests } from '@renderer/api/client';
 import { guardUnload, titleOf, useLabDocumentStore } from '@renderer/stores/labDocument';
 import { fakeApi, flush } from './fakeApi';
@@ -71,5 +73,37 @@ describe('lab document store: the open lab as a document', () => {
     expect(fire()).toBe(true);
     stop();
     expect(fire()).toBe(false);
+  });
+
+  describe('Open Lab… and Save As…', () => {
+    afterEach(() => { delete window.hvlab; });
+
+    it('in Electron (the preload offers native dialogs) ask the host, which owns the path; the document comes back', async () => {
+      const sent: unknown[] = [];
+      let answer: LabFileResponseDto = { ok: true, document: doc({ name: 'week 4' }) };
+      window.hvlab = { labFile: async (req: unknown) => { sent.push(req); return answer; } } as unknown as HvlabBridge;
+      const store = useLabDocumentStore();
+      await flush();
+      expect(await store.saveLabFileAs()).toEqual({ via: 'native', problem: null });
+      expect(store.document?.name).toBe('week 4');
+      answer = { ok: true, document: doc({ name: 'week 2' }) };
+      expect(await store.openLabFile()).toEqual({ via: 'native', problem: null });
+      expect(sent).toEqual([{ action: 'saveAs' }, { action: 'open' }]);
+      expect(store.document?.name).toBe('week 2');
+      expect(api.commands).toEqual([]);
+      answer = { ok: false, cancelled: true };
+      expect(await store.openLabFile()).toEqual({ via: 'native', problem: null });
+      answer = { ok: false, error: { code: 'E_INVALID_ARGUMENT', message: 'Labs are kept in the lab library, /x: choose a lab folder there.', field: 'labFile.path' } };
+      expect(await store.openLabFile()).toEqual({ via: 'native', problem: 'Labs are kept in the lab library, /x: choose a lab folder there.' });
+      expect(store.document?.name).toBe('week 2');
+    });
+
+    it('in browser mode leave it to the page\'s lab-library dialogs', async () => {
+      const store = useLabDocumentStore();
+      await flush();
+      expect(await store.openLabFile()).toEqual({ via: 'library' });
+      expect(await store.saveLabFileAs()).toEqual({ via: 'library' });
+      expect(api.commands).toEqual([]);
+    });
   });
 });

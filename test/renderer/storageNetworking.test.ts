@@ -2,13 +2,17 @@
 // The Storage and Networking views: the navigator's trees (Datacenter → datastores / networks), a
 // datastore's Summary (type, capacity, provisioned, free, hosts, VMs from their disks) and its VMs and
 // Hosts tabs, the datacenter's Datastores list sorted by Free as a number, a network's VMs from their
-// adapters, and a link to a datastore switching the navigator to the Storage view.
+// adapters, the Datastores and Networks tabs of a host (what it mounts, its port groups) and of a VM (its
+// disks', its adapters'), and a link to a datastore switching the navigator to the Storage view.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { setApiForTests } from '@renderer/api/client';
 import DatastoreView from '@renderer/views/DatastoreView.vue';
 import NetworkView from '@renderer/views/NetworkView.vue';
+import HostView from '@renderer/views/HostView.vue';
+import VmView from '@renderer/views/VmView.vue';
+import { TABS } from '@renderer/router';
 import InventoryObjectList from '@renderer/components/inventory/InventoryObjectList.vue';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import { useSelectionStore } from '@renderer/stores/selection';
@@ -111,6 +115,35 @@ describe('a network', () => {
     wrapper.unmount();
     wrapper = mount(NetworkView, { props: { id: 'network-1', tab: 'vms' }, global: { plugins: [pinia] } });
     expect(rowIds(wrapper).sort()).toEqual(['vm-1', 'vm-2']);
+  });
+});
+
+describe('the Datastores and Networks tabs of hosts and VMs', () => {
+  it('come in vSphere\'s order: a host after VMs, a VM before Snapshots', () => {
+    expect(TABS.host.map((t) => t.label)).toEqual(['Summary', 'Monitor', 'Configure', 'VMs', 'Datastores', 'Networks']);
+    expect(TABS.vm.map((t) => t.label)).toEqual(['Summary', 'Monitor', 'Configure', 'Datastores', 'Networks', 'Snapshots']);
+  });
+
+  it('a host lists the datastores it mounts and its networks, as their Hosts tabs say', () => {
+    wrapper = mount(HostView, { props: { id: 'host-2', tab: 'datastores', name: 'host-2' }, global: { plugins: [pinia] } });
+    expect(rowIds(wrapper).sort()).toEqual(['datastore-1', 'datastore-2']);
+    wrapper.unmount();
+    wrapper = mount(HostView, { props: { id: 'host-1', tab: 'datastores', name: 'host-1' }, global: { plugins: [pinia] } });
+    expect(rowIds(wrapper)).toEqual(['datastore-1']);
+    wrapper.unmount();
+    wrapper = mount(HostView, { props: { id: 'host-1', tab: 'networks', name: 'host-1' }, global: { plugins: [pinia] } });
+    expect(rowIds(wrapper)).toEqual(['network-1']);
+  });
+
+  it('a VM lists the datastores of its disks and the networks of its adapters (none: an empty list)', () => {
+    wrapper = mount(VmView, { props: { id: 'vm-3', tab: 'datastores', name: 'vm-3' }, global: { plugins: [pinia] } });
+    expect(rowIds(wrapper)).toEqual(['datastore-2']);
+    wrapper.unmount();
+    wrapper = mount(VmView, { props: { id: 'vm-1', tab: 'networks', name: 'vm-1' }, global: { plugins: [pinia] } });
+    expect(rowIds(wrapper)).toEqual(['network-1']);
+    wrapper.unmount();
+    wrapper = mount(VmView, { props: { id: 'vm-3', tab: 'networks', name: 'vm-3' }, global: { plugins: [pinia] } });
+    expect(rowIds(wrapper)).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 // Workload parameters as fields from the guest catalogue (Edit Settings and the New VM wizard): one
 // number field per declared parameter with its default and range, an out-of-range value refused beside
 // its field (nothing sent), a valid one sent as workloadParams, and a changed workload keeping only the
-// values it reads.
+// values it reads; with the real catalogue, the labos kernel's shell switch is a field of every program.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -13,6 +13,8 @@ import { useInventoryStore } from '@renderer/stores/inventory';
 import { paramOfApiError, paramsForWorkload, workloadParamErrors } from '@renderer/logic/workloadParams';
 import type { GuestProgramDto } from '@shared/api/queries';
 import type { VmDto } from '@shared/model/inventory';
+import guestsJson from '../../resources/guests/guests.json';
+import { parseGuestCatalogue } from '../../src-main/engine/machine/guestCatalogue';
 import { fakeApi, flush, makeHost, makeInventory, makeVm, type FakeApi } from './fakeApi';
 
 vi.mock('chart.js', () => ({ Chart: class { static register() {} destroy() {} update() {} }, LineController: {}, LineElement: {}, PointElement: {}, LinearScale: {}, Filler: {}, Tooltip: {} }));
@@ -37,10 +39,10 @@ async function type(id: string, text: string): Promise<void> {
   await nextTick();
 }
 
-/** Edit Settings on `vm` at its VM Options tab, the engine answering `vm.reconfigure` with `reconfigure`. */
-async function openOptions(vm: VmDto, reconfigure: () => unknown): Promise<FakeApi> {
+/** Edit Settings on `vm` at its VM Options tab (the catalogue `programs`), the engine answering `vm.reconfigure` with `reconfigure`. */
+async function openOptions(vm: VmDto, reconfigure: () => unknown, programs: GuestProgramDto[] = [MEMWRITE, IDLE]): Promise<FakeApi> {
   const inv = { ...makeInventory(0), vms: [vm], hosts: [makeHost(1, { vmIds: [vm.id] })] };
-  const api = fakeApi({ 'inventory.get': () => inv, 'vm.get': () => vm, 'metrics.catalog': () => [], 'guests.list': () => [MEMWRITE, IDLE] });
+  const api = fakeApi({ 'inventory.get': () => inv, 'vm.get': () => vm, 'metrics.catalog': () => [], 'guests.list': () => programs });
   api.commandResults['vm.reconfigure'] = reconfigure;
   setApiForTests(api);
   const pinia = createPinia();
@@ -81,6 +83,23 @@ describe('workload parameters', () => {
     $<HTMLButtonElement>('settings-ok')!.click();
     await flush();
     expect(api.commands.find((c) => c.name === 'vm.reconfigure')?.params).toEqual({ vmId: vm.id, changes: { workloadParams: { wss_kib: 512, write_bytes: 4096 } } });
+  });
+
+  it('the real catalogue: every program offers the labos shell (shell, 0–1) as a field, and shell=1 is sent', async () => {
+    const programs = parseGuestCatalogue(guestsJson).guests.map((g) => ({ name: g.name, description: g.description, params: g.params }));
+    expect(programs.filter((g) => !g.params.some((p) => p.key === 'shell')).map((g) => g.name)).toEqual([]);
+    const vm = makeVm(1, { workload: 'idle', workloadParams: {} });
+    const api = await openOptions(vm, () => ({ taskId: 'task-1' }), programs);
+    const shell = $<HTMLInputElement>('settings-param-shell')!;
+    expect([shell.value, shell.placeholder, shell.min, shell.max]).toEqual(['', '0', '0', '1']);
+    await type('settings-param-shell', '2');
+    $<HTMLButtonElement>('settings-ok')!.click();
+    await flush();
+    expect($('settings-param-error-shell')?.textContent).toBe('shell must be between 0 and 1.');
+    await type('settings-param-shell', '1');
+    $<HTMLButtonElement>('settings-ok')!.click();
+    await flush();
+    expect(api.commands.find((c) => c.name === 'vm.reconfigure')?.params).toEqual({ vmId: vm.id, changes: { workloadParams: { shell: 1 } } });
   });
 
   it('an engine refusal naming a parameter shows beside that field (the catalogue the form read may be older)', async () => {

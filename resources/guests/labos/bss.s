@@ -56,6 +56,10 @@ sh_len:       .word 0       ; characters in the line being typed
 sh_lastcr:    .word 0       ; the last byte was \r (a \n after it is the same Enter)
 sh_argc:      .word 0
 sh_toplast:   .word 0       ; `ticks` when `top` last ran (0: never)
+sh_topleft:   .word 0       ; a refreshing top: snapshots still to print (0: top is not refreshing)
+sh_topkey:    .word 0       ; 1: it refreshes until a key is pressed (sh_topleft stays 1)
+sh_topticks:  .word 0       ; its period in ticks (TOP_REFRESH_MS of guest clock)
+sh_topwait:   .word 0       ; ticks to its next snapshot (nohz.s wakes CPU 0 for it)
 sh_argv:      .space 4 * SH_MAXARGS ; the words of the line
 sh_line:      .space SH_LINE_MAX + 1 ; the line being typed, NUL-terminated
 kbuf:         .space 64     ; scratch for names copied from user space (under proc_lock)

@@ -6,7 +6,8 @@
 ; its CPU out of the idle loop).
 ; Rules: interrupts are level-triggered, so each handler acknowledges its device before
 ; returning. Every CPU has its own timer; ticks (the kernel's clock) are counted by CPU 0's, the
-; quantum is charged by each CPU's to the process it runs; CPU 0's tick also drives the balloon driver. Host requests (IRQ5, to CPU 0):
+; quantum is charged by each CPU's to the process it runs; CPU 0's tick also drives the balloon driver
+; and a refreshing top (shell.s). Host requests (IRQ5, to CPU 0):
 ; POWER_REQUEST 1 = shut down, 2 = reboot; the scheduler acts on them.
 
 power_init:
@@ -122,4 +123,9 @@ timer_intr:
   li r2, 1
   stw r2, CPU_RESCHED(r7)
 .out:
+  ldw r1, CPU_ID(r7)
+  cmpi r1, 0
+  bne .ret
+  call shell_tick            ; a refreshing top's snapshot, after this tick is charged (shell.s)
+.ret:
   LEAVE

@@ -2,13 +2,14 @@
 ;
 ; Interface: nohz_enter() (the idle loop, proc_lock held, just before idling), nohz_exit() (after
 ; the idle loop wakes, and first in CPU 0's timer interrupt; proc_lock held). Both keep r7..r12.
-; How it works: before idling, CPU 0 finds its next deadline — the earliest sleeper's wake tick and
-; the balloon driver's next poll — and arms the timer's SKIP register (docs/isa.md §9.1) with the
-; ticks before it. The timer absorbs those ticks (the guest clock still advances; no interrupt), so
-; the vCPU halts until the deadline's tick or another interrupt instead of waking at every tick.
-; nohz_exit reads SKIP — the ticks absorbed, which also disarms it — and accounts them as if each
-; had been taken: `ticks` and the balloon countdown move on, so every wake-up and poll happens at
-; the same tick as with a periodic timer. A tick that cannot be delivered when due (the vCPU is
+; How it works: before idling, CPU 0 finds its next deadline — the earliest sleeper's wake tick,
+; the balloon driver's next poll and a refreshing top's next snapshot — and arms the timer's SKIP
+; register (docs/isa.md §9.1) with the ticks before it. The timer absorbs those ticks (the guest
+; clock still advances; no interrupt), so the vCPU halts until the deadline's tick or another
+; interrupt instead of waking at every tick. nohz_exit reads SKIP — the ticks absorbed, which also
+; disarms it — and accounts them as if each had been taken: `ticks`, the balloon countdown and
+; top's move on, so every wake-up, poll and snapshot happens at the same tick as with a periodic
+; timer. A tick that cannot be delivered when due (the vCPU is
 ; descheduled) is backlogged, caught up and given up as before: only idle ticks are absorbed.
 ; Rules: uniprocessor only — with several CPUs a secondary CPU finds a new process at its next tick
 ; and other CPUs read `ticks` (sleep), so an SMP labos keeps ticking. Boot parameter nohz=0: off.
@@ -27,6 +28,14 @@ nohz_enter:
   cmpi r1, 0
   beq .sleepers
   LOAD r1, balloon_wait          ; the poll is at the tick that takes it to 0
+  cmp r1, r7
+  bge .top
+  mov r7, r1
+.top:
+  LOAD r1, sh_topleft            ; a refreshing top's next snapshot, likewise (shell.s)
+  cmpi r1, 0
+  beq .sleepers
+  LOAD r1, sh_topwait
   cmp r1, r7
   bge .sleepers
   mov r7, r1
@@ -67,6 +76,13 @@ nohz_exit:
   LOAD r1, ticks
   add r1, r1, r7
   STORE r1, ticks, r2
+  LOAD r1, sh_topleft
+  cmpi r1, 0
+  beq .balloon
+  LOAD r1, sh_topwait
+  sub r1, r1, r7
+  STORE r1, sh_topwait, r2
+.balloon:
   LOAD r1, balloon_on
   cmpi r1, 0
   beq .none

@@ -2,11 +2,15 @@
 ;
 ; Interface: shell_key(c) (console_intr, for each input byte), shell_boot() (after the banner:
 ; the prompt when the shell is on at boot), shell_keepalive() -> 1 when labos stays up with no
-; process left (boot parameter shell=1).
+; process left (boot parameter shell=1), shell_tick() (CPU 0's timer interrupt, every tick: a
+; refreshing top's next snapshot), sh_topwait (read by nohz.s: ticks to that snapshot).
 ; How it works: the shell lives in the kernel's console interrupt (IRQ1, CPU 0), like a serial
 ; debug monitor: each byte typed is echoed; backspace (0x08 or 0x7F) erases the last character;
 ; Enter (\r, \n, or \r\n) ends the line, which runs at once, still in the interrupt, then the
 ; prompt "labos$ " is printed. Commands (help lists them): ps, top, free, uptime, run, kill, help.
+; top refreshes as top does: a snapshot every TOP_REFRESH_MS of guest clock (CPU 0's timer ticks)
+; until a key is pressed (the key only stops it, as q does in top) or, with -n N, N snapshots;
+; the prompt comes back when it ends. While it refreshes nothing typed is taken as a command.
 ; Other control bytes and bytes above 0x7E are ignored; a line holds at most SH_LINE_MAX
 ; characters (more are ignored, not echoed) and SH_MAXARGS words (a longer line is refused).
 ; Rules: runs on CPU 0 with proc_lock held (irq_dispatch), interrupts off: it reads the process
@@ -42,6 +46,9 @@ shell_key:
   mov r7, r1
   LOAD r8, sh_lastcr             ; a \n right after \r is the same Enter
   STORE r0, sh_lastcr, r2
+  LOAD r1, sh_topleft
+  cmpi r1, 0
+  bne .stoptop
   cmpi r7, 13
   beq .cr
   cmpi r7, 10
@@ -94,6 +101,19 @@ shell_key:
   call nohz_exit                 ; CPU 0 may have been idling tickless: bring `ticks` up to date
   la r1, sh_line
   call shell_exec
+  LOAD r1, sh_topleft            ; a refreshing top prints the prompt when it ends
+  cmpi r1, 0
+  bne .out
+  la r1, sh_prompt
+  call kputs_locked
+  j .out
+.stoptop:
+  STORE r0, sh_topleft, r2       ; the key is top's, not the line's (\r: its \n goes with it)
+  cmpi r7, 13
+  bne .stopped
+  li r1, 1
+  STORE r1, sh_lastcr, r2
+.stopped:
   la r1, sh_prompt
   call kputs_locked
 .out:
@@ -233,7 +253,8 @@ sh_help:
   .ascii "labos shell commands:\n"
   .ascii "  help                         this list\n"
   .ascii "  ps                           processes: pid, state, vCPU, CPU ticks and time, %CPU of its lifetime\n"
-  .ascii "  top                          CPU share of each process since the previous top (or since it started)\n"
+  .ascii "  top [-n N]                   CPU share of each process, a snapshot a second until a key is pressed\n"
+  .ascii "                               (-n N: N snapshots, then the prompt; -n 1 one at once)\n"
   .ascii "  free                         memory in pages: RAM, the kernel's pool, free, used, in the balloon\n"
   .ascii "  uptime                       the guest's clock (timer ticks) next to the host's (RTC)\n"
   .ascii "  kill PID                     end a process\n"
@@ -329,8 +350,97 @@ sh_states:
 .s6: .asciz "zombie  "
 .align 4
 
-; ---- top: each process's share of the ticks since the previous top (or since it started) ----
+; ---- top [-n N]: a snapshot now, then one every TOP_REFRESH_MS until a key (or N in all) ----
 sh_top:
+  ENTER
+  LOAD r1, sh_argc
+  li r8, 0                       ; snapshots in all (0: until a key)
+  cmpi r1, 1
+  beq .go
+  cmpi r1, 3
+  bne .usage
+  la r7, sh_argv
+  ldw r1, 4(r7)
+  la r2, .dash_n
+  call strcmp
+  cmpi r1, 0
+  bne .usage
+  ldw r1, 8(r7)
+  ldb r2, 0(r1)
+  cmpi r2, 0
+  beq .usage
+  call parse_num
+  ldb r2, 0(r2)                  ; the number must be the whole word
+  cmpi r2, 0
+  bne .usage
+  cmpi r1, 0
+  ble .usage
+  mov r8, r1
+.go:
+  call sh_top_snap
+  cmpi r8, 1
+  beq .out
+  li r1, 1                       ; refreshing: a snapshot every TOP_REFRESH_MS of guest clock
+  STORE r1, sh_topkey, r2
+  cmpi r8, 0
+  beq .until
+  STORE r0, sh_topkey, r2
+  addi r8, r8, -1
+  j .left
+.until:
+  li r8, 1
+.left:
+  STORE r8, sh_topleft, r2
+  li r1, TOP_REFRESH_MS * 1000
+  LOAD r2, tick_us
+  divu r1, r1, r2
+  cmpi r1, 0
+  bgt .period
+  li r1, 1
+.period:
+  STORE r1, sh_topticks, r2
+  STORE r1, sh_topwait, r2
+.out:
+  LEAVE
+.usage:
+  la r1, .m_usage
+  call kputs_locked
+  LEAVE
+.dash_n:  .asciz "-n"
+.m_usage: .asciz "top: usage: top [-n N] (N snapshots a second apart, N >= 1; without -n until a key is pressed)\n"
+.align 4
+
+; shell_tick(): CPU 0's timer interrupt, each tick (proc_lock held, `ticks` current): a refreshing
+; top's next snapshot when its period is up; after the last one of -n N, the prompt.
+shell_tick:
+  ENTER
+  LOAD r1, sh_topleft
+  cmpi r1, 0
+  beq .out
+  LOAD r1, sh_topwait
+  addi r1, r1, -1
+  STORE r1, sh_topwait, r2
+  cmpi r1, 0
+  bgt .out
+  LOAD r1, sh_topticks
+  STORE r1, sh_topwait, r2
+  call sh_top_snap
+  LOAD r1, sh_topkey
+  cmpi r1, 0
+  bne .out
+  LOAD r1, sh_topleft
+  addi r1, r1, -1
+  STORE r1, sh_topleft, r2
+  cmpi r1, 0
+  bne .out
+  la r1, sh_prompt
+  call kputs_locked
+.out:
+  LEAVE
+
+; sh_top_snap(): one snapshot — each process's share of the ticks since the previous snapshot (or
+; since it started), and the ticks behind it.
+sh_top_snap:
   ENTER
   LOAD r12, ticks
   LOAD r11, sh_toplast

@@ -3,7 +3,10 @@
  * command line is formed.
  *
  * Interface: `GuestCatalogue` {guests: GuestEntry[]}, `GuestEntry` {name, source, cmdline,
- * description, params (key, default, range, description: the fields forms offer)}; `parseGuestCatalogue(content, file)` (validates parsed JSON; throws
+ * description, params (key, default, range, description: the fields forms offer)}; the catalogue's
+ * `kernelParams` are the labos kernel's own (read whatever the program, e.g. `shell`): every guest
+ * offers them after its own parameters, unless it declares the key itself;
+ * `parseGuestCatalogue(content, file)` (validates parsed JSON; throws
  * `GuestCatalogueError` naming the file and field); `findGuest(catalogue, name)`;
  * `commandLine(base, params)` → "base k1=v1 k2=v2" (keys sorted, so equal parameters give equal
  * command lines and equal runs); `paramValue(entry, key, text)` → the number a parameter's text stands
@@ -38,6 +41,7 @@ export class GuestCatalogueError extends Error {}
 export function parseGuestCatalogue(content: unknown, file = 'guests.json'): GuestCatalogue {
   const fail = (field: string, msg: string): never => { throw new GuestCatalogueError(`${file}: ${field}: ${msg}`); };
   if (typeof content !== 'object' || content === null || !Array.isArray((content as { guests?: unknown }).guests)) fail('guests', 'expected an object with a "guests" array');
+  const kernelParams = parseParams((content as { kernelParams?: unknown }).kernelParams, 'kernelParams', fail);
   const guests: GuestEntry[] = [];
   const seen = new Set<string>();
   ((content as { guests: unknown[] }).guests).forEach((g, i) => {
@@ -54,7 +58,8 @@ export function parseGuestCatalogue(content: unknown, file = 'guests.json'): Gue
       const ok = typeof words === 'object' && words !== null && Object.values(words).every((w) => typeof w === 'object' && w !== null && Object.values(w as object).every((n) => Number.isInteger(n)));
       if (!ok) fail(`${at}.words`, 'expected { key: { word: integer } }');
     }
-    const params = parseParams(e.params, `${at}.params`, fail);
+    const own = parseParams(e.params, `${at}.params`, fail);
+    const params = [...own, ...kernelParams.filter((k) => !own.some((p) => p.key === k.key)).map((k) => ({ ...k }))];
     for (const p of params) {
       const named = (words as Record<string, Record<string, number>> | undefined)?.[p.key];
       if (named) p.words = { ...named };

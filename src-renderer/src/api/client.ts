@@ -7,6 +7,8 @@
  * - `setApiForTests(api)`: tests inject a fake API instead of a transport.
  * - `requestReport(req)`: Export report… — the host builds it (Electron main over IPC, or the browser-mode
  *   server's `POST /api/report` with the page's token); never throws, errors come back typed.
+ * - `nativeLabFiles()`: File › Open Lab… / Save As… with the host's native dialogs (Electron's preload
+ *   offers them), else null: browser mode uses the page's lab-library dialogs.
  *
  * Rule: this is the ONLY file that touches `window.hvlab` (architecture B2 rule 2).
  */
@@ -15,6 +17,7 @@ import { WS_PATH } from '@shared/api/channels';
 import { apiError } from '@shared/api/errors';
 import { REPORT_PATH } from '@shared/api/reports';
 import type { ReportRequestDto, ReportResponseDto } from '@shared/api/reports';
+import type { LabFileRequestDto, LabFileResponseDto } from '@shared/api/labFiles';
 import type { HvlabApi } from '@shared/api/index';
 import { createWsBridge } from './wsBridge';
 import type { ConnectionStatus } from './wsBridge';
@@ -124,4 +127,10 @@ export async function requestReport(req: ReportRequestDto): Promise<ReportRespon
   } catch (e) {
     return { ok: false, error: apiError('E_TRANSPORT', `the lab server did not answer: ${e instanceof Error ? e.message : String(e)}`) };
   }
+}
+
+/** The host's native Open/Save As dialogs for labs, where it has them (Electron); null in browser mode. */
+export function nativeLabFiles(): ((req: LabFileRequestDto) => Promise<LabFileResponseDto>) | null {
+  const labFile = typeof window !== 'undefined' ? window.hvlab?.labFile : undefined;
+  return labFile ? (req) => labFile(req) : null;
 }

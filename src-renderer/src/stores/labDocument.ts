@@ -5,6 +5,10 @@
  *   the Recent labs list), `scenarios` (built-in scenarios with titles and descriptions, for File › New).
  * - `newLab(scenario, seed)`, `open(name)`, `save()`, `saveAs(name, overwrite)`: each resolves to null
  *   or the engine's refusal in the user's words (shown in the dialog that asked).
+ * - `openLabFile()`, `saveLabFileAs()`: File › Open Lab… and Save As… — in Electron the host's native
+ *   dialog (the host owns the path; the store gets the opened or saved lab's document back), resolving to
+ *   `{ via: 'native', problem }`; in browser mode `{ via: 'library' }`: the caller shows the page's
+ *   lab-library dialog (names only, the folder is the server's).
  * - `windowTitle`: "object - name — Hypervisor Lab" (`objectName`: the selected object, set by the
  *   object view), with "•" while there are unsaved changes (also set on the page's title); `guardUnload()` asks before the page is closed with unsaved changes.
  *
@@ -14,7 +18,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { LabDocumentDto, SavedLabDto } from '@shared/model/labDocument';
-import { useApi } from '@renderer/api/client';
+import { nativeLabFiles, useApi } from '@renderer/api/client';
+import type { LabFileRequestDto } from '@shared/api/labFiles';
 import { useConnectionStore } from './connection';
 import { message } from './sim';
 
@@ -23,6 +28,9 @@ export interface ScenarioChoice {
   title: string;
   description: string;
 }
+
+/** How File › Open Lab… / Save As… went: the host's native dialog (with the refusal, if any), or the page's own. */
+export type LabFileChoice = { via: 'library' } | { via: 'native'; problem: string | null };
 
 export const PRODUCT_NAME = 'Hypervisor Lab';
 export const RECENT_LABS_SHOWN = 5;
@@ -75,6 +83,25 @@ export const useLabDocumentStore = defineStore('labDocument', () => {
   const save = () => act(() => api.command('lab.save', {}));
   const saveAs = (name: string, overwrite = false) => act(() => api.command('lab.save', overwrite ? { name, overwrite } : { name }));
 
+  async function viaNative(action: LabFileRequestDto['action']): Promise<LabFileChoice> {
+    const native = nativeLabFiles();
+    if (!native) return { via: 'library' };
+    busy.value = true;
+    try {
+      const r = await native({ action });
+      if (r.ok) document.value = r.document;
+      if (!r.ok && !r.cancelled) return { via: 'native', problem: r.error.message };
+      library.value = await api.query('lab.library', {});
+      return { via: 'native', problem: null };
+    } catch (e) {
+      return { via: 'native', problem: message(e) };
+    } finally {
+      busy.value = false;
+    }
+  }
+  const openLabFile = () => viaNative('open');
+  const saveLabFileAs = () => viaNative('saveAs');
+
   const windowTitle = computed(() => titleOf(document.value, objectName.value));
   const recent = computed(() => library.value.slice(0, RECENT_LABS_SHOWN));
   const dirty = computed(() => document.value?.dirty ?? false);
@@ -87,7 +114,7 @@ export const useLabDocumentStore = defineStore('labDocument', () => {
   watch(() => conn.generation, (g) => { if (g > 0) void refresh(); }, { immediate: true });
   if (typeof window !== 'undefined') watch(windowTitle, (t) => { window.document.title = t; }, { immediate: true });
 
-  return { document, library, scenarios, busy, objectName, dirty, recent, windowTitle, refresh, loadScenarios, newLab, open, save, saveAs };
+  return { document, library, scenarios, busy, objectName, dirty, recent, windowTitle, refresh, loadScenarios, newLab, open, save, saveAs, openLabFile, saveLabFileAs };
 });
 
 /** Asks the browser (or Electron's window) to confirm closing the page while the lab has unsaved changes. */
