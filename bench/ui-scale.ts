@@ -10,7 +10,9 @@
  * content, so a tab whose code loads on first use counts until that code has rendered). `loadParts`
  * splits the load: page open → the app's first request (script fetched, parsed, run), the
  * `inventory.get` answer's wait as the page's WebSocket saw it (the server's share) and its size, and the
- * script and style bytes fetched before the tree showed.
+ * script and style bytes fetched before the tree showed; with an `inventory.outline` (the tree's fields,
+ * asked before the whole inventory), its wait and size too. `loadCompleteMs`: page open → the selected
+ * object's first tab rendered from the whole inventory (after the outline, the tab waits for it).
  *
  * Without --scenario it writes an inventory-only scenario (hosts × VMs, all powered off, paused
  * clock) into a temporary resources folder and points the server at it with HVLAB_RESOURCES, so the
@@ -56,6 +58,8 @@ function writeScenario(): { dir: string; name: string } {
 }
 
 const round = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x));
+/** Asked → answered, as the page's WebSocket saw it (null when not seen). */
+const waitOf = (a: { askedAt?: number; answeredAt?: number }): number | null => (a.askedAt !== undefined && a.answeredAt !== undefined ? Math.round(a.answeredAt - a.askedAt) : null);
 
 function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
   const s = [...xs].sort((a, b) => a - b);
@@ -113,20 +117,24 @@ async function main(): Promise<void> {
     // The first load's parts, seen from the page's WebSocket: when the app sent its first request (HTML
     // and script fetched, parsed and run), and how long the answer to its `inventory.get` took (the
     // server's share: the engine building the inventory, the worker handing it over, serializing, sending).
-    const wire: { firstRequestAt?: number; inventoryId?: number; inventoryAskedAt?: number; inventoryAnsweredAt?: number; inventoryBytes?: number } = {};
+    type Answer = { id?: number; askedAt?: number; answeredAt?: number; bytes?: number };
+    const wire: { firstRequestAt?: number; get: Answer; outline: Answer } = { get: {}, outline: {} };
     const tGoto = performance.now();
     page.on('websocket', (ws) => {
       ws.on('framesent', ({ payload }) => {
         const at = performance.now() - tGoto;
         wire.firstRequestAt ??= at;
         const m = typeof payload === 'string' ? JSON.parse(payload) as { id?: number; name?: string } : {};
-        if (m.name === 'inventory.get' && wire.inventoryId === undefined) { wire.inventoryId = m.id; wire.inventoryAskedAt = at; }
+        const a = m.name === 'inventory.get' ? wire.get : m.name === 'inventory.outline' ? wire.outline : undefined;
+        if (a && a.id === undefined) { a.id = m.id; a.askedAt = at; }
       });
       ws.on('framereceived', ({ payload }) => {
-        if (wire.inventoryId === undefined || wire.inventoryAnsweredAt !== undefined || typeof payload !== 'string') return;
-        if (!payload.startsWith(`{"id":${wire.inventoryId},`)) return;
-        wire.inventoryAnsweredAt = performance.now() - tGoto;
-        wire.inventoryBytes = payload.length;
+        if (typeof payload !== 'string') return;
+        for (const a of [wire.get, wire.outline]) {
+          if (a.id === undefined || a.answeredAt !== undefined || !payload.startsWith(`{"id":${a.id},`)) continue;
+          a.answeredAt = performance.now() - tGoto;
+          a.bytes = payload.length;
+        }
       });
     });
     await profile(null);
@@ -138,6 +146,14 @@ async function main(): Promise<void> {
       return ok;
     }, undefined, { polling: 'raf', timeout: 120_000 });
     const loadMs = await page.evaluate(() => performance.getEntriesByName('hvlab:loaded')[0].startTime);
+    // Load complete: the selected object's tab shows its content (not the wait for the whole inventory).
+    await page.waitForFunction(() => {
+      const panel = document.querySelector('[role=tabpanel]');
+      const ok = !!panel && panel.childElementCount > 0 && !panel.querySelector('[data-testid=inventory-arriving], [data-testid=lazy-loading]');
+      if (ok && !performance.getEntriesByName('hvlab:complete').length) performance.mark('hvlab:complete');
+      return ok;
+    }, undefined, { polling: 'raf', timeout: 120_000 });
+    const loadCompleteMs = await page.evaluate(() => performance.getEntriesByName('hvlab:complete')[0].startTime);
     // Script and style the page had fetched by then (decoded bytes): what the first paint had to parse.
     const fetchedAtLoad = await page.evaluate((until) => {
       const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -223,12 +239,12 @@ async function main(): Promise<void> {
 
     console.log(JSON.stringify({
       benchmark: 'ui-scale', scenario, vms: VMS, hosts: HOSTS, chromium: browser.version(),
-      loadMs: Math.round(loadMs),
+      loadMs: Math.round(loadMs), loadCompleteMs: Math.round(loadCompleteMs),
       // The load's parts (wall ms from page open, clocks of the benchmark process; null when not seen).
       loadParts: {
-        firstRequestMs: round(wire.firstRequestAt), inventoryAskedMs: round(wire.inventoryAskedAt),
-        inventoryAnswerMs: wire.inventoryAnsweredAt !== undefined && wire.inventoryAskedAt !== undefined ? Math.round(wire.inventoryAnsweredAt - wire.inventoryAskedAt) : null,
-        inventoryBytes: wire.inventoryBytes ?? null, ...fetchedAtLoad,
+        firstRequestMs: round(wire.firstRequestAt), inventoryAskedMs: round(wire.get.askedAt),
+        inventoryAnswerMs: waitOf(wire.get), inventoryBytes: wire.get.bytes ?? null,
+        outlineAnswerMs: waitOf(wire.outline), outlineBytes: wire.outline.bytes ?? null, ...fetchedAtLoad,
       },
       expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
       selectObjectMs: stats(select), switchTabMs: stats(tabs.out),

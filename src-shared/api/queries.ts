@@ -10,6 +10,7 @@ import type { TaskDto } from '../model/task';
 import type { EventDto } from '../model/eventLog';
 import type { EventId } from '../model/ids';
 import type { InventoryChanges } from '../model/inventoryChanges';
+import type { InventoryOutlineDto } from '../model/inventoryOutline';
 import type { BackendInfo } from '../model/backends';
 import type { HostIdentityDto } from '../model/realHosts';
 import type { Vim25SettingsDto } from '../model/vim25Settings';
@@ -68,6 +69,11 @@ export const QUERY_SCHEMAS = {
   'engine.info': s.object({}),
   /** The whole inventory, flat, with the change-feed version it is (at least) as new as. */
   'inventory.get': s.object({}),
+  /**
+   * The inventory's outline (`model/inventoryOutline.ts`): every list whole except the VMs, which carry
+   * only their tree fields — what the navigator's first paint needs, asked together with `inventory.get`.
+   */
+  'inventory.outline': s.object({}),
   /**
    * What changed in the inventory after `version` (from `inventory.get` or an `inventory.changed`
    * event): coalesced property-level updates, or `resync` when the bounded history no longer reaches
@@ -229,6 +235,7 @@ export interface EngineInfo {
 export interface QueryResults {
   'engine.info': EngineInfo;
   'inventory.get': InventoryDto;
+  'inventory.outline': InventoryOutlineDto;
   'inventory.changesSince': InventoryChanges;
   'task.get': TaskDto;
   'vm.get': VmDto;

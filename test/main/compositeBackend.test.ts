@@ -13,6 +13,8 @@ import type { TaskDto } from '../../src-shared/model/task';
 import type { EventsSinceDto } from '../../src-shared/api/queries';
 import type { BackendInfo } from '../../src-shared/model/backends';
 import type { InventoryChanges } from '../../src-shared/model/inventoryChanges';
+import type { InventoryOutlineDto } from '../../src-shared/model/inventoryOutline';
+import { VM_OUTLINE_FIELDS, vmOutlineOf } from '../../src-shared/model/inventoryOutline';
 import { applyUpdates } from '../../src-shared/model/inventoryChanges';
 import { API_VERSION } from '../../src-shared/api/channels';
 import { harness } from '../helpers/labHarness';
@@ -233,4 +235,20 @@ test('resource pools: inventory.get merges each backend\'s pools (namespaced), a
   assert.deepEqual(inv.resourcePools?.map((p) => [p.id, p.clusterId, p.cpuShares]), [[resourcePoolId, theirCluster.id, 8000]]);
   const entered = lab.events.flatMap((e) => (e.type === 'inventory.changed' ? e.updates : [])).find((u) => u.id === resourcePoolId);
   assert.equal(entered?.op, 'enter');
+});
+
+test('inventory.outline merges both backends: the whole inventory with every VM cut to its tree fields, same version', async () => {
+  const lab = twoEngines();
+  lab.b.handle({ v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: 'vm-1' } });
+  const inv = await lab.ask<InventoryDto>('query', 'inventory.get');
+  const outline = await lab.ask<InventoryOutlineDto>('query', 'inventory.outline');
+  // The default engine built its outline itself, the namespaced one answered inventory.get and was outlined here:
+  // both must say exactly what the whole inventory says, field for field.
+  assert.deepEqual(canonical(outline as InventoryDto), canonical({ ...inv, vms: inv.vms.map(vmOutlineOf) as VmDto[] }));
+  assert.ok(outline.vms.some((v) => v.id.startsWith('sim2:')), 'the second backend\'s VMs are in the outline');
+  for (const vm of outline.vms) assert.deepEqual(Object.keys(vm).filter((k) => !(VM_OUTLINE_FIELDS as readonly string[]).includes(k)), []);
+  assert.equal(outline.version, inv.version);
+  const bad = await lab.raw('query', 'inventory.outline', { extra: 1 });
+  assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.error.field ?? '' : '', /params\.extra/);
 });

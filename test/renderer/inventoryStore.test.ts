@@ -5,6 +5,8 @@ import { useInventoryStore } from '@renderer/stores/inventory';
 import { useConnectionStore } from '@renderer/stores/connection';
 import { askFirstInventory, takeFirstInventory } from '@renderer/api/firstInventory';
 import type { InventoryChanges } from '@shared/model/inventoryChanges';
+import type { InventoryOutlineDto } from '@shared/model/inventoryOutline';
+import { outlineOf } from '@shared/model/inventoryOutline';
 import { fakeApi, flush, makeInventory, makeVm } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
@@ -144,6 +146,52 @@ describe('inventory store', () => {
     expect(store.vm('vm-1')?.name).toBe('renamed early');
     expect(store.snapshot!.version).toBe(2);
     expect(takeFirstInventory()).toBeNull();
+  });
+
+  it('shows the outline the entry asked for until the whole inventory arrives, then only the inventory', async () => {
+    vi.useFakeTimers();
+    let answer!: (i: typeof inv) => void;
+    let answerOutline!: (o: InventoryOutlineDto) => void;
+    getInv.mockImplementationOnce(() => new Promise((r) => { answer = r; }) as never);
+    const getOutline = vi.fn(() => new Promise<InventoryOutlineDto>((r) => { answerOutline = r; }));
+    api.queries['inventory.outline'] = getOutline;
+    askFirstInventory(api);
+    const store = useInventoryStore();
+    answerOutline(outlineOf(inv));
+    await vi.runAllTimersAsync();
+    // The navigator and the lookups of hosts, clusters, datacenters read the outline; no view sees a cut VM.
+    expect(store.snapshot).toBeNull();
+    expect(store.tree('hosts')!.nodes.get('host-2')!.childIds).toEqual(['vm-2']);
+    expect(store.tree('hosts')!.nodes.get('vm-2')!.name).toBe('VM2');
+    expect(store.host('host-1')?.name).toBe('H1');
+    expect(store.vm('vm-2')).toBeUndefined();
+    expect(store.entity('vm-2')).toBeUndefined();
+    // A change heard meanwhile waits for the whole inventory and is applied on it.
+    api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'name', value: 'renamed meanwhile' }] }] });
+    await vi.runAllTimersAsync();
+    answer(inv);
+    await vi.runAllTimersAsync();
+    expect(store.outline).toBeNull();
+    expect(store.vm('vm-2')?.disks).toBeDefined();
+    expect(store.vm('vm-1')?.name).toBe('renamed meanwhile');
+    expect(store.tree('hosts')!.nodes.get('vm-1')!.name).toBe('renamed meanwhile');
+    expect(store.snapshot!.version).toBe(2);
+    expect(getOutline).toHaveBeenCalledTimes(1);
+    expect(getInv).toHaveBeenCalledTimes(1);
+  });
+
+  it('ignores an outline that arrives after the whole inventory', async () => {
+    vi.useFakeTimers();
+    let answerOutline!: (o: InventoryOutlineDto) => void;
+    api.queries['inventory.outline'] = () => new Promise<InventoryOutlineDto>((r) => { answerOutline = r; });
+    askFirstInventory(api);
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    expect(store.vm('vm-2')?.name).toBe('VM2');
+    answerOutline({ ...outlineOf(inv), vms: [] });
+    await vi.runAllTimersAsync();
+    expect(store.outline).toBeNull();
+    expect(store.tree('hosts')!.nodes.get('host-2')!.childIds).toEqual(['vm-2']);
   });
 
   it('asks again when another lab was loaded before the store took the early answer', async () => {

@@ -10,6 +10,7 @@ import { memReclamationOf } from '@shared/model/memoryReclamation';
 import type { Lab } from '../lab/index';
 import type { Datastore, Host, ResourcePool, Vm } from '../cluster/index';
 import type { ResourcePoolDto } from '@shared/model/resourcePool';
+import type { InventoryOutlineDto, VmOutlineDto } from '@shared/model/inventoryOutline';
 import { poolShareLevelOf } from '@shared/model/resourcePool';
 import { uptimeMs, guestRunState } from '../vm/index';
 
@@ -57,19 +58,40 @@ export function hostToDto(lab: Lab, host: Host): HostDto {
   return dto;
 }
 
-export function inventoryToDto(lab: Lab): InventoryDto {
+/** The whole inventory (`withVms` false: its VM list left empty, for the outline to fill). */
+export function inventoryToDto(lab: Lab, withVms = true): InventoryDto {
   const r = lab.reg;
   return {
     version: r.version,
     datacenters: [...r.datacenters.values()].map((d) => ({ ...d })),
     clusters: [...r.clusters.values()].map((c) => ({ ...c })),
     hosts: [...r.hosts.values()].map((h) => hostToDto(lab, h)),
-    vms: [...r.vms.values()].map((v) => vmToDto(lab, v)),
+    vms: withVms ? [...r.vms.values()].map((v) => vmToDto(lab, v)) : [],
     datastores: [...r.datastores.values()].map((d) => datastoreToDto(lab, d)),
     networks: [...r.networks.values()].map((n) => ({ ...n, hostIds: [...n.hostIds] })),
     // Absent when the lab has none (so labs without pools digest as they did before pools existed).
     ...(r.resourcePools.size > 0 ? { resourcePools: [...r.resourcePools.values()].map((p) => resourcePoolToDto(lab, p)) } : {}),
   };
+}
+
+/**
+ * The inventory's outline: the same lists as `inventoryToDto` except the VMs, which carry only their tree
+ * fields (built from the engine's objects directly, so the first paint does not pay for whole VMs).
+ */
+export function inventoryOutlineToDto(lab: Lab): InventoryOutlineDto {
+  const { vms: _whole, ...rest } = inventoryToDto(lab, false);
+  return { ...rest, vms: [...lab.reg.vms.values()].map((v) => vmToOutlineDto(lab, v)) };
+}
+
+export function vmToOutlineDto(lab: Lab, vm: Vm): VmOutlineDto {
+  const dto: VmOutlineDto = { id: vm.id, name: vm.name, datacenterId: vm.datacenterId, isTemplate: vm.isTemplate, powerState: vm.powerState };
+  if (vm.hostId) dto.hostId = vm.hostId;
+  const clusterId = vm.hostId ? lab.reg.hosts.get(vm.hostId)?.clusterId : undefined;
+  if (clusterId) dto.clusterId = clusterId;
+  if (vm.resourcePoolId) dto.resourcePoolId = vm.resourcePoolId;
+  const alarm = lab.alarms.statusOf(vm.id);
+  if (alarm !== 'green') dto.alarmStatus = alarm;
+  return dto;
 }
 
 export function resourcePoolToDto(lab: Lab, p: ResourcePool): ResourcePoolDto {

@@ -15,7 +15,8 @@
  *   its backend; none → the default backend (sim.*, lab.*, engine.info, metrics.catalog, a vm.create
  *   that names no host); two → refused (E_INVALID_ARGUMENT: one operation never spans backends); an
  *   unknown namespace → E_NOT_FOUND naming the field.
- * - merged: `inventory.get` (lists concatenated), `tasks.list` / `events.list` without an entity
+ * - merged: `inventory.get` (lists concatenated), `inventory.outline` (the default member's own outline,
+ *   the others' `inventory.get` outlined here: real hosts' members have no outline of their own), `tasks.list` / `events.list` without an entity
  *   (newest first, cut to the limit), `backends.list` (each member's entry under its namespace),
  *   `events.since` (the cursor holds one last-seen id per backend; merged oldest first).
  * - answered here: `inventory.changesSince`, from the composite's own history (validated here with the
@@ -36,6 +37,8 @@ import { apiError } from '@shared/api/errors';
 import type { EventsSinceDto } from '@shared/api/queries';
 import { CHANGE_HISTORY_UPDATES, EVENTS_SINCE_DEFAULT_LIMIT, LIST_DEFAULT_LIMIT } from '@shared/api/queries';
 import type { EntityDto, InventoryDto } from '@shared/model/inventory';
+import type { InventoryOutlineDto } from '@shared/model/inventoryOutline';
+import { outlineOf } from '@shared/model/inventoryOutline';
 import type { TaskDto } from '@shared/model/task';
 import type { EventDto } from '@shared/model/eventLog';
 import type { EventId } from '@shared/model/ids';
@@ -127,18 +130,30 @@ export function createCompositeBackend(initialMembers: Backend[], options: Compo
     return problem ?? byNamespace.get(chosen?.ns ?? '')!;
   }
 
-  async function inventoryGet(message: FramedRequest): Promise<ResponseMessage> {
+  /**
+   * `inventory.get` or `inventory.outline` over every member. The outline is asked of the default member
+   * (the engine builds it without whole VMs); the others answer `inventory.get`, outlined here.
+   */
+  async function inventoryGet(message: FramedRequest, outline: boolean): Promise<ResponseMessage> {
     const asOf = version;
-    const r = await askAll<InventoryDto>(message);
-    if ('error' in r) return r.error;
+    // The default member's door validates the request as sent; the others get the same (empty) params.
+    const whole: FramedRequest = { ...message, name: 'inventory.get' };
+    const replies = await Promise.all(members.map((m) => m.request(outline && m !== primary ? whole : message)));
+    const failed = replies.find((x) => !x.ok);
+    if (failed) return { ...failed, id: message.id };
+    const results = replies.map((x, i): InventoryOutlineDto => {
+      const inv = (x as Ok<InventoryDto>).result;
+      return outline && members[i] !== primary ? outlineOf(inv) : inv;
+    });
     // Every list of the inventory, concatenated in member order; an optional list (resource pools) stays
     // absent when no member has one, as a single backend answers.
     const merged: Record<string, unknown> = { version: asOf };
     for (const list of INVENTORY_LISTS) {
-      const all = r.results.flatMap((i) => (i[list] ?? []) as EntityDto[]);
+      const all = results.flatMap((i) => (i[list] ?? []) as EntityDto[]);
       if (all.length || list !== 'resourcePools') merged[list] = all;
     }
-    return { id: message.id, ok: true, result: merged as unknown as InventoryDto };
+    // `inventory.get`: every member answered whole VMs, so the merge is the whole inventory.
+    return { id: message.id, ok: true, result: merged as unknown as InventoryOutlineDto };
   }
 
   async function newestFirst<T>(message: FramedRequest, timeOf: (x: T) => number): Promise<ResponseMessage> {
@@ -192,7 +207,8 @@ export function createCompositeBackend(initialMembers: Backend[], options: Compo
             if (!v.ok) return { id: message.id, ok: false, error: v.error };
             return { id: message.id, ok: true, result: history.since((v.request.params as { version: number }).version) };
           }
-          case 'inventory.get': return inventoryGet(message);
+          case 'inventory.get': return inventoryGet(message, false);
+          case 'inventory.outline': return inventoryGet(message, true);
           case 'backends.list': return backendsList(message);
           case 'events.since': return eventsSince(message);
           case 'tasks.list': if (!hasEntity) return newestFirst<TaskDto>(message, (t) => t.queuedAtMs); break;

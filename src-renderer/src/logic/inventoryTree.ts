@@ -1,5 +1,6 @@
 /**
- * The navigator's tree, built from the flat `InventoryDto` (the contract sends lists with parent ids).
+ * The navigator's tree, built from the flat `InventoryDto` (the contract sends lists with parent ids), or
+ * from its outline (`InventoryOutlineDto`: the VMs' tree fields only), which is all it reads.
  *
  * - `buildTree(inventory, view)`: *Hosts and Clusters* (Datacenter → Cluster → Host → VM, standalone
  *   hosts under the datacenter; resource pools under their cluster or standalone host, after its hosts,
@@ -12,7 +13,8 @@
  * Rules: O(n) per build and per flatten, so a 2,000-VM lab stays responsive; names sort naturally
  * ("vm-2" before "vm-10"), as vSphere's navigator does.
  */
-import type { InventoryDto, VmPowerState } from '@shared/model/inventory';
+import type { VmPowerState } from '@shared/model/inventory';
+import type { InventoryOutlineDto } from '@shared/model/inventoryOutline';
 import type { InventoryObjectId } from '@shared/model/ids';
 
 export type InventoryView = 'hosts' | 'vms' | 'storage' | 'networks';
@@ -67,12 +69,12 @@ const byName = (nodes: Map<InventoryObjectId, TreeNode>) => (a: InventoryObjectI
 };
 
 /** A VM is disconnected when its host is not connected (its power state is the last one known). */
-function vmConnection(inv: InventoryDto, vm: InventoryDto['vms'][number]): { connectionNote?: 'disconnected' } {
+function vmConnection(inv: InventoryOutlineDto, vm: InventoryOutlineDto['vms'][number]): { connectionNote?: 'disconnected' } {
   const host = vm.hostId ? inv.hosts.find((h) => h.id === vm.hostId) : undefined;
   return host && host.connectionState !== 'connected' ? { connectionNote: 'disconnected' } : {};
 }
 
-export function buildTree(inv: InventoryDto, view: InventoryView): InventoryTree {
+export function buildTree(inv: InventoryOutlineDto, view: InventoryView): InventoryTree {
   const nodes = new Map<InventoryObjectId, TreeNode>();
   const rootIds: InventoryObjectId[] = [];
   const add = (node: TreeNode): void => {

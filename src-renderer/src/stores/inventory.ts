@@ -5,8 +5,11 @@
  *   2,000 VMs must stay cheap), with maps by id; `tree(view)`: the navigator tree for *Hosts and
  *   Clusters*, *VMs and Templates*, *Storage* or *Networking* (each built when first asked for);
  *   `vm`, `host`, `cluster`, `datacenter`, `datastore`, `network`, `resourcePool`: one object by id.
- * - `load()`: fetches the whole inventory. The first load takes the answer to the query the entry sent
- *   before the app was loaded (`api/firstInventory.ts`), with the events recorded since.
+ * - `load()`: fetches the whole inventory. The first load takes the answers to the queries the entry sent
+ *   before the app was loaded (`api/firstInventory.ts`), with the events recorded since: the outline
+ *   (`outline`: every list whole but the VMs, which carry their tree fields only) until the whole
+ *   inventory arrives. The trees and the lookups of everything but VMs read the outline meanwhile;
+ *   `snapshot` (and `vm()`) stay empty until the whole inventory is in, so no view sees a cut VM.
  * - Follows the change feed (`model/inventoryChanges.ts`): `inventory.changed` updates are applied as
  *   they come (batched per FLUSH_MS), never refetched; a gap in versions (missed events) or a reconnect
  *   asks `inventory.changesSince` for what it missed, and only its `resync` answer (or `lab.loaded`)
@@ -21,6 +24,7 @@ import type {
   ClusterDto, DatacenterDto, DatastoreDto, EntityDto, HostDto, InventoryDto, NetworkDto, VmDto,
 } from '@shared/model/inventory';
 import type { ResourcePoolDto } from '@shared/model/resourcePool';
+import type { InventoryOutlineDto } from '@shared/model/inventoryOutline';
 import type { ManagedEntityId } from '@shared/model/ids';
 import type { EntityUpdate, InventoryChanges } from '@shared/model/inventoryChanges';
 import { applyUpdates } from '@shared/model/inventoryChanges';
@@ -56,6 +60,14 @@ export function indexInventory(inv: InventoryDto): InventorySnapshot {
   });
 }
 
+/** The outline, indexed like a snapshot for the lookups it can answer (no VMs: they are cut). */
+export type OutlineSnapshot = Omit<InventorySnapshot, 'inventory' | 'vms'> & { inventory: InventoryOutlineDto };
+
+export function indexOutline(inv: InventoryOutlineDto): OutlineSnapshot {
+  const { vms: _cut, ...rest } = indexInventory(inv as InventoryDto);
+  return markRaw({ ...rest, inventory: inv });
+}
+
 /** A snapshot with feed updates applied, now at `version`. */
 export function applyToSnapshot(snap: InventorySnapshot, updates: readonly EntityUpdate[], version: number): InventorySnapshot {
   return indexInventory(applyUpdates(snap.inventory, updates, version));
@@ -67,6 +79,8 @@ const FLUSH_MS = 50;
 export const useInventoryStore = defineStore('inventory', () => {
   const api = useApi();
   const snapshot = shallowRef<InventorySnapshot | null>(null);
+  /** The first load's outline, shown until `snapshot` is set (then dropped). */
+  const outline = shallowRef<OutlineSnapshot | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
   /** `inventory.changed` events not applied yet. */
@@ -76,15 +90,22 @@ export const useInventoryStore = defineStore('inventory', () => {
   let fetching = false;
   let fetchSeq = 0;
 
-  /** `early`: the answer to the query the entry sent before the store existed (api/firstInventory.ts). */
-  async function load(early?: Promise<InventoryDto>): Promise<void> {
+  /**
+   * `early`: the answers to the queries the entry sent before the store existed (api/firstInventory.ts);
+   * its outline is shown if it comes before the whole inventory (and nothing newer was asked since).
+   */
+  async function load(early?: { outline: Promise<InventoryOutlineDto>; answer: Promise<InventoryDto> }): Promise<void> {
     const seq = ++fetchSeq;
     fetching = true;
     loading.value = true;
+    early?.outline.then((o) => {
+      if (seq === fetchSeq && !snapshot.value) outline.value = indexOutline(o);
+    }, () => undefined);
     try {
-      const inv = await (early ?? api.query('inventory.get', {}));
+      const inv = await (early?.answer ?? api.query('inventory.get', {}));
       if (seq !== fetchSeq) return;
       snapshot.value = indexInventory(inv);
+      outline.value = null;
       error.value = null;
     } catch (e) {
       if (seq === fetchSeq) error.value = message(e);
@@ -147,6 +168,7 @@ export const useInventoryStore = defineStore('inventory', () => {
     } else if (e.type === 'lab.loaded') {
       pending = [];
       snapshot.value = null;
+      outline.value = null;
       void load();
     }
   };
@@ -156,7 +178,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   const first = takeFirstInventory();
   const seen = first?.events ?? [];
   const lastLabLoaded = seen.map((e) => e.type).lastIndexOf('lab.loaded');
-  let early = first && lastLabLoaded < 0 ? first.answer : undefined;
+  let early = first && lastLabLoaded < 0 ? { outline: first.outline, answer: first.answer } : undefined;
   for (const e of seen.slice(lastLabLoaded + 1)) onEvent(e);
   api.onEvent(onEvent);
 
@@ -172,27 +194,32 @@ export const useInventoryStore = defineStore('inventory', () => {
     }
   }, { immediate: true });
 
-  const treeOf = (view: InventoryView) => computed<InventoryTree | null>(() => (snapshot.value ? buildTree(snapshot.value.inventory, view) : null));
+  /** What the trees and the lookups of non-VM objects read: the whole inventory, else the outline. */
+  const shown = (): InventorySnapshot | OutlineSnapshot | null => snapshot.value ?? outline.value;
+  const treeOf = (view: InventoryView) => computed<InventoryTree | null>(() => {
+    const s = shown();
+    return s ? buildTree(s.inventory, view) : null;
+  });
   const trees: Record<InventoryView, ComputedRef<InventoryTree | null>> = {
     hosts: treeOf('hosts'), vms: treeOf('vms'), storage: treeOf('storage'), networks: treeOf('networks'),
   };
   const tree = (view: InventoryView): InventoryTree | null => trees[view].value;
 
   function entity(id: string | undefined): EntityDto | undefined {
-    const s = snapshot.value;
+    const s = shown();
     if (!s || !id) return undefined;
-    return s.vms.get(id) ?? s.hosts.get(id) ?? s.clusters.get(id) ?? s.datacenters.get(id) ?? s.datastores.get(id) ?? s.networks.get(id) ?? s.resourcePools.get(id);
+    return vm(id) ?? s.hosts.get(id) ?? s.clusters.get(id) ?? s.datacenters.get(id) ?? s.datastores.get(id) ?? s.networks.get(id) ?? s.resourcePools.get(id);
   }
   const vm = (id: string | undefined) => (id ? snapshot.value?.vms.get(id) : undefined);
-  const host = (id: string | undefined) => (id ? snapshot.value?.hosts.get(id) : undefined);
-  const cluster = (id: string | undefined) => (id ? snapshot.value?.clusters.get(id) : undefined);
-  const datacenter = (id: string | undefined) => (id ? snapshot.value?.datacenters.get(id) : undefined);
-  const datastore = (id: string | undefined) => (id ? snapshot.value?.datastores.get(id) : undefined);
-  const network = (id: string | undefined) => (id ? snapshot.value?.networks.get(id) : undefined);
-  const resourcePool = (id: string | undefined) => (id ? snapshot.value?.resourcePools.get(id) : undefined);
+  const host = (id: string | undefined) => (id ? shown()?.hosts.get(id) : undefined);
+  const cluster = (id: string | undefined) => (id ? shown()?.clusters.get(id) : undefined);
+  const datacenter = (id: string | undefined) => (id ? shown()?.datacenters.get(id) : undefined);
+  const datastore = (id: string | undefined) => (id ? shown()?.datastores.get(id) : undefined);
+  const network = (id: string | undefined) => (id ? shown()?.networks.get(id) : undefined);
+  const resourcePool = (id: string | undefined) => (id ? shown()?.resourcePools.get(id) : undefined);
   const nameOf = (id: string | undefined): string => (entity(id) as { name?: string } | undefined)?.name ?? id ?? '';
 
-  return { snapshot, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, resourcePool, nameOf };
+  return { snapshot, outline, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, resourcePool, nameOf };
 });
 
 export type { ManagedEntityId };

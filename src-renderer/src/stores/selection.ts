@@ -82,8 +82,9 @@ export const useSelectionStore = defineStore('selection', () => {
     expanded.value = next;
   }
 
-  // First load: expand the roots and their children (datacenter and clusters), select the first datacenter.
-  watch(() => inventory.snapshot, (snap, old) => {
+  // First load (the outline when it comes first): expand the roots and their children (datacenter and
+  // clusters), select the first datacenter.
+  watch(() => inventory.snapshot ?? inventory.outline, (snap, old) => {
     if (!snap || old) return;
     const tree = inventory.tree('hosts');
     if (!tree) return;

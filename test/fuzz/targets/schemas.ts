@@ -34,7 +34,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'vm.console.send': { vmId: 'vm-2', text: 'hello' }, 'host.enterMaintenance': { hostId: 'host-2' }, 'host.exitMaintenance': { hostId: 'host-2' },
   'task.cancel': { taskId: 'task-1' }, 'sim.run': { speed: 10 }, 'sim.pause': {}, 'sim.step': { seconds: 0.05 }, 'sim.setSpeed': { speed: 'max' },
   'lab.load': { scenario: 'lab-small', seed: 3 }, 'lab.recovery.restore': {}, 'lab.recovery.discard': {},
-  'engine.info': {}, 'inventory.get': {}, 'vm.get': { vmId: 'vm-1' }, 'host.get': { hostId: 'host-1' }, 'vm.snapshot.tree': { vmId: 'vm-2' },
+  'engine.info': {}, 'inventory.get': {}, 'inventory.outline': {}, 'vm.get': { vmId: 'vm-1' }, 'host.get': { hostId: 'host-1' }, 'vm.snapshot.tree': { vmId: 'vm-2' },
   'vm.console.read': { vmId: 'vm-2', fromOffset: 0 }, 'tasks.list': { limit: 10 }, 'events.list': { limit: 10, entityId: 'vm-1' },
   'metrics.catalog': { entityType: 'vm' }, 'metrics.query': { entityId: 'vm-2', counters: ['cpu.usage.average'], interval: 'realtime', maxSamples: 5 },
   'sim.status': {}, 'lab.scenarios': {}, 'guests.list': {}, 'lab.recovery': {},

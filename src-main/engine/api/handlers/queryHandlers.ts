@@ -19,7 +19,7 @@ import { isPlainObject } from '@shared/api/schema';
 import { pollConsole } from '../../vm/index';
 import type { QueryHandlers } from '../dispatcher';
 import { listLibrary } from '../labDocument';
-import { entityToDto, hostToDto, inventoryToDto, vmToDto } from '../toDto';
+import { entityToDto, hostToDto, inventoryOutlineToDto, inventoryToDto, vmToDto } from '../toDto';
 import type { Lab } from '../../lab/index';
 import type { ApiError } from '@shared/api/errors';
 import type { ClusterId, DatacenterId, DatastoreId, HostId, VmId } from '@shared/model/ids';
@@ -113,6 +113,7 @@ export const QUERY_HANDLERS: QueryHandlers = {
     apiVersion: API_VERSION, engineVersion: ENGINE_VERSION, scenario: lab.scenario.name, seed: lab.seed, backend: 'simulated',
   }),
   'inventory.get': (lab) => inventoryToDto(lab),
+  'inventory.outline': (lab) => inventoryOutlineToDto(lab),
   'inventory.changesSince': (_lab, p, context) => context.changesSince(p.version),
   'vm.get': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
