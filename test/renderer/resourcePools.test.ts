@@ -24,7 +24,7 @@ import { fakeApi, flush, makeInventory } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
 const pool = (id: number, name: string, over: Partial<ResourcePoolDto> = {}): ResourcePoolDto => ({
-  id: `resgroup-${id}`, name, clusterId: 'cluster-1', cpuShares: 4000, cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuLimitMhz: -1, vmIds: [], ...over,
+  id: `resgroup-${id}`, name, clusterId: 'cluster-1', cpuShares: 4000, cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuLimitMhz: -1, cpuExpandableReservation: true, vmIds: [], ...over,
 });
 
 /** Three VMs in cluster-1: VM1 in pool High, VM2 in pool Low, VM3 in the root pool. */
