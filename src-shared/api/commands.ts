@@ -50,6 +50,8 @@ const poolSettings = {
   cpuShares: s.optional(s.int(POOL_LIMITS.cpuShares)),
   cpuReservationMhz: s.optional(s.int(POOL_LIMITS.cpuReservationMhz)),
   cpuLimitMhz: s.optional(s.int(POOL_LIMITS.cpuLimitMhz)),
+  /** Expandable reservation: its children may reserve more than it does, borrowing from its parent (default on). */
+  cpuExpandableReservation: s.optional(s.bool()),
 };
 
 /**
@@ -182,16 +184,23 @@ export const COMMAND_SCHEMAS = {
    */
   'vm.moveToPool': s.object({ vmId: s.id('vm'), resourcePoolId: s.optional(s.id('resgroup')) }),
   /**
-   * New Resource Pool… under a cluster or a standalone host (exactly one of `clusterId`, `hostId`).
-   * Pre: a name unique among the parent's pools; reservation ≤ limit (−1 = unlimited); shares from a level
-   * (vSphere's pool values low 2000, normal 4000, high 8000) or `custom` with `cpuShares`. Immediate;
-   * result `{ resourcePoolId }`.
+   * New Resource Pool… in a cluster's or standalone host's root pool, or in a pool (exactly one of
+   * `clusterId`, `hostId`, `parentPoolId`). Pre: a name unique among its siblings; reservation ≤ limit
+   * (−1 = unlimited); shares from a level (vSphere's pool values low 2000, normal 4000, high 8000) or
+   * `custom` with `cpuShares`; the reservation passes admission control (its parent's unreserved CPU, plus
+   * what the parent can borrow when expandable: E_INSUFFICIENT_RESOURCES). Immediate; result `{ resourcePoolId }`.
    */
-  'resourcePool.create': s.object({ name: name(), clusterId: s.optional(s.id('cluster')), hostId: s.optional(s.id('host')), ...poolSettings }),
+  'resourcePool.create': s.object({ name: name(), clusterId: s.optional(s.id('cluster')), hostId: s.optional(s.id('host')), parentPoolId: s.optional(s.id('resgroup')), ...poolSettings }),
   /** Edit a resource pool's name and CPU settings (rules of `resourcePool.create`). Immediate. */
   'resourcePool.update': s.object({ resourcePoolId: s.id('resgroup'), name: s.optional(name()), ...poolSettings }),
-  /** Delete a resource pool. Pre: it holds no VMs. Immediate. */
+  /** Delete a resource pool. Pre: it holds no VMs and no pools. Immediate. */
   'resourcePool.delete': s.object({ resourcePoolId: s.id('resgroup') }),
+  /**
+   * Move a resource pool into another pool of the same cluster or host (MoveIntoResourcePool); no
+   * `parentPoolId` = the root pool. Pre: not into itself or a pool under it; its name unique there; admission
+   * control as in `resourcePool.create`. Immediate.
+   */
+  'resourcePool.move': s.object({ resourcePoolId: s.id('resgroup'), parentPoolId: s.optional(s.id('resgroup')) }),
   /** Remove from inventory (and delete from disk). Pre: poweredOff. Task. */
   'vm.remove': s.object(vmRef),
   /** Take Snapshot… Pre: not a template. `memory` needs poweredOn. Task; result `{ snapshotId }`. */
@@ -427,6 +436,7 @@ export interface CommandResults {
   'resourcePool.create': { resourcePoolId: ResourcePoolId };
   'resourcePool.update': { ok: true };
   'resourcePool.delete': { ok: true };
+  'resourcePool.move': { ok: true };
   'vm.remove': TaskRef;
   'vm.snapshot.create': TaskRef;
   'vm.snapshot.revert': TaskRef;

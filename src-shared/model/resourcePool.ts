@@ -1,13 +1,14 @@
 /**
- * Resource pools: a cluster's (or a standalone host's) CPU divided into named pools with shares, a
- * reservation and a limit, as vSphere has them.
+ * Resource pools: a cluster's (or a standalone host's) CPU divided into a tree of named pools with shares,
+ * a reservation (expandable or not) and a limit, as vSphere has them.
  *
  * - `POOL_CPU_SHARE_LEVELS`: vSphere's CPU share values for a pool — low 2000, normal 4000, high 8000
  *   (a pool is worth four 1-vCPU VMs at normal); `custom` takes a number.
  * - `POOL_LIMITS`: bounds of the fields; `ResourcePoolDto`: a pool as clients see it.
  *
- * Rule: the scheduler divides a host first among the root pool's children (pools and the VMs placed
- * directly in the root) by their shares, then a pool's part among its VMs (engine scheduler's header).
+ * Rule: the scheduler divides a host among the root pool's children (pools and the VMs placed directly in
+ * the root) by their shares, then each pool's part among its own children, at every level (engine
+ * scheduler's header). Reservations are admitted as `poolReservation.ts` counts them.
  */
 import type { ClusterId, HostId, ResourcePoolId, VmId } from './ids';
 
@@ -33,8 +34,12 @@ export function poolShareLevelOf(shares: number): PoolShareLevel {
 
 export interface ResourcePoolDto {
   id: ResourcePoolId; name: string;
-  /** Its parent: a cluster, or a standalone host (the host's root pool). */
+  /** The cluster, or standalone host, whose root pool the tree hangs from. */
   clusterId?: ClusterId; hostId?: HostId;
+  /** The pool it sits in (absent = directly in the root pool "Resources"). */
+  parentPoolId?: ResourcePoolId;
   cpuShares: number; cpuShareLevel: PoolShareLevel; cpuReservationMhz: number; cpuLimitMhz: number;
+  /** Whether its children may reserve more than its own reservation, borrowing from its parent. */
+  cpuExpandableReservation: boolean;
   vmIds: VmId[];
 }

@@ -28,6 +28,7 @@ export const OPERATION_NAMES: Readonly<Record<CommandName, string>> = {
   'resourcePool.create': 'Create resource pool',
   'resourcePool.update': 'Update resource pool configuration',
   'resourcePool.delete': 'Delete resource pool',
+  'resourcePool.move': 'Move entities into resource pool',
   'vm.snapshot.create': 'Create virtual machine snapshot',
   'vm.snapshot.revert': 'Revert to snapshot',
   'vm.snapshot.remove': 'Remove snapshot',

@@ -3,11 +3,13 @@
  * 100 MHz core): New Resource Pool… on the cluster (a taken name refused beside the field), pools High
  * and Low, one VM moved with Move To… and the other dragged onto its pool, the lab run, and Monitor › Resource Allocation › CPU
  * read on the page: the VMs' measured usage follows the pools' shares, 4 : 1. Delete on a pool that
- * holds a VM is refused in words.
+ * holds a VM is refused in words. Then pools inside pools: a child pool created from a pool's ACTIONS, a
+ * VM moved into it, and the measured usage following the nested shares (2 : 1); a power-on refused by a
+ * non-expandable pool's reservation, shown in words on its failed task.
  */
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { openLab, runAction, selectByName, shot } from './lab';
+import { expectTaskCompletes, openLab, runAction, selectByName, shot, taskRows } from './lab';
 
 async function openPoolsLab(page: Page): Promise<void> {
   const before = process.env.HVLAB_E2E_SCENARIO;
@@ -103,4 +105,72 @@ test('two pools (High, Low) from the UI divide one core 4 : 1 between their VMs,
   await expect(page.getByTestId('delete-pool-error')).toContainText('move them out first');
   await shot(page, 'pool-delete-refused');
   await page.getByTestId('confirm-cancel').click();
+});
+
+async function vmIdOf(page: Page, name: string): Promise<string> {
+  const testId = await page.locator(`[role=treeitem][data-name="${name}"]`).getAttribute('data-testid');
+  return testId!.replace(/^tree-node-/, '');
+}
+
+test('a child pool inside a pool: its VM\'s measured usage follows the nested shares; a fixed pool refuses a power-on in words', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openPoolsLab(page);
+  // Outer (Low, 2000 shares) beside batch-01 (1000) in the root pool; Inner inside Outer holds web-01.
+  await newPool(page, 'Outer', 'low');
+  await selectByName(page, 'Outer');
+  await runAction(page, ['New Resource Pool…']);
+  await expect(page.getByTestId('pool-dialog')).toContainText('New Resource Pool — Outer');
+  await page.getByTestId('pool-name').fill('Inner');
+  await page.getByTestId('pool-ok').click();
+  await expect(page.getByTestId('pool-dialog')).toBeHidden();
+  const outer = page.locator('[role=treeitem][data-kind=resourcePool][data-name="Outer"]');
+  const inner = page.locator('[role=treeitem][data-kind=resourcePool][data-name="Inner"]');
+  const level = Number(await outer.getAttribute('aria-level'));
+  // A pool that just got its first child shows collapsed: open it in the navigator.
+  await expect(outer).toHaveAttribute('aria-expanded', /true|false/);
+  if ((await outer.getAttribute('aria-expanded')) === 'false') await outer.locator('[data-testid^="tree-toggle-"]').click();
+  await expect(inner).toHaveAttribute('aria-level', String(level + 1));
+  await moveTo(page, 'web-01', 'Inner');
+  await expect(page.locator('[role=treeitem][data-name="web-01"]')).toHaveAttribute('aria-level', String(level + 2));
+
+  await page.getByTestId('sim-speed-10').click();
+  if (await page.getByTestId('sim-run').isVisible()) await page.getByTestId('sim-run').click();
+  await selectByName(page, 'Pools');
+  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
+  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
+  const table = page.getByTestId('resource-allocation-cpu');
+  await expect(table.getByTestId('allocation-row-Inner').locator('td').first()).toHaveAttribute('data-depth', '1');
+  await expect(table.getByTestId('allocation-row-web-01').locator('td').first()).toHaveAttribute('data-depth', '2');
+  const mhz = async (row: string) => Number(await table.getByTestId(`allocation-row-${row}`).getByTestId('allocation-usage').getAttribute('data-mhz') || 'NaN');
+  await expect.poll(async () => {
+    const w = await mhz('web-01');
+    const b = await mhz('batch-01');
+    return b > 0 ? Math.abs(w / b - 2) < 0.25 && Math.abs(w + b - 100) < 5 : false;
+  }, { timeout: 150_000, intervals: [2000] }).toBe(true);
+  console.log(`measured usage: web-01 (Outer › Inner) ${(await mhz('web-01')).toFixed(1)} MHz, batch-01 (root) ${(await mhz('batch-01')).toFixed(1)} MHz`);
+  await shot(page, 'pool-nested-allocation');
+
+  // A fixed pool (reservation 0, not expandable) cannot admit batch-01 with a 10 MHz reservation.
+  await selectByName(page, 'Pools');
+  await runAction(page, ['New Resource Pool…']);
+  await page.getByTestId('pool-name').fill('Fixed');
+  await page.getByTestId('pool-expandable').uncheck();
+  await page.getByTestId('pool-ok').click();
+  await expect(page.getByTestId('pool-dialog')).toBeHidden();
+  const batch = await vmIdOf(page, 'batch-01');
+  await selectByName(page, 'batch-01');
+  await expectTaskCompletes(page, 'vm.powerOff', batch, () => runAction(page, ['Power', 'Power Off']));
+  await runAction(page, ['Edit Settings…']);
+  await page.getByTestId('settings-reservation').fill('10');
+  await expectTaskCompletes(page, 'vm.reconfigure', batch, () => page.getByTestId('settings-ok').click());
+  await moveTo(page, 'batch-01', 'Fixed');
+  const rows = taskRows(page, 'vm.powerOn', batch);
+  const before = await rows.count();
+  await runAction(page, ['Power', 'Power On']);
+  await expect(rows).toHaveCount(before + 1, { timeout: 30_000 });
+  await expect(rows.first()).toHaveAttribute('data-state', 'error');
+  await expect(rows.first().getByTestId('task-error')).toContainText('Insufficient CPU resources');
+  await expect(rows.first().getByTestId('task-error')).toContainText('resource pool Fixed has 0 MHz unreserved');
+  await shot(page, 'pool-power-on-refused');
+  await page.getByTestId('sim-pause').click();
 });

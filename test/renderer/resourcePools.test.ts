@@ -24,7 +24,7 @@ import { fakeApi, flush, makeInventory } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
 const pool = (id: number, name: string, over: Partial<ResourcePoolDto> = {}): ResourcePoolDto => ({
-  id: `resgroup-${id}`, name, clusterId: 'cluster-1', cpuShares: 4000, cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuLimitMhz: -1, vmIds: [], ...over,
+  id: `resgroup-${id}`, name, clusterId: 'cluster-1', cpuShares: 4000, cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuLimitMhz: -1, cpuExpandableReservation: true, vmIds: [], ...over,
 });
 
 /** Three VMs in cluster-1: VM1 in pool High, VM2 in pool Low, VM3 in the root pool. */
@@ -101,10 +101,10 @@ describe('the pool form', () => {
     const form = poolFormOf();
     expect(checkPoolForm(form, [])).toEqual({});
     const req = poolRequestOf(form);
-    expect(req).toEqual({ name: 'ResourcePool', cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuLimitMhz: -1 });
+    expect(req).toEqual({ name: 'ResourcePool', cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuExpandableReservation: true, cpuLimitMhz: -1 });
     expect(COMMAND_SCHEMAS['resourcePool.create'].check({ ...req, clusterId: 'cluster-1' }, 'params')).toBeNull();
-    const custom = poolRequestOf({ ...form, shareLevel: 'custom', customShares: '6000', unlimited: false, limitMhz: '900', reservationMhz: '100' });
-    expect(custom).toEqual({ name: 'ResourcePool', cpuShareLevel: 'custom', cpuShares: 6000, cpuReservationMhz: 100, cpuLimitMhz: 900 });
+    const custom = poolRequestOf({ ...form, shareLevel: 'custom', customShares: '6000', unlimited: false, limitMhz: '900', reservationMhz: '100', expandable: false });
+    expect(custom).toEqual({ name: 'ResourcePool', cpuShareLevel: 'custom', cpuShares: 6000, cpuReservationMhz: 100, cpuExpandableReservation: false, cpuLimitMhz: 900 });
     expect(COMMAND_SCHEMAS['resourcePool.update'].check({ ...custom, resourcePoolId: 'resgroup-1' }, 'params')).toBeNull();
   });
 
@@ -129,7 +129,7 @@ describe('the pool form', () => {
 describe('Resource Allocation › CPU rows', () => {
   it('lists a cluster\'s pools then its root VMs, with % shares among them and measured usage (a pool\'s = its VMs\')', () => {
     const usage = new Map<string, number | null>([['vm-1', 80], ['vm-2', 20], ['vm-3', 55]]);
-    const rows = allocationRows(withPools(), 'cluster-1', usage);
+    const rows = allocationRows(withPools(), 'cluster-1', usage).filter((r) => r.depth === 0);
     expect(rows.map((r) => [r.name, r.kind, r.shares])).toEqual([['High', 'resourcePool', 8000], ['Low', 'resourcePool', 2000], ['VM3', 'vm', 1000]]);
     expect(rows.map((r) => Math.round(r.sharesPercent))).toEqual([73, 18, 9]);
     expect(rows.map((r) => r.usageMhz)).toEqual([80, 20, null]); // VM3 is powered off: nothing measured
@@ -143,7 +143,8 @@ describe('Resource Allocation › CPU rows', () => {
     inv.resourcePools![0] = { ...inv.resourcePools![0], cpuReservationMhz: 1000 };
     inv.hosts[1] = { ...inv.hosts[1], inMaintenanceMode: true };
     expect(reservationTotals(inv, 'cluster-1')).toEqual({ totalMhz: 9600, usedMhz: 1000, availableMhz: 8600 });
-    expect(reservationTotals(inv, 'resgroup-1')).toEqual({ totalMhz: 1000, usedMhz: 0, availableMhz: 1000 });
+    // High is expandable: its own 1000 MHz, plus what the cluster has unreserved (8600 MHz).
+    expect(reservationTotals(inv, 'resgroup-1')).toEqual({ totalMhz: 1000, usedMhz: 0, availableMhz: 9600 });
   });
 });
 
@@ -169,6 +170,9 @@ describe('ACTIONS for resource pools', () => {
     expect(actions.menuFor('host-1').find((i) => i.key === 'newResourcePool')).toMatchObject({ disabled: true });
     const poolMenu = actions.menuFor('resgroup-1').map((i) => i.key);
     expect(poolMenu).toEqual(['newResourcePool', 'editResourceSettings', 'sep1', 'deleteResourcePool']);
+    expect(actions.menuFor('resgroup-1').find((i) => i.key === 'newResourcePool')?.disabled).toBeFalsy();
+    actions.run('resgroup-1', 'newResourcePool');
+    expect(dialog.value).toEqual({ kind: 'newPool', parentId: 'resgroup-1' });
     actions.run('resgroup-1', 'editResourceSettings');
     expect(dialog.value).toEqual({ kind: 'editPool', poolId: 'resgroup-1' });
     actions.run('vm-3', 'moveToPool');
@@ -187,7 +191,7 @@ describe('the pool dialogs', () => {
     await w.get('form').trigger('submit');
     await flush();
     await nextTick();
-    expect(api.commands).toEqual([{ name: 'resourcePool.create', params: { name: 'Production', cpuShareLevel: 'high', cpuReservationMhz: 0, cpuLimitMhz: -1, clusterId: 'cluster-1' } }]);
+    expect(api.commands).toEqual([{ name: 'resourcePool.create', params: { name: 'Production', cpuShareLevel: 'high', cpuReservationMhz: 0, cpuExpandableReservation: true, cpuLimitMhz: -1, clusterId: 'cluster-1' } }]);
     expect(w.get('[data-testid="pool-reservation-error"]').text()).toMatch(/cannot exceed the limit/);
     expect(w.emitted('close')).toBeUndefined();
   });
@@ -245,5 +249,66 @@ describe('the pool dialogs', () => {
     expect(api.commands).toEqual([{ name: 'vm.moveToPool', params: { vmId: 'vm-3', resourcePoolId: 'resgroup-2' } }]);
     expect(useDialogs().dialog.value).toBeNull();
     w.unmount();
+  });
+});
+
+/** withPools() plus pool Inner (custom 1000, reservation 300, expandable) inside High, holding VM1 (reserving 500 MHz). */
+function nested(): InventoryDto {
+  const inv = withPools();
+  inv.resourcePools = [
+    { ...inv.resourcePools![0], cpuReservationMhz: 200, vmIds: [] },
+    inv.resourcePools![1],
+    pool(3, 'Inner', { parentPoolId: 'resgroup-1', cpuShares: 1000, cpuShareLevel: 'custom', cpuReservationMhz: 300, vmIds: ['vm-1'] }),
+  ];
+  inv.vms[0] = { ...inv.vms[0], resourcePoolId: 'resgroup-3', cpuReservationMhz: 500 };
+  return inv;
+}
+
+describe('pools inside pools in the client', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('the navigator puts a child pool under its pool (whatever the order of the list) and the pool\'s VMs under it', () => {
+    const inv = nested();
+    inv.resourcePools = [inv.resourcePools![2], inv.resourcePools![0], inv.resourcePools![1]];
+    const tree = buildTree(inv, 'hosts');
+    expect(tree.nodes.get('cluster-1')?.childIds).toEqual(['host-1', 'host-2', 'resgroup-1', 'resgroup-2']);
+    expect(tree.nodes.get('resgroup-1')?.childIds).toEqual(['resgroup-3']);
+    expect(tree.nodes.get('resgroup-3')).toMatchObject({ parentId: 'resgroup-1', childIds: ['vm-1'] });
+  });
+
+  it('Resource Allocation shows the tree with each pool\'s reserved, unreserved and borrowed CPU', () => {
+    const usage = new Map<string, number | null>([['vm-1', 80], ['vm-2', 20]]);
+    const rows = allocationRows(nested(), 'cluster-1', usage);
+    expect(rows.map((r) => [r.name, r.depth])).toEqual([['High', 0], ['Inner', 1], ['VM1', 2], ['Low', 0], ['VM2', 1], ['VM3', 0]]);
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    // Inner: VM1 reserves 500 of its 300 → borrows 200 from High; High: 500 reserved of its 200 → borrows 300.
+    expect(byName.get('Inner')!.pool).toEqual({ reservedMhz: 500, unreservedMhz: 0, borrowedMhz: 200, expandable: true });
+    expect(byName.get('High')!.pool).toEqual({ reservedMhz: 500, unreservedMhz: 0, borrowedMhz: 300, expandable: true });
+    expect(byName.get('High')!.usageMhz).toBe(80);
+    expect(byName.get('Inner')!.sharesPercent).toBe(100);
+    expect(reservationTotals(nested(), 'cluster-1')).toEqual({ totalMhz: 19200, usedMhz: 500, availableMhz: 18700 });
+    expect(reservationTotals(nested(), 'resgroup-3')).toEqual({ totalMhz: 300, usedMhz: 500, availableMhz: 18700 });
+    const fixed = nested();
+    fixed.resourcePools![0] = { ...fixed.resourcePools![0], cpuExpandableReservation: false, cpuReservationMhz: 600 };
+    expect(reservationTotals(fixed, 'resgroup-3').availableMhz).toBe(100);
+  });
+
+  it('New Resource Pool opened on a pool creates a child pool (parentPoolId), expandable unticked, names checked among its siblings', async () => {
+    const api = await setup(nested());
+    const w = mount(ResourcePoolDialog, { props: { parentId: 'resgroup-1' }, global: { stubs: { teleport: true } } });
+    expect(w.text()).toContain('New Resource Pool — High');
+    await w.get('[data-testid="pool-name"]').setValue('Inner');
+    await w.get('form').trigger('submit');
+    await nextTick();
+    expect(w.get('[data-testid="pool-name-error"]').text()).toMatch(/already exists/);
+    expect(api.commands).toEqual([]);
+    await w.get('[data-testid="pool-name"]').setValue('Low');
+    await w.get('[data-testid="pool-expandable"]').setValue(false);
+    api.commandResults['resourcePool.create'] = () => ({ code: 'E_INSUFFICIENT_RESOURCES', message: 'Insufficient CPU resources: a new resource pool reserving 0 MHz needs 0 MHz more of reservation.', field: 'params.cpuExpandableReservation' });
+    await w.get('form').trigger('submit');
+    await flush();
+    await nextTick();
+    expect(api.commands).toEqual([{ name: 'resourcePool.create', params: { name: 'Low', cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuExpandableReservation: false, cpuLimitMhz: -1, parentPoolId: 'resgroup-1' } }]);
+    expect(w.get('[data-testid="pool-expandable-error"]').text()).toMatch(/Insufficient CPU resources/);
   });
 });

@@ -1,7 +1,8 @@
 // Resource pools through vim25 (pyvmomi on the lab-pools scenario): the lab's pools are children of the
 // cluster's root pool with their CPU allocation in `config`; CreateResourcePool, UpdateConfig,
-// MoveIntoResourcePool and Destroy_Task are the lab's own commands, and what the lab does not model
-// (a pool inside a pool, pool memory settings) is refused, as is deleting a pool that holds a VM.
+// MoveIntoResourcePool and Destroy_Task are the lab's own commands; a pool inside a pool with an expandable
+// reservation is created and moved; what the lab does not model (pool memory settings) is refused, as are
+// a reservation a non-expandable pool cannot satisfy and deleting a pool that holds a VM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -30,14 +31,17 @@ test('pyvmomi creates, reads, updates, fills and deletes the lab\'s resource poo
   assert.deepEqual(seen.high, { id: high.id, parent: seen.root, owner: inv.clusters[0].id, level: 'high', shares: 8000 });
   assert.deepEqual(seen.low, { shares: 3000, reservation: 10, limit: 50 });
   assert.equal(seen.duplicate, 'DuplicateName');
-  assert.equal(seen.nested, 'NotSupported');
   assert.equal(seen.memory, 'NotSupported');
+  assert.equal(seen.low_expandable, false);
+  assert.equal(seen.insufficient, 'InsufficientResourcesFault');
+  assert.deepEqual(seen.inner, { parent: high.id, expandable: true, high_children: ['Inner'] });
+  assert.equal(seen.inner_moved, seen.root);
   assert.equal(seen.web_pool, high.id);
   assert.deepEqual(seen.high_vms, ['web-01']);
   assert.equal(web.resourcePoolId, high.id, 'the lab moved the VM');
   assert.equal(seen.low_after, 2000);
   assert.equal(seen.destroy_busy, 'InvalidState');
   assert.equal(seen.destroy_low, 'success');
-  assert.deepEqual(seen.children_after, ['High']);
-  assert.deepEqual(inv.resourcePools!.map((p) => p.name), ['High']);
+  assert.deepEqual(seen.children_after, ['High', 'Inner']);
+  assert.deepEqual(inv.resourcePools!.map((p) => [p.name, p.parentPoolId]), [['High', undefined], ['Inner', undefined]]);
 });

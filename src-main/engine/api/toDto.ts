@@ -97,11 +97,12 @@ export function vmToOutlineDto(lab: Lab, vm: Vm): VmOutlineDto {
 export function resourcePoolToDto(lab: Lab, p: ResourcePool): ResourcePoolDto {
   const dto: ResourcePoolDto = {
     id: p.id, name: p.name, cpuShares: p.cpuShares, cpuShareLevel: poolShareLevelOf(p.cpuShares),
-    cpuReservationMhz: p.cpuReservationMhz, cpuLimitMhz: p.cpuLimitMhz,
+    cpuReservationMhz: p.cpuReservationMhz, cpuLimitMhz: p.cpuLimitMhz, cpuExpandableReservation: p.cpuExpandableReservation,
     vmIds: [...lab.reg.vms.values()].filter((vm) => vm.resourcePoolId === p.id).map((vm) => vm.id),
   };
   if (p.clusterId) dto.clusterId = p.clusterId;
   if (p.hostId) dto.hostId = p.hostId;
+  if (p.parentPoolId) dto.parentPoolId = p.parentPoolId;
   return dto;
 }
 

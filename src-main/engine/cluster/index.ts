@@ -15,4 +15,4 @@ export { ENTER_MAINTENANCE_TASK_KIND, EXIT_MAINTENANCE_TASK_KIND, startEnterMain
 export { ENTER_STANDBY_TASK_KIND, EXIT_STANDBY_TASK_KIND, startEnterStandby, startExitStandby } from './hostOps';
 export { workloadProblem } from './newVm';
 export { markAsTemplate, markAsVirtualMachine } from './templateOps';
-export { createResourcePool, deleteResourcePool, moveVmToPool, updateResourcePool } from './resourcePoolOps';
+export { createResourcePool, deleteResourcePool, movePoolToPool, moveVmToPool, updateResourcePool } from './resourcePoolOps';

@@ -42,7 +42,7 @@ import { clonePlain } from '../sim/index';
 import type { TaskKind, TimedState } from '../tasks/index';
 import { VmRuntime } from '../vm/index';
 import { chargeOverhead, cpuPolicyOf } from '../vm/index';
-import { reservationFits, startPowerOp } from '../vm/index';
+import { poolAdmissionProblem, poolScopeOfHost, reservationFits, startPowerOp } from '../vm/index';
 import { vmOverheadFrames } from '../metrics/index';
 import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
 
@@ -262,6 +262,14 @@ export function reconfigureProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiEr
   if (alloc) return apiError('E_INVALID_ARGUMENT', alloc, f(ch.cpuLimitMhz !== undefined ? 'cpuLimitMhz' : 'cpuReservationMhz'));
   if (on && ch.cpuReservationMhz !== undefined && !reservationFits(ctx, vm, ch.cpuReservationMhz)) {
     return apiError('E_INSUFFICIENT_RESOURCES', `the host cannot reserve ${ch.cpuReservationMhz} MHz more`, f('cpuReservationMhz'));
+  }
+  if (on && vm.hostId && ch.cpuReservationMhz !== undefined && ch.cpuReservationMhz > vm.cpuReservationMhz) {
+    const mhz = ch.cpuReservationMhz;
+    const problem = poolAdmissionProblem(ctx.reg, poolScopeOfHost(ctx.reg, vm.hostId), (t) => {
+      const entry = t.vms.find((x) => x.id === vm.id);
+      if (entry) entry.reservationMhz = mhz;
+    }, `a CPU reservation of ${mhz} MHz for ${vm.name}`, f('cpuReservationMhz'));
+    if (problem) return problem;
   }
   return undefined;
 }

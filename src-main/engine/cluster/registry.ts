@@ -70,8 +70,14 @@ export interface Vm extends VmHardware, VmCpuAllocation {
 
 /** A resource pool under a cluster's (or a standalone host's) root pool: CPU shares, reservation, limit (MHz; −1 = unlimited). */
 export interface ResourcePool {
-  id: ResourcePoolId; name: string; datacenterId: DatacenterId; clusterId?: ClusterId; hostId?: HostId;
+  id: ResourcePoolId; name: string; datacenterId: DatacenterId;
+  /** The cluster or standalone host whose root pool the tree hangs from (every pool of a tree names it). */
+  clusterId?: ClusterId; hostId?: HostId;
+  /** The pool it sits in; absent = directly in the root pool. */
+  parentPoolId?: ResourcePoolId;
   cpuShares: number; cpuReservationMhz: number; cpuLimitMhz: number;
+  /** Expandable reservation (vSphere's default, true); labs saved before it load as true. */
+  cpuExpandableReservation: boolean;
 }
 
 export interface Datastore {

@@ -57,6 +57,7 @@ import type { OpContext } from './opContext';
 import { LAB_TASK_KINDS } from './taskKinds';
 import { advanceLab } from './simLoop';
 import { initClusterServices } from './clusterSettings';
+import { buildScenarioPools } from './scenarioPools';
 import { apiError } from '@shared/api/errors';
 import type { LabState } from './labPersist';
 import { restoreLab, saveLab } from './labPersist';
@@ -185,6 +186,7 @@ export class Lab {
     }
     for (const host of this.reg.hosts.values()) this.addHostSide(host);
     initClusterServices(this.clusterServices, this.reg, scenario);
+    buildScenarioPools(this.ops, scenario, toPowerOn);
     for (const a of scenario.alarms ?? []) this.alarms.configure(a.alarm, { enabled: a.enabled, warning: a.warning, critical: a.critical, durationS: a.durationS });
     for (const vm of this.reg.vms.values()) this.runtimes.set(vm.id, new VmRuntime(vm));
     for (const id of toPowerOn) this.powerOnAtStart(this.reg.vms.get(id)!);

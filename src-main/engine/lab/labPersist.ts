@@ -58,8 +58,9 @@ export interface LabState {
   registry: {
     version: number; ids: [EntityKind, number][];
     datacenters: Datacenter[]; clusters: Cluster[]; hosts: Host[]; vms: Vm[]; datastores: Datastore[]; networks: Network[];
-    /** Absent from labs saved before resource pools (read as none). */
-    resourcePools?: ResourcePool[];
+    /** Absent from labs saved before resource pools (read as none); a pool's `cpuExpandableReservation`
+     *  is absent from labs saved before it (read as true). */
+    resourcePools?: (Omit<ResourcePool, 'cpuExpandableReservation'> & { cpuExpandableReservation?: boolean })[];
     /** Names held by create / clone tasks in flight. */
     reservedNames: string[];
   };
@@ -133,7 +134,7 @@ export function restoreLab(lab: Lab, saved: LabState): void {
   for (const x of reg.vms) r.vms.set(x.id as VmId, x);
   for (const x of reg.datastores) r.datastores.set(x.id as DatastoreId, x);
   for (const x of reg.networks) r.networks.set(x.id as NetworkId, x);
-  for (const x of reg.resourcePools ?? []) r.resourcePools.set(x.id, x);
+  for (const x of reg.resourcePools ?? []) r.resourcePools.set(x.id, { ...x, cpuExpandableReservation: x.cpuExpandableReservation ?? true });
   for (const n of reg.reservedNames) r.reservedNames.add(n);
   lab.clock.nowMs = state.clock.virtualTimeMs;
   lab.clock.running = state.clock.running;

@@ -134,7 +134,11 @@ const datastoreSchema = s.object({
 const resourcePoolSchema = s.object({
   id: s.id('resgroup'), name: s.name({ max: POOL_LIMITS.nameMax }), datacenterId: s.id('datacenter'),
   clusterId: s.optional(s.id('cluster')), hostId: s.optional(s.id('host')),
+  /** Absent in labs saved before pools could nest (every pool in the root). */
+  parentPoolId: s.optional(s.id('resgroup')),
   cpuShares: s.int(POOL_LIMITS.cpuShares), cpuReservationMhz: s.int(POOL_LIMITS.cpuReservationMhz), cpuLimitMhz: s.int(POOL_LIMITS.cpuLimitMhz),
+  /** Absent in labs saved before expandable reservations (loaded as expandable, vSphere's default). */
+  cpuExpandableReservation: s.optional(s.bool()),
 });
 const networkSchema = s.object({ id: s.id('network'), name: s.name(), datacenterId: s.id('datacenter'), hostIds: s.array(s.id('host'), { max: LAB_MAX_HOSTS }) });
 
@@ -178,6 +182,25 @@ const runtimeSchema = s.object({
 
 /** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never"). */
 const anyNumber = (): Schema<number> => ({ describe: 'number', check: (v, p) => (typeof v === 'number' ? null : { field: p, message: 'expected a number' }) });
+
+interface SchedPoolShape { id: string; shares: number; reservationMhz?: number; limitMhz?: number; parent?: SchedPoolShape }
+/** A scheduled VM's pool and its ancestors (`parent`, absent in labs saved before pools could nest);
+ *  a chain no deeper than the pools a lab may hold. */
+const schedPoolSchema: Schema<SchedPoolShape> = {
+  describe: 'pool',
+  check(v, p) {
+    for (let at = p, x = v, depth = 0; x !== undefined; at = `${at}.parent`, x = (x as { parent?: unknown }).parent, depth++) {
+      if (depth > LAB_MAX_VMS) return { field: at, message: 'nests too deep' };
+      const problem = schedPoolLevel.check(x, at);
+      if (problem) return problem;
+    }
+    return null;
+  },
+};
+const schedPoolLevel = s.object({
+  id: s.string({ min: 1, max: 64 }), shares: anyNumber(), reservationMhz: s.optional(anyNumber()), limitMhz: s.optional(anyNumber()),
+  parent: s.optional({ describe: 'pool', check: () => null }),
+});
 const timesSchema = s.object({ run: anyNumber(), ready: anyNumber(), costop: anyNumber(), limited: anyNumber(), hold: anyNumber(), wait: anyNumber() });
 const schedulerSchema = s.object({
   periodIndex: count(),
@@ -188,7 +211,7 @@ const schedulerSchema = s.object({
   }), { max: 8 * 128 * 2 }),
   vms: s.array(s.object({
     id: s.id('vm'), order: count(), offsetNs: anyNumber(), shares: s.optional(anyNumber()),
-    pool: s.optional(s.object({ id: s.string({ min: 1, max: 64 }), shares: anyNumber(), reservationMhz: s.optional(anyNumber()), limitMhz: s.optional(anyNumber()) })), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
+    pool: s.optional(schedPoolSchema), sharesPerVcpu: anyNumber(), reservationCyclesPerPeriod: anyNumber(),
     limitCyclesPerPeriod: anyNumber(), periodCycles: anyNumber(), cycles: anyNumber(), instructions: anyNumber(), gridCycles: anyNumber(), gridCarry: s.optional(anyNumber()),
     usageMin: anyNumber(), usageMax: anyNumber(), crashed: s.bool(), poweredOff: s.bool(),
     vcpus: s.array(s.object({
@@ -450,7 +473,7 @@ interface CheckedState {
 }
 interface HostShape extends Entity { name: string; datacenterId: string; clusterId?: string; powerState: string; connectionState: string; fault?: { kind: string }; inMaintenanceMode: boolean; datastoreIds: string[]; networkIds: string[]; sockets: number; coresPerSocket: number; threadsPerCore: number }
 interface VmShape extends Entity { vcpus: number; memoryBytes: number; name: string; datacenterId: string; hostId?: string; isTemplate: boolean; powerState: string; guestState: string; workload: string; disks: { datastoreId: string }[]; nics: { networkId: string }[]; resourcePoolId?: string }
-interface PoolShape extends Entity { name: string; datacenterId: string; clusterId?: string; hostId?: string; cpuReservationMhz: number; cpuLimitMhz: number }
+interface PoolShape extends Entity { name: string; datacenterId: string; clusterId?: string; hostId?: string; parentPoolId?: string; cpuReservationMhz: number; cpuLimitMhz: number }
 interface SchedulerShape { pcpus: { current: { vmId: string; index: number } | null }[]; vms: { id: string; vcpus: { pcpu: number }[] }[] }
 interface ClusterServicesShape {
   clusters: [string, { declared: { hostId: string }[]; ha: { admissionControl: { failoverHostIds: string[] }; restartPriorityOverrides: Record<string, string>; heartbeatDatastores?: { datastoreIds: string[] } } }][];
@@ -613,6 +636,20 @@ export function labStateProblem(state: unknown, workloads?: ReadonlySet<string>)
     if (pool.hostId !== undefined && hosts.get(pool.hostId)?.clusterId !== undefined) return problem(`${f}.hostId`, `resource pool ${pool.name} is under a host that is in a cluster`);
     if (pool.cpuLimitMhz >= 0 && pool.cpuReservationMhz > pool.cpuLimitMhz) return problem(`${f}.cpuReservationMhz`, `resource pool ${pool.name} reserves more than its limit`);
     poolById.set(pool.id, pool);
+  }
+  // A child pool hangs from a pool of the same tree (cluster or host), and following parents ends at the root.
+  for (let i = 0; i < poolList.length; i++) {
+    const pool = poolList[i];
+    if (pool.parentPoolId === undefined) continue;
+    const f = `${at}.resourcePools[${i}].parentPoolId`;
+    const parent = poolById.get(pool.parentPoolId);
+    if (!parent) return problem(f, `refers to resource pool ${pool.parentPoolId}, which is not in the lab`);
+    if (parent.clusterId !== pool.clusterId || parent.hostId !== pool.hostId) return problem(f, `resource pool ${pool.name} is not in the same cluster or host as its parent ${parent.name}`);
+    const seen = new Set<string>([pool.id]);
+    for (let p: PoolShape | undefined = parent; p; p = p.parentPoolId !== undefined ? poolById.get(p.parentPoolId) : undefined) {
+      if (seen.has(p.id)) return problem(f, `resource pool ${pool.name} is inside itself`);
+      seen.add(p.id);
+    }
   }
 
   // VMs: references, unique names, a known guest program, and a power state the rest of the lab agrees with.

@@ -4,7 +4,7 @@
  */
 export {
   ACTION_KINDS, durationMs, scenarioSchema,
-  type ActionKind, type DatacenterSpec, type HostSpec, type HostTemplate, type Scenario, type ScenarioAction, type TemplateSpec, type VmSpecEntry,
+  type ActionKind, type DatacenterSpec, type HostSpec, type ScenarioPool, type HostTemplate, type Scenario, type ScenarioAction, type TemplateSpec, type VmSpecEntry,
   type VmTemplate,
 } from './scenarioSchema';
 export { Timeline, type CommandRunner, type TimedCommand, type TimelineEnv, type TimelineState } from './timeline';

@@ -21,6 +21,7 @@
  *   templates:  [ { name, host?, …vm fields } ]  (per datacenter; VMs may say `fromTemplate: name`)
  *   vms:        [ { name, host, fromTemplate?, …vm fields } ]
  *   datastores: N   (shared datastores every host of the datacenter mounts, default 1; disks go on the first)
+ *   resourcePools (per cluster): [ { name, parent?: POOL, cpuShareLevel?, cpuReservationMhz?, …, vms: [NAME, …] } ]
  *   actions:    [ { at: 30s, do: powerOn, vm: NAME | vms: [..] | host: NAME, … } ]
  *               (live migration: { at: 30s, do: migrate, vm: NAME, to: HOST, options: { mode: postcopy, … } })
  * Names follow vcsim's pattern when not given: DC0, DC0_C0, DC0_C0_H1, DC0_C0_H1_VM2.
@@ -35,6 +36,7 @@ import { ALARM_KEYS } from '@shared/model/alarms';
 import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
+import { POOL_LIMITS, POOL_SHARE_LEVELS } from '@shared/model/resourcePool';
 import { ADMISSION_POLICIES, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, HEARTBEAT_DATASTORES_MAX_SPECIFIED, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
 import type { VmFields } from '@shared/model/vmHardware';
 import { VM_DEFAULTS, mergeFields } from '../cluster/index';
@@ -200,6 +202,22 @@ const alarmSettingSchema = withRule(s.object({
   return problem ? { field: `${p}.${problem.field}`, message: problem.message } : null;
 });
 
+/**
+ * A resource pool of a cluster in a scenario: its CPU settings (`resourcePool.create`'s), the pool it sits
+ * in by name (`parent`, an earlier entry of the same cluster; absent = the root pool) and the VMs it holds
+ * by name. Names are unique within the cluster's list, so `parent` is never ambiguous.
+ */
+const scenarioPoolSchema = s.object({
+  name: s.name({ max: POOL_LIMITS.nameMax }),
+  parent: s.optional(s.name({ max: POOL_LIMITS.nameMax })),
+  cpuShareLevel: s.optional(s.oneOf(POOL_SHARE_LEVELS)),
+  cpuShares: s.optional(s.int(POOL_LIMITS.cpuShares)),
+  cpuReservationMhz: s.optional(s.int(POOL_LIMITS.cpuReservationMhz)),
+  cpuLimitMhz: s.optional(s.int(POOL_LIMITS.cpuLimitMhz)),
+  cpuExpandableReservation: s.optional(s.bool()),
+  vms: s.optional(s.array(s.name({ max: 80 }), { max: 100_000 })),
+});
+
 const vmsPerHostSchema = countOrList(vmTemplateSchema, vmTemplateSchema, 32);
 const hostsSchema = countOrList(hostTemplateSchema, hostSpecSchema, 1000);
 
@@ -219,6 +237,8 @@ const datacenterShape = s.object({
     hosts: hostsSchema,
     /** VMs per host (one group or several). */
     vmsPerHost: s.optional(vmsPerHostSchema),
+    /** Resource pools, a parent before its children (`lab/scenarioPools.ts`). */
+    resourcePools: s.optional(s.array(scenarioPoolSchema, { max: 1000 })),
   }), { max: 100 })),
   /** Shared datastores every host of the datacenter mounts (`<dc>_datastore1` … N; default 1). VM disks go on the first. */
   datastores: s.optional(s.int({ min: 1, max: 8 })),
@@ -281,3 +301,4 @@ export type VmSpecEntry = Infer<typeof vmSpecEntrySchema>;
 export type TemplateSpec = Infer<typeof templateSpecSchema>;
 export type ScenarioAction = Infer<typeof actionSchema>;
 export type DatacenterSpec = Scenario['datacenters'][number];
+export type ScenarioPool = Infer<typeof scenarioPoolSchema>;

@@ -27,16 +27,18 @@
  *  - `sample(t)` → per-VM and host CPU accounting since the last sample (and clears it).
  *  - `capture(id, t)` → the VM's per-vCPU timing for a snapshot / suspend; `save()` / `restore()`.
  *
- * Hierarchical shares (resource pools): the root pool's children — VMs placed directly in it and resource
- * pools — divide the host by their shares; a pool's part is divided among its VMs by theirs. The
- * scheduler flattens the tree into one effective share per VM: a VM in pool P gets
- * P.shares × vm.shares / Σ shares of P's VMs on this host; a VM in the root pool keeps its own. With every
- * VM busy this is exactly the hierarchical division; when a VM of a pool idles, its unused time goes to
- * every busy VM by effective shares (vSphere gives it first to the pool's other VMs). A pool spanning the
- * hosts of a cluster holds its full shares on each host (DRS would divide its entitlement among them).
- * A pool's reservation and limit apply to the cycles of all its VMs on this host per accounting period:
- * while the pool is under its reservation its VMs are picked like VMs under their own reservation;
- * once it reaches its limit its VMs wait (limited) until the next period — per host, like its shares.
+ * Hierarchical shares (resource pools, a tree of any depth): the root pool's children — VMs placed
+ * directly in it and resource pools — divide the host by their shares; each pool's part is divided among
+ * its own children (child pools and VMs) by theirs, at every level. The scheduler flattens the tree into
+ * one effective share per VM: the VM's shares × the shares of each pool on its path, over the product of
+ * the sums of shares at each level (among the children present on this host); a VM in the root pool keeps
+ * its own. With every VM busy this is exactly the hierarchical division; when a VM idles, its unused time
+ * goes to every busy VM by effective shares (vSphere gives it first to its pool's siblings). A pool
+ * spanning the hosts of a cluster holds its full shares on each host (DRS would divide its entitlement
+ * among them). A pool's reservation and limit apply to the cycles of all the VMs under it (at any depth)
+ * on this host per accounting period: while any pool on a VM's path is under its reservation the VM is
+ * picked like a VM under its own reservation; once any pool on its path reaches its limit it waits
+ * (limited) until the next period — per host, like its shares.
  *
  * Rules: deterministic (no randomness: iteration in VM order, pCPU order); halted vCPUs consume
  * nothing and wake at `nextWakeNs`; a limited VM waits (counted as ready and max-limited) until the next
@@ -49,7 +51,7 @@ import {
   SIM_QUANTUM_NS,
 } from '../params';
 import type { HostAcc, Pcpu, SchedVcpu, SchedVm, VcpuState } from './schedEntities';
-import { haltWake, newVcpu, setState, zeroTimes } from './schedEntities';
+import { copyPool, haltWake, newVcpu, setState, zeroTimes } from './schedEntities';
 import { skewHeadroomNs, updateCoStop } from './coscheduling';
 
 export interface HostCpuShape { sockets: number; coresPerSocket: number; threadsPerCore: number; cpuMhz: number }
@@ -58,9 +60,10 @@ export interface HostCpuShape { sockets: number; coresPerSocket: number; threads
  *  the resource pool it sits in (absent = directly in the root pool, a sibling of the pools). */
 export interface VmCpuPolicy { shares: number; reservationMhz: number; limitMhz: number; pool?: PoolCpuPolicy }
 
-/** A resource pool as the scheduler sees it: its id, its CPU shares among its siblings, and its CPU
- *  reservation and limit (MHz, limit −1 = unlimited; absent = none) over all its VMs on this host. */
-export interface PoolCpuPolicy { id: string; shares: number; reservationMhz?: number; limitMhz?: number }
+/** A resource pool as the scheduler sees it: its id, its CPU shares among its siblings, its CPU
+ *  reservation and limit (MHz, limit −1 = unlimited; absent = none) over all the VMs under it on this
+ *  host, and the pool it sits in (absent = the root pool). */
+export interface PoolCpuPolicy { id: string; shares: number; reservationMhz?: number; limitMhz?: number; parent?: PoolCpuPolicy }
 
 export interface VmCpuSample {
   vcpus: number; runNs: number; readyNs: number; costopNs: number; waitNs: number; limitedNs: number;
@@ -297,7 +300,7 @@ export class HostScheduler {
       })),
       vms: this.vms.map((vm) => ({
         id: vm.id, order: vm.order, offsetNs: vm.offsetNs, shares: vm.shares, sharesPerVcpu: vm.sharesPerVcpu,
-        ...(vm.pool ? { pool: { ...vm.pool } } : {}),
+        ...(vm.pool ? { pool: copyPool(vm.pool) } : {}),
         reservationCyclesPerPeriod: vm.reservationCyclesPerPeriod, limitCyclesPerPeriod: vm.limitCyclesPerPeriod,
         periodCycles: vm.periodCycles, cycles: vm.cycles, instructions: vm.instructions, gridCycles: vm.gridCycles, gridCarry: vm.gridCarry,
         usageMin: vm.usageMin, usageMax: vm.usageMax, crashed: vm.crashed, poweredOff: vm.poweredOff,
@@ -319,7 +322,7 @@ export class HostScheduler {
       if (!guest) throw new Error(`no guest to restore ${vs.id} on the scheduler`);
       const vm: SchedVm = {
         id: vs.id, order: vs.order, guest, offsetNs: vs.offsetNs, sharesPerVcpu: vs.sharesPerVcpu,
-        shares: vs.shares ?? vs.sharesPerVcpu * vs.vcpus.length, ...(vs.pool ? { pool: { ...vs.pool } } : {}),
+        shares: vs.shares ?? vs.sharesPerVcpu * vs.vcpus.length, ...(vs.pool ? { pool: copyPool(vs.pool) } : {}),
         reservationCyclesPerPeriod: vs.reservationCyclesPerPeriod, limitCyclesPerPeriod: vs.limitCyclesPerPeriod,
         vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
         gridCycles: vs.gridCycles, gridCarry: vs.gridCarry ?? 0, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
@@ -349,7 +352,7 @@ export class HostScheduler {
 
   private applyPolicy(vm: SchedVm, policy: VmCpuPolicy, vcpus: number): void {
     vm.shares = policy.shares;
-    vm.pool = policy.pool ? { ...policy.pool } : undefined;
+    vm.pool = policy.pool ? copyPool(policy.pool) : undefined;
     vm.sharesPerVcpu = Math.max(1, policy.shares / Math.max(1, vcpus));
     vm.reservationCyclesPerPeriod = policy.reservationMhz * CYCLES_PER_PERIOD_PER_MHZ;
     vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * CYCLES_PER_PERIOD_PER_MHZ);
@@ -357,11 +360,22 @@ export class HostScheduler {
 
   /** Flattens the pool hierarchy into each VM's effective shares per vCPU (rule in the header). */
   private divideShares(): void {
-    const poolSums = new Map<string, number>();
-    for (const vm of this.vms) if (vm.pool) poolSums.set(vm.pool.id, (poolSums.get(vm.pool.id) ?? 0) + vm.shares);
+    // Σ shares of each pool's children on this host: its own VMs, and each child pool once.
+    const sums = new Map<string, number>();
+    const counted = new Set<string>();
     for (const vm of this.vms) {
-      const sum = vm.pool ? poolSums.get(vm.pool.id) ?? 0 : 0;
-      const effective = vm.pool && sum > 0 ? (vm.pool.shares * vm.shares) / sum : vm.shares;
+      if (!vm.pool) continue;
+      sums.set(vm.pool.id, (sums.get(vm.pool.id) ?? 0) + vm.shares);
+      for (let p: PoolCpuPolicy = vm.pool; p.parent && !counted.has(p.id); p = p.parent) {
+        counted.add(p.id);
+        sums.set(p.parent.id, (sums.get(p.parent.id) ?? 0) + p.shares);
+      }
+    }
+    for (const vm of this.vms) {
+      let num = vm.shares;
+      let den = 1;
+      for (let p = vm.pool; p; p = p.parent) { num *= p.shares; den *= sums.get(p.id) ?? 0; }
+      const effective = vm.pool && den > 0 ? num / den : vm.shares;
       vm.sharesPerVcpu = Math.max(1, effective / Math.max(1, vm.vcpus.length));
     }
   }
@@ -446,23 +460,30 @@ export class HostScheduler {
     return vm.pool !== undefined && this.poolLimitLeft(vm) <= 0;
   }
 
-  /** Cycles the VM's pool used this period on this host (its VMs scheduled here). */
+  /** Cycles the VMs under a pool (at any depth) used this period on this host. */
   private poolCycles(poolId: string): number {
     let n = 0;
-    for (const vm of this.vms) if (vm.pool?.id === poolId) n += vm.periodCycles;
+    for (const vm of this.vms) {
+      for (let p = vm.pool; p; p = p.parent) if (p.id === poolId) { n += vm.periodCycles; break; }
+    }
     return n;
   }
 
-  /** Cycles left under the VM's pool limit this period (Infinity when the pool has none). */
+  /** Cycles left under the tightest limit of the pools on the VM's path this period (Infinity when none has one). */
   private poolLimitLeft(vm: SchedVm): number {
-    const limit = vm.pool?.limitMhz;
-    if (limit === undefined || limit < 0) return Infinity;
-    return limit * CYCLES_PER_PERIOD_PER_MHZ - this.poolCycles(vm.pool!.id);
+    let left = Infinity;
+    for (let p = vm.pool; p; p = p.parent) {
+      if (p.limitMhz === undefined || p.limitMhz < 0) continue;
+      left = Math.min(left, p.limitMhz * CYCLES_PER_PERIOD_PER_MHZ - this.poolCycles(p.id));
+    }
+    return left;
   }
 
   private underPoolReservation(vm: SchedVm): boolean {
-    const r = vm.pool?.reservationMhz;
-    return r !== undefined && r > 0 && this.poolCycles(vm.pool!.id) < r * CYCLES_PER_PERIOD_PER_MHZ;
+    for (let p = vm.pool; p; p = p.parent) {
+      if (p.reservationMhz !== undefined && p.reservationMhz > 0 && this.poolCycles(p.id) < p.reservationMhz * CYCLES_PER_PERIOD_PER_MHZ) return true;
+    }
+    return false;
   }
 
   /** Priority: boosted wakers, then VMs under their reservation, then lowest vtime; the current vCPU

@@ -50,6 +50,14 @@ export interface SchedVcpu {
   acc: StateTimes;
 }
 
+/** A resource pool on a VM's path, and the pool it sits in (absent = the root pool). */
+export interface SchedPool { id: string; shares: number; reservationMhz?: number; limitMhz?: number; parent?: SchedPool }
+
+/** A copy of a pool chain (policies are copied in, so a caller's later edits do not reach the scheduler). */
+export function copyPool(p: SchedPool): SchedPool {
+  return { ...p, ...(p.parent ? { parent: copyPool(p.parent) } : {}) };
+}
+
 export interface SchedVm {
   readonly id: VmId;
   /** Stable order key (VM creation order) for deterministic tie-breaking. */
@@ -57,9 +65,9 @@ export interface SchedVm {
   guest: GuestMachine;
   /** Host time − VM time: grows while the VM is suspended and on snapshot revert. */
   offsetNs: number;
-  /** The VM's own CPU shares, and its resource pool (absent = the root pool). */
+  /** The VM's own CPU shares, and its resource pool with its ancestors (absent = the root pool). */
   shares: number;
-  pool?: { id: string; shares: number; reservationMhz?: number; limitMhz?: number };
+  pool?: SchedPool;
   /** Effective shares per vCPU after the pool hierarchy is flattened (hostScheduler's header). */
   sharesPerVcpu: number;
   reservationCyclesPerPeriod: number;

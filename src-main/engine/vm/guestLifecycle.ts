@@ -25,12 +25,12 @@
  */
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
-import type { Host, Registry, Vm } from '../cluster/index';
+import type { Host, Registry, ResourcePool, Vm } from '../cluster/index';
 import type { HostMemory } from './guestFactory';
 import type { VmRuntime } from './vmRuntime';
 import type { OpContext } from '../lab/index';
 import { vmOverheadFrames } from '../metrics/index';
-import type { VmCpuPolicy } from '../scheduler/index';
+import type { PoolCpuPolicy, VmCpuPolicy } from '../scheduler/index';
 import type { GuestCapture } from '../snapshot/index';
 import { hardwareOf } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
@@ -38,15 +38,23 @@ import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 
-/** The VM's CPU settings for its host's scheduler, with its resource pool's shares when the pool belongs to
- *  the VM's host's cluster (or is that standalone host's): a VM migrated away from its pool's cluster runs
- *  in its new host's root pool. */
+/** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
+ *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
+ *  away from its pool's cluster runs in its new host's root pool. */
 export function cpuPolicyOf(vm: Vm, reg: Registry): VmCpuPolicy {
   const policy: VmCpuPolicy = { shares: vm.cpuShares, reservationMhz: vm.cpuReservationMhz, limitMhz: vm.cpuLimitMhz };
   const pool = vm.resourcePoolId ? reg.resourcePools.get(vm.resourcePoolId) : undefined;
   const host = vm.hostId ? reg.hosts.get(vm.hostId) : undefined;
-  if (pool && host && (pool.clusterId ? host.clusterId === pool.clusterId : pool.hostId === host.id)) policy.pool = { id: pool.id, shares: pool.cpuShares, reservationMhz: pool.cpuReservationMhz, limitMhz: pool.cpuLimitMhz };
+  if (pool && host && (pool.clusterId ? host.clusterId === pool.clusterId : pool.hostId === host.id)) policy.pool = poolPolicyOf(pool, reg);
   return policy;
+}
+
+function poolPolicyOf(pool: ResourcePool, reg: Registry): PoolCpuPolicy {
+  const parent = pool.parentPoolId ? reg.resourcePools.get(pool.parentPoolId) : undefined;
+  return {
+    id: pool.id, shares: pool.cpuShares, reservationMhz: pool.cpuReservationMhz, limitMhz: pool.cpuLimitMhz,
+    ...(parent ? { parent: poolPolicyOf(parent, reg) } : {}),
+  };
 }
 
 export { hardwareOf };

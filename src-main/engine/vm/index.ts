@@ -15,3 +15,4 @@ export { COUNTERS_READER } from './dirtyLogShare';
 export { setGuestFacts } from './guestLifecycle';
 export { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from './guestMove';
 export { configOf } from './guestLifecycle';
+export { poolAdmissionProblem, poolScopeOfHost, reservationTreeOf, type PoolScope } from './poolAdmission';

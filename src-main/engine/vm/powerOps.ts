@@ -2,7 +2,8 @@
  * VM power operations as Tasks: power on/off, suspend/resume, reset, guest shutdown/restart.
  *
  * - `startPowerOp(ctx, vmId, op, initiator)` validates (typed error naming params.vmId, nothing changes;
- *   a power-on also asks the cluster services: HA admission control, faults) and queues a `vm.power` task; the state changes when the task completes (a failing effect fails the
+ *   a power-on also asks the cluster services: HA admission control, faults; and its CPU reservation must
+ *   fit its host and its resource pool tree, `poolAdmission.ts`) and queues a `vm.power` task; the state changes when the task completes (a failing effect fails the
  *   task, no change).
  * - `POWER_TASK_KIND`: the task kind (state `{ vmId, op, durationMs }`, `tasks/timedTask.ts`). Not
  *   cancellable; a saved lab resumes it with the time it had left.
@@ -28,6 +29,7 @@ import type { TaskKind, TimedState } from '../tasks/index';
 import type { PowerOp } from './powerState';
 import { checkPowerOp } from './powerState';
 import { captureGuest, markCrashed, startGuest, stopGuest } from './guestLifecycle';
+import { poolAdmissionProblem, poolScopeOfHost } from './poolAdmission';
 
 /** Virtual milliseconds each operation takes; of the order vCenter shows for small VMs (±10 % jitter). */
 export const POWER_OP_DURATION_MS: Record<PowerOp, number> = {
@@ -56,6 +58,14 @@ function precheck(ctx: OpContext, vm: Vm, op: PowerOp): ApiError | undefined {
     if (!host) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
     if (!reservationFits(ctx, vm, vm.cpuReservationMhz)) {
       return apiError('E_INSUFFICIENT_RESOURCES', `Host ${host.name} has not enough unreserved CPU for the ${vm.cpuReservationMhz} MHz reservation of ${vm.name}.`, 'params.vmId');
+    }
+    if (vm.cpuReservationMhz > 0 && vm.powerState !== 'poweredOn') {
+      const mhz = vm.cpuReservationMhz;
+      const problem = poolAdmissionProblem(ctx.reg, poolScopeOfHost(ctx.reg, host.id), (t) => {
+        const poolId = vm.resourcePoolId && t.pools.some((p) => p.id === vm.resourcePoolId) ? vm.resourcePoolId : undefined;
+        t.vms.push({ id: vm.id, reservationMhz: mhz, ...(poolId ? { poolId } : {}) });
+      }, `powering on ${vm.name} (CPU reservation ${mhz} MHz)`, 'params.vmId');
+      if (problem) return problem;
     }
   }
   return undefined;

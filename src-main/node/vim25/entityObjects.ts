@@ -81,7 +81,7 @@ function poolConfig(node: EntityNode, p: ResourcePoolDto): VimValue {
   return data('ResourceConfigSpec', {
     entity: refOf(node),
     cpuAllocation: data('ResourceAllocationInfo', {
-      reservation: long(p.cpuReservationMhz), expandableReservation: bool(false), limit: long(p.cpuLimitMhz),
+      reservation: long(p.cpuReservationMhz), expandableReservation: bool(p.cpuExpandableReservation), limit: long(p.cpuLimitMhz),
       shares: shares(p.cpuShareLevel, p.cpuShares),
     }),
     memoryAllocation: data('ResourceAllocationInfo', {

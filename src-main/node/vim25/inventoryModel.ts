@@ -108,12 +108,18 @@ export class InventoryModel {
         this.attach(dc.folders.host, cr);
       }
     }
+    // Every pool's node first, then each under its parent pool (or its tree's root pool), whatever the order.
+    const poolNodes: [EntityNode, EntityNode][] = [];
     for (const p of inv.resourcePools ?? []) {
       const owner = p.clusterId ? this.byId.get(p.clusterId) : p.hostId ? this.byId.get(p.hostId)?.parent : undefined;
       const root = owner?.pool;
       if (!owner || !root) continue;
-      const node = this.add({ type: 'ResourcePool', id: p.id, name: p.name, children: [], revision: '', owner, vms: [], resourcePool: p, dcId: owner.dcId });
-      this.attach(root, node);
+      poolNodes.push([this.add({ type: 'ResourcePool', id: p.id, name: p.name, children: [], revision: '', owner, vms: [], resourcePool: p, dcId: owner.dcId }), root]);
+    }
+    for (const [node, root] of poolNodes) {
+      const parentId = node.resourcePool!.parentPoolId;
+      const parent = parentId ? this.byId.get(parentId) : undefined;
+      this.attach(parent?.type === 'ResourcePool' ? parent : root, node);
     }
     for (const d of inv.datastores) {
       const dc = dcNode(d.datacenterId);

@@ -180,8 +180,7 @@ export function useObjectActions() {
       const pool = inventory.resourcePool(id);
       if (!pool) return [];
       return [
-        // The lab's pools sit directly under a cluster's or host's root pool (child pools are not modelled).
-        { key: 'newResourcePool', label: 'New Resource Pool…', icon: 'resourcePool', disabled: true, title: 'Pools inside pools are not modelled in this lab: create the pool on the cluster or host', testId: 'action-new-pool' },
+        { key: 'newResourcePool', label: 'New Resource Pool…', icon: 'resourcePool', testId: 'action-new-pool' },
         { key: 'editResourceSettings', label: 'Edit Resource Settings…', icon: 'settings', testId: 'action-edit-pool' },
         { key: 'sep1', label: '', separator: true },
         { key: 'deleteResourcePool', label: 'Delete', testId: 'action-delete-pool' },

@@ -92,10 +92,16 @@ export function buildTree(inv: InventoryOutlineDto, view: InventoryView): Invent
       const connectionNote = h.connectionState === 'notResponding' ? 'not responding' as const : h.connectionState === 'disconnected' ? 'disconnected' as const : undefined;
       add({ id: h.id, kind: 'host', name: h.name, parentId, childIds: [], hostStatus, ...(hostKind ? { hostKind } : {}), ...(connectionNote ? { connectionNote } : {}), ...(h.alarmStatus ? { alarm: h.alarmStatus } : {}) });
     }
-    for (const p of inv.resourcePools ?? []) {
-      const parentId = p.clusterId && nodes.has(p.clusterId) ? p.clusterId : p.hostId && nodes.has(p.hostId) ? p.hostId : undefined;
+    // Pools of a tree in any order: every pool under its parent pool, or its cluster or standalone host.
+    const poolsById = new Map((inv.resourcePools ?? []).map((p) => [p.id as string, p]));
+    const placePool = (p: NonNullable<InventoryOutlineDto['resourcePools']>[number], depth: number): void => {
+      if (nodes.has(p.id) || depth > poolsById.size) return;
+      const parentPool = p.parentPoolId ? poolsById.get(p.parentPoolId) : undefined;
+      if (parentPool) placePool(parentPool, depth + 1);
+      const parentId = parentPool && nodes.has(parentPool.id) ? parentPool.id : p.clusterId && nodes.has(p.clusterId) ? p.clusterId : p.hostId && nodes.has(p.hostId) ? p.hostId : undefined;
       if (parentId) add({ id: p.id, kind: 'resourcePool', name: p.name, parentId, childIds: [] });
-    }
+    };
+    for (const p of inv.resourcePools ?? []) placePool(p, 0);
     for (const vm of inv.vms) {
       if (vm.isTemplate) continue;
       const parentId = vm.resourcePoolId && nodes.has(vm.resourcePoolId) ? vm.resourcePoolId : vm.hostId && nodes.has(vm.hostId) ? vm.hostId : vm.clusterId && nodes.has(vm.clusterId) ? vm.clusterId : vm.datacenterId;

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Test script: resource pools through pyvmomi on the lab-pools scenario. Creates pools High and Low in
 the cluster's root pool (CreateResourcePool), moves web-01 into High (MoveIntoResourcePool), changes
-Low's shares (UpdateConfig), tries the refusals (a pool inside a pool, memory settings, deleting a pool
-that holds a VM), deletes Low (Destroy_Task), and prints what it read as JSON
+Low's shares (UpdateConfig), creates Inner inside High (expandable) and moves it up to the root pool, tries
+the refusals (a reservation Low cannot satisfy, memory settings, deleting a pool that holds a VM), deletes
+Low (Destroy_Task), and prints what it read as JSON
 (test/vim25/pools.test.ts compares it with the lab).
 
 Usage: pools.py HOST USER PASSWORD [--port 443] [--json]
@@ -18,13 +19,13 @@ from pyVmomi import vim, vmodl  # noqa: E402
 from vsphere_session import session  # noqa: E402
 
 
-def alloc(level, shares=0, reservation=0, limit=-1):
-    return vim.ResourceAllocationInfo(reservation=reservation, limit=limit, expandableReservation=False,
+def alloc(level, shares=0, reservation=0, limit=-1, expandable=False):
+    return vim.ResourceAllocationInfo(reservation=reservation, limit=limit, expandableReservation=expandable,
                                       shares=vim.SharesInfo(level=level, shares=shares))
 
 
-def spec(level, shares=0, reservation=0, limit=-1, mem_limit=-1):
-    return vim.ResourceConfigSpec(cpuAllocation=alloc(level, shares, reservation, limit),
+def spec(level, shares=0, reservation=0, limit=-1, mem_limit=-1, expandable=False):
+    return vim.ResourceConfigSpec(cpuAllocation=alloc(level, shares, reservation, limit, expandable),
                                   memoryAllocation=alloc('normal', 163840, 0, mem_limit))
 
 
@@ -48,7 +49,7 @@ with session(__doc__) as (args, content):
     vms = {e.name: e for e in view.view if isinstance(e, vim.VirtualMachine)}
     view.Destroy()
     root = cluster.resourcePool
-    high = root.CreateResourcePool('High', spec('high'))
+    high = root.CreateResourcePool('High', spec('high', expandable=True))
     low = root.CreateResourcePool('Low', spec('custom', 3000, 10, 50))
     out = {
         'root': root._moId,
@@ -58,9 +59,15 @@ with session(__doc__) as (args, content):
         'low': {'shares': low.config.cpuAllocation.shares.shares, 'reservation': low.config.cpuAllocation.reservation,
                 'limit': low.config.cpuAllocation.limit},
         'duplicate': fault_of(lambda: root.CreateResourcePool('High', spec('normal'))),
-        'nested': fault_of(lambda: high.CreateResourcePool('Inner', spec('normal'))),
         'memory': fault_of(lambda: root.CreateResourcePool('Mem', spec('normal', mem_limit=512))),
+        'low_expandable': low.config.cpuAllocation.expandableReservation,
+        'insufficient': fault_of(lambda: low.CreateResourcePool('Greedy', spec('normal', reservation=20))),
     }
+    inner = high.CreateResourcePool('Inner', spec('normal', reservation=5, expandable=True))
+    out['inner'] = {'parent': inner.parent._moId, 'expandable': inner.config.cpuAllocation.expandableReservation,
+                    'high_children': [p.name for p in high.resourcePool]}
+    root.MoveIntoResourcePool([inner])
+    out['inner_moved'] = inner.parent._moId
     high.MoveIntoResourcePool([vms['web-01']])
     out['web_pool'] = vms['web-01'].resourcePool._moId
     out['high_vms'] = [v.name for v in high.vm]

@@ -15,7 +15,7 @@ import { startPowerOp } from '../../vm/index';
 import { markAsTemplate, markAsVirtualMachine, startClone, startCreate, startReconfigure, startRemove, startEnterMaintenance, startExitMaintenance } from '../../cluster/index';
 import { designProblem, injectFault, repairFault } from '../../services/index';
 import { startEnterStandby, startExitStandby } from '../../cluster/index';
-import { createResourcePool, deleteResourcePool, moveVmToPool, updateResourcePool } from '../../cluster/index';
+import { createResourcePool, deleteResourcePool, movePoolToPool, moveVmToPool, updateResourcePool } from '../../cluster/index';
 import { applyRequestPlan, startApplyPlan } from '../../placement/index';
 import { editSnapshot, startRemove as startRemoveSnapshot, startRemoveAll, startRevert, startTake } from '../../snapshot/index';
 import { startMigration } from '../../migration/index';
@@ -55,6 +55,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'resourcePool.create': (lab, p) => createResourcePool(lab.ops, p),
   'resourcePool.update': (lab, p) => updateResourcePool(lab.ops, p.resourcePoolId, p),
   'resourcePool.delete': (lab, p) => deleteResourcePool(lab.ops, p.resourcePoolId),
+  'resourcePool.move': (lab, p) => movePoolToPool(lab.ops, p.resourcePoolId, p.parentPoolId),
   'vm.snapshot.create': (lab, p, who) => startTake(lab.ops, p, who),
   'vm.snapshot.revert': (lab, p, who) => startRevert(lab.ops, p, who),
   'vm.snapshot.remove': (lab, p, who) => startRemoveSnapshot(lab.ops, p, who),

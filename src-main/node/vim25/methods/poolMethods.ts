@@ -1,15 +1,17 @@
 /**
  * Resource pools through vim25, each the lab's own command: CreateResourcePool on a cluster's or
- * standalone host's root pool (`resourcePool.create`), UpdateConfig on a lab pool (`resourcePool.update`),
- * MoveIntoResourcePool (`vm.moveToPool` per VM), and Destroy_Task on a lab pool (`resourcePool.delete`;
- * immediate in the lab, so the task is already finished).
+ * standalone host's root pool, or on a lab pool for a child pool (`resourcePool.create`), UpdateConfig on
+ * a lab pool (`resourcePool.update`), MoveIntoResourcePool (`vm.moveToPool` per VM, `resourcePool.move`
+ * per pool), and Destroy_Task on a lab pool (`resourcePool.delete`; immediate in the lab, so the task is
+ * already finished).
  *
- * - `poolSettingsOf(spec, field)`: a ResourceConfigSpec's CPU allocation as the contract's settings.
+ * - `poolSettingsOf(spec, field)`: a ResourceConfigSpec's CPU allocation (shares, reservation, expandable
+ *   reservation, limit) as the contract's settings.
  *
- * Rules: what the lab cannot honour is refused with NotSupported naming it, never ignored: pools inside
- * a lab pool (the lab's pools sit directly under the root pool), memory settings other than vSphere's
- * defaults for a pool (no reservation, unlimited, normal shares), an expandable CPU reservation, and
- * moving anything but VMs. The engine's typed errors become vSphere faults (DuplicateName, InvalidArgument).
+ * Rules: what the lab cannot honour is refused with NotSupported naming it, never ignored: memory settings
+ * other than vSphere's defaults for a pool (no reservation, unlimited, normal shares: pools divide CPU
+ * only), and moving anything but VMs and resource pools. The engine's typed errors become vSphere faults
+ * (DuplicateName, InvalidArgument, InsufficientResourcesFault for admission control).
  */
 import type { ResourcePoolId } from '@shared/model/ids';
 import { ref } from '../vimValues';
@@ -39,7 +41,8 @@ export function poolSettingsOf(spec: Arg, field: string): Record<string, unknown
   const out: Record<string, unknown> = {};
   const cpu = spec.child('cpuAllocation');
   if (cpu) {
-    if (cpu.bool('expandableReservation') === true) throw notSupported(`${field}.cpuAllocation.expandableReservation: expandable reservations are not modelled in the lab`);
+    const expandable = cpu.bool('expandableReservation');
+    if (expandable !== undefined) out.cpuExpandableReservation = expandable;
     const reservation = cpu.int('reservation', 0, 1_000_000);
     const limit = cpu.int('limit', -1, 1_000_000);
     if (reservation !== undefined) out.cpuReservationMhz = reservation;
@@ -57,7 +60,7 @@ export function poolSettingsOf(spec: Arg, field: string): Record<string, unknown
     const shares = mem.child('shares');
     const level = shares?.str('level');
     const defaults = (mem.int('reservation') ?? 0) === 0 && (mem.int('limit') ?? -1) === -1 && (level === undefined || level === 'normal');
-    if (!defaults) throw notSupported(`${field}.memoryAllocation: memory settings of resource pools are not modelled in the lab (leave no reservation, unlimited, normal shares)`);
+    if (!defaults) throw notSupported(`${field}.memoryAllocation: memory settings of resource pools are not modelled in the lab: its pools divide CPU only (leave no reservation, unlimited, normal shares)`);
   }
   return out;
 }
@@ -67,11 +70,10 @@ export const POOL_METHODS: MethodTable = {
     on: ['ResourcePool'],
     run: async (c) => {
       const node = poolNode(c);
-      if (node.resourcePool) throw notSupported('CreateResourcePool: pools inside a pool are not modelled in the lab; create it in the cluster\'s or host\'s root pool');
       const name = c.args.needStr('name');
       const settings = poolSettingsOf(c.args.need('spec'), 'spec');
       const owner = node.owner!;
-      const where = owner.cluster ? { clusterId: owner.cluster.id } : { hostId: owner.hosts![0].id };
+      const where = node.resourcePool ? { parentPoolId: node.id as ResourcePoolId } : owner.cluster ? { clusterId: owner.cluster.id } : { hostId: owner.hosts![0].id };
       const r = await runCommand<{ resourcePoolId: ResourcePoolId }>(c, 'resourcePool.create', { name, ...where, ...settings }, { name });
       return ref('ResourcePool', r.resourcePoolId);
     },
@@ -92,7 +94,11 @@ export const POOL_METHODS: MethodTable = {
     run: async (c) => {
       const node = poolNode(c);
       for (const [i, r] of c.args.refs('list').entries()) {
-        if (r.type !== 'VirtualMachine') throw notSupported(`list[${i}]: only virtual machines move between the lab's resource pools`);
+        if (r.type === 'ResourcePool') {
+          await runCommand(c, 'resourcePool.move', node.resourcePool ? { resourcePoolId: r.id, parentPoolId: node.id } : { resourcePoolId: r.id });
+          continue;
+        }
+        if (r.type !== 'VirtualMachine') throw notSupported(`list[${i}]: only virtual machines and resource pools move between the lab's resource pools`);
         await runCommand(c, 'vm.moveToPool', node.resourcePool ? { vmId: r.id, resourcePoolId: node.id } : { vmId: r.id });
       }
       return undefined;
