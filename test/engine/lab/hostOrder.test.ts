@@ -10,11 +10,11 @@
 // not-present handler runs inside the segment).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createEngine, type GuestFactory } from '../../../src-main/engine/index';
 import { HostScheduler } from '../../../src-main/engine/scheduler/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { stateDigestsAt } from '../../helpers/stateDigests';
 
 const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
   { workload: 'cpu' },
@@ -79,16 +79,7 @@ function withHostOrder<T>(order: Order, fn: () => T): T {
 function digests(content: unknown, factory: GuestFactory, atMs: number[], order: Order): { got: string[]; final: string } {
   return withHostOrder(order, () => {
     const engine = createEngine({ scenarios: { order: { file: 'order', content } }, guestFactory: factory }, { scenario: 'order', seed: 1 });
-    const got: string[] = [];
-    let final = '';
-    let now = 0;
-    for (const t of atMs) {
-      engine.advance(t - now);
-      now = t;
-      final = JSON.stringify(engine.digestInput());
-      got.push(`${t / 1000}s ${createHash('sha256').update(final).digest('hex').slice(0, 16)}`);
-    }
-    return { got, final };
+    return stateDigestsAt(engine, atMs);
   });
 }
 

@@ -7,10 +7,10 @@
 // failure prints every digest of the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createEngine, type GuestFactory } from '../../../src-main/engine/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { stateDigestsAt } from '../../helpers/stateDigests';
 
 const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
   { workload: 'cpu' },
@@ -37,16 +37,7 @@ function scenario(vms: number, monitor: string, hostMemoryGiB = 64): unknown {
 /** The digests at each time; `final` = the last state's digest input as JSON (for checks on the run itself). */
 function digests(vms: number, monitor: string, factory: GuestFactory, atMs: number[], hostMemoryGiB?: number): { got: string[]; final: string } {
   const engine = createEngine({ scenarios: { digests: { file: 'digests', content: scenario(vms, monitor, hostMemoryGiB) } }, guestFactory: factory }, { scenario: 'digests', seed: 1 });
-  const got: string[] = [];
-  let final = '';
-  let now = 0;
-  for (const t of atMs) {
-    engine.advance(t - now);
-    now = t;
-    final = JSON.stringify(engine.digestInput());
-    got.push(`${t / 1000}s ${createHash('sha256').update(final).digest('hex').slice(0, 16)}`);
-  }
-  return { got, final };
+  return stateDigestsAt(engine, atMs);
 }
 
 test('a 24-VM fakeGuest lab: the state digests at 5, 15, 25 and 35 virtual s are the pinned ones (an activity sample period ends at 30 s)', () => {
