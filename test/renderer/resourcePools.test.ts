@@ -17,6 +17,7 @@ import { useDialogs } from '@renderer/composables/useDialogs';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import ResourcePoolDialog from '@renderer/components/pools/ResourcePoolDialog.vue';
 import DeletePoolDialog from '@renderer/components/pools/DeletePoolDialog.vue';
+import PoolSummaryTab from '@renderer/components/pools/PoolSummaryTab.vue';
 import MoveToPoolDialog from '@renderer/components/pools/MoveToPoolDialog.vue';
 import InventoryTree from '@renderer/components/inventory/InventoryTree.vue';
 import { useSelectionStore } from '@renderer/stores/selection';
@@ -392,5 +393,31 @@ describe('moving a pool', () => {
     ]);
     expect(useDialogs().dialog.value).toBeNull();
     w.unmount();
+  });
+});
+
+describe('a pool\'s Summary and settings', () => {
+  it('shows Expandable reservation Yes/No and the parent pool, and Edit… opens the pool\'s settings', async () => {
+    await setup(twoWebs());
+    const cache = mount(PoolSummaryTab, { props: { poolId: 'resgroup-4' } });
+    expect(cache.get('[data-testid="pool-summary-expandable"]').text()).toBe('No');
+    expect(cache.get('[data-testid="pool-summary-parent"]').text()).toBe('Web');
+    expect(mount(PoolSummaryTab, { props: { poolId: 'resgroup-1' } }).get('[data-testid="pool-summary-expandable"]').text()).toBe('Yes');
+    await cache.get('[data-testid="pool-summary-edit"]').trigger('click');
+    expect(useDialogs().dialog.value).toEqual({ kind: 'editPool', poolId: 'resgroup-4' });
+    useDialogs().closeDialog();
+  });
+
+  it('Edit Resource Settings… turns Expandable reservation on and off', async () => {
+    const api = await setup(twoWebs());
+    api.commandResults['resourcePool.update'] = () => ({ ok: true });
+    const w = mount(ResourcePoolDialog, { props: { poolId: 'resgroup-4' }, global: { stubs: { teleport: true } } });
+    const box = w.get('[data-testid="pool-expandable"]');
+    expect((box.element as HTMLInputElement).checked).toBe(false);
+    await box.setValue(true);
+    await w.get('form').trigger('submit');
+    await flush();
+    expect(api.commands).toHaveLength(1);
+    expect(api.commands[0]).toMatchObject({ name: 'resourcePool.update', params: { resourcePoolId: 'resgroup-4', cpuExpandableReservation: true } });
   });
 });
