@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // Resource pools in the client: the tree (pools under their cluster after its hosts, a pool's VMs under
 // it), the pool form's checks and request, Resource Allocation's rows, the ACTIONS entries, the pool dialog
-// placing an engine refusal beside its field, Delete showing a refusal in words, and Move To….
+// placing an engine refusal beside its field, Delete showing a refusal in words, Move To… (on a VM and on
+// a pool, labelled by path), a pool dragged in the navigator, and a pool's Summary.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -21,6 +22,7 @@ import PoolSummaryTab from '@renderer/components/pools/PoolSummaryTab.vue';
 import MoveToPoolDialog from '@renderer/components/pools/MoveToPoolDialog.vue';
 import InventoryTree from '@renderer/components/inventory/InventoryTree.vue';
 import { useSelectionStore } from '@renderer/stores/selection';
+import { useTasksStore } from '@renderer/stores/tasks';
 import { fakeApi, flush, makeInventory } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
@@ -392,6 +394,11 @@ describe('moving a pool', () => {
       { name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-4' } },
     ]);
     expect(useDialogs().dialog.value).toBeNull();
+    // Prod dropped on a pool inside it: the engine refuses, and the refusal is a Failed task in its words.
+    api.commandResults['resourcePool.move'] = () => ({ code: 'E_INVALID_ARGUMENT', message: 'Resource pool Prod cannot move into Cache, a pool inside it.', field: 'params.parentPoolId' });
+    await drag('resgroup-1', 'resgroup-4');
+    expect(api.commands.at(-1)).toEqual({ name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-1', parentPoolId: 'resgroup-4' } });
+    expect(useTasksStore().rows[0]).toMatchObject({ operation: 'resourcePool.move', targetId: 'resgroup-1', state: 'error', error: { message: 'Resource pool Prod cannot move into Cache, a pool inside it.' } });
     w.unmount();
   });
 });
