@@ -5,7 +5,9 @@
  * read on the page: the VMs' measured usage follows the pools' shares, 4 : 1. Delete on a pool that
  * holds a VM is refused in words. Then pools inside pools: a child pool created from a pool's ACTIONS, a
  * VM moved into it, and the measured usage following the nested shares (2 : 1); a power-on refused by a
- * non-expandable pool's reservation, shown in words on its failed task.
+ * non-expandable pool's reservation, shown in words on its failed task. Last, a pool moved: a child pool
+ * moved to the root with Move To… (labelled by its path there) and dragged back onto its pool, the tree and
+ * Resource Allocation following, and the pool's Summary showing and editing Expandable reservation.
  */
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
@@ -35,10 +37,17 @@ async function newPool(page: Page, name: string, level: 'high' | 'low'): Promise
   await expect(page.locator(`[role=treeitem][data-kind=resourcePool][data-name="${name}"]`)).toBeVisible();
 }
 
+/** The id of a pool, read off its navigator row (Move To…'s choices are keyed by pool id). */
+async function poolIdOf(page: Page, name: string): Promise<string> {
+  const testId = await page.locator(`[role=treeitem][data-kind=resourcePool][data-name="${name}"]`).getAttribute('data-testid');
+  return testId!.replace(/^tree-node-/, '');
+}
+
 async function moveTo(page: Page, vm: string, pool: string): Promise<void> {
+  const poolId = await poolIdOf(page, pool);
   await selectByName(page, vm);
   await runAction(page, ['Move To…']);
-  await page.getByTestId(`move-pool-${pool}`).check();
+  await page.getByTestId(`move-pool-${poolId}`).check();
   await page.getByTestId('move-pool-ok').click();
   await expect(page.getByTestId('move-to-pool-dialog')).toBeHidden();
   await expect(page.getByTestId('vm-related-pool')).toHaveText(pool);
@@ -173,4 +182,62 @@ test('a child pool inside a pool: its VM\'s measured usage follows the nested sh
   await expect(rows.first().getByTestId('task-error')).toContainText('resource pool Fixed has 0 MHz unreserved');
   await shot(page, 'pool-power-on-refused');
   await page.getByTestId('sim-pause').click();
+});
+
+test('a child pool moved to the root with Move To… and dragged back: the tree and Resource Allocation follow', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openPoolsLab(page);
+  await newPool(page, 'Outer', 'low');
+  await selectByName(page, 'Outer');
+  await runAction(page, ['New Resource Pool…']);
+  await page.getByTestId('pool-name').fill('Inner');
+  await page.getByTestId('pool-ok').click();
+  await expect(page.getByTestId('pool-dialog')).toBeHidden();
+  const outer = page.locator('[role=treeitem][data-kind=resourcePool][data-name="Outer"]');
+  const inner = page.locator('[role=treeitem][data-kind=resourcePool][data-name="Inner"]');
+  await expect(outer).toHaveAttribute('aria-expanded', /true|false/);
+  if ((await outer.getAttribute('aria-expanded')) === 'false') await outer.locator('[data-testid^="tree-toggle-"]').click();
+  const level = Number(await outer.getAttribute('aria-level'));
+  await expect(inner).toHaveAttribute('aria-level', String(level + 1));
+  await moveTo(page, 'web-01', 'Inner');
+  const outerId = await poolIdOf(page, 'Outer');
+  const innerId = await poolIdOf(page, 'Inner');
+
+  // Move To… on Inner: the list is the tree by path, without Inner itself; Inner goes to the root pool.
+  await selectByName(page, 'Inner');
+  await runAction(page, ['Move To…']);
+  const dialog = page.getByTestId('move-to-pool-dialog');
+  await expect(dialog.getByTestId(`move-pool-${outerId}`)).toBeChecked();
+  await expect(dialog.getByTestId(`move-pool-${innerId}`)).toHaveCount(0);
+  await shot(page, 'pool-move-to-dialog');
+  await dialog.getByTestId('move-pool-root').check();
+  await page.getByTestId('move-pool-ok').click();
+  await expect(dialog).toBeHidden();
+  await expect(inner).toHaveAttribute('aria-level', String(level));
+  await expect(page.locator('[role=treeitem][data-name="web-01"]')).toHaveAttribute('aria-level', String(level + 1));
+
+  await selectByName(page, 'Pools');
+  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
+  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
+  const table = page.getByTestId('resource-allocation-cpu');
+  await expect(table.getByTestId('allocation-row-Inner').locator('td').first()).toHaveAttribute('data-depth', '0');
+  await expect(table.getByTestId('allocation-row-web-01').locator('td').first()).toHaveAttribute('data-depth', '1');
+
+  // Dragged back onto Outer in the navigator: one level down again, in the table too.
+  await inner.dragTo(outer);
+  await expect(inner).toHaveAttribute('aria-level', String(level + 1));
+  await expect(table.getByTestId('allocation-row-Inner').locator('td').first()).toHaveAttribute('data-depth', '1');
+  await expect(table.getByTestId('allocation-row-web-01').locator('td').first()).toHaveAttribute('data-depth', '2');
+
+  // Its Summary shows Expandable reservation, and Edit… changes it.
+  await selectByName(page, 'Inner');
+  await page.getByRole('tab', { name: 'Summary', exact: true }).click();
+  await expect(page.getByTestId('pool-summary-expandable')).toHaveText('Yes');
+  await expect(page.getByTestId('pool-summary-parent')).toHaveText('Outer');
+  await page.getByTestId('pool-summary-edit').click();
+  await page.getByTestId('pool-expandable').uncheck();
+  await page.getByTestId('pool-ok').click();
+  await expect(page.getByTestId('pool-dialog')).toBeHidden();
+  await expect(page.getByTestId('pool-summary-expandable')).toHaveText('No');
+  await shot(page, 'pool-summary-expandable');
 });

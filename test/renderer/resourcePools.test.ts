@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // Resource pools in the client: the tree (pools under their cluster after its hosts, a pool's VMs under
 // it), the pool form's checks and request, Resource Allocation's rows, the ACTIONS entries, the pool dialog
-// placing an engine refusal beside its field, Delete showing a refusal in words, and Move To….
+// placing an engine refusal beside its field, Delete showing a refusal in words, Move To… (on a VM and on
+// a pool, labelled by path), a pool dragged in the navigator, and a pool's Summary.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -11,15 +12,17 @@ import type { ResourcePoolDto } from '@shared/model/resourcePool';
 import { COMMAND_SCHEMAS } from '@shared/api/commands';
 import { setApiForTests } from '@renderer/api/client';
 import { buildTree } from '@renderer/logic/inventoryTree';
-import { allocationRows, checkPoolForm, poolFieldOf, poolFormOf, poolRequestOf, reservationTotals, vmShareLevelOf } from '@renderer/logic/resourcePools';
+import { allocationRows, moveTargets, checkPoolForm, poolFieldOf, poolFormOf, poolRequestOf, reservationTotals, vmShareLevelOf } from '@renderer/logic/resourcePools';
 import { useObjectActions } from '@renderer/composables/useObjectActions';
 import { useDialogs } from '@renderer/composables/useDialogs';
 import { useInventoryStore } from '@renderer/stores/inventory';
 import ResourcePoolDialog from '@renderer/components/pools/ResourcePoolDialog.vue';
 import DeletePoolDialog from '@renderer/components/pools/DeletePoolDialog.vue';
+import PoolSummaryTab from '@renderer/components/pools/PoolSummaryTab.vue';
 import MoveToPoolDialog from '@renderer/components/pools/MoveToPoolDialog.vue';
 import InventoryTree from '@renderer/components/inventory/InventoryTree.vue';
 import { useSelectionStore } from '@renderer/stores/selection';
+import { useTasksStore } from '@renderer/stores/tasks';
 import { fakeApi, flush, makeInventory } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 
@@ -169,12 +172,14 @@ describe('ACTIONS for resource pools', () => {
     expect(dialog.value).toEqual({ kind: 'newPool', parentId: 'cluster-1' });
     expect(actions.menuFor('host-1').find((i) => i.key === 'newResourcePool')).toMatchObject({ disabled: true });
     const poolMenu = actions.menuFor('resgroup-1').map((i) => i.key);
-    expect(poolMenu).toEqual(['newResourcePool', 'editResourceSettings', 'sep1', 'deleteResourcePool']);
+    expect(poolMenu).toEqual(['newResourcePool', 'editResourceSettings', 'movePool', 'sep1', 'deleteResourcePool']);
     expect(actions.menuFor('resgroup-1').find((i) => i.key === 'newResourcePool')?.disabled).toBeFalsy();
     actions.run('resgroup-1', 'newResourcePool');
     expect(dialog.value).toEqual({ kind: 'newPool', parentId: 'resgroup-1' });
     actions.run('resgroup-1', 'editResourceSettings');
     expect(dialog.value).toEqual({ kind: 'editPool', poolId: 'resgroup-1' });
+    actions.run('resgroup-1', 'movePool');
+    expect(dialog.value).toEqual({ kind: 'movePool', poolId: 'resgroup-1' });
     actions.run('vm-3', 'moveToPool');
     expect(dialog.value).toEqual({ kind: 'moveToPool', vmId: 'vm-3' });
     closeDialog();
@@ -221,8 +226,8 @@ describe('the pool dialogs', () => {
     const api = await setup(withPools());
     api.commandResults['vm.moveToPool'] = () => ({ ok: true });
     const w = mount(MoveToPoolDialog, { props: { vmId: 'vm-3' }, global: { stubs: { teleport: true } } });
-    expect(w.find('[data-testid="move-pool-High"]').exists()).toBe(true);
-    await w.get('[data-testid="move-pool-Low"]').setValue(true);
+    expect(w.find('[data-testid="move-pool-resgroup-1"]').exists()).toBe(true);
+    await w.get('[data-testid="move-pool-resgroup-2"]').setValue(true);
     await w.get('form').trigger('submit');
     await flush();
     expect(api.commands).toEqual([{ name: 'vm.moveToPool', params: { vmId: 'vm-3', resourcePoolId: 'resgroup-2' } }]);
@@ -310,5 +315,116 @@ describe('pools inside pools in the client', () => {
     await nextTick();
     expect(api.commands).toEqual([{ name: 'resourcePool.create', params: { name: 'Low', cpuShareLevel: 'normal', cpuReservationMhz: 0, cpuExpandableReservation: false, cpuLimitMhz: -1, parentPoolId: 'resgroup-1' } }]);
     expect(w.get('[data-testid="pool-expandable-error"]').text()).toMatch(/Insufficient CPU resources/);
+  });
+});
+
+/** Prod (with Web and Db inside, Web holding Cache) and Test (with its own Web), all in cluster-1. */
+function twoWebs(): InventoryDto {
+  const inv = makeInventory(3);
+  inv.resourcePools = [
+    pool(1, 'Prod'), pool(2, 'Web', { parentPoolId: 'resgroup-1' }), pool(3, 'Db', { parentPoolId: 'resgroup-1' }),
+    pool(4, 'Cache', { parentPoolId: 'resgroup-2', cpuExpandableReservation: false }), pool(5, 'Test'), pool(6, 'Web', { parentPoolId: 'resgroup-5' }),
+  ];
+  return inv;
+}
+
+describe('moving a pool', () => {
+  it('Move To… offers the tree labelled by path, without the pool being moved and its subtree', () => {
+    const all = moveTargets(twoWebs(), 'cluster-1');
+    expect(all.map((t) => [t.id, t.path, t.depth])).toEqual([
+      ['resgroup-1', 'Prod', 0], ['resgroup-3', 'Prod / Db', 1], ['resgroup-2', 'Prod / Web', 1], ['resgroup-4', 'Prod / Web / Cache', 2],
+      ['resgroup-5', 'Test', 0], ['resgroup-6', 'Test / Web', 1],
+    ]);
+    expect(moveTargets(twoWebs(), 'cluster-1', 'resgroup-2').map((t) => t.path)).toEqual(['Prod', 'Prod / Db', 'Test', 'Test / Web']);
+    expect(moveTargets(twoWebs(), 'cluster-1', 'resgroup-1').map((t) => t.path)).toEqual(['Test', 'Test / Web']);
+  });
+
+  it('the pool\'s Move To… labels same-named pools by path, moves to the root, and shows a refusal in words', async () => {
+    const api = await setup(twoWebs());
+    api.commandResults['resourcePool.move'] = () => ({ ok: true });
+    const w = mount(MoveToPoolDialog, { props: { poolId: 'resgroup-4' }, global: { stubs: { teleport: true } } });
+    expect(w.get('[data-testid="move-pool-resgroup-2"]').attributes('aria-label')).toBe('Prod / Web');
+    expect(w.get('[data-testid="move-pool-resgroup-6"]').attributes('aria-label')).toBe('Test / Web');
+    expect(w.find('[data-testid="move-pool-resgroup-4"]').exists()).toBe(false);
+    expect((w.get('[data-testid="move-pool-resgroup-2"]').element as HTMLInputElement).checked).toBe(true);
+    await w.get('[data-testid="move-pool-root"]').setValue(true);
+    await w.get('form').trigger('submit');
+    await flush();
+    expect(api.commands).toEqual([{ name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-4' } }]);
+    expect(w.emitted('close')).toHaveLength(1);
+
+    api.commands.length = 0;
+    api.commandResults['resourcePool.move'] = () => ({ code: 'E_INSUFFICIENT_RESOURCES', message: 'Test cannot take Cache: it would reserve 900 MHz, 400 MHz more than it has.', field: 'params.parentPoolId' });
+    const v = mount(MoveToPoolDialog, { props: { poolId: 'resgroup-4' }, global: { stubs: { teleport: true } } });
+    await v.get('[data-testid="move-pool-resgroup-5"]').setValue(true);
+    await v.get('form').trigger('submit');
+    await flush();
+    await nextTick();
+    expect(api.commands).toEqual([{ name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-4', parentPoolId: 'resgroup-5' } }]);
+    expect(v.get('[data-testid="move-pool-error"]').text()).toMatch(/Test cannot take Cache/);
+    expect(v.emitted('close')).toBeUndefined();
+  });
+
+  it('a pool dragged onto a pool moves into it, onto its cluster to the root, and onto itself not at all', async () => {
+    window.location.hash = '';
+    const api = await setup(twoWebs());
+    api.commandResults['resourcePool.move'] = () => ({ ok: true });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const w = mount(InventoryTree, { props: { view: 'hosts' }, global: { plugins: [pinia] }, attachTo: document.body });
+    await flush();
+    useSelectionStore().select('resgroup-4');
+    await flush();
+    await nextTick();
+    const drag = async (from: string, to: string) => {
+      const data = new Map<string, string>();
+      const dataTransfer = { setData: (k: string, v: string) => data.set(k, v), getData: (k: string) => data.get(k) ?? '', effectAllowed: '', dropEffect: '' };
+      await w.get(`[data-testid=tree-node-${from}]`).trigger('dragstart', { dataTransfer });
+      await w.get(`[data-testid=tree-node-${to}]`).trigger('dragover', { dataTransfer });
+      await w.get(`[data-testid=tree-node-${to}]`).trigger('drop', { dataTransfer });
+      await flush();
+    };
+    expect(w.get('[data-testid=tree-node-resgroup-4]').attributes('draggable')).toBe('true');
+    await drag('resgroup-4', 'resgroup-5');
+    await drag('resgroup-4', 'cluster-1');
+    await drag('resgroup-4', 'resgroup-4');
+    await drag('resgroup-4', 'host-1');
+    expect(api.commands).toEqual([
+      { name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-4', parentPoolId: 'resgroup-5' } },
+      { name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-4' } },
+    ]);
+    expect(useDialogs().dialog.value).toBeNull();
+    // Prod dropped on a pool inside it: the engine refuses, and the refusal is a Failed task in its words.
+    api.commandResults['resourcePool.move'] = () => ({ code: 'E_INVALID_ARGUMENT', message: 'Resource pool Prod cannot move into Cache, a pool inside it.', field: 'params.parentPoolId' });
+    await drag('resgroup-1', 'resgroup-4');
+    expect(api.commands.at(-1)).toEqual({ name: 'resourcePool.move', params: { resourcePoolId: 'resgroup-1', parentPoolId: 'resgroup-4' } });
+    expect(useTasksStore().rows[0]).toMatchObject({ operation: 'resourcePool.move', targetId: 'resgroup-1', state: 'error', error: { message: 'Resource pool Prod cannot move into Cache, a pool inside it.' } });
+    w.unmount();
+  });
+});
+
+describe('a pool\'s Summary and settings', () => {
+  it('shows Expandable reservation Yes/No and the parent pool, and Edit… opens the pool\'s settings', async () => {
+    await setup(twoWebs());
+    const cache = mount(PoolSummaryTab, { props: { poolId: 'resgroup-4' } });
+    expect(cache.get('[data-testid="pool-summary-expandable"]').text()).toBe('No');
+    expect(cache.get('[data-testid="pool-summary-parent"]').text()).toBe('Web');
+    expect(mount(PoolSummaryTab, { props: { poolId: 'resgroup-1' } }).get('[data-testid="pool-summary-expandable"]').text()).toBe('Yes');
+    await cache.get('[data-testid="pool-summary-edit"]').trigger('click');
+    expect(useDialogs().dialog.value).toEqual({ kind: 'editPool', poolId: 'resgroup-4' });
+    useDialogs().closeDialog();
+  });
+
+  it('Edit Resource Settings… turns Expandable reservation on and off', async () => {
+    const api = await setup(twoWebs());
+    api.commandResults['resourcePool.update'] = () => ({ ok: true });
+    const w = mount(ResourcePoolDialog, { props: { poolId: 'resgroup-4' }, global: { stubs: { teleport: true } } });
+    const box = w.get('[data-testid="pool-expandable"]');
+    expect((box.element as HTMLInputElement).checked).toBe(false);
+    await box.setValue(true);
+    await w.get('form').trigger('submit');
+    await flush();
+    expect(api.commands).toHaveLength(1);
+    expect(api.commands[0]).toMatchObject({ name: 'resourcePool.update', params: { resourcePoolId: 'resgroup-4', cpuExpandableReservation: true } });
   });
 });

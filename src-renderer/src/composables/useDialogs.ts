@@ -4,7 +4,7 @@
  *
  * - `menu`: `{ targetId, x, y }` or null; `openMenu(targetId, x, y)`, `closeMenu()`.
  * - `dialog`: which dialog is open (`takeSnapshot`, `editSnapshot`, `newVm`, `editSettings`, `console`,
- *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, the resource pool dialogs `newPool`, `editPool`, `deletePool`, `moveToPool`, `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`; Administration's `sdkEndpoint`) with its target; `openDialog(d)`, `closeDialog()`.
+ *   `rename`, `clone` (to a VM or a template), `convertToVm`, `addHost`, `migrate`, the resource pool dialogs `newPool`, `editPool`, `deletePool`, `moveToPool` (a VM's Move To…), `movePool` (a pool's), `confirm`, and File's `newLab`, `openLab`, `saveLab`; `exportReport`; Administration's `sdkEndpoint`) with its target; `openDialog(d)`, `closeDialog()`.
  */
 import { shallowRef } from 'vue';
 import type { ResourcePoolId, SnapshotId, VmId } from '@shared/model/ids';
@@ -29,6 +29,7 @@ export type DialogState =
   | { kind: 'editPool'; poolId: ResourcePoolId }
   | { kind: 'deletePool'; poolId: ResourcePoolId }
   | { kind: 'moveToPool'; vmId: VmId }
+  | { kind: 'movePool'; poolId: ResourcePoolId }
   | { kind: 'confirm'; title: string; message: string; confirmLabel: string; onConfirm: () => void; testId?: string };
 
 const menu = shallowRef<{ targetId: string; x: number; y: number } | null>(null);

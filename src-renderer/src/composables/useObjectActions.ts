@@ -30,7 +30,7 @@ import { useDialogs } from './useDialogs';
 /** Entries that do something when chosen (submenus and separators only group them). */
 const COMMAND_KEYS = [
   'takeSnapshot', 'manageSnapshots', 'revertLatest', 'removeAllSnapshots', 'console', 'migrate', 'editSettings', 'rename', 'remove',
-  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'newResourcePool', 'editResourceSettings', 'deleteResourcePool', 'moveToPool', 'enterMaintenance', 'exitMaintenance', 'enterStandby', 'exitStandby', 'addHost', 'reconnectHost', 'removeHost',
+  'newFromTemplate', 'cloneToVm', 'cloneToTemplate', 'convertToTemplate', 'convertToVm', 'newVm', 'newResourcePool', 'editResourceSettings', 'deleteResourcePool', 'moveToPool', 'movePool', 'enterMaintenance', 'exitMaintenance', 'enterStandby', 'exitStandby', 'addHost', 'reconnectHost', 'removeHost',
 ] as const;
 type GroupKey = 'power' | 'snapshots' | 'clone' | 'template' | 'maintenance' | 'hostPower' | 'sep1' | 'sep2';
 export type ObjectActionKey = PowerCommand | (typeof COMMAND_KEYS)[number];
@@ -45,7 +45,7 @@ const ENTRY_COMMANDS: Partial<Record<ObjectActionKey, CommandName>> = {
   takeSnapshot: 'vm.snapshot.create', revertLatest: 'vm.snapshot.revert', removeAllSnapshots: 'vm.snapshot.removeAll',
   migrate: 'vm.migrate', editSettings: 'vm.reconfigure', rename: 'vm.rename', remove: 'vm.remove', newFromTemplate: 'vm.clone',
   cloneToVm: 'vm.clone', cloneToTemplate: 'vm.clone', convertToTemplate: 'vm.markAsTemplate', convertToVm: 'vm.markAsVirtualMachine',
-  newVm: 'vm.create', newResourcePool: 'resourcePool.create', editResourceSettings: 'resourcePool.update', deleteResourcePool: 'resourcePool.delete', moveToPool: 'vm.moveToPool',
+  newVm: 'vm.create', newResourcePool: 'resourcePool.create', editResourceSettings: 'resourcePool.update', deleteResourcePool: 'resourcePool.delete', moveToPool: 'vm.moveToPool', movePool: 'resourcePool.move',
   enterMaintenance: 'host.enterMaintenance', exitMaintenance: 'host.exitMaintenance',
   enterStandby: 'host.enterStandby', exitStandby: 'host.exitStandby',
   addHost: 'host.add', reconnectHost: 'host.reconnect', removeHost: 'host.remove',
@@ -182,6 +182,7 @@ export function useObjectActions() {
       return [
         { key: 'newResourcePool', label: 'New Resource Pool…', icon: 'resourcePool', testId: 'action-new-pool' },
         { key: 'editResourceSettings', label: 'Edit Resource Settings…', icon: 'settings', testId: 'action-edit-pool' },
+        { key: 'movePool', label: 'Move To…', icon: 'resourcePool', testId: 'action-move-pool' },
         { key: 'sep1', label: '', separator: true },
         { key: 'deleteResourcePool', label: 'Delete', testId: 'action-delete-pool' },
       ];
@@ -240,6 +241,7 @@ export function useObjectActions() {
       case 'editResourceSettings': openDialog({ kind: 'editPool', poolId: id as ResourcePoolId }); break;
       case 'deleteResourcePool': openDialog({ kind: 'deletePool', poolId: id as ResourcePoolId }); break;
       case 'moveToPool': openDialog({ kind: 'moveToPool', vmId }); break;
+      case 'movePool': openDialog({ kind: 'movePool', poolId: id as ResourcePoolId }); break;
       case 'enterMaintenance':
         void tasks.run('host.enterMaintenance', { hostId: id as HostId }, { id, name: inventory.nameOf(id) });
         break;

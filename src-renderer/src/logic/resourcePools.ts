@@ -14,6 +14,9 @@
  *   reserved / unreserved / borrowed CPU; `reservationTotals(inventory, parentId)`: the reservation
  *   capacity, used and available, as vSphere shows them above the table; `reservationTreeOf(inventory,
  *   clusterOrHostId)`: the tree as `@shared/model/poolReservation` counts it (the engine's own arithmetic).
+ * - `moveTargets(inventory, clusterOrHostId, movingPoolId?)`: the pools Move To… offers, as their tree
+ *   (depth) and labelled by their path ("Prod / Web", since two pools may share a name under different
+ *   parents); a pool being moved is left out with its whole subtree (it cannot go into itself).
  *
  * Rules: the checks here only spare a round trip (bounds from `@shared/model/resourcePool`); the engine's
  * typed errors are final and are shown beside the field they name. Nothing is invented: a VM without a
@@ -239,3 +242,21 @@ export function allocationVmIds(inv: InventoryDto, parentId: string): string[] {
 }
 
 export const SHARE_LEVEL_LABELS: Record<PoolShareLevel, string> = { low: 'Low', normal: 'Normal', high: 'High', custom: 'Custom' };
+
+export interface MoveTarget { id: string; name: string; depth: number;
+  /** The names from the root pool down to it, joined with " / ". */
+  path: string }
+
+export function moveTargets(inv: InventoryDto, ownerId: string, movingPoolId?: string): MoveTarget[] {
+  const pools = new Map((inv.resourcePools ?? []).map((p) => [p.id as string, p]));
+  const chain = (id: string): ResourcePoolDto[] => {
+    const out: ResourcePoolDto[] = [];
+    for (let at = pools.get(id), guard = 0; at && guard <= pools.size; at = at.parentPoolId ? pools.get(at.parentPoolId) : undefined, guard++) out.unshift(at);
+    return out;
+  };
+  return allocationRows(inv, ownerId, new Map())
+    .filter((r) => r.kind === 'resourcePool')
+    .map((r) => ({ r, path: chain(r.id) }))
+    .filter(({ path }) => !movingPoolId || !path.some((p) => p.id === movingPoolId))
+    .map(({ r, path }) => ({ id: r.id, name: r.name, depth: r.depth, path: path.map((p) => p.name).join(' / ') }));
+}
