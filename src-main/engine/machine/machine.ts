@@ -230,7 +230,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
    * one free (its time waiting is counted); false while it is not.
    */
   private resumeWaiter(slot: VcpuSlot, hostNowNs: number, res: VcpuRunResult): boolean {
-    if (slot.waitingForFrame ? this.host.freeFrames < 1 : this.mem.isNotPresent(slot.waitingFor as never)) {
+    if (slot.waitingForFrame ? this.host.freeFrames < 1 : !slot.waitServed && this.mem.isNotPresent(slot.waitingFor as never)) {
       slot.waitLookNs = hostNowNs;
       res.halted = true;
       res.waitingForPage = slot.waitingFor;
@@ -240,6 +240,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     if (slot.waitingForFrame) slot.pageFaults.frameWaitedNs += waited;
     else slot.pageFaults.waitedNs += waited;
     slot.waitingForFrame = false;
+    slot.waitServed = false;
     slot.waitingFor = -1;
     slot.wakeHintNs = Number.NaN;
     slot.waitLookNs = Number.NaN;
@@ -327,7 +328,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
 
   waitingForPage(vcpu: number): number {
     const s = this.slots[vcpu];
-    return s && s.waitingFor >= 0 && !s.waitingForFrame && this.mem.isNotPresent(s.waitingFor as never) ? s.waitingFor : -1;
+    return s && s.waitingFor >= 0 && !s.waitingForFrame && !s.waitServed && this.mem.isNotPresent(s.waitingFor as never) ? s.waitingFor : -1;
   }
 
   /**
@@ -367,10 +368,19 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     return { ...pageOps.frameStats(this.mem), frameWaitNs: waitNs };
   }
 
-  /** Marks a page not present; a vCPU executing from it fetches it again (its fetch latch is dropped). */
+  /**
+   * Marks a page not present; a vCPU executing from it fetches it again (its fetch latch is dropped).
+   * A vCPU still waiting for it although it is present (it arrived; the vCPU has not looked since) has
+   * its wait served: it retries and faults to the handler in charge now, instead of waiting on one
+   * that already delivered the page (or is gone: a finished post-copy) and will never supply it again.
+   */
   markNotPresent(gpfn: number): void {
+    const wasPresent = !this.mem.isNotPresent(gpfn as never);
     pageOps.markNotPresent(this.mem, gpfn);
-    for (const s of this.slots) if (s.cpu.codeGpfn === gpfn) s.cpu.codeVpn = -1;
+    for (const s of this.slots) {
+      if (s.cpu.codeGpfn === gpfn) s.cpu.codeVpn = -1;
+      if (wasPresent && s.waitingFor === gpfn && !s.waitingForFrame) s.waitServed = true;
+    }
   }
 
   /**

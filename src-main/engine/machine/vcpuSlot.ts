@@ -4,7 +4,8 @@
  *
  * Interface: `new VcpuSlot(index, cpu, nsPerCycle)`; `started`; `nowNs()`; `rebase(ns)`;
  * not-present pages: `waitingFor` (gpfn or -1), `waitingForFrame` (it waits for a free host frame
- * for that page, not for its contents), `waitSinceNs`, `wakeHintNs`, `pageFaults`
+ * for that page, not for its contents), `waitServed` (the page arrived while it waited and was taken
+ * away again before it looked), `waitSinceNs`, `wakeHintNs`, `pageFaults`
  * (`NotPresentCounters`: faults, supplied, waits, waitedNs, stallCycles, frameWaits, frameWaitedNs);
  * `save()` → `VcpuSlotState` (the CPU is saved by the machine).
  * Virtual time: a vCPU's time is `epochNs + (cycles executed since the epoch) × ns per cycle`.
@@ -46,6 +47,8 @@ export interface VcpuSlotState {
   waitingFor?: number;
   /** It waits for a free host frame for that page, not for the page's contents. */
   waitingForFrame?: boolean;
+  /** The page arrived during the wait and was taken away again: the wait is over (absent = false). */
+  waitServed?: boolean;
   waitSinceNs?: number;
   wakeHintNs?: number;
   pageFaults?: NotPresentCounters;
@@ -60,6 +63,12 @@ export class VcpuSlot {
   waitingFor = -1;
   /** The wait is for a free host frame to write `waitingFor` into (the host's low state), not for its contents. */
   waitingForFrame = false;
+  /**
+   * The page arrived while the vCPU waited and the host took it away again (reclamation sampled or
+   * swapped it) before the vCPU's next look: the wait is over all the same. It runs the instruction
+   * again, which faults anew to whoever holds the page now — the one it waited on may be gone.
+   */
+  waitServed = false;
   /** VM time at which it started waiting. */
   waitSinceNs = 0;
   /** When the page is expected (VM time; NaN = unknown): the scheduler's next look. */
@@ -90,6 +99,7 @@ export class VcpuSlot {
     if (this.waitingFor >= 0) {
       s.waitingFor = this.waitingFor;
       if (this.waitingForFrame) s.waitingForFrame = true;
+      if (this.waitServed) s.waitServed = true;
       s.waitSinceNs = this.waitSinceNs;
       if (!Number.isNaN(this.wakeHintNs)) s.wakeHintNs = this.wakeHintNs;
     }
@@ -103,6 +113,7 @@ export class VcpuSlot {
     this.epochCycles = s.epochCycles;
     this.waitingFor = s.waitingFor ?? -1;
     this.waitingForFrame = this.waitingFor >= 0 && s.waitingForFrame === true;
+    this.waitServed = this.waitingFor >= 0 && !this.waitingForFrame && s.waitServed === true;
     this.waitSinceNs = s.waitSinceNs ?? 0;
     this.wakeHintNs = s.wakeHintNs ?? Number.NaN;
     this.pageFaults = { ...newNotPresentCounters(), ...s.pageFaults };

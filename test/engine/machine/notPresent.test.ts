@@ -1,6 +1,8 @@
 /**
  * Pages not present here, on small bare-metal programs: a device transfer (DMA) from or into such a
- * page waits on the vCPU that runs it (the disk completes later, never with zeros); a page marked not
+ * page waits on the vCPU that runs it (the disk completes later, never with zeros), and a page taken
+ * away again after it arrived but before the waiting vCPU looked ends the wait (it faults anew to the
+ * handler in charge then); a page marked not
  * present under a running vCPU's feet is fetched again (no stale decoded code); host code that cannot
  * wait (a monitor reading guest memory) must be supplied, or the machine crashes naming the page;
  * writePage from outside is seen by decoded code like a guest write; a disk read into memory on a host
@@ -98,6 +100,28 @@ test('DMA from and into pages not present: the disk waits on the vCPU, then move
   assert.equal(k['disk.reads'], 1);
   const uptime = (x: typeof ref): number => word(x, RESULT + 8);
   assert.ok(uptime(m) >= uptime(ref) + 1000, `the write completed later (${uptime(ref)} → ${uptime(m)} µs): the guest saw a slower disk, nothing else`);
+});
+
+test('a page that arrives while a vCPU waits and is taken again before it looks: it faults anew to the handler in charge now', () => {
+  // Post-copy delivers the page, ends and hands the VM to the host's reclamation, which samples that very
+  // page before the waiting vCPU's next look: the vCPU must not wait on the finished migration forever.
+  const m = bootMachine(DMA, { memoryBytes: 1 << 20 });
+  const pattern = m.readPage(9)!.slice();
+  m.markNotPresent(9);
+  const waits: NotPresentFault[] = [];
+  m.setNotPresentHandler((f) => { waits.push(f); return { kind: 'wait' }; });
+  for (let t = 1e6; waits.length === 0 && t < 1e8; t += 1e6) runMachine(m, { untilNs: t });
+  assert.equal(m.waitingForPage(0), 9, 'the vCPU waits for the page');
+  m.supplyPage(9, pattern); // delivered; the vCPU has not looked since
+  const held: number[] = [];
+  m.setNotPresentHandler((f) => { held.push(f.gpfn); return { kind: 'supply', bytes: pattern }; });
+  m.markNotPresent(9); // the new owner takes it away (an activity sample)
+  assert.equal(m.waitingForPage(0), -1, 'its wait is over: the page came');
+  runMachine(m, { untilNs: 1e9 });
+  assert.equal(m.state, 'off', 'the guest finished');
+  assert.deepEqual([0, 4].map((k) => word(m, RESULT + k) >>> 0), [0x11223344, 0x55667788]);
+  assert.deepEqual(held, [9], 'the retried access asked the handler in charge now');
+  assert.equal(m.counters()['notPresent.waits'], 1);
 });
 
 test('a disk read into memory on a host with no free frame waits for frames, then completes with the real bytes', () => {
