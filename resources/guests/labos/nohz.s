@@ -26,7 +26,7 @@ nohz_enter:
   li r7, NOHZ_MAX_TICKS          ; ticks to the deadline
   LOAD r1, balloon_on
   cmpi r1, 0
-  beq .sleepers
+  beq .top                       ; no balloon driver: no poll deadline, but top's may still be set
   LOAD r1, balloon_wait          ; the poll is at the tick that takes it to 0
   cmp r1, r7
   bge .top

@@ -65,8 +65,8 @@ test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6
   assert.ok(real, 'the real guest machine is built');
   const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
   assert.deepEqual(got, [
-    '2s 26c9937434039379',
-    '4s a27e235d2143f6c4',
-    '6s b43f8797285e0751',
+    '2s f982e78bcb7966e0',
+    '4s 820f82b98f096854',
+    '6s bccb33b042db6308',
   ], `the run's digests:\n${got.join('\n')}`);
 });
