@@ -37,10 +37,22 @@ async function newPool(page: Page, name: string, level: 'high' | 'low'): Promise
   await expect(page.locator(`[role=treeitem][data-kind=resourcePool][data-name="${name}"]`)).toBeVisible();
 }
 
-/** The id of a pool, read off its navigator row (Move To…'s choices are keyed by pool id). */
-async function poolIdOf(page: Page, name: string): Promise<string> {
-  const testId = await page.locator(`[role=treeitem][data-kind=resourcePool][data-name="${name}"]`).getAttribute('data-testid');
+/** The id of the navigator row `selector` names (its test id is `tree-node-<id>`). */
+async function rowIdOf(page: Page, selector: string): Promise<string> {
+  const testId = await page.locator(selector).getAttribute('data-testid');
   return testId!.replace(/^tree-node-/, '');
+}
+
+/** The id of a pool, read off its navigator row (Move To…'s choices are keyed by pool id). */
+const poolIdOf = (page: Page, name: string): Promise<string> => rowIdOf(page, `[role=treeitem][data-kind=resourcePool][data-name="${name}"]`);
+const vmIdOf = (page: Page, name: string): Promise<string> => rowIdOf(page, `[role=treeitem][data-name="${name}"]`);
+
+/** The cluster's Monitor › Resource Allocation › CPU table. */
+async function openCpuAllocation(page: Page) {
+  await selectByName(page, 'Pools');
+  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
+  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
+  return page.getByTestId('resource-allocation-cpu');
 }
 
 async function moveTo(page: Page, vm: string, pool: string): Promise<void> {
@@ -81,10 +93,7 @@ test('two pools (High, Low) from the UI divide one core 4 : 1 between their VMs,
   // Let the lab run (10×) and read the measured usage on the cluster's Resource Allocation › CPU.
   await page.getByTestId('sim-speed-10').click();
   if (await page.getByTestId('sim-run').isVisible()) await page.getByTestId('sim-run').click();
-  await selectByName(page, 'Pools');
-  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
-  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
-  const table = page.getByTestId('resource-allocation-cpu');
+  const table = await openCpuAllocation(page);
   await expect(table.getByTestId('allocation-row-High').getByTestId('allocation-share-percent')).toHaveText('80%');
   await expect(table.getByTestId('allocation-row-Low').getByTestId('allocation-share-percent')).toHaveText('20%');
   const mhz = async (row: string) => Number(await table.getByTestId(`allocation-row-${row}`).getByTestId('allocation-usage').getAttribute('data-mhz') || 'NaN');
@@ -116,11 +125,6 @@ test('two pools (High, Low) from the UI divide one core 4 : 1 between their VMs,
   await page.getByTestId('confirm-cancel').click();
 });
 
-async function vmIdOf(page: Page, name: string): Promise<string> {
-  const testId = await page.locator(`[role=treeitem][data-name="${name}"]`).getAttribute('data-testid');
-  return testId!.replace(/^tree-node-/, '');
-}
-
 test('a child pool inside a pool: its VM\'s measured usage follows the nested shares; a fixed pool refuses a power-on in words', async ({ page }) => {
   test.setTimeout(300_000);
   await openPoolsLab(page);
@@ -144,10 +148,7 @@ test('a child pool inside a pool: its VM\'s measured usage follows the nested sh
 
   await page.getByTestId('sim-speed-10').click();
   if (await page.getByTestId('sim-run').isVisible()) await page.getByTestId('sim-run').click();
-  await selectByName(page, 'Pools');
-  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
-  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
-  const table = page.getByTestId('resource-allocation-cpu');
+  const table = await openCpuAllocation(page);
   await expect(table.getByTestId('allocation-row-Inner').locator('td').first()).toHaveAttribute('data-depth', '1');
   await expect(table.getByTestId('allocation-row-web-01').locator('td').first()).toHaveAttribute('data-depth', '2');
   const mhz = async (row: string) => Number(await table.getByTestId(`allocation-row-${row}`).getByTestId('allocation-usage').getAttribute('data-mhz') || 'NaN');
@@ -216,10 +217,7 @@ test('a child pool moved to the root with Move To… and dragged back: the tree 
   await expect(inner).toHaveAttribute('aria-level', String(level));
   await expect(page.locator('[role=treeitem][data-name="web-01"]')).toHaveAttribute('aria-level', String(level + 1));
 
-  await selectByName(page, 'Pools');
-  await page.getByRole('tab', { name: 'Monitor', exact: true }).click();
-  await page.getByTestId('monitor-section-resource-allocation-cpu').click();
-  const table = page.getByTestId('resource-allocation-cpu');
+  const table = await openCpuAllocation(page);
   await expect(table.getByTestId('allocation-row-Inner').locator('td').first()).toHaveAttribute('data-depth', '0');
   await expect(table.getByTestId('allocation-row-web-01').locator('td').first()).toHaveAttribute('data-depth', '1');
 
