@@ -232,3 +232,30 @@ test('a pool\'s limit caps all its VMs together; its reservation is honoured aga
   const got = run(r, 2).get('vm-1')!.cycles / 2 / 1e6;
   assert.ok(got >= 58, `reserved pool got ${got} MHz`);
 });
+
+test('a throttle and a pool\'s limit keep capping after a policy change and after save and restore', () => {
+  // The caps are derived when the limit, the throttle or the pool path changes; every way in must derive them.
+  const mhzOver = (s: HostScheduler, from: number, seconds: number): Map<VmId, number> => {
+    const q = 10_000_000;
+    for (let t = from * 1e9; t < (from + seconds) * 1e9; t += q) { s.runSegment(t, t + q); s.endGridQuantum(q); }
+    return new Map([...s.sample((from + seconds) * 1e9).vms].map(([id, v]) => [id, v.cycles / seconds / 1e6]));
+  };
+  const s = new HostScheduler({ sockets: 1, coresPerSocket: 2, threadsPerCore: 1, cpuMhz: MHZ });
+  const g1 = guest(1, 'cpu');
+  const g2 = guest(1, 'cpu');
+  s.addVm('vm-1', 1, g1, NORMAL, 0, 0);
+  s.addVm('vm-2', 2, g2, { ...NORMAL, pool: { id: 'resgroup-1', shares: POOL_NORMAL, limitMhz: 30 } }, 0, 0);
+  s.setThrottle('vm-1', 60);
+  s.setPolicy('vm-1', { ...NORMAL, shares: 2000 }); // a policy change keeps the throttle
+  let mhz = mhzOver(s, 0, 1);
+  assert.ok(Math.abs(mhz.get('vm-1')! - 40) < 2, `throttled vm-1 ${mhz.get('vm-1')} MHz`);
+  assert.ok(Math.abs(mhz.get('vm-2')! - 30) < 2, `pool-limited vm-2 ${mhz.get('vm-2')} MHz`);
+  const r = HostScheduler.restore(s.shape, s.save(), new Map<VmId, FakeGuest>([['vm-1', g1], ['vm-2', g2]]) as never);
+  mhz = mhzOver(r, 1, 1);
+  assert.ok(Math.abs(mhz.get('vm-1')! - 40) < 2, `restored throttled vm-1 ${mhz.get('vm-1')} MHz`);
+  assert.ok(Math.abs(mhz.get('vm-2')! - 30) < 2, `restored pool-limited vm-2 ${mhz.get('vm-2')} MHz`);
+  r.setThrottle('vm-1', 0);
+  r.setPolicy('vm-2', NORMAL); // out of the pool: no cap left
+  mhz = mhzOver(r, 2, 1);
+  assert.ok(mhz.get('vm-1')! > 98 && mhz.get('vm-2')! > 98, `uncapped ${[...mhz.values()]} MHz`);
+});
