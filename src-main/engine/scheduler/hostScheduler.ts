@@ -129,7 +129,7 @@ export class HostScheduler {
     if (this.byId.has(id)) throw new Error(`${id} is already scheduled`);
     const vm: SchedVm = {
       id, order, guest, offsetNs, shares: 1, sharesPerVcpu: 1, reservationCyclesPerPeriod: 0, limitCyclesPerPeriod: Infinity,
-      capCyclesPerPeriod: Infinity, poolLimited: false, poolReserved: false, vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE,
+      vcpus: [], periodCycles: 0, cycles: 0, instructions: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE,
       crashed: guest.state === 'crashed', poweredOff: guest.state === 'off',
     };
     this.applyPolicy(vm, policy, guest.vcpuCount);
@@ -184,7 +184,6 @@ export class HostScheduler {
     if (!vm) return;
     vm.throttlePct = pct > 0 ? pct : undefined;
     vm.throttleCyclesPerPeriod = pct > 0 ? Math.max(1, (1 - pct / 100) * vm.vcpus.length * this.hz * (SCHED_PERIOD_NS / 1e9)) : undefined;
-    deriveCaps(vm);
   }
 
   throttleOf(id: VmId): number {
@@ -328,9 +327,7 @@ export class HostScheduler {
         vcpus: [], periodCycles: vs.periodCycles, cycles: vs.cycles, instructions: vs.instructions,
         gridCycles: vs.gridCycles, gridCarry: vs.gridCarry ?? 0, usageMin: vs.usageMin, usageMax: vs.usageMax, crashed: vs.crashed, poweredOff: vs.poweredOff,
         ...(vs.throttlePct ? { throttlePct: vs.throttlePct, throttleCyclesPerPeriod: vs.throttleCyclesPerPeriod } : {}),
-        capCyclesPerPeriod: Infinity, poolLimited: false, poolReserved: false,
       };
-      deriveCaps(vm);
       vs.vcpus.forEach((x, i) => {
         const v = newVcpu(vm, i, 0);
         Object.assign(v, { ...x, acc: { ...x.acc } });
@@ -359,7 +356,6 @@ export class HostScheduler {
     vm.sharesPerVcpu = Math.max(1, policy.shares / Math.max(1, vcpus));
     vm.reservationCyclesPerPeriod = policy.reservationMhz * CYCLES_PER_PERIOD_PER_MHZ;
     vm.limitCyclesPerPeriod = policy.limitMhz < 0 ? Infinity : Math.max(1, policy.limitMhz * CYCLES_PER_PERIOD_PER_MHZ);
-    deriveCaps(vm);
   }
 
   /** Flattens the pool hierarchy into each VM's effective shares per vCPU (rule in the header). */
@@ -460,7 +456,8 @@ export class HostScheduler {
   }
 
   private overLimit(vm: SchedVm): boolean {
-    return vm.periodCycles >= vm.capCyclesPerPeriod || (vm.poolLimited && this.poolLimitLeft(vm) <= 0);
+    if (vm.periodCycles >= vm.limitCyclesPerPeriod || (vm.throttleCyclesPerPeriod !== undefined && vm.periodCycles >= vm.throttleCyclesPerPeriod)) return true;
+    return vm.pool !== undefined && this.poolLimitLeft(vm) <= 0;
   }
 
   /** Cycles the VMs under a pool (at any depth) used this period on this host. */
@@ -499,7 +496,7 @@ export class HostScheduler {
     for (const vm of this.vms) {
       if (vm.crashed || vm.poweredOff) continue;
       const over = this.overLimit(vm);
-      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || (vm.poolReserved && this.underPoolReservation(vm)) ? 1 : 2;
+      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || this.underPoolReservation(vm) ? 1 : 2;
       for (const v of vm.vcpus) {
         if (v.state !== 'ready') continue;
         if (over) { setState(this.acc, v, 'limited', t); this.anyLimited = true; v.boost = false; continue; }
@@ -583,10 +580,8 @@ export class HostScheduler {
     const headroom = skewHeadroomNs(v, t);
     if (Number.isFinite(headroom)) budget = Math.min(budget, Math.max(1, Math.floor(headroom / this.nsPerCycle)));
     if (Number.isFinite(vm.limitCyclesPerPeriod)) budget = Math.min(budget, Math.max(1, Math.ceil(vm.limitCyclesPerPeriod - vm.periodCycles)));
-    if (vm.poolLimited) {
-      const poolLeft = this.poolLimitLeft(vm);
-      if (Number.isFinite(poolLeft)) budget = Math.min(budget, Math.max(1, Math.ceil(poolLeft)));
-    }
+    const poolLeft = this.poolLimitLeft(vm);
+    if (Number.isFinite(poolLeft)) budget = Math.min(budget, Math.max(1, Math.ceil(poolLeft)));
     // Wake-up preemption: on a saturated host, stop at the next timer wake so a boosted waker gets a pCPU.
     if (Number.isFinite(this.nextWake) && this.nextWake > t && this.saturated(p, t)) {
       budget = Math.min(budget, Math.max(1, Math.ceil((this.nextWake - t) / this.nsPerCycle)));
@@ -619,19 +614,6 @@ export class HostScheduler {
     if (r.halted) v.pendingWake = vm.guest.nextWakeNs(v.index) + vm.offsetNs;
     if (durNs === 0) this.finishRun(v, t);
   }
-}
-
-/** Sets a VM's derived caps (SchedVm.capCyclesPerPeriod, poolLimited, poolReserved) from its limit, throttle and pool path. */
-function deriveCaps(vm: SchedVm): void {
-  vm.capCyclesPerPeriod = Math.min(vm.limitCyclesPerPeriod, vm.throttleCyclesPerPeriod ?? Infinity);
-  let limited = false;
-  let reserved = false;
-  for (let p = vm.pool; p; p = p.parent) {
-    if (p.limitMhz !== undefined && p.limitMhz >= 0) limited = true;
-    if (p.reservationMhz !== undefined && p.reservationMhz > 0) reserved = true;
-  }
-  vm.poolLimited = limited;
-  vm.poolReserved = reserved;
 }
 
 export interface HostSchedulerState {

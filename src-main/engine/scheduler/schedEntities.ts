@@ -77,14 +77,6 @@ export interface SchedVm {
   throttlePct?: number;
   /** The throttle as cycles per accounting period (Infinity when not throttled). */
   throttleCyclesPerPeriod?: number;
-  /**
-   * Derived from the fields above whenever they change, never saved: the fewer of the limit's and the
-   * throttle's cycles per period (Infinity = neither), and whether some pool on the VM's path has a CPU
-   * limit / a CPU reservation. Every pick asks each VM these, and almost no VM has a pool or a throttle.
-   */
-  capCyclesPerPeriod: number;
-  poolLimited: boolean;
-  poolReserved: boolean;
   readonly vcpus: SchedVcpu[];
   periodCycles: number;
   /** Since the last sample. */
