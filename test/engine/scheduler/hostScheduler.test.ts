@@ -234,7 +234,7 @@ test('a pool\'s limit caps all its VMs together; its reservation is honoured aga
 });
 
 test('a throttle and a pool\'s limit keep capping after a policy change and after save and restore', () => {
-  // The caps are derived when the limit, the throttle or the pool path changes; every way in must derive them.
+  // Every way in keeps the caps: a policy change after a throttle, a save and restore, and lifting both.
   const mhzOver = (s: HostScheduler, from: number, seconds: number): Map<VmId, number> => {
     const q = 10_000_000;
     for (let t = from * 1e9; t < (from + seconds) * 1e9; t += q) { s.runSegment(t, t + q); s.endGridQuantum(q); }
