@@ -6,8 +6,8 @@
  * hold while it runs.
  *
  * Run: `npm run bench -- migration` or `node --expose-gc --import tsx bench/migration.ts [--ram 1GiB] [--wss-mib 64]
- * [--fill-mib 320] [--after 4s] [--monitor bt] [--rate-pps 5120] [--bandwidth 1Gbit/s] [--only precopy,postcopy]`. Prints ONE JSON object: the machine and its load, the
- * guest, and per technique:
+ * [--fill-mib 320] [--after 4s] [--monitor bt] [--rate-pps 5120] [--bandwidth 1Gbit/s] [--only precopy,postcopy]
+ * [--profile DIR] [--warmup]`. Prints ONE JSON object: the machine and its load, the guest, and per technique:
  *  - `virtualMs` (the migration's `total-time`) against `wallMs` and `cpuMs` (the process's wall and CPU
  *    time from the `vm.migrate` request to the task's end: the boot and the --after second before it are
  *    not counted) and `realtimeFactor` = virtualMs / wallMs (> 1: faster than real time);
@@ -23,8 +23,17 @@
  * working set has been written once: 384 MiB of the 1 GiB written (labos gives a user process less
  * than 512 MiB of heap), the rest zero pages, sent as markers; the hosts run at 1,000 MHz (the CLI's default)
  * and the guest under `--monitor` (bt: its code runs translated, as lab VMs run for speed).
+ * `--warmup`: one stop-and-copy migration first, not reported, so that every measured technique runs in a
+ * process that has held (and freed) that much memory before; without it the first technique measured
+ * builds its destination in memory the process never touched (the kernel's first touch of each page:
+ * docs/PERFORMANCE.md), the later ones in memory the earlier labs freed.
+ * `--profile DIR`: a V8 CPU profile of each technique's migration alone (from the request to the task's
+ * end, not the boot before it) as DIR/TECHNIQUE.cpuprofile, for `node bench/profile-summary.mjs FILE`.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseMigrateArgs, runMigrationExperiment } from '../src-main/node/cli/migrateCommand';
 
 const opt = (name: string, def: string): string => {
@@ -40,6 +49,8 @@ const AFTER = opt('after', '4s');
 const MONITOR = opt('monitor', 'bt');
 const BANDWIDTH = opt('bandwidth', '1Gbit/s');
 const ONLY = opt('only', '').split(',').filter(Boolean);
+const PROFILE_DIR = opt('profile', '');
+const WARMUP = process.argv.includes('--warmup');
 
 /** Each technique: its name and the `hvlab migrate` options selecting it. */
 const TECHNIQUES: [string, string[]][] = [
@@ -67,7 +78,7 @@ function heldBytes(): number {
  * which started ~400 MiB higher (a lab run inside a function of its own is collected: a WeakRef to its
  * engine is cleared by a forced GC once the function has returned).
  */
-async function measure(name: string, extra: string[]): Promise<Record<string, unknown>> {
+async function measure(name: string, extra: string[], profile = PROFILE_DIR !== ''): Promise<Record<string, unknown>> {
   const args = parseMigrateArgs([
     'memwrite', '--ram', RAM, '--param', `wss_kib=${WSS_KIB}`, '--param', `rate_pps=${RATE_PPS}`, '--param', 'passes=0', '--param', `fill_kib=${FILL_KIB}`,
     '--param', 'content=random', '--param', 'write_bytes=4', '--bandwidth', BANDWIDTH, '--after', AFTER, '--monitor', MONITOR, '--timeout', '60s', ...extra,
@@ -78,10 +89,16 @@ async function measure(name: string, extra: string[]): Promise<Record<string, un
   let c0 = process.cpuUsage();
   let wallMs = 0;
   let cpuMs = 0;
+  // The inspector's session answers synchronously on the main thread, so the profile starts and stops
+  // exactly at the hooks.
+  const profiler = profile ? new Session() : null;
+  profiler?.connect();
   const run = await runMigrationExperiment(args, {
     beforeMigrate: () => {
       gc?.();
       base = peak = heldBytes();
+      profiler?.post('Profiler.enable');
+      profiler?.post('Profiler.start');
       c0 = process.cpuUsage();
       t0 = performance.now();
     },
@@ -91,8 +108,13 @@ async function measure(name: string, extra: string[]): Promise<Record<string, un
       const c = process.cpuUsage(c0);
       cpuMs = (c.user + c.system) / 1000;
       peak = Math.max(peak, heldBytes());
+      profiler?.post('Profiler.stop', (err, result) => {
+        if (err) throw err;
+        writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(result.profile));
+      });
     },
   });
+  profiler?.disconnect();
   const s = run.stats;
   const record = {
     technique: name, options: extra.join(' ') || '(defaults: pre-copy, QEMU rule)', status: s.status, verified: s.verified ?? false,
@@ -114,6 +136,7 @@ async function measure(name: string, extra: string[]): Promise<Record<string, un
 
 const load0 = loadavg()[0];
 const results: Record<string, unknown>[] = [];
+if (WARMUP) await measure('warmup', ['--mode', 'stop-copy'], false);
 for (const [name, extra] of TECHNIQUES) {
   if (ONLY.length && !ONLY.includes(name)) continue;
   results.push(await measure(name, extra));
@@ -121,5 +144,5 @@ for (const [name, extra] of TECHNIQUES) {
 console.log(JSON.stringify({
   benchmark: 'migration', machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadAverageStart: load0, loadAverageEnd: loadavg()[0] },
   guest: `memwrite, ${RAM} VM, ${FILL_KIB / 1024} MiB filled (random), working set ${WSS_KIB / 1024} MiB, ${RATE_PPS} unique pages dirtied per virtual second, one word per visit; hosts at 1,000 MHz; monitor ${MONITOR}; migration after ${AFTER}`,
-  link: BANDWIDTH, gcBeforeBase: gc !== undefined, results,
+  link: BANDWIDTH, gcBeforeBase: gc !== undefined, warmup: WARMUP, results,
 }, null, 2));

@@ -33,6 +33,7 @@ export class IncomingMemory implements IncomingGuestMemory {
   }
 
   readPage(gpfn: number, out?: Uint8Array): Uint8Array | undefined { return ops.readPage(this.live(), gpfn, out); }
+  pageWords(gpfn: number): Int32Array | undefined { return ops.pageWords(this.live(), gpfn); }
   writePage(gpfn: number, bytes: Uint8Array): boolean { return ops.writePage(this.live(), gpfn, bytes); }
   discardPage(gpfn: number): void { ops.discardPage(this.live(), gpfn); }
   markNotPresent(gpfn: number): void { ops.markNotPresent(this.live(), gpfn); }

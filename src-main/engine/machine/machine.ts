@@ -347,6 +347,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   }
 
   readPage(gpfn: number, out?: Uint8Array): Uint8Array | undefined { return pageOps.readPage(this.mem, gpfn, out); }
+  pageWords(gpfn: number): Int32Array | undefined { return pageOps.pageWords(this.mem, gpfn); }
   writePage(gpfn: number, bytes: Uint8Array): boolean { return pageOps.writePage(this.mem, gpfn, bytes); }
   discardPage(gpfn: number): void { pageOps.discardPage(this.mem, gpfn); }
   supplyPage(gpfn: number, bytes: Uint8Array): boolean { return pageOps.supplyPage(this.mem, gpfn, bytes); }

@@ -3,7 +3,7 @@
  * GuestPhysicalMemory: bytes in and out, gpfns checked, for a running Machine and for an
  * IncomingMemory alike.
  *
- * Interface: `readPage`, `writePage`, `discardPage`, `markNotPresent`, `supplyPage`, `sharePage`, `dropZeroPage`,
+ * Interface: `readPage`, `pageWords`, `writePage`, `discardPage`, `markNotPresent`, `supplyPage`, `sharePage`, `dropZeroPage`,
  * `isPinned`, `pageState`, `scanPages`, `forEachFramedPage`, `frameStats` — each `(mem, gpfn, …)`; `registerPages(pages, memoryOf)` /
  * `memoryBehind(pages)`: which guest memory an object of the seam stands for (sharePage needs the
  * other side's frames; only objects of this engine can take part).
@@ -28,6 +28,11 @@ function words(bytes: Uint8Array): Int32Array {
 export function readPage(mem: GuestPhysicalMemory, gpfn: number, out?: Uint8Array): Uint8Array | undefined {
   const w = mem.pageWords(page(mem, gpfn));
   return w === undefined ? undefined : wordsToBytes(w, out);
+}
+
+/** The page's words without a copy (read only, at once): see `GuestPages.pageWords`. */
+export function pageWords(mem: GuestPhysicalMemory, gpfn: number): Int32Array | undefined {
+  return mem.pageWords(page(mem, gpfn));
 }
 
 export function writePage(mem: GuestPhysicalMemory, gpfn: number, bytes: Uint8Array): boolean {

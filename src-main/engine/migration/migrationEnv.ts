@@ -8,10 +8,10 @@
  *
  * The source host may hold some of a member's pages elsewhere (memory reclamation: compressed, swapped,
  * out for activity sampling): its machine marks them not present, and `sourceAway` gives their bytes.
- * The mechanism reads the source only through `readSourcePage` / `sourceDigest`, so a page the host
+ * The mechanism reads the source only through `readSourcePage` / `readSourceWords` / `sourceDigest`, so a page the host
  * took away travels (and verifies) as what the guest would read there.
  */
-import type { GuestMachine, GuestPages, IncomingGuestMemory } from '../vm/guestMachine';
+import { bytesToWords, type GuestMachine, type GuestPages, type IncomingGuestMemory } from '../vm/guestMachine';
 
 export interface MigrationEnv {
   readonly memberCount: number;
@@ -54,6 +54,17 @@ export function readSourcePage(env: MigrationEnv, m: number, gpfn: number, out?:
   if (!away || !out) return away;
   out.set(away);
   return out;
+}
+
+/**
+ * `readSourcePage` as words, without a copy when the source machine shows its pages' words
+ * (`GuestPages.pageWords`; read them at once, never write them), else copied into `out`.
+ */
+export function readSourceWords(env: MigrationEnv, m: number, gpfn: number, out: Uint8Array): Int32Array | undefined {
+  const src = env.source(m);
+  if (src.pageWords && src.pageState(gpfn) !== 'notPresent') return src.pageWords(gpfn);
+  const bytes = readSourcePage(env, m, gpfn, out);
+  return bytes && bytesToWords(bytes);
 }
 
 /** Member m's guest-visible digest on the source, pages held elsewhere hashed as their contents. */

@@ -32,7 +32,7 @@ import { readSourcePage, type MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageCodecs } from './codecs';
 import { XbzrleCache, xbzrleDecode, xbzrleEncode } from './xbzrle';
-import { DedupIndex, equalPages, type DedupPlace } from './dedupIndex';
+import { DedupIndex, type DedupPlace } from './dedupIndex';
 import { isZeroPage } from './pageHash';
 import {
   DEDUP_RECORD_BYTES, multifdPacketBytes, NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES, xbzrleRecordBytes, ZERO_PAGE_BYTES,
@@ -106,10 +106,6 @@ export class PageStream {
 
   isZero(bytes: Uint8Array): boolean {
     return isZeroPage(bytes);
-  }
-
-  equal(a: Uint8Array, b: Uint8Array): boolean {
-    return equalPages(a, b);
   }
 
   /**

@@ -17,11 +17,10 @@
  * reading it, and post-copy's missing pages are supplied from the source for the digest and marked not
  * present again (content-preserving operations, invisible to the guest).
  */
-import { bytesToWords, sameWords, type GuestMachine } from '../vm/guestMachine';
+import { isZeroWords, sameWords, type GuestMachine } from '../vm/guestMachine';
 import { PAGE_SIZE_BYTES } from '../params';
-import { readSourcePage, sourceDigest, type MigrationEnv } from './migrationEnv';
+import { readSourcePage, readSourceWords, sourceDigest, type MigrationEnv } from './migrationEnv';
 import { equalPages } from './dedupIndex';
-import { isZeroPage } from './pageHash';
 
 export interface SwitchVerdict {
   verified: boolean;
@@ -51,6 +50,9 @@ export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], s
 
 interface MemberCheck { mismatched: number; checked: number; digest: string }
 
+/** What a page the source never touched reads as (read only): post-copy's digest needs no copy of it. */
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE_BYTES);
+
 /**
  * One pass over the destination: each page its digest hashes (every page not all zero) is compared
  * with the source's as the digest reads it; a page the digest skipped reads as zeros here, so the
@@ -69,15 +71,15 @@ function checkInOnePass(env: MigrationEnv, m: number, d: GuestMachine, postcopy:
     seen[g] = 1;
     if (fromSource) return;
     checked++;
-    const x = readSourcePage(env, m, g, a);
-    if (!x || !sameWords(bytesToWords(x), words)) mismatched++;
-  }, postcopy ? (g) => readSourcePage(env, m, g, held) ?? held.fill(0) : undefined);
+    const x = readSourceWords(env, m, g, a);
+    if (!x || !sameWords(x, words)) mismatched++;
+  }, postcopy ? (g) => (src.pageState(g) === 'untouched' ? ZERO_PAGE : readSourcePage(env, m, g, held) ?? held.fill(0)) : undefined);
   for (let g = 0; g < d.pageCount; g++) {
     if (seen[g] || d.pageState(g) === 'notPresent') continue;
     checked++;
     if (src.pageState(g) === 'untouched') continue;
-    const x = readSourcePage(env, m, g, a);
-    if (!x || !isZeroPage(x)) mismatched++;
+    const x = readSourceWords(env, m, g, a);
+    if (!x || !isZeroWords(x)) mismatched++;
   }
   return { mismatched, checked, digest };
 }

@@ -105,6 +105,13 @@ export interface GuestPages {
   readonly pageCount: number;
   /** The page's bytes (into `out` when given); undefined when the page is not present here. */
   readPage(gpfn: number, out?: Uint8Array): Uint8Array | undefined;
+  /**
+   * The page's words without a copy (1,024 little-endian words, the shared zero page when untouched),
+   * undefined when not present here: read them at once and never write them (the frame is the
+   * guest's; the next operation on the page or the next guest run may change or replace it). Optional:
+   * without it callers copy the page with `readPage` (a migration's checks compare pages this way).
+   */
+  pageWords?(gpfn: number): Int32Array | undefined;
   /** Writes the whole page (a not-present page becomes present); false when the host has no free frame. Zero bytes free the frame. */
   writePage(gpfn: number, bytes: Uint8Array): boolean;
   /** Releases the page's frame to the host; the page reads as zero. */

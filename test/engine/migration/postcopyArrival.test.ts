@@ -1,0 +1,97 @@
+// Post-copy's check of each page as it arrives: the mechanism (`LiveMigration`) over bare labos
+// machines moves a paused machine by post-copy; every page that arrives on the destination is compared
+// with the source's (in place, as words, where both machines show them). An exact move verifies with
+// every page counted; a source page changed after the switch — so what arrives is not what the source
+// holds — is caught as a mismatch and fails the verdict, whether the check compares words in place or
+// copies of the pages (machines that do not show their words).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildMachine, IncomingMemory, runMachine, type Machine } from '../../../src-main/engine/machine/index';
+import { HostMemory } from '../../../src-main/engine/memory/index';
+import { LiveMigration, PageCodecs } from '../../../src-main/engine/migration/index';
+import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
+import { MIGRATION_DEFAULTS } from '../../../src-shared/model/migration';
+import type { GuestMachine } from '../../../src-main/engine/vm/guestMachine';
+import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
+
+function source(): Machine {
+  const m = buildMachine({
+    kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor: 'interp', cmdline: WORKLOADS.mixed, bootNs: 0 }, image: labosImage({}, 'labos.s'),
+  }, { hostMemory: new HostMemory() });
+  runMachine(m, { untilNs: 4e6 });
+  return m;
+}
+
+/** A machine that does not show its pages' words: the check copies them. */
+function withoutWords<T extends object>(m: T): T {
+  return Object.assign(Object.create(m) as T, { pageWords: undefined });
+}
+
+/**
+ * Moves `src` by post-copy to a fresh pool (no vCPU runs on either side: pages arrive by the background
+ * push); `betweenSteps` runs after each step of the mechanism (it may edit the paused source).
+ * `showWords`: whether the machines offer `pageWords`.
+ */
+function postcopy(src: Machine, showWords: boolean, betweenSteps: (mig: LiveMigration, dest: GuestMachine | undefined) => void = () => {}) {
+  const inc = new IncomingMemory(new HostMemory(), src.config.memoryBytes);
+  const shown = showWords ? src : withoutWords(src);
+  let dest: GuestMachine | undefined;
+  const env = {
+    memberCount: 1,
+    source: () => shown,
+    incoming: () => inc,
+    readDirty: () => [],
+    pauseSource: () => {},
+    resumeSource: () => {},
+    startDestination: (cores: readonly unknown[]) => {
+      const d = buildMachine({ kind: 'assemble', core: structuredClone(cores[0]) as never, memory: inc });
+      dest = showWords ? d : withoutWords(d);
+      return [dest];
+    },
+    finishSource: () => {},
+    loseVms: () => { throw new Error('no link cut here'); },
+    setThrottle: () => {},
+    destinationVms: () => [],
+    sourceAway: () => undefined,
+  } as unknown as MigrationEnv;
+  const mig = new LiveMigration(env, new PageCodecs(), { ...MIGRATION_DEFAULTS, mode: 'postcopy', bandwidthBytesPerS: 1e9, linkBytesPerS: 1e9 }, 0);
+  let now = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const o = mig.step(now);
+    if (o.done) break;
+    betweenSteps(mig, dest);
+    now = Math.max(now + 1e6, o.wakeNs ?? 0);
+  }
+  assert.equal(mig.status, 'completed');
+  return { stats: mig.stats(now), dest: dest! };
+}
+
+test('post-copy: an exact move verifies every page as it arrives; a page that differs from the source on arrival is caught', () => {
+  const src = source();
+  let framed = -1;
+  for (let g = 0; g < src.pageCount && framed < 0; g++) if (src.pageState(g) === 'present' && !src.readPage(g)!.every((b) => b === 0)) framed = g;
+  assert.ok(framed >= 0);
+  for (const showWords of [true, false]) {
+    const how = showWords ? 'words in place' : 'copies';
+    const same = postcopy(src, showWords);
+    assert.equal(same.stats.verified, true, how);
+    assert.equal(same.stats.mismatchedPages, 0, how);
+    assert.equal(same.stats.pagesVerified, src.pageCount, how);
+    assert.equal(same.dest.digest(), src.digest(), how);
+
+    // The paused source changes once the page has left and before it arrives (nothing may change it):
+    // the destination gets the page as pushed, which is no longer the source's — the arrival check says so.
+    const moved = source();
+    let edits = 0;
+    const edited = postcopy(moved, showWords, (mig, dest) => {
+      if (edits > 0 || !dest || mig.bitmaps[0].has(framed) || dest.pageState(framed) !== 'notPresent') return;
+      const b = moved.readPage(framed)!;
+      b[17] ^= 0x5a;
+      moved.writePage(framed, b);
+      edits++;
+    });
+    assert.equal(edits, 1, how);
+    assert.equal(edited.stats.mismatchedPages, 1, how);
+    assert.equal(edited.stats.verified, false, how);
+  }
+});
