@@ -58,7 +58,8 @@ export interface PvOptions {
   hotCycles?: number;
   /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
   translateSpacingCycles?: number;
-  /** Compile only the code seen running (default true; false: whole reachable regions, as `bt`); host-side only. */
+  /** Compile only the code seen running (default false: whole reachable regions, as `bt` — measured slower
+   *  in steady state on labos `mixed` under pv, docs/PERFORMANCE.md); host-side only. */
   onlyCodeThatRan?: boolean;
 }
 
@@ -100,7 +101,7 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
         chargeTranslation: false,
         hotCycles: opts.hotCycles,
         translateSpacingCycles: opts.translateSpacingCycles,
-        onlyCodeThatRan: opts.onlyCodeThatRan ?? true,
+        onlyCodeThatRan: opts.onlyCodeThatRan ?? false,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }
