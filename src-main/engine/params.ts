@@ -154,6 +154,11 @@ export const BT_LANDING_HEAT = 500;
  *  for a translation again (the page-level hotness sample). Long enough that the dispatcher costs
  *  well under 1 % on code too cold to translate (bench/monitors.ts `cold`). */
 export const BT_COLD_SLICE_CYCLES = 20_000;
+/** `hw`/`pv` translate only the code that ran (executor option `onlyCodeThatRan`): once a page is hot, the
+ *  interpreter runs it one basic block at a time for this many cycles, marking the words it executes,
+ *  and the region holds those words only (a side exit leaves to the dispatcher). One cold slice's worth:
+ *  long enough to see a loop's body and its exits, short enough to cost little (a call per block). */
+export const BT_PROFILE_CYCLES = 20_000;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

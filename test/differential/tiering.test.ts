@@ -2,8 +2,9 @@
  * Tiering is host-side only: the same labos run under `hw` and `pv` gives the same counters (every
  * one the machine reports, `tlbHits` included), digest, console and end time whether the translated
  * engine compiles a page at once (threshold 0), after a little heat (5,000 cycles), with the defaults
- * (bt's threshold), later and paced (4 M cycles, at most one compile per 10 M: the variant measured in
- * docs/PERFORMANCE.md), at once but paced, or never (the monitor on the interpreter). Translated code counts its software-TLB hits
+ * (bt's threshold), with regions of only the code seen running or whole regions as under bt, later
+ * and paced (4 M cycles, at most one compile per 10 M: the variant measured in docs/PERFORMANCE.md),
+ * at once but paced, or never (the monitor on the interpreter). Translated code counts its software-TLB hits
  * lazily; they must be settled under the paging mode they ran in, whatever switches the mode (an
  * interpreted `mtcr status`, pv's paging hypercall, a budget edge): before that was so, `tlbHits`
  * depended on how much code ran translated (pv: +27 % on `hello` at threshold 0).
@@ -14,11 +15,12 @@ import type { Monitor } from '../../src-main/engine/monitors/index';
 import { HardwareAssistMonitor, ParavirtMonitor } from '../../src-main/engine/monitors/index';
 import { runGuest, WORKLOADS } from '../helpers/machineHarness';
 
-type Engine = { hotCycles?: number; translateSpacingCycles?: number } | 'interp';
-/** Compile at once, after a little heat, the defaults (bt's threshold, no pacing), later and paced, at once but paced; never. */
+type Engine = { hotCycles?: number; translateSpacingCycles?: number; onlyCodeThatRan?: boolean } | 'interp';
+/** Compile at once, after a little heat, the defaults (bt's threshold, no pacing; hw: regions of only
+ *  the code that ran, pv: whole regions), either region shape explicitly, later and paced, at once but paced; never. */
 const ENGINES: readonly Engine[] = [
-  { hotCycles: 0, translateSpacingCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 0 }, {}, { hotCycles: 4_000_000, translateSpacingCycles: 10_000_000 },
-  { hotCycles: 0, translateSpacingCycles: 1_000_000 }, 'interp',
+  { hotCycles: 0, translateSpacingCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 0 }, {}, { onlyCodeThatRan: true }, { onlyCodeThatRan: false },
+  { hotCycles: 4_000_000, translateSpacingCycles: 10_000_000 }, { hotCycles: 0, translateSpacingCycles: 1_000_000 }, 'interp',
 ];
 
 function monitorFor(kind: 'hw' | 'pv', e: Engine): Monitor {

@@ -3,7 +3,7 @@
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
  * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
- * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles?, translateSpacingCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
+ * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles?, translateSpacingCycles?, onlyCodeThatRan? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
  * {emulated: exits by reason, reflected: {}}; `save()` / `restore(cpu, s)`.
  * Exit reasons (the "VMCS controls", `exits` option; defaults in DEFAULT_HW_EXITS):
@@ -50,6 +50,8 @@ export interface HwOptions {
   hotCycles?: number;
   /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
   translateSpacingCycles?: number;
+  /** Compile only the code seen running (default true; false: whole reachable regions, as `bt`); host-side only. */
+  onlyCodeThatRan?: boolean;
 }
 
 export interface HwState {
@@ -71,6 +73,7 @@ export class HardwareAssistMonitor implements Monitor {
         chargeTranslation: false,
         hotCycles: opts.hotCycles,
         translateSpacingCycles: opts.translateSpacingCycles,
+        onlyCodeThatRan: opts.onlyCodeThatRan ?? true,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }

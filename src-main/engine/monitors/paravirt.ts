@@ -3,7 +3,7 @@
  * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
- * Interface: `new ParavirtMonitor({ engine?, hotCycles?, translateSpacingCycles? })`; the virtual CPU `virtualKernel`, `vcr`, the
+ * Interface: `new ParavirtMonitor({ engine?, hotCycles?, translateSpacingCycles?, onlyCodeThatRan? })`; the virtual CPU `virtualKernel`, `vcr`, the
  * shared area `shared` (guest-physical, -1 before HC_SET_SHARED); `counters()` → flat `pv.*`
  * counters; `stats` {emulated, reflected} (the trap-and-emulate part, as `te`); `save()` /
  * `restore(cpu, s)`. ABI: monitors/hypercalls.ts, docs/monitors.md.
@@ -58,6 +58,9 @@ export interface PvOptions {
   hotCycles?: number;
   /** At most one compile per this many guest cycles (default 0 = no pacing); host-side only. */
   translateSpacingCycles?: number;
+  /** Compile only the code seen running (default false: whole reachable regions, as `bt` — measured slower
+   *  in steady state on labos `mixed` under pv, docs/PERFORMANCE.md); host-side only. */
+  onlyCodeThatRan?: boolean;
 }
 
 export interface PvState {
@@ -98,6 +101,7 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
         chargeTranslation: false,
         hotCycles: opts.hotCycles,
         translateSpacingCycles: opts.translateSpacingCycles,
+        onlyCodeThatRan: opts.onlyCodeThatRan ?? false,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }

@@ -30,7 +30,8 @@
  */
 import type { Cpu, RunResult, StopReason } from '../cpu/index';
 import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
-import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS } from '../params';
+import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
+import { classify, OpKind } from './blocks';
 import { CALLOUT_HELPERS, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE } from './codegen';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
@@ -45,6 +46,11 @@ export interface ExecutorOptions {
   hotCycles?: number;
   /** At most one translation per this many guest cycles run by this executor (pacing; default 0 = none). */
   translateSpacingCycles?: number;
+  /** Translate only the code that ran: a hot page is first interpreted block by block for
+   *  BT_PROFILE_CYCLES, and its region holds the words seen executing (less JavaScript for V8 to
+   *  compile, no never-run paths to deoptimise on). Host-side only; for `bt` it would change which
+   *  TUs are charged. Default false. */
+  onlyCodeThatRan?: boolean;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -88,6 +94,7 @@ export class TranslatedExecutor {
   private readonly charge: boolean;
   private readonly hotCycles: number;
   private readonly spacing: number;
+  private readonly onlyRan: boolean;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). */
   private executedCycles = 0;
   /** No translation before executedCycles + the current call's cycles reach this (pacing). */
@@ -100,6 +107,7 @@ export class TranslatedExecutor {
     this.charge = opts.chargeTranslation ?? true;
     this.hotCycles = opts.hotCycles ?? BT_HOT_CYCLES;
     this.spacing = opts.translateSpacingCycles ?? 0;
+    this.onlyRan = opts.onlyCodeThatRan ?? false;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -232,10 +240,17 @@ export class TranslatedExecutor {
         linkFrom = undefined;
       } else region = tc.find(g, kernel, w);
       if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived) && this.executedCycles + cyc >= this.nextTranslateAt) {
-        this.nextTranslateAt = this.executedCycles + cyc + this.spacing;
         const prof = tc.profile(g, kernel);
-        this.translate(cpu, tc, g, kernel, prof.entries, prof.landings);
-        region = tc.find(g, kernel, w);
+        if (this.onlyRan && prof.profileLeft < 0) {
+          // hot: first see which of its code runs (block by block, below), then translate that
+          prof.ran ??= new Uint8Array(PAGE_WORDS);
+          prof.profileLeft = BT_PROFILE_CYCLES;
+        } else if (!this.onlyRan || prof.profileLeft === 0) {
+          this.nextTranslateAt = this.executedCycles + cyc + this.spacing;
+          this.translate(cpu, tc, g, kernel, prof.entries, prof.landings, this.onlyRan ? prof.ran : undefined);
+          prof.profileLeft = -1;
+          region = tc.find(g, kernel, w);
+        }
       }
       if (region === undefined) {
         let r: RunResult;
@@ -246,9 +261,15 @@ export class TranslatedExecutor {
           r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, cov.tailCost[w])));
         } else {
           stats.cacheMisses++;
-          r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
-          if (kernel || this.translateUser) {
-            const prof = tc.profile(g, kernel);
+          const prof = kernel || this.translateUser ? tc.profile(g, kernel) : undefined;
+          if (prof !== undefined && prof.profileLeft > 0) {
+            // profiling: one basic block (to its first branch, jump or callout), its words marked as run
+            const end = blockEnd(cpu.code, w);
+            r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, straightCycles(cpu.code, w, end, cpu.opCost))));
+            prof.ran!.fill(1, w, Math.min(end, w + r.instructions));
+            prof.profileLeft = Math.max(0, prof.profileLeft - r.cycles);
+          } else r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
+          if (prof !== undefined) {
             prof.heat += r.cycles;
             prof.coldHeat += r.cycles;
           }
@@ -342,9 +363,9 @@ export class TranslatedExecutor {
     return r;
   }
 
-  private translate(cpu: Cpu, tc: TranslationCache, g: number, kernel: boolean, entries: Map<number, number>, landings: Map<number, number>): void {
+  private translate(cpu: Cpu, tc: TranslationCache, g: number, kernel: boolean, entries: Map<number, number>, landings: Map<number, number>, ran: Uint8Array | undefined): void {
     const hottest = (m: Map<number, number>): number[] => [...m.entries()].sort((p, q) => q[1] - p[1] || p[0] - q[0]).map(([w]) => w);
-    const { region, newTus } = tc.translate(g, kernel, hottest(entries), hottest(landings));
+    const { region, newTus } = tc.translate(g, kernel, hottest(entries), hottest(landings), ran);
     const s = this.stats;
     s.translations++;
     s.translatedInstructions += region.plan.instructions;
@@ -355,4 +376,23 @@ export class TranslatedExecutor {
       cpu.charge(c);
     }
   }
+}
+
+/** One past the last word of the straight-line run from word `w` of a pre-decoded page (decodeCache
+ *  pairs): after its first branch, jump or callout (illegal words included), or at the page end. */
+function blockEnd(code: Int32Array, w: number): number {
+  let k = w;
+  while (k < PAGE_WORDS) {
+    const kind = classify(code[k * 2] & 0xff);
+    k++;
+    if (kind === OpKind.Jump || kind === OpKind.Branch || kind === OpKind.JumpReg || kind === OpKind.Callout) break;
+  }
+  return k;
+}
+
+/** Cycles of the instructions from word `w` to `end` (the interpreter given exactly this budget stops after the last). */
+function straightCycles(code: Int32Array, w: number, end: number, opCost: Int32Array): number {
+  let c = 0;
+  for (let k = w; k < end; k++) c += opCost[code[k * 2] & 0xff];
+  return c;
 }

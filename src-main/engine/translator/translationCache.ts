@@ -43,6 +43,11 @@ export interface PageProfile {
   readonly landings: Map<number, number>;
   /** Times a translation of this page was invalidated by a write. */
   invalidations: number;
+  /** Word index → 1 if the interpreter was seen executing it (profiled block by block; executor option
+   *  `onlyCodeThatRan`), else undefined: the page has not been profiled. */
+  ran: Uint8Array | undefined;
+  /** Cycles left in the current profiling round (> 0), a round done and not yet translated (0), none (< 0). */
+  profileLeft: number;
 }
 
 export interface TranslationCacheStats {
@@ -139,7 +144,7 @@ export class TranslationCache {
     const k = regionKey(gpfn, kernel);
     let p = this.profiles.get(k);
     if (!p) {
-      p = { heat: 0, coldHeat: 0, entries: new Map(), landings: new Map(), invalidations: 0 };
+      p = { heat: 0, coldHeat: 0, entries: new Map(), landings: new Map(), invalidations: 0, ran: undefined, profileLeft: -1 };
       this.profiles.set(k, p);
     }
     return p;
@@ -149,12 +154,22 @@ export class TranslationCache {
    * Compiles a region of page `gpfn` for `kernel` mode from those of `entries` (arrival points,
    * hottest first) no region of the page covers yet, plus those of `landings` (points where
    * interpreted hot code was sampled) that this code would not cover otherwise — landings only
-   * become block starts when they are needed, so they do not split the hot blocks.
+   * become block starts when they are needed, so they do not split the hot blocks. With `ran` (the
+   * words seen executing), the region holds only those words, the entries and the landings: control
+   * reaching any other word of the page leaves the region, as at another region's block start.
    */
-  translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = []): { region: Region; newTus: number } {
+  translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = [], ran?: Uint8Array): { region: Region; newTus: number } {
     const key = regionKey(gpfn, kernel);
     const list = this.pages.get(key) ?? [];
+    entries = [...entries];
+    landings = [...landings];
     const foreign = new Uint8Array(PAGE_WORDS);
+    if (ran !== undefined) {
+      // arrivals and landings were executed too (before the page was profiled): never left out
+      for (let w = 0; w < PAGE_WORDS; w++) foreign[w] = ran[w] ^ 1;
+      for (const w of entries) if (w >= 0 && w < PAGE_WORDS) foreign[w] = 0;
+      for (const w of landings) if (w >= 0 && w < PAGE_WORDS) foreign[w] = 0;
+    }
     for (const r of list) for (const b of r.plan.blocks) foreign[b.start] = 1;
     const uncovered = (w: number): boolean => foreign[w] !== 1 && !list.some((r) => r.plan.covered[w] === 1);
     const fresh: number[] = [];
@@ -232,6 +247,9 @@ export class TranslationCache {
         const p = this.profile(gpfn, kernel);
         p.invalidations++;
         p.heat = 0;
+        // the page's code changed: what ran of the old code says nothing about the new
+        p.ran = undefined;
+        p.profileLeft = -1;
       }
     }
   }

@@ -5,7 +5,8 @@
  * on a bare CPU under several monitors, which must agree:
  *  - exact mode (every monitor-only cost 0, external interrupts at run-chunk boundaries): `bt`
  *    (translation threshold 0 / 300 / 5000 cycles by seed), `hw` (translated engine: default
- *    threshold, threshold 0, or threshold 5000 paced to one compile per 20,000 cycles, by seed) and
+ *    threshold, threshold 0, threshold 5000 paced to one compile per 20,000 cycles — regions of only
+ *    the code seen running —, or threshold 0 with whole regions, by seed) and
  *    `hw` on the interpreter must match `interp` in console output, state digest, stop reason,
  *    cycles and every guest-visible counter (instructions per opcode, exceptions per cause, TLB
  *    hits/misses, walks…). Half the paging programs also turn paging off
