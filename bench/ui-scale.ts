@@ -1,10 +1,13 @@
 /**
  * UI scale benchmark: a 2,000-VM lab in Chromium — load time, select-object and switch-tab latencies.
  *
- * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE] [--port N]`
+ * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE] [--port N] [--cpu]`
  * (`--profile DIR`: Chromium CPU profiles of the load, the selections and the tab switches, as
  * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`;
- * `--screenshot FILE`: a PNG of the Monitor tab at the end, once its charts are drawn)
+ * `--screenshot FILE`: a PNG of the Monitor tab at the end, once its charts are drawn; `--cpu`: also the
+ * page's main-thread CPU time from navigation to the load — the thread time of its tasks in a Chromium
+ * trace of the load, a figure the machine's load does not stretch as it does wall time; the trace's own
+ * overhead is in it)
  * Prints one JSON object. `loadMs` is what a user waits for when the page opens: navigation → the
  * inventory tree and the first selected object's tab (its Summary) showing their content; `loadParts`
  * splits it: the tree shown, the app's first request (script fetched, parsed, run), the outline's and the
@@ -41,6 +44,7 @@ const SAMPLES = Number(arg('samples', '25'));
 let scenario = arg('scenario', '');
 const PROFILE_DIR = arg('profile', '');
 const SCREENSHOT = arg('screenshot', '');
+const CPU = process.argv.includes('--cpu');
 /** The server's port (0: any free one). */
 const PORT = arg('port', '0');
 
@@ -117,6 +121,31 @@ function watchLoad(): void {
   requestAnimationFrame(tick);
 }
 
+/**
+ * The page's main-thread CPU from navigation to `untilMs` in a Chromium trace (JSON): the thread time
+ * (`tdur`) of the top-level tasks of the renderer thread that navigated to `url`, with the count of tasks.
+ */
+function mainThreadCpu(trace: Buffer, url: string, untilMs: number): { cpuMs: number; wallBusyMs: number; tasks: number } {
+  type Ev = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; cat?: string; args?: { data?: { documentLoaderURL?: string; url?: string } } };
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: Ev[] } | Ev[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const origin = new URL(url).origin;
+  const nav = events.filter((e) => e.name === 'navigationStart' && (e.args?.data?.documentLoaderURL ?? '').startsWith(origin)).sort((a, b) => b.ts - a.ts)[0];
+  if (!nav) return { cpuMs: NaN, wallBusyMs: NaN, tasks: 0 };
+  const end = nav.ts + untilMs * 1000;
+  let cpu = 0;
+  let wall = 0;
+  let tasks = 0;
+  for (const e of events) {
+    if (e.pid !== nav.pid || e.tid !== nav.tid || e.ph !== 'X' || e.name !== 'RunTask') continue;
+    if (e.ts < nav.ts || e.ts > end) continue;
+    cpu += (e.tdur ?? 0) / 1000;
+    wall += (e.dur ?? 0) / 1000;
+    tasks++;
+  }
+  return { cpuMs: Math.round(cpu), wallBusyMs: Math.round(wall), tasks };
+}
+
 function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -176,9 +205,11 @@ async function main(): Promise<void> {
     await page.exposeFunction('hvlabLoadSeen', (r: LoadSeen) => loaded(r));
     await page.addInitScript(watchLoad);
     await profile(null);
+    if (CPU) await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'blink.user_timing', 'loading'] });
     await page.goto(url);
     const load = await Promise.race([seen, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not load in 120 s')), 120_000).unref())]);
     const loadMs = load.shownAt;
+    const loadCpu = CPU ? mainThreadCpu(await browser.stopTracing(), url, loadMs) : null;
     // Script and style the page had fetched by then (decoded bytes): what the first paint had to parse.
     const fetchedAtLoad = await page.evaluate((until) => {
       const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -272,6 +303,7 @@ async function main(): Promise<void> {
         inventoryAskedMs: round(load.get.askedAt), inventoryAnsweredMs: round(load.get.answeredAt), inventoryBytes: load.get.bytes ?? null,
         inventoryInMs: round(load.inventoryInAt), ...fetchedAtLoad,
       },
+      ...(loadCpu ? { loadMainThreadCpuMs: loadCpu.cpuMs, loadMainThreadBusyMs: loadCpu.wallBusyMs, loadMainThreadTasks: loadCpu.tasks } : {}),
       expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
       selectObjectMs: stats(select), switchTabMs: stats(tabs.out),
       switchTabMsByTab: Object.fromEntries(Object.entries(tabs.perTab).map(([k, v]) => [k, stats(v)])),
