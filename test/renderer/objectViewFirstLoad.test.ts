@@ -97,4 +97,14 @@ describe('the object view before the whole inventory is in', () => {
     expect(w.find('[data-testid=inventory-arriving]').exists()).toBe(false);
     w.unmount();
   });
+
+  it('says why on a VM too, whose header waits for the whole inventory (the outline cuts VMs)', async () => {
+    whole = () => Promise.reject(new ApiException({ code: 'E_TRANSPORT', message: 'the connection to the lab was lost' }));
+    const w = await open('vm-2');
+    await vi.waitFor(() => expect(useInventoryStore().error).not.toBeNull());
+    await nextTick();
+    expect(w.get('[data-testid=inventory-failed]').text()).toContain("The lab's inventory could not be loaded: the connection to the lab was lost");
+    expect(w.find('[data-testid=inventory-retry]').exists()).toBe(true);
+    w.unmount();
+  });
 });
