@@ -1,18 +1,24 @@
 /**
  * UI scale benchmark: a 2,000-VM lab in Chromium — load time, select-object and switch-tab latencies.
  *
- * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE] [--port N]`
+ * Run: `npx tsx bench/ui-scale.ts [--vms 2000] [--hosts 20] [--samples 25] [--scenario NAME] [--profile DIR] [--screenshot FILE] [--port N] [--cpu]`
  * (`--profile DIR`: Chromium CPU profiles of the load, the selections and the tab switches, as
  * DIR/{load,select,tabs}.cpuprofile, for Chromium's DevTools or `node bench/profile-summary.mjs FILE`;
- * `--screenshot FILE`: a PNG of the Monitor tab at the end, once its charts are drawn)
- * Prints one JSON object. Latencies are measured inside the page with performance marks: from just
- * before the click to the first animation frame after the new object / tab is in the DOM (a tab: its
- * content, so a tab whose code loads on first use counts until that code has rendered). `loadParts`
- * splits the load: page open → the app's first request (script fetched, parsed, run), the
- * `inventory.get` answer's wait as the page's WebSocket saw it (the server's share) and its size, and the
- * script and style bytes fetched before the tree showed; with an `inventory.outline` (the tree's fields,
- * asked before the whole inventory), its wait and size too. `loadCompleteMs`: page open → the selected
- * object's first tab rendered from the whole inventory (after the outline, the tab waits for it).
+ * `--screenshot FILE`: a PNG of the Monitor tab at the end, once its charts are drawn; `--cpu`: also the
+ * page's main-thread CPU time from navigation to the load — the thread time of its tasks in a Chromium
+ * trace of the load, a figure the machine's load does not stretch as it does wall time; the trace's own
+ * overhead is in it)
+ * Prints one JSON object. `loadMs` is what a user waits for when the page opens: navigation → the
+ * inventory tree and the first selected object's tab (its Summary) showing their content; `loadParts`
+ * splits it: the tree shown, the app's first request (script fetched, parsed, run), the outline's and the
+ * whole inventory's asked/answered times and sizes as the page's WebSocket saw them, the whole inventory
+ * in (`inventoryInMs`: what the other tabs wait for), and the script and style bytes fetched by then. All
+ * load times are taken inside the page (clock: navigation start) by a script the benchmark adds before
+ * the page's own (it watches the DOM each frame and the page's WebSocket), so the benchmark runs nothing
+ * in the page while it loads (Playwright's own page script, compiled on its first wait, costs hundreds
+ * of ms of main thread). Selection and tab latencies are measured inside the page with performance marks:
+ * from just before the click to the first animation frame after the new object / tab is in the DOM (a
+ * tab: its content, so a tab whose code loads on first use counts until that code has rendered).
  *
  * Without --scenario it writes an inventory-only scenario (hosts × VMs, all powered off, paused
  * clock) into a temporary resources folder and points the server at it with HVLAB_RESOURCES, so the
@@ -38,6 +44,7 @@ const SAMPLES = Number(arg('samples', '25'));
 let scenario = arg('scenario', '');
 const PROFILE_DIR = arg('profile', '');
 const SCREENSHOT = arg('screenshot', '');
+const CPU = process.argv.includes('--cpu');
 /** The server's port (0: any free one). */
 const PORT = arg('port', '0');
 
@@ -58,8 +65,86 @@ function writeScenario(): { dir: string; name: string } {
 }
 
 const round = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x));
-/** Asked → answered, as the page's WebSocket saw it (null when not seen). */
-const waitOf = (a: { askedAt?: number; answeredAt?: number }): number | null => (a.askedAt !== undefined && a.answeredAt !== undefined ? Math.round(a.answeredAt - a.askedAt) : null);
+
+/** One answer as the page's WebSocket saw it (ms from navigation start; bytes of the frame). */
+interface Answer { id?: number; askedAt?: number; answeredAt?: number; bytes?: number }
+/** What the page saw while loading (ms from navigation start). */
+interface LoadSeen {
+  firstRequestAt?: number; treeAt: number; shownAt: number; inventoryInAt: number;
+  outline: Answer; get: Answer;
+}
+
+/**
+ * Runs in the page before its own scripts: records the first request and the inventory queries' answers
+ * on the page's WebSocket, and each frame checks for the tree (a host row and the object header) and the
+ * selected object's tab content (not a placeholder); once both show and the whole inventory has arrived,
+ * it hands what it saw to the benchmark (`hvlabLoadSeen`). Page code: no imports, no closures over Node.
+ */
+function watchLoad(): void {
+  const w = window as unknown as { hvlabLoadSeen?: (r: unknown) => void; WebSocket: typeof WebSocket };
+  const r: { firstRequestAt?: number; treeAt?: number; shownAt?: number; inventoryInAt?: number; outline: Answer; get: Answer } = { outline: {}, get: {} };
+  const byName: Record<string, Answer> = { 'inventory.outline': r.outline, 'inventory.get': r.get };
+  const Base = w.WebSocket;
+  w.WebSocket = class extends Base {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (e: MessageEvent) => {
+        if (typeof e.data !== 'string') return;
+        for (const a of [r.outline, r.get]) {
+          if (a.id === undefined || a.answeredAt !== undefined || !e.data.startsWith(`{"id":${a.id},`)) continue;
+          a.answeredAt = performance.now();
+          a.bytes = e.data.length;
+        }
+      });
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (typeof data === 'string') {
+        r.firstRequestAt ??= performance.now();
+        const m = JSON.parse(data) as { id?: number; name?: string };
+        const a = m.name ? byName[m.name] : undefined;
+        if (a && a.id === undefined) { a.id = m.id; a.askedAt = performance.now(); }
+      }
+      super.send(data);
+    }
+  };
+  const tick = (): void => {
+    const now = performance.now();
+    const tree = document.querySelectorAll('[data-kind=host]').length > 0 && !!document.querySelector('[data-testid=object-name]');
+    if (tree) r.treeAt ??= now;
+    const panel = document.querySelector('[role=tabpanel]');
+    const content = !!panel && panel.childElementCount > 0 && !panel.querySelector('[data-testid=inventory-arriving], [data-testid=inventory-failed], [data-testid=lazy-loading]');
+    if (tree && content) r.shownAt ??= now;
+    if (r.get.answeredAt !== undefined) r.inventoryInAt ??= now;
+    if (r.shownAt !== undefined && r.inventoryInAt !== undefined) w.hvlabLoadSeen?.(r);
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/**
+ * The page's main-thread CPU from navigation to `untilMs` in a Chromium trace (JSON): the thread time
+ * (`tdur`) of the top-level tasks of the renderer thread that navigated to `url`, with the count of tasks.
+ */
+function mainThreadCpu(trace: Buffer, url: string, untilMs: number): { cpuMs: number; wallBusyMs: number; tasks: number } {
+  type Ev = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; cat?: string; args?: { data?: { documentLoaderURL?: string; url?: string } } };
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: Ev[] } | Ev[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const origin = new URL(url).origin;
+  const nav = events.filter((e) => e.name === 'navigationStart' && (e.args?.data?.documentLoaderURL ?? '').startsWith(origin)).sort((a, b) => b.ts - a.ts)[0];
+  if (!nav) return { cpuMs: NaN, wallBusyMs: NaN, tasks: 0 };
+  const end = nav.ts + untilMs * 1000;
+  let cpu = 0;
+  let wall = 0;
+  let tasks = 0;
+  for (const e of events) {
+    if (e.pid !== nav.pid || e.tid !== nav.tid || e.ph !== 'X' || e.name !== 'RunTask') continue;
+    if (e.ts < nav.ts || e.ts > end) continue;
+    cpu += (e.tdur ?? 0) / 1000;
+    wall += (e.dur ?? 0) / 1000;
+    tasks++;
+  }
+  return { cpuMs: Math.round(cpu), wallBusyMs: Math.round(wall), tasks };
+}
 
 function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
   const s = [...xs].sort((a, b) => a - b);
@@ -114,46 +199,17 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     };
-    // The first load's parts, seen from the page's WebSocket: when the app sent its first request (HTML
-    // and script fetched, parsed and run), and how long the answer to its `inventory.get` took (the
-    // server's share: the engine building the inventory, the worker handing it over, serializing, sending).
-    type Answer = { id?: number; askedAt?: number; answeredAt?: number; bytes?: number };
-    const wire: { firstRequestAt?: number; get: Answer; outline: Answer } = { get: {}, outline: {} };
-    const tGoto = performance.now();
-    page.on('websocket', (ws) => {
-      ws.on('framesent', ({ payload }) => {
-        const at = performance.now() - tGoto;
-        wire.firstRequestAt ??= at;
-        const m = typeof payload === 'string' ? JSON.parse(payload) as { id?: number; name?: string } : {};
-        const a = m.name === 'inventory.get' ? wire.get : m.name === 'inventory.outline' ? wire.outline : undefined;
-        if (a && a.id === undefined) { a.id = m.id; a.askedAt = at; }
-      });
-      ws.on('framereceived', ({ payload }) => {
-        if (typeof payload !== 'string') return;
-        for (const a of [wire.get, wire.outline]) {
-          if (a.id === undefined || a.answeredAt !== undefined || !payload.startsWith(`{"id":${a.id},`)) continue;
-          a.answeredAt = performance.now() - tGoto;
-          a.bytes = payload.length;
-        }
-      });
-    });
+    // The load, watched from inside the page (see the header); the page reports it through a binding.
+    let loaded!: (r: LoadSeen) => void;
+    const seen = new Promise<LoadSeen>((resolve) => { loaded = resolve; });
+    await page.exposeFunction('hvlabLoadSeen', (r: LoadSeen) => loaded(r));
+    await page.addInitScript(watchLoad);
     await profile(null);
+    if (CPU) await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'blink.user_timing', 'loading'] });
     await page.goto(url);
-    // Load: navigation start → the navigator shows the inventory (frame-accurate polling).
-    await page.waitForFunction(() => {
-      const ok = document.querySelectorAll('[data-kind=host]').length > 0 && document.querySelector('[data-testid=object-name]');
-      if (ok && !performance.getEntriesByName('hvlab:loaded').length) performance.mark('hvlab:loaded');
-      return ok;
-    }, undefined, { polling: 'raf', timeout: 120_000 });
-    const loadMs = await page.evaluate(() => performance.getEntriesByName('hvlab:loaded')[0].startTime);
-    // Load complete: the selected object's tab shows its content (not the wait for the whole inventory).
-    await page.waitForFunction(() => {
-      const panel = document.querySelector('[role=tabpanel]');
-      const ok = !!panel && panel.childElementCount > 0 && !panel.querySelector('[data-testid=inventory-arriving], [data-testid=lazy-loading]');
-      if (ok && !performance.getEntriesByName('hvlab:complete').length) performance.mark('hvlab:complete');
-      return ok;
-    }, undefined, { polling: 'raf', timeout: 120_000 });
-    const loadCompleteMs = await page.evaluate(() => performance.getEntriesByName('hvlab:complete')[0].startTime);
+    const load = await Promise.race([seen, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not load in 120 s')), 120_000).unref())]);
+    const loadMs = load.shownAt;
+    const loadCpu = CPU ? mainThreadCpu(await browser.stopTracing(), url, loadMs) : null;
     // Script and style the page had fetched by then (decoded bytes): what the first paint had to parse.
     const fetchedAtLoad = await page.evaluate((until) => {
       const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -161,6 +217,22 @@ async function main(): Promise<void> {
       return { scriptBytes: sum(/\.js(\?|$)/), styleBytes: sum(/\.css(\?|$)/) };
     }, loadMs);
     await profile('load');
+
+    // Selections and tab switches are measured on a settled page: the object tabs' code the client fetches
+    // in idle time after the load has arrived (no new script or style for 1 s, at most 20 s), so a round
+    // whose whole inventory came later does not measure its prefetch instead of its clicks.
+    const settleMs = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const fetched = () => performance.getEntriesByType('resource').filter((e) => /\.(js|css)(\?|$)/.test(e.name)).length;
+      let n = fetched();
+      let quietSince = performance.now();
+      while (performance.now() - quietSince < 1000 && performance.now() - t0 < 20_000) {
+        await new Promise((r) => setTimeout(r, 100));
+        const m = fetched();
+        if (m !== n) { n = m; quietSince = performance.now(); }
+      }
+      return performance.now() - t0;
+    });
 
     // Expand every host so that the tree holds all VMs (virtualized: only visible rows are in the DOM).
     const expandMs = await page.evaluate(async () => {
@@ -239,14 +311,16 @@ async function main(): Promise<void> {
 
     console.log(JSON.stringify({
       benchmark: 'ui-scale', scenario, vms: VMS, hosts: HOSTS, chromium: browser.version(),
-      loadMs: Math.round(loadMs), loadCompleteMs: Math.round(loadCompleteMs),
-      // The load's parts (wall ms from page open, clocks of the benchmark process; null when not seen).
+      loadMs: Math.round(loadMs),
+      // The load's parts (ms from navigation start, the page's clock; null when not seen).
       loadParts: {
-        firstRequestMs: round(wire.firstRequestAt), inventoryAskedMs: round(wire.get.askedAt),
-        inventoryAnswerMs: waitOf(wire.get), inventoryBytes: wire.get.bytes ?? null,
-        outlineAnswerMs: waitOf(wire.outline), outlineBytes: wire.outline.bytes ?? null, ...fetchedAtLoad,
+        treeShownMs: round(load.treeAt), firstRequestMs: round(load.firstRequestAt),
+        outlineAskedMs: round(load.outline.askedAt), outlineAnsweredMs: round(load.outline.answeredAt), outlineBytes: load.outline.bytes ?? null,
+        inventoryAskedMs: round(load.get.askedAt), inventoryAnsweredMs: round(load.get.answeredAt), inventoryBytes: load.get.bytes ?? null,
+        inventoryInMs: round(load.inventoryInAt), ...fetchedAtLoad,
       },
-      expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
+      ...(loadCpu ? { loadMainThreadCpuMs: loadCpu.cpuMs, loadMainThreadBusyMs: loadCpu.wallBusyMs, loadMainThreadTasks: loadCpu.tasks } : {}),
+      settleMs: Math.round(settleMs), expandAllHostsMs: Math.round(expandMs), treeRowsInDom: rowsInDom,
       selectObjectMs: stats(select), switchTabMs: stats(tabs.out),
       switchTabMsByTab: Object.fromEntries(Object.entries(tabs.perTab).map(([k, v]) => [k, stats(v)])),
     }, null, 2));

@@ -1,10 +1,10 @@
 /**
- * Renderer entry: start the transport, ask for the inventory at once, then load and mount the app.
+ * Renderer entry: start the transport, ask for the inventory's outline at once, then load and mount the app.
  *
  * Order matters: the API must exist before any store is created (stores subscribe to engine events). The
- * entry holds only the transport, so the first `inventory.get` (api/firstInventory.ts) is on its way
- * while the page fetches and parses the app's chunk (app.ts): a large lab's inventory is built and sent
- * in parallel with the client's own start-up instead of after it.
+ * entry holds only the transport, so the first `inventory.outline` (api/firstInventory.ts) is on its way
+ * while the page fetches and parses the app's chunk (app.ts): a large lab's navigator data is built and
+ * sent in parallel with the client's own start-up instead of after it.
  */
 import { startApi } from './api/client';
 import { askFirstInventory } from './api/firstInventory';

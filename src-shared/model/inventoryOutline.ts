@@ -8,8 +8,9 @@
  * - `vmOutlineOf(vm)` / `outlineOf(inventory)`: the outline of full DTOs (a backend that has only the
  *   whole inventory answers with this).
  *
- * Rule: an outline is never mistaken for the inventory: clients show the tree from it and wait for
- * `inventory.get` (asked with it) for everything else; it carries the same change-feed version rule.
+ * Rule: an outline is never mistaken for the inventory: clients show the tree (and views that read no
+ * more than these fields) from it and wait for `inventory.get` (asked once the outline is shown) for
+ * everything else; it carries the same change-feed version rule.
  */
 import type { InventoryDto, VmDto } from './inventory';
 

@@ -5,6 +5,7 @@ import { useInventoryStore } from '@renderer/stores/inventory';
 import { useConnectionStore } from '@renderer/stores/connection';
 import { askFirstInventory, takeFirstInventory } from '@renderer/api/firstInventory';
 import type { InventoryChanges } from '@shared/model/inventoryChanges';
+import { ApiException } from '@shared/api/errors';
 import type { InventoryOutlineDto } from '@shared/model/inventoryOutline';
 import { outlineOf } from '@shared/model/inventoryOutline';
 import { fakeApi, flush, makeInventory, makeVm } from './fakeApi';
@@ -131,21 +132,41 @@ describe('inventory store', () => {
     expect(store.vm('vm-5')).toBeDefined();
   });
 
-  it('takes the inventory the entry asked for before the store existed, with the changes heard since', async () => {
+  it('takes the outline the entry asked for before the store existed, with the changes heard since', async () => {
     vi.useFakeTimers();
     // The entry asks at once (api/firstInventory.ts); the answer is in flight while the app loads.
-    let answer!: (i: typeof inv) => void;
-    getInv.mockImplementationOnce(() => new Promise((r) => { answer = r; }) as never);
+    let answerOutline!: (o: InventoryOutlineDto) => void;
+    api.queries['inventory.outline'] = () => new Promise<InventoryOutlineDto>((r) => { answerOutline = r; });
     askFirstInventory(api);
     // A change published before the store subscribes: the store must not lose it.
     api.emit({ type: 'inventory.changed', version: 2, updates: [{ op: 'modify', id: 'vm-1', changes: [{ path: 'name', value: 'renamed early' }] }] });
     const store = useInventoryStore();
-    answer(inv); // as of version 1
+    answerOutline(outlineOf(inv)); // as of version 1
     await vi.runAllTimersAsync();
     expect(getInv).toHaveBeenCalledTimes(1);
     expect(store.vm('vm-1')?.name).toBe('renamed early');
     expect(store.snapshot!.version).toBe(2);
     expect(takeFirstInventory()).toBeNull();
+  });
+
+  it('asks the whole inventory only once the outline is shown, not with it', async () => {
+    vi.useFakeTimers();
+    let answerOutline!: (o: InventoryOutlineDto) => void;
+    const getOutline = vi.fn(() => new Promise<InventoryOutlineDto>((r) => { answerOutline = r; }));
+    api.queries['inventory.outline'] = getOutline;
+    askFirstInventory(api);
+    const store = useInventoryStore();
+    await vi.runAllTimersAsync();
+    // Only the outline is on its way: the whole answer would compete with the first paint.
+    expect(getOutline).toHaveBeenCalledTimes(1);
+    expect(getInv).not.toHaveBeenCalled();
+    answerOutline(outlineOf(inv));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.outline).not.toBeNull();
+    expect(store.listing?.vms).toHaveLength(3);
+    await vi.runAllTimersAsync();
+    expect(getInv).toHaveBeenCalledTimes(1);
+    expect(store.snapshot).not.toBeNull();
   });
 
   it('shows the outline the entry asked for until the whole inventory arrives, then only the inventory', async () => {
@@ -180,28 +201,45 @@ describe('inventory store', () => {
     expect(getInv).toHaveBeenCalledTimes(1);
   });
 
-  it('ignores an outline that arrives after the whole inventory', async () => {
+  it('asks the whole inventory at once when the outline fails', async () => {
     vi.useFakeTimers();
-    let answerOutline!: (o: InventoryOutlineDto) => void;
-    api.queries['inventory.outline'] = () => new Promise<InventoryOutlineDto>((r) => { answerOutline = r; });
+    api.queries['inventory.outline'] = () => Promise.reject(new Error('no outline here'));
     askFirstInventory(api);
     const store = useInventoryStore();
     await vi.runAllTimersAsync();
+    expect(getInv).toHaveBeenCalledTimes(1);
     expect(store.vm('vm-2')?.name).toBe('VM2');
-    answerOutline({ ...outlineOf(inv), vms: [] });
+    expect(store.error).toBeNull();
+  });
+
+  it('keeps the outline and says why when the whole inventory fails after it; asking again loads it', async () => {
+    vi.useFakeTimers();
+    api.queries['inventory.outline'] = () => outlineOf(inv);
+    getInv.mockImplementationOnce(() => { throw new ApiException({ code: 'E_TRANSPORT', message: 'the connection to the lab was lost' }); });
+    askFirstInventory(api);
+    const store = useInventoryStore();
     await vi.runAllTimersAsync();
-    expect(store.outline).toBeNull();
+    expect(store.error).toBe('the connection to the lab was lost');
+    expect(store.loading).toBe(false);
     expect(store.tree('hosts')!.nodes.get('host-2')!.childIds).toEqual(['vm-2']);
+    expect(store.snapshot).toBeNull();
+    await store.load();
+    expect(store.error).toBeNull();
+    expect(store.vm('vm-2')?.name).toBe('VM2');
+    expect(store.outline).toBeNull();
   });
 
   it('asks again when another lab was loaded before the store took the early answer', async () => {
     vi.useFakeTimers();
+    const oldOutline = vi.fn(() => outlineOf(inv));
+    api.queries['inventory.outline'] = oldOutline;
     askFirstInventory(api); // answers the old lab
     inv = makeInventory(5, 40);
     api.emit({ type: 'lab.loaded', scenario: 'other' });
     const store = useInventoryStore();
     await vi.runAllTimersAsync();
-    expect(getInv).toHaveBeenCalledTimes(2);
+    expect(oldOutline).toHaveBeenCalledTimes(1);
+    expect(getInv).toHaveBeenCalledTimes(1); // the new lab's, without waiting on the stale outline
     expect(store.vm('vm-5')).toBeDefined();
     expect(store.snapshot!.version).toBe(40);
   });

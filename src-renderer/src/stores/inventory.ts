@@ -5,11 +5,16 @@
  *   2,000 VMs must stay cheap), with maps by id; `tree(view)`: the navigator tree for *Hosts and
  *   Clusters*, *VMs and Templates*, *Storage* or *Networking* (each built when first asked for);
  *   `vm`, `host`, `cluster`, `datacenter`, `datastore`, `network`, `resourcePool`: one object by id.
- * - `load()`: fetches the whole inventory. The first load takes the answers to the queries the entry sent
- *   before the app was loaded (`api/firstInventory.ts`), with the events recorded since: the outline
- *   (`outline`: every list whole but the VMs, which carry their tree fields only) until the whole
- *   inventory arrives. The trees and the lookups of everything but VMs read the outline meanwhile;
- *   `snapshot` (and `vm()`) stay empty until the whole inventory is in, so no view sees a cut VM.
+ * - `load()`: fetches the whole inventory. The first load takes the answer to the `inventory.outline` the
+ *   entry sent before the app was loaded (`api/firstInventory.ts`), with the events recorded since, shows
+ *   it (`outline`: every list whole but the VMs, which carry their tree fields only) and asks
+ *   `inventory.get` once that has painted (at once if the outline failed), so the whole answer is built,
+ *   sent and parsed while the user already sees the tree. The trees and the lookups of everything but VMs
+ *   read the outline meanwhile; `snapshot` (and `vm()`) stay empty until the whole inventory is in, so no
+ *   view sees a cut VM. `listing`: the inventory's lists as the outline has them (VMs cut to their tree
+ *   fields), from whichever is in, for views that read no more than that (a datacenter's Summary).
+ * - `error`: why the last load failed, in words; what was shown (the outline, or the last inventory)
+ *   stays, and `load()` asks again.
  * - Follows the change feed (`model/inventoryChanges.ts`): `inventory.changed` updates are applied as
  *   they come (batched per FLUSH_MS), never refetched; a gap in versions (missed events) or a reconnect
  *   asks `inventory.changesSince` for what it missed, and only its `resync` answer (or `lab.loaded`)
@@ -75,6 +80,18 @@ export function applyToSnapshot(snap: InventorySnapshot, updates: readonly Entit
 
 /** Events are applied at most this often (one snapshot rebuild per batch). */
 const FLUSH_MS = 50;
+/** The outline's frame is waited for at most this long (a hidden page paints no frames). */
+const OUTLINE_PAINT_WAIT_MS = 100;
+
+/** Resolves once the frame being built now has painted (or after `OUTLINE_PAINT_WAIT_MS`). */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, OUTLINE_PAINT_WAIT_MS);
+    if (typeof requestAnimationFrame !== 'function') return;
+    // rAF runs before the frame's paint; the task after it runs once the frame is out.
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(fallback); resolve(); }, 0));
+  });
+}
 
 export const useInventoryStore = defineStore('inventory', () => {
   const api = useApi();
@@ -91,18 +108,22 @@ export const useInventoryStore = defineStore('inventory', () => {
   let fetchSeq = 0;
 
   /**
-   * `early`: the answers to the queries the entry sent before the store existed (api/firstInventory.ts);
-   * its outline is shown if it comes before the whole inventory (and nothing newer was asked since).
+   * `earlyOutline`: the answer to the outline the entry asked for before the store existed
+   * (api/firstInventory.ts): shown, then the whole inventory is asked once it has painted.
    */
-  async function load(early?: { outline: Promise<InventoryOutlineDto>; answer: Promise<InventoryDto> }): Promise<void> {
+  async function load(earlyOutline?: Promise<InventoryOutlineDto>): Promise<void> {
     const seq = ++fetchSeq;
     fetching = true;
     loading.value = true;
-    early?.outline.then((o) => {
-      if (seq === fetchSeq && !snapshot.value) outline.value = indexOutline(o);
-    }, () => undefined);
     try {
-      const inv = await (early?.answer ?? api.query('inventory.get', {}));
+      const o = earlyOutline && await earlyOutline.catch(() => null); // without it: the whole inventory at once
+      if (seq !== fetchSeq) return;
+      if (o && !snapshot.value) {
+        outline.value = indexOutline(o);
+        await afterNextPaint();
+        if (seq !== fetchSeq) return;
+      }
+      const inv = await api.query('inventory.get', {});
       if (seq !== fetchSeq) return;
       snapshot.value = indexInventory(inv);
       outline.value = null;
@@ -178,7 +199,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   const first = takeFirstInventory();
   const seen = first?.events ?? [];
   const lastLabLoaded = seen.map((e) => e.type).lastIndexOf('lab.loaded');
-  let early = first && lastLabLoaded < 0 ? { outline: first.outline, answer: first.answer } : undefined;
+  let early = first && lastLabLoaded < 0 ? first.outline : undefined;
   for (const e of seen.slice(lastLabLoaded + 1)) onEvent(e);
   api.onEvent(onEvent);
 
@@ -204,6 +225,7 @@ export const useInventoryStore = defineStore('inventory', () => {
     hosts: treeOf('hosts'), vms: treeOf('vms'), storage: treeOf('storage'), networks: treeOf('networks'),
   };
   const tree = (view: InventoryView): InventoryTree | null => trees[view].value;
+  const listing = computed<InventoryOutlineDto | null>(() => shown()?.inventory ?? null);
 
   function entity(id: string | undefined): EntityDto | undefined {
     const s = shown();
@@ -219,7 +241,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   const resourcePool = (id: string | undefined) => (id ? shown()?.resourcePools.get(id) : undefined);
   const nameOf = (id: string | undefined): string => (entity(id) as { name?: string } | undefined)?.name ?? id ?? '';
 
-  return { snapshot, outline, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, resourcePool, nameOf };
+  return { snapshot, outline, listing, loading, error, load, tree, entity, vm, host, cluster, datacenter, datastore, network, resourcePool, nameOf };
 });
 
 export type { ManagedEntityId };
