@@ -6,19 +6,13 @@
  */
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { openLab, runAction, selectByName, shot } from './lab';
+import { openLab, runAction, selectByName, shot, step20 } from './lab';
 
 async function answerNumber(page: Page, question: string, value: number): Promise<void> {
   const q = page.getByTestId(`exercise-question-${question}`);
   await q.getByTestId('exercise-answer-input').fill(String(value));
   await q.getByTestId('exercise-answer-submit').click();
   await expect(q.getByTestId('exercise-answer-verdict')).toContainText('Right');
-}
-
-async function step20(page: Page): Promise<void> {
-  if (await page.getByTestId('sim-pause').isVisible()) await page.getByTestId('sim-pause').click();
-  await page.getByTestId('sim-step-size').selectOption('20');
-  await page.getByTestId('sim-step').click();
 }
 
 test('practical 8 in the exercise panel: a power loss, HA restarts by priority, admission control refuses a power-on', async ({ page }) => {

@@ -46,6 +46,16 @@ export async function openLab(page: Page, hash = ''): Promise<void> {
   expect(errors, 'no uncaught errors while loading').toEqual([]);
 }
 
+/**
+ * Pauses the simulation if it runs and steps it 20 s of virtual time with the header's Step: a test that
+ * needs virtual time to pass (a sample, a timer) gets it whatever the machine's load makes of 1× real time.
+ */
+export async function step20(page: Page): Promise<void> {
+  if (await page.getByTestId('sim-pause').isVisible()) await page.getByTestId('sim-pause').click();
+  await page.getByTestId('sim-step-size').selectOption('20');
+  await page.getByTestId('sim-step').click();
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png` });
 }

@@ -11,7 +11,8 @@
  *    (assembled once per defines), `bootGuest(cmdline, opts)`, `finish(machine, untilNs)`,
  *    `runGuest(cmdline, { monitor, levels, vcpus, untilNs, memoryMiB, file, env })` → GuestRun,
  *    `runCli(args)` → { code, stdout, stderr }, `WORKLOADS` (finite command lines, small enough for
- *    tests: each runs in well under a second).
+ *    tests: each runs in well under a second); `runningLabos()`: a small labos machine with real page
+ *    contents (the migration tests' source).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { assemble, formatDiagnostics, type AsmImage } from '../../src-main/engin
 import {
   buildMachine, parseGuestCatalogue, runMachine, type GuestCatalogue, type Machine, type MachineConfigInput, type MachineEnv,
 } from '../../src-main/engine/machine/index';
+import { HostMemory } from '../../src-main/engine/memory/index';
 import { build } from './cpuHarness';
 
 /** A bare-metal test program, assembled (fails the test on diagnostics). */
@@ -123,3 +125,13 @@ export const WORKLOADS: Readonly<Record<string, string>> = {
   sensitive: 'sensitive',
   selftest: 'selftest',
 };
+
+/** A 16 MiB one-vCPU labos machine on its own host pool, running `mixed` under `interp`, run to 4 ms of
+ *  guest time: real page contents (kernel, page tables, a workload's data) for tests that move pages. */
+export function runningLabos(): Machine {
+  const m = buildMachine({
+    kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor: 'interp', cmdline: WORKLOADS.mixed, bootNs: 0 }, image: labosImage({}, 'labos.s'),
+  }, { hostMemory: new HostMemory() });
+  runMachine(m, { untilNs: 4e6 });
+  return m;
+}

@@ -6,21 +6,13 @@
 // copies of the pages (machines that do not show their words).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildMachine, IncomingMemory, runMachine, type Machine } from '../../../src-main/engine/machine/index';
+import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
 import { HostMemory } from '../../../src-main/engine/memory/index';
 import { LiveMigration, PageCodecs } from '../../../src-main/engine/migration/index';
 import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { MIGRATION_DEFAULTS } from '../../../src-shared/model/migration';
 import type { GuestMachine } from '../../../src-main/engine/vm/guestMachine';
-import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
-
-function source(): Machine {
-  const m = buildMachine({
-    kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor: 'interp', cmdline: WORKLOADS.mixed, bootNs: 0 }, image: labosImage({}, 'labos.s'),
-  }, { hostMemory: new HostMemory() });
-  runMachine(m, { untilNs: 4e6 });
-  return m;
-}
+import { runningLabos } from '../../helpers/machineHarness';
 
 /** A machine that does not show its pages' words: the check copies them. */
 function withoutWords<T extends object>(m: T): T {
@@ -67,7 +59,7 @@ function postcopy(src: Machine, showWords: boolean, betweenSteps: (mig: LiveMigr
 }
 
 test('post-copy: an exact move verifies every page as it arrives; a page that differs from the source on arrival is caught', () => {
-  const src = source();
+  const src = runningLabos();
   let framed = -1;
   for (let g = 0; g < src.pageCount && framed < 0; g++) if (src.pageState(g) === 'present' && !src.readPage(g)!.every((b) => b === 0)) framed = g;
   assert.ok(framed >= 0);
@@ -81,7 +73,7 @@ test('post-copy: an exact move verifies every page as it arrives; a page that di
 
     // The paused source changes once the page has left and before it arrives (nothing may change it):
     // the destination gets the page as pushed, which is no longer the source's — the arrival check says so.
-    const moved = source();
+    const moved = runningLabos();
     let edits = 0;
     const edited = postcopy(moved, showWords, (mig, dest) => {
       if (edits > 0 || !dest || mig.bitmaps[0].has(framed) || dest.pageState(framed) !== 'notPresent') return;

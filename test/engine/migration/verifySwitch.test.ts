@@ -6,20 +6,12 @@
 // destination's digest, or page by page) give the same verdicts and counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildMachine, IncomingMemory, runMachine, type Machine } from '../../../src-main/engine/machine/index';
+import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
 import { HostMemory, Hasher } from '../../../src-main/engine/memory/index';
 import { verifySwitch } from '../../../src-main/engine/migration/verify';
 import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { Rng } from '../../../src-main/engine/sim/rng';
-import { labosImage, WORKLOADS } from '../../helpers/machineHarness';
-
-function source(): Machine {
-  const m = buildMachine({
-    kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor: 'interp', cmdline: WORKLOADS.mixed, bootNs: 0 }, image: labosImage({}, 'labos.s'),
-  }, { hostMemory: new HostMemory() });
-  runMachine(m, { untilNs: 4e6 });
-  return m;
-}
+import { runningLabos } from '../../helpers/machineHarness';
 
 /** The source's pages streamed into another pool, `edit` applied to the incoming memory, the machine built on it. */
 function moved(src: Machine, edit: (inc: IncomingMemory) => void = () => {}): Machine {
@@ -44,7 +36,7 @@ const WAYS: [string, (m: Machine) => Machine][] = [
 ];
 
 test('an exact copy verifies, every page counted; each kind of difference is caught', () => {
-  const src = source();
+  const src = runningLabos();
   const env = envOf(src);
   const pages = src.pageCount;
   let untouched = -1;
@@ -79,7 +71,7 @@ test('an exact copy verifies, every page counted; each kind of difference is cau
 });
 
 test('post-copy: pages still on the source are left out of the comparison, and the digest is the one they will give', () => {
-  const src = source();
+  const src = runningLabos();
   const env = envOf(src);
   const framed: number[] = [];
   src.scanPages((g, hfn) => { if (hfn >= 0 && framed.length < 40 && !src.readPage(g)!.every((b) => b === 0)) framed.push(g); });
