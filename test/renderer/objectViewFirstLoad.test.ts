@@ -79,13 +79,20 @@ describe('the object view before the whole inventory is in', () => {
     w.unmount();
   });
 
-  it('says why when the whole inventory fails after the outline, keeps the tree, and loads on Try again', async () => {
+  /** Opens `id` with the whole inventory failing after the outline; returns once the store has the error. */
+  async function openWithWholeFailing(id: string) {
     whole = () => Promise.reject(new ApiException({ code: 'E_TRANSPORT', message: 'the connection to the lab was lost' }));
-    const w = await open('host-1');
+    const w = await open(id);
     await vi.waitFor(() => expect(useInventoryStore().error).not.toBeNull());
     await nextTick();
+    return w;
+  }
+  const FAILED = "The lab's inventory could not be loaded: the connection to the lab was lost";
+
+  it('says why when the whole inventory fails after the outline, keeps the tree, and loads on Try again', async () => {
+    const w = await openWithWholeFailing('host-1');
     expect(w.find('[data-testid=inventory-arriving]').exists()).toBe(false);
-    expect(w.get('[data-testid=inventory-failed]').text()).toContain("The lab's inventory could not be loaded: the connection to the lab was lost");
+    expect(w.get('[data-testid=inventory-failed]').text()).toContain(FAILED);
     expect(useInventoryStore().tree('hosts')!.nodes.get('host-1')!.name).toBe('H1');
     const inv = lab();
     whole = async () => inv;
@@ -99,11 +106,8 @@ describe('the object view before the whole inventory is in', () => {
   });
 
   it('says why on a VM too, whose header waits for the whole inventory (the outline cuts VMs)', async () => {
-    whole = () => Promise.reject(new ApiException({ code: 'E_TRANSPORT', message: 'the connection to the lab was lost' }));
-    const w = await open('vm-2');
-    await vi.waitFor(() => expect(useInventoryStore().error).not.toBeNull());
-    await nextTick();
-    expect(w.get('[data-testid=inventory-failed]').text()).toContain("The lab's inventory could not be loaded: the connection to the lab was lost");
+    const w = await openWithWholeFailing('vm-2');
+    expect(w.get('[data-testid=inventory-failed]').text()).toContain(FAILED);
     expect(w.find('[data-testid=inventory-retry]').exists()).toBe(true);
     w.unmount();
   });
