@@ -92,8 +92,14 @@ export interface PageCodecPort {
   readonly codecs: readonly PageCodecName[];
   /** e.g. "zlib 1.3.1 (node:zlib)", by codec, for reports. */
   readonly versions: Readonly<Record<string, string>>;
-  compress(codec: PageCodecName, level: number, input: Uint8Array): Uint8Array;
-  decompress(codec: PageCodecName, input: Uint8Array, outputLength: number): Uint8Array;
+  /**
+   * The codec's real output for `input`. `transient` true: it may be a view of the port's own buffer,
+   * valid until the port's next call (no allocation, for a caller that uses it at once, such as
+   * `decompress`); else an array of its own.
+   */
+  compress(codec: PageCodecName, level: number, input: Uint8Array, transient?: boolean): Uint8Array;
+  /** Decompresses into the first `outputLength` bytes of `into` (returned, as a view of them) when given, else into a new array; throws when the output is not `outputLength` bytes. */
+  decompress(codec: PageCodecName, input: Uint8Array, outputLength: number, into?: Uint8Array): Uint8Array;
   hash64(bytes: Uint8Array): number;
   readonly hashName: string;
 }

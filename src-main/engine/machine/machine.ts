@@ -33,7 +33,7 @@
  */
 import type { Cpu, Monitor } from '../cpu/index';
 import type { DeviceSet, DeviceTiming, IrqController, PowerHost, SmpHost } from '../devices/index';
-import type { DirtySet, GuestPhysicalMemory, HostMemory, PageAccess } from '../memory/index';
+import type { DigestMemo, DigestPageVisitor, DirtySet, GuestPhysicalMemory, HostMemory, PageAccess } from '../memory/index';
 import { bytesToWords, Hasher, NotPresentError } from '../memory/index';
 import { NOT_PRESENT_POLL_NS } from '../params';
 import type {
@@ -606,16 +606,16 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
    * registers as the guest sees them), memory, guest-visible device state (devices/deviceSet.ts)
    * and whether the machine is off. Time-derived values are excluded (see deviceSet.ts).
    */
-  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
-    return this.digestPages(notPresentPage);
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | null | undefined, memo?: DigestMemo): string {
+    return this.digestPages(notPresentPage, undefined, memo);
   }
 
   /** `digest`, showing `visit` each page whose contents it hashes (the check at a migration's switch). */
-  digestVisitingPages(visit: (gpfn: number, words: Int32Array, held: boolean) => void, notPresentPage?: (gpfn: number) => Uint8Array | undefined): string {
-    return this.digestPages(notPresentPage, visit);
+  digestVisitingPages(visit: DigestPageVisitor, notPresentPage?: (gpfn: number) => Uint8Array | null | undefined, memo?: DigestMemo): string {
+    return this.digestPages(notPresentPage, visit, memo);
   }
 
-  private digestPages(notPresentPage?: (gpfn: number) => Uint8Array | undefined, visit?: (gpfn: number, words: Int32Array, held: boolean) => void): string {
+  private digestPages(notPresentPage?: (gpfn: number) => Uint8Array | null | undefined, visit?: DigestPageVisitor, memo?: DigestMemo): string {
     const h = new Hasher();
     h.word(this.slots.length);
     for (const s of this.slots) {
@@ -633,7 +633,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
     this.mem.digest(h, notPresentPage && ((gpfn) => {
       const bytes = notPresentPage(gpfn);
       return bytes && bytesToWords(bytes);
-    }), visit);
+    }), visit, memo);
     this.devices.digest(h);
     h.word(this.poweredOff ? 1 : 0);
     return h.hex();

@@ -66,6 +66,7 @@ import { PAGE_SHIFT, PAGE_SIZE_BYTES, PAGE_WORDS, MAX_GUEST_MEMORY_BYTES } from 
 import type { Gpa, Gpfn, Hfn } from '../mmu/index';
 import { HostMemory, ZERO_FRAME } from './hostMemory';
 import { Hasher } from './hasher';
+import type { DigestMemo } from './digestMemo';
 import { isZeroWords, putBytes, sameWords } from './pageBytes';
 
 const CHUNK_SHIFT = 10;
@@ -77,10 +78,12 @@ const WATCH_MASK = 0x3f;
 /** hfn1 value of a page that is not present here (no frame; its contents are elsewhere). */
 const NOT_PRESENT = -1;
 /**
- * What `digest(…, visit)` calls for each page it hashes: its number, its words (read them, never write
- * them or keep them) and whether they are held by the caller (a not-present page's `notPresentWords`).
+ * What `digest(…, visit)` calls for each page it hashes, before hashing it: its number, its words (read
+ * them, never write them or keep them) and whether they are held by the caller (a not-present page's
+ * `notPresentWords`). Returns true to vouch that they are the words the digest's memo recorded for the
+ * page (compared, or read from the same place), letting a replaying memo skip hashing them.
  */
-export type DigestPageVisitor = (gpfn: number, words: Int32Array, held: boolean) => void;
+export type DigestPageVisitor = (gpfn: number, words: Int32Array, held: boolean) => boolean | void;
 
 /** Word hashed for a not-present page in `digest()` (with its gpfn): its contents are not here. */
 const NOT_PRESENT_DIGEST_MARK = 0x4e505047;
@@ -800,12 +803,16 @@ export class GuestPhysicalMemory {
    * Hash of the contents: non-zero pages in gpfn order (untouched and zero-filled pages are equal).
    * A not-present page hashes as a mark with its gpfn — its contents are not here — so a memory with
    * pages still elsewhere never digests like the complete one — unless `notPresentWords` gives the
-   * contents the caller holds for it: then it hashes as those contents would if present.
+   * contents the caller holds for it (`null`: it reads as zeros): then it hashes as those contents
+   * would if present.
    * `visit` (optional) sees every page whose contents are hashed, with those words (read-only) and
-   * whether they are held (from `notPresentWords`) rather than here: how the check at a migration's
-   * switch compares each page while the digest reads it, instead of reading the memory twice.
+   * whether they are held (from `notPresentWords`) rather than here, before they are hashed: how the
+   * check at a migration's switch compares each page while the digest reads it, instead of reading the
+   * memory twice. `memo` (optional, `digestMemo.ts`): recording, it notes the hasher's state around
+   * each page; replaying, a page whose words `visit` returned true for (they are the recorded page's)
+   * is not hashed again when the hasher is in the recorded state before it.
    */
-  digest(h: Hasher = new Hasher(), notPresentWords?: (gpfn: number) => Int32Array | undefined, visit?: DigestPageVisitor): string {
+  digest(h: Hasher = new Hasher(), notPresentWords?: (gpfn: number) => Int32Array | null | undefined, visit?: DigestPageVisitor, memo?: DigestMemo): string {
     h.word(this.sizeBytes / PAGE_SIZE_BYTES);
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const c = this.chunks[ci];
@@ -815,20 +822,27 @@ export class GuestPhysicalMemory {
         if (v > 0) {
           const w = this.host.frame((v - 1) as Hfn);
           if (isZeroWords(w)) continue;
-          h.word((ci << CHUNK_SHIFT) | i);
-          h.words(w);
-          visit?.((ci << CHUNK_SHIFT) | i, w, false);
+          hashPage(h, (ci << CHUNK_SHIFT) | i, w, false, visit, memo);
         } else if (v === NOT_PRESENT) {
           const gpfn = (ci << CHUNK_SHIFT) | i;
           const held = notPresentWords?.(gpfn);
-          if (!held) h.word(gpfn).word(NOT_PRESENT_DIGEST_MARK);
-          else if (!isZeroWords(held)) {
-            h.word(gpfn).words(held);
-            visit?.(gpfn, held, true);
-          }
+          if (held === undefined) h.word(gpfn).word(NOT_PRESENT_DIGEST_MARK);
+          else if (held !== null && !isZeroWords(held)) hashPage(h, gpfn, held, true, visit, memo);
         }
       }
     }
     return h.hex();
   }
+}
+
+/** One page of `digest`: its number, then its words — hashed, or taken from `memo` (see `digest`). */
+function hashPage(h: Hasher, gpfn: number, w: Int32Array, held: boolean, visit: DigestPageVisitor | undefined, memo: DigestMemo | undefined): void {
+  h.word(gpfn);
+  const vouched = visit?.(gpfn, w, held) === true;
+  if (!memo) { h.words(w); return; }
+  if (memo.recording) {
+    memo.before(gpfn, h);
+    h.words(w);
+    memo.after(gpfn, h);
+  } else if (!(vouched && memo.take(gpfn, h))) h.words(w);
 }

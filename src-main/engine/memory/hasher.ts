@@ -1,7 +1,9 @@
 /**
  * hasher — a small deterministic 64-bit (two 32-bit lanes) hash for state digests.
  *
- * Interface: `new Hasher()`, `word(n)`, `words(Int32Array)`, `string(s)`, `hex()` → 16 hex digits.
+ * Interface: `new Hasher()`, `word(n)`, `words(Int32Array)`, `string(s)`, `hex()` → 16 hex digits;
+ * `saveLanes(to, at)` / `loadLanes(from, at)` / `hasLanes(from, at)`: its whole state (two words) copied
+ * out, put back, compared (`digestMemo.ts`: a page hashed once for two digests).
  * Rules: FNV-1a-style word mixing in lane 1 and a multiply-rotate mix in lane 2; pure integer
  * arithmetic, so results are identical on every host. Not cryptographic: it detects
  * differences between runs (digests in tests, CLI and snapshots), nothing more.
@@ -37,6 +39,23 @@ export class Hasher {
     this.h1 = h1;
     this.h2 = h2;
     return this;
+  }
+
+  /** Writes the state (two words) to `to[at]`, `to[at + 1]`. */
+  saveLanes(to: Int32Array, at: number): void {
+    to[at] = this.h1;
+    to[at + 1] = this.h2;
+  }
+
+  /** Takes the state saved at `from[at]` by `saveLanes`. */
+  loadLanes(from: Int32Array, at: number): void {
+    this.h1 = from[at];
+    this.h2 = from[at + 1];
+  }
+
+  /** True when the state is the one saved at `from[at]`. */
+  hasLanes(from: Int32Array, at: number): boolean {
+    return this.h1 === from[at] && this.h2 === from[at + 1];
   }
 
   string(s: string): this {

@@ -5,8 +5,9 @@
  */
 export { HostMemory, ZERO_FRAME, type HostMemoryStats } from './hostMemory';
 export {
-  GuestPhysicalMemory, NotPresentError, type GuestFrameStats, type GuestMemoryState, type NotPresentResolver, type PageAccess, type WatchListener,
+  GuestPhysicalMemory, NotPresentError, type DigestPageVisitor, type GuestFrameStats, type GuestMemoryState, type NotPresentResolver, type PageAccess, type WatchListener,
 } from './guestPhysicalMemory';
 export { PAGE_BYTES, bytesToWords, isZeroBytes, isZeroWords, sameWords, wordsToBytes } from './pageBytes';
 export { Hasher } from './hasher';
+export { DigestMemo } from './digestMemo';
 export { DirtyTracker, type DirtyHarvester, type DirtyMechanism, type DirtySet, type DirtyTrackerCounters, type DirtyTrackerState } from './dirtyTracking';

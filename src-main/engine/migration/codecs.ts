@@ -3,7 +3,7 @@
  * through the `pageCodecs` port (engine/ports.ts, implemented in node/codecs/), the engine's own hash
  * when the port is absent, and the CPU time each piece of work is charged in virtual time.
  *
- * `new PageCodecs(port?)`: `hash(bytes)`, `compress(codec, level, input)`, `decompress(...)`,
+ * `new PageCodecs(port?)`: `hash(bytes)`, `compress(codec, level, input, transient?)`, `decompress(codec, input, length, into?)`,
  * `available(codec)`, `describe()`. `cpuNs(work, inBytes, outBytes?)` charges from the cost model
  * (`MIGRATION_CPU_COST` in params.ts: ns per byte measured by bench/migration-codecs.ts on the reference
  * machine — a model, never the wall clock, so a run is the same on every machine).
@@ -32,14 +32,16 @@ export class PageCodecs {
     return this.port?.hashName ?? 'engine hash (2 × 32-bit murmur lanes, pure TypeScript)';
   }
 
-  compress(codec: PageCodecName, level: number, input: Uint8Array): Uint8Array {
+  /** The codec's real output; `transient`: possibly the port's own buffer, valid until its next call (`PageCodecPort.compress`). */
+  compress(codec: PageCodecName, level: number, input: Uint8Array, transient = false): Uint8Array {
     if (!this.port) throw new Error('compression needs the host codec port');
-    return this.port.compress(codec, level, input);
+    return this.port.compress(codec, level, input, transient);
   }
 
-  decompress(codec: PageCodecName, input: Uint8Array, outputLength: number): Uint8Array {
+  /** Into `into` when given (a view of its first `outputLength` bytes), else a new array. */
+  decompress(codec: PageCodecName, input: Uint8Array, outputLength: number, into?: Uint8Array): Uint8Array {
     if (!this.port) throw new Error('decompression needs the host codec port');
-    const out = this.port.decompress(codec, input, outputLength);
+    const out = this.port.decompress(codec, input, outputLength, into);
     if (out.length !== outputLength) throw new Error(`${codec}: decompressed ${out.length} bytes, expected ${outputLength}`);
     return out;
   }

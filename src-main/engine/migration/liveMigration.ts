@@ -25,7 +25,7 @@
  * cancelled migration leaves every VM running on the source, its memory never written by the migration.
  */
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
-import { bytesToWords, sameWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
+import { bytesToWords, DigestMemo, sameWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
 import {
   MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
@@ -422,15 +422,19 @@ export class LiveMigration {
     if (this.resumeAtNs === undefined || nowNs < this.resumeAtNs) return { done: false, wakeNs: this.resumeAtNs };
     const at = this.resumeAtNs;
     // The switch: verify, then run on the destination.
-    const sourceDigests = this.cores!.map((_, m) => sourceDigest(this.env, m));
+    // The source's digests note each page's hashing, so the destination's (which reads every page the
+    // check compares with the source's) hashes only the pages that differ (the source is paused: it
+    // does not change in between).
+    const memos = this.cores!.map((_, m) => new DigestMemo(this.env.source(m).pageCount));
+    const sourceDigests = this.cores!.map((_, m) => sourceDigest(this.env, m, memos[m]));
     this.dest = this.env.startDestination(this.cores!, at);
     this.cores = undefined;
     if (this.stream.postcopy) {
-      this.verdict = verifySwitch(this.env, this.dest, sourceDigests, true);
+      this.verdict = verifySwitch(this.env, this.dest, sourceDigests, true, memos);
       this.startPostcopy(at);
       return this.runPostcopy(nowNs);
     }
-    this.verdict = verifySwitch(this.env, this.dest, sourceDigests, false);
+    this.verdict = verifySwitch(this.env, this.dest, sourceDigests, false, memos);
     this.env.finishSource(at);
     this.complete(at);
     return { done: true };

@@ -11,7 +11,7 @@
  * The mechanism reads the source only through `readSourcePage` / `readSourceWords` / `sourceDigest`, so a page the host
  * took away travels (and verifies) as what the guest would read there.
  */
-import { bytesToWords, type GuestMachine, type GuestPages, type IncomingGuestMemory } from '../vm/guestMachine';
+import { bytesToWords, type DigestMemo, type GuestMachine, type GuestPages, type IncomingGuestMemory } from '../vm/guestMachine';
 
 export interface MigrationEnv {
   readonly memberCount: number;
@@ -67,7 +67,10 @@ export function readSourceWords(env: MigrationEnv, m: number, gpfn: number, out:
   return bytes && bytesToWords(bytes);
 }
 
-/** Member m's guest-visible digest on the source, pages held elsewhere hashed as their contents. */
-export function sourceDigest(env: MigrationEnv, m: number): string {
-  return env.source(m).digest((gpfn) => env.sourceAway(m, gpfn));
+/**
+ * Member m's guest-visible digest on the source, pages held elsewhere hashed as their contents;
+ * `memo` (recording) notes each page's hashing for the destination's digest at the switch to replay.
+ */
+export function sourceDigest(env: MigrationEnv, m: number, memo?: DigestMemo): string {
+  return env.source(m).digest((gpfn) => env.sourceAway(m, gpfn), memo);
 }

@@ -22,7 +22,8 @@
  * model (`codecs.ts`); compression runs on `channels` threads, so a packet costs
  * max(wire time, compression time / channels).
  *
- * Memory held: one page buffer, one packet (≤ 128 page copies), the XBZRLE cache, the dedup index.
+ * Memory held: one page buffer, one packet (≤ 128 page copies) and the buffer it is decompressed into
+ * (both kept for the stream's life, not made per packet), the XBZRLE cache, the dedup index.
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
@@ -55,7 +56,8 @@ export interface StreamCounters {
   dedup: { pages: number; bytesSaved: number; hashHits: number; collisions: number; withinVm: number; acrossVms: number; onDestination: number };
 }
 
-interface Pending { member: number; gpfn: number; bytes: Uint8Array | null }
+/** A page of the current multifd packet: a zero page (`slot` −1) or the packet's `slot`-th normal page. */
+interface Pending { member: number; gpfn: number; slot: number }
 
 function newCounters(): StreamCounters {
   return {
@@ -77,6 +79,10 @@ export class PageStream {
   private readonly codec: PageCodecName | undefined;
   private readonly level: number;
   private readonly packet: Pending[] = [];
+  /** The packet's normal pages, back to back (compressed as one input), and where the destination decompresses them: kept, not made per packet. */
+  private readonly packetBytes: Uint8Array;
+  private readonly unpackedBytes: Uint8Array;
+  private packetPages = 0;
   private readonly page = new Uint8Array(PAGE_SIZE_BYTES);
   private readonly encoded = new Uint8Array(PAGE_SIZE_BYTES + 16);
   private readonly scratch = new Uint8Array(PAGE_SIZE_BYTES);
@@ -93,6 +99,9 @@ export class PageStream {
     this.codec = o.compression === 'none' ? undefined : o.compression;
     this.level = o.compressionLevel ?? (o.compression === 'zlib' || o.compression === 'zstd' ? 1 : 1);
     this.firstPass = new Array<number>(env.memberCount).fill(0);
+    const packetBytes = this.codec ? MULTIFD_PACKET_PAGES * PAGE_SIZE_BYTES : 0;
+    this.packetBytes = new Uint8Array(packetBytes);
+    this.unpackedBytes = new Uint8Array(packetBytes);
   }
 
   get pagesSent(): number {
@@ -171,7 +180,7 @@ export class PageStream {
       this.counters.zeroPages++;
       this.dedup?.forget({ member: m, gpfn: g });
       if (this.cache?.has(key)) this.cache.refresh(key, ZERO);
-      if (this.codec) { this.packet.push({ member: m, gpfn: g, bytes: null }); this.maybeFlush(mode); return; }
+      if (this.codec) { this.packet.push({ member: m, gpfn: g, slot: -1 }); this.maybeFlush(mode); return; }
       this.put(ZERO_PAGE_BYTES, mode, m);
       if (inc.pageState(g) !== 'untouched') inc.discardPage(g);
       return;
@@ -233,7 +242,8 @@ export class PageStream {
     }
     this.counters.normalPages++;
     if (this.codec && !this.postcopy) {
-      this.packet.push({ member: m, gpfn: g, bytes: bytes.slice() });
+      this.packetBytes.set(bytes, this.packetPages * PAGE_SIZE_BYTES);
+      this.packet.push({ member: m, gpfn: g, slot: this.packetPages++ });
       this.remember(m, g, hash);
       this.maybeFlush(mode);
       return;
@@ -253,16 +263,17 @@ export class PageStream {
 
   /** Sends the current multifd packet: compresses its normal pages for real, the destination decompresses them. */
   flush(mode: SendMode): void {
-    if (this.packet.length === 0 || !this.codec) { this.packet.length = 0; return; }
-    const normal = this.packet.filter((p) => p.bytes !== null);
-    const raw = new Uint8Array(normal.length * PAGE_SIZE_BYTES);
-    normal.forEach((p, i) => raw.set(p.bytes!, i * PAGE_SIZE_BYTES));
-    const packed = normal.length ? this.codecs.compress(this.codec, this.level, raw) : new Uint8Array(0);
+    if (this.packet.length === 0 || !this.codec) { this.packet.length = 0; this.packetPages = 0; return; }
+    const normal = this.packetPages;
+    const raw = this.packetBytes.subarray(0, normal * PAGE_SIZE_BYTES);
+    // The sender's output is used at once (sent, then decompressed): the port may lend its own buffer.
+    const packed = normal ? this.codecs.compress(this.codec, this.level, raw, true) : new Uint8Array(0);
+    const packedBytes = packed.length;
     const c = this.counters.compression;
-    const compressNs = normal.length ? PageCodecs.compressNs(this.codec, this.level, raw.length, packed.length) : 0;
+    const compressNs = normal ? PageCodecs.compressNs(this.codec, this.level, raw.length, packedBytes) : 0;
     const channels = Math.max(1, this.o.channels);
     const t0 = this.link.cursorNs;
-    const bytes = multifdPacketBytes(this.packet.length, packed.length);
+    const bytes = multifdPacketBytes(this.packet.length, packedBytes);
     this.link.send(bytes, mode);
     if (mode === 'live') this.counters.precopyBytes += bytes;
     const wireNs = this.link.cursorNs - t0;
@@ -270,19 +281,18 @@ export class PageStream {
     if (cpuNs > wireNs) { this.link.cpu(cpuNs - wireNs); c.busyPackets++; }
     c.compressNs += compressNs;
     c.packets++;
-    c.pages += normal.length;
-    c.compressedBytes += packed.length;
+    c.pages += normal;
+    c.compressedBytes += packedBytes;
     // Destination: decompress (the real codec) and write each page.
-    const unpacked = normal.length ? this.codecs.decompress(this.codec, packed, raw.length) : raw;
-    c.decompressNs += normal.length ? PageCodecs.decompressNs(this.codec, packed.length, raw.length) : 0;
-    let i = 0;
+    const unpacked = normal ? this.codecs.decompress(this.codec, packed, raw.length, this.unpackedBytes) : raw;
+    c.decompressNs += normal ? PageCodecs.decompressNs(this.codec, packedBytes, raw.length) : 0;
     for (const p of this.packet) {
       const inc = this.env.incoming(p.member);
-      if (p.bytes === null) { if (inc.pageState(p.gpfn) !== 'untouched') inc.discardPage(p.gpfn); continue; }
-      inc.writePage(p.gpfn, unpacked.subarray(i * PAGE_SIZE_BYTES, (i + 1) * PAGE_SIZE_BYTES));
-      i++;
+      if (p.slot < 0) { if (inc.pageState(p.gpfn) !== 'untouched') inc.discardPage(p.gpfn); continue; }
+      inc.writePage(p.gpfn, unpacked.subarray(p.slot * PAGE_SIZE_BYTES, (p.slot + 1) * PAGE_SIZE_BYTES));
     }
     this.packet.length = 0;
+    this.packetPages = 0;
     this.lastMember = -1;
   }
 
@@ -298,6 +308,7 @@ export class PageStream {
   /** A failed or cancelled migration: drop what is held. */
   abandon(): void {
     this.packet.length = 0;
+    this.packetPages = 0;
     this.cache?.clear();
   }
 }

@@ -17,7 +17,7 @@
  * reading it, and post-copy's missing pages are supplied from the source for the digest and marked not
  * present again (content-preserving operations, invisible to the guest).
  */
-import { isZeroWords, sameWords, type GuestMachine } from '../vm/guestMachine';
+import { isZeroWords, sameWords, type DigestMemo, type GuestMachine } from '../vm/guestMachine';
 import { PAGE_SIZE_BYTES } from '../params';
 import { readSourcePage, readSourceWords, sourceDigest, type MigrationEnv } from './migrationEnv';
 import { equalPages } from './dedupIndex';
@@ -30,12 +30,14 @@ export interface SwitchVerdict {
   destinationDigests: string[];
 }
 
-export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], sourceDigests: string[], postcopy: boolean): SwitchVerdict {
+export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], sourceDigests: string[], postcopy: boolean, memos?: readonly DigestMemo[]): SwitchVerdict {
   let mismatched = 0;
   let checked = 0;
   const destinationDigests: string[] = [];
   dest.forEach((d, m) => {
-    let c = d.digestVisitingPages ? checkInOnePass(env, m, d, postcopy) : undefined;
+    const memo = memos?.[m];
+    memo?.replay();
+    let c = d.digestVisitingPages ? checkInOnePass(env, m, d, postcopy, memo) : undefined;
     // Post-copy in one pass hashes the pages still on the source from the source, where the page-by-page
     // way supplies them first: a monitor that keeps vCPU state in such a page (pv's shared page) digests
     // differently then, so a digest that differs is taken again the page-by-page way before it counts.
@@ -50,17 +52,16 @@ export function verifySwitch(env: MigrationEnv, dest: readonly GuestMachine[], s
 
 interface MemberCheck { mismatched: number; checked: number; digest: string }
 
-/** What a page the source never touched reads as (read only): post-copy's digest needs no copy of it. */
-const ZERO_PAGE = new Uint8Array(PAGE_SIZE_BYTES);
-
 /**
  * One pass over the destination: each page its digest hashes (every page not all zero) is compared
  * with the source's as the digest reads it; a page the digest skipped reads as zeros here, so the
  * source must read as zeros there too (a page untouched on the source does by definition). Pages not
  * present here are not compared (post-copy: checked as they arrive); in post-copy the digest hashes
- * them as the source's bytes, which is the digest the destination will have once they arrive.
+ * them as the source's bytes (read in place), which is the digest the destination will have once they
+ * arrive. With `memo` (the source's digest recorded it), a page found equal to the source's — or
+ * taken from the source — is not hashed a second time (`DigestMemo`).
  */
-function checkInOnePass(env: MigrationEnv, m: number, d: GuestMachine, postcopy: boolean): MemberCheck {
+function checkInOnePass(env: MigrationEnv, m: number, d: GuestMachine, postcopy: boolean, memo: DigestMemo | undefined): MemberCheck {
   const src = env.source(m);
   const a = new Uint8Array(PAGE_SIZE_BYTES);
   const held = new Uint8Array(PAGE_SIZE_BYTES);
@@ -69,11 +70,19 @@ function checkInOnePass(env: MigrationEnv, m: number, d: GuestMachine, postcopy:
   let checked = 0;
   const digest = d.digestVisitingPages!((g, words, fromSource) => {
     seen[g] = 1;
-    if (fromSource) return;
+    // The source's own words, read from it for this digest.
+    if (fromSource) return true;
     checked++;
     const x = readSourceWords(env, m, g, a);
-    if (!x || !sameWords(x, words)) mismatched++;
-  }, postcopy ? (g) => (src.pageState(g) === 'untouched' ? ZERO_PAGE : readSourcePage(env, m, g, held) ?? held.fill(0)) : undefined);
+    if (x && sameWords(x, words)) return true;
+    mismatched++;
+    return false;
+  }, postcopy ? (g) => {
+    // A page the source never touched reads as zeros (nothing to hash); another is shown in place.
+    if (src.pageState(g) === 'untouched') return null;
+    const w = readSourceWords(env, m, g, held);
+    return w ? new Uint8Array(w.buffer, w.byteOffset, PAGE_SIZE_BYTES) : held.fill(0);
+  } : undefined, memo);
   for (let g = 0; g < d.pageCount; g++) {
     if (seen[g] || d.pageState(g) === 'notPresent') continue;
     checked++;

@@ -25,12 +25,12 @@
  * ends in `state: 'crashed'` with a reason. All counters are cumulative counts of real events. Page
  * operations run between `runVcpu` calls, never inside one.
  */
-import type { GuestFrameStats as MemoryFrameStats, PageAccess } from '../memory/index';
+import type { DigestMemo, GuestFrameStats as MemoryFrameStats, PageAccess } from '../memory/index';
 
 // A page's words as guest memory tests them (all zero, equal) and a page's bytes as words: for the
 // datacenter's page work (page sharing, the check at a migration's switch), which reaches guest memory
 // only through this seam.
-export { bytesToWords, isZeroWords, sameWords } from '../memory/index';
+export { bytesToWords, DigestMemo, isZeroWords, sameWords } from '../memory/index';
 
 export type GuestMachineState = 'running' | 'halted' | 'crashed' | 'off';
 
@@ -223,18 +223,22 @@ export interface GuestMachine extends GuestPages {
   /**
    * Hash of the guest-visible state (registers + memory): equal digests ⇔ equal guest-visible state.
    * `notPresentPage` (optional) gives the bytes of a page not present here whose contents the caller
-   * holds (memory reclamation's pages out): it hashes as that content, so a guest whose pages the host
-   * took away digests like the same guest with them all present; without it (or when it returns
-   * undefined) a not-present page hashes as a mark.
+   * holds (memory reclamation's pages out; `null`: it reads as zeros): it hashes as that content, so a
+   * guest whose pages the host took away digests like the same guest with them all present; without it
+   * (or when it returns undefined) a not-present page hashes as a mark. `memo` (optional, recording):
+   * notes the hasher's state around each page, for `digestVisitingPages` on another machine to replay.
    */
-  digest(notPresentPage?: (gpfn: number) => Uint8Array | undefined): string;
+  digest(notPresentPage?: (gpfn: number) => Uint8Array | null | undefined, memo?: DigestMemo): string;
   /**
    * `digest(notPresentPage)`, calling `visit` for every page whose contents it hashes (the pages that
    * are not all zero) with those words — read-only, not to be kept — and whether they came from
-   * `notPresentPage`: the check at a migration's switch compares each page as the digest reads it.
+   * `notPresentPage`, before hashing them: the check at a migration's switch compares each page as the
+   * digest reads it. With `memo` replaying (the source's digest recorded it), a page `visit` returns
+   * true for (its words are the recorded page's) is not hashed again when the digest is in the state the
+   * recording was before that page: the same digest, each shared page hashed once.
    * Optional: without it the check reads the pages itself.
    */
-  digestVisitingPages?(visit: (gpfn: number, words: Int32Array, held: boolean) => void, notPresentPage?: (gpfn: number) => Uint8Array | undefined): string;
+  digestVisitingPages?(visit: (gpfn: number, words: Int32Array, held: boolean) => boolean | void, notPresentPage?: (gpfn: number) => Uint8Array | null | undefined, memo?: DigestMemo): string;
   /** Returns every host frame the machine holds; the machine does nothing afterwards (saved states stay valid). */
   dispose(): void;
 }

@@ -3,7 +3,8 @@
  * and a fast page hash for live migration's data reduction.
  *
  * - zlib: Node's own (`node:zlib`, raw deflate, levels 0–9);
- * - zstd: `@bokuweb/zstd-wasm` (the reference zstd library compiled to WebAssembly, levels 1–22);
+ * - zstd: `@bokuweb/zstd-wasm` (the reference zstd library compiled to WebAssembly, levels 1–22), through
+ *   `zstdWasm.ts` (its contexts and buffers kept, not made anew per call);
  * - lz4: `lz4-wasm-nodejs` (lz4_flex compiled to WebAssembly, LZ4 block format with the size prepended;
  *   one level);
  * - hash: xxHash64 from `xxhash-wasm`, reduced to 53 bits — bench/migration-codecs.ts measured it faster
@@ -17,8 +18,8 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PageCodecName, PageCodecPort } from '../../engine/index';
+import { loadZstd } from './zstdWasm';
 
-interface ZstdModule { init(): Promise<void>; compress(buf: Uint8Array, level?: number): Uint8Array; decompress(buf: Uint8Array): Uint8Array }
 interface Lz4Module { compress(input: Uint8Array): Uint8Array; decompress(input: Uint8Array): Uint8Array }
 
 let loaded: Promise<PageCodecPort> | undefined;
@@ -45,8 +46,7 @@ function versionOf(pkg: string): string {
 
 export function loadPageCodecs(): Promise<PageCodecPort> {
   loaded ??= (async () => {
-    const zstd = require('@bokuweb/zstd-wasm') as ZstdModule;
-    await zstd.init();
+    const zstd = await loadZstd();
     const lz4 = require('lz4-wasm-nodejs') as Lz4Module;
     const xxhash = (await import('xxhash-wasm')).default;
     const { h64Raw } = await xxhash();
@@ -61,24 +61,27 @@ export function loadPageCodecs(): Promise<PageCodecPort> {
         hash: `xxhash-wasm ${versionOf('xxhash-wasm')} (xxh64)`,
       },
       hashName: 'xxHash64 (xxhash-wasm, WebAssembly)',
-      compress(codec, level, input) {
+      compress(codec, level, input, transient = false) {
         switch (codec) {
           case 'zlib': return new Uint8Array(deflateRawSync(input, { level }));
-          case 'zstd': return zstd.compress(input, level);
+          case 'zstd': return zstd.compress(input, level, transient);
           case 'lz4': return lz4.compress(input);
         }
         throw new Error(`unknown codec ${String(codec)}`);
       },
-      decompress(codec, input, outputLength) {
+      decompress(codec, input, outputLength, into) {
         let out: Uint8Array;
         switch (codec) {
           case 'zlib': out = new Uint8Array(inflateRawSync(input, { maxOutputLength: Math.max(1, outputLength) })); break;
-          case 'zstd': out = zstd.decompress(input); break;
+          case 'zstd': return zstd.decompress(input, outputLength, into);
           case 'lz4': out = lz4.decompress(input); break;
           default: throw new Error(`unknown codec ${String(codec)}`);
         }
         if (out.length !== outputLength) throw new Error(`${codec}: decompressed ${out.length} bytes, expected ${outputLength}`);
-        return out;
+        if (!into) return out;
+        const target = into.subarray(0, outputLength);
+        target.set(out);
+        return target;
       },
       hash64(bytes) {
         return Number(h64Raw(bytes) & MASK);

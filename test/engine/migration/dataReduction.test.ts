@@ -95,3 +95,32 @@ test('codec port: zlib, zstd and lz4 really compress text-like pages and not ran
   }
   assert.notEqual(port.hash64(text.subarray(0, PAGE)), port.hash64(text.subarray(PAGE, 2 * PAGE)));
 });
+
+test('zstd through kept contexts and buffers gives the package\'s one-shot bytes, whatever came before; a lent output and a given buffer round-trip', async () => {
+  const port = await loadPageCodecs();
+  const oneShot = (await import('@bokuweb/zstd-wasm')) as unknown as { compress(b: Uint8Array, level: number): Uint8Array; decompress(b: Uint8Array): Uint8Array };
+  const rng = new Rng(13);
+  const inputs: Uint8Array[] = [];
+  for (let n = 0; n < 24; n++) {
+    const pages = 1 + rng.int(128);
+    const b = new Uint8Array(pages * PAGE);
+    const kind = rng.int(3);
+    for (let i = 0; i < b.length; i++) b[i] = kind === 0 ? rng.int(256) : kind === 1 ? 97 + ((i >> 3) % 11) + rng.int(2) : (i % 4096 < 64 ? rng.int(256) : 0);
+    inputs.push(b);
+  }
+  const into = new Uint8Array(128 * PAGE);
+  for (const [i, b] of inputs.entries()) {
+    const level = [1, 1, 3, 9, 19][i % 5];
+    const expected = oneShot.compress(b, level);
+    const own = port.compress('zstd', level, b);
+    assert.deepEqual(own, expected, `input ${i}, level ${level}: the same bytes as a fresh context`);
+    const lent = port.compress('zstd', level, b, true);
+    assert.equal(lent.length, expected.length);
+    const back = port.decompress('zstd', lent, b.length, into);
+    assert.equal(back.buffer, into.buffer, 'decompressed into the given buffer');
+    assert.deepEqual(back, b);
+    assert.deepEqual(port.decompress('zstd', own, b.length), b);
+    assert.deepEqual(oneShot.decompress(own), b);
+  }
+  assert.throws(() => port.decompress('zstd', port.compress('zstd', 1, inputs[0]), inputs[0].length + 1), /zstd/);
+});

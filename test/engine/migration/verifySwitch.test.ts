@@ -3,12 +3,14 @@
 // destination holds, a page the source holds but the destination lost — is counted and fails the
 // verdict (and the digests differ). The memory digest hashes words one at a time or a page at once
 // alike (`Hasher.words` is `Hasher.word` for each word). Both ways of checking (in one pass with the
-// destination's digest, or page by page) give the same verdicts and counts.
+// destination's digest, or page by page) give the same verdicts and counts; so does the one pass replaying
+// the source digest's memo (a page equal to the source's is not hashed again): the destination's digest
+// is the true one, never the source's for a page that differs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
-import { HostMemory, Hasher } from '../../../src-main/engine/memory/index';
-import { verifySwitch } from '../../../src-main/engine/migration/verify';
+import { DigestMemo, HostMemory, Hasher } from '../../../src-main/engine/memory/index';
+import { verifySwitch, type SwitchVerdict } from '../../../src-main/engine/migration/verify';
 import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { Rng } from '../../../src-main/engine/sim/rng';
 import { runningLabos } from '../../helpers/machineHarness';
@@ -27,13 +29,28 @@ function envOf(src: Machine): MigrationEnv {
 }
 
 /**
- * The check's two ways: in one pass with the destination's digest (a machine that shows the digest's
- * pages), and page by page then the digest (a machine that does not: the same machine, the method hidden).
+ * The check's ways: in one pass with the destination's digest (a machine that shows the digest's
+ * pages), the same replaying the source digest's memo, and page by page then the digest (a machine that
+ * does not show them: the same machine, the method hidden). Each returns the verdict and the pages the
+ * memo replayed.
  */
-const WAYS: [string, (m: Machine) => Machine][] = [
-  ['one pass with the digest', (m) => m],
-  ['page by page', (m) => Object.assign(Object.create(m) as Machine, { digestVisitingPages: undefined })],
+type Way = (env: MigrationEnv, src: Machine, dest: Machine, postcopy: boolean) => { v: SwitchVerdict; taken: number };
+const WAYS: [string, Way][] = [
+  ['one pass with the digest', (env, src, d, pc) => ({ v: verifySwitch(env, [d], [src.digest()], pc), taken: 0 })],
+  ['one pass, the source digest\'s memo replayed', (env, src, d, pc) => {
+    const memo = new DigestMemo(src.pageCount);
+    const v = verifySwitch(env, [d], [src.digest(undefined, memo)], pc, [memo]);
+    return { v, taken: memo.taken };
+  }],
+  ['page by page', (env, src, d, pc) => ({ v: verifySwitch(env, [Object.assign(Object.create(d) as Machine, { digestVisitingPages: undefined })], [src.digest()], pc), taken: 0 })],
 ];
+
+/** Pages whose contents a digest hashes (not all zero). */
+function hashedPages(m: Machine): number {
+  let n = 0;
+  m.scanPages((g) => { if (!m.readPage(g)!.every((b) => b === 0)) n++; });
+  return n;
+}
 
 test('an exact copy verifies, every page counted; each kind of difference is caught', () => {
   const src = runningLabos();
@@ -48,10 +65,11 @@ test('an exact copy verifies, every page counted; each kind of difference is cau
   }
   assert.ok(untouched >= 0 && present >= 0);
 
-  for (const [how, view] of WAYS) {
-    const same = verifySwitch(env, [view(moved(src))], [src.digest()], false);
+  for (const [how, way] of WAYS) {
+    const { v: same, taken } = way(env, src, moved(src), false);
     assert.deepEqual({ verified: same.verified, mismatched: same.mismatchedPages, checked: same.pagesChecked }, { verified: true, mismatched: 0, checked: pages }, how);
     assert.equal(same.destinationDigests[0], same.sourceDigests[0], how);
+    if (how.includes('memo')) assert.equal(taken, hashedPages(src), `${how}: every page hashed once`);
   }
 
   const cases: [string, (inc: IncomingMemory) => void][] = [
@@ -60,13 +78,16 @@ test('an exact copy verifies, every page counted; each kind of difference is cau
     ['a page the source holds was lost', (inc) => { inc.discardPage(present); }],
   ];
   for (const [what, edit] of cases) {
-    for (const [how, view] of WAYS) {
-      const v = verifySwitch(env, [view(moved(src, edit))], [src.digest()], false);
+    const digests = new Set<string>();
+    for (const [how, way] of WAYS) {
+      const { v } = way(env, src, moved(src, edit), false);
       assert.equal(v.verified, false, `${what}, ${how}`);
       assert.equal(v.mismatchedPages, 1, `${what}, ${how}`);
       assert.equal(v.pagesChecked, pages, `${what}, ${how}`);
       assert.notEqual(v.destinationDigests[0], v.sourceDigests[0], `${what}, ${how}`);
+      digests.add(v.destinationDigests[0]);
     }
+    assert.equal(digests.size, 1, `${what}: every way gives the destination's own digest`);
   }
 });
 
@@ -77,14 +98,16 @@ test('post-copy: pages still on the source are left out of the comparison, and t
   src.scanPages((g, hfn) => { if (hfn >= 0 && framed.length < 40 && !src.readPage(g)!.every((b) => b === 0)) framed.push(g); });
   const away = framed.slice(0, 30);
   const stillAway = (inc: IncomingMemory) => { for (const g of away) inc.markNotPresent(g); };
-  for (const [how, view] of WAYS) {
-    const d = view(moved(src, stillAway));
-    const v = verifySwitch(env, [d], [src.digest()], true);
+  for (const [how, way] of WAYS) {
+    const d = moved(src, stillAway);
+    const { v, taken } = way(env, src, d, true);
     assert.deepEqual({ verified: v.verified, mismatched: v.mismatchedPages, checked: v.pagesChecked }, { verified: true, mismatched: 0, checked: src.pageCount - away.length }, how);
     assert.equal(v.destinationDigests[0], v.sourceDigests[0], how);
+    if (how.includes('memo')) assert.equal(taken, hashedPages(src), `${how}: every page hashed once`);
     for (const g of away) assert.equal(d.pageState(g), 'notPresent', `${how}: page ${g} is still to come`);
-    const bad = verifySwitch(env, [view(moved(src, (inc) => { stillAway(inc); const b = inc.readPage(framed[35])!; b[9] ^= 0x40; inc.writePage(framed[35], b); }))], [src.digest()], true);
+    const { v: bad } = way(env, src, moved(src, (inc) => { stillAway(inc); const b = inc.readPage(framed[35])!; b[9] ^= 0x40; inc.writePage(framed[35], b); }), true);
     assert.deepEqual({ verified: bad.verified, mismatched: bad.mismatchedPages }, { verified: false, mismatched: 1 }, how);
+    assert.notEqual(bad.destinationDigests[0], bad.sourceDigests[0], how);
   }
 });
 
