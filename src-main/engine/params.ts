@@ -159,6 +159,15 @@ export const BT_COLD_SLICE_CYCLES = 20_000;
  *  and the region holds those words only (a side exit leaves to the dispatcher). One cold slice's worth:
  *  long enough to see a loop's body and its exits, short enough to cost little (a call per block). */
 export const BT_PROFILE_CYCLES = 20_000;
+/** `hw` translates no guest KERNEL page before its executor has run this many guest cycles (executor
+ *  option `kernelTranslateAfterCycles`; user pages are translated as soon as they are hot). A kernel's
+ *  first tenth of a second (boot, the first processes' start) runs many paths once or a few times: its
+ *  regions, translated then, are large and branchy, and V8 spends the start compiling them, running
+ *  them in its bytecode tier and recompiling them after each "insufficient type feedback" deoptimisation
+ *  (a path first taken after it optimised) — on labos `mixed`, ~1 CPU-second of its compiler for a few
+ *  million guest instructions. Meanwhile the interpreter, optimised by V8 within that time, runs them.
+ *  Host-side only (docs/PERFORMANCE.md, "Monitors: the first seconds, fourth round"). */
+export const HW_KERNEL_TRANSLATE_AFTER_CYCLES = 100_000_000;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

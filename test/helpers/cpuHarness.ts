@@ -114,7 +114,14 @@ export interface BareOutcome {
 /** bt with a per-seed hotness threshold (0 = translate at the first arrival) so translation happens early and often. */
 export function makeMonitor(kind: MonitorKind | 'hw-interp', seed: number): Monitor {
   if (kind === 'bt') return new BinaryTranslationMonitor({ hotCycles: [0, 300, 5000][seed % 3] });
-  if (kind === 'hw') return new HardwareAssistMonitor([{}, { hotCycles: 0, translateSpacingCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 20_000 }, { hotCycles: 0, onlyCodeThatRan: false }][seed % 4]);
+  if (kind === 'hw') {
+    // the defaults, then variants that translate kernel code at once (a test program is shorter than
+    // the kernel's default start), and one that starts translating it in the middle of the program
+    return new HardwareAssistMonitor([
+      {}, { hotCycles: 0, translateSpacingCycles: 0, kernelTranslateAfterCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 20_000, kernelTranslateAfterCycles: 0 },
+      { hotCycles: 0, onlyCodeThatRan: false, kernelTranslateAfterCycles: 0 }, { hotCycles: 0, kernelTranslateAfterCycles: 50_000 },
+    ][seed % 5]);
+  }
   if (kind === 'hw-interp') return new HardwareAssistMonitor({ engine: 'interp' });
   return createMonitor(kind);
 }

@@ -16,7 +16,8 @@
  *    which stops exactly where it would have);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
- *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default);
+ *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default), and
+ *    a kernel page not before `kernelTranslateAfterCycles` guest cycles have run (an option, `hw`'s);
  *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
  *    end of the call and just before the paging mode changes, by whatever path (the MMU's
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
@@ -51,6 +52,11 @@ export interface ExecutorOptions {
    *  compile, no never-run paths to deoptimise on). Host-side only; for `bt` it would change which
    *  TUs are charged. Default false. */
   onlyCodeThatRan?: boolean;
+  /** No guest kernel page is translated before this executor has run this many guest cycles (user
+   *  pages are, once hot): the kernel's start runs many one-off paths (params
+   *  HW_KERNEL_TRANSLATE_AFTER_CYCLES). Host-side only; for `bt` it would change when TUs are charged.
+   *  Default 0. */
+  kernelTranslateAfterCycles?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -95,6 +101,7 @@ export class TranslatedExecutor {
   private readonly hotCycles: number;
   private readonly spacing: number;
   private readonly onlyRan: boolean;
+  private readonly kernelAfter: number;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). */
   private executedCycles = 0;
   /** No translation before executedCycles + the current call's cycles reach this (pacing). */
@@ -108,6 +115,7 @@ export class TranslatedExecutor {
     this.hotCycles = opts.hotCycles ?? BT_HOT_CYCLES;
     this.spacing = opts.translateSpacingCycles ?? 0;
     this.onlyRan = opts.onlyCodeThatRan ?? false;
+    this.kernelAfter = opts.kernelTranslateAfterCycles ?? 0;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -239,7 +247,7 @@ export class TranslatedExecutor {
         }
         linkFrom = undefined;
       } else region = tc.find(g, kernel, w);
-      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived) && this.executedCycles + cyc >= this.nextTranslateAt) {
+      if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived) && this.executedCycles + cyc >= (kernel ? Math.max(this.nextTranslateAt, this.kernelAfter) : this.nextTranslateAt)) {
         const prof = tc.profile(g, kernel);
         if (this.onlyRan && prof.profileLeft < 0) {
           // hot: first see which of its code runs (block by block, below), then translate that

@@ -2,13 +2,18 @@
  * hw (hardware assist, VT-x-like): the guest kernel runs unmodified in guest kernel mode; only the
  * configured events exit to the monitor — counted by reason and charged vmExit (+ monitorEmulate
  * for an emulated instruction) — and everything else (syscalls, other control registers, the
- * sensitive instructions) runs with no exit, exactly as on bare hardware.
+ * sensitive instructions) runs with no exit, exactly as on bare hardware. Its translated engine
+ * leaves the guest kernel's start to the interpreter (host-side only: test/differential/tiering.test.ts).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IoPorts } from '../../../src-main/engine/cpu/index';
+import { type Machine, runMachine } from '../../../src-main/engine/machine/index';
 import { DEFAULT_HW_EXITS, HardwareAssistMonitor, InterpMonitor } from '../../../src-main/engine/monitors/index';
+import { HW_KERNEL_TRANSLATE_AFTER_CYCLES } from '../../../src-main/engine/params';
+import { CALLOUT_HELPERS, TranslationCache } from '../../../src-main/engine/translator/index';
 import { boot, reg, runToHalt } from '../../helpers/cpuHarness';
+import { bootGuest } from '../../helpers/machineHarness';
 
 const VEC = (slots: Record<number, string>): string => `  .org 0\n${Array.from({ length: 32 }, (_, k) => `  j ${slots[k] ?? 'fault'}`).join('\n')}\n`;
 
@@ -128,4 +133,26 @@ test('save/restore keeps the exit counts and re-programs the intercepts', () => 
   hw2.restore(b.cpu, s);
   assert.equal(hw2.exitCount, hw.exitCount);
   assert.equal(b.cpu.intercepts[0x68], 1);
+});
+
+/** The regions the translated engine holds for the machine's memory: [user, kernel] counts. */
+function regionsByMode(m: Machine): [number, number] {
+  const cpu = m.slots[0].cpu;
+  const list = TranslationCache.for(cpu.mem, cpu.opCost, CALLOUT_HELPERS).list();
+  return [list.filter((r) => !r.kernel).length, list.filter((r) => r.kernel).length];
+}
+
+test('hw translates no kernel page in the kernel\'s first 100 M cycles (user pages as soon as they are hot), then does', () => {
+  const later = bootGuest('cpu', { monitor: 'hw' });
+  runMachine(later, { untilNs: 40e6 });
+  assert.ok(later.slots[0].cpu.counters.cycles < HW_KERNEL_TRANSLATE_AFTER_CYCLES, 'still in the kernel\'s start');
+  const [user, kernel] = regionsByMode(later);
+  assert.ok(user > 0, 'the hot user loop is translated');
+  assert.equal(kernel, 0, 'no kernel region yet');
+  runMachine(later, { untilNs: 160e6 });
+  assert.ok(regionsByMode(later)[1] > 0, 'kernel regions once the start is over');
+  // the option at 0: kernel pages from power-on (the engine before the option)
+  const atOnce = bootGuest('cpu', { monitor: 'hw', env: { createMonitor: (k) => (k === 'hw' ? new HardwareAssistMonitor({ kernelTranslateAfterCycles: 0 }) : undefined) } });
+  runMachine(atOnce, { untilNs: 40e6 });
+  assert.ok(regionsByMode(atOnce)[1] > 0, 'kernel regions from the start');
 });
