@@ -4,11 +4,15 @@
  * core reshaping").
  *
  * Run from the tree to measure, so that its own tsconfig paths resolve its own modules:
- *   (cd TREE && node --import tsx /path/to/bench/fake-lab-cpu.ts [--vms 210] [--seconds 10] [--mode default|core|settings])
+ *   (cd TREE && node --import tsx /path/to/bench/fake-lab-cpu.ts [--vms 210] [--seconds 10] [--warmup 0] [--mode default|core|settings])
  * Modes: `default` every service the tree has; `core` the bench-only `coreServicesOnly` lab option (trees
  * that have it); `settings` every existing scenario switch off (page sharing, ballooning, compression, HA,
- * DRS, every default alarm). Prints one JSON line: CPU ms of `advance` (the figure the comparison uses), of
- * building plus advancing, wall ms and the load average; then, to split a difference: the main thread's own
+ * DRS, every default alarm). `--warmup W` advances W virtual s first, untimed, so that the timed `--seconds`
+ * run in steady state (V8's young generation grows with what survives, and reaches its largest size sooner
+ * in a process that loaded more: compare trees at the same size). Prints one JSON line: CPU ms of `advance`
+ * (the figure the comparison uses), of building plus advancing (warm-up included), wall ms and the load average; the capacity
+ * of V8's new space (both semi-spaces, MiB) before and after the timed advance; then, to split a
+ * difference: the main thread's own
  * CPU ms during `advance` (the process figure also holds V8's compiler and collector threads), the garbage
  * collections `advance` caused (count and pauses in wall ms by kind: scavenge, mark-compact, incremental, weak
  * callbacks) and the heap used after it. `--cpu-profile FILE` writes a V8 CPU profile of `advance` alone (for
@@ -21,13 +25,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const vms = Number(opt('vms', '210'));
 const seconds = Number(opt('seconds', '10'));
+const warmup = Number(opt('warmup', '0'));
 const mode = opt('mode', 'default');
 const cpuProfileFile = opt('cpu-profile', '');
 const heapProfileFile = opt('heap-profile', '');
@@ -69,9 +74,14 @@ const GC_KINDS: Record<number, string> = {
 const gcEntries: (PerformanceEntry & { detail?: unknown })[] = [];
 const gcObserver = new PerformanceObserver((list) => { gcEntries.push(...list.getEntries()); });
 
+/** The new space's capacity, MiB (V8 doubles its semi-spaces, up to --max-semi-space-size, as objects survive scavenges). */
+const newSpaceMiB = (): number => (getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20;
+
 const c0 = process.cpuUsage();
 const engine = createEngine({ scenarios: { [scenario.name as string]: { file: scenario.name, content: scenario } }, guestFactory: fakeGuestFactory }, options);
+if (warmup > 0) engine.advance(warmup * 1000);
 const c1 = process.cpuUsage();
+const newSpaceBefore = newSpaceMiB();
 const inspector = cpuProfileFile || heapProfileFile ? new Session() : undefined;
 inspector?.connect();
 if (cpuProfileFile) {
@@ -107,10 +117,11 @@ for (const e of gcEntries) {
 }
 for (const g of Object.values(gc)) g.ms = Math.round(g.ms * 10) / 10;
 console.log(JSON.stringify({
-  tree, vms, seconds, mode,
+  tree, vms, seconds, warmup, mode,
   advanceCpuMs: Math.round((adv.user + adv.system) / 1000),
   buildAndAdvanceCpuMs: Math.round((all.user + all.system) / 1000),
   wallMs: Math.round(wallMs),
+  newSpaceMiB: [newSpaceBefore, newSpaceMiB()],
   advanceMainThreadCpuMs: Math.round((th1 - th0) / 1e6),
   gc,
   heapUsedMiB: Math.round(getHeapStatistics().used_heap_size / 2 ** 20),

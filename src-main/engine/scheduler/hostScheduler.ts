@@ -496,7 +496,7 @@ export class HostScheduler {
     for (const vm of this.vms) {
       if (vm.crashed || vm.poweredOff) continue;
       const over = this.overLimit(vm);
-      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || this.underPoolReservation(vm) ? 1 : 2;
+      const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || (vm.pool !== undefined && this.underPoolReservation(vm)) ? 1 : 2;
       for (const v of vm.vcpus) {
         if (v.state !== 'ready') continue;
         if (over) { setState(this.acc, v, 'limited', t); this.anyLimited = true; v.boost = false; continue; }
@@ -580,8 +580,12 @@ export class HostScheduler {
     const headroom = skewHeadroomNs(v, t);
     if (Number.isFinite(headroom)) budget = Math.min(budget, Math.max(1, Math.floor(headroom / this.nsPerCycle)));
     if (Number.isFinite(vm.limitCyclesPerPeriod)) budget = Math.min(budget, Math.max(1, Math.ceil(vm.limitCyclesPerPeriod - vm.periodCycles)));
-    const poolLeft = this.poolLimitLeft(vm);
-    if (Number.isFinite(poolLeft)) budget = Math.min(budget, Math.max(1, Math.ceil(poolLeft)));
+    // Asked only for a VM in a pool: the call is then never taken for root-pool VMs, so V8 does not spend
+    // this function's inlining budget on it (the budget the guest's `nextWakeNs` below needs).
+    if (vm.pool !== undefined) {
+      const poolLeft = this.poolLimitLeft(vm);
+      if (Number.isFinite(poolLeft)) budget = Math.min(budget, Math.max(1, Math.ceil(poolLeft)));
+    }
     // Wake-up preemption: on a saturated host, stop at the next timer wake so a boosted waker gets a pCPU.
     if (Number.isFinite(this.nextWake) && this.nextWake > t && this.saturated(p, t)) {
       budget = Math.min(budget, Math.max(1, Math.ceil((this.nextWake - t) / this.nsPerCycle)));
