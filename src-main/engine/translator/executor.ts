@@ -297,6 +297,34 @@ export class TranslatedExecutor {
       x.site = -1;
       x.tail = -1;
       region.fn(x);
+      // Same-page chaining: a static exit to another region of this page goes straight in through the
+      // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
+      // callout made the same checks) and its exit, translated code changes nothing they read (no
+      // pending cycles, interrupt lines, stop request, TLB epoch or mode), the fetch latch holds for
+      // the same page, and the region's own budget checks left cyc below the budget.
+      let ran: Region = region;
+      while (x.kind === EXIT_PAGE && x.site >= 0) {
+        const npc = st.pc | 0;
+        if (((npc ^ pc) >>> 12) !== 0 || (npc & 3) !== 0) break;
+        const l: Region | undefined = ran.links[x.site];
+        if (l === undefined || !l.valid || l.gpfn !== g || l.kernel !== kernel) break;
+        const nb = l.plan.blockAt[(npc & 0xfff) >>> 2];
+        if (nb < 0) break;
+        ran = l;
+        stats.chainedJumps++;
+        if (!l.dirty) {
+          l.dirty = true;
+          this.active.push(l);
+        }
+        tc.touch(l);
+        stats.regionEntries++;
+        x.region = l;
+        x.b = nb;
+        x.kind = EXIT_PAGE;
+        x.site = -1;
+        l.fn(x);
+      }
+      region = ran;
       cyc = x.cyc;
       arrived = true;
       switch (x.kind) {
