@@ -3,15 +3,17 @@
  * JavaScript source of ONE function, which `new Function` compiles (V8 then compiles it to machine
  * code).
  *
- * Interface: `generateRegionSource(plan, info)` → {source of a factory body, sites (static exits),
- * slow (slow-path sites)} (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
+ * Interface: `generateRegionSource(plan, info)` → {source of a factory body, entryAt (word → labelled
+ * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
  * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
  * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
  *  - guest registers r1..r15 and the lazy flags (fk, fa, fb) live in JS locals for the whole call;
- *    a `for(;;) switch (b)` dispatches between the page's blocks, each block a `case` that falls
- *    through to its successor; branches inside the page are `b = id; continue`;
+ *    a `for(;;) switch (b)` dispatches between the page's blocks, each block falls through to its
+ *    successor; branches inside the page are `b = id; continue`; only blocks control enters other
+ *    than by falling through get a `case` label (`enterableBlocks`: each label is a join of every
+ *    live local in V8's code), and `entryAt` lists them for the dispatcher;
  *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
  *    are folded from these later, see executor.ts);

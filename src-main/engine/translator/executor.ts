@@ -12,8 +12,11 @@
  *    with its counted TLB lookup per page entry);
  *  - at the pc's page it looks for a region (gpfn, mode): through the exit site's chain link when
  *    the previous region jumped here, else the cache; a region is entered if the pc is one of its
- *    block entries, with the budget as `stop` (a block that could cross it is left to the interpreter,
- *    which stops exactly where it would have);
+ *    labelled blocks (`entryAt`), with the budget as `stop` (a block that could cross it is left to the
+ *    interpreter, which stops exactly where it would have); a static exit to another region of the
+ *    same page is entered at once through its link; a block reached only by falling through is
+ *    interpreted (with the region's recency and the profile's arrivals kept as if it had run) and,
+ *    once control keeps arriving there, labelled by the cache;
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
  *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default);

@@ -11,6 +11,8 @@
  *  - `profile(gpfn, kernel)` → PageProfile (heat, arrival counts per entry word, invalidations);
  *    `translate(gpfn, kernel, entries)` → {region, newTus}: compiles a region from the entries no
  *    region of the page has yet, inserts it, evicts beyond capacity;
+ *  - `label(region, w)` — host-side only: recompiles a region's function with a further `case` label
+ *    (an arrival found after compiling at a block it reached only by falling through; nothing charged);
  *  - `stats` (memory-wide), `configure(limits)`, `verify()` → disagreements between the cache and
  *    memory (empty = coherent), `list()`, `clear()`.
  * Rules (no translation may run stale code; QEMU and v86 invalidate per page the same way):
