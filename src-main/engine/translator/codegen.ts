@@ -3,15 +3,17 @@
  * JavaScript source of ONE function, which `new Function` compiles (V8 then compiles it to machine
  * code).
  *
- * Interface: `generateRegionSource(plan, info)` → {source of a factory body, sites (static exits),
- * slow (slow-path sites)} (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
+ * Interface: `generateRegionSource(plan, info)` → {source of a factory body, entryAt (word → labelled
+ * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
  * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
  * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
  *  - guest registers r1..r15 and the lazy flags (fk, fa, fb) live in JS locals for the whole call;
- *    a `for(;;) switch (b)` dispatches between the page's blocks, each block a `case` that falls
- *    through to its successor; branches inside the page are `b = id; continue`;
+ *    a `for(;;) switch (b)` dispatches between the page's blocks, each block falls through to its
+ *    successor; branches inside the page are `b = id; continue`; only blocks control enters other
+ *    than by falling through get a `case` label (`enterableBlocks`: each label is a join of every
+ *    live local in V8's code), and `entryAt` lists them for the dispatcher;
  *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
  *    are folded from these later, see executor.ts);
@@ -44,6 +46,8 @@ export interface RegionSourceInfo {
   /** Guest-physical page number (for the function name and header only). */
   readonly gpfn: number;
   readonly kernel: boolean;
+  /** The words the region was planned from (arrivals, landings): the dispatcher enters there. */
+  readonly entries: readonly number[];
 }
 
 interface RegUse {
@@ -125,10 +129,60 @@ export interface SlowSite {
 
 export interface RegionSource {
   readonly source: string;
+  /** Word index → id of the block the function can be entered at (a `case` label), or -1 (see `enterableBlocks`). */
+  readonly entryAt: Int16Array;
   /** Static exit sites (x.site values 0..sites-1), for chaining. */
   readonly sites: number;
   /** Slow-path sites (the `s` the generated code passes to h.slow). */
   readonly slow: readonly SlowSite[];
+}
+
+/** True when control can pass from the end of block `bl` to the next word (it does not end in a jump, a register jump or a callout). */
+function fallsThroughEnd(bl: PlanBlock): boolean {
+  const k = bl.instrs[bl.instrs.length - 1].kind;
+  return k !== OpKind.Jump && k !== OpKind.JumpReg && k !== OpKind.Callout;
+}
+
+/** A conditional branch whose target is the word after it, in the block that follows: taken or not, control goes on there. */
+function branchToNext(plan: PagePlan, bi: number, i: PlanInstr): boolean {
+  const bl = plan.blocks[bi];
+  const next = plan.blocks[bi + 1];
+  return i.kind === OpKind.Branch && i === bl.instrs[bl.instrs.length - 1] && directTarget(i) === bl.end && next !== undefined && next.start === bl.end;
+}
+
+/**
+ * The blocks that get a `case` label: those control reaches other than by falling through from the
+ * block before them — the region's entries, targets of its jumps and (not-to-next) branches, return
+ * points after calls, resume points after callouts, blocks after code that does not fall through.
+ * Every label is a join point in the function V8 compiles, and on a large footprint the machine
+ * code of the joins costs more than the code itself (docs/monitors.md, "Translation unit"); the other
+ * blocks are only reached inline, and the dispatcher, arriving at one, interprets it (as it does
+ * mid-block) until a labelled block.
+ */
+export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uint8Array {
+  const blocks = plan.blocks;
+  const label = new Uint8Array(blocks.length);
+  const at = (w: number): number => (w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1);
+  for (const w of entries) {
+    const k = at(w);
+    if (k >= 0) label[k] = 1;
+  }
+  for (let bi = 0; bi < blocks.length; bi++) {
+    const bl = blocks[bi];
+    const prev = blocks[bi - 1];
+    if (prev === undefined || prev.end !== bl.start || !fallsThroughEnd(prev)) label[bi] = 1;
+    for (const i of bl.instrs) {
+      if ((i.kind === OpKind.Jump || i.kind === OpKind.Branch) && !branchToNext(plan, bi, i)) {
+        const k = at(directTarget(i));
+        if (k >= 0) label[k] = 1;
+      }
+      if (i.op === Op.JAL || i.op === Op.JALR || i.kind === OpKind.Callout) {
+        const k = at(i.w + 1);
+        if (k >= 0) label[k] = 1;
+      }
+    }
+  }
+  return label;
 }
 
 export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): RegionSource {
@@ -142,9 +196,13 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
     const s = isStatic ? site++ : -1;
     return `npc = ${pcExpr}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop;`;
   };
+  const label = enterableBlocks(plan, info.entries);
+  const entryAt = new Int16Array(PAGE_WORDS).fill(-1);
+  for (const bl of plan.blocks) if (label[bl.id] === 1) entryAt[bl.start] = bl.id;
   const pcOf = (w: number): string => (w === 0 ? 'base' : `(base + ${w * 4}) | 0`);
   const transferTo = (w: number): string => {
-    if (w >= 0 && w < PAGE_WORDS && plan.blockAt[w] >= 0) return `b = ${plan.blockAt[w]}; continue loop;`;
+    if (w >= 0 && w < PAGE_WORDS && entryAt[w] >= 0) return `b = ${entryAt[w]}; continue loop;`;
+    if (w >= 0 && w < PAGE_WORDS && plan.blockAt[w] >= 0) throw new Error(`codegen: jump to block ${plan.blockAt[w]} without a label`);
     return exitTo(pcOf(w), true);
   };
   // Resume points after a slow path: case ids after the block ids.
@@ -161,7 +219,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
   /** Case id to resume at after instruction i of block bl, emitting a label when it is mid-block. */
   const midResume = (): number => nextCase++;
   const endResume = (bl: PlanBlock): number => {
-    if (bl.end < PAGE_WORDS && plan.blockAt[bl.end] >= 0) return plan.blockAt[bl.end];
+    if (bl.end < PAGE_WORDS && entryAt[bl.end] >= 0) return entryAt[bl.end];
     const id = nextCase++;
     trailer.push(`      case ${id}: ${exitTo(pcOf(bl.end), true)}`);
     return id;
@@ -182,7 +240,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
   const blocks = plan.blocks;
   for (let bi = 0; bi < blocks.length; bi++) {
     const bl = blocks[bi];
-    emit(`      case ${bl.id}: // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
+    emit(`      ${label[bl.id] === 1 ? `case ${bl.id}:` : `// block ${bl.id}, reached by falling through:`} // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
     emit(`        if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
     emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
     let form = -1;
@@ -253,7 +311,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
         }
         default:
           if (i.kind === OpKind.Branch) {
-            emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
+            if (!branchToNext(plan, bi, i)) emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
           } else {
             // callout (privileged / sensitive / trap / atomic / illegal): the reference slow path; ends the block
             emit(`        ${callout(i, bl, idx, 2, endResume(bl))}`);
@@ -281,5 +339,5 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
   emit('  }');
   emit(`  ${back} st.pc = (base + npc) | 0; x.cyc = cyc; x.kind = ${EXIT_BUDGET};`);
   emit('};');
-  return { source: out.join('\n'), sites: site, slow };
+  return { source: out.join('\n'), entryAt, sites: site, slow };
 }

@@ -12,8 +12,11 @@
  *    with its counted TLB lookup per page entry);
  *  - at the pc's page it looks for a region (gpfn, mode): through the exit site's chain link when
  *    the previous region jumped here, else the cache; a region is entered if the pc is one of its
- *    block entries, with the budget as `stop` (a block that could cross it is left to the interpreter,
- *    which stops exactly where it would have);
+ *    labelled blocks (`entryAt`), with the budget as `stop` (a block that could cross it is left to the
+ *    interpreter, which stops exactly where it would have); a static exit to another region of the
+ *    same page is entered at once through its link; a block reached only by falling through is
+ *    interpreted (with the region's recency and the profile's arrivals kept as if it had run) and,
+ *    once control keeps arriving there, labelled by the cache;
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
  *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default), and
@@ -185,6 +188,8 @@ export class TranslatedExecutor {
     let linkSite = -1;
     /** The pc was reached by a control transfer (page entry, register jump, exception), not by stopping the interpreter. */
     let arrived = false;
+    /** The last stretch interpreted the rest of a block that control arrived in the middle of. */
+    let arrivalTail = false;
     outer: for (;;) {
       cyc += cpu.drainPending();
       if (cpu.crash) { reason = 'crashed'; break; }
@@ -238,7 +243,7 @@ export class TranslatedExecutor {
       let chained = false;
       if (linkFrom !== undefined) {
         const l = linkFrom.links[linkSite];
-        if (l !== undefined && l.valid && l.gpfn === g && l.kernel === kernel && l.plan.blockAt[w] >= 0) {
+        if (l !== undefined && l.valid && l.gpfn === g && l.kernel === kernel && l.entryAt[w] >= 0) {
           region = l;
           chained = true;
         } else {
@@ -263,10 +268,29 @@ export class TranslatedExecutor {
       if (region === undefined) {
         let r: RunResult;
         const cov = tc.covering(g, kernel, w);
+        const arrival: boolean = arrived || arrivalTail;
+        arrivalTail = false;
+        if (cov !== undefined && arrival && cov.plan.blockAt[w] >= 0 && cov.entryAt[w] < 0) {
+          // Control keeps arriving at a block start the region reaches only by falling through (no
+          // label): its function gets a label here (host-side only); until then, interpreted.
+          const n = ((cov.arrivals ??= new Map()).get(w) ?? 0) + 1;
+          cov.arrivals.set(w, n);
+          if (n >= BT_NEW_ENTRY_ARRIVALS && tc.label(cov, w)) continue;
+        }
+        // arriving mid-block, the interpreter runs to the block's end: the next block start is where control arrives
+        arrivalTail = cov !== undefined && arrival && cov.plan.blockAt[w] < 0;
+        /** A whole block of `cov` interpreted where the region could not be entered (no label there). */
+        let inside: Region | undefined;
         if (cov !== undefined) {
           // Inside a translated block (an interrupt returned there, or the interpreter stopped there):
           // interpret to the block's end, then enter at the next block.
           r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, cov.tailCost[w])));
+          if (cov.plan.blockAt[w] >= 0) {
+            // what the region would have done here: an entry (recency for eviction), then control
+            // stays in it or leaves it — an arrival where it lands, as after the region's exit
+            tc.touch(cov);
+            inside = cov;
+          }
         } else {
           stats.cacheMisses++;
           const prof = kernel || this.translateUser ? tc.profile(g, kernel) : undefined;
@@ -283,7 +307,8 @@ export class TranslatedExecutor {
           }
         }
         cyc += r.cycles;
-        arrived = false;
+        const npc = st.pc | 0;
+        arrived = inside !== undefined && !(((npc ^ pc) >>> 12) === 0 && (npc & 3) === 0 && inside.valid && st.kernel === kernel && inside.plan.blockAt[(npc & 0xfff) >>> 2] >= 0);
         if (r.reason !== 'budget') { reason = r.reason; break; }
         continue;
       }
@@ -298,13 +323,41 @@ export class TranslatedExecutor {
       stats.regionEntries++;
       x.region = region;
       x.base = pc & -4096;
-      x.b = region.plan.blockAt[w];
+      x.b = region.entryAt[w];
       x.stop = budget;
       x.cyc = cyc;
       x.kind = EXIT_PAGE;
       x.site = -1;
       x.tail = -1;
       region.fn(x);
+      // Same-page chaining: a static exit to another region of this page goes straight in through the
+      // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
+      // callout made the same checks) and its exit, translated code changes nothing they read (no
+      // pending cycles, interrupt lines, stop request, TLB epoch or mode), the fetch latch holds for
+      // the same page, and the region's own budget checks left cyc below the budget.
+      let ran: Region = region;
+      while (x.kind === EXIT_PAGE && x.site >= 0) {
+        const npc = st.pc | 0;
+        if (((npc ^ pc) >>> 12) !== 0 || (npc & 3) !== 0) break;
+        const l: Region | undefined = ran.links[x.site];
+        if (l === undefined || !l.valid || l.gpfn !== g || l.kernel !== kernel) break;
+        const nb = l.entryAt[(npc & 0xfff) >>> 2];
+        if (nb < 0) break;
+        ran = l;
+        stats.chainedJumps++;
+        if (!l.dirty) {
+          l.dirty = true;
+          this.active.push(l);
+        }
+        tc.touch(l);
+        stats.regionEntries++;
+        x.region = l;
+        x.b = nb;
+        x.kind = EXIT_PAGE;
+        x.site = -1;
+        l.fn(x);
+      }
+      region = ran;
       cyc = x.cyc;
       arrived = true;
       switch (x.kind) {

@@ -38,6 +38,9 @@ export class Region {
   lastUse = 0;
   /** Has unfolded block counts (listed in an executor's active set). */
   dirty = false;
+  /** Words given a `case` label after compiling (arrivals at blocks reached only by falling through), and arrivals counted at such words. */
+  readonly labels: number[] = [];
+  arrivals: Map<number, number> | undefined = undefined;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;
@@ -55,11 +58,15 @@ export class Region {
     readonly gpfn: number,
     readonly kernel: boolean,
     readonly plan: PagePlan,
-    readonly source: string,
-    readonly fn: RegionFn,
+    /** Word index → block the region can be entered at, or -1 (blocks reached only by falling through have no entry). */
+    public entryAt: Int16Array,
+    public source: string,
+    public fn: RegionFn,
     readonly bc: Int32Array,
     readonly words: Int32Array,
     readonly entries: readonly number[],
+    /** The scan it was planned with (a recompile with more labels must find the same plan). */
+    readonly scan: ScanOptions,
     sites: number,
     tables: RegionTables,
   ) {
@@ -91,8 +98,8 @@ export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, 
   const list = [...new Set(entries)].filter((w) => w >= 0 && w < PAGE_WORDS);
   const code = sharedRegionCode(gpfn, kernel, words, list, opCost, scan);
   const bc = new Int32Array(Math.max(1, code.plan.blocks.length));
-  const fn = code.factory(helpers, bc, code.plan.blockAt);
-  return new Region(gpfn, kernel, code.plan, code.source, fn, bc, code.words, list, code.sites, code.tables);
+  const fn = code.factory(helpers, bc, code.entryAt);
+  return new Region(gpfn, kernel, code.plan, code.entryAt, code.source, fn, bc, code.words, list, scan, code.sites, code.tables);
 }
 
 /** Moves the region's block counters into `sink` (per-opcode counts, instructions, inline memory ops). */

@@ -30,6 +30,8 @@ import { RegionTables } from './regionTables';
 export interface RegionCode {
   readonly plan: PagePlan;
   readonly source: string;
+  /** Word index → block the function can be entered at, or -1 (codegen `enterableBlocks`). */
+  readonly entryAt: Int16Array;
   readonly sites: number;
   readonly slow: readonly SlowSite[];
   /** The executor's read-only tables for this code (entry costs, opcodes per block, slow sites). */
@@ -44,6 +46,8 @@ interface Inputs {
   readonly entries: readonly number[];
   readonly opCost: Int32Array;
   readonly foreign: Uint8Array | undefined;
+  /** Further words given a `case` label (arrivals found after the region was compiled; not scanned from). */
+  readonly labels: readonly number[];
 }
 
 interface Entry<T> { inputs: Inputs; value: T }
@@ -63,7 +67,7 @@ function sameArray(p: ArrayLike<number>, q: ArrayLike<number>): boolean {
 
 function sameInputs(a: Inputs, b: Inputs): boolean {
   if (a.foreign === undefined ? b.foreign !== undefined : b.foreign === undefined || !sameArray(a.foreign, b.foreign)) return false;
-  return sameArray(a.entries, b.entries) && sameArray(a.words, b.words) && sameArray(a.opCost, b.opCost);
+  return sameArray(a.entries, b.entries) && sameArray(a.labels, b.labels) && sameArray(a.words, b.words) && sameArray(a.opCost, b.opCost);
 }
 
 /** A bounded, least-recently-used memo from inputs to a value (Map order is recency order). */
@@ -94,16 +98,16 @@ const codes = new Memo<RegionCode>();
 
 function keyOf(prefix: string, inputs: Inputs, cap: number): string {
   const f = inputs.foreign === undefined ? '-' : hashWords(0x811c9dc5, inputs.foreign).toString(36);
-  return `${prefix}/${cap}/${hashWords(0x811c9dc5, inputs.words).toString(36)}/${hashWords(0x811c9dc5, inputs.opCost).toString(36)}/${f}/${inputs.entries.join(',')}`;
+  return `${prefix}/${cap}/${hashWords(0x811c9dc5, inputs.words).toString(36)}/${hashWords(0x811c9dc5, inputs.opCost).toString(36)}/${f}/${inputs.entries.join(',')}/${inputs.labels.join(',')}`;
 }
 
-function inputsOf(words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions): Inputs {
-  return { words, entries, opCost, foreign: scan.foreign };
+function inputsOf(words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions, labels: readonly number[] = []): Inputs {
+  return { words, entries, opCost, foreign: scan.foreign, labels };
 }
 
 /** Copies made at a miss: the memo must not hold arrays a caller may change later. */
 function ownInputs(i: Inputs): Inputs {
-  return { words: i.words.slice(), entries: [...i.entries], opCost: i.opCost.slice(), foreign: i.foreign?.slice() };
+  return { words: i.words.slice(), entries: [...i.entries], labels: [...i.labels], opCost: i.opCost.slice(), foreign: i.foreign?.slice() };
 }
 
 /** `scanPage(words, entries, opCost, scan)`, shared. */
@@ -119,18 +123,18 @@ export function sharedScan(words: Int32Array, entries: readonly number[], opCost
 }
 
 /** The plan, source and compiled factory of a region of page `gpfn` in a mode from `entries`, shared. */
-export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions): RegionCode {
-  const inputs = inputsOf(words, entries, opCost, scan);
+export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions, labels: readonly number[] = []): RegionCode {
+  const inputs = inputsOf(words, entries, opCost, scan, labels);
   const key = keyOf(`${kernel ? 'k' : 'u'}${gpfn}`, inputs, scan.maxInstructions ?? PAGE_WORDS);
   const hit = codes.get(key, inputs);
   if (hit !== undefined) { stats.codeHits++; return hit; }
   stats.codeMisses++;
   const plan = scanPage(words, entries, opCost, scan);
-  const { source, sites, slow } = generateRegionSource(plan, { gpfn, kernel });
+  const { source, entryAt, sites, slow } = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] });
   // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as RegionCode['factory'];
   const own = ownInputs(inputs);
-  const code: RegionCode = { plan, source, sites, slow, tables: new RegionTables(plan, slow), factory, words: own.words };
+  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, words: own.words };
   codes.set(key, own, code);
   return code;
 }

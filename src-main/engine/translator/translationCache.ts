@@ -11,6 +11,8 @@
  *  - `profile(gpfn, kernel)` → PageProfile (heat, arrival counts per entry word, invalidations);
  *    `translate(gpfn, kernel, entries)` → {region, newTus}: compiles a region from the entries no
  *    region of the page has yet, inserts it, evicts beyond capacity;
+ *  - `label(region, w)` — host-side only: recompiles a region's function with a further `case` label
+ *    (an arrival found after compiling at a block it reached only by falling through; nothing charged);
  *  - `stats` (memory-wide), `configure(limits)`, `verify()` → disagreements between the cache and
  *    memory (empty = coherent), `list()`, `clear()`.
  * Rules (no translation may run stale code; QEMU and v86 invalidate per page the same way):
@@ -29,7 +31,7 @@ import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
 import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
 import type { PagePlan } from './blocks';
-import { sharedScan } from './sharedCode';
+import { sharedRegionCode, sharedScan } from './sharedCode';
 import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
 
 export interface PageProfile {
@@ -64,6 +66,8 @@ export interface TranslationCacheStats {
   evictions: number;
   /** Characters of JavaScript generated (host-side size of the cache's code). */
   sourceChars: number;
+  /** Regions recompiled with a further `case` label (`label`; host-side only). */
+  relabels: number;
 }
 
 export interface TranslationCacheLimits {
@@ -85,7 +89,7 @@ export class TranslationCache {
   private regionCount = 0;
   private instructionCount = 0;
   limits: TranslationCacheLimits = { maxRegions: BT_MAX_REGIONS, maxInstructions: BT_MAX_INSTRUCTIONS, regionInstructions: BT_REGION_MAX_INSTRUCTIONS };
-  stats: TranslationCacheStats = { translations: 0, extraRegions: 0, tus: 0, translatedInstructions: 0, invalidations: 0, evictions: 0, sourceChars: 0 };
+  stats: TranslationCacheStats = { translations: 0, extraRegions: 0, tus: 0, translatedInstructions: 0, invalidations: 0, evictions: 0, sourceChars: 0, relabels: 0 };
 
   static for(mem: GuestPhysicalMemory, opCost: Int32Array, helpers: RegionHelpers): TranslationCache {
     let list = caches.get(mem);
@@ -124,7 +128,7 @@ export class TranslationCache {
   find(gpfn: number, kernel: boolean, w: number): Region | undefined {
     const list = this.pages.get(regionKey(gpfn, kernel));
     if (list === undefined) return undefined;
-    for (let i = 0; i < list.length; i++) if (list[i].plan.blockAt[w] >= 0) return list[i];
+    for (let i = 0; i < list.length; i++) if (list[i].entryAt[w] >= 0) return list[i];
     return undefined;
   }
 
@@ -202,6 +206,24 @@ export class TranslationCache {
     this.profile(gpfn, kernel).coldHeat = 0;
     this.evict(region);
     return { region, newTus: region.plan.tus };
+  }
+
+  /**
+   * Host-side only: recompiles region `r`'s function with a `case` label at its block start `w` too —
+   * an arrival found after it was compiled at a block it reached only by falling through (codegen
+   * `enterableBlocks`). Same plan, block ids, slow-path and exit sites; nothing charged, nothing else
+   * changes. False (and no change) if the code would not be the same but for the label.
+   */
+  label(r: Region, w: number): boolean {
+    if (!r.valid || r.plan.blockAt[w] < 0 || r.entryAt[w] >= 0) return false;
+    const code = sharedRegionCode(r.gpfn, r.kernel, r.words, r.entries, this.opCost, r.scan, [...r.labels, w]);
+    if (code.plan.blocks.length !== r.plan.blocks.length || code.sites !== r.links.length || code.slow.length !== r.slowKind.length || code.entryAt[w] < 0) return false;
+    r.labels.push(w);
+    r.entryAt = code.entryAt;
+    r.source = code.source;
+    r.fn = code.factory(this.helpers, r.bc, code.entryAt);
+    this.stats.relabels++;
+    return true;
   }
 
   private drop(r: Region): void {

@@ -116,7 +116,7 @@ test('the code generator translates inline every opcode the table marks as inlin
     const words = new Int32Array(1024).fill(nop.ok ? nop.word : 0);
     words[0] = e.word;
     const plan = scanPage(words, [0], COST);
-    const { source, slow } = generateRegionSource(plan, { gpfn: 3, kernel: true });
+    const { source, slow } = generateRegionSource(plan, { gpfn: 3, kernel: true, entries: [0] });
     const here = slow.filter((s) => s.w === 0);
     const kind = classify(o.opcode);
     if (kind === OpKind.Callout) {

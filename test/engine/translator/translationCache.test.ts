@@ -1,6 +1,7 @@
 /**
  * The translation cache and the executor around it: coherence with memory (self-modifying code,
- * stores to data next to code, loader/DMA writes), bounded size with LRU eviction, chaining, and
+ * stores to data next to code, loader/DMA writes), bounded size with LRU eviction, chaining, case labels
+ * only where control enters (host-side: what bt translates and charges is unchanged), and
  * exactness — a run through translated code stops where the interpreter stops, with the same
  * counters and cycles, however the budget is sliced.
  */
@@ -207,4 +208,75 @@ test('with default costs bt costs exactly: native + translation TUs x btTranslat
   const traps = b.cpu.counters.monitorTraps;
   assert.ok(s.translatedTus > 0 && s.callouts > 0);
   assert.equal(b.cpu.counters.cycles - a.cpu.counters.cycles, s.translatedTus * c.btTranslateTu + s.callouts * c.btCallout + traps * c.monitorTrap);
+});
+
+const ARRIVAL_AFTER_BRANCH = `
+  .org 0x2000
+_start:
+  li r9, 400
+loop:
+  addi r1, r1, 1
+  cmpi r1, 7
+  bne cont
+after:                    ; a block start the region reaches only by falling through from the bne
+  addi r2, r2, 1
+cont:
+  addi r3, r3, 1
+  j far
+  .org 0x3000
+far:
+  addi r9, r9, -1
+  cmpi r9, 0
+  beq done
+  j after                 ; ...and control arrives there from another page
+done:
+  hlt
+`;
+
+test('a block reached only by falling through has no case label; arrivals there label it (host-side) and results stay the interpreter\'s', () => {
+  const { a, b, bt } = pair(ARRIVAL_AFTER_BRANCH);
+  b.cpu.run(4); // translated at the first arrival, from _start only; control has not come back yet
+  const tc = bt.cache(b.cpu);
+  const region = tc.find(2, true, 0)!;
+  const after = (b.image.symbols.after & 0xfff) >>> 2;
+  assert.ok(region.plan.blockAt[after] >= 0, 'after the bne: a block');
+  assert.equal(region.entryAt[after], -1, 'reached only by falling through: no label');
+  assert.doesNotMatch(region.source, new RegExp(`case ${region.plan.blockAt[after]}:`));
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  same(a.cpu, b.cpu, 'arrivals at an unlabelled block');
+  const r = tc.find(2, true, after);
+  assert.ok(r !== undefined && r.entryAt[after] >= 0, 'labelled once control kept arriving there');
+  assert.equal(tc.stats.relabels, 1);
+  assert.equal(tc.stats.translations, 2, 'no region was translated (or charged) for it');
+  const s = bt.executor.stats;
+  assert.ok(s.interpretedInstructions < s.translatedExecuted / 20, `interpreted ${s.interpretedInstructions}, translated ${s.translatedExecuted}`);
+});
+
+test('the same run with translation charged: bt\'s cycles are the interpreter\'s plus its TUs, callouts and traps (labels are not charged)', () => {
+  const { a, b, bt } = pair(ARRIVAL_AFTER_BRANCH, { costs: {} });
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  const s = bt.executor.stats;
+  const c = b.cpu.costs;
+  assert.equal(b.cpu.counters.cycles - a.cpu.counters.cycles, s.translatedTus * c.btTranslateTu + s.callouts * c.btCallout + b.cpu.counters.monitorTraps * c.monitorTrap);
+  assert.equal(bt.cache(b.cpu).stats.relabels, 1);
+});
+
+/** Blocks that each end in a branch to the next instruction, on several pages, looped; the loop's jump lands mid-block. */
+function manyFallThroughBlocks(blocks: number): string {
+  const lines = ['  .org 0x10000', '_start:', '  li r2, 0x80000', 'outer:'];
+  for (let k = 0; k < blocks; k++) lines.push(`  addi r1, r1, ${k & 127}`, '  andi r3, r1, 4092', '  add r4, r2, r3', '  ldw r5, 0(r4)', '  add r6, r6, r5', '  cmpi r1, -1', `  beq .skip${k}`, `.skip${k}:`);
+  lines.push('  j outer');
+  return lines.join('\n');
+}
+
+test('labels are host-side: on blocks reached only by falling through, bt translates and charges what it did with every block labelled', () => {
+  // Pinned from the translator before labels were dropped (every block a `case`): the same regions,
+  // TUs, cycles and guest state after 30 M cycles run in 100 k slices with default costs.
+  const bt = new BinaryTranslationMonitor();
+  const b = boot(manyFallThroughBlocks(600), { monitor: bt, memBytes: 4 << 20 });
+  for (let k = 0; k < 300; k++) b.cpu.run(100_000);
+  const s = bt.executor.stats;
+  assert.deepEqual([s.translations, s.translatedTus, b.cpu.counters.cycles, b.cpu.digest()], [19, 640, 30_858_248, '953ecbc2092a7ed3']);
 });
