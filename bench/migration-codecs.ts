@@ -13,7 +13,9 @@
  *  - each codec and level on multifd packets of 128 pages (what the engine compresses), once on random
  *    (incompressible) pages and once on text-like pages (four-letter chunks of a 16-entry table, as
  *    memwrite's content=text writes), with the compression ratio; and the fit
- *    ns = inNs × input bytes + outNs × output bytes from those two points, per level.
+ *    ns = inNs × input bytes + outNs × output bytes from those two points, per level;
+ *  - the migration stream's zstd packet path as it was (the package's one-shot calls, a copy per page) and
+ *    as it is (kept contexts and buffers through the port), alternated (`zstdPacketPath`).
  * The pages are generated from a fixed-seed xorshift32, as memwrite's are.
  */
 import { cpus, loadavg } from 'node:os';
@@ -132,6 +134,37 @@ function fit(p: Point, q: Point, by: 'in' | 'out'): { inNs: number; outNs: numbe
   const fixed = (p.ns - slope * px) / py;
   return by === 'in' ? { inNs: r3(fixed), outNs: r3(slope) } : { inNs: r3(slope), outNs: r3(fixed) };
 }
+/**
+ * The migration stream's zstd packet path (pageStream.ts `flush`), random pages at level 1: 128 pages
+ * gathered into a packet, compressed, decompressed. `oneShot` as the stream did it with the package's
+ * own calls (a copy of each page, a new packet buffer, and per call a new context, buffers and output
+ * array); `kept` as it does now through the port (pages gathered into one kept buffer, compressed into
+ * the port's own buffer, decompressed into a kept one). Alternated, CPU ns per packet byte.
+ */
+async function zstdPacketPath(): Promise<{ oneShotNsPerByte: number; keptNsPerByte: number; keptOverOneShot: number }> {
+  const pkg = await import('@bokuweb/zstd-wasm') as unknown as { compress(b: Uint8Array, level: number): Uint8Array; decompress(b: Uint8Array): Uint8Array };
+  const packetBytes = PACKET_PAGES * PAGE;
+  const kept = new Uint8Array(packetBytes);
+  const unpacked = new Uint8Array(packetBytes);
+  const oneShot = (i: number): void => {
+    const copies = Array.from({ length: PACKET_PAGES }, (_, k) => pageAt(random, (i * PACKET_PAGES + k) % PAGES).slice());
+    const raw = new Uint8Array(packetBytes);
+    copies.forEach((c, k) => raw.set(c, k * PAGE));
+    sink += pkg.decompress(pkg.compress(raw, 1)).length;
+  };
+  const keptPath = (i: number): void => {
+    for (let k = 0; k < PACKET_PAGES; k++) kept.set(pageAt(random, (i * PACKET_PAGES + k) % PAGES), k * PAGE);
+    sink += port.decompress('zstd', port.compress('zstd', 1, kept, true), packetBytes, unpacked).length;
+  };
+  const perByte = (path: (i: number) => void): number => cpuNsPerCall(() => { for (let i = 0; i < PACKETS; i++) path(i); }) / (PACKETS * packetBytes);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let round = 0; round < 5; round++) { a.push(perByte(oneShot)); b.push(perByte(keptPath)); }
+  const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+  return { oneShotNsPerByte: r3(median(a)), keptNsPerByte: r3(median(b)), keptOverOneShot: r3(median(b) / median(a)) };
+}
+const zstdPacket = port.codecs.includes('zstd') ? await zstdPacketPath() : undefined;
+
 const codecs: Record<string, unknown> = {};
 for (const codec of port.codecs) {
   const levels = [];
@@ -160,6 +193,7 @@ console.log(JSON.stringify({
   fasterHash: xxhNs <= engineHashNs ? port.hashName : 'engine hash (pure TypeScript)',
   scanGiBPerSecondPerCore: r3(scanGiBs),
   xbzrleSparseEncodedBytesPerPage: r3(encodedSparse.reduce((s, e) => s + e.length, 0) / SPARSE_PAGES),
+  zstdPacketPath: zstdPacket,
   codecs,
   sink: sink & 1,
 }, null, 2));

@@ -222,6 +222,7 @@ export class TranslationCache {
     r.entryAt = code.entryAt;
     r.source = code.source;
     r.fn = code.factory(this.helpers, r.bc, code.entryAt);
+    this.stats.sourceChars += code.source.length;
     this.stats.relabels++;
     return true;
   }
