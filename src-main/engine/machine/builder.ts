@@ -194,31 +194,12 @@ function dmaFor(m: Machine): DmaMemory {
     },
     read(gpa: number, out: Uint8Array): boolean {
       if (gpa < 0 || gpa + out.length > m.config.memoryBytes) return false;
-      const mem = m.mem;
-      for (let k = 0; k < out.length;) {
-        const a = gpa + k;
-        if ((a & 3) === 0 && k + 4 <= out.length) {
-          const w = mem.readWord(a as Gpa);
-          out[k] = w & 255; out[k + 1] = (w >>> 8) & 255; out[k + 2] = (w >>> 16) & 255; out[k + 3] = w >>> 24;
-          k += 4;
-        } else { out[k] = mem.readByte(a as Gpa); k++; }
-      }
+      m.mem.dmaRead(gpa as Gpa, out);
       return true;
     },
     write(gpa: number, data: Uint8Array): boolean {
       if (gpa < 0 || gpa + data.length > m.config.memoryBytes) return false;
-      const mem = m.mem;
-      for (let k = 0; k < data.length;) {
-        const a = gpa + k;
-        if ((a & 3) === 0 && k + 4 <= data.length) {
-          if (!mem.writeWord(a as Gpa, data[k] | (data[k + 1] << 8) | (data[k + 2] << 16) | (data[k + 3] << 24))) return false;
-          k += 4;
-        } else {
-          if (!mem.writeByte(a as Gpa, data[k])) return false;
-          k++;
-        }
-      }
-      return true;
+      return m.mem.dmaWrite(gpa as Gpa, data);
     },
   };
 }

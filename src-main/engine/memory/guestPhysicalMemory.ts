@@ -7,6 +7,7 @@
  *  - fast-path support: `frameForRead(gpfn)` (ZERO_FRAME when untouched), `frameForWrite(gpfn)`
  *    (allocates or breaks COW; undefined if the host is full), `fastWritable(gpfn)`, `epoch`;
  *  - slow path (runs hooks): `readWord/writeWord/readByte/writeByte/readBytes/writeBytes` (Gpa),
+ *    `dmaWrite/dmaRead` (a device's transfer: word-by-word semantics, a frame lookup per page),
  *    `notifyWrite(gpfn, offsetBytes, sizeBytes)` after writing through `frameForWrite`;
  *  - watches: `addWatcher(fn)` → bit, `watch(gpfn, bit)`, `unwatch(gpfn, bit)`, `isWatched(gpfn)`;
  *  - dirty log (migration): `enableDirtyLog()`, `disableDirtyLog()`, `readAndClearDirty()`,
@@ -67,7 +68,7 @@ import type { Gpa, Gpfn, Hfn } from '../mmu/index';
 import { HostMemory, ZERO_FRAME } from './hostMemory';
 import { Hasher } from './hasher';
 import type { DigestMemo } from './digestMemo';
-import { isZeroWords, putBytes, sameWords } from './pageBytes';
+import { getBytes, isZeroWords, putBytes, sameWords } from './pageBytes';
 
 const CHUNK_SHIFT = 10;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
@@ -389,6 +390,62 @@ export class GuestPhysicalMemory {
       k += n;
     }
     return true;
+  }
+
+  /**
+   * Device DMA into memory: exactly what writing `data` word by word (`writeWord`; `writeByte` where a
+   * word would not be aligned or whole) does — the same frames, bytes, dirty log and watch
+   * notifications, failing at the same page when the host is full — with one frame lookup and one
+   * notification per page of an unwatched page (its only hook is the dirty log, marked once either
+   * way). A watched page still gets its writes word by word, so its watchers see what they always did.
+   */
+  dmaWrite(a: Gpa, data: Uint8Array): boolean {
+    for (let k = 0; k < data.length;) {
+      const addr = (a + k) >>> 0;
+      const p = (addr >>> PAGE_SHIFT) as Gpfn;
+      const off = addr & (PAGE_SIZE_BYTES - 1);
+      const n = Math.min(data.length - k, PAGE_SIZE_BYTES - off);
+      // the first write's frame lookup: allocation, COW break and remap listeners happen here, as before
+      const f = this.frameForWrite(p);
+      if (!f) return false;
+      if (this.isWatched(p)) {
+        if (!this.writeSpanByWords(addr, data, k, n)) return false;
+      } else {
+        putBytes(f, off, data.subarray(k, k + n));
+        this.notifyWrite(p, off, n);
+      }
+      k += n;
+    }
+    return true;
+  }
+
+  /** Bytes data[k, k + n) at addr, word by word (a byte where a word would not be aligned or whole). */
+  private writeSpanByWords(addr: number, data: Uint8Array, k: number, n: number): boolean {
+    for (let j = 0; j < n;) {
+      const x = ((addr + j) >>> 0) as Gpa;
+      const i = k + j;
+      if ((x & 3) === 0 && j + 4 <= n) {
+        if (!this.writeWord(x, data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24))) return false;
+        j += 4;
+      } else {
+        if (!this.writeByte(x, data[i])) return false;
+        j++;
+      }
+    }
+    return true;
+  }
+
+  /** Device DMA out of memory: guest-physical bytes [a, a + out.length) into `out`, one frame lookup per page (reads run no hooks). */
+  dmaRead(a: Gpa, out: Uint8Array): void {
+    for (let k = 0; k < out.length;) {
+      const addr = (a + k) >>> 0;
+      const p = (addr >>> PAGE_SHIFT) as Gpfn;
+      const off = addr & (PAGE_SIZE_BYTES - 1);
+      const n = Math.min(out.length - k, PAGE_SIZE_BYTES - off);
+      this.check(p);
+      getBytes(this.frameForRead(p), off, out.subarray(k, k + n));
+      k += n;
+    }
   }
 
   // ---- watches ----

@@ -5,7 +5,7 @@
  * Interface: `PAGE_BYTES`; `wordsToBytes(words, out?)` → Uint8Array(4096) (out when given);
  * `bytesToWords(bytes)` → Int32Array(1024) (a view of `bytes` when it can be, else a copy);
  * `isZeroWords(words)`, `isZeroBytes(bytes)`; `sameWords(a, b)`; `putBytes(words, offsetBytes, bytes)` (bytes into a
- * page's words, within the page).
+ * page's words, within the page); `getBytes(words, offsetBytes, out)` (a page's bytes into `out`, within the page).
  * Rules: byte k of word w is (w >>> 8k) & 255 (hostMemory.ts), on every host: a little-endian host
  * copies whole buffers, a big-endian one converts word by word. Checks sizes (RangeError).
  */
@@ -53,6 +53,18 @@ export function putBytes(words: Int32Array, offsetBytes: number, bytes: Uint8Arr
     const wi = o >>> 2;
     const sh = (o & 3) * 8;
     words[wi] = (words[wi] & ~(255 << sh)) | (bytes[j] << sh);
+  }
+}
+
+/** Copies `out.length` bytes of a page's words from byte `offsetBytes` on into `out` (the caller keeps it within the page). */
+export function getBytes(words: Int32Array, offsetBytes: number, out: Uint8Array): void {
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(words.buffer, words.byteOffset + offsetBytes, out.length));
+    return;
+  }
+  for (let j = 0; j < out.length; j++) {
+    const o = offsetBytes + j;
+    out[j] = (words[o >>> 2] >>> ((o & 3) * 8)) & 255;
   }
 }
 

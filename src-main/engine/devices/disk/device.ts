@@ -72,6 +72,8 @@ export class DiskDevice implements IoDevice, TimedDevice {
   op: DiskOp | null = null;
   lastNs = 0;
   metrics: DiskMetrics = { reads: 0, writes: 0, readBytes: 0, writeBytes: 0, errors: 0, rejected: 0, busyNs: 0 };
+  /** One store block of scratch for transfers (reused: a busy disk completes thousands of commands a second). */
+  private scratch = new Uint8Array(0);
 
   constructor(public store: BlockStore, readonly dma: DmaMemory, readonly irq: IrqLine, readonly timing: DeviceTiming) {}
 
@@ -121,7 +123,8 @@ export class DiskDevice implements IoDevice, TimedDevice {
     const bb = this.store.blockBytes;
     const buf = new Uint8Array(op.count * SECTOR_BYTES);
     const first = op.sector * SECTOR_BYTES;
-    const block = new Uint8Array(bb);
+    if (this.scratch.length !== bb) this.scratch = new Uint8Array(bb);
+    const block = this.scratch;
     if (op.cmd === DISK_CMD_READ) {
       for (let pos = 0; pos < buf.length;) {
         const abs = first + pos;
