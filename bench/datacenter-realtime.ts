@@ -7,7 +7,8 @@
  * `--core-only`: the lab runs only its core barrier services (the engine's bench-only `coreServicesOnly`:
  * no memory reclamation — page sharing, activity sampling, ballooning, swapping —, migrations, HA/DRS or
  * alarms), to measure the reshaped core against the tree before those services existed.
- * `--mix idle`: every VM runs labos's `idle` (the idle-VM goal). `--nohz off` boots every labos with nohz=0
+ * `--mix idle`: every VM runs labos's `idle` (the idle-VM goal); `--mix cpu|memwrite|io`: every VM runs that
+ * member of the busy mix, with the mix's parameters (what each workload costs per VM, one at a time). `--nohz off` boots every labos with nohz=0
  * (a timer interrupt every tick, as before tickless idle); `both` runs each size ticking, then tickless, in
  * one process, and reports `sustainedVmsAt1x` per mode (the before/after of tickless idle side by side).
  * Lab: hosts of 8 cores at 100 MHz (the built-in labs' teaching clock), 8 one-vCPU VMs per host; VM i runs
@@ -16,7 +17,9 @@
  * more wall time than virtual time. `cpuMs` is the process's CPU time (user + system) for the same run:
  * on a shared machine it moves less with the other processes' load than wall time does (compare runs by
  * it when the load differs; "sustained" is still decided by wall time). `--vms N` runs that one size only
- * (for comparing trees at one size; "sustained" is then N or 0).
+ * (for comparing trees at one size; "sustained" is then N or 0). `--after S` first runs S virtual seconds
+ * untimed (boot and warm-up), then times `--seconds` more: the steady state alone (`afterSeconds` in the JSON;
+ * `guestInstructionsPerSecond` is then null: the 20 s sample would not cover the timed window).
  *
  * Guest: the real guest machine when `node/guestFactories.ts` provides one; otherwise the fakeGuest test
  * double, which measures only the datacenter layer (scheduler, counters, snapshots-ready state) — the
@@ -38,12 +41,14 @@ const arg = (name: string, def: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const SECONDS = arg('seconds', 20);
+/** `--after S`: virtual seconds run untimed before the timed `--seconds` (0: the run is timed from power-on). */
+const AFTER = arg('after', 0);
 const MAX = arg('max', 4096);
 /** `--vms N`: only this size (0: the growing series); `--sizes A,B,…`: exactly these sizes. */
 const ONLY = arg('vms', 0);
 const SIZES = (() => { const i = process.argv.indexOf('--sizes'); return i > 0 ? process.argv[i + 1].split(',').map(Number) : []; })();
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
-/** `--mix idle`: every VM idles (labos `idle`); default the busy mix below. */
+/** `--mix idle`: every VM idles (labos `idle`); `--mix cpu|memwrite|io`: every VM runs that member of MIX; default the busy mix below. */
 const MIX_NAME = opt('mix', 'busy');
 /** Tickless idle modes to run each size in: labos's default (on), nohz=0 (off), or both side by side. */
 const NOHZ_MODES: ('on' | 'off')[] = (() => { const m = opt('nohz', 'on'); return m === 'both' ? ['off', 'on'] : [m === 'off' ? 'off' : 'on']; })();
@@ -69,9 +74,17 @@ const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
 ];
 const VMS_PER_HOST = 8;
 const IDLE_MIX = [{ workload: 'idle' }];
+/** The mix the run cycles through: the busy mix, or one of its members alone. */
+const RUN_MIX = (() => {
+  if (MIX_NAME === 'busy') return MIX;
+  if (MIX_NAME === 'idle') return IDLE_MIX;
+  const one = MIX.find((m) => m.workload === MIX_NAME);
+  if (!one) throw new RangeError(`--mix: "${MIX_NAME}" is not busy, idle or a workload of the mix (${[...new Set(MIX.map((m) => m.workload))].join(', ')})`);
+  return [one];
+})();
 
 function scenario(vms: number, nohz: 'on' | 'off'): unknown {
-  const mix: { workload: string; workloadParams?: Record<string, number> }[] = MIX_NAME === 'idle' ? IDLE_MIX : MIX;
+  const mix = RUN_MIX;
   const hosts = Math.ceil(vms / VMS_PER_HOST);
   return {
     version: 1, name: `bench-${vms}`, title: `bench ${vms}`,
@@ -93,6 +106,7 @@ function withNohz(w: { workload: string; workloadParams?: Record<string, number>
 function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null } {
   const name = `bench-${vms}`;
   const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY });
+  if (AFTER > 0) engine.advance(AFTER * 1000);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   engine.advance(SECONDS * 1000);
@@ -115,7 +129,7 @@ function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; 
   // Instructions per wall-clock second; only meaningful when a real guest executes them.
   return {
     vms, nohz, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), realtimeFactor: Math.round(factor * 100) / 100,
-    guestInstructionsPerSecond: real.factory && sampled ? Math.round(instructions * factor) : null,
+    guestInstructionsPerSecond: real.factory && sampled && AFTER === 0 ? Math.round(instructions * factor) : null,
   };
 }
 
@@ -139,7 +153,7 @@ for (const n of sizes) {
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
   benchmark: 'datacenter-realtime', guest, monitor: MONITOR, barrierServices: CORE_ONLY ? 'core only (--core-only)' : 'all', hostClockMhz: 100,
-  mix: MIX_NAME === 'idle' ? 'every VM runs labos idle; 8 one-vCPU VMs per 8-core host' : 'VM i runs MIX[i mod 8]: cpu, memwrite, io, 5 × idle; 8 one-vCPU VMs per 8-core host',
-  virtualSecondsPerRun: SECONDS, loadAverageAtEnd: load,
+  mix: MIX_NAME === 'busy' ? 'VM i runs MIX[i mod 8]: cpu, memwrite, io, 5 × idle; 8 one-vCPU VMs per 8-core host' : `every VM runs labos ${MIX_NAME}; 8 one-vCPU VMs per 8-core host`,
+  virtualSecondsPerRun: SECONDS, afterSeconds: AFTER, loadAverageAtEnd: load,
   sustainedVmsAt1x: NOHZ_MODES.length === 1 ? (sustained[NOHZ_MODES[0]] ?? 0) : Object.fromEntries(NOHZ_MODES.map((m) => [`nohz ${m}`, sustained[m] ?? 0])), runs,
 }, null, 2));
