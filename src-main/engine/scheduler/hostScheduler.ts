@@ -43,6 +43,9 @@
  * Rules: deterministic (no randomness: iteration in VM order, pCPU order); halted vCPUs consume
  * nothing and wake at `nextWakeNs`; a limited VM waits (counted as ready and max-limited) until the next
  * accounting period; a hyper-thread shares its core (HT_SHARED_EFFICIENCY) while its sibling is busy.
+ * The decision loop (`runSegment` and what it calls, millions of times per virtual minute) should allocate
+ * nothing: it walks arrays by index (a for-of allocates an iterator and a result per step until V8 optimizes
+ * the function, and again after each deoptimization), and keeps times in number fields and locals.
  */
 import type { VmId } from '@shared/model/ids';
 import type { GuestMachine } from '../vm/guestMachine';
@@ -50,8 +53,8 @@ import {
   COSCHED_POLL_NS, CPU_SHARES_PER_VCPU_NORMAL, HT_SHARED_EFFICIENCY, SCHED_CHUNK_NS, SCHED_PERIOD_NS, SCHED_SLICE_NS,
   SIM_QUANTUM_NS,
 } from '../params';
-import type { HostAcc, Pcpu, SchedVcpu, SchedVm, VcpuState } from './schedEntities';
-import { copyPool, haltWake, newVcpu, setState, zeroTimes } from './schedEntities';
+import type { Pcpu, SchedVcpu, SchedVm, VcpuState } from './schedEntities';
+import { HostAcc, addStateTime, copyPool, haltWake, newVcpu, setState, zeroTimes } from './schedEntities';
 import { skewHeadroomNs, updateCoStop } from './coscheduling';
 
 export interface HostCpuShape { sockets: number; coresPerSocket: number; threadsPerCore: number; cpuMhz: number }
@@ -93,7 +96,7 @@ export class HostScheduler {
   private readonly sliceCycles: number;
   private vms: SchedVm[] = [];
   private readonly byId = new Map<VmId, SchedVm>();
-  private acc: HostAcc = { ...zeroTimes(), cycles: 0, gridCycles: 0, gridCarry: 0, usageMin: NONE, usageMax: NONE };
+  private acc = new HostAcc();
   private periodIndex = 0;
   private nextWake = Infinity;
   private anyLimited = false;
@@ -193,20 +196,25 @@ export class HostScheduler {
   /** VMs whose guest crashed or powered itself off during the last segment (the Lab acts on them). */
   stoppedVms(): readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] {
     let out: { id: VmId; crashed: boolean; poweredOff: boolean }[] | undefined;
-    for (const vm of this.vms) if (vm.crashed || vm.poweredOff) (out ??= []).push({ id: vm.id, crashed: vm.crashed, poweredOff: vm.poweredOff });
+    for (let i = 0; i < this.vms.length; i++) {
+      const vm = this.vms[i];
+      if (vm.crashed || vm.poweredOff) (out ??= []).push({ id: vm.id, crashed: vm.crashed, poweredOff: vm.poweredOff });
+    }
     return out ?? NO_STOPPED_VMS; // asked at every barrier, and almost always empty: no list to allocate
   }
 
   /** Simulates host time [t0, t1) on every pCPU. */
   runSegment(t0: number, t1: number): void {
+    const pcpus = this.pcpus;
     if (this.vms.length === 0) {
-      for (const p of this.pcpus) { if (p.cursor < t1) p.cursor = t1; p.current = null; }
+      for (let i = 0; i < pcpus.length; i++) { const p = pcpus[i]; if (p.cursor < t1) p.cursor = t1; p.current = null; }
       return;
     }
-    for (const p of this.pcpus) if (p.cursor < t0) p.cursor = t0;
+    for (let i = 0; i < pcpus.length; i++) if (pcpus[i].cursor < t0) pcpus[i].cursor = t0;
     for (;;) {
       let p: Pcpu | null = null;
-      for (const q of this.pcpus) {
+      for (let i = 0; i < pcpus.length; i++) {
+        const q = pcpus[i];
         if (q.cursor >= t1) continue;
         if (!p || q.cursor < p.cursor || (q.cursor === p.cursor && this.key(q) < this.key(p))) p = q;
       }
@@ -217,7 +225,7 @@ export class HostScheduler {
       this.processWakes(t);
       if (this.multi > 0) this.updateCostops(t);
       const v = this.pick(p, t, t1);
-      if (!v) { p.current = null; p.cursor = this.idleUntil(p, t, t1); continue; }
+      if (!v) { p.current = null; this.idleUntil(p, t, t1); continue; }
       this.dispatch(p, v, t);
       this.wakeWatcher(p, t);
     }
@@ -227,7 +235,8 @@ export class HostScheduler {
    *  the cycles the host executed in it (for cluster-level min/max). */
   endGridQuantum(lengthNs: number): number {
     const seconds = lengthNs / 1e9;
-    for (const vm of this.vms) {
+    for (let i = 0; i < this.vms.length; i++) {
+      const vm = this.vms[i];
       const u = (vm.gridCycles / (vm.vcpus.length * this.hz * seconds)) * 100;
       vm.usageMin = Number.isNaN(vm.usageMin) ? u : Math.min(vm.usageMin, u);
       vm.usageMax = Number.isNaN(vm.usageMax) ? u : Math.max(vm.usageMax, u);
@@ -270,7 +279,9 @@ export class HostScheduler {
       pcpus: this.pcpus.length, busyNs: busy, runNs: a.run, readyNs: a.ready + a.limited + a.hold, costopNs: a.costop,
       waitNs: a.wait, limitedNs: a.limited, cycles: a.cycles, usageMin: a.usageMin, usageMax: a.usageMax,
     };
-    this.acc = { ...zeroTimes(), cycles: 0, gridCycles: a.gridCycles, gridCarry: a.gridCarry, usageMin: NONE, usageMax: NONE };
+    this.acc = new HostAcc();
+    this.acc.gridCycles = a.gridCycles;
+    this.acc.gridCarry = a.gridCarry;
     return { host, vms };
   }
 
@@ -316,7 +327,7 @@ export class HostScheduler {
   static restore(shape: HostCpuShape, state: HostSchedulerState, guests: Map<VmId, GuestMachine>): HostScheduler {
     const s = new HostScheduler(shape);
     s.periodIndex = state.periodIndex;
-    s.acc = { ...state.acc, gridCarry: state.acc.gridCarry ?? 0 };
+    s.acc = Object.assign(new HostAcc(), state.acc, { gridCarry: state.acc.gridCarry ?? 0 });
     for (const vs of state.vms) {
       const guest = guests.get(vs.id);
       if (!guest) throw new Error(`no guest to restore ${vs.id} on the scheduler`);
@@ -330,7 +341,7 @@ export class HostScheduler {
       };
       vs.vcpus.forEach((x, i) => {
         const v = newVcpu(vm, i, 0);
-        Object.assign(v, { ...x, acc: { ...x.acc } });
+        Object.assign(v, { ...x, acc: Object.assign(zeroTimes(), x.acc) });
         vm.vcpus.push(v);
         if (v.state === 'wait' || v.state === 'hold') s.nextWake = Math.min(s.nextWake, v.wakeNs);
         if (v.state === 'limited') s.anyLimited = true;
@@ -385,8 +396,8 @@ export class HostScheduler {
     const end = v.state === 'run' ? Math.min(t, v.busyUntil) : t;
     const d = end - v.since;
     if (d <= 0) return;
-    v.acc[v.state] += d;
-    this.acc[v.state] += d;
+    addStateTime(v.acc, v.state, d);
+    addStateTime(this.acc, v.state, d);
     if (v.state === 'run' || v.state === 'wait') v.progress += d;
     v.since = end;
   }
@@ -399,7 +410,10 @@ export class HostScheduler {
 
   private vtimeFloor(): number {
     let floor = Infinity;
-    for (const vm of this.vms) for (const v of vm.vcpus) if (v.state === 'run' || v.state === 'ready') floor = Math.min(floor, v.vtime);
+    for (let i = 0; i < this.vms.length; i++) {
+      const vcpus = this.vms[i].vcpus;
+      for (let j = 0; j < vcpus.length; j++) if (vcpus[j].state === 'run' || vcpus[j].state === 'ready') floor = Math.min(floor, vcpus[j].vtime);
+    }
     return floor;
   }
 
@@ -422,17 +436,23 @@ export class HostScheduler {
     if (pi !== this.periodIndex) {
       const boundary = pi * SCHED_PERIOD_NS;
       this.periodIndex = pi;
-      for (const vm of this.vms) {
+      for (let i = 0; i < this.vms.length; i++) {
+        const vm = this.vms[i];
         vm.periodCycles = 0;
-        for (const v of vm.vcpus) if (v.state === 'limited') setState(this.acc, v, 'ready', Math.max(boundary, v.since));
+        for (let j = 0; j < vm.vcpus.length; j++) {
+          const v = vm.vcpus[j];
+          if (v.state === 'limited') setState(this.acc, v, 'ready', Math.max(boundary, v.since));
+        }
       }
       this.anyLimited = false;
     }
     if (t < this.nextWake) return;
     const floor = this.vtimeFloor();
     let next = Infinity;
-    for (const vm of this.vms) {
-      for (const v of vm.vcpus) {
+    for (let i = 0; i < this.vms.length; i++) {
+      const vcpus = this.vms[i].vcpus;
+      for (let j = 0; j < vcpus.length; j++) {
+        const v = vcpus[j];
         if (v.state !== 'wait' && v.state !== 'hold') continue;
         if (v.wakeNs <= t) {
           const fromIdle = v.state === 'wait';
@@ -447,10 +467,11 @@ export class HostScheduler {
 
   private updateCostops(t: number): void {
     let any = false;
-    for (const vm of this.vms) {
+    for (let i = 0; i < this.vms.length; i++) {
+      const vm = this.vms[i];
       if (vm.vcpus.length < 2) continue;
       updateCoStop(this.acc, vm, t);
-      for (const v of vm.vcpus) if (v.state === 'costop') any = true;
+      for (let j = 0; j < vm.vcpus.length; j++) if (vm.vcpus[j].state === 'costop') any = true;
     }
     this.anyCostop = any;
   }
@@ -463,7 +484,8 @@ export class HostScheduler {
   /** Cycles the VMs under a pool (at any depth) used this period on this host. */
   private poolCycles(poolId: string): number {
     let n = 0;
-    for (const vm of this.vms) {
+    for (let i = 0; i < this.vms.length; i++) {
+      const vm = this.vms[i];
       for (let p = vm.pool; p; p = p.parent) if (p.id === poolId) { n += vm.periodCycles; break; }
     }
     return n;
@@ -493,11 +515,13 @@ export class HostScheduler {
     let bestClass = 3;
     let ready = 0;
     let first: SchedVcpu | null = null;
-    for (const vm of this.vms) {
+    for (let i = 0; i < this.vms.length; i++) {
+      const vm = this.vms[i];
       if (vm.crashed || vm.poweredOff) continue;
       const over = this.overLimit(vm);
       const cls = vm.periodCycles < vm.reservationCyclesPerPeriod || (vm.pool !== undefined && this.underPoolReservation(vm)) ? 1 : 2;
-      for (const v of vm.vcpus) {
+      for (let j = 0; j < vm.vcpus.length; j++) {
+        const v = vm.vcpus[j];
         if (v.state !== 'ready') continue;
         if (over) { setState(this.acc, v, 'limited', t); this.anyLimited = true; v.boost = false; continue; }
         ready++;
@@ -516,7 +540,8 @@ export class HostScheduler {
   /** pCPUs that can start a vCPU at time t (idle, or finishing exactly at t). */
   private freePcpus(t: number, t1: number): number {
     let n = 0;
-    for (const q of this.pcpus) {
+    for (let i = 0; i < this.pcpus.length; i++) {
+      const q = this.pcpus[i];
       const busy = q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t;
       if (!busy && q.cursor < t1) n++;
     }
@@ -525,7 +550,8 @@ export class HostScheduler {
 
   /** True when, with one more pCPU busy from t, every pCPU would be busy (a waker would have to wait). */
   private saturated(p: Pcpu, t: number): boolean {
-    for (const q of this.pcpus) {
+    for (let i = 0; i < this.pcpus.length; i++) {
+      const q = this.pcpus[i];
       if (q === p) continue;
       if (!(q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t)) return false;
     }
@@ -540,7 +566,10 @@ export class HostScheduler {
    *  through the segment (so an event wakes one pCPU, not all of them: O(P) per event, not O(P²)). */
   private watcher(t: number, except?: Pcpu): Pcpu | null {
     let w: Pcpu | null = null;
-    for (const q of this.pcpus) if (q !== except && !this.busyAt(q, t) && (!w || q.idleKey < w.idleKey)) w = q;
+    for (let i = 0; i < this.pcpus.length; i++) {
+      const q = this.pcpus[i];
+      if (q !== except && !this.busyAt(q, t) && (!w || q.idleKey < w.idleKey)) w = q;
+    }
     return w;
   }
 
@@ -550,21 +579,29 @@ export class HostScheduler {
     if (w && w.cursor > t) w.cursor = t;
   }
 
-  private idleUntil(p: Pcpu, t: number, t1: number): number {
-    if (this.watcher(t) !== p) return t1;
-    let next = t1;
-    if (this.nextWake > t) next = Math.min(next, this.nextWake);
-    for (const q of this.pcpus) {
+  /** Idles p from t until the next event: moves its cursor there. Written to allocate nothing per call:
+   *  the cursor is set here rather than returned (a number returned from a call V8 does not inline is boxed
+   *  in a fresh heap number), and the minimum starts from Infinity and meets the segment end `t1` (an
+   *  argument, of no known type to the compiler) only in the last step, so that the running minimum stays an
+   *  unboxed double instead of being boxed at every step. */
+  private idleUntil(p: Pcpu, t: number, t1: number): void {
+    if (this.watcher(t) !== p) { p.cursor = t1; return; }
+    let next = Infinity;
+    if (this.nextWake > t) next = this.nextWake;
+    for (let i = 0; i < this.pcpus.length; i++) {
+      const q = this.pcpus[i];
       if (q !== p && q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t) next = Math.min(next, q.cursor);
     }
     if (this.anyLimited) next = Math.min(next, (this.periodIndex + 1) * SCHED_PERIOD_NS);
     if (this.anyCostop) next = Math.min(next, t + COSCHED_POLL_NS);
-    return next > t ? next : t1;
+    if (next < t1 && next > t) p.cursor = next;
+    else p.cursor = t1;
   }
 
   private siblingBusy(p: Pcpu, t: number): boolean {
     if (this.shape.threadsPerCore < 2) return false;
-    for (const q of this.pcpus) {
+    for (let i = 0; i < this.pcpus.length; i++) {
+      const q = this.pcpus[i];
       if (q !== p && q.core === p.core && q.current && q.current.state === 'run' && q.current.pcpu === q.index && q.cursor > t) return true;
     }
     return false;
