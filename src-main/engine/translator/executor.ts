@@ -283,6 +283,14 @@ export class TranslatedExecutor {
         const cov = tc.covering(g, kernel, w);
         const arrival: boolean = arrived || arrivalTail;
         arrivalTail = false;
+        if (cov !== undefined && cov.warmup < this.enterAfter) {
+          // inside a region still warming up (a stretch stopped here): a stretch again, not block by block
+          const r = this.warmUpStretch(cpu, x, tc, cov, cyc, budget);
+          cyc += r.cycles;
+          arrived = false;
+          if (r.reason !== 'budget') { reason = r.reason; break; }
+          continue;
+        }
         if (cov !== undefined && arrival && cov.plan.blockAt[w] >= 0 && cov.entryAt[w] < 0) {
           // Control keeps arriving at a block start the region reaches only by falling through (no
           // label): its function gets a label here (host-side only); until then, interpreted.
@@ -326,11 +334,7 @@ export class TranslatedExecutor {
         continue;
       }
       if (region.warmup < this.enterAfter) {
-        // Lazy on the host: its function is not called yet; the interpreter runs a cold stretch from here
-        // (whatever that stretch reaches: nothing is charged for translated code here — hw and pv only).
-        tc.touch(region);
-        const r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
-        region.warmup += r.instructions;
+        const r = this.warmUpStretch(cpu, x, tc, region, cyc, budget);
         cyc += r.cycles;
         arrived = false;
         if (r.reason !== 'budget') { reason = r.reason; break; }
@@ -436,6 +440,19 @@ export class TranslatedExecutor {
     if (tc.regionsOf(g, kernel).length === 0) return prof.heat >= need && (prof.entries.size > 0 || prof.landings.size > 0);
     // The page has regions: another one for code they do not cover that keeps being reached or run.
     return n >= BT_NEW_ENTRY_ARRIVALS || prof.coldHeat >= need;
+  }
+
+  /**
+   * Host-side lazy compilation: `region`'s function is not called yet, so the interpreter runs a cold
+   * stretch from here (whatever that stretch reaches; nothing is charged for translated code — `hw` and
+   * `pv` only) and its instructions count towards the region's warm-up. The region's recency is kept as
+   * if it had run.
+   */
+  private warmUpStretch(cpu: Cpu, x: ExecContext, tc: TranslationCache, region: Region, cyc: number, budget: number): RunResult {
+    tc.touch(region);
+    const r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
+    region.warmup += r.instructions;
+    return r;
   }
 
   /** Runs the reference interpreter for `b` cycles (cyc: this call's cycles so far, committed first for device time). */
