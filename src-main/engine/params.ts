@@ -168,6 +168,15 @@ export const BT_PROFILE_CYCLES = 20_000;
  *  million guest instructions. Meanwhile the interpreter, optimised by V8 within that time, runs them.
  *  Host-side only (docs/PERFORMANCE.md, "Monitors: the first seconds, fourth round"). */
 export const HW_KERNEL_TRANSLATE_AFTER_CYCLES = 100_000_000;
+/** `hw` and `pv` call a region's generated function only once the interpreter has run this many guest
+ *  instructions in stretches started at the region's entries (executor option `enterAfterInstructions`:
+ *  host-side lazy compilation). V8 compiles a function to bytecode at its first call, runs it in its
+ *  bytecode tier (a few M guest instructions per second here, against the optimised interpreter's ~200 M)
+ *  and optimises it on a background thread whose CPU time the process pays; a region entered in the
+ *  kernel's first milliseconds pays all of that for code that may run a handful of times. ~25 ms of the
+ *  warm interpreter: a hot loop passes it at once, one-off paths never. Measured at 1, 2, 5 and 20 M on
+ *  labos `mixed` (docs/PERFORMANCE.md, "Monitors: the first seconds, fifth round"). Host-side only. */
+export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

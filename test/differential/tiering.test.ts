@@ -4,7 +4,8 @@
  * engine compiles a page at once (threshold 0), after a little heat (5,000 cycles), with the defaults
  * (bt's threshold), with regions of only the code seen running or whole regions as under bt, later
  * and paced (4 M cycles, at most one compile per 10 M: the variant measured in docs/PERFORMANCE.md),
- * at once but paced, kernel pages from power-on or only after a while (hw's default), or never (the monitor on the interpreter). Translated code counts its software-TLB hits
+ * at once but paced, kernel pages from power-on or only after a while (hw's default), a region's function
+ * called at once or only after a host-side warm-up on the interpreter (the default), or never (the monitor on the interpreter). Translated code counts its software-TLB hits
  * lazily; they must be settled under the paging mode they ran in, whatever switches the mode (an
  * interpreted `mtcr status`, pv's paging hypercall, a budget edge): before that was so, `tlbHits`
  * depended on how much code ran translated (pv: +27 % on `hello` at threshold 0).
@@ -15,14 +16,19 @@ import type { Monitor } from '../../src-main/engine/monitors/index';
 import { HardwareAssistMonitor, ParavirtMonitor } from '../../src-main/engine/monitors/index';
 import { runGuest, WORKLOADS } from '../helpers/machineHarness';
 
-type Engine = { hotCycles?: number; translateSpacingCycles?: number; onlyCodeThatRan?: boolean; kernelTranslateAfterCycles?: number } | 'interp';
+type Engine = { hotCycles?: number; translateSpacingCycles?: number; onlyCodeThatRan?: boolean; kernelTranslateAfterCycles?: number; enterAfterInstructions?: number } | 'interp';
 /** Compile at once, after a little heat, the defaults (bt's threshold, no pacing; hw: regions of only
- *  the code that ran and no kernel page in its first 100 M cycles, pv: whole regions), either region
- *  shape explicitly, later and paced, at once but paced, kernel pages at once or after 2 M cycles; never. */
+ *  the code that ran and no kernel page in its first 100 M cycles, pv: whole regions; both: a region's
+ *  function first called after 5 M interpreted instructions), either region shape explicitly, later and
+ *  paced, at once but paced, kernel pages at once or after 2 M cycles (all these calling regions at once);
+ *  regions called after a short or a long host-side warm-up; never. */
 const ENGINES: readonly Engine[] = [
-  { hotCycles: 0, translateSpacingCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 0 }, {}, { onlyCodeThatRan: true }, { onlyCodeThatRan: false },
-  { hotCycles: 4_000_000, translateSpacingCycles: 10_000_000 }, { hotCycles: 0, translateSpacingCycles: 1_000_000 },
-  { hotCycles: 0, kernelTranslateAfterCycles: 0 }, { kernelTranslateAfterCycles: 0 }, { hotCycles: 5000, kernelTranslateAfterCycles: 2_000_000 }, 'interp',
+  { hotCycles: 0, translateSpacingCycles: 0, enterAfterInstructions: 0 }, { hotCycles: 5000, translateSpacingCycles: 0, enterAfterInstructions: 0 }, {},
+  { onlyCodeThatRan: true, enterAfterInstructions: 0 }, { onlyCodeThatRan: false, enterAfterInstructions: 0 },
+  { hotCycles: 4_000_000, translateSpacingCycles: 10_000_000, enterAfterInstructions: 0 }, { hotCycles: 0, translateSpacingCycles: 1_000_000, enterAfterInstructions: 0 },
+  { hotCycles: 0, kernelTranslateAfterCycles: 0, enterAfterInstructions: 0 }, { kernelTranslateAfterCycles: 0, enterAfterInstructions: 0 },
+  { hotCycles: 5000, kernelTranslateAfterCycles: 2_000_000, enterAfterInstructions: 0 },
+  { hotCycles: 0, kernelTranslateAfterCycles: 0, enterAfterInstructions: 20_000 }, { hotCycles: 5000, enterAfterInstructions: 1_000_000 }, 'interp',
 ];
 
 function monitorFor(kind: 'hw' | 'pv', e: Engine): Monitor {

@@ -115,12 +115,16 @@ export interface BareOutcome {
 export function makeMonitor(kind: MonitorKind | 'hw-interp', seed: number): Monitor {
   if (kind === 'bt') return new BinaryTranslationMonitor({ hotCycles: [0, 300, 5000][seed % 3] });
   if (kind === 'hw') {
-    // the defaults, then variants that translate kernel code at once (a test program is shorter than
-    // the kernel's default start), and one that starts translating it in the middle of the program
+    // the defaults, then variants that translate kernel code at once and call its regions at once (a
+    // test program is shorter than the kernel's default start and the default host-side warm-up), one
+    // that starts translating it in the middle of the program, one that calls regions after a short warm-up
     return new HardwareAssistMonitor([
-      {}, { hotCycles: 0, translateSpacingCycles: 0, kernelTranslateAfterCycles: 0 }, { hotCycles: 5000, translateSpacingCycles: 20_000, kernelTranslateAfterCycles: 0 },
-      { hotCycles: 0, onlyCodeThatRan: false, kernelTranslateAfterCycles: 0 }, { hotCycles: 0, kernelTranslateAfterCycles: 50_000 },
-    ][seed % 5]);
+      {}, { hotCycles: 0, translateSpacingCycles: 0, kernelTranslateAfterCycles: 0, enterAfterInstructions: 0 },
+      { hotCycles: 5000, translateSpacingCycles: 20_000, kernelTranslateAfterCycles: 0, enterAfterInstructions: 0 },
+      { hotCycles: 0, onlyCodeThatRan: false, kernelTranslateAfterCycles: 0, enterAfterInstructions: 0 },
+      { hotCycles: 0, kernelTranslateAfterCycles: 50_000, enterAfterInstructions: 0 },
+      { hotCycles: 0, kernelTranslateAfterCycles: 0, enterAfterInstructions: 2000 },
+    ][seed % 6]);
   }
   if (kind === 'hw-interp') return new HardwareAssistMonitor({ engine: 'interp' });
   return createMonitor(kind);

@@ -3,7 +3,7 @@
  * runs in (real) guest kernel mode; configured events cause a VM exit with a reason, the monitor
  * emulates, and a VM entry resumes the guest (Adams & Agesen, ASPLOS 2006; KVM).
  *
- * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles?, translateSpacingCycles?, onlyCodeThatRan?, kernelTranslateAfterCycles? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
+ * Interface: `new HardwareAssistMonitor({ exits?, engine?, hotCycles?, translateSpacingCycles?, onlyCodeThatRan?, kernelTranslateAfterCycles?, enterAfterInstructions? })`; `HW_EXIT_REASONS`, `DEFAULT_HW_EXITS`;
  * `exits` (count per reason), `exitCount`; `counters()` → flat `hw.*` counters; `stats`
  * {emulated: exits by reason, reflected: {}}; `save()` / `restore(cpu, s)`.
  * Exit reasons (the "VMCS controls", `exits` option; defaults in DEFAULT_HW_EXITS):
@@ -26,12 +26,13 @@
  * called for each exit (it flushes the TLB when VPID tagging is off).
  * Engine: guest code executes on the translator's fast path (`engine: 'translated'`, default), i.e.
  * "natively": no translation or callout cost is charged; `engine: 'interp'` uses the interpreter.
- * When it compiles (`hotCycles`, `translateSpacingCycles`, `kernelTranslateAfterCycles`) is host-side only: counters are the same.
+ * When it compiles (`hotCycles`, `translateSpacingCycles`, `kernelTranslateAfterCycles`) and when a region's
+ * function is first called (`enterAfterInstructions`) are host-side only: counters are the same.
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { readControl, writeControl } from '../cpu/index';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CAUSE_PAGE_FAULT, CAUSE_PRIVILEGED, CR_PTBR, CR_STATUS, decode, Op } from '../isa/index';
-import { HW_KERNEL_TRANSLATE_AFTER_CYCLES } from '../params';
+import { HOST_ENTER_AFTER_INSTRUCTIONS, HW_KERNEL_TRANSLATE_AFTER_CYCLES } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 
 export const HW_EXIT_REASONS = ['io', 'hlt', 'cr-write', 'cr-read', 'invlpg', 'tlbflush', 'external-interrupt', 'page-fault', 'exception', 'vmcall'] as const;
@@ -55,6 +56,9 @@ export interface HwOptions {
   onlyCodeThatRan?: boolean;
   /** Guest cycles before any kernel page is translated (default params HW_KERNEL_TRANSLATE_AFTER_CYCLES; host-side only). */
   kernelTranslateAfterCycles?: number;
+  /** Guest instructions interpreted from a region's entries before its function is first called (default params
+   *  HOST_ENTER_AFTER_INSTRUCTIONS; host-side lazy compilation, results unchanged). */
+  enterAfterInstructions?: number;
 }
 
 export interface HwState {
@@ -78,6 +82,7 @@ export class HardwareAssistMonitor implements Monitor {
         translateSpacingCycles: opts.translateSpacingCycles,
         onlyCodeThatRan: opts.onlyCodeThatRan ?? true,
         kernelTranslateAfterCycles: opts.kernelTranslateAfterCycles ?? HW_KERNEL_TRANSLATE_AFTER_CYCLES,
+        enterAfterInstructions: opts.enterAfterInstructions ?? HOST_ENTER_AFTER_INSTRUCTIONS,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }

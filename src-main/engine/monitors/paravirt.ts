@@ -3,7 +3,7 @@
  * Virtualization", SOSP 2003). The guest kernel is MODIFIED (the PV build of labos, resources/guests/labos-pv.s) to
  * call the hypervisor instead of relying on privileged and sensitive instructions.
  *
- * Interface: `new ParavirtMonitor({ engine?, hotCycles?, translateSpacingCycles?, onlyCodeThatRan? })`; the virtual CPU `virtualKernel`, `vcr`, the
+ * Interface: `new ParavirtMonitor({ engine?, hotCycles?, translateSpacingCycles?, onlyCodeThatRan?, enterAfterInstructions? })`; the virtual CPU `virtualKernel`, `vcr`, the
  * shared area `shared` (guest-physical, -1 before HC_SET_SHARED); `counters()` → flat `pv.*`
  * counters; `stats` {emulated, reflected} (the trap-and-emulate part, as `te`); `save()` /
  * `restore(cpu, s)`. ABI: monitors/hypercalls.ts, docs/monitors.md.
@@ -41,7 +41,7 @@ import { readControl, writeControl } from '../cpu/index';
 import { reflectToGuest, trapToVirtualCpu, virtualPsw, type TrapStats, type VirtualCpu } from './virtualControl';
 import { CAUSE_HYPERCALL, CAUSE_IRQ_BASE, CR_COUNT, CR_PTBR, CR_STATUS, MSW_K, MSW_PG, PORT_SMP_BASE } from '../isa/index';
 import type { Gpa, Gpfn } from '../mmu/index';
-import { PAGE_SHIFT } from '../params';
+import { HOST_ENTER_AFTER_INSTRUCTIONS, PAGE_SHIFT } from '../params';
 import { TranslatedExecutor } from '../translator/index';
 import { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
 import { BACKEND_IRQ, BlockBackend, ConsoleBackend, newRingStats, type BlockBackendState, type RingStats } from './paravirtRings';
@@ -61,6 +61,9 @@ export interface PvOptions {
   /** Compile only the code seen running (default false: whole reachable regions, as `bt` — measured slower
    *  in steady state on labos `mixed` under pv, docs/PERFORMANCE.md); host-side only. */
   onlyCodeThatRan?: boolean;
+  /** Guest instructions interpreted from a region's entries before its function is first called (default params
+   *  HOST_ENTER_AFTER_INSTRUCTIONS; host-side lazy compilation, results unchanged). */
+  enterAfterInstructions?: number;
 }
 
 export interface PvState {
@@ -102,6 +105,7 @@ export class ParavirtMonitor implements Monitor, VirtualCpu {
         hotCycles: opts.hotCycles,
         translateSpacingCycles: opts.translateSpacingCycles,
         onlyCodeThatRan: opts.onlyCodeThatRan ?? false,
+        enterAfterInstructions: opts.enterAfterInstructions ?? HOST_ENTER_AFTER_INSTRUCTIONS,
       });
       this.execute = (cpu, budget) => ex.execute(cpu, budget);
     }

@@ -21,6 +21,10 @@
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
  *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default), and
  *    a kernel page not before `kernelTranslateAfterCycles` guest cycles have run (an option, `hw`'s);
+ *  - host-side lazy compilation (option `enterAfterInstructions`, `hw`'s and `pv`'s): a region's
+ *    function is first called once the interpreter has run that many guest instructions in stretches
+ *    started at its entries — V8 compiles, runs in its bytecode tier and optimises only code that
+ *    keeps running;
  *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
  *    end of the call and just before the paging mode changes, by whatever path (the MMU's
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
@@ -60,6 +64,13 @@ export interface ExecutorOptions {
    *  HW_KERNEL_TRANSLATE_AFTER_CYCLES). Host-side only; for `bt` it would change when TUs are charged.
    *  Default 0. */
   kernelTranslateAfterCycles?: number;
+  /** Host-side lazy compilation: a region's generated function is first called only once the
+   *  interpreter has run this many guest instructions in stretches started at the region's entries
+   *  (params HOST_ENTER_AFTER_INSTRUCTIONS); until then control arriving there is interpreted, so
+   *  code that runs a few times never costs V8 a bytecode compile, an optimisation or a deopt.
+   *  Host-side only: for `bt`, whose translated kernel code charges `btCallout`, it would change
+   *  results. Default 0 (a region runs from its translation on). */
+  enterAfterInstructions?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -105,6 +116,7 @@ export class TranslatedExecutor {
   private readonly spacing: number;
   private readonly onlyRan: boolean;
   private readonly kernelAfter: number;
+  private readonly enterAfter: number;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). */
   private executedCycles = 0;
   /** No translation before executedCycles + the current call's cycles reach this (pacing). */
@@ -119,6 +131,7 @@ export class TranslatedExecutor {
     this.spacing = opts.translateSpacingCycles ?? 0;
     this.onlyRan = opts.onlyCodeThatRan ?? false;
     this.kernelAfter = opts.kernelTranslateAfterCycles ?? 0;
+    this.enterAfter = opts.enterAfterInstructions ?? 0;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -270,6 +283,14 @@ export class TranslatedExecutor {
         const cov = tc.covering(g, kernel, w);
         const arrival: boolean = arrived || arrivalTail;
         arrivalTail = false;
+        if (cov !== undefined && cov.warmup < this.enterAfter) {
+          // inside a region still warming up (a stretch stopped here): a stretch again, not block by block
+          const r = this.warmUpStretch(cpu, x, tc, cov, cyc, budget);
+          cyc += r.cycles;
+          arrived = false;
+          if (r.reason !== 'budget') { reason = r.reason; break; }
+          continue;
+        }
         if (cov !== undefined && arrival && cov.plan.blockAt[w] >= 0 && cov.entryAt[w] < 0) {
           // Control keeps arriving at a block start the region reaches only by falling through (no
           // label): its function gets a label here (host-side only); until then, interpreted.
@@ -309,6 +330,13 @@ export class TranslatedExecutor {
         cyc += r.cycles;
         const npc = st.pc | 0;
         arrived = inside !== undefined && !(((npc ^ pc) >>> 12) === 0 && (npc & 3) === 0 && inside.valid && st.kernel === kernel && inside.plan.blockAt[(npc & 0xfff) >>> 2] >= 0);
+        if (r.reason !== 'budget') { reason = r.reason; break; }
+        continue;
+      }
+      if (region.warmup < this.enterAfter) {
+        const r = this.warmUpStretch(cpu, x, tc, region, cyc, budget);
+        cyc += r.cycles;
+        arrived = false;
         if (r.reason !== 'budget') { reason = r.reason; break; }
         continue;
       }
@@ -412,6 +440,19 @@ export class TranslatedExecutor {
     if (tc.regionsOf(g, kernel).length === 0) return prof.heat >= need && (prof.entries.size > 0 || prof.landings.size > 0);
     // The page has regions: another one for code they do not cover that keeps being reached or run.
     return n >= BT_NEW_ENTRY_ARRIVALS || prof.coldHeat >= need;
+  }
+
+  /**
+   * Host-side lazy compilation: `region`'s function is not called yet, so the interpreter runs a cold
+   * stretch from here (whatever that stretch reaches; nothing is charged for translated code — `hw` and
+   * `pv` only) and its instructions count towards the region's warm-up. The region's recency is kept as
+   * if it had run.
+   */
+  private warmUpStretch(cpu: Cpu, x: ExecContext, tc: TranslationCache, region: Region, cyc: number, budget: number): RunResult {
+    tc.touch(region);
+    const r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
+    region.warmup += r.instructions;
+    return r;
   }
 
   /** Runs the reference interpreter for `b` cycles (cyc: this call's cycles so far, committed first for device time). */

@@ -8,7 +8,8 @@
  * execution counters into per-opcode counts; `uncountTail(region, w, sink)` gives back the counts
  * of a block's instructions from word w on (charged at block entry, not executed).
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
- * eviction), `links` (chaining, a host cache), `lastUse`, `dirty` and its block counters. `words`
+ * eviction), `links` (chaining, a host cache), `lastUse`, `dirty`, `warmup` (host-side lazy
+ * compilation), the labels and arrivals of a relabel, and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (a translation must never run stale code).
  */
@@ -41,6 +42,9 @@ export class Region {
   /** Words given a `case` label after compiling (arrivals at blocks reached only by falling through), and arrivals counted at such words. */
   readonly labels: number[] = [];
   arrivals: Map<number, number> | undefined = undefined;
+  /** Guest instructions the interpreter ran from this region's entries before its function was first
+   *  called (the executor's host-side lazy compilation, option `enterAfterInstructions`). */
+  warmup = 0;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;

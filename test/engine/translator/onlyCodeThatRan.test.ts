@@ -36,7 +36,7 @@ function coveredBy(cpu: Cpu, w: number): boolean {
 }
 
 function run(onlyCodeThatRan: boolean | 'interp') {
-  const monitor = onlyCodeThatRan === 'interp' ? new InterpMonitor() : new HardwareAssistMonitor({ onlyCodeThatRan, hotCycles: 20_000, kernelTranslateAfterCycles: 0 });
+  const monitor = onlyCodeThatRan === 'interp' ? new InterpMonitor() : new HardwareAssistMonitor({ onlyCodeThatRan, hotCycles: 20_000, kernelTranslateAfterCycles: 0, enterAfterInstructions: 0 });
   const b = boot(PROGRAM, { monitor, costs: EXACT_COSTS });
   const rareWord = ((b.image.symbols.rare - 0x1000) >>> 2) + 1; // the second instruction of the rare path: never the arrival point
   // stop before the rare path runs: what is translated then was decided without it
