@@ -18,9 +18,14 @@
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
  *    are folded from these later, see executor.ts);
  *  - loads/stores inline the software-TLB hit (two array loads, as the interpreter does); a miss
- *    leaves the switch (`s = site; b = resume; break sw`) for the one shared slow-path sequence:
- *    commit the locals, `h.slow(x, s, va)` runs the exact interpreter slow path, reload, resume at
- *    case `b` (a label right after the instruction);
+ *    (or a zero divisor) leaves the switch (`s = site; b = resume; break mid`): commit the locals,
+ *    `h.slow(x, s, va)` runs the exact interpreter slow path, and to go on the function returns
+ *    EXIT_RESUME with x.b = resume; the executor then runs the region's *resumable variant*
+ *    (`resumable` true: the same code plus a `case` label right after each such instruction, where
+ *    its shared slow-path sequence resumes), compiled on first need. The variant that runs has no
+ *    label inside a block (each was a join of every live local, and on a large footprint the
+ *    machine code of the joins is what costs); everything still runs translated, so nothing the
+ *    guest or bt's charges see changes;
  *  - every other instruction that is not plain arithmetic or control flow — privileged, sensitive,
  *    trapping, atomic — is a callout through the same path (`h.slow` runs the reference
  *    `execSystem`, so `sensitive` behaves exactly as under interp); it ends the block;
@@ -41,6 +46,8 @@ export const EXIT_PAGE = 0;
 export const EXIT_BUDGET = 1;
 /** x.kind: a callout asked to leave; cpu.state is authoritative, x.tail = first unexecuted word of the block or -1. */
 export const EXIT_CALLOUT = 2;
+/** x.kind: (fast variant) a load/store or division took its slow path, which asked to go on: run the resumable variant from case x.b. */
+export const EXIT_RESUME = 3;
 
 export interface RegionSourceInfo {
   /** Guest-physical page number (for the function name and header only). */
@@ -185,7 +192,12 @@ export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uin
   return label;
 }
 
-export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): RegionSource {
+/**
+ * `resumable` false (the variant that runs): a slow path in the middle of a block has no resume
+ * label — the function leaves with x.kind = EXIT_RESUME and x.b = the resume case, and the executor
+ * goes on in the resumable variant (true: the same code with those labels, compiled on first need).
+ */
+export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, resumable = false): RegionSource {
   const use = regUse(plan);
   const usedList = [...use.used].sort((p, q) => p - q);
   const writtenList = [...use.written].sort((p, q) => p - q);
@@ -216,6 +228,15 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
     slow.push({ kind, a: p.a, imm: p.imm, w: i.w, tail });
     return `{ s = ${slow.length - 1}; b = ${resume}; break sw; }`;
   };
+  /** A slow path in the middle of a block: resumable variant as `callout`; else leave for the resumable variant. */
+  const midCallout = (i: PlanInstr, bl: PlanBlock, idx: number, kind: 0 | 1 | 2, resume: number): string => {
+    if (resumable) return callout(i, bl, idx, kind, resume);
+    const tail = idx + 1 < bl.instrs.length ? bl.instrs[idx + 1].w : -1;
+    const p = packed(i);
+    slow.push({ kind, a: p.a, imm: p.imm, w: i.w, tail });
+    return `{ s = ${slow.length - 1}; b = ${resume}; break mid; }`;
+  };
+  const resumeLabel = (resume: number): void => { if (resumable) emit(`      case ${resume}:`); };
   /** Case id to resume at after instruction i of block bl, emitting a label when it is mid-block. */
   const midResume = (): number => nextCase++;
   const endResume = (bl: PlanBlock): number => {
@@ -235,6 +256,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
   emit('  let fk = st.fk, fa = st.fa, fb = st.fb;');
   emit('  let cyc = x.cyc, b = x.b, npc = 0, va = 0, p = 0, si = 0, t = 0, s = 0, fr = rFrame[0];');
   emit('  bud: {');
+  if (!resumable) emit('  mid: {');
   emit('  loop: for (;;) {');
   emit('    sw: switch (b) {');
   const blocks = plan.blocks;
@@ -266,9 +288,9 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
           const opx = i.op === Op.DIV || i.op === Op.DIVU ? '/' : '%';
           const resume = midResume();
           emit(`        t = ${unsigned ? `${rc} >>> 0` : rc};`);
-          emit(`        if (t === 0) ${callout(i, bl, idx, 2, resume)}`);
+          emit(`        if (t === 0) ${midCallout(i, bl, idx, 2, resume)}`);
           set(`(${unsigned ? `(${rb} >>> 0)` : rb} ${opx} t) | 0`);
-          emit(`      case ${resume}:`);
+          resumeLabel(resume);
           break;
         }
         case Op.CMP: emit(`        fk = 0; fa = ${rb}; fb = ${rc};`); form = 0; break;
@@ -285,14 +307,14 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
         case Op.LDW: case Op.LDB: case Op.LDBS: case Op.STW: case Op.STB: {
           const resume = midResume();
           const store = i.op === Op.STW || i.op === Op.STB;
-          const slow = `else ${callout(i, bl, idx, store ? 1 : 0, resume)}`;
+          const slow = `else ${midCallout(i, bl, idx, store ? 1 : 0, resume)}`;
           emit(`        va = ${plus(rb, i.imm)}; p = va >>> 12; si = p & ${SOFT_MASK};`);
           if (i.op === Op.LDW) emit(`        if (rTag[si] === p && (va & 3) === 0) ${a !== 0 ? `r${a} = rFrame[si][(va & 4095) >>> 2];` : '{}'} ${slow}`);
           else if (i.op === Op.LDB) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] >>> ((va & 3) << 3)) & 255;` : '{}'} ${slow}`);
           else if (i.op === Op.LDBS) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] << (24 - ((va & 3) << 3))) >> 24;` : '{}'} ${slow}`);
           else if (i.op === Op.STW) emit(`        if (wTag[si] === p && (va & 3) === 0) wFrame[si][(va & 4095) >>> 2] = ${R(a)}; ${slow}`);
           else emit(`        if (wTag[si] === p) { fr = wFrame[si]; t = (va & 4095) >>> 2; si = (va & 3) << 3; fr[t] = (fr[t] & ~(255 << si)) | ((${R(a)} & 255) << si); } ${slow}`);
-          emit(`      case ${resume}:`);
+          resumeLabel(resume);
           break;
         }
         case Op.J: case Op.JAL: {
@@ -336,6 +358,13 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo): Re
   emit('  }');
   const back = [...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;'].join(' ');
   emit(`  ${back} st.pc = npc; x.cyc = cyc; return;`);
+  if (!resumable) {
+    // a slow path in the middle of a block: run it; to go on, the resumable variant continues at case b
+    emit('  }');
+    emit(`  ${back} x.cyc = cyc;`);
+    emit(`  if (h.slow(x, s, va) === 0) { x.b = b; x.kind = ${EXIT_RESUME}; }`);
+    emit('  return;');
+  }
   emit('  }');
   emit(`  ${back} st.pc = (base + npc) | 0; x.cyc = cyc; x.kind = ${EXIT_BUDGET};`);
   emit('};');

@@ -16,7 +16,8 @@
  *    interpreter, which stops exactly where it would have); a static exit to another region of the
  *    same page is entered at once through its link; a block reached only by falling through is
  *    interpreted (with the region's recency and the profile's arrivals kept as if it had run) and,
- *    once control keeps arriving there, labelled by the cache;
+ *    once control keeps arriving there, labelled by the cache; a region that took a mid-block slow
+ *    path and may go on (EXIT_RESUME) continues in its resumable variant (codegen.ts);
  *  - a page without a usable region is interpreted in stretches (BT_COLD_SLICE_CYCLES); arrivals and
  *    interpreted cycles heat its profile, and a hot page is translated (params BT_*), at most one
  *    per `translateSpacingCycles` of guest cycles when pacing is on (an option, off by default), and
@@ -41,7 +42,7 @@ import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
 import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
 import { classify, OpKind } from './blocks';
 import { CALLOUT_HELPERS, ExecContext } from './callouts';
-import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE } from './codegen';
+import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
 
@@ -358,6 +359,7 @@ export class TranslatedExecutor {
       x.site = -1;
       x.tail = -1;
       region.fn(x);
+      if (x.kind === EXIT_RESUME) resume(region, x);
       // Same-page chaining: a static exit to another region of this page goes straight in through the
       // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
       // callout made the same checks) and its exit, translated code changes nothing they read (no
@@ -384,6 +386,7 @@ export class TranslatedExecutor {
         x.kind = EXIT_PAGE;
         x.site = -1;
         l.fn(x);
+        if (x.kind === EXIT_RESUME) resume(l, x);
       }
       region = ran;
       cyc = x.cyc;
@@ -478,6 +481,13 @@ export class TranslatedExecutor {
       cpu.charge(c);
     }
   }
+}
+
+/** After a mid-block slow path that asked to go on: the region's resumable variant continues at case x.b (it never leaves with EXIT_RESUME). */
+function resume(r: Region, x: ExecContext): void {
+  x.kind = EXIT_PAGE;
+  x.site = -1;
+  (r.resumeFn ??= r.makeResume())(x);
 }
 
 /** One past the last word of the straight-line run from word `w` of a pre-decoded page (decodeCache

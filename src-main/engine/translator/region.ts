@@ -45,6 +45,9 @@ export class Region {
   /** Guest instructions the interpreter ran from this region's entries before its function was first
    *  called (the executor's host-side lazy compilation, option `enterAfterInstructions`). */
   warmup = 0;
+  /** The resumable variant of `fn` (entered after a mid-block slow path), made on first need by `makeResume`. */
+  resumeFn: RegionFn | undefined = undefined;
+  makeResume: () => RegionFn = () => { throw new Error('region: no resumable variant'); };
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;
@@ -103,7 +106,9 @@ export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, 
   const code = sharedRegionCode(gpfn, kernel, words, list, opCost, scan);
   const bc = new Int32Array(Math.max(1, code.plan.blocks.length));
   const fn = code.factory(helpers, bc, code.entryAt);
-  return new Region(gpfn, kernel, code.plan, code.entryAt, code.source, fn, bc, code.words, list, scan, code.sites, code.tables);
+  const r = new Region(gpfn, kernel, code.plan, code.entryAt, code.source, fn, bc, code.words, list, scan, code.sites, code.tables);
+  r.makeResume = () => code.resumeFactory()(helpers, bc, code.entryAt);
+  return r;
 }
 
 /** Moves the region's block counters into `sink` (per-opcode counts, instructions, inline memory ops). */

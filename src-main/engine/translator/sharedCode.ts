@@ -37,6 +37,8 @@ export interface RegionCode {
   /** The executor's read-only tables for this code (entry costs, opcodes per block, slow sites). */
   readonly tables: RegionTables;
   readonly factory: (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
+  /** The resumable variant's factory (codegen `generateRegionSource`), generated and compiled on first call. */
+  readonly resumeFactory: () => (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
   /** A copy of the page's words the code was made from (read-only: `TranslationCache.verify` compares it with memory). */
   readonly words: Int32Array;
 }
@@ -134,7 +136,12 @@ export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Arra
   // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as RegionCode['factory'];
   const own = ownInputs(inputs);
-  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, words: own.words };
+  let resumable: RegionCode['factory'] | undefined;
+  const resumeFactory = (): RegionCode['factory'] => {
+    resumable ??= new Function('h', 'bc', 'ent', generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] }, true).source) as RegionCode['factory'];
+    return resumable;
+  };
+  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, resumeFactory, words: own.words };
   codes.set(key, own, code);
   return code;
 }

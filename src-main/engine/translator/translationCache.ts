@@ -222,6 +222,8 @@ export class TranslationCache {
     r.entryAt = code.entryAt;
     r.source = code.source;
     r.fn = code.factory(this.helpers, r.bc, code.entryAt);
+    r.resumeFn = undefined;
+    r.makeResume = () => code.resumeFactory()(this.helpers, r.bc, code.entryAt);
     this.stats.sourceChars += code.source.length;
     this.stats.relabels++;
     return true;

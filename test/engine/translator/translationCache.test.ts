@@ -88,6 +88,18 @@ test('stores to data words on a translated page do not invalidate the translatio
   assert.ok(bt.executor.stats.translatedExecuted > 2000, 'the loop ran translated');
 });
 
+test('a store that takes its slow path mid-block goes on in the region\'s resumable variant; the running variant has no label inside a block', () => {
+  const { a, b, bt } = pair(DATA_NEXT_TO_CODE);
+  runToHalt(a.cpu);
+  runToHalt(b.cpu);
+  same(a.cpu, b.cpu, 'resumed after the slow path');
+  const loop = bt.cache(b.cpu).list().find((r) => r.source.includes('wFrame[si]'));
+  assert.ok(loop, 'the loop was translated');
+  assert.ok(loop.resumeFn !== undefined, 'the resumable variant was made and ran');
+  assert.doesNotMatch(loop.source, /case \d+:\n/, 'no resume label in the variant that runs');
+  assert.ok(bt.executor.stats.translatedExecuted > 2000, 'the loop ran translated');
+});
+
 test('a loader or DMA write over translated code drops the region; the next run re-translates', () => {
   const { b, bt } = pair(DATA_NEXT_TO_CODE);
   runToHalt(b.cpu);
