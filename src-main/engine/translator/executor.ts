@@ -487,7 +487,7 @@ export class TranslatedExecutor {
 function resume(r: Region, x: ExecContext): void {
   x.kind = EXIT_PAGE;
   x.site = -1;
-  (r.resumeFn ??= r.makeResume())(x);
+  (r.resumeFn ??= r.makeResume().fn)(x);
 }
 
 /** One past the last word of the straight-line run from word `w` of a pre-decoded page (decodeCache

@@ -45,9 +45,10 @@ export class Region {
   /** Guest instructions the interpreter ran from this region's entries before its function was first
    *  called (the executor's host-side lazy compilation, option `enterAfterInstructions`). */
   warmup = 0;
-  /** The resumable variant of `fn` (entered after a mid-block slow path), made on first need by `makeResume`. */
+  /** The resumable variant of `fn` (entered after a mid-block slow path), made on first need by `makeResume`
+   *  (which also gives its generated source, for the owning cache's `sourceChars`). */
   resumeFn: RegionFn | undefined = undefined;
-  makeResume: () => RegionFn = () => { throw new Error('region: no resumable variant'); };
+  makeResume: () => { fn: RegionFn; source: string } = () => { throw new Error('region: no resumable variant'); };
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;
@@ -107,7 +108,7 @@ export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, 
   const bc = new Int32Array(Math.max(1, code.plan.blocks.length));
   const fn = code.factory(helpers, bc, code.entryAt);
   const r = new Region(gpfn, kernel, code.plan, code.entryAt, code.source, fn, bc, code.words, list, scan, code.sites, code.tables);
-  r.makeResume = () => code.resumeFactory()(helpers, bc, code.entryAt);
+  r.makeResume = () => { const v = code.resumable(); return { fn: v.factory(helpers, bc, code.entryAt), source: v.source }; };
   return r;
 }
 

@@ -37,8 +37,8 @@ export interface RegionCode {
   /** The executor's read-only tables for this code (entry costs, opcodes per block, slow sites). */
   readonly tables: RegionTables;
   readonly factory: (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
-  /** The resumable variant's factory (codegen `generateRegionSource`), generated and compiled on first call. */
-  readonly resumeFactory: () => (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
+  /** The resumable variant's factory and source (codegen `generateRegionSource`), generated and compiled on first call. */
+  readonly resumable: () => { readonly factory: (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn; readonly source: string };
   /** A copy of the page's words the code was made from (read-only: `TranslationCache.verify` compares it with memory). */
   readonly words: Int32Array;
 }
@@ -136,12 +136,15 @@ export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Arra
   // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as RegionCode['factory'];
   const own = ownInputs(inputs);
-  let resumable: RegionCode['factory'] | undefined;
-  const resumeFactory = (): RegionCode['factory'] => {
-    resumable ??= new Function('h', 'bc', 'ent', generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] }, true).source) as RegionCode['factory'];
-    return resumable;
+  let made: ReturnType<RegionCode['resumable']> | undefined;
+  const resumable = (): ReturnType<RegionCode['resumable']> => {
+    if (made === undefined) {
+      const resumeSource = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] }, true).source;
+      made = { factory: new Function('h', 'bc', 'ent', resumeSource) as RegionCode['factory'], source: resumeSource };
+    }
+    return made;
   };
-  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, resumeFactory, words: own.words };
+  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, resumable, words: own.words };
   codes.set(key, own, code);
   return code;
 }

@@ -189,6 +189,7 @@ export class TranslationCache {
       if (first.covered[w] !== 1) fresh.push(w);
     }
     const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, scan);
+    this.countResumeSource(region);
     if (list.length > 0) this.stats.extraRegions++;
     list.push(region);
     this.pages.set(key, list);
@@ -208,6 +209,16 @@ export class TranslationCache {
     return { region, newTus: region.plan.tus };
   }
 
+  /** The resumable variant's source counts in `sourceChars` when the region first needs it (generated code like any other). */
+  private countResumeSource(r: Region): void {
+    const make = r.makeResume;
+    r.makeResume = () => {
+      const made = make();
+      this.stats.sourceChars += made.source.length;
+      return made;
+    };
+  }
+
   /**
    * Host-side only: recompiles region `r`'s function with a `case` label at its block start `w` too —
    * an arrival found after it was compiled at a block it reached only by falling through (codegen
@@ -223,7 +234,8 @@ export class TranslationCache {
     r.source = code.source;
     r.fn = code.factory(this.helpers, r.bc, code.entryAt);
     r.resumeFn = undefined;
-    r.makeResume = () => code.resumeFactory()(this.helpers, r.bc, code.entryAt);
+    r.makeResume = () => { const v = code.resumable(); return { fn: v.factory(this.helpers, r.bc, code.entryAt), source: v.source }; };
+    this.countResumeSource(r);
     this.stats.sourceChars += code.source.length;
     this.stats.relabels++;
     return true;

@@ -96,6 +96,10 @@ test('a store that takes its slow path mid-block goes on in the region\'s resuma
   const loop = bt.cache(b.cpu).list().find((r) => r.source.includes('wFrame[si]'));
   assert.ok(loop, 'the loop was translated');
   assert.ok(loop.resumeFn !== undefined, 'the resumable variant was made and ran');
+  const tc = bt.cache(b.cpu);
+  assert.equal(tc.stats.invalidations + tc.stats.evictions + tc.stats.relabels, 0);
+  const running = tc.list().reduce((n, r) => n + r.source.length, 0);
+  assert.ok(tc.stats.sourceChars > running, 'the resumable variant\'s source counts as generated code');
   assert.doesNotMatch(loop.source, /case \d+:\n/, 'no resume label in the variant that runs');
   assert.ok(bt.executor.stats.translatedExecuted > 2000, 'the loop ran translated');
 });
