@@ -378,15 +378,25 @@ export class GuestPhysicalMemory {
   writeBytes(a: Gpa, data: Uint8Array): boolean {
     // page by page: what byte-by-byte writes would do (the same frames, the same bytes, each page's
     // watchers told of the whole span at once), without a frame lookup and a notification per byte
-    for (let k = 0; k < data.length;) {
-      const addr = (a + k) >>> 0;
-      const p = (addr >>> PAGE_SHIFT) as Gpfn;
-      const off = addr & (PAGE_SIZE_BYTES - 1);
-      const n = Math.min(data.length - k, PAGE_SIZE_BYTES - off);
+    return this.eachPageSpan(a, data.length, (p, off, k, n) => {
       const f = this.frameForWrite(p);
       if (!f) return false;
       putBytes(f, off, data.subarray(k, k + n));
       this.notifyWrite(p, off, n);
+      return true;
+    });
+  }
+
+  /**
+   * Calls `span(p, off, k, n)` for each page piece of the bytes [a, a + length): page `p`, offset `off` in
+   * it, `k` bytes into the range, `n` bytes long; stops and answers false when `span` does.
+   */
+  private eachPageSpan(a: Gpa, length: number, span: (p: Gpfn, off: number, k: number, n: number) => boolean): boolean {
+    for (let k = 0; k < length;) {
+      const addr = (a + k) >>> 0;
+      const off = addr & (PAGE_SIZE_BYTES - 1);
+      const n = Math.min(length - k, PAGE_SIZE_BYTES - off);
+      if (!span((addr >>> PAGE_SHIFT) as Gpfn, off, k, n)) return false;
       k += n;
     }
     return true;
@@ -400,23 +410,15 @@ export class GuestPhysicalMemory {
    * way). A watched page still gets its writes word by word, so its watchers see what they always did.
    */
   dmaWrite(a: Gpa, data: Uint8Array): boolean {
-    for (let k = 0; k < data.length;) {
-      const addr = (a + k) >>> 0;
-      const p = (addr >>> PAGE_SHIFT) as Gpfn;
-      const off = addr & (PAGE_SIZE_BYTES - 1);
-      const n = Math.min(data.length - k, PAGE_SIZE_BYTES - off);
+    return this.eachPageSpan(a, data.length, (p, off, k, n) => {
       // the first write's frame lookup: allocation, COW break and remap listeners happen here, as before
       const f = this.frameForWrite(p);
       if (!f) return false;
-      if (this.isWatched(p)) {
-        if (!this.writeSpanByWords(addr, data, k, n)) return false;
-      } else {
-        putBytes(f, off, data.subarray(k, k + n));
-        this.notifyWrite(p, off, n);
-      }
-      k += n;
-    }
-    return true;
+      if (this.isWatched(p)) return this.writeSpanByWords(((a + k) >>> 0), data, k, n);
+      putBytes(f, off, data.subarray(k, k + n));
+      this.notifyWrite(p, off, n);
+      return true;
+    });
   }
 
   /** Bytes data[k, k + n) at addr, word by word (a byte where a word would not be aligned or whole). */
@@ -437,15 +439,11 @@ export class GuestPhysicalMemory {
 
   /** Device DMA out of memory: guest-physical bytes [a, a + out.length) into `out`, one frame lookup per page (reads run no hooks). */
   dmaRead(a: Gpa, out: Uint8Array): void {
-    for (let k = 0; k < out.length;) {
-      const addr = (a + k) >>> 0;
-      const p = (addr >>> PAGE_SHIFT) as Gpfn;
-      const off = addr & (PAGE_SIZE_BYTES - 1);
-      const n = Math.min(out.length - k, PAGE_SIZE_BYTES - off);
+    this.eachPageSpan(a, out.length, (p, off, k, n) => {
       this.check(p);
       getBytes(this.frameForRead(p), off, out.subarray(k, k + n));
-      k += n;
-    }
+      return true;
+    });
   }
 
   // ---- watches ----
