@@ -9,7 +9,8 @@
  *  - interrupts: `raiseIrq(line)`, `lowerIrq(line)` (level-triggered lines, checked at
  *    instruction boundaries when IE = 1);
  *  - monitors: `monitor`, `intercepts[opcode]`, `userOverride` + `updatePrivilege()`, `charge(n)`,
- *    `crashVm(reason)`, `markDelivering()`, `frameShortage` (a write found no host frame: wait or crash);
+ *    `crashVm(reason)`, `markDelivering()`, `frameShortage` (a write found no host frame: wait or crash),
+ *    `beforeSystem` (an execution engine's hook on the interpreter's system-instruction path);
  *  - observation: `counters`, `snapshot()` → CounterSnapshot, `crash`, `psw`, `digest()`,
  *    `cyclesInFlight()` (cycles of the current run not yet in counters.cycles: a device read
  *    during an `in`/`out` knows the exact virtual time of the instruction);
@@ -90,6 +91,13 @@ export class Cpu {
    * waits for one (the instruction runs again later); false or none: the VM crashes "host out of memory".
    */
   frameShortage: ((gpfn: number) => boolean) | undefined = undefined;
+  /**
+   * Installed by an execution engine that brings its own costs for system instructions (bt: a
+   * sensitive instruction in translated kernel code is a callout to the monitor, whoever runs it):
+   * the interpreter calls it with the instruction word just before `execSystem`, cpu.state.pc on the
+   * instruction and cpu.codeGpfn its page. Only system instructions pay for the call.
+   */
+  beforeSystem: ((a: number) => void) | undefined = undefined;
   readonly decodeCache: DecodeCache;
   /** Fetch latch: the code page currently executing (host-side). */
   code: Int32Array = new Int32Array(0);

@@ -16,7 +16,8 @@
  * checks every label against the opcode table (isa/opcodes.ts stays the single source of truth).
  * Rules: the budget is checked after each instruction (a run executes at least one instruction
  * when budget > 0 and the CPU is runnable); interrupts are recognised before an instruction
- * when IE = 1, except right after an sti that set IE (one-instruction shadow).
+ * when IE = 1, except right after an sti that set IE (one-instruction shadow); a system
+ * instruction's slow path calls `cpu.beforeSystem` first when an execution engine installed one.
  */
 import { Op } from '../isa/index';
 import { SOFT_MASK } from '../mmu/index';
@@ -320,6 +321,7 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
     else if (slow === SLOW_STORE) storeSlow(cpu, a, va);
     else if (slow === SLOW_SYSTEM) {
       cpu.runCycles = cyc; // I/O devices read the vCPU's exact time (cpu.cyclesInFlight())
+      if (cpu.beforeSystem !== undefined) cpu.beforeSystem(a);
       execSystem(cpu, a, imm);
     }
   }

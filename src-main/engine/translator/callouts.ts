@@ -5,7 +5,8 @@
  * Interface: `CALLOUT_HELPERS` (the `h` object of every generated region): `slow(x, s, va)` runs
  * the region's slow-path site s (a load, store or system instruction; tables in Region) → 0 =
  * continue inline, 1 = leave the region; `mulhu(a, b)`. `ExecContext` is the per-CPU object
- * generated code reads and writes.
+ * generated code reads and writes. `chargeInterpretedCallout(x, tc, a)`: the same callout charge for
+ * an instruction the interpreter runs (the executor's `cpu.beforeSystem`).
  * Rules:
  *  - on entry the generated code has committed its locals (registers, flags) to cpu.state; the
  *    helper sets cpu.state.pc to the instruction and runs `loadSlow` / `storeSlow` / `execSystem` — the
@@ -17,7 +18,10 @@
  *    block's remaining cost still under the budget; otherwise x.kind = EXIT_CALLOUT and x.tail = the
  *    first instruction of the block not executed (its cost and counts are given back);
  *  - under bt, a privileged or sensitive instruction in translated KERNEL code is a callout to the
- *    monitor: counted (x.callouts, per opcode) and charged `btCallout` cycles.
+ *    monitor: counted (x.callouts, per opcode) and charged `btCallout` cycles (`chargeCallout`) —
+ *    a property of the instruction's place, not of who runs it: the executor's interpreter charges
+ *    the same through `cpu.beforeSystem` (`chargeInterpretedCallout`) for an instruction of a valid
+ *    region's code, so which engine runs a block does not change what its callouts cost.
  */
 import type { Cpu, CostModel } from '../cpu/index';
 import { execSystem, loadSlow, storeSlow } from '../cpu/index';
@@ -26,6 +30,7 @@ import type { Mmu } from '../mmu/index';
 import type { VcpuState } from '../cpu/index';
 import { EXIT_CALLOUT } from './codegen';
 import type { Region, RegionHelpers } from './region';
+import type { TranslationCache } from './translationCache';
 
 /** Opcodes a BT monitor handles by callout in kernel code (privileged or sensitive). */
 const SENSITIVE = new Uint8Array(256);
@@ -70,6 +75,26 @@ export class ExecContext {
   }
 }
 
+/** A callout to the monitor: counted and charged before the instruction runs (its charge is pending while it does). */
+function chargeCallout(x: ExecContext, op: number): void {
+  x.callouts++;
+  x.calloutsByOp[op]++;
+  x.cpu.charge(x.costs.btCallout);
+}
+
+/**
+ * The interpreter is about to run system instruction `a` at cpu.state.pc of page cpu.codeGpfn: the
+ * callout a region would have made there if the instruction is sensitive, the CPU in kernel mode and
+ * the word translated code of a valid region of `tc` (the same moment as in `slow`: before
+ * `execSystem`). Installed as `cpu.beforeSystem` by the executor when it charges callouts.
+ */
+export function chargeInterpretedCallout(x: ExecContext, tc: TranslationCache, a: number): void {
+  const op = a & 0xff;
+  const cpu = x.cpu;
+  const st = cpu.state;
+  if (SENSITIVE[op] === 1 && st.kernel && tc.covering(cpu.codeGpfn, true, (st.pc & 0xfff) >>> 2) !== undefined) chargeCallout(x, op);
+}
+
 function after(x: ExecContext, next: number, tail: number): number {
   const cpu = x.cpu;
   const st = cpu.state;
@@ -107,11 +132,7 @@ function slow(xx: unknown, s: number, va: number): number {
   } else {
     const imm = r.slowImm[s];
     const op = a & 0xff;
-    if (SENSITIVE[op] === 1 && r.kernel && x.chargeCallouts) {
-      x.callouts++;
-      x.calloutsByOp[op]++;
-      cpu.charge(x.costs.btCallout);
-    }
+    if (SENSITIVE[op] === 1 && r.kernel && x.chargeCallouts) chargeCallout(x, op);
     cpu.runCycles = x.cyc - x.committed - (tail >= 0 ? r.tailCost[tail] : 0);
     execSystem(cpu, a, imm);
     cpu.runCycles = 0;

@@ -31,7 +31,12 @@
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
  *    so they must be settled under the mode they ran in (else the hit count would depend on how
  *    much code ran translated).
- * Rules: nothing here is guest-visible except through the cost model: with `btTranslateTu`,
+ * Rules: a callout (`btCallout`) is charged by where the sensitive instruction is — kernel code of a
+ * valid region — not by which engine runs it: the interpreter's stretches charge it too (through
+ * `cpu.beforeSystem`), so where a budget or an interrupt cuts a block and which blocks have labels
+ * do not change what callouts cost. (What is translated still depends on where interpreted stretches
+ * stop: landings and arrivals the interpreter runs through are not profiled.)
+ * Nothing here is guest-visible except through the cost model: with `btTranslateTu`,
  * `btCallout` and `monitorTrap` set to 0 a run is cycle-for-cycle identical to `interp`
  * (test/differential checks it). Only guest KERNEL translations are charged (`btTranslateTu` per new
  * TU): user pages are compiled as well, but that models direct execution — a host-side speed-up
@@ -41,7 +46,7 @@ import type { Cpu, RunResult, StopReason } from '../cpu/index';
 import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
 import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
 import { classify, OpKind } from './blocks';
-import { CALLOUT_HELPERS, ExecContext } from './callouts';
+import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
@@ -69,8 +74,9 @@ export interface ExecutorOptions {
    *  interpreter has run this many guest instructions in stretches started at the region's entries
    *  (params HOST_ENTER_AFTER_INSTRUCTIONS); until then control arriving there is interpreted, so
    *  code that runs a few times never costs V8 a bytecode compile, an optimisation or a deopt.
-   *  Host-side only: for `bt`, whose translated kernel code charges `btCallout`, it would change
-   *  results. Default 0 (a region runs from its translation on). */
+   *  Host-side only; for `bt` it could change results: callouts are charged by place either way, but
+   *  warm-up stretches do not heat page profiles or count arrivals, which decide what is translated.
+   *  Default 0 (a region runs from its translation on). */
   enterAfterInstructions?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
@@ -160,6 +166,14 @@ export class TranslatedExecutor {
       cpu.mmu.beforePagingChange = () => {
         if (this.x?.cpu === cpu) this.foldAll(cpu);
       };
+      // A callout is charged by the instruction's place: interpreted code of a region (a block's tail
+      // after an interrupt or a budget stop, a block without a label) pays what the region would have.
+      if (this.charge) {
+        const own = x;
+        cpu.beforeSystem = (a) => {
+          if (this.x === own) chargeInterpretedCallout(own, this.cache(cpu), a);
+        };
+      }
     }
     x.sync();
     return x;

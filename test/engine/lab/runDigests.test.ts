@@ -65,8 +65,8 @@ test('an 8-VM lab of real labos guests under bt: the state digests at 2, 4 and 6
   assert.ok(real, 'the real guest machine is built');
   const { got } = digests(8, 'bt', real, [2000, 4000, 6000]);
   assert.deepEqual(got, [
-    '2s f982e78bcb7966e0',
-    '4s 820f82b98f096854',
-    '6s bccb33b042db6308',
+    '2s 34145fb56d922dee',
+    '4s 8b59e0e3f3ddaccc',
+    '6s c4af952f7affeb0c',
   ], `the run's digests:\n${got.join('\n')}`);
 });
