@@ -1,0 +1,123 @@
+/**
+ * busy-mix-ab — the busy mix (or one of its workloads) on two engine trees side by side in ONE process:
+ * what a host-side change saves per VM per virtual second, on a machine whose load moves too much for
+ * separate runs to compare (the datacenter benchmark's whole runs differ by 30 % at load 10).
+ *
+ * Run (from this tree): `node --import tsx bench/busy-mix-ab.ts --base DIR [--mix busy|cpu|memwrite|io|idle]
+ * [--vms 8] [--after 5] [--pairs 12] [--stats]`. DIR is another checkout of the engine (e.g. an export of the
+ * commit to compare against, with node_modules beside it). Both trees build the same lab (the datacenter
+ * benchmark's: hosts of 8 cores at 100 MHz, 8 one-vCPU VMs per host, every VM under `bt`, seed 1), run
+ * `--after` virtual seconds untimed, then advance in alternating 1-virtual-s slices (base first in even
+ * pairs, this tree first in odd ones); each slice's process CPU time (user + system) is recorded. Prints
+ * one JSON object: the median slice of each tree, per VM per virtual second, and the median of the
+ * per-pair ratios (this tree / base) with how many pairs were lower — the figure to quote.
+ * `--stats`: also counts, for this tree only, what the binary translator's dispatcher did per VM per
+ * virtual second over the timed slices (execute calls by stop reason, region entries, translated and
+ * interpreted instructions, callouts) — by wrapping `TranslatedExecutor.prototype.execute`, a
+ * measurement hook that costs a little CPU of its own (the ratio is then biased against this tree).
+ * Rules: a slice is whole virtual seconds of both labs, which stay bit-identical to separate runs (the
+ * trees share no module state); the first pairs include V8 warming up on either side.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
+const BASE = opt('base', '');
+if (!BASE) { console.error('usage: bench/busy-mix-ab.ts --base DIR [--mix busy|cpu|memwrite|io|idle] [--vms N] [--after S] [--pairs N] [--stats]'); process.exit(2); }
+const MIX_NAME = opt('mix', 'busy');
+const VMS = Number(opt('vms', '8'));
+const AFTER = Number(opt('after', '5'));
+const PAIRS = Number(opt('pairs', '12'));
+const STATS = process.argv.includes('--stats');
+const HERE = resolve(import.meta.dirname, '..');
+
+/** The datacenter benchmark's mix (bench/datacenter-realtime.ts), cycled VM by VM. */
+const WORKLOADS: Record<string, { workload: string; workloadParams?: Record<string, number> }> = {
+  cpu: { workload: 'cpu' },
+  memwrite: { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0 } },
+  io: { workload: 'io', workloadParams: { rounds: 1000000 } },
+  idle: { workload: 'idle' },
+};
+const BUSY = ['cpu', 'memwrite', 'io', 'idle', 'idle', 'idle', 'idle', 'idle'];
+if (MIX_NAME !== 'busy' && !WORKLOADS[MIX_NAME]) { console.error(`--mix: "${MIX_NAME}" is not busy, cpu, memwrite, io or idle`); process.exit(2); }
+const workloadOf = (i: number): (typeof WORKLOADS)[string] => WORKLOADS[MIX_NAME === 'busy' ? BUSY[i % BUSY.length] : MIX_NAME];
+
+const scenario = {
+  version: 1, name: 'ab', title: 'busy mix A/B',
+  datacenters: [{
+    name: 'DC0',
+    clusters: [{ name: 'DC0_C0', hosts: { count: Math.ceil(VMS / 8), sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 64 } }],
+    vms: Array.from({ length: VMS }, (_, i) => ({ name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / 8)}`, vcpus: 1, memoryMiB: 64, monitor: 'bt', powerOn: true, ...workloadOf(i) })),
+  }],
+};
+
+interface Engine { advance(ms: number): void }
+async function engineOf(root: string): Promise<Engine> {
+  const url = (p: string): string => pathToFileURL(resolve(root, p)).href;
+  const { createEngine } = await import(url('src-main/engine/index.ts'));
+  const { defaultGuestFactory } = await import(url('src-main/node/guestFactories.ts'));
+  const real = defaultGuestFactory();
+  if (!real.factory) throw new Error(`${root}: no real guest machine in this tree`);
+  return createEngine({ scenarios: { ab: { file: 'ab', content: scenario } }, guestFactory: real.factory }, { scenario: 'ab', seed: 1 });
+}
+
+type Counts = Record<string, number>;
+/** `--stats`: the dispatcher's own counters summed over this tree's executors, plus execute calls by stop reason. */
+async function countDispatcher(): Promise<() => Counts> {
+  const { TranslatedExecutor } = await import(pathToFileURL(resolve(HERE, 'src-main/engine/translator/executor.ts')).href);
+  const executors = new Set<{ stats: Counts }>();
+  const calls: Counts = {};
+  const execute = TranslatedExecutor.prototype.execute;
+  TranslatedExecutor.prototype.execute = function (this: { stats: Counts }, ...args: unknown[]) {
+    executors.add(this);
+    const r = execute.apply(this, args) as { reason: string };
+    const k = `executeCalls.${r.reason}`;
+    calls[k] = (calls[k] ?? 0) + 1;
+    return r;
+  };
+  return () => {
+    const sum: Counts = { ...calls };
+    for (const e of executors) for (const [k, v] of Object.entries(e.stats)) sum[k] = (sum[k] ?? 0) + v;
+    return sum;
+  };
+}
+
+const snapshot = STATS ? await countDispatcher() : undefined;
+const base = await engineOf(resolve(BASE));
+const here = await engineOf(HERE);
+base.advance(AFTER * 1000);
+here.advance(AFTER * 1000);
+const before = snapshot?.();
+
+const slice = (e: Engine): number => {
+  const c0 = process.cpuUsage();
+  e.advance(1000);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+const baseMs: number[] = [];
+const hereMs: number[] = [];
+const ratios: number[] = [];
+for (let i = 0; i < PAIRS; i++) {
+  let b: number, h: number;
+  if (i % 2 === 0) { b = slice(base); h = slice(here); } else { h = slice(here); b = slice(base); }
+  baseMs.push(b);
+  hereMs.push(h);
+  ratios.push(h / b);
+}
+const median = (v: number[]): number => { const s = [...v].sort((p, q) => p - q); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
+let dispatcher: Counts | undefined;
+if (snapshot && before) {
+  const after = snapshot();
+  dispatcher = {};
+  for (const k of Object.keys(after).sort()) dispatcher[k] = Math.round((after[k] - (before[k] ?? 0)) / VMS / PAIRS);
+}
+const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
+console.log(JSON.stringify({
+  benchmark: 'busy-mix-ab', mix: MIX_NAME, vms: VMS, afterSeconds: AFTER, pairs: PAIRS, base: resolve(BASE), tree: HERE,
+  baseCpuMsPerVmPerVirtualS: round(median(baseMs) / VMS), treeCpuMsPerVmPerVirtualS: round(median(hereMs) / VMS),
+  ratioMedian: round(median(ratios), 3), pairsLower: ratios.filter((r) => r < 1).length,
+  ...(dispatcher ? { dispatcherPerVmPerVirtualS: dispatcher } : {}), loadAverageAtEnd: load,
+}, null, 2));
