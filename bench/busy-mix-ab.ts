@@ -16,7 +16,9 @@
  * interpreted instructions, callouts) — by wrapping `TranslatedExecutor.prototype.execute`, a
  * measurement hook that costs a little CPU of its own (the ratio is then biased against this tree).
  * Rules: a slice is whole virtual seconds of both labs, which stay bit-identical to separate runs (the
- * trees share no module state); the first pairs include V8 warming up on either side.
+ * trees share no module state); the first pairs include V8 warming up on either side. Run it against
+ * an export of this same tree first: that A/A ratio is the method's noise at the machine's load (1.032 on
+ * `io` × 8, 12 pairs, load 9–12 — differences under ~3 % are not shown).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
