@@ -195,8 +195,8 @@ export class LiveMigration {
 
   /** Hands the records written so far to the receiver (through the transport), and the buffer back. */
   private handOver(): void {
+    if (this.sender.pendingRecordBytes === 0) return;
     const batch = this.sender.takeRecords();
-    if (batch.length === 0) { this.sender.recycle(batch.buffer); return; }
     this.sender.recycle(this.transport(batch, (b) => this.receiver.apply(b)));
   }
 

@@ -135,6 +135,11 @@ export class PageSender {
     return hashNs + ((pages * 16) / this.link.config.lineBytesPerS) * 1e9;
   }
 
+  /** Bytes of records written and not yet handed over. */
+  get pendingRecordBytes(): number {
+    return this.records.size;
+  }
+
   /** The records written since the last call, handed to the destination half. */
   takeRecords(): RecordBatch {
     return this.records.take();
