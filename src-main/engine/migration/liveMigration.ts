@@ -23,10 +23,11 @@
  * same thing; `docs/migration.md` lists the differences.
  *
  * The halves: the sender's records are handed to the receiver (`transport`: directly, or through a
- * message port) at the end of every step, before anything reads the destination (the switch, post-copy's
- * discard, a failure's release) and before dedup's confirming compare; between them travel only record
- * batches and plain values (the announced hashes, the discarded pages). The switch, verification and
- * post-copy still reach both sides from here (docs/migration.md, "The two halves").
+ * message port) once `MIGRATION_RECORD_BATCH_BYTES` are pending, at the end of every step, and before
+ * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
+ * confirming compare); between them travel only record batches and plain values (the announced hashes,
+ * the discarded pages). The switch, verification and post-copy still reach both sides from here
+ * (docs/migration.md, "The two halves").
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
@@ -35,7 +36,7 @@
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
 import { bytesToWords, DigestMemo, sameWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
 import {
-  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
+  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
 import { readSourcePage, readSourceWords, sourceDigest, type MigrationEnv } from './migrationEnv';
@@ -298,6 +299,7 @@ export class LiveMigration {
       if (g < 0) continue;
       b.clear(g);
       this.sender.sendPage(m, g, mode);
+      if (this.sender.pendingRecordBytes >= MIGRATION_RECORD_BATCH_BYTES) this.handOver();
       if (mode === 'live') this.totalPagesSentLive++;
       return true;
     }
