@@ -135,7 +135,7 @@ function fit(p: Point, q: Point, by: 'in' | 'out'): { inNs: number; outNs: numbe
   return by === 'in' ? { inNs: r3(fixed), outNs: r3(slope) } : { inNs: r3(slope), outNs: r3(fixed) };
 }
 /**
- * The migration stream's zstd packet path (pageStream.ts `flush`), random pages at level 1: 128 pages
+ * The migration stream's zstd packet path (pageSender.ts `flush`), random pages at level 1: 128 pages
  * gathered into a packet, compressed, decompressed. `oneShot` as the stream did it with the package's
  * own calls (a copy of each page, a new packet buffer, and per call a new context, buffers and output
  * array); `kept` as it does now through the port (pages gathered into one kept buffer, compressed into

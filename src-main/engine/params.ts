@@ -298,6 +298,12 @@ export const MULTIFD_PACKET_PAGES = 128;
 export const XBZRLE_CACHED_PAGE_LIFETIME = 2;
 /** Post-copy: barriers every this many ms while pages are requested, so a remote fault is served within RTT + transfer rounded up to it. */
 export const POSTCOPY_BARRIER_MS = 1;
+/**
+ * A migration's records are handed from the sender half to the receiver half once this many bytes are
+ * pending (and at the end of every step): a switchover's whole copy never sits in one buffer. Memory and
+ * host CPU only; the results do not depend on it.
+ */
+export const MIGRATION_RECORD_BATCH_BYTES = 1 << 20;
 /** Modelled setup of a migration before the first page (connection, capabilities, bitmap): one round trip plus this. */
 export const MIGRATION_SETUP_MS = 5;
 /** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */

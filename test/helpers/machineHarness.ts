@@ -128,10 +128,10 @@ export const WORKLOADS: Readonly<Record<string, string>> = {
 
 /** A 16 MiB one-vCPU labos machine on its own host pool, running `mixed` under `interp`, run to 4 ms of
  *  guest time: real page contents (kernel, page tables, a workload's data) for tests that move pages. */
-export function runningLabos(): Machine {
+export function runningLabos(hostMemory = new HostMemory()): Machine {
   const m = buildMachine({
     kind: 'boot', config: { vcpus: 1, memoryBytes: 16 << 20, levels: 2, monitor: 'interp', cmdline: WORKLOADS.mixed, bootNs: 0 }, image: labosImage({}, 'labos.s'),
-  }, { hostMemory: new HostMemory() });
+  }, { hostMemory });
   runMachine(m, { untilNs: 4e6 });
   return m;
 }

@@ -4,12 +4,13 @@
  * v2, classic Xen), auto-converge, post-copy with remote faults, verification at the switch, and the
  * lab's task kind `vm.migrate`.
  *
- * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `pageStream.ts` (`xbzrle.ts`,
- * `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
+ * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
+ * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
  * (`migrationEnv.ts`, `verify.ts`) → `labMigrationEnv.ts` → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
-export type { StepOutcome } from './liveMigration';
+export type { StepOutcome, RecordTransport } from './liveMigration';
+export type { RecordBatch } from './recordBuffer';
 export type { MigrationEnv } from './migrationEnv';
 export { PageCodecs } from './codecs';
 export { precopyEstimate } from './estimate';

@@ -1,7 +1,9 @@
 /**
  * liveMigration — the one mechanism every technique runs on: a dirty bitmap per VM fed by the dirty
- * log, a page stream over the link (`pageStream.ts`: zero pages, dedup, XBZRLE, compression, real
- * bytes), the destination's memory filled from nothing but that stream, and the switch. The techniques
+ * log, a page stream over the link in two halves — the sender (`pageSender.ts`: zero pages, dedup,
+ * XBZRLE, compression, real bytes, written as records into a transferable buffer) and the receiver
+ * (`pageReceiver.ts`: applies the records to the incoming memory) — the destination's memory filled
+ * from nothing but those records, and the switch. The techniques
  * are strategies over it — when to stop the VM and what happens to the pages still dirty then:
  *
  * | mode | live phase | at the stop | after the switch |
@@ -11,7 +13,7 @@
  * | `postcopy` | none | the device state; every page is marked not present on the destination | the VM runs on the destination; a vCPU touching a missing page waits for it (a remote fault); the source pushes the rest in the background |
  * | `hybrid` | pre-copy rounds until `postcopyAfterRounds` rounds or `postcopyAfterMs` | as post-copy, for the pages still dirty | as post-copy |
  *
- * `new LiveMigration(env, codecs, options, startNs)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
+ * `new LiveMigration(env, codecs, options, startNs, transport?)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
  * (the lab asks for a barrier at `wakeNs`); `cancel(nowNs, why)` (false in post-copy: the VM already runs on
  * the destination); `stats(nowNs)`; `status`, `phase`.
  *
@@ -20,6 +22,13 @@
  * (facts: pre-copy loop, defaults, byte accounting, `query-migrate`) are followed where the lab models the
  * same thing; `docs/migration.md` lists the differences.
  *
+ * The halves: the sender's records are handed to the receiver (`transport`: directly, or through a
+ * message port) once `MIGRATION_RECORD_BATCH_BYTES` are pending, at the end of every step, and before
+ * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
+ * confirming compare); between them travel only record batches and plain values (the announced hashes,
+ * the discarded pages). The switch, verification and post-copy still reach both sides from here
+ * (docs/migration.md, "The two halves").
+ *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
  * cancelled migration leaves every VM running on the source, its memory never written by the migration.
@@ -27,13 +36,15 @@
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
 import { bytesToWords, DigestMemo, sameWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
 import {
-  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
+  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
 import { readSourcePage, readSourceWords, sourceDigest, type MigrationEnv } from './migrationEnv';
 import { MigrationLink } from './link';
 import { PageBitmap } from './bitmap';
-import { PageStream } from './pageStream';
+import { PageSender } from './pageSender';
+import { PageReceiver } from './pageReceiver';
+import type { RecordBatch } from './recordBuffer';
 import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
@@ -50,6 +61,15 @@ interface RateWindow { startNs: number; pagesDirtied: number; bytesSent: number;
 
 interface InFlightPage { member: number; gpfn: number; arrivalNs: number; bytes: Uint8Array | null }
 
+/**
+ * How a batch of records reaches the receiver: `deliver` applies it where the receiver lives; returns
+ * the buffer to write the next batch into. Direct in one thread; a test (and later a host worker) sends
+ * it through a message port instead.
+ */
+export type RecordTransport = (batch: RecordBatch, deliver: (batch: RecordBatch) => void) => ArrayBuffer;
+
+const directTransport: RecordTransport = (batch, deliver) => { deliver(batch); return batch.buffer; };
+
 const MS = 1e6;
 /** An all-zero page: what a zero page in flight delivers (read only). */
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE_BYTES);
@@ -63,7 +83,9 @@ export class LiveMigration {
   status: MigrationStatus = 'setup';
   phase: MigrationPhaseName = 'setup';
   readonly link: MigrationLink;
-  readonly stream: PageStream;
+  readonly sender: PageSender;
+  /** The destination half: it changes the incoming memories only as the sender's records say. */
+  private readonly receiver: PageReceiver;
   readonly bitmaps: PageBitmap[];
   readonly rounds: MigrationRound[] = [];
   readonly phases: MigrationPhase[] = [];
@@ -111,7 +133,10 @@ export class LiveMigration {
   private readonly arrivedPage = new Uint8Array(PAGE_SIZE_BYTES);
   private readonly sourcePage = new Uint8Array(PAGE_SIZE_BYTES);
 
-  constructor(private readonly env: MigrationEnv, codecs: PageCodecs, readonly options: MigrationOptions, readonly startNs: number) {
+  constructor(
+    private readonly env: MigrationEnv, codecs: PageCodecs, readonly options: MigrationOptions, readonly startNs: number,
+    private readonly transport: RecordTransport = directTransport,
+  ) {
     const o = options;
     const rateLimit = o.bandwidthBytesPerS * (o.priority === 'normal' ? 0.6 : 1);
     this.link = new MigrationLink({
@@ -120,7 +145,10 @@ export class LiveMigration {
     }, startNs);
     this.bitmaps = [];
     for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.source(m).pageCount));
-    this.stream = new PageStream(env, codecs, this.link, o);
+    const incoming = Array.from({ length: env.memberCount }, (_, m) => env.incoming(m));
+    this.receiver = new PageReceiver(incoming, o.dedup ? env.destinationVms() : [], codecs, o.compression === 'none' ? undefined : o.compression);
+    // The sender's dedup compare reads the destination's copy: the records written so far go over first.
+    this.sender = new PageSender(env, codecs, this.link, o, (place, out) => { this.handOver(); return this.receiver.readPlace(place, out); });
     this.throttle = new AutoConverge({
       initialPct: o.throttleInitialPct, incrementPct: o.throttleIncrementPct, maxPct: o.maxThrottlePct, triggerPct: o.throttleTriggerPct,
     });
@@ -128,7 +156,7 @@ export class LiveMigration {
     // Setup: connection and capabilities (one round trip) plus the modelled setup work; the destination
     // announces the hashes of the pages it holds when deduplication is on (return path).
     let setupNs = 2 * o.latencyMs * MS + MIGRATION_SETUP_MS * MS;
-    if (o.dedup) setupNs += this.stream.indexDestination();
+    if (o.dedup) setupNs += this.sender.indexDestination(this.receiver.announce());
     this.setupEndNs = startNs + setupNs;
     if (o.mode === 'hybrid') this.postcopyAfterNs = o.postcopyAfterMs === undefined ? Infinity : startNs + o.postcopyAfterMs * MS;
     this.rate = this.newRateWindow(startNs);
@@ -160,6 +188,20 @@ export class LiveMigration {
   // Driving
 
   step(nowNs: number): StepOutcome {
+    const out = this.advance(nowNs);
+    // The step's records reach the destination within the step (its frames are taken at this barrier).
+    this.handOver();
+    return out;
+  }
+
+  /** Hands the records written so far to the receiver (through the transport), and the buffer back. */
+  private handOver(): void {
+    if (this.sender.pendingRecordBytes === 0) return;
+    const batch = this.sender.takeRecords();
+    this.sender.recycle(this.transport(batch, (b) => this.receiver.apply(b)));
+  }
+
+  private advance(nowNs: number): StepOutcome {
     if (this.isFinished()) return { done: true };
     if (this.phase === 'setup') {
       if (nowNs < this.setupEndNs) return this.cutOr({ done: false, wakeNs: this.setupEndNs }, nowNs);
@@ -190,13 +232,13 @@ export class LiveMigration {
   /** Cancels (rolls back); false when the migration can no longer be cancelled (post-copy). */
   cancel(nowNs: number, why = 'cancelled by a user'): boolean {
     if (this.isFinished()) return true;
-    if (this.phase === 'postcopy' || (this.phase === 'stopped' && this.stream.postcopy)) return false;
+    if (this.phase === 'postcopy' || (this.phase === 'stopped' && this.sender.postcopy)) return false;
     this.fail('cancelled', why, nowNs);
     return true;
   }
 
   get cancellable(): boolean {
-    return !this.isFinished() && this.phase !== 'postcopy' && !(this.phase === 'stopped' && this.stream.postcopy);
+    return !this.isFinished() && this.phase !== 'postcopy' && !(this.phase === 'stopped' && this.sender.postcopy);
   }
 
   isFinished(): boolean {
@@ -238,7 +280,7 @@ export class LiveMigration {
       }
       if (!this.sendNext('live')) break;
     }
-    this.stream.flush('live');
+    this.sender.flush('live');
     this.expectedDowntimeMs = this.computeExpectedDowntime();
   }
 
@@ -256,7 +298,8 @@ export class LiveMigration {
       const g = b.next();
       if (g < 0) continue;
       b.clear(g);
-      this.stream.sendPage(m, g, mode);
+      this.sender.sendPage(m, g, mode);
+      if (this.sender.pendingRecordBytes >= MIGRATION_RECORD_BATCH_BYTES) this.handOver();
       if (mode === 'live') this.totalPagesSentLive++;
       return true;
     }
@@ -265,7 +308,7 @@ export class LiveMigration {
 
   /** Reads every member's dirty log into its bitmap (dirty-sync-count + 1); closes the round. Returns the pages reported. */
   private sync(nowNs: number): number {
-    this.stream.flush('live');
+    this.sender.flush('live');
     let dirtied = 0;
     for (let m = 0; m < this.bitmaps.length; m++) {
       const pages = this.env.readDirty(m, nowNs);
@@ -292,7 +335,7 @@ export class LiveMigration {
       const pct = this.throttle.period(r.pagesDirtied * PAGE_SIZE_BYTES, bytesSent);
       if (pct !== undefined) this.env.setThrottle(pct);
     }
-    const x = this.stream.counters.xbzrle;
+    const x = this.sender.counters.xbzrle;
     const lookups = x.cacheHits + x.cacheMisses - r.xbzrleLookups;
     this.lastMissRate = lookups > 0 ? (x.cacheMisses - r.xbzrleMisses) / lookups : 0;
     const encIn = x.encodedPages * PAGE_SIZE_BYTES - r.xbzrleIn;
@@ -302,7 +345,7 @@ export class LiveMigration {
   }
 
   private newRateWindow(t: number): RateWindow {
-    const x = this.stream?.counters.xbzrle;
+    const x = this.sender?.counters.xbzrle;
     return {
       startNs: t, pagesDirtied: 0, bytesSent: this.link.payloadBytes,
       xbzrleLookups: x ? x.cacheHits + x.cacheMisses : 0, xbzrleMisses: x?.cacheMisses ?? 0,
@@ -315,8 +358,8 @@ export class LiveMigration {
     const now = this.link.cursorNs;
     const sliceS = Math.max(MIGRATION_RATE_SLICE_MS / 1000, (now - this.sliceStart.ns) / 1e9);
     const bytes = this.link.payloadBytes - this.sliceStart.bytes;
-    const pages = this.stream.pagesSent - this.sliceStart.pages;
-    this.sliceStart = { bytes: this.link.payloadBytes, pages: this.stream.pagesSent, ns: now };
+    const pages = this.sender.pagesSent - this.sliceStart.pages;
+    this.sliceStart = { bytes: this.link.payloadBytes, pages: this.sender.pagesSent, ns: now };
     if (bytes > 0) {
       this.bandwidthBps = bytes / sliceS;
       this.thresholdBytes = this.bandwidthBps * (this.options.downtimeLimitMs / 1000);
@@ -383,24 +426,26 @@ export class LiveMigration {
     this.status = 'device';
     this.enterPhase('stopped', nowNs);
     this.link.idleUntil(nowNs);
-    this.stream.flush('live');
+    this.sender.flush('live');
     const beforeDowntime = this.link.payloadBytes;
     // Final sync: the pages written since the last one.
     for (let m = 0; m < this.bitmaps.length; m++) for (const g of this.env.readDirty(m, nowNs)) this.bitmaps[m].set(g);
     this.syncs++;
-    this.stream.postcopy = postcopy;
+    this.sender.postcopy = postcopy;
     if (postcopy) {
       // QEMU's discard: pages still dirty are dropped on the destination and fetched or pushed later.
+      this.handOver();
       let runs = 0;
       for (let m = 0; m < this.bitmaps.length; m++) {
-        const inc = this.env.incoming(m);
+        const pages: number[] = [];
         let prev = -2;
-        this.bitmaps[m].forEach((g) => { inc.markNotPresent(g); if (g !== prev + 1) runs++; prev = g; });
+        this.bitmaps[m].forEach((g) => { pages.push(g); if (g !== prev + 1) runs++; prev = g; });
+        this.receiver.markNotPresent(m, pages);
       }
       this.link.send(runs * 16, 'switchover');
     } else {
       while (this.sendNext('switchover')) { /* every page still dirty */ }
-      this.stream.flush('switchover');
+      this.sender.flush('switchover');
     }
     this.cores = [];
     let deviceBytes = 0;
@@ -412,8 +457,8 @@ export class LiveMigration {
       deviceBytes += DEVICE_SECTION_HEADER_BYTES + plainBytes(device);
     }
     this.link.send(deviceBytes + EOS_BYTES, 'switchover');
-    this.stream.counters.deviceBytes += deviceBytes;
-    this.stream.counters.downtimeBytes += this.link.payloadBytes - beforeDowntime;
+    this.sender.counters.deviceBytes += deviceBytes;
+    this.sender.counters.downtimeBytes += this.link.payloadBytes - beforeDowntime;
     this.resumeAtNs = this.link.arrival(this.link.cursorNs) + MIGRATION_RESUME_MS * MS;
   }
 
@@ -421,6 +466,7 @@ export class LiveMigration {
     if (this.checkCut(Math.min(nowNs, this.resumeAtNs ?? nowNs))) return { done: true };
     if (this.resumeAtNs === undefined || nowNs < this.resumeAtNs) return { done: false, wakeNs: this.resumeAtNs };
     const at = this.resumeAtNs;
+    this.handOver();
     // The switch: verify, then run on the destination.
     // The source's digests note each page's hashing, so the destination's (which reads every page the
     // check compares with the source's) hashes only the pages that differ (the source is paused: it
@@ -429,7 +475,7 @@ export class LiveMigration {
     const sourceDigests = this.cores!.map((_, m) => sourceDigest(this.env, m, memos[m]));
     this.dest = this.env.startDestination(this.cores!, at);
     this.cores = undefined;
-    if (this.stream.postcopy) {
+    if (this.sender.postcopy) {
       this.verdict = verifySwitch(this.env, this.dest, sourceDigests, true, memos);
       this.startPostcopy(at);
       return this.runPostcopy(nowNs);
@@ -465,7 +511,7 @@ export class LiveMigration {
       this.bitmaps[member].clear(f.gpfn);
       this.postcopyRequests++;
       const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
-      this.stream.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
+      this.sender.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
       this.link.sendUrgent(PAGE_SIZE_BYTES + 8, this.link.cursorNs);
       return { kind: 'supply', bytes, stallNs };
     }
@@ -482,13 +528,13 @@ export class LiveMigration {
     const reqArrive = nowNs + this.link.config.latencyNs;
     for (const r of this.requests.splice(0)) {
       this.postcopyRequests++;
-      this.stream.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
+      this.sender.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
       if (!this.bitmaps[r.member].has(r.gpfn)) {
         // Already pushed: if the rate limiter holds it back, the request sends it again at once.
         const f = this.inFlight.find((p) => p.member === r.member && p.gpfn === r.gpfn);
         if (f && f.arrivalNs > reqArrive + this.link.config.latencyNs) {
           const leave = this.link.sendUrgent(f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES, reqArrive);
-          this.stream.counters.postcopyBytes += f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES;
+          this.sender.counters.postcopyBytes += f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES;
           f.arrivalNs = Math.min(f.arrivalNs, this.link.arrival(leave));
         }
         continue;
@@ -522,9 +568,9 @@ export class LiveMigration {
     this.bitmaps[m].clear(g);
     const copy = this.spareCopies.pop() ?? new Uint8Array(PAGE_SIZE_BYTES);
     const bytes = this.env.source(m).pageState(g) === 'untouched' ? null : readSourcePage(this.env, m, g, copy) ?? null;
-    const zero = bytes === null || this.stream.isZero(bytes);
+    const zero = bytes === null || this.sender.isZero(bytes);
     if (zero) this.spareCopies.push(copy);
-    const leave = this.stream.sendPostcopyPage(zero, urgentAtNs);
+    const leave = this.sender.sendPostcopyPage(zero, urgentAtNs);
     this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), bytes: zero ? null : bytes });
     this.requested.delete(m * 0x1_0000_0000 + g);
   }
@@ -571,20 +617,22 @@ export class LiveMigration {
       this.enterPhase('done', this.endNs);
       return true;
     }
-    if (this.phase === 'stopped' && this.stream.postcopy && this.dest) return false;
+    if (this.phase === 'stopped' && this.sender.postcopy && this.dest) return false;
     this.fail('failed', `the migration link was cut ${((at - this.startNs) / 1e9).toFixed(3)} s after the start; the VM keeps running on the source host`, nowNs);
     return true;
   }
 
   private fail(status: 'failed' | 'cancelled', why: string, nowNs: number): void {
     const wasStopped = this.phase === 'stopped';
-    this.stream.abandon();
+    // Records already on the link reach the destination before it lets go of everything.
+    this.handOver();
+    this.sender.abandon();
     this.status = status;
     this.errorDesc = why;
     this.endNs = nowNs;
     this.env.setThrottle(0);
     if (wasStopped) this.env.resumeSource(nowNs);
-    for (let m = 0; m < this.bitmaps.length; m++) this.env.incoming(m).release();
+    this.receiver.release();
     this.verdict = sourceVerdict(this.env);
     this.enterPhase('done', nowNs);
   }
@@ -604,7 +652,7 @@ export class LiveMigration {
   }
 
   stats(nowNs: number) {
-    const c = this.stream.counters;
+    const c = this.sender.counters;
     const x = c.xbzrle;
     const end = this.endNs ?? nowNs;
     const downtime = this.status === 'completed' || (this.vmLost && this.resumeAtNs !== undefined)

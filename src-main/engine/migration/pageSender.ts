@@ -1,43 +1,48 @@
 /**
- * pageStream — the page records of a migration: the source side encodes each page it sends (zero page,
- * deduplicated reference, XBZRLE delta, compressed multifd packet, or the plain page), puts the record's
- * bytes on the link, and the destination side applies it to the VM's incoming memory — so the
- * destination holds exactly what the records carried. Byte sizes are `wireFormat.ts`'s.
+ * pageSender — the source half of a migration's page stream: for each page to send it decides the
+ * record (zero page, deduplicated reference, XBZRLE delta, compressed multifd packet, or the plain page),
+ * writes it into the records buffer (`recordBuffer.ts`, the layout `wireFormat.ts` counts) and puts its
+ * bytes on the link. It reads only the source's pages; the destination half (`pageReceiver.ts`) applies
+ * the records it is handed (`takeRecords()`), so the destination holds exactly what the records carried.
  *
  * For a page to send, in this order (each step is QEMU's where QEMU has it):
  *  1. zero page (QEMU `buffer_is_zero`; an untouched page is zero without reading it) → 9-byte record;
  *     the destination drops its copy; an XBZRLE-cached copy becomes zero too;
  *  2. deduplication (`options.dedup`): hash the page, look it up among pages the destination already
  *     holds (delivered by this migration — the same VM or another VM of the gang — or belonging to a
- *     VM already on the destination host), confirm with a full byte compare → 24-byte reference; the
- *     destination maps the same frame copy-on-write (`sharePage`);
+ *     VM already on the destination host, whose hashes the destination announced at setup:
+ *     `indexDestination`), confirm with a full byte compare → 24-byte reference; the destination maps
+ *     the same frame copy-on-write. The compare reads the destination's copy through `peek` (see
+ *     docs/migration.md: the one read left across the halves);
  *  3. XBZRLE (`options.xbzrle`, only after the first complete pass and never in post-copy, as QEMU): a
  *     cache hit is encoded against the cached copy — unchanged → nothing is sent; overflow → sent
  *     normally; else an XBZRLE record that the destination decodes onto its copy. A miss inserts the
  *     page (it helps from its third transmission on, as in QEMU);
  *  4. the plain page → 8 + 4,096 bytes, or into the current multifd packet when compression is on (up to
- *     128 pages; the packet's normal pages are compressed together by the real codec and decompressed
- *     by the destination before they are written).
+ *     128 pages; the packet's normal pages are compressed together by the real codec; the destination
+ *     decompresses them before they are written).
  * CPU time (zero scan, hash, compare, XBZRLE, codecs) is charged to the sender's clock from the cost
- * model (`codecs.ts`); compression runs on `channels` threads, so a packet costs
- * max(wire time, compression time / channels).
+ * model (`codecs.ts`), the destination's modelled decode costs included (as the model always counted
+ * them); compression runs on `channels` threads, so a packet costs max(wire time, compression time /
+ * channels).
  *
- * Memory held: one page buffer, one packet (≤ 128 page copies) and the buffer it is decompressed into
- * (both kept for the stream's life, not made per packet), the XBZRLE cache, the dedup index.
+ * Memory held: one page buffer, one packet (≤ 128 page copies), the records buffer (one batch), the
+ * XBZRLE cache, the dedup index.
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
-import type { GuestPages } from '../vm/guestMachine';
 import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
 import { readSourcePage, type MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageCodecs } from './codecs';
-import { XbzrleCache, xbzrleDecode, xbzrleEncode } from './xbzrle';
+import { XbzrleCache, xbzrleEncode } from './xbzrle';
 import { DedupIndex, type DedupPlace } from './dedupIndex';
 import { isZeroPage } from './pageHash';
-import {
-  DEDUP_RECORD_BYTES, multifdPacketBytes, NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES, xbzrleRecordBytes, ZERO_PAGE_BYTES,
-} from './wireFormat';
+import { DEDUP_RECORD_BYTES, NORMAL_PAGE_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
+import { RecordWriter, type RecordBatch } from './recordBuffer';
+
+/** The destination's current bytes at a dedup place (the confirming compare), or undefined. */
+export type DedupPeek = (place: DedupPlace, out: Uint8Array) => Uint8Array | undefined;
 
 export interface StreamCounters {
   zeroPages: number;
@@ -70,7 +75,7 @@ function newCounters(): StreamCounters {
 
 const ZERO = new Uint8Array(PAGE_SIZE_BYTES);
 
-export class PageStream {
+export class PageSender {
   readonly counters = newCounters();
   /** Set at a post-copy switch: no XBZRLE, no packets, records counted as post-copy bytes. */
   postcopy = false;
@@ -79,21 +84,21 @@ export class PageStream {
   private readonly codec: PageCodecName | undefined;
   private readonly level: number;
   private readonly packet: Pending[] = [];
-  /** The packet's normal pages, back to back (compressed as one input), and where the destination decompresses them: kept, not made per packet. */
+  /** The packet's normal pages, back to back (compressed as one input): kept, not made per packet. */
   private readonly packetBytes: Uint8Array;
-  private readonly unpackedBytes: Uint8Array;
   private packetPages = 0;
   private readonly page = new Uint8Array(PAGE_SIZE_BYTES);
   private readonly encoded = new Uint8Array(PAGE_SIZE_BYTES + 16);
-  private readonly scratch = new Uint8Array(PAGE_SIZE_BYTES);
-  private lastMember = -1;
+  private readonly records = new RecordWriter();
   private pages = 0;
-  private destVms: readonly GuestPages[] = [];
   /** Pages sent in the first pass, per member (XBZRLE starts after the first complete pass). */
   private readonly firstPass: number[];
   private xbzrleStarted = false;
 
-  constructor(private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions) {
+  constructor(
+    private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions,
+    private readonly peek: DedupPeek,
+  ) {
     this.cache = o.xbzrle ? new XbzrleCache(o.xbzrleCacheBytes) : undefined;
     this.dedup = o.dedup ? new DedupIndex() : undefined;
     this.codec = o.compression === 'none' ? undefined : o.compression;
@@ -101,7 +106,6 @@ export class PageStream {
     this.firstPass = new Array<number>(env.memberCount).fill(0);
     const packetBytes = this.codec ? MULTIFD_PACKET_PAGES * PAGE_SIZE_BYTES : 0;
     this.packetBytes = new Uint8Array(packetBytes);
-    this.unpackedBytes = new Uint8Array(packetBytes);
   }
 
   get pagesSent(): number {
@@ -118,40 +122,32 @@ export class PageStream {
   }
 
   /**
-   * Dedup against the destination host: hashes every page of the VMs already there (their hashes are
-   * announced to the source on the return path, 16 bytes a page). Returns the setup time it takes (ns:
-   * the destination's hashing, then the announcement on the wire).
+   * Dedup against the destination host: takes the hashes the destination announced (`PageReceiver.announce`:
+   * `[place member, gpfn, hash]` triples, 16 bytes a page on the return path). Returns the setup time
+   * it takes (ns: the destination's hashing, then the announcement on the wire).
    */
-  indexDestination(): number {
+  indexDestination(announced: Float64Array): number {
     if (!this.dedup) return 0;
-    this.destVms = this.env.destinationVms();
-    let pages = 0;
-    this.destVms.forEach((vm, i) => {
-      const member = -1 - i;
-      for (let g = 0; g < vm.pageCount; g++) {
-        if (vm.pageState(g) !== 'present') continue;
-        const bytes = vm.readPage(g, this.scratch);
-        if (!bytes || isZeroPage(bytes)) continue;
-        this.dedup!.remember({ member, gpfn: g }, this.codecs.hash(bytes));
-        pages++;
-      }
-    });
+    const pages = announced.length / 3;
+    for (let i = 0; i < announced.length; i += 3) this.dedup.remember({ member: announced[i], gpfn: announced[i + 1] }, announced[i + 2]);
     this.counters.returnBytes += pages * 16;
     const hashNs = PageCodecs.cpuNs('hash', pages * PAGE_SIZE_BYTES);
     return hashNs + ((pages * 16) / this.link.config.lineBytesPerS) * 1e9;
   }
 
-  private readPlace(p: DedupPlace, out: Uint8Array): Uint8Array | undefined {
-    if (p.member >= 0) {
-      const inc = this.env.incoming(p.member);
-      return inc.pageState(p.gpfn) === 'present' ? inc.readPage(p.gpfn, out) : undefined;
-    }
-    const vm = this.destVms[-1 - p.member];
-    return vm && vm.pageState(p.gpfn) === 'present' ? vm.readPage(p.gpfn, out) : undefined;
+  /** Bytes of records written and not yet handed over. */
+  get pendingRecordBytes(): number {
+    return this.records.size;
   }
 
-  private placePages(p: DedupPlace): GuestPages {
-    return p.member >= 0 ? this.env.incoming(p.member) : this.destVms[-1 - p.member];
+  /** The records written since the last call, handed to the destination half. */
+  takeRecords(): RecordBatch {
+    return this.records.take();
+  }
+
+  /** A records buffer the destination half is done with, for the next batch. */
+  recycle(buffer: ArrayBuffer): void {
+    this.records.recycle(buffer);
   }
 
   private charge(ns: number): void {
@@ -159,20 +155,19 @@ export class PageStream {
     this.link.cpu(ns);
   }
 
-  private put(bytes: number, mode: SendMode, member: number): void {
-    if (member !== this.lastMember) { bytes += RAM_BLOCK_NAME_BYTES; this.lastMember = member; }
+  /** Puts a record's bytes (as written) on the link. */
+  private put(bytes: number, mode: SendMode): void {
     this.link.send(bytes, mode);
     if (mode === 'live') this.counters.precopyBytes += bytes;
   }
 
-  /** Encodes, sends and applies page `g` of member `m` (pre-copy or the stop). */
+  /** Encodes and sends page `g` of member `m` (pre-copy or the stop). */
   sendPage(m: number, g: number, mode: 'live' | 'switchover'): void {
     this.pages++;
     if (!this.xbzrleStarted && this.firstPass[m] < this.env.source(m).pageCount) {
       this.firstPass[m]++;
       if (this.firstPass.every((n, i) => n >= this.env.source(i).pageCount)) this.xbzrleStarted = true;
     }
-    const inc = this.env.incoming(m);
     const key = XbzrleCache.key(m, g);
     const bytes = this.env.source(m).pageState(g) === 'untouched' ? undefined : readSourcePage(this.env, m, g, this.page);
     if (bytes) this.charge(PageCodecs.cpuNs('zeroScan', PAGE_SIZE_BYTES));
@@ -181,8 +176,7 @@ export class PageStream {
       this.dedup?.forget({ member: m, gpfn: g });
       if (this.cache?.has(key)) this.cache.refresh(key, ZERO);
       if (this.codec) { this.packet.push({ member: m, gpfn: g, slot: -1 }); this.maybeFlush(mode); return; }
-      this.put(ZERO_PAGE_BYTES, mode, m);
-      if (inc.pageState(g) !== 'untouched') inc.discardPage(g);
+      this.put(this.records.zero(m, g), mode);
       return;
     }
     let hash = 0;
@@ -191,13 +185,12 @@ export class PageStream {
       hash = this.codecs.hash(bytes);
       const self: DedupPlace = { member: m, gpfn: g };
       const before = { ...this.dedup.counters };
-      const place = this.dedup.find(hash, bytes, (p, out) => this.readPlace(p, out), self);
+      const place = this.dedup.find(hash, bytes, this.peek, self);
       this.charge(PageCodecs.cpuNs('compare', PAGE_SIZE_BYTES * (this.dedup.counters.compares - before.compares)));
       this.counters.dedup.hashHits += this.dedup.counters.hits - before.hits;
       this.counters.dedup.collisions += this.dedup.counters.collisions - before.collisions;
       if (place) {
-        this.put(DEDUP_RECORD_BYTES, mode, m);
-        if (!inc.sharePage(g, this.placePages(place), place.gpfn)) inc.writePage(g, this.readPlace(place, this.scratch)!);
+        this.put(this.records.dedup(m, g, hash, place.member, place.gpfn), mode);
         const d = this.counters.dedup;
         d.pages++;
         d.bytesSaved += NORMAL_PAGE_BYTES - DEDUP_RECORD_BYTES;
@@ -221,14 +214,11 @@ export class PageStream {
           return;
         }
         if (len > 0) {
-          this.put(xbzrleRecordBytes(len), mode, m);
+          this.put(this.records.xbzrle(m, g, this.encoded, len), mode);
           x.bytes += len;
           x.encodedPages++;
-          // Destination: decode onto its copy (which is the cached copy: both are what was sent last).
-          const copy = inc.readPage(g, this.scratch) ?? this.scratch.fill(0);
+          // The destination decodes it onto its copy (modelled cost).
           this.charge(PageCodecs.cpuNs('xbzrleDecode', len));
-          xbzrleDecode(this.encoded, len, copy);
-          inc.writePage(g, copy);
           this.cache.put(key, bytes);
           this.remember(m, g, hash);
           return;
@@ -248,8 +238,7 @@ export class PageStream {
       this.maybeFlush(mode);
       return;
     }
-    this.put(NORMAL_PAGE_BYTES, mode, m);
-    inc.writePage(g, bytes);
+    this.put(this.records.normal(m, g, bytes), mode);
     this.remember(m, g, hash);
   }
 
@@ -261,19 +250,19 @@ export class PageStream {
     if (this.packet.length >= MULTIFD_PACKET_PAGES) this.flush(mode);
   }
 
-  /** Sends the current multifd packet: compresses its normal pages for real, the destination decompresses them. */
+  /** Sends the current multifd packet: compresses its normal pages for real (the destination decompresses them). */
   flush(mode: SendMode): void {
     if (this.packet.length === 0 || !this.codec) { this.packet.length = 0; this.packetPages = 0; return; }
     const normal = this.packetPages;
     const raw = this.packetBytes.subarray(0, normal * PAGE_SIZE_BYTES);
-    // The sender's output is used at once (sent, then decompressed): the port may lend its own buffer.
+    // The sender's output is used at once (copied into the record): the port may lend its own buffer.
     const packed = normal ? this.codecs.compress(this.codec, this.level, raw, true) : new Uint8Array(0);
     const packedBytes = packed.length;
     const c = this.counters.compression;
     const compressNs = normal ? PageCodecs.compressNs(this.codec, this.level, raw.length, packedBytes) : 0;
     const channels = Math.max(1, this.o.channels);
     const t0 = this.link.cursorNs;
-    const bytes = multifdPacketBytes(this.packet.length, packedBytes);
+    const bytes = this.records.packet(this.packet, normal, packed);
     this.link.send(bytes, mode);
     if (mode === 'live') this.counters.precopyBytes += bytes;
     const wireNs = this.link.cursorNs - t0;
@@ -283,17 +272,10 @@ export class PageStream {
     c.packets++;
     c.pages += normal;
     c.compressedBytes += packedBytes;
-    // Destination: decompress (the real codec) and write each page.
-    const unpacked = normal ? this.codecs.decompress(this.codec, packed, raw.length, this.unpackedBytes) : raw;
+    // The destination decompresses it (modelled cost).
     c.decompressNs += normal ? PageCodecs.decompressNs(this.codec, packedBytes, raw.length) : 0;
-    for (const p of this.packet) {
-      const inc = this.env.incoming(p.member);
-      if (p.slot < 0) { if (inc.pageState(p.gpfn) !== 'untouched') inc.discardPage(p.gpfn); continue; }
-      inc.writePage(p.gpfn, unpacked.subarray(p.slot * PAGE_SIZE_BYTES, (p.slot + 1) * PAGE_SIZE_BYTES));
-    }
     this.packet.length = 0;
     this.packetPages = 0;
-    this.lastMember = -1;
   }
 
   /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */
@@ -305,10 +287,11 @@ export class PageStream {
     return urgentAtNs === undefined ? this.link.send(bytes, 'live') : this.link.sendUrgent(bytes, urgentAtNs);
   }
 
-  /** A failed or cancelled migration: drop what is held. */
+  /** A failed or cancelled migration: drop what is held (records not handed over included). */
   abandon(): void {
     this.packet.length = 0;
     this.packetPages = 0;
+    this.records.take();
     this.cache?.clear();
   }
 }
