@@ -6,7 +6,7 @@
  * `cold` (a bare program of 64 Ki instructions run 32 times: code too cold to translate).
  * Per (workload, monitor): the rate in EACH host second (CPU time by default, `--clock`) from power-on (`perSecond`: the start, where
  * translation and V8's compilation of the generated code happen), the whole start phase (`first`),
- * then the steady rate over the next seconds; translation host time, translations, cache hit rate,
+ * then the steady rate over the next seconds; translation host time, translations, relabels, cache hit rate,
  * the translated/interpreted split.
  * Prints ONE JSON object. Run: `npm run bench -- monitors` (or `node --import tsx bench/monitors.ts`).
  * Options: `--workloads cpu,mixed` and `--monitors interp,bt` (subsets); `--repeat N` (each
@@ -103,7 +103,10 @@ async function child(name: string, mon: MonitorKind, engineRoot: string): Promis
     if (!(m instanceof monitors.BinaryTranslationMonitor)) return undefined;
     const c = (m as unknown as { counters(c: Cpu): Record<string, number> }).counters(cpus[0]);
     const lookups = c['bt.cacheHits'] + c['bt.chainedJumps'] + c['bt.cacheMisses'];
+    // Relabels recompile a region with one more entry label: a storm of them shows here, not in `translations`.
+    const cache = (m as unknown as { executor: { cache(c: Cpu): { stats: { relabels: number } } } }).executor.cache(cpus[0]);
     return {
+      relabels: cache.stats.relabels,
       translations: c['bt.translations'], translatedTus: c['bt.translatedTus'], translatedExecuted: c['bt.translatedExecuted'],
       interpretedInstructions: c['bt.interpretedInstructions'], callouts: c['bt.callouts'], chainedJumps: c['bt.chainedJumps'],
       cacheHitRatePercent: lookups ? Math.round((10000 * (lookups - c['bt.cacheMisses'])) / lookups) / 100 : 0,
