@@ -4,13 +4,14 @@
  * separate runs to compare (the datacenter benchmark's whole runs differ by 30 % at load 10).
  *
  * Run (from this tree): `node --import tsx bench/busy-mix-ab.ts --base DIR [--mix busy|cpu|memwrite|io|idle]
- * [--vms 8] [--after 5] [--pairs 12] [--stats]`. DIR is another checkout of the engine (e.g. an export of the
+ * [--vms 8] [--after 5] [--pairs 12] [--host-gib 64] [--stats]`. DIR is another checkout of the engine (e.g. an export of the
  * commit to compare against, with node_modules beside it). Both trees build the same lab (the datacenter
  * benchmark's: hosts of 8 cores at 100 MHz, 8 one-vCPU VMs per host, every VM under `bt`, seed 1), run
  * `--after` virtual seconds untimed, then advance in alternating 1-virtual-s slices (base first in even
  * pairs, this tree first in odd ones); each slice's process CPU time (user + system) is recorded. Prints
  * one JSON object: the median slice of each tree, per VM per virtual second, and the median of the
- * per-pair ratios (this tree / base) with how many pairs were lower — the figure to quote.
+ * per-pair ratios (this tree / base) with how many pairs were lower — the figure to quote. `--host-gib`: the
+ * hosts' memory (default 64: no pressure); a small one (0.27 for 8 VMs) puts memory reclamation to work.
  * `--stats`: also counts, for this tree only, what the binary translator's dispatcher did per VM per
  * virtual second over the timed slices (execute calls by stop reason, region entries, translated and
  * interpreted instructions, callouts) — by wrapping `TranslatedExecutor.prototype.execute`, a
@@ -26,12 +27,13 @@ import { pathToFileURL } from 'node:url';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
-if (!BASE) { console.error('usage: bench/busy-mix-ab.ts --base DIR [--mix busy|cpu|memwrite|io|idle] [--vms N] [--after S] [--pairs N] [--stats]'); process.exit(2); }
+if (!BASE) { console.error('usage: bench/busy-mix-ab.ts --base DIR [--mix busy|cpu|memwrite|io|idle] [--vms N] [--after S] [--pairs N] [--host-gib G] [--stats]'); process.exit(2); }
 const MIX_NAME = opt('mix', 'busy');
 const VMS = Number(opt('vms', '8'));
 const AFTER = Number(opt('after', '5'));
 const PAIRS = Number(opt('pairs', '12'));
 const STATS = process.argv.includes('--stats');
+const HOST_GIB = Number(opt('host-gib', '64'));
 const HERE = resolve(import.meta.dirname, '..');
 
 /** The datacenter benchmark's mix (bench/datacenter-realtime.ts), cycled VM by VM. */
@@ -49,7 +51,7 @@ const scenario = {
   version: 1, name: 'ab', title: 'busy mix A/B',
   datacenters: [{
     name: 'DC0',
-    clusters: [{ name: 'DC0_C0', hosts: { count: Math.ceil(VMS / 8), sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 64 } }],
+    clusters: [{ name: 'DC0_C0', hosts: { count: Math.ceil(VMS / 8), sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: HOST_GIB } }],
     vms: Array.from({ length: VMS }, (_, i) => ({ name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / 8)}`, vcpus: 1, memoryMiB: 64, monitor: 'bt', powerOn: true, ...workloadOf(i) })),
   }],
 };
@@ -118,7 +120,7 @@ if (snapshot && before) {
 }
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
-  benchmark: 'busy-mix-ab', mix: MIX_NAME, vms: VMS, afterSeconds: AFTER, pairs: PAIRS, base: resolve(BASE), tree: HERE,
+  benchmark: 'busy-mix-ab', mix: MIX_NAME, vms: VMS, hostGiB: HOST_GIB, afterSeconds: AFTER, pairs: PAIRS, base: resolve(BASE), tree: HERE,
   baseCpuMsPerVmPerVirtualS: round(median(baseMs) / VMS), treeCpuMsPerVmPerVirtualS: round(median(hereMs) / VMS),
   ratioMedian: round(median(ratios), 3), pairsLower: ratios.filter((r) => r < 1).length,
   ...(dispatcher ? { dispatcherPerVmPerVirtualS: dispatcher } : {}), loadAverageAtEnd: load,

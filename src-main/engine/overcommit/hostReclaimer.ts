@@ -35,7 +35,6 @@ import type { HostId, VmId } from '@shared/model/ids';
 import { memReclamationOf, type MemReclamationSettings } from '@shared/model/memoryReclamation';
 import type { GuestMachine, NotPresentDecision, NotPresentFault } from '../vm/guestMachine';
 import type { HostMemory } from '../vm/guestFactory';
-import type { Host, Vm } from '../cluster/index';
 import { Rng, type RngState } from '../sim/index';
 import {
   BALLOON_DEFLATE_FREE_X_MINFREE, BALLOON_PERIOD_MS, COMPRESSED_PAGE_MAX_BYTES, DECOMPRESS_NS_PER_PAGE, MEM_SAMPLE_PAGES,
@@ -46,6 +45,7 @@ import { LZ4_MAX_OUTPUT, lz4Compress, lz4Decompress } from './lz4';
 import { HostSharing, type HostSharingState } from './pageSharing';
 import { revoke } from './entitlement';
 import { AWAY_SAMPLE, AWAY_SWAP, AWAY_ZIP, VmReclaim, type VmReclaimState } from './vmReclaim';
+import type { HostReclaimFields, VmReclaimFields } from './reclaimView';
 
 const PAGE = 4096;
 const MIB_PAGES = 256;
@@ -55,10 +55,15 @@ const ZERO_PAGE = new Uint8Array(PAGE);
 /** vSphere's "normal" memory shares: 10 per configured MiB. */
 const SHARES_PER_MIB = 10;
 
+/**
+ * What the reclaimer reads outside itself. `host()` and `vm()` are configuration (the lab serves them
+ * from a `ReclaimViewCopy`, never from the cluster inventory: a host worker thread will not have it);
+ * `pool()` and `guest()` are the host's own memory and guests; `stateChanged` reports a state change.
+ */
 export interface ReclaimEnv {
-  host(): Host | undefined;
+  host(): HostReclaimFields | undefined;
   pool(): HostMemory | undefined;
-  vm(vmId: VmId): Vm | undefined;
+  vm(vmId: VmId): VmReclaimFields | undefined;
   guest(vmId: VmId): GuestMachine | undefined;
   stateChanged(from: MemState, to: MemState, freeFrames: number, minFree: number): void;
 }

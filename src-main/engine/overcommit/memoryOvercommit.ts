@@ -4,9 +4,13 @@
  *
  * Interface: `new MemoryOvercommit(sources)`; `service` (the BarrierService); guest lifecycle hooks
  * `guestStarted(vm, guest, captured?)`, `guestStopped(vmId)`, `capture(vmId)` (pages out, for a
- * snapshot or suspend); `reclaimer(hostId)`; counters `vmValues(vm, coveredS)` / `hostValues(host,
+ * snapshot or suspend); `reclaimer(hostId)`, `viewCopy(hostId)`; `viewTransport` (how a view reaches a
+ * reclaimer's copy: a plain deep copy by default); counters `vmValues(vm, coveredS)` / `hostValues(host,
  * periodS)` (vSphere names, KB and KBps; `mem.state.latest`); `hostState(hostId)`.
- * Rules: every value is a count of frames, pages or events at the sample, never a formula; a VM's
+ * Rules: a reclaimer reads host and VM configuration only from its `ReclaimViewCopy` (reclaimView.ts):
+ * at each barrier, before the reclaimers run, a host whose fields changed is sent a new view through
+ * `viewTransport` (the message a host worker would receive). Every value is a count of frames, pages or
+ * events at the sample, never a formula; a VM's
  * consumed memory is its share of the frames its pages map (a frame mapped by r pages counts 1/r to
  * each) plus the frames the host holds for it (compression cache, pages out for sampling), so the VMs'
  * consumed memory, the overhead and the free memory add up to the host's memory exactly.
@@ -16,10 +20,11 @@ import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { GuestMachine } from '../vm/guestMachine';
 import type { HostMemory } from '../vm/guestFactory';
-import type { BarrierService } from '../sim/index';
+import { clonePlain, type BarrierService } from '../sim/index';
 import { PAGE_SIZE_BYTES } from '../params';
 import { HostReclaimer, type CapturedPages, type HostReclaimerState } from './hostReclaimer';
-import { memStateNumber, type MemState } from './memState';
+import { memStateNumber, minFreeFrames, type MemState } from './memState';
+import { ReclaimViewCopy, ReclaimViewSender, type HostReclaimView } from './reclaimView';
 import { AWAY_SWAP, AWAY_ZIP } from './vmReclaim';
 
 const FRAME_KB = PAGE_SIZE_BYTES / 1024;
@@ -50,6 +55,11 @@ function idNumber(id: string): number {
 
 export class MemoryOvercommit {
   private readonly hosts = new Map<HostId, HostReclaimer>();
+  private readonly copies = new Map<HostId, ReclaimViewCopy>();
+  private readonly views = new ReclaimViewSender();
+  /** How a view travels to a reclaimer's copy: what it receives is all it knows (a copy, never the inventory's
+   *  objects). In one thread a plain deep copy; a test sends it through a real MessageChannel. */
+  viewTransport: (view: HostReclaimView) => HostReclaimView = (view) => clonePlain(view);
   readonly service: BarrierService<MemoryOvercommitState | undefined>;
 
   constructor(private readonly src: OvercommitSources) {
@@ -57,6 +67,8 @@ export class MemoryOvercommit {
       name: 'memory.reclaim',
       stateOptional: true,
       atBarrier: (nowMs) => {
+        // the fields the reclaimers read go out first (a change made in the segment is seen now, as before)
+        for (const host of this.src.reg.hosts.values()) this.sendView(host.id);
         for (const host of this.src.reg.hosts.values()) this.reclaimer(host.id).atBarrier(nowMs);
       },
       save: (): MemoryOvercommitState => ({ hosts: [...this.hosts].map(([id, r]) => [id, r.save()]) }),
@@ -79,16 +91,34 @@ export class MemoryOvercommit {
   reclaimer(hostId: HostId): HostReclaimer {
     let r = this.hosts.get(hostId);
     if (!r) {
+      const copy = new ReclaimViewCopy();
       r = new HostReclaimer(hostId, {
-        host: () => this.src.reg.hosts.get(hostId),
+        host: () => copy.host(),
         pool: () => this.src.hostMemory(hostId),
-        vm: (id) => this.src.reg.vms.get(id),
+        vm: (id) => copy.vm(id),
         guest: (id) => this.src.guest(id),
         stateChanged: (from, to, free, minFree) => this.stateChanged(hostId, from, to, free, minFree),
       }, mix(this.src.seed, idNumber(hostId) + 0x4d454d));
       this.hosts.set(hostId, r);
+      this.copies.set(hostId, copy);
+      this.sendView(hostId);
     }
     return r;
+  }
+
+  /** The copy of the host and VM fields `hostId`'s reclaimer reads (tests). */
+  viewCopy(hostId: HostId): ReclaimViewCopy | undefined {
+    return this.copies.get(hostId);
+  }
+
+  /** Sends `hostId`'s reclaimer a new view if what it reads changed since the last one. */
+  private sendView(hostId: HostId): void {
+    const host = this.src.reg.hosts.get(hostId);
+    const r = this.hosts.get(hostId);
+    const copy = this.copies.get(hostId);
+    if (!host || !r || !copy) return;
+    const view = this.views.changed(hostId, host, r.vmIds(), (id) => this.src.reg.vms.get(id));
+    if (view) copy.apply(this.viewTransport(view));
   }
 
   hostState(hostId: HostId): MemState {
@@ -195,7 +225,8 @@ export class MemoryOvercommit {
         this.src.guest(vmId)?.scanPages((_g, hfn, refs) => { if (hfn >= 0 && refs > 1) frames.add(hfn); });
       }
     }
-    const minFree = r?.minFree ?? 0;
+    // minFree follows the host's configured memory: computed here, where the host is (the reclaimer's copy may be a barrier behind)
+    const minFree = r ? minFreeFrames(host.memoryBytes) : 0;
     return {
       'mem.state.latest': memStateNumber(r?.state ?? 'high'),
       'mem.sharedcommon.average': frames.size * FRAME_KB,
