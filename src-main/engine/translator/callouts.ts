@@ -202,14 +202,15 @@ function call(xx: unknown, j: number): number {
   const r = x.region!;
   const c = r.inlines[j];
   const st = x.st;
-  const pc = (x.base + c.target * 4) | 0;
+  // the call: the dispatcher would go to the callee's page and enter its region
+  let pc = (x.base + c.target * 4) | 0;
   st.pc = pc;
   if (!loopChecks(x)) return 1;
   if (!fetchPage(x, pc)) return 3;
   // the region the dispatcher would enter: the jal's chain link if it still fits, else the cache's
-  const g = x.cpu.codeGpfn;
   const kernel = st.kernel;
-  const w = (pc & 0xfff) >>> 2;
+  let g = x.cpu.codeGpfn;
+  let w = (pc & 0xfff) >>> 2;
   const link = r.links[c.site];
   const chained = link !== undefined && link.valid && link.gpfn === g && link.kernel === kernel && link.entryAt[w] >= 0;
   const callee = c.callee;
@@ -220,19 +221,15 @@ function call(xx: unknown, j: number): number {
   x.cyc += c.cost;
   callee.bc[c.block]++;
   x.inlinedCrossings++;
-  return 0;
-}
-
-function ret(xx: unknown, j: number): number {
-  const x = xx as ExecContext;
-  const r = x.region!;
-  const st = x.st;
-  const pc = (x.base + (r.inlines[j].w + 1) * 4) | 0;
+  // the leaf's arithmetic (inline, after this returns) reads and changes none of what follows;
+  // its jr r15 goes back to the region's page, where a register jump finds a region through the cache
+  pc = (x.base + (c.w + 1) * 4) | 0;
   st.pc = pc;
-  if (!loopChecks(x)) return 1;
-  if (!fetchPage(x, pc)) return 3;
-  // a register jump: no chain link, the cache's lookup
-  if (x.tc!.find(x.cpu.codeGpfn, st.kernel, (pc & 0xfff) >>> 2) !== r) return 1;
+  if (!loopChecks(x)) return 4;
+  if (!fetchPage(x, pc)) return 5;
+  g = x.cpu.codeGpfn;
+  w = (pc & 0xfff) >>> 2;
+  if (x.tc!.find(g, kernel, w) !== r) return 4;
   entered(x, r, false);
   x.inlinedCrossings++;
   return 0;
@@ -254,4 +251,4 @@ function mulhu(a: number, b: number): number {
   return (xh * yh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
 }
 
-export const CALLOUT_HELPERS: RegionHelpers = { slow, mulhu, call, ret, fault };
+export const CALLOUT_HELPERS: RegionHelpers = { slow, mulhu, call, fault };

@@ -62,10 +62,11 @@ export interface RegionSourceInfo {
 /**
  * A `jal` at word `w` to a leaf function on another page, inlined: `leaf` is the callee's block —
  * arithmetic only (OpKind.Alu, no write to the link register) — without its final `jr r15`. The
- * generated code crosses to the callee's page and back through `h.call` / `h.ret` (callouts.ts), which
- * do what the dispatcher does between the two regions (its checks, the counted fetch of the new page,
- * the region it would enter, which must be the one the leaf was copied from), and leaves to the
- * dispatcher whenever they would differ.
+ * generated code crosses to the callee's page and back in one call of `h.call` (callouts.ts), which does
+ * what the dispatcher does between the regions (its checks, the counted fetch of the new page, the
+ * region it would enter, which must be the one the leaf was copied from) for both crossings — the
+ * leaf's arithmetic changes nothing they read — and says where to leave to the dispatcher whenever it
+ * would act otherwise: before the leaf, or after it at the return address.
  */
 export interface InlineCall {
   readonly w: number;
@@ -289,14 +290,19 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     const rw = i.w + 1;
     if ((tw >= 0 && tw < PAGE_WORDS) || rw >= PAGE_WORDS || entryAt[rw] < 0) throw new Error(`codegen: call at word ${i.w} cannot be inlined`);
     const fault = (pc: string): string => `${commit} st.pc = ${pc}; x.cyc = cyc; h.fault(x); return;`;
+    const leaf = (): void => { for (const l of calls[j].leaf) if (!emitAlu(l, emit)) throw new Error(`codegen: op ${l.op} in an inlined leaf`); };
     emit(`        x.cyc = cyc; t = h.call(x, ${j}); cyc = x.cyc;`);
-    emit(`        if (t !== 0) { if (t === 1) { npc = ${pcOf(tw)}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop; } if (t === 2) { npc = ${tw * 4}; break bud; } ${fault(pcOf(tw))} }`);
+    emit('        if (t !== 0) {');
+    emit(`          if (t === 1) { npc = ${pcOf(tw)}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop; }`);
+    emit(`          if (t === 2) { npc = ${tw * 4}; break bud; }`);
+    emit(`          if (t === 3) { ${fault(pcOf(tw))} }`);
+    leaf();
+    emit(`          if (t === 4) { npc = ${pcOf(rw)}; x.site = -1; x.kind = ${EXIT_PAGE}; break loop; }`);
+    emit(`          ${fault(pcOf(rw))}`);
+    emit('        }');
     emit(`        // inlined leaf at ${hex(tw * 4)} from the region's page`);
-    for (const l of calls[j].leaf) if (!emitAlu(l, emit)) throw new Error(`codegen: op ${l.op} in an inlined leaf`);
-    emit(`        x.cyc = cyc; t = h.ret(x, ${j}); cyc = x.cyc;`);
-    emit(`        if (t === 0) { b = ${entryAt[rw]}; continue loop; }`);
-    emit(`        if (t === 1) { npc = ${pcOf(rw)}; x.site = -1; x.kind = ${EXIT_PAGE}; break loop; }`);
-    emit(`        ${fault(pcOf(rw))}`);
+    leaf();
+    emit(`        b = ${entryAt[rw]}; continue loop;`);
   };
   const transferTo = (w: number): string => {
     if (w >= 0 && w < PAGE_WORDS && entryAt[w] >= 0) return `b = ${entryAt[w]}; continue loop;`;

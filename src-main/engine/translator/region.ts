@@ -26,10 +26,10 @@ export interface RegionHelpers {
   /** Runs slow-path site `s` of the current region (va: the access's address for loads/stores); 0 = continue inline. */
   slow(x: unknown, s: number, va: number): number;
   mulhu(a: number, b: number): number;
-  /** Inlined call j of the current region (codegen InlineCall): the crossing to the callee's page → 0 run the leaf inline, 1 leave at the callee (x.site), 2 leave at the budget, 3 fetch fault (`fault`). */
+  /** Inlined call j of the current region (codegen InlineCall): both crossings, to the callee's page and
+   *  back → 0 run the leaf and go on after the jal; before the leaf: 1 leave at the callee (x.site), 2 leave
+   *  at the budget, 3 fetch fault (`fault`); after the leaf, at the return address: 4 leave, 5 fetch fault. */
   call(x: unknown, j: number): number;
-  /** The crossing back from inlined call j's leaf to the block after the jal → 0 go on, 1 leave there, 3 fetch fault. */
-  ret(x: unknown, j: number): number;
   /** After a fetch fault at st.pc (the locals committed): the interpreter's fetch fault; the region leaves (EXIT_CALLOUT). */
   fault(x: unknown): void;
 }
