@@ -26,11 +26,11 @@
 import type { Cpu, CostModel } from '../cpu/index';
 import { execSystem, fetchFault, loadSlow, storeSlow } from '../cpu/index';
 import { OPCODE_BY_NUMBER } from '../isa/index';
-import type { Mmu } from '../mmu/index';
+import { PERM_U, type Mmu } from '../mmu/index';
 import type { VcpuState } from '../cpu/index';
 import { EXIT_CALLOUT } from './codegen';
 import type { ExecutorStats } from './executor';
-import type { Region, RegionHelpers } from './region';
+import type { CodeMemo, Region, RegionHelpers } from './region';
 import type { TranslationCache } from './translationCache';
 
 /** Opcodes a BT monitor handles by callout in kernel code (privileged or sensitive). */
@@ -165,16 +165,36 @@ function loopChecks(x: ExecContext): boolean {
   return true;
 }
 
-/** The dispatcher's fetch of st.pc's page (another page than the latch's): the counted TLB lookup and the latch. False: it faults (the caller runs `fault`). */
-function fetchPage(x: ExecContext, pc: number): boolean {
+/** `mmu.translateFetch(pc)`, with its commonest case inline: paging on, no large-page TLB, no page
+ *  elsewhere, a TLB hit the mode may fetch from — the same counted hit and gpfn (mmu.ts `translate`). */
+function fetchGpfn(mmu: Mmu, pc: number): number {
+  if (mmu.pagingEnabled && mmu.largeTlb === undefined && mmu.mem.notPresentCount === 0) {
+    const tlb = mmu.tlb;
+    const slot = tlb.probe(pc >>> 12);
+    if (slot >= 0 && (!mmu.user || (tlb.permsAt(slot) & PERM_U) !== 0)) {
+      tlb.stats.hits++;
+      return tlb.gpfnAt(slot);
+    }
+  }
+  return mmu.translateFetch(pc);
+}
+
+/** The dispatcher's fetch of st.pc's page (another page than the latch's): the counted TLB lookup and the latch (its decoded page kept in `memo`). False: it faults (the caller runs `fault`). */
+function fetchPage(x: ExecContext, pc: number, memo: CodeMemo): boolean {
   const cpu = x.cpu;
   const mmu = x.mmu;
-  const g = mmu.translateFetch(pc);
+  const g = fetchGpfn(mmu, pc);
   if (g < 0) {
     x.cyc += cpu.drainPending();
     return false;
   }
-  cpu.code = cpu.decodeCache.page(g);
+  const dc = cpu.decodeCache;
+  if (memo.g !== g || memo.generation !== dc.generation || memo.code === undefined) {
+    memo.code = dc.page(g);
+    memo.g = g;
+    memo.generation = dc.generation;
+  }
+  cpu.code = memo.code;
   mmu.syncEpoch();
   cpu.codeVpn = pc >>> 12;
   cpu.codeGpfn = g;
@@ -206,7 +226,7 @@ function call(xx: unknown, j: number): number {
   let pc = (x.base + c.target * 4) | 0;
   st.pc = pc;
   if (!loopChecks(x)) return 1;
-  if (!fetchPage(x, pc)) return 3;
+  if (!fetchPage(x, pc, c.toCallee)) return 3;
   // the region the dispatcher would enter: the jal's chain link if it still fits, else the cache's
   const kernel = st.kernel;
   let g = x.cpu.codeGpfn;
@@ -226,7 +246,7 @@ function call(xx: unknown, j: number): number {
   pc = (x.base + (c.w + 1) * 4) | 0;
   st.pc = pc;
   if (!loopChecks(x)) return 4;
-  if (!fetchPage(x, pc)) return 5;
+  if (!fetchPage(x, pc, c.toCaller)) return 5;
   g = x.cpu.codeGpfn;
   w = (pc & 0xfff) >>> 2;
   if (x.tc!.find(g, kernel, w) !== r) return 4;

@@ -47,6 +47,16 @@ export interface InlineSite {
   readonly cost: number;
   /** The leaf's words (its final `jr` included), as the generated code was made from them. */
   readonly words: Int32Array;
+  /** The decoded pages the two crossings latched last (callouts.ts `fetchPage`: saves the decode cache's lookup). */
+  readonly toCallee: CodeMemo;
+  readonly toCaller: CodeMemo;
+}
+
+/** A decode-cache page kept for one crossing: valid while its gpfn and the cache's generation are the same. */
+export interface CodeMemo {
+  g: number;
+  generation: number;
+  code: Int32Array | undefined;
 }
 
 export interface FoldSink {

@@ -33,7 +33,7 @@ import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_W
 import type { PagePlan } from './blocks';
 import { Op } from '../isa/index';
 import { sharedRegionCode, sharedScan, type LeafCall } from './sharedCode';
-import { compileRegion, Region, regionKey, type InlineSite, type RegionHelpers } from './region';
+import { compileRegion, Region, regionKey, type CodeMemo, type InlineSite, type RegionHelpers } from './region';
 
 export interface PageProfile {
   /** Interpreted cycles + arrivals (see params BT_HOT_CYCLES). */
@@ -263,7 +263,7 @@ export class TranslationCache {
     if ((tw >= 0 && tw < PAGE_WORDS) || w + 1 >= PAGE_WORDS || r.entryAt[w + 1] < 0) return false;
     const words = callee.words.slice(bl.start, bl.end);
     const kept = r.inlines.filter((c) => c.w !== w);
-    const next = [...kept, { w, site: -1, target: tw, callee, block, cost: bl.cost, words }].sort((p, q) => p.w - q.w);
+    const next = [...kept, { w, site: -1, target: tw, callee, block, cost: bl.cost, words, toCallee: noCode(), toCaller: noCode() }].sort((p, q) => p.w - q.w);
     const code = sharedRegionCode(r.gpfn, r.kernel, r.words, r.entries, this.opCost, r.scan, r.labels, leafCalls(next));
     if (code.plan.blocks.length !== r.plan.blocks.length || code.sites !== r.links.length || code.slow.length !== r.slowKind.length) return false;
     for (let k = 0; k < PAGE_WORDS; k++) if (code.entryAt[k] !== r.entryAt[k]) return false;
@@ -357,6 +357,10 @@ export class TranslationCache {
     for (const r of this.list()) this.drop(r);
     this.profiles.clear();
   }
+}
+
+function noCode(): CodeMemo {
+  return { g: -1, generation: -1, code: undefined };
 }
 
 function leafCalls(sites: readonly InlineSite[]): LeafCall[] {
