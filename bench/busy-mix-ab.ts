@@ -80,12 +80,7 @@ async function countDispatcher(): Promise<() => Counts> {
   };
   return () => {
     const sum: Counts = { ...calls };
-    for (const e of executors) {
-      for (const [k, v] of Object.entries(e.stats)) sum[k] = (sum[k] ?? 0) + v;
-      // crossings of inlined leaf calls that stayed in translated code (absent in trees without them)
-      const inl = (e as { inlinedCrossings?: number }).inlinedCrossings;
-      if (inl !== undefined) sum.inlinedCrossings = (sum.inlinedCrossings ?? 0) + inl;
-    }
+    for (const e of executors) for (const [k, v] of Object.entries(e.stats)) sum[k] = (sum[k] ?? 0) + v;
     return sum;
   };
 }

@@ -196,14 +196,6 @@ export const BT_MAX_HEAT_SHIFT = 6;
  *  the same image translate the same pages (translator/sharedCode.ts); least recently used out first.
  *  About a labos kernel's and its programs' hot pages several times over (a few MB of generated source). */
 export const BT_SHARED_CODE_ENTRIES = 1024;
-/** A call to a short leaf function on another page (arithmetic, then `ret`) is inlined into the caller's
- *  region once control has crossed from that `jal` to the leaf this many times through the dispatcher
- *  (translator/executor.ts `noteCall`): each crossing costs a dispatcher round trip and two region
- *  entries, the inlined call two helper calls. At most BT_INLINE_MAX_PER_REGION calls per region, leaves of
- *  at most BT_INLINE_LEAF_INSTRUCTIONS instructions (the `ret` included). Host-side only. */
-export const BT_INLINE_CALL_AFTER = 64;
-export const BT_INLINE_MAX_PER_REGION = 8;
-export const BT_INLINE_LEAF_INSTRUCTIONS = 16;
 
 // ---------------------------------------------------------------------------------------------------
 // Placement (engine/placement): model sizes and the cost model that charges solving in virtual time.

@@ -25,8 +25,6 @@ export class DecodeCache {
   private pages = new Map<number, Int32Array>();
   private readonly bit: number;
   stats = { pagesDecoded: 0, wordsRedecoded: 0 };
-  /** Bumped by `clear()`: a page array kept by a caller is current while the generation is unchanged. */
-  generation = 0;
 
   static for(mem: GuestPhysicalMemory): DecodeCache {
     let c = caches.get(mem);
@@ -67,6 +65,5 @@ export class DecodeCache {
   clear(): void {
     for (const g of this.pages.keys()) this.mem.unwatch(g as Gpfn, this.bit);
     this.pages.clear();
-    this.generation++;
   }
 }

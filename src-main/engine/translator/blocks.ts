@@ -125,8 +125,7 @@ export interface PagePlan {
   readonly instructions: number;
 }
 
-/** The decoded instruction at word `w` of `words` (an illegal word: op 0, a callout). */
-export function instrAt(words: Int32Array, w: number, opCost: Int32Array): PlanInstr {
+function instrAt(words: Int32Array, w: number, opCost: Int32Array): PlanInstr {
   const word = words[w] | 0;
   const d = decode(word);
   if (!d) return { w, word, op: 0, kind: OpKind.Callout, a: 0, b: 0, c: 0, imm: 0, cost: opCost[0], sensitive: false };

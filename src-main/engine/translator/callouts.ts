@@ -24,13 +24,12 @@
  *    region's code, so which engine runs a block does not change what its callouts cost.
  */
 import type { Cpu, CostModel } from '../cpu/index';
-import { execSystem, fetchFault, loadSlow, storeSlow } from '../cpu/index';
+import { execSystem, loadSlow, storeSlow } from '../cpu/index';
 import { OPCODE_BY_NUMBER } from '../isa/index';
-import { PERM_U, type Mmu } from '../mmu/index';
+import type { Mmu } from '../mmu/index';
 import type { VcpuState } from '../cpu/index';
 import { EXIT_CALLOUT } from './codegen';
-import type { ExecutorStats } from './executor';
-import type { CodeMemo, Region, RegionHelpers } from './region';
+import type { Region, RegionHelpers } from './region';
 import type { TranslationCache } from './translationCache';
 
 /** Opcodes a BT monitor handles by callout in kernel code (privileged or sensitive). */
@@ -62,13 +61,6 @@ export class ExecContext {
   /** Charge btCallout for sensitive callouts (bt only; other users of the executor run as hardware). */
   chargeCallouts = true;
   region: Region | undefined = undefined;
-  /** The dispatcher's state an inlined call's crossings update as it would (set by the executor at each call). */
-  tc: TranslationCache | undefined = undefined;
-  active: Region[] = [];
-  stats: ExecutorStats | undefined = undefined;
-  enterAfter = 0;
-  /** Crossings to and from inlined leaves that stayed in translated code (host-side count, benchmarks). */
-  inlinedCrossings = 0;
 
   constructor(readonly cpu: Cpu, readonly costs: CostModel) {
     this.regs = cpu.state.regs;
@@ -148,120 +140,6 @@ function slow(xx: unknown, s: number, va: number): number {
   return after(x, next, tail);
 }
 
-/**
- * The checks the dispatcher's loop makes before the fetch of a new page (executor.ts, same order),
- * with st.pc the new pc: false when one of them would act (a pending crash or stop, an sti shadow,
- * an interrupt, a halt, the budget), and the region leaves so that the dispatcher does.
- */
-function loopChecks(x: ExecContext): boolean {
-  const cpu = x.cpu;
-  const st = x.st;
-  x.cyc += cpu.drainPending();
-  if (cpu.crash || cpu.stopRequest) return false;
-  x.mmu.syncEpoch();
-  if (st.stiShadow) return false;
-  if (st.ie && (st.irqLines & st.irqMask) !== 0) return false;
-  if (st.halted || x.cyc >= x.stop) return false;
-  return true;
-}
-
-/** `mmu.translateFetch(pc)`, with its commonest case inline: paging on, no large-page TLB, no page
- *  elsewhere, a TLB hit the mode may fetch from — the same counted hit and gpfn (mmu.ts `translate`). */
-function fetchGpfn(mmu: Mmu, pc: number): number {
-  if (mmu.pagingEnabled && mmu.largeTlb === undefined && mmu.mem.notPresentCount === 0) {
-    const tlb = mmu.tlb;
-    const slot = tlb.probe(pc >>> 12);
-    if (slot >= 0 && (!mmu.user || (tlb.permsAt(slot) & PERM_U) !== 0)) {
-      tlb.stats.hits++;
-      return tlb.gpfnAt(slot);
-    }
-  }
-  return mmu.translateFetch(pc);
-}
-
-/** The dispatcher's fetch of st.pc's page (another page than the latch's): the counted TLB lookup and the latch (its decoded page kept in `memo`). False: it faults (the caller runs `fault`). */
-function fetchPage(x: ExecContext, pc: number, memo: CodeMemo): boolean {
-  const cpu = x.cpu;
-  const mmu = x.mmu;
-  const g = fetchGpfn(mmu, pc);
-  if (g < 0) {
-    x.cyc += cpu.drainPending();
-    return false;
-  }
-  const dc = cpu.decodeCache;
-  if (memo.g !== g || memo.generation !== dc.generation || memo.code === undefined) {
-    memo.code = dc.page(g);
-    memo.g = g;
-    memo.generation = dc.generation;
-  }
-  cpu.code = memo.code;
-  mmu.syncEpoch();
-  cpu.codeVpn = pc >>> 12;
-  cpu.codeGpfn = g;
-  cpu.codeVersion = mmu.version;
-  x.cyc += cpu.drainPending();
-  x.st.delivering = 0;
-  return true;
-}
-
-/** The dispatcher's bookkeeping when it enters region `r`. */
-function entered(x: ExecContext, r: Region, chained: boolean): void {
-  const stats = x.stats!;
-  if (chained) stats.chainedJumps++;
-  else stats.cacheHits++;
-  if (!r.dirty) {
-    r.dirty = true;
-    x.active.push(r);
-  }
-  x.tc!.touch(r);
-  stats.regionEntries++;
-}
-
-function call(xx: unknown, j: number): number {
-  const x = xx as ExecContext;
-  const r = x.region!;
-  const c = r.inlines[j];
-  const st = x.st;
-  // the call: the dispatcher would go to the callee's page and enter its region
-  let pc = (x.base + c.target * 4) | 0;
-  st.pc = pc;
-  if (!loopChecks(x)) return 1;
-  if (!fetchPage(x, pc, c.toCallee)) return 3;
-  // the region the dispatcher would enter: the jal's chain link if it still fits, else the cache's
-  const kernel = st.kernel;
-  let g = x.cpu.codeGpfn;
-  let w = (pc & 0xfff) >>> 2;
-  const link = r.links[c.site];
-  const chained = link !== undefined && link.valid && link.gpfn === g && link.kernel === kernel && link.entryAt[w] >= 0;
-  const callee = c.callee;
-  if ((chained ? link : x.tc!.find(g, kernel, w)) !== callee || callee.warmup < x.enterAfter) return 1;
-  if (!chained) r.links[c.site] = callee;
-  entered(x, callee, chained);
-  if (x.cyc + c.cost >= x.stop) return 2;
-  x.cyc += c.cost;
-  callee.bc[c.block]++;
-  x.inlinedCrossings++;
-  // the leaf's arithmetic (inline, after this returns) reads and changes none of what follows;
-  // its jr r15 goes back to the region's page, where a register jump finds a region through the cache
-  pc = (x.base + (c.w + 1) * 4) | 0;
-  st.pc = pc;
-  if (!loopChecks(x)) return 4;
-  if (!fetchPage(x, pc, c.toCaller)) return 5;
-  g = x.cpu.codeGpfn;
-  w = (pc & 0xfff) >>> 2;
-  if (x.tc!.find(g, kernel, w) !== r) return 4;
-  entered(x, r, false);
-  x.inlinedCrossings++;
-  return 0;
-}
-
-function fault(xx: unknown): void {
-  const x = xx as ExecContext;
-  fetchFault(x.cpu, x.st.pc);
-  x.tail = -1;
-  x.kind = EXIT_CALLOUT;
-}
-
 function mulhu(a: number, b: number): number {
   const x = a >>> 0;
   const y = b >>> 0;
@@ -271,4 +149,4 @@ function mulhu(a: number, b: number): number {
   return (xh * yh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
 }
 
-export const CALLOUT_HELPERS: RegionHelpers = { slow, mulhu, call, fault };
+export const CALLOUT_HELPERS: RegionHelpers = { slow, mulhu };

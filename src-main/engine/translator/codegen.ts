@@ -55,35 +55,6 @@ export interface RegionSourceInfo {
   readonly kernel: boolean;
   /** The words the region was planned from (arrivals, landings): the dispatcher enters there. */
   readonly entries: readonly number[];
-  /** Calls whose leaf callee (on another page) is inlined at the `jal` (see `InlineCall`). */
-  readonly calls?: readonly InlineCall[];
-}
-
-/**
- * A `jal` at word `w` to a leaf function on another page, inlined: `leaf` is the callee's block —
- * arithmetic only (OpKind.Alu, no write to the link register) — without its final `jr r15`. The
- * generated code crosses to the callee's page and back in one call of `h.call` (callouts.ts), which does
- * what the dispatcher does between the regions (its checks, the counted fetch of the new page, the
- * region it would enter, which must be the one the leaf was copied from) for both crossings — the
- * leaf's arithmetic changes nothing they read — and says where to leave to the dispatcher whenever it
- * would act otherwise: before the leaf, or after it at the return address.
- */
-export interface InlineCall {
-  readonly w: number;
-  readonly leaf: readonly PlanInstr[];
-}
-
-/** True when block `bl` can be inlined as a leaf: arithmetic that leaves r15 alone, then `jr r15`. */
-export function inlinableLeaf(bl: PlanBlock, maxInstructions: number): boolean {
-  const n = bl.instrs.length;
-  if (n < 1 || n > maxInstructions) return false;
-  const last = bl.instrs[n - 1];
-  if (last.op !== Op.JR || last.b !== REG_LR) return false;
-  for (let k = 0; k < n - 1; k++) {
-    const i = bl.instrs[k];
-    if (i.kind !== OpKind.Alu || (OPCODE_BY_NUMBER[i.op]!.writesA && i.a === REG_LR)) return false;
-  }
-  return true;
 }
 
 interface RegUse {
@@ -95,13 +66,13 @@ interface RegUse {
  * The guest registers the region reads and writes, from the opcode table's operand format and
  * writesA column (callouts are left out: the shared slow path commits and reloads around them).
  */
-function regUse(plan: PagePlan, calls: readonly InlineCall[]): RegUse {
+function regUse(plan: PagePlan): RegUse {
   const used = new Set<number>();
   const written = new Set<number>();
   const rd = (n: number): void => { if (n !== 0) used.add(n); };
   const wr = (n: number): void => { if (n !== 0) { used.add(n); written.add(n); } };
-  for (const bl of [...plan.blocks.map((b) => b.instrs), ...calls.map((c) => c.leaf)]) {
-    for (const i of bl) {
+  for (const bl of plan.blocks) {
+    for (const i of bl.instrs) {
       if (i.kind === OpKind.Callout) continue;
       const info = OPCODE_BY_NUMBER[i.op]!;
       switch (info.format) {
@@ -171,8 +142,6 @@ export interface RegionSource {
   readonly sites: number;
   /** Slow-path sites (the `s` the generated code passes to h.slow). */
   readonly slow: readonly SlowSite[];
-  /** Per inlined call (`info.calls`, same order): the static exit site of its `jal` (x.site when the crossing leaves). */
-  readonly callSites: readonly number[];
 }
 
 /** True when control can pass from the end of block `bl` to the next word (it does not end in a jump, a register jump or a callout). */
@@ -223,48 +192,13 @@ export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uin
   return label;
 }
 
-const plus = (r: string, k: number): string => (r === '0' ? `${k | 0}` : k === 0 ? r : `(${r} + ${k}) | 0`);
-
-/** Emits the inline code of a register/flag arithmetic instruction (OpKind.Alu); false for any other. */
-function emitAlu(i: PlanInstr, emit: (s: string) => void): boolean {
-  const a = i.a, rb = R(i.b), rc = R(i.c);
-  const set = (expr: string): void => { if (a !== 0) emit(`        r${a} = ${expr};`); };
-  switch (i.op) {
-    case Op.NOP: break;
-    case Op.ADD: set(i.c === 0 ? plus(rb, 0) : i.b === 0 ? rc : `(${rb} + ${rc}) | 0`); break;
-    case Op.SUB: set(`(${rb} - ${rc}) | 0`); break;
-    case Op.AND: set(`${rb} & ${rc}`); break;
-    case Op.OR: set(`${rb} | ${rc}`); break;
-    case Op.XOR: set(`${rb} ^ ${rc}`); break;
-    case Op.SHL: set(`${rb} << (${rc} & 31)`); break;
-    case Op.SHR: set(`(${rb} >>> (${rc} & 31)) | 0`); break;
-    case Op.SAR: set(`${rb} >> (${rc} & 31)`); break;
-    case Op.MUL: set(`Math.imul(${rb}, ${rc})`); break;
-    case Op.MULHU: set(`h.mulhu(${rb}, ${rc})`); break;
-    case Op.CMP: emit(`        fk = 0; fa = ${rb}; fb = ${rc};`); break;
-    case Op.TST: emit(`        t = ${rb} & ${rc}; fk = 1; fa = (t === 0 ? 1 : 0) | (t < 0 ? 2 : 0); fb = 0;`); break;
-    case Op.ADDI: set(plus(rb, i.imm)); break;
-    case Op.ANDI: set(`${rb} & ${i.imm}`); break;
-    case Op.ORI: set(i.b === 0 ? `${i.imm}` : `${rb} | ${i.imm}`); break;
-    case Op.XORI: set(`${rb} ^ ${i.imm}`); break;
-    case Op.SLLI: set(`${rb} << ${i.imm}`); break;
-    case Op.SRLI: set(`(${rb} >>> ${i.imm}) | 0`); break;
-    case Op.SRAI: set(`${rb} >> ${i.imm}`); break;
-    case Op.LUI: set(`${(i.imm << 16) | 0}`); break;
-    case Op.CMPI: emit(`        fk = 0; fa = ${rb}; fb = ${i.imm};`); break;
-    default: return false;
-  }
-  return true;
-}
-
 /**
  * `resumable` false (the variant that runs): a slow path in the middle of a block has no resume
  * label — the function leaves with x.kind = EXIT_RESUME and x.b = the resume case, and the executor
  * goes on in the resumable variant (true: the same code with those labels, compiled on first need).
  */
 export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, resumable = false): RegionSource {
-  const calls = info.calls ?? [];
-  const use = regUse(plan, calls);
+  const use = regUse(plan);
   const usedList = [...use.used].sort((p, q) => p - q);
   const writtenList = [...use.written].sort((p, q) => p - q);
   const out: string[] = [];
@@ -278,32 +212,6 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   const entryAt = new Int16Array(PAGE_WORDS).fill(-1);
   for (const bl of plan.blocks) if (label[bl.id] === 1) entryAt[bl.start] = bl.id;
   const pcOf = (w: number): string => (w === 0 ? 'base' : `(base + ${w * 4}) | 0`);
-  const commit = [...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;'].join(' ');
-  const callAt = new Map<number, number>();
-  calls.forEach((c, j) => callAt.set(c.w, j));
-  const callSites: number[] = calls.map(() => -1);
-  /** An inlined call (see InlineCall): cross, the leaf's arithmetic, cross back to the block after the jal. */
-  const inlineCall = (j: number, i: PlanInstr): void => {
-    const s = site++; // the jal's static exit site, numbered as transferTo would
-    callSites[j] = s;
-    const tw = directTarget(i);
-    const rw = i.w + 1;
-    if ((tw >= 0 && tw < PAGE_WORDS) || rw >= PAGE_WORDS || entryAt[rw] < 0) throw new Error(`codegen: call at word ${i.w} cannot be inlined`);
-    const fault = (pc: string): string => `${commit} st.pc = ${pc}; x.cyc = cyc; h.fault(x); return;`;
-    const leaf = (): void => { for (const l of calls[j].leaf) if (!emitAlu(l, emit)) throw new Error(`codegen: op ${l.op} in an inlined leaf`); };
-    emit(`        x.cyc = cyc; t = h.call(x, ${j}); cyc = x.cyc;`);
-    emit('        if (t !== 0) {');
-    emit(`          if (t === 1) { npc = ${pcOf(tw)}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop; }`);
-    emit(`          if (t === 2) { npc = ${tw * 4}; break bud; }`);
-    emit(`          if (t === 3) { ${fault(pcOf(tw))} }`);
-    leaf();
-    emit(`          if (t === 4) { npc = ${pcOf(rw)}; x.site = -1; x.kind = ${EXIT_PAGE}; break loop; }`);
-    emit(`          ${fault(pcOf(rw))}`);
-    emit('        }');
-    emit(`        // inlined leaf at ${hex(tw * 4)} from the region's page`);
-    leaf();
-    emit(`        b = ${entryAt[rw]}; continue loop;`);
-  };
   const transferTo = (w: number): string => {
     if (w >= 0 && w < PAGE_WORDS && entryAt[w] >= 0) return `b = ${entryAt[w]}; continue loop;`;
     if (w >= 0 && w < PAGE_WORDS && plan.blockAt[w] >= 0) throw new Error(`codegen: jump to block ${plan.blockAt[w]} without a label`);
@@ -337,6 +245,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     trailer.push(`      case ${id}: ${exitTo(pcOf(bl.end), true)}`);
     return id;
   };
+  const plus = (r: string, k: number): string => (r === '0' ? `${k | 0}` : k === 0 ? r : `(${r} + ${k}) | 0`);
 
   emit('"use strict";');
   emit(`// region gpfn=${hex(info.gpfn)} mode=${info.kernel ? 'kernel' : 'user'} blocks=${plan.blocks.length} instructions=${plan.instructions} tus=${plan.tus}`);
@@ -363,6 +272,17 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
       const a = i.a, rb = R(i.b), rc = R(i.c);
       const set = (expr: string): void => { if (a !== 0) emit(`        r${a} = ${expr};`); };
       switch (i.op) {
+        case Op.NOP: break;
+        case Op.ADD: set(i.c === 0 ? plus(rb, 0) : i.b === 0 ? rc : `(${rb} + ${rc}) | 0`); break;
+        case Op.SUB: set(`(${rb} - ${rc}) | 0`); break;
+        case Op.AND: set(`${rb} & ${rc}`); break;
+        case Op.OR: set(`${rb} | ${rc}`); break;
+        case Op.XOR: set(`${rb} ^ ${rc}`); break;
+        case Op.SHL: set(`${rb} << (${rc} & 31)`); break;
+        case Op.SHR: set(`(${rb} >>> (${rc} & 31)) | 0`); break;
+        case Op.SAR: set(`${rb} >> (${rc} & 31)`); break;
+        case Op.MUL: set(`Math.imul(${rb}, ${rc})`); break;
+        case Op.MULHU: set(`h.mulhu(${rb}, ${rc})`); break;
         case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: {
           const unsigned = i.op === Op.DIVU || i.op === Op.REMU;
           const opx = i.op === Op.DIV || i.op === Op.DIVU ? '/' : '%';
@@ -373,6 +293,17 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           resumeLabel(resume);
           break;
         }
+        case Op.CMP: emit(`        fk = 0; fa = ${rb}; fb = ${rc};`); form = 0; break;
+        case Op.TST: emit(`        t = ${rb} & ${rc}; fk = 1; fa = (t === 0 ? 1 : 0) | (t < 0 ? 2 : 0); fb = 0;`); form = 1; break;
+        case Op.ADDI: set(plus(rb, i.imm)); break;
+        case Op.ANDI: set(`${rb} & ${i.imm}`); break;
+        case Op.ORI: set(i.b === 0 ? `${i.imm}` : `${rb} | ${i.imm}`); break;
+        case Op.XORI: set(`${rb} ^ ${i.imm}`); break;
+        case Op.SLLI: set(`${rb} << ${i.imm}`); break;
+        case Op.SRLI: set(`(${rb} >>> ${i.imm}) | 0`); break;
+        case Op.SRAI: set(`${rb} >> ${i.imm}`); break;
+        case Op.LUI: set(`${(i.imm << 16) | 0}`); break;
+        case Op.CMPI: emit(`        fk = 0; fa = ${rb}; fb = ${i.imm};`); form = 0; break;
         case Op.LDW: case Op.LDB: case Op.LDBS: case Op.STW: case Op.STB: {
           const resume = midResume();
           const store = i.op === Op.STW || i.op === Op.STB;
@@ -388,9 +319,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
         }
         case Op.J: case Op.JAL: {
           if (i.op === Op.JAL) emit(`        r15 = ${pcOf(i.w + 1)};`);
-          const j = i.op === Op.JAL ? callAt.get(i.w) : undefined;
-          if (j !== undefined) inlineCall(j, i);
-          else emit(`        ${transferTo(directTarget(i))}`);
+          emit(`        ${transferTo(directTarget(i))}`);
           fallsThrough = false;
           break;
         }
@@ -403,10 +332,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           break;
         }
         default:
-          if (emitAlu(i, emit)) {
-            if (i.op === Op.CMP || i.op === Op.CMPI) form = 0;
-            else if (i.op === Op.TST) form = 1;
-          } else if (i.kind === OpKind.Branch) {
+          if (i.kind === OpKind.Branch) {
             if (!branchToNext(plan, bi, i)) emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
           } else {
             // callout (privileged / sensitive / trap / atomic / illegal): the reference slow path; ends the block
@@ -442,5 +368,5 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit('  }');
   emit(`  ${back} st.pc = (base + npc) | 0; x.cyc = cyc; x.kind = ${EXIT_BUDGET};`);
   emit('};');
-  return { source: out.join('\n'), entryAt, sites: site, slow, callSites };
+  return { source: out.join('\n'), entryAt, sites: site, slow };
 }

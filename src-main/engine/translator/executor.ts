@@ -44,11 +44,10 @@
  */
 import type { Cpu, RunResult, StopReason } from '../cpu/index';
 import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
-import { decode, Op, REG_LR } from '../isa/index';
-import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_INLINE_CALL_AFTER, BT_INLINE_LEAF_INSTRUCTIONS, BT_INLINE_MAX_PER_REGION, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
+import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
 import { classify, OpKind } from './blocks';
 import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
-import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME, inlinableLeaf } from './codegen';
+import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
 
@@ -151,11 +150,6 @@ export class TranslatedExecutor {
     return this.tc;
   }
 
-  /** Crossings to and from inlined leaf calls that stayed in translated code (host-side; benchmarks and tests). */
-  get inlinedCrossings(): number {
-    return this.x?.inlinedCrossings ?? 0;
-  }
-
   /** Callouts per mnemonic opcode number (Float64Array(256)). */
   calloutsByOp(): Float64Array {
     return this.x?.calloutsByOp ?? new Float64Array(256);
@@ -215,10 +209,6 @@ export class TranslatedExecutor {
     this.ran = 0;
     x.committed = 0;
     const calloutsBefore = x.callouts;
-    x.tc = tc;
-    x.active = this.active;
-    x.stats = stats;
-    x.enterAfter = this.enterAfter;
     let cyc = 0;
     let reason: StopReason = 'budget';
     if (cpu.crash) return { reason: 'crashed', cycles: 0, instructions: 0 };
@@ -288,7 +278,6 @@ export class TranslatedExecutor {
           region = tc.find(g, kernel, w);
           if (region) linkFrom.links[linkSite] = region;
         }
-        if (region !== undefined && region.kernel === linkFrom.kernel) this.noteCall(cpu, x, tc, linkFrom, region, pc);
         linkFrom = undefined;
       } else region = tc.find(g, kernel, w);
       if (region === undefined && this.shouldTranslate(tc, g, kernel, w, arrived) && this.executedCycles + cyc >= (kernel ? Math.max(this.nextTranslateAt, this.kernelAfter) : this.nextTranslateAt)) {
@@ -446,32 +435,6 @@ export class TranslatedExecutor {
     x.committed = cyc;
     stats.callouts += x.callouts - calloutsBefore;
     return { reason, cycles: cyc, instructions: this.ran };
-  }
-
-  /**
-   * Host-side only: control crossed from region `from`'s static exit to `callee` at `pc` on another
-   * page. When that exit is a `jal` (the return address in r15 says which) and the callee's block there
-   * is a short leaf (arithmetic, then `jr r15`: codegen `inlinableLeaf`), counts the crossing; after
-   * BT_INLINE_CALL_AFTER of them, `from` is recompiled with the leaf inlined (TranslationCache.inline),
-   * so the call and its return stay in translated code.
-   */
-  private noteCall(cpu: Cpu, x: ExecContext, tc: TranslationCache, from: Region, callee: Region, pc: number): void {
-    const ra = (cpu.state.regs[REG_LR] - 4) | 0;
-    if ((ra & -4096) !== x.base || (ra & 3) !== 0) return;
-    const jw = (ra & 0xfff) >>> 2;
-    const d = from.plan.covered[jw] === 1 ? decode(from.words[jw]) : undefined;
-    if (!d || d.info.opcode !== Op.JAL || ((ra + d.imm * 4) | 0) !== pc) return;
-    const cur = from.inlines.find((c) => c.w === jw);
-    if (cur !== undefined && cur.callee.valid) return;
-    if (cur === undefined && from.inlines.length >= BT_INLINE_MAX_PER_REGION) return;
-    const block = callee.entryAt[(pc & 0xfff) >>> 2];
-    if (block < 0 || callee.warmup < this.enterAfter || !inlinableLeaf(callee.plan.blocks[block], BT_INLINE_LEAF_INSTRUCTIONS)) return;
-    const counts = (from.callCounts ??= new Map());
-    const n = (counts.get(jw) ?? 0) + 1;
-    counts.set(jw, n);
-    if (n < BT_INLINE_CALL_AFTER) return;
-    counts.delete(jw);
-    tc.inline(from, jw, callee, block);
   }
 
   /**

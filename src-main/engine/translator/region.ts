@@ -26,37 +26,6 @@ export interface RegionHelpers {
   /** Runs slow-path site `s` of the current region (va: the access's address for loads/stores); 0 = continue inline. */
   slow(x: unknown, s: number, va: number): number;
   mulhu(a: number, b: number): number;
-  /** Inlined call j of the current region (codegen InlineCall): both crossings, to the callee's page and
-   *  back → 0 run the leaf and go on after the jal; before the leaf: 1 leave at the callee (x.site), 2 leave
-   *  at the budget, 3 fetch fault (`fault`); after the leaf, at the return address: 4 leave, 5 fetch fault. */
-  call(x: unknown, j: number): number;
-  /** After a fetch fault at st.pc (the locals committed): the interpreter's fetch fault; the region leaves (EXIT_CALLOUT). */
-  fault(x: unknown): void;
-}
-
-/** A call inlined into a region (codegen InlineCall) and the callee region its leaf was copied from. */
-export interface InlineSite {
-  /** Word of the jal; its static exit site. */
-  readonly w: number;
-  readonly site: number;
-  /** The callee's word relative to the region's page (outside 0..PAGE_WORDS-1). */
-  readonly target: number;
-  readonly callee: Region;
-  /** The callee's block inlined, and its cost (charged at its entry, like the callee's function). */
-  readonly block: number;
-  readonly cost: number;
-  /** The leaf's words (its final `jr` included), as the generated code was made from them. */
-  readonly words: Int32Array;
-  /** The decoded pages the two crossings latched last (callouts.ts `fetchPage`: saves the decode cache's lookup). */
-  readonly toCallee: CodeMemo;
-  readonly toCaller: CodeMemo;
-}
-
-/** A decode-cache page kept for one crossing: valid while its gpfn and the cache's generation are the same. */
-export interface CodeMemo {
-  g: number;
-  generation: number;
-  code: Int32Array | undefined;
 }
 
 export interface FoldSink {
@@ -80,10 +49,6 @@ export class Region {
    *  (which also gives its generated source, for the owning cache's `sourceChars`). */
   resumeFn: RegionFn | undefined = undefined;
   makeResume: () => { fn: RegionFn; source: string } = () => { throw new Error('region: no resumable variant'); };
-  /** Calls to leaf functions on other pages inlined into `fn` (TranslationCache.inline), indexed as the generated code's `h.call(x, j)`. */
-  inlines: InlineSite[] = [];
-  /** jal word → dispatcher crossings from it to an inlinable leaf not (or no longer) inlined (executor). */
-  callCounts: Map<number, number> | undefined = undefined;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;

@@ -21,8 +21,8 @@
  *    digests do not depend on what another VM (or an earlier lab in the process) compiled.
  */
 import { BT_SHARED_CODE_ENTRIES, PAGE_WORDS } from '../params';
-import { instrAt, scanPage, type PagePlan, type ScanOptions } from './blocks';
-import { generateRegionSource, type InlineCall, type SlowSite } from './codegen';
+import { scanPage, type PagePlan, type ScanOptions } from './blocks';
+import { generateRegionSource, type SlowSite } from './codegen';
 import type { RegionFn, RegionHelpers } from './region';
 import { RegionTables } from './regionTables';
 
@@ -34,8 +34,6 @@ export interface RegionCode {
   readonly entryAt: Int16Array;
   readonly sites: number;
   readonly slow: readonly SlowSite[];
-  /** Per inlined call (the `calls` asked for, same order): its jal's static exit site. */
-  readonly callSites: readonly number[];
   /** The executor's read-only tables for this code (entry costs, opcodes per block, slow sites). */
   readonly tables: RegionTables;
   readonly factory: (h: RegionHelpers, bc: Int32Array, ent: Int16Array) => RegionFn;
@@ -52,14 +50,6 @@ interface Inputs {
   readonly foreign: Uint8Array | undefined;
   /** Further words given a `case` label (arrivals found after the region was compiled; not scanned from). */
   readonly labels: readonly number[];
-  /** Inlined calls, flattened: per call its jal's word, the leaf's length, the leaf's words (see `LeafCall`). */
-  readonly calls: Int32Array;
-}
-
-/** A call to inline (codegen `InlineCall`) as the translation cache asks for it: the jal's word and the callee leaf's words, its final `jr` included. */
-export interface LeafCall {
-  readonly w: number;
-  readonly words: Int32Array;
 }
 
 interface Entry<T> { inputs: Inputs; value: T }
@@ -79,7 +69,7 @@ function sameArray(p: ArrayLike<number>, q: ArrayLike<number>): boolean {
 
 function sameInputs(a: Inputs, b: Inputs): boolean {
   if (a.foreign === undefined ? b.foreign !== undefined : b.foreign === undefined || !sameArray(a.foreign, b.foreign)) return false;
-  return sameArray(a.entries, b.entries) && sameArray(a.labels, b.labels) && sameArray(a.calls, b.calls) && sameArray(a.words, b.words) && sameArray(a.opCost, b.opCost);
+  return sameArray(a.entries, b.entries) && sameArray(a.labels, b.labels) && sameArray(a.words, b.words) && sameArray(a.opCost, b.opCost);
 }
 
 /** A bounded, least-recently-used memo from inputs to a value (Map order is recency order). */
@@ -110,18 +100,16 @@ const codes = new Memo<RegionCode>();
 
 function keyOf(prefix: string, inputs: Inputs, cap: number): string {
   const f = inputs.foreign === undefined ? '-' : hashWords(0x811c9dc5, inputs.foreign).toString(36);
-  return `${prefix}/${cap}/${hashWords(0x811c9dc5, inputs.words).toString(36)}/${hashWords(0x811c9dc5, inputs.opCost).toString(36)}/${f}/${inputs.entries.join(',')}/${inputs.labels.join(',')}/${inputs.calls.length === 0 ? '' : hashWords(0x811c9dc5, inputs.calls).toString(36)}`;
+  return `${prefix}/${cap}/${hashWords(0x811c9dc5, inputs.words).toString(36)}/${hashWords(0x811c9dc5, inputs.opCost).toString(36)}/${f}/${inputs.entries.join(',')}/${inputs.labels.join(',')}`;
 }
 
-function inputsOf(words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions, labels: readonly number[] = [], calls: readonly LeafCall[] = []): Inputs {
-  const flat: number[] = [];
-  for (const c of calls) flat.push(c.w, c.words.length, ...c.words);
-  return { words, entries, opCost, foreign: scan.foreign, labels, calls: Int32Array.from(flat) };
+function inputsOf(words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions, labels: readonly number[] = []): Inputs {
+  return { words, entries, opCost, foreign: scan.foreign, labels };
 }
 
 /** Copies made at a miss: the memo must not hold arrays a caller may change later. */
 function ownInputs(i: Inputs): Inputs {
-  return { words: i.words.slice(), entries: [...i.entries], labels: [...i.labels], calls: i.calls.slice(), opCost: i.opCost.slice(), foreign: i.foreign?.slice() };
+  return { words: i.words.slice(), entries: [...i.entries], labels: [...i.labels], opCost: i.opCost.slice(), foreign: i.foreign?.slice() };
 }
 
 /** `scanPage(words, entries, opCost, scan)`, shared. */
@@ -137,27 +125,26 @@ export function sharedScan(words: Int32Array, entries: readonly number[], opCost
 }
 
 /** The plan, source and compiled factory of a region of page `gpfn` in a mode from `entries`, shared. */
-export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions, labels: readonly number[] = [], leafCalls: readonly LeafCall[] = []): RegionCode {
-  const inputs = inputsOf(words, entries, opCost, scan, labels, leafCalls);
+export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Array, entries: readonly number[], opCost: Int32Array, scan: ScanOptions, labels: readonly number[] = []): RegionCode {
+  const inputs = inputsOf(words, entries, opCost, scan, labels);
   const key = keyOf(`${kernel ? 'k' : 'u'}${gpfn}`, inputs, scan.maxInstructions ?? PAGE_WORDS);
   const hit = codes.get(key, inputs);
   if (hit !== undefined) { stats.codeHits++; return hit; }
   stats.codeMisses++;
   const plan = scanPage(words, entries, opCost, scan);
-  const calls: InlineCall[] = leafCalls.map((c) => ({ w: c.w, leaf: Array.from({ length: c.words.length - 1 }, (_, k) => instrAt(c.words, k, opCost)) }));
-  const { source, entryAt, sites, slow, callSites } = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels], calls });
+  const { source, entryAt, sites, slow } = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] });
   // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as RegionCode['factory'];
   const own = ownInputs(inputs);
   let made: ReturnType<RegionCode['resumable']> | undefined;
   const resumable = (): ReturnType<RegionCode['resumable']> => {
     if (made === undefined) {
-      const resumeSource = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels], calls }, true).source;
+      const resumeSource = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] }, true).source;
       made = { factory: new Function('h', 'bc', 'ent', resumeSource) as RegionCode['factory'], source: resumeSource };
     }
     return made;
   };
-  const code: RegionCode = { plan, source, entryAt, sites, slow, callSites, tables: new RegionTables(plan, slow), factory, resumable, words: own.words };
+  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, resumable, words: own.words };
   codes.set(key, own, code);
   return code;
 }

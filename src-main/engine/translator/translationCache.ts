@@ -31,9 +31,8 @@ import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
 import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
 import type { PagePlan } from './blocks';
-import { Op } from '../isa/index';
-import { sharedRegionCode, sharedScan, type LeafCall } from './sharedCode';
-import { compileRegion, Region, regionKey, type CodeMemo, type InlineSite, type RegionHelpers } from './region';
+import { sharedRegionCode, sharedScan } from './sharedCode';
+import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
 
 export interface PageProfile {
   /** Interpreted cycles + arrivals (see params BT_HOT_CYCLES). */
@@ -69,8 +68,6 @@ export interface TranslationCacheStats {
   sourceChars: number;
   /** Regions recompiled with a further `case` label (`label`; host-side only). */
   relabels: number;
-  /** Regions recompiled with a call to a leaf on another page inlined (`inline`; host-side only). */
-  inlinedCalls: number;
 }
 
 export interface TranslationCacheLimits {
@@ -92,7 +89,7 @@ export class TranslationCache {
   private regionCount = 0;
   private instructionCount = 0;
   limits: TranslationCacheLimits = { maxRegions: BT_MAX_REGIONS, maxInstructions: BT_MAX_INSTRUCTIONS, regionInstructions: BT_REGION_MAX_INSTRUCTIONS };
-  stats: TranslationCacheStats = { translations: 0, extraRegions: 0, tus: 0, translatedInstructions: 0, invalidations: 0, evictions: 0, sourceChars: 0, relabels: 0, inlinedCalls: 0 };
+  stats: TranslationCacheStats = { translations: 0, extraRegions: 0, tus: 0, translatedInstructions: 0, invalidations: 0, evictions: 0, sourceChars: 0, relabels: 0 };
 
   static for(mem: GuestPhysicalMemory, opCost: Int32Array, helpers: RegionHelpers): TranslationCache {
     let list = caches.get(mem);
@@ -230,7 +227,7 @@ export class TranslationCache {
    */
   label(r: Region, w: number): boolean {
     if (!r.valid || r.plan.blockAt[w] < 0 || r.entryAt[w] >= 0) return false;
-    const code = sharedRegionCode(r.gpfn, r.kernel, r.words, r.entries, this.opCost, r.scan, [...r.labels, w], leafCalls(r.inlines));
+    const code = sharedRegionCode(r.gpfn, r.kernel, r.words, r.entries, this.opCost, r.scan, [...r.labels, w]);
     if (code.plan.blocks.length !== r.plan.blocks.length || code.sites !== r.links.length || code.slow.length !== r.slowKind.length || code.entryAt[w] < 0) return false;
     r.labels.push(w);
     r.entryAt = code.entryAt;
@@ -241,40 +238,6 @@ export class TranslationCache {
     this.countResumeSource(r);
     this.stats.sourceChars += code.source.length;
     this.stats.relabels++;
-    return true;
-  }
-
-  /**
-   * Host-side only: recompiles region `r`'s function with its call at word `w` (a `jal` to another
-   * page) inlined — the leaf block `block` of region `callee`, which control keeps reaching from it
-   * (codegen InlineCall; the executor decides when). Same plan, labels, block ids, slow-path and exit
-   * sites; nothing charged. The inlined code runs only while `callee` is the valid region the
-   * dispatcher would enter there (a write to the callee's code drops `callee`, so the crossing leaves
-   * to the dispatcher from then on). False (and no change) if the code would not be the same otherwise.
-   */
-  inline(r: Region, w: number, callee: Region, block: number): boolean {
-    const bl = callee.plan.blocks[block];
-    if (!r.valid || !callee.valid || bl === undefined || r.plan.covered[w] !== 1) return false;
-    const k = r.blockOfWord[w];
-    const jal = k >= 0 ? r.plan.blocks[k].instrs.find((i) => i.w === w) : undefined;
-    if (jal === undefined || jal.op !== Op.JAL) return false;
-    const tw = w + jal.imm;
-    // only a call to another page, returning to a labelled block of this region
-    if ((tw >= 0 && tw < PAGE_WORDS) || w + 1 >= PAGE_WORDS || r.entryAt[w + 1] < 0) return false;
-    const words = callee.words.slice(bl.start, bl.end);
-    const kept = r.inlines.filter((c) => c.w !== w);
-    const next = [...kept, { w, site: -1, target: tw, callee, block, cost: bl.cost, words, toCallee: noCode(), toCaller: noCode() }].sort((p, q) => p.w - q.w);
-    const code = sharedRegionCode(r.gpfn, r.kernel, r.words, r.entries, this.opCost, r.scan, r.labels, leafCalls(next));
-    if (code.plan.blocks.length !== r.plan.blocks.length || code.sites !== r.links.length || code.slow.length !== r.slowKind.length) return false;
-    for (let k = 0; k < PAGE_WORDS; k++) if (code.entryAt[k] !== r.entryAt[k]) return false;
-    r.inlines = next.map((c, j) => ({ ...c, site: code.callSites[j] }));
-    r.source = code.source;
-    r.fn = code.factory(this.helpers, r.bc, code.entryAt);
-    r.resumeFn = undefined;
-    r.makeResume = () => { const v = code.resumable(); return { fn: v.factory(this.helpers, r.bc, code.entryAt), source: v.source }; };
-    this.countResumeSource(r);
-    this.stats.sourceChars += code.source.length;
-    this.stats.inlinedCalls++;
     return true;
   }
 
@@ -357,14 +320,6 @@ export class TranslationCache {
     for (const r of this.list()) this.drop(r);
     this.profiles.clear();
   }
-}
-
-function noCode(): CodeMemo {
-  return { g: -1, generation: -1, code: undefined };
-}
-
-function leafCalls(sites: readonly InlineSite[]): LeafCall[] {
-  return sites.map((c) => ({ w: c.w, words: c.words }));
 }
 
 function sameCosts(p: Int32Array, q: Int32Array): boolean {
