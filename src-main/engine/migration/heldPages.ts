@@ -11,7 +11,7 @@
  * modelled link (they stand for the source's own pages, which a real source reads at that moment).
  *
  * `hold(batch)` indexes a batch's records (the receiver keeps the buffer); `page(member, gpfn)` → the
- * page's bytes (a view, valid until `release`), the shared zero page for a zero page, or undefined for a
+ * page's bytes (a view, valid until the next `page` or `release`), the shared zero page for a zero page, or undefined for a
  * page not held; `release(member, gpfn)` once the page is on the destination (a batch is dropped when
  * its last page is released); `clear()` drops everything (the end, or a lost VM).
  */
@@ -36,6 +36,8 @@ export class HeldPages implements RecordVisitor {
   private heldCount = 0;
   /** The RAM block the held batches named last (a batch may continue it, as in the stream). */
   private member = -1;
+  /** Where a page whose bytes sit at an unaligned offset is copied (word-aligned). */
+  private readonly aligned = new Uint8Array(PAGE_SIZE_BYTES);
 
   constructor(pageCounts: readonly number[]) {
     this.batchOf = pageCounts.map((n) => new Int32Array(n).fill(NOT_HELD));
@@ -60,7 +62,12 @@ export class HeldPages implements RecordVisitor {
     if (b === NOT_HELD) return undefined;
     if (b === ZERO_HELD) return ZERO_PAGE;
     const at = this.offsetOf[member][gpfn];
-    return this.batches[b]!.subarray(at, at + PAGE_SIZE_BYTES);
+    const view = this.batches[b]!.subarray(at, at + PAGE_SIZE_BYTES);
+    if ((at & 3) === 0) return view;
+    // A record's bytes follow its 8-byte header and, on a batch's first record, the 7-byte block name:
+    // such a page would reach the machine's words by a byte-by-byte copy; one block copy aligns it.
+    this.aligned.set(view);
+    return this.aligned;
   }
 
   release(member: number, gpfn: number): void {

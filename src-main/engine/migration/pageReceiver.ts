@@ -82,7 +82,7 @@ export class PageReceiver implements RecordVisitor {
     this.held.hold(batch);
   }
 
-  /** A held post-copy page's bytes (a view: read it before the next `dropHeld`), undefined if not held. */
+  /** A held post-copy page's bytes (a view: read it at once), undefined if not held. */
   heldPage(member: number, gpfn: number): Uint8Array | undefined {
     return this.held?.page(member, gpfn);
   }
