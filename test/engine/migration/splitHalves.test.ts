@@ -163,8 +163,10 @@ function movePostcopy(faulted: number, transport: RecordTransport | undefined): 
         for (let k = 0; k < b.length; k += 64) b[k] ^= 0xa5;
         src.writePage(g, b);
       }
-      fault = handler!({ gpfn: faulted, vcpu: 0, access: 'host', canWait: false });
-      assert.equal(fault.kind, 'supply');
+      const decision = handler!({ gpfn: faulted, vcpu: 0, access: 'host', canWait: false });
+      assert.equal(decision.kind, 'supply');
+      // The bytes are valid at once only (as the machine uses them): kept as a copy for the checks.
+      fault = decision.kind === 'supply' ? { ...decision, bytes: decision.bytes.slice() } : decision;
       if (fault.kind === 'supply') dest!.supplyPage(faulted, fault.bytes);
     }
     now = Math.max(now + 1e6, out.wakeNs ?? 0);
