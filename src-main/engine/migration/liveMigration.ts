@@ -26,8 +26,10 @@
  * message port) once `MIGRATION_RECORD_BATCH_BYTES` are pending, at the end of every step, and before
  * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
  * confirming compare); between them travel only record batches and plain values (the announced hashes,
- * the discarded pages). The switch, verification and post-copy still reach both sides from here
- * (docs/migration.md, "The two halves").
+ * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
+ * batches the receiver keeps (`heldPages.ts`): every page the destination takes in after the switch —
+ * pushed, requested, or a fault that cannot wait — is read there, never from the source. The switch
+ * (device state) and verification still reach both sides from here (docs/migration.md, "The two halves").
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
