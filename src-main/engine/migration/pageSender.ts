@@ -32,7 +32,7 @@
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
 import { MIGRATION_RECORD_BATCH_BYTES, MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
-import { readSourcePage, type MigrationEnv } from './migrationEnv';
+import { readSourcePage, readSourceWords, type MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
@@ -295,7 +295,9 @@ export class PageSender {
       const src = this.env.source(m);
       const zero = this.heldZero[m];
       bitmap.forEach((g) => {
-        const bytes = src.pageState(g) === 'untouched' ? undefined : readSourcePage(this.env, m, g, this.page);
+        // Read in place where the source shows its words: the record is the one copy made.
+        const words = src.pageState(g) === 'untouched' ? undefined : readSourceWords(this.env, m, g, this.page);
+        const bytes = words && new Uint8Array(words.buffer, words.byteOffset, PAGE_SIZE_BYTES);
         if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zero.set(g); } else writer.normal(m, g, bytes);
         if (writer.size > fullBatch) hand(writer.take());
       });
