@@ -304,13 +304,6 @@ export const POSTCOPY_BARRIER_MS = 1;
  * host CPU only; the results do not depend on it.
  */
 export const MIGRATION_RECORD_BATCH_BYTES = 1 << 20;
-/**
- * Post-copy's held pages (the paused source's pages still to send, kept by the receiver from the switch
- * on) are written in batches of about this many bytes; a batch is freed once its last page is on the
- * destination. Larger: fewer buffers to allocate at the switch; smaller: memory freed sooner. Memory and
- * host CPU only; the results do not depend on it.
- */
-export const POSTCOPY_HELD_BATCH_BYTES = 32 << 20;
 /** Modelled setup of a migration before the first page (connection, capabilities, bitmap): one round trip plus this. */
 export const MIGRATION_SETUP_MS = 5;
 /** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */

@@ -1,7 +1,7 @@
 /**
  * heldPages — post-copy's pages on the destination's side: at the switch the source is paused and its
  * pages still to send are final, so the sender writes them once, as zero and normal page records in
- * batches of about `POSTCOPY_HELD_BATCH_BYTES` (`PageSender.holdPostcopyPages`), and hands the
+ * batches of about `MIGRATION_RECORD_BATCH_BYTES` (`PageSender.holdPostcopyPages`), and hands the
  * batches to the receiver, which keeps them here. Every post-copy page the destination takes in — a page
  * the background push or a page request brings, or a fault that cannot wait — is read from these
  * batches, never from the source machine: the two halves share nothing but the batches.

@@ -31,7 +31,7 @@
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
-import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES, POSTCOPY_HELD_BATCH_BYTES } from '../params';
+import { MIGRATION_RECORD_BATCH_BYTES, MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
 import { readSourcePage, readSourceWords, type MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageBitmap } from './bitmap';
@@ -283,14 +283,13 @@ export class PageSender {
 
   /**
    * Post-copy's switch: writes every page still to send (`pages`, the members' bitmaps) once, as zero
-   * and normal page records in batches of about `POSTCOPY_HELD_BATCH_BYTES`, and hands them to the
-   * destination half (`hand`, batch by batch: the receiver
+   * and normal page records, and hands them to the destination half (`hand`, batch by batch: the receiver
    * keeps them, `heldPages.ts`). Nothing goes on the link or is charged: the link carries each page when
    * it is pushed or requested (`sendPostcopyPage`). Notes which pages are zero, for their records then.
    */
   holdPostcopyPages(pages: readonly PageBitmap[], hand: (batch: RecordBatch) => void): void {
-    const writer = new RecordWriter(POSTCOPY_HELD_BATCH_BYTES);
-    const fullBatch = POSTCOPY_HELD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
+    const writer = new RecordWriter();
+    const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
     this.heldZero = pages.map((b) => PageBitmap.empty(b.pages));
     pages.forEach((bitmap, m) => {
       const src = this.env.source(m);

@@ -55,9 +55,6 @@ export class RecordWriter {
   private lastMember = -1;
   private packets = 0;
 
-  /** `initialBytes`: the size of a new buffer (it doubles when a record does not fit). */
-  constructor(private readonly initialBytes = INITIAL_BYTES) {}
-
   /** Bytes written since the last `take()`. */
   get size(): number {
     return this.length;
@@ -162,7 +159,7 @@ export class RecordWriter {
 
   private reserve(n: number): void {
     if (this.buffer && this.length + n <= this.bytes.length) return;
-    let size = Math.max(this.initialBytes, this.bytes.length);
+    let size = Math.max(INITIAL_BYTES, this.bytes.length);
     while (size < this.length + n) size *= 2;
     const old = this.bytes.subarray(0, this.length);
     this.adopt(new ArrayBuffer(size));
