@@ -5,7 +5,7 @@
  * lab's task kind `vm.migrate`.
  *
  * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
- * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
+ * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
  * (`migrationEnv.ts`, `verify.ts`) → `labMigrationEnv.ts` → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';

@@ -26,8 +26,10 @@
  * message port) once `MIGRATION_RECORD_BATCH_BYTES` are pending, at the end of every step, and before
  * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
  * confirming compare); between them travel only record batches and plain values (the announced hashes,
- * the discarded pages). The switch, verification and post-copy still reach both sides from here
- * (docs/migration.md, "The two halves").
+ * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
+ * batches the receiver keeps (`heldPages.ts`): every page the destination takes in after the switch —
+ * pushed, requested, or a fault that cannot wait — is read there, never from the source. The switch
+ * (device state) and verification still reach both sides from here (docs/migration.md, "The two halves").
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
@@ -59,16 +61,18 @@ export interface StepOutcome {
 
 interface RateWindow { startNs: number; pagesDirtied: number; bytesSent: number; xbzrleLookups: number; xbzrleMisses: number; xbzrleIn: number; xbzrleOut: number }
 
-interface InFlightPage { member: number; gpfn: number; arrivalNs: number; bytes: Uint8Array | null }
+/** A post-copy page on the link: its bytes are the receiver's (held since the switch), not carried here. */
+interface InFlightPage { member: number; gpfn: number; arrivalNs: number; zero: boolean }
 
 /**
- * How a batch of records reaches the receiver: `deliver` applies it where the receiver lives; returns
- * the buffer to write the next batch into. Direct in one thread; a test (and later a host worker) sends
- * it through a message port instead.
+ * How a batch of records reaches the receiver: `deliver` applies (or keeps) it where the receiver lives
+ * and returns the buffer to give back (an empty one when the receiver keeps the batch: post-copy's held
+ * pages); the transport returns that buffer to the sender, to write the next batch into. Direct in one
+ * thread; a test (and later a host worker) sends it through a message port instead.
  */
-export type RecordTransport = (batch: RecordBatch, deliver: (batch: RecordBatch) => void) => ArrayBuffer;
+export type RecordTransport = (batch: RecordBatch, deliver: (batch: RecordBatch) => ArrayBuffer) => ArrayBuffer;
 
-const directTransport: RecordTransport = (batch, deliver) => { deliver(batch); return batch.buffer; };
+const directTransport: RecordTransport = (batch, deliver) => deliver(batch);
 
 const MS = 1e6;
 /** An all-zero page: what a zero page in flight delivers (read only). */
@@ -124,11 +128,6 @@ export class LiveMigration {
   private blockBase: number[] = [];
   private arrivedChecked = 0;
   private arrivedMismatched = 0;
-  /**
-   * Copies of pages in flight that have arrived, reused for the next pages pushed: the pages in flight
-   * hold one extra copy each and no more, without a fresh 4 KiB buffer (and its collection) per page.
-   */
-  private readonly spareCopies: Uint8Array[] = [];
   /** Where an arrived page is read back on the destination, and the source's page, to compare them. */
   private readonly arrivedPage = new Uint8Array(PAGE_SIZE_BYTES);
   private readonly sourcePage = new Uint8Array(PAGE_SIZE_BYTES);
@@ -198,7 +197,7 @@ export class LiveMigration {
   private handOver(): void {
     if (this.sender.pendingRecordBytes === 0) return;
     const batch = this.sender.takeRecords();
-    this.sender.recycle(this.transport(batch, (b) => this.receiver.apply(b)));
+    this.sender.recycle(this.transport(batch, (b) => { this.receiver.apply(b); return b.buffer; }));
   }
 
   private advance(nowNs: number): StepOutcome {
@@ -443,6 +442,9 @@ export class LiveMigration {
         this.receiver.markNotPresent(m, pages);
       }
       this.link.send(runs * 16, 'switchover');
+      // The paused source's pages still to send are final: the receiver keeps them from now on, and
+      // every page the destination takes in after the switch is read there, never from the source.
+      this.sender.holdPostcopyPages(this.bitmaps, (batch) => { this.transport(batch, (b) => { this.receiver.holdPostcopy(b); return new ArrayBuffer(0); }); });
     } else {
       while (this.sendNext('switchover')) { /* every page still dirty */ }
       this.sender.flush('switchover');
@@ -505,10 +507,13 @@ export class LiveMigration {
 
   private remoteFault(member: number, f: NotPresentFault): NotPresentDecision {
     if (!f.canWait) {
-      // Host code that cannot wait (a monitor in the middle of an operation): served synchronously from the
-      // paused source, with a stall of a round trip plus the page's transfer.
-      const bytes = readSourcePage(this.env, member, f.gpfn) ?? new Uint8Array(PAGE_SIZE_BYTES);
-      this.bitmaps[member].clear(f.gpfn);
+      // Host code that cannot wait (a monitor in the middle of an operation): served synchronously, with a
+      // stall of a round trip plus the page's transfer, from the pages the receiver holds since the switch
+      // (the paused source's, final).
+      const bytes = this.receiver.heldPage(member, f.gpfn);
+      if (!bytes) throw new Error(`post-copy: guest page ${f.gpfn} of member ${member} faulted, but the destination holds no copy of it`);
+      // Not pushed yet: it will never be, so its held copy goes now (a page in flight keeps it until it arrives).
+      if (this.bitmaps[member].clear(f.gpfn)) this.receiver.dropHeld(member, f.gpfn);
       this.postcopyRequests++;
       const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
       this.sender.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
@@ -533,8 +538,8 @@ export class LiveMigration {
         // Already pushed: if the rate limiter holds it back, the request sends it again at once.
         const f = this.inFlight.find((p) => p.member === r.member && p.gpfn === r.gpfn);
         if (f && f.arrivalNs > reqArrive + this.link.config.latencyNs) {
-          const leave = this.link.sendUrgent(f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES, reqArrive);
-          this.sender.counters.postcopyBytes += f.bytes ? NORMAL_PAGE_BYTES : ZERO_PAGE_BYTES;
+          const leave = this.link.sendUrgent(f.zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES, reqArrive);
+          this.sender.counters.postcopyBytes += f.zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES;
           f.arrivalNs = Math.min(f.arrivalNs, this.link.arrival(leave));
         }
         continue;
@@ -552,6 +557,7 @@ export class LiveMigration {
     this.deliver(nowNs);
     if (this.remainingPages === 0 && this.inFlight.length === 0) {
       for (const d of this.dest!) d.setNotPresentHandler(undefined);
+      this.receiver.dropAllHeld();
       if (this.verdict) {
         this.verdict.pagesChecked += this.arrivedChecked;
         this.verdict.mismatchedPages += this.arrivedMismatched;
@@ -566,16 +572,16 @@ export class LiveMigration {
 
   private pushPage(m: number, g: number, urgentAtNs?: number): void {
     this.bitmaps[m].clear(g);
-    const copy = this.spareCopies.pop() ?? new Uint8Array(PAGE_SIZE_BYTES);
-    const bytes = this.env.source(m).pageState(g) === 'untouched' ? null : readSourcePage(this.env, m, g, copy) ?? null;
-    const zero = bytes === null || this.sender.isZero(bytes);
-    if (zero) this.spareCopies.push(copy);
+    const zero = this.sender.isHeldZero(m, g);
     const leave = this.sender.sendPostcopyPage(zero, urgentAtNs);
-    this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), bytes: zero ? null : bytes });
+    this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), zero });
     this.requested.delete(m * 0x1_0000_0000 + g);
   }
 
-  /** Pages whose last byte has arrived become present on the destination; each is checked against the source. */
+  /**
+   * Pages whose last byte has arrived become present on the destination, from the copy the receiver holds;
+   * each is checked against the source (the check, not the page, still reads the source: docs/migration.md).
+   */
   private deliver(nowNs: number): void {
     let keep = 0;
     for (let i = 0; i < this.inFlight.length; i++) {
@@ -583,18 +589,20 @@ export class LiveMigration {
       if (p.arrivalNs > nowNs) { this.inFlight[keep++] = p; continue; }
       const d = this.dest![p.member];
       if (d.pageState(p.gpfn) === 'notPresent') {
-        d.supplyPage(p.gpfn, p.bytes ?? ZERO_PAGE);
+        const bytes = this.receiver.heldPage(p.member, p.gpfn);
+        if (!bytes) throw new Error(`post-copy: guest page ${p.gpfn} of member ${p.member} arrived, but the destination holds no copy of it`);
+        d.supplyPage(p.gpfn, bytes);
+        this.receiver.dropHeld(p.member, p.gpfn);
         this.arrivedChecked++;
         // A zero page that left the destination's page untouched, where the source's is untouched too:
         // both read as zeros by definition (no frame on either side), nothing to read (most of a large
         // VM's pages, whose copies and compares were most of a post-copy's checking time).
-        if (!p.bytes && d.pageState(p.gpfn) === 'untouched' && this.env.source(p.member).pageState(p.gpfn) === 'untouched') continue;
+        if (p.zero && d.pageState(p.gpfn) === 'untouched' && this.env.source(p.member).pageState(p.gpfn) === 'untouched') continue;
         // Compared as words, in place where both machines show them (no copy of either page).
         const back = d.pageWords ? d.pageWords(p.gpfn) : wordsOf(d.readPage(p.gpfn, this.arrivedPage));
         const orig = readSourceWords(this.env, p.member, p.gpfn, this.sourcePage) ?? ZERO_WORDS;
         if (!back || !sameWords(back, orig)) this.arrivedMismatched++;
-      }
-      if (p.bytes) this.spareCopies.push(p.bytes);
+      } else this.receiver.dropHeld(p.member, p.gpfn);
     }
     this.inFlight.length = keep;
   }
@@ -612,6 +620,7 @@ export class LiveMigration {
       this.status = 'failed';
       this.endNs = Math.max(at, nowNs);
       for (const d of this.dest ?? []) d.setNotPresentHandler(undefined);
+      this.receiver.dropAllHeld();
       this.env.loseVms(this.errorDesc, nowNs);
       this.env.finishSource(nowNs);
       this.enterPhase('done', this.endNs);

@@ -15,6 +15,10 @@
  *    real codec, then each page written or dropped;
  *  - `markNotPresent(member, pages)` (post-copy's discard at the switch), `release()` (a failed or
  *    cancelled migration: every frame back);
+ *  - post-copy: `holdPostcopy(batch)` keeps the batches of the pages still on the source at the switch
+ *    (`heldPages.ts`); `heldPage(member, gpfn)` → a held page's bytes, for a page that arrives or a
+ *    fault that cannot wait; `dropHeld(member, gpfn)` once it is on the destination, `dropAllHeld()`
+ *    at the end;
  *  - `readPlace(place, out)`: the bytes a dedup place holds now (the sender's confirming compare).
  */
 import type { PageCodecName } from '../ports';
@@ -25,6 +29,7 @@ import { xbzrleDecode } from './xbzrle';
 import { isZeroPage } from './pageHash';
 import type { DedupPlace } from './dedupIndex';
 import { readRecords, type RecordBatch, type RecordVisitor } from './recordBuffer';
+import { HeldPages } from './heldPages';
 
 export class PageReceiver implements RecordVisitor {
   private readonly scratch = new Uint8Array(PAGE_SIZE_BYTES);
@@ -33,6 +38,8 @@ export class PageReceiver implements RecordVisitor {
   private readonly unpacked: Uint8Array;
   /** The RAM block the stream named last (a batch may continue it). */
   private member = -1;
+  /** Post-copy: the pages still on the source at the switch, as their records (made at the switch). */
+  private held: HeldPages | undefined;
 
   constructor(
     private readonly incoming: readonly IncomingGuestMemory[],
@@ -66,7 +73,26 @@ export class PageReceiver implements RecordVisitor {
   }
 
   release(): void {
+    this.held = undefined;
     for (const inc of this.incoming) inc.release();
+  }
+
+  holdPostcopy(batch: RecordBatch): void {
+    this.held ??= new HeldPages(this.incoming.map((inc) => inc.pageCount));
+    this.held.hold(batch);
+  }
+
+  /** A held post-copy page's bytes (a view: read it at once), undefined if not held. */
+  heldPage(member: number, gpfn: number): Uint8Array | undefined {
+    return this.held?.page(member, gpfn);
+  }
+
+  dropHeld(member: number, gpfn: number): void {
+    this.held?.release(member, gpfn);
+  }
+
+  dropAllHeld(): void {
+    this.held = undefined;
   }
 
   readPlace(p: DedupPlace, out: Uint8Array): Uint8Array | undefined {

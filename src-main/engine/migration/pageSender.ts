@@ -31,14 +31,15 @@
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
-import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
-import { readSourcePage, type MigrationEnv } from './migrationEnv';
+import { MIGRATION_RECORD_BATCH_BYTES, MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
+import { readSourcePage, readSourceWords, type MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
+import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
 import { XbzrleCache, xbzrleEncode } from './xbzrle';
 import { DedupIndex, type DedupPlace } from './dedupIndex';
 import { isZeroPage } from './pageHash';
-import { DEDUP_RECORD_BYTES, NORMAL_PAGE_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
+import { DEDUP_RECORD_BYTES, NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
 import { RecordWriter, type RecordBatch } from './recordBuffer';
 
 /** The destination's current bytes at a dedup place (the confirming compare), or undefined. */
@@ -94,6 +95,8 @@ export class PageSender {
   /** Pages sent in the first pass, per member (XBZRLE starts after the first complete pass). */
   private readonly firstPass: number[];
   private xbzrleStarted = false;
+  /** Post-copy: the held pages that are zero pages (decided once, at the switch: the source is paused). */
+  private heldZero: PageBitmap[] = [];
 
   constructor(
     private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions,
@@ -276,6 +279,35 @@ export class PageSender {
     c.decompressNs += normal ? PageCodecs.decompressNs(this.codec, packedBytes, raw.length) : 0;
     this.packet.length = 0;
     this.packetPages = 0;
+  }
+
+  /**
+   * Post-copy's switch: writes every page still to send (`pages`, the members' bitmaps) once, as zero
+   * and normal page records, and hands them to the destination half (`hand`, batch by batch: the receiver
+   * keeps them, `heldPages.ts`). Nothing goes on the link or is charged: the link carries each page when
+   * it is pushed or requested (`sendPostcopyPage`). Notes which pages are zero, for their records then.
+   */
+  holdPostcopyPages(pages: readonly PageBitmap[], hand: (batch: RecordBatch) => void): void {
+    const writer = new RecordWriter();
+    const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
+    this.heldZero = pages.map((b) => PageBitmap.empty(b.pages));
+    pages.forEach((bitmap, m) => {
+      const src = this.env.source(m);
+      const zero = this.heldZero[m];
+      bitmap.forEach((g) => {
+        // Read in place where the source shows its words: the record is the one copy made.
+        const words = src.pageState(g) === 'untouched' ? undefined : readSourceWords(this.env, m, g, this.page);
+        const bytes = words && new Uint8Array(words.buffer, words.byteOffset, PAGE_SIZE_BYTES);
+        if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zero.set(g); } else writer.normal(m, g, bytes);
+        if (writer.size > fullBatch) hand(writer.take());
+      });
+    });
+    if (writer.size > 0) hand(writer.take());
+  }
+
+  /** Whether a held post-copy page is a zero page (`holdPostcopyPages`). */
+  isHeldZero(m: number, g: number): boolean {
+    return this.heldZero[m]?.has(g) ?? false;
   }
 
   /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */
