@@ -177,6 +177,18 @@ export const HW_KERNEL_TRANSLATE_AFTER_CYCLES = 100_000_000;
  *  warm interpreter: a hot loop passes it at once, one-off paths never. Measured at 1, 2, 5 and 20 M on
  *  labos `mixed` (docs/PERFORMANCE.md, "Monitors: the first seconds, fifth round"). Host-side only. */
 export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
+/** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
+ *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's
+ *  feedback vector only once it has run about 8 times its bytecode's length (a region's call runs most
+ *  of it: ~8 calls), and optimises it after about three times 66 KB more, so before its budget exit has
+ *  run — and deoptimises it at the first budget stop. Host-side only. */
+export const BT_BUDGET_EXIT_FEEDBACK_ENTRY = 12;
+/** Calls of the function that leave at once through its budget exit, at that point. */
+export const BT_BUDGET_EXIT_FEEDBACK_CALLS = 2;
+/** A call may run little of its function, so the feedback is given again after this factor more real
+ *  calls (12, 48, 192, 768), while the step is at most BT_BUDGET_EXIT_FEEDBACK_LAST. */
+export const BT_BUDGET_EXIT_FEEDBACK_FACTOR = 4;
+export const BT_BUDGET_EXIT_FEEDBACK_LAST = 768;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

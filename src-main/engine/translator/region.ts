@@ -13,7 +13,7 @@
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (a translation must never run stale code).
  */
-import { PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, PAGE_WORDS } from '../params';
 import { classify, OpKind, type PagePlan, type ScanOptions } from './blocks';
 import type { SlowSite } from './codegen';
 import { sharedRegionCode } from './sharedCode';
@@ -49,6 +49,12 @@ export class Region {
    *  (which also gives its generated source, for the owning cache's `sourceChars`). */
   resumeFn: RegionFn | undefined = undefined;
   makeResume: () => { fn: RegionFn; source: string } = () => { throw new Error('region: no resumable variant'); };
+  /** Real calls of `fn` (of `resumeFn`) left before its budget exit is given V8 type feedback (budgetExitFeedback.ts); 0 = done. */
+  feedIn = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+  resumeFeedIn = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+  /** The calls between the last two feedings (grows by BT_BUDGET_EXIT_FEEDBACK_FACTOR). */
+  feedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+  resumeFeedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;
