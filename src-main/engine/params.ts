@@ -185,8 +185,9 @@ export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
 export const BT_BUDGET_EXIT_FEEDBACK_ENTRY = 12;
 /** Calls of the function that leave at once through its budget exit, at that point. */
 export const BT_BUDGET_EXIT_FEEDBACK_CALLS = 2;
-/** A call may run little of its function, so the feedback is given again after this factor more real
- *  calls (12, 48, 192, 768), while the step is at most BT_BUDGET_EXIT_FEEDBACK_LAST. */
+/** A call may run little of its function (V8 may not have its feedback vector yet), so the feedback is
+ *  given again after this factor more real calls each time (48, 192 and 768 calls later: at the 12th,
+ *  60th, 252nd and 1,020th), while the step is at most BT_BUDGET_EXIT_FEEDBACK_LAST. */
 export const BT_BUDGET_EXIT_FEEDBACK_FACTOR = 4;
 export const BT_BUDGET_EXIT_FEEDBACK_LAST = 768;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
