@@ -186,10 +186,12 @@ export const BT_BUDGET_EXIT_FEEDBACK_ENTRY = 12;
 /** Calls of the function that leave at once through its budget exit, at that point. */
 export const BT_BUDGET_EXIT_FEEDBACK_CALLS = 2;
 /** A call may run little of its function (V8 may not have its feedback vector yet), so the feedback is
- *  given again after this factor more real calls each time (48, 192 and 768 calls later: at the 12th,
- *  60th, 252nd and 1,020th), while the step is at most BT_BUDGET_EXIT_FEEDBACK_LAST. */
+ *  given again this factor more real calls later (at the 60th), while the step is at most
+ *  BT_BUDGET_EXIT_FEEDBACK_LAST. Not later: by then V8 has optimised the function, and a call through
+ *  an exit its optimised code has no feedback for deoptimises it — feeding at the 252nd and 1,020th
+ *  calls too cost the busy mix's `io` VMs 1.39× the CPU (docs/PERFORMANCE.md). */
 export const BT_BUDGET_EXIT_FEEDBACK_FACTOR = 4;
-export const BT_BUDGET_EXIT_FEEDBACK_LAST = 768;
+export const BT_BUDGET_EXIT_FEEDBACK_LAST = 48;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

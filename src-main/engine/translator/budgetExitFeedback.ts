@@ -8,6 +8,11 @@
  * then runs in its bytecode tier until it optimises it again. On a large footprint (~60 regions made
  * close together) that is ~60 deoptimisations and re-optimisations in the first seconds.
  *
+ * When: at the function's 12th and 60th real call (params BT_BUDGET_EXIT_FEEDBACK_*): not at its creation,
+ * because V8 allocates a function's feedback vector only after it has run about 8 times its bytecode's
+ * length (before that, feedback is dropped), and not late, because calling an optimised function
+ * through an exit it has no feedback for deoptimises it — the very thing this avoids.
+ *
  * Interface: `feedBudgetExit(fn, x, b)` — fn: a region function (either variant), x: the executor's
  * context for the CPU that will run it, b: a labelled block of the region (a `case` that starts with
  * the block's budget check).
