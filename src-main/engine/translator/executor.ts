@@ -26,6 +26,9 @@
  *    function is first called once the interpreter has run that many guest instructions in stretches
  *    started at its entries — V8 compiles, runs in its bytecode tier and optimises only code that
  *    keeps running;
+ *  - at a region function's 12th and 60th real call it is first called through its budget exit
+ *    (budgetExitFeedback.ts), so V8 has type feedback for that once-per-run path before it optimises
+ *    the function (else it deoptimises at the first budget stop); host-side only;
  *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
  *    end of the call and just before the paging mode changes, by whatever path (the MMU's
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,

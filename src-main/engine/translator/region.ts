@@ -9,7 +9,8 @@
  * of a block's instructions from word w on (charged at block entry, not executed).
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty`, `warmup` (host-side lazy
- * compilation), the labels and arrivals of a relabel, and its block counters. `words`
+ * compilation), the budget-exit feeding countdowns (`feedIn`, `feedStep` and their resumable twins),
+ * the labels and arrivals of a relabel, and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (a translation must never run stale code).
  */
