@@ -177,6 +177,21 @@ export const HW_KERNEL_TRANSLATE_AFTER_CYCLES = 100_000_000;
  *  warm interpreter: a hot loop passes it at once, one-off paths never. Measured at 1, 2, 5 and 20 M on
  *  labos `mixed` (docs/PERFORMANCE.md, "Monitors: the first seconds, fifth round"). Host-side only. */
 export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
+/** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
+ *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's
+ *  feedback vector only once it has run about 8 times its bytecode's length (a region's call runs most
+ *  of it: ~8 calls), and optimises it after about three times 66 KB more, so before its budget exit has
+ *  run — and deoptimises it at the first budget stop. Host-side only. */
+export const BT_BUDGET_EXIT_FEEDBACK_ENTRY = 12;
+/** Calls of the function that leave at once through its budget exit, at that point. */
+export const BT_BUDGET_EXIT_FEEDBACK_CALLS = 2;
+/** A call may run little of its function (V8 may not have its feedback vector yet), so the feedback is
+ *  given again this factor more real calls later (at the 60th), while the step is at most
+ *  BT_BUDGET_EXIT_FEEDBACK_LAST. Not later: by then V8 has optimised the function, and a call through
+ *  an exit its optimised code has no feedback for deoptimises it — feeding at the 252nd and 1,020th
+ *  calls too cost the busy mix's `io` VMs 1.39× the CPU (docs/PERFORMANCE.md). */
+export const BT_BUDGET_EXIT_FEEDBACK_FACTOR = 4;
+export const BT_BUDGET_EXIT_FEEDBACK_LAST = 48;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

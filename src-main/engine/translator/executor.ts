@@ -26,6 +26,9 @@
  *    function is first called once the interpreter has run that many guest instructions in stretches
  *    started at its entries — V8 compiles, runs in its bytecode tier and optimises only code that
  *    keeps running;
+ *  - at a region function's 12th and 60th real call it is first called through its budget exit
+ *    (budgetExitFeedback.ts), so V8 has type feedback for that once-per-run path before it optimises
+ *    the function (else it deoptimises at the first budget stop); host-side only;
  *  - per-opcode counts of translated code are kept per block and folded into cpu.counters at the
  *    end of the call and just before the paging mode changes, by whatever path (the MMU's
  *    `beforePagingChange` hook): their software-TLB hits are modelled TLB hits only with paging on,
@@ -44,8 +47,9 @@
  */
 import type { Cpu, RunResult, StopReason } from '../cpu/index';
 import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
-import { BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_FACTOR, BT_BUDGET_EXIT_FEEDBACK_LAST, BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
 import { classify, OpKind } from './blocks';
+import { feedBudgetExit } from './budgetExitFeedback';
 import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
@@ -364,6 +368,7 @@ export class TranslatedExecutor {
       }
       tc.touch(region);
       stats.regionEntries++;
+      if (region.feedIn !== 0 && --region.feedIn === 0) feedRegion(region, false, x);
       x.region = region;
       x.base = pc & -4096;
       x.b = region.entryAt[w];
@@ -395,6 +400,7 @@ export class TranslatedExecutor {
         }
         tc.touch(l);
         stats.regionEntries++;
+        if (l.feedIn !== 0 && --l.feedIn === 0) feedRegion(l, false, x);
         x.region = l;
         x.b = nb;
         x.kind = EXIT_PAGE;
@@ -499,9 +505,39 @@ export class TranslatedExecutor {
 
 /** After a mid-block slow path that asked to go on: the region's resumable variant continues at case x.b (it never leaves with EXIT_RESUME). */
 function resume(r: Region, x: ExecContext): void {
+  r.resumeFn ??= r.makeResume().fn;
+  if (r.resumeFeedIn !== 0 && --r.resumeFeedIn === 0) feedRegion(r, true, x);
   x.kind = EXIT_PAGE;
   x.site = -1;
-  (r.resumeFn ??= r.makeResume().fn)(x);
+  r.resumeFn(x);
+}
+
+/**
+ * Gives V8 feedback for the budget exit of `r`'s function (its resumable variant if `resumable`), and
+ * arms the next time: a call may run little of the function, so V8 may not have allocated its
+ * feedback vector yet — done again after BT_BUDGET_EXIT_FEEDBACK_FACTOR times as many calls, up to
+ * BT_BUDGET_EXIT_FEEDBACK_LAST.
+ */
+function feedRegion(r: Region, resumable: boolean, x: ExecContext): void {
+  const fn = resumable ? r.resumeFn : r.fn;
+  if (fn !== undefined) feedBudgetExit(fn, x, firstLabel(r));
+  const step = (resumable ? r.resumeFeedStep : r.feedStep) * BT_BUDGET_EXIT_FEEDBACK_FACTOR;
+  const next = step <= BT_BUDGET_EXIT_FEEDBACK_LAST ? step : 0;
+  if (resumable) {
+    r.resumeFeedStep = step;
+    r.resumeFeedIn = next;
+  } else {
+    r.feedStep = step;
+    r.feedIn = next;
+  }
+}
+
+/** A block region `r` can be entered at (its first planned entry's, else the first labelled one), or -1. */
+function firstLabel(r: Region): number {
+  const e = r.entries.length > 0 ? r.entryAt[r.entries[0]] : -1;
+  if (e >= 0) return e;
+  for (let w = 0; w < PAGE_WORDS; w++) if (r.entryAt[w] >= 0) return r.entryAt[w];
+  return -1;
 }
 
 /** One past the last word of the straight-line run from word `w` of a pre-decoded page (decodeCache

@@ -9,11 +9,12 @@
  * of a block's instructions from word w on (charged at block entry, not executed).
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty`, `warmup` (host-side lazy
- * compilation), the labels and arrivals of a relabel, and its block counters. `words`
+ * compilation), the budget-exit feeding countdowns (`feedIn`, `feedStep` and their resumable twins),
+ * the labels and arrivals of a relabel, and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (a translation must never run stale code).
  */
-import { PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, PAGE_WORDS } from '../params';
 import { classify, OpKind, type PagePlan, type ScanOptions } from './blocks';
 import type { SlowSite } from './codegen';
 import { sharedRegionCode } from './sharedCode';
@@ -49,6 +50,12 @@ export class Region {
    *  (which also gives its generated source, for the owning cache's `sourceChars`). */
   resumeFn: RegionFn | undefined = undefined;
   makeResume: () => { fn: RegionFn; source: string } = () => { throw new Error('region: no resumable variant'); };
+  /** Real calls of `fn` (of `resumeFn`) left before its budget exit is given V8 type feedback (budgetExitFeedback.ts); 0 = done. */
+  feedIn = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+  resumeFeedIn = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+  /** The calls between the last two feedings (grows by BT_BUDGET_EXIT_FEEDBACK_FACTOR). */
+  feedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+  resumeFeedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;

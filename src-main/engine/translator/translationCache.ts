@@ -29,7 +29,7 @@
  */
 import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
-import { BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
 import type { PagePlan } from './blocks';
 import { sharedRegionCode, sharedScan } from './sharedCode';
 import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
@@ -234,6 +234,8 @@ export class TranslationCache {
     r.source = code.source;
     r.fn = code.factory(this.helpers, r.bc, code.entryAt);
     r.resumeFn = undefined;
+    r.feedIn = r.feedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
+    r.resumeFeedIn = r.resumeFeedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
     r.makeResume = () => { const v = code.resumable(); return { fn: v.factory(this.helpers, r.bc, code.entryAt), source: v.source }; };
     this.countResumeSource(r);
     this.stats.sourceChars += code.source.length;
