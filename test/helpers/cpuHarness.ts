@@ -185,3 +185,20 @@ export function runBare(image: AsmImage, monitor: Monitor, o: BareOptions): Bare
   };
   return { digest: cpu.digest(), console: io.console, reason, cycles: s.cycles, instructions: s.instructions, counters, cpu };
 }
+
+/** A hot loop of 60,000 iterations (300,000 instructions) whose backward jump stays on its page (one
+ *  region, one region entry per execute call), then hlt: the translator tests' one-region program. */
+export const HOT_LOOP_PROGRAM = `
+  .org 0x1000
+_start:
+  li r1, 0
+  li r2, 60000
+loop:
+  addi r1, r1, 1
+  addi r5, r5, 3
+  cmp r1, r2
+  beq done
+  j loop
+done:
+  hlt
+`;

@@ -6,13 +6,13 @@
 // copies of the pages (machines that do not show their words).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
+import { IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
 import { HostMemory } from '../../../src-main/engine/memory/index';
 import { LiveMigration, PageCodecs } from '../../../src-main/engine/migration/index';
-import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { MIGRATION_DEFAULTS } from '../../../src-shared/model/migration';
 import type { GuestMachine } from '../../../src-main/engine/vm/guestMachine';
 import { runningLabos } from '../../helpers/machineHarness';
+import { oneVmMigrationEnv } from '../../helpers/oneVmMigrationEnv';
 
 /** A machine that does not show its pages' words: the check copies them. */
 function withoutWords<T extends object>(m: T): T {
@@ -27,35 +27,17 @@ function withoutWords<T extends object>(m: T): T {
 function postcopy(src: Machine, showWords: boolean, betweenSteps: (mig: LiveMigration, dest: GuestMachine | undefined) => void = () => {}) {
   const inc = new IncomingMemory(new HostMemory(), src.config.memoryBytes);
   const shown = showWords ? src : withoutWords(src);
-  let dest: GuestMachine | undefined;
-  const env = {
-    memberCount: 1,
-    source: () => shown,
-    incoming: () => inc,
-    readDirty: () => [],
-    pauseSource: () => {},
-    resumeSource: () => {},
-    startDestination: (cores: readonly unknown[]) => {
-      const d = buildMachine({ kind: 'assemble', core: structuredClone(cores[0]) as never, memory: inc });
-      dest = showWords ? d : withoutWords(d);
-      return [dest];
-    },
-    finishSource: () => {},
-    loseVms: () => { throw new Error('no link cut here'); },
-    setThrottle: () => {},
-    destinationVms: () => [],
-    sourceAway: () => undefined,
-  } as unknown as MigrationEnv;
+  const { env, destination } = oneVmMigrationEnv<GuestMachine>({ source: shown, incoming: inc, assembled: (d) => (showWords ? d : withoutWords(d)) });
   const mig = new LiveMigration(env, new PageCodecs(), { ...MIGRATION_DEFAULTS, mode: 'postcopy', bandwidthBytesPerS: 1e9, linkBytesPerS: 1e9 }, 0);
   let now = 0;
   for (let i = 0; i < 10_000; i++) {
     const o = mig.step(now);
     if (o.done) break;
-    betweenSteps(mig, dest);
+    betweenSteps(mig, destination());
     now = Math.max(now + 1e6, o.wakeNs ?? 0);
   }
   assert.equal(mig.status, 'completed');
-  return { stats: mig.stats(now), dest: dest! };
+  return { stats: mig.stats(now), dest: destination()! };
 }
 
 test('post-copy: an exact move verifies every page as it arrives; a page that differs from the source on arrival is caught', () => {

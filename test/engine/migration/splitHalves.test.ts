@@ -13,14 +13,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
+import { IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
 import { HostMemory } from '../../../src-main/engine/memory/index';
 import { LiveMigration, PageCodecs, type RecordTransport } from '../../../src-main/engine/migration/index';
-import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { EOS_BYTES } from '../../../src-main/engine/migration/wireFormat';
 import { MIGRATION_DEFAULTS, type MigrationOptions } from '../../../src-shared/model/migration';
 import type { GuestMachine, NotPresentDecision, NotPresentHandler } from '../../../src-main/engine/vm/guestMachine';
 import { runningLabos } from '../../helpers/machineHarness';
+import { oneVmMigrationEnv } from '../../helpers/oneVmMigrationEnv';
 import { hostCodecs } from './migrationLab';
 
 interface Run { stats: ReturnType<LiveMigration['stats']>; dest: GuestMachine; batchBytes: number; deviceBytes: number }
@@ -30,24 +30,7 @@ function move(src: Machine, codecs: PageCodecs, options: Partial<MigrationOption
   const pool = new HostMemory();
   const neighbour = runningLabos(pool);
   const inc = new IncomingMemory(pool, src.config.memoryBytes);
-  let dest: GuestMachine | undefined;
-  const env = {
-    memberCount: 1,
-    source: () => src,
-    incoming: () => inc,
-    readDirty: () => [],
-    pauseSource: () => {},
-    resumeSource: () => {},
-    startDestination: (cores: readonly unknown[]) => {
-      dest = buildMachine({ kind: 'assemble', core: structuredClone(cores[0]) as never, memory: inc });
-      return [dest];
-    },
-    finishSource: () => {},
-    loseVms: () => { throw new Error('no link cut here'); },
-    setThrottle: () => {},
-    destinationVms: () => [neighbour],
-    sourceAway: () => undefined,
-  } as unknown as MigrationEnv;
+  const { env, destination } = oneVmMigrationEnv({ source: src, incoming: inc, destinationVms: () => [neighbour] });
   let batchBytes = 0;
   const counting: RecordTransport = (batch, deliver) => {
     batchBytes += batch.length;
@@ -62,7 +45,7 @@ function move(src: Machine, codecs: PageCodecs, options: Partial<MigrationOption
     now = Math.max(now + 1e6, out.wakeNs ?? 0);
   }
   assert.equal(mig.status, 'completed');
-  return { stats: mig.stats(now), dest: dest!, batchBytes, deviceBytes: mig.sender.counters.deviceBytes };
+  return { stats: mig.stats(now), dest: destination()!, batchBytes, deviceBytes: mig.sender.counters.deviceBytes };
 }
 
 /** The receiver's side of a message port: each batch is transferred over, applied there, and its buffer transferred back. */
@@ -126,28 +109,15 @@ interface PostcopyRun { stats: ReturnType<LiveMigration['stats']>; dest: GuestMa
 function movePostcopy(faulted: number, transport: RecordTransport | undefined): PostcopyRun {
   const src = runningLabos();
   const inc = new IncomingMemory(new HostMemory(), src.config.memoryBytes);
-  let dest: Machine | undefined;
   let handler: NotPresentHandler | undefined;
-  const env = {
-    memberCount: 1,
-    source: () => src,
-    incoming: () => inc,
-    readDirty: () => [],
-    pauseSource: () => {},
-    resumeSource: () => {},
-    startDestination: (cores: readonly unknown[]) => {
-      const d = buildMachine({ kind: 'assemble', core: structuredClone(cores[0]) as never, memory: inc });
+  const { env, destination } = oneVmMigrationEnv({
+    source: src, incoming: inc,
+    assembled: (d) => {
       const set = d.setNotPresentHandler.bind(d);
       d.setNotPresentHandler = (h) => { handler = h; set(h); };
-      dest = d;
-      return [d];
+      return d;
     },
-    finishSource: () => {},
-    loseVms: () => { throw new Error('no link cut here'); },
-    setThrottle: () => {},
-    destinationVms: () => [],
-    sourceAway: () => undefined,
-  } as unknown as MigrationEnv;
+  });
   const o: MigrationOptions = { ...MIGRATION_DEFAULTS, mode: 'postcopy', bandwidthBytesPerS: 64e6, linkBytesPerS: 64e6 };
   const mig = new LiveMigration(env, new PageCodecs(), o, 0, transport);
   let fault: NotPresentDecision | undefined;
@@ -156,7 +126,7 @@ function movePostcopy(faulted: number, transport: RecordTransport | undefined): 
     const out = mig.step(now);
     if (out.done) break;
     if (!fault && mig.status === 'postcopy-active') {
-      assert.equal(dest!.pageState(faulted), 'notPresent', 'the faulted page is still on the source at the switch');
+      assert.equal(destination()!.pageState(faulted), 'notPresent', 'the faulted page is still on the source at the switch');
       for (let g = 0; g < src.pageCount; g++) {
         if (src.pageState(g) !== 'present') continue;
         const b = src.readPage(g)!;
@@ -167,13 +137,13 @@ function movePostcopy(faulted: number, transport: RecordTransport | undefined): 
       assert.equal(decision.kind, 'supply');
       // The bytes are valid at once only (as the machine uses them): kept as a copy for the checks.
       fault = decision.kind === 'supply' ? { ...decision, bytes: decision.bytes.slice() } : decision;
-      if (fault.kind === 'supply') dest!.supplyPage(faulted, fault.bytes);
+      if (fault.kind === 'supply') destination()!.supplyPage(faulted, fault.bytes);
     }
     now = Math.max(now + 1e6, out.wakeNs ?? 0);
   }
   assert.equal(mig.status, 'completed');
   assert.ok(fault, 'the test reached post-copy and faulted');
-  return { stats: mig.stats(now), dest: dest!, fault };
+  return { stats: mig.stats(now), dest: destination()!, fault };
 }
 
 test('split halves, post-copy: pages and a fault that cannot wait are served from the batches the receiver holds, never from the source; through a MessageChannel the move is the direct one', () => {

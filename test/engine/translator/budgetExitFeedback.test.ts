@@ -12,23 +12,9 @@ import type { Cpu } from '../../../src-main/engine/cpu/index';
 import { InterpMonitor } from '../../../src-main/engine/monitors/index';
 import { BT_BUDGET_EXIT_FEEDBACK_CALLS, BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_BUDGET_EXIT_FEEDBACK_FACTOR, BT_BUDGET_EXIT_FEEDBACK_LAST } from '../../../src-main/engine/params';
 import { CALLOUT_HELPERS, EXIT_BUDGET, TranslatedExecutor, TranslationCache, type Region } from '../../../src-main/engine/translator/index';
-import { boot, EXACT_COSTS } from '../../helpers/cpuHarness';
+import { boot, EXACT_COSTS, HOT_LOOP_PROGRAM } from '../../helpers/cpuHarness';
 
-/** A hot loop (one region; its backward jump stays inside it, so one region entry per execute call), then hlt. */
-const PROGRAM = `
-  .org 0x1000
-_start:
-  li r1, 0
-  li r2, 60000
-loop:
-  addi r1, r1, 1
-  addi r5, r5, 3
-  cmp r1, r2
-  beq done
-  j loop
-done:
-  hlt
-`;
+const PROGRAM = HOT_LOOP_PROGRAM;
 
 const STEP = 1_000;
 

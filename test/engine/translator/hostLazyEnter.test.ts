@@ -10,23 +10,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Cpu } from '../../../src-main/engine/cpu/index';
 import { InterpMonitor } from '../../../src-main/engine/monitors/index';
 import { CALLOUT_HELPERS, TranslatedExecutor, TranslationCache } from '../../../src-main/engine/translator/index';
-import { boot, EXACT_COSTS } from '../../helpers/cpuHarness';
+import { boot, EXACT_COSTS, HOT_LOOP_PROGRAM } from '../../helpers/cpuHarness';
 
-/** A hot loop of 60,000 iterations (300,000 instructions), then hlt. */
-const PROGRAM = `
-  .org 0x1000
-_start:
-  li r1, 0
-  li r2, 60000
-loop:
-  addi r1, r1, 1
-  addi r5, r5, 3
-  cmp r1, r2
-  beq done
-  j loop
-done:
-  hlt
-`;
+const PROGRAM = HOT_LOOP_PROGRAM;
 
 function regions(cpu: Cpu) {
   return TranslationCache.for(cpu.mem, cpu.opCost, CALLOUT_HELPERS).list();

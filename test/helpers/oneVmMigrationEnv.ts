@@ -1,0 +1,50 @@
+/**
+ * oneVmMigrationEnv — the `MigrationEnv` of a one-VM move between two bare machines, with no lab around
+ * them, for the tests that drive the migration mechanism (`LiveMigration`) directly.
+ *
+ * Interface: `oneVmMigrationEnv({ source, incoming, destinationVms?, assembled? })` → `{ env, destination() }`.
+ *  - `source`: what the mechanism sees as the source (a machine, or a view of one);
+ *  - `incoming`: the destination's incoming memory; at the switch a machine is assembled on it from the
+ *    saved core, and `assembled(machine)` (default: the machine itself) says what the destination shows —
+ *    a view of it, or the machine with a hook installed;
+ *  - `destinationVms`: the VMs already running on the destination (dedup's neighbours; default none);
+ *  - `destination()`: what `assembled` returned, once the switch has happened.
+ * Rules: the source stays paused for the whole move (no dirty pages, no throttle, pause/resume are no-ops);
+ * a cut link is not part of these tests (it throws).
+ */
+import { buildMachine, type IncomingMemory, type Machine } from '../../src-main/engine/machine/index';
+import type { MigrationEnv } from '../../src-main/engine/migration/migrationEnv';
+import type { GuestMachine } from '../../src-main/engine/vm/guestMachine';
+
+export interface OneVmMove<D extends GuestMachine> {
+  env: MigrationEnv;
+  destination(): D | undefined;
+}
+
+export function oneVmMigrationEnv<D extends GuestMachine = Machine>(o: {
+  source: GuestMachine;
+  incoming: IncomingMemory;
+  destinationVms?: () => GuestMachine[];
+  assembled?: (machine: Machine) => D;
+}): OneVmMove<D> {
+  let dest: D | undefined;
+  const env = {
+    memberCount: 1,
+    source: () => o.source,
+    incoming: () => o.incoming,
+    readDirty: () => [],
+    pauseSource: () => {},
+    resumeSource: () => {},
+    startDestination: (cores: readonly unknown[]) => {
+      const machine = buildMachine({ kind: 'assemble', core: structuredClone(cores[0]) as never, memory: o.incoming });
+      dest = o.assembled ? o.assembled(machine) : (machine as unknown as D);
+      return [dest];
+    },
+    finishSource: () => {},
+    loseVms: () => { throw new Error('no link cut here'); },
+    setThrottle: () => {},
+    destinationVms: o.destinationVms ?? (() => []),
+    sourceAway: () => undefined,
+  } as unknown as MigrationEnv;
+  return { env, destination: () => dest };
+}
