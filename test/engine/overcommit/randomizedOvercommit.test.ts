@@ -71,7 +71,7 @@ export function overcommitRun(seed: number): RunTally {
   const nVm = 2 + rng.int(3);
   const pages = 64 + 32 * rng.int(5);
   const capacityFrames = Math.floor(nVm * pages * (0.45 + 0.4 * rng.float()));
-  const settings: Partial<MemReclamationSettings> = {
+  let settings: Partial<MemReclamationSettings> = {
     shareScanVmPagesPerSec: 500, shareScanTotalPagesPerSec: 2000, samplePeriodSec: 1 + rng.int(3),
     interVmSharing: chance(0.5), compression: chance(0.8), compressionCachePercent: 5 + rng.int(20), ballooning: chance(0.8),
   };
@@ -210,7 +210,9 @@ export function overcommitRun(seed: number): RunTally {
     }
     if (chance(0.05)) {
       const flip = (['sharing', 'interVmSharing', 'ballooning', 'compression'] as const)[rng.int(4)];
-      settings[flip] = !(settings[flip] ?? flip !== 'interVmSharing');
+      // a change replaces the host's settings object, as the lab's reconfigure does (the reclaimer keys its cache by identity)
+      settings = { ...settings, [flip]: !(settings[flip] ?? flip !== 'interVmSharing') };
+      (host as { memoryReclamation?: Partial<MemReclamationSettings> }).memoryReclamation = settings;
     }
     nowMs += 20 + rng.int(80);
     world.reclaimer.atBarrier(nowMs);
