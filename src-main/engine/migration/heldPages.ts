@@ -13,7 +13,7 @@
  * `hold(batch)` indexes a batch's records (the receiver keeps the buffer); `page(member, gpfn)` → the
  * page's bytes (a view, valid until the next `page` or `release`), the shared zero page for a zero page, or undefined for a
  * page not held; `release(member, gpfn)` once the page is on the destination (a batch is dropped when
- * its last page is released); `clear()` drops everything (the end, or a lost VM).
+ * its last page is released). The receiver drops the whole object at the end or on a lost VM.
  */
 import { PAGE_SIZE_BYTES } from '../params';
 import { readRecords, type RecordBatch, type RecordVisitor } from './recordBuffer';
@@ -33,7 +33,6 @@ export class HeldPages implements RecordVisitor {
   /** Pages of each batch not yet released. */
   private readonly pending: number[] = [];
   private current = -1;
-  private heldCount = 0;
   /** The RAM block the held batches named last (a batch may continue it, as in the stream). */
   private member = -1;
   /** Where a page whose bytes sit at an unaligned offset is copied (word-aligned). */
@@ -42,11 +41,6 @@ export class HeldPages implements RecordVisitor {
   constructor(pageCounts: readonly number[]) {
     this.batchOf = pageCounts.map((n) => new Int32Array(n).fill(NOT_HELD));
     this.offsetOf = pageCounts.map((n) => new Int32Array(n));
-  }
-
-  /** Pages held now. */
-  get size(): number {
-    return this.heldCount;
   }
 
   hold(batch: RecordBatch): void {
@@ -74,26 +68,16 @@ export class HeldPages implements RecordVisitor {
     const b = this.batchOf[member][gpfn];
     if (b === NOT_HELD) return;
     this.batchOf[member][gpfn] = NOT_HELD;
-    this.heldCount--;
     if (b !== ZERO_HELD && --this.pending[b] === 0) this.batches[b] = undefined;
-  }
-
-  clear(): void {
-    for (const a of this.batchOf) a.fill(NOT_HELD);
-    this.batches.length = 0;
-    this.pending.length = 0;
-    this.heldCount = 0;
   }
 
   // RecordVisitor: the held batches carry zero and normal page records only.
 
   zero(member: number, gpfn: number): void {
-    if (this.batchOf[member][gpfn] === NOT_HELD) this.heldCount++;
     this.batchOf[member][gpfn] = ZERO_HELD;
   }
 
   normal(member: number, gpfn: number, bytes: Uint8Array): void {
-    if (this.batchOf[member][gpfn] === NOT_HELD) this.heldCount++;
     this.batchOf[member][gpfn] = this.current;
     this.offsetOf[member][gpfn] = bytes.byteOffset;
     this.pending[this.current]++;
