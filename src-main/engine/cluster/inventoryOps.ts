@@ -314,11 +314,10 @@ function applyChanges(vm: Vm, ch: VmChanges): void {
 /** A powered-on VM whose hot add raises its overhead: does the host have room for the difference? */
 function overheadProblem(ctx: OpContext, vm: Vm, ch: VmChanges): ApiError | undefined {
   if (vm.powerState !== 'poweredOn' || !vm.hostId || (ch.vcpus === undefined && ch.memoryMiB === undefined)) return undefined;
-  const pool = ctx.hostMemory(vm.hostId);
-  if (!pool) return undefined;
+  const owner = ctx.host(vm.hostId);
+  if (!owner) return undefined;
   const after = { ...vm, vcpus: ch.vcpus ?? vm.vcpus, memoryBytes: ch.memoryMiB !== undefined ? ch.memoryMiB * MiB : vm.memoryBytes };
-  const extra = vmOverheadFrames(after) - pool.overheadFramesOf(vm.id);
-  if (extra <= 0 || pool.framesAllocated + pool.stats().overheadFrames + extra <= pool.capacityFrames) return undefined;
+  if (owner.overheadFits(vm.id, vmOverheadFrames(after))) return undefined;
   return apiError('E_INSUFFICIENT_RESOURCES', `Host ${ctx.reg.nameOf(vm.hostId)} has no room for the larger overhead memory of ${vm.name}.`, `params.changes.${ch.memoryMiB !== undefined ? 'memoryMiB' : 'vcpus'}`);
 }
 
@@ -335,7 +334,8 @@ export const RECONFIGURE_TASK_KIND: TaskKind<ReconfigureTaskState, OpContext> = 
     applyChanges(vm, ch);
     const hotAdded = vm.powerState === 'poweredOn' && (ch.vcpus !== undefined || ch.memoryMiB !== undefined);
     if (vm.powerState === 'poweredOn' && vm.hostId) {
-      ctx.scheduler(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm, ctx.reg));
+      // Queued on the host's owner: the scheduler takes it before the host's next segment.
+      ctx.host(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm, ctx.reg));
       // Checked above (overheadProblem), so the larger overhead fits.
       if (hotAdded && !chargeOverhead(ctx, vm)) throw new Error(`overhead of ${vm.name} no longer fits its host`);
     }

@@ -98,9 +98,10 @@ function vmsUnder(ctx: OpContext, id: ResourcePoolId): Vm[] {
   return [...ctx.reg.vms.values()].filter((vm) => vm.resourcePoolId !== undefined && isUnder(ctx, vm.resourcePoolId, id));
 }
 
-/** Re-applies the CPU policy of these VMs on their hosts' schedulers (running VMs only). */
+/** Re-applies the CPU policy of these VMs on their hosts' schedulers (running VMs only): orders queued on each
+ *  host's owner, applied before its next segment. */
 function reapply(ctx: OpContext, vms: Vm[]): void {
-  for (const vm of vms) if (vm.powerState === 'poweredOn' && vm.hostId) ctx.scheduler(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm, ctx.reg));
+  for (const vm of vms) if (vm.powerState === 'poweredOn' && vm.hostId) ctx.host(vm.hostId)?.setPolicy(vm.id, cpuPolicyOf(vm, ctx.reg));
 }
 
 /** The field an admission refusal of new settings belongs to. */

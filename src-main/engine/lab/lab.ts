@@ -14,6 +14,10 @@
  *   theirs), the migrations' saved state (`migration/`), memory reclamation (`overcommit/`: page sharing,
  *   ballooning, compression, swapping), the cluster services (HA, DRS), the collector's samples, the alarms
  *   (evaluated on those samples). A new service (DPM) is a new entry here.
+ * - `owners`: per host its `HostOwner` (`vm/hostOwner.ts`), the one way operations reach the host's
+ *   scheduler, memory pool and guests (`ops.host(hostId)`); the loop runs each host's segment through it
+ *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
+ *   (a save and a digest hold what was ordered).
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -50,7 +54,7 @@ import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
-import { VmRuntime } from '../vm/index';
+import { HostOwner, VmRuntime } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
 import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
@@ -97,6 +101,8 @@ export class Lab {
   /** vSphere's alarms on hosts, VMs and datastores (`alarms/`). */
   readonly alarms: AlarmManager;
   readonly schedulers = new Map<HostId, HostScheduler>();
+  /** Per host, its owner (in host insertion order, the loop's order): the seam operations go through. */
+  readonly owners = new Map<HostId, HostOwner>();
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
   readonly ops: OpContext;
@@ -224,9 +230,15 @@ export class Lab {
     return this.memories.get(hostId);
   }
 
-  /** A host's scheduler and memory pool (the pool holds the hypervisor's reserve from the start). */
+  /** Applies every host's queued orders (CPU policy, throttle), host by host: before a save or a digest. */
+  drainHostOrders(): void {
+    this.owners.forEach((owner) => owner.drain());
+  }
+
+  /** A host's scheduler, memory pool and owner (the pool holds the hypervisor's reserve from the start). */
   addHostSide(host: Host): void {
     this.schedulers.set(host.id, new HostScheduler(host));
+    this.owners.set(host.id, this.makeOwner(host.id));
     const pool = new HostMemory({ capacityBytes: host.memoryBytes });
     if (!pool.chargeOverhead(VMKERNEL_MEMORY_OWNER, VMKERNEL_FRAMES)) {
       throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);
@@ -290,7 +302,8 @@ export class Lab {
       runtime: (vmId) => this.runtime(vmId),
       setRuntime: (vmId, rt) => { this.runtimes.set(vmId, rt); },
       forgetVm: (vmId) => { this.runtimes.delete(vmId); this.collector.forget(vmId); },
-      scheduler: (hostId) => this.schedulers.get(hostId),
+      host: (hostId) => this.owners.get(hostId),
+      scheduler: (hostId) => { this.owners.get(hostId)?.drain(); return this.schedulers.get(hostId); },
       hostMemory: (hostId) => this.memories.get(hostId),
       markChanged: (...ids) => this.markChanged(...ids),
       emit: (e) => this.emit(e),
@@ -303,6 +316,25 @@ export class Lab {
       get migrations() { return lab.migrations; },
       get overcommit() { return lab.overcommit; },
     };
+  }
+
+  /** A host's owner over the lab's own objects (one thread: every call synchronous). */
+  private makeOwner(hostId: HostId): HostOwner {
+    const vmOf = (vmId: VmId): Vm => {
+      const vm = this.reg.vms.get(vmId);
+      if (!vm) throw new Error(`no VM ${vmId}`);
+      return vm;
+    };
+    return new HostOwner(hostId, {
+      scheduler: () => this.schedulers.get(hostId),
+      memory: () => this.memories.get(hostId),
+      guestFactory: () => this.guestFactory,
+      guest: (vmId) => this.runtimes.get(vmId)?.guest,
+      setGuest: (vmId, guest) => { this.runtime(vmId).guest = guest; },
+      reclaimStarted: (vmId, guest, captured) => this.overcommit.guestStarted(vmOf(vmId), guest, captured),
+      reclaimStopped: (vmId) => { const vm = this.reg.vms.get(vmId); if (vm) this.overcommit.guestStopped(vm); },
+      reclaimCapture: (vmId) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.capture(vm) : undefined; },
+    });
   }
 
   /** Barrier service: guests that crashed or powered themselves off during the segment. Stateless. */

@@ -32,6 +32,8 @@ function awayBytes(lab: Lab, vmId: VmId, gpfn: number): Uint8Array | undefined {
 }
 
 export function digestInput(lab: Lab): unknown {
+  // Orders queued on the hosts (CPU policy, throttle) are part of the state: applied before it is read.
+  lab.drainHostOrders();
   const vms = [...lab.runtimes].map(([id, rt]) => ({
     id,
     // guest-visible memory: pages the host took away (swapped, compressed, sampled) hash as their contents

@@ -88,6 +88,8 @@ export function saveLab(lab: Lab): LabState {
     if (id === undefined) { id = layers.length; layers.push(l); table.set(l, id); }
     return id;
   };
+  // Orders queued on the hosts (CPU policy, throttle) are part of the state: applied before it is read.
+  lab.drainHostOrders();
   const r = lab.reg;
   const services: Record<string, unknown> = {};
   for (const s of lab.services) services[s.name] = s.save();

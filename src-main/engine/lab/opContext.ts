@@ -8,8 +8,11 @@
  *  - time: `nowMs()`, `nowNs()`; `jitter(ms)` — a task duration with ±10 % seeded jitter;
  *  - VMs' running side: `runtime(vmId)`, `setRuntime(vmId, rt)`, `forgetVm(vmId)` (a deleted VM: its
  *    runtime and its counter history);
- *  - hosts: `scheduler(hostId)` (CPU), `hostMemory(hostId)` (the host's memory pool every guest on it
- *    allocates from, overhead included);
+ *  - hosts: `host(hostId)` — the host's `HostOwner` (`vm/hostOwner.ts`): every order to its scheduler,
+ *    memory pool and guest machines, with plain-data arguments and replies (start, stop, capture, pause,
+ *    resume, overhead, guest shutdown / reboot; CPU policy and throttle queued until its next segment);
+ *    still reaching in, for what has not moved behind the owner: `scheduler(hostId)` (drains the owner's
+ *    queue first, so a direct call keeps the issue order) and `hostMemory(hostId)` (the host's memory pool);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - `provisionedBytes(datastoreId)`: the space its VMs' disks and snapshots take (a clone checks room);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
@@ -35,7 +38,7 @@ import type { TaskManager } from '../tasks/index';
 import type { HostScheduler } from '../scheduler/index';
 import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
-import type { VmRuntime } from '../vm/index';
+import type { HostOwner, VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
 import type { MigrationService } from '../migration/index';
 import type { MemoryOvercommit } from '../overcommit/index';
@@ -56,6 +59,7 @@ export interface OpContext {
   runtime(vmId: VmId): VmRuntime;
   setRuntime(vmId: VmId, rt: VmRuntime): void;
   forgetVm(vmId: VmId): void;
+  host(hostId: HostId): HostOwner | undefined;
   scheduler(hostId: HostId): HostScheduler | undefined;
   hostMemory(hostId: HostId): HostMemory | undefined;
   markChanged(...ids: InventoryObjectId[]): void;

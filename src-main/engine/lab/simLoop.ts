@@ -36,7 +36,8 @@ export function advanceLab(lab: Lab, ms: number): void {
     const t1 = next * 1e6;
     // forEach and indexed loops rather than for-of: this runs at every segment, and a for-of allocates an
     // iterator and a result per step wherever V8 does not optimize them away.
-    lab.schedulers.forEach((sched) => sched.runSegment(t0, t1));
+    // Each host through its owner, which applies its queued orders (CPU policy, throttle) first.
+    lab.owners.forEach((owner) => owner.runSegment(t0, t1));
     lab.clock.advanceTo(next);
     // 2. Barrier: the lab acts, service by service.
     for (let i = 0; i < services.length; i++) services[i].atBarrier(next);

@@ -6,7 +6,10 @@
  *
  * What the lab sees: events (by the task kind), the VM's `hostId` changing at the switch, both hosts'
  * memory pools (the destination fills as pages arrive, the source empties at the end), host network
- * bytes for `net.*` (reported by the task kind), the scheduler's throttle during auto-converge.
+ * bytes for `net.*` (reported by the task kind), the scheduler's throttle during auto-converge (an order
+ * queued on the source host's `HostOwner`). Overhead charges and releases, pause, resume and a lost VM go
+ * through the hosts' owners; the source and incoming machines themselves still cross (`sources`,
+ * `incomings`, the runtime's `guest` at the switch) — the part of the move not behind the owner yet.
  *
  * Memory reclamation (`ctx.overcommit`): until the switch the source host may compress, swap or sample
  * the VM's pages like any other; the stream reads them through `sourceAway` (the bytes the host keeps).
@@ -103,7 +106,7 @@ export class LabMigrationEnv implements MigrationEnv {
     });
     this.vms().forEach((vm, m) => {
       const machine = assembleGuestOn(this.ctx, vm, this.destHostId, cores[m], this.incomings[m]);
-      this.ctx.hostMemory(this.sourceHostId)?.releaseOverhead(vm.id);
+      this.ctx.host(this.sourceHostId)?.releaseOverhead(vm.id);
       vm.hostId = this.destHostId;
       resumeGuestOn(this.ctx, vm, machine, this.timings[m]);
       out.push(machine);
@@ -128,11 +131,13 @@ export class LabMigrationEnv implements MigrationEnv {
 
   loseVms(reason: string): void {
     for (const vm of this.vms()) {
-      const rt = this.ctx.runtime(vm.id);
-      if (vm.hostId) this.ctx.scheduler(vm.hostId)?.removeVm(vm.id, this.ctx.nowNs());
-      rt.guest?.dispose();
-      rt.guest = undefined;
-      if (vm.hostId) this.ctx.hostMemory(vm.hostId)?.releaseOverhead(vm.id);
+      const owner = vm.hostId ? this.ctx.host(vm.hostId) : undefined;
+      if (owner) owner.drop(vm.id, this.ctx.nowNs());
+      else {
+        const rt = this.ctx.runtime(vm.id);
+        rt.guest?.dispose();
+        rt.guest = undefined;
+      }
       vm.powerState = 'poweredOff';
       vm.uptimeCarriedMs = 0;
       setGuestFacts(vm, undefined);
@@ -142,8 +147,9 @@ export class LabMigrationEnv implements MigrationEnv {
   }
 
   setThrottle(pct: number): void {
-    const sched = this.ctx.scheduler(this.sourceHostId);
-    for (const id of this.vmIds) sched?.setThrottle(id, pct);
+    // Queued on the source host's owner: the scheduler takes it before the host's next segment.
+    const owner = this.ctx.host(this.sourceHostId);
+    for (const id of this.vmIds) owner?.setThrottle(id, pct);
   }
 
   destinationVms(): readonly GuestPages[] {
@@ -161,8 +167,8 @@ export class LabMigrationEnv implements MigrationEnv {
     if (this.released || this.switched) return;
     this.released = true;
     for (const inc of this.incomings) { try { inc.release(); } catch { /* already released by the mechanism */ } }
-    const pool = this.ctx.hostMemory(this.destHostId);
-    for (const id of this.vmIds) pool?.releaseOverhead(id);
+    const owner = this.ctx.host(this.destHostId);
+    for (const id of this.vmIds) owner?.releaseOverhead(id);
     this.detach();
   }
 

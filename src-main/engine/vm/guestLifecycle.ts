@@ -1,6 +1,9 @@
 /**
  * guestLifecycle — starting, stopping and capturing a VM's guest machine, and keeping the host's
  * scheduler and memory pool in step. Power operations, snapshots and the lab's restore all go through here.
+ * The host's side of each step (overhead charge, factory, scheduler, reclaimer, the machine's console)
+ * is an order to the host's `HostOwner` (`hostOwner.ts`, plain data); this file keeps the coordinator's
+ * side: the VM's inventory facts, boot count, runtime time base, console buffer and collector baseline.
  *
  * - `startGuest(ctx, vm, capture?)`: charges the VM's overhead memory to its host's pool, boots a guest
  *   through the factory (or restores `capture`) with that pool as its memory (`GuestConfig.hostMemory`),
@@ -37,6 +40,8 @@ import type { GuestMachine } from './guestMachine';
 import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
+import { factsOf } from './hostOwner';
+import type { GuestFacts, GuestStartOrder } from './hostOwner';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -75,21 +80,20 @@ function guestSeed(labSeed: number, vm: Vm): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory, nowNs: number): GuestConfig {
-  return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], hostMemory, nowNs };
+export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory, nowNs: number): GuestConfig;
+export function configOf(vm: Vm, rt: VmRuntime, hostMemory: undefined, nowNs: number): Omit<GuestConfig, 'hostMemory'>;
+export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory | undefined, nowNs: number): GuestConfig {
+  return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], ...(hostMemory ? { hostMemory } : {}), nowNs };
 }
 
 /** Charges (or tops up to) the VM's overhead on its host's pool; false, charging nothing, when it does not fit. */
 export function chargeOverhead(ctx: OpContext, vm: Vm): boolean {
-  const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
-  if (!pool) return false;
-  const extra = vmOverheadFrames(vm) - pool.overheadFramesOf(vm.id);
-  return extra <= 0 || pool.chargeOverhead(vm.id, extra);
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  return owner ? owner.chargeOverhead(vm.id, vmOverheadFrames(vm)) : false;
 }
 
-function noRoom(ctx: OpContext, vm: Vm, host: Host): ApiError {
-  const pool = ctx.hostMemory(host.id);
-  const freeMiB = pool ? Math.floor(((pool.capacityFrames - pool.framesAllocated - pool.stats().overheadFrames) * 4) / 1024) : 0;
+function noRoom(vm: Vm, host: Host, freeFrames: number): ApiError {
+  const freeMiB = Math.floor((freeFrames * 4) / 1024);
   return apiError('E_INSUFFICIENT_RESOURCES',
     `Host ${host.name} has not enough free memory for the ${Math.ceil(vmOverheadFrames(vm) / 256)} MB overhead of ${vm.name} (${freeMiB} MB free).`, 'params.vmId');
 }
@@ -97,46 +101,41 @@ function noRoom(ctx: OpContext, vm: Vm, host: Host): ApiError {
 export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiError | undefined {
   const rt = ctx.runtime(vm.id);
   const host = vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined;
-  const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
-  const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
-  if (!host || !sched || !pool) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  if (!host || !owner) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
   if (vm.monitor === 'hw' && host.noHardwareAssist) {
     return apiError('E_INCOMPATIBLE', `${vm.name} runs under the hw monitor, which needs hardware virtualization assist; host ${host.name} has none.`, 'params.vmId');
   }
-  if (!chargeOverhead(ctx, vm)) return noRoom(ctx, vm, host);
   const nowNs = ctx.nowNs();
-  rt.guestConsoleOffset = capture ? capture.consoleOffset : 0;
-  if (!ctx.guestFactory || (capture && capture.guestState === null)) {
-    rt.guest = undefined;
-    rt.offsetNs = capture ? nowNs - capture.captureGuestNs : 0;
-    rt.bootGuestNs = capture ? capture.bootGuestNs : nowNs;
-    ctx.guestStarted(vm.id, {});
-    setGuestFacts(vm, undefined);
-    return undefined;
-  }
+  const runsGuest = ctx.guestFactory !== undefined && !(capture && capture.guestState === null);
   const offsetNs = capture ? nowNs - capture.captureGuestNs : 0;
-  if (!capture) vm.bootCount++;
-  const config = configOf(vm, rt, pool, nowNs - offsetNs);
-  if (capture) config.restoreState = capture.guestState;
-  let guest: GuestMachine;
-  try {
-    guest = ctx.guestFactory(config, host.cpuMhz * 1e6, guestSeed(ctx.seed, vm));
-  } catch (e) {
-    pool.releaseOverhead(vm.id);
-    ctx.guestStarted(vm.id, {});
-    return apiError('E_GUEST_PROGRAM', `${vm.name}: the guest could not start: ${e instanceof Error ? e.message : String(e)}`, 'params.vmId');
+  const order: GuestStartOrder = {
+    vmId: vm.id, order: vmNumber(vm), overheadFrames: vmOverheadFrames(vm), policy: cpuPolicyOf(vm, ctx.reg),
+    nowNs, offsetNs, hostClockHz: host.cpuMhz * 1e6, seed: 0, timing: capture?.timing, reclaimed: capture?.reclaimed as CapturedPages | undefined,
+  };
+  if (runsGuest) {
+    // A boot is counted when it is ordered (the guest's seed and its reclamation's seed derive from the
+    // count); a host without room for the overhead refuses before building anything, which un-counts it.
+    if (!capture) vm.bootCount++;
+    order.seed = guestSeed(ctx.seed, vm);
+    const config = configOf(vm, rt, undefined, nowNs - offsetNs);
+    if (capture) config.restoreState = capture.guestState;
+    order.config = config;
   }
-  rt.guest = guest;
+  const reply = owner.start(order);
+  if (!reply.ok && reply.reason === 'noRoom') {
+    if (runsGuest && !capture) vm.bootCount--;
+    return noRoom(vm, host, reply.freeFrames);
+  }
+  rt.guestConsoleOffset = capture ? capture.consoleOffset : 0;
+  if (!reply.ok) {
+    ctx.guestStarted(vm.id, {});
+    return apiError('E_GUEST_PROGRAM', `${vm.name}: the guest could not start: ${reply.message}`, 'params.vmId');
+  }
   rt.offsetNs = offsetNs;
   rt.bootGuestNs = capture ? capture.bootGuestNs : nowNs;
-  // Dirty logging runs for the VM's whole powered-on life: the collector reads the dirty rate from
-  // it, and live migration will need it. A restored machine continues its saved log.
-  guest.startDirtyLog?.(nowNs - offsetNs);
-  // Memory reclamation takes over the guest's pages out (a capture's swapped and compressed pages).
-  ctx.overcommit.guestStarted(vm, guest, capture?.reclaimed as CapturedPages | undefined);
-  ctx.guestStarted(vm.id, guest.counters());
-  sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm, ctx.reg), nowNs, offsetNs, capture?.timing);
-  setGuestFacts(vm, guest);
+  ctx.guestStarted(vm.id, reply.counters);
+  applyGuestFacts(vm, reply.facts);
   return undefined;
 }
 
@@ -159,56 +158,61 @@ export function restoreGuest(ctx: OpContext, vm: Vm, savedState: unknown): Guest
 }
 
 export function setGuestFacts(vm: Vm, guest: GuestMachine | undefined): void {
-  vm.guestState = guestRunState(guest);
+  applyGuestFacts(vm, factsOf(guest));
+}
+
+/** The guest's facts (from its host's owner) onto the VM's inventory record. */
+export function applyGuestFacts(vm: Vm, facts: GuestFacts): void {
+  vm.guestState = facts.state;
   const up = vm.guestState === 'running' || vm.guestState === 'halted';
   vm.toolsStatus = up ? 'toolsOk' : 'toolsNotRunning';
   const n = vmNumber(vm);
   if (up) vm.ipAddress = `10.0.${(n >> 8) & 255}.${n & 255}`; else delete vm.ipAddress;
-  if (vm.guestState === 'crashed') vm.crashReason = guest?.crash?.reason ?? 'guest crashed'; else delete vm.crashReason;
+  if (vm.guestState === 'crashed') vm.crashReason = facts.crashReason ?? 'guest crashed'; else delete vm.crashReason;
 }
 
 export function stopGuest(ctx: OpContext, vm: Vm): void {
-  const rt = ctx.runtime(vm.id);
   pollConsole(ctx, vm);
-  if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
-  ctx.overcommit.guestStopped(vm);
-  // The machine's frames go back to the host; a capture taken before (suspend, snapshot) keeps its own
-  // copy-on-write references to the page contents, which the pool no longer counts.
-  rt.guest?.dispose();
-  rt.guest = undefined;
-  if (vm.hostId) ctx.hostMemory(vm.hostId)?.releaseOverhead(vm.id);
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  if (owner) owner.stop(vm.id, ctx.nowNs());
+  else {
+    const rt = ctx.runtime(vm.id);
+    rt.guest?.dispose();
+    rt.guest = undefined;
+  }
   setGuestFacts(vm, undefined);
 }
 
 /** The guest crashed: it stays (for its console and state) but gets no more CPU. */
 export function markCrashed(ctx: OpContext, vm: Vm): void {
-  const rt = ctx.runtime(vm.id);
   pollConsole(ctx, vm);
-  if (vm.hostId) ctx.scheduler(vm.hostId)?.removeVm(vm.id, ctx.nowNs());
-  setGuestFacts(vm, rt.guest);
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  applyGuestFacts(vm, owner ? owner.markCrashed(vm.id, ctx.nowNs()) : factsOf(ctx.runtime(vm.id).guest));
 }
 
 export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
   const rt = ctx.runtime(vm.id);
   pollConsole(ctx, vm);
   const nowNs = ctx.nowNs();
-  const guest = rt.guest;
-  const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const part = owner ? owner.capture(vm.id, nowNs) : { guestState: null, timing: undefined, touchedBytes: 0, reclaimed: undefined };
   return {
-    guestState: guest ? guest.save() : null,
-    timing: guest ? sched?.capture(vm.id, nowNs) : undefined,
+    guestState: part.guestState,
+    timing: part.timing,
     bootGuestNs: rt.bootGuestNs,
     captureGuestNs: nowNs - rt.offsetNs,
-    touchedBytes: guest ? guest.memoryStats().touchedBytes : 0,
+    touchedBytes: part.touchedBytes,
     consoleOffset: rt.guestConsoleOffset,
-    reclaimed: guest ? ctx.overcommit.capture(vm) : undefined,
+    reclaimed: part.reclaimed,
   };
 }
 
-export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit'>, vm: Vm): void {
+export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit' | 'host'>, vm: Vm): void {
   const rt = ctx.runtime(vm.id);
   if (!rt.guest) return;
-  const r = rt.guest.consoleRead(rt.guestConsoleOffset);
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const r = owner ? owner.readConsole(vm.id, rt.guestConsoleOffset) : rt.guest.consoleRead(rt.guestConsoleOffset);
+  if (!r) return;
   rt.guestConsoleOffset = r.nextOffset;
   if (!r.text) return;
   const offset = rt.console.append(r.text);

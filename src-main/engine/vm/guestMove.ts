@@ -11,6 +11,10 @@
  * - `assembleGuestOn(ctx, vm, hostId, core, incoming)`: the VM's machine built on that host from
  *   `saveCore()` + the filled memory (GuestFactory's assemble path).
  *
+ * Pausing and resuming are orders to the host's `HostOwner`; building a machine from a page stream still
+ * reaches the host's pool (`ctx.hostMemory`) and hands the machine over (`rt.guest`), the part of live
+ * migration that has not moved behind the owner yet.
+ *
  * Rules: the VM's inventory record (`hostId`, facts) is changed by the caller at the switch; every
  * frame comes from the pool of the host the memory is on.
  */
@@ -19,25 +23,20 @@ import type { Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
-import { configOf, cpuPolicyOf, pollConsole, setGuestFacts, vmNumber } from './guestLifecycle';
+import { applyGuestFacts, configOf, cpuPolicyOf, pollConsole, vmNumber } from './guestLifecycle';
 
 export function pauseGuest(ctx: OpContext, vm: Vm): CaptureTiming | undefined {
   pollConsole(ctx, vm);
-  const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
-  if (!sched) return undefined;
-  const now = ctx.nowNs();
-  const timing = sched.capture(vm.id, now);
-  sched.removeVm(vm.id, now);
-  return timing;
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  return owner?.pause(vm.id, ctx.nowNs());
 }
 
 export function resumeGuestOn(ctx: OpContext, vm: Vm, guest: GuestMachine, timing: CaptureTiming | undefined): void {
-  const sched = vm.hostId ? ctx.scheduler(vm.hostId) : undefined;
-  if (!sched) throw new Error(`${vm.name} is on no host to resume on`);
+  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  if (!owner) throw new Error(`${vm.name} is on no host to resume on`);
   const rt = ctx.runtime(vm.id);
   rt.guest = guest;
-  if (!sched.has(vm.id)) sched.addVm(vm.id, vmNumber(vm), guest, cpuPolicyOf(vm, ctx.reg), ctx.nowNs(), rt.offsetNs, timing);
-  setGuestFacts(vm, guest);
+  applyGuestFacts(vm, owner.resume({ vmId: vm.id, order: vmNumber(vm), policy: cpuPolicyOf(vm, ctx.reg), nowNs: ctx.nowNs(), offsetNs: rt.offsetNs, timing }));
 }
 
 export function incomingMemoryFor(ctx: OpContext, vm: Vm, hostId: HostId): IncomingGuestMemory {

@@ -12,7 +12,8 @@ export {
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER } from './dirtyLogShare';
-export { setGuestFacts } from './guestLifecycle';
+export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
+export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestCaptureReply, type GuestResumeOrder } from './hostOwner';
 export { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from './guestMove';
 export { configOf } from './guestLifecycle';
 export { poolAdmissionProblem, poolScopeOfHost, reservationTreeOf, type PoolScope } from './poolAdmission';

@@ -174,8 +174,8 @@ function applyPowerOp(ctx: OpContext, vm: Vm, op: PowerOp, taskId: TaskId): ApiE
     }
     case 'shutdownGuest':
     case 'rebootGuest': {
-      const guest = rt.guest;
-      const ok = guest ? (op === 'shutdownGuest' ? guest.requestGuestShutdown() : guest.requestGuestReboot()) : false;
+      const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+      const ok = owner ? (op === 'shutdownGuest' ? owner.requestShutdown(vm.id) : owner.requestReboot(vm.id)) : false;
       if (!ok) return apiError('E_INVALID_STATE', `The guest operating system of ${vm.name} did not accept the request.`, 'params.vmId');
       ctx.vmop(vm, op);
       if (op === 'rebootGuest') { vm.uptimeCarriedMs = 0; vm.poweredOnAtMs = now; }
