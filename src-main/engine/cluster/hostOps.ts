@@ -64,8 +64,8 @@ function evacuationPlan(ctx: OpContext, host: Host): { moves: [VmId, HostId][] }
       const reserved = (planned.get(h.id) ?? 0) + ctx.migrations.reservedFrames(h.id);
       const problems = hostProblems(ctx, [vm], h, reserved);
       if (problems.length) { reasons.push(problems[0].message); continue; }
-      const pool = ctx.hostMemory(h.id);
-      const free = pool ? pool.capacityFrames - pool.framesAllocated - pool.stats().overheadFrames - reserved : 0;
+      const owner = ctx.host(h.id);
+      const free = owner ? owner.freeFrames() - reserved : 0;
       if (free > bestFree) { best = h; bestFree = free; }
     }
     if (!best) {

@@ -493,8 +493,7 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
       const cap = hostCapacity(h);
       let cpu = cap.cpuMhz;
       for (const v of ctx.reg.vmsOnHost(h.id)) if (v.powerState === 'poweredOn') cpu -= v.cpuReservationMhz;
-      const pool = ctx.hostMemory(h.id);
-      const memFree = pool ? (pool.capacityFrames - pool.framesAllocated - pool.stats().overheadFrames) * PAGE_SIZE_BYTES : 0;
+      const memFree = (ctx.host(h.id)?.freeFrames() ?? 0) * PAGE_SIZE_BYTES;
       hosts.push({ hostId: h.id, cpuFreeMhz: cpu, memFreeBytes: memFree, failoverHost: failoverHosts.has(h.id) });
     }
     const candidates: RestartCandidate[] = [];

@@ -9,7 +9,8 @@
  *    dirty log, reclaimer attach, scheduler add; an error or the guest's facts and counter baseline);
  *    `capture(vmId, nowNs)` → the machine's part of a capture; `requestShutdown` / `requestReboot` →
  *    accepted or not; `chargeOverhead(vmId, frames)` → fits or not; `freeFrames()`; `stop(vmId, nowNs)`;
- *    `markCrashed(vmId, nowNs)` → the guest's facts; `readConsole(vmId, offset)`; `pause(vmId, nowNs)` →
+ *    `markCrashed(vmId, nowNs)` → the guest's facts; `readConsole(vmId, offset)` (reads the machine only:
+ *    no drain); `consoleInput(vmId, text)` → accepted, queue full or no guest; `pause(vmId, nowNs)` →
  *    the vCPUs' timing; `resume(order)`; `releaseOverhead(vmId)`; `drop(vmId, nowNs)` (a VM lost in a
  *    migration: off the scheduler, machine and overhead released, no reclaimer step).
  *  - fire and forget (queued): `setPolicy(vmId, policy)`, `setThrottle(vmId, pct)`. Kept per host in
@@ -252,6 +253,13 @@ export class HostOwner {
   /** Console output from `offset` on (undefined: no guest). */
   readConsole(vmId: VmId, offset: number): { text: string; nextOffset: number } | undefined {
     return this.env.guest(vmId)?.consoleRead(offset);
+  }
+
+  /** Typed console input: true accepted, false the guest's input queue is full, undefined no guest. */
+  consoleInput(vmId: VmId, text: string): boolean | undefined {
+    this.drain();
+    const guest = this.env.guest(vmId);
+    return guest ? guest.consoleInput(text) !== false : undefined;
   }
 
   /** Takes the VM's vCPUs off the scheduler, keeping their timing (undefined: not scheduled here). */

@@ -64,11 +64,12 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   'vm.console.send': (lab, p) => {
     const vm = lab.reg.vms.get(p.vmId);
     if (!vm) return { error: apiError('E_NOT_FOUND', `no virtual machine ${p.vmId}`, 'params.vmId') };
-    const guest = lab.runtimes.get(vm.id)?.guest;
-    if (vm.powerState !== 'poweredOn' || !guest) {
+    const owner = vm.hostId ? lab.ops.host(vm.hostId) : undefined;
+    const typed = vm.powerState === 'poweredOn' && owner ? owner.consoleInput(vm.id, p.text) : undefined;
+    if (typed === undefined) {
       return { error: apiError('E_INVALID_STATE', `${vm.name} has no running guest to type into (${vm.powerState}).`, 'params.vmId') };
     }
-    if (guest.consoleInput(p.text) === false) {
+    if (!typed) {
       return { error: apiError('E_BUSY', `The console input of ${vm.name} is full: the guest has not read what was typed yet. Nothing was sent; try again once it reads.`, 'params.text') };
     }
     return { ok: true as const };
