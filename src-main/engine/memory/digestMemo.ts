@@ -18,7 +18,7 @@
  * one word always fails: each step of both lanes is a bijection of the state and of the word).
  * Rules: the caller vouches for the words (a digest replays a page only when its visitor said they are
  * the recorded page's words); the memory the first digest read must not change until the memo is
- * dropped. Holds 16 bytes a page, no page data.
+ * dropped. Holds 17 bytes a page, no page data.
  */
 import { Hasher } from './hasher';
 

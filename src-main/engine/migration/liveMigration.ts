@@ -13,7 +13,7 @@
  * | `postcopy` | none | the device state; every page is marked not present on the destination | the VM runs on the destination; a vCPU touching a missing page waits for it (a remote fault); the source pushes the rest in the background |
  * | `hybrid` | pre-copy rounds until `postcopyAfterRounds` rounds or `postcopyAfterMs` | as post-copy, for the pages still dirty | as post-copy |
  *
- * `new LiveMigration(env, codecs, options, startNs, transport?)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
+ * `new LiveMigration(env, codecs, options, startNs, transport?, switchTransport?)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
  * (the lab asks for a barrier at `wakeNs`); `cancel(nowNs, why)` (false in post-copy: the VM already runs on
  * the destination); `stats(nowNs)`; `status`, `phase`.
  *
@@ -28,8 +28,12 @@
  * confirming compare); between them travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
  * batches the receiver keeps (`heldPages.ts`): every page the destination takes in after the switch —
- * pushed, requested, or a fault that cannot wait — is read there, never from the source. The switch
- * (device state) and verification still reach both sides from here (docs/migration.md, "The two halves").
+ * pushed, requested, or a fault that cannot wait — is read there, never from the source. At the switch
+ * the source's side sends one message (`switchTransport`: directly, or through a message port): each
+ * member's device state and its check — machine digest and per-page hash list (`verify.ts`); the
+ * destination's side starts the machines from those cores and verifies against the list, and checks each
+ * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
+ * "The two halves"). Still on both sides here: the `MigrationEnv` calls (pause, start, finish).
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
