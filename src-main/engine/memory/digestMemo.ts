@@ -10,23 +10,48 @@
  * page it hashes. `replay()`: from then on a digest given it replays instead — `take(gpfn, h)` moves `h`
  * past page `gpfn` when `h` is in the recorded state before it (false, nothing changed, otherwise);
  * `taken` counts the pages replayed.
+ * Sent elsewhere (a migration's switch with the source and destination on different threads): `buffer`
+ * is the whole record (17 bytes a page, transferable); `new DigestMemo(pageCount, buffer)` is a memo
+ * replaying it there. `hashed(gpfn)`: the recording digest hashed the page (its contents were not all
+ * zero); `matches(gpfn, words)`: `words` hashed from the state recorded before the page reach the state
+ * recorded after it — the recorded page's words, up to the hash's collisions (a page that differs in
+ * one word always fails: each step of both lanes is a bijection of the state and of the word).
  * Rules: the caller vouches for the words (a digest replays a page only when its visitor said they are
  * the recorded page's words); the memory the first digest read must not change until the memo is
- * dropped. Holds 16 bytes a page, no page data.
+ * dropped. Holds 17 bytes a page, no page data.
  */
-import type { Hasher } from './hasher';
+import { Hasher } from './hasher';
 
 export class DigestMemo {
+  /** The lanes then the marks, in one buffer (what `buffer` sends). */
+  readonly buffer: ArrayBuffer;
   /** Per page: the state before (2 words) and after (2 words) hashing it. */
   private readonly lanes: Int32Array;
   private readonly recorded: Uint8Array;
   private replaying = false;
+  /** `matches`' hasher. */
+  private readonly check = new Hasher();
   /** Pages replayed (not hashed a second time). */
   taken = 0;
 
-  constructor(pageCount: number) {
-    this.lanes = new Int32Array(pageCount * 4);
-    this.recorded = new Uint8Array(pageCount);
+  /** Recording; given a `buffer` from a recording memo, replaying it. */
+  constructor(pageCount: number, recorded?: ArrayBuffer) {
+    this.buffer = recorded ?? new ArrayBuffer(pageCount * 17);
+    this.lanes = new Int32Array(this.buffer, 0, pageCount * 4);
+    this.recorded = new Uint8Array(this.buffer, pageCount * 16, pageCount);
+    this.replaying = recorded !== undefined;
+  }
+
+  /** Whether the recording digest hashed page `gpfn` (its contents were not all zero). */
+  hashed(gpfn: number): boolean {
+    return gpfn < this.recorded.length && this.recorded[gpfn] === 1;
+  }
+
+  /** Whether `words` are page `gpfn`'s recorded words (by their hash from the state recorded before it). */
+  matches(gpfn: number, words: Int32Array): boolean {
+    if (!this.hashed(gpfn)) return false;
+    this.check.loadLanes(this.lanes, gpfn * 4);
+    return this.check.words(words).hasLanes(this.lanes, gpfn * 4 + 2);
   }
 
   get recording(): boolean {

@@ -9,7 +9,7 @@
  * (`migrationEnv.ts`, `verify.ts`) → `labMigrationEnv.ts` → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
-export type { StepOutcome, RecordTransport } from './liveMigration';
+export type { StepOutcome, RecordTransport, SwitchMessage, SwitchTransport } from './liveMigration';
 export type { RecordBatch } from './recordBuffer';
 export type { MigrationEnv } from './migrationEnv';
 export { PageCodecs } from './codecs';

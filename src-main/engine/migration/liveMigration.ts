@@ -13,7 +13,7 @@
  * | `postcopy` | none | the device state; every page is marked not present on the destination | the VM runs on the destination; a vCPU touching a missing page waits for it (a remote fault); the source pushes the rest in the background |
  * | `hybrid` | pre-copy rounds until `postcopyAfterRounds` rounds or `postcopyAfterMs` | as post-copy, for the pages still dirty | as post-copy |
  *
- * `new LiveMigration(env, codecs, options, startNs, transport?)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
+ * `new LiveMigration(env, codecs, options, startNs, transport?, switchTransport?)`; `step(nowNs)` at every barrier → `{ done, wakeNs }`
  * (the lab asks for a barrier at `wakeNs`); `cancel(nowNs, why)` (false in post-copy: the VM already runs on
  * the destination); `stats(nowNs)`; `status`, `phase`.
  *
@@ -28,20 +28,24 @@
  * confirming compare); between them travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
  * batches the receiver keeps (`heldPages.ts`): every page the destination takes in after the switch —
- * pushed, requested, or a fault that cannot wait — is read there, never from the source. The switch
- * (device state) and verification still reach both sides from here (docs/migration.md, "The two halves").
+ * pushed, requested, or a fault that cannot wait — is read there, never from the source. At the switch
+ * the source's side sends one message (`switchTransport`: directly, or through a message port): each
+ * member's device state and its check — machine digest and per-page hash list (`verify.ts`); the
+ * destination's side starts the machines from those cores and verifies against the list, and checks each
+ * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
+ * "The two halves"). Still on both sides here: the `MigrationEnv` calls (pause, start, finish).
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
  * cancelled migration leaves every VM running on the source, its memory never written by the migration.
  */
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
-import { bytesToWords, DigestMemo, sameWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
+import { bytesToWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
 import {
   MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
-import { readSourcePage, readSourceWords, sourceDigest, type MigrationEnv } from './migrationEnv';
+import type { MigrationEnv } from './migrationEnv';
 import { MigrationLink } from './link';
 import { PageBitmap } from './bitmap';
 import { PageSender } from './pageSender';
@@ -51,7 +55,7 @@ import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
 import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, NORMAL_PAGE_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
-import { sourceVerdict, verifySwitch, type SwitchVerdict } from './verify';
+import { sourceCheck, SourcePages, sourceVerdict, verifySwitch, type SourceCheck, type SwitchVerdict } from './verify';
 
 export interface StepOutcome {
   done: boolean;
@@ -74,10 +78,23 @@ export type RecordTransport = (batch: RecordBatch, deliver: (batch: RecordBatch)
 
 const directTransport: RecordTransport = (batch, deliver) => deliver(batch);
 
+/**
+ * What crosses from the source's side to the destination's at the switch: each member's device state
+ * (`GuestMachine.saveCore()`: plain, structured-cloneable) and its `SourceCheck` (digest and per-page
+ * hash list, whose buffers are listed in `transfer`). Nothing else of the source reaches the destination
+ * side after the stop; the modelled link counts the device state (the hash list is the lab's oracle,
+ * not part of the modelled stream, and costs nothing on it).
+ */
+export interface SwitchMessage { cores: unknown[]; checks: SourceCheck[] }
+
+/** How the switch message reaches the destination's side: as it is in one thread; a test (and later a host worker) posts it through a message port. */
+export type SwitchTransport = (message: SwitchMessage, transfer: ArrayBuffer[]) => SwitchMessage;
+
+const directSwitch: SwitchTransport = (message) => message;
+
 const MS = 1e6;
 /** An all-zero page: what a zero page in flight delivers (read only). */
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE_BYTES);
-const ZERO_WORDS = bytesToWords(ZERO_PAGE);
 
 function wordsOf(bytes: Uint8Array | undefined): Int32Array | undefined {
   return bytes && bytesToWords(bytes);
@@ -128,13 +145,15 @@ export class LiveMigration {
   private blockBase: number[] = [];
   private arrivedChecked = 0;
   private arrivedMismatched = 0;
-  /** Where an arrived page is read back on the destination, and the source's page, to compare them. */
+  /** Where an arrived page is read back on the destination, to compare it with the source's list. */
   private readonly arrivedPage = new Uint8Array(PAGE_SIZE_BYTES);
-  private readonly sourcePage = new Uint8Array(PAGE_SIZE_BYTES);
+  /** The destination's side: the source's checks as they crossed at the switch (post-copy's arrivals are checked against them). */
+  private sourcePages: SourcePages[] | undefined;
 
   constructor(
     private readonly env: MigrationEnv, codecs: PageCodecs, readonly options: MigrationOptions, readonly startNs: number,
     private readonly transport: RecordTransport = directTransport,
+    private readonly switchTransport: SwitchTransport = directSwitch,
   ) {
     const o = options;
     const rateLimit = o.bandwidthBytesPerS * (o.priority === 'normal' ? 0.6 : 1);
@@ -469,20 +488,22 @@ export class LiveMigration {
     if (this.resumeAtNs === undefined || nowNs < this.resumeAtNs) return { done: false, wakeNs: this.resumeAtNs };
     const at = this.resumeAtNs;
     this.handOver();
-    // The switch: verify, then run on the destination.
-    // The source's digests note each page's hashing, so the destination's (which reads every page the
-    // check compares with the source's) hashes only the pages that differ (the source is paused: it
-    // does not change in between).
-    const memos = this.cores!.map((_, m) => new DigestMemo(this.env.source(m).pageCount));
-    const sourceDigests = this.cores!.map((_, m) => sourceDigest(this.env, m, memos[m]));
-    this.dest = this.env.startDestination(this.cores!, at);
+    // The switch. The source's side: each member's digest and per-page hash list, in one pass over the
+    // paused source, sent with the device state.
+    const checks = this.cores!.map((_, m) => sourceCheck(this.env, m));
+    const message = this.switchTransport({ cores: this.cores!, checks }, checks.map((c) => c.hashes));
     this.cores = undefined;
+    // The destination's side: start there, verify against the list (the destination's digest replays the
+    // source's for every page found equal: each page is hashed once on each side), then run.
+    this.sourcePages = message.checks.map((c) => new SourcePages(c));
+    this.dest = this.env.startDestination(message.cores, at);
     if (this.sender.postcopy) {
-      this.verdict = verifySwitch(this.env, this.dest, sourceDigests, true, memos);
+      this.verdict = verifySwitch(this.dest, this.sourcePages, true, (m, g) => this.receiver.heldPage(m, g));
       this.startPostcopy(at);
       return this.runPostcopy(nowNs);
     }
-    this.verdict = verifySwitch(this.env, this.dest, sourceDigests, false, memos);
+    this.verdict = verifySwitch(this.dest, this.sourcePages, false);
+    this.sourcePages = undefined;
     this.env.finishSource(at);
     this.complete(at);
     return { done: true };
@@ -558,6 +579,7 @@ export class LiveMigration {
     if (this.remainingPages === 0 && this.inFlight.length === 0) {
       for (const d of this.dest!) d.setNotPresentHandler(undefined);
       this.receiver.dropAllHeld();
+      this.sourcePages = undefined;
       if (this.verdict) {
         this.verdict.pagesChecked += this.arrivedChecked;
         this.verdict.mismatchedPages += this.arrivedMismatched;
@@ -580,7 +602,7 @@ export class LiveMigration {
 
   /**
    * Pages whose last byte has arrived become present on the destination, from the copy the receiver holds;
-   * each is checked against the source (the check, not the page, still reads the source: docs/migration.md).
+   * each is checked against the source's hash list from the switch (the paused source's pages, final).
    */
   private deliver(nowNs: number): void {
     let keep = 0;
@@ -594,14 +616,12 @@ export class LiveMigration {
         d.supplyPage(p.gpfn, bytes);
         this.receiver.dropHeld(p.member, p.gpfn);
         this.arrivedChecked++;
-        // A zero page that left the destination's page untouched, where the source's is untouched too:
-        // both read as zeros by definition (no frame on either side), nothing to read (most of a large
-        // VM's pages, whose copies and compares were most of a post-copy's checking time).
-        if (p.zero && d.pageState(p.gpfn) === 'untouched' && this.env.source(p.member).pageState(p.gpfn) === 'untouched') continue;
-        // Compared as words, in place where both machines show them (no copy of either page).
-        const back = d.pageWords ? d.pageWords(p.gpfn) : wordsOf(d.readPage(p.gpfn, this.arrivedPage));
-        const orig = readSourceWords(this.env, p.member, p.gpfn, this.sourcePage) ?? ZERO_WORDS;
-        if (!back || !sameWords(back, orig)) this.arrivedMismatched++;
+        // A page left untouched reads as zeros by definition (no frame), nothing to read (most of a large
+        // VM's pages, whose reads were most of a post-copy's checking time); another is read as words, in
+        // place where the machine shows them (no copy).
+        const untouched = d.pageState(p.gpfn) === 'untouched';
+        const back = untouched ? undefined : d.pageWords ? d.pageWords(p.gpfn) : wordsOf(d.readPage(p.gpfn, this.arrivedPage));
+        if ((!untouched && !back) || !this.sourcePages![p.member].arrived(p.gpfn, back)) this.arrivedMismatched++;
       } else this.receiver.dropHeld(p.member, p.gpfn);
     }
     this.inFlight.length = keep;
@@ -621,6 +641,7 @@ export class LiveMigration {
       this.endNs = Math.max(at, nowNs);
       for (const d of this.dest ?? []) d.setNotPresentHandler(undefined);
       this.receiver.dropAllHeld();
+      this.sourcePages = undefined;
       this.env.loseVms(this.errorDesc, nowNs);
       this.env.finishSource(nowNs);
       this.enterPhase('done', this.endNs);

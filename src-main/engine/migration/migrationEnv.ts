@@ -8,8 +8,9 @@
  *
  * The source host may hold some of a member's pages elsewhere (memory reclamation: compressed, swapped,
  * out for activity sampling): its machine marks them not present, and `sourceAway` gives their bytes.
- * The mechanism reads the source only through `readSourcePage` / `readSourceWords` / `sourceDigest`, so a page the host
- * took away travels (and verifies) as what the guest would read there.
+ * The mechanism reads the source only through `readSourcePage` / `readSourceWords` / `sourceDigest` (and
+ * `verify.ts`'s `sourceCheck`, the same digest noting each page's hash), so a page the host took away
+ * travels (and verifies) as what the guest would read there.
  */
 import { bytesToWords, type DigestMemo, type GuestMachine, type GuestPages, type IncomingGuestMemory } from '../vm/guestMachine';
 

@@ -1,16 +1,17 @@
-// The check at the switch (`verifySwitch`) on a real labos machine moved page by page: an exact copy
-// verifies; a destination page that differs — a changed word, a page the source never touched but the
-// destination holds, a page the source holds but the destination lost — is counted and fails the
-// verdict (and the digests differ). The memory digest hashes words one at a time or a page at once
-// alike (`Hasher.words` is `Hasher.word` for each word). Both ways of checking (in one pass with the
-// destination's digest, or page by page) give the same verdicts and counts; so does the one pass replaying
-// the source digest's memo (a page equal to the source's is not hashed again): the destination's digest
-// is the true one, never the source's for a page that differs.
+// The check at the switch on a real labos machine moved page by page, in its two halves: the source's
+// side (`sourceCheck`: digest and per-page hash list) and the destination's (`verifySwitch` against that
+// list, never reading the source): an exact copy verifies; a destination page that differs — a changed
+// word, a page the source never touched but the destination holds, a page the source holds but the
+// destination lost — is counted and fails the verdict (and the digests differ). The memory digest
+// hashes words one at a time or a page at once alike (`Hasher.words` is `Hasher.word` for each word).
+// Both ways of checking (in one pass with the destination's digest replaying the source's list — a page
+// equal to the source's is not hashed again —, or page by page) give the same verdicts and counts: the
+// destination's digest is the true one, never the source's for a page that differs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
-import { DigestMemo, HostMemory, Hasher } from '../../../src-main/engine/memory/index';
-import { verifySwitch, type SwitchVerdict } from '../../../src-main/engine/migration/verify';
+import { HostMemory, Hasher } from '../../../src-main/engine/memory/index';
+import { sourceCheck, SourcePages, verifySwitch, type SwitchVerdict } from '../../../src-main/engine/migration/verify';
 import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { Rng } from '../../../src-main/engine/sim/rng';
 import { runningLabos } from '../../helpers/machineHarness';
@@ -29,20 +30,25 @@ function envOf(src: Machine): MigrationEnv {
 }
 
 /**
- * The check's ways: in one pass with the destination's digest (a machine that shows the digest's
- * pages), the same replaying the source digest's memo, and page by page then the digest (a machine that
- * does not show them: the same machine, the method hidden). Each returns the verdict and the pages the
- * memo replayed.
+ * The check's ways, each against the source's check (its digest must be the source's): in one pass with
+ * the destination's digest, replaying the source's list (a machine that shows the digest's pages), and
+ * page by page then the digest (a machine that does not show them: the same machine, the method hidden).
+ * Post-copy's pages still on the source are served as the source's bytes from before (the receiver's
+ * held pages stand for them). Each returns the verdict and the pages the list replayed.
  */
 type Way = (env: MigrationEnv, src: Machine, dest: Machine, postcopy: boolean) => { v: SwitchVerdict; taken: number };
+function checked(env: MigrationEnv, src: Machine, d: Machine, postcopy: boolean): { v: SwitchVerdict; taken: number } {
+  const check = sourceCheck(env, 0);
+  assert.equal(check.digest, src.digest());
+  const held = new Map<number, Uint8Array>();
+  for (let g = 0; g < src.pageCount; g++) held.set(g, src.readPage(g) ?? new Uint8Array(4096));
+  const pages = new SourcePages(check);
+  const v = verifySwitch([d], [pages], postcopy, (_m, g) => held.get(g));
+  return { v, taken: pages.memo.taken };
+}
 const WAYS: [string, Way][] = [
-  ['one pass with the digest', (env, src, d, pc) => ({ v: verifySwitch(env, [d], [src.digest()], pc), taken: 0 })],
-  ['one pass, the source digest\'s memo replayed', (env, src, d, pc) => {
-    const memo = new DigestMemo(src.pageCount);
-    const v = verifySwitch(env, [d], [src.digest(undefined, memo)], pc, [memo]);
-    return { v, taken: memo.taken };
-  }],
-  ['page by page', (env, src, d, pc) => ({ v: verifySwitch(env, [Object.assign(Object.create(d) as Machine, { digestVisitingPages: undefined })], [src.digest()], pc), taken: 0 })],
+  ['one pass, the source\'s list replayed', (env, src, d, pc) => checked(env, src, d, pc)],
+  ['page by page', (env, src, d, pc) => checked(env, src, Object.assign(Object.create(d) as Machine, { digestVisitingPages: undefined }), pc)],
 ];
 
 /** Pages whose contents a digest hashes (not all zero). */
@@ -69,7 +75,7 @@ test('an exact copy verifies, every page counted; each kind of difference is cau
     const { v: same, taken } = way(env, src, moved(src), false);
     assert.deepEqual({ verified: same.verified, mismatched: same.mismatchedPages, checked: same.pagesChecked }, { verified: true, mismatched: 0, checked: pages }, how);
     assert.equal(same.destinationDigests[0], same.sourceDigests[0], how);
-    if (how.includes('memo')) assert.equal(taken, hashedPages(src), `${how}: every page hashed once`);
+    if (how.includes('replayed')) assert.equal(taken, hashedPages(src), `${how}: every page hashed once`);
   }
 
   const cases: [string, (inc: IncomingMemory) => void][] = [
@@ -103,7 +109,7 @@ test('post-copy: pages still on the source are left out of the comparison, and t
     const { v, taken } = way(env, src, d, true);
     assert.deepEqual({ verified: v.verified, mismatched: v.mismatchedPages, checked: v.pagesChecked }, { verified: true, mismatched: 0, checked: src.pageCount - away.length }, how);
     assert.equal(v.destinationDigests[0], v.sourceDigests[0], how);
-    if (how.includes('memo')) assert.equal(taken, hashedPages(src), `${how}: every page hashed once`);
+    if (how.includes('replayed')) assert.equal(taken, hashedPages(src), `${how}: every page hashed once`);
     for (const g of away) assert.equal(d.pageState(g), 'notPresent', `${how}: page ${g} is still to come`);
     const { v: bad } = way(env, src, moved(src, (inc) => { stillAway(inc); const b = inc.readPage(framed[35])!; b[9] ^= 0x40; inc.writePage(framed[35], b); }), true);
     assert.deepEqual({ verified: bad.verified, mismatched: bad.mismatchedPages }, { verified: false, mismatched: 1 }, how);
