@@ -160,7 +160,12 @@ export class TranslationCache {
    * interpreted hot code was sampled) that this code would not cover otherwise — landings only
    * become block starts when they are needed, so they do not split the hot blocks. With `ran` (the
    * words seen executing), the region holds only those words, the entries and the landings: control
-   * reaching any other word of the page leaves the region, as at another region's block start.
+   * reaching any other word of the page leaves the region, as at another region's block start; and a
+   * landing is needed only if the plan of the entries and of the landings taken so far leaves it out
+   * (straight-line code sampled at a hundred points gets one label, not a hundred — each label is a
+   * join of every live local that V8 compiles; the first landing the size cap leaves out ends the
+   * search). Without `ran` (`bt`) each landing is checked against the entries' plan alone, as the
+   * TUs `bt` charges depend on which landings are taken.
    */
   translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = [], ran?: Uint8Array): { region: Region; newTus: number } {
     const key = regionKey(gpfn, kernel);
@@ -186,7 +191,21 @@ export class TranslationCache {
     for (const w of landings) {
       if (!uncovered(w) || fresh.includes(w)) continue;
       first ??= sharedScan(words, entriesOnly, this.opCost, scan);
-      if (first.covered[w] !== 1) fresh.push(w);
+      if (first.covered[w] !== 1) {
+        if (ran === undefined) {
+          fresh.push(w);
+          continue;
+        }
+        // host-side only (`hw`: what is translated never changes a result): one label per straight run
+        const next = sharedScan(words, [...entriesOnly, w], this.opCost, scan);
+        if (next.covered[w] !== 1) {
+          if (next.instructions >= (scan.maxInstructions ?? PAGE_WORDS)) break;
+          continue;
+        }
+        entriesOnly.push(w);
+        fresh.push(w);
+        first = next;
+      }
     }
     const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, scan);
     this.countResumeSource(region);
