@@ -29,7 +29,7 @@
  */
 import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
-import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_MANY_LANDINGS, BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
 import type { PagePlan } from './blocks';
 import { sharedRegionCode, sharedScan } from './sharedCode';
 import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
@@ -160,18 +160,21 @@ export class TranslationCache {
    * interpreted hot code was sampled) that this code would not cover otherwise — landings only
    * become block starts when they are needed, so they do not split the hot blocks. With `ran` (the
    * words seen executing), the region holds only those words, the entries and the landings: control
-   * reaching any other word of the page leaves the region, as at another region's block start; and a
-   * landing is needed only if the plan of the entries and of the landings taken so far leaves it out
-   * (straight-line code sampled at a hundred points gets one label, not a hundred — each label is a
-   * join of every live local that V8 compiles; the first landing the size cap leaves out ends the
-   * search). Without `ran` (`bt`) each landing is checked against the entries' plan alone, as the
-   * TUs `bt` charges depend on which landings are taken.
+   * reaching any other word of the page leaves the region, as at another region's block start; and if
+   * the page was sampled at more than BT_MANY_LANDINGS points, a landing is needed only if the plan of
+   * the entries and of the landings taken so far leaves it out (straight-line code sampled at a hundred
+   * points gets one label, not a hundred — each label is a join of every live local that V8 compiles;
+   * the first landing the size cap leaves out ends the search). Otherwise (and always without `ran`:
+   * `bt`'s charged TUs depend on which landings are taken) each landing is checked against the
+   * entries' plan alone.
    */
   translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = [], ran?: Uint8Array): { region: Region; newTus: number } {
     const key = regionKey(gpfn, kernel);
     const list = this.pages.get(key) ?? [];
     entries = [...entries];
-    landings = [...landings];
+    const sampled = [...landings];
+    landings = sampled;
+    const oneLabelPerRun = ran !== undefined && sampled.length > BT_MANY_LANDINGS;
     const foreign = new Uint8Array(PAGE_WORDS);
     if (ran !== undefined) {
       // arrivals and landings were executed too (before the page was profiled): never left out
@@ -192,11 +195,11 @@ export class TranslationCache {
       if (!uncovered(w) || fresh.includes(w)) continue;
       first ??= sharedScan(words, entriesOnly, this.opCost, scan);
       if (first.covered[w] !== 1) {
-        if (ran === undefined) {
+        if (!oneLabelPerRun) {
           fresh.push(w);
           continue;
         }
-        // host-side only (`hw`: what is translated never changes a result): one label per straight run
+        // host-side only (`hw`: what is translated never changes a result): a label only where one is needed
         const next = sharedScan(words, [...entriesOnly, w], this.opCost, scan);
         if (next.covered[w] !== 1) {
           if (next.instructions >= (scan.maxInstructions ?? PAGE_WORDS)) break;

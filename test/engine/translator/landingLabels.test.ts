@@ -3,14 +3,15 @@
  * hot code was sampled become block starts with a `case` label only while one is needed — each landing
  * is checked against the plan of the entries and the landings taken so far, so straight-line code
  * sampled at many points gets one label, not one per landing (each label is a join of every live local
- * that V8 compiles; on `large`, ~100 labels per region tripled its compile time). Once a landing is left out
- * by the size cap, the search ends (no rescan per landing). Without `ran` (`bt`, whose charged TUs depend on it) every landing the
- * entries' plan leaves uncovered is still taken.
+ * that V8 compiles; on `large`, ~100 labels per region tripled its compile time). Once a landing is
+ * left out by the size cap, the search ends (no rescan per landing). Without `ran` (`bt`, whose charged
+ * TUs depend on it) every landing the entries' plan leaves uncovered is still taken, and so with `ran`
+ * if the page was sampled at no more than BT_MANY_LANDINGS points.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CALLOUT_HELPERS, clearSharedCode, sharedCodeStats, TranslationCache } from '../../../src-main/engine/translator/index';
-import { PAGE_WORDS } from '../../../src-main/engine/params';
+import { BT_MANY_LANDINGS, PAGE_WORDS } from '../../../src-main/engine/params';
 import { boot } from '../../helpers/cpuHarness';
 
 /** `blocks` blocks of 4 instructions (a never-taken branch ends each), straight through, then hlt. */
@@ -31,14 +32,19 @@ function translate(blocks: number, landings: number[], onlyRan: boolean) {
   return { region, labels };
 }
 
-test('straight-line code sampled at many block starts gets one label when only the code that ran is translated', () => {
-  const landings = [40, 8, 80, 12, 120, 20, 160, 44]; // block starts (every 4th word), hottest first
-  const hw = translate(50, landings, true);
+test('straight-line code sampled at many points gets a label per straight run, not per point, when only the code that ran is translated', () => {
+  // every other word (block starts and the middles of blocks), hottest first: 40, 8, then the rest
+  const landings = [40, 8];
+  for (let w = 10; w < 220; w += 2) if (w !== 40) landings.push(w);
+  assert.ok(landings.length > BT_MANY_LANDINGS);
+  const hw = translate(60, landings, true);
   assert.equal(hw.labels, 2, 'word 40, then word 8 before it; every later landing falls inside their plan');
   assert.ok(hw.region.entryAt[40] >= 0 && hw.region.entryAt[8] >= 0);
-  for (const w of [80, 12, 120, 20, 160, 44]) assert.equal(hw.region.plan.covered[w], 1, `landing ${w} is in the region`);
-  const bt = translate(50, landings, false);
+  for (const w of landings) assert.equal(hw.region.plan.covered[w], 1, `landing ${w} is in the region`);
+  const bt = translate(60, landings, false);
   assert.equal(bt.labels, landings.length, 'without `ran` every uncovered landing is an entry, as before');
+  const few = translate(60, landings.slice(0, BT_MANY_LANDINGS), true);
+  assert.equal(few.labels, BT_MANY_LANDINGS, 'a page sampled at few points: every uncovered landing is an entry, as before');
 });
 
 test('once a landing is past the size cap, the rest are not scanned for', () => {
@@ -46,6 +52,7 @@ test('once a landing is past the size cap, the rest are not scanned for', () => 
   clearSharedCode();
   const landings = [16];
   for (let w = 300; w < 600; w += 4) landings.push(w);
+  assert.ok(landings.length > BT_MANY_LANDINGS);
   const hw = translate(150, landings, true);
   assert.ok(sharedCodeStats().scanMisses <= 3, `plans scanned: ${sharedCodeStats().scanMisses}`);
   assert.equal(hw.labels, 1);
