@@ -161,20 +161,18 @@ export class TranslationCache {
    * become block starts when they are needed, so they do not split the hot blocks. With `ran` (the
    * words seen executing), the region holds only those words, the entries and the landings: control
    * reaching any other word of the page leaves the region, as at another region's block start; and if
-   * the page was sampled at more than BT_MANY_LANDINGS points, a landing is needed only if the plan of
-   * the entries and of the landings taken so far leaves it out (straight-line code sampled at a hundred
-   * points gets one label, not a hundred — each label is a join of every live local that V8 compiles;
-   * the first landing the size cap leaves out ends the search). Otherwise (and always without `ran`:
-   * `bt`'s charged TUs depend on which landings are taken) each landing is checked against the
-   * entries' plan alone.
+   * more than BT_MANY_LANDINGS landings would be taken that way, a landing is needed only if the plan
+   * of the entries and of the landings kept so far leaves it out (straight-line code sampled at a
+   * hundred points gets one label, not a hundred — each label is a join of every live local that V8
+   * compiles; the first landing the size cap leaves out ends the search). Without `ran` (`bt`, whose
+   * charged TUs depend on which landings are taken) each landing is checked against the entries' plan
+   * alone, always.
    */
   translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = [], ran?: Uint8Array): { region: Region; newTus: number } {
     const key = regionKey(gpfn, kernel);
     const list = this.pages.get(key) ?? [];
     entries = [...entries];
-    const sampled = [...landings];
-    landings = sampled;
-    const oneLabelPerRun = ran !== undefined && sampled.length > BT_MANY_LANDINGS;
+    landings = [...landings];
     const foreign = new Uint8Array(PAGE_WORDS);
     if (ran !== undefined) {
       // arrivals and landings were executed too (before the page was profiled): never left out
@@ -191,25 +189,28 @@ export class TranslationCache {
     // the entries' own plan, looked at only when a landing is uncovered (it decides whether the landing is needed)
     let first: PagePlan | undefined;
     const entriesOnly = fresh.slice();
+    const taken: number[] = [];
     for (const w of landings) {
       if (!uncovered(w) || fresh.includes(w)) continue;
       first ??= sharedScan(words, entriesOnly, this.opCost, scan);
-      if (first.covered[w] !== 1) {
-        if (!oneLabelPerRun) {
-          fresh.push(w);
-          continue;
-        }
-        // host-side only (`hw`: what is translated never changes a result): a label only where one is needed
+      if (first.covered[w] !== 1) taken.push(w);
+    }
+    if (ran !== undefined && taken.length > BT_MANY_LANDINGS) {
+      // Host-side only (`hw`: what is translated never changes a result): a label only where the
+      // entries and the landings kept so far leave the landing out — one per straight run.
+      let plan = first!;
+      for (const w of taken) {
+        if (plan.covered[w] === 1) continue;
         const next = sharedScan(words, [...entriesOnly, w], this.opCost, scan);
         if (next.covered[w] !== 1) {
-          if (next.instructions >= (scan.maxInstructions ?? PAGE_WORDS)) break;
+          if (next.instructions >= (scan.maxInstructions ?? PAGE_WORDS)) break; // the size cap: no later landing fits
           continue;
         }
         entriesOnly.push(w);
-        fresh.push(w);
-        first = next;
+        plan = next;
       }
-    }
+      fresh.push(...entriesOnly.slice(fresh.length));
+    } else fresh.push(...taken);
     const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, scan);
     this.countResumeSource(region);
     if (list.length > 0) this.stats.extraRegions++;

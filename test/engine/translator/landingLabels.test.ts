@@ -6,7 +6,7 @@
  * that V8 compiles; on `large`, ~100 labels per region tripled its compile time). Once a landing is
  * left out by the size cap, the search ends (no rescan per landing). Without `ran` (`bt`, whose charged
  * TUs depend on it) every landing the entries' plan leaves uncovered is still taken, and so with `ran`
- * if the page was sampled at no more than BT_MANY_LANDINGS points.
+ * when no more than BT_MANY_LANDINGS landings would be taken that way.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -36,7 +36,7 @@ test('straight-line code sampled at many points gets a label per straight run, n
   // every other word (block starts and the middles of blocks), hottest first: 40, 8, then the rest
   const landings = [40, 8];
   for (let w = 10; w < 220; w += 2) if (w !== 40) landings.push(w);
-  assert.ok(landings.length > BT_MANY_LANDINGS);
+  assert.ok(landings.length > BT_MANY_LANDINGS); // and none is covered by the entries' plan (there are no entries)
   const hw = translate(60, landings, true);
   assert.equal(hw.labels, 2, 'word 40, then word 8 before it; every later landing falls inside their plan');
   assert.ok(hw.region.entryAt[40] >= 0 && hw.region.entryAt[8] >= 0);
@@ -44,7 +44,7 @@ test('straight-line code sampled at many points gets a label per straight run, n
   const bt = translate(60, landings, false);
   assert.equal(bt.labels, landings.length, 'without `ran` every uncovered landing is an entry, as before');
   const few = translate(60, landings.slice(0, BT_MANY_LANDINGS), true);
-  assert.equal(few.labels, BT_MANY_LANDINGS, 'a page sampled at few points: every uncovered landing is an entry, as before');
+  assert.equal(few.labels, BT_MANY_LANDINGS, 'few landings: every uncovered landing is an entry, as before');
 });
 
 test('once a landing is past the size cap, the rest are not scanned for', () => {
