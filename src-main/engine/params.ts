@@ -200,7 +200,7 @@ export const BT_BUDGET_EXIT_FEEDBACK_LAST = 48;
  *  optimised code ran at about half the speed. At or below it every uncovered landing is labelled, as
  *  before: applied to every page, labos `cpu`'s user loop (4 landings, then 2 labels instead of 4) ran at
  *  ~0.6x its steady speed (not explained); labos `cpu` and `mixed` stay below it (at most ~40).
- *  Host-side only (docs/PERFORMANCE.md, "`large` under hw: a label per straight run"). */
+ *  Host-side only (docs/PERFORMANCE.md, "Monitors: `large` under hw — a label per straight run"). */
 export const BT_MANY_LANDINGS = 48;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
