@@ -192,6 +192,16 @@ export const BT_BUDGET_EXIT_FEEDBACK_CALLS = 2;
  *  calls too cost the busy mix's `io` VMs 1.39× the CPU (docs/PERFORMANCE.md). */
 export const BT_BUDGET_EXIT_FEEDBACK_FACTOR = 4;
 export const BT_BUDGET_EXIT_FEEDBACK_LAST = 48;
+/** With only the code that ran translated (`hw`): when more than this many landings (points where
+ *  interpreted hot code stopped) would become entries of a new region — each uncovered by the entries'
+ *  plan — a landing is labelled only where the entries and the landings kept so far leave it out: one
+ *  `case` label per straight run (translationCache.ts). On `large` ~60 regions had 49-113 labels each
+ *  (each a join of every live local that V8 compiles): V8's optimising compile took ~2.4x as long and the
+ *  optimised code ran at about half the speed. At or below it every uncovered landing is labelled, as
+ *  before: applied to every page, labos `cpu`'s user loop (4 landings, then 2 labels instead of 4) ran at
+ *  ~0.6x its steady speed (not explained); labos `cpu` and `mixed` stay below it (at most ~40).
+ *  Host-side only (docs/PERFORMANCE.md, "Monitors: `large` under hw — a label per straight run"). */
+export const BT_MANY_LANDINGS = 48;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

@@ -29,7 +29,7 @@
  */
 import type { GuestPhysicalMemory } from '../memory/index';
 import type { Gpfn } from '../mmu/index';
-import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_MANY_LANDINGS, BT_MAX_INSTRUCTIONS, BT_MAX_REGIONS, BT_REGION_MAX_INSTRUCTIONS, PAGE_WORDS } from '../params';
 import type { PagePlan } from './blocks';
 import { sharedRegionCode, sharedScan } from './sharedCode';
 import { compileRegion, Region, regionKey, type RegionHelpers } from './region';
@@ -160,7 +160,13 @@ export class TranslationCache {
    * interpreted hot code was sampled) that this code would not cover otherwise — landings only
    * become block starts when they are needed, so they do not split the hot blocks. With `ran` (the
    * words seen executing), the region holds only those words, the entries and the landings: control
-   * reaching any other word of the page leaves the region, as at another region's block start.
+   * reaching any other word of the page leaves the region, as at another region's block start; and if
+   * more than BT_MANY_LANDINGS landings would be taken that way, a landing is needed only if the plan
+   * of the entries and of the landings kept so far leaves it out (straight-line code sampled at a
+   * hundred points gets one label, not a hundred — each label is a join of every live local that V8
+   * compiles; the first landing the size cap leaves out ends the search). Without `ran` (`bt`, whose
+   * charged TUs depend on which landings are taken) each landing is checked against the entries' plan
+   * alone, always.
    */
   translate(gpfn: number, kernel: boolean, entries: Iterable<number>, landings: Iterable<number> = [], ran?: Uint8Array): { region: Region; newTus: number } {
     const key = regionKey(gpfn, kernel);
@@ -183,11 +189,28 @@ export class TranslationCache {
     // the entries' own plan, looked at only when a landing is uncovered (it decides whether the landing is needed)
     let first: PagePlan | undefined;
     const entriesOnly = fresh.slice();
+    const taken: number[] = [];
     for (const w of landings) {
       if (!uncovered(w) || fresh.includes(w)) continue;
       first ??= sharedScan(words, entriesOnly, this.opCost, scan);
-      if (first.covered[w] !== 1) fresh.push(w);
+      if (first.covered[w] !== 1) taken.push(w);
     }
+    if (ran !== undefined && taken.length > BT_MANY_LANDINGS) {
+      // Host-side only (`hw`: what is translated never changes a result): a label only where the
+      // entries and the landings kept so far leave the landing out — one per straight run.
+      let plan = first!;
+      for (const w of taken) {
+        if (plan.covered[w] === 1) continue;
+        const next = sharedScan(words, [...entriesOnly, w], this.opCost, scan);
+        if (next.covered[w] !== 1) {
+          if (next.instructions >= (scan.maxInstructions ?? PAGE_WORDS)) break; // the size cap: no later landing fits
+          continue;
+        }
+        entriesOnly.push(w);
+        plan = next;
+      }
+      fresh.push(...entriesOnly.slice(fresh.length));
+    } else fresh.push(...taken);
     const region = compileRegion(gpfn, kernel, words, fresh, this.opCost, this.helpers, scan);
     this.countResumeSource(region);
     if (list.length > 0) this.stats.extraRegions++;
