@@ -19,7 +19,6 @@ import { assemble } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
 import type { Gpa } from '../mmu/index';
 import { TranslatedExecutor } from './executor';
-import { uncountedSharedCode } from './sharedCode';
 
 let done = false;
 
@@ -106,15 +105,13 @@ export function warmUpPlanRunner(): void {
   done = true;
   const r = assemble(PROGRAM, { file: '<plan-runner warm-up>' });
   if (!r.ok) return;
-  uncountedSharedCode(() => {
-    for (let pass = 0; pass < 3; pass++) {
-      const mem = new GuestPhysicalMemory(new HostMemory(), 1 << 16);
-      mem.writeBytes(r.image.loadAddress as Gpa, r.image.bytes);
-      const cpu = new Cpu(mem);
-      cpu.reset(r.image.entry);
-      const exec = new TranslatedExecutor({ hotCycles: 500, chargeTranslation: false, planRunCycles: Number.MAX_SAFE_INTEGER });
-      // small budgets too, so the runner also leaves at its budget checks
-      for (let k = 0; k < 64 && !cpu.state.halted; k++) exec.execute(cpu, k < 32 ? 2_000 : 97);
-    }
-  });
+  for (let pass = 0; pass < 3; pass++) {
+    const mem = new GuestPhysicalMemory(new HostMemory(), 1 << 16);
+    mem.writeBytes(r.image.loadAddress as Gpa, r.image.bytes);
+    const cpu = new Cpu(mem);
+    cpu.reset(r.image.entry);
+    const exec = new TranslatedExecutor({ hotCycles: 500, chargeTranslation: false, planRunCycles: Number.MAX_SAFE_INTEGER });
+    // small budgets too, so the runner also leaves at its budget checks
+    for (let k = 0; k < 64 && !cpu.state.halted; k++) exec.execute(cpu, k < 32 ? 2_000 : 97);
+  }
 }

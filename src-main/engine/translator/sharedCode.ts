@@ -6,7 +6,7 @@
  * Interface: `sharedScan(words, entries, opCost, scan)` → the `scanPage` plan; `sharedRegionCode(gpfn,
  * kernel, words, entries, opCost, scan)` → `RegionCode` (plan, JavaScript source, exit sites, slow
  * sites, the executor's tables, the compiled factory and the source words); `sharedCodeStats()` (hits and misses, for tests
- * and benchmarks; `uncountedSharedCode(f)` leaves out those of a host-side warm-up); `clearSharedCode()`.
+ * and benchmarks); `clearSharedCode()`.
  * Rules:
  *  - a pure memo: the key holds every input the result depends on (page number and mode, which appear
  *    in the generated code; the page's words; the entry list in its order; the cost table; the
@@ -150,16 +150,6 @@ export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Arra
 }
 
 /** Memo hits and misses since the process started (or the last `clearSharedCode`). */
-/** Runs `f` without counting its hits and misses (host-side warm-ups on scratch machines: the counts describe guests). */
-export function uncountedSharedCode(f: () => void): void {
-  const saved = { ...stats };
-  try {
-    f();
-  } finally {
-    Object.assign(stats, saved);
-  }
-}
-
 export function sharedCodeStats(): Readonly<typeof stats> {
   return { ...stats };
 }

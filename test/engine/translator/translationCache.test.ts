@@ -14,8 +14,7 @@ import { BinaryTranslationMonitor, InterpMonitor } from '../../../src-main/engin
 import { boot, EXACT_COSTS, runToHalt } from '../../helpers/cpuHarness';
 
 function pair(src: string, opts: { hotCycles?: number; costs?: Partial<CostModel>; limits?: { maxRegions?: number }; io?: () => IoPorts } = {}) {
-  // planRunCycles 0: these tests look at the regions' generated functions, called from the first entry
-  const bt = new BinaryTranslationMonitor({ hotCycles: opts.hotCycles ?? 0, limits: opts.limits, planRunCycles: 0 });
+  const bt = new BinaryTranslationMonitor({ hotCycles: opts.hotCycles ?? 0, limits: opts.limits });
   const a = boot(src, { monitor: new InterpMonitor(), costs: opts.costs ?? EXACT_COSTS, io: opts.io?.() });
   const b = boot(src, { monitor: bt, costs: opts.costs ?? EXACT_COSTS, io: opts.io?.() });
   return { a, b, bt };
