@@ -192,12 +192,6 @@ export const BT_BUDGET_EXIT_FEEDBACK_CALLS = 2;
  *  calls too cost the busy mix's `io` VMs 1.39× the CPU (docs/PERFORMANCE.md). */
 export const BT_BUDGET_EXIT_FEEDBACK_FACTOR = 4;
 export const BT_BUDGET_EXIT_FEEDBACK_LAST = 48;
-/** `bt`'s host-side warm-up (executor option `planRunCycles`, translator planRunner.ts): a fresh region
- *  runs through the shared plan runner, which does exactly what its generated function would, until it
- *  has run this many guest cycles; only then is its function called — so V8 never compiles code that runs
- *  a few times, and optimises a region's function once its paths have run. Host-side only: results,
- *  counters and profiles are those of calling the function at once (the differential tests check it). */
-export const BT_PLAN_RUN_CYCLES = 5_000_000;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;

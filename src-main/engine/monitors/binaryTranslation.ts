@@ -21,7 +21,6 @@
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { causeName, OPCODE_BY_NUMBER } from '../isa/index';
-import { BT_PLAN_RUN_CYCLES } from '../params';
 import { TranslatedExecutor, type ExecutorOptions, type ExecutorStats, type TranslationCache } from '../translator/index';
 
 export interface BtState {
@@ -36,7 +35,7 @@ export class BinaryTranslationMonitor implements Monitor {
   private restoredCallouts: Record<string, number> = {};
 
   constructor(options: ExecutorOptions = {}) {
-    this.executor = new TranslatedExecutor({ planRunCycles: BT_PLAN_RUN_CYCLES, ...options });
+    this.executor = new TranslatedExecutor(options);
   }
 
   /** `emulated`: callouts by mnemonic; `reflected`: exceptions and interrupts through the VMM, by cause. */

@@ -52,8 +52,6 @@ import { classify, OpKind } from './blocks';
 import { feedBudgetExit } from './budgetExitFeedback';
 import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
-import { runPlan } from './planRunner';
-import { warmUpPlanRunner } from './planRunnerWarmUp';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
 
@@ -84,11 +82,6 @@ export interface ExecutorOptions {
    *  warm-up stretches do not heat page profiles or count arrivals, which decide what is translated.
    *  Default 0 (a region runs from its translation on). */
   enterAfterInstructions?: number;
-  /** Host-side warm-up for `bt` (params BT_PLAN_RUN_CYCLES): a region runs through the shared plan runner
-   *  (planRunner.ts: exactly what its function does — same blocks, counts, slow paths, exits and exit
-   *  sites) until it has run this many guest cycles; then its own function is called. Nothing the guest,
-   *  the counters or the profiles see depends on it. Default 0 (the function from the first entry). */
-  planRunCycles?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -135,7 +128,6 @@ export class TranslatedExecutor {
   private readonly onlyRan: boolean;
   private readonly kernelAfter: number;
   private readonly enterAfter: number;
-  private readonly planRun: number;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). */
   private executedCycles = 0;
   /** No translation before executedCycles + the current call's cycles reach this (pacing). */
@@ -151,8 +143,6 @@ export class TranslatedExecutor {
     this.onlyRan = opts.onlyCodeThatRan ?? false;
     this.kernelAfter = opts.kernelTranslateAfterCycles ?? 0;
     this.enterAfter = opts.enterAfterInstructions ?? 0;
-    this.planRun = opts.planRunCycles ?? 0;
-    if (this.planRun > 0) warmUpPlanRunner();
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -378,6 +368,7 @@ export class TranslatedExecutor {
       }
       tc.touch(region);
       stats.regionEntries++;
+      if (region.feedIn !== 0 && --region.feedIn === 0) feedRegion(region, false, x);
       x.region = region;
       x.base = pc & -4096;
       x.b = region.entryAt[w];
@@ -386,7 +377,8 @@ export class TranslatedExecutor {
       x.kind = EXIT_PAGE;
       x.site = -1;
       x.tail = -1;
-      enter(region, x, this.planRun);
+      region.fn(x);
+      if (x.kind === EXIT_RESUME) resume(region, x);
       // Same-page chaining: a static exit to another region of this page goes straight in through the
       // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
       // callout made the same checks) and its exit, translated code changes nothing they read (no
@@ -408,11 +400,13 @@ export class TranslatedExecutor {
         }
         tc.touch(l);
         stats.regionEntries++;
+        if (l.feedIn !== 0 && --l.feedIn === 0) feedRegion(l, false, x);
         x.region = l;
         x.b = nb;
         x.kind = EXIT_PAGE;
         x.site = -1;
-        enter(l, x, this.planRun);
+        l.fn(x);
+        if (x.kind === EXIT_RESUME) resume(l, x);
       }
       region = ran;
       cyc = x.cyc;
@@ -507,24 +501,6 @@ export class TranslatedExecutor {
       cpu.charge(c);
     }
   }
-}
-
-/**
- * Runs region `r` from block x.b (x set up for the entry): through the plan runner while it has run fewer
- * than `planRun` guest cycles that way (host-side warm-up, planRunner.ts), else its function — and after
- * a mid-block slow path that asked to go on, its resumable variant.
- */
-function enter(r: Region, x: ExecContext, planRun: number): void {
-  if (r.planCycles < planRun) {
-    const c0 = x.cyc;
-    runPlan(r, x);
-    // at least 1: an entry that leaves at once (the budget) still counts towards the warm-up
-    r.planCycles += Math.max(1, x.cyc - c0);
-    return;
-  }
-  if (r.feedIn !== 0 && --r.feedIn === 0) feedRegion(r, false, x);
-  r.fn(x);
-  if (x.kind === EXIT_RESUME) resume(r, x);
 }
 
 /** After a mid-block slow path that asked to go on: the region's resumable variant continues at case x.b (it never leaves with EXIT_RESUME). */

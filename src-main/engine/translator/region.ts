@@ -18,7 +18,6 @@ import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, PAGE_WORDS } from '../params';
 import { classify, OpKind, type PagePlan, type ScanOptions } from './blocks';
 import type { SlowSite } from './codegen';
 import { sharedRegionCode } from './sharedCode';
-import type { ExitSites } from './planRunner';
 import type { RegionTables } from './regionTables';
 
 /** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
@@ -57,11 +56,6 @@ export class Region {
   /** The calls between the last two feedings (grows by BT_BUDGET_EXIT_FEEDBACK_FACTOR). */
   feedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
   resumeFeedStep = BT_BUDGET_EXIT_FEEDBACK_ENTRY;
-  /** Guest cycles this region has run through planRunner.ts instead of its function (the executor's
-   *  option `planRunCycles`: the function is first called once this reaches it; host-side). */
-  planCycles = 0;
-  /** The exit-site numbering planRunner.ts uses, made on its first run (remade after a relabel). */
-  exitSites: ExitSites | undefined = undefined;
   /** Chaining: the region each static exit site last led to (re-checked before use). */
   readonly links: (Region | undefined)[];
   readonly tailCost: Int32Array;
