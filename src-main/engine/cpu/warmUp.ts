@@ -110,13 +110,24 @@ export function warmUpInterpreter(makeCpu: (mem: GuestPhysicalMemory) => Cpu): v
   // The system-instruction path's call of `cpu.beforeSystem` (installed by `bt`'s executor, absent under
   // `interp`): run it with several different hooks, so V8 compiles that call as a generic one instead of
   // deoptimising the interpreter at the first hook it meets (and again at the next one).
-  for (let h = 0; h < SYSTEM_HOOKS; h++) {
-    cpu.beforeSystem = (a: number): void => { hookCalls[h] += a & 0; };
+  for (const hook of SYSTEM_HOOKS) {
+    cpu.beforeSystem = hook;
     cpu.reset(r.image.entry);
     for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(20_000);
   }
 }
 
-/** Distinct hooks the warm-up calls beforeSystem with: more than V8 keeps as a polymorphic call's targets (4). */
-const SYSTEM_HOOKS = 6;
-const hookCalls = new Float64Array(SYSTEM_HOOKS);
+/**
+ * The hooks the warm-up calls beforeSystem with: more than V8 keeps as a polymorphic call's targets (4),
+ * each its own function literal (closures of one literal share V8's feedback cell: the call would stay
+ * monomorphic on it and deoptimise at bt's hook with "wrong feedback cell").
+ */
+const hookCalls = new Float64Array(6);
+const SYSTEM_HOOKS: readonly ((a: number) => void)[] = [
+  (a) => { hookCalls[0] += a & 0; },
+  (a) => { hookCalls[1] += a & 0; },
+  (a) => { hookCalls[2] += a & 0; },
+  (a) => { hookCalls[3] += a & 0; },
+  (a) => { hookCalls[4] += a & 0; },
+  (a) => { hookCalls[5] += a & 0; },
+];
