@@ -8,7 +8,10 @@
  * Rules: host performance only — it touches no state of any simulated machine (own HostMemory,
  * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few milliseconds once.
  * Without it V8 sometimes optimises the interpreter before some sites have run, deoptimises
- * later and settles in a ~30% slower tier (measured on the 2-core dev machines).
+ * later and settles in a ~30% slower tier (measured on the 2-core dev machines). It also runs the
+ * system-instruction path with several `beforeSystem` hooks (`bt` installs one; under it the
+ * interpreter was deoptimised and recompiled at the first hook calls — ~1 s of V8's compile thread in a
+ * guest's first CPU-second).
  */
 import { assemble } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
@@ -104,4 +107,27 @@ export function warmUpInterpreter(makeCpu: (mem: GuestPhysicalMemory) => Cpu): v
   const cpu = makeCpu(mem);
   cpu.reset(r.image.entry);
   for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(20_000);
+  // The system-instruction path's call of `cpu.beforeSystem` (installed by `bt`'s executor, absent under
+  // `interp`): run it with several different hooks, so V8 compiles that call as a generic one instead of
+  // deoptimising the interpreter at the first hook it meets (and again at the next one).
+  for (const hook of SYSTEM_HOOKS) {
+    cpu.beforeSystem = hook;
+    cpu.reset(r.image.entry);
+    for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(20_000);
+  }
 }
+
+/**
+ * The hooks the warm-up calls beforeSystem with: more than V8 keeps as a polymorphic call's targets (4),
+ * each its own function literal (closures of one literal share V8's feedback cell: the call would stay
+ * monomorphic on it and deoptimise at bt's hook with "wrong feedback cell").
+ */
+const hookCalls = new Float64Array(6);
+const SYSTEM_HOOKS: readonly ((a: number) => void)[] = [
+  (a) => { hookCalls[0] += a & 0; },
+  (a) => { hookCalls[1] += a & 0; },
+  (a) => { hookCalls[2] += a & 0; },
+  (a) => { hookCalls[3] += a & 0; },
+  (a) => { hookCalls[4] += a & 0; },
+  (a) => { hookCalls[5] += a & 0; },
+];
