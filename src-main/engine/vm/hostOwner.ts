@@ -203,20 +203,20 @@ export class HostOwner {
 
   /** Off the scheduler, out of reclamation, machine disposed (its frames back), overhead released. */
   stop(vmId: VmId, nowNs: number): void {
-    this.drain();
-    this.env.scheduler()?.removeVm(vmId, nowNs);
-    this.env.reclaimStopped(vmId);
-    // A capture taken before (suspend, snapshot) keeps its own copy-on-write references to the page
-    // contents, which the pool no longer counts.
-    this.env.guest(vmId)?.dispose();
-    this.env.setGuest(vmId, undefined);
-    this.env.memory()?.releaseOverhead(vmId);
+    this.takeOff(vmId, nowNs, true);
   }
 
-  /** A VM lost in a migration: off the scheduler, machine disposed, overhead released. */
+  /** A VM lost in a migration: off the scheduler, machine disposed, overhead released (no reclaimer step). */
   drop(vmId: VmId, nowNs: number): void {
+    this.takeOff(vmId, nowNs, false);
+  }
+
+  private takeOff(vmId: VmId, nowNs: number, leaveReclamation: boolean): void {
     this.drain();
     this.env.scheduler()?.removeVm(vmId, nowNs);
+    if (leaveReclamation) this.env.reclaimStopped(vmId);
+    // A capture taken before (suspend, snapshot) keeps its own copy-on-write references to the page
+    // contents, which the pool no longer counts.
     this.env.guest(vmId)?.dispose();
     this.env.setGuest(vmId, undefined);
     this.env.memory()?.releaseOverhead(vmId);
