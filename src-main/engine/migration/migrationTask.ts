@@ -244,7 +244,7 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
     vms.forEach((vm, i) => {
       const g = ctx.runtime(vm.id).guest;
       if (saved.stopped && g) resumeGuestOn(ctx, vm, g, saved.timings[i] ?? undefined);
-      ctx.scheduler(s.sourceHostId)?.setThrottle(vm.id, 0);
+      ctx.host(s.sourceHostId)?.setThrottle(vm.id, 0);
     });
     s.final = { ...saved.stats, status: 'cancelled', 'error-desc': 'rolled back: the lab was saved during the migration and loaded; the VM runs on the source host' } as MigrationStats;
     return apiError('E_CANCELLED', `The migration was rolled back when the lab was loaded: ${vms.map((v) => v.name).join(', ')} ${vms.length > 1 ? 'run' : 'runs'} on ${ctx.reg.nameOf(s.sourceHostId)} as before.`);
