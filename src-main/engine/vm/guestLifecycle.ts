@@ -41,7 +41,7 @@ import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 import { factsOf } from './hostOwner';
-import type { GuestFacts, GuestStartOrder } from './hostOwner';
+import type { GuestFacts, GuestStartOrder, HostOwner } from './hostOwner';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -86,9 +86,14 @@ export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory | undefin
   return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], ...(hostMemory ? { hostMemory } : {}), nowNs };
 }
 
+/** The owner of the host the VM is on (none for a VM on no host). */
+export function ownerOf(ctx: Pick<OpContext, 'host'>, vm: Vm): HostOwner | undefined {
+  return vm.hostId ? ctx.host(vm.hostId) : undefined;
+}
+
 /** Charges (or tops up to) the VM's overhead on its host's pool; false, charging nothing, when it does not fit. */
 export function chargeOverhead(ctx: OpContext, vm: Vm): boolean {
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   return owner ? owner.chargeOverhead(vm.id, vmOverheadFrames(vm)) : false;
 }
 
@@ -101,7 +106,7 @@ function noRoom(vm: Vm, host: Host, freeFrames: number): ApiError {
 export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiError | undefined {
   const rt = ctx.runtime(vm.id);
   const host = vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined;
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   if (!host || !owner) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, 'params.vmId');
   if (vm.monitor === 'hw' && host.noHardwareAssist) {
     return apiError('E_INCOMPATIBLE', `${vm.name} runs under the hw monitor, which needs hardware virtualization assist; host ${host.name} has none.`, 'params.vmId');
@@ -173,7 +178,7 @@ export function applyGuestFacts(vm: Vm, facts: GuestFacts): void {
 
 export function stopGuest(ctx: OpContext, vm: Vm): void {
   pollConsole(ctx, vm);
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   if (owner) owner.stop(vm.id, ctx.nowNs());
   else {
     const rt = ctx.runtime(vm.id);
@@ -186,7 +191,7 @@ export function stopGuest(ctx: OpContext, vm: Vm): void {
 /** The guest crashed: it stays (for its console and state) but gets no more CPU. */
 export function markCrashed(ctx: OpContext, vm: Vm): void {
   pollConsole(ctx, vm);
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   applyGuestFacts(vm, owner ? owner.markCrashed(vm.id, ctx.nowNs()) : factsOf(ctx.runtime(vm.id).guest));
 }
 
@@ -194,7 +199,7 @@ export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
   const rt = ctx.runtime(vm.id);
   pollConsole(ctx, vm);
   const nowNs = ctx.nowNs();
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   const part = owner ? owner.capture(vm.id, nowNs) : { guestState: null, timing: undefined, touchedBytes: 0, reclaimed: undefined };
   return {
     guestState: part.guestState,
@@ -210,7 +215,7 @@ export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
 export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit' | 'host'>, vm: Vm): void {
   const rt = ctx.runtime(vm.id);
   if (!rt.guest) return;
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   const r = owner ? owner.readConsole(vm.id, rt.guestConsoleOffset) : rt.guest.consoleRead(rt.guestConsoleOffset);
   if (!r) return;
   rt.guestConsoleOffset = r.nextOffset;

@@ -23,16 +23,16 @@ import type { Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
-import { applyGuestFacts, configOf, cpuPolicyOf, pollConsole, vmNumber } from './guestLifecycle';
+import { applyGuestFacts, configOf, cpuPolicyOf, ownerOf, pollConsole, vmNumber } from './guestLifecycle';
 
 export function pauseGuest(ctx: OpContext, vm: Vm): CaptureTiming | undefined {
   pollConsole(ctx, vm);
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   return owner?.pause(vm.id, ctx.nowNs());
 }
 
 export function resumeGuestOn(ctx: OpContext, vm: Vm, guest: GuestMachine, timing: CaptureTiming | undefined): void {
-  const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+  const owner = ownerOf(ctx, vm);
   if (!owner) throw new Error(`${vm.name} is on no host to resume on`);
   const rt = ctx.runtime(vm.id);
   rt.guest = guest;

@@ -28,7 +28,7 @@ import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';
 import type { PowerOp } from './powerState';
 import { checkPowerOp } from './powerState';
-import { captureGuest, markCrashed, startGuest, stopGuest } from './guestLifecycle';
+import { captureGuest, markCrashed, ownerOf, startGuest, stopGuest } from './guestLifecycle';
 import { poolAdmissionProblem, poolScopeOfHost } from './poolAdmission';
 
 /** Virtual milliseconds each operation takes; of the order vCenter shows for small VMs (±10 % jitter). */
@@ -174,7 +174,7 @@ function applyPowerOp(ctx: OpContext, vm: Vm, op: PowerOp, taskId: TaskId): ApiE
     }
     case 'shutdownGuest':
     case 'rebootGuest': {
-      const owner = vm.hostId ? ctx.host(vm.hostId) : undefined;
+      const owner = ownerOf(ctx, vm);
       const ok = owner ? (op === 'shutdownGuest' ? owner.requestShutdown(vm.id) : owner.requestReboot(vm.id)) : false;
       if (!ok) return apiError('E_INVALID_STATE', `The guest operating system of ${vm.name} did not accept the request.`, 'params.vmId');
       ctx.vmop(vm, op);
