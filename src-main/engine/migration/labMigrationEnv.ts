@@ -38,9 +38,9 @@ export class LabMigrationEnv implements MigrationEnv {
   private released = false;
 
   constructor(private readonly ctx: OpContext, readonly vmIds: readonly VmId[], readonly sourceHostId: HostId, readonly destHostId: HostId) {
-    const src = this.sourceOwner();
-    for (const id of vmIds) src.beginOutgoing(id);
     try {
+      const src = this.sourceOwner();
+      for (const id of vmIds) src.beginOutgoing(id);
       for (const vm of this.vms()) {
         receiveGuest(ctx, vm, destHostId);
         // The destination charges the VM's overhead while it receives it (released on failure).
