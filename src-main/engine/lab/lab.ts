@@ -334,6 +334,7 @@ export class Lab {
       reclaimStarted: (vmId, guest, captured) => this.overcommit.guestStarted(vmOf(vmId), guest, captured),
       reclaimStopped: (vmId) => { const vm = this.reg.vms.get(vmId); if (vm) this.overcommit.guestStopped(vm); },
       reclaimCapture: (vmId) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.capture(vm) : undefined; },
+      reclaimAway: (vmId, gpfn) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.awayBytes(vm, gpfn) : undefined; },
     });
   }
 

@@ -533,6 +533,9 @@ export class LiveMigration {
       // (the paused source's, final).
       const bytes = this.receiver.heldPage(member, f.gpfn);
       if (!bytes) throw new Error(`post-copy: guest page ${f.gpfn} of member ${member} faulted, but the destination holds no copy of it`);
+      // The page arrives here, not through `deliver`: the same check against the source's list.
+      this.arrivedChecked++;
+      if (!this.sourcePages![member].arrived(f.gpfn, bytesToWords(bytes))) this.arrivedMismatched++;
       // Not pushed yet: it will never be, so its held copy goes now (a page in flight keeps it until it arrives).
       if (this.bitmaps[member].clear(f.gpfn)) this.receiver.dropHeld(member, f.gpfn);
       this.postcopyRequests++;

@@ -94,14 +94,15 @@ export class MigrationService implements BarrierService<MigrationServiceState | 
     for (const [taskId, m] of this.live) {
       const env = m.env;
       const post = env.switched && m.migration.phase === 'postcopy';
+      const held = post ? env.saveSources() : [];
       inFlight.push({
         taskId, vmIds: [...env.vmIds], sourceHostId: env.sourceHostId, destHostId: env.destHostId, phase: m.migration.phase,
         stopped: env.paused, switched: env.switched, timings: env.timings.map((t) => (t ? clonePlain(t) : null)),
         ...(post ? {
           postcopy: {
-            sources: env.sources.map((s) => s.save()),
+            sources: held.map((h) => h.state),
             pages: m.migration.bitmaps.map((b) => { const out: number[] = []; b.forEach((g) => out.push(g)); return out; }),
-            away: (env.away ?? []).map((held) => [...held].map(([g, bytes]): [number, Uint8Array] => [g, bytes.slice()])),
+            away: held.map((h) => h.away),
           },
         } : {}),
         stats: clonePlain(this.describe ? this.describe(taskId, m) : ({} as MigrationStats)),

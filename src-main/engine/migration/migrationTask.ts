@@ -32,7 +32,7 @@ import { LiveMigration } from './liveMigration';
 import { LabMigrationEnv } from './labMigrationEnv';
 import { framesNeeded, hostProblem, vmProblem } from './compatibility';
 import type { InFlightMigration } from './migrationService';
-import { resumeGuestOn } from '../vm/index';
+import { resumeGuest } from '../vm/index';
 import { configOf } from '../vm/index';
 
 export interface MigrateSpec {
@@ -215,26 +215,21 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
     const vms = vmsOf(ctx, s.vmIds);
     if (!saved) return apiError('E_CANCELLED', 'The migration was interrupted: the lab was loaded without its state; the VM stays where it was.');
     if (saved.switched && saved.postcopy) {
-      // Post-copy: the VM runs on the destination; deliver what was still on the source from the saved copy.
-      const factory = ctx.guestFactory;
-      const pool = ctx.hostMemory(s.sourceHostId);
+      // Post-copy: the VM runs on the destination; deliver what was still on the source from the saved copy,
+      // read by the source host's owner (the paused source rebuilt there for a moment) and supplied by the
+      // destination's to the pages its machine still misses.
+      const srcOwner = ctx.host(s.sourceHostId);
+      const destOwner = ctx.host(s.destHostId);
       const host = ctx.reg.hosts.get(s.sourceHostId);
-      if (!factory || !pool || !host) return apiError('E_INTERNAL', 'no guest factory or source host to finish the post-copy migration');
+      if (!ctx.guestFactory || !srcOwner || !destOwner || !host) return apiError('E_INTERNAL', 'no guest factory or source host to finish the post-copy migration');
       vms.forEach((vm, i) => {
+        if (!destOwner.machine(vm.id)) return;
         const rt = ctx.runtime(vm.id);
-        const dest = rt.guest;
-        if (!dest) return;
-        // The paused source, rebuilt for a moment on its host's pool to read the pages from.
-        const config = configOf(vm, rt, pool, rt.bootGuestNs);
-        config.restoreState = saved.postcopy!.sources[i];
-        const source = factory(config, host.cpuMhz * 1e6, 0);
-        const away = new Map(saved.postcopy!.away?.[i] ?? []);
-        for (const g of saved.postcopy!.pages[i]) {
-          if (dest.pageState(g) !== 'notPresent') continue;
-          const bytes = source.pageState(g) === 'notPresent' ? away.get(g) : source.readPage(g);
-          dest.supplyPage(g, bytes ?? new Uint8Array(4096));
-        }
-        source.dispose();
+        const pages = destOwner.missingPages(vm.id, saved.postcopy!.pages[i]);
+        destOwner.supplyPages(vm.id, srcOwner.readSavedSource({
+          vmId: vm.id, config: configOf(vm, rt, undefined, rt.bootGuestNs), state: saved.postcopy!.sources[i],
+          away: saved.postcopy!.away?.[i] ?? [], pages, hostClockHz: host.cpuMhz * 1e6,
+        }));
       });
       s.completedAtLoad = true;
       s.final = { ...saved.stats, status: 'completed', 'error-desc': 'the lab was saved in post-copy and loaded: the pages still on the source were delivered from the saved copy at load, in no virtual time' } as MigrationStats;
@@ -242,8 +237,7 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
     }
     // Before the switch: roll back. A VM stopped for the switchover runs again on the source.
     vms.forEach((vm, i) => {
-      const g = ctx.runtime(vm.id).guest;
-      if (saved.stopped && g) resumeGuestOn(ctx, vm, g, saved.timings[i] ?? undefined);
+      if (saved.stopped && ctx.host(s.sourceHostId)?.machine(vm.id)) resumeGuest(ctx, vm, saved.timings[i] ?? undefined);
       ctx.host(s.sourceHostId)?.setThrottle(vm.id, 0);
     });
     s.final = { ...saved.stats, status: 'cancelled', 'error-desc': 'rolled back: the lab was saved during the migration and loaded; the VM runs on the source host' } as MigrationStats;

@@ -18,6 +18,11 @@
  *    before every synchronous call above (so their order with a start or stop stays the issue order),
  *    and when the lab saves or digests its state. `pendingOrders` counts what is queued.
  *  - the loop's side: `runSegment(t0, t1)` drains, then runs the host's scheduler for the segment.
+ *  - migration (synchronous, orders in `moveOrders.ts`): the source's owner holds the leaving machines
+ *    (`beginOutgoing` … `finishOutgoing` / `cancelOutgoing`), the destination's makes and holds the
+ *    incoming memories and starts the machine at the switch (`receiveIncoming`, `startIncoming`); a
+ *    post-copy finished at load is read and supplied by the two owners (`readSavedSource`,
+ *    `missingPages`, `supplyPages`). The mechanism's halves get their machine or memory here.
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
@@ -29,8 +34,10 @@ import type { HostId, VmId } from '@shared/model/ids';
 import type { GuestRunState } from '@shared/model/inventory';
 import type { CaptureTiming, HostScheduler, VmCpuPolicy } from '../scheduler/index';
 import type { CapturedPages } from '../overcommit/index';
+import { PAGE_SIZE_BYTES } from '../params';
 import type { GuestConfig, GuestFactory, HostMemory } from './guestFactory';
-import type { GuestMachine } from './guestMachine';
+import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
+import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 
 /** What a host's owner works on (in one thread: the lab's own objects). */
 export interface HostOwnerEnv {
@@ -44,6 +51,8 @@ export interface HostOwnerEnv {
   reclaimStarted(vmId: VmId, guest: GuestMachine, captured: CapturedPages | undefined): void;
   reclaimStopped(vmId: VmId): void;
   reclaimCapture(vmId: VmId): CapturedPages | undefined;
+  /** The bytes of the VM's page the host's reclamation holds outside the machine (not present there), or undefined. */
+  reclaimAway(vmId: VmId, gpfn: number): Uint8Array | undefined;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -280,5 +289,169 @@ export class HostOwner {
     if (!sched || !guest) throw new Error(`${o.vmId} has no machine on host ${this.hostId} to resume`);
     if (!sched.has(o.vmId)) sched.addVm(o.vmId, o.order, guest, o.policy, o.nowNs, o.offsetNs, o.timing);
     return factsOf(guest);
+  }
+
+  // --- migration (source and destination sides) ------------------------------------------------
+  // Source side: `beginOutgoing` keeps the VM's machine here for the whole move; `pause` / `resume`
+  // above stop and restart it; `leaveReclamation` takes it out of the host's reclamation at the switch
+  // keeping the bytes of its pages held outside the machine; `finishOutgoing` drops it (frames back).
+  // Destination side: `receiveIncoming` makes the VM's empty memory on this host's pool; `startIncoming`
+  // builds the machine from the core and that memory and schedules it (the VM is this host's from now
+  // on); `releaseIncoming` gives the memory back (a move that failed before the switch). The mechanism's
+  // two halves get their machine and memory here (`outgoingMachine`, `incomingMemory`, `machine`): in one
+  // thread by reference, on a worker the half runs beside its owner. Every other reply is plain data.
+
+  /** Migration, source side: the machines of VMs leaving this host, kept until the move ends. */
+  private readonly outgoing = new Map<VmId, { guest: GuestMachine; away?: Map<number, Uint8Array> }>();
+  /** Migration, destination side: the memories of VMs coming to this host, filled until the switch. */
+  private readonly incoming = new Map<VmId, IncomingGuestMemory>();
+
+  /** The VM's machine here leaves with a migration: kept by this owner until `finishOutgoing`. */
+  beginOutgoing(vmId: VmId): void {
+    const guest = this.env.guest(vmId);
+    if (!guest) throw new Error(`${vmId} has no machine on host ${this.hostId} to migrate`);
+    this.outgoing.set(vmId, { guest });
+  }
+
+  /** The sender half's machine (source side). */
+  outgoingMachine(vmId: VmId): GuestMachine {
+    const o = this.outgoing.get(vmId);
+    if (!o) throw new Error(`${vmId} is not leaving host ${this.hostId}`);
+    return o.guest;
+  }
+
+  /**
+   * The bytes of the leaving VM's page that this host holds outside the machine: from reclamation before
+   * the switch, from what was kept at the switch after it (undefined: none).
+   */
+  outgoingAway(vmId: VmId, gpfn: number): Uint8Array | undefined {
+    const o = this.outgoing.get(vmId);
+    if (o?.away) return o.away.get(gpfn);
+    return this.env.reclaimAway(vmId, gpfn);
+  }
+
+  /** At the switch: the leaving VM leaves this host's reclamation; the bytes of its pages held outside it are kept here. */
+  leaveReclamation(vmId: VmId): void {
+    this.drain();
+    const o = this.outgoing.get(vmId);
+    if (!o) return;
+    const held = new Map<number, Uint8Array>();
+    o.guest.scanPages((g, hfn) => {
+      const bytes = hfn < 0 ? this.env.reclaimAway(vmId, g) : undefined;
+      if (bytes) held.set(g, bytes);
+    });
+    this.env.reclaimStopped(vmId);
+    o.away = held;
+  }
+
+  /** The leaving machine's saved state and kept bytes (a save in post-copy): plain data. */
+  saveOutgoing(vmId: VmId): OutgoingSaved {
+    const o = this.outgoing.get(vmId);
+    if (!o) throw new Error(`${vmId} is not leaving host ${this.hostId}`);
+    return { state: o.guest.save(), away: [...(o.away ?? [])].map(([g, bytes]): [number, Uint8Array] => [g, bytes.slice()]) };
+  }
+
+  /** The move ended before the switch: the machine runs here as before, no longer held as leaving. */
+  cancelOutgoing(vmId: VmId): void {
+    this.outgoing.delete(vmId);
+  }
+
+  /** The move is over: the leaving machine is disposed (its frames back to this host), nothing kept. */
+  finishOutgoing(vmId: VmId): void {
+    this.drain();
+    const o = this.outgoing.get(vmId);
+    if (!o) return;
+    this.outgoing.delete(vmId);
+    o.guest.dispose();
+  }
+
+  /** A VM coming to this host: its empty memory on this host's pool, kept here until `startIncoming`. */
+  receiveIncoming(o: IncomingOrder): void {
+    this.drain();
+    const pool = this.env.memory();
+    const factory = this.env.guestFactory();
+    if (!pool || !factory?.incomingMemory) throw new Error('this engine cannot build a machine from a page stream');
+    this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, hostMemory: pool }));
+  }
+
+  /** The receiver half's memory (destination side). */
+  incomingMemory(vmId: VmId): IncomingGuestMemory {
+    const inc = this.incoming.get(vmId);
+    if (!inc) throw new Error(`${vmId} is not coming to host ${this.hostId}`);
+    return inc;
+  }
+
+  /** Frames the incoming memory holds so far (0 once released or started). */
+  incomingFrames(vmId: VmId): number {
+    const inc = this.incoming.get(vmId);
+    if (!inc) return 0;
+    try { return inc.frameStats().mappedPages; } catch { return 0; }
+  }
+
+  /** A move that ended before the switch: the incoming memory's frames go back to this host. */
+  releaseIncoming(vmId: VmId): void {
+    const inc = this.incoming.get(vmId);
+    if (!inc) return;
+    this.incoming.delete(vmId);
+    try { inc.release(); } catch { /* already released by the mechanism */ }
+  }
+
+  /** The switch on this side: the machine built from `core` and the incoming memory, made this host's and scheduled. */
+  startIncoming(o: IncomingStartOrder): GuestFacts {
+    this.drain();
+    const pool = this.env.memory();
+    const factory = this.env.guestFactory();
+    const inc = this.incoming.get(o.vmId);
+    if (!pool || !factory || !inc) throw new Error(`host ${this.hostId} cannot take ${o.vmId}`);
+    const guest = factory({ ...o.config, hostMemory: pool, restoreState: o.core, incoming: inc }, o.hostClockHz, 0);
+    this.incoming.delete(o.vmId);
+    this.env.setGuest(o.vmId, guest);
+    return this.resume(o);
+  }
+
+  /** The machine of a VM of this host (the receiver half's after the switch). */
+  machine(vmId: VmId): GuestMachine | undefined {
+    return this.env.guest(vmId);
+  }
+
+  /** The VM's machine here is whole (the move's last page arrived): it joins this host's reclamation. */
+  joinReclamation(vmId: VmId): void {
+    const guest = this.env.guest(vmId);
+    if (guest) this.env.reclaimStarted(vmId, guest, undefined);
+  }
+
+  /** Which of `pages` of the VM's machine here are not present (post-copy's pages still to come). */
+  missingPages(vmId: VmId, pages: readonly number[]): number[] {
+    const guest = this.env.guest(vmId);
+    return guest ? pages.filter((g) => guest.pageState(g) === 'notPresent') : [];
+  }
+
+  /** Supplies the VM's missing pages (post-copy finished from a saved copy). */
+  supplyPages(vmId: VmId, pages: readonly [number, Uint8Array][]): void {
+    this.drain();
+    const guest = this.env.guest(vmId);
+    if (!guest) return;
+    for (const [g, bytes] of pages) guest.supplyPage(g, bytes);
+  }
+
+  /**
+   * A saved paused source rebuilt for a moment on this host's pool to read `pages` from (post-copy
+   * finished at load), then disposed: the pages' bytes (a page held outside the machine from `away`,
+   * zeros where nobody holds it).
+   */
+  readSavedSource(o: SavedSourceRead): [number, Uint8Array][] {
+    this.drain();
+    const pool = this.env.memory();
+    const factory = this.env.guestFactory();
+    if (!pool || !factory) throw new Error(`host ${this.hostId} cannot rebuild ${o.vmId}`);
+    const source = factory({ ...o.config, hostMemory: pool, restoreState: o.state }, o.hostClockHz, 0);
+    const away = new Map(o.away);
+    const out: [number, Uint8Array][] = [];
+    for (const g of o.pages) {
+      const bytes = source.pageState(g) === 'notPresent' ? away.get(g) : source.readPage(g);
+      out.push([g, bytes ?? new Uint8Array(PAGE_SIZE_BYTES)]);
+    }
+    source.dispose();
+    return out;
   }
 }

@@ -14,6 +14,7 @@ export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestCaptureReply, type GuestResumeOrder } from './hostOwner';
-export { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from './guestMove';
+export { pauseGuest, receiveGuest, resumeGuest, startGuestFrom } from './guestMove';
+export type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 export { configOf } from './guestLifecycle';
 export { poolAdmissionProblem, poolScopeOfHost, reservationTreeOf, type PoolScope } from './poolAdmission';

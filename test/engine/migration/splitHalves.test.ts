@@ -18,6 +18,7 @@ import { IncomingMemory, type Machine } from '../../../src-main/engine/machine/i
 import { HostMemory } from '../../../src-main/engine/memory/index';
 import { LiveMigration, PageCodecs, type RecordTransport } from '../../../src-main/engine/migration/index';
 import { EOS_BYTES } from '../../../src-main/engine/migration/wireFormat';
+import { readRecords } from '../../../src-main/engine/migration/recordBuffer';
 import { MIGRATION_DEFAULTS, type MigrationOptions } from '../../../src-shared/model/migration';
 import type { GuestMachine, NotPresentDecision, NotPresentHandler } from '../../../src-main/engine/vm/guestMachine';
 import { runningLabos } from '../../helpers/machineHarness';
@@ -175,4 +176,32 @@ test('split halves, post-copy: pages and a fault that cannot wait are served fro
 
   // Without the held batches the destination has nothing to serve a page from.
   assert.throws(() => movePostcopy(faulted, (batch) => batch.buffer), /holds no copy/);
+});
+
+test('split halves, post-copy: a page served to a fault that cannot wait is checked against the source\'s hash list like every arrival; a held copy changed on the destination\'s side is caught', () => {
+  const original = runningLabos();
+  let faulted = -1;
+  for (let g = original.pageCount - 1; g >= 0 && faulted < 0; g--) if (original.pageState(g) === 'present' && !original.readPage(g)!.every((b) => b === 0)) faulted = g;
+  assert.ok(faulted >= 0);
+
+  const exact = movePostcopy(faulted, undefined);
+  assert.equal(exact.stats.pagesVerified, original.pageCount, 'the faulted page is counted as checked, as an arrival is');
+
+  // The receiver keeps the held batches as views of the buffers it was handed: one byte of the faulted
+  // page's record changes on the destination's side after the switch, before the fault.
+  let changed = 0;
+  const corrupting: RecordTransport = (batch, deliver) => {
+    const back = deliver(batch);
+    if (back.byteLength > 0) return back;
+    readRecords(batch, {
+      zero: () => {}, xbzrle: () => {}, dedup: () => {}, packet: () => {},
+      normal: (_m, g, bytes) => { if (g === faulted) { new Uint8Array(batch.buffer)[bytes.byteOffset + 17] ^= 0x5a; changed++; } },
+    });
+    return back;
+  };
+  const bad = movePostcopy(faulted, corrupting);
+  assert.equal(changed, 1, 'the faulted page crossed in a held batch');
+  assert.ok(bad.fault.kind === 'supply' && bad.fault.bytes[17] !== original.readPage(faulted)![17], 'the fault was served the changed copy');
+  assert.equal(bad.stats.mismatchedPages, 1);
+  assert.equal(bad.stats.verified, false);
 });
