@@ -17,7 +17,8 @@
  * - `owners`: per host its `HostOwner` (`vm/hostOwner.ts`), the one way operations reach the host's
  *   scheduler, memory pool and guests (`ops.host(hostId)`); the loop runs each host's segment through it
  *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
- *   (a save and a digest hold what was ordered).
+ *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
+ *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).

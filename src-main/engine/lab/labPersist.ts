@@ -16,6 +16,9 @@
  * hypervisor's reserve, each powered-on VM's overhead, each guest's pages (restored copy-on-write from
  * its saved state). A restored lab continues exactly as the saved one would have (same quanta, same
  * guests, same RNG, same counters).
+ * Guests and schedulers are each host's: saved from its owner's `savePart()` and restored by its
+ * `restorePart(part)` (overheads, then guests, then the scheduler), assembled here in the file's order
+ * (guests in runtime order, schedulers in host order), so the format did not change.
  */
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
 import type { SimStatus, ExerciseProgress } from '@shared/api/commands';

@@ -18,6 +18,11 @@
  *    before every synchronous call above (so their order with a start or stop stays the issue order),
  *    and when the lab saves or digests its state. `pendingOrders` counts what is queued.
  *  - the loop's side: `runSegment(t0, t1)` drains, then runs the host's scheduler for the segment.
+ *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
+ *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
+ *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
+ *    `restorePart(part)` → overheads charged, saved machines rebuilt on the pool, the scheduler restored
+ *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
