@@ -17,7 +17,8 @@
  * - `owners`: per host its `HostOwner` (`vm/hostOwner.ts`), the one way operations reach the host's
  *   scheduler, memory pool and guests (`ops.host(hostId)`); the loop runs each host's segment through it
  *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
- *   (a save and a digest hold what was ordered).
+ *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
+ *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -54,7 +55,8 @@ import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
-import { HostOwner, VmRuntime } from '../vm/index';
+import { HostOwner, sameThread, VmRuntime } from '../vm/index';
+import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
 import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
@@ -86,6 +88,9 @@ export interface LabOptions {
    * runs no HA, DRS or alarms and steps no migrations; no user-facing path sets it.
    */
   coreServicesOnly?: boolean;
+  /** How each host's part of a save, digest or restore crosses between the lab and the host's owner
+   *  (`vm/hostParts.ts`); absent: the part itself (one thread). Tests send them through a MessageChannel. */
+  hostPartTransport?: HostPartTransport;
 }
 
 export class Lab {
@@ -103,6 +108,8 @@ export class Lab {
   readonly schedulers = new Map<HostId, HostScheduler>();
   /** Per host, its owner (in host insertion order, the loop's order): the seam operations go through. */
   readonly owners = new Map<HostId, HostOwner>();
+  /** How a host's save, digest or restore part crosses between the lab and the host's owner (a test may swap it). */
+  hostParts: HostPartTransport;
   readonly runtimes = new Map<VmId, VmRuntime>();
   readonly guestFactory: GuestFactory | undefined;
   readonly ops: OpContext;
@@ -122,6 +129,7 @@ export class Lab {
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
+    this.hostParts = options.hostPartTransport ?? sameThread;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
     this.guestParams = options.guestParams;
@@ -334,7 +342,16 @@ export class Lab {
       reclaimStarted: (vmId, guest, captured) => this.overcommit.guestStarted(vmOf(vmId), guest, captured),
       reclaimStopped: (vmId) => { const vm = this.reg.vms.get(vmId); if (vm) this.overcommit.guestStopped(vm); },
       reclaimCapture: (vmId) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.capture(vm) : undefined; },
-      reclaimAway: (vmId, gpfn) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.awayBytes(vm, gpfn) : undefined; },
+      // --- save, digest and restore parts (persist) ---
+      guestIds: () => {
+        const ids: VmId[] = [];
+        this.runtimes.forEach((rt, vmId) => { if (rt.guest && this.reg.vms.get(vmId)?.hostId === hostId) ids.push(vmId); });
+        return ids;
+      },
+      awayBytes: (vmId, gpfn) => this.overcommit.hostAwayBytes(hostId, vmId, gpfn),
+      disk: (vmId) => this.runtime(vmId).disks[0],
+      cpuShape: () => this.reg.hosts.get(hostId),
+      setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
     });
   }
 

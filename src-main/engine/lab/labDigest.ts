@@ -4,13 +4,15 @@
  * the whole counter history, tasks and events. The node side hashes it (sha256), so two runs of the same
  * scenario and seed can be compared byte for byte (`hvlab scenario run`).
  *
- * - `digestInput(lab)` → plain, JSON-safe data in a deterministic order.
+ * - `digestInput(lab)` → plain, JSON-safe data in a deterministic order. Each guest's part is its host's
+ *   owner's (`HostOwner.digestPart`), placed in the lab's runtime order.
  * - `diskHash(chain)` → 64-bit FNV-1a of a disk's contents (hex), block by block in index order.
  */
 import type { VmId } from '@shared/model/ids';
 import type { Lab } from './lab';
 import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
+import type { GuestDigestPart } from '../vm/index';
 
 export function diskHash(d: DiskChain): string {
   let h1 = 0x811c9dc5;
@@ -26,18 +28,27 @@ export function diskHash(d: DiskChain): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-function awayBytes(lab: Lab, vmId: VmId, gpfn: number): Uint8Array | undefined {
-  const vm = lab.reg.vms.get(vmId);
-  return vm ? lab.overcommit.awayBytes(vm, gpfn) : undefined;
+/**
+ * What the digest reads of every guest machine, from each host's owner's part (`HostOwner.digestPart`):
+ * the owner hashes its machines' memory with the pages its own memory reclamation took away, so no page
+ * crosses; only the digests come back.
+ */
+function guestDigests(lab: Lab): Map<VmId, GuestDigestPart> {
+  const out = new Map<VmId, GuestDigestPart>();
+  lab.owners.forEach((owner) => {
+    for (const [vmId, g] of lab.hostParts(owner.digestPart()).guests) out.set(vmId, g);
+  });
+  return out;
 }
 
 export function digestInput(lab: Lab): unknown {
   // Orders queued on the hosts (CPU policy, throttle) are part of the state: applied before it is read.
   lab.drainHostOrders();
+  const guests = guestDigests(lab);
   const vms = [...lab.runtimes].map(([id, rt]) => ({
     id,
     // guest-visible memory: pages the host took away (swapped, compressed, sampled) hash as their contents
-    guest: rt.guest ? { state: rt.guest.state, digest: rt.guest.digest((gpfn) => awayBytes(lab, id, gpfn)), clockNs: rt.guest.guestClockNs() } : null,
+    guest: guests.get(id) ?? null,
     offsetNs: rt.offsetNs,
     disks: rt.disks.map(diskHash),
     snapshots: rt.snapshots.toDto(id),

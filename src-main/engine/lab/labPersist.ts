@@ -16,6 +16,9 @@
  * hypervisor's reserve, each powered-on VM's overhead, each guest's pages (restored copy-on-write from
  * its saved state). A restored lab continues exactly as the saved one would have (same quanta, same
  * guests, same RNG, same counters).
+ * Guests and schedulers are each host's: saved from its owner's `savePart()` and restored by its
+ * `restorePart(part)` (overheads, then guests, then the scheduler), assembled here in the file's order
+ * (guests in runtime order, schedulers in host order), so the format did not change.
  */
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
 import type { SimStatus, ExerciseProgress } from '@shared/api/commands';
@@ -30,11 +33,10 @@ import type { RngState } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
 import type { HostSchedulerState } from '../scheduler/index';
-import { HostScheduler } from '../scheduler/index';
-import type { VmRuntimeState } from '../vm/index';
+import type { HostRestorePart, VmRuntimeState } from '../vm/index';
 import { VmRuntime } from '../vm/index';
-import type { GuestMachine } from '../vm/guestMachine';
-import { chargeOverhead, restoreGuest } from '../vm/index';
+import { guestRestoreOrder } from '../vm/index';
+import { vmOverheadFrames } from '../metrics/index';
 import { upgradeLabState } from './labStateUpgrade';
 import { LabStateError } from './labStateCheck';
 
@@ -107,11 +109,28 @@ export function saveLab(lab: Lab): LabState {
     services,
     runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId)]),
     layers,
-    guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
-    schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+    ...hostSaveParts(lab),
     ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
     ...(lab.availabilityDesign ? { availabilityDesign: plain(lab.availabilityDesign) } : {}),
   };
+}
+
+/**
+ * The guests and schedulers of a saved lab, from each host's owner's part (`HostOwner.savePart`), assembled
+ * in the order the file always had them: guests in the lab's runtime order, schedulers in host order.
+ */
+function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> {
+  const states = new Map<VmId, unknown>();
+  const schedulers: [HostId, HostSchedulerState][] = [];
+  lab.owners.forEach((owner) => {
+    const part = lab.hostParts(owner.savePart());
+    for (const [vmId, state] of part.guests) states.set(vmId, state);
+    if (part.scheduler) schedulers.push([part.hostId, part.scheduler]);
+  });
+  const guests: [VmId, unknown][] = [];
+  for (const vmId of lab.runtimes.keys()) if (states.has(vmId)) guests.push([vmId, states.get(vmId)]);
+  if (guests.length !== states.size) throw new Error('a host saved a guest machine of a VM the lab has no runtime for');
+  return { guests, schedulers };
 }
 
 /** Runs an owner's restore of its part; what it throws becomes a LabStateError naming the part. */
@@ -120,6 +139,56 @@ function owned<T>(field: string, what: string, restore: () => T): T {
     return restore();
   } catch (e) {
     throw new LabStateError(field, `${what} cannot be restored (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * Each host's machinery from its part, through its owner (`HostOwner.restorePart`): every powered-on VM's
+ * overhead, then every guest's pages, on its host's pool; then the host's scheduler with those guests.
+ * A host's part keeps the saved order of its own overheads and guests (pools are per host, so the order
+ * between hosts does not matter); an owner's failure becomes the error naming the saved field, as before.
+ */
+function restoreHosts(lab: Lab, state: LabState): void {
+  const r = lab.reg;
+  const parts = new Map<HostId, HostRestorePart>();
+  for (const host of r.hosts.values()) parts.set(host.id, { hostId: host.id, overheads: [], guests: [] });
+  for (const vm of r.vms.values()) {
+    if (vm.powerState !== 'poweredOn') continue;
+    const part = vm.hostId ? parts.get(vm.hostId) : undefined;
+    if (!part) throw new Error(`host ${r.nameOf(vm.hostId ?? '')} cannot hold the overhead memory of ${vm.name}`);
+    part.overheads.push([vm.id, vmOverheadFrames(vm)]);
+  }
+  if (state.guests.length && !lab.guestFactory) {
+    throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
+  }
+  const guestAt = new Map<VmId, number>();
+  state.guests.forEach(([id, gs], i) => {
+    const vm = r.vms.get(id);
+    if (!vm) throw new Error(`lab state has a guest for an unknown VM ${id}`);
+    const host = vm.hostId ? r.hosts.get(vm.hostId) : undefined;
+    const part = host && parts.get(host.id);
+    if (!host || !part) {
+      throw new LabStateError(`state.guests[${i}][1]`, `the saved guest machine of ${vm.name} cannot be restored (lab state has a guest for ${vm.name}, which is on no host)`);
+    }
+    guestAt.set(id, i);
+    part.guests.push(guestRestoreOrder(lab.ops, vm, host, gs));
+  });
+  const schedulerAt = new Map<HostId, number>();
+  for (const host of r.hosts.values()) {
+    const at = state.schedulers.findIndex(([id]) => id === host.id);
+    const saved = state.schedulers[at]?.[1];
+    if (saved) { parts.get(host.id)!.scheduler = saved; schedulerAt.set(host.id, at); }
+  }
+  for (const host of r.hosts.values()) {
+    const owner = lab.owners.get(host.id)!;
+    const reply = lab.hostParts(owner.restorePart(lab.hostParts(parts.get(host.id)!)));
+    if (reply.ok) continue;
+    if (reply.failed === 'scheduler') {
+      throw new LabStateError(`state.schedulers[${schedulerAt.get(host.id)}][1]`, `the saved scheduler of ${host.name} cannot be restored (${reply.message})`);
+    }
+    const name = r.vms.get(reply.vmId)?.name ?? reply.vmId;
+    if (reply.failed === 'overhead') throw new Error(`host ${host.name} cannot hold the overhead memory of ${name}`);
+    throw new LabStateError(`state.guests[${guestAt.get(reply.vmId)}][1]`, `the saved guest machine of ${name} cannot be restored (${reply.message})`);
   }
 }
 
@@ -165,26 +234,7 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     lab.runtimes.set(id, VmRuntime.restore(vm, rs, layer));
   }
   for (const host of r.hosts.values()) lab.addHostSide(host);
-  // Host memory: every powered-on VM's overhead, then every guest's pages, on its host's pool.
-  for (const vm of r.vms.values()) {
-    if (vm.powerState === 'poweredOn' && !chargeOverhead(lab.ops, vm)) {
-      throw new Error(`host ${r.nameOf(vm.hostId ?? '')} cannot hold the overhead memory of ${vm.name}`);
-    }
-  }
-  if (state.guests.length && !lab.guestFactory) {
-    throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
-  }
-  const guests = new Map<VmId, GuestMachine>();
-  state.guests.forEach(([id, gs], i) => {
-    const vm = r.vms.get(id);
-    if (!vm) throw new Error(`lab state has a guest for an unknown VM ${id}`);
-    guests.set(id, owned(`state.guests[${i}][1]`, `the saved guest machine of ${vm.name}`, () => restoreGuest(lab.ops, vm, gs)));
-  });
-  for (const host of r.hosts.values()) {
-    const at = state.schedulers.findIndex(([id]) => id === host.id);
-    const saved = state.schedulers[at]?.[1];
-    if (saved) lab.schedulers.set(host.id, owned(`state.schedulers[${at}][1]`, `the saved scheduler of ${host.name}`, () => HostScheduler.restore(host, saved, guests)));
-  }
+  restoreHosts(lab, state);
   for (const s of lab.services) {
     if (!(s.name in state.services)) {
       if (s.stateOptional) { s.restore(undefined); continue; }

@@ -6,7 +6,8 @@
  * `guestStarted(vm, guest, captured?)`, `guestStopped(vmId)`, `capture(vmId)` (pages out, for a
  * snapshot or suspend); `reclaimer(hostId)`, `viewCopy(hostId)`; `viewTransport` (how a view reaches a
  * reclaimer's copy: a plain deep copy by default); counters `vmValues(vm, coveredS)` / `hostValues(host,
- * periodS)` (vSphere names, KB and KBps; `mem.state.latest`); `hostState(hostId)`.
+ * periodS)` (vSphere names, KB and KBps; `mem.state.latest`); `hostState(hostId)`; `awayBytes(vm, gpfn)` /
+ * `hostAwayBytes(hostId, vmId, gpfn)` (the bytes of a page the host took from a VM).
  * Rules: a reclaimer reads host and VM configuration only from its `ReclaimViewCopy` (reclaimView.ts):
  * at each barrier, before the reclaimers run, a host whose fields changed is sent a new view through
  * `viewTransport` (the message a host worker would receive). Every value is a count of frames, pages or
@@ -240,6 +241,11 @@ export class MemoryOvercommit {
    *  what the guest would read there (digests hash guest-visible memory with it). */
   awayBytes(vm: Vm, gpfn: number): Uint8Array | undefined {
     return vm.hostId ? this.hosts.get(vm.hostId)?.awayBytes(vm.id, gpfn) : undefined;
+  }
+
+  /** `awayBytes` read from one host's reclamation: its owner's digest part asks for its own guests only. */
+  hostAwayBytes(hostId: HostId, vmId: VmId, gpfn: number): Uint8Array | undefined {
+    return this.hosts.get(hostId)?.awayBytes(vmId, gpfn);
   }
 
   /** Pages of a VM in its compression cache (tests). */

@@ -13,7 +13,8 @@
  *   or the factory fails.
  * - `stopGuest(ctx, vm)`: takes the vCPUs off the scheduler, drops the guest and returns its frames
  *   (`GuestMachine.dispose`) and its overhead to the host's pool.
- * - `restoreGuest(ctx, vm, savedState)`: a saved lab's guest rebuilt on its host's pool (lab restore).
+ * - `guestRestoreOrder(ctx, vm, host, savedState)`: a saved lab's guest as an order to its host's owner
+ *   (lab restore: `HostOwner.restorePart` rebuilds it on the host's pool).
  * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
  * - `captureGuest(ctx, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
  * - `pollConsole(ctx, vm)`: copies new guest console output into the VM's console buffer (and emits it).
@@ -42,6 +43,7 @@ import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 import { factsOf } from './hostOwner';
 import type { GuestFacts, GuestStartOrder, HostOwner } from './hostOwner';
+import type { GuestRestoreOrder } from './hostParts';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -145,21 +147,15 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
 }
 
 /**
- * A saved lab's guest, rebuilt on its host's pool (`rt` already restored; the caller charges the overhead
- * of every powered-on VM). The scheduler is restored separately, with the guest handed to it. Throws when
- * the machine cannot be rebuilt (e.g. the host cannot hold its pages).
+ * A saved lab's guest as an order to its host's owner (`HostOwner.restorePart`, which rebuilds it on the
+ * host's pool with the VM's disk): the VM's hardware, its boot time and the saved machine.
  */
-export function restoreGuest(ctx: OpContext, vm: Vm, savedState: unknown): GuestMachine {
+export function guestRestoreOrder(ctx: OpContext, vm: Vm, host: Host, savedState: unknown): GuestRestoreOrder {
   const rt = ctx.runtime(vm.id);
-  const host = vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined;
-  const pool = vm.hostId ? ctx.hostMemory(vm.hostId) : undefined;
-  if (!host || !pool) throw new Error(`lab state has a guest for ${vm.name}, which is on no host`);
-  if (!ctx.guestFactory) throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
-  const config = configOf(vm, rt, pool, rt.bootGuestNs);
-  config.restoreState = savedState;
-  const guest = ctx.guestFactory(config, host.cpuMhz * 1e6, 0);
-  rt.guest = guest;
-  return guest;
+  return {
+    vmId: vm.id, config: { vmId: vm.id, name: vm.name, ...hardwareOf(vm), nowNs: rt.bootGuestNs, restoreState: savedState },
+    hostClockHz: host.cpuMhz * 1e6,
+  };
 }
 
 export function setGuestFacts(vm: Vm, guest: GuestMachine | undefined): void {

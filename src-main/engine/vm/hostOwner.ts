@@ -23,6 +23,11 @@
  *    incoming memories and starts the machine at the switch (`receiveIncoming`, `startIncoming`); a
  *    post-copy finished at load is read and supplied by the two owners (`readSavedSource`,
  *    `missingPages`, `supplyPages`). The mechanism's halves get their machine or memory here.
+ *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
+ *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
+ *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
+ *    `restorePart(part)` → overheads charged, saved machines rebuilt on the pool, the scheduler restored
+ *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
@@ -32,12 +37,14 @@
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { GuestRunState } from '@shared/model/inventory';
-import type { CaptureTiming, HostScheduler, VmCpuPolicy } from '../scheduler/index';
+import type { CaptureTiming, HostCpuShape, VmCpuPolicy } from '../scheduler/index';
+import { HostScheduler } from '../scheduler/index';
 import type { CapturedPages } from '../overcommit/index';
 import { PAGE_SIZE_BYTES } from '../params';
-import type { GuestConfig, GuestFactory, HostMemory } from './guestFactory';
+import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
+import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 
 /** What a host's owner works on (in one thread: the lab's own objects). */
 export interface HostOwnerEnv {
@@ -51,8 +58,16 @@ export interface HostOwnerEnv {
   reclaimStarted(vmId: VmId, guest: GuestMachine, captured: CapturedPages | undefined): void;
   reclaimStopped(vmId: VmId): void;
   reclaimCapture(vmId: VmId): CapturedPages | undefined;
-  /** The bytes of the VM's page the host's reclamation holds outside the machine (not present there), or undefined. */
-  reclaimAway(vmId: VmId, gpfn: number): Uint8Array | undefined;
+  // --- save, digest and restore parts (persist) ---
+  /** The VMs whose guest machine is on this host. */
+  guestIds(): readonly VmId[];
+  /** The bytes of a page this host's memory reclamation took from the VM (swapped, compressed, out for sampling). */
+  awayBytes(vmId: VmId, gpfn: number): Uint8Array | undefined;
+  /** The VM's first disk (in one thread the runtime's own store, as `GuestStartOrder.config.disk` is). */
+  disk(vmId: VmId): BlockStore | undefined;
+  /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
+  cpuShape(): HostCpuShape | undefined;
+  setScheduler(scheduler: HostScheduler): void;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -327,7 +342,7 @@ export class HostOwner {
   outgoingAway(vmId: VmId, gpfn: number): Uint8Array | undefined {
     const o = this.outgoing.get(vmId);
     if (o?.away) return o.away.get(gpfn);
-    return this.env.reclaimAway(vmId, gpfn);
+    return this.env.awayBytes(vmId, gpfn);
   }
 
   /** At the switch: the leaving VM leaves this host's reclamation; the bytes of its pages held outside it are kept here. */
@@ -337,7 +352,7 @@ export class HostOwner {
     if (!o) return;
     const held = new Map<number, Uint8Array>();
     o.guest.scanPages((g, hfn) => {
-      const bytes = hfn < 0 ? this.env.reclaimAway(vmId, g) : undefined;
+      const bytes = hfn < 0 ? this.env.awayBytes(vmId, g) : undefined;
       if (bytes) held.set(g, bytes);
     });
     this.env.reclaimStopped(vmId);
@@ -453,5 +468,65 @@ export class HostOwner {
     }
     source.dispose();
     return out;
+  // --- save, digest and restore parts (persist) ---
+
+  /** This host's part of the state digest: for each of its guest machines, what the digest hashes of it. */
+  digestPart(): HostDigestPart {
+    this.drain();
+    const guests: [VmId, GuestDigestPart][] = [];
+    for (const vmId of this.env.guestIds()) {
+      const guest = this.env.guest(vmId);
+      if (!guest) continue;
+      // guest-visible memory: pages this host took away (swapped, compressed, sampled) hash as their contents
+      const digest = guest.digest((gpfn) => this.env.awayBytes(vmId, gpfn));
+      guests.push([vmId, { state: guest.state, digest, clockNs: guest.guestClockNs() }]);
+    }
+    return { hostId: this.hostId, guests };
+  }
+
+  /** This host's part of a saved lab: each guest machine's `save()` and the scheduler's. */
+  savePart(): HostSavePart {
+    this.drain();
+    const guests: [VmId, unknown][] = [];
+    for (const vmId of this.env.guestIds()) {
+      const guest = this.env.guest(vmId);
+      if (guest) guests.push([vmId, guest.save()]);
+    }
+    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save() };
+  }
+
+  /**
+   * A saved lab's host: the powered-on VMs' overheads charged, the saved machines rebuilt on this host's
+   * pool (in the part's order), then the saved scheduler restored with them. Stops at the first failure.
+   */
+  restorePart(part: HostRestorePart): HostRestoreReply {
+    this.drain();
+    for (const [vmId, frames] of part.overheads) {
+      if (!this.chargeOverhead(vmId, frames)) return { ok: false, failed: 'overhead', vmId, message: `host ${this.hostId} cannot hold the overhead` };
+    }
+    const built = new Map<VmId, GuestMachine>();
+    for (const o of part.guests) {
+      try {
+        const pool = this.env.memory();
+        const factory = this.env.guestFactory();
+        if (!pool) throw new Error(`host ${this.hostId} has no memory pool`);
+        if (!factory) throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
+        const guest = factory({ ...o.config, disk: this.env.disk(o.vmId), hostMemory: pool }, o.hostClockHz, 0);
+        this.env.setGuest(o.vmId, guest);
+        built.set(o.vmId, guest);
+      } catch (e) {
+        return { ok: false, failed: 'guest', vmId: o.vmId, message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    if (part.scheduler) {
+      try {
+        const shape = this.env.cpuShape();
+        if (!shape) throw new Error(`host ${this.hostId} has no CPU shape`);
+        this.env.setScheduler(HostScheduler.restore(shape, part.scheduler, built));
+      } catch (e) {
+        return { ok: false, failed: 'scheduler', message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    return { ok: true };
   }
 }

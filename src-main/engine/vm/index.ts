@@ -7,13 +7,17 @@
 export { checkPowerOp, POWER_TRANSITIONS, type PowerOp } from './powerState';
 export { guestStopped, POWER_OP_DURATION_MS, POWER_TASK_KIND, reservationFits, startPowerOp, uptimeMs } from './powerOps';
 export {
-  captureGuest, chargeOverhead, cpuPolicyOf, guestRunState, hardwareOf, markCrashed, pollConsole, restoreGuest, startGuest, stopGuest,
+  captureGuest, chargeOverhead, cpuPolicyOf, guestRunState, hardwareOf, markCrashed, pollConsole, guestRestoreOrder, startGuest, stopGuest,
 } from './guestLifecycle';
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestCaptureReply, type GuestResumeOrder } from './hostOwner';
+export {
+  sameThread, type GuestDigestPart, type GuestRestoreOrder, type HostDigestPart, type HostPart, type HostPartTransport,
+  type HostRestorePart, type HostRestoreReply, type HostSavePart,
+} from './hostParts';
 export { pauseGuest, receiveGuest, resumeGuest, startGuestFrom } from './guestMove';
 export type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 export { configOf } from './guestLifecycle';

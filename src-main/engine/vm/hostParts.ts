@@ -1,0 +1,74 @@
+/**
+ * hostParts — a host's share of the lab's state digest, save and restore, as plain data: what a host's
+ * `HostOwner` produces (digest, save) or takes (restore) in one piece, so that on a worker thread each
+ * is one message (docs/ARCHITECTURE.md, "Spreading hosts over worker threads"). The coordinator
+ * (`lab/labDigest.ts`, `lab/labPersist.ts`) asks every owner in host order and assembles the parts into
+ * the digest input and the saved lab in the order they always had (the lab's runtime order for guests,
+ * host order for schedulers), so neither the digests nor the saved-lab format change.
+ *
+ * - `HostDigestPart`: per guest machine on the host, what the digest hashes of it (`GuestDigestPart`).
+ * - `HostSavePart`: per guest machine its `GuestMachine.save()`, and the host scheduler's `save()`.
+ * - `HostRestorePart` → `HostRestoreReply`: the overheads to charge, the machines to rebuild (the saved
+ *   state and the VM's hardware; the owner adds its pool and the VM's disk), the scheduler to restore.
+ * - `HostPartTransport`: how a part crosses between coordinator and owner (`LabOptions.hostPartTransport`;
+ *   in one thread the part itself, a test sends every part through a real MessageChannel).
+ *
+ * Rules: parts hold only structured-cloneable data (numbers, strings, plain objects, typed arrays) keyed
+ * by VM id; no machine, scheduler or pool crosses. A save part's guest states share their frames
+ * copy-on-write with the live machines (as `save()` always did), so they are copied when they cross, never
+ * transferred: transferring would detach the running machine's memory.
+ */
+import type { HostId, VmId } from '@shared/model/ids';
+import type { HostSchedulerState } from '../scheduler/index';
+import type { GuestConfig } from './guestFactory';
+import type { GuestMachineState } from './guestMachine';
+
+/** What the state digest reads of one guest machine (its field order is the digest's). */
+export interface GuestDigestPart {
+  state: GuestMachineState;
+  /** `GuestMachine.digest` with the pages the host took away hashed as their contents. */
+  digest: string;
+  clockNs: number;
+}
+
+export interface HostDigestPart {
+  hostId: HostId;
+  guests: [VmId, GuestDigestPart][];
+}
+
+export interface HostSavePart {
+  hostId: HostId;
+  /** `GuestMachine.save()` of every machine on the host. */
+  guests: [VmId, unknown][];
+  scheduler: HostSchedulerState | undefined;
+}
+
+/** One saved machine to rebuild on the host (the owner adds its pool and the VM's disk). */
+export interface GuestRestoreOrder {
+  vmId: VmId;
+  config: Omit<GuestConfig, 'hostMemory' | 'disk'> & { restoreState: unknown };
+  hostClockHz: number;
+}
+
+export interface HostRestorePart {
+  hostId: HostId;
+  /** Each powered-on VM's whole overhead in frames, charged first, in the registry's order. */
+  overheads: [VmId, number][];
+  /** The saved lab's machines on this host, in the saved order. */
+  guests: GuestRestoreOrder[];
+  /** The saved scheduler (absent: the host keeps its new, empty one). */
+  scheduler?: HostSchedulerState;
+}
+
+export type HostRestoreReply =
+  | { ok: true }
+  | { ok: false; failed: 'overhead' | 'guest'; vmId: VmId; message: string }
+  | { ok: false; failed: 'scheduler'; message: string };
+
+export type HostPart = HostDigestPart | HostSavePart | HostRestorePart | HostRestoreReply;
+
+/** How a part crosses between the coordinator and a host's owner; what arrives is all the other side gets. */
+export type HostPartTransport = <T extends HostPart>(part: T) => T;
+
+/** One thread: the part itself. */
+export const sameThread: HostPartTransport = (part) => part;

@@ -1,0 +1,188 @@
+// Save, digest and restore assembled from each host's part (vm/hostParts.ts, HostOwner.digestPart /
+// savePart / restorePart): a lab with a pre-copy and a post-copy migration in flight, a memory snapshot,
+// a suspended VM and a host reclaiming memory (pages away, hashed as their contents) gives, with every part
+// sent through a real MessageChannel (a structured clone made by Node), the saved lab and the digests it gave
+// with the parts handed over in the same thread, and the ones main gave when the digest and save read every
+// guest machine and scheduler directly (pinned from that code): before the save, after a restore and
+// as the restored lab runs on (the post-copy completes on load, the pre-copy rolls back).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { API_VERSION } from '../../../src-shared/api/channels';
+import type { VmId } from '../../../src-shared/model/ids';
+import { Lab, digestInput, type LabState } from '../../../src-main/engine/lab/index';
+import { dispatch } from '../../../src-main/engine/api/dispatcher';
+import { sameThread, type HostPart, type HostPartTransport } from '../../../src-main/engine/vm/index';
+import { fakeGuestFactory } from '../../helpers/fakeGuest';
+
+const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
+  { workload: 'cpu' },
+  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
+  { workload: 'io', workloadParams: { rounds: 1000000 } },
+  { workload: 'idle' },
+];
+
+/** Three fakeGuest VMs on H0, too small for them (its reclamation swaps and compresses), five on H1; H2 empty. */
+const SCENARIO = {
+  version: 1, name: 'parts', title: 'parts',
+  datacenters: [{
+    name: 'DC0',
+    clusters: [{ name: 'C0', hosts: [
+      { name: 'H0', sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 0.27 },
+      { name: 'H1', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
+      { name: 'H2', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
+    ] }],
+    vms: Array.from({ length: 8 }, (_, i) => ({
+      name: `vm${i}`, host: i < 3 ? 'H0' : 'H1', vcpus: 1, memoryMiB: 64, monitor: 'interp', powerOn: true, ...MIX[i % MIX.length],
+    })),
+  }],
+};
+
+/** A real channel used synchronously: what the receiving port gets is a structured clone made by Node. */
+function channelTransport(): { send: HostPartTransport; sent: () => number; close: () => void } {
+  const ch = new MessageChannel();
+  let sent = 0;
+  const send = <T extends HostPart>(part: T): T => {
+    ch.port1.postMessage(part);
+    const got = receiveMessageOnPort(ch.port2);
+    assert.ok(got, 'the part arrived');
+    sent++;
+    return got.message as T;
+  };
+  return { send, sent: () => sent, close: () => { ch.port1.close(); ch.port2.close(); } };
+}
+
+const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
+/**
+ * A value's bytes in a canonical encoding: every object's keys in their order, arrays in order, typed arrays
+ * and buffers as their bytes, Maps and Sets as their entries in order; a value referenced twice is written
+ * twice. Not V8's serializer (the saved-lab file's): it writes a number as an integer or a double by how
+ * the field happens to be stored, which depends on what the process ran before (the same run gave two
+ * different byte strings in two processes), and a shared object once.
+ */
+function bytes(x: unknown): string {
+  const h = createHash('sha256');
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') {
+      h.update(typeof v === 'string' ? `s${JSON.stringify(v)};` : Object.is(v, -0) ? 'n-0;' : `${typeof v}:${String(v)};`);
+    } else if (ArrayBuffer.isView(v)) {
+      h.update(`${v.constructor.name}[${v.byteLength}]`); h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    } else if (v instanceof ArrayBuffer) {
+      h.update(`AB[${v.byteLength}]`); h.update(new Uint8Array(v));
+    } else if (v instanceof Map) {
+      h.update('M{'); v.forEach((val, k) => { walk(k); walk(val); }); h.update('}');
+    } else if (v instanceof Set) {
+      h.update('S{'); v.forEach((val) => walk(val)); h.update('}');
+    } else if (Array.isArray(v)) {
+      h.update(`[${v.length}`); for (const e of v) walk(e); h.update(']');
+    } else {
+      h.update('{'); for (const [k, val] of Object.entries(v)) { h.update(`${JSON.stringify(k)}:`); walk(val); } h.update('}');
+    }
+  };
+  walk(x);
+  return h.digest('hex').slice(0, 16);
+}
+
+const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));
+
+function command(lab: Lab, name: string, params: object): void {
+  const r = dispatch(lab, { v: API_VERSION, id: 1, kind: 'command', name, params } as never, 'test');
+  assert.ok(r.ok, `${name}: ${JSON.stringify(r)}`);
+}
+
+function options(transport: HostPartTransport): ConstructorParameters<typeof Lab>[3] {
+  return { guestFactory: fakeGuestFactory, commands: dispatch, hostPartTransport: transport };
+}
+
+/**
+ * The lab at 3.1 virtual s: vm1 (pages away on H0) in pre-copy to H2, vm5 in post-copy to H2 (switched, its
+ * pages still arriving), vm4's memory snapshot taken, vm3 suspended.
+ */
+function busyLab(transport: HostPartTransport): Lab {
+  const lab = new Lab(SCENARIO as never, 1, () => {}, options(transport));
+  const vm = (n: string): VmId => lab.reg.vmByName(n)!.id;
+  const host = (n: string): string => lab.reg.hostByName(n)!.id;
+  lab.advance(1000);
+  command(lab, 'vm.snapshot.create', { vmId: vm('vm4'), name: 's1', memory: true });
+  command(lab, 'vm.suspend', { vmId: vm('vm3') });
+  lab.advance(1500);
+  command(lab, 'vm.migrate', { vmId: vm('vm1'), hostId: host('H2'), options: { bandwidthBytesPerS: 262144 } });
+  command(lab, 'vm.migrate', { vmId: vm('vm5'), hostId: host('H2'), options: { mode: 'postcopy', bandwidthBytesPerS: 262144 } });
+  lab.advance(600);
+  return lab;
+}
+
+/** What main's save held for the guests and schedulers, read from the machines and schedulers directly. */
+function directParts(lab: Lab): { guests: [VmId, unknown][]; schedulers: [string, unknown][] } {
+  return {
+    guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
+    schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+  };
+}
+
+interface Run { before: string; save: string; restored: string[] }
+
+/** The busy lab's digest and save, then a lab restored from that save through `transport`, run on. */
+function run(transport: HostPartTransport, setTransport: (lab: Lab) => void = () => {}): Run & { saved: LabState } {
+  const lab = busyLab(sameThread);
+  setTransport(lab);
+  const before = digestOf(lab);
+  const saved = lab.save();
+  const restored = Lab.restore(saved, () => {}, options(transport));
+  const got = [digestOf(restored)];
+  for (const ms of [50, 500, 1500]) { restored.advance(ms); got.push(digestOf(restored)); }
+  return { before, save: bytes(saved), restored: got, saved };
+}
+
+// main's figures (the digest and save reading every machine and scheduler directly), pinned from that code
+const PINNED: Run = {
+  before: '0cb36b5d4b792408', save: '6d72a7293a4de303',
+  restored: ['35982cbf4a1d6db0', '101eeb06517b6fed', '9a3e541371508a7b', 'bf70d3050085fbdc'],
+};
+
+test('the busy lab is what the test needs: migrations in flight (one post-copy), a memory snapshot, a suspended VM, pages away', () => {
+  const lab = busyLab(sameThread);
+  const tasks = lab.tasks.list(1000).filter((t) => t.name === 'Relocate virtual machine' || /migrat/i.test(t.name));
+  assert.ok(tasks.filter((t) => t.state === 'running').length >= 2, JSON.stringify(tasks.map((t) => [t.name, t.state])));
+  assert.ok(lab.runtimes.get(lab.reg.vmByName('vm3')!.id)!.suspended, 'vm3 is suspended');
+  assert.match(JSON.stringify(lab.runtimes.get(lab.reg.vmByName('vm4')!.id)!.snapshots.toDto(lab.reg.vmByName('vm4')!.id)), /"s1"/, 'vm4 has its snapshot');
+  assert.equal(lab.reg.vmByName('vm1')!.hostId, lab.reg.hostByName('H0')!.id, 'the pre-copy has not switched');
+  assert.equal(lab.reg.vmByName('vm5')!.hostId, lab.reg.hostByName('H2')!.id, 'the post-copy switched: vm5 runs on H2 while its pages arrive');
+  const h0 = lab.reg.hostByName('H0')!.id;
+  let away = 0;
+  for (const vm of lab.reg.vmsOnHost(h0)) {
+    const g = lab.runtimes.get(vm.id)?.guest;
+    g?.scanPages((gpfn, hfn) => { if (hfn < 0 && lab.overcommit.awayBytes(vm, gpfn)) away++; });
+  }
+  assert.ok(away > 100, `H0's reclamation holds pages of its guests (${away})`);
+});
+
+test('save and digest through parts sent over a MessageChannel equal the direct ones, byte for byte', () => {
+  const lab = busyLab(sameThread);
+  const direct = directParts(lab);
+  const directDigest = digestOf(lab);
+  const ch = channelTransport();
+  lab.hostParts = ch.send;
+  const viaChannel = lab.save();
+  assert.equal(digestOf(lab), directDigest, 'the digest through the channel');
+  assert.equal(ch.sent(), 2 * lab.owners.size, 'one save part and one digest part per host');
+  lab.hostParts = sameThread;
+  const inThread = lab.save();
+  assert.deepEqual(viaChannel, inThread);
+  assert.deepEqual(inThread.guests, direct.guests, 'the guests in the lab\'s runtime order, as main saved them');
+  assert.deepEqual(inThread.schedulers, direct.schedulers, 'the schedulers in host order');
+  assert.equal(bytes(viaChannel), bytes({ ...inThread, ...direct }), 'the saved lab\'s bytes');
+  ch.close();
+});
+
+test('digests and save through a MessageChannel, and a restore from its parts, are the ones main gave (pinned)', () => {
+  const ch = channelTransport();
+  const { saved, ...got } = run(ch.send, (lab) => { lab.hostParts = ch.send; });
+  const { saved: savedInThread, ...inThread } = run(sameThread);
+  assert.deepEqual(saved, savedInThread, 'the saved lab through the channel is the one saved in one thread');
+  assert.deepEqual(inThread, PINNED, `the run's figures in one thread:\n${JSON.stringify(inThread)}`);
+  assert.deepEqual(got, PINNED, `the run's figures through the channel:\n${JSON.stringify(got)}`);
+  ch.close();
+});
+
