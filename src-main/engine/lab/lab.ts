@@ -334,6 +334,7 @@ export class Lab {
       reclaimStarted: (vmId, guest, captured) => this.overcommit.guestStarted(vmOf(vmId), guest, captured),
       reclaimStopped: (vmId) => { const vm = this.reg.vms.get(vmId); if (vm) this.overcommit.guestStopped(vm); },
       reclaimCapture: (vmId) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.capture(vm) : undefined; },
+      dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
     });
   }
 

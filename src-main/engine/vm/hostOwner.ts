@@ -18,6 +18,11 @@
  *    before every synchronous call above (so their order with a start or stop stays the issue order),
  *    and when the lab saves or digests its state. `pendingOrders` counts what is queued.
  *  - the loop's side: `runSegment(t0, t1)` drains, then runs the host's scheduler for the segment.
+ *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
+ *    the host's cycles in the quantum being closed (the collector's per-quantum usage range);
+ *    `sample(order)` → the collector's 20 s sample of the host (`HostSample`, plain data: hostSample.ts);
+ *    `guestFacts(vmId)` → the guest's facts now (undefined: no machine), for the inventory DTO and the
+ *    migration compatibility check.
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
@@ -31,6 +36,8 @@ import type { CaptureTiming, HostScheduler, VmCpuPolicy } from '../scheduler/ind
 import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig, GuestFactory, HostMemory } from './guestFactory';
 import type { GuestMachine } from './guestMachine';
+import type { DirtyLogShare } from './dirtyLogShare';
+import { takeHostSample, type HostSample, type HostSampleOrder } from './hostSample';
 
 /** What a host's owner works on (in one thread: the lab's own objects). */
 export interface HostOwnerEnv {
@@ -44,6 +51,8 @@ export interface HostOwnerEnv {
   reclaimStarted(vmId: VmId, guest: GuestMachine, captured: CapturedPages | undefined): void;
   reclaimStopped(vmId: VmId): void;
   reclaimCapture(vmId: VmId): CapturedPages | undefined;
+  /** The VM's dirty log as its readers share it (the counters read it once per sample). */
+  dirtyLog(vmId: VmId): DirtyLogShare | undefined;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -280,5 +289,23 @@ export class HostOwner {
     if (!sched || !guest) throw new Error(`${o.vmId} has no machine on host ${this.hostId} to resume`);
     if (!sched.has(o.vmId)) sched.addVm(o.vmId, o.order, guest, o.policy, o.nowNs, o.offsetNs, o.timing);
     return factsOf(guest);
+  }
+
+  // --- sampling (collector) ---------------------------------------------------------------------
+
+  /** Closes one lockstep quantum on the host's scheduler: the host's cycles in it. */
+  endQuantum(lengthNs: number): number {
+    return this.env.scheduler()?.endGridQuantum(lengthNs) ?? 0;
+  }
+
+  /** The collector's sample of this host (clears the scheduler's accounting, reads the VMs' dirty logs). */
+  sample(order: HostSampleOrder): HostSample {
+    return takeHostSample(this.env, order);
+  }
+
+  /** The guest's facts now (undefined: the VM runs no machine here). */
+  guestFacts(vmId: VmId): GuestFacts | undefined {
+    const guest = this.env.guest(vmId);
+    return guest ? factsOf(guest) : undefined;
   }
 }

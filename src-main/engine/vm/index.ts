@@ -14,6 +14,7 @@ export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestCaptureReply, type GuestResumeOrder } from './hostOwner';
+export type { HostSample, HostSampleOrder, HostPoolSample, VmSample, GuestSample } from './hostSample';
 export { assembleGuestOn, incomingMemoryFor, pauseGuest, resumeGuestOn } from './guestMove';
 export { configOf } from './guestLifecycle';
 export { poolAdmissionProblem, poolScopeOfHost, reservationTreeOf, type PoolScope } from './poolAdmission';
