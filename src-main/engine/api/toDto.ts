@@ -21,7 +21,7 @@ import { uptimeMs } from '../vm/index';
  */
 function liveGuestState(lab: Lab, vm: Vm): Vm['guestState'] {
   if (vm.guestState === 'crashed' || !vm.hostId) return vm.guestState;
-  return lab.owners.get(vm.hostId)?.guestFacts(vm.id)?.state ?? vm.guestState;
+  return lab.owners.get(vm.hostId)?.guestRunState(vm.id) ?? vm.guestState;
 }
 
 export function vmToDto(lab: Lab, vm: Vm): VmDto {

@@ -21,8 +21,8 @@
  *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
  *    the host's cycles in the quantum being closed (the collector's per-quantum usage range);
  *    `sample(order)` → the collector's 20 s sample of the host (`HostSample`, plain data: hostSample.ts);
- *    `guestFacts(vmId)` → the guest's facts now (undefined: no machine), for the inventory DTO and the
- *    migration compatibility check.
+ *    `guestRunState(vmId)` / `guestFacts(vmId)` → the guest's run state / facts now (undefined: no
+ *    machine), for the inventory DTO and the migration compatibility check.
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
@@ -301,6 +301,14 @@ export class HostOwner {
   /** The collector's sample of this host (clears the scheduler's accounting, reads the VMs' dirty logs). */
   sample(order: HostSampleOrder): HostSample {
     return takeHostSample(this.env, order);
+  }
+
+  /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */
+  guestRunState(vmId: VmId): GuestRunState | undefined {
+    const guest = this.env.guest(vmId);
+    if (!guest) return undefined;
+    const state = guest.state;
+    return state === 'off' ? 'notRunning' : state;
   }
 
   /** The guest's facts now (undefined: the VM runs no machine here). */
