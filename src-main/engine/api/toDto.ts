@@ -12,7 +12,17 @@ import type { Datastore, Host, ResourcePool, Vm } from '../cluster/index';
 import type { ResourcePoolDto } from '@shared/model/resourcePool';
 import type { InventoryOutlineDto, VmOutlineDto } from '@shared/model/inventoryOutline';
 import { poolShareLevelOf } from '@shared/model/resourcePool';
-import { uptimeMs, guestRunState } from '../vm/index';
+import { uptimeMs } from '../vm/index';
+
+/**
+ * The guest's run state now, as its host's owner reports it (running or halted changes inside a segment,
+ * and at once when an interrupt wakes a halted vCPU); the inventory's facts for a crashed guest or a VM
+ * with no machine.
+ */
+function liveGuestState(lab: Lab, vm: Vm): Vm['guestState'] {
+  if (vm.guestState === 'crashed' || !vm.hostId) return vm.guestState;
+  return lab.owners.get(vm.hostId)?.guestRunState(vm.id) ?? vm.guestState;
+}
 
 export function vmToDto(lab: Lab, vm: Vm): VmDto {
   const rt = lab.runtimes.get(vm.id);
@@ -24,7 +34,7 @@ export function vmToDto(lab: Lab, vm: Vm): VmDto {
     disks: vm.disks.map((d) => ({ ...d })), nics: vm.nics.map((n) => ({ ...n })),
     monitor: vm.monitor, paging: vm.paging, pageTableLevels: vm.pageTableLevels,
     workload: vm.workload, workloadParams: { ...vm.workloadParams },
-    powerState: vm.powerState, guestState: rt?.guest && vm.guestState !== 'crashed' ? guestRunState(rt.guest) : vm.guestState,
+    powerState: vm.powerState, guestState: liveGuestState(lab, vm),
     toolsStatus: vm.toolsStatus, snapshotCount: rt?.snapshots.size ?? 0, uptimeMs: uptimeMs(vm, lab.clock.nowMs),
     cpuShares: vm.cpuShares, cpuReservationMhz: vm.cpuReservationMhz, cpuLimitMhz: vm.cpuLimitMhz,
   };

@@ -352,6 +352,7 @@ export class Lab {
       disk: (vmId) => this.runtime(vmId).disks[0],
       cpuShape: () => this.reg.hosts.get(hostId),
       setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
+      dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
     });
   }
 

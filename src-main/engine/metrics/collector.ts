@@ -4,13 +4,18 @@
  * piece of counter state: the sample history, the vmop counts, the per-quantum cluster usage range, the
  * next sampling time and each running guest's counter baseline — and saves and restores it.
  *
- * Sources (`CollectorSources`, read only): the host schedulers (run / ready / co-stop / wait ns, cycles,
- * instructions, min/max usage per quantum), the guest machines (memory statistics, cumulative counters
- * for disk and engine.*, guest clock, the dirty log read and cleared once per sample), each host's memory
- * pool (frames held: consumed, overhead, VMkernel), the lab (uptime) and the documented models
- * (`resourceModels.ts`).
+ * Sources (`CollectorSources`, read only): each host through its owner (`vm/hostOwner.ts`), one call per
+ * host per sample — `sample(order)` replies plain data (`vm/hostSample.ts`): the scheduler's accounting
+ * (run / ready / co-stop / wait ns, cycles, instructions, min/max usage per quantum), the pool's frames
+ * (consumed, overhead, VMkernel) and each powered-on VM's overhead and guest figures (memory statistics,
+ * cumulative counters for disk and engine.*, guest clock, pages written since the last sample) — and
+ * `endQuantum` once per quantum; the VMs' time bases (runtimes), the lab (uptime), memory reclamation's
+ * counters and the documented models (`resourceModels.ts`). Console output is copied every 100 ms
+ * through `pollConsole` (the owner's `readConsole`).
  *
- * - `new Collector(sources)`; `samples` (the history queries read); `vmop(vm, kind)` counts a VM
+ * - `new Collector(sources)`; `samples` (the history queries read); `hostTransport` (how a sample order
+ *   and its reply travel: as they are in one thread; a test sends them through a real MessageChannel);
+ *   `vmop(vm, kind)` counts a VM
  *   operation; `guestStarted(vmId, counters, nowMs)` resets a guest's baseline (power-on, resume, revert);
  *   `forget(vmId)` drops a deleted VM.
  * - Two barrier services (`sim/barrier.ts`), registered apart because tasks run between them:
@@ -30,14 +35,12 @@
 import type { ClusterId, DatacenterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { EngineEvent } from '@shared/api/events';
 import type { Host, Registry, Vm } from '../cluster/index';
-import type { HostScheduler } from '../scheduler/index';
-import type { HostMemory } from '../vm/guestFactory';
-import type { VmRuntime } from '../vm/index';
+import type { HostOwner, HostSample, HostSampleOrder, VmRuntime } from '../vm/index';
 import type { BarrierService } from '../sim/index';
-import { COUNTERS_READER, uptimeMs } from '../vm/index';
+import { uptimeMs } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
-import { hostWatts, VMKERNEL_MEMORY_OWNER } from './resourceModels';
+import { hostWatts } from './resourceModels';
 import { REALTIME_PERIOD_MS, SampleStore } from './sampleStore';
 import type { SampleStoreState } from './sampleStore';
 
@@ -50,6 +53,7 @@ const FRAME_KB = PAGE_SIZE_BYTES / KB;
 const QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 /** Console output is copied every this many quanta (100 ms), not every quantum. */
 const CONSOLE_POLL_QUANTA = 10;
+const NO_VMS: readonly Vm[] = Object.freeze([]);
 
 export const VMOP_KINDS = [
   'poweron', 'poweroff', 'suspend', 'reset', 'create', 'destroy', 'clone', 'deploy', 'reconfigure', 'rebootGuest', 'shutdownGuest',
@@ -63,9 +67,10 @@ const VMOP_COUNTERS: [VmopKind, string][] = VMOP_KINDS.map((k) => [k, `vmop.num$
 /** What the collector reads; the lab provides it. */
 export interface CollectorSources {
   readonly reg: Registry;
-  readonly schedulers: ReadonlyMap<HostId, HostScheduler>;
-  readonly runtimes: ReadonlyMap<VmId, VmRuntime>;
-  hostMemory(hostId: HostId): HostMemory | undefined;
+  /** Per host its owner, in the loop's order: the collector's only way to the host's scheduler, pool and guests. */
+  readonly owners: ReadonlyMap<HostId, Pick<HostOwner, 'endQuantum' | 'sample'>>;
+  /** The VMs' time bases (offset, boot time), the coordinator's side of each VM. */
+  readonly runtimes: ReadonlyMap<VmId, Pick<VmRuntime, 'offsetNs' | 'bootGuestNs'>>;
   nowMs(): number;
   nowNs(): number;
   emit(e: EngineEvent): void;
@@ -128,6 +133,9 @@ export class Collector {
 
   readonly quantum: BarrierService<CollectorQuantumState>;
   readonly sampler: BarrierService<CollectorSampleState>;
+  /** How a sample order reaches a host's owner and its reply comes back: in one thread as they are (the
+   *  owner's reply is plain data, built for this sample); a test sends both through a real MessageChannel. */
+  hostTransport: <T>(message: T) => T = (message) => message;
 
   constructor(private readonly src: CollectorSources) {
     const self = this;
@@ -212,8 +220,8 @@ export class Collector {
     const seq = ++this.quantumSeq;
     // forEach and an indexed loop rather than for-of: this runs at every quantum, and a Map's for-of allocates
     // an iterator and an entry per host wherever V8 does not optimize them away.
-    lab.schedulers.forEach((sched, hostId) => {
-      const cycles = sched.endGridQuantum(SIM_QUANTUM_NS);
+    lab.owners.forEach((owner, hostId) => {
+      const cycles = owner.endQuantum(SIM_QUANTUM_NS);
       const host = lab.reg.hosts.get(hostId);
       if (!host?.clusterId) return;
       let c = this.quantumSums.get(host.clusterId);
@@ -230,7 +238,8 @@ export class Collector {
       if (g) { g.min = Math.min(g.min, u); g.max = Math.max(g.max, u); } else this.clusterGrid.set(id, { min: u, max: u });
     }
     if (Math.round(nowMs / QUANTUM_MS) % CONSOLE_POLL_QUANTA === 0) {
-      for (const [id, rt] of lab.runtimes) if (rt.guest) lab.pollConsole(lab.reg.vms.get(id)!);
+      // every VM: its host's owner answers nothing for a VM that runs no machine
+      for (const id of lab.runtimes.keys()) lab.pollConsole(lab.reg.vms.get(id)!);
     }
   }
 
@@ -245,19 +254,19 @@ export class Collector {
       if (list) list.push(vm); else onHost.set(vm.hostId, [vm]);
     }
     for (const host of lab.reg.hosts.values()) {
-      const sched = lab.schedulers.get(host.id)!;
-      const { host: hs, vms } = sched.sample(timeMs * 1e6);
+      const hostVms = onHost.get(host.id) ?? NO_VMS;
+      const sample = this.sampleHost(host.id, timeMs * 1e6, hostVms);
+      const hs = sample.cpu;
       const nsPerCycle = 1e9 / (host.cpuMhz * 1e6);
       const sum: Values = {};
-      const pool = lab.hostMemory(host.id);
       let grantedKB = 0; let activeKB = 0; let reservedMhz = 0;
       const latency: number[] = [];
-      for (const vm of onHost.get(host.id) ?? []) {
+      for (let i = 0; i < hostVms.length; i++) {
+        const vm = hostVms[i];
         const rt = lab.runtimes.get(vm.id)!;
         const baseline = this.baselines.get(vm.id) ?? { counters: {}, sinceMs: 0 };
         const coveredS = Math.max(0.001, (timeMs - Math.max(timeMs - REALTIME_PERIOD_MS, baseline.sinceMs)) / 1000);
-        const cpu = vms.get(vm.id);
-        const guest = rt.guest;
+        const { cpu, guest, overheadFrames } = sample.vms[i];
         const vcpus = cpu?.vcpus ?? vm.vcpus;
         const usagemhz = (cpu?.cycles ?? 0) / coveredS / 1e6;
         const v: Values = {
@@ -271,13 +280,12 @@ export class Collector {
           'cpu.used.summation': ((cpu?.cycles ?? 0) * nsPerCycle) / 1e6,
           'cpu.maxlimited.summation': (cpu?.limitedNs ?? 0) / 1e6,
           'sys.uptime.latest': Math.floor(uptimeMs(vm, timeMs) / 1000),
-          'mem.overhead.average': (pool?.overheadFramesOf(vm.id) ?? 0) * FRAME_KB,
+          'mem.overhead.average': overheadFrames * FRAME_KB,
         };
         if (cpu && !Number.isNaN(cpu.usageMin)) { v['cpu.usage.minimum'] = cpu.usageMin; v['cpu.usage.maximum'] = cpu.usageMax; }
-        const mem = guest?.memoryStats();
-        v['mem.consumed.average'] = mem ? mem.touchedBytes / KB : 0;
+        v['mem.consumed.average'] = guest ? guest.touchedBytes / KB : 0;
         v['mem.granted.average'] = v['mem.consumed.average'];
-        v['mem.active.average'] = mem ? mem.activeBytes / KB : 0;
+        v['mem.active.average'] = guest ? guest.activeBytes / KB : 0;
         v['mem.usage.average'] = (v['mem.active.average'] / (vm.memoryBytes / KB)) * 100;
         // counted by memory reclamation where it tracks the guest: frames shared, ballooned, swapped, …
         if (guest && lab.overcommit) Object.assign(v, lab.overcommit.vmValues(vm, coveredS));
@@ -285,8 +293,8 @@ export class Collector {
         if (guest) {
           v['engine.instructions.summation'] = cpu?.instructions ?? 0;
           v['engine.mips.average'] = (cpu?.instructions ?? 0) / coveredS / 1e6;
-          v['engine.clockLag.latest'] = Math.max(0, (lab.nowNs() - rt.offsetNs - rt.bootGuestNs - guest.guestClockNs(lab.nowNs() - rt.offsetNs)) / 1e6);
-          const now = guest.counters();
+          v['engine.clockLag.latest'] = Math.max(0, (lab.nowNs() - rt.offsetNs - rt.bootGuestNs - guest.guestClockNs) / 1e6);
+          const now = guest.counters;
           const base = baseline.counters;
           for (const [name, keys] of Object.entries(ENGINE_COUNTER_SOURCES)) {
             const k = firstKey(now, keys);
@@ -295,11 +303,11 @@ export class Collector {
             v[name] = name.endsWith('.average') ? d / coveredS : d;
           }
           // The dirty log (started at power-on, vm/guestLifecycle.ts) is read and cleared once per
-          // sample: distinct pages written in the period, as QEMU's dirty-pages-rate counts them.
-          const dirty = rt.dirty.read(guest, lab.nowNs() - rt.offsetNs, COUNTERS_READER);
-          if (dirty) {
-            v['engine.dirtyRate.average'] = dirty.length / coveredS;
-            v['mem.activewrite.average'] = (dirty.length * PAGE_SIZE_BYTES) / KB;
+          // sample by the owner: distinct pages written in the period, as QEMU's dirty-pages-rate counts them.
+          const dirty = guest.dirtyPages;
+          if (dirty !== undefined) {
+            v['engine.dirtyRate.average'] = dirty / coveredS;
+            v['mem.activewrite.average'] = (dirty * PAGE_SIZE_BYTES) / KB;
           }
           if (DISK_COUNTER_KEYS.readBytes in now) {
             const d = (k: string) => (now[k] ?? 0) - (base[k] ?? 0);
@@ -336,9 +344,9 @@ export class Collector {
       const util = hs.busyNs / (hs.pcpus * periodS * 1e9);
       const watts = hostWatts(host, util);
       // Counted from the host's pool (frames it holds now), not from a model.
-      const frames = pool?.stats() ?? { framesAllocated: 0, overheadFrames: 0, heldFrames: 0 };
+      const frames = sample.pool ?? { framesAllocated: 0, overheadFrames: 0, heldFrames: 0, vmkernelFrames: 0 };
       const overheadKB = frames.overheadFrames * FRAME_KB;
-      const sysKB = (pool?.overheadFramesOf(VMKERNEL_MEMORY_OWNER) ?? 0) * FRAME_KB;
+      const sysKB = frames.vmkernelFrames * FRAME_KB;
       // guest frames + overhead + frames memory reclamation holds for VMs (compression caches)
       const totalKB = (frames.framesAllocated + frames.heldFrames) * FRAME_KB + overheadKB;
       const h: Values = {
@@ -412,6 +420,15 @@ export class Collector {
     }
     this.samples.rollUp(timeMs);
     lab.emit({ type: 'metrics.sampled', timeMs });
+  }
+
+  /** One host's sample through its owner: the order and the reply cross `hostTransport` (one message each way). */
+  private sampleHost(hostId: HostId, timeNs: number, vms: readonly Vm[]): HostSample {
+    const nowNs = this.src.nowNs();
+    const order: HostSampleOrder = { timeNs, vms: vms.map((vm) => ({ vmId: vm.id, vmNowNs: nowNs - this.src.runtimes.get(vm.id)!.offsetNs })) };
+    const owner = this.src.owners.get(hostId);
+    if (!owner) throw new Error(`host ${hostId} has no owner to sample`);
+    return this.hostTransport(owner.sample(this.hostTransport(order)));
   }
 
   private addVmops(id: ClusterId | DatacenterId, v: Values): void {

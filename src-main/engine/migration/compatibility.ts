@@ -49,18 +49,17 @@ export function vmProblem(ctx: OpContext, vm: Vm, field = 'params.vmId'): ApiErr
   }
   if (vm.busyTaskId) return apiError('E_INVALID_STATE', `Another task (${vm.busyTaskId}) is in progress on ${vm.name}; migrate it when that task has finished.`, field);
   if (!vm.hostId) return apiError('E_INVALID_STATE', `${vm.name} is not registered on a host.`, field);
-  const rt = ctx.runtime(vm.id);
-  if (!rt.guest) return apiError('E_INVALID_STATE', `${vm.name} runs no guest in this lab (no guest machine), so there is no memory to move.`, field);
-  if (rt.guest.state === 'crashed') return apiError('E_INVALID_STATE', `The guest of ${vm.name} has crashed; power it off or reset it first.`, field);
+  // the guest's facts from its host's owner (undefined: no machine there)
+  const facts = ctx.host(vm.hostId)?.guestFacts(vm.id);
+  if (!facts) return apiError('E_INVALID_STATE', `${vm.name} runs no guest in this lab (no guest machine), so there is no memory to move.`, field);
+  if (facts.state === 'crashed') return apiError('E_INVALID_STATE', `The guest of ${vm.name} has crashed; power it off or reset it first.`, field);
   if (!ctx.guestFactory?.incomingMemory) return apiError('E_INVALID_STATE', 'This engine cannot build a machine from a page stream, so it cannot migrate live.', field);
   return undefined;
 }
 
-/** Frames a host's pool can still give. */
+/** Frames a host's pool can still give (its owner's answer). */
 export function freeFrames(ctx: OpContext, hostId: HostId): number {
-  const pool = ctx.hostMemory(hostId);
-  if (!pool) return 0;
-  return pool.capacityFrames - pool.framesAllocated - pool.stats().overheadFrames;
+  return ctx.host(hostId)?.freeFrames() ?? 0;
 }
 
 /** Frames the VMs need on the destination: their configured memory and overhead. */

@@ -210,9 +210,9 @@ export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
 
 export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit' | 'host'>, vm: Vm): void {
   const rt = ctx.runtime(vm.id);
-  if (!rt.guest) return;
   const owner = ownerOf(ctx, vm);
-  const r = owner ? owner.readConsole(vm.id, rt.guestConsoleOffset) : rt.guest.consoleRead(rt.guestConsoleOffset);
+  // the owner answers undefined when the VM runs no machine there
+  const r = owner ? owner.readConsole(vm.id, rt.guestConsoleOffset) : rt.guest?.consoleRead(rt.guestConsoleOffset);
   if (!r) return;
   rt.guestConsoleOffset = r.nextOffset;
   if (!r.text) return;

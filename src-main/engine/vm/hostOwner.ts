@@ -28,6 +28,11 @@
  *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
  *    `restorePart(part)` → overheads charged, saved machines rebuilt on the pool, the scheduler restored
  *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
+ *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
+ *    the host's cycles in the quantum being closed (the collector's per-quantum usage range);
+ *    `sample(order)` → the collector's 20 s sample of the host (`HostSample`, plain data: hostSample.ts);
+ *    `guestRunState(vmId)` / `guestFacts(vmId)` → the guest's run state / facts now (undefined: no
+ *    machine), for the inventory DTO and the migration compatibility check.
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
@@ -45,6 +50,8 @@ import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestF
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
+import type { DirtyLogShare } from './dirtyLogShare';
+import { takeHostSample, type HostSample, type HostSampleOrder } from './hostSample';
 
 /** What a host's owner works on (in one thread: the lab's own objects). */
 export interface HostOwnerEnv {
@@ -68,6 +75,8 @@ export interface HostOwnerEnv {
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
   cpuShape(): HostCpuShape | undefined;
   setScheduler(scheduler: HostScheduler): void;
+  /** The VM's dirty log as its readers share it (the counters read it once per sample). */
+  dirtyLog(vmId: VmId): DirtyLogShare | undefined;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -468,6 +477,8 @@ export class HostOwner {
     }
     source.dispose();
     return out;
+  }
+
   // --- save, digest and restore parts (persist) ---
 
   /** This host's part of the state digest: for each of its guest machines, what the digest hashes of it. */
@@ -528,5 +539,31 @@ export class HostOwner {
       }
     }
     return { ok: true };
+  }
+
+  // --- sampling (collector) ---------------------------------------------------------------------
+
+  /** Closes one lockstep quantum on the host's scheduler: the host's cycles in it. */
+  endQuantum(lengthNs: number): number {
+    return this.env.scheduler()?.endGridQuantum(lengthNs) ?? 0;
+  }
+
+  /** The collector's sample of this host (clears the scheduler's accounting, reads the VMs' dirty logs). */
+  sample(order: HostSampleOrder): HostSample {
+    return takeHostSample(this.env, order);
+  }
+
+  /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */
+  guestRunState(vmId: VmId): GuestRunState | undefined {
+    const guest = this.env.guest(vmId);
+    if (!guest) return undefined;
+    const state = guest.state;
+    return state === 'off' ? 'notRunning' : state;
+  }
+
+  /** The guest's facts now (undefined: the VM runs no machine here). */
+  guestFacts(vmId: VmId): GuestFacts | undefined {
+    const guest = this.env.guest(vmId);
+    return guest ? factsOf(guest) : undefined;
   }
 }
