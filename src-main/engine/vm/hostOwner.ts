@@ -423,14 +423,25 @@ export class HostOwner {
   /** The switch on this side: the machine built from `core` and the incoming memory, made this host's and scheduled. */
   startIncoming(o: IncomingStartOrder): GuestFacts {
     this.drain();
-    const pool = this.env.memory();
-    const factory = this.env.guestFactory();
     const inc = this.incoming.get(o.vmId);
-    if (!pool || !factory || !inc) throw new Error(`host ${this.hostId} cannot take ${o.vmId}`);
-    const guest = factory({ ...o.config, hostMemory: pool, restoreState: o.core, incoming: inc }, o.hostClockHz, 0);
+    const cannot = `host ${this.hostId} cannot take ${o.vmId}`;
+    if (!inc) throw new Error(cannot);
+    const guest = this.buildOnPool({ ...o.config, restoreState: o.core, incoming: inc }, o.hostClockHz, cannot);
     this.incoming.delete(o.vmId);
     this.env.setGuest(o.vmId, guest);
     return this.resume(o);
+  }
+
+  /**
+   * A machine built on this host's pool from a saved or received state (the switch, a post-copy source
+   * read at load, a saved lab's guest): the factory's seed is 0, as no fresh guest boots here.
+   */
+  private buildOnPool(config: Omit<GuestConfig, 'hostMemory'>, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
+    const pool = this.env.memory();
+    const factory = this.env.guestFactory();
+    if (!pool) throw new Error(noPool);
+    if (!factory) throw new Error(noFactory);
+    return factory({ ...config, hostMemory: pool }, hostClockHz, 0);
   }
 
   /** The machine of a VM of this host (the receiver half's after the switch). */
@@ -465,10 +476,7 @@ export class HostOwner {
    */
   readSavedSource(o: SavedSourceRead): [number, Uint8Array][] {
     this.drain();
-    const pool = this.env.memory();
-    const factory = this.env.guestFactory();
-    if (!pool || !factory) throw new Error(`host ${this.hostId} cannot rebuild ${o.vmId}`);
-    const source = factory({ ...o.config, hostMemory: pool, restoreState: o.state }, o.hostClockHz, 0);
+    const source = this.buildOnPool({ ...o.config, restoreState: o.state }, o.hostClockHz, `host ${this.hostId} cannot rebuild ${o.vmId}`);
     const away = new Map(o.away);
     const out: [number, Uint8Array][] = [];
     for (const g of o.pages) {
@@ -518,11 +526,8 @@ export class HostOwner {
     const built = new Map<VmId, GuestMachine>();
     for (const o of part.guests) {
       try {
-        const pool = this.env.memory();
-        const factory = this.env.guestFactory();
-        if (!pool) throw new Error(`host ${this.hostId} has no memory pool`);
-        if (!factory) throw new Error('this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
-        const guest = factory({ ...o.config, disk: this.env.disk(o.vmId), hostMemory: pool }, o.hostClockHz, 0);
+        const guest = this.buildOnPool({ ...o.config, disk: this.env.disk(o.vmId) }, o.hostClockHz, `host ${this.hostId} has no memory pool`,
+          'this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
         this.env.setGuest(o.vmId, guest);
         built.set(o.vmId, guest);
       } catch (e) {
