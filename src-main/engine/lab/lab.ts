@@ -353,6 +353,9 @@ export class Lab {
       cpuShape: () => this.reg.hosts.get(hostId),
       setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
       dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
+      // --- reclamation counters ---
+      reclaimVmSample: (vmId) => this.overcommit.vmSample(hostId, vmId),
+      reclaimHostSample: () => this.overcommit.hostSample(hostId),
     });
   }
 

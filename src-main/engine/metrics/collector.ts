@@ -8,9 +8,10 @@
  * host per sample — `sample(order)` replies plain data (`vm/hostSample.ts`): the scheduler's accounting
  * (run / ready / co-stop / wait ns, cycles, instructions, min/max usage per quantum), the pool's frames
  * (consumed, overhead, VMkernel) and each powered-on VM's overhead and guest figures (memory statistics,
- * cumulative counters for disk and engine.*, guest clock, pages written since the last sample) — and
- * `endQuantum` once per quantum; the VMs' time bases (runtimes), the lab (uptime), memory reclamation's
- * counters and the documented models (`resourceModels.ts`). Console output is copied every 100 ms
+ * cumulative counters for disk and engine.*, guest clock, pages written since the last sample, memory
+ * reclamation's figures, `overcommit/reclaimSample.ts`) and the host's reclamation figures — and
+ * `endQuantum` once per quantum; the VMs' time bases (runtimes), the lab (uptime) and the documented
+ * models (`resourceModels.ts`). Console output is copied every 100 ms
  * through `pollConsole` (the owner's `readConsole`).
  *
  * - `new Collector(sources)`; `samples` (the history queries read); `hostTransport` (how a sample order
@@ -30,7 +31,8 @@
  * (compression caches), overhead = overhead frames, sysUsage = the VMkernel's frames, granted =
  * guest-physical pages mapped for the host's VMs; a VM's memory counters (consumed as its share of the
  * frames it maps, shared, zero, balloon, swap, compression, latency, active by sampling) come from memory
- * reclamation (`engine/overcommit`), a host's as their sums plus its free-memory state.
+ * reclamation's counts in the host's sample (`reclaimCounters.ts` names them), a host's as their sums
+ * plus its free-memory state.
  */
 import type { ClusterId, DatacenterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { EngineEvent } from '@shared/api/events';
@@ -40,6 +42,7 @@ import type { BarrierService } from '../sim/index';
 import { uptimeMs } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
 import { COUNTER_BY_NAME, DISK_COUNTER_KEYS, ENGINE_COUNTER_SOURCES } from './catalog';
+import { hostReclaimCounters, vmReclaimCounters } from './reclaimCounters';
 import { hostWatts } from './resourceModels';
 import { REALTIME_PERIOD_MS, SampleStore } from './sampleStore';
 import type { SampleStoreState } from './sampleStore';
@@ -77,11 +80,6 @@ export interface CollectorSources {
   pollConsole(vm: Vm): void;
   /** Cluster-service counters of a cluster (failover level, DRS imbalance), when the lab runs the services. */
   clusterServiceCounters?(clusterId: ClusterId): Values;
-  /** Memory reclamation's counters (engine/overcommit): sharing, balloon, swap, compression, state. */
-  readonly overcommit?: {
-    vmValues(vm: Vm, coveredS: number): Values;
-    hostValues(host: Host): Values;
-  };
 }
 
 /** VM memory counters a host reports as the sum over its VMs. */
@@ -288,7 +286,7 @@ export class Collector {
         v['mem.active.average'] = guest ? guest.activeBytes / KB : 0;
         v['mem.usage.average'] = (v['mem.active.average'] / (vm.memoryBytes / KB)) * 100;
         // counted by memory reclamation where it tracks the guest: frames shared, ballooned, swapped, …
-        if (guest && lab.overcommit) Object.assign(v, lab.overcommit.vmValues(vm, coveredS));
+        if (guest?.reclaim) Object.assign(v, vmReclaimCounters(guest.reclaim, vm, coveredS));
         const active = v['mem.active.average'];
         if (guest) {
           v['engine.instructions.summation'] = cpu?.instructions ?? 0;
@@ -372,9 +370,9 @@ export class Collector {
         'power.power.average': watts,
         'power.energy.summation': watts * periodS,
         'sys.uptime.latest': Math.floor((timeMs - host.bootedAtMs) / 1000),
-        ...(lab.overcommit ? lab.overcommit.hostValues(host) : {}),
+        ...hostReclaimCounters(sample.reclaim, host),
       };
-      if (lab.overcommit) h['mem.latency.average'] = latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length : 0;
+      h['mem.latency.average'] = latency.length ? latency.reduce((a, b) => a + b, 0) / latency.length : 0;
       if (!Number.isNaN(hs.usageMin)) { h['cpu.usage.minimum'] = hs.usageMin; h['cpu.usage.maximum'] = hs.usageMax; }
       const net = this.net.get(host.id) ?? { tx: 0, rx: 0 };
       h['net.transmitted.average'] = net.tx / KB / periodS;

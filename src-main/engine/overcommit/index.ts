@@ -17,3 +17,4 @@ export { hashPage, type PageHasher } from './pageHash';
 export { lz4Compress, lz4Decompress, LZ4_MAX_OUTPUT } from './lz4';
 export { freeMemoryState, mechanismsOf, memStateNumber, minFreeFrames, stateThresholdFrames, MEM_STATES, type MemState } from './memState';
 export { revoke, type RevocationInput } from './entitlement';
+export { takeHostReclaimSample, takeVmReclaimSample, type HostReclaimSample, type ReclaimSinceLast, type VmReclaimSample } from './reclaimSample';

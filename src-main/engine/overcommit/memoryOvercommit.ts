@@ -5,8 +5,9 @@
  * Interface: `new MemoryOvercommit(sources)`; `service` (the BarrierService); guest lifecycle hooks
  * `guestStarted(vm, guest, captured?)`, `guestStopped(vmId)`, `capture(vmId)` (pages out, for a
  * snapshot or suspend); `reclaimer(hostId)`, `viewCopy(hostId)`; `viewTransport` (how a view reaches a
- * reclaimer's copy: a plain deep copy by default); counters `vmValues(vm, coveredS)` / `hostValues(host,
- * periodS)` (vSphere names, KB and KBps; `mem.state.latest`); `hostState(hostId)`; `awayBytes(vm, gpfn)` /
+ * reclaimer's copy: a plain deep copy by default); a sample's figures `vmSample(hostId, vmId)` /
+ * `hostSample(hostId)` (plain counts read on the host's side, reclaimSample.ts; the collector names them,
+ * metrics/reclaimCounters.ts); `hostState(hostId)`; `awayBytes(vm, gpfn)` /
  * `hostAwayBytes(hostId, vmId, gpfn)` (the bytes of a page the host took from a VM).
  * Rules: a reclaimer reads host and VM configuration only from its `ReclaimViewCopy` (reclaimView.ts):
  * at each barrier, before the reclaimers run, a host whose fields changed is sent a new view through
@@ -14,19 +15,21 @@
  * events at the sample, never a formula; a VM's
  * consumed memory is its share of the frames its pages map (a frame mapped by r pages counts 1/r to
  * each) plus the frames the host holds for it (compression cache, pages out for sampling), so the VMs'
- * consumed memory, the overhead and the free memory add up to the host's memory exactly.
+ * consumed memory, the overhead and the free memory add up to the host's memory exactly. A sample is
+ * asked for by the host's owner (`vm/hostSample.ts`), so the collector reads no guest or reclaimer.
  */
 import type { HostId, VmId } from '@shared/model/ids';
-import type { Host, Registry, Vm } from '../cluster/index';
+import type { Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { GuestMachine } from '../vm/guestMachine';
 import type { HostMemory } from '../vm/guestFactory';
 import { clonePlain, type BarrierService } from '../sim/index';
 import { PAGE_SIZE_BYTES } from '../params';
 import { HostReclaimer, type CapturedPages, type HostReclaimerState } from './hostReclaimer';
-import { memStateNumber, minFreeFrames, type MemState } from './memState';
+import { memStateNumber, type MemState } from './memState';
+import { takeHostReclaimSample, takeVmReclaimSample, type HostReclaimSample, type VmReclaimSample } from './reclaimSample';
 import { ReclaimViewCopy, ReclaimViewSender, type HostReclaimView } from './reclaimView';
-import { AWAY_SWAP, AWAY_ZIP } from './vmReclaim';
+import { AWAY_ZIP } from './vmReclaim';
 
 const FRAME_KB = PAGE_SIZE_BYTES / 1024;
 
@@ -162,79 +165,19 @@ export class MemoryOvercommit {
   }
 
   // ------------------------------------------------------------------ counters
-  /** A VM's memory counters at a sample (KB, KBps, %); `coveredS` = seconds the sample covers. */
-  vmValues(vm: Vm, coveredS: number): Record<string, number> {
-    const guest = this.src.guest(vm.id);
-    const r = vm.hostId ? this.hosts.get(vm.hostId)?.vm(vm.id) : undefined;
-    const sharing = vm.hostId ? this.hosts.get(vm.hostId)?.sharing : undefined;
-    if (!guest || !r) return {};
-    let consumed = 0;
-    let mapped = 0;
-    let shared = 0;
-    guest.scanPages((_g, hfn, refs) => {
-      if (hfn < 0) return;
-      mapped++;
-      consumed += 1 / refs;
-      if (refs > 1) shared++;
-    });
-    const zero = sharing?.zeroPagesOf(vm.id) ?? 0;
-    const held = r.heldFrames();
-    const swapped = r.countKind(AWAY_SWAP);
-    const zipped = r.zipCount;
-    const c = r.c;
-    const fs = guest.frameStats();
-    const delta = (k: string, v: number) => { const d = v - (r.last[k] ?? v); r.last[k] = v; return d; };
-    const vcpus = Math.max(1, vm.vcpus);
-    const cfgKB = vm.memoryBytes / 1024;
-    const v: Record<string, number> = {
-      'mem.consumed.average': (consumed + held) * FRAME_KB,
-      'mem.granted.average': (mapped + zero) * FRAME_KB,
-      'mem.shared.average': (shared + zero) * FRAME_KB,
-      'mem.zero.average': zero * FRAME_KB,
-      'mem.vmmemctl.average': (guest.balloon?.size ?? 0) * FRAME_KB,
-      'mem.vmmemctltarget.average': r.balloonTarget * FRAME_KB,
-      'mem.swapped.average': swapped * FRAME_KB,
-      'mem.swaptarget.average': r.swapTarget * FRAME_KB,
-      'mem.swapin.average': c.swapIn * FRAME_KB,
-      'mem.swapout.average': c.swapOut * FRAME_KB,
-      'mem.swapinRate.average': (delta('swapIn', c.swapIn) * FRAME_KB) / coveredS,
-      'mem.swapoutRate.average': (delta('swapOut', c.swapOut) * FRAME_KB) / coveredS,
-      'mem.compressed.average': zipped * FRAME_KB,
-      'mem.zipped.latest': zipped * FRAME_KB,
-      'mem.zipSaved.latest': Math.max(0, zipped - Math.ceil(zipped / 2)) * FRAME_KB,
-      'mem.compressionRate.average': (delta('zipped', c.zipped) * FRAME_KB) / coveredS,
-      'mem.decompressionRate.average': (delta('unzipped', c.unzipped) * FRAME_KB) / coveredS,
-      // waiting for swapped or compressed pages, and (low state) for a free frame to write a new page into
-      'mem.latency.average': Math.min(100, ((delta('stallNs', c.stallNs) + delta('frameWaitNs', fs.frameWaitNs ?? 0)) / (coveredS * 1e9 * vcpus)) * 100),
-      'engine.sharedCowBreaks.summation': delta('sharedBreaks', fs.sharedBreaks),
-      'engine.doublePaging.summation': delta('doublePaging', c.doublePaging),
-    };
-    if (r.activeKnown) {
-      v['mem.active.average'] = r.activeFraction * cfgKB;
-      v['mem.usage.average'] = r.activeFraction * 100;
-    }
-    return v;
+  /** A VM's reclamation figures at a sample, read on its host's side (undefined: the host does not
+   *  reclaim from it or it runs no guest); moves the VM's "since the last sample" baselines to now. */
+  vmSample(hostId: HostId, vmId: VmId): VmReclaimSample | undefined {
+    const guest = this.src.guest(vmId);
+    const reclaimer = this.hosts.get(hostId);
+    const r = reclaimer?.vm(vmId);
+    if (!guest || !reclaimer || !r) return undefined;
+    return takeVmReclaimSample(r, guest, reclaimer.sharing.zeroPagesOf(vmId));
   }
 
-  /** A host's memory-overcommitment counters (the VM sums are added by the collector). */
-  hostValues(host: Host): Record<string, number> {
-    const r = this.hosts.get(host.id);
-    const pool = this.src.hostMemory(host.id);
-    const frames = new Set<number>();
-    if (r) {
-      for (const vmId of r.vmIds()) {
-        this.src.guest(vmId)?.scanPages((_g, hfn, refs) => { if (hfn >= 0 && refs > 1) frames.add(hfn); });
-      }
-    }
-    // minFree follows the host's configured memory: computed here, where the host is (the reclaimer's copy may be a barrier behind)
-    const minFree = r ? minFreeFrames(host.memoryBytes) : 0;
-    return {
-      'mem.state.latest': memStateNumber(r?.state ?? 'high'),
-      'mem.sharedcommon.average': frames.size * FRAME_KB,
-      'mem.swapused.average': r ? r.vmIds().reduce((n, id) => n + (r.vm(id)?.countKind(AWAY_SWAP) ?? 0), 0) * FRAME_KB : 0,
-      'engine.memFree.latest': (pool?.freeFrames ?? 0) * FRAME_KB,
-      'engine.memMinFree.latest': minFree * FRAME_KB,
-    };
+  /** A host's reclamation figures at a sample (its state, frames shared, swap used, free frames). */
+  hostSample(hostId: HostId): HostReclaimSample {
+    return takeHostReclaimSample(this.hosts.get(hostId), this.src.hostMemory(hostId), (id) => this.src.guest(id));
   }
 
   /** The bytes of a page the host took from the VM (swapped, compressed, out for sampling), or undefined:

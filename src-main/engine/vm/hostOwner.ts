@@ -30,7 +30,8 @@
  *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
  *    the host's cycles in the quantum being closed (the collector's per-quantum usage range);
- *    `sample(order)` → the collector's 20 s sample of the host (`HostSample`, plain data: hostSample.ts);
+ *    `sample(order)` → the collector's 20 s sample of the host (`HostSample`, plain data: hostSample.ts,
+ *    memory reclamation's figures included: the host's reclaimer is read here, not by the collector);
  *    `guestRunState(vmId)` / `guestFacts(vmId)` → the guest's run state / facts now (undefined: no
  *    machine), for the inventory DTO and the migration compatibility check.
  *
@@ -44,7 +45,7 @@ import type { HostId, VmId } from '@shared/model/ids';
 import type { GuestRunState } from '@shared/model/inventory';
 import type { CaptureTiming, HostCpuShape, VmCpuPolicy } from '../scheduler/index';
 import { HostScheduler } from '../scheduler/index';
-import type { CapturedPages } from '../overcommit/index';
+import type { CapturedPages, HostReclaimSample, VmReclaimSample } from '../overcommit/index';
 import { PAGE_SIZE_BYTES } from '../params';
 import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
 import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
@@ -77,6 +78,12 @@ export interface HostOwnerEnv {
   setScheduler(scheduler: HostScheduler): void;
   /** The VM's dirty log as its readers share it (the counters read it once per sample). */
   dirtyLog(vmId: VmId): DirtyLogShare | undefined;
+  // --- reclamation counters ---
+  /** Memory reclamation's figures for a VM at a sample, read where its reclaimer is (undefined: the host
+   *  does not reclaim from it); moves the VM's "since the last sample" baselines to now. */
+  reclaimVmSample(vmId: VmId): VmReclaimSample | undefined;
+  /** The host's memory reclamation figures at a sample (state, frames shared, swap used, free frames). */
+  reclaimHostSample(): HostReclaimSample;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
