@@ -5,7 +5,11 @@
 // structured clone Node made, checked equal to what was sent), gives the state digests — the whole
 // counter history included — pinned from the collector that read schedulers, pools and guests itself;
 // over a run with pre-copy and post-copy migrations (one in flight at the sample), reconfigures, a
-// suspend and resume, and a host under memory pressure.
+// suspend and resume, and a host under memory pressure. Memory reclamation's counters come inside the
+// same reply (the host's owner reads its reclaimer and guests, overcommit/reclaimSample.ts): the
+// collector's view of the lab's memory reclamation throws on any read, and a lab of real labos guests
+// that shares, balloons, compresses and swaps gives the digests pinned from the collector that asked
+// memory reclamation for its counters itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -104,9 +108,12 @@ function guarded(lab: Lab): Lab {
       return typeof v === 'function' ? v.bind(t) : v;
     },
   });
+  // memory reclamation holds the reclaimers and reaches the guests: every read of it throws
+  const overcommit = new Proxy(lab.overcommit, { get: (_t, k) => refuse(`memory reclamation's ${String(k)}`) });
   return new Proxy(lab, {
     get: (t, k) => {
       if (k === 'schedulers' || k === 'hostMemory' || k === 'memories') return refuse(`the lab's ${String(k)}`);
+      if (k === 'overcommit') return overcommit;
       if (k === 'runtimes') return runtimes;
       return Reflect.get(t, k);
     },
@@ -166,5 +173,44 @@ test('the guard is real: a collector source that reads a runtime\'s guest throws
   const someVm = lab.reg.vmByName('vm0')!.id;
   assert.throws(() => src.runtimes.get(someVm)!.guest, /the collector read a runtime's guest/);
   assert.throws(() => src.schedulers, /the collector read the lab's schedulers/);
+  assert.throws(() => src.overcommit.hostSample, /the collector read memory reclamation's hostSample/);
   assert.equal(src.runtimes.get(someVm)!.offsetNs, 0, 'time bases stay readable');
+});
+
+/** Real labos guests on a host too small for them (balloons, then compression and swapping) beside a roomy
+ *  host whose idle guest shares pages: every reclamation counter has something to count. */
+const RECLAIM_SCENARIO = {
+  version: 1, name: 'reclaim', title: 'reclaim',
+  datacenters: [{
+    clusters: [{ hosts: [{ name: 'h', memoryGiB: 0.28, cpuMhz: 100 }, { name: 'roomy', memoryGiB: 2, cpuMhz: 100 }] }],
+    vms: [
+      { name: 'giver', host: 'h', vcpus: 1, memoryMiB: 64, workload: 'mixed', workloadParams: { wss_kib: 16384, passes: 1, rate_pps: 0, pages: 8, rounds: 2, count: 200, touches: 2000 }, powerOn: true },
+      { name: 'checker', host: 'h', vcpus: 1, memoryMiB: 32, workload: 'memwrite', workloadParams: { wss_kib: 4096, rate_pps: 2000, passes: 0, verify: 1 }, powerOn: true },
+      { name: 'pusher', host: 'h', vcpus: 1, memoryMiB: 64, workload: 'memgrow', workloadParams: { kib: 40960, step_kib: 256, period_ms: 100 } },
+      { name: 'idle', host: 'roomy', vcpus: 1, memoryMiB: 32, workload: 'idle', powerOn: true },
+    ],
+  }],
+  actions: [{ at: '10s', do: 'powerOn', vm: 'pusher' }],
+};
+// The digests when the collector asked memory reclamation for its counters (MemoryOvercommit.vmValues / hostValues).
+const RECLAIM_PINNED = ['20.01s 6c5e7ea7f9292ad0', '40.01s 5deac988fd13bdf3'];
+
+test('memory reclamation\'s counters (sharing, balloon, compression, swap) come in the host\'s sample through a real MessageChannel; the collector cannot reach memory reclamation; the pinned digests', () => {
+  const real = defaultGuestFactory().factory;
+  assert.ok(real, 'the real guest machine is built');
+  const lab = new Lab(RECLAIM_SCENARIO as never, 1, () => {}, { guestFactory: real, commands: dispatch });
+  const { got, sent } = run(lab, true, [20_010, 40_010]);
+  assert.equal(sent, 2 * 2 * 2, 'one order and one reply per host per sample');
+  const latest = (name: string): Record<string, number> => {
+    const e = lab.reg.vmByName(name) ?? lab.reg.hostByName(name);
+    return lab.collector.samples.latest(e!.id)?.values ?? {};
+  };
+  const h = latest('h');
+  assert.ok(h['mem.vmmemctl.average'] > 0, `balloons hold memory: ${h['mem.vmmemctl.average']}`);
+  assert.ok(h['mem.compressed.average'] > 0, `compression caches hold pages: ${h['mem.compressed.average']}`);
+  assert.ok(h['mem.swapused.average'] > 0 && latest('giver')['mem.swapped.average'] > 0, 'pages are swapped');
+  assert.ok(h['mem.swapinRate.average'] > 0 && h['mem.compressionRate.average'] > 0, 'rates over the period are counted');
+  assert.ok(latest('giver')['mem.shared.average'] > 0 && latest('roomy')['mem.sharedcommon.average'] > 0, 'pages are shared');
+  assert.ok(latest('giver')['mem.active.average'] > 0, 'active memory is estimated by sampling');
+  assert.deepEqual(got, RECLAIM_PINNED, `the run's digests:\n${got.join('\n')}`);
 });
