@@ -66,3 +66,39 @@ test('interrupts raised for a vCPU that is behind in time are held until its clo
   assert.equal(ctl.nextDue(1), Infinity, 'lower() cancels a held delivery');
   assert.deepEqual(ctl.counters.raised.slice(0, 5), [0, 0, 1, 0, 2]);
 });
+
+test('per-device access counts: one count per device name (banks share theirs), listed in first-access order, kept across save and restore', () => {
+  const build = (): IoBus => {
+    const bus = new IoBus();
+    bus.mapPerCpu(0x10, 2, [new Reg('timer', 0), new Reg('timer', 1)]);
+    bus.map(0x20, 4, new Reg('disk', 0));
+    bus.map(0x30, 1, new Reg('console', 0));
+    return bus;
+  };
+  const bus = build();
+  bus.write(0x21, 1);
+  bus.context(1, 0);
+  bus.read(0x10);
+  bus.context(0, 0);
+  bus.write(0x11, 2);
+  bus.read(0x22);
+  bus.context(5, 0);
+  bus.read(0x10); // no timer for vCPU 5: the access floats, like an unmapped port
+  const c = bus.counters;
+  assert.deepEqual(c, { reads: 3, writes: 2, unmappedReads: 1, unmappedWrites: 0, byDevice: { disk: 2, timer: 2 } });
+  assert.deepEqual(Object.keys(c.byDevice), ['disk', 'timer'], 'names in the order of their first access; an untouched device is not listed');
+  c.byDevice.disk = 99;
+  c.reads = 99;
+  assert.deepEqual(bus.counters.byDevice, { disk: 2, timer: 2 }, 'the counters are a copy');
+  assert.equal(bus.counters.reads, 3);
+
+  const saved = { ...bus.saveCounters(), byDevice: { ...bus.saveCounters().byDevice, gone: 4 } };
+  const again = build();
+  again.restoreCounters(saved);
+  again.context(0, 0);
+  again.write(0x30, 7);
+  again.write(0x10, 1);
+  const r = again.counters;
+  assert.deepEqual(r, { reads: 3, writes: 4, unmappedReads: 1, unmappedWrites: 0, byDevice: { disk: 2, timer: 3, gone: 4, console: 1 } });
+  assert.deepEqual(Object.keys(r.byDevice), ['disk', 'timer', 'gone', 'console'], 'restored names keep their order, new ones follow');
+});
