@@ -54,7 +54,7 @@ import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
-import { MigrationService, PageCodecs } from '../migration/index';
+import { MigrationService, PageCodecs, PageReceiver } from '../migration/index';
 import { HostOwner, sameThread, VmRuntime } from '../vm/index';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
@@ -353,6 +353,8 @@ export class Lab {
       cpuShape: () => this.reg.hosts.get(hostId),
       setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
       dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
+      // --- migration halves ---
+      receiverHalf: (incoming, neighbours, compression) => new PageReceiver(incoming, neighbours, this.migrations.codecs, compression),
     });
   }
 

@@ -45,11 +45,10 @@ import {
   MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
-import type { MigrationEnv } from './migrationEnv';
+import type { MigrationEnv, MigrationReceiver } from './migrationEnv';
 import { MigrationLink } from './link';
 import { PageBitmap } from './bitmap';
 import { PageSender } from './pageSender';
-import { PageReceiver } from './pageReceiver';
 import type { RecordBatch } from './recordBuffer';
 import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
@@ -105,8 +104,8 @@ export class LiveMigration {
   phase: MigrationPhaseName = 'setup';
   readonly link: MigrationLink;
   readonly sender: PageSender;
-  /** The destination half: it changes the incoming memories only as the sender's records say. */
-  private readonly receiver: PageReceiver;
+  /** The destination half, as the env reaches it: it changes the incoming memories only as the sender's records say. */
+  private readonly receiver: MigrationReceiver;
   readonly bitmaps: PageBitmap[];
   readonly rounds: MigrationRound[] = [];
   readonly phases: MigrationPhase[] = [];
@@ -163,8 +162,7 @@ export class LiveMigration {
     }, startNs);
     this.bitmaps = [];
     for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.source(m).pageCount));
-    const incoming = Array.from({ length: env.memberCount }, (_, m) => env.incoming(m));
-    this.receiver = new PageReceiver(incoming, o.dedup ? env.destinationVms() : [], codecs, o.compression === 'none' ? undefined : o.compression);
+    this.receiver = env.openReceiver({ dedup: o.dedup, compression: o.compression === 'none' ? undefined : o.compression }, codecs);
     // The sender's dedup compare reads the destination's copy: the records written so far go over first.
     this.sender = new PageSender(env, codecs, this.link, o, (place, out) => { this.handOver(); return this.receiver.readPlace(place, out); });
     this.throttle = new AutoConverge({
@@ -216,7 +214,7 @@ export class LiveMigration {
   private handOver(): void {
     if (this.sender.pendingRecordBytes === 0) return;
     const batch = this.sender.takeRecords();
-    this.sender.recycle(this.transport(batch, (b) => { this.receiver.apply(b); return b.buffer; }));
+    this.sender.recycle(this.transport(batch, (b) => this.receiver.apply(b)));
   }
 
   private advance(nowNs: number): StepOutcome {
