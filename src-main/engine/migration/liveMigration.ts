@@ -33,7 +33,10 @@
  * member's device state and its check — machine digest and per-page hash list (`verify.ts`); the
  * destination's side starts the machines from those cores and verifies against the list, and checks each
  * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
- * "The two halves"). Still on both sides here: the `MigrationEnv` calls (pause, start, finish).
+ * "The two halves"). The receiver is made through `MigrationEnv.openReceiver` and reached only as a
+ * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish), the sender's reads of the
+ * source machine (`env.source`) and the destination machines after the switch.
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
