@@ -71,7 +71,8 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
   for (const n of PLAIN_CALLS) {
     const f = saved.get(n)!;
     if (BATCH_CALLS.has(n)) {
-      proto[n] = function (this: HostOwner, key: unknown, batch: { buffer: ArrayBuffer; length: number }) {
+      proto[n] = function (this: HostOwner, ...args: unknown[]) {
+        const [key, batch] = args as [unknown, { buffer: ArrayBuffer; length: number }];
         batches++;
         const reply = f.call(this, structuredClone(key), structuredClone(batch, { transfer: [batch.buffer] }));
         assert.equal(batch.buffer.byteLength, 0, 'the batch was transferred: the sender\'s buffer is detached');
