@@ -13,7 +13,9 @@
  * a cut link is not part of these tests (it throws).
  */
 import { buildMachine, type IncomingMemory, type Machine } from '../../src-main/engine/machine/index';
-import type { MigrationEnv } from '../../src-main/engine/migration/migrationEnv';
+import type { MigrationEnv, ReceiverSetup } from '../../src-main/engine/migration/migrationEnv';
+import type { PageCodecs } from '../../src-main/engine/migration/codecs';
+import { PageReceiver } from '../../src-main/engine/migration/pageReceiver';
 import type { GuestMachine } from '../../src-main/engine/vm/guestMachine';
 
 export interface OneVmMove<D extends GuestMachine> {
@@ -31,7 +33,7 @@ export function oneVmMigrationEnv<D extends GuestMachine = Machine>(o: {
   const env = {
     memberCount: 1,
     source: () => o.source,
-    incoming: () => o.incoming,
+    openReceiver: (setup: ReceiverSetup, codecs: PageCodecs) => new PageReceiver([o.incoming], setup.dedup ? (o.destinationVms?.() ?? []) : [], codecs, setup.compression),
     readDirty: () => [],
     pauseSource: () => {},
     resumeSource: () => {},
@@ -43,7 +45,6 @@ export function oneVmMigrationEnv<D extends GuestMachine = Machine>(o: {
     finishSource: () => {},
     loseVms: () => { throw new Error('no link cut here'); },
     setThrottle: () => {},
-    destinationVms: o.destinationVms ?? (() => []),
     sourceAway: () => undefined,
   } as unknown as MigrationEnv;
   return { env, destination: () => dest };

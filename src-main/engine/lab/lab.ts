@@ -54,7 +54,7 @@ import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
-import { MigrationService, PageCodecs } from '../migration/index';
+import { MigrationService, PageCodecs, PageReceiver } from '../migration/index';
 import { HostOwner, sameThread, VmRuntime } from '../vm/index';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
@@ -356,6 +356,8 @@ export class Lab {
       // --- reclamation counters ---
       reclaimVmSample: (vmId) => this.overcommit.vmSample(hostId, vmId),
       reclaimHostSample: () => this.overcommit.hostSample(hostId),
+      // --- migration halves ---
+      receiverHalf: (incoming, neighbours, compression) => new PageReceiver(incoming, neighbours, this.migrations.codecs, compression),
     });
   }
 

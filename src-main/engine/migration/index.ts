@@ -6,12 +6,13 @@
  *
  * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
  * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
- * (`migrationEnv.ts`, `verify.ts`) → `labMigrationEnv.ts` → `migrationTask.ts` → `migrationService.ts`.
+ * (`migrationEnv.ts`, `verify.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`) → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
 export type { StepOutcome, RecordTransport, SwitchMessage, SwitchTransport } from './liveMigration';
 export type { RecordBatch } from './recordBuffer';
-export type { MigrationEnv } from './migrationEnv';
+export type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+export { PageReceiver } from './pageReceiver';
 export { PageCodecs } from './codecs';
 export { precopyEstimate } from './estimate';
 export type { PrecopyEstimate, PrecopyEstimateInput } from './estimate';

@@ -4,8 +4,9 @@
  * source machines stay with the source host's owner for the whole move (`HostOwner.beginOutgoing` …
  * `finishOutgoing`), the incoming memories are made and held by the destination host's owner
  * (`receiveIncoming`, `startIncoming` at the switch), and every call to either is plain data
- * (`vm/moveOrders.ts`). The mechanism's halves get their machine or memory from their side's owner
- * (`source(m)`, `incoming(m)`, the machines `startDestination` returns).
+ * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
+ * `ownerReceiver.ts`, plain-data calls); the sender half still reads its machine from the source's owner
+ * by reference (`source(m)`), and the mechanism gets the machines `startDestination` returns.
  *
  * What the lab sees: events (by the task kind), the VM's `hostId` changing at the switch, both hosts'
  * memory pools (the destination fills as pages arrive, the source empties at the end), host network
@@ -24,10 +25,11 @@ import type { HostId, VmId } from '@shared/model/ids';
 import type { Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
-import type { GuestMachine, GuestPages, IncomingGuestMemory } from '../vm/guestMachine';
+import type { GuestMachine } from '../vm/guestMachine';
 import { pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HostOwner, type OutgoingSaved } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
-import type { MigrationEnv } from './migrationEnv';
+import type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+import { OwnerReceiver } from './ownerReceiver';
 
 export const MIGRATION_DIRTY_READER = 'migration';
 
@@ -36,6 +38,7 @@ export class LabMigrationEnv implements MigrationEnv {
   paused = false;
   switched = false;
   private released = false;
+  private receiver: OwnerReceiver | undefined;
 
   constructor(private readonly ctx: OpContext, readonly vmIds: readonly VmId[], readonly sourceHostId: HostId, readonly destHostId: HostId) {
     try {
@@ -76,7 +79,15 @@ export class LabMigrationEnv implements MigrationEnv {
 
   get memberCount(): number { return this.vmIds.length; }
   source(m: number): GuestMachine { return this.sourceOwner().outgoingMachine(this.vmIds[m]); }
-  incoming(m: number): IncomingGuestMemory { return this.destOwner().incomingMemory(this.vmIds[m]); }
+
+  /** The destination half, made by the destination's owner over the incoming memories (and, for dedup, its running VMs). */
+  openReceiver(setup: ReceiverSetup): MigrationReceiver {
+    this.receiver?.close();
+    this.receiver = OwnerReceiver.open(this.ctx, this.destHostId, {
+      members: [...this.vmIds], destinationVms: setup.dedup ? this.destinationVmIds() : [], compression: setup.compression,
+    });
+    return this.receiver;
+  }
 
   readDirty(m: number, nowNs: number): readonly number[] {
     const rt = this.ctx.runtime(this.vmIds[m]);
@@ -124,6 +135,7 @@ export class LabMigrationEnv implements MigrationEnv {
   finishSource(): void {
     const src = this.sourceOwner();
     for (const id of this.vmIds) src.finishOutgoing(id);
+    this.receiver?.close();
     this.detach();
     // The destination's memory is whole: the VMs join its host's reclamation (not a VM post-copy lost).
     const dest = this.destOwner();
@@ -161,13 +173,12 @@ export class LabMigrationEnv implements MigrationEnv {
     for (const id of this.vmIds) owner?.setThrottle(id, pct);
   }
 
-  destinationVms(): readonly GuestPages[] {
-    const out: GuestPages[] = [];
-    const dest = this.destOwner();
+  /** VMs already running on the destination host (the dedup neighbours), in the registry's order. */
+  private destinationVmIds(): VmId[] {
+    const out: VmId[] = [];
     for (const vm of this.ctx.reg.vmsOnHost(this.destHostId)) {
       if (this.vmIds.includes(vm.id)) continue;
-      const g = dest.machine(vm.id);
-      if (g && vm.powerState === 'poweredOn') out.push(g);
+      if (this.ctx.host(this.destHostId)?.guestRunState(vm.id) !== undefined && vm.powerState === 'poweredOn') out.push(vm.id);
     }
     return out;
   }
@@ -183,6 +194,7 @@ export class LabMigrationEnv implements MigrationEnv {
     for (const id of this.vmIds) owner?.releaseIncoming(id);
     for (const id of this.vmIds) owner?.releaseOverhead(id);
     for (const id of this.vmIds) this.ctx.host(this.sourceHostId)?.cancelOutgoing(id);
+    this.receiver?.close();
     this.detach();
   }
 

@@ -33,7 +33,10 @@
  * member's device state and its check — machine digest and per-page hash list (`verify.ts`); the
  * destination's side starts the machines from those cores and verifies against the list, and checks each
  * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
- * "The two halves"). Still on both sides here: the `MigrationEnv` calls (pause, start, finish).
+ * "The two halves"). The receiver is made through `MigrationEnv.openReceiver` and reached only as a
+ * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish), the sender's reads of the
+ * source machine (`env.source`) and the destination machines after the switch.
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
@@ -45,11 +48,10 @@ import {
   MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
-import type { MigrationEnv } from './migrationEnv';
+import type { MigrationEnv, MigrationReceiver } from './migrationEnv';
 import { MigrationLink } from './link';
 import { PageBitmap } from './bitmap';
 import { PageSender } from './pageSender';
-import { PageReceiver } from './pageReceiver';
 import type { RecordBatch } from './recordBuffer';
 import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
@@ -105,8 +107,8 @@ export class LiveMigration {
   phase: MigrationPhaseName = 'setup';
   readonly link: MigrationLink;
   readonly sender: PageSender;
-  /** The destination half: it changes the incoming memories only as the sender's records say. */
-  private readonly receiver: PageReceiver;
+  /** The destination half, as the env reaches it: it changes the incoming memories only as the sender's records say. */
+  private readonly receiver: MigrationReceiver;
   readonly bitmaps: PageBitmap[];
   readonly rounds: MigrationRound[] = [];
   readonly phases: MigrationPhase[] = [];
@@ -163,8 +165,7 @@ export class LiveMigration {
     }, startNs);
     this.bitmaps = [];
     for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.source(m).pageCount));
-    const incoming = Array.from({ length: env.memberCount }, (_, m) => env.incoming(m));
-    this.receiver = new PageReceiver(incoming, o.dedup ? env.destinationVms() : [], codecs, o.compression === 'none' ? undefined : o.compression);
+    this.receiver = env.openReceiver({ dedup: o.dedup, compression: o.compression === 'none' ? undefined : o.compression }, codecs);
     // The sender's dedup compare reads the destination's copy: the records written so far go over first.
     this.sender = new PageSender(env, codecs, this.link, o, (place, out) => { this.handOver(); return this.receiver.readPlace(place, out); });
     this.throttle = new AutoConverge({
@@ -216,7 +217,7 @@ export class LiveMigration {
   private handOver(): void {
     if (this.sender.pendingRecordBytes === 0) return;
     const batch = this.sender.takeRecords();
-    this.sender.recycle(this.transport(batch, (b) => { this.receiver.apply(b); return b.buffer; }));
+    this.sender.recycle(this.transport(batch, (b) => this.receiver.apply(b)));
   }
 
   private advance(nowNs: number): StepOutcome {

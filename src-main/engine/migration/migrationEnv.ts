@@ -1,6 +1,6 @@
 /**
  * migrationEnv — what a live migration needs from the world it runs in: the VMs' machines on the
- * source, their memories filling on the destination, the dirty log, the host schedulers (pause, resume,
+ * source, the destination half that fills their memories there (`openReceiver`), the dirty log, the host schedulers (pause, resume,
  * throttle), and the switch itself. The lab implements it (`migrationTask.ts`, through the operation
  * context); tests implement it over bare machines. The mechanism (`liveMigration.ts`) never sees more.
  *
@@ -12,14 +12,50 @@
  * `verify.ts`'s `sourceCheck`, the same digest noting each page's hash), so a page the host took away
  * travels (and verifies) as what the guest would read there.
  */
-import { bytesToWords, type DigestMemo, type GuestMachine, type GuestPages, type IncomingGuestMemory } from '../vm/guestMachine';
+import { bytesToWords, type DigestMemo, type GuestMachine } from '../vm/guestMachine';
+import type { PageCodecName } from '../ports';
+import type { PageCodecs } from './codecs';
+import type { DedupPlace } from './dedupIndex';
+import type { RecordBatch } from './recordBuffer';
+
+/** How the destination half is made: deduplication against the VMs already there, the stream's codec. */
+export interface ReceiverSetup {
+  /** Whether the half may reference the pages of VMs already running on the destination host. */
+  dedup: boolean;
+  compression: PageCodecName | undefined;
+}
+
+/**
+ * The destination half as the mechanism reaches it (`PageReceiver` itself in one thread; in the lab, calls
+ * to the destination host's owner): batches in, plain values out.
+ */
+export interface MigrationReceiver {
+  /** The neighbours' page hashes (`[place member, gpfn, hash]` triples), for dedup's setup. */
+  announce(): Float64Array;
+  /** Applies a batch where the half lives; returns the buffer, for the sender's next batch. */
+  apply(batch: RecordBatch): ArrayBuffer;
+  /** Post-copy's switch: keeps a batch of the paused source's pages still to send. */
+  holdPostcopy(batch: RecordBatch): void;
+  markNotPresent(member: number, pages: readonly number[]): void;
+  release(): void;
+  /** A held post-copy page's bytes (read at once), undefined if not held. */
+  heldPage(member: number, gpfn: number): Uint8Array | undefined;
+  dropHeld(member: number, gpfn: number): void;
+  dropAllHeld(): void;
+  /** Dedup's confirming compare: a place's bytes on the destination now (read at once; into `out` where the half is here). */
+  readPlace(place: DedupPlace, out: Uint8Array): Uint8Array | undefined;
+}
 
 export interface MigrationEnv {
   readonly memberCount: number;
   /** Member m's machine on the source (running during pre-copy, paused after the stop). */
   source(m: number): GuestMachine;
-  /** Member m's memory on the destination, created at setup (empty). */
-  incoming(m: number): IncomingGuestMemory;
+  /**
+   * Makes the destination half (`pageReceiver.ts`) where the members' memories on the destination are
+   * (created at setup, empty) and returns the way to reach it: every call plain data. `codecs` are the
+   * mechanism's, for a half made in this thread (the lab's destination owner uses its host's).
+   */
+  openReceiver(setup: ReceiverSetup, codecs: PageCodecs): MigrationReceiver;
   /** Pages member m wrote since the last call (its dirty log, shared fairly with the lab's counters). */
   readDirty(m: number, nowNs: number): readonly number[];
   /** Stops every member's vCPUs on the source at `nowNs` (the switchover begins). */
@@ -37,8 +73,6 @@ export interface MigrationEnv {
   loseVms(reason: string, nowNs: number): void;
   /** The auto-converge throttle of the members' vCPUs on the source, in percent (0 = none). */
   setThrottle(pct: number): void;
-  /** Memories of VMs already on the destination host, for deduplication against what it holds. */
-  destinationVms(): readonly GuestPages[];
   /** The bytes of member m's page `gpfn` that the source host keeps outside the machine, or undefined. */
   sourceAway(m: number, gpfn: number): Uint8Array | undefined;
 }

@@ -2,14 +2,15 @@
  * pageReceiver — the destination half of a migration's page stream: it holds the members' incoming
  * memories and the memories of the VMs already on the destination host, and changes them only as the
  * records it is given say (`recordBuffer.ts`). It never sees the source, the link or the sender's state:
- * what it learns crosses in record batches and small plain messages, so it could run on the
- * destination host's own thread.
+ * what it learns crosses in record batches and small plain messages. In the lab the destination host's
+ * owner makes and holds it (`HostOwner`'s "migration halves" calls; `MigrationEnv.openReceiver`), so it
+ * can run on that host's own thread.
  *
  * `new PageReceiver(incoming, destinationVms, codecs, compression)`:
  *  - `announce()` → the hashes of the destination VMs' non-zero present pages, as
  *    `[place member, gpfn, hash]` triples (place member −1 − the VM's index): what the destination
  *    sends the source at setup when deduplication is on (16 bytes a page on the return path);
- *  - `apply(batch)` applies a batch's records in order: zero → the page is dropped; normal → written;
+ *  - `apply(batch)` applies a batch's records in order (and returns its buffer, for the sender's next batch): zero → the page is dropped; normal → written;
  *    XBZRLE → decoded onto the page's current copy; dedup reference → the place's frame mapped
  *    copy-on-write (or its bytes copied where sharing is refused); multifd packet → decompressed by the
  *    real codec, then each page written or dropped;
@@ -30,8 +31,9 @@ import { isZeroPage } from './pageHash';
 import type { DedupPlace } from './dedupIndex';
 import { readRecords, type RecordBatch, type RecordVisitor } from './recordBuffer';
 import { HeldPages } from './heldPages';
+import type { MigrationReceiver } from './migrationEnv';
 
-export class PageReceiver implements RecordVisitor {
+export class PageReceiver implements RecordVisitor, MigrationReceiver {
   private readonly scratch = new Uint8Array(PAGE_SIZE_BYTES);
   private readonly copy = new Uint8Array(PAGE_SIZE_BYTES);
   /** Where a packet is decompressed: kept for the stream's life, not made per packet. */
@@ -63,8 +65,9 @@ export class PageReceiver implements RecordVisitor {
     return Float64Array.from(out);
   }
 
-  apply(batch: RecordBatch): void {
+  apply(batch: RecordBatch): ArrayBuffer {
     this.member = readRecords(batch, this, this.member);
+    return batch.buffer;
   }
 
   markNotPresent(member: number, pages: readonly number[]): void {

@@ -22,7 +22,11 @@
  *    (`beginOutgoing` … `finishOutgoing` / `cancelOutgoing`), the destination's makes and holds the
  *    incoming memories and starts the machine at the switch (`receiveIncoming`, `startIncoming`); a
  *    post-copy finished at load is read and supplied by the two owners (`readSavedSource`,
- *    `missingPages`, `supplyPages`). The mechanism's halves get their machine or memory here.
+ *    `missingPages`, `supplyPages`). The sender half gets its machine here (by reference, in one thread).
+ *  - migration halves (synchronous, orders in `halfOrders.ts`): the destination's owner makes and holds
+ *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
+ *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
+ *    calls keyed by the first member's id.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
@@ -48,8 +52,10 @@ import { HostScheduler } from '../scheduler/index';
 import type { CapturedPages, HostReclaimSample, VmReclaimSample } from '../overcommit/index';
 import { PAGE_SIZE_BYTES } from '../params';
 import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
-import type { GuestMachine, IncomingGuestMemory } from './guestMachine';
+import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
+import type { HalfPlace, ReceiverHalf, ReceiverOrder, RecordBatch } from './halfOrders';
+import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 import type { DirtyLogShare } from './dirtyLogShare';
 import { takeHostSample, type HostSample, type HostSampleOrder } from './hostSample';
@@ -84,6 +90,9 @@ export interface HostOwnerEnv {
   reclaimVmSample(vmId: VmId): VmReclaimSample | undefined;
   /** The host's memory reclamation figures at a sample (state, frames shared, swap used, free frames). */
   reclaimHostSample(): HostReclaimSample;
+  // --- migration halves ---
+  /** A migration's receiver half over these memories (`migration/pageReceiver.ts`, with the host's page codecs). */
+  receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): ReceiverHalf;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -328,9 +337,9 @@ export class HostOwner {
   // keeping the bytes of its pages held outside the machine; `finishOutgoing` drops it (frames back).
   // Destination side: `receiveIncoming` makes the VM's empty memory on this host's pool; `startIncoming`
   // builds the machine from the core and that memory and schedules it (the VM is this host's from now
-  // on); `releaseIncoming` gives the memory back (a move that failed before the switch). The mechanism's
-  // two halves get their machine and memory here (`outgoingMachine`, `incomingMemory`, `machine`): in one
-  // thread by reference, on a worker the half runs beside its owner. Every other reply is plain data.
+  // on); `releaseIncoming` gives the memory back (a move that failed before the switch). The sender half
+  // still gets its machine here by reference (`outgoingMachine`; in one thread); the receiver half is
+  // held here beside the incoming memories ("migration halves" below). Every other reply is plain data.
 
   /** Migration, source side: the machines of VMs leaving this host, kept until the move ends. */
   private readonly outgoing = new Map<VmId, { guest: GuestMachine; away?: Map<number, Uint8Array> }>();
@@ -403,13 +412,6 @@ export class HostOwner {
     const factory = this.env.guestFactory();
     if (!pool || !factory?.incomingMemory) throw new Error('this engine cannot build a machine from a page stream');
     this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, hostMemory: pool }));
-  }
-
-  /** The receiver half's memory (destination side). */
-  incomingMemory(vmId: VmId): IncomingGuestMemory {
-    const inc = this.incoming.get(vmId);
-    if (!inc) throw new Error(`${vmId} is not coming to host ${this.hostId}`);
-    return inc;
   }
 
   /** Frames the incoming memory holds so far (0 once released or started). */
@@ -577,5 +579,89 @@ export class HostOwner {
   guestFacts(vmId: VmId): GuestFacts | undefined {
     const guest = this.env.guest(vmId);
     return guest ? factsOf(guest) : undefined;
+  }
+
+  // --- migration halves ---------------------------------------------------------------------------
+  // The receiver half of a migration coming to this host is made and held here, beside the incoming
+  // memories it fills and the machines it may deduplicate against; the mechanism reaches it only through
+  // these calls, keyed by the first member's id, with plain data (a record batch's buffer goes there and
+  // comes back: transferable). Dedup's confirming compare (`receiverReadPlace`) is a synchronous read.
+
+  /** Receiver halves of migrations coming here, by their first member's id. */
+  private readonly receivers = new Map<VmId, ReceiverHalf>();
+
+  private receiver(key: VmId): ReceiverHalf {
+    const r = this.receivers.get(key);
+    if (!r) throw new Error(`no migration of ${key} is being received by host ${this.hostId}`);
+    return r;
+  }
+
+  /** Makes the receiver half over the members' incoming memories (`receiveIncoming` made them). */
+  openReceiver(o: ReceiverOrder): void {
+    const incoming = o.members.map((id) => {
+      const inc = this.incoming.get(id);
+      if (!inc) throw new Error(`${id} is not coming to host ${this.hostId}`);
+      return inc;
+    });
+    const neighbours = o.destinationVms.map((id) => {
+      const guest = this.env.guest(id);
+      if (!guest) throw new Error(`${id} runs no machine on host ${this.hostId}`);
+      return guest;
+    });
+    this.receivers.set(o.members[0], this.env.receiverHalf(incoming, neighbours, o.compression));
+  }
+
+  /** Dedup's setup: the hashes of the neighbours' pages (`[place member, gpfn, hash]` triples). */
+  receiverAnnounce(key: VmId): Float64Array {
+    return this.receiver(key).announce();
+  }
+
+  /** Applies a batch of records to the incoming memories; the batch's buffer goes back to the sender. */
+  receiverApply(key: VmId, batch: RecordBatch): ArrayBuffer {
+    this.receiver(key).apply(batch);
+    return batch.buffer;
+  }
+
+  /** Post-copy's switch: the half keeps a batch of the paused source's pages still to send. */
+  receiverHold(key: VmId, batch: RecordBatch): void {
+    this.receiver(key).holdPostcopy(batch);
+  }
+
+  /** Post-copy's discard: the member's pages still dirty become not present here. */
+  receiverDiscard(key: VmId, member: number, pages: readonly number[]): void {
+    this.receiver(key).markNotPresent(member, pages);
+  }
+
+  /** A failed or cancelled move: every incoming memory's frames back to this host. */
+  receiverRelease(key: VmId): void {
+    this.receiver(key).release();
+  }
+
+  /** A held post-copy page's bytes (read at once: a view in one thread), undefined if not held. */
+  receiverHeldPage(key: VmId, member: number, gpfn: number): Uint8Array | undefined {
+    return this.receiver(key).heldPage(member, gpfn);
+  }
+
+  /** A held page is on the destination now (or never will be): its copy goes. */
+  receiverDropHeld(key: VmId, member: number, gpfn: number): void {
+    this.receiver(key).dropHeld(member, gpfn);
+  }
+
+  /** Post-copy is over (or lost): every held page goes. */
+  receiverDropAllHeld(key: VmId): void {
+    this.receiver(key).dropAllHeld();
+  }
+
+  /** Dedup's confirming compare: the bytes a place holds here now (read at once), or undefined. */
+  receiverReadPlace(key: VmId, place: HalfPlace): Uint8Array | undefined {
+    return this.receiver(key).readPlace(place, this.placeBytes);
+  }
+
+  /** Where `receiverReadPlace` reads a place into (one page, reused). */
+  private readonly placeBytes = new Uint8Array(PAGE_SIZE_BYTES);
+
+  /** The move is over here (finished, lost or rolled back): the half is dropped. */
+  closeReceiver(key: VmId): void {
+    this.receivers.delete(key);
   }
 }

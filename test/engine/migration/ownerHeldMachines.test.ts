@@ -1,25 +1,37 @@
 // A migration in the lab holds no machine of its own: the source machines stay with the source host's
-// owner and the incoming memories are made and held by the destination host's (`HostOwner`'s migration
-// calls). The test runs the same migrations twice — directly, and with every migration call to the
-// owners taking its arguments and giving its reply through `structuredClone` (as a message to a host
-// worker would; only the VM's disk store is passed as it is, as in a start order) — and gets the same
-// state digests and statistics. At every step of every migration the env (`LabMigrationEnv`) is walked:
-// none of its fields may hold a machine or a memory. Covered: pre-copy, post-copy, a post-copy saved and
-// loaded (finished at load from the saved copy, read by the source's owner), a pre-copy cut (the
-// destination gives its memory back, the source keeps running the machine).
+// owner, and the incoming memories and the receiver half that fills them are made and held by the
+// destination host's (`HostOwner`'s migration and "migration halves" calls). The test runs the same
+// migrations twice — directly, and with every such call to the owners taking its arguments and giving
+// its reply through `structuredClone` (as a message to a host worker would: a record batch's buffer
+// transferred there and back, so the sender's copy is detached; only the VM's disk store is passed as it
+// is, as in a start order) — and gets the same state digests and statistics. At every step of every
+// migration the env (`LabMigrationEnv`) and the mechanism (`LiveMigration`, its sender included) are
+// walked: neither may hold a machine, an incoming memory, a receiver half or its held pages (the lab
+// itself, the env's `ctx`, is not walked; nor the mechanism's destination machines after the switch, which
+// it still holds by reference). Covered: pre-copy with XBZRLE, compression and dedup (against a VM already
+// on the destination: its announcement and confirming compares are owner calls), post-copy, a post-copy
+// saved and loaded (finished at load from the saved copy, read by the source's owner), a pre-copy cut
+// (the destination gives its memory back, the source keeps running the machine).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { IncomingMemory, Machine } from '../../../src-main/engine/machine/index';
 import { HostOwner } from '../../../src-main/engine/vm/index';
-import { LiveMigration } from '../../../src-main/engine/migration/index';
+import { LiveMigration, PageReceiver } from '../../../src-main/engine/migration/index';
+import { HeldPages } from '../../../src-main/engine/migration/heldPages';
 import { migLab, type MigLab } from './migrationLab';
 
 /** The calls of `HostOwner`'s migration group whose arguments or replies are plain data. */
 const PLAIN_CALLS = [
   'beginOutgoing', 'leaveReclamation', 'saveOutgoing', 'finishOutgoing', 'cancelOutgoing', 'receiveIncoming', 'incomingFrames',
   'releaseIncoming', 'startIncoming', 'joinReclamation', 'missingPages', 'supplyPages', 'readSavedSource',
+  // The receiver half's.
+  'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
+  'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
 ] as const;
+
+/** The calls whose second argument is a record batch: its buffer is transferred (and, applied, transferred back). */
+const BATCH_CALLS = new Set<string>(['receiverApply', 'receiverHold']);
 
 /** A clone as a message would make it, the guest config's disk store kept (it is not a copy in one thread either). */
 function cloned(x: unknown): unknown {
@@ -31,11 +43,15 @@ function cloned(x: unknown): unknown {
   return structuredClone(x);
 }
 
-/** Finds a machine or a memory anywhere in `x` (arrays, maps, plain objects), or undefined. */
+/**
+ * Finds a machine, a memory, a receiver half or its held pages anywhere in `x` (class instances, arrays,
+ * maps, plain objects; not what `seen` already holds), or undefined.
+ */
 function heldMachine(x: unknown, path: string, seen = new Set<unknown>()): string | undefined {
   if (!x || typeof x !== 'object' || seen.has(x)) return undefined;
   seen.add(x);
-  if (x instanceof Machine || x instanceof IncomingMemory || typeof (x as { saveCore?: unknown }).saveCore === 'function') return path;
+  if (x instanceof Machine || x instanceof IncomingMemory || x instanceof PageReceiver || x instanceof HeldPages) return path;
+  if (typeof (x as { saveCore?: unknown }).saveCore === 'function') return path;
   if (ArrayBuffer.isView(x)) return undefined;
   const entries: [string, unknown][] = x instanceof Map ? [...x].map(([k, v]) => [String(k), v]) : Object.entries(x);
   for (const [k, v] of entries) {
@@ -45,25 +61,38 @@ function heldMachine(x: unknown, path: string, seen = new Set<unknown>()): strin
   return undefined;
 }
 
-/** Runs `body` with the owners' migration calls through structuredClone and every step's env checked. */
-async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number }> {
+/** Runs `body` with the owners' migration calls through structuredClone and every step's env and mechanism checked. */
+async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number }> {
   const proto = HostOwner.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
   const saved = new Map(PLAIN_CALLS.map((n) => [n, proto[n]]));
   const step = LiveMigration.prototype.step;
   let steps = 0;
+  let batches = 0;
   for (const n of PLAIN_CALLS) {
     const f = saved.get(n)!;
-    proto[n] = function (this: HostOwner, ...args: unknown[]) { return cloned(f.apply(this, args.map(cloned))); };
+    if (BATCH_CALLS.has(n)) {
+      proto[n] = function (this: HostOwner, ...args: unknown[]) {
+        const [key, batch] = args as [unknown, { buffer: ArrayBuffer; length: number }];
+        batches++;
+        const reply = f.call(this, structuredClone(key), structuredClone(batch, { transfer: [batch.buffer] }));
+        assert.equal(batch.buffer.byteLength, 0, 'the batch was transferred: the sender\'s buffer is detached');
+        return reply instanceof ArrayBuffer ? structuredClone(reply, { transfer: [reply] }) : cloned(reply);
+      };
+    } else proto[n] = function (this: HostOwner, ...args: unknown[]) { return cloned(f.apply(this, args.map(cloned))); };
   }
   LiveMigration.prototype.step = function (this: LiveMigration, nowNs: number) {
-    const { ctx: _ctx, ...fields } = (this as unknown as { env: Record<string, unknown> }).env;
-    const found = heldMachine(fields, 'env');
-    assert.equal(found, undefined, `the migration env holds a machine or memory at ${found}`);
+    const { env, dest: _dest, ...mechanism } = this as unknown as { env: { ctx: unknown }; dest: unknown };
+    // The lab (the env's ctx) holds every machine; nothing else of the env or the mechanism may.
+    const { ctx, ...fields } = env;
+    let found = heldMachine(fields, 'env', new Set([ctx]));
+    assert.equal(found, undefined, `the migration env holds a machine, memory or receiver at ${found}`);
+    found = heldMachine(mechanism, 'migration', new Set([ctx, env]));
+    assert.equal(found, undefined, `the migration mechanism holds a machine, memory or receiver at ${found}`);
     steps++;
     return step.call(this, nowNs);
   };
   try {
-    return { result: await body(), steps };
+    return { result: await body(), steps, batches };
   } finally {
     for (const [n, f] of saved) proto[n] = f;
     LiveMigration.prototype.step = step;
@@ -72,12 +101,13 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
 
 const digest = (lab: MigLab): string => createHash('sha256').update(JSON.stringify(lab.engine.digestInput())).digest('hex');
 
-/** Three migrations from H0 to H1 (pre-copy, post-copy, a pre-copy whose link is cut) to their ends. */
+/** Four migrations from H0 to H1 (pre-copy with XBZRLE and dedup, with compression and dedup, post-copy, a pre-copy whose link is cut) to their ends. */
 async function moves(): Promise<{ digests: string[]; stats: unknown[] }> {
-  const lab = await migLab({ vms: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
-  lab.advance(300);
+  const lab = await migLab({ vms: [{ name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' }] });
+  lab.advance(1500);
   const ids = [
-    lab.migrate('a', 'H1', { bandwidthBytesPerS: 8 * 1048576 }),
+    lab.migrate('a', 'H1', { bandwidthBytesPerS: 2 * 1048576, downtimeLimitMs: 50, xbzrle: true, dedup: true }),
+    lab.migrate('d', 'H1', { bandwidthBytesPerS: 8 * 1048576, compression: 'zlib', dedup: true }),
     lab.migrate('b', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 4 * 1048576 }),
     lab.migrate('c', 'H1', { bandwidthBytesPerS: 1048576, cutAtMs: 100 }),
   ];
@@ -86,7 +116,7 @@ async function moves(): Promise<{ digests: string[]; stats: unknown[] }> {
   digests.push(digest(lab));
   lab.advance(500);
   digests.push(digest(lab));
-  assert.deepEqual(ids.map((id) => lab.task(id).state), ['success', 'success', 'error']);
+  assert.deepEqual(ids.map((id) => lab.task(id).state), ['success', 'success', 'success', 'error']);
   return { digests, stats: ids.map((id) => lab.q('migration.get', { taskId: id })) };
 }
 
@@ -108,10 +138,16 @@ async function savedPostcopy(): Promise<{ digests: string[]; stats: unknown }> {
   return { digests, stats: fresh.q('migration.get', { taskId: id }) };
 }
 
-test('a migration\'s env holds no machine: with every owner call through structuredClone the moves give the direct digests', async () => {
+test('a migration\'s env and mechanism hold no machine, memory or receiver: with every owner call through structuredClone the moves give the direct digests', async () => {
   const direct = await moves();
+  // The pre-copy exercised every record kind the receiver half applies, and dedup's compares on the destination.
+  type Reduced = { 'xbzrle-cache': { pages: number }; compression: { pages: number }; dedup: { 'on-destination': number } };
+  const [a, d] = direct.stats as Reduced[];
+  assert.ok(a['xbzrle-cache'].pages > 0 && a.dedup['on-destination'] > 0, JSON.stringify(a));
+  assert.ok(d.compression.pages > 0 && d.dedup['on-destination'] > 0, JSON.stringify(d));
   const viaClones = await throughClones(moves);
-  assert.ok(viaClones.steps > 10, 'the env was checked at every step');
+  assert.ok(viaClones.steps > 10, 'the env and the mechanism were checked at every step');
+  assert.ok(viaClones.batches > 10, 'record batches crossed to the destination\'s owner');
   assert.deepEqual(viaClones.result.digests, direct.digests);
   assert.deepEqual(viaClones.result.stats, direct.stats);
 
