@@ -1,19 +1,24 @@
 /**
- * warmUp — runs the interpreter once on a private scratch machine before the first real CPU
- * is used, so that V8 collects type feedback for every hot path (ALU, loads/stores on both the
- * fast and slow paths, every branch kind with both flag representations, calls, page crossings,
- * system instructions) before it optimises `interpret`.
+ * warmUp — runs the interpreter on a private scratch machine before the first real CPU is used, so
+ * that V8 collects type feedback for every hot path (ALU, loads/stores on both the fast and slow
+ * paths, every branch kind with both flag representations, calls, page crossings, system
+ * instructions, interrupts, paging in kernel and user mode) before it optimises `interpret`.
  *
  * Interface: `warmUpInterpreter()` (idempotent; Cpu's constructor calls it).
  * Rules: host performance only — it touches no state of any simulated machine (own HostMemory,
- * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few milliseconds once.
+ * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few tens of milliseconds once.
  * Without it V8 sometimes optimises the interpreter before some sites have run, deoptimises
- * later and settles in a ~30% slower tier (measured on the 2-core dev machines). It also runs the
- * system-instruction path with several `beforeSystem` hooks (`bt` installs one; under it the
- * interpreter was deoptimised and recompiled at the first hook calls — ~1 s of V8's compile thread in a
- * guest's first CPU-second), and last takes interrupts in the interpreter's own outer loop (under
- * `bt` the dispatcher takes almost every interrupt itself, so that call of `takeInterrupt` had no
- * feedback and deoptimised the interpreter twice in a guest's first CPU-second).
+ * later and settles in a ~30% slower tier (measured on the 2-core dev machines). The phases (each
+ * guarding against a deoptimisation or a thrown-away compile seen in a guest's first CPU-second):
+ * the plain program; the system-instruction path with several `beforeSystem` hooks (`bt` installs
+ * one); interrupts taken in the interpreter's own outer loop (under `bt` the dispatcher takes almost
+ * every interrupt itself); paging on, in kernel and in user mode, with several MMU
+ * `beforePagingChange` hooks (`bt` installs one), a trap from user mode, and a first touch of a
+ * fresh page before each run (the memory's epoch moves, as a guest's does at every first touch).
+ * All phases run in short passes first, then in full: V8 copies the feedback when it starts
+ * compiling, and a compile that relied on an object field staying constant is thrown away when a
+ * later phase (or the guest) writes it — so every path runs, and every field is written, before
+ * the interpreter is hot enough to be compiled.
  */
 import { assemble, CR_VBAR, PTE_P, PTE_U, PTE_W } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
@@ -38,11 +43,12 @@ const PSW_K = 1 << 5;
 /** Where the program reads its loop count (guest-physical word, written by the host before each pass). */
 const LOOP_COUNT = 0x9800;
 /**
- * The passes over all phases: cycles per \`run\` call and loop count. The first ones are short and still
- * run every path (the loop 4 times — its compares with 1 see below, equal and above — then the program's end), so each object the phases write (the paging
- * flag, the walk and TLB counters, the privilege fields, the hooks) has been written and every site of
- * the interpreter has seen its cases before V8 starts compiling it (it copies the feedback when it starts,
- * and a compile that relied on a field staying constant is thrown away at its end, "dependency change").
+ * The passes over all phases: cycles per `run` call and loop count. The first ones are short and still
+ * run every path (the loop 4 times — its compares with 1 see below, equal and above — then the
+ * program's end), so each object the phases write (the paging flag, the walk and TLB counters, the
+ * privilege fields, the hooks) has been written and every site of the interpreter has seen its cases
+ * before V8 starts compiling it (it copies the feedback when it starts, and a compile that relied on a
+ * field staying constant is thrown away at its end, "dependency change").
  */
 const PASSES: readonly { budget: number; loops: number }[] = [
   { budget: 400, loops: 4 }, { budget: 400, loops: 4 }, { budget: 2_000, loops: 20 }, { budget: 20_000, loops: 300 },
@@ -149,8 +155,8 @@ export function warmUpInterpreter(makeCpu: (mem: GuestPhysicalMemory) => Cpu): v
   if (!r.ok) return;
   const mem = new GuestPhysicalMemory(new HostMemory(), SCRATCH_BYTES);
   mem.writeBytes(r.image.loadAddress as Gpa, r.image.bytes);
-  mapIdentity(mem, makeCpu(mem).mmu.geometry, PAGE_TABLES);
   const cpu = makeCpu(mem);
+  mapIdentity(mem, cpu.mmu.geometry, PAGE_TABLES);
   const entry = r.image.entry;
   const paged = r.image.symbols.paged;
   for (const pass of PASSES) {
@@ -203,7 +209,7 @@ function runPhases(cpu: Cpu, entry: number, paged: number, budget: number): void
 }
 
 /**
- * Writes a page of the scratch memory never written before: its first touch bumps the memory's \`epoch\`,
+ * Writes a page of the scratch memory never written before: its first touch bumps the memory's `epoch`,
  * so the interpreter's next code-page change runs the MMU's re-check of its cached frames (a guest's
  * memory bumps it at every first touch; the warm-up's own pages are all touched in its first runs,
  * before V8 records feedback).

@@ -6,7 +6,12 @@
  *   warm-up's several hooks, each its own function literal, V8 deoptimised the interpreter at that call
  *   and recompiled it in the guest's first CPU-second);
  * - its first interrupt taken in its own outer loop (under `bt` the dispatcher takes almost every
- *   interrupt itself, so the interpreter's call of `takeInterrupt` had no feedback when V8 optimised it).
+ *   interrupt itself, so the interpreter's call of `takeInterrupt` had no feedback when V8 optimised it);
+ * - (optimised right after the warm-up) a guest that turns paging on with `bt`'s MMU hook installed,
+ *   runs in user mode over fresh pages and traps back: without the warm-up's paging phase V8's code
+ *   relied on the paging objects' fields staying constant and was deoptimised at the switch (and, with
+ *   V8's concurrent compiles, an interpreter compile in flight was thrown away), without its fresh-page
+ *   touches the MMU's epoch re-check had no feedback.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
