@@ -1,23 +1,29 @@
 /**
- * warmUp — runs the interpreter once on a private scratch machine before the first real CPU
- * is used, so that V8 collects type feedback for every hot path (ALU, loads/stores on both the
- * fast and slow paths, every branch kind with both flag representations, calls, page crossings,
- * system instructions) before it optimises `interpret`.
+ * warmUp — runs the interpreter on a private scratch machine before the first real CPU is used, so
+ * that V8 collects type feedback for every hot path (ALU, loads/stores on both the fast and slow
+ * paths, every branch kind with both flag representations, calls, page crossings, system
+ * instructions, interrupts, paging in kernel and user mode) before it optimises `interpret`.
  *
  * Interface: `warmUpInterpreter()` (idempotent; Cpu's constructor calls it).
  * Rules: host performance only — it touches no state of any simulated machine (own HostMemory,
- * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few milliseconds once.
+ * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few tens of milliseconds once.
  * Without it V8 sometimes optimises the interpreter before some sites have run, deoptimises
- * later and settles in a ~30% slower tier (measured on the 2-core dev machines). It also runs the
- * system-instruction path with several `beforeSystem` hooks (`bt` installs one; under it the
- * interpreter was deoptimised and recompiled at the first hook calls — ~1 s of V8's compile thread in a
- * guest's first CPU-second), and last takes interrupts in the interpreter's own outer loop (under
- * `bt` the dispatcher takes almost every interrupt itself, so that call of `takeInterrupt` had no
- * feedback and deoptimised the interpreter twice in a guest's first CPU-second).
+ * later and settles in a ~30% slower tier (measured on the 2-core dev machines). The phases (each
+ * guarding against a deoptimisation or a thrown-away compile seen in a guest's first CPU-second):
+ * the plain program; the system-instruction path with several `beforeSystem` hooks (`bt` installs
+ * one); interrupts taken in the interpreter's own outer loop (under `bt` the dispatcher takes almost
+ * every interrupt itself); paging on, in kernel and in user mode, with several MMU
+ * `beforePagingChange` hooks (`bt` installs one), a trap from user mode, and a first touch of a
+ * fresh page before each run (the memory's epoch moves, as a guest's does at every first touch).
+ * All phases run in short passes first, then in full: V8 copies the feedback when it starts
+ * compiling, and a compile that relied on an object field staying constant is thrown away when a
+ * later phase (or the guest) writes it — so every path runs, and every field is written, before
+ * the interpreter is hot enough to be compiled.
  */
-import { assemble, CR_VBAR } from '../isa/index';
+import { assemble, CR_VBAR, PTE_P, PTE_U, PTE_W } from '../isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
-import type { Gpa } from '../mmu/index';
+import { makePte, nextTableAddress, pteIndex, type Gpa, type PagingGeometry } from '../mmu/index';
+import { PAGE_SHIFT } from '../params';
 import type { Cpu } from './cpu';
 
 let done = false;
@@ -26,6 +32,27 @@ let done = false;
 const VECTORS = 0x3800;
 /** Runs of the interrupt phase: each takes one interrupt in the interpreter's outer loop, then halts in the vector. */
 const INTERRUPT_RUNS = 4;
+/** The paging phase's page tables (guest-physical, above everything the program touches): see mapIdentity. */
+const PAGE_TABLES = 0x10000;
+/** Pages the host writes, one never written before at each run's start (touchFreshPage): 17 per pass. */
+const FRESH_PAGES = 0x20000;
+/** The scratch memory: the program and its data below PAGE_TABLES, the tables above, then FRESH_PAGES. */
+const SCRATCH_BYTES = 1 << 19;
+/** PSW.K: the paging phase's runs return (iret) to the program in kernel mode with it, in user mode without. */
+const PSW_K = 1 << 5;
+/** Where the program reads its loop count (guest-physical word, written by the host before each pass). */
+const LOOP_COUNT = 0x9800;
+/**
+ * The passes over all phases: cycles per `run` call and loop count. The first ones are short and still
+ * run every path (the loop 4 times — its compares with 1 see below, equal and above — then the
+ * program's end), so each object the phases write (the paging flag, the walk and TLB counters, the
+ * privilege fields, the hooks) has been written and every site of the interpreter has seen its cases
+ * before V8 starts compiling it (it copies the feedback when it starts, and a compile that relied on a
+ * field staying constant is thrown away at its end, "dependency change").
+ */
+const PASSES: readonly { budget: number; loops: number }[] = [
+  { budget: 400, loops: 4 }, { budget: 400, loops: 4 }, { budget: 2_000, loops: 20 }, { budget: 20_000, loops: 300 },
+];
 
 const PROGRAM = `
   .org 0x2ff0
@@ -33,7 +60,8 @@ _start:
   li r1, 0
   li r2, 0x8000
   li r3, 0
-  li r5, 300
+  li r5, ${LOOP_COUNT}
+  ldw r5, 0(r5)
   li r10, 3
   li r11, -7
 loop:
@@ -68,7 +96,7 @@ loop:
   tst r1, r10
   beq .a
   bne .a
-.a: cmpi r1, 5
+.a: cmpi r1, 1
   blt .b
   bge .b
 .b: bgt .c
@@ -86,7 +114,10 @@ loop:
   bleu .h
 .h: blt .i
   bge .i
-.i: call fn
+.i: cmpi r1, 1
+  beq .k
+  bne .k
+.k: call fn
   li r12, fn
   jalr r12
   nop
@@ -102,6 +133,17 @@ fn:
   ldw r12, 0(r13)
   stw r12, 4(r13)
   ret
+paged:
+  li r1, ${PAGE_TABLES}
+  mtcr ptbr, r1
+  li r1, 1
+  mtcr status, r1
+  li r1, ${VECTORS}
+  mtcr vbar, r1
+  la r1, _start
+  mtcr epc, r1
+  mtcr epsw, r14
+  iret
   .org ${VECTORS}
 vectors:
 ${'  hlt\n'.repeat(64)}`;
@@ -111,29 +153,92 @@ export function warmUpInterpreter(makeCpu: (mem: GuestPhysicalMemory) => Cpu): v
   done = true;
   const r = assemble(PROGRAM, { file: '<warm-up>' });
   if (!r.ok) return;
-  const mem = new GuestPhysicalMemory(new HostMemory(), 1 << 16);
+  const mem = new GuestPhysicalMemory(new HostMemory(), SCRATCH_BYTES);
   mem.writeBytes(r.image.loadAddress as Gpa, r.image.bytes);
   const cpu = makeCpu(mem);
-  cpu.reset(r.image.entry);
-  for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(20_000);
+  mapIdentity(mem, cpu.mmu.geometry, PAGE_TABLES);
+  const entry = r.image.entry;
+  const paged = r.image.symbols.paged;
+  for (const pass of PASSES) {
+    mem.writeWord(LOOP_COUNT as Gpa, pass.loops);
+    runPhases(cpu, entry, paged, pass.budget);
+  }
+}
+
+/** The warm-up's phases, each run given `budget` cycles per `run` call (4 calls, or 1 for an interrupt run). */
+function runPhases(cpu: Cpu, entry: number, paged: number, budget: number): void {
+  touchFreshPage(cpu.mem);
+  cpu.reset(entry);
+  for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(budget);
   // The system-instruction path's call of `cpu.beforeSystem` (installed by `bt`'s executor, absent under
   // `interp`): run it with several different hooks, so V8 compiles that call as a generic one instead of
   // deoptimising the interpreter at the first hook it meets (and again at the next one).
   for (const hook of SYSTEM_HOOKS) {
     cpu.beforeSystem = hook;
-    cpu.reset(r.image.entry);
-    for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(20_000);
+    touchFreshPage(cpu.mem);
+    cpu.reset(entry);
+    for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(budget);
   }
   // Interrupts taken in the interpreter's outer loop (under `bt` the dispatcher takes almost all of
-  // them itself): its `takeInterrupt` call gets feedback like every other path. Last, when V8 has
-  // allocated the interpreter's feedback vector (the first calls of a function record none).
+  // them itself): its `takeInterrupt` call gets feedback like every other path. After the runs above,
+  // when V8 has allocated the interpreter's feedback vector (the first calls of a function record none).
   for (let k = 0; k < INTERRUPT_RUNS; k++) {
-    cpu.reset(r.image.entry);
+    touchFreshPage(cpu.mem);
+    cpu.reset(entry);
     cpu.state.cr[CR_VBAR] = VECTORS;
     cpu.state.ie = true;
     cpu.raiseIrq(k & 3);
-    cpu.run(2_000);
+    cpu.run(Math.min(budget, 2_000));
     cpu.lowerIrq(k & 3);
+  }
+  // Paging on, in kernel and in user mode: the program's pages identity-mapped, the TLB filled by walks
+  // that set A/D bits, the switch to user mode by `iret` and back to the kernel by a trap (the user-mode
+  // `hlt` at its end, privileged). Without it V8 compiled the interpreter while none of those paths had
+  // run, relying on their objects' fields staying constant, and the guest's first paging switch threw
+  // that compile away. The MMU's `beforePagingChange` hook (`bt` installs one) gets several function
+  // literals, as the system hook above.
+  for (let k = 0; k < PAGING_HOOKS.length; k++) {
+    touchFreshPage(cpu.mem);
+    cpu.reset(paged);
+    cpu.mmu.beforePagingChange = PAGING_HOOKS[k];
+    cpu.state.regs[14] = (k & 1) === 0 ? PSW_K : 0;
+    for (let n = 0; n < 4 && !cpu.state.halted; n++) cpu.run(budget);
+  }
+  cpu.mmu.beforePagingChange = undefined;
+  cpu.beforeSystem = undefined;
+}
+
+/**
+ * Writes a page of the scratch memory never written before: its first touch bumps the memory's `epoch`,
+ * so the interpreter's next code-page change runs the MMU's re-check of its cached frames (a guest's
+ * memory bumps it at every first touch; the warm-up's own pages are all touched in its first runs,
+ * before V8 records feedback).
+ */
+let freshPage = FRESH_PAGES;
+function touchFreshPage(mem: GuestPhysicalMemory): void {
+  mem.writeWord(freshPage as Gpa, 1);
+  freshPage += 1 << PAGE_SHIFT;
+}
+
+/**
+ * Writes page tables at `base` (guest-physical, growing up) that map every page below `base` to itself,
+ * writable and user-accessible, in the MMU's geometry (2 or 4 levels). The leaves' A/D bits start clear.
+ */
+function mapIdentity(mem: GuestPhysicalMemory, g: PagingGeometry, base: number): void {
+  let next = base + g.tableBytes;
+  for (let va = 0; va < base; va += 1 << PAGE_SHIFT) {
+    let table = base;
+    for (let level = 0; level < g.levels - 1; level++) {
+      const at = (table + 4 * pteIndex(va, level, g)) as Gpa;
+      let pte = mem.readWord(at);
+      if ((pte & PTE_P) === 0) {
+        pte = makePte(next, PTE_P | PTE_W | PTE_U);
+        mem.writeWord(at, pte);
+        next += g.tableBytes;
+      }
+      table = nextTableAddress(pte, g);
+    }
+    mem.writeWord((table + 4 * pteIndex(va, g.levels - 1, g)) as Gpa, makePte(va, PTE_P | PTE_W | PTE_U));
   }
 }
 
@@ -150,4 +255,15 @@ const SYSTEM_HOOKS: readonly ((a: number) => void)[] = [
   (a) => { hookCalls[3] += a & 0; },
   (a) => { hookCalls[4] += a & 0; },
   (a) => { hookCalls[5] += a & 0; },
+];
+
+/** The hooks the paging phase sets as the MMU's `beforePagingChange`, one function literal each (as SYSTEM_HOOKS). */
+const pagingHookCalls = new Float64Array(6);
+const PAGING_HOOKS: readonly (() => void)[] = [
+  () => { pagingHookCalls[0]++; },
+  () => { pagingHookCalls[1]++; },
+  () => { pagingHookCalls[2]++; },
+  () => { pagingHookCalls[3]++; },
+  () => { pagingHookCalls[4]++; },
+  () => { pagingHookCalls[5]++; },
 ];
