@@ -120,7 +120,8 @@ export class TranslatedExecutor {
   private x: ExecContext | undefined;
   private tc: TranslationCache | undefined;
   private readonly active: Region[] = [];
-  private readonly sink: FoldSink = { opCounts: new Float64Array(256), instructions: 0, memOps: 0 };
+  /** Fold state; `opCounts` is bound to the running CPU's counters by foldAll (placeholder until the first fold). */
+  private readonly sink: FoldSink = { opCounts: new Float64Array(256), tailOpCounts: new Float64Array(256), tails: false, instructions: 0, memOps: 0 };
   private readonly translateUser: boolean;
   private readonly charge: boolean;
   private readonly hotCycles: number;
@@ -183,20 +184,30 @@ export class TranslatedExecutor {
     return x;
   }
 
-  /** Moves the block counts of every region run since the last fold into cpu.counters (and the TLB hit count). */
+  /**
+   * Moves the block counts of every region run since the last fold into cpu.counters (and the TLB hit
+   * count). Regions fold straight into cpu.counters.opCounts (no reader runs while they do); the
+   * sink's 256 tail slots are walked only when a callout gave a block's tail back since the last fold.
+   * Every count is an integer far below 2^53, so the sums do not depend on the order.
+   */
   private foldAll(cpu: Cpu): void {
     const s = this.sink;
-    for (const r of this.active) foldRegion(r, s);
-    this.active.length = 0;
-    const x = this.x!;
     const oc = cpu.counters.opCounts;
-    const so = s.opCounts;
+    s.opCounts = oc;
+    const active = this.active;
+    for (let i = 0; i < active.length; i++) foldRegion(active[i], s);
+    active.length = 0;
+    if (s.tails) {
+      const to = s.tailOpCounts;
+      for (let k = 0; k < 256; k++) if (to[k] !== 0) { oc[k] += to[k]; to[k] = 0; }
+      s.tails = false;
+    }
+    const x = this.x!;
     if (s.instructions !== 0) {
-      for (let k = 0; k < 256; k++) if (so[k] !== 0) { oc[k] += so[k]; so[k] = 0; }
       cpu.counters.instructions += s.instructions;
       this.stats.translatedExecuted += s.instructions;
       this.ran += s.instructions;
-    } else so.fill(0);
+    }
     cpu.mmu.addFastHits(s.memOps - x.slowMem);
     s.instructions = 0;
     s.memOps = 0;

@@ -6,7 +6,8 @@
  * Interface: `Region` (fields below; its read-only tables are a `RegionTables`, shared with every region of the same code); `compileRegion(gpfn, kernel, words, entries, opCost, helpers,
  * scan?)`; `RegionFn` (the generated function's type); `foldRegion(region, sink)` moves the block
  * execution counters into per-opcode counts; `uncountTail(region, w, sink)` gives back the counts
- * of a block's instructions from word w on (charged at block entry, not executed).
+ * of a block's instructions from word w on (charged at block entry, not executed), into the sink's
+ * `tailOpCounts` until the next fold.
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty`, `warmup` (host-side lazy
  * compilation), the budget-exit feeding countdowns (`feedIn`, `feedStep` and their resumable twins),
@@ -29,8 +30,15 @@ export interface RegionHelpers {
   mulhu(a: number, b: number): number;
 }
 
+/** Where block counts are folded: `opCounts` receives the per-opcode counts of `foldRegion` (the CPU's
+ *  own counters), `tailOpCounts` the give-backs of `uncountTail` (kept apart until the next fold, so a
+ *  reader between folds never sees a tail given back before its block is counted), `tails` says
+ *  whether `tailOpCounts` may hold anything (the fold then walks its 256 slots); `instructions` and
+ *  `memOps` take both. */
 export interface FoldSink {
   opCounts: Float64Array;
+  tailOpCounts: Float64Array;
+  tails: boolean;
   instructions: number;
   memOps: number;
 }
@@ -119,7 +127,7 @@ export function compileRegion(gpfn: number, kernel: boolean, words: Int32Array, 
   return r;
 }
 
-/** Moves the region's block counters into `sink` (per-opcode counts, instructions, inline memory ops). */
+/** Moves the region's block counters into `sink` (per-opcode counts into `sink.opCounts`, instructions, inline memory ops); walks only the region's blocks. */
 export function foldRegion(r: Region, sink: FoldSink): void {
   const bc = r.bc;
   const ops = r.ops;
@@ -142,7 +150,8 @@ export function uncountTail(r: Region, w: number, sink: FoldSink): void {
   const k = r.blockOfWord[w];
   if (k < 0) return;
   const end = r.plan.blocks[k].end;
-  const oc = sink.opCounts;
+  const oc = sink.tailOpCounts;
+  sink.tails = true;
   const base = r.opStart[k] - r.plan.blocks[k].start;
   for (let i = w; i < end; i++) {
     const o = r.ops[base + i];
