@@ -11,6 +11,7 @@
 export { LiveMigration } from './liveMigration';
 export type { StepOutcome, RecordTransport, SwitchMessage, SwitchTransport } from './liveMigration';
 export type { RecordBatch } from './recordBuffer';
+export type { DedupPlace } from './dedupIndex';
 export type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 export { PageReceiver } from './pageReceiver';
 export { PageCodecs } from './codecs';

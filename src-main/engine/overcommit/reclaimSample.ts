@@ -117,8 +117,8 @@ export function takeHostReclaimSample(
   if (r) {
     for (const vmId of r.vmIds()) {
       guest(vmId)?.scanPages((_g, hfn, refs) => { if (hfn >= 0 && refs > 1) frames.add(hfn); });
+      swapUsed += r.vm(vmId)?.countKind(AWAY_SWAP) ?? 0;
     }
-    for (const vmId of r.vmIds()) swapUsed += r.vm(vmId)?.countKind(AWAY_SWAP) ?? 0;
   }
   return { reclaiming: r !== undefined, state: r?.state ?? 'high', sharedCommonFrames: frames.size, swapUsedPages: swapUsed, freeFrames: pool?.freeFrames ?? 0 };
 }

@@ -54,7 +54,8 @@ import { PAGE_SIZE_BYTES } from '../params';
 import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
-import type { HalfPlace, ReceiverHalf, ReceiverOrder, RecordBatch } from './halfOrders';
+import type { ReceiverOrder } from './halfOrders';
+import type { DedupPlace, MigrationReceiver, RecordBatch } from '../migration/index';
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 import type { DirtyLogShare } from './dirtyLogShare';
@@ -92,7 +93,7 @@ export interface HostOwnerEnv {
   reclaimHostSample(): HostReclaimSample;
   // --- migration halves ---
   /** A migration's receiver half over these memories (`migration/pageReceiver.ts`, with the host's page codecs). */
-  receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): ReceiverHalf;
+  receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): MigrationReceiver;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -588,9 +589,9 @@ export class HostOwner {
   // comes back: transferable). Dedup's confirming compare (`receiverReadPlace`) is a synchronous read.
 
   /** Receiver halves of migrations coming here, by their first member's id. */
-  private readonly receivers = new Map<VmId, ReceiverHalf>();
+  private readonly receivers = new Map<VmId, MigrationReceiver>();
 
-  private receiver(key: VmId): ReceiverHalf {
+  private receiver(key: VmId): MigrationReceiver {
     const r = this.receivers.get(key);
     if (!r) throw new Error(`no migration of ${key} is being received by host ${this.hostId}`);
     return r;
@@ -618,8 +619,7 @@ export class HostOwner {
 
   /** Applies a batch of records to the incoming memories; the batch's buffer goes back to the sender. */
   receiverApply(key: VmId, batch: RecordBatch): ArrayBuffer {
-    this.receiver(key).apply(batch);
-    return batch.buffer;
+    return this.receiver(key).apply(batch);
   }
 
   /** Post-copy's switch: the half keeps a batch of the paused source's pages still to send. */
@@ -653,7 +653,7 @@ export class HostOwner {
   }
 
   /** Dedup's confirming compare: the bytes a place holds here now (read at once), or undefined. */
-  receiverReadPlace(key: VmId, place: HalfPlace): Uint8Array | undefined {
+  receiverReadPlace(key: VmId, place: DedupPlace): Uint8Array | undefined {
     return this.receiver(key).readPlace(place, this.placeBytes);
   }
 

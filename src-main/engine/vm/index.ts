@@ -20,7 +20,7 @@ export {
 } from './hostParts';
 export { pauseGuest, receiveGuest, resumeGuest, startGuestFrom } from './guestMove';
 export type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
-export type { ReceiverOrder, ReceiverHalf, HalfPlace } from './halfOrders';
+export type { ReceiverOrder } from './halfOrders';
 export type { HostSample, HostSampleOrder, HostPoolSample, VmSample, GuestSample } from './hostSample';
 export { configOf } from './guestLifecycle';
 export { poolAdmissionProblem, poolScopeOfHost, reservationTreeOf, type PoolScope } from './poolAdmission';
