@@ -21,7 +21,8 @@
 import { loadavg, cpus } from 'node:os';
 import { buildMachine, type Machine } from '../src-main/engine/machine/index';
 import { HostMemory } from '../src-main/engine/memory/index';
-import { sourceCheck, SourcePages, verifySwitch } from '../src-main/engine/migration/verify';
+import { machineSource } from '../src-main/engine/migration/machineSource';
+import { SourcePages, verifySwitch } from '../src-main/engine/migration/verify';
 import type { MigrationEnv } from '../src-main/engine/migration/migrationEnv';
 import { PAGE_SIZE_BYTES } from '../src-main/engine/params';
 import { labosImage, WORKLOADS } from '../test/helpers/machineHarness';
@@ -86,7 +87,7 @@ for (const mib of SIZES_MIB) {
   for (const dirty of DIRTY) {
     const src = machine(mib, dirty);
     const dst = machine(mib, dirty);
-    const env = { memberCount: 1, source: () => src, sourceAway: () => undefined } as unknown as MigrationEnv;
+    const env = { memberCount: 1, ...machineSource(() => src) } as unknown as MigrationEnv;
     const parts: Record<string, number[]> = { sourceDigest: [], destDigest: [], compare: [], sourceCheck: [], verifySwitch: [] };
     for (let r = 0; r < REPS + 1; r++) {
       gc?.();
@@ -99,7 +100,7 @@ for (const mib of SIZES_MIB) {
         if (r > 0) { parts.sourceDigest.push(a); parts.destDigest.push(b); parts.compare.push(c); }
       };
       const hash = (): void => {
-        const [a, check] = timed(() => sourceCheck(env, 0));
+        const [a, check] = timed(() => env.sourceCheck(0));
         const [b, verdict] = timed(() => verifySwitch([dst], [new SourcePages(check)], false));
         if (!verdict.verified) throw new Error('the hash-list way did not verify the copy');
         if (r > 0) { parts.sourceCheck.push(a); parts.verifySwitch.push(b); }

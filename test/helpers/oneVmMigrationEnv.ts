@@ -16,6 +16,7 @@ import { buildMachine, type IncomingMemory, type Machine } from '../../src-main/
 import type { MigrationEnv, ReceiverSetup } from '../../src-main/engine/migration/migrationEnv';
 import type { PageCodecs } from '../../src-main/engine/migration/codecs';
 import { PageReceiver } from '../../src-main/engine/migration/pageReceiver';
+import { machineSource } from '../../src-main/engine/migration/machineSource';
 import type { GuestMachine } from '../../src-main/engine/vm/guestMachine';
 
 export interface OneVmMove<D extends GuestMachine> {
@@ -32,7 +33,7 @@ export function oneVmMigrationEnv<D extends GuestMachine = Machine>(o: {
   let dest: D | undefined;
   const env = {
     memberCount: 1,
-    source: () => o.source,
+    ...machineSource(() => o.source),
     openReceiver: (setup: ReceiverSetup, codecs: PageCodecs) => new PageReceiver([o.incoming], setup.dedup ? (o.destinationVms?.() ?? []) : [], codecs, setup.compression),
     readDirty: () => [],
     pauseSource: () => {},
@@ -45,7 +46,6 @@ export function oneVmMigrationEnv<D extends GuestMachine = Machine>(o: {
     finishSource: () => {},
     loseVms: () => { throw new Error('no link cut here'); },
     setThrottle: () => {},
-    sourceAway: () => undefined,
   } as unknown as MigrationEnv;
   return { env, destination: () => dest };
 }

@@ -5,8 +5,9 @@
  * `finishOutgoing`), the incoming memories are made and held by the destination host's owner
  * (`receiveIncoming`, `startIncoming` at the switch), and every call to either is plain data
  * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
- * `ownerReceiver.ts`, plain-data calls); the sender half still reads its machine from the source's owner
- * by reference (`source(m)`), and the mechanism gets the machines `startDestination` returns.
+ * `ownerReceiver.ts`, plain-data calls); the source is read through the source's owner with plain values
+ * (`sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`: `HostOwner`'s "migration
+ * sender" calls), never by reference; the mechanism gets the machines `startDestination` returns.
  *
  * What the lab sees: events (by the task kind), the VM's `hostId` changing at the switch, both hosts'
  * memory pools (the destination fills as pages arrive, the source empties at the end), host network
@@ -17,7 +18,8 @@
  * Memory reclamation: until the switch the source host may compress, swap or sample the VM's pages like
  * any other; the stream reads them through `sourceAway` (the bytes the host keeps). At the switch the VM
  * leaves the source's reclamation: the source's owner keeps the bytes of its pages still away
- * (`leaveReclamation`, saved with the move in post-copy) for whatever must still read the source. It
+ * (`leaveReclamation`, saved with the move in post-copy) for whatever must still read the source (its
+ * reads answer from them). It
  * joins the destination's once its memory there is whole (at once after pre-copy, at the end of
  * post-copy: until then the remote faults own its not-present pages).
  */
@@ -26,7 +28,7 @@ import type { Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine } from '../vm/guestMachine';
-import { pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HostOwner, type OutgoingSaved } from '../vm/index';
+import { pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HostOwner, type OutgoingSaved, type SourceCheck, type SourceWhole } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
 import type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 import { OwnerReceiver } from './ownerReceiver';
@@ -78,7 +80,12 @@ export class LabMigrationEnv implements MigrationEnv {
   }
 
   get memberCount(): number { return this.vmIds.length; }
-  source(m: number): GuestMachine { return this.sourceOwner().outgoingMachine(this.vmIds[m]); }
+  // The source's reads: plain-data calls to the source host's owner, which holds the leaving machines.
+  sourcePageCount(m: number): number { return this.sourceOwner().outgoingPageCount(this.vmIds[m]); }
+  sourcePage(m: number, gpfn: number): Uint8Array | undefined { return this.sourceOwner().outgoingPage(this.vmIds[m], gpfn); }
+  sourceCore(m: number): unknown { return this.sourceOwner().outgoingCore(this.vmIds[m]); }
+  sourceCheck(m: number): SourceCheck { return this.sourceOwner().outgoingCheck(this.vmIds[m]); }
+  sourceWhole(m: number): SourceWhole { return this.sourceOwner().outgoingWhole(this.vmIds[m]); }
 
   /** The destination half, made by the destination's owner over the incoming memories (and, for dedup, its running VMs). */
   openReceiver(setup: ReceiverSetup): MigrationReceiver {
@@ -90,8 +97,8 @@ export class LabMigrationEnv implements MigrationEnv {
   }
 
   readDirty(m: number, nowNs: number): readonly number[] {
-    const rt = this.ctx.runtime(this.vmIds[m]);
-    return rt.dirty.read(this.source(m), nowNs - rt.offsetNs, MIGRATION_DIRTY_READER) ?? [];
+    const id = this.vmIds[m];
+    return this.sourceOwner().outgoingDirty(id, nowNs - this.ctx.runtime(id).offsetNs, MIGRATION_DIRTY_READER);
   }
 
   pauseSource(): void {
@@ -104,10 +111,6 @@ export class LabMigrationEnv implements MigrationEnv {
     this.vms().forEach((vm, m) => resumeGuest(this.ctx, vm, this.timings[m]));
     this.paused = false;
     this.ctx.markChanged(...this.vmIds);
-  }
-
-  sourceAway(m: number, gpfn: number): Uint8Array | undefined {
-    return this.sourceOwner().outgoingAway(this.vmIds[m], gpfn);
   }
 
   startDestination(cores: readonly unknown[], nowNs: number): GuestMachine[] {

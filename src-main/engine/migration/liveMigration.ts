@@ -35,8 +35,10 @@
  * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
  * "The two halves"). The receiver is made through `MigrationEnv.openReceiver` and reached only as a
  * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
- * Still on both sides here: the `MigrationEnv` calls (pause, start, finish), the sender's reads of the
- * source machine (`env.source`) and the destination machines after the switch.
+ * The source is read only with plain values (`MigrationEnv.sourcePage`, `sourceCore`, `sourceCheck`,
+ * `sourceWhole`, `readDirty`; in the lab: calls to the source host's owner, which holds the machines).
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish), the sender half itself with
+ * the live loop that the link's clock drives page by page, and the destination machines after the switch.
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
@@ -57,7 +59,7 @@ import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
 import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, NORMAL_PAGE_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
-import { sourceCheck, SourcePages, sourceVerdict, verifySwitch, type SourceCheck, type SwitchVerdict } from './verify';
+import { SourcePages, sourceVerdict, verifySwitch, type SourceCheck, type SwitchVerdict } from './verify';
 
 export interface StepOutcome {
   done: boolean;
@@ -164,7 +166,7 @@ export class LiveMigration {
       latencyNs: o.latencyMs * MS, loss: o.loss, cutAtNs: o.cutAtMs === undefined ? -1 : startNs + o.cutAtMs * MS,
     }, startNs);
     this.bitmaps = [];
-    for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.source(m).pageCount));
+    for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.sourcePageCount(m)));
     this.receiver = env.openReceiver({ dedup: o.dedup, compression: o.compression === 'none' ? undefined : o.compression }, codecs);
     // The sender's dedup compare reads the destination's copy: the records written so far go over first.
     this.sender = new PageSender(env, codecs, this.link, o, (place, out) => { this.handOver(); return this.receiver.readPlace(place, out); });
@@ -472,7 +474,7 @@ export class LiveMigration {
     this.cores = [];
     let deviceBytes = 0;
     for (let m = 0; m < this.bitmaps.length; m++) {
-      const core = this.env.source(m).saveCore();
+      const core = this.env.sourceCore(m);
       this.cores.push(core);
       // The program image is the VM's configuration, on the destination already (its files), not device state.
       const { image: _image, ...device } = core as Record<string, unknown>;
@@ -491,7 +493,7 @@ export class LiveMigration {
     this.handOver();
     // The switch. The source's side: each member's digest and per-page hash list, in one pass over the
     // paused source, sent with the device state.
-    const checks = this.cores!.map((_, m) => sourceCheck(this.env, m));
+    const checks = this.cores!.map((_, m) => this.env.sourceCheck(m));
     const message = this.switchTransport({ cores: this.cores!, checks }, checks.map((c) => c.hashes));
     this.cores = undefined;
     // The destination's side: start there, verify against the list (the destination's digest replays the

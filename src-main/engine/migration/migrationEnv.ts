@@ -1,18 +1,21 @@
 /**
- * migrationEnv — what a live migration needs from the world it runs in: the VMs' machines on the
- * source, the destination half that fills their memories there (`openReceiver`), the dirty log, the host schedulers (pause, resume,
- * throttle), and the switch itself. The lab implements it (`migrationTask.ts`, through the operation
- * context); tests implement it over bare machines. The mechanism (`liveMigration.ts`) never sees more.
+ * migrationEnv — what a live migration needs from the world it runs in: reads of the VMs' machines on
+ * the source (plain values: `sourcePageCount`, `sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`,
+ * `sourceWhole`), the destination half that fills their memories there (`openReceiver`), the host
+ * schedulers (pause, resume, throttle), and the switch itself. The lab implements it
+ * (`labMigrationEnv.ts`: every source read is a call to the source host's owner, which holds the
+ * machines); tests and benches over bare machines implement the reads with `machineSource.ts`. The
+ * mechanism (`liveMigration.ts`) never sees more, and never a source machine.
  *
  * Members are the VMs moved together (one, or a gang), by index. Times are host virtual ns.
  *
  * The source host may hold some of a member's pages elsewhere (memory reclamation: compressed, swapped,
- * out for activity sampling): its machine marks them not present, and `sourceAway` gives their bytes.
- * The mechanism reads the source only through `readSourcePage` / `readSourceWords` / `sourceDigest` (and
- * `verify.ts`'s `sourceCheck`, the same digest noting each page's hash), so a page the host took away
- * travels (and verifies) as what the guest would read there.
+ * out for activity sampling): its machine marks them not present, and every read gives what the guest
+ * would read there (`vm/outgoingReads.ts`), so a page the host took away travels (and verifies) as its
+ * bytes.
  */
-import { bytesToWords, type DigestMemo, type GuestMachine } from '../vm/guestMachine';
+import type { GuestMachine } from '../vm/guestMachine';
+import type { SourceCheck, SourceWhole } from '../vm/index';
 import type { PageCodecName } from '../ports';
 import type { PageCodecs } from './codecs';
 import type { DedupPlace } from './dedupIndex';
@@ -48,8 +51,19 @@ export interface MigrationReceiver {
 
 export interface MigrationEnv {
   readonly memberCount: number;
-  /** Member m's machine on the source (running during pre-copy, paused after the stop). */
-  source(m: number): GuestMachine;
+  /** Member m's guest pages on the source. */
+  sourcePageCount(m: number): number;
+  /**
+   * Member m's page on the source as the guest would read it now (read at once: valid until the next
+   * read); undefined where it reads as zeros without a frame (untouched) or nobody holds it.
+   */
+  sourcePage(m: number, gpfn: number): Uint8Array | undefined;
+  /** Member m's device state on the paused source (`GuestMachine.saveCore()`: plain). */
+  sourceCore(m: number): unknown;
+  /** The switch's check of member m on the paused source: digest and per-page hash list (`hashes` transferable). */
+  sourceCheck(m: number): SourceCheck;
+  /** After a move that failed or was cancelled: whether member m is whole on the source, and its digest. */
+  sourceWhole(m: number): SourceWhole;
   /**
    * Makes the destination half (`pageReceiver.ts`) where the members' memories on the destination are
    * (created at setup, empty) and returns the way to reach it: every call plain data. `codecs` are the
@@ -73,39 +87,5 @@ export interface MigrationEnv {
   loseVms(reason: string, nowNs: number): void;
   /** The auto-converge throttle of the members' vCPUs on the source, in percent (0 = none). */
   setThrottle(pct: number): void;
-  /** The bytes of member m's page `gpfn` that the source host keeps outside the machine, or undefined. */
-  sourceAway(m: number, gpfn: number): Uint8Array | undefined;
 }
 
-/**
- * Member m's page on the source as the guest would read it (into `out` when given), like
- * `GuestPages.readPage`; undefined only for a not-present page nobody holds (a broken source:
- * verification then fails, the bytes are never invented).
- */
-export function readSourcePage(env: MigrationEnv, m: number, gpfn: number, out?: Uint8Array): Uint8Array | undefined {
-  const src = env.source(m);
-  if (src.pageState(gpfn) !== 'notPresent') return src.readPage(gpfn, out);
-  const away = env.sourceAway(m, gpfn);
-  if (!away || !out) return away;
-  out.set(away);
-  return out;
-}
-
-/**
- * `readSourcePage` as words, without a copy when the source machine shows its pages' words
- * (`GuestPages.pageWords`; read them at once, never write them), else copied into `out`.
- */
-export function readSourceWords(env: MigrationEnv, m: number, gpfn: number, out: Uint8Array): Int32Array | undefined {
-  const src = env.source(m);
-  if (src.pageWords && src.pageState(gpfn) !== 'notPresent') return src.pageWords(gpfn);
-  const bytes = readSourcePage(env, m, gpfn, out);
-  return bytes && bytesToWords(bytes);
-}
-
-/**
- * Member m's guest-visible digest on the source, pages held elsewhere hashed as their contents;
- * `memo` (recording) notes each page's hashing for the destination's digest at the switch to replay.
- */
-export function sourceDigest(env: MigrationEnv, m: number, memo?: DigestMemo): string {
-  return env.source(m).digest((gpfn) => env.sourceAway(m, gpfn), memo);
-}

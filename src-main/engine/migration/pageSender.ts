@@ -26,13 +26,14 @@
  * them); compression runs on `channels` threads, so a packet costs max(wire time, compression time /
  * channels).
  *
- * Memory held: one page buffer, one packet (≤ 128 page copies), the records buffer (one batch), the
- * XBZRLE cache, the dedup index.
+ * Memory held: one packet (≤ 128 page copies), the records buffer (one batch), the
+ * XBZRLE cache, the dedup index. The source is read through the env's plain `sourcePage` (in the lab: the
+ * source host's owner, which holds the machine), never as a machine.
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
 import { MIGRATION_RECORD_BATCH_BYTES, MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
-import { readSourcePage, readSourceWords, type MigrationEnv } from './migrationEnv';
+import type { MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
@@ -88,12 +89,13 @@ export class PageSender {
   /** The packet's normal pages, back to back (compressed as one input): kept, not made per packet. */
   private readonly packetBytes: Uint8Array;
   private packetPages = 0;
-  private readonly page = new Uint8Array(PAGE_SIZE_BYTES);
   private readonly encoded = new Uint8Array(PAGE_SIZE_BYTES + 16);
   private readonly records = new RecordWriter();
   private pages = 0;
   /** Pages sent in the first pass, per member (XBZRLE starts after the first complete pass). */
   private readonly firstPass: number[];
+  /** Each member's guest pages (asked of the source once). */
+  private readonly pageCounts: number[];
   private xbzrleStarted = false;
   /** Post-copy: the held pages that are zero pages (decided once, at the switch: the source is paused). */
   private heldZero: PageBitmap[] = [];
@@ -107,6 +109,7 @@ export class PageSender {
     this.codec = o.compression === 'none' ? undefined : o.compression;
     this.level = o.compressionLevel ?? (o.compression === 'zlib' || o.compression === 'zstd' ? 1 : 1);
     this.firstPass = new Array<number>(env.memberCount).fill(0);
+    this.pageCounts = this.firstPass.map((_, m) => env.sourcePageCount(m));
     const packetBytes = this.codec ? MULTIFD_PACKET_PAGES * PAGE_SIZE_BYTES : 0;
     this.packetBytes = new Uint8Array(packetBytes);
   }
@@ -167,12 +170,13 @@ export class PageSender {
   /** Encodes and sends page `g` of member `m` (pre-copy or the stop). */
   sendPage(m: number, g: number, mode: 'live' | 'switchover'): void {
     this.pages++;
-    if (!this.xbzrleStarted && this.firstPass[m] < this.env.source(m).pageCount) {
+    if (!this.xbzrleStarted && this.firstPass[m] < this.pageCounts[m]) {
       this.firstPass[m]++;
-      if (this.firstPass.every((n, i) => n >= this.env.source(i).pageCount)) this.xbzrleStarted = true;
+      if (this.firstPass.every((n, i) => n >= this.pageCounts[i])) this.xbzrleStarted = true;
     }
     const key = XbzrleCache.key(m, g);
-    const bytes = this.env.source(m).pageState(g) === 'untouched' ? undefined : readSourcePage(this.env, m, g, this.page);
+    // Read at once (the source's reply is valid until its next read): every use below copies it.
+    const bytes = this.env.sourcePage(m, g);
     if (bytes) this.charge(PageCodecs.cpuNs('zeroScan', PAGE_SIZE_BYTES));
     if (!bytes || isZeroPage(bytes)) {
       this.counters.zeroPages++;
@@ -292,12 +296,10 @@ export class PageSender {
     const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
     this.heldZero = pages.map((b) => PageBitmap.empty(b.pages));
     pages.forEach((bitmap, m) => {
-      const src = this.env.source(m);
       const zero = this.heldZero[m];
       bitmap.forEach((g) => {
         // Read in place where the source shows its words: the record is the one copy made.
-        const words = src.pageState(g) === 'untouched' ? undefined : readSourceWords(this.env, m, g, this.page);
-        const bytes = words && new Uint8Array(words.buffer, words.byteOffset, PAGE_SIZE_BYTES);
+        const bytes = this.env.sourcePage(m, g);
         if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zero.set(g); } else writer.normal(m, g, bytes);
         if (writer.size > fullBatch) hand(writer.take());
       });

@@ -4,7 +4,8 @@
  * destination's (`verifySwitch`, with the destination's machines and, in post-copy, the pages the
  * receiver holds). What crosses between them is plain data with one transferable buffer a member.
  *
- * `sourceCheck(env, m)` → `SourceCheck`: member m's machine digest (vCPU registers, control state and all
+ * `MigrationEnv.sourceCheck(m)` → `SourceCheck` (made where the source machine is: `vm/outgoingReads.ts`;
+ * in the lab the source host's owner): member m's machine digest (vCPU registers, control state and all
  * memory: `GuestMachine.digest`, pages the host holds elsewhere hashed as their contents) and, from the
  * same pass, its per-page hash list — the digest's hasher state before and after each page it hashed
  * (`DigestMemo`, 17 bytes a page, `hashes` its buffer) — plus the pages the source cannot read (not
@@ -32,7 +33,10 @@
  */
 import { bytesToWords, DigestMemo, isZeroWords, type GuestMachine } from '../vm/guestMachine';
 import { PAGE_SIZE_BYTES } from '../params';
-import { sourceDigest, type MigrationEnv } from './migrationEnv';
+import type { SourceCheck } from '../vm/index';
+import type { MigrationEnv } from './migrationEnv';
+
+export type { SourceCheck } from '../vm/index';
 
 export interface SwitchVerdict {
   verified: boolean;
@@ -40,30 +44,6 @@ export interface SwitchVerdict {
   pagesChecked: number;
   sourceDigests: string[];
   destinationDigests: string[];
-}
-
-/** What the source sends for one member at the switch: plain data, `hashes` transferable. */
-export interface SourceCheck {
-  /** The member's machine digest on the paused source. */
-  digest: string;
-  pageCount: number;
-  /** The digest's per-page hasher states (`DigestMemo.buffer`). */
-  hashes: ArrayBuffer;
-  /** Pages the source cannot read (not present, held by nobody). */
-  unreadable: number[];
-}
-
-/** The source's side: member m's digest and per-page hash list, in one pass over its memory. */
-export function sourceCheck(env: MigrationEnv, m: number): SourceCheck {
-  const src = env.source(m);
-  const memo = new DigestMemo(src.pageCount);
-  const unreadable: number[] = [];
-  const digest = src.digest((g) => {
-    const away = env.sourceAway(m, g);
-    if (away === undefined) unreadable.push(g);
-    return away;
-  }, memo);
-  return { digest, pageCount: src.pageCount, hashes: memo.buffer, unreadable };
 }
 
 /**
@@ -182,11 +162,9 @@ export function sourceVerdict(env: MigrationEnv): SwitchVerdict {
   const sourceDigests: string[] = [];
   let ok = true;
   for (let m = 0; m < env.memberCount; m++) {
-    const s = env.source(m);
-    const st = s.state;
-    if (st === 'off' || st === 'crashed') ok = false;
-    else s.scanPages((g, hfn) => { if (hfn < 0 && !env.sourceAway(m, g)) ok = false; });
-    sourceDigests.push(st === 'off' ? '' : sourceDigest(env, m));
+    const s = env.sourceWhole(m);
+    if (!s.whole) ok = false;
+    sourceDigests.push(s.digest);
   }
   return { verified: ok, mismatchedPages: 0, pagesChecked: 0, sourceDigests, destinationDigests: [] };
 }

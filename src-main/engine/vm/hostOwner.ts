@@ -22,7 +22,11 @@
  *    (`beginOutgoing` … `finishOutgoing` / `cancelOutgoing`), the destination's makes and holds the
  *    incoming memories and starts the machine at the switch (`receiveIncoming`, `startIncoming`); a
  *    post-copy finished at load is read and supplied by the two owners (`readSavedSource`,
- *    `missingPages`, `supplyPages`). The sender half gets its machine here (by reference, in one thread).
+ *    `missingPages`, `supplyPages`).
+ *  - migration sender (synchronous, replies in `outgoingReads.ts`): the sender half reads the leaving
+ *    machine here with plain values, never by reference: its page count, a page's bytes, its dirty log,
+ *    its device state at the switch, the switch's check (digest and per-page hash list) and, after a move
+ *    that failed, whether it is whole.
  *  - migration halves (synchronous, orders in `halfOrders.ts`): the destination's owner makes and holds
  *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
  *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
@@ -55,6 +59,7 @@ import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestF
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { ReceiverOrder } from './halfOrders';
+import { checkOutgoing, outgoingWhole, readOutgoingPage, type SourceCheck, type SourceWhole } from './outgoingReads';
 import type { DedupPlace, MigrationReceiver, RecordBatch } from '../migration/index';
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
@@ -339,8 +344,8 @@ export class HostOwner {
   // Destination side: `receiveIncoming` makes the VM's empty memory on this host's pool; `startIncoming`
   // builds the machine from the core and that memory and schedules it (the VM is this host's from now
   // on); `releaseIncoming` gives the memory back (a move that failed before the switch). The sender half
-  // still gets its machine here by reference (`outgoingMachine`; in one thread); the receiver half is
-  // held here beside the incoming memories ("migration halves" below). Every other reply is plain data.
+  // reads the leaving machine through plain-data calls ("migration sender" below); the receiver half is
+  // held here beside the incoming memories ("migration halves" below). Every reply is plain data.
 
   /** Migration, source side: the machines of VMs leaving this host, kept until the move ends. */
   private readonly outgoing = new Map<VmId, { guest: GuestMachine; away?: Map<number, Uint8Array> }>();
@@ -352,13 +357,6 @@ export class HostOwner {
     const guest = this.env.guest(vmId);
     if (!guest) throw new Error(`${vmId} has no machine on host ${this.hostId} to migrate`);
     this.outgoing.set(vmId, { guest });
-  }
-
-  /** The sender half's machine (source side). */
-  outgoingMachine(vmId: VmId): GuestMachine {
-    const o = this.outgoing.get(vmId);
-    if (!o) throw new Error(`${vmId} is not leaving host ${this.hostId}`);
-    return o.guest;
   }
 
   /**
@@ -663,5 +661,49 @@ export class HostOwner {
   /** The move is over here (finished, lost or rolled back): the half is dropped. */
   closeReceiver(key: VmId): void {
     this.receivers.delete(key);
+  }
+
+  // --- migration sender ---------------------------------------------------------------------------
+  // The sender half reads the leaving machine (held here from `beginOutgoing`) only through these calls,
+  // with plain values: on a host worker each is a synchronous message to the source's owner at the
+  // barrier. A page's bytes are read at once (a view of the machine's words or of one reused page here).
+
+  private leaving(vmId: VmId): GuestMachine {
+    const o = this.outgoing.get(vmId);
+    if (!o) throw new Error(`${vmId} is not leaving host ${this.hostId}`);
+    return o.guest;
+  }
+
+  /** Where `outgoingPage` copies a page the machine does not show in place (one page, reused). */
+  private readonly outgoingBytes = new Uint8Array(PAGE_SIZE_BYTES);
+
+  /** The leaving machine's guest pages. */
+  outgoingPageCount(vmId: VmId): number {
+    return this.leaving(vmId).pageCount;
+  }
+
+  /** A page of the leaving machine as the guest reads it (read at once), undefined where it reads as zeros without a frame or nobody holds it. */
+  outgoingPage(vmId: VmId, gpfn: number): Uint8Array | undefined {
+    return readOutgoingPage(this.leaving(vmId), gpfn, (g) => this.outgoingAway(vmId, g), this.outgoingBytes);
+  }
+
+  /** The pages the leaving machine wrote since `reader` last read its dirty log (`vmNowNs`: the VM's time). */
+  outgoingDirty(vmId: VmId, vmNowNs: number, reader: string): readonly number[] {
+    return this.env.dirtyLog(vmId)?.read(this.leaving(vmId), vmNowNs, reader) ?? [];
+  }
+
+  /** The paused leaving machine's device state (`saveCore()`: plain). */
+  outgoingCore(vmId: VmId): unknown {
+    return this.leaving(vmId).saveCore();
+  }
+
+  /** The switch's check of the paused leaving machine: digest and per-page hash list (`hashes` transferable). */
+  outgoingCheck(vmId: VmId): SourceCheck {
+    return checkOutgoing(this.leaving(vmId), (g) => this.outgoingAway(vmId, g));
+  }
+
+  /** After a move that failed or was cancelled: whether the machine is whole here, and its digest. */
+  outgoingWhole(vmId: VmId): SourceWhole {
+    return outgoingWhole(this.leaving(vmId), (g) => this.outgoingAway(vmId, g));
   }
 }

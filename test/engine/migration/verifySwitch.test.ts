@@ -11,7 +11,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMachine, IncomingMemory, type Machine } from '../../../src-main/engine/machine/index';
 import { HostMemory, Hasher } from '../../../src-main/engine/memory/index';
-import { sourceCheck, SourcePages, verifySwitch, type SwitchVerdict } from '../../../src-main/engine/migration/verify';
+import { machineSource } from '../../../src-main/engine/migration/machineSource';
+import { SourcePages, verifySwitch, type SwitchVerdict } from '../../../src-main/engine/migration/verify';
 import type { MigrationEnv } from '../../../src-main/engine/migration/migrationEnv';
 import { Rng } from '../../../src-main/engine/sim/rng';
 import { runningLabos } from '../../helpers/machineHarness';
@@ -26,7 +27,7 @@ function moved(src: Machine, edit: (inc: IncomingMemory) => void = () => {}): Ma
 }
 
 function envOf(src: Machine): MigrationEnv {
-  return { memberCount: 1, source: () => src, sourceAway: () => undefined } as unknown as MigrationEnv;
+  return { memberCount: 1, ...machineSource(() => src) } as unknown as MigrationEnv;
 }
 
 /**
@@ -38,7 +39,7 @@ function envOf(src: Machine): MigrationEnv {
  */
 type Way = (env: MigrationEnv, src: Machine, dest: Machine, postcopy: boolean) => { v: SwitchVerdict; taken: number };
 function checked(env: MigrationEnv, src: Machine, d: Machine, postcopy: boolean): { v: SwitchVerdict; taken: number } {
-  const check = sourceCheck(env, 0);
+  const check = env.sourceCheck(0);
   assert.equal(check.digest, src.digest());
   const held = new Map<number, Uint8Array>();
   for (let g = 0; g < src.pageCount; g++) held.set(g, src.readPage(g) ?? new Uint8Array(4096));

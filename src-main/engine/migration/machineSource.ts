@@ -1,0 +1,27 @@
+/**
+ * machineSource — a `MigrationEnv`'s source reads over machines in this thread (a test's or a bench's
+ * bare machines, no lab and no host owner around them): the same reads the lab's source host owner does
+ * (`vm/outgoingReads.ts`), so the mechanism behaves alike over both.
+ *
+ * `machineSource(machine, away?)` → the env's `sourcePageCount`, `sourcePage`, `sourceCore`,
+ * `sourceCheck` and `sourceWhole`; `machine(m)` is member m's machine on the source, `away(m, gpfn)` the
+ * bytes of a page its host keeps outside it (none by default). A page is read at once (a view of the
+ * machine's words, or one page reused here).
+ */
+import { PAGE_SIZE_BYTES } from '../params';
+import type { GuestMachine } from '../vm/guestMachine';
+import { checkOutgoing, outgoingWhole, readOutgoingPage } from '../vm/index';
+import type { MigrationEnv } from './migrationEnv';
+
+export type SourceReads = Pick<MigrationEnv, 'sourcePageCount' | 'sourcePage' | 'sourceCore' | 'sourceCheck' | 'sourceWhole'>;
+
+export function machineSource(machine: (m: number) => GuestMachine, away: (m: number, gpfn: number) => Uint8Array | undefined = () => undefined): SourceReads {
+  const out = new Uint8Array(PAGE_SIZE_BYTES);
+  return {
+    sourcePageCount: (m) => machine(m).pageCount,
+    sourcePage: (m, gpfn) => readOutgoingPage(machine(m), gpfn, (g) => away(m, g), out),
+    sourceCore: (m) => machine(m).saveCore(),
+    sourceCheck: (m) => checkOutgoing(machine(m), (g) => away(m, g)),
+    sourceWhole: (m) => outgoingWhole(machine(m), (g) => away(m, g)),
+  };
+}
