@@ -8,7 +8,8 @@
 // migration the env (`LabMigrationEnv`) and the mechanism (`LiveMigration`, its sender included) are
 // walked: neither may hold a machine, an incoming memory, a receiver half or its held pages (the lab
 // itself, the env's `ctx`, is not walked; nor the mechanism's destination machines after the switch, which
-// it still holds by reference). Covered: pre-copy with XBZRLE, compression and dedup (against a VM already
+// it still holds by reference). The sender half reads the source only through the source owner's plain
+// calls (a page goes as a copy of its bytes, the switch's hash list transferred), and each is made. Covered: pre-copy with XBZRLE, compression and dedup (against a VM already
 // on the destination: its announcement and confirming compares are owner calls), post-copy, a post-copy
 // saved and loaded (finished at load from the saved copy, read by the source's owner), a pre-copy cut
 // (the destination gives its memory back, the source keeps running the machine).
@@ -28,13 +29,27 @@ const PLAIN_CALLS = [
   // The receiver half's.
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
   'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
+  // The sender half's reads of the leaving machine.
+  'outgoingPageCount', 'outgoingPage', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole',
 ] as const;
+
+/** The sender's calls: each must have been made (the source is read through them only). */
+const SENDER_CALLS = ['outgoingPageCount', 'outgoingPage', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole'] as const;
 
 /** The calls whose second argument is a record batch: its buffer is transferred (and, applied, transferred back). */
 const BATCH_CALLS = new Set<string>(['receiverApply', 'receiverHold']);
 
 /** A clone as a message would make it, the guest config's disk store kept (it is not a copy in one thread either). */
 function cloned(x: unknown): unknown {
+  // A page read at once (a view of the machine's words in one thread) goes as a message of its own bytes.
+  if (x instanceof Uint8Array) return structuredClone(x.slice());
+  // The switch's check: its hash list is transferred (the owner's copy is detached).
+  if (x && typeof x === 'object' && 'hashes' in x && (x as { hashes: unknown }).hashes instanceof ArrayBuffer) {
+    const c = x as { hashes: ArrayBuffer };
+    const out = structuredClone(c, { transfer: [c.hashes] });
+    assert.equal(c.hashes.byteLength, 0, 'the hash list was transferred');
+    return out;
+  }
   if (x && typeof x === 'object' && 'config' in x) {
     const o = x as { config: { disk?: unknown } };
     const { disk, ...config } = o.config;
@@ -62,14 +77,16 @@ function heldMachine(x: unknown, path: string, seen = new Set<unknown>()): strin
 }
 
 /** Runs `body` with the owners' migration calls through structuredClone and every step's env and mechanism checked. */
-async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number }> {
+async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number; calls: Map<string, number> }> {
   const proto = HostOwner.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
   const saved = new Map(PLAIN_CALLS.map((n) => [n, proto[n]]));
   const step = LiveMigration.prototype.step;
   let steps = 0;
   let batches = 0;
+  const calls = new Map<string, number>();
   for (const n of PLAIN_CALLS) {
-    const f = saved.get(n)!;
+    const f0 = saved.get(n)!;
+    const f = function (this: HostOwner, ...args: unknown[]) { calls.set(n, (calls.get(n) ?? 0) + 1); return f0.apply(this, args); };
     if (BATCH_CALLS.has(n)) {
       proto[n] = function (this: HostOwner, ...args: unknown[]) {
         const [key, batch] = args as [unknown, { buffer: ArrayBuffer; length: number }];
@@ -92,7 +109,7 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
     return step.call(this, nowNs);
   };
   try {
-    return { result: await body(), steps, batches };
+    return { result: await body(), steps, batches, calls };
   } finally {
     for (const [n, f] of saved) proto[n] = f;
     LiveMigration.prototype.step = step;
@@ -148,6 +165,7 @@ test('a migration\'s env and mechanism hold no machine, memory or receiver: with
   const viaClones = await throughClones(moves);
   assert.ok(viaClones.steps > 10, 'the env and the mechanism were checked at every step');
   assert.ok(viaClones.batches > 10, 'record batches crossed to the destination\'s owner');
+  for (const n of SENDER_CALLS) assert.ok((viaClones.calls.get(n) ?? 0) > 0, `the sender read the source through ${n}`);
   assert.deepEqual(viaClones.result.digests, direct.digests);
   assert.deepEqual(viaClones.result.stats, direct.stats);
 
