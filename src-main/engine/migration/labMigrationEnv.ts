@@ -5,8 +5,10 @@
  * `finishOutgoing`), the incoming memories are made and held by the destination host's owner
  * (`receiveIncoming`, `startIncoming` at the switch), and every call to either is plain data
  * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
- * `ownerReceiver.ts`, plain-data calls); the sender half still reads its machine from the source's owner
- * by reference (`source(m)`), and the mechanism gets the machines `startDestination` returns.
+ * `ownerReceiver.ts`, plain-data calls); after the switch the destination's machines are reached the
+ * same way (`startDestination` returns an `OwnerDestination`: verification, post-copy's faults and
+ * arrivals, the wait counters are plain-data calls to the destination's owner, which holds the machines);
+ * the sender half still reads its machine from the source's owner by reference (`source(m)`).
  *
  * What the lab sees: events (by the task kind), the VM's `hostId` changing at the switch, both hosts'
  * memory pools (the destination fills as pages arrive, the source empties at the end), host network
@@ -28,8 +30,9 @@ import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine } from '../vm/guestMachine';
 import { pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HostOwner, type OutgoingSaved } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
-import type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+import type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 import { OwnerReceiver } from './ownerReceiver';
+import { OwnerDestination } from './ownerDestination';
 
 export const MIGRATION_DIRTY_READER = 'migration';
 
@@ -110,7 +113,7 @@ export class LabMigrationEnv implements MigrationEnv {
     return this.sourceOwner().outgoingAway(this.vmIds[m], gpfn);
   }
 
-  startDestination(cores: readonly unknown[], nowNs: number): GuestMachine[] {
+  startDestination(cores: readonly unknown[], nowNs: number): MigrationDestination {
     // The VMs leave the source's reclamation (while the source's owner still runs them there), the
     // source keeping the bytes of the pages it holds.
     const src = this.sourceOwner();
@@ -124,12 +127,8 @@ export class LabMigrationEnv implements MigrationEnv {
     this.switched = true;
     this.paused = false;
     this.ctx.markChanged(...this.vmIds, this.sourceHostId, this.destHostId);
-    const dest = this.destOwner();
-    return this.vmIds.map((id) => {
-      const machine = dest.machine(id);
-      if (!machine) throw new Error(`${id} did not start on host ${this.destHostId}`);
-      return machine;
-    });
+    // The machines stay with the destination's owner: the mechanism reaches them by plain-data calls.
+    return OwnerDestination.open(this.ctx, this.destHostId, [...this.vmIds]);
   }
 
   finishSource(): void {
