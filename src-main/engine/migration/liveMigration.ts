@@ -35,8 +35,11 @@
  * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
  * "The two halves"). The receiver is made through `MigrationEnv.openReceiver` and reached only as a
  * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
- * Still on both sides here: the `MigrationEnv` calls (pause, start, finish), the sender's reads of the
- * source machine (`env.source`) and the destination machines after the switch.
+ * After the switch the destination's machines are reached only as a `MigrationDestination` (from
+ * `startDestination`: in the lab, plain-data calls to the destination host's owner, which holds them):
+ * the verification, post-copy's handlers, arrivals and requests, and the wait counters run there.
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish) and the sender's reads of the
+ * source machine (`env.source`).
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
