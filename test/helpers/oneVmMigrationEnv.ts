@@ -8,7 +8,8 @@
  *    saved core, and `assembled(machine)` (default: the machine itself) says what the destination shows —
  *    a view of it, or the machine with a hook installed;
  *  - `destinationVms`: the VMs already running on the destination (dedup's neighbours; default none);
- *  - `destination()`: what `assembled` returned, once the switch has happened.
+ *  - `destination()`: what `assembled` returned, once the switch has happened (the mechanism reaches it
+ *    through a `DestinationMachines` over it and the receiver half).
  * Rules: the source stays paused for the whole move (no dirty pages, no throttle, pause/resume are no-ops);
  * a cut link is not part of these tests (it throws).
  */
@@ -17,6 +18,7 @@ import type { MigrationEnv, ReceiverSetup } from '../../src-main/engine/migratio
 import type { PageCodecs } from '../../src-main/engine/migration/codecs';
 import { PageReceiver } from '../../src-main/engine/migration/pageReceiver';
 import { machineSource } from '../../src-main/engine/migration/machineSource';
+import { DestinationMachines } from '../../src-main/engine/migration/destinationMachines';
 import type { GuestMachine } from '../../src-main/engine/vm/guestMachine';
 
 export interface OneVmMove<D extends GuestMachine> {
@@ -31,17 +33,21 @@ export function oneVmMigrationEnv<D extends GuestMachine = Machine>(o: {
   assembled?: (machine: Machine) => D;
 }): OneVmMove<D> {
   let dest: D | undefined;
+  let receiver: PageReceiver | undefined;
   const env = {
     memberCount: 1,
     ...machineSource(() => o.source),
-    openReceiver: (setup: ReceiverSetup, codecs: PageCodecs) => new PageReceiver([o.incoming], setup.dedup ? (o.destinationVms?.() ?? []) : [], codecs, setup.compression),
+    openReceiver: (setup: ReceiverSetup, codecs: PageCodecs) => {
+      receiver = new PageReceiver([o.incoming], setup.dedup ? (o.destinationVms?.() ?? []) : [], codecs, setup.compression);
+      return receiver;
+    },
     readDirty: () => [],
     pauseSource: () => {},
     resumeSource: () => {},
     startDestination: (cores: readonly unknown[]) => {
       const machine = buildMachine({ kind: 'assemble', core: structuredClone(cores[0]) as never, memory: o.incoming });
       dest = o.assembled ? o.assembled(machine) : (machine as unknown as D);
-      return [dest];
+      return new DestinationMachines([dest], receiver!);
     },
     finishSource: () => {},
     loseVms: () => { throw new Error('no link cut here'); },

@@ -6,14 +6,17 @@
  *
  * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
  * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
- * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`) → `migrationTask.ts` → `migrationService.ts`.
+ * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`, `destinationMachines.ts`, `destinationCalls.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`, `ownerDestination.ts`) → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
 export type { StepOutcome, RecordTransport, SwitchMessage, SwitchTransport } from './liveMigration';
 export type { RecordBatch } from './recordBuffer';
 export type { DedupPlace } from './dedupIndex';
-export type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+export type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 export { PageReceiver } from './pageReceiver';
+export { DestinationMachines } from './destinationMachines';
+export type { ArrivalCounts, DestinationWaits, UrgentFault, UrgentFaultAnswer, UrgentFaultPort } from './destinationCalls';
+export type { SourceCheck, SwitchVerdict } from './verify';
 export { PageCodecs } from './codecs';
 export { precopyEstimate } from './estimate';
 export type { PrecopyEstimate, PrecopyEstimateInput } from './estimate';

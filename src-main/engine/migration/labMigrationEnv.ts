@@ -7,7 +7,9 @@
  * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
  * `ownerReceiver.ts`, plain-data calls); the source is read through the source's owner with plain values
  * (`sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`: `HostOwner`'s "migration
- * sender" calls), never by reference; the mechanism gets the machines `startDestination` returns.
+ * sender" calls), never by reference; after the switch the destination's machines are reached the
+ * same way (`startDestination` returns an `OwnerDestination`: verification, post-copy's faults and
+ * arrivals, the wait counters are plain-data calls to the destination's owner, which holds the machines).
  *
  * What the lab sees: events (by the task kind), the VM's `hostId` changing at the switch, both hosts'
  * memory pools (the destination fills as pages arrive, the source empties at the end), host network
@@ -16,7 +18,7 @@
  * through the hosts' owners too.
  *
  * Memory reclamation: until the switch the source host may compress, swap or sample the VM's pages like
- * any other; the stream reads them through `sourceAway` (the bytes the host keeps). At the switch the VM
+ * any other; the stream reads them through the source owner's reads (from the bytes the host keeps). At the switch the VM
  * leaves the source's reclamation: the source's owner keeps the bytes of its pages still away
  * (`leaveReclamation`, saved with the move in post-copy) for whatever must still read the source (its
  * reads answer from them). It
@@ -30,8 +32,9 @@ import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine } from '../vm/guestMachine';
 import { pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HostOwner, type OutgoingSaved, type SourceCheck, type SourceWhole } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
-import type { MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+import type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 import { OwnerReceiver } from './ownerReceiver';
+import { OwnerDestination } from './ownerDestination';
 
 export const MIGRATION_DIRTY_READER = 'migration';
 
@@ -113,7 +116,7 @@ export class LabMigrationEnv implements MigrationEnv {
     this.ctx.markChanged(...this.vmIds);
   }
 
-  startDestination(cores: readonly unknown[], nowNs: number): GuestMachine[] {
+  startDestination(cores: readonly unknown[], nowNs: number): MigrationDestination {
     // The VMs leave the source's reclamation (while the source's owner still runs them there), the
     // source keeping the bytes of the pages it holds.
     const src = this.sourceOwner();
@@ -127,12 +130,8 @@ export class LabMigrationEnv implements MigrationEnv {
     this.switched = true;
     this.paused = false;
     this.ctx.markChanged(...this.vmIds, this.sourceHostId, this.destHostId);
-    const dest = this.destOwner();
-    return this.vmIds.map((id) => {
-      const machine = dest.machine(id);
-      if (!machine) throw new Error(`${id} did not start on host ${this.destHostId}`);
-      return machine;
-    });
+    // The machines stay with the destination's owner: the mechanism reaches them by plain-data calls.
+    return OwnerDestination.open(this.ctx, this.destHostId, [...this.vmIds]);
   }
 
   finishSource(): void {

@@ -37,20 +37,23 @@
  * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
  * The source is read only with plain values (`MigrationEnv.sourcePage`, `sourceCore`, `sourceCheck`,
  * `sourceWhole`, `readDirty`; in the lab: calls to the source host's owner, which holds the machines).
- * Still on both sides here: the `MigrationEnv` calls (pause, start, finish), the sender half itself with
- * the live loop that the link's clock drives page by page, and the destination machines after the switch.
+ * After the switch the destination's machines are reached only as a `MigrationDestination` (from
+ * `startDestination`: in the lab, plain-data calls to the destination host's owner, which holds them):
+ * the verification, post-copy's handlers, arrivals and requests, and the wait counters run there.
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish) and the sender half itself
+ * with the live loop that the link's clock drives page by page.
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
  * cancelled migration leaves every VM running on the source, its memory never written by the migration.
  */
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
-import { bytesToWords, type GuestMachine, type NotPresentDecision, type NotPresentFault } from '../vm/guestMachine';
 import {
   MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
-import type { MigrationEnv, MigrationReceiver } from './migrationEnv';
+import type { MigrationDestination, MigrationEnv, MigrationReceiver } from './migrationEnv';
+import type { DestinationWaits, UrgentFault, UrgentFaultAnswer } from './destinationCalls';
 import { MigrationLink } from './link';
 import { PageBitmap } from './bitmap';
 import { PageSender } from './pageSender';
@@ -59,7 +62,7 @@ import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
 import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, NORMAL_PAGE_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
-import { SourcePages, sourceVerdict, verifySwitch, type SourceCheck, type SwitchVerdict } from './verify';
+import { sourceVerdict, type SourceCheck, type SwitchVerdict } from './verify';
 
 export interface StepOutcome {
   done: boolean;
@@ -97,12 +100,6 @@ export type SwitchTransport = (message: SwitchMessage, transfer: ArrayBuffer[]) 
 const directSwitch: SwitchTransport = (message) => message;
 
 const MS = 1e6;
-/** An all-zero page: what a zero page in flight delivers (read only). */
-const ZERO_PAGE = new Uint8Array(PAGE_SIZE_BYTES);
-
-function wordsOf(bytes: Uint8Array | undefined): Int32Array | undefined {
-  return bytes && bytesToWords(bytes);
-}
 
 export class LiveMigration {
   status: MigrationStatus = 'setup';
@@ -124,7 +121,10 @@ export class LiveMigration {
   private stopNs: number | undefined;
   private resumeAtNs: number | undefined;
   private cores: unknown[] | undefined;
-  private dest: GuestMachine[] | undefined;
+  /** The destination's machines after the switch, as the env reaches them (plain-data calls; never the machines). */
+  private dest: MigrationDestination | undefined;
+  /** Their wait counters as the migration ended (the statistics read these once the destination is closed). */
+  private destWaits: DestinationWaits | undefined;
   private thresholdBytes = 0;
   private bandwidthBps = 0;
   private mbps = 0;
@@ -149,10 +149,6 @@ export class LiveMigration {
   private blockBase: number[] = [];
   private arrivedChecked = 0;
   private arrivedMismatched = 0;
-  /** Where an arrived page is read back on the destination, to compare it with the source's list. */
-  private readonly arrivedPage = new Uint8Array(PAGE_SIZE_BYTES);
-  /** The destination's side: the source's checks as they crossed at the switch (post-copy's arrivals are checked against them). */
-  private sourcePages: SourcePages[] | undefined;
 
   constructor(
     private readonly env: MigrationEnv, codecs: PageCodecs, readonly options: MigrationOptions, readonly startNs: number,
@@ -199,10 +195,6 @@ export class LiveMigration {
     let n = 0;
     for (const b of this.bitmaps) n += b.count;
     return n;
-  }
-
-  get destinationMachines(): readonly GuestMachine[] | undefined {
-    return this.dest;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -496,17 +488,16 @@ export class LiveMigration {
     const checks = this.cores!.map((_, m) => this.env.sourceCheck(m));
     const message = this.switchTransport({ cores: this.cores!, checks }, checks.map((c) => c.hashes));
     this.cores = undefined;
-    // The destination's side: start there, verify against the list (the destination's digest replays the
-    // source's for every page found equal: each page is hashed once on each side), then run.
-    this.sourcePages = message.checks.map((c) => new SourcePages(c));
+    // The destination's side: start there, verify against the list where the machines are (the
+    // destination's digest replays the source's for every page found equal: each page is hashed once on
+    // each side), then run.
     this.dest = this.env.startDestination(message.cores, at);
     if (this.sender.postcopy) {
-      this.verdict = verifySwitch(this.dest, this.sourcePages, true, (m, g) => this.receiver.heldPage(m, g));
+      this.verdict = this.dest.verify(message.checks, true);
       this.startPostcopy(at);
       return this.runPostcopy(nowNs);
     }
-    this.verdict = verifySwitch(this.dest, this.sourcePages, false);
-    this.sourcePages = undefined;
+    this.verdict = this.dest.verify(message.checks, false);
     this.env.finishSource(at);
     this.complete(at);
     return { done: true };
@@ -515,7 +506,15 @@ export class LiveMigration {
   private complete(t: number): void {
     this.status = 'completed';
     this.endNs = t;
+    this.closeDestination();
     this.enterPhase('done', t);
+  }
+
+  /** The migration is done with the destination's machines: their wait counters kept for the statistics. */
+  private closeDestination(): void {
+    if (!this.dest || this.destWaits) return;
+    this.destWaits = this.dest.waits();
+    this.dest.close();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -525,35 +524,42 @@ export class LiveMigration {
     this.status = 'postcopy-active';
     this.enterPhase('postcopy', t);
     this.link.idleUntil(t);
-    this.blockBase = this.dest!.map((d) => d.counters()['notPresent.waitedNs'] ?? 0);
-    this.dest!.forEach((machine, m) => machine.setNotPresentHandler((f) => this.remoteFault(m, f)));
+    this.blockBase = this.dest!.startPostcopy((f) => this.urgentFault(f));
   }
 
-  private remoteFault(member: number, f: NotPresentFault): NotPresentDecision {
-    if (!f.canWait) {
-      // Host code that cannot wait (a monitor in the middle of an operation): served synchronously, with a
-      // stall of a round trip plus the page's transfer, from the pages the receiver holds since the switch
-      // (the paused source's, final).
-      const bytes = this.receiver.heldPage(member, f.gpfn);
-      if (!bytes) throw new Error(`post-copy: guest page ${f.gpfn} of member ${member} faulted, but the destination holds no copy of it`);
-      // The page arrives here, not through `deliver`: the same check against the source's list.
-      this.arrivedChecked++;
-      if (!this.sourcePages![member].arrived(f.gpfn, bytesToWords(bytes))) this.arrivedMismatched++;
-      // Not pushed yet: it will never be, so its held copy goes now (a page in flight keeps it until it arrives).
-      if (this.bitmaps[member].clear(f.gpfn)) this.receiver.dropHeld(member, f.gpfn);
-      this.postcopyRequests++;
-      const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
-      this.sender.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
-      this.link.sendUrgent(PAGE_SIZE_BYTES + 8, this.link.cursorNs);
-      return { kind: 'supply', bytes, stallNs };
+  /**
+   * Host code on the destination that could not wait (a monitor in the middle of an operation) met a
+   * missing page: the destination served it from the pages the receiver holds since the switch (the
+   * paused source's, final) and checked it there; here the page is accounted for — a stall of a round
+   * trip plus the page's transfer, the urgent send on the link.
+   */
+  private urgentFault(f: UrgentFault): UrgentFaultAnswer {
+    // The page arrives by the fault, not through `deliver`: the same check against the source's list.
+    this.arrivedChecked++;
+    if (!f.matches) this.arrivedMismatched++;
+    // Not pushed yet: it will never be, so its held copy goes now (a page in flight keeps it until it arrives).
+    const dropHeld = this.bitmaps[f.member].clear(f.gpfn);
+    this.postcopyRequests++;
+    const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
+    this.sender.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
+    this.link.sendUrgent(PAGE_SIZE_BYTES + 8, this.link.cursorNs);
+    return { stallNs, dropHeld };
+  }
+
+  /** The faults that wait for their page since the last barrier, as requests (each page once until it is pushed). */
+  private takeRequests(): void {
+    const pairs = this.dest!.takeRequests();
+    for (let i = 0; i < pairs.length; i += 2) {
+      const member = pairs[i];
+      const gpfn = pairs[i + 1];
+      const key = member * 0x1_0000_0000 + gpfn;
+      if (!this.requested.has(key)) { this.requested.add(key); this.requests.push({ member, gpfn }); }
     }
-    const key = member * 0x1_0000_0000 + f.gpfn;
-    if (!this.requested.has(key)) { this.requested.add(key); this.requests.push({ member, gpfn: f.gpfn }); }
-    return { kind: 'wait' };
   }
 
   private runPostcopy(nowNs: number): StepOutcome {
     if (this.checkCut(nowNs)) return { done: true };
+    this.takeRequests();
     this.deliver(nowNs);
     // Page requests the destination's vCPUs made since the last barrier: they reach the source one
     // latency later and go out first; the background scan restarts after the requested page.
@@ -583,9 +589,8 @@ export class LiveMigration {
     }
     this.deliver(nowNs);
     if (this.remainingPages === 0 && this.inFlight.length === 0) {
-      for (const d of this.dest!) d.setNotPresentHandler(undefined);
+      this.dest!.endPostcopy();
       this.receiver.dropAllHeld();
-      this.sourcePages = undefined;
       if (this.verdict) {
         this.verdict.pagesChecked += this.arrivedChecked;
         this.verdict.mismatchedPages += this.arrivedMismatched;
@@ -607,30 +612,23 @@ export class LiveMigration {
   }
 
   /**
-   * Pages whose last byte has arrived become present on the destination, from the copy the receiver holds;
-   * each is checked against the source's hash list from the switch (the paused source's pages, final).
+   * Pages whose last byte has arrived go to the destination in one call: there they become present from
+   * the copy the receiver holds, each checked against the source's hash list from the switch (the paused
+   * source's pages, final); the counts come back.
    */
   private deliver(nowNs: number): void {
     let keep = 0;
+    const arrived: number[] = [];
     for (let i = 0; i < this.inFlight.length; i++) {
       const p = this.inFlight[i];
       if (p.arrivalNs > nowNs) { this.inFlight[keep++] = p; continue; }
-      const d = this.dest![p.member];
-      if (d.pageState(p.gpfn) === 'notPresent') {
-        const bytes = this.receiver.heldPage(p.member, p.gpfn);
-        if (!bytes) throw new Error(`post-copy: guest page ${p.gpfn} of member ${p.member} arrived, but the destination holds no copy of it`);
-        d.supplyPage(p.gpfn, bytes);
-        this.receiver.dropHeld(p.member, p.gpfn);
-        this.arrivedChecked++;
-        // A page left untouched reads as zeros by definition (no frame), nothing to read (most of a large
-        // VM's pages, whose reads were most of a post-copy's checking time); another is read as words, in
-        // place where the machine shows them (no copy).
-        const untouched = d.pageState(p.gpfn) === 'untouched';
-        const back = untouched ? undefined : d.pageWords ? d.pageWords(p.gpfn) : wordsOf(d.readPage(p.gpfn, this.arrivedPage));
-        if ((!untouched && !back) || !this.sourcePages![p.member].arrived(p.gpfn, back)) this.arrivedMismatched++;
-      } else this.receiver.dropHeld(p.member, p.gpfn);
+      arrived.push(p.member, p.gpfn);
     }
     this.inFlight.length = keep;
+    if (arrived.length === 0) return;
+    const counts = this.dest!.arrive(arrived);
+    this.arrivedChecked += counts.checked;
+    this.arrivedMismatched += counts.mismatched;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -645,11 +643,11 @@ export class LiveMigration {
       this.errorDesc = `the migration link was cut ${((at - this.startNs) / 1e9).toFixed(3)} s after the start, during post-copy, with ${left} pages still on the source host: the VM is lost (its memory is split between two hosts)`;
       this.status = 'failed';
       this.endNs = Math.max(at, nowNs);
-      for (const d of this.dest ?? []) d.setNotPresentHandler(undefined);
+      this.dest?.endPostcopy();
       this.receiver.dropAllHeld();
-      this.sourcePages = undefined;
       this.env.loseVms(this.errorDesc, nowNs);
       this.env.finishSource(nowNs);
+      this.closeDestination();
       this.enterPhase('done', this.endNs);
       return true;
     }
@@ -693,14 +691,9 @@ export class LiveMigration {
     const end = this.endNs ?? nowNs;
     const downtime = this.status === 'completed' || (this.vmLost && this.resumeAtNs !== undefined)
       ? ((this.resumeAtNs ?? end) - (this.stopNs ?? end)) / MS : undefined;
-    const blocks = this.dest ? this.dest.map((d, m) => Math.max(0, (d.counters()['notPresent.waitedNs'] ?? 0) - (this.blockBase[m] ?? 0)) / MS) : [];
-    const vcpuBlock: number[] = [];
-    if (this.dest) {
-      for (const d of this.dest) {
-        const cs = d.counters();
-        for (let v = 0; v < d.vcpuCount; v++) vcpuBlock.push((cs[`notPresent.vcpu${v}.waitedNs`] ?? 0) / MS);
-      }
-    }
+    const waits = this.destWaits ?? this.dest?.waits();
+    const blocks = waits ? waits.waitedNs.map((w, m) => Math.max(0, w - (this.blockBase[m] ?? 0)) / MS) : [];
+    const vcpuBlock = waits ? waits.vcpuWaitedNs.map((w) => w / MS) : [];
     return {
       status: this.status,
       'total-time': Math.max(0, end - this.startNs) / MS,

@@ -20,6 +20,8 @@ import type { PageCodecName } from '../ports';
 import type { PageCodecs } from './codecs';
 import type { DedupPlace } from './dedupIndex';
 import type { RecordBatch } from './recordBuffer';
+import type { SwitchVerdict } from './verify';
+import type { ArrivalCounts, DestinationWaits, UrgentFaultPort } from './destinationCalls';
 
 /** How the destination half is made: deduplication against the VMs already there, the stream's codec. */
 export interface ReceiverSetup {
@@ -47,6 +49,33 @@ export interface MigrationReceiver {
   dropAllHeld(): void;
   /** Dedup's confirming compare: a place's bytes on the destination now (read at once; into `out` where the half is here). */
   readPlace(place: DedupPlace, out: Uint8Array): Uint8Array | undefined;
+}
+
+/**
+ * The members' machines on the destination after the switch, as the mechanism reaches them
+ * (`DestinationMachines` itself in one thread; in the lab, calls to the destination host's owner, which
+ * holds the machines): plain values in and out (`destinationCalls.ts`). The held post-copy pages these
+ * calls read are the receiver half's, beside the machines.
+ */
+export interface MigrationDestination {
+  /** The switch's verification where the machines are, against the source's checks (post-copy: keeps them for the arrivals). */
+  verify(checks: SourceCheck[], postcopy: boolean): SwitchVerdict;
+  /**
+   * Post-copy begins: a not-present handler on each machine. A fault that cannot wait is served from the
+   * held copy and reported through `urgent` at once; a fault that can wait is kept as a request
+   * (`takeRequests`). Returns each member's `notPresent.waitedNs` now (the blocktime's base).
+   */
+  startPostcopy(urgent: UrgentFaultPort): number[];
+  /** The pages whose vCPUs wait for them, since the last call, in fault order: (member, gpfn) pairs. */
+  takeRequests(): number[];
+  /** Pages that arrived ((member, gpfn) pairs): made present from the held copies and checked against the source's list. */
+  arrive(pages: number[]): ArrivalCounts;
+  /** The machines' not-present wait counters now. */
+  waits(): DestinationWaits;
+  /** Post-copy is over (finished or lost): the handlers go, and the source's checks with them. */
+  endPostcopy(): void;
+  /** The migration is done with the machines (they stay the destination host's). */
+  close(): void;
 }
 
 export interface MigrationEnv {
@@ -78,9 +107,10 @@ export interface MigrationEnv {
   resumeSource(nowNs: number): void;
   /**
    * Builds the members' machines on the destination from their core states and incoming memories, and
-   * starts running them at `nowNs` (the VMs now belong to the destination host). Returns the machines.
+   * starts running them at `nowNs` (the VMs now belong to the destination host). Returns the way to
+   * reach them (every call plain data), not the machines.
    */
-  startDestination(cores: readonly unknown[], nowNs: number): GuestMachine[];
+  startDestination(cores: readonly unknown[], nowNs: number): MigrationDestination;
   /** The switch is complete: the source machines are dropped and their frames return to the source host. */
   finishSource(nowNs: number): void;
   /** Post-copy lost the VMs (the link was cut with pages still on the source): stop them, say why. */

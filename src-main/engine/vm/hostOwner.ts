@@ -31,6 +31,13 @@
  *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
  *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
  *    calls keyed by the first member's id.
+ *  - migration after the switch (synchronous, plain data in `migration/destinationCalls.ts`): the
+ *    destination's owner holds the machines it started at the switch as a migration's destination side
+ *    (`openDestination` … `closeDestination`): the switch's verification against the source's checks
+ *    (`destinationVerify`), post-copy's not-present handlers (`destinationStartPostcopy`: a fault that
+ *    cannot wait is served here from the receiver half's held copy, the mechanism told through the port;
+ *    one that waits kept for `destinationRequests`), arrivals (`destinationArrive` → the check counts) and
+ *    the wait counters (`destinationWaits`), keyed by the first member's id.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
@@ -61,6 +68,7 @@ import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead 
 import type { ReceiverOrder } from './halfOrders';
 import { checkOutgoing, outgoingWhole, readOutgoingPage, type SourceCheck, type SourceWhole } from './outgoingReads';
 import type { DedupPlace, MigrationReceiver, RecordBatch } from '../migration/index';
+import type { ArrivalCounts, DestinationWaits, MigrationDestination, SwitchVerdict, UrgentFaultPort } from '../migration/index';
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 import type { DirtyLogShare } from './dirtyLogShare';
@@ -99,6 +107,9 @@ export interface HostOwnerEnv {
   // --- migration halves ---
   /** A migration's receiver half over these memories (`migration/pageReceiver.ts`, with the host's page codecs). */
   receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): MigrationReceiver;
+  // --- migration after the switch ---
+  /** A migration's destination side over the machines started here at the switch and the receiver half's held pages (`migration/destinationMachines.ts`). */
+  destinationSide(machines: GuestMachine[], held: MigrationReceiver): MigrationDestination;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -705,5 +716,67 @@ export class HostOwner {
   /** After a move that failed or was cancelled: whether the machine is whole here, and its digest. */
   outgoingWhole(vmId: VmId): SourceWhole {
     return outgoingWhole(this.leaving(vmId), (g) => this.outgoingAway(vmId, g));
+  }
+
+  // --- migration after the switch ---------------------------------------------------------------
+  // The machines of a migration that switched to this host stay here: the mechanism reaches them as a
+  // destination side (`DestinationMachines`, beside the receiver half whose held pages post-copy reads)
+  // through these calls, keyed by the first member's id, with plain data. The urgent-fault port is the
+  // mechanism's function in one thread; on a worker a fault that cannot wait is answered here, during the
+  // segment, and its accounting reaches the mechanism at the barrier.
+
+  /** Destination sides of migrations that switched to this host, by their first member's id. */
+  private readonly switchedHere = new Map<VmId, MigrationDestination>();
+
+  private destinationOf(key: VmId): MigrationDestination {
+    const d = this.switchedHere.get(key);
+    if (!d) throw new Error(`no migration of ${key} has switched to host ${this.hostId}`);
+    return d;
+  }
+
+  /** The switch happened (`startIncoming` for every member): the members' machines become the migration's destination side. */
+  openDestination(members: VmId[]): void {
+    const machines = members.map((id) => {
+      const guest = this.env.guest(id);
+      if (!guest) throw new Error(`${id} did not start on host ${this.hostId}`);
+      return guest;
+    });
+    this.switchedHere.set(members[0], this.env.destinationSide(machines, this.receiver(members[0])));
+  }
+
+  /** The switch's verification here, against the source's checks (post-copy: kept for the arrivals). */
+  destinationVerify(key: VmId, checks: SourceCheck[], postcopy: boolean): SwitchVerdict {
+    return this.destinationOf(key).verify(checks, postcopy);
+  }
+
+  /** Post-copy begins: the not-present handlers installed; each member's wait counter now. */
+  destinationStartPostcopy(key: VmId, urgent: UrgentFaultPort): number[] {
+    return this.destinationOf(key).startPostcopy(urgent);
+  }
+
+  /** The pages vCPUs wait for since the last call: (member, gpfn) pairs in fault order. */
+  destinationRequests(key: VmId): number[] {
+    return this.destinationOf(key).takeRequests();
+  }
+
+  /** Arrived pages ((member, gpfn) pairs) made present from the held copies and checked: the counts. */
+  destinationArrive(key: VmId, pages: number[]): ArrivalCounts {
+    return this.destinationOf(key).arrive(pages);
+  }
+
+  /** The machines' not-present wait counters now. */
+  destinationWaits(key: VmId): DestinationWaits {
+    return this.destinationOf(key).waits();
+  }
+
+  /** Post-copy is over (finished or lost): the handlers go. */
+  destinationEndPostcopy(key: VmId): void {
+    this.destinationOf(key).endPostcopy();
+  }
+
+  /** The migration is done with the machines (they stay this host's). */
+  closeDestination(key: VmId): void {
+    this.switchedHere.get(key)?.close();
+    this.switchedHere.delete(key);
   }
 }

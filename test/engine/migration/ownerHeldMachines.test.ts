@@ -7,12 +7,16 @@
 // is, as in a start order) — and gets the same state digests and statistics. At every step of every
 // migration the env (`LabMigrationEnv`) and the mechanism (`LiveMigration`, its sender included) are
 // walked: neither may hold a machine, an incoming memory, a receiver half or its held pages (the lab
-// itself, the env's `ctx`, is not walked; nor the mechanism's destination machines after the switch, which
-// it still holds by reference). The sender half reads the source only through the source owner's plain
+// itself, the env's `ctx`, is not walked), after the switch too: the destination's machines stay with the
+// destination's owner ("migration after the switch": verification, post-copy's faults and arrivals, the wait
+// counters are owner calls; a fault that cannot wait crosses to the mechanism and its answer back through
+// `structuredClone` as well). The sender half reads the source only through the source owner's plain
 // calls (a page goes as a copy of its bytes, the switch's hash list transferred), and each is made. Covered: pre-copy with XBZRLE, compression and dedup (against a VM already
 // on the destination: its announcement and confirming compares are owner calls), post-copy, a post-copy
-// saved and loaded (finished at load from the saved copy, read by the source's owner), a pre-copy cut
-// (the destination gives its memory back, the source keeps running the machine).
+// whose link is cut (the VM lost), a post-copy saved and loaded (finished at load from the saved copy, read by
+// the source's owner), a pre-copy cut (the destination gives its memory back, the source keeps running the
+// machine), a pre-copy with one page corrupted on its way (the verification, run on the destination's
+// owner, finds it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -20,7 +24,9 @@ import { IncomingMemory, Machine } from '../../../src-main/engine/machine/index'
 import { HostOwner } from '../../../src-main/engine/vm/index';
 import { LiveMigration, PageReceiver } from '../../../src-main/engine/migration/index';
 import { HeldPages } from '../../../src-main/engine/migration/heldPages';
+import { readRecords, type RecordBatch } from '../../../src-main/engine/migration/recordBuffer';
 import { migLab, type MigLab } from './migrationLab';
+import type { NotPresentHandler } from '../../../src-main/engine/vm/guestMachine';
 
 /** The calls of `HostOwner`'s migration group whose arguments or replies are plain data. */
 const PLAIN_CALLS = [
@@ -31,10 +37,16 @@ const PLAIN_CALLS = [
   'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
   // The sender half's reads of the leaving machine.
   'outgoingPageCount', 'outgoingPage', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole',
+  // After the switch (the destination's machines).
+  'openDestination', 'destinationVerify', 'destinationRequests', 'destinationArrive', 'destinationWaits', 'destinationEndPostcopy',
+  'closeDestination',
 ] as const;
 
 /** The sender's calls: each must have been made (the source is read through them only). */
 const SENDER_CALLS = ['outgoingPageCount', 'outgoingPage', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole'] as const;
+
+/** The call whose second argument is the mechanism's urgent-fault port: each fault and each answer goes through structuredClone. */
+const PORT_CALL = 'destinationStartPostcopy';
 
 /** The calls whose second argument is a record batch: its buffer is transferred (and, applied, transferred back). */
 const BATCH_CALLS = new Set<string>(['receiverApply', 'receiverHold']);
@@ -77,13 +89,20 @@ function heldMachine(x: unknown, path: string, seen = new Set<unknown>()): strin
 }
 
 /** Runs `body` with the owners' migration calls through structuredClone and every step's env and mechanism checked. */
-async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number; calls: Map<string, number> }> {
+async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number; calls: Map<string, number>; switches: number; urgent: number }> {
   const proto = HostOwner.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const saved = new Map(PLAIN_CALLS.map((n) => [n, proto[n]]));
+  const saved = new Map([...PLAIN_CALLS, PORT_CALL].map((n) => [n, proto[n]]));
   const step = LiveMigration.prototype.step;
   let steps = 0;
   let batches = 0;
   const calls = new Map<string, number>();
+  let switches = 0;
+  let urgent = 0;
+  const startPostcopy = saved.get(PORT_CALL)!;
+  proto[PORT_CALL] = function (this: HostOwner, key: unknown, port: unknown) {
+    const mechanism = port as (f: unknown) => unknown;
+    return cloned(startPostcopy.call(this, cloned(key), (f: unknown) => { urgent++; return cloned(mechanism(cloned(f))); }));
+  };
   for (const n of PLAIN_CALLS) {
     const f0 = saved.get(n)!;
     const f = function (this: HostOwner, ...args: unknown[]) { calls.set(n, (calls.get(n) ?? 0) + 1); return f0.apply(this, args); };
@@ -95,10 +114,13 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
         assert.equal(batch.buffer.byteLength, 0, 'the batch was transferred: the sender\'s buffer is detached');
         return reply instanceof ArrayBuffer ? structuredClone(reply, { transfer: [reply] }) : cloned(reply);
       };
-    } else proto[n] = function (this: HostOwner, ...args: unknown[]) { return cloned(f.apply(this, args.map(cloned))); };
+    } else proto[n] = function (this: HostOwner, ...args: unknown[]) {
+      if (n === 'destinationVerify') switches++;
+      return cloned(f.apply(this, args.map(cloned)));
+    };
   }
   LiveMigration.prototype.step = function (this: LiveMigration, nowNs: number) {
-    const { env, dest: _dest, ...mechanism } = this as unknown as { env: { ctx: unknown }; dest: unknown };
+    const { env, ...mechanism } = this as unknown as { env: { ctx: unknown } };
     // The lab (the env's ctx) holds every machine; nothing else of the env or the mechanism may.
     const { ctx, ...fields } = env;
     let found = heldMachine(fields, 'env', new Set([ctx]));
@@ -109,10 +131,62 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
     return step.call(this, nowNs);
   };
   try {
-    return { result: await body(), steps, batches, calls };
+    return { result: await body(), steps, batches, calls, switches, urgent };
   } finally {
     for (const [n, f] of saved) proto[n] = f;
     LiveMigration.prototype.step = step;
+  }
+}
+
+/**
+ * Runs `body` with the first page record of the first batch the destination applies for `vmId`'s migration
+ * changed in one byte before it is applied (the page then differs from the source's unless sent again).
+ */
+async function corruptingFirstPage<T>(vmId: () => string | undefined, body: () => Promise<T>): Promise<T> {
+  const proto = HostOwner.prototype as unknown as { receiverApply: (key: string, batch: RecordBatch) => ArrayBuffer };
+  const apply = proto.receiverApply;
+  let done = false;
+  proto.receiverApply = function (this: HostOwner, key: string, batch: RecordBatch) {
+    if (!done && key === vmId()) {
+      let at = -1;
+      readRecords(batch, {
+        zero: () => {}, xbzrle: () => {}, dedup: () => {}, packet: () => {},
+        normal: (_m, _g, bytes) => { if (at < 0) at = bytes.byteOffset; },
+      });
+      if (at >= 0) { new Uint8Array(batch.buffer)[at + 17] ^= 0x5a; done = true; }
+    }
+    return apply.call(this, key, batch);
+  };
+  try {
+    return await body();
+  } finally {
+    proto.receiverApply = apply;
+  }
+}
+
+/**
+ * Runs `body` with host code that cannot wait meeting a missing page on the destination as each post-copy
+ * begins (the last page not present on the first member's machine): the machine's not-present handler
+ * answers it at once, as it would in a monitor's operation, and the page is supplied with its bytes.
+ */
+async function withUrgentFault<T>(body: () => Promise<T>): Promise<T> {
+  const proto = HostOwner.prototype as unknown as { destinationStartPostcopy: (key: string, port: unknown) => number[] };
+  const start = proto.destinationStartPostcopy;
+  proto.destinationStartPostcopy = function (this: HostOwner, key: string, port: unknown) {
+    const bases = start.call(this, key, port);
+    const machine = this.machine(key as never)!;
+    let g = machine.pageCount - 1;
+    while (g >= 0 && machine.pageState(g) !== 'notPresent') g--;
+    const handler = (machine as unknown as { pageHandler: NotPresentHandler }).pageHandler;
+    const decision = handler({ gpfn: g, vcpu: 0, access: 'host', canWait: false });
+    assert.equal(decision.kind, 'supply');
+    if (decision.kind === 'supply') machine.supplyPage(g, decision.bytes);
+    return bases;
+  };
+  try {
+    return await body();
+  } finally {
+    proto.destinationStartPostcopy = start;
   }
 }
 
@@ -155,15 +229,35 @@ async function savedPostcopy(): Promise<{ digests: string[]; stats: unknown }> {
   return { digests, stats: fresh.q('migration.get', { taskId: id }) };
 }
 
+/** A post-copy whose link is cut after the switch (the VM is lost), and a pre-copy with a page corrupted on its way (verified: no). */
+async function cutAndCorrupted(): Promise<{ digests: string[]; stats: unknown[] }> {
+  const lab = await migLab({ vms: [{ name: 'e' }, { name: 'f', params: { wss_kib: 256, rate_pps: 500, passes: 0 } }] });
+  lab.advance(500);
+  let corruptKey: string | undefined;
+  return corruptingFirstPage(() => corruptKey, async () => {
+    corruptKey = lab.vm('f').id;
+    const ids = [
+      lab.migrate('e', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 1048576, cutAtMs: 400 }),
+      lab.migrate('f', 'H1', { bandwidthBytesPerS: 8 * 1048576 }),
+    ];
+    for (const id of ids) lab.finish(id);
+    const digests = [digest(lab)];
+    lab.advance(300);
+    digests.push(digest(lab));
+    return { digests, stats: ids.map((id) => lab.q('migration.get', { taskId: id })) };
+  });
+}
+
 test('a migration\'s env and mechanism hold no machine, memory or receiver: with every owner call through structuredClone the moves give the direct digests', async () => {
-  const direct = await moves();
+  const direct = await withUrgentFault(moves);
   // The pre-copy exercised every record kind the receiver half applies, and dedup's compares on the destination.
   type Reduced = { 'xbzrle-cache': { pages: number }; compression: { pages: number }; dedup: { 'on-destination': number } };
   const [a, d] = direct.stats as Reduced[];
   assert.ok(a['xbzrle-cache'].pages > 0 && a.dedup['on-destination'] > 0, JSON.stringify(a));
   assert.ok(d.compression.pages > 0 && d.dedup['on-destination'] > 0, JSON.stringify(d));
-  const viaClones = await throughClones(moves);
+  const viaClones = await withUrgentFault(() => throughClones(moves));
   assert.ok(viaClones.steps > 10, 'the env and the mechanism were checked at every step');
+  assert.equal(viaClones.switches, 3, 'every switch was verified on the destination\'s owner');
   assert.ok(viaClones.batches > 10, 'record batches crossed to the destination\'s owner');
   for (const n of SENDER_CALLS) assert.ok((viaClones.calls.get(n) ?? 0) > 0, `the sender read the source through ${n}`);
   assert.deepEqual(viaClones.result.digests, direct.digests);
@@ -173,4 +267,22 @@ test('a migration\'s env and mechanism hold no machine, memory or receiver: with
   const savedViaClones = await throughClones(savedPostcopy);
   assert.deepEqual(savedViaClones.result.digests, directSaved.digests);
   assert.deepEqual(savedViaClones.result.stats, directSaved.stats);
+
+  // Post-copy: pages were requested and checked as they arrived.
+  type Postcopy = { ram: { 'postcopy-requests': number }; pagesVerified: number; verified: boolean };
+  const post = direct.stats[2] as Postcopy;
+  assert.ok(post.ram['postcopy-requests'] > 0 && post.pagesVerified > 0 && post.verified, JSON.stringify(post));
+
+  const directBad = await cutAndCorrupted();
+  type Ended = { status: string; vmLost?: boolean; verified?: boolean; mismatchedPages?: number };
+  const [cut, corrupted] = directBad.stats as Ended[];
+  assert.equal(cut.status, 'failed', JSON.stringify(cut));
+  assert.equal(cut.vmLost, true, 'the link was cut during post-copy');
+  assert.equal(corrupted.verified, false, 'the corrupted page is found by the destination\'s verification');
+  assert.ok((corrupted.mismatchedPages ?? 0) >= 1);
+  const badViaClones = await throughClones(cutAndCorrupted);
+  assert.equal(badViaClones.switches, 2, 'both switches were verified on the destination\'s owner');
+  assert.deepEqual(badViaClones.result.digests, directBad.digests);
+  assert.deepEqual(badViaClones.result.stats, directBad.stats);
+  assert.equal(viaClones.urgent, 1, 'the fault that could not wait crossed to the mechanism and back');
 });
