@@ -36,8 +36,11 @@ const SLOW_JUMP = 4;
 export function interpret(cpu: Cpu, budget: number): RunResult {
   const mmu = cpu.mmu;
   const costs = cpu.opCost;
-  const opCounts = cpu.runOpCounts;
-  opCounts.fill(0);
+  // Counted straight into the CPU's long-lived per-opcode totals (no reader looks at them while a
+  // run is in progress: they are read between runs), and the run's instruction count in `n` — so a
+  // short stretch (bt hands the interpreter many) pays no per-call pass over the 256 opcode slots.
+  const opCounts = cpu.counters.opCounts;
+  let n = 0;
   const dc = cpu.decodeCache;
   let cyc = 0;
 
@@ -102,6 +105,7 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       imm = code[i + 1];
       const op = a & 0xff;
       opCounts[op]++;
+      n++;
       cyc += costs[op];
       switch (op) {
         case 0x01: /* NOP */ break;
@@ -300,6 +304,7 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
           if (a === 0 && imm === PAGE_END_IMM) {
             // sentinel after the page's last instruction: not an instruction (uncount, uncost)
             opCounts[0]--;
+            n--;
             cyc -= costs[0];
             break inner;
           }
@@ -325,19 +330,13 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       execSystem(cpu, a, imm);
     }
   }
-  const total = cpu.counters.opCounts;
-  let n = 0;
-  for (let k = 0; k < 256; k++) {
-    const c = opCounts[k];
-    if (c !== 0) { total[k] += c; n += c; }
-  }
   cpu.counters.instructions += n;
   cpu.counters.cycles += cyc;
   cpu.runCycles = 0;
   return { reason, cycles: cyc, instructions: n };
 }
 
-/** Memory instructions executed so far in this run (their fast-path hits are derived from it). */
-function memOps(c: Int32Array): number {
+/** Memory instructions counted so far (the CPU's totals; a stretch's fast-path hits are the difference across it). */
+function memOps(c: Float64Array): number {
   return c[Op.LDW] + c[Op.LDB] + c[Op.LDBS] + c[Op.STW] + c[Op.STB];
 }
