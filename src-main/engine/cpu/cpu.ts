@@ -82,8 +82,6 @@ export class Cpu {
   /** Monitor-provided effective privilege for memory accesses (undefined = the real mode). */
   userOverride: boolean | undefined = undefined;
   counters: CpuCounters = newCpuCounters();
-  /** Per-run opcode counts (int32, folded into counters.opCounts when run() returns). */
-  readonly runOpCounts = new Int32Array(256);
   crash: CrashInfo | undefined = undefined;
   stopRequest: 'monitor' | undefined = undefined;
   /**

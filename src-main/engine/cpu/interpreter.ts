@@ -8,8 +8,9 @@
  * (a hit is two array loads). The inner loop runs straight-line within one code page; anything
  * else (leaving the page, TLB-miss, system instruction, exception, budget) leaves it with a
  * `slow` code and is handled by the outer loop, which also checks interrupts, halts, crashes,
- * monitor stops and the memory epoch. Every instruction counts (per-opcode counter) and costs
- * cycles from the per-opcode cost table (costModel.ts).
+ * monitor stops and the memory epoch. Every instruction counts (straight into the CPU's per-opcode
+ * totals; the call's instruction count is settled per stretch, with no per-call pass over the 256
+ * opcodes) and costs cycles from the per-opcode cost table (costModel.ts).
  * Dispatch: the `case` labels are numeric LITERALS (with the mnemonic in a comment), because V8
  * builds a jump table only for literal labels — `case Op.ADD:` compiles to a chain of compares,
  * which made late opcodes (branches) ~40 compares away. test/engine/cpu/interpreterCases.test.ts
@@ -32,12 +33,23 @@ const SLOW_STORE = 2;
 const SLOW_SYSTEM = 3;
 const SLOW_JUMP = 4;
 
+/**
+ * Per stretch of the inner loop: what taken jumps within the page add to the instruction count on top
+ * of the distance i moved. A slot, not a local: a local updated at the 14 jump sites made V8 keep one
+ * more value live around the whole dispatch loop, and long stretches measured a few per cent slower
+ * (as with a per-instruction `n++`). Only the inner loop touches it, which calls nothing, so one
+ * slot serves every CPU.
+ */
+const jumpSkew = new Int32Array(1);
 
 export function interpret(cpu: Cpu, budget: number): RunResult {
   const mmu = cpu.mmu;
   const costs = cpu.opCost;
-  const opCounts = cpu.runOpCounts;
-  opCounts.fill(0);
+  // Each instruction is counted straight into the CPU's long-lived per-opcode totals (read between
+  // runs, never during one), so a short stretch (bt hands the interpreter many) pays no pass over the
+  // 256 opcode slots; the run's instruction count `n` is settled once per stretch (see jumpSkew).
+  const opCounts = cpu.counters.opCounts;
+  let n = 0;
   const dc = cpu.decodeCache;
   let cyc = 0;
 
@@ -91,6 +103,11 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
     let fa = st.fa;
     let fb = st.fb;
     let i = (pc & 0xfff) >>> 1;
+    // The stretch's instruction count by position: straight code moves i by 2 per instruction, so the
+    // count before the instruction at i is (i - entry) / 2 + jumpSkew[0] (a taken jump within the page
+    // from i to j adds (i + 2 - j) / 2: itself, less its move of i).
+    n -= i >> 1;
+    jumpSkew[0] = 0;
     const memAtEntry = memOps(opCounts);
     let slow = SLOW_NONE;
     let a = 0;
@@ -205,94 +222,94 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
         }
         case 0x40: /* J */ {
           const t = (base + (i << 1) + imm) | 0;
-          if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
         case 0x41: /* JAL */ {
           const t = (base + (i << 1) + imm) | 0;
           regs[15] = (base + (i << 1) + 4) | 0;
-          if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
         case 0x42: /* JR */ {
           const t = regs[(a >>> 16) & 15];
-          if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
         case 0x43: /* JALR */ {
           const t = regs[(a >>> 16) & 15];
           regs[15] = (base + (i << 1) + 4) | 0;
-          if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+          if (((t ^ base) >>> 12) === 0 && (t & 3) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
           slow = SLOW_JUMP; pcOut = t; break inner;
         }
 
         case 0x44: /* BEQ */
           if (fk === 0 ? fa === fb : (fa & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x45: /* BNE */
           if (fk === 0 ? fa !== fb : (fa & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x46: /* BLT */
           if (fk === 0 ? fa < fb : (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x47: /* BGE */
           if (fk === 0 ? fa >= fb : (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x48: /* BGT */
           if (fk === 0 ? fa > fb : !(fa & 1) && (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x49: /* BLE */
           if (fk === 0 ? fa <= fb : (fa & 1) !== 0 || (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x4a: /* BLTU */
           if (fk === 0 ? (fa >>> 0) < (fb >>> 0) : (fa & 4) === 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x4b: /* BGEU */
           if (fk === 0 ? (fa >>> 0) >= (fb >>> 0) : (fa & 4) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x4c: /* BGTU */
           if (fk === 0 ? (fa >>> 0) > (fb >>> 0) : (fa & 4) !== 0 && (fa & 1) === 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
         case 0x4d: /* BLEU */
           if (fk === 0 ? (fa >>> 0) <= (fb >>> 0) : (fa & 4) === 0 || (fa & 1) !== 0) {
             const t = (base + (i << 1) + imm) | 0;
-            if (((t ^ base) >>> 12) === 0) { i = (t & 0xfff) >>> 1; if (cyc >= stop) { slow = SLOW_JUMP; pcOut = t; break inner; } continue inner; }
+            if (((t ^ base) >>> 12) === 0) { const j = (t & 0xfff) >>> 1; jumpSkew[0] += (i + 2 - j) >> 1; i = j; if (cyc >= stop) break inner; continue inner; }
             slow = SLOW_JUMP; pcOut = t; break inner;
           }
           break;
@@ -310,6 +327,10 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       i += 2;
       if (cyc >= stop) break;
     }
+    // With a slow code the instruction at i ran too (dispatched, i not moved past it). The sentinel
+    // (not an instruction) and a budget stop leave the slow code unset, and so does an in-page jump
+    // out of budget (i is its target, which is then the pc).
+    n += (i >> 1) + jumpSkew[0] + (slow === SLOW_NONE ? 0 : 1);
     regs[16] = 0;
     st.fk = fk;
     st.fa = fa;
@@ -325,19 +346,13 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       execSystem(cpu, a, imm);
     }
   }
-  const total = cpu.counters.opCounts;
-  let n = 0;
-  for (let k = 0; k < 256; k++) {
-    const c = opCounts[k];
-    if (c !== 0) { total[k] += c; n += c; }
-  }
   cpu.counters.instructions += n;
   cpu.counters.cycles += cyc;
   cpu.runCycles = 0;
   return { reason, cycles: cyc, instructions: n };
 }
 
-/** Memory instructions executed so far in this run (their fast-path hits are derived from it). */
-function memOps(c: Int32Array): number {
+/** Memory instructions counted so far (the CPU's totals; a stretch's fast-path hits are the difference across it). */
+function memOps(c: Float64Array): number {
   return c[Op.LDW] + c[Op.LDB] + c[Op.LDBS] + c[Op.STW] + c[Op.STB];
 }
