@@ -205,11 +205,6 @@ export const BT_MANY_LANDINGS = 48;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;
-/** Most blocks in a region's tight loop (a cycle of plain arithmetic and control flow) whose block
- *  counters live in JS locals during a call (codegen.ts `loopBlocks`): each is added back on every
- *  slow path and exit of the region, so only small loops pay. labos `cpu`'s hot loop has 3 (about 3-5 %
- *  faster: docs/PERFORMANCE.md, "Block counters of tight loops in locals"). Host-side only. */
-export const BT_LOCAL_COUNTER_LOOP_BLOCKS = 8;
 /** Most guest instructions in one region (one generated function): V8 optimizes a function only up to
  *  ~60 KB of bytecode (--max-optimized-bytecode-size), and the measurement in docs/monitors.md ("Why
  *  page regions") used 256-instruction pages. A page with more hot code gets several regions. */

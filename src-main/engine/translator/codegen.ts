@@ -37,7 +37,7 @@
  */
 import { Op, OPCODE_BY_NUMBER, predecode, REG_LR } from '../isa/index';
 import { SOFT_MASK } from '../mmu/index';
-import { BT_LOCAL_COUNTER_LOOP_BLOCKS, PAGE_WORDS } from '../params';
+import { PAGE_WORDS } from '../params';
 import { directTarget, OpKind, type PagePlan, type PlanBlock, type PlanInstr } from './blocks';
 
 /** x.kind: left the page / jumped to a non-entry (x.pc, x.site). */
@@ -193,61 +193,6 @@ export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uin
 }
 
 /**
- * The blocks of the region's tight loops: cycles of its static control flow (fall-through, direct
- * jumps and branches that stay in the region) through plain blocks only (arithmetic and control flow:
- * no load, store, division or callout, so no slow path on the way round), whose strongly connected
- * set of such blocks has at most BT_LOCAL_COUNTER_LOOP_BLOCKS blocks. Their execution counters live in JS locals during a call (a
- * local add instead of a typed-array load and store with its bounds check) and are added to `bc` on
- * every way out of the loop (every slow path of the region, every exit); the others count straight
- * into `bc`. Blocks that loop only through a memory access are left out: each slow path would add
- * every local counter back (all loop blocks in locals measured 5-10 % slower on labos `mixed`). Register jumps are left out (targets known only
- * at run time): blocks looping only through one count into `bc`, which is as exact.
- */
-export function loopBlocks(plan: PagePlan): Uint8Array {
-  const blocks = plan.blocks;
-  const n = blocks.length;
-  const at = (w: number): number => (w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1);
-  const succ: number[][] = blocks.map((bl) => {
-    const out: number[] = [];
-    const last = bl.instrs[bl.instrs.length - 1];
-    if (fallsThroughEnd(bl) || last.kind === OpKind.Callout) {
-      const k = at(bl.end);
-      if (k >= 0) out.push(k);
-    }
-    for (const i of bl.instrs) {
-      if (i.kind === OpKind.Jump || i.kind === OpKind.Branch) {
-        const k = at(directTarget(i));
-        if (k >= 0) out.push(k);
-      }
-    }
-    return out;
-  });
-  // plain blocks only (no slow path in them): reach[k * n + j] = 1 when block j can be reached from
-  // block k through plain blocks by one or more transfers
-  const plain = blocks.map((bl) => bl.instrs.every((i) => i.kind === OpKind.Alu || i.kind === OpKind.Branch || i.kind === OpKind.Jump));
-  const reach = new Uint8Array(n * n);
-  for (let k = 0; k < n; k++) {
-    if (!plain[k]) continue;
-    const stack = succ[k].filter((j) => plain[j]);
-    while (stack.length > 0) {
-      const j = stack.pop()!;
-      if (reach[k * n + j] === 1) continue;
-      reach[k * n + j] = 1;
-      for (const m of succ[j]) if (plain[m] && reach[k * n + m] === 0) stack.push(m);
-    }
-  }
-  // a plain block on a plain cycle, whose strongly connected set of plain blocks is small
-  const tight = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
-    if (reach[k * n + k] === 0) continue;
-    let size = 0;
-    for (let j = 0; j < n; j++) if (reach[k * n + j] === 1 && reach[j * n + k] === 1) size++;
-    if (size <= BT_LOCAL_COUNTER_LOOP_BLOCKS) tight[k] = 1;
-  }
-  return tight;
-}
-
-/**
  * `resumable` false (the variant that runs): a slow path in the middle of a block has no resume
  * label — the function leaves with x.kind = EXIT_RESUME and x.b = the resume case, and the executor
  * goes on in the resumable variant (true: the same code with those labels, compiled on first need).
@@ -310,11 +255,6 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   if (usedList.length > 0) emit(`  let ${usedList.map((n) => `r${n} = regs[${n}]`).join(', ')};`);
   emit('  let fk = st.fk, fa = st.fa, fb = st.fb;');
   emit('  let cyc = x.cyc, b = x.b, npc = 0, va = 0, p = 0, si = 0, t = 0, s = 0, fr = rFrame[0];');
-  const looping = loopBlocks(plan);
-  const localCounted = plan.blocks.filter((bl) => looping[bl.id] === 1).map((bl) => bl.id);
-  if (localCounted.length > 0) emit(`  let ${localCounted.map((k) => `c${k} = 0`).join(', ')};`);
-  /** Adds the local block counters into bc: before every way out of the function (`last`) and, zeroing them, before a slow path. */
-  const flush = (last: boolean): string => localCounted.map((k) => (last ? `bc[${k}] += c${k};` : `bc[${k}] += c${k}; c${k} = 0;`)).join(' ');
   emit('  bud: {');
   if (!resumable) emit('  mid: {');
   emit('  loop: for (;;) {');
@@ -324,7 +264,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     const bl = blocks[bi];
     emit(`      ${label[bl.id] === 1 ? `case ${bl.id}:` : `// block ${bl.id}, reached by falling through:`} // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
     emit(`        if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
-    emit(`        cyc += ${bl.cost}; ${looping[bl.id] === 1 ? `c${bl.id}++` : `bc[${bl.id}]++`};`);
+    emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
     let form = -1;
     let fallsThrough = true;
     for (let idx = 0; idx < bl.instrs.length; idx++) {
@@ -412,12 +352,11 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit('    }');
   // Shared slow path: commit the locals, run the interpreter's slow path for site s, reload, resume at case b.
   emit(`    ${[...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;'].join(' ')}`);
-  if (localCounted.length > 0) emit(`    ${flush(false)}`);
   emit('    x.cyc = cyc;');
   emit('    if (h.slow(x, s, va) !== 0) return;');
   emit(`    cyc = x.cyc; ${[...usedList.map((n) => `r${n} = regs[${n}];`), 'fk = st.fk; fa = st.fa; fb = st.fb;'].join(' ')}`);
   emit('  }');
-  const back = [...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;', ...(localCounted.length > 0 ? [flush(true)] : [])].join(' ');
+  const back = [...writtenList.map((n) => `regs[${n}] = r${n};`), 'st.fk = fk; st.fa = fa; st.fb = fb;'].join(' ');
   emit(`  ${back} st.pc = npc; x.cyc = cyc; return;`);
   if (!resumable) {
     // a slow path in the middle of a block: run it; to go on, the resumable variant continues at case b
