@@ -40,6 +40,13 @@ export const HALT_VECTORS = `
 ${Array.from({ length: 32 }, () => '  hlt').join('\n')}
 `;
 
+/** Turns paging on with the page tables the test builds at 0x100000 (`PtBuilder`); clobbers r1. */
+export const ENTER_PAGING = `
+  li r1, 0x100000
+  mtcr ptbr, r1
+  li r1, 1
+  mtcr status, r1`;
+
 export interface Booted {
   cpu: Cpu;
   mem: GuestPhysicalMemory;

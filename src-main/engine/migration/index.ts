@@ -6,7 +6,7 @@
  *
  * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
  * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
- * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`, `destinationMachines.ts`, `destinationCalls.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`, `ownerDestination.ts`) → `migrationTask.ts` → `migrationService.ts`.
+ * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`, `destinationMachines.ts`, `destinationCalls.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`, `ownerDestination.ts`, both `ownerHandle.ts`) → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
 export type { StepOutcome, RecordTransport, SwitchMessage, SwitchTransport } from './liveMigration';

@@ -15,24 +15,18 @@
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { OpContext } from '../lab/index';
-import type { HostOwner } from '../vm/index';
+import { OwnerHandle } from './ownerHandle';
 import type { MigrationDestination } from './migrationEnv';
 import type { SourceCheck, SwitchVerdict } from './verify';
 import type { ArrivalCounts, DestinationWaits, UrgentFaultPort } from './destinationCalls';
 
-export class OwnerDestination implements MigrationDestination {
-  private constructor(private readonly ctx: OpContext, readonly hostId: HostId, readonly key: VmId) {}
+export class OwnerDestination extends OwnerHandle implements MigrationDestination {
+  private constructor(ctx: OpContext, hostId: HostId, key: VmId) { super(ctx, hostId, key); }
 
   static open(ctx: OpContext, hostId: HostId, members: VmId[]): OwnerDestination {
     const d = new OwnerDestination(ctx, hostId, members[0]);
     d.owner().openDestination(members);
     return d;
-  }
-
-  private owner(): HostOwner {
-    const o = this.ctx.host(this.hostId);
-    if (!o) throw new Error(`no host ${this.hostId}`);
-    return o;
   }
 
   verify(checks: SourceCheck[], postcopy: boolean): SwitchVerdict { return this.owner().destinationVerify(this.key, checks, postcopy); }
@@ -42,5 +36,5 @@ export class OwnerDestination implements MigrationDestination {
   waits(): DestinationWaits { return this.owner().destinationWaits(this.key); }
   endPostcopy(): void { this.owner().destinationEndPostcopy(this.key); }
   /** The destination side is dropped on the owner (safe when the host is gone). */
-  close(): void { this.ctx.host(this.hostId)?.closeDestination(this.key); }
+  close(): void { this.ownerIfAny()?.closeDestination(this.key); }
 }

@@ -12,24 +12,19 @@
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { OpContext } from '../lab/index';
-import type { HostOwner, ReceiverOrder } from '../vm/index';
+import { OwnerHandle } from './ownerHandle';
+import type { ReceiverOrder } from '../vm/index';
 import type { MigrationReceiver } from './migrationEnv';
 import type { DedupPlace } from './dedupIndex';
 import type { RecordBatch } from './recordBuffer';
 
-export class OwnerReceiver implements MigrationReceiver {
-  private constructor(private readonly ctx: OpContext, readonly hostId: HostId, readonly key: VmId) {}
+export class OwnerReceiver extends OwnerHandle implements MigrationReceiver {
+  private constructor(ctx: OpContext, hostId: HostId, key: VmId) { super(ctx, hostId, key); }
 
   static open(ctx: OpContext, hostId: HostId, order: ReceiverOrder): OwnerReceiver {
     const r = new OwnerReceiver(ctx, hostId, order.members[0]);
     r.owner().openReceiver(order);
     return r;
-  }
-
-  private owner(): HostOwner {
-    const o = this.ctx.host(this.hostId);
-    if (!o) throw new Error(`no host ${this.hostId}`);
-    return o;
   }
 
   announce(): Float64Array { return this.owner().receiverAnnounce(this.key); }
@@ -44,5 +39,5 @@ export class OwnerReceiver implements MigrationReceiver {
   readPlace(place: DedupPlace, _out: Uint8Array): Uint8Array | undefined { return this.owner().receiverReadPlace(this.key, place); }
 
   /** The move is over: the half is dropped on the destination (safe when it never opened or is gone). */
-  close(): void { this.ctx.host(this.hostId)?.closeReceiver(this.key); }
+  close(): void { this.ownerIfAny()?.closeReceiver(this.key); }
 }

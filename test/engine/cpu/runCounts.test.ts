@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OPCODE_BY_MNEMONIC, PTE_W } from '../../../src-main/engine/isa/index';
 import type { Cpu } from '../../../src-main/engine/cpu/index';
-import { boot, HALT_VECTORS } from '../../helpers/cpuHarness';
+import { boot, ENTER_PAGING, HALT_VECTORS } from '../../helpers/cpuHarness';
 import { PtBuilder } from '../mmu/ptBuilder';
 
 const op = (m: string): number => OPCODE_BY_MNEMONIC.get(m)!.opcode;
@@ -27,11 +27,7 @@ const DATA_PA = 0x200000;
 function program(iterations: number): string {
   return `${HALT_VECTORS}
   .org 0x2000
-_start:
-  li r1, 0x100000
-  mtcr ptbr, r1
-  li r1, 1
-  mtcr status, r1
+_start:${ENTER_PAGING}
   li r2, ${DATA_VA}
   li r7, ${iterations}
 loop:

@@ -1,0 +1,25 @@
+/**
+ * ownerHandle — what every migration handle on a host owner's part is (the receiver half, the
+ * destination machines after the switch): a host id and a key, with every call one call to that host's
+ * owner, found through the lab's context at each call. Rule: a handle holds nothing of the part itself
+ * (the owner does), so on a host worker each call becomes a message to that host's worker.
+ */
+import type { HostId, VmId } from '@shared/model/ids';
+import type { OpContext } from '../lab/index';
+import type { HostOwner } from '../vm/index';
+
+export abstract class OwnerHandle {
+  protected constructor(private readonly ctx: OpContext, readonly hostId: HostId, readonly key: VmId) {}
+
+  /** The owner of the host that holds the part (it must still exist). */
+  protected owner(): HostOwner {
+    const o = this.ownerIfAny();
+    if (!o) throw new Error(`no host ${this.hostId}`);
+    return o;
+  }
+
+  /** The owner, or undefined where the host is gone (closing is safe then). */
+  protected ownerIfAny(): HostOwner | undefined {
+    return this.ctx.host(this.hostId);
+  }
+}
