@@ -113,9 +113,7 @@ export class DestinationMachines implements MigrationDestination {
 
   endPostcopy(): void {
     for (const d of this.machines) d.setNotPresentHandler(undefined);
-    this.sources = undefined;
-    this.urgent = undefined;
-    this.requests = [];
+    this.close();
   }
 
   /** Lets go of the checks and the port; the machines' handlers are left as they are (the host's reclamation may have installed its own). */

@@ -7,7 +7,7 @@
  * `away(gpfn)` gives the bytes of a page the host keeps outside the machine (memory reclamation: the
  * machine marks it not present), so every read is what the guest would read there.
  * - `readOutgoingPage(guest, gpfn, away, out)` → the page's bytes, read at once (in place where the
- *   machine shows its words, else copied into `out`); undefined where the page reads as zeros without
+ *   machine shows its words or the host keeps the page, else copied into `out`); undefined where the page reads as zeros without
  *   a frame (untouched) or nobody holds it (a broken source: it travels as a zero page and never verifies).
  * - `checkOutgoing(guest, away)` → `SourceCheck`: the machine digest and, from the same pass, its
  *   per-page hasher states (`DigestMemo`, 17 bytes a page: `hashes`, transferable) and the pages it
@@ -42,12 +42,8 @@ export interface SourceWhole {
 export function readOutgoingPage(guest: GuestMachine, gpfn: number, away: AwayPage, out: Uint8Array): Uint8Array | undefined {
   const state = guest.pageState(gpfn);
   if (state === 'untouched') return undefined;
-  if (state === 'notPresent') {
-    const bytes = away(gpfn);
-    if (!bytes) return undefined;
-    out.set(bytes);
-    return out;
-  }
+  // A page the host keeps elsewhere: its kept bytes are the reply (read at once like any other).
+  if (state === 'notPresent') return away(gpfn);
   const words = guest.pageWords?.(gpfn);
   return words ? new Uint8Array(words.buffer, words.byteOffset, words.byteLength) : guest.readPage(gpfn, out);
 }
