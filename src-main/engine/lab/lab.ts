@@ -54,7 +54,7 @@ import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
-import { DestinationMachines, MigrationService, PageCodecs, PageReceiver } from '../migration/index';
+import { DestinationMachines, MigrationService, PageCodecs, PageReceiver, writeHeldPages } from '../migration/index';
 import { HostOwner, sameThread, VmRuntime } from '../vm/index';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
@@ -360,6 +360,8 @@ export class Lab {
       receiverHalf: (incoming, neighbours, compression) => new PageReceiver(incoming, neighbours, this.migrations.codecs, compression),
       // --- migration after the switch ---
       destinationSide: (machines, held) => new DestinationMachines(machines, held),
+      // --- migration sender (source side) ---
+      writeHeldPages,
     });
   }
 

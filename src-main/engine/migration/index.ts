@@ -5,7 +5,7 @@
  * lab's task kind `vm.migrate`.
  *
  * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
- * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
+ * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`, `postcopyHold.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
  * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`, `destinationMachines.ts`, `destinationCalls.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`, `ownerDestination.ts`, both `ownerHandle.ts`) → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
@@ -15,6 +15,7 @@ export type { DedupPlace } from './dedupIndex';
 export type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 export { PageReceiver } from './pageReceiver';
 export { DestinationMachines } from './destinationMachines';
+export { writeHeldPages } from './postcopyHold';
 export type { ArrivalCounts, DestinationWaits, UrgentFault, UrgentFaultAnswer, UrgentFaultPort } from './destinationCalls';
 export type { SourceCheck, SwitchVerdict } from './verify';
 export { PageCodecs } from './codecs';

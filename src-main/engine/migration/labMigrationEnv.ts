@@ -7,7 +7,8 @@
  * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
  * `ownerReceiver.ts`, plain-data calls); the source is read through the source's owner with plain values
  * (`sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`: `HostOwner`'s "migration
- * sender" calls), never by reference; after the switch the destination's machines are reached the
+ * sender" calls), never by reference, and post-copy's held pages are written there (`sourceHeldPages`:
+ * "migration sender (source side)"); after the switch the destination's machines are reached the
  * same way (`startDestination` returns an `OwnerDestination`: verification, post-copy's faults and
  * arrivals, the wait counters are plain-data calls to the destination's owner, which holds the machines).
  *
@@ -30,7 +31,9 @@ import type { Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine } from '../vm/guestMachine';
-import { pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HostOwner, type OutgoingSaved, type SourceCheck, type SourceWhole } from '../vm/index';
+import {
+  pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HeldPagesReply, type HostOwner, type OutgoingSaved, type SourceCheck, type SourceWhole,
+} from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
 import type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
 import { OwnerReceiver } from './ownerReceiver';
@@ -89,6 +92,8 @@ export class LabMigrationEnv implements MigrationEnv {
   sourceCore(m: number): unknown { return this.sourceOwner().outgoingCore(this.vmIds[m]); }
   sourceCheck(m: number): SourceCheck { return this.sourceOwner().outgoingCheck(this.vmIds[m]); }
   sourceWhole(m: number): SourceWhole { return this.sourceOwner().outgoingWhole(this.vmIds[m]); }
+  /** Post-copy's held pages, written by the source's owner where the paused machines are. */
+  sourceHeldPages(pages: ArrayBuffer[]): HeldPagesReply { return this.sourceOwner().outgoingHeldPages({ members: [...this.vmIds], pages }); }
 
   /** The destination half, made by the destination's owner over the incoming memories (and, for dedup, its running VMs). */
   openReceiver(setup: ReceiverSetup): MigrationReceiver {

@@ -27,7 +27,8 @@
  * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
  * confirming compare); between them travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
- * batches the receiver keeps (`heldPages.ts`): every page the destination takes in after the switch —
+ * batches the receiver keeps (`heldPages.ts`), written where the source is (`MigrationEnv.sourceHeldPages`:
+ * in the lab the source host's owner; the sender keeps only which pages are zero pages): every page the destination takes in after the switch —
  * pushed, requested, or a fault that cannot wait — is read there, never from the source. At the switch
  * the source's side sends one message (`switchTransport`: directly, or through a message port): each
  * member's device state and its check — machine digest and per-page hash list (`verify.ts`); the
@@ -41,7 +42,8 @@
  * `startDestination`: in the lab, plain-data calls to the destination host's owner, which holds them):
  * the verification, post-copy's handlers, arrivals and requests, and the wait counters run there.
  * Still on both sides here: the `MigrationEnv` calls (pause, start, finish) and the sender half itself
- * with the live loop that the link's clock drives page by page.
+ * with the live loop that the link's clock drives page by page (post-copy's push and requested pages
+ * read nothing of the source: the held-zero map came with the held pages).
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
@@ -458,7 +460,11 @@ export class LiveMigration {
       this.link.send(runs * 16, 'switchover');
       // The paused source's pages still to send are final: the receiver keeps them from now on, and
       // every page the destination takes in after the switch is read there, never from the source.
-      this.sender.holdPostcopyPages(this.bitmaps, (batch) => { this.transport(batch, (b) => { this.receiver.holdPostcopy(b); return new ArrayBuffer(0); }); });
+      // They are written where the source is (its owner), from a copy of the bitmaps; the batches go to
+      // the receiver, the sender keeps which pages are zero pages.
+      const held = this.env.sourceHeldPages(this.bitmaps.map((b) => b.state.words.slice().buffer));
+      this.sender.heldZeroPages(held.zero);
+      for (const batch of held.batches) this.transport(batch, (b) => { this.receiver.holdPostcopy(b); return new ArrayBuffer(0); });
     } else {
       while (this.sendNext('switchover')) { /* every page still dirty */ }
       this.sender.flush('switchover');

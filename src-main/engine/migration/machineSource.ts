@@ -4,7 +4,7 @@
  * (`vm/outgoingReads.ts`), so the mechanism behaves alike over both.
  *
  * `machineSource(machine, away?)` → the env's `sourcePageCount`, `sourcePage`, `sourceCore`,
- * `sourceCheck` and `sourceWhole`; `machine(m)` is member m's machine on the source, `away(m, gpfn)` the
+ * `sourceCheck`, `sourceWhole` and `sourceHeldPages` (post-copy's held pages, `postcopyHold.ts`); `machine(m)` is member m's machine on the source, `away(m, gpfn)` the
  * bytes of a page its host keeps outside it (none by default). A page is read at once (a view of the
  * machine's words, or one page reused here).
  */
@@ -12,8 +12,9 @@ import { PAGE_SIZE_BYTES } from '../params';
 import type { GuestMachine } from '../vm/guestMachine';
 import { checkOutgoing, outgoingWhole, readOutgoingPage } from '../vm/index';
 import type { MigrationEnv } from './migrationEnv';
+import { writeHeldPages } from './postcopyHold';
 
-export type SourceReads = Pick<MigrationEnv, 'sourcePageCount' | 'sourcePage' | 'sourceCore' | 'sourceCheck' | 'sourceWhole'>;
+export type SourceReads = Pick<MigrationEnv, 'sourcePageCount' | 'sourcePage' | 'sourceCore' | 'sourceCheck' | 'sourceWhole' | 'sourceHeldPages'>;
 
 export function machineSource(machine: (m: number) => GuestMachine, away: (m: number, gpfn: number) => Uint8Array | undefined = () => undefined): SourceReads {
   const out = new Uint8Array(PAGE_SIZE_BYTES);
@@ -23,5 +24,6 @@ export function machineSource(machine: (m: number) => GuestMachine, away: (m: nu
     sourceCore: (m) => machine(m).saveCore(),
     sourceCheck: (m) => checkOutgoing(machine(m), (g) => away(m, g)),
     sourceWhole: (m) => outgoingWhole(machine(m), (g) => away(m, g)),
+    sourceHeldPages: (pages) => writeHeldPages(pages, (m, g) => readOutgoingPage(machine(m), g, (x) => away(m, x), out)),
   };
 }

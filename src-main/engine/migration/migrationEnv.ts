@@ -1,7 +1,7 @@
 /**
  * migrationEnv — what a live migration needs from the world it runs in: reads of the VMs' machines on
  * the source (plain values: `sourcePageCount`, `sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`,
- * `sourceWhole`), the destination half that fills their memories there (`openReceiver`), the host
+ * `sourceWhole`; post-copy's held pages written there: `sourceHeldPages`), the destination half that fills their memories there (`openReceiver`), the host
  * schedulers (pause, resume, throttle), and the switch itself. The lab implements it
  * (`labMigrationEnv.ts`: every source read is a call to the source host's owner, which holds the
  * machines); tests and benches over bare machines implement the reads with `machineSource.ts`. The
@@ -15,7 +15,7 @@
  * bytes.
  */
 import type { GuestMachine } from '../vm/guestMachine';
-import type { SourceCheck, SourceWhole } from '../vm/index';
+import type { HeldPagesReply, SourceCheck, SourceWhole } from '../vm/index';
 import type { PageCodecName } from '../ports';
 import type { PageCodecs } from './codecs';
 import type { DedupPlace } from './dedupIndex';
@@ -93,6 +93,12 @@ export interface MigrationEnv {
   sourceCheck(m: number): SourceCheck;
   /** After a move that failed or was cancelled: whether member m is whole on the source, and its digest. */
   sourceWhole(m: number): SourceWhole;
+  /**
+   * Post-copy's switch, on the paused source: the pages still to send (each member's bitmap words, a copy)
+   * written where the source is, once, as zero and normal page records in batches for the receiver half
+   * to keep, with which of them are zero pages (`postcopyHold.ts`; plain data, every buffer transferable).
+   */
+  sourceHeldPages(pages: ArrayBuffer[]): HeldPagesReply;
   /**
    * Makes the destination half (`pageReceiver.ts`) where the members' memories on the destination are
    * (created at setup, empty) and returns the way to reach it: every call plain data. `codecs` are the

@@ -32,15 +32,14 @@
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
-import { MIGRATION_RECORD_BATCH_BYTES, MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
+import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
 import type { MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
-import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
 import { XbzrleCache, xbzrleEncode } from './xbzrle';
 import { DedupIndex, type DedupPlace } from './dedupIndex';
 import { isZeroPage } from './pageHash';
-import { DEDUP_RECORD_BYTES, NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
+import { DEDUP_RECORD_BYTES, NORMAL_PAGE_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
 import { RecordWriter, type RecordBatch } from './recordBuffer';
 
 /** The destination's current bytes at a dedup place (the confirming compare), or undefined. */
@@ -97,8 +96,8 @@ export class PageSender {
   /** Each member's guest pages (asked of the source once). */
   private readonly pageCounts: number[];
   private xbzrleStarted = false;
-  /** Post-copy: the held pages that are zero pages (decided once, at the switch: the source is paused). */
-  private heldZero: PageBitmap[] = [];
+  /** Post-copy: the held pages that are zero pages, per member as bitmap words (decided once, at the switch: the source is paused). */
+  private heldZero: Uint32Array[] = [];
 
   constructor(
     private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions,
@@ -286,30 +285,18 @@ export class PageSender {
   }
 
   /**
-   * Post-copy's switch: writes every page still to send (`pages`, the members' bitmaps) once, as zero
-   * and normal page records, and hands them to the destination half (`hand`, batch by batch: the receiver
-   * keeps them, `heldPages.ts`). Nothing goes on the link or is charged: the link carries each page when
-   * it is pushed or requested (`sendPostcopyPage`). Notes which pages are zero, for their records then.
+   * Post-copy's switch: the held pages were written where the source is (`postcopyHold.ts`, the source's
+   * owner in the lab) and handed to the receiver; the sender keeps which of them are zero pages (each
+   * member's bitmap words, from that reply), for their records when they are pushed or requested.
    */
-  holdPostcopyPages(pages: readonly PageBitmap[], hand: (batch: RecordBatch) => void): void {
-    const writer = new RecordWriter();
-    const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
-    this.heldZero = pages.map((b) => PageBitmap.empty(b.pages));
-    pages.forEach((bitmap, m) => {
-      const zero = this.heldZero[m];
-      bitmap.forEach((g) => {
-        // Read in place where the source shows its words: the record is the one copy made.
-        const bytes = this.env.sourcePage(m, g);
-        if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zero.set(g); } else writer.normal(m, g, bytes);
-        if (writer.size > fullBatch) hand(writer.take());
-      });
-    });
-    if (writer.size > 0) hand(writer.take());
+  heldZeroPages(zero: readonly ArrayBuffer[]): void {
+    this.heldZero = zero.map((words) => new Uint32Array(words));
   }
 
-  /** Whether a held post-copy page is a zero page (`holdPostcopyPages`). */
+  /** Whether a held post-copy page is a zero page (`heldZeroPages`). */
   isHeldZero(m: number, g: number): boolean {
-    return this.heldZero[m]?.has(g) ?? false;
+    const words = this.heldZero[m];
+    return words !== undefined && (words[g >>> 5] & (1 << (g & 31))) !== 0;
   }
 
   /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */

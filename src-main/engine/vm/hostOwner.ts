@@ -27,6 +27,10 @@
  *    machine here with plain values, never by reference: its page count, a page's bytes, its dirty log,
  *    its device state at the switch, the switch's check (digest and per-page hash list) and, after a move
  *    that failed, whether it is whole.
+ *  - migration sender, source side (synchronous, orders and replies in `senderOrders.ts`): the sender
+ *    half's work done here beside the leaving machines: post-copy's held pages written at the switch
+ *    (`outgoingHeldPages`: the bitmaps' words in, the record batches and the zero-page maps out, every
+ *    buffer transferable).
  *  - migration halves (synchronous, orders in `halfOrders.ts`): the destination's owner makes and holds
  *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
  *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
@@ -66,6 +70,7 @@ import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestF
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { ReceiverOrder } from './halfOrders';
+import type { HeldPagesOrder, HeldPagesReply } from './senderOrders';
 import { checkOutgoing, outgoingWhole, readOutgoingPage, type SourceCheck, type SourceWhole } from './outgoingReads';
 import type { DedupPlace, MigrationReceiver, RecordBatch } from '../migration/index';
 import type { ArrivalCounts, DestinationWaits, MigrationDestination, SwitchVerdict, UrgentFaultPort } from '../migration/index';
@@ -110,6 +115,9 @@ export interface HostOwnerEnv {
   // --- migration after the switch ---
   /** A migration's destination side over the machines started here at the switch and the receiver half's held pages (`migration/destinationMachines.ts`). */
   destinationSide(machines: GuestMachine[], held: MigrationReceiver): MigrationDestination;
+  // --- migration sender (source side) ---
+  /** Post-copy's held pages written from the source's reads (`migration/postcopyHold.ts`). */
+  writeHeldPages(pages: readonly ArrayBuffer[], read: (m: number, gpfn: number) => Uint8Array | undefined): HeldPagesReply;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -778,5 +786,17 @@ export class HostOwner {
   closeDestination(key: VmId): void {
     this.switchedHere.get(key)?.close();
     this.switchedHere.delete(key);
+  }
+
+  // --- migration sender (source side) -----------------------------------------------------------
+  // Work of the sender half done here, where the leaving machines are, with plain data in and out (on a
+  // host worker, one synchronous message to the source's owner at the barrier): post-copy's held pages
+  // are written here at the switch, every page read here; the batches and the zero-page map go back.
+
+  /** Post-copy's switch: the paused members' pages still to send written as held batches, and which are zero pages. */
+  outgoingHeldPages(o: HeldPagesOrder): HeldPagesReply {
+    const machines = o.members.map((id) => this.leaving(id));
+    const away = o.members.map((id) => (g: number) => this.outgoingAway(id, g));
+    return this.env.writeHeldPages(o.pages, (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes));
   }
 }

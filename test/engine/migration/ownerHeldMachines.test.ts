@@ -11,8 +11,13 @@
 // destination's owner ("migration after the switch": verification, post-copy's faults and arrivals, the wait
 // counters are owner calls; a fault that cannot wait crosses to the mechanism and its answer back through
 // `structuredClone` as well). The sender half reads the source only through the source owner's plain
-// calls (a page goes as a copy of its bytes, the switch's hash list transferred), and each is made. Covered: pre-copy with XBZRLE, compression and dedup (against a VM already
-// on the destination: its announcement and confirming compares are owner calls), post-copy, a post-copy
+// calls (a page goes as a copy of its bytes, the switch's hash list transferred), and each is made; at a
+// post-copy switch the held pages are written on the source's owner (`outgoingHeldPages`: the bitmaps'
+// copies transferred there, the batches and the zero-page maps transferred back, every buffer checked
+// detached on the side it left), and after it no page of that VM is read one by one: the mechanism writes
+// no held page itself. Covered: pre-copy with XBZRLE, compression and dedup (against a VM already
+// on the destination: its announcement and confirming compares are owner calls), post-copy, a hybrid with
+// compression (pre-copy rounds in compressed packets, then post-copy), a post-copy
 // whose link is cut (the VM lost), a post-copy saved and loaded (finished at load from the saved copy, read by
 // the source's owner), a pre-copy cut (the destination gives its memory back, the source keeps running the
 // machine), a pre-copy with one page corrupted on its way (the verification, run on the destination's
@@ -27,6 +32,7 @@ import { HeldPages } from '../../../src-main/engine/migration/heldPages';
 import { readRecords, type RecordBatch } from '../../../src-main/engine/migration/recordBuffer';
 import { migLab, type MigLab } from './migrationLab';
 import type { NotPresentHandler } from '../../../src-main/engine/vm/guestMachine';
+import type { HeldPagesOrder, HeldPagesReply } from '../../../src-main/engine/vm/index';
 
 /** The calls of `HostOwner`'s migration group whose arguments or replies are plain data. */
 const PLAIN_CALLS = [
@@ -43,7 +49,17 @@ const PLAIN_CALLS = [
 ] as const;
 
 /** The sender's calls: each must have been made (the source is read through them only). */
-const SENDER_CALLS = ['outgoingPageCount', 'outgoingPage', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole'] as const;
+const SENDER_CALLS = ['outgoingPageCount', 'outgoingPage', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole', 'outgoingHeldPages'] as const;
+
+/** Post-copy's held pages written on the source's owner: its order's bitmaps and its reply's batches and zero maps transferred. */
+const HELD_CALL = 'outgoingHeldPages';
+
+/** A clone of `x` with `buffers` transferred, each checked detached on the side it left. */
+function transferred<T>(x: T, buffers: ArrayBuffer[], what: string): T {
+  const out = structuredClone(x, { transfer: buffers });
+  for (const b of buffers) assert.equal(b.byteLength, 0, `${what} was transferred`);
+  return out;
+}
 
 /** The call whose second argument is the mechanism's urgent-fault port: each fault and each answer goes through structuredClone. */
 const PORT_CALL = 'destinationStartPostcopy';
@@ -89,9 +105,22 @@ function heldMachine(x: unknown, path: string, seen = new Set<unknown>()): strin
 }
 
 /** Runs `body` with the owners' migration calls through structuredClone and every step's env and mechanism checked. */
-async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number; calls: Map<string, number>; switches: number; urgent: number }> {
+async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; steps: number; batches: number; calls: Map<string, number>; switches: number; urgent: number; held: number }> {
   const proto = HostOwner.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const saved = new Map([...PLAIN_CALLS, PORT_CALL].map((n) => [n, proto[n]]));
+  const saved = new Map([...PLAIN_CALLS, PORT_CALL, HELD_CALL].map((n) => [n, proto[n]]));
+  // Post-copy: the VMs whose held pages were written on the source's owner; none of their pages may be read one by one after that.
+  const heldVms = new Set<string>();
+  let held = 0;
+  const writeHeld = saved.get(HELD_CALL)!;
+  proto[HELD_CALL] = function (this: HostOwner, order: unknown) {
+    const o = order as HeldPagesOrder;
+    calls.set(HELD_CALL, (calls.get(HELD_CALL) ?? 0) + 1);
+    held++;
+    const reply = writeHeld.call(this, transferred(o, o.pages, 'a bitmap copy')) as HeldPagesReply;
+    for (const id of o.members) heldVms.add(id);
+    assert.ok(reply.batches.length > 0 && reply.zero.length === o.members.length, 'the held batches and a zero map per member');
+    return transferred(reply, [...reply.batches.map((b) => b.buffer), ...reply.zero], 'a held batch or zero map');
+  };
   const step = LiveMigration.prototype.step;
   let steps = 0;
   let batches = 0;
@@ -105,7 +134,11 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
   };
   for (const n of PLAIN_CALLS) {
     const f0 = saved.get(n)!;
-    const f = function (this: HostOwner, ...args: unknown[]) { calls.set(n, (calls.get(n) ?? 0) + 1); return f0.apply(this, args); };
+    const f = function (this: HostOwner, ...args: unknown[]) {
+      calls.set(n, (calls.get(n) ?? 0) + 1);
+      if (n === 'outgoingPage') assert.ok(!heldVms.has(args[0] as string), `a page of ${String(args[0])} was read one by one after its held pages were written`);
+      return f0.apply(this, args);
+    };
     if (BATCH_CALLS.has(n)) {
       proto[n] = function (this: HostOwner, ...args: unknown[]) {
         const [key, batch] = args as [unknown, { buffer: ArrayBuffer; length: number }];
@@ -131,7 +164,7 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{ result: T; st
     return step.call(this, nowNs);
   };
   try {
-    return { result: await body(), steps, batches, calls, switches, urgent };
+    return { result: await body(), steps, batches, calls, switches, urgent, held };
   } finally {
     for (const [n, f] of saved) proto[n] = f;
     LiveMigration.prototype.step = step;
@@ -192,22 +225,31 @@ async function withUrgentFault<T>(body: () => Promise<T>): Promise<T> {
 
 const digest = (lab: MigLab): string => createHash('sha256').update(JSON.stringify(lab.engine.digestInput())).digest('hex');
 
-/** Four migrations from H0 to H1 (pre-copy with XBZRLE and dedup, with compression and dedup, post-copy, a pre-copy whose link is cut) to their ends. */
+/**
+ * Five migrations from H0 to H1 (pre-copy with XBZRLE and dedup, with compression and dedup, post-copy, a
+ * pre-copy whose link is cut, a hybrid with compression) to their ends.
+ */
 async function moves(): Promise<{ digests: string[]; stats: unknown[] }> {
-  const lab = await migLab({ vms: [{ name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' }] });
+  const lab = await migLab({
+    vms: [
+      { name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' },
+      { name: 'g', params: { wss_kib: 1024, rate_pps: 2000, passes: 0 } },
+    ],
+  });
   lab.advance(1500);
   const ids = [
     lab.migrate('a', 'H1', { bandwidthBytesPerS: 2 * 1048576, downtimeLimitMs: 50, xbzrle: true, dedup: true }),
     lab.migrate('d', 'H1', { bandwidthBytesPerS: 8 * 1048576, compression: 'zlib', dedup: true }),
     lab.migrate('b', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 4 * 1048576 }),
     lab.migrate('c', 'H1', { bandwidthBytesPerS: 1048576, cutAtMs: 100 }),
+    lab.migrate('g', 'H1', { mode: 'hybrid', postcopyAfterRounds: 1, compression: 'zlib', bandwidthBytesPerS: 4 * 1048576 }),
   ];
   const digests = [digest(lab)];
   for (const id of ids) lab.finish(id);
   digests.push(digest(lab));
   lab.advance(500);
   digests.push(digest(lab));
-  assert.deepEqual(ids.map((id) => lab.task(id).state), ['success', 'success', 'success', 'error']);
+  assert.deepEqual(ids.map((id) => lab.task(id).state), ['success', 'success', 'success', 'error', 'success']);
   return { digests, stats: ids.map((id) => lab.q('migration.get', { taskId: id })) };
 }
 
@@ -257,7 +299,8 @@ test('a migration\'s env and mechanism hold no machine, memory or receiver: with
   assert.ok(d.compression.pages > 0 && d.dedup['on-destination'] > 0, JSON.stringify(d));
   const viaClones = await withUrgentFault(() => throughClones(moves));
   assert.ok(viaClones.steps > 10, 'the env and the mechanism were checked at every step');
-  assert.equal(viaClones.switches, 3, 'every switch was verified on the destination\'s owner');
+  assert.equal(viaClones.switches, 4, 'every switch was verified on the destination\'s owner');
+  assert.equal(viaClones.held, 2, 'both post-copy switches wrote their held pages on the source\'s owner');
   assert.ok(viaClones.batches > 10, 'record batches crossed to the destination\'s owner');
   for (const n of SENDER_CALLS) assert.ok((viaClones.calls.get(n) ?? 0) > 0, `the sender read the source through ${n}`);
   assert.deepEqual(viaClones.result.digests, direct.digests);
@@ -267,11 +310,15 @@ test('a migration\'s env and mechanism hold no machine, memory or receiver: with
   const savedViaClones = await throughClones(savedPostcopy);
   assert.deepEqual(savedViaClones.result.digests, directSaved.digests);
   assert.deepEqual(savedViaClones.result.stats, directSaved.stats);
+  assert.equal(savedViaClones.held, 1, 'the saved post-copy wrote its held pages on the source\'s owner');
 
   // Post-copy: pages were requested and checked as they arrived.
   type Postcopy = { ram: { 'postcopy-requests': number }; pagesVerified: number; verified: boolean };
   const post = direct.stats[2] as Postcopy;
   assert.ok(post.ram['postcopy-requests'] > 0 && post.pagesVerified > 0 && post.verified, JSON.stringify(post));
+  // The hybrid sent compressed packets before its switch and was served from its held pages after it.
+  const hybrid = direct.stats[4] as Postcopy & Reduced & { ram: { 'postcopy-bytes': number } };
+  assert.ok(hybrid.compression.pages > 0 && hybrid.ram['postcopy-bytes'] > 0 && hybrid.verified, JSON.stringify(hybrid));
 
   const directBad = await cutAndCorrupted();
   type Ended = { status: string; vmLost?: boolean; verified?: boolean; mismatchedPages?: number };
@@ -282,7 +329,8 @@ test('a migration\'s env and mechanism hold no machine, memory or receiver: with
   assert.ok((corrupted.mismatchedPages ?? 0) >= 1);
   const badViaClones = await throughClones(cutAndCorrupted);
   assert.equal(badViaClones.switches, 2, 'both switches were verified on the destination\'s owner');
+  assert.equal(badViaClones.held, 1, 'the cut post-copy wrote its held pages on the source\'s owner');
   assert.deepEqual(badViaClones.result.digests, directBad.digests);
   assert.deepEqual(badViaClones.result.stats, directBad.stats);
-  assert.equal(viaClones.urgent, 1, 'the fault that could not wait crossed to the mechanism and back');
+  assert.equal(viaClones.urgent, 2, 'the faults that could not wait (one per post-copy) crossed to the mechanism and back');
 });

@@ -1,0 +1,49 @@
+/**
+ * postcopyHold — post-copy's held pages written on the source's side: at the switch the source is paused
+ * and its pages still to send are final, so each is written once, as a zero or normal page record, into
+ * batches of about `MIGRATION_RECORD_BATCH_BYTES` that the receiver half keeps (`heldPages.ts`) and
+ * serves every post-copy page from.
+ *
+ * `writeHeldPages(pages, read)` → `HeldPagesReply` (`vm/senderOrders.ts`: the batches and, per member,
+ * which of the pages are zero pages). `pages` are the members' bitmap words (page g is bit g & 31 of word
+ * g >>> 5); `read(m, g)` is the source's page as the guest reads it, read at once (undefined: reads as
+ * zeros). Runs where the source's machines are: the source host's owner (`HostOwner.outgoingHeldPages`)
+ * in the lab, `machineSource.ts` over bare machines. Nothing goes on the link and nothing is charged
+ * here: the link carries each page when it is pushed or requested.
+ *
+ * Rules: members in order, pages ascending (the order the stream wrote them before: the same bytes); a
+ * batch is cut once a further normal page (with its block name) could pass the batch size.
+ */
+import { MIGRATION_RECORD_BATCH_BYTES } from '../params';
+import type { HeldPagesReply } from '../vm/index';
+import { isZeroPage } from './pageHash';
+import { RecordWriter, type RecordBatch } from './recordBuffer';
+import { NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES } from './wireFormat';
+
+/** The source's page as the guest reads it now (read at once), or undefined where it reads as zeros. */
+export type HeldPageRead = (m: number, gpfn: number) => Uint8Array | undefined;
+
+export function writeHeldPages(pages: readonly ArrayBuffer[], read: HeldPageRead): HeldPagesReply {
+  const writer = new RecordWriter();
+  const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
+  const batches: RecordBatch[] = [];
+  const zero = pages.map((words, m) => {
+    const bits = new Uint32Array(words);
+    const zeroBits = new Uint32Array(bits.length);
+    for (let i = 0; i < bits.length; i++) {
+      let w = bits[i];
+      while (w !== 0) {
+        const b = w & -w;
+        const g = (i << 5) + (31 - Math.clz32(b));
+        w ^= b;
+        // Read in place where the source shows its words: the record is the one copy made.
+        const bytes = read(m, g);
+        if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zeroBits[i] |= b; } else writer.normal(m, g, bytes);
+        if (writer.size > fullBatch) batches.push(writer.take());
+      }
+    }
+    return zeroBits.buffer;
+  });
+  if (writer.size > 0) batches.push(writer.take());
+  return { batches, zero };
+}
