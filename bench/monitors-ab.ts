@@ -25,9 +25,11 @@
  * Ratios are this tree's speed over base's: below 1 = this tree slower. Both figures are counted, none
  * modelled.
  * Rules: run it against an export of this same tree first — that A/A ratio is the method's noise at the
- * machine's load. Measured on 2026-12-06 (2 cores, export of this tree): `mixed bt`, load ~2: steady
- * (8 pairs) 0.98–1.03, first second (6 pairs) per-pair 0.8–1.25 — see docs/PERFORMANCE.md, "A committed A/B
- * bench for the monitors".
+ * machine's load. Measured on 2026-12-06 (2 cores, shared: load 5.4–8.2; an export of this tree, `mixed bt`):
+ * steady 0.986 (8 pairs, 0.80–1.03); first second per pair 0.42–1.72 (median 1.20, 2 of 6 lower), the 3-s start
+ * phase 0.98 — at such a load a first-second change shows as most pairs on one side, never in one pair
+ * (docs/PERFORMANCE.md, "A committed A/B bench for the monitors"). The in-process steady rate itself moves
+ * between runs (1,300–2,900 M/s for `mixed bt` at load 5–8, both sides alike): quote the ratio.
  */
 import type { MonitorKind } from '../src-main/engine/monitors/index';
 import { spawnSync } from 'node:child_process';
