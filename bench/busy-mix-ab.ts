@@ -24,6 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median, pairOrder } from './abPairs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -105,12 +106,11 @@ const hereMs: number[] = [];
 const ratios: number[] = [];
 for (let i = 0; i < PAIRS; i++) {
   let b: number, h: number;
-  if (i % 2 === 0) { b = slice(base); h = slice(here); } else { h = slice(here); b = slice(base); }
+  if (pairOrder(i)[0] === 'base') { b = slice(base); h = slice(here); } else { h = slice(here); b = slice(base); }
   baseMs.push(b);
   hereMs.push(h);
   ratios.push(h / b);
 }
-const median = (v: number[]): number => { const s = [...v].sort((p, q) => p - q); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 let dispatcher: Counts | undefined;
 if (snapshot && before) {

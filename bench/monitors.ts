@@ -18,14 +18,13 @@
  * (default 2). Each measurement runs in its own process (`--one WORKLOAD MONITOR [--engine-root DIR]`).
  * A benchmark is a measurement, not a test: docs/PERFORMANCE.md records its figures with the machine.
  */
-import type { Cpu, Monitor } from '../src-main/engine/cpu/index';
-import type { AsmImage } from '../src-main/engine/isa/index';
-import type { Machine } from '../src-main/engine/machine/index';
 import type { MonitorKind } from '../src-main/engine/monitors/index';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { median } from './abPairs';
+import { openWorkload, START_SECONDS } from './monitorWorkloads';
 
 const SECONDS = Number(process.env.HVLAB_BENCH_SECONDS ?? 2);
 /**
@@ -74,85 +73,22 @@ class PerSecond {
 }
 
 async function child(name: string, mon: MonitorKind, engineRoot: string): Promise<Result> {
-  const load = (p: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(engineRoot, p)).href) as Promise<Record<string, unknown>>;
-  // The modules of the engine under measurement (this checkout or --engine-root), loaded at run time.
-  const cpuMod: any = await load('src-main/engine/cpu/index.ts');
-  const isa: any = await load('src-main/engine/isa/index.ts');
-  const machine: any = await load('src-main/engine/machine/index.ts');
-  const memory: any = await load('src-main/engine/memory/index.ts');
-  const monitors: any = await load('src-main/engine/monitors/index.ts');
-  const translator: any = await load('src-main/engine/translator/index.ts');
-  const machineHarness: any = await load('test/helpers/machineHarness.ts');
-  const cpuHarness: any = await load('test/helpers/cpuHarness.ts');
-
-  // Host time spent translating (new Function included), measured around the cache's translate().
-  let translateMs = 0;
-  const proto = translator.TranslationCache.prototype;
-  const origTranslate = proto.translate;
-  proto.translate = function (this: unknown, ...args: unknown[]) {
-    const t0 = now();
-    try {
-      return origTranslate.apply(this, args);
-    } finally {
-      translateMs += now() - t0;
-    }
-  };
-
-  function btFigures(cpus: Cpu[]): Record<string, number> | undefined {
-    const m = cpus[0]?.monitor;
-    if (!(m instanceof monitors.BinaryTranslationMonitor)) return undefined;
-    const c = (m as unknown as { counters(c: Cpu): Record<string, number> }).counters(cpus[0]);
-    const lookups = c['bt.cacheHits'] + c['bt.chainedJumps'] + c['bt.cacheMisses'];
-    // Relabels recompile a region with one more entry label: a storm of them shows here, not in `translations`.
-    const cache = (m as unknown as { executor: { cache(c: Cpu): { stats: { relabels: number } } } }).executor.cache(cpus[0]);
-    return {
-      relabels: cache.stats.relabels,
-      translations: c['bt.translations'], translatedTus: c['bt.translatedTus'], translatedExecuted: c['bt.translatedExecuted'],
-      interpretedInstructions: c['bt.interpretedInstructions'], callouts: c['bt.callouts'], chainedJumps: c['bt.chainedJumps'],
-      cacheHitRatePercent: lookups ? Math.round((10000 * (lookups - c['bt.cacheMisses'])) / lookups) / 100 : 0,
-      translatedSharePercent: Math.round((10000 * c['bt.translatedExecuted']) / Math.max(1, c['bt.translatedExecuted'] + c['bt.interpretedInstructions'])) / 100,
-    };
-  }
-
-  const build = (src: string): AsmImage => {
-    const r = isa.assemble(src, { file: 'bench.s' });
-    if (!r.ok) throw new Error(isa.formatDiagnostics(r.diagnostics));
-    return r.image;
-  };
-
-  /** 2,048 blocks of 5 instructions (addi, andi, ldw, add, a never-taken bne) on 40 pages, in an endless outer loop. */
-  const largeProgram = (): AsmImage => {
-    const lines = ['  .org 0x10000', '_start:', '  li r2, 0x80000', 'outer:'];
-    for (let b = 0; b < 2048; b++) {
-      lines.push(`  addi r1, r1, ${b & 127}`, '  andi r3, r1, 4092', '  add r4, r2, r3', '  ldw r5, 0(r4)', '  add r6, r6, r5', '  cmpi r1, -1', `  beq .skip${b}`, `.skip${b}:`);
-    }
-    lines.push('  j outer');
-    return build(lines.join('\n'));
-  };
-
-  /** 64 Ki straight-line instructions run 32 times, then hlt (and again on a fresh machine): every page runs 32 times — too cold to translate. */
-  const coldProgram = (): AsmImage => {
-    const lines = ['  .org 0x10000', '_start:', '  li r9, 32', 'outer:'];
-    for (let i = 0; i < 65536; i++) lines.push(`  addi r${1 + (i % 8)}, r${1 + ((i + 3) % 8)}, ${i & 255}`);
-    lines.push('  addi r9, r9, -1', '  cmpi r9, 0', '  bne far', '  hlt', 'far:', '  la r10, outer', '  jr r10');
-    return build(lines.join('\n'));
-  };
-
+  const w = await openWorkload(name, mon, engineRoot, now);
   /**
    * Runs `step()` (→ instructions) for `warm` host seconds from power-on (per-second figures and `first`),
    * then `steady` seconds (the main figure).
    */
-  const measure = (step: (warm: boolean) => number | undefined, warm: number, steady: number, cycles: () => number, cpus: () => Cpu[]): Result => {
+  const measure = (warm: number, steady: number): Result => {
     const t0 = now();
     const seconds = new PerSecond(t0);
     const phase = (s: number, isWarm: boolean): Measure => {
-      translateMs = 0;
+      w.takeTranslateMs();
       let instructions = 0;
-      const c0 = cycles();
+      const c0 = w.cycles();
       const start = now();
       let t = start;
       while (t - start < s * 1000) {
-        const n = step(isWarm);
+        const n = w.step(isWarm);
         if (n === undefined) break;
         const t1 = now();
         if (isWarm) seconds.add(t, t1, n);
@@ -160,71 +96,24 @@ async function child(name: string, mon: MonitorKind, engineRoot: string): Promis
         t = t1;
       }
       const hostSeconds = (t - start) / 1000;
-      return { instructions, hostSeconds, mips: instructions / hostSeconds / 1e6, virtualCycles: cycles() - c0, translateMs: mon === 'bt' ? translateMs : undefined };
+      return { instructions, hostSeconds, mips: instructions / hostSeconds / 1e6, virtualCycles: w.cycles() - c0, translateMs: mon === 'bt' ? w.takeTranslateMs() : undefined };
     };
     const first = phase(warm, true);
     const st = phase(steady, false);
-    return { ...st, first, perSecond: seconds.mips(warm), bt: btFigures(cpus()) };
+    return { ...st, first, perSecond: seconds.mips(warm), bt: w.btFigures() };
   };
-
-  /** A labos workload (machine time advanced in 2 ms steps during the start, 20 ms after). */
-  const labos = (cmdline: string, warm: number, steady: number): Result => {
-    const file = mon === 'pv' ? 'labos-pv.s' : 'labos.s';
-    const m: Machine = machine.buildMachine({ kind: 'boot', config: { vcpus: 1, memoryBytes: 32 << 20, levels: 2, monitor: mon, cmdline, bootNs: 0 }, image: machineHarness.labosImage({}, file) });
-    let until = 0;
-    return measure((isWarm) => {
-      if (m.state === 'off' || m.state === 'crashed') return undefined;
-      until += isWarm ? 2e6 : 20e6;
-      return machine.runMachine(m, { untilNs: until }).instructions;
-    }, warm, steady, () => m.slots[0].cpu.counters.cycles, () => m.slots.map((x) => x.cpu));
-  };
-
-  /** A bare program (no OS) on one CPU; `fresh`: restart on a new memory whenever it halts (cold code stays cold). */
-  const bare = (image: AsmImage, warm: number, steady: number, fresh: boolean): Result => {
-    let cpu!: Cpu;
-    let cycles = 0;
-    const boot = (): void => {
-      const mem = new memory.GuestPhysicalMemory(new memory.HostMemory(), 4 << 20);
-      cpuHarness.loadImage(mem, image);
-      const m: Monitor = monitors.createMonitor(mon);
-      cpu = new cpuMod.Cpu(mem, { monitor: m });
-      cpu.reset(image.entry);
-    };
-    boot();
-    let done = false;
-    return measure(() => {
-      if (done) return undefined;
-      const r = cpu.run(1_000_000);
-      cycles += r.cycles;
-      if (r.reason !== 'budget') {
-        if (!fresh) done = true;
-        else boot();
-      }
-      return r.instructions;
-    }, warm, steady, () => cycles, () => [cpu]);
-  };
-
-  switch (name) {
-    case 'cpu': return labos('cpu', WARM.cpu, SECONDS);
-    case 'mixed': return labos('mixed', WARM.mixed, SECONDS);
-    case 'large': return bare(largeProgram(), WARM.large, SECONDS, false);
-    case 'cold': return bare(coldProgram(), WARM.cold, SECONDS, true);
-    default: throw new Error(`unknown workload ${name}`);
-  }
+  if (WARM[name] === undefined) throw new Error(`unknown workload ${name}`);
+  return measure(WARM[name], SECONDS);
 }
 
-/** Start-phase seconds per workload (per-second figures cover them); `large` needs long (V8 optimises ~60 generated functions). */
-const WARM: Record<string, number> = { cpu: 3, mixed: 3, large: 8, cold: 2 };
+/** Start-phase seconds per workload (per-second figures cover them). */
+const WARM = START_SECONDS;
 
 const round = (m: Measure): Record<string, unknown> => ({
   ...m, hostSeconds: Math.round(m.hostSeconds * 1000) / 1000, mips: Math.round(m.mips * 10) / 10,
   translateMs: m.translateMs === undefined ? undefined : Math.round(m.translateMs * 10) / 10,
 });
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((p, q) => p - q);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 interface Row { mips: number; first: number; perSecond: number[]; runs: Record<string, unknown>[] }

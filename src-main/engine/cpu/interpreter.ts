@@ -337,7 +337,7 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
     st.fb = fb;
     st.pc = slow === SLOW_JUMP ? pcOut : (base + (i << 1)) | 0;
     // software-TLB hits = memory instructions of this stretch minus the one that went slow
-    mmu.addFastHits(memOps(opCounts) - memAtEntry - (slow === SLOW_LOAD || slow === SLOW_STORE ? 1 : 0));
+    mmu.addFastHits(smallInteger(memOps(opCounts) - memAtEntry - (slow === SLOW_LOAD || slow === SLOW_STORE ? 1 : 0)));
     if (slow === SLOW_LOAD) loadSlow(cpu, a, va);
     else if (slow === SLOW_STORE) storeSlow(cpu, a, va);
     else if (slow === SLOW_SYSTEM) {
@@ -350,6 +350,17 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
   cpu.counters.cycles += cyc;
   cpu.runCycles = 0;
   return { reason, cycles: cyc, instructions: n };
+}
+
+/**
+ * `n` as V8's small integer when it is one (the same number). A difference of the Float64Array totals is a
+ * heap number to V8 even when it is a small integer, and added to the TLB's hit count (a small integer
+ * field) it made that field a double: the TLB statistics object took a new shape, and the next TLB built —
+ * the guest's, right after the warm-up — invalidated the interpreter's optimised code (or threw away the
+ * compile in flight, in `bt`'s first CPU-second). The count itself is exact either way.
+ */
+function smallInteger(n: number): number {
+  return n >= -0x40000000 && n <= 0x3fffffff ? n | 0 : n;
 }
 
 /** Memory instructions counted so far (the CPU's totals; a stretch's fast-path hits are the difference across it). */
