@@ -151,19 +151,6 @@ function plainStatement(i: PlanInstr): { code: string; form: number } | undefine
   }
 }
 
-/** The inline software-TLB access of a load or store (the interpreter's checks), `slow` its else branch. */
-function memStatements(i: PlanInstr, slow: string): string[] {
-  const a = i.a;
-  const head = `va = ${plus(R(i.b), i.imm)}; p = va >>> 12; si = p & ${SOFT_MASK};`;
-  switch (i.op) {
-    case Op.LDW: return [head, `if (rTag[si] === p && (va & 3) === 0) ${a !== 0 ? `r${a} = rFrame[si][(va & 4095) >>> 2];` : '{}'} ${slow}`];
-    case Op.LDB: return [head, `if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] >>> ((va & 3) << 3)) & 255;` : '{}'} ${slow}`];
-    case Op.LDBS: return [head, `if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] << (24 - ((va & 3) << 3))) >> 24;` : '{}'} ${slow}`];
-    case Op.STW: return [head, `if (wTag[si] === p && (va & 3) === 0) wFrame[si][(va & 4095) >>> 2] = ${R(a)}; ${slow}`];
-    default: return [head, `if (wTag[si] === p) { fr = wFrame[si]; t = (va & 4095) >>> 2; si = (va & 3) << 3; fr[t] = (fr[t] & ~(255 << si)) | ((${R(a)} & 255) << si); } ${slow}`];
-  }
-}
-
 const pair = new Int32Array(2);
 /** The packed (a, imm) pair the interpreter's slow paths take (isa predecode: the one decoder). */
 function packed(i: PlanInstr): { a: number; imm: number } {
@@ -248,7 +235,7 @@ function plainBlock(bl: PlanBlock): boolean {
   for (let k = 0; k < n; k++) {
     const i = bl.instrs[k];
     if (k === n - 1 && (i.kind === OpKind.Branch || i.op === Op.J)) continue;
-    if (plainStatement(i) === undefined && i.kind !== OpKind.Mem) return false;
+    if (plainStatement(i) === undefined) return false;
   }
   return true;
 }
@@ -307,7 +294,7 @@ export function backEdgeLoops(plan: PagePlan): Map<number, number[]> {
     if (!from.has(si)) continue;
     const path: number[] = [];
     for (let k = si; k !== -1; k = from.get(k)!) path.unshift(k);
-    if (path.length > BT_BACK_EDGE_LOOP_BLOCKS || path.some((k) => k > si)) continue;
+    if (path.length > BT_BACK_EDGE_LOOP_BLOCKS) continue;
     if (path.reduce((n, k) => n + blocks[k].instrs.length, 0) > BT_BACK_EDGE_LOOP_INSTRUCTIONS) continue;
     loops.set(si, path);
   }
@@ -351,8 +338,6 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   const loops = backEdgeLoops(plan);
   /** Blocks with a `case` label that is not an entry (only copied loops jump there). */
   const loopExit = loopExitBlocks(plan, loops);
-  /** Word of a load or store → its slow-path branch as emitted in its block (a loop copy reuses its site and resume case). */
-  const memSlow = new Map<number, string>();
   const pcOf = (w: number): string => (w === 0 ? 'base' : `(base + ${w * 4}) | 0`);
   const transferTo = (w: number): string => {
     if (w >= 0 && w < PAGE_WORDS && entryAt[w] >= 0) return `b = ${entryAt[w]}; continue loop;`;
@@ -416,11 +401,6 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
       emit(`          if (cyc + ${cb.cost} >= stop) { npc = ${cb.start * 4}; break bud; }`);
       emit(`          cyc += ${cb.cost}; bc[${cb.id}]++;`);
       for (const i of cb.instrs) {
-        const slowBranch = memSlow.get(i.w);
-        if (slowBranch !== undefined) {
-          for (const line of memStatements(i, slowBranch)) emit(`          ${line}`);
-          continue;
-        }
         const ps = plainStatement(i);
         if (ps === undefined) continue; // the block's last branch or jump, below
         if (ps.code !== '') emit(`          ${ps.code}`);
@@ -470,8 +450,12 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           const resume = midResume();
           const store = i.op === Op.STW || i.op === Op.STB;
           const slow = `else ${midCallout(i, bl, idx, store ? 1 : 0, resume)}`;
-          memSlow.set(i.w, slow);
-          for (const line of memStatements(i, slow)) emit(`        ${line}`);
+          emit(`        va = ${plus(rb, i.imm)}; p = va >>> 12; si = p & ${SOFT_MASK};`);
+          if (i.op === Op.LDW) emit(`        if (rTag[si] === p && (va & 3) === 0) ${a !== 0 ? `r${a} = rFrame[si][(va & 4095) >>> 2];` : '{}'} ${slow}`);
+          else if (i.op === Op.LDB) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] >>> ((va & 3) << 3)) & 255;` : '{}'} ${slow}`);
+          else if (i.op === Op.LDBS) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] << (24 - ((va & 3) << 3))) >> 24;` : '{}'} ${slow}`);
+          else if (i.op === Op.STW) emit(`        if (wTag[si] === p && (va & 3) === 0) wFrame[si][(va & 4095) >>> 2] = ${R(a)}; ${slow}`);
+          else emit(`        if (wTag[si] === p) { fr = wFrame[si]; t = (va & 4095) >>> 2; si = (va & 3) << 3; fr[t] = (fr[t] & ~(255 << si)) | ((${R(a)} & 255) << si); } ${slow}`);
           resumeLabel(resume);
           break;
         }
