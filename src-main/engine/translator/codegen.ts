@@ -4,7 +4,7 @@
  * code).
  *
  * Interface: `generateRegionSource(plan, info)` → {source of a factory body, entryAt (word → labelled
- * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
+ * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)`; `backEdgeLoops(plan)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
  * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
  * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
@@ -14,6 +14,9 @@
  *    successor; branches inside the page are `b = id; continue`; only blocks control enters other
  *    than by falling through get a `case` label (`enterableBlocks`: each label is a join of every
  *    live local in V8's code), and `entryAt` lists them for the dispatcher;
+ *  - a taken back edge to a small cycle of plain blocks (`backEdgeLoops`: arithmetic and control flow
+ *    only) goes round a copy of the cycle in a JS `for(;;)` instead of the switch (each copied block
+ *    with its budget check, cost and counter; a way off the cycle goes back through the switch);
  *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
  *    are folded from these later, see executor.ts);
