@@ -4,8 +4,8 @@
  * code).
  *
  * Interface: `generateRegionSource(plan, info)` → {source of a factory body, entryAt (word → labelled
- * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)`; `backEdgeLoops(plan)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
- * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
+ * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
+ * entryTable)` returns the region function `fn(x)`); `backEdgeLoops(plan)`; `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
  * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
