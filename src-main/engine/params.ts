@@ -205,6 +205,14 @@ export const BT_MANY_LANDINGS = 48;
 /** Arrivals at an untranslated pc of a page that already has regions before a further region is
  *  compiled for the page's untranslated entry points. */
 export const BT_NEW_ENTRY_ARRIVALS = 4;
+/** Back edges inside a region (codegen.ts `backEdgeLoops`): a branch or jump back to a block of a cycle
+ *  of plain blocks (arithmetic and control flow only: no load, store, division or callout) enters a JS
+ *  `for(;;)` holding a copy of the cycle's blocks instead of going round the region's `switch` (per
+ *  block its budget check, cost and counter kept). At most this many blocks on the cycle, and at most
+ *  BT_BACK_EDGE_LOOP_INSTRUCTIONS guest instructions in them (each copy grows the generated function).
+ *  Host-side only. */
+export const BT_BACK_EDGE_LOOP_BLOCKS = 8;
+export const BT_BACK_EDGE_LOOP_INSTRUCTIONS = 64;
 /** Most guest instructions in one region (one generated function): V8 optimizes a function only up to
  *  ~60 KB of bytecode (--max-optimized-bytecode-size), and the measurement in docs/monitors.md ("Why
  *  page regions") used 256-instruction pages. A page with more hot code gets several regions. */

@@ -5,7 +5,7 @@
  *
  * Interface: `generateRegionSource(plan, info)` → {source of a factory body, entryAt (word → labelled
  * block or -1), sites (static exits), slow (slow-path sites)}; `enterableBlocks(plan, entries)` (`new Function('h', 'bc', 'ent', source)(helpers, blockCounters,
- * entryTable)` returns the region function `fn(x)`); `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
+ * entryTable)` returns the region function `fn(x)`); `backEdgeLoops(plan)`; `EXIT_PAGE`, `EXIT_BUDGET`, `EXIT_CALLOUT`
  * (values of x.kind).
  * Shape (docs/monitors.md, "Why page regions": per-page functions with an internal `switch` and registers in locals
  * are several times faster than the interpreter; per-block functions are not):
@@ -14,6 +14,9 @@
  *    successor; branches inside the page are `b = id; continue`; only blocks control enters other
  *    than by falling through get a `case` label (`enterableBlocks`: each label is a join of every
  *    live local in V8's code), and `entryAt` lists them for the dispatcher;
+ *  - a taken back edge to a small cycle of plain blocks (`backEdgeLoops`: arithmetic and control flow
+ *    only) goes round a copy of the cycle in a JS `for(;;)` instead of the switch (each copied block
+ *    with its budget check, cost and counter; a way off the cycle goes back through the switch);
  *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
  *    are folded from these later, see executor.ts);
@@ -37,7 +40,7 @@
  */
 import { Op, OPCODE_BY_NUMBER, predecode, REG_LR } from '../isa/index';
 import { SOFT_MASK } from '../mmu/index';
-import { PAGE_WORDS } from '../params';
+import { BT_BACK_EDGE_LOOP_BLOCKS, BT_BACK_EDGE_LOOP_INSTRUCTIONS, PAGE_WORDS } from '../params';
 import { directTarget, OpKind, type PagePlan, type PlanBlock, type PlanInstr } from './blocks';
 
 /** x.kind: left the page / jumped to a non-entry (x.pc, x.site). */
@@ -112,6 +115,43 @@ function condition(op: number, form: number): string {
   if (form === 0) return cmp;
   if (form === 1) return expl;
   return `fk === 0 ? ${cmp} : ${expl}`;
+}
+
+const plus = (r: string, k: number): string => (r === '0' ? `${k | 0}` : k === 0 ? r : `(${r} + ${k}) | 0`);
+
+/**
+ * The statement of a plain instruction — arithmetic, logic, a compare: no memory access, slow path or
+ * control flow — and the lazy-flag form it leaves (0 compare, 1 explicit, -1 unchanged); undefined for
+ * any other instruction. `code` is empty when the instruction changes nothing (nop, a write to r0).
+ */
+function plainStatement(i: PlanInstr): { code: string; form: number } | undefined {
+  const a = i.a, rb = R(i.b), rc = R(i.c);
+  const set = (expr: string): { code: string; form: number } => ({ code: a !== 0 ? `r${a} = ${expr};` : '', form: -1 });
+  switch (i.op) {
+    case Op.NOP: return { code: '', form: -1 };
+    case Op.ADD: return set(i.c === 0 ? plus(rb, 0) : i.b === 0 ? rc : `(${rb} + ${rc}) | 0`);
+    case Op.SUB: return set(`(${rb} - ${rc}) | 0`);
+    case Op.AND: return set(`${rb} & ${rc}`);
+    case Op.OR: return set(`${rb} | ${rc}`);
+    case Op.XOR: return set(`${rb} ^ ${rc}`);
+    case Op.SHL: return set(`${rb} << (${rc} & 31)`);
+    case Op.SHR: return set(`(${rb} >>> (${rc} & 31)) | 0`);
+    case Op.SAR: return set(`${rb} >> (${rc} & 31)`);
+    case Op.MUL: return set(`Math.imul(${rb}, ${rc})`);
+    case Op.MULHU: return set(`h.mulhu(${rb}, ${rc})`);
+    case Op.CMP: return { code: `fk = 0; fa = ${rb}; fb = ${rc};`, form: 0 };
+    case Op.TST: return { code: `t = ${rb} & ${rc}; fk = 1; fa = (t === 0 ? 1 : 0) | (t < 0 ? 2 : 0); fb = 0;`, form: 1 };
+    case Op.ADDI: return set(plus(rb, i.imm));
+    case Op.ANDI: return set(`${rb} & ${i.imm}`);
+    case Op.ORI: return set(i.b === 0 ? `${i.imm}` : `${rb} | ${i.imm}`);
+    case Op.XORI: return set(`${rb} ^ ${i.imm}`);
+    case Op.SLLI: return set(`${rb} << ${i.imm}`);
+    case Op.SRLI: return set(`(${rb} >>> ${i.imm}) | 0`);
+    case Op.SRAI: return set(`${rb} >> ${i.imm}`);
+    case Op.LUI: return set(`${(i.imm << 16) | 0}`);
+    case Op.CMPI: return { code: `fk = 0; fa = ${rb}; fb = ${i.imm};`, form: 0 };
+    default: return undefined;
+  }
 }
 
 const pair = new Int32Array(2);
@@ -192,6 +232,93 @@ export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uin
   return label;
 }
 
+/** A block whose instructions are all plain (`plainStatement`) but for a last conditional branch or direct jump: no slow path, no call, no register jump. */
+function plainBlock(bl: PlanBlock): boolean {
+  const n = bl.instrs.length;
+  for (let k = 0; k < n; k++) {
+    const i = bl.instrs[k];
+    if (k === n - 1 && (i.kind === OpKind.Branch || i.op === Op.J)) continue;
+    if (plainStatement(i) === undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * The back edges that run a copy of their loop in a JS `for(;;)`: for block S ending in a branch or
+ * direct jump to block B at or before it, the shortest path of blocks B → … → S through the region's
+ * static control flow (fall-through, direct jumps and branches) such that the cycle B → … → S → B is
+ * plain blocks only (`plainBlock`), at most BT_BACK_EDGE_LOOP_BLOCKS blocks and
+ * BT_BACK_EDGE_LOOP_INSTRUCTIONS instructions, and every way off the path (a branch's other side)
+ * leads to a block of the region (no new exit site). Result: block id of S → the path's block ids.
+ * Taking the back edge then goes round the copy without the `switch` dispatch (per block the same
+ * budget check, cost and counter as the block itself); leaving the path is `b = id; continue loop`
+ * (`loopExitBlocks` gives those blocks a `case` label), leaving at S's own fall-through ends the copy.
+ */
+export function backEdgeLoops(plan: PagePlan): Map<number, number[]> {
+  const blocks = plan.blocks;
+  const at = (w: number): number => (w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1);
+  const plain = blocks.map(plainBlock);
+  /** The successors of block k on the path (in the region), or undefined when a way out of it leaves the region. */
+  const succ = (k: number): number[] | undefined => {
+    const bl = blocks[k];
+    const last = bl.instrs[bl.instrs.length - 1];
+    const next = blocks[k + 1] !== undefined && blocks[k + 1].start === bl.end ? k + 1 : -1;
+    if (last.op === Op.J) { const t = at(directTarget(last)); return t >= 0 ? [t] : undefined; }
+    if (last.kind === OpKind.Branch && !branchToNext(plan, k, last)) {
+      const t = at(directTarget(last));
+      return t >= 0 && next >= 0 ? [t, next] : undefined;
+    }
+    return next >= 0 ? [next] : undefined;
+  };
+  const loops = new Map<number, number[]>();
+  for (let si = 0; si < blocks.length; si++) {
+    const sBl = blocks[si];
+    const last = sBl.instrs[sBl.instrs.length - 1];
+    if (!plain[si] || !(last.op === Op.J || (last.kind === OpKind.Branch && !branchToNext(plan, si, last)))) continue;
+    const b = at(directTarget(last));
+    if (b < 0 || b > si || !plain[b]) continue;
+    // breadth-first from B over plain blocks whose other ways out stay in the region, to S
+    const from = new Map<number, number>([[b, -1]]);
+    let frontier = [b];
+    for (let depth = 1; depth <= BT_BACK_EDGE_LOOP_BLOCKS && frontier.length > 0 && !from.has(si); depth++) {
+      const nextFrontier: number[] = [];
+      for (const k of frontier) {
+        if (k === si) continue;
+        const out = succ(k);
+        if (out === undefined) continue;
+        for (const j of out) {
+          if (from.has(j) || !plain[j]) continue;
+          from.set(j, k);
+          nextFrontier.push(j);
+        }
+      }
+      frontier = nextFrontier;
+    }
+    if (!from.has(si)) continue;
+    const path: number[] = [];
+    for (let k = si; k !== -1; k = from.get(k)!) path.unshift(k);
+    if (path.length > BT_BACK_EDGE_LOOP_BLOCKS) continue;
+    if (path.reduce((n, k) => n + blocks[k].instrs.length, 0) > BT_BACK_EDGE_LOOP_INSTRUCTIONS) continue;
+    loops.set(si, path);
+  }
+  return loops;
+}
+
+/** The blocks a copied loop may leave to (a branch's side off the path, not S's own fall-through): each needs a `case` label. */
+function loopExitBlocks(plan: PagePlan, loops: Map<number, number[]>): Set<number> {
+  const exits = new Set<number>();
+  for (const path of loops.values()) {
+    for (let k = 0; k + 1 < path.length; k++) {
+      const bl = plan.blocks[path[k]];
+      const last = bl.instrs[bl.instrs.length - 1];
+      if (last.kind !== OpKind.Branch || branchToNext(plan, path[k], last)) continue;
+      const taken = plan.blockAt[directTarget(last)];
+      exits.add(taken === path[k + 1] ? path[k] + 1 : taken);
+    }
+  }
+  return exits;
+}
+
 /**
  * `resumable` false (the variant that runs): a slow path in the middle of a block has no resume
  * label — the function leaves with x.kind = EXIT_RESUME and x.b = the resume case, and the executor
@@ -211,6 +338,9 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   const label = enterableBlocks(plan, info.entries);
   const entryAt = new Int16Array(PAGE_WORDS).fill(-1);
   for (const bl of plan.blocks) if (label[bl.id] === 1) entryAt[bl.start] = bl.id;
+  const loops = backEdgeLoops(plan);
+  /** Blocks with a `case` label that is not an entry (only copied loops jump there). */
+  const loopExit = loopExitBlocks(plan, loops);
   const pcOf = (w: number): string => (w === 0 ? 'base' : `(base + ${w * 4}) | 0`);
   const transferTo = (w: number): string => {
     if (w >= 0 && w < PAGE_WORDS && entryAt[w] >= 0) return `b = ${entryAt[w]}; continue loop;`;
@@ -245,7 +375,6 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     trailer.push(`      case ${id}: ${exitTo(pcOf(bl.end), true)}`);
     return id;
   };
-  const plus = (r: string, k: number): string => (r === '0' ? `${k | 0}` : k === 0 ? r : `(${r} + ${k}) | 0`);
 
   emit('"use strict";');
   emit(`// region gpfn=${hex(info.gpfn)} mode=${info.kernel ? 'kernel' : 'user'} blocks=${plan.blocks.length} instructions=${plan.instructions} tus=${plan.tus}`);
@@ -260,9 +389,41 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit('  loop: for (;;) {');
   emit('    sw: switch (b) {');
   const blocks = plan.blocks;
+  /**
+   * A taken back edge of block S (the path's last block): a `for(;;)` round a copy of the path's
+   * blocks, each with its budget check, cost and counter; S's back edge goes round again, S's
+   * fall-through ends the loop (the code after it is S's own), any other way off the path goes
+   * through the switch.
+   */
+  const emitLoopCopy = (path: number[]): void => {
+    const s = path[path.length - 1];
+    emit(`        back${s}: for (;;) {`);
+    let form = -1;
+    for (let k = 0; k < path.length; k++) {
+      const cb = blocks[path[k]];
+      emit(`          if (cyc + ${cb.cost} >= stop) { npc = ${cb.start * 4}; break bud; }`);
+      emit(`          cyc += ${cb.cost}; bc[${cb.id}]++;`);
+      for (const i of cb.instrs) {
+        const ps = plainStatement(i);
+        if (ps === undefined) continue; // the block's last branch or jump, below
+        if (ps.code !== '') emit(`          ${ps.code}`);
+        if (ps.form >= 0) form = ps.form;
+      }
+      const last = cb.instrs[cb.instrs.length - 1];
+      if (k === path.length - 1) {
+        emit(last.op === Op.J ? `          continue back${s};` : `          if (${condition(last.op, form)}) continue back${s};`);
+        if (last.op !== Op.J) emit(`          break back${s};`);
+      } else if (last.kind === OpKind.Branch && !branchToNext(plan, cb.id, last)) {
+        const taken = plan.blockAt[directTarget(last)];
+        if (taken === path[k + 1]) emit(`          if (!(${condition(last.op, form)})) { b = ${cb.id + 1}; continue loop; }`);
+        else emit(`          if (${condition(last.op, form)}) { b = ${taken}; continue loop; }`);
+      }
+    }
+    emit('        }');
+  };
   for (let bi = 0; bi < blocks.length; bi++) {
     const bl = blocks[bi];
-    emit(`      ${label[bl.id] === 1 ? `case ${bl.id}:` : `// block ${bl.id}, reached by falling through:`} // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
+    emit(`      ${label[bl.id] === 1 || loopExit.has(bl.id) ? `case ${bl.id}:` : `// block ${bl.id}, reached by falling through:`} // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
     emit(`        if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
     emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
     let form = -1;
@@ -271,18 +432,13 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
       const i = bl.instrs[idx];
       const a = i.a, rb = R(i.b), rc = R(i.c);
       const set = (expr: string): void => { if (a !== 0) emit(`        r${a} = ${expr};`); };
+      const plainI = plainStatement(i);
+      if (plainI !== undefined) {
+        if (plainI.code !== '') emit(`        ${plainI.code}`);
+        if (plainI.form >= 0) form = plainI.form;
+        continue;
+      }
       switch (i.op) {
-        case Op.NOP: break;
-        case Op.ADD: set(i.c === 0 ? plus(rb, 0) : i.b === 0 ? rc : `(${rb} + ${rc}) | 0`); break;
-        case Op.SUB: set(`(${rb} - ${rc}) | 0`); break;
-        case Op.AND: set(`${rb} & ${rc}`); break;
-        case Op.OR: set(`${rb} | ${rc}`); break;
-        case Op.XOR: set(`${rb} ^ ${rc}`); break;
-        case Op.SHL: set(`${rb} << (${rc} & 31)`); break;
-        case Op.SHR: set(`(${rb} >>> (${rc} & 31)) | 0`); break;
-        case Op.SAR: set(`${rb} >> (${rc} & 31)`); break;
-        case Op.MUL: set(`Math.imul(${rb}, ${rc})`); break;
-        case Op.MULHU: set(`h.mulhu(${rb}, ${rc})`); break;
         case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: {
           const unsigned = i.op === Op.DIVU || i.op === Op.REMU;
           const opx = i.op === Op.DIV || i.op === Op.DIVU ? '/' : '%';
@@ -293,17 +449,6 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           resumeLabel(resume);
           break;
         }
-        case Op.CMP: emit(`        fk = 0; fa = ${rb}; fb = ${rc};`); form = 0; break;
-        case Op.TST: emit(`        t = ${rb} & ${rc}; fk = 1; fa = (t === 0 ? 1 : 0) | (t < 0 ? 2 : 0); fb = 0;`); form = 1; break;
-        case Op.ADDI: set(plus(rb, i.imm)); break;
-        case Op.ANDI: set(`${rb} & ${i.imm}`); break;
-        case Op.ORI: set(i.b === 0 ? `${i.imm}` : `${rb} | ${i.imm}`); break;
-        case Op.XORI: set(`${rb} ^ ${i.imm}`); break;
-        case Op.SLLI: set(`${rb} << ${i.imm}`); break;
-        case Op.SRLI: set(`(${rb} >>> ${i.imm}) | 0`); break;
-        case Op.SRAI: set(`${rb} >> ${i.imm}`); break;
-        case Op.LUI: set(`${(i.imm << 16) | 0}`); break;
-        case Op.CMPI: emit(`        fk = 0; fa = ${rb}; fb = ${i.imm};`); form = 0; break;
         case Op.LDW: case Op.LDB: case Op.LDBS: case Op.STW: case Op.STB: {
           const resume = midResume();
           const store = i.op === Op.STW || i.op === Op.STB;
@@ -319,7 +464,9 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
         }
         case Op.J: case Op.JAL: {
           if (i.op === Op.JAL) emit(`        r15 = ${pcOf(i.w + 1)};`);
-          emit(`        ${transferTo(directTarget(i))}`);
+          const path = i.op === Op.J ? loops.get(bl.id) : undefined;
+          if (path !== undefined) emitLoopCopy(path);
+          else emit(`        ${transferTo(directTarget(i))}`);
           fallsThrough = false;
           break;
         }
@@ -333,7 +480,12 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
         }
         default:
           if (i.kind === OpKind.Branch) {
-            if (!branchToNext(plan, bi, i)) emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
+            const path = loops.get(bl.id);
+            if (path !== undefined) {
+              emit(`        if (${condition(i.op, form)}) {`);
+              emitLoopCopy(path);
+              emit('        }');
+            } else if (!branchToNext(plan, bi, i)) emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
           } else {
             // callout (privileged / sensitive / trap / atomic / illegal): the reference slow path; ends the block
             emit(`        ${callout(i, bl, idx, 2, endResume(bl))}`);

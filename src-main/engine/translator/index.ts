@@ -7,7 +7,7 @@
  * callouts.ts → executor.ts; docs/monitors.md explains the design.
  */
 export { scanPage, TU_MAX_INSTRUCTIONS, OpKind, classify, mnemonicOf, type PagePlan, type PlanBlock, type PlanInstr, type ScanOptions } from './blocks';
-export { generateRegionSource, EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, type RegionSource } from './codegen';
+export { backEdgeLoops, generateRegionSource, EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, type RegionSource } from './codegen';
 export { Region, compileRegion, foldRegion, regionKey, uncountTail, type FoldSink, type RegionFn, type RegionHelpers } from './region';
 export { RegionTables } from './regionTables';
 export { sharedCodeStats, clearSharedCode, type RegionCode } from './sharedCode';
