@@ -1,10 +1,10 @@
 /**
- * heldPages — post-copy's pages on the destination's side: at the switch the source is paused and its
- * pages still to send are final, so the source's side writes them once, as zero and normal page records
- * in batches of about `MIGRATION_RECORD_BATCH_BYTES` (`postcopyHold.ts`: on the source host's owner in
- * the lab), and the mechanism hands the batches to the receiver, which keeps them here. Every post-copy page the destination takes in — a page
- * the background push or a page request brings, or a fault that cannot wait — is read from these
- * batches, never from the source machine: the two halves share nothing but the batches.
+ * heldPages — post-copy's pages on the destination's side: at the switch the source is paused and its pages
+ * still to send are final, so the source's side writes them once, as zero and normal page records in batches
+ * of about `MIGRATION_RECORD_BATCH_BYTES` (`postcopyHold.ts`: on the source host's owner in the lab), and the
+ * mechanism hands the batches to the receiver, which keeps them here. Every post-copy page the destination
+ * takes in — a page the background push or a page request brings, or a fault that cannot wait — is read from
+ * these batches, never from the source machine: the two halves share nothing but the batches.
  *
  * Only where the bytes are read from changes: the link still carries each page when it is pushed or
  * requested (the sender counts and times it then, as before), and these batches cost nothing on the

@@ -19,12 +19,11 @@
  * through the hosts' owners too.
  *
  * Memory reclamation: until the switch the source host may compress, swap or sample the VM's pages like
- * any other; the stream reads them through the source owner's reads (from the bytes the host keeps). At the switch the VM
- * leaves the source's reclamation: the source's owner keeps the bytes of its pages still away
- * (`leaveReclamation`, saved with the move in post-copy) for whatever must still read the source (its
- * reads answer from them). It
- * joins the destination's once its memory there is whole (at once after pre-copy, at the end of
- * post-copy: until then the remote faults own its not-present pages).
+ * any other; the stream reads them through the source owner's reads (from the bytes the host keeps). At
+ * the switch the VM leaves the source's reclamation: the source's owner keeps the bytes of its pages still
+ * away (`leaveReclamation`, saved with the move in post-copy) for whatever must still read the source (its
+ * reads answer from them). It joins the destination's once its memory there is whole (at once after
+ * pre-copy, at the end of post-copy: until then the remote faults own its not-present pages).
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { Vm } from '../cluster/index';

@@ -28,8 +28,9 @@
  * confirming compare); between them travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
  * batches the receiver keeps (`heldPages.ts`), written where the source is (`MigrationEnv.sourceHeldPages`:
- * in the lab the source host's owner; the sender keeps only which pages are zero pages): every page the destination takes in after the switch —
- * pushed, requested, or a fault that cannot wait — is read there, never from the source. At the switch
+ * in the lab the source host's owner; the sender keeps only which pages are zero pages): every page the
+ * destination takes in after the switch — pushed, requested, or a fault that cannot wait — is read there,
+ * never from the source. At the switch
  * the source's side sends one message (`switchTransport`: directly, or through a message port): each
  * member's device state and its check — machine digest and per-page hash list (`verify.ts`); the
  * destination's side starts the machines from those cores and verifies against the list, and checks each

@@ -3,10 +3,10 @@
  * bare machines, no lab and no host owner around them): the same reads the lab's source host owner does
  * (`vm/outgoingReads.ts`), so the mechanism behaves alike over both.
  *
- * `machineSource(machine, away?)` → the env's `sourcePageCount`, `sourcePage`, `sourceCore`,
- * `sourceCheck`, `sourceWhole` and `sourceHeldPages` (post-copy's held pages, `postcopyHold.ts`); `machine(m)` is member m's machine on the source, `away(m, gpfn)` the
- * bytes of a page its host keeps outside it (none by default). A page is read at once (a view of the
- * machine's words, or one page reused here).
+ * `machineSource(machine, away?)` → the env's `sourcePageCount`, `sourcePage`, `sourceCore`, `sourceCheck`,
+ * `sourceWhole` and `sourceHeldPages` (post-copy's held pages, `postcopyHold.ts`); `machine(m)` is member m's
+ * machine on the source, `away(m, gpfn)` the bytes of a page its host keeps outside it (none by default). A
+ * page is read at once (a view of the machine's words, or one page reused here).
  */
 import { PAGE_SIZE_BYTES } from '../params';
 import type { GuestMachine } from '../vm/guestMachine';

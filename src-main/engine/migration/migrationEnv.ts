@@ -1,11 +1,11 @@
 /**
- * migrationEnv — what a live migration needs from the world it runs in: reads of the VMs' machines on
- * the source (plain values: `sourcePageCount`, `sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`,
- * `sourceWhole`; post-copy's held pages written there: `sourceHeldPages`), the destination half that fills their memories there (`openReceiver`), the host
- * schedulers (pause, resume, throttle), and the switch itself. The lab implements it
- * (`labMigrationEnv.ts`: every source read is a call to the source host's owner, which holds the
- * machines); tests and benches over bare machines implement the reads with `machineSource.ts`. The
- * mechanism (`liveMigration.ts`) never sees more, and never a source machine.
+ * migrationEnv — what a live migration needs from the world it runs in: reads of the VMs' machines on the
+ * source (plain values: `sourcePageCount`, `sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`,
+ * `sourceWhole`; post-copy's held pages written there: `sourceHeldPages`), the destination half that fills
+ * their memories there (`openReceiver`), the host schedulers (pause, resume, throttle), and the switch
+ * itself. The lab implements it (`labMigrationEnv.ts`: every source read is a call to the source host's
+ * owner, which holds the machines); tests and benches over bare machines implement the reads with
+ * `machineSource.ts`. The mechanism (`liveMigration.ts`) never sees more, and never a source machine.
  *
  * Members are the VMs moved together (one, or a gang), by index. Times are host virtual ns.
  *

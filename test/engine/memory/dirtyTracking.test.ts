@@ -11,7 +11,7 @@ import { Cpu } from '../../../src-main/engine/cpu/index';
 import { PTE_W } from '../../../src-main/engine/isa/index';
 import { DirtyTracker, GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
 import { dirtyHarvesterFor, PagingContext, type Gpa, type PagingOptions } from '../../../src-main/engine/mmu/index';
-import { build, HALT_VECTORS } from '../../helpers/cpuHarness';
+import { build, ENTER_PAGING, HALT_VECTORS } from '../../helpers/cpuHarness';
 import { PtBuilder } from '../mmu/ptBuilder';
 import { bootPaging, makePagingProgram, rng } from '../mmu/shadowFuzz';
 import { changedPages, snapshotPages } from './memoryDiff';
@@ -27,11 +27,7 @@ const MODES: { name: string; paging: PagingOptions; nested?: 'pml' | 'dirty-bits
 function storeLoop(paging: PagingOptions, nested?: 'pml' | 'dirty-bits') {
   const image = build(`${HALT_VECTORS}
   .org 0x2000
-_start:
-  li r1, 0x100000
-  mtcr ptbr, r1
-  li r1, 1
-  mtcr status, r1
+_start:${ENTER_PAGING}
 loop:
   stw r3, 0(r2)
   brk

@@ -10,7 +10,7 @@ import { Cpu } from '../../../src-main/engine/cpu/index';
 import { CAUSE_PAGE_FAULT, CR_CAUSE, FAULT_PRESENT, PTE_A, PTE_D, PTE_PS, PTE_U, PTE_W } from '../../../src-main/engine/isa/index';
 import { GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
 import { makePte, PagingContext, type Gpa, type PageTableLevels, type PagingOptions } from '../../../src-main/engine/mmu/index';
-import { build, HALT_VECTORS, reg } from '../../helpers/cpuHarness';
+import { build, ENTER_PAGING, HALT_VECTORS, reg } from '../../helpers/cpuHarness';
 import { PtBuilder } from './ptBuilder';
 
 const PAGES = 64;
@@ -21,11 +21,7 @@ function sweep(levels: PageTableLevels, paging: PagingOptions, guestLarge = fals
   const stride = guestLarge ? (levels === 2 ? 4 << 20 : 128 << 10) : 4096;
   const src = `${HALT_VECTORS}
   .org 0x2000
-_start:
-  li r1, 0x100000
-  mtcr ptbr, r1
-  li r1, 1
-  mtcr status, r1
+_start:${ENTER_PAGING}
   li r5, 2
 pass:
   li r2, ${VA}
@@ -135,11 +131,7 @@ test('shadow paging: a TLB miss walks the shadow table (n references), hidden fa
 function largePageCpu(largePages: boolean, levels: PageTableLevels = 2, extra: PagingOptions = {}) {
   const src = `${HALT_VECTORS}
   .org 0x2000
-_start:
-  li r1, 0x100000
-  mtcr ptbr, r1
-  li r1, 1
-  mtcr status, r1
+_start:${ENTER_PAGING}
   li r2, 0x40000000
   li r3, 0x1234
   stw r3, 0x1008(r2)
@@ -268,11 +260,7 @@ test('host memory: a 4 GiB guest that reads 40 MiB and writes 10 MiB costs about
   const vms = (['shadow', 'nested'] as const).map((mode) => {
     const image = build(`${HALT_VECTORS}
   .org 0x2000
-_start:
-  li r1, 0x100000
-  mtcr ptbr, r1
-  li r1, 1
-  mtcr status, r1
+_start:${ENTER_PAGING}
   li r2, 0x40000000
   li r3, 10240
 rd:
