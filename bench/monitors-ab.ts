@@ -32,11 +32,10 @@
  * between runs (1,300–2,900 M/s for `mixed bt` at load 5–8, both sides alike): quote the ratio.
  */
 import type { MonitorKind } from '../src-main/engine/monitors/index';
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { median, pairOrder, perSecondPairs, ratioSummary, type Side } from './abPairs';
-import { openWorkload, START_SECONDS, type Workload } from './monitorWorkloads';
+import { openWorkload, runOneProcess, START_SECONDS, type Workload } from './monitorWorkloads';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -64,11 +63,9 @@ interface OneRun { perSecond: number[]; first: { mips: number }; mips: number; b
 
 /** One fresh process of bench/monitors.ts (this tree's script) on the engine at `root`. */
 function firstRun(root: string): OneRun {
-  const script = resolve(HERE, 'bench/monitors.ts');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--one', WORKLOAD, MONITOR, '--engine-root', root, '--clock', 'cpu'],
-    { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, HVLAB_BENCH_SECONDS: CHILD_SECONDS } });
-  if (r.status !== 0) throw new Error(`${root}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join('\n')}`);
-  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<OneRun, 'load'>), load: load1() };
+  const r = runOneProcess(WORKLOAD, MONITOR, root, 'cpu', { ...process.env, HVLAB_BENCH_SECONDS: CHILD_SECONDS });
+  if (r.error !== undefined) throw new Error(`${root}: ${String(r.error)}`);
+  return { ...(r as unknown as Omit<OneRun, 'load'>), load: load1() };
 }
 
 function firstSeconds(): Record<string, unknown> {

@@ -19,12 +19,11 @@
  * A benchmark is a measurement, not a test: docs/PERFORMANCE.md records its figures with the machine.
  */
 import type { MonitorKind } from '../src-main/engine/monitors/index';
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './abPairs';
-import { openWorkload, START_SECONDS } from './monitorWorkloads';
+import { openWorkload, runOneProcess, START_SECONDS } from './monitorWorkloads';
 
 const SECONDS = Number(process.env.HVLAB_BENCH_SECONDS ?? 2);
 /**
@@ -118,12 +117,6 @@ const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 interface Row { mips: number; first: number; perSecond: number[]; runs: Record<string, unknown>[] }
 
-function runOne(name: string, mon: MonitorKind, engineRoot: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', HERE, '--one', name, mon, '--engine-root', engineRoot, '--clock', CLOCK], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join('\n') };
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
-
 function summarize(runs: Record<string, unknown>[]): Row | { error: unknown } {
   const ok = runs.filter((r) => r.error === undefined) as unknown as (Measure & { first: Measure; perSecond: number[] })[];
   if (ok.length === 0) return { error: runs[0]?.error };
@@ -171,7 +164,7 @@ if (one >= 0) {
       if ((name === 'large' || name === 'cold') && mon === 'pv') continue; // bare programs have no PV build
       for (let k = 0; k < repeat; k++) {
         for (const [tree, root] of k % 2 === 0 ? trees : [...trees].reverse()) {
-          ((raw[tree][name] ??= {})[mon] ??= []).push(runOne(name, mon, root));
+          ((raw[tree][name] ??= {})[mon] ??= []).push(runOneProcess(name, mon, root, CLOCK));
         }
       }
       load.push(loadavg()[0]);

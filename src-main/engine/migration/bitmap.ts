@@ -1,7 +1,8 @@
 /**
  * bitmap — the migration bitmap of one VM: one bit per guest page still to send, a count, and a scan
  * cursor that walks the pages in order and wraps around (QEMU's `find_dirty_block`: a "complete round"
- * is one wrap). Plain state (the words are a Uint32Array).
+ * is one wrap). Plain state (the words are a Uint32Array): made full, empty, or over words received as
+ * plain data (`ofWords`).
  */
 
 export interface BitmapState { words: Uint32Array; count: number; cursor: number; wraps: number; pages: number }
@@ -18,6 +19,13 @@ export class PageBitmap {
 
   static empty(pages: number): PageBitmap {
     return new PageBitmap({ words: new Uint32Array(Math.ceil(pages / 32)), count: 0, cursor: 0, wraps: 0, pages });
+  }
+
+  /** Over words received as plain data (e.g. a bitmap's words sent to another host's owner): `pages` defaults to every bit of them. */
+  static ofWords(words: Uint32Array, pages = words.length * 32): PageBitmap {
+    let count = 0;
+    for (let i = 0; i < words.length; i++) for (let w = words[i]; w !== 0; w &= w - 1) count++;
+    return new PageBitmap({ words, count, cursor: 0, wraps: 0, pages });
   }
 
   get state(): BitmapState { return this.s; }

@@ -35,6 +35,7 @@ import type { PageCodecName } from '../ports';
 import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
 import type { MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
+import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
 import { XbzrleCache, xbzrleEncode } from './xbzrle';
 import { DedupIndex, type DedupPlace } from './dedupIndex';
@@ -96,8 +97,8 @@ export class PageSender {
   /** Each member's guest pages (asked of the source once). */
   private readonly pageCounts: number[];
   private xbzrleStarted = false;
-  /** Post-copy: the held pages that are zero pages, per member as bitmap words (decided once, at the switch: the source is paused). */
-  private heldZero: Uint32Array[] = [];
+  /** Post-copy: the held pages that are zero pages (decided once, at the switch: the source is paused). */
+  private heldZero: PageBitmap[] = [];
 
   constructor(
     private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions,
@@ -290,13 +291,12 @@ export class PageSender {
    * member's bitmap words, from that reply), for their records when they are pushed or requested.
    */
   heldZeroPages(zero: readonly ArrayBuffer[]): void {
-    this.heldZero = zero.map((words) => new Uint32Array(words));
+    this.heldZero = zero.map((words) => PageBitmap.ofWords(new Uint32Array(words)));
   }
 
   /** Whether a held post-copy page is a zero page (`heldZeroPages`). */
   isHeldZero(m: number, g: number): boolean {
-    const words = this.heldZero[m];
-    return words !== undefined && (words[g >>> 5] & (1 << (g & 31))) !== 0;
+    return this.heldZero[m]?.has(g) ?? false;
   }
 
   /** A post-copy page (zero or whole): pushed in the background (rate-limited) or requested (urgent); returns when its last byte leaves. */

@@ -16,6 +16,7 @@
  */
 import { MIGRATION_RECORD_BATCH_BYTES } from '../params';
 import type { HeldPagesReply } from '../vm/index';
+import { PageBitmap } from './bitmap';
 import { isZeroPage } from './pageHash';
 import { RecordWriter, type RecordBatch } from './recordBuffer';
 import { NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES } from './wireFormat';
@@ -28,21 +29,15 @@ export function writeHeldPages(pages: readonly ArrayBuffer[], read: HeldPageRead
   const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
   const batches: RecordBatch[] = [];
   const zero = pages.map((words, m) => {
-    const bits = new Uint32Array(words);
-    const zeroBits = new Uint32Array(bits.length);
-    for (let i = 0; i < bits.length; i++) {
-      let w = bits[i];
-      while (w !== 0) {
-        const b = w & -w;
-        const g = (i << 5) + (31 - Math.clz32(b));
-        w ^= b;
-        // Read in place where the source shows its words: the record is the one copy made.
-        const bytes = read(m, g);
-        if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zeroBits[i] |= b; } else writer.normal(m, g, bytes);
-        if (writer.size > fullBatch) batches.push(writer.take());
-      }
-    }
-    return zeroBits.buffer;
+    const toSend = PageBitmap.ofWords(new Uint32Array(words));
+    const zeroPages = PageBitmap.empty(toSend.pages);
+    toSend.forEach((g) => {
+      // Read in place where the source shows its words: the record is the one copy made.
+      const bytes = read(m, g);
+      if (!bytes || isZeroPage(bytes)) { writer.zero(m, g); zeroPages.set(g); } else writer.normal(m, g, bytes);
+      if (writer.size > fullBatch) batches.push(writer.take());
+    });
+    return zeroPages.state.words.buffer as ArrayBuffer;
   });
   if (writer.size > 0) batches.push(writer.take());
   return { batches, zero };

@@ -184,6 +184,11 @@ export interface RegionSource {
   readonly slow: readonly SlowSite[];
 }
 
+/** The block that starts or holds word `w` of the page, or -1 (a word off the page or outside every block). */
+function blockAtWord(plan: PagePlan, w: number): number {
+  return w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1;
+}
+
 /** True when control can pass from the end of block `bl` to the next word (it does not end in a jump, a register jump or a callout). */
 function fallsThroughEnd(bl: PlanBlock): boolean {
   const k = bl.instrs[bl.instrs.length - 1].kind;
@@ -209,9 +214,8 @@ function branchToNext(plan: PagePlan, bi: number, i: PlanInstr): boolean {
 export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uint8Array {
   const blocks = plan.blocks;
   const label = new Uint8Array(blocks.length);
-  const at = (w: number): number => (w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1);
   for (const w of entries) {
-    const k = at(w);
+    const k = blockAtWord(plan, w);
     if (k >= 0) label[k] = 1;
   }
   for (let bi = 0; bi < blocks.length; bi++) {
@@ -220,11 +224,11 @@ export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uin
     if (prev === undefined || prev.end !== bl.start || !fallsThroughEnd(prev)) label[bi] = 1;
     for (const i of bl.instrs) {
       if ((i.kind === OpKind.Jump || i.kind === OpKind.Branch) && !branchToNext(plan, bi, i)) {
-        const k = at(directTarget(i));
+        const k = blockAtWord(plan, directTarget(i));
         if (k >= 0) label[k] = 1;
       }
       if (i.op === Op.JAL || i.op === Op.JALR || i.kind === OpKind.Callout) {
-        const k = at(i.w + 1);
+        const k = blockAtWord(plan, i.w + 1);
         if (k >= 0) label[k] = 1;
       }
     }
@@ -256,16 +260,15 @@ function plainBlock(bl: PlanBlock): boolean {
  */
 export function backEdgeLoops(plan: PagePlan): Map<number, number[]> {
   const blocks = plan.blocks;
-  const at = (w: number): number => (w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1);
   const plain = blocks.map(plainBlock);
   /** The successors of block k on the path (in the region), or undefined when a way out of it leaves the region. */
   const succ = (k: number): number[] | undefined => {
     const bl = blocks[k];
     const last = bl.instrs[bl.instrs.length - 1];
     const next = blocks[k + 1] !== undefined && blocks[k + 1].start === bl.end ? k + 1 : -1;
-    if (last.op === Op.J) { const t = at(directTarget(last)); return t >= 0 ? [t] : undefined; }
+    if (last.op === Op.J) { const t = blockAtWord(plan, directTarget(last)); return t >= 0 ? [t] : undefined; }
     if (last.kind === OpKind.Branch && !branchToNext(plan, k, last)) {
-      const t = at(directTarget(last));
+      const t = blockAtWord(plan, directTarget(last));
       return t >= 0 && next >= 0 ? [t, next] : undefined;
     }
     return next >= 0 ? [next] : undefined;
@@ -275,7 +278,7 @@ export function backEdgeLoops(plan: PagePlan): Map<number, number[]> {
     const sBl = blocks[si];
     const last = sBl.instrs[sBl.instrs.length - 1];
     if (!plain[si] || !(last.op === Op.J || (last.kind === OpKind.Branch && !branchToNext(plan, si, last)))) continue;
-    const b = at(directTarget(last));
+    const b = blockAtWord(plan, directTarget(last));
     if (b < 0 || b > si || !plain[b]) continue;
     // breadth-first from B over plain blocks whose other ways out stay in the region, to S
     const from = new Map<number, number>([[b, -1]]);
@@ -389,6 +392,11 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit('  loop: for (;;) {');
   emit('    sw: switch (b) {');
   const blocks = plan.blocks;
+  /** A block's entry, in the switch or in a loop's copy: the budget check (leave at its start: the interpreter finishes precisely), its cost and its counter. */
+  const blockHead = (bl: PlanBlock, indent: string): void => {
+    emit(`${indent}if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
+    emit(`${indent}cyc += ${bl.cost}; bc[${bl.id}]++;`);
+  };
   /**
    * A taken back edge of block S (the path's last block): a `for(;;)` round a copy of the path's
    * blocks, each with its budget check, cost and counter; S's back edge goes round again, S's
@@ -401,8 +409,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     let form = -1;
     for (let k = 0; k < path.length; k++) {
       const cb = blocks[path[k]];
-      emit(`          if (cyc + ${cb.cost} >= stop) { npc = ${cb.start * 4}; break bud; }`);
-      emit(`          cyc += ${cb.cost}; bc[${cb.id}]++;`);
+      blockHead(cb, '          ');
       for (const i of cb.instrs) {
         const ps = plainStatement(i);
         if (ps === undefined) continue; // the block's last branch or jump, below
@@ -424,8 +431,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   for (let bi = 0; bi < blocks.length; bi++) {
     const bl = blocks[bi];
     emit(`      ${label[bl.id] === 1 || loopExit.has(bl.id) ? `case ${bl.id}:` : `// block ${bl.id}, reached by falling through:`} // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
-    emit(`        if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
-    emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
+    blockHead(bl, '        ');
     let form = -1;
     let fallsThrough = true;
     for (let idx = 0; idx < bl.instrs.length; idx++) {

@@ -48,6 +48,18 @@ test('bitmap: full / next wraps and counts rounds / seek', () => {
   assert.ok(b.wraps >= 1);
 });
 
+test('bitmap: over words received as plain data, its count and pages are the set bits', () => {
+  const sent = PageBitmap.empty(70);
+  for (const g of [0, 31, 32, 69]) sent.set(g);
+  const got = PageBitmap.ofWords(sent.state.words.slice());
+  assert.equal(got.count, 4);
+  assert.equal(got.pages, 96);
+  const seen: number[] = [];
+  got.forEach((g) => seen.push(g));
+  assert.deepEqual(seen, [0, 31, 32, 69]);
+  assert.ok(got.has(69) && !got.has(68));
+});
+
 test('stop rules: QEMU predicted downtime, Xen v2 (<50 pages or 5 iterations), classic Xen (30, <50, 3× RAM)', () => {
   assert.ok(qemuShouldSync(30e6, 31.4e6) && !qemuShouldSync(40e6, 31.4e6));
   assert.ok(qemuSwitch(0, 0) && qemuSwitch(10e6, 31e6) && !qemuSwitch(31e6, 31e6));
