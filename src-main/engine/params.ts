@@ -177,6 +177,13 @@ export const HW_KERNEL_TRANSLATE_AFTER_CYCLES = 100_000_000;
  *  warm interpreter: a hot loop passes it at once, one-off paths never. Measured at 1, 2, 5 and 20 M on
  *  labos `mixed` (docs/PERFORMANCE.md, "Monitors: the first seconds, fifth round"). Host-side only. */
 export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
+/** `bt` runs a region by the interpreter, exactly as its generated function would (every bt counter,
+ *  cycle, stop, exit site and digest the same: translator/exactWarmUp.ts), until the region has run this
+ *  many guest instructions; only then is its function called (executor option
+ *  `exactEnterAfterInstructions`). Like HOST_ENTER_AFTER_INSTRUCTIONS for `hw`/`pv` it spares V8 the
+ *  compiles, bytecode-tier runs and deopts of code that runs a few times in the first seconds, but keeps
+ *  bt's results. 0 = a region's function from its first call. Host-side only. */
+export const BT_ENTER_AFTER_INSTRUCTIONS = 20_000_000;
 /** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
  *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's
  *  feedback vector only once it has run about 8 times its bytecode's length (a region's call runs most

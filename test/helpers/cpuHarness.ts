@@ -118,9 +118,14 @@ export interface BareOutcome {
   cpu: Cpu;
 }
 
-/** bt with a per-seed hotness threshold (0 = translate at the first arrival) so translation happens early and often. */
+/** bt with a per-seed hotness threshold (0 = translate at the first arrival) so translation happens early and often;
+ *  HVLAB_BT_ENTER_AFTER=N sets its exact warm-up (regions run by the interpreter for their first N instructions;
+ *  default params BT_ENTER_AFTER_INSTRUCTIONS, longer than most test programs). */
 export function makeMonitor(kind: MonitorKind | 'hw-interp', seed: number): Monitor {
-  if (kind === 'bt') return new BinaryTranslationMonitor({ hotCycles: [0, 300, 5000][seed % 3] });
+  if (kind === 'bt') {
+    const enter = process.env.HVLAB_BT_ENTER_AFTER;
+    return new BinaryTranslationMonitor({ hotCycles: [0, 300, 5000][seed % 3], ...(enter !== undefined ? { exactEnterAfterInstructions: Number(enter) } : {}) });
+  }
   if (kind === 'hw') {
     // the defaults, then variants that translate kernel code at once and call its regions at once (a
     // test program is shorter than the kernel's default start and the default host-side warm-up), one

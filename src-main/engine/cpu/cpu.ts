@@ -105,6 +105,14 @@ export class Cpu {
   private pending = 0;
   /** Cycles of the interpreter call in progress, published before each system-instruction slow path. */
   runCycles = 0;
+  /**
+   * Set by an execution engine that wants the interpreter back after every stretch of its inner loop
+   * (bt's exact warm-up, translator/exactWarmUp.ts): a call then runs one stretch — up to a slow path,
+   * a stop sentinel, a jump off the page or the budget — and says in `stretchSlowAt` where a load,
+   * store or system slow path ran (that instruction's pc), or -1 when none did.
+   */
+  oneStretch = false;
+  stretchSlowAt = -1;
 
   constructor(readonly mem: GuestPhysicalMemory, opts: CpuOptions = {}) {
     warmUpInterpreter((m) => new Cpu(m));

@@ -18,7 +18,8 @@
  * Rules: the budget is checked after each instruction (a run executes at least one instruction
  * when budget > 0 and the CPU is runnable); interrupts are recognised before an instruction
  * when IE = 1, except right after an sti that set IE (one-instruction shadow); a system
- * instruction's slow path calls `cpu.beforeSystem` first when an execution engine installed one.
+ * instruction's slow path calls `cpu.beforeSystem` first when an execution engine installed one;
+ * with `cpu.oneStretch` set a call returns after one stretch of the inner loop (bt's exact warm-up).
  */
 import { Op } from '../isa/index';
 import { SOFT_MASK } from '../mmu/index';
@@ -60,7 +61,8 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
     cyc += cpu.drainPending();
     if (cpu.crash) { reason = 'crashed'; break; }
     if (cpu.stopRequest) { reason = cpu.stopRequest; cpu.stopRequest = undefined; break; }
-    mmu.syncEpoch();
+    // one stretch for bt's exact warm-up: the memory epoch is synced where translated code syncs it (after a slow path)
+    if (!cpu.oneStretch) mmu.syncEpoch();
     const shadow = st.stiShadow;
     st.stiShadow = false;
     if (!shadow && st.ie && (st.irqLines & st.irqMask) !== 0) {
@@ -344,6 +346,10 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       cpu.runCycles = cyc; // I/O devices read the vCPU's exact time (cpu.cyclesInFlight())
       if (cpu.beforeSystem !== undefined) cpu.beforeSystem(a);
       execSystem(cpu, a, imm);
+    }
+    if (cpu.oneStretch) {
+      cpu.stretchSlowAt = slow === SLOW_NONE || slow === SLOW_JUMP ? -1 : (base + (i << 1)) | 0;
+      break;
     }
   }
   cpu.counters.instructions += n;

@@ -11,7 +11,7 @@
  * later and settles in a ~30% slower tier (measured on the 2-core dev machines). The phases (each
  * guarding against a deoptimisation or a thrown-away compile seen in a guest's first CPU-second):
  * the plain program; the system-instruction path with several `beforeSystem` hooks (`bt` installs
- * one); interrupts taken in the interpreter's own outer loop (under `bt` the dispatcher takes almost
+ * one); one stretch per call (`cpu.oneStretch`, bt's exact warm-up); interrupts taken in the interpreter's own outer loop (under `bt` the dispatcher takes almost
  * every interrupt itself); paging on, in kernel and in user mode, with several MMU
  * `beforePagingChange` hooks (`bt` installs one), a trap from user mode, and a first touch of a
  * fresh page before each run (the memory's epoch moves, as a guest's does at every first touch).
@@ -179,6 +179,15 @@ function runPhases(cpu: Cpu, entry: number, paged: number, budget: number): void
     cpu.reset(entry);
     for (let k = 0; k < 4 && !cpu.state.halted; k++) cpu.run(budget);
   }
+  // One stretch per call (`oneStretch`, bt's exact warm-up): the interpreter's return after each stretch
+  // and its skipped epoch sync get feedback, and the field is written both ways before V8 compiles —
+  // else the compile relies on it staying false and is thrown away at bt's first region (measured:
+  // interpret's compile and OSR thrown away in the first CPU-second, "code dependencies").
+  touchFreshPage(cpu.mem);
+  cpu.reset(entry);
+  cpu.oneStretch = true;
+  for (let k = 0; k < 64 && !cpu.state.halted; k++) cpu.run(budget);
+  cpu.oneStretch = false;
   // Interrupts taken in the interpreter's outer loop (under `bt` the dispatcher takes almost all of
   // them itself): its `takeInterrupt` call gets feedback like every other path. After the runs above,
   // when V8 has allocated the interpreter's feedback vector (the first calls of a function record none).

@@ -3,7 +3,7 @@
  * Bugnion et al., ACM TOCS 2012).
  *
  * Interface: `new BinaryTranslationMonitor(options?)` (ExecutorOptions: translateUser, hotCycles,
- * cache limits); `execute(cpu, budget)` (the CPU runs through the translator, not the plain
+ * cache limits; `exactEnterAfterInstructions` defaults to params BT_ENTER_AFTER_INSTRUCTIONS); `execute(cpu, budget)` (the CPU runs through the translator, not the plain
  * interpreter); `onTrap` (every exception and interrupt passes through the VMM: counted by cause,
  * charged `monitorTrap`, then delivered to the guest's own vector); `executor`, `cache(cpu)`;
  * `counters(cpu)` → flat `bt.*` counters; `stats` {emulated: callouts by mnemonic, reflected:
@@ -21,6 +21,7 @@
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { causeName, OPCODE_BY_NUMBER } from '../isa/index';
+import { BT_ENTER_AFTER_INSTRUCTIONS } from '../params';
 import { TranslatedExecutor, type ExecutorOptions, type ExecutorStats, type TranslationCache } from '../translator/index';
 
 export interface BtState {
@@ -35,7 +36,7 @@ export class BinaryTranslationMonitor implements Monitor {
   private restoredCallouts: Record<string, number> = {};
 
   constructor(options: ExecutorOptions = {}) {
-    this.executor = new TranslatedExecutor(options);
+    this.executor = new TranslatedExecutor({ exactEnterAfterInstructions: BT_ENTER_AFTER_INSTRUCTIONS, ...options });
   }
 
   /** `emulated`: callouts by mnemonic; `reflected`: exceptions and interrupts through the VMM, by cause. */

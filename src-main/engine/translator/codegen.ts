@@ -182,6 +182,10 @@ export interface RegionSource {
   readonly sites: number;
   /** Slow-path sites (the `s` the generated code passes to h.slow). */
   readonly slow: readonly SlowSite[];
+  /** Per static exit site, where control leaves: the word of the instruction × 2, + 1 when it leaves by
+   *  going on to the next word (fall-through, not-taken branch, after a block-ending callout), + 0 when
+   *  by its jump or taken branch (bt's exact warm-up finds the site of an exit it interpreted). */
+  readonly siteFrom: readonly number[];
 }
 
 /** The block that starts or holds word `w` of the page, or -1 (a word off the page or outside every block). */
@@ -334,7 +338,9 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   const out: string[] = [];
   const emit = (s: string): void => { out.push(s); };
   let site = 0;
-  const exitTo = (pcExpr: string, isStatic: boolean): string => {
+  const siteFrom: number[] = [];
+  const exitTo = (pcExpr: string, isStatic: boolean, from = -1): string => {
+    if (isStatic) siteFrom.push(from);
     const s = isStatic ? site++ : -1;
     return `npc = ${pcExpr}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop;`;
   };
@@ -345,10 +351,11 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   /** Blocks with a `case` label that is not an entry (only copied loops jump there). */
   const loopExit = loopExitBlocks(plan, loops);
   const pcOf = (w: number): string => (w === 0 ? 'base' : `(base + ${w * 4}) | 0`);
-  const transferTo = (w: number): string => {
+  /** `from`: the exit's key in `siteFrom` (instruction word × 2, + 1 for going on to the next word). */
+  const transferTo = (w: number, from: number): string => {
     if (w >= 0 && w < PAGE_WORDS && entryAt[w] >= 0) return `b = ${entryAt[w]}; continue loop;`;
     if (w >= 0 && w < PAGE_WORDS && plan.blockAt[w] >= 0) throw new Error(`codegen: jump to block ${plan.blockAt[w]} without a label`);
-    return exitTo(pcOf(w), true);
+    return exitTo(pcOf(w), true, from);
   };
   // Resume points after a slow path: case ids after the block ids.
   let nextCase = plan.blocks.length;
@@ -375,7 +382,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   const endResume = (bl: PlanBlock): number => {
     if (bl.end < PAGE_WORDS && entryAt[bl.end] >= 0) return entryAt[bl.end];
     const id = nextCase++;
-    trailer.push(`      case ${id}: ${exitTo(pcOf(bl.end), true)}`);
+    trailer.push(`      case ${id}: ${exitTo(pcOf(bl.end), true, (bl.end - 1) * 2 + 1)}`);
     return id;
   };
 
@@ -472,7 +479,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           if (i.op === Op.JAL) emit(`        r15 = ${pcOf(i.w + 1)};`);
           const path = i.op === Op.J ? loops.get(bl.id) : undefined;
           if (path !== undefined) emitLoopCopy(path);
-          else emit(`        ${transferTo(directTarget(i))}`);
+          else emit(`        ${transferTo(directTarget(i), i.w * 2)}`);
           fallsThrough = false;
           break;
         }
@@ -491,7 +498,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
               emit(`        if (${condition(i.op, form)}) {`);
               emitLoopCopy(path);
               emit('        }');
-            } else if (!branchToNext(plan, bi, i)) emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i))} }`);
+            } else if (!branchToNext(plan, bi, i)) emit(`        if (${condition(i.op, form)}) { ${transferTo(directTarget(i), i.w * 2)} }`);
           } else {
             // callout (privileged / sensitive / trap / atomic / illegal): the reference slow path; ends the block
             emit(`        ${callout(i, bl, idx, 2, endResume(bl))}`);
@@ -502,7 +509,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     }
     if (fallsThrough) {
       const next = blocks[bi + 1];
-      if (!next || next.start !== bl.end) emit(`        ${transferTo(bl.end)}`);
+      if (!next || next.start !== bl.end) emit(`        ${transferTo(bl.end, (bl.end - 1) * 2 + 1)}`);
     }
   }
   for (const t of trailer) emit(t);
@@ -526,5 +533,5 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit('  }');
   emit(`  ${back} st.pc = (base + npc) | 0; x.cyc = cyc; x.kind = ${EXIT_BUDGET};`);
   emit('};');
-  return { source: out.join('\n'), entryAt, sites: site, slow };
+  return { source: out.join('\n'), entryAt, sites: site, slow, siteFrom };
 }

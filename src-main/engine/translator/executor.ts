@@ -26,6 +26,9 @@
  *    function is first called once the interpreter has run that many guest instructions in stretches
  *    started at its entries — V8 compiles, runs in its bytecode tier and optimises only code that
  *    keeps running;
+ *  - bt's exact warm-up (option `exactEnterAfterInstructions`): until a region has run that many guest
+ *    instructions, the interpreter runs it in its place exactly as it would have (exactWarmUp.ts), so
+ *    V8 compiles only regions that keep running and no result changes;
  *  - at a region function's 12th and 60th real call it is first called through its budget exit
  *    (budgetExitFeedback.ts), so V8 has type feedback for that once-per-run path before it optimises
  *    the function (else it deoptimises at the first budget stop); host-side only;
@@ -52,6 +55,7 @@ import { classify, OpKind } from './blocks';
 import { feedBudgetExit } from './budgetExitFeedback';
 import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
+import { exactWarmUpUsable, interpretRegion } from './exactWarmUp';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
 
@@ -82,6 +86,11 @@ export interface ExecutorOptions {
    *  warm-up stretches do not heat page profiles or count arrivals, which decide what is translated.
    *  Default 0 (a region runs from its translation on). */
   enterAfterInstructions?: number;
+  /** bt's exact warm-up (exactWarmUp.ts; params BT_ENTER_AFTER_INSTRUCTIONS): a region's function is
+   *  first called once the interpreter has run this many guest instructions of it exactly as the
+   *  function would have (every counter, cycle, stop and exit the same), so results do not depend on
+   *  it. Default 0 (a region runs from its translation on). */
+  exactEnterAfterInstructions?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -129,6 +138,7 @@ export class TranslatedExecutor {
   private readonly onlyRan: boolean;
   private readonly kernelAfter: number;
   private readonly enterAfter: number;
+  private readonly exactAfter: number;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). */
   private executedCycles = 0;
   /** No translation before executedCycles + the current call's cycles reach this (pacing). */
@@ -144,6 +154,7 @@ export class TranslatedExecutor {
     this.onlyRan = opts.onlyCodeThatRan ?? false;
     this.kernelAfter = opts.kernelTranslateAfterCycles ?? 0;
     this.enterAfter = opts.enterAfterInstructions ?? 0;
+    this.exactAfter = opts.exactEnterAfterInstructions ?? 0;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -379,7 +390,6 @@ export class TranslatedExecutor {
       }
       tc.touch(region);
       stats.regionEntries++;
-      if (region.feedIn !== 0 && --region.feedIn === 0) feedRegion(region, false, x);
       x.region = region;
       x.base = pc & -4096;
       x.b = region.entryAt[w];
@@ -388,8 +398,12 @@ export class TranslatedExecutor {
       x.kind = EXIT_PAGE;
       x.site = -1;
       x.tail = -1;
-      region.fn(x);
-      if (x.kind === EXIT_RESUME) resume(region, x);
+      if (region.exactRan < this.exactAfter) this.exactWarmUp(cpu, region, x);
+      else {
+        if (region.feedIn !== 0 && --region.feedIn === 0) feedRegion(region, false, x);
+        region.fn(x);
+        if (x.kind === EXIT_RESUME) resume(region, x);
+      }
       // Same-page chaining: a static exit to another region of this page goes straight in through the
       // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
       // callout made the same checks) and its exit, translated code changes nothing they read (no
@@ -411,13 +425,16 @@ export class TranslatedExecutor {
         }
         tc.touch(l);
         stats.regionEntries++;
-        if (l.feedIn !== 0 && --l.feedIn === 0) feedRegion(l, false, x);
         x.region = l;
         x.b = nb;
         x.kind = EXIT_PAGE;
         x.site = -1;
-        l.fn(x);
-        if (x.kind === EXIT_RESUME) resume(l, x);
+        if (l.exactRan < this.exactAfter) this.exactWarmUp(cpu, l, x);
+        else {
+          if (l.feedIn !== 0 && --l.feedIn === 0) feedRegion(l, false, x);
+          l.fn(x);
+          if (x.kind === EXIT_RESUME) resume(l, x);
+        }
       }
       region = ran;
       cyc = x.cyc;
@@ -487,6 +504,24 @@ export class TranslatedExecutor {
     const r = this.interp(cpu, x, cyc, Math.max(1, Math.min(budget - cyc, BT_COLD_SLICE_CYCLES)));
     region.warmup += r.instructions;
     return r;
+  }
+
+  /**
+   * bt's exact warm-up: `region` is run by the interpreter exactly as its function would have run
+   * (exactWarmUp.ts); its instructions count as translated ones. A region the interpreter cannot run
+   * exactly is marked warm and called.
+   */
+  private exactWarmUp(cpu: Cpu, region: Region, x: ExecContext): void {
+    if (region.exactRan === 0 && !exactWarmUpUsable(region)) {
+      region.exactRan = this.exactAfter;
+      region.fn(x);
+      if (x.kind === EXIT_RESUME) resume(region, x);
+      return;
+    }
+    const n = interpretRegion(cpu, x, region);
+    region.exactRan += n;
+    this.ran += n;
+    this.stats.translatedExecuted += n;
   }
 
   /** Runs the reference interpreter for `b` cycles (cyc: this call's cycles so far, committed first for device time). */

@@ -10,7 +10,7 @@
  * `tailOpCounts` until the next fold.
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty`, `warmup` (host-side lazy
- * compilation), the budget-exit feeding countdowns (`feedIn`, `feedStep` and their resumable twins),
+ * compilation), `exactRan` and `stopCode` (bt's exact warm-up), the budget-exit feeding countdowns (`feedIn`, `feedStep` and their resumable twins),
  * the labels and arrivals of a relabel, and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (a translation must never run stale code).
@@ -54,6 +54,11 @@ export class Region {
   /** Guest instructions the interpreter ran from this region's entries before its function was first
    *  called (the executor's host-side lazy compilation, option `enterAfterInstructions`). */
   warmup = 0;
+  /** bt's exact warm-up (exactWarmUp.ts, option `exactEnterAfterInstructions`): guest instructions the
+   *  interpreter ran exactly as this region would have, before its function was first called; and the
+   *  page's stop copy it ran on (made on first need; host-side). */
+  exactRan = 0;
+  stopCode: Int32Array | undefined = undefined;
   /** The resumable variant of `fn` (entered after a mid-block slow path), made on first need by `makeResume`
    *  (which also gives its generated source, for the owning cache's `sourceChars`). */
   resumeFn: RegionFn | undefined = undefined;
@@ -76,6 +81,9 @@ export class Region {
   readonly slowImm: Int32Array;
   readonly slowW: Int16Array;
   readonly slowTail: Int16Array;
+  readonly takenSite: Int16Array;
+  readonly fallSite: Int16Array;
+  readonly maxBlockCost: number;
 
   constructor(
     readonly gpfn: number,
@@ -103,6 +111,9 @@ export class Region {
     this.slowImm = tables.slowImm;
     this.slowW = tables.slowW;
     this.slowTail = tables.slowTail;
+    this.takenSite = tables.takenSite;
+    this.fallSite = tables.fallSite;
+    this.maxBlockCost = tables.maxBlockCost;
     this.links = new Array<Region | undefined>(sites).fill(undefined);
   }
 

@@ -1,7 +1,8 @@
 /**
  * regionTables — the read-only tables the executor reads around a region's compiled code: per word
  * the cost of the rest of its block (tail compensation) and its block, per block its opcodes and inline
- * memory operations, per slow-path site its kind, operands and word.
+ * memory operations, per slow-path site its kind, operands and word; per word the static exit site of
+ * a jump or taken branch there and of going on past it (bt's exact warm-up).
  *
  * Interface: `new RegionTables(plan, slow)`; fields below.
  * Rules: made once per compiled code (translator/sharedCode.ts) and shared by every region of that code
@@ -26,8 +27,14 @@ export class RegionTables {
   readonly slowImm: Int32Array;
   readonly slowW: Int16Array;
   readonly slowTail: Int16Array;
+  /** Word index → the static exit site (x.site) of its jump or taken branch leaving the region, or -1. */
+  readonly takenSite: Int16Array;
+  /** Word index → the static exit site of going on from it to the next word outside the region (or past the page end), or -1. */
+  readonly fallSite: Int16Array;
+  /** The largest cost of one of its blocks. */
+  readonly maxBlockCost: number;
 
-  constructor(plan: PagePlan, slow: readonly SlowSite[]) {
+  constructor(plan: PagePlan, slow: readonly SlowSite[], siteFrom: readonly number[] = []) {
     const n = slow.length;
     this.slowKind = new Uint8Array(n);
     this.slowA = new Int32Array(n);
@@ -62,6 +69,15 @@ export class RegionTables {
       }
     }
     this.opStart[plan.blocks.length] = o;
+    this.takenSite = new Int16Array(PAGE_WORDS).fill(-1);
+    this.fallSite = new Int16Array(PAGE_WORDS).fill(-1);
+    for (let k = 0; k < siteFrom.length; k++) {
+      const f = siteFrom[k];
+      if (f >= 0) ((f & 1) === 0 ? this.takenSite : this.fallSite)[f >> 1] = k;
+    }
+    let most = 0;
+    for (const bl of plan.blocks) most = Math.max(most, bl.cost);
+    this.maxBlockCost = most;
   }
 }
 

@@ -132,7 +132,7 @@ export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Arra
   if (hit !== undefined) { stats.codeHits++; return hit; }
   stats.codeMisses++;
   const plan = scanPage(words, entries, opCost, scan);
-  const { source, entryAt, sites, slow } = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] });
+  const { source, entryAt, sites, slow, siteFrom } = generateRegionSource(plan, { gpfn, kernel, entries: [...entries, ...labels] });
   // Real code generation: the guest page becomes a JavaScript function that V8 compiles.
   const factory = new Function('h', 'bc', 'ent', source) as RegionCode['factory'];
   const own = ownInputs(inputs);
@@ -144,7 +144,7 @@ export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Arra
     }
     return made;
   };
-  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow), factory, resumable, words: own.words };
+  const code: RegionCode = { plan, source, entryAt, sites, slow, tables: new RegionTables(plan, slow, siteFrom), factory, resumable, words: own.words };
   codes.set(key, own, code);
   return code;
 }
