@@ -184,6 +184,8 @@ export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
  *  compiles, bytecode-tier runs and deopts of code that runs a few times in the first seconds, but keeps
  *  bt's results. 0 = a region's function from its first call. Host-side only. */
 export const BT_ENTER_AFTER_INSTRUCTIONS = 20_000_000;
+/** bt's exact warm-up ends for every region once its executor has run this many guest instructions. */
+export const BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS = 100_000_000;
 /** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
  *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's
  *  feedback vector only once it has run about 8 times its bytecode's length (a region's call runs most

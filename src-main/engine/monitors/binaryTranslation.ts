@@ -21,7 +21,7 @@
  */
 import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
 import { causeName, OPCODE_BY_NUMBER } from '../isa/index';
-import { BT_ENTER_AFTER_INSTRUCTIONS } from '../params';
+import { BT_ENTER_AFTER_INSTRUCTIONS, BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS } from '../params';
 import { TranslatedExecutor, type ExecutorOptions, type ExecutorStats, type TranslationCache } from '../translator/index';
 
 export interface BtState {
@@ -36,7 +36,7 @@ export class BinaryTranslationMonitor implements Monitor {
   private restoredCallouts: Record<string, number> = {};
 
   constructor(options: ExecutorOptions = {}) {
-    this.executor = new TranslatedExecutor({ exactEnterAfterInstructions: BT_ENTER_AFTER_INSTRUCTIONS, ...options });
+    this.executor = new TranslatedExecutor({ exactEnterAfterInstructions: BT_ENTER_AFTER_INSTRUCTIONS, exactWarmUpLimit: BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS, ...options });
   }
 
   /** `emulated`: callouts by mnemonic; `reflected`: exceptions and interrupts through the VMM, by cause. */

@@ -91,6 +91,10 @@ export interface ExecutorOptions {
    *  function would have (every counter, cycle, stop and exit the same), so results do not depend on
    *  it. Default 0 (a region runs from its translation on). */
   exactEnterAfterInstructions?: number;
+  /** The exact warm-up ends for every region once this executor has run this many guest instructions
+   *  in all (params BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS): a large footprint's regions, each warm only
+   *  slowly, are then called as before. Default: no limit. */
+  exactWarmUpLimit?: number;
   /** Translation-cache capacity (applies to the shared cache of the CPU's memory). */
   limits?: Partial<TranslationCacheLimits>;
 }
@@ -139,6 +143,9 @@ export class TranslatedExecutor {
   private readonly kernelAfter: number;
   private readonly enterAfter: number;
   private readonly exactAfter: number;
+  private readonly exactLimit: number;
+  /** Regions still warm up exactly (exactAfter > 0 and the limit not reached; checked at the end of each execute call). */
+  private exactOpen: boolean;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). */
   private executedCycles = 0;
   /** No translation before executedCycles + the current call's cycles reach this (pacing). */
@@ -155,6 +162,8 @@ export class TranslatedExecutor {
     this.kernelAfter = opts.kernelTranslateAfterCycles ?? 0;
     this.enterAfter = opts.enterAfterInstructions ?? 0;
     this.exactAfter = opts.exactEnterAfterInstructions ?? 0;
+    this.exactLimit = opts.exactWarmUpLimit ?? Infinity;
+    this.exactOpen = this.exactAfter > 0;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -398,7 +407,7 @@ export class TranslatedExecutor {
       x.kind = EXIT_PAGE;
       x.site = -1;
       x.tail = -1;
-      if (region.exactRan < this.exactAfter) this.exactWarmUp(cpu, region, x);
+      if (this.exactOpen && region.exactRan < this.exactAfter) this.exactWarmUp(cpu, region, x);
       else {
         if (region.feedIn !== 0 && --region.feedIn === 0) feedRegion(region, false, x);
         region.fn(x);
@@ -429,7 +438,7 @@ export class TranslatedExecutor {
         x.b = nb;
         x.kind = EXIT_PAGE;
         x.site = -1;
-        if (l.exactRan < this.exactAfter) this.exactWarmUp(cpu, l, x);
+        if (this.exactOpen && l.exactRan < this.exactAfter) this.exactWarmUp(cpu, l, x);
         else {
           if (l.feedIn !== 0 && --l.feedIn === 0) feedRegion(l, false, x);
           l.fn(x);
@@ -468,6 +477,7 @@ export class TranslatedExecutor {
     cpu.counters.cycles += cyc - x.committed;
     x.committed = cyc;
     stats.callouts += x.callouts - calloutsBefore;
+    if (this.exactOpen && stats.translatedExecuted + stats.interpretedInstructions >= this.exactLimit) this.exactOpen = false;
     return { reason, cycles: cyc, instructions: this.ran };
   }
 
