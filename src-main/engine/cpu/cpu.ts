@@ -108,11 +108,13 @@ export class Cpu {
   /**
    * Set by an execution engine that wants the interpreter back after every stretch of its inner loop
    * (bt's exact warm-up, translator/exactWarmUp.ts): a call then runs one stretch — up to a slow path,
-   * a stop sentinel, a jump off the page or the budget — and says in `stretchSlowAt` where a load,
-   * store or system slow path ran (that instruction's pc), or -1 when none did.
+   * a stop sentinel, a jump off the page or the budget — and says in `stretchSlowWord` where a load,
+   * store or system slow path ran (that instruction's word in its code page: always a small integer, so
+   * the field keeps its representation — a pc above 2^30 made it a heap number and V8 threw away the
+   * interpreter's compile), or -1 when none did.
    */
   oneStretch = false;
-  stretchSlowAt = -1;
+  stretchSlowWord = -1;
 
   constructor(readonly mem: GuestPhysicalMemory, opts: CpuOptions = {}) {
     warmUpInterpreter((m) => new Cpu(m));

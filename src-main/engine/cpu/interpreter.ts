@@ -348,7 +348,7 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
       execSystem(cpu, a, imm);
     }
     if (cpu.oneStretch) {
-      cpu.stretchSlowAt = slow === SLOW_NONE || slow === SLOW_JUMP ? -1 : (base + (i << 1)) | 0;
+      cpu.stretchSlowWord = slow === SLOW_NONE || slow === SLOW_JUMP ? -1 : i >> 1;
       break;
     }
   }

@@ -3,9 +3,11 @@
  * Bugnion et al., ACM TOCS 2012).
  *
  * Interface: `new BinaryTranslationMonitor(options?)` (ExecutorOptions: translateUser, hotCycles,
- * cache limits; `exactEnterAfterInstructions` defaults to params BT_ENTER_AFTER_INSTRUCTIONS); `execute(cpu, budget)` (the CPU runs through the translator, not the plain
- * interpreter); `onTrap` (every exception and interrupt passes through the VMM: counted by cause,
- * charged `monitorTrap`, then delivered to the guest's own vector); `executor`, `cache(cpu)`;
+ * cache limits; `exactEnterAfterInstructions` and `exactWarmUpLimit` default to params
+ * BT_ENTER_AFTER_INSTRUCTIONS and BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS: bt's exact warm-up);
+ * `execute(cpu, budget)` (the CPU runs through the translator, not the plain interpreter); `onTrap`
+ * (every exception and interrupt passes through the VMM: counted by cause, charged `monitorTrap`, then
+ * delivered to the guest's own vector); `executor`, `cache(cpu)`;
  * `counters(cpu)` → flat `bt.*` counters; `stats` {emulated: callouts by mnemonic, reflected:
  * exceptions/interrupts by cause}; `save()` / `restore(cpu, s)`.
  * How it virtualizes the CPU: guest code never runs "natively" — hot kernel pages are translated

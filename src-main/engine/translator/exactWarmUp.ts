@@ -152,13 +152,13 @@ export function interpretRegion(cpu: Cpu, x: ExecContext, r: Region): number {
     }
     // free below `safe`, else to the end of this block
     stretch(code, cyc < safe ? safe - cyc : tailCost[w]);
-    const at = cpu.stretchSlowAt;
-    if (at !== -1) {
+    const aw = cpu.stretchSlowWord;
+    if (aw !== -1) {
       // after a slow path: the function's callout helper's tests, with its block's rest charged
       cyc += cpu.drainPending() + held;
       held = 0;
       mmu.syncEpoch();
-      const aw = (at & 0xfff) >>> 2;
+      const at = (base + aw * 4) | 0;
       const rest = aw + 1 < PAGE_WORDS && blockOf[aw + 1] === blockOf[aw] ? tailCost[aw + 1] : 0;
       if (
         cpu.crash !== undefined || cpu.stopRequest !== undefined || st.pc !== ((at + 4) | 0) || st.stiShadow || st.halted ||

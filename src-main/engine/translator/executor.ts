@@ -28,7 +28,8 @@
  *    keeps running;
  *  - bt's exact warm-up (option `exactEnterAfterInstructions`): until a region has run that many guest
  *    instructions, the interpreter runs it in its place exactly as it would have (exactWarmUp.ts), so
- *    V8 compiles only regions that keep running and no result changes;
+ *    V8 compiles only regions that keep running and no result changes; it ends for every region once
+ *    the executor has run `exactWarmUpLimit` instructions in all;
  *  - at a region function's 12th and 60th real call it is first called through its budget exit
  *    (budgetExitFeedback.ts), so V8 has type feedback for that once-per-run path before it optimises
  *    the function (else it deoptimises at the first budget stop); host-side only;

@@ -11,25 +11,30 @@ import { test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { assemble } from '../../../src-main/engine/isa/index';
 import { BinaryTranslationMonitor } from '../../../src-main/engine/monitors/index';
+import type { ExecutorOptions } from '../../../src-main/engine/translator/index';
 import { EXACT_COSTS, runBare } from '../../helpers/cpuHarness';
 import { runGuest, WORKLOADS } from '../../helpers/machineHarness';
 import { generateProgram } from '../../differential/fuzz/generator';
 
-/** 0 = the function from the first call; small, medium and a warm-up longer than any of these runs. */
-const NS = [0, 1, 200, 20_000, 1_000_000, 1e12];
+/** Warm-ups: 0 = the function from the first call; short, medium, longer than any of these runs; and the
+ *  longest ended for every region after 300 K instructions in all (`exactWarmUpLimit`). */
+const WARM_UPS: readonly ExecutorOptions[] = [
+  ...[0, 1, 200, 20_000, 1_000_000, 1e12].map((n): ExecutorOptions => ({ exactEnterAfterInstructions: n })),
+  { exactEnterAfterInstructions: 1e12, exactWarmUpLimit: 300_000 },
+];
 /** labos workloads: kernel and user code, system calls, page faults, the timer; `cpu` long enough that its loops pass 1 M. */
 const GUESTS: Record<string, string> = { mixed: WORKLOADS.mixed, cpu: 'cpu iterations=300000 report=100000', syscall: WORKLOADS.syscall };
 
 for (const workload of Object.keys(GUESTS)) {
   test(`bt ${workload}: every counter, bt's own included, the digest and the console do not depend on the exact warm-up`, () => {
-    const runs = NS.map((n) => {
+    const runs = WARM_UPS.map((o) => {
       let mon: BinaryTranslationMonitor | undefined;
       const r = runGuest(GUESTS[workload], {
         monitor: 'bt', untilNs: 2e9,
-        env: { createMonitor: (k) => (k === 'bt' ? (mon = new BinaryTranslationMonitor({ exactEnterAfterInstructions: n })) : undefined) },
+        env: { createMonitor: (k) => (k === 'bt' ? (mon = new BinaryTranslationMonitor(o)) : undefined) },
       });
       assert.ok(mon, 'the bt monitor was built');
-      return { n, state: r.state, console: r.console, digest: r.digest, endNs: r.endNs, counters: r.machine.counters() };
+      return { n: JSON.stringify(o), state: r.state, console: r.console, digest: r.digest, endNs: r.endNs, counters: r.machine.counters() };
     });
     const ref = runs[0];
     assert.ok((ref.counters['bt.regionEntries'] as number) > 200 && (ref.counters['bt.chainedJumps'] as number) > 0, 'regions run and chain');

@@ -13,8 +13,10 @@ import type { Gpa } from '../../../src-main/engine/mmu/index';
 import { BinaryTranslationMonitor, InterpMonitor } from '../../../src-main/engine/monitors/index';
 import { boot, EXACT_COSTS, runToHalt } from '../../helpers/cpuHarness';
 
+/** The same program under interp and bt; bt's regions are called from their first entry (no exact warm-up:
+ *  these tests look at the regions' functions and variants). */
 function pair(src: string, opts: { hotCycles?: number; costs?: Partial<CostModel>; limits?: { maxRegions?: number }; io?: () => IoPorts } = {}) {
-  const bt = new BinaryTranslationMonitor({ hotCycles: opts.hotCycles ?? 0, limits: opts.limits });
+  const bt = new BinaryTranslationMonitor({ hotCycles: opts.hotCycles ?? 0, limits: opts.limits, exactEnterAfterInstructions: 0 });
   const a = boot(src, { monitor: new InterpMonitor(), costs: opts.costs ?? EXACT_COSTS, io: opts.io?.() });
   const b = boot(src, { monitor: bt, costs: opts.costs ?? EXACT_COSTS, io: opts.io?.() });
   return { a, b, bt };
