@@ -14,8 +14,7 @@
  *    one of its tables is not present here: the access waits for it) and `faultDetail`;
  *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
  *  - memory virtualization: `pager` (shadow / nested, pager.ts; undefined = native),
- *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`, `peekFetch(va)` (what
- *    a fetch would translate to when it would only count a TLB hit; counts nothing);
+ *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
  *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`;
  *  - `addFastHits(n)` (software-TLB hits, counted as modelled hits only while paging is on) and
  *    `beforePagingChange` (a hook run before the mode flips, so lazily counted hits are settled
@@ -339,22 +338,6 @@ export class Mmu {
       if (ls >= 0) return l.gpfnFor(ls, vpn);
     }
     return -1;
-  }
-
-  /**
-   * The gpfn `translateFetch(va)` would return when all it would do is count one TLB hit — paging off,
-   * or a TLB entry that allows the fetch, and no page of the memory not present — else -1 (a walk, a
-   * fault or a pager call would follow). Counts and changes nothing: the binary translator decides
-   * with it whether a jump to another page can go straight on before it makes the counted fetch.
-   */
-  peekFetch(va: number): number {
-    if (this.mem.notPresentCount !== 0) return -1;
-    const vpn = va >>> 12;
-    if (!this.pagingEnabled) return vpn < this.mem.pageCount ? vpn : -1;
-    const tlb = this.tlb;
-    const slot = tlb.probe(vpn);
-    if (slot < 0 || (this.user && !(tlb.permsAt(slot) & PERM_U))) return -1;
-    return tlb.gpfnAt(slot);
   }
 
   /** g, once present (the monitor is entered: under native paging there is none between guest and memory); else -1. */

@@ -135,8 +135,6 @@ export class TranslatedExecutor {
   private nextTranslateAt = 0;
   /** Guest instructions executed in the current execute() call. */
   private ran = 0;
-  /** Jumps to another page's region taken by the chaining loop, not the outer loop (host-side, no model counter). */
-  crossPageChains = 0;
 
   constructor(private readonly opts: ExecutorOptions = {}) {
     this.translateUser = opts.translateUser ?? true;
@@ -392,35 +390,19 @@ export class TranslatedExecutor {
       x.tail = -1;
       region.fn(x);
       if (x.kind === EXIT_RESUME) resume(region, x);
-      // Chaining: a static exit to another region goes straight in through the exit's link. The outer
-      // loop's checks would all pass here — between its last slow path (whose callout made the same
-      // checks) and its exit, translated code changes nothing they read (no pending cycles, interrupt
-      // lines, stop request, TLB epoch or mode), and the region's own budget checks left cyc below the
-      // budget. On the same page the fetch latch holds; to another page the latch is moved as the
-      // outer loop would move it (`latchPageAhead`), when that fetch would only count a TLB hit and
-      // land on the link's page.
+      // Same-page chaining: a static exit to another region of this page goes straight in through the
+      // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
+      // callout made the same checks) and its exit, translated code changes nothing they read (no
+      // pending cycles, interrupt lines, stop request, TLB epoch or mode), the fetch latch holds for
+      // the same page, and the region's own budget checks left cyc below the budget.
       let ran: Region = region;
-      /** A pc of the page the fetch latch holds for, and its gpfn. */
-      let here = pc;
-      let hereG = g;
       while (x.kind === EXIT_PAGE && x.site >= 0) {
         const npc = st.pc | 0;
-        if ((npc & 3) !== 0) break;
+        if (((npc ^ pc) >>> 12) !== 0 || (npc & 3) !== 0) break;
         const l: Region | undefined = ran.links[x.site];
-        if (l === undefined || !l.valid || l.kernel !== kernel) break;
+        if (l === undefined || !l.valid || l.gpfn !== g || l.kernel !== kernel) break;
         const nb = l.entryAt[(npc & 0xfff) >>> 2];
         if (nb < 0) break;
-        if (((npc ^ here) >>> 12) === 0) {
-          if (l.gpfn !== hereG) break;
-        } else {
-          if (!this.latchPageAhead(cpu, l, npc)) break;
-          x.cyc += cpu.drainPending();
-          st.delivering = 0;
-          here = npc;
-          hereG = l.gpfn;
-          x.base = npc & -4096;
-          this.crossPageChains++;
-        }
         ran = l;
         stats.chainedJumps++;
         if (!l.dirty) {
@@ -470,25 +452,6 @@ export class TranslatedExecutor {
     x.committed = cyc;
     stats.callouts += x.callouts - calloutsBefore;
     return { reason, cycles: cyc, instructions: this.ran };
-  }
-
-  /**
-   * Cross-page chaining: moves the fetch latch to `npc`'s page exactly as the outer loop would (one
-   * counted TLB lookup, the page's decoded words, the latch fields) when the outer loop would go on
-   * from there into `next` through the link — that fetch would only count a TLB hit (`peekFetch`)
-   * and land on `next`'s page, and `next` is past its warm-up — and says whether it did; else it
-   * does nothing and the outer loop takes the jump. The caller checked `next`'s mode and entry.
-   */
-  private latchPageAhead(cpu: Cpu, next: Region, npc: number): boolean {
-    const mmu = cpu.mmu;
-    if (next.warmup < this.enterAfter || mmu.peekFetch(npc) !== next.gpfn) return false;
-    const g = mmu.translateFetch(npc);
-    cpu.code = cpu.decodeCache.page(g);
-    mmu.syncEpoch();
-    cpu.codeVpn = npc >>> 12;
-    cpu.codeGpfn = g;
-    cpu.codeVersion = mmu.version;
-    return true;
   }
 
   /**
