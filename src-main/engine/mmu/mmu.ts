@@ -160,9 +160,9 @@ interface Soft {
 function newSoft(): Soft {
   return {
     rTag: new Int32Array(SOFT_TLB_ENTRIES).fill(-1),
-    rFrame: new Array<Int32Array>(SOFT_TLB_ENTRIES).fill(ZERO_FRAME),
+    rFrame: Array.from({ length: SOFT_TLB_ENTRIES }, () => ZERO_FRAME),
     wTag: new Int32Array(SOFT_TLB_ENTRIES).fill(-1),
-    wFrame: new Array<Int32Array>(SOFT_TLB_ENTRIES).fill(ZERO_FRAME),
+    wFrame: Array.from({ length: SOFT_TLB_ENTRIES }, () => ZERO_FRAME),
   };
 }
 
