@@ -160,9 +160,9 @@ interface Soft {
 function newSoft(): Soft {
   return {
     rTag: new Int32Array(SOFT_TLB_ENTRIES).fill(-1),
-    rFrame: Array.from({ length: SOFT_TLB_ENTRIES }, () => ZERO_FRAME),
+    rFrame: new Array<Int32Array>(SOFT_TLB_ENTRIES).fill(ZERO_FRAME),
     wTag: new Int32Array(SOFT_TLB_ENTRIES).fill(-1),
-    wFrame: Array.from({ length: SOFT_TLB_ENTRIES }, () => ZERO_FRAME),
+    wFrame: new Array<Int32Array>(SOFT_TLB_ENTRIES).fill(ZERO_FRAME),
   };
 }
 
