@@ -17,10 +17,9 @@
  * context for the CPU that will run it, b: a labelled block of the region (a `case` that starts with
  * the block's budget check).
  * Rules: host-side only and guest-invisible. With `stop` = `cyc` = 0 the function leaves at the first
- * budget check, before the block charges cycles or bumps its counter (a fast variant's check of a run
- * of blocks leaves through its resumable exit, without a slow path: the way it leaves at a real budget
- * stop): it reads the registers and flags and writes the same values back, and sets `st.pc` (or x.b
- * and x.kind), which are restored; every field of `x` a real entry sets is restored too. No slow path, callout, counter or charge can run, so results, counters and digests
+ * budget check, before the block charges cycles or bumps its counter: it reads the registers and flags
+ * and writes the same values back, and sets `st.pc`, which is restored; every field of `x` a real entry
+ * sets is restored too. No slow path, callout, counter or charge can run, so results, counters and digests
  * are those of a run without it (runDigests and the differential tests check it).
  */
 import { BT_BUDGET_EXIT_FEEDBACK_CALLS } from '../params';

@@ -19,11 +19,7 @@
  *    with its budget check, cost and counter; a way off the cycle goes back through the switch);
  *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
  *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
- *    are folded from these later, see executor.ts); in the fast variant (`resumable` false) a block
- *    with a label checks instead the cost of itself and of the blocks only it falls into
- *    (`budgetRuns`), which have none of their own — fewer exits, less machine code — and if that
- *    run could cross the budget, leaves (EXIT_RESUME, no slow path) for the resumable variant to go
- *    on from the block with a check per block, so it stops exactly where it did;
+ *    are folded from these later, see executor.ts);
  *  - loads/stores inline the software-TLB hit (two array loads, as the interpreter does); a miss
  *    (or a zero divisor) leaves the switch (`s = site; b = resume; break mid`): commit the locals,
  *    `h.slow(x, s, va)` runs the exact interpreter slow path, and to go on the function returns
@@ -240,41 +236,6 @@ export function enterableBlocks(plan: PagePlan, entries: readonly number[]): Uin
   return label;
 }
 
-/**
- * The fast variant's budget checks (per block of the switch, by id): a block with a `case` label checks
- * the cost of itself and of the blocks after it that control reaches only by falling through from it
- * (no label, not after a loop's copy) — those have no check (-1). Exact: when that run could cross the
- * budget, the resumable variant runs from the labelled block, with a check per block, and stops where
- * the function would have stopped. 0: the block keeps its own check (no label to resume at).
- */
-function budgetRuns(plan: PagePlan, label: Uint8Array, loopExit: ReadonlySet<number>, loops: ReadonlyMap<number, number[]>): Int32Array {
-  const blocks = plan.blocks;
-  const run = new Int32Array(blocks.length);
-  let head = -1;
-  for (let bi = 0; bi < blocks.length; bi++) {
-    const bl = blocks[bi];
-    const prev = blocks[bi - 1];
-    const fallenInto = prev !== undefined && prev.end === bl.start && fallsThroughEnd(prev) && !loops.has(prev.id) && !hasCallout(prev);
-    if (label[bl.id] === 1 || loopExit.has(bl.id)) {
-      head = bl.id;
-      run[head] = bl.cost;
-    } else if (fallenInto && head >= 0) {
-      run[head] += bl.cost;
-      run[bl.id] = -1;
-    } else {
-      head = -1;
-      run[bl.id] = 0;
-    }
-  }
-  return run;
-}
-
-/** True when a block holds a callout (its next block is reached through the slow path's resume). */
-function hasCallout(bl: PlanBlock): boolean {
-  for (const i of bl.instrs) if (i.kind === OpKind.Callout) return true;
-  return false;
-}
-
 /** A block whose instructions are all plain (`plainStatement`) but for a last conditional branch or direct jump: no slow path, no call, no register jump. */
 function plainBlock(bl: PlanBlock): boolean {
   const n = bl.instrs.length;
@@ -431,20 +392,10 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit('  loop: for (;;) {');
   emit('    sw: switch (b) {');
   const blocks = plan.blocks;
-  const runCost = resumable ? undefined : budgetRuns(plan, label, loopExit, loops);
   /** A block's entry, in the switch or in a loop's copy: the budget check (leave at its start: the interpreter finishes precisely), its cost and its counter. */
   const blockHead = (bl: PlanBlock, indent: string): void => {
     emit(`${indent}if (cyc + ${bl.cost} >= stop) { npc = ${bl.start * 4}; break bud; }`);
     emit(`${indent}cyc += ${bl.cost}; bc[${bl.id}]++;`);
-  };
-  /** A block's entry in the switch: in the fast variant one check covers a labelled block and the blocks only it falls into (`budgetRuns`); if the run could cross the budget, the resumable variant goes on from the block, checking each. */
-  const switchBlockHead = (bl: PlanBlock): void => {
-    const run = runCost === undefined ? 0 : runCost[bl.id];
-    if (run < 0) emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
-    else if (run > bl.cost) {
-      emit(`        if (cyc + ${run} >= stop) { s = -1; b = ${bl.id}; break mid; }`);
-      emit(`        cyc += ${bl.cost}; bc[${bl.id}]++;`);
-    } else blockHead(bl, '        ');
   };
   /**
    * A taken back edge of block S (the path's last block): a `for(;;)` round a copy of the path's
@@ -480,7 +431,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   for (let bi = 0; bi < blocks.length; bi++) {
     const bl = blocks[bi];
     emit(`      ${label[bl.id] === 1 || loopExit.has(bl.id) ? `case ${bl.id}:` : `// block ${bl.id}, reached by falling through:`} // ${hex(bl.start * 4)}..${hex(bl.end * 4 - 1)}`);
-    switchBlockHead(bl);
+    blockHead(bl, '        ');
     let form = -1;
     let fallsThrough = true;
     for (let idx = 0; idx < bl.instrs.length; idx++) {
@@ -569,7 +520,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
     // a slow path in the middle of a block: run it; to go on, the resumable variant continues at case b
     emit('  }');
     emit(`  ${back} x.cyc = cyc;`);
-    emit(`  if (s < 0 || h.slow(x, s, va) === 0) { x.b = b; x.kind = ${EXIT_RESUME}; }`);
+    emit(`  if (h.slow(x, s, va) === 0) { x.b = b; x.kind = ${EXIT_RESUME}; }`);
     emit('  return;');
   }
   emit('  }');
