@@ -33,7 +33,6 @@
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
 import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
-import type { MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
@@ -45,6 +44,12 @@ import { RecordWriter, type RecordBatch } from './recordBuffer';
 
 /** The destination's current bytes at a dedup place (the confirming compare), or undefined. */
 export type DedupPeek = (place: DedupPlace, out: Uint8Array) => Uint8Array | undefined;
+
+/**
+ * Member m's page on the source as the guest would read it now (read at once: valid until the next
+ * read); undefined where it reads as zeros without a frame (untouched) or nobody holds it.
+ */
+export type SourcePageRead = (m: number, gpfn: number) => Uint8Array | undefined;
 
 export interface StreamCounters {
   zeroPages: number;
@@ -66,7 +71,7 @@ export interface StreamCounters {
 /** A page of the current multifd packet: a zero page (`slot` −1) or the packet's `slot`-th normal page. */
 interface Pending { member: number; gpfn: number; slot: number }
 
-function newCounters(): StreamCounters {
+export function newCounters(): StreamCounters {
   return {
     zeroPages: 0, normalPages: 0, precopyBytes: 0, downtimeBytes: 0, postcopyBytes: 0, deviceBytes: 0, returnBytes: 0, cpuNs: 0,
     xbzrle: { bytes: 0, encodedPages: 0, cacheHits: 0, cacheMisses: 0, overflows: 0, unchanged: 0 },
@@ -78,7 +83,8 @@ function newCounters(): StreamCounters {
 const ZERO = new Uint8Array(PAGE_SIZE_BYTES);
 
 export class PageSender {
-  readonly counters = newCounters();
+  /** The stream's counters: the caller's (`use`), moved on by every page. */
+  counters = newCounters();
   /** Set at a post-copy switch: no XBZRLE, no packets, records counted as post-copy bytes. */
   postcopy = false;
   private readonly cache: XbzrleCache | undefined;
@@ -101,17 +107,28 @@ export class PageSender {
   private heldZero: PageBitmap[] = [];
 
   constructor(
-    private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions,
-    private readonly peek: DedupPeek,
+    private readonly read: SourcePageRead, pageCounts: readonly number[], private readonly codecs: PageCodecs, private link: MigrationLink,
+    private readonly o: MigrationOptions, private readonly peek: DedupPeek,
   ) {
     this.cache = o.xbzrle ? new XbzrleCache(o.xbzrleCacheBytes) : undefined;
     this.dedup = o.dedup ? new DedupIndex() : undefined;
     this.codec = o.compression === 'none' ? undefined : o.compression;
     this.level = o.compressionLevel ?? (o.compression === 'zlib' || o.compression === 'zstd' ? 1 : 1);
-    this.firstPass = new Array<number>(env.memberCount).fill(0);
-    this.pageCounts = this.firstPass.map((_, m) => env.sourcePageCount(m));
+    this.firstPass = new Array<number>(pageCounts.length).fill(0);
+    this.pageCounts = [...pageCounts];
     const packetBytes = this.codec ? MULTIFD_PACKET_PAGES * PAGE_SIZE_BYTES : 0;
     this.packetBytes = new Uint8Array(packetBytes);
+  }
+
+  /** Sends on `link` with `counters` from now on (the caller's, as plain state: the sender keeps neither between calls). */
+  use(link: MigrationLink, counters: StreamCounters): void {
+    this.link = link;
+    this.counters = counters;
+  }
+
+  /** Pages of the current multifd packet (0: `flush` has nothing to send). */
+  get packetLength(): number {
+    return this.packet.length;
   }
 
   get pagesSent(): number {
@@ -176,7 +193,7 @@ export class PageSender {
     }
     const key = XbzrleCache.key(m, g);
     // Read at once (the source's reply is valid until its next read): every use below copies it.
-    const bytes = this.env.sourcePage(m, g);
+    const bytes = this.read(m, g);
     if (bytes) this.charge(PageCodecs.cpuNs('zeroScan', PAGE_SIZE_BYTES));
     if (!bytes || isZeroPage(bytes)) {
       this.counters.zeroPages++;
