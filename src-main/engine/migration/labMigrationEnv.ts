@@ -4,10 +4,12 @@
  * source machines stay with the source host's owner for the whole move (`HostOwner.beginOutgoing` …
  * `finishOutgoing`), the incoming memories are made and held by the destination host's owner
  * (`receiveIncoming`, `startIncoming` at the switch), and every call to either is plain data
- * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
- * `ownerReceiver.ts`, plain-data calls); the source is read through the source's owner with plain values
- * (`sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`: `HostOwner`'s "migration
- * sender" calls), never by reference, and post-copy's held pages are written there (`sourceHeldPages`:
+ * (`vm/moveOrders.ts`). The sender half is made and held by the source's owner beside the leaving
+ * machines (`openSender`: `ownerSender.ts`, plain-data calls), the receiver half by the destination's
+ * owner (`openReceiver`: `ownerReceiver.ts`, plain-data calls); the rest of the source is read through
+ * the source's owner with plain values (`readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`:
+ * `HostOwner`'s "migration sender" calls), never by reference, and post-copy's held pages are written
+ * there (`sourceHeldPages`:
  * "migration sender (source side)"); after the switch the destination's machines are reached the
  * same way (`startDestination` returns an `OwnerDestination`: verification, post-copy's faults and
  * arrivals, the wait counters are plain-data calls to the destination's owner, which holds the machines).

@@ -1,7 +1,8 @@
 /**
  * liveMigration — the one mechanism every technique runs on: a dirty bitmap per VM fed by the dirty
  * log, a page stream over the link in two halves — the sender (`pageSender.ts`: zero pages, dedup,
- * XBZRLE, compression, real bytes, written as records into a transferable buffer) and the receiver
+ * XBZRLE, compression, real bytes, written as records into a transferable buffer; held where the source
+ * is, `senderSide.ts`) and the receiver
  * (`pageReceiver.ts`: applies the records to the incoming memory) — the destination's memory filled
  * from nothing but those records, and the switch. The techniques
  * are strategies over it — when to stop the VM and what happens to the pages still dirty then:
@@ -22,10 +23,17 @@
  * (facts: pre-copy loop, defaults, byte accounting, `query-migrate`) are followed where the lab models the
  * same thing; `docs/migration.md` lists the differences.
  *
- * The halves: the sender's records are handed to the receiver (`transport`: directly, or through a
- * message port) once `MIGRATION_RECORD_BATCH_BYTES` are pending, at the end of every step, and before
- * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
- * confirming compare); between them travel only record batches and plain values (the announced hashes,
+ * The halves: the sender half is made through `MigrationEnv.openSender` and reached only as a
+ * `MigrationSender` (in the lab: plain-data calls to the source host's owner, which holds it beside the
+ * machines it reads). The mechanism keeps the link, the bitmaps, the counters and every decision (syncs,
+ * rounds, rate windows, auto-converge, stop rules); each sender call takes the link's state, the counters
+ * and the bitmaps and gives them back moved on — a pre-copy step sends until the loop must decide again
+ * (the barrier, a new 100 ms rate slice, the sync threshold or empty bitmaps, a hybrid's post-copy time:
+ * exactly the points where the loop would do more than send the next page) — with every record it wrote.
+ * Those records are handed to the receiver (`transport`: directly, or through a message port) at once,
+ * in batches of about `MIGRATION_RECORD_BATCH_BYTES`; dedup's confirming compare, which must see every
+ * record written before it, asks back through the port given at `openSender` with the batches written so
+ * far (`compare`). Between the halves travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
  * batches the receiver keeps (`heldPages.ts`), written where the source is (`MigrationEnv.sourceHeldPages`:
  * in the lab the source host's owner; the sender keeps only which pages are zero pages): every page the
@@ -37,14 +45,12 @@
  * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
  * "The two halves"). The receiver is made through `MigrationEnv.openReceiver` and reached only as a
  * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
- * The source is read only with plain values (`MigrationEnv.sourcePage`, `sourceCore`, `sourceCheck`,
- * `sourceWhole`, `readDirty`; in the lab: calls to the source host's owner, which holds the machines).
+ * The rest of the source is read only with plain values (`sourceCore`, `sourceCheck`, `sourceWhole`,
+ * `readDirty`; in the lab: calls to the source host's owner, which holds the machines).
  * After the switch the destination's machines are reached only as a `MigrationDestination` (from
  * `startDestination`: in the lab, plain-data calls to the destination host's owner, which holds them):
  * the verification, post-copy's handlers, arrivals and requests, and the wait counters run there.
- * Still on both sides here: the `MigrationEnv` calls (pause, start, finish) and the sender half itself
- * with the live loop that the link's clock drives page by page (post-copy's push and requested pages
- * read nothing of the source: the held-zero map came with the held pages).
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish).
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or

@@ -27,8 +27,9 @@
  * channels).
  *
  * Memory held: one packet (≤ 128 page copies), the records buffer (one batch), the
- * XBZRLE cache, the dedup index. The source is read through the env's plain `sourcePage` (in the lab: the
- * source host's owner, which holds the machine), never as a machine.
+ * XBZRLE cache, the dedup index. It is held where the source is (`senderSide.ts`: in the lab the source
+ * host's owner) and reads pages through `read` (read at once), never as a machine; the link and the
+ * counters are the caller's, handed in with each call (`use`).
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';

@@ -23,14 +23,20 @@
  *    incoming memories and starts the machine at the switch (`receiveIncoming`, `startIncoming`); a
  *    post-copy finished at load is read and supplied by the two owners (`readSavedSource`,
  *    `missingPages`, `supplyPages`).
- *  - migration sender (synchronous, replies in `outgoingReads.ts`): the sender half reads the leaving
- *    machine here with plain values, never by reference: its page count, a page's bytes, its dirty log,
- *    its device state at the switch, the switch's check (digest and per-page hash list) and, after a move
- *    that failed, whether it is whole.
+ *  - migration sender (synchronous, replies in `outgoingReads.ts`): the mechanism reads the leaving
+ *    machine here with plain values, never by reference: its page count, its dirty log, its device state
+ *    at the switch, the switch's check (digest and per-page hash list) and, after a move that failed,
+ *    whether it is whole.
  *  - migration sender, source side (synchronous, orders and replies in `senderOrders.ts`): the sender
  *    half's work done here beside the leaving machines: post-copy's held pages written at the switch
  *    (`outgoingHeldPages`: the bitmaps' words in, the record batches and the zero-page maps out, every
  *    buffer transferable).
+ *  - migration sender half (synchronous, `SenderOrder` in `senderOrders.ts`, the calls' plain data in
+ *    `migration/senderCalls.ts`): the source's owner makes and holds the sender half itself (`openSender`
+ *    … `closeSender`: the `PageSender`, reading the leaving machines' pages here) and runs pre-copy's steps,
+ *    the packet's flushes, the stop's last pages and post-copy's pushes (`senderStep`, `senderFlush`,
+ *    `senderIndex`, `senderPostcopy`, `senderPush`): the link's state, the counters and the bitmaps in and
+ *    out, the record batches out (transferable); dedup's compare goes back through the port given at open.
  *  - migration halves (synchronous, orders in `halfOrders.ts`): the destination's owner makes and holds
  *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
  *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
