@@ -16,7 +16,7 @@ export type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSe
 export { SenderSide } from './senderSide';
 export type { SourcePageRead } from './pageSender';
 export type {
-  DedupAnswer, DedupAsk, DedupComparePort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply,
+  ReceiverAnswer, ReceiverAsk, ReceiverPort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply,
   SenderSetup, SenderState, SenderStepOrder, SenderStepReply, SenderStopReason,
 } from './senderCalls';
 export { PageReceiver } from './pageReceiver';

@@ -37,7 +37,7 @@ import {
 } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
 import type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender, ReceiverSetup } from './migrationEnv';
-import type { DedupComparePort, SenderSetup } from './senderCalls';
+import type { ReceiverPort, SenderSetup } from './senderCalls';
 import type { PageCodecs } from './codecs';
 import { OwnerReceiver } from './ownerReceiver';
 import { OwnerSender } from './ownerSender';
@@ -100,7 +100,7 @@ export class LabMigrationEnv implements MigrationEnv {
   sourceHeldPages(pages: ArrayBuffer[]): HeldPagesReply { return this.sourceOwner().outgoingHeldPages({ members: [...this.vmIds], pages }); }
 
   /** The sender half, made and held by the source's owner beside the leaving machines (it reads their pages there). */
-  openSender(setup: SenderSetup, _codecs: PageCodecs, port: DedupComparePort): MigrationSender {
+  openSender(setup: SenderSetup, _codecs: PageCodecs, port: ReceiverPort): MigrationSender {
     this.sender?.close();
     this.sender = OwnerSender.open(this.ctx, this.sourceHostId, { members: [...this.vmIds], options: setup.options }, port);
     return this.sender;

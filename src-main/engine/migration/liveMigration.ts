@@ -31,9 +31,9 @@
  * (the barrier, a new 100 ms rate slice, the sync threshold or empty bitmaps, a hybrid's post-copy time:
  * exactly the points where the loop would do more than send the next page) — with every record it wrote.
  * Those records are handed to the receiver (`transport`: directly, or through a message port) at once,
- * in batches of about `MIGRATION_RECORD_BATCH_BYTES`; dedup's confirming compare, which must see every
- * record written before it, asks back through the port given at `openSender` with the batches written so
- * far (`compare`). Between the halves travel only record batches and plain values (the announced hashes,
+ * in batches of about `MIGRATION_RECORD_BATCH_BYTES`; the sender half asks back through the port given at
+ * `openSender` (`compare`) for dedup's confirming compare, which must see every record written before it,
+ * and to hand full batches over early (a call past `MIGRATION_SENDER_HELD_BATCHES` of them). Between the halves travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
  * batches the receiver keeps (`heldPages.ts`), written where the source is (`MigrationEnv.sourceHeldPages`:
  * in the lab the source host's owner; the sender keeps only which pages are zero pages): every page the
@@ -58,7 +58,7 @@
  */
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
 import {
-  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
+  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_SENDER_HELD_BATCHES, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
 import type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender } from './migrationEnv';
@@ -67,7 +67,7 @@ import { MigrationLink } from './link';
 import { PageBitmap, type BitmapState } from './bitmap';
 import { newCounters, type StreamCounters } from './pageSender';
 import type { RecordBatch } from './recordBuffer';
-import type { DedupAnswer, DedupAsk, SenderReply, SenderState } from './senderCalls';
+import type { ReceiverAnswer, ReceiverAsk, SenderReply, SenderState } from './senderCalls';
 import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
@@ -255,13 +255,13 @@ export class LiveMigration {
   /** Hands a batch to the receiver (through the transport); keeps the buffer it gives back for the sender. */
   private handOver(batch: RecordBatch): void {
     const back = this.transport(batch, (b) => this.receiver.apply(b));
-    if (back.byteLength > 0 && this.spare.length < 2) this.spare.push(back);
+    if (back.byteLength > 0 && this.spare.length < MIGRATION_SENDER_HELD_BATCHES) this.spare.push(back);
   }
 
-  /** Dedup's confirming compare, asked by the sender half: its records so far applied, then the place read. */
-  private compare(ask: DedupAsk): DedupAnswer {
+  /** The sender half asks mid-call: its records so far applied, then dedup's place read (if it asks one). */
+  private compare(ask: ReceiverAsk): ReceiverAnswer {
     for (const b of ask.batches) this.handOver(b);
-    return { bytes: this.receiver.readPlace(ask.place, this.placeBytes), spare: this.spare.splice(0) };
+    return { bytes: ask.place ? this.receiver.readPlace(ask.place, this.placeBytes) : undefined, spare: this.spare.splice(0) };
   }
 
   /** Sends the packet being filled (nothing to ask when it is empty). */

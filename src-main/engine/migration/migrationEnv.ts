@@ -24,7 +24,7 @@ import type { RecordBatch } from './recordBuffer';
 import type { SwitchVerdict } from './verify';
 import type { ArrivalCounts, DestinationWaits, UrgentFaultPort } from './destinationCalls';
 import type {
-  DedupComparePort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderSetup,
+  ReceiverPort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderSetup,
   SenderStepOrder, SenderStepReply,
 } from './senderCalls';
 
@@ -109,7 +109,7 @@ export interface MigrationEnv {
    * through `port`. `codecs` are the mechanism's, for a half made in this thread (the lab's source owner
    * uses its host's).
    */
-  openSender(setup: SenderSetup, codecs: PageCodecs, port: DedupComparePort): MigrationSender;
+  openSender(setup: SenderSetup, codecs: PageCodecs, port: ReceiverPort): MigrationSender;
   /** Member m's device state on the paused source (`GuestMachine.saveCore()`: plain). */
   sourceCore(m: number): unknown;
   /** The switch's check of member m on the paused source: digest and per-page hash list (`hashes` transferable). */

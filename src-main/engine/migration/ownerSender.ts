@@ -17,14 +17,14 @@ import type { SenderOrder } from '../vm/index';
 import { OwnerHandle } from './ownerHandle';
 import type { MigrationSender } from './migrationEnv';
 import type {
-  DedupComparePort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderStepOrder,
+  ReceiverPort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderStepOrder,
   SenderStepReply,
 } from './senderCalls';
 
 export class OwnerSender extends OwnerHandle implements MigrationSender {
   private constructor(ctx: OpContext, hostId: HostId, key: VmId) { super(ctx, hostId, key); }
 
-  static open(ctx: OpContext, hostId: HostId, order: SenderOrder, port: DedupComparePort): OwnerSender {
+  static open(ctx: OpContext, hostId: HostId, order: SenderOrder, port: ReceiverPort): OwnerSender {
     const s = new OwnerSender(ctx, hostId, order.members[0]);
     s.owner().openSender(order, port);
     return s;

@@ -1,13 +1,15 @@
 /**
  * senderCalls — the plain data that crosses between the mechanism (`liveMigration.ts`) and the sender
  * half where the source is (`MigrationSender`, `migrationEnv.ts`; `senderSide.ts` is the one
- * implementation): orders in, replies out, and dedup's confirming compare asked back mid-call.
+ * implementation): orders in, replies out, and the receiver asked mid-call (dedup's confirming compare,
+ * full batches handed over early).
  *
  * Every order carries the link's state and the stream's counters as the mechanism has them
  * (`SenderState`); every reply carries them back moved on, with the pages sent so far, the pages of the
  * multifd packet still being filled (0: a flush has nothing to send, so the mechanism skips it) and every
  * record written in the call (`batches`, buffers transferable: the sender keeps none between calls, so
- * the destination never lags the source's side by more than one call). Bitmaps travel as `BitmapState`
+ * the destination never lags the source's side by more than one call; a call that writes more hands full
+ * batches over early through the port). Bitmaps travel as `BitmapState`
  * (words transferable). Post-copy pages are (member, gpfn, …) tuples flattened into a `Float64Array`.
  *
  * Rules: structured-cloneable; a member is an index in the mechanism's order.
@@ -97,9 +99,13 @@ export interface SenderPushReply extends SenderReply {
   pushed: Float64Array;
 }
 
-/** Dedup's confirming compare, asked of the destination's receiver mid-call: the records written before it go first. */
-export interface DedupAsk { batches: RecordBatch[]; place: DedupPlace }
+/**
+ * The sender half's way to the destination's receiver mid-call: dedup's confirming compare (`place`: the
+ * records written before it go first, then the place is read), or full batches handed over early (no
+ * `place`: a call that writes more than `MIGRATION_SENDER_HELD_BATCHES` batches, as a stop-and-copy does).
+ */
+export interface ReceiverAsk { batches: RecordBatch[]; place?: DedupPlace }
 /** The destination's bytes at the place now (read at once), or undefined; buffers the receiver is done with. */
-export interface DedupAnswer { bytes: Uint8Array | undefined; spare: ArrayBuffer[] }
-/** How the sender half asks the destination's receiver (in one thread the mechanism's function; on workers a synchronous cross-worker call). */
-export type DedupComparePort = (ask: DedupAsk) => DedupAnswer;
+export interface ReceiverAnswer { bytes: Uint8Array | undefined; spare: ArrayBuffer[] }
+/** How the sender half reaches the receiver mid-call (in one thread the mechanism's function; on workers a synchronous cross-worker call). */
+export type ReceiverPort = (ask: ReceiverAsk) => ReceiverAnswer;

@@ -13,21 +13,24 @@
  *
  * Rules: the side keeps only what the sender keeps between pages (its cache, index, packet, first-pass
  * counts, held-zero maps); the link, counters and bitmaps are the order's; every record written in a call
- * leaves with its reply. Dedup's confirming compare must see every record written before it applied on
- * the destination, so it goes through `port` with the records written so far (one call per hash hit).
+ * leaves with its reply, or earlier through `port` once `MIGRATION_SENDER_HELD_BATCHES` full batches are
+ * held (so a stop-and-copy never holds its whole copy; their buffers come back to be written again).
+ * Dedup's confirming compare must see every record written before it applied on the destination, so it
+ * goes through `port` with the records written so far (one call per hash hit).
  */
 import type { MigrationOptions } from '@shared/model/migration';
-import { MIGRATION_RECORD_BATCH_BYTES, PAGE_SIZE_BYTES } from '../params';
+import { MIGRATION_RECORD_BATCH_BYTES, MIGRATION_SENDER_HELD_BATCHES, PAGE_SIZE_BYTES } from '../params';
 import { MigrationLink, type SendMode } from './link';
 import { PageBitmap, type BitmapState } from './bitmap';
 import { PageSender, type SourcePageRead } from './pageSender';
 import type { PageCodecs } from './codecs';
 import type { RecordBatch } from './recordBuffer';
+import type { DedupPlace } from './dedupIndex';
 import { qemuShouldSync } from './stopRules';
 import type { MigrationSender } from './migrationEnv';
 import { NORMAL_PAGE_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
 import type {
-  DedupComparePort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderState,
+  ReceiverAnswer, ReceiverPort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderState,
   SenderStepOrder, SenderStepReply, SenderStopReason,
 } from './senderCalls';
 
@@ -36,15 +39,15 @@ export class SenderSide implements MigrationSender {
   private link: MigrationLink;
   /** Records cut during the current call, in order. */
   private out: RecordBatch[] = [];
+  /** Record buffers the receiver is done with (from the orders and the port's answers), to write into again. */
+  private pool: ArrayBuffer[] = [];
 
-  constructor(read: SourcePageRead, pageCounts: readonly number[], codecs: PageCodecs, options: MigrationOptions, private readonly port: DedupComparePort) {
+  constructor(read: SourcePageRead, pageCounts: readonly number[], codecs: PageCodecs, options: MigrationOptions, private readonly port: ReceiverPort) {
     // A placeholder link until the first call brings the mechanism's.
     this.link = new MigrationLink({ rateLimitBytesPerS: 1, lineBytesPerS: 1, switchoverBytesPerS: 0, latencyNs: 0, loss: 0, cutAtNs: -1 }, 0);
     this.sender = new PageSender(read, pageCounts, codecs, this.link, options, (place) => {
       this.cut();
-      const answer = this.port({ batches: this.out.splice(0), place });
-      for (const b of answer.spare) this.sender.recycle(b);
-      return answer.bytes;
+      return this.ask(place).bytes;
     });
   }
 
@@ -123,6 +126,7 @@ export class SenderSide implements MigrationSender {
   close(): void {
     this.sender.abandon();
     this.out = [];
+    this.pool = [];
   }
 
   /** A post-copy page: its bit cleared, its record's bytes on the link (its bytes are the receiver's, held since the switch); when its last byte leaves. */
@@ -145,22 +149,37 @@ export class SenderSide implements MigrationSender {
     return false;
   }
 
-  /** The records written so far become a batch of the call's (a spare buffer taken for the next). */
+  /** The receiver, mid-call: the batches cut so far handed over (then `place` read, if any); its spare buffers kept. */
+  private ask(place?: DedupPlace): ReceiverAnswer {
+    const answer = this.port({ batches: this.out.splice(0), ...(place ? { place } : {}) });
+    this.keep(answer.spare);
+    this.recycle();
+    return answer;
+  }
+
+  /** The records written so far become a batch of the call's; past the held batches, they go over early. */
   private cut(): void {
     if (this.sender.pendingRecordBytes === 0) return;
     this.out.push(this.sender.takeRecords());
-    const spare = this.spare.pop();
-    if (spare) this.sender.recycle(spare);
+    if (this.out.length >= MIGRATION_SENDER_HELD_BATCHES) this.ask();
+    this.recycle();
   }
 
-  private spare: ArrayBuffer[] = [];
+  private keep(buffers: ArrayBuffer[]): void {
+    for (const b of buffers) if (b.byteLength > 0 && this.pool.length < MIGRATION_SENDER_HELD_BATCHES) this.pool.push(b);
+  }
+
+  /** Gives the writer a kept buffer when it has none (else it makes one as it writes). */
+  private recycle(): void {
+    const b = this.pool.pop();
+    if (b) this.sender.recycle(b);
+  }
 
   private begin(o: SenderState): void {
     this.link = MigrationLink.restore(o.link);
     this.sender.use(this.link, o.counters);
-    this.spare = o.spare;
-    const first = this.spare.pop();
-    if (first) this.sender.recycle(first);
+    this.keep(o.spare);
+    this.recycle();
   }
 
   private end(): SenderReply {

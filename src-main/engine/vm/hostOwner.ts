@@ -82,7 +82,7 @@ import { checkOutgoing, outgoingWhole, readOutgoingPage, type SourceCheck, type 
 import type { DedupPlace, MigrationReceiver, RecordBatch } from '../migration/index';
 import type { ArrivalCounts, DestinationWaits, MigrationDestination, SwitchVerdict, UrgentFaultPort } from '../migration/index';
 import type {
-  DedupComparePort, MigrationSender, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply,
+  ReceiverPort, MigrationSender, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply,
   SenderStepOrder, SenderStepReply, SourcePageRead,
 } from '../migration/index';
 import type { PageCodecName } from '../ports';
@@ -131,7 +131,7 @@ export interface HostOwnerEnv {
   writeHeldPages(pages: readonly ArrayBuffer[], read: (m: number, gpfn: number) => Uint8Array | undefined): HeldPagesReply;
   // --- migration sender half ---
   /** A migration's sender half over the source's reads (`migration/senderSide.ts`, with the host's page codecs). */
-  senderHalf(read: SourcePageRead, pageCounts: readonly number[], options: MigrationOptions, port: DedupComparePort): MigrationSender;
+  senderHalf(read: SourcePageRead, pageCounts: readonly number[], options: MigrationOptions, port: ReceiverPort): MigrationSender;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -827,7 +827,7 @@ export class HostOwner {
   }
 
   /** Makes the sender half over the members' leaving machines (`beginOutgoing` holds them). */
-  openSender(o: SenderOrder, port: DedupComparePort): void {
+  openSender(o: SenderOrder, port: ReceiverPort): void {
     const machines = o.members.map((id) => this.leaving(id));
     const away = o.members.map((id) => (g: number) => this.outgoingAway(id, g));
     const read: SourcePageRead = (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes);

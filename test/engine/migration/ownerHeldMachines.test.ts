@@ -35,7 +35,7 @@ import { IncomingMemory, Machine } from '../../../src-main/engine/machine/index'
 import { HostOwner } from '../../../src-main/engine/vm/index';
 import { LiveMigration, PageReceiver, SenderSide } from '../../../src-main/engine/migration/index';
 import { PageSender } from '../../../src-main/engine/migration/pageSender';
-import type { DedupAnswer, DedupAsk, DedupComparePort } from '../../../src-main/engine/migration/index';
+import type { ReceiverAnswer, ReceiverAsk, ReceiverPort } from '../../../src-main/engine/migration/index';
 import { HeldPages } from '../../../src-main/engine/migration/heldPages';
 import { readRecords, type RecordBatch } from '../../../src-main/engine/migration/recordBuffer';
 import { migLab, type MigLab } from './migrationLab';
@@ -70,7 +70,7 @@ const SENDER_CALLS = [
  */
 const SENDER_HALF_CALLS = ['senderIndex', 'senderStep', 'senderFlush', 'senderPush'] as const;
 
-/** The call that makes the sender half: its second argument is the mechanism's dedup compare port. */
+/** The call that makes the sender half: its second argument is the mechanism's port (dedup's compares, batches handed over early). */
 const OPEN_SENDER = 'openSender';
 
 type Buffered = { bitmaps?: { words: Uint32Array }[]; spare?: ArrayBuffer[]; batches?: RecordBatch[]; announced?: Float64Array };
@@ -170,12 +170,12 @@ async function throughClones<T>(body: () => Promise<T>): Promise<{
   const openSender = saved.get(OPEN_SENDER)!;
   proto[OPEN_SENDER] = function (this: HostOwner, order: unknown, port: unknown) {
     calls.set(OPEN_SENDER, (calls.get(OPEN_SENDER) ?? 0) + 1);
-    const mechanism = port as DedupComparePort;
-    const crossing: DedupComparePort = (ask) => {
-      compares++;
-      const answer = mechanism(transferred(ask, ask.batches.map((b) => b.buffer).filter((b) => b.byteLength > 0), 'a batch handed over for a compare') as DedupAsk);
+    const mechanism = port as ReceiverPort;
+    const crossing: ReceiverPort = (ask) => {
+      if (ask.place) compares++;
+      const answer = mechanism(transferred(ask, ask.batches.map((b) => b.buffer).filter((b) => b.byteLength > 0), 'a batch handed over for a compare') as ReceiverAsk);
       const bytes = answer.bytes ? answer.bytes.slice() : undefined;
-      return transferred({ bytes, spare: answer.spare } as DedupAnswer, answer.spare.filter((b) => b.byteLength > 0), 'a spare buffer');
+      return transferred({ bytes, spare: answer.spare } as ReceiverAnswer, answer.spare.filter((b) => b.byteLength > 0), 'a spare buffer');
     };
     return openSender.call(this, cloned(order), crossing);
   };

@@ -2,7 +2,9 @@
 // order's link state until the loop must decide again, and says why it stopped — the barrier (the packet
 // flushed then), a new 100 ms rate slice, the sync threshold (QEMU) or empty bitmaps (Xen), a hybrid's
 // post-copy time — and the stop-and-copy sends every page; nothing: 'nothing'. Every reply carries the link
-// moved on, the counters and every record written (their bytes the link's payload: nothing stays behind).
+// moved on, the counters and every record written (their bytes the link's payload: nothing stays behind);
+// a call that writes more than `MIGRATION_SENDER_HELD_BATCHES` batches hands them over early through its
+// port and writes the next ones into the buffers it gets back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostMemory } from '../../../src-main/engine/memory/index';
@@ -11,7 +13,7 @@ import type { SenderStepOrder, SenderStepReply } from '../../../src-main/engine/
 import { newCounters } from '../../../src-main/engine/migration/pageSender';
 import { readOutgoingPage } from '../../../src-main/engine/vm/index';
 import { MIGRATION_DEFAULTS, type MigrationOptions } from '../../../src-shared/model/migration';
-import { PAGE_SIZE_BYTES } from '../../../src-main/engine/params';
+import { MIGRATION_SENDER_HELD_BATCHES, PAGE_SIZE_BYTES } from '../../../src-main/engine/params';
 import { runningLabos } from '../../helpers/machineHarness';
 import { hostCodecs } from './migrationLab';
 
@@ -95,4 +97,28 @@ test('a pre-copy step stops where the mechanism must decide again, and hands bac
   assert.equal(none.stopped, 'nothing');
   assert.equal(none.sent, 0);
   assert.equal(none.batches.length, 0);
+});
+
+test('a call that writes more than the held batches hands full batches over early through the port, and gets their buffers back', () => {
+  // 4,096 whole pages (16 MiB of records) at the stop, in one call.
+  const page = new Uint8Array(PAGE_SIZE_BYTES).map((_, i) => (i * 7 + 1) & 0xff);
+  const early: number[] = [];
+  const buffers = new Set<ArrayBuffer>();
+  const s = new SenderSide(() => page, [4096], new PageCodecs(), MIGRATION_DEFAULTS, (ask) => {
+    assert.equal(ask.place, undefined, 'no dedup here: only batches handed over');
+    early.push(ask.batches.length);
+    for (const b of ask.batches) buffers.add(b.buffer);
+    return { bytes: undefined, spare: ask.batches.map((b) => b.buffer) };
+  });
+  const link = new MigrationLink({ rateLimitBytesPerS: 1e9, lineBytesPerS: 1e9, switchoverBytesPerS: 0, latencyNs: 0, loss: 0, cutAtNs: -1 }, 0);
+  const reply = s.step({
+    link: link.save(), counters: newCounters(), spare: [], bitmaps: [PageBitmap.full(4096).state], mode: 'switchover', untilNs: 0, slice: 0,
+    syncAtBytes: undefined, postcopyAtNs: Infinity,
+  });
+  assert.equal(reply.sent, 4096);
+  assert.ok(early.length >= 2 && early.every((n) => n === MIGRATION_SENDER_HELD_BATCHES), `early hand-overs of the held batches: ${early.join(',')}`);
+  assert.ok(reply.batches.length <= MIGRATION_SENDER_HELD_BATCHES);
+  const handedEarly = early.reduce((a, b) => a + b, 0);
+  // The buffers handed back were written again: a bounded few for all the batches (a new 1 MiB buffer grows once into a 2 MiB one).
+  assert.ok(buffers.size <= 2 * MIGRATION_SENDER_HELD_BATCHES && handedEarly > buffers.size, `${buffers.size} buffers for ${handedEarly} batches`);
 });
