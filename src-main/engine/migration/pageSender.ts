@@ -169,9 +169,9 @@ export class PageSender {
     return this.records.take();
   }
 
-  /** A records buffer the destination half is done with, for the next batch. */
-  recycle(buffer: ArrayBuffer): void {
-    this.records.recycle(buffer);
+  /** A records buffer the destination half is done with, for the next batch; false when not taken (the writer has one). */
+  recycle(buffer: ArrayBuffer): boolean {
+    return this.records.recycle(buffer);
   }
 
   private charge(ns: number): void {

@@ -169,10 +169,10 @@ export class SenderSide implements MigrationSender {
     for (const b of buffers) if (b.byteLength > 0 && this.pool.length < MIGRATION_SENDER_HELD_BATCHES) this.pool.push(b);
   }
 
-  /** Gives the writer a kept buffer when it has none (else it makes one as it writes). */
+  /** Gives the writer a kept buffer when it has none (else it makes one as it writes); a buffer not taken stays kept. */
   private recycle(): void {
     const b = this.pool.pop();
-    if (b) this.sender.recycle(b);
+    if (b && !this.sender.recycle(b)) this.pool.push(b);
   }
 
   private begin(o: SenderState): void {

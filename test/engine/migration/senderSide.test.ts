@@ -119,6 +119,6 @@ test('a call that writes more than the held batches hands full batches over earl
   assert.ok(early.length >= 2 && early.every((n) => n === MIGRATION_SENDER_HELD_BATCHES), `early hand-overs of the held batches: ${early.join(',')}`);
   assert.ok(reply.batches.length <= MIGRATION_SENDER_HELD_BATCHES);
   const handedEarly = early.reduce((a, b) => a + b, 0);
-  // The buffers handed back were written again: a bounded few for all the batches (a new 1 MiB buffer grows once into a 2 MiB one).
-  assert.ok(buffers.size <= 2 * MIGRATION_SENDER_HELD_BATCHES && handedEarly > buffers.size, `${buffers.size} buffers for ${handedEarly} batches`);
+  // The buffers handed back were written again: a bounded few for all the batches (a new 1 MiB buffer grows once into a 2 MiB one; a buffer the writer does not take is kept, not dropped).
+  assert.ok(buffers.size <= MIGRATION_SENDER_HELD_BATCHES + 2 && handedEarly > buffers.size, `${buffers.size} buffers for ${handedEarly} batches`);
 });
