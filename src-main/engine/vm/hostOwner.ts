@@ -36,7 +36,8 @@
  *    … `closeSender`: the `PageSender`, reading the leaving machines' pages here) and runs pre-copy's steps,
  *    the packet's flushes, the stop's last pages and post-copy's pushes (`senderStep`, `senderFlush`,
  *    `senderIndex`, `senderPostcopy`, `senderPush`): the link's state, the counters and the bitmaps in and
- *    out, the record batches out (transferable); dedup's compare goes back through the port given at open.
+ *    out, the record batches out (transferable); dedup's compare, and full batches past the few a call
+ *    keeps, go back through the port given at open.
  *  - migration halves (synchronous, orders in `halfOrders.ts`): the destination's owner makes and holds
  *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
  *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
@@ -814,8 +815,9 @@ export class HostOwner {
   // The sender half of a migration leaving this host is made and held here, beside the leaving machines
   // it reads (a page read at once, never crossing): the mechanism sends the link's state, the counters
   // and the bitmaps with each call and takes them back moved on, with the record batches written
-  // (transferable). Dedup's confirming compare goes back through the port given at `openSender` (on a
-  // host worker: a synchronous call, through the mechanism, to the destination's owner).
+  // (transferable). Dedup's confirming compare, and full batches past the few a call keeps, go back
+  // through the port given at `openSender` (on a host worker: a synchronous call, through the mechanism,
+  // to the destination's owner).
 
   /** Sender halves of migrations leaving this host, by their first member's id. */
   private readonly senders = new Map<VmId, MigrationSender>();
