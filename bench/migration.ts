@@ -68,6 +68,8 @@ const TECHNIQUES: [string, string[]][] = [
   ['hybrid', ['--postcopy-after', '2s']],
   ['precopy-xbzrle', ['--xbzrle']],
   ['precopy-zstd', ['--compress', 'zstd:1']],
+  // Dedup: every page hashed and looked up, each hash hit confirmed by a compare on the destination.
+  ['precopy-dedup-zstd', ['--dedup', '--compress', 'zstd:1']],
   // The rate limit alone at 1 Gbit/s, on the migrate command's default line (10 Gbit/s): the switchover
   // goes unthrottled at the line rate.
   ['stop-copy-10g-line', ['--mode', 'stop-copy', '--link', '10Gbit/s']],

@@ -349,6 +349,12 @@ export const POSTCOPY_BARRIER_MS = 1;
  * host CPU only; the results do not depend on it.
  */
 export const MIGRATION_RECORD_BATCH_BYTES = 1 << 20;
+/**
+ * Full record batches the sender half (on the source's owner) keeps within one call before it hands them
+ * to the receiver early through its port (a stop-and-copy's last pages are one call): what a call holds
+ * stays this many batches, and their buffers come back to be written again. Memory and host CPU only.
+ */
+export const MIGRATION_SENDER_HELD_BATCHES = 2;
 /** Modelled setup of a migration before the first page (connection, capabilities, bitmap): one round trip plus this. */
 export const MIGRATION_SETUP_MS = 5;
 /** Resuming the VM on the destination after its last byte arrived (device load, vCPU start), ms (modelled). */

@@ -54,7 +54,7 @@ import { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
-import { DestinationMachines, MigrationService, PageCodecs, PageReceiver, writeHeldPages } from '../migration/index';
+import { DestinationMachines, MigrationService, PageCodecs, PageReceiver, SenderSide, writeHeldPages } from '../migration/index';
 import { HostOwner, sameThread, VmRuntime } from '../vm/index';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
@@ -362,6 +362,8 @@ export class Lab {
       destinationSide: (machines, held) => new DestinationMachines(machines, held),
       // --- migration sender (source side) ---
       writeHeldPages,
+      // --- migration sender half ---
+      senderHalf: (read, pageCounts, options, port) => new SenderSide(read, pageCounts, this.migrations.codecs, options, port),
     });
   }
 

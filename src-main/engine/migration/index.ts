@@ -5,14 +5,20 @@
  * lab's task kind `vm.migrate`.
  *
  * Reading order: `wireFormat.ts` → `link.ts` → `bitmap.ts` → `recordBuffer.ts` → `pageSender.ts`
- * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `pageReceiver.ts` (`heldPages.ts`, `postcopyHold.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
- * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`, `destinationMachines.ts`, `destinationCalls.ts`) → `labMigrationEnv.ts` (`ownerReceiver.ts`, `ownerDestination.ts`, both `ownerHandle.ts`) → `migrationTask.ts` → `migrationService.ts`.
+ * (`xbzrle.ts`, `dedupIndex.ts`, `pageHash.ts`, `codecs.ts`) → `senderSide.ts` (`senderCalls.ts`) → `pageReceiver.ts` (`heldPages.ts`, `postcopyHold.ts`) → `stopRules.ts` → `autoConverge.ts` → `liveMigration.ts`
+ * (`migrationEnv.ts`, `machineSource.ts`, `verify.ts`, `destinationMachines.ts`, `destinationCalls.ts`) → `labMigrationEnv.ts` (`ownerSender.ts`, `ownerReceiver.ts`, `ownerDestination.ts`, all `ownerHandle.ts`) → `migrationTask.ts` → `migrationService.ts`.
  */
 export { LiveMigration } from './liveMigration';
 export type { StepOutcome, RecordTransport, SwitchMessage, SwitchTransport } from './liveMigration';
 export type { RecordBatch } from './recordBuffer';
 export type { DedupPlace } from './dedupIndex';
-export type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+export type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender, ReceiverSetup } from './migrationEnv';
+export { SenderSide } from './senderSide';
+export type { SourcePageRead } from './pageSender';
+export type {
+  ReceiverAnswer, ReceiverAsk, ReceiverPort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply,
+  SenderSetup, SenderState, SenderStepOrder, SenderStepReply, SenderStopReason,
+} from './senderCalls';
 export { PageReceiver } from './pageReceiver';
 export { DestinationMachines } from './destinationMachines';
 export { writeHeldPages } from './postcopyHold';

@@ -4,10 +4,12 @@
  * source machines stay with the source host's owner for the whole move (`HostOwner.beginOutgoing` …
  * `finishOutgoing`), the incoming memories are made and held by the destination host's owner
  * (`receiveIncoming`, `startIncoming` at the switch), and every call to either is plain data
- * (`vm/moveOrders.ts`). The receiver half is made and held by the destination's owner (`openReceiver`:
- * `ownerReceiver.ts`, plain-data calls); the source is read through the source's owner with plain values
- * (`sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`: `HostOwner`'s "migration
- * sender" calls), never by reference, and post-copy's held pages are written there (`sourceHeldPages`:
+ * (`vm/moveOrders.ts`). The sender half is made and held by the source's owner beside the leaving
+ * machines (`openSender`: `ownerSender.ts`, plain-data calls), the receiver half by the destination's
+ * owner (`openReceiver`: `ownerReceiver.ts`, plain-data calls); the rest of the source is read through
+ * the source's owner with plain values (`readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`:
+ * `HostOwner`'s "migration sender" calls), never by reference, and post-copy's held pages are written
+ * there (`sourceHeldPages`:
  * "migration sender (source side)"); after the switch the destination's machines are reached the
  * same way (`startDestination` returns an `OwnerDestination`: verification, post-copy's faults and
  * arrivals, the wait counters are plain-data calls to the destination's owner, which holds the machines).
@@ -34,8 +36,11 @@ import {
   pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HeldPagesReply, type HostOwner, type OutgoingSaved, type SourceCheck, type SourceWhole,
 } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
-import type { MigrationDestination, MigrationEnv, MigrationReceiver, ReceiverSetup } from './migrationEnv';
+import type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender, ReceiverSetup } from './migrationEnv';
+import type { ReceiverPort, SenderSetup } from './senderCalls';
+import type { PageCodecs } from './codecs';
 import { OwnerReceiver } from './ownerReceiver';
+import { OwnerSender } from './ownerSender';
 import { OwnerDestination } from './ownerDestination';
 
 export const MIGRATION_DIRTY_READER = 'migration';
@@ -46,6 +51,7 @@ export class LabMigrationEnv implements MigrationEnv {
   switched = false;
   private released = false;
   private receiver: OwnerReceiver | undefined;
+  private sender: OwnerSender | undefined;
 
   constructor(private readonly ctx: OpContext, readonly vmIds: readonly VmId[], readonly sourceHostId: HostId, readonly destHostId: HostId) {
     try {
@@ -87,12 +93,18 @@ export class LabMigrationEnv implements MigrationEnv {
   get memberCount(): number { return this.vmIds.length; }
   // The source's reads: plain-data calls to the source host's owner, which holds the leaving machines.
   sourcePageCount(m: number): number { return this.sourceOwner().outgoingPageCount(this.vmIds[m]); }
-  sourcePage(m: number, gpfn: number): Uint8Array | undefined { return this.sourceOwner().outgoingPage(this.vmIds[m], gpfn); }
   sourceCore(m: number): unknown { return this.sourceOwner().outgoingCore(this.vmIds[m]); }
   sourceCheck(m: number): SourceCheck { return this.sourceOwner().outgoingCheck(this.vmIds[m]); }
   sourceWhole(m: number): SourceWhole { return this.sourceOwner().outgoingWhole(this.vmIds[m]); }
   /** Post-copy's held pages, written by the source's owner where the paused machines are. */
   sourceHeldPages(pages: ArrayBuffer[]): HeldPagesReply { return this.sourceOwner().outgoingHeldPages({ members: [...this.vmIds], pages }); }
+
+  /** The sender half, made and held by the source's owner beside the leaving machines (it reads their pages there). */
+  openSender(setup: SenderSetup, _codecs: PageCodecs, port: ReceiverPort): MigrationSender {
+    this.sender?.close();
+    this.sender = OwnerSender.open(this.ctx, this.sourceHostId, { members: [...this.vmIds], options: setup.options }, port);
+    return this.sender;
+  }
 
   /** The destination half, made by the destination's owner over the incoming memories (and, for dedup, its running VMs). */
   openReceiver(setup: ReceiverSetup): MigrationReceiver {
@@ -141,6 +153,7 @@ export class LabMigrationEnv implements MigrationEnv {
   finishSource(): void {
     const src = this.sourceOwner();
     for (const id of this.vmIds) src.finishOutgoing(id);
+    this.sender?.close();
     this.receiver?.close();
     this.detach();
     // The destination's memory is whole: the VMs join its host's reclamation (not a VM post-copy lost).
@@ -200,6 +213,7 @@ export class LabMigrationEnv implements MigrationEnv {
     for (const id of this.vmIds) owner?.releaseIncoming(id);
     for (const id of this.vmIds) owner?.releaseOverhead(id);
     for (const id of this.vmIds) this.ctx.host(this.sourceHostId)?.cancelOutgoing(id);
+    this.sender?.close();
     this.receiver?.close();
     this.detach();
   }

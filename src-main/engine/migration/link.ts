@@ -2,7 +2,7 @@
  * link — the migration connection between two hosts in virtual time: a sender with a time cursor,
  * QEMU's rate limit in 100 ms slices, the wire's line rate, one-way latency, loss and a cut.
  *
- * `new MigrationLink(config, startNs)`; state is plain (`save()` / `MigrationLink.restore`).
+ * `new MigrationLink(config, startNs)`; state is plain (`save()` / `MigrationLink.restore` / `load`).
  * - `send(bytes, mode)`: the sender puts `bytes` on the wire at its cursor and the cursor moves on; it
  *   returns the time the last byte leaves. `mode` 'live' obeys the rate limit (QEMU `max-bandwidth`:
  *   each 100 ms slice (BUFFER_DELAY) carries at most limit / 10 bytes; a record that does not fit waits
@@ -73,6 +73,11 @@ export class MigrationLink {
     const l = new MigrationLink(state.config, state.startNs);
     l.s = { ...state, config: { ...state.config } };
     return l;
+  }
+
+  /** Takes `state` as its own (a copy): the link moved on where another side sent on it. */
+  load(state: LinkState): void {
+    this.s = { ...state, config: { ...state.config } };
   }
 
   save(): LinkState {

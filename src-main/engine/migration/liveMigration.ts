@@ -1,7 +1,8 @@
 /**
  * liveMigration — the one mechanism every technique runs on: a dirty bitmap per VM fed by the dirty
  * log, a page stream over the link in two halves — the sender (`pageSender.ts`: zero pages, dedup,
- * XBZRLE, compression, real bytes, written as records into a transferable buffer) and the receiver
+ * XBZRLE, compression, real bytes, written as records into a transferable buffer; held where the source
+ * is, `senderSide.ts`) and the receiver
  * (`pageReceiver.ts`: applies the records to the incoming memory) — the destination's memory filled
  * from nothing but those records, and the switch. The techniques
  * are strategies over it — when to stop the VM and what happens to the pages still dirty then:
@@ -22,10 +23,17 @@
  * (facts: pre-copy loop, defaults, byte accounting, `query-migrate`) are followed where the lab models the
  * same thing; `docs/migration.md` lists the differences.
  *
- * The halves: the sender's records are handed to the receiver (`transport`: directly, or through a
- * message port) once `MIGRATION_RECORD_BATCH_BYTES` are pending, at the end of every step, and before
- * anything reads the destination (the switch, post-copy's discard, a failure's release, dedup's
- * confirming compare); between them travel only record batches and plain values (the announced hashes,
+ * The halves: the sender half is made through `MigrationEnv.openSender` and reached only as a
+ * `MigrationSender` (in the lab: plain-data calls to the source host's owner, which holds it beside the
+ * machines it reads). The mechanism keeps the link, the bitmaps, the counters and every decision (syncs,
+ * rounds, rate windows, auto-converge, stop rules); each sender call takes the link's state, the counters
+ * and the bitmaps and gives them back moved on — a pre-copy step sends until the loop must decide again
+ * (the barrier, a new 100 ms rate slice, the sync threshold or empty bitmaps, a hybrid's post-copy time:
+ * exactly the points where the loop would do more than send the next page) — with every record it wrote.
+ * Those records are handed to the receiver (`transport`: directly, or through a message port) at once,
+ * in batches of about `MIGRATION_RECORD_BATCH_BYTES`; the sender half asks back through the port given at
+ * `openSender` (`compare`) for dedup's confirming compare, which must see every record written before it,
+ * and to hand full batches over early (a call past `MIGRATION_SENDER_HELD_BATCHES` of them). Between the halves travel only record batches and plain values (the announced hashes,
  * the discarded pages). At a post-copy switch the paused source's pages still to send cross once as
  * batches the receiver keeps (`heldPages.ts`), written where the source is (`MigrationEnv.sourceHeldPages`:
  * in the lab the source host's owner; the sender keeps only which pages are zero pages): every page the
@@ -37,14 +45,12 @@
  * post-copy page as it arrives against the same list: no check reads the source (docs/migration.md,
  * "The two halves"). The receiver is made through `MigrationEnv.openReceiver` and reached only as a
  * `MigrationReceiver` (in the lab: plain-data calls to the destination host's owner, which holds it).
- * The source is read only with plain values (`MigrationEnv.sourcePage`, `sourceCore`, `sourceCheck`,
- * `sourceWhole`, `readDirty`; in the lab: calls to the source host's owner, which holds the machines).
+ * The rest of the source is read only with plain values (`sourceCore`, `sourceCheck`, `sourceWhole`,
+ * `readDirty`; in the lab: calls to the source host's owner, which holds the machines).
  * After the switch the destination's machines are reached only as a `MigrationDestination` (from
  * `startDestination`: in the lab, plain-data calls to the destination host's owner, which holds them):
  * the verification, post-copy's handlers, arrivals and requests, and the wait counters run there.
- * Still on both sides here: the `MigrationEnv` calls (pause, start, finish) and the sender half itself
- * with the live loop that the link's clock drives page by page (post-copy's push and requested pages
- * read nothing of the source: the held-zero map came with the held pages).
+ * Still on both sides here: the `MigrationEnv` calls (pause, start, finish).
  *
  * Status: setup → active → device (stopped) → completed, or postcopy-active after the switch; a cancel
  * or a timeout → cancelled; a link cut → failed (in post-copy the VM is lost with it). A failed or
@@ -52,19 +58,20 @@
  */
 import type { MigrationOptions, MigrationPhase, MigrationPhaseName, MigrationRound, MigrationStatus } from '@shared/model/migration';
 import {
-  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RECORD_BATCH_BYTES, MIGRATION_RATE_SLICE_MS, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
+  MIGRATION_EXPECTED_DOWNTIME_MIN_BYTES, MIGRATION_RATE_PERIOD_MS, MIGRATION_RATE_SLICE_MS, MIGRATION_SENDER_HELD_BATCHES, MIGRATION_RESUME_MS, MIGRATION_SETUP_MS,
   PAGE_SIZE_BYTES, POSTCOPY_BARRIER_MS,
 } from '../params';
-import type { MigrationDestination, MigrationEnv, MigrationReceiver } from './migrationEnv';
+import type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender } from './migrationEnv';
 import type { DestinationWaits, UrgentFault, UrgentFaultAnswer } from './destinationCalls';
 import { MigrationLink } from './link';
-import { PageBitmap } from './bitmap';
-import { PageSender } from './pageSender';
+import { PageBitmap, type BitmapState } from './bitmap';
+import { newCounters, type StreamCounters } from './pageSender';
 import type { RecordBatch } from './recordBuffer';
+import type { ReceiverAnswer, ReceiverAsk, SenderReply, SenderState } from './senderCalls';
 import type { PageCodecs } from './codecs';
 import { AutoConverge } from './autoConverge';
 import { qemuShouldSync, qemuSwitch, xenClassicStop, xenV2Stop } from './stopRules';
-import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, NORMAL_PAGE_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES, ZERO_PAGE_BYTES } from './wireFormat';
+import { DEVICE_SECTION_HEADER_BYTES, EOS_BYTES, plainBytes, POSTCOPY_REQUEST_BYTES } from './wireFormat';
 import { sourceVerdict, type SourceCheck, type SwitchVerdict } from './verify';
 
 export interface StepOutcome {
@@ -108,7 +115,19 @@ export class LiveMigration {
   status: MigrationStatus = 'setup';
   phase: MigrationPhaseName = 'setup';
   readonly link: MigrationLink;
-  readonly sender: PageSender;
+  /** The sender half, as the env reaches it (in the lab: plain-data calls to the source host's owner, which holds it). */
+  private readonly sender: MigrationSender;
+  /** The stream's counters: handed to the sender half with every call and taken back moved on. */
+  counters: StreamCounters = newCounters();
+  /** The sender's pages sent so far, and the pages of its packet being filled (from its last reply). */
+  private pagesSent = 0;
+  private packetPages = 0;
+  /** Record buffers the receiver is done with, handed back to the sender with its next call. */
+  private spare: ArrayBuffer[] = [];
+  /** Where dedup's compare reads a place into, where the receiver is in this thread. */
+  private readonly placeBytes = new Uint8Array(PAGE_SIZE_BYTES);
+  /** The stop was post-copy's (no XBZRLE, no packets, post-copy's records). */
+  private postcopy = false;
   /** The destination half, as the env reaches it: it changes the incoming memories only as the sender's records say. */
   private readonly receiver: MigrationReceiver;
   readonly bitmaps: PageBitmap[];
@@ -168,7 +187,7 @@ export class LiveMigration {
     for (let m = 0; m < env.memberCount; m++) this.bitmaps.push(PageBitmap.full(env.sourcePageCount(m)));
     this.receiver = env.openReceiver({ dedup: o.dedup, compression: o.compression === 'none' ? undefined : o.compression }, codecs);
     // The sender's dedup compare reads the destination's copy: the records written so far go over first.
-    this.sender = new PageSender(env, codecs, this.link, o, (place, out) => { this.handOver(); return this.receiver.readPlace(place, out); });
+    this.sender = env.openSender({ options: o }, codecs, (ask) => this.compare(ask));
     this.throttle = new AutoConverge({
       initialPct: o.throttleInitialPct, incrementPct: o.throttleIncrementPct, maxPct: o.maxThrottlePct, triggerPct: o.throttleTriggerPct,
     });
@@ -176,7 +195,11 @@ export class LiveMigration {
     // Setup: connection and capabilities (one round trip) plus the modelled setup work; the destination
     // announces the hashes of the pages it holds when deduplication is on (return path).
     let setupNs = 2 * o.latencyMs * MS + MIGRATION_SETUP_MS * MS;
-    if (o.dedup) setupNs += this.sender.indexDestination(this.receiver.announce());
+    if (o.dedup) {
+      const r = this.sender.index({ ...this.senderState(), announced: this.receiver.announce() });
+      this.adopt(r);
+      setupNs += r.setupNs;
+    }
     this.setupEndNs = startNs + setupNs;
     if (o.mode === 'hybrid') this.postcopyAfterNs = o.postcopyAfterMs === undefined ? Infinity : startNs + o.postcopyAfterMs * MS;
     this.rate = this.newRateWindow(startNs);
@@ -204,17 +227,47 @@ export class LiveMigration {
   // Driving
 
   step(nowNs: number): StepOutcome {
-    const out = this.advance(nowNs);
-    // The step's records reach the destination within the step (its frames are taken at this barrier).
-    this.handOver();
-    return out;
+    // Every sender call's records reach the destination with its reply, so within the step.
+    return this.advance(nowNs);
   }
 
-  /** Hands the records written so far to the receiver (through the transport), and the buffer back. */
-  private handOver(): void {
-    if (this.sender.pendingRecordBytes === 0) return;
-    const batch = this.sender.takeRecords();
-    this.sender.recycle(this.transport(batch, (b) => this.receiver.apply(b)));
+  // ---------------------------------------------------------------------------------------------
+  // The sender half: plain state out with each call, its moved-on state and records back
+
+  private senderState(): SenderState {
+    return { link: this.link.save(), counters: this.counters, spare: this.spare.splice(0) };
+  }
+
+  private bitmapStates(): BitmapState[] {
+    return this.bitmaps.map((b) => b.state);
+  }
+
+  /** Takes a sender reply's link, counters and records (handed to the receiver at once, in order). */
+  private adopt(r: SenderReply, bitmaps?: BitmapState[]): void {
+    this.link.load(r.link);
+    this.counters = r.counters;
+    this.pagesSent = r.pagesSent;
+    this.packetPages = r.packetPages;
+    if (bitmaps) bitmaps.forEach((b, m) => { this.bitmaps[m] = new PageBitmap(b); });
+    for (const b of r.batches) this.handOver(b);
+  }
+
+  /** Hands a batch to the receiver (through the transport); keeps the buffer it gives back for the sender. */
+  private handOver(batch: RecordBatch): void {
+    const back = this.transport(batch, (b) => this.receiver.apply(b));
+    if (back.byteLength > 0 && this.spare.length < MIGRATION_SENDER_HELD_BATCHES) this.spare.push(back);
+  }
+
+  /** The sender half asks mid-call: its records so far applied, then dedup's place read (if it asks one). */
+  private compare(ask: ReceiverAsk): ReceiverAnswer {
+    for (const b of ask.batches) this.handOver(b);
+    return { bytes: ask.place ? this.receiver.readPlace(ask.place, this.placeBytes) : undefined, spare: this.spare.splice(0) };
+  }
+
+  /** Sends the packet being filled (nothing to ask when it is empty). */
+  private flushPacket(mode: 'live' | 'switchover'): void {
+    if (this.packetPages === 0) return;
+    this.adopt(this.sender.flush({ ...this.senderState(), mode }));
   }
 
   private advance(nowNs: number): StepOutcome {
@@ -248,13 +301,13 @@ export class LiveMigration {
   /** Cancels (rolls back); false when the migration can no longer be cancelled (post-copy). */
   cancel(nowNs: number, why = 'cancelled by a user'): boolean {
     if (this.isFinished()) return true;
-    if (this.phase === 'postcopy' || (this.phase === 'stopped' && this.sender.postcopy)) return false;
+    if (this.phase === 'postcopy' || (this.phase === 'stopped' && this.postcopy)) return false;
     this.fail('cancelled', why, nowNs);
     return true;
   }
 
   get cancellable(): boolean {
-    return !this.isFinished() && this.phase !== 'postcopy' && !(this.phase === 'stopped' && this.sender.postcopy);
+    return !this.isFinished() && this.phase !== 'postcopy' && !(this.phase === 'stopped' && this.postcopy);
   }
 
   isFinished(): boolean {
@@ -294,9 +347,17 @@ export class LiveMigration {
         if (this.options.mode === 'hybrid' && (stop || this.hybridDue())) { this.beginStop(nowNs, true); return; }
         if (this.remainingPages === 0) { this.link.idleUntil(Math.min(nowNs, this.link.cursorNs + MIGRATION_RATE_SLICE_MS * MS)); continue; }
       }
-      if (!this.sendNext('live')) break;
+      // The sender half sends from here until the loop must decide again (the barrier, a new rate
+      // slice, the sync threshold or empty bitmaps, a hybrid's post-copy time).
+      const r = this.sender.step({
+        ...this.senderState(), bitmaps: this.bitmapStates(), mode: 'live', untilNs: nowNs, slice: this.lastSlice,
+        syncAtBytes: rule === 'qemu' ? this.thresholdBytes : undefined, postcopyAtNs: this.options.mode === 'hybrid' ? this.postcopyAfterNs : Infinity,
+      });
+      this.adopt(r, r.bitmaps);
+      this.totalPagesSentLive += r.sent;
+      if (r.stopped === 'nothing') break;
     }
-    this.sender.flush('live');
+    this.flushPacket('live');
     this.expectedDowntimeMs = this.computeExpectedDowntime();
   }
 
@@ -307,24 +368,9 @@ export class LiveMigration {
     return rounds >= afterRounds || this.link.cursorNs >= this.postcopyAfterNs;
   }
 
-  /** Sends the next page of the bitmap (member order, page order); false when nothing is left. */
-  private sendNext(mode: 'live' | 'switchover'): boolean {
-    for (let m = 0; m < this.bitmaps.length; m++) {
-      const b = this.bitmaps[m];
-      const g = b.next();
-      if (g < 0) continue;
-      b.clear(g);
-      this.sender.sendPage(m, g, mode);
-      if (this.sender.pendingRecordBytes >= MIGRATION_RECORD_BATCH_BYTES) this.handOver();
-      if (mode === 'live') this.totalPagesSentLive++;
-      return true;
-    }
-    return false;
-  }
-
   /** Reads every member's dirty log into its bitmap (dirty-sync-count + 1); closes the round. Returns the pages reported. */
   private sync(nowNs: number): number {
-    this.sender.flush('live');
+    this.flushPacket('live');
     let dirtied = 0;
     for (let m = 0; m < this.bitmaps.length; m++) {
       const pages = this.env.readDirty(m, nowNs);
@@ -351,7 +397,7 @@ export class LiveMigration {
       const pct = this.throttle.period(r.pagesDirtied * PAGE_SIZE_BYTES, bytesSent);
       if (pct !== undefined) this.env.setThrottle(pct);
     }
-    const x = this.sender.counters.xbzrle;
+    const x = this.counters.xbzrle;
     const lookups = x.cacheHits + x.cacheMisses - r.xbzrleLookups;
     this.lastMissRate = lookups > 0 ? (x.cacheMisses - r.xbzrleMisses) / lookups : 0;
     const encIn = x.encodedPages * PAGE_SIZE_BYTES - r.xbzrleIn;
@@ -361,7 +407,7 @@ export class LiveMigration {
   }
 
   private newRateWindow(t: number): RateWindow {
-    const x = this.sender?.counters.xbzrle;
+    const x = this.counters.xbzrle;
     return {
       startNs: t, pagesDirtied: 0, bytesSent: this.link.payloadBytes,
       xbzrleLookups: x ? x.cacheHits + x.cacheMisses : 0, xbzrleMisses: x?.cacheMisses ?? 0,
@@ -374,8 +420,8 @@ export class LiveMigration {
     const now = this.link.cursorNs;
     const sliceS = Math.max(MIGRATION_RATE_SLICE_MS / 1000, (now - this.sliceStart.ns) / 1e9);
     const bytes = this.link.payloadBytes - this.sliceStart.bytes;
-    const pages = this.sender.pagesSent - this.sliceStart.pages;
-    this.sliceStart = { bytes: this.link.payloadBytes, pages: this.sender.pagesSent, ns: now };
+    const pages = this.pagesSent - this.sliceStart.pages;
+    this.sliceStart = { bytes: this.link.payloadBytes, pages: this.pagesSent, ns: now };
     if (bytes > 0) {
       this.bandwidthBps = bytes / sliceS;
       this.thresholdBytes = this.bandwidthBps * (this.options.downtimeLimitMs / 1000);
@@ -442,15 +488,14 @@ export class LiveMigration {
     this.status = 'device';
     this.enterPhase('stopped', nowNs);
     this.link.idleUntil(nowNs);
-    this.sender.flush('live');
+    this.flushPacket('live');
     const beforeDowntime = this.link.payloadBytes;
     // Final sync: the pages written since the last one.
     for (let m = 0; m < this.bitmaps.length; m++) for (const g of this.env.readDirty(m, nowNs)) this.bitmaps[m].set(g);
     this.syncs++;
-    this.sender.postcopy = postcopy;
+    this.postcopy = postcopy;
     if (postcopy) {
       // QEMU's discard: pages still dirty are dropped on the destination and fetched or pushed later.
-      this.handOver();
       let runs = 0;
       for (let m = 0; m < this.bitmaps.length; m++) {
         const pages: number[] = [];
@@ -464,11 +509,14 @@ export class LiveMigration {
       // They are written where the source is (its owner), from a copy of the bitmaps; the batches go to
       // the receiver, the sender keeps which pages are zero pages.
       const held = this.env.sourceHeldPages(this.bitmaps.map((b) => b.state.words.slice().buffer));
-      this.sender.heldZeroPages(held.zero);
+      this.sender.postcopy(held.zero);
       for (const batch of held.batches) this.transport(batch, (b) => { this.receiver.holdPostcopy(b); return new ArrayBuffer(0); });
     } else {
-      while (this.sendNext('switchover')) { /* every page still dirty */ }
-      this.sender.flush('switchover');
+      // Every page still dirty, then the packet.
+      const r = this.sender.step({
+        ...this.senderState(), bitmaps: this.bitmapStates(), mode: 'switchover', untilNs: Infinity, slice: -1, syncAtBytes: undefined, postcopyAtNs: Infinity,
+      });
+      this.adopt(r, r.bitmaps);
     }
     this.cores = [];
     let deviceBytes = 0;
@@ -480,8 +528,8 @@ export class LiveMigration {
       deviceBytes += DEVICE_SECTION_HEADER_BYTES + plainBytes(device);
     }
     this.link.send(deviceBytes + EOS_BYTES, 'switchover');
-    this.sender.counters.deviceBytes += deviceBytes;
-    this.sender.counters.downtimeBytes += this.link.payloadBytes - beforeDowntime;
+    this.counters.deviceBytes += deviceBytes;
+    this.counters.downtimeBytes += this.link.payloadBytes - beforeDowntime;
     this.resumeAtNs = this.link.arrival(this.link.cursorNs) + MIGRATION_RESUME_MS * MS;
   }
 
@@ -489,7 +537,6 @@ export class LiveMigration {
     if (this.checkCut(Math.min(nowNs, this.resumeAtNs ?? nowNs))) return { done: true };
     if (this.resumeAtNs === undefined || nowNs < this.resumeAtNs) return { done: false, wakeNs: this.resumeAtNs };
     const at = this.resumeAtNs;
-    this.handOver();
     // The switch. The source's side: each member's digest and per-page hash list, in one pass over the
     // paused source, sent with the device state.
     const checks = this.cores!.map((_, m) => this.env.sourceCheck(m));
@@ -499,7 +546,7 @@ export class LiveMigration {
     // destination's digest replays the source's for every page found equal: each page is hashed once on
     // each side), then run.
     this.dest = this.env.startDestination(message.cores, at);
-    if (this.sender.postcopy) {
+    if (this.postcopy) {
       this.verdict = this.dest.verify(message.checks, true);
       this.startPostcopy(at);
       return this.runPostcopy(nowNs);
@@ -548,7 +595,7 @@ export class LiveMigration {
     const dropHeld = this.bitmaps[f.member].clear(f.gpfn);
     this.postcopyRequests++;
     const stallNs = 2 * this.link.config.latencyNs + ((POSTCOPY_REQUEST_BYTES + PAGE_SIZE_BYTES + 8) / this.link.config.lineBytesPerS) * 1e9;
-    this.sender.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
+    this.counters.postcopyBytes += PAGE_SIZE_BYTES + 8;
     this.link.sendUrgent(PAGE_SIZE_BYTES + 8, this.link.cursorNs);
     return { stallNs, dropHeld };
   }
@@ -571,28 +618,35 @@ export class LiveMigration {
     // Page requests the destination's vCPUs made since the last barrier: they reach the source one
     // latency later and go out first; the background scan restarts after the requested page.
     const reqArrive = nowNs + this.link.config.latencyNs;
+    // Each request as the sender half is to send it (in order): a page still to send, or one already
+    // pushed that the rate limiter holds back (sent again at once); one pushed and not held back needs nothing.
+    const order: number[] = [];
+    const resent: (InFlightPage | undefined)[] = [];
     for (const r of this.requests.splice(0)) {
       this.postcopyRequests++;
-      this.sender.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
+      this.counters.returnBytes += POSTCOPY_REQUEST_BYTES;
       if (!this.bitmaps[r.member].has(r.gpfn)) {
-        // Already pushed: if the rate limiter holds it back, the request sends it again at once.
         const f = this.inFlight.find((p) => p.member === r.member && p.gpfn === r.gpfn);
-        if (f && f.arrivalNs > reqArrive + this.link.config.latencyNs) {
-          const leave = this.link.sendUrgent(f.zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES, reqArrive);
-          this.sender.counters.postcopyBytes += f.zero ? ZERO_PAGE_BYTES : NORMAL_PAGE_BYTES;
-          f.arrivalNs = Math.min(f.arrivalNs, this.link.arrival(leave));
-        }
+        if (f && f.arrivalNs > reqArrive + this.link.config.latencyNs) { order.push(r.member, r.gpfn, f.zero ? 2 : 1); resent.push(f); }
         continue;
       }
-      this.pushPage(r.member, r.gpfn, reqArrive);
-      this.bitmaps[r.member].seek(r.gpfn + 1);
+      order.push(r.member, r.gpfn, 0);
+      resent.push(undefined);
     }
-    // Background push, rate-limited like the live phase (max-postcopy-bandwidth = max-bandwidth here).
-    while (this.link.cursorNs < nowNs + POSTCOPY_BARRIER_MS * MS) {
-      const m = this.bitmaps.findIndex((b) => b.count > 0);
-      if (m < 0) break;
-      const g = this.bitmaps[m].next();
-      this.pushPage(m, g);
+    // Then the background push, rate-limited like the live phase, on the sender half (one call).
+    if (order.length > 0 || this.remainingPages > 0) {
+      const r = this.sender.push({
+        ...this.senderState(), bitmaps: this.bitmapStates(), requests: Float64Array.from(order), requestAtNs: reqArrive,
+        untilNs: nowNs + POSTCOPY_BARRIER_MS * MS,
+      });
+      this.adopt(r, r.bitmaps);
+      resent.forEach((f, k) => {
+        const arrivalNs = this.link.arrival(r.requestLeaves[2 * k]);
+        if (f) f.arrivalNs = Math.min(f.arrivalNs, arrivalNs);
+        else this.inFlightPage(order[3 * k], order[3 * k + 1], arrivalNs, r.requestLeaves[2 * k + 1] === 1);
+      });
+      const p = r.pushed;
+      for (let i = 0; i < p.length; i += 4) this.inFlightPage(p[i], p[i + 1], this.link.arrival(p[i + 2]), p[i + 3] === 1);
     }
     this.deliver(nowNs);
     if (this.remainingPages === 0 && this.inFlight.length === 0) {
@@ -610,11 +664,9 @@ export class LiveMigration {
     return { done: false, wakeNs: nowNs + POSTCOPY_BARRIER_MS * MS };
   }
 
-  private pushPage(m: number, g: number, urgentAtNs?: number): void {
-    this.bitmaps[m].clear(g);
-    const zero = this.sender.isHeldZero(m, g);
-    const leave = this.sender.sendPostcopyPage(zero, urgentAtNs);
-    this.inFlight.push({ member: m, gpfn: g, arrivalNs: this.link.arrival(leave), zero });
+  /** A post-copy page the sender half put on the link: in flight until its last byte arrives. */
+  private inFlightPage(m: number, g: number, arrivalNs: number, zero: boolean): void {
+    this.inFlight.push({ member: m, gpfn: g, arrivalNs, zero });
     this.requested.delete(m * 0x1_0000_0000 + g);
   }
 
@@ -658,16 +710,14 @@ export class LiveMigration {
       this.enterPhase('done', this.endNs);
       return true;
     }
-    if (this.phase === 'stopped' && this.sender.postcopy && this.dest) return false;
+    if (this.phase === 'stopped' && this.postcopy && this.dest) return false;
     this.fail('failed', `the migration link was cut ${((at - this.startNs) / 1e9).toFixed(3)} s after the start; the VM keeps running on the source host`, nowNs);
     return true;
   }
 
   private fail(status: 'failed' | 'cancelled', why: string, nowNs: number): void {
     const wasStopped = this.phase === 'stopped';
-    // Records already on the link reach the destination before it lets go of everything.
-    this.handOver();
-    this.sender.abandon();
+    // Records already on the link reached the destination with the sender's replies, before it lets go of everything.
     this.status = status;
     this.errorDesc = why;
     this.endNs = nowNs;
@@ -682,6 +732,8 @@ export class LiveMigration {
     const last = this.phases[this.phases.length - 1];
     if (last && last.endMs === undefined) last.endMs = (t - this.startNs) / MS;
     this.phase = phase;
+    // The migration is over: the sender half drops its cache, index and packet where it is.
+    if (phase === 'done') this.sender.close();
     this.phases.push({ phase, startMs: (t - this.startNs) / MS, ...(phase === 'done' ? { endMs: (t - this.startNs) / MS } : {}) });
   }
 
@@ -693,7 +745,7 @@ export class LiveMigration {
   }
 
   stats(nowNs: number) {
-    const c = this.sender.counters;
+    const c = this.counters;
     const x = c.xbzrle;
     const end = this.endNs ?? nowNs;
     const downtime = this.status === 'completed' || (this.vmLost && this.resumeAtNs !== undefined)

@@ -1,7 +1,8 @@
 /**
- * migrationEnv — what a live migration needs from the world it runs in: reads of the VMs' machines on the
- * source (plain values: `sourcePageCount`, `sourcePage`, `readDirty`, `sourceCore`, `sourceCheck`,
- * `sourceWhole`; post-copy's held pages written there: `sourceHeldPages`), the destination half that fills
+ * migrationEnv — what a live migration needs from the world it runs in: the sender half where the source
+ * is (`openSender`: it reads the source's pages there), reads of the VMs' machines on the source (plain
+ * values: `sourcePageCount`, `readDirty`, `sourceCore`, `sourceCheck`, `sourceWhole`; post-copy's held
+ * pages written there: `sourceHeldPages`), the destination half that fills
  * their memories there (`openReceiver`), the host schedulers (pause, resume, throttle), and the switch
  * itself. The lab implements it (`labMigrationEnv.ts`: every source read is a call to the source host's
  * owner, which holds the machines); tests and benches over bare machines implement the reads with
@@ -22,6 +23,10 @@ import type { DedupPlace } from './dedupIndex';
 import type { RecordBatch } from './recordBuffer';
 import type { SwitchVerdict } from './verify';
 import type { ArrivalCounts, DestinationWaits, UrgentFaultPort } from './destinationCalls';
+import type {
+  ReceiverPort, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply, SenderSetup,
+  SenderStepOrder, SenderStepReply,
+} from './senderCalls';
 
 /** How the destination half is made: deduplication against the VMs already there, the stream's codec. */
 export interface ReceiverSetup {
@@ -78,15 +83,33 @@ export interface MigrationDestination {
   close(): void;
 }
 
+/**
+ * The sender half, as the mechanism reaches it (`SenderSide` itself in one thread; in the lab, calls to
+ * the source host's owner, which holds it beside the leaving machines): plain orders and replies
+ * (`senderCalls.ts`).
+ */
+export interface MigrationSender {
+  index(order: SenderIndexOrder): SenderIndexReply;
+  step(order: SenderStepOrder): SenderStepReply;
+  flush(order: SenderFlushOrder): SenderReply;
+  /** Post-copy's switch: which held pages are zero pages (each member's bitmap words; transferable). */
+  postcopy(zero: ArrayBuffer[]): void;
+  push(order: SenderPushOrder): SenderPushReply;
+  /** The migration is over (done, failed or cancelled): the cache, index and packet are dropped. */
+  close(): void;
+}
+
 export interface MigrationEnv {
   readonly memberCount: number;
   /** Member m's guest pages on the source. */
   sourcePageCount(m: number): number;
   /**
-   * Member m's page on the source as the guest would read it now (read at once: valid until the next
-   * read); undefined where it reads as zeros without a frame (untouched) or nobody holds it.
+   * Makes the sender half (`senderSide.ts`) where the source is and returns the way to reach it: every
+   * call plain data. It reads the source's pages there; dedup's confirming compare asks the receiver
+   * through `port`. `codecs` are the mechanism's, for a half made in this thread (the lab's source owner
+   * uses its host's).
    */
-  sourcePage(m: number, gpfn: number): Uint8Array | undefined;
+  openSender(setup: SenderSetup, codecs: PageCodecs, port: ReceiverPort): MigrationSender;
   /** Member m's device state on the paused source (`GuestMachine.saveCore()`: plain). */
   sourceCore(m: number): unknown;
   /** The switch's check of member m on the paused source: digest and per-page hash list (`hashes` transferable). */

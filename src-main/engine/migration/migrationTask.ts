@@ -121,7 +121,7 @@ function describe(ctx: OpContext, taskId: TaskId, s: MigrateTaskState, m: LiveMi
 
 function reportNet(ctx: OpContext, s: MigrateTaskState, m: LiveMigration): void {
   const tx = m.link.wireBytes;
-  const rx = m.sender.counters.returnBytes;
+  const rx = m.counters.returnBytes;
   if (tx > s.netTx || rx > s.netRx) {
     // The stream leaves the source and arrives at the destination; the return path goes the other way.
     ctx.netBytes(s.sourceHostId, tx - s.netTx, rx - s.netRx);

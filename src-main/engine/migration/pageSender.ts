@@ -27,13 +27,13 @@
  * channels).
  *
  * Memory held: one packet (≤ 128 page copies), the records buffer (one batch), the
- * XBZRLE cache, the dedup index. The source is read through the env's plain `sourcePage` (in the lab: the
- * source host's owner, which holds the machine), never as a machine.
+ * XBZRLE cache, the dedup index. It is held where the source is (`senderSide.ts`: in the lab the source
+ * host's owner) and reads pages through `read` (read at once), never as a machine; the link and the
+ * counters are the caller's, handed in with each call (`use`).
  */
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName } from '../ports';
 import { MULTIFD_PACKET_PAGES, PAGE_SIZE_BYTES } from '../params';
-import type { MigrationEnv } from './migrationEnv';
 import type { MigrationLink, SendMode } from './link';
 import { PageBitmap } from './bitmap';
 import { PageCodecs } from './codecs';
@@ -45,6 +45,12 @@ import { RecordWriter, type RecordBatch } from './recordBuffer';
 
 /** The destination's current bytes at a dedup place (the confirming compare), or undefined. */
 export type DedupPeek = (place: DedupPlace, out: Uint8Array) => Uint8Array | undefined;
+
+/**
+ * Member m's page on the source as the guest would read it now (read at once: valid until the next
+ * read); undefined where it reads as zeros without a frame (untouched) or nobody holds it.
+ */
+export type SourcePageRead = (m: number, gpfn: number) => Uint8Array | undefined;
 
 export interface StreamCounters {
   zeroPages: number;
@@ -66,7 +72,7 @@ export interface StreamCounters {
 /** A page of the current multifd packet: a zero page (`slot` −1) or the packet's `slot`-th normal page. */
 interface Pending { member: number; gpfn: number; slot: number }
 
-function newCounters(): StreamCounters {
+export function newCounters(): StreamCounters {
   return {
     zeroPages: 0, normalPages: 0, precopyBytes: 0, downtimeBytes: 0, postcopyBytes: 0, deviceBytes: 0, returnBytes: 0, cpuNs: 0,
     xbzrle: { bytes: 0, encodedPages: 0, cacheHits: 0, cacheMisses: 0, overflows: 0, unchanged: 0 },
@@ -78,7 +84,8 @@ function newCounters(): StreamCounters {
 const ZERO = new Uint8Array(PAGE_SIZE_BYTES);
 
 export class PageSender {
-  readonly counters = newCounters();
+  /** The stream's counters: the caller's (`use`), moved on by every page. */
+  counters = newCounters();
   /** Set at a post-copy switch: no XBZRLE, no packets, records counted as post-copy bytes. */
   postcopy = false;
   private readonly cache: XbzrleCache | undefined;
@@ -101,17 +108,28 @@ export class PageSender {
   private heldZero: PageBitmap[] = [];
 
   constructor(
-    private readonly env: MigrationEnv, private readonly codecs: PageCodecs, private readonly link: MigrationLink, private readonly o: MigrationOptions,
-    private readonly peek: DedupPeek,
+    private readonly read: SourcePageRead, pageCounts: readonly number[], private readonly codecs: PageCodecs, private link: MigrationLink,
+    private readonly o: MigrationOptions, private readonly peek: DedupPeek,
   ) {
     this.cache = o.xbzrle ? new XbzrleCache(o.xbzrleCacheBytes) : undefined;
     this.dedup = o.dedup ? new DedupIndex() : undefined;
     this.codec = o.compression === 'none' ? undefined : o.compression;
     this.level = o.compressionLevel ?? (o.compression === 'zlib' || o.compression === 'zstd' ? 1 : 1);
-    this.firstPass = new Array<number>(env.memberCount).fill(0);
-    this.pageCounts = this.firstPass.map((_, m) => env.sourcePageCount(m));
+    this.firstPass = new Array<number>(pageCounts.length).fill(0);
+    this.pageCounts = [...pageCounts];
     const packetBytes = this.codec ? MULTIFD_PACKET_PAGES * PAGE_SIZE_BYTES : 0;
     this.packetBytes = new Uint8Array(packetBytes);
+  }
+
+  /** Sends on `link` with `counters` from now on (the caller's, as plain state: the sender keeps neither between calls). */
+  use(link: MigrationLink, counters: StreamCounters): void {
+    this.link = link;
+    this.counters = counters;
+  }
+
+  /** Pages of the current multifd packet (0: `flush` has nothing to send). */
+  get packetLength(): number {
+    return this.packet.length;
   }
 
   get pagesSent(): number {
@@ -151,9 +169,9 @@ export class PageSender {
     return this.records.take();
   }
 
-  /** A records buffer the destination half is done with, for the next batch. */
-  recycle(buffer: ArrayBuffer): void {
-    this.records.recycle(buffer);
+  /** A records buffer the destination half is done with, for the next batch; false when not taken (the writer has one). */
+  recycle(buffer: ArrayBuffer): boolean {
+    return this.records.recycle(buffer);
   }
 
   private charge(ns: number): void {
@@ -176,7 +194,7 @@ export class PageSender {
     }
     const key = XbzrleCache.key(m, g);
     // Read at once (the source's reply is valid until its next read): every use below copies it.
-    const bytes = this.env.sourcePage(m, g);
+    const bytes = this.read(m, g);
     if (bytes) this.charge(PageCodecs.cpuNs('zeroScan', PAGE_SIZE_BYTES));
     if (!bytes || isZeroPage(bytes)) {
       this.counters.zeroPages++;

@@ -128,10 +128,11 @@ export class RecordWriter {
     return batch;
   }
 
-  /** A buffer the receiver is done with, reused for the next batch. */
-  recycle(buffer: ArrayBuffer): void {
-    if (this.buffer || buffer.byteLength === 0) return;
+  /** A buffer the receiver is done with, reused for the next batch; false when not taken (the writer has one). */
+  recycle(buffer: ArrayBuffer): boolean {
+    if (this.buffer || buffer.byteLength === 0) return false;
     this.adopt(buffer);
+    return true;
   }
 
   /** Writes a page record's header (and block name); returns where the record starts. */

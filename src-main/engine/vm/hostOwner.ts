@@ -23,14 +23,21 @@
  *    incoming memories and starts the machine at the switch (`receiveIncoming`, `startIncoming`); a
  *    post-copy finished at load is read and supplied by the two owners (`readSavedSource`,
  *    `missingPages`, `supplyPages`).
- *  - migration sender (synchronous, replies in `outgoingReads.ts`): the sender half reads the leaving
- *    machine here with plain values, never by reference: its page count, a page's bytes, its dirty log,
- *    its device state at the switch, the switch's check (digest and per-page hash list) and, after a move
- *    that failed, whether it is whole.
+ *  - migration sender (synchronous, replies in `outgoingReads.ts`): the mechanism reads the leaving
+ *    machine here with plain values, never by reference: its page count, its dirty log, its device state
+ *    at the switch, the switch's check (digest and per-page hash list) and, after a move that failed,
+ *    whether it is whole.
  *  - migration sender, source side (synchronous, orders and replies in `senderOrders.ts`): the sender
  *    half's work done here beside the leaving machines: post-copy's held pages written at the switch
  *    (`outgoingHeldPages`: the bitmaps' words in, the record batches and the zero-page maps out, every
  *    buffer transferable).
+ *  - migration sender half (synchronous, `SenderOrder` in `senderOrders.ts`, the calls' plain data in
+ *    `migration/senderCalls.ts`): the source's owner makes and holds the sender half itself (`openSender`
+ *    … `closeSender`: the `PageSender`, reading the leaving machines' pages here) and runs pre-copy's steps,
+ *    the packet's flushes, the stop's last pages and post-copy's pushes (`senderStep`, `senderFlush`,
+ *    `senderIndex`, `senderPostcopy`, `senderPush`): the link's state, the counters and the bitmaps in and
+ *    out, the record batches out (transferable); dedup's compare, and full batches past the few a call
+ *    keeps, go back through the port given at open.
  *  - migration halves (synchronous, orders in `halfOrders.ts`): the destination's owner makes and holds
  *    the receiver half (`openReceiver` … `closeReceiver`); batches are applied or held, pages discarded,
  *    held pages read and dropped, and dedup's confirming compare read (`receiverReadPlace`) by plain-data
@@ -70,10 +77,15 @@ import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestF
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { ReceiverOrder } from './halfOrders';
-import type { HeldPagesOrder, HeldPagesReply } from './senderOrders';
+import type { HeldPagesOrder, HeldPagesReply, SenderOrder } from './senderOrders';
+import type { MigrationOptions } from '@shared/model/migration';
 import { checkOutgoing, outgoingWhole, readOutgoingPage, type SourceCheck, type SourceWhole } from './outgoingReads';
 import type { DedupPlace, MigrationReceiver, RecordBatch } from '../migration/index';
 import type { ArrivalCounts, DestinationWaits, MigrationDestination, SwitchVerdict, UrgentFaultPort } from '../migration/index';
+import type {
+  ReceiverPort, MigrationSender, SenderFlushOrder, SenderIndexOrder, SenderIndexReply, SenderPushOrder, SenderPushReply, SenderReply,
+  SenderStepOrder, SenderStepReply, SourcePageRead,
+} from '../migration/index';
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 import type { DirtyLogShare } from './dirtyLogShare';
@@ -118,6 +130,9 @@ export interface HostOwnerEnv {
   // --- migration sender (source side) ---
   /** Post-copy's held pages written from the source's reads (`migration/postcopyHold.ts`). */
   writeHeldPages(pages: readonly ArrayBuffer[], read: (m: number, gpfn: number) => Uint8Array | undefined): HeldPagesReply;
+  // --- migration sender half ---
+  /** A migration's sender half over the source's reads (`migration/senderSide.ts`, with the host's page codecs). */
+  senderHalf(read: SourcePageRead, pageCounts: readonly number[], options: MigrationOptions, port: ReceiverPort): MigrationSender;
 }
 
 /** The guest's facts the inventory shows (`setGuestFacts`). */
@@ -683,9 +698,10 @@ export class HostOwner {
   }
 
   // --- migration sender ---------------------------------------------------------------------------
-  // The sender half reads the leaving machine (held here from `beginOutgoing`) only through these calls,
+  // The mechanism reads the leaving machine (held here from `beginOutgoing`) only through these calls,
   // with plain values: on a host worker each is a synchronous message to the source's owner at the
-  // barrier. A page's bytes are read at once (a view of the machine's words or of one reused page here).
+  // barrier. Its pages are read here by the sender half ("migration sender half" below), never one by
+  // one across this seam.
 
   private leaving(vmId: VmId): GuestMachine {
     const o = this.outgoing.get(vmId);
@@ -693,17 +709,12 @@ export class HostOwner {
     return o.guest;
   }
 
-  /** Where `outgoingPage` copies a page the machine does not show in place (one page, reused). */
+  /** Where a leaving machine's page is copied when the machine does not show it in place (one page, reused: read at once). */
   private readonly outgoingBytes = new Uint8Array(PAGE_SIZE_BYTES);
 
   /** The leaving machine's guest pages. */
   outgoingPageCount(vmId: VmId): number {
     return this.leaving(vmId).pageCount;
-  }
-
-  /** A page of the leaving machine as the guest reads it (read at once), undefined where it reads as zeros without a frame or nobody holds it. */
-  outgoingPage(vmId: VmId, gpfn: number): Uint8Array | undefined {
-    return readOutgoingPage(this.leaving(vmId), gpfn, (g) => this.outgoingAway(vmId, g), this.outgoingBytes);
   }
 
   /** The pages the leaving machine wrote since `reader` last read its dirty log (`vmNowNs`: the VM's time). */
@@ -798,5 +809,61 @@ export class HostOwner {
     const machines = o.members.map((id) => this.leaving(id));
     const away = o.members.map((id) => (g: number) => this.outgoingAway(id, g));
     return this.env.writeHeldPages(o.pages, (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes));
+  }
+
+  // --- migration sender half ---------------------------------------------------------------------
+  // The sender half of a migration leaving this host is made and held here, beside the leaving machines
+  // it reads (a page read at once, never crossing): the mechanism sends the link's state, the counters
+  // and the bitmaps with each call and takes them back moved on, with the record batches written
+  // (transferable). Dedup's confirming compare, and full batches past the few a call keeps, go back
+  // through the port given at `openSender` (on a host worker: a synchronous call, through the mechanism,
+  // to the destination's owner).
+
+  /** Sender halves of migrations leaving this host, by their first member's id. */
+  private readonly senders = new Map<VmId, MigrationSender>();
+
+  private senderOf(key: VmId): MigrationSender {
+    const s = this.senders.get(key);
+    if (!s) throw new Error(`no migration sender of ${key} on host ${this.hostId}`);
+    return s;
+  }
+
+  /** Makes the sender half over the members' leaving machines (`beginOutgoing` holds them). */
+  openSender(o: SenderOrder, port: ReceiverPort): void {
+    const machines = o.members.map((id) => this.leaving(id));
+    const away = o.members.map((id) => (g: number) => this.outgoingAway(id, g));
+    const read: SourcePageRead = (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes);
+    this.senders.set(o.members[0], this.env.senderHalf(read, machines.map((g) => g.pageCount), o.options, port));
+  }
+
+  /** Dedup's setup: the destination's announced hashes indexed; the setup time it takes. */
+  senderIndex(key: VmId, o: SenderIndexOrder): SenderIndexReply {
+    return this.senderOf(key).index(o);
+  }
+
+  /** Pre-copy's pages until the mechanism must decide again, or every page at the stop. */
+  senderStep(key: VmId, o: SenderStepOrder): SenderStepReply {
+    return this.senderOf(key).step(o);
+  }
+
+  /** The multifd packet being filled, sent. */
+  senderFlush(key: VmId, o: SenderFlushOrder): SenderReply {
+    return this.senderOf(key).flush(o);
+  }
+
+  /** Post-copy's switch: which held pages are zero pages (each member's bitmap words). */
+  senderPostcopy(key: VmId, zero: ArrayBuffer[]): void {
+    this.senderOf(key).postcopy(zero);
+  }
+
+  /** Post-copy's requested and background pages at a barrier. */
+  senderPush(key: VmId, o: SenderPushOrder): SenderPushReply {
+    return this.senderOf(key).push(o);
+  }
+
+  /** The migration is over: its sender half dropped (safe when it never opened or is gone). */
+  closeSender(key: VmId): void {
+    this.senders.get(key)?.close();
+    this.senders.delete(key);
   }
 }

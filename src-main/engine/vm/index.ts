@@ -21,7 +21,7 @@ export {
 export { pauseGuest, receiveGuest, resumeGuest, startGuestFrom } from './guestMove';
 export type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 export type { ReceiverOrder } from './halfOrders';
-export type { HeldPagesOrder, HeldPagesReply } from './senderOrders';
+export type { HeldPagesOrder, HeldPagesReply, SenderOrder } from './senderOrders';
 export { checkOutgoing, outgoingWhole, readOutgoingPage, type AwayPage, type SourceCheck, type SourceWhole } from './outgoingReads';
 export type { HostSample, HostSampleOrder, HostPoolSample, VmSample, GuestSample } from './hostSample';
 export { configOf } from './guestLifecycle';

@@ -9,9 +9,22 @@
  * pages are zero pages (the sender's records for them then). Every buffer in both is transferable: the
  * bitmaps go to the owner, the batches and the zero maps come back, and no copy stays behind.
  * Bitmap words are `Uint32Array` words (page g is bit g & 31 of word g >>> 5), one buffer per member.
+ *
+ * `SenderOrder`: make the sender half itself here (`HostOwner`'s "migration sender half": `openSender` …
+ * `closeSender`, keyed by the first member's id); its calls' orders and replies are the mechanism's plain
+ * data (`migration/senderCalls.ts`).
  */
 import type { VmId } from '@shared/model/ids';
+import type { MigrationOptions } from '@shared/model/migration';
 import type { RecordBatch } from '../migration/index';
+
+/** Make a migration's sender half on the source, over the leaving machines of its members. */
+export interface SenderOrder {
+  /** The members, in the mechanism's order (member m is `members[m]`); the half's key is `members[0]`. */
+  members: VmId[];
+  /** The migration's options (XBZRLE cache size, dedup, compression codec and level, channels). */
+  options: MigrationOptions;
+}
 
 /** Write the held post-copy pages of a migration's members (the machines this owner holds as leaving). */
 export interface HeldPagesOrder {

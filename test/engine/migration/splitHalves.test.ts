@@ -47,7 +47,7 @@ function move(src: Machine, codecs: PageCodecs, options: Partial<MigrationOption
     now = Math.max(now + 1e6, out.wakeNs ?? 0);
   }
   assert.equal(mig.status, 'completed');
-  return { stats: mig.stats(now), dest: destination()!, batchBytes, deviceBytes: mig.sender.counters.deviceBytes };
+  return { stats: mig.stats(now), dest: destination()!, batchBytes, deviceBytes: mig.counters.deviceBytes };
 }
 
 /** The receiver's side of a message port: each batch is transferred over, applied there, and its buffer transferred back. */
