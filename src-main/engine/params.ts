@@ -186,9 +186,11 @@ export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
 export const BT_ENTER_AFTER_INSTRUCTIONS = 20_000_000;
 /** bt's exact warm-up ends for every region once its executor has run this many guest instructions (option
  *  `exactWarmUpLimit`): on a large footprint (labos `large`: ~60 regions, each warm only slowly) the
- *  regions would otherwise stay on the exact path (~75 M/s) for many seconds. 20 M / 100 M measured against
- *  1, 2, 5, 20 and 100 M without a limit (docs/PERFORMANCE.md, "Monitors: bt's exact warm-up"). Host-side only. */
-export const BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS = 100_000_000;
+ *  regions would otherwise stay on the exact path (~75 M/s) for many seconds. 20 M measured against 1, 2, 5,
+ *  20 and 100 M without a limit; the limit at 100 M and at 40 M on a quiet machine (40 M: `large`'s 8-s start
+ *  0.88 of no warm-up's instead of 0.76, `mixed` alike) (docs/PERFORMANCE.md, "Monitors: bt's exact
+ *  warm-up"). Host-side only. */
+export const BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS = 40_000_000;
 /** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
  *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's
  *  feedback vector only once it has run about 8 times its bytecode's length (a region's call runs most
