@@ -80,7 +80,7 @@ export async function openWorkload(name: string, mon: MonitorKind, engineRoot: s
     return r.image;
   };
 
-  /** 2,048 blocks of 5 instructions (addi, andi, ldw, add, a never-taken bne) on 40 pages, in an endless outer loop. */
+  /** 2,048 blocks of 7 instructions (addi, andi, add, ldw, add, cmpi, a beq to the next block) on 14 pages, in an endless outer loop. */
   const largeProgram = (): AsmImage => {
     const lines = ['  .org 0x10000', '_start:', '  li r2, 0x80000', 'outer:'];
     for (let b = 0; b < 2048; b++) {

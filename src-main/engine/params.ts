@@ -182,14 +182,14 @@ export const HOST_ENTER_AFTER_INSTRUCTIONS = 5_000_000;
  *  many guest instructions; only then is its function called (executor option
  *  `exactEnterAfterInstructions`). Like HOST_ENTER_AFTER_INSTRUCTIONS for `hw`/`pv` it spares V8 the
  *  compiles, bytecode-tier runs and deopts of code that runs a few times in the first seconds, but keeps
- *  bt's results. 0 = a region's function from its first call. Host-side only. */
+ *  bt's results. 0 = a region's function from its first call. 20 M measured against 1, 2, 5 and 100 M
+ *  (docs/PERFORMANCE.md, "Monitors: bt's exact warm-up"). Host-side only. */
 export const BT_ENTER_AFTER_INSTRUCTIONS = 20_000_000;
 /** bt's exact warm-up ends for every region once its executor has run this many guest instructions (option
- *  `exactWarmUpLimit`): on a large footprint (labos `large`: ~60 regions, each warm only slowly) the
- *  regions would otherwise stay on the exact path (~75 M/s) for many seconds. 20 M measured against 1, 2, 5,
- *  20 and 100 M without a limit; the limit at 100 M and at 40 M on a quiet machine (40 M: `large`'s 8-s start
- *  0.88 of no warm-up's instead of 0.76, `mixed` alike) (docs/PERFORMANCE.md, "Monitors: bt's exact
- *  warm-up"). Host-side only. */
+ *  `exactWarmUpLimit`): on a large footprint (bench `large`: ~60 regions, each warm only slowly) the
+ *  regions would otherwise stay on the exact path (~75 M/s) for many seconds. Measured at 100 M and 40 M on
+ *  a quiet machine (40 M: `large`'s 8-s start 0.88 of no warm-up's instead of 0.76, `mixed` alike)
+ *  (docs/PERFORMANCE.md, "After the sixth merge of this round"). Host-side only. */
 export const BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS = 40_000_000;
 /** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
  *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's

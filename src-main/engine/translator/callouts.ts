@@ -7,6 +7,8 @@
  * continue inline, 1 = leave the region; `mulhu(a, b)`. `ExecContext` is the per-CPU object
  * generated code reads and writes. `chargeInterpretedCallout(x, tc, a)`: the same callout charge for
  * an instruction the interpreter runs (the executor's `cpu.beforeSystem`).
+ * `leavesAfterSlowPath(cpu, r, next, cyc, stop)`: the test the helper makes after a slow path (shared
+ * with bt's exact warm-up).
  * Rules:
  *  - on entry the generated code has committed its locals (registers, flags) to cpu.state; the
  *    helper sets cpu.state.pc to the instruction and runs `loadSlow` / `storeSlow` / `execSystem` — the
@@ -95,16 +97,25 @@ export function chargeInterpretedCallout(x: ExecContext, tc: TranslationCache, a
   if (SENSITIVE[op] === 1 && st.kernel && tc.covering(cpu.codeGpfn, true, (st.pc & 0xfff) >>> 2) !== undefined) chargeCallout(x, op);
 }
 
+/**
+ * After a slow path at the word before `next`, with `cyc` the region's cycles then: whether the region must
+ * leave to the dispatcher (EXIT_CALLOUT) — a crash, a stop, a jump away, an sti shadow, a halt, a mode or
+ * TLB-epoch change, an invalidated region, the budget reached or an interrupt pending. The translated
+ * code's callout helper and bt's exact warm-up (exactWarmUp.ts) must make the same test.
+ */
+export function leavesAfterSlowPath(cpu: Cpu, r: Region, next: number, cyc: number, stop: number): boolean {
+  const st = cpu.state;
+  return (
+    cpu.crash !== undefined || cpu.stopRequest !== undefined || st.pc !== next || st.stiShadow || st.halted ||
+    cpu.mmu.version !== cpu.codeVersion || !r.valid || cyc >= stop || (st.ie && (st.irqLines & st.irqMask) !== 0)
+  );
+}
+
 function after(x: ExecContext, next: number, tail: number): number {
   const cpu = x.cpu;
-  const st = cpu.state;
-  const mmu = cpu.mmu;
   x.cyc += cpu.drainPending();
-  mmu.syncEpoch();
-  if (
-    cpu.crash !== undefined || cpu.stopRequest !== undefined || st.pc !== next || st.stiShadow || st.halted ||
-    mmu.version !== cpu.codeVersion || !x.region!.valid || x.cyc >= x.stop || (st.ie && (st.irqLines & st.irqMask) !== 0)
-  ) {
+  cpu.mmu.syncEpoch();
+  if (leavesAfterSlowPath(cpu, x.region!, next, x.cyc, x.stop)) {
     x.tail = tail;
     x.kind = EXIT_CALLOUT;
     return 1;

@@ -188,7 +188,7 @@ export interface RegionSource {
   readonly siteFrom: readonly number[];
 }
 
-/** The block that starts or holds word `w` of the page, or -1 (a word off the page or outside every block). */
+/** The block that starts at word `w` of the page, or -1 (a word off the page or not a block's start). */
 function blockAtWord(plan: PagePlan, w: number): number {
   return w >= 0 && w < PAGE_WORDS ? plan.blockAt[w] : -1;
 }
@@ -339,7 +339,8 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   const emit = (s: string): void => { out.push(s); };
   let site = 0;
   const siteFrom: number[] = [];
-  const exitTo = (pcExpr: string, isStatic: boolean, from = -1): string => {
+  /** `from`: a static exit's key in `siteFrom` (ignored for a register jump's exit, site -1). */
+  const exitTo = (pcExpr: string, isStatic: boolean, from: number): string => {
     if (isStatic) siteFrom.push(from);
     const s = isStatic ? site++ : -1;
     return `npc = ${pcExpr}; x.site = ${s}; x.kind = ${EXIT_PAGE}; break loop;`;
@@ -487,7 +488,7 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           emit(`        t = ${rb};`);
           if (i.op === Op.JALR) emit(`        r15 = ${pcOf(i.w + 1)};`);
           emit(`        if (((t ^ base) >>> 12) === 0 && (t & 3) === 0 && (b = ent[(t & 4095) >>> 2]) >= 0) continue loop;`);
-          emit(`        ${exitTo('t', false)}`);
+          emit(`        ${exitTo('t', false, -1)}`);
           fallsThrough = false;
           break;
         }

@@ -10,7 +10,7 @@
  * Interface: `interpretRegion(cpu, x, r)` — in place of `r.fn(x)`, with x set up as for the call
  * (base, stop, cyc, kind, site, tail; cpu.state.pc at a labelled entry); leaves x.kind, x.site, x.cyc and
  * the pc as the function would (x.tail -1: nothing charged ahead to give back); returns the guest
- * instructions it ran (translated-executed ones). `exactWarmUpUsable(r)`.
+ * instructions it ran (translated-executed ones).
  * How (the region's own rules, in the interpreter):
  *  - it runs on the region's *stop copy* of the decoded page: every word outside the region's blocks,
  *    every register jump and every jump or branch whose target is not a block of the region is the
@@ -26,21 +26,16 @@
  *    below `stop − the largest block cost` no block can, so the interpreter runs free up to there, then
  *    block by block with the function's test at each block start.
  * Rules: exact only when every instruction of the region costs at least one cycle (the interpreter
- * stops at a block's end by its budget) — `exactWarmUpUsable`; host-side only otherwise.
+ * stops at a block's end by its budget) — `r.exactUsable` (regionTables.ts); otherwise the executor calls
+ * the region's function from its first call.
  */
 import type { Cpu } from '../cpu/index';
 import { interpret, PAGE_END_IMM } from '../cpu/index';
 import { PAGE_WORDS } from '../params';
 import { directTarget, OpKind } from './blocks';
-import type { ExecContext } from './callouts';
+import { leavesAfterSlowPath, type ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE } from './codegen';
 import type { Region } from './region';
-
-/** True when the region can be run exactly by the interpreter: every instruction costs at least one cycle. */
-export function exactWarmUpUsable(r: Region): boolean {
-  for (const bl of r.plan.blocks) for (const i of bl.instrs) if (i.cost < 1) return false;
-  return true;
-}
 
 /** The region's stop copy of the decoded page `real` (see the header). */
 function stopCopy(r: Region, real: Int32Array): Int32Array {
@@ -160,10 +155,7 @@ export function interpretRegion(cpu: Cpu, x: ExecContext, r: Region): number {
       mmu.syncEpoch();
       const at = (base + aw * 4) | 0;
       const rest = aw + 1 < PAGE_WORDS && blockOf[aw + 1] === blockOf[aw] ? tailCost[aw + 1] : 0;
-      if (
-        cpu.crash !== undefined || cpu.stopRequest !== undefined || st.pc !== ((at + 4) | 0) || st.stiShadow || st.halted ||
-        mmu.version !== cpu.codeVersion || !r.valid || cyc + rest >= stop || (st.ie && (st.irqLines & st.irqMask) !== 0)
-      ) {
+      if (leavesAfterSlowPath(cpu, r, (at + 4) | 0, cyc + rest, stop)) {
         x.kind = EXIT_CALLOUT;
         break;
       }

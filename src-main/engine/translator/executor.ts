@@ -56,7 +56,7 @@ import { classify, OpKind } from './blocks';
 import { feedBudgetExit } from './budgetExitFeedback';
 import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
-import { exactWarmUpUsable, interpretRegion } from './exactWarmUp';
+import { interpretRegion } from './exactWarmUp';
 import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
 
@@ -408,12 +408,7 @@ export class TranslatedExecutor {
       x.kind = EXIT_PAGE;
       x.site = -1;
       x.tail = -1;
-      if (this.exactOpen && region.exactRan < this.exactAfter) this.exactWarmUp(cpu, region, x);
-      else {
-        if (region.feedIn !== 0 && --region.feedIn === 0) feedRegion(region, false, x);
-        region.fn(x);
-        if (x.kind === EXIT_RESUME) resume(region, x);
-      }
+      this.enterRegion(cpu, region, x);
       // Same-page chaining: a static exit to another region of this page goes straight in through the
       // exit's link. The outer loop's checks would all pass here — between its last slow path (whose
       // callout made the same checks) and its exit, translated code changes nothing they read (no
@@ -439,12 +434,7 @@ export class TranslatedExecutor {
         x.b = nb;
         x.kind = EXIT_PAGE;
         x.site = -1;
-        if (this.exactOpen && l.exactRan < this.exactAfter) this.exactWarmUp(cpu, l, x);
-        else {
-          if (l.feedIn !== 0 && --l.feedIn === 0) feedRegion(l, false, x);
-          l.fn(x);
-          if (x.kind === EXIT_RESUME) resume(l, x);
-        }
+        this.enterRegion(cpu, l, x);
       }
       region = ran;
       cyc = x.cyc;
@@ -518,21 +508,25 @@ export class TranslatedExecutor {
   }
 
   /**
-   * bt's exact warm-up: `region` is run by the interpreter exactly as its function would have run
-   * (exactWarmUp.ts); its instructions count as translated ones. A region the interpreter cannot run
-   * exactly is marked warm and called.
+   * Runs region `r` from the entry set up in x: while bt's exact warm-up lasts for it, by the interpreter
+   * exactly as its function would (exactWarmUp.ts; its instructions count as translated ones; a region
+   * the interpreter cannot run exactly is marked warm), else its function (fed its budget exit at the
+   * feeding call, resumed after a resumable exit).
    */
-  private exactWarmUp(cpu: Cpu, region: Region, x: ExecContext): void {
-    if (region.exactRan === 0 && !exactWarmUpUsable(region)) {
-      region.exactRan = this.exactAfter;
-      region.fn(x);
-      if (x.kind === EXIT_RESUME) resume(region, x);
-      return;
+  private enterRegion(cpu: Cpu, r: Region, x: ExecContext): void {
+    if (this.exactOpen && r.exactRan < this.exactAfter) {
+      if (r.exactUsable) {
+        const n = interpretRegion(cpu, x, r);
+        r.exactRan += n;
+        this.ran += n;
+        this.stats.translatedExecuted += n;
+        return;
+      }
+      r.exactRan = this.exactAfter;
     }
-    const n = interpretRegion(cpu, x, region);
-    region.exactRan += n;
-    this.ran += n;
-    this.stats.translatedExecuted += n;
+    if (r.feedIn !== 0 && --r.feedIn === 0) feedRegion(r, false, x);
+    r.fn(x);
+    if (x.kind === EXIT_RESUME) resume(r, x);
   }
 
   /** Runs the reference interpreter for `b` cycles (cyc: this call's cycles so far, committed first for device time). */

@@ -84,6 +84,7 @@ export class Region {
   readonly takenSite: Int16Array;
   readonly fallSite: Int16Array;
   readonly maxBlockCost: number;
+  readonly exactUsable: boolean;
 
   constructor(
     readonly gpfn: number,
@@ -114,6 +115,7 @@ export class Region {
     this.takenSite = tables.takenSite;
     this.fallSite = tables.fallSite;
     this.maxBlockCost = tables.maxBlockCost;
+    this.exactUsable = tables.exactUsable;
     this.links = new Array<Region | undefined>(sites).fill(undefined);
   }
 

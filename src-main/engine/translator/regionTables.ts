@@ -4,7 +4,7 @@
  * memory operations, per slow-path site its kind, operands and word; per word the static exit site of
  * a jump or taken branch there and of going on past it (bt's exact warm-up).
  *
- * Interface: `new RegionTables(plan, slow)`; fields below.
+ * Interface: `new RegionTables(plan, slow, siteFrom)` (siteFrom: codegen's per-site exit word); fields below.
  * Rules: made once per compiled code (translator/sharedCode.ts) and shared by every region of that code
  * in every translation cache: never written after construction.
  */
@@ -33,8 +33,10 @@ export class RegionTables {
   readonly fallSite: Int16Array;
   /** The largest cost of one of its blocks. */
   readonly maxBlockCost: number;
+  /** Every instruction costs at least one cycle: the interpreter can run the region exactly (exactWarmUp.ts). */
+  readonly exactUsable: boolean;
 
-  constructor(plan: PagePlan, slow: readonly SlowSite[], siteFrom: readonly number[] = []) {
+  constructor(plan: PagePlan, slow: readonly SlowSite[], siteFrom: readonly number[]) {
     const n = slow.length;
     this.slowKind = new Uint8Array(n);
     this.slowA = new Int32Array(n);
@@ -57,27 +59,30 @@ export class RegionTables {
     this.opStart = new Int32Array(plan.blocks.length + 1);
     this.memOpsOf = new Int32Array(plan.blocks.length);
     let o = 0;
+    let most = 0;
+    let usable = true;
     for (const bl of plan.blocks) {
       this.opStart[bl.id] = o;
       this.memOpsOf[bl.id] = bl.memOps;
+      most = Math.max(most, bl.cost);
       let rest = bl.cost;
       for (const ins of bl.instrs) {
         this.ops[o++] = ins.op;
         this.blockOfWord[ins.w] = bl.id;
         this.tailCost[ins.w] = rest;
         rest -= ins.cost;
+        if (ins.cost < 1) usable = false;
       }
     }
+    this.maxBlockCost = most;
+    this.exactUsable = usable;
     this.opStart[plan.blocks.length] = o;
     this.takenSite = new Int16Array(PAGE_WORDS).fill(-1);
     this.fallSite = new Int16Array(PAGE_WORDS).fill(-1);
     for (let k = 0; k < siteFrom.length; k++) {
       const f = siteFrom[k];
-      if (f >= 0) ((f & 1) === 0 ? this.takenSite : this.fallSite)[f >> 1] = k;
+      ((f & 1) === 0 ? this.takenSite : this.fallSite)[f >> 1] = k;
     }
-    let most = 0;
-    for (const bl of plan.blocks) most = Math.max(most, bl.cost);
-    this.maxBlockCost = most;
   }
 }
 
