@@ -242,13 +242,13 @@ export class LiveMigration {
     return this.bitmaps.map((b) => b.state);
   }
 
-  /** Takes a sender reply's link, counters and records (handed to the receiver at once, in order). */
-  private adopt(r: SenderReply, bitmaps?: BitmapState[]): void {
+  /** Takes a sender reply's link, counters, bitmaps (a step's or a push's) and records (handed to the receiver at once, in order). */
+  private adopt(r: SenderReply & { bitmaps?: BitmapState[] }): void {
     this.link.load(r.link);
     this.counters = r.counters;
     this.pagesSent = r.pagesSent;
     this.packetPages = r.packetPages;
-    if (bitmaps) bitmaps.forEach((b, m) => { this.bitmaps[m] = new PageBitmap(b); });
+    r.bitmaps?.forEach((b, m) => { this.bitmaps[m] = new PageBitmap(b); });
     for (const b of r.batches) this.handOver(b);
   }
 
@@ -353,7 +353,7 @@ export class LiveMigration {
         ...this.senderState(), bitmaps: this.bitmapStates(), mode: 'live', untilNs: nowNs, slice: this.lastSlice,
         syncAtBytes: rule === 'qemu' ? this.thresholdBytes : undefined, postcopyAtNs: this.options.mode === 'hybrid' ? this.postcopyAfterNs : Infinity,
       });
-      this.adopt(r, r.bitmaps);
+      this.adopt(r);
       this.totalPagesSentLive += r.sent;
       if (r.stopped === 'nothing') break;
     }
@@ -516,7 +516,7 @@ export class LiveMigration {
       const r = this.sender.step({
         ...this.senderState(), bitmaps: this.bitmapStates(), mode: 'switchover', untilNs: Infinity, slice: -1, syncAtBytes: undefined, postcopyAtNs: Infinity,
       });
-      this.adopt(r, r.bitmaps);
+      this.adopt(r);
     }
     this.cores = [];
     let deviceBytes = 0;
@@ -639,7 +639,7 @@ export class LiveMigration {
         ...this.senderState(), bitmaps: this.bitmapStates(), requests: Float64Array.from(order), requestAtNs: reqArrive,
         untilNs: nowNs + POSTCOPY_BARRIER_MS * MS,
       });
-      this.adopt(r, r.bitmaps);
+      this.adopt(r);
       resent.forEach((f, k) => {
         const arrivalNs = this.link.arrival(r.requestLeaves[2 * k]);
         if (f) f.arrivalNs = Math.min(f.arrivalNs, arrivalNs);

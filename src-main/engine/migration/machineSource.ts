@@ -14,6 +14,7 @@ import type { GuestMachine } from '../vm/guestMachine';
 import { checkOutgoing, outgoingWhole, readOutgoingPage } from '../vm/index';
 import type { MigrationEnv } from './migrationEnv';
 import { writeHeldPages } from './postcopyHold';
+import type { SourcePageRead } from './pageSender';
 import { SenderSide } from './senderSide';
 
 export type SourceReads = Pick<MigrationEnv, 'sourcePageCount' | 'openSender' | 'sourceCore' | 'sourceCheck' | 'sourceWhole' | 'sourceHeldPages'>;
@@ -22,15 +23,16 @@ export function machineSource(
   machine: (m: number) => GuestMachine, away: (m: number, gpfn: number) => Uint8Array | undefined = () => undefined, members = 1,
 ): SourceReads {
   const out = new Uint8Array(PAGE_SIZE_BYTES);
+  const read: SourcePageRead = (m, gpfn) => readOutgoingPage(machine(m), gpfn, (g) => away(m, g), out);
   return {
     sourcePageCount: (m) => machine(m).pageCount,
     openSender: (setup, codecs, port) => {
       const counts = Array.from({ length: members }, (_, m) => machine(m).pageCount);
-      return new SenderSide((m, gpfn) => readOutgoingPage(machine(m), gpfn, (g) => away(m, g), out), counts, codecs, setup.options, port);
+      return new SenderSide(read, counts, codecs, setup.options, port);
     },
     sourceCore: (m) => machine(m).saveCore(),
     sourceCheck: (m) => checkOutgoing(machine(m), (g) => away(m, g)),
     sourceWhole: (m) => outgoingWhole(machine(m), (g) => away(m, g)),
-    sourceHeldPages: (pages) => writeHeldPages(pages, (m, g) => readOutgoingPage(machine(m), g, (x) => away(m, x), out)),
+    sourceHeldPages: (pages) => writeHeldPages(pages, read),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * ownerHandle — what every migration handle on a host owner's part is (the receiver half, the
- * destination machines after the switch): a host id and a key, with every call one call to that host's
+ * ownerHandle — what every migration handle on a host owner's part is (the sender half, the receiver
+ * half, the destination machines after the switch): a host id and a key, with every call one call to that host's
  * owner, found through the lab's context at each call. Rule: a handle holds nothing of the part itself
  * (the owner does), so on a host worker each call becomes a message to that host's worker.
  */

@@ -18,13 +18,11 @@ import { MIGRATION_RECORD_BATCH_BYTES } from '../params';
 import type { HeldPagesReply } from '../vm/index';
 import { PageBitmap } from './bitmap';
 import { isZeroPage } from './pageHash';
+import type { SourcePageRead } from './pageSender';
 import { RecordWriter, type RecordBatch } from './recordBuffer';
 import { NORMAL_PAGE_BYTES, RAM_BLOCK_NAME_BYTES } from './wireFormat';
 
-/** The source's page as the guest reads it now (read at once), or undefined where it reads as zeros. */
-export type HeldPageRead = (m: number, gpfn: number) => Uint8Array | undefined;
-
-export function writeHeldPages(pages: readonly ArrayBuffer[], read: HeldPageRead): HeldPagesReply {
+export function writeHeldPages(pages: readonly ArrayBuffer[], read: SourcePageRead): HeldPagesReply {
   const writer = new RecordWriter();
   const fullBatch = MIGRATION_RECORD_BATCH_BYTES - (NORMAL_PAGE_BYTES + RAM_BLOCK_NAME_BYTES);
   const batches: RecordBatch[] = [];

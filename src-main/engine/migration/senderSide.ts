@@ -76,7 +76,7 @@ export class SenderSide implements MigrationSender {
     }
     if (sent === 0) stopped = 'nothing';
     if (o.mode === 'switchover') this.sender.flush('switchover');
-    return { ...this.end(), bitmaps: bitmaps.map((b) => b.state), sent, stopped };
+    return { ...this.end(), bitmaps: o.bitmaps, sent, stopped };
   }
 
   flush(o: SenderFlushOrder): SenderReply {
@@ -99,8 +99,9 @@ export class SenderSide implements MigrationSender {
       const m = r[i];
       const g = r[i + 1];
       if (r[i + 2] === 0) {
-        requestLeaves[k] = this.pushPage(bitmaps, m, g, o.requestAtNs);
-        requestLeaves[k + 1] = this.sender.isHeldZero(m, g) ? 1 : 0;
+        const zero = this.sender.isHeldZero(m, g);
+        requestLeaves[k] = this.pushPage(bitmaps, m, g, zero, o.requestAtNs);
+        requestLeaves[k + 1] = zero ? 1 : 0;
         bitmaps[m].seek(g + 1);
       } else {
         // Pushed already and held back by the rate limiter: the request sends it again at once.
@@ -117,10 +118,10 @@ export class SenderSide implements MigrationSender {
       const m = bitmaps.findIndex((b) => b.count > 0);
       if (m < 0) break;
       const g = bitmaps[m].next();
-      const leave = this.pushPage(bitmaps, m, g);
-      pushed.push(m, g, leave, this.sender.isHeldZero(m, g) ? 1 : 0);
+      const zero = this.sender.isHeldZero(m, g);
+      pushed.push(m, g, this.pushPage(bitmaps, m, g, zero), zero ? 1 : 0);
     }
-    return { ...this.end(), bitmaps: bitmaps.map((b) => b.state), requestLeaves, pushed: Float64Array.from(pushed) };
+    return { ...this.end(), bitmaps: o.bitmaps, requestLeaves, pushed: Float64Array.from(pushed) };
   }
 
   close(): void {
@@ -129,10 +130,10 @@ export class SenderSide implements MigrationSender {
     this.pool = [];
   }
 
-  /** A post-copy page: its bit cleared, its record's bytes on the link (its bytes are the receiver's, held since the switch); when its last byte leaves. */
-  private pushPage(bitmaps: PageBitmap[], m: number, g: number, urgentAtNs?: number): number {
+  /** A post-copy page (`zero`: a zero page at the switch): its bit cleared, its record's bytes on the link (its bytes are the receiver's, held since the switch); when its last byte leaves. */
+  private pushPage(bitmaps: PageBitmap[], m: number, g: number, zero: boolean, urgentAtNs?: number): number {
     bitmaps[m].clear(g);
-    return this.sender.sendPostcopyPage(this.sender.isHeldZero(m, g), urgentAtNs);
+    return this.sender.sendPostcopyPage(zero, urgentAtNs);
   }
 
   /** Sends the next page of the bitmaps (member order, page order); false when nothing is left. */
@@ -142,7 +143,7 @@ export class SenderSide implements MigrationSender {
       const g = b.next();
       if (g < 0) continue;
       b.clear(g);
-      this.sender.sendPage(m, g, mode as 'live' | 'switchover');
+      this.sender.sendPage(m, g, mode);
       if (this.sender.pendingRecordBytes >= MIGRATION_RECORD_BATCH_BYTES) this.cut();
       return true;
     }

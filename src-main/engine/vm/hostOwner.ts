@@ -129,7 +129,7 @@ export interface HostOwnerEnv {
   destinationSide(machines: GuestMachine[], held: MigrationReceiver): MigrationDestination;
   // --- migration sender (source side) ---
   /** Post-copy's held pages written from the source's reads (`migration/postcopyHold.ts`). */
-  writeHeldPages(pages: readonly ArrayBuffer[], read: (m: number, gpfn: number) => Uint8Array | undefined): HeldPagesReply;
+  writeHeldPages(pages: readonly ArrayBuffer[], read: SourcePageRead): HeldPagesReply;
   // --- migration sender half ---
   /** A migration's sender half over the source's reads (`migration/senderSide.ts`, with the host's page codecs). */
   senderHalf(read: SourcePageRead, pageCounts: readonly number[], options: MigrationOptions, port: ReceiverPort): MigrationSender;
@@ -806,9 +806,14 @@ export class HostOwner {
 
   /** Post-copy's switch: the paused members' pages still to send written as held batches, and which are zero pages. */
   outgoingHeldPages(o: HeldPagesOrder): HeldPagesReply {
-    const machines = o.members.map((id) => this.leaving(id));
-    const away = o.members.map((id) => (g: number) => this.outgoingAway(id, g));
-    return this.env.writeHeldPages(o.pages, (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes));
+    return this.env.writeHeldPages(o.pages, this.leavingRead(o.members));
+  }
+
+  /** Member m's page of these leaving machines as the guest reads it now (into one scratch page: read at once). */
+  private leavingRead(members: readonly VmId[]): SourcePageRead {
+    const machines = members.map((id) => this.leaving(id));
+    const away = members.map((id) => (g: number) => this.outgoingAway(id, g));
+    return (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes);
   }
 
   // --- migration sender half ---------------------------------------------------------------------
@@ -830,10 +835,8 @@ export class HostOwner {
 
   /** Makes the sender half over the members' leaving machines (`beginOutgoing` holds them). */
   openSender(o: SenderOrder, port: ReceiverPort): void {
-    const machines = o.members.map((id) => this.leaving(id));
-    const away = o.members.map((id) => (g: number) => this.outgoingAway(id, g));
-    const read: SourcePageRead = (m, g) => readOutgoingPage(machines[m], g, away[m], this.outgoingBytes);
-    this.senders.set(o.members[0], this.env.senderHalf(read, machines.map((g) => g.pageCount), o.options, port));
+    const pageCounts = o.members.map((id) => this.leaving(id).pageCount);
+    this.senders.set(o.members[0], this.env.senderHalf(this.leavingRead(o.members), pageCounts, o.options, port));
   }
 
   /** Dedup's setup: the destination's announced hashes indexed; the setup time it takes. */
