@@ -41,7 +41,7 @@ import { timedKind } from '../tasks/index';
 import { clonePlain } from '../sim/index';
 import type { TaskKind, TimedState } from '../tasks/index';
 import { VmRuntime } from '../vm/index';
-import { chargeOverhead, cpuPolicyOf } from '../vm/index';
+import { chargeOverhead, cpuPolicyOf, releaseAll } from '../vm/index';
 import { poolAdmissionProblem, poolScopeOfHost, reservationFits, startPowerOp } from '../vm/index';
 import { vmOverheadFrames } from '../metrics/index';
 import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
@@ -376,6 +376,8 @@ export const REMOVE_TASK_KIND: TaskKind<RemoveTaskState, OpContext> = timedKind<
     const again = removeProblem(vm);
     if (again) return { error: again };
     ctx.vmop(vm, 'destroy');
+    // its snapshots' images go with it
+    releaseAll(ctx, ctx.runtime(vm.id));
     ctx.reg.vms.delete(vm.id);
     ctx.forgetVm(vm.id);
     ctx.markChanged(vm.id, ...(vm.hostId ? [vm.hostId] : []));

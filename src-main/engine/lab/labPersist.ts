@@ -18,7 +18,9 @@
  * guests, same RNG, same counters).
  * Guests and schedulers are each host's: saved from its owner's `savePart()` and restored by its
  * `restorePart(part)` (overheads, then guests, then the scheduler), assembled here in the file's order
- * (guests in runtime order, schedulers in host order), so the format did not change.
+ * (guests in runtime order, schedulers in host order), so the format did not change. So are the images of
+ * memory snapshots and suspended VMs (held by the owner of the host they were taken on): each saved in its
+ * capture's place in the runtimes, and on restore given to the owner of the VM's host (`vm/captureHandles.ts`).
  */
 import type { DatacenterId, ClusterId, HostId, VmId, DatastoreId, NetworkId, EntityKind } from '@shared/model/ids';
 import type { SimStatus, ExerciseProgress } from '@shared/api/commands';
@@ -33,8 +35,8 @@ import type { RngState } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
 import type { HostSchedulerState } from '../scheduler/index';
-import type { HostRestorePart, VmRuntimeState } from '../vm/index';
-import { VmRuntime } from '../vm/index';
+import type { CaptureHandle, CaptureImage, HostRestorePart, VmRuntimeState } from '../vm/index';
+import { CaptureIntake, VmRuntime, savedCapture } from '../vm/index';
 import { guestRestoreOrder } from '../vm/index';
 import { vmOverheadFrames } from '../metrics/index';
 import { upgradeLabState } from './labStateUpgrade';
@@ -95,6 +97,8 @@ export function saveLab(lab: Lab): LabState {
   const r = lab.reg;
   const services: Record<string, unknown> = {};
   for (const s of lab.services) services[s.name] = s.save();
+  const { guests, schedulers, images } = hostSaveParts(lab);
+  const saveCapture = (c: Parameters<typeof savedCapture>[0]) => savedCapture(c, images);
   return {
     format: LAB_STATE_FORMAT, version: LAB_STATE_VERSION, scenario: plain(lab.scenario), seed: lab.seed,
     // A step in progress is not saved: the saved lab is paused where the step had got to.
@@ -107,9 +111,9 @@ export function saveLab(lab: Lab): LabState {
     }),
     events: plain(lab.events.save()),
     services,
-    runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId)]),
+    runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId, saveCapture)]),
     layers,
-    ...hostSaveParts(lab),
+    guests, schedulers,
     ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
     ...(lab.availabilityDesign ? { availabilityDesign: plain(lab.availabilityDesign) } : {}),
   };
@@ -117,20 +121,28 @@ export function saveLab(lab: Lab): LabState {
 
 /**
  * The guests and schedulers of a saved lab, from each host's owner's part (`HostOwner.savePart`), assembled
- * in the order the file always had them: guests in the lab's runtime order, schedulers in host order.
+ * in the order the file always had them: guests in the lab's runtime order, schedulers in host order; and
+ * the capture images each owner holds, looked up by handle where the runtimes' captures are saved.
  */
-function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> {
+function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> & { images: (handle: CaptureHandle) => CaptureImage } {
   const states = new Map<VmId, unknown>();
   const schedulers: [HostId, HostSchedulerState][] = [];
+  const held = new Map<HostId, Map<number, CaptureImage>>();
   lab.owners.forEach((owner) => {
     const part = lab.hostParts(owner.savePart());
     for (const [vmId, state] of part.guests) states.set(vmId, state);
     if (part.scheduler) schedulers.push([part.hostId, part.scheduler]);
+    held.set(part.hostId, new Map(part.captures));
   });
   const guests: [VmId, unknown][] = [];
   for (const vmId of lab.runtimes.keys()) if (states.has(vmId)) guests.push([vmId, states.get(vmId)]);
   if (guests.length !== states.size) throw new Error('a host saved a guest machine of a VM the lab has no runtime for');
-  return { guests, schedulers };
+  const images = (handle: CaptureHandle): CaptureImage => {
+    const image = held.get(handle.hostId)?.get(handle.captureId);
+    if (!image) throw new Error(`host ${handle.hostId} saved no capture ${handle.captureId}, which the lab holds`);
+    return image;
+  };
+  return { guests, schedulers, images };
 }
 
 /** Runs an owner's restore of its part; what it throws becomes a LabStateError naming the part. */
@@ -148,10 +160,10 @@ function owned<T>(field: string, what: string, restore: () => T): T {
  * A host's part keeps the saved order of its own overheads and guests (pools are per host, so the order
  * between hosts does not matter); an owner's failure becomes the error naming the saved field, as before.
  */
-function restoreHosts(lab: Lab, state: LabState): void {
+function restoreHosts(lab: Lab, state: LabState, captures: CaptureIntake): void {
   const r = lab.reg;
   const parts = new Map<HostId, HostRestorePart>();
-  for (const host of r.hosts.values()) parts.set(host.id, { hostId: host.id, overheads: [], guests: [] });
+  for (const host of r.hosts.values()) parts.set(host.id, { hostId: host.id, overheads: [], guests: [], captures: captures.imagesFor(host.id) });
   for (const vm of r.vms.values()) {
     if (vm.powerState !== 'poweredOn') continue;
     const part = vm.hostId ? parts.get(vm.hostId) : undefined;
@@ -228,13 +240,14 @@ export function restoreLab(lab: Lab, saved: LabState): void {
     if (!l) throw new Error(`lab state refers to a missing disk layer ${i}`);
     return l;
   };
+  const captures = new CaptureIntake(r);
   for (const [id, rs] of state.runtimes) {
     const vm = r.vms.get(id);
     if (!vm) throw new Error(`lab state has a runtime for an unknown VM ${id}`);
-    lab.runtimes.set(id, VmRuntime.restore(vm, rs, layer));
+    lab.runtimes.set(id, VmRuntime.restore(vm, rs, layer, (c) => captures.take(vm, c)));
   }
   for (const host of r.hosts.values()) lab.addHostSide(host);
-  restoreHosts(lab, state);
+  restoreHosts(lab, state, captures);
   for (const s of lab.services) {
     if (!(s.name in state.services)) {
       if (s.stateOptional) { s.restore(undefined); continue; }

@@ -6,7 +6,7 @@
 export { DiskChain, consolidate, mergeLayers, layerBytes } from './diskChain';
 export type { BlockStore, DiskLayer } from './diskChain';
 export { SnapshotTree } from './snapshotTree';
-export type { SnapshotNode, GuestCapture, HardwareConfig, SnapshotTreeState } from './snapshotTree';
+export type { SnapshotNode, GuestCapture, HardwareConfig, SavedGuestCapture, SnapshotTreeState } from './snapshotTree';
 export {
   editSnapshot, REMOVE_ALL_SNAPSHOTS_TASK_KIND, REMOVE_SNAPSHOT_TASK_KIND, REVERT_SNAPSHOT_TASK_KIND, startRemove, startRemoveAll, startRevert,
   startTake, TAKE_SNAPSHOT_TASK_KIND,

@@ -9,7 +9,7 @@
  *   captured guest (memory snapshot → powered on, continuing exactly where it was in its own time base;
  *   suspended → suspended; otherwise powered off). "You are here" moves to the snapshot.
  * - `startRemove(ctx, p, initiator)` / `startRemoveAll(ctx, vmId, initiator)`: delete with consolidation
- *   (`SnapshotTree`).
+ *   (`SnapshotTree`); the images of the captures no longer held are released by their hosts' owners.
  * - `editSnapshot(ctx, p)`: rename / change description (immediate).
  * - Task kinds (`tasks/timedTask.ts`; plain state, resumed after a lab is loaded; not cancellable):
  *   `TAKE_SNAPSHOT_TASK_KIND`, `REVERT_SNAPSHOT_TASK_KIND`, `REMOVE_SNAPSHOT_TASK_KIND`,
@@ -28,7 +28,7 @@ import { layerBytes } from './diskChain';
 import type { GuestCapture } from './snapshotTree';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';
-import { captureGuest, hardwareOf, startGuest, stopGuest } from '../vm/index';
+import { captureGuest, hardwareOf, releaseDropped, startGuest, stopGuest } from '../vm/index';
 import { CLONE_BYTES_PER_SECOND } from '../params';
 
 type Started = { taskId: TaskId } | { error: ApiError };
@@ -112,7 +112,10 @@ export const REVERT_SNAPSHOT_TASK_KIND: TaskKind<RevertTaskState, OpContext> = t
     const n = rt.snapshots.get(t.state.snapshotId);
     if (!n) return { error: apiError('E_NOT_FOUND', `${vm.name} has no snapshot ${t.state.snapshotId}`, 'params.snapshotId') };
     if (vm.powerState === 'poweredOn') stopGuest(ctx, vm);
+    // a suspended state the revert replaces goes (unless a snapshot holds it too)
+    const replaced = rt.suspended;
     rt.suspended = undefined;
+    releaseDropped(ctx, rt, [replaced]);
     Object.assign(vm, { ...n.config, workloadParams: { ...n.config.workloadParams } });
     rt.disks = n.disks.map((chain, i) => DiskChain.onChain(vm.disks[i]?.capacityBytes ?? rt.disks[i].capacityBytes, chain));
     rt.snapshots.currentId = n.id;
@@ -139,7 +142,7 @@ export function startRevert(ctx: OpContext, p: { vmId: VmId; snapshotId: Snapsho
   if ('code' in vm) return { error: vm };
   const node = ctx.runtime(vm.id).snapshots.get(p.snapshotId);
   if (!node) return { error: apiError('E_NOT_FOUND', `${vm.name} has no snapshot ${p.snapshotId}`, 'params.snapshotId') };
-  if (node.capture && node.capture.guestState !== null && node.powerState === 'poweredOn' && !ctx.guestFactory) {
+  if (node.capture && node.capture.image !== null && node.powerState === 'poweredOn' && !ctx.guestFactory) {
     return { error: apiError('E_INVALID_STATE', 'This snapshot holds a running guest, but this engine build has no guest machine to restore it into.', 'params.snapshotId') };
   }
   const taskId = ctx.tasks.start<RevertTaskState>(ctx.nowMs(), {
@@ -158,7 +161,9 @@ export const REMOVE_SNAPSHOT_TASK_KIND: TaskKind<RemoveTaskState, OpContext> = t
     const rt = ctx.runtime(vm.id);
     const n = rt.snapshots.get(t.state.snapshotId);
     if (!n) return { error: apiError('E_NOT_FOUND', `${vm.name} has no snapshot ${t.state.snapshotId}`, 'params.snapshotId') };
+    const held = rt.snapshots.captures();
     rt.setLiveChains(rt.snapshots.remove(n.id, t.state.removeChildren, rt.liveChains()));
+    releaseDropped(ctx, rt, held);
     ctx.markChanged(vm.id);
     log(ctx, vm, 'TaskEvent', `Task: Remove snapshot — "${n.name}" of ${vm.name}${t.state.removeChildren ? ' and its children' : ''} deleted, changes consolidated`, t.id);
     return {};
@@ -187,7 +192,9 @@ export const REMOVE_ALL_SNAPSHOTS_TASK_KIND: TaskKind<RemoveAllTaskState, OpCont
     const vm = vmOf(ctx, t.state.vmId);
     const rt = ctx.runtime(vm.id);
     const count = rt.snapshots.size;
+    const held = rt.snapshots.captures();
     rt.setLiveChains(rt.snapshots.removeAll(rt.liveChains()));
+    releaseDropped(ctx, rt, held);
     ctx.markChanged(vm.id);
     log(ctx, vm, 'TaskEvent', `Task: Remove all snapshots — ${count} snapshot(s) of ${vm.name} deleted, current state kept`, t.id);
     return {};

@@ -9,7 +9,8 @@
  *  - `add(node)` (child of the current snapshot; becomes current), `get`, `byName` (newest of that name),
  *    `remove(id, removeChildren, liveChains)` and `removeAll(liveChains)` → the live disk chains after
  *    consolidation, `edit`, `toDto(vmId)` (sizes whole and in parts: memory file, each disk's own delta);
- *    `save()` / `restore()` with layers as ids.
+ *    `captures()` (the captures its snapshots hold); `save()` / `restore()` with layers as ids and captures
+ *    in their saved form (the image in place of the handle: `SavedGuestCapture`).
  *
  * Rules: deleting snapshots never changes the live state or any other snapshot's state — a deleted
  * snapshot's own delta is consolidated into the layer above it in every chain that still needs it.
@@ -21,11 +22,16 @@ import type { VmHardware } from '@shared/model/vmHardware';
 import type { DiskLayer } from './diskChain';
 import { consolidate, layerBytes, mergeLayers } from './diskChain';
 import type { CaptureTiming } from '../scheduler/index';
+import type { CaptureHandle } from '../vm/index';
 
-/** A guest machine's state at a point in time, with the scheduling timing needed to resume it exactly. */
+/**
+ * A guest machine's state at a point in time, with the scheduling timing needed to resume it exactly. The
+ * memory image stays with the owner of the host it was taken on (`vm/captureOrders.ts`): held here by handle.
+ * One capture may be held by a snapshot and the suspended state at once (the same object).
+ */
 export interface GuestCapture {
-  /** `GuestMachine.save()` output; null when no guest machine was executing (no factory). */
-  guestState: unknown;
+  /** Where the image is held; null when no guest machine was executing (no factory). */
+  image: CaptureHandle | null;
   timing?: CaptureTiming;
   /** Guest time at boot and at capture (VM time base). */
   bootGuestNs: number;
@@ -33,6 +39,17 @@ export interface GuestCapture {
   /** Guest memory touched at capture (the memory file's size). */
   touchedBytes: number;
   /** How much of the guest's console output the lab had already copied at capture. */
+  consoleOffset: number;
+}
+
+/** A capture in a saved lab (the format the captures always had: the image in place of the handle). */
+export interface SavedGuestCapture {
+  /** `GuestMachine.save()` output; null when no guest machine was executing (no factory). */
+  guestState: unknown;
+  timing?: CaptureTiming;
+  bootGuestNs: number;
+  captureGuestNs: number;
+  touchedBytes: number;
   consoleOffset: number;
   /** The bytes of pages the host had taken away (swapped, compressed) — not present in `guestState`. */
   reclaimed?: unknown;
@@ -176,18 +193,36 @@ export class SnapshotTree {
 
   // ---- persistence (layers are referenced by id in a lab-wide layer table) ----------------------
 
-  save(layerId: (l: DiskLayer) => number): SnapshotTreeState {
+  /** The captures the tree holds (a capture held by two snapshots counted once). */
+  captures(): Set<GuestCapture> {
+    const out = new Set<GuestCapture>();
+    for (const n of this.nodes.values()) if (n.capture) out.add(n.capture);
+    return out;
+  }
+
+  // ---- persistence (layers are referenced by id in a lab-wide layer table; captures saved with their images) ----
+
+  save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture): SnapshotTreeState {
     return {
       rootIds: [...this.rootIds], currentId: this.currentId,
-      nodes: [...this.nodes.values()].map((n) => ({ ...n, childIds: [...n.childIds], disks: n.disks.map((c) => c.map(layerId)) })),
+      nodes: [...this.nodes.values()].map((n) => {
+        // the saved capture takes the capture's own place among the node's fields (the saved format's order)
+        const saved = { ...n, childIds: [...n.childIds], disks: n.disks.map((c) => c.map(layerId)) } as unknown as SavedSnapshotNode;
+        if (n.capture) saved.capture = saveCapture(n.capture);
+        return saved;
+      }),
     };
   }
 
-  static restore(state: SnapshotTreeState, layer: (id: number) => DiskLayer): SnapshotTree {
+  static restore(state: SnapshotTreeState, layer: (id: number) => DiskLayer, restoreCapture: (c: SavedGuestCapture) => GuestCapture): SnapshotTree {
     const t = new SnapshotTree();
     t.rootIds = [...state.rootIds];
     t.currentId = state.currentId;
-    for (const n of state.nodes) t.nodes.set(n.id, { ...n, childIds: [...n.childIds], disks: n.disks.map((c) => c.map(layer)) });
+    for (const n of state.nodes) {
+      const node = { ...n, childIds: [...n.childIds], disks: n.disks.map((c) => c.map(layer)) } as unknown as SnapshotNode;
+      if (n.capture) node.capture = restoreCapture(n.capture);
+      t.nodes.set(n.id, node);
+    }
     return t;
   }
 }
@@ -195,5 +230,8 @@ export class SnapshotTree {
 export interface SnapshotTreeState {
   rootIds: SnapshotId[];
   currentId: SnapshotId | undefined;
-  nodes: (Omit<SnapshotNode, 'disks'> & { disks: number[][] })[];
+  nodes: SavedSnapshotNode[];
 }
+
+/** A snapshot in a saved lab: layers as ids, the capture with its image. */
+export type SavedSnapshotNode = Omit<SnapshotNode, 'disks' | 'capture'> & { disks: number[][]; capture?: SavedGuestCapture };

@@ -6,7 +6,7 @@
  * side: the VM's inventory facts, boot count, runtime time base, console buffer and collector baseline.
  *
  * - `startGuest(ctx, vm, capture?)`: charges the VM's overhead memory to its host's pool, boots a guest
- *   through the factory (or restores `capture`) with that pool as its memory (`GuestConfig.hostMemory`),
+ *   through the factory (or restores `capture` from its image: `captureHandles.ts`) with that pool as its memory (`GuestConfig.hostMemory`),
  *   starts its dirty-page log, puts its vCPUs on the host's scheduler, and sets guest state, tools status
  *   and IP. Without a factory the VM runs no guest (guestState `notRunning`, no CPU) but its overhead is
  *   still charged. Returns a typed error (and charges nothing) when the overhead does not fit in the host
@@ -16,7 +16,8 @@
  * - `guestRestoreOrder(ctx, vm, host, savedState)`: a saved lab's guest as an order to its host's owner
  *   (lab restore: `HostOwner.restorePart` rebuilds it on the host's pool).
  * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
- * - `captureGuest(ctx, vm)` → GuestCapture (copy-on-write `save()` + per-vCPU timing).
+ * - `captureGuest(ctx, vm)` → GuestCapture: the image (copy-on-write `save()` and the pages held away)
+ *   stays with the host's owner, the capture holds its handle, the per-vCPU timing and the time base.
  * - `pollConsole(ctx, vm)`: copies new guest console output into the VM's console buffer (and emits it).
  * - `cpuPolicyOf(vm, reg)` (with its resource pool's shares), `hardwareOf(vm)`.
  *
@@ -38,12 +39,12 @@ import type { PoolCpuPolicy, VmCpuPolicy } from '../scheduler/index';
 import type { GuestCapture } from '../snapshot/index';
 import { hardwareOf } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
-import type { CapturedPages } from '../overcommit/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 import { factsOf } from './hostOwner';
 import type { GuestFacts, GuestStartOrder, HostOwner } from './hostOwner';
 import type { GuestRestoreOrder } from './hostParts';
+import { startImage } from './captureHandles';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -114,22 +115,24 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
     return apiError('E_INCOMPATIBLE', `${vm.name} runs under the hw monitor, which needs hardware virtualization assist; host ${host.name} has none.`, 'params.vmId');
   }
   const nowNs = ctx.nowNs();
-  const runsGuest = ctx.guestFactory !== undefined && !(capture && capture.guestState === null);
+  const runsGuest = ctx.guestFactory !== undefined && !(capture && capture.image === null);
   const offsetNs = capture ? nowNs - capture.captureGuestNs : 0;
   const order: GuestStartOrder = {
     vmId: vm.id, order: vmNumber(vm), overheadFrames: vmOverheadFrames(vm), policy: cpuPolicyOf(vm, ctx.reg),
-    nowNs, offsetNs, hostClockHz: host.cpuMhz * 1e6, seed: 0, timing: capture?.timing, reclaimed: capture?.reclaimed as CapturedPages | undefined,
+    nowNs, offsetNs, hostClockHz: host.cpuMhz * 1e6, seed: 0, timing: capture?.timing,
   };
+  // The capture's image is restored where it is held, or imported there first from another host's owner.
+  const image = runsGuest && capture?.image ? startImage(ctx, owner, capture.image) : undefined;
   if (runsGuest) {
     // A boot is counted when it is ordered (the guest's seed and its reclamation's seed derive from the
     // count); a host without room for the overhead refuses before building anything, which un-counts it.
     if (!capture) vm.bootCount++;
     order.seed = guestSeed(ctx.seed, vm);
-    const config = configOf(vm, rt, undefined, nowNs - offsetNs);
-    if (capture) config.restoreState = capture.guestState;
-    order.config = config;
+    order.config = configOf(vm, rt, undefined, nowNs - offsetNs);
+    if (image) order.capture = image.captureId;
   }
   const reply = owner.start(order);
+  image?.done();
   if (!reply.ok && reply.reason === 'noRoom') {
     if (runsGuest && !capture) vm.bootCount--;
     return noRoom(vm, host, reply.freeFrames);
@@ -196,15 +199,14 @@ export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
   pollConsole(ctx, vm);
   const nowNs = ctx.nowNs();
   const owner = ownerOf(ctx, vm);
-  const part = owner ? owner.capture(vm.id, nowNs) : { guestState: null, timing: undefined, touchedBytes: 0, reclaimed: undefined };
+  const part = owner ? owner.capture(vm.id, nowNs) : { image: null, timing: undefined, touchedBytes: 0 };
   return {
-    guestState: part.guestState,
+    image: part.image,
     timing: part.timing,
     bootGuestNs: rt.bootGuestNs,
     captureGuestNs: nowNs - rt.offsetNs,
     touchedBytes: part.touchedBytes,
     consoleOffset: rt.guestConsoleOffset,
-    reclaimed: part.reclaimed,
   };
 }
 

@@ -72,6 +72,8 @@ import type { GuestRunState } from '@shared/model/inventory';
 import type { CaptureTiming, HostCpuShape, VmCpuPolicy } from '../scheduler/index';
 import { HostScheduler } from '../scheduler/index';
 import type { CapturedPages, HostReclaimSample, VmReclaimSample } from '../overcommit/index';
+import type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
+import { CaptureStore } from './captureStore';
 import { PAGE_SIZE_BYTES } from '../params';
 import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
@@ -156,21 +158,15 @@ export interface GuestStartOrder {
   hostClockHz: number;
   seed: number;
   timing?: CaptureTiming;
-  reclaimed?: CapturedPages;
+  /** A capture held here to start from (`captureOrders.ts`): the machine is restored from its image
+   *  (with `config`) and the pages it held away go back to this host's reclamation. */
+  capture?: number;
 }
 
 export type GuestStartReply =
   | { ok: true; facts: GuestFacts; counters: Record<string, number> }
   | { ok: false; reason: 'noRoom'; freeFrames: number }
   | { ok: false; reason: 'guestFailed'; message: string };
-
-/** The machine's part of a capture (the coordinator adds time base and console offset). */
-export interface GuestCaptureReply {
-  guestState: unknown;
-  timing: CaptureTiming | undefined;
-  touchedBytes: number;
-  reclaimed: CapturedPages | undefined;
-}
 
 /** Scheduling a VM's machine again as it was paused (it is already this host's). */
 export interface GuestResumeOrder {
@@ -272,9 +268,10 @@ export class HostOwner {
       this.env.setGuest(o.vmId, undefined);
       return { ok: true, facts: factsOf(undefined), counters: {} };
     }
+    const image = o.capture !== undefined ? this.captures.get(o.capture) : undefined;
     let guest: GuestMachine;
     try {
-      guest = factory({ ...o.config, hostMemory: pool }, o.hostClockHz, o.seed);
+      guest = factory({ ...o.config, ...(image ? { restoreState: image.guestState } : {}), hostMemory: pool }, o.hostClockHz, o.seed);
     } catch (e) {
       pool.releaseOverhead(o.vmId);
       return { ok: false, reason: 'guestFailed', message: e instanceof Error ? e.message : String(e) };
@@ -284,7 +281,7 @@ export class HostOwner {
     // it, and live migration needs it. A restored machine continues its saved log.
     guest.startDirtyLog?.(o.nowNs - o.offsetNs);
     // Memory reclamation takes over the guest's pages out (a capture's swapped and compressed pages).
-    this.env.reclaimStarted(o.vmId, guest, o.reclaimed);
+    this.env.reclaimStarted(o.vmId, guest, image?.reclaimed);
     const counters = guest.counters();
     sched.addVm(o.vmId, o.order, guest, o.policy, o.nowNs, o.offsetNs, o.timing);
     return { ok: true, facts: factsOf(guest), counters };
@@ -318,15 +315,47 @@ export class HostOwner {
     return factsOf(this.env.guest(vmId));
   }
 
+  // --- captures (orders and replies in `captureOrders.ts`) -----------------------------------------
+  // A capture's memory image stays here, where its frames are shared copy-on-write with the pool; the
+  // coordinator holds a handle. It leaves only as a copy: to start on another host, in a saved lab.
+
+  /** The capture images held here (memory snapshots and suspended VMs taken on this host, or imported). */
+  private readonly captures = new CaptureStore();
+
+  /** Captures the VM's machine: its image held here (the handle in the reply), its timing and memory touched. */
   capture(vmId: VmId, nowNs: number): GuestCaptureReply {
     this.drain();
     const guest = this.env.guest(vmId);
-    return {
-      guestState: guest ? guest.save() : null,
-      timing: guest ? this.env.scheduler()?.capture(vmId, nowNs) : undefined,
-      touchedBytes: guest ? guest.memoryStats().touchedBytes : 0,
-      reclaimed: guest ? this.env.reclaimCapture(vmId) : undefined,
-    };
+    if (!guest) return { image: null, timing: undefined, touchedBytes: 0 };
+    const guestState = guest.save();
+    const timing = this.env.scheduler()?.capture(vmId, nowNs);
+    const touchedBytes = guest.memoryStats().touchedBytes;
+    const captureId = this.captures.put({ guestState, reclaimed: this.env.reclaimCapture(vmId) });
+    return { image: { hostId: this.hostId, captureId }, timing, touchedBytes };
+  }
+
+  /**
+   * A held image, for another host's owner to start from (`importCapture` there). In one thread the image
+   * itself (immutable: every start copies from it); on a worker the reply is a structured clone, so the
+   * image stays held here and the copy's buffers may be transferred on.
+   */
+  exportCapture(captureId: number): CaptureImage {
+    return this.captures.get(captureId);
+  }
+
+  /** An image exported by another host's owner, held here from now on: its handle on this host. */
+  importCapture(image: CaptureImage): CaptureHandle {
+    return { hostId: this.hostId, captureId: this.captures.put(image) };
+  }
+
+  /** The coordinator no longer holds the handle (snapshot deleted, suspend ended, VM destroyed): the image goes. */
+  releaseCapture(captureId: number): void {
+    this.captures.release(captureId);
+  }
+
+  /** How many capture images are held here. */
+  captureCount(): number {
+    return this.captures.size;
   }
 
   requestShutdown(vmId: VmId): boolean {
@@ -553,7 +582,7 @@ export class HostOwner {
       const guest = this.env.guest(vmId);
       if (guest) guests.push([vmId, guest.save()]);
     }
-    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save() };
+    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save(), captures: this.captures.entries() };
   }
 
   /**
@@ -562,6 +591,7 @@ export class HostOwner {
    */
   restorePart(part: HostRestorePart): HostRestoreReply {
     this.drain();
+    this.captures.restore(part.captures);
     for (const [vmId, frames] of part.overheads) {
       if (!this.chargeOverhead(vmId, frames)) return { ok: false, failed: 'overhead', vmId, message: `host ${this.hostId} cannot hold the overhead` };
     }

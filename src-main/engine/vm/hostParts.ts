@@ -7,21 +7,24 @@
  * host order for schedulers), so neither the digests nor the saved-lab format change.
  *
  * - `HostDigestPart`: per guest machine on the host, what the digest hashes of it (`GuestDigestPart`).
- * - `HostSavePart`: per guest machine its `GuestMachine.save()`, and the host scheduler's `save()`.
+ * - `HostSavePart`: per guest machine its `GuestMachine.save()`, the host scheduler's `save()`, and the
+ *   capture images held here by number (`captureOrders.ts`: the coordinator puts each where its handle is).
  * - `HostRestorePart` → `HostRestoreReply`: the overheads to charge, the machines to rebuild (the saved
- *   state and the VM's hardware; the owner adds its pool and the VM's disk), the scheduler to restore.
+ *   state and the VM's hardware; the owner adds its pool and the VM's disk), the scheduler to restore, the
+ *   capture images to hold under the numbers the coordinator gave their handles.
  * - `HostPartTransport`: how a part crosses between coordinator and owner (`LabOptions.hostPartTransport`;
  *   in one thread the part itself, a test sends every part through a real MessageChannel).
  *
  * Rules: parts hold only structured-cloneable data (numbers, strings, plain objects, typed arrays) keyed
  * by VM id; no machine, scheduler or pool crosses. A save part's guest states share their frames
- * copy-on-write with the live machines (as `save()` always did), so they are copied when they cross, never
- * transferred: transferring would detach the running machine's memory.
+ * copy-on-write with the live machines (as `save()` always did), and so do the capture images, so they are
+ * copied when they cross, never transferred: transferring would detach the running machine's memory.
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { HostSchedulerState } from '../scheduler/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestMachineState } from './guestMachine';
+import type { CaptureImage } from './captureOrders';
 
 /** What the state digest reads of one guest machine (its field order is the digest's). */
 export interface GuestDigestPart {
@@ -41,6 +44,8 @@ export interface HostSavePart {
   /** `GuestMachine.save()` of every machine on the host. */
   guests: [VmId, unknown][];
   scheduler: HostSchedulerState | undefined;
+  /** The capture images held by the host's owner, by number (ascending). */
+  captures: [number, CaptureImage][];
 }
 
 /** One saved machine to rebuild on the host (the owner adds its pool and the VM's disk). */
@@ -58,6 +63,8 @@ export interface HostRestorePart {
   guests: GuestRestoreOrder[];
   /** The saved scheduler (absent: the host keeps its new, empty one). */
   scheduler?: HostSchedulerState;
+  /** Capture images of the saved lab to hold here, by the number their handles were given. */
+  captures: [number, CaptureImage][];
 }
 
 export type HostRestoreReply =

@@ -13,7 +13,9 @@ export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
-export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestCaptureReply, type GuestResumeOrder } from './hostOwner';
+export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
+export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
+export { CaptureIntake, releaseAll, releaseDropped, savedCapture } from './captureHandles';
 export {
   sameThread, type GuestDigestPart, type GuestRestoreOrder, type HostDigestPart, type HostPart, type HostPartTransport,
   type HostRestorePart, type HostRestoreReply, type HostSavePart,

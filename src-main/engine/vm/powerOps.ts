@@ -30,6 +30,8 @@ import type { PowerOp } from './powerState';
 import { checkPowerOp } from './powerState';
 import { captureGuest, markCrashed, ownerOf, startGuest, stopGuest } from './guestLifecycle';
 import { poolAdmissionProblem, poolScopeOfHost } from './poolAdmission';
+import { releaseDropped } from './captureHandles';
+import type { VmRuntime } from './vmRuntime';
 
 /** Virtual milliseconds each operation takes; of the order vCenter shows for small VMs (±10 % jitter). */
 export const POWER_OP_DURATION_MS: Record<PowerOp, number> = {
@@ -127,6 +129,13 @@ export function startPowerOp(ctx: OpContext, vmId: VmId, op: PowerOp, initiator:
   return { taskId };
 }
 
+/** The suspended state is over (resumed or discarded): its image goes unless a snapshot holds it too. */
+function dropSuspended(ctx: OpContext, rt: VmRuntime): void {
+  const was = rt.suspended;
+  rt.suspended = undefined;
+  releaseDropped(ctx, rt, [was]);
+}
+
 function log(ctx: OpContext, vm: Vm, type: string, text: string, taskId?: TaskId): void {
   ctx.events.log(ctx.nowMs(), 'info', type, `${vm.name} on ${ctx.reg.nameOf(vm.hostId ?? '')} ${text}`, { id: vm.id, name: vm.name }, taskId);
 }
@@ -140,7 +149,7 @@ function applyPowerOp(ctx: OpContext, vm: Vm, op: PowerOp, taskId: TaskId): ApiE
       const err = startGuest(ctx, vm, resuming ? rt.suspended : undefined);
       if (err) return err;
       if (!resuming) { vm.uptimeCarriedMs = 0; ctx.vmop(vm, 'poweron'); }
-      rt.suspended = undefined;
+      dropSuspended(ctx, rt);
       vm.poweredOnAtMs = now;
       vm.powerState = 'poweredOn';
       log(ctx, vm, 'VmPoweredOnEvent', 'is powered on', taskId);
@@ -148,7 +157,7 @@ function applyPowerOp(ctx: OpContext, vm: Vm, op: PowerOp, taskId: TaskId): ApiE
     }
     case 'powerOff':
       if (vm.powerState === 'poweredOn') stopGuest(ctx, vm);
-      rt.suspended = undefined;
+      dropSuspended(ctx, rt);
       vm.uptimeCarriedMs = 0;
       vm.powerState = 'poweredOff';
       ctx.vmop(vm, 'poweroff');

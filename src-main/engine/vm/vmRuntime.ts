@@ -3,8 +3,10 @@
  * machine executing it (if any), its time base, its copy-on-write disks, its snapshot tree, its console,
  * and the captured state while suspended. (Its counter baselines belong to the collector.)
  *
- * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId)` / `restore(...)`
- *   (the guest itself is saved by the lab through `GuestMachine.save()`).
+ * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId, saveCapture)` /
+ *   `restore(...)` (the guest itself is saved by the lab through its host owner's part, and so are the
+ *   images of its captures: the runtime holds captures by handle, `snapshot/snapshotTree.ts`);
+ *   `captures()`: every capture it holds (suspended state and snapshots).
  *
  * Time base: the VM's own time = host time − `offsetNs`. The offset grows by the time a VM spends
  * suspended and jumps on snapshot revert, so a resumed or reverted guest continues exactly where its
@@ -17,7 +19,7 @@ import { DirtyLogShare } from './dirtyLogShare';
 import type { DirtyLogShareState } from './dirtyLogShare';
 import type { ConsoleState } from './consoleBuffer';
 import { DiskChain, SnapshotTree } from '../snapshot/index';
-import type { DiskLayer, GuestCapture, SnapshotTreeState } from '../snapshot/index';
+import type { DiskLayer, GuestCapture, SavedGuestCapture, SnapshotTreeState } from '../snapshot/index';
 
 export class VmRuntime {
   guest: GuestMachine | undefined;
@@ -45,16 +47,23 @@ export class VmRuntime {
     chains.forEach((c, i) => this.disks[i]?.replaceChain(c));
   }
 
-  save(layerId: (l: DiskLayer) => number): VmRuntimeState {
+  /** Every capture this VM holds: its suspended state and its snapshots' (one object counted once). */
+  captures(): Set<GuestCapture> {
+    const held = this.snapshots.captures();
+    if (this.suspended) held.add(this.suspended);
+    return held;
+  }
+
+  save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture): VmRuntimeState {
     return {
       offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
       disks: this.disks.map((d) => ({ capacityBytes: d.capacityBytes, chain: d.chain().map(layerId), top: layerId(d.topLayer()) })),
-      snapshots: this.snapshots.save(layerId), console: this.console.save(), suspended: this.suspended,
+      snapshots: this.snapshots.save(layerId, saveCapture), console: this.console.save(), suspended: this.suspended && saveCapture(this.suspended),
       ...(this.dirty.save().length ? { dirty: this.dirty.save() } : {}),
     };
   }
 
-  static restore(vm: Vm, state: VmRuntimeState, layer: (id: number) => DiskLayer): VmRuntime {
+  static restore(vm: Vm, state: VmRuntimeState, layer: (id: number) => DiskLayer, restoreCapture: (c: SavedGuestCapture) => GuestCapture): VmRuntime {
     const rt = new VmRuntime(vm);
     rt.offsetNs = state.offsetNs;
     rt.bootGuestNs = state.bootGuestNs;
@@ -64,9 +73,9 @@ export class VmRuntime {
       chain.setTopLayer(layer(d.top));
       return chain;
     });
-    rt.snapshots = SnapshotTree.restore(state.snapshots, layer);
+    rt.snapshots = SnapshotTree.restore(state.snapshots, layer, restoreCapture);
     rt.console = ConsoleBuffer.restore(state.console);
-    rt.suspended = state.suspended;
+    rt.suspended = state.suspended && restoreCapture(state.suspended);
     rt.dirty.restore(state.dirty);
     return rt;
   }
@@ -79,7 +88,7 @@ export interface VmRuntimeState {
   disks: { capacityBytes: number; chain: number[]; top: number }[];
   snapshots: SnapshotTreeState;
   console: ConsoleState;
-  suspended: GuestCapture | undefined;
+  suspended: SavedGuestCapture | undefined;
   /** Dirty pages kept for a reader of the log (dirtyLogShare.ts); absent when none. */
   dirty?: DirtyLogShareState;
 }
