@@ -8,13 +8,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { API_VERSION } from '../../../src-shared/api/channels';
 import type { VmId } from '../../../src-shared/model/ids';
 import { Lab, digestInput, type LabState } from '../../../src-main/engine/lab/index';
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
-import { sameThread, type HostPart, type HostPartTransport } from '../../../src-main/engine/vm/index';
+import { sameThread, type HostPartTransport } from '../../../src-main/engine/vm/index';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { canonicalBytes as bytes } from '../../helpers/canonicalBytes';
+import { channelTransport } from '../../helpers/partChannel';
 
 const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
   { workload: 'cpu' },
@@ -39,51 +40,7 @@ const SCENARIO = {
   }],
 };
 
-/** A real channel used synchronously: what the receiving port gets is a structured clone made by Node. */
-function channelTransport(): { send: HostPartTransport; sent: () => number; close: () => void } {
-  const ch = new MessageChannel();
-  let sent = 0;
-  const send = <T extends HostPart>(part: T): T => {
-    ch.port1.postMessage(part);
-    const got = receiveMessageOnPort(ch.port2);
-    assert.ok(got, 'the part arrived');
-    sent++;
-    return got.message as T;
-  };
-  return { send, sent: () => sent, close: () => { ch.port1.close(); ch.port2.close(); } };
-}
-
 const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
-/**
- * A value's bytes in a canonical encoding: every object's keys in their order, arrays in order, typed arrays
- * and buffers as their bytes, Maps and Sets as their entries in order; a value referenced twice is written
- * twice. Not V8's serializer (the saved-lab file's): it writes a number as an integer or a double by how
- * the field happens to be stored, which depends on what the process ran before (the same run gave two
- * different byte strings in two processes), and a shared object once.
- */
-function bytes(x: unknown): string {
-  const h = createHash('sha256');
-  const walk = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') {
-      h.update(typeof v === 'string' ? `s${JSON.stringify(v)};` : Object.is(v, -0) ? 'n-0;' : `${typeof v}:${String(v)};`);
-    } else if (ArrayBuffer.isView(v)) {
-      h.update(`${v.constructor.name}[${v.byteLength}]`); h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-    } else if (v instanceof ArrayBuffer) {
-      h.update(`AB[${v.byteLength}]`); h.update(new Uint8Array(v));
-    } else if (v instanceof Map) {
-      h.update('M{'); v.forEach((val, k) => { walk(k); walk(val); }); h.update('}');
-    } else if (v instanceof Set) {
-      h.update('S{'); v.forEach((val) => walk(val)); h.update('}');
-    } else if (Array.isArray(v)) {
-      h.update(`[${v.length}`); for (const e of v) walk(e); h.update(']');
-    } else {
-      h.update('{'); for (const [k, val] of Object.entries(v)) { h.update(`${JSON.stringify(k)}:`); walk(val); } h.update('}');
-    }
-  };
-  walk(x);
-  return h.digest('hex').slice(0, 16);
-}
-
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));
 
 function command(lab: Lab, name: string, params: object): void {
