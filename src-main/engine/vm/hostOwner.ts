@@ -6,13 +6,17 @@
  *
  * Interface (`HostOwner`), in two groups:
  *  - answer needed now (synchronous): `start(order)` → `GuestStartReply` (overhead charge, factory,
- *    dirty log, reclaimer attach, scheduler add; an error or the guest's facts and counter baseline);
- *    `capture(vmId, nowNs)` → the machine's part of a capture; `requestShutdown` / `requestReboot` →
+ *    dirty log, reclaimer attach, scheduler add; an error or the guest's facts and counter baseline; from a
+ *    capture held here when the order names one); `requestShutdown` / `requestReboot` →
  *    accepted or not; `chargeOverhead(vmId, frames)` → fits or not; `freeFrames()`; `stop(vmId, nowNs)`;
  *    `markCrashed(vmId, nowNs)` → the guest's facts; `readConsole(vmId, offset)` (reads the machine only:
  *    no drain); `consoleInput(vmId, text)` → accepted, queue full or no guest; `pause(vmId, nowNs)` →
  *    the vCPUs' timing; `resume(order)`; `releaseOverhead(vmId)`; `drop(vmId, nowNs)` (a VM lost in a
  *    migration: off the scheduler, machine and overhead released, no reclaimer step).
+ *  - captures (synchronous, orders and replies in `captureOrders.ts`): `capture(vmId, nowNs)` stores the
+ *    machine's image here (its save and the pages reclamation held away) and replies the handle, timing and
+ *    memory touched; `exportCapture(id)` → the image (for another host's owner), `importCapture(image)` →
+ *    its handle here, `releaseCapture(id)`, `captureCount()`. The coordinator holds only handles.
  *  - fire and forget (queued): `setPolicy(vmId, policy)`, `setThrottle(vmId, pct)`. Kept per host in
  *    issue order and applied by `drain()`, which runs before the host's next segment (`runSegment`),
  *    before every synchronous call above (so their order with a start or stop stays the issue order),
@@ -51,8 +55,8 @@
  *    the wait counters (`destinationWaits`), keyed by the first member's id.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
- *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
- *    `restorePart(part)` → overheads charged, saved machines rebuilt on the pool, the scheduler restored
+ *    host's reclaimer holds); `savePart()` → each machine's `save()`, the scheduler's and the capture images
+ *    held here; `restorePart(part)` → the part's capture images held, overheads charged, saved machines rebuilt on the pool, the scheduler restored
  *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
  *    the host's cycles in the quantum being closed (the collector's per-quantum usage range);

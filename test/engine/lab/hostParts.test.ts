@@ -16,8 +16,9 @@ import { sameThread, type HostPartTransport } from '../../../src-main/engine/vm/
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { canonicalBytes as bytes } from '../../helpers/canonicalBytes';
 import { channelTransport } from '../../helpers/partChannel';
+import { threeHostScenario, type WorkloadMix } from '../../helpers/threeHostScenario';
 
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
+const MIX: WorkloadMix[] = [
   { workload: 'cpu' },
   { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
   { workload: 'io', workloadParams: { rounds: 1000000 } },
@@ -25,20 +26,7 @@ const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
 ];
 
 /** Three fakeGuest VMs on H0, too small for them (its reclamation swaps and compresses), five on H1; H2 empty. */
-const SCENARIO = {
-  version: 1, name: 'parts', title: 'parts',
-  datacenters: [{
-    name: 'DC0',
-    clusters: [{ name: 'C0', hosts: [
-      { name: 'H0', sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 0.27 },
-      { name: 'H1', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-      { name: 'H2', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-    ] }],
-    vms: Array.from({ length: 8 }, (_, i) => ({
-      name: `vm${i}`, host: i < 3 ? 'H0' : 'H1', vcpus: 1, memoryMiB: 64, monitor: 'interp', powerOn: true, ...MIX[i % MIX.length],
-    })),
-  }],
-};
+const SCENARIO = threeHostScenario('parts', MIX);
 
 const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));

@@ -14,28 +14,16 @@ import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import type { HostPartTransport } from '../../../src-main/engine/vm/index';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { canonicalBytes } from '../../helpers/canonicalBytes';
+import { threeHostScenario, type WorkloadMix } from '../../helpers/threeHostScenario';
 
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
+const MIX: WorkloadMix[] = [
   { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
   { workload: 'cpu' },
   { workload: 'io', workloadParams: { rounds: 1000000 } },
   { workload: 'idle' },
 ];
 
-export const CAPTURES_SCENARIO = {
-  version: 1, name: 'captures', title: 'captures',
-  datacenters: [{
-    name: 'DC0',
-    clusters: [{ name: 'C0', hosts: [
-      { name: 'H0', sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 0.27 },
-      { name: 'H1', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-      { name: 'H2', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-    ] }],
-    vms: Array.from({ length: 8 }, (_, i) => ({
-      name: `vm${i}`, host: i < 3 ? 'H0' : 'H1', vcpus: 1, memoryMiB: 64, monitor: 'interp', powerOn: true, ...MIX[i % MIX.length],
-    })),
-  }],
-};
+export const CAPTURES_SCENARIO = threeHostScenario('captures', MIX);
 
 export interface CaptureRun { digests: string[]; saved: string }
 
