@@ -38,7 +38,7 @@ import type { TaskManager } from '../tasks/index';
 import type { HostScheduler } from '../scheduler/index';
 import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
-import type { HostOwner, VmRuntime } from '../vm/index';
+import type { HostOwnerCalls, VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
 import type { MigrationService } from '../migration/index';
 import type { MemoryOvercommit } from '../overcommit/index';
@@ -59,7 +59,7 @@ export interface OpContext {
   runtime(vmId: VmId): VmRuntime;
   setRuntime(vmId: VmId, rt: VmRuntime): void;
   forgetVm(vmId: VmId): void;
-  host(hostId: HostId): HostOwner | undefined;
+  host(hostId: HostId): HostOwnerCalls | undefined;
   scheduler(hostId: HostId): HostScheduler | undefined;
   hostMemory(hostId: HostId): HostMemory | undefined;
   markChanged(...ids: InventoryObjectId[]): void;

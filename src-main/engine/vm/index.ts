@@ -13,6 +13,14 @@ export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
+export {
+  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
+} from './ownerCalls';
+export {
+  CheckedLoopback, checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, type OwnerTransport, type OwnerTransportMaker,
+  type MessageClone, type PlainCheck,
+} from './ownerTransport';
+export { inspectPlain, type PlainInspection } from './plainData';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestCaptureReply, type GuestResumeOrder } from './hostOwner';
 export {
   sameThread, type GuestDigestPart, type GuestRestoreOrder, type HostDigestPart, type HostPart, type HostPartTransport,

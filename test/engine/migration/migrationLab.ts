@@ -1,7 +1,7 @@
 // Test helper for live migration in the lab: a cluster of hosts running real labos guests (the HV32
 // machine), the host's codecs and page hash, and typed conveniences over the contract.
 import { createEngine } from '../../../src-main/engine/index';
-import type { Engine, EnginePorts } from '../../../src-main/engine/index';
+import type { Engine, EngineOptions, EnginePorts } from '../../../src-main/engine/index';
 import type { PageCodecPort } from '../../../src-main/engine/ports';
 import type { QueryResult } from '../../../src-shared/api/queries';
 import type { TaskDto } from '../../../src-shared/model/task';
@@ -69,11 +69,11 @@ export function scenarioOf(spec: LabSpec): Record<string, unknown> {
   };
 }
 
-export async function migLab(spec: LabSpec, ports: Partial<EnginePorts> = {}): Promise<MigLab> {
+export async function migLab(spec: LabSpec, ports: Partial<EnginePorts> = {}, options: Partial<EngineOptions> = {}): Promise<MigLab> {
   const g = defaultGuestFactory();
   const engine = createEngine({
     scenarios: { mig: { file: 'mig.inline', content: scenarioOf(spec) } }, guestFactory: g.factory, pageCodecs: await hostCodecs(), ...ports,
-  }, { scenario: 'mig', seed: spec.seed ?? 1 });
+  }, { scenario: 'mig', seed: spec.seed ?? 1, ...options });
   return wrap(engine);
 }
 
