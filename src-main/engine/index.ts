@@ -55,7 +55,7 @@ export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export {
-  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, inspectPlain, OWNER_CALL_NAMES, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
+  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, inspectPlain, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
   type HostOwnerCalls, type OwnerCallName, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
 } from './vm/index';
 export type { LabState } from './lab/index';

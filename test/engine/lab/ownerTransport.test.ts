@@ -134,7 +134,7 @@ function busyRun(options: ConstructorParameters<typeof Lab>[3]): { before: strin
   const restored = [digestOf(r)];
   for (const ms of [50, 500, 1500]) { r.advance(ms); restored.push(digestOf(r)); }
   const after: string[] = [];
-  const snapshotId = (r.runtimes.get(vm(r, 'vm4'))!.snapshots.toDto(vm(r, 'vm4') as never) as { snapshots?: { id: string }[] } & { id?: string });
+  const snapshotId = (r.runtimes.get(vm(r, 'vm4') as never)!.snapshots.toDto(vm(r, 'vm4') as never) as { snapshots?: { id: string }[] } & { id?: string });
   command(r, 'vm.powerOn', { vmId: vm(r, 'vm3') });
   command(r, 'vm.console.send', { vmId: vm(r, 'vm6'), text: 'hello\n' });
   command(r, 'vm.shutdownGuest', { vmId: vm(r, 'vm7') });
