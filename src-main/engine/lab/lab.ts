@@ -19,6 +19,8 @@
  *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
  *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
+ *   With `LabOptions.ownerTransport` each owner is reached through a client sending its calls as messages
+ *   (`vm/ownerTransport.ts`; tests: the checked loopback); absent, the lab holds the owner itself.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
