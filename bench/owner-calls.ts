@@ -14,7 +14,8 @@
  * so load on a shared machine falls on all of them alike; quote ratios. The load average is printed.
  */
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CheckedLoopback, type HostOwner } from '../src-main/engine/vm/index';
@@ -35,13 +36,12 @@ function stubOwner(): object {
 if (!isMainThread) {
   serveOwner((workerData as { end: BlockingCallEnd }).end, stubOwner());
 } else {
-  const arg = (name: string, def: string): string => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 ? process.argv[i + 1] : def;
-  };
-  const CALLS = Number(arg('calls', '2000'));
-  const REPEATS = Number(arg('repeats', '7'));
-  const KS = arg('workers', '1,2').split(',').map(Number);
+  const { values } = parseArgs({
+    options: { calls: { type: 'string', default: '2000' }, repeats: { type: 'string', default: '7' }, workers: { type: 'string', default: '1,2' } },
+  });
+  const CALLS = Number(values.calls);
+  const REPEATS = Number(values.repeats);
+  const KS = values.workers.split(',').map(Number);
   const here = fileURLToPath(import.meta.url);
   const bootstrap = join(dirname(here), '..', 'src-main', 'node', 'workers', 'tsWorkerBootstrap.mjs');
 
@@ -94,7 +94,7 @@ if (!isMainThread) {
   for (const [name, xs] of samples) us[name] = Math.round(median(xs) * 100) / 100;
   const ratio = (a: string, b: string): number => Math.round((us[a] / us[b]) * 10) / 10;
   console.log(JSON.stringify({
-    bench: 'owner-calls', calls: CALLS, repeats: REPEATS, loadavg: { start: loadStart, end: loadavg()[0] }, cpus: (await import('node:os')).cpus().length,
+    bench: 'owner-calls', calls: CALLS, repeats: REPEATS, loadavg: { start: loadStart, end: loadavg()[0] }, cpus: cpus().length,
     medianUsPerCall: us,
     ratios: {
       tinyLoopbackOverDirect: ratio('tiny.checkedLoopback', 'tiny.direct'), tinyWorkerOverLoopback: ratio('tiny.worker', 'tiny.checkedLoopback'),

@@ -15,29 +15,7 @@ import { Lab, digestInput, type LabState } from '../../../src-main/engine/lab/in
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { sameThread, type HostPart, type HostPartTransport } from '../../../src-main/engine/vm/index';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
-
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' },
-];
-
-/** Three fakeGuest VMs on H0, too small for them (its reclamation swaps and compresses), five on H1; H2 empty. */
-const SCENARIO = {
-  version: 1, name: 'parts', title: 'parts',
-  datacenters: [{
-    name: 'DC0',
-    clusters: [{ name: 'C0', hosts: [
-      { name: 'H0', sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 0.27 },
-      { name: 'H1', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-      { name: 'H2', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-    ] }],
-    vms: Array.from({ length: 8 }, (_, i) => ({
-      name: `vm${i}`, host: i < 3 ? 'H0' : 'H1', vcpus: 1, memoryMiB: 64, monitor: 'interp', powerOn: true, ...MIX[i % MIX.length],
-    })),
-  }],
-};
+import { PARTS_SCENARIO as SCENARIO } from '../../helpers/pinnedLabs';
 
 /** A real channel used synchronously: what the receiving port gets is a structured clone made by Node. */
 function channelTransport(): { send: HostPartTransport; sent: () => number; close: () => void } {

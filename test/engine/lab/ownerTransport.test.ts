@@ -25,7 +25,8 @@ import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
-import { migLab, type MigLab } from '../migration/migrationLab';
+import { FIVE_MOVES_VMS, migLab, startFiveMoves, type MigLab } from '../migration/migrationLab';
+import { digestScenario, PARTS_SCENARIO } from '../../helpers/pinnedLabs';
 
 /** The parts of owner calls that are not plain data yet: "method path" (paths as `inspectPlain` names them), and why. */
 const NOT_PLAIN_YET: { call: string; why: string }[] = [
@@ -43,30 +44,8 @@ const check = plainCheck(NOT_PLAIN_YET.map((e) => e.call));
 const clone = (v: unknown, transfer: ArrayBuffer[]): unknown => structuredClone(v, { transfer });
 const ownerTransport = checkedLoopback(check, clone);
 
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
-];
-
-/** runDigests.test.ts's lab: `vms` VMs, 8 per host. */
-function scenario(vms: number, monitor: string, hostMemoryGiB = 64): unknown {
-  const mix = hostMemoryGiB >= 1 ? MIX : MIX.map((m) => (m.workload === 'memwrite' ? { ...m, workloadParams: { ...m.workloadParams, workingSetPages: 3000 } } : m));
-  return {
-    version: 1, name: 'digests', title: 'digests',
-    datacenters: [{
-      name: 'DC0',
-      clusters: [{ name: 'DC0_C0', hosts: { count: Math.ceil(vms / 8), sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: hostMemoryGiB } }],
-      vms: Array.from({ length: vms }, (_, i) => ({
-        name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / 8)}`, vcpus: 1, memoryMiB: 64, monitor, powerOn: true, ...mix[i % mix.length],
-      })),
-    }],
-  };
-}
-
 function digests(vms: number, monitor: string, factory: GuestFactory, atMs: number[], hostMemoryGiB?: number): string[] {
-  const engine = createEngine({ scenarios: { digests: { file: 'digests', content: scenario(vms, monitor, hostMemoryGiB) } }, guestFactory: factory },
+  const engine = createEngine({ scenarios: { digests: { file: 'digests', content: digestScenario(vms, monitor, hostMemoryGiB) } }, guestFactory: factory },
     { scenario: 'digests', seed: 1, ownerTransport });
   return stateDigestsAt(engine, atMs).got;
 }
@@ -90,26 +69,6 @@ test('through the checked loopback, the 8-VM lab of real labos guests under bt g
   assert.deepEqual(check.refused, []);
 });
 
-/** hostParts.test.ts's lab: three VMs on a host too small for them, five on H1, H2 empty. */
-const BUSY = {
-  version: 1, name: 'parts', title: 'parts',
-  datacenters: [{
-    name: 'DC0',
-    clusters: [{ name: 'C0', hosts: [
-      { name: 'H0', sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 0.27 },
-      { name: 'H1', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-      { name: 'H2', sockets: 1, coresPerSocket: 4, cpuMhz: 100, memoryGiB: 1 },
-    ] }],
-    vms: Array.from({ length: 8 }, (_, i) => ({
-      name: `vm${i}`, host: i < 3 ? 'H0' : 'H1', vcpus: 1, memoryMiB: 64, monitor: 'interp', powerOn: true,
-      ...[
-        { workload: 'cpu' }, { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
-        { workload: 'io', workloadParams: { rounds: 1000000 } }, { workload: 'idle' },
-      ][i % 4],
-    })),
-  }],
-};
-
 const sha = (x: string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));
 
@@ -120,7 +79,7 @@ function command(lab: Lab, name: string, params: object): void {
 
 /** The busy lab to 3.1 s, saved and restored, run on; then power operations on the restored lab. */
 function busyRun(options: ConstructorParameters<typeof Lab>[3]): { before: string; restored: string[]; after: string[] } {
-  const lab = new Lab(BUSY as never, 1, () => {}, options);
+  const lab = new Lab(PARTS_SCENARIO as never, 1, () => {}, options);
   const vm = (l: Lab, n: string): string => l.reg.vmByName(n)!.id;
   lab.advance(1000);
   command(lab, 'vm.snapshot.create', { vmId: vm(lab, 'vm4'), name: 's1', memory: true });
@@ -171,20 +130,11 @@ test('through the checked loopback, the busy lab (snapshot, suspend, migrations,
 /** Five migrations of real guests from H0 to H1 (ownerHeldMachines.test.ts's set) to their ends: digests and statistics. */
 async function moves(options: Parameters<typeof migLab>[2]): Promise<{ digests: string[]; stats: unknown[] }> {
   const lab: MigLab = await migLab({
-    vms: [
-      { name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' },
-      { name: 'g', params: { wss_kib: 1024, rate_pps: 2000, passes: 0 } },
-    ],
+    vms: FIVE_MOVES_VMS,
   }, {}, options);
   const digest = (): string => sha(JSON.stringify(lab.engine.digestInput()));
   lab.advance(1500);
-  const ids = [
-    lab.migrate('a', 'H1', { bandwidthBytesPerS: 2 * 1048576, downtimeLimitMs: 50, xbzrle: true, dedup: true }),
-    lab.migrate('d', 'H1', { bandwidthBytesPerS: 8 * 1048576, compression: 'zlib', dedup: true }),
-    lab.migrate('b', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 4 * 1048576 }),
-    lab.migrate('c', 'H1', { bandwidthBytesPerS: 1048576, cutAtMs: 100 }),
-    lab.migrate('g', 'H1', { mode: 'hybrid', postcopyAfterRounds: 1, compression: 'zlib', bandwidthBytesPerS: 4 * 1048576 }),
-  ];
+  const ids = startFiveMoves(lab);
   const digests = [digest()];
   for (const id of ids) lab.finish(id);
   digests.push(digest());

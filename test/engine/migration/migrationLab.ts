@@ -115,3 +115,21 @@ export function wrap(engine: Engine): MigLab {
   lab.cmd('sim.pause', {});
   return lab;
 }
+
+/** The five migrations from H0 to H1 that ownerHeldMachines.test.ts and ownerTransport.test.ts run on their lab
+ *  (VMs a, b, c, d, g; n on H1): pre-copy with XBZRLE and dedup, with compression and dedup, post-copy, a
+ *  pre-copy whose link is cut, a hybrid with compression. Their task ids. */
+export const FIVE_MOVES_VMS: VmSpec[] = [
+  { name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' },
+  { name: 'g', params: { wss_kib: 1024, rate_pps: 2000, passes: 0 } },
+];
+
+export function startFiveMoves(lab: MigLab): TaskId[] {
+  return [
+    lab.migrate('a', 'H1', { bandwidthBytesPerS: 2 * 1048576, downtimeLimitMs: 50, xbzrle: true, dedup: true }),
+    lab.migrate('d', 'H1', { bandwidthBytesPerS: 8 * 1048576, compression: 'zlib', dedup: true }),
+    lab.migrate('b', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 4 * 1048576 }),
+    lab.migrate('c', 'H1', { bandwidthBytesPerS: 1048576, cutAtMs: 100 }),
+    lab.migrate('g', 'H1', { mode: 'hybrid', postcopyAfterRounds: 1, compression: 'zlib', bandwidthBytesPerS: 4 * 1048576 }),
+  ];
+}
