@@ -97,13 +97,18 @@ export class CheckedLoopback implements OwnerTransport {
     const sent: unknown[] = [];
     const plainArgs: unknown[] = [];
     const byReference = new Map<number, unknown>();
+    let knownNotPlain = false;
     for (let i = 0; i < args.length; i++) {
       if (callback && callback.index === i) { byReference.set(i, this.callBack(name, callback, args[i] as (x: unknown) => unknown)); continue; }
       const seen = inspectPlain(args[i], `args[${i}]`, new Set(moving));
-      if (seen.notPlain.length > 0) { this.known(name, seen.notPlain); byReference.set(i, args[i]); } else plainArgs.push(seen.value);
+      if (seen.notPlain.length > 0) {
+        this.known(name, seen.notPlain);
+        byReference.set(i, args[i]);
+        knownNotPlain = true;
+      } else plainArgs.push(seen.value);
     }
     // A buffer in an argument passed by reference is not transferred (it stays the caller's, as in one thread).
-    const cloned = this.clone(plainArgs, byReference.size === 0 ? moving : []) as unknown[];
+    const cloned = this.clone(plainArgs, knownNotPlain ? [] : moving) as unknown[];
     for (let i = 0, j = 0; i < args.length; i++) sent.push(byReference.has(i) ? byReference.get(i) : cloned[j++]);
     let reply: unknown;
     try {
