@@ -46,6 +46,7 @@ import { scenarioSchema, scenarioBoundsProblem } from './scenario/index';
 import type { Scenario } from './scenario/index';
 import { ScenarioProblem } from './cluster/index';
 import { SIM_QUANTUM_NS } from './params';
+import type { OwnerTransportMaker } from './vm/index';
 
 const SIM_QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 
@@ -53,6 +54,10 @@ export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
+export {
+  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, inspectPlain, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
+  type HostOwnerCalls, type OwnerCallName, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
+} from './vm/index';
 export type { LabState } from './lab/index';
 export type { LabLibraryPort, MilpSolverPort } from './ports';
 // The counter catalogue, for validating exercise files that name counters (node/exercise/exerciseFiles.ts).
@@ -75,6 +80,8 @@ export interface EngineOptions {
   seed: number;
   /** Benchmarks only: labs run the core barrier services alone (`LabOptions.coreServicesOnly`). */
   coreServicesOnly?: boolean;
+  /** Tests and benchmarks: how labs reach their hosts' owners (`LabOptions.ownerTransport`; absent: directly). */
+  ownerTransport?: OwnerTransportMaker;
 }
 
 export interface Engine {
@@ -116,7 +123,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   const guestParams = ports.guestCatalog ? new Map(ports.guestCatalog.map((g) => [g.name, g.params ?? []] as const)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs, coreServicesOnly: options.coreServicesOnly };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs, coreServicesOnly: options.coreServicesOnly, ownerTransport: options.ownerTransport };
 
   function build(name: string, seed: number): Lab | ApiError {
     const source = scenarios.get(name);

@@ -32,3 +32,10 @@ export const SAVE_MAX_MANIFEST_BYTES = 64 * 1024;
 
 /** Wall-clock period of the background autosave of a running lab (plus one on every quit). */
 export const AUTOSAVE_PERIOD_MS = 120_000;
+
+/** Longest a coordinator blocks on a worker's reply to one call (or to a fan-out of calls) before it gives up
+ *  with an error: a worker that is stuck must not hang the engine. A host's segment on a loaded machine
+ *  takes tens of milliseconds; a call taking seconds is a fault, not load. */
+export const WORKER_CALL_TIMEOUT_MS = 30_000;
+/** How often a blocked coordinator looks up from its wait to see whether the worker has exited. */
+export const WORKER_CALL_POLL_MS = 50;

@@ -19,6 +19,8 @@
  *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
  *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
+ *   With `LabOptions.ownerTransport` each owner is reached through a client sending its calls as messages
+ *   (`vm/ownerTransport.ts`; tests: the checked loopback); absent, the lab holds the owner itself.
  * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
  *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
@@ -55,7 +57,7 @@ import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { DestinationMachines, MigrationService, PageCodecs, PageReceiver, SenderSide, writeHeldPages } from '../migration/index';
-import { HostOwner, sameThread, VmRuntime } from '../vm/index';
+import { HostOwner, ownerClient, sameThread, VmRuntime, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
 import { guestStopped } from '../vm/index';
@@ -91,6 +93,10 @@ export interface LabOptions {
   /** How each host's part of a save, digest or restore crosses between the lab and the host's owner
    *  (`vm/hostParts.ts`); absent: the part itself (one thread). Tests send them through a MessageChannel. */
   hostPartTransport?: HostPartTransport;
+  /** How the lab reaches each host's owner (`vm/ownerTransport.ts`): absent, the owner itself (one thread,
+   *  no cost); a maker, a client sending each call as a message through the transport it makes (tests: the
+   *  checked loopback, every call's arguments and reply checked plain and cloned). */
+  ownerTransport?: OwnerTransportMaker;
 }
 
 export class Lab {
@@ -107,7 +113,9 @@ export class Lab {
   readonly alarms: AlarmManager;
   readonly schedulers = new Map<HostId, HostScheduler>();
   /** Per host, its owner (in host insertion order, the loop's order): the seam operations go through. */
-  readonly owners = new Map<HostId, HostOwner>();
+  readonly owners = new Map<HostId, HostOwnerCalls>();
+  /** How the owners are reached (absent: directly). */
+  private readonly ownerTransport: OwnerTransportMaker | undefined;
   /** How a host's save, digest or restore part crosses between the lab and the host's owner (a test may swap it). */
   hostParts: HostPartTransport;
   readonly runtimes = new Map<VmId, VmRuntime>();
@@ -130,6 +138,7 @@ export class Lab {
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
     this.hostParts = options.hostPartTransport ?? sameThread;
+    this.ownerTransport = options.ownerTransport;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
     this.guestParams = options.guestParams;
@@ -246,7 +255,8 @@ export class Lab {
   /** A host's scheduler, memory pool and owner (the pool holds the hypervisor's reserve from the start). */
   addHostSide(host: Host): void {
     this.schedulers.set(host.id, new HostScheduler(host));
-    this.owners.set(host.id, this.makeOwner(host.id));
+    const owner = this.makeOwner(host.id);
+    this.owners.set(host.id, this.ownerTransport ? ownerClient(host.id, this.ownerTransport(owner)) : owner);
     const pool = new HostMemory({ capacityBytes: host.memoryBytes });
     if (!pool.chargeOverhead(VMKERNEL_MEMORY_OWNER, VMKERNEL_FRAMES)) {
       throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);

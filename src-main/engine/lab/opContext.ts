@@ -8,7 +8,8 @@
  *  - time: `nowMs()`, `nowNs()`; `jitter(ms)` — a task duration with ±10 % seeded jitter;
  *  - VMs' running side: `runtime(vmId)`, `setRuntime(vmId, rt)`, `forgetVm(vmId)` (a deleted VM: its
  *    runtime and its counter history);
- *  - hosts: `host(hostId)` — the host's `HostOwner` (`vm/hostOwner.ts`): every order to its scheduler,
+ *  - hosts: `host(hostId)` — the host's `HostOwner` (`vm/hostOwner.ts`; its calls, `HostOwnerCalls`: the owner or a
+ *    client sending them as messages, `vm/ownerTransport.ts`): every order to its scheduler,
  *    memory pool and guest machines, with plain-data arguments and replies (start, stop, capture, pause,
  *    resume, overhead, guest shutdown / reboot; CPU policy and throttle queued until its next segment);
  *    still reaching in, for what has not moved behind the owner: `scheduler(hostId)` (drains the owner's
@@ -38,7 +39,7 @@ import type { TaskManager } from '../tasks/index';
 import type { HostScheduler } from '../scheduler/index';
 import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
-import type { HostOwner, VmRuntime } from '../vm/index';
+import type { HostOwnerCalls, VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
 import type { MigrationService } from '../migration/index';
 import type { MemoryOvercommit } from '../overcommit/index';
@@ -59,7 +60,7 @@ export interface OpContext {
   runtime(vmId: VmId): VmRuntime;
   setRuntime(vmId: VmId, rt: VmRuntime): void;
   forgetVm(vmId: VmId): void;
-  host(hostId: HostId): HostOwner | undefined;
+  host(hostId: HostId): HostOwnerCalls | undefined;
   scheduler(hostId: HostId): HostScheduler | undefined;
   hostMemory(hostId: HostId): HostMemory | undefined;
   markChanged(...ids: InventoryObjectId[]): void;

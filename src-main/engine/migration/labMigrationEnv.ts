@@ -33,7 +33,7 @@ import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import type { GuestMachine } from '../vm/guestMachine';
 import {
-  pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HeldPagesReply, type HostOwner, type OutgoingSaved, type SourceCheck, type SourceWhole,
+  pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HeldPagesReply, type HostOwnerCalls, type OutgoingSaved, type SourceCheck, type SourceWhole,
 } from '../vm/index';
 import { chargeOverhead, setGuestFacts } from '../vm/index';
 import type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender, ReceiverSetup } from './migrationEnv';
@@ -78,13 +78,13 @@ export class LabMigrationEnv implements MigrationEnv {
     });
   }
 
-  private sourceOwner(): HostOwner {
+  private sourceOwner(): HostOwnerCalls {
     const o = this.ctx.host(this.sourceHostId);
     if (!o) throw new Error(`no host ${this.sourceHostId}`);
     return o;
   }
 
-  private destOwner(): HostOwner {
+  private destOwner(): HostOwnerCalls {
     const o = this.ctx.host(this.destHostId);
     if (!o) throw new Error(`no host ${this.destHostId}`);
     return o;

@@ -6,20 +6,20 @@
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { OpContext } from '../lab/index';
-import type { HostOwner } from '../vm/index';
+import type { HostOwnerCalls } from '../vm/index';
 
 export abstract class OwnerHandle {
   protected constructor(private readonly ctx: OpContext, readonly hostId: HostId, readonly key: VmId) {}
 
   /** The owner of the host that holds the part (it must still exist). */
-  protected owner(): HostOwner {
+  protected owner(): HostOwnerCalls {
     const o = this.ownerIfAny();
     if (!o) throw new Error(`no host ${this.hostId}`);
     return o;
   }
 
   /** The owner, or undefined where the host is gone (closing is safe then). */
-  protected ownerIfAny(): HostOwner | undefined {
+  protected ownerIfAny(): HostOwnerCalls | undefined {
     return this.ctx.host(this.hostId);
   }
 }

@@ -26,19 +26,19 @@ import type { Registry, Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { GuestCapture, SavedGuestCapture } from '../snapshot/index';
 import type { CaptureHandle, CaptureImage } from './captureOrders';
-import type { HostOwner } from './hostOwner';
+import type { HostOwnerCalls } from './ownerCalls';
 import type { VmRuntime } from './vmRuntime';
 
 type HostOf = Pick<OpContext, 'host'>;
 
-function holderOf(ctx: HostOf, image: CaptureHandle): HostOwner {
+function holderOf(ctx: HostOf, image: CaptureHandle): HostOwnerCalls {
   const holder = ctx.host(image.hostId);
   if (!holder) throw new Error(`host ${image.hostId}, which holds a capture, is not in the lab`);
   return holder;
 }
 
 /** The capture number `owner` starts from, and the clean-up after the start. */
-export function startImage(ctx: HostOf, owner: HostOwner, image: CaptureHandle): { captureId: number; done: () => void } {
+export function startImage(ctx: HostOf, owner: HostOwnerCalls, image: CaptureHandle): { captureId: number; done: () => void } {
   if (image.hostId === owner.hostId) return { captureId: image.captureId, done: () => {} };
   const here = owner.importCapture(holderOf(ctx, image).exportCapture(image.captureId));
   return { captureId: here.captureId, done: () => owner.releaseCapture(here.captureId) };

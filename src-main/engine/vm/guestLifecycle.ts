@@ -42,7 +42,8 @@ import type { GuestMachine } from './guestMachine';
 import type { GuestConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 import { factsOf } from './hostOwner';
-import type { GuestFacts, GuestStartOrder, HostOwner } from './hostOwner';
+import type { GuestFacts, GuestStartOrder } from './hostOwner';
+import type { HostOwnerCalls } from './ownerCalls';
 import type { GuestRestoreOrder } from './hostParts';
 import { startImage } from './captureHandles';
 
@@ -90,7 +91,7 @@ export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory | undefin
 }
 
 /** The owner of the host the VM is on (none for a VM on no host). */
-export function ownerOf(ctx: Pick<OpContext, 'host'>, vm: Vm): HostOwner | undefined {
+export function ownerOf(ctx: Pick<OpContext, 'host'>, vm: Vm): HostOwnerCalls | undefined {
   return vm.hostId ? ctx.host(vm.hostId) : undefined;
 }
 

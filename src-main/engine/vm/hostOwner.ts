@@ -69,7 +69,8 @@
  * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
  * scheduler reads policy or throttle before the next segment, which is why queuing them keeps results.
  * The coordinator's side (inventory facts, console buffer, collector baselines, events) stays with the
- * caller (`guestLifecycle.ts`, `guestMove.ts`).
+ * caller (`guestLifecycle.ts`, `guestMove.ts`). Every public member is listed in `ownerCalls.ts` (typecheck
+ * fails otherwise), from which the client that sends the calls as messages is made (`ownerTransport.ts`).
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { GuestRunState } from '@shared/model/inventory';

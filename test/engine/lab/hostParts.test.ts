@@ -16,17 +16,7 @@ import { sameThread, type HostPartTransport } from '../../../src-main/engine/vm/
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { canonicalBytes as bytes } from '../../helpers/canonicalBytes';
 import { channelTransport } from '../../helpers/partChannel';
-import { threeHostScenario, type WorkloadMix } from '../../helpers/threeHostScenario';
-
-const MIX: WorkloadMix[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' },
-];
-
-/** Three fakeGuest VMs on H0, too small for them (its reclamation swaps and compresses), five on H1; H2 empty. */
-const SCENARIO = threeHostScenario('parts', MIX);
+import { PARTS_SCENARIO as SCENARIO } from '../../helpers/pinnedLabs';
 
 const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));

@@ -11,28 +11,7 @@ import { createEngine, type GuestFactory } from '../../../src-main/engine/index'
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
-
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
-];
-
-function scenario(vms: number, monitor: string, hostMemoryGiB = 64): unknown {
-  // on a small host the memwrite VMs write a larger working set (the fakeGuest's workingSetPages): the host goes hard and low
-  const mix = hostMemoryGiB >= 1 ? MIX : MIX.map((m) => (m.workload === 'memwrite' ? { ...m, workloadParams: { ...m.workloadParams, workingSetPages: 3000 } } : m));
-  return {
-    version: 1, name: 'digests', title: 'digests',
-    datacenters: [{
-      name: 'DC0',
-      clusters: [{ name: 'DC0_C0', hosts: { count: Math.ceil(vms / 8), sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: hostMemoryGiB } }],
-      vms: Array.from({ length: vms }, (_, i) => ({
-        name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / 8)}`, vcpus: 1, memoryMiB: 64, monitor, powerOn: true, ...mix[i % mix.length],
-      })),
-    }],
-  };
-}
+import { digestScenario as scenario } from '../../helpers/pinnedLabs';
 
 /** The digests at each time; `final` = the last state's digest input as JSON (for checks on the run itself). */
 function digests(vms: number, monitor: string, factory: GuestFactory, atMs: number[], hostMemoryGiB?: number): { got: string[]; final: string } {

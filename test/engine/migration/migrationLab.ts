@@ -1,7 +1,7 @@
 // Test helper for live migration in the lab: a cluster of hosts running real labos guests (the HV32
 // machine), the host's codecs and page hash, and typed conveniences over the contract.
 import { createEngine } from '../../../src-main/engine/index';
-import type { Engine, EnginePorts } from '../../../src-main/engine/index';
+import type { Engine, EngineOptions, EnginePorts } from '../../../src-main/engine/index';
 import type { PageCodecPort } from '../../../src-main/engine/ports';
 import type { QueryResult } from '../../../src-shared/api/queries';
 import type { TaskDto } from '../../../src-shared/model/task';
@@ -69,11 +69,11 @@ export function scenarioOf(spec: LabSpec): Record<string, unknown> {
   };
 }
 
-export async function migLab(spec: LabSpec, ports: Partial<EnginePorts> = {}): Promise<MigLab> {
+export async function migLab(spec: LabSpec, ports: Partial<EnginePorts> = {}, options: Partial<EngineOptions> = {}): Promise<MigLab> {
   const g = defaultGuestFactory();
   const engine = createEngine({
     scenarios: { mig: { file: 'mig.inline', content: scenarioOf(spec) } }, guestFactory: g.factory, pageCodecs: await hostCodecs(), ...ports,
-  }, { scenario: 'mig', seed: spec.seed ?? 1 });
+  }, { scenario: 'mig', seed: spec.seed ?? 1, ...options });
   return wrap(engine);
 }
 
@@ -114,4 +114,22 @@ export function wrap(engine: Engine): MigLab {
   };
   lab.cmd('sim.pause', {});
   return lab;
+}
+
+/** The five migrations from H0 to H1 that ownerHeldMachines.test.ts and ownerTransport.test.ts run on their lab
+ *  (VMs a, b, c, d, g; n on H1): pre-copy with XBZRLE and dedup, with compression and dedup, post-copy, a
+ *  pre-copy whose link is cut, a hybrid with compression. Their task ids. */
+export const FIVE_MOVES_VMS: VmSpec[] = [
+  { name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' },
+  { name: 'g', params: { wss_kib: 1024, rate_pps: 2000, passes: 0 } },
+];
+
+export function startFiveMoves(lab: MigLab): TaskId[] {
+  return [
+    lab.migrate('a', 'H1', { bandwidthBytesPerS: 2 * 1048576, downtimeLimitMs: 50, xbzrle: true, dedup: true }),
+    lab.migrate('d', 'H1', { bandwidthBytesPerS: 8 * 1048576, compression: 'zlib', dedup: true }),
+    lab.migrate('b', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 4 * 1048576 }),
+    lab.migrate('c', 'H1', { bandwidthBytesPerS: 1048576, cutAtMs: 100 }),
+    lab.migrate('g', 'H1', { mode: 'hybrid', postcopyAfterRounds: 1, compression: 'zlib', bandwidthBytesPerS: 4 * 1048576 }),
+  ];
 }

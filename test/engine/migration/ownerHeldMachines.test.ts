@@ -38,7 +38,7 @@ import { PageSender } from '../../../src-main/engine/migration/pageSender';
 import type { ReceiverAnswer, ReceiverAsk, ReceiverPort } from '../../../src-main/engine/migration/index';
 import { HeldPages } from '../../../src-main/engine/migration/heldPages';
 import { readRecords, type RecordBatch } from '../../../src-main/engine/migration/recordBuffer';
-import { migLab, type MigLab } from './migrationLab';
+import { FIVE_MOVES_VMS, migLab, startFiveMoves, type MigLab } from './migrationLab';
 import type { NotPresentHandler } from '../../../src-main/engine/vm/guestMachine';
 import type { HeldPagesOrder, HeldPagesReply } from '../../../src-main/engine/vm/index';
 
@@ -294,19 +294,10 @@ const digest = (lab: MigLab): string => createHash('sha256').update(JSON.stringi
  */
 async function moves(): Promise<{ digests: string[]; stats: unknown[] }> {
   const lab = await migLab({
-    vms: [
-      { name: 'a', params: { wss_kib: 2048, rate_pps: 4000, passes: 0 } }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'n', host: 'H1' },
-      { name: 'g', params: { wss_kib: 1024, rate_pps: 2000, passes: 0 } },
-    ],
+    vms: FIVE_MOVES_VMS,
   });
   lab.advance(1500);
-  const ids = [
-    lab.migrate('a', 'H1', { bandwidthBytesPerS: 2 * 1048576, downtimeLimitMs: 50, xbzrle: true, dedup: true }),
-    lab.migrate('d', 'H1', { bandwidthBytesPerS: 8 * 1048576, compression: 'zlib', dedup: true }),
-    lab.migrate('b', 'H1', { mode: 'postcopy', bandwidthBytesPerS: 4 * 1048576 }),
-    lab.migrate('c', 'H1', { bandwidthBytesPerS: 1048576, cutAtMs: 100 }),
-    lab.migrate('g', 'H1', { mode: 'hybrid', postcopyAfterRounds: 1, compression: 'zlib', bandwidthBytesPerS: 4 * 1048576 }),
-  ];
+  const ids = startFiveMoves(lab);
   const digests = [digest(lab)];
   for (const id of ids) lab.finish(id);
   digests.push(digest(lab));

@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Lab } from '../../../src-main/engine/lab/index';
-import type { HostOwner } from '../../../src-main/engine/vm/index';
+import type { HostOwnerCalls } from '../../../src-main/engine/vm/index';
 import { channelTransport } from '../../helpers/partChannel';
 import { runCaptures, CAPTURE_STEPS, type CaptureRun } from './captureScenario';
 
@@ -24,7 +24,7 @@ const PINNED: CaptureRun = {
 const CAPTURE_CALLS = ['capture', 'exportCapture', 'importCapture', 'releaseCapture', 'captureCount'] as const;
 
 /** The owner's capture calls and its start through `structuredClone`, counted. */
-function throughClone(owner: HostOwner, calls: Map<string, number>): void {
+function throughClone(owner: HostOwnerCalls, calls: Map<string, number>): void {
   const count = (name: string): void => { calls.set(name, (calls.get(name) ?? 0) + 1); };
   const methods = owner as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const name of CAPTURE_CALLS) {
