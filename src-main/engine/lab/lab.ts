@@ -42,7 +42,7 @@ import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
 import { ClusterServices } from '../services/index';
-import { MemoryOvercommit } from '../overcommit/index';
+import { HostReclamation, hostReclaimSeed, MemoryOvercommit } from '../overcommit/index';
 import { AlarmManager } from '../alarms/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
@@ -144,7 +144,7 @@ export class Lab {
     });
     this.overcommit = new MemoryOvercommit({
       reg: this.reg, events: this.events, seed,
-      hostMemory: (id) => this.memories.get(id), guest: (id) => this.runtimes.get(id)?.guest,
+      owner: (id) => this.owners.get(id),
       nowMs: () => this.clock.nowMs, markChanged: (...ids) => this.markChanged(...ids),
     });
     this.collector = new Collector(this);
@@ -328,34 +328,25 @@ export class Lab {
 
   /** A host's owner over the lab's own objects (one thread: every call synchronous). */
   private makeOwner(hostId: HostId): HostOwner {
-    const vmOf = (vmId: VmId): Vm => {
-      const vm = this.reg.vms.get(vmId);
-      if (!vm) throw new Error(`no VM ${vmId}`);
-      return vm;
-    };
     return new HostOwner(hostId, {
       scheduler: () => this.schedulers.get(hostId),
       memory: () => this.memories.get(hostId),
       guestFactory: () => this.guestFactory,
       guest: (vmId) => this.runtimes.get(vmId)?.guest,
       setGuest: (vmId, guest) => { this.runtime(vmId).guest = guest; },
-      reclaimStarted: (vmId, guest, captured) => this.overcommit.guestStarted(vmOf(vmId), guest, captured),
-      reclaimStopped: (vmId) => { const vm = this.reg.vms.get(vmId); if (vm) this.overcommit.guestStopped(vm); },
-      reclaimCapture: (vmId) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.capture(vm) : undefined; },
+      reclamation: () => new HostReclamation(hostId, hostReclaimSeed(this.seed, hostId), {
+        pool: () => this.memories.get(hostId), guest: (vmId) => this.runtimes.get(vmId)?.guest,
+      }),
       // --- save, digest and restore parts (persist) ---
       guestIds: () => {
         const ids: VmId[] = [];
         this.runtimes.forEach((rt, vmId) => { if (rt.guest && this.reg.vms.get(vmId)?.hostId === hostId) ids.push(vmId); });
         return ids;
       },
-      awayBytes: (vmId, gpfn) => this.overcommit.hostAwayBytes(hostId, vmId, gpfn),
       disk: (vmId) => this.runtime(vmId).disks[0],
       cpuShape: () => this.reg.hosts.get(hostId),
       setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
       dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
-      // --- reclamation counters ---
-      reclaimVmSample: (vmId) => this.overcommit.vmSample(hostId, vmId),
-      reclaimHostSample: () => this.overcommit.hostSample(hostId),
       // --- migration halves ---
       receiverHalf: (incoming, neighbours, compression) => new PageReceiver(incoming, neighbours, this.migrations.codecs, compression),
       // --- migration after the switch ---

@@ -119,17 +119,20 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
   const order: GuestStartOrder = {
     vmId: vm.id, order: vmNumber(vm), overheadFrames: vmOverheadFrames(vm), policy: cpuPolicyOf(vm, ctx.reg),
     nowNs, offsetNs, hostClockHz: host.cpuMhz * 1e6, seed: 0, timing: capture?.timing, reclaimed: capture?.reclaimed as CapturedPages | undefined,
+    reclaimSeed: 0,
   };
   if (runsGuest) {
     // A boot is counted when it is ordered (the guest's seed and its reclamation's seed derive from the
     // count); a host without room for the overhead refuses before building anything, which un-counts it.
     if (!capture) vm.bootCount++;
     order.seed = guestSeed(ctx.seed, vm);
+    order.reclaimSeed = ctx.overcommit.vmSeed(vm);
     const config = configOf(vm, rt, undefined, nowNs - offsetNs);
     if (capture) config.restoreState = capture.guestState;
     order.config = config;
   }
   const reply = owner.start(order);
+  if (reply.ok && reply.reclaimOpened) ctx.overcommit.reclaiming(host.id);
   if (!reply.ok && reply.reason === 'noRoom') {
     if (runsGuest && !capture) vm.bootCount--;
     return noRoom(vm, host, reply.freeFrames);

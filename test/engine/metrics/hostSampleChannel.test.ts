@@ -173,7 +173,7 @@ test('the guard is real: a collector source that reads a runtime\'s guest throws
   const someVm = lab.reg.vmByName('vm0')!.id;
   assert.throws(() => src.runtimes.get(someVm)!.guest, /the collector read a runtime's guest/);
   assert.throws(() => src.schedulers, /the collector read the lab's schedulers/);
-  assert.throws(() => src.overcommit.hostSample, /the collector read memory reclamation's hostSample/);
+  assert.throws(() => src.overcommit.hostState, /the collector read memory reclamation's hostState/);
   assert.equal(src.runtimes.get(someVm)!.offsetNs, 0, 'time bases stay readable');
 });
 
