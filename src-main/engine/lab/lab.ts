@@ -15,7 +15,8 @@
  *   ballooning, compression, swapping), the cluster services (HA, DRS), the collector's samples, the alarms
  *   (evaluated on those samples). A new service (DPM) is a new entry here.
  * - `owners`: per host its `HostOwner` (`vm/hostOwner.ts`), the one way operations reach the host's
- *   scheduler, memory pool and guests (`ops.host(hostId)`); the loop runs each host's segment through it
+ *   scheduler, memory pool, guests and memory reclamation (`ops.host(hostId)`; the reclaimer is the owner's,
+ *   `overcommit/hostReclamation.ts`, which `memory.reclaim` steps through it); the loop runs each host's segment through it
  *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
  *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).

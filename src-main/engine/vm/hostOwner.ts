@@ -49,9 +49,17 @@
  *    cannot wait is served here from the receiver half's held copy, the mechanism told through the port;
  *    one that waits kept for `destinationRequests`), arrivals (`destinationArrive` → the check counts) and
  *    the wait counters (`destinationWaits`), keyed by the first member's id.
+ *  - memory reclamation (synchronous, plain data in `overcommit/reclaimOrders.ts`: `ReclaimCalls`): the
+ *    host's reclaimer and its view copy are made (through `HostOwnerEnv.reclamation`) and held here
+ *    (`overcommit/hostReclamation.ts`); the guest hooks are this owner's own (`start` attaches with the
+ *    order's `reclaimSeed` and replies `reclaimOpened` when that made the reclaimer; `joinReclamation`
+ *    likewise; `stop` / `leaveReclamation` detach; `capture` copies the pages out). The `memory.reclaim`
+ *    service calls `reclaimVmIds()` (the view covers them), `reclaimStep({ nowMs, view? })` → the state
+ *    changes, `reclaimPart()` / `restoreReclaimPart(order)` for a saved lab; `reclaimAwayBytes`,
+ *    `reclaimZipPages`, `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
- *    host's reclaimer holds); `savePart()` → each machine's `save()` and the scheduler's;
+ *    host's reclaimer holds, here); `savePart()` → each machine's `save()` and the scheduler's;
  *    `restorePart(part)` → overheads charged, saved machines rebuilt on the pool, the scheduler restored
  *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
