@@ -14,21 +14,10 @@ import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { HostOwner } from '../../../src-main/engine/vm/index';
 import { HostReclaimer, HostReclamation, ReclaimViewCopy } from '../../../src-main/engine/overcommit/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
+import { reclaimScenario } from '../../helpers/reclaimScenario';
 
-/** Real labos guests on a host too small for them beside a roomy host whose idle guest shares pages. */
-const SCENARIO = {
-  version: 1, name: 'reclaim', title: 'reclaim',
-  datacenters: [{
-    clusters: [{ hosts: [{ name: 'h', memoryGiB: 0.28, cpuMhz: 100 }, { name: 'roomy', memoryGiB: 2, cpuMhz: 100 }] }],
-    vms: [
-      { name: 'giver', host: 'h', vcpus: 1, memoryMiB: 64, workload: 'mixed', workloadParams: { wss_kib: 16384, passes: 1, rate_pps: 0, pages: 8, rounds: 2, count: 200, touches: 2000 }, powerOn: true },
-      { name: 'checker', host: 'h', vcpus: 1, memoryMiB: 32, workload: 'memwrite', workloadParams: { wss_kib: 4096, rate_pps: 2000, passes: 0, verify: 1 }, powerOn: true },
-      { name: 'pusher', host: 'h', vcpus: 1, memoryMiB: 64, workload: 'memgrow', workloadParams: { kib: 40960, step_kib: 256, period_ms: 100 } },
-      { name: 'idle', host: 'roomy', vcpus: 1, memoryMiB: 32, workload: 'idle', powerOn: true },
-    ],
-  }],
-  actions: [{ at: '2s', do: 'powerOn', vm: 'pusher' }],
-};
+/** Real labos guests on a host too small for them beside a roomy host (`pusher` from 2 s). */
+const SCENARIO = reclaimScenario('2s');
 
 // main's figures (the coordinator's MemoryOvercommit held and called every HostReclaimer), pinned from that code
 const PINNED = [
