@@ -15,7 +15,8 @@
  *   ballooning, compression, swapping), the cluster services (HA, DRS), the collector's samples, the alarms
  *   (evaluated on those samples). A new service (DPM) is a new entry here.
  * - `owners`: per host its `HostOwner` (`vm/hostOwner.ts`), the one way operations reach the host's
- *   scheduler, memory pool and guests (`ops.host(hostId)`); the loop runs each host's segment through it
+ *   scheduler, memory pool, guests and memory reclamation (`ops.host(hostId)`; the reclaimer is the owner's,
+ *   `overcommit/hostReclamation.ts`, which `memory.reclaim` steps through it); the loop runs each host's segment through it
  *   (its queued CPU policy and throttle orders first), and `drainHostOrders()` applies every host's queue
  *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
@@ -44,7 +45,7 @@ import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
 import { ClusterServices } from '../services/index';
-import { MemoryOvercommit } from '../overcommit/index';
+import { HostReclamation, hostReclaimSeed, MemoryOvercommit } from '../overcommit/index';
 import { AlarmManager } from '../alarms/index';
 import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
@@ -153,7 +154,7 @@ export class Lab {
     });
     this.overcommit = new MemoryOvercommit({
       reg: this.reg, events: this.events, seed,
-      hostMemory: (id) => this.memories.get(id), guest: (id) => this.runtimes.get(id)?.guest,
+      owner: (id) => this.owners.get(id),
       nowMs: () => this.clock.nowMs, markChanged: (...ids) => this.markChanged(...ids),
     });
     this.collector = new Collector(this);
@@ -338,34 +339,25 @@ export class Lab {
 
   /** A host's owner over the lab's own objects (one thread: every call synchronous). */
   private makeOwner(hostId: HostId): HostOwner {
-    const vmOf = (vmId: VmId): Vm => {
-      const vm = this.reg.vms.get(vmId);
-      if (!vm) throw new Error(`no VM ${vmId}`);
-      return vm;
-    };
     return new HostOwner(hostId, {
       scheduler: () => this.schedulers.get(hostId),
       memory: () => this.memories.get(hostId),
       guestFactory: () => this.guestFactory,
       guest: (vmId) => this.runtimes.get(vmId)?.guest,
       setGuest: (vmId, guest) => { this.runtime(vmId).guest = guest; },
-      reclaimStarted: (vmId, guest, captured) => this.overcommit.guestStarted(vmOf(vmId), guest, captured),
-      reclaimStopped: (vmId) => { const vm = this.reg.vms.get(vmId); if (vm) this.overcommit.guestStopped(vm); },
-      reclaimCapture: (vmId) => { const vm = this.reg.vms.get(vmId); return vm ? this.overcommit.capture(vm) : undefined; },
+      reclamation: () => new HostReclamation(hostId, hostReclaimSeed(this.seed, hostId), {
+        pool: () => this.memories.get(hostId), guest: (vmId) => this.runtimes.get(vmId)?.guest,
+      }),
       // --- save, digest and restore parts (persist) ---
       guestIds: () => {
         const ids: VmId[] = [];
         this.runtimes.forEach((rt, vmId) => { if (rt.guest && this.reg.vms.get(vmId)?.hostId === hostId) ids.push(vmId); });
         return ids;
       },
-      awayBytes: (vmId, gpfn) => this.overcommit.hostAwayBytes(hostId, vmId, gpfn),
       disk: (vmId) => this.runtime(vmId).disks[0],
       cpuShape: () => this.reg.hosts.get(hostId),
       setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
       dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
-      // --- reclamation counters ---
-      reclaimVmSample: (vmId) => this.overcommit.vmSample(hostId, vmId),
-      reclaimHostSample: () => this.overcommit.hostSample(hostId),
       // --- migration halves ---
       receiverHalf: (incoming, neighbours, compression) => new PageReceiver(incoming, neighbours, this.migrations.codecs, compression),
       // --- migration after the switch ---

@@ -23,8 +23,9 @@
  *    an inaccessible datastore), or undefined; `standbyProblem(host)`: their refusal of standby mode (the
  *    failover capacity HA admission control keeps needs the host), or undefined.
  *  - `migrations`: the live migrations in flight and finished (engine/migration), with the host's codecs;
- *  - memory reclamation: `overcommit` (a guest's start and stop, the pages out that travel with a
- *    snapshot or suspend, the bytes of a page out that a migration reads: `engine/overcommit/`).
+ *  - memory reclamation: `overcommit` (the seed a guest's reclamation starts with, put in its start
+ *    order; a host whose owner replied it made its reclaimer: `engine/overcommit/`). The guest hooks and
+ *    the pages out are the host owner's.
  *
  * Rule: operations change the lab only through this context (and the inventory objects in `reg`); who
  * asked is passed to them explicitly (`initiator`) and recorded on the tasks they start.
@@ -73,5 +74,5 @@ export interface OpContext {
   /** Bytes provisioned on a datastore: its VMs' thick disks and snapshot deltas. */
   provisionedBytes(datastoreId: DatastoreId): number;
   readonly migrations: MigrationService;
-  readonly overcommit: Pick<MemoryOvercommit, 'guestStarted' | 'guestStopped' | 'capture' | 'awayBytes'>;
+  readonly overcommit: Pick<MemoryOvercommit, 'vmSeed' | 'reclaiming'>;
 }

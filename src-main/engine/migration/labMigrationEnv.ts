@@ -159,7 +159,9 @@ export class LabMigrationEnv implements MigrationEnv {
     // The destination's memory is whole: the VMs join its host's reclamation (not a VM post-copy lost).
     const dest = this.destOwner();
     for (const vm of this.vms()) {
-      if (vm.powerState === 'poweredOn' && vm.hostId === this.destHostId) dest.joinReclamation(vm.id);
+      if (vm.powerState === 'poweredOn' && vm.hostId === this.destHostId && dest.joinReclamation(vm.id, this.ctx.overcommit.vmSeed(vm))) {
+        this.ctx.overcommit.reclaiming(this.destHostId);
+      }
     }
   }
 

@@ -3,12 +3,17 @@
  * takes memory back from its VMs — transparent page sharing (pageSharing.ts over sharingTable.ts and
  * pageHash.ts), ballooning, memory compression (lz4.ts) and hypervisor swapping (hostReclaimer.ts,
  * vmReclaim.ts) — chosen by state, split over VMs by min-funding revocation with the idle memory tax
- * (entitlement.ts); the lab runs it as the `memory.reclaim` barrier service (memoryOvercommit.ts), each
+ * (entitlement.ts); each host's owner holds its reclaimer (hostReclamation.ts) and the lab runs them as the
+ * `memory.reclaim` barrier service (memoryOvercommit.ts) through plain-data orders (reclaimOrders.ts), each
  * reclaimer reading host and VM settings from a copy sent when they change (reclaimView.ts).
  * docs/memory-overcommit.md explains it for students.
  */
 export { MemoryOvercommit, type MemoryOvercommitState, type OvercommitSources } from './memoryOvercommit';
-export type { CapturedPages } from './hostReclaimer';
+export { HostReclamation, type HostReclamationEnv } from './hostReclamation';
+export {
+  hostReclaimSeed, vmReclaimSeed, type ReclaimCalls, type ReclaimRestoreOrder, type ReclaimRestoreReply, type ReclaimStateChange, type ReclaimStepOrder, type ReclaimStepReply,
+} from './reclaimOrders';
+export type { CapturedPages, HostReclaimerState } from './hostReclaimer';
 export { HostReclaimer, type ReclaimEnv } from './hostReclaimer';
 export { ReclaimViewCopy, ReclaimViewSender, type HostReclaimFields, type HostReclaimView, type VmReclaimFields } from './reclaimView';
 export { HostSharing, type SharingCounters } from './pageSharing';

@@ -121,6 +121,7 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
   const order: GuestStartOrder = {
     vmId: vm.id, order: vmNumber(vm), overheadFrames: vmOverheadFrames(vm), policy: cpuPolicyOf(vm, ctx.reg),
     nowNs, offsetNs, hostClockHz: host.cpuMhz * 1e6, seed: 0, timing: capture?.timing,
+    reclaimSeed: 0,
   };
   // The capture's image is restored where it is held, or imported there first from another host's owner.
   const image = runsGuest && capture?.image ? startImage(ctx, owner, capture.image) : undefined;
@@ -129,11 +130,13 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
     // count); a host without room for the overhead refuses before building anything, which un-counts it.
     if (!capture) vm.bootCount++;
     order.seed = guestSeed(ctx.seed, vm);
+    order.reclaimSeed = ctx.overcommit.vmSeed(vm);
     order.config = configOf(vm, rt, undefined, nowNs - offsetNs);
     if (image) order.capture = image.captureId;
   }
   const reply = owner.start(order);
   image?.done();
+  if (reply.ok && reply.reclaimOpened) ctx.overcommit.reclaiming(host.id);
   if (!reply.ok && reply.reason === 'noRoom') {
     if (runsGuest && !capture) vm.bootCount--;
     return noRoom(vm, host, reply.freeFrames);

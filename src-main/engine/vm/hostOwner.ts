@@ -53,9 +53,17 @@
  *    cannot wait is served here from the receiver half's held copy, the mechanism told through the port;
  *    one that waits kept for `destinationRequests`), arrivals (`destinationArrive` → the check counts) and
  *    the wait counters (`destinationWaits`), keyed by the first member's id.
+ *  - memory reclamation (synchronous, plain data in `overcommit/reclaimOrders.ts`: `ReclaimCalls`): the
+ *    host's reclaimer and its view copy are made (through `HostOwnerEnv.reclamation`) and held here
+ *    (`overcommit/hostReclamation.ts`); the guest hooks are this owner's own (`start` attaches with the
+ *    order's `reclaimSeed` and replies `reclaimOpened` when that made the reclaimer; `joinReclamation`
+ *    likewise; `stop` / `leaveReclamation` detach; `capture` copies the pages out). The `memory.reclaim`
+ *    service calls `reclaimVmIds()` (the view covers them), `reclaimStep({ nowMs, view? })` → the state
+ *    changes, `reclaimPart()` / `restoreReclaimPart(order)` for a saved lab; `reclaimAwayBytes`,
+ *    `reclaimZipPages`, `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
- *    host's reclaimer holds); `savePart()` → each machine's `save()`, the scheduler's and the capture images
+ *    host's reclaimer holds, here); `savePart()` → each machine's `save()`, the scheduler's and the capture images
  *    held here; `restorePart(part)` → the part's capture images held, overheads charged, saved machines rebuilt on the pool, the scheduler restored
  *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
@@ -76,7 +84,10 @@ import type { HostId, VmId } from '@shared/model/ids';
 import type { GuestRunState } from '@shared/model/inventory';
 import type { CaptureTiming, HostCpuShape, VmCpuPolicy } from '../scheduler/index';
 import { HostScheduler } from '../scheduler/index';
-import type { CapturedPages, HostReclaimSample, VmReclaimSample } from '../overcommit/index';
+import type {
+  HostReclaimer, HostReclaimerState, HostReclamation, ReclaimCalls, ReclaimRestoreOrder, ReclaimRestoreReply, ReclaimStepOrder, ReclaimStepReply,
+  ReclaimViewCopy,
+} from '../overcommit/index';
 import type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 import { CaptureStore } from './captureStore';
 import { PAGE_SIZE_BYTES } from '../params';
@@ -96,7 +107,7 @@ import type {
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 import type { DirtyLogShare } from './dirtyLogShare';
-import { takeHostSample, type HostSample, type HostSampleOrder } from './hostSample';
+import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
 /** What a host's owner works on (in one thread: the lab's own objects). */
 export interface HostOwnerEnv {
@@ -106,15 +117,11 @@ export interface HostOwnerEnv {
   /** The VM's guest machine on this host, and setting it (the runtime's `guest` in one thread). */
   guest(vmId: VmId): GuestMachine | undefined;
   setGuest(vmId: VmId, guest: GuestMachine | undefined): void;
-  /** The host's memory reclamation: a guest joins it, leaves it, its pages out copied for a capture. */
-  reclaimStarted(vmId: VmId, guest: GuestMachine, captured: CapturedPages | undefined): void;
-  reclaimStopped(vmId: VmId): void;
-  reclaimCapture(vmId: VmId): CapturedPages | undefined;
+  /** The host's memory reclamation, made once with the owner (its reclaimer is made there, on first need). */
+  reclamation(): HostReclamation;
   // --- save, digest and restore parts (persist) ---
   /** The VMs whose guest machine is on this host. */
   guestIds(): readonly VmId[];
-  /** The bytes of a page this host's memory reclamation took from the VM (swapped, compressed, out for sampling). */
-  awayBytes(vmId: VmId, gpfn: number): Uint8Array | undefined;
   /** The VM's first disk (in one thread the runtime's own store, as `GuestStartOrder.config.disk` is). */
   disk(vmId: VmId): BlockStore | undefined;
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
@@ -122,12 +129,6 @@ export interface HostOwnerEnv {
   setScheduler(scheduler: HostScheduler): void;
   /** The VM's dirty log as its readers share it (the counters read it once per sample). */
   dirtyLog(vmId: VmId): DirtyLogShare | undefined;
-  // --- reclamation counters ---
-  /** Memory reclamation's figures for a VM at a sample, read where its reclaimer is (undefined: the host
-   *  does not reclaim from it); moves the VM's "since the last sample" baselines to now. */
-  reclaimVmSample(vmId: VmId): VmReclaimSample | undefined;
-  /** The host's memory reclamation figures at a sample (state, frames shared, swap used, free frames). */
-  reclaimHostSample(): HostReclaimSample;
   // --- migration halves ---
   /** A migration's receiver half over these memories (`migration/pageReceiver.ts`, with the host's page codecs). */
   receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): MigrationReceiver;
@@ -166,10 +167,12 @@ export interface GuestStartOrder {
   /** A capture held here to start from (`captureOrders.ts`): the machine is restored from its image
    *  (with `config`) and the pages it held away go back to this host's reclamation. */
   capture?: number;
+  /** The seed the guest's memory reclamation starts with (`vmReclaimSeed`: per boot). */
+  reclaimSeed: number;
 }
 
 export type GuestStartReply =
-  | { ok: true; facts: GuestFacts; counters: Record<string, number> }
+  | { ok: true; facts: GuestFacts; counters: Record<string, number>; reclaimOpened?: true }
   | { ok: false; reason: 'noRoom'; freeFrames: number }
   | { ok: false; reason: 'guestFailed'; message: string };
 
@@ -193,10 +196,14 @@ export function factsOf(guest: GuestMachine | undefined): GuestFacts {
   return state === 'crashed' ? { state, crashReason: guest.crash?.reason ?? 'guest crashed' } : { state };
 }
 
-export class HostOwner {
+export class HostOwner implements ReclaimCalls {
   private queue: QueuedOrder[] = [];
+  /** The host's memory reclamation (its reclaimer lives here, beside the guests whose faults it serves). */
+  private readonly reclamation: HostReclamation;
 
-  constructor(readonly hostId: HostId, private readonly env: HostOwnerEnv) {}
+  constructor(readonly hostId: HostId, private readonly env: HostOwnerEnv) {
+    this.reclamation = env.reclamation();
+  }
 
   get pendingOrders(): number {
     return this.queue.length;
@@ -286,10 +293,10 @@ export class HostOwner {
     // it, and live migration needs it. A restored machine continues its saved log.
     guest.startDirtyLog?.(o.nowNs - o.offsetNs);
     // Memory reclamation takes over the guest's pages out (a capture's swapped and compressed pages).
-    this.env.reclaimStarted(o.vmId, guest, image?.reclaimed);
+    const opened = this.reclamation.started(o.vmId, guest, o.reclaimSeed, image?.reclaimed);
     const counters = guest.counters();
     sched.addVm(o.vmId, o.order, guest, o.policy, o.nowNs, o.offsetNs, o.timing);
-    return { ok: true, facts: factsOf(guest), counters };
+    return opened ? { ok: true, facts: factsOf(guest), counters, reclaimOpened: true } : { ok: true, facts: factsOf(guest), counters };
   }
 
   /** Off the scheduler, out of reclamation, machine disposed (its frames back), overhead released. */
@@ -305,7 +312,7 @@ export class HostOwner {
   private takeOff(vmId: VmId, nowNs: number, leaveReclamation: boolean): void {
     this.drain();
     this.env.scheduler()?.removeVm(vmId, nowNs);
-    if (leaveReclamation) this.env.reclaimStopped(vmId);
+    if (leaveReclamation) this.reclamation.stopped(vmId);
     // A capture taken before (suspend, snapshot) keeps its own copy-on-write references to the page
     // contents, which the pool no longer counts.
     this.env.guest(vmId)?.dispose();
@@ -335,7 +342,7 @@ export class HostOwner {
     const guestState = guest.save();
     const timing = this.env.scheduler()?.capture(vmId, nowNs);
     const touchedBytes = guest.memoryStats().touchedBytes;
-    const captureId = this.captures.put({ guestState, reclaimed: this.env.reclaimCapture(vmId) });
+    const captureId = this.captures.put({ guestState, reclaimed: this.reclamation.capture(vmId) });
     return { image: { hostId: this.hostId, captureId }, timing, touchedBytes };
   }
 
@@ -434,7 +441,7 @@ export class HostOwner {
   outgoingAway(vmId: VmId, gpfn: number): Uint8Array | undefined {
     const o = this.outgoing.get(vmId);
     if (o?.away) return o.away.get(gpfn);
-    return this.env.awayBytes(vmId, gpfn);
+    return this.reclamation.awayBytes(vmId, gpfn);
   }
 
   /** At the switch: the leaving VM leaves this host's reclamation; the bytes of its pages held outside it are kept here. */
@@ -444,10 +451,10 @@ export class HostOwner {
     if (!o) return;
     const held = new Map<number, Uint8Array>();
     o.guest.scanPages((g, hfn) => {
-      const bytes = hfn < 0 ? this.env.awayBytes(vmId, g) : undefined;
+      const bytes = hfn < 0 ? this.reclamation.awayBytes(vmId, g) : undefined;
       if (bytes) held.set(g, bytes);
     });
-    this.env.reclaimStopped(vmId);
+    this.reclamation.stopped(vmId);
     o.away = held;
   }
 
@@ -525,10 +532,11 @@ export class HostOwner {
     return this.env.guest(vmId);
   }
 
-  /** The VM's machine here is whole (the move's last page arrived): it joins this host's reclamation. */
-  joinReclamation(vmId: VmId): void {
+  /** The VM's machine here is whole (the move's last page arrived): it joins this host's reclamation with
+   *  `reclaimSeed`; true when that made the host's reclaimer. */
+  joinReclamation(vmId: VmId, reclaimSeed: number): boolean {
     const guest = this.env.guest(vmId);
-    if (guest) this.env.reclaimStarted(vmId, guest, undefined);
+    return guest ? this.reclamation.started(vmId, guest, reclaimSeed) : false;
   }
 
   /** Which of `pages` of the VM's machine here are not present (post-copy's pages still to come). */
@@ -573,7 +581,7 @@ export class HostOwner {
       const guest = this.env.guest(vmId);
       if (!guest) continue;
       // guest-visible memory: pages this host took away (swapped, compressed, sampled) hash as their contents
-      const digest = guest.digest((gpfn) => this.env.awayBytes(vmId, gpfn));
+      const digest = guest.digest((gpfn) => this.reclamation.awayBytes(vmId, gpfn));
       guests.push([vmId, { state: guest.state, digest, clockNs: guest.guestClockNs() }]);
     }
     return { hostId: this.hostId, guests };
@@ -632,7 +640,62 @@ export class HostOwner {
 
   /** The collector's sample of this host (clears the scheduler's accounting, reads the VMs' dirty logs). */
   sample(order: HostSampleOrder): HostSample {
-    return takeHostSample(this.env, order);
+    return takeHostSample(this.sampleSource, order);
+  }
+
+  /** What a sample reads here: the host's objects, and its reclamation's figures. */
+  private readonly sampleSource: HostSampleSource = {
+    scheduler: () => this.env.scheduler(),
+    memory: () => this.env.memory(),
+    guest: (vmId) => this.env.guest(vmId),
+    dirtyLog: (vmId) => this.env.dirtyLog(vmId),
+    reclaimVmSample: (vmId) => this.reclamation.vmSample(vmId),
+    reclaimHostSample: () => this.reclamation.hostSample(),
+  };
+
+  // --- memory reclamation -------------------------------------------------------------------------
+  // The host's reclaimer is made and held here (`overcommit/hostReclamation.ts`): its not-present handler
+  // runs inside the host's segment. The coordinator's `memory.reclaim` service reaches it only through
+  // these calls, with plain data (`overcommit/reclaimOrders.ts`): on a host worker, one message each.
+  // They read nothing a queued CPU order changes, so they do not drain (as the reclaimer never did).
+
+  /** The VMs the host's reclaimer holds, in its order (the view sent with the next step covers them). */
+  reclaimVmIds(): VmId[] {
+    return this.reclamation.vmIds();
+  }
+
+  /** The barrier's pass on this host (the view first, when it changed): the free-memory state changes. */
+  reclaimStep(o: ReclaimStepOrder): ReclaimStepReply {
+    return this.reclamation.step(o);
+  }
+
+  /** This host's reclaimer as a saved lab holds it (undefined: the host never reclaimed). */
+  reclaimPart(): HostReclaimerState | undefined {
+    return this.reclamation.part();
+  }
+
+  /** A saved lab's reclaimer, after its guests were rebuilt here; guests it did not know join fresh. */
+  restoreReclaimPart(o: ReclaimRestoreOrder): ReclaimRestoreReply {
+    return this.reclamation.restore(o);
+  }
+
+  /** The bytes of a page the host's reclamation took from the VM (swapped, compressed, out for sampling). */
+  reclaimAwayBytes(vmId: VmId, gpfn: number): Uint8Array | undefined {
+    return this.reclamation.awayBytes(vmId, gpfn);
+  }
+
+  /** Pages of a VM in the host's compression cache (tests). */
+  reclaimZipPages(vmId: VmId): number {
+    return this.reclamation.zipPages(vmId);
+  }
+
+  /** The host's reclaimer and its view copy (one thread only: tests look inside). */
+  reclaimer(): HostReclaimer | undefined {
+    return this.reclamation.reclaimer;
+  }
+
+  reclaimViewCopy(): ReclaimViewCopy | undefined {
+    return this.reclamation.viewCopy;
   }
 
   /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */

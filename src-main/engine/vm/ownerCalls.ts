@@ -39,6 +39,9 @@ export const OWNER_METHODS = [
   'destinationEndPostcopy', 'closeDestination',
   'outgoingHeldPages',
   'openSender', 'senderIndex', 'senderStep', 'senderFlush', 'senderPostcopy', 'senderPush', 'closeSender',
+  'reclaimVmIds', 'reclaimStep', 'reclaimPart', 'restoreReclaimPart',
+  // tests' reads of the reclaimer in one thread (not plain: never sent to a worker)
+  'reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages',
 ] as const satisfies readonly MethodOf<HostOwner>[];
 
 /** `HostOwner`'s getters: read through the transport as a call with no arguments. */

@@ -88,7 +88,7 @@ test('the busy lab is what the test needs: migrations in flight (one post-copy),
   let away = 0;
   for (const vm of lab.reg.vmsOnHost(h0)) {
     const g = lab.runtimes.get(vm.id)?.guest;
-    g?.scanPages((gpfn, hfn) => { if (hfn < 0 && lab.overcommit.awayBytes(vm, gpfn)) away++; });
+    g?.scanPages((gpfn, hfn) => { if (hfn < 0 && lab.owners.get(vm.hostId!)!.reclaimAwayBytes(vm.id, gpfn)) away++; });
   }
   assert.ok(away > 100, `H0's reclamation holds pages of its guests (${away})`);
 });

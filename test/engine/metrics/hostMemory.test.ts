@@ -66,7 +66,7 @@ test('host memory counters equal the frames the host pool holds, at every sample
       // frames they map are the pool's guest frames (page sharing maps one frame from several pages).
       let mapped = 0; let vmOverhead = 0; let vmConsumedKB = 0;
       const frames = new Set<number>();
-      const sharing = l.overcommit.reclaimer(host.id).sharing;
+      const sharing = l.owners.get(host.id)!.reclaimer()!.sharing;
       for (const vm of l.reg.vmsOnHost(host.id)) {
         const g = l.runtimes.get(vm.id)?.guest;
         if (g) {
@@ -149,7 +149,7 @@ test('a full host: no room for the overhead refuses the power-on; a working set 
   assert.equal(hungry.guestState, 'running', hungry.crashReason);
   assert.ok(worst <= snugPool.capacityFrames, 'the pool never gave more than it has');
   assert.ok(events.some((e) => e.type === 'event.logged' && e.event.type === 'HostMemoryStateChangedEvent' && /→ hard/.test(e.event.message)), 'the host went hard');
-  const c = lab.overcommit.reclaimer(snug.id).vm(hungry.id)!.c;
+  const c = lab.owners.get(snug.id)!.reclaimer()!.vm(hungry.id)!.c;
   assert.ok(c.zipped > 0 && c.swapOut > 0 && c.unzipped > 0 && c.swapIn > 0, `compressed, swapped and read back: ${JSON.stringify(c)}`);
   const text = lab.runtimes.get(hungry.id)!.console.read(0).text;
   const verified = [...text.matchAll(/memwrite: verified (\d+) pages, (\d+) corrupted/g)];

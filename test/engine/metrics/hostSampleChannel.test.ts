@@ -20,6 +20,7 @@ import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import type { VmRuntime } from '../../../src-main/engine/vm/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { reclaimScenario } from '../../helpers/reclaimScenario';
 
 const CPU = { workload: 'cpu' };
 const WRITE = { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0 } };
@@ -173,25 +174,12 @@ test('the guard is real: a collector source that reads a runtime\'s guest throws
   const someVm = lab.reg.vmByName('vm0')!.id;
   assert.throws(() => src.runtimes.get(someVm)!.guest, /the collector read a runtime's guest/);
   assert.throws(() => src.schedulers, /the collector read the lab's schedulers/);
-  assert.throws(() => src.overcommit.hostSample, /the collector read memory reclamation's hostSample/);
+  assert.throws(() => src.overcommit.hostState, /the collector read memory reclamation's hostState/);
   assert.equal(src.runtimes.get(someVm)!.offsetNs, 0, 'time bases stay readable');
 });
 
-/** Real labos guests on a host too small for them (balloons, then compression and swapping) beside a roomy
- *  host whose idle guest shares pages: every reclamation counter has something to count. */
-const RECLAIM_SCENARIO = {
-  version: 1, name: 'reclaim', title: 'reclaim',
-  datacenters: [{
-    clusters: [{ hosts: [{ name: 'h', memoryGiB: 0.28, cpuMhz: 100 }, { name: 'roomy', memoryGiB: 2, cpuMhz: 100 }] }],
-    vms: [
-      { name: 'giver', host: 'h', vcpus: 1, memoryMiB: 64, workload: 'mixed', workloadParams: { wss_kib: 16384, passes: 1, rate_pps: 0, pages: 8, rounds: 2, count: 200, touches: 2000 }, powerOn: true },
-      { name: 'checker', host: 'h', vcpus: 1, memoryMiB: 32, workload: 'memwrite', workloadParams: { wss_kib: 4096, rate_pps: 2000, passes: 0, verify: 1 }, powerOn: true },
-      { name: 'pusher', host: 'h', vcpus: 1, memoryMiB: 64, workload: 'memgrow', workloadParams: { kib: 40960, step_kib: 256, period_ms: 100 } },
-      { name: 'idle', host: 'roomy', vcpus: 1, memoryMiB: 32, workload: 'idle', powerOn: true },
-    ],
-  }],
-  actions: [{ at: '10s', do: 'powerOn', vm: 'pusher' }],
-};
+/** Real labos guests on a host too small for them beside a roomy host: every reclamation counter has something to count. */
+const RECLAIM_SCENARIO = reclaimScenario('10s');
 // The digests when the collector asked memory reclamation for its counters (MemoryOvercommit.vmValues / hostValues).
 const RECLAIM_PINNED = ['20.01s 6c5e7ea7f9292ad0', '40.01s 5deac988fd13bdf3'];
 

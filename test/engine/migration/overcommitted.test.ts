@@ -47,7 +47,7 @@ test('migrating VMs whose pages are partly compressed, swapped and shared: pre-c
   const snug = lab.reg.hostByName('snug')!;
   const roomy = lab.reg.hostByName('roomy')!;
   const vms = [lab.reg.vmByName('pre')!, lab.reg.vmByName('post')!];
-  const reclaimer = lab.overcommit.reclaimer(snug.id);
+  const reclaimer = lab.owners.get(snug.id)!.reclaimer()!;
 
   // Run until reclamation holds pages of both VMs in every way at once.
   const away = () => vms.map((vm) => {
@@ -83,7 +83,7 @@ test('migrating VMs whose pages are partly compressed, swapped and shared: pre-c
   for (const vm of vms) {
     assert.equal(vm.hostId, roomy.id);
     assert.ok(!reclaimer.vm(vm.id), `${vm.name} left the source's reclamation`);
-    assert.ok(lab.overcommit.reclaimer(roomy.id).vm(vm.id), `${vm.name} joined the destination's`);
+    assert.ok(lab.owners.get(roomy.id)!.reclaimer()!.vm(vm.id), `${vm.name} joined the destination's`);
   }
   assert.ok(snugPool.stats().framesAllocated < heldBefore / 4, 'the source got its frames back');
 

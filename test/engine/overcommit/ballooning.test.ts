@@ -60,7 +60,7 @@ test('soft state inflates labos balloons: frames go back (mem.vmmemctl), checksu
   const host = lab.reg.hostByName('h')!;
   assert.ok(events.some((e) => e.type === 'event.logged' && e.event.type === 'HostMemoryStateChangedEvent' && /→ soft/.test(e.event.message)), 'the host went soft');
   assert.ok(sampled > 0);
-  const rc = lab.overcommit.reclaimer(host.id);
+  const rc = lab.owners.get(host.id)!.reclaimer()!;
   const giver = guestOf(lab, 'giver');
   const dev = giver.devices.balloon;
   assert.ok(dev.size > 2000, `the giver's balloon inflated (${dev.size} pages)`);

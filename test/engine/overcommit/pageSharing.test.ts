@@ -75,8 +75,8 @@ for (const n of [2, 4, 8]) {
     assert.ok(fraction >= 0.9 * ideal && saved <= before.idealSaved, `N=${n}: saved ${saved} of ${before.shareablePages} shareable pages = ${fraction.toFixed(3)}; ideal ${ideal.toFixed(3)}, (N−1)/N = ${expected.toFixed(3)}`);
     assert.ok(after.shareablePages >= 0);
     const host = [...l.reg.hosts.values()][0];
-    assert.ok(l.overcommit.reclaimer(host.id).sharing.counters.shared > 0);
-    assert.equal(l.overcommit.reclaimer(host.id).sharing.counters.collisions, 0);
+    assert.ok(l.owners.get(host.id)!.reclaimer()!.sharing.counters.shared > 0);
+    assert.equal(l.owners.get(host.id)!.reclaimer()!.sharing.counters.collisions, 0);
   });
 }
 
@@ -97,7 +97,7 @@ test('random-content memwrite guests share nothing but their zero pages', () => 
   l.advance(7000);
   const gs = guests(l);
   const host = [...l.reg.hosts.values()][0];
-  const sh = l.overcommit.reclaimer(host.id).sharing;
+  const sh = l.owners.get(host.id)!.reclaimer()!.sharing;
   let zero = 0;
   for (const vm of l.reg.vms.values()) zero += sh.zeroPagesOf(vm.id);
   const { shareablePages } = shareable(gs);

@@ -70,7 +70,7 @@ test('a pv guest under swap pressure keeps its shared page and a correct event m
   check('before the pressure');
 
   // other demand takes every free frame of the host: it goes low, the reclaimer takes the guest's pages
-  const rc = lab.overcommit.reclaimer(host.id);
+  const rc = lab.owners.get(host.id)!.reclaimer()!;
   const touched = guest().frameStats().mappedPages;
   pool.setHeldFrames('other-demand', pool.freeFrames);
   let deepest = 0;

@@ -91,7 +91,7 @@ test('a view survives structuredClone and a real MessageChannel unchanged (plain
 
 test('an overcommit lab whose views travel through a MessageChannel gives the digests of the reclaimer that read the inventory', () => {
   const lab = newLab();
-  const copy = lab.overcommit.viewCopy(lab.reg.hostByName('DC0_C0_H0')!.id)!;
+  const copy = lab.owners.get(lab.reg.hostByName('DC0_C0_H0')!.id)!.reclaimViewCopy()!;
   const before = copy.generation; // the views of the lab's construction (its VMs power on there)
   const t = messageChannelTransport();
   lab.overcommit.viewTransport = t.send;
@@ -112,8 +112,8 @@ test('a field changed on the inventory reaches the reclaimer only through the ne
   const lab = newLab();
   lab.advance(500);
   const host = lab.reg.hostByName('DC0_C0_H0')!;
-  const rc = lab.overcommit.reclaimer(host.id);
-  const copy = lab.overcommit.viewCopy(host.id)!;
+  const rc = lab.owners.get(host.id)!.reclaimer()!;
+  const copy = lab.owners.get(host.id)!.reclaimViewCopy()!;
   const vm = lab.reg.vmByName('vm2')!;
   const gen = copy.generation;
   const minFreeBefore = rc.minFree;
