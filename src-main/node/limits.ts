@@ -39,3 +39,7 @@ export const AUTOSAVE_PERIOD_MS = 120_000;
 export const WORKER_CALL_TIMEOUT_MS = 30_000;
 /** How often a blocked coordinator looks up from its wait to see whether the worker has exited. */
 export const WORKER_CALL_POLL_MS = 50;
+/** How deep calls may nest through asks: a worker's call asks the coordinator, whose answer calls a worker
+ *  (the same one or another), whose call asks again... Migration needs two (the sender half's ask answered
+ *  by the destination owner's call); deeper is a loop, refused as an error rather than a stack overflow. */
+export const WORKER_CALL_NEST_MAX = 8;

@@ -67,9 +67,16 @@ void listedEveryMember;
 /** A set of the names, for the worker's allow-list and the transports' checks. */
 export const OWNER_CALL_NAMES: ReadonlySet<string> = new Set<string>([...OWNER_METHODS, ...OWNER_READS]);
 
-/** What a callback argument's asks and answers move (transferred both ways). */
+/** What a callback argument's asks and answers move (transferred both ways), and how long it lives: the
+ *  owner keeps the function past the call (the sender half asks in `senderStep`), so a transport between
+ *  threads keeps answering it until a call in `releasedBy` names the same key (`args[0]`; for `openSender`
+ *  the order's first member, the key its later calls use). */
 export interface CallbackMoves {
   index: number;
+  /** The key the owner files the kept function under, from the call's arguments. */
+  key: (args: never) => unknown;
+  /** The calls after which the function is no longer asked (their `args[0]` is the key). */
+  releasedBy: readonly OwnerMethod[];
   ask?: (ask: never) => ArrayBuffer[];
   answer?: (answer: never) => ArrayBuffer[];
 }
@@ -79,11 +86,13 @@ export const OWNER_CALLBACKS: Partial<Record<OwnerMethod, CallbackMoves>> = {
   // The sender half's port: dedup's confirming compare and full batches handed over early.
   openSender: {
     index: 1,
+    key: (a: [{ members: readonly unknown[] }]) => a[0].members[0],
+    releasedBy: ['closeSender'],
     ask: (ask: ReceiverAsk) => live(ask.batches.map((b) => b.buffer)),
     answer: (answer: ReceiverAnswer) => live(answer.spare),
   },
   // Post-copy's urgent faults (a fault that cannot wait, served on the destination: plain facts both ways).
-  destinationStartPostcopy: { index: 1 },
+  destinationStartPostcopy: { index: 1, key: (a: [unknown]) => a[0], releasedBy: ['destinationEndPostcopy', 'closeDestination'] },
 };
 
 /** The buffers a call's arguments and reply move. */

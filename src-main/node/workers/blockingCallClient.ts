@@ -12,41 +12,115 @@
  *    (the worker exited before replying), 'invalid' (a reply that is not one).
  *  - `callAll(calls)`: posts one call to each of K clients, then waits for all (the workers run at
  *    once: a segment's hosts); the replies in the calls' order, or the first error once all are in.
+ *  - Callbacks: `client.register(fn, answerMoves?)` → a callback id; a call names it in a slot
+ *    (`call(method, args, transfer, boundMs, [{ index, cb }])`) and the worker's target gets, at that
+ *    argument, a function that asks. `client.release(cb)` forgets it; an ask on a released id is
+ *    answered with an error.
  *
  * Rules: a reply is matched by id; one left over from a call that timed out is dropped when it comes.
- * The wait looks up every `WORKER_CALL_POLL_MS` to see whether the worker exited.
+ * The wait looks up every `WORKER_CALL_POLL_MS` to see whether the worker exited. While it waits for a
+ * reply, the client answers the worker's asks as they come: it calls the registered function (which may
+ * call any worker, this one included: the worker serves such a nested call while it waits for the
+ * answer), posts its value (the buffers `answerMoves` names transferred) or its error, and goes on
+ * waiting. A callback that throws is answered with its name and message; if the worker's call lets that
+ * `CallbackError` out, the call's `WorkerCallError` carries the callback's own exception as its `cause`.
+ * Answers nest at most `WORKER_CALL_NEST_MAX` deep. A callback lives from `register` to `release`, so one
+ * given at a call and kept by the worker's target can be asked in later calls (the owner's sender port).
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS } from '../limits';
-import { EXITED, REPLIES, replyProblem, SIGNAL_WORDS, type BlockingCallEnd, type CallReply } from './blockingCallProtocol';
+import { WORKER_CALL_NEST_MAX, WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS } from '../limits';
+import {
+  askProblem, EXITED, isAsk, REPLIES, replyProblem, SIGNAL_WORDS, TO_WORKER,
+  type BlockingCallEnd, type CallbackAnswer, type CallbackAsk, type CallbackSlot, type CallReply,
+} from './blockingCallProtocol';
 
 export type WorkerCallFailure = 'failed' | 'timeout' | 'exited' | 'invalid';
 
 export class WorkerCallError extends Error {
-  constructor(readonly kind: WorkerCallFailure, readonly method: string, message: string, readonly remoteName?: string) {
-    super(message);
+  constructor(readonly kind: WorkerCallFailure, readonly method: string, message: string, readonly remoteName?: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'WorkerCallError';
   }
 }
 
+interface Registered { fn: (arg: never) => unknown; answerMoves?: (value: never) => ArrayBuffer[] }
+
+/** Answers being computed, over all clients: a nested call's asks count on top of the outer ones. */
+let answering = 0;
+
 export class BlockingCallClient {
   private nextId = 1;
-  /** Replies read so far (the signal's count the next wait starts from). */
+  private nextCb = 1;
+  /** Messages read so far (the signal's count the next wait starts from). */
   private seen = 0;
+  private readonly callbacks = new Map<number, Registered>();
+  /** The exceptions of callbacks answered during the calls now waiting (the newest is a failed call's cause). */
+  private readonly callbackFailures: unknown[] = [];
 
   constructor(private readonly port: MessagePort, private readonly signal: Int32Array, readonly timeoutMs = WORKER_CALL_TIMEOUT_MS) {}
 
   /** One call; `boundMs` (the client's bound by default) is how long to wait for its reply. */
-  call(method: string, args: unknown[], transfer: ArrayBuffer[] = [], boundMs = this.timeoutMs): unknown {
-    const id = this.post(method, args, transfer);
-    return this.settle(method, this.wait(method, id, performance.now() + boundMs, boundMs));
+  call(method: string, args: unknown[], transfer: ArrayBuffer[] = [], boundMs = this.timeoutMs, callbacks?: CallbackSlot[]): unknown {
+    const id = this.post(method, args, transfer, callbacks);
+    const failures = this.callbackFailures.length;
+    try {
+      return this.settle(method, this.wait(method, id, performance.now() + boundMs, boundMs));
+    } finally {
+      this.callbackFailures.length = failures;
+    }
   }
 
-  /** Sends a call without waiting (`callAll`); its id. */
-  post(method: string, args: unknown[], transfer: ArrayBuffer[] = []): number {
+  /** Sends a call without waiting (`callAll`); its id. Callback slots carry ids from `register`. */
+  post(method: string, args: unknown[], transfer: ArrayBuffer[] = [], callbacks?: CallbackSlot[]): number {
     const id = this.nextId++;
-    this.port.postMessage({ id, method, args }, transfer);
+    this.port.postMessage(callbacks ? { id, method, args, callbacks } : { id, method, args }, transfer);
+    this.bump();
     return id;
+  }
+
+  /** A function the worker may ask (while a call of this client waits), until `release`. */
+  register(fn: (arg: never) => unknown, answerMoves?: (value: never) => ArrayBuffer[]): number {
+    const cb = this.nextCb++;
+    this.callbacks.set(cb, { fn, answerMoves });
+    return cb;
+  }
+
+  release(cb: number): void {
+    this.callbacks.delete(cb);
+  }
+
+  /** Callbacks registered and not released (a test's check that releases happen). */
+  get registered(): number {
+    return this.callbacks.size;
+  }
+
+  /** Wakes a worker blocked in an ask: a message is there for it. */
+  private bump(): void {
+    Atomics.add(this.signal, TO_WORKER, 1);
+    Atomics.notify(this.signal, TO_WORKER);
+  }
+
+  /** Answers one ask: the registered function called, its value or error posted back. */
+  private answer(msg: unknown): void {
+    const problem = askProblem(msg);
+    const ask = msg as CallbackAsk;
+    const reply = (a: CallbackAnswer, transfer: ArrayBuffer[] = []): void => { this.port.postMessage(a, transfer); this.bump(); };
+    const id = problem ? -1 : ask.ask;
+    const r = problem ? undefined : this.callbacks.get(ask.cb);
+    if (!r) { reply({ answer: id, ok: false, error: { name: 'InvalidAsk', message: problem ?? `no callback ${ask.cb} (released or never given)` } }); return; }
+    if (answering >= WORKER_CALL_NEST_MAX) { reply({ answer: id, ok: false, error: { name: 'NestedTooDeep', message: `calls nest at most ${WORKER_CALL_NEST_MAX} deep` } }); return; }
+    let value: unknown;
+    answering++;
+    try {
+      value = r.fn(ask.arg as never);
+    } catch (e) {
+      this.callbackFailures.push(e);
+      reply({ answer: id, ok: false, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } });
+      return;
+    } finally {
+      answering--;
+    }
+    reply({ answer: id, ok: true, value }, r.answerMoves && value !== undefined ? r.answerMoves(value as never) : []);
   }
 
   /** Blocks until the reply to call `id`, the worker's exit, or `deadline` (performance.now() ms). */
@@ -56,6 +130,7 @@ export class BlockingCallClient {
       if (got) {
         this.seen++;
         const msg: unknown = got.message;
+        if (isAsk(msg)) { this.answer(msg); continue; }
         const problem = replyProblem(msg);
         if (problem) throw new WorkerCallError('invalid', method, `the worker's reply to ${method}: ${problem}`);
         const reply = msg as CallReply;
@@ -73,7 +148,8 @@ export class BlockingCallClient {
   /** The reply's value, or its error thrown here. */
   settle(method: string, reply: CallReply): unknown {
     if (reply.ok) return reply.reply;
-    throw new WorkerCallError('failed', method, reply.error.message, reply.error.name);
+    const cause = reply.error.name === 'CallbackError' ? this.callbackFailures.at(-1) : undefined;
+    throw new WorkerCallError('failed', method, reply.error.message, reply.error.name, cause);
   }
 
   close(): void {

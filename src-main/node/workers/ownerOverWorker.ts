@@ -10,8 +10,13 @@
  *    on `end`, each reply's moving buffers transferred back.
  *
  * Rules: a call with a callback argument (`OWNER_CALLBACKS`: the sender half's port, post-copy's urgent
- * fault port) is refused here — on a worker it must cross as a call back to the coordinator inside the
- * call, which is not built yet; no lab runs its owners on workers yet (`--workers N` comes with that).
+ * fault port) registers the function with the client and sends its id in the argument's place; the owner
+ * on the worker gets a function that asks the coordinator (the ask's and answer's buffers transferred as
+ * the entry lists). The owner keeps such a port past the call, so the registration is filed under the
+ * entry's key and released after a call in its `releasedBy` with that key (`closeSender`;
+ * `destinationEndPostcopy` / `closeDestination`) — or when the call that gave it fails, or with the
+ * client. A second call giving a port for a key still held releases the old one. No lab runs its owners
+ * on workers yet (`--workers N` comes with that).
  */
 import {
   OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type OwnerCallName, type OwnerTransport,
@@ -20,18 +25,61 @@ import type { BlockingCallEnd } from './blockingCallProtocol';
 import { WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { serveBlockingCalls } from './blockingCallServer';
 
+type OwnerMethod = (typeof OWNER_METHODS)[number];
+type CallbackMoves = NonNullable<(typeof OWNER_CALLBACKS)[OwnerMethod]>;
+
+const callbackOf = (name: string): CallbackMoves | undefined => (OWNER_CALLBACKS as Record<string, CallbackMoves | undefined>)[name];
+
+/** For each release call, the callback calls whose ports it ends. */
+const RELEASES = new Map<string, OwnerMethod[]>();
+for (const [giver, c] of Object.entries(OWNER_CALLBACKS) as [OwnerMethod, CallbackMoves][]) {
+  for (const r of c.releasedBy) RELEASES.set(r, [...(RELEASES.get(r) ?? []), giver]);
+}
+
 export class WorkerOwnerTransport implements OwnerTransport {
+  /** Kept ports' callback ids, by the call that gave them and its key. */
+  private readonly kept = new Map<string, Map<unknown, number>>();
+
   constructor(private readonly client: BlockingCallClient) {}
 
   call(name: OwnerCallName, args: unknown[]): unknown {
-    if (name in OWNER_CALLBACKS) throw new OwnerCallError(name, `${name} takes a callback, which cannot cross to a worker yet`);
     const moves = (OWNER_MOVES as Record<string, { args?: (a: never) => ArrayBuffer[] } | undefined>)[name];
+    const transfer = moves?.args ? moves.args(args as never) : [];
+    const callback = callbackOf(name);
     try {
-      return this.client.call(name, args, moves?.args ? moves.args(args as never) : []);
+      if (!callback) {
+        const reply = this.client.call(name, args, transfer);
+        for (const giver of RELEASES.get(name) ?? []) this.release(giver, args[0]);
+        return reply;
+      }
+      const fn = args[callback.index];
+      if (typeof fn !== 'function') throw new OwnerCallError(name, `${name}'s argument ${callback.index} is a function`);
+      const key = callback.key(args as never);
+      const cb = this.client.register(fn as (x: never) => unknown, callback.answer);
+      const sent = [...args];
+      sent[callback.index] = null;
+      try {
+        const reply = this.client.call(name, sent, transfer, this.client.timeoutMs, [{ index: callback.index, cb }]);
+        this.release(name, key);
+        const byKey = this.kept.get(name) ?? new Map<unknown, number>();
+        byKey.set(key, cb);
+        this.kept.set(name, byKey);
+        return reply;
+      } catch (e) {
+        this.client.release(cb);
+        throw e;
+      }
     } catch (e) {
       if (e instanceof WorkerCallError && e.kind === 'failed') throw new OwnerCallError(name, e.message);
       throw e;
     }
+  }
+
+  private release(giver: string, key: unknown): void {
+    const cb = this.kept.get(giver)?.get(key);
+    if (cb === undefined) return;
+    this.client.release(cb);
+    this.kept.get(giver)!.delete(key);
   }
 }
 
@@ -41,8 +89,11 @@ export function serveOwner(end: BlockingCallEnd, owner: object): void {
   const target: Record<string, (...args: unknown[]) => unknown> = {};
   for (const m of OWNER_METHODS) target[m] = (...args) => (o[m] as (...a: unknown[]) => unknown).apply(owner, args);
   for (const r of OWNER_READS) target[r] = () => o[r];
-  serveBlockingCalls(end, target, OWNER_CALL_NAMES, (method, reply) => {
-    const moves = (OWNER_MOVES as Record<string, { reply?: (r: never) => ArrayBuffer[] } | undefined>)[method];
-    return moves?.reply ? moves.reply(reply as never) : [];
+  serveBlockingCalls(end, target, OWNER_CALL_NAMES, {
+    reply: (method, reply) => {
+      const moves = (OWNER_MOVES as Record<string, { reply?: (r: never) => ArrayBuffer[] } | undefined>)[method];
+      return moves?.reply ? moves.reply(reply as never) : [];
+    },
+    ask: (method, _index, arg) => callbackOf(method)?.ask?.(arg as never) ?? [],
   });
 }

@@ -6,8 +6,8 @@
 // `callAll` runs two workers' calls at the same time — proven without timing: each call sets its flag and
 // waits (bounded) for the other's, so both meet only when they run at once; one after the other, the first
 // is alone. A host owner's calls carried this way (ownerOverWorker.ts, a stand-in owner in ownerStubTarget.ts)
-// reply, move a record batch's buffer there and back, throw the owner's error as OwnerCallError, and refuse
-// a callback argument (not built: it must cross as a call back to the coordinator).
+// reply, move a record batch's buffer there and back, throw the owner's error as OwnerCallError.
+// Callbacks and nested calls: callbacks.test.ts.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
@@ -91,5 +91,4 @@ test('a host owner\'s calls over a worker (ownerClient + WorkerOwnerTransport + 
   assert.equal(back.byteLength, 4096, 'and its buffer came back');
   assert.equal(owner.pendingOrders, 3, 'a getter is a call too');
   assert.throws(() => owner.start({} as never), (e: unknown) => e instanceof OwnerCallError && e.message === 'host H9 has no scheduler or memory pool');
-  assert.throws(() => owner.openSender({} as never, () => ({ bytes: undefined, spare: [] })), (e: unknown) => e instanceof OwnerCallError && /callback/.test(e.message));
 });

@@ -22,4 +22,4 @@ const target = {
   },
 };
 
-serveBlockingCalls(end, target, new Set(Object.keys(target)), (method, reply) => (method === 'fill' ? [reply as ArrayBuffer] : []));
+serveBlockingCalls(end, target, new Set(Object.keys(target)), { reply: (method, reply) => (method === 'fill' ? [reply as ArrayBuffer] : []) });
