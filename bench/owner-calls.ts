@@ -9,7 +9,11 @@
  * The owner is a stand-in with HostOwner's call shapes doing no work, so the figures are the transport's
  * own cost: `tiny` is `freeFrames()` (no argument, a number back); `buffer64k` is `receiverApply(key,
  * batch)` with a 64 KiB record batch whose buffer moves there and back (the reply's buffer is the next
- * call's). `callAll` posts `runSegment(t0, t1)` to each of K workers and waits for all. Per variant, the
+ * call's). `ask` is `senderStep(key)` whose owner asks the port it was given at `openSender` once (an empty
+ * ask, an empty answer): the call plus one ask round trip (on a worker: the ask posted, the coordinator
+ * answering while it waits, the answer read by the blocked worker). `nestedSame` / `nestedOther` are the same
+ * call whose answer first calls `freeFrames()` on the same owner / a second worker's owner (a nested call:
+ * served by the worker blocked in its ask, or by the other worker). `callAll` posts `runSegment(t0, t1)` to each of K workers and waits for all. Per variant, the
  * median over `repeats` of wall µs per call; the variants of a repeat run back to back in a rotating order,
  * so load on a shared machine falls on all of them alike; quote ratios. The load average is printed.
  */
@@ -26,8 +30,11 @@ import type { BlockingCallEnd } from '../src-main/node/workers/blockingCallProto
 
 /** The stand-in owner: HostOwner's call shapes, no work. */
 function stubOwner(): object {
+  const ports = new Map<string, (ask: { batches: [] }) => unknown>();
   return {
     freeFrames: () => 1234,
+    openSender: (o: { members: string[] }, port: (ask: { batches: [] }) => unknown) => { ports.set(o.members[0], port); },
+    senderStep: (key: string) => { ports.get(key)!({ batches: [] }); return {}; },
     receiverApply: (_key: string, batch: { buffer: ArrayBuffer; length: number }) => batch.buffer,
     runSegment: (_t0: number, _t1: number) => undefined,
   };
@@ -62,6 +69,12 @@ if (!isMainThread) {
   for (const c of clients) c.call('freeFrames', []);
 
   const ways: [string, HostOwnerCalls][] = [['direct', direct], ['checkedLoopback', loopback], ['worker', overWorker]];
+  const answer = () => ({ bytes: undefined, spare: [] });
+  for (const [, owner] of ways) owner.openSender({ members: ['vm-ask'] } as never, answer as never);
+  overWorker.openSender({ members: ['vm-same'] } as never, (() => { sink += overWorker.freeFrames(); return answer(); }) as never);
+  const otherWorker = clients.length > 1 ? ownerClient('host-2' as never, new WorkerOwnerTransport(clients[1])) : undefined;
+  otherWorker?.openSender({ members: ['vm-ask'] } as never, answer as never);
+  overWorker.openSender({ members: ['vm-other'] } as never, (() => { sink += otherWorker!.freeFrames(); return answer(); }) as never);
   /** µs per call of `body` run CALLS times. */
   const time = (body: () => void): number => {
     const t0 = performance.now();
@@ -74,7 +87,10 @@ if (!isMainThread) {
     variants.push([`tiny.${way}`, () => time(() => { sink += owner.freeFrames(); })]);
     let buffer = new ArrayBuffer(64 * 1024);
     variants.push([`buffer64k.${way}`, () => time(() => { buffer = owner.receiverApply('vm-1' as never, { buffer, length: 1 }); sink += buffer.byteLength; })]);
+    variants.push([`ask.${way}`, () => time(() => { owner.senderStep('vm-ask' as never, {} as never); })]);
   }
+  variants.push(['nestedSame.worker', () => time(() => { overWorker.senderStep('vm-same' as never, {} as never); })]);
+  if (otherWorker) variants.push(['nestedOther.worker', () => time(() => { overWorker.senderStep('vm-other' as never, {} as never); })]);
   for (const k of KS) {
     const round = clients.slice(0, k).map((client) => ({ client, method: 'runSegment', args: [0, 10_000_000] }));
     variants.push([`callAll.k${k}`, () => time(() => { callAll(round); })]);
@@ -98,6 +114,9 @@ if (!isMainThread) {
     medianUsPerCall: us,
     ratios: {
       tinyLoopbackOverDirect: ratio('tiny.checkedLoopback', 'tiny.direct'), tinyWorkerOverLoopback: ratio('tiny.worker', 'tiny.checkedLoopback'),
+      askWorkerOverTinyWorker: ratio('ask.worker', 'tiny.worker'), askWorkerOverLoopback: ratio('ask.worker', 'ask.checkedLoopback'),
+      nestedSameOverAskWorker: ratio('nestedSame.worker', 'ask.worker'),
+      ...(otherWorker ? { nestedOtherOverAskWorker: ratio('nestedOther.worker', 'ask.worker') } : {}),
       bufferLoopbackOverDirect: ratio('buffer64k.checkedLoopback', 'buffer64k.direct'), bufferWorkerOverLoopback: ratio('buffer64k.worker', 'buffer64k.checkedLoopback'),
       ...(KS.includes(1) && KS.includes(2) ? { callAllK2OverK1: ratio('callAll.k2', 'callAll.k1') } : {}),
     },
