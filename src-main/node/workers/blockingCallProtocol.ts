@@ -72,12 +72,15 @@ export function requestProblem(msg: unknown, allowed: ReadonlySet<string>): stri
   return undefined;
 }
 
-export function replyProblem(msg: unknown): string | undefined {
-  if (!isRecord(msg)) return 'a reply is an object';
-  if (!isId(msg.id)) return 'a reply\'s id is an integer';
+/** A reply or an answer: its id under `idKey`, then ok or an error. */
+function outcomeProblem(msg: unknown, idKey: 'id' | 'answer', what: 'a reply' | 'an answer'): string | undefined {
+  if (!isRecord(msg)) return `${what} is an object`;
+  if (!isId(msg[idKey])) return `${what}'s id is an integer`;
   if (msg.ok === true) return undefined;
-  return errorProblem(msg) && 'a reply is ok or carries an error';
+  return errorProblem(msg) && `${what} is ok or carries an error`;
 }
+
+export const replyProblem = (msg: unknown): string | undefined => outcomeProblem(msg, 'id', 'a reply');
 
 export function askProblem(msg: unknown): string | undefined {
   if (!isRecord(msg)) return 'an ask is an object';
@@ -85,9 +88,4 @@ export function askProblem(msg: unknown): string | undefined {
   return undefined;
 }
 
-export function answerProblem(msg: unknown): string | undefined {
-  if (!isRecord(msg)) return 'an answer is an object';
-  if (!isId(msg.answer)) return 'an answer\'s id is an integer';
-  if (msg.ok === true) return undefined;
-  return errorProblem(msg) && 'an answer is ok or carries an error';
-}
+export const answerProblem = (msg: unknown): string | undefined => outcomeProblem(msg, 'answer', 'an answer');

@@ -14,9 +14,9 @@
  * on the worker gets a function that asks the coordinator (the ask's and answer's buffers transferred as
  * the entry lists). The owner keeps such a port past the call, so the registration is filed under the
  * entry's key and released after a call in its `releasedBy` with that key (`closeSender`;
- * `destinationEndPostcopy` / `closeDestination`) — or when the call that gave it fails, or with the
- * client. A second call giving a port for a key still held releases the old one. No lab runs its owners
- * on workers yet (`--workers N` comes with that).
+ * `destinationEndPostcopy` / `closeDestination`) — or when the call that gave it fails. A second call
+ * giving a port for a key still held releases the old one. No lab runs its owners on workers yet
+ * (`--workers N` comes with that).
  */
 import {
   OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type OwnerCallName, type OwnerTransport,
