@@ -157,18 +157,18 @@ export class BlockingCallClient {
   }
 }
 
-/** A channel for blocking calls: the coordinator's client and the end the worker serves. */
+/** A channel for blocking calls: the coordinator's client and the end the worker serves (both bounded by `timeoutMs`). */
 export function blockingChannel(timeoutMs?: number): { client: BlockingCallClient; workerEnd: BlockingCallEnd } {
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(SIGNAL_WORDS * Int32Array.BYTES_PER_ELEMENT));
-  return { client: new BlockingCallClient(port1, signal, timeoutMs), workerEnd: { port: port2, signal } };
+  return { client: new BlockingCallClient(port1, signal, timeoutMs), workerEnd: { port: port2, signal, timeoutMs } };
 }
 
-export interface FanOutCall { client: BlockingCallClient; method: string; args: unknown[]; transfer?: ArrayBuffer[] }
+export interface FanOutCall { client: BlockingCallClient; method: string; args: unknown[]; transfer?: ArrayBuffer[]; callbacks?: CallbackSlot[] }
 
 /** One call to each client, all posted before any wait: the workers run them at the same time. */
 export function callAll(calls: readonly FanOutCall[]): unknown[] {
-  const ids = calls.map((c) => c.client.post(c.method, c.args, c.transfer));
+  const ids = calls.map((c) => c.client.post(c.method, c.args, c.transfer, c.callbacks));
   const deadline = performance.now() + Math.max(0, ...calls.map((c) => c.client.timeoutMs));
   const replies: unknown[] = [];
   let first: unknown;

@@ -16,9 +16,10 @@
  * coordinator, answering, may call this worker), each to its reply, then goes on waiting for its answer —
  * the same order as one thread, where the callback would call the owner directly. Calls nest at most
  * `WORKER_CALL_NEST_MAX` deep (a deeper one gets an error reply). An ask waits at most the end's bound
- * (`WORKER_CALL_TIMEOUT_MS`): a coordinator that never answers gives a `CallbackTimeout` error. A
- * callback function may be kept and called in a later call: the coordinator answers it while it keeps the
- * callback registered (see `blockingCallClient.ts`); after that the ask gets an error answer.
+ * (`WORKER_CALL_TIMEOUT_MS`): a coordinator that never answers gives a `CallbackTimeout` error (its late
+ * answer, if it comes, is dropped). A callback function may be kept and called in a later call: the
+ * coordinator answers it while it keeps the callback registered (see `blockingCallClient.ts`); after that
+ * the ask gets an error answer.
  */
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { WORKER_CALL_NEST_MAX, WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS } from '../limits';
@@ -72,6 +73,7 @@ export function serveBlockingCalls(end: BlockingCallEnd, target: object, allowed
         const problem = answerProblem(msg);
         if (problem) throw new CallbackError(`the coordinator's answer to ${method}'s callback: ${problem}`, { name: 'InvalidAnswer', message: problem });
         const answer = msg as CallbackAnswer;
+        if (answer.answer < ask) continue; // late: the answer to an ask that gave up waiting
         if (answer.answer !== ask) throw new CallbackError(`the coordinator answered ask ${answer.answer} while ask ${ask} waited`, { name: 'InvalidAnswer', message: 'out of order' });
         if (answer.ok) return answer.value;
         throw new CallbackError(`${method}'s callback failed on the coordinator: ${answer.error.name}: ${answer.error.message}`, answer.error);
@@ -108,5 +110,6 @@ export function serveBlockingCalls(end: BlockingCallEnd, target: object, allowed
     }
     post({ id, ok: true, reply }, reply === undefined || !moves.reply ? [] : moves.reply(call.method, reply));
   };
-  port.on('message', serve);
+  // Outside an ask, an answer can only be a late one (its ask gave up waiting): dropped.
+  port.on('message', (msg: unknown) => { if (!isAnswer(msg)) serve(msg); });
 }

@@ -15,6 +15,7 @@ export function callbackTarget(name: string): Record<string, (...a: never[]) => 
     note: (what: string) => { log.push(`${name}:${what}`); return log.length; },
     log: () => [...log],
     die: () => process.exit(3),
+    hang: (ms: number) => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); return 'late'; },
     fail: (message: string) => { throw new RangeError(message); },
     askOnce: (port: Port, x: unknown) => port(x),
     askCatching: (port: Port) => { try { return port(1); } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } },

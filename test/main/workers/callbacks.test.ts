@@ -4,7 +4,8 @@
 // target called directly); a callback kept and asked in a later call, refused once released; an ask's
 // buffer and an answer's buffer detached on the side they left; the coordinator's callback error thrown in
 // the worker as a typed CallbackError and, let out, as the call's error with both messages and the
-// callback's exception as cause; nesting past the bound refused; a worker that dies mid-ask gives 'exited'.
+// callback's exception as cause; nesting past the bound refused; a worker that dies mid-ask gives 'exited';
+// an ask left unanswered (in `callAll` the coordinator waits for the workers in order) fails after the bound.
 // And a host owner's sender port over a worker (ownerOverWorker.ts, ownerCallbackStub.ts): given at
 // `openSender`, asked in `senderStep`, released at `closeSender` — the same answers as the direct call.
 import { test, after } from 'node:test';
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { blockingChannel, WorkerCallError, type BlockingCallClient } from '../../../src-main/node/workers/blockingCallClient';
+import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from '../../../src-main/node/workers/blockingCallClient';
 import { WorkerOwnerTransport } from '../../../src-main/node/workers/ownerOverWorker';
 import { ownerClient, OwnerCallError } from '../../../src-main/engine/index';
 import { callbackTarget } from './callbackTarget';
@@ -22,8 +23,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bootstrap = join(here, '../../../src-main/node/workers/tsWorkerBootstrap.mjs');
 const workers: Worker[] = [];
 
-function start(file: string, name = 'w'): BlockingCallClient {
-  const { client, workerEnd } = blockingChannel();
+function start(file: string, name = 'w', timeoutMs?: number): BlockingCallClient {
+  const { client, workerEnd } = blockingChannel(timeoutMs);
   const w = new Worker(bootstrap, { workerData: { __entry: pathToFileURL(join(here, file)).href, end: workerEnd, name }, transferList: [workerEnd.port] });
   w.unref();
   w.on('error', () => { /* reported to the caller through the signal */ });
@@ -107,6 +108,20 @@ test('a worker that dies mid-ask: the nested call and the call that asked both g
   assert.throws(() => callWith(a, 'askOnce', () => { try { return a.call('die', []); } catch (e) { nested = e; throw e; } }, [1]),
     (e: unknown) => e instanceof WorkerCallError && e.kind === 'exited' && e.method === 'askOnce');
   assert.ok(nested instanceof WorkerCallError && nested.kind === 'exited' && nested.method === 'die');
+});
+
+test('an ask is bounded: in callAll a later worker\'s ask waits for the earlier replies, and fails after its bound', () => {
+  const a = start('callbackTarget.ts', 'a');
+  const b = start('callbackTarget.ts', 'b', 300);
+  assert.equal(b.call('echo', [1], [], 30_000), 1, 'b is up');
+  const cb = b.register((x: number) => x + 1);
+  assert.throws(() => callAll([
+    { client: a, method: 'hang', args: [1500] },
+    { client: b, method: 'askOnce', args: [null, 1], callbacks: [{ index: 0, cb }] },
+  ]), (e: unknown) => e instanceof WorkerCallError && e.remoteName === 'CallbackTimeout' && /did not answer askOnce's callback within 300 ms/.test(e.message));
+  assert.deepEqual(callAll([{ client: a, method: 'echo', args: [2] }, { client: b, method: 'askOnce', args: [null, 2], callbacks: [{ index: 0, cb }] }]), [2, 3],
+    'asked while nothing earlier holds the coordinator, it is answered (the late answer before was dropped)');
+  b.release(cb);
 });
 
 test('a host owner\'s sender port over a worker: given at openSender, asked in senderStep, released at closeSender — as the direct call', () => {
