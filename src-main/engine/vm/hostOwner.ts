@@ -186,6 +186,8 @@ export interface GuestResumeOrder {
   timing: CaptureTiming | undefined;
 }
 
+const NO_STOPPED: readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] = Object.freeze([]);
+
 type QueuedOrder =
   | { kind: 'policy'; vmId: VmId; policy: VmCpuPolicy }
   | { kind: 'throttle'; vmId: VmId; pct: number };
@@ -456,6 +458,8 @@ export class HostOwner implements ReclaimCalls {
     });
     this.reclamation.stopped(vmId);
     o.away = held;
+    // From the switch the VM's running machine is the destination's: this host holds it only as leaving.
+    this.env.setGuest(vmId, undefined);
   }
 
   /** The leaving machine's saved state and kept bytes (a save in post-copy): plain data. */
@@ -638,6 +642,11 @@ export class HostOwner implements ReclaimCalls {
     return this.env.scheduler()?.endGridQuantum(lengthNs) ?? 0;
   }
 
+  /** The guests that crashed or powered themselves off during the segment (usually none: a shared empty list). */
+  stoppedVms(): readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] {
+    return this.env.scheduler()?.stoppedVms() ?? NO_STOPPED;
+  }
+
   /** The collector's sample of this host (clears the scheduler's accounting, reads the VMs' dirty logs). */
   sample(order: HostSampleOrder): HostSample {
     return takeHostSample(this.sampleSource, order);
@@ -696,6 +705,15 @@ export class HostOwner implements ReclaimCalls {
 
   reclaimViewCopy(): ReclaimViewCopy | undefined {
     return this.reclamation.viewCopy;
+  }
+
+  /** The host's scheduler and memory pool themselves (one thread only: tests look inside; never sent; no drain). */
+  inspectScheduler(): HostScheduler | undefined {
+    return this.env.scheduler();
+  }
+
+  inspectMemory(): HostMemory | undefined {
+    return this.env.memory();
   }
 
   /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */

@@ -11,7 +11,7 @@ export {
 } from './guestLifecycle';
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
-export { COUNTERS_READER } from './dirtyLogShare';
+export { COUNTERS_READER, type DirtyLogShare } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';

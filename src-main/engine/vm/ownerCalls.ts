@@ -31,7 +31,7 @@ export const OWNER_METHODS = [
   'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'machine', 'joinReclamation', 'missingPages',
   'supplyPages', 'readSavedSource',
   'digestPart', 'savePart', 'restorePart',
-  'endQuantum', 'sample', 'guestRunState', 'guestFacts',
+  'stoppedVms', 'endQuantum', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
   'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
   'outgoingPageCount', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole',
@@ -41,7 +41,7 @@ export const OWNER_METHODS = [
   'openSender', 'senderIndex', 'senderStep', 'senderFlush', 'senderPostcopy', 'senderPush', 'closeSender',
   'reclaimVmIds', 'reclaimStep', 'reclaimPart', 'restoreReclaimPart',
   // tests' reads of the reclaimer in one thread (not plain: never sent to a worker)
-  'reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages',
+  'reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages', 'inspectScheduler', 'inspectMemory',
 ] as const satisfies readonly MethodOf<HostOwner>[];
 
 /** `HostOwner`'s getters: read through the transport as a call with no arguments. */

@@ -17,6 +17,7 @@ import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { canonicalBytes as bytes } from '../../helpers/canonicalBytes';
 import { channelTransport } from '../../helpers/partChannel';
 import { PARTS_SCENARIO as SCENARIO } from '../../helpers/pinnedLabs';
+import { guestOf, hostScheduler } from '../../helpers/hostSides';
 
 const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));
@@ -51,8 +52,8 @@ function busyLab(transport: HostPartTransport): Lab {
 /** What main's save held for the guests and schedulers, read from the machines and schedulers directly. */
 function directParts(lab: Lab): { guests: [VmId, unknown][]; schedulers: [string, unknown][] } {
   return {
-    guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
-    schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+    guests: [...lab.runtimes.keys()].filter((id) => guestOf(lab, id)).map((id) => [id, guestOf(lab, id)!.save()]),
+    schedulers: [...lab.owners.keys()].map((id) => [id, hostScheduler(lab, id)!.save()]),
   };
 }
 
@@ -87,7 +88,7 @@ test('the busy lab is what the test needs: migrations in flight (one post-copy),
   const h0 = lab.reg.hostByName('H0')!.id;
   let away = 0;
   for (const vm of lab.reg.vmsOnHost(h0)) {
-    const g = lab.runtimes.get(vm.id)?.guest;
+    const g = guestOf(lab, vm.id);
     g?.scanPages((gpfn, hfn) => { if (hfn < 0 && lab.owners.get(vm.hostId!)!.reclaimAwayBytes(vm.id, gpfn)) away++; });
   }
   assert.ok(away > 100, `H0's reclamation holds pages of its guests (${away})`);
