@@ -1,6 +1,6 @@
 /**
- * The Lab: the whole simulated world behind the contract — inventory, per-VM runtimes (guests, disks,
- * snapshots, consoles), per host a CPU scheduler and a memory pool, tasks, event log, virtual clock,
+ * The Lab: the whole simulated world behind the contract — inventory, per-VM runtimes (disks, snapshots,
+ * consoles), per host its owner (behind which the host's side holds its scheduler, pool and guests), tasks, event log, virtual clock,
  * counters and the scenario's timeline — and `advance(ms)`, which moves it forward in lockstep quanta
  * (`simLoop.ts`) with the barrier services in between.
  *
@@ -22,8 +22,9 @@
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
  *   With `LabOptions.ownerTransport` each owner is reached through a client sending its calls as messages
  *   (`vm/ownerTransport.ts`; tests: the checked loopback); absent, the lab holds the owner itself.
- * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
- *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
+ * - `addHostSide(host)`: the host's side (`host/hostSide.ts`: scheduler, memory pool with the hypervisor's
+ *   reserve, guest machines), built from the host's plain data and the engine's ports, and its owner over
+ *   it. The lab itself holds no scheduler, pool or guest machine: it is the coordinator.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the

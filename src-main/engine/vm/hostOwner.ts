@@ -74,7 +74,10 @@
  *    machine), for the inventory DTO and the migration compatibility check.
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
- * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
+ * `HostOwnerEnv`, the host's side (`host/hostSide.ts`: it holds the scheduler, pool and guest machines;
+ * the lab holds none); at a migration's switch the source lets go of the machine (`leaveReclamation`),
+ * holding it only as leaving. `stoppedVms()` is the `guests.stopped` service's per-host report;
+ * `inspectScheduler()` / `inspectMemory()` (with `machine(vmId)`) are tests' reads in one thread. Nothing outside the
  * scheduler reads policy or throttle before the next segment, which is why queuing them keeps results.
  * The coordinator's side (inventory facts, console buffer, collector baselines, events) stays with the
  * caller (`guestLifecycle.ts`, `guestMove.ts`). Every public member is listed in `ownerCalls.ts` (typecheck
@@ -109,7 +112,7 @@ import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply
 import type { DirtyLogShare } from './dirtyLogShare';
 import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
-/** What a host's owner works on (in one thread: the lab's own objects). */
+/** What a host's owner works on: the host's side (`host/hostSide.ts`), which holds it all. */
 export interface HostOwnerEnv {
   scheduler(): HostScheduler | undefined;
   memory(): HostMemory | undefined;

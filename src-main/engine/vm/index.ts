@@ -17,7 +17,7 @@ export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, ty
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 export { CaptureIntake, releaseAll, releaseDropped, savedCapture } from './captureHandles';
 export {
-  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
+  ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
 } from './ownerCalls';
 export {
   CheckedLoopback, checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, type OwnerTransport, type OwnerTransportMaker,
