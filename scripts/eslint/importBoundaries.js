@@ -50,7 +50,7 @@ export const ENGINE_DOOR = 'index.ts';
 export const ENGINE_AREAS = {
   datacenter: {
     is: 'the simulated datacenter: the Lab, inventory, tasks, scheduling, counters, snapshots, scenarios',
-    folders: ['api', 'lab', 'cluster', 'vm', 'scheduler', 'metrics', 'snapshot', 'scenario', 'sim', 'tasks', 'migration', 'placement', 'overcommit', 'services', 'alarms'],
+    folders: ['api', 'lab', 'cluster', 'vm', 'host', 'scheduler', 'metrics', 'snapshot', 'scenario', 'sim', 'tasks', 'migration', 'placement', 'overcommit', 'services', 'alarms'],
   },
   machine: {
     is: 'the guest machine: the HV32 ISA, CPU, MMU, memory, monitors, translator, devices, the Machine',

@@ -1,6 +1,6 @@
 /**
- * The Lab: the whole simulated world behind the contract — inventory, per-VM runtimes (guests, disks,
- * snapshots, consoles), per host a CPU scheduler and a memory pool, tasks, event log, virtual clock,
+ * The Lab: the whole simulated world behind the contract — inventory, per-VM runtimes (disks, snapshots,
+ * consoles), per host its owner (behind which the host's side holds its scheduler, pool and guests), tasks, event log, virtual clock,
  * counters and the scenario's timeline — and `advance(ms)`, which moves it forward in lockstep quanta
  * (`simLoop.ts`) with the barrier services in between.
  *
@@ -22,8 +22,9 @@
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
  *   With `LabOptions.ownerTransport` each owner is reached through a client sending its calls as messages
  *   (`vm/ownerTransport.ts`; tests: the checked loopback); absent, the lab holds the owner itself.
- * - `hostMemory(hostId)`: the host's memory pool (`HostMemory`, capacity = the host's memory, the
- *   hypervisor's reserve charged at creation); every guest on the host allocates its frames from it.
+ * - `addHostSide(host)`: the host's side (`host/hostSide.ts`: scheduler, memory pool with the hypervisor's
+ *   reserve, guest machines), built from the host's plain data and the engine's ports, and its owner over
+ *   it. The lab itself holds no scheduler, pool or guest machine: it is the coordinator.
  * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the
@@ -45,19 +46,17 @@ import { Rng } from '../sim/index';
 import type { BarrierService } from '../sim/index';
 import { Collector } from '../metrics/index';
 import { ClusterServices } from '../services/index';
-import { HostReclamation, hostReclaimSeed, MemoryOvercommit } from '../overcommit/index';
+import { hostReclaimSeed, MemoryOvercommit } from '../overcommit/index';
 import { AlarmManager } from '../alarms/index';
-import { VMKERNEL_FRAMES, VMKERNEL_MEMORY_OWNER } from '../metrics/index';
 import { buildInventory } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
 import { Timeline } from '../scenario/index';
 import type { CommandRunner } from '../scenario/index';
-import { HostScheduler } from '../scheduler/index';
-import { HostMemory } from '../vm/guestFactory';
+import { HostSide } from '../host/index';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
-import { DestinationMachines, MigrationService, PageCodecs, PageReceiver, SenderSide, writeHeldPages } from '../migration/index';
+import { MigrationService, PageCodecs } from '../migration/index';
 import { HostOwner, ownerClient, sameThread, VmRuntime, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
@@ -112,11 +111,12 @@ export class Lab {
   readonly clusterServices: ClusterServices;
   /** vSphere's alarms on hosts, VMs and datastores (`alarms/`). */
   readonly alarms: AlarmManager;
-  readonly schedulers = new Map<HostId, HostScheduler>();
   /** Per host, its owner (in host insertion order, the loop's order): the seam operations go through. */
   readonly owners = new Map<HostId, HostOwnerCalls>();
   /** How the owners are reached (absent: directly). */
   private readonly ownerTransport: OwnerTransportMaker | undefined;
+  /** The host codecs' port each host's side is built with (absent: the engine's hash, no compression). */
+  private readonly pageCodecPort: PageCodecPort | undefined;
   /** How a host's save, digest or restore part crosses between the lab and the host's owner (a test may swap it). */
   hostParts: HostPartTransport;
   readonly runtimes = new Map<VmId, VmRuntime>();
@@ -127,7 +127,6 @@ export class Lab {
   rng: Rng;
   /** Separate stream for task-duration jitter, so other consumers don't shift it. */
   taskRng: Rng;
-  private readonly memories = new Map<HostId, HostMemory>();
   /** A student's guided-exercise progress (contract `exercise.progress.*`): kept and saved, never interpreted. */
   exerciseProgress: ExerciseProgress | undefined;
   /** The student's own data-center design (contract `availability.design.save`): kept and saved, evaluated on request. */
@@ -140,6 +139,7 @@ export class Lab {
     this.guestFactory = options.guestFactory;
     this.hostParts = options.hostPartTransport ?? sameThread;
     this.ownerTransport = options.ownerTransport;
+    this.pageCodecPort = options.pageCodecs;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
     this.guestParams = options.guestParams;
@@ -244,25 +244,27 @@ export class Lab {
     return rt;
   }
 
-  hostMemory(hostId: HostId): HostMemory | undefined {
-    return this.memories.get(hostId);
-  }
-
   /** Applies every host's queued orders (CPU policy, throttle), host by host: before a save or a digest. */
   drainHostOrders(): void {
     this.owners.forEach((owner) => owner.drain());
   }
 
-  /** A host's scheduler, memory pool and owner (the pool holds the hypervisor's reserve from the start). */
+  /**
+   * A host's owner over its own side (`host/hostSide.ts`: scheduler, memory pool with the hypervisor's
+   * reserve, guest machines), built from the host's plain data and the engine's ports, as a worker would.
+   */
   addHostSide(host: Host): void {
-    this.schedulers.set(host.id, new HostScheduler(host));
-    const owner = this.makeOwner(host.id);
+    const { sockets, coresPerSocket, threadsPerCore, cpuMhz } = host;
+    const side = new HostSide(
+      { hostId: host.id, name: host.name, cpu: { sockets, coresPerSocket, threadsPerCore, cpuMhz }, memoryBytes: host.memoryBytes, reclaimSeed: hostReclaimSeed(this.seed, host.id) },
+      {
+        guestFactory: this.guestFactory, pageCodecs: this.pageCodecPort,
+        disk: (vmId) => this.runtime(vmId).disks[0],
+        dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
+      },
+    );
+    const owner = new HostOwner(host.id, side);
     this.owners.set(host.id, this.ownerTransport ? ownerClient(host.id, this.ownerTransport(owner)) : owner);
-    const pool = new HostMemory({ capacityBytes: host.memoryBytes });
-    if (!pool.chargeOverhead(VMKERNEL_MEMORY_OWNER, VMKERNEL_FRAMES)) {
-      throw new Error(`host ${host.name} has less memory than the hypervisor reserves for itself`);
-    }
-    this.memories.set(host.id, pool);
   }
 
   /** Bytes provisioned on a datastore: the VMs' disks (thick: capacity counts in full) plus snapshot deltas. */
@@ -322,8 +324,6 @@ export class Lab {
       setRuntime: (vmId, rt) => { this.runtimes.set(vmId, rt); },
       forgetVm: (vmId) => { this.runtimes.delete(vmId); this.collector.forget(vmId); },
       host: (hostId) => this.owners.get(hostId),
-      scheduler: (hostId) => { this.owners.get(hostId)?.drain(); return this.schedulers.get(hostId); },
-      hostMemory: (hostId) => this.memories.get(hostId),
       markChanged: (...ids) => this.markChanged(...ids),
       emit: (e) => this.emit(e),
       vmop: (vm, kind) => this.collector.vmop(vm, kind),
@@ -337,47 +337,15 @@ export class Lab {
     };
   }
 
-  /** A host's owner over the lab's own objects (one thread: every call synchronous). */
-  private makeOwner(hostId: HostId): HostOwner {
-    return new HostOwner(hostId, {
-      scheduler: () => this.schedulers.get(hostId),
-      memory: () => this.memories.get(hostId),
-      guestFactory: () => this.guestFactory,
-      guest: (vmId) => this.runtimes.get(vmId)?.guest,
-      setGuest: (vmId, guest) => { this.runtime(vmId).guest = guest; },
-      reclamation: () => new HostReclamation(hostId, hostReclaimSeed(this.seed, hostId), {
-        pool: () => this.memories.get(hostId), guest: (vmId) => this.runtimes.get(vmId)?.guest,
-      }),
-      // --- save, digest and restore parts (persist) ---
-      guestIds: () => {
-        const ids: VmId[] = [];
-        this.runtimes.forEach((rt, vmId) => { if (rt.guest && this.reg.vms.get(vmId)?.hostId === hostId) ids.push(vmId); });
-        return ids;
-      },
-      disk: (vmId) => this.runtime(vmId).disks[0],
-      cpuShape: () => this.reg.hosts.get(hostId),
-      setScheduler: (scheduler) => { this.schedulers.set(hostId, scheduler); },
-      dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
-      // --- migration halves ---
-      receiverHalf: (incoming, neighbours, compression) => new PageReceiver(incoming, neighbours, this.migrations.codecs, compression),
-      // --- migration after the switch ---
-      destinationSide: (machines, held) => new DestinationMachines(machines, held),
-      // --- migration sender (source side) ---
-      writeHeldPages,
-      // --- migration sender half ---
-      senderHalf: (read, pageCounts, options, port) => new SenderSide(read, pageCounts, this.migrations.codecs, options, port),
-    });
-  }
-
   /** Barrier service: guests that crashed or powered themselves off during the segment. Stateless. */
   private stoppedGuests(): BarrierService<null> {
     return {
       name: 'guests.stopped',
-      // Runs at every barrier and almost always finds nothing: it walks the schedulers and their (usually
-      // empty) lists without for-of, whose iterators are allocated wherever V8 does not optimize them away.
+      // Runs at every barrier and almost always finds nothing: it asks each host's owner for its (usually
+      // empty) list without for-of, whose iterators are allocated wherever V8 does not optimize them away.
       atBarrier: () => {
-        this.schedulers.forEach((sched) => {
-          const stopped = sched.stoppedVms();
+        this.owners.forEach((owner) => {
+          const stopped = owner.stoppedVms();
           for (let i = 0; i < stopped.length; i++) guestStopped(this.ops, stopped[i].id, stopped[i].crashed);
         });
       },

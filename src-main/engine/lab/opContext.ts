@@ -11,9 +11,8 @@
  *  - hosts: `host(hostId)` — the host's `HostOwner` (`vm/hostOwner.ts`; its calls, `HostOwnerCalls`: the owner or a
  *    client sending them as messages, `vm/ownerTransport.ts`): every order to its scheduler,
  *    memory pool and guest machines, with plain-data arguments and replies (start, stop, capture, pause,
- *    resume, overhead, guest shutdown / reboot; CPU policy and throttle queued until its next segment);
- *    still reaching in, for what has not moved behind the owner: `scheduler(hostId)` (drains the owner's
- *    queue first, so a direct call keeps the issue order) and `hostMemory(hostId)` (the host's memory pool);
+ *    resume, overhead, guest shutdown / reboot; CPU policy and throttle queued until its next segment).
+ *    The context holds no scheduler, pool or guest machine: they are the host's side (`host/hostSide.ts`);
  *  - guests: `guestFactory` (absent → VMs run no guest), `seed` (per-boot guest seeds derive from it);
  *  - `provisionedBytes(datastoreId)`: the space its VMs' disks and snapshots take (a clone checks room);
  *  - publishing: `markChanged(...ids)` (one `inventory.changed` per command / advance), `emit(event)`;
@@ -37,8 +36,6 @@ import type { GuestParamDto } from '@shared/model/guestParams';
 import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import type { TaskManager } from '../tasks/index';
-import type { HostScheduler } from '../scheduler/index';
-import type { HostMemory } from '../vm/guestFactory';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { HostOwnerCalls, VmRuntime } from '../vm/index';
 import type { VmopKind } from '../metrics/index';
@@ -62,8 +59,6 @@ export interface OpContext {
   setRuntime(vmId: VmId, rt: VmRuntime): void;
   forgetVm(vmId: VmId): void;
   host(hostId: HostId): HostOwnerCalls | undefined;
-  scheduler(hostId: HostId): HostScheduler | undefined;
-  hostMemory(hostId: HostId): HostMemory | undefined;
   markChanged(...ids: InventoryObjectId[]): void;
   emit(event: EngineEvent): void;
   vmop(vm: Vm, kind: VmopKind): void;

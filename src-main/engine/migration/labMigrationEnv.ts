@@ -174,12 +174,8 @@ export class LabMigrationEnv implements MigrationEnv {
   loseVms(reason: string): void {
     for (const vm of this.vms()) {
       const owner = vm.hostId ? this.ctx.host(vm.hostId) : undefined;
-      if (owner) owner.drop(vm.id, this.ctx.nowNs());
-      else {
-        const rt = this.ctx.runtime(vm.id);
-        rt.guest?.dispose();
-        rt.guest = undefined;
-      }
+      // a VM on no host runs no machine: nothing to drop
+      owner?.drop(vm.id, this.ctx.nowNs());
       vm.powerState = 'poweredOff';
       vm.uptimeCarriedMs = 0;
       setGuestFacts(vm, undefined);

@@ -182,12 +182,8 @@ export function applyGuestFacts(vm: Vm, facts: GuestFacts): void {
 export function stopGuest(ctx: OpContext, vm: Vm): void {
   pollConsole(ctx, vm);
   const owner = ownerOf(ctx, vm);
-  if (owner) owner.stop(vm.id, ctx.nowNs());
-  else {
-    const rt = ctx.runtime(vm.id);
-    rt.guest?.dispose();
-    rt.guest = undefined;
-  }
+  // a VM on no host runs no machine: nothing to stop
+  owner?.stop(vm.id, ctx.nowNs());
   setGuestFacts(vm, undefined);
 }
 
@@ -195,7 +191,7 @@ export function stopGuest(ctx: OpContext, vm: Vm): void {
 export function markCrashed(ctx: OpContext, vm: Vm): void {
   pollConsole(ctx, vm);
   const owner = ownerOf(ctx, vm);
-  applyGuestFacts(vm, owner ? owner.markCrashed(vm.id, ctx.nowNs()) : factsOf(ctx.runtime(vm.id).guest));
+  applyGuestFacts(vm, owner ? owner.markCrashed(vm.id, ctx.nowNs()) : factsOf(undefined));
 }
 
 export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
@@ -217,8 +213,8 @@ export function captureGuest(ctx: OpContext, vm: Vm): GuestCapture {
 export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit' | 'host'>, vm: Vm): void {
   const rt = ctx.runtime(vm.id);
   const owner = ownerOf(ctx, vm);
-  // the owner answers undefined when the VM runs no machine there
-  const r = owner ? owner.readConsole(vm.id, rt.guestConsoleOffset) : rt.guest?.consoleRead(rt.guestConsoleOffset);
+  // the owner answers undefined when the VM runs no machine there (and a VM on no host runs none)
+  const r = owner?.readConsole(vm.id, rt.guestConsoleOffset);
   if (!r) return;
   rt.guestConsoleOffset = r.nextOffset;
   if (!r.text) return;

@@ -74,7 +74,10 @@
  *    machine), for the inventory DTO and the migration compatibility check.
  *
  * Rules: in one thread every call is synchronous and goes straight to the host's objects through
- * `HostOwnerEnv` (looked up at each call: a lab restore replaces the scheduler); nothing outside the
+ * `HostOwnerEnv`, the host's side (`host/hostSide.ts`: it holds the scheduler, pool and guest machines;
+ * the lab holds none); at a migration's switch the source lets go of the machine (`leaveReclamation`),
+ * holding it only as leaving. `stoppedVms()` is the `guests.stopped` service's per-host report;
+ * `inspectScheduler()` / `inspectMemory()` (with `machine(vmId)`) are tests' reads in one thread. Nothing outside the
  * scheduler reads policy or throttle before the next segment, which is why queuing them keeps results.
  * The coordinator's side (inventory facts, console buffer, collector baselines, events) stays with the
  * caller (`guestLifecycle.ts`, `guestMove.ts`). Every public member is listed in `ownerCalls.ts` (typecheck
@@ -109,7 +112,7 @@ import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply
 import type { DirtyLogShare } from './dirtyLogShare';
 import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
-/** What a host's owner works on (in one thread: the lab's own objects). */
+/** What a host's owner works on: the host's side (`host/hostSide.ts`), which holds it all. */
 export interface HostOwnerEnv {
   scheduler(): HostScheduler | undefined;
   memory(): HostMemory | undefined;
@@ -185,6 +188,8 @@ export interface GuestResumeOrder {
   offsetNs: number;
   timing: CaptureTiming | undefined;
 }
+
+const NO_STOPPED: readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] = Object.freeze([]);
 
 type QueuedOrder =
   | { kind: 'policy'; vmId: VmId; policy: VmCpuPolicy }
@@ -456,6 +461,8 @@ export class HostOwner implements ReclaimCalls {
     });
     this.reclamation.stopped(vmId);
     o.away = held;
+    // From the switch the VM's running machine is the destination's: this host holds it only as leaving.
+    this.env.setGuest(vmId, undefined);
   }
 
   /** The leaving machine's saved state and kept bytes (a save in post-copy): plain data. */
@@ -638,6 +645,11 @@ export class HostOwner implements ReclaimCalls {
     return this.env.scheduler()?.endGridQuantum(lengthNs) ?? 0;
   }
 
+  /** The guests that crashed or powered themselves off during the segment (usually none: a shared empty list). */
+  stoppedVms(): readonly { id: VmId; crashed: boolean; poweredOff: boolean }[] {
+    return this.env.scheduler()?.stoppedVms() ?? NO_STOPPED;
+  }
+
   /** The collector's sample of this host (clears the scheduler's accounting, reads the VMs' dirty logs). */
   sample(order: HostSampleOrder): HostSample {
     return takeHostSample(this.sampleSource, order);
@@ -696,6 +708,15 @@ export class HostOwner implements ReclaimCalls {
 
   reclaimViewCopy(): ReclaimViewCopy | undefined {
     return this.reclamation.viewCopy;
+  }
+
+  /** The host's scheduler and memory pool themselves (one thread only: tests look inside; never sent; no drain). */
+  inspectScheduler(): HostScheduler | undefined {
+    return this.env.scheduler();
+  }
+
+  inspectMemory(): HostMemory | undefined {
+    return this.env.memory();
   }
 
   /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */

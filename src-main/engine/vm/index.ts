@@ -11,13 +11,13 @@ export {
 } from './guestLifecycle';
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
-export { COUNTERS_READER } from './dirtyLogShare';
+export { COUNTERS_READER, type DirtyLogShare } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 export { CaptureIntake, releaseAll, releaseDropped, savedCapture } from './captureHandles';
 export {
-  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
+  ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
 } from './ownerCalls';
 export {
   CheckedLoopback, checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, type OwnerTransport, type OwnerTransportMaker,

@@ -4,7 +4,8 @@
  * from it (`ownerTransport.ts`), and a worker serving an owner allows exactly these names.
  *
  * Interface:
- *  - `OWNER_METHODS`: every public method of `HostOwner`; `OWNER_READS`: its getters (`pendingOrders`).
+ *  - `OWNER_METHODS`: every public method of `HostOwner`; `OWNER_READS`: its getters (`pendingOrders`);
+ *    `ONE_THREAD_READS`: the methods only tests call, in one thread (their replies are the host's objects).
  *    A member added to `HostOwner` and to neither list fails typecheck (`ListedEveryMember` below).
  *  - `HostOwnerCalls`: what the lab holds per host (`lab.owners`, `OpContext.host`): the owner itself in
  *    one thread, or a client with the same shape.
@@ -21,6 +22,9 @@
 import type { HostOwner } from './hostOwner';
 import type { RecordBatch, ReceiverAnswer, ReceiverAsk } from '../migration/index';
 
+/** Tests' reads of the host's side in one thread (its reclaimer, scheduler, pool): not plain, never sent to a worker. */
+export const ONE_THREAD_READS = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages', 'inspectScheduler', 'inspectMemory'] as const;
+
 /** Every method `HostOwner` answers. */
 export const OWNER_METHODS = [
   'setPolicy', 'setThrottle', 'drain', 'runSegment',
@@ -31,7 +35,7 @@ export const OWNER_METHODS = [
   'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'machine', 'joinReclamation', 'missingPages',
   'supplyPages', 'readSavedSource',
   'digestPart', 'savePart', 'restorePart',
-  'endQuantum', 'sample', 'guestRunState', 'guestFacts',
+  'stoppedVms', 'endQuantum', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
   'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
   'outgoingPageCount', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole',
@@ -40,8 +44,7 @@ export const OWNER_METHODS = [
   'outgoingHeldPages',
   'openSender', 'senderIndex', 'senderStep', 'senderFlush', 'senderPostcopy', 'senderPush', 'closeSender',
   'reclaimVmIds', 'reclaimStep', 'reclaimPart', 'restoreReclaimPart',
-  // tests' reads of the reclaimer in one thread (not plain: never sent to a worker)
-  'reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages',
+  ...ONE_THREAD_READS,
 ] as const satisfies readonly MethodOf<HostOwner>[];
 
 /** `HostOwner`'s getters: read through the transport as a call with no arguments. */

@@ -1,7 +1,8 @@
 /**
- * vmRuntime — the running side of one VM, beside its inventory record (`cluster/registry.ts`): the guest
- * machine executing it (if any), its time base, its copy-on-write disks, its snapshot tree, its console,
- * and the captured state while suspended. (Its counter baselines belong to the collector.)
+ * vmRuntime — the coordinator's side of one running VM, beside its inventory record (`cluster/registry.ts`):
+ * its time base, its copy-on-write disks, its snapshot tree, its console, its dirty log's share and the
+ * captured state while suspended. The guest machine executing it is its host's (`host/hostSide.ts`),
+ * reached through the host's owner. (Its counter baselines belong to the collector.)
  *
  * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId, saveCapture)` /
  *   `restore(...)` (the guest itself is saved by the lab through its host owner's part, and so are the
@@ -13,7 +14,6 @@
  * own time left off (like VMware's virtual TSC); `bootGuestNs` is the VM time at its last boot.
  */
 import type { Vm } from '../cluster/index';
-import type { GuestMachine } from './guestMachine';
 import { ConsoleBuffer } from './consoleBuffer';
 import { DirtyLogShare } from './dirtyLogShare';
 import type { DirtyLogShareState } from './dirtyLogShare';
@@ -22,7 +22,6 @@ import { DiskChain, SnapshotTree } from '../snapshot/index';
 import type { DiskLayer, GuestCapture, SavedGuestCapture, SnapshotTreeState } from '../snapshot/index';
 
 export class VmRuntime {
-  guest: GuestMachine | undefined;
   offsetNs = 0;
   bootGuestNs = 0;
   disks: DiskChain[];

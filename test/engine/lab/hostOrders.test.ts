@@ -12,6 +12,7 @@ import { digestInput } from '../../../src-main/engine/lab/labDigest';
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { cpuPolicyOf, pauseGuest, stopGuest } from '../../../src-main/engine/vm/index';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { hostScheduler } from '../../helpers/hostSides';
 
 const SCENARIO = {
   version: 1, name: 'orders', title: 'orders',
@@ -48,7 +49,7 @@ function raiseShares(s: Setup): void {
   assert.ok(r.ok, JSON.stringify(r));
 }
 
-const shares = (s: Setup): number | undefined => s.lab.schedulers.get(s.hostId)!.effectiveSharesOf(s.vm0);
+const shares = (s: Setup): number | undefined => hostScheduler(s.lab, s.hostId)!.effectiveSharesOf(s.vm0);
 const savedShares = (s: Setup, state: ReturnType<Lab['save']>): unknown =>
   state.schedulers.find(([id]) => id === s.hostId)![1].vms.find((v) => v.id === s.vm0)!.sharesPerVcpu;
 
@@ -86,7 +87,7 @@ test('a save and a state digest between a command and the next advance hold the 
 
 test('orders and a synchronous call in the same barrier reach the scheduler in issue order', () => {
   const s = setup();
-  const sched = s.lab.schedulers.get(s.hostId)!;
+  const sched = hostScheduler(s.lab, s.hostId)!;
   const calls: string[] = [];
   const proto = Object.getPrototypeOf(sched) as typeof sched;
   sched.setPolicy = (id, p) => { calls.push(`setPolicy ${id}`); proto.setPolicy.call(sched, id, p); };

@@ -5,6 +5,8 @@
 // with the parts handed over in the same thread, and the ones main gave when the digest and save read every
 // guest machine and scheduler directly (pinned from that code): before the save, after a restore and
 // as the restored lab runs on (the post-copy completes on load, the pre-copy rolls back).
+// The coordinator holds no host's side: walking the busy lab's fields (its owners excepted), and the restored
+// lab's, finds no scheduler, memory pool, guest machine, reclaimer or capture store (host/hostSide.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -17,6 +19,15 @@ import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { canonicalBytes as bytes } from '../../helpers/canonicalBytes';
 import { channelTransport } from '../../helpers/partChannel';
 import { PARTS_SCENARIO as SCENARIO } from '../../helpers/pinnedLabs';
+import { guestOf, hostScheduler } from '../../helpers/hostSides';
+import { HostOwner } from '../../../src-main/engine/vm/index';
+import { CaptureStore } from '../../../src-main/engine/vm/captureStore';
+import { HostScheduler } from '../../../src-main/engine/scheduler/index';
+import { HostMemory } from '../../../src-main/engine/memory/index';
+import { Machine } from '../../../src-main/engine/machine/index';
+import { HostReclaimer, HostReclamation, ReclaimViewCopy } from '../../../src-main/engine/overcommit/index';
+import { HostSide } from '../../../src-main/engine/host/index';
+import { FakeGuest } from '../../helpers/fakeGuest';
 
 const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));
@@ -51,8 +62,8 @@ function busyLab(transport: HostPartTransport): Lab {
 /** What main's save held for the guests and schedulers, read from the machines and schedulers directly. */
 function directParts(lab: Lab): { guests: [VmId, unknown][]; schedulers: [string, unknown][] } {
   return {
-    guests: [...lab.runtimes].filter(([, rt]) => rt.guest).map(([id, rt]) => [id, rt.guest!.save()]),
-    schedulers: [...lab.schedulers].map(([id, s]) => [id, s.save()]),
+    guests: [...lab.runtimes.keys()].filter((id) => guestOf(lab, id)).map((id) => [id, guestOf(lab, id)!.save()]),
+    schedulers: [...lab.owners.keys()].map((id) => [id, hostScheduler(lab, id)!.save()]),
   };
 }
 
@@ -87,7 +98,7 @@ test('the busy lab is what the test needs: migrations in flight (one post-copy),
   const h0 = lab.reg.hostByName('H0')!.id;
   let away = 0;
   for (const vm of lab.reg.vmsOnHost(h0)) {
-    const g = lab.runtimes.get(vm.id)?.guest;
+    const g = guestOf(lab, vm.id);
     g?.scanPages((gpfn, hfn) => { if (hfn < 0 && lab.owners.get(vm.hostId!)!.reclaimAwayBytes(vm.id, gpfn)) away++; });
   }
   assert.ok(away > 100, `H0's reclamation holds pages of its guests (${away})`);
@@ -121,3 +132,41 @@ test('digests and save through a MessageChannel, and a restore from its parts, a
   ch.close();
 });
 
+
+/** A host-side object anywhere in `x` (class instances, arrays, maps, plain objects), not crossing a `HostOwner`; its path or undefined. */
+function hostSideObject(x: unknown, path: string, seen = new Set<unknown>()): string | undefined {
+  if (!x || typeof x !== 'object' || seen.has(x) || x instanceof HostOwner || ArrayBuffer.isView(x)) return undefined;
+  seen.add(x);
+  const held = [HostScheduler, HostMemory, Machine, FakeGuest, HostReclaimer, HostReclamation, ReclaimViewCopy, CaptureStore, HostSide];
+  if (held.some((c) => x instanceof c)) return `${path} (${x.constructor.name})`;
+  const entries: [string, unknown][] = x instanceof Map ? [...x].map(([k, v]) => [String(k), v])
+    : x instanceof Set ? [...x].map((v, i) => [String(i), v]) : Object.entries(x);
+  for (const [k, v] of entries) {
+    const found = hostSideObject(v, `${path}.${k}`, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The lab's own fields, its owners left out (they are the seam: the host's side is behind them). */
+function coordinatorHolds(lab: Lab): string | undefined {
+  const seen = new Set<unknown>([lab.owners]);
+  for (const [k, v] of Object.entries(lab)) {
+    const found = hostSideObject(v, `lab.${k}`, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+test('the coordinator holds no host\'s side: no scheduler, pool, guest machine, reclaimer or capture store outside the owners', () => {
+  const lab = busyLab(sameThread);
+  assert.ok([...lab.owners.values()].some((o) => o.reclaimer()), 'a host reclaims memory');
+  assert.ok([...lab.owners.values()].some((o) => o.captureCount() > 0), 'a host holds captures');
+  assert.equal(coordinatorHolds(lab), undefined);
+  const restored = Lab.restore(lab.save(), () => {}, options(sameThread));
+  restored.advance(500);
+  assert.equal(coordinatorHolds(restored), undefined, 'the restored lab: each host\'s side rebuilt behind its owner');
+  // the walk finds them where they are: behind the owners
+  const behind = hostSideObject({ env: (lab.owners.values().next().value as unknown as { env: unknown }).env }, 'owner');
+  assert.match(behind ?? '', /\(HostSide\)$/, 'the walk finds a host\'s side behind an owner');
+});

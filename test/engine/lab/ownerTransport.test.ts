@@ -19,7 +19,7 @@ import { API_VERSION } from '../../../src-shared/api/channels';
 import {
   checkedLoopback, createEngine, NotPlainError, OWNER_METHODS, OWNER_READS, OwnerCallError, plainCheck, type GuestFactory,
 } from '../../../src-main/engine/index';
-import { CheckedLoopback, type HostOwner } from '../../../src-main/engine/vm/index';
+import { CheckedLoopback, ONE_THREAD_READS, type HostOwner } from '../../../src-main/engine/vm/index';
 import { Lab, digestInput } from '../../../src-main/engine/lab/index';
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
@@ -190,6 +190,8 @@ test('the loopback: a moving buffer is detached on the side it left, a class ins
 test('what is not plain yet is exactly NOT_PLAIN_YET (a new part refuses its call; an entry no lab met has become plain: remove it), and every other call was made', () => {
   assert.deepEqual(check.refused, [], 'parts refused');
   assert.deepEqual([...check.seen].sort(), NOT_PLAIN_YET.map((e) => e.call).sort(), 'the non-plain parts met');
-  const never = [...OWNER_METHODS, ...OWNER_READS].filter((m) => !check.calls.has(m));
+  // the tests' one-thread reads of the host's objects never cross a transport
+  const oneThread = new Set<string>(ONE_THREAD_READS);
+  const never = [...OWNER_METHODS, ...OWNER_READS].filter((m) => !check.calls.has(m) && !oneThread.has(m));
   assert.deepEqual(never.sort(), [...NOT_EXERCISED].sort(), 'the owner calls no lab here made');
 });

@@ -15,6 +15,7 @@ import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import type { EngineEvent } from '../../../src-shared/api/events';
 import type { HostId } from '../../../src-shared/model/ids';
 import { VMKERNEL_MEMORY_OWNER } from '../../../src-main/engine/metrics/resourceModels';
+import { guestOf, hostPool } from '../../helpers/hostSides';
 
 const factory = defaultGuestFactory().factory!;
 const small = { vcpus: 1, memoryMiB: 32 };
@@ -54,7 +55,7 @@ test('host memory counters equal the frames the host pool holds, at every sample
   const lab = labFor(STORY, (l, e) => {
     if (e.type !== 'metrics.sampled') return;
     for (const host of l.reg.hosts.values()) {
-      const pool = l.hostMemory(host.id)!;
+      const pool = hostPool(l, host.id)!;
       const st = pool.stats();
       const s = l.collector.samples.latest(host.id)!;
       assert.equal(s.timeMs, e.timeMs);
@@ -68,7 +69,7 @@ test('host memory counters equal the frames the host pool holds, at every sample
       const frames = new Set<number>();
       const sharing = l.owners.get(host.id)!.reclaimer()!.sharing;
       for (const vm of l.reg.vmsOnHost(host.id)) {
-        const g = l.runtimes.get(vm.id)?.guest;
+        const g = guestOf(l, vm.id);
         if (g) {
           g.scanPages((_p, hfn) => { if (hfn >= 0) { mapped++; frames.add(hfn); } });
           mapped += sharing.zeroPagesOf(vm.id);
@@ -99,18 +100,18 @@ test('host memory counters equal the frames the host pool holds, at every sample
   const tasks = lab.tasks.list();
   assert.ok(tasks.length >= 7 && tasks.every((t) => t.state === 'success'), tasks.map((t) => `${t.operation} ${t.state} ${t.error?.message ?? ''}`).join('; '));
   for (const host of lab.reg.hosts.values()) {
-    const st = lab.hostMemory(host.id)!.stats();
+    const st = hostPool(lab, host.id)!.stats();
     assert.equal(st.framesAllocated, 0, `${host.name}: powered-off guests returned every frame`);
-    assert.equal(st.overheadFrames, lab.hostMemory(host.id)!.overheadFramesOf(VMKERNEL_MEMORY_OWNER), 'only the hypervisor reserve is left');
+    assert.equal(st.overheadFrames, hostPool(lab, host.id)!.overheadFramesOf(VMKERNEL_MEMORY_OWNER), 'only the hypervisor reserve is left');
   }
 });
 
 test('a saved lab rebuilds its pools: the same frames after loading as before', () => {
   const lab = labFor({ ...STORY, actions: STORY.actions.slice(0, 2) }, () => {});
   lab.advance(30_000);
-  const before = [...lab.reg.hosts.keys()].map((id) => lab.hostMemory(id)!.stats());
+  const before = [...lab.reg.hosts.keys()].map((id) => hostPool(lab, id)!.stats());
   const restored = Lab.restore(structuredClone(lab.save()), () => {}, { guestFactory: factory, commands: dispatch });
-  const after = [...restored.reg.hosts.keys()].map((id) => restored.hostMemory(id as HostId)!.stats());
+  const after = [...restored.reg.hosts.keys()].map((id) => hostPool(restored, id as HostId)!.stats());
   assert.deepEqual(after.map((s) => [s.framesAllocated, s.overheadFrames]), before.map((s) => [s.framesAllocated, s.overheadFrames]));
 });
 
@@ -131,7 +132,7 @@ test('a full host: no room for the overhead refuses the power-on; a working set 
   const r = dispatch(lab, { v: API_VERSION, id: 1, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('no-room')!.id } });
   assert.ok(r.ok);
   dispatch(lab, { v: API_VERSION, id: 2, kind: 'command', name: 'vm.powerOn', params: { vmId: lab.reg.vmByName('hungry')!.id } });
-  const snugPool = lab.hostMemory(snug.id)!;
+  const snugPool = hostPool(lab, snug.id)!;
   let worst = 0;
   for (let t = 0; t < 60; t++) {
     lab.advance(500);
@@ -143,7 +144,7 @@ test('a full host: no room for the overhead refuses the power-on; a working set 
   assert.equal(refused.error?.code, 'E_INSUFFICIENT_RESOURCES');
   assert.match(refused.error!.message, /Host tiny has not enough free memory for the \d+ MB overhead of no-room/);
   assert.equal(lab.reg.vmByName('no-room')!.powerState, 'poweredOff');
-  assert.equal(lab.hostMemory(tiny.id)!.overheadFramesOf(lab.reg.vmByName('no-room')!.id), 0, 'nothing was charged');
+  assert.equal(hostPool(lab, tiny.id)!.overheadFramesOf(lab.reg.vmByName('no-room')!.id), 0, 'nothing was charged');
   assert.equal(hungryTask.state, 'success');
   const hungry = lab.reg.vmByName('hungry')!;
   assert.equal(hungry.guestState, 'running', hungry.crashReason);

@@ -14,6 +14,7 @@ import { Lab } from '../../../src-main/engine/lab/lab';
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { AWAY_SWAP, AWAY_ZIP } from '../../../src-main/engine/overcommit/vmReclaim';
+import { guestOf, hostPool } from '../../helpers/hostSides';
 
 const factory = defaultGuestFactory().factory!;
 // Text pages (content 1): they compress into the cache, and one in 16 has the bytes of another (page
@@ -53,7 +54,7 @@ test('migrating VMs whose pages are partly compressed, swapped and shared: pre-c
   const away = () => vms.map((vm) => {
     const r = reclaimer.vm(vm.id);
     let shared = 0;
-    lab.runtimes.get(vm.id)!.guest!.scanPages((_g, hfn, refs) => { if (hfn >= 0 && refs > 1) shared++; });
+    guestOf(lab, vm.id)!.scanPages((_g, hfn, refs) => { if (hfn >= 0 && refs > 1) shared++; });
     return { zip: r?.countKind(AWAY_ZIP) ?? 0, swap: r?.countKind(AWAY_SWAP) ?? 0, shared };
   });
   let before = away();
@@ -63,7 +64,7 @@ test('migrating VMs whose pages are partly compressed, swapped and shared: pre-c
     before = away();
   }
   assert.ok(enough(), `compressed, swapped and shared pages: ${JSON.stringify(before)}`);
-  const snugPool = lab.hostMemory(snug.id)!;
+  const snugPool = hostPool(lab, snug.id)!;
   const heldBefore = snugPool.stats().framesAllocated;
 
   const migrate = (vmId: string, options: Record<string, unknown>) =>

@@ -11,6 +11,7 @@ import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import type { Machine } from '../../../src-main/engine/machine/index';
 import type { EngineEvent } from '../../../src-shared/api/events';
+import { guestOf as machineOf, hostPool } from '../../helpers/hostSides';
 
 const factory = defaultGuestFactory().factory!;
 
@@ -30,7 +31,7 @@ const SCENARIO = {
 };
 
 function guestOf(lab: Lab, name: string): Machine {
-  return lab.runtimes.get(lab.reg.vmByName(name)!.id)!.guest as unknown as Machine;
+  return machineOf(lab, lab.reg.vmByName(name)!.id) as unknown as Machine;
 }
 
 function consoleOf(lab: Lab, name: string): string {
@@ -49,7 +50,7 @@ test('soft state inflates labos balloons: frames go back (mem.vmmemctl), checksu
     events.push(e);
     if (e.type !== 'metrics.sampled' || !lab) return;
     for (const vm of lab.reg.vms.values()) {
-      const balloon: { readonly size: number } | undefined = lab.runtimes.get(vm.id)?.guest?.balloon;
+      const balloon: { readonly size: number } | undefined = machineOf(lab, vm.id)?.balloon;
       if (!balloon) continue;
       assert.equal(lab.collector.samples.latest(vm.id)!.values['mem.vmmemctl.average'], balloon.size * 4, `${vm.name} mem.vmmemctl at ${e.timeMs}`);
       sampled++;
@@ -80,7 +81,7 @@ test('soft state inflates labos balloons: frames go back (mem.vmmemctl), checksu
   const restored = Lab.restore(structuredClone(lab.save()), () => {}, { guestFactory: factory, commands: dispatch });
   const giver2 = guestOf(restored, 'giver');
   assert.deepEqual([...giver2.devices.balloon.held], [...dev.held]);
-  assert.deepEqual(restored.hostMemory(host.id)!.stats().framesAllocated, lab.hostMemory(host.id)!.stats().framesAllocated);
+  assert.deepEqual(hostPool(restored, host.id)!.stats().framesAllocated, hostPool(lab, host.id)!.stats().framesAllocated);
   restored.advance(3_000);
   assert.ok(verifiedLines(restored).length > before.length);
 

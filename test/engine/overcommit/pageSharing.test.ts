@@ -12,6 +12,7 @@ import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { HostSharing } from '../../../src-main/engine/overcommit/index';
 import { memReclamationOf } from '../../../src-shared/model/memoryReclamation';
 import type { GuestMachine } from '../../../src-main/engine/vm/guestMachine';
+import { guestOf } from '../../helpers/hostSides';
 
 const factory = defaultGuestFactory().factory!;
 
@@ -27,7 +28,7 @@ function lab(n: number, reclaim: Record<string, unknown>, workload = 'idle', par
 }
 
 function guests(l: Lab): GuestMachine[] {
-  return [...l.reg.vms.values()].map((vm) => l.runtimes.get(vm.id)!.guest!);
+  return [...l.reg.vms.values()].map((vm) => guestOf(l, vm.id)!);
 }
 
 /** Pages whose non-zero content also appears in another VM, and the frames an ideal sharer would save. */

@@ -13,6 +13,7 @@ import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import type { Machine } from '../../../src-main/engine/machine/index';
 import { PV_LAYOUT, type ParavirtMonitor } from '../../../src-main/engine/monitors/index';
+import { guestOf, hostPool } from '../../helpers/hostSides';
 
 const factory = defaultGuestFactory().factory!;
 /** Bit 31 of PENDING: the monitor holds lines back (the guest must ask with HC_EVTCHN_UNMASK). */
@@ -40,8 +41,8 @@ test('a pv guest under swap pressure keeps its shared page and a correct event m
   lab = new Lab(SCENARIO as never, 1, () => {}, { guestFactory: factory, commands: dispatch });
   const vm = lab.reg.vmByName('pv')!;
   const host = lab.reg.hostByName('h')!;
-  const pool = lab.hostMemory(host.id)!;
-  const guest = () => lab!.runtimes.get(vm.id)!.guest as unknown as Machine;
+  const pool = hostPool(lab, host.id)!;
+  const guest = () => guestOf(lab, vm.id) as unknown as Machine;
   const monitor = () => guest().slots[0].cpu.monitor as ParavirtMonitor;
   lab.advance(3000);
   const shared = monitor().shared;
