@@ -38,11 +38,10 @@ const NOT_PLAIN_YET: { call: string; why: string }[] = [
 ];
 
 /** Owner calls no lab here makes (not checked by this test; a capture's export and import to another host, and the
- *  owner's count of its images, go through structuredClone in test/engine/snapshot/capturesOnOwner.test.ts; the
- *  `reclaim…` reads are tests' looks at the reclaimer in one thread, never sent to a worker). */
+ *  owner's count of its images, go through structuredClone in test/engine/snapshot/capturesOnOwner.test.ts). */
 const NOT_EXERCISED = [
   'captureCount', 'drop', 'exportCapture', 'importCapture', 'markCrashed', 'outgoingAway', 'overheadFits', 'receiverDropHeld', 'receiverHeldPage',
-  'reclaimAwayBytes', 'reclaimViewCopy', 'reclaimZipPages', 'reclaimer', 'resume',
+  'resume',
 ];
 
 const check = plainCheck(NOT_PLAIN_YET.map((e) => e.call));
