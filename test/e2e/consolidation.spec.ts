@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { ROOT, expectTaskCompletes, openLab, runAction, selectByName, shot } from './lab';
+import { ROOT, expectTaskCompletes, openLab, pauseSimulation, runAction, selectByName, shot } from './lab';
 
 /** The model the handout asks for (its hints completed), as a student writes it into pack.cp. */
 const MODEL = `const n = 9;
@@ -46,7 +46,7 @@ const clockSeconds = (text: string): number => text.trim().split(':').map(Number
 
 /** The header's Step (pausing a running lab first), waiting for the step to end. */
 async function stepLab(page: Page, times: number): Promise<void> {
-  if (await page.getByTestId('sim-pause').isVisible()) await page.getByTestId('sim-pause').click();
+  await pauseSimulation(page);
   await page.getByTestId('sim-step-size').selectOption('20');
   for (let i = 0; i < times; i++) {
     await expect(page.getByTestId('sim-step')).toBeEnabled({ timeout: 60_000 });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLab, runAction, selectByName, shot } from './lab';
+import { openLab, runAction, selectByName, shot, stepSimulation } from './lab';
 
 async function answerChoice(page: Page, question: string, option: number): Promise<void> {
   const q = page.getByTestId(`exercise-question-${question}`);
@@ -23,13 +23,6 @@ async function answerNumber(page: Page, question: string, value: number, verdict
   await q.getByTestId('exercise-answer-input').fill(String(value));
   await q.getByTestId('exercise-answer-submit').click();
   await expect(q.getByTestId('exercise-answer-verdict')).toContainText(verdict);
-}
-
-/** Advances the virtual clock with the header's Step (pausing a running lab first). */
-async function stepLab(page: Page, seconds: '20' | '300'): Promise<void> {
-  if (await page.getByTestId('sim-pause').isVisible()) await page.getByTestId('sim-pause').click();
-  await page.getByTestId('sim-step-size').selectOption(seconds);
-  await page.getByTestId('sim-step').click();
 }
 
 /** Coloured pixels of the charts' orange (#d4731f, used by charts only) on each page of a PDF. */
@@ -82,7 +75,7 @@ test('practical 1 in the exercise panel: checks turn green as the student acts; 
   // Step 4: performance — the checks fail until the lab has run a minute, then turn green by themselves.
   await expect(panel.getByTestId('exercise-step-performance')).toBeVisible();
   await expect(panel.getByTestId('exercise-check-0')).toHaveAttribute('data-state', 'fail');
-  await stepLab(page, '300');
+  await stepSimulation(page, '300');
   await expect(panel.getByTestId('exercise-check-0')).toHaveAttribute('data-state', 'pass');
   await expect(panel.getByTestId('exercise-check-1')).toHaveAttribute('data-state', 'pass');
   await answerNumber(page, 'sample-interval', 20);
@@ -97,7 +90,7 @@ test('practical 1 in the exercise panel: checks turn green as the student acts; 
   await dlg.getByTestId('snapshot-name').fill('before-patch');
   await expect(dlg.getByTestId('snapshot-memory')).toBeChecked();
   await dlg.getByTestId('snapshot-create').click();
-  await stepLab(page, '20');
+  await stepSimulation(page, '20');
   await expect(panel.getByTestId('exercise-check-0')).toHaveAttribute('data-state', 'pass');
   await answerChoice(page, 'revert-restores', 1);
   await shot(page, 'exercise-panel-checks');

@@ -47,13 +47,32 @@ export async function openLab(page: Page, hash = ''): Promise<void> {
 }
 
 /**
- * Pauses the simulation if it runs and steps it 20 s of virtual time with the header's Step: a test that
- * needs virtual time to pass (a sample, a timer) gets it whatever the machine's load makes of 1× real time.
+ * Pauses the simulation and waits until it stands (Run shown and enabled). The page learns the engine's
+ * state only after it loads, so a page just opened may show Run for a lab that is running and swap it
+ * for Pause a moment later: the question "is Pause showing?" is asked again until Run stands enabled.
  */
-export async function step20(page: Page): Promise<void> {
-  if (await page.getByTestId('sim-pause').isVisible()) await page.getByTestId('sim-pause').click();
-  await page.getByTestId('sim-step-size').selectOption('20');
+export async function pauseSimulation(page: Page): Promise<void> {
+  const pauseButton = page.getByTestId('sim-pause');
+  await expect(async () => {
+    if (await pauseButton.isVisible()) await pauseButton.click({ timeout: 2_000 });
+    await expect(page.getByTestId('sim-run')).toBeEnabled({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+/**
+ * Pauses the simulation and steps it `seconds` of virtual time with the header's Step (not waiting for
+ * the step's end): a test that needs virtual time to pass (a sample, a timer) gets it whatever the
+ * machine's load makes of 1× real time.
+ */
+export async function stepSimulation(page: Page, seconds: '1' | '20' | '300' | '3600' = '20'): Promise<void> {
+  await pauseSimulation(page);
+  await page.getByTestId('sim-step-size').selectOption(seconds);
   await page.getByTestId('sim-step').click();
+}
+
+/** `stepSimulation` by 20 s. */
+export async function step20(page: Page): Promise<void> {
+  await stepSimulation(page, '20');
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -5,22 +5,16 @@
  */
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { openLab, shot } from './lab';
+import { openLab, pauseSimulation, shot } from './lab';
 
 async function fileMenu(page: Page, entry: string): Promise<void> {
   await page.getByTestId('file-menu-button').click();
   await page.getByTestId('file-menu').getByRole('menuitem', { name: entry, exact: true }).click();
 }
 
-async function pause(page: Page): Promise<void> {
-  const pauseButton = page.getByTestId('sim-pause');
-  if (await pauseButton.isVisible()) await pauseButton.click();
-  await expect(page.getByTestId('sim-run')).toBeVisible();
-}
-
 test('new lab from a scenario, save it, change it, reopen it', async ({ page }) => {
   await openLab(page);
-  await pause(page);
+  await pauseSimulation(page);
 
   // File › New Lab…: the picker shows each scenario's title and description.
   await fileMenu(page, 'New Lab…');
@@ -36,7 +30,7 @@ test('new lab from a scenario, save it, change it, reopen it', async ({ page }) 
   await picker.getByTestId('new-lab-ok').click();
   await expect(picker).toBeHidden();
   await expect(page.getByTestId('lab-document-name')).toHaveText('Untitled');
-  await pause(page);
+  await pauseSimulation(page);
 
   // Change it: the header and the title say so.
   await page.getByTestId('sim-step-size').selectOption('20');
@@ -86,7 +80,7 @@ test('new lab from a scenario, save it, change it, reopen it', async ({ page }) 
   await expect(page.getByTestId('file-menu-sub').getByRole('menuitem', { name: 'e2e week 1', exact: true })).toBeVisible();
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
-  await pause(page);
+  await pauseSimulation(page);
   await page.getByTestId('sim-step').click();
   await expect(page.getByTestId('sim-step')).toBeEnabled(); // a step runs in slices: wait for its end
   await expect(page.getByTestId('lab-dirty')).toBeVisible();
