@@ -97,21 +97,27 @@ function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
 }
 
+/**
+ * Each conditional branch's condition on the lazy flags, as JS source: [on a compare's operands (fk 0),
+ * on explicit flags (fk 1)] — the interpreter's conditions (`cpu/interpreter.ts`), written once for
+ * translated code and for the exact warm-up's interpreter of a region (`exactWarmUp.ts`).
+ */
+export const BRANCH_CONDITIONS: Readonly<Record<number, readonly [compare: string, explicit: string]>> = {
+  [Op.BEQ]: ['fa === fb', '(fa & 1) !== 0'],
+  [Op.BNE]: ['fa !== fb', '(fa & 1) === 0'],
+  [Op.BLT]: ['fa < fb', '(((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0'],
+  [Op.BGE]: ['fa >= fb', '(((fa >>> 1) ^ (fa >>> 3)) & 1) === 0'],
+  [Op.BGT]: ['fa > fb', '(fa & 1) === 0 && (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0'],
+  [Op.BLE]: ['fa <= fb', '(fa & 1) !== 0 || (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0'],
+  [Op.BLTU]: ['(fa >>> 0) < (fb >>> 0)', '(fa & 4) === 0'],
+  [Op.BGEU]: ['(fa >>> 0) >= (fb >>> 0)', '(fa & 4) !== 0'],
+  [Op.BGTU]: ['(fa >>> 0) > (fb >>> 0)', '(fa & 4) !== 0 && (fa & 1) === 0'],
+  [Op.BLEU]: ['(fa >>> 0) <= (fb >>> 0)', '(fa & 4) === 0 || (fa & 1) !== 0'],
+};
+
 /** Branch condition on the lazy flags; `form` = statically known fk (0 compare, 1 explicit) or -1. */
 function condition(op: number, form: number): string {
-  const c: Record<number, [string, string]> = {
-    [Op.BEQ]: ['fa === fb', '(fa & 1) !== 0'],
-    [Op.BNE]: ['fa !== fb', '(fa & 1) === 0'],
-    [Op.BLT]: ['fa < fb', '(((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0'],
-    [Op.BGE]: ['fa >= fb', '(((fa >>> 1) ^ (fa >>> 3)) & 1) === 0'],
-    [Op.BGT]: ['fa > fb', '(fa & 1) === 0 && (((fa >>> 1) ^ (fa >>> 3)) & 1) === 0'],
-    [Op.BLE]: ['fa <= fb', '(fa & 1) !== 0 || (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0'],
-    [Op.BLTU]: ['(fa >>> 0) < (fb >>> 0)', '(fa & 4) === 0'],
-    [Op.BGEU]: ['(fa >>> 0) >= (fb >>> 0)', '(fa & 4) !== 0'],
-    [Op.BGTU]: ['(fa >>> 0) > (fb >>> 0)', '(fa & 4) !== 0 && (fa & 1) === 0'],
-    [Op.BLEU]: ['(fa >>> 0) <= (fb >>> 0)', '(fa & 4) === 0 || (fa & 1) !== 0'],
-  };
-  const [cmp, expl] = c[op];
+  const [cmp, expl] = BRANCH_CONDITIONS[op];
   if (form === 0) return cmp;
   if (form === 1) return expl;
   return `fk === 0 ? ${cmp} : ${expl}`;

@@ -34,7 +34,7 @@ import { interpret, PAGE_END_IMM } from '../cpu/index';
 import { PAGE_WORDS } from '../params';
 import { directTarget, OpKind } from './blocks';
 import { leavesAfterSlowPath, type ExecContext } from './callouts';
-import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE } from './codegen';
+import { BRANCH_CONDITIONS, EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE } from './codegen';
 import type { Region } from './region';
 
 /** The region's stop copy of the decoded page `real` (see the header). */
@@ -52,25 +52,14 @@ function stopCopy(r: Region, real: Int32Array): Int32Array {
   return c;
 }
 
-/** Whether conditional branch `op` is taken on the lazy flags (the interpreter's conditions). */
-function branchTaken(op: number, fk: number, fa: number, fb: number): boolean {
-  const z = (fa & 1) !== 0;
-  const lt = (((fa >>> 1) ^ (fa >>> 3)) & 1) !== 0;
-  const c = (fa & 4) !== 0;
-  switch (op) {
-    case 0x44: return fk === 0 ? fa === fb : z;
-    case 0x45: return fk === 0 ? fa !== fb : !z;
-    case 0x46: return fk === 0 ? fa < fb : lt;
-    case 0x47: return fk === 0 ? fa >= fb : !lt;
-    case 0x48: return fk === 0 ? fa > fb : !z && !lt;
-    case 0x49: return fk === 0 ? fa <= fb : z || lt;
-    case 0x4a: return fk === 0 ? (fa >>> 0) < (fb >>> 0) : !c;
-    case 0x4b: return fk === 0 ? (fa >>> 0) >= (fb >>> 0) : c;
-    case 0x4c: return fk === 0 ? (fa >>> 0) > (fb >>> 0) : c && !z;
-    case 0x4d: return fk === 0 ? (fa >>> 0) <= (fb >>> 0) : !c || z;
-    default: return false;
-  }
-}
+/**
+ * Whether conditional branch `op` is taken on the lazy flags: translated code's conditions
+ * (`BRANCH_CONDITIONS`, the interpreter's), compiled once into one function.
+ */
+const branchTaken = new Function('op', 'fk', 'fa', 'fb', `switch (op) {
+${Object.entries(BRANCH_CONDITIONS).map(([op, [cmp, expl]]) => `  case ${op}: return fk === 0 ? ${cmp} : ${expl};`).join('\n')}
+  default: return false;
+}`) as (op: number, fk: number, fa: number, fb: number) => boolean;
 
 export function interpretRegion(cpu: Cpu, x: ExecContext, r: Region): number {
   const st = cpu.state;
