@@ -36,5 +36,5 @@ export class OwnerDestination extends OwnerHandle implements MigrationDestinatio
   waits(): DestinationWaits { return this.owner().destinationWaits(this.key); }
   endPostcopy(): void { this.owner().destinationEndPostcopy(this.key); }
   /** The destination side is dropped on the owner (safe when the host is gone). */
-  close(): void { this.ownerIfAny()?.closeDestination(this.key); }
+  close(): void { this.closing()?.closeDestination(this.key); }
 }

@@ -39,5 +39,5 @@ export class OwnerReceiver extends OwnerHandle implements MigrationReceiver {
   readPlace(place: DedupPlace, _out: Uint8Array): Uint8Array | undefined { return this.owner().receiverReadPlace(this.key, place); }
 
   /** The move is over: the half is dropped on the destination (safe when it never opened or is gone). */
-  close(): void { this.ownerIfAny()?.closeReceiver(this.key); }
+  close(): void { this.closing()?.closeReceiver(this.key); }
 }

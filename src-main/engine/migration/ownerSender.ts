@@ -35,5 +35,5 @@ export class OwnerSender extends OwnerHandle implements MigrationSender {
   flush(order: SenderFlushOrder): SenderReply { return this.owner().senderFlush(this.key, order); }
   postcopy(zero: ArrayBuffer[]): void { this.owner().senderPostcopy(this.key, zero); }
   push(order: SenderPushOrder): SenderPushReply { return this.owner().senderPush(this.key, order); }
-  close(): void { this.ownerIfAny()?.closeSender(this.key); }
+  close(): void { this.closing()?.closeSender(this.key); }
 }
