@@ -36,7 +36,8 @@ import type {
 
 export class SenderSide implements MigrationSender {
   private readonly sender: PageSender;
-  private link: MigrationLink;
+  /** The mechanism's link, loaded from each call's order (one object, reloaded: not rebuilt per call). */
+  private readonly link: MigrationLink;
   /** Records cut during the current call, in order. */
   private out: RecordBatch[] = [];
   /** Record buffers the receiver is done with (from the orders and the port's answers), to write into again. */
@@ -177,7 +178,7 @@ export class SenderSide implements MigrationSender {
   }
 
   private begin(o: SenderState): void {
-    this.link = MigrationLink.restore(o.link);
+    this.link.load(o.link);
     this.sender.use(this.link, o.counters);
     this.keep(o.spare);
     this.recycle();
