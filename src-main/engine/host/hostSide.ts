@@ -13,7 +13,8 @@
  *
  * Rules: the coordinator (`lab/lab.ts`) holds no scheduler, pool or guest machine: it reaches them only
  * through the owner's calls. One lookup still reaches the coordinator's objects through the ports, as a
- * next step moves it: the VM's disk chain (`disk`). `guestIds()` lists this host's machines in the order they became this host's; the lab
+ * next step moves it: the VM's disk chain (`disk`), which the owner adds to every machine it builds (the
+ * orders carry none). `guestIds()` lists this host's machines in the order they became this host's; the lab
  * assembles save and digest parts in its own order, so that order shows nowhere.
  */
 import type { HostId, VmId } from '@shared/model/ids';

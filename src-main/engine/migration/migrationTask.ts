@@ -227,7 +227,7 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
         const rt = ctx.runtime(vm.id);
         const pages = destOwner.missingPages(vm.id, saved.postcopy!.pages[i]);
         destOwner.supplyPages(vm.id, srcOwner.readSavedSource({
-          vmId: vm.id, config: configOf(vm, rt, undefined, rt.bootGuestNs), state: saved.postcopy!.sources[i],
+          vmId: vm.id, config: configOf(vm, rt.bootGuestNs), state: saved.postcopy!.sources[i],
           away: saved.postcopy!.away?.[i] ?? [], pages, hostClockHz: host.cpuMhz * 1e6,
         }));
       });

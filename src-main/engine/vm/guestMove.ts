@@ -40,7 +40,7 @@ export function receiveGuest(ctx: OpContext, vm: Vm, hostId: HostId): void {
   const owner = ctx.host(hostId);
   if (!owner) throw new Error(`host ${hostId} cannot take ${vm.name}`);
   const rt = ctx.runtime(vm.id);
-  owner.receiveIncoming({ vmId: vm.id, config: configOf(vm, rt, undefined, rt.bootGuestNs) });
+  owner.receiveIncoming({ vmId: vm.id, config: configOf(vm, rt.bootGuestNs) });
 }
 
 export function startGuestFrom(ctx: OpContext, vm: Vm, core: unknown, timing: CaptureTiming | undefined): void {
@@ -52,6 +52,6 @@ export function startGuestFrom(ctx: OpContext, vm: Vm, core: unknown, timing: Ca
   const dirtyLog = carryDirtyLog(ctx, vm.id, host.id);
   applyGuestFacts(vm, owner.startIncoming({
     vmId: vm.id, order: vmNumber(vm), policy: cpuPolicyOf(vm, ctx.reg), nowNs: ctx.nowNs(), offsetNs: rt.offsetNs, timing,
-    config: configOf(vm, rt, undefined, rt.bootGuestNs), core, hostClockHz: host.cpuMhz * 1e6, ...(dirtyLog ? { dirtyLog } : {}),
+    config: configOf(vm, rt.bootGuestNs), core, hostClockHz: host.cpuMhz * 1e6, ...(dirtyLog ? { dirtyLog } : {}),
   }));
 }

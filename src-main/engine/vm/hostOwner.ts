@@ -6,7 +6,8 @@
  *
  * Interface (`HostOwner`), in two groups:
  *  - answer needed now (synchronous): `start(order)` → `GuestStartReply` (overhead charge, factory,
- *    dirty log, reclaimer attach, scheduler add; an error or the guest's facts and counter baseline; from a
+ *    dirty log (carried in when the order brings it), reclaimer attach, scheduler add; the machine built with
+ *    this host's pool and the VM's disk (`HostOwnerEnv.disk`: orders carry neither); an error or the guest's facts and counter baseline; from a
  *    capture held here when the order names one); `requestShutdown` / `requestReboot` →
  *    accepted or not; `chargeOverhead(vmId, frames)` → fits or not; `freeFrames()`; `stop(vmId, nowNs)`;
  *    `markCrashed(vmId, nowNs)` → the guest's facts; `readConsole(vmId, offset)` (reads the machine only:
@@ -61,6 +62,10 @@
  *    service calls `reclaimVmIds()` (the view covers them), `reclaimStep({ nowMs, view? })` → the state
  *    changes, `reclaimPart()` / `restoreReclaimPart(order)` for a saved lab; `reclaimAwayBytes`,
  *    `reclaimZipPages`, `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
+ *  - dirty logs (`dirtyLogShares.ts`): each VM's share is held here beside its machine; a `start` or
+ *    `startIncoming` order carries it from the host that held it (`dirtyLog`, plain state), `takeDirtyLog`
+ *    gives it up, a migration's reader is attached and detached here (`attachDirtyReader`,
+ *    `detachDirtyReader`); `hasMachine(vmId)` says whether the VM runs a machine here.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds, here); `savePart()` → each machine's `save()`, the scheduler's and the capture images
@@ -94,7 +99,7 @@ import type {
 import type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 import { CaptureStore } from './captureStore';
 import { PAGE_SIZE_BYTES } from '../params';
-import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
+import type { BlockStore, GuestConfig, GuestFactory, GuestOrderConfig, HostMemory } from './guestFactory';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { ReceiverOrder } from './halfOrders';
@@ -126,7 +131,7 @@ export interface HostOwnerEnv {
   // --- save, digest and restore parts (persist) ---
   /** The VMs whose guest machine is on this host. */
   guestIds(): readonly VmId[];
-  /** The VM's first disk (in one thread the runtime's own store, as `GuestStartOrder.config.disk` is). */
+  /** The VM's first disk, added to every machine built here (orders carry no disk: the runtime's own store, reached through the side's ports). */
   disk(vmId: VmId): BlockStore | undefined;
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
   cpuShape(): HostCpuShape | undefined;
@@ -163,8 +168,8 @@ export interface GuestStartOrder {
   policy: VmCpuPolicy;
   nowNs: number;
   offsetNs: number;
-  /** The machine to build (without the pool: the owner adds its own); absent → the VM runs no guest. */
-  config?: Omit<GuestConfig, 'hostMemory'>;
+  /** The machine to build (without the pool and the disk: the owner adds its own); absent → the VM runs no guest. */
+  config?: GuestOrderConfig;
   hostClockHz: number;
   seed: number;
   timing?: CaptureTiming;
@@ -292,7 +297,7 @@ export class HostOwner implements ReclaimCalls {
     const image = o.capture !== undefined ? this.captures.get(o.capture) : undefined;
     let guest: GuestMachine;
     try {
-      guest = factory({ ...o.config, ...(image ? { restoreState: image.guestState } : {}), hostMemory: pool }, o.hostClockHz, o.seed);
+      guest = factory({ ...o.config, disk: this.env.disk(o.vmId), ...(image ? { restoreState: image.guestState } : {}), hostMemory: pool }, o.hostClockHz, o.seed);
     } catch (e) {
       pool.releaseOverhead(o.vmId);
       return { ok: false, reason: 'guestFailed', message: e instanceof Error ? e.message : String(e) };
@@ -496,7 +501,7 @@ export class HostOwner implements ReclaimCalls {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool || !factory?.incomingMemory) throw new Error('this engine cannot build a machine from a page stream');
-    this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, hostMemory: pool }));
+    this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, disk: this.env.disk(o.vmId), hostMemory: pool }));
   }
 
   /** Frames the incoming memory holds so far (0 once released or started). */
@@ -531,12 +536,12 @@ export class HostOwner implements ReclaimCalls {
    * A machine built on this host's pool from a saved or received state (the switch, a post-copy source
    * read at load, a saved lab's guest): the factory's seed is 0, as no fresh guest boots here.
    */
-  private buildOnPool(config: Omit<GuestConfig, 'hostMemory'>, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
+  private buildOnPool(config: GuestOrderConfig & Pick<GuestConfig, 'restoreState' | 'incoming'>, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool) throw new Error(noPool);
     if (!factory) throw new Error(noFactory);
-    return factory({ ...config, hostMemory: pool }, hostClockHz, 0);
+    return factory({ ...config, disk: this.env.disk(config.vmId as VmId), hostMemory: pool }, hostClockHz, 0);
   }
 
   /** Whether the VM runs a machine on this host (a post-copy finished at load, a rollback's resume). */
@@ -642,7 +647,7 @@ export class HostOwner implements ReclaimCalls {
     const built = new Map<VmId, GuestMachine>();
     for (const o of part.guests) {
       try {
-        const guest = this.buildOnPool({ ...o.config, disk: this.env.disk(o.vmId) }, o.hostClockHz, `host ${this.hostId} has no memory pool`,
+        const guest = this.buildOnPool(o.config, o.hostClockHz, `host ${this.hostId} has no memory pool`,
           'this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
         this.env.setGuest(o.vmId, guest);
         built.set(o.vmId, guest);

@@ -24,7 +24,7 @@
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import type { HostSchedulerState } from '../scheduler/index';
-import type { GuestConfig } from './guestFactory';
+import type { GuestOrderConfig } from './guestFactory';
 import type { GuestMachineState } from './guestMachine';
 import type { CaptureImage } from './captureOrders';
 import type { DirtyLogShareState } from './dirtyLogShare';
@@ -56,7 +56,7 @@ export interface HostSavePart {
 /** One saved machine to rebuild on the host (the owner adds its pool and the VM's disk). */
 export interface GuestRestoreOrder {
   vmId: VmId;
-  config: Omit<GuestConfig, 'hostMemory' | 'disk'> & { restoreState: unknown };
+  config: GuestOrderConfig & { restoreState: unknown };
   hostClockHz: number;
 }
 
