@@ -34,6 +34,10 @@ import type { HostMemory } from '../memory/index';
 export type { BlockStore } from '../snapshot/index';
 export { HostMemory } from '../memory/index';
 
+/** What an order to a host's owner says of the machine to build (plain data): the owner adds its own pool
+ *  and the VM's disk (`HostOwnerEnv.disk`). */
+export type GuestOrderConfig = Omit<GuestConfig, 'hostMemory' | 'disk'>;
+
 /** The VM's hardware as the machine is built from it (`GuestHardware`, @shared/model/vmHardware), and where it runs. */
 export interface GuestConfig extends GuestHardware {
   vmId: string;

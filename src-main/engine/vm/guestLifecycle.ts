@@ -31,21 +31,20 @@
 import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import type { Host, Registry, ResourcePool, Vm } from '../cluster/index';
-import type { HostMemory } from './guestFactory';
-import type { VmRuntime } from './vmRuntime';
 import type { OpContext } from '../lab/index';
 import { vmOverheadFrames } from '../metrics/index';
 import type { PoolCpuPolicy, VmCpuPolicy } from '../scheduler/index';
 import type { GuestCapture } from '../snapshot/index';
 import { hardwareOf } from '@shared/model/vmHardware';
 import type { GuestMachine } from './guestMachine';
-import type { GuestConfig } from './guestFactory';
+import type { GuestOrderConfig } from './guestFactory';
 import type { GuestRunState } from '@shared/model/inventory';
 import { factsOf } from './hostOwner';
 import type { GuestFacts, GuestStartOrder } from './hostOwner';
 import type { HostOwnerCalls } from './ownerCalls';
 import type { GuestRestoreOrder } from './hostParts';
 import { startImage } from './captureHandles';
+import { carryDirtyLog } from './dirtyLogPlace';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -84,10 +83,9 @@ function guestSeed(labSeed: number, vm: Vm): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory, nowNs: number): GuestConfig;
-export function configOf(vm: Vm, rt: VmRuntime, hostMemory: undefined, nowNs: number): Omit<GuestConfig, 'hostMemory'>;
-export function configOf(vm: Vm, rt: VmRuntime, hostMemory: HostMemory | undefined, nowNs: number): GuestConfig {
-  return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), disk: rt.disks[0], ...(hostMemory ? { hostMemory } : {}), nowNs };
+/** The machine an order asks a host's owner to build (plain: the owner adds its pool and the VM's disk). */
+export function configOf(vm: Vm, nowNs: number): GuestOrderConfig {
+  return { vmId: vm.id, name: vm.name, ...hardwareOf(vm), nowNs };
 }
 
 /** The owner of the host the VM is on (none for a VM on no host). */
@@ -131,9 +129,11 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
     if (!capture) vm.bootCount++;
     order.seed = guestSeed(ctx.seed, vm);
     order.reclaimSeed = ctx.overcommit.vmSeed(vm);
-    order.config = configOf(vm, rt, undefined, nowNs - offsetNs);
+    order.config = configOf(vm, nowNs - offsetNs);
     if (image) order.capture = image.captureId;
   }
+  const dirtyLog = carryDirtyLog(ctx, vm.id, host.id);
+  if (dirtyLog) order.dirtyLog = dirtyLog;
   const reply = owner.start(order);
   image?.done();
   if (reply.ok && reply.reclaimOpened) ctx.overcommit.reclaiming(host.id);

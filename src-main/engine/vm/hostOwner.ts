@@ -6,7 +6,8 @@
  *
  * Interface (`HostOwner`), in two groups:
  *  - answer needed now (synchronous): `start(order)` → `GuestStartReply` (overhead charge, factory,
- *    dirty log, reclaimer attach, scheduler add; an error or the guest's facts and counter baseline; from a
+ *    dirty log (carried in when the order brings it), reclaimer attach, scheduler add; the machine built with
+ *    this host's pool and the VM's disk (`HostOwnerEnv.disk`: orders carry neither); an error or the guest's facts and counter baseline; from a
  *    capture held here when the order names one); `requestShutdown` / `requestReboot` →
  *    accepted or not; `chargeOverhead(vmId, frames)` → fits or not; `freeFrames()`; `stop(vmId, nowNs)`;
  *    `markCrashed(vmId, nowNs)` → the guest's facts; `readConsole(vmId, offset)` (reads the machine only:
@@ -61,6 +62,10 @@
  *    service calls `reclaimVmIds()` (the view covers them), `reclaimStep({ nowMs, view? })` → the state
  *    changes, `reclaimPart()` / `restoreReclaimPart(order)` for a saved lab; `reclaimAwayBytes`,
  *    `reclaimZipPages`, `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
+ *  - dirty logs (`dirtyLogShares.ts`): each VM's share is held here beside its machine; a `start` or
+ *    `startIncoming` order carries it from the host that held it (`dirtyLog`, plain state), `takeDirtyLog`
+ *    gives it up, a migration's reader is attached and detached here (`attachDirtyReader`,
+ *    `detachDirtyReader`); `hasMachine(vmId)` says whether the VM runs a machine here.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds, here); `savePart()` → each machine's `save()`, the scheduler's and the capture images
@@ -77,7 +82,7 @@
  * `HostOwnerEnv`, the host's side (`host/hostSide.ts`: it holds the scheduler, pool and guest machines;
  * the lab holds none); at a migration's switch the source lets go of the machine (`leaveReclamation`),
  * holding it only as leaving. `stoppedVms()` is the `guests.stopped` service's per-host report;
- * `inspectScheduler()` / `inspectMemory()` (with `machine(vmId)`) are tests' reads in one thread. Nothing outside the
+ * `inspectScheduler()` / `inspectMemory()` / `inspectGuest(vmId)` are tests' reads in one thread. Nothing outside the
  * scheduler reads policy or throttle before the next segment, which is why queuing them keeps results.
  * The coordinator's side (inventory facts, console buffer, collector baselines, events) stays with the
  * caller (`guestLifecycle.ts`, `guestMove.ts`). Every public member is listed in `ownerCalls.ts` (typecheck
@@ -94,7 +99,7 @@ import type {
 import type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 import { CaptureStore } from './captureStore';
 import { PAGE_SIZE_BYTES } from '../params';
-import type { BlockStore, GuestConfig, GuestFactory, HostMemory } from './guestFactory';
+import type { BlockStore, GuestConfig, GuestFactory, GuestOrderConfig, HostMemory } from './guestFactory';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { ReceiverOrder } from './halfOrders';
@@ -109,7 +114,8 @@ import type {
 } from '../migration/index';
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
-import type { DirtyLogShare } from './dirtyLogShare';
+import type { DirtyLogShareState } from './dirtyLogShare';
+import type { DirtyLogShares } from './dirtyLogShares';
 import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
 /** What a host's owner works on: the host's side (`host/hostSide.ts`), which holds it all. */
@@ -125,13 +131,13 @@ export interface HostOwnerEnv {
   // --- save, digest and restore parts (persist) ---
   /** The VMs whose guest machine is on this host. */
   guestIds(): readonly VmId[];
-  /** The VM's first disk (in one thread the runtime's own store, as `GuestStartOrder.config.disk` is). */
+  /** The VM's first disk, added to every machine built here (orders carry no disk: the runtime's own store, reached through the side's ports). */
   disk(vmId: VmId): BlockStore | undefined;
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
   cpuShape(): HostCpuShape | undefined;
   setScheduler(scheduler: HostScheduler): void;
-  /** The VM's dirty log as its readers share it (the counters read it once per sample). */
-  dirtyLog(vmId: VmId): DirtyLogShare | undefined;
+  /** The dirty-log shares of the VMs whose logs this host holds (the counters read them once per sample). */
+  dirtyLogs(): DirtyLogShares;
   // --- migration halves ---
   /** A migration's receiver half over these memories (`migration/pageReceiver.ts`, with the host's page codecs). */
   receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): MigrationReceiver;
@@ -162,8 +168,8 @@ export interface GuestStartOrder {
   policy: VmCpuPolicy;
   nowNs: number;
   offsetNs: number;
-  /** The machine to build (without the pool: the owner adds its own); absent → the VM runs no guest. */
-  config?: Omit<GuestConfig, 'hostMemory'>;
+  /** The machine to build (without the pool and the disk: the owner adds its own); absent → the VM runs no guest. */
+  config?: GuestOrderConfig;
   hostClockHz: number;
   seed: number;
   timing?: CaptureTiming;
@@ -172,6 +178,8 @@ export interface GuestStartOrder {
   capture?: number;
   /** The seed the guest's memory reclamation starts with (`vmReclaimSeed`: per boot). */
   reclaimSeed: number;
+  /** The VM's dirty log, carried from the host that held it (absent: this host holds it already). */
+  dirtyLog?: DirtyLogShareState;
 }
 
 export type GuestStartReply =
@@ -279,6 +287,7 @@ export class HostOwner implements ReclaimCalls {
     const sched = this.env.scheduler();
     const pool = this.env.memory();
     if (!sched || !pool) throw new Error(`host ${this.hostId} has no scheduler or memory pool`);
+    if (o.dirtyLog) this.env.dirtyLogs().put(o.vmId, o.dirtyLog);
     if (!this.chargeOverhead(o.vmId, o.overheadFrames)) return { ok: false, reason: 'noRoom', freeFrames: this.freeFrames() };
     const factory = this.env.guestFactory();
     if (!o.config || !factory) {
@@ -288,7 +297,7 @@ export class HostOwner implements ReclaimCalls {
     const image = o.capture !== undefined ? this.captures.get(o.capture) : undefined;
     let guest: GuestMachine;
     try {
-      guest = factory({ ...o.config, ...(image ? { restoreState: image.guestState } : {}), hostMemory: pool }, o.hostClockHz, o.seed);
+      guest = factory({ ...o.config, disk: this.env.disk(o.vmId), ...(image ? { restoreState: image.guestState } : {}), hostMemory: pool }, o.hostClockHz, o.seed);
     } catch (e) {
       pool.releaseOverhead(o.vmId);
       return { ok: false, reason: 'guestFailed', message: e instanceof Error ? e.message : String(e) };
@@ -492,7 +501,7 @@ export class HostOwner implements ReclaimCalls {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool || !factory?.incomingMemory) throw new Error('this engine cannot build a machine from a page stream');
-    this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, hostMemory: pool }));
+    this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, disk: this.env.disk(o.vmId), hostMemory: pool }));
   }
 
   /** Frames the incoming memory holds so far (0 once released or started). */
@@ -516,6 +525,7 @@ export class HostOwner implements ReclaimCalls {
     const inc = this.incoming.get(o.vmId);
     const cannot = `host ${this.hostId} cannot take ${o.vmId}`;
     if (!inc) throw new Error(cannot);
+    if (o.dirtyLog) this.env.dirtyLogs().put(o.vmId, o.dirtyLog);
     const guest = this.buildOnPool({ ...o.config, restoreState: o.core, incoming: inc }, o.hostClockHz, cannot);
     this.incoming.delete(o.vmId);
     this.env.setGuest(o.vmId, guest);
@@ -526,17 +536,35 @@ export class HostOwner implements ReclaimCalls {
    * A machine built on this host's pool from a saved or received state (the switch, a post-copy source
    * read at load, a saved lab's guest): the factory's seed is 0, as no fresh guest boots here.
    */
-  private buildOnPool(config: Omit<GuestConfig, 'hostMemory'>, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
+  private buildOnPool(config: GuestOrderConfig & Pick<GuestConfig, 'restoreState' | 'incoming'>, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool) throw new Error(noPool);
     if (!factory) throw new Error(noFactory);
-    return factory({ ...config, hostMemory: pool }, hostClockHz, 0);
+    return factory({ ...config, disk: this.env.disk(config.vmId as VmId), hostMemory: pool }, hostClockHz, 0);
   }
 
-  /** The machine of a VM of this host (the receiver half's after the switch). */
-  machine(vmId: VmId): GuestMachine | undefined {
-    return this.env.guest(vmId);
+  /** Whether the VM runs a machine on this host (a post-copy finished at load, a rollback's resume). */
+  hasMachine(vmId: VmId): boolean {
+    return this.env.guest(vmId) !== undefined;
+  }
+
+  // --- dirty logs ----------------------------------------------------------------------------------
+  // The VM's dirty-log share is held here beside its machine (`dirtyLogShares.ts`); it comes with a
+  // start or a migration's switch (the orders' `dirtyLog`) and leaves as plain state (`takeDirtyLog`).
+
+  /** The VM's dirty log leaves this host (to the host it starts on, or gone with the VM): its whole state. */
+  takeDirtyLog(vmId: VmId): DirtyLogShareState | undefined {
+    return this.env.dirtyLogs().take(vmId);
+  }
+
+  /** A reader (a live migration) starts keeping what the VM's other readers take from the log. */
+  attachDirtyReader(vmId: VmId, reader: string): void {
+    this.env.dirtyLogs().of(vmId).attach(reader);
+  }
+
+  detachDirtyReader(vmId: VmId, reader: string): void {
+    this.env.dirtyLogs().of(vmId).detach(reader);
   }
 
   /** The VM's machine here is whole (the move's last page arrived): it joins this host's reclamation with
@@ -602,7 +630,7 @@ export class HostOwner implements ReclaimCalls {
       const guest = this.env.guest(vmId);
       if (guest) guests.push([vmId, guest.save()]);
     }
-    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save(), captures: this.captures.entries() };
+    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save(), captures: this.captures.entries(), dirtyLogs: this.env.dirtyLogs().saved() };
   }
 
   /**
@@ -612,13 +640,14 @@ export class HostOwner implements ReclaimCalls {
   restorePart(part: HostRestorePart): HostRestoreReply {
     this.drain();
     this.captures.restore(part.captures);
+    for (const [vmId, state] of part.dirtyLogs) this.env.dirtyLogs().put(vmId, state);
     for (const [vmId, frames] of part.overheads) {
       if (!this.chargeOverhead(vmId, frames)) return { ok: false, failed: 'overhead', vmId, message: `host ${this.hostId} cannot hold the overhead` };
     }
     const built = new Map<VmId, GuestMachine>();
     for (const o of part.guests) {
       try {
-        const guest = this.buildOnPool({ ...o.config, disk: this.env.disk(o.vmId) }, o.hostClockHz, `host ${this.hostId} has no memory pool`,
+        const guest = this.buildOnPool(o.config, o.hostClockHz, `host ${this.hostId} has no memory pool`,
           'this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
         this.env.setGuest(o.vmId, guest);
         built.set(o.vmId, guest);
@@ -660,7 +689,7 @@ export class HostOwner implements ReclaimCalls {
     scheduler: () => this.env.scheduler(),
     memory: () => this.env.memory(),
     guest: (vmId) => this.env.guest(vmId),
-    dirtyLog: (vmId) => this.env.dirtyLog(vmId),
+    dirtyLog: (vmId) => this.env.dirtyLogs().of(vmId),
     reclaimVmSample: (vmId) => this.reclamation.vmSample(vmId),
     reclaimHostSample: () => this.reclamation.hostSample(),
   };
@@ -717,6 +746,11 @@ export class HostOwner implements ReclaimCalls {
 
   inspectMemory(): HostMemory | undefined {
     return this.env.memory();
+  }
+
+  /** The VM's guest machine here (one thread only: tests look inside; never sent). */
+  inspectGuest(vmId: VmId): GuestMachine | undefined {
+    return this.env.guest(vmId);
   }
 
   /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */
@@ -838,7 +872,7 @@ export class HostOwner implements ReclaimCalls {
 
   /** The pages the leaving machine wrote since `reader` last read its dirty log (`vmNowNs`: the VM's time). */
   outgoingDirty(vmId: VmId, vmNowNs: number, reader: string): readonly number[] {
-    return this.env.dirtyLog(vmId)?.read(this.leaving(vmId), vmNowNs, reader) ?? [];
+    return this.env.dirtyLogs().of(vmId).read(this.leaving(vmId), vmNowNs, reader) ?? [];
   }
 
   /** The paused leaving machine's device state (`saveCore()`: plain). */

@@ -7,21 +7,24 @@
  * pool (the owner adds its own), as in `GuestStartOrder`.
  */
 import type { VmId } from '@shared/model/ids';
-import type { GuestConfig } from './guestFactory';
+import type { GuestOrderConfig } from './guestFactory';
+import type { DirtyLogShareState } from './dirtyLogShare';
 import type { GuestResumeOrder } from './hostOwner';
 
 /** Make the VM's empty incoming memory on the destination's pool. */
 export interface IncomingOrder {
   vmId: VmId;
-  config: Omit<GuestConfig, 'hostMemory'>;
+  config: GuestOrderConfig;
 }
 
 /** The switch on the destination: build the machine from `core` and the incoming memory, then schedule it. */
 export interface IncomingStartOrder extends GuestResumeOrder {
-  config: Omit<GuestConfig, 'hostMemory'>;
+  config: GuestOrderConfig;
   /** The source machine's `saveCore()` (device state: registers, control state). */
   core: unknown;
   hostClockHz: number;
+  /** The VM's dirty log, carried from the source's side (absent: this host holds it already). */
+  dirtyLog?: DirtyLogShareState;
 }
 
 /** A leaving machine's saved state and the bytes of its pages the source held outside it (post-copy saved). */
@@ -33,7 +36,7 @@ export interface OutgoingSaved {
 /** Rebuild a saved paused source on the source host for a moment and read `pages` from it. */
 export interface SavedSourceRead {
   vmId: VmId;
-  config: Omit<GuestConfig, 'hostMemory'>;
+  config: GuestOrderConfig;
   state: unknown;
   away: [number, Uint8Array][];
   pages: readonly number[];

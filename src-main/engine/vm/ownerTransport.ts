@@ -61,7 +61,7 @@ export function ownerClient(hostId: HostId, transport: OwnerTransport): HostOwne
 
 /** What a checked loopback refuses or lets through by reference, shared by every host's transport of a lab. */
 export interface PlainCheck {
-  /** Known parts that are not plain yet: "method path" (e.g. "start args[0].config.disk"). */
+  /** Known parts that are not plain yet: "method path" (e.g. "start args[0].config.hostMemory"). */
   known: ReadonlySet<string>;
   /** The known entries met so far. */
   seen: Set<string>;

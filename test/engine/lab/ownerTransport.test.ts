@@ -30,11 +30,6 @@ import { digestScenario, PARTS_SCENARIO } from '../../helpers/pinnedLabs';
 
 /** The parts of owner calls that are not plain data yet: "method path" (paths as `inspectPlain` names them), and why. */
 const NOT_PLAIN_YET: { call: string; why: string }[] = [
-  { call: 'start args[0].config.disk', why: 'the VM\'s disk is the runtime\'s own block store (a class with its extents); on a worker the disk must be owned there or reached by handle' },
-  { call: 'receiveIncoming args[0].config.disk', why: 'the same disk store, in the incoming VM\'s config' },
-  { call: 'startIncoming args[0].config.disk', why: 'the same disk store, in the config the machine is built from at the switch' },
-  { call: 'readSavedSource args[0].config.disk', why: 'the same disk store, in the config a saved post-copy source is rebuilt from' },
-  { call: 'machine reply', why: 'the guest machine itself: the migration task asks only whether one is there (a boolean call would do)' },
 ];
 
 /** Owner calls no lab here makes (not checked by this test; a capture's export and import to another host, and the

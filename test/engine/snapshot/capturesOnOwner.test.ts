@@ -4,7 +4,7 @@
 // suspends resumed on the same host and on another, a snapshot of a suspended VM, a save and restore with
 // captures held, every snapshot deleted — one, all, with its VM) is made with every capture order and reply
 // (`capture`, `start`, `exportCapture`, `importCapture`, `releaseCapture`, `captureCount`) through
-// `structuredClone` (the start order's disk store passed as it is) and every host part through a real
+// `structuredClone` (the start order whole: the owner adds the VM's disk) and every host part through a real
 // MessageChannel, and gives the state digests and the saved lab's bytes pinned from main. After every step
 // the owners hold exactly the images the coordinator has handles to (none left at the end), and the
 // coordinator's captures are walked for anything but plain data.
@@ -34,10 +34,8 @@ function throughClone(owner: HostOwnerCalls, calls: Map<string, number>): void {
   const start = owner.start.bind(owner);
   owner.start = (o) => {
     if (o.capture !== undefined) count('start from a capture');
-    const disk = o.config?.disk;
-    const order = structuredClone({ ...o, ...(o.config ? { config: { ...o.config, disk: undefined } } : {}) });
-    if (order.config) order.config.disk = disk;
-    return structuredClone(start(order));
+    // the order is plain data (the owner adds the VM's disk itself)
+    return structuredClone(start(structuredClone(o)));
   };
 }
 
