@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, pairOrder } from './abPairs';
+import { alternatingPairs, median, pairRatios, ratioSummary } from './abPairs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -103,22 +103,13 @@ const slice = (s: Side): number => {
   s.advance(1000);
   return (s.reclaimNs() - ns0) / Math.max(1, s.barriers() - b0) / HOSTS;
 };
-const baseNs: number[] = [];
-const hereNs: number[] = [];
-const ratios: number[] = [];
-for (let i = 0; i < PAIRS; i++) {
-  let b: number, h: number;
-  if (pairOrder(i)[0] === 'base') { b = slice(base); h = slice(here); } else { h = slice(here); b = slice(base); }
-  baseNs.push(b);
-  hereNs.push(h);
-  ratios.push(h / b);
-}
+const perBarrier = alternatingPairs(PAIRS, (side) => slice(side === 'base' ? base : here));
+const ratio = ratioSummary(pairRatios(perBarrier));
 const round = (v: number, d = 0): number => Math.round(v * 10 ** d) / 10 ** d;
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
   benchmark: 'reclaim-barrier-ab', measure: SEAM ? 'seam: wall ns of the service less the reclaimers\' passes' : 'CPU ns of the service', hosts: HOSTS, vmsPerHost: VMS, hostGiB: HOST_GIB, guests: GUESTS, afterSeconds: AFTER, pairs: PAIRS,
   base: resolve(BASE), tree: HERE, barriersPerVirtualS: here.barriers() / (AFTER + PAIRS),
-  baseNsPerHostPerBarrier: round(median(baseNs), 1), treeNsPerHostPerBarrier: round(median(hereNs), 1),
-  ratioMedian: round(median(ratios), 3), ratioMin: round(Math.min(...ratios), 3), ratioMax: round(Math.max(...ratios), 3),
-  pairsLower: ratios.filter((r) => r < 1).length, loadAverageAtEnd: load,
+  baseNsPerHostPerBarrier: round(median(perBarrier.base), 1), treeNsPerHostPerBarrier: round(median(perBarrier.tree), 1),
+  ratioMedian: ratio.median, ratioMin: ratio.min, ratioMax: ratio.max, pairsLower: ratio.pairsLower, loadAverageAtEnd: load,
 }, null, 2));
