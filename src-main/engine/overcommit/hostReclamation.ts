@@ -22,7 +22,6 @@ import type { MemState } from './memState';
 import type { ReclaimRestoreOrder, ReclaimRestoreReply, ReclaimStateChange, ReclaimStepOrder, ReclaimStepReply } from './reclaimOrders';
 import { takeHostReclaimSample, takeVmReclaimSample, type HostReclaimSample, type VmReclaimSample } from './reclaimSample';
 import { ReclaimViewCopy } from './reclaimView';
-import { AWAY_ZIP } from './vmReclaim';
 
 /** The reply's changes when a pass made none (shared: never written). */
 const NO_CHANGES: ReclaimStateChange[] = [];
@@ -129,7 +128,7 @@ export class HostReclamation {
       this.open().attach(vmId, g, seedOf(vmId));
       attached.push(vmId);
     }
-    return { reclaiming: this.held !== undefined, state: this.state, attached };
+    return { state: this.state, attached };
   }
 
   /** A VM's figures at a sample (undefined: not reclaimed from, or no guest); moves its baselines to now. */
@@ -143,10 +142,5 @@ export class HostReclamation {
   /** The host's figures at a sample. */
   hostSample(): HostReclaimSample {
     return takeHostReclaimSample(this.held, this.env.pool(), (id) => this.env.guest(id));
-  }
-
-  /** Pages of a VM in its compression cache (tests). */
-  zipPages(vmId: VmId): number {
-    return this.held?.vm(vmId)?.countKind(AWAY_ZIP) ?? 0;
   }
 }

@@ -7,8 +7,8 @@
  * and VM fields the reclaimer reads (only when they changed: `reclaimView.ts`), then the reclaimer's pass;
  * the free-memory state changes it made, in order, for the coordinator to log and mark.
  * `ReclaimRestoreOrder` → `ReclaimRestoreReply`: a saved lab's reclaimer state for the host (absent: the
- * saved lab had none) and the seeds of the VMs it may attach; the reply says whether the host reclaims
- * now, its state, and which VMs joined fresh (guests the saved state did not know).
+ * saved lab had none) and the seeds of the VMs it may attach; the reply says the host's state and which
+ * VMs joined fresh (guests the saved state did not know).
  * A saved part is the reclaimer's own `HostReclaimerState` (plain data, the saved format unchanged).
  * `ReclaimCalls`: the group as the coordinator calls it (a host's `HostOwner` implements it).
  * Rules: every field is structured-cloneable (numbers, strings, plain objects and arrays, typed arrays).
@@ -52,8 +52,6 @@ export interface ReclaimRestoreOrder {
 }
 
 export interface ReclaimRestoreReply {
-  /** The host holds a reclaimer now. */
-  reclaiming: boolean;
   /** Its free-memory state. */
   state: MemState;
   /** The VMs attached fresh, in the order of the order's `fresh`. */

@@ -60,7 +60,7 @@
  *    likewise; `stop` / `leaveReclamation` detach; `capture` copies the pages out). The `memory.reclaim`
  *    service calls `reclaimVmIds()` (the view covers them), `reclaimStep({ nowMs, view? })` → the state
  *    changes, `reclaimPart()` / `restoreReclaimPart(order)` for a saved lab; `reclaimAwayBytes`,
- *    `reclaimZipPages`, `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
+ *    `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds, here); `savePart()` → each machine's `save()`, the scheduler's and the capture images
@@ -694,11 +694,6 @@ export class HostOwner implements ReclaimCalls {
   /** The bytes of a page the host's reclamation took from the VM (swapped, compressed, out for sampling). */
   reclaimAwayBytes(vmId: VmId, gpfn: number): Uint8Array | undefined {
     return this.reclamation.awayBytes(vmId, gpfn);
-  }
-
-  /** Pages of a VM in the host's compression cache (tests). */
-  reclaimZipPages(vmId: VmId): number {
-    return this.reclamation.zipPages(vmId);
   }
 
   /** The host's reclaimer and its view copy (one thread only: tests look inside). */

@@ -44,7 +44,7 @@ function bytes(x: unknown): string {
 }
 
 const GROUP = ['reclaimVmIds', 'reclaimStep', 'reclaimPart', 'restoreReclaimPart'] as const;
-const INSIDE = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages'] as const;
+const INSIDE = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes'] as const;
 
 type Proto = Record<string, (this: HostOwner, ...args: unknown[]) => unknown>;
 
