@@ -5,7 +5,8 @@
  *
  * `ReclaimStepOrder` → `ReclaimStepReply`: the `memory.reclaim` barrier on one host: the view of the host
  * and VM fields the reclaimer reads (only when they changed: `reclaimView.ts`), then the reclaimer's pass;
- * the free-memory state changes it made, in order, for the coordinator to log and mark.
+ * the free-memory state changes it made, in order, for the coordinator to log and mark (`NO_CHANGE_REPLY`
+ * when it made none).
  * `ReclaimRestoreOrder` → `ReclaimRestoreReply`: a saved lab's reclaimer state for the host (absent: the
  * saved lab had none) and the seeds of the VMs it may attach; the reply says the host's state and which
  * VMs joined fresh (guests the saved state did not know).
@@ -37,8 +38,11 @@ export interface ReclaimStateChange {
 
 export interface ReclaimStepReply {
   /** The state changes of this pass, in the order they happened (most passes: none). */
-  stateChanges: ReclaimStateChange[];
+  readonly stateChanges: readonly ReclaimStateChange[];
 }
+
+/** The reply of a pass that changed no state (most passes): one shared object, never written. */
+export const NO_CHANGE_REPLY: ReclaimStepReply = Object.freeze({ stateChanges: Object.freeze([]) });
 
 /** A saved lab's reclamation on one host, given after its guests were rebuilt. */
 export interface ReclaimRestoreOrder {
