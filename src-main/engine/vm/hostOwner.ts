@@ -499,7 +499,7 @@ export class HostOwner implements ReclaimCalls {
   incomingFrames(vmId: VmId): number {
     const inc = this.incoming.get(vmId);
     if (!inc) return 0;
-    try { return inc.frameStats().mappedPages; } catch { return 0; }
+    try { return inc.mappedPageCount ?? inc.frameStats().mappedPages; } catch { return 0; }
   }
 
   /** A move that ended before the switch: the incoming memory's frames go back to this host. */
