@@ -15,7 +15,7 @@ export { COUNTERS_READER, type DirtyLogShare } from './dirtyLogShare';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
-export { CaptureIntake, releaseAll, releaseDropped, savedCapture } from './captureHandles';
+export { CaptureIntake, dropSuspended, releaseAll, releaseDropped, savedCapture } from './captureHandles';
 export {
   ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
 } from './ownerCalls';
