@@ -7,7 +7,8 @@
  * [--host-gib 0.27] [--guests fake|real] [--after 2] [--pairs 12]`. DIR is another checkout of the engine (an
  * export of the commit to compare against, node_modules beside it). Both trees build the same lab: `--hosts`
  * hosts of 8 cores at 100 MHz with `--host-gib` of memory (0.27 for 8 VMs: hard and low), `--vms` one-vCPU
- * 64 MiB VMs per host (the busy mix: cpu, memwrite, io, five idle), the test double `fakeGuest` (default:
+ * 64 MiB VMs per host (the busy mix: cpu, memwrite, io, five idle — `RECLAIM_MIX` of test/helpers/pinnedLabs.ts,
+ * its memwrite VMs writing a larger working set), the test double `fakeGuest` (default:
  * cheap segments, real pages) or the real guest machine under `bt`, seed 1; run `--after` virtual seconds
  * untimed, then advance in alternating 1-virtual-s slices (base first in even pairs, this tree first in odd
  * ones). The service's `atBarrier` is wrapped to sum its process CPU time (user + system). Prints one JSON
@@ -23,6 +24,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { alternatingPairs, median, pairRatios, ratioSummary } from './abPairs';
+import { RECLAIM_MIX } from '../test/helpers/pinnedLabs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -36,19 +38,13 @@ const PAIRS = Number(opt('pairs', '12'));
 const SEAM = process.argv.includes('--seam');
 const HERE = resolve(import.meta.dirname, '..');
 
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
-];
 const scenario = {
   version: 1, name: 'reclaim-ab', title: 'memory.reclaim A/B',
   datacenters: [{
     name: 'DC0',
     clusters: [{ name: 'DC0_C0', hosts: { count: HOSTS, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: HOST_GIB } }],
     vms: Array.from({ length: HOSTS * VMS }, (_, i) => ({
-      name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / VMS)}`, vcpus: 1, memoryMiB: 64, monitor: GUESTS === 'real' ? 'bt' : 'interp', powerOn: true, ...MIX[i % MIX.length],
+      name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / VMS)}`, vcpus: 1, memoryMiB: 64, monitor: GUESTS === 'real' ? 'bt' : 'interp', powerOn: true, ...RECLAIM_MIX[i % RECLAIM_MIX.length],
     })),
   }],
 };
