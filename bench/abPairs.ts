@@ -1,8 +1,11 @@
 /**
  * bench/abPairs — the arithmetic of an A/B comparison between two engine trees ("base" and "tree", the checkout
- * under test), shared by the A/B benchmarks (busy-mix-ab, monitors-ab) and bench/monitors.ts.
+ * under test), shared by the A/B benchmarks (busy-mix-ab, monitors-ab, reclaim-barrier-ab), bench/monitors.ts and
+ * bench/owner-calls.ts (its median).
  * Interface: `median(xs)`; `pairOrder(i)`: which side runs first in pair i (base first in even pairs, this tree
- * first in odd ones, so a load that drifts during a pair biases neither side); `ratioSummary(ratios)`: median,
+ * first in odd ones, so a load that drifts during a pair biases neither side); `alternatingPairs(pairs, run)`: runs
+ * `run(side, pair)` for both sides of each pair in that order and collects each side's figures (index k = pair k);
+ * `pairRatios(sides)`: each pair's tree / base; `ratioSummary(ratios)`: median,
  * range and how many pairs were lower of per-pair ratios (tree / base); `perSecondPairs(base, tree)`: per host
  * second from power-on, each side's median and the per-pair ratios of that second.
  * Rules: pure functions, no clocks. A ratio is always this tree over base, computed within one pair — never
@@ -17,6 +20,16 @@ export const median = (xs: readonly number[]): number => {
 };
 
 export const pairOrder = (i: number): [Side, Side] => (i % 2 === 0 ? ['base', 'tree'] : ['tree', 'base']);
+
+/** `pairs` pairs of `run(side, pair)`, the sides in `pairOrder`; each side's results, pair k at index k. */
+export function alternatingPairs<T>(pairs: number, run: (side: Side, pair: number) => T): Record<Side, T[]> {
+  const out: Record<Side, T[]> = { base: [], tree: [] };
+  for (let i = 0; i < pairs; i++) for (const side of pairOrder(i)) out[side].push(run(side, i));
+  return out;
+}
+
+/** Each pair's ratio of this tree's figure over base's (unrounded). */
+export const pairRatios = (sides: Readonly<Record<Side, readonly number[]>>): number[] => sides.tree.map((t, k) => t / sides.base[k]);
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 

@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, pairOrder } from './abPairs';
+import { alternatingPairs, median, pairRatios } from './abPairs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -101,16 +101,8 @@ const slice = (e: Engine): number => {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000;
 };
-const baseMs: number[] = [];
-const hereMs: number[] = [];
-const ratios: number[] = [];
-for (let i = 0; i < PAIRS; i++) {
-  let b: number, h: number;
-  if (pairOrder(i)[0] === 'base') { b = slice(base); h = slice(here); } else { h = slice(here); b = slice(base); }
-  baseMs.push(b);
-  hereMs.push(h);
-  ratios.push(h / b);
-}
+const ms = alternatingPairs(PAIRS, (side) => slice(side === 'base' ? base : here));
+const ratios = pairRatios(ms);
 const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
 let dispatcher: Counts | undefined;
 if (snapshot && before) {
@@ -121,7 +113,7 @@ if (snapshot && before) {
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
   benchmark: 'busy-mix-ab', mix: MIX_NAME, vms: VMS, hostGiB: HOST_GIB, afterSeconds: AFTER, pairs: PAIRS, base: resolve(BASE), tree: HERE,
-  baseCpuMsPerVmPerVirtualS: round(median(baseMs) / VMS), treeCpuMsPerVmPerVirtualS: round(median(hereMs) / VMS),
+  baseCpuMsPerVmPerVirtualS: round(median(ms.base) / VMS), treeCpuMsPerVmPerVirtualS: round(median(ms.tree) / VMS),
   ratioMedian: round(median(ratios), 3), pairsLower: ratios.filter((r) => r < 1).length,
   ...(dispatcher ? { dispatcherPerVmPerVirtualS: dispatcher } : {}), loadAverageAtEnd: load,
 }, null, 2));

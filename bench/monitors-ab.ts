@@ -34,7 +34,7 @@
 import type { MonitorKind } from '../src-main/engine/monitors/index';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { median, pairOrder, perSecondPairs, ratioSummary, type Side } from './abPairs';
+import { alternatingPairs, median, pairOrder, perSecondPairs, ratioSummary, type Side } from './abPairs';
 import { openWorkload, runOneProcess, START_SECONDS, type Workload } from './monitorWorkloads';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
@@ -69,8 +69,7 @@ function firstRun(root: string): OneRun {
 }
 
 function firstSeconds(): Record<string, unknown> {
-  const runs: Record<Side, OneRun[]> = { base: [], tree: [] };
-  for (let i = 0; i < FIRST_PAIRS; i++) for (const side of pairOrder(i)) runs[side].push(firstRun(ROOTS[side]));
+  const runs = alternatingPairs(FIRST_PAIRS, (side) => firstRun(ROOTS[side]));
   const phase = runs.tree.map((t, k) => t.first.mips / runs.base[k].first.mips);
   const btOf = (r: OneRun): Record<string, number> | undefined => r.bt && { translations: r.bt.translations, interpretedInstructions: r.bt.interpretedInstructions, relabels: r.bt.relabels };
   return {

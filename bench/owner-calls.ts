@@ -27,6 +27,7 @@ import { ownerClient, plainCheck, type HostOwnerCalls } from '../src-main/engine
 import { blockingChannel, callAll, type BlockingCallClient } from '../src-main/node/workers/blockingCallClient';
 import { serveOwner, WorkerOwnerTransport } from '../src-main/node/workers/ownerOverWorker';
 import type { BlockingCallEnd } from '../src-main/node/workers/blockingCallProtocol';
+import { median } from './abPairs';
 
 /** The stand-in owner: HostOwner's call shapes, no work. */
 function stubOwner(): object {
@@ -105,7 +106,6 @@ if (!isMainThread) {
       samples.get(name)!.push(run());
     }
   }
-  const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
   const us: Record<string, number> = {};
   for (const [name, xs] of samples) us[name] = Math.round(median(xs) * 100) / 100;
   const ratio = (a: string, b: string): number => Math.round((us[a] / us[b]) * 10) / 10;

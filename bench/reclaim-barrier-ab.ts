@@ -7,7 +7,8 @@
  * [--host-gib 0.27] [--guests fake|real] [--after 2] [--pairs 12]`. DIR is another checkout of the engine (an
  * export of the commit to compare against, node_modules beside it). Both trees build the same lab: `--hosts`
  * hosts of 8 cores at 100 MHz with `--host-gib` of memory (0.27 for 8 VMs: hard and low), `--vms` one-vCPU
- * 64 MiB VMs per host (the busy mix: cpu, memwrite, io, five idle), the test double `fakeGuest` (default:
+ * 64 MiB VMs per host (the busy mix: cpu, memwrite, io, five idle — `RECLAIM_MIX` of test/helpers/pinnedLabs.ts,
+ * its memwrite VMs writing a larger working set), the test double `fakeGuest` (default:
  * cheap segments, real pages) or the real guest machine under `bt`, seed 1; run `--after` virtual seconds
  * untimed, then advance in alternating 1-virtual-s slices (base first in even pairs, this tree first in odd
  * ones). The service's `atBarrier` is wrapped to sum its process CPU time (user + system). Prints one JSON
@@ -22,7 +23,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, pairOrder } from './abPairs';
+import { alternatingPairs, median, pairRatios, ratioSummary } from './abPairs';
+import { RECLAIM_MIX } from '../test/helpers/pinnedLabs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -36,19 +38,13 @@ const PAIRS = Number(opt('pairs', '12'));
 const SEAM = process.argv.includes('--seam');
 const HERE = resolve(import.meta.dirname, '..');
 
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
-];
 const scenario = {
   version: 1, name: 'reclaim-ab', title: 'memory.reclaim A/B',
   datacenters: [{
     name: 'DC0',
     clusters: [{ name: 'DC0_C0', hosts: { count: HOSTS, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: HOST_GIB } }],
     vms: Array.from({ length: HOSTS * VMS }, (_, i) => ({
-      name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / VMS)}`, vcpus: 1, memoryMiB: 64, monitor: GUESTS === 'real' ? 'bt' : 'interp', powerOn: true, ...MIX[i % MIX.length],
+      name: `vm${i}`, host: `DC0_C0_H${Math.floor(i / VMS)}`, vcpus: 1, memoryMiB: 64, monitor: GUESTS === 'real' ? 'bt' : 'interp', powerOn: true, ...RECLAIM_MIX[i % RECLAIM_MIX.length],
     })),
   }],
 };
@@ -103,22 +99,13 @@ const slice = (s: Side): number => {
   s.advance(1000);
   return (s.reclaimNs() - ns0) / Math.max(1, s.barriers() - b0) / HOSTS;
 };
-const baseNs: number[] = [];
-const hereNs: number[] = [];
-const ratios: number[] = [];
-for (let i = 0; i < PAIRS; i++) {
-  let b: number, h: number;
-  if (pairOrder(i)[0] === 'base') { b = slice(base); h = slice(here); } else { h = slice(here); b = slice(base); }
-  baseNs.push(b);
-  hereNs.push(h);
-  ratios.push(h / b);
-}
+const perBarrier = alternatingPairs(PAIRS, (side) => slice(side === 'base' ? base : here));
+const ratio = ratioSummary(pairRatios(perBarrier));
 const round = (v: number, d = 0): number => Math.round(v * 10 ** d) / 10 ** d;
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
   benchmark: 'reclaim-barrier-ab', measure: SEAM ? 'seam: wall ns of the service less the reclaimers\' passes' : 'CPU ns of the service', hosts: HOSTS, vmsPerHost: VMS, hostGiB: HOST_GIB, guests: GUESTS, afterSeconds: AFTER, pairs: PAIRS,
   base: resolve(BASE), tree: HERE, barriersPerVirtualS: here.barriers() / (AFTER + PAIRS),
-  baseNsPerHostPerBarrier: round(median(baseNs), 1), treeNsPerHostPerBarrier: round(median(hereNs), 1),
-  ratioMedian: round(median(ratios), 3), ratioMin: round(Math.min(...ratios), 3), ratioMax: round(Math.max(...ratios), 3),
-  pairsLower: ratios.filter((r) => r < 1).length, loadAverageAtEnd: load,
+  baseNsPerHostPerBarrier: round(median(perBarrier.base), 1), treeNsPerHostPerBarrier: round(median(perBarrier.tree), 1),
+  ratioMedian: ratio.median, ratioMin: ratio.min, ratioMax: ratio.max, pairsLower: ratio.pairsLower, loadAverageAtEnd: load,
 }, null, 2));

@@ -55,8 +55,8 @@ export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
 export {
-  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, inspectPlain, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
-  type HostOwnerCalls, type OwnerCallName, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
+  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
+  type CallbackMoves, type HostOwnerCalls, type OwnerCallName, type OwnerMethod, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
 } from './vm/index';
 export type { LabState } from './lab/index';
 export type { LabLibraryPort, MilpSolverPort } from './ports';

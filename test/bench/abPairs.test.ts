@@ -2,7 +2,7 @@
 // ratios (this tree / base, never median over median) and per-second pairing of fresh-process runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { median, pairOrder, perSecondPairs, ratioSummary } from '../../bench/abPairs';
+import { alternatingPairs, median, pairOrder, pairRatios, perSecondPairs, ratioSummary } from '../../bench/abPairs';
 
 test('median of odd, even and empty lists, input untouched', () => {
   const xs = [5, 1, 3];
@@ -36,4 +36,13 @@ test('per-second pairs: ratios within each pair, not median over median; a missi
   assert.deepEqual(mixed[0].ratios, [10, 0.1]);
   assert.equal(mixed[0].ratio.pairsLower, 1);
   assert.throws(() => perSecondPairs([[1]], []), /1 base runs against 0/);
+});
+
+test('alternating pairs run each side in pairOrder and keep pair k at index k; pairRatios is tree over base per pair', () => {
+  const calls: string[] = [];
+  const sides = alternatingPairs(3, (side, pair) => { calls.push(`${side}${pair}`); return side === 'base' ? 10 * (pair + 1) : 5 * (pair + 1); });
+  assert.deepEqual(calls, ['base0', 'tree0', 'tree1', 'base1', 'base2', 'tree2']);
+  assert.deepEqual(sides, { base: [10, 20, 30], tree: [5, 10, 15] });
+  assert.deepEqual(pairRatios(sides), [0.5, 0.5, 0.5]);
+  assert.deepEqual(alternatingPairs(0, () => 1), { base: [], tree: [] });
 });

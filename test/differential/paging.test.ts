@@ -23,9 +23,8 @@ import { buildMachine, runMachine } from '../../src-main/engine/machine/index';
 import { GuestPhysicalMemory, HostMemory } from '../../src-main/engine/memory/index';
 import type { PagingOptions } from '../../src-main/engine/mmu/index';
 import type { Monitor } from '../../src-main/engine/monitors/index';
-import { Rng } from '../../src-main/engine/sim/rng';
 import { labosImage, runCli, WORKLOADS } from '../helpers/machineHarness';
-import { EXACT_COSTS, loadImage, makeMonitor, TestDevice } from '../helpers/cpuHarness';
+import { EXACT_COSTS, loadImage, makeMonitor, runInChunks, TestDevice } from '../helpers/cpuHarness';
 import { generateProgram } from './fuzz/generator';
 
 // ------------------------------------------------------------------------------------------ guests
@@ -92,7 +91,7 @@ const ZERO_PAGING = { exit: 0, guestFaultExit: 0, traceWrite: 0, switchExit: 0, 
 
 interface Outcome { digest: string; console: string; reason: string; counters: Record<string, unknown> }
 
-/** Runs an image on a bare CPU with the test device, in seeded run chunks (like ./harness.ts runBare), with paging options. */
+/** Runs an image on a bare CPU with the test device, in seeded run chunks (cpuHarness runInChunks, as runBare), with paging options. */
 function runBarePaging(image: AsmImage, monitor: Monitor, seed: number, levels: 2 | 4, paging: PagingOptions, costs: Partial<CostModel> | undefined, irqs: boolean, maxCycles = 3_000_000): Outcome {
   const mem = new GuestPhysicalMemory(new HostMemory(), 1 << 20);
   loadImage(mem, image);
@@ -100,25 +99,7 @@ function runBarePaging(image: AsmImage, monitor: Monitor, seed: number, levels: 
   const cpu = new Cpu(mem, { monitor, costs, io, levels, paging });
   io.cpu = cpu;
   cpu.reset(image.entry);
-  const rng = new Rng((seed ^ 0x5eed1234) >>> 0);
-  let total = 0;
-  let wakes = 0;
-  let reason = 'budget';
-  while (total < maxCycles) {
-    const chunk = 1 + rng.int(3000);
-    if (irqs && rng.int(8) === 0) cpu.raiseIrq(3);
-    const r = cpu.run(chunk);
-    total += r.cycles;
-    reason = r.reason;
-    if (r.reason === 'crashed') break;
-    if (r.reason === 'halted') {
-      if (cpu.canWake() && wakes++ < 50) {
-        cpu.raiseIrq(3);
-        continue;
-      }
-      break;
-    }
-  }
+  const reason = runInChunks(cpu, { seed, externalIrqs: irqs, maxCycles });
   const s = cpu.snapshot();
   const counters = {
     instructions: s.instructions, cycles: s.cycles, exceptions: s.exceptions, interrupts: s.interrupts, pageFaults: s.pageFaults, ioReads: s.ioReads,

@@ -48,6 +48,19 @@ function errorsOf(file: string): string[] {
   assert.fail('expected the file to be refused');
 }
 
+/** A one-step exercise file's text: its 10 header lines (name `name`), then `rest` from line 11. */
+function oneStep(name: string, rest: string): string {
+  const title = name[0].toUpperCase() + name.slice(1);
+  return `exercise: 1\nname: ${name}\ntitle: ${title}\nsummary: ${title}.\nscenario: lab-small\nobjectives: [x]\nsteps:\n  - id: one\n    title: One\n    instructions: Do it.\n${rest}`;
+}
+
+/** The file is refused with exactly these errors, in this order. */
+function assertErrors(file: string, expect: RegExp[]): void {
+  const errs = errorsOf(file);
+  assert.equal(errs.length, expect.length, errs.join('\n'));
+  expect.forEach((re, i) => assert.match(errs[i], re));
+}
+
 test('a valid file loads; its name must match the file name', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
   assert.equal(loadExerciseFile(write(dir, 'tiny.yaml', GOOD)).exercise.steps[0].id, 'one');
@@ -84,8 +97,7 @@ steps:
         prompt: Which?
         choice: { options: [ { text: a }, { text: b } ] }
 `);
-  const errs = errorsOf(file);
-  const expect = [
+  assertErrors(file, [
     /bad\.yaml:5:1: error: scenario: no scenario "no-such-scenario" \(known: .*lab-small.*\)/,
     /bad\.yaml:12:29: error: steps\[0\]\.checks\[0\]\.vm\.powerstate: "powerstate" is not a field here \(did you mean "powerState"\?\)/,
     /bad\.yaml:13:59: error: steps\[0\]\.checks\[1\]\.counter\.over: expected a duration like 500ms, 30s, 5m or 1h, got the text "5 min"/,
@@ -97,24 +109,12 @@ steps:
     /bad\.yaml:23:43: error: steps\[0\]\.questions\[0\]\.number\.answer\.field: expected one of sockets, .*logicalCpus.*, got the text "cpus"/,
     /bad\.yaml:24:9: error: steps\[0\]\.questions\[1\]\.id: question id "q1" is already used at steps\[0\]\.questions\[0\]/,
     /bad\.yaml:26:19: error: steps\[0\]\.questions\[1\]\.choice\.options: mark at least one option correct: true/,
-  ];
-  assert.equal(errs.length, expect.length, errs.join('\n'));
-  expect.forEach((re, i) => assert.match(errs[i], re));
+  ]);
 });
 
 test('placement expressions: algorithm, fields and VM lists are validated with their positions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
-  const file = write(dir, 'pack.yaml', `exercise: 1
-name: pack
-title: Pack
-summary: Pack.
-scenario: lab-small
-objectives: [x]
-steps:
-  - id: one
-    title: One
-    instructions: Do it.
-    questions:
+  const file = write(dir, 'pack.yaml', oneStep('pack', `    questions:
       - id: ok
         prompt: Hosts?
         number: { answer: { placement: { cluster: DC0_C0, algo: ffd, vms: [a, b], standbyHosts: available }, field: hostsUsed } }
@@ -130,33 +130,20 @@ steps:
       - id: q4
         prompt: Hosts?
         number: { answer: { placement: { cluster: DC0_C0, algo: ff, standby: on }, field: hostsUsed } }
-`);
-  const errs = errorsOf(file);
-  const expect = [
+`));
+  assertErrors(file, [
     /pack\.yaml:17:59: error: steps\[0\]\.questions\[1\]\.number\.answer\.placement\.algo: expected one of nf, ff, .*exact, got the text "fdd" \(did you mean "ffd"\?\)/,
     /pack\.yaml:17:72: error: steps\[0\]\.questions\[1\]\.number\.answer\.field: expected one of hostsUsed, lowerBound, unplaced, got the text "hosts"/,
     /pack\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.placement\.demand: expected one of configured, reservation, got the text "usage"/,
     /pack\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.placement\.vms\[1\]: VM "a" is listed twice/,
     /pack\.yaml:23:29: error: steps\[0\]\.questions\[3\]\.number\.answer\.placement\.cluster: "cluster" is required/,
     /pack\.yaml:26:\d+: error: steps\[0\]\.questions\[4\]\.number\.answer\.placement\.standby: "standby" is not a field here; allowed: cluster, algo, demand, vms, standbyHosts/,
-  ];
-  assert.equal(errs.length, expect.length, errs.join('\n'));
-  expect.forEach((re, i) => assert.match(errs[i], re));
+  ]);
 });
 
 test('availability expressions: one of design: saved, groups or cluster, with the fields of its kind, validated with their positions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
-  const file = write(dir, 'avail.yaml', `exercise: 1
-name: avail
-title: Avail
-summary: Avail.
-scenario: lab-small
-objectives: [x]
-steps:
-  - id: one
-    title: One
-    instructions: Do it.
-    questions:
+  const file = write(dir, 'avail.yaml', oneStep('avail', `    questions:
       - id: ok
         prompt: A?
         number: { answer: { availability: { groups: [ { name: psu, mtbfH: 100, mttrH: 1, need: 1, scheme: N+1 } ], combine: parallel }, field: tier } }
@@ -172,7 +159,7 @@ steps:
       - id: q3
         prompt: A?
         number: { answer: { availability: { groups: [ { name: ups, mtbfH: 100, need: 1, scheme: 3N } ] }, field: availability } }
-`);
+`));
   const errs = errorsOf(file);
   const expect = [
     /avail\.yaml:20:\d+: error: steps\[0\]\.questions\[2\]\.number\.answer\.field: expected one of availability, downtimeHoursPerYear, tier, groups, got the text "formula"/,
@@ -186,17 +173,7 @@ steps:
 
 test('migration selectors: technique, destination and fields are validated with their positions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
-  const file = write(dir, 'mig.yaml', `exercise: 1
-name: mig
-title: Mig
-summary: Mig.
-scenario: lab-small
-objectives: [x]
-steps:
-  - id: one
-    title: One
-    instructions: Do it.
-    checks:
+  const file = write(dir, 'mig.yaml', oneStep('mig', `    checks:
       - migration: { vm: DC0_C0_H0_VM0, mode: precopy, to: DC0_C0_H1, compressed: false, autoConverge: true, state: error, downtimeMs: { below: 300 } }
       - migration: { vm: DC0_C0_H0_VM0, mode: pre-copy, compressed: yes }
     questions:
@@ -206,31 +183,18 @@ steps:
       - id: q1
         prompt: Pages?
         number: { answer: { migration: { vm: DC0_C0_H0_VM0, destination: x }, field: pagesSent } }
-`);
-  const errs = errorsOf(file);
-  const expect = [
+`));
+  assertErrors(file, [
     /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.mode: expected one of stop-copy, precopy, postcopy, hybrid, got the text "pre-copy"/,
     /mig\.yaml:13:\d+: error: steps\[0\]\.checks\[1\]\.migration\.compressed: /,
     /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.migration\.destination: "destination" is not a field here; allowed: vm, state, since, mode, stopRule, to, compressed, autoConverge, xbzrle, dedup, which/,
     /mig\.yaml:20:\d+: error: steps\[0\]\.questions\[1\]\.number\.answer\.field: expected one of downtimeMs, durationMs, totalTimeMs, rounds, .*got the text "pagesSent"/,
-  ];
-  assert.equal(errs.length, expect.length, errs.join('\n'));
-  expect.forEach((re, i) => assert.match(errs[i], re));
+  ]);
 });
 
 test('report charts: counters of one entity, or the round tables of migrations with their series (at most two units)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hvlab-ex-'));
-  const file = write(dir, 'charts.yaml', `exercise: 1
-name: charts
-title: Charts
-summary: Charts.
-scenario: lab-small
-objectives: [x]
-steps:
-  - id: one
-    title: One
-    instructions: Do it.
-report:
+  const file = write(dir, 'charts.yaml', oneStep('charts', `report:
   charts:
     - { title: ok rounds, migrations: { vm: DC0_C0_H0_VM0, xbzrle: true }, series: [remainingMiB, sentMiB, throttlePct] }
     - { title: ok counters, host: DC0_C0_H0, counters: [net.transmitted.average] }
@@ -239,18 +203,15 @@ report:
     - { title: three units, migrations: { vm: DC0_C0_H0_VM0 }, series: [remainingMiB, throttlePct, expectedDowntimeMs, pagesSent] }
     - { title: series without migrations, host: DC0_C0_H0, counters: [net.transmitted.average], series: [sentMiB] }
     - { title: no counters, host: DC0_C0_H0 }
-`);
-  const errs = errorsOf(file);
-  const expect = [
+`));
+  assertErrors(file, [
     /charts\.yaml:15:\d+: error: report\.charts\[2\]\.vm: a chart of migrations draws their round tables \("series"\); "vm" belongs to a counter chart/,
     /charts\.yaml:16:\d+: error: report\.charts\[3\]\.series: "series" is required: one or more of remainingMiB, sentMiB, bandwidthMiBps, dirtiedPages, throttlePct, expectedDowntimeMs/,
     /charts\.yaml:17:\d+: error: report\.charts\[4\]\.series\[3\]: expected one of remainingMiB, .*got the text "pagesSent"/,
     /charts\.yaml:17:\d+: error: report\.charts\[4\]\.series: a chart has two y axes; these series need 3 \(MiB, %, ms\)/,
     /charts\.yaml:18:\d+: error: report\.charts\[5\]\.series: "series" belongs to a chart of "migrations"/,
     /charts\.yaml:19:\d+: error: report\.charts\[6\]\.counters: "counters" is required/,
-  ];
-  assert.equal(errs.length, expect.length, errs.join('\n'));
-  expect.forEach((re, i) => assert.match(errs[i], re));
+  ]);
 });
 
 test('YAML syntax errors carry their position', () => {

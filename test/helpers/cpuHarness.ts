@@ -9,7 +9,8 @@
  *    CAUSE / EPC / FADDR after an exception);
  *  - `boot(src, opts)` → { cpu, mem, host, image }; `runToHalt(cpu, maxCycles)`; `reg`, `ureg`.
  *    Programs start at 0x2000 unless they set .org;
- *  - `runBare(image, monitor, opts)` → `BareOutcome` {digest, console, reason, cycles, instructions,
+ *  - `runInChunks(cpu, opts)`: runBare's loop on a CPU made elsewhere (→ the last stop reason);
+ *    `runBare(image, monitor, opts)` → `BareOutcome` {digest, console, reason, cycles, instructions,
  *    counters (the guest-visible subset of cpu.snapshot()), cpu}; `EXACT_COSTS` (every monitor-only
  *    cost set to 0: then bt and hw must match interp cycle for cycle); `makeMonitor(kind, seed)`
  *    (bt and hw with a translation threshold that varies with the seed: 0, 300 or 5000 cycles for bt;
@@ -160,13 +161,9 @@ export function loadImage(mem: GuestPhysicalMemory, image: AsmImage): void {
   }
 }
 
-export function runBare(image: AsmImage, monitor: Monitor, o: BareOptions): BareOutcome {
-  const mem = new GuestPhysicalMemory(new HostMemory(), o.memBytes ?? 1 << 20);
-  loadImage(mem, image);
-  const io = new TestDevice();
-  const cpu = new Cpu(mem, { monitor, costs: o.costs, io });
-  io.cpu = cpu;
-  cpu.reset(image.entry);
+/** runBare's loop (see the header): `cpu.run()` in seeded chunks until `maxCycles`, a crash or a halt it
+ *  cannot wake from; the last run's stop reason. */
+export function runInChunks(cpu: Cpu, o: Pick<BareOptions, 'seed' | 'externalIrqs' | 'maxChunk' | 'maxCycles'>): string {
   const rng = new Rng((o.seed ^ 0x5eed1234) >>> 0);
   const maxChunk = o.maxChunk ?? 3000;
   const maxCycles = o.maxCycles ?? 3_000_000;
@@ -188,6 +185,17 @@ export function runBare(image: AsmImage, monitor: Monitor, o: BareOptions): Bare
       break;
     }
   }
+  return reason;
+}
+
+export function runBare(image: AsmImage, monitor: Monitor, o: BareOptions): BareOutcome {
+  const mem = new GuestPhysicalMemory(new HostMemory(), o.memBytes ?? 1 << 20);
+  loadImage(mem, image);
+  const io = new TestDevice();
+  const cpu = new Cpu(mem, { monitor, costs: o.costs, io });
+  io.cpu = cpu;
+  cpu.reset(image.entry);
+  const reason = runInChunks(cpu, o);
   const s = cpu.snapshot();
   const counters = {
     instructions: s.instructions, cycles: s.cycles, exceptions: s.exceptions, interrupts: s.interrupts, pageFaults: s.pageFaults,

@@ -109,6 +109,7 @@ export class PageGuest implements GuestPages {
   dropZeroPage(gpfn: number): boolean { return ops.dropZeroPage(this.mem, gpfn); }
   pageState(gpfn: number): GuestPageState { return ops.pageState(this.mem, gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { ops.scanPages(this.mem, fn); }
+  get mappedPageCount(): number { return this.mem.touchedPageCount; }
   frameStats(): GuestFrameStats { return ops.frameStats(this.mem); }
 }
 

@@ -2,7 +2,8 @@
 // owner calls sent as messages — is compared with the same figures):
 // - `digestScenario(vms, monitor, hostMemoryGiB?)`: the datacenter benchmark's shape (runDigests.test.ts):
 //   8 one-vCPU VMs per 8-core host cycling cpu, memwrite, io and idle; on a host under 1 GiB the memwrite
-//   VMs write a larger working set (the fakeGuest's workingSetPages), so the host goes hard and low.
+//   VMs write a larger working set (the fakeGuest's workingSetPages), so the host goes hard and low;
+//   `RECLAIM_MIX`: that hard-and-low mix itself, for labs built another way (bench/reclaim-barrier-ab.ts).
 // - `PARTS_SCENARIO` (hostParts.test.ts's busy lab): three fakeGuest VMs on H0, too small for them (its
 //   reclamation swaps and compresses), five on H1; H2 empty.
 
@@ -15,8 +16,11 @@ const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
   { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
 ];
 
+/** The mix with the memwrite VMs' larger working set: on a host under 1 GiB, hard and low states. */
+export const RECLAIM_MIX: readonly WorkloadMix[] = MIX.map((m) => (m.workload === 'memwrite' ? { ...m, workloadParams: { ...m.workloadParams, workingSetPages: 3000 } } : m));
+
 export function digestScenario(vms: number, monitor: string, hostMemoryGiB = 64): unknown {
-  const mix = hostMemoryGiB >= 1 ? MIX : MIX.map((m) => (m.workload === 'memwrite' ? { ...m, workloadParams: { ...m.workloadParams, workingSetPages: 3000 } } : m));
+  const mix = hostMemoryGiB >= 1 ? MIX : RECLAIM_MIX;
   return {
     version: 1, name: 'digests', title: 'digests',
     datacenters: [{

@@ -15,6 +15,7 @@ import { useInventoryStore } from '@renderer/stores/inventory';
 import { runningPagingLabel } from '@renderer/logic/format';
 import type { MonitorKind, PagingMode, VmDto } from '@shared/model/inventory';
 import { fakeApi, flush, makeHost, makeInventory, makeVm } from './fakeApi';
+import { byTestId } from './domQueries';
 
 vi.mock('chart.js', () => ({ Chart: class { static register() {} destroy() {} update() {} }, LineController: {}, LineElement: {}, PointElement: {}, LinearScale: {}, Filler: {}, Tooltip: {} }));
 
@@ -29,11 +30,7 @@ async function withVm(vm: VmDto): Promise<void> {
   await useInventoryStore().load();
 }
 
-const $ = <T extends Element>(testId: string): T => {
-  const el = document.querySelector<T>(`[data-testid=${testId}]`);
-  if (!el) throw new Error(`no [data-testid=${testId}]`);
-  return el;
-};
+const $ = byTestId;
 async function choose(testId: string, value: string): Promise<void> {
   const select = $<HTMLSelectElement>(testId);
   select.value = value;

@@ -42,6 +42,7 @@ export class IncomingMemory implements IncomingGuestMemory {
   dropZeroPage(gpfn: number): boolean { return ops.dropZeroPage(this.live(), gpfn); }
   pageState(gpfn: number): GuestPageState { return ops.pageState(this.live(), gpfn); }
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { ops.scanPages(this.live(), fn); }
+  get mappedPageCount(): number { return this.live().touchedPageCount; }
   frameStats(): GuestFrameStats { return ops.frameStats(this.live()); }
 
   release(): void {

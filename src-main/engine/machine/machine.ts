@@ -363,6 +363,7 @@ export class Machine implements GuestMachine, PowerHost, SmpHost {
   scanPages(fn: (gpfn: number, hfn: number, refCount: number) => void): void { pageOps.scanPages(this.mem, fn); }
   forEachFramedPage(fn: (gpfn: number) => void): void { pageOps.forEachFramedPage(this.mem, fn); }
   get framesGained(): number { return this.framesGainedBefore + this.mem.framesGained; }
+  get mappedPageCount(): number { return this.mem.touchedPageCount; }
   frameStats(): GuestFrameStats {
     let waitNs = 0;
     for (const s of this.slots) waitNs += s.pageFaults.frameWaitedNs;

@@ -332,6 +332,8 @@ export class HostReclaimer {
     }
   }
 
+  // each guest's mapped pages from its count, not `frameStats()`: the swap-out that follows walks the
+  // VM's pages for victims, and that stays the pass's one walk over them
   private revocationInputs(ids: VmId[]): Parameters<typeof revoke>[0] {
     return ids.map((id) => {
       const vm = this.env.vm(id);
@@ -339,7 +341,7 @@ export class HostReclaimer {
       const r = this.vms.get(id)!;
       const mib = (vm?.memoryBytes ?? 0) / (1024 * 1024);
       return {
-        shares: Math.max(1, SHARES_PER_MIB * mib), pages: guest.frameStats().mappedPages, reservedPages: 0,
+        shares: Math.max(1, SHARES_PER_MIB * mib), pages: guest.mappedPageCount ?? guest.frameStats().mappedPages, reservedPages: 0,
         limitPages: Infinity, activeFraction: r.activeFraction,
       };
     });

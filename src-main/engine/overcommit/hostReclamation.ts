@@ -19,13 +19,9 @@ import type { GuestMachine } from '../vm/guestMachine';
 import type { HostMemory } from '../vm/guestFactory';
 import { HostReclaimer, type CapturedPages, type HostReclaimerState } from './hostReclaimer';
 import type { MemState } from './memState';
-import type { ReclaimRestoreOrder, ReclaimRestoreReply, ReclaimStateChange, ReclaimStepOrder, ReclaimStepReply } from './reclaimOrders';
+import { NO_CHANGE_REPLY, type ReclaimRestoreOrder, type ReclaimRestoreReply, type ReclaimStateChange, type ReclaimStepOrder, type ReclaimStepReply } from './reclaimOrders';
 import { takeHostReclaimSample, takeVmReclaimSample, type HostReclaimSample, type VmReclaimSample } from './reclaimSample';
 import { ReclaimViewCopy } from './reclaimView';
-import { AWAY_ZIP } from './vmReclaim';
-
-/** The reply's changes when a pass made none (shared: never written). */
-const NO_CHANGES: ReclaimStateChange[] = [];
 
 /** The host's own objects the reclaimer works on. */
 export interface HostReclamationEnv {
@@ -100,9 +96,10 @@ export class HostReclamation {
     const r = this.open();
     if (o.view) this.copy!.apply(o.view);
     r.atBarrier(o.nowMs);
+    if (this.changes.length === 0) return NO_CHANGE_REPLY;
     const stateChanges = this.changes;
-    if (stateChanges.length > 0) this.changes = [];
-    return { stateChanges: stateChanges.length > 0 ? stateChanges : NO_CHANGES };
+    this.changes = [];
+    return { stateChanges };
   }
 
   /** This host's part of a saved lab (undefined: no reclaimer). */
@@ -129,7 +126,7 @@ export class HostReclamation {
       this.open().attach(vmId, g, seedOf(vmId));
       attached.push(vmId);
     }
-    return { reclaiming: this.held !== undefined, state: this.state, attached };
+    return { state: this.state, attached };
   }
 
   /** A VM's figures at a sample (undefined: not reclaimed from, or no guest); moves its baselines to now. */
@@ -143,10 +140,5 @@ export class HostReclamation {
   /** The host's figures at a sample. */
   hostSample(): HostReclaimSample {
     return takeHostReclaimSample(this.held, this.env.pool(), (id) => this.env.guest(id));
-  }
-
-  /** Pages of a VM in its compression cache (tests). */
-  zipPages(vmId: VmId): number {
-    return this.held?.vm(vmId)?.countKind(AWAY_ZIP) ?? 0;
   }
 }

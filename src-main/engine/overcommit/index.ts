@@ -11,7 +11,7 @@
 export { MemoryOvercommit, type MemoryOvercommitState, type OvercommitSources } from './memoryOvercommit';
 export { HostReclamation, type HostReclamationEnv } from './hostReclamation';
 export {
-  hostReclaimSeed, vmReclaimSeed, type ReclaimCalls, type ReclaimRestoreOrder, type ReclaimRestoreReply, type ReclaimStateChange, type ReclaimStepOrder, type ReclaimStepReply,
+  hostReclaimSeed, vmReclaimSeed, NO_CHANGE_REPLY, type ReclaimCalls, type ReclaimRestoreOrder, type ReclaimRestoreReply, type ReclaimStateChange, type ReclaimStepOrder, type ReclaimStepReply,
 } from './reclaimOrders';
 export type { CapturedPages, HostReclaimerState } from './hostReclaimer';
 export { HostReclaimer, type ReclaimEnv } from './hostReclaimer';

@@ -5,10 +5,11 @@
  *
  * `ReclaimStepOrder` → `ReclaimStepReply`: the `memory.reclaim` barrier on one host: the view of the host
  * and VM fields the reclaimer reads (only when they changed: `reclaimView.ts`), then the reclaimer's pass;
- * the free-memory state changes it made, in order, for the coordinator to log and mark.
+ * the free-memory state changes it made, in order, for the coordinator to log and mark (`NO_CHANGE_REPLY`
+ * when it made none).
  * `ReclaimRestoreOrder` → `ReclaimRestoreReply`: a saved lab's reclaimer state for the host (absent: the
- * saved lab had none) and the seeds of the VMs it may attach; the reply says whether the host reclaims
- * now, its state, and which VMs joined fresh (guests the saved state did not know).
+ * saved lab had none) and the seeds of the VMs it may attach; the reply says the host's state and which
+ * VMs joined fresh (guests the saved state did not know).
  * A saved part is the reclaimer's own `HostReclaimerState` (plain data, the saved format unchanged).
  * `ReclaimCalls`: the group as the coordinator calls it (a host's `HostOwner` implements it).
  * Rules: every field is structured-cloneable (numbers, strings, plain objects and arrays, typed arrays).
@@ -37,8 +38,11 @@ export interface ReclaimStateChange {
 
 export interface ReclaimStepReply {
   /** The state changes of this pass, in the order they happened (most passes: none). */
-  stateChanges: ReclaimStateChange[];
+  readonly stateChanges: readonly ReclaimStateChange[];
 }
+
+/** The reply of a pass that changed no state (most passes): one shared object, never written. */
+export const NO_CHANGE_REPLY: ReclaimStepReply = Object.freeze({ stateChanges: Object.freeze([]) });
 
 /** A saved lab's reclamation on one host, given after its guests were rebuilt. */
 export interface ReclaimRestoreOrder {
@@ -52,8 +56,6 @@ export interface ReclaimRestoreOrder {
 }
 
 export interface ReclaimRestoreReply {
-  /** The host holds a reclaimer now. */
-  reclaiming: boolean;
   /** Its free-memory state. */
   state: MemState;
   /** The VMs attached fresh, in the order of the order's `fresh`. */

@@ -28,7 +28,7 @@ import { layerBytes } from './diskChain';
 import type { GuestCapture } from './snapshotTree';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';
-import { captureGuest, hardwareOf, releaseDropped, startGuest, stopGuest } from '../vm/index';
+import { captureGuest, dropSuspended, hardwareOf, releaseDropped, startGuest, stopGuest } from '../vm/index';
 import { CLONE_BYTES_PER_SECOND } from '../params';
 
 type Started = { taskId: TaskId } | { error: ApiError };
@@ -113,9 +113,7 @@ export const REVERT_SNAPSHOT_TASK_KIND: TaskKind<RevertTaskState, OpContext> = t
     if (!n) return { error: apiError('E_NOT_FOUND', `${vm.name} has no snapshot ${t.state.snapshotId}`, 'params.snapshotId') };
     if (vm.powerState === 'poweredOn') stopGuest(ctx, vm);
     // a suspended state the revert replaces goes (unless a snapshot holds it too)
-    const replaced = rt.suspended;
-    rt.suspended = undefined;
-    releaseDropped(ctx, rt, [replaced]);
+    dropSuspended(ctx, rt);
     Object.assign(vm, { ...n.config, workloadParams: { ...n.config.workloadParams } });
     rt.disks = n.disks.map((chain, i) => DiskChain.onChain(vm.disks[i]?.capacityBytes ?? rt.disks[i].capacityBytes, chain));
     rt.snapshots.currentId = n.id;

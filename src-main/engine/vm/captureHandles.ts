@@ -9,7 +9,9 @@
  *   built from it holds its own copy; the holder keeps the image for the next start).
  * - `releaseDropped(ctx, rt, dropped)`: the images of captures in `dropped` that the VM's runtime no longer
  *   holds (neither its suspended state nor a snapshot: one capture may be both) released by their holders;
- *   `releaseAll(ctx, rt)`: every capture of a VM that goes.
+ *   `dropSuspended(ctx, rt)`: the VM's suspended state is over (resumed, discarded, replaced by a revert):
+ *   cleared, its image released unless a snapshot holds it too; `releaseAll(ctx, rt)`: every capture of a
+ *   VM that goes.
  * - `savedCapture(c, image)`: a capture in a saved lab's format (`SavedGuestCapture`, its fields in the order
  *   the format always had), its image from the holder's save part.
  * - `CaptureIntake`: a restored lab's captures given handles: each image goes to the owner of the host the
@@ -53,6 +55,13 @@ export function releaseDropped(ctx: HostOf, rt: VmRuntime, dropped: Iterable<Gue
     released.add(c);
     holderOf(ctx, c.image).releaseCapture(c.image.captureId);
   }
+}
+
+/** The suspended state is over (resumed, discarded or replaced): its image goes unless a snapshot holds it too. */
+export function dropSuspended(ctx: HostOf, rt: VmRuntime): void {
+  const was = rt.suspended;
+  rt.suspended = undefined;
+  releaseDropped(ctx, rt, [was]);
 }
 
 /** The VM goes: every image it holds is released. */

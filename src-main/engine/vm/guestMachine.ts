@@ -148,6 +148,11 @@ export interface GuestPages {
    * every one of them (pages that lost theirs since may be in it). Optional: without it callers list again.
    */
   readonly framesGained?: number;
+  /**
+   * Pages with a frame now: `frameStats().mappedPages` without its walk over every page (the reclaimer
+   * reads it per VM at each pass). Optional: without it callers read `frameStats()`.
+   */
+  readonly mappedPageCount?: number;
   frameStats(): GuestFrameStats;
 }
 

@@ -61,7 +61,7 @@
  *    likewise; `stop` / `leaveReclamation` detach; `capture` copies the pages out). The `memory.reclaim`
  *    service calls `reclaimVmIds()` (the view covers them), `reclaimStep({ nowMs, view? })` → the state
  *    changes, `reclaimPart()` / `restoreReclaimPart(order)` for a saved lab; `reclaimAwayBytes`,
- *    `reclaimZipPages`, `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
+ *    `reclaimer()` and `reclaimViewCopy()` are for tests in one thread.
  *  - dirty logs (`dirtyLogShares.ts`): each VM's share is held here beside its machine; a `start` or
  *    `startIncoming` order carries it from the host that held it (`dirtyLog`, plain state), `takeDirtyLog`
  *    gives it up, a migration's reader is attached and detached here (`attachDirtyReader`,
@@ -508,7 +508,7 @@ export class HostOwner implements ReclaimCalls {
   incomingFrames(vmId: VmId): number {
     const inc = this.incoming.get(vmId);
     if (!inc) return 0;
-    try { return inc.frameStats().mappedPages; } catch { return 0; }
+    try { return inc.mappedPageCount ?? inc.frameStats().mappedPages; } catch { return 0; }
   }
 
   /** A move that ended before the switch: the incoming memory's frames go back to this host. */
@@ -723,11 +723,6 @@ export class HostOwner implements ReclaimCalls {
   /** The bytes of a page the host's reclamation took from the VM (swapped, compressed, out for sampling). */
   reclaimAwayBytes(vmId: VmId, gpfn: number): Uint8Array | undefined {
     return this.reclamation.awayBytes(vmId, gpfn);
-  }
-
-  /** Pages of a VM in the host's compression cache (tests). */
-  reclaimZipPages(vmId: VmId): number {
-    return this.reclamation.zipPages(vmId);
   }
 
   /** The host's reclaimer and its view copy (one thread only: tests look inside). */

@@ -16,15 +16,15 @@ export { DirtyLogShares } from './dirtyLogShares';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
-export { CaptureIntake, releaseAll, releaseDropped, savedCapture } from './captureHandles';
+export { CaptureIntake, dropSuspended, releaseAll, releaseDropped, savedCapture } from './captureHandles';
 export {
-  ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
+  ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type CallbackMoves, type HostOwnerCalls, type OwnerCallName,
+  type OwnerMethod,
 } from './ownerCalls';
 export {
   CheckedLoopback, checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, type OwnerTransport, type OwnerTransportMaker,
   type MessageClone, type PlainCheck,
 } from './ownerTransport';
-export { inspectPlain, type PlainInspection } from './plainData';
 export {
   sameThread, type GuestDigestPart, type GuestRestoreOrder, type HostDigestPart, type HostPart, type HostPartTransport,
   type HostRestorePart, type HostRestoreReply, type HostSavePart,

@@ -23,7 +23,7 @@ import type { HostOwner } from './hostOwner';
 import type { RecordBatch, ReceiverAnswer, ReceiverAsk } from '../migration/index';
 
 /** Tests' reads of the host's side in one thread (its reclaimer, scheduler, pool, a guest machine): not plain, never sent to a worker. */
-export const ONE_THREAD_READS = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages', 'inspectScheduler', 'inspectMemory', 'inspectGuest'] as const;
+export const ONE_THREAD_READS = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'inspectScheduler', 'inspectMemory', 'inspectGuest'] as const;
 
 /** Every method `HostOwner` answers. */
 export const OWNER_METHODS = [

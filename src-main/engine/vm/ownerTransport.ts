@@ -83,6 +83,12 @@ export function checkedLoopback(check: PlainCheck, clone: MessageClone): OwnerTr
   return (owner) => new CheckedLoopback(owner, check, clone);
 }
 
+/** No buffer moves (most calls): one set, never written. */
+const NONE_MOVING: ReadonlySet<ArrayBufferLike> = new Set();
+
+/** The buffers that move with a value, as `inspectPlain` looks them up (built once per value crossing, not per part). */
+const movingSet = (moving: readonly ArrayBuffer[]): ReadonlySet<ArrayBufferLike> => (moving.length === 0 ? NONE_MOVING : new Set(moving));
+
 /** One host's owner reached through structuredClone, every value checked plain. */
 export class CheckedLoopback implements OwnerTransport {
   constructor(private readonly owner: HostOwner, private readonly check: PlainCheck, private readonly clone: MessageClone) {}
@@ -97,10 +103,11 @@ export class CheckedLoopback implements OwnerTransport {
     const sent: unknown[] = [];
     const plainArgs: unknown[] = [];
     const byReference = new Map<number, unknown>();
+    const movingArgs = movingSet(moving);
     let knownNotPlain = false;
     for (let i = 0; i < args.length; i++) {
       if (callback && callback.index === i) { byReference.set(i, this.callBack(name, callback, args[i] as (x: unknown) => unknown)); continue; }
-      const seen = inspectPlain(args[i], `args[${i}]`, new Set(moving));
+      const seen = inspectPlain(args[i], `args[${i}]`, movingArgs);
       if (seen.notPlain.length > 0) {
         this.known(name, seen.notPlain);
         byReference.set(i, args[i]);
@@ -121,7 +128,7 @@ export class CheckedLoopback implements OwnerTransport {
 
   /** A value checked and cloned (buffers in `moving` transferred), or passed by reference when its non-plain parts are known. */
   private cross(name: string, path: string, value: unknown, moving: ArrayBuffer[]): unknown {
-    const seen = inspectPlain(value, path, new Set(moving));
+    const seen = inspectPlain(value, path, movingSet(moving));
     if (seen.notPlain.length > 0) { this.known(name, seen.notPlain); return value; }
     return this.clone(seen.value, moving);
   }

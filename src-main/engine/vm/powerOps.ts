@@ -30,8 +30,7 @@ import type { PowerOp } from './powerState';
 import { checkPowerOp } from './powerState';
 import { captureGuest, markCrashed, ownerOf, startGuest, stopGuest } from './guestLifecycle';
 import { poolAdmissionProblem, poolScopeOfHost } from './poolAdmission';
-import { releaseDropped } from './captureHandles';
-import type { VmRuntime } from './vmRuntime';
+import { dropSuspended } from './captureHandles';
 
 /** Virtual milliseconds each operation takes; of the order vCenter shows for small VMs (±10 % jitter). */
 export const POWER_OP_DURATION_MS: Record<PowerOp, number> = {
@@ -127,13 +126,6 @@ export function startPowerOp(ctx: OpContext, vmId: VmId, op: PowerOp, initiator:
   });
   vm.busyTaskId = taskId;
   return { taskId };
-}
-
-/** The suspended state is over (resumed or discarded): its image goes unless a snapshot holds it too. */
-function dropSuspended(ctx: OpContext, rt: VmRuntime): void {
-  const was = rt.suspended;
-  rt.suspended = undefined;
-  releaseDropped(ctx, rt, [was]);
 }
 
 function log(ctx: OpContext, vm: Vm, type: string, text: string, taskId?: TaskId): void {

@@ -30,7 +30,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { WORKER_CALL_NEST_MAX, WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS } from '../limits';
 import {
-  askProblem, EXITED, isAsk, REPLIES, replyProblem, SIGNAL_WORDS, TO_WORKER,
+  askProblem, asRemote, EXITED, isAsk, nestedTooDeep, REPLIES, replyProblem, SIGNAL_WORDS, TO_WORKER,
   type BlockingCallEnd, type CallbackAnswer, type CallbackAsk, type CallbackSlot, type CallReply,
 } from './blockingCallProtocol';
 
@@ -108,14 +108,14 @@ export class BlockingCallClient {
     const id = problem ? -1 : ask.ask;
     const r = problem ? undefined : this.callbacks.get(ask.cb);
     if (!r) { reply({ answer: id, ok: false, error: { name: 'InvalidAsk', message: problem ?? `no callback ${ask.cb} (released or never given)` } }); return; }
-    if (answering >= WORKER_CALL_NEST_MAX) { reply({ answer: id, ok: false, error: { name: 'NestedTooDeep', message: `calls nest at most ${WORKER_CALL_NEST_MAX} deep` } }); return; }
+    if (answering >= WORKER_CALL_NEST_MAX) { reply({ answer: id, ok: false, error: nestedTooDeep() }); return; }
     let value: unknown;
     answering++;
     try {
       value = r.fn(ask.arg as never);
     } catch (e) {
       this.callbackFailures.push(e);
-      reply({ answer: id, ok: false, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } });
+      reply({ answer: id, ok: false, error: asRemote(e) });
       return;
     } finally {
       answering--;

@@ -15,13 +15,16 @@
  *    worker that exits, `TO_WORKER` counts messages the coordinator posted while the worker may be
  *    blocked in an ask (calls and answers: the worker waits on it).
  *  - `requestProblem` / `replyProblem` / `askProblem` / `answerProblem`: why a message is not one
- *    (undefined: it is).
+ *    (undefined: it is); `carriesError(msg)`: whether a reply or answer is a well-formed error outcome.
+ *  - `asRemote(e)`: a thrown value as the `RemoteError` an outcome carries; `nestedTooDeep()`: the error of
+ *    a call or answer refused past `WORKER_CALL_NEST_MAX` (both sides build their errors from these).
  *
  * Rules: every message crossing is checked on the side that receives it; a method is looked up in an
  * allow-list (a Set, never the target's own properties: `constructor` is on every object). A message is
  * posted before its signal word moves, so the side that wakes finds it with `receiveMessageOnPort`.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { WORKER_CALL_NEST_MAX } from '../limits';
 
 export interface CallbackSlot { index: number; cb: number }
 export interface CallRequest { id: number; method: string; args: unknown[]; callbacks?: CallbackSlot[] }
@@ -51,9 +54,15 @@ export const SIGNAL_WORDS = 3;
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isId = (x: unknown): boolean => Number.isSafeInteger(x);
-const errorProblem = (msg: Record<string, unknown>): string | undefined =>
-  msg.ok !== false || !isRecord(msg.error) || typeof msg.error.message !== 'string' || typeof msg.error.name !== 'string'
-    ? 'ok, or carries an error' : undefined;
+/** Whether `msg` is a failed outcome with a well-formed `RemoteError`. */
+export const carriesError = (msg: Record<string, unknown>): boolean =>
+  msg.ok === false && isRecord(msg.error) && typeof msg.error.message === 'string' && typeof msg.error.name === 'string';
+
+/** A thrown value as an outcome's error (its name and message; a non-Error: 'Error' and its text). */
+export const asRemote = (e: unknown): RemoteError => ({ name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
+
+/** The error of a call or an answer refused because calls already nest `WORKER_CALL_NEST_MAX` deep. */
+export const nestedTooDeep = (): RemoteError => ({ name: 'NestedTooDeep', message: `calls nest at most ${WORKER_CALL_NEST_MAX} deep` });
 
 export const isAsk = (msg: unknown): boolean => isRecord(msg) && 'ask' in msg;
 export const isAnswer = (msg: unknown): boolean => isRecord(msg) && 'answer' in msg;
@@ -77,7 +86,7 @@ function outcomeProblem(msg: unknown, idKey: 'id' | 'answer', what: 'a reply' | 
   if (!isRecord(msg)) return `${what} is an object`;
   if (!isId(msg[idKey])) return `${what}'s id is an integer`;
   if (msg.ok === true) return undefined;
-  return errorProblem(msg) && `${what} is ok or carries an error`;
+  return carriesError(msg) ? undefined : `${what} is ok or carries an error`;
 }
 
 export const replyProblem = (msg: unknown): string | undefined => outcomeProblem(msg, 'id', 'a reply');

@@ -24,7 +24,7 @@
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { WORKER_CALL_NEST_MAX, WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS } from '../limits';
 import {
-  answerProblem, EXITED, isAnswer, REPLIES, requestProblem, TO_WORKER,
+  answerProblem, asRemote, EXITED, isAnswer, nestedTooDeep, REPLIES, requestProblem, TO_WORKER,
   type BlockingCallEnd, type CallbackAnswer, type CallbackAsk, type CallReply, type CallRequest, type RemoteError,
 } from './blockingCallProtocol';
 
@@ -41,8 +41,6 @@ export class CallbackError extends Error {
     this.name = 'CallbackError';
   }
 }
-
-const asRemote = (e: unknown): RemoteError => ({ name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
 
 export function serveBlockingCalls(end: BlockingCallEnd, target: object, allowed: ReadonlySet<string>, moves: ServedMoves = {}): void {
   const { port, signal } = end;
@@ -95,7 +93,7 @@ export function serveBlockingCalls(end: BlockingCallEnd, target: object, allowed
     const call = msg as CallRequest;
     const f = (target as Record<string, unknown>)[call.method];
     if (typeof f !== 'function') { post({ id, ok: false, error: { name: 'InvalidCall', message: `no method ${call.method}` } }); return; }
-    if (depth >= WORKER_CALL_NEST_MAX) { post({ id, ok: false, error: { name: 'NestedTooDeep', message: `calls nest at most ${WORKER_CALL_NEST_MAX} deep` } }); return; }
+    if (depth >= WORKER_CALL_NEST_MAX) { post({ id, ok: false, error: nestedTooDeep() }); return; }
     const args = [...call.args];
     for (const { index, cb } of call.callbacks ?? []) args[index] = asker(call.method, index, cb);
     let reply: unknown;

@@ -19,14 +19,11 @@
  * (`--workers N` comes with that).
  */
 import {
-  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type OwnerCallName, type OwnerTransport,
+  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type CallbackMoves, type OwnerCallName, type OwnerMethod, type OwnerTransport,
 } from '../../engine/index';
 import type { BlockingCallEnd } from './blockingCallProtocol';
 import { WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { serveBlockingCalls } from './blockingCallServer';
-
-type OwnerMethod = (typeof OWNER_METHODS)[number];
-type CallbackMoves = NonNullable<(typeof OWNER_CALLBACKS)[OwnerMethod]>;
 
 const callbackOf = (name: string): CallbackMoves | undefined => (OWNER_CALLBACKS as Record<string, CallbackMoves | undefined>)[name];
 

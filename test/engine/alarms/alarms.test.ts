@@ -4,36 +4,11 @@
 // loaded and checked field by field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from '../../helpers/labHarness';
-import type { Harness } from '../../helpers/labHarness';
+import { harness, type Harness } from '../../helpers/labHarness';
+import { hotLab as hotLabOf, hotVm, triggered } from './hotLab';
 import type { LabState } from '../../../src-main/engine/index';
 
-/** Two 1-core hosts; per host an idle VM running and a compute VM powered off (power one on to heat its host). */
-function hotLab(extra: Record<string, unknown> = {}): Harness {
-  return harness({
-    version: 1, name: 'alarms-test', title: 'alarms',
-    datacenters: [{
-      name: 'DC0',
-      clusters: [{
-        name: 'C0',
-        hosts: { count: 2, sockets: 1, coresPerSocket: 1, cpuMhz: 100, memoryGiB: 1 },
-        vmsPerHost: [
-          { count: 1, vcpus: 1, memoryMiB: 64, workload: 'idle', powerOn: true },
-          { count: 1, vcpus: 1, memoryMiB: 64, workload: 'cpu' },
-        ],
-      }],
-    }],
-    ...extra,
-  });
-}
-
-function hotVm(h: Harness): { vmId: string; hostId: string; name: string } {
-  const inv = h.q('inventory.get', {});
-  const vm = inv.vms.find((v) => v.workload === 'cpu' && v.hostId === inv.hosts[0].id)!;
-  return { vmId: vm.id, hostId: vm.hostId!, name: vm.name };
-}
-
-const triggered = (h: Harness, key: string, entityId: string) => h.q('alarm.triggered', {}).find((a) => a.alarmKey === key && a.entityId === entityId);
+const hotLab = (extra: Record<string, unknown> = {}): Harness => hotLabOf('alarms-test', 'alarms', extra);
 const alarmEvents = (h: Harness) => h.q('events.list', { limit: 1000 }).filter((e) => e.type.startsWith('Alarm')).reverse();
 
 test('the default definitions are vSphere\'s, with warning below critical and durations', () => {

@@ -3,33 +3,12 @@
 // field, renamed and re-thresholded, removed with their alarms, saved, loaded and checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from '../../helpers/labHarness';
 import type { Harness } from '../../helpers/labHarness';
+import { hotLab as hotLabOf, hotVm, triggered } from './hotLab';
 import type { LabState } from '../../../src-main/engine/index';
 
-/** Two 1-core hosts; per host an idle VM running and a compute VM powered off. */
-function hotLab(): Harness {
-  return harness({
-    version: 1, name: 'custom-alarms-test', title: 'custom alarms',
-    datacenters: [{
-      name: 'DC0',
-      clusters: [{
-        name: 'C0',
-        hosts: { count: 2, sockets: 1, coresPerSocket: 1, cpuMhz: 100, memoryGiB: 1 },
-        vmsPerHost: [
-          { count: 1, vcpus: 1, memoryMiB: 64, workload: 'idle', powerOn: true },
-          { count: 1, vcpus: 1, memoryMiB: 64, workload: 'cpu' },
-        ],
-      }],
-    }],
-  });
-}
-
-const hotVmId = (h: Harness): string => {
-  const inv = h.q('inventory.get', {});
-  return inv.vms.find((v) => v.workload === 'cpu' && v.hostId === inv.hosts[0].id)!.id;
-};
-const triggered = (h: Harness, key: string, entityId: string) => h.q('alarm.triggered', {}).find((a) => a.alarmKey === key && a.entityId === entityId);
+const hotLab = (): Harness => hotLabOf('custom-alarms-test', 'custom alarms');
+const hotVmId = (h: Harness): string => hotVm(h).vmId;
 const busy = { name: 'Busy VM', description: 'above 20 %', entityType: 'vm', counter: 'cpu.usage.average', warning: 10, critical: 20, durationS: 0 } as const;
 
 test('a user\'s metric definition triggers on a busy VM like a built-in one and shows among the definitions', () => {

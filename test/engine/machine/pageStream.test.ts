@@ -186,16 +186,22 @@ for (const c of CASES) {
   }
 }
 
-test('a waiting vCPU makes no progress: runVcpu reports the page, halted, 0 cycles, and a time to look again', () => {
-  const c = CASES[0];
-  const src = boot(c, WORKLOADS.mixed, new HostMemory());
+/** The first case's machine moved at 4 ms with every page held back, run until its vCPU waits for a page
+ *  (the guest may be idle, hlt, at the move: time goes on until it touches one): the destination, the held
+ *  pages' bytes, the time of its last run and that run's result. */
+function waitingDestination(): { dst: Machine; held: Map<number, Uint8Array>; now: number; r: ReturnType<Machine['runVcpu']> } {
+  const src = boot(CASES[0], WORKLOADS.mixed, new HostMemory());
   runMachine(src, { untilNs: 4e6 });
   const { inc, held } = stream(src, () => false);
   const dst = buildMachine({ kind: 'assemble', core: src.saveCore(), memory: inc });
-  // the guest may be idle (hlt) at the move: go on in time until it touches a page
   let now = dst.vcpuNowNs(0);
   let r = dst.runVcpu(0, 1_000_000, now);
   for (let k = 0; k < 100 && r.waitingForPage === undefined; k++) r = dst.runVcpu(0, 1_000_000, (now += 1e6));
+  return { dst, held, now, r };
+}
+
+test('a waiting vCPU makes no progress: runVcpu reports the page, halted, 0 cycles, and a time to look again', () => {
+  const { dst, held, now, r } = waitingDestination();
   assert.equal(r.halted, true, 'a waiting vCPU needs no CPU');
   assert.ok(r.waitingForPage !== undefined && held.has(r.waitingForPage));
   assert.equal(dst.waitingForPage(0), r.waitingForPage);
@@ -215,14 +221,7 @@ test('a waiting vCPU makes no progress: runVcpu reports the page, halted, 0 cycl
 });
 
 test('saved while waiting: the restored machine still waits for the same page, then goes on', () => {
-  const c = CASES[0];
-  const src = boot(c, WORKLOADS.mixed, new HostMemory());
-  runMachine(src, { untilNs: 4e6 });
-  const { inc, held } = stream(src, () => false);
-  const dst = buildMachine({ kind: 'assemble', core: src.saveCore(), memory: inc });
-  let now = dst.vcpuNowNs(0);
-  let r = dst.runVcpu(0, 1_000_000, now);
-  for (let k = 0; k < 100 && r.waitingForPage === undefined; k++) r = dst.runVcpu(0, 1_000_000, (now += 1e6));
+  const { dst, held, now, r } = waitingDestination();
   assert.ok(r.waitingForPage !== undefined);
   const state = structuredClone(dst.save());
   const back = buildMachine({ kind: 'restore', state });

@@ -12,7 +12,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { Lab, digestInput, type LabState } from '../../../src-main/engine/lab/index';
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { HostOwner } from '../../../src-main/engine/vm/index';
-import { HostReclaimer, HostReclamation, ReclaimViewCopy } from '../../../src-main/engine/overcommit/index';
+import { HostReclaimer, HostReclamation, NO_CHANGE_REPLY, ReclaimViewCopy } from '../../../src-main/engine/overcommit/index';
 import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { reclaimScenario } from '../../helpers/reclaimScenario';
 
@@ -44,7 +44,7 @@ function bytes(x: unknown): string {
 }
 
 const GROUP = ['reclaimVmIds', 'reclaimStep', 'reclaimPart', 'restoreReclaimPart'] as const;
-const INSIDE = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages'] as const;
+const INSIDE = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes'] as const;
 
 type Proto = Record<string, (this: HostOwner, ...args: unknown[]) => unknown>;
 
@@ -153,4 +153,20 @@ test('the coordinator\'s service holds no reclaimer, view copy or owner-side rec
   assert.equal(held, undefined, `the service reaches ${held}`);
   // and the guard is real: an object that does hold one is found
   assert.ok(reaches({ x: new Map([['h', lab.owners.get(lab.reg.hostByName('h')!.id)!.reclaimer()]]) }, (v) => v instanceof HostReclaimer));
+});
+
+test('a pass that changed no state answers the one shared NO_CHANGE_REPLY (frozen); a pass that changed one, its own list', () => {
+  let free = 1000;
+  const pool = { get freeFrames() { return free; }, setHeldFrames: () => true } as never;
+  const r = new HostReclamation('host-1' as never, 1, { pool: () => pool, guest: () => undefined });
+  const view = { hostId: 'host-1' as never, generation: 1, host: { memoryBytes: 64 * 1024 * 1024 }, vms: [] };
+  const first = r.step({ nowMs: 0, view });
+  assert.equal(first, NO_CHANGE_REPLY);
+  assert.equal(r.step({ nowMs: 100 }), NO_CHANGE_REPLY);
+  assert.ok(Object.isFrozen(NO_CHANGE_REPLY) && Object.isFrozen(NO_CHANGE_REPLY.stateChanges) && NO_CHANGE_REPLY.stateChanges.length === 0);
+  free = 0;
+  const changed = r.step({ nowMs: 200 });
+  assert.notEqual(changed, NO_CHANGE_REPLY);
+  assert.deepEqual(changed.stateChanges.map((c) => [c.from, c.to]), [['high', 'low']]);
+  assert.equal(r.step({ nowMs: 300 }), NO_CHANGE_REPLY, 'the changes were handed back once');
 });

@@ -12,23 +12,10 @@ import { Lab, digestInput } from '../../../src-main/engine/lab/index';
 import { dispatch } from '../../../src-main/engine/api/dispatcher';
 import { minFreeFrames, ReclaimViewSender, type HostReclaimView } from '../../../src-main/engine/overcommit/index';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
-
-const MIX: { workload: string; workloadParams?: Record<string, number> }[] = [
-  { workload: 'cpu' },
-  { workload: 'memwrite', workloadParams: { wss_kib: 1024, rate_pps: 500, passes: 0, workingSetPages: 3000 } },
-  { workload: 'io', workloadParams: { rounds: 1000000 } },
-  { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' }, { workload: 'idle' },
-];
+import { digestScenario } from '../../helpers/pinnedLabs';
 
 /** 8 fakeGuest VMs on a host too small for them (hard and low), one host. */
-const SCENARIO = {
-  version: 1, name: 'views', title: 'views',
-  datacenters: [{
-    name: 'DC0',
-    clusters: [{ name: 'DC0_C0', hosts: { count: 1, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: 0.27 } }],
-    vms: Array.from({ length: 8 }, (_, i) => ({ name: `vm${i}`, host: 'DC0_C0_H0', vcpus: 1, memoryMiB: 64, monitor: 'interp', powerOn: true, ...MIX[i % MIX.length] })),
-  }],
-};
+const SCENARIO = digestScenario(8, 'interp', 0.27);
 
 function newLab(): Lab {
   return new Lab(SCENARIO as never, 1, () => {}, { guestFactory: fakeGuestFactory, commands: dispatch });

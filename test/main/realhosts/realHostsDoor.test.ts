@@ -31,6 +31,12 @@ function asker(backend: Backend) {
   return (kind: 'command' | 'query', name: string, params: unknown = {}): Promise<ResponseMessage> => backend.request({ v: API_VERSION, id: id++, kind, name, params });
 }
 
+/** The lab-small engine behind the real-host door (a fresh host manager: its own data folder, secrets in memory). */
+function labBehindDoor(): Backend {
+  return withRealHosts(createCompositeBackend([engineBackend(harness('lab-small', 1, null).engine)]),
+    new HostManager({ dataDir: mkdtempSync(join(tmpdir(), 'hvlab-door-')), secrets: memorySecretStore() }));
+}
+
 test('backends.list: host.add is listed by the default backend only behind the real-host door', async () => {
   const plain = createCompositeBackend([engineBackend(harness('lab-small', 1, null).engine)]);
   const bare = await asker(plain)('query', 'backends.list');
@@ -42,8 +48,7 @@ test('backends.list: host.add is listed by the default backend only behind the r
   assert.ok(simulated.capabilities.commands.includes('vm.powerOn'));
   await plain.close();
 
-  const door = withRealHosts(createCompositeBackend([engineBackend(harness('lab-small', 1, null).engine)]),
-    new HostManager({ dataDir: mkdtempSync(join(tmpdir(), 'hvlab-door-')), secrets: memorySecretStore() }));
+  const door = labBehindDoor();
   const listed = await asker(door)('query', 'backends.list');
   assert.ok(listed.ok);
   const list = listed.result as BackendInfo[];
@@ -55,8 +60,7 @@ test('backends.list: host.add is listed by the default backend only behind the r
 
 test('host.add refused by the host names the field to fix: the password, the address', async () => {
   const peer = await startSshTestServer({ reply: () => ({ stdout: '' }), password: 'right' });
-  const door = withRealHosts(createCompositeBackend([engineBackend(harness('lab-small', 1, null).engine)]),
-    new HostManager({ dataDir: mkdtempSync(join(tmpdir(), 'hvlab-door-')), secrets: memorySecretStore() }));
+  const door = labBehindDoor();
   const ask = asker(door);
   try {
     const id = await ask('query', 'host.identify', { kind: 'libvirt', address: '127.0.0.1', port: peer.port });
@@ -86,8 +90,7 @@ function taskTrail(events: EngineEvent[], operation: string): TaskDto[] {
 
 test('a refused Add host is a Failed "Add host" task (queued → running → failed) on the datacenter the user chose, without the password', async () => {
   const peer = await startSshTestServer({ reply: () => ({ stdout: '' }), password: 'right' });
-  const door = withRealHosts(createCompositeBackend([engineBackend(harness('lab-small', 1, null).engine)]),
-    new HostManager({ dataDir: mkdtempSync(join(tmpdir(), 'hvlab-door-')), secrets: memorySecretStore() }));
+  const door = labBehindDoor();
   const events: EngineEvent[] = [];
   door.onEvent((e) => events.push(e));
   const ask = asker(door);
@@ -137,8 +140,7 @@ const esx = esxSimulatorPeer();
 
 test('a successful Add host and Remove host are Completed tasks with a HostAddedEvent / HostRemovedEvent (the govmomi simulator as ESXi)', async (t) => {
   if (esx.skip) { t.skip(esx.skip); return; }
-  const door = withRealHosts(createCompositeBackend([engineBackend(harness('lab-small', 1, null).engine)]),
-    new HostManager({ dataDir: mkdtempSync(join(tmpdir(), 'hvlab-door-')), secrets: memorySecretStore() }));
+  const door = labBehindDoor();
   const events: EngineEvent[] = [];
   door.onEvent((e) => events.push(e));
   const ask = asker(door);

@@ -7,6 +7,7 @@
 // waits (bounded) for the other's, so both meet only when they run at once; one after the other, the first
 // is alone. A host owner's calls carried this way (ownerOverWorker.ts, a stand-in owner in ownerStubTarget.ts)
 // reply, move a record batch's buffer there and back, throw the owner's error as OwnerCallError.
+// The protocol's outcome checks and the errors both sides build (carriesError, asRemote, nestedTooDeep).
 // Callbacks and nested calls: callbacks.test.ts.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from '../../../src-main/node/workers/blockingCallClient';
 import { WorkerOwnerTransport } from '../../../src-main/node/workers/ownerOverWorker';
+import { answerProblem, asRemote, carriesError, nestedTooDeep, replyProblem } from '../../../src-main/node/workers/blockingCallProtocol';
+import { WORKER_CALL_NEST_MAX } from '../../../src-main/node/limits';
 import { ownerClient, OwnerCallError } from '../../../src-main/engine/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -91,4 +94,18 @@ test('a host owner\'s calls over a worker (ownerClient + WorkerOwnerTransport + 
   assert.equal(back.byteLength, 4096, 'and its buffer came back');
   assert.equal(owner.pendingOrders, 3, 'a getter is a call too');
   assert.throws(() => owner.start({} as never), (e: unknown) => e instanceof OwnerCallError && e.message === 'host H9 has no scheduler or memory pool');
+});
+
+test('protocol: an outcome is ok or carries a well-formed error; both sides build their errors the same way', () => {
+  assert.equal(carriesError({ ok: false, error: { name: 'E', message: 'm' } }), true);
+  for (const bad of [{ ok: true }, { ok: false }, { ok: false, error: { name: 'E' } }, { ok: false, error: { name: 1, message: 'm' } }, { ok: false, error: [] }]) {
+    assert.equal(carriesError(bad), false, JSON.stringify(bad));
+  }
+  assert.equal(replyProblem({ id: 1, ok: true, reply: 2 }), undefined);
+  assert.equal(replyProblem({ id: 1, ok: false, error: { name: 'E', message: 'm' } }), undefined);
+  assert.equal(replyProblem({ id: 1, ok: false, error: 'm' }), 'a reply is ok or carries an error');
+  assert.equal(answerProblem({ answer: 1, ok: 'yes' }), 'an answer is ok or carries an error');
+  assert.deepEqual(asRemote(new RangeError('r')), { name: 'RangeError', message: 'r' });
+  assert.deepEqual(asRemote('plain'), { name: 'Error', message: 'plain' });
+  assert.deepEqual(nestedTooDeep(), { name: 'NestedTooDeep', message: `calls nest at most ${WORKER_CALL_NEST_MAX} deep` });
 });
