@@ -1,0 +1,145 @@
+/**
+ * hostWorkerPool — a lab's hosts on N worker threads (`hostWorker.ts`): the engine's `HostOwnerMaker`
+ * (`LabOptions.hostOwners`) that sends each host's plain data to a worker, hands the lab a client to that
+ * host's owner there, and runs the segment on every worker at once.
+ *
+ * Interface:
+ *  - `new HostWorkerPool({ workers, guests, pageCodecs?, timeoutMs? })` starts the threads (unref'd: they
+ *    never keep the process alive). `owner(data)` → the host's calls (`ownerClient` over a
+ *    `WorkerOwnerTransport` keyed by the host id); hosts go to the workers in turn, in the lab's order.
+ *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
+ *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done.
+ *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
+ *  - `hostWorkerCount(raw, field)`: a `--workers` / `HVLAB_WORKERS` value checked (0…`HOST_WORKERS_MAX`).
+ *
+ * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
+ * and its hosts, never a hang (the call's bound, `WORKER_CALL_TIMEOUT_MS`). The coordinator's lab must be
+ * built with the guest factory the workers build (`guests`). Every call other than the segment is one
+ * blocking round trip to one host, in the lab's order, as in one thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ownerClient, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
+import { HOST_WORKERS_MAX } from '../limits';
+import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from './blockingCallClient';
+import { WorkerOwnerTransport } from './ownerOverWorker';
+import type { HostWorkerGuests, HostWorkerInit } from './hostWorker';
+
+export interface HostWorkerPoolOptions {
+  workers: number;
+  guests: HostWorkerGuests;
+  /** Load the host's page codecs on each worker (as the coordinator's lab was given them). */
+  pageCodecs?: boolean;
+  /** The bound of each blocking call (`WORKER_CALL_TIMEOUT_MS` by default). */
+  timeoutMs?: number;
+}
+
+/** A host worker failed: which one, and the hosts it held. */
+export class HostWorkerError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'HostWorkerError';
+  }
+}
+
+/** Where the worker's entry is: the TypeScript source under tsx, or the bundle's `hostWorker.js`. */
+function hostWorkerPath(): { path: string; entry?: string } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    return { path: join(dirname(here), 'tsWorkerBootstrap.mjs'), entry: pathToFileURL(join(dirname(here), 'hostWorker.ts')).href };
+  }
+  const bundled = join(dirname(here), 'hostWorker.js');
+  if (existsSync(bundled)) return { path: bundled };
+  throw new Error(`host worker bundle not found next to ${here}`);
+}
+
+interface HostWorker { index: number; worker: Worker; client: BlockingCallClient; hosts: string[] }
+
+/** A worker count from the command line or the environment: an integer 0…HOST_WORKERS_MAX (0 = one thread). */
+export function hostWorkerCount(raw: unknown, field: string): number {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (String(raw).trim() === '' || !Number.isInteger(n) || n < 0 || n > HOST_WORKERS_MAX) {
+    throw new RangeError(`${field} needs an integer 0…${HOST_WORKERS_MAX} (0: the hosts run on the engine's thread), got "${String(raw)}"`);
+  }
+  return n;
+}
+
+export class HostWorkerPool implements HostOwnerMaker {
+  private readonly workers: HostWorker[] = [];
+  /** The workers holding hosts (the segment's fan-out), and their calls (reused: posted at every segment). */
+  private busy: { client: BlockingCallClient; method: string; args: [number, number] }[] = [];
+  private closed = false;
+
+  constructor(options: HostWorkerPoolOptions) {
+    const count = hostWorkerCount(options.workers, 'workers');
+    if (count === 0) throw new RangeError('a pool of host workers needs at least one worker');
+    const where = hostWorkerPath();
+    for (let index = 0; index < count; index++) {
+      const { client, workerEnd } = blockingChannel(options.timeoutMs);
+      const init: HostWorkerInit = { end: workerEnd, guests: options.guests, pageCodecs: options.pageCodecs ?? false };
+      const worker = new Worker(where.path, { workerData: where.entry ? { ...init, __entry: where.entry } : init, transferList: [workerEnd.port] });
+      worker.unref();
+      // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
+      // an uncaught one from taking the process down.
+      worker.on('error', () => {});
+      this.workers.push({ index, worker, client, hosts: [] });
+    }
+  }
+
+  /** Host `data.hostId` built on the next worker in turn; the lab's client to its owner there. */
+  owner(data: HostSideData): HostOwnerCalls {
+    const w = this.workers[this.workers.reduce((at, x, i) => (x.hosts.length < this.workers[at].hosts.length ? i : at), 0)];
+    this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
+    w.hosts.push(data.hostId);
+    if (w.hosts.length === 1) this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0] });
+    const transport = new WorkerOwnerTransport(w.client, data.hostId);
+    return ownerClient(data.hostId, { call: (name, args) => this.guard(w, name, () => transport.call(name, args)) });
+  }
+
+  runSegments(t0: number, t1: number): void {
+    const calls = this.busy;
+    for (let i = 0; i < calls.length; i++) calls[i].args = [t0, t1];
+    let failed = -1;
+    try {
+      callAll(calls, (i) => { failed = i; });
+    } catch (e) {
+      const w = this.workers.find((x) => x.client === calls[failed]?.client);
+      throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
+    }
+  }
+
+  /** The threads end; the pool's clients fail from now on. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.workers) {
+      w.client.close();
+      void w.worker.terminate();
+    }
+    this.busy = [];
+  }
+
+  /** Threads started (for tests: none left once closed). */
+  get threadIds(): number[] {
+    return this.workers.map((w) => w.worker.threadId);
+  }
+
+  private guard<T>(w: HostWorker, method: string, f: () => T): T {
+    if (this.closed) throw new HostWorkerError(`host worker ${w.index} was closed (its lab was dropped): ${method} cannot run`);
+    // An owner's own error stays the owner's (`OwnerCallError`, as in one thread through a transport); a
+    // worker that exited, timed out or answered nonsense is the pool's failure.
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof WorkerCallError && e.kind !== 'failed') throw this.failure(e, method, w);
+      throw e;
+    }
+  }
+
+  private failure(e: WorkerCallError, method: string, w: HostWorker): HostWorkerError {
+    const hosts = w.hosts.length ? `hosts ${w.hosts.join(', ')}` : 'no hosts yet';
+    return new HostWorkerError(`host worker ${w.index} (${hosts}) failed in ${method}: ${e.message}`, e);
+  }
+}
