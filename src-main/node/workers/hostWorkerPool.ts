@@ -26,6 +26,7 @@ import { HOST_WORKERS_MAX } from '../limits';
 import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { WorkerOwnerTransport } from './ownerOverWorker';
 import type { HostWorkerGuests, HostWorkerInit } from './hostWorker';
+import { EXITED, REPLIES } from './blockingCallProtocol';
 
 export interface HostWorkerPoolOptions {
   workers: number;
@@ -81,6 +82,9 @@ export class HostWorkerPool implements HostOwnerMaker {
       const init: HostWorkerInit = { end: workerEnd, guests: options.guests, pageCodecs: options.pageCodecs ?? false };
       const worker = new Worker(where.path, { workerData: where.entry ? { ...init, __entry: where.entry } : init, transferList: [workerEnd.port] });
       worker.unref();
+      // A worker that ends without running its own exit hook (terminated before it served, or killed by
+      // an error) still shows as exited to a coordinator that waits on it later.
+      worker.on('exit', () => { Atomics.store(workerEnd.signal, EXITED, 1); Atomics.notify(workerEnd.signal, REPLIES); });
       // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
       // an uncaught one from taking the process down.
       worker.on('error', () => {});
@@ -121,9 +125,9 @@ export class HostWorkerPool implements HostOwnerMaker {
     this.busy = [];
   }
 
-  /** Threads started (for tests: none left once closed). */
-  get threadIds(): number[] {
-    return this.workers.map((w) => w.worker.threadId);
+  /** The threads (tests: a worker terminated under a running lab; each one's exit once the lab is dropped). */
+  get threads(): readonly Worker[] {
+    return this.workers.map((w) => w.worker);
   }
 
   private guard<T>(w: HostWorker, method: string, f: () => T): T {
