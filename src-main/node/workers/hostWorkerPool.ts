@@ -10,6 +10,8 @@
  *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
  *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done.
  *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
+ *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
+ *    account of what each segment costs).
  *  - `hostWorkerCount(raw, field)`: a `--workers` / `HVLAB_WORKERS` value checked (0…`HOST_WORKERS_MAX`).
  *
  * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
@@ -72,6 +74,11 @@ export class HostWorkerPool implements HostOwnerMaker {
   /** The workers holding hosts (the segment's fan-out), and their calls (reused: posted at every segment). */
   private busy: { client: BlockingCallClient; method: string; args: [number, number] }[] = [];
   private closed = false;
+  /** Blocking calls made, by name (`runSegments` counts one per segment, whatever the workers): what the
+   *  coordinator asks per segment (a benchmark's figure). */
+  readonly calls = new Map<string, number>();
+  /** Wall time spent in those calls, by name (ms; the coordinator blocked). */
+  readonly callMs = new Map<string, number>();
 
   constructor(options: HostWorkerPoolOptions) {
     const count = hostWorkerCount(options.workers, 'workers');
@@ -106,11 +113,15 @@ export class HostWorkerPool implements HostOwnerMaker {
     const calls = this.busy;
     for (let i = 0; i < calls.length; i++) calls[i].args = [t0, t1];
     let failed = -1;
+    this.calls.set('runSegments', (this.calls.get('runSegments') ?? 0) + 1);
+    const started = performance.now();
     try {
       callAll(calls, (i) => { failed = i; });
     } catch (e) {
       const w = this.workers.find((x) => x.client === calls[failed]?.client);
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
+    } finally {
+      this.callMs.set('runSegments', (this.callMs.get('runSegments') ?? 0) + performance.now() - started);
     }
   }
 
@@ -131,14 +142,18 @@ export class HostWorkerPool implements HostOwnerMaker {
   }
 
   private guard<T>(w: HostWorker, method: string, f: () => T): T {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     if (this.closed) throw new HostWorkerError(`host worker ${w.index} was closed (its lab was dropped): ${method} cannot run`);
     // An owner's own error stays the owner's (`OwnerCallError`, as in one thread through a transport); a
     // worker that exited, timed out or answered nonsense is the pool's failure.
+    const t0 = performance.now();
     try {
       return f();
     } catch (e) {
       if (e instanceof WorkerCallError && e.kind !== 'failed') throw this.failure(e, method, w);
       throw e;
+    } finally {
+      this.callMs.set(method, (this.callMs.get(method) ?? 0) + performance.now() - t0);
     }
   }
 
