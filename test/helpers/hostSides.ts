@@ -17,5 +17,5 @@ export function hostPool(lab: Lab, hostId: HostId) {
 
 export function guestOf(lab: Lab, vmId: VmId) {
   const hostId = lab.reg.vms.get(vmId)?.hostId;
-  return hostId ? lab.owners.get(hostId)?.machine(vmId) : undefined;
+  return hostId ? lab.owners.get(hostId)?.inspectGuest(vmId) : undefined;
 }

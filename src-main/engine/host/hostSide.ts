@@ -1,7 +1,7 @@
 /**
  * hostSide — everything one host holds on its own side of the `HostOwner` seam, in one object: its CPU
  * scheduler, its memory pool (the hypervisor's reserve charged at creation), the guest machines running
- * there (VmId → machine) and the makers of its memory reclamation and its migration halves. It is what a
+ * there (VmId → machine), the VMs' dirty-log shares beside them (`vm/dirtyLogShares.ts`) and the makers of its memory reclamation and its migration halves. It is what a
  * host worker thread will hold: built from plain data (`HostSideData`: the host's id, name, CPU shape,
  * memory size and reclamation seed) and the engine's ports (`HostSidePorts`: the guest factory, the page
  * codecs), and it implements `HostOwnerEnv`, so `new HostOwner(id, new HostSide(data, ports))` is the
@@ -9,12 +9,11 @@
  *
  * Interface: `new HostSide(data, ports)` (throws when the host's memory cannot hold the hypervisor's
  * reserve); the `HostOwnerEnv` members (`scheduler()`, `memory()`, `guest(vmId)` / `setGuest`,
- * `guestIds()`, `setScheduler`, `cpuShape()`, `reclamation()`, the migration makers).
+ * `guestIds()`, `dirtyLogs()`, `setScheduler`, `cpuShape()`, `reclamation()`, the migration makers).
  *
  * Rules: the coordinator (`lab/lab.ts`) holds no scheduler, pool or guest machine: it reaches them only
- * through the owner's calls. Two lookups still reach the coordinator's objects through the ports, as the
- * next steps move them: the VM's disk chain (`disk`) and the dirty log its counters and a migration share
- * (`dirtyLog`). `guestIds()` lists this host's machines in the order they became this host's; the lab
+ * through the owner's calls. One lookup still reaches the coordinator's objects through the ports, as a
+ * next step moves it: the VM's disk chain (`disk`). `guestIds()` lists this host's machines in the order they became this host's; the lab
  * assembles save and digest parts in its own order, so that order shows nowhere.
  */
 import type { HostId, VmId } from '@shared/model/ids';
@@ -29,7 +28,7 @@ import { DestinationMachines, PageCodecs, PageReceiver, SenderSide, writeHeldPag
 import type { MigrationDestination, MigrationReceiver, MigrationSender, ReceiverPort, SourcePageRead } from '../migration/index';
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName, PageCodecPort } from '../ports';
-import type { DirtyLogShare } from '../vm/index';
+import { DirtyLogShares } from '../vm/index';
 
 /** The plain data a host's side is built from (what a worker is sent). */
 export interface HostSideData {
@@ -48,14 +47,13 @@ export interface HostSidePorts {
   pageCodecs: PageCodecPort | undefined;
   /** The VM's first disk (the runtime's disk chain: disks move to the host's side in a later step). */
   disk(vmId: VmId): BlockStore | undefined;
-  /** The VM's dirty log as its readers share it (the runtime's: it moves with the disks). */
-  dirtyLog(vmId: VmId): DirtyLogShare | undefined;
 }
 
 export class HostSide implements HostOwnerEnv {
   private sched: HostScheduler;
   private readonly pool: HostMemory;
   private readonly guests = new Map<VmId, GuestMachine>();
+  private readonly shares = new DirtyLogShares();
   private readonly codecs: PageCodecs;
   private readonly shape: HostCpuShape;
 
@@ -111,8 +109,8 @@ export class HostSide implements HostOwnerEnv {
     this.sched = scheduler;
   }
 
-  dirtyLog(vmId: VmId): DirtyLogShare | undefined {
-    return this.ports.dirtyLog(vmId);
+  dirtyLogs(): DirtyLogShares {
+    return this.shares;
   }
 
   receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): MigrationReceiver {

@@ -268,7 +268,6 @@ export class Lab {
       {
         guestFactory: this.guestFactory, pageCodecs: this.pageCodecPort,
         disk: (vmId) => this.runtime(vmId).disks[0],
-        dirtyLog: (vmId) => this.runtimes.get(vmId)?.dirty,
       },
     );
     this.owners.set(host.id, owner);
@@ -342,7 +341,13 @@ export class Lab {
       jitter: (ms) => this.jitter(ms),
       runtime: (vmId) => this.runtime(vmId),
       setRuntime: (vmId, rt) => { this.runtimes.set(vmId, rt); },
-      forgetVm: (vmId) => { this.runtimes.delete(vmId); this.collector.forget(vmId); },
+      forgetVm: (vmId) => {
+        // a removed VM's dirty log goes from the host side holding it
+        const logAt = this.runtimes.get(vmId)?.dirtyLogHost;
+        if (logAt) this.owners.get(logAt)?.takeDirtyLog(vmId);
+        this.runtimes.delete(vmId);
+        this.collector.forget(vmId);
+      },
       host: (hostId) => this.owners.get(hostId),
       markChanged: (...ids) => this.markChanged(...ids),
       emit: (e) => this.emit(e),

@@ -35,7 +35,7 @@ import type { RngState } from '../sim/index';
 import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
 import type { HostSchedulerState } from '../scheduler/index';
-import type { CaptureHandle, CaptureImage, HostRestorePart, VmRuntimeState } from '../vm/index';
+import type { CaptureHandle, CaptureImage, DirtyLogShareState, HostRestorePart, VmRuntimeState } from '../vm/index';
 import { CaptureIntake, VmRuntime, savedCapture } from '../vm/index';
 import { guestRestoreOrder } from '../vm/index';
 import { vmOverheadFrames } from '../metrics/index';
@@ -97,7 +97,7 @@ export function saveLab(lab: Lab): LabState {
   const r = lab.reg;
   const services: Record<string, unknown> = {};
   for (const s of lab.services) services[s.name] = s.save();
-  const { guests, schedulers, images } = hostSaveParts(lab);
+  const { guests, schedulers, images, dirtyLogs } = hostSaveParts(lab);
   const saveCapture = (c: Parameters<typeof savedCapture>[0]) => savedCapture(c, images);
   return {
     format: LAB_STATE_FORMAT, version: LAB_STATE_VERSION, scenario: plain(lab.scenario), seed: lab.seed,
@@ -111,7 +111,7 @@ export function saveLab(lab: Lab): LabState {
     }),
     events: plain(lab.events.save()),
     services,
-    runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId, saveCapture)]),
+    runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId, saveCapture, dirtyLogs.get(id))]),
     layers,
     guests, schedulers,
     ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),
@@ -124,8 +124,11 @@ export function saveLab(lab: Lab): LabState {
  * in the order the file always had them: guests in the lab's runtime order, schedulers in host order; and
  * the capture images each owner holds, looked up by handle where the runtimes' captures are saved.
  */
-function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> & { images: (handle: CaptureHandle) => CaptureImage } {
+function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> & {
+  images: (handle: CaptureHandle) => CaptureImage; dirtyLogs: Map<VmId, DirtyLogShareState>;
+} {
   const states = new Map<VmId, unknown>();
+  const dirtyLogs = new Map<VmId, DirtyLogShareState>();
   const schedulers: [HostId, HostSchedulerState][] = [];
   const held = new Map<HostId, Map<number, CaptureImage>>();
   lab.owners.forEach((owner) => {
@@ -133,6 +136,7 @@ function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> & { im
     for (const [vmId, state] of part.guests) states.set(vmId, state);
     if (part.scheduler) schedulers.push([part.hostId, part.scheduler]);
     held.set(part.hostId, new Map(part.captures));
+    for (const [vmId, log] of part.dirtyLogs) dirtyLogs.set(vmId, log);
   });
   const guests: [VmId, unknown][] = [];
   for (const vmId of lab.runtimes.keys()) if (states.has(vmId)) guests.push([vmId, states.get(vmId)]);
@@ -142,7 +146,7 @@ function hostSaveParts(lab: Lab): Pick<LabState, 'guests' | 'schedulers'> & { im
     if (!image) throw new Error(`host ${handle.hostId} saved no capture ${handle.captureId}, which the lab holds`);
     return image;
   };
-  return { guests, schedulers, images };
+  return { guests, schedulers, images, dirtyLogs };
 }
 
 /** Runs an owner's restore of its part; what it throws becomes a LabStateError naming the part. */
@@ -163,7 +167,12 @@ function owned<T>(field: string, what: string, restore: () => T): T {
 function restoreHosts(lab: Lab, state: LabState, captures: CaptureIntake): void {
   const r = lab.reg;
   const parts = new Map<HostId, HostRestorePart>();
-  for (const host of r.hosts.values()) parts.set(host.id, { hostId: host.id, overheads: [], guests: [], captures: captures.imagesFor(host.id) });
+  for (const host of r.hosts.values()) parts.set(host.id, { hostId: host.id, overheads: [], guests: [], captures: captures.imagesFor(host.id), dirtyLogs: [] });
+  // each VM's saved dirty log goes to its host's side (`VmRuntime.dirtyLogHost`, set with the runtimes)
+  for (const [id, rs] of state.runtimes) {
+    const hostId = r.vms.get(id)?.hostId;
+    if (rs.dirty?.length && hostId) parts.get(hostId)?.dirtyLogs.push([id, rs.dirty]);
+  }
   for (const vm of r.vms.values()) {
     if (vm.powerState !== 'poweredOn') continue;
     const part = vm.hostId ? parts.get(vm.hostId) : undefined;
@@ -244,7 +253,9 @@ export function restoreLab(lab: Lab, saved: LabState): void {
   for (const [id, rs] of state.runtimes) {
     const vm = r.vms.get(id);
     if (!vm) throw new Error(`lab state has a runtime for an unknown VM ${id}`);
-    lab.runtimes.set(id, VmRuntime.restore(vm, rs, layer, (c) => captures.take(vm, c)));
+    const rt = VmRuntime.restore(vm, rs, layer, (c) => captures.take(vm, c));
+    rt.dirtyLogHost = vm.hostId;
+    lab.runtimes.set(id, rt);
   }
   for (const host of r.hosts.values()) lab.addHostSide(host);
   restoreHosts(lab, state, captures);

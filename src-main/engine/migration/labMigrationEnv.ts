@@ -35,7 +35,7 @@ import type { GuestMachine } from '../vm/guestMachine';
 import {
   pauseGuest, receiveGuest, resumeGuest, startGuestFrom, type HeldPagesReply, type HostOwnerCalls, type OutgoingSaved, type SourceCheck, type SourceWhole,
 } from '../vm/index';
-import { chargeOverhead, setGuestFacts } from '../vm/index';
+import { chargeOverhead, dirtyLogOwner, setGuestFacts } from '../vm/index';
 import type { MigrationDestination, MigrationEnv, MigrationReceiver, MigrationSender, ReceiverSetup } from './migrationEnv';
 import type { ReceiverPort, SenderSetup } from './senderCalls';
 import type { PageCodecs } from './codecs';
@@ -67,7 +67,7 @@ export class LabMigrationEnv implements MigrationEnv {
       this.releaseDestination();
       throw e;
     }
-    for (const id of vmIds) ctx.runtime(id).dirty.attach(MIGRATION_DIRTY_READER);
+    for (const id of vmIds) dirtyLogOwner(ctx, id)?.attachDirtyReader(id, MIGRATION_DIRTY_READER);
   }
 
   vms(): Vm[] {
@@ -226,6 +226,7 @@ export class LabMigrationEnv implements MigrationEnv {
   }
 
   private detach(): void {
-    for (const id of this.vmIds) this.ctx.runtime(id).dirty.detach(MIGRATION_DIRTY_READER);
+    // the log is held where the VM runs: the source's side before the switch, the destination's after it
+    for (const id of this.vmIds) dirtyLogOwner(this.ctx, id)?.detachDirtyReader(id, MIGRATION_DIRTY_READER);
   }
 }

@@ -223,7 +223,7 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
       const host = ctx.reg.hosts.get(s.sourceHostId);
       if (!ctx.guestFactory || !srcOwner || !destOwner || !host) return apiError('E_INTERNAL', 'no guest factory or source host to finish the post-copy migration');
       vms.forEach((vm, i) => {
-        if (!destOwner.machine(vm.id)) return;
+        if (!destOwner.hasMachine(vm.id)) return;
         const rt = ctx.runtime(vm.id);
         const pages = destOwner.missingPages(vm.id, saved.postcopy!.pages[i]);
         destOwner.supplyPages(vm.id, srcOwner.readSavedSource({
@@ -237,7 +237,7 @@ export const MIGRATE_TASK_KIND: TaskKind<MigrateTaskState, OpContext> = {
     }
     // Before the switch: roll back. A VM stopped for the switchover runs again on the source.
     vms.forEach((vm, i) => {
-      if (saved.stopped && ctx.host(s.sourceHostId)?.machine(vm.id)) resumeGuest(ctx, vm, saved.timings[i] ?? undefined);
+      if (saved.stopped && ctx.host(s.sourceHostId)?.hasMachine(vm.id)) resumeGuest(ctx, vm, saved.timings[i] ?? undefined);
       ctx.host(s.sourceHostId)?.setThrottle(vm.id, 0);
     });
     s.final = { ...saved.stats, status: 'cancelled', 'error-desc': 'rolled back: the lab was saved during the migration and loaded; the VM runs on the source host' } as MigrationStats;

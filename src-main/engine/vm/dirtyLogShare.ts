@@ -6,7 +6,8 @@
  *
  * `read(guest, vmNowNs, reader)` → the pages written since `reader` last read (undefined when the machine
  * has no log); `attach(reader)` / `detach(reader)` (the counters' reader is always there);
- * `save()` / `restore(state)`: the pages kept for each reader.
+ * `save()` / `restore(state)`: the pages kept for each reader (the saved lab's: readers with none left
+ * out); `state()`: every reader attached, with its pages (a share moving to another host: `dirtyLogShares.ts`).
  */
 import type { GuestMachine } from './guestMachine';
 
@@ -40,6 +41,10 @@ export class DirtyLogShare {
 
   save(): DirtyLogShareState {
     return [...this.pending].filter(([, s]) => s.size > 0).map(([k, s]) => [k, [...s]]);
+  }
+
+  state(): DirtyLogShareState {
+    return [...this.pending].map(([k, s]) => [k, [...s]]);
   }
 
   restore(state: DirtyLogShareState | undefined): void {

@@ -46,6 +46,7 @@ import type { GuestFacts, GuestStartOrder } from './hostOwner';
 import type { HostOwnerCalls } from './ownerCalls';
 import type { GuestRestoreOrder } from './hostParts';
 import { startImage } from './captureHandles';
+import { carryDirtyLog } from './dirtyLogPlace';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -134,6 +135,8 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
     order.config = configOf(vm, rt, undefined, nowNs - offsetNs);
     if (image) order.capture = image.captureId;
   }
+  const dirtyLog = carryDirtyLog(ctx, vm.id, host.id);
+  if (dirtyLog) order.dirtyLog = dirtyLog;
   const reply = owner.start(order);
   image?.done();
   if (reply.ok && reply.reclaimOpened) ctx.overcommit.reclaiming(host.id);

@@ -10,7 +10,8 @@
  *   catches up, as after any pause of a real VM);
  * - `receiveGuest(ctx, vm, hostId)`: that host's owner makes the VM's empty incoming memory on its pool;
  * - `startGuestFrom(ctx, vm, core, timing)`: the owner of `vm.hostId` (the destination, set by the caller)
- *   builds the machine from `saveCore()` + the filled memory and schedules it; the inventory gets its facts.
+ *   builds the machine from `saveCore()` + the filled memory and schedules it, the VM's dirty log carried
+ *   there from the source's side; the inventory gets its facts.
  *
  * Rules: the VM's inventory record (`hostId`, facts) is changed by the caller at the switch; every
  * frame comes from the pool of the host the memory is on; no machine, memory or pool passes through here.
@@ -20,6 +21,7 @@ import type { Vm } from '../cluster/index';
 import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import { applyGuestFacts, configOf, cpuPolicyOf, ownerOf, pollConsole, vmNumber } from './guestLifecycle';
+import { carryDirtyLog } from './dirtyLogPlace';
 
 export function pauseGuest(ctx: OpContext, vm: Vm): CaptureTiming | undefined {
   pollConsole(ctx, vm);
@@ -46,8 +48,10 @@ export function startGuestFrom(ctx: OpContext, vm: Vm, core: unknown, timing: Ca
   const host = vm.hostId ? ctx.reg.hosts.get(vm.hostId) : undefined;
   if (!owner || !host) throw new Error(`${vm.name} is on no host to start on`);
   const rt = ctx.runtime(vm.id);
+  // the VM's dirty log comes along from the source's side (with what a reader has not read yet)
+  const dirtyLog = carryDirtyLog(ctx, vm.id, host.id);
   applyGuestFacts(vm, owner.startIncoming({
     vmId: vm.id, order: vmNumber(vm), policy: cpuPolicyOf(vm, ctx.reg), nowNs: ctx.nowNs(), offsetNs: rt.offsetNs, timing,
-    config: configOf(vm, rt, undefined, rt.bootGuestNs), core, hostClockHz: host.cpuMhz * 1e6,
+    config: configOf(vm, rt, undefined, rt.bootGuestNs), core, hostClockHz: host.cpuMhz * 1e6, ...(dirtyLog ? { dirtyLog } : {}),
   }));
 }

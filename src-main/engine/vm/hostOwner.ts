@@ -77,7 +77,7 @@
  * `HostOwnerEnv`, the host's side (`host/hostSide.ts`: it holds the scheduler, pool and guest machines;
  * the lab holds none); at a migration's switch the source lets go of the machine (`leaveReclamation`),
  * holding it only as leaving. `stoppedVms()` is the `guests.stopped` service's per-host report;
- * `inspectScheduler()` / `inspectMemory()` (with `machine(vmId)`) are tests' reads in one thread. Nothing outside the
+ * `inspectScheduler()` / `inspectMemory()` / `inspectGuest(vmId)` are tests' reads in one thread. Nothing outside the
  * scheduler reads policy or throttle before the next segment, which is why queuing them keeps results.
  * The coordinator's side (inventory facts, console buffer, collector baselines, events) stays with the
  * caller (`guestLifecycle.ts`, `guestMove.ts`). Every public member is listed in `ownerCalls.ts` (typecheck
@@ -109,7 +109,8 @@ import type {
 } from '../migration/index';
 import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
-import type { DirtyLogShare } from './dirtyLogShare';
+import type { DirtyLogShareState } from './dirtyLogShare';
+import type { DirtyLogShares } from './dirtyLogShares';
 import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
 /** What a host's owner works on: the host's side (`host/hostSide.ts`), which holds it all. */
@@ -130,8 +131,8 @@ export interface HostOwnerEnv {
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
   cpuShape(): HostCpuShape | undefined;
   setScheduler(scheduler: HostScheduler): void;
-  /** The VM's dirty log as its readers share it (the counters read it once per sample). */
-  dirtyLog(vmId: VmId): DirtyLogShare | undefined;
+  /** The dirty-log shares of the VMs whose logs this host holds (the counters read them once per sample). */
+  dirtyLogs(): DirtyLogShares;
   // --- migration halves ---
   /** A migration's receiver half over these memories (`migration/pageReceiver.ts`, with the host's page codecs). */
   receiverHalf(incoming: IncomingGuestMemory[], destinationVms: GuestPages[], compression: PageCodecName | undefined): MigrationReceiver;
@@ -172,6 +173,8 @@ export interface GuestStartOrder {
   capture?: number;
   /** The seed the guest's memory reclamation starts with (`vmReclaimSeed`: per boot). */
   reclaimSeed: number;
+  /** The VM's dirty log, carried from the host that held it (absent: this host holds it already). */
+  dirtyLog?: DirtyLogShareState;
 }
 
 export type GuestStartReply =
@@ -279,6 +282,7 @@ export class HostOwner implements ReclaimCalls {
     const sched = this.env.scheduler();
     const pool = this.env.memory();
     if (!sched || !pool) throw new Error(`host ${this.hostId} has no scheduler or memory pool`);
+    if (o.dirtyLog) this.env.dirtyLogs().put(o.vmId, o.dirtyLog);
     if (!this.chargeOverhead(o.vmId, o.overheadFrames)) return { ok: false, reason: 'noRoom', freeFrames: this.freeFrames() };
     const factory = this.env.guestFactory();
     if (!o.config || !factory) {
@@ -516,6 +520,7 @@ export class HostOwner implements ReclaimCalls {
     const inc = this.incoming.get(o.vmId);
     const cannot = `host ${this.hostId} cannot take ${o.vmId}`;
     if (!inc) throw new Error(cannot);
+    if (o.dirtyLog) this.env.dirtyLogs().put(o.vmId, o.dirtyLog);
     const guest = this.buildOnPool({ ...o.config, restoreState: o.core, incoming: inc }, o.hostClockHz, cannot);
     this.incoming.delete(o.vmId);
     this.env.setGuest(o.vmId, guest);
@@ -534,9 +539,27 @@ export class HostOwner implements ReclaimCalls {
     return factory({ ...config, hostMemory: pool }, hostClockHz, 0);
   }
 
-  /** The machine of a VM of this host (the receiver half's after the switch). */
-  machine(vmId: VmId): GuestMachine | undefined {
-    return this.env.guest(vmId);
+  /** Whether the VM runs a machine on this host (a post-copy finished at load, a rollback's resume). */
+  hasMachine(vmId: VmId): boolean {
+    return this.env.guest(vmId) !== undefined;
+  }
+
+  // --- dirty logs ----------------------------------------------------------------------------------
+  // The VM's dirty-log share is held here beside its machine (`dirtyLogShares.ts`); it comes with a
+  // start or a migration's switch (the orders' `dirtyLog`) and leaves as plain state (`takeDirtyLog`).
+
+  /** The VM's dirty log leaves this host (to the host it starts on, or gone with the VM): its whole state. */
+  takeDirtyLog(vmId: VmId): DirtyLogShareState | undefined {
+    return this.env.dirtyLogs().take(vmId);
+  }
+
+  /** A reader (a live migration) starts keeping what the VM's other readers take from the log. */
+  attachDirtyReader(vmId: VmId, reader: string): void {
+    this.env.dirtyLogs().of(vmId).attach(reader);
+  }
+
+  detachDirtyReader(vmId: VmId, reader: string): void {
+    this.env.dirtyLogs().of(vmId).detach(reader);
   }
 
   /** The VM's machine here is whole (the move's last page arrived): it joins this host's reclamation with
@@ -602,7 +625,7 @@ export class HostOwner implements ReclaimCalls {
       const guest = this.env.guest(vmId);
       if (guest) guests.push([vmId, guest.save()]);
     }
-    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save(), captures: this.captures.entries() };
+    return { hostId: this.hostId, guests, scheduler: this.env.scheduler()?.save(), captures: this.captures.entries(), dirtyLogs: this.env.dirtyLogs().saved() };
   }
 
   /**
@@ -612,6 +635,7 @@ export class HostOwner implements ReclaimCalls {
   restorePart(part: HostRestorePart): HostRestoreReply {
     this.drain();
     this.captures.restore(part.captures);
+    for (const [vmId, state] of part.dirtyLogs) this.env.dirtyLogs().put(vmId, state);
     for (const [vmId, frames] of part.overheads) {
       if (!this.chargeOverhead(vmId, frames)) return { ok: false, failed: 'overhead', vmId, message: `host ${this.hostId} cannot hold the overhead` };
     }
@@ -660,7 +684,7 @@ export class HostOwner implements ReclaimCalls {
     scheduler: () => this.env.scheduler(),
     memory: () => this.env.memory(),
     guest: (vmId) => this.env.guest(vmId),
-    dirtyLog: (vmId) => this.env.dirtyLog(vmId),
+    dirtyLog: (vmId) => this.env.dirtyLogs().of(vmId),
     reclaimVmSample: (vmId) => this.reclamation.vmSample(vmId),
     reclaimHostSample: () => this.reclamation.hostSample(),
   };
@@ -717,6 +741,11 @@ export class HostOwner implements ReclaimCalls {
 
   inspectMemory(): HostMemory | undefined {
     return this.env.memory();
+  }
+
+  /** The VM's guest machine here (one thread only: tests look inside; never sent). */
+  inspectGuest(vmId: VmId): GuestMachine | undefined {
+    return this.env.guest(vmId);
   }
 
   /** The guest's run state now (undefined: the VM runs no machine here): the inventory DTO's, per VM, allocating nothing. */
@@ -838,7 +867,7 @@ export class HostOwner implements ReclaimCalls {
 
   /** The pages the leaving machine wrote since `reader` last read its dirty log (`vmNowNs`: the VM's time). */
   outgoingDirty(vmId: VmId, vmNowNs: number, reader: string): readonly number[] {
-    return this.env.dirtyLog(vmId)?.read(this.leaving(vmId), vmNowNs, reader) ?? [];
+    return this.env.dirtyLogs().of(vmId).read(this.leaving(vmId), vmNowNs, reader) ?? [];
   }
 
   /** The paused leaving machine's device state (`saveCore()`: plain). */

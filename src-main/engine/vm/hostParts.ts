@@ -7,11 +7,13 @@
  * host order for schedulers), so neither the digests nor the saved-lab format change.
  *
  * - `HostDigestPart`: per guest machine on the host, what the digest hashes of it (`GuestDigestPart`).
- * - `HostSavePart`: per guest machine its `GuestMachine.save()`, the host scheduler's `save()`, and the
- *   capture images held here by number (`captureOrders.ts`: the coordinator puts each where its handle is).
+ * - `HostSavePart`: per guest machine its `GuestMachine.save()`, the host scheduler's `save()`, the
+ *   capture images held here by number (`captureOrders.ts`: the coordinator puts each where its handle is)
+ *   and the VMs' dirty-log shares held here (the coordinator puts each in its VM's runtime state).
  * - `HostRestorePart` → `HostRestoreReply`: the overheads to charge, the machines to rebuild (the saved
  *   state and the VM's hardware; the owner adds its pool and the VM's disk), the scheduler to restore, the
- *   capture images to hold under the numbers the coordinator gave their handles.
+ *   capture images to hold under the numbers the coordinator gave their handles, the dirty-log shares of
+ *   the VMs registered here.
  * - `HostPartTransport`: how a part crosses between coordinator and owner (`LabOptions.hostPartTransport`;
  *   in one thread the part itself, a test sends every part through a real MessageChannel).
  *
@@ -25,6 +27,7 @@ import type { HostSchedulerState } from '../scheduler/index';
 import type { GuestConfig } from './guestFactory';
 import type { GuestMachineState } from './guestMachine';
 import type { CaptureImage } from './captureOrders';
+import type { DirtyLogShareState } from './dirtyLogShare';
 
 /** What the state digest reads of one guest machine (its field order is the digest's). */
 export interface GuestDigestPart {
@@ -46,6 +49,8 @@ export interface HostSavePart {
   scheduler: HostSchedulerState | undefined;
   /** The capture images held by the host's owner, by number (ascending). */
   captures: [number, CaptureImage][];
+  /** The dirty-log shares held here with pages kept for a reader (`DirtyLogShare.save()`), by VM. */
+  dirtyLogs: [VmId, DirtyLogShareState][];
 }
 
 /** One saved machine to rebuild on the host (the owner adds its pool and the VM's disk). */
@@ -65,6 +70,8 @@ export interface HostRestorePart {
   scheduler?: HostSchedulerState;
   /** Capture images of the saved lab to hold here, by the number their handles were given. */
   captures: [number, CaptureImage][];
+  /** The saved dirty-log shares of the VMs registered on this host. */
+  dirtyLogs: [VmId, DirtyLogShareState][];
 }
 
 export type HostRestoreReply =

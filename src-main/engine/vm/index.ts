@@ -11,7 +11,8 @@ export {
 } from './guestLifecycle';
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
-export { COUNTERS_READER, type DirtyLogShare } from './dirtyLogShare';
+export { COUNTERS_READER, type DirtyLogShare, type DirtyLogShareState } from './dirtyLogShare';
+export { DirtyLogShares } from './dirtyLogShares';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
@@ -29,6 +30,7 @@ export {
   type HostRestorePart, type HostRestoreReply, type HostSavePart,
 } from './hostParts';
 export { pauseGuest, receiveGuest, resumeGuest, startGuestFrom } from './guestMove';
+export { carryDirtyLog, dirtyLogOwner } from './dirtyLogPlace';
 export type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 export type { ReceiverOrder } from './halfOrders';
 export type { HeldPagesOrder, HeldPagesReply, SenderOrder } from './senderOrders';

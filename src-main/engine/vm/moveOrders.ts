@@ -8,6 +8,7 @@
  */
 import type { VmId } from '@shared/model/ids';
 import type { GuestConfig } from './guestFactory';
+import type { DirtyLogShareState } from './dirtyLogShare';
 import type { GuestResumeOrder } from './hostOwner';
 
 /** Make the VM's empty incoming memory on the destination's pool. */
@@ -22,6 +23,8 @@ export interface IncomingStartOrder extends GuestResumeOrder {
   /** The source machine's `saveCore()` (device state: registers, control state). */
   core: unknown;
   hostClockHz: number;
+  /** The VM's dirty log, carried from the source's side (absent: this host holds it already). */
+  dirtyLog?: DirtyLogShareState;
 }
 
 /** A leaving machine's saved state and the bytes of its pages the source held outside it (post-copy saved). */

@@ -22,8 +22,8 @@
 import type { HostOwner } from './hostOwner';
 import type { RecordBatch, ReceiverAnswer, ReceiverAsk } from '../migration/index';
 
-/** Tests' reads of the host's side in one thread (its reclaimer, scheduler, pool): not plain, never sent to a worker. */
-export const ONE_THREAD_READS = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages', 'inspectScheduler', 'inspectMemory'] as const;
+/** Tests' reads of the host's side in one thread (its reclaimer, scheduler, pool, a guest machine): not plain, never sent to a worker. */
+export const ONE_THREAD_READS = ['reclaimer', 'reclaimViewCopy', 'reclaimAwayBytes', 'reclaimZipPages', 'inspectScheduler', 'inspectMemory', 'inspectGuest'] as const;
 
 /** Every method `HostOwner` answers. */
 export const OWNER_METHODS = [
@@ -32,8 +32,8 @@ export const OWNER_METHODS = [
   'exportCapture', 'importCapture', 'releaseCapture', 'captureCount',
   'requestShutdown', 'requestReboot', 'readConsole', 'consoleInput', 'pause', 'resume',
   'beginOutgoing', 'outgoingAway', 'leaveReclamation', 'saveOutgoing', 'cancelOutgoing', 'finishOutgoing',
-  'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'machine', 'joinReclamation', 'missingPages',
-  'supplyPages', 'readSavedSource',
+  'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'hasMachine', 'joinReclamation', 'missingPages',
+  'supplyPages', 'readSavedSource', 'takeDirtyLog', 'attachDirtyReader', 'detachDirtyReader',
   'digestPart', 'savePart', 'restorePart',
   'stoppedVms', 'endQuantum', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',

@@ -1,11 +1,13 @@
 /**
  * vmRuntime — the coordinator's side of one running VM, beside its inventory record (`cluster/registry.ts`):
- * its time base, its copy-on-write disks, its snapshot tree, its console, its dirty log's share and the
- * captured state while suspended. The guest machine executing it is its host's (`host/hostSide.ts`),
- * reached through the host's owner. (Its counter baselines belong to the collector.)
+ * its time base, its copy-on-write disks, its snapshot tree, its console, which host holds its dirty log
+ * and the captured state while suspended. The guest machine executing it is its host's (`host/hostSide.ts`),
+ * reached through the host's owner, and so is its dirty log's share (`dirtyLogShares.ts`: carried to the
+ * host a machine starts on, `dirtyLogHost`). (Its counter baselines belong to the collector.)
  *
- * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId, saveCapture)` /
- *   `restore(...)` (the guest itself is saved by the lab through its host owner's part, and so are the
+ * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId, saveCapture, dirty)` /
+ *   `restore(...)` (the dirty log's saved state comes from the owner holding it, and goes back to the owner
+ *   of the VM's host: `lab/labPersist.ts`; the guest itself is saved by the lab through its host owner's part, and so are the
  *   images of its captures: the runtime holds captures by handle, `snapshot/snapshotTree.ts`);
  *   `captures()`: every capture it holds (suspended state and snapshots).
  *
@@ -15,7 +17,7 @@
  */
 import type { Vm } from '../cluster/index';
 import { ConsoleBuffer } from './consoleBuffer';
-import { DirtyLogShare } from './dirtyLogShare';
+import type { HostId } from '@shared/model/ids';
 import type { DirtyLogShareState } from './dirtyLogShare';
 import type { ConsoleState } from './consoleBuffer';
 import { DiskChain, SnapshotTree } from '../snapshot/index';
@@ -31,8 +33,9 @@ export class VmRuntime {
   guestConsoleOffset = 0;
   /** Captured guest while the VM is suspended. */
   suspended: GuestCapture | undefined;
-  /** The guest's dirty log as the counters and a live migration each read it. */
-  dirty = new DirtyLogShare();
+  /** The host whose side holds the VM's dirty log (undefined: none yet; `vm/dirtyLogPlace.ts`). Not saved:
+   *  a restored lab's logs go to the VMs' hosts. */
+  dirtyLogHost: HostId | undefined;
 
   constructor(vm: Vm) {
     this.disks = vm.disks.map((d) => new DiskChain(d.capacityBytes));
@@ -53,12 +56,12 @@ export class VmRuntime {
     return held;
   }
 
-  save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture): VmRuntimeState {
+  save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture, dirty: DirtyLogShareState | undefined): VmRuntimeState {
     return {
       offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
       disks: this.disks.map((d) => ({ capacityBytes: d.capacityBytes, chain: d.chain().map(layerId), top: layerId(d.topLayer()) })),
       snapshots: this.snapshots.save(layerId, saveCapture), console: this.console.save(), suspended: this.suspended && saveCapture(this.suspended),
-      ...(this.dirty.save().length ? { dirty: this.dirty.save() } : {}),
+      ...(dirty?.length ? { dirty } : {}),
     };
   }
 
@@ -75,7 +78,6 @@ export class VmRuntime {
     rt.snapshots = SnapshotTree.restore(state.snapshots, layer, restoreCapture);
     rt.console = ConsoleBuffer.restore(state.console);
     rt.suspended = state.suspended && restoreCapture(state.suspended);
-    rt.dirty.restore(state.dirty);
     return rt;
   }
 }

@@ -6,7 +6,7 @@
 // guest machine and scheduler directly (pinned from that code): before the save, after a restore and
 // as the restored lab runs on (the post-copy completes on load, the pre-copy rolls back).
 // The coordinator holds no host's side: walking the busy lab's fields (its owners excepted), and the restored
-// lab's, finds no scheduler, memory pool, guest machine, reclaimer or capture store (host/hostSide.ts).
+// lab's, finds no scheduler, memory pool, guest machine, reclaimer, capture store or dirty-log share (host/hostSide.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -28,6 +28,8 @@ import { Machine } from '../../../src-main/engine/machine/index';
 import { HostReclaimer, HostReclamation, ReclaimViewCopy } from '../../../src-main/engine/overcommit/index';
 import { HostSide } from '../../../src-main/engine/host/index';
 import { FakeGuest } from '../../helpers/fakeGuest';
+import { DirtyLogShare } from '../../../src-main/engine/vm/dirtyLogShare';
+import { DirtyLogShares } from '../../../src-main/engine/vm/dirtyLogShares';
 
 const sha = (x: Uint8Array | string): string => createHash('sha256').update(x).digest('hex').slice(0, 16);
 const digestOf = (lab: Lab): string => sha(JSON.stringify(digestInput(lab)));
@@ -137,7 +139,7 @@ test('digests and save through a MessageChannel, and a restore from its parts, a
 function hostSideObject(x: unknown, path: string, seen = new Set<unknown>()): string | undefined {
   if (!x || typeof x !== 'object' || seen.has(x) || x instanceof HostOwner || ArrayBuffer.isView(x)) return undefined;
   seen.add(x);
-  const held = [HostScheduler, HostMemory, Machine, FakeGuest, HostReclaimer, HostReclamation, ReclaimViewCopy, CaptureStore, HostSide];
+  const held = [HostScheduler, HostMemory, Machine, FakeGuest, HostReclaimer, HostReclamation, ReclaimViewCopy, CaptureStore, HostSide, DirtyLogShare, DirtyLogShares];
   if (held.some((c) => x instanceof c)) return `${path} (${x.constructor.name})`;
   const entries: [string, unknown][] = x instanceof Map ? [...x].map(([k, v]) => [String(k), v])
     : x instanceof Set ? [...x].map((v, i) => [String(i), v]) : Object.entries(x);
@@ -158,7 +160,7 @@ function coordinatorHolds(lab: Lab): string | undefined {
   return undefined;
 }
 
-test('the coordinator holds no host\'s side: no scheduler, pool, guest machine, reclaimer or capture store outside the owners', () => {
+test('the coordinator holds no host\'s side: no scheduler, pool, guest machine, reclaimer, capture store or dirty-log share outside the owners', () => {
   const lab = busyLab(sameThread);
   assert.ok([...lab.owners.values()].some((o) => o.reclaimer()), 'a host reclaims memory');
   assert.ok([...lab.owners.values()].some((o) => o.captureCount() > 0), 'a host holds captures');

@@ -34,7 +34,6 @@ const NOT_PLAIN_YET: { call: string; why: string }[] = [
   { call: 'receiveIncoming args[0].config.disk', why: 'the same disk store, in the incoming VM\'s config' },
   { call: 'startIncoming args[0].config.disk', why: 'the same disk store, in the config the machine is built from at the switch' },
   { call: 'readSavedSource args[0].config.disk', why: 'the same disk store, in the config a saved post-copy source is rebuilt from' },
-  { call: 'machine reply', why: 'the guest machine itself: the migration task asks only whether one is there (a boolean call would do)' },
 ];
 
 /** Owner calls no lab here makes (not checked by this test; a capture's export and import to another host, and the

@@ -270,7 +270,7 @@ async function withUrgentFault<T>(body: () => Promise<T>): Promise<T> {
   const start = proto.destinationStartPostcopy;
   proto.destinationStartPostcopy = function (this: HostOwner, key: string, port: unknown) {
     const bases = start.call(this, key, port);
-    const machine = this.machine(key as never)!;
+    const machine = this.inspectGuest(key as never)!;
     let g = machine.pageCount - 1;
     while (g >= 0 && machine.pageState(g) !== 'notPresent') g--;
     const handler = (machine as unknown as { pageHandler: NotPresentHandler }).pageHandler;
