@@ -9,11 +9,11 @@
  * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added.
  *
  * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
- * factory and codecs), so a host's results do not depend on where it runs. Two lookups are still the
- * coordinator's (a VM's disk and its dirty log, moving to the host's side): here they are stand-ins that
- * throw `CoordinatorLookupError` when used — a guest's disk I/O, a sample's dirty-log read, a migration's
- * dirty pages — rather than answering differently from one thread; a disk store sent in a guest's config
- * (`start`, the incoming calls) is replaced by the same stand-in.
+ * factory and codecs), so a host's results do not depend on where it runs. One lookup is still the
+ * coordinator's (a VM's disk, moving to the host's side): here it is a stand-in that throws
+ * `CoordinatorLookupError` when used (a guest's disk I/O) rather than answering differently from one
+ * thread; a disk store sent in a guest's config (`start`, the incoming calls) is replaced by the same
+ * stand-in.
  */
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -60,12 +60,6 @@ function coordinatorDisk(vmId: string): HostSidePorts['disk'] extends (v: never)
   return { get blockBytes() { return fail(); }, get blockCount() { return fail(); }, read: fail, write: fail };
 }
 
-/** A dirty log whose every use throws (the VM's dirty log is the coordinator's). */
-function coordinatorDirtyLog(vmId: string): ReturnType<HostSidePorts['dirtyLog']> {
-  const fail = (): never => { throw new CoordinatorLookupError('the dirty log', vmId); };
-  return { attach: fail, detach: fail, read: fail, save: fail, restore: fail } as unknown as ReturnType<HostSidePorts['dirtyLog']>;
-}
-
 /** The owner calls whose order's `config.disk` is the coordinator's disk store (until disks move here). */
 const CONFIG_DISK_CALLS: ReadonlySet<string> = new Set(['start', 'receiveIncoming', 'startIncoming', 'readSavedSource']);
 
@@ -73,7 +67,7 @@ async function main(): Promise<void> {
   const init = workerData as HostWorkerInit;
   const guestFactory = await guestFactoryOf(init.guests);
   const pageCodecs: PageCodecPort | undefined = init.pageCodecs ? await loadPageCodecs() : undefined;
-  const ports: HostSidePorts = { guestFactory, pageCodecs, disk: coordinatorDisk, dirtyLog: coordinatorDirtyLog };
+  const ports: HostSidePorts = { guestFactory, pageCodecs, disk: coordinatorDisk };
   const owners = new Map<HostId, HostOwner>();
   serveHostOwners(init.end, {
     addHost(raw) {
