@@ -1,10 +1,10 @@
 // Hosts on worker threads (node/workers/hostWorkerPool.ts, hostWorker.ts): the same scenario and seed give
 // the same state digests and the same saved lab with the hosts on this thread (0 workers) and on 1, 2 and
 // 4 host workers — a fakeGuest lab of three hosts too small for their VMs (memory reclamation goes hard
-// and low), whose segments the workers run in parallel. A worker terminated under a running lab gives a
-// clear error at the next advance, not a hang; a lab replaced has its workers ended; a VM's disk, still
-// the coordinator's, fails clearly on a worker. (Disk I/O, 20 s samples and live migrations read the
-// coordinator's disks and dirty logs: they run on workers once those move to the hosts' side.)
+// and low) and a live migration to a fourth, whose segments the workers run in parallel. A worker
+// terminated under a running lab gives a clear error at the next advance, not a hang; a lab replaced has
+// its workers ended; a VM's disk, still the coordinator's, fails clearly on a worker (guests doing disk
+// I/O, real guests among them, run on workers once disks move to the hosts' side).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -22,12 +22,17 @@ const FAKE = { kind: 'module', url: pathToFileURL(join(here, '../../helpers/fake
 const pools: HostWorkerPool[] = [];
 after(() => { for (const p of pools) p.close(); });
 
-/** Three 8-core hosts of 0.27 GiB, 8 fakeGuest VMs each (cpu, memwrite, idle: no disk I/O). */
+/** Three 8-core hosts of 0.27 GiB, 8 fakeGuest VMs each (cpu, memwrite, idle: no disk I/O), and an empty
+ *  2 GiB host H3 to which vm1 (memwrite) live-migrates from H0 at 0.5 s. */
 function scenario(withIo = false): unknown {
-  const s = digestScenario(24, 'interp', 0.27) as { datacenters: { vms: { workload: string; workloadParams?: unknown }[] }[] };
+  type Dc = { clusters: { hosts: unknown }[]; vms: { workload: string; workloadParams?: unknown }[] };
+  const s = digestScenario(24, 'interp', 0.27) as { datacenters: Dc[]; actions?: unknown[] };
+  const dc = s.datacenters[0];
   if (!withIo) {
-    for (const vm of s.datacenters[0].vms) if (vm.workload === 'io') { vm.workload = 'cpu'; delete vm.workloadParams; }
+    for (const vm of dc.vms) if (vm.workload === 'io') { vm.workload = 'cpu'; delete vm.workloadParams; }
   }
+  dc.clusters[0].hosts = [0, 1, 2, 3].map((i) => ({ name: `DC0_C0_H${i}`, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: i === 3 ? 2 : 0.27 }));
+  s.actions = [{ at: '500ms', do: 'migrate', vm: 'vm1', to: 'DC0_C0_H3' }];
   return s;
 }
 
@@ -46,9 +51,10 @@ function run(workers: number): { got: string[]; final: string; saved: string } {
   }
 }
 
-test('the same digests and saved lab with the hosts on 0, 1, 2 and 4 host workers (memory reclamation in the run)', () => {
+test('the same digests and saved lab with the hosts on 0, 1, 2 and 4 host workers (a live migration and memory reclamation in the run)', () => {
   const one = run(0);
   assert.match(one.final, /free memory state \w+ → (soft|hard|low)/, 'the hosts went short of memory: reclamation acted');
+  assert.match(one.final, /Migration of vm1 from DC0_C0_H0 to DC0_C0_H3 completed/, 'the live migration ran to its end');
   for (const n of [1, 2, 4]) {
     const r = run(n);
     assert.deepEqual(r.got, one.got, `${n} workers: the digests`);
@@ -63,7 +69,7 @@ test('a host worker terminated under a running lab: the next advance fails with 
   e.advance(100);
   await pool.threads[1].terminate();
   const t0 = performance.now();
-  assert.throws(() => e.advance(100), (err: unknown) => err instanceof HostWorkerError && /host worker 1 \(hosts host-\d+\) failed in runSegments: the worker exited/.test(err.message));
+  assert.throws(() => e.advance(100), (err: unknown) => err instanceof HostWorkerError && /host worker 1 \(hosts host-\d+, host-\d+\) failed in runSegments: the worker exited/.test(err.message));
   assert.ok(performance.now() - t0 < 5000, 'at once, not after the call\'s bound');
   e.close();
 });
