@@ -6,7 +6,8 @@
  * (`HostWorkerGuests`: the HV32 machine of resources/guests, none, or a module's factory for tests and
  * benchmarks) and whether to load the host's page codecs. Calls: `addHost(HostSideData)` builds the host's
  * `HostSide` and `HostOwner` here from the plain data and this worker's own ports; every owner call takes
- * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added.
+ * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added
+ * and replies with the hosts whose guests stopped in it (`[hostId, stoppedVms()][]`, or null: none).
  *
  * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
  * factory and codecs), so a host's results do not depend on where it runs. One lookup is still the
@@ -82,6 +83,11 @@ async function main(): Promise<void> {
     },
     runSegments(t0, t1) {
       owners.forEach((owner) => owner.runSegment(t0, t1));
+      // The guests that stopped in the segment ride on its reply (almost always none: null), so the
+      // barrier's first question to each host needs no call of its own.
+      let stopped: [HostId, readonly unknown[]][] | null = null;
+      owners.forEach((owner, hostId) => { const s = owner.stoppedVms(); if (s.length > 0) (stopped ??= []).push([hostId, s]); });
+      return stopped;
     },
     // A guest's config carries the coordinator's disk store, which arrives here as a copy without its
     // methods: in its place, the stand-in that says where the disk is.

@@ -8,7 +8,9 @@
  *    never keep the process alive). `owner(data)` → the host's calls (`ownerClient` over a
  *    `WorkerOwnerTransport` keyed by the host id); hosts go to the workers in turn, in the lab's order.
  *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
- *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done.
+ *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done. Each
+ *    reply carries the guests that stopped in the segment, so the barrier's first `stoppedVms` to a host
+ *    is answered here — only while no other call has reached that host since (a pure read, never stale).
  *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
  *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
  *    account of what each segment costs).
@@ -69,10 +71,16 @@ export function hostWorkerCount(raw: unknown, field: string): number {
   return n;
 }
 
+const NONE_STOPPED: readonly unknown[] = Object.freeze([]);
+
 export class HostWorkerPool implements HostOwnerMaker {
   private readonly workers: HostWorker[] = [];
   /** The workers holding hosts (the segment's fan-out), and their calls (reused: posted at every segment). */
   private busy: { client: BlockingCallClient; method: string; args: [number, number] }[] = [];
+  /** The workers holding hosts, in the order of `busy`. */
+  private holding: HostWorker[] = [];
+  /** Per host, its guests that stopped in the last segment, until the next call to that host (then stale). */
+  private readonly stoppedAfterSegment = new Map<string, readonly unknown[]>();
   private closed = false;
   /** Blocking calls made, by name (`runSegments` counts one per segment, whatever the workers): what the
    *  coordinator asks per segment (a benchmark's figure). */
@@ -104,9 +112,20 @@ export class HostWorkerPool implements HostOwnerMaker {
     const w = this.workers[this.workers.reduce((at, x, i) => (x.hosts.length < this.workers[at].hosts.length ? i : at), 0)];
     this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
     w.hosts.push(data.hostId);
-    if (w.hosts.length === 1) this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0] });
+    if (w.hosts.length === 1) { this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0] }); this.holding.push(w); }
     const transport = new WorkerOwnerTransport(w.client, data.hostId);
-    return ownerClient(data.hostId, { call: (name, args) => this.guard(w, name, () => transport.call(name, args)) });
+    const hostId = data.hostId;
+    return ownerClient(hostId, {
+      call: (name, args) => {
+        // The first `stoppedVms` after a segment is the segment's own reply (nothing reached the host since).
+        const fresh = this.stoppedAfterSegment.get(hostId);
+        if (fresh !== undefined) {
+          this.stoppedAfterSegment.delete(hostId);
+          if (name === 'stoppedVms') return fresh;
+        }
+        return this.guard(w, name, () => transport.call(name, args));
+      },
+    });
   }
 
   runSegments(t0: number, t1: number): void {
@@ -116,7 +135,9 @@ export class HostWorkerPool implements HostOwnerMaker {
     this.calls.set('runSegments', (this.calls.get('runSegments') ?? 0) + 1);
     const started = performance.now();
     try {
-      callAll(calls, (i) => { failed = i; });
+      const replies = callAll(calls, (i) => { failed = i; });
+      for (const w of this.holding) for (const h of w.hosts) this.stoppedAfterSegment.set(h, NONE_STOPPED);
+      for (const r of replies) for (const [h, stopped] of (r as [string, unknown[]][] | null) ?? []) this.stoppedAfterSegment.set(h, stopped);
     } catch (e) {
       const w = this.workers.find((x) => x.client === calls[failed]?.client);
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
@@ -134,6 +155,8 @@ export class HostWorkerPool implements HostOwnerMaker {
       void w.worker.terminate();
     }
     this.busy = [];
+    this.holding = [];
+    this.stoppedAfterSegment.clear();
   }
 
   /** The threads (tests: a worker terminated under a running lab; each one's exit once the lab is dropped). */

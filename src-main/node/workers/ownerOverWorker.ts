@@ -123,8 +123,8 @@ export interface HostOwners {
   addHost(data: unknown): void;
   /** The owner of `hostId`; throws when the worker holds none. */
   owner(hostId: unknown): object;
-  /** Every held host runs the segment [t0, t1). */
-  runSegments(t0: number, t1: number): void;
+  /** Every held host runs the segment [t0, t1); the reply is the worker's (what rides on the segment). */
+  runSegments(t0: number, t1: number): unknown;
   /** The owner's arguments as the worker passes them on (absent: as they came). */
   argsIn?(method: string, args: unknown[]): unknown[];
 }

@@ -22,8 +22,8 @@ const FAKE = { kind: 'module', url: pathToFileURL(join(here, '../../helpers/fake
 const pools: HostWorkerPool[] = [];
 after(() => { for (const p of pools) p.close(); });
 
-/** Three 8-core hosts of 0.27 GiB, 8 fakeGuest VMs each (cpu, memwrite, idle: no disk I/O), and an empty
- *  2 GiB host H3 to which vm1 (memwrite) live-migrates from H0 at 0.5 s. */
+/** Three 8-core hosts of 0.27 GiB, 8 fakeGuest VMs each (cpu, memwrite, idle: no disk I/O; vm10 crashes at
+ *  1.2 s), and an empty 2 GiB host H3 to which vm1 (memwrite) live-migrates from H0 at 0.5 s. */
 function scenario(withIo = false): unknown {
   type Dc = { clusters: { hosts: unknown }[]; vms: { workload: string; workloadParams?: unknown }[] };
   const s = digestScenario(24, 'interp', 0.27) as { datacenters: Dc[]; actions?: unknown[] };
@@ -31,6 +31,7 @@ function scenario(withIo = false): unknown {
   if (!withIo) {
     for (const vm of dc.vms) if (vm.workload === 'io') { vm.workload = 'cpu'; delete vm.workloadParams; }
   }
+  dc.vms[10].workloadParams = { crashAtMs: 1200 }; // a guest that stops by itself: reported after its segment
   dc.clusters[0].hosts = [0, 1, 2, 3].map((i) => ({ name: `DC0_C0_H${i}`, sockets: 1, coresPerSocket: 8, cpuMhz: 100, memoryGiB: i === 3 ? 2 : 0.27 }));
   s.actions = [{ at: '500ms', do: 'migrate', vm: 'vm1', to: 'DC0_C0_H3' }];
   return s;
@@ -55,6 +56,7 @@ test('the same digests and saved lab with the hosts on 0, 1, 2 and 4 host worker
   const one = run(0);
   assert.match(one.final, /free memory state \w+ → (soft|hard|low)/, 'the hosts went short of memory: reclamation acted');
   assert.match(one.final, /Migration of vm1 from DC0_C0_H0 to DC0_C0_H3 completed/, 'the live migration ran to its end');
+  assert.match(one.final, /vm10: the guest OS has crashed/, 'the crashed guest was reported');
   for (const n of [1, 2, 4]) {
     const r = run(n);
     assert.deepEqual(r.got, one.got, `${n} workers: the digests`);
