@@ -22,15 +22,13 @@
  * blocking round trip to one host, in the lab's order, as in one thread.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ownerClient, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
 import { HOST_WORKERS_MAX } from '../limits';
 import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { WorkerOwnerTransport } from './ownerOverWorker';
 import type { HostWorkerGuests, HostWorkerInit } from './hostWorker';
 import { EXITED, REPLIES } from './blockingCallProtocol';
+import { workerEntryPath } from './workerEntry';
 
 export interface HostWorkerPoolOptions {
   workers: number;
@@ -47,17 +45,6 @@ export class HostWorkerError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'HostWorkerError';
   }
-}
-
-/** Where the worker's entry is: the TypeScript source under tsx, or the bundle's `hostWorker.js`. */
-function hostWorkerPath(): { path: string; entry?: string } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    return { path: join(dirname(here), 'tsWorkerBootstrap.mjs'), entry: pathToFileURL(join(dirname(here), 'hostWorker.ts')).href };
-  }
-  const bundled = join(dirname(here), 'hostWorker.js');
-  if (existsSync(bundled)) return { path: bundled };
-  throw new Error(`host worker bundle not found next to ${here}`);
 }
 
 interface HostWorker { index: number; worker: Worker; client: BlockingCallClient; hosts: string[] }
@@ -91,7 +78,7 @@ export class HostWorkerPool implements HostOwnerMaker {
   constructor(options: HostWorkerPoolOptions) {
     const count = hostWorkerCount(options.workers, 'workers');
     if (count === 0) throw new RangeError('a pool of host workers needs at least one worker');
-    const where = hostWorkerPath();
+    const where = workerEntryPath('hostWorker');
     for (let index = 0; index < count; index++) {
       const { client, workerEnd } = blockingChannel(options.timeoutMs);
       const init: HostWorkerInit = { end: workerEnd, guests: options.guests, pageCodecs: options.pageCodecs ?? false };
