@@ -6,7 +6,8 @@
  * Interface:
  *  - `new HostWorkerPool({ workers, guests, pageCodecs?, timeoutMs? })` starts the threads (unref'd: they
  *    never keep the process alive). `owner(data)` → the host's calls (`ownerClient` over a
- *    `WorkerOwnerTransport` keyed by the host id); hosts go to the workers in turn, in the lab's order.
+ *    `WorkerOwnerTransport` keyed by the host id); each host goes to the worker holding the fewest (so, in
+ *    the lab's order, to the workers in turn).
  *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
  *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done. Each
  *    reply carries the guests that stopped in the segment, so the barrier's first `stoppedVms` to a host
@@ -94,7 +95,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     }
   }
 
-  /** Host `data.hostId` built on the next worker in turn; the lab's client to its owner there. */
+  /** Host `data.hostId` built on the worker holding the fewest hosts; the lab's client to its owner there. */
   owner(data: HostSideData): HostOwnerCalls {
     const w = this.workers[this.workers.reduce((at, x, i) => (x.hosts.length < this.workers[at].hosts.length ? i : at), 0)];
     this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
