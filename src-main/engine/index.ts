@@ -21,6 +21,9 @@
  * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
  *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
+ * - `engine.close()`: the engine is done; its lab's hosts' threads, if any, end. `options.hostOwners`
+ *   (the Node side's pool of host worker threads) gives each lab built its own maker of owners
+ *   (`lab/hostOwners.ts`); a replaced lab's is closed.
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
  * - For the Node side's standalone tools: the assembler, one guest machine built and run on its own,
