@@ -22,6 +22,8 @@ export default defineConfig({
           engineWorker: r('src-main/node/workers/engineWorker.ts'),
           // HiGHS for exact placement: a worker started by the engine worker (node/solver/highsSolver.ts).
           highsWorker: r('src-main/node/solver/highsWorker.ts'),
+          // A lab's hosts on worker threads (`--workers N`): started by the engine (node/workers/hostWorkerPool.ts).
+          hostWorker: r('src-main/node/workers/hostWorker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

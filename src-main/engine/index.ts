@@ -21,6 +21,9 @@
  * - `lab.recovery` / `lab.recovery.restore` / `lab.recovery.discard` go to `ports.recovery` (the host's
  *   autosave); a restore replaces the lab like `loadState`.
  * - `engine.digestInput()` → plain data describing the final state, for hashing (`lab/labDigest.ts`).
+ * - `engine.close()`: the engine is done; its lab's hosts' threads, if any, end. `options.hostOwners`
+ *   (the Node side's pool of host worker threads) gives each lab built its own maker of owners
+ *   (`lab/hostOwners.ts`); a replaced lab's is closed.
  * - `validateScenario(source)` checks a scenario object: shape (schema) and references (hosts,
  *   templates, action targets), with the path of the bad field.
  * - For the Node side's standalone tools: the assembler, one guest machine built and run on its own,
@@ -37,7 +40,7 @@ import type { ApiError } from '@shared/api/errors';
 import { apiError } from '@shared/api/errors';
 import { LAB_USER } from '@shared/model/task';
 import type { EnginePorts, ScenarioSource } from './ports';
-import { Lab, labStateProblem, LabStateError } from './lab/index';
+import { Lab, labStateProblem, LabStateError, type HostOwnerMaker } from './lab/index';
 import type { LabState } from './lab/index';
 import { digestInput } from './lab/index';
 import { dispatch, ChangeFeed, LabDocument } from './api/index';
@@ -54,6 +57,10 @@ export type { EnginePorts, ScenarioSource } from './ports';
 export { durationMs, type Scenario } from './scenario/index';
 export type { GuestFactory, GuestConfig } from './vm/guestFactory';
 export type { GuestMachine } from './vm/guestMachine';
+// A host's side and owner, built on a host worker thread from the host's plain data (node/workers/hostWorker.ts).
+export { HostSide, type HostSideData, type HostSidePorts } from './host/index';
+export { HostOwner } from './vm/index';
+export { localOwners, type HostOwnerMaker } from './lab/index';
 export {
   checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
   type CallbackMoves, type HostOwnerCalls, type OwnerCallName, type OwnerMethod, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
@@ -82,6 +89,10 @@ export interface EngineOptions {
   coreServicesOnly?: boolean;
   /** Tests and benchmarks: how labs reach their hosts' owners (`LabOptions.ownerTransport`; absent: directly). */
   ownerTransport?: OwnerTransportMaker;
+  /** Where each lab's hosts run: called once per lab built (a scenario, a loaded state) for the maker of
+   *  its owners (`LabOptions.hostOwners`: the Node side's pool of host workers); absent, in this thread.
+   *  A lab replaced, or one that fails to build, has its maker closed. */
+  hostOwners?: () => HostOwnerMaker;
 }
 
 export interface Engine {
@@ -95,6 +106,8 @@ export interface Engine {
   digestInput(): unknown;
   /** Name of the scenario the current lab came from. */
   scenarioName(): string;
+  /** The engine is done: its lab's host threads, if any, end (the engine is not used after). */
+  close(): void;
 }
 
 /**
@@ -125,12 +138,23 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
   const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs, coreServicesOnly: options.coreServicesOnly, ownerTransport: options.ownerTransport };
 
+  /** A lab with its own maker of owners (when the options give one), closed again if the lab fails to build. */
+  function newLab(make: (opts: typeof labOptions & { hostOwners?: HostOwnerMaker }) => Lab): Lab {
+    const hostOwners = options.hostOwners?.();
+    try {
+      return make(hostOwners ? { ...labOptions, hostOwners } : labOptions);
+    } catch (e) {
+      hostOwners?.close?.();
+      throw e;
+    }
+  }
+
   function build(name: string, seed: number): Lab | ApiError {
     const source = scenarios.get(name);
     if (!source) return apiError('E_NOT_FOUND', `no such scenario "${name}" (built-in: ${[...scenarios.keys()].join(', ')})`, 'params.scenario');
     const v = validateScenario(source, workloads);
     if ('error' in v) return v.error;
-    return new Lab(v.scenario, seed, emit, labOptions);
+    return newLab((opts) => new Lab(v.scenario, seed, emit, opts));
   }
 
   const first = build(options.scenario, options.seed);
@@ -146,6 +170,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
    */
   function replace(next: Lab, scenario: string): void {
     next.reg.version = Math.max(next.reg.version, lab.reg.version + 1);
+    lab.close();
     lab = next;
     feed = new ChangeFeed(lab, emit);
     emit({ type: 'lab.loaded', scenario });
@@ -175,7 +200,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     if ('error' in scenario) return apiError('E_INVALID_STATE', `cannot load the lab: ${scenario.error.message}`, `state.${scenario.error.field ?? 'scenario'}`);
     let next: Lab;
     try {
-      next = Lab.restore(saved, emit, labOptions);
+      next = newLab((opts) => Lab.restore(saved, emit, opts));
     } catch (e) {
       return apiError('E_INVALID_STATE', `cannot load the lab: ${e instanceof Error ? e.message : String(e)}`, e instanceof LabStateError ? e.field : 'state');
     }
@@ -214,6 +239,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
     loadState,
     digestInput: () => digestInput(lab),
     scenarioName: () => lab.scenario.name,
+    close: () => lab.close(),
   };
 }
 export { solveModel } from './placement/index';

@@ -26,7 +26,7 @@ type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Subcommand> }>> = {
   start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
   serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused] [--library DIR] [--vim25-port N] [--exercises DIR] [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]', load: async () => (await import('./cli/serveCommand')).serve },
-  scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
+  scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR] [--workers N]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
   lab: { summary: 'saved labs: lab load DIR [--until T] [--json] [--save DIR2]; lab check DIR', load: async () => (await import('./cli/labCommand')).lab },
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },
   run: { summary: 'run one guest: run GUEST [--monitor interp|te|bt|hw|pv] [--paging native|shadow|nested] [--levels 2|4] [--until DURATION] [--param k=v …] [--json] (all options: run --help); run --list', load: async () => (await import('./cli/runCommand')).run },

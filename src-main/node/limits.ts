@@ -43,3 +43,6 @@ export const WORKER_CALL_POLL_MS = 50;
  *  (the same one or another), whose call asks again... Migration needs two (the sender half's ask answered
  *  by the destination owner's call); deeper is a loop, refused as an error rather than a stack overflow. */
 export const WORKER_CALL_NEST_MAX = 8;
+/** Most host worker threads a lab may run its hosts on (`--workers N`, `HVLAB_WORKERS`): more threads than
+ *  cores only adds switching, and each worker holds its own copy of the guest machine's programs. */
+export const HOST_WORKERS_MAX = 64;

@@ -4,6 +4,7 @@
  */
 export { Lab, type LabCommandRunner, type LabOptions } from './lab';
 export type { OpContext } from './opContext';
+export { localOwners, type HostOwnerMaker } from './hostOwners';
 export { LAB_STATE_FORMAT, LAB_STATE_VERSION, type LabState } from './labPersist';
 export { digestInput, diskHash } from './labDigest';
 export { labStateProblem, LabStateError } from './labStateCheck';

@@ -21,11 +21,14 @@
  *   (a save and a digest hold what was ordered). A save, digest and restore take each host's share from its
  *   owner in one part (`vm/hostParts.ts`), crossing through `hostParts` (one thread: the part itself).
  *   With `LabOptions.ownerTransport` each owner is reached through a client sending its calls as messages
- *   (`vm/ownerTransport.ts`; tests: the checked loopback); absent, the lab holds the owner itself.
+ *   (`vm/ownerTransport.ts`; tests: the checked loopback); absent, the lab holds the owner itself. With
+ *   `LabOptions.hostOwners` (`hostOwners.ts`) the owners are made from each host's plain data elsewhere
+ *   (a pool of host worker threads, `node/workers/hostWorkerPool.ts`), which also runs their segments.
  * - `addHostSide(host)`: the host's side (`host/hostSide.ts`: scheduler, memory pool with the hypervisor's
  *   reserve, guest machines), built from the host's plain data and the engine's ports, and its owner over
  *   it. The lab itself holds no scheduler, pool or guest machine: it is the coordinator.
- * - `advance(ms)`; `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
+ * - `advance(ms)`; `runHostSegments(t0, t1)` (the loop's step 1); `close()` (the owners' threads end);
+ *   `runtime(vmId)`; `markChanged(...)` / `takeChanges()` (the engine's change feed publishes them).
  *
  * Rules: deterministic (no wall clock, no Math.random): all time comes from `clock`, randomness from the
  * seeded `rng` streams; every change that clients show is published through `emit` (tasks, events) or
@@ -52,12 +55,12 @@ import { buildInventory } from '../cluster/index';
 import type { Scenario } from '../scenario/index';
 import { Timeline } from '../scenario/index';
 import type { CommandRunner } from '../scenario/index';
-import { HostSide } from '../host/index';
 import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
-import { HostOwner, ownerClient, sameThread, VmRuntime, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
+import { sameThread, VmRuntime, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
+import { localOwners, type HostOwnerMaker } from './hostOwners';
 import type { HostPartTransport } from '../vm/index';
 import { pollConsole, startGuest } from '../vm/index';
 import { guestStopped } from '../vm/index';
@@ -97,6 +100,10 @@ export interface LabOptions {
    *  no cost); a maker, a client sending each call as a message through the transport it makes (tests: the
    *  checked loopback, every call's arguments and reply checked plain and cloned). */
   ownerTransport?: OwnerTransportMaker;
+  /** How the lab gets each host's owner from the host's plain data (`hostOwners.ts`): absent, built in
+   *  this thread (through `ownerTransport` when given); a pool of host workers builds them on its threads
+   *  and runs their segments in parallel. The lab closes it when it is dropped (`close()`). */
+  hostOwners?: HostOwnerMaker;
 }
 
 export class Lab {
@@ -113,8 +120,8 @@ export class Lab {
   readonly alarms: AlarmManager;
   /** Per host, its owner (in host insertion order, the loop's order): the seam operations go through. */
   readonly owners = new Map<HostId, HostOwnerCalls>();
-  /** How the owners are reached (absent: directly). */
-  private readonly ownerTransport: OwnerTransportMaker | undefined;
+  /** Who builds the owners from each host's plain data, and runs their segments. */
+  private readonly hostOwners: HostOwnerMaker;
   /** The host codecs' port each host's side is built with (absent: the engine's hash, no compression). */
   private readonly pageCodecPort: PageCodecPort | undefined;
   /** How a host's save, digest or restore part crosses between the lab and the host's owner (a test may swap it). */
@@ -138,7 +145,7 @@ export class Lab {
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
     this.hostParts = options.hostPartTransport ?? sameThread;
-    this.ownerTransport = options.ownerTransport;
+    this.hostOwners = options.hostOwners ?? localOwners(options.ownerTransport);
     this.pageCodecPort = options.pageCodecs;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
@@ -251,19 +258,32 @@ export class Lab {
 
   /**
    * A host's owner over its own side (`host/hostSide.ts`: scheduler, memory pool with the hypervisor's
-   * reserve, guest machines), built from the host's plain data and the engine's ports, as a worker would.
+   * reserve, guest machines), made by `LabOptions.hostOwners` from the host's plain data (and, in this
+   * thread, the engine's ports).
    */
   addHostSide(host: Host): void {
     const { sockets, coresPerSocket, threadsPerCore, cpuMhz } = host;
-    const side = new HostSide(
+    const owner = this.hostOwners.owner(
       { hostId: host.id, name: host.name, cpu: { sockets, coresPerSocket, threadsPerCore, cpuMhz }, memoryBytes: host.memoryBytes, reclaimSeed: hostReclaimSeed(this.seed, host.id) },
       {
         guestFactory: this.guestFactory, pageCodecs: this.pageCodecPort,
         disk: (vmId) => this.runtime(vmId).disks[0],
       },
     );
-    const owner = new HostOwner(host.id, side);
-    this.owners.set(host.id, this.ownerTransport ? ownerClient(host.id, this.ownerTransport(owner)) : owner);
+    this.owners.set(host.id, owner);
+  }
+
+  /** Every host runs the segment [t0, t1): on the maker's workers at once, or here host by host. */
+  runHostSegments(t0: number, t1: number): void {
+    if (this.hostOwners.runSegments) this.hostOwners.runSegments(t0, t1);
+    // forEach rather than for-of: this runs at every segment, and a for-of allocates an iterator and a
+    // result per step wherever V8 does not optimize them away.
+    else this.owners.forEach((owner) => owner.runSegment(t0, t1));
+  }
+
+  /** The lab is dropped (replaced, or its process is done): its owners' threads, if any, end. */
+  close(): void {
+    this.hostOwners.close?.();
   }
 
   /** Bytes provisioned on a datastore: the VMs' disks (thick: capacity counts in full) plus snapshot deltas. */

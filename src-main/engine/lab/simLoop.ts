@@ -12,8 +12,9 @@
  * the last advance start at the time they were queued).
  *
  * Rules: hosts are independent within a segment, so the order in which they run does not matter, and
- * they could run on separate worker threads with a barrier per segment (docs/ARCHITECTURE.md,
- * "Simulation loop and scaling"). Everything crossing hosts happens at barriers, in registry order.
+ * they may run on separate worker threads with a barrier per segment (`lab/hostOwners.ts`,
+ * docs/ARCHITECTURE.md, "Simulation loop and scaling"). Everything crossing hosts happens at barriers,
+ * in registry order. (Indexed loops rather than for-of below: this runs at every segment.)
  */
 import type { Lab } from './lab';
 import { SIM_QUANTUM_NS } from '../params';
@@ -34,10 +35,9 @@ export function advanceLab(lab: Lab, ms: number): void {
     // 1. Every host runs the segment on its own (parallelisable).
     const t0 = now * 1e6;
     const t1 = next * 1e6;
-    // forEach and indexed loops rather than for-of: this runs at every segment, and a for-of allocates an
-    // iterator and a result per step wherever V8 does not optimize them away.
-    // Each host through its owner, which applies its queued orders (CPU policy, throttle) first.
-    lab.owners.forEach((owner) => owner.runSegment(t0, t1));
+    // Each host through its owner, which applies its queued orders (CPU policy, throttle) first; with host
+    // workers (`LabOptions.hostOwners`) every worker's hosts at once, the loop going on when all are done.
+    lab.runHostSegments(t0, t1);
     lab.clock.advanceTo(next);
     // 2. Barrier: the lab acts, service by service.
     for (let i = 0; i < services.length; i++) services[i].atBarrier(next);

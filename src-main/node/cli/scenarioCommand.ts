@@ -1,8 +1,12 @@
 /**
- * `hvlab scenario run FILE [--seed N] [--until T] [--json] [--save DIR]`: runs a scenario headless,
- * in-process (no worker), to virtual time T (a duration: 90, 90s, 5m, 1h; default: 60 s after the last
+ * `hvlab scenario run FILE [--seed N] [--until T] [--json] [--save DIR] [--workers N]`: runs a scenario
+ * headless, in-process, to virtual time T (a duration: 90, 90s, 5m, 1h; default: 60 s after the last
  * timed action, at least 60 s, at most 1 h — longer stories need --until), and prints counters, events, tasks and the digest of the final state.
  * Same file + same seed ⇒ byte-identical output. `--save DIR` also saves the final lab (hvlab lab load).
+ * `--workers N` (or `HVLAB_WORKERS=N`; the flag wins) runs the lab's hosts on N worker threads
+ * (`workers/hostWorkerPool.ts`), their segments in parallel — the same output; 0 (the default) keeps them
+ * on this thread. Until VM disks and dirty logs move to the hosts' side, a run whose guests do disk I/O,
+ * take a 20 s sample or migrate stops with an error naming the VM.
  * On a terminal, progress (virtual time done, wall time spent) goes to stderr while it runs.
  *
  * `hvlab scenario check FILE`: validates only (exit 1 with `file: path: message` on a bad field).
@@ -17,6 +21,7 @@ import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';
 import { saveLab } from '../storage/labStore';
 import { parseArgs, UsageError } from './args';
+import { HostWorkerPool, hostWorkerCount } from '../workers/hostWorkerPool';
 import { buildReport, formatReport } from './runReport';
 
 export function parseUntil(raw: unknown): number | undefined {
@@ -59,12 +64,16 @@ export function loadScenarioFile(file: string): { name: string; content: unknown
 /** Virtual time per progress step of a run shown on a terminal. */
 const PROGRESS_STEP_MS = 10_000;
 
+/** `workers` host worker threads (0: the hosts on this thread); the caller closes the engine when done. */
 export function runScenario(
   file: string, seed: number, untilMs: number | undefined, choice: GuestFactoryChoice = defaultGuestFactory(),
-  onProgress?: (doneMs: number, totalMs: number) => void,
+  onProgress?: (doneMs: number, totalMs: number) => void, workers = 0,
 ): { engine: Engine; scenario: Scenario } {
   const { name, content, scenario } = loadScenarioFile(file);
-  const engine = createEngine({ scenarios: { [name]: { file, content } }, guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: name, seed });
+  const hostOwners = workers > 0
+    ? () => new HostWorkerPool({ workers, guests: choice.factory ? { kind: 'machine' } : { kind: 'none' } })
+    : undefined;
+  const engine = createEngine({ scenarios: { [name]: { file, content } }, guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: name, seed, hostOwners });
   const total = untilMs ?? defaultUntilMs(scenario);
   if (!onProgress) {
     engine.advance(total);
@@ -93,8 +102,8 @@ function terminalProgress(): ((doneMs: number, totalMs: number) => void) | undef
 
 export async function scenario(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'run' && sub !== 'check') throw new UsageError('usage: hvlab scenario run FILE [--seed N] [--until T] [--json] [--save DIR] | hvlab scenario check FILE');
-  const { flags, positionals } = parseArgs(rest, { seed: 'number', until: 'string', json: 'boolean', save: 'string' });
+  if (sub !== 'run' && sub !== 'check') throw new UsageError('usage: hvlab scenario run FILE [--seed N] [--until T] [--json] [--save DIR] [--workers N] | hvlab scenario check FILE');
+  const { flags, positionals } = parseArgs(rest, { seed: 'number', until: 'string', json: 'boolean', save: 'string', workers: 'string' });
   if (positionals.length !== 1) throw new UsageError(`hvlab scenario ${sub} needs exactly one FILE`);
   if (sub === 'check') {
     const { scenario: s } = loadScenarioFile(positionals[0]);
@@ -103,13 +112,26 @@ export async function scenario(argv: string[]): Promise<number> {
   }
   const seed = Number(flags.seed ?? 1);
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new UsageError(`--seed needs an integer 0…2147483647, got "${String(flags.seed)}"`);
+  const workers = workerCount(flags.workers);
   const choice = defaultGuestFactory();
-  const { engine, scenario: s } = runScenario(positionals[0], seed, parseUntil(flags.until), choice, terminalProgress());
+  const { engine, scenario: s } = runScenario(positionals[0], seed, parseUntil(flags.until), choice, terminalProgress(), workers);
   const report = buildReport(engine, { seed, title: s.title, description: s.description, guestExecution: choice.name });
   console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
   if (flags.save) {
     const r = saveLab(String(flags.save), engine.saveState());
     console.error(`hvlab: saved the lab to ${String(flags.save)} (generation ${r.generation}, ${r.bytes} bytes)`);
   }
+  engine.close();
   return 0;
+}
+
+/** `--workers N`, else `HVLAB_WORKERS`, else 0 (a bad value is a usage error naming where it came from). */
+export function workerCount(flag: unknown): number {
+  const [raw, field] = flag !== undefined ? [flag, '--workers'] : [process.env.HVLAB_WORKERS, 'HVLAB_WORKERS'];
+  if (raw === undefined) return 0;
+  try {
+    return hostWorkerCount(raw, field);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
 }

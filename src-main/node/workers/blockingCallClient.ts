@@ -10,8 +10,9 @@
  *    Throws `WorkerCallError`: `kind` 'failed' (the worker's error: its name in `remoteName`, its message
  *    as the message), 'timeout' (no reply within the bound, `WORKER_CALL_TIMEOUT_MS` by default), 'exited'
  *    (the worker exited before replying), 'invalid' (a reply that is not one).
- *  - `callAll(calls)`: posts one call to each of K clients, then waits for all (the workers run at
- *    once: a segment's hosts); the replies in the calls' order, or the first error once all are in.
+ *  - `callAll(calls, failedAt?)`: posts one call to each of K clients, then waits for all (the workers run
+ *    at once: a segment's hosts); the replies in the calls' order, or the first error once all are in
+ *    (`failedAt(index)` told which call it came from).
  *  - Callbacks: `client.register(fn, answerMoves?)` → a callback id; a call names it in a slot
  *    (`call(method, args, transfer, boundMs, [{ index, cb }])`) and the worker's target gets, at that
  *    argument, a function that asks. `client.release(cb)` forgets it; an ask on a released id is
@@ -166,8 +167,9 @@ export function blockingChannel(timeoutMs?: number): { client: BlockingCallClien
 
 export interface FanOutCall { client: BlockingCallClient; method: string; args: unknown[]; transfer?: ArrayBuffer[]; callbacks?: CallbackSlot[] }
 
-/** One call to each client, all posted before any wait: the workers run them at the same time. */
-export function callAll(calls: readonly FanOutCall[]): unknown[] {
+/** One call to each client, all posted before any wait: the workers run them at the same time. The first
+ *  error (in the calls' order) is thrown once all are in; `failedAt` learns which call gave it. */
+export function callAll(calls: readonly FanOutCall[], failedAt?: (index: number) => void): unknown[] {
   const ids = calls.map((c) => c.client.post(c.method, c.args, c.transfer, c.callbacks));
   const deadline = performance.now() + Math.max(0, ...calls.map((c) => c.client.timeoutMs));
   const replies: unknown[] = [];
@@ -176,6 +178,7 @@ export function callAll(calls: readonly FanOutCall[]): unknown[] {
     try {
       replies.push(c.client.settle(c.method, c.client.wait(c.method, ids[i], deadline)));
     } catch (e) {
+      if (first === undefined) failedAt?.(i);
       first ??= e;
       replies.push(undefined);
     }

@@ -12,9 +12,7 @@
  * next to Electron's main bundle.
  */
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { workerEntryPath } from './workerEntry';
 import type { EngineEvent } from '@shared/api/events';
 import type { ResponseMessage } from '@shared/api/protocol';
 import { apiError } from '@shared/api/errors';
@@ -22,13 +20,7 @@ import type { FramedRequest } from '@shared/api/validate';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
 
 export function defaultWorkerPath(): { path: string; entry?: string } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    return { path: join(dirname(here), 'tsWorkerBootstrap.mjs'), entry: pathToFileURL(join(dirname(here), 'engineWorker.ts')).href };
-  }
-  const bundled = join(dirname(here), 'engineWorker.js');
-  if (existsSync(bundled)) return { path: bundled };
-  throw new Error(`engine worker bundle not found next to ${here}`);
+  return workerEntryPath('engineWorker');
 }
 
 export class EngineWorkerClient {

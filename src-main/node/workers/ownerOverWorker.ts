@@ -4,10 +4,15 @@
  * and the worker's `serveOwner`.
  *
  * Interface:
- *  - `new WorkerOwnerTransport(client)`: each call sent with the buffers `OWNER_MOVES` lists for its
- *    arguments transferred; the owner's error thrown here as the engine's `OwnerCallError` (its message).
+ *  - `new WorkerOwnerTransport(client, hostId?)`: each call sent with the buffers `OWNER_MOVES` lists for
+ *    its arguments transferred; the owner's error thrown here as the engine's `OwnerCallError` (its
+ *    message). With `hostId` (a worker holding several hosts' owners) every call's arguments start with it.
  *  - `serveOwner(end, owner)`: the owner's methods and getters (`OWNER_CALL_NAMES`, the allow-list) served
  *    on `end`, each reply's moving buffers transferred back.
+ *  - `serveHostOwners(end, hosts)`: the same calls for several owners, each call's first argument the
+ *    host id (`hosts.owner(id)` finds it, or throws; `hosts.argsIn` may replace arguments the worker
+ *    cannot use as they came), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
+ *    `runSegments(t0, t1)`), still an allow-list.
  *
  * Rules: a call with a callback argument (`OWNER_CALLBACKS`: the sender half's port, post-copy's urgent
  * fault port) registers the function with the client and sends its id in the argument's place; the owner
@@ -15,15 +20,16 @@
  * the entry lists). The owner keeps such a port past the call, so the registration is filed under the
  * entry's key and released after a call in its `releasedBy` with that key (`closeSender`;
  * `destinationEndPostcopy` / `closeDestination`) — or when the call that gave it fails. A second call
- * giving a port for a key still held releases the old one. No lab runs its owners on workers yet
- * (`--workers N` comes with that).
+ * giving a port for a key still held releases the old one. The pool of host workers
+ * (`hostWorkerPool.ts`) reaches each of its hosts through one such transport.
  */
+import type { HostId } from '@shared/model/ids';
 import {
   OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type CallbackMoves, type OwnerCallName, type OwnerMethod, type OwnerTransport,
 } from '../../engine/index';
 import type { BlockingCallEnd } from './blockingCallProtocol';
 import { WorkerCallError, type BlockingCallClient } from './blockingCallClient';
-import { serveBlockingCalls } from './blockingCallServer';
+import { serveBlockingCalls, type ServedMoves } from './blockingCallServer';
 
 const callbackOf = (name: string): CallbackMoves | undefined => (OWNER_CALLBACKS as Record<string, CallbackMoves | undefined>)[name];
 
@@ -37,7 +43,12 @@ export class WorkerOwnerTransport implements OwnerTransport {
   /** Kept ports' callback ids, by the call that gave them and its key. */
   private readonly kept = new Map<string, Map<unknown, number>>();
 
-  constructor(private readonly client: BlockingCallClient) {}
+  /** Where the owner's own arguments start in a message (1 when the host id goes first). */
+  private readonly shift: number;
+
+  constructor(private readonly client: BlockingCallClient, private readonly hostId?: HostId) {
+    this.shift = hostId === undefined ? 0 : 1;
+  }
 
   call(name: OwnerCallName, args: unknown[]): unknown {
     const moves = (OWNER_MOVES as Record<string, { args?: (a: never) => ArrayBuffer[] } | undefined>)[name];
@@ -45,7 +56,7 @@ export class WorkerOwnerTransport implements OwnerTransport {
     const callback = callbackOf(name);
     try {
       if (!callback) {
-        const reply = this.client.call(name, args, transfer);
+        const reply = this.client.call(name, this.hostId === undefined ? args : [this.hostId, ...args], transfer);
         for (const giver of RELEASES.get(name) ?? []) this.release(giver, args[0]);
         return reply;
       }
@@ -53,10 +64,10 @@ export class WorkerOwnerTransport implements OwnerTransport {
       if (typeof fn !== 'function') throw new OwnerCallError(name, `${name}'s argument ${callback.index} is a function`);
       const key = callback.key(args as never);
       const cb = this.client.register(fn as (x: never) => unknown, callback.answer);
-      const sent = [...args];
-      sent[callback.index] = null;
+      const sent = this.hostId === undefined ? [...args] : [this.hostId, ...args];
+      sent[callback.index + this.shift] = null;
       try {
-        const reply = this.client.call(name, sent, transfer, this.client.timeoutMs, [{ index: callback.index, cb }]);
+        const reply = this.client.call(name, sent, transfer, this.client.timeoutMs, [{ index: callback.index + this.shift, cb }]);
         this.release(name, key);
         const byKey = this.kept.get(name) ?? new Map<unknown, number>();
         byKey.set(key, cb);
@@ -80,17 +91,52 @@ export class WorkerOwnerTransport implements OwnerTransport {
   }
 }
 
+/** What an owner's reply and asks move (transferred back to the coordinator). */
+const OWNER_SERVED_MOVES: ServedMoves = {
+  reply: (method, reply) => {
+    const moves = (OWNER_MOVES as Record<string, { reply?: (r: never) => ArrayBuffer[] } | undefined>)[method];
+    return moves?.reply ? moves.reply(reply as never) : [];
+  },
+  ask: (method, _index, arg) => callbackOf(method)?.ask?.(arg as never) ?? [],
+};
+
+type Served = Record<string, (...args: unknown[]) => unknown>;
+
 /** Serves `owner`'s calls on `end` (in the worker that holds it). */
 export function serveOwner(end: BlockingCallEnd, owner: object): void {
   const o = owner as Record<string, unknown>;
-  const target: Record<string, (...args: unknown[]) => unknown> = {};
+  const target: Served = {};
   for (const m of OWNER_METHODS) target[m] = (...args) => (o[m] as (...a: unknown[]) => unknown).apply(owner, args);
   for (const r of OWNER_READS) target[r] = () => o[r];
-  serveBlockingCalls(end, target, OWNER_CALL_NAMES, {
-    reply: (method, reply) => {
-      const moves = (OWNER_MOVES as Record<string, { reply?: (r: never) => ArrayBuffer[] } | undefined>)[method];
-      return moves?.reply ? moves.reply(reply as never) : [];
-    },
-    ask: (method, _index, arg) => callbackOf(method)?.ask?.(arg as never) ?? [],
-  });
+  serveBlockingCalls(end, target, OWNER_CALL_NAMES, OWNER_SERVED_MOVES);
+}
+
+/** A host worker's own calls, beside its owners' (which take the host id first). */
+export const HOST_WORKER_CALLS = ['addHost', 'runSegments'] as const;
+
+/** What a worker holding several hosts' owners serves (`hostWorker.ts`). */
+export interface HostOwners {
+  /** Builds a host's side and owner from its plain data (`HostSideData`). */
+  addHost(data: unknown): void;
+  /** The owner of `hostId`; throws when the worker holds none. */
+  owner(hostId: unknown): object;
+  /** Every held host runs the segment [t0, t1); the reply is the worker's (what rides on the segment). */
+  runSegments(t0: number, t1: number): unknown;
+  /** The owner's arguments as the worker passes them on (absent: as they came). */
+  argsIn?(method: string, args: unknown[]): unknown[];
+}
+
+/** Serves several owners' calls on `end`, each call's first argument its host id, and the worker's own calls. */
+export function serveHostOwners(end: BlockingCallEnd, hosts: HostOwners): void {
+  const target: Served = {};
+  for (const m of OWNER_METHODS) {
+    target[m] = (hostId, ...a) => {
+      const owner = hosts.owner(hostId) as Record<string, (...x: unknown[]) => unknown>;
+      return owner[m].apply(owner, hosts.argsIn ? hosts.argsIn(m, a) : a);
+    };
+  }
+  for (const r of OWNER_READS) target[r] = (hostId) => (hosts.owner(hostId) as Record<string, unknown>)[r];
+  target.addHost = (data) => hosts.addHost(data);
+  target.runSegments = (t0, t1) => hosts.runSegments(t0 as number, t1 as number);
+  serveBlockingCalls(end, target, new Set([...OWNER_CALL_NAMES, ...HOST_WORKER_CALLS]), OWNER_SERVED_MOVES);
 }

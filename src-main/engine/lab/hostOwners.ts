@@ -1,0 +1,37 @@
+/**
+ * hostOwners — the seam through which a lab gets each host's owner: a `HostOwnerMaker` is given the
+ * host's plain data (`HostSideData`: what a worker thread is sent) and returns the calls the lab holds for
+ * that host (`HostOwnerCalls`); it may also run every host's segment at once.
+ *
+ * Interface:
+ *  - `owner(data, ports)` → the host's calls. `ports` are the coordinator's (guest factory, page codecs,
+ *    the disk and dirty-log lookups): a maker that builds the side in this thread uses them; one that
+ *    builds it on a worker thread builds its own and cannot reach the coordinator's lookups.
+ *  - `runSegments(t0, t1)` (optional): every host it made runs the segment [t0, t1) — on workers, all
+ *    workers at once, returning when all are done. Absent: the loop calls each owner's `runSegment`.
+ *  - `close()` (optional): the owners are no longer used (a pool of workers terminates its threads).
+ *  - `localOwners(transport?)`: the maker of one thread — the side and its owner built here, the lab
+ *    holding the owner itself (no cost) or, with an `OwnerTransportMaker`, a client through it (tests:
+ *    the checked loopback).
+ *
+ * Rules: hosts share nothing inside a segment (`simLoop.ts`), so `runSegments` may run them in any order
+ * or in parallel; every other call stays one call to one host, in the lab's order.
+ */
+import { HostSide, type HostSideData, type HostSidePorts } from '../host/index';
+import { HostOwner, ownerClient, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
+
+export interface HostOwnerMaker {
+  owner(data: HostSideData, ports: HostSidePorts): HostOwnerCalls;
+  runSegments?(t0: number, t1: number): void;
+  close?(): void;
+}
+
+/** Sides built in this thread: the owner itself, or a client through `transport`'s messages. */
+export function localOwners(transport?: OwnerTransportMaker): HostOwnerMaker {
+  return {
+    owner(data, ports) {
+      const owner = new HostOwner(data.hostId, new HostSide(data, ports));
+      return transport ? ownerClient(data.hostId, transport(owner)) : owner;
+    },
+  };
+}

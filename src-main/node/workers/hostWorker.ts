@@ -1,0 +1,109 @@
+/**
+ * hostWorker — entry point of a host worker thread: it holds the owners of several hosts of one lab and
+ * serves their calls (`serveHostOwners`), so that hosts run their segments in parallel, one worker per core.
+ *
+ * Interface: `workerData: HostWorkerInit` — its end of the blocking channel, which guest machine to build
+ * (`HostWorkerGuests`: the HV32 machine of resources/guests, none, or a module's factory for tests and
+ * benchmarks) and whether to load the host's page codecs. Calls: `addHost(HostSideData)` builds the host's
+ * `HostSide` and `HostOwner` here from the plain data and this worker's own ports; every owner call takes
+ * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added
+ * and replies with the hosts whose guests stopped in it (`[hostId, stoppedVms()][]`, or null: none).
+ *
+ * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
+ * factory and codecs), so a host's results do not depend on where it runs. One lookup is still the
+ * coordinator's (a VM's disk, moving to the host's side): here it is a stand-in that throws
+ * `CoordinatorLookupError` when used (a guest's disk I/O) rather than answering differently from one
+ * thread; a disk store sent in a guest's config (`start`, the incoming calls) is replaced by the same
+ * stand-in.
+ */
+import { workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { HostId } from '@shared/model/ids';
+import { HostOwner, HostSide, type GuestFactory, type HostSideData, type HostSidePorts, type PageCodecPort } from '../../engine/index';
+import { defaultGuestFactory } from '../guestFactories';
+import { loadPageCodecs } from '../codecs/pageCodecs';
+import { EXITED, REPLIES, type BlockingCallEnd } from './blockingCallProtocol';
+import { serveHostOwners } from './ownerOverWorker';
+
+/** The guest machine a host worker builds (the coordinator's lab must be made with the same). */
+export type HostWorkerGuests =
+  | { kind: 'machine' }
+  | { kind: 'none' }
+  /** A module's exported `GuestFactory` (tests and benchmarks: the fakeGuest double). */
+  | { kind: 'module'; url: string; name: string };
+
+export interface HostWorkerInit {
+  end: BlockingCallEnd;
+  guests: HostWorkerGuests;
+  pageCodecs: boolean;
+}
+
+/** A lookup that is still the coordinator's, used on a host worker. */
+export class CoordinatorLookupError extends Error {
+  constructor(what: string, vmId: string) {
+    super(`${what} of VM ${vmId} is still held by the coordinator and cannot be reached from a host worker thread (run with --workers 0)`);
+    this.name = 'CoordinatorLookupError';
+  }
+}
+
+async function guestFactoryOf(guests: HostWorkerGuests): Promise<GuestFactory | undefined> {
+  if (guests.kind === 'none') return undefined;
+  if (guests.kind === 'machine') return defaultGuestFactory().factory;
+  const mod = (await import(guests.url.startsWith('file:') ? guests.url : pathToFileURL(guests.url).href)) as Record<string, unknown>;
+  const f = mod[guests.name];
+  if (typeof f !== 'function') throw new Error(`${guests.url} exports no guest factory "${guests.name}"`);
+  return f as GuestFactory;
+}
+
+/** A disk whose every use throws (the VM's disk chain is the coordinator's). */
+function coordinatorDisk(vmId: string): HostSidePorts['disk'] extends (v: never) => infer D ? D : never {
+  const fail = (): never => { throw new CoordinatorLookupError('the disk', vmId); };
+  return { get blockBytes() { return fail(); }, get blockCount() { return fail(); }, read: fail, write: fail };
+}
+
+/** The owner calls whose order's `config.disk` is the coordinator's disk store (until disks move here). */
+const CONFIG_DISK_CALLS: ReadonlySet<string> = new Set(['start', 'receiveIncoming', 'startIncoming', 'readSavedSource']);
+
+async function main(): Promise<void> {
+  const init = workerData as HostWorkerInit;
+  const guestFactory = await guestFactoryOf(init.guests);
+  const pageCodecs: PageCodecPort | undefined = init.pageCodecs ? await loadPageCodecs() : undefined;
+  const ports: HostSidePorts = { guestFactory, pageCodecs, disk: coordinatorDisk };
+  const owners = new Map<HostId, HostOwner>();
+  serveHostOwners(init.end, {
+    addHost(raw) {
+      const data = raw as HostSideData;
+      if (owners.has(data.hostId)) throw new Error(`this host worker already holds host ${data.hostId}`);
+      owners.set(data.hostId, new HostOwner(data.hostId, new HostSide(data, ports)));
+    },
+    owner(hostId) {
+      const owner = owners.get(hostId as HostId);
+      if (!owner) throw new Error(`this host worker holds no host ${String(hostId)}`);
+      return owner;
+    },
+    runSegments(t0, t1) {
+      owners.forEach((owner) => owner.runSegment(t0, t1));
+      // The guests that stopped in the segment ride on its reply (almost always none: null), so the
+      // barrier's first question to each host needs no call of its own.
+      let stopped: [HostId, readonly unknown[]][] | null = null;
+      owners.forEach((owner, hostId) => { const s = owner.stoppedVms(); if (s.length > 0) (stopped ??= []).push([hostId, s]); });
+      return stopped;
+    },
+    // A guest's config carries the coordinator's disk store, which arrives here as a copy without its
+    // methods: in its place, the stand-in that says where the disk is.
+    argsIn(method, args) {
+      const order = args[0] as { vmId?: string; config?: { disk?: unknown } } | undefined;
+      if (!CONFIG_DISK_CALLS.has(method) || !order?.config?.disk || typeof order.vmId !== 'string') return args;
+      return [{ ...order, config: { ...order.config, disk: coordinatorDisk(order.vmId) } }, ...args.slice(1)];
+    },
+  });
+}
+
+// A worker that cannot start (a factory module missing, codecs failing to load) says so at once: the
+// coordinator blocked on its first call sees the exit word instead of waiting out its bound.
+await main().catch((e: unknown) => {
+  const { signal } = (workerData as HostWorkerInit).end;
+  Atomics.store(signal, EXITED, 1);
+  Atomics.notify(signal, REPLIES);
+  throw e;
+});
