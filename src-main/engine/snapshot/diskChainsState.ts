@@ -15,7 +15,9 @@
  * Rules: sealed layers are shared by reference (`diskChain.ts`), so a layer met twice is one table entry
  * and comes back as one object: a snapshot's chain and the live chain stay sharing their prefix, and
  * contents and layer counts are the ones exported. Transferring the buffers detaches them on the side
- * they leave: only the side giving the VM's disks away (every holder of those layers) may transfer.
+ * they leave: only the side giving the VM's disks away (every holder of those layers) may transfer, and
+ * not while another VM's disk shares the blocks — a full clone's flattened layer shares its source's
+ * block buffers (`mergeLayers`), so either of the two is sent without `transfer` (copied).
  */
 import { DiskChain, type DiskLayer } from './diskChain';
 
