@@ -20,8 +20,8 @@ import { ConsoleBuffer } from './consoleBuffer';
 import type { HostId } from '@shared/model/ids';
 import type { DirtyLogShareState } from './dirtyLogShare';
 import type { ConsoleState } from './consoleBuffer';
-import { DiskChain, SnapshotTree } from '../snapshot/index';
-import type { DiskLayer, GuestCapture, SavedGuestCapture, SnapshotTreeState } from '../snapshot/index';
+import { DiskChain, diskOfState, diskState, SnapshotTree } from '../snapshot/index';
+import type { DiskLayer, DiskState, GuestCapture, SavedGuestCapture, SnapshotTreeState } from '../snapshot/index';
 
 export class VmRuntime {
   offsetNs = 0;
@@ -59,7 +59,7 @@ export class VmRuntime {
   save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture, dirty: DirtyLogShareState | undefined): VmRuntimeState {
     return {
       offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
-      disks: this.disks.map((d) => ({ capacityBytes: d.capacityBytes, chain: d.chain().map(layerId), top: layerId(d.topLayer()) })),
+      disks: this.disks.map((d) => diskState(d, layerId)),
       snapshots: this.snapshots.save(layerId, saveCapture), console: this.console.save(), suspended: this.suspended && saveCapture(this.suspended),
       ...(dirty?.length ? { dirty } : {}),
     };
@@ -70,11 +70,7 @@ export class VmRuntime {
     rt.offsetNs = state.offsetNs;
     rt.bootGuestNs = state.bootGuestNs;
     rt.guestConsoleOffset = state.guestConsoleOffset;
-    rt.disks = state.disks.map((d) => {
-      const chain = DiskChain.onChain(d.capacityBytes, d.chain.map(layer));
-      chain.setTopLayer(layer(d.top));
-      return chain;
-    });
+    rt.disks = state.disks.map((d) => diskOfState(d, layer));
     rt.snapshots = SnapshotTree.restore(state.snapshots, layer, restoreCapture);
     rt.console = ConsoleBuffer.restore(state.console);
     rt.suspended = state.suspended && restoreCapture(state.suspended);
@@ -86,7 +82,7 @@ export interface VmRuntimeState {
   offsetNs: number;
   bootGuestNs: number;
   guestConsoleOffset: number;
-  disks: { capacityBytes: number; chain: number[]; top: number }[];
+  disks: DiskState[];
   snapshots: SnapshotTreeState;
   console: ConsoleState;
   suspended: SavedGuestCapture | undefined;
