@@ -1,5 +1,5 @@
 // `npx hvlab scenario run FILE --seed N [--until T] [--json]`: headless, in-process; the same file and
-// seed print byte-identical output; a bad file is reported with its path, exit 1; a saved lab loads back
+// seed print byte-identical output (a bare --until number is seconds); a bad file is reported with its path, exit 1; a saved lab loads back
 // with `hvlab lab load` and reaches the same digest as an uninterrupted run; `--workers N` / `HVLAB_WORKERS`
 // give the same report with the hosts on worker threads, a bad count is a usage error, and a real guest
 // (whose disk is still the coordinator's) stops a worker run with an error naming the VM.
@@ -14,9 +14,9 @@ const root = resolve(import.meta.dirname, '../..');
 const hvlab = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/hvlab.mjs'), ...args], { cwd: root, encoding: 'utf8' });
 const FILE = 'resources/scenarios/lab-overcommit.yaml';
 
-test('same file + same seed ⇒ byte-identical output (run twice); another seed ⇒ another digest', () => {
+test('same file + same seed ⇒ byte-identical output (run twice; --until 150 is 150 s); another seed ⇒ another digest', () => {
   const a = hvlab('scenario', 'run', FILE, '--seed', '4', '--until', '150s', '--json');
-  const b = hvlab('scenario', 'run', FILE, '--seed', '4', '--until', '150s', '--json');
+  const b = hvlab('scenario', 'run', FILE, '--seed', '4', '--until', '150', '--json');
   assert.equal(a.status, 0, a.stderr);
   assert.equal(a.stdout, b.stdout);
   const report = JSON.parse(a.stdout);

@@ -36,6 +36,7 @@ import { ALARM_KEYS } from '@shared/model/alarms';
 import { ALARM_DEFINITIONS, definitionChangeProblem } from '../alarms/index';
 import { pagingProblem } from '@shared/model/mmuVirtualization';
 import { cpuAllocationProblem } from '@shared/model/vmLimits';
+import { durationMs } from '@shared/model/duration';
 import { POOL_LIMITS, POOL_SHARE_LEVELS } from '@shared/model/resourcePool';
 import { ADMISSION_POLICIES, DPM_AUTOMATION_LEVELS, DRS_AUTOMATION_LEVELS, FAULT_KINDS, HEARTBEAT_DATASTORES_MAX_SPECIFIED, ISOLATION_RESPONSES, RESTART_PRIORITIES, VM_MONITORING_MODES } from '@shared/model/clusterServices';
 import type { VmFields } from '@shared/model/vmHardware';
@@ -56,16 +57,8 @@ function withRule<T>(schema: Schema<T>, rule: (value: T, path: string) => Proble
   return { describe: schema.describe, check: (v, p) => schema.check(v, p) ?? rule(v as T, p) };
 }
 
-/** A duration: a number of seconds, or a string like `500ms`, `30s`, `2m`, `1.5h`, `1d`. */
-const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function durationMs(value: number | string): number {
-  if (typeof value === 'number') return Math.round(value * 1000);
-  const m = DURATION.exec(value.trim());
-  if (!m) return Number.NaN;
-  return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
-}
+/** A duration (`@shared/model/duration`): a number of seconds, or a string like `500ms`, `30s`, `2m`, `1.5h`, `1d`. */
+export { durationMs };
 
 /** Both forms of a duration share one bound (SCENARIO_MAX_AT_MS: one year of virtual time). */
 export const durationSchema: Schema<number | string> = {
@@ -77,7 +70,7 @@ export const durationSchema: Schema<number | string> = {
       return durationMs(v) <= SCENARIO_MAX_AT_MS ? null : tooLong;
     }
     if (typeof v === 'string') {
-      if (!DURATION.test(v.trim())) return { field: p, message: 'expected a duration like 500ms, 30s, 2m, 1h or a number of seconds' };
+      if (Number.isNaN(durationMs(v))) return { field: p, message: 'expected a duration like 500ms, 30s, 2m, 1h or a number of seconds' };
       return durationMs(v) <= SCENARIO_MAX_AT_MS ? null : tooLong;
     }
     return { field: p, message: 'expected a duration (number of seconds or a string like 30s)' };

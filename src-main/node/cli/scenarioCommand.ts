@@ -14,6 +14,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createEngine, durationMs, validateScenario } from '../../engine/index';
+import { durationArg } from '@shared/model/duration';
 import type { Engine, Scenario } from '../../engine/index';
 import { SCENARIO_DEFAULT_RUN_MAX_MS, SCENARIO_MAX_AT_MS } from '../../engine/index';
 import { loadGuestCatalogue, parseScenarioText } from '../resources';
@@ -26,7 +27,7 @@ import { buildReport, formatReport } from './runReport';
 
 export function parseUntil(raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
-  const ms = durationMs(typeof raw === 'number' ? raw : String(raw));
+  const ms = durationMs(typeof raw === 'number' ? raw : durationArg(String(raw)));
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--until needs a duration like 90, 90s, 5m or 1h, got "${String(raw)}"`);
   if (ms > SCENARIO_MAX_AT_MS) throw new UsageError(`--until must be at most ${SCENARIO_MAX_AT_MS / 86_400_000}d, got "${String(raw)}"`);
   return ms;

@@ -19,6 +19,7 @@
 import { s } from '@shared/api/schema';
 import type { Infer } from '@shared/api/schema';
 import { durationMs } from '../../engine/index';
+import { durationArg } from '@shared/model/duration';
 import { POLICIES } from './policies';
 import type { PolicyName, PolicyParams } from './policies';
 import { SAMPLE_MS } from './consolidationRun';
@@ -61,7 +62,7 @@ export interface RunFile {
 }
 
 function timeMs(raw: string, field: string, fail: (f: string, m: string) => never): number {
-  const ms = durationMs(/^[0-9.]+$/.test(raw) ? Number(raw) : raw);
+  const ms = durationMs(durationArg(raw));
   if (!Number.isFinite(ms)) fail(field, `expected a duration like 90s, 4m or 1h, got "${raw}"`);
   if (ms > RUN_MAX_MS) fail(field, `must be at most ${RUN_MAX_MS / 3_600_000} h`);
   return ms;
