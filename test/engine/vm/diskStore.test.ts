@@ -1,0 +1,99 @@
+// The disks a host's side holds (vm/diskStore.ts): a VM's live chains and its snapshots' layer chains
+// leave a store and arrive in another as one plain state, through structuredClone, reading the same
+// blocks and still sharing their layers (the second take's table is no larger than the first); Take
+// Snapshot seals every disk and Revert rebuilds the live disks on a snapshot's chains; a bad state or an
+// unknown VM or snapshot is refused naming it, the store unchanged. Through the owner's checked loopback
+// (every value plain, then structuredClone), `putDisks` / `takeDisks` move the disks, and the host's
+// side builds machines on the held disk while it holds it, on the port's disk otherwise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { HostId, SnapshotId, VmId } from '../../../src-shared/model/ids';
+import { DiskStore, HostOwner, checkedLoopback, ownerClient, plainCheck } from '../../../src-main/engine/vm/index';
+import { HostSide, type HostSidePorts } from '../../../src-main/engine/host/index';
+import { DiskChain, exportDisks, type DiskChainsState } from '../../../src-main/engine/snapshot/index';
+import { DISK_BLOCK_BYTES } from '../../../src-main/engine/params';
+
+const VM = 'vm-1' as VmId;
+const S1 = 'snapshot-1' as SnapshotId;
+const S2 = 'snapshot-2' as SnapshotId;
+const MiB = 1024 * 1024;
+
+const block = (fill: number): Uint8Array => new Uint8Array(DISK_BLOCK_BYTES).fill(fill);
+const readFill = (disk: { read(b: number, out: Uint8Array): void } | undefined, b: number): number => {
+  assert.ok(disk, 'a disk is held');
+  const out = new Uint8Array(DISK_BLOCK_BYTES);
+  disk.read(b, out);
+  return out[0];
+};
+
+/** A store holding VM's two disks: blocks 0 and 1 written before snapshot-1, block 0 rewritten before snapshot-2, block 2 live. */
+function storeWithSnapshots(): DiskStore {
+  const store = new DiskStore();
+  store.put(VM, exportDisks([new DiskChain(8 * MiB), new DiskChain(4 * MiB)]).state);
+  const disk = store.disk(VM)!;
+  disk.write(0, block(1));
+  disk.write(1, block(2));
+  assert.deepEqual(store.seal(VM, S1), [2 * DISK_BLOCK_BYTES, 0], 'snapshot-1 seals two blocks of the first disk');
+  disk.write(0, block(3));
+  store.seal(VM, S2);
+  disk.write(2, block(4));
+  return store;
+}
+
+test('a VM\'s disks cross through structuredClone as one state: same blocks, snapshot layers still shared', () => {
+  const from = storeWithSnapshots();
+  const state = from.take(VM)!;
+  assert.equal(from.has(VM), false, 'taken: gone from the store it left');
+  assert.equal(from.take(VM), undefined);
+  // live chains: 2 sealed layers (first disk) + 2 (second disk, empty seals) + their 2 tops: each layer once
+  assert.equal(state.layers.length, 6);
+  const to = new DiskStore();
+  to.put(VM, structuredClone(state) as DiskChainsState);
+  assert.deepEqual([0, 1, 2, 3].map((b) => readFill(to.disk(VM), b)), [3, 2, 4, 0]);
+  assert.deepEqual(to.capacities(VM), [8 * MiB, 4 * MiB]);
+  const again = to.take(VM)!;
+  assert.equal(again.layers.length, state.layers.length, 'the snapshots\' chains still share the live chains\' layers');
+  assert.deepEqual(again.extra.map(([k]) => k), [S1, S2]);
+});
+
+test('revert rebuilds the live disks on a snapshot\'s chains, with empty tops; the snapshot stays', () => {
+  const store = storeWithSnapshots();
+  store.revert(VM, S1, [8 * MiB, 4 * MiB]);
+  assert.deepEqual([0, 1, 2].map((b) => readFill(store.disk(VM), b)), [1, 2, 0]);
+  store.disk(VM)!.write(1, block(9));
+  store.revert(VM, S2, [8 * MiB, 4 * MiB]);
+  assert.deepEqual([0, 1, 2].map((b) => readFill(store.disk(VM), b)), [3, 2, 0], 'a write after a revert touches no snapshot');
+  store.forgetSnapshot(VM, S1);
+  assert.throws(() => store.revert(VM, S1, []), /has no snapshot snapshot-1/);
+});
+
+test('bad input is refused naming it, the store unchanged', () => {
+  const store = storeWithSnapshots();
+  assert.throws(() => store.seal(VM, S1), /already has snapshot snapshot-1/);
+  assert.throws(() => store.seal('vm-2' as VmId, S1), /holds no disks of vm-2/);
+  const bad: DiskChainsState = { layers: [], disks: [{ capacityBytes: MiB, chain: [0], top: 0 }], extra: [] };
+  assert.throws(() => store.put(VM, bad), /disks\[0\] names layer 0/);
+  const twice: DiskChainsState = { layers: [new Map()], disks: [], extra: [['s', [[0]]], ['s', [[0]]]] };
+  assert.throws(() => store.put(VM, twice), /names snapshot s twice/);
+  assert.equal(readFill(store.disk(VM), 2), 4, 'the VM\'s disks are the ones held before');
+});
+
+test('through the owner\'s checked loopback, putDisks / takeDisks move the disks and the side builds on the held disk', () => {
+  const portDisk = new DiskChain(MiB);
+  portDisk.write(0, block(7));
+  const ports: HostSidePorts = { guestFactory: undefined, pageCodecs: undefined, disk: () => portDisk };
+  const hostId = 'host-1' as HostId;
+  const side = new HostSide({ hostId, name: 'esx-1', cpu: { sockets: 1, coresPerSocket: 2, threadsPerCore: 1, cpuMhz: 2000 }, memoryBytes: 4096 * MiB, reclaimSeed: 1 }, ports);
+  const check = plainCheck([]);
+  const client = ownerClient(hostId, checkedLoopback(check, (v, transfer) => structuredClone(v, { transfer }))(new HostOwner(hostId, side)));
+  assert.equal(readFill(side.disk(VM), 0), 7, 'no disks held: the port\'s');
+  client.putDisks(VM, storeWithSnapshots().take(VM)!);
+  assert.equal(readFill(side.disk(VM), 0), 3, 'held: the store\'s live disk');
+  const back = client.takeDisks(VM);
+  assert.ok(back);
+  assert.equal(back.extra.length, 2);
+  assert.equal(readFill(side.disk(VM), 0), 7, 'taken: the port\'s again');
+  assert.equal(client.takeDisks(VM), undefined);
+  assert.deepEqual(check.refused, []);
+  assert.deepEqual([...check.calls.keys()].sort(), ['putDisks', 'takeDisks']);
+});
