@@ -11,7 +11,10 @@
  * `has(vmId)`; `disk(vmId)` → the VM's first live disk (the one a guest machine reads and writes);
  * `capacities(vmId)`; `seal(vmId, snapshotId)` (Take Snapshot: every live disk's writable layer sealed,
  * the chains recorded under the id) → the sealed layers' bytes per disk; `revert(vmId, snapshotId,
- * capacities)` (the live disks rebuilt on the snapshot's chains, empty tops); `forgetSnapshot(vmId, id)`.
+ * capacities)` (the live disks rebuilt on the snapshot's chains, empty tops); `forgetSnapshot(vmId, id)`;
+ * `remove(vmId, doomedIds)` (Delete: the snapshots go and each one's own layer is consolidated, in the
+ * order given — the tree's — as `snapshotTree.ts` does, `snapshot/snapshotDisks.ts`); `removeAll(vmId)`
+ * (Delete All: every snapshot goes, each live chain committed into one base layer).
  *
  * Rules: a VM's disks are held by at most one host's store (the coordinator records which). `take` does
  * not hand over a transfer list: a full clone's flattened layer shares its source's block buffers
@@ -19,7 +22,7 @@
  * blocks). A bad state is refused with the field it names, and the store is left unchanged.
  */
 import type { SnapshotId, VmId } from '@shared/model/ids';
-import { DiskChain, exportDisks, importDisks, layerBytes } from '../snapshot/index';
+import { commitAll, consolidateDeleted, DiskChain, exportDisks, importDisks, layerBytes } from '../snapshot/index';
 import type { DiskChainsState, DiskLayer } from '../snapshot/index';
 import type { BlockStore } from './guestFactory';
 
@@ -78,6 +81,27 @@ export class DiskStore {
 
   forgetSnapshot(vmId: VmId, snapshotId: SnapshotId): void {
     this.of(vmId).snapshots.delete(snapshotId);
+  }
+
+  remove(vmId: VmId, doomedIds: readonly SnapshotId[]): void {
+    const held = this.of(vmId);
+    const doomed = doomedIds.map((id) => {
+      const chains = held.snapshots.get(id);
+      if (!chains) throw new RangeError(`disk store: ${vmId} has no snapshot ${id}`);
+      return chains;
+    });
+    for (const id of doomedIds) held.snapshots.delete(id);
+    const survivors = [...held.snapshots.keys()];
+    const after = consolidateDeleted(doomed, survivors.map((id) => held.snapshots.get(id)!), held.disks.map((d) => d.chain()));
+    survivors.forEach((id, i) => held.snapshots.set(id, after.survivors[i]));
+    held.disks.forEach((d, i) => d.replaceChain(after.live[i]));
+  }
+
+  removeAll(vmId: VmId): void {
+    const held = this.of(vmId);
+    held.snapshots.clear();
+    const live = commitAll(held.disks.map((d) => d.chain()));
+    held.disks.forEach((d, i) => d.replaceChain(live[i]));
   }
 
   private of(vmId: VmId): HeldDisks {

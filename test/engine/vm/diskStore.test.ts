@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { HostId, SnapshotId, VmId } from '../../../src-shared/model/ids';
 import { DiskStore, HostOwner, checkedLoopback, ownerClient, plainCheck } from '../../../src-main/engine/vm/index';
 import { HostSide, type HostSidePorts } from '../../../src-main/engine/host/index';
-import { DiskChain, exportDisks, type DiskChainsState } from '../../../src-main/engine/snapshot/index';
+import { DiskChain, exportDisks, SnapshotTree, type DiskChainsState, type DiskLayer } from '../../../src-main/engine/snapshot/index';
 import { DISK_BLOCK_BYTES } from '../../../src-main/engine/params';
 
 const VM = 'vm-1' as VmId;
@@ -96,4 +96,80 @@ test('through the owner\'s checked loopback, putDisks / takeDisks move the disks
   assert.equal(client.takeDisks(VM), undefined);
   assert.deepEqual(check.refused, []);
   assert.deepEqual([...check.calls.keys()].sort(), ['putDisks', 'takeDisks']);
+});
+
+/** Contents of a disks state: the layer table as sorted block fills, the chains as indices (sharing shows as equal indices). */
+function contents(state: DiskChainsState): unknown {
+  return {
+    layers: state.layers.map((l) => [...l].sort((a, b) => a[0] - b[0]).map(([k, v]) => [k, v[0]])),
+    disks: state.disks, extra: state.extra,
+  };
+}
+
+const CAPS = [8 * MiB, 4 * MiB];
+
+/** The coordinator's way (a snapshot tree and live chains) and a host store's, fed the same writes (to the first disk), snapshots and reverts. */
+class BothWays {
+  readonly tree = new SnapshotTree();
+  readonly store = new DiskStore();
+  live = CAPS.map((c) => new DiskChain(c));
+
+  constructor() { this.store.put(VM, exportDisks(this.live).state); }
+
+  write(b: number, fill: number): this {
+    this.live[0].write(b, block(fill));
+    this.store.disk(VM)!.write(b, block(fill));
+    return this;
+  }
+
+  take(id: string): this {
+    const disks = this.live.map((d) => { d.seal(); return d.chain(); });
+    this.tree.add({ id: id as SnapshotId, name: id, description: '', createdAtMs: 0, memory: false, quiesced: false, powerState: 'poweredOff', config: {} as never, capture: undefined, disks });
+    this.store.seal(VM, id as SnapshotId);
+    return this;
+  }
+
+  revert(id: string): this {
+    this.live = this.tree.get(id as SnapshotId)!.disks.map((c, i) => DiskChain.onChain(CAPS[i], c));
+    this.tree.currentId = id as SnapshotId;
+    this.store.revert(VM, id as SnapshotId, CAPS);
+    return this;
+  }
+
+  /** Both as one disks state each (the tree's snapshots in its order, the store's in its own). */
+  states(): [unknown, unknown] {
+    const coordinator = exportDisks(this.live, [...this.tree.nodes.values()].map((n) => [n.id, n.disks] as [string, DiskLayer[][]])).state;
+    const host = this.store.take(VM)!;
+    this.store.put(VM, host);
+    return [contents(coordinator), contents(host)];
+  }
+}
+
+/** A tree: s1 ← s2 ← s3, and s4 under s1 (taken after reverting to s1), with writes between. */
+function branched(): BothWays {
+  return new BothWays().write(0, 1).write(1, 2).take('s1').write(0, 3).take('s2').write(2, 4).take('s3').revert('s1').write(1, 5).take('s4').write(3, 6);
+}
+
+test('Delete on a host\'s store consolidates as the snapshot tree does: same contents, same sharing', () => {
+  for (const [id, children, doomed] of [['s1', false, ['s1']], ['s2', false, ['s2']], ['s2', true, ['s2', 's3']], ['s1', true, ['s1', 's2', 's4', 's3']]] as const) {
+    const both = branched();
+    const [before] = both.states();
+    const live = both.tree.remove(id as SnapshotId, children, both.live.map((x) => x.chain()));
+    both.live.forEach((d, i) => d.replaceChain(live[i]));
+    both.store.remove(VM, doomed.map((d) => d as SnapshotId));
+    const [coordinator, host] = both.states();
+    assert.deepEqual(host, coordinator, `delete ${id}${children ? ' with its children' : ''}`);
+    assert.notDeepEqual(coordinator, before, 'the delete changed the chains');
+  }
+});
+
+test('Delete All on a host\'s store commits the live chains as the snapshot tree does', () => {
+  const both = branched();
+  const live = both.tree.removeAll(both.live.map((d) => d.chain()));
+  both.live.forEach((d, i) => d.replaceChain(live[i]));
+  both.store.removeAll(VM);
+  const [coordinator, host] = both.states();
+  assert.deepEqual(host, coordinator);
+  assert.equal((host as { extra: unknown[] }).extra.length, 0);
+  assert.throws(() => both.store.remove(VM, ['s1' as SnapshotId]), /has no snapshot s1/);
 });
