@@ -4,7 +4,9 @@
 // Snapshot seals every disk and Revert rebuilds the live disks on a snapshot's chains; a bad state or an
 // unknown VM or snapshot is refused naming it, the store unchanged. Through the owner's checked loopback
 // (every value plain, then structuredClone), `putDisks` / `takeDisks` move the disks, and the host's
-// side builds machines on the held disk while it holds it, on the port's disk otherwise.
+// side builds machines on the held disk while it holds it, on the port's disk otherwise. Delete (one
+// snapshot, an ancestor, with and without its children) and Delete All on a store leave the contents and
+// layer sharing the coordinator's snapshot tree and live chains do, fed the same writes, seals and reverts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostId, SnapshotId, VmId } from '../../../src-shared/model/ids';
