@@ -1,7 +1,8 @@
 /**
  * hostSide — everything one host holds on its own side of the `HostOwner` seam, in one object: its CPU
  * scheduler, its memory pool (the hypervisor's reserve charged at creation), the guest machines running
- * there (VmId → machine), the VMs' dirty-log shares beside them (`vm/dirtyLogShares.ts`) and the makers of its memory reclamation and its migration halves. It is what a
+ * there (VmId → machine), the VMs' dirty-log shares beside them (`vm/dirtyLogShares.ts`), the disks of the
+ * VMs it holds (`vm/diskStore.ts`: live chains and snapshot layers) and the makers of its memory reclamation and its migration halves. It is what a
  * host worker thread will hold: built from plain data (`HostSideData`: the host's id, name, CPU shape,
  * memory size and reclamation seed) and the engine's ports (`HostSidePorts`: the guest factory, the page
  * codecs), and it implements `HostOwnerEnv`, so `new HostOwner(id, new HostSide(data, ports))` is the
@@ -9,12 +10,14 @@
  *
  * Interface: `new HostSide(data, ports)` (throws when the host's memory cannot hold the hypervisor's
  * reserve); the `HostOwnerEnv` members (`scheduler()`, `memory()`, `guest(vmId)` / `setGuest`,
- * `guestIds()`, `dirtyLogs()`, `setScheduler`, `cpuShape()`, `reclamation()`, the migration makers).
+ * `guestIds()`, `dirtyLogs()`, `disks()`, `disk(vmId)`, `setScheduler`, `cpuShape()`, `reclamation()`, the migration makers).
  *
  * Rules: the coordinator (`lab/lab.ts`) holds no scheduler, pool or guest machine: it reaches them only
  * through the owner's calls. One lookup still reaches the coordinator's objects through the ports, as a
  * next step moves it: the VM's disk chain (`disk`), which the owner adds to every machine it builds (the
- * orders carry none). `guestIds()` lists this host's machines in the order they became this host's; the lab
+ * orders carry none). `disk(vmId)` answers from this side's disk store when it holds the VM's disks
+ * (put there by `putDisks`), else through the port: the coordinator does not put any yet, so every disk
+ * is still the runtime's. `guestIds()` lists this host's machines in the order they became this host's; the lab
  * assembles save and digest parts in its own order, so that order shows nowhere.
  */
 import type { HostId, VmId } from '@shared/model/ids';
@@ -29,7 +32,7 @@ import { DestinationMachines, PageCodecs, PageReceiver, SenderSide, writeHeldPag
 import type { MigrationDestination, MigrationReceiver, MigrationSender, ReceiverPort, SourcePageRead } from '../migration/index';
 import type { MigrationOptions } from '@shared/model/migration';
 import type { PageCodecName, PageCodecPort } from '../ports';
-import { DirtyLogShares } from '../vm/index';
+import { DirtyLogShares, DiskStore } from '../vm/index';
 
 /** The plain data a host's side is built from (what a worker is sent). */
 export interface HostSideData {
@@ -55,6 +58,7 @@ export class HostSide implements HostOwnerEnv {
   private readonly pool: HostMemory;
   private readonly guests = new Map<VmId, GuestMachine>();
   private readonly shares = new DirtyLogShares();
+  private readonly diskStore = new DiskStore();
   private readonly codecs: PageCodecs;
   private readonly shape: HostCpuShape;
 
@@ -99,7 +103,11 @@ export class HostSide implements HostOwnerEnv {
   }
 
   disk(vmId: VmId): BlockStore | undefined {
-    return this.ports.disk(vmId);
+    return this.diskStore.disk(vmId) ?? this.ports.disk(vmId);
+  }
+
+  disks(): DiskStore {
+    return this.diskStore;
   }
 
   cpuShape(): HostCpuShape {

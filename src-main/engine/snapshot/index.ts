@@ -7,6 +7,7 @@ export { DiskChain, consolidate, mergeLayers, layerBytes } from './diskChain';
 export type { BlockStore, DiskLayer } from './diskChain';
 export { diskOfState, diskState, exportDisks, importDisks } from './diskChainsState';
 export type { DiskChainsState, DiskState } from './diskChainsState';
+export { commitAll, consolidateDeleted } from './snapshotDisks';
 export { SnapshotTree } from './snapshotTree';
 export type { SnapshotNode, GuestCapture, HardwareConfig, SavedGuestCapture, SnapshotTreeState } from './snapshotTree';
 export {

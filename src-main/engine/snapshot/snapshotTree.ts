@@ -15,12 +15,14 @@
  * Rules: deleting snapshots never changes the live state or any other snapshot's state — a deleted
  * snapshot's own delta is consolidated into the layer above it in every chain that still needs it.
  * Deleting the current snapshot (or its ancestor with its children) moves "you are here" to the parent.
+ * The consolidation itself works on chains alone (`snapshotDisks.ts`), shared with a host's disk store.
  */
 import type { SnapshotId, VmId } from '@shared/model/ids';
 import type { SnapshotDto, SnapshotTreeDto, VmPowerState } from '@shared/model/inventory';
 import type { VmHardware } from '@shared/model/vmHardware';
 import type { DiskLayer } from './diskChain';
-import { consolidate, layerBytes, mergeLayers } from './diskChain';
+import { layerBytes } from './diskChain';
+import { commitAll, consolidateDeleted } from './snapshotDisks';
 import type { CaptureTiming } from '../scheduler/index';
 import type { CaptureHandle } from '../vm/index';
 
@@ -129,18 +131,10 @@ export class SnapshotTree {
     if (this.currentId && doomedIds.has(this.currentId)) this.currentId = node.parentId;
     for (const d of doomedIds) this.nodes.delete(d);
     // Disk consolidation: each deleted snapshot's own layer merges into the layer above it.
-    let live = liveChains;
-    for (const d of doomed) {
-      d.disks.forEach((chain, disk) => {
-        const own = chain[chain.length - 1];
-        if (!own) return;
-        const survivors = [...this.nodes.values()];
-        const rewritten = consolidate([...survivors.map((n) => n.disks[disk] ?? []), live[disk] ?? []], own);
-        survivors.forEach((n, i) => { n.disks[disk] = rewritten[i]; });
-        live = live.map((c, k) => (k === disk ? rewritten[rewritten.length - 1] : c));
-      });
-    }
-    return live;
+    const survivors = [...this.nodes.values()];
+    const after = consolidateDeleted(doomed.map((d) => d.disks), survivors.map((n) => n.disks), liveChains);
+    survivors.forEach((n, i) => after.survivors[i].forEach((chain, disk) => { n.disks[disk] = chain; }));
+    return after.live;
   }
 
   /** Delete All: every snapshot goes; the live chain is committed into one base layer per disk. */
@@ -148,11 +142,7 @@ export class SnapshotTree {
     this.nodes.clear();
     this.rootIds = [];
     this.currentId = undefined;
-    return liveChains.map((chain) => {
-      let base: DiskLayer = new Map();
-      for (const l of chain) base = mergeLayers(base, l);
-      return [base];
-    });
+    return commitAll(liveChains);
   }
 
   edit(id: SnapshotId, name?: string, description?: string): boolean {

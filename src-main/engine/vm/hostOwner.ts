@@ -66,6 +66,9 @@
  *    `startIncoming` order carries it from the host that held it (`dirtyLog`, plain state), `takeDirtyLog`
  *    gives it up, a migration's reader is attached and detached here (`attachDirtyReader`,
  *    `detachDirtyReader`); `hasMachine(vmId)` says whether the VM runs a machine here.
+ *  - disks (`diskStore.ts`): a VM's live chains and its snapshots' layers, held here together, arrive with
+ *    `putDisks(vmId, state)` and leave with `takeDisks(vmId)` (plain `DiskChainsState`, copied); a machine
+ *    built here reads and writes the held disk, else the coordinator's (the port). No lab puts any yet.
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds, here); `savePart()` → each machine's `save()`, the scheduler's and the capture images
@@ -116,6 +119,8 @@ import type { PageCodecName } from '../ports';
 import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply, HostSavePart } from './hostParts';
 import type { DirtyLogShareState } from './dirtyLogShare';
 import type { DirtyLogShares } from './dirtyLogShares';
+import type { DiskStore } from './diskStore';
+import type { DiskChainsState } from '../snapshot/index';
 import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
 /** What a host's owner works on: the host's side (`host/hostSide.ts`), which holds it all. */
@@ -131,8 +136,10 @@ export interface HostOwnerEnv {
   // --- save, digest and restore parts (persist) ---
   /** The VMs whose guest machine is on this host. */
   guestIds(): readonly VmId[];
-  /** The VM's first disk, added to every machine built here (orders carry no disk: the runtime's own store, reached through the side's ports). */
+  /** The VM's first disk, added to every machine built here (orders carry no disk): from the host's disk store when it holds the VM's disks, else the runtime's own store, reached through the side's ports. */
   disk(vmId: VmId): BlockStore | undefined;
+  /** The disks (live chains and snapshot layers) of the VMs whose disks this host holds. */
+  disks(): DiskStore;
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
   cpuShape(): HostCpuShape | undefined;
   setScheduler(scheduler: HostScheduler): void;
@@ -556,6 +563,21 @@ export class HostOwner implements ReclaimCalls {
   /** The VM's dirty log leaves this host (to the host it starts on, or gone with the VM): its whole state. */
   takeDirtyLog(vmId: VmId): DirtyLogShareState | undefined {
     return this.env.dirtyLogs().take(vmId);
+  }
+
+  // --- disks ---------------------------------------------------------------------------------------
+  // A VM's disks (live chains and its snapshots' layers, `diskStore.ts`) held here arrive and leave as
+  // plain data (`DiskChainsState`), copied: no buffer is transferred, as a full clone shares its source's
+  // block buffers. Not yet called by the coordinator, whose runtimes still hold every VM's disks.
+
+  /** The VM's disks are held here from now on (replacing any this host held for it). */
+  putDisks(vmId: VmId, state: DiskChainsState): void {
+    this.env.disks().put(vmId, state);
+  }
+
+  /** The VM's disks leave this host: their whole state (undefined: this host holds none of the VM's). */
+  takeDisks(vmId: VmId): DiskChainsState | undefined {
+    return this.env.disks().take(vmId);
   }
 
   /** A reader (a live migration) starts keeping what the VM's other readers take from the log. */

@@ -13,6 +13,7 @@ export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
 export { COUNTERS_READER, type DirtyLogShare, type DirtyLogShareState } from './dirtyLogShare';
 export { DirtyLogShares } from './dirtyLogShares';
+export { DiskStore } from './diskStore';
 export { applyGuestFacts, setGuestFacts } from './guestLifecycle';
 export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, type GuestStartReply, type GuestResumeOrder } from './hostOwner';
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';

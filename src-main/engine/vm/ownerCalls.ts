@@ -34,6 +34,7 @@ export const OWNER_METHODS = [
   'beginOutgoing', 'outgoingAway', 'leaveReclamation', 'saveOutgoing', 'cancelOutgoing', 'finishOutgoing',
   'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'hasMachine', 'joinReclamation', 'missingPages',
   'supplyPages', 'readSavedSource', 'takeDirtyLog', 'attachDirtyReader', 'detachDirtyReader',
+  'putDisks', 'takeDisks',
   'digestPart', 'savePart', 'restorePart',
   'stoppedVms', 'endQuantum', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
