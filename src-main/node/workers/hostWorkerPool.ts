@@ -12,6 +12,9 @@
  *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done. Each
  *    reply carries the guests that stopped in the segment, so the barrier's first `stoppedVms` to a host
  *    is answered here — only while no other call has reached that host since (a pure read, never stale).
+ *  - `callEach(calls)`: the barrier's calls to many hosts (`FANNED_OWNER_CALLS`) as one fan-out: one
+ *    `callEach` message per worker holding any of them (its hosts' calls, in the order given), all waited
+ *    for (`callAll`); the replies in the calls' order. An owner's error comes back as `OwnerCallError`.
  *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
  *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
  *    account of what each segment costs).
@@ -19,11 +22,12 @@
  *
  * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
  * and its hosts, never a hang (the call's bound, `WORKER_CALL_TIMEOUT_MS`). The coordinator's lab must be
- * built with the guest factory the workers build (`guests`). Every call other than the segment is one
- * blocking round trip to one host, in the lab's order, as in one thread.
+ * built with the guest factory the workers build (`guests`). Every call other than the segment and a
+ * fan-out is one blocking round trip to one host, in the lab's order, as in one thread. Any call that
+ * reaches a host — a fan-out's included — ends the segment's cached answer for it.
  */
 import { Worker } from 'node:worker_threads';
-import { ownerClient, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
+import { OwnerCallError, ownerClient, type HostCall, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
 import { HOST_WORKERS_MAX } from '../limits';
 import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { WorkerOwnerTransport } from './ownerOverWorker';
@@ -69,6 +73,8 @@ export class HostWorkerPool implements HostOwnerMaker {
   private holding: HostWorker[] = [];
   /** Per host, its guests that stopped in the last segment, until the next call to that host (then stale). */
   private readonly stoppedAfterSegment = new Map<string, readonly unknown[]>();
+  /** Each host's worker. */
+  private readonly workerOf = new Map<string, HostWorker>();
   private closed = false;
   /** Blocking calls made, by name (`runSegments` counts one per segment, whatever the workers): what the
    *  coordinator asks per segment (a benchmark's figure). */
@@ -100,6 +106,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     const w = this.workers[this.workers.reduce((at, x, i) => (x.hosts.length < this.workers[at].hosts.length ? i : at), 0)];
     this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
     w.hosts.push(data.hostId);
+    this.workerOf.set(data.hostId, w);
     if (w.hosts.length === 1) { this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0] }); this.holding.push(w); }
     const transport = new WorkerOwnerTransport(w.client, data.hostId);
     const hostId = data.hostId;
@@ -131,6 +138,40 @@ export class HostWorkerPool implements HostOwnerMaker {
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
     } finally {
       this.callMs.set('runSegments', (this.callMs.get('runSegments') ?? 0) + performance.now() - started);
+    }
+  }
+
+  callEach(calls: readonly HostCall[]): unknown[] {
+    const name = calls.length ? `${calls[0][1]} (fan-out)` : 'callEach';
+    // Per worker, its hosts' calls (in the order given) and where each reply goes.
+    const byWorker = new Map<HostWorker, { list: HostCall[]; at: number[] }>();
+    for (let i = 0; i < calls.length; i++) {
+      const hostId = calls[i][0];
+      const w = this.workerOf.get(hostId);
+      if (!w) throw new HostWorkerError(`no host worker holds host ${hostId}`);
+      this.stoppedAfterSegment.delete(hostId);
+      let mine = byWorker.get(w);
+      if (!mine) byWorker.set(w, (mine = { list: [], at: [] }));
+      mine.list.push(calls[i]);
+      mine.at.push(i);
+    }
+    const workers = [...byWorker.keys()];
+    const posted = workers.map((w) => ({ client: w.client, method: 'callEach', args: [byWorker.get(w)!.list] }));
+    let failed = -1;
+    this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+    const started = performance.now();
+    try {
+      if (this.closed) throw new HostWorkerError(`the host workers were closed (their lab was dropped): ${name} cannot run`);
+      const replies = callAll(posted, (i) => { failed = i; });
+      const out = new Array<unknown>(calls.length);
+      workers.forEach((w, k) => { const at = byWorker.get(w)!.at; (replies[k] as unknown[]).forEach((r, j) => { out[at[j]] = r; }); });
+      return out;
+    } catch (e) {
+      if (!(e instanceof WorkerCallError)) throw e;
+      if (e.kind === 'failed') throw new OwnerCallError(calls[0][1], e.message);
+      throw this.failure(e, name, workers[failed] ?? workers[0]);
+    } finally {
+      this.callMs.set(name, (this.callMs.get(name) ?? 0) + performance.now() - started);
     }
   }
 

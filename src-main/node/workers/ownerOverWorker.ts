@@ -12,7 +12,8 @@
  *  - `serveHostOwners(end, hosts)`: the same calls for several owners, each call's first argument the
  *    host id (`hosts.owner(id)` finds it, or throws; `hosts.argsIn` may replace arguments the worker
  *    cannot use as they came), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
- *    `runSegments(t0, t1)`), still an allow-list.
+ *    `runSegments(t0, t1)`, `callEach(calls)`: several owner calls in one message — `[hostId, name, args][]`,
+ *    names from `FANNED_OWNER_CALLS` only — run in the order given, the replies as one array), still an allow-list.
  *
  * Rules: a call with a callback argument (`OWNER_CALLBACKS`: the sender half's port, post-copy's urgent
  * fault port) registers the function with the client and sends its id in the argument's place; the owner
@@ -25,7 +26,7 @@
  */
 import type { HostId } from '@shared/model/ids';
 import {
-  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type CallbackMoves, type OwnerCallName, type OwnerMethod, type OwnerTransport,
+  FANNED_OWNER_CALLS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type CallbackMoves, type OwnerCallName, type OwnerMethod, type OwnerTransport,
 } from '../../engine/index';
 import type { BlockingCallEnd } from './blockingCallProtocol';
 import { WorkerCallError, type BlockingCallClient } from './blockingCallClient';
@@ -112,7 +113,9 @@ export function serveOwner(end: BlockingCallEnd, owner: object): void {
 }
 
 /** A host worker's own calls, beside its owners' (which take the host id first). */
-export const HOST_WORKER_CALLS = ['addHost', 'runSegments'] as const;
+export const HOST_WORKER_CALLS = ['addHost', 'runSegments', 'callEach'] as const;
+
+const FANNED: ReadonlySet<string> = new Set(FANNED_OWNER_CALLS);
 
 /** What a worker holding several hosts' owners serves (`hostWorker.ts`). */
 export interface HostOwners {
@@ -138,5 +141,15 @@ export function serveHostOwners(end: BlockingCallEnd, hosts: HostOwners): void {
   for (const r of OWNER_READS) target[r] = (hostId) => (hosts.owner(hostId) as Record<string, unknown>)[r];
   target.addHost = (data) => hosts.addHost(data);
   target.runSegments = (t0, t1) => hosts.runSegments(t0 as number, t1 as number);
+  target.callEach = (calls) => {
+    if (!Array.isArray(calls)) throw new TypeError('callEach needs a list of [hostId, name, args]');
+    return calls.map((c: unknown) => {
+      const [hostId, name, args] = Array.isArray(c) ? (c as unknown[]) : [];
+      if (typeof name !== 'string' || !FANNED.has(name) || !Array.isArray(args)) {
+        throw new TypeError(`callEach carries only ${[...FANNED].join(', ')} with an argument list, got ${JSON.stringify(name)}`);
+      }
+      return target[name](hostId, ...(args as unknown[]));
+    });
+  };
   serveBlockingCalls(end, target, new Set([...OWNER_CALL_NAMES, ...HOST_WORKER_CALLS]), OWNER_SERVED_MOVES);
 }
