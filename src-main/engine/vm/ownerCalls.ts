@@ -38,7 +38,7 @@ export const OWNER_METHODS = [
   'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'hasMachine', 'joinReclamation', 'missingPages',
   'supplyPages', 'readSavedSource', 'takeDirtyLog', 'attachDirtyReader', 'detachDirtyReader',
   'digestPart', 'savePart', 'restorePart',
-  'stoppedVms', 'endQuantum', 'sample', 'guestRunState', 'guestFacts',
+  'stoppedVms', 'endQuantum', 'quantumCycles', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
   'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
   'outgoingPageCount', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole',

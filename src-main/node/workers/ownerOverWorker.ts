@@ -12,8 +12,11 @@
  *  - `serveHostOwners(end, hosts)`: the same calls for several owners, each call's first argument the
  *    host id (`hosts.owner(id)` finds it, or throws; `hosts.argsIn` may replace arguments the worker
  *    cannot use as they came), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
- *    `runSegments(t0, t1)`, `callEach(calls)`: several owner calls in one message — `[hostId, name, args][]`,
- *    names from `FANNED_OWNER_CALLS` only — run in the order given, the replies as one array), still an allow-list.
+ *    `runSegments(t0, t1, due)`, `callEach(calls, due)`: several owner calls in one message — `[hostId, name,
+ *    args][]`, names from `FANNED_OWNER_CALLS` only — run in the order given, the replies as one array;
+ *    `closeQuantums(due)`), still an allow-list. `due` (`[hostId, lengthNs][]`, may be absent): quantums the
+ *    coordinator closed from the segment's reply (`hostWorkerPool.ts`), closed here first — each host's
+ *    `endQuantum` runs before anything else reaches the host, as it ran on the coordinator.
  *
  * Rules: a call with a callback argument (`OWNER_CALLBACKS`: the sender half's port, post-copy's urgent
  * fault port) registers the function with the client and sends its id in the argument's place; the owner
@@ -113,7 +116,7 @@ export function serveOwner(end: BlockingCallEnd, owner: object): void {
 }
 
 /** A host worker's own calls, beside its owners' (which take the host id first). */
-export const HOST_WORKER_CALLS = ['addHost', 'runSegments', 'callEach'] as const;
+export const HOST_WORKER_CALLS = ['addHost', 'runSegments', 'callEach', 'closeQuantums'] as const;
 
 const FANNED: ReadonlySet<string> = new Set(FANNED_OWNER_CALLS);
 
@@ -123,7 +126,8 @@ export interface HostOwners {
   addHost(data: unknown): void;
   /** The owner of `hostId`; throws when the worker holds none. */
   owner(hostId: unknown): object;
-  /** Every held host runs the segment [t0, t1); the reply is the worker's (what rides on the segment). */
+  /** Every held host runs the segment [t0, t1) (the quantums due closed first); the reply is the worker's
+   *  (what rides on the segment). */
   runSegments(t0: number, t1: number): unknown;
   /** The owner's arguments as the worker passes them on (absent: as they came). */
   argsIn?(method: string, args: unknown[]): unknown[];
@@ -140,8 +144,15 @@ export function serveHostOwners(end: BlockingCallEnd, hosts: HostOwners): void {
   }
   for (const r of OWNER_READS) target[r] = (hostId) => (hosts.owner(hostId) as Record<string, unknown>)[r];
   target.addHost = (data) => hosts.addHost(data);
-  target.runSegments = (t0, t1) => hosts.runSegments(t0 as number, t1 as number);
-  target.callEach = (calls) => {
+  const closeQuantums = (due: unknown): void => {
+    if (due === undefined || due === null) return;
+    if (!Array.isArray(due)) throw new TypeError('the quantums due need a list of [hostId, lengthNs]');
+    for (const [hostId, lengthNs] of due as [unknown, unknown][]) target.endQuantum(hostId, lengthNs);
+  };
+  target.closeQuantums = closeQuantums;
+  target.runSegments = (t0, t1, due) => { closeQuantums(due); return hosts.runSegments(t0 as number, t1 as number); };
+  target.callEach = (calls, due) => {
+    closeQuantums(due);
     if (!Array.isArray(calls)) throw new TypeError('callEach needs a list of [hostId, name, args]');
     return calls.map((c: unknown) => {
       const [hostId, name, args] = Array.isArray(c) ? (c as unknown[]) : [];
