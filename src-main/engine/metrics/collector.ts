@@ -12,7 +12,9 @@
  * reclamation's figures, `overcommit/reclaimSample.ts`) and the host's reclamation figures — and
  * `endQuantum` once per quantum; the VMs' time bases (runtimes), the lab (uptime) and the documented
  * models (`resourceModels.ts`). Console output is copied every 100 ms
- * through `pollConsole` (the owner's `readConsole`).
+ * through `pollConsole` (the owner's `readConsole`). With `sources.callEachHost` (host workers) every
+ * host's `endQuantum` and every VM's `readConsole` go as one fan-out each, the replies taken in the same
+ * order as the host-by-host loops take them (which one thread keeps).
  *
  * - `new Collector(sources)`; `samples` (the history queries read); `hostTransport` (how a sample order
  *   and its reply travel: as they are in one thread; a test sends them through a real MessageChannel);

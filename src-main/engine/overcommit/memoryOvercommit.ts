@@ -16,6 +16,9 @@
  *    reads changed, for the VMs its owner says the reclaimer holds), then each host's step in the
  *    inventory's order, its state changes logged (`HostMemoryStateChangedEvent`) and marked as each
  *    reply comes, before the next host runs: the order the events had when the reclaimers ran here.
+ *    With `sources.callEachHost` (host workers) the same calls go as two fan-outs — every host's
+ *    `reclaimVmIds`, then every host's step — and the replies are logged in the same order: no host's
+ *    order depends on another's reply, and logging a change touches no host.
  *  - A saved lab lists the hosts in the order their reclaimers were made (the first guest joining, the
  *    first barrier, a restore): the coordinator keeps that order from the replies, never a reclaimer.
  */
