@@ -13,6 +13,10 @@
  * benchmark fails) and the owner calls the coordinator made per segment. Prints one JSON object: per N the
  * median wall and advance times, the per-pair ratios 1 worker / 2 workers (the speed-up: > 1 = 2 faster),
  * and the machine's load before and after.
+ * `--base DIR` (another checkout of the engine with this benchmark, e.g. an export of the commit to compare
+ * against, node_modules beside it): each pair also runs DIR's child with 2 workers, right after this tree's
+ * pair; the JSON adds its median and the per-pair ratio base / this tree (2 workers: > 1 = this tree faster),
+ * and its digest joins the check (a change that is meant to keep every result must keep the digest).
  * Rules: a ratio is computed within a pair, never median over median; the machine is shared, so quote the
  * load with the figures.
  */
@@ -20,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { median, pairOrder, ratioSummary } from './abPairs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
@@ -33,6 +37,7 @@ const WORKLOAD = opt('workload', 'memwrite');
  *  every few instructions, so each host's segment has real work to run in parallel. */
 const PARAMS = JSON.parse(opt('params', '{"tickHz":2000,"writeEvery":50,"workingSetPages":256}')) as Record<string, number>;
 const here = dirname(fileURLToPath(import.meta.url));
+const BASE = opt('base', '');
 
 function scenario(): unknown {
   return {
@@ -74,9 +79,9 @@ async function child(workers: number): Promise<void> {
   console.log(JSON.stringify(out));
 }
 
-function runChild(workers: number): ChildResult & { wallMs: number } {
+function runChild(workers: number, script = fileURLToPath(import.meta.url)): ChildResult & { wallMs: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(workers),
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', String(workers),
     '--hosts', String(HOSTS), '--vms', String(VMS), '--seconds', String(SECONDS), '--workload', WORKLOAD, '--params', JSON.stringify(PARAMS)], { encoding: 'utf8' });
   const wallMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`the ${workers}-worker run failed: ${r.stderr}`);
@@ -88,21 +93,32 @@ function main(): void {
   const runs: Record<number, (ChildResult & { wallMs: number })[]> = { 0: [], 1: [], 2: [] };
   const wallRatios: number[] = [];
   const advanceRatios: number[] = [];
+  const baseRuns: (ChildResult & { wallMs: number })[] = [];
+  const baseAdvanceRatios: number[] = [];
+  const baseScript = BASE ? resolve(BASE, 'bench/host-workers.ts') : '';
   for (let i = 0; i < PAIRS; i++) {
     const got: Record<number, ChildResult & { wallMs: number }> = {};
     for (const side of pairOrder(i)) { const n = side === 'base' ? 1 : 2; got[n] = runChild(n); }
+    if (baseScript) { const b = runChild(2, baseScript); baseRuns.push(b); baseAdvanceRatios.push(b.advanceMs / got[2].advanceMs); }
     got[0] = runChild(0);
     for (const n of [0, 1, 2]) runs[n].push(got[n]);
     wallRatios.push(got[1].wallMs / got[2].wallMs);
     advanceRatios.push(got[1].advanceMs / got[2].advanceMs);
   }
-  const digests = new Set(Object.values(runs).flat().map((r) => r.digest));
+  const digests = new Set([...Object.values(runs).flat(), ...baseRuns].map((r) => r.digest));
   if (digests.size !== 1) throw new Error(`the runs' digests differ: ${[...digests].join(', ')}`);
-  const summary = (n: number) => ({ wallMsMedian: median(runs[n].map((r) => r.wallMs)), advanceMsMedian: median(runs[n].map((r) => r.advanceMs)), wallMs: runs[n].map((r) => r.wallMs) });
+  const summary = (n: number) => ({
+    wallMsMedian: median(runs[n].map((r) => r.wallMs)), advanceMsMedian: median(runs[n].map((r) => r.advanceMs)),
+    wallMs: runs[n].map((r) => r.wallMs), advanceMs: runs[n].map((r) => r.advanceMs),
+  });
   console.log(JSON.stringify({
     bench: 'host-workers', hosts: HOSTS, vmsPerHost: VMS, workload: WORKLOAD, virtualSeconds: SECONDS, pairs: PAIRS, digest: [...digests][0],
     workers0: summary(0), workers1: summary(1), workers2: summary(2),
     speedup2over1: { wall: ratioSummary(wallRatios), advance: ratioSummary(advanceRatios) },
+    ...(baseScript ? {
+      base: { dir: BASE, workers2: { advanceMsMedian: median(baseRuns.map((r) => r.advanceMs)), advanceMs: baseRuns.map((r) => r.advanceMs) },
+        advanceBaseOverThis2: ratioSummary(baseAdvanceRatios), callsPerSegment: baseRuns[0].callsPerSegment },
+    } : {}),
     segments: runs[1][0].segments, callsPerSegment: runs[2][0].callsPerSegment, blockedMs1: runs[1][0].blockedMs, blockedMs2: runs[2][0].blockedMs,
     loadBefore, loadAfter: loadavg().map((x) => Math.round(x * 10) / 10),
   }, null, 2));

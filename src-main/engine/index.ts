@@ -62,8 +62,8 @@ export { HostSide, type HostSideData, type HostSidePorts } from './host/index';
 export { HostOwner } from './vm/index';
 export { localOwners, type HostOwnerMaker } from './lab/index';
 export {
-  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
-  type CallbackMoves, type HostOwnerCalls, type OwnerCallName, type OwnerMethod, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
+  checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, FANNED_OWNER_CALLS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
+  type CallbackMoves, type HostCall, type HostOwnerCalls, type OwnerCallName, type OwnerMethod, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
 } from './vm/index';
 export type { LabState } from './lab/index';
 export type { LabLibraryPort, MilpSolverPort } from './ports';

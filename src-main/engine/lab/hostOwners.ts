@@ -9,20 +9,25 @@
  *    builds it on a worker thread builds its own and cannot reach the coordinator's lookups.
  *  - `runSegments(t0, t1)` (optional): every host it made runs the segment [t0, t1) — on workers, all
  *    workers at once, returning when all are done. Absent: the loop calls each owner's `runSegment`.
+ *  - `callEach(calls)` (optional): a fan-out of the barrier's calls (`FANNED_OWNER_CALLS`, one call per host
+ *    or several) — on workers one message per worker carrying all its hosts' calls, every worker at once.
+ *    Absent (one thread): the services call each owner in turn, as before (no cost added).
  *  - `close()` (optional): the owners are no longer used (a pool of workers terminates its threads).
  *  - `localOwners(transport?)`: the maker of one thread — the side and its owner built here, the lab
  *    holding the owner itself (no cost) or, with an `OwnerTransportMaker`, a client through it (tests:
  *    the checked loopback).
  *
  * Rules: hosts share nothing inside a segment (`simLoop.ts`), so `runSegments` may run them in any order
- * or in parallel; every other call stays one call to one host, in the lab's order.
+ * or in parallel; `callEach` keeps each host's calls in the order given (hosts share nothing, so only that
+order matters); every other call stays one call to one host, in the lab's order.
  */
 import { HostSide, type HostSideData, type HostSidePorts } from '../host/index';
-import { HostOwner, ownerClient, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
+import { HostOwner, ownerClient, type HostFanOut, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
 
 export interface HostOwnerMaker {
   owner(data: HostSideData, ports: HostSidePorts): HostOwnerCalls;
   runSegments?(t0: number, t1: number): void;
+  callEach?: HostFanOut;
   close?(): void;
 }
 

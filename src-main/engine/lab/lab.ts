@@ -59,10 +59,10 @@ import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
-import { sameThread, VmRuntime, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
+import { sameThread, VmRuntime, type HostFanOut, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
 import { localOwners, type HostOwnerMaker } from './hostOwners';
 import type { HostPartTransport } from '../vm/index';
-import { pollConsole, startGuest } from '../vm/index';
+import { pollConsole, startGuest, takeConsole } from '../vm/index';
 import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
 import { LAB_TASK_KINDS } from './taskKinds';
@@ -122,6 +122,8 @@ export class Lab {
   readonly owners = new Map<HostId, HostOwnerCalls>();
   /** Who builds the owners from each host's plain data, and runs their segments. */
   private readonly hostOwners: HostOwnerMaker;
+  /** The barrier's calls to every host at once (`HostOwnerMaker.callEach`; absent in one thread: each owner in turn). */
+  readonly callEachHost: HostFanOut | undefined;
   /** The host codecs' port each host's side is built with (absent: the engine's hash, no compression). */
   private readonly pageCodecPort: PageCodecPort | undefined;
   /** How a host's save, digest or restore part crosses between the lab and the host's owner (a test may swap it). */
@@ -146,6 +148,7 @@ export class Lab {
     this.guestFactory = options.guestFactory;
     this.hostParts = options.hostPartTransport ?? sameThread;
     this.hostOwners = options.hostOwners ?? localOwners(options.ownerTransport);
+    this.callEachHost = this.hostOwners.callEach?.bind(this.hostOwners);
     this.pageCodecPort = options.pageCodecs;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
@@ -162,6 +165,7 @@ export class Lab {
     this.overcommit = new MemoryOvercommit({
       reg: this.reg, events: this.events, seed,
       owner: (id) => this.owners.get(id),
+      callEachHost: this.callEachHost,
       nowMs: () => this.clock.nowMs, markChanged: (...ids) => this.markChanged(...ids),
     });
     this.collector = new Collector(this);
@@ -304,6 +308,11 @@ export class Lab {
 
   pollConsole(vm: Vm): void {
     pollConsole(this.ops, vm);
+  }
+
+  /** A `readConsole` reply for the VM, asked from its console offset (a fan-out's), taken in as `pollConsole` would. */
+  takeConsole(vm: Vm, r: { text: string; nextOffset: number } | undefined): void {
+    takeConsole(this.ops, vm, r);
   }
 
   /** Marks entities changed; the engine's change feed publishes them once per advance/command. */

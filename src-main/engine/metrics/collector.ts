@@ -12,7 +12,9 @@
  * reclamation's figures, `overcommit/reclaimSample.ts`) and the host's reclamation figures — and
  * `endQuantum` once per quantum; the VMs' time bases (runtimes), the lab (uptime) and the documented
  * models (`resourceModels.ts`). Console output is copied every 100 ms
- * through `pollConsole` (the owner's `readConsole`).
+ * through `pollConsole` (the owner's `readConsole`). With `sources.callEachHost` (host workers) every
+ * host's `endQuantum` and every VM's `readConsole` go as one fan-out each, the replies taken in the same
+ * order as the host-by-host loops take them (which one thread keeps).
  *
  * - `new Collector(sources)`; `samples` (the history queries read); `hostTransport` (how a sample order
  *   and its reply travel: as they are in one thread; a test sends them through a real MessageChannel);
@@ -37,7 +39,7 @@
 import type { ClusterId, DatacenterId, HostId, ManagedEntityId, VmId } from '@shared/model/ids';
 import type { EngineEvent } from '@shared/api/events';
 import type { Host, Registry, Vm } from '../cluster/index';
-import type { HostOwner, HostSample, HostSampleOrder, VmRuntime } from '../vm/index';
+import type { HostCall, HostFanOut, HostOwner, HostSample, HostSampleOrder, VmRuntime } from '../vm/index';
 import type { BarrierService } from '../sim/index';
 import { uptimeMs } from '../vm/index';
 import { PAGE_SIZE_BYTES, SIM_QUANTUM_NS } from '../params';
@@ -73,11 +75,15 @@ export interface CollectorSources {
   /** Per host its owner, in the loop's order: the collector's only way to the host's scheduler, pool and guests. */
   readonly owners: ReadonlyMap<HostId, Pick<HostOwner, 'endQuantum' | 'sample'>>;
   /** The VMs' time bases (offset, boot time), the coordinator's side of each VM. */
-  readonly runtimes: ReadonlyMap<VmId, Pick<VmRuntime, 'offsetNs' | 'bootGuestNs'>>;
+  readonly runtimes: ReadonlyMap<VmId, Pick<VmRuntime, 'offsetNs' | 'bootGuestNs' | 'guestConsoleOffset'>>;
   nowMs(): number;
   nowNs(): number;
   emit(e: EngineEvent): void;
   pollConsole(vm: Vm): void;
+  /** The barrier's calls to every host at once (host workers); absent, each owner in turn. */
+  readonly callEachHost?: HostFanOut;
+  /** A VM's `readConsole` reply from such a fan-out, taken in as `pollConsole` would. */
+  takeConsole(vm: Vm, r: { text: string; nextOffset: number } | undefined): void;
   /** Cluster-service counters of a cluster (failover level, DRS imbalance), when the lab runs the services. */
   clusterServiceCounters?(clusterId: ClusterId): Values;
 }
@@ -218,8 +224,11 @@ export class Collector {
     const seq = ++this.quantumSeq;
     // forEach and an indexed loop rather than for-of: this runs at every quantum, and a Map's for-of allocates
     // an iterator and an entry per host wherever V8 does not optimize them away.
+    const fanOut = lab.callEachHost;
+    const cyclesAtOnce = fanOut ? (fanOut(Array.from(lab.owners.keys(), (id) => [id, 'endQuantum', [SIM_QUANTUM_NS]] as const)) as number[]) : undefined;
+    let at = 0;
     lab.owners.forEach((owner, hostId) => {
-      const cycles = owner.endQuantum(SIM_QUANTUM_NS);
+      const cycles = cyclesAtOnce ? cyclesAtOnce[at++] : owner.endQuantum(SIM_QUANTUM_NS);
       const host = lab.reg.hosts.get(hostId);
       if (!host?.clusterId) return;
       let c = this.quantumSums.get(host.clusterId);
@@ -237,8 +246,25 @@ export class Collector {
     }
     if (Math.round(nowMs / QUANTUM_MS) % CONSOLE_POLL_QUANTA === 0) {
       // every VM: its host's owner answers nothing for a VM that runs no machine
-      for (const id of lab.runtimes.keys()) lab.pollConsole(lab.reg.vms.get(id)!);
+      if (fanOut) this.pollConsolesAtOnce(fanOut);
+      else for (const id of lab.runtimes.keys()) lab.pollConsole(lab.reg.vms.get(id)!);
     }
+  }
+
+  /** Every VM's console read as one fan-out (host workers), the replies taken in the VMs' order, as `pollConsole` one by one. */
+  private pollConsolesAtOnce(fanOut: HostFanOut): void {
+    const lab = this.src;
+    const vms: Vm[] = [];
+    const calls: HostCall[] = [];
+    for (const [id, rt] of lab.runtimes) {
+      const vm = lab.reg.vms.get(id)!;
+      if (!vm.hostId || !lab.owners.has(vm.hostId)) continue;
+      vms.push(vm);
+      calls.push([vm.hostId, 'readConsole', [vm.id, rt.guestConsoleOffset]]);
+    }
+    if (calls.length === 0) return;
+    const replies = fanOut(calls) as ({ text: string; nextOffset: number } | undefined)[];
+    for (let i = 0; i < vms.length; i++) lab.takeConsole(vms[i], replies[i]);
   }
 
   private collectSamples(timeMs: number): void {

@@ -16,17 +16,20 @@
  *    reads changed, for the VMs its owner says the reclaimer holds), then each host's step in the
  *    inventory's order, its state changes logged (`HostMemoryStateChangedEvent`) and marked as each
  *    reply comes, before the next host runs: the order the events had when the reclaimers ran here.
+ *    With `sources.callEachHost` (host workers) the same calls go as two fan-outs — every host's
+ *    `reclaimVmIds`, then every host's step — and the replies are logged in the same order: no host's
+ *    order depends on another's reply, and logging a change touches no host.
  *  - A saved lab lists the hosts in the order their reclaimers were made (the first guest joining, the
  *    first barrier, a restore): the coordinator keeps that order from the replies, never a reclaimer.
  */
 import type { HostId, VmId } from '@shared/model/ids';
-import type { Registry, Vm } from '../cluster/index';
+import type { Host, Registry, Vm } from '../cluster/index';
 import type { EventLog } from '../cluster/index';
 import { clonePlain, type BarrierService } from '../sim/index';
 import { PAGE_SIZE_BYTES } from '../params';
 import type { HostReclaimerState } from './hostReclaimer';
 import { memStateNumber, type MemState } from './memState';
-import { vmReclaimSeed, type ReclaimCalls, type ReclaimStateChange } from './reclaimOrders';
+import { vmReclaimSeed, type ReclaimCalls, type ReclaimStateChange, type ReclaimStepReply } from './reclaimOrders';
 import { ReclaimViewSender, type HostReclaimView } from './reclaimView';
 
 const FRAME_KB = PAGE_SIZE_BYTES / 1024;
@@ -37,6 +40,8 @@ export interface OvercommitSources {
   readonly seed: number;
   /** The host's owner (where its reclaimer is): its "memory reclamation" calls. */
   owner(hostId: HostId): ReclaimCalls | undefined;
+  /** The same calls to every host at once (host workers: one message per worker); absent, each owner in turn. */
+  readonly callEachHost?: (calls: readonly (readonly [HostId, 'reclaimVmIds' | 'reclaimStep', readonly unknown[]])[]) => unknown[];
   nowMs(): number;
   markChanged(...ids: (HostId | VmId)[]): void;
 }
@@ -71,6 +76,7 @@ export class MemoryOvercommit {
         // the fields the reclaimers read go out first (a change made in the segment is seen now, as before)
         const pending = this.pending;
         pending.clear();
+        if (this.src.callEachHost) { this.stepAtOnce(nowMs, this.src.callEachHost); return; }
         for (const host of this.src.reg.hosts.values()) {
           const owner = this.src.owner(host.id);
           if (!owner) continue;
@@ -140,6 +146,24 @@ export class MemoryOvercommit {
   /** The host's free-memory state as its last reply said ('high' before any). */
   hostState(hostId: HostId): MemState {
     return this.states.get(hostId) ?? 'high';
+  }
+
+  /** The barrier's pass as two fan-outs (host workers): every host's VM ids, then every host's step. The same
+   *  calls, views and replies as host by host — no host's arguments depend on another's reply, and each
+   *  reply is handled in the hosts' order. */
+  private stepAtOnce(nowMs: number, callEach: NonNullable<OvercommitSources['callEachHost']>): void {
+    const hosts: Host[] = [];
+    for (const host of this.src.reg.hosts.values()) if (this.src.owner(host.id)) hosts.push(host);
+    const ids = callEach(hosts.map((h) => [h.id, 'reclaimVmIds', []] as const)) as VmId[][];
+    const orders = hosts.map((host, i) => {
+      const view = this.views.changed(host.id, host, ids[i], (id) => this.src.reg.vms.get(id));
+      return [host.id, 'reclaimStep', [view ? { nowMs, view: this.viewTransport(view) } : { nowMs }]] as const;
+    });
+    const replies = callEach(orders) as ReclaimStepReply[];
+    for (let i = 0; i < hosts.length; i++) {
+      this.made.add(hosts[i].id);
+      for (const c of replies[i].stateChanges) this.stateChanged(hosts[i].id, c);
+    }
   }
 
   private stateChanged(hostId: HostId, c: ReclaimStateChange): void {

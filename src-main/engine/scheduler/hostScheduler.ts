@@ -23,7 +23,8 @@
  *    the VM gets at most (1 − pct) of its vCPUs' cycles per accounting period — QEMU makes each vCPU
  *    sleep pct / (1 − pct) of every 10 ms; the held-back time is counted as limited, like a CPU limit).
  *  - `runSegment(t0, t1)`: simulates [t0, t1) on every pCPU (host ns).
- *  - `endGridQuantum(lengthNs)`: closes one lockstep quantum (min/max usage per quantum).
+ *  - `endGridQuantum(lengthNs)`: closes one lockstep quantum (min/max usage per quantum); `gridCycles()`:
+ *    what it would return now (a read).
  *  - `sample(t)` → per-VM and host CPU accounting since the last sample (and clears it).
  *  - `capture(id, t)` → the VM's per-vCPU timing for a snapshot / suspend; `save()` / `restore()`.
  *
@@ -233,6 +234,11 @@ export class HostScheduler {
 
   /** Closes one lockstep quantum of `lengthNs`: updates min/max usage per VM and for the host; returns
    *  the cycles the host executed in it (for cluster-level min/max). */
+  /** What `endGridQuantum` would return now (the host's cycles in the quantum being closed), closing nothing. */
+  gridCycles(): number {
+    return this.acc.gridCycles;
+  }
+
   endGridQuantum(lengthNs: number): number {
     const seconds = lengthNs / 1e9;
     for (let i = 0; i < this.vms.length; i++) {

@@ -214,8 +214,13 @@ export function pollConsole(ctx: Pick<OpContext, 'runtime' | 'emit' | 'host'>, v
   const rt = ctx.runtime(vm.id);
   const owner = ownerOf(ctx, vm);
   // the owner answers undefined when the VM runs no machine there (and a VM on no host runs none)
-  const r = owner?.readConsole(vm.id, rt.guestConsoleOffset);
+  takeConsole(ctx, vm, owner?.readConsole(vm.id, rt.guestConsoleOffset));
+}
+
+/** A `readConsole` reply (asked from the VM's console offset) taken in: the offset moves, new text is appended and published. */
+export function takeConsole(ctx: Pick<OpContext, 'runtime' | 'emit'>, vm: Vm, r: { text: string; nextOffset: number } | undefined): void {
   if (!r) return;
+  const rt = ctx.runtime(vm.id);
   rt.guestConsoleOffset = r.nextOffset;
   if (!r.text) return;
   const offset = rt.console.append(r.text);

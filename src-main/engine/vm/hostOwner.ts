@@ -75,7 +75,8 @@
  *    held here; `restorePart(part)` → the part's capture images held, overheads charged, saved machines rebuilt on the pool, the scheduler restored
  *    with them; `ok` or the first failure. The lab assembles them in its own order (`lab/labPersist.ts`).
  *  - sampling (reads: no drain, as they read nothing a queued order changes): `endQuantum(lengthNs)` →
- *    the host's cycles in the quantum being closed (the collector's per-quantum usage range);
+ *    the host's cycles in the quantum being closed (the collector's per-quantum usage range), and
+ *    `quantumCycles()` the same figure read without closing the quantum;
  *    `sample(order)` → the collector's 20 s sample of the host (`HostSample`, plain data: hostSample.ts,
  *    memory reclamation's figures included: the host's reclaimer is read here, not by the collector);
  *    `guestRunState(vmId)` / `guestFacts(vmId)` → the guest's run state / facts now (undefined: no
@@ -694,6 +695,11 @@ export class HostOwner implements ReclaimCalls {
   /** Closes one lockstep quantum on the host's scheduler: the host's cycles in it. */
   endQuantum(lengthNs: number): number {
     return this.env.scheduler()?.endGridQuantum(lengthNs) ?? 0;
+  }
+
+  /** What `endQuantum` would return now, closing nothing (a host worker sends it with the segment's reply). */
+  quantumCycles(): number {
+    return this.env.scheduler()?.gridCycles() ?? 0;
   }
 
   /** The guests that crashed or powered themselves off during the segment (usually none: a shared empty list). */

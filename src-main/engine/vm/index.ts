@@ -7,7 +7,7 @@
 export { checkPowerOp, POWER_TRANSITIONS, type PowerOp } from './powerState';
 export { guestStopped, POWER_OP_DURATION_MS, POWER_TASK_KIND, reservationFits, startPowerOp, uptimeMs } from './powerOps';
 export {
-  captureGuest, chargeOverhead, cpuPolicyOf, guestRunState, hardwareOf, markCrashed, pollConsole, guestRestoreOrder, startGuest, stopGuest,
+  captureGuest, chargeOverhead, cpuPolicyOf, guestRunState, hardwareOf, markCrashed, pollConsole, takeConsole, guestRestoreOrder, startGuest, stopGuest,
 } from './guestLifecycle';
 export { VmRuntime, type VmRuntimeState } from './vmRuntime';
 export { ConsoleBuffer, type ConsoleState } from './consoleBuffer';
@@ -19,8 +19,8 @@ export { HostOwner, type HostOwnerEnv, type GuestFacts, type GuestStartOrder, ty
 export type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 export { CaptureIntake, dropSuspended, releaseAll, releaseDropped, savedCapture } from './captureHandles';
 export {
-  ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type CallbackMoves, type HostOwnerCalls, type OwnerCallName,
-  type OwnerMethod,
+  FANNED_OWNER_CALLS, ONE_THREAD_READS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, type CallbackMoves, type FannedOwnerCall,
+  type HostCall, type HostFanOut, type HostOwnerCalls, type OwnerCallName, type OwnerMethod,
 } from './ownerCalls';
 export {
   CheckedLoopback, checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, type OwnerTransport, type OwnerTransportMaker,

@@ -15,6 +15,9 @@
  *    coordinator answers it while it waits for the call's reply); in one thread the function itself.
  *  - `OWNER_MOVES`: the calls whose arguments or reply carry buffers that move (transferred, so the side
  *    they left sees them detached): the record batches, the bitmaps' words, the switch's hash list.
+ *  - `FANNED_OWNER_CALLS`, `HostFanOut`: the barrier's calls a service may send to every host at once (one
+ *    message per worker carrying all its hosts' calls, `HostOwnerMaker.callEach`): plain arguments and
+ *    replies, nothing moved, no callback; each reads or changes only its own host.
  *
  * Rules: the lists are data, not behaviour: direct mode never reads them (no cost). A buffer is listed as
  * moving only where the side that sends it keeps no use for it (as `ownerHeldMachines.test.ts` checks).
@@ -36,7 +39,7 @@ export const OWNER_METHODS = [
   'supplyPages', 'readSavedSource', 'takeDirtyLog', 'attachDirtyReader', 'detachDirtyReader',
   'putDisks', 'takeDisks',
   'digestPart', 'savePart', 'restorePart',
-  'stoppedVms', 'endQuantum', 'sample', 'guestRunState', 'guestFacts',
+  'stoppedVms', 'endQuantum', 'quantumCycles', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',
   'receiverDropHeld', 'receiverDropAllHeld', 'receiverReadPlace', 'closeReceiver',
   'outgoingPageCount', 'outgoingDirty', 'outgoingCore', 'outgoingCheck', 'outgoingWhole',
@@ -67,6 +70,15 @@ type Unlisted = Exclude<keyof HostOwner, OwnerMethod | OwnerRead | 'hostId'>;
 type ListedEveryMember = [Unlisted] extends [never] ? true : false;
 const listedEveryMember: ListedEveryMember = true;
 void listedEveryMember;
+
+/** The calls a fan-out carries (`HostFanOut`): a service that makes one of them to many hosts, with arguments that
+ *  do not depend on another host's reply, may send them all at once. */
+export const FANNED_OWNER_CALLS = ['endQuantum', 'reclaimVmIds', 'reclaimStep', 'readConsole'] as const satisfies readonly OwnerMethod[];
+export type FannedOwnerCall = (typeof FANNED_OWNER_CALLS)[number];
+/** One call of a fan-out: the host, the call, its arguments. */
+export type HostCall = readonly [hostId: HostOwner['hostId'], name: FannedOwnerCall, args: readonly unknown[]];
+/** Runs the calls (each host's in the order given, hosts possibly at once): the replies in the calls' order. */
+export type HostFanOut = (calls: readonly HostCall[]) => unknown[];
 
 /** A set of the names, for the worker's allow-list and the transports' checks. */
 export const OWNER_CALL_NAMES: ReadonlySet<string> = new Set<string>([...OWNER_METHODS, ...OWNER_READS]);

@@ -7,7 +7,8 @@
  * benchmarks) and whether to load the host's page codecs. Calls: `addHost(HostSideData)` builds the host's
  * `HostSide` and `HostOwner` here from the plain data and this worker's own ports; every owner call takes
  * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added
- * and replies with the hosts whose guests stopped in it (`[hostId, stoppedVms()][]`, or null: none).
+ * and replies with what the barrier first asks each host (`SegmentReply`: the guests that stopped, the
+ * quantum's cycles, the reclaimer's VMs — all reads, taken before anything else reaches the host).
  *
  * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
  * factory and codecs), so a host's results do not depend on where it runs. One lookup is still the
@@ -36,6 +37,16 @@ export interface HostWorkerInit {
   end: BlockingCallEnd;
   guests: HostWorkerGuests;
   pageCodecs: boolean;
+}
+
+/** What rides on a segment's reply, per held host in the order they were added (the pool caches it). */
+export interface SegmentReply {
+  /** The hosts whose guests stopped in the segment, with those guests (`stoppedVms()`); null: none. */
+  stopped: [HostId, readonly unknown[]][] | null;
+  /** Each host's `quantumCycles()`: what `endQuantum` would return now. */
+  quantum: number[];
+  /** Each host's `reclaimVmIds()`. */
+  vmIds: string[][];
 }
 
 /** A lookup that is still the coordinator's, used on a host worker. */
@@ -83,11 +94,19 @@ async function main(): Promise<void> {
     },
     runSegments(t0, t1) {
       owners.forEach((owner) => owner.runSegment(t0, t1));
-      // The guests that stopped in the segment ride on its reply (almost always none: null), so the
-      // barrier's first question to each host needs no call of its own.
+      // What the barrier asks every host first rides on the reply, read now (no call of its own): the
+      // guests that stopped (almost always none: null), the quantum's cycles, the reclaimer's VMs.
       let stopped: [HostId, readonly unknown[]][] | null = null;
-      owners.forEach((owner, hostId) => { const s = owner.stoppedVms(); if (s.length > 0) (stopped ??= []).push([hostId, s]); });
-      return stopped;
+      const quantum: number[] = [];
+      const vmIds: string[][] = [];
+      owners.forEach((owner, hostId) => {
+        const s = owner.stoppedVms();
+        if (s.length > 0) (stopped ??= []).push([hostId, s]);
+        quantum.push(owner.quantumCycles());
+        vmIds.push(owner.reclaimVmIds());
+      });
+      const reply: SegmentReply = { stopped, quantum, vmIds };
+      return reply;
     },
     // A guest's config carries the coordinator's disk store, which arrives here as a copy without its
     // methods: in its place, the stand-in that says where the disk is.

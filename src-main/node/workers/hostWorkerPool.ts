@@ -10,8 +10,16 @@
  *    the lab's order, to the workers in turn).
  *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
  *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done. Each
- *    reply carries the guests that stopped in the segment, so the barrier's first `stoppedVms` to a host
- *    is answered here — only while no other call has reached that host since (a pure read, never stale).
+ *    reply carries, per host, what the barrier first asks it (`SegmentReply`): its guests that stopped, its
+ *    quantum's cycles, its reclaimer's VMs. So the barrier's `stoppedVms`, `endQuantum` and `reclaimVmIds`
+ *    to a host are answered here — each once, and only while no other call has reached that host since
+ *    (never stale). `stoppedVms` and `reclaimVmIds` are reads; `endQuantum` closes the quantum, so an
+ *    answer from the reply leaves the closing due on the host's worker: sent with the next message to
+ *    that worker (the next segment or fan-out, or a `closeQuantums` call before any other call), which
+ *    closes it before anything else — so it runs on the host exactly where it ran in one thread.
+ *  - `callEach(calls)`: the barrier's calls to many hosts (`FANNED_OWNER_CALLS`) as one fan-out: one
+ *    `callEach` message per worker holding any of them (its hosts' calls, in the order given), all waited
+ *    for (`callAll`); the replies in the calls' order. An owner's error comes back as `OwnerCallError`.
  *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
  *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
  *    account of what each segment costs).
@@ -19,15 +27,18 @@
  *
  * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
  * and its hosts, never a hang (the call's bound, `WORKER_CALL_TIMEOUT_MS`). The coordinator's lab must be
- * built with the guest factory the workers build (`guests`). Every call other than the segment is one
- * blocking round trip to one host, in the lab's order, as in one thread.
+ * built with the guest factory the workers build (`guests`). Every call other than the segment and a
+ * fan-out is one blocking round trip to one host, in the lab's order, as in one thread. Any call that
+ * reaches a host — a fan-out's included — ends the segment's cached answers for it; an `endQuantum`
+ * answered from the reply (which changes only the scheduler's quantum accounting) ends all but the
+ * reclaimer's VMs (the reclaimer reads no such accounting).
  */
 import { Worker } from 'node:worker_threads';
-import { ownerClient, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
+import { OwnerCallError, ownerClient, type HostCall, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
 import { HOST_WORKERS_MAX } from '../limits';
 import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { WorkerOwnerTransport } from './ownerOverWorker';
-import type { HostWorkerGuests, HostWorkerInit } from './hostWorker';
+import type { HostWorkerGuests, HostWorkerInit, SegmentReply } from './hostWorker';
 import { EXITED, REPLIES } from './blockingCallProtocol';
 import { workerEntryPath } from './workerEntry';
 
@@ -48,7 +59,14 @@ export class HostWorkerError extends Error {
   }
 }
 
-interface HostWorker { index: number; worker: Worker; client: BlockingCallClient; hosts: string[] }
+interface HostWorker {
+  index: number; worker: Worker; client: BlockingCallClient; hosts: string[];
+  /** Quantums answered from a segment's reply and not yet closed there: `[hostId, lengthNs]`, in the order answered. */
+  due: [string, number][];
+}
+
+/** What a segment's reply answers for one host, each until used or until another call reaches the host. */
+interface AfterSegment { stopped?: readonly unknown[]; quantum?: number; vmIds?: string[] }
 
 /** A worker count from the command line or the environment: an integer 0…HOST_WORKERS_MAX (0 = one thread). */
 export function hostWorkerCount(raw: unknown, field: string): number {
@@ -60,15 +78,20 @@ export function hostWorkerCount(raw: unknown, field: string): number {
 }
 
 const NONE_STOPPED: readonly unknown[] = Object.freeze([]);
+const NO_DUE: [string, number][] = [];
+/** `fromSegment`'s answer when the segment's reply does not answer the call. */
+const NOT_CACHED: unique symbol = Symbol('not cached');
 
 export class HostWorkerPool implements HostOwnerMaker {
   private readonly workers: HostWorker[] = [];
   /** The workers holding hosts (the segment's fan-out), and their calls (reused: posted at every segment). */
-  private busy: { client: BlockingCallClient; method: string; args: [number, number] }[] = [];
+  private busy: { client: BlockingCallClient; method: string; args: [number, number, [string, number][]] }[] = [];
   /** The workers holding hosts, in the order of `busy`. */
   private holding: HostWorker[] = [];
-  /** Per host, its guests that stopped in the last segment, until the next call to that host (then stale). */
-  private readonly stoppedAfterSegment = new Map<string, readonly unknown[]>();
+  /** Per host, what the last segment's reply answers (`AfterSegment`), until the next call to that host. */
+  private readonly afterSegment = new Map<string, AfterSegment>();
+  /** Each host's worker. */
+  private readonly workerOf = new Map<string, HostWorker>();
   private closed = false;
   /** Blocking calls made, by name (`runSegments` counts one per segment, whatever the workers): what the
    *  coordinator asks per segment (a benchmark's figure). */
@@ -91,7 +114,7 @@ export class HostWorkerPool implements HostOwnerMaker {
       // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
       // an uncaught one from taking the process down.
       worker.on('error', () => {});
-      this.workers.push({ index, worker, client, hosts: [] });
+      this.workers.push({ index, worker, client, hosts: [], due: [] });
     }
   }
 
@@ -100,17 +123,16 @@ export class HostWorkerPool implements HostOwnerMaker {
     const w = this.workers[this.workers.reduce((at, x, i) => (x.hosts.length < this.workers[at].hosts.length ? i : at), 0)];
     this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
     w.hosts.push(data.hostId);
-    if (w.hosts.length === 1) { this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0] }); this.holding.push(w); }
+    this.workerOf.set(data.hostId, w);
+    if (w.hosts.length === 1) { this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0, NO_DUE] }); this.holding.push(w); }
     const transport = new WorkerOwnerTransport(w.client, data.hostId);
     const hostId = data.hostId;
     return ownerClient(hostId, {
       call: (name, args) => {
-        // The first `stoppedVms` after a segment is the segment's own reply (nothing reached the host since).
-        const fresh = this.stoppedAfterSegment.get(hostId);
-        if (fresh !== undefined) {
-          this.stoppedAfterSegment.delete(hostId);
-          if (name === 'stoppedVms') return fresh;
-        }
+        const cached = this.fromSegment(w, hostId, name, args);
+        if (cached !== NOT_CACHED) return cached;
+        this.afterSegment.delete(hostId);
+        if (w.due.length > 0) this.closeDue(w);
         return this.guard(w, name, () => transport.call(name, args));
       },
     });
@@ -118,20 +140,98 @@ export class HostWorkerPool implements HostOwnerMaker {
 
   runSegments(t0: number, t1: number): void {
     const calls = this.busy;
-    for (let i = 0; i < calls.length; i++) calls[i].args = [t0, t1];
+    for (let i = 0; i < calls.length; i++) calls[i].args = [t0, t1, this.takeDue(this.holding[i])];
     let failed = -1;
     this.calls.set('runSegments', (this.calls.get('runSegments') ?? 0) + 1);
     const started = performance.now();
     try {
       const replies = callAll(calls, (i) => { failed = i; });
-      for (const w of this.holding) for (const h of w.hosts) this.stoppedAfterSegment.set(h, NONE_STOPPED);
-      for (const r of replies) for (const [h, stopped] of (r as [string, unknown[]][] | null) ?? []) this.stoppedAfterSegment.set(h, stopped);
+      this.afterSegment.clear();
+      for (let i = 0; i < replies.length; i++) {
+        const r = replies[i] as SegmentReply;
+        const hosts = this.holding[i].hosts;
+        for (let k = 0; k < hosts.length; k++) this.afterSegment.set(hosts[k], { stopped: NONE_STOPPED, quantum: r.quantum[k], vmIds: r.vmIds[k] });
+        if (r.stopped) for (const [h, stopped] of r.stopped) this.afterSegment.get(h)!.stopped = stopped;
+      }
     } catch (e) {
       const w = this.workers.find((x) => x.client === calls[failed]?.client);
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
     } finally {
       this.callMs.set('runSegments', (this.callMs.get('runSegments') ?? 0) + performance.now() - started);
     }
+  }
+
+  callEach(calls: readonly HostCall[]): unknown[] {
+    const name = calls.length ? `${calls[0][1]} (fan-out)` : 'callEach';
+    const out = new Array<unknown>(calls.length);
+    // Per worker, its hosts' calls (in the order given) and where each reply goes; what the segment's
+    // reply answers is not sent.
+    const byWorker = new Map<HostWorker, { list: HostCall[]; at: number[] }>();
+    for (let i = 0; i < calls.length; i++) {
+      const [hostId, method, args] = calls[i];
+      const w = this.workerOf.get(hostId);
+      if (!w) throw new HostWorkerError(`no host worker holds host ${hostId}`);
+      const cached = this.fromSegment(w, hostId, method, args);
+      if (cached !== NOT_CACHED) { out[i] = cached; continue; }
+      this.afterSegment.delete(hostId);
+      let mine = byWorker.get(w);
+      if (!mine) byWorker.set(w, (mine = { list: [], at: [] }));
+      mine.list.push(calls[i]);
+      mine.at.push(i);
+    }
+    const workers = [...byWorker.keys()];
+    if (workers.length === 0) return out;
+    const posted = workers.map((w) => ({ client: w.client, method: 'callEach', args: [byWorker.get(w)!.list, this.takeDue(w)] }));
+    let failed = -1;
+    this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
+    const started = performance.now();
+    try {
+      if (this.closed) throw new HostWorkerError(`the host workers were closed (their lab was dropped): ${name} cannot run`);
+      const replies = callAll(posted, (i) => { failed = i; });
+      workers.forEach((w, k) => { const at = byWorker.get(w)!.at; (replies[k] as unknown[]).forEach((r, j) => { out[at[j]] = r; }); });
+      return out;
+    } catch (e) {
+      if (!(e instanceof WorkerCallError)) throw e;
+      if (e.kind === 'failed') throw new OwnerCallError(calls[0][1], e.message);
+      throw this.failure(e, name, workers[failed] ?? workers[0]);
+    } finally {
+      this.callMs.set(name, (this.callMs.get(name) ?? 0) + performance.now() - started);
+    }
+  }
+
+  /** A call the last segment's reply answers for the host (used up: each answer once), or NOT_CACHED. */
+  private fromSegment(w: HostWorker, hostId: string, name: string, args: readonly unknown[]): unknown {
+    const c = this.afterSegment.get(hostId);
+    if (c === undefined) return NOT_CACHED;
+    let answer: unknown = NOT_CACHED;
+    if (name === 'stoppedVms' && c.stopped !== undefined) { answer = c.stopped; c.stopped = undefined; }
+    else if (name === 'reclaimVmIds' && c.vmIds !== undefined) { answer = c.vmIds; c.vmIds = undefined; }
+    else if (name === 'endQuantum' && c.quantum !== undefined && typeof args[0] === 'number') {
+      // the quantum is closed on the worker before anything else reaches the host; closing changes only
+      // the scheduler's quantum accounting, which the guests' list does not read (so it stays)
+      answer = c.quantum;
+      w.due.push([hostId, args[0]]);
+      c.quantum = undefined;
+      c.stopped = undefined;
+    }
+    if (answer === NOT_CACHED) return NOT_CACHED;
+    const key = `${name} (segment reply)`;
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    return answer;
+  }
+
+  /** The worker's due quantums, handed to the message that carries them (the list starts afresh). */
+  private takeDue(w: HostWorker): [string, number][] {
+    if (w.due.length === 0) return NO_DUE;
+    const due = w.due;
+    w.due = [];
+    return due;
+  }
+
+  /** A call other than a segment or fan-out is about to reach the worker: its due quantums closed first. */
+  private closeDue(w: HostWorker): void {
+    const due = this.takeDue(w);
+    this.guard(w, 'closeQuantums', () => w.client.call('closeQuantums', [due]));
   }
 
   /** The threads end; the pool's clients fail from now on. */
@@ -144,7 +244,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     }
     this.busy = [];
     this.holding = [];
-    this.stoppedAfterSegment.clear();
+    this.afterSegment.clear();
   }
 
   /** The threads (tests: a worker terminated under a running lab; each one's exit once the lab is dropped). */

@@ -12,7 +12,11 @@
  *  - `serveHostOwners(end, hosts)`: the same calls for several owners, each call's first argument the
  *    host id (`hosts.owner(id)` finds it, or throws; `hosts.argsIn` may replace arguments the worker
  *    cannot use as they came), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
- *    `runSegments(t0, t1)`), still an allow-list.
+ *    `runSegments(t0, t1, due)`, `callEach(calls, due)`: several owner calls in one message — `[hostId, name,
+ *    args][]`, names from `FANNED_OWNER_CALLS` only — run in the order given, the replies as one array;
+ *    `closeQuantums(due)`), still an allow-list. `due` (`[hostId, lengthNs][]`, may be absent): quantums the
+ *    coordinator closed from the segment's reply (`hostWorkerPool.ts`), closed here first — each host's
+ *    `endQuantum` runs before anything else reaches the host, as it ran on the coordinator.
  *
  * Rules: a call with a callback argument (`OWNER_CALLBACKS`: the sender half's port, post-copy's urgent
  * fault port) registers the function with the client and sends its id in the argument's place; the owner
@@ -25,7 +29,7 @@
  */
 import type { HostId } from '@shared/model/ids';
 import {
-  OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type CallbackMoves, type OwnerCallName, type OwnerMethod, type OwnerTransport,
+  FANNED_OWNER_CALLS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS, OwnerCallError, type CallbackMoves, type OwnerCallName, type OwnerMethod, type OwnerTransport,
 } from '../../engine/index';
 import type { BlockingCallEnd } from './blockingCallProtocol';
 import { WorkerCallError, type BlockingCallClient } from './blockingCallClient';
@@ -112,7 +116,9 @@ export function serveOwner(end: BlockingCallEnd, owner: object): void {
 }
 
 /** A host worker's own calls, beside its owners' (which take the host id first). */
-export const HOST_WORKER_CALLS = ['addHost', 'runSegments'] as const;
+export const HOST_WORKER_CALLS = ['addHost', 'runSegments', 'callEach', 'closeQuantums'] as const;
+
+const FANNED: ReadonlySet<string> = new Set(FANNED_OWNER_CALLS);
 
 /** What a worker holding several hosts' owners serves (`hostWorker.ts`). */
 export interface HostOwners {
@@ -120,7 +126,8 @@ export interface HostOwners {
   addHost(data: unknown): void;
   /** The owner of `hostId`; throws when the worker holds none. */
   owner(hostId: unknown): object;
-  /** Every held host runs the segment [t0, t1); the reply is the worker's (what rides on the segment). */
+  /** Every held host runs the segment [t0, t1) (the quantums due closed first); the reply is the worker's
+   *  (what rides on the segment). */
   runSegments(t0: number, t1: number): unknown;
   /** The owner's arguments as the worker passes them on (absent: as they came). */
   argsIn?(method: string, args: unknown[]): unknown[];
@@ -137,6 +144,23 @@ export function serveHostOwners(end: BlockingCallEnd, hosts: HostOwners): void {
   }
   for (const r of OWNER_READS) target[r] = (hostId) => (hosts.owner(hostId) as Record<string, unknown>)[r];
   target.addHost = (data) => hosts.addHost(data);
-  target.runSegments = (t0, t1) => hosts.runSegments(t0 as number, t1 as number);
+  const closeQuantums = (due: unknown): void => {
+    if (due === undefined || due === null) return;
+    if (!Array.isArray(due)) throw new TypeError('the quantums due need a list of [hostId, lengthNs]');
+    for (const [hostId, lengthNs] of due as [unknown, unknown][]) target.endQuantum(hostId, lengthNs);
+  };
+  target.closeQuantums = closeQuantums;
+  target.runSegments = (t0, t1, due) => { closeQuantums(due); return hosts.runSegments(t0 as number, t1 as number); };
+  target.callEach = (calls, due) => {
+    closeQuantums(due);
+    if (!Array.isArray(calls)) throw new TypeError('callEach needs a list of [hostId, name, args]');
+    return calls.map((c: unknown) => {
+      const [hostId, name, args] = Array.isArray(c) ? (c as unknown[]) : [];
+      if (typeof name !== 'string' || !FANNED.has(name) || !Array.isArray(args)) {
+        throw new TypeError(`callEach carries only ${[...FANNED].join(', ')} with an argument list, got ${JSON.stringify(name)}`);
+      }
+      return target[name](hostId, ...(args as unknown[]));
+    });
+  };
   serveBlockingCalls(end, target, new Set([...OWNER_CALL_NAMES, ...HOST_WORKER_CALLS]), OWNER_SERVED_MOVES);
 }
