@@ -7,7 +7,7 @@
  * [--params JSON]`.
  * The lab: `--hosts` hosts of 8 cores at 100 MHz, `--vms` one-vCPU fakeGuest VMs each (the test double:
  * real guests need their disks, still the coordinator's), all running `--workload` with the fakeGuest's `--params`, seed 1, advanced
- * `--seconds` virtual seconds (under 20: a sample reads the dirty logs, also still the coordinator's).
+ * `--seconds` virtual seconds (a long run, e.g. 40, amortises each worker's own JIT warm-up).
  * Each run is a child process (`--child N`): its wall time from spawn to exit (worker start-up included)
  * and, reported by the child, the advance alone and the lab's digest (the same for every N, or the
  * benchmark fails) and the owner calls the coordinator made per segment. Prints one JSON object: per N the

@@ -61,7 +61,8 @@ export class WorkerOwnerTransport implements OwnerTransport {
     try {
       if (!callback) {
         const reply = this.client.call(name, this.hostId === undefined ? args : [this.hostId, ...args], transfer);
-        for (const giver of RELEASES.get(name) ?? []) this.release(giver, args[0]);
+        const givers = RELEASES.get(name);
+        if (givers) for (const giver of givers) this.release(giver, args[0]);
         return reply;
       }
       const fn = args[callback.index];
