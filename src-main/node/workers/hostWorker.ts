@@ -14,8 +14,7 @@
  * factory and codecs), so a host's results do not depend on where it runs. One lookup is still the
  * coordinator's (a VM's disk, moving to the host's side): here it is a stand-in that throws
  * `CoordinatorLookupError` when used (a guest's disk I/O) rather than answering differently from one
- * thread; a disk store sent in a guest's config (`start`, the incoming calls) is replaced by the same
- * stand-in.
+ * thread. Orders carry no disk (`GuestOrderConfig`): the owner adds the VM's disk from its side's port.
  */
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -72,9 +71,6 @@ function coordinatorDisk(vmId: string): HostSidePorts['disk'] extends (v: never)
   return { get blockBytes() { return fail(); }, get blockCount() { return fail(); }, read: fail, write: fail };
 }
 
-/** The owner calls whose order's `config.disk` is the coordinator's disk store (until disks move here). */
-const CONFIG_DISK_CALLS: ReadonlySet<string> = new Set(['start', 'receiveIncoming', 'startIncoming', 'readSavedSource']);
-
 async function main(): Promise<void> {
   const init = workerData as HostWorkerInit;
   const guestFactory = await guestFactoryOf(init.guests);
@@ -107,13 +103,6 @@ async function main(): Promise<void> {
       });
       const reply: SegmentReply = { stopped, quantum, vmIds };
       return reply;
-    },
-    // A guest's config carries the coordinator's disk store, which arrives here as a copy without its
-    // methods: in its place, the stand-in that says where the disk is.
-    argsIn(method, args) {
-      const order = args[0] as { vmId?: string; config?: { disk?: unknown } } | undefined;
-      if (!CONFIG_DISK_CALLS.has(method) || !order?.config?.disk || typeof order.vmId !== 'string') return args;
-      return [{ ...order, config: { ...order.config, disk: coordinatorDisk(order.vmId) } }, ...args.slice(1)];
     },
   });
 }

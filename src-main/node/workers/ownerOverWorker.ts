@@ -10,8 +10,7 @@
  *  - `serveOwner(end, owner)`: the owner's methods and getters (`OWNER_CALL_NAMES`, the allow-list) served
  *    on `end`, each reply's moving buffers transferred back.
  *  - `serveHostOwners(end, hosts)`: the same calls for several owners, each call's first argument the
- *    host id (`hosts.owner(id)` finds it, or throws; `hosts.argsIn` may replace arguments the worker
- *    cannot use as they came), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
+ *    host id (`hosts.owner(id)` finds it, or throws), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
  *    `runSegments(t0, t1, due)`, `callEach(calls, due)`: several owner calls in one message — `[hostId, name,
  *    args][]`, names from `FANNED_OWNER_CALLS` only — run in the order given, the replies as one array;
  *    `closeQuantums(due)`), still an allow-list. `due` (`[hostId, lengthNs][]`, may be absent): quantums the
@@ -130,8 +129,6 @@ export interface HostOwners {
   /** Every held host runs the segment [t0, t1) (the quantums due closed first); the reply is the worker's
    *  (what rides on the segment). */
   runSegments(t0: number, t1: number): unknown;
-  /** The owner's arguments as the worker passes them on (absent: as they came). */
-  argsIn?(method: string, args: unknown[]): unknown[];
 }
 
 /** Serves several owners' calls on `end`, each call's first argument its host id, and the worker's own calls. */
@@ -140,7 +137,7 @@ export function serveHostOwners(end: BlockingCallEnd, hosts: HostOwners): void {
   for (const m of OWNER_METHODS) {
     target[m] = (hostId, ...a) => {
       const owner = hosts.owner(hostId) as Record<string, (...x: unknown[]) => unknown>;
-      return owner[m].apply(owner, hosts.argsIn ? hosts.argsIn(m, a) : a);
+      return owner[m].apply(owner, a);
     };
   }
   for (const r of OWNER_READS) target[r] = (hostId) => (hosts.owner(hostId) as Record<string, unknown>)[r];
