@@ -11,7 +11,8 @@
  *    workers at once, returning when all are done. Absent: the loop calls each owner's `runSegment`.
  *  - `callEach(calls)` (optional): a fan-out of the barrier's calls (`FANNED_OWNER_CALLS`, one call per host
  *    or several) — on workers one message per worker carrying all its hosts' calls, every worker at once.
- *    Absent (one thread): the services call each owner in turn, as before (no cost added).
+ *    Absent (one thread): `callEachInTurn`, each owner called in turn in the calls' order — the services
+ *    have one path whatever the maker.
  *  - `close()` (optional): the owners are no longer used (a pool of workers terminates its threads).
  *  - `localOwners(transport?)`: the maker of one thread — the side and its owner built here, the lab
  *    holding the owner itself (no cost) or, with an `OwnerTransportMaker`, a client through it (tests:
@@ -22,7 +23,8 @@
 order matters); every other call stays one call to one host, in the lab's order.
  */
 import { HostSide, type HostSideData, type HostSidePorts } from '../host/index';
-import { HostOwner, ownerClient, type HostFanOut, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
+import type { HostId } from '@shared/model/ids';
+import { HostOwner, ownerClient, type HostCall, type HostFanOut, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
 
 export interface HostOwnerMaker {
   owner(data: HostSideData, ports: HostSidePorts): HostOwnerCalls;
@@ -39,4 +41,13 @@ export function localOwners(transport?: OwnerTransportMaker): HostOwnerMaker {
       return transport ? ownerClient(data.hostId, transport(owner)) : owner;
     },
   };
+}
+
+/** A fan-out in one thread: each call made on its host's owner in turn, in the calls' order. */
+export function callEachInTurn(owners: ReadonlyMap<HostId, HostOwnerCalls>, calls: readonly HostCall[]): unknown[] {
+  return calls.map(([hostId, name, args]) => {
+    const owner = owners.get(hostId);
+    if (!owner) throw new Error(`no host ${hostId}`);
+    return (owner[name] as (...a: unknown[]) => unknown)(...args);
+  });
 }

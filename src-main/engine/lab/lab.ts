@@ -60,9 +60,9 @@ import type { GuestParamDto } from '@shared/model/guestParams';
 import type { PageCodecPort } from '../ports';
 import { MigrationService, PageCodecs } from '../migration/index';
 import { sameThread, VmRuntime, type HostFanOut, type HostOwnerCalls, type OwnerTransportMaker } from '../vm/index';
-import { localOwners, type HostOwnerMaker } from './hostOwners';
+import { callEachInTurn, localOwners, type HostOwnerMaker } from './hostOwners';
 import type { HostPartTransport } from '../vm/index';
-import { pollConsole, startGuest, takeConsole } from '../vm/index';
+import { startGuest, takeConsole } from '../vm/index';
 import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
 import { LAB_TASK_KINDS } from './taskKinds';
@@ -122,8 +122,9 @@ export class Lab {
   readonly owners = new Map<HostId, HostOwnerCalls>();
   /** Who builds the owners from each host's plain data, and runs their segments. */
   private readonly hostOwners: HostOwnerMaker;
-  /** The barrier's calls to every host at once (`HostOwnerMaker.callEach`; absent in one thread: each owner in turn). */
-  readonly callEachHost: HostFanOut | undefined;
+  /** The barrier's calls to every host (`HostOwnerMaker.callEach`: on workers at once; in one thread each
+   *  owner in turn, in the calls' order): the services' one way to fan a call out. */
+  readonly callEachHost: HostFanOut;
   /** The host codecs' port each host's side is built with (absent: the engine's hash, no compression). */
   private readonly pageCodecPort: PageCodecPort | undefined;
   /** How a host's save, digest or restore part crosses between the lab and the host's owner (a test may swap it). */
@@ -148,7 +149,7 @@ export class Lab {
     this.guestFactory = options.guestFactory;
     this.hostParts = options.hostPartTransport ?? sameThread;
     this.hostOwners = options.hostOwners ?? localOwners(options.ownerTransport);
-    this.callEachHost = this.hostOwners.callEach?.bind(this.hostOwners);
+    this.callEachHost = this.hostOwners.callEach?.bind(this.hostOwners) ?? ((calls) => callEachInTurn(this.owners, calls));
     this.pageCodecPort = options.pageCodecs;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
     this.workloads = options.workloads;
@@ -306,11 +307,7 @@ export class Lab {
     return this.clusterServices.counters(clusterId);
   }
 
-  pollConsole(vm: Vm): void {
-    pollConsole(this.ops, vm);
-  }
-
-  /** A `readConsole` reply for the VM, asked from its console offset (a fan-out's), taken in as `pollConsole` would. */
+  /** A `readConsole` reply for the VM, asked from its console offset (a fan-out's), taken in as `pollConsole` takes its own. */
   takeConsole(vm: Vm, r: { text: string; nextOffset: number } | undefined): void {
     takeConsole(this.ops, vm, r);
   }

@@ -12,9 +12,9 @@
  * reclamation's figures, `overcommit/reclaimSample.ts`) and the host's reclamation figures — and
  * `endQuantum` once per quantum; the VMs' time bases (runtimes), the lab (uptime) and the documented
  * models (`resourceModels.ts`). Console output is copied every 100 ms
- * through `pollConsole` (the owner's `readConsole`). With `sources.callEachHost` (host workers) every
- * host's `endQuantum` and every VM's `readConsole` go as one fan-out each, the replies taken in the same
- * order as the host-by-host loops take them (which one thread keeps).
+ * as the owners' `readConsole` replies. Every host's `endQuantum` and every VM's `readConsole` go as one
+ * fan-out each (`sources.callEachHost`: on host workers one message per worker, in one thread each owner
+ * in turn), the replies taken in the hosts' and the VMs' order.
  *
  * - `new Collector(sources)`; `samples` (the history queries read); `hostTransport` (how a sample order
  *   and its reply travel: as they are in one thread; a test sends them through a real MessageChannel);
@@ -79,10 +79,9 @@ export interface CollectorSources {
   nowMs(): number;
   nowNs(): number;
   emit(e: EngineEvent): void;
-  pollConsole(vm: Vm): void;
-  /** The barrier's calls to every host at once (host workers); absent, each owner in turn. */
-  readonly callEachHost?: HostFanOut;
-  /** A VM's `readConsole` reply from such a fan-out, taken in as `pollConsole` would. */
+  /** The barrier's calls to every host (on host workers at once; in one thread each owner in turn). */
+  readonly callEachHost: HostFanOut;
+  /** A VM's `readConsole` reply from such a fan-out, taken in (its console offset moves, new text published). */
   takeConsole(vm: Vm, r: { text: string; nextOffset: number } | undefined): void;
   /** Cluster-service counters of a cluster (failover level, DRS imbalance), when the lab runs the services. */
   clusterServiceCounters?(clusterId: ClusterId): Values;
@@ -225,10 +224,10 @@ export class Collector {
     // forEach and an indexed loop rather than for-of: this runs at every quantum, and a Map's for-of allocates
     // an iterator and an entry per host wherever V8 does not optimize them away.
     const fanOut = lab.callEachHost;
-    const cyclesAtOnce = fanOut ? (fanOut(Array.from(lab.owners.keys(), (id) => [id, 'endQuantum', [SIM_QUANTUM_NS]] as const)) as number[]) : undefined;
+    const cyclesOfHosts = fanOut(Array.from(lab.owners.keys(), (id) => [id, 'endQuantum', [SIM_QUANTUM_NS]] as const)) as number[];
     let at = 0;
-    lab.owners.forEach((owner, hostId) => {
-      const cycles = cyclesAtOnce ? cyclesAtOnce[at++] : owner.endQuantum(SIM_QUANTUM_NS);
+    lab.owners.forEach((_owner, hostId) => {
+      const cycles = cyclesOfHosts[at++];
       const host = lab.reg.hosts.get(hostId);
       if (!host?.clusterId) return;
       let c = this.quantumSums.get(host.clusterId);
@@ -246,21 +245,21 @@ export class Collector {
     }
     if (Math.round(nowMs / QUANTUM_MS) % CONSOLE_POLL_QUANTA === 0) {
       // every VM: its host's owner answers nothing for a VM that runs no machine
-      if (fanOut) this.pollConsolesAtOnce(fanOut);
-      else for (const id of lab.runtimes.keys()) lab.pollConsole(lab.reg.vms.get(id)!);
+      this.pollConsoles(fanOut);
     }
   }
 
-  /** Every VM's console read as one fan-out (host workers), the replies taken in the VMs' order, as `pollConsole` one by one. */
-  private pollConsolesAtOnce(fanOut: HostFanOut): void {
+  /** Every VM's console read as one fan-out, the replies taken in the VMs' order (a VM on no host runs no machine: not asked). */
+  private pollConsoles(fanOut: HostFanOut): void {
     const lab = this.src;
     const vms: Vm[] = [];
     const calls: HostCall[] = [];
-    for (const [id, rt] of lab.runtimes) {
+    // the runtimes' ids, each runtime read for its console offset alone (the collector reaches no guest)
+    for (const id of lab.runtimes.keys()) {
       const vm = lab.reg.vms.get(id)!;
       if (!vm.hostId || !lab.owners.has(vm.hostId)) continue;
       vms.push(vm);
-      calls.push([vm.hostId, 'readConsole', [vm.id, rt.guestConsoleOffset]]);
+      calls.push([vm.hostId, 'readConsole', [vm.id, lab.runtimes.get(id)!.guestConsoleOffset]]);
     }
     if (calls.length === 0) return;
     const replies = fanOut(calls) as ({ text: string; nextOffset: number } | undefined)[];

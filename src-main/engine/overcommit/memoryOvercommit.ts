@@ -16,9 +16,10 @@
  *    reads changed, for the VMs its owner says the reclaimer holds), then each host's step in the
  *    inventory's order, its state changes logged (`HostMemoryStateChangedEvent`) and marked as each
  *    reply comes, before the next host runs: the order the events had when the reclaimers ran here.
- *    With `sources.callEachHost` (host workers) the same calls go as two fan-outs — every host's
- *    `reclaimVmIds`, then every host's step — and the replies are logged in the same order: no host's
- *    order depends on another's reply, and logging a change touches no host.
+ *    The calls go as two fan-outs (`sources.callEachHost`: on host workers one message per worker, in one
+ *    thread each owner in turn) — every host's `reclaimVmIds`, then every host's step — and the replies
+ *    are logged in the hosts' order: no host's order depends on another's reply, and logging a change
+ *    touches no host.
  *  - A saved lab lists the hosts in the order their reclaimers were made (the first guest joining, the
  *    first barrier, a restore): the coordinator keeps that order from the replies, never a reclaimer.
  */
@@ -40,8 +41,8 @@ export interface OvercommitSources {
   readonly seed: number;
   /** The host's owner (where its reclaimer is): its "memory reclamation" calls. */
   owner(hostId: HostId): ReclaimCalls | undefined;
-  /** The same calls to every host at once (host workers: one message per worker); absent, each owner in turn. */
-  readonly callEachHost?: (calls: readonly (readonly [HostId, 'reclaimVmIds' | 'reclaimStep', readonly unknown[]])[]) => unknown[];
+  /** The barrier's calls to every host (host workers: one message per worker; one thread: each owner in turn). */
+  readonly callEachHost: (calls: readonly (readonly [HostId, 'reclaimVmIds' | 'reclaimStep', readonly unknown[]])[]) => unknown[];
   nowMs(): number;
   markChanged(...ids: (HostId | VmId)[]): void;
 }
@@ -61,8 +62,6 @@ export class MemoryOvercommit {
   private readonly made = new Set<HostId>();
   /** Each host's free-memory state, as its replies said. */
   private readonly states = new Map<HostId, MemState>();
-  /** The views of one barrier, by host (reused). */
-  private readonly pending = new Map<HostId, HostReclaimView>();
   /** How a view travels to a reclaimer's copy: what it receives is all it knows (a copy, never the inventory's
    *  objects). In one thread a plain deep copy; a test sends it through a real MessageChannel. */
   viewTransport: (view: HostReclaimView) => HostReclaimView = (view) => clonePlain(view);
@@ -72,26 +71,8 @@ export class MemoryOvercommit {
     this.service = {
       name: 'memory.reclaim',
       stateOptional: true,
-      atBarrier: (nowMs) => {
-        // the fields the reclaimers read go out first (a change made in the segment is seen now, as before)
-        const pending = this.pending;
-        pending.clear();
-        if (this.src.callEachHost) { this.stepAtOnce(nowMs, this.src.callEachHost); return; }
-        for (const host of this.src.reg.hosts.values()) {
-          const owner = this.src.owner(host.id);
-          if (!owner) continue;
-          const view = this.views.changed(host.id, host, owner.reclaimVmIds(), (id) => this.src.reg.vms.get(id));
-          if (view) pending.set(host.id, this.viewTransport(view));
-        }
-        for (const host of this.src.reg.hosts.values()) {
-          const owner = this.src.owner(host.id);
-          if (!owner) continue;
-          this.made.add(host.id);
-          const view = pending.get(host.id);
-          const reply = owner.reclaimStep(view ? { nowMs, view } : { nowMs });
-          for (const c of reply.stateChanges) this.stateChanged(host.id, c);
-        }
-      },
+      // the fields the reclaimers read go out with each host's step (a change made in the segment is seen now)
+      atBarrier: (nowMs) => this.step(nowMs),
       save: (): MemoryOvercommitState => {
         const hosts: [HostId, HostReclaimerState][] = [];
         for (const id of this.made) {
@@ -148,10 +129,10 @@ export class MemoryOvercommit {
     return this.states.get(hostId) ?? 'high';
   }
 
-  /** The barrier's pass as two fan-outs (host workers): every host's VM ids, then every host's step. The same
-   *  calls, views and replies as host by host — no host's arguments depend on another's reply, and each
-   *  reply is handled in the hosts' order. */
-  private stepAtOnce(nowMs: number, callEach: NonNullable<OvercommitSources['callEachHost']>): void {
+  /** The barrier's pass as two fan-outs: every host's VM ids, then every host's step (no host's arguments
+   *  depend on another's reply); each reply handled in the hosts' order. */
+  private step(nowMs: number): void {
+    const callEach = this.src.callEachHost;
     const hosts: Host[] = [];
     for (const host of this.src.reg.hosts.values()) if (this.src.owner(host.id)) hosts.push(host);
     const ids = callEach(hosts.map((h) => [h.id, 'reclaimVmIds', []] as const)) as VmId[][];
