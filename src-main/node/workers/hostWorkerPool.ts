@@ -81,6 +81,8 @@ const NONE_STOPPED: readonly unknown[] = Object.freeze([]);
 const NO_DUE: [string, number][] = [];
 /** `fromSegment`'s answer when the segment's reply does not answer the call. */
 const NOT_CACHED: unique symbol = Symbol('not cached');
+/** The benchmark's names of the answers a segment's reply gives (counted, made once). */
+const SEGMENT_REPLY_KEYS = { stoppedVms: 'stoppedVms (segment reply)', reclaimVmIds: 'reclaimVmIds (segment reply)', endQuantum: 'endQuantum (segment reply)' } as const;
 
 export class HostWorkerPool implements HostOwnerMaker {
   private readonly workers: HostWorker[] = [];
@@ -142,7 +144,6 @@ export class HostWorkerPool implements HostOwnerMaker {
     const calls = this.busy;
     for (let i = 0; i < calls.length; i++) calls[i].args = [t0, t1, this.takeDue(this.holding[i])];
     let failed = -1;
-    this.calls.set('runSegments', (this.calls.get('runSegments') ?? 0) + 1);
     const started = performance.now();
     try {
       const replies = callAll(calls, (i) => { failed = i; });
@@ -157,7 +158,7 @@ export class HostWorkerPool implements HostOwnerMaker {
       const w = this.workers.find((x) => x.client === calls[failed]?.client);
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
     } finally {
-      this.callMs.set('runSegments', (this.callMs.get('runSegments') ?? 0) + performance.now() - started);
+      this.tally('runSegments', started);
     }
   }
 
@@ -183,7 +184,6 @@ export class HostWorkerPool implements HostOwnerMaker {
     if (workers.length === 0) return out;
     const posted = workers.map((w) => ({ client: w.client, method: 'callEach', args: [byWorker.get(w)!.list, this.takeDue(w)] }));
     let failed = -1;
-    this.calls.set(name, (this.calls.get(name) ?? 0) + 1);
     const started = performance.now();
     try {
       if (this.closed) throw new HostWorkerError(`the host workers were closed (their lab was dropped): ${name} cannot run`);
@@ -195,7 +195,7 @@ export class HostWorkerPool implements HostOwnerMaker {
       if (e.kind === 'failed') throw new OwnerCallError(calls[0][1], e.message);
       throw this.failure(e, name, workers[failed] ?? workers[0]);
     } finally {
-      this.callMs.set(name, (this.callMs.get(name) ?? 0) + performance.now() - started);
+      this.tally(name, started);
     }
   }
 
@@ -215,8 +215,7 @@ export class HostWorkerPool implements HostOwnerMaker {
       c.stopped = undefined;
     }
     if (answer === NOT_CACHED) return NOT_CACHED;
-    const key = `${name} (segment reply)`;
-    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    this.tally(SEGMENT_REPLY_KEYS[name as keyof typeof SEGMENT_REPLY_KEYS]);
     return answer;
   }
 
@@ -253,7 +252,6 @@ export class HostWorkerPool implements HostOwnerMaker {
   }
 
   private guard<T>(w: HostWorker, method: string, f: () => T): T {
-    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     if (this.closed) throw new HostWorkerError(`host worker ${w.index} was closed (its lab was dropped): ${method} cannot run`);
     // An owner's own error stays the owner's (`OwnerCallError`, as in one thread through a transport); a
     // worker that exited, timed out or answered nonsense is the pool's failure.
@@ -264,8 +262,14 @@ export class HostWorkerPool implements HostOwnerMaker {
       if (e instanceof WorkerCallError && e.kind !== 'failed') throw this.failure(e, method, w);
       throw e;
     } finally {
-      this.callMs.set(method, (this.callMs.get(method) ?? 0) + performance.now() - t0);
+      this.tally(method, t0);
     }
+  }
+
+  /** One call counted under `key` (`calls`) and, when it blocked from `startedMs`, its wall time (`callMs`). */
+  private tally(key: string, startedMs?: number): void {
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    if (startedMs !== undefined) this.callMs.set(key, (this.callMs.get(key) ?? 0) + performance.now() - startedMs);
   }
 
   private failure(e: WorkerCallError, method: string, w: HostWorker): HostWorkerError {
