@@ -305,7 +305,7 @@ export class HostOwner implements ReclaimCalls {
     const image = o.capture !== undefined ? this.captures.get(o.capture) : undefined;
     let guest: GuestMachine;
     try {
-      guest = factory({ ...o.config, disk: this.env.disk(o.vmId), ...(image ? { restoreState: image.guestState } : {}), hostMemory: pool }, o.hostClockHz, o.seed);
+      guest = factory({ ...this.onThisHost(o.config, pool), ...(image ? { restoreState: image.guestState } : {}) }, o.hostClockHz, o.seed);
     } catch (e) {
       pool.releaseOverhead(o.vmId);
       return { ok: false, reason: 'guestFailed', message: e instanceof Error ? e.message : String(e) };
@@ -509,7 +509,7 @@ export class HostOwner implements ReclaimCalls {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool || !factory?.incomingMemory) throw new Error('this engine cannot build a machine from a page stream');
-    this.incoming.set(o.vmId, factory.incomingMemory({ ...o.config, disk: this.env.disk(o.vmId), hostMemory: pool }));
+    this.incoming.set(o.vmId, factory.incomingMemory(this.onThisHost(o.config, pool)));
   }
 
   /** Frames the incoming memory holds so far (0 once released or started). */
@@ -540,6 +540,11 @@ export class HostOwner implements ReclaimCalls {
     return this.resume(o);
   }
 
+
+  /** An order's machine config completed here: this host's pool and the VM's disk (orders carry neither). */
+  private onThisHost<C extends GuestOrderConfig>(config: C, pool: HostMemory): C & Pick<GuestConfig, 'disk' | 'hostMemory'> {
+    return { ...config, disk: this.env.disk(config.vmId as VmId), hostMemory: pool };
+  }
   /**
    * A machine built on this host's pool from a saved or received state (the switch, a post-copy source
    * read at load, a saved lab's guest): the factory's seed is 0, as no fresh guest boots here.
@@ -549,7 +554,7 @@ export class HostOwner implements ReclaimCalls {
     const factory = this.env.guestFactory();
     if (!pool) throw new Error(noPool);
     if (!factory) throw new Error(noFactory);
-    return factory({ ...config, disk: this.env.disk(config.vmId as VmId), hostMemory: pool }, hostClockHz, 0);
+    return factory(this.onThisHost(config, pool), hostClockHz, 0);
   }
 
   /** Whether the VM runs a machine on this host (a post-copy finished at load, a rollback's resume). */
