@@ -41,7 +41,7 @@ import { timedKind } from '../tasks/index';
 import { clonePlain } from '../sim/index';
 import type { TaskKind, TimedState } from '../tasks/index';
 import { VmRuntime } from '../vm/index';
-import { chargeOverhead, cpuPolicyOf, releaseAll } from '../vm/index';
+import { chargeOverhead, cpuPolicyOf, liveDisks, releaseAll } from '../vm/index';
 import { poolAdmissionProblem, poolScopeOfHost, reservationFits, startPowerOp } from '../vm/index';
 import { vmOverheadFrames } from '../metrics/index';
 import { CLONE_BYTES_PER_SECOND, MAX_GUEST_MEMORY_BYTES } from '../params';
@@ -175,7 +175,7 @@ export const CLONE_TASK_KIND: TaskKind<CloneTaskState, OpContext> = timedKind<Cl
       networkId: host.networkIds[0], isTemplate: asTemplate,
     }, fieldsOf(src));
     const rt = new VmRuntime(vm);
-    rt.disks = ctx.runtime(src.id).disks.map((d) => DiskChain.onChain(d.capacityBytes, [d.flatten()]));
+    rt.disks = liveDisks(ctx, src.id).map((d) => DiskChain.onChain(d.capacityBytes, [d.flatten()]));
     ctx.setRuntime(vm.id, rt);
     ctx.vmop(vm, deploy ? 'deploy' : 'clone');
     ctx.markChanged(vm.id, host.id);
@@ -224,7 +224,7 @@ export function startClone(ctx: OpContext, p: { vmId: VmId; name: string; hostId
   const datastoreId = cloneDatastore(ctx, host, src, p.datastoreId);
   if (typeof datastoreId !== 'string') return { error: datastoreId };
   const deploy = src.isTemplate && !p.asTemplate;
-  const bytes = ctx.runtime(src.id).disks.reduce((n, d) => n + d.usedBytes(), 0);
+  const bytes = liveDisks(ctx, src.id).reduce((n, d) => n + d.usedBytes(), 0);
   ctx.reg.reservedNames.add(p.name);
   const taskId = ctx.tasks.start<CloneTaskState>(ctx.nowMs(), {
     kind: 'vm.clone', operation: 'vm.clone', name: CLONE_TASK_NAMES[p.asTemplate ? 'template' : deploy ? 'deploy' : 'vm'],

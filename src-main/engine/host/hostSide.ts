@@ -1,8 +1,8 @@
 /**
  * hostSide — everything one host holds on its own side of the `HostOwner` seam, in one object: its CPU
  * scheduler, its memory pool (the hypervisor's reserve charged at creation), the guest machines running
- * there (VmId → machine), the VMs' dirty-log shares beside them (`vm/dirtyLogShares.ts`), the disks of the
- * VMs it holds (`vm/diskStore.ts`: live chains and snapshot layers) and the makers of its memory reclamation and its migration halves. It is what a
+ * there (VmId → machine), the VMs' dirty-log shares beside them (`vm/dirtyLogShares.ts`), the live disks
+ * lent to it (`vm/diskStore.ts`: of the VMs whose machine last started here) and the makers of its memory reclamation and its migration halves. It is what a
  * host worker thread will hold: built from plain data (`HostSideData`: the host's id, name, CPU shape,
  * memory size and reclamation seed) and the engine's ports (`HostSidePorts`: the guest factory, the page
  * codecs), and it implements `HostOwnerEnv`, so `new HostOwner(id, new HostSide(data, ports))` is the
@@ -10,20 +10,17 @@
  *
  * Interface: `new HostSide(data, ports)` (throws when the host's memory cannot hold the hypervisor's
  * reserve); the `HostOwnerEnv` members (`scheduler()`, `memory()`, `guest(vmId)` / `setGuest`,
- * `guestIds()`, `dirtyLogs()`, `disks()`, `disk(vmId)`, `setScheduler`, `cpuShape()`, `reclamation()`, the migration makers).
+ * `guestIds()`, `dirtyLogs()`, `disks()`, `setScheduler`, `cpuShape()`, `reclamation()`, the migration makers).
  *
  * Rules: the coordinator (`lab/lab.ts`) holds no scheduler, pool or guest machine: it reaches them only
- * through the owner's calls. One lookup still reaches the coordinator's objects through the ports, as a
- * next step moves it: the VM's disk chain (`disk`), which the owner adds to every machine it builds (the
- * orders carry none). `disk(vmId)` answers from this side's disk store when it holds the VM's disks
- * (put there by `putDisks`), else through the port: the coordinator does not put any yet, so every disk
- * is still the runtime's. `guestIds()` lists this host's machines in the order they became this host's; the lab
+ * through the owner's calls, and the side reaches nothing of the coordinator's: a machine's disk is the one
+ * lent to this side's disk store with the order that builds it. `guestIds()` lists this host's machines in the order they became this host's; the lab
  * assembles save and digest parts in its own order, so that order shows nowhere.
  */
 import type { HostId, VmId } from '@shared/model/ids';
 import { HostScheduler, type HostCpuShape } from '../scheduler/index';
 import { HostMemory } from '../vm/guestFactory';
-import type { BlockStore, GuestFactory } from '../vm/guestFactory';
+import type { GuestFactory } from '../vm/guestFactory';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from '../vm/guestMachine';
 import type { HostOwnerEnv, HeldPagesReply } from '../vm/index';
 import { HostReclamation } from '../overcommit/index';
@@ -45,12 +42,10 @@ export interface HostSideData {
   reclaimSeed: number;
 }
 
-/** The engine's ports a host's side works with, and the coordinator lookups not yet moved to it. */
+/** The engine's ports a host's side works with (a worker builds its own). */
 export interface HostSidePorts {
   guestFactory: GuestFactory | undefined;
   pageCodecs: PageCodecPort | undefined;
-  /** The VM's first disk (the runtime's disk chain: disks move to the host's side in a later step). */
-  disk(vmId: VmId): BlockStore | undefined;
 }
 
 export class HostSide implements HostOwnerEnv {
@@ -100,10 +95,6 @@ export class HostSide implements HostOwnerEnv {
 
   guestIds(): readonly VmId[] {
     return [...this.guests.keys()];
-  }
-
-  disk(vmId: VmId): BlockStore | undefined {
-    return this.diskStore.disk(vmId) ?? this.ports.disk(vmId);
   }
 
   disks(): DiskStore {

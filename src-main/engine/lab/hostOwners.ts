@@ -4,9 +4,9 @@
  * that host (`HostOwnerCalls`); it may also run every host's segment at once.
  *
  * Interface:
- *  - `owner(data, ports)` → the host's calls. `ports` are the coordinator's (guest factory, page codecs,
- *    the disk and dirty-log lookups): a maker that builds the side in this thread uses them; one that
- *    builds it on a worker thread builds its own and cannot reach the coordinator's lookups.
+ *  - `owner(data, ports)` → the host's calls. `ports` are the coordinator's (guest factory, page codecs):
+ *    a maker that builds the side in this thread uses them; one that builds it on a worker thread builds
+ *    its own (the same factory and codecs).
  *  - `runSegments(t0, t1)` (optional): every host it made runs the segment [t0, t1) — on workers, all
  *    workers at once, returning when all are done. Absent: the loop calls each owner's `runSegment`.
  *  - `callEach(calls)` (optional): a fan-out of the barrier's calls (`FANNED_OWNER_CALLS`, one call per host

@@ -270,10 +270,7 @@ export class Lab {
     const { sockets, coresPerSocket, threadsPerCore, cpuMhz } = host;
     const owner = this.hostOwners.owner(
       { hostId: host.id, name: host.name, cpu: { sockets, coresPerSocket, threadsPerCore, cpuMhz }, memoryBytes: host.memoryBytes, reclaimSeed: hostReclaimSeed(this.seed, host.id) },
-      {
-        guestFactory: this.guestFactory, pageCodecs: this.pageCodecPort,
-        disk: (vmId) => this.runtime(vmId).disks[0],
-      },
+      { guestFactory: this.guestFactory, pageCodecs: this.pageCodecPort },
     );
     this.owners.set(host.id, owner);
   }
@@ -348,9 +345,11 @@ export class Lab {
       runtime: (vmId) => this.runtime(vmId),
       setRuntime: (vmId, rt) => { this.runtimes.set(vmId, rt); },
       forgetVm: (vmId) => {
-        // a removed VM's dirty log goes from the host side holding it
+        // a removed VM's dirty log and live disks go from the host sides holding them
         const logAt = this.runtimes.get(vmId)?.dirtyLogHost;
         if (logAt) this.owners.get(logAt)?.takeDirtyLog(vmId);
+        const disksAt = this.runtimes.get(vmId)?.diskHost;
+        if (disksAt) this.owners.get(disksAt)?.takeDisks(vmId);
         this.runtimes.delete(vmId);
         this.collector.forget(vmId);
       },

@@ -12,7 +12,7 @@ import type { VmId } from '@shared/model/ids';
 import type { Lab } from './lab';
 import { inventoryToDto } from '../api/index';
 import type { DiskChain } from '../snapshot/index';
-import type { GuestDigestPart } from '../vm/index';
+import { liveDisks, type GuestDigestPart } from '../vm/index';
 
 export function diskHash(d: DiskChain): string {
   let h1 = 0x811c9dc5;
@@ -50,7 +50,7 @@ export function digestInput(lab: Lab): unknown {
     // guest-visible memory: pages the host took away (swapped, compressed, sampled) hash as their contents
     guest: guests.get(id) ?? null,
     offsetNs: rt.offsetNs,
-    disks: rt.disks.map(diskHash),
+    disks: liveDisks(lab.ops, id).map(diskHash),
     snapshots: rt.snapshots.toDto(id),
     console: rt.console.read(0).text,
     suspended: rt.suspended ? { captureGuestNs: rt.suspended.captureGuestNs, touchedBytes: rt.suspended.touchedBytes } : null,

@@ -36,7 +36,7 @@ import { Rng } from '../sim/index';
 import type { DiskLayer } from '../snapshot/index';
 import type { HostSchedulerState } from '../scheduler/index';
 import type { CaptureHandle, CaptureImage, DirtyLogShareState, HostRestorePart, VmRuntimeState } from '../vm/index';
-import { CaptureIntake, VmRuntime, savedCapture } from '../vm/index';
+import { CaptureIntake, VmRuntime, liveDisks, savedCapture } from '../vm/index';
 import { guestRestoreOrder } from '../vm/index';
 import { vmOverheadFrames } from '../metrics/index';
 import { upgradeLabState } from './labStateUpgrade';
@@ -111,7 +111,8 @@ export function saveLab(lab: Lab): LabState {
     }),
     events: plain(lab.events.save()),
     services,
-    runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId, saveCapture, dirtyLogs.get(id))]),
+    // a VM's live disks as they are now: with the writable tops of the host they are lent to (`vm/diskPlace.ts`)
+    runtimes: [...lab.runtimes].map(([id, rt]) => [id, rt.save(layerId, saveCapture, dirtyLogs.get(id), liveDisks(lab.ops, id))]),
     layers,
     guests, schedulers,
     ...(lab.exerciseProgress ? { exerciseProgress: plain(lab.exerciseProgress) } : {}),

@@ -128,8 +128,7 @@ export const templateSpecSchema = s.object({
 export const ACTION_KINDS = [
   'powerOn', 'powerOff', 'suspend', 'reset', 'shutdownGuest', 'rebootGuest', 'snapshot', 'revert',
   'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance',
-  'injectFault', 'repairFault', 'runDrs',
-  'removeSnapshot', 'removeAllSnapshots', 'reconfigure', 'enterMaintenance', 'exitMaintenance', 'migrate',
+  'injectFault', 'repairFault', 'runDrs', 'migrate',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 

@@ -1,23 +1,18 @@
 /**
- * diskChainsState — a VM's disks as plain data, to cross to another thread (a host's owner on a worker)
- * or to another host's side: the disks' sealed layers stored once in a layer table and each disk as its
- * capacity, the table indices of its chain (base first) and of its writable top layer — the shape the
- * saved lab's runtimes have (`VmRuntimeState.disks`), so a carried VM and a saved one read alike.
+ * diskChainsState — a VM's live disks as plain data, to cross to another thread (a host's owner on a
+ * worker) or to another host's side: the disks' layers stored once in a layer table and each disk as its
+ * capacity, the table indices of its sealed chain (base first) and of its writable top layer — the shape
+ * the saved lab's runtimes have (`VmRuntimeState.disks`), so a lent VM's disks and a saved one read alike.
  *
  * Interface: `diskState(disk, id)` / `diskOfState(state, layer)`: one disk to and from table indices (the
- * saved lab uses them with its own table). `exportDisks(disks, extra)` → `{ state, transfer }`: `state.layers` the table (layers in the
- * order the disks' chains, their tops, then `extra`'s chains name them: the order `labPersist.ts` walks
- * them), `state.disks` the disks, `state.extra` the extra chains (a snapshot tree's, by the caller's
- * keys) as indices; `transfer` the block buffers a message may move (each block a whole buffer of its
- * own; a block viewing part of a larger buffer is left to be copied). `importDisks(state)` → the disks
- * and extra chains back, sharing one layer object per table entry.
+ * saved lab uses them with its own table). `exportDisks(disks)` → `state.layers` the table (layers in the
+ * order the disks' chains, then their tops, name them), `state.disks` the disks. `importDisks(state)` →
+ * the disks back, sharing one layer object per table entry; a bad index is refused naming its field.
  *
  * Rules: sealed layers are shared by reference (`diskChain.ts`), so a layer met twice is one table entry
- * and comes back as one object: a snapshot's chain and the live chain stay sharing their prefix, and
- * contents and layer counts are the ones exported. Transferring the buffers detaches them on the side
- * they leave: only the side giving the VM's disks away (every holder of those layers) may transfer, and
- * not while another VM's disk shares the blocks — a full clone's flattened layer shares its source's
- * block buffers (`mergeLayers`), so either of the two is sent without `transfer` (copied).
+ * and comes back as one object; the top in the table is a copy (`DiskChain.topLayer`: its buffers may
+ * still change in place). No buffer is transferred: a sealed layer's blocks are shared with the snapshot
+ * tree that names them and with full clones (`mergeLayers`), so a message carrying disks copies them.
  */
 import { DiskChain, type DiskLayer } from './diskChain';
 
@@ -30,8 +25,6 @@ export interface DiskState {
 export interface DiskChainsState {
   layers: DiskLayer[];
   disks: DiskState[];
-  /** Further chains sharing the table (a snapshot node's disks), by the caller's key. */
-  extra: [string, number[][]][];
 }
 
 /** One disk as table indices (`id` numbers a layer in the table being built). */
@@ -46,7 +39,7 @@ export function diskOfState(d: DiskState, layer: (i: number) => DiskLayer): Disk
   return chain;
 }
 
-export function exportDisks(disks: readonly DiskChain[], extra: readonly [string, readonly (readonly DiskLayer[])[]][] = []): { state: DiskChainsState; transfer: ArrayBuffer[] } {
+export function exportDisks(disks: readonly DiskChain[]): DiskChainsState {
   const layers: DiskLayer[] = [];
   const table = new Map<DiskLayer, number>();
   const id = (l: DiskLayer): number => {
@@ -54,26 +47,13 @@ export function exportDisks(disks: readonly DiskChain[], extra: readonly [string
     if (n === undefined) { n = layers.length; layers.push(l); table.set(l, n); }
     return n;
   };
-  const state: DiskChainsState = {
-    layers,
-    disks: disks.map((d) => diskState(d, id)),
-    extra: extra.map(([key, chains]) => [key, chains.map((c) => c.map(id))]),
-  };
-  const transfer = new Set<ArrayBuffer>();
-  for (const l of layers) {
-    for (const b of l.values()) if (b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) transfer.add(b.buffer);
-  }
-  return { state, transfer: [...transfer] };
+  return { layers, disks: disks.map((d) => diskState(d, id)) };
 }
 
-export function importDisks(state: DiskChainsState): { disks: DiskChain[]; extra: [string, DiskLayer[][]][] } {
-  const layerAt = (field: string) => (i: number): DiskLayer => {
-    const l = Number.isInteger(i) ? state.layers[i] : undefined;
-    if (!l) throw new RangeError(`disk chains state: ${field} names layer ${i}, but the table has ${state.layers.length}`);
+export function importDisks(state: DiskChainsState): DiskChain[] {
+  return state.disks.map((d, i) => diskOfState(d, (n: number): DiskLayer => {
+    const l = Number.isInteger(n) ? state.layers[n] : undefined;
+    if (!l) throw new RangeError(`disk chains state: disks[${i}] names layer ${n}, but the table has ${state.layers.length}`);
     return l;
-  };
-  return {
-    disks: state.disks.map((d, i) => diskOfState(d, layerAt(`disks[${i}]`))),
-    extra: state.extra.map(([key, chains]) => [key, chains.map((c, i) => c.map(layerAt(`extra ${key} [${i}]`)))]),
-  };
+  }));
 }

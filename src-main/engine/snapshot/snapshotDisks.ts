@@ -1,6 +1,6 @@
 /**
- * snapshotDisks — the disk side of deleting snapshots, on chains alone, so the coordinator's snapshot
- * tree (`snapshotTree.ts`) and a host's disk store (`vm/diskStore.ts`) consolidate alike.
+ * snapshotDisks — the disk side of deleting snapshots, on chains alone, apart from the snapshot tree's
+ * bookkeeping of nodes (`snapshotTree.ts`): the chain surgery Delete and Delete All do.
  *
  * Interface: `consolidateDeleted(doomed, survivors, live)` → `{ survivors, live }`: each deleted
  * snapshot's own layer (the last of its chain per disk), in `doomed`'s order, merged into the layer above

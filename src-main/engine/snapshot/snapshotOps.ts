@@ -28,7 +28,7 @@ import { layerBytes } from './diskChain';
 import type { GuestCapture } from './snapshotTree';
 import { timedKind } from '../tasks/index';
 import type { TaskKind, TimedState } from '../tasks/index';
-import { captureGuest, dropSuspended, hardwareOf, releaseDropped, startGuest, stopGuest } from '../vm/index';
+import { captureGuest, dropSuspended, hardwareOf, releaseDropped, returnDisks, sealDisks, startGuest, stopGuest } from '../vm/index';
 import { CLONE_BYTES_PER_SECOND } from '../params';
 
 type Started = { taskId: TaskId } | { error: ApiError };
@@ -71,7 +71,7 @@ export const TAKE_SNAPSHOT_TASK_KIND: TaskKind<TakeTaskState, OpContext> = timed
     if (memory) capture = captureGuest(ctx, vm);
     else if (vm.powerState === 'suspended') capture = rt.suspended;
     else powerState = 'poweredOff';
-    const disks = rt.disks.map((d) => { d.seal(); return d.chain(); });
+    const disks = sealDisks(ctx, vm.id);
     const id = ctx.reg.allocate('snapshot');
     rt.snapshots.add({
       id, name, description, createdAtMs: ctx.nowMs(), memory, quiesced: quiesce,
@@ -114,6 +114,8 @@ export const REVERT_SNAPSHOT_TASK_KIND: TaskKind<RevertTaskState, OpContext> = t
     if (vm.powerState === 'poweredOn') stopGuest(ctx, vm);
     // a suspended state the revert replaces goes (unless a snapshot holds it too)
     dropSuspended(ctx, rt);
+    // the live disks are replaced: back from the host they were lent to (no machine runs on them now)
+    returnDisks(ctx, vm.id);
     Object.assign(vm, { ...n.config, workloadParams: { ...n.config.workloadParams } });
     rt.disks = n.disks.map((chain, i) => DiskChain.onChain(vm.disks[i]?.capacityBytes ?? rt.disks[i].capacityBytes, chain));
     rt.snapshots.currentId = n.id;

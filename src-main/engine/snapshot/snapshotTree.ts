@@ -15,7 +15,7 @@
  * Rules: deleting snapshots never changes the live state or any other snapshot's state — a deleted
  * snapshot's own delta is consolidated into the layer above it in every chain that still needs it.
  * Deleting the current snapshot (or its ancestor with its children) moves "you are here" to the parent.
- * The consolidation itself works on chains alone (`snapshotDisks.ts`), shared with a host's disk store.
+ * The consolidation itself works on chains alone (`snapshotDisks.ts`).
  */
 import type { SnapshotId, VmId } from '@shared/model/ids';
 import type { SnapshotDto, SnapshotTreeDto, VmPowerState } from '@shared/model/inventory';

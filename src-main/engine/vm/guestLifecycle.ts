@@ -7,14 +7,14 @@
  *
  * - `startGuest(ctx, vm, capture?)`: charges the VM's overhead memory to its host's pool, boots a guest
  *   through the factory (or restores `capture` from its image: `captureHandles.ts`) with that pool as its memory (`GuestConfig.hostMemory`),
- *   starts its dirty-page log, puts its vCPUs on the host's scheduler, and sets guest state, tools status
+ *   lends it the VM's live disks (`diskPlace.ts`), starts its dirty-page log, puts its vCPUs on the host's scheduler, and sets guest state, tools status
  *   and IP. Without a factory the VM runs no guest (guestState `notRunning`, no CPU) but its overhead is
  *   still charged. Returns a typed error (and charges nothing) when the overhead does not fit in the host
  *   or the factory fails.
  * - `stopGuest(ctx, vm)`: takes the vCPUs off the scheduler, drops the guest and returns its frames
  *   (`GuestMachine.dispose`) and its overhead to the host's pool.
  * - `guestRestoreOrder(ctx, vm, host, savedState)`: a saved lab's guest as an order to its host's owner
- *   (lab restore: `HostOwner.restorePart` rebuilds it on the host's pool).
+ *   (lab restore: `HostOwner.restorePart` rebuilds it on the host's pool, on the VM's live disks lent there).
  * - `chargeOverhead(ctx, vm)`: the VM's overhead (re)charged while it is powered on (hot add).
  * - `captureGuest(ctx, vm)` → GuestCapture: the image (copy-on-write `save()` and the pages held away)
  *   stays with the host's owner, the capture holds its handle, the per-vCPU timing and the time base.
@@ -45,6 +45,7 @@ import type { HostOwnerCalls } from './ownerCalls';
 import type { GuestRestoreOrder } from './hostParts';
 import { startImage } from './captureHandles';
 import { carryDirtyLog } from './dirtyLogPlace';
+import { carryDisks } from './diskPlace';
 
 /** The VM's CPU settings for its host's scheduler, with the chain of its resource pool and the pool's
  *  ancestors when the pool belongs to the VM's host's cluster (or is that standalone host's): a VM migrated
@@ -131,6 +132,9 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
     order.reclaimSeed = ctx.overcommit.vmSeed(vm);
     order.config = configOf(vm, nowNs - offsetNs);
     if (image) order.capture = image.captureId;
+    // the machine reads and writes the VM's live disks on its host: lent there, unless held there already
+    const disks = carryDisks(ctx, vm.id, host.id);
+    if (disks) order.disks = disks;
   }
   const dirtyLog = carryDirtyLog(ctx, vm.id, host.id);
   if (dirtyLog) order.dirtyLog = dirtyLog;
@@ -159,9 +163,10 @@ export function startGuest(ctx: OpContext, vm: Vm, capture?: GuestCapture): ApiE
  */
 export function guestRestoreOrder(ctx: OpContext, vm: Vm, host: Host, savedState: unknown): GuestRestoreOrder {
   const rt = ctx.runtime(vm.id);
+  const disks = carryDisks(ctx, vm.id, host.id);
   return {
     vmId: vm.id, config: { vmId: vm.id, name: vm.name, ...hardwareOf(vm), nowNs: rt.bootGuestNs, restoreState: savedState },
-    hostClockHz: host.cpuMhz * 1e6,
+    hostClockHz: host.cpuMhz * 1e6, ...(disks ? { disks } : {}),
   };
 }
 

@@ -10,8 +10,8 @@
  *   catches up, as after any pause of a real VM);
  * - `receiveGuest(ctx, vm, hostId)`: that host's owner makes the VM's empty incoming memory on its pool;
  * - `startGuestFrom(ctx, vm, core, timing)`: the owner of `vm.hostId` (the destination, set by the caller)
- *   builds the machine from `saveCore()` + the filled memory and schedules it, the VM's dirty log carried
- *   there from the source's side; the inventory gets its facts.
+ *   builds the machine from `saveCore()` + the filled memory and schedules it, the VM's dirty log and its
+ *   live disks carried there from the source's side; the inventory gets its facts.
  *
  * Rules: the VM's inventory record (`hostId`, facts) is changed by the caller at the switch; every
  * frame comes from the pool of the host the memory is on; no machine, memory or pool passes through here.
@@ -22,6 +22,7 @@ import type { OpContext } from '../lab/index';
 import type { CaptureTiming } from '../scheduler/index';
 import { applyGuestFacts, configOf, cpuPolicyOf, ownerOf, pollConsole, vmNumber } from './guestLifecycle';
 import { carryDirtyLog } from './dirtyLogPlace';
+import { carryDisks } from './diskPlace';
 
 export function pauseGuest(ctx: OpContext, vm: Vm): CaptureTiming | undefined {
   pollConsole(ctx, vm);
@@ -50,8 +51,10 @@ export function startGuestFrom(ctx: OpContext, vm: Vm, core: unknown, timing: Ca
   const rt = ctx.runtime(vm.id);
   // the VM's dirty log comes along from the source's side (with what a reader has not read yet)
   const dirtyLog = carryDirtyLog(ctx, vm.id, host.id);
+  // and so do its live disks (the source's machine is paused: it writes no more)
+  const disks = carryDisks(ctx, vm.id, host.id);
   applyGuestFacts(vm, owner.startIncoming({
     vmId: vm.id, order: vmNumber(vm), policy: cpuPolicyOf(vm, ctx.reg), nowNs: ctx.nowNs(), offsetNs: rt.offsetNs, timing,
-    config: configOf(vm, rt.bootGuestNs), core, hostClockHz: host.cpuMhz * 1e6, ...(dirtyLog ? { dirtyLog } : {}),
+    config: configOf(vm, rt.bootGuestNs), core, hostClockHz: host.cpuMhz * 1e6, ...(dirtyLog ? { dirtyLog } : {}), ...(disks ? { disks } : {}),
   }));
 }

@@ -66,9 +66,11 @@
  *    `startIncoming` order carries it from the host that held it (`dirtyLog`, plain state), `takeDirtyLog`
  *    gives it up, a migration's reader is attached and detached here (`attachDirtyReader`,
  *    `detachDirtyReader`); `hasMachine(vmId)` says whether the VM runs a machine here.
- *  - disks (`diskStore.ts`): a VM's live chains and its snapshots' layers, held here together, arrive with
- *    `putDisks(vmId, state)` and leave with `takeDisks(vmId)` (plain `DiskChainsState`, copied); a machine
- *    built here reads and writes the held disk, else the coordinator's (the port). No lab puts any yet.
+ *  - disks (`diskStore.ts`): the live disks of the VMs whose machine last started here, lent by the
+ *    coordinator (`diskPlace.ts`): a `start`, `startIncoming` or saved guest's order carries them (`disks`,
+ *    plain `DiskChainsState`) from wherever they were; `takeDisks(vmId)` gives them up (their writable
+ *    tops), `diskTops(vmId)` copies the tops for a read, `sealDisks(vmId)` seals them (Take Snapshot). A
+ *    machine that runs is built only on disks held here (refused otherwise, never on an empty disk).
  *  - save, digest and restore parts (`hostParts.ts`, plain data, one message each on a worker):
  *    `digestPart()` → what the state digest reads of each guest machine here (hashed with the pages this
  *    host's reclaimer holds, here); `savePart()` → each machine's `save()`, the scheduler's and the capture images
@@ -103,7 +105,7 @@ import type {
 import type { CaptureHandle, CaptureImage, GuestCaptureReply } from './captureOrders';
 import { CaptureStore } from './captureStore';
 import { PAGE_SIZE_BYTES } from '../params';
-import type { BlockStore, GuestConfig, GuestFactory, GuestOrderConfig, HostMemory } from './guestFactory';
+import type { GuestConfig, GuestFactory, GuestOrderConfig, HostMemory } from './guestFactory';
 import type { GuestMachine, GuestPages, IncomingGuestMemory } from './guestMachine';
 import type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 import type { ReceiverOrder } from './halfOrders';
@@ -121,7 +123,7 @@ import type { GuestDigestPart, HostDigestPart, HostRestorePart, HostRestoreReply
 import type { DirtyLogShareState } from './dirtyLogShare';
 import type { DirtyLogShares } from './dirtyLogShares';
 import type { DiskStore } from './diskStore';
-import type { DiskChainsState } from '../snapshot/index';
+import type { DiskChainsState, DiskLayer } from '../snapshot/index';
 import { takeHostSample, type HostSample, type HostSampleOrder, type HostSampleSource } from './hostSample';
 
 /** What a host's owner works on: the host's side (`host/hostSide.ts`), which holds it all. */
@@ -137,9 +139,7 @@ export interface HostOwnerEnv {
   // --- save, digest and restore parts (persist) ---
   /** The VMs whose guest machine is on this host. */
   guestIds(): readonly VmId[];
-  /** The VM's first disk, added to every machine built here (orders carry no disk): from the host's disk store when it holds the VM's disks, else the runtime's own store, reached through the side's ports. */
-  disk(vmId: VmId): BlockStore | undefined;
-  /** The disks (live chains and snapshot layers) of the VMs whose disks this host holds. */
+  /** The live disks lent to this host (`diskStore.ts`): a machine built here reads and writes the VM's first. */
   disks(): DiskStore;
   /** The host's CPU shape (a restored scheduler is built on it), and installing a restored scheduler. */
   cpuShape(): HostCpuShape | undefined;
@@ -188,6 +188,8 @@ export interface GuestStartOrder {
   reclaimSeed: number;
   /** The VM's dirty log, carried from the host that held it (absent: this host holds it already). */
   dirtyLog?: DirtyLogShareState;
+  /** The VM's live disks, lent from the runtime or the host that held them (absent: this host holds them already, or no machine is built). */
+  disks?: DiskChainsState;
 }
 
 export type GuestStartReply =
@@ -296,6 +298,7 @@ export class HostOwner implements ReclaimCalls {
     const pool = this.env.memory();
     if (!sched || !pool) throw new Error(`host ${this.hostId} has no scheduler or memory pool`);
     if (o.dirtyLog) this.env.dirtyLogs().put(o.vmId, o.dirtyLog);
+    if (o.disks) this.env.disks().put(o.vmId, o.disks);
     if (!this.chargeOverhead(o.vmId, o.overheadFrames)) return { ok: false, reason: 'noRoom', freeFrames: this.freeFrames() };
     const factory = this.env.guestFactory();
     if (!o.config || !factory) {
@@ -305,7 +308,7 @@ export class HostOwner implements ReclaimCalls {
     const image = o.capture !== undefined ? this.captures.get(o.capture) : undefined;
     let guest: GuestMachine;
     try {
-      guest = factory({ ...this.onThisHost(o.config, pool), ...(image ? { restoreState: image.guestState } : {}) }, o.hostClockHz, o.seed);
+      guest = factory({ ...this.onThisHost(o.config, pool, true), ...(image ? { restoreState: image.guestState } : {}) }, o.hostClockHz, o.seed);
     } catch (e) {
       pool.releaseOverhead(o.vmId);
       return { ok: false, reason: 'guestFailed', message: e instanceof Error ? e.message : String(e) };
@@ -509,7 +512,7 @@ export class HostOwner implements ReclaimCalls {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool || !factory?.incomingMemory) throw new Error('this engine cannot build a machine from a page stream');
-    this.incoming.set(o.vmId, factory.incomingMemory(this.onThisHost(o.config, pool)));
+    this.incoming.set(o.vmId, factory.incomingMemory(this.onThisHost(o.config, pool, false)));
   }
 
   /** Frames the incoming memory holds so far (0 once released or started). */
@@ -534,27 +537,33 @@ export class HostOwner implements ReclaimCalls {
     const cannot = `host ${this.hostId} cannot take ${o.vmId}`;
     if (!inc) throw new Error(cannot);
     if (o.dirtyLog) this.env.dirtyLogs().put(o.vmId, o.dirtyLog);
-    const guest = this.buildOnPool({ ...o.config, restoreState: o.core, incoming: inc }, o.hostClockHz, cannot);
+    if (o.disks) this.env.disks().put(o.vmId, o.disks);
+    const guest = this.buildOnPool({ ...o.config, restoreState: o.core, incoming: inc }, true, o.hostClockHz, cannot);
     this.incoming.delete(o.vmId);
     this.env.setGuest(o.vmId, guest);
     return this.resume(o);
   }
 
 
-  /** An order's machine config completed here: this host's pool and the VM's disk (orders carry neither). */
-  private onThisHost<C extends GuestOrderConfig>(config: C, pool: HostMemory): C & Pick<GuestConfig, 'disk' | 'hostMemory'> {
-    return { ...config, disk: this.env.disk(config.vmId as VmId), hostMemory: pool };
+  /**
+   * An order's machine config completed here: this host's pool and the VM's disk held here. A machine that
+   * runs (`runs`) needs the VM's disks here: without them its block device would silently be an empty one.
+   */
+  private onThisHost<C extends GuestOrderConfig>(config: C, pool: HostMemory, runs: boolean): C & Pick<GuestConfig, 'disk' | 'hostMemory'> {
+    const vmId = config.vmId as VmId;
+    if (runs && !this.env.disks().has(vmId)) throw new Error(`host ${this.hostId} holds no disks of ${vmId}: its order carried none`);
+    return { ...config, disk: this.env.disks().disk(vmId), hostMemory: pool };
   }
   /**
    * A machine built on this host's pool from a saved or received state (the switch, a post-copy source
    * read at load, a saved lab's guest): the factory's seed is 0, as no fresh guest boots here.
    */
-  private buildOnPool(config: GuestOrderConfig & Pick<GuestConfig, 'restoreState' | 'incoming'>, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
+  private buildOnPool(config: GuestOrderConfig & Pick<GuestConfig, 'restoreState' | 'incoming'>, runs: boolean, hostClockHz: number, noPool: string, noFactory = noPool): GuestMachine {
     const pool = this.env.memory();
     const factory = this.env.guestFactory();
     if (!pool) throw new Error(noPool);
     if (!factory) throw new Error(noFactory);
-    return factory(this.onThisHost(config, pool), hostClockHz, 0);
+    return factory(this.onThisHost(config, pool, runs), hostClockHz, 0);
   }
 
   /** Whether the VM runs a machine on this host (a post-copy finished at load, a rollback's resume). */
@@ -572,18 +581,22 @@ export class HostOwner implements ReclaimCalls {
   }
 
   // --- disks ---------------------------------------------------------------------------------------
-  // A VM's disks (live chains and its snapshots' layers, `diskStore.ts`) held here arrive and leave as
-  // plain data (`DiskChainsState`), copied: no buffer is transferred, as a full clone shares its source's
-  // block buffers. Not yet called by the coordinator, whose runtimes still hold every VM's disks.
+  // The live disks lent here (`diskStore.ts`) arrive inside the orders that build the VM's machine; the
+  // coordinator keeps their sealed layers, so only the writable tops leave, as copies (`diskPlace.ts`).
 
-  /** The VM's disks are held here from now on (replacing any this host held for it). */
-  putDisks(vmId: VmId, state: DiskChainsState): void {
-    this.env.disks().put(vmId, state);
+  /** The VM's disks leave this host: each disk's writable top (undefined: this host holds none of the VM's). */
+  takeDisks(vmId: VmId): DiskLayer[] | undefined {
+    return this.env.disks().take(vmId);
   }
 
-  /** The VM's disks leave this host: their whole state (undefined: this host holds none of the VM's). */
-  takeDisks(vmId: VmId): DiskChainsState | undefined {
-    return this.env.disks().take(vmId);
+  /** Each of the VM's disks' writable top, copied (a save, a digest or a clone reads the disks as they are). */
+  diskTops(vmId: VmId): DiskLayer[] {
+    return this.env.disks().tops(vmId);
+  }
+
+  /** Take Snapshot: each of the VM's disks' writable layer sealed here; the sealed layers (they never change again). */
+  sealDisks(vmId: VmId): DiskLayer[] {
+    return this.env.disks().seal(vmId);
   }
 
   /** A reader (a live migration) starts keeping what the VM's other readers take from the log. */
@@ -623,7 +636,7 @@ export class HostOwner implements ReclaimCalls {
    */
   readSavedSource(o: SavedSourceRead): [number, Uint8Array][] {
     this.drain();
-    const source = this.buildOnPool({ ...o.config, restoreState: o.state }, o.hostClockHz, `host ${this.hostId} cannot rebuild ${o.vmId}`);
+    const source = this.buildOnPool({ ...o.config, restoreState: o.state }, false, o.hostClockHz, `host ${this.hostId} cannot rebuild ${o.vmId}`);
     const away = new Map(o.away);
     const out: [number, Uint8Array][] = [];
     for (const g of o.pages) {
@@ -675,7 +688,8 @@ export class HostOwner implements ReclaimCalls {
     const built = new Map<VmId, GuestMachine>();
     for (const o of part.guests) {
       try {
-        const guest = this.buildOnPool(o.config, o.hostClockHz, `host ${this.hostId} has no memory pool`,
+        if (o.disks) this.env.disks().put(o.vmId, o.disks);
+        const guest = this.buildOnPool(o.config, true, o.hostClockHz, `host ${this.hostId} has no memory pool`,
           'this lab was saved with executing guests, but this engine build has no guest machine to restore them into');
         this.env.setGuest(o.vmId, guest);
         built.set(o.vmId, guest);

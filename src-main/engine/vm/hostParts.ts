@@ -11,7 +11,7 @@
  *   capture images held here by number (`captureOrders.ts`: the coordinator puts each where its handle is)
  *   and the VMs' dirty-log shares held here (the coordinator puts each in its VM's runtime state).
  * - `HostRestorePart` → `HostRestoreReply`: the overheads to charge, the machines to rebuild (the saved
- *   state and the VM's hardware; the owner adds its pool and the VM's disk), the scheduler to restore, the
+ *   state, the VM's hardware and its live disks, lent; the owner adds its pool), the scheduler to restore, the
  *   capture images to hold under the numbers the coordinator gave their handles, the dirty-log shares of
  *   the VMs registered here.
  * - `HostPartTransport`: how a part crosses between coordinator and owner (`LabOptions.hostPartTransport`;
@@ -25,6 +25,7 @@
 import type { HostId, VmId } from '@shared/model/ids';
 import type { HostSchedulerState } from '../scheduler/index';
 import type { GuestOrderConfig } from './guestFactory';
+import type { DiskChainsState } from '../snapshot/index';
 import type { GuestMachineState } from './guestMachine';
 import type { CaptureImage } from './captureOrders';
 import type { DirtyLogShareState } from './dirtyLogShare';
@@ -58,6 +59,8 @@ export interface GuestRestoreOrder {
   vmId: VmId;
   config: GuestOrderConfig & { restoreState: unknown };
   hostClockHz: number;
+  /** The VM's live disks, lent to this host with its machine (`diskPlace.ts`). */
+  disks?: DiskChainsState;
 }
 
 export interface HostRestorePart {

@@ -32,6 +32,7 @@ export {
 } from './hostParts';
 export { pauseGuest, receiveGuest, resumeGuest, startGuestFrom } from './guestMove';
 export { carryDirtyLog, dirtyLogOwner } from './dirtyLogPlace';
+export { carryDisks, liveDisks, returnDisks, sealDisks } from './diskPlace';
 export type { IncomingOrder, IncomingStartOrder, OutgoingSaved, SavedSourceRead } from './moveOrders';
 export type { ReceiverOrder } from './halfOrders';
 export type { HeldPagesOrder, HeldPagesReply, SenderOrder } from './senderOrders';

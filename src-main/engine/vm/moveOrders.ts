@@ -9,6 +9,7 @@
 import type { VmId } from '@shared/model/ids';
 import type { GuestOrderConfig } from './guestFactory';
 import type { DirtyLogShareState } from './dirtyLogShare';
+import type { DiskChainsState } from '../snapshot/index';
 import type { GuestResumeOrder } from './hostOwner';
 
 /** Make the VM's empty incoming memory on the destination's pool. */
@@ -25,6 +26,8 @@ export interface IncomingStartOrder extends GuestResumeOrder {
   hostClockHz: number;
   /** The VM's dirty log, carried from the source's side (absent: this host holds it already). */
   dirtyLog?: DirtyLogShareState;
+  /** The VM's live disks, carried from the source's side (absent: this host holds them already). */
+  disks?: DiskChainsState;
 }
 
 /** A leaving machine's saved state and the bytes of its pages the source held outside it (post-copy saved). */

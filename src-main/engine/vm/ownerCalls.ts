@@ -37,7 +37,7 @@ export const OWNER_METHODS = [
   'beginOutgoing', 'outgoingAway', 'leaveReclamation', 'saveOutgoing', 'cancelOutgoing', 'finishOutgoing',
   'receiveIncoming', 'incomingFrames', 'releaseIncoming', 'startIncoming', 'hasMachine', 'joinReclamation', 'missingPages',
   'supplyPages', 'readSavedSource', 'takeDirtyLog', 'attachDirtyReader', 'detachDirtyReader',
-  'putDisks', 'takeDisks',
+  'takeDisks', 'diskTops', 'sealDisks',
   'digestPart', 'savePart', 'restorePart',
   'stoppedVms', 'endQuantum', 'quantumCycles', 'sample', 'guestRunState', 'guestFacts',
   'openReceiver', 'receiverAnnounce', 'receiverApply', 'receiverHold', 'receiverDiscard', 'receiverRelease', 'receiverHeldPage',

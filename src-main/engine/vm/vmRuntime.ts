@@ -1,11 +1,12 @@
 /**
  * vmRuntime — the coordinator's side of one running VM, beside its inventory record (`cluster/registry.ts`):
- * its time base, its copy-on-write disks, its snapshot tree, its console, which host holds its dirty log
+ * its time base, its copy-on-write disks (their writable tops lent to the host its machine last started
+ * on, `diskHost`: `diskPlace.ts`), its snapshot tree, its console, which host holds its dirty log
  * and the captured state while suspended. The guest machine executing it is its host's (`host/hostSide.ts`),
  * reached through the host's owner, and so is its dirty log's share (`dirtyLogShares.ts`: carried to the
  * host a machine starts on, `dirtyLogHost`). (Its counter baselines belong to the collector.)
  *
- * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId, saveCapture, dirty)` /
+ * - `new VmRuntime(vm)` (fresh disks); fields are public and plain; `save(layerId, saveCapture, dirty, disks)` /
  *   `restore(...)` (the dirty log's saved state comes from the owner holding it, and goes back to the owner
  *   of the VM's host: `lab/labPersist.ts`; the guest itself is saved by the lab through its host owner's part, and so are the
  *   images of its captures: the runtime holds captures by handle, `snapshot/snapshotTree.ts`);
@@ -36,6 +37,10 @@ export class VmRuntime {
   /** The host whose side holds the VM's dirty log (undefined: none yet; `vm/dirtyLogPlace.ts`). Not saved:
    *  a restored lab's logs go to the VMs' hosts. */
   dirtyLogHost: HostId | undefined;
+  /** The host whose side holds the VM's live disks (`vm/diskPlace.ts`; undefined: these `disks` are whole).
+   *  While set, `disks` keep only the sealed layers (the tops are the host's). Not saved: a restored lab's
+   *  disks go to the hosts of its restored machines. */
+  diskHost: HostId | undefined;
 
   constructor(vm: Vm) {
     this.disks = vm.disks.map((d) => new DiskChain(d.capacityBytes));
@@ -56,10 +61,11 @@ export class VmRuntime {
     return held;
   }
 
-  save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture, dirty: DirtyLogShareState | undefined): VmRuntimeState {
+  /** `disks`: the live disks as they are now (`diskPlace.ts`'s `liveDisks`: with the tops of a host holding them). */
+  save(layerId: (l: DiskLayer) => number, saveCapture: (c: GuestCapture) => SavedGuestCapture, dirty: DirtyLogShareState | undefined, disks: readonly DiskChain[]): VmRuntimeState {
     return {
       offsetNs: this.offsetNs, bootGuestNs: this.bootGuestNs, guestConsoleOffset: this.guestConsoleOffset,
-      disks: this.disks.map((d) => diskState(d, layerId)),
+      disks: disks.map((d) => diskState(d, layerId)),
       snapshots: this.snapshots.save(layerId, saveCapture), console: this.console.save(), suspended: this.suspended && saveCapture(this.suspended),
       ...(dirty?.length ? { dirty } : {}),
     };

@@ -11,10 +11,9 @@
  * quantum's cycles, the reclaimer's VMs — all reads, taken before anything else reaches the host).
  *
  * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
- * factory and codecs), so a host's results do not depend on where it runs. One lookup is still the
- * coordinator's (a VM's disk, moving to the host's side): here it is a stand-in that throws
- * `CoordinatorLookupError` when used (a guest's disk I/O) rather than answering differently from one
- * thread. Orders carry no disk (`GuestOrderConfig`): the owner adds the VM's disk from its side's port.
+ * factory and codecs), so a host's results do not depend on where it runs. Nothing of the coordinator's
+ * is reached from here: a VM's live disks come lent in the orders that build its machine
+ * (`engine/vm/diskPlace.ts`).
  */
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -48,14 +47,6 @@ export interface SegmentReply {
   vmIds: string[][];
 }
 
-/** A lookup that is still the coordinator's, used on a host worker. */
-export class CoordinatorLookupError extends Error {
-  constructor(what: string, vmId: string) {
-    super(`${what} of VM ${vmId} is still held by the coordinator and cannot be reached from a host worker thread (run with --workers 0)`);
-    this.name = 'CoordinatorLookupError';
-  }
-}
-
 async function guestFactoryOf(guests: HostWorkerGuests): Promise<GuestFactory | undefined> {
   if (guests.kind === 'none') return undefined;
   if (guests.kind === 'machine') return defaultGuestFactory().factory;
@@ -65,17 +56,11 @@ async function guestFactoryOf(guests: HostWorkerGuests): Promise<GuestFactory | 
   return f as GuestFactory;
 }
 
-/** A disk whose every use throws (the VM's disk chain is the coordinator's). */
-function coordinatorDisk(vmId: string): HostSidePorts['disk'] extends (v: never) => infer D ? D : never {
-  const fail = (): never => { throw new CoordinatorLookupError('the disk', vmId); };
-  return { get blockBytes() { return fail(); }, get blockCount() { return fail(); }, read: fail, write: fail };
-}
-
 async function main(): Promise<void> {
   const init = workerData as HostWorkerInit;
   const guestFactory = await guestFactoryOf(init.guests);
   const pageCodecs: PageCodecPort | undefined = init.pageCodecs ? await loadPageCodecs() : undefined;
-  const ports: HostSidePorts = { guestFactory, pageCodecs, disk: coordinatorDisk };
+  const ports: HostSidePorts = { guestFactory, pageCodecs };
   const owners = new Map<HostId, HostOwner>();
   serveHostOwners(init.end, {
     addHost(raw) {

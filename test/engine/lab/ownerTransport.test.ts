@@ -33,12 +33,11 @@ const NOT_PLAIN_YET: { call: string; why: string }[] = [
 ];
 
 /** Owner calls no lab here makes (not checked by this test; a capture's export and import to another host, and the
- *  owner's count of its images, go through structuredClone in test/engine/snapshot/capturesOnOwner.test.ts; a VM's
- *  disks put on and taken from a host, which no lab does yet, through this loopback in test/engine/vm/diskStore.test.ts;
+ *  owner's count of its images, go through structuredClone in test/engine/snapshot/capturesOnOwner.test.ts;
  *  `quantumCycles` is read by a host worker itself for the segment's reply, test/main/workers/segmentReplies.test.ts). */
 const NOT_EXERCISED = [
-  'captureCount', 'drop', 'exportCapture', 'importCapture', 'markCrashed', 'outgoingAway', 'overheadFits', 'putDisks', 'quantumCycles',
-  'receiverDropHeld', 'receiverHeldPage', 'resume', 'takeDisks',
+  'captureCount', 'drop', 'exportCapture', 'importCapture', 'markCrashed', 'outgoingAway', 'overheadFits', 'quantumCycles',
+  'receiverDropHeld', 'receiverHeldPage', 'resume',
 ];
 
 const check = plainCheck(NOT_PLAIN_YET.map((e) => e.call));
