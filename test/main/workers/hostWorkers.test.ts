@@ -3,7 +3,7 @@
 // 4 host workers — a fakeGuest lab of three hosts too small for their VMs (memory reclamation goes hard
 // and low) and a live migration to a fourth, whose segments the workers run in parallel. A worker
 // terminated under a running lab gives a clear error at the next advance, not a hang; a lab replaced has
-// its workers ended; a VM's disk, still the coordinator's, fails clearly on a worker (guests doing disk
+// its workers ended and their channels' ports closed; a VM's disk, still the coordinator's, fails clearly on a worker (guests doing disk
 // I/O, real guests among them, run on workers once disks move to the hosts' side).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine, type Engine } from '../../../src-main/engine/index';
 import { HostWorkerError, HostWorkerPool } from '../../../src-main/node/workers/hostWorkerPool';
+import { BlockingCallClient } from '../../../src-main/node/workers/blockingCallClient';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
 import { digestScenario } from '../../helpers/pinnedLabs';
@@ -76,13 +77,22 @@ test('a host worker terminated under a running lab: the next advance fails with 
   e.close();
 });
 
-test('a lab replaced (a state loaded) ends its workers; the new lab has its own', async () => {
+test('a lab replaced (a state loaded) ends its workers and closes their ports; the new lab has its own', async () => {
   const made: HostWorkerPool[] = [];
   const e = createEngine({ scenarios: { s: { file: 's', content: scenario() } }, guestFactory: fakeGuestFactory },
     { scenario: 's', seed: 1, hostOwners: () => { const p = new HostWorkerPool({ workers: 2, guests: FAKE }); made.push(p); pools.push(p); return p; } });
   e.advance(200);
   const exited = Promise.all(made[0].threads.map((w) => new Promise((done) => w.once('exit', done))));
-  assert.equal(e.loadState(e.saveState()), undefined);
+  // the coordinator's end of each worker's channel is closed by the pool, not left to the thread's exit
+  const closed = new Set<BlockingCallClient>();
+  const close = BlockingCallClient.prototype.close;
+  BlockingCallClient.prototype.close = function (this: BlockingCallClient) { closed.add(this); close.call(this); };
+  try {
+    assert.equal(e.loadState(e.saveState()), undefined);
+  } finally {
+    BlockingCallClient.prototype.close = close;
+  }
+  assert.equal(closed.size, 2, 'each of the dropped lab\'s two workers had its client closed');
   await exited;
   assert.equal(made.length, 2, 'the loaded lab got a pool of its own');
   e.advance(200);
