@@ -177,7 +177,7 @@ class FakePages implements GuestPages {
 
   frameStats(): GuestFrameStats {
     const s = this.st();
-    return { configuredPages: s.pageCount, mappedPages: s.pages.size, privateFrames: s.pages.size, sharedPages: 0, sharedFrames: 0, notPresentPages: s.notPresent.size, sharedBreaks: 0 };
+    return { configuredPages: s.pageCount, mappedPages: s.pages.size, privateFrames: s.pages.size, sharedPages: 0, sharedFrames: 0, consumedFrames: s.pages.size, notPresentPages: s.notPresent.size, sharedBreaks: 0 };
   }
 }
 

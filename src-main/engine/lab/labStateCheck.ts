@@ -180,8 +180,16 @@ const runtimeSchema = s.object({
   dirty: s.optional(s.array(tuple(s.string({ min: 1, max: 64 }), s.array(count(MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES - 1), { max: MAX_GUEST_MEMORY_BYTES / PAGE_SIZE_BYTES })), { max: 16 })),
 });
 
-/** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never"). */
-const anyNumber = (): Schema<number> => ({ describe: 'number', check: (v, p) => (typeof v === 'number' ? null : { field: p, message: 'expected a number' }) });
+/** Why a copy of a save made through JSON is refused: said where such a copy first fails (a null for a
+ *  number, a plain object for a map). */
+const NOT_JSON = ' (a saved lab is structured-clone data: a copy made through JSON loses Infinity, NaN, Maps and typed arrays)';
+
+/** Any number, NaN and ±Infinity included: scheduler accounting uses them ("none yet", "never", a CPU
+ *  limit of "unlimited"), and the save carries them (structured clone); JSON makes them null. */
+const anyNumber = (): Schema<number> => ({
+  describe: 'number',
+  check: (v, p) => (typeof v === 'number' ? null : { field: p, message: v === null ? `expected a number, not null${NOT_JSON}` : 'expected a number' }),
+});
 
 interface SchedPoolShape { id: string; shares: number; reservationMhz?: number; limitMhz?: number; parent?: SchedPoolShape }
 /** A scheduled VM's pool and its ancestors (`parent`, absent in labs saved before pools could nest);
@@ -452,7 +460,7 @@ function idSet(list: Entity[], at: string): Set<string> | Problem {
 
 /** A disk layer: block number → one block of bytes. */
 function layerProblem(layer: unknown, at: string): Problem | null {
-  if (!(layer instanceof Map)) return problem(at, 'expected a disk layer (a map of blocks)');
+  if (!(layer instanceof Map)) return problem(at, `expected a disk layer (a map of blocks)${isPlainObject(layer) ? NOT_JSON : ''}`);
   for (const [k, v] of layer) {
     if (!Number.isInteger(k) || (k as number) < 0) return problem(at, `has a block number ${String(k).slice(0, 20)}`);
     if (!(v instanceof Uint8Array) || v.length !== DISK_BLOCK_BYTES) return problem(`${at}.<block ${k}>`, `expected ${DISK_BLOCK_BYTES} bytes`);

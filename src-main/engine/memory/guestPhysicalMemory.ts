@@ -126,6 +126,8 @@ export interface GuestFrameStats {
   sharedPages: number;
   /** Distinct frames behind `sharedPages`. */
   sharedFrames: number;
+  /** This memory's share of the frames it maps: a frame mapped by r pages counts 1/r (vSphere's consumed memory). */
+  consumedFrames: number;
   /** Pages marked not present here. */
   notPresentPages: number;
   /** Writes that copied a frame other pages also mapped (copy-on-write breaks of shared memory), cumulative. */
@@ -708,13 +710,15 @@ export class GuestPhysicalMemory {
   frameStats(): GuestFrameStats {
     let priv = 0;
     let shared = 0;
+    let consumed = 0;
     const sharedSet = new Set<number>();
     this.scanPages((_g, h, refs) => {
       if (h < 0) return;
+      consumed += 1 / refs;
       if (refs > 1) { shared++; sharedSet.add(h); } else priv++;
     });
     return {
-      configuredPages: this.pageCount, mappedPages: this.touched, privateFrames: priv, sharedPages: shared, sharedFrames: sharedSet.size,
+      configuredPages: this.pageCount, mappedPages: this.touched, privateFrames: priv, sharedPages: shared, sharedFrames: sharedSet.size, consumedFrames: consumed,
       notPresentPages: this.notPresentCount, sharedBreaks: this.sharedBreaks,
     };
   }

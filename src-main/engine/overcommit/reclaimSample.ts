@@ -9,7 +9,8 @@
  * `takeHostReclaimSample(reclaimer, pool, guest)` → `HostReclaimSample` (reclaimer undefined: the host
  * has reclaimed nothing yet).
  *
- * Rules: a sample holds no live object (numbers, strings, plain records); taking a VM's has the one side
+ * Rules: a sample holds no live object (numbers, strings, plain records); a VM's walks its guest's pages
+ * once (`frameStats()` gives the frames it maps, its shares and its counters); taking it has the one side
  * effect the collector's own read had — the baselines of the "since the last sample" counts (`VmReclaim.last`,
  * saved with the reclaimer) move to now, in the order they always did; a VM is sampled once per sample.
  */
@@ -76,16 +77,8 @@ export interface HostReclaimSample {
 }
 
 export function takeVmReclaimSample(r: VmReclaim, guest: GuestMachine, zeroPages: number): VmReclaimSample {
-  let consumed = 0;
-  let mapped = 0;
-  let shared = 0;
-  guest.scanPages((_g, hfn, refs) => {
-    if (hfn < 0) return;
-    mapped++;
-    consumed += 1 / refs;
-    if (refs > 1) shared++;
-  });
   const c = r.c;
+  // one walk over the guest's pages (frameStats'): its private and shared pages are the ones with a frame
   const fs = guest.frameStats();
   const since = (k: string, v: number): number => { const d = v - (r.last[k] ?? v); r.last[k] = v; return d; };
   // the baselines' keys are saved with the reclaimer: they are read and moved in this order, as always
@@ -100,7 +93,7 @@ export function takeVmReclaimSample(r: VmReclaim, guest: GuestMachine, zeroPages
     doublePaging: since('doublePaging', c.doublePaging),
   };
   const s: VmReclaimSample = {
-    consumedFrames: consumed, mappedPages: mapped, sharedPages: shared, zeroPages,
+    consumedFrames: fs.consumedFrames, mappedPages: fs.privateFrames + fs.sharedPages, sharedPages: fs.sharedPages, zeroPages,
     heldFrames: r.heldFrames(), balloonPages: guest.balloon?.size ?? 0, balloonTarget: r.balloonTarget,
     swappedPages: r.countKind(AWAY_SWAP), swapTarget: r.swapTarget, zippedPages: r.zipCount,
     swapIn: c.swapIn, swapOut: c.swapOut, sinceLast,

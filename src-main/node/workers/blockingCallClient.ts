@@ -17,6 +17,8 @@
  *    (`call(method, args, transfer, boundMs, [{ index, cb }])`) and the worker's target gets, at that
  *    argument, a function that asks. `client.release(cb)` forgets it; an ask on a released id is
  *    answered with an error.
+ *  - `client.close()`: the coordinator's port closed, for good (the host worker pool's `close()`, when its
+ *    lab is dropped or replaced, closes each worker's client before it terminates the thread).
  *
  * Rules: a reply is matched by id; one left over from a call that timed out is dropped when it comes.
  * The wait looks up every `WORKER_CALL_POLL_MS` to see whether the worker exited. While it waits for a
@@ -153,6 +155,7 @@ export class BlockingCallClient {
     throw new WorkerCallError('failed', method, reply.error.message, reply.error.name, cause);
   }
 
+  /** The channel ends here: the port closed (the worker's end closes with it). */
   close(): void {
     this.port.close();
   }

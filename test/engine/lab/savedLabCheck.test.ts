@@ -1,6 +1,7 @@
 // A saved lab is checked field by field before anything is built from it: each of these tampered saves
 // (all of which a file's checksums would let through) is refused with E_INVALID_STATE naming the field,
-// and the lab the engine held before is untouched; a genuine save still loads and runs on.
+// and the lab the engine held before is untouched; a copy made through JSON is refused saying why; a
+// genuine save still loads and runs on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -71,6 +72,24 @@ test('tampered saves are refused naming the field, and the current lab is kept',
     assert.match(err.message, /^cannot load the lab: /, what);
     assert.equal(digest(h), before, `${what}: the current lab changed`);
   }
+});
+
+test('a copy of a save made through JSON is refused saying why (Infinity and Maps do not survive JSON), and the current lab is kept', () => {
+  const saved = savedLab();
+  const h = harness('lab-small', 9);
+  const before = digest(h);
+  const viaJson = JSON.parse(JSON.stringify(saved)) as LabState;
+  // a VM's CPU limit of "unlimited" (Infinity) is the first value JSON lost: it became null
+  let err = h.engine.loadState(viaJson);
+  assert.equal(err?.field, 'state.schedulers[0][1].vms[0].limitCyclesPerPeriod', err?.message);
+  assert.match(err.message, /expected a number, not null \(a saved lab is structured-clone data: a copy made through JSON loses Infinity/);
+  // with the limits put back, the disk layers (Maps, now plain objects) are the next
+  for (const [, sc] of viaJson.schedulers) for (const v of sc.vms) v.limitCyclesPerPeriod = Infinity;
+  err = h.engine.loadState(viaJson);
+  assert.equal(err?.field, 'state.layers[0]', err?.message);
+  assert.match(err.message, /expected a disk layer \(a map of blocks\) \(a saved lab is structured-clone data/);
+  assert.equal(digest(h), before, 'the current lab changed');
+  assert.equal(h.engine.loadState(copy(saved)), undefined, 'the save itself loads');
 });
 
 test('a genuine save loads and runs on exactly as the saved lab does', () => {

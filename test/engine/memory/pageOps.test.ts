@@ -146,10 +146,10 @@ test('sharePage maps another memory\'s frame copy-on-write; equal bytes are invi
   assert.equal(host.framesAllocated, 2, 'y\'s copy went back to the host');
   assert.ok(x.epoch > xEpoch, 'the owner drops its fast write entries');
   assert.equal(x.fastWritable(g(1)), false, 'the owner must copy before writing now');
-  assert.deepEqual(y.frameStats(), { configuredPages: 256, mappedPages: 2, privateFrames: 1, sharedPages: 1, sharedFrames: 1, notPresentPages: 0, sharedBreaks: 0 });
+  assert.deepEqual(y.frameStats(), { configuredPages: 256, mappedPages: 2, privateFrames: 1, sharedPages: 1, sharedFrames: 1, consumedFrames: 1.5, notPresentPages: 0, sharedBreaks: 0 });
   assert.equal(y.sharePage(g(3), x, g(1)), true);
   assert.equal(yHooks, 1, 'different bytes: a write');
-  assert.deepEqual(x.frameStats(), { configuredPages: 256, mappedPages: 1, privateFrames: 0, sharedPages: 1, sharedFrames: 1, notPresentPages: 0, sharedBreaks: 0 });
+  assert.deepEqual(x.frameStats(), { configuredPages: 256, mappedPages: 1, privateFrames: 0, sharedPages: 1, sharedFrames: 1, consumedFrames: 1 / 3, notPresentPages: 0, sharedBreaks: 0 });
   x.writeWord(a(0x1000), 123);
   assert.equal(y.readWord(a(0x2000)), pageOf(7)[0], 'a write by one side copies: the other keeps the shared bytes');
   assert.equal(y.readWord(a(0x3000)), pageOf(7)[0]);
@@ -171,10 +171,10 @@ test('scanPages and frameStats: frames with their reference counts, not-present 
   const seen: [number, number, number][] = [];
   m.scanPages((p, h, refs) => seen.push([p, h >= 0 ? 1 : -1, refs]));
   assert.deepEqual(seen, [[10, 1, 2], [700, -1, 0], [1500, 1, 2]]);
-  assert.deepEqual(fork.frameStats(), { configuredPages: 2048, mappedPages: 2, privateFrames: 0, sharedPages: 2, sharedFrames: 2, notPresentPages: 1, sharedBreaks: 0 });
+  assert.deepEqual(fork.frameStats(), { configuredPages: 2048, mappedPages: 2, privateFrames: 0, sharedPages: 2, sharedFrames: 2, consumedFrames: 1, notPresentPages: 1, sharedBreaks: 0 });
   assert.equal(fork.isNotPresent(g(700)), true, 'a clone keeps not-present pages not present');
   fork.release();
-  assert.deepEqual(m.frameStats(), { configuredPages: 2048, mappedPages: 2, privateFrames: 2, sharedPages: 0, sharedFrames: 0, notPresentPages: 1, sharedBreaks: 0 });
+  assert.deepEqual(m.frameStats(), { configuredPages: 2048, mappedPages: 2, privateFrames: 2, sharedPages: 0, sharedFrames: 0, consumedFrames: 2, notPresentPages: 1, sharedBreaks: 0 });
 });
 
 test('save and restore keep not-present pages; the digest marks them (their bytes are not here)', () => {

@@ -44,7 +44,7 @@ class RecordingPages implements GuestPages {
     for (const g of [...this.values.keys()].sort((a, b) => a - b)) fn(g, g, 1);
   }
   frameStats(): GuestFrameStats {
-    return { configuredPages: this.pageCount, mappedPages: this.values.size, privateFrames: this.values.size, sharedPages: 0, sharedFrames: 0, notPresentPages: 0, sharedBreaks: 0 };
+    return { configuredPages: this.pageCount, mappedPages: this.values.size, privateFrames: this.values.size, sharedPages: 0, sharedFrames: 0, consumedFrames: this.values.size, notPresentPages: 0, sharedBreaks: 0 };
   }
 }
 

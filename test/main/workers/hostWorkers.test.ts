@@ -3,9 +3,10 @@
 // 4 host workers — a fakeGuest lab of three hosts too small for their VMs (memory reclamation goes hard
 // and low) and a live migration to a fourth, whose segments the workers run in parallel. A worker
 // terminated under a running lab gives a clear error at the next advance, not a hang; a lab replaced has
-// its workers ended; real guests doing disk I/O give the same digests and saved lab on 0 and 2 workers
-// while their disks are lent to the hosts their machines run on (engine/vm/diskPlace.ts): snapshots taken
-// on the host holding them, a migration carrying them, a revert, a delete, a clone and a restore.
+// its workers ended and their channels' ports closed; real guests doing disk I/O give the same digests and
+// saved lab on 0 and 2 workers while their disks are lent to the hosts their machines run on
+// (engine/vm/diskPlace.ts): snapshots taken on the host holding them, a migration carrying them, a revert,
+// a delete, a clone and a restore.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine, type Engine } from '../../../src-main/engine/index';
 import { HostWorkerError, HostWorkerPool } from '../../../src-main/node/workers/hostWorkerPool';
+import { BlockingCallClient } from '../../../src-main/node/workers/blockingCallClient';
 import { fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
 import { digestScenario } from '../../helpers/pinnedLabs';
@@ -80,13 +82,22 @@ test('a host worker terminated under a running lab: the next advance fails with 
   e.close();
 });
 
-test('a lab replaced (a state loaded) ends its workers; the new lab has its own', async () => {
+test('a lab replaced (a state loaded) ends its workers and closes their ports; the new lab has its own', async () => {
   const made: HostWorkerPool[] = [];
   const e = createEngine({ scenarios: { s: { file: 's', content: scenario() } }, guestFactory: fakeGuestFactory },
     { scenario: 's', seed: 1, hostOwners: () => { const p = new HostWorkerPool({ workers: 2, guests: FAKE }); made.push(p); pools.push(p); return p; } });
   e.advance(200);
   const exited = Promise.all(made[0].threads.map((w) => new Promise((done) => w.once('exit', done))));
-  assert.equal(e.loadState(e.saveState()), undefined);
+  // the coordinator's end of each worker's channel is closed by the pool, not left to the thread's exit
+  const closed = new Set<BlockingCallClient>();
+  const close = BlockingCallClient.prototype.close;
+  BlockingCallClient.prototype.close = function (this: BlockingCallClient) { closed.add(this); close.call(this); };
+  try {
+    assert.equal(e.loadState(e.saveState()), undefined);
+  } finally {
+    BlockingCallClient.prototype.close = close;
+  }
+  assert.equal(closed.size, 2, 'each of the dropped lab\'s two workers had its client closed');
   await exited;
   assert.equal(made.length, 2, 'the loaded lab got a pool of its own');
   e.advance(200);
