@@ -82,19 +82,6 @@ export function interpretRegion(cpu: Cpu, x: ExecContext, r: Region): number {
   x.tail = -1;
   x.site = -1;
   x.kind = EXIT_PAGE;
-  /** One interpreter stretch of at most `b` cycles on `page` (the executor's interp: cycles committed first for device time). */
-  const stretch = (page: Int32Array, b: number): void => {
-    cpu.counters.cycles += cyc - x.committed + held;
-    cpu.code = page;
-    cpu.oneStretch = true;
-    const res = interpret(cpu, b);
-    cpu.oneStretch = false;
-    cpu.code = real;
-    cpu.counters.cycles -= held;
-    cyc += res.cycles;
-    x.committed = cyc;
-    ran += res.instructions;
-  };
   for (;;) {
     const pc = st.pc | 0;
     if (((pc ^ base) >>> 12) !== 0) {
@@ -109,24 +96,41 @@ export function interpretRegion(cpu: Cpu, x: ExecContext, r: Region): number {
       x.kind = EXIT_BUDGET;
       break;
     }
+    // An instruction that may leave the region runs alone, on the real page (`alone`: its kind); anything
+    // else runs free below `safe`, else to the end of its block.
+    let alone = -1;
+    let taken = false;
     if (code[w * 2] === 0 && code[w * 2 + 1] === PAGE_END_IMM) {
       if (k < 0) {
         // went on from the word before into a word outside the region
         x.site = w > 0 ? r.fallSite[w - 1] : -1;
         break;
       }
-      // an instruction that may leave the region: alone, on the real page
-      const a = real[w * 2];
-      const op = a & 0xff;
-      const kind = blocks[k].instrs[w - blocks[k].start].kind;
-      const taken = kind === OpKind.Branch && branchTaken(op, st.fk, st.fa, st.fb);
-      stretch(real, 1);
+      alone = blocks[k].instrs[w - blocks[k].start].kind;
+      taken = alone === OpKind.Branch && branchTaken(real[w * 2] & 0xff, st.fk, st.fa, st.fb);
+    }
+    // One interpreter stretch (the executor's interp: cycles committed first for device time, the held
+    // charge counted only during it). Written out here once, not as a helper: a closure made per call
+    // cost an allocation per region entry and, under tsx's keepNames, a `__name` property definition
+    // (14 % of bt's first CPU-second on labos `mixed`); a module function measured slower than this
+    // on `cpu`'s first seconds (docs/PERFORMANCE.md, 2026-12-07).
+    cpu.counters.cycles += cyc - x.committed + held;
+    cpu.code = alone >= 0 ? real : code;
+    cpu.oneStretch = true;
+    const res = interpret(cpu, alone >= 0 ? 1 : cyc < safe ? safe - cyc : tailCost[w]);
+    cpu.oneStretch = false;
+    cpu.code = real;
+    cpu.counters.cycles -= held;
+    cyc += res.cycles;
+    x.committed = cyc;
+    ran += res.instructions;
+    if (alone >= 0) {
       const npc = st.pc | 0;
-      if (kind === OpKind.JumpReg) {
+      if (alone === OpKind.JumpReg) {
         if (((npc ^ base) >>> 12) === 0 && (npc & 3) === 0 && r.entryAt[(npc & 0xfff) >>> 2] >= 0) continue;
         break;
       }
-      if (kind === OpKind.Branch && !taken) {
+      if (alone === OpKind.Branch && !taken) {
         if (w + 1 < PAGE_WORDS && blockOf[w + 1] >= 0) continue;
         x.site = r.fallSite[w];
         break;
@@ -134,8 +138,6 @@ export function interpretRegion(cpu: Cpu, x: ExecContext, r: Region): number {
       x.site = r.takenSite[w];
       break;
     }
-    // free below `safe`, else to the end of this block
-    stretch(code, cyc < safe ? safe - cyc : tailCost[w]);
     const aw = cpu.stretchSlowWord;
     if (aw !== -1) {
       // after a slow path: the function's callout helper's tests, with its block's rest charged
