@@ -3,7 +3,10 @@
  * the aggregate guest instructions per second at that size.
  *
  * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N | --sizes A,B,…] [--monitor interp|bt|hw] [--fake]
- * [--mix busy|idle] [--nohz on|off|both] [--core-only]`. Prints one JSON object.
+ * [--mix busy|idle] [--nohz on|off|both] [--core-only] [--workers N]`. Prints one JSON object.
+ * `--workers N`: the lab's hosts on N host worker threads (`node/workers/hostWorkerPool.ts`; 0, the default:
+ * this thread). The workers start (and load the engine) while the lab is made, before the timed run; use
+ * `--after S` so that their JIT warm-up is not timed either (this thread warms up over the series' sizes).
  * `--core-only`: the lab runs only its core barrier services (the engine's bench-only `coreServicesOnly`:
  * no memory reclamation — page sharing, activity sampling, ballooning, swapping —, migrations, HA/DRS or
  * alarms), to measure the reshaped core against the tree before those services existed.
@@ -33,6 +36,7 @@ import { createEngine } from '../src-main/engine/index';
 import type { GuestFactory } from '../src-main/engine/index';
 import { defaultGuestFactory } from '../src-main/node/guestFactories';
 import { fakeGuestFactory } from '../test/helpers/fakeGuest';
+import { HostWorkerPool, hostWorkerCount } from '../src-main/node/workers/hostWorkerPool';
 import { API_VERSION } from '../src-shared/api/channels';
 import { readFileSync } from 'node:fs';
 
@@ -56,11 +60,15 @@ const NOHZ_MODES: ('on' | 'off')[] = (() => { const m = opt('nohz', 'on'); retur
 const CORE_ONLY = process.argv.includes('--core-only');
 /** Monitor every VM runs under (`--monitor bt` shows what binary translation buys). */
 const MONITOR = (() => { const i = process.argv.indexOf('--monitor'); return i > 0 ? process.argv[i + 1] : 'interp'; })();
+/** `--workers N`: host worker threads (0: the hosts on this thread). */
+const WORKERS = hostWorkerCount(opt('workers', '0'), '--workers');
 
 // `--fake`: the fakeGuest test double instead of the real machine — measures the datacenter layer alone
 // (scheduler, counters, copy-on-write bookkeeping), the "layer alone" row of docs/PERFORMANCE.md.
 const real = process.argv.includes('--fake') ? { factory: undefined, name: 'fake' } : defaultGuestFactory();
 const factory: GuestFactory = real.factory ?? fakeGuestFactory;
+const FAKE_MODULE = { kind: 'module', url: new URL('../test/helpers/fakeGuest.ts', import.meta.url).href, name: 'fakeGuestFactory' } as const;
+const hostOwners = WORKERS > 0 ? () => new HostWorkerPool({ workers: WORKERS, guests: real.factory ? { kind: 'machine' } : FAKE_MODULE }) : undefined;
 const guest = real.factory
   ? `real guest machine (${real.name})`
   : `fakeGuest test double (${process.argv.includes('--fake') ? '--fake' : 'no real guest machine in this build'}): datacenter-layer overhead only`;
@@ -105,7 +113,15 @@ function withNohz(w: { workload: string; workloadParams?: Record<string, number>
 
 function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null } {
   const name = `bench-${vms}`;
-  const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY });
+  const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY, hostOwners });
+  try {
+    return timed(engine, vms, nohz);
+  } finally {
+    engine.close();
+  }
+}
+
+function timed(engine: ReturnType<typeof createEngine>, vms: number, nohz: 'on' | 'off'): ReturnType<typeof measure> {
   if (AFTER > 0) engine.advance(AFTER * 1000);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -154,6 +170,6 @@ const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split('
 console.log(JSON.stringify({
   benchmark: 'datacenter-realtime', guest, monitor: MONITOR, barrierServices: CORE_ONLY ? 'core only (--core-only)' : 'all', hostClockMhz: 100,
   mix: MIX_NAME === 'busy' ? 'VM i runs MIX[i mod 8]: cpu, memwrite, io, 5 × idle; 8 one-vCPU VMs per 8-core host' : `every VM runs labos ${MIX_NAME}; 8 one-vCPU VMs per 8-core host`,
-  virtualSecondsPerRun: SECONDS, afterSeconds: AFTER, loadAverageAtEnd: load,
+  hostWorkers: WORKERS, virtualSecondsPerRun: SECONDS, afterSeconds: AFTER, loadAverageAtEnd: load,
   sustainedVmsAt1x: NOHZ_MODES.length === 1 ? (sustained[NOHZ_MODES[0]] ?? 0) : Object.fromEntries(NOHZ_MODES.map((m) => [`nohz ${m}`, sustained[m] ?? 0])), runs,
 }, null, 2));
