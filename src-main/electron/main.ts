@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { labDataDir, sealedSecretStore, startLabBackend } from '../node/backends/index';
 import { Vim25Controller, withVim25Settings } from '../node/vim25/index';
+import { workerCount } from '../node/cli/workersOption';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 import { buildMenu } from './menu';
@@ -34,6 +35,8 @@ async function boot(): Promise<void> {
     dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
     // File › Save / Open keep named labs here.
     libraryDir,
+    // Each lab's hosts on host worker threads: HVLAB_WORKERS (`hvlab start --workers N` sets it), else the default.
+    workers: workerCount(undefined),
   }, { dataDir: labDataDir(), secrets: sealedSecretStore(safeStorage) });
   // 2b. The vim25 SDK endpoint, started from the settings of Administration › SDK endpoint (off until the
   //     user turns it on there); the page reaches those settings through the same door as the lab.
