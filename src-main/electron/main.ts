@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { labDataDir, sealedSecretStore, startLabBackend } from '../node/backends/index';
 import { Vim25Controller, withVim25Settings } from '../node/vim25/index';
+import { workerCount } from '../node/cli/workersOption';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 import { buildMenu } from './menu';
@@ -29,11 +30,22 @@ async function boot(): Promise<void> {
   //    into the app's data folder; real hosts added in Add Host join it, their passwords sealed with the
   //    OS keychain (held in memory only where there is none).
   const libraryDir = process.env.HVLAB_LIBRARY ?? join(app.getPath('userData'), 'labs');
+  //    Each lab's hosts on host worker threads: HVLAB_WORKERS (`hvlab start --workers N` sets it), else the
+  //    default; a bad value ends the app with the message (`hvlab start` checks it before it gets here).
+  let workers: number;
+  try {
+    workers = workerCount(undefined);
+  } catch (e) {
+    console.error(`hvlab: ${e instanceof Error ? e.message : String(e)}`);
+    app.exit(2);
+    return;
+  }
   const labBackend = await startLabBackend({
     scenario: process.env.HVLAB_SCENARIO ?? 'lab-small', seed: Number(process.env.HVLAB_SEED ?? 1), paused: false,
     dataDir: process.env.HVLAB_DATA_DIR ?? join(app.getPath('userData'), 'lab'),
     // File › Save / Open keep named labs here.
     libraryDir,
+    workers,
   }, { dataDir: labDataDir(), secrets: sealedSecretStore(safeStorage) });
   // 2b. The vim25 SDK endpoint, started from the settings of Administration › SDK endpoint (off until the
   //     user turns it on there); the page reaches those settings through the same door as the lab.

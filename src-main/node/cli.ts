@@ -24,8 +24,8 @@ type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 
 /** Every subcommand: its one-line summary and its module, loaded only when it runs. */
 const SUBCOMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Subcommand> }>> = {
-  start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run)', load: async () => (await import('./cli/startCommand')).start },
-  serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused] [--library DIR] [--vim25-port N] [--exercises DIR] [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]', load: async () => (await import('./cli/serveCommand')).serve },
+  start: { summary: 'open the lab (Electron window, or browser mode where Electron cannot run) [--workers N]', load: async () => (await import('./cli/startCommand')).start },
+  serve: { summary: 'serve the lab on 127.0.0.1 for a browser [--port N] [--scenario NAME] [--seed N] [--paused] [--library DIR] [--vim25-port N] [--exercises DIR] [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave] [--workers N]', load: async () => (await import('./cli/serveCommand')).serve },
   scenario: { summary: 'run a scenario headless: scenario run FILE [--seed N] [--until T] [--json] [--save DIR] [--workers N]; scenario check FILE', load: async () => (await import('./cli/scenarioCommand')).scenario },
   lab: { summary: 'saved labs: lab load DIR [--until T] [--json] [--save DIR2]; lab check DIR', load: async () => (await import('./cli/labCommand')).lab },
   asm: { summary: 'assemble an HV32 program: asm FILE.s [-o OUT] [--list] [-D NAME[=N]]', load: async () => (await import('./cli/asmCommand')).asm },

@@ -2,7 +2,8 @@
  * EngineHost: runs the engine and paces its virtual clock against the wall clock (1×, faster, as fast as
  * possible, or paused), outside the engine so that the engine stays deterministic.
  *
- * - `new EngineHost(options)`; `start()` begins pacing; `stop()`.
+ * - `new EngineHost(options)`; `start()` begins pacing; `stop()`: the host is done (pacing ends, and the
+ *   lab's host worker threads, if any: `workers` puts each lab's hosts on a pool of them, each lab its own).
  * - `request(raw)` → ResponseMessage (synchronous, validated by the engine); `onEvent(listener)`.
  *
  * - With `dataDir`, the host keeps an autosave of the lab (node/storage/autosave.ts): every
@@ -28,6 +29,7 @@ import { createEngine } from '../engine/index';
 import type { Engine, EnginePorts } from '../engine/index';
 import { loadScenarioSources, loadGuestSources } from './resources';
 import { defaultGuestFactory } from './guestFactories';
+import { hostWorkerPools } from './workers/hostWorkerPool';
 import { createHighsSolver, type HighsSolver } from './solver/highsSolver';
 import { createLabLibrary } from './storage/labLibrary';
 import { exerciseScenarioSources, loadExercises } from './exercise/exerciseFiles';
@@ -67,6 +69,10 @@ export interface EngineHostOptions {
   discardAutosave?: boolean;
   /** The previous engine stopped unexpectedly, with this message (shown with the recovery offer). */
   engineCrash?: string;
+  /** Each lab's hosts on up to this many host worker threads, given the guest machine and page codecs
+   *  of this host's ports (`hostWorkerPools`); 0 or absent: on this thread. Not with `ports.guestFactory`
+   *  (a worker cannot rebuild a factory given as a function). */
+  workers?: number;
 }
 
 export class EngineHost {
@@ -110,7 +116,10 @@ export class EngineHost {
       recovery: options.ports?.recovery ?? (this.autosave ? this.recoveryPort(this.autosave) : undefined),
       labLibrary: options.ports?.labLibrary ?? (options.libraryDir ? createLabLibrary(options.libraryDir) : undefined),
     };
-    this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1 });
+    const workers = options.workers ?? 0;
+    if (workers > 0 && options.ports?.guestFactory) throw new Error('host workers build the default guest machine: not with ports.guestFactory');
+    const hostOwners = hostWorkerPools(workers, { machine: ports.guestFactory !== undefined, pageCodecs: ports.pageCodecs !== undefined });
+    this.engine = createEngine(ports, { scenario: options.scenario ?? 'lab-small', seed: options.seed ?? 1, hostOwners });
     this.engine.onEvent((e) => {
       if (e.type === 'sim.ticked') return;
       for (const l of this.listeners) l(e);
@@ -185,6 +194,7 @@ export class EngineHost {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.highs?.close();
+    this.engine.close();
   }
 
   private slice(): void {

@@ -3,10 +3,9 @@
  * headless, in-process, to virtual time T (a duration: 90, 90s, 5m, 1h; default: 60 s after the last
  * timed action, at least 60 s, at most 1 h — longer stories need --until), and prints counters, events, tasks and the digest of the final state.
  * Same file + same seed ⇒ byte-identical output. `--save DIR` also saves the final lab (hvlab lab load).
- * `--workers N` (or `HVLAB_WORKERS=N`; the flag wins) runs the lab's hosts on N worker threads
- * (`workers/hostWorkerPool.ts`), their segments in parallel — the same output; 0 (the default) keeps them
- * on this thread. Until VM disks and dirty logs move to the hosts' side, a run whose guests do disk I/O,
- * take a 20 s sample or migrate stops with an error naming the VM.
+ * `--workers N` (or `HVLAB_WORKERS=N`; the flag wins; `cli/workersOption.ts`, the rule `serve` and `start`
+ * share) runs the lab's hosts on up to N worker threads (`workers/hostWorkerPool.ts`), their segments in
+ * parallel — the same output; 0 (the default) keeps them on this thread.
  * On a terminal, progress (virtual time done, wall time spent) goes to stderr while it runs.
  *
  * `hvlab scenario check FILE`: validates only (exit 1 with `file: path: message` on a bad field).
@@ -22,7 +21,8 @@ import { defaultGuestFactory } from '../guestFactories';
 import type { GuestFactoryChoice } from '../guestFactories';
 import { saveLab } from '../storage/labStore';
 import { parseArgs, UsageError } from './args';
-import { HostWorkerPool, hostWorkerCount } from '../workers/hostWorkerPool';
+import { hostWorkerPools } from '../workers/hostWorkerPool';
+import { workerCount } from './workersOption';
 import { buildReport, formatReport } from './runReport';
 
 export function parseUntil(raw: unknown): number | undefined {
@@ -71,9 +71,7 @@ export function runScenario(
   onProgress?: (doneMs: number, totalMs: number) => void, workers = 0,
 ): { engine: Engine; scenario: Scenario } {
   const { name, content, scenario } = loadScenarioFile(file);
-  const hostOwners = workers > 0
-    ? () => new HostWorkerPool({ workers, guests: choice.factory ? { kind: 'machine' } : { kind: 'none' } })
-    : undefined;
+  const hostOwners = hostWorkerPools(workers, { machine: choice.factory !== undefined, pageCodecs: false });
   const engine = createEngine({ scenarios: { [name]: { file, content } }, guestFactory: choice.factory, guestCatalog: choice.catalogue }, { scenario: name, seed, hostOwners });
   const total = untilMs ?? defaultUntilMs(scenario);
   if (!onProgress) {
@@ -124,15 +122,4 @@ export async function scenario(argv: string[]): Promise<number> {
   }
   engine.close();
   return 0;
-}
-
-/** `--workers N`, else `HVLAB_WORKERS`, else 0 (a bad value is a usage error naming where it came from). */
-export function workerCount(flag: unknown): number {
-  const [raw, field] = flag !== undefined ? [flag, '--workers'] : [process.env.HVLAB_WORKERS, 'HVLAB_WORKERS'];
-  if (raw === undefined) return 0;
-  try {
-    return hostWorkerCount(raw, field);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
 }

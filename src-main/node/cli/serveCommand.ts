@@ -1,6 +1,6 @@
 /**
  * `hvlab serve [--port N] [--scenario NAME] [--seed N] [--paused] [--vim25-port N] [--library DIR] [--exercises DIR]
- *  [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave]`: browser mode.
+ *  [--data-dir DIR] [--restore-autosave | --discard-autosave] [--no-autosave] [--workers N]`: browser mode.
  *
  * The lab library (File › Save / Open in the page) is DIR, else HVLAB_LIBRARY, else ~/.hvlab/labs: a
  * folder on this side, so the page names saved labs and never paths.
@@ -13,6 +13,10 @@
  * backend for this run and prints one line `vim25 SDK: https://127.0.0.1:N/sdk (user USER, password PASSWORD)`;
  * without them, the endpoint starts when it is turned on in Administration › SDK endpoint (the saved
  * settings in the lab's data folder; the line then says the password is the one set there).
+ *
+ * `--workers N` (else HVLAB_WORKERS, else the default: `workersOption.ts`) runs each lab's hosts on up
+ * to N host worker threads beside the engine's (0: on the engine's thread) — the same lab, the segments
+ * in parallel.
  *
  * Quitting never loses the lab: SIGINT/SIGTERM (Ctrl+C) first saves the lab to the autosave in the data
  * folder (--data-dir, else HVLAB_DATA_DIR, else the platform's per-user data folder), then stops. The
@@ -28,6 +32,7 @@ import { startLabServer } from '../server/labServer';
 import type { LabServer } from '../server/labServer';
 import { ensureRendererBuilt } from '../server/rendererBuild';
 import { parseArgs, UsageError } from './args';
+import { workerCount } from './workersOption';
 import { defaultLibraryDir } from '../storage/labLibrary';
 import { Vim25Controller, vim25Banner, withVim25Settings } from '../vim25/index';
 import type { Vim25Endpoint } from '../vim25/index';
@@ -58,10 +63,12 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
   const { flags } = parseArgs(argv, {
     port: 'number', scenario: 'string', seed: 'number', paused: 'boolean', 'vim25-port': 'number', exercises: 'string',
     'data-dir': 'string', library: 'string', 'restore-autosave': 'boolean', 'discard-autosave': 'boolean', 'no-autosave': 'boolean',
+    workers: 'string',
   });
   if (flags['restore-autosave'] && flags['discard-autosave']) throw new UsageError('--restore-autosave and --discard-autosave exclude each other');
   const port = resolvePort(flags.port);
   const vim25Port = resolveVim25Port(flags['vim25-port']);
+  const workers = workerCount(flags.workers);
   const dataDir = flags['no-autosave'] ? undefined : resolve(String(flags['data-dir'] ?? defaultDataDir()));
   // The engine worker (and any worker that replaces it) reads the exercise folders from the environment it inherits.
   if (flags.exercises) process.env.HVLAB_EXERCISES = [resolve(String(flags.exercises)), process.env.HVLAB_EXERCISES].filter(Boolean).join(delimiter);
@@ -69,7 +76,7 @@ export async function serve(argv: string[]): Promise<{ server: LabServer; backen
   const labBackend = await startLabBackend({
     scenario: String(flags.scenario ?? 'lab-small'), seed: Number(flags.seed ?? 1), paused: Boolean(flags.paused),
     libraryDir: flags.library === undefined ? defaultLibraryDir() : resolve(String(flags.library)),
-    dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']),
+    dataDir, restoreAutosave: Boolean(flags['restore-autosave']), discardAutosave: Boolean(flags['discard-autosave']), workers,
   }, {
     // Real hosts added in Add Host are remembered in the lab's data folder; their passwords only in this
     // process (browser mode has no keychain), so a restarted server asks for them again.

@@ -3,11 +3,15 @@
  * present and none can be downloaded, say so in one line and fall back to browser mode.
  *
  * - `findElectronBinary(root)` → path or a reason string; tries electron's own installer once, bounded.
+ * - `--workers N` (host worker threads, `workersOption.ts`): checked here, before anything is built, and
+ *   handed to the Electron main process as HVLAB_WORKERS (which reads it as `serve` does); browser mode
+ *   gets the whole command line.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { projectRoot, serve } from './serveCommand';
+import { workerCount, workersFlag } from './workersOption';
 
 /** How long the one download attempt may take before we give up and fall back. */
 const DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -35,6 +39,7 @@ export function findElectronBinary(root: string): { path: string } | { reason: s
 
 export async function start(argv: string[]): Promise<void> {
   const root = projectRoot();
+  const workers = workerCount(workersFlag(argv));
   const found = findElectronBinary(root);
   if ('reason' in found) {
     console.log(`hvlab: no Electron binary (${found.reason}); starting browser mode instead.`);
@@ -43,6 +48,6 @@ export async function start(argv: string[]): Promise<void> {
   }
   const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('electron-vite build failed');
-  const child = spawn(found.path, [root, ...argv], { cwd: root, stdio: 'inherit' });
+  const child = spawn(found.path, [root, ...argv], { cwd: root, stdio: 'inherit', env: { ...process.env, HVLAB_WORKERS: String(workers) } });
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const host = new EngineHost({
     scenario: init.scenario, seed: init.seed, paused: init.paused, dataDir: init.dataDir, libraryDir: init.libraryDir,
     restoreAutosave: init.restoreAutosave, discardAutosave: init.discardAutosave, engineCrash: init.engineCrash,
+    workers: init.workers,
     ports: { pageCodecs },
   });
   host.onEvent((event) => post({ type: 'event', event }));

@@ -4,10 +4,11 @@
  * host's owner there, and runs the segment on every worker at once.
  *
  * Interface:
- *  - `new HostWorkerPool({ workers, guests, pageCodecs?, timeoutMs? })` starts the threads (unref'd: they
- *    never keep the process alive). `owner(data)` → the host's calls (`ownerClient` over a
- *    `WorkerOwnerTransport` keyed by the host id); each host goes to the worker holding the fewest (so, in
- *    the lab's order, to the workers in turn).
+ *  - `new HostWorkerPool({ workers, guests, pageCodecs?, timeoutMs? })`: at most `workers` threads, each
+ *    started when the first host it holds is added (unref'd: they never keep the process alive), so a lab
+ *    of fewer hosts starts no idle thread. `owner(data)` → the host's calls (`ownerClient` over a
+ *    `WorkerOwnerTransport` keyed by the host id); each host goes to the worker holding the fewest, a
+ *    thread not started counting as none (so, in the lab's order, to the workers in turn).
  *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
  *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done. Each
  *    reply carries, per host, what the barrier first asks it (`SegmentReply`): its guests that stopped, its
@@ -101,28 +102,39 @@ export class HostWorkerPool implements HostOwnerMaker {
   /** Wall time spent in those calls, by name (ms; the coordinator blocked). */
   readonly callMs = new Map<string, number>();
 
-  constructor(options: HostWorkerPoolOptions) {
-    const count = hostWorkerCount(options.workers, 'workers');
-    if (count === 0) throw new RangeError('a pool of host workers needs at least one worker');
+  /** Most threads this pool starts (`options.workers`). */
+  private readonly count: number;
+
+  constructor(private readonly options: HostWorkerPoolOptions) {
+    this.count = hostWorkerCount(options.workers, 'workers');
+    if (this.count === 0) throw new RangeError('a pool of host workers needs at least one worker');
+  }
+
+  /** The next thread, started when a host needs it: a lab of fewer hosts than `workers` starts no idle one. */
+  private startWorker(): HostWorker {
     const where = workerEntryPath('hostWorker');
-    for (let index = 0; index < count; index++) {
-      const { client, workerEnd } = blockingChannel(options.timeoutMs);
-      const init: HostWorkerInit = { end: workerEnd, guests: options.guests, pageCodecs: options.pageCodecs ?? false };
-      const worker = new Worker(where.path, { workerData: where.entry ? { ...init, __entry: where.entry } : init, transferList: [workerEnd.port] });
-      worker.unref();
-      // A worker that ends without running its own exit hook (terminated before it served, or killed by
-      // an error) still shows as exited to a coordinator that waits on it later.
-      worker.on('exit', () => { Atomics.store(workerEnd.signal, EXITED, 1); Atomics.notify(workerEnd.signal, REPLIES); });
-      // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
-      // an uncaught one from taking the process down.
-      worker.on('error', () => {});
-      this.workers.push({ index, worker, client, hosts: [], due: [] });
-    }
+    const index = this.workers.length;
+    const { client, workerEnd } = blockingChannel(this.options.timeoutMs);
+    const init: HostWorkerInit = { end: workerEnd, guests: this.options.guests, pageCodecs: this.options.pageCodecs ?? false };
+    const worker = new Worker(where.path, { workerData: where.entry ? { ...init, __entry: where.entry } : init, transferList: [workerEnd.port] });
+    worker.unref();
+    // A worker that ends without running its own exit hook (terminated before it served, or killed by
+    // an error) still shows as exited to a coordinator that waits on it later.
+    worker.on('exit', () => { Atomics.store(workerEnd.signal, EXITED, 1); Atomics.notify(workerEnd.signal, REPLIES); });
+    // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
+    // an uncaught one from taking the process down.
+    worker.on('error', () => {});
+    const w: HostWorker = { index, worker, client, hosts: [], due: [] };
+    this.workers.push(w);
+    return w;
   }
 
   /** Host `data.hostId` built on the worker holding the fewest hosts; the lab's client to its owner there. */
   owner(data: HostSideData): HostOwnerCalls {
-    const w = this.workers[this.workers.reduce((at, x, i) => (x.hosts.length < this.workers[at].hosts.length ? i : at), 0)];
+    if (this.closed) throw new HostWorkerError(`the host workers were closed (their lab was dropped): host ${data.hostId} cannot be added`);
+    const least = this.workers.reduce<HostWorker | undefined>((at, x) => (at === undefined || x.hosts.length < at.hosts.length ? x : at), undefined);
+    // A thread not yet started holds no host: it is the fewest while every started one holds some.
+    const w = least && (least.hosts.length === 0 || this.workers.length === this.count) ? least : this.startWorker();
     this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
     w.hosts.push(data.hostId);
     this.workerOf.set(data.hostId, w);
@@ -276,4 +288,15 @@ export class HostWorkerPool implements HostOwnerMaker {
     const hosts = w.hosts.length ? `hosts ${w.hosts.join(', ')}` : 'no hosts yet';
     return new HostWorkerError(`host worker ${w.index} (${hosts}) failed in ${method}: ${e.message}`, e);
   }
+}
+
+/**
+ * `createEngine`'s `hostOwners` for the node side's labs, whose guests are the default machine (`machine`:
+ * `defaultGuestFactory`) or none: each lab built (a scenario, a lab opened or restored) gets its own pool
+ * of at most `workers` threads, closed with the lab. 0 → undefined: the hosts stay on the engine's thread.
+ */
+export function hostWorkerPools(workers: number, opts: { machine: boolean; pageCodecs: boolean }): (() => HostOwnerMaker) | undefined {
+  if (workers === 0) return undefined;
+  const guests: HostWorkerGuests = opts.machine ? { kind: 'machine' } : { kind: 'none' };
+  return () => new HostWorkerPool({ workers, guests, pageCodecs: opts.pageCodecs });
 }

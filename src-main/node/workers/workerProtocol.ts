@@ -19,6 +19,8 @@ export interface WorkerInit {
   dataDir?: string;
   restoreAutosave?: boolean;
   discardAutosave?: boolean;
+  /** Host worker threads for each lab's hosts (`--workers N`; 0 or absent: the hosts on the engine's thread). */
+  workers?: number;
   /** Set when this worker replaces one that stopped unexpectedly: why it stopped. */
   engineCrash?: string;
 }

@@ -6,7 +6,8 @@
 // its workers ended and their channels' ports closed; real guests doing disk I/O give the same digests and
 // saved lab on 0 and 2 workers while their disks are lent to the hosts their machines run on
 // (engine/vm/diskPlace.ts): snapshots taken on the host holding them, a migration carrying them, a revert,
-// a delete, a clone and a restore.
+// a delete, a clone and a restore. A pool starts a thread only when a host needs one (no idle thread for a
+// lab of fewer hosts).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -168,4 +169,14 @@ test('real guests doing disk I/O run on host workers: main\'s digests and saved 
   assert.deepEqual(two.got, one.got, '2 workers: the digests');
   assert.equal(two.saved, one.saved, '2 workers: the saved lab');
   assert.deepEqual(two.restored, one.restored, '2 workers: the restored lab run on');
+});
+
+test('a pool starts a thread only when a host needs one: 4 workers asked for a lab of 2 hosts start 2', () => {
+  const pool = new HostWorkerPool({ workers: 4, guests: { kind: 'none' } });
+  pools.push(pool);
+  assert.equal(pool.threads.length, 0, 'none before the lab adds its hosts');
+  const e = createEngine({ scenarios: { real: { file: 'real', content: REAL } } }, { scenario: 'real', seed: 1, hostOwners: () => pool });
+  assert.equal(pool.threads.length, 2, 'one per host, none idle');
+  e.advance(100);
+  e.close();
 });
