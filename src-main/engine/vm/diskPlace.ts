@@ -10,8 +10,8 @@
  *   already, else the live disks as plain data (`DiskChainsState`), brought back first from the host
  *   holding them; the VM's disks are that host's from then on.
  * - `returnDisks(ctx, vmId)`: the tops come back to the runtime and the holder lets go — before the
- *   coordinator replaces the live disks (a revert) and when the VM is removed. Only where no machine
- *   runs on them (the holder's copy is dropped).
+ *   coordinator replaces the live disks (a revert). Only where no machine runs on them (the holder's copy
+ *   is dropped). A removed VM's disks are only dropped by the holder (`lab.ts`'s `forgetVm`: `takeDisks`).
  * - `liveDisks(ctx, vmId)` → the VM's live disks as they are now, to read (a save, a digest, a clone's
  *   size and contents): the runtime's own while none is lent, else its sealed chains with the holder's
  *   tops (copies). Never written through.
