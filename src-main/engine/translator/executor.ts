@@ -147,10 +147,12 @@ export class TranslatedExecutor {
   private readonly exactLimit: number;
   /** Regions still warm up exactly (exactAfter > 0 and the limit not reached; checked at the end of each execute call). */
   private exactOpen: boolean;
-  /** Guest cycles of the execute() calls that have returned (the pacing clock). */
-  private executedCycles = 0;
-  /** No translation before executedCycles + the current call's cycles reach this (pacing). */
-  private nextTranslateAt = 0;
+  /** Guest cycles of the execute() calls that have returned (the pacing clock). Starts as -0, a double
+   *  (= 0): it passes 2^31 in a guest's first seconds, and a field that turns from small integer to double
+   *  then makes V8 throw away every compile of the dispatcher that relied on it (docs/PERFORMANCE.md). */
+  private executedCycles = -0;
+  /** No translation before executedCycles + the current call's cycles reach this (pacing; a double as executedCycles). */
+  private nextTranslateAt = -0;
   /** Guest instructions executed in the current execute() call. */
   private ran = 0;
 
