@@ -4,7 +4,8 @@
  * paths, every branch kind with both flag representations, calls, page crossings, system
  * instructions, interrupts, paging in kernel and user mode) before it optimises `interpret`.
  *
- * Interface: `warmUpInterpreter()` (idempotent; Cpu's constructor calls it).
+ * Interface: `warmUpInterpreter()` (idempotent; Cpu's constructor calls it); `mapIdentity(mem, geometry,
+ * base)` (identity page tables, also for the translator's dispatcher warm-up).
  * Rules: host performance only — it touches no state of any simulated machine (own HostMemory,
  * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few tens of milliseconds once.
  * Without it V8 sometimes optimises the interpreter before some sites have run, deoptimises
@@ -233,7 +234,7 @@ function touchFreshPage(mem: GuestPhysicalMemory): void {
  * Writes page tables at `base` (guest-physical, growing up) that map every page below `base` to itself,
  * writable and user-accessible, in the MMU's geometry (2 or 4 levels). The leaves' A/D bits start clear.
  */
-function mapIdentity(mem: GuestPhysicalMemory, g: PagingGeometry, base: number): void {
+export function mapIdentity(mem: GuestPhysicalMemory, g: PagingGeometry, base: number): void {
   let next = base + g.tableBytes;
   for (let va = 0; va < base; va += 1 << PAGE_SHIFT) {
     let table = base;

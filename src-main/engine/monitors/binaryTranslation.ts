@@ -8,6 +8,8 @@
  * `execute(cpu, budget)` (the CPU runs through the translator, not the plain interpreter); `onTrap`
  * (every exception and interrupt passes through the VMM: counted by cause, charged `monitorTrap`, then
  * delivered to the guest's own vector); `executor`, `cache(cpu)`;
+ * The first one built in a process warms up the dispatcher on a scratch machine of its own
+ * (translator/warmUp.ts: host performance only).
  * `counters(cpu)` → flat `bt.*` counters; `stats` {emulated: callouts by mnemonic, reflected:
  * exceptions/interrupts by cause}; `save()` / `restore(cpu, s)`.
  * How it virtualizes the CPU: guest code never runs "natively" — hot kernel pages are translated
@@ -21,10 +23,10 @@
  * Rules: the translation cache is a host cache, never saved; a restored CPU starts with an empty
  * cache (translations are made again — the counters say so).
  */
-import type { Cpu, Monitor, RunResult, TrapDecision, TrapEvent } from '../cpu/index';
+import { Cpu, type Monitor, type RunResult, type TrapDecision, type TrapEvent } from '../cpu/index';
 import { causeName, OPCODE_BY_NUMBER } from '../isa/index';
 import { BT_ENTER_AFTER_INSTRUCTIONS, BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS } from '../params';
-import { TranslatedExecutor, type ExecutorOptions, type ExecutorStats, type TranslationCache } from '../translator/index';
+import { TranslatedExecutor, warmUpDispatcher, type ExecutorOptions, type ExecutorStats, type ScratchCpuFactory, type TranslationCache } from '../translator/index';
 
 export interface BtState {
   readonly stats: { emulated: Record<string, number>; reflected: Record<string, number> };
@@ -38,6 +40,7 @@ export class BinaryTranslationMonitor implements Monitor {
   private restoredCallouts: Record<string, number> = {};
 
   constructor(options: ExecutorOptions = {}) {
+    warmUpDispatcher(scratchBtCpu);
     this.executor = new TranslatedExecutor({ exactEnterAfterInstructions: BT_ENTER_AFTER_INSTRUCTIONS, exactWarmUpLimit: BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS, ...options });
   }
 
@@ -102,3 +105,10 @@ export class BinaryTranslationMonitor implements Monitor {
     this.executor.stats = { ...s.executor };
   }
 }
+
+/** A scratch CPU under a bt monitor of its own, for the dispatcher's warm-up (translator/warmUp.ts). */
+export const scratchBtCpu: ScratchCpuFactory = (mem, opts) => {
+  const mon = new BinaryTranslationMonitor(opts);
+  const cpu = new Cpu(mem, { monitor: mon });
+  return { cpu, executor: mon.executor };
+};

@@ -6,7 +6,7 @@
  * Interface: `sharedScan(words, entries, opCost, scan)` → the `scanPage` plan; `sharedRegionCode(gpfn,
  * kernel, words, entries, opCost, scan)` → `RegionCode` (plan, JavaScript source, exit sites, slow
  * sites, the executor's tables, the compiled factory and the source words); `sharedCodeStats()` (hits and misses, for tests
- * and benchmarks); `clearSharedCode()`.
+ * and benchmarks); `clearSharedCode()`; `withPrivateSharedCode(f)` (the dispatcher warm-up's own memos).
  * Rules:
  *  - a pure memo: the key holds every input the result depends on (page number and mode, which appear
  *    in the generated code; the page's words; the entry list in its order; the cost table; the
@@ -54,7 +54,7 @@ interface Inputs {
 
 interface Entry<T> { inputs: Inputs; value: T }
 
-const stats = { scanHits: 0, scanMisses: 0, codeHits: 0, codeMisses: 0 };
+let stats = { scanHits: 0, scanMisses: 0, codeHits: 0, codeMisses: 0 };
 
 function hashWords(h: number, a: Int32Array | Uint8Array): number {
   for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a[i], 0x01000193);
@@ -95,8 +95,8 @@ class Memo<T> {
   }
 }
 
-const scans = new Memo<PagePlan>();
-const codes = new Memo<RegionCode>();
+let scans = new Memo<PagePlan>();
+let codes = new Memo<RegionCode>();
 
 function keyOf(prefix: string, inputs: Inputs, cap: number): string {
   const f = inputs.foreign === undefined ? '-' : hashWords(0x811c9dc5, inputs.foreign).toString(36);
@@ -152,6 +152,22 @@ export function sharedRegionCode(gpfn: number, kernel: boolean, words: Int32Arra
 /** Memo hits and misses since the process started (or the last `clearSharedCode`). */
 export function sharedCodeStats(): Readonly<typeof stats> {
   return { ...stats };
+}
+
+/**
+ * Runs `f` with memos and counts of its own, then puts the process's back: what `f` translates (bt's
+ * dispatcher warm-up on its scratch machine) is shared within `f` only and leaves no entry or count behind.
+ */
+export function withPrivateSharedCode<T>(f: () => T): T {
+  const saved = { scans, codes, stats };
+  scans = new Memo<PagePlan>();
+  codes = new Memo<RegionCode>();
+  stats = { scanHits: 0, scanMisses: 0, codeHits: 0, codeMisses: 0 };
+  try {
+    return f();
+  } finally {
+    ({ scans, codes, stats } = saved);
+  }
 }
 
 /** Forgets every shared plan and compiled region, and the counts (tests). */
