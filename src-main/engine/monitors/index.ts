@@ -14,7 +14,7 @@ import { ParavirtMonitor } from './paravirt';
 export type { Monitor, TrapDecision, TrapEvent } from '../cpu/index';
 export { InterpMonitor } from './interp';
 export { TrapAndEmulateMonitor, type TeState } from './trapAndEmulate';
-export { BinaryTranslationMonitor, type BtState } from './binaryTranslation';
+export { BinaryTranslationMonitor, scratchBtCpu, type BtState } from './binaryTranslation';
 export { ParavirtMonitor, type PvOptions, type PvState } from './paravirt';
 export { HC, HYPERCALL_NAMES, PV_LAYOUT, PV_PORT, TLB_OP } from './hypercalls';
 export { HardwareAssistMonitor, DEFAULT_HW_EXITS, HW_EXIT_REASONS, type HwExitConfig, type HwExitReason, type HwOptions, type HwState } from './hardwareAssist';
