@@ -71,7 +71,8 @@ const LONG_BLOCKS = 30;
 const SCRATCH_OPTIONS: ExecutorOptions = { hotCycles: 1_000, exactEnterAfterInstructions: 1_000, exactWarmUpLimit: 60_000, limits: { regionInstructions: 40 } };
 /** Cycles per run() call and loop count per phase: short passes first, then full ones (header). */
 const PASSES: readonly { budget: number; loops: number; calls: number; longRun?: boolean }[] = [
-  { budget: 700, loops: 2, calls: 30 }, { budget: 900, loops: 2, calls: 30, longRun: true }, { budget: 5_000, loops: 12, calls: 60 },
+  { budget: 700, loops: 2, calls: 30 }, { budget: 900, loops: 2, calls: 30, longRun: true }, { budget: 1_900, loops: 4, calls: 30 },
+  { budget: 5_000, loops: 12, calls: 60 }, { budget: 20_011, loops: 40, calls: 100 },
 ];
 /** A long run's totals: past 2^31, where a real guest's cycle and instruction counts are after its first seconds. */
 const LONG_RUN = 2 ** 32;
