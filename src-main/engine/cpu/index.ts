@@ -16,4 +16,4 @@ export { readControl, writeControl } from './slowPath';
 export { interpret } from './interpreter';
 export { execSystem, fetchFault, loadSlow, storeSlow } from './slowPath';
 export { PAGE_END_IMM } from './decodeCache';
-export { mapIdentity } from './warmUp';
+export { enterPagingAsm, mapIdentity } from './warmUp';

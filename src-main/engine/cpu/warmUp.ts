@@ -5,7 +5,7 @@
  * instructions, interrupts, paging in kernel and user mode) before it optimises `interpret`.
  *
  * Interface: `warmUpInterpreter()` (idempotent; Cpu's constructor calls it); `mapIdentity(mem, geometry,
- * base)` (identity page tables, also for the translator's dispatcher warm-up).
+ * base)` (identity page tables) and `enterPagingAsm(tables, vectors)`, also for the translator's dispatcher warm-up.
  * Rules: host performance only — it touches no state of any simulated machine (own HostMemory,
  * own GuestPhysicalMemory, own Cpu), is deterministic and costs a few tens of milliseconds once.
  * Without it V8 sometimes optimises the interpreter before some sites have run, deoptimises
@@ -134,20 +134,28 @@ fn:
   ldw r12, 0(r13)
   stw r12, 4(r13)
   ret
-paged:
-  li r1, ${PAGE_TABLES}
+${enterPagingAsm(PAGE_TABLES, VECTORS)}
+  .org ${VECTORS}
+vectors:
+${'  hlt\n'.repeat(64)}`;
+
+/**
+ * Assembly of the routine `paged` (the warm-ups' paging phases): paging on with the tables at `tables`,
+ * vectors at `vectors`, then `iret` to `_start` with the PSW the host put in r14 (kernel or user mode).
+ */
+export function enterPagingAsm(tables: number, vectors: number): string {
+  return `paged:
+  li r1, ${tables}
   mtcr ptbr, r1
   li r1, 1
   mtcr status, r1
-  li r1, ${VECTORS}
+  li r1, ${vectors}
   mtcr vbar, r1
   la r1, _start
   mtcr epc, r1
   mtcr epsw, r14
-  iret
-  .org ${VECTORS}
-vectors:
-${'  hlt\n'.repeat(64)}`;
+  iret`;
+}
 
 export function warmUpInterpreter(makeCpu: (mem: GuestPhysicalMemory) => Cpu): void {
   if (done) return;

@@ -27,7 +27,7 @@
  * full ones, so every path has run before V8 is ready to optimise (see cpu/warmUp.ts).
  */
 import type { Cpu } from '../cpu/index';
-import { mapIdentity } from '../cpu/index';
+import { enterPagingAsm, mapIdentity } from '../cpu/index';
 import { assemble, CAUSE_IRQ_BASE, CAUSE_PRIVILEGED, CR_VBAR, PSW_K } from '../isa/index';
 import type { Gpa } from '../mmu/index';
 import { GuestPhysicalMemory, HostMemory } from '../memory/index';
@@ -76,6 +76,8 @@ const PASSES: readonly { budget: number; loops: number; calls: number; longRun?:
 ];
 /** A long run's totals: past 2^31, where a real guest's cycle and instruction counts are after its first seconds. */
 const LONG_RUN = 2 ** 32;
+/** The executor's totals that pass 2^31 in a long run. */
+const LONG_RUN_STATS = ['translatedExecuted', 'interpretedInstructions', 'regionEntries', 'chainedJumps', 'cacheHits', 'cacheMisses', 'callouts'] as const;
 /** The phases: paging, kernel mode, an interrupt line raised (taken after each loop's `sti`). */
 const PHASES: readonly { paged: boolean; kernel: boolean; irq: boolean }[] = [
   { paged: false, kernel: true, irq: false }, { paged: false, kernel: true, irq: true },
@@ -143,17 +145,7 @@ system:
   tlbflush
 .s:
   ret
-paged:
-  li r1, ${PAGE_TABLES}
-  mtcr ptbr, r1
-  li r1, 1
-  mtcr status, r1
-  li r1, ${VECTORS}
-  mtcr vbar, r1
-  la r1, _start
-  mtcr epc, r1
-  mtcr epsw, r14
-  iret
+${enterPagingAsm(PAGE_TABLES, VECTORS)}
 exception:
   mfcr r13, epc
   addi r13, r13, 4
@@ -203,14 +195,7 @@ function runPass(makeCpu: ScratchCpuFactory, bytes: Uint8Array, at: number, entr
     const c = cpu.counters;
     c.cycles = LONG_RUN;
     c.instructions = LONG_RUN;
-    const st = executor.stats;
-    st.translatedExecuted = LONG_RUN;
-    st.interpretedInstructions = LONG_RUN;
-    st.regionEntries = LONG_RUN;
-    st.chainedJumps = LONG_RUN;
-    st.cacheHits = LONG_RUN;
-    st.cacheMisses = LONG_RUN;
-    st.callouts = LONG_RUN;
+    for (const k of LONG_RUN_STATS) executor.stats[k] = LONG_RUN;
   }
   for (const ph of PHASES) {
     cpu.reset(ph.paged ? paged : entry);
