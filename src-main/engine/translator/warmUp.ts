@@ -22,8 +22,9 @@
  * doubles then, and V8 throws away every compile that relied on the old representation).
  * Rules: host performance only — it touches no state of any simulated machine (own memory, own CPU,
  * own monitor, own translation cache, its shared code in memos of its own: sharedCode
- * `withPrivateSharedCode`), is deterministic (a fixed program, fixed budgets) and costs a few tens of
- * milliseconds once per process (measured: docs/PERFORMANCE.md, 2026-12-07). Short passes first, then
+ * `withPrivateSharedCode`), is deterministic (a fixed program, fixed budgets) and costs ~0.2–0.3 s of
+ * CPU once per process on the 2-core dev machines at load 8–11, before the first bt VM's power-on
+ * (bench/dispatcher-warmup.ts; docs/PERFORMANCE.md, "Monitors: a warm-up of bt's dispatcher"). Short passes first, then
  * full ones, so every path has run before V8 is ready to optimise (see cpu/warmUp.ts).
  */
 import type { Cpu } from '../cpu/index';
