@@ -227,6 +227,10 @@ export const BT_NEW_ENTRY_ARRIVALS = 4;
  *  Host-side only. */
 export const BT_BACK_EDGE_LOOP_BLOCKS = 8;
 export const BT_BACK_EDGE_LOOP_INSTRUCTIONS = 64;
+/** A region function counts the cycles left before its budget stop down in an int32 local (one live value
+ *  instead of the cycles and the stop, no overflow check per block): a call's budget left may be at most this
+ *  many cycles (Cpu.run hands the executor RUN_SLICE_CYCLES at a time); a larger one throws (a caller's bug). */
+export const BT_REGION_MAX_CYCLES_LEFT = 0x40000000;
 /** Most guest instructions in one region (one generated function): V8 optimizes a function only up to
  *  ~60 KB of bytecode (--max-optimized-bytecode-size), and the measurement in docs/monitors.md ("Why
  *  page regions") used 256-instruction pages. A page with more hot code gets several regions. */
