@@ -23,7 +23,9 @@
  *    for (`callAll`); the replies in the calls' order. An owner's error comes back as `OwnerCallError`.
  *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
  *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
- *    account of what each segment costs).
+ *    account of what each segment costs). `segmentWork`: over all segments, each worker's busy ms (its
+ *    reply's `busyMs`, by worker index), the sum of each segment's slowest worker's, and of its slowest
+ *    less its quickest (the imbalance: what the quicker worker waited).
  *  - `hostWorkerCount(raw, field)`: a `--workers` / `HVLAB_WORKERS` value checked (0…`HOST_WORKERS_MAX`).
  *
  * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
@@ -101,6 +103,8 @@ export class HostWorkerPool implements HostOwnerMaker {
   readonly calls = new Map<string, number>();
   /** Wall time spent in those calls, by name (ms; the coordinator blocked). */
   readonly callMs = new Map<string, number>();
+  /** The workers' own time in the segments (see the header). */
+  readonly segmentWork = { busyMs: [] as number[], slowestMs: 0, imbalanceMs: 0 };
 
   /** Most threads this pool starts (`options.workers`). */
   private readonly count: number;
@@ -160,12 +164,20 @@ export class HostWorkerPool implements HostOwnerMaker {
     try {
       const replies = callAll(calls, (i) => { failed = i; });
       this.afterSegment.clear();
+      let slowest = 0;
+      let quickest = Infinity;
       for (let i = 0; i < replies.length; i++) {
         const r = replies[i] as SegmentReply;
+        const index = this.holding[i].index;
+        this.segmentWork.busyMs[index] = (this.segmentWork.busyMs[index] ?? 0) + r.busyMs;
+        slowest = Math.max(slowest, r.busyMs);
+        quickest = Math.min(quickest, r.busyMs);
         const hosts = this.holding[i].hosts;
         for (let k = 0; k < hosts.length; k++) this.afterSegment.set(hosts[k], { stopped: NONE_STOPPED, quantum: r.quantum[k], vmIds: r.vmIds[k] });
         if (r.stopped) for (const [h, stopped] of r.stopped) this.afterSegment.get(h)!.stopped = stopped;
       }
+      this.segmentWork.slowestMs += slowest;
+      this.segmentWork.imbalanceMs += replies.length > 0 ? slowest - quickest : 0;
     } catch (e) {
       const w = this.workers.find((x) => x.client === calls[failed]?.client);
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
