@@ -5,7 +5,9 @@
  * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N | --sizes A,B,…] [--monitor interp|bt|hw] [--fake]
  * [--mix busy|idle] [--nohz on|off|both] [--core-only] [--workers N]`. Prints one JSON object.
  * `--workers N`: the lab's hosts on N host worker threads (`node/workers/hostWorkerPool.ts`; 0, the default:
- * this thread). The workers start (and load the engine) while the lab is made, before the timed run; use
+ * this thread). The workers start (and load the engine) while the lab is made (`buildMs`: the lab's making,
+ * the workers' start included), before the timed run; each run's `workers` says where the timed wall went
+ * (the coordinator's serial part, its waits by call, each worker's busy time, the imbalance); use
  * `--after S` so that their JIT warm-up is not timed either (this thread warms up over the series' sizes).
  * `--core-only`: the lab runs only its core barrier services (the engine's bench-only `coreServicesOnly`:
  * no memory reclamation — page sharing, activity sampling, ballooning, swapping —, migrations, HA/DRS or
@@ -113,11 +115,13 @@ function withNohz(w: { workload: string; workloadParams?: Record<string, number>
   return nohz === 'on' ? w : { ...w, workloadParams: { ...w.workloadParams, nohz: 0 } };
 }
 
-function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null; workers?: Record<string, unknown> } {
+function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null; workers?: Record<string, unknown>; buildMs?: number } {
   const name = `bench-${vms}`;
+  const built = performance.now();
   const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY, hostOwners });
+  const buildMs = Math.round(performance.now() - built);
   try {
-    return timed(engine, vms, nohz);
+    return { ...timed(engine, vms, nohz), buildMs };
   } finally {
     engine.close();
   }
