@@ -39,12 +39,6 @@ export const AUTOSAVE_PERIOD_MS = 120_000;
 export const WORKER_CALL_TIMEOUT_MS = 30_000;
 /** How often a blocked coordinator looks up from its wait to see whether the worker has exited. */
 export const WORKER_CALL_POLL_MS = 50;
-/** How long a worker, having answered a call, waits on the shared signal for the next one before it goes back
- *  to its event loop. A lab's next segment follows within the barrier (well under a millisecond per segment
- *  in the datacenter benchmark), and a futex wake-up is several times quicker than the event loop's; a
- *  coordinator that pauses longer (between advances, at a 20 s sample) finds the worker in its event loop,
- *  which answers as before. The wait sleeps: it costs no CPU. */
-export const WORKER_FOLLOW_WAIT_MS = 20;
 /** How deep calls may nest through asks: a worker's call asks the coordinator, whose answer calls a worker
  *  (the same one or another), whose call asks again... Migration needs two (the sender half's ask answered
  *  by the destination owner's call); deeper is a loop, refused as an error rather than a stack overflow. */

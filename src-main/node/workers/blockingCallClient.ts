@@ -161,12 +161,11 @@ export class BlockingCallClient {
   }
 }
 
-/** A channel for blocking calls: the coordinator's client and the end the worker serves (both bounded by
- *  `timeoutMs`; `followMs`: the worker's wait for a next call before its event loop, see the server). */
-export function blockingChannel(timeoutMs?: number, followMs?: number): { client: BlockingCallClient; workerEnd: BlockingCallEnd } {
+/** A channel for blocking calls: the coordinator's client and the end the worker serves (both bounded by `timeoutMs`). */
+export function blockingChannel(timeoutMs?: number): { client: BlockingCallClient; workerEnd: BlockingCallEnd } {
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(SIGNAL_WORDS * Int32Array.BYTES_PER_ELEMENT));
-  return { client: new BlockingCallClient(port1, signal, timeoutMs), workerEnd: { port: port2, signal, timeoutMs, ...(followMs === undefined ? {} : { followMs }) } };
+  return { client: new BlockingCallClient(port1, signal, timeoutMs), workerEnd: { port: port2, signal, timeoutMs } };
 }
 
 export interface FanOutCall { client: BlockingCallClient; method: string; args: unknown[]; transfer?: ArrayBuffer[]; callbacks?: CallbackSlot[] }

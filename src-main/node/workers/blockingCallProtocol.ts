@@ -10,7 +10,7 @@
  *    `{ answer, ok: true, value }` | `{ answer, ok: false, error }` (coordinator → worker); `ask` is the
  *    worker's id for the ask, `answer` repeats it.
  *  - `BlockingCallEnd`: what the worker gets at start (in `workerData`, the port in the transfer list):
- *    its end of the channel, the shared signal and the bounds of its waits. Signal words: `REPLIES` counts
+ *    its end of the channel, the shared signal and the bound of its waits. Signal words: `REPLIES` counts
  *    messages the worker posted (replies and asks: the coordinator waits on it), `EXITED` is set by a
  *    worker that exits, `TO_WORKER` counts messages the coordinator posted while the worker may be
  *    blocked in an ask (calls and answers: the worker waits on it).
@@ -42,8 +42,6 @@ export interface BlockingCallEnd {
   signal: Int32Array;
   /** How long the worker waits for the answer to an ask (`WORKER_CALL_TIMEOUT_MS` by default). */
   timeoutMs?: number;
-  /** How long, having answered a call, it waits for the next before its event loop (`WORKER_FOLLOW_WAIT_MS` by default). */
-  followMs?: number;
 }
 
 /** Signal word: messages the worker has posted (replies and asks). */

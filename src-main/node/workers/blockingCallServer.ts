@@ -12,11 +12,6 @@
  * coordinator's error. A worker that exits sets the signal's exit word first, so a coordinator blocked on
  * it fails at once instead of waiting out its bound.
  *
- * Rules (the next call): having served a call from its event loop, the worker waits on the signal for the
- * next one (at most the end's `followMs`, `WORKER_FOLLOW_WAIT_MS` by default) and serves what comes at once, in the port's order — the
- * event loop's wake-up is the slower part of a round trip, and a lab's segments come one right after
- * another; after the wait it goes back to the event loop, which serves the port as before.
- *
  * Rules (nesting): while blocked in an ask the worker serves the calls that arrive for it (the
  * coordinator, answering, may call this worker), each to its reply, then goes on waiting for its answer —
  * the same order as one thread, where the callback would call the owner directly. Calls nest at most
@@ -27,7 +22,7 @@
  * the ask gets an error answer.
  */
 import { receiveMessageOnPort } from 'node:worker_threads';
-import { WORKER_CALL_NEST_MAX, WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS, WORKER_FOLLOW_WAIT_MS } from '../limits';
+import { WORKER_CALL_NEST_MAX, WORKER_CALL_POLL_MS, WORKER_CALL_TIMEOUT_MS } from '../limits';
 import {
   answerProblem, asRemote, EXITED, isAnswer, nestedTooDeep, REPLIES, requestProblem, TO_WORKER,
   type BlockingCallEnd, type CallbackAnswer, type CallbackAsk, type CallReply, type CallRequest, type RemoteError,
@@ -50,7 +45,6 @@ export class CallbackError extends Error {
 export function serveBlockingCalls(end: BlockingCallEnd, target: object, allowed: ReadonlySet<string>, moves: ServedMoves = {}): void {
   const { port, signal } = end;
   const boundMs = end.timeoutMs ?? WORKER_CALL_TIMEOUT_MS;
-  const followMs = end.followMs ?? WORKER_FOLLOW_WAIT_MS;
   let nextAsk = 1;
   let depth = 0;
   const post = (msg: CallReply | CallbackAsk, transfer: ArrayBuffer[] = []): void => {
@@ -114,21 +108,6 @@ export function serveBlockingCalls(end: BlockingCallEnd, target: object, allowed
     }
     post({ id, ok: true, reply }, reply === undefined || !moves.reply ? [] : moves.reply(call.method, reply));
   };
-  /** The calls that follow, served as they come until none has for `followMs`. */
-  const serveFollowing = (): void => {
-    for (;;) {
-      const seen = Atomics.load(signal, TO_WORKER);
-      const got = receiveMessageOnPort(port);
-      if (got) {
-        if (!isAnswer(got.message)) serve(got.message);
-        continue;
-      }
-      if (Atomics.wait(signal, TO_WORKER, seen, followMs) === 'timed-out') return;
-    }
-  };
   // Outside an ask, an answer can only be a late one (its ask gave up waiting): dropped.
-  port.on('message', (msg: unknown) => {
-    if (!isAnswer(msg)) serve(msg);
-    serveFollowing();
-  });
+  port.on('message', (msg: unknown) => { if (!isAnswer(msg)) serve(msg); });
 }

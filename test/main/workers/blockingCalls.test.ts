@@ -8,7 +8,6 @@
 // is alone. A host owner's calls carried this way (ownerOverWorker.ts, a stand-in owner in ownerStubTarget.ts)
 // reply, move a record batch's buffer there and back, throw the owner's error as OwnerCallError.
 // The protocol's outcome checks and the errors both sides build (carriesError, asRemote, nestedTooDeep).
-// Having answered, a worker waits on the signal for the next call and serves it without its event loop.
 // Callbacks and nested calls: callbacks.test.ts.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,8 +26,8 @@ const entry = pathToFileURL(join(here, 'callTarget.ts')).href;
 const flags = new Int32Array(new SharedArrayBuffer(8));
 const workers: Worker[] = [];
 
-function start(index: number, followMs?: number): BlockingCallClient {
-  const { client, workerEnd } = blockingChannel(undefined, followMs);
+function start(index: number): BlockingCallClient {
+  const { client, workerEnd } = blockingChannel();
   const w = new Worker(bootstrap, { workerData: { __entry: entry, end: workerEnd, flags, index }, transferList: [workerEnd.port] });
   w.unref();
   w.on('error', () => { /* reported to the caller through the signal */ });
@@ -95,20 +94,6 @@ test('a host owner\'s calls over a worker (ownerClient + WorkerOwnerTransport + 
   assert.equal(back.byteLength, 4096, 'and its buffer came back');
   assert.equal(owner.pendingOrders, 3, 'a getter is a call too');
   assert.throws(() => owner.start({} as never), (e: unknown) => e instanceof OwnerCallError && e.message === 'host H9 has no scheduler or memory pool');
-});
-
-test('a worker serves the call that follows its answer without going back to its event loop, until its follow wait ends', () => {
-  const pause = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
-  // a long follow wait: 50 ms after `arm`, the next call is still served in the wait (the event loop's
-  // callback not run); with none, the worker went back to its event loop, which ran it
-  const waiting = start(0, 10_000);
-  waiting.call('arm', []);
-  pause(50);
-  assert.equal(waiting.call('armedRan', []), 0);
-  const none = start(0, 0);
-  none.call('arm', []);
-  pause(50);
-  assert.equal(none.call('armedRan', []), 1);
 });
 
 test('protocol: an outcome is ok or carries a well-formed error; both sides build their errors the same way', () => {

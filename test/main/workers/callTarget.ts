@@ -1,18 +1,13 @@
 // A small target served over blocking calls in a worker thread (blockingCalls.test.ts): echo, a buffer
 // filled and moved back, an error, an exit, a call that hangs for a while, and a rendezvous — each of two
-// workers sets its flag and waits (bounded) for the other's, so only two calls running at once both meet;
-// `arm` queues a callback on the worker's event loop and `armedRan` says whether it has run.
+// workers sets its flag and waits (bounded) for the other's, so only two calls running at once both meet.
 import { workerData } from 'node:worker_threads';
 import { serveBlockingCalls } from '../../../src-main/node/workers/blockingCallServer';
 import type { BlockingCallEnd } from '../../../src-main/node/workers/blockingCallProtocol';
 
 const { end, flags, index } = workerData as { end: BlockingCallEnd; flags: Int32Array; index: number };
 
-let armedRan = 0;
-
 const target = {
-  arm: () => { setImmediate(() => { armedRan++; }); },
-  armedRan: () => armedRan,
   echo: (x: unknown) => x,
   fill: (buf: ArrayBuffer, value: number) => { new Uint8Array(buf).fill(value); return buf; },
   fail: (message: string) => { throw new RangeError(message); },
