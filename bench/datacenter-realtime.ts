@@ -5,7 +5,9 @@
  * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N | --sizes A,B,…] [--monitor interp|bt|hw] [--fake]
  * [--mix busy|idle] [--nohz on|off|both] [--core-only] [--workers N]`. Prints one JSON object.
  * `--workers N`: the lab's hosts on N host worker threads (`node/workers/hostWorkerPool.ts`; 0, the default:
- * this thread). The workers start (and load the engine) while the lab is made, before the timed run; use
+ * this thread). The workers start (and load the engine) while the lab is made (`buildMs`: the lab's making,
+ * the workers' start included), before the timed run; each run's `workers` says where the timed wall went
+ * (the coordinator's serial part, its waits by call, each worker's busy time, the imbalance); use
  * `--after S` so that their JIT warm-up is not timed either (this thread warms up over the series' sizes).
  * `--core-only`: the lab runs only its core barrier services (the engine's bench-only `coreServicesOnly`:
  * no memory reclamation — page sharing, activity sampling, ballooning, swapping —, migrations, HA/DRS or
@@ -68,7 +70,9 @@ const WORKERS = hostWorkerCount(opt('workers', '0'), '--workers');
 const real = process.argv.includes('--fake') ? { factory: undefined, name: 'fake' } : defaultGuestFactory();
 const factory: GuestFactory = real.factory ?? fakeGuestFactory;
 const FAKE_MODULE = { kind: 'module', url: new URL('../test/helpers/fakeGuest.ts', import.meta.url).href, name: 'fakeGuestFactory' } as const;
-const hostOwners = WORKERS > 0 ? () => new HostWorkerPool({ workers: WORKERS, guests: real.factory ? { kind: 'machine' } : FAKE_MODULE }) : undefined;
+/** The pool of the lab being measured (its account of the segments: `workerAccount`). */
+let pool: HostWorkerPool | undefined;
+const hostOwners = WORKERS > 0 ? () => (pool = new HostWorkerPool({ workers: WORKERS, guests: real.factory ? { kind: 'machine' } : FAKE_MODULE })) : undefined;
 const guest = real.factory
   ? `real guest machine (${real.name})`
   : `fakeGuest test double (${process.argv.includes('--fake') ? '--fake' : 'no real guest machine in this build'}): datacenter-layer overhead only`;
@@ -111,22 +115,59 @@ function withNohz(w: { workload: string; workloadParams?: Record<string, number>
   return nohz === 'on' ? w : { ...w, workloadParams: { ...w.workloadParams, nohz: 0 } };
 }
 
-function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null } {
+function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null; workers?: Record<string, unknown>; buildMs?: number } {
   const name = `bench-${vms}`;
+  const built = performance.now();
   const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY, hostOwners });
+  const buildMs = Math.round(performance.now() - built);
   try {
-    return timed(engine, vms, nohz);
+    return { ...timed(engine, vms, nohz), buildMs };
   } finally {
     engine.close();
   }
 }
 
+/** What the pool counts, copied (the timed window's share is the difference of two). */
+function poolCounts(p: HostWorkerPool): { calls: Map<string, number>; callMs: Map<string, number>; busyMs: number[]; slowestMs: number; imbalanceMs: number } {
+  return { calls: new Map(p.calls), callMs: new Map(p.callMs), busyMs: [...p.segmentWork.busyMs], slowestMs: p.segmentWork.slowestMs, imbalanceMs: p.segmentWork.imbalanceMs };
+}
+
+/**
+ * With host workers, where the timed window's wall time went (ms): `coordinatorSerialMs`, the engine's
+ * thread outside any wait for a worker (barrier services, collector, tasks, the loop's bookkeeping: what no
+ * worker overlaps); `blockedMs`, its waits by call (`runSegments`: the segments themselves); per worker its
+ * busy time in the segments; `slowestWorkerMs`, the sum of each segment's slowest worker (what the
+ * segments would cost with no messaging); `imbalanceMs`, the sum of slowest less quickest.
+ */
+function workerAccount(before: ReturnType<typeof poolCounts>, after: ReturnType<typeof poolCounts>, wallMs: number): Record<string, unknown> {
+  const segments = (after.calls.get('runSegments') ?? 0) - (before.calls.get('runSegments') ?? 0);
+  const blockedMs: Record<string, number> = {};
+  let blocked = 0;
+  for (const [name, ms] of after.callMs) {
+    const d = ms - (before.callMs.get(name) ?? 0);
+    blocked += d;
+    if (d >= 1) blockedMs[name] = Math.round(d);
+  }
+  const callsPerSegment: Record<string, number> = {};
+  for (const [name, n] of after.calls) {
+    const d = n - (before.calls.get(name) ?? 0);
+    if (d > 0) callsPerSegment[name] = Math.round((d / Math.max(1, segments)) * 100) / 100;
+  }
+  return {
+    segments, coordinatorSerialMs: Math.round(wallMs - blocked), blockedMs, callsPerSegment,
+    workerBusyMs: after.busyMs.map((ms, i) => Math.round(ms - (before.busyMs[i] ?? 0))),
+    slowestWorkerMs: Math.round(after.slowestMs - before.slowestMs), imbalanceMs: Math.round(after.imbalanceMs - before.imbalanceMs),
+  };
+}
+
 function timed(engine: ReturnType<typeof createEngine>, vms: number, nohz: 'on' | 'off'): ReturnType<typeof measure> {
   if (AFTER > 0) engine.advance(AFTER * 1000);
+  const counted = pool ? poolCounts(pool) : undefined;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   engine.advance(SECONDS * 1000);
   const wallMs = performance.now() - t0;
+  const workers = pool && counted ? workerAccount(counted, poolCounts(pool), wallMs) : undefined;
   const cpu = process.cpuUsage(c0);
   const inv = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} });
   let instructions = 0;
@@ -146,6 +187,7 @@ function timed(engine: ReturnType<typeof createEngine>, vms: number, nohz: 'on' 
   return {
     vms, nohz, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), realtimeFactor: Math.round(factor * 100) / 100,
     guestInstructionsPerSecond: real.factory && sampled && AFTER === 0 ? Math.round(instructions * factor) : null,
+    ...(workers ? { workers } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export interface SegmentReply {
   quantum: number[];
   /** Each host's `reclaimVmIds()`. */
   vmIds: string[][];
+  /** Wall ms this worker spent on the segment and these reads (a benchmark's account: busy against waiting). */
+  busyMs: number;
 }
 
 async function guestFactoryOf(guests: HostWorkerGuests): Promise<GuestFactory | undefined> {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
       return owner;
     },
     runSegments(t0, t1) {
+      const started = performance.now();
       owners.forEach((owner) => owner.runSegment(t0, t1));
       // What the barrier asks every host first rides on the reply, read now (no call of its own): the
       // guests that stopped (almost always none: null), the quantum's cycles, the reclaimer's VMs.
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
         quantum.push(owner.quantumCycles());
         vmIds.push(owner.reclaimVmIds());
       });
-      const reply: SegmentReply = { stopped, quantum, vmIds };
+      const reply: SegmentReply = { stopped, quantum, vmIds, busyMs: performance.now() - started };
       return reply;
     },
   });

@@ -8,7 +8,10 @@
  *    started when the first host it holds is added (unref'd: they never keep the process alive), so a lab
  *    of fewer hosts starts no idle thread. `owner(data)` → the host's calls (`ownerClient` over a
  *    `WorkerOwnerTransport` keyed by the host id); each host goes to the worker holding the fewest, a
- *    thread not started counting as none (so, in the lab's order, to the workers in turn).
+ *    thread not started counting as none (so, in the lab's order, to the workers in turn). `owner` posts
+ *    the host's `addHost` and returns: its reply is waited for before the next call to that worker, so
+ *    the threads a lab's hosts start load (tsx, the engine, the guest factory: seconds each) at the same
+ *    time rather than one after another; a failed `addHost` fails that next call (`HostWorkerError`).
  *  - `runSegments(t0, t1)`: one `runSegments` call posted to each worker that holds hosts, then all waited
  *    for (`callAll`): the workers run in parallel, the coordinator blocked until the last is done. Each
  *    reply carries, per host, what the barrier first asks it (`SegmentReply`): its guests that stopped, its
@@ -23,7 +26,9 @@
  *    for (`callAll`); the replies in the calls' order. An owner's error comes back as `OwnerCallError`.
  *  - `close()`: the threads terminated (a lab dropped or replaced); later calls fail with `HostWorkerError`.
  *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
- *    account of what each segment costs).
+ *    account of what each segment costs). `segmentWork`: over all segments, each worker's busy ms (its
+ *    reply's `busyMs`, by worker index), the sum of each segment's slowest worker's, and of its slowest
+ *    less its quickest (the imbalance: what the quicker worker waited).
  *  - `hostWorkerCount(raw, field)`: a `--workers` / `HVLAB_WORKERS` value checked (0…`HOST_WORKERS_MAX`).
  *
  * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
@@ -64,6 +69,8 @@ interface HostWorker {
   index: number; worker: Worker; client: BlockingCallClient; hosts: string[];
   /** Quantums answered from a segment's reply and not yet closed there: `[hostId, lengthNs]`, in the order answered. */
   due: [string, number][];
+  /** The ids of `addHost` calls posted and not yet waited for, in the order posted. */
+  adding: number[];
 }
 
 /** What a segment's reply answers for one host, each until used or until another call reaches the host. */
@@ -101,6 +108,8 @@ export class HostWorkerPool implements HostOwnerMaker {
   readonly calls = new Map<string, number>();
   /** Wall time spent in those calls, by name (ms; the coordinator blocked). */
   readonly callMs = new Map<string, number>();
+  /** The workers' own time in the segments (see the header). */
+  readonly segmentWork = { busyMs: [] as number[], slowestMs: 0, imbalanceMs: 0 };
 
   /** Most threads this pool starts (`options.workers`). */
   private readonly count: number;
@@ -124,7 +133,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
     // an uncaught one from taking the process down.
     worker.on('error', () => {});
-    const w: HostWorker = { index, worker, client, hosts: [], due: [] };
+    const w: HostWorker = { index, worker, client, hosts: [], due: [], adding: [] };
     this.workers.push(w);
     return w;
   }
@@ -135,7 +144,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     const least = this.workers.reduce<HostWorker | undefined>((at, x) => (at === undefined || x.hosts.length < at.hosts.length ? x : at), undefined);
     // A thread not yet started holds no host: it is the fewest while every started one holds some.
     const w = least && (least.hosts.length === 0 || this.workers.length === this.count) ? least : this.startWorker();
-    this.guard(w, 'addHost', () => w.client.call('addHost', [data]));
+    w.adding.push(this.guard(w, 'addHost (posted)', () => w.client.post('addHost', [data])));
     w.hosts.push(data.hostId);
     this.workerOf.set(data.hostId, w);
     if (w.hosts.length === 1) { this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0, NO_DUE] }); this.holding.push(w); }
@@ -146,6 +155,7 @@ export class HostWorkerPool implements HostOwnerMaker {
         const cached = this.fromSegment(w, hostId, name, args);
         if (cached !== NOT_CACHED) return cached;
         this.afterSegment.delete(hostId);
+        if (w.adding.length > 0) this.added(w);
         if (w.due.length > 0) this.closeDue(w);
         return this.guard(w, name, () => transport.call(name, args));
       },
@@ -154,18 +164,27 @@ export class HostWorkerPool implements HostOwnerMaker {
 
   runSegments(t0: number, t1: number): void {
     const calls = this.busy;
+    for (const w of this.holding) if (w.adding.length > 0) this.added(w);
     for (let i = 0; i < calls.length; i++) calls[i].args = [t0, t1, this.takeDue(this.holding[i])];
     let failed = -1;
     const started = performance.now();
     try {
       const replies = callAll(calls, (i) => { failed = i; });
       this.afterSegment.clear();
+      let slowest = 0;
+      let quickest = Infinity;
       for (let i = 0; i < replies.length; i++) {
         const r = replies[i] as SegmentReply;
+        const index = this.holding[i].index;
+        this.segmentWork.busyMs[index] = (this.segmentWork.busyMs[index] ?? 0) + r.busyMs;
+        slowest = Math.max(slowest, r.busyMs);
+        quickest = Math.min(quickest, r.busyMs);
         const hosts = this.holding[i].hosts;
         for (let k = 0; k < hosts.length; k++) this.afterSegment.set(hosts[k], { stopped: NONE_STOPPED, quantum: r.quantum[k], vmIds: r.vmIds[k] });
         if (r.stopped) for (const [h, stopped] of r.stopped) this.afterSegment.get(h)!.stopped = stopped;
       }
+      this.segmentWork.slowestMs += slowest;
+      this.segmentWork.imbalanceMs += replies.length > 0 ? slowest - quickest : 0;
     } catch (e) {
       const w = this.workers.find((x) => x.client === calls[failed]?.client);
       throw w && e instanceof WorkerCallError ? this.failure(e, 'runSegments', w) : e;
@@ -194,6 +213,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     }
     const workers = [...byWorker.keys()];
     if (workers.length === 0) return out;
+    for (const w of workers) if (w.adding.length > 0) this.added(w);
     const posted = workers.map((w) => ({ client: w.client, method: 'callEach', args: [byWorker.get(w)!.list, this.takeDue(w)] }));
     let failed = -1;
     const started = performance.now();
@@ -229,6 +249,14 @@ export class HostWorkerPool implements HostOwnerMaker {
     if (answer === NOT_CACHED) return NOT_CACHED;
     this.tally(SEGMENT_REPLY_KEYS[name as keyof typeof SEGMENT_REPLY_KEYS]);
     return answer;
+  }
+
+  /** The worker's posted `addHost` calls waited for, in order (a reply left unwaited would be dropped as
+   *  stale by the next call's wait). */
+  private added(w: HostWorker): void {
+    const ids = w.adding;
+    w.adding = [];
+    for (const id of ids) this.guard(w, 'addHost', () => w.client.settle('addHost', w.client.wait('addHost', id, performance.now() + w.client.timeoutMs)));
   }
 
   /** The worker's due quantums, handed to the message that carries them (the list starts afresh). */

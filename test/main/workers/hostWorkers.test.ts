@@ -7,7 +7,8 @@
 // saved lab on 0 and 2 workers while their disks are lent to the hosts their machines run on
 // (engine/vm/diskPlace.ts): snapshots taken on the host holding them, a migration carrying them, a revert,
 // a delete, a clone and a restore. A pool starts a thread only when a host needs one (no idle thread for a
-// lab of fewer hosts).
+// lab of fewer hosts), and the threads a lab starts load at once (each host's addHost waited for at the next call
+// to its worker; a failed one fails that call).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -179,4 +180,20 @@ test('a pool starts a thread only when a host needs one: 4 workers asked for a l
   assert.equal(pool.threads.length, 2, 'one per host, none idle');
   e.advance(100);
   e.close();
+});
+
+test('a pool posts each host\'s addHost and waits for it at the next call to that worker: the threads load at once; a failed addHost fails that call', () => {
+  const host = (i: number) => ({ hostId: `h${i}`, name: `H${i}`, cpu: { sockets: 1, coresPerSocket: 2, threadsPerCore: 1, cpuMhz: 100 }, memoryBytes: 2 ** 30, reclaimSeed: i }) as never;
+  const pool = new HostWorkerPool({ workers: 2, guests: FAKE });
+  pools.push(pool);
+  pool.owner(host(0));
+  pool.owner(host(1));
+  assert.equal(pool.threads.length, 2, 'the second thread started while the first still loads');
+  assert.equal(pool.calls.get('addHost'), undefined, 'no addHost waited for yet');
+  pool.runSegments(0, 10e6);
+  assert.equal(pool.calls.get('addHost'), 2, 'both waited for before the first segment');
+  const broken = new HostWorkerPool({ workers: 1, guests: { kind: 'module', url: pathToFileURL(join(here, 'no-such-factory.ts')).href, name: 'f' } });
+  pools.push(broken);
+  const owner = broken.owner(host(0));
+  assert.throws(() => owner.stoppedVms(), (err: unknown) => err instanceof HostWorkerError && /host worker 0 \(hosts h0\) failed in addHost/.test(err.message));
 });
