@@ -37,7 +37,7 @@
 import { createEngine } from '../src-main/engine/index';
 import type { GuestFactory } from '../src-main/engine/index';
 import { defaultGuestFactory } from '../src-main/node/guestFactories';
-import { fakeGuestFactory } from '../test/helpers/fakeGuest';
+import { FAKE_GUEST_MODULE, fakeGuestFactory } from '../test/helpers/fakeGuest';
 import { HostWorkerPool, hostWorkerCount } from '../src-main/node/workers/hostWorkerPool';
 import { API_VERSION } from '../src-shared/api/channels';
 import { readFileSync } from 'node:fs';
@@ -69,7 +69,7 @@ const WORKERS = hostWorkerCount(opt('workers', '0'), '--workers');
 // (scheduler, counters, copy-on-write bookkeeping), the "layer alone" row of docs/PERFORMANCE.md.
 const real = process.argv.includes('--fake') ? { factory: undefined, name: 'fake' } : defaultGuestFactory();
 const factory: GuestFactory = real.factory ?? fakeGuestFactory;
-const FAKE_MODULE = { kind: 'module', url: new URL('../test/helpers/fakeGuest.ts', import.meta.url).href, name: 'fakeGuestFactory' } as const;
+const FAKE_MODULE = FAKE_GUEST_MODULE;
 /** The pool of the lab being measured (its account of the segments: `workerAccount`). */
 let pool: HostWorkerPool | undefined;
 const hostOwners = WORKERS > 0 ? () => (pool = new HostWorkerPool({ workers: WORKERS, guests: real.factory ? { kind: 'machine' } : FAKE_MODULE })) : undefined;

@@ -5,8 +5,8 @@
  *
  * Run: `node --import tsx bench/host-workers.ts [--hosts 4] [--vms 8] [--seconds 10] [--pairs 5] [--workload memwrite]
  * [--params JSON]`.
- * The lab: `--hosts` hosts of 8 cores at 100 MHz, `--vms` one-vCPU fakeGuest VMs each (the test double:
- * real guests need their disks, still the coordinator's), all running `--workload` with the fakeGuest's `--params`, seed 1, advanced
+ * The lab: `--hosts` hosts of 8 cores at 100 MHz, `--vms` one-vCPU fakeGuest VMs each (the test double,
+ * to measure the layer's own cost; `datacenter-realtime.ts --workers` runs real guests), all running `--workload` with the fakeGuest's `--params`, seed 1, advanced
  * `--seconds` virtual seconds (a long run, e.g. 40, amortises each worker's own JIT warm-up).
  * Each run is a child process (`--child N`): its wall time from spawn to exit (worker start-up included)
  * and, reported by the child, the advance alone and the lab's digest (the same for every N, or the
@@ -23,8 +23,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { median, pairOrder, ratioSummary } from './abPairs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
@@ -36,7 +36,6 @@ const WORKLOAD = opt('workload', 'memwrite');
 /** The fakeGuest's parameters (`test/helpers/fakeGuest.ts`): by default a fast timer and a page written
  *  every few instructions, so each host's segment has real work to run in parallel. */
 const PARAMS = JSON.parse(opt('params', '{"tickHz":2000,"writeEvery":50,"workingSetPages":256}')) as Record<string, number>;
-const here = dirname(fileURLToPath(import.meta.url));
 const BASE = opt('base', '');
 
 function scenario(): unknown {
@@ -57,9 +56,9 @@ interface ChildResult { workers: number; advanceMs: number; digest: string; segm
 async function child(workers: number): Promise<void> {
   const { createEngine } = await import('../src-main/engine/index');
   const { HostWorkerPool } = await import('../src-main/node/workers/hostWorkerPool');
-  const { fakeGuestFactory } = await import('../test/helpers/fakeGuest');
+  const { FAKE_GUEST_MODULE, fakeGuestFactory } = await import('../test/helpers/fakeGuest');
   const pools: InstanceType<typeof HostWorkerPool>[] = [];
-  const guests = { kind: 'module', url: pathToFileURL(join(here, '../test/helpers/fakeGuest.ts')).href, name: 'fakeGuestFactory' } as const;
+  const guests = FAKE_GUEST_MODULE;
   const engine = createEngine({ scenarios: { s: { file: 's', content: scenario() } }, guestFactory: fakeGuestFactory }, {
     scenario: 's', seed: 1,
     hostOwners: workers > 0 ? () => { const p = new HostWorkerPool({ workers, guests }); pools.push(p); return p; } : undefined,

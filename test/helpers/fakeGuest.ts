@@ -587,3 +587,6 @@ export const fakeGuestFactory: GuestFactory = (config, hostClockHz) => {
   return new FakeGuest(config, hostClockHz, config.restoreState as FakeState | undefined);
 };
 fakeGuestFactory.incomingMemory = (config) => new FakeIncomingMemory(Math.max(1, Math.floor(config.memoryBytes / PAGE)));
+
+/** This module as a host worker's guest factory (`HostWorkerGuests` of node/workers): a worker loads it by URL. */
+export const FAKE_GUEST_MODULE = { kind: 'module', url: import.meta.url, name: 'fakeGuestFactory' } as const;

@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine, type Engine } from '../../../src-main/engine/index';
 import { HostWorkerError, HostWorkerPool } from '../../../src-main/node/workers/hostWorkerPool';
 import { BlockingCallClient } from '../../../src-main/node/workers/blockingCallClient';
-import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { FAKE_GUEST_MODULE, fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
 import { digestScenario } from '../../helpers/pinnedLabs';
 import { canonicalBytes } from '../../helpers/canonicalBytes';
@@ -25,7 +25,7 @@ import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { API_VERSION } from '../../../src-shared/api/channels';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FAKE = { kind: 'module', url: pathToFileURL(join(here, '../../helpers/fakeGuest.ts')).href, name: 'fakeGuestFactory' } as const;
+const FAKE = FAKE_GUEST_MODULE;
 
 const pools: HostWorkerPool[] = [];
 after(() => { for (const p of pools) p.close(); });

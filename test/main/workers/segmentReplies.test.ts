@@ -9,16 +9,13 @@
 // used: counted) keeps the one-thread digests.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine, localOwners, type Engine, type HostOwnerCalls, type HostOwnerMaker } from '../../../src-main/engine/index';
 import { SIM_QUANTUM_NS } from '../../../src-main/engine/params';
 import { HostWorkerPool } from '../../../src-main/node/workers/hostWorkerPool';
-import { fakeGuestFactory } from '../../helpers/fakeGuest';
+import { FAKE_GUEST_MODULE, fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const FAKE = { kind: 'module', url: pathToFileURL(join(here, '../../helpers/fakeGuest.ts')).href, name: 'fakeGuestFactory' } as const;
+const FAKE = FAKE_GUEST_MODULE;
 
 const pools: HostWorkerPool[] = [];
 after(() => { for (const p of pools) p.close(); });
