@@ -196,6 +196,14 @@ test('the password and key live in the data folder (mode 0600); the password is 
   assert.equal(a, b, 'kept per install');
   assert.ok(a.length >= 16);
   assert.equal(ensurePassword(lab.dataDir, 'from-env'), 'from-env');
+  // A generated password goes on command lines (the SDK examples take `host user password`): letters and
+  // digits only, so none starts with `-` (base64url's did, one in 64, and argparse read it as an option).
+  const { randomPassword } = await import('../../src-main/node/vim25/sessionManager');
+  const many = Array.from({ length: 2000 }, () => randomPassword());
+  for (const p of many) assert.match(p, /^[A-Za-z0-9]{17}$/);
+  assert.equal(new Set(many).size, many.length, 'no two alike');
+  const firsts = new Set(many.map((p) => p[0]));
+  assert.ok(firsts.size > 55, `every letter and digit can come first: ${firsts.size} seen`);
   const { statSync } = await import('node:fs');
   assert.equal(statSync(join(lab.dataDir, 'vim25-key.pem')).mode & 0o777, 0o600);
   assert.match(readFileSync(join(lab.dataDir, 'vim25-cert.pem'), 'utf8'), /BEGIN CERTIFICATE/);

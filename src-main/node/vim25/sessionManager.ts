@@ -160,7 +160,20 @@ export function sessionObjectId(s: Session, suffix: string): string {
   return `session[${s.key}]${suffix}${s.nextObjectNumber++}`;
 }
 
-/** A fresh random password (printed once when the endpoint starts, kept in the lab's data folder). */
+/** Characters of a generated password: letters and digits only, so it never reads as a command-line
+ *  option (base64url's `-` first made `power.py host user -h…` an argparse error) and needs no quoting. */
+const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 17 of 62 characters: ~101 bits, more than the 96 of the 12 random bytes it replaced. */
+const PASSWORD_LENGTH = 17;
+
+/** A fresh random password (printed once when the endpoint starts, kept in the lab's data folder): each
+ *  character uniform over PASSWORD_ALPHABET (bytes ≥ 248 = 4 × 62 are drawn again, so none is favoured). */
 export function randomPassword(): string {
-  return randomBytes(12).toString('base64url');
+  let out = '';
+  while (out.length < PASSWORD_LENGTH) {
+    for (const b of randomBytes(32)) {
+      if (b < 4 * PASSWORD_ALPHABET.length && out.length < PASSWORD_LENGTH) out += PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length];
+    }
+  }
+  return out;
 }
