@@ -18,7 +18,7 @@
  * translation of hot pages; system instructions as callouts (and as traps in user mode, through the
  * monitor); the sti shadow; interrupts taken by the dispatcher; paging off and on, kernel and user mode,
  * TLB misses, a TLB flush and first touches of data pages; in one pass, the CPU's and the executor's
- * totals past 2^31 (a real guest's pass it in its first seconds: the fields turn from small integers to
+ * totals past 2^31 (a real guest's totals pass it in its first seconds: the fields turn from small integers to
  * doubles then, and V8 throws away every compile that relied on the old representation).
  * Rules: host performance only — it touches no state of any simulated machine (own memory, own CPU,
  * own monitor, own translation cache, its shared code in memos of its own: sharedCode
