@@ -57,3 +57,6 @@ export function perSecondPairs(base: readonly (readonly number[])[], tree: reado
   }
   return out;
 }
+
+/** The process's CPU time so far, ms (user + system, every thread: V8's compiler threads included). */
+export const processCpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };

@@ -69,10 +69,9 @@ const WORKERS = hostWorkerCount(opt('workers', '0'), '--workers');
 // (scheduler, counters, copy-on-write bookkeeping), the "layer alone" row of docs/PERFORMANCE.md.
 const real = process.argv.includes('--fake') ? { factory: undefined, name: 'fake' } : defaultGuestFactory();
 const factory: GuestFactory = real.factory ?? fakeGuestFactory;
-const FAKE_MODULE = FAKE_GUEST_MODULE;
 /** The pool of the lab being measured (its account of the segments: `workerAccount`). */
 let pool: HostWorkerPool | undefined;
-const hostOwners = WORKERS > 0 ? () => (pool = new HostWorkerPool({ workers: WORKERS, guests: real.factory ? { kind: 'machine' } : FAKE_MODULE })) : undefined;
+const hostOwners = WORKERS > 0 ? () => (pool = new HostWorkerPool({ workers: WORKERS, guests: real.factory ? { kind: 'machine' } : FAKE_GUEST_MODULE })) : undefined;
 const guest = real.factory
   ? `real guest machine (${real.name})`
   : `fakeGuest test double (${process.argv.includes('--fake') ? '--fake' : 'no real guest machine in this build'}): datacenter-layer overhead only`;

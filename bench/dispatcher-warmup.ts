@@ -14,9 +14,8 @@ import { Cpu } from '../src-main/engine/cpu/index';
 import { GuestPhysicalMemory, HostMemory } from '../src-main/engine/memory/index';
 import { BinaryTranslationMonitor, scratchBtCpu } from '../src-main/engine/monitors/index';
 import { runDispatcherWarmUp } from '../src-main/engine/translator/index';
-import { median } from './abPairs';
+import { median, processCpuMs as cpuMs } from './abPairs';
 
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 function one(): { firstCpuMs: number; firstWallMs: number; againCpuMs: number; againWallMs: number } {
   new Cpu(new GuestPhysicalMemory(new HostMemory(), 1 << 16));

@@ -18,7 +18,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { alternatingPairs, median, pairRatios, ratioSummary, type Side } from './abPairs';
+import { alternatingPairs, median, pairRatios, processCpuMs as cpuMs, ratioSummary, type Side } from './abPairs';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
@@ -30,7 +30,6 @@ const WARM_S = Number(opt('warm', '2'));
 const SLICE_MS = Number(opt('slice-ms', '250'));
 const STEP_NS = 2e6;
 
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 interface Side1 { step(): number; instructions: number }
 

@@ -34,7 +34,7 @@
 import type { MonitorKind } from '../src-main/engine/monitors/index';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { alternatingPairs, median, pairOrder, perSecondPairs, ratioSummary, type Side } from './abPairs';
+import { alternatingPairs, median, pairOrder, perSecondPairs, ratioSummary, type Side, processCpuMs as cpuMs } from './abPairs';
 import { openWorkload, runOneProcess, START_SECONDS, type Workload } from './monitorWorkloads';
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
@@ -55,7 +55,6 @@ const HERE = resolve(import.meta.dirname, '..');
 const ROOTS: Record<Side, string> = { base: resolve(BASE), tree: HERE };
 if (ROOTS.base === ROOTS.tree) { console.error('--base: a different checkout than this one (for an A/A, an export of this tree)'); process.exit(2); }
 
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const load1 = (): number => r1(loadavg()[0]);
 

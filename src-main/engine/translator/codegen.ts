@@ -17,12 +17,11 @@
  *  - a taken back edge to a small cycle of plain blocks (`backEdgeLoops`: arithmetic and control flow
  *    only) goes round a copy of the cycle in a JS `for(;;)` instead of the switch (each copied block
  *    with its budget check, cost and counter; a way off the cycle goes back through the switch);
- *  - each block first checks the budget (`cyc + cost >= stop` → leave, the interpreter finishes
- *    precisely), then charges its cost and bumps its execution counter bc[id] (per-opcode counts
- *    are folded from these later, see executor.ts); the check is kept as the cycles left, `rem` =
- *    stop − cyc, counted down in int32 (`rem <= cost` → leave; `rem = (rem - cost) | 0`): one live
- *    local instead of two and no overflow check, a few per cent of the machine code; x.cyc = stop − rem
- *    wherever the function commits (the budget left must fit: BT_REGION_MAX_CYCLES_LEFT);
+ *  - each block first checks the budget, kept as the cycles left (`rem` = stop − cyc, counted down in
+ *    int32: one live local instead of two and no overflow check, a few per cent of the machine code):
+ *    `rem <= cost` → leave (the interpreter finishes precisely); then `rem = (rem - cost) | 0` and its
+ *    execution counter bc[id]++ (per-opcode counts are folded from these later, see executor.ts);
+ *    x.cyc = stop − rem wherever the function commits (the budget left must fit: BT_REGION_MAX_CYCLES_LEFT);
  *  - loads/stores inline the software-TLB hit (two array loads, as the interpreter does); a miss
  *    (or a zero divisor) leaves the switch (`s = site; b = resume; break mid`): commit the locals,
  *    `h.slow(x, s, va)` runs the exact interpreter slow path, and to go on the function returns

@@ -25,7 +25,6 @@ import { defaultGuestFactory } from '../../../src-main/node/guestFactories';
 import { API_VERSION } from '../../../src-shared/api/channels';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FAKE = FAKE_GUEST_MODULE;
 
 const pools: HostWorkerPool[] = [];
 after(() => { for (const p of pools) p.close(); });
@@ -46,7 +45,7 @@ function scenario(withIo = false): unknown {
 }
 
 function engine(workers: number, content = scenario()): Engine {
-  const hostOwners = workers > 0 ? () => { const p = new HostWorkerPool({ workers, guests: FAKE }); pools.push(p); return p; } : undefined;
+  const hostOwners = workers > 0 ? () => { const p = new HostWorkerPool({ workers, guests: FAKE_GUEST_MODULE }); pools.push(p); return p; } : undefined;
   return createEngine({ scenarios: { s: { file: 's', content } }, guestFactory: fakeGuestFactory }, { scenario: 's', seed: 1, hostOwners });
 }
 
@@ -73,7 +72,7 @@ test('the same digests and saved lab with the hosts on 0, 1, 2 and 4 host worker
 });
 
 test('a host worker terminated under a running lab: the next advance fails with HostWorkerError naming it, without a hang', async () => {
-  const pool = new HostWorkerPool({ workers: 2, guests: FAKE, timeoutMs: 10_000 });
+  const pool = new HostWorkerPool({ workers: 2, guests: FAKE_GUEST_MODULE, timeoutMs: 10_000 });
   pools.push(pool);
   const e = createEngine({ scenarios: { s: { file: 's', content: scenario() } }, guestFactory: fakeGuestFactory }, { scenario: 's', seed: 1, hostOwners: () => pool });
   e.advance(100);
@@ -87,7 +86,7 @@ test('a host worker terminated under a running lab: the next advance fails with 
 test('a lab replaced (a state loaded) ends its workers and closes their ports; the new lab has its own', async () => {
   const made: HostWorkerPool[] = [];
   const e = createEngine({ scenarios: { s: { file: 's', content: scenario() } }, guestFactory: fakeGuestFactory },
-    { scenario: 's', seed: 1, hostOwners: () => { const p = new HostWorkerPool({ workers: 2, guests: FAKE }); made.push(p); pools.push(p); return p; } });
+    { scenario: 's', seed: 1, hostOwners: () => { const p = new HostWorkerPool({ workers: 2, guests: FAKE_GUEST_MODULE }); made.push(p); pools.push(p); return p; } });
   e.advance(200);
   const exited = Promise.all(made[0].threads.map((w) => new Promise((done) => w.once('exit', done))));
   // the coordinator's end of each worker's channel is closed by the pool, not left to the thread's exit
@@ -184,7 +183,7 @@ test('a pool starts a thread only when a host needs one: 4 workers asked for a l
 
 test('a pool posts each host\'s addHost and waits for it at the next call to that worker: the threads load at once; a failed addHost fails that call', () => {
   const host = (i: number) => ({ hostId: `h${i}`, name: `H${i}`, cpu: { sockets: 1, coresPerSocket: 2, threadsPerCore: 1, cpuMhz: 100 }, memoryBytes: 2 ** 30, reclaimSeed: i }) as never;
-  const pool = new HostWorkerPool({ workers: 2, guests: FAKE });
+  const pool = new HostWorkerPool({ workers: 2, guests: FAKE_GUEST_MODULE });
   pools.push(pool);
   pool.owner(host(0));
   pool.owner(host(1));

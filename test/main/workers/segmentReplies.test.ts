@@ -15,7 +15,6 @@ import { HostWorkerPool } from '../../../src-main/node/workers/hostWorkerPool';
 import { FAKE_GUEST_MODULE, fakeGuestFactory } from '../../helpers/fakeGuest';
 import { stateDigestsAt } from '../../helpers/stateDigests';
 
-const FAKE = FAKE_GUEST_MODULE;
 
 const pools: HostWorkerPool[] = [];
 after(() => { for (const p of pools) p.close(); });
@@ -46,7 +45,7 @@ function lab(workers: 0 | 1): Lab {
     const local = localOwners();
     maker = { owner: (d, p) => { const o = local.owner(d, p); owners.push(o); return o; } };
   } else {
-    pool = new HostWorkerPool({ workers, guests: FAKE });
+    pool = new HostWorkerPool({ workers, guests: FAKE_GUEST_MODULE });
     pools.push(pool);
     const p = pool;
     maker = {
