@@ -3,12 +3,14 @@
  * the aggregate guest instructions per second at that size.
  *
  * Run: `npx tsx bench/datacenter-realtime.ts [--seconds 20] [--max 4096] [--vms N | --sizes A,B,…] [--monitor interp|bt|hw] [--fake]
- * [--mix busy|idle] [--nohz on|off|both] [--core-only] [--workers N]`. Prints one JSON object.
+ * [--mix busy|idle] [--nohz on|off|both] [--core-only] [--workers N [--pin]]`. Prints one JSON object.
  * `--workers N`: the lab's hosts on N host worker threads (`node/workers/hostWorkerPool.ts`; 0, the default:
  * this thread). The workers start (and load the engine) while the lab is made (`buildMs`: the lab's making,
  * the workers' start included), before the timed run; each run's `workers` says where the timed wall went
  * (the coordinator's serial part, its waits by call, each worker's busy time, the imbalance); use
  * `--after S` so that their JIT warm-up is not timed either (this thread warms up over the series' sizes).
+ * `threadCpuMs` (Linux): the timed window's CPU by thread — this one, each worker's, and V8's helper threads
+ * (GC, compiles) with the rest (`bench/threadCpu.ts`).
  * `--core-only`: the lab runs only its core barrier services (the engine's bench-only `coreServicesOnly`:
  * no memory reclamation — page sharing, activity sampling, ballooning, swapping —, migrations, HA/DRS or
  * alarms), to measure the reshaped core against the tree before those services existed.
@@ -41,6 +43,9 @@ import { FAKE_GUEST_MODULE, fakeGuestFactory } from '../test/helpers/fakeGuest';
 import { HostWorkerPool, hostWorkerCount } from '../src-main/node/workers/hostWorkerPool';
 import { API_VERSION } from '../src-shared/api/channels';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { threadCpuAccount, threadCpuSnapshot } from './threadCpu';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -114,7 +119,7 @@ function withNohz(w: { workload: string; workloadParams?: Record<string, number>
   return nohz === 'on' ? w : { ...w, workloadParams: { ...w.workloadParams, nohz: 0 } };
 }
 
-function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null; workers?: Record<string, unknown>; buildMs?: number } {
+function measure(vms: number, nohz: 'on' | 'off'): { vms: number; nohz: string; wallMs: number; cpuMs: number; realtimeFactor: number; guestInstructionsPerSecond: number | null; workers?: Record<string, unknown>; buildMs?: number; threadCpuMs: ReturnType<typeof threadCpuAccount> } {
   const name = `bench-${vms}`;
   const built = performance.now();
   const engine = createEngine({ scenarios: { [name]: { file: name, content: scenario(vms, nohz) } }, guestFactory: factory }, { scenario: name, seed: 1, coreServicesOnly: CORE_ONLY, hostOwners });
@@ -159,15 +164,27 @@ function workerAccount(before: ReturnType<typeof poolCounts>, after: ReturnType<
   };
 }
 
+/** `--pin`: each worker's thread held to one core (worker i on CPU i mod cores, `taskset`; Linux), the engine's
+ *  thread left free — whether the workers' moving between cores costs them (cold caches). */
+const PIN = process.argv.includes('--pin');
+
+function pinWorkers(p: HostWorkerPool): void {
+  const cores = availableParallelism();
+  p.segmentWork.threads.forEach((tid, i) => { if (tid !== null) execFileSync('taskset', ['-pc', String(i % cores), String(tid)], { stdio: 'ignore' }); });
+}
+
 function timed(engine: ReturnType<typeof createEngine>, vms: number, nohz: 'on' | 'off'): ReturnType<typeof measure> {
   if (AFTER > 0) engine.advance(AFTER * 1000);
+  if (PIN && pool) pinWorkers(pool);
   const counted = pool ? poolCounts(pool) : undefined;
+  const threads0 = threadCpuSnapshot();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   engine.advance(SECONDS * 1000);
   const wallMs = performance.now() - t0;
-  const workers = pool && counted ? workerAccount(counted, poolCounts(pool), wallMs) : undefined;
   const cpu = process.cpuUsage(c0);
+  const threadCpuMs = threadCpuAccount(threads0, threadCpuSnapshot(), pool ? pool.segmentWork.threads : []);
+  const workers = pool && counted ? workerAccount(counted, poolCounts(pool), wallMs) : undefined;
   const inv = engine.handle({ v: API_VERSION, id: 1, kind: 'query', name: 'inventory.get', params: {} });
   let instructions = 0;
   // the realtime interval's first sample closes at 20 virtual s: before it there is no rate to read
@@ -187,6 +204,7 @@ function timed(engine: ReturnType<typeof createEngine>, vms: number, nohz: 'on' 
     vms, nohz, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), realtimeFactor: Math.round(factor * 100) / 100,
     guestInstructionsPerSecond: real.factory && sampled && AFTER === 0 ? Math.round(instructions * factor) : null,
     ...(workers ? { workers } : {}),
+    threadCpuMs,
   };
 }
 

@@ -17,6 +17,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { readlinkSync } from 'node:fs';
 import type { HostId } from '@shared/model/ids';
 import { HostOwner, HostSide, type GuestFactory, type HostSideData, type HostSidePorts, type PageCodecPort } from '../../engine/index';
 import { defaultGuestFactory } from '../guestFactories';
@@ -47,6 +48,19 @@ export interface SegmentReply {
   vmIds: string[][];
   /** Wall ms this worker spent on the segment and these reads (a benchmark's account: busy against waiting). */
   busyMs: number;
+  /** This thread's id in the operating system (Linux: `/proc/thread-self`; null elsewhere): a benchmark
+   *  reads each thread's CPU time by it, the worker's own apart from V8's helper threads. */
+  thread: number | null;
+}
+
+/** The calling thread's OS id, or null where `/proc/thread-self` does not exist (read once per worker). */
+function osThreadId(): number | null {
+  try {
+    const id = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(id) ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 async function guestFactoryOf(guests: HostWorkerGuests): Promise<GuestFactory | undefined> {
@@ -64,6 +78,7 @@ async function main(): Promise<void> {
   const pageCodecs: PageCodecPort | undefined = init.pageCodecs ? await loadPageCodecs() : undefined;
   const ports: HostSidePorts = { guestFactory, pageCodecs };
   const owners = new Map<HostId, HostOwner>();
+  const thread = osThreadId();
   serveHostOwners(init.end, {
     addHost(raw) {
       const data = raw as HostSideData;
@@ -89,7 +104,7 @@ async function main(): Promise<void> {
         quantum.push(owner.quantumCycles());
         vmIds.push(owner.reclaimVmIds());
       });
-      const reply: SegmentReply = { stopped, quantum, vmIds, busyMs: performance.now() - started };
+      const reply: SegmentReply = { stopped, quantum, vmIds, busyMs: performance.now() - started, thread };
       return reply;
     },
   });

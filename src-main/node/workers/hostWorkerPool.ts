@@ -7,8 +7,12 @@
  *  - `new HostWorkerPool({ workers, guests, pageCodecs?, timeoutMs? })`: at most `workers` threads, each
  *    started when the first host it holds is added (unref'd: they never keep the process alive), so a lab
  *    of fewer hosts starts no idle thread. `owner(data)` → the host's calls (`ownerClient` over a
- *    `WorkerOwnerTransport` keyed by the host id); each host goes to the worker holding the fewest, a
- *    thread not started counting as none (so, in the lab's order, to the workers in turn). `owner` posts
+ *    `WorkerOwnerTransport` keyed by the host id); each host goes to the worker whose hosts have the least
+ *    CPU capacity in all (`hostCapacity`: logical CPUs × MHz), a thread not started counting as none (so a
+ *    lab of equal hosts goes to the workers in turn; ties to the lower index). A host stays on its worker
+ *    for the lab's life, so the weight is what is known when it is added — its capacity, not its VMs, which
+ *    are placed after it and move (power, migration); a host added later (a lab grows) goes the same way,
+ *    onto the least loaded worker then. `placement` lists each worker's hosts. `owner` posts
  *    the host's `addHost` and returns: its reply is waited for before the next call to that worker, so
  *    the threads a lab's hosts start load (tsx, the engine, the guest factory: seconds each) at the same
  *    time rather than one after another; a failed `addHost` fails that next call (`HostWorkerError`).
@@ -28,7 +32,8 @@
  *  - `calls`, `callMs`: the blocking calls made and the wall time blocked in them, by name (a benchmark's
  *    account of what each segment costs). `segmentWork`: over all segments, each worker's busy ms (its
  *    reply's `busyMs`, by worker index), the sum of each segment's slowest worker's, and of its slowest
- *    less its quickest (the imbalance: what the quicker worker waited).
+ *    less its quickest (the imbalance: what the quicker worker waited); `threads`, each worker's OS thread
+ *    id (null off Linux: a benchmark's per-thread CPU account).
  *  - `hostWorkerCount(raw, field)`: a `--workers` / `HVLAB_WORKERS` value checked (0…`HOST_WORKERS_MAX`).
  *
  * Rules: a worker that fails (exits, is terminated, times out) gives `HostWorkerError` naming the worker
@@ -67,6 +72,8 @@ export class HostWorkerError extends Error {
 
 interface HostWorker {
   index: number; worker: Worker; client: BlockingCallClient; hosts: string[];
+  /** Its hosts' capacity in all (`hostCapacity`): where the next host goes. */
+  capacity: number;
   /** Quantums answered from a segment's reply and not yet closed there: `[hostId, lengthNs]`, in the order answered. */
   due: [string, number][];
   /** The ids of `addHost` calls posted and not yet waited for, in the order posted. */
@@ -83,6 +90,13 @@ export function hostWorkerCount(raw: unknown, field: string): number {
     throw new RangeError(`${field} needs an integer 0…${HOST_WORKERS_MAX} (0: the hosts run on the engine's thread), got "${String(raw)}"`);
   }
   return n;
+}
+
+/** A host's weight in placing it on a worker: the cycles per second its CPUs can run (logical CPUs × MHz),
+ *  the most guest work it can carry in a segment. */
+export function hostCapacity(data: HostSideData): number {
+  const { sockets, coresPerSocket, threadsPerCore, cpuMhz } = data.cpu;
+  return sockets * coresPerSocket * threadsPerCore * cpuMhz;
 }
 
 const NONE_STOPPED: readonly unknown[] = Object.freeze([]);
@@ -109,7 +123,7 @@ export class HostWorkerPool implements HostOwnerMaker {
   /** Wall time spent in those calls, by name (ms; the coordinator blocked). */
   readonly callMs = new Map<string, number>();
   /** The workers' own time in the segments (see the header). */
-  readonly segmentWork = { busyMs: [] as number[], slowestMs: 0, imbalanceMs: 0 };
+  readonly segmentWork = { busyMs: [] as number[], slowestMs: 0, imbalanceMs: 0, threads: [] as (number | null)[] };
 
   /** Most threads this pool starts (`options.workers`). */
   private readonly count: number;
@@ -133,19 +147,20 @@ export class HostWorkerPool implements HostOwnerMaker {
     // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
     // an uncaught one from taking the process down.
     worker.on('error', () => {});
-    const w: HostWorker = { index, worker, client, hosts: [], due: [], adding: [] };
+    const w: HostWorker = { index, worker, client, hosts: [], capacity: 0, due: [], adding: [] };
     this.workers.push(w);
     return w;
   }
 
-  /** Host `data.hostId` built on the worker holding the fewest hosts; the lab's client to its owner there. */
+  /** Host `data.hostId` built on the worker whose hosts have the least capacity; the lab's client to its owner there. */
   owner(data: HostSideData): HostOwnerCalls {
     if (this.closed) throw new HostWorkerError(`the host workers were closed (their lab was dropped): host ${data.hostId} cannot be added`);
-    const least = this.workers.reduce<HostWorker | undefined>((at, x) => (at === undefined || x.hosts.length < at.hosts.length ? x : at), undefined);
-    // A thread not yet started holds no host: it is the fewest while every started one holds some.
+    const least = this.workers.reduce<HostWorker | undefined>((at, x) => (at === undefined || x.capacity < at.capacity ? x : at), undefined);
+    // A thread not yet started holds no host: it is the least loaded while every started one holds some.
     const w = least && (least.hosts.length === 0 || this.workers.length === this.count) ? least : this.startWorker();
     w.adding.push(this.guard(w, 'addHost (posted)', () => w.client.post('addHost', [data])));
     w.hosts.push(data.hostId);
+    w.capacity += hostCapacity(data);
     this.workerOf.set(data.hostId, w);
     if (w.hosts.length === 1) { this.busy.push({ client: w.client, method: 'runSegments', args: [0, 0, NO_DUE] }); this.holding.push(w); }
     const transport = new WorkerOwnerTransport(w.client, data.hostId);
@@ -177,6 +192,7 @@ export class HostWorkerPool implements HostOwnerMaker {
         const r = replies[i] as SegmentReply;
         const index = this.holding[i].index;
         this.segmentWork.busyMs[index] = (this.segmentWork.busyMs[index] ?? 0) + r.busyMs;
+        this.segmentWork.threads[index] = r.thread;
         slowest = Math.max(slowest, r.busyMs);
         quickest = Math.min(quickest, r.busyMs);
         const hosts = this.holding[i].hosts;
@@ -284,6 +300,11 @@ export class HostWorkerPool implements HostOwnerMaker {
     this.busy = [];
     this.holding = [];
     this.afterSegment.clear();
+  }
+
+  /** Each started worker's hosts, in the order added (by worker index). */
+  get placement(): string[][] {
+    return this.workers.map((w) => [...w.hosts]);
   }
 
   /** The threads (tests: a worker terminated under a running lab; each one's exit once the lab is dropped). */

@@ -8,7 +8,7 @@
 // (engine/vm/diskPlace.ts): snapshots taken on the host holding them, a migration carrying them, a revert,
 // a delete, a clone and a restore. A pool starts a thread only when a host needs one (no idle thread for a
 // lab of fewer hosts), and the threads a lab starts load at once (each host's addHost waited for at the next call
-// to its worker; a failed one fails that call).
+// to its worker; a failed one fails that call); hosts are placed by CPU capacity, not in turn.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -179,6 +179,22 @@ test('a pool starts a thread only when a host needs one: 4 workers asked for a l
   assert.equal(pool.threads.length, 2, 'one per host, none idle');
   e.advance(100);
   e.close();
+});
+
+test('a pool places each host on the worker whose hosts have the least CPU capacity (logical CPUs × MHz), not in turn; a host added later the same way', () => {
+  const host = (i: number, cores: number) => ({ hostId: `h${i}`, name: `H${i}`, cpu: { sockets: 1, coresPerSocket: cores, threadsPerCore: 1, cpuMhz: 100 }, memoryBytes: 2 ** 30, reclaimSeed: i }) as never;
+  const pool = new HostWorkerPool({ workers: 2, guests: { kind: 'none' } });
+  pools.push(pool);
+  // in turn the 8-core hosts would share a worker with a small one each (h0 h2 h4 | h1 h3: 12 against 10 cores)
+  [8, 2, 2, 8, 2].forEach((cores, i) => pool.owner(host(i, cores)));
+  assert.deepEqual(pool.placement, [['h0', 'h4'], ['h1', 'h2', 'h3']], '10 against 12 cores, each large host alone with small ones');
+  pool.runSegments(0, 10e6);
+  pool.owner(host(5, 4));
+  assert.deepEqual(pool.placement, [['h0', 'h4', 'h5'], ['h1', 'h2', 'h3']], 'a host added later: onto the worker with less capacity');
+  const even = new HostWorkerPool({ workers: 2, guests: { kind: 'none' } });
+  pools.push(even);
+  [2, 2, 2].forEach((cores, i) => even.owner(host(i, cores)));
+  assert.deepEqual(even.placement, [['h0', 'h2'], ['h1']], 'equal hosts: in turn, as before');
 });
 
 test('a pool posts each host\'s addHost and waits for it at the next call to that worker: the threads load at once; a failed addHost fails that call', () => {
