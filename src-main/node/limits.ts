@@ -49,9 +49,9 @@ export const HOST_WORKERS_MAX = 64;
 
 /** V8 flags set for the engine's code wherever the product runs guests (`v8Tuning.ts`). Feedback vectors
  *  allocated at a function's first call, not after ~8 runs of its bytecode: bt's region functions
- *  (`new Function`, hundreds per guest) collect type feedback from their first entry, so V8 optimises them
- *  sooner and bt's first seconds are faster; steady rates and every result are unchanged (docs/PERFORMANCE.md,
- *  "V8's tiering flags on bt's first seconds"). */
+ *  (`new Function`, made as pages are translated) collect type feedback from their first entry, so V8 can
+ *  optimise them sooner — a gain on `mixed` bt's first seconds, neutral on the other workloads and every steady
+ *  rate; results unchanged (docs/PERFORMANCE.md, "V8's tiering flags on bt's first seconds"). */
 export const ENGINE_V8_FLAGS: readonly string[] = ['--no-lazy-feedback-allocation'];
 /** An environment variable that, set to `off`, leaves V8's flags as Node's defaults (A/B measurements, tests). */
 export const V8_TUNING_ENV = 'HVLAB_V8_TUNING';
