@@ -42,10 +42,14 @@ import { defaultGuestFactory } from '../src-main/node/guestFactories';
 import { FAKE_GUEST_MODULE, fakeGuestFactory } from '../test/helpers/fakeGuest';
 import { HostWorkerPool, hostWorkerCount } from '../src-main/node/workers/hostWorkerPool';
 import { API_VERSION } from '../src-shared/api/channels';
+import { applyEngineTiering } from '../src-main/node/v8Tuning';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { threadCpuAccount, threadCpuSnapshot } from './threadCpu';
+
+// The product's V8 flags (the CLI and every host worker set them): the hosts run in this thread with --workers 0.
+applyEngineTiering();
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);

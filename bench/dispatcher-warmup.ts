@@ -4,6 +4,7 @@
  * process (the warm-up runs there once; the interpreter's own warm-up is run before, by a plain CPU, so it is
  * not counted), then of the warm-up run again in the same process (V8 warm: its own running cost).
  * Each sample is its own child process (`--one`), so every first figure is a true first.
+ * Each child sets the product's V8 flags first (node/v8Tuning.ts; HVLAB_V8_TUNING=off: Node's defaults).
  * Run: `node --import tsx bench/dispatcher-warmup.ts [--runs 5]`. Prints one JSON object (medians and every
  * sample, and the load average); the figures are counted, none modelled.
  */
@@ -14,6 +15,7 @@ import { Cpu } from '../src-main/engine/cpu/index';
 import { GuestPhysicalMemory, HostMemory } from '../src-main/engine/memory/index';
 import { BinaryTranslationMonitor, scratchBtCpu } from '../src-main/engine/monitors/index';
 import { runDispatcherWarmUp } from '../src-main/engine/translator/index';
+import { applyEngineTiering } from '../src-main/node/v8Tuning';
 import { median, processCpuMs as cpuMs } from './abPairs';
 
 
@@ -31,6 +33,7 @@ function one(): { firstCpuMs: number; firstWallMs: number; againCpuMs: number; a
 }
 
 if (process.argv.includes('--one')) {
+  applyEngineTiering(); // the product's V8 flags (HVLAB_V8_TUNING=off: Node's defaults)
   console.log(JSON.stringify(one()));
 } else {
   const i = process.argv.indexOf('--runs');

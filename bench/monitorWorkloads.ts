@@ -8,8 +8,9 @@
  * restarts on a fresh memory whenever it halts); `cycles()` the virtual cycles so far; `btFigures()` the binary
  * translator's counters (bt only); `takeTranslateMs()` the host time spent in the translation cache's
  * `translate` since the last call (clock `now`, a wrapper on that tree's TranslationCache.prototype);
- * `runOneProcess(workload, monitor, engineRoot, clock, env?)` → one fresh process of bench/monitors.ts `--one`
- * (a run from power-on): its JSON line, or `{ error }` with the end of its output.
+ * `runOneProcess(workload, monitor, engineRoot, clock, env?, nodeFlags?)` → one fresh process of bench/monitors.ts
+ * `--one` (a run from power-on), started with `nodeFlags` before the script (V8 flags such as `--always-sparkplug`:
+ * NODE_OPTIONS does not carry them): its JSON line, or `{ error }` with the end of its output.
  * Rules: the engine's modules are loaded from `engineRoot` at run time, so two trees in one process share no
  * module state; open a tree once per process (each open wraps its `translate` once more). A step's virtual work
  * depends only on the workload and the step's `warm` flag, never on host time: two trees given the same steps
@@ -155,9 +156,9 @@ export async function openWorkload(name: string, mon: MonitorKind, engineRoot: s
 }
 
 /** One fresh process of bench/monitors.ts `--one` on the engine at `engineRoot` (this checkout's script, so only the engine differs between trees). */
-export function runOneProcess(name: string, mon: MonitorKind, engineRoot: string, clock: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+export function runOneProcess(name: string, mon: MonitorKind, engineRoot: string, clock: string, env: NodeJS.ProcessEnv = process.env, nodeFlags: readonly string[] = []): Record<string, unknown> {
   const script = resolve(import.meta.dirname, 'monitors.ts');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--one', name, mon, '--engine-root', engineRoot, '--clock', clock], { encoding: 'utf8', maxBuffer: 16 << 20, env });
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', script, '--one', name, mon, '--engine-root', engineRoot, '--clock', clock], { encoding: 'utf8', maxBuffer: 16 << 20, env });
   if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join('\n') };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }

@@ -7,7 +7,7 @@
  *
  * Run (from this tree): `node --import tsx bench/monitors-ab.ts --base DIR [--workload cpu|mixed|large|cold]
  * [--monitor interp|te|bt|hw|pv] [--mode first|steady|both] [--pairs 8] [--first-pairs N] [--steady-pairs N]
- * [--slice-ms 250] [--warm S] [--child-seconds 0.5]`. Prints one JSON object.
+ * [--slice-ms 250] [--warm S] [--child-seconds 0.5] [--base-node-flags F] [--tree-node-flags F]`. Prints one JSON object.
  * - `first` (the start, from power-on): cannot be measured twice in one process (V8 is warm after the first
  *   run), so fresh child processes of `bench/monitors.ts --one WORKLOAD MONITOR --engine-root ROOT` (this
  *   tree's script for both sides, CPU-time clock) alternate base, this, this, base, … for N pairs. Reported:
@@ -22,6 +22,11 @@
  *   time (user + system, V8's compiler threads included) recorded. Reported: each side's median M
  *   instructions per CPU-second, the median per-pair speed ratio, range and pairs lower, and whether both
  *   sides ran the same instructions in every slice (`sameWork`; false for a change meant to change results).
+ * - `--base-node-flags "F"` / `--tree-node-flags "F"` (first mode only): V8 or Node flags (space-separated, e.g.
+ *   `--always-sparkplug`) given to one side's child processes, to measure a flag; the two sides may then be the
+ *   same tree (`--base .`). V8's flags are process-wide, so `steady` cannot hold the two sides in one process:
+ *   there, the children's own steady rate after their start phase (`steadyInChild`, `--child-seconds` long) is
+ *   compared instead.
  * Ratios are this tree's speed over base's: below 1 = this tree slower. Both figures are counted, none
  * modelled.
  * Rules: run it against an export of this same tree first — that A/A ratio is the method's noise at the
@@ -39,7 +44,7 @@ import { openWorkload, runOneProcess, START_SECONDS, type Workload } from './mon
 
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
-if (!BASE) { console.error('usage: bench/monitors-ab.ts --base DIR [--workload cpu|mixed|large|cold] [--monitor interp|te|bt|hw|pv] [--mode first|steady|both] [--pairs N] [--first-pairs N] [--steady-pairs N] [--slice-ms MS] [--warm S] [--child-seconds S]'); process.exit(2); }
+if (!BASE) { console.error('usage: bench/monitors-ab.ts --base DIR [--workload cpu|mixed|large|cold] [--monitor interp|te|bt|hw|pv] [--mode first|steady|both] [--pairs N] [--first-pairs N] [--steady-pairs N] [--slice-ms MS] [--warm S] [--child-seconds S] [--base-node-flags F] [--tree-node-flags F]'); process.exit(2); }
 const WORKLOAD = opt('workload', 'mixed');
 const MONITOR = opt('monitor', 'bt') as MonitorKind;
 const MODE = opt('mode', 'both');
@@ -48,33 +53,40 @@ const FIRST_PAIRS = Number(opt('first-pairs', String(PAIRS)));
 const STEADY_PAIRS = Number(opt('steady-pairs', String(PAIRS)));
 const SLICE_MS = Number(opt('slice-ms', '250'));
 const CHILD_SECONDS = opt('child-seconds', '0.5');
+const nodeFlags = (name: string): string[] => opt(name, '').split(' ').filter((f) => f !== '');
+const NODE_FLAGS: Record<Side, string[]> = { base: nodeFlags('base-node-flags'), tree: nodeFlags('tree-node-flags') };
+const FLAGS_DIFFER = NODE_FLAGS.base.join(' ') !== NODE_FLAGS.tree.join(' ');
+if (FLAGS_DIFFER && MODE !== 'first') { console.error('--base-node-flags/--tree-node-flags: with --mode first only (V8 flags are process-wide; steadyInChild compares the steady rates)'); process.exit(2); }
 if (START_SECONDS[WORKLOAD] === undefined) { console.error(`--workload: "${WORKLOAD}" is not one of ${Object.keys(START_SECONDS).join(', ')}`); process.exit(2); }
 if (!['first', 'steady', 'both'].includes(MODE)) { console.error(`--mode: "${MODE}" is not first, steady or both`); process.exit(2); }
 const WARM_S = Number(opt('warm', String(START_SECONDS[WORKLOAD] + 2)));
 const HERE = resolve(import.meta.dirname, '..');
 const ROOTS: Record<Side, string> = { base: resolve(BASE), tree: HERE };
-if (ROOTS.base === ROOTS.tree) { console.error('--base: a different checkout than this one (for an A/A, an export of this tree)'); process.exit(2); }
+if (ROOTS.base === ROOTS.tree && !FLAGS_DIFFER) { console.error('--base: a different checkout than this one (for an A/A, an export of this tree), or the same one with different node flags per side'); process.exit(2); }
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const load1 = (): number => r1(loadavg()[0]);
 
 interface OneRun { perSecond: number[]; first: { mips: number }; mips: number; bt?: Record<string, number>; load: number }
 
-/** One fresh process of bench/monitors.ts (this tree's script) on the engine at `root`. */
-function firstRun(root: string): OneRun {
-  const r = runOneProcess(WORKLOAD, MONITOR, root, 'cpu', { ...process.env, HVLAB_BENCH_SECONDS: CHILD_SECONDS });
+/** One fresh process of bench/monitors.ts (this tree's script) on one side's engine, with that side's node flags. */
+function firstRun(side: Side): OneRun {
+  const root = ROOTS[side];
+  const r = runOneProcess(WORKLOAD, MONITOR, root, 'cpu', { ...process.env, HVLAB_BENCH_SECONDS: CHILD_SECONDS }, NODE_FLAGS[side]);
   if (r.error !== undefined) throw new Error(`${root}: ${String(r.error)}`);
   return { ...(r as unknown as Omit<OneRun, 'load'>), load: load1() };
 }
 
 function firstSeconds(): Record<string, unknown> {
-  const runs = alternatingPairs(FIRST_PAIRS, (side) => firstRun(ROOTS[side]));
+  const runs = alternatingPairs(FIRST_PAIRS, firstRun);
   const phase = runs.tree.map((t, k) => t.first.mips / runs.base[k].first.mips);
+  const after = runs.tree.map((t, k) => t.mips / runs.base[k].mips);
   const btOf = (r: OneRun): Record<string, number> | undefined => r.bt && { translations: r.bt.translations, interpretedInstructions: r.bt.interpretedInstructions, relabels: r.bt.relabels };
   return {
     unit: 'M guest instructions per CPU-second of the child process (all threads), each host second from power-on',
     perSecond: perSecondPairs(runs.base.map((r) => r.perSecond), runs.tree.map((r) => r.perSecond)),
     startPhase: { seconds: START_SECONDS[WORKLOAD], baseMedian: r1(median(runs.base.map((r) => r.first.mips))), treeMedian: r1(median(runs.tree.map((r) => r.first.mips))), ratio: ratioSummary(phase) },
+    steadyInChild: { seconds: Number(CHILD_SECONDS), baseMedian: r1(median(runs.base.map((r) => r.mips))), treeMedian: r1(median(runs.tree.map((r) => r.mips))), ratio: ratioSummary(after) },
     runs: Object.fromEntries((['base', 'tree'] as Side[]).map((side) => [side, runs[side].map((r) => ({ perSecond: r.perSecond, steadyMips: r.mips, load: r.load, bt: btOf(r) }))])),
   };
 }
@@ -132,7 +144,7 @@ async function steady(): Promise<Record<string, unknown>> {
 }
 
 const report: Record<string, unknown> = {
-  benchmark: 'monitors-ab', workload: WORKLOAD, monitor: MONITOR, base: ROOTS.base, tree: ROOTS.tree,
+  benchmark: 'monitors-ab', workload: WORKLOAD, monitor: MONITOR, base: ROOTS.base, tree: ROOTS.tree, nodeFlags: NODE_FLAGS,
   ratios: 'this tree / base, speed (below 1 = this tree slower), per pair', loadAtStart: load1(),
 };
 if (MODE !== 'steady') report.first = { pairs: FIRST_PAIRS, order: 'base, tree, tree, base, ...', ...firstSeconds() };

@@ -15,13 +15,16 @@
  * change), alternating with this one, so before and after share the machine's load; the JSON then
  * has `baseline` figures and `afterOverBefore` ratios; `--engine DIR` measures another checkout as
  * "after" (default: this one). HVLAB_BENCH_SECONDS=S sets the steady seconds
- * (default 2). Each measurement runs in its own process (`--one WORKLOAD MONITOR [--engine-root DIR]`).
+ * (default 2). Each measurement runs in its own process (`--one WORKLOAD MONITOR [--engine-root DIR]`), with the
+ * V8 flags that tree's product sets (its src-main/node/v8Tuning.ts, if it has one; `v8Flags` in the JSON;
+ * HVLAB_V8_TUNING=off runs without).
  * A benchmark is a measurement, not a test: docs/PERFORMANCE.md records its figures with the machine.
  */
 import type { MonitorKind } from '../src-main/engine/monitors/index';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median } from './abPairs';
 import { openWorkload, runOneProcess, START_SECONDS } from './monitorWorkloads';
 
@@ -148,8 +151,12 @@ const one = process.argv.indexOf('--one');
 if (one >= 0) {
   // Child mode: one (workload, monitor) measurement in a fresh process, printed as one JSON line.
   const [name, mon] = [process.argv[one + 1], process.argv[one + 2] as MonitorKind];
-  const m = await child(name, mon, resolve(arg('engine-root') ?? join(dirname(HERE), '..')));
-  console.log(JSON.stringify({ ...round(m), first: round(m.first), perSecond: m.perSecond }));
+  const root = resolve(arg('engine-root') ?? join(dirname(HERE), '..'));
+  // The engine's V8 flags as that tree's product sets them (none for a tree from before src-main/node/v8Tuning.ts).
+  const tuning = join(root, 'src-main/node/v8Tuning.ts');
+  const v8Flags = existsSync(tuning) ? ((await import(pathToFileURL(tuning).href)) as { applyEngineTiering(): readonly string[] }).applyEngineTiering() : [];
+  const m = await child(name, mon, root);
+  console.log(JSON.stringify({ ...round(m), first: round(m.first), perSecond: m.perSecond, v8Flags }));
 } else {
   const workloads = (arg('workloads') ?? Object.keys(WARM).join(',')).split(',');
   const monitorsWanted = (arg('monitors') ?? ALL_MONITORS.join(',')).split(',') as MonitorKind[];

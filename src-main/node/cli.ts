@@ -19,6 +19,7 @@
  * Rule: a user mistake prints `hvlab: error: …` and exits 1 (2 for usage); never a stack trace.
  */
 import { UsageError } from './cli/args';
+import { applyEngineTiering } from './v8Tuning';
 
 type Subcommand = (argv: string[]) => Promise<unknown> | unknown;
 
@@ -57,6 +58,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`hvlab: error: unknown command "${name}"\n${usage()}`);
     return 2;
   }
+  // Every command that runs guests in this process (scenario run, run, serve/start without workers) runs
+  // them with the engine's V8 flags; set before the command's modules load.
+  applyEngineTiering();
   try {
     const result = await (await entry.load())(rest);
     return typeof result === 'number' ? result : 0;

@@ -46,3 +46,12 @@ export const WORKER_CALL_NEST_MAX = 8;
 /** Most host worker threads a lab may run its hosts on (`--workers N`, `HVLAB_WORKERS`): more threads than
  *  cores only adds switching, and each worker holds its own copy of the guest machine's programs. */
 export const HOST_WORKERS_MAX = 64;
+
+/** V8 flags set for the engine's code wherever the product runs guests (`v8Tuning.ts`). Feedback vectors
+ *  allocated at a function's first call, not after ~8 runs of its bytecode: bt's region functions
+ *  (`new Function`, made as pages are translated) collect type feedback from their first entry, so V8 can
+ *  optimise them sooner — a gain on `mixed` bt's first seconds, neutral on the other workloads and every steady
+ *  rate; results unchanged (docs/PERFORMANCE.md, "V8's tiering flags on bt's first seconds"). */
+export const ENGINE_V8_FLAGS: readonly string[] = ['--no-lazy-feedback-allocation'];
+/** An environment variable that, set to `off`, leaves V8's flags as Node's defaults (A/B measurements, tests). */
+export const V8_TUNING_ENV = 'HVLAB_V8_TUNING';

@@ -9,12 +9,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EngineHost } from '../engineHost';
 import { loadPageCodecs } from '../codecs/pageCodecs';
 import type { FromWorker, ToWorker, WorkerInit } from './workerProtocol';
+import { applyEngineTiering } from '../v8Tuning';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 
 async function main(): Promise<void> {
+  applyEngineTiering();
   const init = workerData as WorkerInit;
   // Live migration's codecs and page hash load their WebAssembly once, before the engine starts.
   const pageCodecs = await loadPageCodecs();

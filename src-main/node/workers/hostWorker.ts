@@ -24,6 +24,7 @@ import { defaultGuestFactory } from '../guestFactories';
 import { loadPageCodecs } from '../codecs/pageCodecs';
 import { EXITED, REPLIES, type BlockingCallEnd } from './blockingCallProtocol';
 import { serveHostOwners } from './ownerOverWorker';
+import { applyEngineTiering } from '../v8Tuning';
 
 /** The guest machine a host worker builds (the coordinator's lab must be made with the same). */
 export type HostWorkerGuests =
@@ -73,6 +74,7 @@ async function guestFactoryOf(guests: HostWorkerGuests): Promise<GuestFactory | 
 }
 
 async function main(): Promise<void> {
+  applyEngineTiering();
   const init = workerData as HostWorkerInit;
   const guestFactory = await guestFactoryOf(init.guests);
   const pageCodecs: PageCodecPort | undefined = init.pageCodecs ? await loadPageCodecs() : undefined;
