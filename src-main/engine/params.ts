@@ -26,6 +26,14 @@ export const DEFAULT_TLB_WAYS = 4;
 /** Entries of the host-side software TLB (fast-path cache, never guest-visible). Power of two. */
 export const SOFT_TLB_ENTRIES = 256;
 
+/**
+ * A host's frame pool (memory/hostMemory.ts): its frames are carved from one buffer of capacity + 1 slots of
+ * 4 KiB, at most this many (256 MiB of address space; untouched slots cost no memory), so a software-TLB
+ * entry is a word offset into it. Frames past it (a host without a capacity that holds more) are separate
+ * arrays the software TLB does not hold: every access to them takes the slow path.
+ */
+export const HOST_POOL_MAX_FRAMES = 65536;
+
 /** Default guest-physical memory size in bytes (16 MiB). */
 export const DEFAULT_GUEST_MEMORY_BYTES = 16 * 1024 * 1024;
 /** Largest guest-physical memory supported (4 GiB: the whole 32-bit physical space); the VM limit every layer reads. */

@@ -22,7 +22,7 @@
  * with `cpu.oneStretch` set a call returns after one stretch of the inner loop (bt's exact warm-up).
  */
 import { Op } from '../isa/index';
-import { SOFT_MASK } from '../mmu/index';
+import { SOFT_MASK, SOFT_READ_OFFSET, SOFT_READ_TAG, SOFT_WRITE_OFFSET, SOFT_WRITE_TAG } from '../mmu/index';
 import type { Cpu, RunResult, StopReason } from './cpu';
 import { PAGE_END_IMM } from './decodeCache';
 import { execSystem, fetchFault, loadSlow, storeSlow } from './slowPath';
@@ -97,10 +97,8 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
     }
     st.delivering = 0;
     const regs = st.regs;
-    const rTag = mmu.rTag;
-    const rFrame = mmu.rFrame;
-    const wTag = mmu.wTag;
-    const wFrame = mmu.wFrame;
+    const T = mmu.T;
+    const M = mmu.M;
     let fk = st.fk;
     let fa = st.fa;
     let fb = st.fb;
@@ -185,39 +183,38 @@ export function interpret(cpu: Cpu, budget: number): RunResult {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
-          if (rTag[si] === p && (va & 3) === 0) { regs[(a >>> 8) & 31] = rFrame[si][(va & 0xfff) >>> 2]; break; }
+          if (T[SOFT_READ_TAG + si] === p && (va & 3) === 0) { regs[(a >>> 8) & 31] = M[T[SOFT_READ_OFFSET + si] | ((va & 0xfff) >>> 2)]; break; }
           slow = SLOW_LOAD; break inner;
         }
         case 0x31: /* LDB */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
-          if (rTag[si] === p) { regs[(a >>> 8) & 31] = (rFrame[si][(va & 0xfff) >>> 2] >>> ((va & 3) << 3)) & 255; break; }
+          if (T[SOFT_READ_TAG + si] === p) { regs[(a >>> 8) & 31] = (M[T[SOFT_READ_OFFSET + si] | ((va & 0xfff) >>> 2)] >>> ((va & 3) << 3)) & 255; break; }
           slow = SLOW_LOAD; break inner;
         }
         case 0x32: /* LDBS */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
-          if (rTag[si] === p) { regs[(a >>> 8) & 31] = (rFrame[si][(va & 0xfff) >>> 2] << (24 - ((va & 3) << 3))) >> 24; break; }
+          if (T[SOFT_READ_TAG + si] === p) { regs[(a >>> 8) & 31] = (M[T[SOFT_READ_OFFSET + si] | ((va & 0xfff) >>> 2)] << (24 - ((va & 3) << 3))) >> 24; break; }
           slow = SLOW_LOAD; break inner;
         }
         case 0x33: /* STW */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
-          if (wTag[si] === p && (va & 3) === 0) { wFrame[si][(va & 0xfff) >>> 2] = regs[(a >>> 8) & 15]; break; }
+          if (T[SOFT_WRITE_TAG + si] === p && (va & 3) === 0) { M[T[SOFT_WRITE_OFFSET + si] | ((va & 0xfff) >>> 2)] = regs[(a >>> 8) & 15]; break; }
           slow = SLOW_STORE; break inner;
         }
         case 0x34: /* STB */ {
           va = (regs[(a >>> 16) & 15] + imm) | 0;
           const p = va >>> 12;
           const si = p & SOFT_MASK;
-          if (wTag[si] === p) {
-            const f = wFrame[si];
-            const wi = (va & 0xfff) >>> 2;
+          if (T[SOFT_WRITE_TAG + si] === p) {
+            const wi = T[SOFT_WRITE_OFFSET + si] | ((va & 0xfff) >>> 2);
             const sh = (va & 3) << 3;
-            f[wi] = (f[wi] & ~(255 << sh)) | ((regs[(a >>> 8) & 15] & 255) << sh);
+            M[wi] = (M[wi] & ~(255 << sh)) | ((regs[(a >>> 8) & 15] & 255) << sh);
             break;
           }
           slow = SLOW_STORE; break inner;

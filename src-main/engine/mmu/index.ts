@@ -8,7 +8,7 @@ export { pagingGeometry, pteIndex, makePte, nextTableAddress, leafFrameAddress, 
 export { walk, newWalkResult, faultDetailBits, pagesAtLevel, FAULT_NOT_PRESENT, PERM_W, PERM_U, PERM_D, type PhysicalAccess, type WalkResult } from './walk';
 export { Tlb, type TlbState, type TlbStats } from './tlb';
 export { LargePageTlb, type LargePageTlbState } from './largePageTlb';
-export { Mmu, SOFT_MASK, newMmuCounters, type MmuCosts, type MmuCounters, type MmuOptions, type MmuState } from './mmu';
+export { Mmu, SOFT_MASK, SOFT_READ_OFFSET, SOFT_READ_TAG, SOFT_WRITE_OFFSET, SOFT_WRITE_TAG, newMmuCounters, type MmuCosts, type MmuCounters, type MmuOptions, type MmuState } from './mmu';
 export { PAGING_MODES, pagingCostsFor, type Pager, type PagingAwareMonitor, type PagingCostInputs, type PagingCosts, type PagingMode, type PagingOptions } from './pager';
 export { PagingContext, dirtyHarvesterFor } from './pagingContext';
 export { ShadowPager } from './shadowPaging';

@@ -12,7 +12,9 @@
  *    undefined (installing software-TLB entries), then `lastGpfn` / `lastFastWrite`;
  *    on failure `faultCause` (isa CAUSE_*, -1 = host out of memory, FAULT_NOT_PRESENT = the page or
  *    one of its tables is not present here: the access waits for it) and `faultDetail`;
- *  - fast path (read by the interpreter): `rTag/rFrame/wTag/wFrame` (index vpn & SOFT_MASK);
+ *  - fast path (read by the interpreter and bt's regions): `T`, the software TLB of the current
+ *    privilege (rows from `SOFT_READ_TAG`, `SOFT_READ_OFFSET`, `SOFT_WRITE_TAG`, `SOFT_WRITE_OFFSET`, an
+ *    entry at `vpn & SOFT_MASK` in each: tag, frame offset), and `M`, the host's frame pool: an entry's frame is `M`'s 1024 words from its offset;
  *  - memory virtualization: `pager` (shadow / nested, pager.ts; undefined = native),
  *    `largeTlb` (large-page TLB when the guest may use PS leaves), `probeGpfn(vpn)`;
  *  - `pendingCycles` (walk costs for the CPU to charge), `counters`, `syncEpoch()`, `save()`, `restoreState()`;
@@ -43,7 +45,6 @@
  */
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, CAUSE_BUS_ERROR, CAUSE_PAGE_FAULT, type AccessKind } from '../isa/index';
 import type { GuestPhysicalMemory } from '../memory/index';
-import { ZERO_FRAME } from '../memory/index';
 import { DEFAULT_LARGE_TLB_ENTRIES, SOFT_TLB_ENTRIES } from '../params';
 import type { Gpfn } from './addresses';
 import { LargePageTlb, type LargePageTlbState } from './largePageTlb';
@@ -55,6 +56,11 @@ import { FAULT_NOT_PRESENT, faultDetailBits, newWalkResult, pagesAtLevel, PERM_D
 const ACCESS_NAMES = ['read', 'write', 'fetch'] as const;
 
 export const SOFT_MASK = SOFT_TLB_ENTRIES - 1;
+/** Where a software TLB's rows start (newSoft): read tags, read frame offsets, write tags, write frame offsets. */
+export const SOFT_READ_TAG = 0;
+export const SOFT_READ_OFFSET = SOFT_TLB_ENTRIES;
+export const SOFT_WRITE_TAG = 2 * SOFT_TLB_ENTRIES;
+export const SOFT_WRITE_OFFSET = 3 * SOFT_TLB_ENTRIES;
 
 export interface MmuCosts {
   /** Fixed cost of a TLB miss (before the walk's memory references). */
@@ -151,19 +157,16 @@ export interface MmuState {
   readonly largeTlb?: LargePageTlbState;
 }
 
-interface Soft {
-  rTag: Int32Array;
-  rFrame: Int32Array[];
-  wTag: Int32Array;
-  wFrame: Int32Array[];
-}
-function newSoft(): Soft {
-  return {
-    rTag: new Int32Array(SOFT_TLB_ENTRIES).fill(-1),
-    rFrame: new Array<Int32Array>(SOFT_TLB_ENTRIES).fill(ZERO_FRAME),
-    wTag: new Int32Array(SOFT_TLB_ENTRIES).fill(-1),
-    wFrame: new Array<Int32Array>(SOFT_TLB_ENTRIES).fill(ZERO_FRAME),
-  };
+/**
+ * A software TLB: four rows of SOFT_TLB_ENTRIES words, an entry's at `vpn & SOFT_MASK` in each — the read
+ * tags (vpn, -1 = none), the read frames' word offsets in the host's pool, the write tags, the write frames'
+ * offsets. One array, so a reader holds two (this and the pool) for every access; rows, so a flush is two fills.
+ */
+function newSoft(): Int32Array {
+  const t = new Int32Array(SOFT_TLB_ENTRIES * 4);
+  t.fill(-1, SOFT_READ_TAG, SOFT_READ_TAG + SOFT_TLB_ENTRIES);
+  t.fill(-1, SOFT_WRITE_TAG, SOFT_WRITE_TAG + SOFT_TLB_ENTRIES);
+  return t;
 }
 
 export interface MmuOptions {
@@ -189,10 +192,10 @@ export class Mmu {
   /** Address-space id (CR asid, low 12 bits); tags TLB entries when tagging is on. */
   asid = 0;
   user = false;
-  rTag: Int32Array;
-  rFrame: Int32Array[];
-  wTag: Int32Array;
-  wFrame: Int32Array[];
+  /** The software TLB of the current privilege (newSoft's layout). */
+  T: Int32Array;
+  /** The host's frame pool, every word (software-TLB entries are word offsets into it). */
+  readonly M: Int32Array;
   pendingCycles = 0;
   faultCause = 0;
   faultDetail = 0;
@@ -203,7 +206,7 @@ export class Mmu {
   /** Bumped whenever a translation may have changed (flush, invalidation, eviction, privilege switch): the CPU's fetch latch re-translates. */
   version = 0;
   counters: MmuCounters = newMmuCounters();
-  private readonly soft: [Soft, Soft] = [newSoft(), newSoft()];
+  private readonly soft: [Int32Array, Int32Array] = [newSoft(), newSoft()];
   private seenEpoch: number;
   private readonly wr = newWalkResult();
 
@@ -216,8 +219,8 @@ export class Mmu {
     this.tlb.onEvict = (vpn) => this.dropSoft(vpn);
     if (this.largePages) this.setLargeTlb(new LargePageTlb(DEFAULT_LARGE_TLB_ENTRIES));
     this.seenEpoch = mem.epoch;
-    const s = this.soft[0];
-    this.rTag = s.rTag; this.rFrame = s.rFrame; this.wTag = s.wTag; this.wFrame = s.wFrame;
+    this.M = mem.host.words;
+    this.T = this.soft[0];
   }
 
   private setLargeTlb(t: LargePageTlb): void {
@@ -244,8 +247,7 @@ export class Mmu {
   setUser(user: boolean): void {
     this.user = user;
     this.version++;
-    const s = this.soft[user ? 1 : 0];
-    this.rTag = s.rTag; this.rFrame = s.rFrame; this.wTag = s.wTag; this.wFrame = s.wFrame;
+    this.T = this.soft[user ? 1 : 0];
   }
 
   setPaging(on: boolean): void {
@@ -314,8 +316,8 @@ export class Mmu {
 
   flushSoft(): void {
     for (const s of this.soft) {
-      s.rTag.fill(-1);
-      s.wTag.fill(-1);
+      s.fill(-1, SOFT_READ_TAG, SOFT_READ_TAG + SOFT_TLB_ENTRIES);
+      s.fill(-1, SOFT_WRITE_TAG, SOFT_WRITE_TAG + SOFT_TLB_ENTRIES);
     }
   }
 
@@ -323,8 +325,8 @@ export class Mmu {
     this.version++;
     const i = vpn & SOFT_MASK;
     for (const s of this.soft) {
-      if (s.rTag[i] === vpn) s.rTag[i] = -1;
-      if (s.wTag[i] === vpn) s.wTag[i] = -1;
+      if (s[SOFT_READ_TAG + i] === vpn) s[SOFT_READ_TAG + i] = -1;
+      if (s[SOFT_WRITE_TAG + i] === vpn) s[SOFT_WRITE_TAG + i] = -1;
     }
   }
 
@@ -440,12 +442,14 @@ export class Mmu {
     const g = this.translate(va, ACCESS_READ);
     if (g < 0) return undefined;
     const f = this.pager ? this.pager.readFrame(this, g) : this.mem.frameForRead(g as Gpfn);
+    this.lastGpfn = g;
+    const off = this.mem.host.offsetOf(f);
+    if (off < 0) return f;
     const vpn = va >>> 12;
     const i = vpn & SOFT_MASK;
-    this.rTag[i] = vpn;
-    this.rFrame[i] = f;
+    this.T[SOFT_READ_TAG + i] = vpn;
+    this.T[SOFT_READ_OFFSET + i] = off;
     this.counters.softRefills++;
-    this.lastGpfn = g;
     return f;
   }
 
@@ -471,14 +475,16 @@ export class Mmu {
     this.lastFastWrite = this.mem.fastWritable(g as Gpfn);
     // a VM transition without VPID may have flushed the TLB under the store: no software entry then
     if (this.version !== v0) return f;
+    const off = this.mem.host.offsetOf(f);
+    if (off < 0) return f;
     const vpn = va >>> 12;
     const i = vpn & SOFT_MASK;
     if (this.lastFastWrite) {
-      this.wTag[i] = vpn;
-      this.wFrame[i] = f;
+      this.T[SOFT_WRITE_TAG + i] = vpn;
+      this.T[SOFT_WRITE_OFFSET + i] = off;
     }
-    this.rTag[i] = vpn;
-    this.rFrame[i] = f;
+    this.T[SOFT_READ_TAG + i] = vpn;
+    this.T[SOFT_READ_OFFSET + i] = off;
     this.counters.softRefills++;
     return f;
   }

@@ -41,7 +41,7 @@
  * the source depends only on the plan (deterministic, pinned by test/golden).
  */
 import { Op, OPCODE_BY_NUMBER, predecode, REG_LR } from '../isa/index';
-import { SOFT_MASK } from '../mmu/index';
+import { SOFT_MASK, SOFT_READ_OFFSET, SOFT_READ_TAG, SOFT_WRITE_OFFSET, SOFT_WRITE_TAG } from '../mmu/index';
 import { BT_BACK_EDGE_LOOP_BLOCKS, BT_BACK_EDGE_LOOP_INSTRUCTIONS, BT_REGION_MAX_CYCLES_LEFT, PAGE_WORDS } from '../params';
 import { directTarget, OpKind, type PagePlan, type PlanBlock, type PlanInstr } from './blocks';
 
@@ -399,10 +399,10 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
   emit(`// region gpfn=${hex(info.gpfn)} mode=${info.kernel ? 'kernel' : 'user'} blocks=${plan.blocks.length} instructions=${plan.instructions} tus=${plan.tus}`);
   emit(`return function region_${info.gpfn.toString(16)}_${info.kernel ? 'k' : 'u'}(x) {`);
   emit('  const regs = x.regs, st = x.st, mmu = x.mmu, base = x.base, stop = x.stop;');
-  emit('  const rTag = mmu.rTag, rFrame = mmu.rFrame, wTag = mmu.wTag, wFrame = mmu.wFrame;');
+  emit('  const T = mmu.T, M = mmu.M;');
   if (usedList.length > 0) emit(`  let ${usedList.map((n) => `r${n} = regs[${n}]`).join(', ')};`);
   emit('  let fk = st.fk, fa = st.fa, fb = st.fb;');
-  emit('  let rem = stop - x.cyc, b = x.b, npc = 0, va = 0, p = 0, si = 0, t = 0, s = 0, fr = rFrame[0];');
+  emit('  let rem = stop - x.cyc, b = x.b, npc = 0, va = 0, p = 0, si = 0, t = 0, s = 0;');
   emit(`  if (rem > ${hex(BT_REGION_MAX_CYCLES_LEFT)}) throw new RangeError('region: budget left above ${hex(BT_REGION_MAX_CYCLES_LEFT)} cycles');`);
   emit('  bud: {');
   if (!resumable) emit('  mid: {');
@@ -476,12 +476,16 @@ export function generateRegionSource(plan: PagePlan, info: RegionSourceInfo, res
           const resume = midResume();
           const store = i.op === Op.STW || i.op === Op.STB;
           const slow = `else ${midCallout(i, bl, idx, store ? 1 : 0, resume)}`;
+          // the software TLB's rows (mmu.ts newSoft) and the frame's word in the host's pool (offsets are
+          // multiples of 1024: `|` adds the word without an overflow check)
+          const row = (start: number): string => `T[${start === 0 ? 'si' : `${start} + si`}]`;
+          const word = (offsetRow: number): string => `${row(offsetRow)} | ((va & 4095) >>> 2)`;
           emit(`        va = ${plus(rb, i.imm)}; p = va >>> 12; si = p & ${SOFT_MASK};`);
-          if (i.op === Op.LDW) emit(`        if (rTag[si] === p && (va & 3) === 0) ${a !== 0 ? `r${a} = rFrame[si][(va & 4095) >>> 2];` : '{}'} ${slow}`);
-          else if (i.op === Op.LDB) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] >>> ((va & 3) << 3)) & 255;` : '{}'} ${slow}`);
-          else if (i.op === Op.LDBS) emit(`        if (rTag[si] === p) ${a !== 0 ? `r${a} = (rFrame[si][(va & 4095) >>> 2] << (24 - ((va & 3) << 3))) >> 24;` : '{}'} ${slow}`);
-          else if (i.op === Op.STW) emit(`        if (wTag[si] === p && (va & 3) === 0) wFrame[si][(va & 4095) >>> 2] = ${R(a)}; ${slow}`);
-          else emit(`        if (wTag[si] === p) { fr = wFrame[si]; t = (va & 4095) >>> 2; si = (va & 3) << 3; fr[t] = (fr[t] & ~(255 << si)) | ((${R(a)} & 255) << si); } ${slow}`);
+          if (i.op === Op.LDW) emit(`        if (${row(SOFT_READ_TAG)} === p && (va & 3) === 0) ${a !== 0 ? `r${a} = M[${word(SOFT_READ_OFFSET)}];` : '{}'} ${slow}`);
+          else if (i.op === Op.LDB) emit(`        if (${row(SOFT_READ_TAG)} === p) ${a !== 0 ? `r${a} = (M[${word(SOFT_READ_OFFSET)}] >>> ((va & 3) << 3)) & 255;` : '{}'} ${slow}`);
+          else if (i.op === Op.LDBS) emit(`        if (${row(SOFT_READ_TAG)} === p) ${a !== 0 ? `r${a} = (M[${word(SOFT_READ_OFFSET)}] << (24 - ((va & 3) << 3))) >> 24;` : '{}'} ${slow}`);
+          else if (i.op === Op.STW) emit(`        if (${row(SOFT_WRITE_TAG)} === p && (va & 3) === 0) M[${word(SOFT_WRITE_OFFSET)}] = ${R(a)}; ${slow}`);
+          else emit(`        if (${row(SOFT_WRITE_TAG)} === p) { t = ${word(SOFT_WRITE_OFFSET)}; si = (va & 3) << 3; M[t] = (M[t] & ~(255 << si)) | ((${R(a)} & 255) << si); } ${slow}`);
           resumeLabel(resume);
           break;
         }

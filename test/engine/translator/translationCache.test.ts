@@ -95,7 +95,7 @@ test('a store that takes its slow path mid-block goes on in the region\'s resuma
   runToHalt(a.cpu);
   runToHalt(b.cpu);
   same(a.cpu, b.cpu, 'resumed after the slow path');
-  const loop = bt.cache(b.cpu).list().find((r) => r.source.includes('wFrame[si]'));
+  const loop = bt.cache(b.cpu).list().find((r) => r.source.includes('M[T[768 + si]'));
   assert.ok(loop, 'the loop was translated');
   assert.ok(loop.resumeFn !== undefined, 'the resumable variant was made and ran');
   const tc = bt.cache(b.cpu);
