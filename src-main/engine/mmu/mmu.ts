@@ -78,7 +78,7 @@ export interface MmuCounters {
   adWrites: number;
   /** TLB hits on a writable entry whose D bit was clear: a walk sets D. */
   dirtyAssists: number;
-  /** Host-side software-TLB refills (performance diagnostics, not guest-visible). */
+  /** Host-side software-TLB refills (performance diagnostics, not guest-visible; not saved: see `save`). */
   softRefills: number;
   // ---- memory virtualization; see docs/memory-virtualization.md ----
   /** Nested: references to guest page-table entries in 2-D walks. */
@@ -489,9 +489,16 @@ export class Mmu {
     return f;
   }
 
+  /**
+   * The saved state leaves out `softRefills`: the software TLB is the host's cache, not the machine's
+   * (it is not saved, and starts empty on restore), and whether a frame can be held in it depends on the
+   * host's frame pool (a frame outside the pool is never held), so its count is host state a digest must
+   * not see. It counts from this MMU's making or restore.
+   */
   save(): MmuState {
+    const { softRefills: _hostSide, ...counters } = this.counters;
     return {
-      levels: this.geometry.levels, pagingEnabled: this.pagingEnabled, ptbr: this.ptbr, user: this.user, tlb: this.tlb.save(), counters: { ...this.counters },
+      levels: this.geometry.levels, pagingEnabled: this.pagingEnabled, ptbr: this.ptbr, user: this.user, tlb: this.tlb.save(), counters,
       asid: this.asid, ...(this.largeTlb ? { largeTlb: this.largeTlb.save() } : {}),
     };
   }

@@ -2,7 +2,7 @@
 // word offset into it: frames are views of the pool, a freed frame's slot is reused zero-filled, a frozen
 // frame's words (a saved state's) are not handed out again while the state holds them, frames of saved states
 // are copied in on adoption; frames past the pool's size are never held by the software TLB (their accesses
-// take the slow path).
+// take the slow path, and the saved MMU state does not tell them apart).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GuestPhysicalMemory, HostMemory } from '../../../src-main/engine/memory/index';
@@ -119,6 +119,13 @@ test('frames past the pool\'s size are separate arrays: still zero-filled, count
   mmu.fillWrite(3 * 4096 + 4)![1] = 5;
   assert.equal(mmu.T[SOFT_WRITE_TAG + 3], -1);
   assert.equal(mem.readWord(gpa(3 * 4096 + 4)), 5);
+
+  // whether the software TLB could hold a frame is the host's business: the saved MMU state is the same
+  // (a frame past the pool would otherwise leave another refill count in a digest)
+  const pooled = mmuOn(new GuestPhysicalMemory(new HostMemory({ capacityBytes: 64 * 4096 }), 1 * MiB));
+  for (let i = 0; i < 3; i++) { pooled.fillRead(3 * 4096 + 4); mmu.fillRead(3 * 4096 + 4); }
+  assert.ok(mmu.counters.softRefills < pooled.counters.softRefills, 'the pooled MMU refilled once, this one never');
+  assert.deepEqual(mmu.save(), pooled.save());
 
   host.release(hs[7]);
   const again = host.allocFrame() as Hfn;
