@@ -70,11 +70,12 @@ test('the dirty log lives on the host where the VM runs, moves at the switch, an
   assert.ok(lab.owners.get(host('H2') as never)!.takeDirtyLog(b as never)?.some(([reader]) => reader === 'counters'), 'the destination holds it');
 });
 
-/** Pinned from main's code, where the coordinator held every VM's log. */
+/** Pinned from main's code, where the coordinator held every VM's log; pinned again when the saved MMU state
+ *  left out the software TLB's refill count (host state: the one change in these bytes). */
 const PINNED: unknown[] = [
-  ['e086aa79d632e0a4', '42e41fcacef3f5d9', '4dc84ffc67c2ede7', 2], ['616f1fd08506f8bd', 'd6fe445c93e4d387', '4dc84ffc67c2ede7', 2],
-  ['f89917879b0b4dd6', '68e55fd4e1207828', '3d9a55b6d525434a', 0], ['3606830097564e8e', 'fc010284963dc272', '4dc84ffc67c2ede7', 2],
-  ['48c16268e3ad9c4d', 'd9f8880afd3e4c5b', '3d9a55b6d525434a', 0],
+  ['b6f67f01c6a154b6', '42e41fcacef3f5d9', '4dc84ffc67c2ede7', 2], ['5f4a1983580d7cbc', 'd6fe445c93e4d387', '4dc84ffc67c2ede7', 2],
+  ['97d1d444bcd63b4b', '0c5d175524fec134', '3d9a55b6d525434a', 0], ['ce418207ab8934a0', 'fc010284963dc272', '4dc84ffc67c2ede7', 2],
+  ['d02076d2c6e8071d', 'a9815ab5d33e93d2', '3d9a55b6d525434a', 0],
 ];
 
 test('a VM stopped with pages kept for its counters (a move just ended), saved, then powered on on another host, samples as main did', async () => {
@@ -107,8 +108,8 @@ test('a VM stopped with pages kept for its counters (a move just ended), saved, 
   assert.deepEqual(got, PINNED_STOPPED, `figures:\n${JSON.stringify(got)}`);
 });
 
-/** Pinned from main's code. */
+/** Pinned from main's code (again when the saved MMU state left out the software TLB's refill count). */
 const PINNED_STOPPED: unknown[] = [
-  ['2b7990f51b7b663b', 'a9d08bf442977a09', 'eb58dcc478279873', 1], ['02dd9a5aeef5165b', 'e4e0377d5502886f', '3d9a55b6d525434a', 0],
-  ['4badb5472baa3c97', '9df276fcb71ec796', '3d9a55b6d525434a', 0],
+  ['60c0c12609f952f3', 'a9d08bf442977a09', 'eb58dcc478279873', 1], ['b67892849cf53b4f', 'e4e0377d5502886f', '3d9a55b6d525434a', 0],
+  ['4cf1d5b5cec354fc', '9df276fcb71ec796', '3d9a55b6d525434a', 0],
 ];
