@@ -112,10 +112,15 @@ export class HostMemory {
 
   /** A new zero-filled frame with refcount 1, or -1 if the host is full. */
   allocFrame(): Hfn | -1 {
-    if (this.allocated + this.overheadTotal + this.heldTotal >= this.capacityFrames) return -1;
+    if (this.freeFrames <= 0) return -1;
     const slot = this.takeSlot();
     if (slot < 0) return this.place(new Int32Array(PAGE_WORDS), -1);
-    return this.place(new Int32Array(this.pool, slot * PAGE_SIZE_BYTES, PAGE_WORDS), slot);
+    return this.place(this.slotWords(slot), slot);
+  }
+
+  /** Pool slot `slot`'s words: the frame view a slot is handed out as. */
+  private slotWords(slot: number): Int32Array {
+    return new Int32Array(this.pool, slot * PAGE_SIZE_BYTES, PAGE_WORDS);
   }
 
   /** A zero-filled pool slot, or -1 when the pool is at its largest. */
@@ -152,12 +157,12 @@ export class HostMemory {
       this.frozen[live] = 1;
       return live as Hfn;
     }
-    if (this.allocated + this.overheadTotal + this.heldTotal >= this.capacityFrames) return -1;
+    if (this.freeFrames <= 0) return -1;
     // a frame of another buffer is copied into the pool (the software TLB holds only pool frames): the
     // copy is frozen like the words it copies, and the words find it again (sharing survives a second
     // restore of the same state)
     const slot = this.offsetOf(words) >= 0 ? -1 : this.takeSlot();
-    const own = slot < 0 ? words : new Int32Array(this.pool, slot * PAGE_SIZE_BYTES, PAGE_WORDS);
+    const own = slot < 0 ? words : this.slotWords(slot);
     if (slot >= 0) own.set(words);
     const h = this.place(own, slot);
     this.frozen[h] = 1;
@@ -309,7 +314,7 @@ export class HostMemory {
     const old = this.frame(h);
     if (this.refs[h] !== 1) throw new RangeError(`host frame ${h} has ${this.refs[h]} references: only a frame one page maps can be privatized`);
     const slot = this.takeSlot();
-    const copy = slot < 0 ? old.slice() : new Int32Array(this.pool, slot * PAGE_SIZE_BYTES, PAGE_WORDS);
+    const copy = slot < 0 ? old.slice() : this.slotWords(slot);
     if (slot >= 0) copy.set(old);
     if (this.slotOf[h] >= 0) this.slotsBack.register(old, this.slotOf[h]);
     this.slotOf[h] = slot;
