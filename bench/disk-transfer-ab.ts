@@ -23,10 +23,9 @@ import { alternatingPairs, median, pairRatios } from './abPairs';
 const opt = (name: string, def: string): string => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const BASE = opt('base', '');
 if (!BASE) { console.error('usage: bench/disk-transfer-ab.ts --base DIR [--pairs N] [--commands N] [--sectors N]'); process.exit(2); }
-const PAIRS = Number(opt('pairs', '20'));
-const COMMANDS = Number(opt('commands', '20000'));
-const SECTORS = Number(opt('sectors', '8'));
 const HERE = resolve(import.meta.dirname, '..');
+/** The measurement's sizes: pairs of measurements, commands per measurement, sectors per command. */
+const [PAIRS, COMMANDS, SECTORS] = ([['pairs', 20], ['commands', 20000], ['sectors', 8]] as const).map(([name, def]) => Number(opt(name, String(def))));
 const MEMORY_BYTES = 1 << 20;
 
 interface Disk { write(offset: number, value: number, ctx: { cpu: number; nowNs: number }): void; read(offset: number, ctx: { cpu: number; nowNs: number }): number; update(nowNs: number): void }
