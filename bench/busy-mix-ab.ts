@@ -15,7 +15,10 @@
  * `--stats`: also counts, for this tree only, what the binary translator's dispatcher did per VM per
  * virtual second over the timed slices (execute calls by stop reason, region entries, translated and
  * interpreted instructions, callouts) — by wrapping `TranslatedExecutor.prototype.execute`, a
- * measurement hook that costs a little CPU of its own (the ratio is then biased against this tree).
+ * measurement hook that costs a little CPU of its own (the ratio is then biased against this tree) —
+ * and what the guests did (`guestPerVmPerVirtualS`: instructions, port accesses by device, disk
+ * commands and bytes, interrupts, exceptions by cause, the monitor's traps), read from the machines'
+ * own counters (their CPUs, buses and disks, found by wrapping `Cpu.prototype.run`).
  * Rules: a slice is whole virtual seconds of both labs, which stay bit-identical to separate runs (the
  * trees share no module state); the first pairs include V8 warming up on either side. Run it against
  * an export of this same tree first: that A/A ratio is the method's noise at the machine's load (1.032 on
@@ -88,12 +91,54 @@ async function countDispatcher(): Promise<() => Counts> {
   };
 }
 
+/** `--stats`: the guests' own counters summed over this tree's machines (CPUs, port buses, disks). */
+async function countGuests(): Promise<() => Counts> {
+  const url = (p: string): string => pathToFileURL(resolve(HERE, p)).href;
+  const { Cpu } = await import(url('src-main/engine/cpu/index.ts'));
+  const { IoBus, DiskDevice } = await import(url('src-main/engine/devices/index.ts'));
+  const { CAUSE_IRQ_BASE } = await import(url('src-main/engine/isa/index.ts'));
+  type Seen = { counters: { instructions: number; causes: Float64Array; monitorTraps: number } };
+  const cpus = new Set<Seen>();
+  const buses = new Set<{ counters: { reads: number; writes: number; byDevice: Counts } }>();
+  const disks = new Set<{ metrics: Counts }>();
+  const hook = (proto: Record<string, unknown>, name: string, into: Set<never>): void => {
+    const f = proto[name] as (...a: unknown[]) => unknown;
+    proto[name] = function (this: never, ...a: unknown[]) { into.add(this); return f.apply(this, a); };
+  };
+  hook(Cpu.prototype, 'run', cpus as Set<never>);
+  hook(IoBus.prototype, 'read', buses as Set<never>);
+  hook(IoBus.prototype, 'write', buses as Set<never>);
+  hook(DiskDevice.prototype, 'update', disks as Set<never>);
+  return () => {
+    const s: Counts = {};
+    const add = (k: string, v: number): void => { s[k] = (s[k] ?? 0) + v; };
+    for (const c of cpus) {
+      add('instructions', c.counters.instructions);
+      add('monitorTraps', c.counters.monitorTraps);
+      c.counters.causes.forEach((v, cause) => { if (v !== 0) add(cause >= CAUSE_IRQ_BASE ? `interrupts.irq${cause - CAUSE_IRQ_BASE}` : `exceptions.cause${cause}`, v); });
+    }
+    for (const b of buses) {
+      const c = b.counters;
+      add('portReads', c.reads);
+      add('portWrites', c.writes);
+      for (const [k, v] of Object.entries(c.byDevice)) add(`ports.${k}`, v);
+    }
+    for (const d of disks) {
+      add('diskCommands', d.metrics.reads + d.metrics.writes);
+      add('diskBytes', d.metrics.readBytes + d.metrics.writeBytes);
+    }
+    return s;
+  };
+}
+
 const snapshot = STATS ? await countDispatcher() : undefined;
+const guests = STATS ? await countGuests() : undefined;
 const base = await engineOf(resolve(BASE));
 const here = await engineOf(HERE);
 base.advance(AFTER * 1000);
 here.advance(AFTER * 1000);
 const before = snapshot?.();
+const guestsBefore = guests?.();
 
 const slice = (e: Engine): number => {
   const c0 = process.cpuUsage();
@@ -104,16 +149,18 @@ const slice = (e: Engine): number => {
 const ms = alternatingPairs(PAIRS, (side) => slice(side === 'base' ? base : here));
 const ratios = pairRatios(ms);
 const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
-let dispatcher: Counts | undefined;
-if (snapshot && before) {
-  const after = snapshot();
-  dispatcher = {};
-  for (const k of Object.keys(after).sort()) dispatcher[k] = Math.round((after[k] - (before[k] ?? 0)) / VMS / PAIRS);
-}
+/** Per VM per virtual second of the timed slices: the counts now less the counts before them. */
+const perVmPerSecond = (now: Counts, then: Counts): Counts => {
+  const out: Counts = {};
+  for (const k of Object.keys(now).sort()) out[k] = Math.round((now[k] - (then[k] ?? 0)) / VMS / PAIRS);
+  return out;
+};
+const dispatcher = snapshot && before ? perVmPerSecond(snapshot(), before) : undefined;
+const guestCounts = guests && guestsBefore ? perVmPerSecond(guests(), guestsBefore) : undefined;
 const load = (() => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } })();
 console.log(JSON.stringify({
   benchmark: 'busy-mix-ab', mix: MIX_NAME, vms: VMS, hostGiB: HOST_GIB, afterSeconds: AFTER, pairs: PAIRS, base: resolve(BASE), tree: HERE,
   baseCpuMsPerVmPerVirtualS: round(median(ms.base) / VMS), treeCpuMsPerVmPerVirtualS: round(median(ms.tree) / VMS),
   ratioMedian: round(median(ratios), 3), pairsLower: ratios.filter((r) => r < 1).length,
-  ...(dispatcher ? { dispatcherPerVmPerVirtualS: dispatcher } : {}), loadAverageAtEnd: load,
+  ...(dispatcher ? { dispatcherPerVmPerVirtualS: dispatcher } : {}), ...(guestCounts ? { guestPerVmPerVirtualS: guestCounts } : {}), loadAverageAtEnd: load,
 }, null, 2));

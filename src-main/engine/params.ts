@@ -124,6 +124,8 @@ export const HOST_SYSTEM_MEMORY_MIB = 256;
 export const CONSOLE_BUFFER_CHARS = 64 * 1024;
 /** Disk block size of the copy-on-write disk model (bytes). */
 export const DISK_BLOCK_BYTES = 4096;
+/** Largest disk transfer (bytes) whose buffer the disk device keeps between commands; a larger one gets a buffer for itself. */
+export const DISK_TRANSFER_KEEP_BYTES = 64 * 1024;
 /** Full-clone copy rate (bytes of written disk blocks per virtual second) for clone task durations. */
 export const CLONE_BYTES_PER_SECOND = 400 * 1024 * 1024;
 

@@ -115,3 +115,24 @@ test('disk state round-trips: registers, the command in flight and own contents'
   assert.equal(dma2.bytes[0x800], 5, 'the in-flight read completes after restore, from the saved contents');
   assert.ok(s.contents, 'own contents are saved');
 });
+
+test('transfers reuse one buffer: a busy disk allocates nothing per command, and a shorter command sees only its own bytes', () => {
+  const { d, dma } = disk();
+  const seen: Uint8Array[] = [];
+  const write = dma.write.bind(dma);
+  dma.write = (gpa, data) => { seen.push(data); return write(gpa, data); };
+  for (let i = 0; i < 4096; i++) dma.bytes[i] = (i * 13 + 1) & 255;
+  command(d, 2, 8, 0, 8, 0); // one whole block (sectors 8..15) from memory to the disk
+  d.update(1e9);
+  command(d, 1, 8, 0x2000, 8, 1e9); // and back: a whole block straight from the store
+  d.update(2e9);
+  command(d, 1, 9, 0x4000, 1, 2e9); // one sector of it: part of a block
+  d.update(3e9);
+  command(d, 1, 100, 0x5000, 8, 3e9); // a block never written: zeros, not the last command's bytes
+  d.update(4e9);
+  assert.deepEqual(dma.bytes.subarray(0x2000, 0x3000), dma.bytes.subarray(0, 0x1000));
+  assert.deepEqual(dma.bytes.subarray(0x4000, 0x4200), dma.bytes.subarray(0x200, 0x400));
+  assert.ok(dma.bytes.subarray(0x5000, 0x6000).every((b) => b === 0));
+  assert.deepEqual(seen.map((b) => b.length), [4096, 512, 4096]);
+  assert.ok(seen.every((b) => b.buffer === seen[0].buffer), 'every transfer into memory went through the one kept buffer');
+});

@@ -27,6 +27,7 @@ import {
   DISK_ACK, DISK_ADDR, DISK_CAPACITY, DISK_CMD, DISK_CMD_READ, DISK_CMD_WRITE, DISK_COUNT, DISK_SECTOR, DISK_STATUS, DISK_STATUS_BUSY,
   DISK_STATUS_DONE, DISK_STATUS_ERROR, SECTOR_BYTES,
 } from '../portMap';
+import { DISK_TRANSFER_KEEP_BYTES } from '../../params';
 
 /** What the disk needs from guest memory for DMA (the machine provides it). */
 export interface DmaMemory {
@@ -72,8 +73,9 @@ export class DiskDevice implements IoDevice, TimedDevice {
   op: DiskOp | null = null;
   lastNs = 0;
   metrics: DiskMetrics = { reads: 0, writes: 0, readBytes: 0, writeBytes: 0, errors: 0, rejected: 0, busyNs: 0 };
-  /** One store block of scratch for transfers (reused: a busy disk completes thousands of commands a second). */
+  /** One store block of scratch for partial blocks, and the transfer buffer (both reused: a busy disk completes hundreds of commands a second). */
   private scratch = new Uint8Array(0);
+  private kept = new Uint8Array(0);
 
   constructor(public store: BlockStore, readonly dma: DmaMemory, readonly irq: IrqLine, readonly timing: DeviceTiming) {}
 
@@ -117,22 +119,27 @@ export class DiskDevice implements IoDevice, TimedDevice {
     this.irq.lower();
   }
 
-  /** Moves the data of a completed command; false on a DMA failure. */
+  /**
+   * Moves the data of a completed command; false on a DMA failure. Whole store blocks go straight
+   * between the store and the transfer buffer (one copy); only a partial block goes through `scratch`.
+   */
   private transfer(op: DiskOp): boolean {
     if (op.count === 0) return true;
     const bb = this.store.blockBytes;
-    const buf = new Uint8Array(op.count * SECTOR_BYTES);
+    const buf = this.transferBuffer(op.count * SECTOR_BYTES);
     const first = op.sector * SECTOR_BYTES;
-    if (this.scratch.length !== bb) this.scratch = new Uint8Array(bb);
-    const block = this.scratch;
     if (op.cmd === DISK_CMD_READ) {
       for (let pos = 0; pos < buf.length;) {
         const abs = first + pos;
         const bi = Math.floor(abs / bb);
         const off = abs - bi * bb;
         const n = Math.min(bb - off, buf.length - pos);
-        this.store.read(bi, block);
-        buf.set(block.subarray(off, off + n), pos);
+        if (n === bb) this.store.read(bi, buf.subarray(pos, pos + n));
+        else {
+          const block = this.block(bb);
+          this.store.read(bi, block);
+          buf.set(block.subarray(off, off + n), pos);
+        }
         pos += n;
       }
       return this.dma.write(op.addr, buf);
@@ -143,12 +150,33 @@ export class DiskDevice implements IoDevice, TimedDevice {
       const bi = Math.floor(abs / bb);
       const off = abs - bi * bb;
       const n = Math.min(bb - off, buf.length - pos);
-      if (off !== 0 || n !== bb) this.store.read(bi, block);
-      block.set(buf.subarray(pos, pos + n), off);
-      this.store.write(bi, block);
+      if (n === bb) this.store.write(bi, buf.subarray(pos, pos + n));
+      else {
+        const block = this.block(bb);
+        this.store.read(bi, block);
+        block.set(buf.subarray(pos, pos + n), off);
+        this.store.write(bi, block);
+      }
       pos += n;
     }
     return true;
+  }
+
+  /**
+   * A buffer of `bytes` for one transfer: the kept one, grown as commands need (up to
+   * DISK_TRANSFER_KEEP_BYTES), so a busy disk allocates nothing per command; every byte of it is
+   * written before it is read (by the store or by DMA), so what an earlier command left there never shows.
+   */
+  private transferBuffer(bytes: number): Uint8Array {
+    if (bytes > DISK_TRANSFER_KEEP_BYTES) return new Uint8Array(bytes);
+    if (this.kept.length < bytes) this.kept = new Uint8Array(bytes);
+    return this.kept.length === bytes ? this.kept : this.kept.subarray(0, bytes);
+  }
+
+  /** The scratch block for a partial block's read-modify-write. */
+  private block(bb: number): Uint8Array {
+    if (this.scratch.length !== bb) this.scratch = new Uint8Array(bb);
+    return this.scratch;
   }
 
   read(offset: number, ctx: IoContext): number {
