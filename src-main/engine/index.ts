@@ -79,7 +79,6 @@ export {
   parseGuestCatalogue, runMachine, type GuestCatalogue, type Machine, type MachineConfigInput, type RunOutcome,
 } from './machine/index';
 export { MONITOR_KINDS } from './monitors/index';
-export { setRegionTierProbe, FN_COMPILING, FN_IDLE, FN_OPTIMIZED, type RegionTierProbe } from './translator/index';
 export type { PagingMode, PagingOptions } from './mmu/index';
 
 export interface EngineOptions {

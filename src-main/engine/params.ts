@@ -199,21 +199,6 @@ export const BT_ENTER_AFTER_INSTRUCTIONS = 20_000_000;
  *  a quiet machine (40 M: `large`'s 8-s start 0.88 of no warm-up's instead of 0.76, `mixed` alike)
  *  (docs/PERFORMANCE.md, "After the sixth merge of this round"). Host-side only. */
 export const BT_EXACT_WARM_UP_LIMIT_INSTRUCTIONS = 40_000_000;
-/** With a host tier probe (translator/tierProbe.ts: V8's, installed by node/v8Tuning.ts), a region that has
- *  left bt's exact warm-up runs its function for this many calls or guest cycles, whichever comes first (V8's
- *  lower tiers collect type feedback), then its optimised code is asked for and the exact path runs it until
- *  that code is there. Calls: `large`'s region calls run a few blocks each in V8's bytecode tier, where
- *  100 K cycles took ~160 K calls for its 63 regions (over a second); 8 calls, `large`'s seconds 2–3 from
- *  7 / 15 to ~100 / ~300 M/s (docs/PERFORMANCE.md, "bt's regions wait for V8's optimised code"). */
-export const BT_TIER_FEED_CALLS = 8;
-export const BT_TIER_FEED_CYCLES = 100_000;
-/** ... but at most this many guest instructions: a function V8 does not optimise (too large, optimisation
- *  off) is called after them as without a probe. */
-export const BT_TIER_WAIT_INSTRUCTIONS = 200_000_000;
-/** A waiting region whose compile is neither done nor under way (V8 drops a request when its queue of
- *  concurrent compiles is full: `large` asks for ~60 at once) is asked again, with one call of its function
- *  to start it, at most once per this many guest instructions it runs on the exact path. */
-export const BT_TIER_RETRY_INSTRUCTIONS = 1_000_000;
 /** A region function's budget exit (taken at most once per run) is given V8 type feedback at the
  *  function's this-many-th real call (translator budgetExitFeedback.ts): V8 allocates a function's
  *  feedback vector only once it has run about 8 times its bytecode's length (a region's call runs most

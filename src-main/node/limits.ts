@@ -53,8 +53,5 @@ export const HOST_WORKERS_MAX = 64;
  *  optimise them sooner — a gain on `mixed` bt's first seconds, neutral on the other workloads and every steady
  *  rate; results unchanged (docs/PERFORMANCE.md, "V8's tiering flags on bt's first seconds"). */
 export const ENGINE_V8_FLAGS: readonly string[] = ['--no-lazy-feedback-allocation'];
-/** The V8 flag that lets JavaScript call V8's intrinsics: set only while v8Tuning.ts compiles its region tier
- *  probe's two functions, then unset (no other code of the process is parsed with it). */
-export const V8_NATIVES_FLAG = '--allow-natives-syntax';
 /** An environment variable that, set to `off`, leaves V8's flags as Node's defaults (A/B measurements, tests). */
 export const V8_TUNING_ENV = 'HVLAB_V8_TUNING';

@@ -29,9 +29,7 @@
  *  - bt's exact warm-up (option `exactEnterAfterInstructions`): until a region has run that many guest
  *    instructions, the interpreter runs it in its place exactly as it would have (exactWarmUp.ts), so
  *    V8 compiles only regions that keep running and no result changes; it ends for every region once
- *    the executor has run `exactWarmUpLimit` instructions in all; with a host tier probe (tierProbe.ts) a
- *    region out of it runs its function a few calls, has its optimised code asked for, and runs exactly
- *    again until the probe says that code is there (`tierUp`), instead of in V8's lower tiers meanwhile;
+ *    the executor has run `exactWarmUpLimit` instructions in all;
  *  - at a region function's 12th and 60th real call it is first called through its budget exit
  *    (budgetExitFeedback.ts), so V8 has type feedback for that once-per-run path before it optimises
  *    the function (else it deoptimises at the first budget stop); host-side only;
@@ -53,14 +51,13 @@
  */
 import type { Cpu, RunResult, StopReason } from '../cpu/index';
 import { fetchFault, interpret, takeInterrupt } from '../cpu/index';
-import { BT_BUDGET_EXIT_FEEDBACK_ENTRY, BT_BUDGET_EXIT_FEEDBACK_FACTOR, BT_BUDGET_EXIT_FEEDBACK_LAST, BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, BT_TIER_FEED_CALLS, BT_TIER_FEED_CYCLES, BT_TIER_RETRY_INSTRUCTIONS, BT_TIER_WAIT_INSTRUCTIONS, PAGE_WORDS } from '../params';
+import { BT_BUDGET_EXIT_FEEDBACK_FACTOR, BT_BUDGET_EXIT_FEEDBACK_LAST, BT_COLD_SLICE_CYCLES, BT_HOT_CYCLES, BT_LANDING_HEAT, BT_MAX_HEAT_SHIFT, BT_NEW_ENTRY_ARRIVALS, BT_PROFILE_CYCLES, PAGE_WORDS } from '../params';
 import { classify, OpKind } from './blocks';
 import { feedBudgetExit } from './budgetExitFeedback';
 import { CALLOUT_HELPERS, chargeInterpretedCallout, ExecContext } from './callouts';
 import { EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, EXIT_RESUME } from './codegen';
 import { interpretRegion } from './exactWarmUp';
-import { foldRegion, TIER_CALL, TIER_WAIT, uncountTail, type FoldSink, type Region } from './region';
-import { FN_IDLE, FN_OPTIMIZED, regionTierProbe, type RegionTierProbe } from './tierProbe';
+import { foldRegion, uncountTail, type FoldSink, type Region } from './region';
 import { TranslationCache, type TranslationCacheLimits } from './translationCache';
 
 export interface ExecutorOptions {
@@ -148,8 +145,6 @@ export class TranslatedExecutor {
   private readonly enterAfter: number;
   private readonly exactAfter: number;
   private readonly exactLimit: number;
-  /** The host's tier probe (tierProbe.ts), when bt's exact warm-up is on: regions wait for their optimised code on the exact path. */
-  private readonly probe: RegionTierProbe | undefined;
   /** Regions still warm up exactly (exactAfter > 0 and the limit not reached; checked at the end of each execute call). */
   private exactOpen: boolean;
   /** Guest cycles of the execute() calls that have returned (the pacing clock). Starts as -0, a double
@@ -172,7 +167,6 @@ export class TranslatedExecutor {
     this.exactAfter = opts.exactEnterAfterInstructions ?? 0;
     this.exactLimit = opts.exactWarmUpLimit ?? Infinity;
     this.exactOpen = this.exactAfter > 0;
-    this.probe = this.exactAfter > 0 ? regionTierProbe() : undefined;
   }
 
   /** The translation cache this CPU uses (shared by the vCPUs of one memory). */
@@ -524,63 +518,17 @@ export class TranslatedExecutor {
   private enterRegion(cpu: Cpu, r: Region, x: ExecContext): void {
     if (this.exactOpen && r.exactRan < this.exactAfter) {
       if (r.exactUsable) {
-        r.exactRan += this.runExactly(cpu, r, x);
+        const n = interpretRegion(cpu, x, r);
+        r.exactRan += n;
+        this.ran += n;
+        this.stats.translatedExecuted += n;
         return;
       }
       r.exactRan = this.exactAfter;
     }
-    if (r.tier !== TIER_CALL && this.tierUp(cpu, r, x)) return;
-    callRegion(r, x);
-  }
-
-  /** Runs region `r` by the exact path (exactWarmUp.ts) in place of its function; its instructions count as translated ones. */
-  private runExactly(cpu: Cpu, r: Region, x: ExecContext): number {
-    const n = interpretRegion(cpu, x, r);
-    this.ran += n;
-    this.stats.translatedExecuted += n;
-    return n;
-  }
-
-  /**
-   * A region out of its exact warm-up, with a tier probe (tierProbe.ts): its function runs for
-   * BT_TIER_FEED_CALLS calls or BT_TIER_FEED_CYCLES cycles (type feedback for V8's optimiser; its budget exit
-   * fed before the request), then the probe is asked for its optimised code (this call starts the compile) and
-   * the exact path runs the region until the probe says that code is there, or for BT_TIER_WAIT_INSTRUCTIONS;
-   * a request the host dropped is made again (with one call to start it) every BT_TIER_RETRY_INSTRUCTIONS;
-   * then the function is called from here on. Without a probe (or for a region the exact path cannot run) at once. Returns whether it ran
-   * the region (else the caller calls the function).
-   */
-  private tierUp(cpu: Cpu, r: Region, x: ExecContext): boolean {
-    const p = this.probe;
-    if (p === undefined || !r.exactUsable) {
-      r.tier = TIER_CALL;
-      return false;
-    }
-    if (r.tier === TIER_WAIT) {
-      const st = p.state(r.fn);
-      if (st !== FN_OPTIMIZED && r.tierWaited < BT_TIER_WAIT_INSTRUCTIONS) {
-        if (st === FN_IDLE && r.tierWaited >= r.tierRetryAt) {
-          // the request was dropped (V8's compile queue was full): asked again, and this call starts it
-          r.tierRetryAt = r.tierWaited + BT_TIER_RETRY_INSTRUCTIONS;
-          p.request(r.fn);
-          callRegion(r, x);
-          return true;
-        }
-        r.tierWaited += this.runExactly(cpu, r, x);
-        return true;
-      }
-      r.tier = TIER_CALL;
-      return false;
-    }
-    if (r.tierFed >= BT_TIER_FEED_CYCLES || ++r.tierCalls > BT_TIER_FEED_CALLS) {
-      if (r.feedStep === BT_BUDGET_EXIT_FEEDBACK_ENTRY && r.feedIn > 1) r.feedIn = 1;
-      p.request(r.fn);
-      r.tier = TIER_WAIT;
-    }
-    const before = x.cyc;
-    callRegion(r, x);
-    r.tierFed += x.cyc - before;
-    return true;
+    if (r.feedIn !== 0 && --r.feedIn === 0) feedRegion(r, false, x);
+    r.fn(x);
+    if (x.kind === EXIT_RESUME) resume(r, x);
   }
 
   /** Runs the reference interpreter for `b` cycles (cyc: this call's cycles so far, committed first for device time). */
@@ -606,13 +554,6 @@ export class TranslatedExecutor {
       cpu.charge(c);
     }
   }
-}
-
-/** Calls region `r`'s function from the entry set up in x (fed its budget exit at the feeding call, resumed after a resumable exit). */
-function callRegion(r: Region, x: ExecContext): void {
-  if (r.feedIn !== 0 && --r.feedIn === 0) feedRegion(r, false, x);
-  r.fn(x);
-  if (x.kind === EXIT_RESUME) resume(r, x);
 }
 
 /** After a mid-block slow path that asked to go on: the region's resumable variant continues at case x.b (it never leaves with EXIT_RESUME). */
@@ -670,4 +611,3 @@ function straightCycles(code: Int32Array, w: number, end: number, opCost: Int32A
   for (let k = w; k < end; k++) c += opCost[code[k * 2] & 0xff];
   return c;
 }
-

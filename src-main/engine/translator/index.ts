@@ -4,7 +4,7 @@
  * and mode, and the
  * dispatcher that runs them with the reference interpreter as the cold tier. The door other engine
  * folders import. Reading order: blocks.ts → codegen.ts → region.ts (regionTables.ts, sharedCode.ts) → translationCache.ts →
- * callouts.ts → exactWarmUp.ts → tierProbe.ts → executor.ts → warmUp.ts; docs/monitors.md explains the design.
+ * callouts.ts → exactWarmUp.ts → executor.ts → warmUp.ts; docs/monitors.md explains the design.
  */
 export { scanPage, TU_MAX_INSTRUCTIONS, OpKind, classify, mnemonicOf, type PagePlan, type PlanBlock, type PlanInstr, type ScanOptions } from './blocks';
 export { backEdgeLoops, generateRegionSource, EXIT_BUDGET, EXIT_CALLOUT, EXIT_PAGE, type RegionSource } from './codegen';
@@ -14,5 +14,4 @@ export { sharedCodeStats, clearSharedCode, withPrivateSharedCode, type RegionCod
 export { TranslationCache, type PageProfile, type TranslationCacheLimits, type TranslationCacheStats } from './translationCache';
 export { CALLOUT_HELPERS, ExecContext } from './callouts';
 export { TranslatedExecutor, newExecutorStats, type ExecutorOptions, type ExecutorStats } from './executor';
-export { setRegionTierProbe, regionTierProbe, FN_COMPILING, FN_IDLE, FN_OPTIMIZED, type RegionTierProbe } from './tierProbe';
 export { warmUpDispatcher, runDispatcherWarmUp, type DispatcherWarmUpReport, type ScratchCpuFactory } from './warmUp';

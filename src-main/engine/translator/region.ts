@@ -11,7 +11,6 @@
  * Rules: a region is immutable once compiled except for `valid` (cleared by invalidation or
  * eviction), `links` (chaining, a host cache), `lastUse`, `dirty`, `warmup` (host-side lazy
  * compilation), `exactRan` and `stopCode` (bt's exact warm-up), the budget-exit feeding countdowns (`feedIn`, `feedStep` and their resumable twins),
- * the tier-up state (`tier`, `tierFed`, `tierWaited`: executor.ts with a tier probe),
  * the labels and arrivals of a relabel, and its block counters. `words`
  * keeps the source words it was translated from, so `TranslationCache.verify()` can check that the
  * cache agrees with memory (a translation must never run stale code).
@@ -23,11 +22,6 @@ import { sharedRegionCode } from './sharedCode';
 import type { RegionTables } from './regionTables';
 
 /** The per-CPU context object the generated code reads and writes (executor.ts ExecContext). */
-/** A region's tier-up states (`Region.tier`): its function called; run for feedback; waiting for its optimised code. */
-export const TIER_CALL = 0;
-export const TIER_FEED = 1;
-export const TIER_WAIT = 2;
-
 export type RegionFn = (x: unknown) => void;
 
 export interface RegionHelpers {
@@ -65,14 +59,6 @@ export class Region {
    *  page's stop copy it ran on (made on first need; host-side). */
   exactRan = 0;
   stopCode: Int32Array | undefined = undefined;
-  /** With a host tier probe (tierProbe.ts), after the exact warm-up: TIER_FEED while `fn` runs for type
-   *  feedback (`tierFed`, `tierCalls`: guest cycles it ran, calls), `tierRetryAt`: when a dropped request is made again, TIER_WAIT while the exact path runs the region until the probe
-   *  says `fn` is optimised (`tierWaited`: guest instructions run so), then TIER_CALL (at once without a probe). */
-  tier = TIER_FEED;
-  tierFed = 0;
-  tierCalls = 0;
-  tierRetryAt = 0;
-  tierWaited = 0;
   /** The resumable variant of `fn` (entered after a mid-block slow path), made on first need by `makeResume`
    *  (which also gives its generated source, for the owning cache's `sourceChars`). */
   resumeFn: RegionFn | undefined = undefined;
