@@ -8,7 +8,10 @@
  * `HostSide` and `HostOwner` here from the plain data and this worker's own ports; every owner call takes
  * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added
  * and replies with what the barrier first asks each host (`SegmentReply`: the guests that stopped, the
- * quantum's cycles, the reclaimer's VMs — all reads, taken before anything else reaches the host).
+ * quantum's cycles, the reclaimer's VMs — all reads, taken before anything else reaches the host);
+ * `runStretch(fromMs, endsMs)` runs the held hosts through several quanta, after each but the last making
+ * its per-host barrier steps in the lockstep barrier's order (`endQuantum`, `reclaimVmIds`, `reclaimStep`
+ * with no new view: `QuantumSteps`), stopping after a quantum in which a guest stopped (`StretchReply`).
  *
  * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
  * factory and codecs), so a host's results do not depend on where it runs. Nothing of the coordinator's

@@ -25,6 +25,14 @@
  *    answer from the reply leaves the closing due on the host's worker: sent with the next message to
  *    that worker (the next segment or fan-out, or a `closeQuantums` call before any other call), which
  *    closes it before anything else — so it runs on the host exactly where it ran in one thread.
+ *  - `runStretch(fromMs, endsMs)`: every worker runs several quanta in one call (`simLoop.ts`, stretches),
+ *    making each quantum's per-host barrier steps itself but the last's (`QuantumSteps`); a worker whose
+ *    guests stopped in a quantum stops there. `stretchBarrier(i)` sets what answers the hosts at the
+ *    stretch's barrier i: the quantum's steps for a worker that ran past it (an `endQuantum` answered from
+ *    them leaves nothing due: the worker closed it), its last segment reply for one at it; a call they do
+ *    not answer to a host past the barrier fails with `HostWorkerError` (never sent: the host is later).
+ *    `afterStretchBarrier(i, endsMs, quiet)` runs a worker stopped at i on to the stretch's end (one quantum
+ *    when the services are no longer quiet); at the last barrier the stretch is over.
  *  - `callEach(calls)`: the barrier's calls to many hosts (`FANNED_OWNER_CALLS`) as one fan-out: one
  *    `callEach` message per worker holding any of them (its hosts' calls, in the order given), all waited
  *    for (`callAll`); the replies in the calls' order. An owner's error comes back as `OwnerCallError`.
