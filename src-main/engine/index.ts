@@ -61,6 +61,7 @@ export type { GuestMachine } from './vm/guestMachine';
 export { HostSide, type HostSideData, type HostSidePorts } from './host/index';
 export { HostOwner } from './vm/index';
 export { localOwners, type HostOwnerMaker } from './lab/index';
+export type { ReclaimStepReply } from './overcommit/index';
 export {
   checkedLoopback, NotPlainError, OwnerCallError, ownerClient, plainCheck, FANNED_OWNER_CALLS, OWNER_CALL_NAMES, OWNER_CALLBACKS, OWNER_METHODS, OWNER_MOVES, OWNER_READS,
   type CallbackMoves, type HostCall, type HostOwnerCalls, type OwnerCallName, type OwnerMethod, type OwnerTransport, type OwnerTransportMaker, type PlainCheck, type MessageClone,
@@ -93,6 +94,8 @@ export interface EngineOptions {
    *  its owners (`LabOptions.hostOwners`: the Node side's pool of host workers); absent, in this thread.
    *  A lab replaced, or one that fails to build, has its maker closed. */
   hostOwners?: () => HostOwnerMaker;
+  /** Tests: most quanta a lab's stretch runs (`LabOptions.stretchMaxQuanta`; 1: the lockstep loop alone). */
+  stretchMaxQuanta?: number;
 }
 
 export interface Engine {
@@ -136,7 +139,7 @@ export function createEngine(ports: EnginePorts, options: EngineOptions): Engine
   const workloads = ports.guestCatalog ? new Set(ports.guestCatalog.map((g) => g.name)) : undefined;
   const guestParams = ports.guestCatalog ? new Map(ports.guestCatalog.map((g) => [g.name, g.params ?? []] as const)) : undefined;
   // The lab runs its scenario's timed actions through the same dispatcher as every request.
-  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs, coreServicesOnly: options.coreServicesOnly, ownerTransport: options.ownerTransport };
+  const labOptions = { guestFactory: ports.guestFactory, workloads, guestParams, commands: dispatch, pageCodecs: ports.pageCodecs, coreServicesOnly: options.coreServicesOnly, ownerTransport: options.ownerTransport, stretchMaxQuanta: options.stretchMaxQuanta };
 
   /** A lab with its own maker of owners (when the options give one), closed again if the lab fails to build. */
   function newLab(make: (opts: typeof labOptions & { hostOwners?: HostOwnerMaker }) => Lab): Lab {

@@ -61,6 +61,13 @@ export const DEFAULT_CLOCK_HZ = 1_000_000_000;
 
 /** Lockstep quantum (virtual ns): every host runs this much, then all hosts meet at a barrier. */
 export const SIM_QUANTUM_NS = 10_000_000;
+/** Most lockstep quanta one stretch runs (`lab/simLoop.ts`): with host workers, while every barrier service
+ *  is quiet (no barrier needs the coordinator before the stretch's end), each worker runs this many quanta
+ *  in one call, doing each quantum's per-host barrier steps itself, and the coordinator takes their replies
+ *  in afterwards in the lockstep order. 10 quanta = 100 ms, the console poll's period (a stretch never
+ *  crosses a 100 ms boundary), so an `advance` still returns on time and the client sees consoles as often.
+ *  1: every segment is one quantum (the lockstep loop itself). */
+export const SIM_STRETCH_MAX_QUANTA = 10;
 /** Default simulated host clock (MHz) when a scenario leaves it out: a teaching CPU that one JS core can
  *  emulate at 1× real time (docs/cost-model.md, "Host clock rates"). */
 export const DEFAULT_HOST_CPU_MHZ = 100;

@@ -150,6 +150,11 @@ export class AlarmManager implements BarrierService<AlarmState> {
     return this.nextMetricEvalMs > nowMs ? this.nextMetricEvalMs : undefined;
   }
 
+  /** The state conditions read only the inventory (no host): quiet until the metric conditions' next evaluation. */
+  quietUntilMs(nowMs: number): number {
+    return this.nextDueMs(nowMs) ?? nowMs;
+  }
+
   atBarrier(nowMs: number): void {
     this.evaluateStates(nowMs);
     if (nowMs >= this.nextMetricEvalMs) {

@@ -9,6 +9,10 @@
  *    its own (the same factory and codecs).
  *  - `runSegments(t0, t1)` (optional): every host it made runs the segment [t0, t1) — on workers, all
  *    workers at once, returning when all are done. Absent: the loop calls each owner's `runSegment`.
+ *  - `runStretch(fromMs, endsMs)`, `stretchBarrier(i)`, `afterStretchBarrier(i, endsMs, quiet)` (optional,
+ *    together): several quanta per call where the barrier services are quiet (`simLoop.ts`); the quantum's
+ *    per-host steps (`endQuantum`, `reclaimVmIds`, `reclaimStep` with no view) made with the hosts'
+ *    segments and answered from there, in the lockstep order, when the coordinator takes the barrier in.
  *  - `callEach(calls)` (optional): a fan-out of the barrier's calls (`FANNED_OWNER_CALLS`, one call per host
  *    or several) — on workers one message per worker carrying all its hosts' calls, every worker at once.
  *    Absent (one thread): `callEachInTurn`, each owner called in turn in the calls' order — the services
@@ -29,6 +33,13 @@ import { HostOwner, ownerClient, type HostCall, type HostFanOut, type HostOwnerC
 export interface HostOwnerMaker {
   owner(data: HostSideData, ports: HostSidePorts): HostOwnerCalls;
   runSegments?(t0: number, t1: number): void;
+  /** Stretches (`simLoop.ts`): every host runs the quanta ending at `endsMs` in one call, each quantum's
+   *  per-host barrier steps made beside it; `stretchBarrier(i)` before the coordinator's barrier `i` (the
+   *  quantum's steps answer its calls), `afterStretchBarrier(i, endsMs, quiet)` after it (hosts stopped
+   *  there by a guest that stopped run on: true when some did). Absent: no stretches (one quantum each). */
+  runStretch?(fromMs: number, endsMs: readonly number[]): void;
+  stretchBarrier?(i: number): void;
+  afterStretchBarrier?(i: number, endsMs: readonly number[], quiet: boolean): boolean;
   callEach?: HostFanOut;
   close?(): void;
 }

@@ -67,6 +67,7 @@ import { guestStopped } from '../vm/index';
 import type { OpContext } from './opContext';
 import { LAB_TASK_KINDS } from './taskKinds';
 import { advanceLab } from './simLoop';
+import { SIM_STRETCH_MAX_QUANTA } from '../params';
 import { initClusterServices } from './clusterSettings';
 import { buildScenarioPools } from './scenarioPools';
 import { apiError } from '@shared/api/errors';
@@ -104,6 +105,9 @@ export interface LabOptions {
    *  this thread (through `ownerTransport` when given); a pool of host workers builds them on its threads
    *  and runs their segments in parallel. The lab closes it when it is dropped (`close()`). */
   hostOwners?: HostOwnerMaker;
+  /** Most quanta a stretch runs (`simLoop.ts`; SIM_STRETCH_MAX_QUANTA by default; 1: the lockstep loop
+   *  alone). Tests compare the two. */
+  stretchMaxQuanta?: number;
 }
 
 export class Lab {
@@ -144,11 +148,13 @@ export class Lab {
   readonly workloads: ReadonlySet<string> | undefined;
   readonly guestParams: ReadonlyMap<string, readonly GuestParamDto[]> | undefined;
   private changed = new Set<InventoryObjectId>();
+  private readonly stretchMaxQuanta: number;
 
   constructor(readonly scenario: Scenario, readonly seed: number, readonly emit: (e: EngineEvent) => void, options: LabOptions = {}, state?: LabState) {
     this.guestFactory = options.guestFactory;
     this.hostParts = options.hostPartTransport ?? sameThread;
     this.hostOwners = options.hostOwners ?? localOwners(options.ownerTransport);
+    this.stretchMaxQuanta = options.stretchMaxQuanta ?? SIM_STRETCH_MAX_QUANTA;
     this.callEachHost = this.hostOwners.callEach?.bind(this.hostOwners) ?? ((calls) => callEachInTurn(this.owners, calls));
     this.pageCodecPort = options.pageCodecs;
     this.migrations = new MigrationService(new PageCodecs(options.pageCodecs));
@@ -283,6 +289,26 @@ export class Lab {
     else this.owners.forEach((owner) => owner.runSegment(t0, t1));
   }
 
+  /** Whether its owners' maker runs stretches (several quanta per call: host workers). */
+  get canStretch(): boolean {
+    return this.hostOwners.runStretch !== undefined;
+  }
+
+  /** Every host runs the quanta ending at `endsMs` from `fromMs`, with their per-host barrier steps (`simLoop.ts`). */
+  runHostStretch(fromMs: number, endsMs: readonly number[]): void {
+    this.hostOwners.runStretch!(fromMs, endsMs);
+  }
+
+  /** The stretch's barrier `i` is next: the hosts' answers from their quantum's steps. */
+  stretchBarrier(i: number): void {
+    this.hostOwners.stretchBarrier!(i);
+  }
+
+  /** After the stretch's barrier `i`: hosts a guest's stop held there run on (with their steps when `quiet`). */
+  afterStretchBarrier(i: number, endsMs: readonly number[], quiet: boolean): void {
+    this.hostOwners.afterStretchBarrier!(i, endsMs, quiet);
+  }
+
   /** The lab is dropped (replaced, or its process is done): its owners' threads, if any, end. */
   close(): void {
     this.hostOwners.close?.();
@@ -323,7 +349,7 @@ export class Lab {
 
   /** Advances virtual time by `ms` in lockstep quanta (see simLoop.ts). */
   advance(ms: number): void {
-    advanceLab(this, ms);
+    advanceLab(this, ms, this.stretchMaxQuanta);
   }
 
   /** Task duration with ±10 % seeded jitter (real operations never take exactly the same time). */
@@ -371,6 +397,8 @@ export class Lab {
   private stoppedGuests(): BarrierService<null> {
     return {
       name: 'guests.stopped',
+      // a host whose guests stopped in a quantum ends its part of a stretch there (host workers: `runStretch`)
+      quietUntilMs: () => Infinity,
       // Runs at every barrier and almost always finds nothing: it asks each host's owner for its (usually
       // empty) list without for-of, whose iterators are allocated wherever V8 does not optimize them away.
       atBarrier: () => {

@@ -58,6 +58,7 @@ const FRAME_KB = PAGE_SIZE_BYTES / KB;
 const QUANTUM_MS = SIM_QUANTUM_NS / 1e6;
 /** Console output is copied every this many quanta (100 ms), not every quantum. */
 const CONSOLE_POLL_QUANTA = 10;
+const CONSOLE_POLL_MS = CONSOLE_POLL_QUANTA * QUANTUM_MS;
 const NO_VMS: readonly Vm[] = Object.freeze([]);
 
 export const VMOP_KINDS = [
@@ -145,12 +146,15 @@ export class Collector {
     this.quantum = {
       name: 'collector.quantum',
       atBarrier(nowMs) { if (nowMs % QUANTUM_MS === 0) self.endQuantum(nowMs); },
+      // each quantum's `endQuantum` is a per-host step; the consoles are read every CONSOLE_POLL_QUANTA
+      quietUntilMs: (nowMs) => (Math.floor(nowMs / CONSOLE_POLL_MS) + 1) * CONSOLE_POLL_MS,
       save: () => ({ clusterGrid: [...this.clusterGrid].map(([k, v]) => [k, { ...v }]) }),
       restore: (s) => { this.clusterGrid.clear(); for (const [k, v] of s.clusterGrid) this.clusterGrid.set(k, { ...v }); },
     };
     this.sampler = {
       name: 'collector.sample',
       nextDueMs: () => this.nextSampleMs,
+      quietUntilMs: () => this.nextSampleMs,
       atBarrier(nowMs) {
         if (nowMs < self.nextSampleMs) return;
         self.collectSamples(nowMs);

@@ -69,6 +69,11 @@ export class MigrationService implements BarrierService<MigrationServiceState | 
 
   constructor(readonly codecs: PageCodecs) {}
 
+  /** Nothing in flight: quiet (a migration in flight steps in its task, which is never quiet meanwhile). */
+  quietUntilMs(nowMs: number): number {
+    return this.live.size === 0 && this.restored.size === 0 ? Infinity : nowMs;
+  }
+
   atBarrier(): void {
     // The migration tasks step their migrations; this service only keeps them and their history.
   }

@@ -73,6 +73,10 @@ export class MemoryOvercommit {
       stateOptional: true,
       // the fields the reclaimers read go out with each host's step (a change made in the segment is seen now)
       atBarrier: (nowMs) => this.step(nowMs),
+      // Each host's pass with no new view is a per-host step; a view goes out only after something changed
+      // what the reclaimers read, which only another service's action or a command does (the loop starts
+      // no stretch after those: \`lab/simLoop.ts\`), and a view to a host past the barrier fails loudly.
+      quietUntilMs: () => Infinity,
       save: (): MemoryOvercommitState => {
         const hosts: [HostId, HostReclaimerState][] = [];
         for (const id of this.made) {

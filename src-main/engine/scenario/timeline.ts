@@ -77,6 +77,10 @@ export class Timeline implements BarrierService<TimelineState> {
     return this.commands[this.next]?.atMs;
   }
 
+  quietUntilMs(): number {
+    return this.nextDueMs() ?? Infinity;
+  }
+
   atBarrier(nowMs: number): void {
     while (this.next < this.commands.length && this.commands[this.next].atMs <= nowMs) {
       const c = this.commands[this.next++];

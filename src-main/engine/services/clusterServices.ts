@@ -318,6 +318,11 @@ export class ClusterServices implements BarrierService<ClusterServicesState> {
     return false;
   }
 
+  /** Quiet until the next scan, failure detection, DRS pass or restart retry, unless something is due now. */
+  quietUntilMs(nowMs: number): number {
+    return this.nextScanMs <= nowMs || this.dueAt(nowMs) ? nowMs : this.nextDueMs(nowMs) ?? Infinity;
+  }
+
   atBarrier(nowMs: number): void {
     if (nowMs < this.nextScanMs && !this.dueAt(nowMs)) return;
     this.nextScanMs = nowMs + HA_SCAN_PERIOD_MS;

@@ -143,6 +143,12 @@ export class TaskManager<C> implements BarrierService<TaskManagerState> {
     return due;
   }
 
+  /** Quiet until the first wake-up when no task is queued or stepped at every barrier. */
+  quietUntilMs(nowMs: number): number {
+    for (const t of this.active) if (t.dto.state === 'queued' || (t.dto.state === 'running' && t.eachBarrier)) return nowMs;
+    return this.nextDueMs() ?? Infinity;
+  }
+
   atBarrier(nowMs: number): void {
     this.advance(nowMs);
   }

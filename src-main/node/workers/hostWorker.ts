@@ -8,7 +8,10 @@
  * `HostSide` and `HostOwner` here from the plain data and this worker's own ports; every owner call takes
  * the host id first; `runSegments(t0, t1)` runs each held host's segment in the order they were added
  * and replies with what the barrier first asks each host (`SegmentReply`: the guests that stopped, the
- * quantum's cycles, the reclaimer's VMs — all reads, taken before anything else reaches the host).
+ * quantum's cycles, the reclaimer's VMs — all reads, taken before anything else reaches the host);
+ * `runStretch(fromMs, endsMs)` runs the held hosts through several quanta, after each but the last making
+ * its per-host barrier steps in the lockstep barrier's order (`endQuantum`, `reclaimVmIds`, `reclaimStep`
+ * with no new view: `QuantumSteps`), stopping after a quantum in which a guest stopped (`StretchReply`).
  *
  * Rules: the worker builds the same ports the coordinator gives a lab in one thread (the same guest
  * factory and codecs), so a host's results do not depend on where it runs. Nothing of the coordinator's
@@ -19,7 +22,7 @@ import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { readlinkSync } from 'node:fs';
 import type { HostId } from '@shared/model/ids';
-import { HostOwner, HostSide, type GuestFactory, type HostSideData, type HostSidePorts, type PageCodecPort } from '../../engine/index';
+import { HostOwner, HostSide, type GuestFactory, type HostSideData, type HostSidePorts, type PageCodecPort, type ReclaimStepReply } from '../../engine/index';
 import { defaultGuestFactory } from '../guestFactories';
 import { loadPageCodecs } from '../codecs/pageCodecs';
 import { EXITED, REPLIES, type BlockingCallEnd } from './blockingCallProtocol';
@@ -54,6 +57,24 @@ export interface SegmentReply {
   thread: number | null;
 }
 
+/** One quantum's per-host barrier steps inside a stretch, per held host in the order they were added. */
+export interface QuantumSteps {
+  /** Each host's `endQuantum(length)` (the quantum closed here). */
+  cycles: number[];
+  /** Each host's `reclaimVmIds()`. */
+  vmIds: string[][];
+  /** Each host's `reclaimStep({ nowMs })`: its reclaimer's pass with no new view. */
+  reclaim: ReclaimStepReply[];
+}
+
+/** A stretch's reply: the steps of every quantum run but the last, then the last one's segment reply.
+ *  Fewer steps than quanta asked: a guest stopped in the quantum after the last step (the worker stopped
+ *  there, the quantum's barrier left to the coordinator). */
+export interface StretchReply {
+  steps: QuantumSteps[];
+  last: SegmentReply;
+}
+
 /** The calling thread's OS id, or null where `/proc/thread-self` does not exist (read once per worker). */
 function osThreadId(): number | null {
   try {
@@ -81,6 +102,25 @@ async function main(): Promise<void> {
   const ports: HostSidePorts = { guestFactory, pageCodecs };
   const owners = new Map<HostId, HostOwner>();
   const thread = osThreadId();
+  const anyStopped = (): boolean => {
+    let stopped = false;
+    owners.forEach((owner) => { if (owner.stoppedVms().length > 0) stopped = true; });
+    return stopped;
+  };
+  // What the barrier asks every host first rides on a segment's reply, read now (no call of its own): the
+  // guests that stopped (almost always none: null), the quantum's cycles, the reclaimer's VMs.
+  const segmentReply = (started: number): SegmentReply => {
+    let stopped: [HostId, readonly unknown[]][] | null = null;
+    const quantum: number[] = [];
+    const vmIds: string[][] = [];
+    owners.forEach((owner, hostId) => {
+      const s = owner.stoppedVms();
+      if (s.length > 0) (stopped ??= []).push([hostId, s]);
+      quantum.push(owner.quantumCycles());
+      vmIds.push(owner.reclaimVmIds());
+    });
+    return { stopped, quantum, vmIds, busyMs: performance.now() - started, thread };
+  };
   serveHostOwners(init.end, {
     addHost(raw) {
       const data = raw as HostSideData;
@@ -95,18 +135,29 @@ async function main(): Promise<void> {
     runSegments(t0, t1) {
       const started = performance.now();
       owners.forEach((owner) => owner.runSegment(t0, t1));
-      // What the barrier asks every host first rides on the reply, read now (no call of its own): the
-      // guests that stopped (almost always none: null), the quantum's cycles, the reclaimer's VMs.
-      let stopped: [HostId, readonly unknown[]][] | null = null;
-      const quantum: number[] = [];
-      const vmIds: string[][] = [];
-      owners.forEach((owner, hostId) => {
-        const s = owner.stoppedVms();
-        if (s.length > 0) (stopped ??= []).push([hostId, s]);
-        quantum.push(owner.quantumCycles());
-        vmIds.push(owner.reclaimVmIds());
-      });
-      const reply: SegmentReply = { stopped, quantum, vmIds, busyMs: performance.now() - started, thread };
+      return segmentReply(started);
+    },
+    runStretch(fromMs, endsMs) {
+      const started = performance.now();
+      const steps: QuantumSteps[] = [];
+      let at = fromMs;
+      for (let i = 0; i < endsMs.length; i++) {
+        const t0 = at * 1e6;
+        const t1 = endsMs[i] * 1e6;
+        owners.forEach((owner) => owner.runSegment(t0, t1));
+        at = endsMs[i];
+        if (i === endsMs.length - 1 || anyStopped()) break;
+        // The quantum's per-host barrier steps, in the order the lockstep barrier makes them on a host
+        // (collector.quantum's endQuantum, then memory.reclaim's VM ids and its step with no new view).
+        const q: QuantumSteps = { cycles: [], vmIds: [], reclaim: [] };
+        owners.forEach((owner) => {
+          q.cycles.push(owner.endQuantum(t1 - t0));
+          q.vmIds.push(owner.reclaimVmIds());
+          q.reclaim.push(owner.reclaimStep({ nowMs: at }));
+        });
+        steps.push(q);
+      }
+      const reply: StretchReply = { steps, last: segmentReply(started) };
       return reply;
     },
   });

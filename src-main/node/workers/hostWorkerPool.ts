@@ -25,6 +25,14 @@
  *    answer from the reply leaves the closing due on the host's worker: sent with the next message to
  *    that worker (the next segment or fan-out, or a `closeQuantums` call before any other call), which
  *    closes it before anything else — so it runs on the host exactly where it ran in one thread.
+ *  - `runStretch(fromMs, endsMs)`: every worker runs several quanta in one call (`simLoop.ts`, stretches),
+ *    making each quantum's per-host barrier steps itself but the last's (`QuantumSteps`); a worker whose
+ *    guests stopped in a quantum stops there. `stretchBarrier(i)` sets what answers the hosts at the
+ *    stretch's barrier i: the quantum's steps for a worker that ran past it (an `endQuantum` answered from
+ *    them leaves nothing due: the worker closed it), its last segment reply for one at it; a call they do
+ *    not answer to a host past the barrier fails with `HostWorkerError` (never sent: the host is later).
+ *    `afterStretchBarrier(i, endsMs, quiet)` runs a worker stopped at i on to the stretch's end (one quantum
+ *    when the services are no longer quiet); at the last barrier the stretch is over.
  *  - `callEach(calls)`: the barrier's calls to many hosts (`FANNED_OWNER_CALLS`) as one fan-out: one
  *    `callEach` message per worker holding any of them (its hosts' calls, in the order given), all waited
  *    for (`callAll`); the replies in the calls' order. An owner's error comes back as `OwnerCallError`.
@@ -45,11 +53,11 @@
  * reclaimer's VMs (the reclaimer reads no such accounting).
  */
 import { Worker } from 'node:worker_threads';
-import { OwnerCallError, ownerClient, type HostCall, type HostOwnerCalls, type HostOwnerMaker, type HostSideData } from '../../engine/index';
+import { OwnerCallError, ownerClient, type HostCall, type HostOwnerCalls, type HostOwnerMaker, type HostSideData, type ReclaimStepReply } from '../../engine/index';
 import { HOST_WORKERS_MAX } from '../limits';
 import { blockingChannel, callAll, WorkerCallError, type BlockingCallClient } from './blockingCallClient';
 import { WorkerOwnerTransport } from './ownerOverWorker';
-import type { HostWorkerGuests, HostWorkerInit, SegmentReply } from './hostWorker';
+import type { HostWorkerGuests, HostWorkerInit, QuantumSteps, SegmentReply, StretchReply } from './hostWorker';
 import { EXITED, REPLIES } from './blockingCallProtocol';
 import { workerEntryPath } from './workerEntry';
 
@@ -78,10 +86,30 @@ interface HostWorker {
   due: [string, number][];
   /** The ids of `addHost` calls posted and not yet waited for, in the order posted. */
   adding: number[];
+  /** The stretch it is running (`runStretch`), or null between stretches. */
+  stretch: WorkerStretch | null;
+  /** Its hosts have run past the barrier the coordinator is at (inside a stretch): a call the quantum's
+   *  steps do not answer cannot reach them. */
+  ahead: boolean;
+}
+
+/** A worker's part of a stretch: its quanta's steps, by index in the stretch, and where it stopped. */
+interface WorkerStretch {
+  /** Per quantum index < `at`: its hosts' steps (made on the worker). */
+  steps: QuantumSteps[];
+  /** The index of the quantum its hosts have run to (its barrier the coordinator's, from `last`). */
+  at: number;
+  last: SegmentReply;
 }
 
 /** What a segment's reply answers for one host, each until used or until another call reaches the host. */
-interface AfterSegment { stopped?: readonly unknown[]; quantum?: number; vmIds?: string[] }
+interface AfterSegment {
+  stopped?: readonly unknown[]; quantum?: number; vmIds?: string[];
+  /** Inside a stretch: the quantum was closed on the worker (an `endQuantum` answered leaves nothing due). */
+  closed?: boolean;
+  /** Inside a stretch: the reclaimer's pass with no new view, made on the worker. */
+  reclaim?: ReclaimStepReply;
+}
 
 /** A worker count from the command line or the environment: an integer 0…HOST_WORKERS_MAX (0 = one thread). */
 export function hostWorkerCount(raw: unknown, field: string): number {
@@ -104,7 +132,10 @@ const NO_DUE: [string, number][] = [];
 /** `fromSegment`'s answer when the segment's reply does not answer the call. */
 const NOT_CACHED: unique symbol = Symbol('not cached');
 /** The benchmark's names of the answers a segment's reply gives (counted, made once). */
-const SEGMENT_REPLY_KEYS = { stoppedVms: 'stoppedVms (segment reply)', reclaimVmIds: 'reclaimVmIds (segment reply)', endQuantum: 'endQuantum (segment reply)' } as const;
+const SEGMENT_REPLY_KEYS = {
+  stoppedVms: 'stoppedVms (segment reply)', reclaimVmIds: 'reclaimVmIds (segment reply)', endQuantum: 'endQuantum (segment reply)',
+  reclaimStep: 'reclaimStep (stretch reply)',
+} as const;
 
 export class HostWorkerPool implements HostOwnerMaker {
   private readonly workers: HostWorker[] = [];
@@ -147,7 +178,7 @@ export class HostWorkerPool implements HostOwnerMaker {
     // The error itself reaches the coordinator as the exit word (a call fails with 'exited'); this keeps
     // an uncaught one from taking the process down.
     worker.on('error', () => {});
-    const w: HostWorker = { index, worker, client, hosts: [], capacity: 0, due: [], adding: [] };
+    const w: HostWorker = { index, worker, client, hosts: [], capacity: 0, due: [], adding: [], stretch: null, ahead: false };
     this.workers.push(w);
     return w;
   }
@@ -169,6 +200,7 @@ export class HostWorkerPool implements HostOwnerMaker {
       call: (name, args) => {
         const cached = this.fromSegment(w, hostId, name, args);
         if (cached !== NOT_CACHED) return cached;
+        if (w.ahead) throw this.pastStretch(w, hostId, name);
         this.afterSegment.delete(hostId);
         if (w.adding.length > 0) this.added(w);
         if (w.due.length > 0) this.closeDue(w);
@@ -209,6 +241,92 @@ export class HostWorkerPool implements HostOwnerMaker {
     }
   }
 
+  /**
+   * Every worker runs the quanta ending at `endsMs` (from `fromMs`), with each quantum's per-host barrier
+   * steps but the last's; a worker whose guests stopped in a quantum stops there. The coordinator then
+   * takes the barriers in, in order, each after `stretchBarrier(i)`.
+   */
+  runStretch(fromMs: number, endsMs: readonly number[]): void {
+    this.stretchOn(this.holding, fromMs, endsMs, 0);
+  }
+
+  /** The workers `on` run the stretch's quanta `from` (index) onwards, from `fromMs`. */
+  private stretchOn(on: readonly HostWorker[], fromMs: number, endsMs: readonly number[], from: number): void {
+    for (const w of on) if (w.adding.length > 0) this.added(w);
+    const ends = from === 0 ? endsMs : endsMs.slice(from);
+    const posted = on.map((w) => ({ client: w.client, method: 'runStretch', args: [fromMs, ends, this.takeDue(w)] }));
+    let failed = -1;
+    const started = performance.now();
+    try {
+      const replies = callAll(posted, (i) => { failed = i; }) as StretchReply[];
+      let slowest = 0;
+      let quickest = Infinity;
+      for (let i = 0; i < replies.length; i++) {
+        const r = replies[i];
+        const w = on[i];
+        // quanta before `from` keep their steps (the one at `from - 1` has none: its barrier reached the hosts)
+        const steps = from === 0 ? r.steps : (w.stretch?.steps.slice(0, from) ?? []);
+        if (from > 0) for (let j = 0; j < r.steps.length; j++) steps[from + j] = r.steps[j];
+        w.stretch = { steps, at: from + r.steps.length, last: r.last };
+        this.segmentWork.busyMs[w.index] = (this.segmentWork.busyMs[w.index] ?? 0) + r.last.busyMs;
+        this.segmentWork.threads[w.index] = r.last.thread;
+        slowest = Math.max(slowest, r.last.busyMs);
+        quickest = Math.min(quickest, r.last.busyMs);
+      }
+      this.segmentWork.slowestMs += slowest;
+      this.segmentWork.imbalanceMs += replies.length > 0 ? slowest - quickest : 0;
+    } catch (e) {
+      const w = on[failed];
+      throw w && e instanceof WorkerCallError ? this.failure(e, 'runStretch', w) : e;
+    } finally {
+      this.tally(from === 0 ? 'runStretch' : 'runStretch (on after a stop)', started);
+    }
+  }
+
+  /** The coordinator is at the stretch's barrier `i`: each host's answers are its quantum's steps (its
+   *  worker ran past it) or its worker's last segment reply (its hosts are at this barrier). */
+  stretchBarrier(i: number): void {
+    this.afterSegment.clear();
+    for (const w of this.holding) {
+      const s = w.stretch;
+      if (!s || s.at < i) throw new HostWorkerError(`host worker ${w.index} is behind the stretch's barrier ${i}`);
+      w.ahead = s.at > i;
+      const hosts = w.hosts;
+      if (w.ahead) {
+        const q = s.steps[i];
+        for (let k = 0; k < hosts.length; k++) {
+          this.afterSegment.set(hosts[k], { stopped: NONE_STOPPED, quantum: q.cycles[k], vmIds: q.vmIds[k], closed: true, reclaim: q.reclaim[k] });
+        }
+      } else {
+        const r = s.last;
+        for (let k = 0; k < hosts.length; k++) this.afterSegment.set(hosts[k], { stopped: NONE_STOPPED, quantum: r.quantum[k], vmIds: r.vmIds[k] });
+        if (r.stopped) for (const [h, stopped] of r.stopped) this.afterSegment.get(h)!.stopped = stopped;
+      }
+    }
+  }
+
+  /**
+   * After the stretch's barrier `i`: the workers that stopped there (a guest stopped) run on to the
+   * stretch's end — `quiet` (every service still quiet up to it): with the quanta's steps, else one
+   * quantum, its barrier the coordinator's. True when some did.
+   */
+  afterStretchBarrier(i: number, endsMs: readonly number[], quiet: boolean): boolean {
+    const behind = this.holding.filter((w) => w.stretch !== null && w.stretch.at === i);
+    if (i === endsMs.length - 1) {
+      for (const w of this.holding) { w.stretch = null; w.ahead = false; }
+      return false;
+    }
+    if (behind.length === 0) return false;
+    this.stretchOn(behind, endsMs[i], quiet ? endsMs : endsMs.slice(0, i + 2), i + 1);
+    return true;
+  }
+
+  /** A call the quantum's steps do not answer, to a host whose worker ran past the barrier: the services
+   *  said they were quiet and are not (a stretch cannot give the lockstep loop's result). */
+  private pastStretch(w: HostWorker, hostId: string, name: string): Error {
+    return new HostWorkerError(`${name} reached host ${hostId} on host worker ${w.index}, which ran past this barrier in a stretch: a barrier service that said it was quiet was not`);
+  }
+
   callEach(calls: readonly HostCall[]): unknown[] {
     const name = calls.length ? `${calls[0][1]} (fan-out)` : 'callEach';
     const out = new Array<unknown>(calls.length);
@@ -221,6 +339,7 @@ export class HostWorkerPool implements HostOwnerMaker {
       if (!w) throw new HostWorkerError(`no host worker holds host ${hostId}`);
       const cached = this.fromSegment(w, hostId, method, args);
       if (cached !== NOT_CACHED) { out[i] = cached; continue; }
+      if (w.ahead) throw this.pastStretch(w, hostId, method);
       this.afterSegment.delete(hostId);
       let mine = byWorker.get(w);
       if (!mine) byWorker.set(w, (mine = { list: [], at: [] }));
@@ -255,12 +374,17 @@ export class HostWorkerPool implements HostOwnerMaker {
     if (name === 'stoppedVms' && c.stopped !== undefined) { answer = c.stopped; c.stopped = undefined; }
     else if (name === 'reclaimVmIds' && c.vmIds !== undefined) { answer = c.vmIds; c.vmIds = undefined; }
     else if (name === 'endQuantum' && c.quantum !== undefined && typeof args[0] === 'number') {
-      // the quantum is closed on the worker before anything else reaches the host; closing changes only
-      // the scheduler's quantum accounting, which the guests' list does not read (so it stays)
+      // the quantum is closed on the worker before anything else reaches the host (inside a stretch it
+      // was, there); closing changes only the scheduler's quantum accounting, which the guests' list does
+      // not read (so it stays)
       answer = c.quantum;
-      w.due.push([hostId, args[0]]);
+      if (!c.closed) w.due.push([hostId, args[0]]);
       c.quantum = undefined;
       c.stopped = undefined;
+    } else if (name === 'reclaimStep' && c.reclaim !== undefined && c.vmIds === undefined && (args[0] as { view?: unknown }).view === undefined) {
+      // the pass the worker made with no new view (a view would have been news to it: not answered)
+      answer = c.reclaim;
+      c.reclaim = undefined;
     }
     if (answer === NOT_CACHED) return NOT_CACHED;
     this.tally(SEGMENT_REPLY_KEYS[name as keyof typeof SEGMENT_REPLY_KEYS]);

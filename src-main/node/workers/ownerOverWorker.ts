@@ -11,7 +11,8 @@
  *    on `end`, each reply's moving buffers transferred back.
  *  - `serveHostOwners(end, hosts)`: the same calls for several owners, each call's first argument the
  *    host id (`hosts.owner(id)` finds it, or throws), plus `hosts`' own calls (`HOST_WORKER_CALLS`: `addHost(data)`,
- *    `runSegments(t0, t1, due)`, `callEach(calls, due)`: several owner calls in one message — `[hostId, name,
+ *    `runSegments(t0, t1, due)`, `runStretch(fromMs, endsMs, due)` (several quanta, each quantum's per-host
+ *    barrier steps made here but the last's: `hostWorker.ts`), `callEach(calls, due)`: several owner calls in one message — `[hostId, name,
  *    args][]`, names from `FANNED_OWNER_CALLS` only — run in the order given, the replies as one array;
  *    `closeQuantums(due)`), still an allow-list. `due` (`[hostId, lengthNs][]`, may be absent): quantums the
  *    coordinator closed from the segment's reply (`hostWorkerPool.ts`), closed here first — each host's
@@ -116,7 +117,7 @@ export function serveOwner(end: BlockingCallEnd, owner: object): void {
 }
 
 /** A host worker's own calls, beside its owners' (which take the host id first). */
-export const HOST_WORKER_CALLS = ['addHost', 'runSegments', 'callEach', 'closeQuantums'] as const;
+export const HOST_WORKER_CALLS = ['addHost', 'runSegments', 'runStretch', 'callEach', 'closeQuantums'] as const;
 
 const FANNED: ReadonlySet<string> = new Set(FANNED_OWNER_CALLS);
 
@@ -129,6 +130,9 @@ export interface HostOwners {
   /** Every held host runs the segment [t0, t1) (the quantums due closed first); the reply is the worker's
    *  (what rides on the segment). */
   runSegments(t0: number, t1: number): unknown;
+  /** Every held host runs the quanta from `fromMs` to each of `endsMs` in turn, with each quantum's per-host
+   *  barrier steps but the last's (the quantums due closed first); the reply is the worker's. */
+  runStretch(fromMs: number, endsMs: readonly number[]): unknown;
 }
 
 /** Serves several owners' calls on `end`, each call's first argument its host id, and the worker's own calls. */
@@ -149,6 +153,11 @@ export function serveHostOwners(end: BlockingCallEnd, hosts: HostOwners): void {
   };
   target.closeQuantums = closeQuantums;
   target.runSegments = (t0, t1, due) => { closeQuantums(due); return hosts.runSegments(t0 as number, t1 as number); };
+  target.runStretch = (fromMs, endsMs, due) => {
+    closeQuantums(due);
+    if (typeof fromMs !== 'number' || !Array.isArray(endsMs) || endsMs.some((t) => typeof t !== 'number')) throw new TypeError('runStretch needs a start and a list of quantum ends (ms)');
+    return hosts.runStretch(fromMs, endsMs as number[]);
+  };
   target.callEach = (calls, due) => {
     closeQuantums(due);
     if (!Array.isArray(calls)) throw new TypeError('callEach needs a list of [hostId, name, args]');
