@@ -52,13 +52,13 @@ async function diskOf(root: string): Promise<Run> {
     d.write(dev.DISK_CMD, cmd, ctx);
     ctx.nowNs += 1e9;
     d.update(ctx.nowNs);
-    if (d.read(dev.DISK_STATUS, ctx) !== 4) throw new Error('the command did not complete');
+    if (d.read(dev.DISK_STATUS, ctx) !== dev.DISK_STATUS_DONE) throw new Error('the command did not complete');
     d.write(dev.DISK_ACK, 0, ctx);
   };
   return () => {
     for (let i = 0; i < COMMANDS; i += 2) {
-      command(2, 0x10000); // memory → disk
-      command(1, 0x20000); // disk → memory
+      command(dev.DISK_CMD_WRITE, 0x10000); // memory → disk
+      command(dev.DISK_CMD_READ, 0x20000); // disk → memory
       sector = (sector + SECTORS) % 65536;
     }
   };
